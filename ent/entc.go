@@ -1,0 +1,44 @@
+//go:build ignore
+
+// Command entc generates the ent code under ent/ and the GraphQL schema
+// graph/ent.graphql from the schema in ent/schema. It is run by go generate
+// from the repository root (see generate.go), so paths start there.
+package main
+
+import (
+	"log"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent/entc"
+	"entgo.io/ent/entc/gen"
+
+	"github.com/samverkan/samverkan/graph/schemadoc"
+)
+
+func main() {
+	ex, err := entgql.NewExtension(
+		entgql.WithConfigPath("./gqlgen.yml"),
+		entgql.WithSchemaGenerator(),
+		entgql.WithSchemaPath("./graph/ent.graphql"),
+		entgql.WithWhereInputs(true),
+		entgql.WithSchemaHook(schemadoc.Describe),
+	)
+	if err != nil {
+		log.Fatalf("creating entgql extension: %v", err)
+	}
+	err = entc.Generate("./ent/schema", &gen.Config{
+		Features: []gen.Feature{
+			// Ids unique across all types, so node(id:) knows the type.
+			gen.FeatureGlobalID,
+			// Upserts let the seed be loaded again without duplicates.
+			gen.FeatureUpsert,
+			// Modifiers and ExecQuery let reports run aggregate SQL.
+			gen.FeatureModifier,
+			gen.FeatureExecQuery,
+			gen.FeatureLock,
+		},
+	}, entc.Extensions(ex))
+	if err != nil {
+		log.Fatalf("running ent codegen: %v", err)
+	}
+}

@@ -1,0 +1,134 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+	"github.com/samverkan/samverkan/ent/schema/enum"
+)
+
+// Activity holds the schema definition for the Activity entity: a
+// prioritised activity under a heading, carried out by municipalities and
+// institutions together.
+type Activity struct {
+	ent.Schema
+}
+
+// Mixin of the Activity.
+func (Activity) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, TextMixin{}}
+}
+
+// Fields of the Activity.
+func (Activity) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("title").
+			Validate(notBlank).
+			Comment("What is to be done, e.g. \"Samverkan kring Barnkulturplaner\".").
+			Annotations(swedishText(), entgql.OrderField("TITLE")),
+		field.Text("description").
+			Optional().
+			Comment("A longer description of the activity."),
+		field.Enum("status").
+			GoType(enum.Status("")).
+			Default(string(enum.StatusPlanned)).
+			Comment("Where the activity stands: planned (planerad), ongoing (pågående), done (genomförd) or cancelled (inställd).").
+			Annotations(entgql.Type("ActivityStatus"), entgql.OrderField("STATUS")),
+		field.Int("first_year").
+			Optional().
+			Nillable().
+			Validate(year).
+			Comment("The first year the activity is prioritised for; within its plan's period.").
+			Annotations(entgql.OrderField("FIRST_YEAR")),
+		field.Int("last_year").
+			Optional().
+			Nillable().
+			Validate(year).
+			Comment("The last year the activity is prioritised for; never before firstYear, within its plan's period.").
+			Annotations(entgql.OrderField("LAST_YEAR")),
+		field.Time("start_date").
+			Optional().
+			Nillable().
+			Comment("When the activity starts, if a date is set."),
+		field.Time("end_date").
+			Optional().
+			Nillable().
+			Comment("When the activity ends, if a date is set."),
+		field.Time("next_review").
+			Optional().
+			Nillable().
+			Comment("When the activity is next to be reviewed (avstämningsdatum).").
+			Annotations(entgql.OrderField("NEXT_REVIEW")),
+		field.String("lead").
+			Optional().
+			Comment("Who leads the activity: an institution, a role or a person."),
+		field.Int("objective_id").
+			Comment("The ID of the heading the activity belongs to."),
+	}
+}
+
+// Edges of the Activity.
+func (Activity) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("objective", Objective.Type).
+			Ref("activities").
+			Field("objective_id").
+			Unique().
+			Required().
+			Comment("The heading the activity belongs to."),
+		edge.To("municipalities", Municipality.Type).
+			Comment("The municipalities that take part in the activity.").
+			Annotations(
+				entgql.RelayConnection(),
+				entgql.OrderField("MUNICIPALITIES_COUNT"),
+			),
+		edge.To("institutions", Institution.Type).
+			Comment("The institutions that take part in the activity.").
+			Annotations(
+				entgql.RelayConnection(),
+				entgql.OrderField("INSTITUTIONS_COUNT"),
+			),
+		edge.To("follow_ups", FollowUp.Type).
+			Comment("The follow-ups reported on the activity, newest first when ordered by date.").
+			Annotations(
+				// Children name their parent; the parent's inputs do not move them.
+				entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+				entsql.OnDelete(entsql.Cascade),
+				entgql.RelayConnection(),
+				entgql.OrderField("FOLLOW_UPS_COUNT"),
+			),
+	}
+}
+
+// Indexes of the Activity.
+func (Activity) Indexes() []ent.Index {
+	return []ent.Index{
+		// Lists are ordered by title (in Swedish order, see swedishText)
+		// and paged; the index lets a page be read without sorting the table.
+		index.Fields("title"),
+		index.Fields("status"),
+	}
+}
+
+// Hooks of the Activity.
+func (Activity) Hooks() []ent.Hook {
+	return []ent.Hook{
+		yearRangeHook("first_year", "last_year"),
+		activityWithinPlanPeriod,
+	}
+}
+
+// Annotations of the Activity.
+func (Activity) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("A prioritised activity under a heading: what is to be done, its status, the years it is prioritised for, and the municipalities and institutions that take part."),
+		entgql.RelayConnection(),
+		entgql.QueryField(),
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+		entgql.MultiOrder(),
+	}
+}

@@ -1,0 +1,96 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+	"github.com/samverkan/samverkan/ent/schema/enum"
+)
+
+// FollowUp holds the schema definition for the FollowUp entity: what was
+// reported about an activity at a point in time.
+type FollowUp struct {
+	ent.Schema
+}
+
+// Mixin of the FollowUp.
+func (FollowUp) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, TextMixin{}}
+}
+
+// Fields of the FollowUp.
+func (FollowUp) Fields() []ent.Field {
+	return []ent.Field{
+		field.Time("date").
+			Comment("The date the follow-up refers to.").
+			Annotations(entgql.OrderField("DATE")),
+		field.Enum("period").
+			NamedValues(
+				"Year", "YEAR",
+				"FirstHalf", "FIRST_HALF",
+				"SecondHalf", "SECOND_HALF",
+				"FirstTertial", "FIRST_TERTIAL",
+				"SecondTertial", "SECOND_TERTIAL",
+				"ThirdTertial", "THIRD_TERTIAL",
+			).
+			Optional().
+			Nillable().
+			Comment("The reporting period: the whole year, a half-year (halvår) or a tertial (four months)."),
+		field.Text("text").
+			Validate(notBlank).
+			Comment("What was done and how it went."),
+		field.Enum("status").
+			GoType(enum.Status("")).
+			Optional().
+			Nillable().
+			Comment("The activity's status as this follow-up reports it.").
+			Annotations(entgql.Type("ActivityStatus")),
+		field.Enum("assessment").
+			NamedValues(
+				"Green", "GREEN",
+				"Yellow", "YELLOW",
+				"Red", "RED",
+			).
+			Optional().
+			Nillable().
+			Comment("A traffic light: green (on track), yellow (at risk) or red (off track)."),
+		field.String("author").
+			Optional().
+			Comment("Who wrote the follow-up."),
+		field.Int("activity_id").
+			Comment("The ID of the activity followed up."),
+	}
+}
+
+// Edges of the FollowUp.
+func (FollowUp) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("activity", Activity.Type).
+			Ref("follow_ups").
+			Field("activity_id").
+			Unique().
+			Required().
+			Comment("The activity followed up."),
+	}
+}
+
+// Indexes of the FollowUp.
+func (FollowUp) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("date"),
+	}
+}
+
+// Annotations of the FollowUp.
+func (FollowUp) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("A follow-up (uppföljning) of an activity: a dated report with the status it found and an assessment."),
+		entgql.RelayConnection(),
+		entgql.QueryField(),
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+		entgql.MultiOrder(),
+	}
+}

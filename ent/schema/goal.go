@@ -1,0 +1,97 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// Goal holds the schema definition for the Goal entity: a development goal
+// (utvecklingsmål) of a plan.
+type Goal struct {
+	ent.Schema
+}
+
+// Mixin of the Goal.
+func (Goal) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, TextMixin{}}
+}
+
+// Fields of the Goal.
+func (Goal) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("number").
+			Validate(positive).
+			Comment("The goal's number, unique within its plan (Utvecklingsmål 1, 2, 3).").
+			Annotations(entgql.OrderField("NUMBER")),
+		// Optional because a source may give a goal no heading of its own:
+		// the Örebro plan's goal 2 has only its area, "kultur och hälsa".
+		field.String("title").
+			Optional().
+			Validate(notBlank).
+			Comment("The goal's heading, e.g. \"Barn och unga\"; absent when the plan gives it none.").
+			Annotations(swedishText(), entgql.OrderField("TITLE")),
+		field.String("area").
+			Optional().
+			Comment("The development area the goal belongs to, e.g. \"kultur och hälsa\".").
+			Annotations(swedishText()),
+		field.Text("statement").
+			Optional().
+			Comment("What the region wants to achieve, as the plan words it."),
+		field.Text("description").
+			Optional().
+			Comment("Further description of the goal."),
+		field.Strings("focus_areas").
+			Optional().
+			Comment("Focus areas (fokusområden), e.g. \"psykisk ohälsa\", \"äldreomsorg\"."),
+		field.Strings("target_groups").
+			Optional().
+			Comment("Target groups (målgrupper) the goal names, e.g. \"unga\", \"äldre\"."),
+		field.Int("plan_id").
+			Comment("The ID of the plan the goal belongs to."),
+	}
+}
+
+// Edges of the Goal.
+func (Goal) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("plan", Plan.Type).
+			Ref("goals").
+			Field("plan_id").
+			Unique().
+			Required().
+			Comment("The plan the goal belongs to.").
+			Annotations(entgql.OrderField("PLAN_NAME")),
+		edge.To("objectives", Objective.Type).
+			Comment("The headings (insatsområden) under the goal.").
+			Annotations(
+				// Children name their parent; the parent's inputs do not move them.
+				entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+				entsql.OnDelete(entsql.Cascade),
+				entgql.RelayConnection(),
+				entgql.OrderField("OBJECTIVES_COUNT"),
+			),
+	}
+}
+
+// Indexes of the Goal.
+func (Goal) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("plan_id", "number").Unique(),
+	}
+}
+
+// Annotations of the Goal.
+func (Goal) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("A development goal (utvecklingsmål) of a plan, with its focus areas and target groups."),
+		entgql.RelayConnection(),
+		entgql.QueryField(),
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+		entgql.MultiOrder(),
+	}
+}

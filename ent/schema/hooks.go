@@ -1,0 +1,165 @@
+package schema
+
+import (
+	"context"
+	"fmt"
+
+	"entgo.io/ent"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/samverkan/samverkan"
+	gen "github.com/samverkan/samverkan/ent"
+	"github.com/samverkan/samverkan/ent/hook"
+	"github.com/samverkan/samverkan/ent/objective"
+)
+
+// normalizeText rewrites every string and string list a mutation sets to NFC.
+func normalizeText(next ent.Mutator) ent.Mutator {
+	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+		for _, name := range m.Fields() {
+			v, _ := m.Field(name)
+			switch v := v.(type) {
+			case string:
+				if !norm.NFC.IsNormalString(v) {
+					if err := m.SetField(name, norm.NFC.String(v)); err != nil {
+						return nil, fmt.Errorf("normalize %s: %w", name, err)
+					}
+				}
+			case []string:
+				out := make([]string, len(v))
+				for i, s := range v {
+					out[i] = norm.NFC.String(s)
+				}
+				if err := m.SetField(name, out); err != nil {
+					return nil, fmt.Errorf("normalize %s: %w", name, err)
+				}
+			}
+		}
+		return next.Mutate(ctx, m)
+	})
+}
+
+// yearRangeHook refuses a last year before the first year. On an update that
+// sets only one of them, the other is read from the stored record.
+func yearRangeHook(firstField, lastField string) ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			_, firstSet := m.Field(firstField)
+			_, lastSet := m.Field(lastField)
+			if !firstSet && !lastSet {
+				return next.Mutate(ctx, m)
+			}
+			first, okFirst, err := intField(ctx, m, firstField)
+			if err != nil {
+				return nil, err
+			}
+			last, okLast, err := intField(ctx, m, lastField)
+			if err != nil {
+				return nil, err
+			}
+			if okFirst && okLast && last < first {
+				return nil, samverkan.Errorf(samverkan.CodeValidation, gqlName(lastField),
+					"must not be before the first year (%d is before %d)", last, first)
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpCreate|ent.OpUpdateOne)
+}
+
+// intField returns the value an int field will have after the mutation: the
+// new value if it sets one, else the stored one (on an update of one record).
+func intField(ctx context.Context, m ent.Mutation, name string) (int, bool, error) {
+	if v, ok := m.Field(name); ok {
+		n, ok := v.(int)
+		return n, ok, nil
+	}
+	if m.FieldCleared(name) || !m.Op().Is(ent.OpUpdateOne) {
+		return 0, false, nil
+	}
+	old, err := m.OldField(ctx, name)
+	if err != nil {
+		return 0, false, fmt.Errorf("read stored %s: %w", name, err)
+	}
+	switch v := old.(type) {
+	case int:
+		return v, true, nil
+	case *int:
+		if v != nil {
+			return *v, true, nil
+		}
+	}
+	return 0, false, nil
+}
+
+// activityWithinPlanPeriod refuses prioritised years outside the period of
+// the plan the activity belongs to.
+var activityWithinPlanPeriod = hook.On(func(next ent.Mutator) ent.Mutator {
+	return hook.ActivityFunc(func(ctx context.Context, m *gen.ActivityMutation) (ent.Value, error) {
+		_, firstSet := m.FirstYear()
+		_, lastSet := m.LastYear()
+		_, moved := m.ObjectiveID()
+		if !firstSet && !lastSet && !moved {
+			return next.Mutate(ctx, m)
+		}
+		objectiveID, ok := m.ObjectiveID()
+		if !ok {
+			old, err := m.OldObjectiveID(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("read stored objective: %w", err)
+			}
+			objectiveID = old
+		}
+		plan, err := m.Client().Objective.Query().
+			Where(objective.ID(objectiveID)).
+			QueryGoal().QueryPlan().
+			Only(ctx)
+		if gen.IsNotFound(err) {
+			return nil, samverkan.Errorf(samverkan.CodeNotFound, "objectiveID", "no heading has the id %d", objectiveID)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read the activity's plan: %w", err)
+		}
+		for _, f := range []string{"first_year", "last_year"} {
+			y, ok, err := intField(ctx, m, f)
+			if err != nil {
+				return nil, err
+			}
+			if ok && (y < plan.FirstYear || y > plan.LastYear) {
+				return nil, samverkan.Errorf(samverkan.CodeValidation, gqlName(f),
+					"must be within the plan's period %d–%d (got %d)", plan.FirstYear, plan.LastYear, y)
+			}
+		}
+		return next.Mutate(ctx, m)
+	})
+}, ent.OpCreate|ent.OpUpdateOne)
+
+// countyCodeFromCode keeps a municipality's county code equal to the first
+// two digits of its code, so the two can never disagree.
+var countyCodeFromCode = hook.On(func(next ent.Mutator) ent.Mutator {
+	return hook.MunicipalityFunc(func(ctx context.Context, m *gen.MunicipalityMutation) (ent.Value, error) {
+		if code, ok := m.Code(); ok && len(code) >= 2 {
+			m.SetCountyCode(code[:2])
+		}
+		return next.Mutate(ctx, m)
+	})
+}, ent.OpCreate|ent.OpUpdate|ent.OpUpdateOne)
+
+// gqlName turns an ent field name into its GraphQL name (first_year →
+// firstYear), the name a client knows.
+func gqlName(field string) string {
+	out := make([]byte, 0, len(field))
+	upper := false
+	for i := 0; i < len(field); i++ {
+		switch c := field[i]; {
+		case c == '_':
+			upper = true
+		case upper && 'a' <= c && c <= 'z':
+			out = append(out, c-'a'+'A')
+			upper = false
+		default:
+			out = append(out, c)
+			upper = false
+		}
+	}
+	return string(out)
+}

@@ -1,0 +1,50 @@
+package schema
+
+import (
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/mixin"
+)
+
+// TimeMixin gives a type created and updated times that the server keeps, not
+// the client: both are left out of the mutation inputs.
+type TimeMixin struct {
+	mixin.Schema
+}
+
+// Fields of the TimeMixin.
+func (TimeMixin) Fields() []ent.Field {
+	return []ent.Field{
+		field.Time("created_at").
+			Default(time.Now).
+			Immutable().
+			Comment("When the record was created.").
+			Annotations(
+				entgql.OrderField("CREATED_AT"),
+				entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+			),
+		field.Time("updated_at").
+			Default(time.Now).
+			UpdateDefault(time.Now).
+			Comment("When the record was last changed.").
+			Annotations(
+				entgql.OrderField("UPDATED_AT"),
+				entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+			),
+	}
+}
+
+// TextMixin normalises every string a mutation writes to Unicode NFC, so that
+// "Örebro" typed on a Mac (which may send O + combining diaeresis) and
+// "Örebro" from the seed are the same bytes, and search and sort agree on them.
+type TextMixin struct {
+	mixin.Schema
+}
+
+// Hooks of the TextMixin.
+func (TextMixin) Hooks() []ent.Hook {
+	return []ent.Hook{normalizeText}
+}

@@ -1,0 +1,87 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+)
+
+// Municipality holds the schema definition for the Municipality entity: a
+// Swedish kommun, identified by its official code from SCB.
+type Municipality struct {
+	ent.Schema
+}
+
+// Mixin of the Municipality.
+func (Municipality) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, TextMixin{}}
+}
+
+// Fields of the Municipality.
+func (Municipality) Fields() []ent.Field {
+	return []ent.Field{
+		// A string, not a number: counties 01–09 give codes with a leading
+		// zero (Stockholm is "0180").
+		field.String("code").
+			Unique().
+			Validate(municipalityCode).
+			Comment("The official four-digit municipality code (kommunkod) from SCB, e.g. \"1880\"; also Kolada's id.").
+			Annotations(entgql.OrderField("CODE")),
+		field.String("name").
+			Validate(notBlank).
+			Comment("The municipality's short name, e.g. \"Örebro\".").
+			Annotations(swedishText(), entgql.OrderField("NAME")),
+		// Stored, not derived, because the genitive is irregular
+		// ("Laxå kommun" but "Lekebergs kommun").
+		field.String("official_name").
+			Optional().
+			Comment("The official name, e.g. \"Lekebergs kommun\".").
+			Annotations(swedishText()),
+		field.String("county_code").
+			Validate(countyCode).
+			Comment("The county code (länskod): the first two digits of the code, kept in step with it by the server.").
+			Annotations(
+				entgql.OrderField("COUNTY_CODE"),
+				entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+			),
+	}
+}
+
+// Edges of the Municipality.
+func (Municipality) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("activities", Activity.Type).
+			Ref("municipalities").
+			Comment("The activities the municipality takes part in.").
+			Annotations(
+				entgql.RelayConnection(),
+				entgql.OrderField("ACTIVITIES_COUNT"),
+			),
+		edge.To("institutions", Institution.Type).
+			Comment("The institutions whose home is the municipality.").
+			Annotations(
+				// Children name their parent; the parent's inputs do not move them.
+				entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+				entgql.RelayConnection(),
+				entgql.OrderField("INSTITUTIONS_COUNT"),
+			),
+	}
+}
+
+// Hooks of the Municipality.
+func (Municipality) Hooks() []ent.Hook {
+	return []ent.Hook{countyCodeFromCode}
+}
+
+// Annotations of the Municipality.
+func (Municipality) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("A Swedish municipality (kommun), identified by its official four-digit code."),
+		entgql.RelayConnection(),
+		entgql.QueryField().Description("The municipalities (kommuner), e.g. the twelve of Örebro län."),
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+		entgql.MultiOrder(),
+	}
+}

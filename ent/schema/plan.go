@@ -1,0 +1,94 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+)
+
+// Plan holds the schema definition for the Plan entity: one region's action
+// plan for a period, such as "Handlingsplan för kultursamverkan region och
+// kommuner" of Region Örebro län, 2020–2023.
+type Plan struct {
+	ent.Schema
+}
+
+// Mixin of the Plan.
+func (Plan) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, TextMixin{}}
+}
+
+// Fields of the Plan.
+func (Plan) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("name").
+			Validate(notBlank).
+			Comment("The plan's name, e.g. \"Handlingsplan för kultursamverkan region och kommuner\".").
+			Annotations(swedishText(), entgql.OrderField("NAME")),
+		field.String("region").
+			Validate(notBlank).
+			Comment("The region that owns the plan, e.g. \"Region Örebro län\".").
+			Annotations(swedishText(), entgql.OrderField("REGION")),
+		field.String("county_code").
+			Optional().
+			Validate(countyCode).
+			Comment("The county's two-digit code (länskod), e.g. \"18\" for Örebro län.").
+			Annotations(entgql.OrderField("COUNTY_CODE")),
+		field.Int("first_year").
+			Validate(year).
+			Comment("The first year the plan covers.").
+			Annotations(entgql.OrderField("FIRST_YEAR")),
+		field.Int("last_year").
+			Validate(year).
+			Comment("The last year the plan covers; never before firstYear.").
+			Annotations(entgql.OrderField("LAST_YEAR")),
+		field.Text("description").
+			Optional().
+			Comment("What the plan is and how it came about."),
+		field.String("parent_plan").
+			Optional().
+			Comment("The plan this one makes concrete, e.g. \"Örebro läns kulturplan\"."),
+		field.String("source_url").
+			Optional().
+			Validate(webAddress).
+			Comment("Where the plan is published (an http or https address)."),
+		field.Time("source_date").
+			Optional().
+			Nillable().
+			Comment("When the published source was last updated."),
+	}
+}
+
+// Edges of the Plan.
+func (Plan) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("goals", Goal.Type).
+			Comment("The plan's development goals (utvecklingsmål), by number.").
+			Annotations(
+				// Children name their parent; the parent's inputs do not move them.
+				entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+				entsql.OnDelete(entsql.Cascade),
+				entgql.RelayConnection(),
+				entgql.OrderField("GOALS_COUNT"),
+			),
+	}
+}
+
+// Hooks of the Plan.
+func (Plan) Hooks() []ent.Hook {
+	return []ent.Hook{yearRangeHook("first_year", "last_year")}
+}
+
+// Annotations of the Plan.
+func (Plan) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("A region's action plan for culture over a period of years: its goals, their headings and the activities under them."),
+		entgql.RelayConnection(),
+		entgql.QueryField(),
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+		entgql.MultiOrder(),
+	}
+}

@@ -1,0 +1,95 @@
+package schema
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+)
+
+// The validators below replace ent's NotEmpty, Match and Range so that the
+// error a client sees says what is wrong in words: the message of a
+// validator's error reaches the client next to the field's name.
+
+// Years outside this span are typing mistakes, not plans.
+const (
+	minYear = 1990
+	maxYear = 2100
+)
+
+var (
+	municipalityCodePattern = regexp.MustCompile(`^[0-9]{4}$`)
+	countyCodePattern       = regexp.MustCompile(`^[0-9]{2}$`)
+)
+
+// notBlank refuses empty strings and strings of only spaces.
+func notBlank(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return errors.New("must not be empty")
+	}
+	return nil
+}
+
+// municipalityCode checks the official four-digit format.
+func municipalityCode(s string) error {
+	if !municipalityCodePattern.MatchString(s) {
+		return fmt.Errorf("must be four digits, like \"1880\" (got %q)", s)
+	}
+	return nil
+}
+
+// countyCode checks the official two-digit format.
+func countyCode(s string) error {
+	if !countyCodePattern.MatchString(s) {
+		return fmt.Errorf("must be two digits, like \"18\" (got %q)", s)
+	}
+	return nil
+}
+
+// year checks that a year is plausible for a plan.
+func year(y int) error {
+	if y < minYear || y > maxYear {
+		return fmt.Errorf("must be a year between %d and %d (got %d)", minYear, maxYear, y)
+	}
+	return nil
+}
+
+// positive refuses zero and negative numbers.
+func positive(n int) error {
+	if n < 1 {
+		return fmt.Errorf("must be 1 or more (got %d)", n)
+	}
+	return nil
+}
+
+// nonNegative refuses negative numbers.
+func nonNegative(n int) error {
+	if n < 0 {
+		return fmt.Errorf("must be 0 or more (got %d)", n)
+	}
+	return nil
+}
+
+// webAddress accepts absolute http and https addresses.
+func webAddress(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("must be a web address starting with http:// or https:// (got %q)", s)
+	}
+	return nil
+}
+
+// SwedishCollation is the name of the collation the storage layer registers
+// on every connection: Swedish alphabetical order, ignoring case (a … z, å,
+// ä, ö). Columns that people sort by carry it, so ORDER BY, cursor
+// comparisons and their indexes all use Swedish order.
+const SwedishCollation = "swedish"
+
+// swedishText marks a column as holding Swedish text to be sorted as such.
+func swedishText() schema.Annotation {
+	return &entsql.Annotation{Collation: SwedishCollation}
+}

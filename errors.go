@@ -1,0 +1,55 @@
+// Package samverkan is the culture plan of a Swedish region and its
+// municipalities as a GraphQL API: this package holds what every other
+// package shares, the error codes a client sees.
+package samverkan
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code classifies an error for a client; it appears as extensions.code in a
+// GraphQL error.
+type Code string
+
+// The codes a client can see. Anything not classified is CodeInternal, shown
+// with a generic message and logged in full.
+const (
+	CodeBadRequest Code = "BAD_REQUEST" // the request itself is malformed
+	CodeValidation Code = "VALIDATION"  // a value breaks a rule; Field names it
+	CodeNotFound   Code = "NOT_FOUND"   // an id that names nothing
+	CodeConstraint Code = "CONSTRAINT"  // a duplicate or a reference that does not hold
+	CodeConflict   Code = "CONFLICT"    // someone else changed the record first
+	CodeInternal   Code = "INTERNAL"    // a fault of the server, not the request
+)
+
+// Error is an error a client can act on: what kind it is, which input field
+// it concerns (its GraphQL name, or empty) and what is wrong, in words.
+type Error struct {
+	Code    Code
+	Field   string
+	Message string
+}
+
+// Error returns the message, prefixed with the field when there is one.
+func (e *Error) Error() string {
+	if e.Field != "" {
+		return e.Field + ": " + e.Message
+	}
+	return e.Message
+}
+
+// Errorf returns an *Error with a formatted message.
+func Errorf(code Code, field, format string, args ...any) *Error {
+	return &Error{Code: code, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, or
+// CodeInternal when there is none.
+func ErrorCode(err error) Code {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return CodeInternal
+}

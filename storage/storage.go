@@ -1,0 +1,142 @@
+// Package storage opens the database Samverkan keeps its plans in and brings
+// its schema up to date. SQLite is the default: a single file next to the
+// binary, opened with the settings a server needs and with Swedish text
+// functions installed on every connection.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/schema"
+	"github.com/mattn/go-sqlite3"
+
+	"github.com/samverkan/samverkan/ent"
+	entschema "github.com/samverkan/samverkan/ent/schema"
+	"github.com/samverkan/samverkan/swedish"
+)
+
+// sqliteDriver is SQLite with Swedish lower() and collation, registered under
+// a name of its own so that the plain "sqlite3" driver stays as it is.
+const sqliteDriver = "sqlite3_swedish"
+
+func init() {
+	sql.Register(sqliteDriver, &sqlite3.SQLiteDriver{ConnectHook: installSwedish})
+}
+
+// installSwedish replaces SQLite's ASCII-only lower() with one that folds
+// every letter, so that ent's …Fold filters (which compare lower(column)
+// with the lower-cased search text) find "Örebro" from "örebro", and adds
+// the Swedish collation the schema gives to names and titles. Both must be
+// on every connection of the pool, hence a connect hook and not a statement.
+func installSwedish(conn *sqlite3.SQLiteConn) error {
+	if err := conn.RegisterFunc("lower", swedish.Lower, true); err != nil {
+		return fmt.Errorf("register lower: %w", err)
+	}
+	if err := conn.RegisterCollation(entschema.SwedishCollation, swedish.NewCollator().Compare); err != nil {
+		return fmt.Errorf("register collation %s: %w", entschema.SwedishCollation, err)
+	}
+	return nil
+}
+
+// DB is an open database.
+type DB struct {
+	*sql.DB
+	// Dialect is ent's name for the database's SQL dialect.
+	Dialect string
+}
+
+// Open opens the database that dsn names: a SQLite file path such as
+// "samverkan.db", or a SQLite "file:" DSN. Settings the DSN leaves out get
+// the server's defaults (see SQLiteDSN).
+func Open(dsn string) (*DB, error) {
+	full, err := SQLiteDSN(dsn)
+	if err != nil {
+		return nil, err
+	}
+	db, err := sql.Open(sqliteDriver, full)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
+	}
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
+	}
+	return &DB{DB: db, Dialect: dialect.SQLite}, nil
+}
+
+// sqliteDefaults are the connection settings a server needs. They go in the
+// DSN, not in PRAGMA statements, because each applies to one connection and
+// the pool opens connections at will.
+var sqliteDefaults = []struct{ key, value string }{
+	// Foreign keys are off in SQLite unless asked for; the schema's
+	// cascades and references depend on them.
+	{"_foreign_keys", "1"},
+	// WAL lets readers go on while a writer writes.
+	{"_journal_mode", "WAL"},
+	// With WAL, FULL syncs the log on every commit: a write that was
+	// acknowledged survives a power cut. NORMAL would be faster and could
+	// lose the last commits.
+	{"_synchronous", "FULL"},
+	// Writers wait for each other for up to 5 s instead of failing with
+	// "database is locked"...
+	{"_busy_timeout", "5000"},
+	// ...and take the write lock when their transaction begins, so two
+	// transactions never both read and then both try to upgrade to a write.
+	{"_txlock", "immediate"},
+}
+
+// SQLiteDSN turns a file path or a "file:" DSN into a DSN with the server's
+// defaults for every setting it does not name.
+func SQLiteDSN(dsn string) (string, error) {
+	if dsn == "" {
+		return "", fmt.Errorf("empty database name")
+	}
+	path, query, _ := strings.Cut(dsn, "?")
+	if !strings.HasPrefix(path, "file:") {
+		path = "file:" + path
+	}
+	params, err := url.ParseQuery(query)
+	if err != nil {
+		return "", fmt.Errorf("database DSN %q: %w", dsn, err)
+	}
+	for _, d := range sqliteDefaults {
+		if !params.Has(d.key) && !params.Has(shortKey(d.key)) {
+			params.Set(d.key, d.value)
+		}
+	}
+	return path + "?" + params.Encode(), nil
+}
+
+// shortKey is the alias go-sqlite3 also accepts for some settings.
+func shortKey(key string) string {
+	switch key {
+	case "_foreign_keys":
+		return "_fk"
+	case "_journal_mode":
+		return "_journal"
+	case "_synchronous":
+		return "_sync"
+	}
+	return key
+}
+
+// Client returns an ent client over the database.
+func (db *DB) Client(opts ...ent.Option) *ent.Client {
+	drv := entsql.OpenDB(db.Dialect, db.DB)
+	return ent.NewClient(append([]ent.Option{ent.Driver(drv)}, opts...)...)
+}
+
+// Migrate creates the tables and indexes the schema needs, or brings an
+// older database up to date. It never drops a column or a table.
+func Migrate(ctx context.Context, client *ent.Client) error {
+	if err := client.Schema.Create(ctx, schema.WithApplyHook(addSQLiteCollations)); err != nil {
+		return fmt.Errorf("migrate schema: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,115 @@
+package storage_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/samverkan/samverkan/ent"
+	"github.com/samverkan/samverkan/ent/municipality"
+	_ "github.com/samverkan/samverkan/ent/runtime"
+	"github.com/samverkan/samverkan/storage"
+)
+
+func openClient(t *testing.T, path string) *ent.Client {
+	t.Helper()
+	db, err := storage.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := db.Client()
+	t.Cleanup(func() { client.Close() })
+	if err := storage.Migrate(context.Background(), client); err != nil {
+		t.Fatal(err)
+	}
+	return client
+}
+
+func TestSwedishTextInSQLite(t *testing.T) {
+	ctx := context.Background()
+	client := openClient(t, filepath.Join(t.TempDir(), "test.db"))
+	for _, m := range []struct{ code, name string }{
+		{"1880", "Örebro"}, {"1863", "Hällefors"}, {"1882", "Askersund"},
+		{"1484", "Åmål"}, {"0765", "Älmhult"}, {"0125", "Ekerö"}, {"1862", "zeta"},
+	} {
+		client.Municipality.Create().SetCode(m.code).SetName(m.name).SaveX(ctx)
+	}
+
+	t.Run("ContainsFoldFindsÅÄÖ", func(t *testing.T) {
+		for search, want := range map[string]string{
+			"örebro": "Örebro", "ÖREBRO": "Örebro", "hällefors": "Hällefors",
+			"HÄLLE": "Hällefors", "åmå": "Åmål",
+		} {
+			got, err := client.Municipality.Query().
+				Where(municipality.NameContainsFold(search)).
+				Select(municipality.FieldName).Strings(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 1 || got[0] != want {
+				t.Errorf("nameContainsFold %q = %q, want [%q]", search, got, want)
+			}
+		}
+	})
+
+	t.Run("EqualFoldFindsÅÄÖ", func(t *testing.T) {
+		n, err := client.Municipality.Query().Where(municipality.NameEqualFold("ÖREBRO")).Count(ctx)
+		if err != nil || n != 1 {
+			t.Errorf("nameEqualFold ÖREBRO = %d, %v; want 1", n, err)
+		}
+	})
+
+	t.Run("OrderByNameIsSwedish", func(t *testing.T) {
+		got, err := client.Municipality.Query().
+			Order(ent.Asc(municipality.FieldName)).
+			Select(municipality.FieldName).Strings(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"Askersund", "Ekerö", "Hällefors", "zeta", "Åmål", "Älmhult", "Örebro"}
+		if len(got) != len(want) {
+			t.Fatalf("names = %q, want %q", got, want)
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("names = %q, want %q", got, want)
+			}
+		}
+	})
+}
+
+func TestMigrateTwiceChangesNothing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "test.db")
+	ctx := context.Background()
+	client := openClient(t, path)
+	client.Municipality.Create().SetCode("1880").SetName("Örebro").SaveX(ctx)
+	client.Close()
+
+	again := openClient(t, path)
+	if n := again.Municipality.Query().CountX(ctx); n != 1 {
+		t.Errorf("municipalities after second migration = %d, want 1", n)
+	}
+	var plan strings.Builder
+	if err := again.Schema.WriteTo(ctx, &plan); err != nil {
+		t.Fatal(err)
+	}
+	if s := plan.String(); strings.Contains(s, "CREATE") || strings.Contains(s, "ALTER") {
+		t.Errorf("a migrated database still has changes pending:\n%s", s)
+	}
+}
+
+func TestSQLiteDSN(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"samverkan.db", "file:samverkan.db?_busy_timeout=5000&_foreign_keys=1&_journal_mode=WAL&_synchronous=FULL&_txlock=immediate"},
+		{"file:x.db?_sync=NORMAL&_fk=0", "file:x.db?_busy_timeout=5000&_fk=0&_journal_mode=WAL&_sync=NORMAL&_txlock=immediate"},
+	} {
+		got, err := storage.SQLiteDSN(tc.in)
+		if err != nil || got != tc.want {
+			t.Errorf("SQLiteDSN(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+		}
+	}
+	if _, err := storage.SQLiteDSN(""); err == nil {
+		t.Error("SQLiteDSN(\"\") succeeded, want an error")
+	}
+}
