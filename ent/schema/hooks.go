@@ -3,17 +3,26 @@ package schema
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"entgo.io/ent"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/samverkan/samverkan"
 	gen "github.com/samverkan/samverkan/ent"
+	"github.com/samverkan/samverkan/ent/activity"
+	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/hook"
+	"github.com/samverkan/samverkan/ent/institution"
+	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
+	"github.com/samverkan/samverkan/ent/plan"
 )
 
-// normalizeText rewrites every string and string list a mutation sets to NFC.
+// normalizeText rewrites every string and string list a mutation sets to
+// Unicode NFC, so that "Örebro" typed on a Mac (which may send O and a
+// combining diaeresis) and "Örebro" from the seed are the same bytes, and
+// search and sort agree on them.
 func normalizeText(next ent.Mutator) ent.Mutator {
 	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 		for _, name := range m.Fields() {
@@ -37,6 +46,107 @@ func normalizeText(next ent.Mutator) ent.Mutator {
 		}
 		return next.Mutate(ctx, m)
 	})
+}
+
+// edgeTargets names, for every edge a mutation can add (by the mutation's
+// type and the edge's name), the table of the records it points at.
+var edgeTargets = map[string]string{
+	"Goal.plan":                plan.Table,
+	"Objective.goal":           goal.Table,
+	"Activity.objective":       objective.Table,
+	"Activity.municipalities":  municipality.Table,
+	"Activity.institutions":    institution.Table,
+	"FollowUp.activity":        activity.Table,
+	"Municipality.activities":  activity.Table,
+	"Institution.municipality": municipality.Table,
+	"Institution.activities":   activity.Table,
+}
+
+// referencesExist refuses a mutation that links to an id naming no record of
+// the right type, and says which input field holds it. Without it, the
+// database's foreign keys would refuse the write with a message that names
+// neither the field nor the id.
+func referencesExist(next ent.Mutator) ent.Mutator {
+	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+		for _, edge := range m.AddedEdges() {
+			table, ok := edgeTargets[m.Type()+"."+edge]
+			if !ok {
+				return nil, fmt.Errorf("no reference check for edge %s.%s", m.Type(), edge)
+			}
+			ids := m.AddedIDs(edge)
+			if len(ids) == 0 {
+				continue
+			}
+			client, ok := m.(interface{ Client() *gen.Client })
+			if !ok {
+				return nil, fmt.Errorf("mutation %T has no client", m)
+			}
+			missing, err := missingIDs(ctx, client.Client(), table, ids)
+			if err != nil {
+				return nil, fmt.Errorf("check %s references: %w", edge, err)
+			}
+			if len(missing) > 0 {
+				return nil, samverkan.Errorf(samverkan.CodeNotFound, edgeInputField(m, edge),
+					"no %s has the id %v", singular(table), missing[0])
+			}
+		}
+		return next.Mutate(ctx, m)
+	})
+}
+
+// missingIDs returns the ids that name no row of the table.
+func missingIDs(ctx context.Context, client *gen.Client, table string, ids []ent.Value) ([]ent.Value, error) {
+	query := "SELECT id FROM " + table + " WHERE id IN (?" + strings.Repeat(", ?", len(ids)-1) + ")"
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := client.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	found := make(map[int64]bool, len(ids))
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		found[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var missing []ent.Value
+	for _, id := range ids {
+		if n, ok := id.(int); !ok || !found[int64(n)] {
+			missing = append(missing, id)
+		}
+	}
+	return missing, nil
+}
+
+// edgeInputField is the GraphQL input field that sets an edge: objectiveID
+// for a unique edge, municipalityIDs when creating and addMunicipalityIDs
+// when updating for the others.
+func edgeInputField(m ent.Mutation, edge string) string {
+	if !strings.HasSuffix(edge, "s") {
+		return gqlName(edge) + "ID"
+	}
+	name := gqlName(singular(edge)) + "IDs"
+	if m.Op().Is(ent.OpCreate) {
+		return name
+	}
+	return "add" + strings.ToUpper(name[:1]) + name[1:]
+}
+
+// singular turns a table or edge name into the name of one record:
+// municipalities → municipality, follow_ups → follow_up.
+func singular(plural string) string {
+	if s, ok := strings.CutSuffix(plural, "ies"); ok {
+		return s + "y"
+	}
+	return strings.TrimSuffix(plural, "s")
 }
 
 // yearRangeHook refuses a last year before the first year. On an update that

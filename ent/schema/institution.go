@@ -19,7 +19,7 @@ type Institution struct {
 
 // Mixin of the Institution.
 func (Institution) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, TextMixin{}}
+	return []ent.Mixin{TimeMixin{}, InputMixin{}}
 }
 
 // Fields of the Institution.

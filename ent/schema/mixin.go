@@ -37,14 +37,14 @@ func (TimeMixin) Fields() []ent.Field {
 	}
 }
 
-// TextMixin normalises every string a mutation writes to Unicode NFC, so that
-// "Örebro" typed on a Mac (which may send O + combining diaeresis) and
-// "Örebro" from the seed are the same bytes, and search and sort agree on them.
-type TextMixin struct {
+// InputMixin holds the hooks every mutation's input passes through, whatever
+// its type: text normalised to NFC, and references checked to exist.
+type InputMixin struct {
 	mixin.Schema
 }
 
-// Hooks of the TextMixin.
-func (TextMixin) Hooks() []ent.Hook {
-	return []ent.Hook{normalizeText}
+// Hooks of the InputMixin. Mixin hooks run before the type's own hooks, so
+// those see normalised text and existing references.
+func (InputMixin) Hooks() []ent.Hook {
+	return []ent.Hook{normalizeText, referencesExist}
 }

@@ -16,7 +16,7 @@ type Municipality struct {
 
 // Mixin of the Municipality.
 func (Municipality) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, TextMixin{}}
+	return []ent.Mixin{TimeMixin{}, InputMixin{}}
 }
 
 // Fields of the Municipality.

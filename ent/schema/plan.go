@@ -18,7 +18,7 @@ type Plan struct {
 
 // Mixin of the Plan.
 func (Plan) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, TextMixin{}}
+	return []ent.Mixin{TimeMixin{}, InputMixin{}}
 }
 
 // Fields of the Plan.
