@@ -23,8 +23,9 @@ func init() {
 	activityMixinHooks1 := activityMixin[1].Hooks()
 	activityHooks := schema.Activity{}.Hooks()
 	activity.Hooks[0] = activityMixinHooks1[0]
-	activity.Hooks[1] = activityHooks[0]
-	activity.Hooks[2] = activityHooks[1]
+	activity.Hooks[1] = activityMixinHooks1[1]
+	activity.Hooks[2] = activityHooks[0]
+	activity.Hooks[3] = activityHooks[1]
 	activityMixinFields0 := activityMixin[0].Fields()
 	_ = activityMixinFields0
 	activityFields := schema.Activity{}.Fields()
@@ -54,6 +55,7 @@ func init() {
 	followupMixin := schema.FollowUp{}.Mixin()
 	followupMixinHooks1 := followupMixin[1].Hooks()
 	followup.Hooks[0] = followupMixinHooks1[0]
+	followup.Hooks[1] = followupMixinHooks1[1]
 	followupMixinFields0 := followupMixin[0].Fields()
 	_ = followupMixinFields0
 	followupFields := schema.FollowUp{}.Fields()
@@ -75,6 +77,7 @@ func init() {
 	goalMixin := schema.Goal{}.Mixin()
 	goalMixinHooks1 := goalMixin[1].Hooks()
 	goal.Hooks[0] = goalMixinHooks1[0]
+	goal.Hooks[1] = goalMixinHooks1[1]
 	goalMixinFields0 := goalMixin[0].Fields()
 	_ = goalMixinFields0
 	goalFields := schema.Goal{}.Fields()
@@ -100,6 +103,7 @@ func init() {
 	institutionMixin := schema.Institution{}.Mixin()
 	institutionMixinHooks1 := institutionMixin[1].Hooks()
 	institution.Hooks[0] = institutionMixinHooks1[0]
+	institution.Hooks[1] = institutionMixinHooks1[1]
 	institutionMixinFields0 := institutionMixin[0].Fields()
 	_ = institutionMixinFields0
 	institutionFields := schema.Institution{}.Fields()
@@ -126,7 +130,8 @@ func init() {
 	municipalityMixinHooks1 := municipalityMixin[1].Hooks()
 	municipalityHooks := schema.Municipality{}.Hooks()
 	municipality.Hooks[0] = municipalityMixinHooks1[0]
-	municipality.Hooks[1] = municipalityHooks[0]
+	municipality.Hooks[1] = municipalityMixinHooks1[1]
+	municipality.Hooks[2] = municipalityHooks[0]
 	municipalityMixinFields0 := municipalityMixin[0].Fields()
 	_ = municipalityMixinFields0
 	municipalityFields := schema.Municipality{}.Fields()
@@ -156,6 +161,7 @@ func init() {
 	objectiveMixin := schema.Objective{}.Mixin()
 	objectiveMixinHooks1 := objectiveMixin[1].Hooks()
 	objective.Hooks[0] = objectiveMixinHooks1[0]
+	objective.Hooks[1] = objectiveMixinHooks1[1]
 	objectiveMixinFields0 := objectiveMixin[0].Fields()
 	_ = objectiveMixinFields0
 	objectiveFields := schema.Objective{}.Fields()
@@ -184,7 +190,8 @@ func init() {
 	planMixinHooks1 := planMixin[1].Hooks()
 	planHooks := schema.Plan{}.Hooks()
 	plan.Hooks[0] = planMixinHooks1[0]
-	plan.Hooks[1] = planHooks[0]
+	plan.Hooks[1] = planMixinHooks1[1]
+	plan.Hooks[2] = planHooks[0]
 	planMixinFields0 := planMixin[0].Fields()
 	_ = planMixinFields0
 	planFields := schema.Plan{}.Fields()
