@@ -20,6 +20,8 @@ const (
 	CodeNotFound   Code = "NOT_FOUND"   // an id that names nothing
 	CodeConstraint Code = "CONSTRAINT"  // a duplicate or a reference that does not hold
 	CodeConflict   Code = "CONFLICT"    // someone else changed the record first
+	CodePageSize   Code = "PAGE_SIZE"   // a connection asked for more items than a page holds
+	CodeTimeout    Code = "TIMEOUT"     // the request ran out of time
 	CodeInternal   Code = "INTERNAL"    // a fault of the server, not the request
 )
 

@@ -1,0 +1,204 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	_ "github.com/samverkan/samverkan/ent/runtime" // the schema's hooks and validators
+	"github.com/samverkan/samverkan/seed"
+	"github.com/samverkan/samverkan/server"
+	"github.com/samverkan/samverkan/storage"
+)
+
+// errUsage marks a mistake on the command line; its text has been printed.
+var errUsage = errors.New("usage")
+
+// app is the program with its surroundings made explicit, so that tests
+// can run it as it runs for users.
+type app struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	// listening, if set, is told the address the server listens on.
+	listening func(addr string)
+}
+
+const usage = `Samverkan serves a region's culture plan as a GraphQL API with an admin page.
+
+Usage:
+  samverkan [serve] [flags]   serve the API (the default command)
+  samverkan seed [flags]      load seed data into the database and exit
+  samverkan help              show this help
+
+Flags of serve:
+  --addr ADDR   address to listen on (default localhost:8080, or $SAMVERKAN_ADDR)
+  --db DB       SQLite file path or "file:" DSN (default samverkan.db, or $SAMVERKAN_DB)
+
+Flags of seed:
+  --db DB       as for serve
+  --national    load the generated national dataset (21 plans, 290 municipalities,
+                20,000 activities) instead of the Örebro plan; the database must be empty
+
+On its first start, serve creates the database and loads the Örebro plan.
+`
+
+func (a *app) run(ctx context.Context, args []string) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return a.serve(ctx, args)
+	case "seed":
+		return a.seed(ctx, args)
+	case "help":
+		fmt.Fprint(a.stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(a.stderr, "samverkan: unknown command %q\n\n%s", cmd, usage)
+	return errUsage
+}
+
+// flags returns a flag set that prints the usage on -h and on mistakes.
+func (a *app) flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(a.stderr)
+	fs.Usage = func() { fmt.Fprint(a.stderr, usage) }
+	return fs
+}
+
+func (a *app) parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errUsage
+		}
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(a.stderr, "samverkan: unexpected argument %q\n", fs.Arg(0))
+		return errUsage
+	}
+	return nil
+}
+
+func (a *app) env(name, fallback string) string {
+	if v := a.getenv(name); v != "" {
+		return v
+	}
+	return fallback
+}
+
+func (a *app) logger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(a.stderr, nil))
+}
+
+func (a *app) serve(ctx context.Context, args []string) error {
+	fs := a.flags("serve")
+	addr := fs.String("addr", a.env("SAMVERKAN_ADDR", "localhost:8080"), "address to listen on")
+	dsn := fs.String("db", a.env("SAMVERKAN_DB", "samverkan.db"), "SQLite file path or DSN")
+	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	log := a.logger()
+	fail := func(msg string, err error) error {
+		log.Error(msg, "error", err)
+		return err
+	}
+
+	db, err := storage.Open(*dsn)
+	if err != nil {
+		return fail("cannot open the database", err)
+	}
+	defer db.Close()
+	client := db.Client()
+	if err := storage.Migrate(ctx, client); err != nil {
+		return fail("cannot migrate the database", err)
+	}
+	empty, err := seed.IsEmpty(ctx, client)
+	if err != nil {
+		return fail("cannot read the database", err)
+	}
+	if empty {
+		if err := seed.LoadOrebro(ctx, client); err != nil {
+			return fail("cannot load the Örebro plan", err)
+		}
+		log.Info("first start: loaded the Örebro plan", "db", *dsn)
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fail("cannot listen", err)
+	}
+	srv := &http.Server{
+		Handler:           server.New(client, db, log),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	base := "http://" + ln.Addr().String()
+	fmt.Fprintf(a.stdout, "Samverkan is serving %s\n  GraphQL API:  %s/graphql\n  Playground:   %s/playground/\n  Health:       %s/healthz\n",
+		*dsn, base, base, base)
+	if a.listening != nil {
+		a.listening(ln.Addr().String())
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fail("server stopped", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fail("shutdown", err)
+	}
+	return nil
+}
+
+func (a *app) seed(ctx context.Context, args []string) error {
+	fs := a.flags("seed")
+	dsn := fs.String("db", a.env("SAMVERKAN_DB", "samverkan.db"), "SQLite file path or DSN")
+	national := fs.Bool("national", false, "load the national benchmark dataset")
+	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	log := a.logger()
+	db, err := storage.Open(*dsn)
+	if err != nil {
+		log.Error("cannot open the database", "error", err)
+		return err
+	}
+	defer db.Close()
+	client := db.Client()
+	if err := storage.Migrate(ctx, client); err != nil {
+		log.Error("cannot migrate the database", "error", err)
+		return err
+	}
+	start := time.Now()
+	what := "the Örebro plan"
+	if *national {
+		what = "the national dataset"
+		err = seed.National(ctx, client)
+	} else {
+		err = seed.LoadOrebro(ctx, client)
+	}
+	if err != nil {
+		log.Error("cannot load "+what, "error", err)
+		return err
+	}
+	fmt.Fprintf(a.stdout, "Loaded %s into %s in %s.\n", what, *dsn, time.Since(start).Round(time.Millisecond))
+	return nil
+}

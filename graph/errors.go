@@ -1,0 +1,166 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"runtime/debug"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/samverkan/samverkan"
+	"github.com/samverkan/samverkan/ent"
+)
+
+// This file is the one place where an error gets the code a client sees:
+// every error a resolver returns passes through presentError, every panic
+// through recoverPanic.
+
+// presentError gives an error its extensions.code (and extensions.field when
+// one input field is at fault) and a message fit for a client. What it does
+// not recognise is a fault of the server: logged in full, shown as INTERNAL
+// with the request id and nothing else.
+func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		e := graphql.DefaultErrorPresenter(ctx, err)
+		var gqlErr *gqlerror.Error
+		if errors.As(err, &gqlErr) && !isOurs(err) {
+			// gqlgen's own errors (a query that does not parse or validate,
+			// a variable of the wrong type) and entgql's describe the
+			// request, not the data: keep their text.
+			if e.Extensions == nil {
+				e.Extensions = map[string]any{}
+			}
+			if _, ok := e.Extensions["code"]; !ok {
+				e.Extensions["code"] = string(samverkan.CodeBadRequest)
+			}
+			return e
+		}
+		code, field, msg := classify(err)
+		var se *samverkan.Error
+		if code == samverkan.CodeInternal && !errors.As(err, &se) { // recoverPanic has logged its own
+			log.ErrorContext(ctx, "request failed", "request_id", samverkan.RequestID(ctx), "path", e.Path.String(), "error", err)
+			msg = internalMessage(ctx)
+		}
+		e.Message = msg
+		e.Extensions = map[string]any{"code": string(code)}
+		if field != "" {
+			e.Extensions["field"] = field
+		}
+		return e
+	}
+}
+
+// isOurs reports whether err carries an error of the model under gqlgen's
+// wrapping, as one from an input's UnmarshalGQL does.
+func isOurs(err error) bool {
+	var se *samverkan.Error
+	return errors.As(err, &se) || ent.IsValidationError(err) || ent.IsNotFound(err) || ent.IsConstraintError(err)
+}
+
+// classify maps an error to a code, the input field it concerns and a
+// message.
+func classify(err error) (code samverkan.Code, field, msg string) {
+	var (
+		se *samverkan.Error
+		ve *ent.ValidationError
+		nf *ent.NotFoundError
+		ce *ent.ConstraintError
+	)
+	switch {
+	case errors.As(err, &se):
+		return se.Code, se.Field, se.Error()
+	case errors.As(err, &ve):
+		field := graphQLName(ve.Name)
+		// The validator's own words are innermost, under ent's wrapping.
+		reason := "is not valid"
+		for inner := errors.Unwrap(ve); inner != nil; inner = errors.Unwrap(inner) {
+			reason = inner.Error()
+		}
+		return samverkan.CodeValidation, field, field + ": " + reason
+	case errors.As(err, &nf):
+		return samverkan.CodeNotFound, "", strings.TrimPrefix(nf.Error(), "ent: ")
+	case errors.As(err, &ce):
+		field, msg := describeConstraint(ce)
+		return samverkan.CodeConstraint, field, msg
+	case errors.Is(err, context.DeadlineExceeded):
+		return samverkan.CodeTimeout, "", "the request took too long and was stopped"
+	}
+	return samverkan.CodeInternal, "", ""
+}
+
+// uniqueFailure matches SQLite's message for a broken unique constraint,
+// e.g. "UNIQUE constraint failed: goals.plan_id, goals.number".
+var uniqueFailure = regexp.MustCompile(`UNIQUE constraint failed: ([a-z_]+)\.([a-z_]+)(?:, [a-z_]+\.([a-z_]+))?`)
+
+// describeConstraint names the field and says in words which rule a
+// database constraint error broke.
+func describeConstraint(ce *ent.ConstraintError) (field, msg string) {
+	text := ce.Error()
+	if m := uniqueFailure.FindStringSubmatch(text); m != nil {
+		table, column := m[1], m[2]
+		if parent, ok := strings.CutSuffix(column, "_id"); ok && m[3] != "" {
+			// A key within a parent (goals: plan_id, number): the
+			// client's mistake is in the second column.
+			field = graphQLName(m[3])
+			return field, fmt.Sprintf("%s: another %s of the same %s already has this %s",
+				field, recordName(table), recordName(parent+"s"), strings.ReplaceAll(m[3], "_", " "))
+		}
+		field = graphQLName(column)
+		return field, fmt.Sprintf("%s: another %s already has this %s", field, recordName(table), strings.ReplaceAll(column, "_", " "))
+	}
+	if strings.Contains(text, "FOREIGN KEY") {
+		return "", "the change refers to a record that does not exist"
+	}
+	return "", "the change breaks a rule of the database"
+}
+
+// recordName is what a client calls one row of a table.
+func recordName(table string) string {
+	switch table {
+	case "objectives":
+		return "heading"
+	case "follow_ups":
+		return "follow-up"
+	case "activities":
+		return "activity"
+	case "municipalities":
+		return "municipality"
+	}
+	return strings.TrimSuffix(table, "s")
+}
+
+// graphQLName turns an ent field name into its GraphQL name
+// (first_year → firstYear).
+func graphQLName(field string) string {
+	parts := strings.Split(field, "_")
+	for i := 1; i < len(parts); i++ {
+		if parts[i] == "id" {
+			parts[i] = "ID"
+		} else if parts[i] != "" {
+			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+		}
+	}
+	return strings.Join(parts, "")
+}
+
+// internalMessage is all a client learns of a fault of the server.
+func internalMessage(ctx context.Context) string {
+	if id := samverkan.RequestID(ctx); id != "" {
+		return "internal error (request " + id + "); the server has logged it"
+	}
+	return "internal error; the server has logged it"
+}
+
+// recoverPanic turns a panic in a resolver into an INTERNAL error and logs
+// its value and stack, which never reach the client.
+func recoverPanic(log *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, v any) error {
+		log.ErrorContext(ctx, "panic in resolver", "request_id", samverkan.RequestID(ctx), "panic", v, "stack", string(debug.Stack()))
+		return &samverkan.Error{Code: samverkan.CodeInternal, Message: internalMessage(ctx)}
+	}
+}

@@ -1,0 +1,72 @@
+package graph
+
+import (
+	"context"
+	"log/slog"
+
+	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/samverkan/samverkan"
+	"github.com/samverkan/samverkan/ent"
+)
+
+// NewHandler returns the GraphQL endpoint over the client: queries by POST
+// (JSON) and GET, mutations by POST only, each mutation in a transaction,
+// errors presented with codes, page sizes limited.
+func NewHandler(client *ent.Client, log *slog.Logger) *handler.Server {
+	srv := handler.New(NewSchema(client))
+	srv.AddTransport(transport.Options{})
+	// GET serves queries only: gqlgen refuses a mutation sent by GET, so a
+	// link or an image tag cannot change anything.
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	// Frontends may send a query's hash instead of its text.
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(pageSizeLimit{})
+	// A mutation and everything its hooks write commit together, or not at
+	// all: the transaction rolls back when the response has an error.
+	srv.Use(transactioner{entgql.Transactioner{TxOpener: client}})
+
+	srv.AroundOperations(nameOperation)
+	srv.SetErrorPresenter(presentError(log))
+	srv.SetRecoverFunc(recoverPanic(log))
+	return srv
+}
+
+// nameOperation records the operation's name for the request log.
+func nameOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	if r := samverkan.RequestFrom(ctx); r != nil {
+		oc := graphql.GetOperationContext(ctx)
+		switch {
+		case oc.OperationName != "":
+			r.Operation = oc.OperationName
+		case oc.Operation != nil && oc.Operation.Name != "":
+			r.Operation = oc.Operation.Name
+		case oc.Operation != nil:
+			r.Operation = "(anonymous " + string(oc.Operation.Operation) + ")"
+		}
+	}
+	return next(ctx)
+}
+
+// transactioner is entgql's Transactioner, safe for responses that have no
+// operation: gqlgen answers a body that is not JSON without one, and
+// entgql's would panic looking for it.
+type transactioner struct{ entgql.Transactioner }
+
+// InterceptResponse runs a mutation in a transaction.
+func (t transactioner) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	if !graphql.HasOperationContext(ctx) {
+		return next(ctx)
+	}
+	return t.Transactioner.InterceptResponse(ctx, next)
+}

@@ -1,0 +1,33 @@
+package samverkan
+
+import "context"
+
+// Request is what the server knows of the HTTP request being served, for
+// its logs and error messages.
+type Request struct {
+	// ID names the request in the log and in INTERNAL errors.
+	ID string
+	// Operation is the GraphQL operation's name, once it is known.
+	Operation string
+}
+
+type requestKey struct{}
+
+// WithRequest returns a context that carries r.
+func WithRequest(ctx context.Context, r *Request) context.Context {
+	return context.WithValue(ctx, requestKey{}, r)
+}
+
+// RequestFrom returns the request WithRequest stored, or nil.
+func RequestFrom(ctx context.Context) *Request {
+	r, _ := ctx.Value(requestKey{}).(*Request)
+	return r
+}
+
+// RequestID returns the id of the request being served, or "".
+func RequestID(ctx context.Context) string {
+	if r := RequestFrom(ctx); r != nil {
+		return r.ID
+	}
+	return ""
+}

@@ -1,0 +1,114 @@
+// Package server is Samverkan's HTTP side: the routes, and what every
+// request passes through (an id, a size limit, a log line).
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/samverkan/samverkan"
+	"github.com/samverkan/samverkan/ent"
+	"github.com/samverkan/samverkan/graph"
+	"github.com/samverkan/samverkan/web"
+)
+
+// MaxBodyBytes is the largest request body the server reads.
+const MaxBodyBytes = 1 << 20
+
+// Pinger is what the health check asks: the database.
+type Pinger interface {
+	PingContext(ctx context.Context) error
+}
+
+// New returns the server's HTTP handler.
+func New(client *ent.Client, db Pinger, log *slog.Logger) http.Handler {
+	api := graph.NewHandler(client, log)
+
+	mux := http.NewServeMux()
+	mux.Handle("POST /graphql", api)
+	mux.Handle("GET /graphql", api)
+	mux.Handle("OPTIONS /graphql", api)
+	mux.Handle("GET /playground/", web.Playground())
+	mux.Handle("GET /healthz", health(db))
+	mux.Handle("GET /{$}", http.RedirectHandler("/playground/", http.StatusFound))
+
+	return withRequest(log, limitBody(mux))
+}
+
+// health answers 200 when the database answers, 503 when it does not.
+func health(db Pinger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		status, body := http.StatusOK, map[string]string{"status": "ok"}
+		if err := db.PingContext(ctx); err != nil {
+			status, body = http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": "database does not answer"}
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(status)
+		_ = json.NewEncoder(w).Encode(body)
+	})
+}
+
+// limitBody refuses bodies over MaxBodyBytes; gqlgen then answers with a
+// 4xx error rather than reading on.
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// withRequest gives every request an id (sent back in X-Request-ID) and
+// logs one line for it when it is done.
+func withRequest(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		req := &samverkan.Request{ID: newRequestID()}
+		w.Header().Set("X-Request-ID", req.ID)
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r.WithContext(samverkan.WithRequest(r.Context(), req)))
+
+		level := slog.LevelInfo
+		if rec.status >= 500 {
+			level = slog.LevelError
+		}
+		attrs := []slog.Attr{
+			slog.String("request_id", req.ID),
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", rec.status),
+			slog.Duration("duration", time.Since(start)),
+		}
+		if req.Operation != "" {
+			attrs = append(attrs, slog.String("operation", req.Operation))
+		}
+		log.LogAttrs(r.Context(), level, "request", attrs...)
+	})
+}
+
+func newRequestID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on Linux
+	return hex.EncodeToString(b[:])
+}
+
+// statusRecorder remembers the status a handler wrote, for the log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
