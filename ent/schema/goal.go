@@ -32,6 +32,7 @@ func (Goal) Fields() []ent.Field {
 		// the Örebro plan's goal 2 has only its area, "kultur och hälsa".
 		field.String("title").
 			Optional().
+			Nillable().
 			Validate(notBlank).
 			Comment("The goal's heading, e.g. \"Barn och unga\"; absent when the plan gives it none.").
 			Annotations(swedishText(), entgql.OrderField("TITLE")),

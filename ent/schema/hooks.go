@@ -3,6 +3,7 @@ package schema
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"entgo.io/ent"
@@ -48,18 +49,49 @@ func normalizeText(next ent.Mutator) ent.Mutator {
 	})
 }
 
-// edgeTargets names, for every edge a mutation can add (by the mutation's
-// type and the edge's name), the table of the records it points at.
-var edgeTargets = map[string]string{
-	"Goal.plan":                plan.Table,
-	"Objective.goal":           goal.Table,
-	"Activity.objective":       objective.Table,
-	"Activity.municipalities":  municipality.Table,
-	"Activity.institutions":    institution.Table,
-	"FollowUp.activity":        activity.Table,
-	"Municipality.activities":  activity.Table,
-	"Institution.municipality": municipality.Table,
-	"Institution.activities":   activity.Table,
+// existingIDs returns those of ids that name a record of one type.
+type existingIDs func(ctx context.Context, c *gen.Client, ids []int) ([]int, error)
+
+// edgeTargets says, for every edge a mutation can add (by the mutation's
+// type and the edge's name), what its records are called and how to find
+// which of a list of ids exist.
+var edgeTargets = map[string]struct {
+	record string
+	exist  existingIDs
+}{
+	"Goal.plan":                {"plan", existingPlans},
+	"Objective.goal":           {"goal", existingGoals},
+	"Activity.objective":       {"heading", existingObjectives},
+	"Activity.municipalities":  {"municipality", existingMunicipalities},
+	"Activity.institutions":    {"institution", existingInstitutions},
+	"FollowUp.activity":        {"activity", existingActivities},
+	"Municipality.activities":  {"activity", existingActivities},
+	"Institution.municipality": {"municipality", existingMunicipalities},
+	"Institution.activities":   {"activity", existingActivities},
+}
+
+func existingPlans(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {
+	return c.Plan.Query().Where(plan.IDIn(ids...)).IDs(ctx)
+}
+
+func existingGoals(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {
+	return c.Goal.Query().Where(goal.IDIn(ids...)).IDs(ctx)
+}
+
+func existingObjectives(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {
+	return c.Objective.Query().Where(objective.IDIn(ids...)).IDs(ctx)
+}
+
+func existingActivities(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {
+	return c.Activity.Query().Where(activity.IDIn(ids...)).IDs(ctx)
+}
+
+func existingMunicipalities(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {
+	return c.Municipality.Query().Where(municipality.IDIn(ids...)).IDs(ctx)
+}
+
+func existingInstitutions(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {
+	return c.Institution.Query().Where(institution.IDIn(ids...)).IDs(ctx)
 }
 
 // referencesExist refuses a mutation that links to an id naming no record of
@@ -69,11 +101,14 @@ var edgeTargets = map[string]string{
 func referencesExist(next ent.Mutator) ent.Mutator {
 	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 		for _, edge := range m.AddedEdges() {
-			table, ok := edgeTargets[m.Type()+"."+edge]
+			target, ok := edgeTargets[m.Type()+"."+edge]
 			if !ok {
 				return nil, fmt.Errorf("no reference check for edge %s.%s", m.Type(), edge)
 			}
-			ids := m.AddedIDs(edge)
+			var ids []int
+			for _, id := range m.AddedIDs(edge) {
+				ids = append(ids, id.(int))
+			}
 			if len(ids) == 0 {
 				continue
 			}
@@ -81,49 +116,19 @@ func referencesExist(next ent.Mutator) ent.Mutator {
 			if !ok {
 				return nil, fmt.Errorf("mutation %T has no client", m)
 			}
-			missing, err := missingIDs(ctx, client.Client(), table, ids)
+			found, err := target.exist(ctx, client.Client(), ids)
 			if err != nil {
 				return nil, fmt.Errorf("check %s references: %w", edge, err)
 			}
-			if len(missing) > 0 {
-				return nil, samverkan.Errorf(samverkan.CodeNotFound, edgeInputField(m, edge),
-					"no %s has the id %v", singular(table), missing[0])
+			for _, id := range ids {
+				if !slices.Contains(found, id) {
+					return nil, samverkan.Errorf(samverkan.CodeNotFound, edgeInputField(m, edge),
+						"no %s has the id %d", target.record, id)
+				}
 			}
 		}
 		return next.Mutate(ctx, m)
 	})
-}
-
-// missingIDs returns the ids that name no row of the table.
-func missingIDs(ctx context.Context, client *gen.Client, table string, ids []ent.Value) ([]ent.Value, error) {
-	query := "SELECT id FROM " + table + " WHERE id IN (?" + strings.Repeat(", ?", len(ids)-1) + ")"
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	rows, err := client.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	found := make(map[int64]bool, len(ids))
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		found[id] = true
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	var missing []ent.Value
-	for _, id := range ids {
-		if n, ok := id.(int); !ok || !found[int64(n)] {
-			missing = append(missing, id)
-		}
-	}
-	return missing, nil
 }
 
 // edgeInputField is the GraphQL input field that sets an edge: objectiveID
