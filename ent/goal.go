@@ -26,7 +26,7 @@ type Goal struct {
 	// The goal's number, unique within its plan (Utvecklingsmål 1, 2, 3).
 	Number int `json:"number,omitempty"`
 	// The goal's heading, e.g. "Barn och unga"; absent when the plan gives it none.
-	Title string `json:"title,omitempty"`
+	Title *string `json:"title,omitempty"`
 	// The development area the goal belongs to, e.g. "kultur och hälsa".
 	Area string `json:"area,omitempty"`
 	// What the region wants to achieve, as the plan words it.
@@ -136,7 +136,8 @@ func (_m *Goal) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field title", values[i])
 			} else if value.Valid {
-				_m.Title = value.String
+				_m.Title = new(string)
+				*_m.Title = value.String
 			}
 		case goal.FieldArea:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -233,8 +234,10 @@ func (_m *Goal) String() string {
 	builder.WriteString("number=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Number))
 	builder.WriteString(", ")
-	builder.WriteString("title=")
-	builder.WriteString(_m.Title)
+	if v := _m.Title; v != nil {
+		builder.WriteString("title=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("area=")
 	builder.WriteString(_m.Area)

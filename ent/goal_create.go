@@ -274,7 +274,7 @@ func (_c *GoalCreate) createSpec() (*Goal, *sqlgraph.CreateSpec) {
 	}
 	if value, ok := _c.mutation.Title(); ok {
 		_spec.SetField(goal.FieldTitle, field.TypeString, value)
-		_node.Title = value
+		_node.Title = &value
 	}
 	if value, ok := _c.mutation.Area(); ok {
 		_spec.SetField(goal.FieldArea, field.TypeString, value)

@@ -2638,7 +2638,7 @@ func (m *GoalMutation) Title() (r string, exists bool) {
 // OldTitle returns the old "title" field's value of the Goal entity.
 // If the Goal object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *GoalMutation) OldTitle(ctx context.Context) (v string, err error) {
+func (m *GoalMutation) OldTitle(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
 	}
