@@ -1,0 +1,395 @@
+package seed
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+
+	"github.com/samverkan/samverkan/ent"
+	_ "github.com/samverkan/samverkan/ent/runtime" // hooks and validators
+	"github.com/samverkan/samverkan/storage"
+)
+
+// openEmpty opens a new, migrated SQLite database at path.
+func openEmpty(tb testing.TB, path string) (*storage.DB, *ent.Client) {
+	tb.Helper()
+	db, err := storage.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	client := db.Client()
+	tb.Cleanup(func() { client.Close() })
+	if err := db.Migrate(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	return db, client
+}
+
+// buildNational builds the national dataset into a new file in dir.
+func buildNational(t *testing.T, dir string) (*storage.DB, *ent.Client) {
+	t.Helper()
+	db, client := openEmpty(t, filepath.Join(dir, "national.db"))
+	start := time.Now()
+	if err := National(context.Background(), client); err != nil {
+		t.Fatalf("National: %v", err)
+	}
+	t.Logf("built the national dataset in %v", time.Since(start).Round(time.Millisecond))
+	return db, client
+}
+
+func TestNational(t *testing.T) {
+	db, client := buildNational(t, t.TempDir())
+
+	t.Run("RowCounts", func(t *testing.T) {
+		for _, c := range []struct {
+			table string
+			want  int
+		}{
+			{"plans", 21}, {"municipalities", 290}, {"goals", 63}, {"objectives", 252},
+			{"activities", 20_000}, {"institutions", 2_000}, {"follow_ups", 40_000},
+		} {
+			if got := queryInt(t, db, "SELECT count(*) FROM "+c.table); got != c.want {
+				t.Errorf("%s: %d rows, want %d", c.table, got, c.want)
+			}
+		}
+	})
+
+	t.Run("LinkCounts", func(t *testing.T) {
+		checkRange(t, "activity–municipality links", queryInt(t, db, "SELECT count(*) FROM activity_municipalities"), 57_000, 63_000)
+		checkRange(t, "activity–institution links", queryInt(t, db, "SELECT count(*) FROM activity_institutions"), 18_000, 22_000)
+		perActivity := `SELECT min(n), max(n) FROM (SELECT count(l.activity_id) AS n
+			FROM activities a LEFT JOIN %s l ON l.activity_id = a.id GROUP BY a.id)`
+		lo, hi := queryPair(t, db, fmt.Sprintf(perActivity, "activity_municipalities"))
+		if lo != 1 || hi != 8 {
+			t.Errorf("municipalities per activity: %d–%d, want 1–8", lo, hi)
+		}
+		lo, hi = queryPair(t, db, fmt.Sprintf(perActivity, "activity_institutions"))
+		if lo != 0 || hi != 3 {
+			t.Errorf("institutions per activity: %d–%d, want 0–3", lo, hi)
+		}
+		// Grouped rather than a subquery per activity: follow_ups has no
+		// index on activity_id.
+		if n := queryInt(t, db, `SELECT count(*) FROM (SELECT activity_id FROM follow_ups
+			GROUP BY activity_id HAVING count(*) = 2)`); n != 20_000 {
+			t.Errorf("%d activities have 2 follow-ups, want all 20000", n)
+		}
+	})
+
+	t.Run("LinksStayInTheRegion", func(t *testing.T) {
+		const activityCounty = `JOIN activities a ON a.id = l.activity_id
+			JOIN objectives o ON o.id = a.objective_id
+			JOIN goals g ON g.id = o.goal_id
+			JOIN plans p ON p.id = g.plan_id`
+		if n := queryInt(t, db, `SELECT count(*) FROM activity_municipalities l `+activityCounty+`
+			JOIN municipalities m ON m.id = l.municipality_id
+			WHERE m.county_code <> p.county_code`); n != 0 {
+			t.Errorf("%d municipality links leave the activity's region", n)
+		}
+		if n := queryInt(t, db, `SELECT count(*) FROM activity_institutions l `+activityCounty+`
+			JOIN institutions i ON i.id = l.institution_id
+			JOIN municipalities m ON m.id = i.municipality_id
+			WHERE m.county_code <> p.county_code`); n != 0 {
+			t.Errorf("%d institution links leave the activity's region", n)
+		}
+	})
+
+	t.Run("StatusShares", func(t *testing.T) {
+		want := map[string]float64{"PLANNED": 40, "ONGOING": 30, "DONE": 25, "CANCELLED": 5}
+		rows := queryRows(t, db, "SELECT status, count(*) FROM activities GROUP BY status")
+		if len(rows) != len(want) {
+			t.Errorf("statuses %v, want %v", rows, want)
+		}
+		for _, r := range rows {
+			var n int
+			fmt.Sscan(r[1], &n)
+			share := 100 * float64(n) / 20_000
+			if w, ok := want[r[0]]; !ok || share < w-2 || share > w+2 {
+				t.Errorf("status %s: %.1f %%, want %.0f ± 2", r[0], share, w)
+			}
+		}
+	})
+
+	t.Run("KulturTitles", func(t *testing.T) {
+		var matches, upper, capital, lower int
+		for _, r := range queryRows(t, db, "SELECT title FROM activities") {
+			title := r[0]
+			if !strings.Contains(strings.ToLower(title), "kultur") {
+				continue
+			}
+			matches++
+			switch {
+			case strings.Contains(title, "KULTUR"):
+				upper++
+			case strings.Contains(title, "Kultur"):
+				capital++
+			case strings.Contains(title, "kultur"):
+				lower++
+			}
+		}
+		checkRange(t, `titles with "kultur"`, matches, 1_800, 2_200)
+		// Each spelling in at least a fifth of them, so a search that
+		// folds only one case is caught.
+		for name, n := range map[string]int{"KULTUR": upper, "Kultur": capital, "kultur": lower} {
+			if n < matches/5 {
+				t.Errorf("%d of %d kultur titles spell it %q, want at least a fifth", n, matches, name)
+			}
+		}
+	})
+
+	t.Run("TextLengths", func(t *testing.T) {
+		for _, c := range []struct {
+			column string
+			lo, hi int
+		}{
+			{"activities.title", 20, 80},
+			{"activities.description", 200, 1000},
+			{"goals.description", 300, 600},
+			{"follow_ups.text", 50, 400},
+		} {
+			table, column, _ := strings.Cut(c.column, ".")
+			// SQLite's length() counts characters, not bytes.
+			lo, hi := queryPair(t, db, fmt.Sprintf("SELECT min(length(%s)), max(length(%s)) FROM %s", column, column, table))
+			if lo < c.lo || hi > c.hi {
+				t.Errorf("%s: %d–%d characters, want within %d–%d", c.column, lo, hi, c.lo, c.hi)
+			}
+		}
+	})
+
+	t.Run("YearsAndDates", func(t *testing.T) {
+		if n := queryInt(t, db, `SELECT count(*) FROM activities
+			WHERE first_year IS NULL OR last_year IS NULL
+			OR first_year < 2024 OR last_year > 2027 OR last_year < first_year`); n != 0 {
+			t.Errorf("%d activities have years outside 2024–2027 or reversed", n)
+		}
+		ctx := context.Background()
+		// Read through ent, which parses the stored times.
+		fus, err := client.FollowUp.Query().WithActivity().All(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range fus {
+			a := f.Edges.Activity
+			if y := f.Date.Year(); y < *a.FirstYear || y > *a.LastYear {
+				t.Fatalf("follow-up %d dated %v, outside its activity's years %d–%d", f.ID, f.Date, *a.FirstYear, *a.LastYear)
+			}
+		}
+	})
+
+	t.Run("Plans", func(t *testing.T) {
+		plans, err := client.Plan.Query().All(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		counties := map[string]bool{}
+		for _, p := range plans {
+			if p.Name != "Handlingsplan för kultursamverkan "+p.Region || p.FirstYear != 2024 || p.LastYear != 2027 || p.CountyCode == "" {
+				t.Errorf("plan %q (%s, %d–%d, county %q)", p.Name, p.Region, p.FirstYear, p.LastYear, p.CountyCode)
+			}
+			counties[p.CountyCode] = true
+		}
+		if len(counties) != 21 {
+			t.Errorf("%d distinct county codes among the plans, want 21", len(counties))
+		}
+		if n := queryInt(t, db, `SELECT count(*) FROM (SELECT plan_id FROM goals GROUP BY plan_id
+			HAVING count(*) <> 3 OR count(DISTINCT number) <> 3 OR min(number) <> 1 OR max(number) <> 3)`); n != 0 {
+			t.Errorf("%d plans do not have goals numbered 1, 2, 3", n)
+		}
+		if n := queryInt(t, db, `SELECT count(*) FROM (SELECT goal_id FROM objectives GROUP BY goal_id
+			HAVING count(*) <> 4 OR count(DISTINCT position) <> 4 OR min(position) <> 0 OR max(position) <> 3
+			OR count(DISTINCT title) <> 4)`); n != 0 {
+			t.Errorf("%d goals do not have 4 headings with distinct titles at positions 0–3", n)
+		}
+		lo, hi := queryPair(t, db, "SELECT min(n), max(n) FROM (SELECT count(*) AS n FROM activities GROUP BY objective_id)")
+		if hi-lo > 1 {
+			t.Errorf("activities per heading: %d–%d, want an even spread", lo, hi)
+		}
+	})
+
+	t.Run("Municipalities", func(t *testing.T) {
+		ms, err := client.Municipality.Query().All(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		names := map[string]bool{}
+		perCounty := map[string]int{}
+		swedish := 0
+		for _, m := range ms {
+			if len(m.Code) != 4 || m.CountyCode != m.Code[:2] || m.OfficialName != m.Name+" kommun" {
+				t.Errorf("municipality %s %q: county %q, official name %q", m.Code, m.Name, m.CountyCode, m.OfficialName)
+			}
+			if names[m.Name] {
+				t.Errorf("name %q is used twice", m.Name)
+			}
+			names[m.Name] = true
+			perCounty[m.CountyCode]++
+			if strings.ContainsAny(m.Name, "åäöÅÄÖ") {
+				swedish++
+			}
+		}
+		if 3*swedish < len(ms) {
+			t.Errorf("%d of %d names have å, ä or ö, want at least a third", swedish, len(ms))
+		}
+		for county, n := range perCounty {
+			if want := map[bool]int{true: 10, false: 14}[county == "25"]; n != want {
+				t.Errorf("county %s has %d municipalities, want %d", county, n, want)
+			}
+		}
+		if len(perCounty) != 21 {
+			t.Errorf("municipalities in %d counties, want 21", len(perCounty))
+		}
+	})
+
+	t.Run("Institutions", func(t *testing.T) {
+		if n := queryInt(t, db, "SELECT count(*) FROM institutions WHERE municipality_id IS NULL"); n != 0 {
+			t.Errorf("%d institutions have no home municipality", n)
+		}
+		if n := queryInt(t, db, "SELECT count(DISTINCT kind) FROM institutions"); n != 7 {
+			t.Errorf("%d kinds of institution, want the benchmark's 7", n)
+		}
+	})
+
+	t.Run("DeterministicInFewInserts", func(t *testing.T) {
+		// The second build also counts statements: rows go in by the
+		// thousand, so a handful of INSERTs; the rest are the schema
+		// hooks' per-row lookups.
+		other, _ := openEmpty(t, filepath.Join(t.TempDir(), "national.db"))
+		var statements, inserts int
+		counting := dialect.DebugWithContext(entsql.OpenDB(other.Dialect, other.DB), func(_ context.Context, v ...any) {
+			statements++
+			if s, ok := v[0].(string); ok && strings.Contains(s, "INSERT INTO") {
+				inserts++
+			}
+		})
+		if err := National(context.Background(), ent.NewClient(ent.Driver(counting))); err != nil {
+			t.Fatalf("National: %v", err)
+		}
+		t.Logf("%d statements, %d of them INSERTs", statements, inserts)
+		if inserts > 40 {
+			t.Errorf("%d INSERT statements, want at most 40", inserts)
+		}
+		if a, b := digest(t, db), digest(t, other); a != b {
+			t.Errorf("two builds differ: digest %x, then %x", a, b)
+		}
+	})
+
+	t.Run("RefusesANonEmptyDatabase", func(t *testing.T) {
+		err := National(context.Background(), client)
+		if err == nil || !strings.Contains(err.Error(), "empty database") {
+			t.Fatalf("second National on the same database: err = %v, want a refusal", err)
+		}
+		if n := queryInt(t, db, "SELECT count(*) FROM activities"); n != 20_000 {
+			t.Errorf("after the refusal %d activities, want 20000 still", n)
+		}
+	})
+}
+
+// digest hashes every row that the dataset draws (ids left out, since the
+// dataset refers to rows by content): activities with their heading, goal,
+// plan, municipalities and institutions, and the follow-ups.
+func digest(t *testing.T, db *storage.DB) [32]byte {
+	t.Helper()
+	h := sha256.New()
+	for _, q := range []string{
+		`SELECT a.title, a.description, a.status, a.first_year, a.last_year, o.title, g.number, p.county_code,
+			(SELECT group_concat(m.code) FROM (SELECT m.code FROM activity_municipalities l
+				JOIN municipalities m ON m.id = l.municipality_id WHERE l.activity_id = a.id ORDER BY m.code) m),
+			(SELECT group_concat(i.name, '|') FROM (SELECT i.name FROM activity_institutions l
+				JOIN institutions i ON i.id = l.institution_id WHERE l.activity_id = a.id ORDER BY i.id) i)
+		FROM activities a JOIN objectives o ON o.id = a.objective_id
+			JOIN goals g ON g.id = o.goal_id JOIN plans p ON p.id = g.plan_id
+		ORDER BY a.id`,
+		`SELECT f.date, f.text, a.title FROM follow_ups f JOIN activities a ON a.id = f.activity_id ORDER BY f.id`,
+		`SELECT code, name, official_name, county_code FROM municipalities ORDER BY code`,
+		`SELECT i.name, i.kind, m.code FROM institutions i JOIN municipalities m ON m.id = i.municipality_id ORDER BY i.id`,
+		`SELECT g.number, g.title, g.description, p.name FROM goals g JOIN plans p ON p.id = g.plan_id ORDER BY g.id`,
+	} {
+		for _, row := range queryRows(t, db, q) {
+			fmt.Fprintln(h, strings.Join(row, "\t"))
+		}
+	}
+	var sum [32]byte
+	copy(sum[:], h.Sum(nil))
+	return sum
+}
+
+func BenchmarkNational(b *testing.B) {
+	dir := b.TempDir()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		_, client := openEmpty(b, filepath.Join(dir, fmt.Sprintf("national-%d.db", i)))
+		b.StartTimer()
+		if err := National(context.Background(), client); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func checkRange(t *testing.T, what string, got, lo, hi int) {
+	t.Helper()
+	if got < lo || got > hi {
+		t.Errorf("%s: %d, want %d–%d", what, got, lo, hi)
+	} else {
+		t.Logf("%s: %d", what, got)
+	}
+}
+
+func queryInt(t *testing.T, db *storage.DB, query string) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRow(query).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+func queryPair(t *testing.T, db *storage.DB, query string) (int, int) {
+	t.Helper()
+	var a, b int
+	if err := db.QueryRow(query).Scan(&a, &b); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return a, b
+}
+
+// queryRows returns every row of the query with its columns as text (NULL
+// as the empty string).
+func queryRows(t *testing.T, db *storage.DB, query string) [][]string {
+	t.Helper()
+	rows, err := db.Query(query)
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]string
+	for rows.Next() {
+		vals := make([]sql.NullString, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		row := make([]string, len(cols))
+		for i, v := range vals {
+			row[i] = v.String
+		}
+		out = append(out, row)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return out
+}
