@@ -20,7 +20,7 @@ func openClient(t *testing.T, path string) *ent.Client {
 	}
 	client := db.Client()
 	t.Cleanup(func() { client.Close() })
-	if err := storage.Migrate(context.Background(), client); err != nil {
+	if err := db.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	return client

@@ -107,6 +107,8 @@ func (Activity) Edges() []ent.Edge {
 // Indexes of the Activity.
 func (Activity) Indexes() []ent.Index {
 	return []ent.Index{
+		// SQLite does not index foreign keys by itself.
+		index.Fields("objective_id"),
 		// Lists are ordered by title (in Swedish order, see swedishText)
 		// and paged; the index lets a page be read without sorting the table.
 		index.Fields("title"),

@@ -80,6 +80,8 @@ func (FollowUp) Edges() []ent.Edge {
 // Indexes of the FollowUp.
 func (FollowUp) Indexes() []ent.Index {
 	return []ent.Index{
+		// An activity's follow-ups, by date; SQLite does not index foreign keys by itself.
+		index.Fields("activity_id", "date"),
 		index.Fields("date"),
 	}
 }

@@ -36,12 +36,16 @@ func normalizeText(next ent.Mutator) ent.Mutator {
 					}
 				}
 			case []string:
-				out := make([]string, len(v))
-				for i, s := range v {
-					out[i] = norm.NFC.String(s)
-				}
-				if err := m.SetField(name, out); err != nil {
-					return nil, fmt.Errorf("normalize %s: %w", name, err)
+				// Only when needed: setting a list would drop values the
+				// mutation appends to it.
+				if slices.ContainsFunc(v, func(s string) bool { return !norm.NFC.IsNormalString(s) }) {
+					out := make([]string, len(v))
+					for i, s := range v {
+						out[i] = norm.NFC.String(s)
+					}
+					if err := m.SetField(name, out); err != nil {
+						return nil, fmt.Errorf("normalize %s: %w", name, err)
+					}
 				}
 			}
 		}

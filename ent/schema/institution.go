@@ -86,6 +86,8 @@ func (Institution) Edges() []ent.Edge {
 // Indexes of the Institution.
 func (Institution) Indexes() []ent.Index {
 	return []ent.Index{
+		// SQLite does not index foreign keys by itself.
+		index.Fields("municipality_id"),
 		index.Fields("name"),
 	}
 }
