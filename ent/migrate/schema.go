@@ -40,6 +40,11 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
+				Name:    "activity_objective_id",
+				Unique:  false,
+				Columns: []*schema.Column{ActivitiesColumns[12]},
+			},
+			{
 				Name:    "activity_title",
 				Unique:  false,
 				Columns: []*schema.Column{ActivitiesColumns[3]},
@@ -78,6 +83,11 @@ var (
 			},
 		},
 		Indexes: []*schema.Index{
+			{
+				Name:    "followup_activity_id_date",
+				Unique:  false,
+				Columns: []*schema.Column{FollowUpsColumns[9], FollowUpsColumns[3]},
+			},
 			{
 				Name:    "followup_date",
 				Unique:  false,
@@ -146,6 +156,11 @@ var (
 			},
 		},
 		Indexes: []*schema.Index{
+			{
+				Name:    "institution_municipality_id",
+				Unique:  false,
+				Columns: []*schema.Column{InstitutionsColumns[8]},
+			},
 			{
 				Name:    "institution_name",
 				Unique:  false,
