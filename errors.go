@@ -15,14 +15,15 @@ type Code string
 // The codes a client can see. Anything not classified is CodeInternal, shown
 // with a generic message and logged in full.
 const (
-	CodeBadRequest Code = "BAD_REQUEST" // the request itself is malformed
-	CodeValidation Code = "VALIDATION"  // a value breaks a rule; Field names it
-	CodeNotFound   Code = "NOT_FOUND"   // an id that names nothing
-	CodeConstraint Code = "CONSTRAINT"  // a duplicate or a reference that does not hold
-	CodeConflict   Code = "CONFLICT"    // someone else changed the record first
-	CodePageSize   Code = "PAGE_SIZE"   // a connection asked for more items than a page holds
-	CodeTimeout    Code = "TIMEOUT"     // the request ran out of time
-	CodeInternal   Code = "INTERNAL"    // a fault of the server, not the request
+	CodeBadRequest   Code = "BAD_REQUEST"    // the request itself is malformed
+	CodeValidation   Code = "VALIDATION"     // a value breaks a rule; Field names it
+	CodeNotFound     Code = "NOT_FOUND"      // an id that names nothing
+	CodeConstraint   Code = "CONSTRAINT"     // a duplicate or a reference that does not hold
+	CodeConflict     Code = "CONFLICT"       // someone else changed the record first
+	CodePageSize     Code = "PAGE_SIZE"      // a connection asked for more items than a page holds
+	CodeTimeout      Code = "TIMEOUT"        // the request ran out of time
+	CodeBodyTooLarge Code = "BODY_TOO_LARGE" // the request body is over the limit
+	CodeInternal     Code = "INTERNAL"       // a fault of the server, not the request
 )
 
 // Error is an error a client can act on: what kind it is, which input field

@@ -21,17 +21,24 @@ import (
 // through recoverPanic.
 
 // presentError gives an error its extensions.code (and extensions.field when
-// one input field is at fault) and a message fit for a client. What it does
-// not recognise is a fault of the server: logged in full, shown as INTERNAL
-// with the request id and nothing else.
+// one input field is at fault) and a message fit for a client. Errors a
+// resolver returned that it does not recognise are faults of the server:
+// logged in full, shown as INTERNAL with the request id and nothing else.
+// Errors gqlgen raised about the request itself (a query that does not
+// parse or validate, an argument of the wrong form) keep their text.
 func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		e := graphql.DefaultErrorPresenter(ctx, err)
-		var gqlErr *gqlerror.Error
-		if errors.As(err, &gqlErr) && !isOurs(err) {
-			// gqlgen's own errors (a query that does not parse or validate,
-			// a variable of the wrong type) and entgql's describe the
-			// request, not the data: keep their text.
+		var (
+			se *samverkan.Error
+			re *resolverError
+		)
+		switch {
+		case isOurs(err):
+			// Classified below.
+		case errors.As(err, &re) && !madeForClients(re.err):
+			// Classified below: INTERNAL unless it is a timeout.
+		default:
 			if e.Extensions == nil {
 				e.Extensions = map[string]any{}
 			}
@@ -41,7 +48,6 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return e
 		}
 		code, field, msg := classify(err)
-		var se *samverkan.Error
 		if code == samverkan.CodeInternal && !errors.As(err, &se) { // recoverPanic has logged its own
 			log.ErrorContext(ctx, "request failed", "request_id", samverkan.RequestID(ctx), "path", e.Path.String(), "error", err)
 			msg = internalMessage(ctx)
@@ -55,11 +61,51 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 	}
 }
 
-// isOurs reports whether err carries an error of the model under gqlgen's
-// wrapping, as one from an input's UnmarshalGQL does.
+// isOurs reports whether err carries an error of the model.
 func isOurs(err error) bool {
 	var se *samverkan.Error
 	return errors.As(err, &se) || ent.IsValidationError(err) || ent.IsNotFound(err) || ent.IsConstraintError(err)
+}
+
+// madeForClients reports whether a resolver's error was written for the
+// client: entgql returns GraphQL errors of its own (a negative page size, an
+// id that names nothing) that wrap no other error.
+func madeForClients(err error) bool {
+	var gqlErr *gqlerror.Error
+	return errors.As(err, &gqlErr) && gqlErr.Err == nil
+}
+
+// resolverError marks an error that a resolver returned, as opposed to one
+// gqlgen raised about the request before any resolver ran.
+type resolverError struct{ err error }
+
+func (e *resolverError) Error() string { return e.err.Error() }
+func (e *resolverError) Unwrap() error { return e.err }
+
+// markResolverErrors is the field interceptor that marks resolvers' errors.
+type markResolverErrors struct{}
+
+var (
+	_ graphql.HandlerExtension = markResolverErrors{}
+	_ graphql.FieldInterceptor = markResolverErrors{}
+)
+
+// ExtensionName names the extension for gqlgen.
+func (markResolverErrors) ExtensionName() string { return "MarkResolverErrors" }
+
+// Validate is called once, when the extension is added to a server.
+func (markResolverErrors) Validate(graphql.ExecutableSchema) error { return nil }
+
+// InterceptField runs a field's resolver and marks its error.
+func (markResolverErrors) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
+	res, err := next(ctx)
+	if err != nil {
+		var re *resolverError
+		if !errors.As(err, &re) {
+			err = &resolverError{err: err}
+		}
+	}
+	return res, err
 }
 
 // classify maps an error to a code, the input field it concerns and a

@@ -33,7 +33,12 @@ func (r *mutationResolver) CreateGoal(ctx context.Context, input ent.CreateGoalI
 
 // UpdateGoal is the resolver for the updateGoal field.
 func (r *mutationResolver) UpdateGoal(ctx context.Context, id int, input ent.UpdateGoalInput) (*ent.Goal, error) {
-	return ent.FromContext(ctx).Goal.UpdateOneID(id).SetInput(input).Save(ctx)
+	// entgql v0.7.0's SetInput appends focusAreas where it should append
+	// appendFocusAreas (and likewise for target groups), so do it here.
+	return ent.FromContext(ctx).Goal.UpdateOneID(id).SetInput(input).
+		AppendFocusAreas(input.AppendFocusAreas).
+		AppendTargetGroups(input.AppendTargetGroups).
+		Save(ctx)
 }
 
 // DeleteGoal is the resolver for the deleteGoal field.

@@ -2,12 +2,15 @@ package graph
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/validator/core"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/samverkan/samverkan"
 )
@@ -27,13 +30,13 @@ func init() {
 }
 
 // pageSizeLimit refuses an operation that asks any connection for more
-// than MaxPageSize items, before anything of it runs.
+// than MaxPageSize items, before anything of it runs. The default page size
+// comes from the normalizeConnections validation rule.
 type pageSizeLimit struct{}
 
 var (
 	_ graphql.HandlerExtension        = pageSizeLimit{}
 	_ graphql.OperationContextMutator = pageSizeLimit{}
-	_ graphql.FieldInterceptor        = pageSizeLimit{}
 )
 
 // ExtensionName names the extension for gqlgen.
@@ -43,12 +46,16 @@ func (pageSizeLimit) ExtensionName() string { return "PageSizeLimit" }
 func (pageSizeLimit) Validate(graphql.ExecutableSchema) error { return nil }
 
 // MutateOperationContext checks every connection in the operation, with the
-// request's variables filled in.
+// request's variables filled in, after giving null page sizes the default.
 func (pageSizeLimit) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
-	op := oc.Doc.Operations.ForName(oc.OperationName)
+	op := oc.Operation
 	if op == nil {
 		return nil // gqlgen reports the missing operation itself
 	}
+	if oc.Variables == nil {
+		oc.Variables = map[string]any{}
+	}
+	nullPageSizes(op.SelectionSet, oc.Doc.Fragments, oc.Variables, map[string]bool{})
 	return checkPageSizes(op.SelectionSet, oc.Doc.Fragments, oc.Variables, map[string]bool{})
 }
 
@@ -97,25 +104,86 @@ func checkPageSizes(set ast.SelectionSet, fragments ast.FragmentDefinitionList, 
 	return nil
 }
 
-// InterceptField gives a connection asked for with neither first nor last
-// the default page size.
-func (pageSizeLimit) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
-	fc := graphql.GetFieldContext(ctx)
-	if fc != nil && fc.Field.Field != nil && isConnection(fc.Field.Definition) && fc.Args != nil {
-		if isNilInt(fc.Args["first"]) && isNilInt(fc.Args["last"]) {
-			size := DefaultPageSize
-			fc.Args["first"] = &size
+// normalizeConnections is a validation rule that rewrites two things in the
+// arguments of every connection field, so that entgql reads them right when
+// it loads nested connections ahead of their resolvers (it reads the query's
+// syntax tree, not the arguments gqlgen has coerced):
+//   - a connection that names neither first nor last gets
+//     first: DefaultPageSize; a default given later would come too late;
+//   - an orderBy given as one object rather than a list (which GraphQL
+//     allows) becomes a list of one; entgql would ignore it otherwise.
+//
+// The rule runs once per query text, before gqlgen caches the parsed query,
+// so requests never share a tree that is being changed.
+func normalizeConnections(observers *core.Events, _ core.AddErrFunc) {
+	observers.OnField(func(w *core.Walker, field *ast.Field) {
+		if !isConnection(field.Definition) {
+			return
+		}
+		if order := field.Arguments.ForName("orderBy"); order != nil && order.Value.Kind == ast.ObjectValue {
+			order.Value = &ast.Value{
+				Kind:       ast.ListValue,
+				Children:   ast.ChildValueList{{Value: order.Value, Position: order.Value.Position}},
+				Definition: order.Value.Definition,
+				Position:   order.Value.Position,
+			}
+		}
+		if field.Arguments.ForName("first") == nil && field.Arguments.ForName("last") == nil {
+			field.Arguments = append(field.Arguments, &ast.Argument{
+				Name:     "first",
+				Position: field.Position,
+				Value: &ast.Value{
+					Kind:       ast.IntValue,
+					Raw:        strconv.Itoa(DefaultPageSize),
+					Definition: w.Schema.Types["Int"],
+					Position:   field.Position,
+				},
+			})
+		}
+	})
+}
+
+// validationRules are GraphQL's rules plus normalizeConnections.
+func validationRules() *rules.Rules {
+	r := rules.NewDefaultRules()
+	r.AddRule("NormalizeConnections", normalizeConnections)
+	return r
+}
+
+// nullPageSizes gives a variable that sets first or last to null, with the
+// other one absent, the default page size: null means "not given", and a
+// connection asked for with neither would otherwise load every row.
+func nullPageSizes(set ast.SelectionSet, fragments ast.FragmentDefinitionList, vars map[string]any, seen map[string]bool) {
+	for _, sel := range set {
+		switch sel := sel.(type) {
+		case *ast.Field:
+			if isConnection(sel.Definition) {
+				first, last := sel.Arguments.ForName("first"), sel.Arguments.ForName("last")
+				if nullVariable(first, vars) && (last == nil || nullVariable(last, vars)) {
+					vars[first.Value.Raw] = int64(DefaultPageSize)
+				} else if first == nil && nullVariable(last, vars) {
+					vars[last.Value.Raw] = int64(DefaultPageSize)
+				}
+			}
+			nullPageSizes(sel.SelectionSet, fragments, vars, seen)
+		case *ast.InlineFragment:
+			nullPageSizes(sel.SelectionSet, fragments, vars, seen)
+		case *ast.FragmentSpread:
+			if !seen[sel.Name] {
+				seen[sel.Name] = true
+				if f := fragments.ForName(sel.Name); f != nil {
+					nullPageSizes(f.SelectionSet, fragments, vars, seen)
+				}
+			}
 		}
 	}
-	return next(ctx)
+}
+
+func nullVariable(arg *ast.Argument, vars map[string]any) bool {
+	return arg != nil && arg.Value.Kind == ast.Variable && vars[arg.Value.Raw] == nil
 }
 
 func isConnection(def *ast.FieldDefinition) bool {
 	return def != nil && def.Type != nil && strings.HasSuffix(def.Type.Name(), "Connection") &&
 		def.Arguments.ForName("first") != nil
-}
-
-func isNilInt(v any) bool {
-	p, ok := v.(*int)
-	return v == nil || (ok && p == nil)
 }

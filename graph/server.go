@@ -28,10 +28,12 @@ func NewHandler(client *ent.Client, log *slog.Logger) *handler.Server {
 	srv.AddTransport(transport.POST{})
 
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetValidationRulesFn(validationRules)
 	srv.Use(extension.Introspection{})
 	// Frontends may send a query's hash instead of its text.
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(pageSizeLimit{})
+	srv.Use(markResolverErrors{})
 	// A mutation and everything its hooks write commit together, or not at
 	// all: the transaction rolls back when the response has an error.
 	srv.Use(transactioner{entgql.Transactioner{TxOpener: client}})

@@ -3,10 +3,13 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -56,12 +59,37 @@ func health(db Pinger) http.Handler {
 	})
 }
 
-// limitBody refuses bodies over MaxBodyBytes; gqlgen then answers with a
-// 4xx error rather than reading on.
+// limitBody refuses request bodies over MaxBodyBytes with 413 and a
+// GraphQL error, before anything reads them. (gqlgen would answer a body
+// cut short by http.MaxBytesReader with status 200.)
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		if r.Body == nil || r.Body == http.NoBody {
+			next.ServeHTTP(w, r)
+			return
+		}
+		body, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
+		r.Body.Close()
+		switch {
+		case err != nil:
+			writeError(w, http.StatusBadRequest, samverkan.CodeBadRequest, "the request body could not be read")
+			return
+		case len(body) > MaxBodyBytes:
+			writeError(w, http.StatusRequestEntityTooLarge, samverkan.CodeBodyTooLarge,
+				fmt.Sprintf("the request body is larger than %d bytes", MaxBodyBytes))
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		next.ServeHTTP(w, r)
+	})
+}
+
+// writeError answers with a GraphQL error response of the server's own.
+func writeError(w http.ResponseWriter, status int, code samverkan.Code, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": string(code)}}},
 	})
 }
 

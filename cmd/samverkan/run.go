@@ -119,7 +119,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	client := db.Client()
-	if err := storage.Migrate(ctx, client); err != nil {
+	if err := db.Migrate(ctx); err != nil {
 		return fail("cannot migrate the database", err)
 	}
 	empty, err := seed.IsEmpty(ctx, client)
@@ -183,7 +183,7 @@ func (a *app) seed(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	client := db.Client()
-	if err := storage.Migrate(ctx, client); err != nil {
+	if err := db.Migrate(ctx); err != nil {
 		log.Error("cannot migrate the database", "error", err)
 		return err
 	}

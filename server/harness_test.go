@@ -1,0 +1,205 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+
+	"github.com/samverkan/samverkan/ent"
+	_ "github.com/samverkan/samverkan/ent/runtime"
+	"github.com/samverkan/samverkan/seed"
+	"github.com/samverkan/samverkan/server"
+	"github.com/samverkan/samverkan/storage"
+)
+
+// testServer is the real handler over a real SQLite file, behind a real
+// HTTP server, with the Örebro plan loaded.
+type testServer struct {
+	t       *testing.T
+	URL     string
+	db      *storage.DB
+	client  *ent.Client
+	queries *atomic.Int64 // SQL statements that read, since the last reset
+}
+
+func newTestServer(t *testing.T) *testServer {
+	t.Helper()
+	db, err := storage.Open(filepath.Join(t.TempDir(), "samverkan.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	drv := &countingDriver{Driver: entsql.OpenDB(dialect.SQLite, db.DB), queries: new(atomic.Int64)}
+	client := ent.NewClient(ent.Driver(drv))
+	ctx := context.Background()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := seed.LoadOrebro(ctx, client); err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if testing.Verbose() {
+		log = slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	}
+	srv := httptest.NewServer(server.New(client, db, log))
+	t.Cleanup(func() {
+		srv.Close()
+		client.Close()
+	})
+	return &testServer{t: t, URL: srv.URL, db: db, client: client, queries: drv.queries}
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
+// countingDriver counts the statements that read, outside transactions as
+// well as inside them.
+type countingDriver struct {
+	dialect.Driver
+	queries *atomic.Int64
+}
+
+func (d *countingDriver) Query(ctx context.Context, query string, args, v any) error {
+	d.queries.Add(1)
+	return d.Driver.Query(ctx, query, args, v)
+}
+
+func (d *countingDriver) Tx(ctx context.Context) (dialect.Tx, error) {
+	tx, err := d.Driver.Tx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &countingTx{Tx: tx, queries: d.queries}, nil
+}
+
+type countingTx struct {
+	dialect.Tx
+	queries *atomic.Int64
+}
+
+func (tx *countingTx) Query(ctx context.Context, query string, args, v any) error {
+	tx.queries.Add(1)
+	return tx.Tx.Query(ctx, query, args, v)
+}
+
+// gqlResponse is a GraphQL response as a client sees it.
+type gqlResponse struct {
+	Status int
+	Data   json.RawMessage `json:"data"`
+	Errors []gqlError      `json:"errors"`
+}
+
+type gqlError struct {
+	Message    string `json:"message"`
+	Path       []any  `json:"path"`
+	Extensions struct {
+		Code  string `json:"code"`
+		Field string `json:"field"`
+	} `json:"extensions"`
+}
+
+// post sends a GraphQL request as JSON and decodes the answer.
+func (s *testServer) post(query string, vars map[string]any) gqlResponse {
+	s.t.Helper()
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return s.postRaw("application/json", body)
+}
+
+func (s *testServer) postRaw(contentType string, body []byte) gqlResponse {
+	s.t.Helper()
+	res, err := http.Post(s.URL+"/graphql", contentType, bytes.NewReader(body))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	return decodeResponse(s.t, res)
+}
+
+func decodeResponse(t *testing.T, res *http.Response) gqlResponse {
+	t.Helper()
+	raw, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r gqlResponse
+	if err := json.Unmarshal(raw, &r); err != nil {
+		t.Fatalf("response is not JSON (status %d): %s", res.StatusCode, raw)
+	}
+	r.Status = res.StatusCode
+	for _, e := range r.Errors {
+		for _, bad := range []string{"goroutine", ".go:", "runtime/", "sqlite", "SELECT", "INSERT"} {
+			if strings.Contains(e.Message, bad) {
+				t.Errorf("error message shows internals (%q): %s", bad, e.Message)
+			}
+		}
+	}
+	return r
+}
+
+// must sends a request that must succeed and decodes its data into v.
+func (s *testServer) must(query string, vars map[string]any, v any) {
+	s.t.Helper()
+	r := s.post(query, vars)
+	if len(r.Errors) > 0 || r.Status != http.StatusOK {
+		s.t.Fatalf("request failed with status %d: %+v\nquery: %s", r.Status, r.Errors, query)
+	}
+	if v != nil {
+		if err := json.Unmarshal(r.Data, v); err != nil {
+			s.t.Fatalf("decode %s: %v", r.Data, err)
+		}
+	}
+}
+
+// wantError sends a request that must fail with the code (and, if not
+// empty, the field) given.
+func (s *testServer) wantError(query string, vars map[string]any, code, field string) gqlError {
+	s.t.Helper()
+	r := s.post(query, vars)
+	if len(r.Errors) == 0 {
+		s.t.Fatalf("request succeeded, want error %s: %s", code, r.Data)
+	}
+	e := r.Errors[0]
+	if e.Extensions.Code != code || e.Extensions.Field != field {
+		s.t.Fatalf("error = %s (field %q): %q; want %s (field %q)", e.Extensions.Code, e.Extensions.Field, e.Message, code, field)
+	}
+	return e
+}
+
+// count returns a root connection's totalCount.
+func (s *testServer) count(root string) int {
+	s.t.Helper()
+	var data map[string]struct{ TotalCount int }
+	s.must("{ "+root+" { totalCount } }", nil, &data)
+	return data[root].TotalCount
+}
+
+// idOf returns the ID of the first node a root connection's filter finds.
+func (s *testServer) idOf(root, where string) string {
+	s.t.Helper()
+	var data map[string]struct {
+		Edges []struct{ Node struct{ ID string } }
+	}
+	s.must("{ "+root+"(first: 1, where: "+where+") { edges { node { id } } } }", nil, &data)
+	if len(data[root].Edges) == 0 {
+		s.t.Fatalf("no %s where %s", root, where)
+	}
+	return data[root].Edges[0].Node.ID
+}
