@@ -21,6 +21,9 @@ import (
 // errUsage marks a mistake on the command line; its text has been printed.
 var errUsage = errors.New("usage")
 
+// errHelp marks a request for help, which has been printed.
+var errHelp = errors.New("help")
+
 // app is the program with its surroundings made explicit, so that tests
 // can run it as it runs for users.
 type app struct {
@@ -54,31 +57,36 @@ func (a *app) run(ctx context.Context, args []string) error {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
+	var err error
 	switch cmd {
 	case "serve":
-		return a.serve(ctx, args)
+		err = a.serve(ctx, args)
 	case "seed":
-		return a.seed(ctx, args)
+		err = a.seed(ctx, args)
 	case "help":
 		fmt.Fprint(a.stdout, usage)
+	default:
+		fmt.Fprintf(a.stderr, "samverkan: unknown command %q\n\n%s", cmd, usage)
+		return errUsage
+	}
+	if errors.Is(err, errHelp) {
 		return nil
 	}
-	fmt.Fprintf(a.stderr, "samverkan: unknown command %q\n\n%s", cmd, usage)
-	return errUsage
+	return err
 }
 
 // flags returns a flag set that prints the usage on -h and on mistakes.
 func (a *app) flags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
-	fs.Usage = func() { fmt.Fprint(a.stderr, usage) }
+	fs.Usage = func() { fmt.Fprint(fs.Output(), usage) }
 	return fs
 }
 
 func (a *app) parse(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return errUsage
+			return errHelp
 		}
 		return errUsage
 	}

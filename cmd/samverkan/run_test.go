@@ -1,0 +1,183 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// started is a samverkan serve running in the test, as a user starts it.
+type started struct {
+	base   string
+	stop   context.CancelFunc
+	done   chan error
+	stdout *syncBuffer
+}
+
+func startServer(t *testing.T, db string) *started {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	addr := make(chan string, 1)
+	out := &syncBuffer{}
+	a := &app{stdout: out, stderr: io.Discard, getenv: func(string) string { return "" },
+		listening: func(a string) { addr <- a }}
+	done := make(chan error, 1)
+	go func() { done <- a.run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db}) }()
+	select {
+	case a := <-addr:
+		s := &started{base: "http://" + a, stop: cancel, done: done, stdout: out}
+		t.Cleanup(func() { s.shutdown(t) })
+		return s
+	case err := <-done:
+		cancel()
+		t.Fatalf("serve stopped before listening: %v", err)
+	case <-time.After(30 * time.Second):
+		cancel()
+		t.Fatal("serve did not start listening within 30 s")
+	}
+	return nil
+}
+
+func (s *started) shutdown(t *testing.T) {
+	t.Helper()
+	if s.stop == nil {
+		return
+	}
+	s.stop()
+	s.stop = nil
+	select {
+	case err := <-s.done:
+		if err != nil {
+			t.Errorf("serve returned %v after a shutdown request, want nil", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Error("serve did not shut down within 15 s")
+	}
+}
+
+func (s *started) graphql(t *testing.T, query string) map[string]any {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"query": query})
+	res, err := http.Post(s.base+"/graphql", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	if out["errors"] != nil {
+		t.Fatalf("%s: %v", query, out["errors"])
+	}
+	return out["data"].(map[string]any)
+}
+
+func TestServeLoadsTheSeedOnceAndKeepsData(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "samverkan.db")
+	first := startServer(t, db)
+	if out := first.stdout.String(); !strings.Contains(out, first.base+"/graphql") || !strings.Contains(out, first.base+"/playground/") {
+		t.Errorf("serve printed %q; want the URLs it serves", out)
+	}
+	res, err := http.Get(first.base + "/healthz")
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("/healthz: %v %v", res, err)
+	}
+	res.Body.Close()
+	data := first.graphql(t, `{ plans { totalCount } activities { totalCount } }`)
+	if got := data["activities"].(map[string]any)["totalCount"]; got != float64(6) {
+		t.Fatalf("activities on first start = %v, want the seed's 6", got)
+	}
+	first.graphql(t, `mutation { createMunicipality(input: {code: "0180", name: "Stockholm"}) { id } }`)
+	first.shutdown(t)
+
+	again := startServer(t, db)
+	data = again.graphql(t, `{ plans { totalCount } activities { totalCount } municipalities(where: {code: "0180"}) { totalCount } }`)
+	for field, want := range map[string]float64{"plans": 1, "activities": 6, "municipalities": 1} {
+		if got := data[field].(map[string]any)["totalCount"]; got != want {
+			t.Errorf("%s after a restart = %v, want %v", field, got, want)
+		}
+	}
+}
+
+func TestCommandLine(t *testing.T) {
+	run := func(args ...string) (string, string, error) {
+		var out, errOut bytes.Buffer
+		a := &app{stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
+		err := a.run(context.Background(), args)
+		return out.String(), errOut.String(), err
+	}
+	t.Run("HelpExplainsEveryFlag", func(t *testing.T) {
+		out, _, err := run("help")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, flag := range []string{"--addr", "--db", "--national", "SAMVERKAN_ADDR", "SAMVERKAN_DB"} {
+			if !strings.Contains(out, flag) {
+				t.Errorf("help does not mention %s", flag)
+			}
+		}
+	})
+	t.Run("DashDashHelpIsNotAnError", func(t *testing.T) {
+		if _, errOut, err := run("--help"); err != nil || !strings.Contains(errOut, "--db") {
+			t.Errorf("--help: err %v, output %q", err, errOut)
+		}
+	})
+	t.Run("ErrUnknownFlag", func(t *testing.T) {
+		_, errOut, err := run("--colour")
+		if !errors.Is(err, errUsage) || !strings.Contains(errOut, "Usage") {
+			t.Errorf("err = %v, stderr %q; want a usage error", err, errOut)
+		}
+	})
+	t.Run("ErrUnknownCommand", func(t *testing.T) {
+		if _, _, err := run("frobnicate"); !errors.Is(err, errUsage) {
+			t.Errorf("err = %v, want a usage error", err)
+		}
+	})
+	t.Run("SeedIsIdempotent", func(t *testing.T) {
+		db := filepath.Join(t.TempDir(), "seeded.db")
+		for range 2 {
+			if out, errOut, err := run("seed", "--db", db); err != nil || !strings.Contains(out, "Loaded the Örebro plan") {
+				t.Fatalf("seed: %v, %q, %q", err, out, errOut)
+			}
+		}
+		s := startServer(t, db)
+		data := s.graphql(t, `{ activities { totalCount } municipalities { totalCount } }`)
+		if data["activities"].(map[string]any)["totalCount"] != float64(6) || data["municipalities"].(map[string]any)["totalCount"] != float64(12) {
+			t.Errorf("after seeding twice: %v", data)
+		}
+	})
+	t.Run("ErrDatabaseCannotBeOpened", func(t *testing.T) {
+		_, errOut, err := run("serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "no", "such", "dir", "x.db"))
+		if err == nil || !strings.Contains(errOut, "cannot open the database") {
+			t.Errorf("err = %v, stderr %q", err, errOut)
+		}
+	})
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutine and the
+// test's.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
