@@ -38,12 +38,18 @@ func TestCreateUpdateDeleteEveryType(t *testing.T) {
 	var got struct {
 		Node struct {
 			Title, Status  string
-			Municipalities struct{ Edges []struct{ Node struct{ Code string } } }
-			Institutions   struct{ TotalCount int }
-			FollowUps      struct {
-				Edges []struct{ Node struct{ Text, Status, Assessment string } }
+			Municipalities struct {
+				Edges []struct{ Node struct{ Code string } }
 			}
-			Objective struct{ Goal struct{ Plan struct{ Name string } } }
+			Institutions struct{ TotalCount int }
+			FollowUps    struct {
+				Edges []struct {
+					Node struct{ Text, Status, Assessment string }
+				}
+			}
+			Objective struct {
+				Goal struct{ Plan struct{ Name string } }
+			}
 		}
 	}
 	read := func() {
@@ -119,7 +125,12 @@ func TestCreateUpdateDeleteEveryType(t *testing.T) {
 		home := s.created("createMunicipality", map[string]any{"code": "0181", "name": "Södertälje"})
 		museum := s.created("createInstitution", map[string]any{"name": "Tom Tits", "kind": "MUSEUM", "municipalityID": home})
 		s.must(`mutation($id: ID!) { deleteMunicipality(id: $id) }`, map[string]any{"id": home}, nil)
-		var data struct{ Node struct{ Name string; Municipality *struct{ ID string } } }
+		var data struct {
+			Node struct {
+				Name         string
+				Municipality *struct{ ID string }
+			}
+		}
 		s.must(`query($id: ID!) { node(id: $id) { ... on Institution { name municipality { id } } } }`, map[string]any{"id": museum}, &data)
 		if data.Node.Name != "Tom Tits" || data.Node.Municipality != nil {
 			t.Errorf("institution after its municipality went: %+v", data.Node)
@@ -339,7 +350,9 @@ func TestConcurrentWrites(t *testing.T) {
 			}()
 		}
 		wg.Wait()
-		var data struct{ Node struct{ Municipalities struct{ TotalCount int } } }
+		var data struct {
+			Node struct{ Municipalities struct{ TotalCount int } }
+		}
 		s.must(`query($id: ID!) { node(id: $id) { ... on Activity { municipalities { totalCount } } } }`, map[string]any{"id": activity}, &data)
 		if n := data.Node.Municipalities.TotalCount; n != 12 {
 			t.Errorf("links after 12 concurrent updates = %d, want 12", n)

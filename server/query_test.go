@@ -141,7 +141,9 @@ func TestEveryEdgeCanBeWalkedBothWays(t *testing.T) {
 			Edges []struct {
 				Node struct {
 					Institutions struct {
-						Edges []struct{ Node struct{ Municipality struct{ Code string } } }
+						Edges []struct {
+							Node struct{ Municipality struct{ Code string } }
+						}
 					}
 					Activities struct {
 						Edges []struct {
@@ -190,7 +192,9 @@ func TestEveryEdgeCanBeWalkedBothWays(t *testing.T) {
 
 	// A follow-up leads back to its activity.
 	id := s.idOf("activities", `{titleContainsFold: "barnkultur"}`)
-	var created struct{ CreateFollowUp struct{ Activity struct{ ID string } } }
+	var created struct {
+		CreateFollowUp struct{ Activity struct{ ID string } }
+	}
 	s.must(`mutation($id: ID!) { createFollowUp(input: {activityID: $id, date: "2021-06-30T00:00:00Z", text: "Kommunerna har börjat."}) { activity { id } } }`,
 		map[string]any{"id": id}, &created)
 	if created.CreateFollowUp.Activity.ID != id {
@@ -248,7 +252,9 @@ func TestPageSizes(t *testing.T) {
 			Municipalities struct {
 				Edges []struct {
 					Node struct {
-						Institutions struct{ Edges []struct{ Node struct{ ID string } } }
+						Institutions struct {
+							Edges []struct{ Node struct{ ID string } }
+						}
 					}
 				}
 			}

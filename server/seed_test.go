@@ -147,7 +147,9 @@ func TestSeedIsTheÖrebroPlan(t *testing.T) {
 	var munis struct {
 		Municipalities struct {
 			TotalCount int
-			Edges      []struct{ Node struct{ Code, Name, OfficialName, CountyCode string } }
+			Edges      []struct {
+				Node struct{ Code, Name, OfficialName, CountyCode string }
+			}
 		}
 	}
 	s.must(`{ municipalities(orderBy: {field: CODE}) { totalCount edges { node { code name officialName countyCode } } } }`, nil, &munis)
