@@ -1,0 +1,48 @@
+package server_test
+
+import (
+	"encoding/json"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// Every GraphQL example in the README runs, in order, against a fresh
+// server with the Örebro plan, and answers without errors. An example with
+// an ID variable gets the id of what the example before it created.
+func TestTheREADMEExamplesWork(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := regexp.MustCompile("(?s)```graphql\n(.*?)```").FindAllStringSubmatch(string(readme), -1)
+	if len(blocks) < 6 {
+		t.Fatalf("found %d GraphQL examples in the README, want at least 6", len(blocks))
+	}
+	s := newTestServer(t)
+	lastID := ""
+	for _, b := range blocks {
+		query := b[1]
+		name := strings.Fields(query)[1]
+		vars := map[string]any{}
+		for _, v := range regexp.MustCompile(`\$(\w+): ID!`).FindAllStringSubmatch(query, -1) {
+			vars[v[1]] = lastID
+		}
+		var data map[string]json.RawMessage
+		s.must(query, vars, &data)
+		if len(data) == 0 || string(data[firstKey(data)]) == "null" {
+			t.Errorf("%s answered with nothing", name)
+		}
+		if id := regexp.MustCompile(`"id":"(\d+)"`).FindStringSubmatch(string(data[firstKey(data)])); id != nil {
+			lastID = id[1]
+		}
+	}
+}
+
+func firstKey(m map[string]json.RawMessage) string {
+	for k := range m {
+		return k
+	}
+	return ""
+}
