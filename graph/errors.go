@@ -133,10 +133,27 @@ func classify(err error) (code samverkan.Code, field, msg string) {
 	case errors.As(err, &ce):
 		field, msg := describeConstraint(ce)
 		return samverkan.CodeConstraint, field, msg
+	case isEmptyFilter(err):
+		return samverkan.CodeBadRequest, "where", "where: a filter is empty ({}); give it at least one condition, or leave it out"
 	case errors.Is(err, context.DeadlineExceeded):
 		return samverkan.CodeTimeout, "", "the request took too long and was stopped"
 	}
 	return samverkan.CodeInternal, "", ""
+}
+
+// isEmptyFilter reports whether err is entgql's refusal of an empty where
+// input ({} inside and/or/not), which is the client's to mend.
+func isEmptyFilter(err error) bool {
+	for _, empty := range []error{
+		ent.ErrEmptyActivityWhereInput, ent.ErrEmptyFollowUpWhereInput, ent.ErrEmptyGoalWhereInput,
+		ent.ErrEmptyInstitutionWhereInput, ent.ErrEmptyMunicipalityWhereInput, ent.ErrEmptyObjectiveWhereInput,
+		ent.ErrEmptyPlanWhereInput,
+	} {
+		if errors.Is(err, empty) {
+			return true
+		}
+	}
+	return false
 }
 
 // uniqueFailure matches SQLite's message for a broken unique constraint,

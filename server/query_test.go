@@ -132,6 +132,9 @@ func TestFilters(t *testing.T) {
 			}
 		})
 	}
+	t.Run("ErrEmptyFilter", func(t *testing.T) {
+		s.wantError(`{ activities(where: {and: [{}]}) { totalCount } }`, nil, "BAD_REQUEST", "where")
+	})
 }
 
 func TestEveryEdgeCanBeWalkedBothWays(t *testing.T) {

@@ -36,9 +36,10 @@ func New(client *ent.Client, db Pinger, log *slog.Logger) http.Handler {
 	mux.Handle("POST /graphql", api)
 	mux.Handle("GET /graphql", api)
 	mux.Handle("OPTIONS /graphql", api)
+	mux.Handle("GET /admin/", web.Admin())
 	mux.Handle("GET /playground/", web.Playground())
 	mux.Handle("GET /healthz", health(db))
-	mux.Handle("GET /{$}", http.RedirectHandler("/playground/", http.StatusFound))
+	mux.Handle("GET /{$}", http.RedirectHandler("/admin/", http.StatusFound))
 
 	return withRequest(log, limitBody(mux))
 }

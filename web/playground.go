@@ -1,9 +1,7 @@
-// Package web serves Samverkan's browser pages: the offline GraphQL playground.
 package web
 
 import (
 	"embed"
-	"io/fs"
 	"net/http"
 	"strings"
 )
@@ -48,38 +46,8 @@ const playgroundCSP = "default-src 'none'; " +
 
 // Playground serves the offline GraphiQL page: mux.Handle("/playground/", web.Playground()).
 func Playground() http.Handler {
-	root, err := fs.Sub(files, "playground")
-	if err != nil {
-		panic(err) // cannot happen: "playground" is a directory in the embed.
-	}
-	server := http.FileServerFS(root)
-	// The prefix is stripped here, not by the caller, so that the mount
-	// line above is all a server needs.
-	return http.StripPrefix("/playground", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", playgroundCSP)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
-
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			h.Set("Allow", "GET, HEAD")
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-			return
-		}
-		// FileServer would list a directory such as /vendor/; there is
-		// nothing to browse, only index.html and the files it names.
-		if r.URL.Path != "/" && strings.HasSuffix(r.URL.Path, "/") {
-			http.NotFound(w, r)
-			return
-		}
-		if strings.HasPrefix(r.URL.Path, "/vendor/") {
-			// index.html names vendor files with their version (?v=), so a
-			// cached copy can never be stale.
-			h.Set("Cache-Control", "public, max-age=31536000, immutable")
-		} else {
-			// Revalidate the page, so an upgrade reaches browsers at once.
-			h.Set("Cache-Control", "no-cache")
-		}
-		server.ServeHTTP(w, r)
-	}))
+	// index.html names vendor files with their version (?v=), so a cached
+	// copy can never be stale.
+	versioned := func(path string) bool { return strings.HasPrefix(path, "/vendor/") }
+	return static(files, "playground", playgroundCSP, versioned)
 }

@@ -154,8 +154,8 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	base := "http://" + ln.Addr().String()
-	fmt.Fprintf(a.stdout, "Samverkan is serving %s\n  GraphQL API:  %s/graphql\n  Playground:   %s/playground/\n  Health:       %s/healthz\n",
-		*dsn, base, base, base)
+	fmt.Fprintf(a.stdout, "Samverkan is serving %s\n  Admin page:   %s/admin/\n  GraphQL API:  %s/graphql\n  Playground:   %s/playground/\n  Health:       %s/healthz\n",
+		*dsn, base, base, base, base)
 	if a.listening != nil {
 		a.listening(ln.Addr().String())
 	}

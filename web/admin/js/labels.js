@@ -1,0 +1,43 @@
+// Swedish words for the API's enums and types: the region's staff read
+// Swedish, the API speaks English.
+
+export const statusLabels = {
+  PLANNED: "Planerad",
+  ONGOING: "Pågående",
+  DONE: "Genomförd",
+  CANCELLED: "Inställd",
+};
+
+export const kindLabels = {
+  MUSEUM: "Museum",
+  THEATRE: "Teater",
+  MUSIC: "Musik",
+  LIBRARY: "Bibliotek",
+  SCHOOL_OF_ARTS: "Kulturskola",
+  NETWORK: "Nätverk",
+  ARCHIVE: "Arkiv",
+  VENUE: "Kulturhus och scen",
+  OTHER: "Övrigt",
+};
+
+export const assessmentLabels = {
+  GREEN: "Grön – enligt plan",
+  YELLOW: "Gul – risk för avvikelse",
+  RED: "Röd – avviker",
+};
+
+export const periodLabels = {
+  YEAR: "Helår",
+  FIRST_HALF: "Halvår 1",
+  SECOND_HALF: "Halvår 2",
+  FIRST_TERTIAL: "Tertial 1",
+  SECOND_TERTIAL: "Tertial 2",
+  THIRD_TERTIAL: "Tertial 3",
+};
+
+/** goalName is how a goal is named in the page: "Mål 1 – Barn och unga". */
+export function goalName(g) {
+  if (!g) return "";
+  const name = g.title || g.area;
+  return name ? `Mål ${g.number} – ${name}` : `Mål ${g.number}`;
+}

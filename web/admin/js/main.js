@@ -1,0 +1,144 @@
+// The admin page: a client of the public GraphQL API and nothing else.
+// Addresses are hashes (#/activities/123) so that every view has a link,
+// the back button works and the server serves one file.
+
+import { h, replace } from "./dom.js";
+import { gql } from "./gql.js";
+import { types, typeByRoute, words } from "./types.js";
+import { listView } from "./ui/list.js";
+import { formView, editQuery } from "./ui/form.js";
+import { detailView } from "./views/detail.js";
+import { showError, clearBanner } from "./ui/banner.js";
+import { mayLeave, setLeaveGuard } from "./guard.js";
+
+const main = document.getElementById("main");
+let current = location.hash;
+
+window.addEventListener("hashchange", () => {
+  if (location.hash === current) return;
+  if (!mayLeave()) {
+    // Stay: put the address back without showing the view again.
+    history.replaceState(null, "", current);
+    return;
+  }
+  render();
+});
+
+render();
+
+async function render() {
+  current = location.hash;
+  setLeaveGuard(null);
+  const [path, query = ""] = location.hash.replace(/^#/, "").split("?");
+  const parts = path.split("/").filter(Boolean);
+  const params = new URLSearchParams(query);
+  const typeName = parts[0] ? typeByRoute(parts[0]) : null;
+  highlightNav(parts[0] || "");
+  if (!location.hash.includes("new") && !location.hash.includes("edit")) {
+    // Keep a notice from the view that sent us here; clear old errors.
+    const banner = document.getElementById("banner");
+    if (banner.classList.contains("error")) clearBanner();
+  }
+  main.setAttribute("aria-busy", "true");
+  try {
+    let view, title;
+    if (parts.length === 0) {
+      [view, title] = [home(), "Översikt"];
+    } else if (!typeName) {
+      [view, title] = [notFound(), "Sidan finns inte"];
+    } else if (parts.length === 1) {
+      [view, title] = [listView({ typeName, title: types[typeName].many, newLink: `#/${parts[0]}/new`, level: 1 }), types[typeName].many];
+    } else if (parts[1] === "new") {
+      [view, title] = [await createPage(typeName, params), words(types[typeName]).new];
+    } else if (parts[2] === "edit") {
+      [view, title] = await editPage(typeName, parts[1]);
+    } else {
+      view = await detailView(typeName, parts[1]);
+      title = view.querySelector("h1")?.textContent || types[typeName].one;
+    }
+    if (location.hash !== current) return; // the user went on meanwhile
+    replace(main, view);
+    main.dataset.view = current; // which address the page shows, for tests and styles
+    document.title = `${title} – Samverkan`;
+    const heading = main.querySelector("h1");
+    if (heading) {
+      heading.setAttribute("tabindex", "-1");
+      heading.focus({ preventScroll: true });
+    }
+    window.scrollTo(0, 0);
+  } catch (e) {
+    if (e.code === "NOT_FOUND") replace(main, notFound());
+    else replace(main, h("p", { class: "muted" }, "Sidan kunde inte visas."));
+    showError(e);
+  } finally {
+    main.removeAttribute("aria-busy");
+  }
+}
+
+function highlightNav(route) {
+  for (const a of document.querySelectorAll("[data-nav]")) {
+    if (a.dataset.nav === route) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
+}
+
+function home() {
+  return h(
+    "div",
+    { class: "home" },
+    h("h1", {}, "Kulturplanen"),
+    h(
+      "p",
+      { class: "lead" },
+      "Handlingsplaner för kultursamverkan mellan regionen och kommunerna: utvecklingsmål, rubriker, prioriterade aktiviteter och uppföljningar.",
+    ),
+    listView({ typeName: "Plan", title: "Handlingsplaner", newLink: "#/plans/new", compact: true }),
+  );
+}
+
+function notFound() {
+  return h("div", {}, h("h1", {}, "Hittades inte"), h("p", {}, "Det du letar efter finns inte, eller har tagits bort. "), h("p", {}, h("a", { href: "#/" }, "Till översikten")));
+}
+
+async function createPage(typeName, params) {
+  const type = types[typeName];
+  const preset = Object.fromEntries(params.entries());
+  const refPresets = {};
+  const limits = {};
+  for (const f of type.fields) {
+    if (f.kind === "ref" && preset[f.name]) {
+      const data = await gql(`query Ref($id: ID!) { node(id: $id) { id ... on ${f.ref.type} { ${f.ref.fields} } } }`, { id: preset[f.name] });
+      refPresets[f.name] = { id: data.node.id, label: f.ref.label(data.node) };
+    }
+  }
+  let context = null;
+  if (typeName === "Activity" && preset.goalID && !preset.objectiveID) {
+    // Created from a goal: the heading is chosen among the goal's.
+    limits.objectiveID = { hasGoalWith: [{ id: preset.goalID }] };
+    const data = await gql(`query Goal($id: ID!) { node(id: $id) { ... on Goal { number title area } } }`, { id: preset.goalID });
+    context = h("p", { class: "lead" }, `Under ${types.Goal.title(data.node)}.`);
+  }
+  return h(
+    "div",
+    { class: "form-page" },
+    h("h1", {}, words(type).new),
+    context,
+    formView({ typeName, preset, refPresets, limits }),
+  );
+}
+
+async function editPage(typeName, id) {
+  const type = types[typeName];
+  const data = await gql(editQuery(typeName), { id });
+  const title = `Redigera ${type.one}`;
+  return [
+    h(
+      "div",
+      { class: "form-page" },
+      h("nav", { class: "breadcrumbs", "aria-label": "Du är här" }, h("ol", {}, h("li", {}, h("a", { href: `#/${type.route}/${id}` }, type.title(data.node))))),
+      h("h1", {}, title),
+      formView({ typeName, node: data.node }),
+    ),
+    title,
+  ];
+}

@@ -1,0 +1,325 @@
+// What the page knows of each type of the API: its Swedish names, the
+// fields a form edits, the columns a list shows, how it is searched and
+// filtered, and what hangs under it. The views are generic over these.
+
+import { statusLabels, kindLabels, assessmentLabels, periodLabels, goalName } from "./labels.js";
+import { num, date } from "./dom.js";
+
+const planRef = { type: "Plan", label: (p) => p.name, fields: "name", search: "nameContainsFold", order: "NAME" };
+const goalRef = {
+  type: "Goal",
+  label: goalName,
+  fields: "number title area plan { name }",
+  detail: (g) => g.plan?.name,
+  search: "titleContainsFold",
+  order: "NUMBER",
+};
+const objectiveRef = {
+  type: "Objective",
+  label: (o) => o.title,
+  fields: "title goal { number title area }",
+  detail: (o) => goalName(o.goal),
+  search: "titleContainsFold",
+  order: "TITLE",
+};
+const activityRef = { type: "Activity", label: (a) => a.title, fields: "title", search: "titleContainsFold", order: "TITLE" };
+const municipalityRef = {
+  type: "Municipality",
+  label: (m) => m.name,
+  fields: "name code",
+  detail: (m) => m.code,
+  search: "nameContainsFold",
+  order: "NAME",
+};
+const institutionRef = {
+  type: "Institution",
+  label: (i) => i.name,
+  fields: "name kind",
+  detail: (i) => kindLabels[i.kind],
+  search: "nameContainsFold",
+  order: "NAME",
+};
+
+export const refs = { Plan: planRef, Goal: goalRef, Objective: objectiveRef, Activity: activityRef, Municipality: municipalityRef, Institution: institutionRef };
+
+const options = (labels) => Object.entries(labels).map(([value, label]) => ({ value, label }));
+
+const years = (o) => (o.firstYear ? (o.lastYear && o.lastYear !== o.firstYear ? `${o.firstYear}–${o.lastYear}` : `${o.firstYear}`) : "");
+
+export const types = {
+  Plan: {
+    root: "plans",
+    route: "plans",
+    one: "handlingsplan",
+    many: "Handlingsplaner",
+    title: (p) => p.name,
+    fields: [
+      { name: "name", label: "Namn", kind: "text", required: true },
+      { name: "region", label: "Region", kind: "text", required: true },
+      { name: "countyCode", label: "Länskod", kind: "text", hint: "Två siffror, t.ex. 18 för Örebro län." },
+      { name: "firstYear", label: "Första år", kind: "year", required: true },
+      { name: "lastYear", label: "Sista år", kind: "year", required: true },
+      { name: "parentPlan", label: "Konkretiserar", kind: "text", hint: "Planen den här bygger på, t.ex. Örebro läns kulturplan." },
+      { name: "sourceURL", label: "Källa", kind: "url", hint: "Webbadress där planen är publicerad." },
+      { name: "description", label: "Beskrivning", kind: "textarea" },
+    ],
+    columns: [
+      { label: "Namn", value: (p) => p.name, order: "NAME", link: true },
+      { label: "Region", value: (p) => p.region, order: "REGION" },
+      { label: "Period", value: (p) => `${p.firstYear}–${p.lastYear}`, order: "FIRST_YEAR" },
+      { label: "Mål", value: (p) => num(p.goals.totalCount), order: "GOALS_COUNT", numeric: true },
+    ],
+    listFields: "name region firstYear lastYear goals { totalCount }",
+    search: { field: "nameContainsFold", label: "Sök handlingsplan" },
+    defaultOrder: { field: "FIRST_YEAR", direction: "DESC" },
+    detailFields: "name region countyCode firstYear lastYear parentPlan sourceURL sourceDate description",
+    children: (p) => [
+      { type: "Goal", title: "Utvecklingsmål", where: { hasPlanWith: [{ id: p.id }] }, order: { field: "NUMBER", direction: "ASC" }, preset: { planID: p.id } },
+    ],
+    cascade: (p) => [
+      ["utvecklingsmål", "goals", { hasPlanWith: [{ id: p.id }] }],
+      ["rubriker", "objectives", { hasGoalWith: [{ hasPlanWith: [{ id: p.id }] }] }],
+      ["aktiviteter", "activities", { hasObjectiveWith: [{ hasGoalWith: [{ hasPlanWith: [{ id: p.id }] }] }] }],
+      ["uppföljningar", "followUps", { hasActivityWith: [{ hasObjectiveWith: [{ hasGoalWith: [{ hasPlanWith: [{ id: p.id }] }] }] }] }],
+    ],
+  },
+
+  Goal: {
+    root: "goals",
+    route: "goals",
+    one: "utvecklingsmål",
+    neuter: true, // ett utvecklingsmål: nytt, skapat, borttaget
+    many: "Utvecklingsmål",
+    title: goalName,
+    parent: { field: "planID", edge: "plan", ref: planRef },
+    fields: [
+      { name: "planID", label: "Handlingsplan", kind: "ref", ref: planRef, required: true, createOnly: true },
+      { name: "number", label: "Nummer", kind: "int", required: true, hint: "Unikt inom handlingsplanen." },
+      { name: "title", label: "Rubrik", kind: "text" },
+      { name: "area", label: "Utvecklingsområde", kind: "text", hint: "T.ex. kultur och hälsa." },
+      { name: "statement", label: "Målformulering", kind: "textarea" },
+      { name: "description", label: "Beskrivning", kind: "textarea" },
+      { name: "focusAreas", label: "Fokusområden", kind: "list", hint: "Ett per rad." },
+      { name: "targetGroups", label: "Målgrupper", kind: "list", hint: "En per rad." },
+    ],
+    columns: [
+      { label: "Mål", value: goalName, order: "NUMBER", link: true },
+      { label: "Område", value: (g) => g.area || "" },
+      { label: "Rubriker", value: (g) => num(g.objectives.totalCount), order: "OBJECTIVES_COUNT", numeric: true },
+    ],
+    listFields: "number title area objectives { totalCount }",
+    search: { field: "titleContainsFold", label: "Sök mål" },
+    defaultOrder: { field: "NUMBER", direction: "ASC" },
+    detailFields: "number title area statement description focusAreas targetGroups plan { id name }",
+    breadcrumbs: (g) => [["Plan", g.plan]],
+    children: (g) => [
+      { type: "Objective", title: "Rubriker", where: { hasGoalWith: [{ id: g.id }] }, order: { field: "POSITION", direction: "ASC" }, preset: { goalID: g.id } },
+      {
+        type: "Activity",
+        title: "Aktiviteter under målet",
+        where: { hasObjectiveWith: [{ hasGoalWith: [{ id: g.id }] }] },
+        preset: { goal: g },
+        empty: "Inga aktiviteter under det här målet.",
+      },
+    ],
+    cascade: (g) => [
+      ["rubriker", "objectives", { hasGoalWith: [{ id: g.id }] }],
+      ["aktiviteter", "activities", { hasObjectiveWith: [{ hasGoalWith: [{ id: g.id }] }] }],
+      ["uppföljningar", "followUps", { hasActivityWith: [{ hasObjectiveWith: [{ hasGoalWith: [{ id: g.id }] }] }] }],
+    ],
+  },
+
+  Objective: {
+    root: "objectives",
+    route: "objectives",
+    one: "rubrik",
+    many: "Rubriker",
+    title: (o) => o.title,
+    parent: { field: "goalID", edge: "goal", ref: goalRef },
+    fields: [
+      { name: "goalID", label: "Utvecklingsmål", kind: "ref", ref: goalRef, required: true },
+      { name: "title", label: "Rubrik", kind: "text", required: true },
+      { name: "position", label: "Ordning", kind: "int", hint: "Rubrikens plats under målet, från 0." },
+      { name: "description", label: "Beskrivning", kind: "textarea" },
+    ],
+    columns: [
+      { label: "Rubrik", value: (o) => o.title, order: "TITLE", link: true },
+      { label: "Mål", value: (o) => goalName(o.goal), order: "GOAL_NUMBER" },
+      { label: "Aktiviteter", value: (o) => num(o.activities.totalCount), order: "ACTIVITIES_COUNT", numeric: true },
+    ],
+    listFields: "title position goal { number title area } activities { totalCount }",
+    search: { field: "titleContainsFold", label: "Sök rubrik" },
+    defaultOrder: { field: "POSITION", direction: "ASC" },
+    detailFields: "title position description goal { id number title area plan { id name } }",
+    breadcrumbs: (o) => [["Plan", o.goal.plan], ["Goal", o.goal]],
+    children: (o) => [
+      { type: "Activity", title: "Aktiviteter", where: { hasObjectiveWith: [{ id: o.id }] }, preset: { objectiveID: o.id, objective: o } },
+    ],
+    cascade: (o) => [
+      ["aktiviteter", "activities", { hasObjectiveWith: [{ id: o.id }] }],
+      ["uppföljningar", "followUps", { hasActivityWith: [{ hasObjectiveWith: [{ id: o.id }] }] }],
+    ],
+  },
+
+  Activity: {
+    root: "activities",
+    route: "activities",
+    one: "aktivitet",
+    many: "Aktiviteter",
+    title: (a) => a.title,
+    parent: { field: "objectiveID", edge: "objective", ref: objectiveRef },
+    fields: [
+      { name: "objectiveID", label: "Rubrik", kind: "ref", ref: objectiveRef, required: true },
+      { name: "title", label: "Titel", kind: "text", required: true },
+      { name: "status", label: "Status", kind: "select", options: options(statusLabels), default: "PLANNED" },
+      { name: "firstYear", label: "Prioriterad från år", kind: "year" },
+      { name: "lastYear", label: "Prioriterad till år", kind: "year" },
+      { name: "municipalityIDs", label: "Deltagande kommuner", kind: "links", ref: municipalityRef, edge: "municipalities" },
+      { name: "institutionIDs", label: "Deltagande aktörer", kind: "links", ref: institutionRef, edge: "institutions" },
+      { name: "lead", label: "Ansvarig", kind: "text", hint: "Aktör, roll eller person." },
+      { name: "startDate", label: "Startdatum", kind: "date" },
+      { name: "endDate", label: "Slutdatum", kind: "date" },
+      { name: "nextReview", label: "Avstämningsdatum", kind: "date" },
+      { name: "description", label: "Beskrivning", kind: "textarea" },
+    ],
+    columns: [
+      { label: "Titel", value: (a) => a.title, order: "TITLE", link: true },
+      { label: "Status", value: (a) => statusLabels[a.status], order: "STATUS", status: true },
+      { label: "Mål", value: (a) => goalName(a.objective.goal) },
+      { label: "År", value: years, order: "FIRST_YEAR" },
+      { label: "Kommuner", value: (a) => num(a.municipalities.totalCount), order: "MUNICIPALITIES_COUNT", numeric: true },
+    ],
+    listFields: "title status firstYear lastYear objective { goal { number title area } } municipalities { totalCount }",
+    search: { field: "titleContainsFold", label: "Sök aktivitet" },
+    filters: [
+      { name: "status", label: "Status", kind: "select", options: options(statusLabels), where: (v) => ({ status: v }) },
+      { name: "goal", label: "Mål", kind: "ref", ref: goalRef, where: (id) => ({ hasObjectiveWith: [{ hasGoalWith: [{ id }] }] }) },
+      { name: "municipality", label: "Kommun", kind: "ref", ref: municipalityRef, where: (id) => ({ hasMunicipalitiesWith: [{ id }] }) },
+    ],
+    defaultOrder: { field: "TITLE", direction: "ASC" },
+    detailFields: `title status firstYear lastYear startDate endDate nextReview lead description createdAt updatedAt
+      objective { id title goal { id number title area plan { id name } } }
+      municipalities(first: 100, orderBy: {field: NAME}) { totalCount edges { node { id name code } } }
+      institutions(first: 100, orderBy: {field: NAME}) { totalCount edges { node { id name kind } } }`,
+    breadcrumbs: (a) => [["Plan", a.objective.goal.plan], ["Goal", a.objective.goal], ["Objective", a.objective]],
+    children: (a) => [
+      { type: "FollowUp", title: "Uppföljningar", where: { hasActivityWith: [{ id: a.id }] }, order: { field: "DATE", direction: "DESC" }, preset: { activityID: a.id } },
+    ],
+    cascade: (a) => [["uppföljningar", "followUps", { hasActivityWith: [{ id: a.id }] }]],
+    keeps: "Kommunerna och aktörerna finns kvar; bara kopplingarna till aktiviteten tas bort.",
+  },
+
+  FollowUp: {
+    root: "followUps",
+    route: "followUps",
+    one: "uppföljning",
+    many: "Uppföljningar",
+    title: (f) => `Uppföljning ${date(f.date)}`,
+    parent: { field: "activityID", edge: "activity", ref: activityRef },
+    fields: [
+      { name: "activityID", label: "Aktivitet", kind: "ref", ref: activityRef, required: true },
+      { name: "date", label: "Datum", kind: "date", required: true },
+      { name: "period", label: "Period", kind: "select", options: options(periodLabels) },
+      { name: "status", label: "Rapporterad status", kind: "select", options: options(statusLabels) },
+      { name: "assessment", label: "Bedömning", kind: "select", options: options(assessmentLabels) },
+      { name: "text", label: "Text", kind: "textarea", required: true },
+      { name: "author", label: "Skriven av", kind: "text" },
+    ],
+    columns: [
+      { label: "Datum", value: (f) => date(f.date), order: "DATE", link: true },
+      { label: "Aktivitet", value: (f) => f.activity.title },
+      { label: "Status", value: (f) => statusLabels[f.status] || "", status: true },
+      { label: "Bedömning", value: (f) => assessmentLabels[f.assessment] || "", assessment: true },
+      { label: "Text", value: (f) => f.text, wrap: true },
+    ],
+    listFields: "date status assessment text activity { title }",
+    search: { field: "textContainsFold", label: "Sök i uppföljningar" },
+    filters: [
+      { name: "assessment", label: "Bedömning", kind: "select", options: options(assessmentLabels), where: (v) => ({ assessment: v }) },
+    ],
+    defaultOrder: { field: "DATE", direction: "DESC" },
+    detailFields: "date period status assessment text author createdAt activity { id title objective { id title goal { id number title area plan { id name } } } }",
+    breadcrumbs: (f) => [["Plan", f.activity.objective.goal.plan], ["Goal", f.activity.objective.goal], ["Objective", f.activity.objective], ["Activity", f.activity]],
+    children: () => [],
+    cascade: () => [],
+  },
+
+  Municipality: {
+    root: "municipalities",
+    route: "municipalities",
+    one: "kommun",
+    many: "Kommuner",
+    title: (m) => m.name,
+    fields: [
+      { name: "code", label: "Kommunkod", kind: "text", required: true, hint: "Fyra siffror enligt SCB, t.ex. 1880. Länskoden följer av de två första." },
+      { name: "name", label: "Namn", kind: "text", required: true },
+      { name: "officialName", label: "Officiellt namn", kind: "text", hint: "T.ex. Lekebergs kommun." },
+    ],
+    columns: [
+      { label: "Kommun", value: (m) => m.name, order: "NAME", link: true },
+      { label: "Kod", value: (m) => m.code, order: "CODE" },
+      { label: "Län", value: (m) => m.countyCode, order: "COUNTY_CODE" },
+      { label: "Aktiviteter", value: (m) => num(m.activities.totalCount), order: "ACTIVITIES_COUNT", numeric: true },
+      { label: "Aktörer", value: (m) => num(m.institutions.totalCount), order: "INSTITUTIONS_COUNT", numeric: true },
+    ],
+    listFields: "name code countyCode activities { totalCount } institutions { totalCount }",
+    search: { field: "nameContainsFold", label: "Sök kommun" },
+    defaultOrder: { field: "NAME", direction: "ASC" },
+    detailFields: "code name officialName countyCode",
+    children: (m) => [
+      { type: "Activity", title: "Aktiviteter kommunen deltar i", where: { hasMunicipalitiesWith: [{ id: m.id }] }, empty: "Kommunen deltar inte i någon aktivitet." },
+      { type: "Institution", title: "Aktörer i kommunen", where: { hasMunicipalityWith: [{ id: m.id }] }, preset: { municipalityID: m.id } },
+    ],
+    cascade: (m) => [],
+    keeps: "Kommunens kopplingar till aktiviteter tas bort; aktiviteterna finns kvar. Aktörer i kommunen finns kvar utan hemkommun.",
+  },
+
+  Institution: {
+    root: "institutions",
+    route: "institutions",
+    one: "aktör",
+    many: "Aktörer",
+    title: (i) => i.name,
+    fields: [
+      { name: "name", label: "Namn", kind: "text", required: true },
+      { name: "kind", label: "Slag", kind: "select", options: options(kindLabels), default: "OTHER" },
+      { name: "municipalityID", label: "Hemkommun", kind: "ref", ref: municipalityRef, hint: "Lämna tom för regionala aktörer." },
+      { name: "website", label: "Webbplats", kind: "url" },
+      { name: "legalForm", label: "Juridisk form och ägare", kind: "text" },
+      { name: "description", label: "Beskrivning", kind: "textarea" },
+    ],
+    columns: [
+      { label: "Namn", value: (i) => i.name, order: "NAME", link: true },
+      { label: "Slag", value: (i) => kindLabels[i.kind], order: "KIND" },
+      { label: "Hemkommun", value: (i) => i.municipality?.name || "–", order: "MUNICIPALITY_NAME" },
+      { label: "Aktiviteter", value: (i) => num(i.activities.totalCount), order: "ACTIVITIES_COUNT", numeric: true },
+    ],
+    listFields: "name kind municipality { name } activities { totalCount }",
+    search: { field: "nameContainsFold", label: "Sök aktör" },
+    filters: [
+      { name: "kind", label: "Slag", kind: "select", options: options(kindLabels), where: (v) => ({ kind: v }) },
+      { name: "municipality", label: "Hemkommun", kind: "ref", ref: municipalityRef, where: (id) => ({ hasMunicipalityWith: [{ id }] }) },
+    ],
+    defaultOrder: { field: "NAME", direction: "ASC" },
+    detailFields: "name kind website legalForm description municipality { id name code }",
+    children: (i) => [
+      { type: "Activity", title: "Aktiviteter aktören deltar i", where: { hasInstitutionsWith: [{ id: i.id }] }, empty: "Aktören deltar inte i någon aktivitet." },
+    ],
+    cascade: () => [],
+    keeps: "Aktörens kopplingar till aktiviteter tas bort; aktiviteterna finns kvar.",
+  },
+};
+
+/** words are the forms of a type's name that the page's sentences need. */
+export function words(type) {
+  const one = type.one;
+  const One = one[0].toUpperCase() + one.slice(1);
+  return type.neuter
+    ? { new: `Nytt ${one}`, created: `${One} skapat.`, deleted: `${One} borttaget.` }
+    : { new: `Ny ${one}`, created: `${One} skapad.`, deleted: `${One} borttagen.` };
+}
+
+/** typeByRoute finds a type from the first part of the page's address. */
+export function typeByRoute(route) {
+  return Object.entries(types).find(([, t]) => t.route === route)?.[0];
+}

@@ -1,0 +1,254 @@
+// The form that creates or edits one object. The server checks every value
+// (the rules live in the ent schema); its refusals appear next to the field
+// they concern. A lost connection or a server error leaves what the user
+// typed in place, and leaving with unsaved changes asks first.
+
+import { h, id as newID, isoDay, announce } from "../dom.js";
+import { gql, GraphQLError, NetworkError } from "../gql.js";
+import { types, words } from "../types.js";
+import { combobox } from "./combobox.js";
+import { showError, showNotice, clearBanner } from "./banner.js";
+import { swedish } from "../messages.js";
+import { setLeaveGuard } from "../guard.js";
+
+/** editQuery is the query that loads what the form of typeName edits. */
+export function editQuery(typeName) {
+  const parts = types[typeName].fields.map((f) => {
+    if (f.kind === "ref") return `${f.name.replace(/ID$/, "")} { id ${f.ref.fields} }`;
+    if (f.kind === "links") return `${f.edge}(first: 100, orderBy: {field: ${f.ref.order}}) { edges { node { id ${f.ref.fields} } } }`;
+    return f.name;
+  });
+  return `query Edit($id: ID!) { node(id: $id) { id ... on ${typeName} { ${parts.join(" ")} } } }`;
+}
+
+/**
+ * formView returns the form for typeName: editing node when it is given,
+ * else creating one, with preset values (e.g. { objectiveID }) and refPresets
+ * (items for ref fields, e.g. the heading's name) filled in.
+ */
+export function formView({ typeName, node = null, preset = {}, refPresets = {}, limits = {} }) {
+  const type = types[typeName];
+  const editing = node !== null;
+  const controls = new Map(); // field name → { field, get(), set error }
+  const fields = type.fields.filter((f) => !(editing && f.createOnly));
+
+  const form = h("form", { class: "form", novalidate: true });
+  for (const f of fields) form.append(fieldRow(f));
+
+  const save = h("button", { type: "submit", class: "button primary" }, editing ? "Spara ändringar" : `Skapa ${type.one}`);
+  const cancel = h("a", { class: "button", href: editing ? `#/${type.route}/${node.id}` : `#/${type.route}` }, "Avbryt");
+  form.append(h("div", { class: "actions" }, save, cancel));
+
+  const initial = snapshot();
+  const isDirty = () => snapshot() !== initial;
+  setLeaveGuard(isDirty);
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    submit();
+  });
+
+  function fieldRow(f) {
+    const inputID = newID(f.name);
+    const hintID = f.hint ? newID("hint") : null;
+    const errorID = newID("error");
+    const describedBy = [hintID, errorID].filter(Boolean).join(" ");
+    const error = h("p", { id: errorID, class: "field-error", hidden: true });
+    const label = h("label", { for: inputID }, f.label, f.required ? h("span", { class: "required", "aria-hidden": "true" }, " *") : null);
+    let control, get;
+    const value = editing ? node[f.name] : preset[f.name] ?? f.default;
+
+    switch (f.kind) {
+      case "textarea":
+      case "list":
+        control = h("textarea", { id: inputID, name: f.name, rows: f.kind === "list" ? 4 : 6, "aria-describedby": describedBy, required: f.required });
+        control.value = f.kind === "list" ? (value || []).join("\n") : value || "";
+        get = () => (f.kind === "list" ? control.value.split("\n").map((s) => s.trim()).filter(Boolean) : control.value);
+        break;
+      case "select":
+        control = h(
+          "select",
+          { id: inputID, name: f.name, "aria-describedby": describedBy },
+          f.required || f.default ? null : h("option", { value: "" }, "–"),
+          f.options.map((o) => h("option", { value: o.value }, o.label)),
+        );
+        control.value = value || "";
+        get = () => control.value;
+        break;
+      case "ref": {
+        const current = editing ? node[f.name.replace(/ID$/, "")] : null;
+        const item = current ? { id: current.id, label: f.ref.label(current) } : refPresets[f.name] || null;
+        const combo = combobox({
+          ref: f.ref,
+          inputID,
+          describedBy,
+          values: item ? [item] : [],
+          extraWhere: limits[f.name] || null,
+        });
+        control = combo.el;
+        combo.input.setAttribute("name", f.name);
+        if (f.required) combo.input.setAttribute("aria-required", "true");
+        get = () => combo.values()[0] || "";
+        break;
+      }
+      case "links": {
+        const current = editing ? node[f.edge].edges.map(({ node: n }) => ({ id: n.id, label: f.ref.label(n) })) : [];
+        const combo = combobox({ ref: f.ref, multiple: true, inputID, describedBy, values: current });
+        control = combo.el;
+        combo.input.setAttribute("name", f.name);
+        get = () => combo.values();
+        break;
+      }
+      default: {
+        const inputType = { int: "number", year: "number", date: "date", url: "url" }[f.kind] || "text";
+        control = h("input", {
+          id: inputID,
+          name: f.name,
+          type: inputType,
+          inputmode: f.kind === "int" || f.kind === "year" ? "numeric" : null,
+          "aria-describedby": describedBy,
+          required: f.required,
+        });
+        control.value = f.kind === "date" ? isoDay(value) : value ?? "";
+        get = () => control.value.trim();
+      }
+    }
+    const row = h("div", { class: `field field-${f.kind}` }, label, control, f.hint ? h("p", { id: hintID, class: "hint" }, f.hint) : null, error);
+    controls.set(f.name, {
+      f,
+      get,
+      focus: () => (row.querySelector("input, select, textarea") || control).focus(),
+      setError(message) {
+        error.textContent = message || "";
+        error.hidden = !message;
+        const input = row.querySelector("input, select, textarea");
+        if (message) input?.setAttribute("aria-invalid", "true");
+        else input?.removeAttribute("aria-invalid");
+        row.classList.toggle("invalid", Boolean(message));
+      },
+    });
+    return row;
+  }
+
+  function snapshot() {
+    const values = {};
+    for (const [name, c] of controls) values[name] = c.get();
+    return JSON.stringify(values);
+  }
+
+  /** input builds the mutation's input: all values when creating, the changes when editing. */
+  function input() {
+    const out = {};
+    for (const [name, c] of controls) {
+      const f = c.f;
+      const v = c.get();
+      const before = editing ? original(f) : undefined;
+      if (f.kind === "links") {
+        const base = name.replace(/IDs$/, "");
+        const cap = base[0].toUpperCase() + base.slice(1);
+        if (!editing) {
+          if (v.length) out[name] = v;
+          continue;
+        }
+        const added = v.filter((x) => !before.includes(x));
+        const removed = before.filter((x) => !v.includes(x));
+        if (added.length) out[`add${cap}IDs`] = added;
+        if (removed.length) out[`remove${cap}IDs`] = removed;
+        continue;
+      }
+      const empty = v === "" || (Array.isArray(v) && v.length === 0);
+      const value = empty ? null : convert(f, v);
+      if (!editing) {
+        if (!empty) out[name] = value;
+        continue;
+      }
+      if (JSON.stringify(value) === JSON.stringify(before)) continue;
+      if (empty) {
+        if (f.required) out[name] = f.kind === "text" || f.kind === "textarea" ? "" : null;
+        else out[`clear${name[0].toUpperCase()}${name.slice(1)}`] = true;
+      } else {
+        out[name] = value;
+      }
+    }
+    if (!editing) {
+      for (const [k, v] of Object.entries(preset)) if (!(k in out) && !controls.has(k) && type.fields.some((f) => f.name === k)) out[k] = v;
+    }
+    return out;
+  }
+
+  function original(f) {
+    if (f.kind === "links") return node[f.edge].edges.map(({ node: n }) => n.id);
+    if (f.kind === "ref") return node[f.name.replace(/ID$/, "")]?.id || null;
+    const v = node[f.name];
+    if (v === undefined || v === "" || (Array.isArray(v) && v.length === 0)) return null;
+    if (f.kind === "date") return v ? `${isoDay(v)}T00:00:00Z` : null;
+    return v;
+  }
+
+  function convert(f, v) {
+    switch (f.kind) {
+      case "int":
+      case "year": {
+        const n = Number(v);
+        return Number.isInteger(n) ? n : v; // the server says what is wrong with a non-number
+      }
+      case "date":
+        return `${v}T00:00:00Z`;
+      default:
+        return v;
+    }
+  }
+
+  function clearErrors() {
+    for (const c of controls.values()) c.setError("");
+  }
+
+  /** fieldFor finds the form field an error names: addMunicipalityIDs → municipalityIDs. */
+  function fieldFor(name) {
+    if (controls.has(name)) return controls.get(name);
+    const m = name.match(/^(?:add|remove)(\w)(\w*IDs)$/);
+    if (m) return controls.get(m[1].toLowerCase() + m[2]);
+    return null;
+  }
+
+  async function submit() {
+    clearErrors();
+    clearBanner();
+    // What the page can tell without asking: required fields left empty.
+    for (const c of controls.values()) {
+      const v = c.get();
+      if (c.f.required && (v === "" || v === null)) {
+        c.setError(`Fyll i ${c.f.label.toLowerCase()}.`);
+        c.focus();
+        announce(`Fyll i ${c.f.label.toLowerCase()}.`);
+        return;
+      }
+    }
+    save.disabled = true;
+    save.setAttribute("aria-busy", "true");
+    try {
+      const data = editing
+        ? await gql(`mutation Save($id: ID!, $input: Update${typeName}Input!) { result: update${typeName}(id: $id, input: $input) { id } }`, { id: node.id, input: input() })
+        : await gql(`mutation Save($input: Create${typeName}Input!) { result: create${typeName}(input: $input) { id } }`, { input: input() });
+      setLeaveGuard(null);
+      showNotice(editing ? "Ändringarna är sparade." : words(type).created);
+      location.hash = `#/${type.route}/${data.result.id}`;
+    } catch (e) {
+      const target = e instanceof GraphQLError && e.field ? fieldFor(e.field) : null;
+      if (target) {
+        const message = swedish(e.message, e.field);
+        target.setError(message);
+        target.focus();
+        announce(`${target.f.label}: ${message}`);
+      } else if (e instanceof NetworkError) {
+        showError(new NetworkError(`${e.message} Det du skrivit finns kvar i formuläret.`));
+      } else {
+        showError(e);
+      }
+    } finally {
+      save.disabled = false;
+      save.removeAttribute("aria-busy");
+    }
+  }
+
+  return form;
+}

@@ -1,0 +1,193 @@
+// One object: its fields, the way up to its plan, what hangs under it, and
+// buttons to edit and delete it.
+
+import { h, num, date, dateTime } from "../dom.js";
+import { gql } from "../gql.js";
+import { types, words } from "../types.js";
+import { statusLabels, kindLabels, assessmentLabels, periodLabels, goalName } from "../labels.js";
+import { listView } from "../ui/list.js";
+import { confirmDialog } from "../ui/dialog.js";
+import { showError, showNotice } from "../ui/banner.js";
+
+/** detailView loads and shows the object id of typeName. */
+export async function detailView(typeName, id) {
+  const type = types[typeName];
+  const data = await gql(`query Detail($id: ID!) { node(id: $id) { id ... on ${typeName} { ${type.detailFields} } } }`, { id });
+  const node = data.node;
+  const title = type.title(node);
+
+  const crumbs = [h("a", { href: `#/${type.route}` }, type.many)];
+  for (const [t, n] of type.breadcrumbs ? type.breadcrumbs(node) : []) {
+    crumbs.push(h("a", { href: `#/${types[t].route}/${n.id}` }, types[t].title(n)));
+  }
+
+  const edit = h("a", { class: "button primary", href: `#/${type.route}/${id}/edit` }, "Redigera");
+  const remove = h("button", { type: "button", class: "button danger", onclick: () => destroy(typeName, node) }, "Ta bort");
+
+  return h(
+    "article",
+    { class: "detail" },
+    h("nav", { class: "breadcrumbs", "aria-label": "Du är här" }, h("ol", {}, crumbs.map((c) => h("li", {}, c)))),
+    h("div", { class: "page-head" }, h("div", {}, h("p", { class: "kicker" }, type.one), h("h1", {}, title)), h("div", { class: "actions" }, edit, remove)),
+    facts(typeName, node),
+    links(typeName, node),
+    (type.children(node) || []).map((c) =>
+      listView({
+        typeName: c.type,
+        where: c.where,
+        order: c.order,
+        title: c.title,
+        compact: true,
+        empty: c.empty,
+        newLink: c.preset ? newLink(c.type, c.preset) : null,
+      }),
+    ),
+  );
+}
+
+/** newLink is the address of the form creating a typeName with preset values. */
+function newLink(typeName, preset) {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(preset)) {
+    if (typeof v === "string") params.set(k, v);
+    else if (v && v.id && k === "goal") params.set("goalID", v.id);
+  }
+  return `#/${types[typeName].route}/new?${params}`;
+}
+
+/** facts lists the object's own fields as a description list. */
+function facts(typeName, n) {
+  const rows = [];
+  const add = (label, value) => {
+    if (value === null || value === undefined || value === "" || (Array.isArray(value) && value.length === 0)) return;
+    rows.push(h("dt", {}, label), h("dd", {}, value));
+  };
+  const list = (items) => h("ul", { class: "tags" }, items.map((i) => h("li", {}, i)));
+  const link = (t, x, label) => h("a", { href: `#/${types[t].route}/${x.id}` }, label || types[t].title(x));
+  switch (typeName) {
+    case "Plan":
+      add("Region", n.region);
+      add("Länskod", n.countyCode);
+      add("Period", `${n.firstYear}–${n.lastYear}`);
+      add("Konkretiserar", n.parentPlan);
+      add("Källa", n.sourceURL ? h("a", { href: n.sourceURL, rel: "noreferrer noopener", target: "_blank" }, n.sourceURL) : null);
+      add("Källan uppdaterad", date(n.sourceDate));
+      add("Beskrivning", paragraphs(n.description));
+      break;
+    case "Goal":
+      add("Handlingsplan", link("Plan", n.plan));
+      add("Nummer", String(n.number));
+      add("Utvecklingsområde", n.area);
+      add("Målformulering", paragraphs(n.statement));
+      add("Fokusområden", n.focusAreas?.length ? list(n.focusAreas) : null);
+      add("Målgrupper", n.targetGroups?.length ? list(n.targetGroups) : null);
+      add("Beskrivning", paragraphs(n.description));
+      break;
+    case "Objective":
+      add("Utvecklingsmål", link("Goal", n.goal));
+      add("Beskrivning", paragraphs(n.description));
+      break;
+    case "Activity":
+      add("Status", h("span", { class: `badge status-${n.status.toLowerCase()}` }, statusLabels[n.status]));
+      add("Utvecklingsmål", link("Goal", n.objective.goal, goalName(n.objective.goal)));
+      add("Rubrik", link("Objective", n.objective));
+      add("Prioriterad", n.firstYear ? (n.lastYear && n.lastYear !== n.firstYear ? `${n.firstYear}–${n.lastYear}` : String(n.firstYear)) : null);
+      add("Ansvarig", n.lead);
+      add("Startdatum", date(n.startDate));
+      add("Slutdatum", date(n.endDate));
+      add("Avstämning", date(n.nextReview));
+      add("Beskrivning", paragraphs(n.description));
+      add("Senast ändrad", dateTime(n.updatedAt));
+      break;
+    case "FollowUp":
+      add("Aktivitet", link("Activity", n.activity));
+      add("Datum", date(n.date));
+      add("Period", periodLabels[n.period]);
+      add("Rapporterad status", n.status ? h("span", { class: `badge status-${n.status.toLowerCase()}` }, statusLabels[n.status]) : null);
+      add("Bedömning", n.assessment ? h("span", { class: `badge assessment-${n.assessment.toLowerCase()}` }, assessmentLabels[n.assessment]) : null);
+      add("Text", paragraphs(n.text));
+      add("Skriven av", n.author);
+      add("Registrerad", dateTime(n.createdAt));
+      break;
+    case "Municipality":
+      add("Kommunkod", n.code);
+      add("Officiellt namn", n.officialName);
+      add("Länskod", n.countyCode);
+      break;
+    case "Institution":
+      add("Slag", kindLabels[n.kind]);
+      add("Hemkommun", n.municipality ? link("Municipality", n.municipality) : "Ingen (regional aktör)");
+      add("Webbplats", n.website ? h("a", { href: n.website, rel: "noreferrer noopener", target: "_blank" }, n.website) : null);
+      add("Juridisk form och ägare", n.legalForm);
+      add("Beskrivning", paragraphs(n.description));
+      break;
+  }
+  return rows.length ? h("dl", { class: "facts" }, rows) : null;
+}
+
+/** links shows an activity's municipalities and institutions. */
+function links(typeName, n) {
+  if (typeName !== "Activity") return null;
+  const group = (title, conn, t, empty) =>
+    h(
+      "section",
+      { class: "links" },
+      h("h2", {}, title, " ", h("span", { class: "count" }, `(${num(conn.totalCount)})`)),
+      conn.edges.length
+        ? h("ul", { class: "link-list" }, conn.edges.map(({ node }) => h("li", {}, h("a", { href: `#/${types[t].route}/${node.id}` }, types[t].title(node)))))
+        : h("p", { class: "muted" }, empty),
+    );
+  return h(
+    "div",
+    { class: "link-groups" },
+    group("Deltagande kommuner", n.municipalities, "Municipality", "Ingen kommun är kopplad ännu."),
+    group("Deltagande aktörer", n.institutions, "Institution", "Ingen aktör är kopplad ännu."),
+  );
+}
+
+function paragraphs(text) {
+  if (!text) return null;
+  return text.split(/\n{2,}/).map((p) => h("p", {}, p));
+}
+
+/** destroy asks, saying what goes with the object, and deletes it. */
+async function destroy(typeName, node) {
+  const type = types[typeName];
+  const cascade = type.cascade(node);
+  const body = [];
+  try {
+    if (cascade.length) {
+      const query = `query Cascade(${cascade.map((_, i) => `$w${i}: ${typeOfRoot(cascade[i][1])}WhereInput`).join(", ")}) {
+        ${cascade.map(([, root], i) => `c${i}: ${root}(where: $w${i}) { totalCount }`).join("\n")}
+      }`;
+      const vars = Object.fromEntries(cascade.map(([, , where], i) => [`w${i}`, where]));
+      const counts = await gql(query, vars);
+      const parts = cascade.map(([label], i) => `${num(counts[`c${i}`].totalCount)} ${label}`);
+      body.push(`Det här tar också bort ${joinSwedish(parts)}.`);
+    }
+  } catch (e) {
+    showError(e);
+    return;
+  }
+  if (type.keeps) body.push(type.keeps);
+  body.push("Det går inte att ångra.");
+  const ok = await confirmDialog({ title: `Ta bort ${type.one} ”${type.title(node)}”?`, body });
+  if (!ok) return;
+  try {
+    await gql(`mutation Delete($id: ID!) { delete${typeName}(id: $id) }`, { id: node.id });
+  } catch (e) {
+    showError(e);
+    return;
+  }
+  showNotice(`${words(type).deleted} ”${type.title(node)}”`);
+  const up = type.breadcrumbs ? type.breadcrumbs(node).at(-1) : null;
+  location.hash = up ? `#/${types[up[0]].route}/${up[1].id}` : `#/${type.route}`;
+}
+
+function typeOfRoot(root) {
+  return Object.entries(types).find(([, t]) => t.root === root)[0];
+}
+
+function joinSwedish(parts) {
+  return parts.length > 1 ? `${parts.slice(0, -1).join(", ")} och ${parts.at(-1)}` : parts[0];
+}

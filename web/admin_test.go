@@ -1,0 +1,145 @@
+package web_test
+
+import (
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// The region's staff work with an activity from start to end in the admin
+// page, in a real browser against the real server.
+func TestAdminPageAnActivityFromStartToEnd(t *testing.T) {
+	page := newBrowser(t, 1280, 900)
+	// Each step builds on the one before; after a failure the rest cannot run.
+	step := func(name string, f func(t *testing.T, b *browser)) {
+		if !t.Failed() {
+			t.Run(name, func(t *testing.T) { f(t, page.in(t)) })
+		}
+	}
+
+	step("FindsASeededActivityBySearching", func(t *testing.T, b *browser) {
+		b.open("#/activities")
+		b.fill("Sök aktivitet", "barnkultur")
+		b.waitText("Visar 1–1 av 1")
+		if got := b.text(`//table//td/a`); got != "Samverkan kring Barnkulturplaner" {
+			t.Errorf("the hit is %q", got)
+		}
+		b.screenshot("activities-search")
+	})
+
+	step("CreatesAnActivityUnderAGoalForTwoMunicipalities", func(t *testing.T, b *browser) {
+		b.open("#/plans")
+		b.click("Handlingsplan för kultursamverkan region och kommuner")
+		b.screenshot("plan")
+		b.click("Mål 1 – Barn och unga")
+		b.click("Ny aktivitet")
+		b.choose("Rubrik", "transport", "Utveckling av transporter till kultur")
+		b.fill("Titel", "Kulturbuss i Bergslagen")
+		b.fill("Prioriterad från år", "2022")
+		b.fill("Prioriterad till år", "2023")
+		b.choose("Deltagande kommuner", "linde", "Lindesberg")
+		b.choose("Deltagande kommuner", "nor", "Nora")
+		b.screenshot("activity-form")
+		b.click("Skapa aktivitet")
+		if got := b.text("//h1"); got != "Kulturbuss i Bergslagen" {
+			t.Fatalf("after saving, the page shows %q", got)
+		}
+		b.waitText("Lindesberg")
+		b.waitText("Nora")
+		b.waitText("Aktivitet skapad.")
+	})
+
+	step("AddsAFollowUp", func(t *testing.T, b *browser) {
+		b.click("Ny uppföljning")
+		b.setValue("Datum", "2022-06-30")
+		b.run("pick a status", chromedp.SetValue(chromedp.CSS("#"+b.fieldID("Rapporterad status")), "ONGOING"))
+		b.fill("Text", "Bussen har gått två gånger i månaden sedan mars.")
+		b.click("Skapa uppföljning")
+		b.waitText("30 juni 2022")
+		b.click("Kulturbuss i Bergslagen")
+		b.waitText("Bussen har gått två gånger i månaden sedan mars.")
+		b.screenshot("activity")
+	})
+
+	step("ShowsAValidationErrorNextToItsField", func(t *testing.T, b *browser) {
+		b.click("Redigera")
+		b.fill("Prioriterad till år", "2019")
+		b.click("Spara ändringar")
+		got := b.text(`//div[contains(@class, "field")][.//input[@name="lastYear"]]/p[@class="field-error"]`)
+		if got != "Får inte vara före första året (2019 är före 2022)." {
+			t.Errorf("error next to the field = %q", got)
+		}
+		b.screenshot("validation-error")
+		// What the user typed is still there.
+		value := get(b, "read the field", chromedp.Value(chromedp.CSS(`input[name="lastYear"]`)))
+		if value != "2019" {
+			t.Errorf("the field holds %q after the refusal, want what was typed", value)
+		}
+	})
+
+	step("EditsTheTitle", func(t *testing.T, b *browser) {
+		b.fill("Prioriterad till år", "2023")
+		b.fill("Titel", "Kulturbuss i norra länet")
+		b.click("Spara ändringar")
+		if got := b.text("//h1"); got != "Kulturbuss i norra länet" {
+			t.Fatalf("after editing, the page shows %q", got)
+		}
+	})
+
+	step("SeesItInTheListAndInTheMunicipality", func(t *testing.T, b *browser) {
+		b.open("#/activities")
+		b.fill("Sök aktivitet", "kulturbuss")
+		b.waitText("Visar 1–1 av 1")
+		b.waitText("Kulturbuss i norra länet")
+		b.open("#/municipalities")
+		b.click("Nora")
+		b.waitText("Kulturbuss i norra länet")
+		b.screenshot("municipality")
+	})
+
+	step("DeletesItAfterSayingWhatGoesWithIt", func(t *testing.T, b *browser) {
+		b.click("Kulturbuss i norra länet")
+		b.click("Ta bort")
+		got := b.text(`//dialog//p[1]`)
+		if got != "Det här tar också bort 1 uppföljningar." {
+			t.Errorf("the dialog says %q", got)
+		}
+		b.screenshot("delete-dialog")
+		b.run("confirm", chromedp.Click(`//dialog//button[normalize-space()="Ta bort"]`), chromedp.WaitNotPresent(chromedp.CSS("dialog")))
+		b.waitText("Utveckling av transporter till kultur")
+		b.open("#/activities")
+		b.fill("Sök aktivitet", "kulturbuss")
+		b.waitText("Inga träffar.")
+	})
+}
+
+// A title that looks like markup is shown as the characters it is.
+func TestAdminPageShowsDataAsText(t *testing.T) {
+	b := newBrowser(t, 1280, 900)
+	const title = `<img src=x onerror=alert(1)>`
+	b.open("#/activities/new")
+	b.choose("Rubrik", "skola", "Ökad samverkan mellan kultur och skola")
+	b.fill("Titel", title)
+	b.click("Skapa aktivitet")
+	if got := b.text("//h1"); got != title {
+		t.Errorf("heading = %q, want %q", got, title)
+	}
+	b.open("#/activities")
+	b.fill("Sök aktivitet", "img")
+	b.waitText(title)
+	images := get(b, "count images", chromedp.Evaluate[int](`document.querySelectorAll("main img").length`))
+	if images != 0 {
+		t.Errorf("the page has %d <img> elements made from data", images)
+	}
+}
+
+// The page works in a narrow window, and every view has one heading.
+func TestAdminPageNarrowWindow(t *testing.T) {
+	b := newBrowser(t, 420, 900)
+	b.open("#/activities")
+	b.waitText("Samverkan kring Barnkulturplaner")
+	b.screenshot("narrow-activities")
+	b.open("#/")
+	b.waitText("Kulturplanen")
+	b.screenshot("home")
+}

@@ -1,0 +1,274 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	_ "github.com/samverkan/samverkan/ent/runtime"
+	"github.com/samverkan/samverkan/seed"
+	"github.com/samverkan/samverkan/server"
+	"github.com/samverkan/samverkan/storage"
+)
+
+// browser is a headless Chromium on a page of a real server over a real
+// SQLite file with the Örebro plan.
+type browser struct {
+	t    *testing.T
+	ctx  context.Context
+	base string
+	*problems
+}
+
+// problems are what the page did wrong on its own: uncaught exceptions,
+// console errors, alerts.
+type problems struct {
+	mu   sync.Mutex
+	list []string
+}
+
+// in returns the browser for a subtest, so that a failing step fails the
+// subtest it belongs to.
+func (b *browser) in(t *testing.T) *browser {
+	c := *b
+	c.t = t
+	return &c
+}
+
+// chromium finds the browser; without it the tests say how to install it,
+// and in CI (where .ci/run installs it) they fail instead of skipping.
+func chromium(t *testing.T) string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if path, err := exec.LookPath(name); err == nil {
+			return path
+		}
+	}
+	const how = "the browser tests need Chromium: apt-get install -y chromium (Debian) or put chromium on PATH"
+	if os.Getenv("CI") != "" {
+		t.Fatal(how + "; CI requires them")
+	}
+	t.Skip(how)
+	return ""
+}
+
+func newBrowser(t *testing.T, width, height int) *browser {
+	t.Helper()
+	path := chromium(t)
+
+	db, err := storage.Open(filepath.Join(t.TempDir(), "samverkan.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	client := db.Client()
+	if err := seed.LoadOrebro(context.Background(), client); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(server.New(client, db, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	t.Cleanup(func() {
+		srv.Close()
+		client.Close()
+	})
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.WindowSize(width, height),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("lang", "sv-SE"),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() {
+		cancelCtx()
+		cancelAlloc()
+	})
+	b := &browser{t: t, ctx: ctx, base: srv.URL, problems: &problems{}}
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	// Exceptions and console errors are problems of the page.
+	console := chromedp.Console(ctx)
+	go func() {
+		for msg, err := range console {
+			if err != nil {
+				return
+			}
+			if msg.Type == chromedp.ConsoleError || msg.Type == chromedp.ConsoleException {
+				b.problem(string(msg.Type) + ": " + msg.Text)
+			}
+		}
+	}()
+	// A confirm() is the page asking about unsaved changes: the test
+	// answers yes. An alert() would be injected script.
+	dialogs := chromedp.Events(ctx, page.JavascriptDialogOpening)
+	go func() {
+		for ev, err := range dialogs {
+			if err != nil {
+				return
+			}
+			if ev.Type != page.DialogTypeConfirm {
+				b.problem("unexpected " + string(ev.Type) + ": " + ev.Message)
+			}
+			_, _ = chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
+		}
+	}()
+	t.Cleanup(func() {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		for _, p := range b.list {
+			t.Errorf("the page had a problem: %s", p)
+		}
+	})
+	return b
+}
+
+func (p *problems) problem(text string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.list = append(p.list, text)
+}
+
+// stepTimeout bounds every step, so a page that never shows what a test
+// waits for fails that step, with a screenshot, instead of the whole run.
+const stepTimeout = 15 * time.Second
+
+// run performs steps and fails the test, with a screenshot, if one fails.
+func (b *browser) run(what string, steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		b.fail(what, err)
+	}
+}
+
+// get runs an action that returns a value, failing the test if it fails.
+func get[T any](b *browser, what string, action chromedp.Action[T]) T {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	v, err := chromedp.Run(ctx, action)
+	if err != nil {
+		b.fail(what, err)
+	}
+	return v
+}
+
+func (b *browser) fail(what string, err error) {
+	b.t.Helper()
+	path := b.screenshot("failure-" + strings.ReplaceAll(b.t.Name(), "/", "-"))
+	banner, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.getElementById("banner").textContent`))
+	b.t.Fatalf("%s: %v (screenshot: %s; banner: %q)", what, err, path, banner)
+}
+
+// text of the first element matching an XPath, once it is visible.
+func (b *browser) text(xpath string) string {
+	b.t.Helper()
+	b.run("wait for "+xpath, chromedp.WaitVisible(xpath))
+	return strings.TrimSpace(get(b, "read "+xpath, chromedp.Text(xpath)))
+}
+
+// open goes to a page of the admin, e.g. "#/activities".
+func (b *browser) open(hash string) {
+	b.t.Helper()
+	b.run("open "+hash, chromedp.Navigate(b.base+"/admin/"+hash), chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`main[data-view=%q]:not([aria-busy])`, hash))))
+}
+
+// click a link or button by its text.
+func (b *browser) click(text string) {
+	b.t.Helper()
+	xpath := fmt.Sprintf(`//*[self::a or self::button][normalize-space()=%s]`, xq(text))
+	b.run("click "+text, chromedp.WaitVisible(xpath), chromedp.Click(xpath), chromedp.Sleep(50*time.Millisecond), chromedp.WaitNotPresent(chromedp.CSS(`main[aria-busy]`)))
+}
+
+// fieldID finds the id of the control a label names.
+func (b *browser) fieldID(label string) string {
+	b.t.Helper()
+	return get(b, "find the field "+label, chromedp.Poll[string](fmt.Sprintf(`(() => { const l = [...document.querySelectorAll("label")].find(l => l.textContent.replace(/\s*\*$/, "").trim() === %s); return l ? l.htmlFor : null })()`, jsq(label))))
+}
+
+// fill types into the field a label names, after emptying it.
+func (b *browser) fill(label, value string) {
+	b.t.Helper()
+	id := b.fieldID(label)
+	get(b, "empty "+label, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => { const e = document.getElementById(%s); e.focus(); e.select(); })()`, jsq(id))))
+	b.run("fill "+label, chromedp.SendKeys(chromedp.CSS("#"+id), kb.Backspace+value))
+}
+
+// setValue sets a field the way a date picker does, with an input event.
+func (b *browser) setValue(label, value string) {
+	b.t.Helper()
+	id := b.fieldID(label)
+	get(b, "set "+label, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => { const e = document.getElementById(%s); e.value = %s; e.dispatchEvent(new Event("input", {bubbles: true})); e.dispatchEvent(new Event("change", {bubbles: true})); })()`, jsq(id), jsq(value))))
+}
+
+// choose types into a searchable select and picks the option that shows.
+func (b *browser) choose(label, search, option string) {
+	b.t.Helper()
+	sel := chromedp.CSS("#" + b.fieldID(label))
+	xpath := fmt.Sprintf(`//li[@role="option"][.//span[normalize-space()=%s]]`, xq(option))
+	b.run("choose "+option+" in "+label, chromedp.Click(sel), chromedp.SendKeys(sel, search), chromedp.WaitVisible(xpath), chromedp.Click(xpath))
+}
+
+// waitText waits until an element with the text is visible.
+func (b *browser) waitText(text string) {
+	b.t.Helper()
+	b.run("wait for "+text, chromedp.WaitVisible(fmt.Sprintf(`//*[normalize-space(text())=%s]`, xq(text))))
+}
+
+var shotDir = sync.OnceValue(func() string {
+	dir := os.Getenv("SAMVERKAN_SCREENSHOTS")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "samverkan-screenshots")
+	}
+	_ = os.MkdirAll(dir, 0o755)
+	return dir
+})
+
+// screenshot saves the window as PNG in the screenshot folder.
+func (b *browser) screenshot(name string) string {
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		return "(none: " + err.Error() + ")"
+	}
+	path := filepath.Join(shotDir(), name+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		return "(none: " + err.Error() + ")"
+	}
+	b.t.Logf("screenshot: %s", path)
+	return path
+}
+
+// xq quotes a string for XPath.
+func xq(s string) string {
+	if !strings.Contains(s, `"`) {
+		return `"` + s + `"`
+	}
+	return `'` + s + `'`
+}
+
+// jsq quotes a string for JavaScript.
+func jsq(s string) string {
+	return fmt.Sprintf("%q", s)
+}
