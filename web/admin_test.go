@@ -1,7 +1,9 @@
 package web_test
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -142,4 +144,38 @@ func TestAdminPageNarrowWindow(t *testing.T) {
 	b.open("#/")
 	b.waitText("Kulturplanen")
 	b.screenshot("home")
+}
+
+// Every control has a label, and the form warns before unsaved changes
+// are lost, by a link or by a lost connection.
+func TestAdminPageFormsAreAccessibleAndLoseNothing(t *testing.T) {
+	b := newBrowser(t, 1280, 900)
+	b.open("#/activities/new")
+	unlabelled := get(b, "find controls without a label", chromedp.Evaluate[[]string](`
+		[...document.querySelectorAll("main input, main select, main textarea")]
+			.filter(e => !(e.id && document.querySelector('label[for="' + e.id + '"]')))
+			.map(e => e.name || e.outerHTML.slice(0, 60))`))
+	if len(unlabelled) > 0 {
+		t.Errorf("controls without a label: %q", unlabelled)
+	}
+
+	b.choose("Rubrik", "skola", "Ökad samverkan mellan kultur och skola")
+	b.fill("Titel", "Läsfrämjande i Laxå")
+	b.server.Close() // the connection is lost
+	b.expect("ERR_CONNECTION_REFUSED")
+	b.click("Skapa aktivitet")
+	if got := b.text(`//div[@id="banner"]`); !strings.Contains(got, "Servern svarar inte") || !strings.Contains(got, "finns kvar") {
+		t.Errorf("banner = %q, want the server unreachable and the input kept", got)
+	}
+	if got := get(b, "read the title", chromedp.Value(chromedp.CSS(`input[name="title"]`))); got != "Läsfrämjande i Laxå" {
+		t.Errorf("title after the failure = %q, want what was typed", got)
+	}
+
+	b.run("follow a link away", chromedp.Click(`//nav//a[normalize-space()="Kommuner"]`), chromedp.Sleep(200*time.Millisecond))
+	b.mu.Lock()
+	asked := append([]string(nil), b.confirms...)
+	b.mu.Unlock()
+	if len(asked) != 1 || !strings.Contains(asked[0], "inte är sparade") {
+		t.Errorf("leaving with unsaved changes asked %q, want one warning", asked)
+	}
 }
