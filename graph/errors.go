@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/samverkan/samverkan"
@@ -156,30 +157,63 @@ func isEmptyFilter(err error) bool {
 	return false
 }
 
+// describeConstraint names the field and says in words which rule a
+// database constraint error broke.
+func describeConstraint(ce *ent.ConstraintError) (field, msg string) {
+	table, columns, unique := brokenConstraint(ce)
+	if !unique {
+		if strings.Contains(strings.ToUpper(ce.Error()), "FOREIGN KEY") {
+			return "", "the change refers to a record that does not exist"
+		}
+		return "", "the change breaks a rule of the database"
+	}
+	if len(columns) == 2 {
+		if parent, ok := strings.CutSuffix(columns[0], "_id"); ok {
+			// A key within a parent (goals: plan_id, number): the
+			// client's mistake is in the second column.
+			field = graphQLName(columns[1])
+			return field, fmt.Sprintf("%s: another %s of the same %s already has this %s",
+				field, recordName(table), recordName(parent+"s"), strings.ReplaceAll(columns[1], "_", " "))
+		}
+	}
+	column := columns[len(columns)-1]
+	field = graphQLName(column)
+	return field, fmt.Sprintf("%s: another %s already has this %s", field, recordName(table), strings.ReplaceAll(column, "_", " "))
+}
+
 // uniqueFailure matches SQLite's message for a broken unique constraint,
 // e.g. "UNIQUE constraint failed: goals.plan_id, goals.number".
 var uniqueFailure = regexp.MustCompile(`UNIQUE constraint failed: ([a-z_]+)\.([a-z_]+)(?:, [a-z_]+\.([a-z_]+))?`)
 
-// describeConstraint names the field and says in words which rule a
-// database constraint error broke.
-func describeConstraint(ce *ent.ConstraintError) (field, msg string) {
-	text := ce.Error()
-	if m := uniqueFailure.FindStringSubmatch(text); m != nil {
-		table, column := m[1], m[2]
-		if parent, ok := strings.CutSuffix(column, "_id"); ok && m[3] != "" {
-			// A key within a parent (goals: plan_id, number): the
-			// client's mistake is in the second column.
-			field = graphQLName(m[3])
-			return field, fmt.Sprintf("%s: another %s of the same %s already has this %s",
-				field, recordName(table), recordName(parent+"s"), strings.ReplaceAll(m[3], "_", " "))
+// pgKey matches PostgreSQL's detail of a broken unique constraint, e.g.
+// "Key (plan_id, number)=(1, 3) already exists.".
+var pgKey = regexp.MustCompile(`^Key \(([^)]*)\)=`)
+
+// brokenConstraint reads, from SQLite's message or PostgreSQL's error, the
+// table and columns of a broken unique constraint.
+func brokenConstraint(ce *ent.ConstraintError) (table string, columns []string, unique bool) {
+	var pgErr *pgconn.PgError
+	if errors.As(ce, &pgErr) {
+		if pgErr.Code != "23505" { // unique_violation
+			return "", nil, false
 		}
-		field = graphQLName(column)
-		return field, fmt.Sprintf("%s: another %s already has this %s", field, recordName(table), strings.ReplaceAll(column, "_", " "))
+		if m := pgKey.FindStringSubmatch(pgErr.Detail); m != nil {
+			for _, c := range strings.Split(m[1], ",") {
+				columns = append(columns, strings.TrimSpace(c))
+			}
+			return pgErr.TableName, columns, true
+		}
+		return pgErr.TableName, []string{""}, true
 	}
-	if strings.Contains(text, "FOREIGN KEY") {
-		return "", "the change refers to a record that does not exist"
+	m := uniqueFailure.FindStringSubmatch(ce.Error())
+	if m == nil {
+		return "", nil, false
 	}
-	return "", "the change breaks a rule of the database"
+	columns = []string{m[2]}
+	if m[3] != "" {
+		columns = append(columns, m[3])
+	}
+	return m[1], columns, true
 }
 
 // recordName is what a client calls one row of a table.

@@ -764,21 +764,23 @@ func linkActivities(ctx context.Context, c *ent.Client, rows []activityRow, acti
 
 // insertPairs inserts rows of two columns into a join table, as many per
 // statement as SQLite allows. Table and column names come from the
-// generated code, never from input.
+// generated code, never from input. The SQL is what SQLite and PostgreSQL
+// both read: double-quoted names and $n parameters (SQLite numbers $n
+// parameters in the order they appear, which is the order of args here).
 func insertPairs(ctx context.Context, c *ent.Client, table string, columns []string, pairs [][2]int) error {
-	prefix := fmt.Sprintf("INSERT INTO `%s` (`%s`, `%s`) VALUES ", table, columns[0], columns[1])
+	prefix := fmt.Sprintf(`INSERT INTO %q (%q, %q) VALUES `, table, columns[0], columns[1])
 	batch := batchFor(2)
 	for lo := 0; lo < len(pairs); lo += batch {
 		chunk := pairs[lo:min(lo+batch, len(pairs))]
 		var q strings.Builder
-		q.Grow(len(prefix) + 8*len(chunk))
+		q.Grow(len(prefix) + 16*len(chunk))
 		q.WriteString(prefix)
 		args := make([]any, 0, 2*len(chunk))
 		for i, p := range chunk {
 			if i > 0 {
 				q.WriteString(", ")
 			}
-			q.WriteString("(?, ?)")
+			fmt.Fprintf(&q, "($%d, $%d)", 2*i+1, 2*i+2)
 			args = append(args, p[0], p[1])
 		}
 		if _, err := c.ExecContext(ctx, q.String(), args...); err != nil {

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -21,10 +20,12 @@ import (
 	"github.com/samverkan/samverkan/seed"
 	"github.com/samverkan/samverkan/server"
 	"github.com/samverkan/samverkan/storage"
+	"github.com/samverkan/samverkan/storage/storagetest"
 )
 
-// testServer is the real handler over a real SQLite file, behind a real
-// HTTP server, with the Örebro plan loaded.
+// testServer is the real handler over a real database (a SQLite file, or
+// PostgreSQL: see storagetest), behind a real HTTP server, with the Örebro
+// plan loaded.
 type testServer struct {
 	t       *testing.T
 	URL     string
@@ -35,16 +36,10 @@ type testServer struct {
 
 func newTestServer(t *testing.T) *testServer {
 	t.Helper()
-	db, err := storage.Open(filepath.Join(t.TempDir(), "samverkan.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	drv := &countingDriver{Driver: entsql.OpenDB(dialect.SQLite, db.DB), queries: new(atomic.Int64)}
+	db := storagetest.Open(t)
+	drv := &countingDriver{Driver: entsql.OpenDB(db.Dialect, db.DB), queries: new(atomic.Int64)}
 	client := ent.NewClient(ent.Driver(drv))
 	ctx := context.Background()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	if err := seed.LoadOrebro(ctx, client); err != nil {
 		t.Fatal(err)
 	}

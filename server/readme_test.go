@@ -9,8 +9,8 @@ import (
 )
 
 // Every GraphQL example in the README runs, in order, against a fresh
-// server with the Örebro plan, and answers without errors. An example with
-// an ID variable gets the id of what the example before it created.
+// server with the Örebro plan, and answers without errors. Its variables
+// are the ones the README names, with the ids of this database.
 func TestTheREADMEExamplesWork(t *testing.T) {
 	readme, err := os.ReadFile("../README.md")
 	if err != nil {
@@ -22,12 +22,21 @@ func TestTheREADMEExamplesWork(t *testing.T) {
 	}
 	s := newTestServer(t)
 	lastID := ""
+	variables := map[string]func() any{
+		"heading":        func() any { return s.idOf("objectives", `{title: "Ökad samverkan mellan kultur och skola"}`) },
+		"municipalities": func() any { return []string{s.idOf("municipalities", `{code: "1885"}`), s.idOf("municipalities", `{code: "1884"}`)} },
+		"activity":       func() any { return lastID },
+	}
 	for _, b := range blocks {
 		query := b[1]
 		name := strings.Fields(query)[1]
 		vars := map[string]any{}
-		for _, v := range regexp.MustCompile(`\$(\w+): ID!`).FindAllStringSubmatch(query, -1) {
-			vars[v[1]] = lastID
+		for _, v := range regexp.MustCompile(`\$(\w+):`).FindAllStringSubmatch(query, -1) {
+			value, ok := variables[v[1]]
+			if !ok {
+				t.Fatalf("%s: the test knows no value for $%s", name, v[1])
+			}
+			vars[v[1]] = value()
 		}
 		var data map[string]json.RawMessage
 		s.must(query, vars, &data)

@@ -1,7 +1,8 @@
 // Package storage opens the database Samverkan keeps its plans in and brings
 // its schema up to date. SQLite is the default: a single file next to the
 // binary, opened with the settings a server needs and with Swedish text
-// functions installed on every connection.
+// functions installed on every connection. PostgreSQL serves deployments
+// that outgrow one file, or run several servers on one database.
 package storage
 
 import (
@@ -49,12 +50,18 @@ type DB struct {
 	*sql.DB
 	// Dialect is ent's name for the database's SQL dialect.
 	Dialect string
+	// DSN is what the database was opened with.
+	DSN string
 }
 
-// Open opens the database that dsn names: a SQLite file path such as
-// "samverkan.db", or a SQLite "file:" DSN. Settings the DSN leaves out get
-// the server's defaults (see SQLiteDSN).
+// Open opens the database that dsn names: a PostgreSQL URL
+// ("postgres://user:password@host/db"), a SQLite file path such as
+// "samverkan.db", or a SQLite "file:" DSN. SQLite settings the DSN leaves
+// out get the server's defaults (see SQLiteDSN).
 func Open(dsn string) (*DB, error) {
+	if IsPostgres(dsn) {
+		return openPostgres(dsn)
+	}
 	full, err := SQLiteDSN(dsn)
 	if err != nil {
 		return nil, err
@@ -67,7 +74,7 @@ func Open(dsn string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
 	}
-	return &DB{DB: db, Dialect: dialect.SQLite}, nil
+	return &DB{DB: db, Dialect: dialect.SQLite, DSN: dsn}, nil
 }
 
 // sqliteDefaults are the connection settings a server needs. They go in the
@@ -135,6 +142,13 @@ func (db *DB) Client(opts ...ent.Option) *ent.Client {
 // Migrate creates the tables and indexes the schema needs, or brings an
 // older database up to date. It never drops a column or a table.
 func (db *DB) Migrate(ctx context.Context) error {
+	if db.Dialect == dialect.Postgres {
+		unlock, err := db.preparePostgres(ctx)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
 	client := db.Client()
 	if err := client.Schema.Create(ctx, schema.WithApplyHook(addSQLiteCollations)); err != nil {
 		return fmt.Errorf("migrate schema: %w", err)

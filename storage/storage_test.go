@@ -10,6 +10,7 @@ import (
 	"github.com/samverkan/samverkan/ent/municipality"
 	_ "github.com/samverkan/samverkan/ent/runtime"
 	"github.com/samverkan/samverkan/storage"
+	"github.com/samverkan/samverkan/storage/storagetest"
 )
 
 func openClient(t *testing.T, path string) *ent.Client {
@@ -26,9 +27,20 @@ func openClient(t *testing.T, path string) *ent.Client {
 	return client
 }
 
+// The Swedish search and order work on both databases.
 func TestSwedishTextInSQLite(t *testing.T) {
+	testSwedishText(t, openClient(t, filepath.Join(t.TempDir(), "test.db")))
+}
+
+func TestSwedishTextInPostgres(t *testing.T) {
+	db := storagetest.OpenPostgres(t)
+	client := db.Client()
+	t.Cleanup(func() { client.Close() })
+	testSwedishText(t, client)
+}
+
+func testSwedishText(t *testing.T, client *ent.Client) {
 	ctx := context.Background()
-	client := openClient(t, filepath.Join(t.TempDir(), "test.db"))
 	for _, m := range []struct{ code, name string }{
 		{"1880", "Örebro"}, {"1863", "Hällefors"}, {"1882", "Askersund"},
 		{"1484", "Åmål"}, {"0765", "Älmhult"}, {"0125", "Ekerö"}, {"1862", "zeta"},

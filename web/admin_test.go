@@ -108,7 +108,10 @@ func TestAdminPageAnActivityFromStartToEnd(t *testing.T) {
 		}
 		b.screenshot("delete-dialog")
 		b.run("confirm", chromedp.Click(`//dialog//button[normalize-space()="Ta bort"]`), chromedp.WaitNotPresent(chromedp.CSS("dialog")))
-		b.waitText("Utveckling av transporter till kultur")
+		b.waitView("#/objectives/") // back up to the heading
+		if got := b.text("//h1"); got != "Utveckling av transporter till kultur" {
+			t.Errorf("after deleting, the page shows %q, want the heading", got)
+		}
 		b.open("#/activities")
 		b.fill("Sök aktivitet", "kulturbuss")
 		b.waitText("Inga träffar.")

@@ -21,11 +21,11 @@ import (
 	_ "github.com/samverkan/samverkan/ent/runtime"
 	"github.com/samverkan/samverkan/seed"
 	"github.com/samverkan/samverkan/server"
-	"github.com/samverkan/samverkan/storage"
+	"github.com/samverkan/samverkan/storage/storagetest"
 )
 
 // browser is a headless Chromium on a page of a real server over a real
-// SQLite file with the Örebro plan.
+// database (see storagetest) with the Örebro plan.
 type browser struct {
 	t      *testing.T
 	ctx    context.Context
@@ -78,13 +78,7 @@ func newBrowser(t *testing.T, width, height int) *browser {
 	t.Helper()
 	path := chromium(t)
 
-	db, err := storage.Open(filepath.Join(t.TempDir(), "samverkan.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	db := storagetest.Open(t)
 	client := db.Client()
 	if err := seed.LoadOrebro(context.Background(), client); err != nil {
 		t.Fatal(err)
@@ -211,6 +205,12 @@ func (b *browser) text(xpath string) string {
 func (b *browser) open(hash string) {
 	b.t.Helper()
 	b.run("open "+hash, chromedp.Navigate(b.base+"/admin/"+hash), chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`main[data-view=%q]:not([aria-busy])`, hash))))
+}
+
+// waitView waits until the page shows an address starting with prefix.
+func (b *browser) waitView(prefix string) {
+	b.t.Helper()
+	b.run("wait for the view "+prefix, chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`main[data-view^=%q]:not([aria-busy])`, prefix))))
 }
 
 // click a link or button by its text.

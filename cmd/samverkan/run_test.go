@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/samverkan/samverkan/storage/storagetest"
 )
 
 // started is a samverkan serve running in the test, as a user starts it.
@@ -82,7 +84,7 @@ func (s *started) graphql(t *testing.T, query string) map[string]any {
 }
 
 func TestServeLoadsTheSeedOnceAndKeepsData(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "samverkan.db")
+	db := storagetest.Open(t).DSN
 	first := startServer(t, db)
 	if out := first.stdout.String(); !strings.Contains(out, first.base+"/graphql") || !strings.Contains(out, first.base+"/playground/") {
 		t.Errorf("serve printed %q; want the URLs it serves", out)
@@ -143,7 +145,7 @@ func TestCommandLine(t *testing.T) {
 		}
 	})
 	t.Run("SeedIsIdempotent", func(t *testing.T) {
-		db := filepath.Join(t.TempDir(), "seeded.db")
+		db := storagetest.Open(t).DSN
 		for range 2 {
 			if out, errOut, err := run("seed", "--db", db); err != nil || !strings.Contains(out, "Loaded the Örebro plan") {
 				t.Fatalf("seed: %v, %q, %q", err, out, errOut)

@@ -1,0 +1,94 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"sync"
+	"testing"
+
+	"github.com/samverkan/samverkan/seed"
+	"github.com/samverkan/samverkan/server"
+	"github.com/samverkan/samverkan/storage"
+	"github.com/samverkan/samverkan/storage/storagetest"
+)
+
+// Two servers on one PostgreSQL database, as a deployment that outgrows
+// one machine runs them: concurrent writes through both all land, and a
+// duplicate sent to both is refused by one.
+func TestTwoServersOnOnePostgresDatabase(t *testing.T) {
+	first := storagetest.OpenPostgres(t)
+	second, err := storage.Open(first.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { second.Close() })
+	if err := second.Migrate(context.Background()); err != nil {
+		t.Fatalf("a second server migrating the same database: %v", err)
+	}
+	if err := seed.LoadOrebro(context.Background(), first.Client()); err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var servers []*testServer
+	for _, db := range []*storage.DB{first, second} {
+		srv := httptest.NewServer(server.New(db.Client(), db, log))
+		t.Cleanup(srv.Close)
+		servers = append(servers, &testServer{t: t, URL: srv.URL, db: db})
+	}
+
+	t.Run("ConcurrentLinksAllLand", func(t *testing.T) {
+		activity := servers[0].idOf("activities", `{titleHasPrefix: "Samverkan kring"}`)
+		var municipalities []string
+		for _, code := range []string{"1814", "1860", "1861", "1862", "1863", "1864", "1880", "1881", "1882", "1883", "1884", "1885"} {
+			municipalities = append(municipalities, servers[1].idOf("municipalities", `{code: "`+code+`"}`))
+		}
+		var wg sync.WaitGroup
+		for i, m := range municipalities {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := servers[i%2].post(`mutation($a: ID!, $m: [ID!]) { updateActivity(id: $a, input: {addMunicipalityIDs: $m}) { id } }`,
+					map[string]any{"a": activity, "m": []string{m}})
+				if len(r.Errors) > 0 {
+					t.Errorf("update through server %d: %+v", i%2+1, r.Errors)
+				}
+			}()
+		}
+		wg.Wait()
+		var data struct{ Node struct{ Municipalities struct{ TotalCount int } } }
+		servers[1].must(`query($id: ID!) { node(id: $id) { ... on Activity { municipalities { totalCount } } } }`, map[string]any{"id": activity}, &data)
+		if n := data.Node.Municipalities.TotalCount; n != 12 {
+			t.Errorf("links = %d, want all 12", n)
+		}
+	})
+
+	t.Run("ADuplicateThroughBothIsRefusedOnce", func(t *testing.T) {
+		results := make(chan gqlResponse, 8)
+		var wg sync.WaitGroup
+		for i := range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				results <- servers[i%2].post(`mutation($n: String!) { createMunicipality(input: {code: "0114", name: $n}) { id } }`,
+					map[string]any{"n": fmt.Sprintf("Upplands Väsby %d", i)})
+			}()
+		}
+		wg.Wait()
+		close(results)
+		created := 0
+		for r := range results {
+			switch {
+			case len(r.Errors) == 0:
+				created++
+			case r.Errors[0].Extensions.Code != "CONSTRAINT" || r.Errors[0].Extensions.Field != "code":
+				t.Errorf("unexpected error: %+v", r.Errors)
+			}
+		}
+		if created != 1 {
+			t.Errorf("%d created, want exactly 1", created)
+		}
+	})
+}
