@@ -58,7 +58,9 @@ func TestTwoServersOnOnePostgresDatabase(t *testing.T) {
 			}()
 		}
 		wg.Wait()
-		var data struct{ Node struct{ Municipalities struct{ TotalCount int } } }
+		var data struct {
+			Node struct{ Municipalities struct{ TotalCount int } }
+		}
 		servers[1].must(`query($id: ID!) { node(id: $id) { ... on Activity { municipalities { totalCount } } } }`, map[string]any{"id": activity}, &data)
 		if n := data.Node.Municipalities.TotalCount; n != 12 {
 			t.Errorf("links = %d, want all 12", n)

@@ -23,9 +23,11 @@ func TestTheREADMEExamplesWork(t *testing.T) {
 	s := newTestServer(t)
 	lastID := ""
 	variables := map[string]func() any{
-		"heading":        func() any { return s.idOf("objectives", `{title: "Ökad samverkan mellan kultur och skola"}`) },
-		"municipalities": func() any { return []string{s.idOf("municipalities", `{code: "1885"}`), s.idOf("municipalities", `{code: "1884"}`)} },
-		"activity":       func() any { return lastID },
+		"heading": func() any { return s.idOf("objectives", `{title: "Ökad samverkan mellan kultur och skola"}`) },
+		"municipalities": func() any {
+			return []string{s.idOf("municipalities", `{code: "1885"}`), s.idOf("municipalities", `{code: "1884"}`)}
+		},
+		"activity": func() any { return lastID },
 	}
 	for _, b := range blocks {
 		query := b[1]
