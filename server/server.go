@@ -39,6 +39,8 @@ func New(client *ent.Client, db Pinger, log *slog.Logger) http.Handler {
 	mux.Handle("GET /admin/", web.Admin())
 	mux.Handle("GET /playground/", web.Playground())
 	mux.Handle("GET /healthz", health(db))
+	mux.Handle("GET /reports/coverage.csv", coverageCSV(client, log))
+	mux.Handle("GET /reports/status.csv", statusCSV(client, log))
 	mux.Handle("GET /{$}", http.RedirectHandler("/admin/", http.StatusFound))
 
 	return withRequest(log, limitBody(mux))
