@@ -4,6 +4,8 @@
 package graph
 
 import (
+	"context"
+
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/samverkan/samverkan/ent"
@@ -17,4 +19,14 @@ type Resolver struct {
 // NewSchema returns the executable GraphQL schema over the client.
 func NewSchema(client *ent.Client) graphql.ExecutableSchema {
 	return NewExecutableSchema(Config{Resolvers: &Resolver{client: client}})
+}
+
+// reader is the client a read runs on: the request's transaction client
+// when it has one (a mutation's result may ask for a report, which must see
+// the mutation's writes), else the resolver's.
+func (r *Resolver) reader(ctx context.Context) *ent.Client {
+	if c := ent.FromContext(ctx); c != nil {
+		return c
+	}
+	return r.client
 }

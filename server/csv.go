@@ -1,0 +1,259 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/samverkan/samverkan"
+	"github.com/samverkan/samverkan/ent"
+	"github.com/samverkan/samverkan/report"
+)
+
+// The reports as CSV files for spreadsheets, written the way Excel with
+// Swedish settings opens them: UTF-8 with a byte-order mark (without it,
+// Excel reads å, ä and ö as Latin-1), semicolons between fields (the comma
+// is the decimal separator), a comma in decimals, CRLF line ends, and
+// quotes around fields that hold a semicolon, a quote or a line break.
+//
+// Both take ?plan=<ID> (by default the newest plan, as planReport in the
+// GraphQL API) and ?year=<year> (activities prioritised in that year; by
+// default all). They read what the API reads, and are plain handlers so
+// that the API's read check can wrap them when there is one.
+
+// utf8BOM is the byte-order mark that tells Excel the file is UTF-8.
+const utf8BOM = "\uFEFF"
+
+// coverageCSV serves GET /reports/coverage.csv: a row per municipality of
+// the plan (in Swedish alphabetical order), a column per goal with the
+// number of activities the municipality takes part in under it, and the
+// total.
+func coverageCSV(client *ent.Client, log *slog.Logger) http.Handler {
+	return csvReport(client, log, "täckning", func(ctx context.Context, p *ent.Plan, year *int) ([][]string, error) {
+		cov, err := report.PlanCoverage(ctx, client, p, year)
+		if err != nil {
+			return nil, err
+		}
+		header := []string{"Kommun", "Kommunkod"}
+		for _, g := range cov.Goals {
+			header = append(header, "Utvecklingsmål "+strconv.Itoa(g.Goal.Number))
+		}
+		records := [][]string{append(header, "Summa")}
+		for _, r := range cov.Municipalities {
+			rec := []string{r.Municipality.Name, r.Municipality.Code}
+			for _, n := range r.Counts {
+				rec = append(rec, strconv.Itoa(n))
+			}
+			records = append(records, append(rec, strconv.Itoa(r.Total)))
+		}
+		return records, nil
+	})
+}
+
+// statusCSV serves GET /reports/status.csv: for each goal (by number) a row
+// with its activities per status, then a row per heading under it; a last
+// row with the whole plan's.
+func statusCSV(client *ent.Client, log *slog.Logger) http.Handler {
+	return csvReport(client, log, "status", func(ctx context.Context, p *ent.Plan, year *int) ([][]string, error) {
+		goals, err := report.StatusByGoal(ctx, client, p.ID, year)
+		if err != nil {
+			return nil, err
+		}
+		records := [][]string{{"Mål", "Rubrik", "Planerad", "Pågående", "Genomförd", "Inställd", "Summa", "Andel genomförd"}}
+		var plan report.Counts
+		for _, g := range goals {
+			label := goalLabel(g.Goal)
+			records = append(records, statusRecord(label, "", g.StatusCounts))
+			for _, o := range g.Objectives {
+				records = append(records, statusRecord(label, o.Objective.Title, o.StatusCounts))
+			}
+			plan = plan.Plus(g.StatusCounts)
+		}
+		return append(records, statusRecord("Summa", "", plan)), nil
+	})
+}
+
+// statusRecord is a row of status.csv.
+func statusRecord(goal, heading string, c report.Counts) []string {
+	return []string{goal, heading,
+		strconv.Itoa(c.Planned), strconv.Itoa(c.Ongoing), strconv.Itoa(c.Done), strconv.Itoa(c.Cancelled),
+		strconv.Itoa(c.Total()), decimal(c.ShareDone())}
+}
+
+// goalLabel names a goal as the plan does, "Utvecklingsmål 1 - Barn och
+// unga"; a goal without a title goes by its area.
+func goalLabel(g *ent.Goal) string {
+	label := "Utvecklingsmål " + strconv.Itoa(g.Number)
+	switch {
+	case g.Title != nil && *g.Title != "":
+		return label + " - " + *g.Title
+	case g.Area != "":
+		return label + " - " + g.Area
+	}
+	return label
+}
+
+// decimal writes a share with at most three decimals and a decimal comma;
+// nil (nothing to divide) is an empty field.
+func decimal(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	s := strconv.FormatFloat(math.Round(*v*1000)/1000, 'f', -1, 64)
+	return strings.Replace(s, ".", ",", 1)
+}
+
+// csvReport is a CSV download: it finds the plan and year the query names,
+// builds the records, and sends them as a file named after the report and
+// the plan, or a plain-text error.
+func csvReport(client *ent.Client, log *slog.Logger, name string,
+	build func(ctx context.Context, p *ent.Plan, year *int) ([][]string, error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		planID, year, err := reportParams(r)
+		if err != nil {
+			textError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		p, err := report.PlanOrNewest(ctx, client, planID, "")
+		switch {
+		case ent.IsNotFound(err) && planID == nil:
+			textError(w, http.StatusNotFound, "there is no plan to report on yet")
+			return
+		case ent.IsNotFound(err):
+			textError(w, http.StatusNotFound, fmt.Sprintf("plan: no plan has the ID %d", *planID))
+			return
+		case err != nil:
+			internalError(ctx, w, log, err)
+			return
+		}
+		records, err := build(ctx, p, year)
+		if err != nil {
+			internalError(ctx, w, log, err)
+			return
+		}
+		var body bytes.Buffer
+		body.WriteString(utf8BOM)
+		cw := csv.NewWriter(&body)
+		cw.Comma = ';'
+		cw.UseCRLF = true
+		if err := cw.WriteAll(records); err != nil {
+			internalError(ctx, w, log, err)
+			return
+		}
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", attachment(fileName(name, p, year)))
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		_, _ = w.Write(body.Bytes())
+	})
+}
+
+// reportParams reads ?plan= and ?year=; either may be left out.
+func reportParams(r *http.Request) (planID, year *int, err error) {
+	q := r.URL.Query()
+	if s := q.Get("plan"); s != "" {
+		id, err := strconv.Atoi(s)
+		if err != nil {
+			return nil, nil, fmt.Errorf("plan: %q is not a plan ID (a number, as the API gives it)", s)
+		}
+		planID = &id
+	}
+	if s := q.Get("year"); s != "" {
+		y, err := strconv.Atoi(s)
+		if err != nil {
+			return nil, nil, fmt.Errorf("year: %q is not a year", s)
+		}
+		year = &y
+		if err := report.CheckYear(year); err != nil {
+			return nil, nil, err
+		}
+	}
+	return planID, year, nil
+}
+
+// fileName names a report's file after the plan's region and period, and
+// the year when there is one: "täckning-region-örebro-län-2020-2023.csv".
+func fileName(report string, p *ent.Plan, year *int) string {
+	parts := []string{report, p.Region, strconv.Itoa(p.FirstYear), strconv.Itoa(p.LastYear)}
+	if year != nil {
+		parts = append(parts, "år", strconv.Itoa(*year))
+	}
+	return slug(strings.Join(parts, " ")) + ".csv"
+}
+
+// slug lower-cases s and joins its words (letters and digits) with hyphens.
+func slug(s string) string {
+	words := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	return strings.Join(words, "-")
+}
+
+// attachment is a Content-Disposition for a download named name: an ASCII
+// filename for old clients (å and ä as a, ö as o) and the real one as
+// filename* (RFC 6266), which browsers prefer.
+func attachment(name string) string {
+	ascii := strings.Map(func(r rune) rune {
+		switch r {
+		case 'å', 'ä', 'á', 'à':
+			return 'a'
+		case 'ö', 'ó', 'ø':
+			return 'o'
+		case 'é', 'è':
+			return 'e'
+		case 'ü':
+			return 'u'
+		case '"', '\\':
+			return '-'
+		}
+		if r > unicode.MaxASCII || r < ' ' {
+			return -1
+		}
+		return r
+	}, name)
+	var enc strings.Builder
+	for _, b := range []byte(name) {
+		if isAttrChar(b) {
+			enc.WriteByte(b)
+		} else {
+			fmt.Fprintf(&enc, "%%%02X", b)
+		}
+	}
+	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, enc.String())
+}
+
+// isAttrChar reports whether b may stand unescaped in an RFC 8187 value.
+func isAttrChar(b byte) bool {
+	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' ||
+		strings.IndexByte("!#$&+-.^_`|~", b) >= 0
+}
+
+// textError answers with a message in plain text: the CSV downloads are
+// opened by people, in a browser.
+func textError(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = fmt.Fprintln(w, msg)
+}
+
+// internalError logs a fault of the server and tells the client no more
+// than the request id.
+func internalError(ctx context.Context, w http.ResponseWriter, log *slog.Logger, err error) {
+	id := samverkan.RequestID(ctx)
+	log.ErrorContext(ctx, "report failed", "request_id", id, "error", err)
+	status := http.StatusInternalServerError
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		status = http.StatusServiceUnavailable
+	}
+	textError(w, status, "internal error (request "+id+"); the server has logged it")
+}
