@@ -64,7 +64,25 @@ func (r *queryResolver) Plans(ctx context.Context, after *entgql.Cursor[int], fi
 		ent.WithPlanOrder(orderBy), ent.WithPlanFilter(where.Filter))
 }
 
+// Goal returns GoalResolver implementation.
+func (r *Resolver) Goal() GoalResolver { return &goalResolver{r} }
+
+// Municipality returns MunicipalityResolver implementation.
+func (r *Resolver) Municipality() MunicipalityResolver { return &municipalityResolver{r} }
+
+// Objective returns ObjectiveResolver implementation.
+func (r *Resolver) Objective() ObjectiveResolver { return &objectiveResolver{r} }
+
+// Plan returns PlanResolver implementation.
+func (r *Resolver) Plan() PlanResolver { return &planResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
-type queryResolver struct{ *Resolver }
+type (
+	goalResolver         struct{ *Resolver }
+	municipalityResolver struct{ *Resolver }
+	objectiveResolver    struct{ *Resolver }
+	planResolver         struct{ *Resolver }
+	queryResolver        struct{ *Resolver }
+)

@@ -20,6 +20,7 @@ import (
 	"github.com/samverkan/samverkan/ent/followup"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/schema/enum"
+	"github.com/samverkan/samverkan/report"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -34,7 +35,12 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Goal() GoalResolver
+	Municipality() MunicipalityResolver
+	MunicipalityReport() MunicipalityReportResolver
 	Mutation() MutationResolver
+	Objective() ObjectiveResolver
+	Plan() PlanResolver
 	Query() QueryResolver
 }
 
@@ -73,6 +79,27 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Coverage struct {
+		Goals                    func(childComplexity int) int
+		GoalsWithoutActivities   func(childComplexity int) int
+		Municipalities           func(childComplexity int) int
+		MunicipalitiesNotReached func(childComplexity int) int
+		Plan                     func(childComplexity int) int
+		Year                     func(childComplexity int) int
+	}
+
+	CoverageGoal struct {
+		Activities            func(childComplexity int) int
+		Goal                  func(childComplexity int) int
+		MunicipalitiesReached func(childComplexity int) int
+	}
+
+	CoverageRow struct {
+		Counts       func(childComplexity int) int
+		Municipality func(childComplexity int) int
+		Total        func(childComplexity int) int
+	}
+
 	FollowUp struct {
 		Activity   func(childComplexity int) int
 		ActivityID func(childComplexity int) int
@@ -98,6 +125,26 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	FollowUpPeriodCount struct {
+		FollowUps func(childComplexity int) int
+		Period    func(childComplexity int) int
+	}
+
+	FollowUpStatusCounts struct {
+		Cancelled     func(childComplexity int) int
+		Done          func(childComplexity int) int
+		Ongoing       func(childComplexity int) int
+		Planned       func(childComplexity int) int
+		WithoutStatus func(childComplexity int) int
+	}
+
+	FollowUpYear struct {
+		FollowUps        func(childComplexity int) int
+		Periods          func(childComplexity int) int
+		ReportedStatuses func(childComplexity int) int
+		Year             func(childComplexity int) int
+	}
+
 	Goal struct {
 		Area         func(childComplexity int) int
 		CreatedAt    func(childComplexity int) int
@@ -109,6 +156,7 @@ type ComplexityRoot struct {
 		Plan         func(childComplexity int) int
 		PlanID       func(childComplexity int) int
 		Statement    func(childComplexity int) int
+		StatusCounts func(childComplexity int, year *int) int
 		TargetGroups func(childComplexity int) int
 		Title        func(childComplexity int) int
 		UpdatedAt    func(childComplexity int) int
@@ -125,6 +173,12 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	GoalStatus struct {
+		Goal         func(childComplexity int) int
+		Objectives   func(childComplexity int) int
+		StatusCounts func(childComplexity int) int
+	}
+
 	Institution struct {
 		Activities     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) int
 		CreatedAt      func(childComplexity int) int
@@ -137,6 +191,11 @@ type ComplexityRoot struct {
 		Name           func(childComplexity int) int
 		UpdatedAt      func(childComplexity int) int
 		Website        func(childComplexity int) int
+	}
+
+	InstitutionActivities struct {
+		Activities  func(childComplexity int) int
+		Institution func(childComplexity int) int
 	}
 
 	InstitutionConnection struct {
@@ -159,6 +218,7 @@ type ComplexityRoot struct {
 		Institutions func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InstitutionOrder, where *ent.InstitutionWhereInput) int
 		Name         func(childComplexity int) int
 		OfficialName func(childComplexity int) int
+		Report       func(childComplexity int, plan *int, year *int) int
 		UpdatedAt    func(childComplexity int) int
 	}
 
@@ -171,6 +231,21 @@ type ComplexityRoot struct {
 	MunicipalityEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	MunicipalityGoal struct {
+		Goal         func(childComplexity int) int
+		StatusCounts func(childComplexity int) int
+	}
+
+	MunicipalityReport struct {
+		Goals           func(childComplexity int) int
+		Institutions    func(childComplexity int) int
+		LatestFollowUps func(childComplexity int, after *entgql.Cursor[int], first *int) int
+		Municipality    func(childComplexity int) int
+		Plan            func(childComplexity int) int
+		StatusCounts    func(childComplexity int) int
+		Year            func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -198,15 +273,16 @@ type ComplexityRoot struct {
 	}
 
 	Objective struct {
-		Activities  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) int
-		CreatedAt   func(childComplexity int) int
-		Description func(childComplexity int) int
-		Goal        func(childComplexity int) int
-		GoalID      func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Position    func(childComplexity int) int
-		Title       func(childComplexity int) int
-		UpdatedAt   func(childComplexity int) int
+		Activities   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) int
+		CreatedAt    func(childComplexity int) int
+		Description  func(childComplexity int) int
+		Goal         func(childComplexity int) int
+		GoalID       func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Position     func(childComplexity int) int
+		StatusCounts func(childComplexity int, year *int) int
+		Title        func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
 	}
 
 	ObjectiveConnection struct {
@@ -220,6 +296,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ObjectiveStatus struct {
+		Objective    func(childComplexity int) int
+		StatusCounts func(childComplexity int) int
+	}
+
 	PageInfo struct {
 		EndCursor       func(childComplexity int) int
 		HasNextPage     func(childComplexity int) int
@@ -228,19 +309,23 @@ type ComplexityRoot struct {
 	}
 
 	Plan struct {
-		CountyCode  func(childComplexity int) int
-		CreatedAt   func(childComplexity int) int
-		Description func(childComplexity int) int
-		FirstYear   func(childComplexity int) int
-		Goals       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GoalOrder, where *ent.GoalWhereInput) int
-		ID          func(childComplexity int) int
-		LastYear    func(childComplexity int) int
-		Name        func(childComplexity int) int
-		ParentPlan  func(childComplexity int) int
-		Region      func(childComplexity int) int
-		SourceDate  func(childComplexity int) int
-		SourceURL   func(childComplexity int) int
-		UpdatedAt   func(childComplexity int) int
+		CountyCode      func(childComplexity int) int
+		Coverage        func(childComplexity int, year *int) int
+		CreatedAt       func(childComplexity int) int
+		Description     func(childComplexity int) int
+		FirstYear       func(childComplexity int) int
+		FollowUpsByYear func(childComplexity int, year *int) int
+		Goals           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GoalOrder, where *ent.GoalWhereInput) int
+		ID              func(childComplexity int) int
+		LastYear        func(childComplexity int) int
+		Name            func(childComplexity int) int
+		ParentPlan      func(childComplexity int) int
+		Region          func(childComplexity int) int
+		SourceDate      func(childComplexity int) int
+		SourceURL       func(childComplexity int) int
+		StatusByGoal    func(childComplexity int, year *int) int
+		StatusCounts    func(childComplexity int, year *int) int
+		UpdatedAt       func(childComplexity int) int
 	}
 
 	PlanConnection struct {
@@ -263,7 +348,17 @@ type ComplexityRoot struct {
 		Node           func(childComplexity int, id int) int
 		Nodes          func(childComplexity int, ids []int) int
 		Objectives     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ObjectiveOrder, where *ent.ObjectiveWhereInput) int
+		PlanReport     func(childComplexity int, id *int) int
 		Plans          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PlanOrder, where *ent.PlanWhereInput) int
+	}
+
+	StatusCounts struct {
+		Cancelled func(childComplexity int) int
+		Done      func(childComplexity int) int
+		Ongoing   func(childComplexity int) int
+		Planned   func(childComplexity int) int
+		ShareDone func(childComplexity int) int
+		Total     func(childComplexity int) int
 	}
 }
 
@@ -271,6 +366,15 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type GoalResolver interface {
+	StatusCounts(ctx context.Context, obj *ent.Goal, year *int) (*report.Counts, error)
+}
+type MunicipalityResolver interface {
+	Report(ctx context.Context, obj *ent.Municipality, plan *int, year *int) (*report.MunicipalityReport, error)
+}
+type MunicipalityReportResolver interface {
+	LatestFollowUps(ctx context.Context, obj *report.MunicipalityReport, after *entgql.Cursor[int], first *int) (*ent.FollowUpConnection, error)
+}
 type MutationResolver interface {
 	CreatePlan(ctx context.Context, input ent.CreatePlanInput) (*ent.Plan, error)
 	UpdatePlan(ctx context.Context, id int, input ent.UpdatePlanInput) (*ent.Plan, error)
@@ -294,6 +398,15 @@ type MutationResolver interface {
 	UpdateInstitution(ctx context.Context, id int, input ent.UpdateInstitutionInput) (*ent.Institution, error)
 	DeleteInstitution(ctx context.Context, id int) (int, error)
 }
+type ObjectiveResolver interface {
+	StatusCounts(ctx context.Context, obj *ent.Objective, year *int) (*report.Counts, error)
+}
+type PlanResolver interface {
+	StatusCounts(ctx context.Context, obj *ent.Plan, year *int) (*report.Counts, error)
+	StatusByGoal(ctx context.Context, obj *ent.Plan, year *int) ([]*report.GoalStatus, error)
+	Coverage(ctx context.Context, obj *ent.Plan, year *int) (*report.Coverage, error)
+	FollowUpsByYear(ctx context.Context, obj *ent.Plan, year *int) ([]*report.FollowUpYear, error)
+}
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []int) ([]ent.Noder, error)
@@ -304,6 +417,7 @@ type QueryResolver interface {
 	Municipalities(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) (*ent.MunicipalityConnection, error)
 	Objectives(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ObjectiveOrder, where *ent.ObjectiveWhereInput) (*ent.ObjectiveConnection, error)
 	Plans(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PlanOrder, where *ent.PlanWhereInput) (*ent.PlanConnection, error)
+	PlanReport(ctx context.Context, id *int) (*ent.Plan, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -474,6 +588,81 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ActivityEdge.Node(childComplexity), true
 
+	case "Coverage.goals":
+		if e.ComplexityRoot.Coverage.Goals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.Goals(childComplexity), true
+	case "Coverage.goalsWithoutActivities":
+		if e.ComplexityRoot.Coverage.GoalsWithoutActivities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.GoalsWithoutActivities(childComplexity), true
+	case "Coverage.municipalities":
+		if e.ComplexityRoot.Coverage.Municipalities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.Municipalities(childComplexity), true
+	case "Coverage.municipalitiesNotReached":
+		if e.ComplexityRoot.Coverage.MunicipalitiesNotReached == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.MunicipalitiesNotReached(childComplexity), true
+	case "Coverage.plan":
+		if e.ComplexityRoot.Coverage.Plan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.Plan(childComplexity), true
+	case "Coverage.year":
+		if e.ComplexityRoot.Coverage.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.Year(childComplexity), true
+
+	case "CoverageGoal.activities":
+		if e.ComplexityRoot.CoverageGoal.Activities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGoal.Activities(childComplexity), true
+	case "CoverageGoal.goal":
+		if e.ComplexityRoot.CoverageGoal.Goal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGoal.Goal(childComplexity), true
+	case "CoverageGoal.municipalitiesReached":
+		if e.ComplexityRoot.CoverageGoal.MunicipalitiesReached == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGoal.MunicipalitiesReached(childComplexity), true
+
+	case "CoverageRow.counts":
+		if e.ComplexityRoot.CoverageRow.Counts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageRow.Counts(childComplexity), true
+	case "CoverageRow.municipality":
+		if e.ComplexityRoot.CoverageRow.Municipality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageRow.Municipality(childComplexity), true
+	case "CoverageRow.total":
+		if e.ComplexityRoot.CoverageRow.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageRow.Total(childComplexity), true
+
 	case "FollowUp.activity":
 		if e.ComplexityRoot.FollowUp.Activity == nil {
 			break
@@ -573,6 +762,75 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FollowUpEdge.Node(childComplexity), true
 
+	case "FollowUpPeriodCount.followUps":
+		if e.ComplexityRoot.FollowUpPeriodCount.FollowUps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpPeriodCount.FollowUps(childComplexity), true
+	case "FollowUpPeriodCount.period":
+		if e.ComplexityRoot.FollowUpPeriodCount.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpPeriodCount.Period(childComplexity), true
+
+	case "FollowUpStatusCounts.cancelled":
+		if e.ComplexityRoot.FollowUpStatusCounts.Cancelled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpStatusCounts.Cancelled(childComplexity), true
+	case "FollowUpStatusCounts.done":
+		if e.ComplexityRoot.FollowUpStatusCounts.Done == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpStatusCounts.Done(childComplexity), true
+	case "FollowUpStatusCounts.ongoing":
+		if e.ComplexityRoot.FollowUpStatusCounts.Ongoing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpStatusCounts.Ongoing(childComplexity), true
+	case "FollowUpStatusCounts.planned":
+		if e.ComplexityRoot.FollowUpStatusCounts.Planned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpStatusCounts.Planned(childComplexity), true
+	case "FollowUpStatusCounts.withoutStatus":
+		if e.ComplexityRoot.FollowUpStatusCounts.WithoutStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpStatusCounts.WithoutStatus(childComplexity), true
+
+	case "FollowUpYear.followUps":
+		if e.ComplexityRoot.FollowUpYear.FollowUps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpYear.FollowUps(childComplexity), true
+	case "FollowUpYear.periods":
+		if e.ComplexityRoot.FollowUpYear.Periods == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpYear.Periods(childComplexity), true
+	case "FollowUpYear.reportedStatuses":
+		if e.ComplexityRoot.FollowUpYear.ReportedStatuses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpYear.ReportedStatuses(childComplexity), true
+	case "FollowUpYear.year":
+		if e.ComplexityRoot.FollowUpYear.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpYear.Year(childComplexity), true
+
 	case "Goal.area":
 		if e.ComplexityRoot.Goal.Area == nil {
 			break
@@ -638,6 +896,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Goal.Statement(childComplexity), true
+	case "Goal.statusCounts":
+		if e.ComplexityRoot.Goal.StatusCounts == nil {
+			break
+		}
+
+		args, err := ec.field_Goal_statusCounts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Goal.StatusCounts(childComplexity, args["year"].(*int)), true
 	case "Goal.targetGroups":
 		if e.ComplexityRoot.Goal.TargetGroups == nil {
 			break
@@ -688,6 +957,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GoalEdge.Node(childComplexity), true
+
+	case "GoalStatus.goal":
+		if e.ComplexityRoot.GoalStatus.Goal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GoalStatus.Goal(childComplexity), true
+	case "GoalStatus.objectives":
+		if e.ComplexityRoot.GoalStatus.Objectives == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GoalStatus.Objectives(childComplexity), true
+	case "GoalStatus.statusCounts":
+		if e.ComplexityRoot.GoalStatus.StatusCounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GoalStatus.StatusCounts(childComplexity), true
 
 	case "Institution.activities":
 		if e.ComplexityRoot.Institution.Activities == nil {
@@ -760,6 +1048,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Institution.Website(childComplexity), true
+
+	case "InstitutionActivities.activities":
+		if e.ComplexityRoot.InstitutionActivities.Activities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstitutionActivities.Activities(childComplexity), true
+	case "InstitutionActivities.institution":
+		if e.ComplexityRoot.InstitutionActivities.Institution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstitutionActivities.Institution(childComplexity), true
 
 	case "InstitutionConnection.edges":
 		if e.ComplexityRoot.InstitutionConnection.Edges == nil {
@@ -851,6 +1152,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Municipality.OfficialName(childComplexity), true
+	case "Municipality.report":
+		if e.ComplexityRoot.Municipality.Report == nil {
+			break
+		}
+
+		args, err := ec.field_Municipality_report_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Municipality.Report(childComplexity, args["plan"].(*int), args["year"].(*int)), true
 	case "Municipality.updatedAt":
 		if e.ComplexityRoot.Municipality.UpdatedAt == nil {
 			break
@@ -889,6 +1201,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MunicipalityEdge.Node(childComplexity), true
+
+	case "MunicipalityGoal.goal":
+		if e.ComplexityRoot.MunicipalityGoal.Goal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityGoal.Goal(childComplexity), true
+	case "MunicipalityGoal.statusCounts":
+		if e.ComplexityRoot.MunicipalityGoal.StatusCounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityGoal.StatusCounts(childComplexity), true
+
+	case "MunicipalityReport.goals":
+		if e.ComplexityRoot.MunicipalityReport.Goals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityReport.Goals(childComplexity), true
+	case "MunicipalityReport.institutions":
+		if e.ComplexityRoot.MunicipalityReport.Institutions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityReport.Institutions(childComplexity), true
+	case "MunicipalityReport.latestFollowUps":
+		if e.ComplexityRoot.MunicipalityReport.LatestFollowUps == nil {
+			break
+		}
+
+		args, err := ec.field_MunicipalityReport_latestFollowUps_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MunicipalityReport.LatestFollowUps(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int)), true
+	case "MunicipalityReport.municipality":
+		if e.ComplexityRoot.MunicipalityReport.Municipality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityReport.Municipality(childComplexity), true
+	case "MunicipalityReport.plan":
+		if e.ComplexityRoot.MunicipalityReport.Plan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityReport.Plan(childComplexity), true
+	case "MunicipalityReport.statusCounts":
+		if e.ComplexityRoot.MunicipalityReport.StatusCounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityReport.StatusCounts(childComplexity), true
+	case "MunicipalityReport.year":
+		if e.ComplexityRoot.MunicipalityReport.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityReport.Year(childComplexity), true
 
 	case "Mutation.createActivity":
 		if e.ComplexityRoot.Mutation.CreateActivity == nil {
@@ -1169,6 +1542,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Objective.Position(childComplexity), true
+	case "Objective.statusCounts":
+		if e.ComplexityRoot.Objective.StatusCounts == nil {
+			break
+		}
+
+		args, err := ec.field_Objective_statusCounts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Objective.StatusCounts(childComplexity, args["year"].(*int)), true
 	case "Objective.title":
 		if e.ComplexityRoot.Objective.Title == nil {
 			break
@@ -1214,6 +1598,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ObjectiveEdge.Node(childComplexity), true
 
+	case "ObjectiveStatus.objective":
+		if e.ComplexityRoot.ObjectiveStatus.Objective == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectiveStatus.Objective(childComplexity), true
+	case "ObjectiveStatus.statusCounts":
+		if e.ComplexityRoot.ObjectiveStatus.StatusCounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectiveStatus.StatusCounts(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -1245,6 +1642,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Plan.CountyCode(childComplexity), true
+	case "Plan.coverage":
+		if e.ComplexityRoot.Plan.Coverage == nil {
+			break
+		}
+
+		args, err := ec.field_Plan_coverage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Plan.Coverage(childComplexity, args["year"].(*int)), true
 	case "Plan.createdAt":
 		if e.ComplexityRoot.Plan.CreatedAt == nil {
 			break
@@ -1263,6 +1671,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Plan.FirstYear(childComplexity), true
+	case "Plan.followUpsByYear":
+		if e.ComplexityRoot.Plan.FollowUpsByYear == nil {
+			break
+		}
+
+		args, err := ec.field_Plan_followUpsByYear_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Plan.FollowUpsByYear(childComplexity, args["year"].(*int)), true
 	case "Plan.goals":
 		if e.ComplexityRoot.Plan.Goals == nil {
 			break
@@ -1316,6 +1735,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Plan.SourceURL(childComplexity), true
+	case "Plan.statusByGoal":
+		if e.ComplexityRoot.Plan.StatusByGoal == nil {
+			break
+		}
+
+		args, err := ec.field_Plan_statusByGoal_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Plan.StatusByGoal(childComplexity, args["year"].(*int)), true
+	case "Plan.statusCounts":
+		if e.ComplexityRoot.Plan.StatusCounts == nil {
+			break
+		}
+
+		args, err := ec.field_Plan_statusCounts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Plan.StatusCounts(childComplexity, args["year"].(*int)), true
 	case "Plan.updatedAt":
 		if e.ComplexityRoot.Plan.UpdatedAt == nil {
 			break
@@ -1444,6 +1885,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Objectives(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ObjectiveOrder), args["where"].(*ent.ObjectiveWhereInput)), true
+	case "Query.planReport":
+		if e.ComplexityRoot.Query.PlanReport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_planReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PlanReport(childComplexity, args["id"].(*int)), true
 	case "Query.plans":
 		if e.ComplexityRoot.Query.Plans == nil {
 			break
@@ -1455,6 +1907,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Plans(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.PlanOrder), args["where"].(*ent.PlanWhereInput)), true
+
+	case "StatusCounts.cancelled":
+		if e.ComplexityRoot.StatusCounts.Cancelled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusCounts.Cancelled(childComplexity), true
+	case "StatusCounts.done":
+		if e.ComplexityRoot.StatusCounts.Done == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusCounts.Done(childComplexity), true
+	case "StatusCounts.ongoing":
+		if e.ComplexityRoot.StatusCounts.Ongoing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusCounts.Ongoing(childComplexity), true
+	case "StatusCounts.planned":
+		if e.ComplexityRoot.StatusCounts.Planned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusCounts.Planned(childComplexity), true
+	case "StatusCounts.shareDone":
+		if e.ComplexityRoot.StatusCounts.ShareDone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusCounts.ShareDone(childComplexity), true
+	case "StatusCounts.total":
+		if e.ComplexityRoot.StatusCounts.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusCounts.Total(childComplexity), true
 
 	}
 	return 0, false
@@ -1568,7 +2057,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "ent.graphql" "mutation.graphql"
+//go:embed "ent.graphql" "mutation.graphql" "report.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1582,6 +2071,7 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "ent.graphql", Input: sourceData("ent.graphql"), BuiltIn: false},
 	{Name: "mutation.graphql", Input: sourceData("mutation.graphql"), BuiltIn: false},
+	{Name: "report.graphql", Input: sourceData("report.graphql"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -1651,6 +2141,48 @@ func (ec *executionContext) childFields_ActivityEdge(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type ActivityEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Coverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "plan":
+		return ec.fieldContext_Coverage_plan(ctx, field)
+	case "year":
+		return ec.fieldContext_Coverage_year(ctx, field)
+	case "goals":
+		return ec.fieldContext_Coverage_goals(ctx, field)
+	case "municipalities":
+		return ec.fieldContext_Coverage_municipalities(ctx, field)
+	case "municipalitiesNotReached":
+		return ec.fieldContext_Coverage_municipalitiesNotReached(ctx, field)
+	case "goalsWithoutActivities":
+		return ec.fieldContext_Coverage_goalsWithoutActivities(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Coverage", field.Name)
+}
+
+func (ec *executionContext) childFields_CoverageGoal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "goal":
+		return ec.fieldContext_CoverageGoal_goal(ctx, field)
+	case "activities":
+		return ec.fieldContext_CoverageGoal_activities(ctx, field)
+	case "municipalitiesReached":
+		return ec.fieldContext_CoverageGoal_municipalitiesReached(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoverageGoal", field.Name)
+}
+
+func (ec *executionContext) childFields_CoverageRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "municipality":
+		return ec.fieldContext_CoverageRow_municipality(ctx, field)
+	case "counts":
+		return ec.fieldContext_CoverageRow_counts(ctx, field)
+	case "total":
+		return ec.fieldContext_CoverageRow_total(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoverageRow", field.Name)
+}
+
 func (ec *executionContext) childFields_FollowUp(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1701,6 +2233,46 @@ func (ec *executionContext) childFields_FollowUpEdge(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type FollowUpEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_FollowUpPeriodCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "period":
+		return ec.fieldContext_FollowUpPeriodCount_period(ctx, field)
+	case "followUps":
+		return ec.fieldContext_FollowUpPeriodCount_followUps(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FollowUpPeriodCount", field.Name)
+}
+
+func (ec *executionContext) childFields_FollowUpStatusCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "planned":
+		return ec.fieldContext_FollowUpStatusCounts_planned(ctx, field)
+	case "ongoing":
+		return ec.fieldContext_FollowUpStatusCounts_ongoing(ctx, field)
+	case "done":
+		return ec.fieldContext_FollowUpStatusCounts_done(ctx, field)
+	case "cancelled":
+		return ec.fieldContext_FollowUpStatusCounts_cancelled(ctx, field)
+	case "withoutStatus":
+		return ec.fieldContext_FollowUpStatusCounts_withoutStatus(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FollowUpStatusCounts", field.Name)
+}
+
+func (ec *executionContext) childFields_FollowUpYear(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "year":
+		return ec.fieldContext_FollowUpYear_year(ctx, field)
+	case "followUps":
+		return ec.fieldContext_FollowUpYear_followUps(ctx, field)
+	case "reportedStatuses":
+		return ec.fieldContext_FollowUpYear_reportedStatuses(ctx, field)
+	case "periods":
+		return ec.fieldContext_FollowUpYear_periods(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FollowUpYear", field.Name)
+}
+
 func (ec *executionContext) childFields_Goal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1729,6 +2301,8 @@ func (ec *executionContext) childFields_Goal(ctx context.Context, field graphql.
 		return ec.fieldContext_Goal_plan(ctx, field)
 	case "objectives":
 		return ec.fieldContext_Goal_objectives(ctx, field)
+	case "statusCounts":
+		return ec.fieldContext_Goal_statusCounts(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Goal", field.Name)
 }
@@ -1753,6 +2327,18 @@ func (ec *executionContext) childFields_GoalEdge(ctx context.Context, field grap
 		return ec.fieldContext_GoalEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GoalEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_GoalStatus(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "goal":
+		return ec.fieldContext_GoalStatus_goal(ctx, field)
+	case "statusCounts":
+		return ec.fieldContext_GoalStatus_statusCounts(ctx, field)
+	case "objectives":
+		return ec.fieldContext_GoalStatus_objectives(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GoalStatus", field.Name)
 }
 
 func (ec *executionContext) childFields_Institution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1781,6 +2367,16 @@ func (ec *executionContext) childFields_Institution(ctx context.Context, field g
 		return ec.fieldContext_Institution_activities(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Institution", field.Name)
+}
+
+func (ec *executionContext) childFields_InstitutionActivities(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "institution":
+		return ec.fieldContext_InstitutionActivities_institution(ctx, field)
+	case "activities":
+		return ec.fieldContext_InstitutionActivities_activities(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InstitutionActivities", field.Name)
 }
 
 func (ec *executionContext) childFields_InstitutionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1825,6 +2421,8 @@ func (ec *executionContext) childFields_Municipality(ctx context.Context, field 
 		return ec.fieldContext_Municipality_activities(ctx, field)
 	case "institutions":
 		return ec.fieldContext_Municipality_institutions(ctx, field)
+	case "report":
+		return ec.fieldContext_Municipality_report(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Municipality", field.Name)
 }
@@ -1851,6 +2449,36 @@ func (ec *executionContext) childFields_MunicipalityEdge(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type MunicipalityEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_MunicipalityGoal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "goal":
+		return ec.fieldContext_MunicipalityGoal_goal(ctx, field)
+	case "statusCounts":
+		return ec.fieldContext_MunicipalityGoal_statusCounts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MunicipalityGoal", field.Name)
+}
+
+func (ec *executionContext) childFields_MunicipalityReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "municipality":
+		return ec.fieldContext_MunicipalityReport_municipality(ctx, field)
+	case "plan":
+		return ec.fieldContext_MunicipalityReport_plan(ctx, field)
+	case "year":
+		return ec.fieldContext_MunicipalityReport_year(ctx, field)
+	case "statusCounts":
+		return ec.fieldContext_MunicipalityReport_statusCounts(ctx, field)
+	case "goals":
+		return ec.fieldContext_MunicipalityReport_goals(ctx, field)
+	case "institutions":
+		return ec.fieldContext_MunicipalityReport_institutions(ctx, field)
+	case "latestFollowUps":
+		return ec.fieldContext_MunicipalityReport_latestFollowUps(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MunicipalityReport", field.Name)
+}
+
 func (ec *executionContext) childFields_Objective(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1871,6 +2499,8 @@ func (ec *executionContext) childFields_Objective(ctx context.Context, field gra
 		return ec.fieldContext_Objective_goal(ctx, field)
 	case "activities":
 		return ec.fieldContext_Objective_activities(ctx, field)
+	case "statusCounts":
+		return ec.fieldContext_Objective_statusCounts(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Objective", field.Name)
 }
@@ -1895,6 +2525,16 @@ func (ec *executionContext) childFields_ObjectiveEdge(ctx context.Context, field
 		return ec.fieldContext_ObjectiveEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ObjectiveEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ObjectiveStatus(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "objective":
+		return ec.fieldContext_ObjectiveStatus_objective(ctx, field)
+	case "statusCounts":
+		return ec.fieldContext_ObjectiveStatus_statusCounts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ObjectiveStatus", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1939,6 +2579,14 @@ func (ec *executionContext) childFields_Plan(ctx context.Context, field graphql.
 		return ec.fieldContext_Plan_sourceDate(ctx, field)
 	case "goals":
 		return ec.fieldContext_Plan_goals(ctx, field)
+	case "statusCounts":
+		return ec.fieldContext_Plan_statusCounts(ctx, field)
+	case "statusByGoal":
+		return ec.fieldContext_Plan_statusByGoal(ctx, field)
+	case "coverage":
+		return ec.fieldContext_Plan_coverage(ctx, field)
+	case "followUpsByYear":
+		return ec.fieldContext_Plan_followUpsByYear(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Plan", field.Name)
 }
@@ -1963,6 +2611,24 @@ func (ec *executionContext) childFields_PlanEdge(ctx context.Context, field grap
 		return ec.fieldContext_PlanEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PlanEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_StatusCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "planned":
+		return ec.fieldContext_StatusCounts_planned(ctx, field)
+	case "ongoing":
+		return ec.fieldContext_StatusCounts_ongoing(ctx, field)
+	case "done":
+		return ec.fieldContext_StatusCounts_done(ctx, field)
+	case "cancelled":
+		return ec.fieldContext_StatusCounts_cancelled(ctx, field)
+	case "total":
+		return ec.fieldContext_StatusCounts_total(ctx, field)
+	case "shareDone":
+		return ec.fieldContext_StatusCounts_shareDone(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatusCounts", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2297,6 +2963,20 @@ func (ec *executionContext) field_Goal_objectives_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Goal_statusCounts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Institution_activities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2348,6 +3028,28 @@ func (ec *executionContext) field_Institution_activities_args(ctx context.Contex
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_MunicipalityReport_latestFollowUps_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -2456,6 +3158,28 @@ func (ec *executionContext) field_Municipality_institutions_args(ctx context.Con
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Municipality_report_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "plan",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["plan"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg1
 	return args, nil
 }
 
@@ -2863,6 +3587,48 @@ func (ec *executionContext) field_Objective_activities_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Objective_statusCounts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Plan_coverage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Plan_followUpsByYear_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Plan_goals_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2914,6 +3680,34 @@ func (ec *executionContext) field_Plan_goals_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Plan_statusByGoal_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Plan_statusCounts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
 	return args, nil
 }
 
@@ -3280,6 +4074,20 @@ func (ec *executionContext) field_Query_objectives_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_planReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -4016,6 +4824,345 @@ func (ec *executionContext) fieldContext_ActivityEdge_cursor(_ context.Context, 
 	return graphql.NewScalarFieldContext("ActivityEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _Coverage_plan(ctx context.Context, field graphql.CollectedField, obj *report.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_plan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Plan, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Plan) graphql.Marshaler {
+			return ec.marshalNPlan2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Coverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Plan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Coverage_year(ctx context.Context, field graphql.CollectedField, obj *report.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Coverage_goals(ctx context.Context, field graphql.CollectedField, obj *report.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_goals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Goals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*report.CoverageGoal) graphql.Marshaler {
+			return ec.marshalNCoverageGoal2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐCoverageGoalᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_goals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Coverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageGoal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Coverage_municipalities(ctx context.Context, field graphql.CollectedField, obj *report.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_municipalities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Municipalities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*report.CoverageRow) graphql.Marshaler {
+			return ec.marshalNCoverageRow2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐCoverageRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_municipalities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Coverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Coverage_municipalitiesNotReached(ctx context.Context, field graphql.CollectedField, obj *report.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_municipalitiesNotReached(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalitiesNotReached(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Municipality) graphql.Marshaler {
+			return ec.marshalNMunicipality2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_municipalitiesNotReached(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Coverage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Municipality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Coverage_goalsWithoutActivities(ctx context.Context, field graphql.CollectedField, obj *report.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_goalsWithoutActivities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GoalsWithoutActivities(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Goal) graphql.Marshaler {
+			return ec.marshalNGoal2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐGoalᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_goalsWithoutActivities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Coverage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Goal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageGoal_goal(ctx context.Context, field graphql.CollectedField, obj *report.CoverageGoal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGoal_goal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Goal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Goal) graphql.Marshaler {
+			return ec.marshalNGoal2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐGoal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGoal_goal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageGoal",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Goal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageGoal_activities(ctx context.Context, field graphql.CollectedField, obj *report.CoverageGoal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGoal_activities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Activities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGoal_activities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGoal", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageGoal_municipalitiesReached(ctx context.Context, field graphql.CollectedField, obj *report.CoverageGoal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGoal_municipalitiesReached(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalitiesReached, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGoal_municipalitiesReached(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGoal", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageRow_municipality(ctx context.Context, field graphql.CollectedField, obj *report.CoverageRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageRow_municipality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Municipality, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
+			return ec.marshalNMunicipality2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipality(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageRow_municipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Municipality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageRow_counts(ctx context.Context, field graphql.CollectedField, obj *report.CoverageRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageRow_counts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Counts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageRow_counts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageRow_total(ctx context.Context, field graphql.CollectedField, obj *report.CoverageRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageRow_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageRow_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageRow", field, false, false, "Int")
+}
+
 func (ec *executionContext) _FollowUp_id(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUp) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4420,6 +5567,277 @@ func (ec *executionContext) fieldContext_FollowUpEdge_cursor(_ context.Context, 
 	return graphql.NewScalarFieldContext("FollowUpEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _FollowUpPeriodCount_period(ctx context.Context, field graphql.CollectedField, obj *report.PeriodCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpPeriodCount_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *followup.Period) graphql.Marshaler {
+			return ec.marshalOFollowUpPeriod2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋfollowupᚐPeriod(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpPeriodCount_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpPeriodCount", field, false, false, "FollowUpPeriod")
+}
+
+func (ec *executionContext) _FollowUpPeriodCount_followUps(ctx context.Context, field graphql.CollectedField, obj *report.PeriodCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpPeriodCount_followUps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FollowUps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpPeriodCount_followUps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpPeriodCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FollowUpStatusCounts_planned(ctx context.Context, field graphql.CollectedField, obj *report.FollowUpStatusCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpStatusCounts_planned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Planned, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpStatusCounts_planned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpStatusCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FollowUpStatusCounts_ongoing(ctx context.Context, field graphql.CollectedField, obj *report.FollowUpStatusCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpStatusCounts_ongoing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ongoing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpStatusCounts_ongoing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpStatusCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FollowUpStatusCounts_done(ctx context.Context, field graphql.CollectedField, obj *report.FollowUpStatusCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpStatusCounts_done(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Done, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpStatusCounts_done(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpStatusCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FollowUpStatusCounts_cancelled(ctx context.Context, field graphql.CollectedField, obj *report.FollowUpStatusCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpStatusCounts_cancelled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cancelled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpStatusCounts_cancelled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpStatusCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FollowUpStatusCounts_withoutStatus(ctx context.Context, field graphql.CollectedField, obj *report.FollowUpStatusCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpStatusCounts_withoutStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithoutStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpStatusCounts_withoutStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpStatusCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FollowUpYear_year(ctx context.Context, field graphql.CollectedField, obj *report.FollowUpYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpYear_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpYear_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpYear", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FollowUpYear_followUps(ctx context.Context, field graphql.CollectedField, obj *report.FollowUpYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpYear_followUps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FollowUps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpYear_followUps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpYear", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FollowUpYear_reportedStatuses(ctx context.Context, field graphql.CollectedField, obj *report.FollowUpYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpYear_reportedStatuses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReportedStatuses, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.FollowUpStatusCounts) graphql.Marshaler {
+			return ec.marshalNFollowUpStatusCounts2githubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐFollowUpStatusCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpYear_reportedStatuses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FollowUpYear",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FollowUpStatusCounts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FollowUpYear_periods(ctx context.Context, field graphql.CollectedField, obj *report.FollowUpYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpYear_periods(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Periods, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*report.PeriodCount) graphql.Marshaler {
+			return ec.marshalNFollowUpPeriodCount2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐPeriodCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpYear_periods(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FollowUpYear",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FollowUpPeriodCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Goal_id(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4749,6 +6167,50 @@ func (ec *executionContext) fieldContext_Goal_objectives(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Goal_statusCounts(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Goal_statusCounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Goal().StatusCounts(ctx, obj, fc.Args["year"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.Counts) graphql.Marshaler {
+			return ec.marshalNStatusCounts2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Goal_statusCounts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Goal",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatusCounts(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Goal_statusCounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _GoalConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.GoalConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4889,6 +6351,102 @@ func (ec *executionContext) _GoalEdge_cursor(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_GoalEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GoalEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _GoalStatus_goal(ctx context.Context, field graphql.CollectedField, obj *report.GoalStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GoalStatus_goal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Goal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Goal) graphql.Marshaler {
+			return ec.marshalNGoal2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐGoal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GoalStatus_goal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GoalStatus",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Goal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GoalStatus_statusCounts(ctx context.Context, field graphql.CollectedField, obj *report.GoalStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GoalStatus_statusCounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusCounts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.Counts) graphql.Marshaler {
+			return ec.marshalNStatusCounts2githubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GoalStatus_statusCounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GoalStatus",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatusCounts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GoalStatus_objectives(ctx context.Context, field graphql.CollectedField, obj *report.GoalStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GoalStatus_objectives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Objectives, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*report.ObjectiveStatus) graphql.Marshaler {
+			return ec.marshalNObjectiveStatus2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐObjectiveStatusᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GoalStatus_objectives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GoalStatus",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ObjectiveStatus(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Institution_id(ctx context.Context, field graphql.CollectedField, obj *ent.Institution) (ret graphql.Marshaler) {
@@ -5172,6 +6730,61 @@ func (ec *executionContext) fieldContext_Institution_activities(ctx context.Cont
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _InstitutionActivities_institution(ctx context.Context, field graphql.CollectedField, obj *report.InstitutionActivities) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstitutionActivities_institution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Institution, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Institution) graphql.Marshaler {
+			return ec.marshalNInstitution2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐInstitution(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstitutionActivities_institution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InstitutionActivities",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Institution(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InstitutionActivities_activities(ctx context.Context, field graphql.CollectedField, obj *report.InstitutionActivities) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstitutionActivities_activities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Activities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstitutionActivities_activities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InstitutionActivities", field, false, false, "Int")
 }
 
 func (ec *executionContext) _InstitutionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.InstitutionConnection) (ret graphql.Marshaler) {
@@ -5565,6 +7178,50 @@ func (ec *executionContext) fieldContext_Municipality_institutions(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Municipality_report(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Municipality_report(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Municipality().Report(ctx, obj, fc.Args["plan"].(*int), fc.Args["year"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.MunicipalityReport) graphql.Marshaler {
+			return ec.marshalOMunicipalityReport2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐMunicipalityReport(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Municipality_report(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Municipality",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MunicipalityReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Municipality_report_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MunicipalityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.MunicipalityConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5705,6 +7362,297 @@ func (ec *executionContext) _MunicipalityEdge_cursor(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_MunicipalityEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MunicipalityEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _MunicipalityGoal_goal(ctx context.Context, field graphql.CollectedField, obj *report.MunicipalityGoal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityGoal_goal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Goal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Goal) graphql.Marshaler {
+			return ec.marshalNGoal2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐGoal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityGoal_goal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MunicipalityGoal",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Goal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MunicipalityGoal_statusCounts(ctx context.Context, field graphql.CollectedField, obj *report.MunicipalityGoal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityGoal_statusCounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusCounts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.Counts) graphql.Marshaler {
+			return ec.marshalNStatusCounts2githubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityGoal_statusCounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MunicipalityGoal",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatusCounts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MunicipalityReport_municipality(ctx context.Context, field graphql.CollectedField, obj *report.MunicipalityReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityReport_municipality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Municipality, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
+			return ec.marshalNMunicipality2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipality(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityReport_municipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MunicipalityReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Municipality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MunicipalityReport_plan(ctx context.Context, field graphql.CollectedField, obj *report.MunicipalityReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityReport_plan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Plan, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Plan) graphql.Marshaler {
+			return ec.marshalNPlan2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityReport_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MunicipalityReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Plan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MunicipalityReport_year(ctx context.Context, field graphql.CollectedField, obj *report.MunicipalityReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityReport_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityReport_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalityReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MunicipalityReport_statusCounts(ctx context.Context, field graphql.CollectedField, obj *report.MunicipalityReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityReport_statusCounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusCounts(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.Counts) graphql.Marshaler {
+			return ec.marshalNStatusCounts2githubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityReport_statusCounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MunicipalityReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatusCounts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MunicipalityReport_goals(ctx context.Context, field graphql.CollectedField, obj *report.MunicipalityReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityReport_goals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Goals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*report.MunicipalityGoal) graphql.Marshaler {
+			return ec.marshalNMunicipalityGoal2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐMunicipalityGoalᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityReport_goals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MunicipalityReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MunicipalityGoal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MunicipalityReport_institutions(ctx context.Context, field graphql.CollectedField, obj *report.MunicipalityReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityReport_institutions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Institutions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*report.InstitutionActivities) graphql.Marshaler {
+			return ec.marshalNInstitutionActivities2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐInstitutionActivitiesᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityReport_institutions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MunicipalityReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InstitutionActivities(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MunicipalityReport_latestFollowUps(ctx context.Context, field graphql.CollectedField, obj *report.MunicipalityReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityReport_latestFollowUps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.MunicipalityReport().LatestFollowUps(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.FollowUpConnection) graphql.Marshaler {
+			return ec.marshalNFollowUpConnection2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityReport_latestFollowUps(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MunicipalityReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FollowUpConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MunicipalityReport_latestFollowUps_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Mutation_createPlan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -6868,6 +8816,50 @@ func (ec *executionContext) fieldContext_Objective_activities(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Objective_statusCounts(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objective_statusCounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Objective().StatusCounts(ctx, obj, fc.Args["year"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.Counts) graphql.Marshaler {
+			return ec.marshalNStatusCounts2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Objective_statusCounts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Objective",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatusCounts(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Objective_statusCounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ObjectiveConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ObjectiveConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7008,6 +9000,70 @@ func (ec *executionContext) _ObjectiveEdge_cursor(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_ObjectiveEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ObjectiveEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ObjectiveStatus_objective(ctx context.Context, field graphql.CollectedField, obj *report.ObjectiveStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectiveStatus_objective(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Objective, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Objective) graphql.Marshaler {
+			return ec.marshalNObjective2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐObjective(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectiveStatus_objective(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ObjectiveStatus",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Objective(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ObjectiveStatus_statusCounts(ctx context.Context, field graphql.CollectedField, obj *report.ObjectiveStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectiveStatus_statusCounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusCounts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.Counts) graphql.Marshaler {
+			return ec.marshalNStatusCounts2githubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectiveStatus_statusCounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ObjectiveStatus",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatusCounts(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
@@ -7416,6 +9472,182 @@ func (ec *executionContext) fieldContext_Plan_goals(ctx context.Context, field g
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Plan_goals_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Plan_statusCounts(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_statusCounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Plan().StatusCounts(ctx, obj, fc.Args["year"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.Counts) graphql.Marshaler {
+			return ec.marshalNStatusCounts2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_statusCounts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Plan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatusCounts(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Plan_statusCounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Plan_statusByGoal(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_statusByGoal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Plan().StatusByGoal(ctx, obj, fc.Args["year"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*report.GoalStatus) graphql.Marshaler {
+			return ec.marshalNGoalStatus2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐGoalStatusᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_statusByGoal(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Plan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GoalStatus(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Plan_statusByGoal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Plan_coverage(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_coverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Plan().Coverage(ctx, obj, fc.Args["year"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.Coverage) graphql.Marshaler {
+			return ec.marshalNCoverage2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐCoverage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_coverage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Plan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Coverage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Plan_coverage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Plan_followUpsByYear(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_followUpsByYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Plan().FollowUpsByYear(ctx, obj, fc.Args["year"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*report.FollowUpYear) graphql.Marshaler {
+			return ec.marshalNFollowUpYear2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐFollowUpYearᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_followUpsByYear(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Plan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FollowUpYear(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Plan_followUpsByYear_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7960,6 +10192,50 @@ func (ec *executionContext) fieldContext_Query_plans(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_planReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_planReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PlanReport(ctx, fc.Args["id"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Plan) graphql.Marshaler {
+			return ec.marshalOPlan2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlan(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_planReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Plan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_planReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8034,6 +10310,144 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _StatusCounts_planned(ctx context.Context, field graphql.CollectedField, obj *report.Counts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusCounts_planned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Planned, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusCounts_planned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatusCounts_ongoing(ctx context.Context, field graphql.CollectedField, obj *report.Counts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusCounts_ongoing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ongoing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusCounts_ongoing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatusCounts_done(ctx context.Context, field graphql.CollectedField, obj *report.Counts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusCounts_done(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Done, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusCounts_done(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatusCounts_cancelled(ctx context.Context, field graphql.CollectedField, obj *report.Counts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusCounts_cancelled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cancelled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusCounts_cancelled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatusCounts_total(ctx context.Context, field graphql.CollectedField, obj *report.Counts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusCounts_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusCounts_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusCounts", field, true, false, "Int")
+}
+
+func (ec *executionContext) _StatusCounts_shareDone(ctx context.Context, field graphql.CollectedField, obj *report.Counts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusCounts_shareDone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShareDone(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatusCounts_shareDone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusCounts", field, true, false, "Float")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -16503,6 +18917,150 @@ func (ec *executionContext) _ActivityEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var coverageImplementors = []string{"Coverage"}
+
+func (ec *executionContext) _Coverage(ctx context.Context, sel ast.SelectionSet, obj *report.Coverage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Coverage")
+		case "plan":
+			out.Values[i] = ec._Coverage_plan(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "year":
+			out.Values[i] = ec._Coverage_year(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "goals":
+			out.Values[i] = ec._Coverage_goals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "municipalities":
+			out.Values[i] = ec._Coverage_municipalities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "municipalitiesNotReached":
+			out.Values[i] = ec._Coverage_municipalitiesNotReached(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "goalsWithoutActivities":
+			out.Values[i] = ec._Coverage_goalsWithoutActivities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var coverageGoalImplementors = []string{"CoverageGoal"}
+
+func (ec *executionContext) _CoverageGoal(ctx context.Context, sel ast.SelectionSet, obj *report.CoverageGoal) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverageGoalImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoverageGoal")
+		case "goal":
+			out.Values[i] = ec._CoverageGoal_goal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activities":
+			out.Values[i] = ec._CoverageGoal_activities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "municipalitiesReached":
+			out.Values[i] = ec._CoverageGoal_municipalitiesReached(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var coverageRowImplementors = []string{"CoverageRow"}
+
+func (ec *executionContext) _CoverageRow(ctx context.Context, sel ast.SelectionSet, obj *report.CoverageRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverageRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoverageRow")
+		case "municipality":
+			out.Values[i] = ec._CoverageRow_municipality(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "counts":
+			out.Values[i] = ec._CoverageRow_counts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._CoverageRow_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var followUpImplementors = []string{"FollowUp", "Node"}
 
 func (ec *executionContext) _FollowUp(ctx context.Context, sel ast.SelectionSet, obj *ent.FollowUp) graphql.Marshaler {
@@ -16668,6 +19226,145 @@ func (ec *executionContext) _FollowUpEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var followUpPeriodCountImplementors = []string{"FollowUpPeriodCount"}
+
+func (ec *executionContext) _FollowUpPeriodCount(ctx context.Context, sel ast.SelectionSet, obj *report.PeriodCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, followUpPeriodCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FollowUpPeriodCount")
+		case "period":
+			out.Values[i] = ec._FollowUpPeriodCount_period(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "followUps":
+			out.Values[i] = ec._FollowUpPeriodCount_followUps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var followUpStatusCountsImplementors = []string{"FollowUpStatusCounts"}
+
+func (ec *executionContext) _FollowUpStatusCounts(ctx context.Context, sel ast.SelectionSet, obj *report.FollowUpStatusCounts) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, followUpStatusCountsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FollowUpStatusCounts")
+		case "planned":
+			out.Values[i] = ec._FollowUpStatusCounts_planned(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ongoing":
+			out.Values[i] = ec._FollowUpStatusCounts_ongoing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "done":
+			out.Values[i] = ec._FollowUpStatusCounts_done(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelled":
+			out.Values[i] = ec._FollowUpStatusCounts_cancelled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withoutStatus":
+			out.Values[i] = ec._FollowUpStatusCounts_withoutStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var followUpYearImplementors = []string{"FollowUpYear"}
+
+func (ec *executionContext) _FollowUpYear(ctx context.Context, sel ast.SelectionSet, obj *report.FollowUpYear) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, followUpYearImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FollowUpYear")
+		case "year":
+			out.Values[i] = ec._FollowUpYear_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "followUps":
+			out.Values[i] = ec._FollowUpYear_followUps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reportedStatuses":
+			out.Values[i] = ec._FollowUpYear_reportedStatuses(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "periods":
+			out.Values[i] = ec._FollowUpYear_periods(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var goalImplementors = []string{"Goal", "Node"}
 
 func (ec *executionContext) _Goal(ctx context.Context, sel ast.SelectionSet, obj *ent.Goal) graphql.Marshaler {
@@ -16745,6 +19442,12 @@ func (ec *executionContext) _Goal(ctx context.Context, sel ast.SelectionSet, obj
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Goal_objectives(ctx, field, obj)
+				})
+		case "statusCounts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Goal_statusCounts(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -16844,6 +19547,49 @@ func (ec *executionContext) _GoalEdge(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var goalStatusImplementors = []string{"GoalStatus"}
+
+func (ec *executionContext) _GoalStatus(ctx context.Context, sel ast.SelectionSet, obj *report.GoalStatus) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, goalStatusImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GoalStatus")
+		case "goal":
+			out.Values[i] = ec._GoalStatus_goal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "statusCounts":
+			out.Values[i] = ec._GoalStatus_statusCounts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "objectives":
+			out.Values[i] = ec._GoalStatus_objectives(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var institutionImplementors = []string{"Institution", "Node"}
 
 func (ec *executionContext) _Institution(ctx context.Context, sel ast.SelectionSet, obj *ent.Institution) graphql.Marshaler {
@@ -16912,6 +19658,44 @@ func (ec *executionContext) _Institution(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Institution_activities(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var institutionActivitiesImplementors = []string{"InstitutionActivities"}
+
+func (ec *executionContext) _InstitutionActivities(ctx context.Context, sel ast.SelectionSet, obj *report.InstitutionActivities) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, institutionActivitiesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InstitutionActivities")
+		case "institution":
+			out.Values[i] = ec._InstitutionActivities_institution(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activities":
+			out.Values[i] = ec._InstitutionActivities_activities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17068,6 +19852,12 @@ func (ec *executionContext) _Municipality(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Municipality_institutions(ctx, field, obj)
 				})
+		case "report":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Municipality_report(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17149,6 +19939,108 @@ func (ec *executionContext) _MunicipalityEdge(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var municipalityGoalImplementors = []string{"MunicipalityGoal"}
+
+func (ec *executionContext) _MunicipalityGoal(ctx context.Context, sel ast.SelectionSet, obj *report.MunicipalityGoal) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityGoalImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MunicipalityGoal")
+		case "goal":
+			out.Values[i] = ec._MunicipalityGoal_goal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "statusCounts":
+			out.Values[i] = ec._MunicipalityGoal_statusCounts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var municipalityReportImplementors = []string{"MunicipalityReport"}
+
+func (ec *executionContext) _MunicipalityReport(ctx context.Context, sel ast.SelectionSet, obj *report.MunicipalityReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MunicipalityReport")
+		case "municipality":
+			out.Values[i] = ec._MunicipalityReport_municipality(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "plan":
+			out.Values[i] = ec._MunicipalityReport_plan(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "year":
+			out.Values[i] = ec._MunicipalityReport_year(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "statusCounts":
+			out.Values[i] = ec._MunicipalityReport_statusCounts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "goals":
+			out.Values[i] = ec._MunicipalityReport_goals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "institutions":
+			out.Values[i] = ec._MunicipalityReport_institutions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "latestFollowUps":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MunicipalityReport_latestFollowUps(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17407,6 +20299,12 @@ func (ec *executionContext) _Objective(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Objective_activities(ctx, field, obj)
 				})
+		case "statusCounts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Objective_statusCounts(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17485,6 +20383,44 @@ func (ec *executionContext) _ObjectiveEdge(ctx context.Context, sel ast.Selectio
 			}
 		case "cursor":
 			out.Values[i] = ec._ObjectiveEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var objectiveStatusImplementors = []string{"ObjectiveStatus"}
+
+func (ec *executionContext) _ObjectiveStatus(ctx context.Context, sel ast.SelectionSet, obj *report.ObjectiveStatus) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, objectiveStatusImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ObjectiveStatus")
+		case "objective":
+			out.Values[i] = ec._ObjectiveStatus_objective(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "statusCounts":
+			out.Values[i] = ec._ObjectiveStatus_statusCounts(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -17629,6 +20565,30 @@ func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Plan_goals(ctx, field, obj)
+				})
+		case "statusCounts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Plan_statusCounts(ctx, field, obj)
+				})
+		case "statusByGoal":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Plan_statusByGoal(ctx, field, obj)
+				})
+		case "coverage":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Plan_coverage(ctx, field, obj)
+				})
+		case "followUpsByYear":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Plan_followUpsByYear(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -17801,6 +20761,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_plans(ctx, field)
 				})
+		case "planReport":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_planReport(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -17814,6 +20780,64 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statusCountsImplementors = []string{"StatusCounts"}
+
+func (ec *executionContext) _StatusCounts(ctx context.Context, sel ast.SelectionSet, obj *report.Counts) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statusCountsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatusCounts")
+		case "planned":
+			out.Values[i] = ec._StatusCounts_planned(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ongoing":
+			out.Values[i] = ec._StatusCounts_ongoing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "done":
+			out.Values[i] = ec._StatusCounts_done(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelled":
+			out.Values[i] = ec._StatusCounts_cancelled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._StatusCounts_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "shareDone":
+			out.Values[i] = ec._StatusCounts_shareDone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -18258,6 +21282,62 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNCoverage2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐCoverage(ctx context.Context, sel ast.SelectionSet, v *report.Coverage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Coverage!")
+		return graphql.Null
+	}
+	return ec._Coverage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCoverageGoal2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐCoverageGoalᚄ(ctx context.Context, sel ast.SelectionSet, v []*report.CoverageGoal) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCoverageGoal2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐCoverageGoal(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCoverageGoal2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐCoverageGoal(ctx context.Context, sel ast.SelectionSet, v *report.CoverageGoal) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CoverageGoal!")
+		return graphql.Null
+	}
+	return ec._CoverageGoal(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCoverageRow2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐCoverageRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*report.CoverageRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCoverageRow2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐCoverageRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCoverageRow2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐCoverageRow(ctx context.Context, sel ast.SelectionSet, v *report.CoverageRow) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CoverageRow!")
+		return graphql.Null
+	}
+	return ec._CoverageRow(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCreateActivityInput2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚐCreateActivityInput(ctx context.Context, v any) (ent.CreateActivityInput, error) {
 	res, err := ec.unmarshalInputCreateActivityInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -18358,9 +21438,77 @@ func (ec *executionContext) marshalNFollowUpPeriod2githubᚗcomᚋsamverkanᚋsa
 	return v
 }
 
+func (ec *executionContext) marshalNFollowUpPeriodCount2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐPeriodCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*report.PeriodCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFollowUpPeriodCount2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐPeriodCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFollowUpPeriodCount2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐPeriodCount(ctx context.Context, sel ast.SelectionSet, v *report.PeriodCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FollowUpPeriodCount!")
+		return graphql.Null
+	}
+	return ec._FollowUpPeriodCount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFollowUpStatusCounts2githubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐFollowUpStatusCounts(ctx context.Context, sel ast.SelectionSet, v report.FollowUpStatusCounts) graphql.Marshaler {
+	return ec._FollowUpStatusCounts(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNFollowUpWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpWhereInput(ctx context.Context, v any) (*ent.FollowUpWhereInput, error) {
 	res, err := ec.unmarshalInputFollowUpWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFollowUpYear2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐFollowUpYearᚄ(ctx context.Context, sel ast.SelectionSet, v []*report.FollowUpYear) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFollowUpYear2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐFollowUpYear(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFollowUpYear2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐFollowUpYear(ctx context.Context, sel ast.SelectionSet, v *report.FollowUpYear) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FollowUpYear!")
+		return graphql.Null
+	}
+	return ec._FollowUpYear(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGoal2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐGoalᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Goal) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGoal2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐGoal(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNGoal2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐGoal(ctx context.Context, sel ast.SelectionSet, v *ent.Goal) graphql.Marshaler {
@@ -18396,6 +21544,30 @@ func (ec *executionContext) marshalNGoalOrderField2ᚖgithubᚗcomᚋsamverkan�
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNGoalStatus2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐGoalStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []*report.GoalStatus) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGoalStatus2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐGoalStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGoalStatus2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐGoalStatus(ctx context.Context, sel ast.SelectionSet, v *report.GoalStatus) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GoalStatus!")
+		return graphql.Null
+	}
+	return ec._GoalStatus(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNGoalWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐGoalWhereInput(ctx context.Context, v any) (*ent.GoalWhereInput, error) {
@@ -18454,6 +21626,30 @@ func (ec *executionContext) marshalNInstitution2ᚖgithubᚗcomᚋsamverkanᚋsa
 	return ec._Institution(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNInstitutionActivities2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐInstitutionActivitiesᚄ(ctx context.Context, sel ast.SelectionSet, v []*report.InstitutionActivities) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInstitutionActivities2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐInstitutionActivities(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInstitutionActivities2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐInstitutionActivities(ctx context.Context, sel ast.SelectionSet, v *report.InstitutionActivities) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InstitutionActivities!")
+		return graphql.Null
+	}
+	return ec._InstitutionActivities(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNInstitutionConnection2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐInstitutionConnection(ctx context.Context, sel ast.SelectionSet, v *ent.InstitutionConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "InstitutionConnection!")
@@ -18510,6 +21706,51 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) unmarshalNInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMunicipality2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Municipality) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMunicipality2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipality(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNMunicipality2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipality(ctx context.Context, sel ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Municipality!")
@@ -18524,6 +21765,30 @@ func (ec *executionContext) marshalNMunicipalityConnection2ᚖgithubᚗcomᚋsam
 		return graphql.Null
 	}
 	return ec._MunicipalityConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMunicipalityGoal2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐMunicipalityGoalᚄ(ctx context.Context, sel ast.SelectionSet, v []*report.MunicipalityGoal) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMunicipalityGoal2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐMunicipalityGoal(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMunicipalityGoal2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐMunicipalityGoal(ctx context.Context, sel ast.SelectionSet, v *report.MunicipalityGoal) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MunicipalityGoal!")
+		return graphql.Null
+	}
+	return ec._MunicipalityGoal(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNMunicipalityOrder2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityOrder(ctx context.Context, v any) (*ent.MunicipalityOrder, error) {
@@ -18595,6 +21860,30 @@ func (ec *executionContext) marshalNObjectiveOrderField2ᚖgithubᚗcomᚋsamver
 	return v
 }
 
+func (ec *executionContext) marshalNObjectiveStatus2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐObjectiveStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []*report.ObjectiveStatus) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNObjectiveStatus2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐObjectiveStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNObjectiveStatus2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐObjectiveStatus(ctx context.Context, sel ast.SelectionSet, v *report.ObjectiveStatus) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ObjectiveStatus!")
+		return graphql.Null
+	}
+	return ec._ObjectiveStatus(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNObjectiveWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐObjectiveWhereInput(ctx context.Context, v any) (*ent.ObjectiveWhereInput, error) {
 	res, err := ec.unmarshalInputObjectiveWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -18652,6 +21941,18 @@ func (ec *executionContext) marshalNPlanOrderField2ᚖgithubᚗcomᚋsamverkan�
 func (ec *executionContext) unmarshalNPlanWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanWhereInput(ctx context.Context, v any) (*ent.PlanWhereInput, error) {
 	res, err := ec.unmarshalInputPlanWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStatusCounts2githubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐCounts(ctx context.Context, sel ast.SelectionSet, v report.Counts) graphql.Marshaler {
+	return ec._StatusCounts(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStatusCounts2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐCounts(ctx context.Context, sel ast.SelectionSet, v *report.Counts) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StatusCounts!")
+		return graphql.Null
+	}
+	return ec._StatusCounts(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -19024,6 +22325,23 @@ func (ec *executionContext) marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCu
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) marshalOFollowUp2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUp(ctx context.Context, sel ast.SelectionSet, v *ent.FollowUp) graphql.Marshaler {
@@ -19537,6 +22855,13 @@ func (ec *executionContext) unmarshalOMunicipalityOrder2ᚕᚖgithubᚗcomᚋsam
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOMunicipalityReport2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐMunicipalityReport(ctx context.Context, sel ast.SelectionSet, v *report.MunicipalityReport) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MunicipalityReport(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOMunicipalityWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityWhereInputᚄ(ctx context.Context, v any) ([]*ent.MunicipalityWhereInput, error) {
