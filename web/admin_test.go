@@ -1,6 +1,9 @@
 package web_test
 
 import (
+	"bytes"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -180,5 +183,43 @@ func TestAdminPageFormsAreAccessibleAndLoseNothing(t *testing.T) {
 	b.mu.Unlock()
 	if len(asked) != 1 || !strings.Contains(asked[0], "inte är sparade") {
 		t.Errorf("leaving with unsaved changes asked %q, want one warning", asked)
+	}
+}
+
+// The dashboard shows the plan's follow-up, says where nothing happens, and
+// links the CSV downloads.
+func TestAdminPageDashboard(t *testing.T) {
+	b := newBrowser(t, 1280, 900)
+	b.open("#/dashboard")
+	gaps := b.text(`//section[contains(@class, "gaps")]`)
+	for _, want := range []string{"Mål utan aktiviteter: Mål 2 – kultur och hälsa.", "Kommuner som ingen aktivitet når (10 av 12)", "Lindesberg"} {
+		if !strings.Contains(gaps, want) {
+			t.Errorf("the gaps say %q, want them to say %q", gaps, want)
+		}
+	}
+	if got := b.text(`//table[@class="heat"]//tr[th/a = "Örebro"]/td[3]`); got != "1" {
+		t.Errorf("Örebro under goal 3 = %q, want 1", got)
+	}
+	if got := b.text(`//section[@class="cards"]/div[1]/p[2]`); got != "6" {
+		t.Errorf("activities card = %q, want 6", got)
+	}
+	b.screenshot("dashboard")
+
+	href := get(b, "read the CSV link", chromedp.Evaluate[string](`document.querySelector('a[href^="/reports/coverage.csv"]').getAttribute("href")`))
+	res, err := http.Get(b.base + href)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !bytes.HasPrefix(body, []byte("\xef\xbb\xbfKommun")) {
+		t.Errorf("the coverage CSV link gives %d and %.40q", res.StatusCode, body)
+	}
+
+	// The seed's activities are prioritised 2020–2021: none in 2022.
+	b.setValue("År", "2022")
+	b.run("wait for 2022", chromedp.WaitVisible(chromedp.CSS(`main[data-view*="year=2022"]:not([aria-busy])`)))
+	if got := b.text(`//section[@class="cards"]/div[1]/p[2]`); got != "0" {
+		t.Errorf("activities card for 2022 = %q, want 0", got)
 	}
 }

@@ -8,6 +8,7 @@ import { types, typeByRoute, words } from "./types.js";
 import { listView } from "./ui/list.js";
 import { formView, editQuery } from "./ui/form.js";
 import { detailView } from "./views/detail.js";
+import { dashboardView } from "./views/dashboard.js";
 import { showError, clearBanner } from "./ui/banner.js";
 import { mayLeave, setLeaveGuard } from "./guard.js";
 
@@ -44,6 +45,8 @@ async function render() {
     let view, title;
     if (parts.length === 0) {
       [view, title] = [home(), "Översikt"];
+    } else if (parts[0] === "dashboard") {
+      [view, title] = [await dashboardView(params), "Uppföljning"];
     } else if (!typeName) {
       [view, title] = [notFound(), "Sidan finns inte"];
     } else if (parts.length === 1) {
@@ -90,7 +93,9 @@ function home() {
     h(
       "p",
       { class: "lead" },
-      "Handlingsplaner för kultursamverkan mellan regionen och kommunerna: utvecklingsmål, rubriker, prioriterade aktiviteter och uppföljningar.",
+      "Handlingsplaner för kultursamverkan mellan regionen och kommunerna: utvecklingsmål, rubriker, prioriterade aktiviteter och uppföljningar. ",
+      h("a", { href: "#/dashboard" }, "Se hur planen följs upp"),
+      ".",
     ),
     listView({ typeName: "Plan", title: "Handlingsplaner", newLink: "#/plans/new", compact: true }),
   );

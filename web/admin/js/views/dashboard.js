@@ -1,0 +1,270 @@
+// The follow-up at a glance: how far each goal has come, which
+// municipalities take part in what, and where nothing happens. Every figure
+// comes from the API's reports, which the database counts.
+
+import { h, num, id as newID } from "../dom.js";
+import { gql } from "../gql.js";
+import { statusLabels, goalName } from "../labels.js";
+
+const statuses = ["planned", "ongoing", "done", "cancelled"];
+const statusNames = { planned: statusLabels.PLANNED, ongoing: statusLabels.ONGOING, done: statusLabels.DONE, cancelled: statusLabels.CANCELLED };
+const percent = new Intl.NumberFormat("sv-SE", { style: "percent", maximumFractionDigits: 0 });
+
+const query = `query Dashboard($plan: ID, $year: Int) {
+  plans(first: 100, orderBy: [{field: LAST_YEAR, direction: DESC}]) { edges { node { id name region } } }
+  planReport(id: $plan) {
+    id name region firstYear lastYear
+    statusCounts(year: $year) { planned ongoing done cancelled total shareDone }
+    statusByGoal(year: $year) {
+      goal { id number title area }
+      statusCounts { planned ongoing done cancelled total shareDone }
+    }
+    coverage(year: $year) {
+      goals { goal { id number title area } activities municipalitiesReached }
+      municipalities { municipality { id name code } counts total }
+      municipalitiesNotReached { name }
+      goalsWithoutActivities { id number title area }
+    }
+    followUpsByYear { year followUps reportedStatuses { planned ongoing done cancelled withoutStatus } }
+  }
+}`;
+
+/** dashboardView loads the report of a plan (the newest unless params names one) for a year or all. */
+export async function dashboardView(params) {
+  const plan = params.get("plan") || null;
+  const year = params.get("year") ? Number(params.get("year")) : null;
+  const data = await gql(query, { plan, year });
+  const report = data.planReport;
+  if (!report) {
+    return h("div", {}, h("h1", {}, "Uppföljning"), h("p", {}, "Det finns ingen handlingsplan att följa upp ännu."));
+  }
+  return h(
+    "div",
+    { class: "dashboard" },
+    h("h1", {}, "Uppföljning"),
+    h("p", { class: "lead" }, `${report.name}, ${report.region}, ${report.firstYear}–${report.lastYear}${year ? `: aktiviteter prioriterade ${year}` : ""}.`),
+    controls(data.plans.edges.map((e) => e.node), report, year),
+    summary(report, year),
+    gaps(report.coverage),
+    statusBars(report.statusByGoal),
+    heatMap(report.coverage),
+    followUps(report.followUpsByYear),
+  );
+}
+
+function controls(plans, report, year) {
+  const planID = newID("plan");
+  const yearID = newID("year");
+  const planSelect = h("select", { id: planID }, plans.map((p) => h("option", { value: p.id, selected: p.id === report.id }, `${p.name} (${p.region})`)));
+  const years = [];
+  for (let y = report.firstYear; y <= report.lastYear; y++) years.push(y);
+  const yearSelect = h("select", { id: yearID }, h("option", { value: "" }, "Alla år"), years.map((y) => h("option", { value: String(y), selected: y === year }, String(y))));
+  const go = () => {
+    const params = new URLSearchParams({ plan: planSelect.value });
+    if (yearSelect.value) params.set("year", yearSelect.value);
+    location.hash = `#/dashboard?${params}`;
+  };
+  planSelect.addEventListener("change", () => {
+    yearSelect.value = "";
+    go();
+  });
+  yearSelect.addEventListener("change", go);
+  const csv = (name) => `/reports/${name}.csv?plan=${encodeURIComponent(report.id)}${year ? `&year=${year}` : ""}`;
+  return h(
+    "div",
+    { class: "toolbar dashboard-controls" },
+    h("div", { class: "field" }, h("label", { for: planID }, "Handlingsplan"), planSelect),
+    h("div", { class: "field" }, h("label", { for: yearID }, "År"), yearSelect),
+    h(
+      "p",
+      { class: "downloads" },
+      "Ladda ner för Excel: ",
+      h("a", { href: csv("status"), download: "" }, "status per mål (CSV)"),
+      " · ",
+      h("a", { href: csv("coverage"), download: "" }, "kommuner per mål (CSV)"),
+    ),
+  );
+}
+
+function summary(report) {
+  const c = report.statusCounts;
+  return h(
+    "section",
+    { class: "cards", "aria-label": "Sammanfattning" },
+    card("Aktiviteter", num(c.total)),
+    card("Genomförda", num(c.done), c.shareDone === null ? "" : `${percent.format(c.shareDone)} av de som inte ställts in`),
+    card("Pågående", num(c.ongoing)),
+    card("Kommuner som nås", `${num(report.coverage.municipalities.length - report.coverage.municipalitiesNotReached.length)} av ${num(report.coverage.municipalities.length)}`),
+  );
+}
+
+function card(label, value, note = "") {
+  return h("div", { class: "card" }, h("p", { class: "card-label" }, label), h("p", { class: "card-value" }, value), note ? h("p", { class: "card-note" }, note) : null);
+}
+
+/** gaps says in words what the plan does not reach. */
+function gaps(coverage) {
+  const items = [];
+  if (coverage.goalsWithoutActivities.length) {
+    items.push(
+      h("li", {}, h("strong", {}, "Mål utan aktiviteter: "), coverage.goalsWithoutActivities.map(goalName).join(", "), "."),
+    );
+  }
+  const missing = coverage.municipalitiesNotReached;
+  if (missing.length) {
+    items.push(
+      h(
+        "li",
+        {},
+        h("strong", {}, `Kommuner som ingen aktivitet når (${num(missing.length)} av ${num(coverage.municipalities.length)}): `),
+        missing.map((m) => m.name).join(", "),
+        ".",
+      ),
+    );
+  }
+  return h(
+    "section",
+    { class: items.length ? "gaps" : "gaps none", "aria-labelledby": "gaps-title" },
+    h("h2", { id: "gaps-title" }, "Luckor"),
+    items.length ? h("ul", {}, items) : h("p", {}, "Alla mål har aktiviteter och alla kommuner nås av minst en."),
+  );
+}
+
+/** statusBars draws each goal's activities per status as a stacked bar. */
+function statusBars(rows) {
+  const width = 600;
+  const rowHeight = 44;
+  const labelWidth = 0; // labels sit above the bars, so long goal names fit
+  const max = Math.max(1, ...rows.map((r) => r.statusCounts.total));
+  const svg = svgEl("svg", {
+    viewBox: `0 0 ${width} ${rows.length * rowHeight}`,
+    class: "bars",
+    role: "img",
+    "aria-labelledby": "bars-title bars-desc",
+  });
+  rows.forEach((r, i) => {
+    const y = i * rowHeight;
+    const label = svgEl("text", { x: 0, y: y + 14, class: "bar-label" });
+    label.textContent = `${goalName(r.goal)} — ${num(r.statusCounts.total)} aktiviteter`;
+    svg.append(label);
+    let x = labelWidth;
+    for (const s of statuses) {
+      const n = r.statusCounts[s];
+      if (!n) continue;
+      const w = (n / max) * (width - labelWidth);
+      const rect = svgEl("rect", { x, y: y + 20, width: Math.max(w, 1), height: 16, class: `bar bar-${s}` });
+      const tip = svgEl("title", {});
+      tip.textContent = `${statusNames[s]}: ${num(n)}`;
+      rect.append(tip);
+      svg.append(rect);
+      x += w;
+    }
+    if (r.statusCounts.total === 0) {
+      const none = svgEl("text", { x: 0, y: y + 33, class: "bar-none" });
+      none.textContent = "Inga aktiviteter";
+      svg.append(none);
+    }
+  });
+  const description = rows
+    .map((r) => `${goalName(r.goal)}: ${statuses.map((s) => `${num(r.statusCounts[s])} ${statusNames[s].toLowerCase()}`).join(", ")}`)
+    .join(". ");
+  return h(
+    "section",
+    { class: "panel", "aria-labelledby": "bars-title" },
+    h("h2", { id: "bars-title" }, "Status per utvecklingsmål"),
+    h("p", { id: "bars-desc", class: "visually-hidden" }, description),
+    svg,
+    h(
+      "ul",
+      { class: "legend" },
+      statuses.map((s) => h("li", {}, h("span", { class: `swatch bar-${s}`, "aria-hidden": "true" }), statusNames[s])),
+    ),
+  );
+}
+
+/** heatMap shows the municipalities × goals matrix as a table whose cells darken with the count. */
+function heatMap(coverage) {
+  const max = Math.max(1, ...coverage.municipalities.flatMap((m) => m.counts));
+  const level = (n) => (n === 0 ? 0 : 1 + Math.min(3, Math.floor(((n - 1) / max) * 4)));
+  return h(
+    "section",
+    { class: "panel", "aria-labelledby": "heat-title" },
+    h("h2", { id: "heat-title" }, "Aktiviteter per kommun och mål"),
+    h("p", { class: "muted" }, "Antal aktiviteter som kommunen deltar i under varje mål. Tomma rutor: inga."),
+    h(
+      "div",
+      { class: "table-wrap" },
+      h(
+        "table",
+        { class: "heat" },
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            h("th", { scope: "col" }, "Kommun"),
+            coverage.goals.map((g) => h("th", { scope: "col", class: "numeric", title: goalName(g.goal) }, `Mål ${g.goal.number}`)),
+            h("th", { scope: "col", class: "numeric" }, "Summa"),
+          ),
+        ),
+        h(
+          "tbody",
+          {},
+          coverage.municipalities.map((row) =>
+            h(
+              "tr",
+              { class: row.total === 0 ? "unreached" : null },
+              h("th", { scope: "row" }, h("a", { href: `#/municipalities/${row.municipality.id}` }, row.municipality.name)),
+              row.counts.map((n) => h("td", { class: `numeric heat-${level(n)}` }, n ? num(n) : "")),
+              h("td", { class: "numeric total" }, num(row.total)),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function followUps(years) {
+  return h(
+    "section",
+    { class: "panel", "aria-labelledby": "fu-title" },
+    h("h2", { id: "fu-title" }, "Uppföljningar per år"),
+    years.length === 0
+      ? h("p", { class: "muted" }, "Inga uppföljningar är registrerade ännu.")
+      : h(
+          "div",
+          { class: "table-wrap" },
+          h(
+            "table",
+            { class: "list" },
+            h(
+              "thead",
+              {},
+              h("tr", {}, ["År", "Uppföljningar", ...statuses.map((s) => `Rapporterat ${statusNames[s].toLowerCase()}`), "Utan status"].map((c, i) => h("th", { scope: "col", class: i ? "numeric" : null }, c))),
+            ),
+            h(
+              "tbody",
+              {},
+              years.map((y) =>
+                h(
+                  "tr",
+                  {},
+                  h("th", { scope: "row" }, String(y.year)),
+                  h("td", { class: "numeric" }, num(y.followUps)),
+                  statuses.map((s) => h("td", { class: "numeric" }, num(y.reportedStatuses[s]))),
+                  h("td", { class: "numeric" }, num(y.reportedStatuses.withoutStatus)),
+                ),
+              ),
+            ),
+          ),
+        ),
+  );
+}
+
+function svgEl(tag, attrs) {
+  const el = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  return el;
+}
