@@ -20,7 +20,7 @@ type Activity struct {
 
 // Mixin of the Activity.
 func (Activity) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, InputMixin{}}
+	return []ent.Mixin{TimeMixin{}, VersionMixin{}, InputMixin{}}
 }
 
 // Fields of the Activity.

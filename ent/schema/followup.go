@@ -18,7 +18,7 @@ type FollowUp struct {
 
 // Mixin of the FollowUp.
 func (FollowUp) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, InputMixin{}}
+	return []ent.Mixin{TimeMixin{}, VersionMixin{}, InputMixin{}}
 }
 
 // Fields of the FollowUp.

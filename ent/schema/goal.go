@@ -18,7 +18,7 @@ type Goal struct {
 
 // Mixin of the Goal.
 func (Goal) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, InputMixin{}}
+	return []ent.Mixin{TimeMixin{}, VersionMixin{}, InputMixin{}}
 }
 
 // Fields of the Goal.

@@ -19,7 +19,7 @@ type Institution struct {
 
 // Mixin of the Institution.
 func (Institution) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, InputMixin{}}
+	return []ent.Mixin{TimeMixin{}, VersionMixin{}, InputMixin{}}
 }
 
 // Fields of the Institution.

@@ -16,7 +16,7 @@ type Municipality struct {
 
 // Mixin of the Municipality.
 func (Municipality) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, InputMixin{}}
+	return []ent.Mixin{TimeMixin{}, VersionMixin{}, InputMixin{}}
 }
 
 // Fields of the Municipality.

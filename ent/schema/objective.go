@@ -18,7 +18,7 @@ type Objective struct {
 
 // Mixin of the Objective.
 func (Objective) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, InputMixin{}}
+	return []ent.Mixin{TimeMixin{}, VersionMixin{}, InputMixin{}}
 }
 
 // Fields of the Objective.

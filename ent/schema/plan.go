@@ -18,7 +18,7 @@ type Plan struct {
 
 // Mixin of the Plan.
 func (Plan) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, InputMixin{}}
+	return []ent.Mixin{TimeMixin{}, VersionMixin{}, InputMixin{}}
 }
 
 // Fields of the Plan.
