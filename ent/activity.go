@@ -23,6 +23,8 @@ type Activity struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// When the record was last changed.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// The record's version: 1 when created, one more with every change. In an update, give the version the change is based on: if the record has changed since, the update fails with CONFLICT and changes nothing. Left out, the update applies whatever the version.
+	Version int `json:"version,omitempty"`
 	// What is to be done, e.g. "Samverkan kring Barnkulturplaner".
 	Title string `json:"title,omitempty"`
 	// A longer description of the activity.
@@ -113,7 +115,7 @@ func (*Activity) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case activity.FieldID, activity.FieldFirstYear, activity.FieldLastYear, activity.FieldObjectiveID:
+		case activity.FieldID, activity.FieldVersion, activity.FieldFirstYear, activity.FieldLastYear, activity.FieldObjectiveID:
 			values[i] = new(sql.NullInt64)
 		case activity.FieldTitle, activity.FieldDescription, activity.FieldStatus, activity.FieldLead:
 			values[i] = new(sql.NullString)
@@ -151,6 +153,12 @@ func (_m *Activity) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case activity.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case activity.FieldTitle:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -278,6 +286,9 @@ func (_m *Activity) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("title=")
 	builder.WriteString(_m.Title)

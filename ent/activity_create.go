@@ -55,6 +55,20 @@ func (_c *ActivityCreate) SetNillableUpdatedAt(v *time.Time) *ActivityCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *ActivityCreate) SetVersion(v int) *ActivityCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *ActivityCreate) SetNillableVersion(v *int) *ActivityCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetTitle sets the "title" field.
 func (_c *ActivityCreate) SetTitle(v string) *ActivityCreate {
 	_c.mutation.SetTitle(v)
@@ -280,6 +294,10 @@ func (_c *ActivityCreate) defaults() error {
 		v := activity.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := activity.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.Status(); !ok {
 		v := activity.DefaultStatus
 		_c.mutation.SetStatus(v)
@@ -294,6 +312,9 @@ func (_c *ActivityCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Activity.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Activity.version"`)}
 	}
 	if _, ok := _c.mutation.Title(); !ok {
 		return &ValidationError{Name: "title", err: errors.New(`ent: missing required field "Activity.title"`)}
@@ -361,6 +382,10 @@ func (_c *ActivityCreate) createSpec() (*Activity, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(activity.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(activity.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Title(); ok {
 		_spec.SetField(activity.FieldTitle, field.TypeString, value)
@@ -524,6 +549,24 @@ func (u *ActivityUpsert) SetUpdatedAt(v time.Time) *ActivityUpsert {
 // UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
 func (u *ActivityUpsert) UpdateUpdatedAt() *ActivityUpsert {
 	u.SetExcluded(activity.FieldUpdatedAt)
+	return u
+}
+
+// SetVersion sets the "version" field.
+func (u *ActivityUpsert) SetVersion(v int) *ActivityUpsert {
+	u.Set(activity.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *ActivityUpsert) UpdateVersion() *ActivityUpsert {
+	u.SetExcluded(activity.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *ActivityUpsert) AddVersion(v int) *ActivityUpsert {
+	u.Add(activity.FieldVersion, v)
 	return u
 }
 
@@ -757,6 +800,27 @@ func (u *ActivityUpsertOne) SetUpdatedAt(v time.Time) *ActivityUpsertOne {
 func (u *ActivityUpsertOne) UpdateUpdatedAt() *ActivityUpsertOne {
 	return u.Update(func(s *ActivityUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *ActivityUpsertOne) SetVersion(v int) *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *ActivityUpsertOne) AddVersion(v int) *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *ActivityUpsertOne) UpdateVersion() *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -1185,6 +1249,27 @@ func (u *ActivityUpsertBulk) SetUpdatedAt(v time.Time) *ActivityUpsertBulk {
 func (u *ActivityUpsertBulk) UpdateUpdatedAt() *ActivityUpsertBulk {
 	return u.Update(func(s *ActivityUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *ActivityUpsertBulk) SetVersion(v int) *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *ActivityUpsertBulk) AddVersion(v int) *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *ActivityUpsertBulk) UpdateVersion() *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.UpdateVersion()
 	})
 }
 

@@ -40,6 +40,27 @@ func (_u *ActivityUpdate) SetUpdatedAt(v time.Time) *ActivityUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *ActivityUpdate) SetVersion(v int) *ActivityUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *ActivityUpdate) SetNillableVersion(v *int) *ActivityUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *ActivityUpdate) AddVersion(v int) *ActivityUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetTitle sets the "title" field.
 func (_u *ActivityUpdate) SetTitle(v string) *ActivityUpdate {
 	_u.mutation.SetTitle(v)
@@ -451,6 +472,12 @@ func (_u *ActivityUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(activity.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(activity.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(activity.FieldVersion, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.Title(); ok {
 		_spec.SetField(activity.FieldTitle, field.TypeString, value)
 	}
@@ -694,6 +721,27 @@ type ActivityUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *ActivityUpdateOne) SetUpdatedAt(v time.Time) *ActivityUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *ActivityUpdateOne) SetVersion(v int) *ActivityUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *ActivityUpdateOne) SetNillableVersion(v *int) *ActivityUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *ActivityUpdateOne) AddVersion(v int) *ActivityUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -1137,6 +1185,12 @@ func (_u *ActivityUpdateOne) sqlSave(ctx context.Context) (_node *Activity, err 
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(activity.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(activity.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(activity.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Title(); ok {
 		_spec.SetField(activity.FieldTitle, field.TypeString, value)

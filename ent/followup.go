@@ -23,6 +23,8 @@ type FollowUp struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// When the record was last changed.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// The record's version: 1 when created, one more with every change. In an update, give the version the change is based on: if the record has changed since, the update fails with CONFLICT and changes nothing. Left out, the update applies whatever the version.
+	Version int `json:"version,omitempty"`
 	// The date the follow-up refers to.
 	Date time.Time `json:"date,omitempty"`
 	// The reporting period: the whole year, a half-year (halvår) or a tertial (four months).
@@ -70,7 +72,7 @@ func (*FollowUp) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case followup.FieldID, followup.FieldActivityID:
+		case followup.FieldID, followup.FieldVersion, followup.FieldActivityID:
 			values[i] = new(sql.NullInt64)
 		case followup.FieldPeriod, followup.FieldText, followup.FieldStatus, followup.FieldAssessment, followup.FieldAuthor:
 			values[i] = new(sql.NullString)
@@ -108,6 +110,12 @@ func (_m *FollowUp) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case followup.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case followup.FieldDate:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -200,6 +208,9 @@ func (_m *FollowUp) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("date=")
 	builder.WriteString(_m.Date.Format(time.ANSIC))

@@ -52,6 +52,20 @@ func (_c *FollowUpCreate) SetNillableUpdatedAt(v *time.Time) *FollowUpCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *FollowUpCreate) SetVersion(v int) *FollowUpCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *FollowUpCreate) SetNillableVersion(v *int) *FollowUpCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetDate sets the "date" field.
 func (_c *FollowUpCreate) SetDate(v time.Time) *FollowUpCreate {
 	_c.mutation.SetDate(v)
@@ -182,6 +196,10 @@ func (_c *FollowUpCreate) defaults() error {
 		v := followup.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := followup.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -192,6 +210,9 @@ func (_c *FollowUpCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "FollowUp.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "FollowUp.version"`)}
 	}
 	if _, ok := _c.mutation.Date(); !ok {
 		return &ValidationError{Name: "date", err: errors.New(`ent: missing required field "FollowUp.date"`)}
@@ -259,6 +280,10 @@ func (_c *FollowUpCreate) createSpec() (*FollowUp, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(followup.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(followup.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Date(); ok {
 		_spec.SetField(followup.FieldDate, field.TypeTime, value)
@@ -362,6 +387,24 @@ func (u *FollowUpUpsert) SetUpdatedAt(v time.Time) *FollowUpUpsert {
 // UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
 func (u *FollowUpUpsert) UpdateUpdatedAt() *FollowUpUpsert {
 	u.SetExcluded(followup.FieldUpdatedAt)
+	return u
+}
+
+// SetVersion sets the "version" field.
+func (u *FollowUpUpsert) SetVersion(v int) *FollowUpUpsert {
+	u.Set(followup.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *FollowUpUpsert) UpdateVersion() *FollowUpUpsert {
+	u.SetExcluded(followup.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *FollowUpUpsert) AddVersion(v int) *FollowUpUpsert {
+	u.Add(followup.FieldVersion, v)
 	return u
 }
 
@@ -529,6 +572,27 @@ func (u *FollowUpUpsertOne) SetUpdatedAt(v time.Time) *FollowUpUpsertOne {
 func (u *FollowUpUpsertOne) UpdateUpdatedAt() *FollowUpUpsertOne {
 	return u.Update(func(s *FollowUpUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *FollowUpUpsertOne) SetVersion(v int) *FollowUpUpsertOne {
+	return u.Update(func(s *FollowUpUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *FollowUpUpsertOne) AddVersion(v int) *FollowUpUpsertOne {
+	return u.Update(func(s *FollowUpUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *FollowUpUpsertOne) UpdateVersion() *FollowUpUpsertOne {
+	return u.Update(func(s *FollowUpUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -880,6 +944,27 @@ func (u *FollowUpUpsertBulk) SetUpdatedAt(v time.Time) *FollowUpUpsertBulk {
 func (u *FollowUpUpsertBulk) UpdateUpdatedAt() *FollowUpUpsertBulk {
 	return u.Update(func(s *FollowUpUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *FollowUpUpsertBulk) SetVersion(v int) *FollowUpUpsertBulk {
+	return u.Update(func(s *FollowUpUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *FollowUpUpsertBulk) AddVersion(v int) *FollowUpUpsertBulk {
+	return u.Update(func(s *FollowUpUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *FollowUpUpsertBulk) UpdateVersion() *FollowUpUpsertBulk {
+	return u.Update(func(s *FollowUpUpsert) {
+		s.UpdateVersion()
 	})
 }
 

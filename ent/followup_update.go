@@ -37,6 +37,27 @@ func (_u *FollowUpUpdate) SetUpdatedAt(v time.Time) *FollowUpUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *FollowUpUpdate) SetVersion(v int) *FollowUpUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *FollowUpUpdate) SetNillableVersion(v *int) *FollowUpUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *FollowUpUpdate) AddVersion(v int) *FollowUpUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetDate sets the "date" field.
 func (_u *FollowUpUpdate) SetDate(v time.Time) *FollowUpUpdate {
 	_u.mutation.SetDate(v)
@@ -266,6 +287,12 @@ func (_u *FollowUpUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(followup.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(followup.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(followup.FieldVersion, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.Date(); ok {
 		_spec.SetField(followup.FieldDate, field.TypeTime, value)
 	}
@@ -350,6 +377,27 @@ type FollowUpUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *FollowUpUpdateOne) SetUpdatedAt(v time.Time) *FollowUpUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *FollowUpUpdateOne) SetVersion(v int) *FollowUpUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *FollowUpUpdateOne) SetNillableVersion(v *int) *FollowUpUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *FollowUpUpdateOne) AddVersion(v int) *FollowUpUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -611,6 +659,12 @@ func (_u *FollowUpUpdateOne) sqlSave(ctx context.Context) (_node *FollowUp, err 
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(followup.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(followup.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(followup.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Date(); ok {
 		_spec.SetField(followup.FieldDate, field.TypeTime, value)

@@ -23,6 +23,8 @@ type Goal struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// When the record was last changed.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// The record's version: 1 when created, one more with every change. In an update, give the version the change is based on: if the record has changed since, the update fails with CONFLICT and changes nothing. Left out, the update applies whatever the version.
+	Version int `json:"version,omitempty"`
 	// The goal's number, unique within its plan (Utvecklingsmål 1, 2, 3).
 	Number int `json:"number,omitempty"`
 	// The goal's heading, e.g. "Barn och unga"; absent when the plan gives it none.
@@ -87,7 +89,7 @@ func (*Goal) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case goal.FieldFocusAreas, goal.FieldTargetGroups:
 			values[i] = new([]byte)
-		case goal.FieldID, goal.FieldNumber, goal.FieldPlanID:
+		case goal.FieldID, goal.FieldVersion, goal.FieldNumber, goal.FieldPlanID:
 			values[i] = new(sql.NullInt64)
 		case goal.FieldTitle, goal.FieldArea, goal.FieldStatement, goal.FieldDescription:
 			values[i] = new(sql.NullString)
@@ -125,6 +127,12 @@ func (_m *Goal) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case goal.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case goal.FieldNumber:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -230,6 +238,9 @@ func (_m *Goal) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("number=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Number))

@@ -38,6 +38,27 @@ func (_u *GoalUpdate) SetUpdatedAt(v time.Time) *GoalUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *GoalUpdate) SetVersion(v int) *GoalUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *GoalUpdate) SetNillableVersion(v *int) *GoalUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *GoalUpdate) AddVersion(v int) *GoalUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetNumber sets the "number" field.
 func (_u *GoalUpdate) SetNumber(v int) *GoalUpdate {
 	_u.mutation.ResetNumber()
@@ -322,6 +343,12 @@ func (_u *GoalUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(goal.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(goal.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(goal.FieldVersion, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.Number(); ok {
 		_spec.SetField(goal.FieldNumber, field.TypeInt, value)
 	}
@@ -473,6 +500,27 @@ type GoalUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *GoalUpdateOne) SetUpdatedAt(v time.Time) *GoalUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *GoalUpdateOne) SetVersion(v int) *GoalUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *GoalUpdateOne) SetNillableVersion(v *int) *GoalUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *GoalUpdateOne) AddVersion(v int) *GoalUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -789,6 +837,12 @@ func (_u *GoalUpdateOne) sqlSave(ctx context.Context) (_node *Goal, err error) {
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(goal.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(goal.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(goal.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Number(); ok {
 		_spec.SetField(goal.FieldNumber, field.TypeInt, value)

@@ -340,6 +340,11 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, activity.FieldUpdatedAt)
 				fieldSeen[activity.FieldUpdatedAt] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[activity.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, activity.FieldVersion)
+				fieldSeen[activity.FieldVersion] = struct{}{}
+			}
 		case "title":
 			if _, ok := fieldSeen[activity.FieldTitle]; !ok {
 				selectedFields = append(selectedFields, activity.FieldTitle)
@@ -504,6 +509,11 @@ func (_q *FollowUpQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if _, ok := fieldSeen[followup.FieldUpdatedAt]; !ok {
 				selectedFields = append(selectedFields, followup.FieldUpdatedAt)
 				fieldSeen[followup.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[followup.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, followup.FieldVersion)
+				fieldSeen[followup.FieldVersion] = struct{}{}
 			}
 		case "date":
 			if _, ok := fieldSeen[followup.FieldDate]; !ok {
@@ -743,6 +753,11 @@ func (_q *GoalQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if _, ok := fieldSeen[goal.FieldUpdatedAt]; !ok {
 				selectedFields = append(selectedFields, goal.FieldUpdatedAt)
 				fieldSeen[goal.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[goal.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, goal.FieldVersion)
+				fieldSeen[goal.FieldVersion] = struct{}{}
 			}
 		case "number":
 			if _, ok := fieldSeen[goal.FieldNumber]; !ok {
@@ -991,6 +1006,11 @@ func (_q *InstitutionQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if _, ok := fieldSeen[institution.FieldUpdatedAt]; !ok {
 				selectedFields = append(selectedFields, institution.FieldUpdatedAt)
 				fieldSeen[institution.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[institution.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, institution.FieldVersion)
+				fieldSeen[institution.FieldVersion] = struct{}{}
 			}
 		case "name":
 			if _, ok := fieldSeen[institution.FieldName]; !ok {
@@ -1304,6 +1324,11 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 				selectedFields = append(selectedFields, municipality.FieldUpdatedAt)
 				fieldSeen[municipality.FieldUpdatedAt] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[municipality.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, municipality.FieldVersion)
+				fieldSeen[municipality.FieldVersion] = struct{}{}
+			}
 		case "code":
 			if _, ok := fieldSeen[municipality.FieldCode]; !ok {
 				selectedFields = append(selectedFields, municipality.FieldCode)
@@ -1528,6 +1553,11 @@ func (_q *ObjectiveQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				selectedFields = append(selectedFields, objective.FieldUpdatedAt)
 				fieldSeen[objective.FieldUpdatedAt] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[objective.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, objective.FieldVersion)
+				fieldSeen[objective.FieldVersion] = struct{}{}
+			}
 		case "title":
 			if _, ok := fieldSeen[objective.FieldTitle]; !ok {
 				selectedFields = append(selectedFields, objective.FieldTitle)
@@ -1736,6 +1766,11 @@ func (_q *PlanQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if _, ok := fieldSeen[plan.FieldUpdatedAt]; !ok {
 				selectedFields = append(selectedFields, plan.FieldUpdatedAt)
 				fieldSeen[plan.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[plan.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, plan.FieldVersion)
+				fieldSeen[plan.FieldVersion] = struct{}{}
 			}
 		case "name":
 			if _, ok := fieldSeen[plan.FieldName]; !ok {

@@ -70,6 +70,7 @@ func (c *ActivityCreate) SetInput(i CreateActivityInput) *ActivityCreate {
 
 // UpdateActivityInput represents a mutation input for updating activities.
 type UpdateActivityInput struct {
+	Version               *int
 	Title                 *string
 	ClearDescription      bool
 	Description           *string
@@ -97,6 +98,9 @@ type UpdateActivityInput struct {
 
 // Mutate applies the UpdateActivityInput on the ActivityMutation builder.
 func (i *UpdateActivityInput) Mutate(m *ActivityMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.Title; v != nil {
 		m.SetTitle(*v)
 	}
@@ -218,6 +222,7 @@ func (c *FollowUpCreate) SetInput(i CreateFollowUpInput) *FollowUpCreate {
 
 // UpdateFollowUpInput represents a mutation input for updating followups.
 type UpdateFollowUpInput struct {
+	Version         *int
 	Date            *time.Time
 	ClearPeriod     bool
 	Period          *followup.Period
@@ -233,6 +238,9 @@ type UpdateFollowUpInput struct {
 
 // Mutate applies the UpdateFollowUpInput on the FollowUpMutation builder.
 func (i *UpdateFollowUpInput) Mutate(m *FollowUpMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.Date; v != nil {
 		m.SetDate(*v)
 	}
@@ -324,6 +332,7 @@ func (c *GoalCreate) SetInput(i CreateGoalInput) *GoalCreate {
 
 // UpdateGoalInput represents a mutation input for updating goals.
 type UpdateGoalInput struct {
+	Version            *int
 	Number             *int
 	ClearTitle         bool
 	Title              *string
@@ -344,6 +353,9 @@ type UpdateGoalInput struct {
 
 // Mutate applies the UpdateGoalInput on the GoalMutation builder.
 func (i *UpdateGoalInput) Mutate(m *GoalMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.Number; v != nil {
 		m.SetNumber(*v)
 	}
@@ -448,6 +460,7 @@ func (c *InstitutionCreate) SetInput(i CreateInstitutionInput) *InstitutionCreat
 
 // UpdateInstitutionInput represents a mutation input for updating institutions.
 type UpdateInstitutionInput struct {
+	Version           *int
 	Name              *string
 	Kind              *institution.Kind
 	ClearDescription  bool
@@ -465,6 +478,9 @@ type UpdateInstitutionInput struct {
 
 // Mutate applies the UpdateInstitutionInput on the InstitutionMutation builder.
 func (i *UpdateInstitutionInput) Mutate(m *InstitutionMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.Name; v != nil {
 		m.SetName(*v)
 	}
@@ -546,6 +562,7 @@ func (c *MunicipalityCreate) SetInput(i CreateMunicipalityInput) *MunicipalityCr
 
 // UpdateMunicipalityInput represents a mutation input for updating municipalities.
 type UpdateMunicipalityInput struct {
+	Version           *int
 	Code              *string
 	Name              *string
 	ClearOfficialName bool
@@ -557,6 +574,9 @@ type UpdateMunicipalityInput struct {
 
 // Mutate applies the UpdateMunicipalityInput on the MunicipalityMutation builder.
 func (i *UpdateMunicipalityInput) Mutate(m *MunicipalityMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.Code; v != nil {
 		m.SetCode(*v)
 	}
@@ -620,6 +640,7 @@ func (c *ObjectiveCreate) SetInput(i CreateObjectiveInput) *ObjectiveCreate {
 
 // UpdateObjectiveInput represents a mutation input for updating objectives.
 type UpdateObjectiveInput struct {
+	Version          *int
 	Title            *string
 	ClearDescription bool
 	Description      *string
@@ -629,6 +650,9 @@ type UpdateObjectiveInput struct {
 
 // Mutate applies the UpdateObjectiveInput on the ObjectiveMutation builder.
 func (i *UpdateObjectiveInput) Mutate(m *ObjectiveMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.Title; v != nil {
 		m.SetTitle(*v)
 	}
@@ -702,6 +726,7 @@ func (c *PlanCreate) SetInput(i CreatePlanInput) *PlanCreate {
 
 // UpdatePlanInput represents a mutation input for updating plans.
 type UpdatePlanInput struct {
+	Version          *int
 	Name             *string
 	Region           *string
 	ClearCountyCode  bool
@@ -720,6 +745,9 @@ type UpdatePlanInput struct {
 
 // Mutate applies the UpdatePlanInput on the PlanMutation builder.
 func (i *UpdatePlanInput) Mutate(m *PlanMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.Name; v != nil {
 		m.SetName(*v)
 	}

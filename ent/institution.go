@@ -22,6 +22,8 @@ type Institution struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// When the record was last changed.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// The record's version: 1 when created, one more with every change. In an update, give the version the change is based on: if the record has changed since, the update fails with CONFLICT and changes nothing. Left out, the update applies whatever the version.
+	Version int `json:"version,omitempty"`
 	// The institution's name, e.g. "Örebro läns museum".
 	Name string `json:"name,omitempty"`
 	// What kind of actor it is: museum, theatre, music, library, school of arts (kulturskola), network, archive, venue or other.
@@ -80,7 +82,7 @@ func (*Institution) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case institution.FieldID, institution.FieldMunicipalityID:
+		case institution.FieldID, institution.FieldVersion, institution.FieldMunicipalityID:
 			values[i] = new(sql.NullInt64)
 		case institution.FieldName, institution.FieldKind, institution.FieldDescription, institution.FieldWebsite, institution.FieldLegalForm:
 			values[i] = new(sql.NullString)
@@ -118,6 +120,12 @@ func (_m *Institution) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case institution.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case institution.FieldName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -207,6 +215,9 @@ func (_m *Institution) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)

@@ -52,6 +52,20 @@ func (_c *InstitutionCreate) SetNillableUpdatedAt(v *time.Time) *InstitutionCrea
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *InstitutionCreate) SetVersion(v int) *InstitutionCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *InstitutionCreate) SetNillableVersion(v *int) *InstitutionCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetName sets the "name" field.
 func (_c *InstitutionCreate) SetName(v string) *InstitutionCreate {
 	_c.mutation.SetName(v)
@@ -199,6 +213,10 @@ func (_c *InstitutionCreate) defaults() error {
 		v := institution.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := institution.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.Kind(); !ok {
 		v := institution.DefaultKind
 		_c.mutation.SetKind(v)
@@ -213,6 +231,9 @@ func (_c *InstitutionCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Institution.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Institution.version"`)}
 	}
 	if _, ok := _c.mutation.Name(); !ok {
 		return &ValidationError{Name: "name", err: errors.New(`ent: missing required field "Institution.name"`)}
@@ -269,6 +290,10 @@ func (_c *InstitutionCreate) createSpec() (*Institution, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(institution.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(institution.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(institution.FieldName, field.TypeString, value)
@@ -384,6 +409,24 @@ func (u *InstitutionUpsert) SetUpdatedAt(v time.Time) *InstitutionUpsert {
 // UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
 func (u *InstitutionUpsert) UpdateUpdatedAt() *InstitutionUpsert {
 	u.SetExcluded(institution.FieldUpdatedAt)
+	return u
+}
+
+// SetVersion sets the "version" field.
+func (u *InstitutionUpsert) SetVersion(v int) *InstitutionUpsert {
+	u.Set(institution.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *InstitutionUpsert) UpdateVersion() *InstitutionUpsert {
+	u.SetExcluded(institution.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *InstitutionUpsert) AddVersion(v int) *InstitutionUpsert {
+	u.Add(institution.FieldVersion, v)
 	return u
 }
 
@@ -539,6 +582,27 @@ func (u *InstitutionUpsertOne) SetUpdatedAt(v time.Time) *InstitutionUpsertOne {
 func (u *InstitutionUpsertOne) UpdateUpdatedAt() *InstitutionUpsertOne {
 	return u.Update(func(s *InstitutionUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *InstitutionUpsertOne) SetVersion(v int) *InstitutionUpsertOne {
+	return u.Update(func(s *InstitutionUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *InstitutionUpsertOne) AddVersion(v int) *InstitutionUpsertOne {
+	return u.Update(func(s *InstitutionUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *InstitutionUpsertOne) UpdateVersion() *InstitutionUpsertOne {
+	return u.Update(func(s *InstitutionUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -876,6 +940,27 @@ func (u *InstitutionUpsertBulk) SetUpdatedAt(v time.Time) *InstitutionUpsertBulk
 func (u *InstitutionUpsertBulk) UpdateUpdatedAt() *InstitutionUpsertBulk {
 	return u.Update(func(s *InstitutionUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *InstitutionUpsertBulk) SetVersion(v int) *InstitutionUpsertBulk {
+	return u.Update(func(s *InstitutionUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *InstitutionUpsertBulk) AddVersion(v int) *InstitutionUpsertBulk {
+	return u.Update(func(s *InstitutionUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *InstitutionUpsertBulk) UpdateVersion() *InstitutionUpsertBulk {
+	return u.Update(func(s *InstitutionUpsert) {
+		s.UpdateVersion()
 	})
 }
 

@@ -37,6 +37,27 @@ func (_u *InstitutionUpdate) SetUpdatedAt(v time.Time) *InstitutionUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *InstitutionUpdate) SetVersion(v int) *InstitutionUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *InstitutionUpdate) SetNillableVersion(v *int) *InstitutionUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *InstitutionUpdate) AddVersion(v int) *InstitutionUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *InstitutionUpdate) SetName(v string) *InstitutionUpdate {
 	_u.mutation.SetName(v)
@@ -280,6 +301,12 @@ func (_u *InstitutionUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(institution.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(institution.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(institution.FieldVersion, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(institution.FieldName, field.TypeString, value)
 	}
@@ -403,6 +430,27 @@ type InstitutionUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *InstitutionUpdateOne) SetUpdatedAt(v time.Time) *InstitutionUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *InstitutionUpdateOne) SetVersion(v int) *InstitutionUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *InstitutionUpdateOne) SetNillableVersion(v *int) *InstitutionUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *InstitutionUpdateOne) AddVersion(v int) *InstitutionUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -678,6 +726,12 @@ func (_u *InstitutionUpdateOne) sqlSave(ctx context.Context) (_node *Institution
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(institution.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(institution.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(institution.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(institution.FieldName, field.TypeString, value)

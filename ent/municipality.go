@@ -21,6 +21,8 @@ type Municipality struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// When the record was last changed.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// The record's version: 1 when created, one more with every change. In an update, give the version the change is based on: if the record has changed since, the update fails with CONFLICT and changes nothing. Left out, the update applies whatever the version.
+	Version int `json:"version,omitempty"`
 	// The official four-digit municipality code (kommunkod) from SCB, e.g. "1880"; also Kolada's id.
 	Code string `json:"code,omitempty"`
 	// The municipality's short name, e.g. "Örebro".
@@ -74,7 +76,7 @@ func (*Municipality) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case municipality.FieldID:
+		case municipality.FieldID, municipality.FieldVersion:
 			values[i] = new(sql.NullInt64)
 		case municipality.FieldCode, municipality.FieldName, municipality.FieldOfficialName, municipality.FieldCountyCode:
 			values[i] = new(sql.NullString)
@@ -112,6 +114,12 @@ func (_m *Municipality) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case municipality.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case municipality.FieldCode:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -188,6 +196,9 @@ func (_m *Municipality) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("code=")
 	builder.WriteString(_m.Code)

@@ -52,6 +52,20 @@ func (_c *MunicipalityCreate) SetNillableUpdatedAt(v *time.Time) *MunicipalityCr
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *MunicipalityCreate) SetVersion(v int) *MunicipalityCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *MunicipalityCreate) SetNillableVersion(v *int) *MunicipalityCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetCode sets the "code" field.
 func (_c *MunicipalityCreate) SetCode(v string) *MunicipalityCreate {
 	_c.mutation.SetCode(v)
@@ -165,6 +179,10 @@ func (_c *MunicipalityCreate) defaults() error {
 		v := municipality.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := municipality.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -175,6 +193,9 @@ func (_c *MunicipalityCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Municipality.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Municipality.version"`)}
 	}
 	if _, ok := _c.mutation.Code(); !ok {
 		return &ValidationError{Name: "code", err: errors.New(`ent: missing required field "Municipality.code"`)}
@@ -234,6 +255,10 @@ func (_c *MunicipalityCreate) createSpec() (*Municipality, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(municipality.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(municipality.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Code(); ok {
 		_spec.SetField(municipality.FieldCode, field.TypeString, value)
@@ -347,6 +372,24 @@ func (u *MunicipalityUpsert) UpdateUpdatedAt() *MunicipalityUpsert {
 	return u
 }
 
+// SetVersion sets the "version" field.
+func (u *MunicipalityUpsert) SetVersion(v int) *MunicipalityUpsert {
+	u.Set(municipality.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *MunicipalityUpsert) UpdateVersion() *MunicipalityUpsert {
+	u.SetExcluded(municipality.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *MunicipalityUpsert) AddVersion(v int) *MunicipalityUpsert {
+	u.Add(municipality.FieldVersion, v)
+	return u
+}
+
 // SetCode sets the "code" field.
 func (u *MunicipalityUpsert) SetCode(v string) *MunicipalityUpsert {
 	u.Set(municipality.FieldCode, v)
@@ -457,6 +500,27 @@ func (u *MunicipalityUpsertOne) SetUpdatedAt(v time.Time) *MunicipalityUpsertOne
 func (u *MunicipalityUpsertOne) UpdateUpdatedAt() *MunicipalityUpsertOne {
 	return u.Update(func(s *MunicipalityUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *MunicipalityUpsertOne) SetVersion(v int) *MunicipalityUpsertOne {
+	return u.Update(func(s *MunicipalityUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *MunicipalityUpsertOne) AddVersion(v int) *MunicipalityUpsertOne {
+	return u.Update(func(s *MunicipalityUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *MunicipalityUpsertOne) UpdateVersion() *MunicipalityUpsertOne {
+	return u.Update(func(s *MunicipalityUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -745,6 +809,27 @@ func (u *MunicipalityUpsertBulk) SetUpdatedAt(v time.Time) *MunicipalityUpsertBu
 func (u *MunicipalityUpsertBulk) UpdateUpdatedAt() *MunicipalityUpsertBulk {
 	return u.Update(func(s *MunicipalityUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *MunicipalityUpsertBulk) SetVersion(v int) *MunicipalityUpsertBulk {
+	return u.Update(func(s *MunicipalityUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *MunicipalityUpsertBulk) AddVersion(v int) *MunicipalityUpsertBulk {
+	return u.Update(func(s *MunicipalityUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *MunicipalityUpsertBulk) UpdateVersion() *MunicipalityUpsertBulk {
+	return u.Update(func(s *MunicipalityUpsert) {
+		s.UpdateVersion()
 	})
 }
 

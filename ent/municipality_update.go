@@ -37,6 +37,27 @@ func (_u *MunicipalityUpdate) SetUpdatedAt(v time.Time) *MunicipalityUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *MunicipalityUpdate) SetVersion(v int) *MunicipalityUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *MunicipalityUpdate) SetNillableVersion(v *int) *MunicipalityUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *MunicipalityUpdate) AddVersion(v int) *MunicipalityUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetCode sets the "code" field.
 func (_u *MunicipalityUpdate) SetCode(v string) *MunicipalityUpdate {
 	_u.mutation.SetCode(v)
@@ -259,6 +280,12 @@ func (_u *MunicipalityUpdate) sqlSave(ctx context.Context) (_node int, err error
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(municipality.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(municipality.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(municipality.FieldVersion, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.Code(); ok {
 		_spec.SetField(municipality.FieldCode, field.TypeString, value)
 	}
@@ -389,6 +416,27 @@ type MunicipalityUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *MunicipalityUpdateOne) SetUpdatedAt(v time.Time) *MunicipalityUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *MunicipalityUpdateOne) SetVersion(v int) *MunicipalityUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *MunicipalityUpdateOne) SetNillableVersion(v *int) *MunicipalityUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *MunicipalityUpdateOne) AddVersion(v int) *MunicipalityUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -643,6 +691,12 @@ func (_u *MunicipalityUpdateOne) sqlSave(ctx context.Context) (_node *Municipali
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(municipality.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(municipality.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(municipality.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Code(); ok {
 		_spec.SetField(municipality.FieldCode, field.TypeString, value)

@@ -48,6 +48,8 @@ type ActivityMutation struct {
 	id                    *int
 	created_at            *time.Time
 	updated_at            *time.Time
+	version               *int
+	addversion            *int
 	title                 *string
 	description           *string
 	status                *enum.Status
@@ -244,6 +246,62 @@ func (m *ActivityMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err e
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *ActivityMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *ActivityMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *ActivityMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Activity entity.
+// If the Activity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActivityMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *ActivityMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *ActivityMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *ActivityMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetTitle sets the "title" field.
@@ -962,12 +1020,15 @@ func (m *ActivityMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ActivityMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, activity.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, activity.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, activity.FieldVersion)
 	}
 	if m.title != nil {
 		fields = append(fields, activity.FieldTitle)
@@ -1011,6 +1072,8 @@ func (m *ActivityMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case activity.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case activity.FieldVersion:
+		return m.Version()
 	case activity.FieldTitle:
 		return m.Title()
 	case activity.FieldDescription:
@@ -1044,6 +1107,8 @@ func (m *ActivityMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldCreatedAt(ctx)
 	case activity.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case activity.FieldVersion:
+		return m.OldVersion(ctx)
 	case activity.FieldTitle:
 		return m.OldTitle(ctx)
 	case activity.FieldDescription:
@@ -1086,6 +1151,13 @@ func (m *ActivityMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case activity.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case activity.FieldTitle:
 		v, ok := value.(string)
@@ -1165,6 +1237,9 @@ func (m *ActivityMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *ActivityMutation) AddedFields() []string {
 	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, activity.FieldVersion)
+	}
 	if m.addfirst_year != nil {
 		fields = append(fields, activity.FieldFirstYear)
 	}
@@ -1179,6 +1254,8 @@ func (m *ActivityMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *ActivityMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case activity.FieldVersion:
+		return m.AddedVersion()
 	case activity.FieldFirstYear:
 		return m.AddedFirstYear()
 	case activity.FieldLastYear:
@@ -1192,6 +1269,13 @@ func (m *ActivityMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *ActivityMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case activity.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
 	case activity.FieldFirstYear:
 		v, ok := value.(int)
 		if !ok {
@@ -1283,6 +1367,9 @@ func (m *ActivityMutation) ResetField(name string) error {
 		return nil
 	case activity.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case activity.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case activity.FieldTitle:
 		m.ResetTitle()
@@ -1480,6 +1567,8 @@ type FollowUpMutation struct {
 	id              *int
 	created_at      *time.Time
 	updated_at      *time.Time
+	version         *int
+	addversion      *int
 	date            *time.Time
 	period          *followup.Period
 	text            *string
@@ -1662,6 +1751,62 @@ func (m *FollowUpMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err e
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *FollowUpMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *FollowUpMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *FollowUpMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the FollowUp entity.
+// If the FollowUp object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FollowUpMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *FollowUpMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *FollowUpMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *FollowUpMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetDate sets the "date" field.
@@ -2029,12 +2174,15 @@ func (m *FollowUpMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *FollowUpMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.created_at != nil {
 		fields = append(fields, followup.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, followup.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, followup.FieldVersion)
 	}
 	if m.date != nil {
 		fields = append(fields, followup.FieldDate)
@@ -2069,6 +2217,8 @@ func (m *FollowUpMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case followup.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case followup.FieldVersion:
+		return m.Version()
 	case followup.FieldDate:
 		return m.Date()
 	case followup.FieldPeriod:
@@ -2096,6 +2246,8 @@ func (m *FollowUpMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldCreatedAt(ctx)
 	case followup.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case followup.FieldVersion:
+		return m.OldVersion(ctx)
 	case followup.FieldDate:
 		return m.OldDate(ctx)
 	case followup.FieldPeriod:
@@ -2132,6 +2284,13 @@ func (m *FollowUpMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case followup.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case followup.FieldDate:
 		v, ok := value.(time.Time)
@@ -2190,6 +2349,9 @@ func (m *FollowUpMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *FollowUpMutation) AddedFields() []string {
 	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, followup.FieldVersion)
+	}
 	return fields
 }
 
@@ -2198,6 +2360,8 @@ func (m *FollowUpMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *FollowUpMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case followup.FieldVersion:
+		return m.AddedVersion()
 	}
 	return nil, false
 }
@@ -2207,6 +2371,13 @@ func (m *FollowUpMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *FollowUpMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case followup.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
 	}
 	return fmt.Errorf("unknown FollowUp numeric field %s", name)
 }
@@ -2266,6 +2437,9 @@ func (m *FollowUpMutation) ResetField(name string) error {
 		return nil
 	case followup.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case followup.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case followup.FieldDate:
 		m.ResetDate()
@@ -2374,6 +2548,8 @@ type GoalMutation struct {
 	id                  *int
 	created_at          *time.Time
 	updated_at          *time.Time
+	version             *int
+	addversion          *int
 	number              *int
 	addnumber           *int
 	title               *string
@@ -2563,6 +2739,62 @@ func (m *GoalMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *GoalMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *GoalMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *GoalMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Goal entity.
+// If the Goal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GoalMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *GoalMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *GoalMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *GoalMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetNumber sets the "number" field.
@@ -3098,12 +3330,15 @@ func (m *GoalMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *GoalMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.created_at != nil {
 		fields = append(fields, goal.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, goal.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, goal.FieldVersion)
 	}
 	if m.number != nil {
 		fields = append(fields, goal.FieldNumber)
@@ -3141,6 +3376,8 @@ func (m *GoalMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case goal.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case goal.FieldVersion:
+		return m.Version()
 	case goal.FieldNumber:
 		return m.Number()
 	case goal.FieldTitle:
@@ -3170,6 +3407,8 @@ func (m *GoalMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldCreatedAt(ctx)
 	case goal.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case goal.FieldVersion:
+		return m.OldVersion(ctx)
 	case goal.FieldNumber:
 		return m.OldNumber(ctx)
 	case goal.FieldTitle:
@@ -3208,6 +3447,13 @@ func (m *GoalMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case goal.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case goal.FieldNumber:
 		v, ok := value.(int)
@@ -3273,6 +3519,9 @@ func (m *GoalMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *GoalMutation) AddedFields() []string {
 	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, goal.FieldVersion)
+	}
 	if m.addnumber != nil {
 		fields = append(fields, goal.FieldNumber)
 	}
@@ -3284,6 +3533,8 @@ func (m *GoalMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *GoalMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case goal.FieldVersion:
+		return m.AddedVersion()
 	case goal.FieldNumber:
 		return m.AddedNumber()
 	}
@@ -3295,6 +3546,13 @@ func (m *GoalMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *GoalMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case goal.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
 	case goal.FieldNumber:
 		v, ok := value.(int)
 		if !ok {
@@ -3373,6 +3631,9 @@ func (m *GoalMutation) ResetField(name string) error {
 		return nil
 	case goal.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case goal.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case goal.FieldNumber:
 		m.ResetNumber()
@@ -3512,6 +3773,8 @@ type InstitutionMutation struct {
 	id                  *int
 	created_at          *time.Time
 	updated_at          *time.Time
+	version             *int
+	addversion          *int
 	name                *string
 	kind                *institution.Kind
 	description         *string
@@ -3696,6 +3959,62 @@ func (m *InstitutionMutation) OldUpdatedAt(ctx context.Context) (v time.Time, er
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *InstitutionMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *InstitutionMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *InstitutionMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Institution entity.
+// If the Institution object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InstitutionMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *InstitutionMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *InstitutionMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *InstitutionMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetName sets the "name" field.
@@ -4081,12 +4400,15 @@ func (m *InstitutionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *InstitutionMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 9)
 	if m.created_at != nil {
 		fields = append(fields, institution.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, institution.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, institution.FieldVersion)
 	}
 	if m.name != nil {
 		fields = append(fields, institution.FieldName)
@@ -4118,6 +4440,8 @@ func (m *InstitutionMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case institution.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case institution.FieldVersion:
+		return m.Version()
 	case institution.FieldName:
 		return m.Name()
 	case institution.FieldKind:
@@ -4143,6 +4467,8 @@ func (m *InstitutionMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldCreatedAt(ctx)
 	case institution.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case institution.FieldVersion:
+		return m.OldVersion(ctx)
 	case institution.FieldName:
 		return m.OldName(ctx)
 	case institution.FieldKind:
@@ -4177,6 +4503,13 @@ func (m *InstitutionMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case institution.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case institution.FieldName:
 		v, ok := value.(string)
@@ -4228,6 +4561,9 @@ func (m *InstitutionMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *InstitutionMutation) AddedFields() []string {
 	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, institution.FieldVersion)
+	}
 	return fields
 }
 
@@ -4236,6 +4572,8 @@ func (m *InstitutionMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *InstitutionMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case institution.FieldVersion:
+		return m.AddedVersion()
 	}
 	return nil, false
 }
@@ -4245,6 +4583,13 @@ func (m *InstitutionMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *InstitutionMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case institution.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Institution numeric field %s", name)
 }
@@ -4304,6 +4649,9 @@ func (m *InstitutionMutation) ResetField(name string) error {
 		return nil
 	case institution.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case institution.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case institution.FieldName:
 		m.ResetName()
@@ -4437,6 +4785,8 @@ type MunicipalityMutation struct {
 	id                  *int
 	created_at          *time.Time
 	updated_at          *time.Time
+	version             *int
+	addversion          *int
 	code                *string
 	name                *string
 	official_name       *string
@@ -4621,6 +4971,62 @@ func (m *MunicipalityMutation) OldUpdatedAt(ctx context.Context) (v time.Time, e
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *MunicipalityMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *MunicipalityMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *MunicipalityMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Municipality entity.
+// If the Municipality object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MunicipalityMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *MunicipalityMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *MunicipalityMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *MunicipalityMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetCode sets the "code" field.
@@ -4922,12 +5328,15 @@ func (m *MunicipalityMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MunicipalityMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, municipality.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, municipality.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, municipality.FieldVersion)
 	}
 	if m.code != nil {
 		fields = append(fields, municipality.FieldCode)
@@ -4953,6 +5362,8 @@ func (m *MunicipalityMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case municipality.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case municipality.FieldVersion:
+		return m.Version()
 	case municipality.FieldCode:
 		return m.Code()
 	case municipality.FieldName:
@@ -4974,6 +5385,8 @@ func (m *MunicipalityMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldCreatedAt(ctx)
 	case municipality.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case municipality.FieldVersion:
+		return m.OldVersion(ctx)
 	case municipality.FieldCode:
 		return m.OldCode(ctx)
 	case municipality.FieldName:
@@ -5004,6 +5417,13 @@ func (m *MunicipalityMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case municipality.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case municipality.FieldCode:
 		v, ok := value.(string)
@@ -5040,13 +5460,21 @@ func (m *MunicipalityMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *MunicipalityMutation) AddedFields() []string {
-	return nil
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, municipality.FieldVersion)
+	}
+	return fields
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *MunicipalityMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case municipality.FieldVersion:
+		return m.AddedVersion()
+	}
 	return nil, false
 }
 
@@ -5055,6 +5483,13 @@ func (m *MunicipalityMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *MunicipalityMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case municipality.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Municipality numeric field %s", name)
 }
@@ -5096,6 +5531,9 @@ func (m *MunicipalityMutation) ResetField(name string) error {
 		return nil
 	case municipality.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case municipality.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case municipality.FieldCode:
 		m.ResetCode()
@@ -5231,6 +5669,8 @@ type ObjectiveMutation struct {
 	id                *int
 	created_at        *time.Time
 	updated_at        *time.Time
+	version           *int
+	addversion        *int
 	title             *string
 	description       *string
 	position          *int
@@ -5414,6 +5854,62 @@ func (m *ObjectiveMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err 
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *ObjectiveMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *ObjectiveMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *ObjectiveMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Objective entity.
+// If the Objective object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ObjectiveMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *ObjectiveMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *ObjectiveMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *ObjectiveMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetTitle sets the "title" field.
@@ -5708,12 +6204,15 @@ func (m *ObjectiveMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ObjectiveMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, objective.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, objective.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, objective.FieldVersion)
 	}
 	if m.title != nil {
 		fields = append(fields, objective.FieldTitle)
@@ -5739,6 +6238,8 @@ func (m *ObjectiveMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case objective.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case objective.FieldVersion:
+		return m.Version()
 	case objective.FieldTitle:
 		return m.Title()
 	case objective.FieldDescription:
@@ -5760,6 +6261,8 @@ func (m *ObjectiveMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldCreatedAt(ctx)
 	case objective.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case objective.FieldVersion:
+		return m.OldVersion(ctx)
 	case objective.FieldTitle:
 		return m.OldTitle(ctx)
 	case objective.FieldDescription:
@@ -5790,6 +6293,13 @@ func (m *ObjectiveMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case objective.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case objective.FieldTitle:
 		v, ok := value.(string)
@@ -5827,6 +6337,9 @@ func (m *ObjectiveMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *ObjectiveMutation) AddedFields() []string {
 	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, objective.FieldVersion)
+	}
 	if m.addposition != nil {
 		fields = append(fields, objective.FieldPosition)
 	}
@@ -5838,6 +6351,8 @@ func (m *ObjectiveMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *ObjectiveMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case objective.FieldVersion:
+		return m.AddedVersion()
 	case objective.FieldPosition:
 		return m.AddedPosition()
 	}
@@ -5849,6 +6364,13 @@ func (m *ObjectiveMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *ObjectiveMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case objective.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
 	case objective.FieldPosition:
 		v, ok := value.(int)
 		if !ok {
@@ -5897,6 +6419,9 @@ func (m *ObjectiveMutation) ResetField(name string) error {
 		return nil
 	case objective.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case objective.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case objective.FieldTitle:
 		m.ResetTitle()
@@ -6024,6 +6549,8 @@ type PlanMutation struct {
 	id            *int
 	created_at    *time.Time
 	updated_at    *time.Time
+	version       *int
+	addversion    *int
 	name          *string
 	region        *string
 	county_code   *string
@@ -6212,6 +6739,62 @@ func (m *PlanMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *PlanMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *PlanMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *PlanMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Plan entity.
+// If the Plan object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *PlanMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *PlanMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *PlanMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetName sets the "name" field.
@@ -6731,12 +7314,15 @@ func (m *PlanMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PlanMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 12)
 	if m.created_at != nil {
 		fields = append(fields, plan.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, plan.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, plan.FieldVersion)
 	}
 	if m.name != nil {
 		fields = append(fields, plan.FieldName)
@@ -6777,6 +7363,8 @@ func (m *PlanMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case plan.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case plan.FieldVersion:
+		return m.Version()
 	case plan.FieldName:
 		return m.Name()
 	case plan.FieldRegion:
@@ -6808,6 +7396,8 @@ func (m *PlanMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldCreatedAt(ctx)
 	case plan.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case plan.FieldVersion:
+		return m.OldVersion(ctx)
 	case plan.FieldName:
 		return m.OldName(ctx)
 	case plan.FieldRegion:
@@ -6848,6 +7438,13 @@ func (m *PlanMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case plan.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case plan.FieldName:
 		v, ok := value.(string)
@@ -6920,6 +7517,9 @@ func (m *PlanMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *PlanMutation) AddedFields() []string {
 	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, plan.FieldVersion)
+	}
 	if m.addfirst_year != nil {
 		fields = append(fields, plan.FieldFirstYear)
 	}
@@ -6934,6 +7534,8 @@ func (m *PlanMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *PlanMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case plan.FieldVersion:
+		return m.AddedVersion()
 	case plan.FieldFirstYear:
 		return m.AddedFirstYear()
 	case plan.FieldLastYear:
@@ -6947,6 +7549,13 @@ func (m *PlanMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *PlanMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case plan.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
 	case plan.FieldFirstYear:
 		v, ok := value.(int)
 		if !ok {
@@ -7026,6 +7635,9 @@ func (m *PlanMutation) ResetField(name string) error {
 		return nil
 	case plan.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case plan.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case plan.FieldName:
 		m.ResetName()

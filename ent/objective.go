@@ -22,6 +22,8 @@ type Objective struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// When the record was last changed.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// The record's version: 1 when created, one more with every change. In an update, give the version the change is based on: if the record has changed since, the update fails with CONFLICT and changes nothing. Left out, the update applies whatever the version.
+	Version int `json:"version,omitempty"`
 	// The heading, unique within its goal, e.g. "Utveckling av transporter till kultur".
 	Title string `json:"title,omitempty"`
 	// Further description of the heading.
@@ -76,7 +78,7 @@ func (*Objective) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case objective.FieldID, objective.FieldPosition, objective.FieldGoalID:
+		case objective.FieldID, objective.FieldVersion, objective.FieldPosition, objective.FieldGoalID:
 			values[i] = new(sql.NullInt64)
 		case objective.FieldTitle, objective.FieldDescription:
 			values[i] = new(sql.NullString)
@@ -114,6 +116,12 @@ func (_m *Objective) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case objective.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case objective.FieldTitle:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -190,6 +198,9 @@ func (_m *Objective) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("title=")
 	builder.WriteString(_m.Title)

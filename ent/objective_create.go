@@ -52,6 +52,20 @@ func (_c *ObjectiveCreate) SetNillableUpdatedAt(v *time.Time) *ObjectiveCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *ObjectiveCreate) SetVersion(v int) *ObjectiveCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *ObjectiveCreate) SetNillableVersion(v *int) *ObjectiveCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetTitle sets the "title" field.
 func (_c *ObjectiveCreate) SetTitle(v string) *ObjectiveCreate {
 	_c.mutation.SetTitle(v)
@@ -163,6 +177,10 @@ func (_c *ObjectiveCreate) defaults() error {
 		v := objective.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := objective.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.Position(); !ok {
 		v := objective.DefaultPosition
 		_c.mutation.SetPosition(v)
@@ -177,6 +195,9 @@ func (_c *ObjectiveCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Objective.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Objective.version"`)}
 	}
 	if _, ok := _c.mutation.Title(); !ok {
 		return &ValidationError{Name: "title", err: errors.New(`ent: missing required field "Objective.title"`)}
@@ -234,6 +255,10 @@ func (_c *ObjectiveCreate) createSpec() (*Objective, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(objective.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(objective.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Title(); ok {
 		_spec.SetField(objective.FieldTitle, field.TypeString, value)
@@ -341,6 +366,24 @@ func (u *ObjectiveUpsert) SetUpdatedAt(v time.Time) *ObjectiveUpsert {
 // UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
 func (u *ObjectiveUpsert) UpdateUpdatedAt() *ObjectiveUpsert {
 	u.SetExcluded(objective.FieldUpdatedAt)
+	return u
+}
+
+// SetVersion sets the "version" field.
+func (u *ObjectiveUpsert) SetVersion(v int) *ObjectiveUpsert {
+	u.Set(objective.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *ObjectiveUpsert) UpdateVersion() *ObjectiveUpsert {
+	u.SetExcluded(objective.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *ObjectiveUpsert) AddVersion(v int) *ObjectiveUpsert {
+	u.Add(objective.FieldVersion, v)
 	return u
 }
 
@@ -460,6 +503,27 @@ func (u *ObjectiveUpsertOne) SetUpdatedAt(v time.Time) *ObjectiveUpsertOne {
 func (u *ObjectiveUpsertOne) UpdateUpdatedAt() *ObjectiveUpsertOne {
 	return u.Update(func(s *ObjectiveUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *ObjectiveUpsertOne) SetVersion(v int) *ObjectiveUpsertOne {
+	return u.Update(func(s *ObjectiveUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *ObjectiveUpsertOne) AddVersion(v int) *ObjectiveUpsertOne {
+	return u.Update(func(s *ObjectiveUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *ObjectiveUpsertOne) UpdateVersion() *ObjectiveUpsertOne {
+	return u.Update(func(s *ObjectiveUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -755,6 +819,27 @@ func (u *ObjectiveUpsertBulk) SetUpdatedAt(v time.Time) *ObjectiveUpsertBulk {
 func (u *ObjectiveUpsertBulk) UpdateUpdatedAt() *ObjectiveUpsertBulk {
 	return u.Update(func(s *ObjectiveUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *ObjectiveUpsertBulk) SetVersion(v int) *ObjectiveUpsertBulk {
+	return u.Update(func(s *ObjectiveUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *ObjectiveUpsertBulk) AddVersion(v int) *ObjectiveUpsertBulk {
+	return u.Update(func(s *ObjectiveUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *ObjectiveUpsertBulk) UpdateVersion() *ObjectiveUpsertBulk {
+	return u.Update(func(s *ObjectiveUpsert) {
+		s.UpdateVersion()
 	})
 }
 

@@ -21,6 +21,8 @@ type Plan struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// When the record was last changed.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// The record's version: 1 when created, one more with every change. In an update, give the version the change is based on: if the record has changed since, the update fails with CONFLICT and changes nothing. Left out, the update applies whatever the version.
+	Version int `json:"version,omitempty"`
 	// The plan's name, e.g. "Handlingsplan för kultursamverkan region och kommuner".
 	Name string `json:"name,omitempty"`
 	// The region that owns the plan, e.g. "Region Örebro län".
@@ -72,7 +74,7 @@ func (*Plan) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case plan.FieldID, plan.FieldFirstYear, plan.FieldLastYear:
+		case plan.FieldID, plan.FieldVersion, plan.FieldFirstYear, plan.FieldLastYear:
 			values[i] = new(sql.NullInt64)
 		case plan.FieldName, plan.FieldRegion, plan.FieldCountyCode, plan.FieldDescription, plan.FieldParentPlan, plan.FieldSourceURL:
 			values[i] = new(sql.NullString)
@@ -110,6 +112,12 @@ func (_m *Plan) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case plan.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case plan.FieldName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -212,6 +220,9 @@ func (_m *Plan) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)

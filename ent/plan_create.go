@@ -51,6 +51,20 @@ func (_c *PlanCreate) SetNillableUpdatedAt(v *time.Time) *PlanCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *PlanCreate) SetVersion(v int) *PlanCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *PlanCreate) SetNillableVersion(v *int) *PlanCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetName sets the "name" field.
 func (_c *PlanCreate) SetName(v string) *PlanCreate {
 	_c.mutation.SetName(v)
@@ -211,6 +225,10 @@ func (_c *PlanCreate) defaults() error {
 		v := plan.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := plan.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -221,6 +239,9 @@ func (_c *PlanCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Plan.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Plan.version"`)}
 	}
 	if _, ok := _c.mutation.Name(); !ok {
 		return &ValidationError{Name: "name", err: errors.New(`ent: missing required field "Plan.name"`)}
@@ -298,6 +319,10 @@ func (_c *PlanCreate) createSpec() (*Plan, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(plan.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(plan.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(plan.FieldName, field.TypeString, value)
@@ -412,6 +437,24 @@ func (u *PlanUpsert) SetUpdatedAt(v time.Time) *PlanUpsert {
 // UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
 func (u *PlanUpsert) UpdateUpdatedAt() *PlanUpsert {
 	u.SetExcluded(plan.FieldUpdatedAt)
+	return u
+}
+
+// SetVersion sets the "version" field.
+func (u *PlanUpsert) SetVersion(v int) *PlanUpsert {
+	u.Set(plan.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *PlanUpsert) UpdateVersion() *PlanUpsert {
+	u.SetExcluded(plan.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *PlanUpsert) AddVersion(v int) *PlanUpsert {
+	u.Add(plan.FieldVersion, v)
 	return u
 }
 
@@ -621,6 +664,27 @@ func (u *PlanUpsertOne) SetUpdatedAt(v time.Time) *PlanUpsertOne {
 func (u *PlanUpsertOne) UpdateUpdatedAt() *PlanUpsertOne {
 	return u.Update(func(s *PlanUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *PlanUpsertOne) SetVersion(v int) *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *PlanUpsertOne) AddVersion(v int) *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *PlanUpsertOne) UpdateVersion() *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -1021,6 +1085,27 @@ func (u *PlanUpsertBulk) SetUpdatedAt(v time.Time) *PlanUpsertBulk {
 func (u *PlanUpsertBulk) UpdateUpdatedAt() *PlanUpsertBulk {
 	return u.Update(func(s *PlanUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *PlanUpsertBulk) SetVersion(v int) *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *PlanUpsertBulk) AddVersion(v int) *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *PlanUpsertBulk) UpdateVersion() *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.UpdateVersion()
 	})
 }
 

@@ -36,6 +36,27 @@ func (_u *PlanUpdate) SetUpdatedAt(v time.Time) *PlanUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *PlanUpdate) SetVersion(v int) *PlanUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *PlanUpdate) SetNillableVersion(v *int) *PlanUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *PlanUpdate) AddVersion(v int) *PlanUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *PlanUpdate) SetName(v string) *PlanUpdate {
 	_u.mutation.SetName(v)
@@ -345,6 +366,12 @@ func (_u *PlanUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(plan.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(plan.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(plan.FieldVersion, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(plan.FieldName, field.TypeString, value)
 	}
@@ -463,6 +490,27 @@ type PlanUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *PlanUpdateOne) SetUpdatedAt(v time.Time) *PlanUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *PlanUpdateOne) SetVersion(v int) *PlanUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *PlanUpdateOne) SetNillableVersion(v *int) *PlanUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *PlanUpdateOne) AddVersion(v int) *PlanUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -804,6 +852,12 @@ func (_u *PlanUpdateOne) sqlSave(ctx context.Context) (_node *Plan, err error) {
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(plan.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(plan.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(plan.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(plan.FieldName, field.TypeString, value)

@@ -66,6 +66,11 @@ func UpdatedAt(v time.Time) predicate.FollowUp {
 	return predicate.FollowUp(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.FollowUp {
+	return predicate.FollowUp(sql.FieldEQ(FieldVersion, v))
+}
+
 // Date applies equality check predicate on the "date" field. It's identical to DateEQ.
 func Date(v time.Time) predicate.FollowUp {
 	return predicate.FollowUp(sql.FieldEQ(FieldDate, v))
@@ -164,6 +169,46 @@ func UpdatedAtLT(v time.Time) predicate.FollowUp {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.FollowUp {
 	return predicate.FollowUp(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.FollowUp {
+	return predicate.FollowUp(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.FollowUp {
+	return predicate.FollowUp(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.FollowUp {
+	return predicate.FollowUp(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.FollowUp {
+	return predicate.FollowUp(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.FollowUp {
+	return predicate.FollowUp(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.FollowUp {
+	return predicate.FollowUp(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.FollowUp {
+	return predicate.FollowUp(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.FollowUp {
+	return predicate.FollowUp(sql.FieldLTE(FieldVersion, v))
 }
 
 // DateEQ applies the EQ predicate on the "date" field.

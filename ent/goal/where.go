@@ -65,6 +65,11 @@ func UpdatedAt(v time.Time) predicate.Goal {
 	return predicate.Goal(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.Goal {
+	return predicate.Goal(sql.FieldEQ(FieldVersion, v))
+}
+
 // Number applies equality check predicate on the "number" field. It's identical to NumberEQ.
 func Number(v int) predicate.Goal {
 	return predicate.Goal(sql.FieldEQ(FieldNumber, v))
@@ -173,6 +178,46 @@ func UpdatedAtLT(v time.Time) predicate.Goal {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.Goal {
 	return predicate.Goal(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.Goal {
+	return predicate.Goal(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.Goal {
+	return predicate.Goal(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.Goal {
+	return predicate.Goal(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.Goal {
+	return predicate.Goal(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.Goal {
+	return predicate.Goal(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.Goal {
+	return predicate.Goal(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.Goal {
+	return predicate.Goal(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.Goal {
+	return predicate.Goal(sql.FieldLTE(FieldVersion, v))
 }
 
 // NumberEQ applies the EQ predicate on the "number" field.

@@ -14,6 +14,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "title", Type: field.TypeString, Collation: "swedish"},
 		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"PLANNED", "ONGOING", "DONE", "CANCELLED"}, Default: "PLANNED"},
@@ -33,7 +34,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "activities_objectives_activities",
-				Columns:    []*schema.Column{ActivitiesColumns[12]},
+				Columns:    []*schema.Column{ActivitiesColumns[13]},
 				RefColumns: []*schema.Column{ObjectivesColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -42,17 +43,17 @@ var (
 			{
 				Name:    "activity_objective_id",
 				Unique:  false,
-				Columns: []*schema.Column{ActivitiesColumns[12]},
+				Columns: []*schema.Column{ActivitiesColumns[13]},
 			},
 			{
 				Name:    "activity_title",
 				Unique:  false,
-				Columns: []*schema.Column{ActivitiesColumns[3]},
+				Columns: []*schema.Column{ActivitiesColumns[4]},
 			},
 			{
 				Name:    "activity_status",
 				Unique:  false,
-				Columns: []*schema.Column{ActivitiesColumns[5]},
+				Columns: []*schema.Column{ActivitiesColumns[6]},
 			},
 		},
 	}
@@ -61,6 +62,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "date", Type: field.TypeTime},
 		{Name: "period", Type: field.TypeEnum, Nullable: true, Enums: []string{"YEAR", "FIRST_HALF", "SECOND_HALF", "FIRST_TERTIAL", "SECOND_TERTIAL", "THIRD_TERTIAL"}},
 		{Name: "text", Type: field.TypeString, Size: 2147483647},
@@ -77,7 +79,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "follow_ups_activities_follow_ups",
-				Columns:    []*schema.Column{FollowUpsColumns[9]},
+				Columns:    []*schema.Column{FollowUpsColumns[10]},
 				RefColumns: []*schema.Column{ActivitiesColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -86,12 +88,12 @@ var (
 			{
 				Name:    "followup_activity_id_date",
 				Unique:  false,
-				Columns: []*schema.Column{FollowUpsColumns[9], FollowUpsColumns[3]},
+				Columns: []*schema.Column{FollowUpsColumns[10], FollowUpsColumns[4]},
 			},
 			{
 				Name:    "followup_date",
 				Unique:  false,
-				Columns: []*schema.Column{FollowUpsColumns[3]},
+				Columns: []*schema.Column{FollowUpsColumns[4]},
 			},
 		},
 	}
@@ -100,6 +102,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "number", Type: field.TypeInt},
 		{Name: "title", Type: field.TypeString, Nullable: true, Collation: "swedish"},
 		{Name: "area", Type: field.TypeString, Nullable: true, Collation: "swedish"},
@@ -117,7 +120,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "goals_plans_goals",
-				Columns:    []*schema.Column{GoalsColumns[10]},
+				Columns:    []*schema.Column{GoalsColumns[11]},
 				RefColumns: []*schema.Column{PlansColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -126,7 +129,7 @@ var (
 			{
 				Name:    "goal_plan_id_number",
 				Unique:  true,
-				Columns: []*schema.Column{GoalsColumns[10], GoalsColumns[3]},
+				Columns: []*schema.Column{GoalsColumns[11], GoalsColumns[4]},
 			},
 		},
 	}
@@ -135,6 +138,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "name", Type: field.TypeString, Collation: "swedish"},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"MUSEUM", "THEATRE", "MUSIC", "LIBRARY", "SCHOOL_OF_ARTS", "NETWORK", "ARCHIVE", "VENUE", "OTHER"}, Default: "OTHER"},
 		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
@@ -150,7 +154,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "institutions_municipalities_institutions",
-				Columns:    []*schema.Column{InstitutionsColumns[8]},
+				Columns:    []*schema.Column{InstitutionsColumns[9]},
 				RefColumns: []*schema.Column{MunicipalitiesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -159,12 +163,12 @@ var (
 			{
 				Name:    "institution_municipality_id",
 				Unique:  false,
-				Columns: []*schema.Column{InstitutionsColumns[8]},
+				Columns: []*schema.Column{InstitutionsColumns[9]},
 			},
 			{
 				Name:    "institution_name",
 				Unique:  false,
-				Columns: []*schema.Column{InstitutionsColumns[3]},
+				Columns: []*schema.Column{InstitutionsColumns[4]},
 			},
 		},
 	}
@@ -173,6 +177,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "code", Type: field.TypeString, Unique: true},
 		{Name: "name", Type: field.TypeString, Collation: "swedish"},
 		{Name: "official_name", Type: field.TypeString, Nullable: true, Collation: "swedish"},
@@ -189,6 +194,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "title", Type: field.TypeString, Collation: "swedish"},
 		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "position", Type: field.TypeInt, Default: 0},
@@ -202,7 +208,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "objectives_goals_objectives",
-				Columns:    []*schema.Column{ObjectivesColumns[6]},
+				Columns:    []*schema.Column{ObjectivesColumns[7]},
 				RefColumns: []*schema.Column{GoalsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -211,7 +217,7 @@ var (
 			{
 				Name:    "objective_goal_id_title",
 				Unique:  true,
-				Columns: []*schema.Column{ObjectivesColumns[6], ObjectivesColumns[3]},
+				Columns: []*schema.Column{ObjectivesColumns[7], ObjectivesColumns[4]},
 			},
 		},
 	}
@@ -220,6 +226,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "name", Type: field.TypeString, Collation: "swedish"},
 		{Name: "region", Type: field.TypeString, Collation: "swedish"},
 		{Name: "county_code", Type: field.TypeString, Nullable: true},

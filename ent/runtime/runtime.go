@@ -21,13 +21,17 @@ import (
 func init() {
 	activityMixin := schema.Activity{}.Mixin()
 	activityMixinHooks1 := activityMixin[1].Hooks()
+	activityMixinHooks2 := activityMixin[2].Hooks()
 	activityHooks := schema.Activity{}.Hooks()
 	activity.Hooks[0] = activityMixinHooks1[0]
-	activity.Hooks[1] = activityMixinHooks1[1]
-	activity.Hooks[2] = activityHooks[0]
-	activity.Hooks[3] = activityHooks[1]
+	activity.Hooks[1] = activityMixinHooks2[0]
+	activity.Hooks[2] = activityMixinHooks2[1]
+	activity.Hooks[3] = activityHooks[0]
+	activity.Hooks[4] = activityHooks[1]
 	activityMixinFields0 := activityMixin[0].Fields()
 	_ = activityMixinFields0
+	activityMixinFields1 := activityMixin[1].Fields()
+	_ = activityMixinFields1
 	activityFields := schema.Activity{}.Fields()
 	_ = activityFields
 	// activityDescCreatedAt is the schema descriptor for created_at field.
@@ -40,6 +44,10 @@ func init() {
 	activity.DefaultUpdatedAt = activityDescUpdatedAt.Default.(func() time.Time)
 	// activity.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	activity.UpdateDefaultUpdatedAt = activityDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// activityDescVersion is the schema descriptor for version field.
+	activityDescVersion := activityMixinFields1[0].Descriptor()
+	// activity.DefaultVersion holds the default value on creation for the version field.
+	activity.DefaultVersion = activityDescVersion.Default.(int)
 	// activityDescTitle is the schema descriptor for title field.
 	activityDescTitle := activityFields[0].Descriptor()
 	// activity.TitleValidator is a validator for the "title" field. It is called by the builders before save.
@@ -54,10 +62,14 @@ func init() {
 	activity.LastYearValidator = activityDescLastYear.Validators[0].(func(int) error)
 	followupMixin := schema.FollowUp{}.Mixin()
 	followupMixinHooks1 := followupMixin[1].Hooks()
+	followupMixinHooks2 := followupMixin[2].Hooks()
 	followup.Hooks[0] = followupMixinHooks1[0]
-	followup.Hooks[1] = followupMixinHooks1[1]
+	followup.Hooks[1] = followupMixinHooks2[0]
+	followup.Hooks[2] = followupMixinHooks2[1]
 	followupMixinFields0 := followupMixin[0].Fields()
 	_ = followupMixinFields0
+	followupMixinFields1 := followupMixin[1].Fields()
+	_ = followupMixinFields1
 	followupFields := schema.FollowUp{}.Fields()
 	_ = followupFields
 	// followupDescCreatedAt is the schema descriptor for created_at field.
@@ -70,16 +82,24 @@ func init() {
 	followup.DefaultUpdatedAt = followupDescUpdatedAt.Default.(func() time.Time)
 	// followup.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	followup.UpdateDefaultUpdatedAt = followupDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// followupDescVersion is the schema descriptor for version field.
+	followupDescVersion := followupMixinFields1[0].Descriptor()
+	// followup.DefaultVersion holds the default value on creation for the version field.
+	followup.DefaultVersion = followupDescVersion.Default.(int)
 	// followupDescText is the schema descriptor for text field.
 	followupDescText := followupFields[2].Descriptor()
 	// followup.TextValidator is a validator for the "text" field. It is called by the builders before save.
 	followup.TextValidator = followupDescText.Validators[0].(func(string) error)
 	goalMixin := schema.Goal{}.Mixin()
 	goalMixinHooks1 := goalMixin[1].Hooks()
+	goalMixinHooks2 := goalMixin[2].Hooks()
 	goal.Hooks[0] = goalMixinHooks1[0]
-	goal.Hooks[1] = goalMixinHooks1[1]
+	goal.Hooks[1] = goalMixinHooks2[0]
+	goal.Hooks[2] = goalMixinHooks2[1]
 	goalMixinFields0 := goalMixin[0].Fields()
 	_ = goalMixinFields0
+	goalMixinFields1 := goalMixin[1].Fields()
+	_ = goalMixinFields1
 	goalFields := schema.Goal{}.Fields()
 	_ = goalFields
 	// goalDescCreatedAt is the schema descriptor for created_at field.
@@ -92,6 +112,10 @@ func init() {
 	goal.DefaultUpdatedAt = goalDescUpdatedAt.Default.(func() time.Time)
 	// goal.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	goal.UpdateDefaultUpdatedAt = goalDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// goalDescVersion is the schema descriptor for version field.
+	goalDescVersion := goalMixinFields1[0].Descriptor()
+	// goal.DefaultVersion holds the default value on creation for the version field.
+	goal.DefaultVersion = goalDescVersion.Default.(int)
 	// goalDescNumber is the schema descriptor for number field.
 	goalDescNumber := goalFields[0].Descriptor()
 	// goal.NumberValidator is a validator for the "number" field. It is called by the builders before save.
@@ -102,10 +126,14 @@ func init() {
 	goal.TitleValidator = goalDescTitle.Validators[0].(func(string) error)
 	institutionMixin := schema.Institution{}.Mixin()
 	institutionMixinHooks1 := institutionMixin[1].Hooks()
+	institutionMixinHooks2 := institutionMixin[2].Hooks()
 	institution.Hooks[0] = institutionMixinHooks1[0]
-	institution.Hooks[1] = institutionMixinHooks1[1]
+	institution.Hooks[1] = institutionMixinHooks2[0]
+	institution.Hooks[2] = institutionMixinHooks2[1]
 	institutionMixinFields0 := institutionMixin[0].Fields()
 	_ = institutionMixinFields0
+	institutionMixinFields1 := institutionMixin[1].Fields()
+	_ = institutionMixinFields1
 	institutionFields := schema.Institution{}.Fields()
 	_ = institutionFields
 	// institutionDescCreatedAt is the schema descriptor for created_at field.
@@ -118,6 +146,10 @@ func init() {
 	institution.DefaultUpdatedAt = institutionDescUpdatedAt.Default.(func() time.Time)
 	// institution.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	institution.UpdateDefaultUpdatedAt = institutionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// institutionDescVersion is the schema descriptor for version field.
+	institutionDescVersion := institutionMixinFields1[0].Descriptor()
+	// institution.DefaultVersion holds the default value on creation for the version field.
+	institution.DefaultVersion = institutionDescVersion.Default.(int)
 	// institutionDescName is the schema descriptor for name field.
 	institutionDescName := institutionFields[0].Descriptor()
 	// institution.NameValidator is a validator for the "name" field. It is called by the builders before save.
@@ -128,12 +160,16 @@ func init() {
 	institution.WebsiteValidator = institutionDescWebsite.Validators[0].(func(string) error)
 	municipalityMixin := schema.Municipality{}.Mixin()
 	municipalityMixinHooks1 := municipalityMixin[1].Hooks()
+	municipalityMixinHooks2 := municipalityMixin[2].Hooks()
 	municipalityHooks := schema.Municipality{}.Hooks()
 	municipality.Hooks[0] = municipalityMixinHooks1[0]
-	municipality.Hooks[1] = municipalityMixinHooks1[1]
-	municipality.Hooks[2] = municipalityHooks[0]
+	municipality.Hooks[1] = municipalityMixinHooks2[0]
+	municipality.Hooks[2] = municipalityMixinHooks2[1]
+	municipality.Hooks[3] = municipalityHooks[0]
 	municipalityMixinFields0 := municipalityMixin[0].Fields()
 	_ = municipalityMixinFields0
+	municipalityMixinFields1 := municipalityMixin[1].Fields()
+	_ = municipalityMixinFields1
 	municipalityFields := schema.Municipality{}.Fields()
 	_ = municipalityFields
 	// municipalityDescCreatedAt is the schema descriptor for created_at field.
@@ -146,6 +182,10 @@ func init() {
 	municipality.DefaultUpdatedAt = municipalityDescUpdatedAt.Default.(func() time.Time)
 	// municipality.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	municipality.UpdateDefaultUpdatedAt = municipalityDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// municipalityDescVersion is the schema descriptor for version field.
+	municipalityDescVersion := municipalityMixinFields1[0].Descriptor()
+	// municipality.DefaultVersion holds the default value on creation for the version field.
+	municipality.DefaultVersion = municipalityDescVersion.Default.(int)
 	// municipalityDescCode is the schema descriptor for code field.
 	municipalityDescCode := municipalityFields[0].Descriptor()
 	// municipality.CodeValidator is a validator for the "code" field. It is called by the builders before save.
@@ -160,10 +200,14 @@ func init() {
 	municipality.CountyCodeValidator = municipalityDescCountyCode.Validators[0].(func(string) error)
 	objectiveMixin := schema.Objective{}.Mixin()
 	objectiveMixinHooks1 := objectiveMixin[1].Hooks()
+	objectiveMixinHooks2 := objectiveMixin[2].Hooks()
 	objective.Hooks[0] = objectiveMixinHooks1[0]
-	objective.Hooks[1] = objectiveMixinHooks1[1]
+	objective.Hooks[1] = objectiveMixinHooks2[0]
+	objective.Hooks[2] = objectiveMixinHooks2[1]
 	objectiveMixinFields0 := objectiveMixin[0].Fields()
 	_ = objectiveMixinFields0
+	objectiveMixinFields1 := objectiveMixin[1].Fields()
+	_ = objectiveMixinFields1
 	objectiveFields := schema.Objective{}.Fields()
 	_ = objectiveFields
 	// objectiveDescCreatedAt is the schema descriptor for created_at field.
@@ -176,6 +220,10 @@ func init() {
 	objective.DefaultUpdatedAt = objectiveDescUpdatedAt.Default.(func() time.Time)
 	// objective.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	objective.UpdateDefaultUpdatedAt = objectiveDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// objectiveDescVersion is the schema descriptor for version field.
+	objectiveDescVersion := objectiveMixinFields1[0].Descriptor()
+	// objective.DefaultVersion holds the default value on creation for the version field.
+	objective.DefaultVersion = objectiveDescVersion.Default.(int)
 	// objectiveDescTitle is the schema descriptor for title field.
 	objectiveDescTitle := objectiveFields[0].Descriptor()
 	// objective.TitleValidator is a validator for the "title" field. It is called by the builders before save.
@@ -188,12 +236,16 @@ func init() {
 	objective.PositionValidator = objectiveDescPosition.Validators[0].(func(int) error)
 	planMixin := schema.Plan{}.Mixin()
 	planMixinHooks1 := planMixin[1].Hooks()
+	planMixinHooks2 := planMixin[2].Hooks()
 	planHooks := schema.Plan{}.Hooks()
 	plan.Hooks[0] = planMixinHooks1[0]
-	plan.Hooks[1] = planMixinHooks1[1]
-	plan.Hooks[2] = planHooks[0]
+	plan.Hooks[1] = planMixinHooks2[0]
+	plan.Hooks[2] = planMixinHooks2[1]
+	plan.Hooks[3] = planHooks[0]
 	planMixinFields0 := planMixin[0].Fields()
 	_ = planMixinFields0
+	planMixinFields1 := planMixin[1].Fields()
+	_ = planMixinFields1
 	planFields := schema.Plan{}.Fields()
 	_ = planFields
 	// planDescCreatedAt is the schema descriptor for created_at field.
@@ -206,6 +258,10 @@ func init() {
 	plan.DefaultUpdatedAt = planDescUpdatedAt.Default.(func() time.Time)
 	// plan.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	plan.UpdateDefaultUpdatedAt = planDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// planDescVersion is the schema descriptor for version field.
+	planDescVersion := planMixinFields1[0].Descriptor()
+	// plan.DefaultVersion holds the default value on creation for the version field.
+	plan.DefaultVersion = planDescVersion.Default.(int)
 	// planDescName is the schema descriptor for name field.
 	planDescName := planFields[0].Descriptor()
 	// plan.NameValidator is a validator for the "name" field. It is called by the builders before save.
