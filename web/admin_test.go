@@ -223,3 +223,48 @@ func TestAdminPageDashboard(t *testing.T) {
 		t.Errorf("activities card for 2022 = %q, want 0", got)
 	}
 }
+
+// When someone else saves the record first, saving says so, shows their
+// values and keeps what the user typed; saving again applies it on top.
+func TestAdminPageConflictingEdits(t *testing.T) {
+	b := newBrowser(t, 1280, 900)
+	b.open("#/activities")
+	b.click("Samverkan kring Barnkulturplaner")
+	b.click("Redigera")
+	id := get(b, "read the id", chromedp.Evaluate[string](`location.hash.split("/")[2]`))
+
+	// Meanwhile, a colleague sets the status.
+	body := `{"query": "mutation($id: ID!) { updateActivity(id: $id, input: {status: ONGOING, version: 1}) { version } }", "variables": {"id": "` + id + `"}}`
+	res, err := http.Post(b.base+"/graphql", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reply, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(reply), `"version":2`) {
+		t.Fatalf("the colleague's update: %s", reply)
+	}
+
+	b.fill("Titel", "Barnkulturplaner i hela länet")
+	b.click("Spara ändringar")
+	if got := b.text(`//div[@id="banner"]`); !strings.Contains(got, "Någon annan har ändrat aktivitet") {
+		t.Errorf("banner = %q, want it to say someone else changed the activity", got)
+	}
+	if got := b.text(`//div[contains(@class, "field")][.//select[@name="status"]]/p[@class="field-note"]`); got != "Ändrat av någon annan medan du redigerade, till: Pågående" {
+		t.Errorf("note at the status = %q", got)
+	}
+	if got := get(b, "read the status", chromedp.Value(chromedp.CSS(`select[name="status"]`))); got != "ONGOING" {
+		t.Errorf("status field after the conflict = %q, want the colleague's ONGOING (the user left it alone)", got)
+	}
+	b.screenshot("conflict")
+	if got := get(b, "read the title", chromedp.Value(chromedp.CSS(`input[name="title"]`))); got != "Barnkulturplaner i hela länet" {
+		t.Errorf("title after the conflict = %q, want what was typed", got)
+	}
+
+	b.click("Spara ändringar")
+	b.waitView("#/activities/" + id)
+	if got := b.text("//h1"); got != "Barnkulturplaner i hela länet" {
+		t.Errorf("after saving again the title is %q", got)
+	}
+	b.waitText("Pågående") // the colleague's status stays
+}

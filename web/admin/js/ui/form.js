@@ -18,7 +18,7 @@ export function editQuery(typeName) {
     if (f.kind === "links") return `${f.edge}(first: 100, orderBy: {field: ${f.ref.order}}) { edges { node { id ${f.ref.fields} } } }`;
     return f.name;
   });
-  return `query Edit($id: ID!) { node(id: $id) { id ... on ${typeName} { ${parts.join(" ")} } } }`;
+  return `query Edit($id: ID!) { node(id: $id) { id ... on ${typeName} { version ${parts.join(" ")} } } }`;
 }
 
 /**
@@ -26,7 +26,8 @@ export function editQuery(typeName) {
  * else creating one, with preset values (e.g. { objectiveID }) and refPresets
  * (items for ref fields, e.g. the heading's name) filled in.
  */
-export function formView({ typeName, node = null, preset = {}, refPresets = {}, limits = {} }) {
+export function formView({ typeName, node: loaded = null, preset = {}, refPresets = {}, limits = {} }) {
+  let node = loaded; // replaced by the newer version after a conflict
   const type = types[typeName];
   const editing = node !== null;
   const controls = new Map(); // field name → { field, get(), set error }
@@ -40,6 +41,7 @@ export function formView({ typeName, node = null, preset = {}, refPresets = {}, 
   form.append(h("div", { class: "actions" }, save, cancel));
 
   const initial = snapshot();
+  let untouched = new Map([...controls].map(([name, c]) => [name, JSON.stringify(c.get())]));
   const isDirty = () => snapshot() !== initial;
   setLeaveGuard(isDirty);
   form.addEventListener("submit", (e) => {
@@ -53,8 +55,10 @@ export function formView({ typeName, node = null, preset = {}, refPresets = {}, 
     const errorID = newID("error");
     const describedBy = [hintID, errorID].filter(Boolean).join(" ");
     const error = h("p", { id: errorID, class: "field-error", hidden: true });
+    const noteID = newID("note");
+    const note = h("p", { id: noteID, class: "field-note", hidden: true });
     const label = h("label", { for: inputID }, f.label, f.required ? h("span", { class: "required", "aria-hidden": "true" }, " *") : null);
-    let control, get;
+    let control, get, set;
     const value = editing ? node[f.name] : preset[f.name] ?? f.default;
 
     switch (f.kind) {
@@ -63,6 +67,7 @@ export function formView({ typeName, node = null, preset = {}, refPresets = {}, 
         control = h("textarea", { id: inputID, name: f.name, rows: f.kind === "list" ? 4 : 6, "aria-describedby": describedBy, required: f.required });
         control.value = f.kind === "list" ? (value || []).join("\n") : value || "";
         get = () => (f.kind === "list" ? control.value.split("\n").map((s) => s.trim()).filter(Boolean) : control.value);
+        set = (n) => (control.value = f.kind === "list" ? (n[f.name] || []).join("\n") : n[f.name] || "");
         break;
       case "select":
         control = h(
@@ -73,6 +78,7 @@ export function formView({ typeName, node = null, preset = {}, refPresets = {}, 
         );
         control.value = value || "";
         get = () => control.value;
+        set = (n) => (control.value = n[f.name] || "");
         break;
       case "ref": {
         const current = editing ? node[f.name.replace(/ID$/, "")] : null;
@@ -88,6 +94,10 @@ export function formView({ typeName, node = null, preset = {}, refPresets = {}, 
         combo.input.setAttribute("name", f.name);
         if (f.required) combo.input.setAttribute("aria-required", "true");
         get = () => combo.values()[0] || "";
+        set = (n) => {
+          const x = n[f.name.replace(/ID$/, "")];
+          combo.setValues(x ? [{ id: x.id, label: f.ref.label(x) }] : []);
+        };
         break;
       }
       case "links": {
@@ -96,6 +106,7 @@ export function formView({ typeName, node = null, preset = {}, refPresets = {}, 
         control = combo.el;
         combo.input.setAttribute("name", f.name);
         get = () => combo.values();
+        set = (n) => combo.setValues(n[f.edge].edges.map(({ node: x }) => ({ id: x.id, label: f.ref.label(x) })));
         break;
       }
       default: {
@@ -110,12 +121,18 @@ export function formView({ typeName, node = null, preset = {}, refPresets = {}, 
         });
         control.value = f.kind === "date" ? isoDay(value) : value ?? "";
         get = () => control.value.trim();
+        set = (n) => (control.value = f.kind === "date" ? isoDay(n[f.name]) : n[f.name] ?? "");
       }
     }
-    const row = h("div", { class: `field field-${f.kind}` }, label, control, f.hint ? h("p", { id: hintID, class: "hint" }, f.hint) : null, error);
+    const row = h("div", { class: `field field-${f.kind}` }, label, control, f.hint ? h("p", { id: hintID, class: "hint" }, f.hint) : null, error, note);
     controls.set(f.name, {
       f,
       get,
+      set,
+      setNote(text) {
+        note.textContent = text || "";
+        note.hidden = !text;
+      },
       focus: () => (row.querySelector("input, select, textarea") || control).focus(),
       setError(message) {
         error.textContent = message || "";
@@ -171,6 +188,8 @@ export function formView({ typeName, node = null, preset = {}, refPresets = {}, 
     }
     if (!editing) {
       for (const [k, v] of Object.entries(preset)) if (!(k in out) && !controls.has(k) && type.fields.some((f) => f.name === k)) out[k] = v;
+    } else {
+      out.version = node.version; // the change is based on this version
     }
     return out;
   }
@@ -199,7 +218,58 @@ export function formView({ typeName, node = null, preset = {}, refPresets = {}, 
   }
 
   function clearErrors() {
-    for (const c of controls.values()) c.setError("");
+    for (const c of controls.values()) {
+      c.setError("");
+      c.setNote("");
+    }
+  }
+
+  /** shown is how a field's stored value reads in a note. */
+  function shown(f, n) {
+    if (f.kind === "links") return n[f.edge].edges.map(({ node: x }) => f.ref.label(x)).join(", ") || "inga";
+    if (f.kind === "ref") {
+      const x = n[f.name.replace(/ID$/, "")];
+      return x ? f.ref.label(x) : "ingen";
+    }
+    const v = n[f.name];
+    if (v === null || v === undefined || v === "" || (Array.isArray(v) && !v.length)) return "tomt";
+    if (f.kind === "select") return f.options.find((o) => o.value === v)?.label || v;
+    if (f.kind === "date") return isoDay(v);
+    if (Array.isArray(v)) return v.join(", ");
+    return String(v);
+  }
+
+  /**
+   * showConflict loads what someone else saved meanwhile and shows it next
+   * to the fields it changed, keeping what the user typed. Saving again
+   * then applies the user's changes over the newer version, knowingly.
+   */
+  async function showConflict() {
+    let fresh;
+    try {
+      fresh = (await gql(editQuery(typeName), { id: node.id })).node;
+    } catch (e) {
+      showError(e);
+      return;
+    }
+    // Fields the user left alone take the newer value; fields the user
+    // changed keep the user's value, with the newer one shown beside it.
+    let changed = 0;
+    for (const [name, c] of controls) {
+      const now = shown(c.f, fresh);
+      if (shown(c.f, node) === now) continue;
+      changed++;
+      if (JSON.stringify(c.get()) === untouched.get(name)) {
+        c.set(fresh);
+        c.setNote(`Ändrat av någon annan medan du redigerade, till: ${now}`);
+      } else {
+        c.setNote(`Sparat av någon annan medan du redigerade: ${now}. Ditt värde gäller om du sparar igen.`);
+      }
+    }
+    untouched = new Map([...controls].map(([name, c]) => [name, JSON.stringify(c.get())]));
+    node = fresh;
+    const text = `Någon annan har ändrat ${type.one} medan du redigerade (nu version ${fresh.version}). ${changed ? "Det som ändrats visas under fälten." : ""} Dina ändringar finns kvar: spara igen för att lägga dem ovanpå, eller avbryt.`;
+    showError(new Error(text.replace(/\s+/g, " ")));
   }
 
   /** fieldFor finds the form field an error names: addMunicipalityIDs → municipalityIDs. */
@@ -234,7 +304,9 @@ export function formView({ typeName, node = null, preset = {}, refPresets = {}, 
       location.hash = `#/${type.route}/${data.result.id}`;
     } catch (e) {
       const target = e instanceof GraphQLError && e.field ? fieldFor(e.field) : null;
-      if (target) {
+      if (e instanceof GraphQLError && e.code === "CONFLICT") {
+        await showConflict();
+      } else if (target) {
         const message = swedish(e.message, e.field);
         target.setError(message);
         target.focus();
