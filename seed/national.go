@@ -627,8 +627,8 @@ func createInBatches[B, N any](n, batch int, build func(i int) B, save func([]B)
 func batchFor(columns int) int { return sqliteMaxVars / columns }
 
 func createMunicipalities(ctx context.Context, c *ent.Client, rows []municipalityRow) ([]int, error) {
-	// created_at, updated_at, code, name, official_name, county_code.
-	return createInBatches(len(rows), batchFor(6),
+	// created_at, updated_at, version, code, name, official_name, county_code.
+	return createInBatches(len(rows), batchFor(7),
 		func(i int) *ent.MunicipalityCreate {
 			m := rows[i]
 			// The county code is left to the schema's hook, which takes
@@ -662,8 +662,8 @@ func createPlans(ctx context.Context, c *ent.Client) ([]int, error) {
 }
 
 func createGoals(ctx context.Context, c *ent.Client, rows []goalRow, planIDs []int) ([]int, error) {
-	// created_at, updated_at, number, title, description, plan_id.
-	return createInBatches(len(rows), batchFor(6),
+	// created_at, updated_at, version, number, title, description, plan_id.
+	return createInBatches(len(rows), batchFor(7),
 		func(i int) *ent.GoalCreate {
 			g := rows[i]
 			return c.Goal.Create().
@@ -678,8 +678,8 @@ func createGoals(ctx context.Context, c *ent.Client, rows []goalRow, planIDs []i
 }
 
 func createObjectives(ctx context.Context, c *ent.Client, rows []objectiveRow, goalIDs []int) ([]int, error) {
-	// created_at, updated_at, title, position, goal_id.
-	return createInBatches(len(rows), batchFor(5),
+	// created_at, updated_at, version, title, position, goal_id.
+	return createInBatches(len(rows), batchFor(6),
 		func(i int) *ent.ObjectiveCreate {
 			o := rows[i]
 			return c.Objective.Create().
@@ -695,8 +695,8 @@ func createObjectives(ctx context.Context, c *ent.Client, rows []objectiveRow, g
 }
 
 func createInstitutions(ctx context.Context, c *ent.Client, rows []institutionRow, muniIDs []int) ([]int, error) {
-	// created_at, updated_at, name, kind, municipality_id.
-	return createInBatches(len(rows), batchFor(5),
+	// created_at, updated_at, version, name, kind, municipality_id.
+	return createInBatches(len(rows), batchFor(6),
 		func(i int) *ent.InstitutionCreate {
 			in := rows[i]
 			return c.Institution.Create().
@@ -712,9 +712,9 @@ func createInstitutions(ctx context.Context, c *ent.Client, rows []institutionRo
 }
 
 // activityBatch keeps an activities insert under SQLite's limit: 8 columns
-// (created_at, updated_at, title, description, status, first_year,
-// last_year, objective_id).
-var activityBatch = batchFor(8)
+// (created_at, updated_at, version, title, description, status,
+// first_year, last_year, objective_id).
+var activityBatch = batchFor(9)
 
 // createActivities stores the activities, one INSERT per batch. Their links
 // are added afterwards by linkActivities.
@@ -792,8 +792,8 @@ func insertPairs(ctx context.Context, c *ent.Client, table string, columns []str
 
 // createFollowUps stores two follow-ups per activity.
 func createFollowUps(ctx context.Context, c *ent.Client, rows []activityRow, activityIDs []int) error {
-	// created_at, updated_at, date, text, activity_id.
-	_, err := createInBatches(len(rows)*followUpsPerActivity, batchFor(5),
+	// created_at, updated_at, version, date, text, activity_id.
+	_, err := createInBatches(len(rows)*followUpsPerActivity, batchFor(6),
 		func(i int) *ent.FollowUpCreate {
 			a := i / followUpsPerActivity
 			f := rows[a].followUps[i%followUpsPerActivity]
