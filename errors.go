@@ -24,6 +24,12 @@ const (
 	CodeTimeout      Code = "TIMEOUT"        // the request ran out of time
 	CodeBodyTooLarge Code = "BODY_TOO_LARGE" // the request body is over the limit
 	CodeInternal     Code = "INTERNAL"       // a fault of the server, not the request
+
+	// Refusals of the limits on what one request may cost (graph.Limits).
+	CodeQueryTooCostly Code = "QUERY_TOO_COSTLY" // the query could return more records than allowed
+	CodeQueryTooDeep   Code = "QUERY_TOO_DEEP"   // the query nests fields deeper than allowed
+	CodeQueryTooLarge  Code = "QUERY_TOO_LARGE"  // the query text has more tokens than allowed
+	CodeRateLimited    Code = "RATE_LIMITED"     // the client sent too many changes; retry later
 )
 
 // Error is an error a client can act on: what kind it is, which input field

@@ -1,6 +1,9 @@
 package samverkan
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Request is what the server knows of the HTTP request being served, for
 // its logs and error messages.
@@ -9,6 +12,13 @@ type Request struct {
 	ID string
 	// Operation is the GraphQL operation's name, once it is known.
 	Operation string
+	// Client identifies the sender (its IP address), for per-client
+	// limits.
+	Client string
+	// RetryAfter is set when the request was refused for going over a
+	// rate limit: how long the client should wait. The HTTP layer answers
+	// such a request with 429 and a Retry-After header.
+	RetryAfter time.Duration
 }
 
 type requestKey struct{}

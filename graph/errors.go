@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"regexp"
 	"runtime/debug"
+	"strconv"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -46,6 +47,7 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			if _, ok := e.Extensions["code"]; !ok {
 				e.Extensions["code"] = string(samverkan.CodeBadRequest)
 			}
+			e.Message = requestMessage(err, e.Message)
 			return e
 		}
 		code, field, msg := classify(err)
@@ -60,6 +62,20 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		return e
 	}
+}
+
+// requestMessage rewrites the messages about a malformed request that
+// gqlgen words in Go's terms (a function, a type, the body echoed back)
+// into the client's.
+func requestMessage(err error, msg string) string {
+	var num *strconv.NumError
+	switch {
+	case errors.As(err, &num):
+		return fmt.Sprintf("%q is not a valid ID (IDs are whole numbers)", num.Num)
+	case strings.HasPrefix(msg, "json request body could not be decoded"):
+		return `the request body is not a GraphQL request in JSON, such as {"query": "{ plans { totalCount } }", "variables": {}}`
+	}
+	return msg
 }
 
 // isOurs reports whether err carries an error of the model.

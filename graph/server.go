@@ -18,8 +18,13 @@ import (
 
 // NewHandler returns the GraphQL endpoint over the client: queries by POST
 // (JSON) and GET, mutations by POST only, each mutation in a transaction,
-// errors presented with codes, page sizes limited.
-func NewHandler(client *ent.Client, log *slog.Logger) *handler.Server {
+// errors presented with codes, page sizes limited, and DefaultLimits unless
+// an option says otherwise.
+func NewHandler(client *ent.Client, log *slog.Logger, opts ...Option) *handler.Server {
+	cfg := config{limits: DefaultLimits}
+	for _, opt := range opts {
+		opt(&cfg)
+	}
 	srv := handler.New(NewSchema(client))
 	srv.AddTransport(transport.Options{})
 	// GET serves queries only: gqlgen refuses a mutation sent by GET, so a
@@ -33,15 +38,30 @@ func NewHandler(client *ent.Client, log *slog.Logger) *handler.Server {
 	// Frontends may send a query's hash instead of its text.
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(pageSizeLimit{})
+	// After pageSizeLimit, which gives every connection its page size; the
+	// timeout before the transaction, which it must wrap.
+	cfg.limits.install(srv)
 	srv.Use(markResolverErrors{})
 	// A mutation and everything its hooks write commit together, or not at
 	// all: the transaction rolls back when the response has an error.
 	srv.Use(transactioner{entgql.Transactioner{TxOpener: client}})
 
 	srv.AroundOperations(nameOperation)
-	srv.SetErrorPresenter(presentError(log))
+	srv.SetErrorPresenter(cfg.limits.presentTokenLimit(presentError(log)))
 	srv.SetRecoverFunc(recoverPanic(log))
 	return srv
+}
+
+// Option changes how NewHandler sets up the endpoint.
+type Option func(*config)
+
+type config struct {
+	limits Limits
+}
+
+// WithLimits replaces DefaultLimits.
+func WithLimits(l Limits) Option {
+	return func(c *config) { c.limits = l }
 }
 
 // nameOperation records the operation's name for the request log.

@@ -28,9 +28,10 @@ type Pinger interface {
 	PingContext(ctx context.Context) error
 }
 
-// New returns the server's HTTP handler.
-func New(client *ent.Client, db Pinger, log *slog.Logger) http.Handler {
-	api := graph.NewHandler(client, log)
+// New returns the server's HTTP handler; opts set up the GraphQL endpoint
+// (its limits).
+func New(client *ent.Client, db Pinger, log *slog.Logger, opts ...graph.Option) http.Handler {
+	api := graph.NewHandler(client, log, opts...)
 
 	mux := http.NewServeMux()
 	mux.Handle("POST /graphql", api)
@@ -43,7 +44,7 @@ func New(client *ent.Client, db Pinger, log *slog.Logger) http.Handler {
 	mux.Handle("GET /reports/status.csv", statusCSV(client, log))
 	mux.Handle("GET /{$}", http.RedirectHandler("/admin/", http.StatusFound))
 
-	return withRequest(log, limitBody(mux))
+	return withRequest(log, identifyClient(limitBody(mux)))
 }
 
 // health answers 200 when the database answers, 503 when it does not.

@@ -38,11 +38,24 @@ const usage = `Samverkan serves a region's culture plan as a GraphQL API with an
 Usage:
   samverkan [serve] [flags]   serve the API (the default command)
   samverkan seed [flags]      load seed data into the database and exit
+  samverkan bench [flags]     measure the server on the national dataset (bench -h for flags)
   samverkan help              show this help
 
 Flags of serve:
   --addr ADDR   address to listen on (default localhost:8080, or $SAMVERKAN_ADDR)
   --db DB       SQLite file path or "file:" DSN (default samverkan.db, or $SAMVERKAN_DB)
+  --max-cost N  most records a query may ask for, nested page sizes multiplied
+                (default 300000, or $SAMVERKAN_MAX_COST; 0: no limit)
+  --max-depth N deepest a query may nest fields (default 20, or $SAMVERKAN_MAX_DEPTH)
+  --max-tokens N
+                most tokens a query's text may have (default 10000, or $SAMVERKAN_MAX_TOKENS)
+  --timeout D   longest a request may run, its SQL cancelled after (default 10s,
+                or $SAMVERKAN_TIMEOUT)
+  --mutation-rate R
+                changes per second one client (IP address) may make on average
+                (default 50, or $SAMVERKAN_MUTATION_RATE; 0: no limit)
+  --mutation-burst N
+                changes one client may make at once (default 100, or $SAMVERKAN_MUTATION_BURST)
 
 Flags of seed:
   --db DB       as for serve
@@ -63,6 +76,8 @@ func (a *app) run(ctx context.Context, args []string) error {
 		err = a.serve(ctx, args)
 	case "seed":
 		err = a.seed(ctx, args)
+	case "bench":
+		err = a.bench(ctx, args)
 	case "help":
 		fmt.Fprint(a.stdout, usage)
 	default:
@@ -112,7 +127,11 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	fs := a.flags("serve")
 	addr := fs.String("addr", a.env("SAMVERKAN_ADDR", "localhost:8080"), "address to listen on")
 	dsn := fs.String("db", a.env("SAMVERKAN_DB", "samverkan.db"), "SQLite file path or DSN")
+	limits := addLimitFlags(fs)
 	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	if err := limits.resolve(a, fs); err != nil {
 		return err
 	}
 	log := a.logger()
@@ -126,7 +145,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		return fail("cannot open the database", err)
 	}
 	defer db.Close()
-	client := db.Client()
+	client, countSQL := a.benchClient(db)
 	if err := db.Migrate(ctx); err != nil {
 		return fail("cannot migrate the database", err)
 	}
@@ -146,11 +165,12 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		return fail("cannot listen", err)
 	}
 	srv := &http.Server{
-		Handler:           server.New(client, db, log),
+		Handler:           countSQL(server.New(client, db, log, limits.options()...)),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
+		WriteTimeout:      limits.writeTimeout(),
 		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	base := "http://" + ln.Addr().String()

@@ -1,0 +1,97 @@
+package bench_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/samverkan/samverkan/bench"
+	_ "github.com/samverkan/samverkan/ent/runtime"
+	"github.com/samverkan/samverkan/seed"
+	"github.com/samverkan/samverkan/server"
+	"github.com/samverkan/samverkan/storage"
+)
+
+// orebroServer is the real handler, counting SQL as the benchmark's server
+// does, over the Örebro plan.
+func orebroServer(t *testing.T) (*bench.Server, *storage.DB) {
+	t.Helper()
+	db, err := storage.Open(filepath.Join(t.TempDir(), "samverkan.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	ctx := context.Background()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := seed.LoadOrebro(ctx, db.Client()); err != nil {
+		t.Fatal(err)
+	}
+	h := bench.Instrument(server.New(bench.CountingClient(db), db, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return bench.NewServer(srv.URL+"/graphql", 4), db
+}
+
+func TestWorkload(t *testing.T) {
+	srv, db := orebroServer(t)
+	ctx := context.Background()
+	targets, err := bench.LoadTargets(ctx, db.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("ServerAndFloorAgree", func(t *testing.T) {
+		for _, op := range bench.Operations {
+			if err := bench.Check(ctx, srv, bench.NewFloor(db.DB), op, targets); err != nil {
+				t.Errorf("%s: %v", op.Name, err)
+			}
+		}
+	})
+	t.Run("Q1StatementsDoNotGrowWithThePageSize", func(t *testing.T) {
+		counts, err := bench.StatementsAtPageSizes(ctx, srv, 1, 2, 6, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range counts {
+			if n != counts[0] || n > 6 || n == 0 {
+				t.Fatalf("Q1 statements at page sizes 1, 2, 6, 100 = %v; want one count, at most 6", counts)
+			}
+		}
+	})
+	t.Run("RunMeasuresEveryOperation", func(t *testing.T) {
+		cfg := bench.Config{Concurrency: 2, Warmup: 20 * time.Millisecond, Duration: 100 * time.Millisecond}
+		results, err := bench.Run(ctx, cfg, srv, db.DB, bench.Operations)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(results) != len(bench.Operations) {
+			t.Fatalf("%d results, want %d", len(results), len(bench.Operations))
+		}
+		for _, r := range results {
+			if r.Server.Requests == 0 || r.Server.Errors > 0 || r.Server.Statements() == 0 {
+				t.Errorf("%s: %d requests, %d errors (%s), %.1f statements each", r.Op.Name,
+					r.Server.Requests, r.Server.Errors, r.Server.FirstError, r.Server.Statements())
+			}
+			if (r.Floor == nil) != (r.Op.Floor == nil) || r.Floor != nil && (r.Floor.Requests == 0 || r.Floor.Errors > 0) {
+				t.Errorf("%s floor: %+v", r.Op.Name, r.Floor)
+			}
+		}
+		var table bytes.Buffer
+		if err := bench.WriteTable(&table, results); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"req/s", "p99", "Q1  list page", "M1  edit", "SQL/req"} {
+			if !strings.Contains(table.String(), want) {
+				t.Errorf("the table has no %q:\n%s", want, table.String())
+			}
+		}
+	})
+}

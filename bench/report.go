@@ -1,0 +1,78 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// WriteTable writes one row per operation: the server's requests per
+// second, p50 and p99 latency, each beside the floor's and the ratio of the
+// two (server ÷ floor), then the server's errors and SQL statements per
+// request.
+func WriteTable(w io.Writer, results []Result) error {
+	const row = "%-22s %8s %8s %6s   %9s %9s %6s   %9s %9s %6s   %6s %7s\n"
+	fmt.Fprintf(w, row, "", "req/s", "", "", "p50", "", "", "p99", "", "", "", "")
+	fmt.Fprintf(w, row, "operation", "server", "floor", "ratio", "server", "floor", "ratio", "server", "floor", "ratio", "errors", "SQL/req")
+	for _, r := range results {
+		s, f := r.Server, r.Floor
+		cells := []any{r.Op.Name + "  " + r.Op.Title,
+			thousands(s.PerSecond()), "–", "–",
+			ms(s.Percentile(50)), "–", "–",
+			ms(s.Percentile(99)), "–", "–",
+			errorsOf(s, f), fmt.Sprintf("%.1f", s.Statements())}
+		if f != nil {
+			cells[2], cells[3] = thousands(f.PerSecond()), ratio(s.PerSecond(), f.PerSecond())
+			cells[5], cells[6] = ms(f.Percentile(50)), ratio(s.Percentile(50).Seconds(), f.Percentile(50).Seconds())
+			cells[8], cells[9] = ms(f.Percentile(99)), ratio(s.Percentile(99).Seconds(), f.Percentile(99).Seconds())
+		}
+		if _, err := fmt.Fprintf(w, row, cells...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// errorsOf is the server's error count, and the floor's if it had any.
+func errorsOf(s, f *Measurement) string {
+	out := strconv.Itoa(s.Errors)
+	if f != nil && f.Errors > 0 {
+		out += "+" + strconv.Itoa(f.Errors) + " floor"
+	}
+	return out
+}
+
+// ratio formats a/b with two significant digits or more.
+func ratio(a, b float64) string {
+	switch r := a / b; {
+	case b == 0:
+		return "–"
+	case r < 10:
+		return fmt.Sprintf("%.2f", r)
+	case r < 100:
+		return fmt.Sprintf("%.1f", r)
+	default:
+		return fmt.Sprintf("%.0f", r)
+	}
+}
+
+// ms formats a latency in milliseconds.
+func ms(d time.Duration) string {
+	return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
+}
+
+// thousands formats a rate as a whole number with thousands separated by
+// commas.
+func thousands(f float64) string {
+	s := strconv.FormatInt(int64(f+0.5), 10)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}

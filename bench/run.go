@@ -1,0 +1,345 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Config says how hard and how long to measure.
+type Config struct {
+	// Concurrency is the number of requests in flight at once.
+	Concurrency int
+	// Warmup is run, and not counted, before each measurement.
+	Warmup time.Duration
+	// Duration is the counted time of each measurement.
+	Duration time.Duration
+	// Progress, if set, receives a progress line while a measurement runs.
+	Progress io.Writer
+	// Live rewrites the progress line in place (for a terminal) rather
+	// than printing a new one every few seconds (for a log).
+	Live bool
+	// ProfileDir, if set, receives a CPU profile of the server for the
+	// counted time of each operation, named after it (Q1.pprof).
+	ProfileDir string
+}
+
+// Measurement is what one run of one operation measured.
+type Measurement struct {
+	Requests int
+	Errors   int
+	// FirstError describes the first failed request, if any did.
+	FirstError string
+	Elapsed    time.Duration
+	// latencies are sorted.
+	latencies []time.Duration
+	// statements is the sum of the SQL statements the server reported.
+	statements int
+}
+
+// PerSecond is the throughput: requests answered per second.
+func (m *Measurement) PerSecond() float64 {
+	if m.Elapsed <= 0 {
+		return 0
+	}
+	return float64(m.Requests) / m.Elapsed.Seconds()
+}
+
+// Percentile returns the latency that p (0–100) per cent of the requests
+// stayed within.
+func (m *Measurement) Percentile(p float64) time.Duration {
+	if len(m.latencies) == 0 {
+		return 0
+	}
+	i := int(float64(len(m.latencies))*p/100+0.5) - 1
+	return m.latencies[max(0, min(i, len(m.latencies)-1))]
+}
+
+// Statements is the mean number of SQL statements per request.
+func (m *Measurement) Statements() float64 {
+	if m.Requests == 0 {
+		return 0
+	}
+	return float64(m.statements) / float64(m.Requests)
+}
+
+// request runs the i-th request of a measurement and returns the number of
+// SQL statements it took (0 when unknown).
+type request func(ctx context.Context, i int) (statements int, err error)
+
+// measure runs req from cfg.Concurrency goroutines: for cfg.Warmup without
+// counting, then for cfg.Duration counting. A request is counted when it
+// starts within the counted time; the time ends when the last of them has
+// been answered.
+func measure(ctx context.Context, cfg Config, label string, req request) *Measurement {
+	var (
+		seq  atomic.Int64 // the next request's number
+		done atomic.Int64 // requests answered, for the progress line
+	)
+	start := time.Now()
+	warmEnd := start.Add(cfg.Warmup)
+	end := warmEnd.Add(cfg.Duration)
+
+	stopProgress := progress(cfg, label, start, warmEnd, end, &done)
+	defer stopProgress()
+
+	type tally struct {
+		latencies  []time.Duration
+		errors     int
+		firstError string
+		statements int
+	}
+	tallies := make([]tally, cfg.Concurrency)
+	var wg sync.WaitGroup
+	for w := range cfg.Concurrency {
+		wg.Go(func() {
+			t := &tallies[w]
+			for ctx.Err() == nil {
+				now := time.Now()
+				if !now.Before(end) {
+					return
+				}
+				isCounted := !now.Before(warmEnd)
+				i := int(seq.Add(1) - 1)
+				n, err := req(ctx, i)
+				took := time.Since(now)
+				done.Add(1)
+				if !isCounted {
+					continue
+				}
+				t.latencies = append(t.latencies, took)
+				t.statements += n
+				if err != nil {
+					if t.errors == 0 {
+						t.firstError = err.Error()
+					}
+					t.errors++
+				}
+			}
+		})
+	}
+	wg.Wait()
+	m := &Measurement{Elapsed: time.Since(warmEnd)}
+	for _, t := range tallies {
+		m.latencies = append(m.latencies, t.latencies...)
+		m.statements += t.statements
+		if t.errors > 0 && m.Errors == 0 {
+			m.FirstError = t.firstError
+		}
+		m.Errors += t.errors
+	}
+	m.Requests = len(m.latencies)
+	slices.Sort(m.latencies)
+	return m
+}
+
+// progress prints the progress line every second until it is stopped.
+func progress(cfg Config, label string, start, warmEnd, end time.Time, done *atomic.Int64) (stop func()) {
+	if cfg.Progress == nil {
+		return func() {}
+	}
+	quit := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		var lastDone int64
+		lastAt := start
+		for i := 1; ; i++ {
+			select {
+			case <-quit:
+				if cfg.Live {
+					fmt.Fprintf(cfg.Progress, "\r\033[K")
+				}
+				return
+			case now := <-tick.C:
+				n := done.Load()
+				rate := float64(n-lastDone) / now.Sub(lastAt).Seconds()
+				lastDone, lastAt = n, now
+				phase := fmt.Sprintf("warm-up %2.0fs left", warmEnd.Sub(now).Seconds())
+				if !now.Before(warmEnd) {
+					phase = fmt.Sprintf("counting %2.0fs left", max(0, end.Sub(now).Seconds()))
+				}
+				line := fmt.Sprintf("  %-12s %s  %8s req/s", label, phase, thousands(rate))
+				switch {
+				case cfg.Live:
+					fmt.Fprintf(cfg.Progress, "\r\033[K%s", line)
+				case i%5 == 0:
+					fmt.Fprintln(cfg.Progress, line)
+				}
+			}
+		}
+	}()
+	return func() { close(quit); <-finished }
+}
+
+// Server sends the workload's requests to a running Samverkan.
+type Server struct {
+	url    string
+	client *http.Client
+}
+
+// NewServer returns a client for the GraphQL endpoint at url, with a
+// connection for each of concurrency requests in flight.
+func NewServer(url string, concurrency int) *Server {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConns = concurrency
+	tr.MaxIdleConnsPerHost = concurrency
+	return &Server{url: url, client: &http.Client{Transport: tr, Timeout: time.Minute}}
+}
+
+// Post sends the i-th request of op and returns the response body and the
+// SQL statements the server reported. A response that is not 200 or that
+// has errors is an error.
+func (s *Server) Post(ctx context.Context, op Operation, t *Targets, i int) ([]byte, int, error) {
+	body, err := json.Marshal(map[string]any{"query": op.Query, "operationName": op.Name, "variables": op.Vars(t, i)})
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: %w", op.Name, err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.url, bytes.NewReader(body))
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: %w", op.Name, err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	res, err := s.client.Do(req)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: %w", op.Name, err)
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(res.Body)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: read response: %w", op.Name, err)
+	}
+	n, _ := strconv.Atoi(res.Header.Get(StatementsHeader))
+	// gqlgen writes "errors" first when there are any, so the prefix tells
+	// without decoding the whole answer on the load generator's CPU.
+	if res.StatusCode != http.StatusOK || bytes.HasPrefix(data, []byte(`{"errors"`)) {
+		return data, n, fmt.Errorf("%s: status %d: %s", op.Name, res.StatusCode, excerpt(data))
+	}
+	return data, n, nil
+}
+
+func excerpt(b []byte) string {
+	if len(b) > 300 {
+		return string(b[:300]) + "…"
+	}
+	return string(b)
+}
+
+// Result is one operation measured on the server and, for a read, on the
+// floor.
+type Result struct {
+	Op     Operation
+	Server *Measurement
+	Floor  *Measurement // nil for a write
+}
+
+// Run measures every operation in ops on the server and, alternating with
+// it, every read on the floor over db. Before measuring an operation it
+// checks that the server and the floor give the same answer.
+func Run(ctx context.Context, cfg Config, srv *Server, db *sql.DB, ops []Operation) ([]Result, error) {
+	t, err := LoadTargets(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	// database/sql keeps two idle connections unless told otherwise: at a
+	// higher concurrency the floor would open and close SQLite connections
+	// all the time, and measure that.
+	db.SetMaxIdleConns(cfg.Concurrency)
+	floor := NewFloor(db)
+	var results []Result
+	for _, op := range ops {
+		if err := Check(ctx, srv, floor, op, t); err != nil {
+			return results, err
+		}
+		r := Result{Op: op}
+		profiled := make(chan error, 1)
+		if cfg.ProfileDir != "" {
+			go func() { profiled <- srv.profile(ctx, cfg, filepath.Join(cfg.ProfileDir, op.Name+".pprof")) }()
+		} else {
+			profiled <- nil
+		}
+		r.Server = measure(ctx, cfg, op.Name+" server", func(ctx context.Context, i int) (int, error) {
+			_, n, err := srv.Post(ctx, op, t, i)
+			return n, err
+		})
+		if err := <-profiled; err != nil {
+			return results, fmt.Errorf("profile %s: %w", op.Name, err)
+		}
+		if op.Floor != nil {
+			r.Floor = measure(ctx, cfg, op.Name+" floor", func(ctx context.Context, i int) (int, error) {
+				return 0, op.Floor(ctx, floor, t, i)
+			})
+		}
+		results = append(results, r)
+		if err := ctx.Err(); err != nil {
+			return results, err
+		}
+		if cfg.Progress != nil {
+			fmt.Fprintf(cfg.Progress, "  %-12s %s req/s, p99 %s, %d errors\n", op.Name+" done",
+				thousands(r.Server.PerSecond()), ms(r.Server.Percentile(99)), r.Server.Errors)
+		}
+	}
+	return results, nil
+}
+
+// profile waits for the warm-up to end and writes a CPU profile of the
+// server for the counted time to path.
+func (s *Server) profile(ctx context.Context, cfg Config, path string) error {
+	select {
+	case <-time.After(cfg.Warmup):
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	url := fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", strings.TrimSuffix(s.url, "/graphql"), max(1, int(cfg.Duration.Seconds())))
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", url, res.Status)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, res.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// StatementsAtPageSizes returns the SQL statements Q1 takes at each page
+// size, as the server reports them.
+func StatementsAtPageSizes(ctx context.Context, srv *Server, sizes ...int) ([]int, error) {
+	var counts []int
+	for _, n := range sizes {
+		op := Operations[0]
+		op.Vars = func(*Targets, int) map[string]any { return map[string]any{"first": n} }
+		_, c, err := srv.Post(ctx, op, nil, 0)
+		if err != nil {
+			return nil, err
+		}
+		counts = append(counts, c)
+	}
+	return counts, nil
+}

@@ -1,0 +1,142 @@
+package bench
+
+import (
+	"context"
+	"net/http"
+	"net/http/pprof"
+	"strconv"
+	"strings"
+	"sync/atomic"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+
+	"github.com/samverkan/samverkan/ent"
+	"github.com/samverkan/samverkan/storage"
+)
+
+// CountSQLEnv is the environment variable that makes "samverkan serve"
+// count the SQL statements of each request and report them in the
+// StatementsHeader of its response, and serve profiles (see Instrument). The benchmark sets it for the server
+// it starts; it is not meant for a deployment, and costs a little on every
+// statement.
+const CountSQLEnv = "SAMVERKAN_BENCH_COUNT_SQL"
+
+// StatementsHeader is the response header that carries a request's SQL
+// statement count when counting is on.
+const StatementsHeader = "X-SQL-Statements"
+
+type counterKey struct{}
+
+// CountingClient returns an ent client over db whose statements are counted
+// for the request whose context they run in (see Instrument).
+func CountingClient(db *storage.DB) *ent.Client {
+	return db.Client(ent.Driver(&countingDriver{Driver: entsql.OpenDB(db.Dialect, db.DB)}))
+}
+
+// Instrument makes every response of next carry StatementsHeader: the
+// number of statements the request ran through a CountingClient, BEGIN and
+// COMMIT (or ROLLBACK) included. The count goes in a header, so it must be
+// complete before the handler writes its first byte; gqlgen executes the
+// whole operation before it writes.
+//
+// It also serves Go's profiles at /debug/pprof/, for the benchmark's
+// -cpuprofile.
+func Instrument(next http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/debug/pprof/") {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		n := new(atomic.Int64)
+		cw := &countingWriter{ResponseWriter: w, n: n}
+		next.ServeHTTP(cw, r.WithContext(context.WithValue(r.Context(), counterKey{}, n)))
+	})
+}
+
+// countingWriter adds the count to the headers when the handler starts
+// writing.
+type countingWriter struct {
+	http.ResponseWriter
+	n       *atomic.Int64
+	written bool
+}
+
+func (w *countingWriter) WriteHeader(status int) {
+	if !w.written {
+		w.written = true
+		w.Header().Set(StatementsHeader, strconv.FormatInt(w.n.Load(), 10))
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	if !w.written {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *countingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// count adds one statement to the request that ctx belongs to, if it is
+// counted.
+func count(ctx context.Context) {
+	if n, ok := ctx.Value(counterKey{}).(*atomic.Int64); ok {
+		n.Add(1)
+	}
+}
+
+// countingDriver counts statements by the context they run in, so that
+// concurrent requests each get their own count.
+type countingDriver struct{ dialect.Driver }
+
+func (d *countingDriver) Exec(ctx context.Context, query string, args, v any) error {
+	count(ctx)
+	return d.Driver.Exec(ctx, query, args, v)
+}
+
+func (d *countingDriver) Query(ctx context.Context, query string, args, v any) error {
+	count(ctx)
+	return d.Driver.Query(ctx, query, args, v)
+}
+
+func (d *countingDriver) Tx(ctx context.Context) (dialect.Tx, error) {
+	count(ctx) // BEGIN
+	tx, err := d.Driver.Tx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &countingTx{Tx: tx, ctx: ctx}, nil
+}
+
+// countingTx counts the statements of a transaction, and its end, which
+// has no context of its own: it counts for the context that began it.
+type countingTx struct {
+	dialect.Tx
+	ctx context.Context
+}
+
+func (tx *countingTx) Exec(ctx context.Context, query string, args, v any) error {
+	count(ctx)
+	return tx.Tx.Exec(ctx, query, args, v)
+}
+
+func (tx *countingTx) Query(ctx context.Context, query string, args, v any) error {
+	count(ctx)
+	return tx.Tx.Query(ctx, query, args, v)
+}
+
+func (tx *countingTx) Commit() error {
+	count(tx.ctx)
+	return tx.Tx.Commit()
+}
+
+func (tx *countingTx) Rollback() error {
+	count(tx.ctx)
+	return tx.Tx.Rollback()
+}

@@ -1,0 +1,184 @@
+// Package bench is Samverkan's load generator: the operations of
+// bench/WORKLOAD.md (../shared/bench/WORKLOAD.md) as GraphQL requests, the
+// same reads as hand-written SQL (the floor no GraphQL layer can beat),
+// and the runner that measures both side by side.
+package bench
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+)
+
+// The operations of the workload, as a client sends them. Q1 asks for its
+// page size in a variable so that the statement count can be checked at
+// every size; the benchmark sends 50.
+const (
+	// Q1Query is the list page: the first activities by title, each with
+	// its goal and the municipalities and institutions that take part.
+	Q1Query = `query Q1($first: Int!) {
+  activities(first: $first, orderBy: {field: TITLE}) {
+    edges { node {
+      title status
+      objective { goal { number title } }
+      municipalities { edges { node { code name } } }
+      institutions { edges { node { name } } }
+    } }
+  }
+}`
+
+	// Q2Query is a municipality's page: the municipality by code with the
+	// first 50 of its activities.
+	Q2Query = `query Q2($code: String!) {
+  municipalities(where: {code: $code}) {
+    edges { node {
+      code name
+      activities(first: 50) {
+        edges { node { title status objective { goal { title } } } }
+      }
+    } }
+  }
+}`
+
+	// Q3Query is a plan's dashboard: its goals, each with its number of
+	// activities in each status, counted in the database (the report
+	// schema's statusByGoal).
+	Q3Query = `query Q3($plan: ID!) {
+  planReport(id: $plan) {
+    statusByGoal {
+      goal { number title }
+      statusCounts { planned ongoing done cancelled }
+    }
+  }
+}`
+
+	// Q4Query is the search: activities whose title contains "kultur" in
+	// any case, the first 20 and how many there are.
+	Q4Query = `query Q4($text: String!) {
+  activities(first: 20, where: {titleContainsFold: $text}) {
+    totalCount
+    edges { node { title status } }
+  }
+}`
+
+	// M1Query sets one activity's status.
+	M1Query = `mutation M1($id: ID!, $status: ActivityStatus!) {
+  updateActivity(id: $id, input: {status: $status}) { id status }
+}`
+)
+
+// Q1PageSize is the page size of the list page.
+const Q1PageSize = 50
+
+// searchText is what Q4 searches for.
+const searchText = "kultur"
+
+// statuses are the activity statuses M1 cycles through.
+var statuses = []string{"PLANNED", "ONGOING", "DONE", "CANCELLED"}
+
+// Targets are the rows the operations pick from: every request of an
+// operation names a different one, in turn.
+type Targets struct {
+	Codes      []string // municipality codes, for Q2
+	Plans      []int    // plan ids, for Q3
+	Activities []int    // activity ids, for M1
+}
+
+// LoadTargets reads the targets from the database.
+func LoadTargets(ctx context.Context, db *sql.DB) (*Targets, error) {
+	var t Targets
+	if err := collect(ctx, db, "SELECT code FROM municipalities ORDER BY code", &t.Codes); err != nil {
+		return nil, fmt.Errorf("load municipality codes: %w", err)
+	}
+	if err := collect(ctx, db, "SELECT id FROM plans ORDER BY id", &t.Plans); err != nil {
+		return nil, fmt.Errorf("load plan ids: %w", err)
+	}
+	if err := collect(ctx, db, "SELECT id FROM activities ORDER BY id", &t.Activities); err != nil {
+		return nil, fmt.Errorf("load activity ids: %w", err)
+	}
+	if len(t.Codes) == 0 || len(t.Plans) == 0 || len(t.Activities) == 0 {
+		return nil, fmt.Errorf("the database holds no municipalities, plans or activities to benchmark")
+	}
+	return &t, nil
+}
+
+func collect[T any](ctx context.Context, db *sql.DB, query string, into *[]T) error {
+	rows, err := db.QueryContext(ctx, query)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v T
+		if err := rows.Scan(&v); err != nil {
+			return err
+		}
+		*into = append(*into, v)
+	}
+	return rows.Err()
+}
+
+// Operation is one operation of the workload.
+type Operation struct {
+	// Name is the workload's name for it: Q1 … Q4, M1.
+	Name string
+	// Title says what it is, for the table.
+	Title string
+	// Query is the GraphQL document.
+	Query string
+	// Vars returns the variables of the i-th request.
+	Vars func(t *Targets, i int) map[string]any
+	// Floor runs the i-th request's read as hand-written SQL; nil for a
+	// write.
+	Floor func(ctx context.Context, f *Floor, t *Targets, i int) error
+}
+
+// Operations are the workload's operations in the order they are measured.
+var Operations = []Operation{
+	{
+		Name: "Q1", Title: "list page", Query: Q1Query,
+		Vars: func(*Targets, int) map[string]any { return map[string]any{"first": Q1PageSize} },
+		Floor: func(ctx context.Context, f *Floor, _ *Targets, _ int) error {
+			_, err := f.Q1(ctx, Q1PageSize)
+			return err
+		},
+	},
+	{
+		Name: "Q2", Title: "municipality page", Query: Q2Query,
+		Vars: func(t *Targets, i int) map[string]any { return map[string]any{"code": t.Codes[i%len(t.Codes)]} },
+		Floor: func(ctx context.Context, f *Floor, t *Targets, i int) error {
+			_, err := f.Q2(ctx, t.Codes[i%len(t.Codes)])
+			return err
+		},
+	},
+	{
+		Name: "Q3", Title: "dashboard", Query: Q3Query,
+		Vars: func(t *Targets, i int) map[string]any {
+			return map[string]any{"plan": strconv.Itoa(t.Plans[i%len(t.Plans)])}
+		},
+		Floor: func(ctx context.Context, f *Floor, t *Targets, i int) error {
+			_, err := f.Q3(ctx, t.Plans[i%len(t.Plans)])
+			return err
+		},
+	},
+	{
+		Name: "Q4", Title: "search", Query: Q4Query,
+		Vars: func(*Targets, int) map[string]any { return map[string]any{"text": searchText} },
+		Floor: func(ctx context.Context, f *Floor, _ *Targets, _ int) error {
+			_, err := f.Q4(ctx, searchText)
+			return err
+		},
+	},
+	{
+		Name: "M1", Title: "edit", Query: M1Query,
+		// A different activity each request, in turn, given the statuses
+		// in turn.
+		Vars: func(t *Targets, i int) map[string]any {
+			return map[string]any{
+				"id":     strconv.Itoa(t.Activities[i%len(t.Activities)]),
+				"status": statuses[i%len(statuses)],
+			}
+		},
+	},
+}

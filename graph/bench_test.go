@@ -1,0 +1,106 @@
+package graph_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/samverkan/samverkan/bench"
+	"github.com/samverkan/samverkan/graph"
+	"github.com/samverkan/samverkan/seed"
+	"github.com/samverkan/samverkan/storage"
+)
+
+// national is the national dataset, built once per test binary and only if
+// a benchmark asks for it (it takes seconds).
+var national struct {
+	once sync.Once
+	dir  string
+	db   *storage.DB
+	err  error
+}
+
+func nationalDB(b *testing.B) *storage.DB {
+	b.Helper()
+	national.once.Do(func() {
+		national.dir, national.err = os.MkdirTemp("", "samverkan-graph-bench-")
+		if national.err != nil {
+			return
+		}
+		national.db, national.err = storage.Open(filepath.Join(national.dir, "national.db"))
+		if national.err != nil {
+			return
+		}
+		ctx := context.Background()
+		if national.err = national.db.Migrate(ctx); national.err == nil {
+			national.err = seed.National(ctx, national.db.Client())
+		}
+	})
+	if national.err != nil {
+		b.Fatal(national.err)
+	}
+	return national.db
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if national.db != nil {
+		national.db.Close()
+	}
+	if national.dir != "" {
+		os.RemoveAll(national.dir)
+	}
+	os.Exit(code)
+}
+
+// BenchmarkWorkload runs the reads of bench/WORKLOAD.md (Q1–Q4) on the
+// national dataset through the GraphQL handler, in process: no network,
+// one request at a time, so that benchstat can compare a change's effect
+// on the resolvers. It reports the SQL statements per request as sql/op.
+//
+//	go test -run '^$' -bench Workload -count 10 ./graph/ > old.txt
+func BenchmarkWorkload(b *testing.B) {
+	db := nationalDB(b)
+	targets, err := bench.LoadTargets(context.Background(), db.DB)
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := bench.Instrument(graph.NewHandler(bench.CountingClient(db), slog.New(slog.NewTextHandler(io.Discard, nil))))
+	for _, op := range bench.Operations[:4] {
+		b.Run(op.Name, func(b *testing.B) {
+			// The requests' bodies are made before the clock starts; they
+			// name different municipalities and plans in turn.
+			bodies := make([][]byte, 64)
+			for i := range bodies {
+				bodies[i], err = json.Marshal(map[string]any{"query": op.Query, "variables": op.Vars(targets, i)})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportAllocs()
+			statements, i := 0, 0
+			for b.Loop() {
+				req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(bodies[i%len(bodies)]))
+				req.Header.Set("Content-Type", "application/json")
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK || bytes.HasPrefix(rec.Body.Bytes(), []byte(`{"errors"`)) {
+					b.Fatalf("%s: %d %s", op.Name, rec.Code, rec.Body)
+				}
+				n, _ := strconv.Atoi(rec.Header().Get(bench.StatementsHeader))
+				statements += n
+				i++
+			}
+			b.ReportMetric(float64(statements)/float64(i), "sql/op")
+		})
+	}
+}

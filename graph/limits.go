@@ -1,0 +1,343 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/samverkan/samverkan"
+)
+
+// Limits bound what one request may cost the server, so that no client,
+// careless or hostile, can make it read whole tables, recurse without end
+// or hold a connection for long. Each refusal is a GraphQL error with a
+// code of its own. A zero field means no limit.
+type Limits struct {
+	// MaxCost is the most records a response may hold, reckoned before
+	// anything runs: each connection counts its page size (first or last,
+	// DefaultPageSize when neither is given) times what each of its items
+	// asks for, so nested connections multiply. Refused as QUERY_TOO_COSTLY.
+	MaxCost int
+	// MaxDepth is how deeply fields may nest, counting every field on the
+	// way down, leaves included. Refused as QUERY_TOO_DEEP.
+	MaxDepth int
+	// MaxTokens is how many tokens (names, punctuation, values) the query
+	// text may have; the parser stops there. Refused as QUERY_TOO_LARGE.
+	MaxTokens int
+	// Timeout is how long an operation may run. Its context carries the
+	// deadline, so the SQL it runs is cancelled when it passes; what is
+	// left fails with TIMEOUT, and a mutation is rolled back.
+	Timeout time.Duration
+	// Mutations, if set, limits how often one client may change anything.
+	// Refused as RATE_LIMITED, with a retry hint.
+	Mutations RateLimiter
+}
+
+// DefaultLimits are the limits of a server not told otherwise. The cost
+// limit is over twice what the README's costliest example asks for (a plan
+// with its goals, their headings and their activities: three nested
+// connections of 50, about 130,000 records) and well under three nested
+// connections of 100 (about a million). The depth limit is 5 over
+// GraphiQL's introspection query (15).
+var DefaultLimits = Limits{
+	MaxCost:   300_000,
+	MaxDepth:  20,
+	MaxTokens: 10_000,
+	Timeout:   10 * time.Second,
+}
+
+// RateLimiter gives each client an allowance of changes.
+type RateLimiter interface {
+	// Allow takes n changes from the client's allowance, or reports how
+	// long the client must wait until it has them.
+	Allow(client string, n int) (ok bool, retryAfter time.Duration)
+}
+
+func init() {
+	// Refusals before anything runs are faults of the request: HTTP 422,
+	// like a query that does not validate. (The HTTP layer answers a
+	// RATE_LIMITED refusal with 429.)
+	for _, c := range []samverkan.Code{samverkan.CodeQueryTooCostly, samverkan.CodeQueryTooDeep, samverkan.CodeQueryTooLarge, samverkan.CodeRateLimited} {
+		errcode.RegisterErrorType(string(c), errcode.KindProtocol)
+	}
+}
+
+// install puts the limits on the server.
+func (l Limits) install(srv interface {
+	Use(graphql.HandlerExtension)
+	SetParserTokenLimit(int)
+}) {
+	srv.SetParserTokenLimit(l.MaxTokens) // 0 is no limit for gqlgen too
+	srv.Use(queryLimits{maxCost: l.MaxCost, maxDepth: l.MaxDepth})
+	if l.Mutations != nil {
+		srv.Use(mutationRate{l.Mutations})
+	}
+	if l.Timeout > 0 {
+		srv.Use(requestTimeout{l.Timeout})
+	}
+}
+
+// presentTokenLimit gives the parser's token limit error its own code: the
+// parser reports it as a parse failure like any other, told apart only by
+// its words.
+func (l Limits) presentTokenLimit(next graphql.ErrorPresenterFunc) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		e := next(ctx, err)
+		if l.MaxTokens > 0 && strings.HasPrefix(e.Message, "exceeded token limit") {
+			e.Message = fmt.Sprintf("the query is longer than %d tokens (names, values and punctuation); send a shorter one", l.MaxTokens)
+			e.Extensions = map[string]any{"code": string(samverkan.CodeQueryTooLarge), "limit": l.MaxTokens}
+		}
+		return e
+	}
+}
+
+// queryLimits refuses an operation that could return too many records or
+// nests too deeply, before anything of it runs.
+type queryLimits struct{ maxCost, maxDepth int }
+
+var (
+	_ graphql.HandlerExtension        = queryLimits{}
+	_ graphql.OperationContextMutator = queryLimits{}
+)
+
+// ExtensionName names the extension for gqlgen.
+func (queryLimits) ExtensionName() string { return "QueryLimits" }
+
+// Validate is called once, when the extension is added to a server.
+func (queryLimits) Validate(graphql.ExecutableSchema) error { return nil }
+
+// MutateOperationContext measures the operation with the request's
+// variables. It runs after pageSizeLimit, which gives every connection a
+// page size.
+func (q queryLimits) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation == nil {
+		return nil
+	}
+	m := &measurer{vars: oc.Variables, fragments: oc.Doc.Fragments, memo: map[string]measure{}}
+	got := m.set(oc.Operation.SelectionSet)
+	if q.maxDepth > 0 && got.depth > q.maxDepth {
+		e := gqlerror.ErrorPosf(oc.Operation.Position,
+			"the query nests %d fields deep; at most %d are allowed", got.depth, q.maxDepth)
+		e.Extensions = map[string]any{"code": string(samverkan.CodeQueryTooDeep), "depth": got.depth, "limit": q.maxDepth}
+		return e
+	}
+	if q.maxCost > 0 && got.cost > float64(q.maxCost) {
+		cost := int64(math.Min(got.cost, math.MaxInt64/2))
+		e := gqlerror.ErrorPosf(oc.Operation.Position,
+			"the query could return up to %d records, more than the %d a request may ask for; ask for fewer items with first or last, above all on nested connections",
+			cost, q.maxCost)
+		e.Extensions = map[string]any{"code": string(samverkan.CodeQueryTooCostly), "cost": cost, "limit": q.maxCost}
+		return e
+	}
+	return nil
+}
+
+// measure is the cost and depth of a selection set.
+type measure struct {
+	cost  float64 // float64: nested page sizes can overflow an int
+	depth int
+}
+
+// measurer walks an operation. A fragment's measure does not depend on
+// where it is spread, so each is walked once: a document that spreads
+// fragments into fragments costs linear time, not exponential.
+type measurer struct {
+	vars      map[string]any
+	fragments ast.FragmentDefinitionList
+	memo      map[string]measure
+}
+
+func (m *measurer) set(set ast.SelectionSet) measure {
+	var out measure
+	for _, sel := range set {
+		var s measure
+		switch sel := sel.(type) {
+		case *ast.Field:
+			s = m.field(sel)
+		case *ast.InlineFragment:
+			s = m.set(sel.SelectionSet)
+		case *ast.FragmentSpread:
+			s = m.fragment(sel.Name)
+		}
+		out.cost += s.cost
+		out.depth = max(out.depth, s.depth)
+	}
+	return out
+}
+
+func (m *measurer) fragment(name string) measure {
+	if s, ok := m.memo[name]; ok {
+		return s
+	}
+	m.memo[name] = measure{} // validation refuses cycles; this ends one anyway
+	var s measure
+	if f := m.fragments.ForName(name); f != nil {
+		s = m.set(f.SelectionSet)
+	}
+	m.memo[name] = s
+	return s
+}
+
+// field is what a field costs: a record is 1 (a scalar nothing), a
+// connection is one query plus its page size times what each item asks
+// for, and a list asked for by a list of ids (nodes) is that many times
+// its item.
+func (m *measurer) field(f *ast.Field) measure {
+	inner := m.set(f.SelectionSet)
+	s := measure{depth: 1 + inner.depth}
+	switch {
+	case len(f.SelectionSet) == 0:
+		// A scalar or enum: no record of its own.
+	case isConnection(f.Definition):
+		s.cost = 1 + float64(m.pageSize(f))*inner.cost
+	case isWrapper(f.Definition):
+		s.cost = inner.cost // edges and pageInfo hold no record
+	default:
+		s.cost = float64(m.listLength(f)) * (1 + inner.cost)
+	}
+	return s
+}
+
+// pageSize is the larger of a connection's first and last.
+func (m *measurer) pageSize(f *ast.Field) int64 {
+	var n int64
+	for _, name := range []string{"first", "last"} {
+		if arg := f.Arguments.ForName(name); arg != nil {
+			if v, err := arg.Value.Value(m.vars); err == nil {
+				n = max(n, toInt(v))
+			}
+		}
+	}
+	return n
+}
+
+// listLength is the length of a list argument of a field that returns a
+// list (nodes(ids: […])), or 1.
+func (m *measurer) listLength(f *ast.Field) int {
+	if f.Definition == nil || f.Definition.Type == nil || f.Definition.Type.Elem == nil {
+		return 1
+	}
+	n := 1
+	for _, arg := range f.Arguments {
+		if v, err := arg.Value.Value(m.vars); err == nil {
+			if list, ok := v.([]any); ok {
+				n = max(n, len(list))
+			}
+		}
+	}
+	return n
+}
+
+func toInt(v any) int64 {
+	switch v := v.(type) {
+	case int64:
+		return v
+	case int:
+		return int64(v)
+	case float64:
+		return int64(v)
+	}
+	return 0
+}
+
+// isWrapper reports whether a field returns a connection's parts rather
+// than records: its edges or its page info.
+func isWrapper(def *ast.FieldDefinition) bool {
+	if def == nil || def.Type == nil {
+		return false
+	}
+	name := def.Type.Name()
+	return strings.HasSuffix(name, "Edge") || name == "PageInfo"
+}
+
+// mutationRate refuses a mutation when its client has used up its
+// allowance of changes. Every top-level field of the mutation is one
+// change, so aliases cannot multiply what one request may do.
+type mutationRate struct{ limiter RateLimiter }
+
+var (
+	_ graphql.HandlerExtension        = mutationRate{}
+	_ graphql.OperationContextMutator = mutationRate{}
+)
+
+// ExtensionName names the extension for gqlgen.
+func (mutationRate) ExtensionName() string { return "MutationRate" }
+
+// Validate is called once, when the extension is added to a server.
+func (mutationRate) Validate(graphql.ExecutableSchema) error { return nil }
+
+// MutateOperationContext takes the mutation's changes from the client's
+// allowance. A refusal also marks the request, so that the HTTP layer can
+// answer 429 with a Retry-After header.
+func (r mutationRate) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation == nil || oc.Operation.Operation != ast.Mutation {
+		return nil
+	}
+	req := samverkan.RequestFrom(ctx)
+	client := ""
+	if req != nil {
+		client = req.Client
+	}
+	ok, wait := r.limiter.Allow(client, countFields(oc.Operation.SelectionSet, oc.Doc.Fragments))
+	if ok {
+		return nil
+	}
+	seconds := int(math.Ceil(wait.Seconds()))
+	if req != nil {
+		req.RetryAfter = time.Duration(seconds) * time.Second
+	}
+	e := gqlerror.ErrorPosf(oc.Operation.Position,
+		"too many changes from this client; try again in %d s", seconds)
+	e.Extensions = map[string]any{"code": string(samverkan.CodeRateLimited), "retryAfter": seconds}
+	return e
+}
+
+// countFields counts the fields at the top of a selection set.
+func countFields(set ast.SelectionSet, fragments ast.FragmentDefinitionList) int {
+	n := 0
+	for _, sel := range set {
+		switch sel := sel.(type) {
+		case *ast.Field:
+			n++
+		case *ast.InlineFragment:
+			n += countFields(sel.SelectionSet, fragments)
+		case *ast.FragmentSpread:
+			// Validation refuses cycles, and a mutation's fragments are
+			// few: no memo needed.
+			if f := fragments.ForName(sel.Name); f != nil {
+				n += countFields(f.SelectionSet, fragments)
+			}
+		}
+	}
+	return n
+}
+
+// requestTimeout gives each operation a deadline.
+type requestTimeout struct{ d time.Duration }
+
+var (
+	_ graphql.HandlerExtension    = requestTimeout{}
+	_ graphql.ResponseInterceptor = requestTimeout{}
+)
+
+// ExtensionName names the extension for gqlgen.
+func (requestTimeout) ExtensionName() string { return "RequestTimeout" }
+
+// Validate is called once, when the extension is added to a server.
+func (requestTimeout) Validate(graphql.ExecutableSchema) error { return nil }
+
+// InterceptResponse runs the operation, with everything it calls, under
+// the deadline. It must wrap the transaction (be added before it), so that
+// waiting for the write lock is under the deadline too.
+func (t requestTimeout) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	ctx, cancel := context.WithTimeout(ctx, t.d)
+	defer cancel()
+	return next(ctx)
+}
