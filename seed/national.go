@@ -10,9 +10,16 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/activity"
+	"github.com/samverkan/samverkan/ent/followup"
+	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/institution"
+	"github.com/samverkan/samverkan/ent/municipality"
+	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/schema/enum"
 )
 
@@ -144,6 +151,11 @@ func National(ctx context.Context, client *ent.Client) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit national seed: %w", err)
+	}
+	// Fresh statistics let the query planner pick the right index for the
+	// counts the reports make (the status index, or a heading's rows).
+	if _, err := client.ExecContext(ctx, "ANALYZE"); err != nil {
+		return fmt.Errorf("analyze the national dataset: %w", err)
 	}
 	return nil
 }
@@ -626,9 +638,12 @@ func createInBatches[B, N any](n, batch int, build func(i int) B, save func([]B)
 // statement.
 func batchFor(columns int) int { return sqliteMaxVars / columns }
 
+// The batch sizes count every column of a table, the id and the
+// foreign keys too, so they stay within the limit whatever the schema adds.
+
 func createMunicipalities(ctx context.Context, c *ent.Client, rows []municipalityRow) ([]int, error) {
 	// created_at, updated_at, version, code, name, official_name, county_code.
-	return createInBatches(len(rows), batchFor(7),
+	return createInBatches(len(rows), batchFor(len(municipality.Columns)),
 		func(i int) *ent.MunicipalityCreate {
 			m := rows[i]
 			// The county code is left to the schema's hook, which takes
@@ -663,7 +678,7 @@ func createPlans(ctx context.Context, c *ent.Client) ([]int, error) {
 
 func createGoals(ctx context.Context, c *ent.Client, rows []goalRow, planIDs []int) ([]int, error) {
 	// created_at, updated_at, version, number, title, description, plan_id.
-	return createInBatches(len(rows), batchFor(7),
+	return createInBatches(len(rows), batchFor(len(goal.Columns)),
 		func(i int) *ent.GoalCreate {
 			g := rows[i]
 			return c.Goal.Create().
@@ -679,7 +694,7 @@ func createGoals(ctx context.Context, c *ent.Client, rows []goalRow, planIDs []i
 
 func createObjectives(ctx context.Context, c *ent.Client, rows []objectiveRow, goalIDs []int) ([]int, error) {
 	// created_at, updated_at, version, title, position, goal_id.
-	return createInBatches(len(rows), batchFor(6),
+	return createInBatches(len(rows), batchFor(len(objective.Columns)),
 		func(i int) *ent.ObjectiveCreate {
 			o := rows[i]
 			return c.Objective.Create().
@@ -696,7 +711,7 @@ func createObjectives(ctx context.Context, c *ent.Client, rows []objectiveRow, g
 
 func createInstitutions(ctx context.Context, c *ent.Client, rows []institutionRow, muniIDs []int) ([]int, error) {
 	// created_at, updated_at, version, name, kind, municipality_id.
-	return createInBatches(len(rows), batchFor(6),
+	return createInBatches(len(rows), batchFor(len(institution.Columns)),
 		func(i int) *ent.InstitutionCreate {
 			in := rows[i]
 			return c.Institution.Create().
@@ -714,7 +729,7 @@ func createInstitutions(ctx context.Context, c *ent.Client, rows []institutionRo
 // activityBatch keeps an activities insert under SQLite's limit: 8 columns
 // (created_at, updated_at, version, title, description, status,
 // first_year, last_year, objective_id).
-var activityBatch = batchFor(9)
+var activityBatch = batchFor(len(activity.Columns))
 
 // createActivities stores the activities, one INSERT per batch. Their links
 // are added afterwards by linkActivities.
@@ -753,10 +768,14 @@ func linkActivities(ctx context.Context, c *ent.Client, rows []activityRow, acti
 			institutions = append(institutions, [2]int{activityIDs[i], instIDs[in]})
 		}
 	}
-	if err := insertPairs(ctx, c, activity.MunicipalitiesTable, activity.MunicipalitiesPrimaryKey, municipalities); err != nil {
+	d, err := dialectOf(ctx, c)
+	if err != nil {
+		return err
+	}
+	if err := insertPairs(ctx, c, d, activity.MunicipalitiesTable, activity.MunicipalitiesPrimaryKey, municipalities); err != nil {
 		return fmt.Errorf("link municipalities: %w", err)
 	}
-	if err := insertPairs(ctx, c, activity.InstitutionsTable, activity.InstitutionsPrimaryKey, institutions); err != nil {
+	if err := insertPairs(ctx, c, d, activity.InstitutionsTable, activity.InstitutionsPrimaryKey, institutions); err != nil {
 		return fmt.Errorf("link institutions: %w", err)
 	}
 	return nil
@@ -764,10 +783,11 @@ func linkActivities(ctx context.Context, c *ent.Client, rows []activityRow, acti
 
 // insertPairs inserts rows of two columns into a join table, as many per
 // statement as SQLite allows. Table and column names come from the
-// generated code, never from input. The SQL is what SQLite and PostgreSQL
-// both read: double-quoted names and $n parameters (SQLite numbers $n
-// parameters in the order they appear, which is the order of args here).
-func insertPairs(ctx context.Context, c *ent.Client, table string, columns []string, pairs [][2]int) error {
+// generated code, never from input. Names are double-quoted, which both
+// databases read; parameters are SQLite's ? or PostgreSQL's $n (SQLite reads
+// $n too, but as names it looks up one by one, which made the build three
+// times slower).
+func insertPairs(ctx context.Context, c *ent.Client, d string, table string, columns []string, pairs [][2]int) error {
 	prefix := fmt.Sprintf(`INSERT INTO %q (%q, %q) VALUES `, table, columns[0], columns[1])
 	batch := batchFor(2)
 	for lo := 0; lo < len(pairs); lo += batch {
@@ -780,7 +800,11 @@ func insertPairs(ctx context.Context, c *ent.Client, table string, columns []str
 			if i > 0 {
 				q.WriteString(", ")
 			}
-			fmt.Fprintf(&q, "($%d, $%d)", 2*i+1, 2*i+2)
+			if d == dialect.Postgres {
+				fmt.Fprintf(&q, "($%d, $%d)", 2*i+1, 2*i+2)
+			} else {
+				q.WriteString("(?, ?)")
+			}
 			args = append(args, p[0], p[1])
 		}
 		if _, err := c.ExecContext(ctx, q.String(), args...); err != nil {
@@ -790,10 +814,21 @@ func insertPairs(ctx context.Context, c *ent.Client, table string, columns []str
 	return nil
 }
 
+// dialectOf tells which database the client writes to, from the query
+// builder: the join-table inserts are the one place the seed writes SQL of
+// its own.
+func dialectOf(ctx context.Context, c *ent.Client) (string, error) {
+	var d string
+	if _, err := c.Plan.Query().Where(func(s *entsql.Selector) { d = s.Dialect() }).Exist(ctx); err != nil {
+		return "", fmt.Errorf("find the database's dialect: %w", err)
+	}
+	return d, nil
+}
+
 // createFollowUps stores two follow-ups per activity.
 func createFollowUps(ctx context.Context, c *ent.Client, rows []activityRow, activityIDs []int) error {
 	// created_at, updated_at, version, date, text, activity_id.
-	_, err := createInBatches(len(rows)*followUpsPerActivity, batchFor(6),
+	_, err := createInBatches(len(rows)*followUpsPerActivity, batchFor(len(followup.Columns)),
 		func(i int) *ent.FollowUpCreate {
 			a := i / followUpsPerActivity
 			f := rows[a].followUps[i%followUpsPerActivity]

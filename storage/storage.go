@@ -158,6 +158,13 @@ func (db *DB) Migrate(ctx context.Context) error {
 			return fmt.Errorf("migrate schema: %w", err)
 		}
 	}
+	if db.Dialect == dialect.SQLite {
+		// Let SQLite refresh the statistics its planner chooses indexes
+		// by, where they are missing or stale; cheap when they are not.
+		if _, err := db.ExecContext(ctx, "PRAGMA optimize"); err != nil {
+			return fmt.Errorf("optimize: %w", err)
+		}
+	}
 	return nil
 }
 
