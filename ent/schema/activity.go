@@ -92,6 +92,13 @@ func (Activity) Edges() []ent.Edge {
 				entgql.RelayConnection(),
 				entgql.OrderField("INSTITUTIONS_COUNT"),
 			),
+		edge.To("status_changes", StatusChange.Type).
+			Comment("The changes of the activity's status, the first being its creation.").
+			Annotations(
+				entsql.OnDelete(entsql.Cascade),
+				entgql.RelayConnection(),
+				entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+			),
 		edge.To("follow_ups", FollowUp.Type).
 			Comment("The follow-ups reported on the activity, newest first when ordered by date.").
 			Annotations(
@@ -121,6 +128,7 @@ func (Activity) Hooks() []ent.Hook {
 	return []ent.Hook{
 		yearRangeHook("first_year", "last_year"),
 		activityWithinPlanPeriod,
+		recordStatusChange,
 	}
 }
 

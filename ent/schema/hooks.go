@@ -18,6 +18,7 @@ import (
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/plan"
+	"github.com/samverkan/samverkan/ent/schema/enum"
 )
 
 // normalizeText rewrites every string and string list a mutation sets to
@@ -249,6 +250,56 @@ var activityWithinPlanPeriod = hook.On(func(next ent.Mutator) ent.Mutator {
 			}
 		}
 		return next.Mutate(ctx, m)
+	})
+}, ent.OpCreate|ent.OpUpdateOne)
+
+type historyWrittenKey struct{}
+
+// HistoryWrittenByCaller returns a context in which creating activities
+// records no status change: for bulk loaders, which write the history of
+// thousands of new activities in a few statements themselves.
+func HistoryWrittenByCaller(ctx context.Context) context.Context {
+	return context.WithValue(ctx, historyWrittenKey{}, true)
+}
+
+// recordStatusChange writes down every change of an activity's status, its
+// creation included, in the same transaction as the change.
+var recordStatusChange = hook.On(func(next ent.Mutator) ent.Mutator {
+	return hook.ActivityFunc(func(ctx context.Context, m *gen.ActivityMutation) (ent.Value, error) {
+		if m.Op().Is(ent.OpCreate) && ctx.Value(historyWrittenKey{}) != nil {
+			return next.Mutate(ctx, m)
+		}
+		var from *enum.Status
+		if m.Op().Is(ent.OpUpdateOne) {
+			to, set := m.Status()
+			if !set {
+				return next.Mutate(ctx, m)
+			}
+			old, err := m.OldStatus(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("read stored status: %w", err)
+			}
+			if old == to {
+				return next.Mutate(ctx, m)
+			}
+			from = &old
+		}
+		v, err := next.Mutate(ctx, m)
+		if err != nil {
+			return v, err
+		}
+		a, ok := v.(*gen.Activity)
+		if !ok {
+			return nil, fmt.Errorf("activity mutation returned %T", v)
+		}
+		if err := m.Client().StatusChange.Create().
+			SetActivityID(a.ID).
+			SetNillableFromStatus(from).
+			SetToStatus(a.Status).
+			Exec(ctx); err != nil {
+			return nil, fmt.Errorf("record the status change: %w", err)
+		}
+		return v, nil
 	})
 }, ent.OpCreate|ent.OpUpdateOne)
 
