@@ -59,16 +59,19 @@ type ActivityEdges struct {
 	Municipalities []*Municipality `json:"municipalities,omitempty"`
 	// The institutions that take part in the activity.
 	Institutions []*Institution `json:"institutions,omitempty"`
+	// The changes of the activity's status, the first being its creation.
+	StatusChanges []*StatusChange `json:"status_changes,omitempty"`
 	// The follow-ups reported on the activity, newest first when ordered by date.
 	FollowUps []*FollowUp `json:"follow_ups,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
-	totalCount [4]map[string]int
+	totalCount [5]map[string]int
 
 	namedMunicipalities map[string][]*Municipality
 	namedInstitutions   map[string][]*Institution
+	namedStatusChanges  map[string][]*StatusChange
 	namedFollowUps      map[string][]*FollowUp
 }
 
@@ -101,10 +104,19 @@ func (e ActivityEdges) InstitutionsOrErr() ([]*Institution, error) {
 	return nil, &NotLoadedError{edge: "institutions"}
 }
 
+// StatusChangesOrErr returns the StatusChanges value or an error if the edge
+// was not loaded in eager-loading.
+func (e ActivityEdges) StatusChangesOrErr() ([]*StatusChange, error) {
+	if e.loadedTypes[3] {
+		return e.StatusChanges, nil
+	}
+	return nil, &NotLoadedError{edge: "status_changes"}
+}
+
 // FollowUpsOrErr returns the FollowUps value or an error if the edge
 // was not loaded in eager-loading.
 func (e ActivityEdges) FollowUpsOrErr() ([]*FollowUp, error) {
-	if e.loadedTypes[3] {
+	if e.loadedTypes[4] {
 		return e.FollowUps, nil
 	}
 	return nil, &NotLoadedError{edge: "follow_ups"}
@@ -253,6 +265,11 @@ func (_m *Activity) QueryInstitutions() *InstitutionQuery {
 	return NewActivityClient(_m.config).QueryInstitutions(_m)
 }
 
+// QueryStatusChanges queries the "status_changes" edge of the Activity entity.
+func (_m *Activity) QueryStatusChanges() *StatusChangeQuery {
+	return NewActivityClient(_m.config).QueryStatusChanges(_m)
+}
+
 // QueryFollowUps queries the "follow_ups" edge of the Activity entity.
 func (_m *Activity) QueryFollowUps() *FollowUpQuery {
 	return NewActivityClient(_m.config).QueryFollowUps(_m)
@@ -378,6 +395,30 @@ func (_m *Activity) appendNamedInstitutions(name string, edges ...*Institution) 
 		_m.Edges.namedInstitutions[name] = []*Institution{}
 	} else {
 		_m.Edges.namedInstitutions[name] = append(_m.Edges.namedInstitutions[name], edges...)
+	}
+}
+
+// NamedStatusChanges returns the StatusChanges named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Activity) NamedStatusChanges(name string) ([]*StatusChange, error) {
+	if _m.Edges.namedStatusChanges == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedStatusChanges[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Activity) appendNamedStatusChanges(name string, edges ...*StatusChange) {
+	if _m.Edges.namedStatusChanges == nil {
+		_m.Edges.namedStatusChanges = make(map[string][]*StatusChange)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedStatusChanges[name] = []*StatusChange{}
+	} else {
+		_m.Edges.namedStatusChanges[name] = append(_m.Edges.namedStatusChanges[name], edges...)
 	}
 }
 

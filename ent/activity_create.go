@@ -17,6 +17,7 @@ import (
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/schema/enum"
+	"github.com/samverkan/samverkan/ent/statuschange"
 )
 
 // ActivityCreate is the builder for creating a Activity entity.
@@ -226,6 +227,21 @@ func (_c *ActivityCreate) AddInstitutions(v ...*Institution) *ActivityCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddInstitutionIDs(ids...)
+}
+
+// AddStatusChangeIDs adds the "status_changes" edge to the StatusChange entity by IDs.
+func (_c *ActivityCreate) AddStatusChangeIDs(ids ...int) *ActivityCreate {
+	_c.mutation.AddStatusChangeIDs(ids...)
+	return _c
+}
+
+// AddStatusChanges adds the "status_changes" edges to the StatusChange entity.
+func (_c *ActivityCreate) AddStatusChanges(v ...*StatusChange) *ActivityCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddStatusChangeIDs(ids...)
 }
 
 // AddFollowUpIDs adds the "follow_ups" edge to the FollowUp entity by IDs.
@@ -465,6 +481,22 @@ func (_c *ActivityCreate) createSpec() (*Activity, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(institution.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.StatusChangesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   activity.StatusChangesTable,
+			Columns: []string{activity.StatusChangesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(statuschange.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

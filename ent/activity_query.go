@@ -19,6 +19,7 @@ import (
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/predicate"
+	"github.com/samverkan/samverkan/ent/statuschange"
 )
 
 // ActivityQuery is the builder for querying Activity entities.
@@ -31,11 +32,13 @@ type ActivityQuery struct {
 	withObjective           *ObjectiveQuery
 	withMunicipalities      *MunicipalityQuery
 	withInstitutions        *InstitutionQuery
+	withStatusChanges       *StatusChangeQuery
 	withFollowUps           *FollowUpQuery
 	loadTotal               []func(context.Context, []*Activity) error
 	modifiers               []func(*sql.Selector)
 	withNamedMunicipalities map[string]*MunicipalityQuery
 	withNamedInstitutions   map[string]*InstitutionQuery
+	withNamedStatusChanges  map[string]*StatusChangeQuery
 	withNamedFollowUps      map[string]*FollowUpQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -132,6 +135,28 @@ func (_q *ActivityQuery) QueryInstitutions() *InstitutionQuery {
 			sqlgraph.From(activity.Table, activity.FieldID, selector),
 			sqlgraph.To(institution.Table, institution.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, false, activity.InstitutionsTable, activity.InstitutionsPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryStatusChanges chains the current query on the "status_changes" edge.
+func (_q *ActivityQuery) QueryStatusChanges() *StatusChangeQuery {
+	query := (&StatusChangeClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, selector),
+			sqlgraph.To(statuschange.Table, statuschange.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, activity.StatusChangesTable, activity.StatusChangesColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -356,6 +381,7 @@ func (_q *ActivityQuery) Clone() *ActivityQuery {
 		withObjective:      _q.withObjective.Clone(),
 		withMunicipalities: _q.withMunicipalities.Clone(),
 		withInstitutions:   _q.withInstitutions.Clone(),
+		withStatusChanges:  _q.withStatusChanges.Clone(),
 		withFollowUps:      _q.withFollowUps.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
@@ -394,6 +420,17 @@ func (_q *ActivityQuery) WithInstitutions(opts ...func(*InstitutionQuery)) *Acti
 		opt(query)
 	}
 	_q.withInstitutions = query
+	return _q
+}
+
+// WithStatusChanges tells the query-builder to eager-load the nodes that are connected to
+// the "status_changes" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ActivityQuery) WithStatusChanges(opts ...func(*StatusChangeQuery)) *ActivityQuery {
+	query := (&StatusChangeClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withStatusChanges = query
 	return _q
 }
 
@@ -486,10 +523,11 @@ func (_q *ActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Act
 	var (
 		nodes       = []*Activity{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withObjective != nil,
 			_q.withMunicipalities != nil,
 			_q.withInstitutions != nil,
+			_q.withStatusChanges != nil,
 			_q.withFollowUps != nil,
 		}
 	)
@@ -534,6 +572,13 @@ func (_q *ActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Act
 			return nil, err
 		}
 	}
+	if query := _q.withStatusChanges; query != nil {
+		if err := _q.loadStatusChanges(ctx, query, nodes,
+			func(n *Activity) { n.Edges.StatusChanges = []*StatusChange{} },
+			func(n *Activity, e *StatusChange) { n.Edges.StatusChanges = append(n.Edges.StatusChanges, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withFollowUps; query != nil {
 		if err := _q.loadFollowUps(ctx, query, nodes,
 			func(n *Activity) { n.Edges.FollowUps = []*FollowUp{} },
@@ -552,6 +597,13 @@ func (_q *ActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Act
 		if err := _q.loadInstitutions(ctx, query, nodes,
 			func(n *Activity) { n.appendNamedInstitutions(name) },
 			func(n *Activity, e *Institution) { n.appendNamedInstitutions(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedStatusChanges {
+		if err := _q.loadStatusChanges(ctx, query, nodes,
+			func(n *Activity) { n.appendNamedStatusChanges(name) },
+			func(n *Activity, e *StatusChange) { n.appendNamedStatusChanges(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -718,6 +770,36 @@ func (_q *ActivityQuery) loadInstitutions(ctx context.Context, query *Institutio
 		for kn := range nodes {
 			assign(kn, n)
 		}
+	}
+	return nil
+}
+func (_q *ActivityQuery) loadStatusChanges(ctx context.Context, query *StatusChangeQuery, nodes []*Activity, init func(*Activity), assign func(*Activity, *StatusChange)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Activity)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(statuschange.FieldActivityID)
+	}
+	query.Where(predicate.StatusChange(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(activity.StatusChangesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ActivityID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "activity_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
 	}
 	return nil
 }
@@ -899,6 +981,20 @@ func (_q *ActivityQuery) WithNamedInstitutions(name string, opts ...func(*Instit
 		_q.withNamedInstitutions = make(map[string]*InstitutionQuery)
 	}
 	_q.withNamedInstitutions[name] = query
+	return _q
+}
+
+// WithNamedStatusChanges tells the query-builder to eager-load the nodes that are connected to the "status_changes"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ActivityQuery) WithNamedStatusChanges(name string, opts ...func(*StatusChangeQuery)) *ActivityQuery {
+	query := (&StatusChangeClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedStatusChanges == nil {
+		_q.withNamedStatusChanges = make(map[string]*StatusChangeQuery)
+	}
+	_q.withNamedStatusChanges[name] = query
 	return _q
 }
 

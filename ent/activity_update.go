@@ -18,6 +18,7 @@ import (
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/predicate"
 	"github.com/samverkan/samverkan/ent/schema/enum"
+	"github.com/samverkan/samverkan/ent/statuschange"
 )
 
 // ActivityUpdate is the builder for updating Activity entities.
@@ -292,6 +293,21 @@ func (_u *ActivityUpdate) AddInstitutions(v ...*Institution) *ActivityUpdate {
 	return _u.AddInstitutionIDs(ids...)
 }
 
+// AddStatusChangeIDs adds the "status_changes" edge to the StatusChange entity by IDs.
+func (_u *ActivityUpdate) AddStatusChangeIDs(ids ...int) *ActivityUpdate {
+	_u.mutation.AddStatusChangeIDs(ids...)
+	return _u
+}
+
+// AddStatusChanges adds the "status_changes" edges to the StatusChange entity.
+func (_u *ActivityUpdate) AddStatusChanges(v ...*StatusChange) *ActivityUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddStatusChangeIDs(ids...)
+}
+
 // AddFollowUpIDs adds the "follow_ups" edge to the FollowUp entity by IDs.
 func (_u *ActivityUpdate) AddFollowUpIDs(ids ...int) *ActivityUpdate {
 	_u.mutation.AddFollowUpIDs(ids...)
@@ -358,6 +374,27 @@ func (_u *ActivityUpdate) RemoveInstitutions(v ...*Institution) *ActivityUpdate 
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveInstitutionIDs(ids...)
+}
+
+// ClearStatusChanges clears all "status_changes" edges to the StatusChange entity.
+func (_u *ActivityUpdate) ClearStatusChanges() *ActivityUpdate {
+	_u.mutation.ClearStatusChanges()
+	return _u
+}
+
+// RemoveStatusChangeIDs removes the "status_changes" edge to StatusChange entities by IDs.
+func (_u *ActivityUpdate) RemoveStatusChangeIDs(ids ...int) *ActivityUpdate {
+	_u.mutation.RemoveStatusChangeIDs(ids...)
+	return _u
+}
+
+// RemoveStatusChanges removes "status_changes" edges to StatusChange entities.
+func (_u *ActivityUpdate) RemoveStatusChanges(v ...*StatusChange) *ActivityUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveStatusChangeIDs(ids...)
 }
 
 // ClearFollowUps clears all "follow_ups" edges to the FollowUp entity.
@@ -644,6 +681,51 @@ func (_u *ActivityUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(institution.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.StatusChangesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   activity.StatusChangesTable,
+			Columns: []string{activity.StatusChangesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(statuschange.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedStatusChangesIDs(); len(nodes) > 0 && !_u.mutation.StatusChangesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   activity.StatusChangesTable,
+			Columns: []string{activity.StatusChangesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(statuschange.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.StatusChangesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   activity.StatusChangesTable,
+			Columns: []string{activity.StatusChangesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(statuschange.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -976,6 +1058,21 @@ func (_u *ActivityUpdateOne) AddInstitutions(v ...*Institution) *ActivityUpdateO
 	return _u.AddInstitutionIDs(ids...)
 }
 
+// AddStatusChangeIDs adds the "status_changes" edge to the StatusChange entity by IDs.
+func (_u *ActivityUpdateOne) AddStatusChangeIDs(ids ...int) *ActivityUpdateOne {
+	_u.mutation.AddStatusChangeIDs(ids...)
+	return _u
+}
+
+// AddStatusChanges adds the "status_changes" edges to the StatusChange entity.
+func (_u *ActivityUpdateOne) AddStatusChanges(v ...*StatusChange) *ActivityUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddStatusChangeIDs(ids...)
+}
+
 // AddFollowUpIDs adds the "follow_ups" edge to the FollowUp entity by IDs.
 func (_u *ActivityUpdateOne) AddFollowUpIDs(ids ...int) *ActivityUpdateOne {
 	_u.mutation.AddFollowUpIDs(ids...)
@@ -1042,6 +1139,27 @@ func (_u *ActivityUpdateOne) RemoveInstitutions(v ...*Institution) *ActivityUpda
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveInstitutionIDs(ids...)
+}
+
+// ClearStatusChanges clears all "status_changes" edges to the StatusChange entity.
+func (_u *ActivityUpdateOne) ClearStatusChanges() *ActivityUpdateOne {
+	_u.mutation.ClearStatusChanges()
+	return _u
+}
+
+// RemoveStatusChangeIDs removes the "status_changes" edge to StatusChange entities by IDs.
+func (_u *ActivityUpdateOne) RemoveStatusChangeIDs(ids ...int) *ActivityUpdateOne {
+	_u.mutation.RemoveStatusChangeIDs(ids...)
+	return _u
+}
+
+// RemoveStatusChanges removes "status_changes" edges to StatusChange entities.
+func (_u *ActivityUpdateOne) RemoveStatusChanges(v ...*StatusChange) *ActivityUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveStatusChangeIDs(ids...)
 }
 
 // ClearFollowUps clears all "follow_ups" edges to the FollowUp entity.
@@ -1358,6 +1476,51 @@ func (_u *ActivityUpdateOne) sqlSave(ctx context.Context) (_node *Activity, err 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(institution.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.StatusChangesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   activity.StatusChangesTable,
+			Columns: []string{activity.StatusChangesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(statuschange.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedStatusChangesIDs(); len(nodes) > 0 && !_u.mutation.StatusChangesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   activity.StatusChangesTable,
+			Columns: []string{activity.StatusChangesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(statuschange.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.StatusChangesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   activity.StatusChangesTable,
+			Columns: []string{activity.StatusChangesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(statuschange.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

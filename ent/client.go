@@ -22,6 +22,7 @@ import (
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/plan"
+	"github.com/samverkan/samverkan/ent/statuschange"
 
 	stdsql "database/sql"
 )
@@ -45,6 +46,8 @@ type Client struct {
 	Objective *ObjectiveClient
 	// Plan is the client for interacting with the Plan builders.
 	Plan *PlanClient
+	// StatusChange is the client for interacting with the StatusChange builders.
+	StatusChange *StatusChangeClient
 }
 
 // NewClient creates a new client configured with the given options.
@@ -63,6 +66,7 @@ func (c *Client) init() {
 	c.Municipality = NewMunicipalityClient(c.config)
 	c.Objective = NewObjectiveClient(c.config)
 	c.Plan = NewPlanClient(c.config)
+	c.StatusChange = NewStatusChangeClient(c.config)
 }
 
 type (
@@ -162,6 +166,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Municipality: NewMunicipalityClient(cfg),
 		Objective:    NewObjectiveClient(cfg),
 		Plan:         NewPlanClient(cfg),
+		StatusChange: NewStatusChangeClient(cfg),
 	}, nil
 }
 
@@ -188,6 +193,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Municipality: NewMunicipalityClient(cfg),
 		Objective:    NewObjectiveClient(cfg),
 		Plan:         NewPlanClient(cfg),
+		StatusChange: NewStatusChangeClient(cfg),
 	}, nil
 }
 
@@ -218,7 +224,7 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Activity, c.FollowUp, c.Goal, c.Institution, c.Municipality, c.Objective,
-		c.Plan,
+		c.Plan, c.StatusChange,
 	} {
 		n.Use(hooks...)
 	}
@@ -229,7 +235,7 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Activity, c.FollowUp, c.Goal, c.Institution, c.Municipality, c.Objective,
-		c.Plan,
+		c.Plan, c.StatusChange,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -252,6 +258,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Objective.mutate(ctx, m)
 	case *PlanMutation:
 		return c.Plan.mutate(ctx, m)
+	case *StatusChangeMutation:
+		return c.StatusChange.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
 	}
@@ -406,6 +414,22 @@ func (c *ActivityClient) QueryInstitutions(_m *Activity) *InstitutionQuery {
 			sqlgraph.From(activity.Table, activity.FieldID, id),
 			sqlgraph.To(institution.Table, institution.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, false, activity.InstitutionsTable, activity.InstitutionsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryStatusChanges queries the status_changes edge of a Activity.
+func (c *ActivityClient) QueryStatusChanges(_m *Activity) *StatusChangeQuery {
+	query := (&StatusChangeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, id),
+			sqlgraph.To(statuschange.Table, statuschange.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, activity.StatusChangesTable, activity.StatusChangesColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -1419,14 +1443,164 @@ func (c *PlanClient) mutate(ctx context.Context, m *PlanMutation) (Value, error)
 	}
 }
 
+// StatusChangeClient is a client for the StatusChange schema.
+type StatusChangeClient struct {
+	config
+}
+
+// NewStatusChangeClient returns a client for the StatusChange from the given config.
+func NewStatusChangeClient(c config) *StatusChangeClient {
+	return &StatusChangeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `statuschange.Hooks(f(g(h())))`.
+func (c *StatusChangeClient) Use(hooks ...Hook) {
+	c.hooks.StatusChange = append(c.hooks.StatusChange, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `statuschange.Intercept(f(g(h())))`.
+func (c *StatusChangeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.StatusChange = append(c.inters.StatusChange, interceptors...)
+}
+
+// Create returns a builder for creating a StatusChange entity.
+func (c *StatusChangeClient) Create() *StatusChangeCreate {
+	mutation := newStatusChangeMutation(c.config, OpCreate)
+	return &StatusChangeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of StatusChange entities.
+func (c *StatusChangeClient) CreateBulk(builders ...*StatusChangeCreate) *StatusChangeCreateBulk {
+	return &StatusChangeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *StatusChangeClient) MapCreateBulk(slice any, setFunc func(*StatusChangeCreate, int)) *StatusChangeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &StatusChangeCreateBulk{err: fmt.Errorf("calling to StatusChangeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*StatusChangeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &StatusChangeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for StatusChange.
+func (c *StatusChangeClient) Update() *StatusChangeUpdate {
+	mutation := newStatusChangeMutation(c.config, OpUpdate)
+	return &StatusChangeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *StatusChangeClient) UpdateOne(_m *StatusChange) *StatusChangeUpdateOne {
+	mutation := newStatusChangeMutation(c.config, OpUpdateOne, withStatusChange(_m))
+	return &StatusChangeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *StatusChangeClient) UpdateOneID(id int) *StatusChangeUpdateOne {
+	mutation := newStatusChangeMutation(c.config, OpUpdateOne, withStatusChangeID(id))
+	return &StatusChangeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for StatusChange.
+func (c *StatusChangeClient) Delete() *StatusChangeDelete {
+	mutation := newStatusChangeMutation(c.config, OpDelete)
+	return &StatusChangeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *StatusChangeClient) DeleteOne(_m *StatusChange) *StatusChangeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *StatusChangeClient) DeleteOneID(id int) *StatusChangeDeleteOne {
+	builder := c.Delete().Where(statuschange.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &StatusChangeDeleteOne{builder}
+}
+
+// Query returns a query builder for StatusChange.
+func (c *StatusChangeClient) Query() *StatusChangeQuery {
+	return &StatusChangeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeStatusChange},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a StatusChange entity by its id.
+func (c *StatusChangeClient) Get(ctx context.Context, id int) (*StatusChange, error) {
+	return c.Query().Where(statuschange.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *StatusChangeClient) GetX(ctx context.Context, id int) *StatusChange {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryActivity queries the activity edge of a StatusChange.
+func (c *StatusChangeClient) QueryActivity(_m *StatusChange) *ActivityQuery {
+	query := (&ActivityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(statuschange.Table, statuschange.FieldID, id),
+			sqlgraph.To(activity.Table, activity.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, statuschange.ActivityTable, statuschange.ActivityColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *StatusChangeClient) Hooks() []Hook {
+	return c.hooks.StatusChange
+}
+
+// Interceptors returns the client interceptors.
+func (c *StatusChangeClient) Interceptors() []Interceptor {
+	return c.inters.StatusChange
+}
+
+func (c *StatusChangeClient) mutate(ctx context.Context, m *StatusChangeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&StatusChangeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&StatusChangeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&StatusChangeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&StatusChangeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown StatusChange mutation op: %q", m.Op())
+	}
+}
+
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Activity, FollowUp, Goal, Institution, Municipality, Objective, Plan []ent.Hook
+		Activity, FollowUp, Goal, Institution, Municipality, Objective, Plan,
+		StatusChange []ent.Hook
 	}
 	inters struct {
-		Activity, FollowUp, Goal, Institution, Municipality, Objective,
-		Plan []ent.Interceptor
+		Activity, FollowUp, Goal, Institution, Municipality, Objective, Plan,
+		StatusChange []ent.Interceptor
 	}
 )
 

@@ -19,6 +19,7 @@ import (
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/plan"
+	"github.com/samverkan/samverkan/ent/statuschange"
 )
 
 // ent aliases to avoid import conflicts in user's code.
@@ -86,6 +87,7 @@ func checkColumn(t, c string) error {
 			municipality.Table: municipality.ValidColumn,
 			objective.Table:    objective.ValidColumn,
 			plan.Table:         plan.ValidColumn,
+			statuschange.Table: statuschange.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

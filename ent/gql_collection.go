@@ -17,6 +17,7 @@ import (
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/plan"
+	"github.com/samverkan/samverkan/ent/statuschange"
 )
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
@@ -242,6 +243,95 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				*wq = *query
 			})
 
+		case "statusChanges":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&StatusChangeClient{config: _q.config}).Query()
+			)
+			args := newStatusChangePaginateArgs(fieldArgs(ctx, new(StatusChangeWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newStatusChangePager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Activity) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"activity_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(activity.StatusChangesColumn), ids...))
+						})
+						if err := query.GroupBy(activity.StatusChangesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[3][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Activity) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.StatusChanges)
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[3][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, statuschangeImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(activity.StatusChangesColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedStatusChanges(alias, func(wq *StatusChangeQuery) {
+				*wq = *query
+			})
+
 		case "followUps":
 			var (
 				alias = field.Alias
@@ -285,10 +375,10 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 						}
 						for i := range nodes {
 							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[3] == nil {
-								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[3][alias] = n
+							nodes[i].Edges.totalCount[4][alias] = n
 						}
 						return nil
 					})
@@ -296,10 +386,10 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Activity) error {
 						for i := range nodes {
 							n := len(nodes[i].Edges.FollowUps)
-							if nodes[i].Edges.totalCount[3] == nil {
-								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[3][alias] = n
+							nodes[i].Edges.totalCount[4][alias] = n
 						}
 						return nil
 					})
@@ -1882,6 +1972,131 @@ func newPlanPaginateArgs(rv map[string]any) *planPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*PlanWhereInput); ok {
 		args.opts = append(args.opts, WithPlanFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *StatusChangeQuery) CollectFields(ctx context.Context, satisfies ...string) (*StatusChangeQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *StatusChangeQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(statuschange.Columns))
+		selectedFields = []string{statuschange.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "activity":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ActivityClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, activityImplementors)...); err != nil {
+				return err
+			}
+			_q.withActivity = query
+			if _, ok := fieldSeen[statuschange.FieldActivityID]; !ok {
+				selectedFields = append(selectedFields, statuschange.FieldActivityID)
+				fieldSeen[statuschange.FieldActivityID] = struct{}{}
+			}
+		case "fromStatus":
+			if _, ok := fieldSeen[statuschange.FieldFromStatus]; !ok {
+				selectedFields = append(selectedFields, statuschange.FieldFromStatus)
+				fieldSeen[statuschange.FieldFromStatus] = struct{}{}
+			}
+		case "toStatus":
+			if _, ok := fieldSeen[statuschange.FieldToStatus]; !ok {
+				selectedFields = append(selectedFields, statuschange.FieldToStatus)
+				fieldSeen[statuschange.FieldToStatus] = struct{}{}
+			}
+		case "at":
+			if _, ok := fieldSeen[statuschange.FieldAt]; !ok {
+				selectedFields = append(selectedFields, statuschange.FieldAt)
+				fieldSeen[statuschange.FieldAt] = struct{}{}
+			}
+		case "activityID":
+			if _, ok := fieldSeen[statuschange.FieldActivityID]; !ok {
+				selectedFields = append(selectedFields, statuschange.FieldActivityID)
+				fieldSeen[statuschange.FieldActivityID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type statuschangePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []StatusChangePaginateOption
+}
+
+func newStatusChangePaginateArgs(rv map[string]any) *statuschangePaginateArgs {
+	args := &statuschangePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*StatusChangeOrder:
+			args.opts = append(args.opts, WithStatusChangeOrder(v))
+		case []any:
+			var orders []*StatusChangeOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &StatusChangeOrder{Field: &StatusChangeOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithStatusChangeOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*StatusChangeWhereInput); ok {
+		args.opts = append(args.opts, WithStatusChangeFilter(v.Filter))
 	}
 	return args
 }

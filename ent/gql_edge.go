@@ -58,6 +58,27 @@ func (_m *Activity) Institutions(
 	return _m.QueryInstitutions().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Activity) StatusChanges(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*StatusChangeOrder, where *StatusChangeWhereInput,
+) (*StatusChangeConnection, error) {
+	opts := []StatusChangePaginateOption{
+		WithStatusChangeOrder(orderBy),
+		WithStatusChangeFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	if nodes, err := _m.NamedStatusChanges(alias); err == nil || hasTotalCount {
+		pager, err := newStatusChangePager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &StatusChangeConnection{Edges: []*StatusChangeEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryStatusChanges().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Activity) FollowUps(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*FollowUpOrder, where *FollowUpWhereInput,
 ) (*FollowUpConnection, error) {
@@ -66,7 +87,7 @@ func (_m *Activity) FollowUps(
 		WithFollowUpFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
 	if nodes, err := _m.NamedFollowUps(alias); err == nil || hasTotalCount {
 		pager, err := newFollowUpPager(opts, last != nil)
 		if err != nil {
@@ -235,4 +256,12 @@ func (_m *Plan) Goals(
 		return conn, nil
 	}
 	return _m.QueryGoals().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *StatusChange) Activity(ctx context.Context) (*Activity, error) {
+	result, err := _m.Edges.ActivityOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryActivity().Only(ctx)
+	}
+	return result, err
 }

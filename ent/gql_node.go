@@ -18,6 +18,7 @@ import (
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/plan"
+	"github.com/samverkan/samverkan/ent/statuschange"
 )
 
 // Noder wraps the basic Node method.
@@ -59,6 +60,11 @@ var planImplementors = []string{"Plan", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Plan) IsNode() {}
+
+var statuschangeImplementors = []string{"StatusChange", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*StatusChange) IsNode() {}
 
 var errNodeInvalidID = &NotFoundError{"node"}
 
@@ -196,6 +202,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(plan.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, planImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case statuschange.Table:
+		query := c.StatusChange.Query().
+			Where(statuschange.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, statuschangeImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -373,6 +388,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Plan.Query().
 			Where(plan.IDIn(ids...))
 		query, err := query.CollectFields(ctx, planImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case statuschange.Table:
+		query := c.StatusChange.Query().
+			Where(statuschange.IDIn(ids...))
+		query, err := query.CollectFields(ctx, statuschangeImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -21,6 +21,7 @@ import (
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/plan"
+	"github.com/samverkan/samverkan/ent/statuschange"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
@@ -3266,6 +3267,356 @@ func (_m *Plan) ToEdge(order *PlanOrder) *PlanEdge {
 		order = DefaultPlanOrder
 	}
 	return &PlanEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// StatusChangeEdge is the edge representation of StatusChange.
+type StatusChangeEdge struct {
+	Node   *StatusChange `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// StatusChangeConnection is the connection containing edges to StatusChange.
+type StatusChangeConnection struct {
+	Edges      []*StatusChangeEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *StatusChangeConnection) build(nodes []*StatusChange, pager *statuschangePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *StatusChange
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *StatusChange {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *StatusChange {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*StatusChangeEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &StatusChangeEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// StatusChangePaginateOption enables pagination customization.
+type StatusChangePaginateOption func(*statuschangePager) error
+
+// WithStatusChangeOrder configures pagination ordering.
+func WithStatusChangeOrder(order []*StatusChangeOrder) StatusChangePaginateOption {
+	return func(pager *statuschangePager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithStatusChangeFilter configures pagination filter.
+func WithStatusChangeFilter(filter func(*StatusChangeQuery) (*StatusChangeQuery, error)) StatusChangePaginateOption {
+	return func(pager *statuschangePager) error {
+		if filter == nil {
+			return errors.New("StatusChangeQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type statuschangePager struct {
+	reverse bool
+	order   []*StatusChangeOrder
+	filter  func(*StatusChangeQuery) (*StatusChangeQuery, error)
+}
+
+func newStatusChangePager(opts []StatusChangePaginateOption, reverse bool) (*statuschangePager, error) {
+	pager := &statuschangePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *statuschangePager) applyFilter(query *StatusChangeQuery) (*StatusChangeQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *statuschangePager) toCursor(_m *StatusChange) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *statuschangePager) applyCursors(query *StatusChangeQuery, after, before *Cursor) (*StatusChangeQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultStatusChangeOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *statuschangePager) applyOrder(query *StatusChangeQuery) *StatusChangeQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultStatusChangeOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultStatusChangeOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *statuschangePager) orderExpr(query *StatusChangeQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultStatusChangeOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to StatusChange.
+func (_m *StatusChangeQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...StatusChangePaginateOption,
+) (*StatusChangeConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newStatusChangePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &StatusChangeConnection{Edges: []*StatusChangeEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// StatusChangeOrderFieldToStatus orders StatusChange by to_status.
+	StatusChangeOrderFieldToStatus = &StatusChangeOrderField{
+		Value: func(_m *StatusChange) (ent.Value, error) {
+			return _m.ToStatus, nil
+		},
+		column: statuschange.FieldToStatus,
+		toTerm: statuschange.ByToStatus,
+		toCursor: func(_m *StatusChange) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.ToStatus,
+			}
+		},
+	}
+	// StatusChangeOrderFieldAt orders StatusChange by at.
+	StatusChangeOrderFieldAt = &StatusChangeOrderField{
+		Value: func(_m *StatusChange) (ent.Value, error) {
+			return _m.At, nil
+		},
+		column: statuschange.FieldAt,
+		toTerm: statuschange.ByAt,
+		toCursor: func(_m *StatusChange) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.At,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f StatusChangeOrderField) String() string {
+	var str string
+	switch f.column {
+	case StatusChangeOrderFieldToStatus.column:
+		str = "TO_STATUS"
+	case StatusChangeOrderFieldAt.column:
+		str = "AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f StatusChangeOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *StatusChangeOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("StatusChangeOrderField %T must be a string", v)
+	}
+	switch str {
+	case "TO_STATUS":
+		*f = *StatusChangeOrderFieldToStatus
+	case "AT":
+		*f = *StatusChangeOrderFieldAt
+	default:
+		return fmt.Errorf("%s is not a valid StatusChangeOrderField", str)
+	}
+	return nil
+}
+
+// StatusChangeOrderField defines the ordering field of StatusChange.
+type StatusChangeOrderField struct {
+	// Value extracts the ordering value from the given StatusChange.
+	Value    func(*StatusChange) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) statuschange.OrderOption
+	toCursor func(*StatusChange) Cursor
+}
+
+// StatusChangeOrder defines the ordering of StatusChange.
+type StatusChangeOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *StatusChangeOrderField `json:"field"`
+}
+
+// DefaultStatusChangeOrder is the default ordering of StatusChange.
+var DefaultStatusChangeOrder = &StatusChangeOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &StatusChangeOrderField{
+		Value: func(_m *StatusChange) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: statuschange.FieldID,
+		toTerm: statuschange.ByID,
+		toCursor: func(_m *StatusChange) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts StatusChange into StatusChangeEdge.
+func (_m *StatusChange) ToEdge(order *StatusChangeOrder) *StatusChangeEdge {
+	if order == nil {
+		order = DefaultStatusChangeOrder
+	}
+	return &StatusChangeEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/samverkan/samverkan/ent/plan"
 	"github.com/samverkan/samverkan/ent/predicate"
 	"github.com/samverkan/samverkan/ent/schema/enum"
+	"github.com/samverkan/samverkan/ent/statuschange"
 )
 
 // ActivityWhereInput represents a where input for filtering Activity queries.
@@ -197,6 +198,10 @@ type ActivityWhereInput struct {
 	// "institutions" edge predicates.
 	HasInstitutions     *bool                    `json:"hasInstitutions,omitempty"`
 	HasInstitutionsWith []*InstitutionWhereInput `json:"hasInstitutionsWith,omitempty"`
+
+	// "status_changes" edge predicates.
+	HasStatusChanges     *bool                     `json:"hasStatusChanges,omitempty"`
+	HasStatusChangesWith []*StatusChangeWhereInput `json:"hasStatusChangesWith,omitempty"`
 
 	// "follow_ups" edge predicates.
 	HasFollowUps     *bool                 `json:"hasFollowUps,omitempty"`
@@ -727,6 +732,24 @@ func (i *ActivityWhereInput) P() (predicate.Activity, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, activity.HasInstitutionsWith(with...))
+	}
+	if i.HasStatusChanges != nil {
+		p := activity.HasStatusChanges()
+		if !*i.HasStatusChanges {
+			p = activity.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasStatusChangesWith) > 0 {
+		with := make([]predicate.StatusChange, 0, len(i.HasStatusChangesWith))
+		for _, w := range i.HasStatusChangesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasStatusChangesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, activity.HasStatusChangesWith(with...))
 	}
 	if i.HasFollowUps != nil {
 		p := activity.HasFollowUps()
@@ -4017,5 +4040,247 @@ func (i *PlanWhereInput) P() (predicate.Plan, error) {
 		return predicates[0], nil
 	default:
 		return plan.And(predicates...), nil
+	}
+}
+
+// StatusChangeWhereInput represents a where input for filtering StatusChange queries.
+type StatusChangeWhereInput struct {
+	Predicates []predicate.StatusChange  `json:"-"`
+	Not        *StatusChangeWhereInput   `json:"not,omitempty"`
+	Or         []*StatusChangeWhereInput `json:"or,omitempty"`
+	And        []*StatusChangeWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "from_status" field predicates.
+	FromStatus       *enum.Status  `json:"fromStatus,omitempty"`
+	FromStatusNEQ    *enum.Status  `json:"fromStatusNEQ,omitempty"`
+	FromStatusIn     []enum.Status `json:"fromStatusIn,omitempty"`
+	FromStatusNotIn  []enum.Status `json:"fromStatusNotIn,omitempty"`
+	FromStatusIsNil  bool          `json:"fromStatusIsNil,omitempty"`
+	FromStatusNotNil bool          `json:"fromStatusNotNil,omitempty"`
+
+	// "to_status" field predicates.
+	ToStatus      *enum.Status  `json:"toStatus,omitempty"`
+	ToStatusNEQ   *enum.Status  `json:"toStatusNEQ,omitempty"`
+	ToStatusIn    []enum.Status `json:"toStatusIn,omitempty"`
+	ToStatusNotIn []enum.Status `json:"toStatusNotIn,omitempty"`
+
+	// "at" field predicates.
+	At      *time.Time  `json:"at,omitempty"`
+	AtNEQ   *time.Time  `json:"atNEQ,omitempty"`
+	AtIn    []time.Time `json:"atIn,omitempty"`
+	AtNotIn []time.Time `json:"atNotIn,omitempty"`
+	AtGT    *time.Time  `json:"atGT,omitempty"`
+	AtGTE   *time.Time  `json:"atGTE,omitempty"`
+	AtLT    *time.Time  `json:"atLT,omitempty"`
+	AtLTE   *time.Time  `json:"atLTE,omitempty"`
+
+	// "activity_id" field predicates.
+	ActivityID      *int  `json:"activityID,omitempty"`
+	ActivityIDNEQ   *int  `json:"activityIDNEQ,omitempty"`
+	ActivityIDIn    []int `json:"activityIDIn,omitempty"`
+	ActivityIDNotIn []int `json:"activityIDNotIn,omitempty"`
+
+	// "activity" edge predicates.
+	HasActivity     *bool                 `json:"hasActivity,omitempty"`
+	HasActivityWith []*ActivityWhereInput `json:"hasActivityWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *StatusChangeWhereInput) AddPredicates(predicates ...predicate.StatusChange) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the StatusChangeWhereInput filter on the StatusChangeQuery builder.
+func (i *StatusChangeWhereInput) Filter(q *StatusChangeQuery) (*StatusChangeQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyStatusChangeWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyStatusChangeWhereInput is returned in case the StatusChangeWhereInput is empty.
+var ErrEmptyStatusChangeWhereInput = errors.New("ent: empty predicate StatusChangeWhereInput")
+
+// P returns a predicate for filtering statuschanges.
+// An error is returned if the input is empty or invalid.
+func (i *StatusChangeWhereInput) P() (predicate.StatusChange, error) {
+	var predicates []predicate.StatusChange
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, statuschange.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.StatusChange, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, statuschange.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.StatusChange, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, statuschange.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, statuschange.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, statuschange.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, statuschange.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, statuschange.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, statuschange.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, statuschange.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, statuschange.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, statuschange.IDLTE(*i.IDLTE))
+	}
+	if i.FromStatus != nil {
+		predicates = append(predicates, statuschange.FromStatusEQ(*i.FromStatus))
+	}
+	if i.FromStatusNEQ != nil {
+		predicates = append(predicates, statuschange.FromStatusNEQ(*i.FromStatusNEQ))
+	}
+	if len(i.FromStatusIn) > 0 {
+		predicates = append(predicates, statuschange.FromStatusIn(i.FromStatusIn...))
+	}
+	if len(i.FromStatusNotIn) > 0 {
+		predicates = append(predicates, statuschange.FromStatusNotIn(i.FromStatusNotIn...))
+	}
+	if i.FromStatusIsNil {
+		predicates = append(predicates, statuschange.FromStatusIsNil())
+	}
+	if i.FromStatusNotNil {
+		predicates = append(predicates, statuschange.FromStatusNotNil())
+	}
+	if i.ToStatus != nil {
+		predicates = append(predicates, statuschange.ToStatusEQ(*i.ToStatus))
+	}
+	if i.ToStatusNEQ != nil {
+		predicates = append(predicates, statuschange.ToStatusNEQ(*i.ToStatusNEQ))
+	}
+	if len(i.ToStatusIn) > 0 {
+		predicates = append(predicates, statuschange.ToStatusIn(i.ToStatusIn...))
+	}
+	if len(i.ToStatusNotIn) > 0 {
+		predicates = append(predicates, statuschange.ToStatusNotIn(i.ToStatusNotIn...))
+	}
+	if i.At != nil {
+		predicates = append(predicates, statuschange.AtEQ(*i.At))
+	}
+	if i.AtNEQ != nil {
+		predicates = append(predicates, statuschange.AtNEQ(*i.AtNEQ))
+	}
+	if len(i.AtIn) > 0 {
+		predicates = append(predicates, statuschange.AtIn(i.AtIn...))
+	}
+	if len(i.AtNotIn) > 0 {
+		predicates = append(predicates, statuschange.AtNotIn(i.AtNotIn...))
+	}
+	if i.AtGT != nil {
+		predicates = append(predicates, statuschange.AtGT(*i.AtGT))
+	}
+	if i.AtGTE != nil {
+		predicates = append(predicates, statuschange.AtGTE(*i.AtGTE))
+	}
+	if i.AtLT != nil {
+		predicates = append(predicates, statuschange.AtLT(*i.AtLT))
+	}
+	if i.AtLTE != nil {
+		predicates = append(predicates, statuschange.AtLTE(*i.AtLTE))
+	}
+	if i.ActivityID != nil {
+		predicates = append(predicates, statuschange.ActivityIDEQ(*i.ActivityID))
+	}
+	if i.ActivityIDNEQ != nil {
+		predicates = append(predicates, statuschange.ActivityIDNEQ(*i.ActivityIDNEQ))
+	}
+	if len(i.ActivityIDIn) > 0 {
+		predicates = append(predicates, statuschange.ActivityIDIn(i.ActivityIDIn...))
+	}
+	if len(i.ActivityIDNotIn) > 0 {
+		predicates = append(predicates, statuschange.ActivityIDNotIn(i.ActivityIDNotIn...))
+	}
+
+	if i.HasActivity != nil {
+		p := statuschange.HasActivity()
+		if !*i.HasActivity {
+			p = statuschange.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasActivityWith) > 0 {
+		with := make([]predicate.Activity, 0, len(i.HasActivityWith))
+		for _, w := range i.HasActivityWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasActivityWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, statuschange.HasActivityWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyStatusChangeWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return statuschange.And(predicates...), nil
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/samverkan/samverkan/ent/plan"
 	"github.com/samverkan/samverkan/ent/predicate"
 	"github.com/samverkan/samverkan/ent/schema/enum"
+	"github.com/samverkan/samverkan/ent/statuschange"
 )
 
 const (
@@ -38,6 +39,7 @@ const (
 	TypeMunicipality = "Municipality"
 	TypeObjective    = "Objective"
 	TypePlan         = "Plan"
+	TypeStatusChange = "StatusChange"
 )
 
 // ActivityMutation represents an operation that mutates the Activity nodes in the graph.
@@ -70,6 +72,9 @@ type ActivityMutation struct {
 	institutions          map[int]struct{}
 	removedinstitutions   map[int]struct{}
 	clearedinstitutions   bool
+	status_changes        map[int]struct{}
+	removedstatus_changes map[int]struct{}
+	clearedstatus_changes bool
 	follow_ups            map[int]struct{}
 	removedfollow_ups     map[int]struct{}
 	clearedfollow_ups     bool
@@ -932,6 +937,60 @@ func (m *ActivityMutation) ResetInstitutions() {
 	m.removedinstitutions = nil
 }
 
+// AddStatusChangeIDs adds the "status_changes" edge to the StatusChange entity by ids.
+func (m *ActivityMutation) AddStatusChangeIDs(ids ...int) {
+	if m.status_changes == nil {
+		m.status_changes = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.status_changes[ids[i]] = struct{}{}
+	}
+}
+
+// ClearStatusChanges clears the "status_changes" edge to the StatusChange entity.
+func (m *ActivityMutation) ClearStatusChanges() {
+	m.clearedstatus_changes = true
+}
+
+// StatusChangesCleared reports if the "status_changes" edge to the StatusChange entity was cleared.
+func (m *ActivityMutation) StatusChangesCleared() bool {
+	return m.clearedstatus_changes
+}
+
+// RemoveStatusChangeIDs removes the "status_changes" edge to the StatusChange entity by IDs.
+func (m *ActivityMutation) RemoveStatusChangeIDs(ids ...int) {
+	if m.removedstatus_changes == nil {
+		m.removedstatus_changes = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.status_changes, ids[i])
+		m.removedstatus_changes[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedStatusChanges returns the removed IDs of the "status_changes" edge to the StatusChange entity.
+func (m *ActivityMutation) RemovedStatusChangesIDs() (ids []int) {
+	for id := range m.removedstatus_changes {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// StatusChangesIDs returns the "status_changes" edge IDs in the mutation.
+func (m *ActivityMutation) StatusChangesIDs() (ids []int) {
+	for id := range m.status_changes {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetStatusChanges resets all changes to the "status_changes" edge.
+func (m *ActivityMutation) ResetStatusChanges() {
+	m.status_changes = nil
+	m.clearedstatus_changes = false
+	m.removedstatus_changes = nil
+}
+
 // AddFollowUpIDs adds the "follow_ups" edge to the FollowUp entity by ids.
 func (m *ActivityMutation) AddFollowUpIDs(ids ...int) {
 	if m.follow_ups == nil {
@@ -1407,7 +1466,7 @@ func (m *ActivityMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ActivityMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.objective != nil {
 		edges = append(edges, activity.EdgeObjective)
 	}
@@ -1416,6 +1475,9 @@ func (m *ActivityMutation) AddedEdges() []string {
 	}
 	if m.institutions != nil {
 		edges = append(edges, activity.EdgeInstitutions)
+	}
+	if m.status_changes != nil {
+		edges = append(edges, activity.EdgeStatusChanges)
 	}
 	if m.follow_ups != nil {
 		edges = append(edges, activity.EdgeFollowUps)
@@ -1443,6 +1505,12 @@ func (m *ActivityMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case activity.EdgeStatusChanges:
+		ids := make([]ent.Value, 0, len(m.status_changes))
+		for id := range m.status_changes {
+			ids = append(ids, id)
+		}
+		return ids
 	case activity.EdgeFollowUps:
 		ids := make([]ent.Value, 0, len(m.follow_ups))
 		for id := range m.follow_ups {
@@ -1455,12 +1523,15 @@ func (m *ActivityMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ActivityMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.removedmunicipalities != nil {
 		edges = append(edges, activity.EdgeMunicipalities)
 	}
 	if m.removedinstitutions != nil {
 		edges = append(edges, activity.EdgeInstitutions)
+	}
+	if m.removedstatus_changes != nil {
+		edges = append(edges, activity.EdgeStatusChanges)
 	}
 	if m.removedfollow_ups != nil {
 		edges = append(edges, activity.EdgeFollowUps)
@@ -1484,6 +1555,12 @@ func (m *ActivityMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case activity.EdgeStatusChanges:
+		ids := make([]ent.Value, 0, len(m.removedstatus_changes))
+		for id := range m.removedstatus_changes {
+			ids = append(ids, id)
+		}
+		return ids
 	case activity.EdgeFollowUps:
 		ids := make([]ent.Value, 0, len(m.removedfollow_ups))
 		for id := range m.removedfollow_ups {
@@ -1496,7 +1573,7 @@ func (m *ActivityMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ActivityMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.clearedobjective {
 		edges = append(edges, activity.EdgeObjective)
 	}
@@ -1505,6 +1582,9 @@ func (m *ActivityMutation) ClearedEdges() []string {
 	}
 	if m.clearedinstitutions {
 		edges = append(edges, activity.EdgeInstitutions)
+	}
+	if m.clearedstatus_changes {
+		edges = append(edges, activity.EdgeStatusChanges)
 	}
 	if m.clearedfollow_ups {
 		edges = append(edges, activity.EdgeFollowUps)
@@ -1522,6 +1602,8 @@ func (m *ActivityMutation) EdgeCleared(name string) bool {
 		return m.clearedmunicipalities
 	case activity.EdgeInstitutions:
 		return m.clearedinstitutions
+	case activity.EdgeStatusChanges:
+		return m.clearedstatus_changes
 	case activity.EdgeFollowUps:
 		return m.clearedfollow_ups
 	}
@@ -1551,6 +1633,9 @@ func (m *ActivityMutation) ResetEdge(name string) error {
 		return nil
 	case activity.EdgeInstitutions:
 		m.ResetInstitutions()
+		return nil
+	case activity.EdgeStatusChanges:
+		m.ResetStatusChanges()
 		return nil
 	case activity.EdgeFollowUps:
 		m.ResetFollowUps()
@@ -7752,4 +7837,571 @@ func (m *PlanMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Plan edge %s", name)
+}
+
+// StatusChangeMutation represents an operation that mutates the StatusChange nodes in the graph.
+type StatusChangeMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *int
+	from_status     *enum.Status
+	to_status       *enum.Status
+	at              *time.Time
+	clearedFields   map[string]struct{}
+	activity        *int
+	clearedactivity bool
+	done            bool
+	oldValue        func(context.Context) (*StatusChange, error)
+	predicates      []predicate.StatusChange
+}
+
+var _ ent.Mutation = (*StatusChangeMutation)(nil)
+
+// statuschangeOption allows management of the mutation configuration using functional options.
+type statuschangeOption func(*StatusChangeMutation)
+
+// newStatusChangeMutation creates new mutation for the StatusChange entity.
+func newStatusChangeMutation(c config, op Op, opts ...statuschangeOption) *StatusChangeMutation {
+	m := &StatusChangeMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeStatusChange,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withStatusChangeID sets the ID field of the mutation.
+func withStatusChangeID(id int) statuschangeOption {
+	return func(m *StatusChangeMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *StatusChange
+		)
+		m.oldValue = func(ctx context.Context) (*StatusChange, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().StatusChange.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withStatusChange sets the old StatusChange of the mutation.
+func withStatusChange(node *StatusChange) statuschangeOption {
+	return func(m *StatusChangeMutation) {
+		m.oldValue = func(context.Context) (*StatusChange, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m StatusChangeMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m StatusChangeMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *StatusChangeMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *StatusChangeMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().StatusChange.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetFromStatus sets the "from_status" field.
+func (m *StatusChangeMutation) SetFromStatus(e enum.Status) {
+	m.from_status = &e
+}
+
+// FromStatus returns the value of the "from_status" field in the mutation.
+func (m *StatusChangeMutation) FromStatus() (r enum.Status, exists bool) {
+	v := m.from_status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFromStatus returns the old "from_status" field's value of the StatusChange entity.
+// If the StatusChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatusChangeMutation) OldFromStatus(ctx context.Context) (v *enum.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFromStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFromStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFromStatus: %w", err)
+	}
+	return oldValue.FromStatus, nil
+}
+
+// ClearFromStatus clears the value of the "from_status" field.
+func (m *StatusChangeMutation) ClearFromStatus() {
+	m.from_status = nil
+	m.clearedFields[statuschange.FieldFromStatus] = struct{}{}
+}
+
+// FromStatusCleared returns if the "from_status" field was cleared in this mutation.
+func (m *StatusChangeMutation) FromStatusCleared() bool {
+	_, ok := m.clearedFields[statuschange.FieldFromStatus]
+	return ok
+}
+
+// ResetFromStatus resets all changes to the "from_status" field.
+func (m *StatusChangeMutation) ResetFromStatus() {
+	m.from_status = nil
+	delete(m.clearedFields, statuschange.FieldFromStatus)
+}
+
+// SetToStatus sets the "to_status" field.
+func (m *StatusChangeMutation) SetToStatus(e enum.Status) {
+	m.to_status = &e
+}
+
+// ToStatus returns the value of the "to_status" field in the mutation.
+func (m *StatusChangeMutation) ToStatus() (r enum.Status, exists bool) {
+	v := m.to_status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldToStatus returns the old "to_status" field's value of the StatusChange entity.
+// If the StatusChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatusChangeMutation) OldToStatus(ctx context.Context) (v enum.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldToStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldToStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldToStatus: %w", err)
+	}
+	return oldValue.ToStatus, nil
+}
+
+// ResetToStatus resets all changes to the "to_status" field.
+func (m *StatusChangeMutation) ResetToStatus() {
+	m.to_status = nil
+}
+
+// SetAt sets the "at" field.
+func (m *StatusChangeMutation) SetAt(t time.Time) {
+	m.at = &t
+}
+
+// At returns the value of the "at" field in the mutation.
+func (m *StatusChangeMutation) At() (r time.Time, exists bool) {
+	v := m.at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAt returns the old "at" field's value of the StatusChange entity.
+// If the StatusChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatusChangeMutation) OldAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAt: %w", err)
+	}
+	return oldValue.At, nil
+}
+
+// ResetAt resets all changes to the "at" field.
+func (m *StatusChangeMutation) ResetAt() {
+	m.at = nil
+}
+
+// SetActivityID sets the "activity_id" field.
+func (m *StatusChangeMutation) SetActivityID(i int) {
+	m.activity = &i
+}
+
+// ActivityID returns the value of the "activity_id" field in the mutation.
+func (m *StatusChangeMutation) ActivityID() (r int, exists bool) {
+	v := m.activity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActivityID returns the old "activity_id" field's value of the StatusChange entity.
+// If the StatusChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatusChangeMutation) OldActivityID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActivityID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActivityID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActivityID: %w", err)
+	}
+	return oldValue.ActivityID, nil
+}
+
+// ResetActivityID resets all changes to the "activity_id" field.
+func (m *StatusChangeMutation) ResetActivityID() {
+	m.activity = nil
+}
+
+// ClearActivity clears the "activity" edge to the Activity entity.
+func (m *StatusChangeMutation) ClearActivity() {
+	m.clearedactivity = true
+	m.clearedFields[statuschange.FieldActivityID] = struct{}{}
+}
+
+// ActivityCleared reports if the "activity" edge to the Activity entity was cleared.
+func (m *StatusChangeMutation) ActivityCleared() bool {
+	return m.clearedactivity
+}
+
+// ActivityIDs returns the "activity" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ActivityID instead. It exists only for internal usage by the builders.
+func (m *StatusChangeMutation) ActivityIDs() (ids []int) {
+	if id := m.activity; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetActivity resets all changes to the "activity" edge.
+func (m *StatusChangeMutation) ResetActivity() {
+	m.activity = nil
+	m.clearedactivity = false
+}
+
+// Where appends a list predicates to the StatusChangeMutation builder.
+func (m *StatusChangeMutation) Where(ps ...predicate.StatusChange) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the StatusChangeMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *StatusChangeMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.StatusChange, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *StatusChangeMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *StatusChangeMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (StatusChange).
+func (m *StatusChangeMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *StatusChangeMutation) Fields() []string {
+	fields := make([]string, 0, 4)
+	if m.from_status != nil {
+		fields = append(fields, statuschange.FieldFromStatus)
+	}
+	if m.to_status != nil {
+		fields = append(fields, statuschange.FieldToStatus)
+	}
+	if m.at != nil {
+		fields = append(fields, statuschange.FieldAt)
+	}
+	if m.activity != nil {
+		fields = append(fields, statuschange.FieldActivityID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *StatusChangeMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case statuschange.FieldFromStatus:
+		return m.FromStatus()
+	case statuschange.FieldToStatus:
+		return m.ToStatus()
+	case statuschange.FieldAt:
+		return m.At()
+	case statuschange.FieldActivityID:
+		return m.ActivityID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *StatusChangeMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case statuschange.FieldFromStatus:
+		return m.OldFromStatus(ctx)
+	case statuschange.FieldToStatus:
+		return m.OldToStatus(ctx)
+	case statuschange.FieldAt:
+		return m.OldAt(ctx)
+	case statuschange.FieldActivityID:
+		return m.OldActivityID(ctx)
+	}
+	return nil, fmt.Errorf("unknown StatusChange field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *StatusChangeMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case statuschange.FieldFromStatus:
+		v, ok := value.(enum.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFromStatus(v)
+		return nil
+	case statuschange.FieldToStatus:
+		v, ok := value.(enum.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetToStatus(v)
+		return nil
+	case statuschange.FieldAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAt(v)
+		return nil
+	case statuschange.FieldActivityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActivityID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown StatusChange field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *StatusChangeMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *StatusChangeMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *StatusChangeMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown StatusChange numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *StatusChangeMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(statuschange.FieldFromStatus) {
+		fields = append(fields, statuschange.FieldFromStatus)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *StatusChangeMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *StatusChangeMutation) ClearField(name string) error {
+	switch name {
+	case statuschange.FieldFromStatus:
+		m.ClearFromStatus()
+		return nil
+	}
+	return fmt.Errorf("unknown StatusChange nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *StatusChangeMutation) ResetField(name string) error {
+	switch name {
+	case statuschange.FieldFromStatus:
+		m.ResetFromStatus()
+		return nil
+	case statuschange.FieldToStatus:
+		m.ResetToStatus()
+		return nil
+	case statuschange.FieldAt:
+		m.ResetAt()
+		return nil
+	case statuschange.FieldActivityID:
+		m.ResetActivityID()
+		return nil
+	}
+	return fmt.Errorf("unknown StatusChange field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *StatusChangeMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.activity != nil {
+		edges = append(edges, statuschange.EdgeActivity)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *StatusChangeMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case statuschange.EdgeActivity:
+		if id := m.activity; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *StatusChangeMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *StatusChangeMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *StatusChangeMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedactivity {
+		edges = append(edges, statuschange.EdgeActivity)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *StatusChangeMutation) EdgeCleared(name string) bool {
+	switch name {
+	case statuschange.EdgeActivity:
+		return m.clearedactivity
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *StatusChangeMutation) ClearEdge(name string) error {
+	switch name {
+	case statuschange.EdgeActivity:
+		m.ClearActivity()
+		return nil
+	}
+	return fmt.Errorf("unknown StatusChange unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *StatusChangeMutation) ResetEdge(name string) error {
+	switch name {
+	case statuschange.EdgeActivity:
+		m.ResetActivity()
+		return nil
+	}
+	return fmt.Errorf("unknown StatusChange edge %s", name)
 }

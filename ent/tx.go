@@ -28,6 +28,8 @@ type Tx struct {
 	Objective *ObjectiveClient
 	// Plan is the client for interacting with the Plan builders.
 	Plan *PlanClient
+	// StatusChange is the client for interacting with the StatusChange builders.
+	StatusChange *StatusChangeClient
 
 	// lazily loaded.
 	client     *Client
@@ -166,6 +168,7 @@ func (tx *Tx) init() {
 	tx.Municipality = NewMunicipalityClient(tx.config)
 	tx.Objective = NewObjectiveClient(tx.config)
 	tx.Plan = NewPlanClient(tx.config)
+	tx.StatusChange = NewStatusChangeClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

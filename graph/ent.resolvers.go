@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/samverkan/samverkan/ent"
@@ -62,6 +63,11 @@ func (r *queryResolver) Objectives(ctx context.Context, after *entgql.Cursor[int
 func (r *queryResolver) Plans(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PlanOrder, where *ent.PlanWhereInput) (*ent.PlanConnection, error) {
 	return r.client.Plan.Query().Paginate(ctx, after, first, before, last,
 		ent.WithPlanOrder(orderBy), ent.WithPlanFilter(where.Filter))
+}
+
+// StatusChanges is the resolver for the statusChanges field.
+func (r *queryResolver) StatusChanges(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StatusChangeOrder, where *ent.StatusChangeWhereInput) (*ent.StatusChangeConnection, error) {
+	panic(fmt.Errorf("not implemented: StatusChanges - statusChanges"))
 }
 
 // Goal returns GoalResolver implementation.

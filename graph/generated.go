@@ -64,6 +64,7 @@ type ComplexityRoot struct {
 		ObjectiveID    func(childComplexity int) int
 		StartDate      func(childComplexity int) int
 		Status         func(childComplexity int) int
+		StatusChanges  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StatusChangeOrder, where *ent.StatusChangeWhereInput) int
 		Title          func(childComplexity int) int
 		UpdatedAt      func(childComplexity int) int
 		Version        func(childComplexity int) int
@@ -315,24 +316,25 @@ type ComplexityRoot struct {
 	}
 
 	Plan struct {
-		CountyCode      func(childComplexity int) int
-		Coverage        func(childComplexity int, year *int) int
-		CreatedAt       func(childComplexity int) int
-		Description     func(childComplexity int) int
-		FirstYear       func(childComplexity int) int
-		FollowUpsByYear func(childComplexity int, year *int) int
-		Goals           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GoalOrder, where *ent.GoalWhereInput) int
-		ID              func(childComplexity int) int
-		LastYear        func(childComplexity int) int
-		Name            func(childComplexity int) int
-		ParentPlan      func(childComplexity int) int
-		Region          func(childComplexity int) int
-		SourceDate      func(childComplexity int) int
-		SourceURL       func(childComplexity int) int
-		StatusByGoal    func(childComplexity int, year *int) int
-		StatusCounts    func(childComplexity int, year *int) int
-		UpdatedAt       func(childComplexity int) int
-		Version         func(childComplexity int) int
+		CountyCode          func(childComplexity int) int
+		Coverage            func(childComplexity int, year *int) int
+		CreatedAt           func(childComplexity int) int
+		Description         func(childComplexity int) int
+		FirstYear           func(childComplexity int) int
+		FollowUpsByYear     func(childComplexity int, year *int) int
+		Goals               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GoalOrder, where *ent.GoalWhereInput) int
+		ID                  func(childComplexity int) int
+		LastYear            func(childComplexity int) int
+		Name                func(childComplexity int) int
+		ParentPlan          func(childComplexity int) int
+		Region              func(childComplexity int) int
+		SourceDate          func(childComplexity int) int
+		SourceURL           func(childComplexity int) int
+		StatusByGoal        func(childComplexity int, year *int) int
+		StatusChangesByYear func(childComplexity int, year *int) int
+		StatusCounts        func(childComplexity int, year *int) int
+		UpdatedAt           func(childComplexity int) int
+		Version             func(childComplexity int) int
 	}
 
 	PlanConnection struct {
@@ -357,6 +359,37 @@ type ComplexityRoot struct {
 		Objectives     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ObjectiveOrder, where *ent.ObjectiveWhereInput) int
 		PlanReport     func(childComplexity int, id *int) int
 		Plans          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PlanOrder, where *ent.PlanWhereInput) int
+		StatusChanges  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StatusChangeOrder, where *ent.StatusChangeWhereInput) int
+	}
+
+	StatusChange struct {
+		Activity   func(childComplexity int) int
+		ActivityID func(childComplexity int) int
+		At         func(childComplexity int) int
+		FromStatus func(childComplexity int) int
+		ID         func(childComplexity int) int
+		ToStatus   func(childComplexity int) int
+	}
+
+	StatusChangeConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	StatusChangeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	StatusChangeYear struct {
+		Changes     func(childComplexity int) int
+		Created     func(childComplexity int) int
+		ToCancelled func(childComplexity int) int
+		ToDone      func(childComplexity int) int
+		ToOngoing   func(childComplexity int) int
+		ToPlanned   func(childComplexity int) int
+		Year        func(childComplexity int) int
 	}
 
 	StatusCounts struct {
@@ -413,6 +446,7 @@ type PlanResolver interface {
 	StatusByGoal(ctx context.Context, obj *ent.Plan, year *int) ([]*report.GoalStatus, error)
 	Coverage(ctx context.Context, obj *ent.Plan, year *int) (*report.Coverage, error)
 	FollowUpsByYear(ctx context.Context, obj *ent.Plan, year *int) ([]*report.FollowUpYear, error)
+	StatusChangesByYear(ctx context.Context, obj *ent.Plan, year *int) ([]*report.StatusChangeYear, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -424,6 +458,7 @@ type QueryResolver interface {
 	Municipalities(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) (*ent.MunicipalityConnection, error)
 	Objectives(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ObjectiveOrder, where *ent.ObjectiveWhereInput) (*ent.ObjectiveConnection, error)
 	Plans(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PlanOrder, where *ent.PlanWhereInput) (*ent.PlanConnection, error)
+	StatusChanges(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StatusChangeOrder, where *ent.StatusChangeWhereInput) (*ent.StatusChangeConnection, error)
 	PlanReport(ctx context.Context, id *int) (*ent.Plan, error)
 }
 
@@ -550,6 +585,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Activity.Status(childComplexity), true
+	case "Activity.statusChanges":
+		if e.ComplexityRoot.Activity.StatusChanges == nil {
+			break
+		}
+
+		args, err := ec.field_Activity_statusChanges_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Activity.StatusChanges(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.StatusChangeOrder), args["where"].(*ent.StatusChangeWhereInput)), true
 	case "Activity.title":
 		if e.ComplexityRoot.Activity.Title == nil {
 			break
@@ -1789,6 +1835,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Plan.StatusByGoal(childComplexity, args["year"].(*int)), true
+	case "Plan.statusChangesByYear":
+		if e.ComplexityRoot.Plan.StatusChangesByYear == nil {
+			break
+		}
+
+		args, err := ec.field_Plan_statusChangesByYear_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Plan.StatusChangesByYear(childComplexity, args["year"].(*int)), true
 	case "Plan.statusCounts":
 		if e.ComplexityRoot.Plan.StatusCounts == nil {
 			break
@@ -1956,6 +2013,129 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Plans(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.PlanOrder), args["where"].(*ent.PlanWhereInput)), true
+	case "Query.statusChanges":
+		if e.ComplexityRoot.Query.StatusChanges == nil {
+			break
+		}
+
+		args, err := ec.field_Query_statusChanges_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.StatusChanges(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.StatusChangeOrder), args["where"].(*ent.StatusChangeWhereInput)), true
+
+	case "StatusChange.activity":
+		if e.ComplexityRoot.StatusChange.Activity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusChange.Activity(childComplexity), true
+	case "StatusChange.activityID":
+		if e.ComplexityRoot.StatusChange.ActivityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusChange.ActivityID(childComplexity), true
+	case "StatusChange.at":
+		if e.ComplexityRoot.StatusChange.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusChange.At(childComplexity), true
+	case "StatusChange.fromStatus":
+		if e.ComplexityRoot.StatusChange.FromStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusChange.FromStatus(childComplexity), true
+	case "StatusChange.id":
+		if e.ComplexityRoot.StatusChange.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusChange.ID(childComplexity), true
+	case "StatusChange.toStatus":
+		if e.ComplexityRoot.StatusChange.ToStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusChange.ToStatus(childComplexity), true
+
+	case "StatusChangeConnection.edges":
+		if e.ComplexityRoot.StatusChangeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusChangeConnection.Edges(childComplexity), true
+	case "StatusChangeConnection.pageInfo":
+		if e.ComplexityRoot.StatusChangeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusChangeConnection.PageInfo(childComplexity), true
+	case "StatusChangeConnection.totalCount":
+		if e.ComplexityRoot.StatusChangeConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusChangeConnection.TotalCount(childComplexity), true
+
+	case "StatusChangeEdge.cursor":
+		if e.ComplexityRoot.StatusChangeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusChangeEdge.Cursor(childComplexity), true
+	case "StatusChangeEdge.node":
+		if e.ComplexityRoot.StatusChangeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusChangeEdge.Node(childComplexity), true
+
+	case "StatusChangeYear.changes":
+		if e.ComplexityRoot.StatusChangeYear.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusChangeYear.Changes(childComplexity), true
+	case "StatusChangeYear.created":
+		if e.ComplexityRoot.StatusChangeYear.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusChangeYear.Created(childComplexity), true
+	case "StatusChangeYear.toCancelled":
+		if e.ComplexityRoot.StatusChangeYear.ToCancelled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusChangeYear.ToCancelled(childComplexity), true
+	case "StatusChangeYear.toDone":
+		if e.ComplexityRoot.StatusChangeYear.ToDone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusChangeYear.ToDone(childComplexity), true
+	case "StatusChangeYear.toOngoing":
+		if e.ComplexityRoot.StatusChangeYear.ToOngoing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusChangeYear.ToOngoing(childComplexity), true
+	case "StatusChangeYear.toPlanned":
+		if e.ComplexityRoot.StatusChangeYear.ToPlanned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusChangeYear.ToPlanned(childComplexity), true
+	case "StatusChangeYear.year":
+		if e.ComplexityRoot.StatusChangeYear.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusChangeYear.Year(childComplexity), true
 
 	case "StatusCounts.cancelled":
 		if e.ComplexityRoot.StatusCounts.Cancelled == nil {
@@ -2024,6 +2204,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ObjectiveWhereInput", ec.unmarshalInputObjectiveWhereInput),
 			graphql.NewInputUnmarshaler("PlanOrder", ec.unmarshalInputPlanOrder),
 			graphql.NewInputUnmarshaler("PlanWhereInput", ec.unmarshalInputPlanWhereInput),
+			graphql.NewInputUnmarshaler("StatusChangeOrder", ec.unmarshalInputStatusChangeOrder),
+			graphql.NewInputUnmarshaler("StatusChangeWhereInput", ec.unmarshalInputStatusChangeWhereInput),
 			graphql.NewInputUnmarshaler("UpdateActivityInput", ec.unmarshalInputUpdateActivityInput),
 			graphql.NewInputUnmarshaler("UpdateFollowUpInput", ec.unmarshalInputUpdateFollowUpInput),
 			graphql.NewInputUnmarshaler("UpdateGoalInput", ec.unmarshalInputUpdateGoalInput),
@@ -2164,6 +2346,8 @@ func (ec *executionContext) childFields_Activity(ctx context.Context, field grap
 		return ec.fieldContext_Activity_municipalities(ctx, field)
 	case "institutions":
 		return ec.fieldContext_Activity_institutions(ctx, field)
+	case "statusChanges":
+		return ec.fieldContext_Activity_statusChanges(ctx, field)
 	case "followUps":
 		return ec.fieldContext_Activity_followUps(ctx, field)
 	}
@@ -2650,6 +2834,8 @@ func (ec *executionContext) childFields_Plan(ctx context.Context, field graphql.
 		return ec.fieldContext_Plan_coverage(ctx, field)
 	case "followUpsByYear":
 		return ec.fieldContext_Plan_followUpsByYear(ctx, field)
+	case "statusChangesByYear":
+		return ec.fieldContext_Plan_statusChangesByYear(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Plan", field.Name)
 }
@@ -2674,6 +2860,66 @@ func (ec *executionContext) childFields_PlanEdge(ctx context.Context, field grap
 		return ec.fieldContext_PlanEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PlanEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_StatusChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_StatusChange_id(ctx, field)
+	case "fromStatus":
+		return ec.fieldContext_StatusChange_fromStatus(ctx, field)
+	case "toStatus":
+		return ec.fieldContext_StatusChange_toStatus(ctx, field)
+	case "at":
+		return ec.fieldContext_StatusChange_at(ctx, field)
+	case "activityID":
+		return ec.fieldContext_StatusChange_activityID(ctx, field)
+	case "activity":
+		return ec.fieldContext_StatusChange_activity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatusChange", field.Name)
+}
+
+func (ec *executionContext) childFields_StatusChangeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_StatusChangeConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_StatusChangeConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_StatusChangeConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatusChangeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_StatusChangeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_StatusChangeEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_StatusChangeEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatusChangeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_StatusChangeYear(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "year":
+		return ec.fieldContext_StatusChangeYear_year(ctx, field)
+	case "changes":
+		return ec.fieldContext_StatusChangeYear_changes(ctx, field)
+	case "created":
+		return ec.fieldContext_StatusChangeYear_created(ctx, field)
+	case "toPlanned":
+		return ec.fieldContext_StatusChangeYear_toPlanned(ctx, field)
+	case "toOngoing":
+		return ec.fieldContext_StatusChangeYear_toOngoing(ctx, field)
+	case "toDone":
+		return ec.fieldContext_StatusChangeYear_toDone(ctx, field)
+	case "toCancelled":
+		return ec.fieldContext_StatusChangeYear_toCancelled(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatusChangeYear", field.Name)
 }
 
 func (ec *executionContext) childFields_StatusCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2964,6 +3210,60 @@ func (ec *executionContext) field_Activity_municipalities_args(ctx context.Conte
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.MunicipalityWhereInput, error) {
 			return ec.unmarshalOMunicipalityWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Activity_statusChanges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.StatusChangeOrder, error) {
+			return ec.unmarshalOStatusChangeOrder2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChangeOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.StatusChangeWhereInput, error) {
+			return ec.unmarshalOStatusChangeWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChangeWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3760,6 +4060,20 @@ func (ec *executionContext) field_Plan_statusByGoal_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Plan_statusChangesByYear_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Plan_statusCounts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4200,6 +4514,60 @@ func (ec *executionContext) field_Query_plans_args(ctx context.Context, rawArgs 
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.PlanWhereInput, error) {
 			return ec.unmarshalOPlanWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_statusChanges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.StatusChangeOrder, error) {
+			return ec.unmarshalOStatusChangeOrder2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChangeOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.StatusChangeWhereInput, error) {
+			return ec.unmarshalOStatusChangeWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChangeWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4718,6 +5086,50 @@ func (ec *executionContext) fieldContext_Activity_institutions(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Activity_institutions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Activity_statusChanges(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_statusChanges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.StatusChanges(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.StatusChangeOrder), fc.Args["where"].(*ent.StatusChangeWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.StatusChangeConnection) graphql.Marshaler {
+			return ec.marshalNStatusChangeConnection2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Activity_statusChanges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Activity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatusChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Activity_statusChanges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9878,6 +10290,50 @@ func (ec *executionContext) fieldContext_Plan_followUpsByYear(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Plan_statusChangesByYear(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_statusChangesByYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Plan().StatusChangesByYear(ctx, obj, fc.Args["year"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*report.StatusChangeYear) graphql.Marshaler {
+			return ec.marshalNStatusChangeYear2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐStatusChangeYearᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_statusChangesByYear(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Plan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatusChangeYear(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Plan_statusChangesByYear_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PlanConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PlanConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10416,6 +10872,50 @@ func (ec *executionContext) fieldContext_Query_plans(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_statusChanges(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_statusChanges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().StatusChanges(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.StatusChangeOrder), fc.Args["where"].(*ent.StatusChangeWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.StatusChangeConnection) graphql.Marshaler {
+			return ec.marshalNStatusChangeConnection2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_statusChanges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatusChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_statusChanges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_planReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10534,6 +11034,456 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _StatusChange_id(ctx context.Context, field graphql.CollectedField, obj *ent.StatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusChange_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusChange_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StatusChange_fromStatus(ctx context.Context, field graphql.CollectedField, obj *ent.StatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusChange_fromStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FromStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *enum.Status) graphql.Marshaler {
+			return ec.marshalOActivityStatus2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋschemaᚋenumᚐStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatusChange_fromStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusChange", field, false, false, "ActivityStatus")
+}
+
+func (ec *executionContext) _StatusChange_toStatus(ctx context.Context, field graphql.CollectedField, obj *ent.StatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusChange_toStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.Status) graphql.Marshaler {
+			return ec.marshalNActivityStatus2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚋschemaᚋenumᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusChange_toStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusChange", field, false, false, "ActivityStatus")
+}
+
+func (ec *executionContext) _StatusChange_at(ctx context.Context, field graphql.CollectedField, obj *ent.StatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusChange_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusChange_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusChange", field, false, false, "Time")
+}
+
+func (ec *executionContext) _StatusChange_activityID(ctx context.Context, field graphql.CollectedField, obj *ent.StatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusChange_activityID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActivityID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusChange_activityID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StatusChange_activity(ctx context.Context, field graphql.CollectedField, obj *ent.StatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusChange_activity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Activity(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Activity) graphql.Marshaler {
+			return ec.marshalNActivity2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐActivity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusChange_activity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatusChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Activity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatusChangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.StatusChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusChangeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.StatusChangeEdge) graphql.Marshaler {
+			return ec.marshalOStatusChangeEdge2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChangeEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatusChangeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatusChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatusChangeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatusChangeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.StatusChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusChangeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusChangeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatusChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatusChangeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.StatusChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusChangeConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusChangeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusChangeConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatusChangeEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.StatusChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusChangeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.StatusChange) graphql.Marshaler {
+			return ec.marshalOStatusChange2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatusChangeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatusChangeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatusChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatusChangeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.StatusChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusChangeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusChangeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusChangeEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _StatusChangeYear_year(ctx context.Context, field graphql.CollectedField, obj *report.StatusChangeYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusChangeYear_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusChangeYear_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusChangeYear", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatusChangeYear_changes(ctx context.Context, field graphql.CollectedField, obj *report.StatusChangeYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusChangeYear_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusChangeYear_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusChangeYear", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatusChangeYear_created(ctx context.Context, field graphql.CollectedField, obj *report.StatusChangeYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusChangeYear_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusChangeYear_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusChangeYear", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatusChangeYear_toPlanned(ctx context.Context, field graphql.CollectedField, obj *report.StatusChangeYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusChangeYear_toPlanned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToPlanned, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusChangeYear_toPlanned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusChangeYear", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatusChangeYear_toOngoing(ctx context.Context, field graphql.CollectedField, obj *report.StatusChangeYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusChangeYear_toOngoing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToOngoing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusChangeYear_toOngoing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusChangeYear", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatusChangeYear_toDone(ctx context.Context, field graphql.CollectedField, obj *report.StatusChangeYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusChangeYear_toDone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToDone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusChangeYear_toDone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusChangeYear", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatusChangeYear_toCancelled(ctx context.Context, field graphql.CollectedField, obj *report.StatusChangeYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusChangeYear_toCancelled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToCancelled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusChangeYear_toCancelled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusChangeYear", field, false, false, "Int")
 }
 
 func (ec *executionContext) _StatusCounts_planned(ctx context.Context, field graphql.CollectedField, obj *report.Counts) (ret graphql.Marshaler) {
@@ -11811,7 +12761,7 @@ func (ec *executionContext) unmarshalInputActivityWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "firstYear", "firstYearNEQ", "firstYearIn", "firstYearNotIn", "firstYearGT", "firstYearGTE", "firstYearLT", "firstYearLTE", "firstYearIsNil", "firstYearNotNil", "lastYear", "lastYearNEQ", "lastYearIn", "lastYearNotIn", "lastYearGT", "lastYearGTE", "lastYearLT", "lastYearLTE", "lastYearIsNil", "lastYearNotNil", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "startDateIsNil", "startDateNotNil", "endDate", "endDateNEQ", "endDateIn", "endDateNotIn", "endDateGT", "endDateGTE", "endDateLT", "endDateLTE", "endDateIsNil", "endDateNotNil", "nextReview", "nextReviewNEQ", "nextReviewIn", "nextReviewNotIn", "nextReviewGT", "nextReviewGTE", "nextReviewLT", "nextReviewLTE", "nextReviewIsNil", "nextReviewNotNil", "lead", "leadNEQ", "leadIn", "leadNotIn", "leadGT", "leadGTE", "leadLT", "leadLTE", "leadContains", "leadHasPrefix", "leadHasSuffix", "leadIsNil", "leadNotNil", "leadEqualFold", "leadContainsFold", "objectiveID", "objectiveIDNEQ", "objectiveIDIn", "objectiveIDNotIn", "hasObjective", "hasObjectiveWith", "hasMunicipalities", "hasMunicipalitiesWith", "hasInstitutions", "hasInstitutionsWith", "hasFollowUps", "hasFollowUpsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "firstYear", "firstYearNEQ", "firstYearIn", "firstYearNotIn", "firstYearGT", "firstYearGTE", "firstYearLT", "firstYearLTE", "firstYearIsNil", "firstYearNotNil", "lastYear", "lastYearNEQ", "lastYearIn", "lastYearNotIn", "lastYearGT", "lastYearGTE", "lastYearLT", "lastYearLTE", "lastYearIsNil", "lastYearNotNil", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "startDateIsNil", "startDateNotNil", "endDate", "endDateNEQ", "endDateIn", "endDateNotIn", "endDateGT", "endDateGTE", "endDateLT", "endDateLTE", "endDateIsNil", "endDateNotNil", "nextReview", "nextReviewNEQ", "nextReviewIn", "nextReviewNotIn", "nextReviewGT", "nextReviewGTE", "nextReviewLT", "nextReviewLTE", "nextReviewIsNil", "nextReviewNotNil", "lead", "leadNEQ", "leadIn", "leadNotIn", "leadGT", "leadGTE", "leadLT", "leadLTE", "leadContains", "leadHasPrefix", "leadHasSuffix", "leadIsNil", "leadNotNil", "leadEqualFold", "leadContainsFold", "objectiveID", "objectiveIDNEQ", "objectiveIDIn", "objectiveIDNotIn", "hasObjective", "hasObjectiveWith", "hasMunicipalities", "hasMunicipalitiesWith", "hasInstitutions", "hasInstitutionsWith", "hasStatusChanges", "hasStatusChangesWith", "hasFollowUps", "hasFollowUpsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -12812,6 +13762,20 @@ func (ec *executionContext) unmarshalInputActivityWhereInput(ctx context.Context
 				return it, err
 			}
 			it.HasInstitutionsWith = data
+		case "hasStatusChanges":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasStatusChanges"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasStatusChanges = data
+		case "hasStatusChangesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasStatusChangesWith"))
+			data, err := ec.unmarshalOStatusChangeWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChangeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasStatusChangesWith = data
 		case "hasFollowUps":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasFollowUps"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -18411,6 +19375,339 @@ func UnmarshalPlanWhereInput(ctx context.Context, raw any) (ent.PlanWhereInput, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputStatusChangeOrder(ctx context.Context, obj any) (ent.StatusChangeOrder, error) {
+	var it ent.StatusChangeOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNStatusChangeOrderField2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChangeOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStatusChangeOrder unmarshals raw into the StatusChangeOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStatusChangeOrder(ctx context.Context, raw any) (ent.StatusChangeOrder, error) {
+	var out ent.StatusChangeOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StatusChangeOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStatusChangeWhereInput(ctx context.Context, obj any) (ent.StatusChangeWhereInput, error) {
+	var it ent.StatusChangeWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "fromStatus", "fromStatusNEQ", "fromStatusIn", "fromStatusNotIn", "fromStatusIsNil", "fromStatusNotNil", "toStatus", "toStatusNEQ", "toStatusIn", "toStatusNotIn", "at", "atNEQ", "atIn", "atNotIn", "atGT", "atGTE", "atLT", "atLTE", "activityID", "activityIDNEQ", "activityIDIn", "activityIDNotIn", "hasActivity", "hasActivityWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOStatusChangeWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChangeWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOStatusChangeWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChangeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOStatusChangeWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChangeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "fromStatus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromStatus"))
+			data, err := ec.unmarshalOActivityStatus2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋschemaᚋenumᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromStatus = data
+		case "fromStatusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromStatusNEQ"))
+			data, err := ec.unmarshalOActivityStatus2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋschemaᚋenumᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromStatusNEQ = data
+		case "fromStatusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromStatusIn"))
+			data, err := ec.unmarshalOActivityStatus2ᚕgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋschemaᚋenumᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromStatusIn = data
+		case "fromStatusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromStatusNotIn"))
+			data, err := ec.unmarshalOActivityStatus2ᚕgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋschemaᚋenumᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromStatusNotIn = data
+		case "fromStatusIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromStatusIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromStatusIsNil = data
+		case "fromStatusNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromStatusNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromStatusNotNil = data
+		case "toStatus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toStatus"))
+			data, err := ec.unmarshalOActivityStatus2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋschemaᚋenumᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToStatus = data
+		case "toStatusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toStatusNEQ"))
+			data, err := ec.unmarshalOActivityStatus2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋschemaᚋenumᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToStatusNEQ = data
+		case "toStatusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toStatusIn"))
+			data, err := ec.unmarshalOActivityStatus2ᚕgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋschemaᚋenumᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToStatusIn = data
+		case "toStatusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toStatusNotIn"))
+			data, err := ec.unmarshalOActivityStatus2ᚕgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋschemaᚋenumᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToStatusNotIn = data
+		case "at":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.At = data
+		case "atNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtNEQ = data
+		case "atIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtIn = data
+		case "atNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtNotIn = data
+		case "atGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtGT = data
+		case "atGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtGTE = data
+		case "atLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtLT = data
+		case "atLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtLTE = data
+		case "activityID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activityID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActivityID = data
+		case "activityIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activityIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActivityIDNEQ = data
+		case "activityIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activityIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActivityIDIn = data
+		case "activityIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activityIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActivityIDNotIn = data
+		case "hasActivity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasActivity"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasActivity = data
+		case "hasActivityWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasActivityWith"))
+			data, err := ec.unmarshalOActivityWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐActivityWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasActivityWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStatusChangeWhereInput unmarshals raw into the StatusChangeWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStatusChangeWhereInput(ctx context.Context, raw any) (ent.StatusChangeWhereInput, error) {
+	var out ent.StatusChangeWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StatusChangeWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateActivityInput(ctx context.Context, obj any) (ent.UpdateActivityInput, error) {
 	var it ent.UpdateActivityInput
 	if obj == nil {
@@ -19336,6 +20633,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case *ent.StatusChange:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._StatusChange(ctx, sel, obj)
 	case *ent.Plan:
 		if obj == nil {
 			return graphql.Null
@@ -19482,6 +20784,12 @@ func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Activity_institutions(ctx, field, obj)
+				})
+		case "statusChanges":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Activity_statusChanges(ctx, field, obj)
 				})
 		case "followUps":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -21290,6 +22598,12 @@ func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Plan_followUpsByYear(ctx, field, obj)
 				})
+		case "statusChangesByYear":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Plan_statusChangesByYear(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -21461,6 +22775,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_plans(ctx, field)
 				})
+		case "statusChanges":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_statusChanges(ctx, field)
+				})
 		case "planReport":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -21480,6 +22800,209 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statusChangeImplementors = []string{"StatusChange", "Node"}
+
+func (ec *executionContext) _StatusChange(ctx context.Context, sel ast.SelectionSet, obj *ent.StatusChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statusChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatusChange")
+		case "id":
+			out.Values[i] = ec._StatusChange_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fromStatus":
+			out.Values[i] = ec._StatusChange_fromStatus(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "toStatus":
+			out.Values[i] = ec._StatusChange_toStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "at":
+			out.Values[i] = ec._StatusChange_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "activityID":
+			out.Values[i] = ec._StatusChange_activityID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "activity":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StatusChange_activity(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statusChangeConnectionImplementors = []string{"StatusChangeConnection"}
+
+func (ec *executionContext) _StatusChangeConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.StatusChangeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statusChangeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatusChangeConnection")
+		case "edges":
+			out.Values[i] = ec._StatusChangeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._StatusChangeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._StatusChangeConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statusChangeEdgeImplementors = []string{"StatusChangeEdge"}
+
+func (ec *executionContext) _StatusChangeEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.StatusChangeEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statusChangeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatusChangeEdge")
+		case "node":
+			out.Values[i] = ec._StatusChangeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._StatusChangeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statusChangeYearImplementors = []string{"StatusChangeYear"}
+
+func (ec *executionContext) _StatusChangeYear(ctx context.Context, sel ast.SelectionSet, obj *report.StatusChangeYear) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statusChangeYearImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatusChangeYear")
+		case "year":
+			out.Values[i] = ec._StatusChangeYear_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changes":
+			out.Values[i] = ec._StatusChangeYear_changes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "created":
+			out.Values[i] = ec._StatusChangeYear_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "toPlanned":
+			out.Values[i] = ec._StatusChangeYear_toPlanned(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "toOngoing":
+			out.Values[i] = ec._StatusChangeYear_toOngoing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "toDone":
+			out.Values[i] = ec._StatusChangeYear_toDone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "toCancelled":
+			out.Values[i] = ec._StatusChangeYear_toCancelled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -22643,6 +24166,62 @@ func (ec *executionContext) unmarshalNPlanWhereInput2ᚖgithubᚗcomᚋsamverkan
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNStatusChangeConnection2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChangeConnection(ctx context.Context, sel ast.SelectionSet, v *ent.StatusChangeConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StatusChangeConnection!")
+		return graphql.Null
+	}
+	return ec._StatusChangeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNStatusChangeOrder2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChangeOrder(ctx context.Context, v any) (*ent.StatusChangeOrder, error) {
+	res, err := ec.unmarshalInputStatusChangeOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNStatusChangeOrderField2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChangeOrderField(ctx context.Context, v any) (*ent.StatusChangeOrderField, error) {
+	var res = new(ent.StatusChangeOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStatusChangeOrderField2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChangeOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.StatusChangeOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StatusChangeOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNStatusChangeWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChangeWhereInput(ctx context.Context, v any) (*ent.StatusChangeWhereInput, error) {
+	res, err := ec.unmarshalInputStatusChangeWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStatusChangeYear2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐStatusChangeYearᚄ(ctx context.Context, sel ast.SelectionSet, v []*report.StatusChangeYear) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatusChangeYear2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐStatusChangeYear(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStatusChangeYear2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐStatusChangeYear(ctx context.Context, sel ast.SelectionSet, v *report.StatusChangeYear) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StatusChangeYear!")
+		return graphql.Null
+	}
+	return ec._StatusChangeYear(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNStatusCounts2githubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐCounts(ctx context.Context, sel ast.SelectionSet, v report.Counts) graphql.Marshaler {
 	return ec._StatusCounts(ctx, sel, &v)
 }
@@ -23731,6 +25310,75 @@ func (ec *executionContext) unmarshalOPlanWhereInput2ᚖgithubᚗcomᚋsamverkan
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputPlanWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOStatusChange2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChange(ctx context.Context, sel ast.SelectionSet, v *ent.StatusChange) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._StatusChange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOStatusChangeEdge2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChangeEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.StatusChangeEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOStatusChangeEdge2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChangeEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOStatusChangeEdge2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChangeEdge(ctx context.Context, sel ast.SelectionSet, v *ent.StatusChangeEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._StatusChangeEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOStatusChangeOrder2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChangeOrderᚄ(ctx context.Context, v any) ([]*ent.StatusChangeOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.StatusChangeOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStatusChangeOrder2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChangeOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOStatusChangeWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChangeWhereInputᚄ(ctx context.Context, v any) ([]*ent.StatusChangeWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.StatusChangeWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStatusChangeWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChangeWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOStatusChangeWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChangeWhereInput(ctx context.Context, v any) (*ent.StatusChangeWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStatusChangeWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -50,6 +50,8 @@ const (
 	EdgeMunicipalities = "municipalities"
 	// EdgeInstitutions holds the string denoting the institutions edge name in mutations.
 	EdgeInstitutions = "institutions"
+	// EdgeStatusChanges holds the string denoting the status_changes edge name in mutations.
+	EdgeStatusChanges = "status_changes"
 	// EdgeFollowUps holds the string denoting the follow_ups edge name in mutations.
 	EdgeFollowUps = "follow_ups"
 	// Table holds the table name of the activity in the database.
@@ -71,6 +73,13 @@ const (
 	// InstitutionsInverseTable is the table name for the Institution entity.
 	// It exists in this package in order to avoid circular dependency with the "institution" package.
 	InstitutionsInverseTable = "institutions"
+	// StatusChangesTable is the table that holds the status_changes relation/edge.
+	StatusChangesTable = "status_changes"
+	// StatusChangesInverseTable is the table name for the StatusChange entity.
+	// It exists in this package in order to avoid circular dependency with the "statuschange" package.
+	StatusChangesInverseTable = "status_changes"
+	// StatusChangesColumn is the table column denoting the status_changes relation/edge.
+	StatusChangesColumn = "activity_id"
 	// FollowUpsTable is the table that holds the follow_ups relation/edge.
 	FollowUpsTable = "follow_ups"
 	// FollowUpsInverseTable is the table name for the FollowUp entity.
@@ -123,7 +132,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/samverkan/samverkan/ent/runtime"
 var (
-	Hooks [5]ent.Hook
+	Hooks [6]ent.Hook
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
 	// DefaultUpdatedAt holds the default value on creation for the "updated_at" field.
@@ -260,6 +269,20 @@ func ByInstitutions(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByStatusChangesCount orders the results by status_changes count.
+func ByStatusChangesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newStatusChangesStep(), opts...)
+	}
+}
+
+// ByStatusChanges orders the results by status_changes terms.
+func ByStatusChanges(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newStatusChangesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByFollowUpsCount orders the results by follow_ups count.
 func ByFollowUpsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -292,6 +315,13 @@ func newInstitutionsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(InstitutionsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, false, InstitutionsTable, InstitutionsPrimaryKey...),
+	)
+}
+func newStatusChangesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(StatusChangesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, StatusChangesTable, StatusChangesColumn),
 	)
 }
 func newFollowUpsStep() *sqlgraph.Step {

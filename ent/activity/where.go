@@ -820,6 +820,29 @@ func HasInstitutionsWith(preds ...predicate.Institution) predicate.Activity {
 	})
 }
 
+// HasStatusChanges applies the HasEdge predicate on the "status_changes" edge.
+func HasStatusChanges() predicate.Activity {
+	return predicate.Activity(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, StatusChangesTable, StatusChangesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasStatusChangesWith applies the HasEdge predicate on the "status_changes" edge with a given conditions (other predicates).
+func HasStatusChangesWith(preds ...predicate.StatusChange) predicate.Activity {
+	return predicate.Activity(func(s *sql.Selector) {
+		step := newStatusChangesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasFollowUps applies the HasEdge predicate on the "follow_ups" edge.
 func HasFollowUps() predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {

@@ -93,6 +93,18 @@ func (f PlanFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error)
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PlanMutation", m)
 }
 
+// The StatusChangeFunc type is an adapter to allow the use of ordinary
+// function as StatusChange mutator.
+type StatusChangeFunc func(context.Context, *ent.StatusChangeMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f StatusChangeFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.StatusChangeMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.StatusChangeMutation", m)
+}
+
 // Condition is a hook condition function.
 type Condition func(context.Context, ent.Mutation) bool
 

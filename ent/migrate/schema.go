@@ -243,6 +243,40 @@ var (
 		Columns:    PlansColumns,
 		PrimaryKey: []*schema.Column{PlansColumns[0]},
 	}
+	// StatusChangesColumns holds the columns for the "status_changes" table.
+	StatusChangesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "from_status", Type: field.TypeEnum, Nullable: true, Enums: []string{"PLANNED", "ONGOING", "DONE", "CANCELLED"}},
+		{Name: "to_status", Type: field.TypeEnum, Enums: []string{"PLANNED", "ONGOING", "DONE", "CANCELLED"}},
+		{Name: "at", Type: field.TypeTime},
+		{Name: "activity_id", Type: field.TypeInt},
+	}
+	// StatusChangesTable holds the schema information for the "status_changes" table.
+	StatusChangesTable = &schema.Table{
+		Name:       "status_changes",
+		Columns:    StatusChangesColumns,
+		PrimaryKey: []*schema.Column{StatusChangesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "status_changes_activities_status_changes",
+				Columns:    []*schema.Column{StatusChangesColumns[4]},
+				RefColumns: []*schema.Column{ActivitiesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "statuschange_activity_id_at",
+				Unique:  false,
+				Columns: []*schema.Column{StatusChangesColumns[4], StatusChangesColumns[3]},
+			},
+			{
+				Name:    "statuschange_at",
+				Unique:  false,
+				Columns: []*schema.Column{StatusChangesColumns[3]},
+			},
+		},
+	}
 	// ActivityMunicipalitiesColumns holds the columns for the "activity_municipalities" table.
 	ActivityMunicipalitiesColumns = []*schema.Column{
 		{Name: "activity_id", Type: field.TypeInt},
@@ -302,6 +336,7 @@ var (
 		MunicipalitiesTable,
 		ObjectivesTable,
 		PlansTable,
+		StatusChangesTable,
 		ActivityMunicipalitiesTable,
 		ActivityInstitutionsTable,
 	}
@@ -333,6 +368,10 @@ func init() {
 	}
 	PlansTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(25769803776),
+	}
+	StatusChangesTable.ForeignKeys[0].RefTable = ActivitiesTable
+	StatusChangesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(30064771072),
 	}
 	ActivityMunicipalitiesTable.ForeignKeys[0].RefTable = ActivitiesTable
 	ActivityMunicipalitiesTable.ForeignKeys[1].RefTable = MunicipalitiesTable

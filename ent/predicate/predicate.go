@@ -26,3 +26,6 @@ type Objective func(*sql.Selector)
 
 // Plan is the predicate function for plan builders.
 type Plan func(*sql.Selector)
+
+// StatusChange is the predicate function for statuschange builders.
+type StatusChange func(*sql.Selector)

@@ -13,6 +13,7 @@ import (
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/plan"
 	"github.com/samverkan/samverkan/ent/schema"
+	"github.com/samverkan/samverkan/ent/statuschange"
 )
 
 // The init function reads all schema descriptors with runtime code
@@ -28,6 +29,7 @@ func init() {
 	activity.Hooks[2] = activityMixinHooks2[1]
 	activity.Hooks[3] = activityHooks[0]
 	activity.Hooks[4] = activityHooks[1]
+	activity.Hooks[5] = activityHooks[2]
 	activityMixinFields0 := activityMixin[0].Fields()
 	_ = activityMixinFields0
 	activityMixinFields1 := activityMixin[1].Fields()
@@ -286,6 +288,12 @@ func init() {
 	planDescSourceURL := planFields[7].Descriptor()
 	// plan.SourceURLValidator is a validator for the "source_url" field. It is called by the builders before save.
 	plan.SourceURLValidator = planDescSourceURL.Validators[0].(func(string) error)
+	statuschangeFields := schema.StatusChange{}.Fields()
+	_ = statuschangeFields
+	// statuschangeDescAt is the schema descriptor for at field.
+	statuschangeDescAt := statuschangeFields[2].Descriptor()
+	// statuschange.DefaultAt holds the default value on creation for the at field.
+	statuschange.DefaultAt = statuschangeDescAt.Default.(func() time.Time)
 }
 
 const (
