@@ -88,6 +88,14 @@ func (r *planResolver) FollowUpsByYear(ctx context.Context, obj *ent.Plan, year 
 	return report.FollowUpsByYear(ctx, r.reader(ctx), obj.ID, year)
 }
 
+// StatusChangesByYear is the resolver for the statusChangesByYear field.
+func (r *planResolver) StatusChangesByYear(ctx context.Context, obj *ent.Plan, year *int) ([]*report.StatusChangeYear, error) {
+	if err := report.CheckYear(year); err != nil {
+		return nil, err
+	}
+	return report.StatusChangesByYear(ctx, r.reader(ctx), obj.ID, year)
+}
+
 // PlanReport is the resolver for the planReport field.
 func (r *queryResolver) PlanReport(ctx context.Context, id *int) (*ent.Plan, error) {
 	p, err := report.PlanOrNewest(ctx, r.reader(ctx), id, "")

@@ -20,7 +20,9 @@ import (
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
+	"github.com/samverkan/samverkan/ent/schema"
 	"github.com/samverkan/samverkan/ent/schema/enum"
+	"github.com/samverkan/samverkan/ent/statuschange"
 )
 
 // The national dataset of bench/WORKLOAD.md ("The data: national scale").
@@ -734,7 +736,7 @@ var activityBatch = batchFor(len(activity.Columns))
 // createActivities stores the activities, one INSERT per batch. Their links
 // are added afterwards by linkActivities.
 func createActivities(ctx context.Context, c *ent.Client, rows []activityRow, objectiveIDs []int) ([]int, error) {
-	return createInBatches(len(rows), activityBatch,
+	ids, err := createInBatches(len(rows), activityBatch,
 		func(i int) *ent.ActivityCreate {
 			a := rows[i]
 			return c.Activity.Create().
@@ -747,9 +749,23 @@ func createActivities(ctx context.Context, c *ent.Client, rows []activityRow, ob
 				SetObjectiveID(objectiveIDs[a.objective])
 		},
 		func(b []*ent.ActivityCreate) ([]*ent.Activity, error) {
-			return c.Activity.CreateBulk(b...).Save(ctx)
+			return c.Activity.CreateBulk(b...).Save(schema.HistoryWrittenByCaller(ctx))
 		},
 		func(a *ent.Activity) int { return a.ID })
+	if err != nil {
+		return nil, err
+	}
+	// Each activity's history starts with its creation, written here in
+	// bulk rather than by the schema's hook one activity at a time.
+	_, err = createInBatches(len(rows), batchFor(len(statuschange.Columns)),
+		func(i int) *ent.StatusChangeCreate {
+			return c.StatusChange.Create().SetActivityID(ids[i]).SetToStatus(rows[i].status).SetAt(builtAt)
+		},
+		func(b []*ent.StatusChangeCreate) ([]*ent.StatusChange, error) {
+			return c.StatusChange.CreateBulk(b...).Save(ctx)
+		},
+		func(sc *ent.StatusChange) int { return sc.ID })
+	return ids, err
 }
 
 // linkActivities writes the activities' municipality and institution links

@@ -26,6 +26,7 @@ const query = `query Dashboard($plan: ID, $year: Int) {
       goalsWithoutActivities { id number title area }
     }
     followUpsByYear { year followUps reportedStatuses { planned ongoing done cancelled withoutStatus } }
+    statusChangesByYear { year changes created toPlanned toOngoing toDone toCancelled }
   }
 }`;
 
@@ -48,6 +49,7 @@ export async function dashboardView(params) {
     gaps(report.coverage),
     statusBars(report.statusByGoal),
     heatMap(report.coverage),
+    statusChanges(report.statusChangesByYear),
     followUps(report.followUpsByYear),
   );
 }
@@ -223,6 +225,38 @@ function heatMap(coverage) {
         ),
       ),
     ),
+  );
+}
+
+function statusChanges(years) {
+  const columns = ["År", "Ändringar", "Nya aktiviteter", "Till planerad", "Till pågående", "Till genomförd", "Till inställd"];
+  return h(
+    "section",
+    { class: "panel", "aria-labelledby": "sc-title" },
+    h("h2", { id: "sc-title" }, "Statusändringar per år"),
+    years.length === 0
+      ? h("p", { class: "muted" }, "Inga statusändringar det här året.")
+      : h(
+          "div",
+          { class: "table-wrap" },
+          h(
+            "table",
+            { class: "list" },
+            h("thead", {}, h("tr", {}, columns.map((c, i) => h("th", { scope: "col", class: i ? "numeric" : null }, c)))),
+            h(
+              "tbody",
+              {},
+              years.map((y) =>
+                h(
+                  "tr",
+                  {},
+                  h("th", { scope: "row" }, String(y.year)),
+                  [y.changes, y.created, y.toPlanned, y.toOngoing, y.toDone, y.toCancelled].map((n) => h("td", { class: "numeric" }, num(n))),
+                ),
+              ),
+            ),
+          ),
+        ),
   );
 }
 
