@@ -268,3 +268,15 @@ func TestAdminPageConflictingEdits(t *testing.T) {
 	}
 	b.waitText("Pågående") // the colleague's status stays
 }
+
+// An optional reference can be emptied: an institution loses its home
+// municipality and becomes a regional actor.
+func TestAdminPageClearsAReference(t *testing.T) {
+	b := newBrowser(t, 1280, 900)
+	b.open("#/institutions")
+	b.click("Sjöängen")
+	b.click("Redigera")
+	b.fill("Hemkommun", "")
+	b.click("Spara ändringar")
+	b.waitText("Ingen (regional aktör)")
+}

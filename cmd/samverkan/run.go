@@ -43,7 +43,8 @@ Usage:
 
 Flags of serve:
   --addr ADDR   address to listen on (default localhost:8080, or $SAMVERKAN_ADDR)
-  --db DB       SQLite file path or "file:" DSN (default samverkan.db, or $SAMVERKAN_DB)
+  --db DB       SQLite file path or "file:" DSN, or a PostgreSQL URL
+                (postgres://user:password@host/db) (default samverkan.db, or $SAMVERKAN_DB)
   --max-cost N  most records a query may ask for, nested page sizes multiplied
                 (default 300000, or $SAMVERKAN_MAX_COST; 0: no limit)
   --max-depth N deepest a query may nest fields (default 20, or $SAMVERKAN_MAX_DEPTH)
@@ -126,7 +127,7 @@ func (a *app) logger() *slog.Logger {
 func (a *app) serve(ctx context.Context, args []string) error {
 	fs := a.flags("serve")
 	addr := fs.String("addr", a.env("SAMVERKAN_ADDR", "localhost:8080"), "address to listen on")
-	dsn := fs.String("db", a.env("SAMVERKAN_DB", "samverkan.db"), "SQLite file path or DSN")
+	dsn := fs.String("db", a.env("SAMVERKAN_DB", "samverkan.db"), "SQLite file path or DSN, or PostgreSQL URL")
 	limits := addLimitFlags(fs)
 	if err := a.parse(fs, args); err != nil {
 		return err
@@ -198,7 +199,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 
 func (a *app) seed(ctx context.Context, args []string) error {
 	fs := a.flags("seed")
-	dsn := fs.String("db", a.env("SAMVERKAN_DB", "samverkan.db"), "SQLite file path or DSN")
+	dsn := fs.String("db", a.env("SAMVERKAN_DB", "samverkan.db"), "SQLite file path or DSN, or PostgreSQL URL")
 	national := fs.Bool("national", false, "load the national benchmark dataset")
 	if err := a.parse(fs, args); err != nil {
 		return err

@@ -180,8 +180,10 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
       }
       if (JSON.stringify(value) === JSON.stringify(before)) continue;
       if (empty) {
+        // A reference is cleared by its edge's name: clearMunicipality.
+        const cleared = f.kind === "ref" ? name.replace(/ID$/, "") : name;
         if (f.required) out[name] = f.kind === "text" || f.kind === "textarea" ? "" : null;
-        else out[`clear${name[0].toUpperCase()}${name.slice(1)}`] = true;
+        else out[`clear${cleared[0].toUpperCase()}${cleared.slice(1)}`] = true;
       } else {
         out[name] = value;
       }
@@ -283,13 +285,17 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
   async function submit() {
     clearErrors();
     clearBanner();
-    // What the page can tell without asking: required fields left empty.
+    // What the page can tell without asking: required fields left empty,
+    // numbers that are not whole numbers.
     for (const c of controls.values()) {
       const v = c.get();
-      if (c.f.required && (v === "" || v === null)) {
-        c.setError(`Fyll i ${c.f.label.toLowerCase()}.`);
+      let problem = "";
+      if (c.f.required && (v === "" || v === null)) problem = `Fyll i ${c.f.label.toLowerCase()}.`;
+      else if ((c.f.kind === "int" || c.f.kind === "year") && v !== "" && !Number.isInteger(Number(v))) problem = "Ska vara ett heltal.";
+      if (problem) {
+        c.setError(problem);
         c.focus();
-        announce(`Fyll i ${c.f.label.toLowerCase()}.`);
+        announce(`${c.f.label}: ${problem}`);
         return;
       }
     }
