@@ -108,3 +108,16 @@ func BenchmarkFollowUpsByYear(b *testing.B) {
 		})
 	}
 }
+
+func BenchmarkStatusChangesByYear(b *testing.B) {
+	c, p, _ := benchPlan(b)
+	for _, y := range years {
+		b.Run(y.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := report.StatusChangesByYear(b.Context(), c, p.ID, y.year); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
