@@ -69,6 +69,9 @@ func (r *planResolver) StatusByGoal(ctx context.Context, obj *ent.Plan, year *in
 	if err := report.CheckYear(year); err != nil {
 		return nil, err
 	}
+	if !asksFor(ctx, "objectives") {
+		return report.GoalStatuses(ctx, r.reader(ctx), obj.ID, year)
+	}
 	return report.StatusByGoal(ctx, r.reader(ctx), obj.ID, year)
 }
 

@@ -30,3 +30,14 @@ func (r *Resolver) reader(ctx context.Context) *ent.Client {
 	}
 	return r.client
 }
+
+// asksFor reports whether the query asks the field being resolved for the
+// named subfield, so that a resolver can leave out work nobody reads.
+func asksFor(ctx context.Context, name string) bool {
+	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
+}

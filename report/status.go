@@ -81,12 +81,10 @@ type ObjectiveStatus struct {
 	StatusCounts Counts
 }
 
-// StatusByGoal counts a plan's activities per status for each of its goals
-// (by number) and each heading under them (by position, then title), of
-// one year or all. Goals and headings without activities are there, with
-// zeros. It takes two queries, one per level, however many goals and
-// headings the plan has.
-func StatusByGoal(ctx context.Context, c *ent.Client, planID int, year *int) ([]*GoalStatus, error) {
+// GoalStatuses counts a plan's activities per status for each of its goals,
+// by number, with no headings: one query, for a caller that shows goals
+// only (a dashboard's bars).
+func GoalStatuses(ctx context.Context, c *ent.Client, planID int, year *int) ([]*GoalStatus, error) {
 	goals, err := c.Goal.Query().
 		Where(goal.PlanID(planID)).
 		Order(ent.Asc(goal.FieldNumber)).
@@ -101,6 +99,31 @@ func StatusByGoal(ctx context.Context, c *ent.Client, planID int, year *int) ([]
 		All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("status by goal: %w", err)
+	}
+	out := make([]*GoalStatus, len(goals))
+	for i, g := range goals {
+		counts, err := countsOf(g.Value)
+		if err != nil {
+			return nil, fmt.Errorf("status by goal: %w", err)
+		}
+		out[i] = &GoalStatus{Goal: g, StatusCounts: counts, Objectives: []*ObjectiveStatus{}}
+	}
+	return out, nil
+}
+
+// StatusByGoal counts a plan's activities per status for each of its goals
+// (by number) and each heading under them (by position, then title), of
+// one year or all. Goals and headings without activities are there, with
+// zeros. It takes two queries, one per level, however many goals and
+// headings the plan has.
+func StatusByGoal(ctx context.Context, c *ent.Client, planID int, year *int) ([]*GoalStatus, error) {
+	out, err := GoalStatuses(ctx, c, planID, year)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int]*GoalStatus, len(out))
+	for _, g := range out {
+		byID[g.Goal.ID] = g
 	}
 	objectives, err := c.Objective.Query().
 		Order(ent.Asc(objective.FieldPosition), ent.Asc(objective.FieldTitle), ent.Asc(objective.FieldID)).
@@ -118,16 +141,6 @@ func StatusByGoal(ctx context.Context, c *ent.Client, planID int, year *int) ([]
 		return nil, fmt.Errorf("status by heading: %w", err)
 	}
 
-	out := make([]*GoalStatus, len(goals))
-	byID := make(map[int]*GoalStatus, len(goals))
-	for i, g := range goals {
-		counts, err := countsOf(g.Value)
-		if err != nil {
-			return nil, fmt.Errorf("status by goal: %w", err)
-		}
-		out[i] = &GoalStatus{Goal: g, StatusCounts: counts, Objectives: []*ObjectiveStatus{}}
-		byID[g.ID] = out[i]
-	}
 	for _, o := range objectives {
 		counts, err := countsOf(o.Value)
 		if err != nil {
