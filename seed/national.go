@@ -637,14 +637,12 @@ func createInBatches[B, N any](n, batch int, build func(i int) B, save func([]B)
 }
 
 // batchFor returns how many rows of the given column count fit in one
-// statement.
+// statement. Callers count every column of a table (len(x.Columns)), the id
+// and the foreign keys too, so the batches stay within the limit whatever
+// the schema adds.
 func batchFor(columns int) int { return sqliteMaxVars / columns }
 
-// The batch sizes count every column of a table, the id and the
-// foreign keys too, so they stay within the limit whatever the schema adds.
-
 func createMunicipalities(ctx context.Context, c *ent.Client, rows []municipalityRow) ([]int, error) {
-	// created_at, updated_at, version, code, name, official_name, county_code.
 	return createInBatches(len(rows), batchFor(len(municipality.Columns)),
 		func(i int) *ent.MunicipalityCreate {
 			m := rows[i]
@@ -679,7 +677,6 @@ func createPlans(ctx context.Context, c *ent.Client) ([]int, error) {
 }
 
 func createGoals(ctx context.Context, c *ent.Client, rows []goalRow, planIDs []int) ([]int, error) {
-	// created_at, updated_at, version, number, title, description, plan_id.
 	return createInBatches(len(rows), batchFor(len(goal.Columns)),
 		func(i int) *ent.GoalCreate {
 			g := rows[i]
@@ -695,7 +692,6 @@ func createGoals(ctx context.Context, c *ent.Client, rows []goalRow, planIDs []i
 }
 
 func createObjectives(ctx context.Context, c *ent.Client, rows []objectiveRow, goalIDs []int) ([]int, error) {
-	// created_at, updated_at, version, title, position, goal_id.
 	return createInBatches(len(rows), batchFor(len(objective.Columns)),
 		func(i int) *ent.ObjectiveCreate {
 			o := rows[i]
@@ -712,7 +708,6 @@ func createObjectives(ctx context.Context, c *ent.Client, rows []objectiveRow, g
 }
 
 func createInstitutions(ctx context.Context, c *ent.Client, rows []institutionRow, muniIDs []int) ([]int, error) {
-	// created_at, updated_at, version, name, kind, municipality_id.
 	return createInBatches(len(rows), batchFor(len(institution.Columns)),
 		func(i int) *ent.InstitutionCreate {
 			in := rows[i]
@@ -728,9 +723,7 @@ func createInstitutions(ctx context.Context, c *ent.Client, rows []institutionRo
 		func(in *ent.Institution) int { return in.ID })
 }
 
-// activityBatch keeps an activities insert under SQLite's limit: 8 columns
-// (created_at, updated_at, version, title, description, status,
-// first_year, last_year, objective_id).
+// activityBatch keeps an activities insert under SQLite's limit.
 var activityBatch = batchFor(len(activity.Columns))
 
 // createActivities stores the activities, one INSERT per batch. Their links
@@ -843,7 +836,6 @@ func dialectOf(ctx context.Context, c *ent.Client) (string, error) {
 
 // createFollowUps stores two follow-ups per activity.
 func createFollowUps(ctx context.Context, c *ent.Client, rows []activityRow, activityIDs []int) error {
-	// created_at, updated_at, version, date, text, activity_id.
 	_, err := createInBatches(len(rows)*followUpsPerActivity, batchFor(len(followup.Columns)),
 		func(i int) *ent.FollowUpCreate {
 			a := i / followUpsPerActivity
