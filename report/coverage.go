@@ -108,13 +108,9 @@ func PlanCoverage(ctx context.Context, c *ent.Client, p *ent.Plan, year *int) (*
 			b, t := tables(s)
 			// The plan's (municipality, goal) pairs: one row per activity
 			// that names the municipality.
-			links := b.Select(t.am.C(activity.MunicipalitiesPrimaryKey[1]), t.o.C(objective.FieldGoalID)).
-				From(t.am).
-				Join(t.a).On(t.am.C(activity.MunicipalitiesPrimaryKey[0]), t.a.C(activity.FieldID)).
-				Join(t.o).On(t.a.C(activity.FieldObjectiveID), t.o.C(objective.FieldID)).
-				Join(t.g).On(t.o.C(objective.FieldGoalID), t.g.C(goal.FieldID)).
-				Join(t.p).On(t.g.C(goal.FieldPlanID), t.p.C(plan.FieldID)).
-				Where(sql.EQ(t.g.C(goal.FieldPlanID), p.ID))
+			links := ofPlan(b.Select(t.am.C(activity.MunicipalitiesPrimaryKey[1]), t.o.C(objective.FieldGoalID)).From(t.am),
+				t, t.am.C(activity.MunicipalitiesPrimaryKey[0]), p.ID).
+				Join(t.p).On(t.g.C(goal.FieldPlanID), t.p.C(plan.FieldID))
 			if year != nil {
 				links.Where(prioritisedIn(t.a.C, t.p.C, *year))
 			}

@@ -8,10 +8,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/samverkan/samverkan/ent"
-	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/followup"
-	"github.com/samverkan/samverkan/ent/goal"
-	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/schema/enum"
 )
 
@@ -56,10 +53,7 @@ func FollowUpsByYear(ctx context.Context, c *ent.Client, planID int, year *int) 
 	err := c.FollowUp.Query().Modify(func(s *sql.Selector) {
 		_, t := tables(s)
 		y := yearOf(s.Dialect(), s.C(followup.FieldDate))
-		s.Join(t.a).On(s.C(followup.FieldActivityID), t.a.C(activity.FieldID)).
-			Join(t.o).On(t.a.C(activity.FieldObjectiveID), t.o.C(objective.FieldID)).
-			Join(t.g).On(t.o.C(objective.FieldGoalID), t.g.C(goal.FieldID)).
-			Where(sql.EQ(t.g.C(goal.FieldPlanID), planID))
+		ofPlan(s, t, s.C(followup.FieldActivityID), planID)
 		if year != nil {
 			s.Where(sql.P(func(b *sql.Builder) { b.WriteString(y).WriteOp(sql.OpEQ).Arg(*year) }))
 		}

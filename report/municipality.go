@@ -100,13 +100,9 @@ func ForMunicipality(ctx context.Context, c *ent.Client, m *ent.Municipality, p 
 		Modify(func(s *sql.Selector) {
 			b, t := tables(s)
 			// The plan's (institution, activity) links.
-			links := b.Select(t.ai.C(activity.InstitutionsPrimaryKey[1])).
-				From(t.ai).
-				Join(t.a).On(t.ai.C(activity.InstitutionsPrimaryKey[0]), t.a.C(activity.FieldID)).
-				Join(t.o).On(t.a.C(activity.FieldObjectiveID), t.o.C(objective.FieldID)).
-				Join(t.g).On(t.o.C(objective.FieldGoalID), t.g.C(goal.FieldID)).
-				Join(t.p).On(t.g.C(goal.FieldPlanID), t.p.C(plan.FieldID)).
-				Where(sql.EQ(t.g.C(goal.FieldPlanID), p.ID))
+			links := ofPlan(b.Select(t.ai.C(activity.InstitutionsPrimaryKey[1])).From(t.ai),
+				t, t.ai.C(activity.InstitutionsPrimaryKey[0]), p.ID).
+				Join(t.p).On(t.g.C(goal.FieldPlanID), t.p.C(plan.FieldID))
 			if year != nil {
 				links.Where(prioritisedIn(t.a.C, t.p.C, *year))
 			}

@@ -227,6 +227,16 @@ func tables(s *sql.Selector) (*sql.DialectBuilder, joined) {
 	}
 }
 
+// ofPlan joins to s, whose rows name an activity in activityColumn, the
+// activity, its heading and its goal, and keeps the rows of the plan's
+// activities: the path every report takes from a row to its plan.
+func ofPlan(s *sql.Selector, t joined, activityColumn string, planID int) *sql.Selector {
+	return s.Join(t.a).On(activityColumn, t.a.C(activity.FieldID)).
+		Join(t.o).On(t.a.C(activity.FieldObjectiveID), t.o.C(objective.FieldID)).
+		Join(t.g).On(t.o.C(objective.FieldGoalID), t.g.C(goal.FieldID)).
+		Where(sql.EQ(t.g.C(goal.FieldPlanID), planID))
+}
+
 // PlanOrNewest returns the plan a report is about: the plan with the ID
 // given, or NewestPlan (for the county, when there is a county code) when
 // there is none. Either way, a NotFound error means there is no such plan.
