@@ -10,7 +10,8 @@ import (
 
 // Every GraphQL example in the README runs, in order, against a fresh
 // server with the Örebro plan, and answers without errors. Its variables
-// are the ones the README names, with the ids of this database.
+// are the ones the README names, with the ids of this database ($activity:
+// the activity an example before it created).
 func TestTheREADMEExamplesWork(t *testing.T) {
 	readme, err := os.ReadFile("../README.md")
 	if err != nil {
@@ -21,13 +22,13 @@ func TestTheREADMEExamplesWork(t *testing.T) {
 		t.Fatalf("found %d GraphQL examples in the README, want at least 6", len(blocks))
 	}
 	s := newTestServer(t)
-	lastID := ""
+	created := map[string]string{} // mutation name → the id of what it created
 	variables := map[string]func() any{
 		"heading": func() any { return s.idOf("objectives", `{title: "Ökad samverkan mellan kultur och skola"}`) },
 		"municipalities": func() any {
 			return []string{s.idOf("municipalities", `{code: "1885"}`), s.idOf("municipalities", `{code: "1884"}`)}
 		},
-		"activity": func() any { return lastID },
+		"activity": func() any { return created["createActivity"] },
 	}
 	for _, b := range blocks {
 		query := b[1]
@@ -46,7 +47,7 @@ func TestTheREADMEExamplesWork(t *testing.T) {
 			t.Errorf("%s answered with nothing", name)
 		}
 		if id := regexp.MustCompile(`"id":"(\d+)"`).FindStringSubmatch(string(data[firstKey(data)])); id != nil {
-			lastID = id[1]
+			created[firstKey(data)] = id[1]
 		}
 	}
 }
