@@ -16,32 +16,46 @@ import (
 	"github.com/samverkan/samverkan/seed"
 	"github.com/samverkan/samverkan/server"
 	"github.com/samverkan/samverkan/storage"
+	"github.com/samverkan/samverkan/storage/storagetest"
 )
 
 // orebroServer is the real handler, counting SQL as the benchmark's server
-// does, over the Örebro plan.
-func orebroServer(t *testing.T) (*bench.Server, *storage.DB) {
+// does, over the Örebro plan loaded into db, a migrated empty database.
+func orebroServer(t *testing.T, db *storage.DB) *bench.Server {
 	t.Helper()
-	db, err := storage.Open(filepath.Join(t.TempDir(), "samverkan.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
 	ctx := context.Background()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	if err := seed.LoadOrebro(ctx, db.Client()); err != nil {
 		t.Fatal(err)
 	}
 	h := bench.Instrument(server.New(bench.CountingClient(db), db, slog.New(slog.NewTextHandler(io.Discard, nil))))
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return bench.NewServer(srv.URL+"/graphql", 4), db
+	return bench.NewServer(srv.URL+"/graphql", 4)
 }
 
-func TestWorkload(t *testing.T) {
-	srv, db := orebroServer(t)
+// sqliteDB returns a migrated, empty SQLite database for the test.
+func sqliteDB(t *testing.T) *storage.DB {
+	t.Helper()
+	db, err := storage.Open(filepath.Join(t.TempDir(), "samverkan.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func TestWorkload(t *testing.T) { testWorkload(t, sqliteDB(t)) }
+
+// TestWorkloadPostgres runs the workload, and the floor's PostgreSQL SQL
+// ($n parameters, ILIKE), against a schema of its own in the database
+// SAMVERKAN_TEST_POSTGRES names; it skips without one.
+func TestWorkloadPostgres(t *testing.T) { testWorkload(t, storagetest.OpenPostgres(t)) }
+
+func testWorkload(t *testing.T, db *storage.DB) {
+	srv := orebroServer(t, db)
 	ctx := context.Background()
 	targets, err := bench.LoadTargets(ctx, db.DB)
 	if err != nil {
@@ -50,7 +64,7 @@ func TestWorkload(t *testing.T) {
 
 	t.Run("ServerAndFloorAgree", func(t *testing.T) {
 		for _, op := range bench.Operations {
-			if err := bench.Check(ctx, srv, bench.NewFloor(db.DB), op, targets); err != nil {
+			if err := bench.Check(ctx, srv, bench.NewFloor(db), op, targets); err != nil {
 				t.Errorf("%s: %v", op.Name, err)
 			}
 		}
@@ -68,7 +82,7 @@ func TestWorkload(t *testing.T) {
 	})
 	t.Run("RunMeasuresEveryOperation", func(t *testing.T) {
 		cfg := bench.Config{Concurrency: 2, Warmup: 20 * time.Millisecond, Duration: 100 * time.Millisecond}
-		results, err := bench.Run(ctx, cfg, srv, db.DB, bench.Operations)
+		results, err := bench.Run(ctx, cfg, srv, db, bench.Operations)
 		if err != nil {
 			t.Fatal(err)
 		}

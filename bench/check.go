@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
-	"strconv"
 )
 
 // Check sends one request of op to the server and compares its answer with
@@ -58,7 +57,7 @@ func answers(ctx context.Context, floor *Floor, op Operation, t *Targets, body [
 	case "M1":
 		got, err = decodeM1(body)
 		if err == nil {
-			want, err = activityStatus(ctx, floor.db, t.Activities[0])
+			want, err = floor.activityStatus(ctx, t.Activities[0])
 		}
 	default:
 		return nil, nil, fmt.Errorf("no check for operation %s", op.Name)
@@ -201,16 +200,6 @@ func decodeM1(body []byte) ([2]string, error) {
 		return [2]string{}, err
 	}
 	return [2]string{data.UpdateActivity.ID, data.UpdateActivity.Status}, nil
-}
-
-// activityStatus returns an activity's id and status as the database holds
-// them.
-func activityStatus(ctx context.Context, db *sql.DB, id int) ([2]string, error) {
-	var status string
-	if err := db.QueryRowContext(ctx, "SELECT status FROM activities WHERE id = ?", id).Scan(&status); err != nil {
-		return [2]string{}, fmt.Errorf("read activity %d: %w", id, err)
-	}
-	return [2]string{strconv.Itoa(id), status}, nil
 }
 
 func nullString(s *string) sql.NullString {

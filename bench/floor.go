@@ -4,24 +4,115 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
+
+	"entgo.io/ent/dialect"
+
+	"github.com/samverkan/samverkan/storage"
 )
 
 // Floor runs the workload's reads as hand-written SQL through database/sql
-// on the same database file as the server: the same answers, with no HTTP,
+// on the same database as the server (SQLite or PostgreSQL): the same answers, with no HTTP,
 // no GraphQL and no ORM. No server over this database can be faster, so
 // the server's figures are given as a ratio to these.
 //
 // The SQL asks what the server's answers hold, in as few statements as a
 // person would write: one per table that has many rows per parent, joins
-// for the rest. It uses the same predicates as the server (the Swedish
-// lower() for a search ignoring case), so the ratio measures the layers
-// above SQL, not a different query plan.
-type Floor struct{ db *sql.DB }
+// for the rest. It uses the same predicates as the server (on SQLite the
+// Swedish lower() for a search ignoring case, on PostgreSQL ILIKE, as ent's
+// ContainsFold), so the ratio measures the layers above SQL, not a
+// different query plan.
+type Floor struct {
+	db       *sql.DB
+	postgres bool
+	// sql holds the statements, with the dialect's parameters.
+	sql floorSQL
+}
+
+// floorSQL is the floor's statements. Those with an IN list have %s for it.
+type floorSQL struct {
+	q1Activities, q1Municipalities, q1Institutions string
+	q2Municipality, q2Activities                   string
+	q3                                             string
+	q4Count, q4Page                                string
+	status                                         string
+}
 
 // NewFloor returns the floor over db, which must be opened with
-// storage.Open (for the Swedish collation and lower()).
-func NewFloor(db *sql.DB) *Floor { return &Floor{db: db} }
+// storage.Open (for the Swedish collation, and lower() on SQLite).
+func NewFloor(db *storage.DB) *Floor {
+	f := &Floor{db: db.DB, postgres: db.Dialect == dialect.Postgres}
+	search := "lower(title) LIKE ?"
+	if f.postgres {
+		search = "title ILIKE ?"
+	}
+	f.sql = floorSQL{
+		q1Activities: f.bind(`
+		SELECT a.id, a.title, a.status, g.number, g.title
+		FROM activities a
+		JOIN objectives o ON o.id = a.objective_id
+		JOIN goals g ON g.id = o.goal_id
+		ORDER BY a.title, a.id
+		LIMIT ?`),
+		q1Municipalities: `
+		SELECT am.activity_id, m.code, m.name
+		FROM activity_municipalities am
+		JOIN municipalities m ON m.id = am.municipality_id
+		WHERE am.activity_id IN (%s)
+		ORDER BY am.activity_id, m.id`,
+		q1Institutions: `
+		SELECT ai.activity_id, i.name
+		FROM activity_institutions ai
+		JOIN institutions i ON i.id = ai.institution_id
+		WHERE ai.activity_id IN (%s)
+		ORDER BY ai.activity_id, i.id`,
+		q2Municipality: f.bind(`SELECT id, code, name FROM municipalities WHERE code = ?`),
+		q2Activities: f.bind(`
+		SELECT a.title, a.status, g.title
+		FROM activity_municipalities am
+		JOIN activities a ON a.id = am.activity_id
+		JOIN objectives o ON o.id = a.objective_id
+		JOIN goals g ON g.id = o.goal_id
+		WHERE am.municipality_id = ?
+		ORDER BY a.id
+		LIMIT 50`),
+		// PostgreSQL allows g.number and g.title beside GROUP BY g.id, the
+		// primary key, as SQLite does.
+		q3: f.bind(`
+		SELECT g.id, g.number, g.title, a.status, count(a.id)
+		FROM goals g
+		LEFT JOIN objectives o ON o.goal_id = g.id
+		LEFT JOIN activities a ON a.objective_id = o.id
+		WHERE g.plan_id = ?
+		GROUP BY g.id, a.status
+		ORDER BY g.number, g.id`),
+		q4Count: f.bind(`SELECT count(*) FROM activities WHERE ` + search),
+		q4Page:  f.bind(`SELECT title, status FROM activities WHERE ` + search + ` ORDER BY id LIMIT 20`),
+		status:  f.bind(`SELECT status FROM activities WHERE id = ?`),
+	}
+	return f
+}
+
+// bind turns the ? parameters of query into the dialect's: $1, $2, … on
+// PostgreSQL. (SQLite takes $n too, but looks them up by name, which is
+// slower.)
+func (f *Floor) bind(query string) string {
+	if !f.postgres {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
 
 // ListItem is one activity of the list page (Q1).
 type ListItem struct {
@@ -39,13 +130,7 @@ type Municipality struct{ Code, Name string }
 // Q1 returns the first n activities by title with their goal,
 // municipalities and institutions.
 func (f *Floor) Q1(ctx context.Context, n int) ([]ListItem, error) {
-	rows, err := f.db.QueryContext(ctx, `
-		SELECT a.id, a.title, a.status, g.number, g.title
-		FROM activities a
-		JOIN objectives o ON o.id = a.objective_id
-		JOIN goals g ON g.id = o.goal_id
-		ORDER BY a.title, a.id
-		LIMIT ?`, n)
+	rows, err := f.db.QueryContext(ctx, f.sql.q1Activities, n)
 	if err != nil {
 		return nil, fmt.Errorf("floor Q1 activities: %w", err)
 	}
@@ -70,14 +155,9 @@ func (f *Floor) Q1(ctx context.Context, n int) ([]ListItem, error) {
 	if len(ids) == 0 {
 		return items, nil
 	}
-	in := placeholders(len(ids))
+	in := f.placeholders(len(ids))
 
-	rows, err = f.db.QueryContext(ctx, `
-		SELECT am.activity_id, m.code, m.name
-		FROM activity_municipalities am
-		JOIN municipalities m ON m.id = am.municipality_id
-		WHERE am.activity_id IN (`+in+`)
-		ORDER BY am.activity_id, m.id`, ids...)
+	rows, err = f.db.QueryContext(ctx, fmt.Sprintf(f.sql.q1Municipalities, in), ids...)
 	if err != nil {
 		return nil, fmt.Errorf("floor Q1 municipalities: %w", err)
 	}
@@ -94,12 +174,7 @@ func (f *Floor) Q1(ctx context.Context, n int) ([]ListItem, error) {
 		return nil, fmt.Errorf("floor Q1 municipalities: %w", err)
 	}
 
-	rows, err = f.db.QueryContext(ctx, `
-		SELECT ai.activity_id, i.name
-		FROM activity_institutions ai
-		JOIN institutions i ON i.id = ai.institution_id
-		WHERE ai.activity_id IN (`+in+`)
-		ORDER BY ai.activity_id, i.id`, ids...)
+	rows, err = f.db.QueryContext(ctx, fmt.Sprintf(f.sql.q1Institutions, in), ids...)
 	if err != nil {
 		return nil, fmt.Errorf("floor Q1 institutions: %w", err)
 	}
@@ -135,7 +210,7 @@ type MunicipalityActivity struct {
 func (f *Floor) Q2(ctx context.Context, code string) (*MunicipalityPage, error) {
 	var id int
 	page := &MunicipalityPage{}
-	err := f.db.QueryRowContext(ctx, `SELECT id, code, name FROM municipalities WHERE code = ?`, code).
+	err := f.db.QueryRowContext(ctx, f.sql.q2Municipality, code).
 		Scan(&id, &page.Code, &page.Name)
 	if err == sql.ErrNoRows {
 		return nil, nil
@@ -143,15 +218,7 @@ func (f *Floor) Q2(ctx context.Context, code string) (*MunicipalityPage, error) 
 	if err != nil {
 		return nil, fmt.Errorf("floor Q2 municipality: %w", err)
 	}
-	rows, err := f.db.QueryContext(ctx, `
-		SELECT a.title, a.status, g.title
-		FROM activity_municipalities am
-		JOIN activities a ON a.id = am.activity_id
-		JOIN objectives o ON o.id = a.objective_id
-		JOIN goals g ON g.id = o.goal_id
-		WHERE am.municipality_id = ?
-		ORDER BY a.id
-		LIMIT 50`, id)
+	rows, err := f.db.QueryContext(ctx, f.sql.q2Activities, id)
 	if err != nil {
 		return nil, fmt.Errorf("floor Q2 activities: %w", err)
 	}
@@ -179,14 +246,7 @@ type GoalStatus struct {
 // Q3 returns the plan's goals by number, each with its activities counted
 // by status.
 func (f *Floor) Q3(ctx context.Context, plan int) ([]GoalStatus, error) {
-	rows, err := f.db.QueryContext(ctx, `
-		SELECT g.id, g.number, g.title, a.status, count(a.id)
-		FROM goals g
-		LEFT JOIN objectives o ON o.goal_id = g.id
-		LEFT JOIN activities a ON a.objective_id = o.id
-		WHERE g.plan_id = ?
-		GROUP BY g.id, a.status
-		ORDER BY g.number, g.id`, plan)
+	rows, err := f.db.QueryContext(ctx, f.sql.q3, plan)
 	if err != nil {
 		return nil, fmt.Errorf("floor Q3: %w", err)
 	}
@@ -228,11 +288,14 @@ type SearchItem struct{ Title, Status string }
 // first 20 of them.
 func (f *Floor) Q4(ctx context.Context, text string) (*SearchResult, error) {
 	like := "%" + strings.ToLower(text) + "%"
+	if f.postgres {
+		like = "%" + text + "%" // ILIKE folds both sides
+	}
 	var res SearchResult
-	if err := f.db.QueryRowContext(ctx, `SELECT count(*) FROM activities WHERE lower(title) LIKE ?`, like).Scan(&res.Total); err != nil {
+	if err := f.db.QueryRowContext(ctx, f.sql.q4Count, like).Scan(&res.Total); err != nil {
 		return nil, fmt.Errorf("floor Q4 count: %w", err)
 	}
-	rows, err := f.db.QueryContext(ctx, `SELECT title, status FROM activities WHERE lower(title) LIKE ? ORDER BY id LIMIT 20`, like)
+	rows, err := f.db.QueryContext(ctx, f.sql.q4Page, like)
 	if err != nil {
 		return nil, fmt.Errorf("floor Q4 page: %w", err)
 	}
@@ -261,7 +324,28 @@ func scanRows(rows *sql.Rows, scan func() error) error {
 	return rows.Err()
 }
 
-// placeholders returns "?, ?, …" with n question marks.
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+// activityStatus returns an activity's id and status as the database holds
+// them.
+func (f *Floor) activityStatus(ctx context.Context, id int) ([2]string, error) {
+	var status string
+	if err := f.db.QueryRowContext(ctx, f.sql.status, id).Scan(&status); err != nil {
+		return [2]string{}, fmt.Errorf("read activity %d: %w", id, err)
+	}
+	return [2]string{strconv.Itoa(id), status}, nil
+}
+
+// placeholders returns n parameters for an IN list: "?, ?, …" on SQLite,
+// "$1, $2, …" on PostgreSQL.
+func (f *Floor) placeholders(n int) string {
+	if !f.postgres {
+		return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+	}
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		if i > 1 {
+			b.WriteString(", ")
+		}
+		b.WriteString("$" + strconv.Itoa(i))
+	}
+	return b.String()
 }

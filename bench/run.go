@@ -3,7 +3,6 @@ package bench
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -16,6 +15,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/samverkan/samverkan/storage"
 )
 
 // Config says how hard and how long to measure.
@@ -250,14 +251,14 @@ type Result struct {
 // Run measures every operation in ops on the server and, alternating with
 // it, every read on the floor over db. Before measuring an operation it
 // checks that the server and the floor give the same answer.
-func Run(ctx context.Context, cfg Config, srv *Server, db *sql.DB, ops []Operation) ([]Result, error) {
-	t, err := LoadTargets(ctx, db)
+func Run(ctx context.Context, cfg Config, srv *Server, db *storage.DB, ops []Operation) ([]Result, error) {
+	t, err := LoadTargets(ctx, db.DB)
 	if err != nil {
 		return nil, err
 	}
 	// database/sql keeps two idle connections unless told otherwise: at a
-	// higher concurrency the floor would open and close SQLite connections
-	// all the time, and measure that.
+	// higher concurrency the floor would open and close connections (to
+	// SQLite or PostgreSQL) all the time, and measure that.
 	db.SetMaxIdleConns(cfg.Concurrency)
 	floor := NewFloor(db)
 	var results []Result

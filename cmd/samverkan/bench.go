@@ -3,11 +3,14 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,13 +28,19 @@ import (
 const benchUsage = `Usage: samverkan bench [flags]
 
 Measures Samverkan on the workload of bench/WORKLOAD.md: builds the national
-dataset in a temporary SQLite file, starts "samverkan serve" on it as a child
-process on loopback, and runs each operation (Q1-Q4, M1) at the concurrency
-given, a warm-up and then counted time. Each read is then run as
-hand-written SQL through database/sql on the same file (the floor), so that
-every figure comes with its ratio to the floor, measured side by side.
+dataset in a temporary SQLite file (or, with -db, in a new schema of a
+PostgreSQL database, dropped at the end), starts "samverkan serve" on it as
+a child process on loopback, and runs each operation (Q1-Q4, M1) at the
+concurrency given, a warm-up and then counted time. Each read is then run
+as hand-written SQL through database/sql on the same database (the floor),
+so that every figure comes with its ratio to the floor, measured side by
+side.
 
 Flags:
+  -db URL          a PostgreSQL database to measure on instead of SQLite
+                   (postgres://user:password@host/db; default
+                   $SAMVERKAN_BENCH_DB); the benchmark creates a schema
+                   bench_<random> in it, and drops it at the end
   -concurrency N   requests in flight at once (default 32)
   -warmup D        uncounted time before each measurement (default 10s)
   -duration D      counted time of each measurement (default 30s)
@@ -59,6 +68,7 @@ func (a *app) bench(ctx context.Context, args []string) error {
 	opNames := fs.String("ops", "Q1,Q2,Q3,Q4,M1", "operations to run")
 	short := fs.Bool("short", false, "warm-up 1s and 2s counted, for CI")
 	fs.StringVar(&cfg.ProfileDir, "cpuprofile", "", "directory for a CPU profile of the server per operation")
+	pgURL := fs.String("db", a.getenv("SAMVERKAN_BENCH_DB"), "PostgreSQL database to measure on (default: a temporary SQLite file)")
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
@@ -66,10 +76,13 @@ func (a *app) bench(ctx context.Context, args []string) error {
 		cfg.Warmup, cfg.Duration = time.Second, 2*time.Second
 	}
 	ops, err := selectOperations(*opNames)
-	if err != nil || cfg.Concurrency < 1 || cfg.Warmup < 0 || cfg.Duration <= 0 {
-		if err == nil {
-			err = errors.New("-concurrency and -duration must be positive")
-		}
+	if err == nil && (cfg.Concurrency < 1 || cfg.Warmup < 0 || cfg.Duration <= 0) {
+		err = errors.New("-concurrency and -duration must be positive")
+	}
+	if err == nil && *pgURL != "" && !storage.IsPostgres(*pgURL) {
+		err = errors.New("-db must be a PostgreSQL URL (postgres://user:password@host/db); without it the benchmark uses a temporary SQLite file")
+	}
+	if err != nil {
 		fmt.Fprintf(a.stderr, "samverkan bench: %v\n", err)
 		return errUsage
 	}
@@ -84,14 +97,38 @@ func (a *app) bench(ctx context.Context, args []string) error {
 		return fail("cannot make a temporary directory", err)
 	}
 	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "national.db")
+	dsn := filepath.Join(dir, "national.db")
+	backend, where := "SQLite", dsn
+	if *pgURL != "" {
+		schemaDSN, drop, err := benchSchema(ctx, *pgURL)
+		if err != nil {
+			return fail("cannot make a schema for the benchmark", err)
+		}
+		// Deferred first, so that it runs last: after the server and the
+		// floor have closed their connections.
+		defer func() {
+			if err := drop(); err != nil {
+				fmt.Fprintf(a.stderr, "samverkan bench: cannot drop the benchmark's schema: %v\n", err)
+			}
+		}()
+		dsn, backend = schemaDSN, "PostgreSQL"
+		if u, err := url.Parse(schemaDSN); err == nil {
+			where = u.Redacted()
+		}
+	}
 
-	fmt.Fprintf(a.stderr, "Building the national dataset in %s\n", path)
-	db, built, err := buildNational(ctx, path)
+	fmt.Fprintf(a.stderr, "Building the national dataset in %s\n", where)
+	db, built, err := buildNational(ctx, dsn)
 	if err != nil {
 		return fail("cannot build the national dataset", err)
 	}
 	defer db.Close()
+	if backend == "PostgreSQL" {
+		var version string
+		if err := db.QueryRowContext(ctx, "SHOW server_version").Scan(&version); err == nil && version != "" {
+			backend += " " + strings.Fields(version)[0]
+		}
+	}
 
 	exe, err := os.Executable()
 	if err != nil {
@@ -99,7 +136,7 @@ func (a *app) bench(ctx context.Context, args []string) error {
 	}
 	// The mutation rate limit is off: the benchmark is one client that
 	// writes as fast as it can.
-	serveArgs := []string{"serve", "--addr", "127.0.0.1:0", "--db", path, "--mutation-rate", "0"}
+	serveArgs := []string{"serve", "--addr", "127.0.0.1:0", "--db", dsn, "--mutation-rate", "0"}
 	if cfg.ProfileDir != "" && cfg.Duration > 20*time.Second {
 		// A profile is one long request, which the server's write
 		// timeout (the request timeout plus 30 s) must allow.
@@ -119,7 +156,7 @@ func (a *app) bench(ctx context.Context, args []string) error {
 	if err != nil {
 		return fail("cannot count Q1's statements", child.explain(err))
 	}
-	results, err := bench.Run(ctx, cfg, srv, db.DB, ops)
+	results, err := bench.Run(ctx, cfg, srv, db, ops)
 	if err != nil {
 		return fail("benchmark stopped", child.explain(err))
 	}
@@ -129,8 +166,8 @@ func (a *app) bench(ctx context.Context, args []string) error {
 	}
 
 	out := a.stdout
-	fmt.Fprintf(out, "\nSamverkan on bench/WORKLOAD.md: concurrency %d, warm-up %s, counted %s per run.\n", cfg.Concurrency, cfg.Warmup, cfg.Duration)
-	fmt.Fprintln(out, "floor: the same read as hand-written SQL through database/sql on the same file; ratio: server ÷ floor.")
+	fmt.Fprintf(out, "\nSamverkan on bench/WORKLOAD.md, %s: concurrency %d, warm-up %s, counted %s per run.\n", backend, cfg.Concurrency, cfg.Warmup, cfg.Duration)
+	fmt.Fprintln(out, "floor: the same read as hand-written SQL through database/sql on the same database; ratio: server ÷ floor.")
 	fmt.Fprintln(out)
 	if err := bench.WriteTable(out, results); err != nil {
 		return err
@@ -189,10 +226,48 @@ func selectOperations(names string) ([]bench.Operation, error) {
 	return ops, nil
 }
 
-// buildNational makes a database at path with the national dataset, and
-// says how long the dataset took to build.
-func buildNational(ctx context.Context, path string) (*storage.DB, time.Duration, error) {
-	db, err := storage.Open(path)
+// benchSchema creates a schema of its own for the benchmark, bench_<random>,
+// in the PostgreSQL database at dsn, and returns a DSN whose search_path is
+// that schema (pgx sends it as a run-time parameter, so every connection,
+// the server's too, works in it) and a function that drops the schema with
+// everything in it.
+func benchSchema(ctx context.Context, dsn string) (schemaDSN string, drop func() error, err error) {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "", nil, fmt.Errorf("database URL: %w", err)
+	}
+	admin, err := storage.Open(dsn)
+	if err != nil {
+		return "", nil, err
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	name := "bench_" + hex.EncodeToString(b[:])
+	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA "`+name+`"`); err != nil {
+		admin.Close()
+		return "", nil, fmt.Errorf("create schema %s: %w", name, err)
+	}
+	q := u.Query()
+	q.Set("search_path", name)
+	u.RawQuery = q.Encode()
+	drop = func() error {
+		defer admin.Close()
+		// Not ctx: the schema goes also when the benchmark is interrupted.
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if _, err := admin.ExecContext(ctx, `DROP SCHEMA "`+name+`" CASCADE`); err != nil {
+			return fmt.Errorf("drop schema %s: %w", name, err)
+		}
+		return nil
+	}
+	return u.String(), drop, nil
+}
+
+// buildNational makes a database at dsn (a SQLite file, or a PostgreSQL
+// URL) with the national dataset, and says how long the dataset took to
+// build.
+func buildNational(ctx context.Context, dsn string) (*storage.DB, time.Duration, error) {
+	db, err := storage.Open(dsn)
 	if err != nil {
 		return nil, 0, err
 	}

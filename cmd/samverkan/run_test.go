@@ -144,6 +144,12 @@ func TestCommandLine(t *testing.T) {
 			t.Errorf("err = %v, want a usage error", err)
 		}
 	})
+	t.Run("ErrBenchDBNotPostgres", func(t *testing.T) {
+		_, errOut, err := run("bench", "-short", "-db", "national.db")
+		if !errors.Is(err, errUsage) || !strings.Contains(errOut, "-db must be a PostgreSQL URL") {
+			t.Errorf("err = %v, stderr %q; want a usage error", err, errOut)
+		}
+	})
 	t.Run("SeedIsIdempotent", func(t *testing.T) {
 		db := storagetest.Open(t).DSN
 		for range 2 {
