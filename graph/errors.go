@@ -138,7 +138,7 @@ func classify(err error) (code samverkan.Code, field, msg string) {
 	case errors.As(err, &se):
 		return se.Code, se.Field, se.Error()
 	case errors.As(err, &ve):
-		field := graphQLName(ve.Name)
+		field := samverkan.GraphQLName(ve.Name)
 		// The validator's own words are innermost, under ent's wrapping.
 		reason := "is not valid"
 		for inner := errors.Unwrap(ve); inner != nil; inner = errors.Unwrap(inner) {
@@ -187,13 +187,13 @@ func describeConstraint(ce *ent.ConstraintError) (field, msg string) {
 		if parent, ok := strings.CutSuffix(columns[0], "_id"); ok {
 			// A key within a parent (goals: plan_id, number): the
 			// client's mistake is in the second column.
-			field = graphQLName(columns[1])
+			field = samverkan.GraphQLName(columns[1])
 			return field, fmt.Sprintf("%s: another %s of the same %s already has this %s",
 				field, recordName(table), recordName(parent+"s"), strings.ReplaceAll(columns[1], "_", " "))
 		}
 	}
 	column := columns[len(columns)-1]
-	field = graphQLName(column)
+	field = samverkan.GraphQLName(column)
 	return field, fmt.Sprintf("%s: another %s already has this %s", field, recordName(table), strings.ReplaceAll(column, "_", " "))
 }
 
@@ -245,20 +245,6 @@ func recordName(table string) string {
 		return "municipality"
 	}
 	return strings.TrimSuffix(table, "s")
-}
-
-// graphQLName turns an ent field name into its GraphQL name
-// (first_year → firstYear).
-func graphQLName(field string) string {
-	parts := strings.Split(field, "_")
-	for i := 1; i < len(parts); i++ {
-		if parts[i] == "id" {
-			parts[i] = "ID"
-		} else if parts[i] != "" {
-			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
-		}
-	}
-	return strings.Join(parts, "")
 }
 
 // internalMessage is all a client learns of a fault of the server.

@@ -141,9 +141,9 @@ func referencesExist(next ent.Mutator) ent.Mutator {
 // when updating for the others.
 func edgeInputField(m ent.Mutation, edge string) string {
 	if !strings.HasSuffix(edge, "s") {
-		return gqlName(edge) + "ID"
+		return samverkan.GraphQLName(edge) + "ID"
 	}
-	name := gqlName(singular(edge)) + "IDs"
+	name := samverkan.GraphQLName(singular(edge)) + "IDs"
 	if m.Op().Is(ent.OpCreate) {
 		return name
 	}
@@ -178,7 +178,7 @@ func yearRangeHook(firstField, lastField string) ent.Hook {
 				return nil, err
 			}
 			if okFirst && okLast && last < first {
-				return nil, samverkan.Errorf(samverkan.CodeValidation, gqlName(lastField),
+				return nil, samverkan.Errorf(samverkan.CodeValidation, samverkan.GraphQLName(lastField),
 					"must not be before the first year (%d is before %d)", last, first)
 			}
 			return next.Mutate(ctx, m)
@@ -233,9 +233,8 @@ var activityWithinPlanPeriod = hook.On(func(next ent.Mutator) ent.Mutator {
 			Where(objective.ID(objectiveID)).
 			QueryGoal().QueryPlan().
 			Only(ctx)
-		if gen.IsNotFound(err) {
-			return nil, samverkan.Errorf(samverkan.CodeNotFound, "objectiveID", "no heading has the id %d", objectiveID)
-		}
+		// An unknown heading never gets here: referencesExist, a mixin
+		// hook, runs first and names it.
 		if err != nil {
 			return nil, fmt.Errorf("read the activity's plan: %w", err)
 		}
@@ -245,7 +244,7 @@ var activityWithinPlanPeriod = hook.On(func(next ent.Mutator) ent.Mutator {
 				return nil, err
 			}
 			if ok && (y < plan.FirstYear || y > plan.LastYear) {
-				return nil, samverkan.Errorf(samverkan.CodeValidation, gqlName(f),
+				return nil, samverkan.Errorf(samverkan.CodeValidation, samverkan.GraphQLName(f),
 					"must be within the plan's period %d–%d (got %d)", plan.FirstYear, plan.LastYear, y)
 			}
 		}
@@ -313,23 +312,3 @@ var countyCodeFromCode = hook.On(func(next ent.Mutator) ent.Mutator {
 		return next.Mutate(ctx, m)
 	})
 }, ent.OpCreate|ent.OpUpdate|ent.OpUpdateOne)
-
-// gqlName turns an ent field name into its GraphQL name (first_year →
-// firstYear), the name a client knows.
-func gqlName(field string) string {
-	out := make([]byte, 0, len(field))
-	upper := false
-	for i := 0; i < len(field); i++ {
-		switch c := field[i]; {
-		case c == '_':
-			upper = true
-		case upper && 'a' <= c && c <= 'z':
-			out = append(out, c-'a'+'A')
-			upper = false
-		default:
-			out = append(out, c)
-			upper = false
-		}
-	}
-	return string(out)
-}

@@ -11,6 +11,8 @@ import (
 
 	"entgo.io/ent/entc/gen"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/samverkan/samverkan"
 )
 
 // Describe is the entgql schema hook.
@@ -21,7 +23,7 @@ func Describe(g *gen.Graph, s *ast.Schema) error {
 			d.types[sch.Name], _ = c["Text"].(string)
 		}
 		for _, e := range sch.Edges {
-			d.edges[sch.Name+"."+lowerCamel(e.Name)] = e.Comment
+			d.edges[sch.Name+"."+samverkan.GraphQLName(e.Name)] = e.Comment
 		}
 	}
 	for _, def := range s.Types {
@@ -242,15 +244,4 @@ func lowerFirst(s string) string {
 		return s
 	}
 	return strings.ToLower(s[:1]) + s[1:]
-}
-
-// lowerCamel turns an ent name into its GraphQL name: follow_ups → followUps.
-func lowerCamel(s string) string {
-	parts := strings.Split(s, "_")
-	for i := 1; i < len(parts); i++ {
-		if parts[i] != "" {
-			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
-		}
-	}
-	return strings.Join(parts, "")
 }
