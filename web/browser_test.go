@@ -207,6 +207,14 @@ func (b *browser) open(hash string) {
 	b.run("open "+hash, chromedp.Navigate(b.base+"/admin/"+hash), chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`main[data-view=%q]:not([aria-busy])`, hash))))
 }
 
+// heading waits until the page's heading reads want, and fails the test
+// if it does not: a save or a deletion shows its result after the click
+// returns, so reading the heading at once could see the page before.
+func (b *browser) heading(want string) {
+	b.t.Helper()
+	b.run("wait for the heading "+want, chromedp.WaitVisible(fmt.Sprintf(`//h1[normalize-space()=%s]`, xq(want))))
+}
+
 // waitView waits until the page shows an address starting with prefix.
 func (b *browser) waitView(prefix string) {
 	b.t.Helper()
