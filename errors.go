@@ -25,11 +25,16 @@ const (
 	CodeBodyTooLarge Code = "BODY_TOO_LARGE" // the request body is over the limit
 	CodeInternal     Code = "INTERNAL"       // a fault of the server, not the request
 
+	// Refusals of who is asking: no valid token for a change (or, on a
+	// private server, for a read), and a change the token's user may not make.
+	CodeUnauthenticated Code = "UNAUTHENTICATED"
+	CodeForbidden       Code = "FORBIDDEN"
+
 	// Refusals of the limits on what one request may cost (graph.Limits).
 	CodeQueryTooCostly Code = "QUERY_TOO_COSTLY" // the query could return more records than allowed
 	CodeQueryTooDeep   Code = "QUERY_TOO_DEEP"   // the query nests fields deeper than allowed
 	CodeQueryTooLarge  Code = "QUERY_TOO_LARGE"  // the query text has more tokens than allowed
-	CodeRateLimited    Code = "RATE_LIMITED"     // the client sent too many changes; retry later
+	CodeRateLimited    Code = "RATE_LIMITED"     // the client sent too many changes or sign-ins; retry later
 )
 
 // Error is an error a client can act on: what kind it is, which input field
@@ -38,6 +43,9 @@ type Error struct {
 	Code    Code
 	Field   string
 	Message string
+	// RetryAfter, for RATE_LIMITED, is how many seconds to wait before
+	// trying again; it appears as extensions.retryAfter.
+	RetryAfter int
 }
 
 // Error returns the message, prefixed with the field when there is one.

@@ -36,6 +36,9 @@ func main() {
 			gen.FeatureModifier,
 			gen.FeatureExecQuery,
 			gen.FeatureLock,
+			// Who may read and change what is decided by the schema's
+			// policies (ent/schema/policy.go), whatever path a change takes.
+			gen.FeaturePrivacy,
 		},
 	}, entc.Extensions(ex))
 	if err != nil {

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"github.com/samverkan/samverkan/ent/privacy"
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
@@ -20,7 +21,7 @@ type Activity struct {
 
 // Mixin of the Activity.
 func (Activity) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, VersionMixin{}, InputMixin{}}
+	return []ent.Mixin{TimeMixin{}, VersionMixin{}, InputMixin{}, AuditMixin{}, PolicyMixin{}}
 }
 
 // Fields of the Activity.
@@ -130,6 +131,11 @@ func (Activity) Hooks() []ent.Hook {
 		activityWithinPlanPeriod,
 		recordStatusChange,
 	}
+}
+
+// Policy of the Activity: admins change activities; editors update those in their scope.
+func (Activity) Policy() ent.Policy {
+	return privacy.Policy{Mutation: privacy.MutationPolicy{allowAdmins, editorsEditActivities, denyOthers}}
 }
 
 // Annotations of the Activity.

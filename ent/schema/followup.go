@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"github.com/samverkan/samverkan/ent/privacy"
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
@@ -18,7 +19,7 @@ type FollowUp struct {
 
 // Mixin of the FollowUp.
 func (FollowUp) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, VersionMixin{}, InputMixin{}}
+	return []ent.Mixin{TimeMixin{}, VersionMixin{}, InputMixin{}, AuditMixin{}, PolicyMixin{}}
 }
 
 // Fields of the FollowUp.
@@ -84,6 +85,11 @@ func (FollowUp) Indexes() []ent.Index {
 		index.Fields("activity_id", "date"),
 		index.Fields("date"),
 	}
+}
+
+// Policy of the FollowUp: admins change follow-ups; editors those of the activities in their scope.
+func (FollowUp) Policy() ent.Policy {
+	return privacy.Policy{Mutation: privacy.MutationPolicy{allowAdmins, editorsFollowUp, denyOthers}}
 }
 
 // Annotations of the FollowUp.

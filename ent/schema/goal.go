@@ -18,7 +18,7 @@ type Goal struct {
 
 // Mixin of the Goal.
 func (Goal) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, VersionMixin{}, InputMixin{}}
+	return []ent.Mixin{TimeMixin{}, VersionMixin{}, InputMixin{}, AuditMixin{}, PolicyMixin{}}
 }
 
 // Fields of the Goal.
@@ -84,6 +84,11 @@ func (Goal) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("plan_id", "number").Unique(),
 	}
+}
+
+// Policy of the Goal: admins change goals.
+func (Goal) Policy() ent.Policy {
+	return adminsChange()
 }
 
 // Annotations of the Goal.

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/samverkan/samverkan"
+	"github.com/samverkan/samverkan/auth"
 	gen "github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/goal"
@@ -19,6 +20,7 @@ import (
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/plan"
 	"github.com/samverkan/samverkan/ent/schema/enum"
+	"github.com/samverkan/samverkan/ent/user"
 )
 
 // normalizeText rewrites every string and string list a mutation sets to
@@ -73,6 +75,8 @@ var edgeTargets = map[string]struct {
 	"Municipality.activities":  {"activity", existingActivities},
 	"Institution.municipality": {"municipality", existingMunicipalities},
 	"Institution.activities":   {"activity", existingActivities},
+	"User.municipalities":      {"municipality", existingMunicipalities},
+	"User.institutions":        {"institution", existingInstitutions},
 }
 
 func existingPlans(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {
@@ -295,7 +299,7 @@ var recordStatusChange = hook.On(func(next ent.Mutator) ent.Mutator {
 			SetActivityID(a.ID).
 			SetNillableFromStatus(from).
 			SetToStatus(a.Status).
-			Exec(ctx); err != nil {
+			Exec(asServer(ctx)); err != nil {
 			return nil, fmt.Errorf("record the status change: %w", err)
 		}
 		return v, nil
@@ -312,3 +316,33 @@ var countyCodeFromCode = hook.On(func(next ent.Mutator) ent.Mutator {
 		return next.Mutate(ctx, m)
 	})
 }, ent.OpCreate|ent.OpUpdate|ent.OpUpdateOne)
+
+// keepAnAdmin refuses to delete the last admin or make it something else:
+// without an admin, nobody could manage users again but from the command
+// line.
+var keepAnAdmin = hook.On(func(next ent.Mutator) ent.Mutator {
+	return hook.UserFunc(func(ctx context.Context, m *gen.UserMutation) (ent.Value, error) {
+		if role, ok := m.Role(); m.Op().Is(ent.OpUpdateOne) && (!ok || role == auth.RoleAdmin) {
+			return next.Mutate(ctx, m)
+		}
+		id, _ := m.ID()
+		c := m.Client().User
+		wasAdmin, err := c.Query().Where(user.ID(id), user.RoleEQ(auth.RoleAdmin)).Exist(asServer(ctx))
+		if err != nil || !wasAdmin {
+			return next.Mutate(ctx, m)
+		}
+		others, err := c.Query().Where(user.IDNEQ(id), user.RoleEQ(auth.RoleAdmin)).Exist(asServer(ctx))
+		if err != nil {
+			return nil, fmt.Errorf("count admins: %w", err)
+		}
+		if !others {
+			field := "role"
+			if m.Op().Is(ent.OpDeleteOne) {
+				field = ""
+			}
+			return nil, samverkan.Errorf(samverkan.CodeValidation, field,
+				"the last admin must stay an admin: make another user admin first")
+		}
+		return next.Mutate(ctx, m)
+	})
+}, ent.OpUpdateOne|ent.OpDeleteOne)

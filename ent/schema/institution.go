@@ -19,7 +19,7 @@ type Institution struct {
 
 // Mixin of the Institution.
 func (Institution) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, VersionMixin{}, InputMixin{}}
+	return []ent.Mixin{TimeMixin{}, VersionMixin{}, InputMixin{}, AuditMixin{}, PolicyMixin{}}
 }
 
 // Fields of the Institution.
@@ -90,6 +90,11 @@ func (Institution) Indexes() []ent.Index {
 		index.Fields("municipality_id"),
 		index.Fields("name"),
 	}
+}
+
+// Policy of the Institution: admins change institutions.
+func (Institution) Policy() ent.Policy {
+	return adminsChange()
 }
 
 // Annotations of the Institution.

@@ -16,7 +16,7 @@ type Municipality struct {
 
 // Mixin of the Municipality.
 func (Municipality) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, VersionMixin{}, InputMixin{}}
+	return []ent.Mixin{TimeMixin{}, VersionMixin{}, InputMixin{}, AuditMixin{}, PolicyMixin{}}
 }
 
 // Fields of the Municipality.
@@ -73,6 +73,11 @@ func (Municipality) Edges() []ent.Edge {
 // Hooks of the Municipality.
 func (Municipality) Hooks() []ent.Hook {
 	return []ent.Hook{countyCodeFromCode}
+}
+
+// Policy of the Municipality: admins change municipalities.
+func (Municipality) Policy() ent.Policy {
+	return adminsChange()
 }
 
 // Annotations of the Municipality.

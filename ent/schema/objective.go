@@ -18,7 +18,7 @@ type Objective struct {
 
 // Mixin of the Objective.
 func (Objective) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, VersionMixin{}, InputMixin{}}
+	return []ent.Mixin{TimeMixin{}, VersionMixin{}, InputMixin{}, AuditMixin{}, PolicyMixin{}}
 }
 
 // Fields of the Objective.
@@ -68,6 +68,11 @@ func (Objective) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("goal_id", "title").Unique(),
 	}
+}
+
+// Policy of the Objective: admins change headings.
+func (Objective) Policy() ent.Policy {
+	return adminsChange()
 }
 
 // Annotations of the Objective.

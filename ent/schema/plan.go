@@ -18,7 +18,7 @@ type Plan struct {
 
 // Mixin of the Plan.
 func (Plan) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, VersionMixin{}, InputMixin{}}
+	return []ent.Mixin{TimeMixin{}, VersionMixin{}, InputMixin{}, AuditMixin{}, PolicyMixin{}}
 }
 
 // Fields of the Plan.
@@ -80,6 +80,11 @@ func (Plan) Edges() []ent.Edge {
 // Hooks of the Plan.
 func (Plan) Hooks() []ent.Hook {
 	return []ent.Hook{yearRangeHook("first_year", "last_year")}
+}
+
+// Policy of the Plan: admins change plans.
+func (Plan) Policy() ent.Policy {
+	return adminsChange()
 }
 
 // Annotations of the Plan.

@@ -20,6 +20,11 @@ type StatusChange struct {
 	ent.Schema
 }
 
+// Mixin of the StatusChange.
+func (StatusChange) Mixin() []ent.Mixin {
+	return []ent.Mixin{PolicyMixin{}}
+}
+
 // Fields of the StatusChange.
 func (StatusChange) Fields() []ent.Field {
 	return []ent.Field{
@@ -65,6 +70,11 @@ func (StatusChange) Indexes() []ent.Index {
 		index.Fields("activity_id", "at"),
 		index.Fields("at"),
 	}
+}
+
+// Policy of the StatusChange: only the server writes status changes.
+func (StatusChange) Policy() ent.Policy {
+	return serverWrites()
 }
 
 // Annotations of the StatusChange.

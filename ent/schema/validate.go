@@ -24,6 +24,7 @@ const (
 var (
 	municipalityCodePattern = regexp.MustCompile(`^[0-9]{4}$`)
 	countyCodePattern       = regexp.MustCompile(`^[0-9]{2}$`)
+	usernamePattern         = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,63}$`)
 )
 
 // notBlank refuses empty strings and strings of only spaces.
@@ -46,6 +47,15 @@ func municipalityCode(s string) error {
 func countyCode(s string) error {
 	if !countyCodePattern.MatchString(s) {
 		return fmt.Errorf("must be two digits, like \"18\" (got %q)", s)
+	}
+	return nil
+}
+
+// username accepts what can be typed the same way on any keyboard, so
+// that signing in never depends on how "å" was entered.
+func username(s string) error {
+	if !usernamePattern.MatchString(s) {
+		return fmt.Errorf("must be 2–64 lower-case letters a–z, digits, '.', '-' or '_', starting with a letter or digit (got %q)", s)
 	}
 	return nil
 }

@@ -1,0 +1,52 @@
+// Package audit holds what the audit trail records about a change, and the
+// context markers that say who made it. The ent schema's AuditMixin writes
+// the trail, in the same transaction as the change.
+package audit
+
+import "context"
+
+// Change is what one change did to one field of a record: its value before
+// and after (null when it had none), or, for a link to other records, the ids
+// added and removed.
+type Change struct {
+	Field   string `json:"field"`
+	Old     any    `json:"old,omitempty"`
+	New     any    `json:"new,omitempty"`
+	Added   []int  `json:"added,omitempty"`
+	Removed []int  `json:"removed,omitempty"`
+}
+
+// Hidden stands for the value of a secret field (a password hash), whose
+// change is recorded but not its value.
+const Hidden = "(hidden)"
+
+type actorKey struct{}
+
+// As returns a context whose changes, made without a signed-in user, are
+// recorded as made by the named actor (such as "samverkan user add").
+func As(ctx context.Context, actor string) context.Context {
+	return context.WithValue(ctx, actorKey{}, actor)
+}
+
+// Actor returns the actor As named, or "system".
+func Actor(ctx context.Context) string {
+	if a, ok := ctx.Value(actorKey{}).(string); ok {
+		return a
+	}
+	return "system"
+}
+
+type offKey struct{}
+
+// Off returns a context whose changes are not recorded: for loading seed
+// data, which is the plan's starting point rather than a change to it, and
+// for sign-ins, whose session tokens are not part of the plan.
+func Off(ctx context.Context) context.Context {
+	return context.WithValue(ctx, offKey{}, true)
+}
+
+// IsOff reports whether Off marked the context.
+func IsOff(ctx context.Context) bool {
+	b, _ := ctx.Value(offKey{}).(bool)
+	return b
+}

@@ -1,0 +1,229 @@
+package schema
+
+import (
+	"context"
+	"errors"
+
+	"entgo.io/ent"
+	"entgo.io/ent/schema/mixin"
+
+	"github.com/samverkan/samverkan"
+	"github.com/samverkan/samverkan/auth"
+	gen "github.com/samverkan/samverkan/ent"
+	"github.com/samverkan/samverkan/ent/activity"
+	"github.com/samverkan/samverkan/ent/followup"
+	"github.com/samverkan/samverkan/ent/institution"
+	"github.com/samverkan/samverkan/ent/municipality"
+	"github.com/samverkan/samverkan/ent/predicate"
+	"github.com/samverkan/samverkan/ent/privacy"
+)
+
+// This file is the one place that decides who may read and change what.
+// Every query and mutation, whichever resolver, hook or command makes it,
+// passes through these policies; a context made with
+// privacy.DecisionContext(ctx, privacy.Allow) acts for the server itself
+// (loading the seed, signing in, writing the audit trail).
+//
+//	            read                  change
+//	anonymous   yes, unless private   no (UNAUTHENTICATED)
+//	API token   yes                   no (FORBIDDEN)
+//	viewer      yes                   no (FORBIDDEN)
+//	editor      yes                   activities its municipalities and
+//	                                  institutions take part in, and their
+//	                                  follow-ups (FORBIDDEN otherwise)
+//	admin       yes                   everything
+//
+// Users, tokens and the audit trail are read by admins only.
+
+// PolicyMixin gives a type the rules every type shares: reading needs a
+// viewer when the deployment is private, and changing always does.
+type PolicyMixin struct {
+	mixin.Schema
+}
+
+// Policy of the PolicyMixin.
+func (PolicyMixin) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{privacy.ContextQueryMutationRule(readsAllowed)},
+		Mutation: privacy.MutationPolicy{privacy.ContextQueryMutationRule(signedInToChange)},
+	}
+}
+
+// denial is a refusal by a policy: a client error with its code, which is
+// also privacy.Deny for ent.
+type denial struct{ err *samverkan.Error }
+
+func (d denial) Error() string   { return d.err.Error() }
+func (d denial) Unwrap() []error { return []error{d.err, privacy.Deny} }
+
+var (
+	errSignInToRead   = denial{samverkan.Errorf(samverkan.CodeUnauthenticated, "", "sign in to read: this server's plan is not public (send Authorization: Bearer <token>)")}
+	errSignInToChange = denial{samverkan.Errorf(samverkan.CodeUnauthenticated, "", "sign in to make changes (send Authorization: Bearer <token>, from the login mutation)")}
+	errReadOnlyToken  = denial{samverkan.Errorf(samverkan.CodeForbidden, "", "an API token may read but not change anything")}
+	errAdminsOnly     = denial{samverkan.Errorf(samverkan.CodeForbidden, "", "only an admin may do this")}
+	errNotYours       = denial{samverkan.Errorf(samverkan.CodeForbidden, "", "your role does not allow this change: an editor changes only the activities "+
+		"the municipalities and institutions of its scope take part in, and their follow-ups")}
+)
+
+// IsDenial reports whether err is a refusal by a policy.
+func IsDenial(err error) bool {
+	var d denial
+	return errors.As(err, &d)
+}
+
+func readsAllowed(ctx context.Context) error {
+	if auth.ReadsRequireSignIn(ctx) && auth.FromContext(ctx) == nil {
+		return errSignInToRead
+	}
+	return privacy.Skip
+}
+
+func signedInToChange(ctx context.Context) error {
+	switch v := auth.FromContext(ctx); {
+	case v == nil:
+		return errSignInToChange
+	case v.ReadOnly:
+		return errReadOnlyToken
+	}
+	return privacy.Skip
+}
+
+// allowAdmins lets an admin make any change, or read anything.
+var allowAdmins = privacy.ContextQueryMutationRule(func(ctx context.Context) error {
+	if auth.FromContext(ctx).Is(auth.RoleAdmin) {
+		return privacy.Allow
+	}
+	return privacy.Skip
+})
+
+// denyOthers ends a policy: whatever no rule allowed is forbidden.
+var denyOthers = privacy.ContextQueryMutationRule(func(ctx context.Context) error {
+	if auth.FromContext(ctx) == nil {
+		return errSignInToChange
+	}
+	return errNotYours
+})
+
+// adminsChange is the policy of the plan's structure and reference data
+// (plans, goals, headings, municipalities, institutions): open to read,
+// changed by admins only.
+func adminsChange() ent.Policy {
+	return privacy.Policy{Mutation: privacy.MutationPolicy{allowAdmins, denyOthers}}
+}
+
+// adminOnly is the policy of users and tokens: admins read and change them.
+func adminOnly() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{allowAdmins, privacy.ContextQueryMutationRule(adminsRead)},
+		Mutation: privacy.MutationPolicy{allowAdmins, privacy.ContextQueryMutationRule(adminsRead)},
+	}
+}
+
+// serverWritesAdminsRead is the policy of the records the server keeps
+// itself (the audit trail): admins read them, and no client writes them.
+func serverWritesAdminsRead() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{allowAdmins, privacy.ContextQueryMutationRule(adminsRead)},
+		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
+	}
+}
+
+// serverWrites is the policy of derived records (status changes): open to
+// read, written only by the server's hooks.
+func serverWrites() ent.Policy {
+	return privacy.Policy{Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()}}
+}
+
+func adminsRead(ctx context.Context) error {
+	if auth.FromContext(ctx) == nil {
+		return denial{samverkan.Errorf(samverkan.CodeUnauthenticated, "", "sign in as an admin to do this")}
+	}
+	return errAdminsOnly
+}
+
+// editorsEditActivities lets an editor update an activity that a
+// municipality or institution of its scope takes part in. Creating and
+// deleting activities stays with admins: the plan's activities are agreed
+// jointly.
+var editorsEditActivities = privacy.ActivityMutationRuleFunc(func(ctx context.Context, m *gen.ActivityMutation) error {
+	v := auth.FromContext(ctx)
+	if !v.Is(auth.RoleEditor) || !m.Op().Is(ent.OpUpdateOne) {
+		return privacy.Skip
+	}
+	id, ok := m.ID()
+	if !ok {
+		return privacy.Skip
+	}
+	return allowIfActivitiesInScope(ctx, m.Client(), v, id)
+})
+
+// editorsFollowUp lets an editor add, change and delete the follow-ups of
+// the activities it may edit. A follow-up moved to another activity must be
+// in scope on both sides.
+var editorsFollowUp = privacy.FollowUpMutationRuleFunc(func(ctx context.Context, m *gen.FollowUpMutation) error {
+	v := auth.FromContext(ctx)
+	if !v.Is(auth.RoleEditor) {
+		return privacy.Skip
+	}
+	var activities []int
+	if id, ok := m.ActivityID(); ok {
+		activities = append(activities, id)
+	}
+	if m.Op().Is(ent.OpUpdateOne | ent.OpDeleteOne) {
+		id, ok := m.ID()
+		if !ok {
+			return privacy.Skip
+		}
+		stored, err := m.Client().FollowUp.Query().Where(followup.ID(id)).
+			Select(followup.FieldActivityID).Int(asServer(ctx))
+		if gen.IsNotFound(err) {
+			return privacy.Skip // denied below, saying nothing of what exists
+		}
+		if err != nil {
+			return err
+		}
+		activities = append(activities, stored)
+	}
+	if len(activities) == 0 || !m.Op().Is(ent.OpCreate|ent.OpUpdateOne|ent.OpDeleteOne) {
+		return privacy.Skip
+	}
+	return allowIfActivitiesInScope(ctx, m.Client(), v, activities...)
+})
+
+// allowIfActivitiesInScope allows when every one of the activities is in the
+// viewer's scope.
+func allowIfActivitiesInScope(ctx context.Context, c *gen.Client, v *auth.Viewer, ids ...int) error {
+	n, err := c.Activity.Query().
+		Where(activity.IDIn(ids...), inScope(v)).
+		Count(asServer(ctx))
+	if err != nil {
+		return err
+	}
+	if n == len(uniq(ids)) {
+		return privacy.Allow
+	}
+	return privacy.Skip
+}
+
+// inScope matches the activities that a municipality or institution of the
+// viewer's scope takes part in.
+func inScope(v *auth.Viewer) predicate.Activity {
+	return activity.Or(
+		activity.HasMunicipalitiesWith(municipality.IDIn(v.Municipalities...)),
+		activity.HasInstitutionsWith(institution.IDIn(v.Institutions...)),
+	)
+}
+
+func uniq(ids []int) map[int]bool {
+	m := make(map[int]bool, len(ids))
+	for _, id := range ids {
+		m[id] = true
+	}
+	return m
+}
+
+// asServer is the context of a read the server makes for itself, such as
+// a policy's own lookups, which no policy must stop.
+func asServer(ctx context.Context) context.Context {
+	return privacy.DecisionContext(ctx, privacy.Allow)
+}
