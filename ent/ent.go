@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/samverkan/samverkan/ent/activity"
+	"github.com/samverkan/samverkan/ent/auditentry"
 	"github.com/samverkan/samverkan/ent/followup"
 	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/institution"
@@ -20,6 +21,8 @@ import (
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/plan"
 	"github.com/samverkan/samverkan/ent/statuschange"
+	"github.com/samverkan/samverkan/ent/token"
+	"github.com/samverkan/samverkan/ent/user"
 )
 
 // ent aliases to avoid import conflicts in user's code.
@@ -81,6 +84,7 @@ func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
 			activity.Table:     activity.ValidColumn,
+			auditentry.Table:   auditentry.ValidColumn,
 			followup.Table:     followup.ValidColumn,
 			goal.Table:         goal.ValidColumn,
 			institution.Table:  institution.ValidColumn,
@@ -88,6 +92,8 @@ func checkColumn(t, c string) error {
 			objective.Table:    objective.ValidColumn,
 			plan.Table:         plan.ValidColumn,
 			statuschange.Table: statuschange.ValidColumn,
+			token.Table:        token.ValidColumn,
+			user.Table:         user.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

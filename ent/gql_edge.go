@@ -100,6 +100,14 @@ func (_m *Activity) FollowUps(
 	return _m.QueryFollowUps().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *AuditEntry) Actor(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.ActorOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryActor().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *FollowUp) Activity(ctx context.Context) (*Activity, error) {
 	result, err := _m.Edges.ActivityOrErr()
 	if IsNotLoaded(err) {
@@ -262,6 +270,38 @@ func (_m *StatusChange) Activity(ctx context.Context) (*Activity, error) {
 	result, err := _m.Edges.ActivityOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryActivity().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Token) User(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.UserOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryUser().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *User) Municipalities(ctx context.Context) (result []*Municipality, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedMunicipalities(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.MunicipalitiesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMunicipalities().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *User) Institutions(ctx context.Context) (result []*Institution, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedInstitutions(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.InstitutionsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryInstitutions().All(ctx)
 	}
 	return result, err
 }

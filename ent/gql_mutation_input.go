@@ -5,6 +5,7 @@ package ent
 import (
 	"time"
 
+	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/ent/followup"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/schema/enum"
@@ -800,6 +801,96 @@ func (c *PlanUpdate) SetInput(i UpdatePlanInput) *PlanUpdate {
 
 // SetInput applies the change-set in the UpdatePlanInput on the PlanUpdateOne builder.
 func (c *PlanUpdateOne) SetInput(i UpdatePlanInput) *PlanUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateUserInput represents a mutation input for creating users.
+type CreateUserInput struct {
+	Username        string
+	DisplayName     string
+	Role            *auth.Role
+	MunicipalityIDs []int
+	InstitutionIDs  []int
+}
+
+// Mutate applies the CreateUserInput on the UserMutation builder.
+func (i *CreateUserInput) Mutate(m *UserMutation) {
+	m.SetUsername(i.Username)
+	m.SetDisplayName(i.DisplayName)
+	if v := i.Role; v != nil {
+		m.SetRole(*v)
+	}
+	if v := i.MunicipalityIDs; len(v) > 0 {
+		m.AddMunicipalityIDs(v...)
+	}
+	if v := i.InstitutionIDs; len(v) > 0 {
+		m.AddInstitutionIDs(v...)
+	}
+}
+
+// SetInput applies the change-set in the CreateUserInput on the UserCreate builder.
+func (c *UserCreate) SetInput(i CreateUserInput) *UserCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateUserInput represents a mutation input for updating users.
+type UpdateUserInput struct {
+	Version               *int
+	Username              *string
+	DisplayName           *string
+	Role                  *auth.Role
+	ClearMunicipalities   bool
+	AddMunicipalityIDs    []int
+	RemoveMunicipalityIDs []int
+	ClearInstitutions     bool
+	AddInstitutionIDs     []int
+	RemoveInstitutionIDs  []int
+}
+
+// Mutate applies the UpdateUserInput on the UserMutation builder.
+func (i *UpdateUserInput) Mutate(m *UserMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
+	if v := i.Username; v != nil {
+		m.SetUsername(*v)
+	}
+	if v := i.DisplayName; v != nil {
+		m.SetDisplayName(*v)
+	}
+	if v := i.Role; v != nil {
+		m.SetRole(*v)
+	}
+	if i.ClearMunicipalities {
+		m.ClearMunicipalities()
+	}
+	if v := i.AddMunicipalityIDs; len(v) > 0 {
+		m.AddMunicipalityIDs(v...)
+	}
+	if v := i.RemoveMunicipalityIDs; len(v) > 0 {
+		m.RemoveMunicipalityIDs(v...)
+	}
+	if i.ClearInstitutions {
+		m.ClearInstitutions()
+	}
+	if v := i.AddInstitutionIDs; len(v) > 0 {
+		m.AddInstitutionIDs(v...)
+	}
+	if v := i.RemoveInstitutionIDs; len(v) > 0 {
+		m.RemoveInstitutionIDs(v...)
+	}
+}
+
+// SetInput applies the change-set in the UpdateUserInput on the UserUpdate builder.
+func (c *UserUpdate) SetInput(i UpdateUserInput) *UserUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateUserInput on the UserUpdateOne builder.
+func (c *UserUpdateOne) SetInput(i UpdateUserInput) *UserUpdateOne {
 	i.Mutate(c.Mutation())
 	return c
 }

@@ -38,8 +38,9 @@ type Institution struct {
 	MunicipalityID *int `json:"municipality_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the InstitutionQuery when eager-loading is set.
-	Edges        InstitutionEdges `json:"edges"`
-	selectValues sql.SelectValues
+	Edges             InstitutionEdges `json:"edges"`
+	user_institutions *int
+	selectValues      sql.SelectValues
 }
 
 // InstitutionEdges holds the relations/edges for other nodes in the graph.
@@ -88,6 +89,8 @@ func (*Institution) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullString)
 		case institution.FieldCreatedAt, institution.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
+		case institution.ForeignKeys[0]: // user_institutions
+			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -163,6 +166,13 @@ func (_m *Institution) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.MunicipalityID = new(int)
 				*_m.MunicipalityID = int(value.Int64)
+			}
+		case institution.ForeignKeys[0]:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for edge-field user_institutions", value)
+			} else if value.Valid {
+				_m.user_institutions = new(int)
+				*_m.user_institutions = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

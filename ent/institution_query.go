@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 
@@ -28,6 +29,7 @@ type InstitutionQuery struct {
 	predicates          []predicate.Institution
 	withMunicipality    *MunicipalityQuery
 	withActivities      *ActivityQuery
+	withFKs             bool
 	loadTotal           []func(context.Context, []*Institution) error
 	modifiers           []func(*sql.Selector)
 	withNamedActivities map[string]*ActivityQuery
@@ -405,18 +407,28 @@ func (_q *InstitutionQuery) prepareQuery(ctx context.Context) error {
 		}
 		_q.sql = prev
 	}
+	if institution.Policy == nil {
+		return errors.New("ent: uninitialized institution.Policy (forgotten import ent/runtime?)")
+	}
+	if err := institution.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
+	}
 	return nil
 }
 
 func (_q *InstitutionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Institution, error) {
 	var (
 		nodes       = []*Institution{}
+		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
 		loadedTypes = [2]bool{
 			_q.withMunicipality != nil,
 			_q.withActivities != nil,
 		}
 	)
+	if withFKs {
+		_spec.Node.Columns = append(_spec.Node.Columns, institution.ForeignKeys...)
+	}
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*Institution).scanValues(nil, columns)
 	}

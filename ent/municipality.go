@@ -33,8 +33,9 @@ type Municipality struct {
 	CountyCode string `json:"county_code,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the MunicipalityQuery when eager-loading is set.
-	Edges        MunicipalityEdges `json:"edges"`
-	selectValues sql.SelectValues
+	Edges               MunicipalityEdges `json:"edges"`
+	user_municipalities *int
+	selectValues        sql.SelectValues
 }
 
 // MunicipalityEdges holds the relations/edges for other nodes in the graph.
@@ -82,6 +83,8 @@ func (*Municipality) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullString)
 		case municipality.FieldCreatedAt, municipality.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
+		case municipality.ForeignKeys[0]: // user_municipalities
+			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -144,6 +147,13 @@ func (_m *Municipality) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field county_code", values[i])
 			} else if value.Valid {
 				_m.CountyCode = value.String
+			}
+		case municipality.ForeignKeys[0]:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for edge-field user_municipalities", value)
+			} else if value.Valid {
+				_m.user_municipalities = new(int)
+				*_m.user_municipalities = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 
@@ -28,6 +29,7 @@ type MunicipalityQuery struct {
 	predicates            []predicate.Municipality
 	withActivities        *ActivityQuery
 	withInstitutions      *InstitutionQuery
+	withFKs               bool
 	loadTotal             []func(context.Context, []*Municipality) error
 	modifiers             []func(*sql.Selector)
 	withNamedActivities   map[string]*ActivityQuery
@@ -406,18 +408,28 @@ func (_q *MunicipalityQuery) prepareQuery(ctx context.Context) error {
 		}
 		_q.sql = prev
 	}
+	if municipality.Policy == nil {
+		return errors.New("ent: uninitialized municipality.Policy (forgotten import ent/runtime?)")
+	}
+	if err := municipality.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
+	}
 	return nil
 }
 
 func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Municipality, error) {
 	var (
 		nodes       = []*Municipality{}
+		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
 		loadedTypes = [2]bool{
 			_q.withActivities != nil,
 			_q.withInstitutions != nil,
 		}
 	)
+	if withFKs {
+		_spec.Node.Columns = append(_spec.Node.Columns, municipality.ForeignKeys...)
+	}
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*Municipality).scanValues(nil, columns)
 	}
@@ -546,6 +558,7 @@ func (_q *MunicipalityQuery) loadInstitutions(ctx context.Context, query *Instit
 			init(nodes[i])
 		}
 	}
+	query.withFKs = true
 	if len(query.ctx.Fields) > 0 {
 		query.ctx.AppendFieldOnce(institution.FieldMunicipalityID)
 	}

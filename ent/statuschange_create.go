@@ -76,7 +76,9 @@ func (_c *StatusChangeCreate) Mutation() *StatusChangeMutation {
 
 // Save creates the StatusChange in the database.
 func (_c *StatusChangeCreate) Save(ctx context.Context) (*StatusChange, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -103,11 +105,15 @@ func (_c *StatusChangeCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *StatusChangeCreate) defaults() {
+func (_c *StatusChangeCreate) defaults() error {
 	if _, ok := _c.mutation.At(); !ok {
+		if statuschange.DefaultAt == nil {
+			return fmt.Errorf("ent: uninitialized statuschange.DefaultAt (forgotten import ent/runtime?)")
+		}
 		v := statuschange.DefaultAt()
 		_c.mutation.SetAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

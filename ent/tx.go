@@ -16,6 +16,8 @@ type Tx struct {
 	config
 	// Activity is the client for interacting with the Activity builders.
 	Activity *ActivityClient
+	// AuditEntry is the client for interacting with the AuditEntry builders.
+	AuditEntry *AuditEntryClient
 	// FollowUp is the client for interacting with the FollowUp builders.
 	FollowUp *FollowUpClient
 	// Goal is the client for interacting with the Goal builders.
@@ -30,6 +32,10 @@ type Tx struct {
 	Plan *PlanClient
 	// StatusChange is the client for interacting with the StatusChange builders.
 	StatusChange *StatusChangeClient
+	// Token is the client for interacting with the Token builders.
+	Token *TokenClient
+	// User is the client for interacting with the User builders.
+	User *UserClient
 
 	// lazily loaded.
 	client     *Client
@@ -162,6 +168,7 @@ func (tx *Tx) Client() *Client {
 
 func (tx *Tx) init() {
 	tx.Activity = NewActivityClient(tx.config)
+	tx.AuditEntry = NewAuditEntryClient(tx.config)
 	tx.FollowUp = NewFollowUpClient(tx.config)
 	tx.Goal = NewGoalClient(tx.config)
 	tx.Institution = NewInstitutionClient(tx.config)
@@ -169,6 +176,8 @@ func (tx *Tx) init() {
 	tx.Objective = NewObjectiveClient(tx.config)
 	tx.Plan = NewPlanClient(tx.config)
 	tx.StatusChange = NewStatusChangeClient(tx.config)
+	tx.Token = NewTokenClient(tx.config)
+	tx.User = NewUserClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

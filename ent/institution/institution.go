@@ -70,6 +70,12 @@ var Columns = []string{
 	FieldMunicipalityID,
 }
 
+// ForeignKeys holds the SQL foreign-keys that are owned by the "institutions"
+// table and are not defined as standalone fields in the schema.
+var ForeignKeys = []string{
+	"user_institutions",
+}
+
 var (
 	// ActivitiesPrimaryKey and ActivitiesColumn2 are the table columns denoting the
 	// primary key for the activities relation (M2M).
@@ -83,6 +89,11 @@ func ValidColumn(column string) bool {
 			return true
 		}
 	}
+	for i := range ForeignKeys {
+		if column == ForeignKeys[i] {
+			return true
+		}
+	}
 	return false
 }
 
@@ -92,7 +103,8 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/samverkan/samverkan/ent/runtime"
 var (
-	Hooks [3]ent.Hook
+	Hooks  [5]ent.Hook
+	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
 	// DefaultUpdatedAt holds the default value on creation for the "updated_at" field.

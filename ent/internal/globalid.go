@@ -2,4 +2,4 @@
 
 package internal
 
-const IncrementStarts = "{\"activities\":0,\"follow_ups\":4294967296,\"goals\":8589934592,\"institutions\":12884901888,\"municipalities\":17179869184,\"objectives\":21474836480,\"plans\":25769803776,\"status_changes\":30064771072}"
+const IncrementStarts = "{\"activities\":0,\"audit_entries\":34359738368,\"follow_ups\":4294967296,\"goals\":8589934592,\"institutions\":12884901888,\"municipalities\":17179869184,\"objectives\":21474836480,\"plans\":25769803776,\"status_changes\":30064771072,\"tokens\":38654705664,\"users\":42949672960}"

@@ -57,6 +57,49 @@ var (
 			},
 		},
 	}
+	// AuditEntriesColumns holds the columns for the "audit_entries" table.
+	AuditEntriesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "at", Type: field.TypeTime},
+		{Name: "action", Type: field.TypeEnum, Enums: []string{"CREATE", "UPDATE", "DELETE"}},
+		{Name: "object_type", Type: field.TypeString},
+		{Name: "object_id", Type: field.TypeInt},
+		{Name: "actor_name", Type: field.TypeString},
+		{Name: "request_id", Type: field.TypeString, Nullable: true},
+		{Name: "changes", Type: field.TypeJSON},
+		{Name: "actor_id", Type: field.TypeInt, Nullable: true},
+	}
+	// AuditEntriesTable holds the schema information for the "audit_entries" table.
+	AuditEntriesTable = &schema.Table{
+		Name:       "audit_entries",
+		Columns:    AuditEntriesColumns,
+		PrimaryKey: []*schema.Column{AuditEntriesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "audit_entries_users_audit_entries",
+				Columns:    []*schema.Column{AuditEntriesColumns[8]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "auditentry_object_id_at",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEntriesColumns[4], AuditEntriesColumns[1]},
+			},
+			{
+				Name:    "auditentry_actor_id_at",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEntriesColumns[8], AuditEntriesColumns[1]},
+			},
+			{
+				Name:    "auditentry_at",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEntriesColumns[1]},
+			},
+		},
+	}
 	// FollowUpsColumns holds the columns for the "follow_ups" table.
 	FollowUpsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -145,6 +188,7 @@ var (
 		{Name: "website", Type: field.TypeString, Nullable: true},
 		{Name: "legal_form", Type: field.TypeString, Nullable: true},
 		{Name: "municipality_id", Type: field.TypeInt, Nullable: true},
+		{Name: "user_institutions", Type: field.TypeInt, Nullable: true},
 	}
 	// InstitutionsTable holds the schema information for the "institutions" table.
 	InstitutionsTable = &schema.Table{
@@ -156,6 +200,12 @@ var (
 				Symbol:     "institutions_municipalities_institutions",
 				Columns:    []*schema.Column{InstitutionsColumns[9]},
 				RefColumns: []*schema.Column{MunicipalitiesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "institutions_users_institutions",
+				Columns:    []*schema.Column{InstitutionsColumns[10]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 		},
@@ -182,12 +232,21 @@ var (
 		{Name: "name", Type: field.TypeString, Collation: "swedish"},
 		{Name: "official_name", Type: field.TypeString, Nullable: true, Collation: "swedish"},
 		{Name: "county_code", Type: field.TypeString},
+		{Name: "user_municipalities", Type: field.TypeInt, Nullable: true},
 	}
 	// MunicipalitiesTable holds the schema information for the "municipalities" table.
 	MunicipalitiesTable = &schema.Table{
 		Name:       "municipalities",
 		Columns:    MunicipalitiesColumns,
 		PrimaryKey: []*schema.Column{MunicipalitiesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "municipalities_users_municipalities",
+				Columns:    []*schema.Column{MunicipalitiesColumns[8]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
 	}
 	// ObjectivesColumns holds the columns for the "objectives" table.
 	ObjectivesColumns = []*schema.Column{
@@ -277,6 +336,56 @@ var (
 			},
 		},
 	}
+	// TokensColumns holds the columns for the "tokens" table.
+	TokensColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"SESSION", "API"}},
+		{Name: "name", Type: field.TypeString, Nullable: true},
+		{Name: "selector", Type: field.TypeString, Unique: true},
+		{Name: "secret_hash", Type: field.TypeBytes},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "expires_at", Type: field.TypeTime, Nullable: true},
+		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
+		{Name: "user_id", Type: field.TypeInt},
+	}
+	// TokensTable holds the schema information for the "tokens" table.
+	TokensTable = &schema.Table{
+		Name:       "tokens",
+		Columns:    TokensColumns,
+		PrimaryKey: []*schema.Column{TokensColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "tokens_users_tokens",
+				Columns:    []*schema.Column{TokensColumns[8]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "token_user_id",
+				Unique:  false,
+				Columns: []*schema.Column{TokensColumns[8]},
+			},
+		},
+	}
+	// UsersColumns holds the columns for the "users" table.
+	UsersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "username", Type: field.TypeString, Unique: true},
+		{Name: "display_name", Type: field.TypeString, Collation: "swedish"},
+		{Name: "role", Type: field.TypeEnum, Enums: []string{"ADMIN", "EDITOR", "VIEWER"}, Default: "VIEWER"},
+		{Name: "password_hash", Type: field.TypeString},
+	}
+	// UsersTable holds the schema information for the "users" table.
+	UsersTable = &schema.Table{
+		Name:       "users",
+		Columns:    UsersColumns,
+		PrimaryKey: []*schema.Column{UsersColumns[0]},
+	}
 	// ActivityMunicipalitiesColumns holds the columns for the "activity_municipalities" table.
 	ActivityMunicipalitiesColumns = []*schema.Column{
 		{Name: "activity_id", Type: field.TypeInt},
@@ -330,6 +439,7 @@ var (
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		ActivitiesTable,
+		AuditEntriesTable,
 		FollowUpsTable,
 		GoalsTable,
 		InstitutionsTable,
@@ -337,6 +447,8 @@ var (
 		ObjectivesTable,
 		PlansTable,
 		StatusChangesTable,
+		TokensTable,
+		UsersTable,
 		ActivityMunicipalitiesTable,
 		ActivityInstitutionsTable,
 	}
@@ -347,6 +459,10 @@ func init() {
 	ActivitiesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
 	}
+	AuditEntriesTable.ForeignKeys[0].RefTable = UsersTable
+	AuditEntriesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(34359738368),
+	}
 	FollowUpsTable.ForeignKeys[0].RefTable = ActivitiesTable
 	FollowUpsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(4294967296),
@@ -356,9 +472,11 @@ func init() {
 		IncrementStart: func(i int) *int { return &i }(8589934592),
 	}
 	InstitutionsTable.ForeignKeys[0].RefTable = MunicipalitiesTable
+	InstitutionsTable.ForeignKeys[1].RefTable = UsersTable
 	InstitutionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(12884901888),
 	}
+	MunicipalitiesTable.ForeignKeys[0].RefTable = UsersTable
 	MunicipalitiesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(17179869184),
 	}
@@ -372,6 +490,13 @@ func init() {
 	StatusChangesTable.ForeignKeys[0].RefTable = ActivitiesTable
 	StatusChangesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(30064771072),
+	}
+	TokensTable.ForeignKeys[0].RefTable = UsersTable
+	TokensTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(38654705664),
+	}
+	UsersTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(42949672960),
 	}
 	ActivityMunicipalitiesTable.ForeignKeys[0].RefTable = ActivitiesTable
 	ActivityMunicipalitiesTable.ForeignKeys[1].RefTable = MunicipalitiesTable

@@ -9,6 +9,9 @@ import (
 // Activity is the predicate function for activity builders.
 type Activity func(*sql.Selector)
 
+// AuditEntry is the predicate function for auditentry builders.
+type AuditEntry func(*sql.Selector)
+
 // FollowUp is the predicate function for followup builders.
 type FollowUp func(*sql.Selector)
 
@@ -29,3 +32,9 @@ type Plan func(*sql.Selector)
 
 // StatusChange is the predicate function for statuschange builders.
 type StatusChange func(*sql.Selector)
+
+// Token is the predicate function for token builders.
+type Token func(*sql.Selector)
+
+// User is the predicate function for user builders.
+type User func(*sql.Selector)

@@ -3,9 +3,11 @@
 package runtime
 
 import (
+	"context"
 	"time"
 
 	"github.com/samverkan/samverkan/ent/activity"
+	"github.com/samverkan/samverkan/ent/auditentry"
 	"github.com/samverkan/samverkan/ent/followup"
 	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/institution"
@@ -14,6 +16,11 @@ import (
 	"github.com/samverkan/samverkan/ent/plan"
 	"github.com/samverkan/samverkan/ent/schema"
 	"github.com/samverkan/samverkan/ent/statuschange"
+	"github.com/samverkan/samverkan/ent/token"
+	"github.com/samverkan/samverkan/ent/user"
+
+	"entgo.io/ent"
+	"entgo.io/ent/privacy"
 )
 
 // The init function reads all schema descriptors with runtime code
@@ -21,15 +28,33 @@ import (
 // to their package variables.
 func init() {
 	activityMixin := schema.Activity{}.Mixin()
+	activity.Policy = privacy.NewPolicies(activityMixin[4], schema.Activity{})
+	activity.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := activity.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	activityMixinHooks1 := activityMixin[1].Hooks()
 	activityMixinHooks2 := activityMixin[2].Hooks()
+	activityMixinHooks3 := activityMixin[3].Hooks()
 	activityHooks := schema.Activity{}.Hooks()
-	activity.Hooks[0] = activityMixinHooks1[0]
-	activity.Hooks[1] = activityMixinHooks2[0]
-	activity.Hooks[2] = activityMixinHooks2[1]
-	activity.Hooks[3] = activityHooks[0]
-	activity.Hooks[4] = activityHooks[1]
-	activity.Hooks[5] = activityHooks[2]
+
+	activity.Hooks[1] = activityMixinHooks1[0]
+
+	activity.Hooks[2] = activityMixinHooks2[0]
+
+	activity.Hooks[3] = activityMixinHooks2[1]
+
+	activity.Hooks[4] = activityMixinHooks3[0]
+
+	activity.Hooks[5] = activityHooks[0]
+
+	activity.Hooks[6] = activityHooks[1]
+
+	activity.Hooks[7] = activityHooks[2]
 	activityMixinFields0 := activityMixin[0].Fields()
 	_ = activityMixinFields0
 	activityMixinFields1 := activityMixin[1].Fields()
@@ -62,12 +87,43 @@ func init() {
 	activityDescLastYear := activityFields[4].Descriptor()
 	// activity.LastYearValidator is a validator for the "last_year" field. It is called by the builders before save.
 	activity.LastYearValidator = activityDescLastYear.Validators[0].(func(int) error)
+	auditentryMixin := schema.AuditEntry{}.Mixin()
+	auditentry.Policy = privacy.NewPolicies(auditentryMixin[0], schema.AuditEntry{})
+	auditentry.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := auditentry.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	auditentryFields := schema.AuditEntry{}.Fields()
+	_ = auditentryFields
+	// auditentryDescAt is the schema descriptor for at field.
+	auditentryDescAt := auditentryFields[0].Descriptor()
+	// auditentry.DefaultAt holds the default value on creation for the at field.
+	auditentry.DefaultAt = auditentryDescAt.Default.(func() time.Time)
 	followupMixin := schema.FollowUp{}.Mixin()
+	followup.Policy = privacy.NewPolicies(followupMixin[4], schema.FollowUp{})
+	followup.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := followup.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	followupMixinHooks1 := followupMixin[1].Hooks()
 	followupMixinHooks2 := followupMixin[2].Hooks()
-	followup.Hooks[0] = followupMixinHooks1[0]
-	followup.Hooks[1] = followupMixinHooks2[0]
-	followup.Hooks[2] = followupMixinHooks2[1]
+	followupMixinHooks3 := followupMixin[3].Hooks()
+
+	followup.Hooks[1] = followupMixinHooks1[0]
+
+	followup.Hooks[2] = followupMixinHooks2[0]
+
+	followup.Hooks[3] = followupMixinHooks2[1]
+
+	followup.Hooks[4] = followupMixinHooks3[0]
 	followupMixinFields0 := followupMixin[0].Fields()
 	_ = followupMixinFields0
 	followupMixinFields1 := followupMixin[1].Fields()
@@ -93,11 +149,26 @@ func init() {
 	// followup.TextValidator is a validator for the "text" field. It is called by the builders before save.
 	followup.TextValidator = followupDescText.Validators[0].(func(string) error)
 	goalMixin := schema.Goal{}.Mixin()
+	goal.Policy = privacy.NewPolicies(goalMixin[4], schema.Goal{})
+	goal.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := goal.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	goalMixinHooks1 := goalMixin[1].Hooks()
 	goalMixinHooks2 := goalMixin[2].Hooks()
-	goal.Hooks[0] = goalMixinHooks1[0]
-	goal.Hooks[1] = goalMixinHooks2[0]
-	goal.Hooks[2] = goalMixinHooks2[1]
+	goalMixinHooks3 := goalMixin[3].Hooks()
+
+	goal.Hooks[1] = goalMixinHooks1[0]
+
+	goal.Hooks[2] = goalMixinHooks2[0]
+
+	goal.Hooks[3] = goalMixinHooks2[1]
+
+	goal.Hooks[4] = goalMixinHooks3[0]
 	goalMixinFields0 := goalMixin[0].Fields()
 	_ = goalMixinFields0
 	goalMixinFields1 := goalMixin[1].Fields()
@@ -127,11 +198,26 @@ func init() {
 	// goal.TitleValidator is a validator for the "title" field. It is called by the builders before save.
 	goal.TitleValidator = goalDescTitle.Validators[0].(func(string) error)
 	institutionMixin := schema.Institution{}.Mixin()
+	institution.Policy = privacy.NewPolicies(institutionMixin[4], schema.Institution{})
+	institution.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := institution.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	institutionMixinHooks1 := institutionMixin[1].Hooks()
 	institutionMixinHooks2 := institutionMixin[2].Hooks()
-	institution.Hooks[0] = institutionMixinHooks1[0]
-	institution.Hooks[1] = institutionMixinHooks2[0]
-	institution.Hooks[2] = institutionMixinHooks2[1]
+	institutionMixinHooks3 := institutionMixin[3].Hooks()
+
+	institution.Hooks[1] = institutionMixinHooks1[0]
+
+	institution.Hooks[2] = institutionMixinHooks2[0]
+
+	institution.Hooks[3] = institutionMixinHooks2[1]
+
+	institution.Hooks[4] = institutionMixinHooks3[0]
 	institutionMixinFields0 := institutionMixin[0].Fields()
 	_ = institutionMixinFields0
 	institutionMixinFields1 := institutionMixin[1].Fields()
@@ -161,13 +247,29 @@ func init() {
 	// institution.WebsiteValidator is a validator for the "website" field. It is called by the builders before save.
 	institution.WebsiteValidator = institutionDescWebsite.Validators[0].(func(string) error)
 	municipalityMixin := schema.Municipality{}.Mixin()
+	municipality.Policy = privacy.NewPolicies(municipalityMixin[4], schema.Municipality{})
+	municipality.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := municipality.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	municipalityMixinHooks1 := municipalityMixin[1].Hooks()
 	municipalityMixinHooks2 := municipalityMixin[2].Hooks()
+	municipalityMixinHooks3 := municipalityMixin[3].Hooks()
 	municipalityHooks := schema.Municipality{}.Hooks()
-	municipality.Hooks[0] = municipalityMixinHooks1[0]
-	municipality.Hooks[1] = municipalityMixinHooks2[0]
-	municipality.Hooks[2] = municipalityMixinHooks2[1]
-	municipality.Hooks[3] = municipalityHooks[0]
+
+	municipality.Hooks[1] = municipalityMixinHooks1[0]
+
+	municipality.Hooks[2] = municipalityMixinHooks2[0]
+
+	municipality.Hooks[3] = municipalityMixinHooks2[1]
+
+	municipality.Hooks[4] = municipalityMixinHooks3[0]
+
+	municipality.Hooks[5] = municipalityHooks[0]
 	municipalityMixinFields0 := municipalityMixin[0].Fields()
 	_ = municipalityMixinFields0
 	municipalityMixinFields1 := municipalityMixin[1].Fields()
@@ -201,11 +303,26 @@ func init() {
 	// municipality.CountyCodeValidator is a validator for the "county_code" field. It is called by the builders before save.
 	municipality.CountyCodeValidator = municipalityDescCountyCode.Validators[0].(func(string) error)
 	objectiveMixin := schema.Objective{}.Mixin()
+	objective.Policy = privacy.NewPolicies(objectiveMixin[4], schema.Objective{})
+	objective.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := objective.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	objectiveMixinHooks1 := objectiveMixin[1].Hooks()
 	objectiveMixinHooks2 := objectiveMixin[2].Hooks()
-	objective.Hooks[0] = objectiveMixinHooks1[0]
-	objective.Hooks[1] = objectiveMixinHooks2[0]
-	objective.Hooks[2] = objectiveMixinHooks2[1]
+	objectiveMixinHooks3 := objectiveMixin[3].Hooks()
+
+	objective.Hooks[1] = objectiveMixinHooks1[0]
+
+	objective.Hooks[2] = objectiveMixinHooks2[0]
+
+	objective.Hooks[3] = objectiveMixinHooks2[1]
+
+	objective.Hooks[4] = objectiveMixinHooks3[0]
 	objectiveMixinFields0 := objectiveMixin[0].Fields()
 	_ = objectiveMixinFields0
 	objectiveMixinFields1 := objectiveMixin[1].Fields()
@@ -237,13 +354,29 @@ func init() {
 	// objective.PositionValidator is a validator for the "position" field. It is called by the builders before save.
 	objective.PositionValidator = objectiveDescPosition.Validators[0].(func(int) error)
 	planMixin := schema.Plan{}.Mixin()
+	plan.Policy = privacy.NewPolicies(planMixin[4], schema.Plan{})
+	plan.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := plan.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	planMixinHooks1 := planMixin[1].Hooks()
 	planMixinHooks2 := planMixin[2].Hooks()
+	planMixinHooks3 := planMixin[3].Hooks()
 	planHooks := schema.Plan{}.Hooks()
-	plan.Hooks[0] = planMixinHooks1[0]
-	plan.Hooks[1] = planMixinHooks2[0]
-	plan.Hooks[2] = planMixinHooks2[1]
-	plan.Hooks[3] = planHooks[0]
+
+	plan.Hooks[1] = planMixinHooks1[0]
+
+	plan.Hooks[2] = planMixinHooks2[0]
+
+	plan.Hooks[3] = planMixinHooks2[1]
+
+	plan.Hooks[4] = planMixinHooks3[0]
+
+	plan.Hooks[5] = planHooks[0]
 	planMixinFields0 := planMixin[0].Fields()
 	_ = planMixinFields0
 	planMixinFields1 := planMixin[1].Fields()
@@ -288,12 +421,93 @@ func init() {
 	planDescSourceURL := planFields[7].Descriptor()
 	// plan.SourceURLValidator is a validator for the "source_url" field. It is called by the builders before save.
 	plan.SourceURLValidator = planDescSourceURL.Validators[0].(func(string) error)
+	statuschangeMixin := schema.StatusChange{}.Mixin()
+	statuschange.Policy = privacy.NewPolicies(statuschangeMixin[0], schema.StatusChange{})
+	statuschange.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := statuschange.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	statuschangeFields := schema.StatusChange{}.Fields()
 	_ = statuschangeFields
 	// statuschangeDescAt is the schema descriptor for at field.
 	statuschangeDescAt := statuschangeFields[2].Descriptor()
 	// statuschange.DefaultAt holds the default value on creation for the at field.
 	statuschange.DefaultAt = statuschangeDescAt.Default.(func() time.Time)
+	tokenMixin := schema.Token{}.Mixin()
+	token.Policy = privacy.NewPolicies(tokenMixin[1], schema.Token{})
+	token.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := token.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	tokenMixinHooks0 := tokenMixin[0].Hooks()
+
+	token.Hooks[1] = tokenMixinHooks0[0]
+	tokenFields := schema.Token{}.Fields()
+	_ = tokenFields
+	// tokenDescCreatedAt is the schema descriptor for created_at field.
+	tokenDescCreatedAt := tokenFields[4].Descriptor()
+	// token.DefaultCreatedAt holds the default value on creation for the created_at field.
+	token.DefaultCreatedAt = tokenDescCreatedAt.Default.(func() time.Time)
+	userMixin := schema.User{}.Mixin()
+	user.Policy = privacy.NewPolicies(userMixin[4], schema.User{})
+	user.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := user.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	userMixinHooks1 := userMixin[1].Hooks()
+	userMixinHooks2 := userMixin[2].Hooks()
+	userMixinHooks3 := userMixin[3].Hooks()
+	userHooks := schema.User{}.Hooks()
+
+	user.Hooks[1] = userMixinHooks1[0]
+
+	user.Hooks[2] = userMixinHooks2[0]
+
+	user.Hooks[3] = userMixinHooks2[1]
+
+	user.Hooks[4] = userMixinHooks3[0]
+
+	user.Hooks[5] = userHooks[0]
+	userMixinFields0 := userMixin[0].Fields()
+	_ = userMixinFields0
+	userMixinFields1 := userMixin[1].Fields()
+	_ = userMixinFields1
+	userFields := schema.User{}.Fields()
+	_ = userFields
+	// userDescCreatedAt is the schema descriptor for created_at field.
+	userDescCreatedAt := userMixinFields0[0].Descriptor()
+	// user.DefaultCreatedAt holds the default value on creation for the created_at field.
+	user.DefaultCreatedAt = userDescCreatedAt.Default.(func() time.Time)
+	// userDescUpdatedAt is the schema descriptor for updated_at field.
+	userDescUpdatedAt := userMixinFields0[1].Descriptor()
+	// user.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	user.DefaultUpdatedAt = userDescUpdatedAt.Default.(func() time.Time)
+	// user.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	user.UpdateDefaultUpdatedAt = userDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// userDescVersion is the schema descriptor for version field.
+	userDescVersion := userMixinFields1[0].Descriptor()
+	// user.DefaultVersion holds the default value on creation for the version field.
+	user.DefaultVersion = userDescVersion.Default.(int)
+	// userDescUsername is the schema descriptor for username field.
+	userDescUsername := userFields[0].Descriptor()
+	// user.UsernameValidator is a validator for the "username" field. It is called by the builders before save.
+	user.UsernameValidator = userDescUsername.Validators[0].(func(string) error)
+	// userDescDisplayName is the schema descriptor for display_name field.
+	userDescDisplayName := userFields[1].Descriptor()
+	// user.DisplayNameValidator is a validator for the "display_name" field. It is called by the builders before save.
+	user.DisplayNameValidator = userDescDisplayName.Validators[0].(func(string) error)
 }
 
 const (
