@@ -12,6 +12,9 @@ type Request struct {
 	ID string
 	// Operation is the GraphQL operation's name, once it is known.
 	Operation string
+	// User is the username of the signed-in user, once the token is
+	// checked (never the token itself).
+	User string
 	// Client identifies the sender (its IP address), for per-client
 	// limits.
 	Client string

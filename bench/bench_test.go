@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/samverkan/samverkan/accounts/accountstest"
+	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/bench"
 	_ "github.com/samverkan/samverkan/ent/runtime"
 	"github.com/samverkan/samverkan/seed"
@@ -27,10 +29,15 @@ func orebroServer(t *testing.T, db *storage.DB) *bench.Server {
 	if err := seed.LoadOrebro(ctx, db.Client()); err != nil {
 		t.Fatal(err)
 	}
+	accountstest.User(t, db.Client(), "admin", auth.RoleAdmin, nil, nil)
 	h := bench.Instrument(server.New(bench.CountingClient(db), db, slog.New(slog.NewTextHandler(io.Discard, nil))))
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return bench.NewServer(srv.URL+"/graphql", 4)
+	s := bench.NewServer(srv.URL+"/graphql", 4)
+	if err := s.SignIn(ctx, "admin", accountstest.Password); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 // sqliteDB returns a migrated, empty SQLite database for the test.

@@ -191,6 +191,7 @@ func progress(cfg Config, label string, start, warmEnd, end time.Time, done *ato
 type Server struct {
 	url    string
 	client *http.Client
+	token  string // a session's, sent with writes (reads are public)
 }
 
 // NewServer returns a client for the GraphQL endpoint at url, with a
@@ -200,6 +201,24 @@ func NewServer(url string, concurrency int) *Server {
 	tr.MaxIdleConns = concurrency
 	tr.MaxIdleConnsPerHost = concurrency
 	return &Server{url: url, client: &http.Client{Transport: tr, Timeout: time.Minute}}
+}
+
+// SignIn signs in as the user, for the writes.
+func (s *Server) SignIn(ctx context.Context, username, password string) error {
+	login := Operation{Name: "SignIn", Query: `mutation SignIn($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`,
+		Vars: func(*Targets, int) map[string]any { return map[string]any{"u": username, "p": password} }}
+	data, _, err := s.Post(ctx, login, nil, 0)
+	if err != nil {
+		return fmt.Errorf("sign in as %s: %w", username, err)
+	}
+	var res struct {
+		Data struct{ Login struct{ Token string } }
+	}
+	if err := json.Unmarshal(data, &res); err != nil || res.Data.Login.Token == "" {
+		return fmt.Errorf("sign in as %s: no token in %s", username, excerpt(data))
+	}
+	s.token = res.Data.Login.Token
+	return nil
 }
 
 // Post sends the i-th request of op and returns the response body and the
@@ -215,6 +234,11 @@ func (s *Server) Post(ctx context.Context, op Operation, t *Targets, i int) ([]b
 		return nil, 0, fmt.Errorf("%s: %w", op.Name, err)
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if op.Floor == nil && s.token != "" {
+		// Only writes carry the token: the reads are a public frontend's,
+		// and a token would add its lookup to every one of them.
+		req.Header.Set("Authorization", "Bearer "+s.token)
+	}
 	res, err := s.client.Do(req)
 	if err != nil {
 		return nil, 0, fmt.Errorf("%s: %w", op.Name, err)

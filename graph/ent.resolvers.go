@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/samverkan/samverkan/ent"
@@ -27,6 +26,12 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, erro
 func (r *queryResolver) Activities(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) (*ent.ActivityConnection, error) {
 	return r.client.Activity.Query().Paginate(ctx, after, first, before, last,
 		ent.WithActivityOrder(orderBy), ent.WithActivityFilter(where.Filter))
+}
+
+// AuditEntries is the resolver for the auditEntries field.
+func (r *queryResolver) AuditEntries(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEntryOrder, where *ent.AuditEntryWhereInput) (*ent.AuditEntryConnection, error) {
+	return r.reader(ctx).AuditEntry.Query().Paginate(ctx, after, first, before, last,
+		ent.WithAuditEntryOrder(orderBy), ent.WithAuditEntryFilter(where.Filter))
 }
 
 // FollowUps is the resolver for the followUps field.
@@ -67,7 +72,20 @@ func (r *queryResolver) Plans(ctx context.Context, after *entgql.Cursor[int], fi
 
 // StatusChanges is the resolver for the statusChanges field.
 func (r *queryResolver) StatusChanges(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StatusChangeOrder, where *ent.StatusChangeWhereInput) (*ent.StatusChangeConnection, error) {
-	panic(fmt.Errorf("not implemented: StatusChanges - statusChanges"))
+	return r.reader(ctx).StatusChange.Query().Paginate(ctx, after, first, before, last,
+		ent.WithStatusChangeOrder(orderBy), ent.WithStatusChangeFilter(where.Filter))
+}
+
+// Tokens is the resolver for the tokens field.
+func (r *queryResolver) Tokens(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TokenOrder, where *ent.TokenWhereInput) (*ent.TokenConnection, error) {
+	return r.reader(ctx).Token.Query().Paginate(ctx, after, first, before, last,
+		ent.WithTokenOrder(orderBy), ent.WithTokenFilter(where.Filter))
+}
+
+// Users is the resolver for the users field.
+func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error) {
+	return r.reader(ctx).User.Query().Paginate(ctx, after, first, before, last,
+		ent.WithUserOrder(orderBy), ent.WithUserFilter(where.Filter))
 }
 
 // Goal returns GoalResolver implementation.

@@ -60,6 +60,9 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		if field != "" {
 			e.Extensions["field"] = field
 		}
+		if errors.As(err, &se) && se.RetryAfter > 0 {
+			e.Extensions["retryAfter"] = se.RetryAfter
+		}
 		return e
 	}
 }
@@ -164,7 +167,8 @@ func isEmptyFilter(err error) bool {
 	for _, empty := range []error{
 		ent.ErrEmptyActivityWhereInput, ent.ErrEmptyFollowUpWhereInput, ent.ErrEmptyGoalWhereInput,
 		ent.ErrEmptyInstitutionWhereInput, ent.ErrEmptyMunicipalityWhereInput, ent.ErrEmptyObjectiveWhereInput,
-		ent.ErrEmptyPlanWhereInput,
+		ent.ErrEmptyPlanWhereInput, ent.ErrEmptyStatusChangeWhereInput, ent.ErrEmptyUserWhereInput,
+		ent.ErrEmptyTokenWhereInput, ent.ErrEmptyAuditEntryWhereInput,
 	} {
 		if errors.Is(err, empty) {
 			return true

@@ -22,6 +22,8 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/samverkan/samverkan"
+	"github.com/samverkan/samverkan/accounts/accountstest"
+	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/bench"
 	"github.com/samverkan/samverkan/ent"
 	_ "github.com/samverkan/samverkan/ent/runtime"
@@ -46,6 +48,7 @@ func orebro(t testing.TB) *storage.DB {
 type endpoint struct {
 	t       *testing.T
 	handler http.Handler
+	viewer  *auth.Viewer // whom requests act for; nil for anonymous ones
 }
 
 func newEndpoint(t *testing.T, limits graph.Limits) *endpoint {
@@ -88,7 +91,11 @@ func (e *endpoint) postRaw(body []byte) answer {
 	e.t.Helper()
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	req = req.WithContext(samverkan.WithRequest(req.Context(), &samverkan.Request{ID: "test", Client: "192.0.2.1"}))
+	ctx := samverkan.WithRequest(req.Context(), &samverkan.Request{ID: "test", Client: "192.0.2.1"})
+	if e.viewer != nil {
+		ctx = auth.NewContext(ctx, e.viewer)
+	}
+	req = req.WithContext(ctx)
 	rec := httptest.NewRecorder()
 	e.handler.ServeHTTP(rec, req)
 	var a answer
@@ -340,6 +347,7 @@ func TestTimeout(t *testing.T) {
 	limits := graph.DefaultLimits
 	limits.Timeout = 100 * time.Millisecond
 	e := &endpoint{t: t, handler: graph.NewHandler(client, slog.New(slog.NewTextHandler(io.Discard, nil)), graph.WithLimits(limits))}
+	e.viewer = accountstest.Viewer(accountstest.User(t, client, "admin", auth.RoleAdmin, nil, nil))
 
 	t.Run("ErrTimeoutStopsTheQuery", func(t *testing.T) {
 		slow.Store(true)

@@ -8,17 +8,20 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/ent"
 )
 
 // Resolver is the resolver root: the dependencies every resolver shares.
 type Resolver struct {
-	client *ent.Client
+	client   *ent.Client
+	accounts *accounts.Service
 }
 
-// NewSchema returns the executable GraphQL schema over the client.
-func NewSchema(client *ent.Client) graphql.ExecutableSchema {
-	return NewExecutableSchema(Config{Resolvers: &Resolver{client: client}})
+// NewSchema returns the executable GraphQL schema over the client, signing
+// users in and out through acc.
+func NewSchema(client *ent.Client, acc *accounts.Service) graphql.ExecutableSchema {
+	return NewExecutableSchema(Config{Resolvers: &Resolver{client: client, accounts: acc}})
 }
 
 // reader is the client a read runs on: the request's transaction client

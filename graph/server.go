@@ -13,6 +13,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/samverkan/samverkan"
+	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/ent"
 )
 
@@ -25,7 +26,10 @@ func NewHandler(client *ent.Client, log *slog.Logger, opts ...Option) *handler.S
 	for _, opt := range opts {
 		opt(&cfg)
 	}
-	srv := handler.New(NewSchema(client))
+	if cfg.accounts == nil {
+		cfg.accounts = accounts.New(client)
+	}
+	srv := handler.New(NewSchema(client, cfg.accounts))
 	srv.AddTransport(transport.Options{})
 	// GET serves queries only: gqlgen refuses a mutation sent by GET, so a
 	// link or an image tag cannot change anything.
@@ -56,7 +60,14 @@ func NewHandler(client *ent.Client, log *slog.Logger, opts ...Option) *handler.S
 type Option func(*config)
 
 type config struct {
-	limits Limits
+	limits   Limits
+	accounts *accounts.Service
+}
+
+// WithAccounts sets the service that signs users in and out; the HTTP
+// layer, which checks tokens, must use the same.
+func WithAccounts(a *accounts.Service) Option {
+	return func(c *config) { c.accounts = a }
 }
 
 // WithLimits replaces DefaultLimits.

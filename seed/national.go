@@ -130,6 +130,7 @@ type nationalData struct {
 
 // National fills an empty, migrated database with the national benchmark dataset.
 func National(ctx context.Context, client *ent.Client) error {
+	ctx = trusted(ctx)
 	data, err := generateNational(rand.New(rand.NewPCG(nationalSeed, nationalSeed)))
 	if err != nil {
 		return fmt.Errorf("generate national dataset: %w", err)

@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 
+	"github.com/samverkan/samverkan/accounts/accountstest"
 	"github.com/samverkan/samverkan/ent"
 	_ "github.com/samverkan/samverkan/ent/runtime"
 	"github.com/samverkan/samverkan/seed"
@@ -25,16 +26,18 @@ import (
 
 // testServer is the real handler over a real database (a SQLite file, or
 // PostgreSQL: see storagetest), behind a real HTTP server, with the Örebro
-// plan loaded.
+// plan loaded. Its requests carry an admin's session token, unless as says
+// otherwise.
 type testServer struct {
 	t       *testing.T
 	URL     string
 	db      *storage.DB
 	client  *ent.Client
 	queries *atomic.Int64 // SQL statements that read, since the last reset
+	token   string        // sent as Authorization: Bearer, if not empty
 }
 
-func newTestServer(t *testing.T) *testServer {
+func newTestServer(t *testing.T, opts ...server.Option) *testServer {
 	t.Helper()
 	db := storagetest.Open(t)
 	drv := &countingDriver{Driver: entsql.OpenDB(db.Dialect, db.DB), queries: new(atomic.Int64)}
@@ -47,12 +50,22 @@ func newTestServer(t *testing.T) *testServer {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(testWriter{t}, nil))
 	}
-	srv := httptest.NewServer(server.New(client, db, log))
+	srv := httptest.NewServer(server.New(client, db, log, opts...))
 	t.Cleanup(func() {
 		srv.Close()
 		client.Close()
 	})
-	return &testServer{t: t, URL: srv.URL, db: db, client: client, queries: drv.queries}
+	s := &testServer{t: t, URL: srv.URL, db: db, client: client, queries: drv.queries}
+	s.token = accountstest.Admin(t, client)
+	return s
+}
+
+// as returns the server as seen by a client sending the token ("" for
+// none).
+func (s *testServer) as(token string) *testServer {
+	c := *s
+	c.token = token
+	return &c
 }
 
 type testWriter struct{ t *testing.T }
@@ -120,7 +133,15 @@ func (s *testServer) post(query string, vars map[string]any) gqlResponse {
 
 func (s *testServer) postRaw(contentType string, body []byte) gqlResponse {
 	s.t.Helper()
-	res, err := http.Post(s.URL+"/graphql", contentType, bytes.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, s.URL+"/graphql", bytes.NewReader(body))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", contentType)
+	if s.token != "" {
+		req.Header.Set("Authorization", "Bearer "+s.token)
+	}
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		s.t.Fatal(err)
 	}

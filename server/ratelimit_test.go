@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/samverkan/samverkan/accounts/accountstest"
 	"github.com/samverkan/samverkan/graph"
 	"github.com/samverkan/samverkan/seed"
 	"github.com/samverkan/samverkan/server"
@@ -18,7 +19,8 @@ import (
 )
 
 // newHandlerWith is the server's handler over a fresh database (see
-// storagetest) with the Örebro plan, with the options given.
+// storagetest) with the Örebro plan, with the GraphQL options given. Every
+// request acts for an admin.
 func newHandlerWith(t testing.TB, opts ...graph.Option) http.Handler {
 	t.Helper()
 	db := storagetest.Open(t)
@@ -26,7 +28,12 @@ func newHandlerWith(t testing.TB, opts ...graph.Option) http.Handler {
 	if err := seed.LoadOrebro(context.Background(), client); err != nil {
 		t.Fatal(err)
 	}
-	return server.New(client, db, slog.New(slog.NewTextHandler(io.Discard, nil)), opts...)
+	h := server.New(client, db, slog.New(slog.NewTextHandler(io.Discard, nil)), server.WithGraphQL(opts...))
+	bearer := "Bearer " + accountstest.Admin(t, client)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Header.Set("Authorization", bearer)
+		h.ServeHTTP(w, r)
+	})
 }
 
 // postFrom sends a GraphQL request from the client at addr to h.

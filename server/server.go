@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/samverkan/samverkan"
+	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/graph"
 	"github.com/samverkan/samverkan/web"
@@ -28,20 +29,53 @@ type Pinger interface {
 	PingContext(ctx context.Context) error
 }
 
-// New returns the server's HTTP handler; opts set up the GraphQL endpoint
-// (its limits).
-func New(client *ent.Client, db Pinger, log *slog.Logger, opts ...graph.Option) http.Handler {
-	api := graph.NewHandler(client, log, opts...)
+// Option changes how New sets up the server.
+type Option func(*config)
+
+type config struct {
+	graphql  []graph.Option
+	accounts *accounts.Service
+	private  bool
+}
+
+// WithGraphQL passes options to the GraphQL endpoint (its limits).
+func WithGraphQL(opts ...graph.Option) Option {
+	return func(c *config) { c.graphql = append(c.graphql, opts...) }
+}
+
+// WithAccounts sets the service that checks tokens and signs users in
+// (its session lifetime, its clock).
+func WithAccounts(a *accounts.Service) Option {
+	return func(c *config) { c.accounts = a }
+}
+
+// WithPrivateReads makes reading need a token too, for deployments whose
+// plan is not public.
+func WithPrivateReads(private bool) Option {
+	return func(c *config) { c.private = private }
+}
+
+// New returns the server's HTTP handler.
+func New(client *ent.Client, db Pinger, log *slog.Logger, opts ...Option) http.Handler {
+	var cfg config
+	for _, opt := range opts {
+		opt(&cfg)
+	}
+	if cfg.accounts == nil {
+		cfg.accounts = accounts.New(client)
+	}
+	api := graph.NewHandler(client, log, append(cfg.graphql, graph.WithAccounts(cfg.accounts))...)
+	signedIn := func(h http.Handler) http.Handler { return authenticate(cfg.accounts, cfg.private, log, h) }
 
 	mux := http.NewServeMux()
-	mux.Handle("POST /graphql", api)
-	mux.Handle("GET /graphql", api)
+	mux.Handle("POST /graphql", signedIn(api))
+	mux.Handle("GET /graphql", signedIn(api))
 	mux.Handle("OPTIONS /graphql", api)
 	mux.Handle("GET /admin/", web.Admin())
 	mux.Handle("GET /playground/", web.Playground())
 	mux.Handle("GET /healthz", health(db))
-	mux.Handle("GET /reports/coverage.csv", coverageCSV(client, log))
-	mux.Handle("GET /reports/status.csv", statusCSV(client, log))
+	mux.Handle("GET /reports/coverage.csv", signedIn(readers(coverageCSV(client, log))))
+	mux.Handle("GET /reports/status.csv", signedIn(readers(statusCSV(client, log))))
 	mux.Handle("GET /{$}", http.RedirectHandler("/admin/", http.StatusFound))
 
 	return withRequest(log, identifyClient(limitBody(mux)))
@@ -120,6 +154,9 @@ func withRequest(log *slog.Logger, next http.Handler) http.Handler {
 		}
 		if req.Operation != "" {
 			attrs = append(attrs, slog.String("operation", req.Operation))
+		}
+		if req.User != "" {
+			attrs = append(attrs, slog.String("user", req.User))
 		}
 		log.LogAttrs(r.Context(), level, "request", attrs...)
 	})

@@ -142,7 +142,11 @@ func (a *app) bench(ctx context.Context, args []string) error {
 		// timeout (the request timeout plus 30 s) must allow.
 		serveArgs = append(serveArgs, "--timeout", cfg.Duration.String())
 	}
-	child, err := startChild(ctx, exe, filepath.Join(dir, "server.log"), []string{bench.CountSQLEnv + "=1"}, serveArgs...)
+	// M1's writes need a signed-in admin: the server creates one at its
+	// first start, with a password made for this run.
+	adminPassword := rand.Text()
+	child, err := startChild(ctx, exe, filepath.Join(dir, "server.log"),
+		[]string{bench.CountSQLEnv + "=1", "SAMVERKAN_ADMIN_PASSWORD=" + adminPassword}, serveArgs...)
 	if err != nil {
 		return fail("cannot start the server", err)
 	}
@@ -151,6 +155,9 @@ func (a *app) bench(ctx context.Context, args []string) error {
 		child.cmd.Process.Pid, child.url, len(ops), cfg.Concurrency, cfg.Warmup, cfg.Duration)
 
 	srv := bench.NewServer(child.url, cfg.Concurrency)
+	if err := srv.SignIn(ctx, "admin", adminPassword); err != nil {
+		return fail("cannot sign in", child.explain(err))
+	}
 	pageSizes := []int{1, bench.Q1PageSize, 100}
 	counts, err := bench.StatementsAtPageSizes(ctx, srv, pageSizes...)
 	if err != nil {

@@ -30,7 +30,8 @@ func buildSamverkan(t *testing.T) string {
 // it can.
 func startProcess(t *testing.T, bin, db string) *child {
 	t.Helper()
-	c, err := startChild(context.Background(), bin, filepath.Join(t.TempDir(), "server.log"), nil,
+	c, err := startChild(context.Background(), bin, filepath.Join(t.TempDir(), "server.log"),
+		[]string{"SAMVERKAN_ADMIN_PASSWORD=" + testAdminPassword},
 		"serve", "--addr", "127.0.0.1:0", "--db", db, "--mutation-rate", "0")
 	if err != nil {
 		t.Fatal(err)
@@ -49,9 +50,17 @@ type gqlResult struct {
 
 // post sends a GraphQL request and decodes the answer; err is for a request
 // that got no answer.
-func post(client *http.Client, url, query string, vars map[string]any) (int, gqlResult, error) {
+func post(client *http.Client, url, token, query string, vars map[string]any) (int, gqlResult, error) {
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	res, err := client.Post(url, "application/json", bytes.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return 0, gqlResult{}, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := client.Do(req)
 	if err != nil {
 		return 0, gqlResult{}, err
 	}
@@ -66,7 +75,7 @@ func post(client *http.Client, url, query string, vars map[string]any) (int, gql
 // mustQuery runs a query that must succeed and decodes its data into v.
 func mustQuery(t *testing.T, url, query string, vars map[string]any, v any) {
 	t.Helper()
-	status, r, err := post(http.DefaultClient, url, query, vars)
+	status, r, err := post(http.DefaultClient, url, "", query, vars)
 	if err != nil || status != http.StatusOK || len(r.Errors) > 0 {
 		t.Fatalf("%s: status %d, %v, %+v", query, status, err, r.Errors)
 	}
@@ -122,11 +131,12 @@ func TestAcknowledgedWritesSurviveSIGKILL(t *testing.T) {
 	ctx, stopWriters := context.WithCancel(context.Background())
 	defer stopWriters()
 	client := &http.Client{Timeout: 10 * time.Second}
+	token := signIn(t, first.url, "admin", testAdminPassword)
 	for w := range 4 {
 		wg.Go(func() {
 			for n := 0; ctx.Err() == nil; n++ {
 				title := fmt.Sprintf("Krasch %d-%d", w, n)
-				status, r, err := post(client, first.url, createLinkedActivity, map[string]any{"input": map[string]any{
+				status, r, err := post(client, first.url, token, createLinkedActivity, map[string]any{"input": map[string]any{
 					"objectiveID": seedIDs.Objectives.Edges[0].Node.ID, "title": title,
 					"municipalityIDs": municipalities, "institutionIDs": institutions,
 				}})

@@ -19,8 +19,12 @@ func serveWith(t *testing.T, env map[string]string, args ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	addr := make(chan string, 1)
-	a := &app{stdout: io.Discard, stderr: io.Discard, getenv: func(k string) string { return env[k] },
-		listening: func(a string) { addr <- a }}
+	a := &app{stdout: io.Discard, stderr: io.Discard, getenv: func(k string) string {
+		if v, ok := env[k]; ok {
+			return v
+		}
+		return adminPasswordEnv(k)
+	}, listening: func(a string) { addr <- a }}
 	done := make(chan error, 1)
 	args = append([]string{"serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "samverkan.db")}, args...)
 	go func() { done <- a.run(ctx, args) }()
@@ -40,8 +44,19 @@ func serveWith(t *testing.T, env map[string]string, args ...string) string {
 // code ("" when there is none).
 func codeOf(t *testing.T, url, query string) (int, string) {
 	t.Helper()
+	return codeAs(t, url, "", query)
+}
+
+// codeAs is codeOf for a request with a session token.
+func codeAs(t *testing.T, url, token, query string) (int, string) {
+	t.Helper()
 	body, _ := json.Marshal(map[string]string{"query": query})
-	res, err := http.Post(url, "application/json", bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,12 +96,14 @@ func TestServeLimits(t *testing.T) {
 		}
 	})
 	t.Run("ErrMutationRate", func(t *testing.T) {
-		url := serveWith(t, nil, "--mutation-rate", "0.01", "--mutation-burst", "1")
+		// Signing in is a change too: it and one more fit in the burst.
+		url := serveWith(t, nil, "--mutation-rate", "0.01", "--mutation-burst", "2")
+		token := signIn(t, url, "admin", testAdminPassword)
 		create := `mutation { createMunicipality(input: {code: "0180", name: "Stockholm"}) { id } }`
-		if status, code := codeOf(t, url, create); status != http.StatusOK || code != "" {
+		if status, code := codeAs(t, url, token, create); status != http.StatusOK || code != "" {
 			t.Fatalf("the first change: %d %s, want success", status, code)
 		}
-		if status, code := codeOf(t, url, create); status != http.StatusTooManyRequests || code != "RATE_LIMITED" {
+		if status, code := codeAs(t, url, token, create); status != http.StatusTooManyRequests || code != "RATE_LIMITED" {
 			t.Errorf("the second change at once: %d %s, want 429 RATE_LIMITED", status, code)
 		}
 	})

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/samverkan/samverkan/accounts"
+	"github.com/samverkan/samverkan/ent"
 	_ "github.com/samverkan/samverkan/ent/runtime" // the schema's hooks and validators
 	"github.com/samverkan/samverkan/seed"
 	"github.com/samverkan/samverkan/server"
@@ -27,6 +29,7 @@ var errHelp = errors.New("help")
 // app is the program with its surroundings made explicit, so that tests
 // can run it as it runs for users.
 type app struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	// listening, if set, is told the address the server listens on.
@@ -38,6 +41,7 @@ const usage = `Samverkan serves a region's culture plan as a GraphQL API with an
 Usage:
   samverkan [serve] [flags]   serve the API (the default command)
   samverkan seed [flags]      load seed data into the database and exit
+  samverkan user add USERNAME create a user (user add -h for flags)
   samverkan bench [flags]     measure the server on the national dataset (bench -h for flags)
   samverkan help              show this help
 
@@ -57,6 +61,10 @@ Flags of serve:
                 (default 50, or $SAMVERKAN_MUTATION_RATE; 0: no limit)
   --mutation-burst N
                 changes one client may make at once (default 100, or $SAMVERKAN_MUTATION_BURST)
+  --private     reading needs a token too, for a plan that is not public
+                (default false, or $SAMVERKAN_PRIVATE=true)
+  --session-ttl D
+                how long a sign-in lasts (default 12h, or $SAMVERKAN_SESSION_TTL)
 
 Flags of seed:
   --db DB       as for serve
@@ -64,6 +72,10 @@ Flags of seed:
                 20,000 activities) instead of the Örebro plan; the database must be empty
 
 On its first start, serve creates the database and loads the Örebro plan.
+Changes need a signed-in user. Create the first admin with
+  samverkan user add --admin NAME
+or start serve once with SAMVERKAN_ADMIN_PASSWORD set: if there are no users
+yet, it creates the admin "admin" with that password.
 `
 
 func (a *app) run(ctx context.Context, args []string) error {
@@ -79,6 +91,8 @@ func (a *app) run(ctx context.Context, args []string) error {
 		err = a.seed(ctx, args)
 	case "bench":
 		err = a.bench(ctx, args)
+	case "user":
+		err = a.user(ctx, args)
 	case "help":
 		fmt.Fprint(a.stdout, usage)
 	default:
@@ -129,11 +143,20 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	addr := fs.String("addr", a.env("SAMVERKAN_ADDR", "localhost:8080"), "address to listen on")
 	dsn := fs.String("db", a.env("SAMVERKAN_DB", "samverkan.db"), "SQLite file path or DSN, or PostgreSQL URL")
 	limits := addLimitFlags(fs)
+	private := fs.Bool("private", false, "reading needs a token too")
+	sessionTTL := fs.Duration("session-ttl", accounts.DefaultSessionTTL, "how long a sign-in lasts")
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
 	if err := limits.resolve(a, fs); err != nil {
 		return err
+	}
+	if err := a.fromEnv(fs, map[string]string{"private": "SAMVERKAN_PRIVATE", "session-ttl": "SAMVERKAN_SESSION_TTL"}); err != nil {
+		return err
+	}
+	if *sessionTTL <= 0 {
+		fmt.Fprintln(a.stderr, "samverkan: --session-ttl must be positive")
+		return errUsage
 	}
 	log := a.logger()
 	fail := func(msg string, err error) error {
@@ -160,13 +183,19 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		}
 		log.Info("first start: loaded the Örebro plan", "db", *dsn)
 	}
+	if err := a.firstAdmin(ctx, client, log); err != nil {
+		return fail("cannot create the first admin", err)
+	}
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fail("cannot listen", err)
 	}
 	srv := &http.Server{
-		Handler:           countSQL(server.New(client, db, log, limits.options()...)),
+		Handler: countSQL(server.New(client, db, log,
+			server.WithGraphQL(limits.options()...),
+			server.WithAccounts(accounts.New(client, accounts.WithSessionTTL(*sessionTTL))),
+			server.WithPrivateReads(*private))),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      limits.writeTimeout(),
@@ -193,6 +222,45 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fail("shutdown", err)
+	}
+	return nil
+}
+
+// fromEnv fills the flags the command line did not give from their
+// environment variables.
+func (a *app) fromEnv(fs *flag.FlagSet, env map[string]string) error {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	for name, variable := range env {
+		if v := a.getenv(variable); v != "" && !given[name] {
+			if err := fs.Set(name, v); err != nil {
+				fmt.Fprintf(a.stderr, "samverkan: %s=%q: %v\n", variable, v, err)
+				return errUsage
+			}
+		}
+	}
+	return nil
+}
+
+// firstAdmin creates the admin "admin" from SAMVERKAN_ADMIN_PASSWORD when
+// there are no users yet, and otherwise says how to create one.
+func (a *app) firstAdmin(ctx context.Context, client *ent.Client, log *slog.Logger) error {
+	password := a.getenv("SAMVERKAN_ADMIN_PASSWORD")
+	if password == "" {
+		has, err := accounts.HasUsers(ctx, client)
+		if err == nil && !has {
+			log.Warn("no users yet, so nobody can change the plan: create an admin with `samverkan user add --admin NAME`, or start once with SAMVERKAN_ADMIN_PASSWORD set")
+		}
+		return err
+	}
+	created, err := accounts.EnsureFirstAdmin(ctx, client, password)
+	if err != nil {
+		return err
+	}
+	if created {
+		log.Info(`first start: created the admin "admin" from SAMVERKAN_ADMIN_PASSWORD`)
+	} else {
+		log.Info("SAMVERKAN_ADMIN_PASSWORD is ignored: there are users already")
 	}
 	return nil
 }

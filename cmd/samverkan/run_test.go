@@ -22,6 +22,26 @@ type started struct {
 	stop   context.CancelFunc
 	done   chan error
 	stdout *syncBuffer
+	token  string // sent with every request once signIn has run
+}
+
+// testAdminPassword is the SAMVERKAN_ADMIN_PASSWORD the tests' servers
+// start with: their first start creates the admin "admin" with it.
+const testAdminPassword = "test-admin-password"
+
+// signIn signs in as the admin; the server's later requests act for it.
+func (s *started) signIn(t *testing.T) {
+	t.Helper()
+	s.token = signIn(t, s.base+"/graphql", "admin", testAdminPassword)
+}
+
+// signIn signs in at the GraphQL endpoint and returns the session token.
+func signIn(t *testing.T, url, username, password string) string {
+	t.Helper()
+	var data struct{ Login struct{ Token string } }
+	mustQuery(t, url, `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`,
+		map[string]any{"u": username, "p": password}, &data)
+	return data.Login.Token
 }
 
 func startServer(t *testing.T, db string) *started {
@@ -29,7 +49,7 @@ func startServer(t *testing.T, db string) *started {
 	ctx, cancel := context.WithCancel(context.Background())
 	addr := make(chan string, 1)
 	out := &syncBuffer{}
-	a := &app{stdout: out, stderr: io.Discard, getenv: func(string) string { return "" },
+	a := &app{stdout: out, stderr: io.Discard, getenv: adminPasswordEnv,
 		listening: func(a string) { addr <- a }}
 	done := make(chan error, 1)
 	go func() { done <- a.run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db}) }()
@@ -46,6 +66,14 @@ func startServer(t *testing.T, db string) *started {
 		t.Fatal("serve did not start listening within 30 s")
 	}
 	return nil
+}
+
+// adminPasswordEnv is an environment with only SAMVERKAN_ADMIN_PASSWORD.
+func adminPasswordEnv(name string) string {
+	if name == "SAMVERKAN_ADMIN_PASSWORD" {
+		return testAdminPassword
+	}
+	return ""
 }
 
 func (s *started) shutdown(t *testing.T) {
@@ -68,7 +96,12 @@ func (s *started) shutdown(t *testing.T) {
 func (s *started) graphql(t *testing.T, query string) map[string]any {
 	t.Helper()
 	body, _ := json.Marshal(map[string]string{"query": query})
-	res, err := http.Post(s.base+"/graphql", "application/json", bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, s.base+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if s.token != "" {
+		req.Header.Set("Authorization", "Bearer "+s.token)
+	}
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,6 +131,7 @@ func TestServeLoadsTheSeedOnceAndKeepsData(t *testing.T) {
 	if got := data["activities"].(map[string]any)["totalCount"]; got != float64(6) {
 		t.Fatalf("activities on first start = %v, want the seed's 6", got)
 	}
+	first.signIn(t)
 	first.graphql(t, `mutation { createMunicipality(input: {code: "0180", name: "Stockholm"}) { id } }`)
 	first.shutdown(t)
 

@@ -1,0 +1,343 @@
+// Package accounts keeps users and their tokens: signing in and out,
+// checking a request's bearer token, issuing API tokens, and creating the
+// first admin. What a user may then do is the ent schema's policies' to say.
+package accounts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/samverkan/samverkan"
+	"github.com/samverkan/samverkan/audit"
+	"github.com/samverkan/samverkan/auth"
+	"github.com/samverkan/samverkan/ent"
+	"github.com/samverkan/samverkan/ent/privacy"
+	"github.com/samverkan/samverkan/ent/token"
+	"github.com/samverkan/samverkan/ent/user"
+)
+
+// DefaultSessionTTL is how long a session token works after signing in.
+const DefaultSessionTTL = 12 * time.Hour
+
+// Service signs users in and out and checks tokens.
+type Service struct {
+	client     *ent.Client
+	sessionTTL time.Duration
+	throttle   *Throttle
+	now        func() time.Time
+}
+
+// Option changes a Service.
+type Option func(*Service)
+
+// WithSessionTTL sets how long session tokens work.
+func WithSessionTTL(d time.Duration) Option {
+	return func(s *Service) { s.sessionTTL = d }
+}
+
+// WithClock replaces the clock, for tests of expiry.
+func WithClock(now func() time.Time) Option {
+	return func(s *Service) { s.now = now }
+}
+
+// WithThrottle replaces the default throttle of failed sign-ins.
+func WithThrottle(t *Throttle) Option {
+	return func(s *Service) { s.throttle = t }
+}
+
+// New returns a Service over the client.
+func New(client *ent.Client, opts ...Option) *Service {
+	s := &Service{client: client, sessionTTL: DefaultSessionTTL, now: time.Now}
+	for _, opt := range opts {
+		opt(s)
+	}
+	if s.throttle == nil {
+		s.throttle = NewThrottle(s.now)
+	}
+	return s
+}
+
+// AsServer returns a context that acts for the server itself, whoever is
+// asking: no policy stops what it reads and writes. The service reads and
+// writes users and tokens in it (signing in has no viewer yet); commands and
+// tests use it for what they do outside any request.
+func AsServer(ctx context.Context) context.Context {
+	return privacy.DecisionContext(ctx, privacy.Allow)
+}
+
+var errWrongPassword = samverkan.Errorf(samverkan.CodeUnauthenticated, "", "wrong username or password")
+
+// Login checks a username and password and issues a session token. Wrong
+// ones are refused alike, unknown users taking as long as wrong passwords;
+// after repeated failures for the username or from the client's address,
+// attempts are refused for a while without being checked.
+func (s *Service) Login(ctx context.Context, username, password string) (string, *ent.Token, *ent.User, error) {
+	username = strings.ToLower(strings.TrimSpace(username))
+	keys := []string{"user:" + username}
+	if r := samverkan.RequestFrom(ctx); r != nil && r.Client != "" {
+		keys = append(keys, "addr:"+r.Client)
+	}
+	if wait := s.throttle.Wait(keys...); wait > 0 {
+		return "", nil, nil, tooManyFailures(ctx, wait)
+	}
+	c := clientOf(ctx, s.client)
+	u, err := c.User.Query().Where(user.Username(username)).Only(AsServer(ctx))
+	if err != nil && !ent.IsNotFound(err) {
+		return "", nil, nil, fmt.Errorf("find user %q: %w", username, err)
+	}
+	hash := ""
+	if u != nil {
+		hash = u.PasswordHash
+	}
+	if !auth.PasswordMatches(hash, password) || u == nil {
+		s.throttle.Fail(keys...)
+		return "", nil, nil, errWrongPassword
+	}
+	s.throttle.Succeed(keys[0])
+	tok, t, err := s.StartSession(ctx, u.ID)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	return tok, t, u, nil
+}
+
+// StartSession issues a session token for the user, as signing in does
+// once the password is checked, and removes the user's ended sessions.
+func (s *Service) StartSession(ctx context.Context, userID int) (string, *ent.Token, error) {
+	tok, t, err := s.issue(ctx, userID, token.KindSESSION, "", new(s.now().Add(s.sessionTTL)))
+	if err != nil {
+		return "", nil, err
+	}
+	if _, err := clientOf(ctx, s.client).Token.Delete().Where(
+		token.UserID(userID), token.KindEQ(token.KindSESSION),
+		token.Or(token.ExpiresAtLT(s.now()), token.RevokedAtNotNil()),
+	).Exec(audit.Off(AsServer(ctx))); err != nil {
+		return "", nil, fmt.Errorf("remove ended sessions: %w", err)
+	}
+	return tok, t, nil
+}
+
+func tooManyFailures(ctx context.Context, wait time.Duration) error {
+	seconds := int((wait + time.Second - 1) / time.Second)
+	if r := samverkan.RequestFrom(ctx); r != nil {
+		r.RetryAfter = time.Duration(seconds) * time.Second
+	}
+	return &samverkan.Error{
+		Code:       samverkan.CodeRateLimited,
+		Message:    fmt.Sprintf("too many failed sign-ins; try again in %d s", seconds),
+		RetryAfter: seconds,
+	}
+}
+
+// issue creates a token for the user and returns it with its record.
+// Sessions are not part of the plan: their tokens are left out of the audit
+// trail; API tokens are in it.
+func (s *Service) issue(ctx context.Context, userID int, kind token.Kind, name string, expires *time.Time) (string, *ent.Token, error) {
+	tok, selector, secretHash := auth.NewToken()
+	wctx := ctx
+	if kind == token.KindSESSION {
+		wctx = audit.Off(AsServer(ctx))
+	}
+	t, err := clientOf(ctx, s.client).Token.Create().
+		SetKind(kind).
+		SetName(name).
+		SetSelector(selector).
+		SetSecretHash(secretHash).
+		SetCreatedAt(s.now()).
+		SetNillableExpiresAt(expires).
+		SetUserID(userID).
+		Save(wctx)
+	if err != nil {
+		return "", nil, fmt.Errorf("issue token: %w", err)
+	}
+	return tok, t, nil
+}
+
+// ErrInvalidToken is returned for a bearer token that is unknown, expired
+// or revoked.
+var ErrInvalidToken = samverkan.Errorf(samverkan.CodeUnauthenticated, "",
+	"the token is not valid: it has expired, was revoked, or was never issued; sign in again")
+
+// Authenticate returns the viewer a bearer token acts for, with its user's
+// current role and scope.
+func (s *Service) Authenticate(ctx context.Context, bearer string) (*auth.Viewer, error) {
+	selector, secretHash, err := auth.ParseToken(bearer)
+	if err != nil {
+		return nil, ErrInvalidToken
+	}
+	ctx = AsServer(ctx)
+	t, err := s.client.Token.Query().Where(token.Selector(selector)).WithUser().Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, ErrInvalidToken
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find token: %w", err)
+	}
+	now := s.now()
+	if !auth.SecretMatches(t.SecretHash, secretHash) || t.RevokedAt != nil || (t.ExpiresAt != nil && !now.Before(*t.ExpiresAt)) {
+		return nil, ErrInvalidToken
+	}
+	u := t.Edges.User
+	v := &auth.Viewer{UserID: u.ID, Username: u.Username, Role: u.Role, TokenID: t.ID, ReadOnly: t.Kind == token.KindAPI}
+	// Only an editor's policies look at its scope; the others' requests
+	// are spared the two lookups.
+	if u.Role == auth.RoleEditor && !v.ReadOnly {
+		if v.Municipalities, err = u.QueryMunicipalities().IDs(ctx); err != nil {
+			return nil, fmt.Errorf("read scope: %w", err)
+		}
+		if v.Institutions, err = u.QueryInstitutions().IDs(ctx); err != nil {
+			return nil, fmt.Errorf("read scope: %w", err)
+		}
+	}
+	return v, nil
+}
+
+// Logout revokes the session token the viewer came with.
+func (s *Service) Logout(ctx context.Context) error {
+	v := auth.FromContext(ctx)
+	switch {
+	case v == nil:
+		return samverkan.Errorf(samverkan.CodeUnauthenticated, "", "not signed in: the request carries no token")
+	case v.ReadOnly:
+		return samverkan.Errorf(samverkan.CodeForbidden, "", "an API token is not signed out: an admin revokes it with revokeToken")
+	}
+	return clientOf(ctx, s.client).Token.UpdateOneID(v.TokenID).SetRevokedAt(s.now()).Exec(audit.Off(AsServer(ctx)))
+}
+
+// ChangePassword sets the viewer's own password, given the current one,
+// and signs out the viewer's other sessions.
+func (s *Service) ChangePassword(ctx context.Context, current, next string) error {
+	v := auth.FromContext(ctx)
+	if v == nil || v.ReadOnly {
+		return samverkan.Errorf(samverkan.CodeUnauthenticated, "", "sign in to change your password")
+	}
+	u, err := clientOf(ctx, s.client).User.Get(AsServer(ctx), v.UserID)
+	if err != nil {
+		return fmt.Errorf("find user: %w", err)
+	}
+	if !auth.PasswordMatches(u.PasswordHash, current) {
+		return samverkan.Errorf(samverkan.CodeValidation, "currentPassword", "is not your current password")
+	}
+	// The change is the user's own: recorded as theirs, allowed for
+	// everyone's own account.
+	return s.setPassword(AsServer(ctx), u.ID, next, "newPassword", v.TokenID)
+}
+
+// SetPassword sets a user's password (the caller's policies decide whether
+// it may) and signs out the user's sessions.
+func (s *Service) SetPassword(ctx context.Context, userID int, password string) error {
+	return s.setPassword(ctx, userID, password, "password", 0)
+}
+
+func (s *Service) setPassword(ctx context.Context, userID int, password, field string, keepToken int) error {
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return samverkan.Errorf(samverkan.CodeValidation, field, "%v", err)
+	}
+	c := clientOf(ctx, s.client)
+	if err := c.User.UpdateOneID(userID).SetPasswordHash(hash).Exec(ctx); err != nil {
+		return err
+	}
+	_, err = c.Token.Update().
+		Where(token.UserID(userID), token.KindEQ(token.KindSESSION), token.RevokedAtIsNil(), token.IDNEQ(keepToken)).
+		SetRevokedAt(s.now()).
+		Save(audit.Off(AsServer(ctx)))
+	if err != nil {
+		return fmt.Errorf("sign out sessions: %w", err)
+	}
+	return nil
+}
+
+// IssueAPIToken issues a read-only API token acting for the user (the
+// viewer when userID is 0). Only admins may: the Token policy says so.
+func (s *Service) IssueAPIToken(ctx context.Context, name string, userID int, expires *time.Time) (string, *ent.Token, error) {
+	if strings.TrimSpace(name) == "" {
+		return "", nil, samverkan.Errorf(samverkan.CodeValidation, "name", "must not be empty: say what the token is for")
+	}
+	if expires != nil && !expires.After(s.now()) {
+		return "", nil, samverkan.Errorf(samverkan.CodeValidation, "expiresAt", "must be in the future")
+	}
+	if userID == 0 {
+		if v := auth.FromContext(ctx); v != nil {
+			userID = v.UserID
+		}
+	}
+	if userID != 0 {
+		if _, err := clientOf(ctx, s.client).User.Get(ctx, userID); err != nil {
+			if ent.IsNotFound(err) {
+				return "", nil, samverkan.Errorf(samverkan.CodeNotFound, "userID", "no user has the id %d", userID)
+			}
+			return "", nil, err
+		}
+	}
+	return s.issue(ctx, userID, token.KindAPI, strings.TrimSpace(name), expires)
+}
+
+// Revoke revokes a token at once. Only admins may: the Token policy says so.
+func (s *Service) Revoke(ctx context.Context, id int) (*ent.Token, error) {
+	c := clientOf(ctx, s.client)
+	t, err := c.Token.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if t.RevokedAt != nil {
+		return t, nil
+	}
+	return c.Token.UpdateOneID(id).SetRevokedAt(s.now()).Save(ctx)
+}
+
+// CreateUser creates a user with a password (the caller's policies decide
+// whether it may).
+func CreateUser(ctx context.Context, c *ent.Client, input ent.CreateUserInput, password string) (*ent.User, error) {
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return nil, samverkan.Errorf(samverkan.CodeValidation, "password", "%v", err)
+	}
+	input.Username = strings.ToLower(strings.TrimSpace(input.Username))
+	return clientOf(ctx, c).User.Create().SetInput(input).SetPasswordHash(hash).Save(ctx)
+}
+
+// HasUsers reports whether any user exists.
+func HasUsers(ctx context.Context, c *ent.Client) (bool, error) {
+	return c.User.Query().Exist(AsServer(ctx))
+}
+
+// EnsureFirstAdmin creates the user "admin" with the password, as the
+// server does at its first start when SAMVERKAN_ADMIN_PASSWORD is set. It
+// does nothing when any user exists, and reports whether it created one.
+func EnsureFirstAdmin(ctx context.Context, c *ent.Client, password string) (bool, error) {
+	has, err := HasUsers(ctx, c)
+	if err != nil || has {
+		return false, err
+	}
+	ctx = audit.As(AsServer(ctx), "SAMVERKAN_ADMIN_PASSWORD")
+	admin := auth.RoleAdmin
+	_, err = CreateUser(ctx, c, ent.CreateUserInput{Username: "admin", DisplayName: "Administratör", Role: &admin}, password)
+	if err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// AddUser creates a user from the command line, acting for the server.
+func AddUser(ctx context.Context, c *ent.Client, input ent.CreateUserInput, password string) (*ent.User, error) {
+	return CreateUser(audit.As(AsServer(ctx), "samverkan user add"), c, input, password)
+}
+
+// clientOf is the request's transaction client when there is one.
+func clientOf(ctx context.Context, c *ent.Client) *ent.Client {
+	if tx := ent.FromContext(ctx); tx != nil {
+		return tx
+	}
+	return c
+}
+
+// IsRefusal reports whether err is one of the refusals Login and
+// Authenticate return, as opposed to a fault of the server.
+func IsRefusal(err error) bool {
+	var se *samverkan.Error
+	return errors.As(err, &se)
+}

@@ -1,0 +1,70 @@
+package server
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/samverkan/samverkan"
+	"github.com/samverkan/samverkan/accounts"
+	"github.com/samverkan/samverkan/auth"
+)
+
+// authenticate reads the request's bearer token, if it has one, and makes
+// the request act for its viewer. A token that is malformed, unknown,
+// expired or revoked is refused with 401 at once, rather than served as
+// anonymous: a client that sends a token expects it to count. On a private
+// server, it also marks the request so that reading needs a viewer (the ent
+// policies refuse anonymous reads).
+//
+// The token is never logged; the log line names the user.
+func authenticate(acc *accounts.Service, private bool, log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if private {
+			ctx = auth.RequireSignInForReads(ctx)
+		}
+		if header := r.Header.Get("Authorization"); header != "" {
+			scheme, token, _ := strings.Cut(header, " ")
+			if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+				refuse(w, "the Authorization header must be \"Bearer <token>\"")
+				return
+			}
+			v, err := acc.Authenticate(ctx, strings.TrimSpace(token))
+			if err != nil {
+				if accounts.IsRefusal(err) {
+					refuse(w, err.Error())
+					return
+				}
+				log.ErrorContext(ctx, "authenticate", "request_id", samverkan.RequestID(ctx), "error", err)
+				writeError(w, http.StatusInternalServerError, samverkan.CodeInternal,
+					"internal error (request "+samverkan.RequestID(ctx)+"); the server has logged it")
+				return
+			}
+			if req := samverkan.RequestFrom(ctx); req != nil {
+				req.User = v.Username
+			}
+			ctx = auth.NewContext(ctx, v)
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// refuse answers 401 with an UNAUTHENTICATED error.
+func refuse(w http.ResponseWriter, msg string) {
+	w.Header().Set("WWW-Authenticate", `Bearer realm="samverkan"`)
+	writeError(w, http.StatusUnauthorized, samverkan.CodeUnauthenticated, msg)
+}
+
+// readers lets through the requests that may read: all of them, but on a
+// private server only those with a viewer. It guards what reads outside
+// the ent policies (the CSV reports' SQL).
+func readers(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if auth.ReadsRequireSignIn(r.Context()) && auth.FromContext(r.Context()) == nil {
+			refuse(w, "sign in to read: this server's plan is not public (send Authorization: Bearer <token>)")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
