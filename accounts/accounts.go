@@ -26,8 +26,10 @@ const DefaultSessionTTL = 12 * time.Hour
 type Service struct {
 	client     *ent.Client
 	sessionTTL time.Duration
-	throttle   *Throttle
-	now        func() time.Time
+	// Failed sign-ins are throttled per username and, more loosely (an
+	// office may share one address), per address.
+	users, addrs *Throttle
+	now          func() time.Time
 }
 
 // Option changes a Service.
@@ -43,20 +45,13 @@ func WithClock(now func() time.Time) Option {
 	return func(s *Service) { s.now = now }
 }
 
-// WithThrottle replaces the default throttle of failed sign-ins.
-func WithThrottle(t *Throttle) Option {
-	return func(s *Service) { s.throttle = t }
-}
-
 // New returns a Service over the client.
 func New(client *ent.Client, opts ...Option) *Service {
 	s := &Service{client: client, sessionTTL: DefaultSessionTTL, now: time.Now}
 	for _, opt := range opts {
 		opt(s)
 	}
-	if s.throttle == nil {
-		s.throttle = NewThrottle(s.now)
-	}
+	s.users, s.addrs = NewThrottle(s.now, 5), NewThrottle(s.now, 20)
 	return s
 }
 
@@ -76,11 +71,11 @@ var errWrongPassword = samverkan.Errorf(samverkan.CodeUnauthenticated, "", "wron
 // attempts are refused for a while without being checked.
 func (s *Service) Login(ctx context.Context, username, password string) (string, *ent.Token, *ent.User, error) {
 	username = strings.ToLower(strings.TrimSpace(username))
-	keys := []string{"user:" + username}
-	if r := samverkan.RequestFrom(ctx); r != nil && r.Client != "" {
-		keys = append(keys, "addr:"+r.Client)
+	addr := ""
+	if r := samverkan.RequestFrom(ctx); r != nil {
+		addr = r.Client
 	}
-	if wait := s.throttle.Wait(keys...); wait > 0 {
+	if wait := max(s.users.Wait(username), s.addrs.Wait(addr)); wait > 0 {
 		return "", nil, nil, tooManyFailures(ctx, wait)
 	}
 	c := clientOf(ctx, s.client)
@@ -93,10 +88,11 @@ func (s *Service) Login(ctx context.Context, username, password string) (string,
 		hash = u.PasswordHash
 	}
 	if !auth.PasswordMatches(hash, password) || u == nil {
-		s.throttle.Fail(keys...)
+		s.users.Fail(username)
+		s.addrs.Fail(addr)
 		return "", nil, nil, errWrongPassword
 	}
-	s.throttle.Succeed(keys[0])
+	s.users.Succeed(username)
 	tok, t, err := s.StartSession(ctx, u.ID)
 	if err != nil {
 		return "", nil, nil, err

@@ -29,47 +29,42 @@ type failures struct {
 	last  time.Time
 }
 
-// NewThrottle returns a throttle with 5 free failures, then waits of 1 s,
-// 2 s, 4 s … up to 15 minutes.
-func NewThrottle(now func() time.Time) *Throttle {
-	return &Throttle{now: now, free: 5, base: time.Second, max: 15 * time.Minute, keys: map[string]*failures{}}
+// NewThrottle returns a throttle that, after free failures for a key, makes
+// it wait 1 s, then 2 s, 4 s … with each further failure, up to 15 minutes.
+func NewThrottle(now func() time.Time, free int) *Throttle {
+	return &Throttle{now: now, free: free, base: time.Second, max: 15 * time.Minute, keys: map[string]*failures{}}
 }
 
-// Wait returns how long attempts for any of the keys must still wait, or 0.
-func (t *Throttle) Wait(keys ...string) time.Duration {
+// Wait returns how long attempts for the key must still wait, or 0.
+func (t *Throttle) Wait(key string) time.Duration {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := t.now()
-	var wait time.Duration
-	for _, k := range keys {
-		if f := t.keys[k]; f != nil && f.until.After(now) {
-			wait = max(wait, f.until.Sub(now))
-		}
+	if f := t.keys[key]; f != nil && f.until.After(now) {
+		return f.until.Sub(now)
 	}
-	return wait
+	return 0
 }
 
-// Fail records a failed attempt for each key.
-func (t *Throttle) Fail(keys ...string) {
+// Fail records a failed attempt for the key.
+func (t *Throttle) Fail(key string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := t.now()
 	t.forgetOld(now)
-	for _, k := range keys {
-		f := t.keys[k]
-		if f == nil {
-			f = &failures{}
-			t.keys[k] = f
+	f := t.keys[key]
+	if f == nil {
+		f = &failures{}
+		t.keys[key] = f
+	}
+	f.n++
+	f.last = now
+	if over := f.n - t.free + 1; over > 0 { // the free-th failure brings the first wait
+		wait := t.max
+		if over < 20 {
+			wait = min(t.max, t.base<<(over-1))
 		}
-		f.n++
-		f.last = now
-		if over := f.n - t.free; over > 0 {
-			wait := t.max
-			if over < 20 {
-				wait = min(t.max, t.base<<(over-1))
-			}
-			f.until = now.Add(wait)
-		}
+		f.until = now.Add(wait)
 	}
 }
 

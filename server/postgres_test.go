@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/samverkan/samverkan/accounts/accountstest"
 	"github.com/samverkan/samverkan/seed"
 	"github.com/samverkan/samverkan/server"
 	"github.com/samverkan/samverkan/storage"
@@ -31,12 +32,14 @@ func TestTwoServersOnOnePostgresDatabase(t *testing.T) {
 	if err := seed.LoadOrebro(context.Background(), first.Client()); err != nil {
 		t.Fatal(err)
 	}
+	// One admin, signed in once: the session works on either server.
+	token := accountstest.Admin(t, first.Client())
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var servers []*testServer
 	for _, db := range []*storage.DB{first, second} {
 		srv := httptest.NewServer(server.New(db.Client(), db, log))
 		t.Cleanup(srv.Close)
-		servers = append(servers, &testServer{t: t, URL: srv.URL, db: db})
+		servers = append(servers, &testServer{t: t, URL: srv.URL, db: db, token: token})
 	}
 
 	t.Run("ConcurrentLinksAllLand", func(t *testing.T) {

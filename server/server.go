@@ -33,9 +33,9 @@ type Pinger interface {
 type Option func(*config)
 
 type config struct {
-	graphql  []graph.Option
-	accounts *accounts.Service
-	private  bool
+	graphql     []graph.Option
+	accountOpts []accounts.Option
+	private     bool
 }
 
 // WithGraphQL passes options to the GraphQL endpoint (its limits).
@@ -43,10 +43,10 @@ func WithGraphQL(opts ...graph.Option) Option {
 	return func(c *config) { c.graphql = append(c.graphql, opts...) }
 }
 
-// WithAccounts sets the service that checks tokens and signs users in
-// (its session lifetime, its clock).
-func WithAccounts(a *accounts.Service) Option {
-	return func(c *config) { c.accounts = a }
+// WithAccountOptions sets up the service that checks tokens and signs
+// users in (its session lifetime, its clock).
+func WithAccountOptions(opts ...accounts.Option) Option {
+	return func(c *config) { c.accountOpts = append(c.accountOpts, opts...) }
 }
 
 // WithPrivateReads makes reading need a token too, for deployments whose
@@ -61,11 +61,9 @@ func New(client *ent.Client, db Pinger, log *slog.Logger, opts ...Option) http.H
 	for _, opt := range opts {
 		opt(&cfg)
 	}
-	if cfg.accounts == nil {
-		cfg.accounts = accounts.New(client)
-	}
-	api := graph.NewHandler(client, log, append(cfg.graphql, graph.WithAccounts(cfg.accounts))...)
-	signedIn := func(h http.Handler) http.Handler { return authenticate(cfg.accounts, cfg.private, log, h) }
+	acc := accounts.New(client, cfg.accountOpts...)
+	api := graph.NewHandler(client, log, append(cfg.graphql, graph.WithAccounts(acc))...)
+	signedIn := func(h http.Handler) http.Handler { return authenticate(acc, cfg.private, log, h) }
 
 	mux := http.NewServeMux()
 	mux.Handle("POST /graphql", signedIn(api))

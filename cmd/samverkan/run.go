@@ -194,7 +194,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	srv := &http.Server{
 		Handler: countSQL(server.New(client, db, log,
 			server.WithGraphQL(limits.options()...),
-			server.WithAccounts(accounts.New(client, accounts.WithSessionTTL(*sessionTTL))),
+			server.WithAccountOptions(accounts.WithSessionTTL(*sessionTTL)),
 			server.WithPrivateReads(*private))),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 
 	"entgo.io/ent"
@@ -171,11 +172,11 @@ func deletedValues(ctx context.Context, m auditable) ([]audit.Change, error) {
 	if !ok {
 		return nil, fmt.Errorf("audit: delete of %s without an id", m.Type())
 	}
-	node, err := m.Client().Noder(privacy.DecisionContext(ctx, privacy.Allow), id)
+	record, err := getRecord(privacy.DecisionContext(ctx, privacy.Allow), m.Client(), m.Type(), id)
 	if err != nil {
 		return nil, err // not found: the presenter says so
 	}
-	raw, err := json.Marshal(node)
+	raw, err := json.Marshal(record)
 	if err != nil {
 		return nil, fmt.Errorf("audit: read %s %d: %w", m.Type(), id, err)
 	}
@@ -192,6 +193,22 @@ func deletedValues(ctx context.Context, m auditable) ([]audit.Change, error) {
 	}
 	slices.SortFunc(changes, func(a, b audit.Change) int { return cmp.Compare(a.Field, b.Field) })
 	return changes, nil
+}
+
+// getRecord reads a record by its type's client's Get, found by name: the
+// client has a field per type (Activity *ActivityClient, …). Client.Noder
+// would do without reflection, but inside a GraphQL request it reads only
+// the fields the request's selection names.
+func getRecord(ctx context.Context, c *gen.Client, typ string, id int) (any, error) {
+	get := reflect.ValueOf(c).Elem().FieldByName(typ).MethodByName("Get")
+	if !get.IsValid() {
+		return nil, fmt.Errorf("audit: no client for %s", typ)
+	}
+	out := get.Call([]reflect.Value{reflect.ValueOf(ctx), reflect.ValueOf(id)})
+	if err, _ := out[1].Interface().(error); err != nil {
+		return nil, err
+	}
+	return out[0].Interface(), nil
 }
 
 // plain turns a stored value into what JSON shows: a pointer into its value
