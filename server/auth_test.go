@@ -90,7 +90,9 @@ var changes = []change{
 		`mutation($goal: ID!) { createObjective(input: {goalID: $goal, title: "Ny rubrik"}) { id } }`},
 	{"updateObjective", func(s *testServer, f *roleFixture) map[string]any { return map[string]any{"id": f.heading} },
 		`mutation($id: ID!) { updateObjective(id: $id, input: {title: "Ny rubrik"}) { id } }`},
-	{"createActivity", func(s *testServer, f *roleFixture) map[string]any { return map[string]any{"h": f.heading, "m": f.orebro} },
+	{"createActivity", func(s *testServer, f *roleFixture) map[string]any {
+		return map[string]any{"h": f.heading, "m": f.orebro}
+	},
 		`mutation($h: ID!, $m: ID!) { createActivity(input: {objectiveID: $h, title: "Ny", municipalityIDs: [$m]}) { id } }`},
 	{"updateActivity of its municipality", func(s *testServer, f *roleFixture) map[string]any { return map[string]any{"id": f.ours} },
 		`mutation($id: ID!) { updateActivity(id: $id, input: {status: ONGOING}) { id } }`},
@@ -132,7 +134,9 @@ var changes = []change{
 	}, `mutation($id: ID!) { deleteUser(id: $id) }`},
 	{"createAPIToken", noSetup, `mutation { createAPIToken(input: {name: "Rapporter"}) { token } }`},
 	{"revokeToken", func(s *testServer, f *roleFixture) map[string]any {
-		var data struct{ CreateAPIToken struct{ Record struct{ ID string } } }
+		var data struct {
+			CreateAPIToken struct{ Record struct{ ID string } }
+		}
 		s.must(`mutation { createAPIToken(input: {name: "Att återkalla"}) { record { id } } }`, nil, &data)
 		return map[string]any{"id": data.CreateAPIToken.Record.ID}
 	}, `mutation($id: ID!) { revokeToken(id: $id) { id } }`},
@@ -390,7 +394,9 @@ func TestOnlyAdminsReadUsersTokensAndTheTrail(t *testing.T) {
 		s.as("").wantError(q, nil, "UNAUTHENTICATED", "")
 		s.must(q, nil, nil)
 	}
-	var me struct{ Me struct{ Username, Role string } }
+	var me struct {
+		Me struct{ Username, Role string }
+	}
 	s.as(editor).must(`{ me { username role } }`, nil, &me)
 	if me.Me.Username != "redaktor" || me.Me.Role != "EDITOR" {
 		t.Errorf("an editor's me = %+v", me.Me)

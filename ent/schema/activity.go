@@ -1,7 +1,6 @@
 package schema
 
 import (
-	"github.com/samverkan/samverkan/ent/privacy"
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
@@ -9,6 +8,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/samverkan/samverkan/ent/privacy"
 	"github.com/samverkan/samverkan/ent/schema/enum"
 )
 
