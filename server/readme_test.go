@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/samverkan/samverkan/accounts/accountstest"
 )
 
 // Every GraphQL example in the README runs, in order, against a fresh
@@ -29,6 +31,8 @@ func TestTheREADMEExamplesWork(t *testing.T) {
 			return []string{s.idOf("municipalities", `{code: "1885"}`), s.idOf("municipalities", `{code: "1884"}`)}
 		},
 		"activity": func() any { return created["createActivity"] },
+		"username": func() any { return "admin" },
+		"password": func() any { return accountstest.Password },
 	}
 	for _, b := range blocks {
 		query := b[1]
