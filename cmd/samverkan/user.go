@@ -56,24 +56,25 @@ func (a *app) user(ctx context.Context, args []string) error {
 	var codes, institutions stringList
 	fs.Var(&codes, "municipality", "")
 	fs.Var(&institutions, "institution", "")
-	// The username may come before or after the flags.
-	rest := args[1:]
-	var username string
-	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
-		username, rest = rest[0], rest[1:]
-	}
-	if err := fs.Parse(rest); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
+	// The username may come before, between or after the flags.
+	var positional []string
+	for rest := args[1:]; ; {
+		if err := fs.Parse(rest); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return errHelp
+			}
+			return errUsage
 		}
-		return errUsage
+		if fs.NArg() == 0 {
+			break
+		}
+		positional, rest = append(positional, fs.Arg(0)), fs.Args()[1:]
 	}
-	if username == "" && fs.NArg() == 1 {
-		username = fs.Arg(0)
-	} else if fs.NArg() > 0 || username == "" {
+	if len(positional) != 1 {
 		fmt.Fprint(a.stderr, "samverkan: user add needs one USERNAME\n\n"+userUsage)
 		return errUsage
 	}
+	username := positional[0]
 	role := auth.Role(strings.ToUpper(*roleName))
 	if *admin {
 		role = auth.RoleAdmin
