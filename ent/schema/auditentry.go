@@ -51,6 +51,7 @@ func (AuditEntry) Fields() []ent.Field {
 			Annotations(entgql.OrderField("ACTOR_NAME")),
 		field.String("request_id").
 			Optional().
+			Nillable().
 			Immutable().
 			Comment("The id of the HTTP request that made the change (its X-Request-ID), to find it in the server's log."),
 		field.JSON("changes", []audit.Change{}).
