@@ -31,7 +31,7 @@ type AuditEntry struct {
 	// The username of who made the change, kept when the user is deleted; "system" or a command's name for changes made without a user.
 	ActorName string `json:"actor_name,omitempty"`
 	// The id of the HTTP request that made the change (its X-Request-ID), to find it in the server's log.
-	RequestID string `json:"request_id,omitempty"`
+	RequestID *string `json:"request_id,omitempty"`
 	// The fields that changed, with their old and new values; for links, the ids added and removed.
 	Changes []audit.Change `json:"changes,omitempty"`
 	// The ID of the user who made the change, if a user did and still exists.
@@ -132,7 +132,8 @@ func (_m *AuditEntry) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field request_id", values[i])
 			} else if value.Valid {
-				_m.RequestID = value.String
+				_m.RequestID = new(string)
+				*_m.RequestID = value.String
 			}
 		case auditentry.FieldChanges:
 			if value, ok := values[i].(*[]byte); !ok {
@@ -205,8 +206,10 @@ func (_m *AuditEntry) String() string {
 	builder.WriteString("actor_name=")
 	builder.WriteString(_m.ActorName)
 	builder.WriteString(", ")
-	builder.WriteString("request_id=")
-	builder.WriteString(_m.RequestID)
+	if v := _m.RequestID; v != nil {
+		builder.WriteString("request_id=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("changes=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Changes))

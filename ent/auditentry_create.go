@@ -222,7 +222,7 @@ func (_c *AuditEntryCreate) createSpec() (*AuditEntry, *sqlgraph.CreateSpec) {
 	}
 	if value, ok := _c.mutation.RequestID(); ok {
 		_spec.SetField(auditentry.FieldRequestID, field.TypeString, value)
-		_node.RequestID = value
+		_node.RequestID = &value
 	}
 	if value, ok := _c.mutation.Changes(); ok {
 		_spec.SetField(auditentry.FieldChanges, field.TypeJSON, value)

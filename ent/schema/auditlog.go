@@ -94,8 +94,10 @@ func recordChange(next ent.Mutator) ent.Mutator {
 			SetAction(action).
 			SetObjectType(m.Type()).
 			SetObjectID(id).
-			SetChanges(changes).
-			SetRequestID(samverkan.RequestID(ctx))
+			SetChanges(changes)
+		if id := samverkan.RequestID(ctx); id != "" {
+			entry.SetRequestID(id)
+		}
 		if viewer := auth.FromContext(ctx); viewer != nil {
 			entry.SetActorID(viewer.UserID).SetActorName(viewer.Username)
 		} else {
