@@ -97,6 +97,16 @@ func (s *Service) Login(ctx context.Context, username, password string) (string,
 	if err != nil {
 		return "", nil, nil, err
 	}
+	// The rest of the request (the answer's fields, on a private server
+	// too) acts for the user who has just signed in.
+	v, err := s.viewerOf(AsServer(ctx), u, t)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	auth.SignedIn(ctx, v)
+	if r := samverkan.RequestFrom(ctx); r != nil {
+		r.User = u.Username
+	}
 	return tok, t, u, nil
 }
 
@@ -176,11 +186,16 @@ func (s *Service) Authenticate(ctx context.Context, bearer string) (*auth.Viewer
 	if !auth.SecretMatches(t.SecretHash, secretHash) || t.RevokedAt != nil || (t.ExpiresAt != nil && !now.Before(*t.ExpiresAt)) {
 		return nil, ErrInvalidToken
 	}
-	u := t.Edges.User
+	return s.viewerOf(ctx, t.Edges.User, t)
+}
+
+// viewerOf is the viewer a token of the user acts for.
+func (s *Service) viewerOf(ctx context.Context, u *ent.User, t *ent.Token) (*auth.Viewer, error) {
 	v := &auth.Viewer{UserID: u.ID, Username: u.Username, Role: u.Role, TokenID: t.ID, ReadOnly: t.Kind == token.KindAPI}
 	// Only an editor's policies look at its scope; the others' requests
 	// are spared the two lookups.
 	if u.Role == auth.RoleEditor && !v.ReadOnly {
+		var err error
 		if v.Municipalities, err = u.QueryMunicipalities().IDs(ctx); err != nil {
 			return nil, fmt.Errorf("read scope: %w", err)
 		}

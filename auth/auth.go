@@ -10,6 +10,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"sync/atomic"
 )
 
 // Role is what a user may do. The ent schema's policies give it meaning.
@@ -99,16 +100,35 @@ func (v *Viewer) InScope(municipalities, institutions []int) bool {
 
 type viewerKey struct{}
 
-// NewContext returns a context that acts for the viewer.
+// holder holds a request's viewer. It is a pointer in the context, so
+// that signing in can make the rest of the request act for the user who
+// just signed in (the fields of the login's answer, first of all).
+type holder struct{ v atomic.Pointer[Viewer] }
+
+// NewContext returns a context that acts for the viewer (nil: nobody yet).
 func NewContext(ctx context.Context, v *Viewer) context.Context {
-	return context.WithValue(ctx, viewerKey{}, v)
+	h := &holder{}
+	h.v.Store(v)
+	return context.WithValue(ctx, viewerKey{}, h)
 }
 
 // FromContext returns the viewer the context acts for, or nil for a
 // request without a token.
 func FromContext(ctx context.Context) *Viewer {
-	v, _ := ctx.Value(viewerKey{}).(*Viewer)
-	return v
+	if h, ok := ctx.Value(viewerKey{}).(*holder); ok {
+		return h.v.Load()
+	}
+	return nil
+}
+
+// SignedIn makes the rest of the request whose context this is act for v,
+// and reports whether it could (the context must come from NewContext).
+func SignedIn(ctx context.Context, v *Viewer) bool {
+	h, ok := ctx.Value(viewerKey{}).(*holder)
+	if ok {
+		h.v.Store(v)
+	}
+	return ok
 }
 
 type privateKey struct{}

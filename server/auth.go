@@ -20,7 +20,7 @@ import (
 // The token is never logged; the log line names the user.
 func authenticate(acc *accounts.Service, private bool, log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := r.Context()
+		ctx := auth.NewContext(r.Context(), nil) // anonymous, until a token or a login says who
 		if private {
 			ctx = auth.RequireSignInForReads(ctx)
 		}
@@ -44,7 +44,7 @@ func authenticate(acc *accounts.Service, private bool, log *slog.Logger, next ht
 			if req := samverkan.RequestFrom(ctx); req != nil {
 				req.User = v.Username
 			}
-			ctx = auth.NewContext(ctx, v)
+			auth.SignedIn(ctx, v)
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})

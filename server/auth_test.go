@@ -358,7 +358,7 @@ func TestSessionsEndWhenTheyExpireOrSignOut(t *testing.T) {
 // On a private server, reading needs a token too; signing in does not.
 func TestPrivateReads(t *testing.T) {
 	s := newTestServer(t, server.WithPrivateReads(true))
-	accountstest.User(t, s.client, "lasare", auth.RoleViewer, nil, nil)
+	accountstest.User(t, s.client, "lasare", auth.RoleViewer, []int{mustAtoi(t, s.idOf("municipalities", `{code: "1880"}`))}, nil)
 	s.as("").wantError(`{ activities { totalCount } }`, nil, "UNAUTHENTICATED", "")
 	s.as("").wantError(`{ planReport { statusCounts { total } } }`, nil, "UNAUTHENTICATED", "")
 	res, err := http.Get(s.URL + "/reports/status.csv")
@@ -369,7 +369,18 @@ func TestPrivateReads(t *testing.T) {
 	if res.StatusCode != http.StatusUnauthorized {
 		t.Errorf("GET /reports/status.csv without a token = %d, want 401", res.StatusCode)
 	}
-	viewer := s.signIn("lasare", accountstest.Password)
+	// The answer to a sign-in is read as the user who signed in.
+	var login struct {
+		Login struct {
+			Token string
+			User  struct{ Municipalities []struct{ Name string } }
+		}
+	}
+	s.as("").must(`mutation { login(username: "lasare", password: "`+accountstest.Password+`") { token user { municipalities { name } } } }`, nil, &login)
+	if m := login.Login.User.Municipalities; len(m) != 1 || m[0].Name != "Örebro" {
+		t.Errorf("the signed-in user's municipalities = %+v, want Örebro", m)
+	}
+	viewer := login.Login.Token
 	if n := s.as(viewer).count("activities"); n == 0 {
 		t.Error("a viewer reads no activities")
 	}
