@@ -22,6 +22,14 @@ func TestAdminPageAnActivityFromStartToEnd(t *testing.T) {
 		}
 	}
 
+	step("SignsInAsAnAdmin", func(t *testing.T, b *browser) {
+		b.open("#/")
+		b.signIn("alva", password)
+		if got := b.who(); got != "Inloggad som Alva Admin · administratör" {
+			t.Errorf("the header says %q", got)
+		}
+	})
+
 	step("FindsASeededActivityBySearching", func(t *testing.T, b *browser) {
 		b.open("#/activities")
 		b.fill("Sök aktivitet", "barnkultur")
@@ -119,6 +127,8 @@ func TestAdminPageAnActivityFromStartToEnd(t *testing.T) {
 func TestAdminPageShowsDataAsText(t *testing.T) {
 	b := newBrowser(t, 1280, 900)
 	const title = `<img src=x onerror=alert(1)>`
+	b.open("#/")
+	b.signIn("alva", password)
 	b.open("#/activities/new")
 	b.choose("Rubrik", "skola", "Ökad samverkan mellan kultur och skola")
 	b.fill("Titel", title)
@@ -148,6 +158,8 @@ func TestAdminPageNarrowWindow(t *testing.T) {
 // are lost, by a link or by a lost connection.
 func TestAdminPageFormsAreAccessibleAndLoseNothing(t *testing.T) {
 	b := newBrowser(t, 1280, 900)
+	b.open("#/")
+	b.signIn("alva", password)
 	b.open("#/activities/new")
 	unlabelled := get(b, "find controls without a label", chromedp.Evaluate[[]string](`
 		[...document.querySelectorAll("main input, main select, main textarea")]
@@ -221,20 +233,16 @@ func TestAdminPageDashboard(t *testing.T) {
 func TestAdminPageConflictingEdits(t *testing.T) {
 	b := newBrowser(t, 1280, 900)
 	b.open("#/activities")
+	b.signIn("alva", password)
 	b.click("Samverkan kring Barnkulturplaner")
 	b.click("Redigera")
 	id := get(b, "read the id", chromedp.Evaluate[string](`location.hash.split("/")[2]`))
 
 	// Meanwhile, a colleague sets the status.
-	body := `{"query": "mutation($id: ID!) { updateActivity(id: $id, input: {status: ONGOING, version: 1}) { version } }", "variables": {"id": "` + id + `"}}`
-	res, err := http.Post(b.base+"/graphql", "application/json", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	reply, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if !strings.Contains(string(reply), `"version":2`) {
-		t.Fatalf("the colleague's update: %s", reply)
+	var reply struct{ UpdateActivity struct{ Version int } }
+	b.graphql(b.token("alva"), `mutation($id: ID!) { updateActivity(id: $id, input: {status: ONGOING, version: 1}) { version } }`, map[string]any{"id": id}, &reply)
+	if reply.UpdateActivity.Version != 2 {
+		t.Fatalf("the colleague's update left version %d", reply.UpdateActivity.Version)
 	}
 
 	b.fill("Titel", "Barnkulturplaner i hela länet")
@@ -264,6 +272,7 @@ func TestAdminPageConflictingEdits(t *testing.T) {
 func TestAdminPageClearsAReference(t *testing.T) {
 	b := newBrowser(t, 1280, 900)
 	b.open("#/institutions")
+	b.signIn("alva", password)
 	b.click("Sjöängen")
 	b.click("Redigera")
 	b.fill("Hemkommun", "")

@@ -1,10 +1,13 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -18,6 +21,10 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/samverkan/samverkan/accounts"
+	"github.com/samverkan/samverkan/auth"
+	"github.com/samverkan/samverkan/ent"
+	"github.com/samverkan/samverkan/ent/municipality"
 	_ "github.com/samverkan/samverkan/ent/runtime"
 	"github.com/samverkan/samverkan/seed"
 	"github.com/samverkan/samverkan/server"
@@ -25,13 +32,55 @@ import (
 )
 
 // browser is a headless Chromium on a page of a real server over a real
-// database (see storagetest) with the Örebro plan.
+// database (see storagetest) with the Örebro plan and three users, one of
+// each role (see users).
 type browser struct {
 	t      *testing.T
 	ctx    context.Context
 	base   string
 	server *httptest.Server
 	*problems
+}
+
+// password is every test user's password.
+const password = "lösenord-för-test"
+
+// The test users: an admin, an editor of Askersund's activities, a viewer.
+var users = []struct {
+	username, displayName string
+	role                  auth.Role
+	municipalities        []string
+}{
+	{"alva", "Alva Admin", auth.RoleAdmin, nil},
+	{"anna", "Anna Berg", auth.RoleEditor, []string{"Askersund"}},
+	{"ville", "Ville Läsare", auth.RoleViewer, nil},
+}
+
+// browserOption changes the server a browser test runs against.
+type browserOption func(*[]server.Option)
+
+// privateReads makes the server require a token for reading too.
+func privateReads() browserOption {
+	return func(opts *[]server.Option) { *opts = append(*opts, server.WithPrivateReads(true)) }
+}
+
+// addUsers creates the test users directly in the database.
+func addUsers(t *testing.T, client *ent.Client) {
+	t.Helper()
+	ctx := context.Background()
+	for _, u := range users {
+		input := ent.CreateUserInput{Username: u.username, DisplayName: u.displayName, Role: &u.role}
+		for _, name := range u.municipalities {
+			id, err := client.Municipality.Query().Where(municipality.Name(name)).OnlyID(ctx)
+			if err != nil {
+				t.Fatalf("find %s: %v", name, err)
+			}
+			input.MunicipalityIDs = append(input.MunicipalityIDs, id)
+		}
+		if _, err := accounts.AddUser(ctx, client, input, password); err != nil {
+			t.Fatalf("add user %s: %v", u.username, err)
+		}
+	}
 }
 
 // problems are what the page did wrong on its own: uncaught exceptions,
@@ -74,7 +123,7 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-func newBrowser(t *testing.T, width, height int) *browser {
+func newBrowser(t *testing.T, width, height int, options ...browserOption) *browser {
 	t.Helper()
 	path := chromium(t)
 
@@ -83,13 +132,18 @@ func newBrowser(t *testing.T, width, height int) *browser {
 	if err := seed.LoadOrebro(context.Background(), client); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(server.New(client, db, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	addUsers(t, client)
+	var opts []server.Option
+	for _, o := range options {
+		o(&opts)
+	}
+	srv := httptest.NewServer(server.New(client, db, slog.New(slog.NewTextHandler(io.Discard, nil)), opts...))
 	t.Cleanup(func() {
 		srv.Close()
 		client.Close()
 	})
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+	chromeOpts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
@@ -99,7 +153,7 @@ func newBrowser(t *testing.T, width, height int) *browser {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("lang", "sv-SE"),
 	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), chromeOpts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
 	t.Cleanup(func() {
 		cancelCtx()
@@ -286,6 +340,79 @@ func (b *browser) screenshot(name string) string {
 	}
 	b.t.Logf("screenshot: %s", path)
 	return path
+}
+
+// signIn signs in through the page: the header's "Logga in", then the
+// form, and waits until the header names the user.
+func (b *browser) signIn(username, pw string) {
+	b.t.Helper()
+	b.run("open the sign-in form", chromedp.WaitVisible(chromedp.CSS(`#account button`)), chromedp.Click(chromedp.CSS(`#account button`)))
+	b.signInDialog(username, pw)
+	b.run("wait until "+username+" is signed in", chromedp.WaitVisible(chromedp.CSS(`#account .who`)))
+}
+
+// signInDialog fills in and sends the sign-in form that is open.
+func (b *browser) signInDialog(username, pw string) {
+	b.t.Helper()
+	b.run("open the sign-in form", chromedp.WaitVisible(chromedp.CSS(`dialog.signin input[name="username"]`)))
+	get(b, "empty the sign-in form", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("dialog.signin input").forEach(e => e.value = "")`))
+	b.run("sign in as "+username,
+		chromedp.SendKeys(chromedp.CSS(`dialog.signin input[name="username"]`), username),
+		chromedp.SendKeys(chromedp.CSS(`dialog.signin input[name="password"]`), pw),
+		chromedp.Click(chromedp.CSS(`dialog.signin button[type="submit"]`)),
+	)
+	if pw == password {
+		b.run("wait for the sign-in form to close", chromedp.WaitNotPresent(chromedp.CSS(`dialog.signin`)))
+	}
+}
+
+// who is what the header says of who is signed in, or "" when nobody is.
+func (b *browser) who() string {
+	b.t.Helper()
+	return strings.Join(strings.Fields(get(b, "read who is signed in", chromedp.Evaluate[string](`document.querySelector("#account .who")?.textContent || ""`))), " ")
+}
+
+// token signs the user in over HTTP, as another client would, and returns
+// the session token.
+func (b *browser) token(username string) string {
+	b.t.Helper()
+	var data struct {
+		Login struct{ Token string }
+	}
+	b.graphql("", `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`, map[string]any{"u": username, "p": password}, &data)
+	return data.Login.Token
+}
+
+// graphql sends a request to the server with the token (if any) and
+// decodes its data into out, failing the test on any error.
+func (b *browser) graphql(token, query string, vars map[string]any, out any) {
+	b.t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, b.base+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var reply struct {
+		Data   json.RawMessage
+		Errors []struct{ Message string }
+	}
+	if err := json.NewDecoder(res.Body).Decode(&reply); err != nil {
+		b.t.Fatalf("decode the reply to %s: %v", query, err)
+	}
+	if len(reply.Errors) > 0 {
+		b.t.Fatalf("%s: %s", query, reply.Errors[0].Message)
+	}
+	if out != nil {
+		if err := json.Unmarshal(reply.Data, out); err != nil {
+			b.t.Fatal(err)
+		}
+	}
 }
 
 // xq quotes a string for XPath.

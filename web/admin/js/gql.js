@@ -1,32 +1,72 @@
 // The page's only way to the server: a GraphQL request over POST, exactly
-// what any other client of the API sends.
+// what any other client of the API sends, with the session's token in the
+// Authorization header.
 
-/** An error the API answered with: code and field come from extensions. */
+import { bearer, forget } from "./session.js";
+
+/** An error the API answered with: code, field and extensions come from extensions. */
 export class GraphQLError extends Error {
-  constructor(message, code, field, all) {
+  constructor(message, code, field, all, extensions) {
     super(message);
     this.code = code || "INTERNAL";
     this.field = field || "";
     this.all = all || [];
+    this.extensions = extensions || {};
   }
 }
 
 /** The server could not be reached, or answered with something else than GraphQL. */
 export class NetworkError extends Error {}
 
+// signIn is asked for a session when a request needs one: the token has
+// expired or was revoked, or the server wants a token for what was asked.
+// It resolves true once the user has signed in, false if they would not.
+let signIn = null;
+
+/** onSignInNeeded sets what asks the user to sign in (see ui/account.js). */
+export function onSignInNeeded(fn) {
+  signIn = fn;
+}
+
 /**
  * gql sends a query or mutation and returns its data. It throws a
  * GraphQLError when the response has errors (nothing of a failed mutation
  * is written), and a NetworkError when there is no usable response.
+ *
+ * When the server refuses for want of a valid session (UNAUTHENTICATED),
+ * the token is forgotten, the user is asked to sign in, and the request is
+ * sent again with the new token: a form being saved keeps what was typed
+ * and is saved once the user has signed in. Options: partial returns the
+ * data of a response with errors too (for node lookups of ids that may be
+ * gone); auth: false sends the request as it is (signing in itself);
+ * token sends that token instead of the session's (a session just issued).
  */
-export async function gql(query, variables = {}) {
+export async function gql(query, variables = {}, { partial = false, auth = true, token = null } = {}) {
+  for (;;) {
+    const sent = token || bearer();
+    try {
+      return await send(query, variables, sent, partial);
+    } catch (e) {
+      if (!auth || !signIn || !(e instanceof GraphQLError) || e.code !== "UNAUTHENTICATED") throw e;
+      // A token the server refuses is of no further use. (Another request
+      // may already have replaced it: then only send again.)
+      if (sent && bearer() === sent) forget();
+      if (bearer() && bearer() !== sent) continue;
+      if (!(await signIn(sent ? "expired" : "required"))) throw e;
+    }
+  }
+}
+
+async function send(query, variables, token, partial) {
+  const headers = { "Content-Type": "application/json", Accept: "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
   let res;
   try {
     res = await fetch("/graphql", {
       method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      headers,
       body: JSON.stringify({ query, variables }),
-      credentials: "same-origin",
+      credentials: "omit", // the token is the only credential: no cookie goes along
     });
   } catch (e) {
     throw new NetworkError("Servern svarar inte. Kontrollera anslutningen och försök igen.");
@@ -37,10 +77,43 @@ export async function gql(query, variables = {}) {
   } catch (e) {
     throw new NetworkError(`Servern svarade med något oväntat (HTTP ${res.status}). Försök igen om en stund.`);
   }
-  if (body.errors && body.errors.length > 0) {
+  if (body.errors && body.errors.length > 0 && !(partial && body.data)) {
     const first = body.errors[0];
     const ext = first.extensions || {};
-    throw new GraphQLError(first.message, ext.code, ext.field, body.errors);
+    throw new GraphQLError(first.message, ext.code, ext.field, body.errors, ext);
   }
   return body.data;
+}
+
+/**
+ * download fetches a file the page links to (a CSV report) with the
+ * session's token, which a plain link cannot send, and saves it.
+ */
+export async function download(href, filename) {
+  const token = bearer();
+  let res;
+  try {
+    res = await fetch(href, { headers: token ? { Authorization: `Bearer ${token}` } : {}, credentials: "omit" });
+  } catch (e) {
+    throw new NetworkError("Servern svarar inte. Kontrollera anslutningen och försök igen.");
+  }
+  if (!res.ok) {
+    let err = null;
+    try {
+      const body = await res.json();
+      const first = body.errors?.[0];
+      if (first) err = new GraphQLError(first.message, first.extensions?.code, "", body.errors, first.extensions);
+    } catch (e) {
+      // not a GraphQL error: say the status
+    }
+    throw err || new NetworkError(`Filen kunde inte hämtas (HTTP ${res.status}).`);
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 10000);
 }

@@ -35,6 +35,12 @@ export const periodLabels = {
   THIRD_TERTIAL: "Tertial 3",
 };
 
+export const roleLabels = {
+  ADMIN: "Administratör",
+  EDITOR: "Redaktör",
+  VIEWER: "Läsare",
+};
+
 /** goalName is how a goal is named in the page: "Mål 1 – Barn och unga". */
 export function goalName(g) {
   if (!g) return "";

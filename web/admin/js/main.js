@@ -11,6 +11,14 @@ import { detailView } from "./views/detail.js";
 import { dashboardView } from "./views/dashboard.js";
 import { showError, clearBanner } from "./ui/banner.js";
 import { mayLeave, setLeaveGuard } from "./guard.js";
+import { loadSession, setUpAccount, signInPrompt } from "./ui/account.js";
+import { passwordView } from "./views/password.js";
+import { tokensView } from "./views/tokens.js";
+import { auditView } from "./views/audit.js";
+import { currentUser } from "./session.js";
+import { roleLabels } from "./labels.js";
+import { swedish } from "./messages.js";
+import { may, isAdmin, activityInScope, scopeWhere } from "./access.js";
 
 const main = document.getElementById("main");
 let current = location.hash;
@@ -25,7 +33,28 @@ window.addEventListener("hashchange", () => {
   render();
 });
 
-render();
+// Views only signed-in users (or admins) reach; signing out leaves them.
+const signedInViews = ["password", "tokens", "audit", "users"];
+
+setUpAccount({
+  onSignedIn: () => render(),
+  onSignedOut: () => {
+    const first = location.hash.replace(/^#\/?/, "").split(/[/?]/)[0];
+    if (signedInViews.includes(first) || /\/(new|edit)\b/.test(location.hash)) location.hash = "#/";
+    else render();
+  },
+});
+
+start();
+
+async function start() {
+  try {
+    await loadSession();
+  } catch (e) {
+    showError(e); // the server is away: the view will say so too
+  }
+  render();
+}
 
 async function render() {
   current = location.hash;
@@ -47,14 +76,22 @@ async function render() {
       [view, title] = [home(), "Översikt"];
     } else if (parts[0] === "dashboard") {
       [view, title] = [await dashboardView(params), "Uppföljning"];
+    } else if (parts[0] === "password") {
+      [view, title] = currentUser() ? [passwordView(), "Byt lösenord"] : [signInPrompt("Logga in för att byta ditt lösenord.", render), "Logga in"];
+    } else if (parts[0] === "tokens" || parts[0] === "audit") {
+      [view, title] = adminOnly() || (parts[0] === "tokens" ? [tokensView(), "API-nycklar och inloggningar"] : [auditView(), "Ändringslogg"]);
     } else if (!typeName) {
       [view, title] = [notFound(), "Sidan finns inte"];
+    } else if (types[typeName].adminOnly && adminOnly()) {
+      [view, title] = adminOnly();
     } else if (parts.length === 1) {
-      [view, title] = [listView({ typeName, title: types[typeName].many, newLink: `#/${parts[0]}/new`, level: 1 }), types[typeName].many];
+      // An editor adds follow-ups (to the activities of its scope) from the list too.
+      const newLink = may("create", typeName, { inScope: typeName === "FollowUp" }) ? `#/${parts[0]}/new` : null;
+      [view, title] = [listView({ typeName, title: types[typeName].many, newLink, level: 1 }), types[typeName].many];
     } else if (parts[1] === "new") {
-      [view, title] = [await createPage(typeName, params), words(types[typeName]).new];
+      [view, title] = (await refused("create", typeName, params.get("activityID"))) || [await createPage(typeName, params), words(types[typeName]).new];
     } else if (parts[2] === "edit") {
-      [view, title] = await editPage(typeName, parts[1]);
+      [view, title] = (await refused("update", typeName, typeName === "Activity" ? parts[1] : null, parts[1])) || (await editPage(typeName, parts[1]));
     } else {
       view = await detailView(typeName, parts[1]);
       title = view.querySelector("h1")?.textContent || types[typeName].one;
@@ -70,12 +107,54 @@ async function render() {
     }
     window.scrollTo(0, 0);
   } catch (e) {
+    if (e.code === "UNAUTHENTICATED") {
+      // A private server, and the user would not sign in (yet).
+      replace(main, signInPrompt(swedish(e.message), render));
+      main.dataset.view = current;
+      return;
+    }
     if (e.code === "NOT_FOUND") replace(main, notFound());
     else replace(main, h("p", { class: "muted" }, "Sidan kunde inte visas."));
     showError(e);
   } finally {
     main.removeAttribute("aria-busy");
   }
+}
+
+/** adminOnly is what a view for admins shows to anyone else, or null for an admin. */
+function adminOnly() {
+  if (isAdmin()) return null;
+  if (!currentUser()) return [signInPrompt("Logga in som administratör för att se det här.", render), "Logga in"];
+  return [forbidden("Bara administratörer ser och ändrar användare, API-nycklar och ändringsloggen."), "Ingen behörighet"];
+}
+
+/**
+ * refused is what a form shows to someone who may not use it, or null.
+ * For an editor, activityID names the activity whose scope decides (the
+ * activity edited, or the one a follow-up is added to); for a follow-up
+ * edited, id is the follow-up's.
+ */
+async function refused(action, typeName, activityID, id = null) {
+  const type = types[typeName];
+  const doing = action === "create" ? `skapa ${type.one}` : `ändra ${type.one}`;
+  if (!currentUser()) return [signInPrompt(`Logga in för att ${doing}.`, render), "Logga in"];
+  let inScope = false;
+  if (typeName === "FollowUp" && id) {
+    const data = await gql(`query Of($id: ID!) { node(id: $id) { ... on FollowUp { activity { id } } } }`, { id });
+    activityID = data.node?.activity?.id;
+  }
+  if (typeName === "FollowUp" && action === "create" && !activityID) inScope = currentUser().role === "EDITOR";
+  else if (activityID) inScope = await activityInScope(activityID);
+  if (may(action, typeName, { inScope })) return null;
+  return [forbidden(`Din roll (${roleName()}) får inte ${doing}${typeName === "Activity" || typeName === "FollowUp" ? " här: en redaktör ändrar bara aktiviteter som kommunerna och aktörerna i redaktörens ansvarsområde deltar i, och deras uppföljningar" : ""}.`), "Ingen behörighet"];
+}
+
+function roleName() {
+  return (roleLabels[currentUser()?.role] || "").toLowerCase();
+}
+
+function forbidden(text) {
+  return h("div", { class: "forbidden" }, h("h1", {}, "Ingen behörighet"), h("p", {}, text), h("p", {}, h("a", { href: "#/" }, "Till översikten")));
 }
 
 function highlightNav(route) {
@@ -97,7 +176,7 @@ function home() {
       h("a", { href: "#/dashboard" }, "Se hur planen följs upp"),
       ".",
     ),
-    listView({ typeName: "Plan", title: "Handlingsplaner", newLink: "#/plans/new", compact: true }),
+    listView({ typeName: "Plan", title: "Handlingsplaner", newLink: may("create", "Plan") ? "#/plans/new" : null, compact: true }),
   );
 }
 
@@ -122,6 +201,10 @@ async function createPage(typeName, params) {
     limits.objectiveID = { hasGoalWith: [{ id: preset.goalID }] };
     const data = await gql(`query Goal($id: ID!) { node(id: $id) { ... on Goal { number title area } } }`, { id: preset.goalID });
     context = h("p", { class: "lead" }, `Under ${types.Goal.title(data.node)}.`);
+  }
+  if (typeName === "FollowUp" && currentUser()?.role === "EDITOR") {
+    // An editor adds follow-ups to the activities of its scope only.
+    limits.activityID = scopeWhere();
   }
   return h(
     "div",

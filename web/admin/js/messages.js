@@ -14,7 +14,31 @@ const rules = [
   [/another (\w[\w-]*) of the same (\w+) already has this (.+)$/, (m) => `Det finns redan ${sv(m[1])} med samma ${svField(m[3])} i samma ${sv(m[2], true)}.`],
   [/another (\w[\w-]*) already has this (.+)$/, (m) => `Det finns redan ${sv(m[1])} med samma ${svField(m[2])}.`],
   [/no (\w[\w-]*) has the id (\d+)/, (m) => `Det finns ingen sådan ${sv(m[1], true)} (id ${m[2]}).`],
+  // Who may do what (codes UNAUTHENTICATED, FORBIDDEN, RATE_LIMITED).
+  [/^wrong username or password/, () => "Fel användarnamn eller lösenord."],
+  [/too many failed sign-ins; try again in (\d+) s/, (m) => `För många misslyckade inloggningar. Försök igen om ${seconds(m[1])}.`],
+  [/too many changes from this client; try again in (\d+) s/, (m) => `För många ändringar på kort tid. Försök igen om ${seconds(m[1])}.`],
+  [/^the token is not valid/, () => "Inloggningen gäller inte längre: den har gått ut eller avslutats. Logga in igen."],
+  [/^the Authorization header/, () => "Inloggningen gäller inte längre. Logga in igen."],
+  [/^sign in to read/, () => "Planen på den här servern är inte offentlig: logga in för att läsa den."],
+  [/^sign in to make changes/, () => "Logga in för att göra ändringar."],
+  [/^sign in as an admin/, () => "Logga in som administratör för att göra det här."],
+  [/^sign in to change your password/, () => "Logga in för att byta lösenord."],
+  [/^not signed in/, () => "Du är inte inloggad."],
+  [/^only an admin may do this/, () => "Bara en administratör får göra det här."],
+  [/^an API token may read but not change/, () => "En API-nyckel får läsa men inte ändra något."],
+  [/^your role does not allow this change/, () => "Din roll får inte göra den här ändringen. En redaktör ändrar bara de aktiviteter som kommunerna och aktörerna i redaktörens ansvarsområde deltar i, och deras uppföljningar."],
+  [/^is not your current password/, () => "Det är inte ditt nuvarande lösenord."],
+  [/must be at least (\d+) characters/, (m) => `Ska vara minst ${m[1]} tecken.`],
+  [/must be at most (\d+) bytes/, (m) => `Får vara högst ${m[1]} byte.`],
+  [/must be 2–64 lower-case letters/, () => "Ska vara 2–64 små bokstäver a–z, siffror, punkt, bindestreck eller understreck, och börja med en bokstav eller siffra."],
+  [/the last admin must stay an admin/, () => "Den sista administratören måste förbli administratör: gör någon annan till administratör först."],
+  [/must be in the future/, () => "Ska vara i framtiden."],
 ];
+
+function seconds(n) {
+  return Number(n) === 1 ? "1 sekund" : `${n} sekunder`;
+}
 
 const nouns = {
   plan: ["en handlingsplan", "handlingsplan"],
@@ -24,6 +48,7 @@ const nouns = {
   "follow-up": ["en uppföljning", "uppföljning"],
   municipality: ["en kommun", "kommun"],
   institution: ["en aktör", "aktör"],
+  user: ["en användare", "användare"],
 };
 
 function sv(noun, bare = false) {
@@ -32,7 +57,7 @@ function sv(noun, bare = false) {
 }
 
 function svField(field) {
-  return { code: "kod", number: "nummer", title: "rubrik", name: "namn" }[field.trim()] || field;
+  return { code: "kod", number: "nummer", title: "rubrik", name: "namn", username: "användarnamn" }[field.trim()] || field;
 }
 
 /** swedish returns the Swedish for a server's message about a field. */

@@ -2,8 +2,8 @@
 // fields a form edits, the columns a list shows, how it is searched and
 // filtered, and what hangs under it. The views are generic over these.
 
-import { statusLabels, kindLabels, assessmentLabels, periodLabels, goalName } from "./labels.js";
-import { num, date } from "./dom.js";
+import { statusLabels, kindLabels, assessmentLabels, periodLabels, roleLabels, goalName } from "./labels.js";
+import { num, date, dateTime } from "./dom.js";
 
 const planRef = { type: "Plan", label: (p) => p.name, fields: "name", search: "nameContainsFold", order: "NAME" };
 const goalRef = {
@@ -308,6 +308,61 @@ export const types = {
     cascade: () => [],
     keeps: "Aktörens kopplingar till aktiviteter tas bort; aktiviteterna finns kvar.",
   },
+
+  // Users: admins only (the server lets nobody else list or change them).
+  User: {
+    root: "users",
+    route: "users",
+    one: "användare",
+    many: "Användare",
+    adminOnly: true,
+    title: (u) => u.displayName,
+    fields: [
+      { name: "displayName", label: "Namn", kind: "text", required: true, hint: "Som andra ser det, t.ex. Anna Berg." },
+      {
+        name: "username",
+        label: "Användarnamn",
+        kind: "text",
+        required: true,
+        autocomplete: "off",
+        hint: "Det användaren loggar in med: små bokstäver a–z, siffror, punkt, bindestreck och understreck, t.ex. anna.berg.",
+      },
+      {
+        name: "role",
+        label: "Roll",
+        kind: "select",
+        options: options(roleLabels),
+        default: "EDITOR",
+        hint: "Administratör: allt, även användare och API-nycklar. Redaktör: ändrar aktiviteterna som kommunerna och aktörerna nedan deltar i, och deras uppföljningar. Läsare: läser.",
+      },
+      { name: "municipalityIDs", label: "Kommuner", kind: "links", ref: municipalityRef, edge: "municipalities", plain: true, hint: "En redaktörs ansvarsområde." },
+      { name: "institutionIDs", label: "Aktörer", kind: "links", ref: institutionRef, edge: "institutions", plain: true, hint: "En redaktörs ansvarsområde." },
+      { name: "password", label: "Lösenord", kind: "password", arg: "String!", required: true, createOnly: true, hint: "Minst 10 tecken. Ge det till användaren på ett säkert sätt." },
+      {
+        name: "password",
+        label: "Nytt lösenord",
+        kind: "password",
+        arg: "String",
+        editOnly: true,
+        hint: "Lämna tomt för att behålla lösenordet. Ett nytt lösenord loggar ut användaren överallt.",
+      },
+    ],
+    columns: [
+      { label: "Namn", value: (u) => u.displayName, order: "DISPLAY_NAME", link: true },
+      { label: "Användarnamn", value: (u) => u.username, order: "USERNAME" },
+      { label: "Roll", value: (u) => roleLabels[u.role], order: "ROLE" },
+      { label: "Ansvarsområde", value: (u) => [...(u.municipalities || []), ...(u.institutions || [])].map((x) => x.name).join(", ") || "–", wrap: true },
+      { label: "Skapad", value: (u) => dateTime(u.createdAt), order: "CREATED_AT" },
+    ],
+    listFields: "username displayName role createdAt municipalities { name } institutions { name }",
+    search: { label: "Sök användare", where: (term) => ({ or: [{ usernameContainsFold: term }, { displayNameContainsFold: term }] }) },
+    filters: [{ name: "role", label: "Roll", kind: "select", options: options(roleLabels), where: (v) => ({ role: v }) }],
+    defaultOrder: { field: "DISPLAY_NAME", direction: "ASC" },
+    detailFields: "username displayName role createdAt updatedAt municipalities { id name code } institutions { id name kind }",
+    children: () => [],
+    cascade: () => [],
+    keeps: "Användarens inloggningar och API-nycklar tas bort. Ändringsloggen behåller användarnamnet.",
+  },
 };
 
 /** words are the forms of a type's name that the page's sentences need. */
@@ -322,4 +377,10 @@ export function words(type) {
 /** typeByRoute finds a type from the first part of the page's address. */
 export function typeByRoute(route) {
   return Object.entries(types).find(([, t]) => t.route === route)?.[0];
+}
+
+/** fieldLabel is the Swedish name of a field of typeName as the API names it (title, objectiveID, municipalities). */
+export function fieldLabel(typeName, name) {
+  const f = types[typeName]?.fields.find((x) => x.name === name || x.edge === name || x.name === `${name}ID`);
+  return f ? f.label : null;
 }

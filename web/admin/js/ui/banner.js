@@ -3,6 +3,7 @@
 
 import { NetworkError } from "../gql.js";
 import { announce } from "../dom.js";
+import { swedish } from "../messages.js";
 
 /** showError puts an error in the banner. */
 export function showError(e) {
@@ -11,6 +12,8 @@ export function showError(e) {
   if (e instanceof NetworkError) text = e.message;
   else if (e.code === "INTERNAL") text = `Något gick fel på servern. ${e.message}`;
   else if (e.code === "NOT_FOUND") text = `Hittades inte: ${e.message}`;
+  else if (e.code === "FORBIDDEN") text = `Ingen behörighet: ${swedish(e.message)}`;
+  else if (e.code) text = swedish(e.message, e.field);
   banner.textContent = text;
   banner.className = "banner error";
   banner.hidden = false;

@@ -13,12 +13,18 @@ import { setLeaveGuard } from "../guard.js";
 
 /** editQuery is the query that loads what the form of typeName edits. */
 export function editQuery(typeName) {
-  const parts = types[typeName].fields.map((f) => {
+  const parts = types[typeName].fields.filter((f) => !f.arg).map((f) => {
     if (f.kind === "ref") return `${f.name.replace(/ID$/, "")} { id ${f.ref.fields} }`;
+    if (f.kind === "links" && f.plain) return `${f.edge} { id ${f.ref.fields} }`;
     if (f.kind === "links") return `${f.edge}(first: 100, orderBy: {field: ${f.ref.order}}) { edges { node { id ${f.ref.fields} } } }`;
     return f.name;
   });
   return `query Edit($id: ID!) { node(id: $id) { id ... on ${typeName} { version ${parts.join(" ")} } } }`;
+}
+
+/** linked lists the records a links field of n points at: a connection's nodes, or a plain list. */
+function linked(f, n) {
+  return f.plain ? n[f.edge] || [] : n[f.edge].edges.map(({ node }) => node);
 }
 
 /**
@@ -31,7 +37,7 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
   const type = types[typeName];
   const editing = node !== null;
   const controls = new Map(); // field name → { field, get(), set error }
-  const fields = type.fields.filter((f) => !(editing && f.createOnly));
+  const fields = type.fields.filter((f) => !(editing && f.createOnly) && !(!editing && f.editOnly));
 
   const form = h("form", { class: "form", novalidate: true });
   for (const f of fields) form.append(fieldRow(f));
@@ -62,6 +68,12 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
     const value = editing ? node[f.name] : preset[f.name] ?? f.default;
 
     switch (f.kind) {
+      case "password":
+        // Sent beside the input (createUser's password argument), never shown.
+        control = h("input", { id: inputID, name: f.name, type: "password", autocomplete: "new-password", "aria-describedby": describedBy, required: f.required });
+        get = () => control.value;
+        set = () => {};
+        break;
       case "textarea":
       case "list":
         control = h("textarea", { id: inputID, name: f.name, rows: f.kind === "list" ? 4 : 6, "aria-describedby": describedBy, required: f.required });
@@ -101,12 +113,12 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
         break;
       }
       case "links": {
-        const current = editing ? node[f.edge].edges.map(({ node: n }) => ({ id: n.id, label: f.ref.label(n) })) : [];
+        const current = editing ? linked(f, node).map((n) => ({ id: n.id, label: f.ref.label(n) })) : [];
         const combo = combobox({ ref: f.ref, multiple: true, inputID, describedBy, values: current });
         control = combo.el;
         combo.input.setAttribute("name", f.name);
         get = () => combo.values();
-        set = (n) => combo.setValues(n[f.edge].edges.map(({ node: x }) => ({ id: x.id, label: f.ref.label(x) })));
+        set = (n) => combo.setValues(linked(f, n).map((x) => ({ id: x.id, label: f.ref.label(x) })));
         break;
       }
       default: {
@@ -116,6 +128,7 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
           name: f.name,
           type: inputType,
           inputmode: f.kind === "int" || f.kind === "year" ? "numeric" : null,
+          autocomplete: f.autocomplete || null,
           "aria-describedby": describedBy,
           required: f.required,
         });
@@ -157,6 +170,7 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
     const out = {};
     for (const [name, c] of controls) {
       const f = c.f;
+      if (f.arg) continue; // an argument of its own, see args
       const v = c.get();
       const before = editing ? original(f) : undefined;
       if (f.kind === "links") {
@@ -196,8 +210,15 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
     return out;
   }
 
+  /** args are the mutation's arguments beside its input (a user's password), when given. */
+  function args() {
+    const out = {};
+    for (const [name, c] of controls) if (c.f.arg && c.get() !== "") out[name] = c.get();
+    return out;
+  }
+
   function original(f) {
-    if (f.kind === "links") return node[f.edge].edges.map(({ node: n }) => n.id);
+    if (f.kind === "links") return linked(f, node).map((n) => n.id);
     if (f.kind === "ref") return node[f.name.replace(/ID$/, "")]?.id || null;
     const v = node[f.name];
     if (v === undefined || v === "" || (Array.isArray(v) && v.length === 0)) return null;
@@ -228,7 +249,8 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
 
   /** shown is how a field's stored value reads in a note. */
   function shown(f, n) {
-    if (f.kind === "links") return n[f.edge].edges.map(({ node: x }) => f.ref.label(x)).join(", ") || "inga";
+    if (f.kind === "password") return "";
+    if (f.kind === "links") return linked(f, n).map((x) => f.ref.label(x)).join(", ") || "inga";
     if (f.kind === "ref") {
       const x = n[f.name.replace(/ID$/, "")];
       return x ? f.ref.label(x) : "ingen";
@@ -302,9 +324,12 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
     save.disabled = true;
     save.setAttribute("aria-busy", "true");
     try {
+      const extra = fields.filter((f) => f.arg);
+      const declared = extra.map((f) => `, $${f.name}: ${f.arg}`).join("");
+      const passed = extra.map((f) => `, ${f.name}: $${f.name}`).join("");
       const data = editing
-        ? await gql(`mutation Save($id: ID!, $input: Update${typeName}Input!) { result: update${typeName}(id: $id, input: $input) { id } }`, { id: node.id, input: input() })
-        : await gql(`mutation Save($input: Create${typeName}Input!) { result: create${typeName}(input: $input) { id } }`, { input: input() });
+        ? await gql(`mutation Save($id: ID!, $input: Update${typeName}Input!${declared}) { result: update${typeName}(id: $id, input: $input${passed}) { id } }`, { id: node.id, input: input(), ...args() })
+        : await gql(`mutation Save($input: Create${typeName}Input!${declared}) { result: create${typeName}(input: $input${passed}) { id } }`, { input: input(), ...args() });
       setLeaveGuard(null);
       showNotice(editing ? "Ändringarna är sparade." : words(type).created);
       location.hash = `#/${type.route}/${data.result.id}`;

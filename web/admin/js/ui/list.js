@@ -15,8 +15,12 @@ const pageSize = 50;
  * good (a goal's headings); title heads it; newLink, when given, is the
  * address of the form that creates one; compact leaves out the filters.
  */
-export function listView({ typeName, where = null, order = null, title, newLink = null, compact = false, empty = null, level = 2 }) {
-  const type = types[typeName];
+export function listView({ typeName, type: spec = null, where = null, order = null, title, newLink = null, compact = false, empty = null, level = 2, columns = null, search = true }) {
+  // spec describes a type the generic views do not show (tokens, the audit
+  // trail); columns replaces its columns for one list.
+  const type = { ...(spec || types[typeName]) };
+  if (columns) type.columns = columns;
+  if (!search) type.search = null;
   const state = {
     search: "",
     filters: {},
@@ -49,7 +53,7 @@ export function listView({ typeName, where = null, order = null, title, newLink 
       reset();
     }),
   );
-  toolbar.append(h("div", { class: "field search" }, h("label", { for: searchID }, type.search.label), searchInput));
+  if (type.search) toolbar.append(h("div", { class: "field search" }, h("label", { for: searchID }, type.search.label), searchInput));
   if (!compact) {
     for (const f of type.filters || []) toolbar.append(filterControl(f));
   }
@@ -85,6 +89,17 @@ export function listView({ typeName, where = null, order = null, title, newLink 
 
   function filterControl(f) {
     const fid = newID("filter");
+    if (f.kind === "text" || f.kind === "date") {
+      const input = h("input", { id: fid, type: f.kind === "date" ? "date" : "search", autocomplete: "off", placeholder: f.placeholder || null });
+      const apply = () => {
+        const v = input.value.trim();
+        state.filters[f.name] = v ? f.where(v) : null;
+        reset();
+      };
+      if (f.kind === "date") input.addEventListener("change", apply);
+      else input.addEventListener("input", debounce(apply));
+      return h("div", { class: "field" }, h("label", { for: fid }, f.label), input);
+    }
     if (f.kind === "select") {
       const select = h(
         "select",
@@ -126,7 +141,7 @@ export function listView({ typeName, where = null, order = null, title, newLink 
   async function load() {
     const no = ++requestNo;
     const conditions = [where, ...Object.values(state.filters)].filter(Boolean);
-    if (state.search) conditions.push({ [type.search.field]: state.search });
+    if (state.search) conditions.push(type.search.where ? type.search.where(state.search) : { [type.search.field]: state.search });
     el.setAttribute("aria-busy", "true");
     try {
       const data = await gql(
@@ -139,6 +154,10 @@ export function listView({ typeName, where = null, order = null, title, newLink 
         }`,
         { after: state.cursors[state.page], where: conditions.length ? { and: conditions } : null, order: [state.order] },
       );
+      if (no !== requestNo) return;
+      // Some lists look up more before they show (names for the ids in
+      // the audit trail).
+      if (type.prepare) await type.prepare(data.list.edges.map((e) => e.node));
       if (no !== requestNo) return;
       render(data.list);
     } catch (e) {
@@ -186,6 +205,8 @@ export function listView({ typeName, where = null, order = null, title, newLink 
     );
   }
 
+  // A row's button (revoking a token) asks for the list again by this event.
+  el.addEventListener("reload", () => load());
   load();
   return el;
 }

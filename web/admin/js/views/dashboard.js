@@ -3,7 +3,9 @@
 // comes from the API's reports, which the database counts.
 
 import { h, num, id as newID } from "../dom.js";
-import { gql } from "../gql.js";
+import { gql, download } from "../gql.js";
+import { bearer } from "../session.js";
+import { showError } from "../ui/banner.js";
 import { statusLabels, goalName } from "../labels.js";
 
 const statuses = ["planned", "ongoing", "done", "cancelled"];
@@ -72,6 +74,22 @@ function controls(plans, report, year) {
   });
   yearSelect.addEventListener("change", go);
   const csv = (name) => `/reports/${name}.csv?plan=${encodeURIComponent(report.id)}${year ? `&year=${year}` : ""}`;
+  // A link cannot send the session's token, which a private server wants
+  // for the reports too: signed in, the page fetches the file itself.
+  const link = (name, text) =>
+    h(
+      "a",
+      {
+        href: csv(name),
+        download: "",
+        onclick: (e) => {
+          if (!bearer()) return;
+          e.preventDefault();
+          download(csv(name), `${name}.csv`).catch(showError);
+        },
+      },
+      text,
+    );
   return h(
     "div",
     { class: "toolbar dashboard-controls" },
@@ -81,9 +99,9 @@ function controls(plans, report, year) {
       "p",
       { class: "downloads" },
       "Ladda ner för Excel: ",
-      h("a", { href: csv("status"), download: "" }, "status per mål (CSV)"),
+      link("status", "status per mål (CSV)"),
       " · ",
-      h("a", { href: csv("coverage"), download: "" }, "kommuner per mål (CSV)"),
+      link("coverage", "kommuner per mål (CSV)"),
     ),
   );
 }

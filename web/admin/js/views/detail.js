@@ -4,10 +4,13 @@
 import { h, num, date, dateTime } from "../dom.js";
 import { gql } from "../gql.js";
 import { types, words } from "../types.js";
-import { statusLabels, kindLabels, assessmentLabels, periodLabels, goalName } from "../labels.js";
+import { statusLabels, kindLabels, assessmentLabels, periodLabels, roleLabels, goalName } from "../labels.js";
 import { listView } from "../ui/list.js";
 import { confirmDialog } from "../ui/dialog.js";
 import { showError, showNotice } from "../ui/banner.js";
+import { may, isAdmin, activityInScope } from "../access.js";
+import { historyView } from "./audit.js";
+import { tokenType } from "./tokens.js";
 
 /** detailView loads and shows the object id of typeName. */
 export async function detailView(typeName, id) {
@@ -21,8 +24,11 @@ export async function detailView(typeName, id) {
     crumbs.push(h("a", { href: `#/${types[t].route}/${n.id}` }, types[t].title(n)));
   }
 
-  const edit = h("a", { class: "button primary", href: `#/${type.route}/${id}/edit` }, "Redigera");
-  const remove = h("button", { type: "button", class: "button danger", onclick: () => destroy(typeName, node) }, "Ta bort");
+  // Only what the role may do is offered; the server refuses the rest.
+  const activityID = typeName === "Activity" ? node.id : typeName === "FollowUp" ? node.activity.id : null;
+  const inScope = activityID ? await activityInScope(activityID) : false;
+  const edit = may("update", typeName, { inScope }) ? h("a", { class: "button primary", href: `#/${type.route}/${id}/edit` }, "Redigera") : null;
+  const remove = may("delete", typeName, { inScope }) ? h("button", { type: "button", class: "button danger", onclick: () => destroy(typeName, node) }, "Ta bort") : null;
 
   return h(
     "article",
@@ -39,9 +45,21 @@ export async function detailView(typeName, id) {
         title: c.title,
         compact: true,
         empty: c.empty,
-        newLink: c.preset ? newLink(c.type, c.preset) : null,
+        newLink: c.preset && may("create", c.type, { inScope }) ? newLink(c.type, c.preset) : null,
       }),
     ),
+    typeName === "User"
+      ? listView({
+          typeName: "Token",
+          type: tokenType,
+          where: { hasUserWith: [{ id: node.id }], revokedAtIsNil: true, or: [{ expiresAtIsNil: true }, { expiresAtGT: new Date().toISOString() }] },
+          title: "Aktiva inloggningar och API-nycklar",
+          compact: true,
+          empty: "Användaren har inga aktiva inloggningar eller API-nycklar.",
+        })
+      : null,
+    // Who changed what, for admins (the server shows the trail to no one else).
+    isAdmin() ? historyView(typeName, node.id) : null,
   );
 }
 
@@ -114,6 +132,12 @@ function facts(typeName, n) {
       add("Officiellt namn", n.officialName);
       add("Länskod", n.countyCode);
       break;
+    case "User":
+      add("Användarnamn", n.username);
+      add("Roll", roleLabels[n.role]);
+      add("Skapad", dateTime(n.createdAt));
+      add("Senast ändrad", dateTime(n.updatedAt));
+      break;
     case "Institution":
       add("Slag", kindLabels[n.kind]);
       add("Hemkommun", n.municipality ? link("Municipality", n.municipality) : "Ingen (regional aktör)");
@@ -127,6 +151,22 @@ function facts(typeName, n) {
 
 /** links shows an activity's municipalities and institutions. */
 function links(typeName, n) {
+  if (typeName === "User") {
+    const group = (title, items, t, empty) =>
+      h(
+        "section",
+        { class: "links" },
+        h("h2", {}, title, " ", h("span", { class: "count" }, `(${num(items.length)})`)),
+        items.length ? h("ul", { class: "link-list" }, items.map((x) => h("li", {}, h("a", { href: `#/${types[t].route}/${x.id}` }, types[t].title(x))))) : h("p", { class: "muted" }, empty),
+      );
+    if (n.role !== "EDITOR" && !n.municipalities.length && !n.institutions.length) return null;
+    return h(
+      "div",
+      { class: "link-groups" },
+      group("Kommuner i ansvarsområdet", n.municipalities, "Municipality", "Ingen kommun."),
+      group("Aktörer i ansvarsområdet", n.institutions, "Institution", "Ingen aktör."),
+    );
+  }
   if (typeName !== "Activity") return null;
   const group = (title, conn, t, empty) =>
     h(

@@ -1,0 +1,57 @@
+// What the signed-in user's role lets the page offer. The server decides
+// (its ent policies refuse anything else with FORBIDDEN); the page only
+// leaves out the buttons that would certainly be refused.
+//
+//   admin   everything, users and tokens included
+//   editor  edits the activities its municipalities and institutions take
+//           part in, and creates, edits and deletes their follow-ups
+//   viewer  reads
+
+import { currentUser } from "./session.js";
+import { gql } from "./gql.js";
+
+/** isAdmin reports whether an admin is signed in. */
+export const isAdmin = () => currentUser()?.role === "ADMIN";
+
+/**
+ * may reports whether the user may do action ("create", "update",
+ * "delete") on typeName. For an editor, inScope says whether the activity
+ * concerned (the one edited, or the one a follow-up belongs to) is in its
+ * scope; see activityInScope.
+ */
+export function may(action, typeName, { inScope = false } = {}) {
+  const u = currentUser();
+  if (!u) return false;
+  if (u.role === "ADMIN") return true;
+  if (u.role !== "EDITOR") return false;
+  if (typeName === "Activity") return action === "update" && inScope;
+  if (typeName === "FollowUp") return inScope;
+  return false;
+}
+
+/** scopeWhere is the ActivityWhereInput of the activities an editor may edit. */
+export function scopeWhere() {
+  const u = currentUser();
+  const or = [];
+  const municipalities = (u?.municipalities || []).map((m) => m.id);
+  const institutions = (u?.institutions || []).map((i) => i.id);
+  if (municipalities.length) or.push({ hasMunicipalitiesWith: [{ idIn: municipalities }] });
+  if (institutions.length) or.push({ hasInstitutionsWith: [{ idIn: institutions }] });
+  return or.length ? { or } : { idIn: [] };
+}
+
+/**
+ * activityInScope asks the server whether the editor may edit the activity:
+ * whether a municipality or institution of its scope takes part in it. It
+ * is true for admins and false for everyone else, without asking.
+ */
+export async function activityInScope(activityID) {
+  const u = currentUser();
+  if (!u || !activityID) return false;
+  if (u.role === "ADMIN") return true;
+  if (u.role !== "EDITOR") return false;
+  const data = await gql(`query InScope($where: ActivityWhereInput) { activities(where: $where) { totalCount } }`, {
+    where: { and: [{ id: activityID }, scopeWhere()] },
+  });
+  return data.activities.totalCount > 0;
+}
