@@ -39,6 +39,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Activity() ActivityResolver
 	Goal() GoalResolver
 	Municipality() MunicipalityResolver
 	MunicipalityReport() MunicipalityReportResolver
@@ -53,25 +54,26 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	Activity struct {
-		CreatedAt      func(childComplexity int) int
-		Description    func(childComplexity int) int
-		EndDate        func(childComplexity int) int
-		FirstYear      func(childComplexity int) int
-		FollowUps      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FollowUpOrder, where *ent.FollowUpWhereInput) int
-		ID             func(childComplexity int) int
-		Institutions   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InstitutionOrder, where *ent.InstitutionWhereInput) int
-		LastYear       func(childComplexity int) int
-		Lead           func(childComplexity int) int
-		Municipalities func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) int
-		NextReview     func(childComplexity int) int
-		Objective      func(childComplexity int) int
-		ObjectiveID    func(childComplexity int) int
-		StartDate      func(childComplexity int) int
-		Status         func(childComplexity int) int
-		StatusChanges  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StatusChangeOrder, where *ent.StatusChangeWhereInput) int
-		Title          func(childComplexity int) int
-		UpdatedAt      func(childComplexity int) int
-		Version        func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		Description     func(childComplexity int) int
+		EndDate         func(childComplexity int) int
+		FirstYear       func(childComplexity int) int
+		FollowUps       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FollowUpOrder, where *ent.FollowUpWhereInput) int
+		ID              func(childComplexity int) int
+		Institutions    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InstitutionOrder, where *ent.InstitutionWhereInput) int
+		LastYear        func(childComplexity int) int
+		Lead            func(childComplexity int) int
+		Municipalities  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) int
+		NextReview      func(childComplexity int) int
+		Objective       func(childComplexity int) int
+		ObjectiveID     func(childComplexity int) int
+		StartDate       func(childComplexity int) int
+		Status          func(childComplexity int) int
+		StatusChanges   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StatusChangeOrder, where *ent.StatusChangeWhereInput) int
+		Title           func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+		Version         func(childComplexity int) int
+		ViewerCanUpdate func(childComplexity int) int
 	}
 
 	ActivityConnection struct {
@@ -510,6 +512,9 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type ActivityResolver interface {
+	ViewerCanUpdate(ctx context.Context, obj *ent.Activity) (bool, error)
+}
 type GoalResolver interface {
 	StatusCounts(ctx context.Context, obj *ent.Goal, year *int) (*report.Counts, error)
 }
@@ -730,6 +735,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Activity.Version(childComplexity), true
+	case "Activity.viewerCanUpdate":
+		if e.ComplexityRoot.Activity.ViewerCanUpdate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Activity.ViewerCanUpdate(childComplexity), true
 
 	case "ActivityConnection.edges":
 		if e.ComplexityRoot.ActivityConnection.Edges == nil {
@@ -2922,6 +2933,8 @@ func (ec *executionContext) childFields_Activity(ctx context.Context, field grap
 		return ec.fieldContext_Activity_statusChanges(ctx, field)
 	case "followUps":
 		return ec.fieldContext_Activity_followUps(ctx, field)
+	case "viewerCanUpdate":
+		return ec.fieldContext_Activity_viewerCanUpdate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Activity", field.Name)
 }
@@ -6226,6 +6239,29 @@ func (ec *executionContext) fieldContext_Activity_followUps(ctx context.Context,
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Activity_viewerCanUpdate(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_viewerCanUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Activity().ViewerCanUpdate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Activity_viewerCanUpdate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Activity", field, true, true, "Boolean")
 }
 
 func (ec *executionContext) _ActivityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ActivityConnection) (ret graphql.Marshaler) {
@@ -25694,6 +25730,12 @@ func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Activity_followUps(ctx, field, obj)
+				})
+		case "viewerCanUpdate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Activity_viewerCanUpdate(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
