@@ -11,8 +11,27 @@ import (
 	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/ent"
+	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/privacy"
+	"github.com/samverkan/samverkan/ent/schema"
 )
+
+// ViewerCanUpdate is the resolver for the viewerCanUpdate field.
+func (r *activityResolver) ViewerCanUpdate(ctx context.Context, obj *ent.Activity) (bool, error) {
+	if auth.FromContext(ctx) == nil {
+		return false, nil
+	}
+	// The policy an update would pass through, evaluated on an update that
+	// is never saved.
+	err := activity.Policy.EvalMutation(ctx, r.reader(ctx).Activity.UpdateOneID(obj.ID).Mutation())
+	switch {
+	case err == nil:
+		return true, nil
+	case schema.IsDenial(err):
+		return false, nil
+	}
+	return false, err
+}
 
 // Login is the resolver for the login field.
 func (r *mutationResolver) Login(ctx context.Context, username string, password string) (*Session, error) {

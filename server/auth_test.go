@@ -425,3 +425,30 @@ func TestTheLastAdminStays(t *testing.T) {
 	accountstest.User(t, s.client, "tva", auth.RoleAdmin, nil, nil)
 	s.must(`mutation($id: ID!) { updateUser(id: $id, input: {role: VIEWER}) { role } }`, map[string]any{"id": me.Me.ID}, nil)
 }
+
+// viewerCanUpdate answers what an update would meet, without one.
+func TestViewerCanUpdate(t *testing.T) {
+	s := newTestServer(t)
+	f := newRoleFixture(s)
+	editor := accountstest.Session(t, s.client, accountstest.User(t, s.client, "redaktor", auth.RoleEditor, []int{mustAtoi(t, f.orebro)}, nil))
+	viewer := accountstest.Session(t, s.client, accountstest.User(t, s.client, "lasare", auth.RoleViewer, nil, nil))
+	can := func(token, activity string) bool {
+		var data struct{ Node struct{ ViewerCanUpdate bool } }
+		s.as(token).must(`query($id: ID!) { node(id: $id) { ... on Activity { viewerCanUpdate } } }`, map[string]any{"id": activity}, &data)
+		return data.Node.ViewerCanUpdate
+	}
+	for _, c := range []struct {
+		who, token, activity string
+		want                 bool
+	}{
+		{"admin", s.token, f.theirs, true},
+		{"editor, Örebro's activity", editor, f.ours, true},
+		{"editor, Laxå's activity", editor, f.theirs, false},
+		{"viewer", viewer, f.ours, false},
+		{"anonymous", "", f.ours, false},
+	} {
+		if got := can(c.token, c.activity); got != c.want {
+			t.Errorf("%s: viewerCanUpdate = %v, want %v", c.who, got, c.want)
+		}
+	}
+}

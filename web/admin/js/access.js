@@ -41,17 +41,16 @@ export function scopeWhere() {
 }
 
 /**
- * activityInScope asks the server whether the editor may edit the activity:
- * whether a municipality or institution of its scope takes part in it. It
- * is true for admins and false for everyone else, without asking.
+ * activityInScope asks the server whether the user may edit the activity
+ * (and add follow-ups to it): its viewerCanUpdate field evaluates the
+ * server's own policy, so the rule lives in one place. It is false for
+ * anonymous users and viewers without asking.
  */
 export async function activityInScope(activityID) {
   const u = currentUser();
   if (!u || !activityID) return false;
   if (u.role === "ADMIN") return true;
   if (u.role !== "EDITOR") return false;
-  const data = await gql(`query InScope($where: ActivityWhereInput) { activities(where: $where) { totalCount } }`, {
-    where: { and: [{ id: activityID }, scopeWhere()] },
-  });
-  return data.activities.totalCount > 0;
+  const data = await gql(`query CanUpdate($id: ID!) { node(id: $id) { ... on Activity { viewerCanUpdate } } }`, { id: activityID });
+  return Boolean(data.node?.viewerCanUpdate);
 }
