@@ -88,6 +88,9 @@ func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[int], fi
 		ent.WithUserOrder(orderBy), ent.WithUserFilter(where.Filter))
 }
 
+// Activity returns ActivityResolver implementation.
+func (r *Resolver) Activity() ActivityResolver { return &activityResolver{r} }
+
 // Goal returns GoalResolver implementation.
 func (r *Resolver) Goal() GoalResolver { return &goalResolver{r} }
 
@@ -104,6 +107,7 @@ func (r *Resolver) Plan() PlanResolver { return &planResolver{r} }
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 type (
+	activityResolver     struct{ *Resolver }
 	goalResolver         struct{ *Resolver }
 	municipalityResolver struct{ *Resolver }
 	objectiveResolver    struct{ *Resolver }
