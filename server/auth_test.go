@@ -433,7 +433,9 @@ func TestViewerCanUpdate(t *testing.T) {
 	editor := accountstest.Session(t, s.client, accountstest.User(t, s.client, "redaktor", auth.RoleEditor, []int{mustAtoi(t, f.orebro)}, nil))
 	viewer := accountstest.Session(t, s.client, accountstest.User(t, s.client, "lasare", auth.RoleViewer, nil, nil))
 	can := func(token, activity string) bool {
-		var data struct{ Node struct{ ViewerCanUpdate bool } }
+		var data struct {
+			Node struct{ ViewerCanUpdate bool }
+		}
 		s.as(token).must(`query($id: ID!) { node(id: $id) { ... on Activity { viewerCanUpdate } } }`, map[string]any{"id": activity}, &data)
 		return data.Node.ViewerCanUpdate
 	}
