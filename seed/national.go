@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -158,9 +159,13 @@ func National(ctx context.Context, client *ent.Client) error {
 		return fmt.Errorf("commit national seed: %w", err)
 	}
 	// Fresh statistics let the query planner pick the right index for the
-	// counts the reports make (the status index, or a heading's rows).
-	if _, err := client.ExecContext(ctx, "ANALYZE"); err != nil {
-		return fmt.Errorf("analyze the national dataset: %w", err)
+	// counts the reports make (the status index, or a heading's rows). Only
+	// the dataset's tables: a plain ANALYZE on PostgreSQL reads every table
+	// of the database, other schemas' too.
+	for _, table := range slices.Sorted(maps.Keys(nationalTables)) {
+		if _, err := client.ExecContext(ctx, fmt.Sprintf("ANALYZE %q", table)); err != nil {
+			return fmt.Errorf("analyze the national dataset: %w", err)
+		}
 	}
 	return nil
 }
