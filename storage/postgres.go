@@ -26,6 +26,7 @@ func openPostgres(dsn string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
+	keepConnections(db)
 	return &DB{DB: db, Dialect: dialect.Postgres, DSN: dsn}, nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
@@ -74,7 +75,26 @@ func Open(dsn string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
 	}
+	keepConnections(db)
 	return &DB{DB: db, Dialect: dialect.SQLite, DSN: dsn}, nil
+}
+
+// Idle connections the pool keeps, and for how long. database/sql keeps two
+// unless told otherwise, so a server answering more requests at once than
+// that closes a connection after nearly every statement and opens another
+// for the next: on PostgreSQL a new backend process and a sign-in each, on
+// SQLite a file to open and the Swedish functions to install. Kept
+// connections go after some idle time, so a burst of requests does not hold
+// them for good.
+const (
+	maxIdleConns    = 64
+	connMaxIdleTime = time.Minute
+)
+
+// keepConnections sets how many idle connections db keeps.
+func keepConnections(db *sql.DB) {
+	db.SetMaxIdleConns(maxIdleConns)
+	db.SetConnMaxIdleTime(connMaxIdleTime)
 }
 
 // sqliteDefaults are the connection settings a server needs. They go in the

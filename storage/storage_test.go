@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/samverkan/samverkan/ent"
@@ -124,5 +125,45 @@ func TestSQLiteDSN(t *testing.T) {
 	}
 	if _, err := storage.SQLiteDSN(""); err == nil {
 		t.Error("SQLiteDSN(\"\") succeeded, want an error")
+	}
+}
+
+// TestPoolKeepsConnections checks that connections used by concurrent
+// requests go back to the pool rather than being closed, as database/sql's
+// default of two idle connections would do: reopening one costs a backend
+// and a sign-in on PostgreSQL.
+func TestPoolKeepsConnections(t *testing.T) {
+	db := storagetest.Open(t)
+	const concurrent = 16
+	for range 3 {
+		// Each holds its connection until all have one, so the pool
+		// must open sixteen and then take them all back.
+		var ready, release sync.WaitGroup
+		ready.Add(concurrent)
+		release.Add(1)
+		errs := make(chan error, concurrent)
+		for range concurrent {
+			go func() {
+				conn, err := db.Conn(context.Background())
+				ready.Done()
+				if err != nil {
+					errs <- err
+					return
+				}
+				release.Wait()
+				errs <- conn.Close()
+			}()
+		}
+		ready.Wait()
+		release.Done()
+		for range concurrent {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if s := db.Stats(); s.MaxIdleClosed != 0 || s.OpenConnections < concurrent {
+		t.Errorf("after three rounds of %d connections at once: %d closed for want of idle room, %d open; want none closed and %d open",
+			concurrent, s.MaxIdleClosed, s.OpenConnections, concurrent)
 	}
 }
