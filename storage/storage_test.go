@@ -115,8 +115,8 @@ func TestMigrateTwiceChangesNothing(t *testing.T) {
 
 func TestSQLiteDSN(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
-		{"samverkan.db", "file:samverkan.db?_busy_timeout=5000&_foreign_keys=1&_journal_mode=WAL&_synchronous=FULL&_txlock=immediate"},
-		{"file:x.db?_sync=NORMAL&_fk=0", "file:x.db?_busy_timeout=5000&_fk=0&_journal_mode=WAL&_sync=NORMAL&_txlock=immediate"},
+		{"samverkan.db", "file:samverkan.db?_busy_timeout=5000&_foreign_keys=1&_journal_mode=WAL&_stmt_cache_size=64&_synchronous=FULL&_txlock=immediate"},
+		{"file:x.db?_sync=NORMAL&_fk=0&_stmt_cache_size=0", "file:x.db?_busy_timeout=5000&_fk=0&_journal_mode=WAL&_stmt_cache_size=0&_sync=NORMAL&_txlock=immediate"},
 	} {
 		got, err := storage.SQLiteDSN(tc.in)
 		if err != nil || got != tc.want {
