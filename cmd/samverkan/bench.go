@@ -92,6 +92,13 @@ func (a *app) bench(ctx context.Context, args []string) error {
 		return err
 	}
 
+	// Made before the dataset is built, so that a directory that cannot be
+	// made stops the run before minutes of measuring, not after the first.
+	if cfg.ProfileDir != "" {
+		if err := os.MkdirAll(cfg.ProfileDir, 0o755); err != nil {
+			return fail("cannot make the profile directory", err)
+		}
+	}
 	dir, err := os.MkdirTemp("", "samverkan-bench-")
 	if err != nil {
 		return fail("cannot make a temporary directory", err)
