@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 
 	"entgo.io/ent/dialect"
-	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/storage"
@@ -31,7 +30,7 @@ type counterKey struct{}
 // CountingClient returns an ent client over db whose statements are counted
 // for the request whose context they run in (see Instrument).
 func CountingClient(db *storage.DB) *ent.Client {
-	return db.Client(ent.Driver(&countingDriver{Driver: entsql.OpenDB(db.Dialect, db.DB)}))
+	return db.Client(ent.Driver(&countingDriver{Driver: db.Driver()}))
 }
 
 // Instrument makes every response of next carry StatementsHeader: the

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -53,6 +54,11 @@ type DB struct {
 	Dialect string
 	// DSN is what the database was opened with.
 	DSN string
+
+	// writers is the queue of this database's transactions on SQLite,
+	// shared by every client made from it (see writerQueue).
+	writersOnce sync.Once
+	writers     chan struct{}
 }
 
 // Open opens the database that dsn names: a PostgreSQL URL
@@ -160,8 +166,19 @@ func shortKey(key string) string {
 
 // Client returns an ent client over the database.
 func (db *DB) Client(opts ...ent.Option) *ent.Client {
+	return ent.NewClient(append([]ent.Option{ent.Driver(db.Driver())}, opts...)...)
+}
+
+// Driver returns the ent driver Client uses, for clients that wrap it. On
+// SQLite the transactions of all its drivers wait for each other in one
+// queue (see writerQueue).
+func (db *DB) Driver() dialect.Driver {
 	drv := entsql.OpenDB(db.Dialect, db.DB)
-	return ent.NewClient(append([]ent.Option{ent.Driver(drv)}, opts...)...)
+	if db.Dialect != dialect.SQLite {
+		return drv
+	}
+	db.writersOnce.Do(func() { db.writers = make(chan struct{}, 1) })
+	return &writerQueue{Driver: drv, turn: db.writers}
 }
 
 // Migrate creates the tables and indexes the schema needs, or brings an

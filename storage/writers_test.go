@@ -1,0 +1,77 @@
+package storage_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestSQLiteTransactionsQueue checks that a process's SQLite transactions
+// wait for each other in the queue: with SQLite's own busy timeout cut to
+// 1 ms, transactions that overlap would fail with "database is locked"
+// if they waited in SQLite.
+func TestSQLiteTransactionsQueue(t *testing.T) {
+	client := openClient(t, filepath.Join(t.TempDir(), "queue.db")+"?_busy_timeout=1")
+	ctx := context.Background()
+	const writers = 16
+	var wg sync.WaitGroup
+	errs := make(chan error, writers)
+	for i := range writers {
+		wg.Go(func() {
+			tx, err := client.Tx(ctx)
+			if err != nil {
+				errs <- fmt.Errorf("begin: %w", err)
+				return
+			}
+			// Each holds the write lock for a while, so the others
+			// arrive while it is held.
+			time.Sleep(2 * time.Millisecond)
+			if err := tx.Municipality.Create().SetCode(fmt.Sprintf("%04d", 1000+i)).SetName("Kommun").Exec(ctx); err != nil {
+				tx.Rollback()
+				errs <- fmt.Errorf("insert: %w", err)
+				return
+			}
+			errs <- tx.Commit()
+		})
+	}
+	wg.Wait()
+	for range writers {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if n := client.Municipality.Query().CountX(ctx); n != writers {
+		t.Errorf("%d municipalities written, want %d", n, writers)
+	}
+
+	t.Run("WaitingEndsWithTheContext", func(t *testing.T) {
+		held, err := client.Tx(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer held.Rollback()
+		cancelled, cancel := context.WithCancel(ctx)
+		cancel()
+		if _, err := client.Tx(cancelled); !errors.Is(err, context.Canceled) {
+			t.Errorf("begin while another transaction is open, with a cancelled context: err = %v, want context.Canceled", err)
+		}
+	})
+
+	t.Run("RollbackGivesTheTurnOn", func(t *testing.T) {
+		// After the rollback above and the commits before, the queue is
+		// free: a new transaction begins at once, and again after it.
+		for range 2 {
+			tx, err := client.Tx(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := tx.Rollback(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
