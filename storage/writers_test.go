@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/samverkan/samverkan/ent/privacy"
 )
 
 // TestSQLiteTransactionsQueue checks that a process's SQLite transactions
@@ -16,7 +18,7 @@ import (
 // if they waited in SQLite.
 func TestSQLiteTransactionsQueue(t *testing.T) {
 	client := openClient(t, filepath.Join(t.TempDir(), "queue.db")+"?_busy_timeout=1")
-	ctx := context.Background()
+	ctx := privacy.DecisionContext(context.Background(), privacy.Allow) // writes as the server
 	const writers = 16
 	var wg sync.WaitGroup
 	errs := make(chan error, writers)

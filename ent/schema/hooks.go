@@ -256,22 +256,10 @@ var activityWithinPlanPeriod = hook.On(func(next ent.Mutator) ent.Mutator {
 	})
 }, ent.OpCreate|ent.OpUpdateOne)
 
-type historyWrittenKey struct{}
-
-// HistoryWrittenByCaller returns a context in which creating activities
-// records no status change: for bulk loaders, which write the history of
-// thousands of new activities in a few statements themselves.
-func HistoryWrittenByCaller(ctx context.Context) context.Context {
-	return context.WithValue(ctx, historyWrittenKey{}, true)
-}
-
 // recordStatusChange writes down every change of an activity's status, its
 // creation included, in the same transaction as the change.
 var recordStatusChange = hook.On(func(next ent.Mutator) ent.Mutator {
 	return hook.ActivityFunc(func(ctx context.Context, m *gen.ActivityMutation) (ent.Value, error) {
-		if m.Op().Is(ent.OpCreate) && ctx.Value(historyWrittenKey{}) != nil {
-			return next.Mutate(ctx, m)
-		}
 		var from *enum.Status
 		if m.Op().Is(ent.OpUpdateOne) {
 			to, set := m.Status()
