@@ -106,6 +106,9 @@ func (r *Resolver) Plan() PlanResolver { return &planResolver{r} }
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+// Token returns TokenResolver implementation.
+func (r *Resolver) Token() TokenResolver { return &tokenResolver{r} }
+
 type (
 	activityResolver     struct{ *Resolver }
 	goalResolver         struct{ *Resolver }
@@ -113,4 +116,5 @@ type (
 	objectiveResolver    struct{ *Resolver }
 	planResolver         struct{ *Resolver }
 	queryResolver        struct{ *Resolver }
+	tokenResolver        struct{ *Resolver }
 )

@@ -47,6 +47,7 @@ type ResolverRoot interface {
 	Objective() ObjectiveResolver
 	Plan() PlanResolver
 	Query() QueryResolver
+	Token() TokenResolver
 }
 
 type DirectiveRoot struct {
@@ -464,6 +465,7 @@ type ComplexityRoot struct {
 
 	Token struct {
 		CreatedAt func(childComplexity int) int
+		Current   func(childComplexity int) int
 		ExpiresAt func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Kind      func(childComplexity int) int
@@ -581,6 +583,9 @@ type QueryResolver interface {
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
 	Me(ctx context.Context) (*ent.User, error)
 	PlanReport(ctx context.Context, id *int) (*ent.Plan, error)
+}
+type TokenResolver interface {
+	Current(ctx context.Context, obj *ent.Token) (bool, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -2585,6 +2590,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Token.CreatedAt(childComplexity), true
+	case "Token.current":
+		if e.ComplexityRoot.Token.Current == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Token.Current(childComplexity), true
 	case "Token.expiresAt":
 		if e.ComplexityRoot.Token.ExpiresAt == nil {
 			break
@@ -3629,6 +3640,8 @@ func (ec *executionContext) childFields_Token(ctx context.Context, field graphql
 		return ec.fieldContext_Token_userID(ctx, field)
 	case "user":
 		return ec.fieldContext_Token_user(ctx, field)
+	case "current":
+		return ec.fieldContext_Token_current(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Token", field.Name)
 }
@@ -14032,6 +14045,29 @@ func (ec *executionContext) fieldContext_Token_user(_ context.Context, field gra
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Token_current(ctx context.Context, field graphql.CollectedField, obj *ent.Token) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Token_current(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Token().Current(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Token_current(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Token", field, true, true, "Boolean")
 }
 
 func (ec *executionContext) _TokenConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.TokenConnection) (ret graphql.Marshaler) {
@@ -28444,6 +28480,12 @@ func (ec *executionContext) _Token(ctx context.Context, sel ast.SelectionSet, ob
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Token_user(ctx, field, obj)
+				})
+		case "current":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Token_current(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
