@@ -107,3 +107,9 @@ func (r *queryResolver) Me(ctx context.Context) (*ent.User, error) {
 	// Everyone may see themselves, whatever the User policy says of others.
 	return r.reader(ctx).User.Get(privacy.DecisionContext(ctx, privacy.Allow), v.UserID)
 }
+
+// Current is the resolver for the current field.
+func (r *tokenResolver) Current(ctx context.Context, obj *ent.Token) (bool, error) {
+	v := auth.FromContext(ctx)
+	return v != nil && v.TokenID == obj.ID, nil
+}

@@ -454,3 +454,33 @@ func TestViewerCanUpdate(t *testing.T) {
 		}
 	}
 }
+
+// Token.current marks the session the request came with.
+func TestTheCurrentSessionIsMarked(t *testing.T) {
+	s := newTestServer(t)
+	other := accountstest.Session(t, s.client, accountstest.User(t, s.client, "andra", auth.RoleAdmin, nil, nil))
+	for _, token := range []string{s.token, other} {
+		var me struct{ Me struct{ Username string } }
+		s.as(token).must(`{ me { username } }`, nil, &me)
+		var data struct {
+			Tokens struct {
+				Edges []struct {
+					Node struct {
+						Current bool
+						User    struct{ Username string }
+					}
+				}
+			}
+		}
+		s.as(token).must(`{ tokens(where: {kind: SESSION}) { edges { node { current user { username } } } } }`, nil, &data)
+		var current []string
+		for _, e := range data.Tokens.Edges {
+			if e.Node.Current {
+				current = append(current, e.Node.User.Username)
+			}
+		}
+		if len(data.Tokens.Edges) != 2 || len(current) != 1 || current[0] != me.Me.Username {
+			t.Errorf("as %s: %d sessions, current: %v; want 2, and %s's current", me.Me.Username, len(data.Tokens.Edges), current, me.Me.Username)
+		}
+	}
+}

@@ -35,7 +35,11 @@ function revokeButton(t) {
   button.addEventListener("click", async () => {
     const ok = await confirmDialog({
       title: t.kind === "API" ? `Återkalla ${what}?` : `Avsluta ${what}?`,
-      body: t.kind === "API" ? "Verktyg som använder nyckeln får inte längre svar. Det går inte att ångra." : "Användaren får logga in igen för att fortsätta.",
+      body: t.kind === "API"
+        ? "Verktyg som använder nyckeln får inte längre svar. Det går inte att ångra."
+        : t.current
+          ? "Det här är din egen inloggning: du loggas ut och får logga in igen för att fortsätta."
+          : "Användaren får logga in igen för att fortsätta.",
       confirm: t.kind === "API" ? "Återkalla" : "Avsluta",
     });
     if (!ok) return;
@@ -57,14 +61,14 @@ export const tokenType = {
   one: "nyckel",
   many: "Nycklar",
   columns: [
-    { label: "Nyckel", value: (t) => (t.kind === "API" ? `API-nyckel: ${t.name}` : "Inloggning") },
+    { label: "Nyckel", value: (t) => (t.kind === "API" ? `API-nyckel: ${t.name}` : t.current ? "Inloggning (den här)" : "Inloggning") },
     { label: "Användare", value: (t) => h("a", { href: `#/users/${t.user.id}` }, t.user.displayName) },
     { label: "Skapad", value: (t) => dateTime(t.createdAt), order: "CREATED_AT" },
     { label: "Upphör", value: (t) => (t.expiresAt ? dateTime(t.expiresAt) : "Aldrig"), order: "EXPIRES_AT" },
     { label: "Status", value: status },
     { label: "Åtgärd", value: revokeButton },
   ],
-  listFields: "kind name createdAt expiresAt revokedAt user { id username displayName }",
+  listFields: "kind name createdAt expiresAt revokedAt current user { id username displayName }",
   search: {
     label: "Sök namn eller användare",
     where: (term) => ({ or: [{ nameContainsFold: term }, { hasUserWith: [{ or: [{ usernameContainsFold: term }, { displayNameContainsFold: term }] }] }] }),
