@@ -484,3 +484,26 @@ func TestTheCurrentSessionIsMarked(t *testing.T) {
 		}
 	}
 }
+
+// The schema holds API tokens and usernames to their rules, whichever path
+// writes them.
+func TestTokenAndUserRules(t *testing.T) {
+	s := newTestServer(t)
+	issue := `mutation($in: CreateAPITokenInput!) { createAPIToken(input: $in) { record { name } } }`
+	s.wantError(issue, map[string]any{"in": map[string]any{"name": "  "}}, "VALIDATION", "name")
+	s.wantError(issue, map[string]any{"in": map[string]any{"name": "Kolada", "expiresAt": "2020-01-01T00:00:00Z"}}, "VALIDATION", "expiresAt")
+	s.wantError(issue, map[string]any{"in": map[string]any{"name": "Kolada", "userID": "999999"}}, "NOT_FOUND", "userID")
+	var issued struct{ CreateAPIToken struct{ Record struct{ Name string } } }
+	s.must(issue, map[string]any{"in": map[string]any{"name": " Kolada "}}, &issued)
+	if issued.CreateAPIToken.Record.Name != "Kolada" {
+		t.Errorf("name = %q, want it trimmed", issued.CreateAPIToken.Record.Name)
+	}
+
+	var created struct{ CreateUser struct{ ID, Username string } }
+	s.must(`mutation { createUser(input: {username: " Greta ", displayName: "Greta"}, password: "ett långt lösenord") { id username } }`, nil, &created)
+	var updated struct{ UpdateUser struct{ Username string } }
+	s.must(`mutation($id: ID!) { updateUser(id: $id, input: {username: "GRETA.G"}) { username } }`, map[string]any{"id": created.CreateUser.ID}, &updated)
+	if created.CreateUser.Username != "greta" || updated.UpdateUser.Username != "greta.g" {
+		t.Errorf("usernames %q and %q, want greta and greta.g", created.CreateUser.Username, updated.UpdateUser.Username)
+	}
+}

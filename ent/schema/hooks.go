@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"entgo.io/ent"
 	"golang.org/x/text/unicode/norm"
@@ -20,6 +21,7 @@ import (
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/plan"
 	"github.com/samverkan/samverkan/ent/schema/enum"
+	"github.com/samverkan/samverkan/ent/token"
 	"github.com/samverkan/samverkan/ent/user"
 )
 
@@ -75,6 +77,7 @@ var edgeTargets = map[string]struct {
 	"Municipality.activities":  {"activity", existingActivities},
 	"Institution.municipality": {"municipality", existingMunicipalities},
 	"Institution.activities":   {"activity", existingActivities},
+	"Token.user":               {"user", existingUsers},
 	"User.municipalities":      {"municipality", existingMunicipalities},
 	"User.institutions":        {"institution", existingInstitutions},
 }
@@ -97,6 +100,10 @@ func existingActivities(ctx context.Context, c *gen.Client, ids []int) ([]int, e
 
 func existingMunicipalities(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {
 	return c.Municipality.Query().Where(municipality.IDIn(ids...)).IDs(ctx)
+}
+
+func existingUsers(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {
+	return c.User.Query().Where(user.IDIn(ids...)).IDs(ctx)
 }
 
 func existingInstitutions(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {
@@ -334,3 +341,35 @@ var keepAnAdmin = hook.On(func(next ent.Mutator) ent.Mutator {
 		return next.Mutate(ctx, m)
 	})
 }, ent.OpUpdateOne|ent.OpDeleteOne)
+
+// lowerCaseUsername trims a username and writes it in lower case, so that
+// "Anna" typed into a form is the user "anna" signs in as.
+var lowerCaseUsername = hook.On(func(next ent.Mutator) ent.Mutator {
+	return hook.UserFunc(func(ctx context.Context, m *gen.UserMutation) (ent.Value, error) {
+		if name, ok := m.Username(); ok {
+			m.SetUsername(strings.ToLower(strings.TrimSpace(name)))
+		}
+		return next.Mutate(ctx, m)
+	})
+}, ent.OpCreate|ent.OpUpdateOne)
+
+// apiTokenRules holds an API token to what an admin issuing one must say:
+// what it is for, and an expiry, if any, in the future. (Sessions have no
+// name and expire as the server sets.)
+var apiTokenRules = hook.On(func(next ent.Mutator) ent.Mutator {
+	return hook.TokenFunc(func(ctx context.Context, m *gen.TokenMutation) (ent.Value, error) {
+		if kind, _ := m.Kind(); kind != token.KindAPI {
+			return next.Mutate(ctx, m)
+		}
+		name, _ := m.Name()
+		name = strings.TrimSpace(name)
+		if name == "" {
+			return nil, samverkan.Errorf(samverkan.CodeValidation, "name", "must not be empty: say what the token is for")
+		}
+		m.SetName(name)
+		if expires, ok := m.ExpiresAt(); ok && !expires.After(time.Now()) {
+			return nil, samverkan.Errorf(samverkan.CodeValidation, "expiresAt", "must be in the future")
+		}
+		return next.Mutate(ctx, m)
+	})
+}, ent.OpCreate)

@@ -20,7 +20,7 @@ type Token struct {
 
 // Mixin of the Token.
 func (Token) Mixin() []ent.Mixin {
-	return []ent.Mixin{AuditMixin{}, PolicyMixin{}}
+	return []ent.Mixin{InputMixin{}, AuditMixin{}, PolicyMixin{}}
 }
 
 // Fields of the Token.
@@ -80,6 +80,11 @@ func (Token) Edges() []ent.Edge {
 // Indexes of the Token.
 func (Token) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("user_id")}
+}
+
+// Hooks of the Token.
+func (Token) Hooks() []ent.Hook {
+	return []ent.Hook{apiTokenRules}
 }
 
 // Policy of the Token: admins issue and revoke API tokens; sessions are

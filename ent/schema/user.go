@@ -67,7 +67,7 @@ func (User) Edges() []ent.Edge {
 
 // Hooks of the User.
 func (User) Hooks() []ent.Hook {
-	return []ent.Hook{keepAnAdmin}
+	return []ent.Hook{lowerCaseUsername, keepAnAdmin}
 }
 
 // Policy of the User: only admins change users; the privacy mixin lets them.
