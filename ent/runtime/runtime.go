@@ -438,7 +438,7 @@ func init() {
 	// statuschange.DefaultAt holds the default value on creation for the at field.
 	statuschange.DefaultAt = statuschangeDescAt.Default.(func() time.Time)
 	tokenMixin := schema.Token{}.Mixin()
-	token.Policy = privacy.NewPolicies(tokenMixin[1], schema.Token{})
+	token.Policy = privacy.NewPolicies(tokenMixin[2], schema.Token{})
 	token.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := token.Policy.EvalMutation(ctx, m); err != nil {
@@ -448,8 +448,16 @@ func init() {
 		})
 	}
 	tokenMixinHooks0 := tokenMixin[0].Hooks()
+	tokenMixinHooks1 := tokenMixin[1].Hooks()
+	tokenHooks := schema.Token{}.Hooks()
 
 	token.Hooks[1] = tokenMixinHooks0[0]
+
+	token.Hooks[2] = tokenMixinHooks0[1]
+
+	token.Hooks[3] = tokenMixinHooks1[0]
+
+	token.Hooks[4] = tokenHooks[0]
 	tokenFields := schema.Token{}.Fields()
 	_ = tokenFields
 	// tokenDescCreatedAt is the schema descriptor for created_at field.
@@ -480,6 +488,8 @@ func init() {
 	user.Hooks[4] = userMixinHooks3[0]
 
 	user.Hooks[5] = userHooks[0]
+
+	user.Hooks[6] = userHooks[1]
 	userMixinFields0 := userMixin[0].Fields()
 	_ = userMixinFields0
 	userMixinFields1 := userMixin[1].Fields()
