@@ -8,7 +8,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"sync/atomic"
 )
@@ -77,25 +76,6 @@ type Viewer struct {
 // an API token acts as a reader whatever its user's role).
 func (v *Viewer) Is(role Role) bool {
 	return v != nil && !v.ReadOnly && v.Role == role
-}
-
-// InScope reports whether any of the municipalities or institutions named
-// is in the viewer's scope.
-func (v *Viewer) InScope(municipalities, institutions []int) bool {
-	if v == nil {
-		return false
-	}
-	for _, id := range municipalities {
-		if slices.Contains(v.Municipalities, id) {
-			return true
-		}
-	}
-	for _, id := range institutions {
-		if slices.Contains(v.Institutions, id) {
-			return true
-		}
-	}
-	return false
 }
 
 type viewerKey struct{}

@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect"
-	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/samverkan/samverkan"
 	"github.com/samverkan/samverkan/accounts/accountstest"
@@ -343,7 +342,7 @@ func (tx slowTx) Query(ctx context.Context, query string, args, v any) error {
 func TestTimeout(t *testing.T) {
 	db := orebro(t)
 	slow := new(atomic.Bool)
-	client := ent.NewClient(ent.Driver(slowDriver{Driver: entsql.OpenDB(db.Dialect, db.DB), slow: slow}))
+	client := ent.NewClient(ent.Driver(slowDriver{Driver: db.Driver(), slow: slow}))
 	limits := graph.DefaultLimits
 	limits.Timeout = 100 * time.Millisecond
 	e := &endpoint{t: t, handler: graph.NewHandler(client, slog.New(slog.NewTextHandler(io.Discard, nil)), graph.WithLimits(limits))}

@@ -50,7 +50,7 @@ var national = sync.OnceValues(func() (*ent.Client, error) {
 	if err := db.Migrate(ctx); err != nil {
 		return nil, err
 	}
-	client := ent.NewClient(ent.Driver(entsql.OpenDB(dialect.SQLite, db.DB)))
+	client := db.Client()
 	start := time.Now()
 	if err := seed.National(ctx, client); err != nil {
 		return nil, err

@@ -13,7 +13,6 @@ import (
 	"testing"
 
 	"entgo.io/ent/dialect"
-	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/samverkan/samverkan/accounts/accountstest"
 	"github.com/samverkan/samverkan/ent"
@@ -40,7 +39,7 @@ type testServer struct {
 func newTestServer(t *testing.T, opts ...server.Option) *testServer {
 	t.Helper()
 	db := storagetest.Open(t)
-	drv := &countingDriver{Driver: entsql.OpenDB(db.Dialect, db.DB), queries: new(atomic.Int64)}
+	drv := &countingDriver{Driver: db.Driver(), queries: new(atomic.Int64)}
 	client := ent.NewClient(ent.Driver(drv))
 	ctx := context.Background()
 	if err := seed.LoadOrebro(ctx, client); err != nil {

@@ -56,12 +56,6 @@ func Admin(t testing.TB, client *ent.Client) string {
 	return Session(t, client, User(t, client, "admin", auth.RoleAdmin, nil, nil))
 }
 
-// Server returns a context that acts for the server: no policy stops it,
-// for tests that write through the ent client directly.
-func Server(ctx context.Context) context.Context {
-	return accounts.AsServer(ctx)
-}
-
 // Viewer is the viewer a session of the user acts for, for tests that call
 // a handler without the HTTP layer that checks tokens.
 func Viewer(u *ent.User) *auth.Viewer {

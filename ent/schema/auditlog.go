@@ -65,13 +65,12 @@ func recordChange(next ent.Mutator) ent.Mutator {
 			action = auditentry.ActionCREATE
 		case m.Op().Is(ent.OpUpdateOne):
 			action = auditentry.ActionUPDATE
-			for _, name := range append(m.Fields(), m.ClearedFields()...) {
-				// The first read loads the whole stored record, which the
-				// mutation keeps for the comparison after it has run.
-				if _, err := m.OldField(ctx, name); err != nil {
+			// Reading one old field loads the whole stored record, which
+			// the mutation keeps for the comparison after it has run.
+			if names := append(m.Fields(), m.ClearedFields()...); len(names) > 0 {
+				if _, err := m.OldField(ctx, names[0]); err != nil {
 					return nil, err // the record does not exist: the presenter says so
 				}
-				break
 			}
 		case m.Op().Is(ent.OpDeleteOne):
 			action = auditentry.ActionDELETE

@@ -3,6 +3,7 @@ package schema
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"entgo.io/ent"
 	"entgo.io/ent/schema/mixin"
@@ -193,13 +194,15 @@ var editorsFollowUp = privacy.FollowUpMutationRuleFunc(func(ctx context.Context,
 // allowIfActivitiesInScope allows when every one of the activities is in the
 // viewer's scope.
 func allowIfActivitiesInScope(ctx context.Context, c *gen.Client, v *auth.Viewer, ids ...int) error {
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
 	n, err := c.Activity.Query().
 		Where(activity.IDIn(ids...), inScope(v)).
 		Count(asServer(ctx))
 	if err != nil {
 		return err
 	}
-	if n == len(uniq(ids)) {
+	if n == len(ids) {
 		return privacy.Allow
 	}
 	return privacy.Skip
@@ -212,14 +215,6 @@ func inScope(v *auth.Viewer) predicate.Activity {
 		activity.HasMunicipalitiesWith(municipality.IDIn(v.Municipalities...)),
 		activity.HasInstitutionsWith(institution.IDIn(v.Institutions...)),
 	)
-}
-
-func uniq(ids []int) map[int]bool {
-	m := make(map[int]bool, len(ids))
-	for _, id := range ids {
-		m[id] = true
-	}
-	return m
 }
 
 // asServer is the context of a read the server makes for itself, such as
