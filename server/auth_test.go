@@ -493,7 +493,9 @@ func TestTokenAndUserRules(t *testing.T) {
 	s.wantError(issue, map[string]any{"in": map[string]any{"name": "  "}}, "VALIDATION", "name")
 	s.wantError(issue, map[string]any{"in": map[string]any{"name": "Kolada", "expiresAt": "2020-01-01T00:00:00Z"}}, "VALIDATION", "expiresAt")
 	s.wantError(issue, map[string]any{"in": map[string]any{"name": "Kolada", "userID": "999999"}}, "NOT_FOUND", "userID")
-	var issued struct{ CreateAPIToken struct{ Record struct{ Name string } } }
+	var issued struct {
+		CreateAPIToken struct{ Record struct{ Name string } }
+	}
 	s.must(issue, map[string]any{"in": map[string]any{"name": " Kolada "}}, &issued)
 	if issued.CreateAPIToken.Record.Name != "Kolada" {
 		t.Errorf("name = %q, want it trimmed", issued.CreateAPIToken.Record.Name)
