@@ -59,7 +59,7 @@ type DB struct {
 	// writers is the queue of this database's transactions on SQLite,
 	// shared by every client made from it (see writerQueue).
 	writersOnce sync.Once
-	writers     chan struct{}
+	writers     *groups
 }
 
 // Open opens the database that dsn names: a PostgreSQL URL
@@ -191,8 +191,8 @@ func (db *DB) Driver() dialect.Driver {
 	if db.Dialect != dialect.SQLite {
 		return drv
 	}
-	db.writersOnce.Do(func() { db.writers = make(chan struct{}, 1) })
-	return &writerQueue{Driver: drv, turn: db.writers}
+	db.writersOnce.Do(func() { db.writers = newGroups(db.DB) })
+	return &writerQueue{Driver: drv, groups: db.writers}
 }
 
 // Migrate creates the tables and indexes the schema needs, or brings an

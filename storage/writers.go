@@ -2,30 +2,78 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
+	"github.com/mattn/go-sqlite3"
 )
 
-// writerQueue makes a process's SQLite transactions wait for each other in
-// Go, first come first served, rather than in SQLite's busy handler. Every
-// transaction takes SQLite's write lock when it begins (_txlock=immediate),
-// so they run one at a time either way; but the busy handler retries by
-// sleeping, for up to 100 ms between tries, so the lock sat free while
-// writers slept and the unlucky ones waited for hundreds of milliseconds
-// (M1 at concurrency 32: p99 630 ms where one write takes under 1 ms).
+// writerQueue runs a process's SQLite transactions one at a time, first
+// come first served, and commits them in groups.
+//
+// Waiting in Go: every transaction takes SQLite's write lock when it begins
+// (_txlock=immediate), so they run one at a time whatever happens; but
+// SQLite's busy handler retries by sleeping, for up to 100 ms between tries,
+// so the lock sat free while writers slept and the unlucky ones waited for
+// hundreds of milliseconds (M1 at concurrency 32: p99 630 ms where one write
+// takes under 1 ms).
+//
+// Group commit: with _synchronous=FULL every COMMIT waits for the disk, and
+// that wait, once per transaction, bounded the writes per second far below
+// what the CPU could do. So a transaction (a member) runs inside a SAVEPOINT
+// of a longer SQLite transaction (a group); its Commit releases the
+// savepoint, lets the next writer in the queue run in the same group, and
+// returns only when the group has been committed and synced, with the
+// group's result. The group commits when no other writer is waiting, or
+// when it has maxMembers members. A member that rolls back undoes only its
+// own changes. Nothing is acknowledged before it is on disk: if the group's
+// COMMIT fails, every member's Commit fails.
 type writerQueue struct {
 	*entsql.Driver
-	turn chan struct{} // holds a token while a transaction is open
+	*groups
 }
 
 // queueWait is how long a transaction waits in the queue before it begins
 // anyway and falls back on SQLite's busy timeout: the same 5 s, so that a
 // transaction that is never ended delays the others as before and no longer.
 const queueWait = 5 * time.Second
+
+// maxMembers bounds a group, so that a steady stream of writers does not
+// keep its first members waiting for their answer.
+const maxMembers = 64
+
+// groups is the queue's state, shared by every driver of one database.
+type groups struct {
+	db *sql.DB
+	// turn holds a token while a writer runs: a member between its begin
+	// and its end, or a transaction outside any group.
+	turn chan struct{}
+	// waiting counts the writers blocked on turn; a group commits when
+	// it is zero.
+	waiting atomic.Int32
+	// open is the group members join, nil between groups. Only the
+	// holder of the turn touches it.
+	open *group
+}
+
+func newGroups(db *sql.DB) *groups {
+	return &groups{db: db, turn: make(chan struct{}, 1)}
+}
+
+// group is one SQLite transaction holding the changes of several members.
+type group struct {
+	conn    *sql.Conn
+	tx      *sql.Tx
+	members int // members that committed into it
+	done    chan struct{}
+	err     error // the COMMIT's result, set before done is closed
+}
 
 // Tx begins a transaction when the ones before it have ended.
 func (q *writerQueue) Tx(ctx context.Context) (dialect.Tx, error) {
@@ -36,47 +84,263 @@ func (q *writerQueue) Tx(ctx context.Context) (dialect.Tx, error) {
 // ended. Goroutines blocked on a channel send are served in order, which
 // makes the queue fair.
 func (q *writerQueue) BeginTx(ctx context.Context, opts *entsql.TxOptions) (dialect.Tx, error) {
-	timer := time.NewTimer(queueWait)
-	defer timer.Stop()
-	release := func() {}
-	select {
-	case q.turn <- struct{}{}:
-		release = sync.OnceFunc(func() { <-q.turn })
-	case <-timer.C:
-		// Past the wait SQLite decides, as it did without the queue.
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	tx, err := q.Driver.BeginTx(ctx, opts)
+	turn, err := q.wait(ctx)
 	if err != nil {
-		release()
 		return nil, err
 	}
-	etx, ok := tx.(*entsql.Tx)
-	if !ok {
-		_ = tx.Rollback()
-		release()
-		return nil, fmt.Errorf("begin: ent's driver gave a %T, not an *sql.Tx", tx)
+	if !turn || (opts != nil && (opts.ReadOnly || opts.Isolation != sql.LevelDefault)) {
+		// A transaction of its own: after waiting too long (SQLite's
+		// busy timeout decides from here), or one that asks for
+		// something a savepoint cannot give.
+		release := func() {}
+		if turn {
+			q.commitOpen()
+			release = sync.OnceFunc(q.release)
+		}
+		tx, err := q.Driver.BeginTx(ctx, opts)
+		if err != nil {
+			release()
+			return nil, err
+		}
+		etx, ok := tx.(*entsql.Tx)
+		if !ok {
+			_ = tx.Rollback()
+			release()
+			return nil, fmt.Errorf("begin: ent's driver gave a %T, not an *sql.Tx", tx)
+		}
+		return &soloTx{Tx: etx, release: release}, nil
 	}
-	return &queuedTx{Tx: etx, release: release}, nil
+	m, err := q.join(ctx)
+	if err != nil {
+		q.release()
+		return nil, err
+	}
+	return m, nil
 }
 
-// queuedTx gives the queue its turn back when the transaction ends. It
-// embeds *entsql.Tx, so that ExecContext and QueryContext (ent's
-// client.ExecContext, the national seed) work on it too.
-type queuedTx struct {
+// wait waits for the turn. It reports false if it waited queueWait in
+// vain, and an error if ctx ended first.
+func (q *groups) wait(ctx context.Context) (bool, error) {
+	q.waiting.Add(1)
+	timer := time.NewTimer(queueWait)
+	defer timer.Stop()
+	select {
+	case q.turn <- struct{}{}:
+		q.waiting.Add(-1)
+		return true, nil
+	case <-timer.C:
+		q.waiting.Add(-1)
+		go q.settle()
+		return false, nil
+	case <-ctx.Done():
+		q.waiting.Add(-1)
+		go q.settle()
+		return false, ctx.Err()
+	}
+}
+
+// settle takes the turn only to give it back, so that a group whose last
+// holder handed the turn to a writer that then stopped waiting still
+// commits.
+func (q *groups) settle() {
+	q.turn <- struct{}{}
+	q.release()
+}
+
+// release gives up the turn. The open group commits first when nobody
+// waits to join it, or when it is full: its members wait for that.
+func (q *groups) release() {
+	if q.open != nil && (q.waiting.Load() == 0 || q.open.members >= maxMembers) {
+		q.commitOpen()
+	}
+	<-q.turn
+}
+
+// join begins a member in the open group, opening one if there is none.
+// The caller holds the turn.
+func (q *groups) join(ctx context.Context) (*member, error) {
+	if q.open == nil {
+		g, err := q.begin(ctx)
+		if err != nil {
+			return nil, err
+		}
+		q.open = g
+	}
+	g := q.open
+	if _, err := g.tx.ExecContext(context.Background(), "SAVEPOINT member"); err != nil {
+		q.fail(fmt.Errorf("begin: %w", err))
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	// entsql.Tx turns ent's statements into database/sql calls; its own
+	// Commit and Rollback are the member's.
+	return &member{Tx: &entsql.Tx{Conn: entsql.Conn{ExecQuerier: uninterrupted{g.tx}}}, q: q, g: g}, nil
+}
+
+// begin opens a group: a connection of its own, for the connection's
+// state (see alive), and a transaction on it. Neither belongs to the
+// request that opens them, so neither ends with that request's context.
+func (q *groups) begin(ctx context.Context) (*group, error) {
+	conn, err := q.db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	tx, err := conn.BeginTx(context.WithoutCancel(ctx), nil)
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	return &group{conn: conn, tx: tx, done: make(chan struct{})}, nil
+}
+
+// commitOpen commits the open group, or rolls it back if no member
+// committed into it, and tells its members. The caller holds the turn.
+func (q *groups) commitOpen() {
+	g := q.open
+	if g == nil {
+		return
+	}
+	q.open = nil
+	if g.members == 0 {
+		g.err = g.tx.Rollback()
+	} else if err := g.tx.Commit(); err != nil {
+		g.err = fmt.Errorf("commit: %w", err)
+	}
+	g.conn.Close()
+	close(g.done)
+}
+
+// fail ends the open group without committing it: its members get err.
+func (q *groups) fail(err error) {
+	g := q.open
+	q.open = nil
+	_ = g.tx.Rollback()
+	g.conn.Close()
+	g.err = err
+	close(g.done)
+}
+
+// alive reports whether the group's SQLite transaction is still open.
+// SQLite rolls a whole transaction back by itself after some errors (a full
+// disk, an I/O error, an interrupted write); the members committed before
+// must then not be told they succeeded, and later ones must not write
+// outside a transaction.
+func (g *group) alive() bool {
+	inTx := false
+	err := g.conn.Raw(func(dc any) error {
+		c, ok := dc.(*sqlite3.SQLiteConn)
+		if !ok {
+			return fmt.Errorf("group commit: a %T is not a SQLite connection", dc)
+		}
+		inTx = !c.AutoCommit()
+		return nil
+	})
+	return err == nil && inTx
+}
+
+// errGroupLost is what a member gets when SQLite rolled its group back.
+var errGroupLost = errors.New("commit: the database rolled the transaction back")
+
+// member is a transaction inside a group. Its statements run on the
+// group's transaction; Commit and Rollback end its savepoint.
+type member struct {
+	*entsql.Tx
+	q     *groups
+	g     *group
+	ended bool
+}
+
+// Commit ends the member's savepoint, lets the next writer run, and waits
+// until the group is committed.
+func (m *member) Commit() error {
+	if m.ended {
+		return sql.ErrTxDone
+	}
+	m.ended = true
+	q, g := m.q, m.g
+	if !g.alive() {
+		q.fail(errGroupLost)
+		q.release()
+		return errGroupLost
+	}
+	if _, err := g.tx.ExecContext(context.Background(), "RELEASE member"); err != nil {
+		err = fmt.Errorf("commit: %w", err)
+		if rerr := m.undo(); rerr != nil {
+			q.fail(err)
+		}
+		q.release()
+		return err
+	}
+	g.members++
+	q.release()
+	<-g.done
+	return g.err
+}
+
+// Rollback undoes the member's changes and lets the next writer run.
+func (m *member) Rollback() error {
+	if m.ended {
+		return sql.ErrTxDone
+	}
+	m.ended = true
+	err := m.undo()
+	if err != nil {
+		m.q.fail(err)
+	}
+	m.q.release()
+	return err
+}
+
+// undo rolls back to the member's savepoint and ends it.
+func (m *member) undo() error {
+	if !m.g.alive() {
+		return errGroupLost
+	}
+	for _, stmt := range []string{"ROLLBACK TO member", "RELEASE member"} {
+		if _, err := m.g.tx.ExecContext(context.Background(), stmt); err != nil {
+			return fmt.Errorf("rollback: %w", err)
+		}
+	}
+	return nil
+}
+
+// uninterrupted runs a member's statements without letting its context
+// interrupt them once they run: SQLite answers an interrupted write by
+// rolling back the whole transaction, which here would take the other
+// members' changes with it. A context that has ended still stops the
+// member before its next statement.
+type uninterrupted struct{ tx *sql.Tx }
+
+func (u uninterrupted) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return u.tx.ExecContext(context.WithoutCancel(ctx), query, args...)
+}
+
+func (u uninterrupted) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return u.tx.QueryContext(context.WithoutCancel(ctx), query, args...)
+}
+
+// soloTx is a transaction outside any group. It gives the turn back, if
+// it had it, when it ends. It embeds *entsql.Tx, so that ExecContext and
+// QueryContext (ent's client.ExecContext, the national seed) work on it, as
+// they do on a member.
+type soloTx struct {
 	*entsql.Tx
 	release func()
 }
 
 // Commit commits the transaction and lets the next one begin.
-func (tx *queuedTx) Commit() error {
+func (tx *soloTx) Commit() error {
 	defer tx.release()
 	return tx.Tx.Commit()
 }
 
 // Rollback rolls the transaction back and lets the next one begin.
-func (tx *queuedTx) Rollback() error {
+func (tx *soloTx) Rollback() error {
 	defer tx.release()
 	return tx.Tx.Rollback()
 }

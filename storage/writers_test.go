@@ -77,3 +77,65 @@ func TestSQLiteTransactionsQueue(t *testing.T) {
 		}
 	})
 }
+
+// TestGroupCommit checks what group commit must keep: a member's rollback
+// undoes its own changes only, and a Commit that returns without an error
+// has reached the database file, where another connection pool sees it.
+func TestGroupCommit(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "groups.db")
+	client := openClient(t, path)
+	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+	const writers = 48
+	var wg sync.WaitGroup
+	committed := make(chan string, writers)
+	errs := make(chan error, writers)
+	for i := range writers {
+		wg.Go(func() {
+			tx, err := client.Tx(ctx)
+			if err != nil {
+				errs <- fmt.Errorf("begin: %w", err)
+				return
+			}
+			code := fmt.Sprintf("%04d", 2000+i)
+			if err := tx.Municipality.Create().SetCode(code).SetName("Kommun").Exec(ctx); err != nil {
+				tx.Rollback()
+				errs <- fmt.Errorf("insert: %w", err)
+				return
+			}
+			if i%3 == 0 {
+				if err := tx.Rollback(); err != nil {
+					errs <- fmt.Errorf("rollback: %w", err)
+				}
+				return
+			}
+			if err := tx.Commit(); err != nil {
+				errs <- fmt.Errorf("commit: %w", err)
+				return
+			}
+			committed <- code
+		})
+	}
+	wg.Wait()
+	close(errs)
+	close(committed)
+	for err := range errs {
+		t.Error(err)
+	}
+
+	// A pool of its own: it can only see what was committed to the file.
+	other := openClient(t, path)
+	stored := map[string]bool{}
+	for _, m := range other.Municipality.Query().AllX(ctx) {
+		stored[m.Code] = true
+	}
+	n := 0
+	for code := range committed {
+		n++
+		if !stored[code] {
+			t.Errorf("municipality %s: Commit returned nil, but it is not in the file", code)
+		}
+	}
+	if n != len(stored) || n != writers-writers/3 {
+		t.Errorf("%d commits acknowledged, %d municipalities stored; want %d of each", n, len(stored), writers-writers/3)
+	}
+}

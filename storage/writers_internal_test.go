@@ -1,0 +1,102 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/samverkan/samverkan/ent"
+	"github.com/samverkan/samverkan/ent/privacy"
+)
+
+// TestGroupLostByTheDatabase checks the promise group commit depends on:
+// when SQLite ends a group's transaction by itself (as it does after an
+// I/O error or a full disk), no member of that group is told that its
+// changes were committed, not even those that committed first, and none
+// of their changes is in the file. Here a member ends the transaction with
+// a ROLLBACK of its own, the one way to make SQLite do so on demand.
+func TestGroupLostByTheDatabase(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "lost.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+	client := db.Client()
+	defer client.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	first, err := client.Tx(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first.Municipality.Create().SetCode("0001").SetName("Först").ExecX(ctx)
+
+	// Two more writers queue behind the first, so that its Commit leaves
+	// the group open for them.
+	type begun struct {
+		tx  *ent.Tx
+		err error
+	}
+	second, third := make(chan begun, 1), make(chan begun, 1)
+	for i, c := range []chan begun{second, third} {
+		go func() {
+			tx, err := client.Tx(ctx)
+			c <- begun{tx, err}
+		}()
+		waitFor(t, func() bool { return db.writers.waiting.Load() == int32(i+1) })
+	}
+
+	firstDone := make(chan error, 1)
+	go func() { firstDone <- first.Commit() }()
+
+	b := <-second
+	if b.err != nil {
+		t.Fatal(b.err)
+	}
+	b.tx.Municipality.Create().SetCode("0002").SetName("Andra").ExecX(ctx)
+	secondDone := make(chan error, 1)
+	go func() { secondDone <- b.tx.Commit() }()
+
+	b = <-third
+	if b.err != nil {
+		t.Fatal(b.err)
+	}
+	if _, err := b.tx.ExecContext(ctx, "ROLLBACK"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.tx.Commit(); !errors.Is(err, errGroupLost) {
+		t.Errorf("third: Commit after the transaction was lost: err = %v, want errGroupLost", err)
+	}
+	for name, done := range map[string]chan error{"first": firstDone, "second": secondDone} {
+		if err := <-done; !errors.Is(err, errGroupLost) {
+			t.Errorf("%s: Commit in a lost group: err = %v, want errGroupLost", name, err)
+		}
+	}
+	if n := client.Municipality.Query().CountX(ctx); n != 0 {
+		t.Errorf("%d municipalities stored from a lost group, want 0", n)
+	}
+
+	// The queue goes on with a new group.
+	tx, err := client.Tx(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx.Municipality.Create().SetCode("0004").SetName("Fjärde").ExecX(ctx)
+	if err := tx.Commit(); err != nil {
+		t.Errorf("commit after a lost group: %v", err)
+	}
+}
+
+// waitFor polls cond until it holds, for up to 5 s.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !cond(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("timed out waiting")
+		}
+	}
+}
