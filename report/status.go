@@ -11,6 +11,7 @@ import (
 	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/plan"
+	"github.com/samverkan/samverkan/ent/schema/enum"
 )
 
 // PlanCounts counts a plan's activities per status, of one year or all.
@@ -83,18 +84,30 @@ type ObjectiveStatus struct {
 
 // GoalStatuses counts a plan's activities per status for each of its goals,
 // by number, with no headings: one query, for a caller that shows goals
-// only (a dashboard's bars).
+// only (a dashboard's bars). The counting is a subquery over the plan's
+// activities that carries only goal ids and statuses, joined to the goals
+// afterwards: grouping the goals' own rows, descriptions and all, once per
+// activity took a third longer.
 func GoalStatuses(ctx context.Context, c *ent.Client, planID int, year *int) ([]*GoalStatus, error) {
 	goals, err := c.Goal.Query().
 		Where(goal.PlanID(planID)).
 		Order(ent.Asc(goal.FieldNumber)).
 		Modify(func(s *sql.Selector) {
-			_, t := tables(s)
-			s.Join(t.p).On(s.C(goal.FieldPlanID), t.p.C(plan.FieldID)).
-				LeftJoin(t.o).On(t.o.C(objective.FieldGoalID), s.C(goal.FieldID)).
-				LeftJoin(t.a).OnP(activityJoin(t.a, t.o, t.p, year)).
-				GroupBy(s.C(goal.FieldID))
-			appendStatusCounts(s, t.a.C(activity.FieldStatus))
+			b, t := tables(s)
+			counts := b.Select(t.o.C(objective.FieldGoalID)).
+				From(t.g).
+				Join(t.p).On(t.g.C(goal.FieldPlanID), t.p.C(plan.FieldID)).
+				Join(t.o).On(t.o.C(objective.FieldGoalID), t.g.C(goal.FieldID)).
+				Join(t.a).OnP(activityJoin(t.a, t.o, t.p, year)).
+				Where(sql.EQ(t.g.C(goal.FieldPlanID), planID)).
+				GroupBy(t.o.C(objective.FieldGoalID))
+			appendStatusCounts(counts, t.a.C(activity.FieldStatus))
+			counts.As("c")
+			s.LeftJoin(counts).On(s.C(goal.FieldID), counts.C(objective.FieldGoalID))
+			for _, st := range enum.Statuses {
+				// A goal without activities has no row in c: NULL, read as 0.
+				s.AppendSelect(counts.C(statusAlias(st)))
+			}
 		}).
 		All(ctx)
 	if err != nil {
