@@ -384,3 +384,19 @@ func TestNestedQueriesDoNotMultiplyStatements(t *testing.T) {
 		t.Errorf("statements = %d, want at most 6 (count, activities, objectives, goals, municipalities, institutions)", large)
 	}
 }
+
+// A fragment marked @defer is answered in place, in the one response: the
+// server resolves fields in sequence and has no incremental delivery, which
+// the spec allows. The data must be there, not dropped.
+func TestDeferredFragmentIsAnsweredInPlace(t *testing.T) {
+	s := newTestServer(t)
+	var data struct {
+		Municipalities struct {
+			Edges []struct{ Node struct{ Code, Name string } }
+		}
+	}
+	s.must(`{ municipalities(where: {code: "1880"}) { edges { node { code ... @defer { name } } } } }`, nil, &data)
+	if e := data.Municipalities.Edges; len(e) != 1 || e[0].Node.Name != "Örebro" {
+		t.Errorf("municipality 1880 with its name deferred = %+v, want Örebro", e)
+	}
+}
