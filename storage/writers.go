@@ -129,22 +129,24 @@ func (q *groups) wait(ctx context.Context) (bool, error) {
 		q.waiting.Add(-1)
 		return true, nil
 	case <-timer.C:
-		q.waiting.Add(-1)
-		go q.settle()
+		q.giveUp()
 		return false, nil
 	case <-ctx.Done():
-		q.waiting.Add(-1)
-		go q.settle()
+		q.giveUp()
 		return false, ctx.Err()
 	}
 }
 
-// settle takes the turn only to give it back, so that a group whose last
-// holder handed the turn to a writer that then stopped waiting still
-// commits.
-func (q *groups) settle() {
-	q.turn <- struct{}{}
-	q.release()
+// giveUp takes a writer that stops waiting out of the count. The holder of
+// the turn may have counted it already and handed the turn on, leaving its
+// group open for it; so something must take the turn once more, only to
+// give it back, for the group to commit.
+func (q *groups) giveUp() {
+	q.waiting.Add(-1)
+	go func() {
+		q.turn <- struct{}{}
+		q.release()
+	}()
 }
 
 // release gives up the turn. The open group commits first when nobody

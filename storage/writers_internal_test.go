@@ -100,3 +100,49 @@ func waitFor(t *testing.T, cond func() bool) {
 		}
 	}
 }
+
+// TestGroupCommitsAfterItsNextWriterGivesUp checks the one interleaving the
+// queue cannot see coming: the holder of the turn counts a waiting writer
+// and hands the turn on without committing its group, and that writer stops
+// waiting before it takes the turn. The members who committed into the
+// group must still get their answer.
+func TestGroupCommitsAfterItsNextWriterGivesUp(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "given-up.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+	client := db.Client()
+	defer client.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := client.Tx(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx.Municipality.Create().SetCode("0001").SetName("Först").ExecX(ctx)
+
+	q := db.writers
+	q.waiting.Add(1) // a writer that is about to stop waiting
+	committed := make(chan error, 1)
+	go func() { committed <- tx.Commit() }()
+	waitFor(t, func() bool { return len(q.turn) == 0 }) // handed on, group still open
+	select {
+	case err := <-committed:
+		t.Fatalf("Commit returned (%v) while its group was open", err)
+	default:
+	}
+	q.giveUp()
+	select {
+	case err := <-committed:
+		if err != nil {
+			t.Errorf("commit: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the group was left open: Commit still waiting after 5 s")
+	}
+	if n := client.Municipality.Query().CountX(ctx); n != 1 {
+		t.Errorf("%d municipalities stored, want 1", n)
+	}
+}

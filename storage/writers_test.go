@@ -139,3 +139,76 @@ func TestGroupCommit(t *testing.T) {
 		t.Errorf("%d commits acknowledged, %d municipalities stored; want %d of each", n, len(stored), writers-writers/3)
 	}
 }
+
+// TestGroupCommitWithWritersGivingUp has writers whose contexts end at
+// random moments: while they wait for their turn, between statements, or
+// not at all. Every group must still commit (a writer that stops waiting
+// after the one before it handed it the turn must not leave that one's
+// group open with nobody to commit it), and what is in the file must be
+// exactly what was acknowledged.
+func TestGroupCommitWithWritersGivingUp(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "giving-up.db")
+	client := openClient(t, path)
+	base := privacy.DecisionContext(context.Background(), privacy.Allow)
+	const writers = 200
+	acked := make(chan string, writers)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var wg sync.WaitGroup
+		for i := range writers {
+			wg.Go(func() {
+				ctx, cancel := context.WithTimeout(base, time.Duration(i%7)*300*time.Microsecond)
+				if i%5 == 0 {
+					ctx, cancel = context.WithCancel(base) // some never give up
+				}
+				defer cancel()
+				tx, err := client.Tx(ctx)
+				if err != nil {
+					if !errors.Is(err, context.DeadlineExceeded) {
+						t.Errorf("writer %d: begin: %v", i, err)
+					}
+					return
+				}
+				code := fmt.Sprintf("%04d", 3000+i)
+				if err := tx.Municipality.Create().SetCode(code).SetName("Kommun").Exec(ctx); err != nil {
+					if err := tx.Rollback(); err != nil {
+						t.Errorf("writer %d: rollback: %v", i, err)
+					}
+					return
+				}
+				if err := tx.Commit(); err != nil {
+					t.Errorf("writer %d: commit: %v", i, err)
+					return
+				}
+				acked <- code
+			})
+		}
+		wg.Wait()
+	}()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("writers still waiting after 30 s: a group was left open")
+	}
+	close(acked)
+
+	stored := map[string]bool{}
+	for _, m := range openClient(t, path).Municipality.Query().AllX(base) {
+		stored[m.Code] = true
+	}
+	n := 0
+	for code := range acked {
+		n++
+		if !stored[code] {
+			t.Errorf("municipality %s acknowledged but not stored", code)
+		}
+	}
+	if n != len(stored) {
+		t.Errorf("%d writes acknowledged, %d stored", n, len(stored))
+	}
+	if n < writers/5 {
+		t.Errorf("only %d of %d writes acknowledged; the ones that never give up alone are %d", n, writers, writers/5)
+	}
+	t.Logf("%d of %d writers got their write acknowledged", n, writers)
+}
