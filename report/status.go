@@ -87,7 +87,7 @@ type ObjectiveStatus struct {
 // only (a dashboard's bars). The counting is a subquery over the plan's
 // activities that carries only goal ids and statuses, joined to the goals
 // afterwards: grouping the goals' own rows, descriptions and all, once per
-// activity took a third longer.
+// activity took 40 % longer.
 func GoalStatuses(ctx context.Context, c *ent.Client, planID int, year *int) ([]*GoalStatus, error) {
 	goals, err := c.Goal.Query().
 		Where(goal.PlanID(planID)).
