@@ -18,17 +18,7 @@ import (
 // of their changes is in the file. Here a member ends the transaction with
 // a ROLLBACK of its own, the one way to make SQLite do so on demand.
 func TestGroupLostByTheDatabase(t *testing.T) {
-	db, err := Open(filepath.Join(t.TempDir(), "lost.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
-	client := db.Client()
-	defer client.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-
+	db, client, ctx := openForWriters(t)
 	first, err := client.Tx(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -91,6 +81,23 @@ func TestGroupLostByTheDatabase(t *testing.T) {
 	}
 }
 
+// openForWriters opens a new SQLite database with the schema, a client
+// over it, and a context that writes as the server does.
+func openForWriters(t *testing.T) (*DB, *ent.Client, context.Context) {
+	t.Helper()
+	db, err := Open(filepath.Join(t.TempDir(), "writers.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+	client := db.Client()
+	t.Cleanup(func() { client.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return db, client, ctx
+}
+
 // waitFor polls cond until it holds, for up to 5 s.
 func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()
@@ -107,16 +114,7 @@ func waitFor(t *testing.T, cond func() bool) {
 // waiting before it takes the turn. The members who committed into the
 // group must still get their answer.
 func TestGroupCommitsAfterItsNextWriterGivesUp(t *testing.T) {
-	db, err := Open(filepath.Join(t.TempDir(), "given-up.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
-	client := db.Client()
-	defer client.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db, client, ctx := openForWriters(t)
 	tx, err := client.Tx(ctx)
 	if err != nil {
 		t.Fatal(err)
