@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -72,7 +71,7 @@ var errWrongPassword = samverkan.Errorf(samverkan.CodeUnauthenticated, "", "wron
 // after repeated failures for the username or from the client's address,
 // attempts are refused for a while without being checked.
 func (s *Service) Login(ctx context.Context, username, password string) (string, *ent.Token, *ent.User, error) {
-	username = strings.ToLower(strings.TrimSpace(username))
+	username = auth.Username(username)
 	addr := ""
 	if r := samverkan.RequestFrom(ctx); r != nil {
 		addr = r.Client

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"sync/atomic"
 )
 
@@ -54,6 +55,13 @@ func (r *Role) UnmarshalGQL(v any) error {
 		}
 	}
 	return fmt.Errorf("%q is not a role (ADMIN, EDITOR or VIEWER)", s)
+}
+
+// Username is the form a username is stored and compared in: trimmed and
+// lower case, so that "Anna " typed into a form or a sign-in is the user
+// "anna".
+func Username(typed string) string {
+	return strings.ToLower(strings.TrimSpace(typed))
 }
 
 // Viewer is who a request acts for: a signed-in user, or the user an API

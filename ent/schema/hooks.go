@@ -342,12 +342,12 @@ var keepAnAdmin = hook.On(func(next ent.Mutator) ent.Mutator {
 	})
 }, ent.OpUpdateOne|ent.OpDeleteOne)
 
-// lowerCaseUsername trims a username and writes it in lower case, so that
-// "Anna" typed into a form is the user "anna" signs in as.
+// lowerCaseUsername stores a username in the form sign-in compares it in
+// (auth.Username), so that "Anna" typed into a form is the user "anna".
 var lowerCaseUsername = hook.On(func(next ent.Mutator) ent.Mutator {
 	return hook.UserFunc(func(ctx context.Context, m *gen.UserMutation) (ent.Value, error) {
 		if name, ok := m.Username(); ok {
-			m.SetUsername(strings.ToLower(strings.TrimSpace(name)))
+			m.SetUsername(auth.Username(name))
 		}
 		return next.Mutate(ctx, m)
 	})

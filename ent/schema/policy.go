@@ -61,6 +61,7 @@ var (
 	errSignInToRead   = denial{samverkan.Errorf(samverkan.CodeUnauthenticated, "", "sign in to read: this server's plan is not public (send Authorization: Bearer <token>)")}
 	errSignInToChange = denial{samverkan.Errorf(samverkan.CodeUnauthenticated, "", "sign in to make changes (send Authorization: Bearer <token>, from the login mutation)")}
 	errReadOnlyToken  = denial{samverkan.Errorf(samverkan.CodeForbidden, "", "an API token may read but not change anything")}
+	errSignInAsAdmin  = denial{samverkan.Errorf(samverkan.CodeUnauthenticated, "", "sign in as an admin to do this")}
 	errAdminsOnly     = denial{samverkan.Errorf(samverkan.CodeForbidden, "", "only an admin may do this")}
 	errNotYours       = denial{samverkan.Errorf(samverkan.CodeForbidden, "", "your role does not allow this change: an editor changes only the activities "+
 		"the municipalities and institutions of its scope take part in, and their follow-ups")}
@@ -115,8 +116,8 @@ func adminsChange() ent.Policy {
 // adminOnly is the policy of users and tokens: admins read and change them.
 func adminOnly() ent.Policy {
 	return privacy.Policy{
-		Query:    privacy.QueryPolicy{allowAdmins, privacy.ContextQueryMutationRule(adminsRead)},
-		Mutation: privacy.MutationPolicy{allowAdmins, privacy.ContextQueryMutationRule(adminsRead)},
+		Query:    privacy.QueryPolicy{allowAdmins, denyNonAdmins},
+		Mutation: privacy.MutationPolicy{allowAdmins, denyNonAdmins},
 	}
 }
 
@@ -124,7 +125,7 @@ func adminOnly() ent.Policy {
 // itself (the audit trail): admins read them, and no client writes them.
 func serverWritesAdminsRead() ent.Policy {
 	return privacy.Policy{
-		Query:    privacy.QueryPolicy{allowAdmins, privacy.ContextQueryMutationRule(adminsRead)},
+		Query:    privacy.QueryPolicy{allowAdmins, denyNonAdmins},
 		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
 	}
 }
@@ -135,12 +136,13 @@ func serverWrites() ent.Policy {
 	return privacy.Policy{Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()}}
 }
 
-func adminsRead(ctx context.Context) error {
+// denyNonAdmins ends a policy that only admins pass.
+var denyNonAdmins = privacy.ContextQueryMutationRule(func(ctx context.Context) error {
 	if auth.FromContext(ctx) == nil {
-		return denial{samverkan.Errorf(samverkan.CodeUnauthenticated, "", "sign in as an admin to do this")}
+		return errSignInAsAdmin
 	}
 	return errAdminsOnly
-}
+})
 
 // editorsEditActivities lets an editor update an activity that a
 // municipality or institution of its scope takes part in. Creating and
@@ -163,7 +165,7 @@ var editorsEditActivities = privacy.ActivityMutationRuleFunc(func(ctx context.Co
 // in scope on both sides.
 var editorsFollowUp = privacy.FollowUpMutationRuleFunc(func(ctx context.Context, m *gen.FollowUpMutation) error {
 	v := auth.FromContext(ctx)
-	if !v.Is(auth.RoleEditor) {
+	if !v.Is(auth.RoleEditor) || !m.Op().Is(ent.OpCreate|ent.OpUpdateOne|ent.OpDeleteOne) {
 		return privacy.Skip
 	}
 	var activities []int
@@ -185,7 +187,7 @@ var editorsFollowUp = privacy.FollowUpMutationRuleFunc(func(ctx context.Context,
 		}
 		activities = append(activities, stored)
 	}
-	if len(activities) == 0 || !m.Op().Is(ent.OpCreate|ent.OpUpdateOne|ent.OpDeleteOne) {
+	if len(activities) == 0 {
 		return privacy.Skip
 	}
 	return allowIfActivitiesInScope(ctx, m.Client(), v, activities...)
