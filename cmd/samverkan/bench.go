@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"golang.org/x/term"
 	"io"
 	"net/http"
 	"net/url"
@@ -86,7 +87,10 @@ func (a *app) bench(ctx context.Context, args []string) error {
 		fmt.Fprintf(a.stderr, "samverkan bench: %v\n", err)
 		return errUsage
 	}
-	cfg.Progress, cfg.Live = a.stderr, isTerminal(a.stderr)
+	cfg.Progress = a.stderr
+	if f, ok := a.stderr.(*os.File); ok {
+		cfg.Live = term.IsTerminal(int(f.Fd()))
+	}
 	fail := func(msg string, err error) error {
 		fmt.Fprintf(a.stderr, "samverkan bench: %s: %v\n", msg, err)
 		return err
@@ -411,15 +415,6 @@ func (c *child) explain(err error) error {
 	}
 	lines := strings.Split(strings.TrimSpace(string(log)), "\n")
 	return fmt.Errorf("%w\nthe server's log ends with:\n%s", err, strings.Join(lines[max(0, len(lines)-10):], "\n"))
-}
-
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 func joinInts(ns []int, sep string) string {

@@ -3,7 +3,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/samverkan/samverkan/graph"
@@ -51,20 +50,8 @@ func addLimitFlags(fs *flag.FlagSet) *limitFlags {
 // resolve fills each limit flag that the command line did not give from
 // its environment variable, and checks them all.
 func (l *limitFlags) resolve(a *app, fs *flag.FlagSet) error {
-	given := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	names := make([]string, 0, len(limitEnv))
-	for name := range limitEnv {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, name := range names {
-		if v := a.getenv(limitEnv[name]); v != "" && !given[name] {
-			if err := fs.Set(name, v); err != nil {
-				fmt.Fprintf(a.stderr, "samverkan: %s=%q: %v\n", limitEnv[name], v, err)
-				return errUsage
-			}
-		}
+	if err := a.fromEnv(fs, limitEnv); err != nil {
+		return err
 	}
 	if *l.maxCost < 0 || *l.maxDepth < 0 || *l.maxTokens < 0 || *l.timeout < 0 || *l.mutationRate < 0 {
 		fmt.Fprintln(a.stderr, "samverkan: a limit cannot be negative; 0 turns it off")

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -227,11 +229,13 @@ func (a *app) serve(ctx context.Context, args []string) error {
 }
 
 // fromEnv fills the flags the command line did not give from their
-// environment variables.
+// environment variables, in the order of the flags' names, so that the
+// first bad value reported is always the same one.
 func (a *app) fromEnv(fs *flag.FlagSet, env map[string]string) error {
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	for name, variable := range env {
+	for _, name := range slices.Sorted(maps.Keys(env)) {
+		variable := env[name]
 		if v := a.getenv(variable); v != "" && !given[name] {
 			if err := fs.Set(name, v); err != nil {
 				fmt.Fprintf(a.stderr, "samverkan: %s=%q: %v\n", variable, v, err)
