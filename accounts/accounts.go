@@ -279,22 +279,40 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) erro
 	return s.setPassword(AsServer(ctx), u.ID, next, "newPassword", v.TokenID)
 }
 
-// SetPassword sets a user's password (the caller's policies decide whether
-// it may) and signs out the user's sessions.
-func (s *Service) SetPassword(ctx context.Context, userID int, password string) error {
-	return s.setPassword(ctx, userID, password, "password", 0)
-}
-
 func (s *Service) setPassword(ctx context.Context, userID int, password, field string, keepToken int) error {
-	hash, err := auth.HashPassword(password)
+	hash, err := hashPassword(password, field)
 	if err != nil {
-		return samverkan.Errorf(samverkan.CodeValidation, field, "%v", err)
-	}
-	c := clientOf(ctx, s.client)
-	if err := c.User.UpdateOneID(userID).SetPasswordHash(hash).Exec(ctx); err != nil {
 		return err
 	}
-	_, err = c.Token.Update().
+	if err := clientOf(ctx, s.client).User.UpdateOneID(userID).SetPasswordHash(hash).Exec(ctx); err != nil {
+		return err
+	}
+	return s.signOutSessions(ctx, userID, keepToken)
+}
+
+// UpdateUser changes a user (the caller's policies decide whether it may)
+// and, when password is given, its password in the same save, so that the
+// change is one audit entry and one new version; then it signs out the
+// user's sessions.
+func (s *Service) UpdateUser(ctx context.Context, id int, input ent.UpdateUserInput, password *string) (*ent.User, error) {
+	update := clientOf(ctx, s.client).User.UpdateOneID(id).SetInput(input)
+	if password != nil {
+		hash, err := hashPassword(*password, "password")
+		if err != nil {
+			return nil, err
+		}
+		update.SetPasswordHash(hash)
+	}
+	u, err := update.Save(ctx)
+	if err != nil || password == nil {
+		return u, err
+	}
+	return u, s.signOutSessions(ctx, id, 0)
+}
+
+// signOutSessions ends the user's sessions but the one keepToken names.
+func (s *Service) signOutSessions(ctx context.Context, userID, keepToken int) error {
+	_, err := clientOf(ctx, s.client).Token.Update().
 		Where(token.UserID(userID), token.KindEQ(token.KindSESSION), token.RevokedAtIsNil(), token.IDNEQ(keepToken)).
 		SetRevokedAt(s.now()).
 		Save(audit.Off(AsServer(ctx)))
@@ -302,6 +320,16 @@ func (s *Service) setPassword(ctx context.Context, userID int, password, field s
 		return fmt.Errorf("sign out sessions: %w", err)
 	}
 	return nil
+}
+
+// hashPassword hashes a password, refusing one that breaks the rules as an
+// invalid value of the input field given.
+func hashPassword(password, field string) (string, error) {
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return "", samverkan.Errorf(samverkan.CodeValidation, field, "%v", err)
+	}
+	return hash, nil
 }
 
 // IssueAPIToken issues a read-only API token acting for the user (the
@@ -330,9 +358,9 @@ func (s *Service) Revoke(ctx context.Context, id int) (*ent.Token, error) {
 // CreateUser creates a user with a password (the caller's policies decide
 // whether it may).
 func CreateUser(ctx context.Context, c *ent.Client, input ent.CreateUserInput, password string) (*ent.User, error) {
-	hash, err := auth.HashPassword(password)
+	hash, err := hashPassword(password, "password")
 	if err != nil {
-		return nil, samverkan.Errorf(samverkan.CodeValidation, "password", "%v", err)
+		return nil, err
 	}
 	return clientOf(ctx, c).User.Create().SetInput(input).SetPasswordHash(hash).Save(ctx)
 }

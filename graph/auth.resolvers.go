@@ -12,7 +12,6 @@ import (
 	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/activity"
-	"github.com/samverkan/samverkan/ent/privacy"
 	"github.com/samverkan/samverkan/ent/schema"
 )
 
@@ -65,14 +64,7 @@ func (r *mutationResolver) CreateUser(ctx context.Context, input ent.CreateUserI
 
 // UpdateUser is the resolver for the updateUser field.
 func (r *mutationResolver) UpdateUser(ctx context.Context, id int, input ent.UpdateUserInput, password *string) (*ent.User, error) {
-	u, err := ent.FromContext(ctx).User.UpdateOneID(id).SetInput(input).Save(ctx)
-	if err != nil || password == nil {
-		return u, err
-	}
-	if err := r.accounts.SetPassword(ctx, id, *password); err != nil {
-		return nil, err
-	}
-	return ent.FromContext(ctx).User.Get(ctx, id)
+	return r.accounts.UpdateUser(ctx, id, input, password)
 }
 
 // DeleteUser is the resolver for the deleteUser field.
@@ -105,7 +97,7 @@ func (r *queryResolver) Me(ctx context.Context) (*ent.User, error) {
 		return nil, nil
 	}
 	// Everyone may see themselves, whatever the User policy says of others.
-	return r.reader(ctx).User.Get(privacy.DecisionContext(ctx, privacy.Allow), v.UserID)
+	return r.reader(ctx).User.Get(accounts.AsServer(ctx), v.UserID)
 }
 
 // Current is the resolver for the current field.

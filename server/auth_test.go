@@ -509,3 +509,42 @@ func TestTokenAndUserRules(t *testing.T) {
 		t.Errorf("usernames %q and %q, want greta and greta.g", created.CreateUser.Username, updated.UpdateUser.Username)
 	}
 }
+
+// An admin who changes a user's name and password in one updateUser makes
+// one change: one entry in the trail, one new version, and the user's
+// sessions ended, the new password the one that works.
+func TestUpdateUserWithAPasswordIsOneChange(t *testing.T) {
+	s := newTestServer(t)
+	var created struct{ CreateUser struct{ ID string } }
+	s.must(`mutation { createUser(input: {username: "hedda", displayName: "Hedda"}, password: "ett långt lösenord") { id } }`, nil, &created)
+	id := created.CreateUser.ID
+	session := s.signIn("hedda", "ett långt lösenord")
+	before := len(s.trail(map[string]any{"objectID": id}))
+
+	var updated struct {
+		UpdateUser struct {
+			DisplayName string
+			Version     int
+		}
+	}
+	s.must(`mutation($id: ID!) { updateUser(id: $id, input: {displayName: "Hedda Gabler"}, password: "ett nytt långt lösenord") { displayName version } }`,
+		map[string]any{"id": id}, &updated)
+	if updated.UpdateUser.DisplayName != "Hedda Gabler" || updated.UpdateUser.Version != 2 {
+		t.Errorf("after one update: %+v, want Hedda Gabler at version 2", updated.UpdateUser)
+	}
+	entries := s.trail(map[string]any{"objectID": id})
+	if len(entries) != before+1 {
+		t.Fatalf("%d new trail entries, want 1", len(entries)-before)
+	}
+	var fields []string
+	for _, c := range entries[len(entries)-1].Changes {
+		fields = append(fields, c.Field)
+	}
+	if !slices.Contains(fields, "displayName") || !slices.Contains(fields, "password") {
+		t.Errorf("the entry records %v, want displayName and password", fields)
+	}
+	if r := s.as(session).post(`{ me { username } }`, nil); r.Status != http.StatusUnauthorized {
+		t.Errorf("the session from before the new password: status %d, want 401", r.Status)
+	}
+	s.signIn("hedda", "ett nytt långt lösenord")
+}
