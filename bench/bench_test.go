@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -40,21 +39,7 @@ func orebroServer(t *testing.T, db *storage.DB) *bench.Server {
 	return s
 }
 
-// sqliteDB returns a migrated, empty SQLite database for the test.
-func sqliteDB(t *testing.T) *storage.DB {
-	t.Helper()
-	db, err := storage.Open(filepath.Join(t.TempDir(), "samverkan.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return db
-}
-
-func TestWorkload(t *testing.T) { testWorkload(t, sqliteDB(t)) }
+func TestWorkload(t *testing.T) { testWorkload(t, storagetest.OpenSQLite(t)) }
 
 // TestWorkloadPostgres runs the workload, and the floor's PostgreSQL SQL
 // ($n parameters, ILIKE), against a schema of its own in the database

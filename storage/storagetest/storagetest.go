@@ -30,6 +30,13 @@ func Open(t testing.TB) *storage.DB {
 	if os.Getenv("SAMVERKAN_TEST_BACKEND") == "postgres" {
 		return OpenPostgres(t)
 	}
+	return OpenSQLite(t)
+}
+
+// OpenSQLite returns a migrated, empty SQLite database in the test's
+// directory, whatever backend the other tests use.
+func OpenSQLite(t testing.TB) *storage.DB {
+	t.Helper()
 	return open(t, filepath.Join(t.TempDir(), "samverkan.db"))
 }
 
