@@ -42,10 +42,19 @@ export function onSignInNeeded(fn) {
  * token sends that token instead of the session's (a session just issued).
  */
 export async function gql(query, variables = {}, { partial = false, auth = true, token = null } = {}) {
+  return withSession((sent) => send(query, variables, sent, partial), { auth, token });
+}
+
+/**
+ * withSession runs request with the session's token (or the one given)
+ * and, when the server refuses it for want of a valid session, asks the
+ * user to sign in and runs it again (see gql).
+ */
+async function withSession(request, { auth = true, token = null } = {}) {
   for (;;) {
     const sent = token || bearer();
     try {
-      return await send(query, variables, sent, partial);
+      return await request(sent);
     } catch (e) {
       if (!auth || !signIn || !(e instanceof GraphQLError) || e.code !== "UNAUTHENTICATED") throw e;
       // A token the server refuses is of no further use. (Another request
@@ -57,19 +66,30 @@ export async function gql(query, variables = {}, { partial = false, auth = true,
   }
 }
 
+const unreachable = "Servern svarar inte. Kontrollera anslutningen och försök igen.";
+
+function authHeaders(token) {
+  return token ? { Authorization: `Bearer ${token}` } : {};
+}
+
+/** errorFrom turns a response's errors into the GraphQLError of the first. */
+function errorFrom(errors) {
+  const first = errors[0];
+  const ext = first.extensions || {};
+  return new GraphQLError(first.message, ext.code, ext.field, errors, ext);
+}
+
 async function send(query, variables, token, partial) {
-  const headers = { "Content-Type": "application/json", Accept: "application/json" };
-  if (token) headers.Authorization = `Bearer ${token}`;
   let res;
   try {
     res = await fetch("/graphql", {
       method: "POST",
-      headers,
+      headers: { "Content-Type": "application/json", Accept: "application/json", ...authHeaders(token) },
       body: JSON.stringify({ query, variables }),
       credentials: "omit", // the token is the only credential: no cookie goes along
     });
   } catch (e) {
-    throw new NetworkError("Servern svarar inte. Kontrollera anslutningen och försök igen.");
+    throw new NetworkError(unreachable);
   }
   let body;
   try {
@@ -77,38 +97,18 @@ async function send(query, variables, token, partial) {
   } catch (e) {
     throw new NetworkError(`Servern svarade med något oväntat (HTTP ${res.status}). Försök igen om en stund.`);
   }
-  if (body.errors && body.errors.length > 0 && !(partial && body.data)) {
-    const first = body.errors[0];
-    const ext = first.extensions || {};
-    throw new GraphQLError(first.message, ext.code, ext.field, body.errors, ext);
-  }
+  if (body.errors && body.errors.length > 0 && !(partial && body.data)) throw errorFrom(body.errors);
   return body.data;
 }
 
 /**
  * download fetches a file the page links to (a CSV report) with the
- * session's token, which a plain link cannot send, and saves it.
+ * session's token, which a plain link cannot send, and saves it. A session
+ * that has ended is asked for again, as for any request.
  */
 export async function download(href, filename) {
-  const token = bearer();
-  let res;
-  try {
-    res = await fetch(href, { headers: token ? { Authorization: `Bearer ${token}` } : {}, credentials: "omit" });
-  } catch (e) {
-    throw new NetworkError("Servern svarar inte. Kontrollera anslutningen och försök igen.");
-  }
-  if (!res.ok) {
-    let err = null;
-    try {
-      const body = await res.json();
-      const first = body.errors?.[0];
-      if (first) err = new GraphQLError(first.message, first.extensions?.code, "", body.errors, first.extensions);
-    } catch (e) {
-      // not a GraphQL error: say the status
-    }
-    throw err || new NetworkError(`Filen kunde inte hämtas (HTTP ${res.status}).`);
-  }
-  const url = URL.createObjectURL(await res.blob());
+  const blob = await withSession((sent) => fetchFile(href, sent));
+  const url = URL.createObjectURL(blob);
   const a = document.createElement("a");
   a.href = url;
   a.download = filename;
@@ -116,4 +116,22 @@ export async function download(href, filename) {
   a.click();
   a.remove();
   window.setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+async function fetchFile(href, token) {
+  let res;
+  try {
+    res = await fetch(href, { headers: authHeaders(token), credentials: "omit" });
+  } catch (e) {
+    throw new NetworkError(unreachable);
+  }
+  if (res.ok) return res.blob();
+  let body = null;
+  try {
+    body = await res.json();
+  } catch (e) {
+    // not a GraphQL error: say the status
+  }
+  if (body?.errors?.length) throw errorFrom(body.errors);
+  throw new NetworkError(`Filen kunde inte hämtas (HTTP ${res.status}).`);
 }

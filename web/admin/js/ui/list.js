@@ -15,12 +15,11 @@ const pageSize = 50;
  * good (a goal's headings); title heads it; newLink, when given, is the
  * address of the form that creates one; compact leaves out the filters.
  */
-export function listView({ typeName, type: spec = null, where = null, order = null, title, newLink = null, compact = false, empty = null, level = 2, columns = null, search = true }) {
+export function listView({ typeName, type: spec = null, where = null, order = null, title, newLink = null, compact = false, empty = null, level = 2, columns = null }) {
   // spec describes a type the generic views do not show (tokens, the audit
   // trail); columns replaces its columns for one list.
   const type = { ...(spec || types[typeName]) };
   if (columns) type.columns = columns;
-  if (!search) type.search = null;
   const state = {
     search: "",
     filters: {},

@@ -119,7 +119,7 @@ function value(objectType, field, v) {
 }
 
 /** changes lists what an entry changed: field: old → new, links added and removed. */
-export function changes(entry) {
+function changes(entry) {
   const items = entry.changes.map((c) => {
     const name = fieldLabel(entry.objectType, c.field) || otherLabels[c.field] || c.field;
     const head = h("span", { class: "change-field" }, `${name}: `);

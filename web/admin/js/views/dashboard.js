@@ -253,7 +253,7 @@ function statusChanges(years) {
     { class: "panel", "aria-labelledby": "sc-title" },
     h("h2", { id: "sc-title" }, "Statusändringar per år"),
     years.length === 0
-      ? h("p", { class: "muted" }, "Inga statusändringar det här året.")
+      ? h("p", { class: "muted" }, "Inga statusändringar ännu.")
       : h(
           "div",
           { class: "table-wrap" },
