@@ -55,16 +55,3 @@ func refuse(w http.ResponseWriter, msg string) {
 	w.Header().Set("WWW-Authenticate", `Bearer realm="samverkan"`)
 	writeError(w, http.StatusUnauthorized, samverkan.CodeUnauthenticated, msg)
 }
-
-// readers lets through the requests that may read: all of them, but on a
-// private server only those with a viewer. It guards what reads outside
-// the ent policies (the CSV reports' SQL).
-func readers(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if auth.ReadsRequireSignIn(r.Context()) && auth.FromContext(r.Context()) == nil {
-			refuse(w, "sign in to read: this server's plan is not public (send Authorization: Bearer <token>)")
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/samverkan/samverkan"
 	"github.com/samverkan/samverkan/ent"
+	"github.com/samverkan/samverkan/ent/schema"
 	"github.com/samverkan/samverkan/report"
 )
 
@@ -125,6 +126,8 @@ func csvReport(client *ent.Client, log *slog.Logger, name string,
 		}
 		p, err := report.PlanOrNewest(ctx, client, planID, "")
 		switch {
+		case refused(w, err):
+			return
 		case ent.IsNotFound(err) && planID == nil:
 			textError(w, http.StatusNotFound, "there is no plan to report on yet")
 			return
@@ -244,6 +247,21 @@ func textError(w http.ResponseWriter, status int, msg string) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
 	_, _ = fmt.Fprintln(w, msg)
+}
+
+// refused answers a read the schema's policies refused (a private server
+// and no viewer) as the GraphQL endpoint does, and reports whether it was.
+func refused(w http.ResponseWriter, err error) bool {
+	var se *samverkan.Error
+	if !schema.IsDenial(err) || !errors.As(err, &se) {
+		return false
+	}
+	if se.Code == samverkan.CodeUnauthenticated {
+		refuse(w, se.Message)
+	} else {
+		writeError(w, http.StatusForbidden, se.Code, se.Message)
+	}
+	return true
 }
 
 // internalError logs a fault of the server and tells the client no more

@@ -72,8 +72,8 @@ func New(client *ent.Client, db Pinger, log *slog.Logger, opts ...Option) http.H
 	mux.Handle("GET /admin/", web.Admin())
 	mux.Handle("GET /playground/", web.Playground())
 	mux.Handle("GET /healthz", health(db))
-	mux.Handle("GET /reports/coverage.csv", signedIn(readers(coverageCSV(client, log))))
-	mux.Handle("GET /reports/status.csv", signedIn(readers(statusCSV(client, log))))
+	mux.Handle("GET /reports/coverage.csv", signedIn(coverageCSV(client, log)))
+	mux.Handle("GET /reports/status.csv", signedIn(statusCSV(client, log)))
 	mux.Handle("GET /{$}", http.RedirectHandler("/admin/", http.StatusFound))
 
 	return withRequest(log, identifyClient(limitBody(mux)))
