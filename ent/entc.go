@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/entc"
 	"entgo.io/ent/entc/gen"
 
+	"github.com/samverkan/samverkan/compile/compilegen"
 	"github.com/samverkan/samverkan/graph/schemadoc"
 )
 
@@ -27,6 +28,8 @@ func main() {
 		log.Fatalf("creating entgql extension: %v", err)
 	}
 	err = entc.Generate("./ent/schema", &gen.Config{
+		// After ent's code, what the read compiler knows of the schema.
+		Hooks: []gen.Hook{compilegen.Hook("./compile/schema_gen.go")},
 		Features: []gen.Feature{
 			// Ids unique across all types, so node(id:) knows the type.
 			gen.FeatureGlobalID,

@@ -1,0 +1,74 @@
+package compile
+
+import (
+	"context"
+
+	"entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/sqlgraph"
+
+	"github.com/samverkan/samverkan/ent"
+)
+
+// Type is what the compiler knows of one ent type in the graph. The
+// values are generated from the ent schema (schema_gen.go, written by
+// compilegen when go generate runs entc), never listed by hand.
+type Type struct {
+	// Name is the GraphQL type, e.g. "Activity".
+	Name string
+	// Table is the SQL table of its rows.
+	Table string
+	// Fields are its columns, by GraphQL field name (id included).
+	Fields map[string]*Field
+	// Edges are its edges that the graph serves from the schema, by
+	// GraphQL field name.
+	Edges map[string]*Edge
+	// Orders are the values of its …OrderField enum that order by a
+	// column of its own.
+	Orders map[string]*Field
+	// Where turns a where argument, as the request gave it, into ent's
+	// generated predicate; nil when the argument matches everything.
+	Where func(ctx context.Context, raw any) (func(*sql.Selector), error)
+	// Policy evaluates the type's read policy, as ent does before any
+	// query of the type.
+	Policy func(ctx context.Context, c *ent.Client) error
+}
+
+// Kind is how a column's value is written in JSON.
+type Kind int
+
+// The kinds of column the compiler writes.
+const (
+	KindID      Kind = iota + 1 // an integer written as a string
+	KindString                  // text
+	KindInt                     // an integer
+	KindFloat                   // a floating-point number
+	KindBool                    // a boolean
+	KindTime                    // a time, written in RFC 3339 with nanoseconds
+	KindEnum                    // text that is a GraphQL enum value
+	KindStrings                 // a JSON array of strings
+)
+
+// Field is a column of a type.
+type Field struct {
+	// Column is the column's name.
+	Column string
+	// Kind is how its value is written.
+	Kind Kind
+	// Nillable is true when a NULL is null in GraphQL; an optional field
+	// that is not nillable reads NULL as its Go zero value instead.
+	Nillable bool
+}
+
+// Edge is an edge of a type to another.
+type Edge struct {
+	// Target is the GraphQL type it leads to.
+	Target string
+	// Unique is true for an edge to one node; false for a connection.
+	Unique bool
+	// Rel, Table, Columns and Inverse say how its rows are joined, as in
+	// ent's sqlgraph steps.
+	Rel     sqlgraph.Rel
+	Table   string
+	Columns []string
+	Inverse bool
+}
