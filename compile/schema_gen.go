@@ -4,7 +4,6 @@ package compile
 
 import (
 	"context"
-	"errors"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
@@ -43,7 +42,7 @@ var types = map[string]*Type{
 			"endDate":     {Column: activity.FieldEndDate, Kind: KindTime, Nillable: true},
 			"nextReview":  {Column: activity.FieldNextReview, Kind: KindTime, Nillable: true},
 			"lead":        {Column: activity.FieldLead, Kind: KindString, Nillable: false},
-			"objectiveID": {Column: activity.FieldObjectiveID, Kind: KindInt, Nillable: false},
+			"objectiveID": {Column: activity.FieldObjectiveID, Kind: KindID, Nillable: false},
 		},
 		Edges: map[string]*Edge{
 			"objective":      {Target: "Objective", Unique: true, Rel: sqlgraph.M2O, Table: "activities", Columns: []string{"objective_id"}, Inverse: true},
@@ -67,7 +66,7 @@ var types = map[string]*Type{
 				return nil, err
 			}
 			p, err := w.P()
-			if errors.Is(err, ent.ErrEmptyActivityWhereInput) {
+			if err == ent.ErrEmptyActivityWhereInput {
 				return nil, nil
 			}
 			return p, err
@@ -87,7 +86,7 @@ var types = map[string]*Type{
 			"objectID":   {Column: auditentry.FieldObjectID, Kind: KindInt, Nillable: false},
 			"actorName":  {Column: auditentry.FieldActorName, Kind: KindString, Nillable: false},
 			"requestID":  {Column: auditentry.FieldRequestID, Kind: KindString, Nillable: true},
-			"actorID":    {Column: auditentry.FieldActorID, Kind: KindInt, Nillable: true},
+			"actorID":    {Column: auditentry.FieldActorID, Kind: KindID, Nillable: true},
 		},
 		Edges: map[string]*Edge{
 			"actor": {Target: "User", Unique: true, Rel: sqlgraph.M2O, Table: "audit_entries", Columns: []string{"actor_id"}, Inverse: true},
@@ -104,7 +103,7 @@ var types = map[string]*Type{
 				return nil, err
 			}
 			p, err := w.P()
-			if errors.Is(err, ent.ErrEmptyAuditEntryWhereInput) {
+			if err == ent.ErrEmptyAuditEntryWhereInput {
 				return nil, nil
 			}
 			return p, err
@@ -127,7 +126,7 @@ var types = map[string]*Type{
 			"status":     {Column: followup.FieldStatus, Kind: KindEnum, Nillable: true},
 			"assessment": {Column: followup.FieldAssessment, Kind: KindEnum, Nillable: true},
 			"author":     {Column: followup.FieldAuthor, Kind: KindString, Nillable: false},
-			"activityID": {Column: followup.FieldActivityID, Kind: KindInt, Nillable: false},
+			"activityID": {Column: followup.FieldActivityID, Kind: KindID, Nillable: false},
 		},
 		Edges: map[string]*Edge{
 			"activity": {Target: "Activity", Unique: true, Rel: sqlgraph.M2O, Table: "follow_ups", Columns: []string{"activity_id"}, Inverse: true},
@@ -143,7 +142,7 @@ var types = map[string]*Type{
 				return nil, err
 			}
 			p, err := w.P()
-			if errors.Is(err, ent.ErrEmptyFollowUpWhereInput) {
+			if err == ent.ErrEmptyFollowUpWhereInput {
 				return nil, nil
 			}
 			return p, err
@@ -167,7 +166,7 @@ var types = map[string]*Type{
 			"description":  {Column: goal.FieldDescription, Kind: KindString, Nillable: false},
 			"focusAreas":   {Column: goal.FieldFocusAreas, Kind: KindStrings, Nillable: false},
 			"targetGroups": {Column: goal.FieldTargetGroups, Kind: KindStrings, Nillable: false},
-			"planID":       {Column: goal.FieldPlanID, Kind: KindInt, Nillable: false},
+			"planID":       {Column: goal.FieldPlanID, Kind: KindID, Nillable: false},
 		},
 		Edges: map[string]*Edge{
 			"plan":       {Target: "Plan", Unique: true, Rel: sqlgraph.M2O, Table: "goals", Columns: []string{"plan_id"}, Inverse: true},
@@ -185,7 +184,7 @@ var types = map[string]*Type{
 				return nil, err
 			}
 			p, err := w.P()
-			if errors.Is(err, ent.ErrEmptyGoalWhereInput) {
+			if err == ent.ErrEmptyGoalWhereInput {
 				return nil, nil
 			}
 			return p, err
@@ -207,7 +206,7 @@ var types = map[string]*Type{
 			"description":    {Column: institution.FieldDescription, Kind: KindString, Nillable: false},
 			"website":        {Column: institution.FieldWebsite, Kind: KindString, Nillable: false},
 			"legalForm":      {Column: institution.FieldLegalForm, Kind: KindString, Nillable: false},
-			"municipalityID": {Column: institution.FieldMunicipalityID, Kind: KindInt, Nillable: true},
+			"municipalityID": {Column: institution.FieldMunicipalityID, Kind: KindID, Nillable: true},
 		},
 		Edges: map[string]*Edge{
 			"municipality": {Target: "Municipality", Unique: true, Rel: sqlgraph.M2O, Table: "institutions", Columns: []string{"municipality_id"}, Inverse: true},
@@ -225,7 +224,7 @@ var types = map[string]*Type{
 				return nil, err
 			}
 			p, err := w.P()
-			if errors.Is(err, ent.ErrEmptyInstitutionWhereInput) {
+			if err == ent.ErrEmptyInstitutionWhereInput {
 				return nil, nil
 			}
 			return p, err
@@ -264,7 +263,7 @@ var types = map[string]*Type{
 				return nil, err
 			}
 			p, err := w.P()
-			if errors.Is(err, ent.ErrEmptyMunicipalityWhereInput) {
+			if err == ent.ErrEmptyMunicipalityWhereInput {
 				return nil, nil
 			}
 			return p, err
@@ -284,7 +283,7 @@ var types = map[string]*Type{
 			"title":       {Column: objective.FieldTitle, Kind: KindString, Nillable: false},
 			"description": {Column: objective.FieldDescription, Kind: KindString, Nillable: false},
 			"position":    {Column: objective.FieldPosition, Kind: KindInt, Nillable: false},
-			"goalID":      {Column: objective.FieldGoalID, Kind: KindInt, Nillable: false},
+			"goalID":      {Column: objective.FieldGoalID, Kind: KindID, Nillable: false},
 		},
 		Edges: map[string]*Edge{
 			"goal":       {Target: "Goal", Unique: true, Rel: sqlgraph.M2O, Table: "objectives", Columns: []string{"goal_id"}, Inverse: true},
@@ -302,7 +301,7 @@ var types = map[string]*Type{
 				return nil, err
 			}
 			p, err := w.P()
-			if errors.Is(err, ent.ErrEmptyObjectiveWhereInput) {
+			if err == ent.ErrEmptyObjectiveWhereInput {
 				return nil, nil
 			}
 			return p, err
@@ -347,7 +346,7 @@ var types = map[string]*Type{
 				return nil, err
 			}
 			p, err := w.P()
-			if errors.Is(err, ent.ErrEmptyPlanWhereInput) {
+			if err == ent.ErrEmptyPlanWhereInput {
 				return nil, nil
 			}
 			return p, err
@@ -364,7 +363,7 @@ var types = map[string]*Type{
 			"fromStatus": {Column: statuschange.FieldFromStatus, Kind: KindEnum, Nillable: true},
 			"toStatus":   {Column: statuschange.FieldToStatus, Kind: KindEnum, Nillable: false},
 			"at":         {Column: statuschange.FieldAt, Kind: KindTime, Nillable: false},
-			"activityID": {Column: statuschange.FieldActivityID, Kind: KindInt, Nillable: false},
+			"activityID": {Column: statuschange.FieldActivityID, Kind: KindID, Nillable: false},
 		},
 		Edges: map[string]*Edge{
 			"activity": {Target: "Activity", Unique: true, Rel: sqlgraph.M2O, Table: "status_changes", Columns: []string{"activity_id"}, Inverse: true},
@@ -379,7 +378,7 @@ var types = map[string]*Type{
 				return nil, err
 			}
 			p, err := w.P()
-			if errors.Is(err, ent.ErrEmptyStatusChangeWhereInput) {
+			if err == ent.ErrEmptyStatusChangeWhereInput {
 				return nil, nil
 			}
 			return p, err
@@ -398,7 +397,7 @@ var types = map[string]*Type{
 			"createdAt": {Column: token.FieldCreatedAt, Kind: KindTime, Nillable: false},
 			"expiresAt": {Column: token.FieldExpiresAt, Kind: KindTime, Nillable: true},
 			"revokedAt": {Column: token.FieldRevokedAt, Kind: KindTime, Nillable: true},
-			"userID":    {Column: token.FieldUserID, Kind: KindInt, Nillable: false},
+			"userID":    {Column: token.FieldUserID, Kind: KindID, Nillable: false},
 		},
 		Edges: map[string]*Edge{
 			"user": {Target: "User", Unique: true, Rel: sqlgraph.M2O, Table: "tokens", Columns: []string{"user_id"}, Inverse: true},
@@ -414,7 +413,7 @@ var types = map[string]*Type{
 				return nil, err
 			}
 			p, err := w.P()
-			if errors.Is(err, ent.ErrEmptyTokenWhereInput) {
+			if err == ent.ErrEmptyTokenWhereInput {
 				return nil, nil
 			}
 			return p, err
@@ -449,7 +448,7 @@ var types = map[string]*Type{
 				return nil, err
 			}
 			p, err := w.P()
-			if errors.Is(err, ent.ErrEmptyUserWhereInput) {
+			if err == ent.ErrEmptyUserWhereInput {
 				return nil, nil
 			}
 			return p, err
