@@ -22,6 +22,11 @@ type Request struct {
 	// rate limit: how long the client should wait. The HTTP layer answers
 	// such a request with 429 and a Retry-After header.
 	RetryAfter time.Duration
+	// ReadFallbacks counts the root fields of a query that the read
+	// compiler left to the resolvers, and ReadFallback says why for the
+	// first of them.
+	ReadFallbacks int
+	ReadFallback  string
 }
 
 type requestKey struct{}

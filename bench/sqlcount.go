@@ -2,6 +2,8 @@ package bench
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"net/http"
 	"net/http/pprof"
 	"strconv"
@@ -102,6 +104,19 @@ func (d *countingDriver) Exec(ctx context.Context, query string, args, v any) er
 func (d *countingDriver) Query(ctx context.Context, query string, args, v any) error {
 	count(ctx)
 	return d.Driver.Query(ctx, query, args, v)
+}
+
+// QueryContext runs a statement of the read compiler (through ent's
+// client.QueryContext).
+func (d *countingDriver) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	count(ctx)
+	q, ok := d.Driver.(interface {
+		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("the driver %T cannot run a query of its own", d.Driver)
+	}
+	return q.QueryContext(ctx, query, args...)
 }
 
 func (d *countingDriver) Tx(ctx context.Context) (dialect.Tx, error) {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/samverkan/samverkan"
 	"github.com/samverkan/samverkan/accounts"
+	"github.com/samverkan/samverkan/compile"
 	"github.com/samverkan/samverkan/ent"
 )
 
@@ -46,6 +47,9 @@ func NewHandler(client *ent.Client, log *slog.Logger, opts ...Option) *handler.S
 	// timeout before the transaction, which it must wrap.
 	cfg.limits.install(srv)
 	srv.Use(markResolverErrors{})
+	if cfg.dialect != "" {
+		srv.Use(compiledReads{compiler: compile.New(client, cfg.dialect), log: log})
+	}
 	// A mutation and everything its hooks write commit together, or not at
 	// all: the transaction rolls back when the response has an error.
 	srv.Use(transactioner{entgql.Transactioner{TxOpener: client}})
@@ -62,6 +66,13 @@ type Option func(*config)
 type config struct {
 	limits   Limits
 	accounts *accounts.Service
+	dialect  string
+}
+
+// WithCompiledReads answers queries with the read compiler (package
+// compile) on a database of the given ent dialect, where it can.
+func WithCompiledReads(dialect string) Option {
+	return func(c *config) { c.dialect = dialect }
 }
 
 // WithAccounts sets the service that signs users in and out; the HTTP

@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -17,6 +18,7 @@ import (
 	"github.com/samverkan/samverkan/accounts/accountstest"
 	"github.com/samverkan/samverkan/ent"
 	_ "github.com/samverkan/samverkan/ent/runtime"
+	"github.com/samverkan/samverkan/graph"
 	"github.com/samverkan/samverkan/seed"
 	"github.com/samverkan/samverkan/server"
 	"github.com/samverkan/samverkan/storage"
@@ -49,6 +51,7 @@ func newTestServer(t *testing.T, opts ...server.Option) *testServer {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(testWriter{t}, nil))
 	}
+	opts = append([]server.Option{server.WithGraphQL(graph.WithCompiledReads(db.Dialect))}, opts...)
 	srv := httptest.NewServer(server.New(client, db, log, opts...))
 	t.Cleanup(func() {
 		srv.Close()
@@ -84,6 +87,14 @@ type countingDriver struct {
 func (d *countingDriver) Query(ctx context.Context, query string, args, v any) error {
 	d.queries.Add(1)
 	return d.Driver.Query(ctx, query, args, v)
+}
+
+// QueryContext runs a statement of the read compiler.
+func (d *countingDriver) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	d.queries.Add(1)
+	return d.Driver.(interface {
+		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	}).QueryContext(ctx, query, args...)
 }
 
 func (d *countingDriver) Tx(ctx context.Context) (dialect.Tx, error) {

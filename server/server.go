@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/samverkan/samverkan"
@@ -136,7 +137,7 @@ func withRequest(log *slog.Logger, next http.Handler) http.Handler {
 		start := time.Now()
 		req := &samverkan.Request{ID: newRequestID()}
 		w.Header().Set("X-Request-ID", req.ID)
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK, req: req}
 		next.ServeHTTP(rec, r.WithContext(samverkan.WithRequest(r.Context(), req)))
 
 		level := slog.LevelInfo
@@ -156,6 +157,9 @@ func withRequest(log *slog.Logger, next http.Handler) http.Handler {
 		if req.User != "" {
 			attrs = append(attrs, slog.String("user", req.User))
 		}
+		if req.ReadFallbacks > 0 {
+			attrs = append(attrs, slog.Int("read_fallbacks", req.ReadFallbacks), slog.String("read_fallback", req.ReadFallback))
+		}
 		log.LogAttrs(r.Context(), level, "request", attrs...)
 	})
 }
@@ -166,15 +170,35 @@ func newRequestID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// statusRecorder remembers the status a handler wrote, for the log.
+// ReadFallbacksHeader is the response header that says how many root
+// fields of a query the read compiler left to the resolvers, when any.
+const ReadFallbacksHeader = "X-Read-Fallbacks"
+
+// statusRecorder remembers the status a handler wrote, for the log, and
+// says in ReadFallbacksHeader whether reads fell back.
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
+	status      int
+	req         *samverkan.Request
+	wroteHeader bool
 }
 
 func (r *statusRecorder) WriteHeader(status int) {
-	r.status = status
+	if !r.wroteHeader {
+		r.wroteHeader = true
+		r.status = status
+		if r.req.ReadFallbacks > 0 {
+			r.Header().Set(ReadFallbacksHeader, strconv.Itoa(r.req.ReadFallbacks))
+		}
+	}
 	r.ResponseWriter.WriteHeader(status)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if !r.wroteHeader {
+		r.WriteHeader(http.StatusOK)
+	}
+	return r.ResponseWriter.Write(b)
 }
 
 // Unwrap lets http.ResponseController reach the underlying writer.

@@ -17,6 +17,7 @@ import (
 	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/ent"
 	_ "github.com/samverkan/samverkan/ent/runtime" // the schema's hooks and validators
+	"github.com/samverkan/samverkan/graph"
 	"github.com/samverkan/samverkan/seed"
 	"github.com/samverkan/samverkan/server"
 	"github.com/samverkan/samverkan/storage"
@@ -195,7 +196,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	}
 	srv := &http.Server{
 		Handler: countSQL(server.New(client, db, log,
-			server.WithGraphQL(limits.options()...),
+			server.WithGraphQL(append(limits.options(), graph.WithCompiledReads(db.Dialect))...),
 			server.WithAccountOptions(accounts.WithSessionTTL(*sessionTTL)),
 			server.WithPrivateReads(*private))),
 		ReadHeaderTimeout: 5 * time.Second,

@@ -1,0 +1,697 @@
+// Package compile answers a GraphQL read with one SQL statement per root
+// field: the statement builds the field's JSON inside the database, the way
+// PostGraphile and Hasura do, so that a list page with its nested
+// connections costs one round trip and no per-field work in Go.
+//
+// What it knows of the schema (tables, columns, edges, order fields, where
+// predicates, read policies) is generated from the ent schema
+// (schema_gen.go). It covers what clients use: Relay connections with
+// first, last, after and before, totalCount, pageInfo and cursors in
+// entgql's format; where filters through ent's own predicates; multi-field
+// orderBy; edges to one node; aliases, fragments, @include and @skip,
+// __typename. A root field it cannot compile is left to the resolvers
+// (Compiler.Root says why), and the answer it writes is byte for byte what
+// the resolvers write; the differential tests hold it to that.
+package compile
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/samverkan/samverkan/ent"
+)
+
+// Compiler compiles the reads of one database.
+type Compiler struct {
+	client  *ent.Client
+	dialect string
+}
+
+// New returns a compiler that runs its statements through client, on a
+// database of the given ent dialect (dialect.SQLite or dialect.Postgres).
+func New(client *ent.Client, dialectName string) *Compiler {
+	return &Compiler{client: client, dialect: dialectName}
+}
+
+// Fallback is why a root field was left to the resolvers.
+type Fallback struct{ Reason string }
+
+func (f *Fallback) Error() string { return "not compiled: " + f.Reason }
+
+func fallback(format string, args ...any) *Fallback {
+	return &Fallback{Reason: fmt.Sprintf(format, args...)}
+}
+
+// Statement is a compiled root field.
+type Statement struct {
+	SQL   string
+	Args  []any
+	types []*Type // whose read policies the statement passes
+}
+
+// Compile compiles a root field of a query operation. It returns a
+// *Fallback when the field is one it leaves to the resolvers. ctx must be
+// the context gqlgen executes the operation in: the where filters are
+// decoded by the schema's own input unmarshalers, which it carries.
+func (c *Compiler) Compile(ctx context.Context, oc *graphql.OperationContext, field graphql.CollectedField) (*Statement, error) {
+	if c.dialect != dialect.SQLite {
+		return nil, fallback("no compiler for %s yet", c.dialect)
+	}
+	def := field.Definition
+	if def == nil || def.Type == nil {
+		return nil, fallback("field %s has no definition", field.Name)
+	}
+	typ, ok := types[strings.TrimSuffix(def.Type.NamedType, "Connection")]
+	if !ok || def.Type.NamedType != typ.Name+"Connection" || !def.Type.NonNull {
+		return nil, fallback("root field %s is not a connection of the ent schema", field.Name)
+	}
+	b := &builder{ctx: ctx, oc: oc, policies: map[*Type]bool{}}
+	b.write("SELECT ")
+	if err := b.connection(typ, nil, nil, field); err != nil {
+		return nil, err
+	}
+	st := &Statement{SQL: b.sb.String(), Args: b.args}
+	for t := range b.policies {
+		st.types = append(st.types, t)
+	}
+	return st, nil
+}
+
+// Run checks the read policies of the types the statement reads, as ent
+// would, then runs it and returns the field's JSON.
+func (c *Compiler) Run(ctx context.Context, st *Statement) ([]byte, error) {
+	for _, t := range st.types {
+		if err := t.Policy(ctx, c.client); err != nil {
+			return nil, err
+		}
+	}
+	rows, err := c.client.QueryContext(ctx, st.SQL, st.Args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []byte
+	if rows.Next() {
+		if err := rows.Scan(&out); err != nil {
+			return nil, err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if out == nil {
+		return nil, fmt.Errorf("compiled read returned no row")
+	}
+	return gqlgenEscapes(out), nil
+}
+
+// builder writes one statement, left to right, so that its arguments
+// follow the order of their placeholders.
+type builder struct {
+	ctx      context.Context
+	oc       *graphql.OperationContext
+	sb       strings.Builder
+	args     []any
+	aliases  int
+	policies map[*Type]bool
+}
+
+func (b *builder) write(s ...string) {
+	for _, s := range s {
+		b.sb.WriteString(s)
+	}
+}
+
+// literal writes s as an SQL string literal.
+func (b *builder) literal(s string) {
+	b.sb.WriteByte('\'')
+	b.sb.WriteString(strings.ReplaceAll(s, "'", "''"))
+	b.sb.WriteByte('\'')
+}
+
+func (b *builder) alias() string {
+	b.aliases++
+	return "t" + strconv.Itoa(b.aliases)
+}
+
+// predicate writes an ent predicate built on a selector over table AS
+// alias, with its arguments.
+func (b *builder) predicate(table, alias string, preds ...func(*sql.Selector)) {
+	s := sql.Dialect(dialect.SQLite).Select().From(sql.Table(table).As(alias))
+	for _, p := range preds {
+		p(s)
+	}
+	query, args := s.P().Query()
+	b.write("(", query, ")")
+	b.args = append(b.args, args...)
+}
+
+// parent is the row a nested connection or edge hangs from.
+type parent struct {
+	alias string
+	edge  *Edge
+}
+
+// source writes the FROM and the WHERE of the rows of typ, alias a: all of
+// them for a root field, else those linked to the parent.
+func (b *builder) source(typ *Type, a string, p *parent, where func(*sql.Selector), extra []func(*sql.Selector)) {
+	var join string
+	if p != nil && p.edge.Rel == sqlgraph.M2M {
+		from, to := p.edge.Columns[0], p.edge.Columns[1]
+		if p.edge.Inverse {
+			from, to = to, from
+		}
+		j := a + "j"
+		b.write(" FROM ", quote(p.edge.Table), " AS ", j, " JOIN ", quote(typ.Table), " AS ", a,
+			" ON ", a, ".", quote(typ.Fields["id"].Column), " = ", j, ".", quote(to))
+		join = j + "." + quote(from) + " = " + p.alias + ".id"
+	} else {
+		b.write(" FROM ", quote(typ.Table), " AS ", a)
+	}
+	b.write(" WHERE 1")
+	if p != nil {
+		b.write(" AND ")
+		switch e := p.edge; {
+		case e.Rel == sqlgraph.M2M:
+			b.write(join)
+		case e.Rel == sqlgraph.M2O || (e.Rel == sqlgraph.O2O && e.Inverse):
+			b.write(a, ".id = ", p.alias, ".", quote(e.Columns[0]))
+		default:
+			b.write(a, ".", quote(e.Columns[0]), " = ", p.alias, ".id")
+		}
+	}
+	if where != nil {
+		b.write(" AND ")
+		b.predicate(typ.Table, a, where)
+	}
+	if len(extra) > 0 {
+		b.write(" AND ")
+		b.predicate(typ.Table, a, extra...)
+	}
+}
+
+func quote(ident string) string { return "`" + ident + "`" }
+
+// page is a connection's arguments, decoded.
+type page struct {
+	first, last   *int
+	after, before *entgql.Cursor[int]
+	order         []order
+	where         func(*sql.Selector)
+}
+
+type order struct {
+	field *Field
+	desc  bool
+}
+
+func (b *builder) pageArgs(typ *Type, field graphql.CollectedField) (*page, error) {
+	args := field.ArgumentMap(b.oc.Variables)
+	var p page
+	for _, k := range []string{"first", "last"} {
+		v := args[k]
+		if v == nil {
+			continue
+		}
+		n, err := graphql.UnmarshalInt(v)
+		if err != nil || n < 0 {
+			return nil, fallback("%s: %s is not a page size", field.Alias, k)
+		}
+		if k == "first" {
+			p.first = &n
+		} else {
+			p.last = &n
+		}
+	}
+	if (p.first == nil) == (p.last == nil) {
+		return nil, fallback("%s: needs one of first and last", field.Alias)
+	}
+	for _, k := range []string{"after", "before"} {
+		v := args[k]
+		if v == nil {
+			continue
+		}
+		c := new(entgql.Cursor[int])
+		if err := c.UnmarshalGQL(v); err != nil {
+			return nil, fallback("%s: %s is not a cursor", field.Alias, k)
+		}
+		if k == "after" {
+			p.after = c
+		} else {
+			p.before = c
+		}
+	}
+	if v := args["orderBy"]; v != nil {
+		list, ok := v.([]any)
+		if !ok {
+			list = []any{v}
+		}
+		for i, item := range list {
+			m, ok := item.(map[string]any)
+			if !ok {
+				return nil, fallback("%s: orderBy is not a list of objects", field.Alias)
+			}
+			name, _ := m["field"].(string)
+			f, ok := typ.Orders[name]
+			if !ok {
+				return nil, fallback("%s: order field %q is not a column", field.Alias, name)
+			}
+			dir, _ := m["direction"].(string)
+			switch dir {
+			case "", "ASC", "DESC":
+			default:
+				return nil, fallback("%s: order direction %q", field.Alias, dir)
+			}
+			if i > 0 && p.order[i-1].field == f {
+				return nil, fallback("%s: the same order field twice", field.Alias)
+			}
+			p.order = append(p.order, order{field: f, desc: dir == "DESC"})
+		}
+	}
+	if v, ok := args["where"]; ok && v != nil {
+		w, err := typ.Where(b.ctx, v)
+		if err != nil {
+			return nil, fallback("%s: where: %v", field.Alias, err)
+		}
+		p.where = w
+	}
+	return &p, nil
+}
+
+// connection writes the JSON of a connection of typ, at the root (p nil)
+// or under a parent row.
+func (b *builder) connection(typ *Type, p *parent, _ *Field, field graphql.CollectedField) error {
+	b.policies[typ] = true
+	pg, err := b.pageArgs(typ, field)
+	if err != nil {
+		return err
+	}
+	fields := graphql.CollectFields(b.oc, field.Selections, []string{typ.Name + "Connection"})
+	var edges, pageInfo *graphql.CollectedField
+	for i, f := range fields {
+		switch f.Name {
+		case "edges", "pageInfo", "totalCount":
+			// entgql tells what was asked for by alias: keep its answer
+			// where alias and name differ to the resolvers.
+			if f.Alias != f.Name {
+				return fallback("%s: %s under the alias %s", field.Alias, f.Name, f.Alias)
+			}
+			switch f.Name {
+			case "edges":
+				edges = &fields[i]
+			case "pageInfo":
+				pageInfo = &fields[i]
+			}
+		case "__typename":
+		default:
+			return fallback("%s: unknown connection field %s", field.Alias, f.Name)
+		}
+	}
+	n := 0
+	if pg.first != nil {
+		n = *pg.first
+	} else {
+		n = *pg.last
+	}
+	paged := edges != nil && n > 0
+	var edgeFields []graphql.CollectedField
+	wantCursor := false
+	if paged {
+		edgeFields = graphql.CollectFields(b.oc, edges.Selections, []string{typ.Name + "Edge"})
+		for _, f := range edgeFields {
+			switch f.Name {
+			case "cursor":
+				wantCursor = true
+			case "node", "__typename":
+			default:
+				return fallback("%s: unknown edge field %s", field.Alias, f.Name)
+			}
+		}
+	}
+	if pageInfo != nil {
+		for _, f := range graphql.CollectFields(b.oc, pageInfo.Selections, []string{"PageInfo"}) {
+			switch f.Name {
+			case "startCursor", "endCursor":
+				wantCursor = true
+			case "hasNextPage", "hasPreviousPage", "__typename":
+			default:
+				return fallback("%s: unknown page info field %s", field.Alias, f.Name)
+			}
+		}
+	}
+	// The page's aggregate P: edges, the rows read (one more than the page
+	// when there is a next one), and the first and last row's cursors.
+	needCount := pageInfo != nil
+	b.write("(SELECT '{'")
+	for i, f := range fields {
+		b.write(" || ")
+		if i > 0 {
+			b.literal(",")
+			b.write(" || ")
+		}
+		b.literal(strconv.Quote(f.Alias) + ":")
+		b.write(" || ")
+		switch f.Name {
+		case "__typename":
+			b.literal(strconv.Quote(typ.Name + "Connection"))
+		case "totalCount":
+			b.total(typ, p, pg)
+		case "edges":
+			if paged {
+				b.write("'[' || coalesce(P.edges, '') || ']'")
+			} else {
+				b.write("'[]'")
+			}
+		case "pageInfo":
+			if err := b.pageInfo(typ, p, pg, paged, f); err != nil {
+				return err
+			}
+		}
+	}
+	b.write(" || '}'")
+	if !paged {
+		b.write(")")
+		return nil
+	}
+	b.write(" FROM (SELECT ")
+	reverse := pg.last != nil
+	// With nothing asked of the page but its edges, the page is read with
+	// LIMIT n and concatenated in the order it is read; otherwise one row
+	// more tells whether there is a next page, and row numbers (in the
+	// order read) pick the page's rows and its first and last cursors.
+	simple := !needCount && !wantCursor && !reverse
+	if simple {
+		b.write("group_concat(e, ',') AS edges FROM (SELECT ")
+	} else {
+		dir := ""
+		if reverse {
+			dir = " DESC"
+		}
+		b.write("group_concat(e, ',' ORDER BY rn", dir, ") FILTER (WHERE rn <= ", strconv.Itoa(n), ") AS edges, ",
+			"coalesce(max(cnt), 0) AS cnt, max(CASE WHEN rn = 1 THEN c END) AS c1, ",
+			"max(CASE WHEN rn = min(cnt, ", strconv.Itoa(n), ") THEN c END) AS cn ",
+			"FROM (SELECT e, c, row_number() OVER () AS rn, count(*) OVER () AS cnt FROM (SELECT ")
+	}
+	a := b.alias()
+	cursor := cursorExpr(a, pg)
+	if err := b.edge(typ, a, cursor, edgeFields); err != nil {
+		return err
+	}
+	b.write(" AS e")
+	if !simple {
+		b.write(", ")
+		if wantCursor {
+			b.write(cursor)
+		} else {
+			b.write("NULL")
+		}
+		b.write(" AS c")
+	}
+	cursors, err := entgql.MultiCursorsPredicate(pg.after, pg.before, cursorOptions(pg))
+	if err != nil {
+		return fallback("%s: cursors: %v", field.Alias, err)
+	}
+	b.source(typ, a, p, pg.where, cursors)
+	// entgql orders by the order fields, then by id unless one of them
+	// is the id.
+	terms := make([]string, 0, len(pg.order)+1)
+	for _, o := range pg.order {
+		terms = append(terms, a+"."+quote(o.field.Column)+direction(o.desc != reverse))
+	}
+	if !orderedByID(pg) {
+		terms = append(terms, a+".id"+direction(reverse))
+	}
+	b.write(" ORDER BY ", strings.Join(terms, ", "))
+	limit := n
+	if !simple {
+		limit = n + 1
+	}
+	b.write(" LIMIT ", strconv.Itoa(limit), ")")
+	if !simple {
+		b.write(")")
+	}
+	b.write(") AS P)")
+	return nil
+}
+
+func direction(desc bool) string {
+	if desc {
+		return " DESC"
+	}
+	return " ASC"
+}
+
+func orderedByID(pg *page) bool {
+	for _, o := range pg.order {
+		if o.field.Kind == KindID && o.field.Column == "id" {
+			return true
+		}
+	}
+	return false
+}
+
+// cursorOptions are entgql's options for the page's cursors, as its
+// pagers give them.
+func cursorOptions(pg *page) *entgql.MultiCursorsOptions {
+	reverse := pg.last != nil
+	opts := &entgql.MultiCursorsOptions{FieldID: "id", DirectionID: entgql.OrderDirectionAsc}
+	if reverse {
+		opts.DirectionID = entgql.OrderDirectionDesc
+	}
+	for _, o := range pg.order {
+		opts.Fields = append(opts.Fields, o.field.Column)
+		d := entgql.OrderDirectionAsc
+		if o.desc != reverse {
+			d = entgql.OrderDirectionDesc
+		}
+		opts.Directions = append(opts.Directions, d)
+	}
+	return opts
+}
+
+// total writes the number of rows the connection's filter matches.
+func (b *builder) total(typ *Type, p *parent, pg *page) {
+	b.write("(SELECT count(*)")
+	b.source(typ, b.alias(), p, pg.where, nil)
+	b.write(")")
+}
+
+// pageInfo writes the connection's page info as entgql's pagers build it.
+func (b *builder) pageInfo(typ *Type, p *parent, pg *page, paged bool, field graphql.CollectedField) error {
+	b.write("'{'")
+	for i, f := range graphql.CollectFields(b.oc, field.Selections, []string{"PageInfo"}) {
+		b.write(" || ")
+		if i > 0 {
+			b.literal(",")
+			b.write(" || ")
+		}
+		b.literal(strconv.Quote(f.Alias) + ":")
+		b.write(" || ")
+		n := 0
+		if pg.first != nil {
+			n = *pg.first
+		} else {
+			n = *pg.last
+		}
+		switch f.Name {
+		case "__typename":
+			b.literal(`"PageInfo"`)
+		case "hasNextPage", "hasPreviousPage":
+			next := f.Name == "hasNextPage"
+			// forward: whether this direction is the one paged in.
+			forward := (pg.first != nil) == next
+			switch {
+			case !paged:
+				if !forward {
+					b.literal("false")
+					continue
+				}
+				b.write("CASE WHEN ")
+				b.total(typ, p, pg)
+				b.write(" > 0 THEN 'true' ELSE 'false' END")
+			case next && pg.before != nil, !next && pg.after != nil:
+				b.literal("true")
+			case forward:
+				b.write("CASE WHEN P.cnt > ", strconv.Itoa(n), " THEN 'true' ELSE 'false' END")
+			default:
+				b.literal("false")
+			}
+		case "startCursor", "endCursor":
+			if !paged {
+				b.literal("null")
+				continue
+			}
+			col := "P.c1"
+			if (f.Name == "endCursor") == (pg.last == nil) {
+				col = "P.cn"
+			}
+			b.write("coalesce('\"' || ", col, " || '\"', 'null')")
+		}
+	}
+	b.write(" || '}'")
+	return nil
+}
+
+// cursorExpr is the expression of the cursor of row a, in entgql's
+// format.
+func cursorExpr(a string, pg *page) string {
+	var sb strings.Builder
+	sb.WriteString("gql_cursor(" + a + ".id, '")
+	for _, o := range pg.order {
+		sb.WriteByte(cursorKind(o.field))
+	}
+	sb.WriteString("'")
+	for _, o := range pg.order {
+		sb.WriteString(", " + a + "." + quote(o.field.Column))
+	}
+	sb.WriteString(")")
+	return sb.String()
+}
+
+// edge writes the JSON of one edge of a page.
+func (b *builder) edge(typ *Type, a, cursor string, fields []graphql.CollectedField) error {
+	b.write("'{'")
+	for i, f := range fields {
+		b.write(" || ")
+		if i > 0 {
+			b.literal(",")
+			b.write(" || ")
+		}
+		b.literal(strconv.Quote(f.Alias) + ":")
+		b.write(" || ")
+		switch f.Name {
+		case "__typename":
+			b.literal(strconv.Quote(typ.Name + "Edge"))
+		case "cursor":
+			b.write("'\"' || ", cursor, " || '\"'")
+		case "node":
+			if err := b.node(typ, a, f.Selections); err != nil {
+				return err
+			}
+		}
+	}
+	b.write(" || '}'")
+	return nil
+}
+
+// node writes the JSON object of the row a of typ.
+func (b *builder) node(typ *Type, a string, set ast.SelectionSet) error {
+	b.write("'{'")
+	for i, f := range graphql.CollectFields(b.oc, set, []string{typ.Name, "Node"}) {
+		b.write(" || ")
+		if i > 0 {
+			b.literal(",")
+			b.write(" || ")
+		}
+		b.literal(strconv.Quote(f.Alias) + ":")
+		b.write(" || ")
+		if f.Name == "__typename" {
+			b.literal(strconv.Quote(typ.Name))
+			continue
+		}
+		if col, ok := typ.Fields[f.Name]; ok {
+			if err := b.value(a, col, f); err != nil {
+				return err
+			}
+			continue
+		}
+		e, ok := typ.Edges[f.Name]
+		if !ok {
+			return fallback("%s.%s is not a column or edge of the ent schema", typ.Name, f.Name)
+		}
+		target := types[e.Target]
+		if !e.Unique {
+			if err := b.connection(target, &parent{alias: a, edge: e}, nil, f); err != nil {
+				return err
+			}
+			continue
+		}
+		b.policies[target] = true
+		t := b.alias()
+		nullable := f.Definition == nil || f.Definition.Type == nil || !f.Definition.Type.NonNull
+		if nullable {
+			b.write("coalesce(")
+		}
+		b.write("(SELECT ")
+		if err := b.node(target, t, f.Selections); err != nil {
+			return err
+		}
+		b.source(target, t, &parent{alias: a, edge: e}, nil, nil)
+		b.write(")")
+		if nullable {
+			b.write(", 'null')")
+		}
+	}
+	b.write(" || '}'")
+	return nil
+}
+
+// value writes a column's value as gqlgen writes it.
+func (b *builder) value(a string, col *Field, f graphql.CollectedField) error {
+	if len(f.Arguments) > 0 {
+		return fallback("field %s takes arguments", f.Name)
+	}
+	c := a + "." + quote(col.Column)
+	null := "'null'"
+	if !col.Nillable {
+		null = ""
+	}
+	switch col.Kind {
+	case KindID:
+		b.write("'\"' || ", c, " || '\"'")
+	case KindString:
+		if col.Nillable {
+			b.write("json_quote(", c, ")")
+		} else {
+			b.write("json_quote(coalesce(", c, ", ''))")
+		}
+	case KindEnum:
+		if col.Nillable {
+			b.write("coalesce('\"' || ", c, " || '\"', ", null, ")")
+		} else {
+			b.write("('\"' || ", c, " || '\"')")
+		}
+	case KindInt:
+		if col.Nillable {
+			b.write("coalesce(", c, ", ", null, ")")
+		} else {
+			b.write("coalesce(", c, ", 0)")
+		}
+	case KindBool:
+		b.write("CASE WHEN ", c, " IS NULL THEN ")
+		if col.Nillable {
+			b.write(null)
+		} else {
+			b.write("'false'")
+		}
+		b.write(" WHEN ", c, " THEN 'true' ELSE 'false' END")
+	case KindTime:
+		// go-sqlite3 stores "2006-01-02 15:04:05.999999999-07:00" and
+		// reads it back in that offset; gqlgen writes RFC 3339 with
+		// nanoseconds, Z for UTC.
+		b.write("CASE WHEN ", c, " IS NULL THEN ")
+		if col.Nillable {
+			b.write(null)
+		} else {
+			b.write(`'"0001-01-01T00:00:00Z"'`)
+		}
+		b.write(" WHEN ", c, " LIKE '%+00:00' THEN '\"' || substr(", c, ", 1, 10) || 'T' || substr(", c, ", 12, length(", c, ") - 17) || 'Z\"'",
+			" ELSE '\"' || substr(", c, ", 1, 10) || 'T' || substr(", c, ", 12) || '\"' END")
+	case KindStrings:
+		// ent stores the JSON as a blob, "null" for a nil slice.
+		t := "CAST(" + c + " AS TEXT)"
+		b.write("CASE WHEN ", c, " IS NULL OR ", t, " = 'null' THEN 'null' ELSE (SELECT '[' || coalesce(group_concat(json_quote(value), ','), '') || ']' FROM json_each(", t, ")) END")
+	default:
+		return fallback("field %s: no JSON for its kind", f.Name)
+	}
+	return nil
+}

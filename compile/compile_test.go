@@ -1,0 +1,222 @@
+package compile_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/samverkan/samverkan/accounts/accountstest"
+	"github.com/samverkan/samverkan/bench"
+	"github.com/samverkan/samverkan/ent"
+	"github.com/samverkan/samverkan/graph"
+	"github.com/samverkan/samverkan/seed"
+	"github.com/samverkan/samverkan/server"
+	"github.com/samverkan/samverkan/storage"
+	"github.com/samverkan/samverkan/storage/storagetest"
+)
+
+// pair is one database served twice: through the read compiler, and
+// through the resolvers alone, the oracle.
+type pair struct {
+	t                   *testing.T
+	db                  *storage.DB
+	client              *ent.Client
+	compiled, resolvers string
+	token               string
+}
+
+func newPair(t *testing.T, load func(context.Context, *ent.Client) error) *pair {
+	t.Helper()
+	db := storagetest.Open(t)
+	client := db.Client()
+	if err := load(context.Background(), client); err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	// The compiled server's log says why a field fell back.
+	clog := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	compiled := httptest.NewServer(server.New(client, db, clog, server.WithGraphQL(graph.WithCompiledReads(db.Dialect))))
+	resolvers := httptest.NewServer(server.New(client, db, log))
+	t.Cleanup(func() {
+		compiled.Close()
+		resolvers.Close()
+	})
+	return &pair{t: t, db: db, client: client, compiled: compiled.URL, resolvers: resolvers.URL, token: accountstest.Admin(t, client)}
+}
+
+// post sends the query and returns the response body and how many root
+// fields fell back to the resolvers.
+func (p *pair) post(url, query string, vars map[string]any) ([]byte, string) {
+	p.t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, url+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+p.token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	out, err := io.ReadAll(res.Body)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return out, res.Header.Get(server.ReadFallbacksHeader)
+}
+
+// same asks both servers and fails unless the answers are the same bytes.
+// compiled says whether the read compiler must have answered every root
+// field.
+func (p *pair) same(name, query string, vars map[string]any, compiled bool) []byte {
+	p.t.Helper()
+	want, _ := p.post(p.resolvers, query, vars)
+	got, fallbacks := p.post(p.compiled, query, vars)
+	if !bytes.Equal(got, want) {
+		p.t.Errorf("%s: the compiled answer differs from the resolvers'\n got: %s\nwant: %s", name, clip(got), clip(want))
+	}
+	if bytes.Contains(want, []byte(`"errors"`)) {
+		p.t.Errorf("%s: answered with errors: %s", name, clip(want))
+	}
+	if compiled && fallbacks != "" {
+		p.t.Errorf("%s: %s root fields fell back to the resolvers", name, fallbacks)
+	}
+	return got
+}
+
+func clip(b []byte) string {
+	if len(b) > 3000 {
+		return string(b[:3000]) + "…"
+	}
+	return string(b)
+}
+
+func TestTheBenchmarkReadsAnswerAlike(t *testing.T) {
+	p := newPair(t, seed.LoadOrebro)
+	p.same("Q1", bench.Q1Query, map[string]any{"first": 50}, true)
+	p.same("Q2", bench.Q2Query, map[string]any{"code": "1880"}, true)
+	p.same("Q4", bench.Q4Query, map[string]any{"text": "KULTUR"}, true)
+}
+
+// Every query of the README answers alike.
+func TestTheREADMEQueriesAnswerAlike(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newPair(t, seed.LoadOrebro)
+	n := 0
+	for _, b := range regexp.MustCompile("(?s)```graphql\n(.*?)```").FindAllStringSubmatch(string(readme), -1) {
+		query := b[1]
+		if !strings.HasPrefix(query, "query ") || strings.Contains(query, "$") {
+			continue
+		}
+		n++
+		p.same(strings.Fields(query)[1], query, nil, false)
+	}
+	if n < 5 {
+		t.Fatalf("found %d queries in the README, want at least 5", n)
+	}
+}
+
+// The shapes clients use, each answered alike: paging both ways, several
+// order fields, filters across edges, fragments, directives, aliases,
+// __typename, times, empty pages and lone counts.
+func TestEveryShapeAnswersAlike(t *testing.T) {
+	p := newPair(t, seed.LoadOrebro)
+	cases := []struct {
+		name, query string
+		vars        map[string]any
+	}{
+		{"Times", `{ activities(first: 3) { edges { node { id createdAt updatedAt startDate nextReview version objectiveID description lead } } } }`, nil},
+		{"Typenames", `{ activities(first: 2) { __typename edges { __typename cursor node { __typename id } } pageInfo { __typename hasNextPage } } }`, nil},
+		{"Aliases", `{ a: activities(first: 2) { totalCount edges { n: node { t: title s: status } c: cursor } } b: activities(last: 2) { edges { node { title } } } }`, nil},
+		{"Fragments", `query F { plans(first: 1) { edges { node { ...P goals { edges { node { ... on Goal { number } ... on Node { id } } } } } } } }
+			fragment P on Plan { name firstYear }`, nil},
+		{"Directives", `query D($yes: Boolean!, $no: Boolean!) { activities(first: 2) { edges { node { title @include(if: $yes) status @include(if: $no) id @skip(if: $yes) } } } }`,
+			map[string]any{"yes": true, "no": false}},
+		{"OrderedTwice", `{ activities(first: 10, orderBy: [{field: STATUS, direction: DESC}, {field: TITLE}]) { edges { cursor node { status title } } pageInfo { startCursor endCursor hasNextPage hasPreviousPage } } }`, nil},
+		{"Last", `{ municipalities(last: 4, orderBy: {field: NAME}) { totalCount edges { cursor node { name } } pageInfo { startCursor endCursor hasNextPage hasPreviousPage } } }`, nil},
+		{"FirstZero", `{ activities(first: 0) { totalCount edges { node { title } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`, nil},
+		{"CountOnly", `{ activities(first: 5) { totalCount } goals(last: 2) { pageInfo { hasNextPage hasPreviousPage } } }`, nil},
+		{"AcrossEdges", `{ activities(where: {hasObjectiveWith: {hasGoalWith: {number: 3}}, hasMunicipalitiesWith: {codeIn: ["1880", "1882"]}}) { totalCount edges { node { title institutions { totalCount edges { node { name kind } } } } } } }`, nil},
+		{"Nested", `{ municipalities(first: 12, orderBy: {field: NAME, direction: DESC}) { edges { node { name institutions(first: 2) { totalCount edges { node { name municipality { code } } } pageInfo { hasNextPage endCursor } } activities(last: 1) { edges { cursor node { title objective { goal { plan { name } } } } } pageInfo { hasPreviousPage startCursor } } } } } }`, nil},
+		{"Empty", `{ activities(where: {titleContainsFold: "ingen sådan titel"}) { totalCount edges { node { title } } pageInfo { hasNextPage startCursor } } }`, nil},
+		{"Strings", `{ goals(first: 3, orderBy: {field: NUMBER}) { edges { node { number title area statement description focusAreas targetGroups } } } }`, nil},
+	}
+	for _, c := range cases {
+		p.same(c.name, c.query, c.vars, true)
+	}
+}
+
+// Paging through a list with after: endCursor, and back with before:
+// startCursor, answers alike page by page and finds every item once.
+func TestPagingAnswersAlike(t *testing.T) {
+	p := newPair(t, seed.LoadOrebro)
+	const forward = `query F($after: Cursor) { municipalities(first: 5, after: $after, orderBy: [{field: NAME}]) {
+		edges { cursor node { name } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`
+	const backward = `query B($before: Cursor) { municipalities(last: 5, before: $before, orderBy: [{field: NAME}]) {
+		edges { cursor node { name } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`
+	type answer struct {
+		Data struct {
+			Municipalities struct {
+				Edges []struct {
+					Node struct{ Name string }
+				}
+				PageInfo struct {
+					HasNextPage, HasPreviousPage bool
+					StartCursor, EndCursor       *string
+				}
+			}
+		}
+	}
+	for _, dir := range []struct {
+		query, arg string
+	}{{forward, "after"}, {backward, "before"}} {
+		seen := map[string]bool{}
+		var cursor any
+		for page := 0; ; page++ {
+			if page > 5 {
+				t.Fatalf("%s: more pages than there are municipalities", dir.arg)
+			}
+			body := p.same(dir.arg, dir.query, map[string]any{dir.arg: cursor}, true)
+			var a answer
+			if err := json.Unmarshal(body, &a); err != nil {
+				t.Fatal(err)
+			}
+			m := a.Data.Municipalities
+			for _, e := range m.Edges {
+				if seen[e.Node.Name] {
+					t.Errorf("%s: %s seen twice", dir.arg, e.Node.Name)
+				}
+				seen[e.Node.Name] = true
+			}
+			more, next := m.PageInfo.HasNextPage, m.PageInfo.EndCursor
+			if dir.arg == "before" {
+				more, next = m.PageInfo.HasPreviousPage, m.PageInfo.StartCursor
+			}
+			if !more {
+				break
+			}
+			cursor = *next
+		}
+		if len(seen) != 12 {
+			t.Errorf("%s: paging found %d municipalities, want 12", dir.arg, len(seen))
+		}
+	}
+}
+
+// testWriter writes a log to the test's output.
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(b []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(b)))
+	return len(b), nil
+}
