@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect"
@@ -33,13 +34,20 @@ import (
 // Compiler compiles the reads of one database.
 type Compiler struct {
 	client  *ent.Client
-	dialect string
+	dialect *sqlDialect
 }
 
 // New returns a compiler that runs its statements through client, on a
 // database of the given ent dialect (dialect.SQLite or dialect.Postgres).
 func New(client *ent.Client, dialectName string) *Compiler {
-	return &Compiler{client: client, dialect: dialectName}
+	c := &Compiler{client: client}
+	switch dialectName {
+	case dialect.SQLite:
+		c.dialect = sqlite
+	case dialect.Postgres:
+		c.dialect = postgres
+	}
+	return c
 }
 
 // Fallback is why a root field was left to the resolvers.
@@ -63,8 +71,8 @@ type Statement struct {
 // the context gqlgen executes the operation in: the where filters are
 // decoded by the schema's own input unmarshalers, which it carries.
 func (c *Compiler) Compile(ctx context.Context, oc *graphql.OperationContext, field graphql.CollectedField) (*Statement, error) {
-	if c.dialect != dialect.SQLite {
-		return nil, fallback("no compiler for %s yet", c.dialect)
+	if c.dialect == nil {
+		return nil, fallback("no compiler for this database")
 	}
 	def := field.Definition
 	if def == nil || def.Type == nil {
@@ -74,7 +82,7 @@ func (c *Compiler) Compile(ctx context.Context, oc *graphql.OperationContext, fi
 	if !ok || def.Type.NamedType != typ.Name+"Connection" || !def.Type.NonNull {
 		return nil, fallback("root field %s is not a connection of the ent schema", field.Name)
 	}
-	b := &builder{ctx: ctx, oc: oc, policies: map[*Type]bool{}}
+	b := &builder{ctx: ctx, oc: oc, d: c.dialect, policies: map[*Type]bool{}}
 	b.write("SELECT ")
 	if err := b.connection(typ, nil, nil, field); err != nil {
 		return nil, err
@@ -111,6 +119,10 @@ func (c *Compiler) Run(ctx context.Context, st *Statement) ([]byte, error) {
 	if out == nil {
 		return nil, fmt.Errorf("compiled read returned no row")
 	}
+	out, err = cursors(out)
+	if err != nil {
+		return nil, err
+	}
 	return gqlgenEscapes(out), nil
 }
 
@@ -119,6 +131,7 @@ func (c *Compiler) Run(ctx context.Context, st *Statement) ([]byte, error) {
 type builder struct {
 	ctx      context.Context
 	oc       *graphql.OperationContext
+	d        *sqlDialect
 	sb       strings.Builder
 	args     []any
 	aliases  int
@@ -146,11 +159,17 @@ func (b *builder) alias() string {
 // predicate writes an ent predicate built on a selector over table AS
 // alias, with its arguments.
 func (b *builder) predicate(table, alias string, preds ...func(*sql.Selector)) {
-	s := sql.Dialect(dialect.SQLite).Select().From(sql.Table(table).As(alias))
+	s := sql.Dialect(b.d.name).Select().From(sql.Table(table).As(alias))
 	for _, p := range preds {
 		p(s)
 	}
-	query, args := s.P().Query()
+	pred := s.P()
+	// The predicate writes in the selector's dialect only when the
+	// selector writes it; on PostgreSQL its placeholders count on from
+	// the statement's.
+	pred.SetDialect(b.d.name)
+	pred.SetTotal(len(b.args))
+	query, args := pred.Query()
 	b.write("(", query, ")")
 	b.args = append(b.args, args...)
 }
@@ -171,22 +190,22 @@ func (b *builder) source(typ *Type, a string, p *parent, where func(*sql.Selecto
 			from, to = to, from
 		}
 		j := a + "j"
-		b.write(" FROM ", quote(p.edge.Table), " AS ", j, " JOIN ", quote(typ.Table), " AS ", a,
-			" ON ", a, ".", quote(typ.Fields["id"].Column), " = ", j, ".", quote(to))
-		join = j + "." + quote(from) + " = " + p.alias + ".id"
+		b.write(" FROM ", b.d.ident(p.edge.Table), " AS ", j, " JOIN ", b.d.ident(typ.Table), " AS ", a,
+			" ON ", a, ".", b.d.ident(typ.Fields["id"].Column), " = ", j, ".", b.d.ident(to))
+		join = j + "." + b.d.ident(from) + " = " + p.alias + ".id"
 	} else {
-		b.write(" FROM ", quote(typ.Table), " AS ", a)
+		b.write(" FROM ", b.d.ident(typ.Table), " AS ", a)
 	}
-	b.write(" WHERE 1")
+	b.write(" WHERE 1=1")
 	if p != nil {
 		b.write(" AND ")
 		switch e := p.edge; {
 		case e.Rel == sqlgraph.M2M:
 			b.write(join)
 		case e.Rel == sqlgraph.M2O || (e.Rel == sqlgraph.O2O && e.Inverse):
-			b.write(a, ".id = ", p.alias, ".", quote(e.Columns[0]))
+			b.write(a, ".id = ", p.alias, ".", b.d.ident(e.Columns[0]))
 		default:
-			b.write(a, ".", quote(e.Columns[0]), " = ", p.alias, ".id")
+			b.write(a, ".", b.d.ident(e.Columns[0]), " = ", p.alias, ".id")
 		}
 	}
 	if where != nil {
@@ -199,7 +218,6 @@ func (b *builder) source(typ *Type, a string, p *parent, where func(*sql.Selecto
 	}
 }
 
-func quote(ident string) string { return "`" + ident + "`" }
 
 // page is a connection's arguments, decoded.
 type page struct {
@@ -390,19 +408,20 @@ func (b *builder) connection(typ *Type, p *parent, _ *Field, field graphql.Colle
 	// order read) pick the page's rows and its first and last cursors.
 	simple := !needCount && !wantCursor && !reverse
 	if simple {
-		b.write("group_concat(e, ',') AS edges FROM (SELECT ")
+		b.write(b.d.aggregate("e", "", ""), " AS edges FROM (SELECT ")
 	} else {
 		dir := ""
 		if reverse {
 			dir = " DESC"
 		}
-		b.write("group_concat(e, ',' ORDER BY rn", dir, ") FILTER (WHERE rn <= ", strconv.Itoa(n), ") AS edges, ",
+		ns := strconv.Itoa(n)
+		b.write(b.d.aggregate("e", "rn"+dir, "rn <= "+ns), " AS edges, ",
 			"coalesce(max(cnt), 0) AS cnt, max(CASE WHEN rn = 1 THEN c END) AS c1, ",
-			"max(CASE WHEN rn = min(cnt, ", strconv.Itoa(n), ") THEN c END) AS cn ",
+			"max(CASE WHEN rn = ", b.d.least("cnt", ns), " THEN c END) AS cn ",
 			"FROM (SELECT e, c, row_number() OVER () AS rn, count(*) OVER () AS cnt FROM (SELECT ")
 	}
 	a := b.alias()
-	cursor := cursorExpr(a, pg)
+	cursor := b.cursorExpr(a, pg)
 	if err := b.edge(typ, a, cursor, edgeFields); err != nil {
 		return err
 	}
@@ -425,7 +444,7 @@ func (b *builder) connection(typ *Type, p *parent, _ *Field, field graphql.Colle
 	// is the id.
 	terms := make([]string, 0, len(pg.order)+1)
 	for _, o := range pg.order {
-		terms = append(terms, a+"."+quote(o.field.Column)+direction(o.desc != reverse))
+		terms = append(terms, a+"."+b.d.ident(o.field.Column)+direction(o.desc != reverse))
 	}
 	if !orderedByID(pg) {
 		terms = append(terms, a+".id"+direction(reverse))
@@ -435,9 +454,9 @@ func (b *builder) connection(typ *Type, p *parent, _ *Field, field graphql.Colle
 	if !simple {
 		limit = n + 1
 	}
-	b.write(" LIMIT ", strconv.Itoa(limit), ")")
+	b.write(" LIMIT ", strconv.Itoa(limit), ") AS R")
 	if !simple {
-		b.write(")")
+		b.write(") AS N")
 	}
 	b.write(") AS P)")
 	return nil
@@ -534,26 +553,32 @@ func (b *builder) pageInfo(typ *Type, p *parent, pg *page, paged bool, field gra
 			if (f.Name == "endCursor") == (pg.last == nil) {
 				col = "P.cn"
 			}
-			b.write("coalesce('\"' || ", col, " || '\"', 'null')")
+			b.write("coalesce(", col, ", 'null')")
 		}
 	}
 	b.write(" || '}'")
 	return nil
 }
 
-// cursorExpr is the expression of the cursor of row a, in entgql's
-// format.
-func cursorExpr(a string, pg *page) string {
+// cursorExpr is the expression of the cursor of row a, quotes included: a marker that Run
+// turns into entgql's cursor (see cursors), as the text between two
+// characters U+0001, which no JSON the statement writes holds otherwise
+// (strings escape their control characters).
+func (b *builder) cursorExpr(a string, pg *page) string {
 	var sb strings.Builder
-	sb.WriteString("gql_cursor(" + a + ".id, '")
+	sb.WriteString(b.d.char + "(1) || " + b.d.jsonArray + "(" + a + ".id, '")
 	for _, o := range pg.order {
 		sb.WriteByte(cursorKind(o.field))
 	}
 	sb.WriteString("'")
 	for _, o := range pg.order {
-		sb.WriteString(", " + a + "." + quote(o.field.Column))
+		c := a + "." + b.d.ident(o.field.Column)
+		if o.field.Kind == KindTime {
+			c = b.d.cursorTime(c)
+		}
+		sb.WriteString(", " + c)
 	}
-	sb.WriteString(")")
+	sb.WriteString(") || " + b.d.char + "(1)")
 	return sb.String()
 }
 
@@ -572,7 +597,7 @@ func (b *builder) edge(typ *Type, a, cursor string, fields []graphql.CollectedFi
 		case "__typename":
 			b.literal(strconv.Quote(typ.Name + "Edge"))
 		case "cursor":
-			b.write("'\"' || ", cursor, " || '\"'")
+			b.write(cursor)
 		case "node":
 			if err := b.node(typ, a, f.Selections); err != nil {
 				return err
@@ -635,61 +660,50 @@ func (b *builder) node(typ *Type, a string, set ast.SelectionSet) error {
 	return nil
 }
 
+// localIsUTC is whether the server's local time is UTC all year.
+var localIsUTC = func() bool {
+	for _, m := range []time.Month{time.January, time.July} {
+		if _, off := time.Date(2025, m, 1, 0, 0, 0, 0, time.Local).Zone(); off != 0 {
+			return false
+		}
+	}
+	return true
+}()
+
 // value writes a column's value as gqlgen writes it.
 func (b *builder) value(a string, col *Field, f graphql.CollectedField) error {
 	if len(f.Arguments) > 0 {
 		return fallback("field %s takes arguments", f.Name)
 	}
-	c := a + "." + quote(col.Column)
-	null := "'null'"
-	if !col.Nillable {
-		null = ""
+	c := a + "." + b.d.ident(col.Column)
+	// orNull writes the value of a nillable column, null for NULL, and
+	// the Go zero value of an optional one that is not nillable.
+	orNull := func(expr, zero string) {
+		if col.Nillable {
+			zero = "'null'"
+		}
+		b.write("coalesce(", expr, ", ", zero, ")")
 	}
 	switch col.Kind {
 	case KindID:
 		b.write("'\"' || ", c, " || '\"'")
 	case KindString:
-		if col.Nillable {
-			b.write("json_quote(", c, ")")
-		} else {
-			b.write("json_quote(coalesce(", c, ", ''))")
-		}
+		orNull(b.d.jsonString(c), `'""'`)
 	case KindEnum:
-		if col.Nillable {
-			b.write("coalesce('\"' || ", c, " || '\"', ", null, ")")
-		} else {
-			b.write("('\"' || ", c, " || '\"')")
-		}
+		orNull("'\"' || "+c+" || '\"'", `'""'`)
 	case KindInt:
-		if col.Nillable {
-			b.write("coalesce(", c, ", ", null, ")")
-		} else {
-			b.write("coalesce(", c, ", 0)")
-		}
+		orNull(b.d.text(c), "'0'")
 	case KindBool:
-		b.write("CASE WHEN ", c, " IS NULL THEN ")
-		if col.Nillable {
-			b.write(null)
-		} else {
-			b.write("'false'")
-		}
-		b.write(" WHEN ", c, " THEN 'true' ELSE 'false' END")
+		orNull("CASE WHEN "+c+" THEN 'true' WHEN NOT "+c+" THEN 'false' END", "'false'")
 	case KindTime:
-		// go-sqlite3 stores "2006-01-02 15:04:05.999999999-07:00" and
-		// reads it back in that offset; gqlgen writes RFC 3339 with
-		// nanoseconds, Z for UTC.
-		b.write("CASE WHEN ", c, " IS NULL THEN ")
-		if col.Nillable {
-			b.write(null)
-		} else {
-			b.write(`'"0001-01-01T00:00:00Z"'`)
+		if b.d == postgres && !localIsUTC {
+			// pgx reads times in the server's local time zone, which
+			// the statement does not know.
+			return fallback("field %s: a time on PostgreSQL, on a server whose local time is not UTC", f.Name)
 		}
-		b.write(" WHEN ", c, " LIKE '%+00:00' THEN '\"' || substr(", c, ", 1, 10) || 'T' || substr(", c, ", 12, length(", c, ") - 17) || 'Z\"'",
-			" ELSE '\"' || substr(", c, ", 1, 10) || 'T' || substr(", c, ", 12) || '\"' END")
+		orNull(b.d.time(c), `'"0001-01-01T00:00:00Z"'`)
 	case KindStrings:
-		// ent stores the JSON as a blob, "null" for a nil slice.
-		t := "CAST(" + c + " AS TEXT)"
-		b.write("CASE WHEN ", c, " IS NULL OR ", t, " = 'null' THEN 'null' ELSE (SELECT '[' || coalesce(group_concat(json_quote(value), ','), '') || ']' FROM json_each(", t, ")) END")
+		b.write("CASE WHEN ", c, " IS NULL THEN 'null' ELSE ", b.d.strings(c), " END")
 	default:
 		return fallback("field %s: no JSON for its kind", f.Name)
 	}

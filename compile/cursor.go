@@ -2,6 +2,7 @@ package compile
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -10,7 +11,7 @@ import (
 	"github.com/mattn/go-sqlite3"
 )
 
-// cursorKind is how a cursor function reads an order column's value: as
+// cursorKind is how a cursor marker gives an order column's value: as
 // text ('s'), an integer ('i') or a time ('t').
 func cursorKind(f *Field) byte {
 	switch f.Kind {
@@ -22,58 +23,90 @@ func cursorKind(f *Field) byte {
 	return 's'
 }
 
-// SQLiteCursor is the SQL function gql_cursor(id, kinds, values…) that
-// compiled statements call for a row's cursor: entgql's cursor of the row
-// with that id and order values, encoded as entgql encodes it (msgpack in
-// unpadded base64). The server registers it on every SQLite connection.
-func SQLiteCursor(id int64, kinds string, values ...any) (string, error) {
+// cursors replaces the cursor markers of a compiled statement's JSON by
+// entgql's cursors. A marker is a JSON array [id, kinds, values…] between
+// two characters U+0001; the cursor is entgql's encoding (msgpack in
+// unpadded base64) of the cursor with that id and the order values read as
+// their kinds say.
+func cursors(js []byte) ([]byte, error) {
+	i := bytes.IndexByte(js, 1)
+	if i < 0 {
+		return js, nil
+	}
+	out := make([]byte, 0, len(js))
+	for i >= 0 {
+		end := bytes.IndexByte(js[i+1:], 1)
+		if end < 0 {
+			return nil, fmt.Errorf("compiled read: a cursor marker without its end")
+		}
+		c, err := cursor(js[i+1 : i+1+end])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, js[:i]...)
+		out = append(out, c...)
+		js = js[i+end+2:]
+		i = bytes.IndexByte(js, 1)
+	}
+	return append(out, js...), nil
+}
+
+func cursor(marker []byte) ([]byte, error) {
+	d := json.NewDecoder(bytes.NewReader(marker))
+	d.UseNumber()
+	var raw []any
+	if err := d.Decode(&raw); err != nil || len(raw) < 2 {
+		return nil, fmt.Errorf("compiled read: a cursor marker %q: %v", marker, err)
+	}
+	id, err := raw[0].(json.Number).Int64()
+	if err != nil {
+		return nil, fmt.Errorf("compiled read: a cursor's id %v: %w", raw[0], err)
+	}
+	kinds, _ := raw[1].(string)
+	values := raw[2:]
 	if len(kinds) != len(values) {
-		return "", fmt.Errorf("gql_cursor: %d kinds for %d values", len(kinds), len(values))
+		return nil, fmt.Errorf("compiled read: %d kinds for %d values", len(kinds), len(values))
 	}
 	vs := make([]any, len(values))
 	for i, v := range values {
-		switch {
-		case v == nil:
-		case kinds[i] == 'i':
-			n, ok := v.(int64)
-			if !ok {
-				return "", fmt.Errorf("gql_cursor: value %d is %T, not an integer", i, v)
+		if v == nil {
+			continue
+		}
+		switch kinds[i] {
+		case 'i':
+			n, err := v.(json.Number).Int64()
+			if err != nil {
+				return nil, fmt.Errorf("compiled read: a cursor's value %v: %w", v, err)
 			}
 			vs[i] = int(n)
-		case kinds[i] == 't':
-			t, err := sqliteTime(v)
+		case 't':
+			t, err := parseTime(v)
 			if err != nil {
-				return "", err
+				return nil, err
 			}
 			vs[i] = t
 		default:
-			switch v := v.(type) {
-			case string:
-				vs[i] = v
-			case []byte:
-				vs[i] = string(v)
-			default:
-				return "", fmt.Errorf("gql_cursor: value %d is %T, not text", i, v)
+			s, ok := v.(string)
+			if !ok {
+				return nil, fmt.Errorf("compiled read: a cursor's value %v is not text", v)
 			}
+			vs[i] = s
 		}
 	}
 	var buf bytes.Buffer
 	entgql.Cursor[int]{ID: int(id), Value: vs}.MarshalGQL(&buf)
-	return strings.Trim(buf.String(), `"`), nil
+	return buf.Bytes(), nil
 }
 
-// sqliteTime reads a stored time as go-sqlite3 reads a datetime column.
-func sqliteTime(v any) (time.Time, error) {
-	var s string
-	switch v := v.(type) {
-	case string:
-		s = v
-	case []byte:
-		s = string(v)
-	case time.Time:
-		return v, nil
-	default:
-		return time.Time{}, fmt.Errorf("gql_cursor: a time stored as %T", v)
+// parseTime reads a time as RFC 3339 text (from PostgreSQL) or as
+// go-sqlite3 reads a datetime column.
+func parseTime(v any) (time.Time, error) {
+	s, ok := v.(string)
+	if !ok {
+		return time.Time{}, fmt.Errorf("compiled read: a cursor's time %v is not text", v)
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
 	}
 	s = strings.TrimSuffix(s, "Z")
 	for _, format := range sqlite3.SQLiteTimestampFormats {
@@ -81,7 +114,7 @@ func sqliteTime(v any) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("gql_cursor: %q is not a time", s)
+	return time.Time{}, fmt.Errorf("compiled read: a cursor's time %q", s)
 }
 
 // gqlgenEscapes rewrites the two escapes SQLite writes in JSON strings and

@@ -20,7 +20,6 @@ import (
 	"entgo.io/ent/dialect/sql/schema"
 	"github.com/mattn/go-sqlite3"
 
-	"github.com/samverkan/samverkan/compile"
 	"github.com/samverkan/samverkan/ent"
 	entschema "github.com/samverkan/samverkan/ent/schema"
 	"github.com/samverkan/samverkan/swedish"
@@ -42,9 +41,6 @@ func init() {
 func installSwedish(conn *sqlite3.SQLiteConn) error {
 	if err := conn.RegisterFunc("lower", swedish.Lower, true); err != nil {
 		return fmt.Errorf("register lower: %w", err)
-	}
-	if err := conn.RegisterFunc("gql_cursor", compile.SQLiteCursor, true); err != nil {
-		return fmt.Errorf("register gql_cursor: %w", err)
 	}
 	if err := conn.RegisterCollation(entschema.SwedishCollation, swedish.NewCollator().Compare); err != nil {
 		return fmt.Errorf("register collation %s: %w", entschema.SwedishCollation, err)
