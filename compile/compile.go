@@ -218,7 +218,6 @@ func (b *builder) source(typ *Type, a string, p *parent, where func(*sql.Selecto
 	}
 }
 
-
 // page is a connection's arguments, decoded.
 type page struct {
 	first, last   *int

@@ -36,9 +36,9 @@ type sqlDialect struct {
 }
 
 var sqlite = &sqlDialect{
-	name:       dialect.SQLite,
-	ident:      func(s string) string { return "`" + s + "`" },
-	text:       func(s string) string { return "CAST(" + s + " AS TEXT)" },
+	name:  dialect.SQLite,
+	ident: func(s string) string { return "`" + s + "`" },
+	text:  func(s string) string { return "CAST(" + s + " AS TEXT)" },
 	// json_quote writes NULL as null.
 	jsonString: func(s string) string { return "nullif(json_quote(" + s + "), 'null')" },
 	// go-sqlite3 stores "2006-01-02 15:04:05.999999999-07:00" and reads it
