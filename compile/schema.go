@@ -2,6 +2,8 @@ package compile
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
@@ -71,4 +73,22 @@ type Edge struct {
 	Table   string
 	Columns []string
 	Inverse bool
+}
+
+// EdgeName names an edge: its type and its GraphQL field.
+type EdgeName struct{ Type, Field string }
+
+// ManyToManyConnections are the schema's connections over many-to-many
+// edges, sorted.
+func ManyToManyConnections() []EdgeName {
+	var out []EdgeName
+	for name, t := range types {
+		for field, e := range t.Edges {
+			if e.Rel == sqlgraph.M2M && !e.Unique {
+				out = append(out, EdgeName{Type: name, Field: field})
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b EdgeName) int { return strings.Compare(a.Type+"."+a.Field, b.Type+"."+b.Field) })
+	return out
 }

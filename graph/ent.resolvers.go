@@ -12,6 +12,30 @@ import (
 	"github.com/samverkan/samverkan/ent"
 )
 
+// Municipalities is the resolver for the municipalities field.
+func (r *activityResolver) Municipalities(ctx context.Context, obj *ent.Activity, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) (*ent.MunicipalityConnection, error) {
+	return obj.QueryMunicipalities().Paginate(ctx, after, first, before, last,
+		ent.WithMunicipalityOrder(orderBy), ent.WithMunicipalityFilter(where.Filter))
+}
+
+// Institutions is the resolver for the institutions field.
+func (r *activityResolver) Institutions(ctx context.Context, obj *ent.Activity, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InstitutionOrder, where *ent.InstitutionWhereInput) (*ent.InstitutionConnection, error) {
+	return obj.QueryInstitutions().Paginate(ctx, after, first, before, last,
+		ent.WithInstitutionOrder(orderBy), ent.WithInstitutionFilter(where.Filter))
+}
+
+// Activities is the resolver for the activities field.
+func (r *institutionResolver) Activities(ctx context.Context, obj *ent.Institution, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) (*ent.ActivityConnection, error) {
+	return obj.QueryActivities().Paginate(ctx, after, first, before, last,
+		ent.WithActivityOrder(orderBy), ent.WithActivityFilter(where.Filter))
+}
+
+// Activities is the resolver for the activities field.
+func (r *municipalityResolver) Activities(ctx context.Context, obj *ent.Municipality, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) (*ent.ActivityConnection, error) {
+	return obj.QueryActivities().Paginate(ctx, after, first, before, last,
+		ent.WithActivityOrder(orderBy), ent.WithActivityFilter(where.Filter))
+}
+
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
 	return r.client.Noder(ctx, id)
@@ -94,6 +118,9 @@ func (r *Resolver) Activity() ActivityResolver { return &activityResolver{r} }
 // Goal returns GoalResolver implementation.
 func (r *Resolver) Goal() GoalResolver { return &goalResolver{r} }
 
+// Institution returns InstitutionResolver implementation.
+func (r *Resolver) Institution() InstitutionResolver { return &institutionResolver{r} }
+
 // Municipality returns MunicipalityResolver implementation.
 func (r *Resolver) Municipality() MunicipalityResolver { return &municipalityResolver{r} }
 
@@ -112,6 +139,7 @@ func (r *Resolver) Token() TokenResolver { return &tokenResolver{r} }
 type (
 	activityResolver     struct{ *Resolver }
 	goalResolver         struct{ *Resolver }
+	institutionResolver  struct{ *Resolver }
 	municipalityResolver struct{ *Resolver }
 	objectiveResolver    struct{ *Resolver }
 	planResolver         struct{ *Resolver }

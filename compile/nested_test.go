@@ -1,0 +1,138 @@
+package compile_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/samverkan/samverkan/seed"
+)
+
+// Every nested page of a list equals the same page asked for its parent
+// alone, and paging a nested connection with after, or back with before,
+// finds every item exactly once; on the national dataset, where parents
+// share many municipalities. Both servers, compiled and resolvers, answer
+// the list alike.
+func TestNestedPagesAreThePagesOfEachParent(t *testing.T) {
+	p := national(t)
+	const list = `query L { activities(first: 40, orderBy: {field: TITLE}) { edges { node { id
+		municipalities(first: 3) { edges { cursor node { id code } } pageInfo { hasNextPage endCursor } }
+		institutions(last: 1) { edges { node { id name } } pageInfo { hasPreviousPage startCursor } } } } } }`
+	body := p.same("list", list, nil, true)
+	var l struct {
+		Data struct {
+			Activities struct {
+				Edges []struct {
+					Node struct {
+						ID             string
+						Municipalities json.RawMessage
+						Institutions   json.RawMessage
+					}
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(body, &l); err != nil {
+		t.Fatal(err)
+	}
+	const one = `query O($id: ID!) { activities(where: {id: $id}) { edges { node { id
+		municipalities(first: 3) { edges { cursor node { id code } } pageInfo { hasNextPage endCursor } }
+		institutions(last: 1) { edges { node { id name } } pageInfo { hasPreviousPage startCursor } } } } } }`
+	for _, e := range l.Data.Activities.Edges {
+		want, _ := p.post(p.resolvers, one, map[string]any{"id": e.Node.ID})
+		got := fmt.Sprintf(`{"data":{"activities":{"edges":[{"node":{"id":%q,"municipalities":%s,"institutions":%s}}]}}}`,
+			e.Node.ID, e.Node.Municipalities, e.Node.Institutions)
+		if got != string(want) {
+			t.Errorf("activity %s: its pages in the list differ from its pages alone\nlist:  %s\nalone: %s", e.Node.ID, got, want)
+		}
+	}
+	// Page through the municipalities of the first activities, 2 at a
+	// time, forward and back.
+	for _, e := range l.Data.Activities.Edges[:10] {
+		all := p.ids(`query A($id: ID!) { activities(where: {id: $id}) { edges { node { municipalities(first: 100) { edges { node { id } } } } } } }`,
+			map[string]any{"id": e.Node.ID}, "")
+		for _, dir := range []string{"after", "before"} {
+			seen := map[string]int{}
+			var cursor any
+			for range 10 {
+				q := `query P($id: ID!, $c: Cursor) { activities(where: {id: $id}) { edges { node { municipalities(first: 2, after: $c) {
+					edges { node { id } } pageInfo { hasNextPage endCursor } } } } } }`
+				if dir == "before" {
+					q = `query P($id: ID!, $c: Cursor) { activities(where: {id: $id}) { edges { node { municipalities(last: 2, before: $c) {
+					edges { node { id } } pageInfo { hasPreviousPage startCursor } } } } } }`
+				}
+				var next string
+				for _, id := range p.ids(q, map[string]any{"id": e.Node.ID, "c": cursor}, dir) {
+					if id[0] == '>' {
+						next = id[1:]
+						continue
+					}
+					seen[id]++
+				}
+				if next == "" {
+					break
+				}
+				cursor = next
+			}
+			if len(seen) != len(all) {
+				t.Errorf("activity %s: paging %s found %d municipalities, want %d", e.Node.ID, dir, len(seen), len(all))
+			}
+			for id, n := range seen {
+				if n != 1 {
+					t.Errorf("activity %s: paging %s found municipality %s %d times", e.Node.ID, dir, id, n)
+				}
+			}
+		}
+	}
+}
+
+// ids asks both servers alike and returns the ids of the nested page,
+// and ">cursor" when paging dir has a next page.
+func (p *pair) ids(query string, vars map[string]any, dir string) []string {
+	p.t.Helper()
+	body := p.same("page", query, vars, true)
+	var a struct {
+		Data struct {
+			Activities struct {
+				Edges []struct {
+					Node struct {
+						Municipalities struct {
+							Edges []struct {
+								Node struct{ ID string }
+							}
+							PageInfo struct {
+								HasNextPage, HasPreviousPage bool
+								StartCursor, EndCursor       string
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(body, &a); err != nil || len(a.Data.Activities.Edges) != 1 {
+		p.t.Fatalf("no activity in %s (%v)", body, err)
+	}
+	m := a.Data.Activities.Edges[0].Node.Municipalities
+	var ids []string
+	for _, e := range m.Edges {
+		ids = append(ids, e.Node.ID)
+	}
+	switch {
+	case dir == "after" && m.PageInfo.HasNextPage:
+		ids = append(ids, ">"+m.PageInfo.EndCursor)
+	case dir == "before" && m.PageInfo.HasPreviousPage:
+		ids = append(ids, ">"+m.PageInfo.StartCursor)
+	}
+	return ids
+}
+
+var nationalOnce sync.Mutex
+
+// national is a pair over the national dataset of the benchmark.
+func national(t *testing.T) *pair {
+	nationalOnce.Lock()
+	defer nationalOnce.Unlock()
+	return newPair(t, seed.National)
+}
