@@ -41,6 +41,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Activity() ActivityResolver
 	Goal() GoalResolver
+	Institution() InstitutionResolver
 	Municipality() MunicipalityResolver
 	MunicipalityReport() MunicipalityReportResolver
 	Mutation() MutationResolver
@@ -515,12 +516,20 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type ActivityResolver interface {
+	Municipalities(ctx context.Context, obj *ent.Activity, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) (*ent.MunicipalityConnection, error)
+	Institutions(ctx context.Context, obj *ent.Activity, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InstitutionOrder, where *ent.InstitutionWhereInput) (*ent.InstitutionConnection, error)
+
 	ViewerCanUpdate(ctx context.Context, obj *ent.Activity) (bool, error)
 }
 type GoalResolver interface {
 	StatusCounts(ctx context.Context, obj *ent.Goal, year *int) (*report.Counts, error)
 }
+type InstitutionResolver interface {
+	Activities(ctx context.Context, obj *ent.Institution, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) (*ent.ActivityConnection, error)
+}
 type MunicipalityResolver interface {
+	Activities(ctx context.Context, obj *ent.Municipality, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) (*ent.ActivityConnection, error)
+
 	Report(ctx context.Context, obj *ent.Municipality, plan *int, year *int) (*report.MunicipalityReport, error)
 }
 type MunicipalityReportResolver interface {
@@ -6088,7 +6097,7 @@ func (ec *executionContext) _Activity_municipalities(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Municipalities(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.MunicipalityOrder), fc.Args["where"].(*ent.MunicipalityWhereInput))
+			return ec.Resolvers.Activity().Municipalities(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.MunicipalityOrder), fc.Args["where"].(*ent.MunicipalityWhereInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.MunicipalityConnection) graphql.Marshaler {
@@ -6103,7 +6112,7 @@ func (ec *executionContext) fieldContext_Activity_municipalities(ctx context.Con
 		Object:     "Activity",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_MunicipalityConnection(ctx, field)
 		},
@@ -6132,7 +6141,7 @@ func (ec *executionContext) _Activity_institutions(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Institutions(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.InstitutionOrder), fc.Args["where"].(*ent.InstitutionWhereInput))
+			return ec.Resolvers.Activity().Institutions(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.InstitutionOrder), fc.Args["where"].(*ent.InstitutionWhereInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.InstitutionConnection) graphql.Marshaler {
@@ -6147,7 +6156,7 @@ func (ec *executionContext) fieldContext_Activity_institutions(ctx context.Conte
 		Object:     "Activity",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_InstitutionConnection(ctx, field)
 		},
@@ -8867,7 +8876,7 @@ func (ec *executionContext) _Institution_activities(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Activities(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ActivityOrder), fc.Args["where"].(*ent.ActivityWhereInput))
+			return ec.Resolvers.Institution().Activities(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ActivityOrder), fc.Args["where"].(*ent.ActivityWhereInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.ActivityConnection) graphql.Marshaler {
@@ -8882,7 +8891,7 @@ func (ec *executionContext) fieldContext_Institution_activities(ctx context.Cont
 		Object:     "Institution",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ActivityConnection(ctx, field)
 		},
@@ -9347,7 +9356,7 @@ func (ec *executionContext) _Municipality_activities(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Activities(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ActivityOrder), fc.Args["where"].(*ent.ActivityWhereInput))
+			return ec.Resolvers.Municipality().Activities(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ActivityOrder), fc.Args["where"].(*ent.ActivityWhereInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.ActivityConnection) graphql.Marshaler {
@@ -9362,7 +9371,7 @@ func (ec *executionContext) fieldContext_Municipality_activities(ctx context.Con
 		Object:     "Municipality",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ActivityConnection(ctx, field)
 		},
