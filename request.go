@@ -29,6 +29,10 @@ type Request struct {
 	ReadFallback  string
 }
 
+// ReadFallbacksHeader is the response header that says how many root
+// fields of a query the read compiler left to the resolvers, when any.
+const ReadFallbacksHeader = "X-Read-Fallbacks"
+
 type requestKey struct{}
 
 // WithRequest returns a context that carries r.

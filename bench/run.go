@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/samverkan/samverkan"
 	"github.com/samverkan/samverkan/storage"
 )
 
@@ -48,6 +49,12 @@ type Measurement struct {
 	latencies []time.Duration
 	// statements is the sum of the SQL statements the server reported.
 	statements int
+	// fallbacks counts the root fields the server's read compiler left to
+	// the resolvers (samverkan.ReadFallbacksHeader).
+	fallbacks int
+	// writes is the part of a mixed measurement that wrote, when it is
+	// not nil; the rest are reads.
+	writes *Measurement
 }
 
 // PerSecond is the throughput: requests answered per second.
@@ -68,6 +75,10 @@ func (m *Measurement) Percentile(p float64) time.Duration {
 	return m.latencies[max(0, min(i, len(m.latencies)-1))]
 }
 
+// Fallbacks is the number of root fields the server answered with its
+// resolvers rather than compiled SQL, over the counted requests.
+func (m *Measurement) Fallbacks() int { return m.fallbacks }
+
 // Statements is the mean number of SQL statements per request.
 func (m *Measurement) Statements() float64 {
 	if m.Requests == 0 {
@@ -76,9 +87,16 @@ func (m *Measurement) Statements() float64 {
 	return float64(m.statements) / float64(m.Requests)
 }
 
-// request runs the i-th request of a measurement and returns the number of
-// SQL statements it took (0 when unknown).
-type request func(ctx context.Context, i int) (statements int, err error)
+// request runs the i-th request of a measurement and returns what the
+// server reported of it.
+type request func(ctx context.Context, i int) (reply, error)
+
+// reply is what the server reported of a request: its SQL statements (0
+// when unknown) and read fallbacks, and whether it was a write.
+type reply struct {
+	statements, fallbacks int
+	write                 bool
+}
 
 // measure runs req from cfg.Concurrency goroutines: for cfg.Warmup without
 // counting, then for cfg.Duration counting. A request is counted when it
@@ -97,10 +115,13 @@ func measure(ctx context.Context, cfg Config, label string, req request) *Measur
 	defer stopProgress()
 
 	type tally struct {
-		latencies  []time.Duration
-		errors     int
-		firstError string
-		statements int
+		latencies      []time.Duration
+		writeLatencies []time.Duration
+		errors         int
+		firstError     string
+		statements     int
+		writeStmts     int
+		fallbacks      int
 	}
 	tallies := make([]tally, cfg.Concurrency)
 	var wg sync.WaitGroup
@@ -114,14 +135,20 @@ func measure(ctx context.Context, cfg Config, label string, req request) *Measur
 				}
 				isCounted := !now.Before(warmEnd)
 				i := int(seq.Add(1) - 1)
-				n, err := req(ctx, i)
+				r, err := req(ctx, i)
 				took := time.Since(now)
 				done.Add(1)
 				if !isCounted {
 					continue
 				}
-				t.latencies = append(t.latencies, took)
-				t.statements += n
+				if r.write {
+					t.writeLatencies = append(t.writeLatencies, took)
+					t.writeStmts += r.statements
+				} else {
+					t.latencies = append(t.latencies, took)
+					t.statements += r.statements
+				}
+				t.fallbacks += r.fallbacks
 				if err != nil {
 					if t.errors == 0 {
 						t.firstError = err.Error()
@@ -132,17 +159,32 @@ func measure(ctx context.Context, cfg Config, label string, req request) *Measur
 		})
 	}
 	wg.Wait()
+	// A run of writes alone (M1) counts them as its requests; a mixed run
+	// counts its reads, and its writes apart.
 	m := &Measurement{Elapsed: time.Since(warmEnd)}
+	var writes []time.Duration
+	writeStmts := 0
 	for _, t := range tallies {
+		writeStmts += t.writeStmts
 		m.latencies = append(m.latencies, t.latencies...)
+		writes = append(writes, t.writeLatencies...)
 		m.statements += t.statements
+		m.fallbacks += t.fallbacks
 		if t.errors > 0 && m.Errors == 0 {
 			m.FirstError = t.firstError
 		}
 		m.Errors += t.errors
 	}
+	if len(m.latencies) == 0 {
+		m.latencies, writes = writes, nil
+		m.statements = writeStmts
+	}
 	m.Requests = len(m.latencies)
 	slices.Sort(m.latencies)
+	if len(writes) > 0 {
+		slices.Sort(writes)
+		m.writes = &Measurement{Elapsed: m.Elapsed, Requests: len(writes), latencies: writes, statements: writeStmts}
+	}
 	return m
 }
 
@@ -225,13 +267,19 @@ func (s *Server) SignIn(ctx context.Context, username, password string) error {
 // SQL statements the server reported. A response that is not 200 or that
 // has errors is an error.
 func (s *Server) Post(ctx context.Context, op Operation, t *Targets, i int) ([]byte, int, error) {
+	body, r, err := s.post(ctx, op, t, i)
+	return body, r.statements, err
+}
+
+func (s *Server) post(ctx context.Context, op Operation, t *Targets, i int) ([]byte, reply, error) {
+	r := reply{write: op.Floor == nil}
 	body, err := json.Marshal(map[string]any{"query": op.Query, "operationName": op.Name, "variables": op.Vars(t, i)})
 	if err != nil {
-		return nil, 0, fmt.Errorf("%s: %w", op.Name, err)
+		return nil, r, fmt.Errorf("%s: %w", op.Name, err)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.url, bytes.NewReader(body))
 	if err != nil {
-		return nil, 0, fmt.Errorf("%s: %w", op.Name, err)
+		return nil, r, fmt.Errorf("%s: %w", op.Name, err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	if op.Floor == nil && s.token != "" {
@@ -241,20 +289,21 @@ func (s *Server) Post(ctx context.Context, op Operation, t *Targets, i int) ([]b
 	}
 	res, err := s.client.Do(req)
 	if err != nil {
-		return nil, 0, fmt.Errorf("%s: %w", op.Name, err)
+		return nil, r, fmt.Errorf("%s: %w", op.Name, err)
 	}
 	defer res.Body.Close()
 	data, err := io.ReadAll(res.Body)
 	if err != nil {
-		return nil, 0, fmt.Errorf("%s: read response: %w", op.Name, err)
+		return nil, r, fmt.Errorf("%s: read response: %w", op.Name, err)
 	}
-	n, _ := strconv.Atoi(res.Header.Get(StatementsHeader))
+	r.statements, _ = strconv.Atoi(res.Header.Get(StatementsHeader))
+	r.fallbacks, _ = strconv.Atoi(res.Header.Get(samverkan.ReadFallbacksHeader))
 	// gqlgen writes "errors" first when there are any, so the prefix tells
 	// without decoding the whole answer on the load generator's CPU.
 	if res.StatusCode != http.StatusOK || bytes.HasPrefix(data, []byte(`{"errors"`)) {
-		return data, n, fmt.Errorf("%s: status %d: %s", op.Name, res.StatusCode, excerpt(data))
+		return data, r, fmt.Errorf("%s: status %d: %s", op.Name, res.StatusCode, excerpt(data))
 	}
-	return data, n, nil
+	return data, r, nil
 }
 
 func excerpt(b []byte) string {
@@ -287,6 +336,10 @@ func Run(ctx context.Context, cfg Config, srv *Server, db *storage.DB, ops []Ope
 	floor := NewFloor(db)
 	var results []Result
 	for _, op := range ops {
+		if op.Name == MixedName {
+			results = append(results, measureMixed(ctx, cfg, srv, t)...)
+			continue
+		}
 		if err := Check(ctx, srv, floor, op, t); err != nil {
 			return results, err
 		}
@@ -297,16 +350,16 @@ func Run(ctx context.Context, cfg Config, srv *Server, db *storage.DB, ops []Ope
 		} else {
 			profiled <- nil
 		}
-		r.Server = measure(ctx, cfg, op.Name+" server", func(ctx context.Context, i int) (int, error) {
-			_, n, err := srv.Post(ctx, op, t, i)
-			return n, err
+		r.Server = measure(ctx, cfg, op.Name+" server", func(ctx context.Context, i int) (reply, error) {
+			_, r, err := srv.post(ctx, op, t, i)
+			return r, err
 		})
 		if err := <-profiled; err != nil {
 			return results, fmt.Errorf("profile %s: %w", op.Name, err)
 		}
 		if op.Floor != nil {
-			r.Floor = measure(ctx, cfg, op.Name+" floor", func(ctx context.Context, i int) (int, error) {
-				return 0, op.Floor(ctx, floor, t, i)
+			r.Floor = measure(ctx, cfg, op.Name+" floor", func(ctx context.Context, i int) (reply, error) {
+				return reply{}, op.Floor(ctx, floor, t, i)
 			})
 		}
 		results = append(results, r)
@@ -319,6 +372,43 @@ func Run(ctx context.Context, cfg Config, srv *Server, db *storage.DB, ops []Ope
 		}
 	}
 	return results, nil
+}
+
+// MixedName names the mixed operation X1 in Operations: every tenth
+// request is M1, the others Q1–Q4 in turn, so that the figures show
+// whether reads starve while writes commit.
+const MixedName = "X1"
+
+// measureMixed measures X1 and returns it as two rows: its reads and its
+// writes, each with its own latencies, from the one run.
+func measureMixed(ctx context.Context, cfg Config, srv *Server, t *Targets) []Result {
+	var reads, writes []Operation
+	for _, op := range Operations {
+		switch {
+		case op.Name == MixedName:
+		case op.Floor != nil:
+			reads = append(reads, op)
+		default:
+			writes = append(writes, op)
+		}
+	}
+	m := measure(ctx, cfg, MixedName+" server", func(ctx context.Context, i int) (reply, error) {
+		op := reads[(i-i/10)%len(reads)]
+		if i%10 == 9 {
+			op = writes[(i/10)%len(writes)]
+		}
+		_, r, err := srv.post(ctx, op, t, i)
+		return r, err
+	})
+	w := m.writes
+	if w == nil {
+		w = &Measurement{Elapsed: m.Elapsed}
+	}
+	m.writes = nil
+	return []Result{
+		{Op: Operation{Name: MixedName, Title: "mixed: its reads"}, Server: m},
+		{Op: Operation{Name: MixedName, Title: "mixed: its writes"}, Server: w},
+	}
 }
 
 // profile waits for the warm-up to end and writes a CPU profile of the

@@ -134,41 +134,37 @@ type Operation struct {
 	Floor func(ctx context.Context, f *Floor, t *Targets, i int) error
 }
 
+// floorOf is the floor of the read named: its one statement.
+func floorOf(name string) func(ctx context.Context, f *Floor, t *Targets, i int) error {
+	return func(ctx context.Context, f *Floor, t *Targets, i int) error {
+		_, err := f.Answer(ctx, name, t, i)
+		return err
+	}
+}
+
 // Operations are the workload's operations in the order they are measured.
 var Operations = []Operation{
 	{
 		Name: "Q1", Title: "list page", Query: Q1Query,
 		Vars: func(*Targets, int) map[string]any { return map[string]any{"first": Q1PageSize} },
-		Floor: func(ctx context.Context, f *Floor, _ *Targets, _ int) error {
-			_, err := f.Q1(ctx, Q1PageSize)
-			return err
-		},
+		Floor: floorOf("Q1"),
 	},
 	{
 		Name: "Q2", Title: "municipality page", Query: Q2Query,
 		Vars: func(t *Targets, i int) map[string]any { return map[string]any{"code": t.Codes[i%len(t.Codes)]} },
-		Floor: func(ctx context.Context, f *Floor, t *Targets, i int) error {
-			_, err := f.Q2(ctx, t.Codes[i%len(t.Codes)])
-			return err
-		},
+		Floor: floorOf("Q2"),
 	},
 	{
 		Name: "Q3", Title: "dashboard", Query: Q3Query,
 		Vars: func(t *Targets, i int) map[string]any {
 			return map[string]any{"plan": strconv.Itoa(t.Plans[i%len(t.Plans)])}
 		},
-		Floor: func(ctx context.Context, f *Floor, t *Targets, i int) error {
-			_, err := f.Q3(ctx, t.Plans[i%len(t.Plans)])
-			return err
-		},
+		Floor: floorOf("Q3"),
 	},
 	{
 		Name: "Q4", Title: "search", Query: Q4Query,
 		Vars: func(*Targets, int) map[string]any { return map[string]any{"text": searchText} },
-		Floor: func(ctx context.Context, f *Floor, _ *Targets, _ int) error {
-			_, err := f.Q4(ctx, searchText)
-			return err
-		},
+		Floor: floorOf("Q4"),
 	},
 	{
 		Name: "M1", Title: "edit", Query: M1Query,
@@ -180,5 +176,10 @@ var Operations = []Operation{
 				"status": statuses[i%len(statuses)],
 			}
 		},
+	},
+	{
+		// Every tenth request M1, the others Q1–Q4 in turn (see
+		// measureMixed).
+		Name: MixedName, Title: "mixed 90/10",
 	},
 }

@@ -170,12 +170,8 @@ func newRequestID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// ReadFallbacksHeader is the response header that says how many root
-// fields of a query the read compiler left to the resolvers, when any.
-const ReadFallbacksHeader = "X-Read-Fallbacks"
-
 // statusRecorder remembers the status a handler wrote, for the log, and
-// says in ReadFallbacksHeader whether reads fell back.
+// says in samverkan.ReadFallbacksHeader whether reads fell back.
 type statusRecorder struct {
 	http.ResponseWriter
 	status      int
@@ -188,7 +184,7 @@ func (r *statusRecorder) WriteHeader(status int) {
 		r.wroteHeader = true
 		r.status = status
 		if r.req.ReadFallbacks > 0 {
-			r.Header().Set(ReadFallbacksHeader, strconv.Itoa(r.req.ReadFallbacks))
+			r.Header().Set(samverkan.ReadFallbacksHeader, strconv.Itoa(r.req.ReadFallbacks))
 		}
 	}
 	r.ResponseWriter.WriteHeader(status)

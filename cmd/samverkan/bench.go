@@ -45,7 +45,9 @@ Flags:
   -concurrency N   requests in flight at once (default 32)
   -warmup D        uncounted time before each measurement (default 10s)
   -duration D      counted time of each measurement (default 30s)
-  -ops LIST        operations to run, comma-separated (default Q1,Q2,Q3,Q4,M1)
+  -ops LIST        operations to run, comma-separated (default Q1,Q2,Q3,Q4,M1,X1;
+                   X1 is 90 % reads over Q1-Q4 and 10 % M1, its reads and
+                   writes shown apart)
   -short           warm-up 1s and 2s counted: proves that it runs (for CI);
                    the figures mean nothing
   -cpuprofile DIR  write a CPU profile of the server for the counted time of
@@ -66,7 +68,7 @@ func (a *app) bench(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.Concurrency, "concurrency", 32, "requests in flight at once")
 	fs.DurationVar(&cfg.Warmup, "warmup", 10*time.Second, "uncounted time before each measurement")
 	fs.DurationVar(&cfg.Duration, "duration", 30*time.Second, "counted time of each measurement")
-	opNames := fs.String("ops", "Q1,Q2,Q3,Q4,M1", "operations to run")
+	opNames := fs.String("ops", "Q1,Q2,Q3,Q4,M1,X1", "operations to run")
 	short := fs.Bool("short", false, "warm-up 1s and 2s counted, for CI")
 	fs.StringVar(&cfg.ProfileDir, "cpuprofile", "", "directory for a CPU profile of the server per operation")
 	pgURL := fs.String("db", a.getenv("SAMVERKAN_BENCH_DB"), "PostgreSQL database to measure on (default: a temporary SQLite file)")
