@@ -146,12 +146,12 @@ func floorOf(name string) func(ctx context.Context, f *Floor, t *Targets, i int)
 var Operations = []Operation{
 	{
 		Name: "Q1", Title: "list page", Query: Q1Query,
-		Vars: func(*Targets, int) map[string]any { return map[string]any{"first": Q1PageSize} },
+		Vars:  func(*Targets, int) map[string]any { return map[string]any{"first": Q1PageSize} },
 		Floor: floorOf("Q1"),
 	},
 	{
 		Name: "Q2", Title: "municipality page", Query: Q2Query,
-		Vars: func(t *Targets, i int) map[string]any { return map[string]any{"code": t.Codes[i%len(t.Codes)]} },
+		Vars:  func(t *Targets, i int) map[string]any { return map[string]any{"code": t.Codes[i%len(t.Codes)]} },
 		Floor: floorOf("Q2"),
 	},
 	{
@@ -163,7 +163,7 @@ var Operations = []Operation{
 	},
 	{
 		Name: "Q4", Title: "search", Query: Q4Query,
-		Vars: func(*Targets, int) map[string]any { return map[string]any{"text": searchText} },
+		Vars:  func(*Targets, int) map[string]any { return map[string]any{"text": searchText} },
 		Floor: floorOf("Q4"),
 	},
 	{
