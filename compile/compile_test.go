@@ -16,6 +16,7 @@ import (
 
 	"entgo.io/ent/dialect"
 
+	"github.com/samverkan/samverkan"
 	"github.com/samverkan/samverkan/accounts/accountstest"
 	"github.com/samverkan/samverkan/bench"
 	"github.com/samverkan/samverkan/ent"
@@ -72,7 +73,7 @@ func (p *pair) post(url, query string, vars map[string]any) ([]byte, string) {
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	return out, res.Header.Get(server.ReadFallbacksHeader)
+	return out, res.Header.Get(samverkan.ReadFallbacksHeader)
 }
 
 // same asks both servers and fails unless the answers are the same bytes.
