@@ -31,6 +31,8 @@ type Service struct {
 	// office may share one address), per address.
 	users, addrs *Throttle
 	now          func() time.Time
+	viewers      *viewerCache
+	viewerTTL    time.Duration
 }
 
 // Option changes a Service.
@@ -41,6 +43,12 @@ func WithSessionTTL(d time.Duration) Option {
 	return func(s *Service) { s.sessionTTL = d }
 }
 
+// WithViewerCacheTTL sets how long a token's viewer is kept (see
+// ViewerCacheTTL); 0 keeps none.
+func WithViewerCacheTTL(d time.Duration) Option {
+	return func(s *Service) { s.viewerTTL = d }
+}
+
 // WithClock replaces the clock, for tests of expiry.
 func WithClock(now func() time.Time) Option {
 	return func(s *Service) { s.now = now }
@@ -48,11 +56,13 @@ func WithClock(now func() time.Time) Option {
 
 // New returns a Service over the client.
 func New(client *ent.Client, opts ...Option) *Service {
-	s := &Service{client: client, sessionTTL: DefaultSessionTTL, now: time.Now}
+	s := &Service{client: client, sessionTTL: DefaultSessionTTL, now: time.Now, viewers: newViewerCache(), viewerTTL: ViewerCacheTTL}
 	for _, opt := range opts {
 		opt(s)
 	}
 	s.users, s.addrs = NewThrottle(s.now, 5), NewThrottle(s.now, 20)
+	client.Token.Use(s.viewers.forgetOnChange)
+	client.User.Use(s.viewers.forgetOnChange)
 	return s
 }
 
@@ -169,11 +179,35 @@ var ErrInvalidToken = samverkan.Errorf(samverkan.CodeUnauthenticated, "",
 	"the token is not valid: it has expired, was revoked, or was never issued; sign in again")
 
 // Authenticate returns the viewer a bearer token acts for, with its user's
-// current role and scope.
+// current role and scope: from the database, or from the viewers of tokens
+// seen in the last ViewerCacheTTL, which every change of a token or a user
+// through this server empties.
 func (s *Service) Authenticate(ctx context.Context, bearer string) (*auth.Viewer, error) {
+	key, now := s.viewers.key(bearer), s.now()
+	if v, ok := s.viewers.get(key, now); ok {
+		return v, nil
+	}
+	gen := s.viewers.gen.Load()
+	v, expires, err := s.authenticate(ctx, bearer)
+	if err != nil {
+		return nil, err
+	}
+	until := now.Add(s.viewerTTL)
+	if expires != nil && expires.Before(until) {
+		until = *expires
+	}
+	if until.After(now) {
+		s.viewers.put(key, v, gen, until)
+	}
+	return v, nil
+}
+
+// authenticate reads the token and its user, and returns the viewer and
+// when the token expires.
+func (s *Service) authenticate(ctx context.Context, bearer string) (*auth.Viewer, *time.Time, error) {
 	selector, secretHash, err := auth.ParseToken(bearer)
 	if err != nil {
-		return nil, ErrInvalidToken
+		return nil, nil, ErrInvalidToken
 	}
 	ctx = AsServer(ctx)
 	// One statement: the token with its user's name and role beside it.
@@ -189,24 +223,25 @@ func (s *Service) Authenticate(ctx context.Context, bearer string) (*auth.Viewer
 		}).
 		Only(ctx)
 	if ent.IsNotFound(err) {
-		return nil, ErrInvalidToken
+		return nil, nil, ErrInvalidToken
 	}
 	if err != nil {
-		return nil, fmt.Errorf("find token: %w", err)
+		return nil, nil, fmt.Errorf("find token: %w", err)
 	}
 	now := s.now()
 	if !auth.SecretMatches(t.SecretHash, secretHash) || t.RevokedAt != nil || (t.ExpiresAt != nil && !now.Before(*t.ExpiresAt)) {
-		return nil, ErrInvalidToken
+		return nil, nil, ErrInvalidToken
 	}
 	username, err := textValue(t, tokenUsername)
 	if err != nil {
-		return nil, fmt.Errorf("find token: %w", err)
+		return nil, nil, fmt.Errorf("find token: %w", err)
 	}
 	role, err := textValue(t, tokenRole)
 	if err != nil {
-		return nil, fmt.Errorf("find token: %w", err)
+		return nil, nil, fmt.Errorf("find token: %w", err)
 	}
-	return s.viewerOf(ctx, t.UserID, username, auth.Role(role), t)
+	v, err := s.viewerOf(ctx, t.UserID, username, auth.Role(role), t)
+	return v, t.ExpiresAt, err
 }
 
 // The names Authenticate selects the token's user's columns under.
