@@ -39,13 +39,32 @@ func init() {
 // the Swedish collation the schema gives to names and titles. Both must be
 // on every connection of the pool, hence a connect hook and not a statement.
 func installSwedish(conn *sqlite3.SQLiteConn) error {
-	if err := conn.RegisterFunc("lower", swedish.Lower, true); err != nil {
+	if err := conn.RegisterFunc("lower", lower, true); err != nil {
 		return fmt.Errorf("register lower: %w", err)
 	}
 	if err := conn.RegisterCollation(entschema.SwedishCollation, swedish.NewCollator().Compare); err != nil {
 		return fmt.Errorf("register collation %s: %w", entschema.SwedishCollation, err)
 	}
 	return nil
+}
+
+// lower is SQL's lower() with Swedish folding. Like SQLite's own, it
+// answers NULL for NULL (a goal without a title, searched by title) and
+// folds the text of anything else.
+func lower(v any) any {
+	switch v := v.(type) {
+	case nil:
+		return nil
+	case string:
+		return swedish.Lower(v)
+	case []byte:
+		if v == nil { // go-sqlite3 passes NULL as a nil slice
+			return nil
+		}
+		return swedish.Lower(string(v))
+	default:
+		return swedish.Lower(fmt.Sprint(v))
+	}
 }
 
 // DB is an open database.

@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -168,5 +169,22 @@ func TestPoolKeepsConnections(t *testing.T) {
 	if s := db.Stats(); s.MaxIdleClosed != 0 || s.OpenConnections < concurrent {
 		t.Errorf("after three rounds of %d connections at once: %d closed for want of idle room, %d open; want none closed and %d open",
 			concurrent, s.MaxIdleClosed, s.OpenConnections, concurrent)
+	}
+}
+
+// Searching by a text that some rows leave empty finds the others: the
+// Swedish lower() answers NULL for NULL, as SQLite's own does.
+func TestLowerOfNullIsNull(t *testing.T) {
+	db := storagetest.OpenSQLite(t)
+	var got sql.NullString
+	if err := db.QueryRow(`SELECT lower(NULL)`).Scan(&got); err != nil {
+		t.Fatalf("lower(NULL): %v", err)
+	}
+	if got.Valid {
+		t.Errorf("lower(NULL) = %q, want NULL", got.String)
+	}
+	var folded string
+	if err := db.QueryRow(`SELECT lower('ÖREBRO')`).Scan(&folded); err != nil || folded != "örebro" {
+		t.Errorf("lower('ÖREBRO') = %q, %v; want örebro", folded, err)
 	}
 }
