@@ -28,6 +28,7 @@ import (
 	_ "github.com/samverkan/samverkan/ent/runtime"
 	"github.com/samverkan/samverkan/seed"
 	"github.com/samverkan/samverkan/server"
+	"github.com/samverkan/samverkan/storage"
 	"github.com/samverkan/samverkan/storage/storagetest"
 )
 
@@ -39,6 +40,9 @@ type browser struct {
 	ctx    context.Context
 	base   string
 	server *httptest.Server
+	// The database the server serves, for tests that serve it again.
+	db     *storage.DB
+	client *ent.Client
 	*problems
 }
 
@@ -57,11 +61,19 @@ var users = []struct {
 }
 
 // browserOption changes the server a browser test runs against.
-type browserOption func(*[]server.Option)
+type browserOption func(*browserSetup)
+
+// browserSetup is what browser options change: the server's options, and
+// a handler around the server (wrap, when set), over the test's database.
+type browserSetup struct {
+	db   *storage.DB
+	opts []server.Option
+	wrap func(http.Handler) http.Handler
+}
 
 // privateReads makes the server require a token for reading too.
 func privateReads() browserOption {
-	return func(opts *[]server.Option) { *opts = append(*opts, server.WithPrivateReads(true)) }
+	return func(s *browserSetup) { s.opts = append(s.opts, server.WithPrivateReads(true)) }
 }
 
 // addUsers creates the test users directly in the database.
@@ -133,11 +145,15 @@ func newBrowser(t *testing.T, width, height int, options ...browserOption) *brow
 		t.Fatal(err)
 	}
 	addUsers(t, client)
-	var opts []server.Option
+	setup := browserSetup{db: db}
 	for _, o := range options {
-		o(&opts)
+		o(&setup)
 	}
-	srv := httptest.NewServer(server.New(client, db, slog.New(slog.NewTextHandler(io.Discard, nil)), opts...))
+	var handler http.Handler = server.New(client, db, slog.New(slog.NewTextHandler(io.Discard, nil)), setup.opts...)
+	if setup.wrap != nil {
+		handler = setup.wrap(handler)
+	}
+	srv := httptest.NewServer(handler)
 	t.Cleanup(func() {
 		srv.Close()
 		client.Close()
@@ -159,7 +175,7 @@ func newBrowser(t *testing.T, width, height int, options ...browserOption) *brow
 		cancelCtx()
 		cancelAlloc()
 	})
-	b := &browser{t: t, ctx: ctx, base: srv.URL, server: srv, problems: &problems{}}
+	b := &browser{t: t, ctx: ctx, base: srv.URL, server: srv, db: db, client: client, problems: &problems{}}
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start Chromium: %v", err)
 	}
