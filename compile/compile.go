@@ -78,6 +78,9 @@ func (c *Compiler) Compile(ctx context.Context, oc *graphql.OperationContext, fi
 	if def == nil || def.Type == nil {
 		return nil, fallback("field %s has no definition", field.Name)
 	}
+	if field.Name == "node" && def.Type.NamedType == "Node" {
+		return c.node(ctx, oc, field)
+	}
 	typ, ok := types[strings.TrimSuffix(def.Type.NamedType, "Connection")]
 	if !ok || def.Type.NamedType != typ.Name+"Connection" || !def.Type.NonNull {
 		return nil, fallback("root field %s is not a connection of the ent schema", field.Name)
@@ -87,12 +90,49 @@ func (c *Compiler) Compile(ctx context.Context, oc *graphql.OperationContext, fi
 	if err := b.connection(typ, nil, nil, field); err != nil {
 		return nil, err
 	}
+	return b.statement(), nil
+}
+
+// statement is what b wrote.
+func (b *builder) statement() *Statement {
 	st := &Statement{SQL: b.sb.String(), Args: b.args}
 	for t := range b.policies {
 		st.types = append(st.types, t)
 	}
-	return st, nil
+	return st
 }
+
+// node compiles node(id:): the type comes from the id's range, as ent's
+// Noder finds it.
+func (c *Compiler) node(ctx context.Context, oc *graphql.OperationContext, field graphql.CollectedField) (*Statement, error) {
+	raw := field.ArgumentMap(oc.Variables)["id"]
+	id, err := graphql.UnmarshalIntID(raw)
+	if err != nil {
+		return nil, fallback("node: id %v is not one of ours", raw)
+	}
+	start := int(id/(1<<32-1)) << 32
+	var typ *Type
+	for _, t := range types {
+		if t.IDStart == start {
+			typ = t
+		}
+	}
+	if typ == nil {
+		return nil, fallback("node: id %d is in no type's range", id)
+	}
+	b := &builder{ctx: ctx, oc: oc, d: c.dialect, policies: map[*Type]bool{typ: true}}
+	a := b.alias()
+	b.write("SELECT (SELECT ")
+	if err := b.node(typ, a, field.Selections); err != nil {
+		return nil, err
+	}
+	b.write(" FROM ", b.d.ident(typ.Table), " AS ", a, " WHERE ", a, ".id = ", b.arg(id), ")")
+	return b.statement(), nil
+}
+
+// ErrNoRow is the error of Run for a statement that found nothing (a
+// node that does not exist), which the resolvers answer with their error.
+var ErrNoRow = &Fallback{Reason: "not found"}
 
 // Run checks the read policies of the types the statement reads, as ent
 // would, then runs it and returns the field's JSON.
@@ -117,7 +157,7 @@ func (c *Compiler) Run(ctx context.Context, st *Statement) ([]byte, error) {
 		return nil, err
 	}
 	if out == nil {
-		return nil, fmt.Errorf("compiled read returned no row")
+		return nil, ErrNoRow
 	}
 	out, err = cursors(out)
 	if err != nil {
@@ -149,6 +189,15 @@ func (b *builder) literal(s string) {
 	b.sb.WriteByte('\'')
 	b.sb.WriteString(strings.ReplaceAll(s, "'", "''"))
 	b.sb.WriteByte('\'')
+}
+
+// arg writes a placeholder for v.
+func (b *builder) arg(v any) string {
+	b.args = append(b.args, v)
+	if b.d == postgres {
+		return "$" + strconv.Itoa(len(b.args))
+	}
+	return "?"
 }
 
 func (b *builder) alias() string {

@@ -154,6 +154,9 @@ func TestEveryShapeAnswersAlike(t *testing.T) {
 		{"Nested", `{ municipalities(first: 12, orderBy: {field: NAME, direction: DESC}) { edges { node { name institutions(first: 2) { totalCount edges { node { name municipality { code } } } pageInfo { hasNextPage endCursor } } activities(last: 1) { edges { cursor node { title objective { goal { plan { name } } } } } pageInfo { hasPreviousPage startCursor } } } } } }`, nil},
 		{"Empty", `{ activities(where: {titleContainsFold: "ingen sådan titel"}) { totalCount edges { node { title } } pageInfo { hasNextPage startCursor } } }`, nil},
 		{"Strings", `{ goals(first: 3, orderBy: {field: NUMBER}) { edges { node { number title area statement description focusAreas targetGroups } } } }`, nil},
+		{"NoTitle", `{ goals(where: {titleContainsFold: "barn"}) { edges { node { number title } } } }`, nil},
+		{"Node", `query N($id: ID!) { node(id: $id) { id __typename ... on Activity { title objective { title } municipalities { totalCount edges { node { name } } } } ... on Goal { number } } }`,
+			map[string]any{"id": "1"}},
 	}
 	for _, c := range cases {
 		// pgx reads times in the local time zone, which a statement does

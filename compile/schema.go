@@ -19,6 +19,9 @@ type Type struct {
 	Name string
 	// Table is the SQL table of its rows.
 	Table string
+	// IDStart is the first id of its range of ids (ent's global ids: each
+	// type has 1<<32 of them), by which node(id:) knows the type.
+	IDStart int
 	// Fields are its columns, by GraphQL field name (id included).
 	Fields map[string]*Field
 	// Edges are its edges that the graph serves from the schema, by

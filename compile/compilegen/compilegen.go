@@ -64,6 +64,9 @@ func Source(g *gen.Graph) ([]byte, error) {
 		}
 		p("\t%q: {\n", n.Name)
 		p("\t\tName: %q,\n\t\tTable: %s.Table,\n", n.Name, n.Package())
+		if a := n.EntSQL(); a != nil && a.IncrementStart != nil {
+			p("\t\tIDStart: %d,\n", *a.IncrementStart)
+		}
 		p("\t\tFields: map[string]*Field{\n")
 		p("\t\t\t\"id\": {Column: %s.FieldID, Kind: KindID},\n", n.Package())
 		var orders []string
