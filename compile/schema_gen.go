@@ -26,8 +26,9 @@ import (
 // types are the ent types the graph serves, by GraphQL name.
 var types = map[string]*Type{
 	"Activity": {
-		Name:  "Activity",
-		Table: activity.Table,
+		Name:    "Activity",
+		Table:   activity.Table,
+		IDStart: 0,
 		Fields: map[string]*Field{
 			"id":          {Column: activity.FieldID, Kind: KindID},
 			"createdAt":   {Column: activity.FieldCreatedAt, Kind: KindTime, Nillable: false},
@@ -76,8 +77,9 @@ var types = map[string]*Type{
 		},
 	},
 	"AuditEntry": {
-		Name:  "AuditEntry",
-		Table: auditentry.Table,
+		Name:    "AuditEntry",
+		Table:   auditentry.Table,
+		IDStart: 34359738368,
 		Fields: map[string]*Field{
 			"id":         {Column: auditentry.FieldID, Kind: KindID},
 			"at":         {Column: auditentry.FieldAt, Kind: KindTime, Nillable: false},
@@ -113,8 +115,9 @@ var types = map[string]*Type{
 		},
 	},
 	"FollowUp": {
-		Name:  "FollowUp",
-		Table: followup.Table,
+		Name:    "FollowUp",
+		Table:   followup.Table,
+		IDStart: 4294967296,
 		Fields: map[string]*Field{
 			"id":         {Column: followup.FieldID, Kind: KindID},
 			"createdAt":  {Column: followup.FieldCreatedAt, Kind: KindTime, Nillable: false},
@@ -152,8 +155,9 @@ var types = map[string]*Type{
 		},
 	},
 	"Goal": {
-		Name:  "Goal",
-		Table: goal.Table,
+		Name:    "Goal",
+		Table:   goal.Table,
+		IDStart: 8589934592,
 		Fields: map[string]*Field{
 			"id":           {Column: goal.FieldID, Kind: KindID},
 			"createdAt":    {Column: goal.FieldCreatedAt, Kind: KindTime, Nillable: false},
@@ -194,8 +198,9 @@ var types = map[string]*Type{
 		},
 	},
 	"Institution": {
-		Name:  "Institution",
-		Table: institution.Table,
+		Name:    "Institution",
+		Table:   institution.Table,
+		IDStart: 12884901888,
 		Fields: map[string]*Field{
 			"id":             {Column: institution.FieldID, Kind: KindID},
 			"createdAt":      {Column: institution.FieldCreatedAt, Kind: KindTime, Nillable: false},
@@ -234,8 +239,9 @@ var types = map[string]*Type{
 		},
 	},
 	"Municipality": {
-		Name:  "Municipality",
-		Table: municipality.Table,
+		Name:    "Municipality",
+		Table:   municipality.Table,
+		IDStart: 17179869184,
 		Fields: map[string]*Field{
 			"id":           {Column: municipality.FieldID, Kind: KindID},
 			"createdAt":    {Column: municipality.FieldCreatedAt, Kind: KindTime, Nillable: false},
@@ -273,8 +279,9 @@ var types = map[string]*Type{
 		},
 	},
 	"Objective": {
-		Name:  "Objective",
-		Table: objective.Table,
+		Name:    "Objective",
+		Table:   objective.Table,
+		IDStart: 21474836480,
 		Fields: map[string]*Field{
 			"id":          {Column: objective.FieldID, Kind: KindID},
 			"createdAt":   {Column: objective.FieldCreatedAt, Kind: KindTime, Nillable: false},
@@ -311,8 +318,9 @@ var types = map[string]*Type{
 		},
 	},
 	"Plan": {
-		Name:  "Plan",
-		Table: plan.Table,
+		Name:    "Plan",
+		Table:   plan.Table,
+		IDStart: 25769803776,
 		Fields: map[string]*Field{
 			"id":          {Column: plan.FieldID, Kind: KindID},
 			"createdAt":   {Column: plan.FieldCreatedAt, Kind: KindTime, Nillable: false},
@@ -356,8 +364,9 @@ var types = map[string]*Type{
 		},
 	},
 	"StatusChange": {
-		Name:  "StatusChange",
-		Table: statuschange.Table,
+		Name:    "StatusChange",
+		Table:   statuschange.Table,
+		IDStart: 30064771072,
 		Fields: map[string]*Field{
 			"id":         {Column: statuschange.FieldID, Kind: KindID},
 			"fromStatus": {Column: statuschange.FieldFromStatus, Kind: KindEnum, Nillable: true},
@@ -388,8 +397,9 @@ var types = map[string]*Type{
 		},
 	},
 	"Token": {
-		Name:  "Token",
-		Table: token.Table,
+		Name:    "Token",
+		Table:   token.Table,
+		IDStart: 38654705664,
 		Fields: map[string]*Field{
 			"id":        {Column: token.FieldID, Kind: KindID},
 			"kind":      {Column: token.FieldKind, Kind: KindEnum, Nillable: false},
@@ -423,8 +433,9 @@ var types = map[string]*Type{
 		},
 	},
 	"User": {
-		Name:  "User",
-		Table: user.Table,
+		Name:    "User",
+		Table:   user.Table,
+		IDStart: 42949672960,
 		Fields: map[string]*Field{
 			"id":          {Column: user.FieldID, Kind: KindID},
 			"createdAt":   {Column: user.FieldCreatedAt, Kind: KindTime, Nillable: false},
