@@ -577,6 +577,14 @@ func (b *builder) pageInfo(typ *Type, p *parent, pg *page, paged bool, field gra
 			// forward: whether this direction is the one paged in.
 			forward := (pg.first != nil) == next
 			switch {
+			case !paged && p != nil:
+				// entgql builds a nested page it did not read from no
+				// nodes: only the cursors given say there is more.
+				if (next && pg.before != nil) || (!next && pg.after != nil) {
+					b.literal("true")
+				} else {
+					b.literal("false")
+				}
 			case !paged:
 				if !forward {
 					b.literal("false")
@@ -732,9 +740,13 @@ func (b *builder) value(a string, col *Field, f graphql.CollectedField) error {
 		}
 		b.write("coalesce(", expr, ", ", zero, ")")
 	}
-	switch col.Kind {
+	kind := col.Kind
+	if kind == KindInt && f.Definition != nil && f.Definition.Type.Name() == "ID" {
+		kind = KindID // an integer column the graph gives as an ID (objectID)
+	}
+	switch kind {
 	case KindID:
-		b.write("'\"' || ", c, " || '\"'")
+		orNull("'\"' || "+c+" || '\"'", "'\"0\"'")
 	case KindString:
 		orNull(b.d.jsonString(c), `'""'`)
 	case KindEnum:
