@@ -123,7 +123,7 @@ func (c *Compiler) node(ctx context.Context, oc *graphql.OperationContext, field
 	b := &builder{ctx: ctx, oc: oc, d: c.dialect, policies: map[*Type]bool{typ: true}}
 	a := b.alias()
 	b.write("SELECT (SELECT ")
-	if err := b.node(typ, a, field.Selections); err != nil {
+	if err := b.node(typ, a, false, field.Selections); err != nil {
 		return nil, err
 	}
 	b.write(" FROM ", b.d.ident(typ.Table), " AS ", a, " WHERE ", a, ".id = ", b.arg(id), ")")
@@ -227,11 +227,19 @@ func (b *builder) predicate(table, alias string, preds ...func(*sql.Selector)) {
 type parent struct {
 	alias string
 	edge  *Edge
+	// lazy is true when the resolvers would not load the connection
+	// with its parents (entgql collects the fields under edges { node }
+	// by their aliases), but page it as at the root.
+	lazy bool
 }
 
 // source writes the FROM and the WHERE of the rows of typ, alias a: all of
-// them for a root field, else those linked to the parent.
-func (b *builder) source(typ *Type, a string, p *parent, where func(*sql.Selector), extra []func(*sql.Selector)) {
+// them for a root field, else those linked to the parent. It returns the
+// expression of the rows' id to order by: through a join table, the join
+// table's column, whose index gives the rows in order (ordered by the
+// joined table's id, SQLite would build every row's JSON to sort them).
+func (b *builder) source(typ *Type, a string, p *parent, where func(*sql.Selector), extra []func(*sql.Selector)) (id string) {
+	id = a + ".id"
 	var join string
 	if p != nil && p.edge.Rel == sqlgraph.M2M {
 		from, to := p.edge.Columns[0], p.edge.Columns[1]
@@ -242,6 +250,7 @@ func (b *builder) source(typ *Type, a string, p *parent, where func(*sql.Selecto
 		b.write(" FROM ", b.d.ident(p.edge.Table), " AS ", j, " JOIN ", b.d.ident(typ.Table), " AS ", a,
 			" ON ", a, ".", b.d.ident(typ.Fields["id"].Column), " = ", j, ".", b.d.ident(to))
 		join = j + "." + b.d.ident(from) + " = " + p.alias + ".id"
+		id = j + "." + b.d.ident(to)
 	} else {
 		b.write(" FROM ", b.d.ident(typ.Table), " AS ", a)
 	}
@@ -265,6 +274,7 @@ func (b *builder) source(typ *Type, a string, p *parent, where func(*sql.Selecto
 		b.write(" AND ")
 		b.predicate(typ.Table, a, extra...)
 	}
+	return id
 }
 
 // page is a connection's arguments, decoded.
@@ -470,7 +480,7 @@ func (b *builder) connection(typ *Type, p *parent, _ *Field, field graphql.Colle
 	}
 	a := b.alias()
 	cursor := b.cursorExpr(a, pg)
-	if err := b.edge(typ, a, cursor, edgeFields); err != nil {
+	if err := b.edge(typ, a, cursor, p != nil && p.lazy, edgeFields); err != nil {
 		return err
 	}
 	b.write(" AS e")
@@ -487,7 +497,7 @@ func (b *builder) connection(typ *Type, p *parent, _ *Field, field graphql.Colle
 	if err != nil {
 		return fallback("%s: cursors: %v", field.Alias, err)
 	}
-	b.source(typ, a, p, pg.where, cursors)
+	id := b.source(typ, a, p, pg.where, cursors)
 	// entgql orders by the order fields, then by id unless one of them
 	// is the id.
 	terms := make([]string, 0, len(pg.order)+1)
@@ -495,7 +505,7 @@ func (b *builder) connection(typ *Type, p *parent, _ *Field, field graphql.Colle
 		terms = append(terms, a+"."+b.d.ident(o.field.Column)+direction(o.desc != reverse))
 	}
 	if !orderedByID(pg) {
-		terms = append(terms, a+".id"+direction(reverse))
+		terms = append(terms, id+direction(reverse))
 	}
 	b.write(" ORDER BY ", strings.Join(terms, ", "))
 	limit := n
@@ -577,9 +587,11 @@ func (b *builder) pageInfo(typ *Type, p *parent, pg *page, paged bool, field gra
 			// forward: whether this direction is the one paged in.
 			forward := (pg.first != nil) == next
 			switch {
-			case !paged && p != nil:
+			case !paged && p != nil && !p.lazy && p.edge.Rel != sqlgraph.M2M:
 				// entgql builds a nested page it did not read from no
-				// nodes: only the cursors given say there is more.
+				// nodes: only the cursors given say there is more. (The
+				// resolvers page many-to-many connections, and those they
+				// do not load with their parents, as at the root.)
 				if (next && pg.before != nil) || (!next && pg.after != nil) {
 					b.literal("true")
 				} else {
@@ -639,7 +651,16 @@ func (b *builder) cursorExpr(a string, pg *page) string {
 }
 
 // edge writes the JSON of one edge of a page.
-func (b *builder) edge(typ *Type, a, cursor string, fields []graphql.CollectedField) error {
+func (b *builder) edge(typ *Type, a, cursor string, lazy bool, fields []graphql.CollectedField) error {
+	nodes := 0
+	for _, f := range fields {
+		if f.Name == "node" {
+			nodes++
+		}
+	}
+	if nodes > 1 {
+		return fallback("%sEdge.node under two aliases", typ.Name)
+	}
 	b.write("'{'")
 	for i, f := range fields {
 		b.write(" || ")
@@ -655,7 +676,7 @@ func (b *builder) edge(typ *Type, a, cursor string, fields []graphql.CollectedFi
 		case "cursor":
 			b.write(cursor)
 		case "node":
-			if err := b.node(typ, a, f.Selections); err != nil {
+			if err := b.node(typ, a, lazy || f.Alias != "node", f.Selections); err != nil {
 				return err
 			}
 		}
@@ -664,10 +685,68 @@ func (b *builder) edge(typ *Type, a, cursor string, fields []graphql.CollectedFi
 	return nil
 }
 
+// resolverDefects refuses, for the resolvers to answer, the selections that
+// entgql's field collection gets wrong, so that the compiled answer stays
+// the resolvers' answer byte for byte (README, "Noticed"): it picks the
+// columns and edges to load by a field's alias, so an edge or node asked
+// under two aliases loads only what one of them asks for, and a fragment
+// on another type inside one on an interface adds to what is loaded.
+func (b *builder) resolverDefects(typ *Type, set ast.SelectionSet, fields []graphql.CollectedField) error {
+	aliases := map[string]string{}
+	for _, f := range fields {
+		if _, edge := typ.Edges[f.Name]; !edge && f.Name != "node" {
+			continue
+		}
+		if other, ok := aliases[f.Name]; ok && other != f.Alias {
+			return fallback("%s.%s under two aliases", typ.Name, f.Name)
+		}
+		aliases[f.Name] = f.Alias
+	}
+	// A fragment on another type beside the type's own is skipped, as
+	// it should be; inside a fragment on an interface, entgql loads it.
+	var walk func(ast.SelectionSet, bool, map[string]bool) error
+	walk = func(set ast.SelectionSet, inInterface bool, seen map[string]bool) error {
+		for _, sel := range set {
+			var cond string
+			var inner ast.SelectionSet
+			switch sel := sel.(type) {
+			case *ast.InlineFragment:
+				cond, inner = sel.TypeCondition, sel.SelectionSet
+			case *ast.FragmentSpread:
+				if seen[sel.Name] || sel.Definition == nil {
+					continue
+				}
+				seen[sel.Name] = true
+				cond, inner = sel.Definition.TypeCondition, sel.Definition.SelectionSet
+			default:
+				continue
+			}
+			switch {
+			case cond == "" || cond == typ.Name:
+				if err := walk(inner, inInterface, seen); err != nil {
+					return err
+				}
+			case cond == "Node":
+				if err := walk(inner, true, seen); err != nil {
+					return err
+				}
+			case inInterface:
+				return fallback("a fragment on %s in one on an interface, inside %s", cond, typ.Name)
+			}
+		}
+		return nil
+	}
+	return walk(set, false, map[string]bool{})
+}
+
 // node writes the JSON object of the row a of typ.
-func (b *builder) node(typ *Type, a string, set ast.SelectionSet) error {
+func (b *builder) node(typ *Type, a string, lazy bool, set ast.SelectionSet) error {
+	fields := graphql.CollectFields(b.oc, set, []string{typ.Name, "Node"})
+	if err := b.resolverDefects(typ, set, fields); err != nil {
+		return err
+	}
 	b.write("'{'")
-	for i, f := range graphql.CollectFields(b.oc, set, []string{typ.Name, "Node"}) {
+	for i, f := range fields {
 		b.write(" || ")
 		if i > 0 {
 			b.literal(",")
@@ -691,7 +770,7 @@ func (b *builder) node(typ *Type, a string, set ast.SelectionSet) error {
 		}
 		target := types[e.Target]
 		if !e.Unique {
-			if err := b.connection(target, &parent{alias: a, edge: e}, nil, f); err != nil {
+			if err := b.connection(target, &parent{alias: a, edge: e, lazy: lazy}, nil, f); err != nil {
 				return err
 			}
 			continue
@@ -703,7 +782,7 @@ func (b *builder) node(typ *Type, a string, set ast.SelectionSet) error {
 			b.write("coalesce(")
 		}
 		b.write("(SELECT ")
-		if err := b.node(target, t, f.Selections); err != nil {
+		if err := b.node(target, t, lazy, f.Selections); err != nil {
 			return err
 		}
 		b.source(target, t, &parent{alias: a, edge: e}, nil, nil)
