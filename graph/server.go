@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"log/slog"
+	"net/http"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
@@ -22,7 +23,7 @@ import (
 // (JSON) and GET, mutations by POST only, each mutation in a transaction,
 // errors presented with codes, page sizes limited, and DefaultLimits unless
 // an option says otherwise.
-func NewHandler(client *ent.Client, log *slog.Logger, opts ...Option) *handler.Server {
+func NewHandler(client *ent.Client, log *slog.Logger, opts ...Option) http.Handler {
 	cfg := config{limits: DefaultLimits}
 	for _, opt := range opts {
 		opt(&cfg)
@@ -37,6 +38,9 @@ func NewHandler(client *ent.Client, log *slog.Logger, opts ...Option) *handler.S
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 
+	// The outermost response interceptor, so that it sees the response as
+	// the transport will (see datawriter.go).
+	srv.Use(keepData{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetValidationRulesFn(validationRules)
 	srv.Use(extension.Introspection{})
@@ -57,7 +61,7 @@ func NewHandler(client *ent.Client, log *slog.Logger, opts ...Option) *handler.S
 	srv.AroundOperations(nameOperation)
 	srv.SetErrorPresenter(cfg.limits.presentTokenLimit(presentError(log)))
 	srv.SetRecoverFunc(recoverPanic(log))
-	return srv
+	return writeKeptData(srv)
 }
 
 // Option changes how NewHandler sets up the endpoint.
