@@ -9,9 +9,10 @@
 // first, last, after and before, totalCount, pageInfo and cursors in
 // entgql's format; where filters through ent's own predicates; multi-field
 // orderBy; edges to one node; aliases, fragments, @include and @skip,
-// __typename. A root field it cannot compile is left to the resolvers
-// (Compiler.Root says why), and the answer it writes is byte for byte what
-// the resolvers write; the differential tests hold it to that.
+// __typename; node(id:). A root field it cannot compile is left to the
+// resolvers (Compile returns a *Fallback that says why), and the answer it
+// writes is byte for byte what the resolvers write; the differential tests
+// hold it to that.
 package compile
 
 import (
@@ -87,7 +88,7 @@ func (c *Compiler) Compile(ctx context.Context, oc *graphql.OperationContext, fi
 	}
 	b := &builder{ctx: ctx, oc: oc, d: c.dialect, policies: map[*Type]bool{}}
 	b.write("SELECT ")
-	if err := b.connection(typ, nil, nil, field); err != nil {
+	if err := b.connection(typ, nil, field); err != nil {
 		return nil, err
 	}
 	return b.statement(), nil
@@ -365,7 +366,7 @@ func (b *builder) pageArgs(typ *Type, field graphql.CollectedField) (*page, erro
 
 // connection writes the JSON of a connection of typ, at the root (p nil)
 // or under a parent row.
-func (b *builder) connection(typ *Type, p *parent, _ *Field, field graphql.CollectedField) error {
+func (b *builder) connection(typ *Type, p *parent, field graphql.CollectedField) error {
 	b.policies[typ] = true
 	pg, err := b.pageArgs(typ, field)
 	if err != nil {
@@ -770,7 +771,7 @@ func (b *builder) node(typ *Type, a string, lazy bool, set ast.SelectionSet) err
 		}
 		target := types[e.Target]
 		if !e.Unique {
-			if err := b.connection(target, &parent{alias: a, edge: e, lazy: lazy}, nil, f); err != nil {
+			if err := b.connection(target, &parent{alias: a, edge: e, lazy: lazy}, f); err != nil {
 				return err
 			}
 			continue
