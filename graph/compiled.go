@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -41,7 +42,8 @@ func (compiledReads) Validate(graphql.ExecutableSchema) error { return nil }
 func (r compiledReads) InterceptRootField(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
 	oc := graphql.GetOperationContext(ctx)
 	rf := graphql.GetRootFieldContext(ctx)
-	if oc.Operation == nil || oc.Operation.Operation != ast.Query || rf == nil || rf.Field.Name == "__typename" {
+	// Introspection (__schema, __type, __typename) is gqlgen's own.
+	if oc.Operation == nil || oc.Operation.Operation != ast.Query || rf == nil || strings.HasPrefix(rf.Field.Name, "__") {
 		return next(ctx)
 	}
 	st, err := r.compiler.Compile(ctx, oc, rf.Field)
