@@ -185,6 +185,18 @@ func (b *builder) write(s ...string) {
 	}
 }
 
+// key writes the key of the i-th member of a JSON object, the comma before
+// it included, between concatenations.
+func (b *builder) key(i int, alias string) {
+	k := strconv.Quote(alias) + ":"
+	if i > 0 {
+		k = "," + k
+	}
+	b.write(" || ")
+	b.literal(k)
+	b.write(" || ")
+}
+
 // literal writes s as an SQL string literal.
 func (b *builder) literal(s string) {
 	b.sb.WriteByte('\'')
@@ -430,13 +442,7 @@ func (b *builder) connection(typ *Type, p *parent, field graphql.CollectedField)
 	needCount := pageInfo != nil
 	b.write("(SELECT '{'")
 	for i, f := range fields {
-		b.write(" || ")
-		if i > 0 {
-			b.literal(",")
-			b.write(" || ")
-		}
-		b.literal(strconv.Quote(f.Alias) + ":")
-		b.write(" || ")
+		b.key(i, f.Alias)
 		switch f.Name {
 		case "__typename":
 			b.literal(strconv.Quote(typ.Name + "Connection"))
@@ -567,13 +573,7 @@ func (b *builder) total(typ *Type, p *parent, pg *page) {
 func (b *builder) pageInfo(typ *Type, p *parent, pg *page, paged bool, field graphql.CollectedField) error {
 	b.write("'{'")
 	for i, f := range graphql.CollectFields(b.oc, field.Selections, []string{"PageInfo"}) {
-		b.write(" || ")
-		if i > 0 {
-			b.literal(",")
-			b.write(" || ")
-		}
-		b.literal(strconv.Quote(f.Alias) + ":")
-		b.write(" || ")
+		b.key(i, f.Alias)
 		n := 0
 		if pg.first != nil {
 			n = *pg.first
@@ -664,13 +664,7 @@ func (b *builder) edge(typ *Type, a, cursor string, lazy bool, fields []graphql.
 	}
 	b.write("'{'")
 	for i, f := range fields {
-		b.write(" || ")
-		if i > 0 {
-			b.literal(",")
-			b.write(" || ")
-		}
-		b.literal(strconv.Quote(f.Alias) + ":")
-		b.write(" || ")
+		b.key(i, f.Alias)
 		switch f.Name {
 		case "__typename":
 			b.literal(strconv.Quote(typ.Name + "Edge"))
@@ -748,13 +742,7 @@ func (b *builder) node(typ *Type, a string, lazy bool, set ast.SelectionSet) err
 	}
 	b.write("'{'")
 	for i, f := range fields {
-		b.write(" || ")
-		if i > 0 {
-			b.literal(",")
-			b.write(" || ")
-		}
-		b.literal(strconv.Quote(f.Alias) + ":")
-		b.write(" || ")
+		b.key(i, f.Alias)
 		if f.Name == "__typename" {
 			b.literal(strconv.Quote(typ.Name))
 			continue

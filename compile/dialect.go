@@ -54,17 +54,7 @@ var sqlite = &sqlDialect{
 		t := "CAST(" + c + " AS TEXT)"
 		return "CASE WHEN " + t + " = 'null' THEN 'null' ELSE (SELECT '[' || coalesce(group_concat(json_quote(value), ','), '') || ']' FROM json_each(" + t + ")) END"
 	},
-	aggregate: func(e, ordering, filter string) string {
-		s := "group_concat(" + e + ", ','"
-		if ordering != "" {
-			s += " ORDER BY " + ordering
-		}
-		s += ")"
-		if filter != "" {
-			s += " FILTER (WHERE " + filter + ")"
-		}
-		return s
-	},
+	aggregate: aggregate("group_concat"),
 	least:     func(a, b string) string { return "min(" + a + ", " + b + ")" },
 	jsonArray: "json_array",
 	char:      "char",
@@ -88,8 +78,17 @@ var postgres = &sqlDialect{
 		j := "(" + c + ")::jsonb"
 		return "CASE WHEN jsonb_typeof(" + j + ") = 'null' THEN 'null' ELSE (SELECT '[' || coalesce(string_agg(to_json(v)::text, ',' ORDER BY o), '') || ']' FROM jsonb_array_elements_text(" + j + ") WITH ORDINALITY AS x(v, o)) END"
 	},
-	aggregate: func(e, ordering, filter string) string {
-		s := "string_agg(" + e + ", ','"
+	aggregate: aggregate("string_agg"),
+	least:     func(a, b string) string { return "LEAST(" + a + ", " + b + ")" },
+	jsonArray: "json_build_array",
+	char:      "chr",
+}
+
+// aggregate is the dialect's aggregate function fn that concatenates text
+// with commas, in the order given, of the rows the filter keeps.
+func aggregate(fn string) func(e, ordering, filter string) string {
+	return func(e, ordering, filter string) string {
+		s := fn + "(" + e + ", ','"
 		if ordering != "" {
 			s += " ORDER BY " + ordering
 		}
@@ -98,8 +97,5 @@ var postgres = &sqlDialect{
 			s += " FILTER (WHERE " + filter + ")"
 		}
 		return s
-	},
-	least:     func(a, b string) string { return "LEAST(" + a + ", " + b + ")" },
-	jsonArray: "json_build_array",
-	char:      "chr",
+	}
 }
