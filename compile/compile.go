@@ -124,10 +124,14 @@ func (c *Compiler) node(ctx context.Context, oc *graphql.OperationContext, field
 	b := &builder{ctx: ctx, oc: oc, d: c.dialect, policies: map[*Type]bool{typ: true}}
 	a := b.alias()
 	b.write("SELECT (SELECT ")
+	joins := []string{}
+	b.joins = &joins
 	if err := b.node(typ, a, false, field.Selections); err != nil {
 		return nil, err
 	}
-	b.write(" FROM ", b.d.ident(typ.Table), " AS ", a, " WHERE ", a, ".id = ", b.arg(id), ")")
+	b.joins = nil
+	b.source(typ, a, nil, joins, nil, nil)
+	b.write(" AND ", a, ".id = ", b.arg(id), ")")
 	return b.statement(), nil
 }
 
@@ -177,6 +181,10 @@ type builder struct {
 	args     []any
 	aliases  int
 	policies map[*Type]bool
+	// joins, when not nil, collects the joins of the row being written:
+	// its edges to one node, read by LEFT JOIN rather than a subquery
+	// per row (which PostgreSQL runs as a plan of its own each time).
+	joins *[]string
 }
 
 func (b *builder) write(s ...string) {
@@ -251,7 +259,7 @@ type parent struct {
 // expression of the rows' id to order by: through a join table, the join
 // table's column, whose index gives the rows in order (ordered by the
 // joined table's id, SQLite would build every row's JSON to sort them).
-func (b *builder) source(typ *Type, a string, p *parent, where func(*sql.Selector), extra []func(*sql.Selector)) (id string) {
+func (b *builder) source(typ *Type, a string, p *parent, joins []string, where func(*sql.Selector), extra []func(*sql.Selector)) (id string) {
 	id = a + ".id"
 	var join string
 	if p != nil && p.edge.Rel == sqlgraph.M2M {
@@ -266,6 +274,9 @@ func (b *builder) source(typ *Type, a string, p *parent, where func(*sql.Selecto
 		id = j + "." + b.d.ident(to)
 	} else {
 		b.write(" FROM ", b.d.ident(typ.Table), " AS ", a)
+	}
+	for _, j := range joins {
+		b.write(" ", j)
 	}
 	b.write(" WHERE 1=1")
 	if p != nil {
@@ -288,6 +299,18 @@ func (b *builder) source(typ *Type, a string, p *parent, where func(*sql.Selecto
 		b.predicate(typ.Table, a, extra...)
 	}
 	return id
+}
+
+// joinOn is the condition that joins the node t an edge to one node leads
+// to, to the row a; false for an edge through a join table.
+func (b *builder) joinOn(t, a string, e *Edge) (string, bool) {
+	switch {
+	case e.Rel == sqlgraph.M2O || (e.Rel == sqlgraph.O2O && e.Inverse):
+		return t + ".id = " + a + "." + b.d.ident(e.Columns[0]), true
+	case e.Rel == sqlgraph.O2M || e.Rel == sqlgraph.O2O:
+		return t + "." + b.d.ident(e.Columns[0]) + " = " + a + ".id", true
+	}
+	return "", false
 }
 
 // page is a connection's arguments, decoded.
@@ -487,9 +510,13 @@ func (b *builder) connection(typ *Type, p *parent, field graphql.CollectedField)
 	}
 	a := b.alias()
 	cursor := b.cursorExpr(a, pg)
+	saved := b.joins
+	joins := []string{}
+	b.joins = &joins
 	if err := b.edge(typ, a, cursor, p != nil && p.lazy, edgeFields); err != nil {
 		return err
 	}
+	b.joins = saved
 	b.write(" AS e")
 	if !simple {
 		b.write(", ")
@@ -504,7 +531,7 @@ func (b *builder) connection(typ *Type, p *parent, field graphql.CollectedField)
 	if err != nil {
 		return fallback("%s: cursors: %v", field.Alias, err)
 	}
-	id := b.source(typ, a, p, pg.where, cursors)
+	id := b.source(typ, a, p, joins, pg.where, cursors)
 	// entgql orders by the order fields, then by id unless one of them
 	// is the id.
 	terms := make([]string, 0, len(pg.order)+1)
@@ -565,7 +592,7 @@ func cursorOptions(pg *page) *entgql.MultiCursorsOptions {
 // total writes the number of rows the connection's filter matches.
 func (b *builder) total(typ *Type, p *parent, pg *page) {
 	b.write("(SELECT count(*)")
-	b.source(typ, b.alias(), p, pg.where, nil)
+	b.source(typ, b.alias(), p, nil, pg.where, nil)
 	b.write(")")
 }
 
@@ -766,15 +793,27 @@ func (b *builder) node(typ *Type, a string, lazy bool, set ast.SelectionSet) err
 		}
 		b.policies[target] = true
 		t := b.alias()
+		if on, ok := b.joinOn(t, a, e); ok && b.joins != nil {
+			*b.joins = append(*b.joins, "LEFT JOIN "+b.d.ident(target.Table)+" AS "+t+" ON "+on)
+			b.write("CASE WHEN ", t, ".id IS NULL THEN 'null' ELSE ")
+			if err := b.node(target, t, lazy, f.Selections); err != nil {
+				return err
+			}
+			b.write(" END")
+			continue
+		}
 		nullable := f.Definition == nil || f.Definition.Type == nil || !f.Definition.Type.NonNull
 		if nullable {
 			b.write("coalesce(")
 		}
 		b.write("(SELECT ")
+		saved := b.joins
+		b.joins = nil
 		if err := b.node(target, t, lazy, f.Selections); err != nil {
 			return err
 		}
-		b.source(target, t, &parent{alias: a, edge: e}, nil, nil)
+		b.joins = saved
+		b.source(target, t, &parent{alias: a, edge: e}, nil, nil, nil)
 		b.write(")")
 		if nullable {
 			b.write(", 'null')")
