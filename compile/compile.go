@@ -82,6 +82,9 @@ func (c *Compiler) Compile(ctx context.Context, oc *graphql.OperationContext, fi
 	if field.Name == "node" && def.Type.NamedType == "Node" {
 		return c.node(ctx, oc, field)
 	}
+	if field.Name == "nodes" && def.Type.Elem != nil && def.Type.Elem.NamedType == "Node" {
+		return c.nodes(ctx, oc, field)
+	}
 	typ, ok := types[strings.TrimSuffix(def.Type.NamedType, "Connection")]
 	if !ok || def.Type.NamedType != typ.Name+"Connection" || !def.Type.NonNull {
 		return nil, fallback("root field %s is not a connection of the ent schema", field.Name)
@@ -106,10 +109,40 @@ func (b *builder) statement() *Statement {
 // node compiles node(id:): the type comes from the id's range, as ent's
 // Noder finds it.
 func (c *Compiler) node(ctx context.Context, oc *graphql.OperationContext, field graphql.CollectedField) (*Statement, error) {
-	raw := field.ArgumentMap(oc.Variables)["id"]
+	b := &builder{ctx: ctx, oc: oc, d: c.dialect, policies: map[*Type]bool{}}
+	b.write("SELECT ")
+	if err := b.nodeByID(field.ArgumentMap(oc.Variables)["id"], field.Selections); err != nil {
+		return nil, err
+	}
+	return b.statement(), nil
+}
+
+// nodes compiles nodes(ids:): a list of nodes by id, in the order of the
+// ids. One that does not exist makes the statement NULL (ErrNoRow), for
+// the resolvers to answer with their error.
+func (c *Compiler) nodes(ctx context.Context, oc *graphql.OperationContext, field graphql.CollectedField) (*Statement, error) {
+	ids, _ := field.ArgumentMap(oc.Variables)["ids"].([]any)
+	b := &builder{ctx: ctx, oc: oc, d: c.dialect, policies: map[*Type]bool{}}
+	b.write("SELECT '['")
+	for i, id := range ids {
+		if i > 0 {
+			b.write(" || ','")
+		}
+		b.write(" || ")
+		if err := b.nodeByID(id, field.Selections); err != nil {
+			return nil, err
+		}
+	}
+	b.write(" || ']'")
+	return b.statement(), nil
+}
+
+// nodeByID writes the JSON of the node with the id, NULL when there is
+// none.
+func (b *builder) nodeByID(raw any, set ast.SelectionSet) error {
 	id, err := graphql.UnmarshalIntID(raw)
 	if err != nil {
-		return nil, fallback("node: id %v is not one of ours", raw)
+		return fallback("node: id %v is not one of ours", raw)
 	}
 	start := int(id/(1<<32-1)) << 32
 	var typ *Type
@@ -119,20 +152,21 @@ func (c *Compiler) node(ctx context.Context, oc *graphql.OperationContext, field
 		}
 	}
 	if typ == nil {
-		return nil, fallback("node: id %d is in no type's range", id)
+		return fallback("node: id %d is in no type's range", id)
 	}
-	b := &builder{ctx: ctx, oc: oc, d: c.dialect, policies: map[*Type]bool{typ: true}}
+	b.policies[typ] = true
 	a := b.alias()
-	b.write("SELECT (SELECT ")
+	b.write("(SELECT ")
+	saved := b.joins
 	joins := []string{}
 	b.joins = &joins
-	if err := b.node(typ, a, false, field.Selections); err != nil {
-		return nil, err
+	if err := b.node(typ, a, false, set); err != nil {
+		return err
 	}
-	b.joins = nil
+	b.joins = saved
 	b.source(typ, a, nil, joins, nil, nil)
 	b.write(" AND ", a, ".id = ", b.arg(id), ")")
-	return b.statement(), nil
+	return nil
 }
 
 // ErrNoRow is the error of Run for a statement that found nothing (a

@@ -157,6 +157,9 @@ func TestEveryShapeAnswersAlike(t *testing.T) {
 		{"NoTitle", `{ goals(where: {titleContainsFold: "barn"}) { edges { node { number title } } } }`, nil},
 		{"Node", `query N($id: ID!) { node(id: $id) { id __typename ... on Activity { title objective { title } municipalities { totalCount edges { node { name } } } } ... on Goal { number } } }`,
 			map[string]any{"id": "1"}},
+		{"Nodes", `query N($ids: [ID!]!) { nodes(ids: $ids) { id __typename ... on Activity { title objective { goal { number } } } ... on Municipality { name code } } }`,
+			map[string]any{"ids": []string{"1", "17179869185", "2", "1"}}},
+		{"NoNodes", `{ nodes(ids: []) { id } }`, nil},
 	}
 	for _, c := range cases {
 		// pgx reads times in the local time zone, which a statement does
