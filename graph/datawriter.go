@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 )
@@ -105,24 +104,26 @@ func (w *dataWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func appendEscaped(dst, src []byte) []byte {
 	const hex = "0123456789abcdef"
 	start := 0
-	for i := 0; i < len(src); {
+	for i := 0; i < len(src); i++ {
 		c := src[i]
+		if !mayEscape[c] {
+			continue
+		}
 		switch {
-		case c == '<' || c == '>' || c == '&':
+		case c != 0xE2:
 			dst = append(dst, src[start:i]...)
 			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			i++
-			start = i
-		case c == 0xE2 && i+2 < len(src) && src[i+1] == 0x80 && src[i+2]&^1 == 0xA8:
+			start = i + 1
+		case i+2 < len(src) && src[i+1] == 0x80 && src[i+2]&^1 == 0xA8:
 			dst = append(dst, src[start:i]...)
 			dst = append(dst, '\\', 'u', '2', '0', '2', hex[src[i+2]&0xF])
-			i += 3
-			start = i
-		case c < utf8.RuneSelf:
-			i++
-		default:
-			i++
+			i += 2
+			start = i + 1
 		}
 	}
 	return append(dst, src[start:]...)
 }
+
+// mayEscape marks the bytes appendEscaped looks at: <, >, & and the first
+// byte of U+2028 and U+2029.
+var mayEscape = [256]bool{'<': true, '>': true, '&': true, 0xE2: true}
