@@ -160,6 +160,8 @@ func TestEveryShapeAnswersAlike(t *testing.T) {
 		{"Nodes", `query N($ids: [ID!]!) { nodes(ids: $ids) { id __typename ... on Activity { title objective { goal { number } } } ... on Municipality { name code } } }`,
 			map[string]any{"ids": []string{"1", "17179869185", "2", "1"}}},
 		{"NoNodes", `{ nodes(ids: []) { id } }`, nil},
+		{"ByCount", `{ municipalities(first: 6, orderBy: [{field: ACTIVITIES_COUNT, direction: DESC}, {field: NAME}]) { edges { cursor node { name } } pageInfo { endCursor } } institutions(last: 3, orderBy: {field: ACTIVITIES_COUNT}) { edges { cursor node { name } } } }`, nil},
+		{"ByCountNested", `{ goals(first: 3) { edges { node { number objectives(orderBy: {field: ACTIVITIES_COUNT, direction: DESC}) { edges { cursor node { title } } } } } } }`, nil},
 	}
 	for _, c := range cases {
 		// pgx reads times in the local time zone, which a statement does

@@ -11,13 +11,16 @@ import (
 	"github.com/mattn/go-sqlite3"
 )
 
-// cursorKind is how a cursor marker gives an order column's value: as
-// text ('s'), an integer ('i') or a time ('t').
+// cursorKind is how a cursor marker gives an order value: as text ('s'),
+// an int ('i'), an int64 ('l': a count, which ent scans as one, and which
+// msgpack writes in full) or a time ('t').
 func cursorKind(f *Field) byte {
-	switch f.Kind {
-	case KindID, KindInt:
+	switch {
+	case f.CountOf != "":
+		return 'l'
+	case f.Kind == KindID, f.Kind == KindInt:
 		return 'i'
-	case KindTime:
+	case f.Kind == KindTime:
 		return 't'
 	}
 	return 's'
@@ -73,12 +76,15 @@ func cursor(marker []byte) ([]byte, error) {
 			continue
 		}
 		switch kinds[i] {
-		case 'i':
+		case 'i', 'l':
 			n, err := v.(json.Number).Int64()
 			if err != nil {
 				return nil, fmt.Errorf("compiled read: a cursor's value %v: %w", v, err)
 			}
-			vs[i] = int(n)
+			vs[i] = n
+			if kinds[i] == 'i' {
+				vs[i] = int(n)
+			}
 		case 't':
 			t, err := parseTime(v)
 			if err != nil {

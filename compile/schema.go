@@ -28,7 +28,7 @@ type Type struct {
 	// GraphQL field name.
 	Edges map[string]*Edge
 	// Orders are the values of its …OrderField enum that order by a
-	// column of its own.
+	// column of its own or by the number of an edge's rows.
 	Orders map[string]*Field
 	// Where turns a where argument, as the request gave it, into ent's
 	// generated predicate; nil when the argument matches everything.
@@ -62,6 +62,9 @@ type Field struct {
 	// Nillable is true when a NULL is null in GraphQL; an optional field
 	// that is not nillable reads NULL as its Go zero value instead.
 	Nillable bool
+	// CountOf, in an order, names the edge whose number of rows the
+	// order is by (…_COUNT), rather than a column.
+	CountOf string
 }
 
 // Edge is an edge of a type to another.

@@ -104,6 +104,10 @@ func Source(g *gen.Graph) ([]byte, error) {
 			}
 			p("\t\t\t%q: {Target: %q, Unique: %t, Rel: sqlgraph.%s, Table: %q, Columns: []string{%s}, Inverse: %t},\n",
 				samverkan.GraphQLName(e.Name), e.Type.Name, e.Unique, e.Rel.Type, e.Rel.Table, strings.Join(cols, ", "), e.IsInverse())
+			if !e.Unique && strings.HasSuffix(ea.OrderField, "_COUNT") {
+				orders = append(orders, fmt.Sprintf("\t\t\t%q: {Kind: KindInt, Nillable: true, CountOf: %q},\n",
+					ea.OrderField, samverkan.GraphQLName(e.Name)))
+			}
 		}
 		p("\t\t},\n\t\tOrders: map[string]*Field{\n")
 		if n.ID != nil {
