@@ -53,13 +53,16 @@ var types = map[string]*Type{
 			"followUps":      {Target: "FollowUp", Unique: false, Rel: sqlgraph.O2M, Table: "follow_ups", Columns: []string{"activity_id"}, Inverse: false},
 		},
 		Orders: map[string]*Field{
-			"CREATED_AT":  {Column: activity.FieldCreatedAt, Kind: KindTime, Nillable: false},
-			"UPDATED_AT":  {Column: activity.FieldUpdatedAt, Kind: KindTime, Nillable: false},
-			"TITLE":       {Column: activity.FieldTitle, Kind: KindString, Nillable: false},
-			"STATUS":      {Column: activity.FieldStatus, Kind: KindEnum, Nillable: false},
-			"FIRST_YEAR":  {Column: activity.FieldFirstYear, Kind: KindInt, Nillable: true},
-			"LAST_YEAR":   {Column: activity.FieldLastYear, Kind: KindInt, Nillable: true},
-			"NEXT_REVIEW": {Column: activity.FieldNextReview, Kind: KindTime, Nillable: true},
+			"CREATED_AT":           {Column: activity.FieldCreatedAt, Kind: KindTime, Nillable: false},
+			"UPDATED_AT":           {Column: activity.FieldUpdatedAt, Kind: KindTime, Nillable: false},
+			"TITLE":                {Column: activity.FieldTitle, Kind: KindString, Nillable: false},
+			"STATUS":               {Column: activity.FieldStatus, Kind: KindEnum, Nillable: false},
+			"FIRST_YEAR":           {Column: activity.FieldFirstYear, Kind: KindInt, Nillable: true},
+			"LAST_YEAR":            {Column: activity.FieldLastYear, Kind: KindInt, Nillable: true},
+			"NEXT_REVIEW":          {Column: activity.FieldNextReview, Kind: KindTime, Nillable: true},
+			"MUNICIPALITIES_COUNT": {Kind: KindInt, Nillable: true, CountOf: "municipalities"},
+			"INSTITUTIONS_COUNT":   {Kind: KindInt, Nillable: true, CountOf: "institutions"},
+			"FOLLOW_UPS_COUNT":     {Kind: KindInt, Nillable: true, CountOf: "followUps"},
 		},
 		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
 			w := new(ent.ActivityWhereInput)
@@ -177,10 +180,11 @@ var types = map[string]*Type{
 			"objectives": {Target: "Objective", Unique: false, Rel: sqlgraph.O2M, Table: "objectives", Columns: []string{"goal_id"}, Inverse: false},
 		},
 		Orders: map[string]*Field{
-			"CREATED_AT": {Column: goal.FieldCreatedAt, Kind: KindTime, Nillable: false},
-			"UPDATED_AT": {Column: goal.FieldUpdatedAt, Kind: KindTime, Nillable: false},
-			"NUMBER":     {Column: goal.FieldNumber, Kind: KindInt, Nillable: false},
-			"TITLE":      {Column: goal.FieldTitle, Kind: KindString, Nillable: true},
+			"CREATED_AT":       {Column: goal.FieldCreatedAt, Kind: KindTime, Nillable: false},
+			"UPDATED_AT":       {Column: goal.FieldUpdatedAt, Kind: KindTime, Nillable: false},
+			"NUMBER":           {Column: goal.FieldNumber, Kind: KindInt, Nillable: false},
+			"TITLE":            {Column: goal.FieldTitle, Kind: KindString, Nillable: true},
+			"OBJECTIVES_COUNT": {Kind: KindInt, Nillable: true, CountOf: "objectives"},
 		},
 		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
 			w := new(ent.GoalWhereInput)
@@ -218,10 +222,11 @@ var types = map[string]*Type{
 			"activities":   {Target: "Activity", Unique: false, Rel: sqlgraph.M2M, Table: "activity_institutions", Columns: []string{"activity_id", "institution_id"}, Inverse: true},
 		},
 		Orders: map[string]*Field{
-			"CREATED_AT": {Column: institution.FieldCreatedAt, Kind: KindTime, Nillable: false},
-			"UPDATED_AT": {Column: institution.FieldUpdatedAt, Kind: KindTime, Nillable: false},
-			"NAME":       {Column: institution.FieldName, Kind: KindString, Nillable: false},
-			"KIND":       {Column: institution.FieldKind, Kind: KindEnum, Nillable: false},
+			"CREATED_AT":       {Column: institution.FieldCreatedAt, Kind: KindTime, Nillable: false},
+			"UPDATED_AT":       {Column: institution.FieldUpdatedAt, Kind: KindTime, Nillable: false},
+			"NAME":             {Column: institution.FieldName, Kind: KindString, Nillable: false},
+			"KIND":             {Column: institution.FieldKind, Kind: KindEnum, Nillable: false},
+			"ACTIVITIES_COUNT": {Kind: KindInt, Nillable: true, CountOf: "activities"},
 		},
 		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
 			w := new(ent.InstitutionWhereInput)
@@ -257,11 +262,13 @@ var types = map[string]*Type{
 			"institutions": {Target: "Institution", Unique: false, Rel: sqlgraph.O2M, Table: "institutions", Columns: []string{"municipality_id"}, Inverse: false},
 		},
 		Orders: map[string]*Field{
-			"CREATED_AT":  {Column: municipality.FieldCreatedAt, Kind: KindTime, Nillable: false},
-			"UPDATED_AT":  {Column: municipality.FieldUpdatedAt, Kind: KindTime, Nillable: false},
-			"CODE":        {Column: municipality.FieldCode, Kind: KindString, Nillable: false},
-			"NAME":        {Column: municipality.FieldName, Kind: KindString, Nillable: false},
-			"COUNTY_CODE": {Column: municipality.FieldCountyCode, Kind: KindString, Nillable: false},
+			"CREATED_AT":         {Column: municipality.FieldCreatedAt, Kind: KindTime, Nillable: false},
+			"UPDATED_AT":         {Column: municipality.FieldUpdatedAt, Kind: KindTime, Nillable: false},
+			"CODE":               {Column: municipality.FieldCode, Kind: KindString, Nillable: false},
+			"NAME":               {Column: municipality.FieldName, Kind: KindString, Nillable: false},
+			"COUNTY_CODE":        {Column: municipality.FieldCountyCode, Kind: KindString, Nillable: false},
+			"ACTIVITIES_COUNT":   {Kind: KindInt, Nillable: true, CountOf: "activities"},
+			"INSTITUTIONS_COUNT": {Kind: KindInt, Nillable: true, CountOf: "institutions"},
 		},
 		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
 			w := new(ent.MunicipalityWhereInput)
@@ -297,10 +304,11 @@ var types = map[string]*Type{
 			"activities": {Target: "Activity", Unique: false, Rel: sqlgraph.O2M, Table: "activities", Columns: []string{"objective_id"}, Inverse: false},
 		},
 		Orders: map[string]*Field{
-			"CREATED_AT": {Column: objective.FieldCreatedAt, Kind: KindTime, Nillable: false},
-			"UPDATED_AT": {Column: objective.FieldUpdatedAt, Kind: KindTime, Nillable: false},
-			"TITLE":      {Column: objective.FieldTitle, Kind: KindString, Nillable: false},
-			"POSITION":   {Column: objective.FieldPosition, Kind: KindInt, Nillable: false},
+			"CREATED_AT":       {Column: objective.FieldCreatedAt, Kind: KindTime, Nillable: false},
+			"UPDATED_AT":       {Column: objective.FieldUpdatedAt, Kind: KindTime, Nillable: false},
+			"TITLE":            {Column: objective.FieldTitle, Kind: KindString, Nillable: false},
+			"POSITION":         {Column: objective.FieldPosition, Kind: KindInt, Nillable: false},
+			"ACTIVITIES_COUNT": {Kind: KindInt, Nillable: true, CountOf: "activities"},
 		},
 		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
 			w := new(ent.ObjectiveWhereInput)
@@ -347,6 +355,7 @@ var types = map[string]*Type{
 			"COUNTY_CODE": {Column: plan.FieldCountyCode, Kind: KindString, Nillable: false},
 			"FIRST_YEAR":  {Column: plan.FieldFirstYear, Kind: KindInt, Nillable: false},
 			"LAST_YEAR":   {Column: plan.FieldLastYear, Kind: KindInt, Nillable: false},
+			"GOALS_COUNT": {Kind: KindInt, Nillable: true, CountOf: "goals"},
 		},
 		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
 			w := new(ent.PlanWhereInput)
