@@ -336,11 +336,24 @@ func (b *builder) source(typ *Type, a string, p *parent, joins []string, where f
 }
 
 // orderExpr is the i-th order's expression for the row a of typ: its
-// column, or the number of the edge's rows it counts.
-func (b *builder) orderExpr(typ *Type, a string, i int, f *Field) string {
+// column, or the number of the edge's rows it counts. ent counts by a LEFT
+// JOIN, so a row without any has NULL: entgql's cursor holds no value for
+// it. ent orders such NULLs first, as the smallest, on both databases when
+// it pages at the root; entgql's window for nested pages (nullsAsStored)
+// leaves them where the database puts NULLs: last on PostgreSQL.
+func (b *builder) orderExpr(typ *Type, a string, i int, f *Field, nullsAsStored bool) string {
 	if f.CountOf == "" {
 		return a + "." + b.d.ident(f.Column)
 	}
+	count := b.countExpr(typ, a, i, f)
+	if nullsAsStored {
+		return "nullif(" + count + ", 0)"
+	}
+	return count
+}
+
+// countExpr is the number of rows of the edge f counts, for the row a.
+func (b *builder) countExpr(typ *Type, a string, i int, f *Field) string {
 	e := typ.Edges[f.CountOf]
 	x := a + "c" + strconv.Itoa(i)
 	switch e.Rel {
@@ -593,8 +606,11 @@ func (b *builder) connection(typ *Type, p *parent, field graphql.CollectedField)
 	// entgql orders by the order fields, then by id unless one of them
 	// is the id.
 	terms := make([]string, 0, len(pg.order)+1)
+	// entgql pages a nested connection it loads with its parents in a
+	// window of its own (see orderExpr).
+	windowed := p != nil && !p.lazy && p.edge.Rel != sqlgraph.M2M
 	for i, o := range pg.order {
-		terms = append(terms, b.orderExpr(typ, a, i, o.field)+direction(o.desc != reverse))
+		terms = append(terms, b.orderExpr(typ, a, i, o.field, windowed)+direction(o.desc != reverse))
 	}
 	if !orderedByID(pg) {
 		terms = append(terms, id+direction(reverse))
@@ -726,13 +742,8 @@ func (b *builder) cursorExpr(typ *Type, a string, pg *page) string {
 	}
 	sb.WriteString("'")
 	for i, o := range pg.order {
-		c := b.orderExpr(typ, a, i, o.field)
-		switch {
-		case o.field.CountOf != "":
-			// entgql's cursor holds the count its join found: none
-			// (NULL) where there are no rows.
-			c = "nullif(" + c + ", 0)"
-		case o.field.Kind == KindTime:
+		c := b.orderExpr(typ, a, i, o.field, true)
+		if o.field.Kind == KindTime {
 			c = b.d.cursorTime(c)
 		}
 		sb.WriteString(", " + c)
