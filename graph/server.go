@@ -22,7 +22,8 @@ import (
 // NewHandler returns the GraphQL endpoint over the client: queries by POST
 // (JSON) and GET, mutations by POST only, each mutation in a transaction,
 // errors presented with codes, page sizes limited, and DefaultLimits unless
-// an option says otherwise.
+// an option says otherwise. With WithCompiledReads, a query's root fields
+// are answered by one SQL statement each where the read compiler can.
 func NewHandler(client *ent.Client, log *slog.Logger, opts ...Option) http.Handler {
 	cfg := config{limits: DefaultLimits}
 	for _, opt := range opts {
