@@ -89,15 +89,17 @@ func (c *viewerCache) forgetOnChange(next ent.Mutator) ent.Mutator {
 		}
 		c.forget()
 		v, err := next.Mutate(ctx, m)
-		c.forget()
-		if tx := txOf(m); tx != nil {
-			tx.OnCommit(func(next ent.Committer) ent.Committer {
-				return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
-					defer c.forget()
-					return next.Commit(ctx, tx)
-				})
-			})
+		tx := txOf(m)
+		if tx == nil {
+			c.forget()
+			return v, err
 		}
+		tx.OnCommit(func(next ent.Committer) ent.Committer {
+			return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
+				defer c.forget()
+				return next.Commit(ctx, tx)
+			})
+		})
 		return v, err
 	})
 }

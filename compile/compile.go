@@ -89,12 +89,17 @@ func (c *Compiler) Compile(ctx context.Context, oc *graphql.OperationContext, fi
 	if !ok || def.Type.NamedType != typ.Name+"Connection" || !def.Type.NonNull {
 		return nil, fallback("root field %s is not a connection of the ent schema", field.Name)
 	}
-	b := &builder{ctx: ctx, oc: oc, d: c.dialect, policies: map[*Type]bool{}}
+	b := c.builder(ctx, oc)
 	b.write("SELECT ")
 	if err := b.connection(typ, nil, field); err != nil {
 		return nil, err
 	}
 	return b.statement(), nil
+}
+
+// builder starts a statement.
+func (c *Compiler) builder(ctx context.Context, oc *graphql.OperationContext) *builder {
+	return &builder{ctx: ctx, oc: oc, d: c.dialect, policies: map[*Type]bool{}}
 }
 
 // statement is what b wrote.
@@ -109,7 +114,7 @@ func (b *builder) statement() *Statement {
 // node compiles node(id:): the type comes from the id's range, as ent's
 // Noder finds it.
 func (c *Compiler) node(ctx context.Context, oc *graphql.OperationContext, field graphql.CollectedField) (*Statement, error) {
-	b := &builder{ctx: ctx, oc: oc, d: c.dialect, policies: map[*Type]bool{}}
+	b := c.builder(ctx, oc)
 	b.write("SELECT ")
 	if err := b.nodeByID(field.ArgumentMap(oc.Variables)["id"], field.Selections); err != nil {
 		return nil, err
@@ -122,7 +127,7 @@ func (c *Compiler) node(ctx context.Context, oc *graphql.OperationContext, field
 // the resolvers to answer with their error.
 func (c *Compiler) nodes(ctx context.Context, oc *graphql.OperationContext, field graphql.CollectedField) (*Statement, error) {
 	ids, _ := field.ArgumentMap(oc.Variables)["ids"].([]any)
-	b := &builder{ctx: ctx, oc: oc, d: c.dialect, policies: map[*Type]bool{}}
+	b := c.builder(ctx, oc)
 	b.write("SELECT '['")
 	for i, id := range ids {
 		if i > 0 {
@@ -144,30 +149,30 @@ func (b *builder) nodeByID(raw any, set ast.SelectionSet) error {
 	if err != nil {
 		return fallback("node: id %v is not one of ours", raw)
 	}
-	start := int(id/(1<<32-1)) << 32
-	var typ *Type
-	for _, t := range types {
-		if t.IDStart == start {
-			typ = t
-		}
-	}
+	typ := typeOfID[int(id/(1<<32-1))<<32]
 	if typ == nil {
 		return fallback("node: id %d is in no type's range", id)
 	}
 	b.policies[typ] = true
 	a := b.alias()
 	b.write("(SELECT ")
-	saved := b.joins
-	joins := []string{}
-	b.joins = &joins
-	if err := b.node(typ, a, false, set); err != nil {
+	joins, err := b.row(func() error { return b.node(typ, a, false, set) })
+	if err != nil {
 		return err
 	}
-	b.joins = saved
 	b.source(typ, a, nil, joins, nil, nil)
 	b.write(" AND ", a, ".id = ", b.arg(id), ")")
 	return nil
 }
+
+// typeOfID is each type by the first id of its range.
+var typeOfID = func() map[int]*Type {
+	m := make(map[int]*Type, len(types))
+	for _, t := range types {
+		m[t.IDStart] = t
+	}
+	return m
+}()
 
 // ErrNoRow is the error of Run for a statement that found nothing (a
 // node that does not exist), which the resolvers answer with their error.
@@ -246,13 +251,21 @@ func (b *builder) literal(s string) {
 	b.sb.WriteByte('\'')
 }
 
+// row runs write, which writes the JSON of a row, and returns the joins
+// its edges to one node need in the row's FROM.
+func (b *builder) row(write func() error) ([]string, error) {
+	saved := b.joins
+	joins := []string{}
+	b.joins = &joins
+	err := write()
+	b.joins = saved
+	return joins, err
+}
+
 // arg writes a placeholder for v.
 func (b *builder) arg(v any) string {
 	b.args = append(b.args, v)
-	if b.d == postgres {
-		return "$" + strconv.Itoa(len(b.args))
-	}
-	return "?"
+	return b.d.placeholder(len(b.args))
 }
 
 func (b *builder) alias() string {
@@ -286,6 +299,16 @@ type parent struct {
 	// with its parents (entgql collects the fields under edges { node }
 	// by their aliases), but page it as at the root.
 	lazy bool
+}
+
+// windowed reports whether the resolvers page a connection under p in
+// entgql's window per parent, as they do the nested connections they load
+// with their parents; at the root, for many-to-many connections (which
+// have resolvers of their own) and lazily loaded ones they page as at the
+// root. The two differ in their page info and in where a count order puts
+// NULLs.
+func (p *parent) windowed() bool {
+	return p != nil && !p.lazy && p.edge.Rel != sqlgraph.M2M
 }
 
 // source writes the FROM and the WHERE of the rows of typ, alias a: all of
@@ -386,6 +409,14 @@ type page struct {
 	after, before *entgql.Cursor[int]
 	order         []order
 	where         func(*sql.Selector)
+}
+
+// size is the page size asked for: first or last.
+func (pg *page) size() int {
+	if pg.first != nil {
+		return *pg.first
+	}
+	return *pg.last
 }
 
 type order struct {
@@ -499,12 +530,7 @@ func (b *builder) connection(typ *Type, p *parent, field graphql.CollectedField)
 			return fallback("%s: unknown connection field %s", field.Alias, f.Name)
 		}
 	}
-	n := 0
-	if pg.first != nil {
-		n = *pg.first
-	} else {
-		n = *pg.last
-	}
+	n := pg.size()
 	paged := edges != nil && n > 0
 	var edgeFields []graphql.CollectedField
 	wantCursor := false
@@ -549,9 +575,7 @@ func (b *builder) connection(typ *Type, p *parent, field graphql.CollectedField)
 				b.write("'[]'")
 			}
 		case "pageInfo":
-			if err := b.pageInfo(typ, p, pg, paged, f); err != nil {
-				return err
-			}
+			b.pageInfo(typ, p, pg, paged, f)
 		}
 	}
 	b.write(" || '}'")
@@ -581,13 +605,10 @@ func (b *builder) connection(typ *Type, p *parent, field graphql.CollectedField)
 	}
 	a := b.alias()
 	cursor := b.cursorExpr(typ, a, pg)
-	saved := b.joins
-	joins := []string{}
-	b.joins = &joins
-	if err := b.edge(typ, a, cursor, p != nil && p.lazy, edgeFields); err != nil {
+	joins, err := b.row(func() error { return b.edge(typ, a, cursor, p != nil && p.lazy, edgeFields) })
+	if err != nil {
 		return err
 	}
-	b.joins = saved
 	b.write(" AS e")
 	if !simple {
 		b.write(", ")
@@ -606,11 +627,8 @@ func (b *builder) connection(typ *Type, p *parent, field graphql.CollectedField)
 	// entgql orders by the order fields, then by id unless one of them
 	// is the id.
 	terms := make([]string, 0, len(pg.order)+1)
-	// entgql pages a nested connection it loads with its parents in a
-	// window of its own (see orderExpr).
-	windowed := p != nil && !p.lazy && p.edge.Rel != sqlgraph.M2M
 	for i, o := range pg.order {
-		terms = append(terms, b.orderExpr(typ, a, i, o.field, windowed)+direction(o.desc != reverse))
+		terms = append(terms, b.orderExpr(typ, a, i, o.field, p.windowed())+direction(o.desc != reverse))
 	}
 	if !orderedByID(pg) {
 		terms = append(terms, id+direction(reverse))
@@ -671,16 +689,10 @@ func (b *builder) total(typ *Type, p *parent, pg *page) {
 }
 
 // pageInfo writes the connection's page info as entgql's pagers build it.
-func (b *builder) pageInfo(typ *Type, p *parent, pg *page, paged bool, field graphql.CollectedField) error {
+func (b *builder) pageInfo(typ *Type, p *parent, pg *page, paged bool, field graphql.CollectedField) {
 	b.write("'{'")
 	for i, f := range graphql.CollectFields(b.oc, field.Selections, []string{"PageInfo"}) {
 		b.key(i, f.Alias)
-		n := 0
-		if pg.first != nil {
-			n = *pg.first
-		} else {
-			n = *pg.last
-		}
 		switch f.Name {
 		case "__typename":
 			b.literal(`"PageInfo"`)
@@ -689,7 +701,7 @@ func (b *builder) pageInfo(typ *Type, p *parent, pg *page, paged bool, field gra
 			// forward: whether this direction is the one paged in.
 			forward := (pg.first != nil) == next
 			switch {
-			case !paged && p != nil && !p.lazy && p.edge.Rel != sqlgraph.M2M:
+			case !paged && p.windowed():
 				// entgql builds a nested page it did not read from no
 				// nodes: only the cursors given say there is more. (The
 				// resolvers page many-to-many connections, and those they
@@ -710,7 +722,7 @@ func (b *builder) pageInfo(typ *Type, p *parent, pg *page, paged bool, field gra
 			case next && pg.before != nil, !next && pg.after != nil:
 				b.literal("true")
 			case forward:
-				b.write("CASE WHEN P.cnt > ", strconv.Itoa(n), " THEN 'true' ELSE 'false' END")
+				b.write("CASE WHEN P.cnt > ", strconv.Itoa(pg.size()), " THEN 'true' ELSE 'false' END")
 			default:
 				b.literal("false")
 			}
@@ -727,7 +739,6 @@ func (b *builder) pageInfo(typ *Type, p *parent, pg *page, paged bool, field gra
 		}
 	}
 	b.write(" || '}'")
-	return nil
 }
 
 // cursorExpr is the expression of the cursor of row a, quotes included: a marker that Run
@@ -867,7 +878,7 @@ func (b *builder) node(typ *Type, a string, lazy bool, set ast.SelectionSet) err
 		}
 		b.policies[target] = true
 		t := b.alias()
-		if on, ok := b.joinOn(t, a, e); ok && b.joins != nil {
+		if on, ok := b.joinOn(t, a, e); ok {
 			*b.joins = append(*b.joins, "LEFT JOIN "+b.d.ident(target.Table)+" AS "+t+" ON "+on)
 			b.write("CASE WHEN ", t, ".id IS NULL THEN 'null' ELSE ")
 			if err := b.node(target, t, lazy, f.Selections); err != nil {
@@ -881,13 +892,11 @@ func (b *builder) node(typ *Type, a string, lazy bool, set ast.SelectionSet) err
 			b.write("coalesce(")
 		}
 		b.write("(SELECT ")
-		saved := b.joins
-		b.joins = nil
-		if err := b.node(target, t, lazy, f.Selections); err != nil {
+		joins, err := b.row(func() error { return b.node(target, t, lazy, f.Selections) })
+		if err != nil {
 			return err
 		}
-		b.joins = saved
-		b.source(target, t, &parent{alias: a, edge: e}, nil, nil, nil)
+		b.source(target, t, &parent{alias: a, edge: e}, joins, nil, nil)
 		b.write(")")
 		if nullable {
 			b.write(", 'null')")
@@ -937,7 +946,7 @@ func (b *builder) value(a string, col *Field, f graphql.CollectedField) error {
 	case KindBool:
 		orNull("CASE WHEN "+c+" THEN 'true' WHEN NOT "+c+" THEN 'false' END", "'false'")
 	case KindTime:
-		if b.d == postgres && !localIsUTC {
+		if b.d.localTimes && !localIsUTC {
 			// pgx reads times in the server's local time zone, which
 			// the statement does not know.
 			return fallback("field %s: a time on PostgreSQL, on a server whose local time is not UTC", f.Name)

@@ -1,6 +1,8 @@
 package compile
 
 import (
+	"strconv"
+
 	"entgo.io/ent/dialect"
 )
 
@@ -33,6 +35,11 @@ type sqlDialect struct {
 	jsonArray string
 	// char is the function that makes a character from its code.
 	char string
+	// placeholder is the n-th parameter's placeholder.
+	placeholder func(n int) string
+	// localTimes is true when the driver reads times in the server's
+	// local time zone, which a statement does not know.
+	localTimes bool
 }
 
 var sqlite = &sqlDialect{
@@ -54,10 +61,11 @@ var sqlite = &sqlDialect{
 		t := "CAST(" + c + " AS TEXT)"
 		return "CASE WHEN " + t + " = 'null' THEN 'null' ELSE (SELECT '[' || coalesce(group_concat(json_quote(value), ','), '') || ']' FROM json_each(" + t + ")) END"
 	},
-	aggregate: aggregate("group_concat"),
-	least:     func(a, b string) string { return "min(" + a + ", " + b + ")" },
-	jsonArray: "json_array",
-	char:      "char",
+	aggregate:   aggregate("group_concat"),
+	least:       func(a, b string) string { return "min(" + a + ", " + b + ")" },
+	jsonArray:   "json_array",
+	char:        "char",
+	placeholder: func(int) string { return "?" },
 }
 
 var postgres = &sqlDialect{
@@ -66,7 +74,7 @@ var postgres = &sqlDialect{
 	text:       func(s string) string { return "(" + s + ")::text" },
 	jsonString: func(s string) string { return "to_json((" + s + ")::text)::text" },
 	// pgx reads a timestamptz as a time in UTC (on a server whose local
-	// time is UTC; see Compiler.Compile), with microseconds, which gqlgen
+	// time is UTC; see localTimes), with microseconds, which gqlgen
 	// writes without trailing zeros.
 	time: func(c string) string {
 		return "'\"' || rtrim(rtrim(to_char(" + c + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '0'), '.') || 'Z\"'"
@@ -78,10 +86,12 @@ var postgres = &sqlDialect{
 		j := "(" + c + ")::jsonb"
 		return "CASE WHEN jsonb_typeof(" + j + ") = 'null' THEN 'null' ELSE (SELECT '[' || coalesce(string_agg(to_json(v)::text, ',' ORDER BY o), '') || ']' FROM jsonb_array_elements_text(" + j + ") WITH ORDINALITY AS x(v, o)) END"
 	},
-	aggregate: aggregate("string_agg"),
-	least:     func(a, b string) string { return "LEAST(" + a + ", " + b + ")" },
-	jsonArray: "json_build_array",
-	char:      "chr",
+	aggregate:   aggregate("string_agg"),
+	least:       func(a, b string) string { return "LEAST(" + a + ", " + b + ")" },
+	jsonArray:   "json_build_array",
+	char:        "chr",
+	placeholder: func(n int) string { return "$" + strconv.Itoa(n) },
+	localTimes:  true,
 }
 
 // aggregate is the dialect's aggregate function fn that concatenates text
