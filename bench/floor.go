@@ -9,6 +9,7 @@ import (
 
 	"entgo.io/ent/dialect"
 
+	"github.com/samverkan/samverkan/search"
 	"github.com/samverkan/samverkan/storage"
 )
 
@@ -20,10 +21,10 @@ import (
 // given as a ratio to these; and since the floor's answer is the server's,
 // byte for byte, Check compares them exactly.
 //
-// The SQL uses the same predicates as the server (on SQLite the Swedish
-// lower() for a search ignoring case, on PostgreSQL ILIKE, as ent's
-// ContainsFold) and the same orders, so the ratio measures the layers
-// above SQL, not a different query plan.
+// The SQL uses the same predicates as the server (for a search ignoring
+// case, on SQLite the search index's trigrams and folded titles, on
+// PostgreSQL ILIKE, as the compiled reads do) and the same orders, so the
+// ratio measures the layers above SQL, not a different query plan.
 type Floor struct {
 	db       *sql.DB
 	postgres bool
@@ -41,11 +42,17 @@ func NewFloor(db *storage.DB) *Floor {
 	// the rows of a subquery in its order.
 	q := func(x string) string { return "nullif(json_quote(" + x + "), 'null')" }
 	agg := func(x string) string { return "group_concat(" + x + ", ',')" }
-	search := "lower(title) LIKE ?"
+	// On SQLite the search index (package search): the rows of the
+	// searched text's rarest trigram whose folded title holds the text.
+	grams := search.Trigrams(strings.ToLower(searchText))
+	idx, _ := search.Find("activities", "title")
+	srch := `id IN (SELECT t.id FROM ` + idx.Trigrams() + ` t JOIN ` + idx.Folded() + ` f ON f.id = t.id
+		WHERE t.trigram = (SELECT c.trigram FROM ` + idx.Counts() + ` c WHERE c.trigram IN (?` + strings.Repeat(", ?", len(grams)-1) + `)
+			ORDER BY c.n LIMIT 1) AND f.folded LIKE ?)`
 	if f.postgres {
 		q = func(x string) string { return "to_json(" + x + "::text)::text" }
 		agg = func(x string) string { return "string_agg(" + x + ", ',')" }
-		search = "title ILIKE ?"
+		srch = "title ILIKE ?"
 	}
 	f.sql = map[string]string{
 		"Q1": f.bind(`
@@ -111,11 +118,11 @@ func NewFloor(db *storage.DB) *Floor {
 			WHERE g.plan_id = ?
 			ORDER BY g.number, g.id) p`),
 		"Q4": f.bind(`
-		SELECT '{"data":{"activities":{"totalCount":' || (SELECT count(*) FROM activities WHERE ` + search + `) ||
+		SELECT '{"data":{"activities":{"totalCount":' || (SELECT count(*) FROM activities WHERE ` + srch + `) ||
 			',"edges":[' || coalesce(` + agg("e") + `, '') || ']}}}'
 		FROM (
 			SELECT '{"node":{"title":' || ` + q("title") + ` || ',"status":"' || status || '"}}' AS e
-			FROM activities WHERE ` + search + ` ORDER BY id LIMIT 20) p`),
+			FROM activities WHERE ` + srch + ` ORDER BY id LIMIT 20) p`),
 	}
 	f.status = f.bind(`SELECT status FROM activities WHERE id = ?`)
 	return f
@@ -157,11 +164,17 @@ func (f *Floor) Answer(ctx context.Context, op string, t *Targets, i int) ([]byt
 	case "Q3":
 		args = []any{t.Plans[i%len(t.Plans)], t.Plans[i%len(t.Plans)]}
 	case "Q4":
-		like := "%" + strings.ToLower(searchText) + "%"
 		if f.postgres {
-			like = "%" + searchText + "%" // ILIKE folds both sides
+			like := "%" + searchText + "%" // ILIKE folds both sides
+			args = []any{like, like}
+			break
 		}
-		args = []any{like, like}
+		for range 2 {
+			for _, g := range search.Trigrams(strings.ToLower(searchText)) {
+				args = append(args, g)
+			}
+			args = append(args, "%"+strings.ToLower(searchText)+"%")
+		}
 	}
 	var out []byte
 	if err := f.db.QueryRowContext(ctx, query, args...).Scan(&out); err != nil {

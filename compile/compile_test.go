@@ -161,6 +161,13 @@ func TestEveryShapeAnswersAlike(t *testing.T) {
 			map[string]any{"ids": []string{"1", "17179869185", "2", "1"}}},
 		{"NoNodes", `{ nodes(ids: []) { id } }`, nil},
 		{"ByCount", `{ municipalities(first: 6, orderBy: [{field: ACTIVITIES_COUNT, direction: DESC}, {field: NAME}]) { edges { cursor node { name } } pageInfo { endCursor } } institutions(last: 3, orderBy: {field: ACTIVITIES_COUNT}) { edges { cursor node { name } } } }`, nil},
+		// Searches answered from the search index (package search), in every
+		// place a where can hold them; the resolvers read every title.
+		{"Search", `{ activities(first: 5, where: {titleContainsFold: "KULTUR"}) { totalCount edges { node { title } } pageInfo { hasNextPage endCursor } } }`, nil},
+		{"SearchShort", `{ activities(where: {titleContainsFold: "ku"}) { totalCount } }`, nil},
+		{"SearchWildcards", `{ a: activities(where: {titleContainsFold: "100%"}) { totalCount } b: activities(where: {titleContainsFold: "k_ltur"}) { totalCount } c: activities(where: {titleContainsFold: "\\"}) { totalCount } }`, nil},
+		{"SearchCombined", `{ activities(where: {or: [{titleContainsFold: "barnkultur"}, {not: {titleContainsFold: "samverkan"}, and: [{titleContainsFold: "läsfrämj"}]}]}) { totalCount edges { node { title } } } }`, nil},
+		{"SearchAcrossEdges", `{ municipalities(first: 5, where: {hasActivitiesWith: {titleContainsFold: "Örebro"}}) { totalCount edges { node { name activities(first: 2, where: {titleContainsFold: "kultur"}) { totalCount edges { node { title } } } } } } }`, nil},
 		{"ByCountNested", `{ goals(first: 3) { edges { node { number objectives(orderBy: {field: ACTIVITIES_COUNT, direction: DESC}) { edges { cursor node { title } } } } } } }`, nil},
 	}
 	for _, c := range cases {

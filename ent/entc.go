@@ -14,6 +14,7 @@ import (
 
 	"github.com/samverkan/samverkan/compile/compilegen"
 	"github.com/samverkan/samverkan/graph/schemadoc"
+	"github.com/samverkan/samverkan/search/searchgen"
 )
 
 func main() {
@@ -29,7 +30,11 @@ func main() {
 	}
 	err = entc.Generate("./ent/schema", &gen.Config{
 		// After ent's code, what the read compiler knows of the schema.
-		Hooks: []gen.Hook{compilegen.Hook("./compile/schema_gen.go")},
+		Hooks: []gen.Hook{
+			compilegen.Hook("./compile/schema_gen.go"),
+			// The columns indexed for search (package search).
+			searchgen.Hook("./search/indexes_gen.go"),
+		},
 		Features: []gen.Feature{
 			// Ids unique across all types, so node(id:) knows the type.
 			gen.FeatureGlobalID,

@@ -22,6 +22,7 @@ import (
 
 	"github.com/samverkan/samverkan/ent"
 	entschema "github.com/samverkan/samverkan/ent/schema"
+	"github.com/samverkan/samverkan/search"
 	"github.com/samverkan/samverkan/swedish"
 )
 
@@ -41,6 +42,9 @@ func init() {
 func installSwedish(conn *sqlite3.SQLiteConn) error {
 	if err := conn.RegisterFunc("lower", lower, true); err != nil {
 		return fmt.Errorf("register lower: %w", err)
+	}
+	if err := conn.RegisterFunc(search.TrigramsFunc, search.TrigramsJSON, true); err != nil {
+		return fmt.Errorf("register %s: %w", search.TrigramsFunc, err)
 	}
 	if err := conn.RegisterCollation(entschema.SwedishCollation, swedish.NewCollator().Compare); err != nil {
 		return fmt.Errorf("register collation %s: %w", entschema.SwedishCollation, err)
@@ -233,7 +237,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 			return fmt.Errorf("migrate schema: %w", err)
 		}
 	}
-	if err := db.indexForSearch(ctx); err != nil {
+	if err := search.Migrate(ctx, db.DB, db.Dialect); err != nil {
 		return fmt.Errorf("migrate schema: %w", err)
 	}
 	if db.Dialect == dialect.SQLite {
@@ -244,36 +248,6 @@ func (db *DB) Migrate(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-// indexForSearch indexes activities' titles for the search API clients
-// use most, titleContainsFold (ent writes it as lower(title) LIKE on
-// SQLite, title ILIKE on PostgreSQL). An infix search reads every title
-// whatever the index; the index makes the reading cheap.
-//
-// On SQLite, an index on the expression lower(title) holds every title
-// folded by the Swedish lower() the server registers, and SQLite reads
-// the folded titles from it instead of calling lower() (a call from C
-// into Go) once per row: the national dataset's count of matches went
-// from 30–90 ms to 2–5 ms. Its entries are computed by that lower(), so
-// the file must be written only through Samverkan (a tool with SQLite's
-// own, ASCII-only lower() would leave entries the index does not match).
-//
-// On PostgreSQL, a trigram index (pg_trgm, a trusted extension the
-// database's owner may create) serves ILIKE '%…%' itself. Where the
-// extension cannot be created, search works as before, without it.
-func (db *DB) indexForSearch(ctx context.Context) error {
-	if db.Dialect == dialect.SQLite {
-		_, err := db.ExecContext(ctx, "CREATE INDEX IF NOT EXISTS activities_title_folded ON activities (lower(title))")
-		return err
-	}
-	// In public, not in the first schema of the search path: a schema of
-	// its own (the tests', the benchmark's) is dropped with what is in it.
-	if _, err := db.ExecContext(ctx, "CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"); err != nil {
-		return nil
-	}
-	_, err := db.ExecContext(ctx, "CREATE INDEX IF NOT EXISTS activities_title_trigrams ON activities USING gin (title public.gin_trgm_ops)")
-	return err
 }
 
 // joinTableIndexes let the many-to-many links be read from their second

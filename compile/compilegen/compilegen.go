@@ -17,6 +17,7 @@ import (
 	"entgo.io/ent/schema/field"
 
 	"github.com/samverkan/samverkan"
+	"github.com/samverkan/samverkan/search/searchgen"
 )
 
 // Hook returns an entc hook that writes the compiler's facts to path after
@@ -50,6 +51,14 @@ func Source(g *gen.Graph) ([]byte, error) {
 	sort.Slice(nodes, func(i, j int) bool { return nodes[i].Name < nodes[j].Name })
 	for _, n := range nodes {
 		p("\t%q\n", "github.com/samverkan/samverkan/ent/"+n.Package())
+	}
+	searched, err := searchedTypes(nodes)
+	if err != nil {
+		return nil, err
+	}
+	if len(searched) > 0 {
+		p("\t\"github.com/samverkan/samverkan/ent/predicate\"\n")
+		p("\t\"github.com/samverkan/samverkan/search\"\n")
 	}
 	p(")\n\n")
 	p("// types are the ent types the graph serves, by GraphQL name.\n")
@@ -122,6 +131,9 @@ func Source(g *gen.Graph) ([]byte, error) {
 		p("\t\tWhere: func(ctx context.Context, raw any) (func(*sql.Selector), error) {\n")
 		p("\t\t\tw := new(ent.%sWhereInput)\n", n.Name)
 		p("\t\t\tif err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {\n\t\t\t\treturn nil, err\n\t\t\t}\n")
+		if searched[n] {
+			p("\t\t\tsearch%s(w)\n", n.Name)
+		}
 		p("\t\t\tp, err := w.P()\n")
 		// Only a filter that is itself empty matches everything, as in
 		// entgql's Filter; an empty one inside it is an error.
@@ -132,6 +144,9 @@ func Source(g *gen.Graph) ([]byte, error) {
 		p("\t},\n")
 	}
 	p("}\n")
+	if err := writeSearches(p, nodes, searched); err != nil {
+		return nil, err
+	}
 	src, err := format.Source(b.Bytes())
 	if err != nil {
 		return nil, fmt.Errorf("compilegen: format: %w\n%s", err, b.Bytes())
@@ -177,4 +192,99 @@ func kindOf(f *gen.Field) string {
 		return "KindStrings"
 	}
 	return ""
+}
+
+// searchedTypes are the types whose where input can reach a field indexed
+// for search (search.Infix), on the type itself or through has…With.
+func searchedTypes(nodes []*gen.Type) (map[*gen.Type]bool, error) {
+	searched := make(map[*gen.Type]bool)
+	for changed := true; changed; {
+		changed = false
+		for _, n := range nodes {
+			if searched[n] {
+				continue
+			}
+			edges, err := whereEdges(n)
+			if err != nil {
+				return nil, err
+			}
+			hit := len(searchFields(n)) > 0
+			for _, e := range edges {
+				hit = hit || searched[e.Type]
+			}
+			if hit {
+				searched[n] = true
+				changed = true
+			}
+		}
+	}
+	return searched, nil
+}
+
+// searchFields are n's fields indexed for search.
+func searchFields(n *gen.Type) []*gen.Field {
+	var fs []*gen.Field
+	for _, f := range n.Fields {
+		if searchgen.Indexed(f) {
+			fs = append(fs, f)
+		}
+	}
+	return fs
+}
+
+// whereEdges are n's edges that its where input has a has…With for.
+func whereEdges(n *gen.Type) ([]*gen.Edge, error) {
+	ant, err := annotation(n.Annotations)
+	if err != nil || ant.Skip.Is(entgql.SkipType) || ant.Skip.Is(entgql.SkipWhereInput) {
+		return nil, err
+	}
+	var edges []*gen.Edge
+	for _, e := range n.Edges {
+		ea, err := annotation(e.Annotations)
+		if err != nil {
+			return nil, err
+		}
+		ta, err := annotation(e.Type.Annotations)
+		if err != nil {
+			return nil, err
+		}
+		if ea.Skip.Is(entgql.SkipWhereInput) || ta.Skip.Is(entgql.SkipType) || ta.Skip.Is(entgql.SkipWhereInput) {
+			continue
+		}
+		edges = append(edges, e)
+	}
+	return edges, nil
+}
+
+// writeSearches writes, for each searched type, the function that answers
+// its where input's …ContainsFold on indexed fields from the search index
+// (search.Index.ContainsFold, which matches what ent's predicate matches),
+// in the input itself and in those it holds.
+func writeSearches(p func(string, ...any), nodes []*gen.Type, searched map[*gen.Type]bool) error {
+	for _, n := range nodes {
+		if !searched[n] {
+			continue
+		}
+		p("\n// search%[1]s answers w's infix searches of indexed fields from the\n// search index.\n", n.Name)
+		p("func search%[1]s(w *ent.%[1]sWhereInput) {\n\tif w == nil {\n\t\treturn\n\t}\n", n.Name)
+		for _, f := range searchFields(n) {
+			p("\tif v := w.%sContainsFold; v != nil {\n", f.StructField())
+			p("\t\tw.%sContainsFold = nil\n", f.StructField())
+			p("\t\tw.AddPredicates(predicate.%s(search.Index{Table: %s.Table, Column: %s.%s}.ContainsFold(*v)))\n",
+				n.Name, n.Package(), n.Package(), f.Constant())
+			p("\t}\n")
+		}
+		p("\tsearch%[1]s(w.Not)\n\tfor _, x := range w.Or {\n\t\tsearch%[1]s(x)\n\t}\n\tfor _, x := range w.And {\n\t\tsearch%[1]s(x)\n\t}\n", n.Name)
+		edges, err := whereEdges(n)
+		if err != nil {
+			return err
+		}
+		for _, e := range edges {
+			if searched[e.Type] {
+				p("\tfor _, x := range w.Has%sWith {\n\t\tsearch%s(x)\n\t}\n", e.StructField(), e.Type.Name)
+			}
+		}
+		p("}\n")
+	}
+	return nil
 }

@@ -1,0 +1,124 @@
+package search
+
+import (
+	"context"
+	stdsql "database/sql"
+	"fmt"
+
+	"entgo.io/ent/dialect"
+)
+
+// Migrate creates the indexes of Indexes in db, or brings them up to date:
+// on SQLite the index's tables and triggers, filled from the rows already
+// there when the tables are new or do not hold every row; on PostgreSQL a
+// pg_trgm index, where the extension can be created. It runs at every
+// start, after the schema's own migration (which may have rebuilt a table
+// and so dropped its triggers).
+func Migrate(ctx context.Context, db *stdsql.DB, dialectName string) error {
+	for _, i := range Indexes {
+		var err error
+		if dialectName == dialect.SQLite {
+			err = i.migrateSQLite(ctx, db)
+		} else {
+			err = i.migratePostgres(ctx, db)
+		}
+		if err != nil {
+			return fmt.Errorf("search index on %s.%s: %w", i.Table, i.Column, err)
+		}
+	}
+	return nil
+}
+
+// migrateSQLite creates the index's tables and triggers and fills the
+// tables when they do not match the column, all in one transaction.
+func (i Index) migrateSQLite(ctx context.Context, db *stdsql.DB) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, stmt := range i.sqliteSchema() {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return err
+		}
+	}
+	// The index holds one folded row per row with a value; if it does
+	// not (new tables, or a file written while the triggers were
+	// missing), it is built again from the column.
+	var rows, folded int
+	if err := tx.QueryRowContext(ctx, fmt.Sprintf("SELECT (SELECT count(*) FROM %s WHERE %s IS NOT NULL), (SELECT count(*) FROM %s)",
+		quote(i.Table), quote(i.Column), quote(i.Folded()))).Scan(&rows, &folded); err != nil {
+		return err
+	}
+	if rows != folded {
+		for _, stmt := range i.sqliteRebuild() {
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				return err
+			}
+		}
+	}
+	return tx.Commit()
+}
+
+// sqliteSchema is the index's tables and triggers. The folded text is
+// computed once, by the insert trigger, with the connection's lower(); the
+// other triggers find the old trigrams from it.
+func (i Index) sqliteSchema() []string {
+	t, c := quote(i.Table), quote(i.Column)
+	folded, grams, counts := quote(i.Folded()), quote(i.Trigrams()), quote(i.Counts())
+	add := func(id string) string {
+		return fmt.Sprintf(`INSERT INTO %[1]s (id, folded) SELECT %[4]s.id, lower(%[4]s.%[5]s) WHERE %[4]s.%[5]s IS NOT NULL;
+	INSERT INTO %[2]s (trigram, id) SELECT j.value, f.id FROM %[1]s AS f, json_each(%[6]s(f.folded)) AS j WHERE f.id = %[4]s.id;
+	INSERT INTO %[3]s (trigram, n) SELECT j.value, 1 FROM %[1]s AS f, json_each(%[6]s(f.folded)) AS j WHERE f.id = %[4]s.id
+		ON CONFLICT (trigram) DO UPDATE SET n = n + 1;`, folded, grams, counts, id, c, TrigramsFunc)
+	}
+	remove := fmt.Sprintf(`UPDATE %[3]s SET n = n - 1 WHERE trigram IN (SELECT j.value FROM %[1]s AS f, json_each(%[4]s(f.folded)) AS j WHERE f.id = OLD.id);
+	DELETE FROM %[2]s WHERE id = OLD.id AND trigram IN (SELECT j.value FROM %[1]s AS f, json_each(%[4]s(f.folded)) AS j WHERE f.id = OLD.id);
+	DELETE FROM %[1]s WHERE id = OLD.id;`, folded, grams, counts, TrigramsFunc)
+	name := func(event string) string { return quote(i.Table + "_" + i.Column + "_search_" + event) }
+	return []string{
+		fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s (id INTEGER PRIMARY KEY, folded TEXT NOT NULL)", folded),
+		fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s (trigram TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (trigram, id)) WITHOUT ROWID", grams),
+		fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s (trigram TEXT NOT NULL PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID", counts),
+		fmt.Sprintf("CREATE TRIGGER IF NOT EXISTS %s AFTER INSERT ON %s BEGIN\n\t%s\nEND", name("insert"), t, add("NEW")),
+		fmt.Sprintf("CREATE TRIGGER IF NOT EXISTS %s AFTER UPDATE OF %s ON %s WHEN OLD.%s IS NOT NEW.%s BEGIN\n\t%s\n\t%s\nEND",
+			name("update"), c, t, c, c, remove, add("NEW")),
+		fmt.Sprintf("CREATE TRIGGER IF NOT EXISTS %s AFTER DELETE ON %s BEGIN\n\t%s\nEND", name("delete"), t, remove),
+		// For the searches shorter than a trigram, which read every
+		// row: the folded text of every row, cheaper to read than the
+		// table (and than calling lower() per row).
+		fmt.Sprintf("CREATE INDEX IF NOT EXISTS %s ON %s (lower(%s))", quote(i.Table+"_"+i.Column+"_folded"), t, c),
+	}
+}
+
+// sqliteRebuild fills the index's tables from the column.
+func (i Index) sqliteRebuild() []string {
+	folded, grams, counts := quote(i.Folded()), quote(i.Trigrams()), quote(i.Counts())
+	return []string{
+		"DELETE FROM " + counts,
+		"DELETE FROM " + grams,
+		"DELETE FROM " + folded,
+		fmt.Sprintf("INSERT INTO %s (id, folded) SELECT id, lower(%s) FROM %s WHERE %s IS NOT NULL",
+			folded, quote(i.Column), quote(i.Table), quote(i.Column)),
+		fmt.Sprintf("INSERT INTO %s (trigram, id) SELECT j.value, f.id FROM %s AS f, json_each(%s(f.folded)) AS j",
+			grams, folded, TrigramsFunc),
+		fmt.Sprintf("INSERT INTO %s (trigram, n) SELECT trigram, count(*) FROM %s GROUP BY trigram", counts, grams),
+	}
+}
+
+// migratePostgres creates a trigram index that serves ILIKE '%…%'. The
+// extension goes in public, not in the first schema of the search path: a
+// schema of its own (the tests', the benchmark's) is dropped with what is
+// in it. pg_trgm is a trusted extension the database's owner may create;
+// where it cannot be created, search works as before, without the index.
+func (i Index) migratePostgres(ctx context.Context, db *stdsql.DB) error {
+	if _, err := db.ExecContext(ctx, "CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"); err != nil {
+		return nil
+	}
+	_, err := db.ExecContext(ctx, fmt.Sprintf("CREATE INDEX IF NOT EXISTS %s ON %s USING gin (%s public.gin_trgm_ops)",
+		quote(i.Table+"_"+i.Column+"_trigrams"), quote(i.Table), quote(i.Column)))
+	return err
+}
+
+// quote quotes an identifier, in the way both dialects read.
+func quote(name string) string { return `"` + name + `"` }

@@ -1,0 +1,201 @@
+package search_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"entgo.io/ent/dialect"
+	sqlb "entgo.io/ent/dialect/sql"
+
+	"github.com/samverkan/samverkan/ent/activity"
+	"github.com/samverkan/samverkan/ent/predicate"
+	"github.com/samverkan/samverkan/ent/privacy"
+	"github.com/samverkan/samverkan/search"
+	"github.com/samverkan/samverkan/seed"
+	"github.com/samverkan/samverkan/storage"
+	"github.com/samverkan/samverkan/storage/storagetest"
+)
+
+// titles is the index of activities' titles, as the schema declares it.
+var titles, _ = search.Find(activity.Table, activity.FieldTitle)
+
+// The index finds exactly the activities ent's own predicate finds, for
+// every kind of searched text, on the national dataset, and still does
+// after titles are created, changed and deleted. ent's predicate, which
+// reads every title, is the oracle.
+func TestIndexMatchesWhatEntMatches(t *testing.T) {
+	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+	db := storagetest.Open(t)
+	client := db.Client()
+	if err := seed.National(ctx, client); err != nil {
+		t.Fatal(err)
+	}
+	// Statistics, as a server's database has them, so that ent's
+	// predicate reads the folded titles from their index.
+	if _, err := db.ExecContext(ctx, "ANALYZE"); err != nil {
+		t.Fatal(err)
+	}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	all := client.Activity.Query().Order(activity.ByID()).AllX(ctx)
+	needles := []string{
+		"kultur", "KULTUR", "Kultur", "barnkultur", "ö", "Ö", "öre", "ÖREBRO", "å", "äldre", "ÄLDREOMSORGEN",
+		"ku", "k", "", " ", "  ", "på b", "satsning på barnkultur för", "ingen sådan titel", "zzz",
+		"%", "_", `\`, "a%b", "k_ltur", `kul\tur`, "100%", "'", `"`, "🎭", "é",
+	}
+	for range 40 {
+		// Pieces of real titles, of every length, in any case.
+		title := []rune(all[rnd.IntN(len(all))].Title)
+		from := rnd.IntN(len(title))
+		to := min(len(title), from+1+rnd.IntN(12))
+		n := string(title[from:to])
+		switch rnd.IntN(3) {
+		case 0:
+			n = strings.ToUpper(n)
+		case 1:
+			n = strings.ToLower(n)
+		}
+		needles = append(needles, n)
+	}
+	compare := func(stage string) {
+		t.Helper()
+		for _, n := range needles {
+			want := client.Activity.Query().Where(activity.TitleContainsFold(n)).Order(activity.ByID()).IDsX(ctx)
+			got := client.Activity.Query().Where(predicate.Activity(titles.ContainsFold(n))).Order(activity.ByID()).IDsX(ctx)
+			if !slices.Equal(got, want) {
+				t.Errorf("%s: %q: the index finds %d activities, ent %d", stage, n, len(got), len(want))
+			}
+		}
+	}
+	compare("seeded")
+
+	// Change a hundred titles (to text that holds other searches'
+	// trigrams), delete a hundred activities, create a hundred.
+	for _, a := range all[:100] {
+		client.Activity.UpdateOne(a).SetTitle("Ny titel: " + all[rnd.IntN(len(all))].Title + " ÅÄÖ").ExecX(ctx)
+	}
+	for _, a := range all[100:200] {
+		client.Activity.DeleteOne(a).ExecX(ctx)
+	}
+	objective := all[300].QueryObjective().OnlyX(ctx)
+	for i := range 100 {
+		client.Activity.Create().SetObjective(objective).SetTitle(all[i+1000].Title + " på nytt, 100% _kultur_").SaveX(ctx)
+	}
+	// A change that leaves the title as it was.
+	client.Activity.UpdateOne(all[500]).SetTitle(all[500].Title).ExecX(ctx)
+	compare("after writes")
+
+	if db.Dialect == dialect.SQLite {
+		// The counts are the lengths of the posting lists.
+		var wrong int
+		q := `SELECT count(*) FROM "` + titles.Counts() + `" c WHERE c.n != (SELECT count(*) FROM "` + titles.Trigrams() + `" t WHERE t.trigram = c.trigram)`
+		if err := db.QueryRowContext(ctx, q).Scan(&wrong); err != nil {
+			t.Fatal(err)
+		}
+		if wrong != 0 {
+			t.Errorf("%d trigram counts differ from their posting lists", wrong)
+		}
+	}
+}
+
+// The search reads the rows of one trigram's posting list, not every
+// title.
+func TestSearchUsesTheIndex(t *testing.T) {
+	db := storagetest.OpenSQLite(t)
+	query, args := sqlOf(titles.ContainsFold("kultur"))
+	plan := explain(t, db, query, args)
+	if !strings.Contains(plan, "SEARCH t USING PRIMARY KEY (trigram=?)") {
+		t.Errorf("the search does not seek its trigrams:\n%s", plan)
+	}
+	if strings.Contains(plan, "SCAN ") {
+		t.Errorf("the search reads a whole table:\n%s", plan)
+	}
+}
+
+// A database whose index is missing rows (the tables emptied, as a file
+// written while the triggers were missing would be) is indexed again at
+// the next start.
+func TestMigrateRebuildsAnIncompleteIndex(t *testing.T) {
+	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+	db := storagetest.OpenSQLite(t)
+	client := db.Client()
+	if err := seed.LoadOrebro(ctx, client); err != nil {
+		t.Fatal(err)
+	}
+	want := client.Activity.Query().Where(activity.TitleContainsFold("kultur")).IDsX(ctx)
+	if len(want) == 0 {
+		t.Fatal("no activity of the seed is about kultur")
+	}
+	for _, table := range []string{titles.Folded(), titles.Trigrams(), titles.Counts()} {
+		if _, err := db.ExecContext(ctx, `DELETE FROM "`+table+`"`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := client.Activity.Query().Where(predicate.Activity(titles.ContainsFold("kultur"))).IDsX(ctx); len(got) != 0 {
+		t.Fatalf("emptied index still finds %d", len(got))
+	}
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got := client.Activity.Query().Where(predicate.Activity(titles.ContainsFold("kultur"))).IDsX(ctx)
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("after migrating again the index finds %v, want %v", got, want)
+	}
+}
+
+func TestTrigrams(t *testing.T) {
+	if titles.Table == "" {
+		t.Fatal("activities' titles are not indexed for search")
+	}
+	for _, c := range []struct {
+		in   string
+		want []string
+	}{
+		{"", []string{}},
+		{"ab", []string{}},
+		{"abc", []string{"abc"}},
+		{"örebro", []string{"öre", "reb", "ebr", "bro"}},
+		{"aaaa", []string{"aaa"}},
+	} {
+		if got := search.Trigrams(c.in); !slices.Equal(got, c.want) {
+			t.Errorf("Trigrams(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	if got := search.TrigramsJSON(`a"\ b`); got != `["a\"\\","\"\\ ","\\ b"]` {
+		t.Errorf("TrigramsJSON = %v", got)
+	}
+	if got := search.TrigramsJSON(nil); got != nil {
+		t.Errorf("TrigramsJSON(NULL) = %v, want NULL", got)
+	}
+}
+
+// sqlOf is the SQL of a query of activities' ids with the predicate p.
+func sqlOf(p func(*sqlb.Selector)) (string, []any) {
+	s := sqlb.Dialect(dialect.SQLite).Select(activity.FieldID).From(sqlb.Table(activity.Table))
+	p(s)
+	return s.Query()
+}
+
+// explain is SQLite's plan for query, one step a line.
+func explain(t *testing.T, db *storage.DB, query string, args []any) string {
+	t.Helper()
+	rows, err := db.Query("EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString(detail + "\n")
+	}
+	return b.String()
+}
