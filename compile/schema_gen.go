@@ -18,9 +18,11 @@ import (
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/plan"
+	"github.com/samverkan/samverkan/ent/predicate"
 	"github.com/samverkan/samverkan/ent/statuschange"
 	"github.com/samverkan/samverkan/ent/token"
 	"github.com/samverkan/samverkan/ent/user"
+	"github.com/samverkan/samverkan/search"
 )
 
 // types are the ent types the graph serves, by GraphQL name.
@@ -69,6 +71,7 @@ var types = map[string]*Type{
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
 				return nil, err
 			}
+			searchActivity(w)
 			p, err := w.P()
 			if err == ent.ErrEmptyActivityWhereInput {
 				return nil, nil
@@ -107,6 +110,7 @@ var types = map[string]*Type{
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
 				return nil, err
 			}
+			searchAuditEntry(w)
 			p, err := w.P()
 			if err == ent.ErrEmptyAuditEntryWhereInput {
 				return nil, nil
@@ -147,6 +151,7 @@ var types = map[string]*Type{
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
 				return nil, err
 			}
+			searchFollowUp(w)
 			p, err := w.P()
 			if err == ent.ErrEmptyFollowUpWhereInput {
 				return nil, nil
@@ -191,6 +196,7 @@ var types = map[string]*Type{
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
 				return nil, err
 			}
+			searchGoal(w)
 			p, err := w.P()
 			if err == ent.ErrEmptyGoalWhereInput {
 				return nil, nil
@@ -233,6 +239,7 @@ var types = map[string]*Type{
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
 				return nil, err
 			}
+			searchInstitution(w)
 			p, err := w.P()
 			if err == ent.ErrEmptyInstitutionWhereInput {
 				return nil, nil
@@ -275,6 +282,7 @@ var types = map[string]*Type{
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
 				return nil, err
 			}
+			searchMunicipality(w)
 			p, err := w.P()
 			if err == ent.ErrEmptyMunicipalityWhereInput {
 				return nil, nil
@@ -315,6 +323,7 @@ var types = map[string]*Type{
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
 				return nil, err
 			}
+			searchObjective(w)
 			p, err := w.P()
 			if err == ent.ErrEmptyObjectiveWhereInput {
 				return nil, nil
@@ -362,6 +371,7 @@ var types = map[string]*Type{
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
 				return nil, err
 			}
+			searchPlan(w)
 			p, err := w.P()
 			if err == ent.ErrEmptyPlanWhereInput {
 				return nil, nil
@@ -395,6 +405,7 @@ var types = map[string]*Type{
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
 				return nil, err
 			}
+			searchStatusChange(w)
 			p, err := w.P()
 			if err == ent.ErrEmptyStatusChangeWhereInput {
 				return nil, nil
@@ -431,6 +442,7 @@ var types = map[string]*Type{
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
 				return nil, err
 			}
+			searchToken(w)
 			p, err := w.P()
 			if err == ent.ErrEmptyTokenWhereInput {
 				return nil, nil
@@ -467,6 +479,7 @@ var types = map[string]*Type{
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
 				return nil, err
 			}
+			searchUser(w)
 			p, err := w.P()
 			if err == ent.ErrEmptyUserWhereInput {
 				return nil, nil
@@ -477,4 +490,236 @@ var types = map[string]*Type{
 			return user.Policy.EvalQuery(ctx, c.User.Query())
 		},
 	},
+}
+
+// searchActivity answers w's infix searches of indexed fields from the
+// search index.
+func searchActivity(w *ent.ActivityWhereInput) {
+	if w == nil {
+		return
+	}
+	if v := w.TitleContainsFold; v != nil {
+		w.TitleContainsFold = nil
+		w.AddPredicates(predicate.Activity(search.Index{Table: activity.Table, Column: activity.FieldTitle}.ContainsFold(*v)))
+	}
+	searchActivity(w.Not)
+	for _, x := range w.Or {
+		searchActivity(x)
+	}
+	for _, x := range w.And {
+		searchActivity(x)
+	}
+	for _, x := range w.HasObjectiveWith {
+		searchObjective(x)
+	}
+	for _, x := range w.HasMunicipalitiesWith {
+		searchMunicipality(x)
+	}
+	for _, x := range w.HasInstitutionsWith {
+		searchInstitution(x)
+	}
+	for _, x := range w.HasStatusChangesWith {
+		searchStatusChange(x)
+	}
+	for _, x := range w.HasFollowUpsWith {
+		searchFollowUp(x)
+	}
+}
+
+// searchAuditEntry answers w's infix searches of indexed fields from the
+// search index.
+func searchAuditEntry(w *ent.AuditEntryWhereInput) {
+	if w == nil {
+		return
+	}
+	searchAuditEntry(w.Not)
+	for _, x := range w.Or {
+		searchAuditEntry(x)
+	}
+	for _, x := range w.And {
+		searchAuditEntry(x)
+	}
+	for _, x := range w.HasActorWith {
+		searchUser(x)
+	}
+}
+
+// searchFollowUp answers w's infix searches of indexed fields from the
+// search index.
+func searchFollowUp(w *ent.FollowUpWhereInput) {
+	if w == nil {
+		return
+	}
+	searchFollowUp(w.Not)
+	for _, x := range w.Or {
+		searchFollowUp(x)
+	}
+	for _, x := range w.And {
+		searchFollowUp(x)
+	}
+	for _, x := range w.HasActivityWith {
+		searchActivity(x)
+	}
+}
+
+// searchGoal answers w's infix searches of indexed fields from the
+// search index.
+func searchGoal(w *ent.GoalWhereInput) {
+	if w == nil {
+		return
+	}
+	searchGoal(w.Not)
+	for _, x := range w.Or {
+		searchGoal(x)
+	}
+	for _, x := range w.And {
+		searchGoal(x)
+	}
+	for _, x := range w.HasPlanWith {
+		searchPlan(x)
+	}
+	for _, x := range w.HasObjectivesWith {
+		searchObjective(x)
+	}
+}
+
+// searchInstitution answers w's infix searches of indexed fields from the
+// search index.
+func searchInstitution(w *ent.InstitutionWhereInput) {
+	if w == nil {
+		return
+	}
+	searchInstitution(w.Not)
+	for _, x := range w.Or {
+		searchInstitution(x)
+	}
+	for _, x := range w.And {
+		searchInstitution(x)
+	}
+	for _, x := range w.HasMunicipalityWith {
+		searchMunicipality(x)
+	}
+	for _, x := range w.HasActivitiesWith {
+		searchActivity(x)
+	}
+}
+
+// searchMunicipality answers w's infix searches of indexed fields from the
+// search index.
+func searchMunicipality(w *ent.MunicipalityWhereInput) {
+	if w == nil {
+		return
+	}
+	searchMunicipality(w.Not)
+	for _, x := range w.Or {
+		searchMunicipality(x)
+	}
+	for _, x := range w.And {
+		searchMunicipality(x)
+	}
+	for _, x := range w.HasActivitiesWith {
+		searchActivity(x)
+	}
+	for _, x := range w.HasInstitutionsWith {
+		searchInstitution(x)
+	}
+}
+
+// searchObjective answers w's infix searches of indexed fields from the
+// search index.
+func searchObjective(w *ent.ObjectiveWhereInput) {
+	if w == nil {
+		return
+	}
+	searchObjective(w.Not)
+	for _, x := range w.Or {
+		searchObjective(x)
+	}
+	for _, x := range w.And {
+		searchObjective(x)
+	}
+	for _, x := range w.HasGoalWith {
+		searchGoal(x)
+	}
+	for _, x := range w.HasActivitiesWith {
+		searchActivity(x)
+	}
+}
+
+// searchPlan answers w's infix searches of indexed fields from the
+// search index.
+func searchPlan(w *ent.PlanWhereInput) {
+	if w == nil {
+		return
+	}
+	searchPlan(w.Not)
+	for _, x := range w.Or {
+		searchPlan(x)
+	}
+	for _, x := range w.And {
+		searchPlan(x)
+	}
+	for _, x := range w.HasGoalsWith {
+		searchGoal(x)
+	}
+}
+
+// searchStatusChange answers w's infix searches of indexed fields from the
+// search index.
+func searchStatusChange(w *ent.StatusChangeWhereInput) {
+	if w == nil {
+		return
+	}
+	searchStatusChange(w.Not)
+	for _, x := range w.Or {
+		searchStatusChange(x)
+	}
+	for _, x := range w.And {
+		searchStatusChange(x)
+	}
+	for _, x := range w.HasActivityWith {
+		searchActivity(x)
+	}
+}
+
+// searchToken answers w's infix searches of indexed fields from the
+// search index.
+func searchToken(w *ent.TokenWhereInput) {
+	if w == nil {
+		return
+	}
+	searchToken(w.Not)
+	for _, x := range w.Or {
+		searchToken(x)
+	}
+	for _, x := range w.And {
+		searchToken(x)
+	}
+	for _, x := range w.HasUserWith {
+		searchUser(x)
+	}
+}
+
+// searchUser answers w's infix searches of indexed fields from the
+// search index.
+func searchUser(w *ent.UserWhereInput) {
+	if w == nil {
+		return
+	}
+	searchUser(w.Not)
+	for _, x := range w.Or {
+		searchUser(x)
+	}
+	for _, x := range w.And {
+		searchUser(x)
+	}
+	for _, x := range w.HasMunicipalitiesWith {
+		searchMunicipality(x)
+	}
+	for _, x := range w.HasInstitutionsWith {
+		searchInstitution(x)
+	}
+	for _, x := range w.HasTokensWith {
+		searchToken(x)
+	}
 }
