@@ -85,6 +85,13 @@ func (c *Compiler) Compile(ctx context.Context, oc *graphql.OperationContext, fi
 	if field.Name == "nodes" && def.Type.Elem != nil && def.Type.Elem.NamedType == "Node" {
 		return c.nodes(ctx, oc, field)
 	}
+	if field.Name == "planReport" && def.Type.NamedType == "Plan" {
+		b := c.builder(ctx, oc)
+		if err := b.planReport(field); err != nil {
+			return nil, err
+		}
+		return b.statement(), nil
+	}
 	typ, ok := types[strings.TrimSuffix(def.Type.NamedType, "Connection")]
 	if !ok || def.Type.NamedType != typ.Name+"Connection" || !def.Type.NonNull {
 		return nil, fallback("root field %s is not a connection of the ent schema", field.Name)
@@ -280,15 +287,7 @@ func (b *builder) predicate(table, alias string, preds ...func(*sql.Selector)) {
 	for _, p := range preds {
 		p(s)
 	}
-	pred := s.P()
-	// The predicate writes in the selector's dialect only when the
-	// selector writes it; on PostgreSQL its placeholders count on from
-	// the statement's.
-	pred.SetDialect(b.d.name)
-	pred.SetTotal(len(b.args))
-	query, args := pred.Query()
-	b.write("(", query, ")")
-	b.args = append(b.args, args...)
+	b.sqlPredicate(s.P())
 }
 
 // parent is the row a nested connection or edge hangs from.
@@ -865,9 +864,15 @@ func (b *builder) node(typ *Type, a string, lazy bool, set ast.SelectionSet) err
 			}
 			continue
 		}
+		if ok, err := b.reportField(typ, a, f); ok || err != nil {
+			if err != nil {
+				return err
+			}
+			continue
+		}
 		e, ok := typ.Edges[f.Name]
 		if !ok {
-			return fallback("%s.%s is not a column or edge of the ent schema", typ.Name, f.Name)
+			return fallback("%s.%s is not a column, an edge or a report of the ent schema", typ.Name, f.Name)
 		}
 		target := types[e.Target]
 		if !e.Unique {

@@ -4,12 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"github.com/samverkan/samverkan/ent/activity"
+	"github.com/samverkan/samverkan/ent/privacy"
+	status "github.com/samverkan/samverkan/ent/schema/enum"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -54,6 +59,15 @@ func newPair(t *testing.T, load func(context.Context, *ent.Client) error) *pair 
 		resolvers.Close()
 	})
 	return &pair{t: t, db: db, client: client, compiled: compiled.URL, resolvers: resolvers.URL, token: accountstest.Admin(t, client)}
+}
+
+// planID is the id of the seed's first plan.
+func (p *pair) planID() string {
+	id, err := p.client.Plan.Query().FirstID(context.Background())
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return strconv.Itoa(id)
 }
 
 // post sends the query and returns the response body and how many root
@@ -106,6 +120,7 @@ func TestTheBenchmarkReadsAnswerAlike(t *testing.T) {
 	p := newPair(t, seed.LoadOrebro)
 	p.same("Q1", bench.Q1Query, map[string]any{"first": 50}, true)
 	p.same("Q2", bench.Q2Query, map[string]any{"code": "1880"}, true)
+	p.same("Q3", bench.Q3Query, map[string]any{"plan": p.planID()}, true)
 	p.same("Q4", bench.Q4Query, map[string]any{"text": "KULTUR"}, true)
 }
 
@@ -168,6 +183,14 @@ func TestEveryShapeAnswersAlike(t *testing.T) {
 		{"SearchWildcards", `{ a: activities(where: {titleContainsFold: "100%"}) { totalCount } b: activities(where: {titleContainsFold: "k_ltur"}) { totalCount } c: activities(where: {titleContainsFold: "\\"}) { totalCount } }`, nil},
 		{"SearchCombined", `{ activities(where: {or: [{titleContainsFold: "barnkultur"}, {not: {titleContainsFold: "samverkan"}, and: [{titleContainsFold: "läsfrämj"}]}]}) { totalCount edges { node { title } } } }`, nil},
 		{"SearchAcrossEdges", `{ municipalities(first: 5, where: {hasActivitiesWith: {titleContainsFold: "Örebro"}}) { totalCount edges { node { name activities(first: 2, where: {titleContainsFold: "kultur"}) { totalCount edges { node { title } } } } } } }`, nil},
+		// Reports: a plan's activities per status, per goal and per heading,
+		// of every year or one; shareDone is a float.
+		{"Report", `{ planReport { name statusCounts { planned ongoing done cancelled total shareDone __typename }
+			statusByGoal { __typename goal { number title plan { name } } statusCounts { total done shareDone }
+				objectives { __typename objective { title position goal { number } } statusCounts { planned total shareDone } } } } }`, nil},
+		{"ReportOfAYear", `{ planReport { y2021: statusCounts(year: 2021) { planned ongoing done cancelled shareDone }
+			statusByGoal(year: 2022) { goal { number } statusCounts { total } objectives { statusCounts { total shareDone } } } } }`, nil},
+		{"ReportNested", `{ goals(first: 3) { edges { node { number statusCounts { total shareDone } objectives { edges { node { title statusCounts(year: 2020) { planned done } } } } } } } }`, nil},
 		{"ByCountNested", `{ goals(first: 3) { edges { node { number objectives(orderBy: {field: ACTIVITIES_COUNT, direction: DESC}) { edges { cursor node { title } } } } } } }`, nil},
 	}
 	for _, c := range cases {
@@ -175,6 +198,36 @@ func TestEveryShapeAnswersAlike(t *testing.T) {
 		// not know: off UTC, PostgreSQL's times are left to the resolvers.
 		mustCompile := c.name != "Times" || p.db.Dialect != dialect.Postgres || utc()
 		p.same(c.name, c.query, c.vars, mustCompile)
+	}
+}
+
+// The compiled reports count as the report package does, with statuses of
+// every kind and shares that are not round: against the resolvers, for
+// every plan, every year of the plans and none.
+func TestReportsAnswerAlike(t *testing.T) {
+	p := newPair(t, seed.LoadOrebro)
+	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+	for i, a := range p.client.Activity.Query().Order(activity.ByID()).AllX(ctx) {
+		st := []status.Status{status.StatusDone, status.StatusOngoing, status.StatusCancelled, status.StatusDone, status.StatusPlanned, status.StatusDone, status.StatusDone}[i%7]
+		p.client.Activity.UpdateOne(a).SetStatus(st).ExecX(ctx)
+	}
+	const q = `query R($plan: ID, $year: Int) { planReport(id: $plan) { id
+		statusCounts(year: $year) { planned ongoing done cancelled total shareDone }
+		statusByGoal(year: $year) { goal { id number statusCounts(year: $year) { done shareDone } } statusCounts { planned ongoing done cancelled total shareDone }
+			objectives { objective { id title } statusCounts { planned ongoing done cancelled total shareDone } } } } }`
+	p.same("newest", q, nil, true)
+	for _, plan := range p.client.Plan.Query().AllX(ctx) {
+		for _, year := range []any{nil, plan.FirstYear, plan.FirstYear + 1, plan.LastYear, plan.LastYear + 1} {
+			p.same(fmt.Sprintf("plan %d, year %v", plan.ID, year), q, map[string]any{"plan": strconv.Itoa(plan.ID), "year": year}, true)
+		}
+	}
+	// What the resolvers answer with an error or null, they answer.
+	for _, vars := range []map[string]any{{"plan": "1"}, {"plan": "12345678901"}, {"year": 1800}} {
+		want, _ := p.post(p.resolvers, q, vars)
+		got, _ := p.post(p.compiled, q, vars)
+		if !bytes.Equal(got, want) {
+			t.Errorf("%v: the compiled answer differs from the resolvers'\n got: %s\nwant: %s", vars, got, want)
+		}
 	}
 }
 

@@ -54,12 +54,22 @@ func cursors(js []byte) ([]byte, error) {
 	return append(out, js...), nil
 }
 
+// cursor is the value of a marker: a cursor, or a report's share
+// (["share", done, left], see counts).
 func cursor(marker []byte) ([]byte, error) {
 	d := json.NewDecoder(bytes.NewReader(marker))
 	d.UseNumber()
 	var raw []any
 	if err := d.Decode(&raw); err != nil || len(raw) < 2 {
 		return nil, fmt.Errorf("compiled read: a cursor marker %q: %v", marker, err)
+	}
+	if raw[0] == "share" && len(raw) == 3 {
+		done, err1 := raw[1].(json.Number).Int64()
+		left, err2 := raw[2].(json.Number).Int64()
+		if err1 != nil || err2 != nil || left == 0 {
+			return nil, fmt.Errorf("compiled read: a share marker %q", marker)
+		}
+		return share(done, left), nil
 	}
 	id, err := raw[0].(json.Number).Int64()
 	if err != nil {

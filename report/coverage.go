@@ -112,7 +112,7 @@ func PlanCoverage(ctx context.Context, c *ent.Client, p *ent.Plan, year *int) (*
 				t, t.am.C(activity.MunicipalitiesPrimaryKey[0]), p.ID).
 				Join(t.p).On(t.g.C(goal.FieldPlanID), t.p.C(plan.FieldID))
 			if year != nil {
-				links.Where(prioritisedIn(t.a.C, t.p.C, *year))
+				links.Where(PrioritisedIn(t.a.C, t.p.C, *year))
 			}
 			links.As("links")
 			muniID := links.C(activity.MunicipalitiesPrimaryKey[1])

@@ -73,7 +73,7 @@ func ForMunicipality(ctx context.Context, c *ent.Client, m *ent.Municipality, p 
 				As("mine")
 			on := sql.ColumnsEQ(mine.C(activity.FieldObjectiveID), t.o.C(objective.FieldID))
 			if year != nil {
-				on = sql.And(on, prioritisedIn(mine.C, t.p.C, *year))
+				on = sql.And(on, PrioritisedIn(mine.C, t.p.C, *year))
 			}
 			s.Join(t.p).On(s.C(goal.FieldPlanID), t.p.C(plan.FieldID)).
 				LeftJoin(t.o).On(t.o.C(objective.FieldGoalID), s.C(goal.FieldID)).
@@ -104,7 +104,7 @@ func ForMunicipality(ctx context.Context, c *ent.Client, m *ent.Municipality, p 
 				t, t.ai.C(activity.InstitutionsPrimaryKey[0]), p.ID).
 				Join(t.p).On(t.g.C(goal.FieldPlanID), t.p.C(plan.FieldID))
 			if year != nil {
-				links.Where(prioritisedIn(t.a.C, t.p.C, *year))
+				links.Where(PrioritisedIn(t.a.C, t.p.C, *year))
 			}
 			links.As("links")
 			instID := links.C(activity.InstitutionsPrimaryKey[1])

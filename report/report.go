@@ -169,11 +169,11 @@ func countOf(column string, distinct bool) sql.Querier {
 	return sql.Raw("COUNT(" + column + ")")
 }
 
-// prioritisedIn is the condition that an activity (columns by a) of a plan
+// PrioritisedIn is the condition that an activity (columns by a) of a plan
 // (columns by p) is prioritised in the year: its first year is not after
 // it and its last year not before it. An activity without years takes its
 // plan's, as the activity is then prioritised for the whole period.
-func prioritisedIn(a, p func(string) string, year int) *sql.Predicate {
+func PrioritisedIn(a, p func(string) string, year int) *sql.Predicate {
 	return sql.P(func(b *sql.Builder) {
 		b.WriteString("(COALESCE(").Ident(a(activity.FieldFirstYear)).Comma().Ident(p(plan.FieldFirstYear)).
 			WriteString(") <= ").Arg(year).
@@ -190,7 +190,7 @@ func activityJoin(a, o, p *sql.SelectTable, year *int) *sql.Predicate {
 	if year == nil {
 		return on
 	}
-	return sql.And(on, prioritisedIn(a.C, p.C, *year))
+	return sql.And(on, PrioritisedIn(a.C, p.C, *year))
 }
 
 // yearOf is the SQL for the year of a date column (in UTC), the one

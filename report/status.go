@@ -53,7 +53,7 @@ func countActivities(ctx context.Context, c *ent.Client, year *int, scope func(j
 			Join(t.p).On(t.g.C(goal.FieldPlanID), t.p.C(plan.FieldID)).
 			Where(scope(t))
 		if year != nil {
-			s.Where(prioritisedIn(s.C, t.p.C, *year))
+			s.Where(PrioritisedIn(s.C, t.p.C, *year))
 		}
 		s.Select()
 		appendStatusCounts(s, s.C(activity.FieldStatus))
