@@ -54,6 +54,30 @@ func NewFloor(db *storage.DB) *Floor {
 		agg = func(x string) string { return "string_agg(" + x + ", ',')" }
 		srch = "title ILIKE ?"
 	}
+	// The activities per goal and status of a plan: on SQLite from the
+	// counts per heading and status that storage keeps.
+	counts := `SELECT o.goal_id,
+					sum(CASE WHEN a.status = 'PLANNED' THEN 1 ELSE 0 END) AS planned,
+					sum(CASE WHEN a.status = 'ONGOING' THEN 1 ELSE 0 END) AS ongoing,
+					sum(CASE WHEN a.status = 'DONE' THEN 1 ELSE 0 END) AS done,
+					sum(CASE WHEN a.status = 'CANCELLED' THEN 1 ELSE 0 END) AS cancelled
+				FROM goals pg
+				JOIN objectives o ON o.goal_id = pg.id
+				JOIN activities a ON a.objective_id = o.id
+				WHERE pg.plan_id = ?
+				GROUP BY o.goal_id`
+	if !f.postgres {
+		counts = `SELECT o.goal_id,
+					sum(CASE WHEN c.status = 'PLANNED' THEN c.n ELSE 0 END) AS planned,
+					sum(CASE WHEN c.status = 'ONGOING' THEN c.n ELSE 0 END) AS ongoing,
+					sum(CASE WHEN c.status = 'DONE' THEN c.n ELSE 0 END) AS done,
+					sum(CASE WHEN c.status = 'CANCELLED' THEN c.n ELSE 0 END) AS cancelled
+				FROM goals pg
+				JOIN objectives o ON o.goal_id = pg.id
+				JOIN ` + storage.StatusCountsTable + ` c ON c.objective_id = o.id
+				WHERE pg.plan_id = ?
+				GROUP BY o.goal_id`
+	}
 	f.sql = map[string]string{
 		"Q1": f.bind(`
 		SELECT '{"data":{"activities":{"edges":[' || coalesce(` + agg("e") + `, '') || ']}}}'
@@ -104,17 +128,7 @@ func NewFloor(db *storage.DB) *Floor {
 				'},"statusCounts":{"planned":' || coalesce(c.planned, 0) || ',"ongoing":' || coalesce(c.ongoing, 0) ||
 				',"done":' || coalesce(c.done, 0) || ',"cancelled":' || coalesce(c.cancelled, 0) || '}}' AS e
 			FROM goals g
-			LEFT JOIN (
-				SELECT o.goal_id,
-					sum(CASE WHEN a.status = 'PLANNED' THEN 1 ELSE 0 END) AS planned,
-					sum(CASE WHEN a.status = 'ONGOING' THEN 1 ELSE 0 END) AS ongoing,
-					sum(CASE WHEN a.status = 'DONE' THEN 1 ELSE 0 END) AS done,
-					sum(CASE WHEN a.status = 'CANCELLED' THEN 1 ELSE 0 END) AS cancelled
-				FROM goals pg
-				JOIN objectives o ON o.goal_id = pg.id
-				JOIN activities a ON a.objective_id = o.id
-				WHERE pg.plan_id = ?
-				GROUP BY o.goal_id) c ON c.goal_id = g.id
+			LEFT JOIN (` + counts + `) c ON c.goal_id = g.id
 			WHERE g.plan_id = ?
 			ORDER BY g.number, g.id) p`),
 		"Q4": f.bind(`

@@ -211,6 +211,17 @@ func TestReportsAnswerAlike(t *testing.T) {
 		st := []status.Status{status.StatusDone, status.StatusOngoing, status.StatusCancelled, status.StatusDone, status.StatusPlanned, status.StatusDone, status.StatusDone}[i%7]
 		p.client.Activity.UpdateOne(a).SetStatus(st).ExecX(ctx)
 	}
+	// Activities created, deleted and moved to another heading, whose
+	// counts the triggers of storage.StatusCountsTable keep on SQLite.
+	all := p.client.Activity.Query().Order(activity.ByID()).AllX(ctx)
+	objectives := p.client.Objective.Query().AllX(ctx)
+	p.client.Activity.DeleteOne(all[0]).ExecX(ctx)
+	p.client.Activity.UpdateOne(all[1]).SetObjective(objectives[len(objectives)-1]).SetStatus(status.StatusOngoing).ExecX(ctx)
+	p.client.Activity.UpdateOne(all[2]).SetObjective(objectives[0]).ExecX(ctx)
+	for i := range 5 {
+		p.client.Activity.Create().SetTitle(fmt.Sprintf("Ny aktivitet %d", i)).SetObjective(objectives[i%len(objectives)]).
+			SetStatus(status.StatusDone).SaveX(ctx)
+	}
 	const q = `query R($plan: ID, $year: Int) { planReport(id: $plan) { id
 		statusCounts(year: $year) { planned ongoing done cancelled total shareDone }
 		statusByGoal(year: $year) { goal { id number statusCounts(year: $year) { done shareDone } } statusCounts { planned ongoing done cancelled total shareDone }

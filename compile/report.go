@@ -3,11 +3,13 @@ package compile
 import (
 	"fmt"
 
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/samverkan/samverkan/ent/schema/enum"
 	"github.com/samverkan/samverkan/report"
+	"github.com/samverkan/samverkan/storage"
 )
 
 // reportField writes the JSON of the report field f of the row a of typ;
@@ -74,34 +76,54 @@ func (b *builder) year(f graphql.CollectedField) (*int, error) {
 	return &y, nil
 }
 
-// counted writes the FROM and WHERE of the activities a report counts:
-// alias x, under their heading xo, goal xg and plan xp, those scope keeps
-// (scope gets the heading's and the goal's aliases), prioritised in the
-// year when there is one.
-func (b *builder) counted(x string, year *int, scope func(o, g string) string) {
+// tally writes a query of the activities per status, one column per
+// status named by statusColumn: of the activities under a heading xo, goal
+// xg and plan xp that scope keeps (it gets the heading's and the goal's
+// aliases), prioritised in the year when there is one; grouped by the
+// heading's or the goal's column group (its key as "k") when not empty.
+// Of every year on SQLite, it sums the activities per heading and status
+// that storage keeps (storage.StatusCountsTable) rather than counting the
+// activities.
+func (b *builder) tally(x string, year *int, group string, scope func(o, g string) string) {
 	xo, xg, xp := x+"o", x+"g", x+"p"
 	id := func(t, c string) string { return t + "." + b.d.ident(c) }
-	b.write(" FROM ", b.d.ident("activities"), " AS ", x,
-		" JOIN ", b.d.ident("objectives"), " AS ", xo, " ON ", id(x, "objective_id"), " = ", xo, ".id",
-		" JOIN ", b.d.ident("goals"), " AS ", xg, " ON ", id(xo, "goal_id"), " = ", xg, ".id",
-		" JOIN ", b.d.ident("plans"), " AS ", xp, " ON ", id(xg, "plan_id"), " = ", xp, ".id",
-		" WHERE ", scope(xo, xg))
-	if year != nil {
-		b.write(" AND ")
-		b.sqlPredicate(report.PrioritisedIn(func(c string) string { return id(x, c) }, func(c string) string { return id(xp, c) }, *year))
+	kept := year == nil && b.d.name == dialect.SQLite
+	b.write("SELECT ")
+	if group != "" {
+		b.write(id(xo, group), " AS k, ")
 	}
-}
-
-// countColumns writes the counts per status of the activities x, one
-// column per status named by the status in lower case.
-func (b *builder) countColumns(x string) {
 	for i, st := range enum.Statuses {
 		if i > 0 {
 			b.write(", ")
 		}
-		b.write("count(CASE WHEN ", x, ".", b.d.ident("status"), " = ")
-		b.literal(string(st))
-		b.write(" THEN 1 END) AS ", statusColumn(st))
+		if kept {
+			b.write("sum(CASE WHEN ", id(x, "status"), " = ")
+			b.literal(string(st))
+			b.write(" THEN ", id(x, "n"), " END)")
+		} else {
+			b.write("count(CASE WHEN ", id(x, "status"), " = ")
+			b.literal(string(st))
+			b.write(" THEN 1 END)")
+		}
+		b.write(" AS ", statusColumn(st))
+	}
+	table := "activities"
+	if kept {
+		table = storage.StatusCountsTable
+	}
+	b.write(" FROM ", b.d.ident(table), " AS ", x,
+		" JOIN ", b.d.ident("objectives"), " AS ", xo, " ON ", id(x, "objective_id"), " = ", xo, ".id",
+		" JOIN ", b.d.ident("goals"), " AS ", xg, " ON ", id(xo, "goal_id"), " = ", xg, ".id")
+	if !kept {
+		b.write(" JOIN ", b.d.ident("plans"), " AS ", xp, " ON ", id(xg, "plan_id"), " = ", xp, ".id")
+	}
+	b.write(" WHERE ", scope(xo, xg))
+	if year != nil {
+		b.write(" AND ")
+		b.sqlPredicate(report.PrioritisedIn(func(c string) string { return id(x, c) }, func(c string) string { return id(xp, c) }, *year))
+	}
+	if group != "" {
+		b.write(" GROUP BY ", id(xo, group))
 	}
 }
 
@@ -119,9 +141,8 @@ func (b *builder) statusCounts(f graphql.CollectedField, scope func(o, g string)
 	if err := b.counts(c, f); err != nil {
 		return err
 	}
-	b.write(" FROM (SELECT ")
-	b.countColumns(x)
-	b.counted(x, year, scope)
+	b.write(" FROM (")
+	b.tally(x, year, "", scope)
 	b.write(") AS ", c, ")")
 	return nil
 }
@@ -207,10 +228,9 @@ func (b *builder) statusByGoal(a string, f graphql.CollectedField) error {
 	for _, j := range joins {
 		b.write(" ", j)
 	}
-	b.write(" LEFT JOIN (SELECT ", x, "o.", b.d.ident("goal_id"), " AS goal_id, ")
-	b.countColumns(x)
-	b.counted(x, year, func(o, gg string) string { return gg + "." + b.d.ident("plan_id") + " = " + a + ".id" })
-	b.write(" GROUP BY ", x, "o.", b.d.ident("goal_id"), ") AS ", c, " ON ", c, ".goal_id = ", g, ".id")
+	b.write(" LEFT JOIN (")
+	b.tally(x, year, "goal_id", func(o, gg string) string { return gg + "." + b.d.ident("plan_id") + " = " + a + ".id" })
+	b.write(") AS ", c, " ON ", c, ".k = ", g, ".id")
 	b.write(" WHERE ", g, ".", b.d.ident("plan_id"), " = ", a, ".id ORDER BY ", g, ".", b.d.ident("number"), ") AS s)")
 	return nil
 }
@@ -248,10 +268,9 @@ func (b *builder) objectiveStatuses(g string, year *int, f graphql.CollectedFiel
 	for _, j := range joins {
 		b.write(" ", j)
 	}
-	b.write(" LEFT JOIN (SELECT ", x, ".", b.d.ident("objective_id"), " AS objective_id, ")
-	b.countColumns(x)
-	b.counted(x, year, func(xo, xg string) string { return xo + "." + b.d.ident("goal_id") + " = " + g + ".id" })
-	b.write(" GROUP BY ", x, ".", b.d.ident("objective_id"), ") AS ", c, " ON ", c, ".objective_id = ", o, ".id")
+	b.write(" LEFT JOIN (")
+	b.tally(x, year, "id", func(xo, xg string) string { return xo + "." + b.d.ident("goal_id") + " = " + g + ".id" })
+	b.write(") AS ", c, " ON ", c, ".k = ", o, ".id")
 	b.write(" WHERE ", o, ".", b.d.ident("goal_id"), " = ", g, ".id ORDER BY ",
 		o, ".", b.d.ident("position"), ", ", o, ".", b.d.ident("title"), ", ", o, ".id) AS s)")
 	return nil

@@ -240,6 +240,9 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err := search.Migrate(ctx, db.DB, db.Dialect); err != nil {
 		return fmt.Errorf("migrate schema: %w", err)
 	}
+	if err := db.countStatuses(ctx); err != nil {
+		return fmt.Errorf("migrate schema: %w", err)
+	}
 	if db.Dialect == dialect.SQLite {
 		// Let SQLite refresh the statistics its planner chooses indexes
 		// by, where they are missing or stale; cheap when they are not.
