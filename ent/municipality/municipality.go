@@ -108,6 +108,8 @@ var (
 	CodeValidator func(string) error
 	// NameValidator is a validator for the "name" field. It is called by the builders before save.
 	NameValidator func(string) error
+	// OfficialNameValidator is a validator for the "official_name" field. It is called by the builders before save.
+	OfficialNameValidator func(string) error
 	// CountyCodeValidator is a validator for the "county_code" field. It is called by the builders before save.
 	CountyCodeValidator func(string) error
 )
