@@ -134,6 +134,7 @@ func (Activity) Hooks() []ent.Hook {
 		dateRangeHook("start_date", "end_date"),
 		activityWithinPlanPeriod,
 		recordStatusChange,
+		skipUnchanged, // last: see its doc
 	}
 }
 

@@ -91,7 +91,7 @@ func (FollowUp) Indexes() []ent.Index {
 
 // Hooks of the FollowUp.
 func (FollowUp) Hooks() []ent.Hook {
-	return []ent.Hook{followUpWithinPlanPeriod}
+	return []ent.Hook{followUpWithinPlanPeriod, skipUnchanged}
 }
 
 // Policy of the FollowUp: admins change follow-ups; editors those of the activities in their scope.

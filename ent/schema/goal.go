@@ -92,6 +92,11 @@ func (Goal) Indexes() []ent.Index {
 	}
 }
 
+// Hooks of the Goal.
+func (Goal) Hooks() []ent.Hook {
+	return []ent.Hook{skipUnchanged}
+}
+
 // Policy of the Goal: admins change goals.
 func (Goal) Policy() ent.Policy {
 	return adminsChange()

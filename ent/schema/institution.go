@@ -96,6 +96,11 @@ func (Institution) Indexes() []ent.Index {
 	}
 }
 
+// Hooks of the Institution.
+func (Institution) Hooks() []ent.Hook {
+	return []ent.Hook{skipUnchanged}
+}
+
 // Policy of the Institution: admins change institutions.
 func (Institution) Policy() ent.Policy {
 	return adminsChange()

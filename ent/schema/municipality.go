@@ -76,7 +76,7 @@ func (Municipality) Edges() []ent.Edge {
 
 // Hooks of the Municipality.
 func (Municipality) Hooks() []ent.Hook {
-	return []ent.Hook{countyCodeFromCode}
+	return []ent.Hook{countyCodeFromCode, skipUnchanged}
 }
 
 // Policy of the Municipality: admins change municipalities.

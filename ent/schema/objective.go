@@ -72,6 +72,11 @@ func (Objective) Indexes() []ent.Index {
 	}
 }
 
+// Hooks of the Objective.
+func (Objective) Hooks() []ent.Hook {
+	return []ent.Hook{skipUnchanged}
+}
+
 // Policy of the Objective: admins change headings.
 func (Objective) Policy() ent.Policy {
 	return adminsChange()

@@ -69,7 +69,7 @@ func (User) Edges() []ent.Edge {
 
 // Hooks of the User.
 func (User) Hooks() []ent.Hook {
-	return []ent.Hook{lowerCaseUsername, keepAnAdmin}
+	return []ent.Hook{lowerCaseUsername, keepAnAdmin, skipUnchanged}
 }
 
 // Policy of the User: only admins change users; the privacy mixin lets them.
