@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"entgo.io/ent"
+	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/sql"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/samverkan/samverkan"
@@ -419,22 +421,33 @@ var countyCodeFromCode = hook.On(func(next ent.Mutator) ent.Mutator {
 // keepAnAdmin refuses to delete the last admin or make it something else:
 // without an admin, nobody could manage users again but from the command
 // line.
+//
+// The check holds under concurrency: on PostgreSQL it locks the admins'
+// rows (SELECT … FOR UPDATE) until the transaction ends, so of two admins
+// demoting or deleting each other at once, the second waits for the first
+// and then reads the admins as the first left them (READ COMMITTED reads
+// a locked row again once it is free). Both lock the rows in the order of
+// their ids, so neither can hold a row the other waits for. On SQLite,
+// writers take turns anyway.
 var keepAnAdmin = hook.On(func(next ent.Mutator) ent.Mutator {
 	return hook.UserFunc(func(ctx context.Context, m *gen.UserMutation) (ent.Value, error) {
 		if role, ok := m.Role(); m.Op().Is(ent.OpUpdateOne) && (!ok || role == auth.RoleAdmin) {
 			return next.Mutate(ctx, m)
 		}
 		id, _ := m.ID()
-		c := m.Client().User
-		wasAdmin, err := c.Query().Where(user.ID(id), user.RoleEQ(auth.RoleAdmin)).Exist(asServer(ctx))
-		if err != nil || !wasAdmin {
+		admins, err := m.Client().User.Query().
+			Where(user.RoleEQ(auth.RoleAdmin)).
+			Order(user.ByID()).
+			Select(user.FieldID).
+			Modify(forUpdateOnPostgres).
+			Ints(asServer(ctx))
+		if err != nil {
+			return nil, fmt.Errorf("read the admins: %w", err)
+		}
+		if !slices.Contains(admins, id) {
 			return next.Mutate(ctx, m)
 		}
-		others, err := c.Query().Where(user.IDNEQ(id), user.RoleEQ(auth.RoleAdmin)).Exist(asServer(ctx))
-		if err != nil {
-			return nil, fmt.Errorf("count admins: %w", err)
-		}
-		if !others {
+		if len(admins) < 2 {
 			field := "role"
 			if m.Op().Is(ent.OpDeleteOne) {
 				field = ""
@@ -445,6 +458,15 @@ var keepAnAdmin = hook.On(func(next ent.Mutator) ent.Mutator {
 		return next.Mutate(ctx, m)
 	})
 }, ent.OpUpdateOne|ent.OpDeleteOne)
+
+// forUpdateOnPostgres locks the rows a query reads until its transaction
+// ends, on PostgreSQL; SQLite has no row locks (nor needs them: its
+// writers take turns).
+func forUpdateOnPostgres(s *sql.Selector) {
+	if s.Dialect() == dialect.Postgres {
+		s.ForUpdate()
+	}
+}
 
 // lowerCaseUsername stores a username in the form sign-in compares it in
 // (auth.Username), so that "Anna" typed into a form is the user "anna".
