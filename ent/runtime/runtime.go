@@ -57,6 +57,8 @@ func init() {
 	activity.Hooks[7] = activityHooks[2]
 
 	activity.Hooks[8] = activityHooks[3]
+
+	activity.Hooks[9] = activityHooks[4]
 	activityMixinFields0 := activityMixin[0].Fields()
 	_ = activityMixinFields0
 	activityMixinFields1 := activityMixin[1].Fields()
@@ -151,6 +153,8 @@ func init() {
 	followup.Hooks[4] = followupMixinHooks3[0]
 
 	followup.Hooks[5] = followupHooks[0]
+
+	followup.Hooks[6] = followupHooks[1]
 	followupMixinFields0 := followupMixin[0].Fields()
 	_ = followupMixinFields0
 	followupMixinFields1 := followupMixin[1].Fields()
@@ -206,6 +210,7 @@ func init() {
 	goalMixinHooks1 := goalMixin[1].Hooks()
 	goalMixinHooks2 := goalMixin[2].Hooks()
 	goalMixinHooks3 := goalMixin[3].Hooks()
+	goalHooks := schema.Goal{}.Hooks()
 
 	goal.Hooks[1] = goalMixinHooks1[0]
 
@@ -214,6 +219,8 @@ func init() {
 	goal.Hooks[3] = goalMixinHooks2[1]
 
 	goal.Hooks[4] = goalMixinHooks3[0]
+
+	goal.Hooks[5] = goalHooks[0]
 	goalMixinFields0 := goalMixin[0].Fields()
 	_ = goalMixinFields0
 	goalMixinFields1 := goalMixin[1].Fields()
@@ -289,6 +296,7 @@ func init() {
 	institutionMixinHooks1 := institutionMixin[1].Hooks()
 	institutionMixinHooks2 := institutionMixin[2].Hooks()
 	institutionMixinHooks3 := institutionMixin[3].Hooks()
+	institutionHooks := schema.Institution{}.Hooks()
 
 	institution.Hooks[1] = institutionMixinHooks1[0]
 
@@ -297,6 +305,8 @@ func init() {
 	institution.Hooks[3] = institutionMixinHooks2[1]
 
 	institution.Hooks[4] = institutionMixinHooks3[0]
+
+	institution.Hooks[5] = institutionHooks[0]
 	institutionMixinFields0 := institutionMixin[0].Fields()
 	_ = institutionMixinFields0
 	institutionMixinFields1 := institutionMixin[1].Fields()
@@ -385,6 +395,8 @@ func init() {
 	municipality.Hooks[4] = municipalityMixinHooks3[0]
 
 	municipality.Hooks[5] = municipalityHooks[0]
+
+	municipality.Hooks[6] = municipalityHooks[1]
 	municipalityMixinFields0 := municipalityMixin[0].Fields()
 	_ = municipalityMixinFields0
 	municipalityMixinFields1 := municipalityMixin[1].Fields()
@@ -476,6 +488,7 @@ func init() {
 	objectiveMixinHooks1 := objectiveMixin[1].Hooks()
 	objectiveMixinHooks2 := objectiveMixin[2].Hooks()
 	objectiveMixinHooks3 := objectiveMixin[3].Hooks()
+	objectiveHooks := schema.Objective{}.Hooks()
 
 	objective.Hooks[1] = objectiveMixinHooks1[0]
 
@@ -484,6 +497,8 @@ func init() {
 	objective.Hooks[3] = objectiveMixinHooks2[1]
 
 	objective.Hooks[4] = objectiveMixinHooks3[0]
+
+	objective.Hooks[5] = objectiveHooks[0]
 	objectiveMixinFields0 := objectiveMixin[0].Fields()
 	_ = objectiveMixinFields0
 	objectiveMixinFields1 := objectiveMixin[1].Fields()
@@ -556,6 +571,8 @@ func init() {
 	plan.Hooks[4] = planMixinHooks3[0]
 
 	plan.Hooks[5] = planHooks[0]
+
+	plan.Hooks[6] = planHooks[1]
 	planMixinFields0 := planMixin[0].Fields()
 	_ = planMixinFields0
 	planMixinFields1 := planMixin[1].Fields()
@@ -701,6 +718,8 @@ func init() {
 	token.Hooks[3] = tokenMixinHooks1[0]
 
 	token.Hooks[4] = tokenHooks[0]
+
+	token.Hooks[5] = tokenHooks[1]
 	tokenFields := schema.Token{}.Fields()
 	_ = tokenFields
 	// tokenDescName is the schema descriptor for name field.
@@ -737,6 +756,8 @@ func init() {
 	user.Hooks[5] = userHooks[0]
 
 	user.Hooks[6] = userHooks[1]
+
+	user.Hooks[7] = userHooks[2]
 	userMixinFields0 := userMixin[0].Fields()
 	_ = userMixinFields0
 	userMixinFields1 := userMixin[1].Fields()
