@@ -368,13 +368,18 @@ func hashPassword(password, field string) (string, error) {
 }
 
 // IssueAPIToken issues a read-only API token acting for the user (the
-// viewer when userID is 0). Only admins may: the Token policy says so, and
-// the schema's hooks check the name, the expiry and the user.
-func (s *Service) IssueAPIToken(ctx context.Context, name string, userID int, expires *time.Time) (string, *ent.Token, error) {
-	if v := auth.FromContext(ctx); userID == 0 && v != nil {
-		userID = v.UserID
+// viewer when userID is nil; an id that names no user is NOT_FOUND, 0
+// included). Only admins may: the Token policy says so, and the schema's
+// hooks check the name, the expiry and the user.
+func (s *Service) IssueAPIToken(ctx context.Context, name string, userID *int, expires *time.Time) (string, *ent.Token, error) {
+	id := 0
+	switch v := auth.FromContext(ctx); {
+	case userID != nil:
+		id = *userID
+	case v != nil:
+		id = v.UserID
 	}
-	return s.issue(ctx, userID, token.KindAPI, name, expires)
+	return s.issue(ctx, id, token.KindAPI, name, expires)
 }
 
 // Revoke revokes a token at once. Only admins may: the Token policy says so.

@@ -340,6 +340,11 @@ func (_c *ActivityCreate) check() error {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Activity.title": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Description(); ok {
+		if err := activity.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Activity.description": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Status(); !ok {
 		return &ValidationError{Name: "status", err: errors.New(`ent: missing required field "Activity.status"`)}
 	}
@@ -356,6 +361,11 @@ func (_c *ActivityCreate) check() error {
 	if v, ok := _c.mutation.LastYear(); ok {
 		if err := activity.LastYearValidator(v); err != nil {
 			return &ValidationError{Name: "last_year", err: fmt.Errorf(`ent: validator failed for field "Activity.last_year": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Lead(); ok {
+		if err := activity.LeadValidator(v); err != nil {
+			return &ValidationError{Name: "lead", err: fmt.Errorf(`ent: validator failed for field "Activity.lead": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.ObjectiveID(); !ok {

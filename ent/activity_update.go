@@ -467,6 +467,11 @@ func (_u *ActivityUpdate) check() error {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Activity.title": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Description(); ok {
+		if err := activity.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Activity.description": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Status(); ok {
 		if err := activity.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Activity.status": %w`, err)}
@@ -480,6 +485,11 @@ func (_u *ActivityUpdate) check() error {
 	if v, ok := _u.mutation.LastYear(); ok {
 		if err := activity.LastYearValidator(v); err != nil {
 			return &ValidationError{Name: "last_year", err: fmt.Errorf(`ent: validator failed for field "Activity.last_year": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Lead(); ok {
+		if err := activity.LeadValidator(v); err != nil {
+			return &ValidationError{Name: "lead", err: fmt.Errorf(`ent: validator failed for field "Activity.lead": %w`, err)}
 		}
 	}
 	if _u.mutation.ObjectiveCleared() && len(_u.mutation.ObjectiveIDs()) > 0 {
@@ -1245,6 +1255,11 @@ func (_u *ActivityUpdateOne) check() error {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Activity.title": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Description(); ok {
+		if err := activity.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Activity.description": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Status(); ok {
 		if err := activity.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Activity.status": %w`, err)}
@@ -1258,6 +1273,11 @@ func (_u *ActivityUpdateOne) check() error {
 	if v, ok := _u.mutation.LastYear(); ok {
 		if err := activity.LastYearValidator(v); err != nil {
 			return &ValidationError{Name: "last_year", err: fmt.Errorf(`ent: validator failed for field "Activity.last_year": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Lead(); ok {
+		if err := activity.LeadValidator(v); err != nil {
+			return &ValidationError{Name: "lead", err: fmt.Errorf(`ent: validator failed for field "Activity.lead": %w`, err)}
 		}
 	}
 	if _u.mutation.ObjectiveCleared() && len(_u.mutation.ObjectiveIDs()) > 0 {

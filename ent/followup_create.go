@@ -240,6 +240,11 @@ func (_c *FollowUpCreate) check() error {
 			return &ValidationError{Name: "assessment", err: fmt.Errorf(`ent: validator failed for field "FollowUp.assessment": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Author(); ok {
+		if err := followup.AuthorValidator(v); err != nil {
+			return &ValidationError{Name: "author", err: fmt.Errorf(`ent: validator failed for field "FollowUp.author": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.ActivityID(); !ok {
 		return &ValidationError{Name: "activity_id", err: errors.New(`ent: missing required field "FollowUp.activity_id"`)}
 	}

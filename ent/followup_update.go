@@ -260,6 +260,11 @@ func (_u *FollowUpUpdate) check() error {
 			return &ValidationError{Name: "assessment", err: fmt.Errorf(`ent: validator failed for field "FollowUp.assessment": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Author(); ok {
+		if err := followup.AuthorValidator(v); err != nil {
+			return &ValidationError{Name: "author", err: fmt.Errorf(`ent: validator failed for field "FollowUp.author": %w`, err)}
+		}
+	}
 	if _u.mutation.ActivityCleared() && len(_u.mutation.ActivityIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "FollowUp.activity"`)
 	}
@@ -614,6 +619,11 @@ func (_u *FollowUpUpdateOne) check() error {
 	if v, ok := _u.mutation.Assessment(); ok {
 		if err := followup.AssessmentValidator(v); err != nil {
 			return &ValidationError{Name: "assessment", err: fmt.Errorf(`ent: validator failed for field "FollowUp.assessment": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Author(); ok {
+		if err := followup.AuthorValidator(v); err != nil {
+			return &ValidationError{Name: "author", err: fmt.Errorf(`ent: validator failed for field "FollowUp.author": %w`, err)}
 		}
 	}
 	if _u.mutation.ActivityCleared() && len(_u.mutation.ActivityIDs()) > 0 {

@@ -248,6 +248,31 @@ func (_c *GoalCreate) check() error {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Goal.title": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Area(); ok {
+		if err := goal.AreaValidator(v); err != nil {
+			return &ValidationError{Name: "area", err: fmt.Errorf(`ent: validator failed for field "Goal.area": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Statement(); ok {
+		if err := goal.StatementValidator(v); err != nil {
+			return &ValidationError{Name: "statement", err: fmt.Errorf(`ent: validator failed for field "Goal.statement": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Description(); ok {
+		if err := goal.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Goal.description": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.FocusAreas(); ok {
+		if err := goal.FocusAreasValidator(v); err != nil {
+			return &ValidationError{Name: "focus_areas", err: fmt.Errorf(`ent: validator failed for field "Goal.focus_areas": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.TargetGroups(); ok {
+		if err := goal.TargetGroupsValidator(v); err != nil {
+			return &ValidationError{Name: "target_groups", err: fmt.Errorf(`ent: validator failed for field "Goal.target_groups": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.PlanID(); !ok {
 		return &ValidationError{Name: "plan_id", err: errors.New(`ent: missing required field "Goal.plan_id"`)}
 	}

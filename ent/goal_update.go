@@ -316,6 +316,31 @@ func (_u *GoalUpdate) check() error {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Goal.title": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Area(); ok {
+		if err := goal.AreaValidator(v); err != nil {
+			return &ValidationError{Name: "area", err: fmt.Errorf(`ent: validator failed for field "Goal.area": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Statement(); ok {
+		if err := goal.StatementValidator(v); err != nil {
+			return &ValidationError{Name: "statement", err: fmt.Errorf(`ent: validator failed for field "Goal.statement": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Description(); ok {
+		if err := goal.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Goal.description": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.FocusAreas(); ok {
+		if err := goal.FocusAreasValidator(v); err != nil {
+			return &ValidationError{Name: "focus_areas", err: fmt.Errorf(`ent: validator failed for field "Goal.focus_areas": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.TargetGroups(); ok {
+		if err := goal.TargetGroupsValidator(v); err != nil {
+			return &ValidationError{Name: "target_groups", err: fmt.Errorf(`ent: validator failed for field "Goal.target_groups": %w`, err)}
+		}
+	}
 	if _u.mutation.PlanCleared() && len(_u.mutation.PlanIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Goal.plan"`)
 	}
@@ -792,6 +817,31 @@ func (_u *GoalUpdateOne) check() error {
 	if v, ok := _u.mutation.Title(); ok {
 		if err := goal.TitleValidator(v); err != nil {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Goal.title": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Area(); ok {
+		if err := goal.AreaValidator(v); err != nil {
+			return &ValidationError{Name: "area", err: fmt.Errorf(`ent: validator failed for field "Goal.area": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Statement(); ok {
+		if err := goal.StatementValidator(v); err != nil {
+			return &ValidationError{Name: "statement", err: fmt.Errorf(`ent: validator failed for field "Goal.statement": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Description(); ok {
+		if err := goal.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Goal.description": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.FocusAreas(); ok {
+		if err := goal.FocusAreasValidator(v); err != nil {
+			return &ValidationError{Name: "focus_areas", err: fmt.Errorf(`ent: validator failed for field "Goal.focus_areas": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.TargetGroups(); ok {
+		if err := goal.TargetGroupsValidator(v); err != nil {
+			return &ValidationError{Name: "target_groups", err: fmt.Errorf(`ent: validator failed for field "Goal.target_groups": %w`, err)}
 		}
 	}
 	if _u.mutation.PlanCleared() && len(_u.mutation.PlanIDs()) > 0 {

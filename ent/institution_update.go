@@ -272,9 +272,19 @@ func (_u *InstitutionUpdate) check() error {
 			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "Institution.kind": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Description(); ok {
+		if err := institution.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Institution.description": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Website(); ok {
 		if err := institution.WebsiteValidator(v); err != nil {
 			return &ValidationError{Name: "website", err: fmt.Errorf(`ent: validator failed for field "Institution.website": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.LegalForm(); ok {
+		if err := institution.LegalFormValidator(v); err != nil {
+			return &ValidationError{Name: "legal_form", err: fmt.Errorf(`ent: validator failed for field "Institution.legal_form": %w`, err)}
 		}
 	}
 	return nil
@@ -681,9 +691,19 @@ func (_u *InstitutionUpdateOne) check() error {
 			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "Institution.kind": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Description(); ok {
+		if err := institution.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Institution.description": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Website(); ok {
 		if err := institution.WebsiteValidator(v); err != nil {
 			return &ValidationError{Name: "website", err: fmt.Errorf(`ent: validator failed for field "Institution.website": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.LegalForm(); ok {
+		if err := institution.LegalFormValidator(v); err != nil {
+			return &ValidationError{Name: "legal_form", err: fmt.Errorf(`ent: validator failed for field "Institution.legal_form": %w`, err)}
 		}
 	}
 	return nil

@@ -213,6 +213,11 @@ func (_c *MunicipalityCreate) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Municipality.name": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.OfficialName(); ok {
+		if err := municipality.OfficialNameValidator(v); err != nil {
+			return &ValidationError{Name: "official_name", err: fmt.Errorf(`ent: validator failed for field "Municipality.official_name": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.CountyCode(); !ok {
 		return &ValidationError{Name: "county_code", err: errors.New(`ent: missing required field "Municipality.county_code"`)}
 	}

@@ -251,6 +251,11 @@ func (_u *MunicipalityUpdate) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Municipality.name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.OfficialName(); ok {
+		if err := municipality.OfficialNameValidator(v); err != nil {
+			return &ValidationError{Name: "official_name", err: fmt.Errorf(`ent: validator failed for field "Municipality.official_name": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.CountyCode(); ok {
 		if err := municipality.CountyCodeValidator(v); err != nil {
 			return &ValidationError{Name: "county_code", err: fmt.Errorf(`ent: validator failed for field "Municipality.county_code": %w`, err)}
@@ -644,6 +649,11 @@ func (_u *MunicipalityUpdateOne) check() error {
 	if v, ok := _u.mutation.Name(); ok {
 		if err := municipality.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Municipality.name": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.OfficialName(); ok {
+		if err := municipality.OfficialNameValidator(v); err != nil {
+			return &ValidationError{Name: "official_name", err: fmt.Errorf(`ent: validator failed for field "Municipality.official_name": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.CountyCode(); ok {

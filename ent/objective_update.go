@@ -228,6 +228,11 @@ func (_u *ObjectiveUpdate) check() error {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Objective.title": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Description(); ok {
+		if err := objective.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Objective.description": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Position(); ok {
 		if err := objective.PositionValidator(v); err != nil {
 			return &ValidationError{Name: "position", err: fmt.Errorf(`ent: validator failed for field "Objective.position": %w`, err)}
@@ -585,6 +590,11 @@ func (_u *ObjectiveUpdateOne) check() error {
 	if v, ok := _u.mutation.Title(); ok {
 		if err := objective.TitleValidator(v); err != nil {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Objective.title": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Description(); ok {
+		if err := objective.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Objective.description": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.Position(); ok {

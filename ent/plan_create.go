@@ -280,6 +280,16 @@ func (_c *PlanCreate) check() error {
 			return &ValidationError{Name: "last_year", err: fmt.Errorf(`ent: validator failed for field "Plan.last_year": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Description(); ok {
+		if err := plan.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Plan.description": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.ParentPlan(); ok {
+		if err := plan.ParentPlanValidator(v); err != nil {
+			return &ValidationError{Name: "parent_plan", err: fmt.Errorf(`ent: validator failed for field "Plan.parent_plan": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.SourceURL(); ok {
 		if err := plan.SourceURLValidator(v); err != nil {
 			return &ValidationError{Name: "source_url", err: fmt.Errorf(`ent: validator failed for field "Plan.source_url": %w`, err)}

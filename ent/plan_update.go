@@ -337,6 +337,16 @@ func (_u *PlanUpdate) check() error {
 			return &ValidationError{Name: "last_year", err: fmt.Errorf(`ent: validator failed for field "Plan.last_year": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Description(); ok {
+		if err := plan.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Plan.description": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ParentPlan(); ok {
+		if err := plan.ParentPlanValidator(v); err != nil {
+			return &ValidationError{Name: "parent_plan", err: fmt.Errorf(`ent: validator failed for field "Plan.parent_plan": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.SourceURL(); ok {
 		if err := plan.SourceURLValidator(v); err != nil {
 			return &ValidationError{Name: "source_url", err: fmt.Errorf(`ent: validator failed for field "Plan.source_url": %w`, err)}
@@ -805,6 +815,16 @@ func (_u *PlanUpdateOne) check() error {
 	if v, ok := _u.mutation.LastYear(); ok {
 		if err := plan.LastYearValidator(v); err != nil {
 			return &ValidationError{Name: "last_year", err: fmt.Errorf(`ent: validator failed for field "Plan.last_year": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Description(); ok {
+		if err := plan.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Plan.description": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ParentPlan(); ok {
+		if err := plan.ParentPlanValidator(v); err != nil {
+			return &ValidationError{Name: "parent_plan", err: fmt.Errorf(`ent: validator failed for field "Plan.parent_plan": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.SourceURL(); ok {

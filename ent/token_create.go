@@ -165,6 +165,11 @@ func (_c *TokenCreate) check() error {
 			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "Token.kind": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Name(); ok {
+		if err := token.NameValidator(v); err != nil {
+			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Token.name": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Selector(); !ok {
 		return &ValidationError{Name: "selector", err: errors.New(`ent: missing required field "Token.selector"`)}
 	}

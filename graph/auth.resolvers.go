@@ -74,11 +74,7 @@ func (r *mutationResolver) DeleteUser(ctx context.Context, id int) (int, error) 
 
 // CreateAPIToken is the resolver for the createAPIToken field.
 func (r *mutationResolver) CreateAPIToken(ctx context.Context, input CreateAPITokenInput) (*IssuedToken, error) {
-	userID := 0
-	if input.UserID != nil {
-		userID = *input.UserID
-	}
-	tok, t, err := r.accounts.IssueAPIToken(ctx, input.Name, userID, input.ExpiresAt)
+	tok, t, err := r.accounts.IssueAPIToken(ctx, input.Name, input.UserID, input.ExpiresAt)
 	if err != nil {
 		return nil, err
 	}

@@ -153,12 +153,23 @@ func classify(err error) (code samverkan.Code, field, msg string) {
 	case errors.As(err, &ce):
 		field, msg := describeConstraint(ce)
 		return samverkan.CodeConstraint, field, msg
+	case isRetryable(err):
+		return samverkan.CodeConflict, "", "the change met another one made at the same moment and was not made; try it again"
 	case isEmptyFilter(err):
 		return samverkan.CodeBadRequest, "where", "where: a filter is empty ({}); give it at least one condition, or leave it out"
 	case errors.Is(err, context.DeadlineExceeded):
 		return samverkan.CodeTimeout, "", "the request took too long and was stopped"
 	}
 	return samverkan.CodeInternal, "", ""
+}
+
+// isRetryable reports whether err is PostgreSQL's refusal of a transaction
+// that met a concurrent one: a serialization failure or a deadlock. Nothing
+// of it was written, and the same change tried again may well succeed, so
+// it is the client's CONFLICT rather than a fault of the server.
+func isRetryable(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40001" || pgErr.Code == "40P01") // serialization_failure, deadlock_detected
 }
 
 // isEmptyFilter reports whether err is entgql's refusal of an empty where

@@ -148,6 +148,11 @@ func csvReport(client *ent.Client, log *slog.Logger, name string,
 		cw := csv.NewWriter(&body)
 		cw.Comma = ';'
 		cw.UseCRLF = true
+		for _, rec := range records {
+			for i, cell := range rec {
+				rec[i] = inert(cell)
+			}
+		}
 		if err := cw.WriteAll(records); err != nil {
 			internalError(ctx, w, log, err)
 			return
@@ -158,6 +163,18 @@ func csvReport(client *ent.Client, log *slog.Logger, name string,
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		_, _ = w.Write(body.Bytes())
 	})
+}
+
+// inert keeps a cell a spreadsheet would read as a formula as text: a cell
+// that starts with =, +, -, @, a tab or a carriage return gets an
+// apostrophe before it, as OWASP advises against CSV injection (a heading
+// titled =HYPERLINK(…) would otherwise be a live link in Excel). The
+// reports' own numbers are never negative, so none of them is touched.
+func inert(cell string) string {
+	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+		return "'" + cell
+	}
+	return cell
 }
 
 // reportParams reads ?plan= and ?year=; either may be left out.

@@ -249,3 +249,46 @@ func TestReportCSVErrors(t *testing.T) {
 		}
 	})
 }
+
+// TestCSVCellsAreNeverFormulas: a cell that a spreadsheet would read as a
+// formula (starting with =, +, -, @, a tab or a carriage return) gets an
+// apostrophe before it, in both reports; other cells are left as they are.
+func TestCSVCellsAreNeverFormulas(t *testing.T) {
+	s := newTestServer(t)
+	goal := s.idOf("goals", `{number: 1}`)
+	titles := []string{`=HYPERLINK("https://example.com","Klicka")`, "+46 19 00 00 00", "-1", "@SUM(A1:A2)", "\tflik", "Vanlig rubrik – med tankstreck"}
+	for _, title := range titles {
+		s.must(`mutation($g: ID!, $t: String!) { createObjective(input: {goalID: $g, title: $t}) { id } }`, map[string]any{"g": goal, "t": title}, nil)
+	}
+	// encoding/csv writes a lone carriage return in a field as nothing
+	// when it ends lines with CRLF: the cell starts with the apostrophe.
+	s.must(`mutation($g: ID!) { createObjective(input: {goalID: $g, title: "\rretur"}) { id } }`, map[string]any{"g": goal}, nil)
+	if f := s.getCSV("/reports/status.csv"); !bytes.Contains(f.raw, []byte(";\"'retur\";")) && !bytes.Contains(f.raw, []byte(";'retur;")) {
+		t.Errorf("heading \\rretur is not in status.csv as '\\rretur")
+	}
+	s.must(`mutation { createMunicipality(input: {code: "1899", name: "=1+1"}) { id } }`, nil, nil)
+
+	cells := map[string]bool{}
+	for _, path := range []string{"/reports/status.csv", "/reports/coverage.csv"} {
+		f := s.getCSV(path)
+		if f.status != http.StatusOK {
+			t.Fatalf("%s: status %d", path, f.status)
+		}
+		for _, rec := range f.records {
+			for _, c := range rec {
+				cells[c] = true
+				if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+					t.Errorf("%s: cell %q starts a formula", path, c)
+				}
+			}
+		}
+	}
+	for _, title := range titles[:len(titles)-1] {
+		if !cells["'"+title] {
+			t.Errorf("heading %q is not in status.csv as '%s", title, title)
+		}
+	}
+	if !cells[titles[len(titles)-1]] || !cells["'=1+1"] {
+		t.Errorf("an ordinary title, or the municipality =1+1 as '=1+1, is missing")
+	}
+}

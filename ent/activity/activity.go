@@ -132,7 +132,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/samverkan/samverkan/ent/runtime"
 var (
-	Hooks  [8]ent.Hook
+	Hooks  [10]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -144,10 +144,14 @@ var (
 	DefaultVersion int
 	// TitleValidator is a validator for the "title" field. It is called by the builders before save.
 	TitleValidator func(string) error
+	// DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	DescriptionValidator func(string) error
 	// FirstYearValidator is a validator for the "first_year" field. It is called by the builders before save.
 	FirstYearValidator func(int) error
 	// LastYearValidator is a validator for the "last_year" field. It is called by the builders before save.
 	LastYearValidator func(int) error
+	// LeadValidator is a validator for the "lead" field. It is called by the builders before save.
+	LeadValidator func(string) error
 )
 
 const DefaultStatus enum.Status = "PLANNED"

@@ -84,7 +84,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/samverkan/samverkan/ent/runtime"
 var (
-	Hooks  [5]ent.Hook
+	Hooks  [7]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -96,6 +96,8 @@ var (
 	DefaultVersion int
 	// TextValidator is a validator for the "text" field. It is called by the builders before save.
 	TextValidator func(string) error
+	// AuthorValidator is a validator for the "author" field. It is called by the builders before save.
+	AuthorValidator func(string) error
 )
 
 // Period defines the type for the "period" enum field.

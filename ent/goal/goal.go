@@ -91,7 +91,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/samverkan/samverkan/ent/runtime"
 var (
-	Hooks  [5]ent.Hook
+	Hooks  [6]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -105,6 +105,16 @@ var (
 	NumberValidator func(int) error
 	// TitleValidator is a validator for the "title" field. It is called by the builders before save.
 	TitleValidator func(string) error
+	// AreaValidator is a validator for the "area" field. It is called by the builders before save.
+	AreaValidator func(string) error
+	// StatementValidator is a validator for the "statement" field. It is called by the builders before save.
+	StatementValidator func(string) error
+	// DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	DescriptionValidator func(string) error
+	// FocusAreasValidator is a validator for the "focus_areas" field. It is called by the builders before save.
+	FocusAreasValidator func([]string) error
+	// TargetGroupsValidator is a validator for the "target_groups" field. It is called by the builders before save.
+	TargetGroupsValidator func([]string) error
 )
 
 // OrderOption defines the ordering options for the Goal queries.

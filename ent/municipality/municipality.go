@@ -94,7 +94,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/samverkan/samverkan/ent/runtime"
 var (
-	Hooks  [6]ent.Hook
+	Hooks  [7]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -108,6 +108,8 @@ var (
 	CodeValidator func(string) error
 	// NameValidator is a validator for the "name" field. It is called by the builders before save.
 	NameValidator func(string) error
+	// OfficialNameValidator is a validator for the "official_name" field. It is called by the builders before save.
+	OfficialNameValidator func(string) error
 	// CountyCodeValidator is a validator for the "county_code" field. It is called by the builders before save.
 	CountyCodeValidator func(string) error
 )

@@ -85,7 +85,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/samverkan/samverkan/ent/runtime"
 var (
-	Hooks  [6]ent.Hook
+	Hooks  [7]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -105,6 +105,10 @@ var (
 	FirstYearValidator func(int) error
 	// LastYearValidator is a validator for the "last_year" field. It is called by the builders before save.
 	LastYearValidator func(int) error
+	// DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	DescriptionValidator func(string) error
+	// ParentPlanValidator is a validator for the "parent_plan" field. It is called by the builders before save.
+	ParentPlanValidator func(string) error
 	// SourceURLValidator is a validator for the "source_url" field. It is called by the builders before save.
 	SourceURLValidator func(string) error
 )

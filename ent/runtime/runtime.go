@@ -55,6 +55,10 @@ func init() {
 	activity.Hooks[6] = activityHooks[1]
 
 	activity.Hooks[7] = activityHooks[2]
+
+	activity.Hooks[8] = activityHooks[3]
+
+	activity.Hooks[9] = activityHooks[4]
 	activityMixinFields0 := activityMixin[0].Fields()
 	_ = activityMixinFields0
 	activityMixinFields1 := activityMixin[1].Fields()
@@ -78,7 +82,25 @@ func init() {
 	// activityDescTitle is the schema descriptor for title field.
 	activityDescTitle := activityFields[0].Descriptor()
 	// activity.TitleValidator is a validator for the "title" field. It is called by the builders before save.
-	activity.TitleValidator = activityDescTitle.Validators[0].(func(string) error)
+	activity.TitleValidator = func() func(string) error {
+		validators := activityDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// activityDescDescription is the schema descriptor for description field.
+	activityDescDescription := activityFields[1].Descriptor()
+	// activity.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	activity.DescriptionValidator = activityDescDescription.Validators[0].(func(string) error)
 	// activityDescFirstYear is the schema descriptor for first_year field.
 	activityDescFirstYear := activityFields[3].Descriptor()
 	// activity.FirstYearValidator is a validator for the "first_year" field. It is called by the builders before save.
@@ -87,6 +109,10 @@ func init() {
 	activityDescLastYear := activityFields[4].Descriptor()
 	// activity.LastYearValidator is a validator for the "last_year" field. It is called by the builders before save.
 	activity.LastYearValidator = activityDescLastYear.Validators[0].(func(int) error)
+	// activityDescLead is the schema descriptor for lead field.
+	activityDescLead := activityFields[8].Descriptor()
+	// activity.LeadValidator is a validator for the "lead" field. It is called by the builders before save.
+	activity.LeadValidator = activityDescLead.Validators[0].(func(string) error)
 	auditentryMixin := schema.AuditEntry{}.Mixin()
 	auditentry.Policy = privacy.NewPolicies(auditentryMixin[0], schema.AuditEntry{})
 	auditentry.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -116,6 +142,7 @@ func init() {
 	followupMixinHooks1 := followupMixin[1].Hooks()
 	followupMixinHooks2 := followupMixin[2].Hooks()
 	followupMixinHooks3 := followupMixin[3].Hooks()
+	followupHooks := schema.FollowUp{}.Hooks()
 
 	followup.Hooks[1] = followupMixinHooks1[0]
 
@@ -124,6 +151,10 @@ func init() {
 	followup.Hooks[3] = followupMixinHooks2[1]
 
 	followup.Hooks[4] = followupMixinHooks3[0]
+
+	followup.Hooks[5] = followupHooks[0]
+
+	followup.Hooks[6] = followupHooks[1]
 	followupMixinFields0 := followupMixin[0].Fields()
 	_ = followupMixinFields0
 	followupMixinFields1 := followupMixin[1].Fields()
@@ -147,7 +178,25 @@ func init() {
 	// followupDescText is the schema descriptor for text field.
 	followupDescText := followupFields[2].Descriptor()
 	// followup.TextValidator is a validator for the "text" field. It is called by the builders before save.
-	followup.TextValidator = followupDescText.Validators[0].(func(string) error)
+	followup.TextValidator = func() func(string) error {
+		validators := followupDescText.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(text string) error {
+			for _, fn := range fns {
+				if err := fn(text); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// followupDescAuthor is the schema descriptor for author field.
+	followupDescAuthor := followupFields[5].Descriptor()
+	// followup.AuthorValidator is a validator for the "author" field. It is called by the builders before save.
+	followup.AuthorValidator = followupDescAuthor.Validators[0].(func(string) error)
 	goalMixin := schema.Goal{}.Mixin()
 	goal.Policy = privacy.NewPolicies(goalMixin[4], schema.Goal{})
 	goal.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -161,6 +210,7 @@ func init() {
 	goalMixinHooks1 := goalMixin[1].Hooks()
 	goalMixinHooks2 := goalMixin[2].Hooks()
 	goalMixinHooks3 := goalMixin[3].Hooks()
+	goalHooks := schema.Goal{}.Hooks()
 
 	goal.Hooks[1] = goalMixinHooks1[0]
 
@@ -169,6 +219,8 @@ func init() {
 	goal.Hooks[3] = goalMixinHooks2[1]
 
 	goal.Hooks[4] = goalMixinHooks3[0]
+
+	goal.Hooks[5] = goalHooks[0]
 	goalMixinFields0 := goalMixin[0].Fields()
 	_ = goalMixinFields0
 	goalMixinFields1 := goalMixin[1].Fields()
@@ -196,7 +248,41 @@ func init() {
 	// goalDescTitle is the schema descriptor for title field.
 	goalDescTitle := goalFields[1].Descriptor()
 	// goal.TitleValidator is a validator for the "title" field. It is called by the builders before save.
-	goal.TitleValidator = goalDescTitle.Validators[0].(func(string) error)
+	goal.TitleValidator = func() func(string) error {
+		validators := goalDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// goalDescArea is the schema descriptor for area field.
+	goalDescArea := goalFields[2].Descriptor()
+	// goal.AreaValidator is a validator for the "area" field. It is called by the builders before save.
+	goal.AreaValidator = goalDescArea.Validators[0].(func(string) error)
+	// goalDescStatement is the schema descriptor for statement field.
+	goalDescStatement := goalFields[3].Descriptor()
+	// goal.StatementValidator is a validator for the "statement" field. It is called by the builders before save.
+	goal.StatementValidator = goalDescStatement.Validators[0].(func(string) error)
+	// goalDescDescription is the schema descriptor for description field.
+	goalDescDescription := goalFields[4].Descriptor()
+	// goal.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	goal.DescriptionValidator = goalDescDescription.Validators[0].(func(string) error)
+	// goalDescFocusAreas is the schema descriptor for focus_areas field.
+	goalDescFocusAreas := goalFields[5].Descriptor()
+	// goal.FocusAreasValidator is a validator for the "focus_areas" field. It is called by the builders before save.
+	goal.FocusAreasValidator = goalDescFocusAreas.Validators[0].(func([]string) error)
+	// goalDescTargetGroups is the schema descriptor for target_groups field.
+	goalDescTargetGroups := goalFields[6].Descriptor()
+	// goal.TargetGroupsValidator is a validator for the "target_groups" field. It is called by the builders before save.
+	goal.TargetGroupsValidator = goalDescTargetGroups.Validators[0].(func([]string) error)
 	institutionMixin := schema.Institution{}.Mixin()
 	institution.Policy = privacy.NewPolicies(institutionMixin[4], schema.Institution{})
 	institution.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -210,6 +296,7 @@ func init() {
 	institutionMixinHooks1 := institutionMixin[1].Hooks()
 	institutionMixinHooks2 := institutionMixin[2].Hooks()
 	institutionMixinHooks3 := institutionMixin[3].Hooks()
+	institutionHooks := schema.Institution{}.Hooks()
 
 	institution.Hooks[1] = institutionMixinHooks1[0]
 
@@ -218,6 +305,8 @@ func init() {
 	institution.Hooks[3] = institutionMixinHooks2[1]
 
 	institution.Hooks[4] = institutionMixinHooks3[0]
+
+	institution.Hooks[5] = institutionHooks[0]
 	institutionMixinFields0 := institutionMixin[0].Fields()
 	_ = institutionMixinFields0
 	institutionMixinFields1 := institutionMixin[1].Fields()
@@ -241,11 +330,47 @@ func init() {
 	// institutionDescName is the schema descriptor for name field.
 	institutionDescName := institutionFields[0].Descriptor()
 	// institution.NameValidator is a validator for the "name" field. It is called by the builders before save.
-	institution.NameValidator = institutionDescName.Validators[0].(func(string) error)
+	institution.NameValidator = func() func(string) error {
+		validators := institutionDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// institutionDescDescription is the schema descriptor for description field.
+	institutionDescDescription := institutionFields[2].Descriptor()
+	// institution.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	institution.DescriptionValidator = institutionDescDescription.Validators[0].(func(string) error)
 	// institutionDescWebsite is the schema descriptor for website field.
 	institutionDescWebsite := institutionFields[3].Descriptor()
 	// institution.WebsiteValidator is a validator for the "website" field. It is called by the builders before save.
-	institution.WebsiteValidator = institutionDescWebsite.Validators[0].(func(string) error)
+	institution.WebsiteValidator = func() func(string) error {
+		validators := institutionDescWebsite.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(website string) error {
+			for _, fn := range fns {
+				if err := fn(website); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// institutionDescLegalForm is the schema descriptor for legal_form field.
+	institutionDescLegalForm := institutionFields[4].Descriptor()
+	// institution.LegalFormValidator is a validator for the "legal_form" field. It is called by the builders before save.
+	institution.LegalFormValidator = institutionDescLegalForm.Validators[0].(func(string) error)
 	municipalityMixin := schema.Municipality{}.Mixin()
 	municipality.Policy = privacy.NewPolicies(municipalityMixin[4], schema.Municipality{})
 	municipality.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -270,6 +395,8 @@ func init() {
 	municipality.Hooks[4] = municipalityMixinHooks3[0]
 
 	municipality.Hooks[5] = municipalityHooks[0]
+
+	municipality.Hooks[6] = municipalityHooks[1]
 	municipalityMixinFields0 := municipalityMixin[0].Fields()
 	_ = municipalityMixinFields0
 	municipalityMixinFields1 := municipalityMixin[1].Fields()
@@ -293,15 +420,61 @@ func init() {
 	// municipalityDescCode is the schema descriptor for code field.
 	municipalityDescCode := municipalityFields[0].Descriptor()
 	// municipality.CodeValidator is a validator for the "code" field. It is called by the builders before save.
-	municipality.CodeValidator = municipalityDescCode.Validators[0].(func(string) error)
+	municipality.CodeValidator = func() func(string) error {
+		validators := municipalityDescCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(code string) error {
+			for _, fn := range fns {
+				if err := fn(code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// municipalityDescName is the schema descriptor for name field.
 	municipalityDescName := municipalityFields[1].Descriptor()
 	// municipality.NameValidator is a validator for the "name" field. It is called by the builders before save.
-	municipality.NameValidator = municipalityDescName.Validators[0].(func(string) error)
+	municipality.NameValidator = func() func(string) error {
+		validators := municipalityDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// municipalityDescOfficialName is the schema descriptor for official_name field.
+	municipalityDescOfficialName := municipalityFields[2].Descriptor()
+	// municipality.OfficialNameValidator is a validator for the "official_name" field. It is called by the builders before save.
+	municipality.OfficialNameValidator = municipalityDescOfficialName.Validators[0].(func(string) error)
 	// municipalityDescCountyCode is the schema descriptor for county_code field.
 	municipalityDescCountyCode := municipalityFields[3].Descriptor()
 	// municipality.CountyCodeValidator is a validator for the "county_code" field. It is called by the builders before save.
-	municipality.CountyCodeValidator = municipalityDescCountyCode.Validators[0].(func(string) error)
+	municipality.CountyCodeValidator = func() func(string) error {
+		validators := municipalityDescCountyCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(county_code string) error {
+			for _, fn := range fns {
+				if err := fn(county_code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	objectiveMixin := schema.Objective{}.Mixin()
 	objective.Policy = privacy.NewPolicies(objectiveMixin[4], schema.Objective{})
 	objective.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -315,6 +488,7 @@ func init() {
 	objectiveMixinHooks1 := objectiveMixin[1].Hooks()
 	objectiveMixinHooks2 := objectiveMixin[2].Hooks()
 	objectiveMixinHooks3 := objectiveMixin[3].Hooks()
+	objectiveHooks := schema.Objective{}.Hooks()
 
 	objective.Hooks[1] = objectiveMixinHooks1[0]
 
@@ -323,6 +497,8 @@ func init() {
 	objective.Hooks[3] = objectiveMixinHooks2[1]
 
 	objective.Hooks[4] = objectiveMixinHooks3[0]
+
+	objective.Hooks[5] = objectiveHooks[0]
 	objectiveMixinFields0 := objectiveMixin[0].Fields()
 	_ = objectiveMixinFields0
 	objectiveMixinFields1 := objectiveMixin[1].Fields()
@@ -346,7 +522,25 @@ func init() {
 	// objectiveDescTitle is the schema descriptor for title field.
 	objectiveDescTitle := objectiveFields[0].Descriptor()
 	// objective.TitleValidator is a validator for the "title" field. It is called by the builders before save.
-	objective.TitleValidator = objectiveDescTitle.Validators[0].(func(string) error)
+	objective.TitleValidator = func() func(string) error {
+		validators := objectiveDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// objectiveDescDescription is the schema descriptor for description field.
+	objectiveDescDescription := objectiveFields[1].Descriptor()
+	// objective.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	objective.DescriptionValidator = objectiveDescDescription.Validators[0].(func(string) error)
 	// objectiveDescPosition is the schema descriptor for position field.
 	objectiveDescPosition := objectiveFields[2].Descriptor()
 	// objective.DefaultPosition holds the default value on creation for the position field.
@@ -377,6 +571,8 @@ func init() {
 	plan.Hooks[4] = planMixinHooks3[0]
 
 	plan.Hooks[5] = planHooks[0]
+
+	plan.Hooks[6] = planHooks[1]
 	planMixinFields0 := planMixin[0].Fields()
 	_ = planMixinFields0
 	planMixinFields1 := planMixin[1].Fields()
@@ -400,15 +596,57 @@ func init() {
 	// planDescName is the schema descriptor for name field.
 	planDescName := planFields[0].Descriptor()
 	// plan.NameValidator is a validator for the "name" field. It is called by the builders before save.
-	plan.NameValidator = planDescName.Validators[0].(func(string) error)
+	plan.NameValidator = func() func(string) error {
+		validators := planDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// planDescRegion is the schema descriptor for region field.
 	planDescRegion := planFields[1].Descriptor()
 	// plan.RegionValidator is a validator for the "region" field. It is called by the builders before save.
-	plan.RegionValidator = planDescRegion.Validators[0].(func(string) error)
+	plan.RegionValidator = func() func(string) error {
+		validators := planDescRegion.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(region string) error {
+			for _, fn := range fns {
+				if err := fn(region); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// planDescCountyCode is the schema descriptor for county_code field.
 	planDescCountyCode := planFields[2].Descriptor()
 	// plan.CountyCodeValidator is a validator for the "county_code" field. It is called by the builders before save.
-	plan.CountyCodeValidator = planDescCountyCode.Validators[0].(func(string) error)
+	plan.CountyCodeValidator = func() func(string) error {
+		validators := planDescCountyCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(county_code string) error {
+			for _, fn := range fns {
+				if err := fn(county_code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// planDescFirstYear is the schema descriptor for first_year field.
 	planDescFirstYear := planFields[3].Descriptor()
 	// plan.FirstYearValidator is a validator for the "first_year" field. It is called by the builders before save.
@@ -417,10 +655,32 @@ func init() {
 	planDescLastYear := planFields[4].Descriptor()
 	// plan.LastYearValidator is a validator for the "last_year" field. It is called by the builders before save.
 	plan.LastYearValidator = planDescLastYear.Validators[0].(func(int) error)
+	// planDescDescription is the schema descriptor for description field.
+	planDescDescription := planFields[5].Descriptor()
+	// plan.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	plan.DescriptionValidator = planDescDescription.Validators[0].(func(string) error)
+	// planDescParentPlan is the schema descriptor for parent_plan field.
+	planDescParentPlan := planFields[6].Descriptor()
+	// plan.ParentPlanValidator is a validator for the "parent_plan" field. It is called by the builders before save.
+	plan.ParentPlanValidator = planDescParentPlan.Validators[0].(func(string) error)
 	// planDescSourceURL is the schema descriptor for source_url field.
 	planDescSourceURL := planFields[7].Descriptor()
 	// plan.SourceURLValidator is a validator for the "source_url" field. It is called by the builders before save.
-	plan.SourceURLValidator = planDescSourceURL.Validators[0].(func(string) error)
+	plan.SourceURLValidator = func() func(string) error {
+		validators := planDescSourceURL.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(source_url string) error {
+			for _, fn := range fns {
+				if err := fn(source_url); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	statuschangeMixin := schema.StatusChange{}.Mixin()
 	statuschange.Policy = privacy.NewPolicies(statuschangeMixin[0], schema.StatusChange{})
 	statuschange.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -458,8 +718,14 @@ func init() {
 	token.Hooks[3] = tokenMixinHooks1[0]
 
 	token.Hooks[4] = tokenHooks[0]
+
+	token.Hooks[5] = tokenHooks[1]
 	tokenFields := schema.Token{}.Fields()
 	_ = tokenFields
+	// tokenDescName is the schema descriptor for name field.
+	tokenDescName := tokenFields[1].Descriptor()
+	// token.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	token.NameValidator = tokenDescName.Validators[0].(func(string) error)
 	// tokenDescCreatedAt is the schema descriptor for created_at field.
 	tokenDescCreatedAt := tokenFields[4].Descriptor()
 	// token.DefaultCreatedAt holds the default value on creation for the created_at field.
@@ -490,6 +756,8 @@ func init() {
 	user.Hooks[5] = userHooks[0]
 
 	user.Hooks[6] = userHooks[1]
+
+	user.Hooks[7] = userHooks[2]
 	userMixinFields0 := userMixin[0].Fields()
 	_ = userMixinFields0
 	userMixinFields1 := userMixin[1].Fields()
@@ -513,11 +781,39 @@ func init() {
 	// userDescUsername is the schema descriptor for username field.
 	userDescUsername := userFields[0].Descriptor()
 	// user.UsernameValidator is a validator for the "username" field. It is called by the builders before save.
-	user.UsernameValidator = userDescUsername.Validators[0].(func(string) error)
+	user.UsernameValidator = func() func(string) error {
+		validators := userDescUsername.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(username string) error {
+			for _, fn := range fns {
+				if err := fn(username); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// userDescDisplayName is the schema descriptor for display_name field.
 	userDescDisplayName := userFields[1].Descriptor()
 	// user.DisplayNameValidator is a validator for the "display_name" field. It is called by the builders before save.
-	user.DisplayNameValidator = userDescDisplayName.Validators[0].(func(string) error)
+	user.DisplayNameValidator = func() func(string) error {
+		validators := userDescDisplayName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(display_name string) error {
+			for _, fn := range fns {
+				if err := fn(display_name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 }
 
 const (

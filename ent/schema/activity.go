@@ -29,12 +29,14 @@ func (Activity) Mixin() []ent.Mixin {
 func (Activity) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("title").
+			Validate(maxRunes(maxLine)).
 			Validate(notBlank).
 			Comment("What is to be done, e.g. \"Samverkan kring Barnkulturplaner\".").
 			// titleContainsFold, the search clients use most, answered
 			// from an index (package search).
 			Annotations(swedishText(), entgql.OrderField("TITLE"), search.Infix()),
 		field.Text("description").
+			Validate(maxRunes(maxText)).
 			Optional().
 			Comment("A longer description of the activity."),
 		field.Enum("status").
@@ -68,6 +70,7 @@ func (Activity) Fields() []ent.Field {
 			Comment("When the activity is next to be reviewed (avstämningsdatum).").
 			Annotations(entgql.OrderField("NEXT_REVIEW")),
 		field.String("lead").
+			Validate(maxRunes(maxLine)).
 			Optional().
 			Comment("Who leads the activity: an institution, a role or a person."),
 		field.Int("objective_id").
@@ -131,8 +134,10 @@ func (Activity) Indexes() []ent.Index {
 func (Activity) Hooks() []ent.Hook {
 	return []ent.Hook{
 		yearRangeHook("first_year", "last_year"),
+		dateRangeHook("start_date", "end_date"),
 		activityWithinPlanPeriod,
 		recordStatusChange,
+		skipUnchanged, // last: see its doc
 	}
 }
 

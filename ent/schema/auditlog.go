@@ -1,12 +1,12 @@
 package schema
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"reflect"
 	"slices"
+	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/schema/mixin"
@@ -17,7 +17,6 @@ import (
 	gen "github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/auditentry"
 	"github.com/samverkan/samverkan/ent/hook"
-	"github.com/samverkan/samverkan/ent/privacy"
 )
 
 // AuditMixin records every change to a type's records in the audit trail:
@@ -55,9 +54,11 @@ func recordChange(next ent.Mutator) ent.Mutator {
 			return nil, fmt.Errorf("audit: %s mutation has no id or client", m.Type())
 		}
 		var (
-			action  auditentry.Action
-			changes []audit.Change
-			err     error
+			action   auditentry.Action
+			changes  []audit.Change
+			before   map[string]map[int][]int // the links the update touches, as stored
+			cascaded []deletion               // the records deleted with the one deleted
+			err      error
 		)
 		// What a change overwrites or deletes must be read before it runs.
 		switch {
@@ -72,9 +73,24 @@ func recordChange(next ent.Mutator) ent.Mutator {
 					return nil, err // the record does not exist: the presenter says so
 				}
 			}
+			if before, err = touchedLinks(ctx, am); err != nil {
+				return nil, err
+			}
 		case m.Op().Is(ent.OpDeleteOne):
 			action = auditentry.ActionDELETE
 			if changes, err = deletedValues(ctx, am); err != nil {
+				return nil, err
+			}
+			id, _ := am.ID()
+			deleted := []deletion{{typ: m.Type(), id: id, changes: changes}}
+			if err := addRemovedLinks(ctx, am.Client(), m.Type(), deleted); err != nil {
+				return nil, err
+			}
+			changes = deleted[0].changes
+			if cascaded, err = deletedWith(ctx, am.Client(), m.Type(), []int{id}); err != nil {
+				return nil, err
+			}
+			if err := unlinkBeforeDelete(ctx, am.Client(), m.Type(), id); err != nil {
 				return nil, err
 			}
 		}
@@ -83,35 +99,97 @@ func recordChange(next ent.Mutator) ent.Mutator {
 			return v, err
 		}
 		if action != auditentry.ActionDELETE {
-			changes = changedValues(ctx, m)
+			changes = changedValues(ctx, m, before)
 			if len(changes) == 0 && action == auditentry.ActionUPDATE {
-				return v, nil // nothing but the version and times moved
+				return v, nil // nothing changed: skipUnchanged wrote nothing
 			}
 		}
 		id, _ := am.ID()
-		entry := am.Client().AuditEntry.Create().
-			SetAction(action).
-			SetObjectType(m.Type()).
-			SetObjectID(id).
-			SetChanges(changes)
-		if id := samverkan.RequestID(ctx); id != "" {
-			entry.SetRequestID(id)
-		}
-		if viewer := auth.FromContext(ctx); viewer != nil {
-			entry.SetActorID(viewer.UserID).SetActorName(viewer.Username)
-		} else {
-			entry.SetActorName(audit.Actor(ctx))
-		}
-		if err := entry.Exec(privacy.DecisionContext(ctx, privacy.Allow)); err != nil {
+		if err := newEntry(ctx, am.Client(), action, m.Type(), id, changes).Exec(asServer(ctx)); err != nil {
 			return nil, fmt.Errorf("audit: record the change: %w", err)
+		}
+		for chunk := range slices.Chunk(cascaded, entriesPerStatement) {
+			entries := make([]*gen.AuditEntryCreate, len(chunk))
+			for i, d := range chunk {
+				entries[i] = newEntry(ctx, am.Client(), auditentry.ActionDELETE, d.typ, d.id, d.changes)
+			}
+			if err := am.Client().AuditEntry.CreateBulk(entries...).Exec(asServer(ctx)); err != nil {
+				return nil, fmt.Errorf("audit: record the records deleted with %s %d: %w", m.Type(), id, err)
+			}
 		}
 		return v, nil
 	})
 }
 
+// entriesPerStatement is how many audit entries one INSERT writes at most,
+// within the databases' limits on a statement's parameters.
+const entriesPerStatement = 500
+
+// newEntry is the entry of one change, made by the context's viewer (or
+// the actor audit.As names).
+func newEntry(ctx context.Context, c *gen.Client, action auditentry.Action, typ string, id int, changes []audit.Change) *gen.AuditEntryCreate {
+	entry := c.AuditEntry.Create().
+		SetAction(action).
+		SetObjectType(typ).
+		SetObjectID(id).
+		SetChanges(changes)
+	if id := samverkan.RequestID(ctx); id != "" {
+		entry.SetRequestID(id)
+	}
+	if viewer := auth.FromContext(ctx); viewer != nil {
+		entry.SetActorID(viewer.UserID).SetActorName(viewer.Username)
+	} else {
+		entry.SetActorName(audit.Actor(ctx))
+	}
+	return entry
+}
+
+// touchedLinks reads, before an update of one record runs, the stored
+// links along the edges it adds to, removes from or clears.
+func touchedLinks(ctx context.Context, m auditable) (map[string]map[int][]int, error) {
+	edges := append(append(m.AddedEdges(), m.RemovedEdges()...), m.ClearedEdges()...)
+	slices.Sort(edges)
+	edges = slices.Compact(edges)
+	id, ok := m.ID()
+	if len(edges) == 0 || !ok {
+		return nil, nil
+	}
+	before, err := readLinks(ctx, m.Client(), m.Type(), edges, []int{id})
+	if err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	return before, nil
+}
+
+// skipUnchanged lets an update of one record that would change nothing
+// (every field it sets already has that value, every link it adds is
+// there, every one it removes is not) leave the record alone: no write, no
+// new version, no entry in the trail. It is the last hook of every audited
+// type, so that it sees the mutation as every other hook has left it.
+var skipUnchanged = hook.On(func(next ent.Mutator) ent.Mutator {
+	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+		am, ok := m.(auditable)
+		if !ok {
+			return nil, fmt.Errorf("%s mutation has no id or client", m.Type())
+		}
+		id, ok := am.ID()
+		if !ok {
+			return next.Mutate(ctx, m)
+		}
+		before, err := touchedLinks(ctx, am)
+		if err != nil {
+			return nil, err
+		}
+		if len(changedValues(ctx, m, before)) > 0 {
+			return next.Mutate(ctx, m)
+		}
+		return getRecord(asServer(ctx), am.Client(), m.Type(), id)
+	})
+}, ent.OpUpdateOne)
+
 // changedValues lists what a create or update set, cleared, linked and
 // unlinked, after every hook has had its say.
-func changedValues(ctx context.Context, m ent.Mutation) []audit.Change {
+func changedValues(ctx context.Context, m ent.Mutation, before map[string]map[int][]int) []audit.Change {
 	var changes []audit.Change
 	for _, name := range m.Fields() {
 		if slices.Contains(unrecorded, name) {
@@ -130,7 +208,7 @@ func changedValues(ctx context.Context, m ent.Mutation) []audit.Change {
 			}
 			if name == "password_hash" {
 				c.Old = audit.Hidden
-			} else if same(c.Old, c.New) {
+			} else if err == nil && same(old, v) {
 				continue
 			}
 		}
@@ -145,18 +223,58 @@ func changedValues(ctx context.Context, m ent.Mutation) []audit.Change {
 			changes = append(changes, c)
 		}
 	}
-	edges := append(m.AddedEdges(), m.RemovedEdges()...)
+	edges := append(append(m.AddedEdges(), m.RemovedEdges()...), m.ClearedEdges()...)
 	slices.Sort(edges)
 	for _, name := range slices.Compact(edges) {
 		if isFieldEdge(m, name) {
 			continue // recorded as its field (objectiveID, activityID)
 		}
 		c := audit.Change{Field: samverkan.GraphQLName(name), Added: ints(m.AddedIDs(name)), Removed: ints(m.RemovedIDs(name))}
+		if stored, ok := before[name]; ok {
+			c.Added, c.Removed = linkChanges(m, name, stored)
+		}
 		if len(c.Added)+len(c.Removed) > 0 {
 			changes = append(changes, c)
 		}
 	}
 	return changes
+}
+
+// linkChanges compares the links of an updated record along an edge, as
+// stored, with what they will be after the mutation (which clears the
+// edge first, then removes, then adds, as ent does), so that adding a link
+// that is there or removing one that is not is no change, and clearing
+// lists what was there.
+func linkChanges(m ent.Mutation, edge string, stored map[int][]int) (added, removed []int) {
+	id, _ := m.(auditable).ID()
+	was := stored[id]
+	var after []int
+	if !m.EdgeCleared(edge) {
+		removing := ints(m.RemovedIDs(edge))
+		for _, l := range was {
+			if !slices.Contains(removing, l) {
+				after = append(after, l)
+			}
+		}
+	}
+	for _, l := range ints(m.AddedIDs(edge)) {
+		if !slices.Contains(after, l) {
+			after = append(after, l)
+		}
+	}
+	for _, l := range after {
+		if !slices.Contains(was, l) {
+			added = append(added, l)
+		}
+	}
+	for _, l := range was {
+		if !slices.Contains(after, l) {
+			removed = append(removed, l)
+		}
+	}
+	slices.Sort(added)
+	slices.Sort(removed)
+	return added, removed
 }
 
 // isFieldEdge reports whether an edge is set through a field of the
@@ -166,34 +284,17 @@ func isFieldEdge(m ent.Mutation, edge string) bool {
 	return ok || slices.Contains(m.ClearedFields(), edge+"_id")
 }
 
-// deletedValues lists a record's fields as they are before it is deleted,
-// read through the record's JSON form (which leaves secrets out).
+// deletedValues lists a record's fields as they are before it is deleted.
 func deletedValues(ctx context.Context, m auditable) ([]audit.Change, error) {
 	id, ok := m.ID()
 	if !ok {
 		return nil, fmt.Errorf("audit: delete of %s without an id", m.Type())
 	}
-	record, err := getRecord(privacy.DecisionContext(ctx, privacy.Allow), m.Client(), m.Type(), id)
+	record, err := getRecord(asServer(ctx), m.Client(), m.Type(), id)
 	if err != nil {
 		return nil, err // not found: the presenter says so
 	}
-	raw, err := json.Marshal(record)
-	if err != nil {
-		return nil, fmt.Errorf("audit: read %s %d: %w", m.Type(), id, err)
-	}
-	var fields map[string]any
-	if err := json.Unmarshal(raw, &fields); err != nil {
-		return nil, fmt.Errorf("audit: read %s %d: %w", m.Type(), id, err)
-	}
-	var changes []audit.Change
-	for name, v := range fields {
-		if name == "id" || name == "edges" || v == nil || slices.Contains(unrecorded, name) {
-			continue
-		}
-		changes = append(changes, audit.Change{Field: samverkan.GraphQLName(name), Old: v})
-	}
-	slices.SortFunc(changes, func(a, b audit.Change) int { return cmp.Compare(a.Field, b.Field) })
-	return changes, nil
+	return storedValues(record)
 }
 
 // getRecord reads a record by its type's client's Get, found by name: the
@@ -226,8 +327,14 @@ func plain(v any) any {
 	return out
 }
 
-// same reports whether two values have the same JSON form.
+// same reports whether two stored values are the same: times the same
+// instant (a database may give back another time zone than was written),
+// anything else the same JSON form.
 func same(a, b any) bool {
+	if ta, ok := instant(a); ok {
+		tb, ok := instant(b)
+		return ok && ta.Equal(tb)
+	}
 	ra, errA := json.Marshal(a)
 	rb, errB := json.Marshal(b)
 	return errA == nil && errB == nil && string(ra) == string(rb)
@@ -242,4 +349,17 @@ func ints(ids []ent.Value) []int {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// instant reads a time, or a time that is set, from a field's value.
+func instant(v any) (time.Time, bool) {
+	switch v := v.(type) {
+	case time.Time:
+		return v, true
+	case *time.Time:
+		if v != nil {
+			return *v, true
+		}
+	}
+	return time.Time{}, false
 }

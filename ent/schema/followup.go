@@ -41,6 +41,7 @@ func (FollowUp) Fields() []ent.Field {
 			Nillable().
 			Comment("The reporting period: the whole year, a half-year (halvår) or a tertial (four months)."),
 		field.Text("text").
+			Validate(maxRunes(maxText)).
 			Validate(notBlank).
 			Comment("What was done and how it went."),
 		field.Enum("status").
@@ -59,6 +60,7 @@ func (FollowUp) Fields() []ent.Field {
 			Nillable().
 			Comment("A traffic light: green (on track), yellow (at risk) or red (off track)."),
 		field.String("author").
+			Validate(maxRunes(maxLine)).
 			Optional().
 			Comment("Who wrote the follow-up."),
 		field.Int("activity_id").
@@ -85,6 +87,11 @@ func (FollowUp) Indexes() []ent.Index {
 		index.Fields("activity_id", "date"),
 		index.Fields("date"),
 	}
+}
+
+// Hooks of the FollowUp.
+func (FollowUp) Hooks() []ent.Hook {
+	return []ent.Hook{followUpWithinPlanPeriod, skipUnchanged}
 }
 
 // Policy of the FollowUp: admins change follow-ups; editors those of the activities in their scope.

@@ -31,25 +31,31 @@ func (Goal) Fields() []ent.Field {
 		// Optional because a source may give a goal no heading of its own:
 		// the Örebro plan's goal 2 has only its area, "kultur och hälsa".
 		field.String("title").
+			Validate(maxRunes(maxLine)).
 			Optional().
 			Nillable().
 			Validate(notBlank).
 			Comment("The goal's heading, e.g. \"Barn och unga\"; absent when the plan gives it none.").
 			Annotations(swedishText(), entgql.OrderField("TITLE")),
 		field.String("area").
+			Validate(maxRunes(maxLine)).
 			Optional().
 			Comment("The development area the goal belongs to, e.g. \"kultur och hälsa\".").
 			Annotations(swedishText()),
 		field.Text("statement").
+			Validate(maxRunes(maxText)).
 			Optional().
 			Comment("What the region wants to achieve, as the plan words it."),
 		field.Text("description").
+			Validate(maxRunes(maxText)).
 			Optional().
 			Comment("Further description of the goal."),
 		field.Strings("focus_areas").
+			Validate(lineList).
 			Optional().
 			Comment("Focus areas (fokusområden), e.g. \"psykisk ohälsa\", \"äldreomsorg\"."),
 		field.Strings("target_groups").
+			Validate(lineList).
 			Optional().
 			Comment("Target groups (målgrupper) the goal names, e.g. \"unga\", \"äldre\"."),
 		field.Int("plan_id").
@@ -84,6 +90,11 @@ func (Goal) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("plan_id", "number").Unique(),
 	}
+}
+
+// Hooks of the Goal.
+func (Goal) Hooks() []ent.Hook {
+	return []ent.Hook{skipUnchanged}
 }
 
 // Policy of the Goal: admins change goals.

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"entgo.io/ent"
+	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/sql"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/samverkan/samverkan"
@@ -222,6 +224,110 @@ func intField(ctx context.Context, m ent.Mutation, name string) (int, bool, erro
 	return 0, false, nil
 }
 
+// dateRangeHook refuses an end date before the start date. On an update
+// that sets only one of them, the other is read from the stored record.
+func dateRangeHook(startField, endField string) ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			_, startSet := m.Field(startField)
+			_, endSet := m.Field(endField)
+			if !startSet && !endSet {
+				return next.Mutate(ctx, m)
+			}
+			start, okStart, err := timeField(ctx, m, startField)
+			if err != nil {
+				return nil, err
+			}
+			end, okEnd, err := timeField(ctx, m, endField)
+			if err != nil {
+				return nil, err
+			}
+			if okStart && okEnd && end.Before(start) {
+				return nil, samverkan.Errorf(samverkan.CodeValidation, samverkan.GraphQLName(endField),
+					"must not be before the start date (%s is before %s)", day(end), day(start))
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpCreate|ent.OpUpdateOne)
+}
+
+// timeField returns the value a time field will have after the mutation:
+// the new value if it sets one, else the stored one (on an update of one
+// record).
+func timeField(ctx context.Context, m ent.Mutation, name string) (time.Time, bool, error) {
+	if v, ok := m.Field(name); ok {
+		t, ok := v.(time.Time)
+		return t, ok, nil
+	}
+	if m.FieldCleared(name) || !m.Op().Is(ent.OpUpdateOne) {
+		return time.Time{}, false, nil
+	}
+	old, err := m.OldField(ctx, name)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("read stored %s: %w", name, err)
+	}
+	switch v := old.(type) {
+	case time.Time:
+		return v, true, nil
+	case *time.Time:
+		if v != nil {
+			return *v, true, nil
+		}
+	}
+	return time.Time{}, false, nil
+}
+
+// day writes a date as a client gives it, 2021-06-01 (in UTC, as the admin
+// page sends dates).
+func day(t time.Time) string {
+	return t.UTC().Format(time.DateOnly)
+}
+
+// followUpWithinPlanPeriod refuses a follow-up dated outside the years of
+// the plan its activity belongs to: a follow-up of a 2020–2023 plan dated
+// 1990 is a typing mistake. The date is what the follow-up refers to (the
+// year, half-year or tertial reported on), so it needs no slack after the
+// period, even though the last year's report is written the spring after.
+var followUpWithinPlanPeriod = hook.On(func(next ent.Mutator) ent.Mutator {
+	return hook.FollowUpFunc(func(ctx context.Context, m *gen.FollowUpMutation) (ent.Value, error) {
+		_, dated := m.Date()
+		_, moved := m.ActivityID()
+		if !dated && !moved {
+			return next.Mutate(ctx, m)
+		}
+		activityID, ok := m.ActivityID()
+		if !ok {
+			old, err := m.OldActivityID(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("read stored activity: %w", err)
+			}
+			activityID = old
+		}
+		date, ok := m.Date()
+		if !ok {
+			old, err := m.OldDate(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("read stored date: %w", err)
+			}
+			date = old
+		}
+		// An unknown activity never gets here: referencesExist, a mixin
+		// hook, runs first and names it.
+		plan, err := m.Client().Activity.Query().
+			Where(activity.ID(activityID)).
+			QueryObjective().QueryGoal().QueryPlan().
+			Only(asServer(ctx))
+		if err != nil {
+			return nil, fmt.Errorf("read the follow-up's plan: %w", err)
+		}
+		if y := date.UTC().Year(); y < plan.FirstYear || y > plan.LastYear {
+			return nil, samverkan.Errorf(samverkan.CodeValidation, "date",
+				"must be within the plan's period %d–%d (got %s)", plan.FirstYear, plan.LastYear, day(date))
+		}
+		return next.Mutate(ctx, m)
+	})
+}, ent.OpCreate|ent.OpUpdateOne)
+
 // activityWithinPlanPeriod refuses prioritised years outside the period of
 // the plan the activity belongs to.
 var activityWithinPlanPeriod = hook.On(func(next ent.Mutator) ent.Mutator {
@@ -315,22 +421,33 @@ var countyCodeFromCode = hook.On(func(next ent.Mutator) ent.Mutator {
 // keepAnAdmin refuses to delete the last admin or make it something else:
 // without an admin, nobody could manage users again but from the command
 // line.
+//
+// The check holds under concurrency: on PostgreSQL it locks the admins'
+// rows (SELECT … FOR UPDATE) until the transaction ends, so of two admins
+// demoting or deleting each other at once, the second waits for the first
+// and then reads the admins as the first left them (READ COMMITTED reads
+// a locked row again once it is free). Both lock the rows in the order of
+// their ids, so neither can hold a row the other waits for. On SQLite,
+// writers take turns anyway.
 var keepAnAdmin = hook.On(func(next ent.Mutator) ent.Mutator {
 	return hook.UserFunc(func(ctx context.Context, m *gen.UserMutation) (ent.Value, error) {
 		if role, ok := m.Role(); m.Op().Is(ent.OpUpdateOne) && (!ok || role == auth.RoleAdmin) {
 			return next.Mutate(ctx, m)
 		}
 		id, _ := m.ID()
-		c := m.Client().User
-		wasAdmin, err := c.Query().Where(user.ID(id), user.RoleEQ(auth.RoleAdmin)).Exist(asServer(ctx))
-		if err != nil || !wasAdmin {
+		admins, err := m.Client().User.Query().
+			Where(user.RoleEQ(auth.RoleAdmin)).
+			Order(user.ByID()).
+			Select(user.FieldID).
+			Modify(forUpdateOnPostgres).
+			Ints(asServer(ctx))
+		if err != nil {
+			return nil, fmt.Errorf("read the admins: %w", err)
+		}
+		if !slices.Contains(admins, id) {
 			return next.Mutate(ctx, m)
 		}
-		others, err := c.Query().Where(user.IDNEQ(id), user.RoleEQ(auth.RoleAdmin)).Exist(asServer(ctx))
-		if err != nil {
-			return nil, fmt.Errorf("count admins: %w", err)
-		}
-		if !others {
+		if len(admins) < 2 {
 			field := "role"
 			if m.Op().Is(ent.OpDeleteOne) {
 				field = ""
@@ -341,6 +458,15 @@ var keepAnAdmin = hook.On(func(next ent.Mutator) ent.Mutator {
 		return next.Mutate(ctx, m)
 	})
 }, ent.OpUpdateOne|ent.OpDeleteOne)
+
+// forUpdateOnPostgres locks the rows a query reads until its transaction
+// ends, on PostgreSQL; SQLite has no row locks (nor needs them: its
+// writers take turns).
+func forUpdateOnPostgres(s *sql.Selector) {
+	if s.Dialect() == dialect.Postgres {
+		s.ForUpdate()
+	}
+}
 
 // lowerCaseUsername stores a username in the form sign-in compares it in
 // (auth.Username), so that "Anna" typed into a form is the user "anna".

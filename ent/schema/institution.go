@@ -26,6 +26,7 @@ func (Institution) Mixin() []ent.Mixin {
 func (Institution) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("name").
+			Validate(maxRunes(maxLine)).
 			Validate(notBlank).
 			Comment("The institution's name, e.g. \"Örebro läns museum\".").
 			Annotations(swedishText(), entgql.OrderField("NAME")),
@@ -45,13 +46,16 @@ func (Institution) Fields() []ent.Field {
 			Comment("What kind of actor it is: museum, theatre, music, library, school of arts (kulturskola), network, archive, venue or other.").
 			Annotations(entgql.OrderField("KIND")),
 		field.Text("description").
+			Validate(maxRunes(maxText)).
 			Optional().
 			Comment("What the institution is and does."),
 		field.String("website").
+			Validate(maxRunes(maxAddress)).
 			Optional().
 			Validate(webAddress).
 			Comment("The institution's website (an http or https address)."),
 		field.String("legal_form").
+			Validate(maxRunes(maxLine)).
 			Optional().
 			Comment("Its legal form or owners, as text, e.g. \"Stiftelse\"."),
 		field.Int("municipality_id").
@@ -90,6 +94,11 @@ func (Institution) Indexes() []ent.Index {
 		index.Fields("municipality_id"),
 		index.Fields("name"),
 	}
+}
+
+// Hooks of the Institution.
+func (Institution) Hooks() []ent.Hook {
+	return []ent.Hook{skipUnchanged}
 }
 
 // Policy of the Institution: admins change institutions.

@@ -25,21 +25,25 @@ func (Municipality) Fields() []ent.Field {
 		// A string, not a number: counties 01–09 give codes with a leading
 		// zero (Stockholm is "0180").
 		field.String("code").
+			Validate(maxRunes(maxLine)).
 			Unique().
 			Validate(municipalityCode).
 			Comment("The official four-digit municipality code (kommunkod) from SCB, e.g. \"1880\"; also Kolada's id.").
 			Annotations(entgql.OrderField("CODE")),
 		field.String("name").
+			Validate(maxRunes(maxLine)).
 			Validate(notBlank).
 			Comment("The municipality's short name, e.g. \"Örebro\".").
 			Annotations(swedishText(), entgql.OrderField("NAME")),
 		// Stored, not derived, because the genitive is irregular
 		// ("Laxå kommun" but "Lekebergs kommun").
 		field.String("official_name").
+			Validate(maxRunes(maxLine)).
 			Optional().
 			Comment("The official name, e.g. \"Lekebergs kommun\".").
 			Annotations(swedishText()),
 		field.String("county_code").
+			Validate(maxRunes(maxLine)).
 			Validate(countyCode).
 			Comment("The county code (länskod): the first two digits of the code, kept in step with it by the server.").
 			Annotations(
@@ -72,7 +76,7 @@ func (Municipality) Edges() []ent.Edge {
 
 // Hooks of the Municipality.
 func (Municipality) Hooks() []ent.Hook {
-	return []ent.Hook{countyCodeFromCode}
+	return []ent.Hook{countyCodeFromCode, skipUnchanged}
 }
 
 // Policy of the Municipality: admins change municipalities.

@@ -25,10 +25,12 @@ func (Objective) Mixin() []ent.Mixin {
 func (Objective) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("title").
+			Validate(maxRunes(maxLine)).
 			Validate(notBlank).
 			Comment("The heading, unique within its goal, e.g. \"Utveckling av transporter till kultur\".").
 			Annotations(swedishText(), entgql.OrderField("TITLE")),
 		field.Text("description").
+			Validate(maxRunes(maxText)).
 			Optional().
 			Comment("Further description of the heading."),
 		field.Int("position").
@@ -68,6 +70,11 @@ func (Objective) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("goal_id", "title").Unique(),
 	}
+}
+
+// Hooks of the Objective.
+func (Objective) Hooks() []ent.Hook {
+	return []ent.Hook{skipUnchanged}
 }
 
 // Policy of the Objective: admins change headings.

@@ -25,14 +25,17 @@ func (Plan) Mixin() []ent.Mixin {
 func (Plan) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("name").
+			Validate(maxRunes(maxLine)).
 			Validate(notBlank).
 			Comment("The plan's name, e.g. \"Handlingsplan för kultursamverkan region och kommuner\".").
 			Annotations(swedishText(), entgql.OrderField("NAME")),
 		field.String("region").
+			Validate(maxRunes(maxLine)).
 			Validate(notBlank).
 			Comment("The region that owns the plan, e.g. \"Region Örebro län\".").
 			Annotations(swedishText(), entgql.OrderField("REGION")),
 		field.String("county_code").
+			Validate(maxRunes(maxLine)).
 			Optional().
 			Validate(countyCode).
 			Comment("The county's two-digit code (länskod), e.g. \"18\" for Örebro län.").
@@ -46,12 +49,15 @@ func (Plan) Fields() []ent.Field {
 			Comment("The last year the plan covers; never before firstYear.").
 			Annotations(entgql.OrderField("LAST_YEAR")),
 		field.Text("description").
+			Validate(maxRunes(maxText)).
 			Optional().
 			Comment("What the plan is and how it came about."),
 		field.String("parent_plan").
+			Validate(maxRunes(maxLine)).
 			Optional().
 			Comment("The plan this one makes concrete, e.g. \"Örebro läns kulturplan\"."),
 		field.String("source_url").
+			Validate(maxRunes(maxAddress)).
 			Optional().
 			Validate(webAddress).
 			Comment("Where the plan is published (an http or https address)."),
@@ -79,7 +85,7 @@ func (Plan) Edges() []ent.Edge {
 
 // Hooks of the Plan.
 func (Plan) Hooks() []ent.Hook {
-	return []ent.Hook{yearRangeHook("first_year", "last_year")}
+	return []ent.Hook{yearRangeHook("first_year", "last_year"), skipUnchanged}
 }
 
 // Policy of the Plan: admins change plans.

@@ -32,6 +32,7 @@ func (Token) Fields() []ent.Field {
 			Comment("SESSION for a sign-in, which expires; API for a read-only token a reporting tool uses.").
 			Annotations(entgql.Type("TokenKind"), entgql.OrderField("KIND")),
 		field.String("name").
+			Validate(maxRunes(maxLine)).
 			Optional().
 			Comment("What an API token is for, e.g. \"Kolada export\"; empty for sessions."),
 		field.String("selector").
@@ -84,7 +85,7 @@ func (Token) Indexes() []ent.Index {
 
 // Hooks of the Token.
 func (Token) Hooks() []ent.Hook {
-	return []ent.Hook{apiTokenRules}
+	return []ent.Hook{apiTokenRules, skipUnchanged}
 }
 
 // Policy of the Token: admins issue and revoke API tokens; sessions are

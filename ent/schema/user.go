@@ -26,11 +26,13 @@ func (User) Mixin() []ent.Mixin {
 func (User) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("username").
+			Validate(maxRunes(maxLine)).
 			Unique().
 			Validate(username).
 			Comment("The name the user signs in with: lower-case letters, digits, '.', '-' and '_', e.g. \"anna.berg\".").
 			Annotations(entgql.OrderField("USERNAME")),
 		field.String("display_name").
+			Validate(maxRunes(maxLine)).
 			Validate(notBlank).
 			Comment("The user's name as others see it, e.g. \"Anna Berg\".").
 			Annotations(swedishText(), entgql.OrderField("DISPLAY_NAME")),
@@ -67,7 +69,7 @@ func (User) Edges() []ent.Edge {
 
 // Hooks of the User.
 func (User) Hooks() []ent.Hook {
-	return []ent.Hook{lowerCaseUsername, keepAnAdmin}
+	return []ent.Hook{lowerCaseUsername, keepAnAdmin, skipUnchanged}
 }
 
 // Policy of the User: only admins change users; the privacy mixin lets them.

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
@@ -31,6 +32,44 @@ var (
 func notBlank(s string) error {
 	if strings.TrimSpace(s) == "" {
 		return errors.New("must not be empty")
+	}
+	return nil
+}
+
+// The longest text a field takes, counted in characters (runes), not
+// bytes: "å" is one character, as a person counts it. Without a limit one
+// request could store a megabyte in a title, and every list that shows it
+// would carry it.
+const (
+	maxLine    = 300    // a title, a name or another line of text
+	maxText    = 20_000 // a description, a statement, a follow-up's text: pages of prose
+	maxAddress = 2_000  // a web address
+	maxItems   = 100    // the entries of a list of words (focus areas, target groups)
+)
+
+// maxRunes refuses text longer than n characters.
+func maxRunes(n int) func(string) error {
+	return func(s string) error {
+		if len(s) <= n { // at least one byte a character: short enough whatever it holds
+			return nil
+		}
+		if c := utf8.RuneCountInString(s); c > n {
+			return fmt.Errorf("must be at most %d characters long (got %d)", n, c)
+		}
+		return nil
+	}
+}
+
+// lineList refuses a list of more than maxItems entries, or one with an
+// entry longer than a line.
+func lineList(list []string) error {
+	if len(list) > maxItems {
+		return fmt.Errorf("must have at most %d entries (got %d)", maxItems, len(list))
+	}
+	for i, s := range list {
+		if c := utf8.RuneCountInString(s); c > maxLine {
+			return fmt.Errorf("entry %d must be at most %d characters long (got %d)", i+1, maxLine, c)
+		}
 	}
 	return nil
 }

@@ -1,0 +1,292 @@
+package schema
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/samverkan/samverkan"
+	"github.com/samverkan/samverkan/audit"
+	gen "github.com/samverkan/samverkan/ent"
+	"github.com/samverkan/samverkan/ent/activity"
+	"github.com/samverkan/samverkan/ent/followup"
+	"github.com/samverkan/samverkan/ent/goal"
+	"github.com/samverkan/samverkan/ent/institution"
+	"github.com/samverkan/samverkan/ent/municipality"
+	"github.com/samverkan/samverkan/ent/objective"
+	"github.com/samverkan/samverkan/ent/token"
+	"github.com/samverkan/samverkan/ent/user"
+)
+
+// This file holds what the audit trail needs to know of the records a
+// change touches besides the one it names: the links of a record to others
+// (which a clear, a delete or the database's ON DELETE CASCADE removes), the
+// records the database deletes with their parent, and the references it
+// sets to null.
+
+// linkReader returns, for each of the records, the ids of the records an
+// edge of many links it to.
+type linkReader func(ctx context.Context, c *gen.Client, ids []int) (map[int][]int, error)
+
+// links lists, by type and edge, how to read the links the audit trail
+// records as ids added and removed: every edge to many records that a
+// mutation's input can change.
+var links = map[string]linkReader{
+	"Activity.municipalities": func(ctx context.Context, c *gen.Client, ids []int) (map[int][]int, error) {
+		rows, err := c.Activity.Query().Where(activity.IDIn(ids...)).Select(activity.FieldID).
+			WithMunicipalities(func(q *gen.MunicipalityQuery) { q.Select(municipality.FieldID) }).All(ctx)
+		return linked(rows, err, func(a *gen.Activity) (int, []*gen.Municipality) { return a.ID, a.Edges.Municipalities })
+	},
+	"Activity.institutions": func(ctx context.Context, c *gen.Client, ids []int) (map[int][]int, error) {
+		rows, err := c.Activity.Query().Where(activity.IDIn(ids...)).Select(activity.FieldID).
+			WithInstitutions(func(q *gen.InstitutionQuery) { q.Select(institution.FieldID) }).All(ctx)
+		return linked(rows, err, func(a *gen.Activity) (int, []*gen.Institution) { return a.ID, a.Edges.Institutions })
+	},
+	"Municipality.activities": func(ctx context.Context, c *gen.Client, ids []int) (map[int][]int, error) {
+		rows, err := c.Municipality.Query().Where(municipality.IDIn(ids...)).Select(municipality.FieldID).
+			WithActivities(func(q *gen.ActivityQuery) { q.Select(activity.FieldID) }).All(ctx)
+		return linked(rows, err, func(m *gen.Municipality) (int, []*gen.Activity) { return m.ID, m.Edges.Activities })
+	},
+	"Institution.activities": func(ctx context.Context, c *gen.Client, ids []int) (map[int][]int, error) {
+		rows, err := c.Institution.Query().Where(institution.IDIn(ids...)).Select(institution.FieldID).
+			WithActivities(func(q *gen.ActivityQuery) { q.Select(activity.FieldID) }).All(ctx)
+		return linked(rows, err, func(i *gen.Institution) (int, []*gen.Activity) { return i.ID, i.Edges.Activities })
+	},
+	"User.municipalities": func(ctx context.Context, c *gen.Client, ids []int) (map[int][]int, error) {
+		rows, err := c.User.Query().Where(user.IDIn(ids...)).WithMunicipalities().All(ctx)
+		return linked(rows, err, func(u *gen.User) (int, []*gen.Municipality) { return u.ID, u.Edges.Municipalities })
+	},
+	"User.institutions": func(ctx context.Context, c *gen.Client, ids []int) (map[int][]int, error) {
+		rows, err := c.User.Query().Where(user.IDIn(ids...)).WithInstitutions().All(ctx)
+		return linked(rows, err, func(u *gen.User) (int, []*gen.Institution) { return u.ID, u.Edges.Institutions })
+	},
+}
+
+// linked turns records loaded with an edge into their ids and the edge's.
+func linked[R, T any](rows []R, err error, edge func(R) (int, []T)) (map[int][]int, error) {
+	if err != nil {
+		return nil, fmt.Errorf("read links: %w", err)
+	}
+	out := make(map[int][]int, len(rows))
+	for _, r := range rows {
+		id, targets := edge(r)
+		ids := make([]int, 0, len(targets))
+		for _, t := range targets {
+			ids = append(ids, idOf(t))
+		}
+		slices.Sort(ids)
+		out[id] = ids
+	}
+	return out, nil
+}
+
+// idOf reads the ID of a generated entity.
+func idOf(record any) int {
+	return int(reflect.ValueOf(record).Elem().FieldByName("ID").Int())
+}
+
+// edgesOf lists the edges of a type that links knows, in order.
+func edgesOf(typ string) []string {
+	var edges []string
+	for key := range links {
+		if t, edge, _ := strings.Cut(key, "."); t == typ {
+			edges = append(edges, edge)
+		}
+	}
+	slices.Sort(edges)
+	return edges
+}
+
+// readLinks reads the links of the records of a type along the edges given
+// (those links knows), in chunks that keep within the databases' limits on
+// a statement's parameters.
+func readLinks(ctx context.Context, c *gen.Client, typ string, edges []string, ids []int) (map[string]map[int][]int, error) {
+	out := map[string]map[int][]int{}
+	for _, edge := range edges {
+		read, ok := links[typ+"."+edge]
+		if !ok {
+			continue
+		}
+		out[edge] = map[int][]int{}
+		for chunk := range slices.Chunk(ids, maxParameters) {
+			got, err := read(asServer(ctx), c, chunk)
+			if err != nil {
+				return nil, fmt.Errorf("%s.%s: %w", typ, edge, err)
+			}
+			for id, targets := range got {
+				out[edge][id] = targets
+			}
+		}
+	}
+	return out, nil
+}
+
+// maxParameters is how many ids one statement is given at most: SQLite
+// takes 32,766 parameters, PostgreSQL 65,535.
+const maxParameters = 5000
+
+// cascadeChild says which records the database deletes with one of a type
+// (ON DELETE CASCADE), and how to read them.
+type cascadeChild struct {
+	typ  string
+	read func(ctx context.Context, c *gen.Client, parents []int) (any, error) // a slice of entities
+}
+
+// cascades lists, by type, the audited records deleted with its records.
+// (An activity's status changes go with it too; they are its history, not
+// records of their own in the trail.)
+var cascades = map[string]cascadeChild{
+	"Plan": {"Goal", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
+		return c.Goal.Query().Where(goal.PlanIDIn(ids...)).Order(goal.ByID()).All(ctx)
+	}},
+	"Goal": {"Objective", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
+		return c.Objective.Query().Where(objective.GoalIDIn(ids...)).Order(objective.ByID()).All(ctx)
+	}},
+	"Objective": {"Activity", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
+		return c.Activity.Query().Where(activity.ObjectiveIDIn(ids...)).Order(activity.ByID()).All(ctx)
+	}},
+	"Activity": {"FollowUp", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
+		return c.FollowUp.Query().Where(followup.ActivityIDIn(ids...)).Order(followup.ByID()).All(ctx)
+	}},
+	"User": {"Token", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
+		return c.Token.Query().Where(token.UserIDIn(ids...)).Order(token.ByID()).All(ctx)
+	}},
+}
+
+// deletion is what the trail records of a deleted record.
+type deletion struct {
+	typ     string
+	id      int
+	changes []audit.Change
+}
+
+// deletedWith reads, before they go, the records the database will delete
+// with the records of a type, their children's children included, each
+// with its fields and links as they are.
+func deletedWith(ctx context.Context, c *gen.Client, typ string, ids []int) ([]deletion, error) {
+	child, ok := cascades[typ]
+	if !ok || len(ids) == 0 {
+		return nil, nil
+	}
+	var (
+		out      []deletion
+		childIDs []int
+	)
+	for chunk := range slices.Chunk(ids, maxParameters) {
+		records, err := child.read(asServer(ctx), c, chunk)
+		if err != nil {
+			return nil, fmt.Errorf("audit: read the %s records deleted with %s: %w", child.typ, typ, err)
+		}
+		list := reflect.ValueOf(records)
+		for i := range list.Len() {
+			record := list.Index(i).Interface()
+			changes, err := storedValues(record)
+			if err != nil {
+				return nil, err
+			}
+			id := idOf(record)
+			out = append(out, deletion{typ: child.typ, id: id, changes: changes})
+			childIDs = append(childIDs, id)
+		}
+	}
+	if err := addRemovedLinks(ctx, c, child.typ, out); err != nil {
+		return nil, err
+	}
+	grandchildren, err := deletedWith(ctx, c, child.typ, childIDs)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, grandchildren...), nil
+}
+
+// addRemovedLinks adds to each deletion of a type the links that go with
+// the record, as ids removed.
+func addRemovedLinks(ctx context.Context, c *gen.Client, typ string, ds []deletion) error {
+	edges := edgesOf(typ)
+	if len(edges) == 0 || len(ds) == 0 {
+		return nil
+	}
+	ids := make([]int, len(ds))
+	for i, d := range ds {
+		ids[i] = d.id
+	}
+	stored, err := readLinks(ctx, c, typ, edges, ids)
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	for i := range ds {
+		for _, edge := range edges {
+			if removed := stored[edge][ds[i].id]; len(removed) > 0 {
+				ds[i].changes = append(ds[i].changes, audit.Change{Field: samverkan.GraphQLName(edge), Removed: removed})
+			}
+		}
+	}
+	return nil
+}
+
+// storedValues lists a record's fields as they are, read through the
+// record's JSON form (which leaves secrets out).
+func storedValues(record any) ([]audit.Change, error) {
+	raw, err := json.Marshal(record)
+	if err != nil {
+		return nil, fmt.Errorf("audit: read %T: %w", record, err)
+	}
+	var fields map[string]any
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return nil, fmt.Errorf("audit: read %T: %w", record, err)
+	}
+	var changes []audit.Change
+	for name, v := range fields {
+		if name == "id" || name == "edges" || v == nil || slices.Contains(unrecorded, name) {
+			continue
+		}
+		changes = append(changes, audit.Change{Field: samverkan.GraphQLName(name), Old: v})
+	}
+	slices.SortFunc(changes, func(a, b audit.Change) int { return cmp.Compare(a.Field, b.Field) })
+	return changes, nil
+}
+
+// unlinkBeforeDelete makes, through the records' own updates (so that
+// each raises its version and is recorded), the changes the database would
+// make unrecorded when a record is deleted: it sets to null the references
+// to it (an institution's home municipality) and takes it out of editors'
+// scopes.
+func unlinkBeforeDelete(ctx context.Context, c *gen.Client, typ string, id int) error {
+	ctx = asServer(ctx)
+	switch typ {
+	case "Municipality":
+		homes, err := c.Institution.Query().Where(institution.MunicipalityID(id)).IDs(ctx)
+		if err != nil {
+			return fmt.Errorf("audit: read the institutions of municipality %d: %w", id, err)
+		}
+		for _, i := range homes {
+			if err := c.Institution.UpdateOneID(i).ClearMunicipality().Exec(ctx); err != nil {
+				return fmt.Errorf("audit: clear the home of institution %d: %w", i, err)
+			}
+		}
+		editors, err := c.User.Query().Where(user.HasMunicipalitiesWith(municipality.ID(id))).IDs(ctx)
+		if err != nil {
+			return fmt.Errorf("audit: read the editors of municipality %d: %w", id, err)
+		}
+		for _, u := range editors {
+			if err := c.User.UpdateOneID(u).RemoveMunicipalityIDs(id).Exec(ctx); err != nil {
+				return fmt.Errorf("audit: take municipality %d out of user %d's scope: %w", id, u, err)
+			}
+		}
+	case "Institution":
+		editors, err := c.User.Query().Where(user.HasInstitutionsWith(institution.ID(id))).IDs(ctx)
+		if err != nil {
+			return fmt.Errorf("audit: read the editors of institution %d: %w", id, err)
+		}
+		for _, u := range editors {
+			if err := c.User.UpdateOneID(u).RemoveInstitutionIDs(id).Exec(ctx); err != nil {
+				return fmt.Errorf("audit: take institution %d out of user %d's scope: %w", id, u, err)
+			}
+		}
+	}
+	return nil
+}
