@@ -27,12 +27,12 @@ const DefaultSessionTTL = 12 * time.Hour
 type Service struct {
 	client     *ent.Client
 	sessionTTL time.Duration
-	// Failed sign-ins are throttled per username and, more loosely (an
-	// office may share one address), per address.
-	users, addrs *Throttle
-	now          func() time.Time
-	viewers      *viewerCache
-	viewerTTL    time.Duration
+	// Wrong passwords, at sign-in or in changePassword, are throttled
+	// per user and address and, more loosely, per address.
+	throttle  *passwordThrottle
+	now       func() time.Time
+	viewers   *viewerCache
+	viewerTTL time.Duration
 }
 
 // Option changes a Service.
@@ -60,7 +60,7 @@ func New(client *ent.Client, opts ...Option) *Service {
 	for _, opt := range opts {
 		opt(s)
 	}
-	s.users, s.addrs = NewThrottle(s.now, 5), NewThrottle(s.now, 20)
+	s.throttle = newPasswordThrottle(s.now)
 	client.Token.Use(s.viewers.forgetOnChange)
 	client.User.Use(s.viewers.forgetOnChange)
 	return s
@@ -78,16 +78,17 @@ var errWrongPassword = samverkan.Errorf(samverkan.CodeUnauthenticated, "", "wron
 
 // Login checks a username and password and issues a session token. Wrong
 // ones are refused alike, unknown users taking as long as wrong passwords;
-// after repeated failures for the username or from the client's address,
-// attempts are refused for a while without being checked.
+// after repeated failures (see passwordThrottle), attempts are refused for
+// a while without being checked.
+//
+// The password is compared before anything is written, and the session
+// then written in a transaction of its own (unless ctx has one already):
+// outside a transaction, the comparison holds no write lock.
 func (s *Service) Login(ctx context.Context, username, password string) (string, *ent.Token, *ent.User, error) {
 	username = auth.Username(username)
-	addr := ""
-	if r := samverkan.RequestFrom(ctx); r != nil {
-		addr = r.Client
-	}
-	if wait := max(s.users.Wait(username), s.addrs.Wait(addr)); wait > 0 {
-		return "", nil, nil, tooManyFailures(ctx, wait)
+	addr := clientAddr(ctx)
+	if wait := s.throttle.wait(username, addr); wait > 0 {
+		return "", nil, nil, tooManyFailures(ctx, wait, "too many failed sign-ins")
 	}
 	c := clientOf(ctx, s.client)
 	u, err := c.User.Query().Where(user.Username(username)).Only(AsServer(ctx))
@@ -99,12 +100,18 @@ func (s *Service) Login(ctx context.Context, username, password string) (string,
 		hash = u.PasswordHash
 	}
 	if !auth.PasswordMatches(hash, password) || u == nil {
-		s.users.Fail(username)
-		s.addrs.Fail(addr)
+		s.throttle.fail(username, addr)
 		return "", nil, nil, errWrongPassword
 	}
-	s.users.Succeed(username)
-	tok, t, err := s.StartSession(ctx, u.ID)
+	s.throttle.succeed(username, addr)
+	var (
+		tok string
+		t   *ent.Token
+	)
+	err = s.inTx(ctx, func(ctx context.Context) (err error) {
+		tok, t, err = s.StartSession(ctx, u.ID)
+		return err
+	})
 	if err != nil {
 		return "", nil, nil, err
 	}
@@ -137,16 +144,62 @@ func (s *Service) StartSession(ctx context.Context, userID int) (string, *ent.To
 	return tok, t, nil
 }
 
-func tooManyFailures(ctx context.Context, wait time.Duration) error {
+// clientAddr is the address of the client making the request, or "".
+func clientAddr(ctx context.Context) string {
+	if r := samverkan.RequestFrom(ctx); r != nil {
+		return r.Client
+	}
+	return ""
+}
+
+// tooManyFailures is the refusal of a throttled attempt: what failed too
+// often, and how long to wait.
+func tooManyFailures(ctx context.Context, wait time.Duration, what string) error {
 	seconds := int((wait + time.Second - 1) / time.Second)
 	if r := samverkan.RequestFrom(ctx); r != nil {
 		r.RetryAfter = time.Duration(seconds) * time.Second
 	}
 	return &samverkan.Error{
 		Code:       samverkan.CodeRateLimited,
-		Message:    fmt.Sprintf("too many failed sign-ins; try again in %d s", seconds),
+		Message:    fmt.Sprintf("%s; try again in %d s", what, seconds),
 		RetryAfter: seconds,
 	}
+}
+
+// inTx runs f in ctx's transaction if it has one, and otherwise in a
+// transaction of its own, committed when f succeeds.
+func (s *Service) inTx(ctx context.Context, f func(ctx context.Context) error) error {
+	if ent.TxFromContext(ctx) != nil {
+		return f(ctx)
+	}
+	tx, err := s.client.Tx(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := f(ent.NewContext(ent.NewTxContext(ctx, tx), tx.Client())); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Unlock lifts the throttle on a user's passwords: their failures from
+// every address are forgotten. Whoever may change the user may (admins:
+// the User policy says so).
+func (s *Service) Unlock(ctx context.Context, id int) (*ent.User, error) {
+	c := clientOf(ctx, s.client)
+	if err := user.Policy.EvalMutation(ctx, c.User.UpdateOneID(id).Mutation()); err != nil {
+		return nil, err
+	}
+	u, err := c.User.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.throttle.unlock(u.Username)
+	return u, nil
 }
 
 // issue creates a token for the user and returns it with its record.
@@ -295,34 +348,54 @@ func (s *Service) Logout(ctx context.Context) error {
 	return clientOf(ctx, s.client).Token.UpdateOneID(v.TokenID).SetRevokedAt(s.now()).Exec(audit.Off(AsServer(ctx)))
 }
 
+var errNotCurrentPassword = samverkan.Errorf(samverkan.CodeValidation, "currentPassword", "is not your current password")
+
 // ChangePassword sets the viewer's own password, given the current one,
-// and signs out the viewer's other sessions.
+// and signs out the viewer's other sessions. A wrong current password
+// counts as a failed sign-in for the user from the client's address, so
+// that a stolen session cannot guess it quickly either.
+//
+// As in Login, both passwords are hashed and compared before the change
+// is written, in a transaction of its own unless ctx has one.
 func (s *Service) ChangePassword(ctx context.Context, current, next string) error {
 	v := auth.FromContext(ctx)
 	if v == nil || v.ReadOnly {
 		return samverkan.Errorf(samverkan.CodeUnauthenticated, "", "sign in to change your password")
+	}
+	addr := clientAddr(ctx)
+	if wait := s.throttle.wait(v.Username, addr); wait > 0 {
+		return tooManyFailures(ctx, wait, "too many wrong passwords")
 	}
 	u, err := clientOf(ctx, s.client).User.Get(AsServer(ctx), v.UserID)
 	if err != nil {
 		return fmt.Errorf("find user: %w", err)
 	}
 	if !auth.PasswordMatches(u.PasswordHash, current) {
-		return samverkan.Errorf(samverkan.CodeValidation, "currentPassword", "is not your current password")
+		s.throttle.fail(v.Username, addr)
+		return errNotCurrentPassword
 	}
-	// The change is the user's own: recorded as theirs, allowed for
-	// everyone's own account.
-	return s.setPassword(AsServer(ctx), u.ID, next, "newPassword", v.TokenID)
-}
-
-func (s *Service) setPassword(ctx context.Context, userID int, password, field string, keepToken int) error {
-	hash, err := hashPassword(password, field)
+	s.throttle.succeed(v.Username, addr)
+	hash, err := hashPassword(next, "newPassword")
 	if err != nil {
 		return err
 	}
-	if err := clientOf(ctx, s.client).User.UpdateOneID(userID).SetPasswordHash(hash).Exec(ctx); err != nil {
-		return err
-	}
-	return s.signOutSessions(ctx, userID, keepToken)
+	// The change is the user's own: recorded as theirs, allowed for
+	// everyone's own account.
+	return s.inTx(AsServer(ctx), func(ctx context.Context) error {
+		// Only over the hash that was compared: a password changed
+		// meanwhile is no longer the current one.
+		err := clientOf(ctx, s.client).User.UpdateOneID(u.ID).
+			Where(user.PasswordHash(u.PasswordHash)).
+			SetPasswordHash(hash).
+			Exec(ctx)
+		switch {
+		case ent.IsNotFound(err):
+			return errNotCurrentPassword
+		case err != nil:
+			return err
+		}
+		return s.signOutSessions(ctx, u.ID, v.TokenID)
+	})
 }
 
 // UpdateUser changes a user (the caller's policies decide whether it may)

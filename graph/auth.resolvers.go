@@ -72,6 +72,11 @@ func (r *mutationResolver) DeleteUser(ctx context.Context, id int) (int, error) 
 	return id, ent.FromContext(ctx).User.DeleteOneID(id).Exec(ctx)
 }
 
+// UnlockUser is the resolver for the unlockUser field.
+func (r *mutationResolver) UnlockUser(ctx context.Context, id int) (*ent.User, error) {
+	return r.accounts.Unlock(ctx, id)
+}
+
 // CreateAPIToken is the resolver for the createAPIToken field.
 func (r *mutationResolver) CreateAPIToken(ctx context.Context, input CreateAPITokenInput) (*IssuedToken, error) {
 	tok, t, err := r.accounts.IssueAPIToken(ctx, input.Name, input.UserID, input.ExpiresAt)

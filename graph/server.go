@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/samverkan/samverkan"
 	"github.com/samverkan/samverkan/accounts"
@@ -107,15 +109,91 @@ func nameOperation(ctx context.Context, next graphql.OperationHandler) graphql.R
 	return next(ctx)
 }
 
-// transactioner is entgql's Transactioner, safe for responses that have no
-// operation: gqlgen answers a body that is not JSON without one, and
-// entgql's would panic looking for it.
+// transactioner runs each mutation in a transaction, as entgql's
+// Transactioner does, with three differences:
+//
+//   - A mutation that checks a password (login, changePassword) runs
+//     outside it, and must be alone in its request: the accounts service
+//     compares the password first and then writes in a short transaction of
+//     its own. A transaction begun before would hold the write lock (on
+//     SQLite, the turn of every writer) for the length of a bcrypt
+//     comparison, and a stream of wrong passwords held every other change.
+//   - A transaction that cannot begin (a writer that waited for its turn
+//     until the request's deadline) is an error like any resolver's: TIMEOUT,
+//     or INTERNAL and logged, where entgql answers with no code.
+//   - A response without an operation (gqlgen answers a body that is not
+//     JSON without one) passes through, where entgql's would panic.
 type transactioner struct{ entgql.Transactioner }
 
-// InterceptResponse runs a mutation in a transaction.
+// checksPassword names the mutations that compare a password.
+var checksPassword = map[string]bool{"login": true, "changePassword": true}
+
+// MutateOperationContext refuses a mutation that checks a password beside
+// other fields.
+func (t transactioner) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation == nil || oc.Operation.Operation != ast.Mutation {
+		return nil
+	}
+	fields, checks := mutationFields(oc)
+	if len(checks) == 0 {
+		return t.Transactioner.MutateOperationContext(ctx, oc)
+	}
+	if len(fields) > 1 {
+		e := gqlerror.ErrorPosf(oc.Operation.Position,
+			"%s must be the only field of its request (this one has %d): send it on its own", checks[0], len(fields))
+		e.Extensions = map[string]any{"code": string(samverkan.CodeBadRequest)}
+		return e
+	}
+	return nil
+}
+
+// InterceptResponse runs a mutation in a transaction that commits when the
+// response has no error and rolls back otherwise.
 func (t transactioner) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	if !graphql.HasOperationContext(ctx) {
 		return next(ctx)
 	}
-	return t.Transactioner.InterceptResponse(ctx, next)
+	oc := graphql.GetOperationContext(ctx)
+	if oc.Operation == nil || oc.Operation.Operation != ast.Mutation {
+		return next(ctx)
+	}
+	if _, checks := mutationFields(oc); len(checks) > 0 {
+		return next(ctx) // alone in the request: MutateOperationContext saw to it
+	}
+	txCtx, tx, err := t.OpenTx(ctx)
+	if err != nil {
+		graphql.AddError(ctx, &resolverError{err: fmt.Errorf("begin the mutation's transaction: %w", err)})
+		return &graphql.Response{Errors: graphql.GetErrors(ctx)}
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			_ = tx.Rollback()
+			panic(r)
+		}
+	}()
+	rsp := next(txCtx)
+	if len(rsp.Errors) > 0 {
+		_ = tx.Rollback()
+		return &graphql.Response{Errors: rsp.Errors}
+	}
+	if err := tx.Commit(); err != nil {
+		return graphql.ErrorResponse(ctx, "cannot commit transaction: %s", err.Error())
+	}
+	return rsp
+}
+
+// mutationFields returns the aliases of a mutation's fields, fragments
+// and @skip/@include taken into account, and the names of those that check
+// a password.
+func mutationFields(oc *graphql.OperationContext) (fields, checks []string) {
+	for _, f := range graphql.CollectFields(oc, oc.Operation.SelectionSet, []string{"Mutation"}) {
+		if f.Name == "__typename" {
+			continue
+		}
+		fields = append(fields, f.Alias)
+		if checksPassword[f.Name] {
+			checks = append(checks, f.Name)
+		}
+	}
+	return fields, checks
 }

@@ -36,6 +36,7 @@ type testServer struct {
 	client  *ent.Client
 	queries *atomic.Int64 // SQL statements that read, since the last reset
 	token   string        // sent as Authorization: Bearer, if not empty
+	via     string        // sent as X-Forwarded-For, if not empty
 }
 
 func newTestServer(t *testing.T, opts ...server.Option) *testServer {
@@ -67,6 +68,14 @@ func newTestServer(t *testing.T, opts ...server.Option) *testServer {
 func (s *testServer) as(token string) *testServer {
 	c := *s
 	c.token = token
+	return &c
+}
+
+// forwardedFor returns the server as seen by a client whose requests say
+// X-Forwarded-For: addrs, as a reverse proxy's would.
+func (s *testServer) forwardedFor(addrs string) *testServer {
+	c := *s
+	c.via = addrs
 	return &c
 }
 
@@ -150,6 +159,9 @@ func (s *testServer) postRaw(contentType string, body []byte) gqlResponse {
 	req.Header.Set("Content-Type", contentType)
 	if s.token != "" {
 		req.Header.Set("Authorization", "Bearer "+s.token)
+	}
+	if s.via != "" {
+		req.Header.Set("X-Forwarded-For", s.via)
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

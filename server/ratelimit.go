@@ -1,9 +1,12 @@
 package server
 
 import (
+	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -78,27 +81,90 @@ func (l *RateLimiter) sweep(now time.Time) {
 	}
 }
 
-// identifyClient records who sent the request, for per-client limits, and
-// answers a request that a rate limit refused with 429 Too Many Requests
-// and a Retry-After header (the body is the GraphQL error, with its
-// retryAfter). It must run inside withRequest.
+// identifyClient records who sent the request, for per-client limits and
+// the password throttle, and answers a request that a rate limit refused
+// with 429 Too Many Requests and a Retry-After header (the body is the
+// GraphQL error, with its retryAfter). It must run inside withRequest.
 //
-// The client is the address the connection comes from. Behind a reverse
-// proxy that is the proxy's, shared by everyone: set the limit for all of
-// them together, or turn it off.
-func identifyClient(next http.Handler) http.Handler {
+// The client is the address the connection comes from, unless that is one
+// of the trusted proxies: then it is the address the proxies say they
+// forwarded the request for (see clientAddr).
+func identifyClient(trusted []netip.Prefix, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		req := samverkan.RequestFrom(r.Context())
 		if req == nil {
 			next.ServeHTTP(w, r)
 			return
 		}
-		req.Client = r.RemoteAddr
-		if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-			req.Client = host
-		}
+		req.Client = clientAddr(r, trusted)
 		next.ServeHTTP(&retryAfterWriter{ResponseWriter: w, req: req}, r)
 	})
+}
+
+// clientAddr is the address of the client that sent r. X-Forwarded-For is
+// read only when the connection comes from a trusted proxy, and from its
+// end: each proxy appends the address it received the request from, so
+// the last address that is not a trusted proxy's is the client's. Anything
+// before it was written by the client, who may write anything there.
+func clientAddr(r *http.Request, trusted []netip.Prefix) string {
+	host := r.RemoteAddr
+	if h, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		host = h
+	}
+	addr, err := netip.ParseAddr(host)
+	if err != nil || !isTrusted(addr, trusted) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break // not an address: what a trusted proxy said ends here
+		}
+		addr = hop.Unmap()
+		if !isTrusted(addr, trusted) {
+			break
+		}
+	}
+	return addr.String()
+}
+
+func isTrusted(addr netip.Addr, trusted []netip.Prefix) bool {
+	addr = addr.Unmap()
+	for _, p := range trusted {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}
+
+// ParseTrustedProxies reads a comma-separated list of addresses and
+// networks in CIDR notation ("10.0.0.0/8, 192.0.2.7"), for
+// WithTrustedProxies.
+func ParseTrustedProxies(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if !strings.Contains(item, "/") {
+			addr, err := netip.ParseAddr(item)
+			if err != nil {
+				return nil, fmt.Errorf("%q is neither an IP address nor a network such as 10.0.0.0/8", item)
+			}
+			addr = addr.Unmap()
+			out = append(out, netip.PrefixFrom(addr, addr.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(item)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither an IP address nor a network such as 10.0.0.0/8", item)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 // retryAfterWriter turns the status of a rate-limited response into 429.

@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"time"
 
@@ -37,6 +38,7 @@ type config struct {
 	graphql     []graph.Option
 	accountOpts []accounts.Option
 	private     bool
+	proxies     []netip.Prefix
 }
 
 // WithGraphQL passes options to the GraphQL endpoint (its limits).
@@ -54,6 +56,14 @@ func WithAccountOptions(opts ...accounts.Option) Option {
 // plan is not public.
 func WithPrivateReads(private bool) Option {
 	return func(c *config) { c.private = private }
+}
+
+// WithTrustedProxies names the reverse proxies whose X-Forwarded-For the
+// server believes: a request that comes from one of them is from the client
+// the header names, for the mutation rate limit and the password throttle.
+// From any other address the header is ignored.
+func WithTrustedProxies(proxies []netip.Prefix) Option {
+	return func(c *config) { c.proxies = proxies }
 }
 
 // New returns the server's HTTP handler.
@@ -77,7 +87,7 @@ func New(client *ent.Client, db Pinger, log *slog.Logger, opts ...Option) http.H
 	mux.Handle("GET /reports/status.csv", signedIn(statusCSV(client, log)))
 	mux.Handle("GET /{$}", http.RedirectHandler("/admin/", http.StatusFound))
 
-	return withRequest(log, identifyClient(limitBody(mux)))
+	return withRequest(log, identifyClient(cfg.proxies, limitBody(mux)))
 }
 
 // health answers 200 when the database answers, 503 when it does not.

@@ -30,23 +30,32 @@ import (
 // of a longer SQLite transaction (a group); its Commit releases the
 // savepoint, lets the next writer in the queue run in the same group, and
 // returns only when the group has been committed and synced, with the
-// group's result. The group commits when no other writer is waiting, or
-// when it has maxMembers members. A member that rolls back undoes only its
-// own changes. Nothing is acknowledged before it is on disk: if the group's
+// group's result. The group commits when no other writer is waiting, when
+// maxMembers members have ended in it (committed or rolled back), or when
+// its first committed member has waited maxGroupWait. A member that rolls
+// back undoes only its own changes. Nothing is acknowledged before it is on disk: if the group's
 // COMMIT fails, every member's Commit fails.
 type writerQueue struct {
 	*entsql.Driver
 	*groups
 }
 
-// queueWait is how long a transaction waits in the queue before it begins
-// anyway and falls back on SQLite's busy timeout: the same 5 s, so that a
-// transaction that is never ended delays the others as before and no longer.
-const queueWait = 5 * time.Second
+// queueWait is how long a transaction whose context has no deadline waits
+// in the queue before it begins anyway and falls back on SQLite's busy
+// timeout: the same 5 s, so that a transaction that is never ended delays
+// the others as before and no longer. A transaction with a deadline (every
+// request's) waits until the deadline, and ends with its error.
+var queueWait = 5 * time.Second
 
-// maxMembers bounds a group, so that a steady stream of writers does not
-// keep its first members waiting for their answer.
-const maxMembers = 64
+// maxMembers and maxGroupWait bound a group, so that a steady stream of
+// writers does not keep its first members waiting for their answer. Members
+// that roll back count too: a stream of failing mutations (wrong passwords,
+// refusals) once kept a group open, and the one write committed into it
+// unanswered, for as long as the stream lasted.
+const (
+	maxMembers   = 64
+	maxGroupWait = 50 * time.Millisecond
+)
 
 // groups is the queue's state, shared by every driver of one database.
 type groups struct {
@@ -70,7 +79,9 @@ func newGroups(db *sql.DB) *groups {
 type group struct {
 	conn    *sql.Conn
 	tx      *sql.Tx
-	members int // members that committed into it
+	members int       // members that committed into it
+	ended   int       // members that ended in it, committed or rolled back
+	first   time.Time // when the first member committed into it
 	done    chan struct{}
 	err     error // the COMMIT's result, set before done is closed
 }
@@ -118,17 +129,21 @@ func (q *writerQueue) BeginTx(ctx context.Context, opts *entsql.TxOptions) (dial
 	return m, nil
 }
 
-// wait waits for the turn. It reports false if it waited queueWait in
-// vain, and an error if ctx ended first.
+// wait waits for the turn. It reports an error if ctx ended first, and
+// false if ctx has no deadline and it waited queueWait in vain.
 func (q *groups) wait(ctx context.Context) (bool, error) {
 	q.waiting.Add(1)
-	timer := time.NewTimer(queueWait)
-	defer timer.Stop()
+	var fallBack <-chan time.Time
+	if _, ok := ctx.Deadline(); !ok {
+		timer := time.NewTimer(queueWait)
+		defer timer.Stop()
+		fallBack = timer.C
+	}
 	select {
 	case q.turn <- struct{}{}:
 		q.waiting.Add(-1)
 		return true, nil
-	case <-timer.C:
+	case <-fallBack:
 		q.giveUp()
 		return false, nil
 	case <-ctx.Done():
@@ -150,9 +165,11 @@ func (q *groups) giveUp() {
 }
 
 // release gives up the turn. The open group commits first when nobody
-// waits to join it, or when it is full: its members wait for that.
+// waits to join it, when it is full, or when its first committed member
+// has waited long enough: its members wait for that.
 func (q *groups) release() {
-	if q.open != nil && (q.waiting.Load() == 0 || q.open.members >= maxMembers) {
+	if g := q.open; g != nil && (q.waiting.Load() == 0 || g.ended >= maxMembers ||
+		(g.members > 0 && time.Since(g.first) >= maxGroupWait)) {
 		q.commitOpen()
 	}
 	<-q.turn
@@ -259,6 +276,7 @@ func (m *member) Commit() error {
 	}
 	m.ended = true
 	q, g := m.q, m.g
+	g.ended++
 	if !g.alive() {
 		q.fail(errGroupLost)
 		q.release()
@@ -272,7 +290,9 @@ func (m *member) Commit() error {
 		q.release()
 		return err
 	}
-	g.members++
+	if g.members++; g.members == 1 {
+		g.first = time.Now()
+	}
 	q.release()
 	<-g.done
 	return g.err
@@ -284,6 +304,7 @@ func (m *member) Rollback() error {
 		return sql.ErrTxDone
 	}
 	m.ended = true
+	m.g.ended++
 	err := m.undo()
 	if err != nil {
 		m.q.fail(err)

@@ -144,3 +144,35 @@ func TestGroupCommitsAfterItsNextWriterGivesUp(t *testing.T) {
 		t.Errorf("%d municipalities stored, want 1", n)
 	}
 }
+
+// TestWaitingEndsAtTheDeadline checks that a writer whose context has a
+// deadline waits for its turn until that deadline and then ends with the
+// deadline's error (a request's TIMEOUT), rather than beginning outside the
+// queue after queueWait and failing later with "database is locked".
+func TestWaitingEndsAtTheDeadline(t *testing.T) {
+	_, client, ctx := openForWriters(t)
+	saved := queueWait
+	queueWait = 50 * time.Millisecond
+	t.Cleanup(func() { queueWait = saved })
+
+	held, err := client.Tx(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Rollback()
+	held.Municipality.Create().SetCode("0001").SetName("Först").ExecX(ctx)
+
+	deadline, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	tx, err := client.Tx(deadline)
+	if err == nil {
+		tx.Rollback()
+	}
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("begin behind an open transaction: err = %v, want context.DeadlineExceeded", err)
+	}
+	if d := time.Since(start); d < 400*time.Millisecond {
+		t.Errorf("gave up after %v, before the deadline of 500 ms", d)
+	}
+}

@@ -212,3 +212,73 @@ func TestGroupCommitWithWritersGivingUp(t *testing.T) {
 	}
 	t.Logf("%d of %d writers got their write acknowledged", n, writers)
 }
+
+// TestGroupCommitUnderAStreamOfFailingWriters has writers that take their
+// turn, work a little and roll back, without pause, while one writer
+// commits. Its Commit must return soon, not when the stream ends: a group
+// once waited for 64 committed members, or for nobody to be waiting, and
+// failing members kept it open (an admin's update waited 14.8 s behind a
+// stream of wrong passwords).
+func TestGroupCommitUnderAStreamOfFailingWriters(t *testing.T) {
+	client := openClient(t, filepath.Join(t.TempDir(), "failing.db"))
+	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer close(stop)
+	for i := range 8 {
+		wg.Go(func() {
+			for n := 0; ; n++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				tx, err := client.Tx(ctx)
+				if err != nil {
+					t.Errorf("failing writer %d: begin: %v", i, err)
+					return
+				}
+				// A failed insert, as a mutation refused by a rule would
+				// make, after some work inside the turn.
+				_ = tx.Municipality.Create().SetCode("0000").SetName(fmt.Sprint(n)).Exec(ctx)
+				time.Sleep(2 * time.Millisecond)
+				if err := tx.Rollback(); err != nil {
+					t.Errorf("failing writer %d: rollback: %v", i, err)
+					return
+				}
+			}
+		})
+	}
+	time.Sleep(100 * time.Millisecond) // the stream is flowing
+	for i := range 3 {
+		start := time.Now()
+		done := make(chan error, 1)
+		go func() {
+			tx, err := client.Tx(ctx)
+			if err != nil {
+				done <- err
+				return
+			}
+			if err := tx.Municipality.Create().SetCode(fmt.Sprintf("%04d", 4000+i)).SetName("Kommun").Exec(ctx); err != nil {
+				tx.Rollback()
+				done <- err
+				return
+			}
+			done <- tx.Commit()
+		}()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("write %d: %v", i, err)
+			}
+			// Generous: about 8 turns of 2 ms and a group's 50 ms are
+			// expected; the machine may be slow.
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("write %d took %v beside failing writers, want well under 2 s", i, d)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("write %d still waiting for its group after 5 s of failing writers", i)
+		}
+	}
+}

@@ -68,6 +68,12 @@ Flags of serve:
                 (default false, or $SAMVERKAN_PRIVATE=true)
   --session-ttl D
                 how long a sign-in lasts (default 12h, or $SAMVERKAN_SESSION_TTL)
+  --trusted-proxies LIST
+                reverse proxies whose X-Forwarded-For names the client, as
+                addresses or networks, comma-separated: "127.0.0.1,10.0.0.0/8"
+                (default none, or $SAMVERKAN_TRUSTED_PROXIES); from anyone else
+                the header is ignored. The client's address keys the mutation
+                rate limit and the password throttle.
 
 Flags of seed:
   --db DB       as for serve
@@ -148,14 +154,20 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	limits := addLimitFlags(fs)
 	private := fs.Bool("private", false, "reading needs a token too")
 	sessionTTL := fs.Duration("session-ttl", accounts.DefaultSessionTTL, "how long a sign-in lasts")
+	proxyList := fs.String("trusted-proxies", "", "reverse proxies whose X-Forwarded-For names the client: addresses or CIDR networks, comma-separated")
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
 	if err := limits.resolve(a, fs); err != nil {
 		return err
 	}
-	if err := a.fromEnv(fs, map[string]string{"private": "SAMVERKAN_PRIVATE", "session-ttl": "SAMVERKAN_SESSION_TTL"}); err != nil {
+	if err := a.fromEnv(fs, map[string]string{"private": "SAMVERKAN_PRIVATE", "session-ttl": "SAMVERKAN_SESSION_TTL", "trusted-proxies": "SAMVERKAN_TRUSTED_PROXIES"}); err != nil {
 		return err
+	}
+	proxies, err := server.ParseTrustedProxies(*proxyList)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "samverkan: --trusted-proxies: %v\n", err)
+		return errUsage
 	}
 	if *sessionTTL <= 0 {
 		fmt.Fprintln(a.stderr, "samverkan: --session-ttl must be positive")
@@ -198,7 +210,8 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		Handler: countSQL(server.New(client, db, log,
 			server.WithGraphQL(append(limits.options(), graph.WithCompiledReads(db.Dialect))...),
 			server.WithAccountOptions(accounts.WithSessionTTL(*sessionTTL)),
-			server.WithPrivateReads(*private))),
+			server.WithPrivateReads(*private),
+			server.WithTrustedProxies(proxies))),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      limits.writeTimeout(),

@@ -156,7 +156,7 @@ func TestCommandLine(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, flag := range []string{"--addr", "--db", "--national", "SAMVERKAN_ADDR", "SAMVERKAN_DB"} {
+		for _, flag := range []string{"--addr", "--db", "--national", "--trusted-proxies", "SAMVERKAN_ADDR", "SAMVERKAN_DB", "SAMVERKAN_TRUSTED_PROXIES"} {
 			if !strings.Contains(out, flag) {
 				t.Errorf("help does not mention %s", flag)
 			}
@@ -171,6 +171,12 @@ func TestCommandLine(t *testing.T) {
 		_, errOut, err := run("--colour")
 		if !errors.Is(err, errUsage) || !strings.Contains(errOut, "Usage") {
 			t.Errorf("err = %v, stderr %q; want a usage error", err, errOut)
+		}
+	})
+	t.Run("ErrTrustedProxyNotAnAddress", func(t *testing.T) {
+		_, errOut, err := run("--trusted-proxies", "10.0.0.0/8,proxy.example")
+		if !errors.Is(err, errUsage) || !strings.Contains(errOut, `"proxy.example" is neither an IP address nor a network`) {
+			t.Errorf("err = %v, stderr %q; want a usage error naming the bad entry", err, errOut)
 		}
 	})
 	t.Run("ErrUnknownCommand", func(t *testing.T) {

@@ -17,6 +17,7 @@ const rules = [
   // Who may do what (codes UNAUTHENTICATED, FORBIDDEN, RATE_LIMITED).
   [/^wrong username or password/, () => "Fel användarnamn eller lösenord."],
   [/too many failed sign-ins; try again in (\d+) s/, (m) => `För många misslyckade inloggningar. Försök igen om ${seconds(m[1])}.`],
+  [/too many wrong passwords; try again in (\d+) s/, (m) => `För många felaktiga lösenord. Försök igen om ${seconds(m[1])}.`],
   [/too many changes from this client; try again in (\d+) s/, (m) => `För många ändringar på kort tid. Försök igen om ${seconds(m[1])}.`],
   [/^the token is not valid/, () => "Inloggningen gäller inte längre: den har gått ut eller avslutats. Logga in igen."],
   [/^the Authorization header/, () => "Inloggningen gäller inte längre. Logga in igen."],
