@@ -92,10 +92,12 @@ func TestFailingPasswordsDoNotHoldOtherWrites(t *testing.T) {
 				if len(r.Errors) > 0 {
 					t.Fatalf("update %d beside the stream: %+v", i, r.Errors)
 				}
-				// Generous: alone it takes milliseconds; the machine may be
-				// busy, not least with the stream's bcrypt.
-				if d := time.Since(start); d > 2*time.Second {
-					t.Errorf("update %d took %v beside a stream of wrong passwords, want well under 2 s", i, d)
+				// Generous: alone it takes milliseconds, held by the stream
+				// it took until the stream ended (here 15 s); the machine
+				// may be busy, not least with the stream's bcrypt (2.5 s
+				// was seen on a machine running four test suites at once).
+				if d := time.Since(start); d > 6*time.Second {
+					t.Errorf("update %d took %v beside a stream of wrong passwords, want well under 6 s", i, d)
 				}
 			case <-time.After(15 * time.Second):
 				t.Fatalf("update %d still waiting after 15 s beside a stream of wrong passwords", i)
