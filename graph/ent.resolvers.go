@@ -24,6 +24,18 @@ func (r *activityResolver) Institutions(ctx context.Context, obj *ent.Activity, 
 		ent.WithInstitutionOrder(orderBy), ent.WithInstitutionFilter(where.Filter))
 }
 
+// Actors is the resolver for the actors field.
+func (r *goalResolver) Actors(ctx context.Context, obj *ent.Goal, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InstitutionOrder, where *ent.InstitutionWhereInput) (*ent.InstitutionConnection, error) {
+	return obj.QueryActors().Paginate(ctx, after, first, before, last,
+		ent.WithInstitutionOrder(orderBy), ent.WithInstitutionFilter(where.Filter))
+}
+
+// Goals is the resolver for the goals field.
+func (r *institutionResolver) Goals(ctx context.Context, obj *ent.Institution, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GoalOrder, where *ent.GoalWhereInput) (*ent.GoalConnection, error) {
+	return obj.QueryGoals().Paginate(ctx, after, first, before, last,
+		ent.WithGoalOrder(orderBy), ent.WithGoalFilter(where.Filter))
+}
+
 // Activities is the resolver for the activities field.
 func (r *institutionResolver) Activities(ctx context.Context, obj *ent.Institution, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) (*ent.ActivityConnection, error) {
 	return obj.QueryActivities().Paginate(ctx, after, first, before, last,

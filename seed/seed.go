@@ -51,11 +51,13 @@ type Data struct {
 		SourceURL   string `json:"sourceURL"`
 		SourceDate  string `json:"sourceDate"` // YYYY-MM-DD
 		Description string `json:"description"`
+		GoalsIntro  string `json:"goalsIntro"` // the opening the goals' statements complete
 		Goals       []struct {
 			Number       int      `json:"number"`
 			Title        string   `json:"title"`
 			Area         string   `json:"area"`
 			Statement    string   `json:"statement"`
+			Actors       []string `json:"actors"` // institutions' names
 			FocusAreas   []string `json:"focusAreas"`
 			TargetGroups []string `json:"targetGroups"`
 			Objectives   []struct {
@@ -199,7 +201,8 @@ func (l *loader) loadPlan(ctx context.Context, d *Data) error {
 			SetLastYear(p.LastYear).
 			SetParentPlan(p.ParentPlan).
 			SetSourceURL(p.SourceURL).
-			SetDescription(p.Description)
+			SetDescription(p.Description).
+			SetGoalsIntro(p.GoalsIntro)
 		if p.SourceDate != "" {
 			date, err := time.Parse(time.DateOnly, p.SourceDate)
 			if err != nil {
@@ -214,6 +217,17 @@ func (l *loader) loadPlan(ctx context.Context, d *Data) error {
 	}
 	if err != nil {
 		return fmt.Errorf("plan %s: %w", p.Name, err)
+	}
+	// A plan loaded before the seed had its goals' intro gets it; one a
+	// user gave an intro keeps it.
+	if p.GoalsIntro != "" {
+		lacks, err := l.tx.Plan.Query().Where(plan.ID(planID), plan.Or(plan.GoalsIntroIsNil(), plan.GoalsIntro(""))).Exist(ctx)
+		if err == nil && lacks {
+			err = l.tx.Plan.UpdateOneID(planID).SetGoalsIntro(p.GoalsIntro).Exec(ctx)
+		}
+		if err != nil {
+			return fmt.Errorf("plan %s: %w", p.Name, err)
+		}
 	}
 	for _, g := range p.Goals {
 		goalID, err := l.tx.Goal.Query().Where(goal.PlanID(planID), goal.Number(g.Number)).OnlyID(ctx)
@@ -234,6 +248,9 @@ func (l *loader) loadPlan(ctx context.Context, d *Data) error {
 			}
 		}
 		if err != nil {
+			return fmt.Errorf("goal %d: %w", g.Number, err)
+		}
+		if err := l.linkActors(ctx, goalID, g.Actors); err != nil {
 			return fmt.Errorf("goal %d: %w", g.Number, err)
 		}
 		for pos, o := range g.Objectives {
@@ -260,6 +277,32 @@ func (l *loader) loadPlan(ctx context.Context, d *Data) error {
 		}
 	}
 	return nil
+}
+
+// linkActors links the goal to the actors the seed says it names, those it
+// is not linked to yet; links a user added stay.
+func (l *loader) linkActors(ctx context.Context, goalID int, names []string) error {
+	if len(names) == 0 {
+		return nil
+	}
+	have, err := l.tx.Goal.Query().Where(goal.ID(goalID)).QueryActors().IDs(ctx)
+	if err != nil {
+		return err
+	}
+	var add []int
+	for _, name := range names {
+		id, ok := l.institutions[name]
+		if !ok {
+			return fmt.Errorf("no institution %q in the seed", name)
+		}
+		if !slices.Contains(have, id) {
+			add = append(add, id)
+		}
+	}
+	if len(add) == 0 {
+		return nil
+	}
+	return l.tx.Goal.UpdateOneID(goalID).AddActorIDs(add...).Exec(ctx)
 }
 
 func (l *loader) loadActivity(ctx context.Context, objectiveID int, title string, firstYear, lastYear int, codes, institutions []string) error {

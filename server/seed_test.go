@@ -2,7 +2,9 @@ package server_test
 
 import (
 	"context"
+	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/samverkan/samverkan/seed"
@@ -209,5 +211,115 @@ func TestLoadingTheSeedTwiceChangesNothing(t *testing.T) {
 	}
 	if before["activities"] != 6 || before["municipalities"] != 12 || linksBefore != 5 {
 		t.Errorf("seed holds %d activities, %d municipalities, %d links; want 6, 12, 5", before["activities"], before["municipalities"], linksBefore)
+	}
+}
+
+// The plan reads as the region's page words it (seed/testdata holds a copy
+// of the page): each goal's sentence is the page's "Region Örebro län vill
+// 2020–2023 genom samverkan med länets kommuner" with the goal's item, the
+// plan's description is the page's paragraphs, and the actors a goal names
+// are linked to it, the network to goal 3 and nothing else.
+func TestThePlanReadsAsTheRegionWroteIt(t *testing.T) {
+	page, err := os.ReadFile("../seed/testdata/kommunal-samverkan-orebro-lan.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(page), "\n")
+	var intro string
+	items := map[int]string{}
+	for _, l := range lines {
+		l = strings.TrimSpace(l)
+		if strings.HasPrefix(l, "Region Örebro län vill ") {
+			intro = l
+		}
+		if n, text, ok := strings.Cut(l, ". "); ok && intro != "" && len(n) == 1 && n >= "1" && n <= "9" {
+			items[int(n[0]-'0')] = text
+		}
+	}
+	if intro == "" || len(items) != 3 {
+		t.Fatalf("the page's goals not found: intro %q, %d items", intro, len(items))
+	}
+	s := newTestServer(t)
+	var data struct {
+		Plans struct {
+			Edges []struct {
+				Node struct {
+					GoalsIntro  string
+					Description string
+					Goals       struct {
+						Edges []struct {
+							Node struct {
+								Number   int
+								Sentence string
+								Actors   struct {
+									Edges []struct{ Node struct{ Name string } }
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+		Institutions struct {
+			Edges []struct {
+				Node struct {
+					Name  string
+					Goals struct{ Edges []struct{ Node struct{ Number int } } }
+				}
+			}
+		}
+	}
+	s.must(`{ plans(first: 1) { edges { node { goalsIntro description
+		goals(first: 10, orderBy: {field: NUMBER}) { edges { node { number sentence plan { name } actors(first: 10) { edges { node { name } } } } } } } } }
+		institutions(first: 50) { edges { node { name goals(first: 10) { edges { node { number } } } } } } }`, nil, &data)
+	plan := data.Plans.Edges[0].Node
+	if plan.GoalsIntro != intro {
+		t.Errorf("goalsIntro = %q, the page says %q", plan.GoalsIntro, intro)
+	}
+	for _, e := range plan.Goals.Edges {
+		g := e.Node
+		if want := intro + " " + items[g.Number]; g.Sentence != want {
+			t.Errorf("goal %d's sentence:\n got %q\nwant %q", g.Number, g.Sentence, want)
+		}
+		var actors []string
+		for _, a := range g.Actors.Edges {
+			actors = append(actors, a.Node.Name)
+		}
+		want := []string(nil)
+		if g.Number == 3 {
+			want = []string{"Nätverket för regional kulturutveckling"}
+		}
+		if !slices.Equal(actors, want) {
+			t.Errorf("goal %d names the actors %q, the page %q", g.Number, actors, want)
+		}
+	}
+	for _, e := range data.Institutions.Edges {
+		var goals []int
+		for _, g := range e.Node.Goals.Edges {
+			goals = append(goals, g.Node.Number)
+		}
+		want := []int(nil)
+		if e.Node.Name == "Nätverket för regional kulturutveckling" {
+			want = []int{3}
+		}
+		if !slices.Equal(goals, want) {
+			t.Errorf("%s is named by the goals %v, the page says %v", e.Node.Name, goals, want)
+		}
+	}
+	// Asked beside a plan that holds only some of its fields, as the
+	// admin page's goal page asks.
+	var one struct {
+		Node struct{ Sentence string }
+	}
+	s.must(`query G($id: ID!) { node(id: $id) { ... on Goal { statement sentence plan { id name } } } }`,
+		map[string]any{"id": s.idOf("goals", `{number: 3}`)}, &one)
+	if want := intro + " " + items[3]; one.Node.Sentence != want {
+		t.Errorf("goal 3's sentence beside its plan's name:\n got %q\nwant %q", one.Node.Sentence, want)
+	}
+	// Every paragraph of the description is a paragraph of the page.
+	for _, p := range strings.Split(plan.Description, "\n\n") {
+		if !slices.Contains(lines, p) {
+			t.Errorf("the description's paragraph is not on the page: %q", p)
+		}
 	}
 }

@@ -56,6 +56,16 @@ var links = map[string]linkReader{
 			WithActivities(func(q *gen.ActivityQuery) { q.Select(activity.FieldID) }).All(ctx)
 		return linked(rows, err, func(i *gen.Institution) (int, []*gen.Activity) { return i.ID, i.Edges.Activities })
 	},
+	"Goal.actors": func(ctx context.Context, c *gen.Client, ids []int) (map[int][]int, error) {
+		rows, err := c.Goal.Query().Where(goal.IDIn(ids...)).Select(goal.FieldID).
+			WithActors(func(q *gen.InstitutionQuery) { q.Select(institution.FieldID) }).All(ctx)
+		return linked(rows, err, func(g *gen.Goal) (int, []*gen.Institution) { return g.ID, g.Edges.Actors })
+	},
+	"Institution.goals": func(ctx context.Context, c *gen.Client, ids []int) (map[int][]int, error) {
+		rows, err := c.Institution.Query().Where(institution.IDIn(ids...)).Select(institution.FieldID).
+			WithGoals(func(q *gen.GoalQuery) { q.Select(goal.FieldID) }).All(ctx)
+		return linked(rows, err, func(i *gen.Institution) (int, []*gen.Goal) { return i.ID, i.Edges.Goals })
+	},
 	"User.municipalities": func(ctx context.Context, c *gen.Client, ids []int) (map[int][]int, error) {
 		rows, err := c.User.Query().Where(user.IDIn(ids...)).WithMunicipalities().All(ctx)
 		return linked(rows, err, func(u *gen.User) (int, []*gen.Municipality) { return u.ID, u.Edges.Municipalities })

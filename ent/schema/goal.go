@@ -73,6 +73,9 @@ func (Goal) Edges() []ent.Edge {
 			Required().
 			Comment("The plan the goal belongs to.").
 			Annotations(entgql.OrderField("PLAN_NAME")),
+		edge.To("actors", Institution.Type).
+			Comment("The actors (institutions, networks) the goal names, e.g. Nätverket för regional kulturutveckling under goal 3 of the Örebro plan.").
+			Annotations(entgql.RelayConnection()),
 		edge.To("objectives", Objective.Type).
 			Comment("The headings (insatsområden) under the goal.").
 			Annotations(

@@ -72,6 +72,8 @@ var edgeTargets = map[string]struct {
 }{
 	"Goal.plan":                {"plan", existingPlans},
 	"Objective.goal":           {"goal", existingGoals},
+	"Goal.actors":              {"institution", existingInstitutions},
+	"Institution.goals":        {"goal", existingGoals},
 	"Activity.objective":       {"heading", existingObjectives},
 	"Activity.municipalities":  {"municipality", existingMunicipalities},
 	"Activity.institutions":    {"institution", existingInstitutions},

@@ -77,6 +77,14 @@ func (Institution) Edges() []ent.Edge {
 				entsql.OnDelete(entsql.SetNull),
 				entgql.OrderField("MUNICIPALITY_NAME"),
 			),
+		edge.From("goals", Goal.Type).
+			Ref("actors").
+			Comment("The development goals that name the institution as an actor.").
+			Annotations(
+				// Named by the goal's input; the institution's does not move it.
+				entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+				entgql.RelayConnection(),
+			),
 		edge.From("activities", Activity.Type).
 			Ref("institutions").
 			Comment("The activities the institution takes part in.").

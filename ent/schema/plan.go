@@ -52,6 +52,13 @@ func (Plan) Fields() []ent.Field {
 			Validate(maxRunes(maxText)).
 			Optional().
 			Comment("What the plan is and how it came about."),
+		// The Örebro plan lists its goals as the ends of one sentence:
+		// "Region Örebro län vill 2020–2023 genom samverkan med länets
+		// kommuner" … "1. stärka förutsättningarna …".
+		field.String("goals_intro").
+			Validate(maxRunes(maxLine)).
+			Optional().
+			Comment("The opening the goals' statements complete, when the plan words its goals as the ends of one sentence, e.g. \"Region Örebro län vill 2020–2023 genom samverkan med länets kommuner\"."),
 		field.String("parent_plan").
 			Validate(maxRunes(maxLine)).
 			Optional().

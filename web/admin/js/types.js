@@ -60,6 +60,12 @@ export const types = {
       { name: "firstYear", label: "Första år", kind: "year", required: true },
       { name: "lastYear", label: "Sista år", kind: "year", required: true },
       { name: "parentPlan", label: "Konkretiserar", kind: "text", hint: "Planen den här bygger på, t.ex. Örebro läns kulturplan." },
+      {
+        name: "goalsIntro",
+        label: "Inledning till målen",
+        kind: "text",
+        hint: "Om planen skriver målen som slut på en mening, meningens början, t.ex. Region Örebro län vill 2020–2023 genom samverkan med länets kommuner.",
+      },
       { name: "sourceURL", label: "Källa", kind: "url", hint: "Webbadress där planen är publicerad." },
       { name: "description", label: "Beskrivning", kind: "textarea" },
     ],
@@ -72,7 +78,7 @@ export const types = {
     listFields: "name region firstYear lastYear goals { totalCount }",
     search: { field: "nameContainsFold", label: "Sök handlingsplan" },
     defaultOrder: { field: "FIRST_YEAR", direction: "DESC" },
-    detailFields: "name region countyCode firstYear lastYear parentPlan sourceURL sourceDate description",
+    detailFields: "name region countyCode firstYear lastYear parentPlan goalsIntro sourceURL sourceDate description",
     children: (p) => [
       { type: "Goal", title: "Utvecklingsmål", where: { hasPlanWith: [{ id: p.id }] }, order: { field: "NUMBER", direction: "ASC" }, preset: { planID: p.id } },
     ],
@@ -97,7 +103,13 @@ export const types = {
       { name: "number", label: "Nummer", kind: "int", required: true, hint: "Unikt inom handlingsplanen." },
       { name: "title", label: "Rubrik", kind: "text" },
       { name: "area", label: "Utvecklingsområde", kind: "text", hint: "T.ex. kultur och hälsa." },
-      { name: "statement", label: "Målformulering", kind: "textarea" },
+      {
+        name: "statement",
+        label: "Målformulering",
+        kind: "textarea",
+        hint: "Som handlingsplanen skriver den; börjar planen målen med en gemensam inledning (se handlingsplanen), skriv fortsättningen.",
+      },
+      { name: "actorIDs", label: "Aktörer som målet nämner", kind: "links", ref: institutionRef, edge: "actors" },
       { name: "description", label: "Beskrivning", kind: "textarea" },
       { name: "focusAreas", label: "Fokusområden", kind: "list", hint: "Ett per rad." },
       { name: "targetGroups", label: "Målgrupper", kind: "list", hint: "En per rad." },
@@ -110,10 +122,11 @@ export const types = {
     listFields: "number title area objectives { totalCount }",
     search: { field: "titleContainsFold", label: "Sök mål" },
     defaultOrder: { field: "NUMBER", direction: "ASC" },
-    detailFields: "number title area statement description focusAreas targetGroups plan { id name }",
+    detailFields: "number title area statement sentence description focusAreas targetGroups plan { id name }",
     breadcrumbs: (g) => [["Plan", g.plan]],
     children: (g) => [
       { type: "Objective", title: "Rubriker", where: { hasGoalWith: [{ id: g.id }] }, order: { field: "POSITION", direction: "ASC" }, preset: { goalID: g.id } },
+      { type: "Institution", title: "Aktörer som målet nämner", where: { hasGoalsWith: [{ id: g.id }] }, empty: "Målet nämner ingen aktör." },
       {
         type: "Activity",
         title: "Aktiviteter under målet",
@@ -303,6 +316,7 @@ export const types = {
     defaultOrder: { field: "NAME", direction: "ASC" },
     detailFields: "name kind website legalForm description municipality { id name code }",
     children: (i) => [
+      { type: "Goal", title: "Utvecklingsmål som nämner aktören", where: { hasActorsWith: [{ id: i.id }] }, empty: "Inget utvecklingsmål nämner aktören." },
       { type: "Activity", title: "Aktiviteter aktören deltar i", where: { hasInstitutionsWith: [{ id: i.id }] }, empty: "Aktören deltar inte i någon aktivitet." },
     ],
     cascade: () => [],

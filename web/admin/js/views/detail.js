@@ -88,6 +88,7 @@ function facts(typeName, n) {
       add("Länskod", n.countyCode);
       add("Period", `${n.firstYear}–${n.lastYear}`);
       add("Konkretiserar", n.parentPlan);
+      add("Inledning till målen", n.goalsIntro ? `${n.goalsIntro} …` : null);
       add("Källa", n.sourceURL ? h("a", { href: n.sourceURL, rel: "noreferrer noopener", target: "_blank" }, n.sourceURL) : null);
       add("Källan uppdaterad", date(n.sourceDate));
       add("Beskrivning", paragraphs(n.description));
@@ -96,7 +97,8 @@ function facts(typeName, n) {
       add("Handlingsplan", link("Plan", n.plan));
       add("Nummer", String(n.number));
       add("Utvecklingsområde", n.area);
-      add("Målformulering", paragraphs(n.statement));
+      // The whole sentence the plan means: its goals' intro and the statement.
+      add("Målformulering", paragraphs(n.sentence || n.statement));
       add("Fokusområden", n.focusAreas?.length ? list(n.focusAreas) : null);
       add("Målgrupper", n.targetGroups?.length ? list(n.targetGroups) : null);
       add("Beskrivning", paragraphs(n.description));
