@@ -182,6 +182,7 @@ var types = map[string]*Type{
 		},
 		Edges: map[string]*Edge{
 			"plan":       {Target: "Plan", Unique: true, Rel: sqlgraph.M2O, Table: "goals", Columns: []string{"plan_id"}, Inverse: true},
+			"actors":     {Target: "Institution", Unique: false, Rel: sqlgraph.M2M, Table: "goal_actors", Columns: []string{"goal_id", "institution_id"}, Inverse: false},
 			"objectives": {Target: "Objective", Unique: false, Rel: sqlgraph.O2M, Table: "objectives", Columns: []string{"goal_id"}, Inverse: false},
 		},
 		Orders: map[string]*Field{
@@ -225,6 +226,7 @@ var types = map[string]*Type{
 		},
 		Edges: map[string]*Edge{
 			"municipality": {Target: "Municipality", Unique: true, Rel: sqlgraph.M2O, Table: "institutions", Columns: []string{"municipality_id"}, Inverse: true},
+			"goals":        {Target: "Goal", Unique: false, Rel: sqlgraph.M2M, Table: "goal_actors", Columns: []string{"goal_id", "institution_id"}, Inverse: true},
 			"activities":   {Target: "Activity", Unique: false, Rel: sqlgraph.M2M, Table: "activity_institutions", Columns: []string{"activity_id", "institution_id"}, Inverse: true},
 		},
 		Orders: map[string]*Field{
@@ -349,6 +351,7 @@ var types = map[string]*Type{
 			"firstYear":   {Column: plan.FieldFirstYear, Kind: KindInt, Nillable: false},
 			"lastYear":    {Column: plan.FieldLastYear, Kind: KindInt, Nillable: false},
 			"description": {Column: plan.FieldDescription, Kind: KindString, Nillable: false},
+			"goalsIntro":  {Column: plan.FieldGoalsIntro, Kind: KindString, Nillable: false},
 			"parentPlan":  {Column: plan.FieldParentPlan, Kind: KindString, Nillable: false},
 			"sourceUrl":   {Column: plan.FieldSourceURL, Kind: KindString, Nillable: false},
 			"sourceDate":  {Column: plan.FieldSourceDate, Kind: KindTime, Nillable: true},
@@ -578,6 +581,9 @@ func searchGoal(w *ent.GoalWhereInput) {
 	for _, x := range w.HasPlanWith {
 		searchPlan(x)
 	}
+	for _, x := range w.HasActorsWith {
+		searchInstitution(x)
+	}
 	for _, x := range w.HasObjectivesWith {
 		searchObjective(x)
 	}
@@ -598,6 +604,9 @@ func searchInstitution(w *ent.InstitutionWhereInput) {
 	}
 	for _, x := range w.HasMunicipalityWith {
 		searchMunicipality(x)
+	}
+	for _, x := range w.HasGoalsWith {
+		searchGoal(x)
 	}
 	for _, x := range w.HasActivitiesWith {
 		searchActivity(x)

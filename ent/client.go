@@ -927,6 +927,22 @@ func (c *GoalClient) QueryPlan(_m *Goal) *PlanQuery {
 	return query
 }
 
+// QueryActors queries the actors edge of a Goal.
+func (c *GoalClient) QueryActors(_m *Goal) *InstitutionQuery {
+	query := (&InstitutionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(goal.Table, goal.FieldID, id),
+			sqlgraph.To(institution.Table, institution.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, goal.ActorsTable, goal.ActorsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryObjectives queries the objectives edge of a Goal.
 func (c *GoalClient) QueryObjectives(_m *Goal) *ObjectiveQuery {
 	query := (&ObjectiveClient{config: c.config}).Query()
@@ -1086,6 +1102,22 @@ func (c *InstitutionClient) QueryMunicipality(_m *Institution) *MunicipalityQuer
 			sqlgraph.From(institution.Table, institution.FieldID, id),
 			sqlgraph.To(municipality.Table, municipality.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, institution.MunicipalityTable, institution.MunicipalityColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryGoals queries the goals edge of a Institution.
+func (c *InstitutionClient) QueryGoals(_m *Institution) *GoalQuery {
+	query := (&GoalClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(institution.Table, institution.FieldID, id),
+			sqlgraph.To(goal.Table, goal.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, institution.GoalsTable, institution.GoalsPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil

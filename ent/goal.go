@@ -51,14 +51,17 @@ type Goal struct {
 type GoalEdges struct {
 	// The plan the goal belongs to.
 	Plan *Plan `json:"plan,omitempty"`
+	// The actors (institutions, networks) the goal names, e.g. Nätverket för regional kulturutveckling under goal 3 of the Örebro plan.
+	Actors []*Institution `json:"actors,omitempty"`
 	// The headings (insatsområden) under the goal.
 	Objectives []*Objective `json:"objectives,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
-	totalCount [2]map[string]int
+	totalCount [3]map[string]int
 
+	namedActors     map[string][]*Institution
 	namedObjectives map[string][]*Objective
 }
 
@@ -73,10 +76,19 @@ func (e GoalEdges) PlanOrErr() (*Plan, error) {
 	return nil, &NotLoadedError{edge: "plan"}
 }
 
+// ActorsOrErr returns the Actors value or an error if the edge
+// was not loaded in eager-loading.
+func (e GoalEdges) ActorsOrErr() ([]*Institution, error) {
+	if e.loadedTypes[1] {
+		return e.Actors, nil
+	}
+	return nil, &NotLoadedError{edge: "actors"}
+}
+
 // ObjectivesOrErr returns the Objectives value or an error if the edge
 // was not loaded in eager-loading.
 func (e GoalEdges) ObjectivesOrErr() ([]*Objective, error) {
-	if e.loadedTypes[1] {
+	if e.loadedTypes[2] {
 		return e.Objectives, nil
 	}
 	return nil, &NotLoadedError{edge: "objectives"}
@@ -205,6 +217,11 @@ func (_m *Goal) QueryPlan() *PlanQuery {
 	return NewGoalClient(_m.config).QueryPlan(_m)
 }
 
+// QueryActors queries the "actors" edge of the Goal entity.
+func (_m *Goal) QueryActors() *InstitutionQuery {
+	return NewGoalClient(_m.config).QueryActors(_m)
+}
+
 // QueryObjectives queries the "objectives" edge of the Goal entity.
 func (_m *Goal) QueryObjectives() *ObjectiveQuery {
 	return NewGoalClient(_m.config).QueryObjectives(_m)
@@ -269,6 +286,30 @@ func (_m *Goal) String() string {
 	builder.WriteString(fmt.Sprintf("%v", _m.PlanID))
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedActors returns the Actors named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Goal) NamedActors(name string) ([]*Institution, error) {
+	if _m.Edges.namedActors == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedActors[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Goal) appendNamedActors(name string, edges ...*Institution) {
+	if _m.Edges.namedActors == nil {
+		_m.Edges.namedActors = make(map[string][]*Institution)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedActors[name] = []*Institution{}
+	} else {
+		_m.Edges.namedActors[name] = append(_m.Edges.namedActors[name], edges...)
+	}
 }
 
 // NamedObjectives returns the Objectives named value or an error if the edge was not

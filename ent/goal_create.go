@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/samverkan/samverkan/ent/goal"
+	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/plan"
 )
@@ -149,6 +150,21 @@ func (_c *GoalCreate) SetPlanID(v int) *GoalCreate {
 // SetPlan sets the "plan" edge to the Plan entity.
 func (_c *GoalCreate) SetPlan(v *Plan) *GoalCreate {
 	return _c.SetPlanID(v.ID)
+}
+
+// AddActorIDs adds the "actors" edge to the Institution entity by IDs.
+func (_c *GoalCreate) AddActorIDs(ids ...int) *GoalCreate {
+	_c.mutation.AddActorIDs(ids...)
+	return _c
+}
+
+// AddActors adds the "actors" edges to the Institution entity.
+func (_c *GoalCreate) AddActors(v ...*Institution) *GoalCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddActorIDs(ids...)
 }
 
 // AddObjectiveIDs adds the "objectives" edge to the Objective entity by IDs.
@@ -361,6 +377,22 @@ func (_c *GoalCreate) createSpec() (*Goal, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.PlanID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ActorsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   goal.ActorsTable,
+			Columns: goal.ActorsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(institution.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.ObjectivesIDs(); len(nodes) > 0 {

@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/samverkan/samverkan/ent/goal"
+	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/plan"
 	"github.com/samverkan/samverkan/ent/predicate"
@@ -28,9 +29,11 @@ type GoalQuery struct {
 	inters              []Interceptor
 	predicates          []predicate.Goal
 	withPlan            *PlanQuery
+	withActors          *InstitutionQuery
 	withObjectives      *ObjectiveQuery
 	loadTotal           []func(context.Context, []*Goal) error
 	modifiers           []func(*sql.Selector)
+	withNamedActors     map[string]*InstitutionQuery
 	withNamedObjectives map[string]*ObjectiveQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -83,6 +86,28 @@ func (_q *GoalQuery) QueryPlan() *PlanQuery {
 			sqlgraph.From(goal.Table, goal.FieldID, selector),
 			sqlgraph.To(plan.Table, plan.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, goal.PlanTable, goal.PlanColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryActors chains the current query on the "actors" edge.
+func (_q *GoalQuery) QueryActors() *InstitutionQuery {
+	query := (&InstitutionClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(goal.Table, goal.FieldID, selector),
+			sqlgraph.To(institution.Table, institution.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, goal.ActorsTable, goal.ActorsPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -305,6 +330,7 @@ func (_q *GoalQuery) Clone() *GoalQuery {
 		inters:         append([]Interceptor{}, _q.inters...),
 		predicates:     append([]predicate.Goal{}, _q.predicates...),
 		withPlan:       _q.withPlan.Clone(),
+		withActors:     _q.withActors.Clone(),
 		withObjectives: _q.withObjectives.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
@@ -321,6 +347,17 @@ func (_q *GoalQuery) WithPlan(opts ...func(*PlanQuery)) *GoalQuery {
 		opt(query)
 	}
 	_q.withPlan = query
+	return _q
+}
+
+// WithActors tells the query-builder to eager-load the nodes that are connected to
+// the "actors" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *GoalQuery) WithActors(opts ...func(*InstitutionQuery)) *GoalQuery {
+	query := (&InstitutionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withActors = query
 	return _q
 }
 
@@ -419,8 +456,9 @@ func (_q *GoalQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Goal, e
 	var (
 		nodes       = []*Goal{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [3]bool{
 			_q.withPlan != nil,
+			_q.withActors != nil,
 			_q.withObjectives != nil,
 		}
 	)
@@ -451,10 +489,24 @@ func (_q *GoalQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Goal, e
 			return nil, err
 		}
 	}
+	if query := _q.withActors; query != nil {
+		if err := _q.loadActors(ctx, query, nodes,
+			func(n *Goal) { n.Edges.Actors = []*Institution{} },
+			func(n *Goal, e *Institution) { n.Edges.Actors = append(n.Edges.Actors, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withObjectives; query != nil {
 		if err := _q.loadObjectives(ctx, query, nodes,
 			func(n *Goal) { n.Edges.Objectives = []*Objective{} },
 			func(n *Goal, e *Objective) { n.Edges.Objectives = append(n.Edges.Objectives, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedActors {
+		if err := _q.loadActors(ctx, query, nodes,
+			func(n *Goal) { n.appendNamedActors(name) },
+			func(n *Goal, e *Institution) { n.appendNamedActors(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -498,6 +550,67 @@ func (_q *GoalQuery) loadPlan(ctx context.Context, query *PlanQuery, nodes []*Go
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *GoalQuery) loadActors(ctx context.Context, query *InstitutionQuery, nodes []*Goal, init func(*Goal), assign func(*Goal, *Institution)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Goal)
+	nids := make(map[int]map[*Goal]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(goal.ActorsTable)
+		s.Join(joinT).On(s.C(institution.FieldID), joinT.C(goal.ActorsPrimaryKey[1]))
+		s.Where(sql.InValues(joinT.C(goal.ActorsPrimaryKey[0]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(goal.ActorsPrimaryKey[0]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Goal]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Institution](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "actors" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
 		}
 	}
 	return nil
@@ -653,6 +766,20 @@ func (_q *GoalQuery) ForShare(opts ...sql.LockOption) *GoalQuery {
 func (_q *GoalQuery) Modify(modifiers ...func(s *sql.Selector)) *GoalSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// WithNamedActors tells the query-builder to eager-load the nodes that are connected to the "actors"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *GoalQuery) WithNamedActors(name string, opts ...func(*InstitutionQuery)) *GoalQuery {
+	query := (&InstitutionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedActors == nil {
+		_q.withNamedActors = make(map[string]*InstitutionQuery)
+	}
+	_q.withNamedActors[name] = query
+	return _q
 }
 
 // WithNamedObjectives tells the query-builder to eager-load the nodes that are connected to the "objectives"

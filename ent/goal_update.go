@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/samverkan/samverkan/ent/goal"
+	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/plan"
 	"github.com/samverkan/samverkan/ent/predicate"
@@ -215,6 +216,21 @@ func (_u *GoalUpdate) SetPlan(v *Plan) *GoalUpdate {
 	return _u.SetPlanID(v.ID)
 }
 
+// AddActorIDs adds the "actors" edge to the Institution entity by IDs.
+func (_u *GoalUpdate) AddActorIDs(ids ...int) *GoalUpdate {
+	_u.mutation.AddActorIDs(ids...)
+	return _u
+}
+
+// AddActors adds the "actors" edges to the Institution entity.
+func (_u *GoalUpdate) AddActors(v ...*Institution) *GoalUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddActorIDs(ids...)
+}
+
 // AddObjectiveIDs adds the "objectives" edge to the Objective entity by IDs.
 func (_u *GoalUpdate) AddObjectiveIDs(ids ...int) *GoalUpdate {
 	_u.mutation.AddObjectiveIDs(ids...)
@@ -239,6 +255,27 @@ func (_u *GoalUpdate) Mutation() *GoalMutation {
 func (_u *GoalUpdate) ClearPlan() *GoalUpdate {
 	_u.mutation.ClearPlan()
 	return _u
+}
+
+// ClearActors clears all "actors" edges to the Institution entity.
+func (_u *GoalUpdate) ClearActors() *GoalUpdate {
+	_u.mutation.ClearActors()
+	return _u
+}
+
+// RemoveActorIDs removes the "actors" edge to Institution entities by IDs.
+func (_u *GoalUpdate) RemoveActorIDs(ids ...int) *GoalUpdate {
+	_u.mutation.RemoveActorIDs(ids...)
+	return _u
+}
+
+// RemoveActors removes "actors" edges to Institution entities.
+func (_u *GoalUpdate) RemoveActors(v ...*Institution) *GoalUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveActorIDs(ids...)
 }
 
 // ClearObjectives clears all "objectives" edges to the Objective entity.
@@ -448,6 +485,51 @@ func (_u *GoalUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(plan.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ActorsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   goal.ActorsTable,
+			Columns: goal.ActorsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(institution.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedActorsIDs(); len(nodes) > 0 && !_u.mutation.ActorsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   goal.ActorsTable,
+			Columns: goal.ActorsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(institution.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ActorsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   goal.ActorsTable,
+			Columns: goal.ActorsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(institution.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -705,6 +787,21 @@ func (_u *GoalUpdateOne) SetPlan(v *Plan) *GoalUpdateOne {
 	return _u.SetPlanID(v.ID)
 }
 
+// AddActorIDs adds the "actors" edge to the Institution entity by IDs.
+func (_u *GoalUpdateOne) AddActorIDs(ids ...int) *GoalUpdateOne {
+	_u.mutation.AddActorIDs(ids...)
+	return _u
+}
+
+// AddActors adds the "actors" edges to the Institution entity.
+func (_u *GoalUpdateOne) AddActors(v ...*Institution) *GoalUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddActorIDs(ids...)
+}
+
 // AddObjectiveIDs adds the "objectives" edge to the Objective entity by IDs.
 func (_u *GoalUpdateOne) AddObjectiveIDs(ids ...int) *GoalUpdateOne {
 	_u.mutation.AddObjectiveIDs(ids...)
@@ -729,6 +826,27 @@ func (_u *GoalUpdateOne) Mutation() *GoalMutation {
 func (_u *GoalUpdateOne) ClearPlan() *GoalUpdateOne {
 	_u.mutation.ClearPlan()
 	return _u
+}
+
+// ClearActors clears all "actors" edges to the Institution entity.
+func (_u *GoalUpdateOne) ClearActors() *GoalUpdateOne {
+	_u.mutation.ClearActors()
+	return _u
+}
+
+// RemoveActorIDs removes the "actors" edge to Institution entities by IDs.
+func (_u *GoalUpdateOne) RemoveActorIDs(ids ...int) *GoalUpdateOne {
+	_u.mutation.RemoveActorIDs(ids...)
+	return _u
+}
+
+// RemoveActors removes "actors" edges to Institution entities.
+func (_u *GoalUpdateOne) RemoveActors(v ...*Institution) *GoalUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveActorIDs(ids...)
 }
 
 // ClearObjectives clears all "objectives" edges to the Objective entity.
@@ -968,6 +1086,51 @@ func (_u *GoalUpdateOne) sqlSave(ctx context.Context) (_node *Goal, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(plan.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ActorsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   goal.ActorsTable,
+			Columns: goal.ActorsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(institution.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedActorsIDs(); len(nodes) > 0 && !_u.mutation.ActorsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   goal.ActorsTable,
+			Columns: goal.ActorsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(institution.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ActorsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   goal.ActorsTable,
+			Columns: goal.ActorsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(institution.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -124,6 +124,27 @@ func (_m *Goal) Plan(ctx context.Context) (*Plan, error) {
 	return result, err
 }
 
+func (_m *Goal) Actors(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*InstitutionOrder, where *InstitutionWhereInput,
+) (*InstitutionConnection, error) {
+	opts := []InstitutionPaginateOption{
+		WithInstitutionOrder(orderBy),
+		WithInstitutionFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
+	if nodes, err := _m.NamedActors(alias); err == nil || hasTotalCount {
+		pager, err := newInstitutionPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &InstitutionConnection{Edges: []*InstitutionEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryActors().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Goal) Objectives(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ObjectiveOrder, where *ObjectiveWhereInput,
 ) (*ObjectiveConnection, error) {
@@ -132,7 +153,7 @@ func (_m *Goal) Objectives(
 		WithObjectiveFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
 	if nodes, err := _m.NamedObjectives(alias); err == nil || hasTotalCount {
 		pager, err := newObjectivePager(opts, last != nil)
 		if err != nil {
@@ -153,6 +174,27 @@ func (_m *Institution) Municipality(ctx context.Context) (*Municipality, error) 
 	return result, MaskNotFound(err)
 }
 
+func (_m *Institution) Goals(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*GoalOrder, where *GoalWhereInput,
+) (*GoalConnection, error) {
+	opts := []GoalPaginateOption{
+		WithGoalOrder(orderBy),
+		WithGoalFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
+	if nodes, err := _m.NamedGoals(alias); err == nil || hasTotalCount {
+		pager, err := newGoalPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &GoalConnection{Edges: []*GoalEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryGoals().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Institution) Activities(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ActivityOrder, where *ActivityWhereInput,
 ) (*ActivityConnection, error) {
@@ -161,7 +203,7 @@ func (_m *Institution) Activities(
 		WithActivityFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
 	if nodes, err := _m.NamedActivities(alias); err == nil || hasTotalCount {
 		pager, err := newActivityPager(opts, last != nil)
 		if err != nil {

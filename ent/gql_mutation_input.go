@@ -299,6 +299,7 @@ type CreateGoalInput struct {
 	FocusAreas   []string
 	TargetGroups []string
 	PlanID       int
+	ActorIDs     []int
 }
 
 // Mutate applies the CreateGoalInput on the GoalMutation builder.
@@ -323,6 +324,9 @@ func (i *CreateGoalInput) Mutate(m *GoalMutation) {
 		m.SetTargetGroups(v)
 	}
 	m.SetPlanID(i.PlanID)
+	if v := i.ActorIDs; len(v) > 0 {
+		m.AddActorIDs(v...)
+	}
 }
 
 // SetInput applies the change-set in the CreateGoalInput on the GoalCreate builder.
@@ -350,6 +354,9 @@ type UpdateGoalInput struct {
 	TargetGroups       []string
 	AppendTargetGroups []string
 	PlanID             *int
+	ClearActors        bool
+	AddActorIDs        []int
+	RemoveActorIDs     []int
 }
 
 // Mutate applies the UpdateGoalInput on the GoalMutation builder.
@@ -404,6 +411,15 @@ func (i *UpdateGoalInput) Mutate(m *GoalMutation) {
 	}
 	if v := i.PlanID; v != nil {
 		m.SetPlanID(*v)
+	}
+	if i.ClearActors {
+		m.ClearActors()
+	}
+	if v := i.AddActorIDs; len(v) > 0 {
+		m.AddActorIDs(v...)
+	}
+	if v := i.RemoveActorIDs; len(v) > 0 {
+		m.RemoveActorIDs(v...)
 	}
 }
 
@@ -691,6 +707,7 @@ type CreatePlanInput struct {
 	FirstYear   int
 	LastYear    int
 	Description *string
+	GoalsIntro  *string
 	ParentPlan  *string
 	SourceURL   *string
 	SourceDate  *time.Time
@@ -707,6 +724,9 @@ func (i *CreatePlanInput) Mutate(m *PlanMutation) {
 	m.SetLastYear(i.LastYear)
 	if v := i.Description; v != nil {
 		m.SetDescription(*v)
+	}
+	if v := i.GoalsIntro; v != nil {
+		m.SetGoalsIntro(*v)
 	}
 	if v := i.ParentPlan; v != nil {
 		m.SetParentPlan(*v)
@@ -736,6 +756,8 @@ type UpdatePlanInput struct {
 	LastYear         *int
 	ClearDescription bool
 	Description      *string
+	ClearGoalsIntro  bool
+	GoalsIntro       *string
 	ClearParentPlan  bool
 	ParentPlan       *string
 	ClearSourceURL   bool
@@ -772,6 +794,12 @@ func (i *UpdatePlanInput) Mutate(m *PlanMutation) {
 	}
 	if v := i.Description; v != nil {
 		m.SetDescription(*v)
+	}
+	if i.ClearGoalsIntro {
+		m.ClearGoalsIntro()
+	}
+	if v := i.GoalsIntro; v != nil {
+		m.SetGoalsIntro(*v)
 	}
 	if i.ClearParentPlan {
 		m.ClearParentPlan()

@@ -1840,6 +1840,10 @@ type GoalWhereInput struct {
 	HasPlan     *bool             `json:"hasPlan,omitempty"`
 	HasPlanWith []*PlanWhereInput `json:"hasPlanWith,omitempty"`
 
+	// "actors" edge predicates.
+	HasActors     *bool                    `json:"hasActors,omitempty"`
+	HasActorsWith []*InstitutionWhereInput `json:"hasActorsWith,omitempty"`
+
 	// "objectives" edge predicates.
 	HasObjectives     *bool                  `json:"hasObjectives,omitempty"`
 	HasObjectivesWith []*ObjectiveWhereInput `json:"hasObjectivesWith,omitempty"`
@@ -2247,6 +2251,24 @@ func (i *GoalWhereInput) P() (predicate.Goal, error) {
 		}
 		predicates = append(predicates, goal.HasPlanWith(with...))
 	}
+	if i.HasActors != nil {
+		p := goal.HasActors()
+		if !*i.HasActors {
+			p = goal.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasActorsWith) > 0 {
+		with := make([]predicate.Institution, 0, len(i.HasActorsWith))
+		for _, w := range i.HasActorsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasActorsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, goal.HasActorsWith(with...))
+	}
 	if i.HasObjectives != nil {
 		p := goal.HasObjectives()
 		if !*i.HasObjectives {
@@ -2405,6 +2427,10 @@ type InstitutionWhereInput struct {
 	// "municipality" edge predicates.
 	HasMunicipality     *bool                     `json:"hasMunicipality,omitempty"`
 	HasMunicipalityWith []*MunicipalityWhereInput `json:"hasMunicipalityWith,omitempty"`
+
+	// "goals" edge predicates.
+	HasGoals     *bool             `json:"hasGoals,omitempty"`
+	HasGoalsWith []*GoalWhereInput `json:"hasGoalsWith,omitempty"`
 
 	// "activities" edge predicates.
 	HasActivities     *bool                 `json:"hasActivities,omitempty"`
@@ -2800,6 +2826,24 @@ func (i *InstitutionWhereInput) P() (predicate.Institution, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, institution.HasMunicipalityWith(with...))
+	}
+	if i.HasGoals != nil {
+		p := institution.HasGoals()
+		if !*i.HasGoals {
+			p = institution.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasGoalsWith) > 0 {
+		with := make([]predicate.Goal, 0, len(i.HasGoalsWith))
+		for _, w := range i.HasGoalsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasGoalsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, institution.HasGoalsWith(with...))
 	}
 	if i.HasActivities != nil {
 		p := institution.HasActivities()
@@ -3892,6 +3936,23 @@ type PlanWhereInput struct {
 	DescriptionEqualFold    *string  `json:"descriptionEqualFold,omitempty"`
 	DescriptionContainsFold *string  `json:"descriptionContainsFold,omitempty"`
 
+	// "goals_intro" field predicates.
+	GoalsIntro             *string  `json:"goalsIntro,omitempty"`
+	GoalsIntroNEQ          *string  `json:"goalsIntroNEQ,omitempty"`
+	GoalsIntroIn           []string `json:"goalsIntroIn,omitempty"`
+	GoalsIntroNotIn        []string `json:"goalsIntroNotIn,omitempty"`
+	GoalsIntroGT           *string  `json:"goalsIntroGT,omitempty"`
+	GoalsIntroGTE          *string  `json:"goalsIntroGTE,omitempty"`
+	GoalsIntroLT           *string  `json:"goalsIntroLT,omitempty"`
+	GoalsIntroLTE          *string  `json:"goalsIntroLTE,omitempty"`
+	GoalsIntroContains     *string  `json:"goalsIntroContains,omitempty"`
+	GoalsIntroHasPrefix    *string  `json:"goalsIntroHasPrefix,omitempty"`
+	GoalsIntroHasSuffix    *string  `json:"goalsIntroHasSuffix,omitempty"`
+	GoalsIntroIsNil        bool     `json:"goalsIntroIsNil,omitempty"`
+	GoalsIntroNotNil       bool     `json:"goalsIntroNotNil,omitempty"`
+	GoalsIntroEqualFold    *string  `json:"goalsIntroEqualFold,omitempty"`
+	GoalsIntroContainsFold *string  `json:"goalsIntroContainsFold,omitempty"`
+
 	// "parent_plan" field predicates.
 	ParentPlan             *string  `json:"parentPlan,omitempty"`
 	ParentPlanNEQ          *string  `json:"parentPlanNEQ,omitempty"`
@@ -4325,6 +4386,51 @@ func (i *PlanWhereInput) P() (predicate.Plan, error) {
 	}
 	if i.DescriptionContainsFold != nil {
 		predicates = append(predicates, plan.DescriptionContainsFold(*i.DescriptionContainsFold))
+	}
+	if i.GoalsIntro != nil {
+		predicates = append(predicates, plan.GoalsIntroEQ(*i.GoalsIntro))
+	}
+	if i.GoalsIntroNEQ != nil {
+		predicates = append(predicates, plan.GoalsIntroNEQ(*i.GoalsIntroNEQ))
+	}
+	if len(i.GoalsIntroIn) > 0 {
+		predicates = append(predicates, plan.GoalsIntroIn(i.GoalsIntroIn...))
+	}
+	if len(i.GoalsIntroNotIn) > 0 {
+		predicates = append(predicates, plan.GoalsIntroNotIn(i.GoalsIntroNotIn...))
+	}
+	if i.GoalsIntroGT != nil {
+		predicates = append(predicates, plan.GoalsIntroGT(*i.GoalsIntroGT))
+	}
+	if i.GoalsIntroGTE != nil {
+		predicates = append(predicates, plan.GoalsIntroGTE(*i.GoalsIntroGTE))
+	}
+	if i.GoalsIntroLT != nil {
+		predicates = append(predicates, plan.GoalsIntroLT(*i.GoalsIntroLT))
+	}
+	if i.GoalsIntroLTE != nil {
+		predicates = append(predicates, plan.GoalsIntroLTE(*i.GoalsIntroLTE))
+	}
+	if i.GoalsIntroContains != nil {
+		predicates = append(predicates, plan.GoalsIntroContains(*i.GoalsIntroContains))
+	}
+	if i.GoalsIntroHasPrefix != nil {
+		predicates = append(predicates, plan.GoalsIntroHasPrefix(*i.GoalsIntroHasPrefix))
+	}
+	if i.GoalsIntroHasSuffix != nil {
+		predicates = append(predicates, plan.GoalsIntroHasSuffix(*i.GoalsIntroHasSuffix))
+	}
+	if i.GoalsIntroIsNil {
+		predicates = append(predicates, plan.GoalsIntroIsNil())
+	}
+	if i.GoalsIntroNotNil {
+		predicates = append(predicates, plan.GoalsIntroNotNil())
+	}
+	if i.GoalsIntroEqualFold != nil {
+		predicates = append(predicates, plan.GoalsIntroEqualFold(*i.GoalsIntroEqualFold))
+	}
+	if i.GoalsIntroContainsFold != nil {
+		predicates = append(predicates, plan.GoalsIntroContainsFold(*i.GoalsIntroContainsFold))
 	}
 	if i.ParentPlan != nil {
 		predicates = append(predicates, plan.ParentPlanEQ(*i.ParentPlan))

@@ -47,14 +47,17 @@ type Institution struct {
 type InstitutionEdges struct {
 	// The home municipality; absent for region-wide actors.
 	Municipality *Municipality `json:"municipality,omitempty"`
+	// The development goals that name the institution as an actor.
+	Goals []*Goal `json:"goals,omitempty"`
 	// The activities the institution takes part in.
 	Activities []*Activity `json:"activities,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
-	totalCount [2]map[string]int
+	totalCount [3]map[string]int
 
+	namedGoals      map[string][]*Goal
 	namedActivities map[string][]*Activity
 }
 
@@ -69,10 +72,19 @@ func (e InstitutionEdges) MunicipalityOrErr() (*Municipality, error) {
 	return nil, &NotLoadedError{edge: "municipality"}
 }
 
+// GoalsOrErr returns the Goals value or an error if the edge
+// was not loaded in eager-loading.
+func (e InstitutionEdges) GoalsOrErr() ([]*Goal, error) {
+	if e.loadedTypes[1] {
+		return e.Goals, nil
+	}
+	return nil, &NotLoadedError{edge: "goals"}
+}
+
 // ActivitiesOrErr returns the Activities value or an error if the edge
 // was not loaded in eager-loading.
 func (e InstitutionEdges) ActivitiesOrErr() ([]*Activity, error) {
-	if e.loadedTypes[1] {
+	if e.loadedTypes[2] {
 		return e.Activities, nil
 	}
 	return nil, &NotLoadedError{edge: "activities"}
@@ -192,6 +204,11 @@ func (_m *Institution) QueryMunicipality() *MunicipalityQuery {
 	return NewInstitutionClient(_m.config).QueryMunicipality(_m)
 }
 
+// QueryGoals queries the "goals" edge of the Institution entity.
+func (_m *Institution) QueryGoals() *GoalQuery {
+	return NewInstitutionClient(_m.config).QueryGoals(_m)
+}
+
 // QueryActivities queries the "activities" edge of the Institution entity.
 func (_m *Institution) QueryActivities() *ActivityQuery {
 	return NewInstitutionClient(_m.config).QueryActivities(_m)
@@ -250,6 +267,30 @@ func (_m *Institution) String() string {
 	}
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedGoals returns the Goals named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Institution) NamedGoals(name string) ([]*Goal, error) {
+	if _m.Edges.namedGoals == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedGoals[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Institution) appendNamedGoals(name string, edges ...*Goal) {
+	if _m.Edges.namedGoals == nil {
+		_m.Edges.namedGoals = make(map[string][]*Goal)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedGoals[name] = []*Goal{}
+	} else {
+		_m.Edges.namedGoals[name] = append(_m.Edges.namedGoals[name], edges...)
+	}
 }
 
 // NamedActivities returns the Activities named value or an error if the edge was not

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/samverkan/samverkan/ent/activity"
+	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
 )
@@ -145,6 +146,21 @@ func (_c *InstitutionCreate) SetNillableMunicipalityID(v *int) *InstitutionCreat
 // SetMunicipality sets the "municipality" edge to the Municipality entity.
 func (_c *InstitutionCreate) SetMunicipality(v *Municipality) *InstitutionCreate {
 	return _c.SetMunicipalityID(v.ID)
+}
+
+// AddGoalIDs adds the "goals" edge to the Goal entity by IDs.
+func (_c *InstitutionCreate) AddGoalIDs(ids ...int) *InstitutionCreate {
+	_c.mutation.AddGoalIDs(ids...)
+	return _c
+}
+
+// AddGoals adds the "goals" edges to the Goal entity.
+func (_c *InstitutionCreate) AddGoals(v ...*Goal) *InstitutionCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddGoalIDs(ids...)
 }
 
 // AddActivityIDs adds the "activities" edge to the Activity entity by IDs.
@@ -340,6 +356,22 @@ func (_c *InstitutionCreate) createSpec() (*Institution, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.MunicipalityID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.GoalsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   institution.GoalsTable,
+			Columns: institution.GoalsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(goal.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.ActivitiesIDs(); len(nodes) > 0 {

@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/samverkan/samverkan/ent/activity"
+	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/predicate"
@@ -28,10 +29,12 @@ type InstitutionQuery struct {
 	inters              []Interceptor
 	predicates          []predicate.Institution
 	withMunicipality    *MunicipalityQuery
+	withGoals           *GoalQuery
 	withActivities      *ActivityQuery
 	withFKs             bool
 	loadTotal           []func(context.Context, []*Institution) error
 	modifiers           []func(*sql.Selector)
+	withNamedGoals      map[string]*GoalQuery
 	withNamedActivities map[string]*ActivityQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -84,6 +87,28 @@ func (_q *InstitutionQuery) QueryMunicipality() *MunicipalityQuery {
 			sqlgraph.From(institution.Table, institution.FieldID, selector),
 			sqlgraph.To(municipality.Table, municipality.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, institution.MunicipalityTable, institution.MunicipalityColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryGoals chains the current query on the "goals" edge.
+func (_q *InstitutionQuery) QueryGoals() *GoalQuery {
+	query := (&GoalClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(institution.Table, institution.FieldID, selector),
+			sqlgraph.To(goal.Table, goal.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, institution.GoalsTable, institution.GoalsPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -306,6 +331,7 @@ func (_q *InstitutionQuery) Clone() *InstitutionQuery {
 		inters:           append([]Interceptor{}, _q.inters...),
 		predicates:       append([]predicate.Institution{}, _q.predicates...),
 		withMunicipality: _q.withMunicipality.Clone(),
+		withGoals:        _q.withGoals.Clone(),
 		withActivities:   _q.withActivities.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
@@ -322,6 +348,17 @@ func (_q *InstitutionQuery) WithMunicipality(opts ...func(*MunicipalityQuery)) *
 		opt(query)
 	}
 	_q.withMunicipality = query
+	return _q
+}
+
+// WithGoals tells the query-builder to eager-load the nodes that are connected to
+// the "goals" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *InstitutionQuery) WithGoals(opts ...func(*GoalQuery)) *InstitutionQuery {
+	query := (&GoalClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withGoals = query
 	return _q
 }
 
@@ -421,8 +458,9 @@ func (_q *InstitutionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 		nodes       = []*Institution{}
 		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [3]bool{
 			_q.withMunicipality != nil,
+			_q.withGoals != nil,
 			_q.withActivities != nil,
 		}
 	)
@@ -456,10 +494,24 @@ func (_q *InstitutionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			return nil, err
 		}
 	}
+	if query := _q.withGoals; query != nil {
+		if err := _q.loadGoals(ctx, query, nodes,
+			func(n *Institution) { n.Edges.Goals = []*Goal{} },
+			func(n *Institution, e *Goal) { n.Edges.Goals = append(n.Edges.Goals, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withActivities; query != nil {
 		if err := _q.loadActivities(ctx, query, nodes,
 			func(n *Institution) { n.Edges.Activities = []*Activity{} },
 			func(n *Institution, e *Activity) { n.Edges.Activities = append(n.Edges.Activities, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedGoals {
+		if err := _q.loadGoals(ctx, query, nodes,
+			func(n *Institution) { n.appendNamedGoals(name) },
+			func(n *Institution, e *Goal) { n.appendNamedGoals(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -506,6 +558,67 @@ func (_q *InstitutionQuery) loadMunicipality(ctx context.Context, query *Municip
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *InstitutionQuery) loadGoals(ctx context.Context, query *GoalQuery, nodes []*Institution, init func(*Institution), assign func(*Institution, *Goal)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Institution)
+	nids := make(map[int]map[*Institution]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(institution.GoalsTable)
+		s.Join(joinT).On(s.C(goal.FieldID), joinT.C(institution.GoalsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(institution.GoalsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(institution.GoalsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Institution]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Goal](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "goals" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
 		}
 	}
 	return nil
@@ -692,6 +805,20 @@ func (_q *InstitutionQuery) ForShare(opts ...sql.LockOption) *InstitutionQuery {
 func (_q *InstitutionQuery) Modify(modifiers ...func(s *sql.Selector)) *InstitutionSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// WithNamedGoals tells the query-builder to eager-load the nodes that are connected to the "goals"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *InstitutionQuery) WithNamedGoals(name string, opts ...func(*GoalQuery)) *InstitutionQuery {
+	query := (&GoalClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedGoals == nil {
+		_q.withNamedGoals = make(map[string]*GoalQuery)
+	}
+	_q.withNamedGoals[name] = query
+	return _q
 }
 
 // WithNamedActivities tells the query-builder to eager-load the nodes that are connected to the "activities"

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/samverkan/samverkan/ent/activity"
+	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/predicate"
@@ -171,6 +172,21 @@ func (_u *InstitutionUpdate) SetMunicipality(v *Municipality) *InstitutionUpdate
 	return _u.SetMunicipalityID(v.ID)
 }
 
+// AddGoalIDs adds the "goals" edge to the Goal entity by IDs.
+func (_u *InstitutionUpdate) AddGoalIDs(ids ...int) *InstitutionUpdate {
+	_u.mutation.AddGoalIDs(ids...)
+	return _u
+}
+
+// AddGoals adds the "goals" edges to the Goal entity.
+func (_u *InstitutionUpdate) AddGoals(v ...*Goal) *InstitutionUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddGoalIDs(ids...)
+}
+
 // AddActivityIDs adds the "activities" edge to the Activity entity by IDs.
 func (_u *InstitutionUpdate) AddActivityIDs(ids ...int) *InstitutionUpdate {
 	_u.mutation.AddActivityIDs(ids...)
@@ -195,6 +211,27 @@ func (_u *InstitutionUpdate) Mutation() *InstitutionMutation {
 func (_u *InstitutionUpdate) ClearMunicipality() *InstitutionUpdate {
 	_u.mutation.ClearMunicipality()
 	return _u
+}
+
+// ClearGoals clears all "goals" edges to the Goal entity.
+func (_u *InstitutionUpdate) ClearGoals() *InstitutionUpdate {
+	_u.mutation.ClearGoals()
+	return _u
+}
+
+// RemoveGoalIDs removes the "goals" edge to Goal entities by IDs.
+func (_u *InstitutionUpdate) RemoveGoalIDs(ids ...int) *InstitutionUpdate {
+	_u.mutation.RemoveGoalIDs(ids...)
+	return _u
+}
+
+// RemoveGoals removes "goals" edges to Goal entities.
+func (_u *InstitutionUpdate) RemoveGoals(v ...*Goal) *InstitutionUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveGoalIDs(ids...)
 }
 
 // ClearActivities clears all "activities" edges to the Activity entity.
@@ -363,6 +400,51 @@ func (_u *InstitutionUpdate) sqlSave(ctx context.Context) (_node int, err error)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(municipality.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.GoalsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   institution.GoalsTable,
+			Columns: institution.GoalsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(goal.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedGoalsIDs(); len(nodes) > 0 && !_u.mutation.GoalsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   institution.GoalsTable,
+			Columns: institution.GoalsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(goal.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.GoalsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   institution.GoalsTable,
+			Columns: institution.GoalsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(goal.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -577,6 +659,21 @@ func (_u *InstitutionUpdateOne) SetMunicipality(v *Municipality) *InstitutionUpd
 	return _u.SetMunicipalityID(v.ID)
 }
 
+// AddGoalIDs adds the "goals" edge to the Goal entity by IDs.
+func (_u *InstitutionUpdateOne) AddGoalIDs(ids ...int) *InstitutionUpdateOne {
+	_u.mutation.AddGoalIDs(ids...)
+	return _u
+}
+
+// AddGoals adds the "goals" edges to the Goal entity.
+func (_u *InstitutionUpdateOne) AddGoals(v ...*Goal) *InstitutionUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddGoalIDs(ids...)
+}
+
 // AddActivityIDs adds the "activities" edge to the Activity entity by IDs.
 func (_u *InstitutionUpdateOne) AddActivityIDs(ids ...int) *InstitutionUpdateOne {
 	_u.mutation.AddActivityIDs(ids...)
@@ -601,6 +698,27 @@ func (_u *InstitutionUpdateOne) Mutation() *InstitutionMutation {
 func (_u *InstitutionUpdateOne) ClearMunicipality() *InstitutionUpdateOne {
 	_u.mutation.ClearMunicipality()
 	return _u
+}
+
+// ClearGoals clears all "goals" edges to the Goal entity.
+func (_u *InstitutionUpdateOne) ClearGoals() *InstitutionUpdateOne {
+	_u.mutation.ClearGoals()
+	return _u
+}
+
+// RemoveGoalIDs removes the "goals" edge to Goal entities by IDs.
+func (_u *InstitutionUpdateOne) RemoveGoalIDs(ids ...int) *InstitutionUpdateOne {
+	_u.mutation.RemoveGoalIDs(ids...)
+	return _u
+}
+
+// RemoveGoals removes "goals" edges to Goal entities.
+func (_u *InstitutionUpdateOne) RemoveGoals(v ...*Goal) *InstitutionUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveGoalIDs(ids...)
 }
 
 // ClearActivities clears all "activities" edges to the Activity entity.
@@ -799,6 +917,51 @@ func (_u *InstitutionUpdateOne) sqlSave(ctx context.Context) (_node *Institution
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(municipality.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.GoalsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   institution.GoalsTable,
+			Columns: institution.GoalsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(goal.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedGoalsIDs(); len(nodes) > 0 && !_u.mutation.GoalsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   institution.GoalsTable,
+			Columns: institution.GoalsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(goal.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.GoalsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   institution.GoalsTable,
+			Columns: institution.GoalsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(goal.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -3507,6 +3507,9 @@ type GoalMutation struct {
 	clearedFields       map[string]struct{}
 	plan                *int
 	clearedplan         bool
+	actors              map[int]struct{}
+	removedactors       map[int]struct{}
+	clearedactors       bool
 	objectives          map[int]struct{}
 	removedobjectives   map[int]struct{}
 	clearedobjectives   bool
@@ -4186,6 +4189,60 @@ func (m *GoalMutation) ResetPlan() {
 	m.clearedplan = false
 }
 
+// AddActorIDs adds the "actors" edge to the Institution entity by ids.
+func (m *GoalMutation) AddActorIDs(ids ...int) {
+	if m.actors == nil {
+		m.actors = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.actors[ids[i]] = struct{}{}
+	}
+}
+
+// ClearActors clears the "actors" edge to the Institution entity.
+func (m *GoalMutation) ClearActors() {
+	m.clearedactors = true
+}
+
+// ActorsCleared reports if the "actors" edge to the Institution entity was cleared.
+func (m *GoalMutation) ActorsCleared() bool {
+	return m.clearedactors
+}
+
+// RemoveActorIDs removes the "actors" edge to the Institution entity by IDs.
+func (m *GoalMutation) RemoveActorIDs(ids ...int) {
+	if m.removedactors == nil {
+		m.removedactors = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.actors, ids[i])
+		m.removedactors[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedActors returns the removed IDs of the "actors" edge to the Institution entity.
+func (m *GoalMutation) RemovedActorsIDs() (ids []int) {
+	for id := range m.removedactors {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ActorsIDs returns the "actors" edge IDs in the mutation.
+func (m *GoalMutation) ActorsIDs() (ids []int) {
+	for id := range m.actors {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetActors resets all changes to the "actors" edge.
+func (m *GoalMutation) ResetActors() {
+	m.actors = nil
+	m.clearedactors = false
+	m.removedactors = nil
+}
+
 // AddObjectiveIDs adds the "objectives" edge to the Objective entity by ids.
 func (m *GoalMutation) AddObjectiveIDs(ids ...int) {
 	if m.objectives == nil {
@@ -4609,9 +4666,12 @@ func (m *GoalMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *GoalMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.plan != nil {
 		edges = append(edges, goal.EdgePlan)
+	}
+	if m.actors != nil {
+		edges = append(edges, goal.EdgeActors)
 	}
 	if m.objectives != nil {
 		edges = append(edges, goal.EdgeObjectives)
@@ -4627,6 +4687,12 @@ func (m *GoalMutation) AddedIDs(name string) []ent.Value {
 		if id := m.plan; id != nil {
 			return []ent.Value{*id}
 		}
+	case goal.EdgeActors:
+		ids := make([]ent.Value, 0, len(m.actors))
+		for id := range m.actors {
+			ids = append(ids, id)
+		}
+		return ids
 	case goal.EdgeObjectives:
 		ids := make([]ent.Value, 0, len(m.objectives))
 		for id := range m.objectives {
@@ -4639,7 +4705,10 @@ func (m *GoalMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *GoalMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
+	if m.removedactors != nil {
+		edges = append(edges, goal.EdgeActors)
+	}
 	if m.removedobjectives != nil {
 		edges = append(edges, goal.EdgeObjectives)
 	}
@@ -4650,6 +4719,12 @@ func (m *GoalMutation) RemovedEdges() []string {
 // the given name in this mutation.
 func (m *GoalMutation) RemovedIDs(name string) []ent.Value {
 	switch name {
+	case goal.EdgeActors:
+		ids := make([]ent.Value, 0, len(m.removedactors))
+		for id := range m.removedactors {
+			ids = append(ids, id)
+		}
+		return ids
 	case goal.EdgeObjectives:
 		ids := make([]ent.Value, 0, len(m.removedobjectives))
 		for id := range m.removedobjectives {
@@ -4662,9 +4737,12 @@ func (m *GoalMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *GoalMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedplan {
 		edges = append(edges, goal.EdgePlan)
+	}
+	if m.clearedactors {
+		edges = append(edges, goal.EdgeActors)
 	}
 	if m.clearedobjectives {
 		edges = append(edges, goal.EdgeObjectives)
@@ -4678,6 +4756,8 @@ func (m *GoalMutation) EdgeCleared(name string) bool {
 	switch name {
 	case goal.EdgePlan:
 		return m.clearedplan
+	case goal.EdgeActors:
+		return m.clearedactors
 	case goal.EdgeObjectives:
 		return m.clearedobjectives
 	}
@@ -4701,6 +4781,9 @@ func (m *GoalMutation) ResetEdge(name string) error {
 	switch name {
 	case goal.EdgePlan:
 		m.ResetPlan()
+		return nil
+	case goal.EdgeActors:
+		m.ResetActors()
 		return nil
 	case goal.EdgeObjectives:
 		m.ResetObjectives()
@@ -4727,6 +4810,9 @@ type InstitutionMutation struct {
 	clearedFields       map[string]struct{}
 	municipality        *int
 	clearedmunicipality bool
+	goals               map[int]struct{}
+	removedgoals        map[int]struct{}
+	clearedgoals        bool
 	activities          map[int]struct{}
 	removedactivities   map[int]struct{}
 	clearedactivities   bool
@@ -5256,6 +5342,60 @@ func (m *InstitutionMutation) ResetMunicipality() {
 	m.clearedmunicipality = false
 }
 
+// AddGoalIDs adds the "goals" edge to the Goal entity by ids.
+func (m *InstitutionMutation) AddGoalIDs(ids ...int) {
+	if m.goals == nil {
+		m.goals = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.goals[ids[i]] = struct{}{}
+	}
+}
+
+// ClearGoals clears the "goals" edge to the Goal entity.
+func (m *InstitutionMutation) ClearGoals() {
+	m.clearedgoals = true
+}
+
+// GoalsCleared reports if the "goals" edge to the Goal entity was cleared.
+func (m *InstitutionMutation) GoalsCleared() bool {
+	return m.clearedgoals
+}
+
+// RemoveGoalIDs removes the "goals" edge to the Goal entity by IDs.
+func (m *InstitutionMutation) RemoveGoalIDs(ids ...int) {
+	if m.removedgoals == nil {
+		m.removedgoals = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.goals, ids[i])
+		m.removedgoals[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedGoals returns the removed IDs of the "goals" edge to the Goal entity.
+func (m *InstitutionMutation) RemovedGoalsIDs() (ids []int) {
+	for id := range m.removedgoals {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// GoalsIDs returns the "goals" edge IDs in the mutation.
+func (m *InstitutionMutation) GoalsIDs() (ids []int) {
+	for id := range m.goals {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetGoals resets all changes to the "goals" edge.
+func (m *InstitutionMutation) ResetGoals() {
+	m.goals = nil
+	m.clearedgoals = false
+	m.removedgoals = nil
+}
+
 // AddActivityIDs adds the "activities" edge to the Activity entity by ids.
 func (m *InstitutionMutation) AddActivityIDs(ids ...int) {
 	if m.activities == nil {
@@ -5621,9 +5761,12 @@ func (m *InstitutionMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *InstitutionMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.municipality != nil {
 		edges = append(edges, institution.EdgeMunicipality)
+	}
+	if m.goals != nil {
+		edges = append(edges, institution.EdgeGoals)
 	}
 	if m.activities != nil {
 		edges = append(edges, institution.EdgeActivities)
@@ -5639,6 +5782,12 @@ func (m *InstitutionMutation) AddedIDs(name string) []ent.Value {
 		if id := m.municipality; id != nil {
 			return []ent.Value{*id}
 		}
+	case institution.EdgeGoals:
+		ids := make([]ent.Value, 0, len(m.goals))
+		for id := range m.goals {
+			ids = append(ids, id)
+		}
+		return ids
 	case institution.EdgeActivities:
 		ids := make([]ent.Value, 0, len(m.activities))
 		for id := range m.activities {
@@ -5651,7 +5800,10 @@ func (m *InstitutionMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *InstitutionMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
+	if m.removedgoals != nil {
+		edges = append(edges, institution.EdgeGoals)
+	}
 	if m.removedactivities != nil {
 		edges = append(edges, institution.EdgeActivities)
 	}
@@ -5662,6 +5814,12 @@ func (m *InstitutionMutation) RemovedEdges() []string {
 // the given name in this mutation.
 func (m *InstitutionMutation) RemovedIDs(name string) []ent.Value {
 	switch name {
+	case institution.EdgeGoals:
+		ids := make([]ent.Value, 0, len(m.removedgoals))
+		for id := range m.removedgoals {
+			ids = append(ids, id)
+		}
+		return ids
 	case institution.EdgeActivities:
 		ids := make([]ent.Value, 0, len(m.removedactivities))
 		for id := range m.removedactivities {
@@ -5674,9 +5832,12 @@ func (m *InstitutionMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *InstitutionMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedmunicipality {
 		edges = append(edges, institution.EdgeMunicipality)
+	}
+	if m.clearedgoals {
+		edges = append(edges, institution.EdgeGoals)
 	}
 	if m.clearedactivities {
 		edges = append(edges, institution.EdgeActivities)
@@ -5690,6 +5851,8 @@ func (m *InstitutionMutation) EdgeCleared(name string) bool {
 	switch name {
 	case institution.EdgeMunicipality:
 		return m.clearedmunicipality
+	case institution.EdgeGoals:
+		return m.clearedgoals
 	case institution.EdgeActivities:
 		return m.clearedactivities
 	}
@@ -5713,6 +5876,9 @@ func (m *InstitutionMutation) ResetEdge(name string) error {
 	switch name {
 	case institution.EdgeMunicipality:
 		m.ResetMunicipality()
+		return nil
+	case institution.EdgeGoals:
+		m.ResetGoals()
 		return nil
 	case institution.EdgeActivities:
 		m.ResetActivities()
@@ -7503,6 +7669,7 @@ type PlanMutation struct {
 	last_year     *int
 	addlast_year  *int
 	description   *string
+	goals_intro   *string
 	parent_plan   *string
 	source_url    *string
 	source_date   *time.Time
@@ -8023,6 +8190,55 @@ func (m *PlanMutation) ResetDescription() {
 	delete(m.clearedFields, plan.FieldDescription)
 }
 
+// SetGoalsIntro sets the "goals_intro" field.
+func (m *PlanMutation) SetGoalsIntro(s string) {
+	m.goals_intro = &s
+}
+
+// GoalsIntro returns the value of the "goals_intro" field in the mutation.
+func (m *PlanMutation) GoalsIntro() (r string, exists bool) {
+	v := m.goals_intro
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGoalsIntro returns the old "goals_intro" field's value of the Plan entity.
+// If the Plan object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanMutation) OldGoalsIntro(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGoalsIntro is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGoalsIntro requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGoalsIntro: %w", err)
+	}
+	return oldValue.GoalsIntro, nil
+}
+
+// ClearGoalsIntro clears the value of the "goals_intro" field.
+func (m *PlanMutation) ClearGoalsIntro() {
+	m.goals_intro = nil
+	m.clearedFields[plan.FieldGoalsIntro] = struct{}{}
+}
+
+// GoalsIntroCleared returns if the "goals_intro" field was cleared in this mutation.
+func (m *PlanMutation) GoalsIntroCleared() bool {
+	_, ok := m.clearedFields[plan.FieldGoalsIntro]
+	return ok
+}
+
+// ResetGoalsIntro resets all changes to the "goals_intro" field.
+func (m *PlanMutation) ResetGoalsIntro() {
+	m.goals_intro = nil
+	delete(m.clearedFields, plan.FieldGoalsIntro)
+}
+
 // SetParentPlan sets the "parent_plan" field.
 func (m *PlanMutation) SetParentPlan(s string) {
 	m.parent_plan = &s
@@ -8258,7 +8474,7 @@ func (m *PlanMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PlanMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, plan.FieldCreatedAt)
 	}
@@ -8285,6 +8501,9 @@ func (m *PlanMutation) Fields() []string {
 	}
 	if m.description != nil {
 		fields = append(fields, plan.FieldDescription)
+	}
+	if m.goals_intro != nil {
+		fields = append(fields, plan.FieldGoalsIntro)
 	}
 	if m.parent_plan != nil {
 		fields = append(fields, plan.FieldParentPlan)
@@ -8321,6 +8540,8 @@ func (m *PlanMutation) Field(name string) (ent.Value, bool) {
 		return m.LastYear()
 	case plan.FieldDescription:
 		return m.Description()
+	case plan.FieldGoalsIntro:
+		return m.GoalsIntro()
 	case plan.FieldParentPlan:
 		return m.ParentPlan()
 	case plan.FieldSourceURL:
@@ -8354,6 +8575,8 @@ func (m *PlanMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldLastYear(ctx)
 	case plan.FieldDescription:
 		return m.OldDescription(ctx)
+	case plan.FieldGoalsIntro:
+		return m.OldGoalsIntro(ctx)
 	case plan.FieldParentPlan:
 		return m.OldParentPlan(ctx)
 	case plan.FieldSourceURL:
@@ -8431,6 +8654,13 @@ func (m *PlanMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDescription(v)
+		return nil
+	case plan.FieldGoalsIntro:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGoalsIntro(v)
 		return nil
 	case plan.FieldParentPlan:
 		v, ok := value.(string)
@@ -8528,6 +8758,9 @@ func (m *PlanMutation) ClearedFields() []string {
 	if m.FieldCleared(plan.FieldDescription) {
 		fields = append(fields, plan.FieldDescription)
 	}
+	if m.FieldCleared(plan.FieldGoalsIntro) {
+		fields = append(fields, plan.FieldGoalsIntro)
+	}
 	if m.FieldCleared(plan.FieldParentPlan) {
 		fields = append(fields, plan.FieldParentPlan)
 	}
@@ -8556,6 +8789,9 @@ func (m *PlanMutation) ClearField(name string) error {
 		return nil
 	case plan.FieldDescription:
 		m.ClearDescription()
+		return nil
+	case plan.FieldGoalsIntro:
+		m.ClearGoalsIntro()
 		return nil
 	case plan.FieldParentPlan:
 		m.ClearParentPlan()
@@ -8600,6 +8836,9 @@ func (m *PlanMutation) ResetField(name string) error {
 		return nil
 	case plan.FieldDescription:
 		m.ResetDescription()
+		return nil
+	case plan.FieldGoalsIntro:
+		m.ResetGoalsIntro()
 		return nil
 	case plan.FieldParentPlan:
 		m.ResetParentPlan()

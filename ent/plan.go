@@ -35,6 +35,8 @@ type Plan struct {
 	LastYear int `json:"last_year,omitempty"`
 	// What the plan is and how it came about.
 	Description string `json:"description,omitempty"`
+	// The opening the goals' statements complete, when the plan words its goals as the ends of one sentence, e.g. "Region Örebro län vill 2020–2023 genom samverkan med länets kommuner".
+	GoalsIntro string `json:"goals_intro,omitempty"`
 	// The plan this one makes concrete, e.g. "Örebro läns kulturplan".
 	ParentPlan string `json:"parent_plan,omitempty"`
 	// Where the plan is published (an http or https address).
@@ -76,7 +78,7 @@ func (*Plan) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case plan.FieldID, plan.FieldVersion, plan.FieldFirstYear, plan.FieldLastYear:
 			values[i] = new(sql.NullInt64)
-		case plan.FieldName, plan.FieldRegion, plan.FieldCountyCode, plan.FieldDescription, plan.FieldParentPlan, plan.FieldSourceURL:
+		case plan.FieldName, plan.FieldRegion, plan.FieldCountyCode, plan.FieldDescription, plan.FieldGoalsIntro, plan.FieldParentPlan, plan.FieldSourceURL:
 			values[i] = new(sql.NullString)
 		case plan.FieldCreatedAt, plan.FieldUpdatedAt, plan.FieldSourceDate:
 			values[i] = new(sql.NullTime)
@@ -154,6 +156,12 @@ func (_m *Plan) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field description", values[i])
 			} else if value.Valid {
 				_m.Description = value.String
+			}
+		case plan.FieldGoalsIntro:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field goals_intro", values[i])
+			} else if value.Valid {
+				_m.GoalsIntro = value.String
 			}
 		case plan.FieldParentPlan:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -241,6 +249,9 @@ func (_m *Plan) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("description=")
 	builder.WriteString(_m.Description)
+	builder.WriteString(", ")
+	builder.WriteString("goals_intro=")
+	builder.WriteString(_m.GoalsIntro)
 	builder.WriteString(", ")
 	builder.WriteString("parent_plan=")
 	builder.WriteString(_m.ParentPlan)

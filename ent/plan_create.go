@@ -117,6 +117,20 @@ func (_c *PlanCreate) SetNillableDescription(v *string) *PlanCreate {
 	return _c
 }
 
+// SetGoalsIntro sets the "goals_intro" field.
+func (_c *PlanCreate) SetGoalsIntro(v string) *PlanCreate {
+	_c.mutation.SetGoalsIntro(v)
+	return _c
+}
+
+// SetNillableGoalsIntro sets the "goals_intro" field if the given value is not nil.
+func (_c *PlanCreate) SetNillableGoalsIntro(v *string) *PlanCreate {
+	if v != nil {
+		_c.SetGoalsIntro(*v)
+	}
+	return _c
+}
+
 // SetParentPlan sets the "parent_plan" field.
 func (_c *PlanCreate) SetParentPlan(v string) *PlanCreate {
 	_c.mutation.SetParentPlan(v)
@@ -285,6 +299,11 @@ func (_c *PlanCreate) check() error {
 			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Plan.description": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.GoalsIntro(); ok {
+		if err := plan.GoalsIntroValidator(v); err != nil {
+			return &ValidationError{Name: "goals_intro", err: fmt.Errorf(`ent: validator failed for field "Plan.goals_intro": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.ParentPlan(); ok {
 		if err := plan.ParentPlanValidator(v); err != nil {
 			return &ValidationError{Name: "parent_plan", err: fmt.Errorf(`ent: validator failed for field "Plan.parent_plan": %w`, err)}
@@ -357,6 +376,10 @@ func (_c *PlanCreate) createSpec() (*Plan, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Description(); ok {
 		_spec.SetField(plan.FieldDescription, field.TypeString, value)
 		_node.Description = value
+	}
+	if value, ok := _c.mutation.GoalsIntro(); ok {
+		_spec.SetField(plan.FieldGoalsIntro, field.TypeString, value)
+		_node.GoalsIntro = value
 	}
 	if value, ok := _c.mutation.ParentPlan(); ok {
 		_spec.SetField(plan.FieldParentPlan, field.TypeString, value)
@@ -561,6 +584,24 @@ func (u *PlanUpsert) UpdateDescription() *PlanUpsert {
 // ClearDescription clears the value of the "description" field.
 func (u *PlanUpsert) ClearDescription() *PlanUpsert {
 	u.SetNull(plan.FieldDescription)
+	return u
+}
+
+// SetGoalsIntro sets the "goals_intro" field.
+func (u *PlanUpsert) SetGoalsIntro(v string) *PlanUpsert {
+	u.Set(plan.FieldGoalsIntro, v)
+	return u
+}
+
+// UpdateGoalsIntro sets the "goals_intro" field to the value that was provided on create.
+func (u *PlanUpsert) UpdateGoalsIntro() *PlanUpsert {
+	u.SetExcluded(plan.FieldGoalsIntro)
+	return u
+}
+
+// ClearGoalsIntro clears the value of the "goals_intro" field.
+func (u *PlanUpsert) ClearGoalsIntro() *PlanUpsert {
+	u.SetNull(plan.FieldGoalsIntro)
 	return u
 }
 
@@ -807,6 +848,27 @@ func (u *PlanUpsertOne) UpdateDescription() *PlanUpsertOne {
 func (u *PlanUpsertOne) ClearDescription() *PlanUpsertOne {
 	return u.Update(func(s *PlanUpsert) {
 		s.ClearDescription()
+	})
+}
+
+// SetGoalsIntro sets the "goals_intro" field.
+func (u *PlanUpsertOne) SetGoalsIntro(v string) *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.SetGoalsIntro(v)
+	})
+}
+
+// UpdateGoalsIntro sets the "goals_intro" field to the value that was provided on create.
+func (u *PlanUpsertOne) UpdateGoalsIntro() *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.UpdateGoalsIntro()
+	})
+}
+
+// ClearGoalsIntro clears the value of the "goals_intro" field.
+func (u *PlanUpsertOne) ClearGoalsIntro() *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.ClearGoalsIntro()
 	})
 }
 
@@ -1228,6 +1290,27 @@ func (u *PlanUpsertBulk) UpdateDescription() *PlanUpsertBulk {
 func (u *PlanUpsertBulk) ClearDescription() *PlanUpsertBulk {
 	return u.Update(func(s *PlanUpsert) {
 		s.ClearDescription()
+	})
+}
+
+// SetGoalsIntro sets the "goals_intro" field.
+func (u *PlanUpsertBulk) SetGoalsIntro(v string) *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.SetGoalsIntro(v)
+	})
+}
+
+// UpdateGoalsIntro sets the "goals_intro" field to the value that was provided on create.
+func (u *PlanUpsertBulk) UpdateGoalsIntro() *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.UpdateGoalsIntro()
+	})
+}
+
+// ClearGoalsIntro clears the value of the "goals_intro" field.
+func (u *PlanUpsertBulk) ClearGoalsIntro() *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.ClearGoalsIntro()
 	})
 }
 

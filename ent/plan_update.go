@@ -167,6 +167,26 @@ func (_u *PlanUpdate) ClearDescription() *PlanUpdate {
 	return _u
 }
 
+// SetGoalsIntro sets the "goals_intro" field.
+func (_u *PlanUpdate) SetGoalsIntro(v string) *PlanUpdate {
+	_u.mutation.SetGoalsIntro(v)
+	return _u
+}
+
+// SetNillableGoalsIntro sets the "goals_intro" field if the given value is not nil.
+func (_u *PlanUpdate) SetNillableGoalsIntro(v *string) *PlanUpdate {
+	if v != nil {
+		_u.SetGoalsIntro(*v)
+	}
+	return _u
+}
+
+// ClearGoalsIntro clears the value of the "goals_intro" field.
+func (_u *PlanUpdate) ClearGoalsIntro() *PlanUpdate {
+	_u.mutation.ClearGoalsIntro()
+	return _u
+}
+
 // SetParentPlan sets the "parent_plan" field.
 func (_u *PlanUpdate) SetParentPlan(v string) *PlanUpdate {
 	_u.mutation.SetParentPlan(v)
@@ -342,6 +362,11 @@ func (_u *PlanUpdate) check() error {
 			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Plan.description": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.GoalsIntro(); ok {
+		if err := plan.GoalsIntroValidator(v); err != nil {
+			return &ValidationError{Name: "goals_intro", err: fmt.Errorf(`ent: validator failed for field "Plan.goals_intro": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.ParentPlan(); ok {
 		if err := plan.ParentPlanValidator(v); err != nil {
 			return &ValidationError{Name: "parent_plan", err: fmt.Errorf(`ent: validator failed for field "Plan.parent_plan": %w`, err)}
@@ -411,6 +436,12 @@ func (_u *PlanUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.DescriptionCleared() {
 		_spec.ClearField(plan.FieldDescription, field.TypeString)
+	}
+	if value, ok := _u.mutation.GoalsIntro(); ok {
+		_spec.SetField(plan.FieldGoalsIntro, field.TypeString, value)
+	}
+	if _u.mutation.GoalsIntroCleared() {
+		_spec.ClearField(plan.FieldGoalsIntro, field.TypeString)
 	}
 	if value, ok := _u.mutation.ParentPlan(); ok {
 		_spec.SetField(plan.FieldParentPlan, field.TypeString, value)
@@ -634,6 +665,26 @@ func (_u *PlanUpdateOne) ClearDescription() *PlanUpdateOne {
 	return _u
 }
 
+// SetGoalsIntro sets the "goals_intro" field.
+func (_u *PlanUpdateOne) SetGoalsIntro(v string) *PlanUpdateOne {
+	_u.mutation.SetGoalsIntro(v)
+	return _u
+}
+
+// SetNillableGoalsIntro sets the "goals_intro" field if the given value is not nil.
+func (_u *PlanUpdateOne) SetNillableGoalsIntro(v *string) *PlanUpdateOne {
+	if v != nil {
+		_u.SetGoalsIntro(*v)
+	}
+	return _u
+}
+
+// ClearGoalsIntro clears the value of the "goals_intro" field.
+func (_u *PlanUpdateOne) ClearGoalsIntro() *PlanUpdateOne {
+	_u.mutation.ClearGoalsIntro()
+	return _u
+}
+
 // SetParentPlan sets the "parent_plan" field.
 func (_u *PlanUpdateOne) SetParentPlan(v string) *PlanUpdateOne {
 	_u.mutation.SetParentPlan(v)
@@ -822,6 +873,11 @@ func (_u *PlanUpdateOne) check() error {
 			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Plan.description": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.GoalsIntro(); ok {
+		if err := plan.GoalsIntroValidator(v); err != nil {
+			return &ValidationError{Name: "goals_intro", err: fmt.Errorf(`ent: validator failed for field "Plan.goals_intro": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.ParentPlan(); ok {
 		if err := plan.ParentPlanValidator(v); err != nil {
 			return &ValidationError{Name: "parent_plan", err: fmt.Errorf(`ent: validator failed for field "Plan.parent_plan": %w`, err)}
@@ -908,6 +964,12 @@ func (_u *PlanUpdateOne) sqlSave(ctx context.Context) (_node *Plan, err error) {
 	}
 	if _u.mutation.DescriptionCleared() {
 		_spec.ClearField(plan.FieldDescription, field.TypeString)
+	}
+	if value, ok := _u.mutation.GoalsIntro(); ok {
+		_spec.SetField(plan.FieldGoalsIntro, field.TypeString, value)
+	}
+	if _u.mutation.GoalsIntroCleared() {
+		_spec.ClearField(plan.FieldGoalsIntro, field.TypeString)
 	}
 	if value, ok := _u.mutation.ParentPlan(); ok {
 		_spec.SetField(plan.FieldParentPlan, field.TypeString, value)

@@ -189,6 +189,7 @@ type ComplexityRoot struct {
 	}
 
 	Goal struct {
+		Actors       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InstitutionOrder, where *ent.InstitutionWhereInput) int
 		Area         func(childComplexity int) int
 		CreatedAt    func(childComplexity int) int
 		Description  func(childComplexity int) int
@@ -198,6 +199,7 @@ type ComplexityRoot struct {
 		Objectives   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ObjectiveOrder, where *ent.ObjectiveWhereInput) int
 		Plan         func(childComplexity int) int
 		PlanID       func(childComplexity int) int
+		Sentence     func(childComplexity int) int
 		Statement    func(childComplexity int) int
 		StatusCounts func(childComplexity int, year *int) int
 		TargetGroups func(childComplexity int) int
@@ -227,6 +229,7 @@ type ComplexityRoot struct {
 		Activities     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) int
 		CreatedAt      func(childComplexity int) int
 		Description    func(childComplexity int) int
+		Goals          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GoalOrder, where *ent.GoalWhereInput) int
 		ID             func(childComplexity int) int
 		Kind           func(childComplexity int) int
 		LegalForm      func(childComplexity int) int
@@ -377,6 +380,7 @@ type ComplexityRoot struct {
 		FirstYear           func(childComplexity int) int
 		FollowUpsByYear     func(childComplexity int, year *int) int
 		Goals               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GoalOrder, where *ent.GoalWhereInput) int
+		GoalsIntro          func(childComplexity int) int
 		ID                  func(childComplexity int) int
 		LastYear            func(childComplexity int) int
 		Name                func(childComplexity int) int
@@ -523,9 +527,13 @@ type ActivityResolver interface {
 	ViewerCanUpdate(ctx context.Context, obj *ent.Activity) (bool, error)
 }
 type GoalResolver interface {
+	Actors(ctx context.Context, obj *ent.Goal, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InstitutionOrder, where *ent.InstitutionWhereInput) (*ent.InstitutionConnection, error)
+
+	Sentence(ctx context.Context, obj *ent.Goal) (*string, error)
 	StatusCounts(ctx context.Context, obj *ent.Goal, year *int) (*report.Counts, error)
 }
 type InstitutionResolver interface {
+	Goals(ctx context.Context, obj *ent.Institution, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GoalOrder, where *ent.GoalWhereInput) (*ent.GoalConnection, error)
 	Activities(ctx context.Context, obj *ent.Institution, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) (*ent.ActivityConnection, error)
 }
 type MunicipalityResolver interface {
@@ -1163,6 +1171,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FollowUpYear.Year(childComplexity), true
 
+	case "Goal.actors":
+		if e.ComplexityRoot.Goal.Actors == nil {
+			break
+		}
+
+		args, err := ec.field_Goal_actors_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Goal.Actors(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.InstitutionOrder), args["where"].(*ent.InstitutionWhereInput)), true
 	case "Goal.area":
 		if e.ComplexityRoot.Goal.Area == nil {
 			break
@@ -1222,6 +1241,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Goal.PlanID(childComplexity), true
+	case "Goal.sentence":
+		if e.ComplexityRoot.Goal.Sentence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Goal.Sentence(childComplexity), true
 	case "Goal.statement":
 		if e.ComplexityRoot.Goal.Statement == nil {
 			break
@@ -1338,6 +1363,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Institution.Description(childComplexity), true
+	case "Institution.goals":
+		if e.ComplexityRoot.Institution.Goals == nil {
+			break
+		}
+
+		args, err := ec.field_Institution_goals_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Institution.Goals(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.GoalOrder), args["where"].(*ent.GoalWhereInput)), true
 	case "Institution.id":
 		if e.ComplexityRoot.Institution.ID == nil {
 			break
@@ -2156,6 +2192,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Plan.Goals(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.GoalOrder), args["where"].(*ent.GoalWhereInput)), true
+	case "Plan.goalsIntro":
+		if e.ComplexityRoot.Plan.GoalsIntro == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plan.GoalsIntro(childComplexity), true
 	case "Plan.id":
 		if e.ComplexityRoot.Plan.ID == nil {
 			break
@@ -2903,7 +2945,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "auth.graphql" "ent.graphql" "mutation.graphql" "report.graphql"
+//go:embed "auth.graphql" "ent.graphql" "mutation.graphql" "plan.graphql" "report.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2918,6 +2960,7 @@ var sources = []*ast.Source{
 	{Name: "auth.graphql", Input: sourceData("auth.graphql"), BuiltIn: false},
 	{Name: "ent.graphql", Input: sourceData("ent.graphql"), BuiltIn: false},
 	{Name: "mutation.graphql", Input: sourceData("mutation.graphql"), BuiltIn: false},
+	{Name: "plan.graphql", Input: sourceData("plan.graphql"), BuiltIn: false},
 	{Name: "report.graphql", Input: sourceData("report.graphql"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -3220,8 +3263,12 @@ func (ec *executionContext) childFields_Goal(ctx context.Context, field graphql.
 		return ec.fieldContext_Goal_planID(ctx, field)
 	case "plan":
 		return ec.fieldContext_Goal_plan(ctx, field)
+	case "actors":
+		return ec.fieldContext_Goal_actors(ctx, field)
 	case "objectives":
 		return ec.fieldContext_Goal_objectives(ctx, field)
+	case "sentence":
+		return ec.fieldContext_Goal_sentence(ctx, field)
 	case "statusCounts":
 		return ec.fieldContext_Goal_statusCounts(ctx, field)
 	}
@@ -3286,6 +3333,8 @@ func (ec *executionContext) childFields_Institution(ctx context.Context, field g
 		return ec.fieldContext_Institution_municipalityID(ctx, field)
 	case "municipality":
 		return ec.fieldContext_Institution_municipality(ctx, field)
+	case "goals":
+		return ec.fieldContext_Institution_goals(ctx, field)
 	case "activities":
 		return ec.fieldContext_Institution_activities(ctx, field)
 	}
@@ -3510,6 +3559,8 @@ func (ec *executionContext) childFields_Plan(ctx context.Context, field graphql.
 		return ec.fieldContext_Plan_lastYear(ctx, field)
 	case "description":
 		return ec.fieldContext_Plan_description(ctx, field)
+	case "goalsIntro":
+		return ec.fieldContext_Plan_goalsIntro(ctx, field)
 	case "parentPlan":
 		return ec.fieldContext_Plan_parentPlan(ctx, field)
 	case "sourceURL":
@@ -4068,6 +4119,60 @@ func (ec *executionContext) field_Activity_statusChanges_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Goal_actors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.InstitutionOrder, error) {
+			return ec.unmarshalOInstitutionOrder2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐInstitutionOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.InstitutionWhereInput, error) {
+			return ec.unmarshalOInstitutionWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐInstitutionWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Goal_objectives_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4182,6 +4287,60 @@ func (ec *executionContext) field_Institution_activities_args(ctx context.Contex
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.ActivityWhereInput, error) {
 			return ec.unmarshalOActivityWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐActivityWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Institution_goals_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.GoalOrder, error) {
+			return ec.unmarshalOGoalOrder2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐGoalOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.GoalWhereInput, error) {
+			return ec.unmarshalOGoalWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐGoalWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8305,6 +8464,50 @@ func (ec *executionContext) fieldContext_Goal_plan(_ context.Context, field grap
 	return fc, nil
 }
 
+func (ec *executionContext) _Goal_actors(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Goal_actors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Goal().Actors(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.InstitutionOrder), fc.Args["where"].(*ent.InstitutionWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.InstitutionConnection) graphql.Marshaler {
+			return ec.marshalNInstitutionConnection2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐInstitutionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Goal_actors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Goal",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InstitutionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Goal_actors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Goal_objectives(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8347,6 +8550,29 @@ func (ec *executionContext) fieldContext_Goal_objectives(ctx context.Context, fi
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Goal_sentence(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Goal_sentence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Goal().Sentence(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Goal_sentence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Goal", field, true, true, "String")
 }
 
 func (ec *executionContext) _Goal_statusCounts(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
@@ -8889,6 +9115,50 @@ func (ec *executionContext) fieldContext_Institution_municipality(_ context.Cont
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Municipality(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Institution_goals(ctx context.Context, field graphql.CollectedField, obj *ent.Institution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Institution_goals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Institution().Goals(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.GoalOrder), fc.Args["where"].(*ent.GoalWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.GoalConnection) graphql.Marshaler {
+			return ec.marshalNGoalConnection2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐGoalConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Institution_goals(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Institution",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GoalConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Institution_goals_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -12066,6 +12336,29 @@ func (ec *executionContext) _Plan_description(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Plan_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plan", field, false, false, "String")
+}
+
+func (ec *executionContext) _Plan_goalsIntro(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_goalsIntro(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GoalsIntro, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_goalsIntro(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Plan", field, false, false, "String")
 }
 
@@ -17760,7 +18053,7 @@ func (ec *executionContext) unmarshalInputCreateGoalInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"number", "title", "area", "statement", "description", "focusAreas", "targetGroups", "planID"}
+	fieldsInOrder := [...]string{"number", "title", "area", "statement", "description", "focusAreas", "targetGroups", "planID", "actorIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17823,6 +18116,13 @@ func (ec *executionContext) unmarshalInputCreateGoalInput(ctx context.Context, o
 				return it, err
 			}
 			it.PlanID = data
+		case "actorIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIDs = data
 		}
 	}
 	return it, nil
@@ -18061,7 +18361,7 @@ func (ec *executionContext) unmarshalInputCreatePlanInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "region", "countyCode", "firstYear", "lastYear", "description", "parentPlan", "sourceURL", "sourceDate"}
+	fieldsInOrder := [...]string{"name", "region", "countyCode", "firstYear", "lastYear", "description", "goalsIntro", "parentPlan", "sourceURL", "sourceDate"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18110,6 +18410,13 @@ func (ec *executionContext) unmarshalInputCreatePlanInput(ctx context.Context, o
 				return it, err
 			}
 			it.Description = data
+		case "goalsIntro":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("goalsIntro"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GoalsIntro = data
 		case "parentPlan":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentPlan"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -19035,7 +19342,7 @@ func (ec *executionContext) unmarshalInputGoalWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "number", "numberNEQ", "numberIn", "numberNotIn", "numberGT", "numberGTE", "numberLT", "numberLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleIsNil", "titleNotNil", "titleEqualFold", "titleContainsFold", "area", "areaNEQ", "areaIn", "areaNotIn", "areaGT", "areaGTE", "areaLT", "areaLTE", "areaContains", "areaHasPrefix", "areaHasSuffix", "areaIsNil", "areaNotNil", "areaEqualFold", "areaContainsFold", "statement", "statementNEQ", "statementIn", "statementNotIn", "statementGT", "statementGTE", "statementLT", "statementLTE", "statementContains", "statementHasPrefix", "statementHasSuffix", "statementIsNil", "statementNotNil", "statementEqualFold", "statementContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "planID", "planIDNEQ", "planIDIn", "planIDNotIn", "hasPlan", "hasPlanWith", "hasObjectives", "hasObjectivesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "number", "numberNEQ", "numberIn", "numberNotIn", "numberGT", "numberGTE", "numberLT", "numberLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleIsNil", "titleNotNil", "titleEqualFold", "titleContainsFold", "area", "areaNEQ", "areaIn", "areaNotIn", "areaGT", "areaGTE", "areaLT", "areaLTE", "areaContains", "areaHasPrefix", "areaHasSuffix", "areaIsNil", "areaNotNil", "areaEqualFold", "areaContainsFold", "statement", "statementNEQ", "statementIn", "statementNotIn", "statementGT", "statementGTE", "statementLT", "statementLTE", "statementContains", "statementHasPrefix", "statementHasSuffix", "statementIsNil", "statementNotNil", "statementEqualFold", "statementContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "planID", "planIDNEQ", "planIDIn", "planIDNotIn", "hasPlan", "hasPlanWith", "hasActors", "hasActorsWith", "hasObjectives", "hasObjectivesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19805,6 +20112,20 @@ func (ec *executionContext) unmarshalInputGoalWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.HasPlanWith = data
+		case "hasActors":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasActors"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasActors = data
+		case "hasActorsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasActorsWith"))
+			data, err := ec.unmarshalOInstitutionWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐInstitutionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasActorsWith = data
 		case "hasObjectives":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasObjectives"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -19900,7 +20221,7 @@ func (ec *executionContext) unmarshalInputInstitutionWhereInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "website", "websiteNEQ", "websiteIn", "websiteNotIn", "websiteGT", "websiteGTE", "websiteLT", "websiteLTE", "websiteContains", "websiteHasPrefix", "websiteHasSuffix", "websiteIsNil", "websiteNotNil", "websiteEqualFold", "websiteContainsFold", "legalForm", "legalFormNEQ", "legalFormIn", "legalFormNotIn", "legalFormGT", "legalFormGTE", "legalFormLT", "legalFormLTE", "legalFormContains", "legalFormHasPrefix", "legalFormHasSuffix", "legalFormIsNil", "legalFormNotNil", "legalFormEqualFold", "legalFormContainsFold", "municipalityID", "municipalityIDNEQ", "municipalityIDIn", "municipalityIDNotIn", "municipalityIDIsNil", "municipalityIDNotNil", "hasMunicipality", "hasMunicipalityWith", "hasActivities", "hasActivitiesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "website", "websiteNEQ", "websiteIn", "websiteNotIn", "websiteGT", "websiteGTE", "websiteLT", "websiteLTE", "websiteContains", "websiteHasPrefix", "websiteHasSuffix", "websiteIsNil", "websiteNotNil", "websiteEqualFold", "websiteContainsFold", "legalForm", "legalFormNEQ", "legalFormIn", "legalFormNotIn", "legalFormGT", "legalFormGTE", "legalFormLT", "legalFormLTE", "legalFormContains", "legalFormHasPrefix", "legalFormHasSuffix", "legalFormIsNil", "legalFormNotNil", "legalFormEqualFold", "legalFormContainsFold", "municipalityID", "municipalityIDNEQ", "municipalityIDIn", "municipalityIDNotIn", "municipalityIDIsNil", "municipalityIDNotNil", "hasMunicipality", "hasMunicipalityWith", "hasGoals", "hasGoalsWith", "hasActivities", "hasActivitiesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20642,6 +20963,20 @@ func (ec *executionContext) unmarshalInputInstitutionWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.HasMunicipalityWith = data
+		case "hasGoals":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasGoals"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasGoals = data
+		case "hasGoalsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasGoalsWith"))
+			data, err := ec.unmarshalOGoalWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐGoalWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasGoalsWith = data
 		case "hasActivities":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasActivities"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -22117,7 +22452,7 @@ func (ec *executionContext) unmarshalInputPlanWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "region", "regionNEQ", "regionIn", "regionNotIn", "regionGT", "regionGTE", "regionLT", "regionLTE", "regionContains", "regionHasPrefix", "regionHasSuffix", "regionEqualFold", "regionContainsFold", "countyCode", "countyCodeNEQ", "countyCodeIn", "countyCodeNotIn", "countyCodeGT", "countyCodeGTE", "countyCodeLT", "countyCodeLTE", "countyCodeContains", "countyCodeHasPrefix", "countyCodeHasSuffix", "countyCodeIsNil", "countyCodeNotNil", "countyCodeEqualFold", "countyCodeContainsFold", "firstYear", "firstYearNEQ", "firstYearIn", "firstYearNotIn", "firstYearGT", "firstYearGTE", "firstYearLT", "firstYearLTE", "lastYear", "lastYearNEQ", "lastYearIn", "lastYearNotIn", "lastYearGT", "lastYearGTE", "lastYearLT", "lastYearLTE", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "parentPlan", "parentPlanNEQ", "parentPlanIn", "parentPlanNotIn", "parentPlanGT", "parentPlanGTE", "parentPlanLT", "parentPlanLTE", "parentPlanContains", "parentPlanHasPrefix", "parentPlanHasSuffix", "parentPlanIsNil", "parentPlanNotNil", "parentPlanEqualFold", "parentPlanContainsFold", "sourceURL", "sourceURLNEQ", "sourceURLIn", "sourceURLNotIn", "sourceURLGT", "sourceURLGTE", "sourceURLLT", "sourceURLLTE", "sourceURLContains", "sourceURLHasPrefix", "sourceURLHasSuffix", "sourceURLIsNil", "sourceURLNotNil", "sourceURLEqualFold", "sourceURLContainsFold", "sourceDate", "sourceDateNEQ", "sourceDateIn", "sourceDateNotIn", "sourceDateGT", "sourceDateGTE", "sourceDateLT", "sourceDateLTE", "sourceDateIsNil", "sourceDateNotNil", "hasGoals", "hasGoalsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "region", "regionNEQ", "regionIn", "regionNotIn", "regionGT", "regionGTE", "regionLT", "regionLTE", "regionContains", "regionHasPrefix", "regionHasSuffix", "regionEqualFold", "regionContainsFold", "countyCode", "countyCodeNEQ", "countyCodeIn", "countyCodeNotIn", "countyCodeGT", "countyCodeGTE", "countyCodeLT", "countyCodeLTE", "countyCodeContains", "countyCodeHasPrefix", "countyCodeHasSuffix", "countyCodeIsNil", "countyCodeNotNil", "countyCodeEqualFold", "countyCodeContainsFold", "firstYear", "firstYearNEQ", "firstYearIn", "firstYearNotIn", "firstYearGT", "firstYearGTE", "firstYearLT", "firstYearLTE", "lastYear", "lastYearNEQ", "lastYearIn", "lastYearNotIn", "lastYearGT", "lastYearGTE", "lastYearLT", "lastYearLTE", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "goalsIntro", "goalsIntroNEQ", "goalsIntroIn", "goalsIntroNotIn", "goalsIntroGT", "goalsIntroGTE", "goalsIntroLT", "goalsIntroLTE", "goalsIntroContains", "goalsIntroHasPrefix", "goalsIntroHasSuffix", "goalsIntroIsNil", "goalsIntroNotNil", "goalsIntroEqualFold", "goalsIntroContainsFold", "parentPlan", "parentPlanNEQ", "parentPlanIn", "parentPlanNotIn", "parentPlanGT", "parentPlanGTE", "parentPlanLT", "parentPlanLTE", "parentPlanContains", "parentPlanHasPrefix", "parentPlanHasSuffix", "parentPlanIsNil", "parentPlanNotNil", "parentPlanEqualFold", "parentPlanContainsFold", "sourceURL", "sourceURLNEQ", "sourceURLIn", "sourceURLNotIn", "sourceURLGT", "sourceURLGTE", "sourceURLLT", "sourceURLLTE", "sourceURLContains", "sourceURLHasPrefix", "sourceURLHasSuffix", "sourceURLIsNil", "sourceURLNotNil", "sourceURLEqualFold", "sourceURLContainsFold", "sourceDate", "sourceDateNEQ", "sourceDateIn", "sourceDateNotIn", "sourceDateGT", "sourceDateGTE", "sourceDateLT", "sourceDateLTE", "sourceDateIsNil", "sourceDateNotNil", "hasGoals", "hasGoalsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22873,6 +23208,111 @@ func (ec *executionContext) unmarshalInputPlanWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.DescriptionContainsFold = data
+		case "goalsIntro":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("goalsIntro"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GoalsIntro = data
+		case "goalsIntroNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("goalsIntroNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GoalsIntroNEQ = data
+		case "goalsIntroIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("goalsIntroIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GoalsIntroIn = data
+		case "goalsIntroNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("goalsIntroNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GoalsIntroNotIn = data
+		case "goalsIntroGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("goalsIntroGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GoalsIntroGT = data
+		case "goalsIntroGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("goalsIntroGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GoalsIntroGTE = data
+		case "goalsIntroLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("goalsIntroLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GoalsIntroLT = data
+		case "goalsIntroLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("goalsIntroLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GoalsIntroLTE = data
+		case "goalsIntroContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("goalsIntroContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GoalsIntroContains = data
+		case "goalsIntroHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("goalsIntroHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GoalsIntroHasPrefix = data
+		case "goalsIntroHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("goalsIntroHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GoalsIntroHasSuffix = data
+		case "goalsIntroIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("goalsIntroIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GoalsIntroIsNil = data
+		case "goalsIntroNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("goalsIntroNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GoalsIntroNotNil = data
+		case "goalsIntroEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("goalsIntroEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GoalsIntroEqualFold = data
+		case "goalsIntroContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("goalsIntroContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GoalsIntroContainsFold = data
 		case "parentPlan":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentPlan"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -24386,7 +24826,7 @@ func (ec *executionContext) unmarshalInputUpdateGoalInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"version", "number", "title", "clearTitle", "area", "clearArea", "statement", "clearStatement", "description", "clearDescription", "focusAreas", "appendFocusAreas", "clearFocusAreas", "targetGroups", "appendTargetGroups", "clearTargetGroups", "planID"}
+	fieldsInOrder := [...]string{"version", "number", "title", "clearTitle", "area", "clearArea", "statement", "clearStatement", "description", "clearDescription", "focusAreas", "appendFocusAreas", "clearFocusAreas", "targetGroups", "appendTargetGroups", "clearTargetGroups", "planID", "addActorIDs", "removeActorIDs", "clearActors"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24512,6 +24952,27 @@ func (ec *executionContext) unmarshalInputUpdateGoalInput(ctx context.Context, o
 				return it, err
 			}
 			it.PlanID = data
+		case "addActorIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addActorIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddActorIDs = data
+		case "removeActorIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeActorIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveActorIDs = data
+		case "clearActors":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearActors"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearActors = data
 		}
 	}
 	return it, nil
@@ -24841,7 +25302,7 @@ func (ec *executionContext) unmarshalInputUpdatePlanInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"version", "name", "region", "countyCode", "clearCountyCode", "firstYear", "lastYear", "description", "clearDescription", "parentPlan", "clearParentPlan", "sourceURL", "clearSourceURL", "sourceDate", "clearSourceDate"}
+	fieldsInOrder := [...]string{"version", "name", "region", "countyCode", "clearCountyCode", "firstYear", "lastYear", "description", "clearDescription", "goalsIntro", "clearGoalsIntro", "parentPlan", "clearParentPlan", "sourceURL", "clearSourceURL", "sourceDate", "clearSourceDate"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24911,6 +25372,20 @@ func (ec *executionContext) unmarshalInputUpdatePlanInput(ctx context.Context, o
 				return it, err
 			}
 			it.ClearDescription = data
+		case "goalsIntro":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("goalsIntro"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GoalsIntro = data
+		case "clearGoalsIntro":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearGoalsIntro"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearGoalsIntro = data
 		case "parentPlan":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentPlan"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -26685,9 +27160,19 @@ func (ec *executionContext) _Goal(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "actors":
+			out.Values[i] = ec._Goal_actors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "objectives":
 			out.Values[i] = ec._Goal_objectives(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sentence":
+			out.Values[i] = ec._Goal_sentence(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "statusCounts":
@@ -26900,6 +27385,11 @@ func (ec *executionContext) _Institution(ctx context.Context, sel ast.SelectionS
 		case "municipality":
 			out.Values[i] = ec._Institution_municipality(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "goals":
+			out.Values[i] = ec._Institution_goals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "activities":
@@ -27900,6 +28390,11 @@ func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "description":
 			out.Values[i] = ec._Plan_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "goalsIntro":
+			out.Values[i] = ec._Plan_goalsIntro(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}

@@ -39,6 +39,8 @@ const (
 	FieldPlanID = "plan_id"
 	// EdgePlan holds the string denoting the plan edge name in mutations.
 	EdgePlan = "plan"
+	// EdgeActors holds the string denoting the actors edge name in mutations.
+	EdgeActors = "actors"
 	// EdgeObjectives holds the string denoting the objectives edge name in mutations.
 	EdgeObjectives = "objectives"
 	// Table holds the table name of the goal in the database.
@@ -50,6 +52,11 @@ const (
 	PlanInverseTable = "plans"
 	// PlanColumn is the table column denoting the plan relation/edge.
 	PlanColumn = "plan_id"
+	// ActorsTable is the table that holds the actors relation/edge. The primary key declared below.
+	ActorsTable = "goal_actors"
+	// ActorsInverseTable is the table name for the Institution entity.
+	// It exists in this package in order to avoid circular dependency with the "institution" package.
+	ActorsInverseTable = "institutions"
 	// ObjectivesTable is the table that holds the objectives relation/edge.
 	ObjectivesTable = "objectives"
 	// ObjectivesInverseTable is the table name for the Objective entity.
@@ -74,6 +81,12 @@ var Columns = []string{
 	FieldTargetGroups,
 	FieldPlanID,
 }
+
+var (
+	// ActorsPrimaryKey and ActorsColumn2 are the table columns denoting the
+	// primary key for the actors relation (M2M).
+	ActorsPrimaryKey = []string{"goal_id", "institution_id"}
+)
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
@@ -177,6 +190,20 @@ func ByPlanField(field string, opts ...sql.OrderTermOption) OrderOption {
 	}
 }
 
+// ByActorsCount orders the results by actors count.
+func ByActorsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newActorsStep(), opts...)
+	}
+}
+
+// ByActors orders the results by actors terms.
+func ByActors(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newActorsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByObjectivesCount orders the results by objectives count.
 func ByObjectivesCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -195,6 +222,13 @@ func newPlanStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(PlanInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, PlanTable, PlanColumn),
+	)
+}
+func newActorsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ActorsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, false, ActorsTable, ActorsPrimaryKey...),
 	)
 }
 func newObjectivesStep() *sqlgraph.Step {

@@ -623,6 +623,29 @@ func HasPlanWith(preds ...predicate.Plan) predicate.Goal {
 	})
 }
 
+// HasActors applies the HasEdge predicate on the "actors" edge.
+func HasActors() predicate.Goal {
+	return predicate.Goal(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, ActorsTable, ActorsPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasActorsWith applies the HasEdge predicate on the "actors" edge with a given conditions (other predicates).
+func HasActorsWith(preds ...predicate.Institution) predicate.Goal {
+	return predicate.Goal(func(s *sql.Selector) {
+		step := newActorsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasObjectives applies the HasEdge predicate on the "objectives" edge.
 func HasObjectives() predicate.Goal {
 	return predicate.Goal(func(s *sql.Selector) {

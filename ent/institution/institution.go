@@ -38,6 +38,8 @@ const (
 	FieldMunicipalityID = "municipality_id"
 	// EdgeMunicipality holds the string denoting the municipality edge name in mutations.
 	EdgeMunicipality = "municipality"
+	// EdgeGoals holds the string denoting the goals edge name in mutations.
+	EdgeGoals = "goals"
 	// EdgeActivities holds the string denoting the activities edge name in mutations.
 	EdgeActivities = "activities"
 	// Table holds the table name of the institution in the database.
@@ -49,6 +51,11 @@ const (
 	MunicipalityInverseTable = "municipalities"
 	// MunicipalityColumn is the table column denoting the municipality relation/edge.
 	MunicipalityColumn = "municipality_id"
+	// GoalsTable is the table that holds the goals relation/edge. The primary key declared below.
+	GoalsTable = "goal_actors"
+	// GoalsInverseTable is the table name for the Goal entity.
+	// It exists in this package in order to avoid circular dependency with the "goal" package.
+	GoalsInverseTable = "goals"
 	// ActivitiesTable is the table that holds the activities relation/edge. The primary key declared below.
 	ActivitiesTable = "activity_institutions"
 	// ActivitiesInverseTable is the table name for the Activity entity.
@@ -77,6 +84,9 @@ var ForeignKeys = []string{
 }
 
 var (
+	// GoalsPrimaryKey and GoalsColumn2 are the table columns denoting the
+	// primary key for the goals relation (M2M).
+	GoalsPrimaryKey = []string{"goal_id", "institution_id"}
 	// ActivitiesPrimaryKey and ActivitiesColumn2 are the table columns denoting the
 	// primary key for the activities relation (M2M).
 	ActivitiesPrimaryKey = []string{"activity_id", "institution_id"}
@@ -216,6 +226,20 @@ func ByMunicipalityField(field string, opts ...sql.OrderTermOption) OrderOption 
 	}
 }
 
+// ByGoalsCount orders the results by goals count.
+func ByGoalsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newGoalsStep(), opts...)
+	}
+}
+
+// ByGoals orders the results by goals terms.
+func ByGoals(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newGoalsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByActivitiesCount orders the results by activities count.
 func ByActivitiesCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -234,6 +258,13 @@ func newMunicipalityStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(MunicipalityInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, MunicipalityTable, MunicipalityColumn),
+	)
+}
+func newGoalsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(GoalsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, GoalsTable, GoalsPrimaryKey...),
 	)
 }
 func newActivitiesStep() *sqlgraph.Step {

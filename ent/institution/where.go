@@ -578,6 +578,29 @@ func HasMunicipalityWith(preds ...predicate.Municipality) predicate.Institution 
 	})
 }
 
+// HasGoals applies the HasEdge predicate on the "goals" edge.
+func HasGoals() predicate.Institution {
+	return predicate.Institution(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, GoalsTable, GoalsPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasGoalsWith applies the HasEdge predicate on the "goals" edge with a given conditions (other predicates).
+func HasGoalsWith(preds ...predicate.Goal) predicate.Institution {
+	return predicate.Institution(func(s *sql.Selector) {
+		step := newGoalsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasActivities applies the HasEdge predicate on the "activities" edge.
 func HasActivities() predicate.Institution {
 	return predicate.Institution(func(s *sql.Selector) {

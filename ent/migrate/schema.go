@@ -292,6 +292,7 @@ var (
 		{Name: "first_year", Type: field.TypeInt},
 		{Name: "last_year", Type: field.TypeInt},
 		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "goals_intro", Type: field.TypeString, Nullable: true},
 		{Name: "parent_plan", Type: field.TypeString, Nullable: true},
 		{Name: "source_url", Type: field.TypeString, Nullable: true},
 		{Name: "source_date", Type: field.TypeTime, Nullable: true},
@@ -436,6 +437,31 @@ var (
 			},
 		},
 	}
+	// GoalActorsColumns holds the columns for the "goal_actors" table.
+	GoalActorsColumns = []*schema.Column{
+		{Name: "goal_id", Type: field.TypeInt},
+		{Name: "institution_id", Type: field.TypeInt},
+	}
+	// GoalActorsTable holds the schema information for the "goal_actors" table.
+	GoalActorsTable = &schema.Table{
+		Name:       "goal_actors",
+		Columns:    GoalActorsColumns,
+		PrimaryKey: []*schema.Column{GoalActorsColumns[0], GoalActorsColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "goal_actors_goal_id",
+				Columns:    []*schema.Column{GoalActorsColumns[0]},
+				RefColumns: []*schema.Column{GoalsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "goal_actors_institution_id",
+				Columns:    []*schema.Column{GoalActorsColumns[1]},
+				RefColumns: []*schema.Column{InstitutionsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		ActivitiesTable,
@@ -451,6 +477,7 @@ var (
 		UsersTable,
 		ActivityMunicipalitiesTable,
 		ActivityInstitutionsTable,
+		GoalActorsTable,
 	}
 )
 
@@ -502,4 +529,6 @@ func init() {
 	ActivityMunicipalitiesTable.ForeignKeys[1].RefTable = MunicipalitiesTable
 	ActivityInstitutionsTable.ForeignKeys[0].RefTable = ActivitiesTable
 	ActivityInstitutionsTable.ForeignKeys[1].RefTable = InstitutionsTable
+	GoalActorsTable.ForeignKeys[0].RefTable = GoalsTable
+	GoalActorsTable.ForeignKeys[1].RefTable = InstitutionsTable
 }

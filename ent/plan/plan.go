@@ -33,6 +33,8 @@ const (
 	FieldLastYear = "last_year"
 	// FieldDescription holds the string denoting the description field in the database.
 	FieldDescription = "description"
+	// FieldGoalsIntro holds the string denoting the goals_intro field in the database.
+	FieldGoalsIntro = "goals_intro"
 	// FieldParentPlan holds the string denoting the parent_plan field in the database.
 	FieldParentPlan = "parent_plan"
 	// FieldSourceURL holds the string denoting the source_url field in the database.
@@ -64,6 +66,7 @@ var Columns = []string{
 	FieldFirstYear,
 	FieldLastYear,
 	FieldDescription,
+	FieldGoalsIntro,
 	FieldParentPlan,
 	FieldSourceURL,
 	FieldSourceDate,
@@ -107,6 +110,8 @@ var (
 	LastYearValidator func(int) error
 	// DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
 	DescriptionValidator func(string) error
+	// GoalsIntroValidator is a validator for the "goals_intro" field. It is called by the builders before save.
+	GoalsIntroValidator func(string) error
 	// ParentPlanValidator is a validator for the "parent_plan" field. It is called by the builders before save.
 	ParentPlanValidator func(string) error
 	// SourceURLValidator is a validator for the "source_url" field. It is called by the builders before save.
@@ -164,6 +169,11 @@ func ByLastYear(opts ...sql.OrderTermOption) OrderOption {
 // ByDescription orders the results by the description field.
 func ByDescription(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDescription, opts...).ToFunc()
+}
+
+// ByGoalsIntro orders the results by the goals_intro field.
+func ByGoalsIntro(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldGoalsIntro, opts...).ToFunc()
 }
 
 // ByParentPlan orders the results by the parent_plan field.

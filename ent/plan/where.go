@@ -100,6 +100,11 @@ func Description(v string) predicate.Plan {
 	return predicate.Plan(sql.FieldEQ(FieldDescription, v))
 }
 
+// GoalsIntro applies equality check predicate on the "goals_intro" field. It's identical to GoalsIntroEQ.
+func GoalsIntro(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldEQ(FieldGoalsIntro, v))
+}
+
 // ParentPlan applies equality check predicate on the "parent_plan" field. It's identical to ParentPlanEQ.
 func ParentPlan(v string) predicate.Plan {
 	return predicate.Plan(sql.FieldEQ(FieldParentPlan, v))
@@ -593,6 +598,81 @@ func DescriptionEqualFold(v string) predicate.Plan {
 // DescriptionContainsFold applies the ContainsFold predicate on the "description" field.
 func DescriptionContainsFold(v string) predicate.Plan {
 	return predicate.Plan(sql.FieldContainsFold(FieldDescription, v))
+}
+
+// GoalsIntroEQ applies the EQ predicate on the "goals_intro" field.
+func GoalsIntroEQ(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldEQ(FieldGoalsIntro, v))
+}
+
+// GoalsIntroNEQ applies the NEQ predicate on the "goals_intro" field.
+func GoalsIntroNEQ(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldNEQ(FieldGoalsIntro, v))
+}
+
+// GoalsIntroIn applies the In predicate on the "goals_intro" field.
+func GoalsIntroIn(vs ...string) predicate.Plan {
+	return predicate.Plan(sql.FieldIn(FieldGoalsIntro, vs...))
+}
+
+// GoalsIntroNotIn applies the NotIn predicate on the "goals_intro" field.
+func GoalsIntroNotIn(vs ...string) predicate.Plan {
+	return predicate.Plan(sql.FieldNotIn(FieldGoalsIntro, vs...))
+}
+
+// GoalsIntroGT applies the GT predicate on the "goals_intro" field.
+func GoalsIntroGT(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldGT(FieldGoalsIntro, v))
+}
+
+// GoalsIntroGTE applies the GTE predicate on the "goals_intro" field.
+func GoalsIntroGTE(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldGTE(FieldGoalsIntro, v))
+}
+
+// GoalsIntroLT applies the LT predicate on the "goals_intro" field.
+func GoalsIntroLT(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldLT(FieldGoalsIntro, v))
+}
+
+// GoalsIntroLTE applies the LTE predicate on the "goals_intro" field.
+func GoalsIntroLTE(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldLTE(FieldGoalsIntro, v))
+}
+
+// GoalsIntroContains applies the Contains predicate on the "goals_intro" field.
+func GoalsIntroContains(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldContains(FieldGoalsIntro, v))
+}
+
+// GoalsIntroHasPrefix applies the HasPrefix predicate on the "goals_intro" field.
+func GoalsIntroHasPrefix(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldHasPrefix(FieldGoalsIntro, v))
+}
+
+// GoalsIntroHasSuffix applies the HasSuffix predicate on the "goals_intro" field.
+func GoalsIntroHasSuffix(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldHasSuffix(FieldGoalsIntro, v))
+}
+
+// GoalsIntroIsNil applies the IsNil predicate on the "goals_intro" field.
+func GoalsIntroIsNil() predicate.Plan {
+	return predicate.Plan(sql.FieldIsNull(FieldGoalsIntro))
+}
+
+// GoalsIntroNotNil applies the NotNil predicate on the "goals_intro" field.
+func GoalsIntroNotNil() predicate.Plan {
+	return predicate.Plan(sql.FieldNotNull(FieldGoalsIntro))
+}
+
+// GoalsIntroEqualFold applies the EqualFold predicate on the "goals_intro" field.
+func GoalsIntroEqualFold(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldEqualFold(FieldGoalsIntro, v))
+}
+
+// GoalsIntroContainsFold applies the ContainsFold predicate on the "goals_intro" field.
+func GoalsIntroContainsFold(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldContainsFold(FieldGoalsIntro, v))
 }
 
 // ParentPlanEQ applies the EQ predicate on the "parent_plan" field.

@@ -659,12 +659,16 @@ func init() {
 	planDescDescription := planFields[5].Descriptor()
 	// plan.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
 	plan.DescriptionValidator = planDescDescription.Validators[0].(func(string) error)
+	// planDescGoalsIntro is the schema descriptor for goals_intro field.
+	planDescGoalsIntro := planFields[6].Descriptor()
+	// plan.GoalsIntroValidator is a validator for the "goals_intro" field. It is called by the builders before save.
+	plan.GoalsIntroValidator = planDescGoalsIntro.Validators[0].(func(string) error)
 	// planDescParentPlan is the schema descriptor for parent_plan field.
-	planDescParentPlan := planFields[6].Descriptor()
+	planDescParentPlan := planFields[7].Descriptor()
 	// plan.ParentPlanValidator is a validator for the "parent_plan" field. It is called by the builders before save.
 	plan.ParentPlanValidator = planDescParentPlan.Validators[0].(func(string) error)
 	// planDescSourceURL is the schema descriptor for source_url field.
-	planDescSourceURL := planFields[7].Descriptor()
+	planDescSourceURL := planFields[8].Descriptor()
 	// plan.SourceURLValidator is a validator for the "source_url" field. It is called by the builders before save.
 	plan.SourceURLValidator = func() func(string) error {
 		validators := planDescSourceURL.Validators
