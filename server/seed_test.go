@@ -264,7 +264,9 @@ func TestThePlanReadsAsTheRegionWroteIt(t *testing.T) {
 			Edges []struct {
 				Node struct {
 					Name  string
-					Goals struct{ Edges []struct{ Node struct{ Number int } } }
+					Goals struct {
+						Edges []struct{ Node struct{ Number int } }
+					}
 				}
 			}
 		}
