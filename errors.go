@@ -22,6 +22,7 @@ const (
 	CodeConflict     Code = "CONFLICT"       // someone else changed the record first
 	CodePageSize     Code = "PAGE_SIZE"      // a connection asked for more items than a page holds
 	CodeTimeout      Code = "TIMEOUT"        // the request ran out of time
+	CodeUnavailable  Code = "UNAVAILABLE"    // the database cannot take the request now (a full disk, a read-only file); retry later
 	CodeBodyTooLarge Code = "BODY_TOO_LARGE" // the request body is over the limit
 	CodeInternal     Code = "INTERNAL"       // a fault of the server, not the request
 
