@@ -2,8 +2,10 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
@@ -12,6 +14,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/samverkan/samverkan"
 	"github.com/samverkan/samverkan/accounts"
@@ -57,10 +60,11 @@ func NewHandler(client *ent.Client, log *slog.Logger, opts ...Option) http.Handl
 	}
 	// A mutation and everything its hooks write commit together, or not at
 	// all: the transaction rolls back when the response has an error.
-	srv.Use(transactioner{entgql.Transactioner{TxOpener: client}})
+	present := cfg.limits.presentTokenLimit(presentError(log))
+	srv.Use(transactioner{opener: client, present: present})
 
 	srv.AroundOperations(nameOperation)
-	srv.SetErrorPresenter(cfg.limits.presentTokenLimit(presentError(log)))
+	srv.SetErrorPresenter(present)
 	srv.SetRecoverFunc(recoverPanic(log))
 	return writeKeptData(srv)
 }
@@ -107,15 +111,82 @@ func nameOperation(ctx context.Context, next graphql.OperationHandler) graphql.R
 	return next(ctx)
 }
 
-// transactioner is entgql's Transactioner, safe for responses that have no
-// operation: gqlgen answers a body that is not JSON without one, and
-// entgql's would panic looking for it.
-type transactioner struct{ entgql.Transactioner }
+// transactioner runs each mutation in a transaction, as entgql's
+// Transactioner does, except that the transaction's own errors (it could
+// not begin, commit or roll back: a full disk, a writer that waited past
+// its deadline) are presented like any other error, with a code, instead
+// of as their raw text; and that it passes a response without an
+// operation through (gqlgen answers a body that is not JSON without one,
+// and entgql's would panic looking for it).
+type transactioner struct {
+	opener  entgql.TxOpener
+	present graphql.ErrorPresenterFunc
+}
 
-// InterceptResponse runs a mutation in a transaction.
+var (
+	_ graphql.HandlerExtension        = transactioner{}
+	_ graphql.OperationContextMutator = transactioner{}
+	_ graphql.ResponseInterceptor     = transactioner{}
+)
+
+// ExtensionName names the extension for gqlgen.
+func (transactioner) ExtensionName() string { return "Transactioner" }
+
+// Validate is called once, when the extension is added to a server.
+func (transactioner) Validate(graphql.ExecutableSchema) error { return nil }
+
+// MutateOperationContext makes a mutation's resolvers run one at a time,
+// since they share one transaction.
+func (transactioner) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if !isMutation(oc) {
+		return nil
+	}
+	previous := oc.ResolverMiddleware
+	var mu sync.Mutex
+	oc.ResolverMiddleware = func(ctx context.Context, next graphql.Resolver) (any, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return previous(ctx, next)
+	}
+	return nil
+}
+
+// InterceptResponse runs a mutation in a transaction, committed when the
+// response has no error and rolled back otherwise.
 func (t transactioner) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	if !graphql.HasOperationContext(ctx) {
+	if !graphql.HasOperationContext(ctx) || !isMutation(graphql.GetOperationContext(ctx)) {
 		return next(ctx)
 	}
-	return t.Transactioner.InterceptResponse(ctx, next)
+	txCtx, tx, err := t.opener.OpenTx(ctx)
+	if err != nil {
+		return t.fail(ctx, fmt.Errorf("begin the mutation's transaction: %w", err))
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			_ = tx.Rollback()
+			panic(r)
+		}
+	}()
+	rsp := next(txCtx)
+	if len(rsp.Errors) > 0 {
+		errs := rsp.Errors
+		if err := tx.Rollback(); err != nil {
+			errs = append(errs, t.present(ctx, &resolverError{err: fmt.Errorf("roll the mutation back: %w", err)}))
+		}
+		return &graphql.Response{Errors: errs}
+	}
+	if err := tx.Commit(); err != nil {
+		return t.fail(ctx, fmt.Errorf("commit the mutation: %w", err))
+	}
+	return rsp
+}
+
+// fail answers with the transaction's error alone, presented as a
+// resolver's would be.
+func (t transactioner) fail(ctx context.Context, err error) *graphql.Response {
+	return &graphql.Response{Errors: gqlerror.List{t.present(ctx, &resolverError{err: err})}}
+}
+
+func isMutation(oc *graphql.OperationContext) bool {
+	return oc.Operation != nil && oc.Operation.Operation == ast.Mutation
 }
