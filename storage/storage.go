@@ -104,6 +104,9 @@ func Open(dsn string) (*DB, error) {
 	db := sql.OpenDB(sqliteConnector{dsn: full, h: h})
 	if err := db.Ping(); err != nil {
 		db.Close()
+		if isDamage(err) {
+			return nil, &DamagedError{File: sqliteFile(dsn), Detail: err.Error()}
+		}
 		return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
 	}
 	keepConnections(db)
