@@ -99,6 +99,9 @@ type health struct {
 	// epoch moves on with every fault: a connection opened in an earlier
 	// epoch is not used again (see sqliteConn and pgConn).
 	epoch atomic.Uint64
+	// faulty is kind != noFault, read without the lock by every write
+	// that succeeds.
+	faulty atomic.Bool
 
 	mu     sync.Mutex
 	kind   faultKind // noFault while the last write succeeded
@@ -129,11 +132,15 @@ func (h *health) observe(err error) error {
 			"fault", reason, "error", err)
 	}
 	h.kind, h.reason = kind, reason
+	h.faulty.Store(true)
 	return err
 }
 
 // succeeded notes that a write reached the database: a fault is over.
 func (h *health) succeeded() {
+	if !h.faulty.Load() {
+		return
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.kind == noFault {
@@ -141,6 +148,7 @@ func (h *health) succeeded() {
 	}
 	h.log.Info("storage recovered: the database takes changes again", "fault", h.reason, "lasted", time.Since(h.since).Round(time.Millisecond))
 	h.kind, h.reason = noFault, ""
+	h.faulty.Store(false)
 }
 
 // current returns the fault the last write met, if it has not been

@@ -26,9 +26,9 @@ func (e *DamagedError) Error() string {
 
 // CheckIntegrity checks, on SQLite, that the file is a sound database
 // (PRAGMA quick_check: every page readable and well-formed, each index
-// holding what its table does; about 0.1 s for the Örebro plan's file, a
-// second for the national dataset's) and returns a *DamagedError if it is
-// not. PostgreSQL checks its own pages, so there it does nothing.
+// holding what its table does; under a millisecond for the Örebro plan's
+// file, 0.1 s for the national dataset's 48 MB) and returns a
+// *DamagedError if it is not. PostgreSQL checks its own pages, so there it does nothing.
 func (db *DB) CheckIntegrity(ctx context.Context) error {
 	if db.Dialect != dialect.SQLite {
 		return nil
