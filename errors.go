@@ -62,6 +62,18 @@ func Errorf(code Code, field, format string, args ...any) *Error {
 	return &Error{Code: code, Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
+// UnavailableRetryAfter is how many seconds a client is told to wait after
+// a storage fault: long enough not to hammer a server whose disk is full,
+// short enough to notice soon that it has been mended.
+const UnavailableRetryAfter = 5
+
+// Unavailable returns the error for a request the database could not serve
+// because of a storage fault, which fault says in words (see storage.Fault).
+func Unavailable(fault string) *Error {
+	return &Error{Code: CodeUnavailable, RetryAfter: UnavailableRetryAfter,
+		Message: "the database cannot serve this request now (" + fault + "); try again later"}
+}
+
 // ErrorCode returns the code of the first *Error in err's chain, or
 // CodeInternal when there is none.
 func ErrorCode(err error) Code {

@@ -68,20 +68,15 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		if code == samverkan.CodeUnavailable {
 			// Logged once by the storage, when the fault began; the HTTP
 			// layer answers 503 with Retry-After.
-			e.Extensions["retryAfter"] = unavailableRetryAfter
+			e.Extensions["retryAfter"] = samverkan.UnavailableRetryAfter
 			if r := samverkan.RequestFrom(ctx); r != nil {
 				r.Unavailable = true
-				r.RetryAfter = unavailableRetryAfter * time.Second
+				r.RetryAfter = samverkan.UnavailableRetryAfter * time.Second
 			}
 		}
 		return e
 	}
 }
-
-// unavailableRetryAfter is how many seconds a client is told to wait
-// after a storage fault: long enough not to hammer a server whose disk is
-// full, short enough to notice soon that it has been mended.
-const unavailableRetryAfter = 5
 
 // requestMessage rewrites the messages about a malformed request that
 // gqlgen words in Go's terms (a function, a type, the body echoed back)
@@ -175,7 +170,7 @@ func classify(err error) (code samverkan.Code, field, msg string) {
 	case errors.Is(err, context.DeadlineExceeded):
 		return samverkan.CodeTimeout, "", "the request took too long and was stopped"
 	case storage.Fault(err) != "":
-		return samverkan.CodeUnavailable, "", "the database cannot serve this request now (" + storage.Fault(err) + "); try again later"
+		return samverkan.CodeUnavailable, "", samverkan.Unavailable(storage.Fault(err)).Message
 	}
 	return samverkan.CodeInternal, "", ""
 }

@@ -271,7 +271,9 @@ func internalError(ctx context.Context, w http.ResponseWriter, log *slog.Logger,
 	id := samverkan.RequestID(ctx)
 	if fault := storage.Fault(err); fault != "" {
 		// Logged once by the storage, when the fault began.
-		textError(w, http.StatusServiceUnavailable, "the database cannot serve this report now ("+fault+"); try again later")
+		e := samverkan.Unavailable(fault)
+		w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
+		textError(w, http.StatusServiceUnavailable, e.Message)
 		return
 	}
 	log.ErrorContext(ctx, "report failed", "request_id", id, "error", err)

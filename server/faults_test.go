@@ -17,6 +17,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/samverkan/samverkan/accounts/accountstest"
 	"github.com/samverkan/samverkan/seed"
@@ -389,5 +390,46 @@ func TestReadOnlySessionOnPostgres(t *testing.T) {
 	}
 	if out := log.String(); strings.Count(out, "storage fault") != 1 || strings.Count(out, "storage recovered") != 1 {
 		t.Errorf("want one fault and one recovery in the log:\n%s", out)
+	}
+}
+
+// On PostgreSQL, a connection the database ends (an administrator's
+// command, a restart) fails the request that was using it with
+// UNAVAILABLE and 503, not INTERNAL (here it fails reading the session
+// token); the next request, on a new connection, succeeds, and /healthz
+// is 200 again.
+func TestLostConnectionOnPostgres(t *testing.T) {
+	db := storagetest.OpenPostgres(t)
+	var log syncBuffer
+	s := newTestServerOn(t, db, &log)
+	db.SetMaxOpenConns(1) // so that the server's next request gets this one
+	var pid int
+	if err := db.QueryRow(`SELECT pg_backend_pid()`).Scan(&pid); err != nil {
+		t.Fatal(err)
+	}
+	admin, err := storage.Open(storagetest.PostgresDSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec(`SELECT pg_terminate_backend($1)`, pid); err != nil {
+		t.Fatal(err)
+	}
+	for start, gone := time.Now(), false; !gone; time.Sleep(10 * time.Millisecond) {
+		if err := admin.QueryRow(`SELECT count(*) = 0 FROM pg_stat_activity WHERE pid = $1`, pid).Scan(&gone); err != nil {
+			t.Fatal(err)
+		}
+		if time.Since(start) > 30*time.Second {
+			t.Fatal("the terminated backend is still there after 30 s")
+		}
+	}
+
+	r := s.post(createMunicipality, map[string]any{"code": "9990"})
+	if r.Status != http.StatusServiceUnavailable || len(r.Errors) != 1 || r.Errors[0].Extensions.Code != "UNAVAILABLE" {
+		t.Fatalf("the request on the ended connection: %d %+v; want 503 UNAVAILABLE\n%s", r.Status, r.Errors, log.String())
+	}
+	s.must(createMunicipality, map[string]any{"code": "9001"}, nil)
+	if status, reason := s.health(); status != http.StatusOK {
+		t.Errorf("/healthz = %d %q; want 200", status, reason)
 	}
 }

@@ -131,6 +131,15 @@ func limitBody(next http.Handler) http.Handler {
 	})
 }
 
+// writeUnavailable answers a request that the database could not serve,
+// for the storage fault given (logged once by the storage), with 503 and
+// Retry-After.
+func writeUnavailable(w http.ResponseWriter, fault string) {
+	e := samverkan.Unavailable(fault)
+	w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
+	writeError(w, http.StatusServiceUnavailable, e.Code, e.Message)
+}
+
 // writeError answers with a GraphQL error response of the server's own.
 func writeError(w http.ResponseWriter, status int, code samverkan.Code, msg string) {
 	w.Header().Set("Content-Type", "application/json")
