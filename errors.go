@@ -22,6 +22,7 @@ const (
 	CodeConflict     Code = "CONFLICT"       // someone else changed the record first
 	CodePageSize     Code = "PAGE_SIZE"      // a connection asked for more items than a page holds
 	CodeTimeout      Code = "TIMEOUT"        // the request ran out of time
+	CodeUnavailable  Code = "UNAVAILABLE"    // the database cannot take the request now (a full disk, a read-only file); retry later
 	CodeBodyTooLarge Code = "BODY_TOO_LARGE" // the request body is over the limit
 	CodeInternal     Code = "INTERNAL"       // a fault of the server, not the request
 
@@ -59,6 +60,18 @@ func (e *Error) Error() string {
 // Errorf returns an *Error with a formatted message.
 func Errorf(code Code, field, format string, args ...any) *Error {
 	return &Error{Code: code, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// UnavailableRetryAfter is how many seconds a client is told to wait after
+// a storage fault: long enough not to hammer a server whose disk is full,
+// short enough to notice soon that it has been mended.
+const UnavailableRetryAfter = 5
+
+// Unavailable returns the error for a request the database could not serve
+// because of a storage fault, which fault says in words (see storage.Fault).
+func Unavailable(fault string) *Error {
+	return &Error{Code: CodeUnavailable, RetryAfter: UnavailableRetryAfter,
+		Message: "the database cannot serve this request now (" + fault + "); try again later"}
 }
 
 // ErrorCode returns the code of the first *Error in err's chain, or

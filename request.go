@@ -22,6 +22,10 @@ type Request struct {
 	// rate limit: how long the client should wait. The HTTP layer answers
 	// such a request with 429 and a Retry-After header.
 	RetryAfter time.Duration
+	// Unavailable is set when the database could not serve the request
+	// (a storage fault, such as a full disk): the HTTP layer answers 503,
+	// with RetryAfter in a Retry-After header.
+	Unavailable bool
 	// ReadFallbacks counts the root fields of a query that the read
 	// compiler left to the resolvers, and ReadFallback says why for the
 	// first of them.

@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/samverkan/samverkan"
 	"github.com/samverkan/samverkan/ent"
+	"github.com/samverkan/samverkan/storage"
 )
 
 // This file is the one place where an error gets the code a client sees:
@@ -63,6 +65,15 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		if errors.As(err, &se) && se.RetryAfter > 0 {
 			e.Extensions["retryAfter"] = se.RetryAfter
 		}
+		if code == samverkan.CodeUnavailable {
+			// Logged once by the storage, when the fault began; the HTTP
+			// layer answers 503 with Retry-After.
+			e.Extensions["retryAfter"] = samverkan.UnavailableRetryAfter
+			if r := samverkan.RequestFrom(ctx); r != nil {
+				r.Unavailable = true
+				r.RetryAfter = samverkan.UnavailableRetryAfter * time.Second
+			}
+		}
 		return e
 	}
 }
@@ -95,8 +106,9 @@ func madeForClients(err error) bool {
 	return errors.As(err, &gqlErr) && gqlErr.Err == nil
 }
 
-// resolverError marks an error that a resolver returned, as opposed to one
-// gqlgen raised about the request before any resolver ran.
+// resolverError marks an error that a resolver returned, or the mutation's
+// transaction, as opposed to one gqlgen raised about the request before
+// any resolver ran.
 type resolverError struct{ err error }
 
 func (e *resolverError) Error() string { return e.err.Error() }
@@ -159,6 +171,8 @@ func classify(err error) (code samverkan.Code, field, msg string) {
 		return samverkan.CodeBadRequest, "where", "where: a filter is empty ({}); give it at least one condition, or leave it out"
 	case errors.Is(err, context.DeadlineExceeded):
 		return samverkan.CodeTimeout, "", "the request took too long and was stopped"
+	case storage.Fault(err) != "":
+		return samverkan.CodeUnavailable, "", samverkan.Unavailable(storage.Fault(err)).Message
 	}
 	return samverkan.CodeInternal, "", ""
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
@@ -59,10 +60,11 @@ func NewHandler(client *ent.Client, log *slog.Logger, opts ...Option) http.Handl
 	}
 	// A mutation and everything its hooks write commit together, or not at
 	// all: the transaction rolls back when the response has an error.
-	srv.Use(transactioner{entgql.Transactioner{TxOpener: client}})
+	present := cfg.limits.presentTokenLimit(presentError(log))
+	srv.Use(transactioner{opener: client, present: present})
 
 	srv.AroundOperations(nameOperation)
-	srv.SetErrorPresenter(cfg.limits.presentTokenLimit(presentError(log)))
+	srv.SetErrorPresenter(present)
 	srv.SetRecoverFunc(recoverPanic(log))
 	return writeKeptData(srv)
 }
@@ -110,7 +112,7 @@ func nameOperation(ctx context.Context, next graphql.OperationHandler) graphql.R
 }
 
 // transactioner runs each mutation in a transaction, as entgql's
-// Transactioner does, with three differences:
+// Transactioner does, with these differences:
 //
 //   - A mutation that checks a password (login, changePassword) runs
 //     outside it, and must be alone in its request: the accounts service
@@ -118,52 +120,67 @@ func nameOperation(ctx context.Context, next graphql.OperationHandler) graphql.R
 //     its own. A transaction begun before would hold the write lock (on
 //     SQLite, the turn of every writer) for the length of a bcrypt
 //     comparison, and a stream of wrong passwords held every other change.
-//   - A transaction that cannot begin (a writer that waited for its turn
-//     until the request's deadline) is an error like any resolver's: TIMEOUT,
-//     or INTERNAL and logged, where entgql answers with no code.
+//   - The transaction's own errors (it could not begin, commit or roll
+//     back: a full disk, a writer that waited past its deadline) are
+//     presented like any other error, with a code, instead of as their raw
+//     text.
 //   - A response without an operation (gqlgen answers a body that is not
 //     JSON without one) passes through, where entgql's would panic.
-type transactioner struct{ entgql.Transactioner }
+type transactioner struct {
+	opener  entgql.TxOpener
+	present graphql.ErrorPresenterFunc
+}
+
+var (
+	_ graphql.HandlerExtension        = transactioner{}
+	_ graphql.OperationContextMutator = transactioner{}
+	_ graphql.ResponseInterceptor     = transactioner{}
+)
+
+// ExtensionName names the extension for gqlgen.
+func (transactioner) ExtensionName() string { return "Transactioner" }
+
+// Validate is called once, when the extension is added to a server.
+func (transactioner) Validate(graphql.ExecutableSchema) error { return nil }
 
 // checksPassword names the mutations that compare a password.
 var checksPassword = map[string]bool{"login": true, "changePassword": true}
 
 // MutateOperationContext refuses a mutation that checks a password beside
-// other fields.
-func (t transactioner) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
-	if oc.Operation == nil || oc.Operation.Operation != ast.Mutation {
+// other fields, and makes a mutation's resolvers run one at a time, since
+// they share one transaction.
+func (transactioner) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if !isMutation(oc) {
 		return nil
 	}
-	fields, checks := mutationFields(oc)
-	if len(checks) == 0 {
-		return t.Transactioner.MutateOperationContext(ctx, oc)
-	}
-	if len(fields) > 1 {
+	if fields, checks := mutationFields(oc); len(checks) > 0 && len(fields) > 1 {
 		e := gqlerror.ErrorPosf(oc.Operation.Position,
 			"%s must be the only field of its request (this one has %d): send it on its own", checks[0], len(fields))
 		e.Extensions = map[string]any{"code": string(samverkan.CodeBadRequest)}
 		return e
 	}
+	previous := oc.ResolverMiddleware
+	var mu sync.Mutex
+	oc.ResolverMiddleware = func(ctx context.Context, next graphql.Resolver) (any, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return previous(ctx, next)
+	}
 	return nil
 }
 
-// InterceptResponse runs a mutation in a transaction that commits when the
-// response has no error and rolls back otherwise.
+// InterceptResponse runs a mutation in a transaction, committed when the
+// response has no error and rolled back otherwise.
 func (t transactioner) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	if !graphql.HasOperationContext(ctx) {
+	if !graphql.HasOperationContext(ctx) || !isMutation(graphql.GetOperationContext(ctx)) {
 		return next(ctx)
 	}
-	oc := graphql.GetOperationContext(ctx)
-	if oc.Operation == nil || oc.Operation.Operation != ast.Mutation {
-		return next(ctx)
-	}
-	if _, checks := mutationFields(oc); len(checks) > 0 {
+	if _, checks := mutationFields(graphql.GetOperationContext(ctx)); len(checks) > 0 {
 		return next(ctx) // alone in the request: MutateOperationContext saw to it
 	}
-	txCtx, tx, err := t.OpenTx(ctx)
+	txCtx, tx, err := t.opener.OpenTx(ctx)
 	if err != nil {
-		graphql.AddError(ctx, &resolverError{err: fmt.Errorf("begin the mutation's transaction: %w", err)})
-		return &graphql.Response{Errors: graphql.GetErrors(ctx)}
+		return t.fail(ctx, fmt.Errorf("begin the mutation's transaction: %w", err))
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -173,13 +190,26 @@ func (t transactioner) InterceptResponse(ctx context.Context, next graphql.Respo
 	}()
 	rsp := next(txCtx)
 	if len(rsp.Errors) > 0 {
-		_ = tx.Rollback()
-		return &graphql.Response{Errors: rsp.Errors}
+		errs := rsp.Errors
+		if err := tx.Rollback(); err != nil {
+			errs = append(errs, t.present(ctx, &resolverError{err: fmt.Errorf("roll the mutation back: %w", err)}))
+		}
+		return &graphql.Response{Errors: errs}
 	}
 	if err := tx.Commit(); err != nil {
-		return graphql.ErrorResponse(ctx, "cannot commit transaction: %s", err.Error())
+		return t.fail(ctx, fmt.Errorf("commit the mutation: %w", err))
 	}
 	return rsp
+}
+
+// fail answers with the transaction's error alone, presented as a
+// resolver's would be.
+func (t transactioner) fail(ctx context.Context, err error) *graphql.Response {
+	return &graphql.Response{Errors: gqlerror.List{t.present(ctx, &resolverError{err: err})}}
+}
+
+func isMutation(oc *graphql.OperationContext) bool {
+	return oc.Operation != nil && oc.Operation.Operation == ast.Mutation
 }
 
 // mutationFields returns the aliases of a mutation's fields, fragments

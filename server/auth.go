@@ -8,6 +8,7 @@ import (
 	"github.com/samverkan/samverkan"
 	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/auth"
+	"github.com/samverkan/samverkan/storage"
 )
 
 // authenticate reads the request's bearer token, if it has one, and makes
@@ -34,6 +35,10 @@ func authenticate(acc *accounts.Service, private bool, log *slog.Logger, next ht
 			if err != nil {
 				if accounts.IsRefusal(err) {
 					refuse(w, err.Error())
+					return
+				}
+				if fault := storage.Fault(err); fault != "" {
+					writeUnavailable(w, fault)
 					return
 				}
 				log.ErrorContext(ctx, "authenticate", "request_id", samverkan.RequestID(ctx), "error", err)

@@ -17,6 +17,7 @@ import (
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/schema"
 	"github.com/samverkan/samverkan/report"
+	"github.com/samverkan/samverkan/storage"
 )
 
 // The reports as CSV files for spreadsheets, written the way Excel with
@@ -285,6 +286,13 @@ func refused(w http.ResponseWriter, err error) bool {
 // than the request id.
 func internalError(ctx context.Context, w http.ResponseWriter, log *slog.Logger, err error) {
 	id := samverkan.RequestID(ctx)
+	if fault := storage.Fault(err); fault != "" {
+		// Logged once by the storage, when the fault began.
+		e := samverkan.Unavailable(fault)
+		w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
+		textError(w, http.StatusServiceUnavailable, e.Message)
+		return
+	}
 	log.ErrorContext(ctx, "report failed", "request_id", id, "error", err)
 	status := http.StatusInternalServerError
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {

@@ -167,7 +167,9 @@ func ParseTrustedProxies(list string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
-// retryAfterWriter turns the status of a rate-limited response into 429.
+// retryAfterWriter turns the status of a rate-limited response into 429,
+// and that of a response the database could not serve (a storage fault)
+// into 503, both with a Retry-After header.
 type retryAfterWriter struct {
 	http.ResponseWriter
 	req     *samverkan.Request
@@ -177,9 +179,14 @@ type retryAfterWriter struct {
 func (w *retryAfterWriter) WriteHeader(status int) {
 	if !w.written {
 		w.written = true
+		switch {
+		case w.req.Unavailable:
+			status = http.StatusServiceUnavailable
+		case w.req.RetryAfter > 0:
+			status = http.StatusTooManyRequests
+		}
 		if w.req.RetryAfter > 0 {
 			w.Header().Set("Retry-After", strconv.Itoa(int(w.req.RetryAfter/time.Second)))
-			status = http.StatusTooManyRequests
 		}
 	}
 	w.ResponseWriter.WriteHeader(status)

@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -20,15 +21,17 @@ import (
 	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/graph"
+	"github.com/samverkan/samverkan/storage"
 	"github.com/samverkan/samverkan/web"
 )
 
 // MaxBodyBytes is the largest request body the server reads.
 const MaxBodyBytes = 1 << 20
 
-// Pinger is what the health check asks: the database.
-type Pinger interface {
-	PingContext(ctx context.Context) error
+// Checker is what the health check asks: the database (see
+// storage.DB.Check).
+type Checker interface {
+	Check(ctx context.Context) error
 }
 
 // Option changes how New sets up the server.
@@ -67,7 +70,7 @@ func WithTrustedProxies(proxies []netip.Prefix) Option {
 }
 
 // New returns the server's HTTP handler.
-func New(client *ent.Client, db Pinger, log *slog.Logger, opts ...Option) http.Handler {
+func New(client *ent.Client, db Checker, log *slog.Logger, opts ...Option) http.Handler {
 	var cfg config
 	for _, opt := range opts {
 		opt(&cfg)
@@ -90,14 +93,21 @@ func New(client *ent.Client, db Pinger, log *slog.Logger, opts ...Option) http.H
 	return withRequest(log, identifyClient(cfg.proxies, limitBody(mux)))
 }
 
-// health answers 200 when the database answers, 503 when it does not.
-func health(db Pinger) http.Handler {
+// health answers 200 when the database answers and can take changes, 503
+// with the reason when it cannot (it does not answer, its disk is full,
+// it is read-only).
+func health(db Checker) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		status, body := http.StatusOK, map[string]string{"status": "ok"}
-		if err := db.PingContext(ctx); err != nil {
-			status, body = http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": "database does not answer"}
+		if err := db.Check(ctx); err != nil {
+			reason := "the database does not answer"
+			var fe *storage.FaultError
+			if errors.As(err, &fe) {
+				reason = fe.Reason
+			}
+			status, body = http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": reason}
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
@@ -131,6 +141,15 @@ func limitBody(next http.Handler) http.Handler {
 	})
 }
 
+// writeUnavailable answers a request that the database could not serve,
+// for the storage fault given (logged once by the storage), with 503 and
+// Retry-After.
+func writeUnavailable(w http.ResponseWriter, fault string) {
+	e := samverkan.Unavailable(fault)
+	w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
+	writeError(w, http.StatusServiceUnavailable, e.Code, e.Message)
+}
+
 // writeError answers with a GraphQL error response of the server's own.
 func writeError(w http.ResponseWriter, status int, code samverkan.Code, msg string) {
 	w.Header().Set("Content-Type", "application/json")
@@ -151,7 +170,10 @@ func withRequest(log *slog.Logger, next http.Handler) http.Handler {
 		next.ServeHTTP(rec, r.WithContext(samverkan.WithRequest(r.Context(), req)))
 
 		level := slog.LevelInfo
-		if rec.status >= 500 {
+		switch {
+		case rec.status == http.StatusServiceUnavailable:
+			level = slog.LevelWarn // a storage fault, logged once as an error where it began
+		case rec.status >= 500:
 			level = slog.LevelError
 		}
 		attrs := []slog.Attr{

@@ -3,11 +3,13 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"strings"
 
 	"entgo.io/ent/dialect"
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	entschema "github.com/samverkan/samverkan/ent/schema"
 )
@@ -18,16 +20,59 @@ func IsPostgres(dsn string) bool {
 }
 
 func openPostgres(dsn string) (*DB, error) {
-	db, err := sql.Open("pgx", dsn)
+	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
+	h := newHealth()
+	db := sql.OpenDB(pgConnector{Connector: stdlib.GetConnector(*cfg), h: h})
 	if err := db.Ping(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
 	keepConnections(db)
-	return &DB{DB: db, Dialect: dialect.Postgres, DSN: dsn}, nil
+	return &DB{DB: db, Dialect: dialect.Postgres, DSN: dsn, health: h}, nil
+}
+
+// pgConnector opens the pool's PostgreSQL connections.
+type pgConnector struct {
+	driver.Connector
+	h *health
+}
+
+func (c pgConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	epoch := c.h.epoch.Load()
+	conn, err := c.Connector.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pc, ok := conn.(*stdlib.Conn)
+	if !ok {
+		conn.Close()
+		return nil, fmt.Errorf("open postgres: the driver gave a %T", conn)
+	}
+	return &pgConn{Conn: pc, h: c.h, epoch: epoch}, nil
+}
+
+// pgConn is a connection of the pool that is not used again after a
+// storage fault (see health): a session begun while the database was
+// read-only stays read-only.
+type pgConn struct {
+	*stdlib.Conn
+	h     *health
+	epoch uint64
+}
+
+// IsValid reports whether the pool may keep the connection.
+func (c *pgConn) IsValid() bool { return c.epoch == c.h.epoch.Load() }
+
+// ResetSession refuses a connection opened before the last fault, and
+// otherwise lets pgx check it.
+func (c *pgConn) ResetSession(ctx context.Context) error {
+	if !c.IsValid() {
+		return driver.ErrBadConn
+	}
+	return c.Conn.ResetSession(ctx)
 }
 
 // migrationLock is the key of the advisory lock that makes servers started

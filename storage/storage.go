@@ -8,6 +8,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"net/url"
 	"runtime"
@@ -30,8 +31,11 @@ import (
 // a name of its own so that the plain "sqlite3" driver stays as it is.
 const sqliteDriver = "sqlite3_swedish"
 
+// swedishSQLite is the driver registered as sqliteDriver.
+var swedishSQLite = &sqlite3.SQLiteDriver{ConnectHook: installSwedish}
+
 func init() {
-	sql.Register(sqliteDriver, &sqlite3.SQLiteDriver{ConnectHook: installSwedish})
+	sql.Register(sqliteDriver, swedishSQLite)
 }
 
 // installSwedish replaces SQLite's ASCII-only lower() with one that folds
@@ -83,6 +87,9 @@ type DB struct {
 	// shared by every client made from it (see writerQueue).
 	writersOnce sync.Once
 	writers     *groups
+
+	// health knows the database's storage faults (see faults.go).
+	health *health
 }
 
 // Open opens the database that dsn names: a PostgreSQL URL
@@ -97,17 +104,62 @@ func Open(dsn string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := sql.Open(sqliteDriver, full)
-	if err != nil {
-		return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
-	}
+	h := newHealth()
+	db := sql.OpenDB(sqliteConnector{dsn: full, h: h})
 	if err := db.Ping(); err != nil {
 		db.Close()
+		if isDamage(err) {
+			return nil, &DamagedError{File: sqliteFile(dsn), Detail: err.Error()}
+		}
 		return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
 	}
 	keepConnections(db)
 	db.SetMaxOpenConns(sqliteConns())
-	return &DB{DB: db, Dialect: dialect.SQLite, DSN: dsn}, nil
+	return &DB{DB: db, Dialect: dialect.SQLite, DSN: dsn, health: h}, nil
+}
+
+// sqliteConnector opens the pool's SQLite connections.
+type sqliteConnector struct {
+	dsn string
+	h   *health
+}
+
+func (c sqliteConnector) Connect(context.Context) (driver.Conn, error) {
+	epoch := c.h.epoch.Load() // before opening: a fault meanwhile makes it stale
+	conn, err := swedishSQLite.Open(c.dsn)
+	if err != nil {
+		return nil, err
+	}
+	sc, ok := conn.(*sqlite3.SQLiteConn)
+	if !ok {
+		conn.Close()
+		return nil, fmt.Errorf("open sqlite: the driver gave a %T", conn)
+	}
+	return &sqliteConn{SQLiteConn: sc, h: c.h, epoch: epoch}, nil
+}
+
+func (c sqliteConnector) Driver() driver.Driver { return swedishSQLite }
+
+// sqliteConn is a connection of the pool that is not used again after a
+// storage fault (see health): SQLite opens a file it may not write
+// read-only, and such a connection stays read-only after the file has
+// become writable again.
+type sqliteConn struct {
+	*sqlite3.SQLiteConn
+	h     *health
+	epoch uint64
+}
+
+// IsValid reports whether the pool may keep the connection.
+func (c *sqliteConn) IsValid() bool { return c.epoch == c.h.epoch.Load() }
+
+// ResetSession refuses a connection opened before the last fault, when the
+// pool hands it out again.
+func (c *sqliteConn) ResetSession(context.Context) error {
+	if !c.IsValid() {
+		return driver.ErrBadConn
+	}
+	return nil
 }
 
 // Idle connections the pool keeps, and for how long. database/sql keeps two
@@ -212,10 +264,10 @@ func (db *DB) Client(opts ...ent.Option) *ent.Client {
 func (db *DB) Driver() dialect.Driver {
 	drv := entsql.OpenDB(db.Dialect, db.DB)
 	if db.Dialect != dialect.SQLite {
-		return drv
+		return watched{Driver: drv, h: db.health}
 	}
 	db.writersOnce.Do(func() { db.writers = newGroups(db.DB) })
-	return &writerQueue{Driver: drv, groups: db.writers}
+	return watched{Driver: &writerQueue{Driver: drv, groups: db.writers}, h: db.health}
 }
 
 // Migrate creates the tables and indexes the schema needs, or brings an

@@ -11,7 +11,6 @@ import (
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
-	"github.com/mattn/go-sqlite3"
 )
 
 // writerQueue runs a process's SQLite transactions one at a time, first
@@ -84,6 +83,9 @@ type group struct {
 	first   time.Time // when the first member committed into it
 	done    chan struct{}
 	err     error // the COMMIT's result, set before done is closed
+	// fault is the first storage fault a statement of the group met: if
+	// SQLite rolls the group back for it, its members are told why.
+	fault error
 }
 
 // Tx begins a transaction when the ones before it have ended.
@@ -192,7 +194,7 @@ func (q *groups) join(ctx context.Context) (*member, error) {
 	}
 	// entsql.Tx turns ent's statements into database/sql calls; its own
 	// Commit and Rollback are the member's.
-	return &member{Tx: &entsql.Tx{Conn: entsql.Conn{ExecQuerier: uninterrupted{g.tx}}}, q: q, g: g}, nil
+	return &member{Tx: &entsql.Tx{Conn: entsql.Conn{ExecQuerier: uninterrupted{g}}}, q: q, g: g}, nil
 }
 
 // begin opens a group: a connection of its own, for the connection's
@@ -246,7 +248,7 @@ func (q *groups) fail(err error) {
 func (g *group) alive() bool {
 	inTx := false
 	err := g.conn.Raw(func(dc any) error {
-		c, ok := dc.(*sqlite3.SQLiteConn)
+		c, ok := dc.(interface{ AutoCommit() bool })
 		if !ok {
 			return fmt.Errorf("group commit: a %T is not a SQLite connection", dc)
 		}
@@ -258,6 +260,14 @@ func (g *group) alive() bool {
 
 // errGroupLost is what a member gets when SQLite rolled its group back.
 var errGroupLost = errors.New("commit: the database rolled the transaction back")
+
+// lost is errGroupLost with the storage fault that caused it, if one did.
+func (g *group) lost() error {
+	if g.fault != nil {
+		return fmt.Errorf("%w: %w", errGroupLost, g.fault)
+	}
+	return errGroupLost
+}
 
 // member is a transaction inside a group. Its statements run on the
 // group's transaction; Commit and Rollback end its savepoint.
@@ -278,9 +288,10 @@ func (m *member) Commit() error {
 	q, g := m.q, m.g
 	g.ended++
 	if !g.alive() {
-		q.fail(errGroupLost)
+		err := g.lost()
+		q.fail(err)
 		q.release()
-		return errGroupLost
+		return err
 	}
 	if _, err := g.tx.ExecContext(context.Background(), "RELEASE member"); err != nil {
 		err = fmt.Errorf("commit: %w", err)
@@ -316,7 +327,7 @@ func (m *member) Rollback() error {
 // undo rolls back to the member's savepoint and ends it.
 func (m *member) undo() error {
 	if !m.g.alive() {
-		return errGroupLost
+		return m.g.lost()
 	}
 	for _, stmt := range []string{"ROLLBACK TO member", "RELEASE member"} {
 		if _, err := m.g.tx.ExecContext(context.Background(), stmt); err != nil {
@@ -331,20 +342,31 @@ func (m *member) undo() error {
 // rolling back the whole transaction, which here would take the other
 // members' changes with it. A context that has ended still stops the
 // member before its next statement.
-type uninterrupted struct{ tx *sql.Tx }
+type uninterrupted struct{ g *group }
 
 func (u uninterrupted) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return u.tx.ExecContext(context.WithoutCancel(ctx), query, args...)
+	res, err := u.g.tx.ExecContext(context.WithoutCancel(ctx), query, args...)
+	return res, u.g.noteFault(err)
 }
 
 func (u uninterrupted) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return u.tx.QueryContext(context.WithoutCancel(ctx), query, args...)
+	rows, err := u.g.tx.QueryContext(context.WithoutCancel(ctx), query, args...)
+	return rows, u.g.noteFault(err)
+}
+
+// noteFault remembers the first storage fault among the group's errors,
+// and returns err. Only the holder of the turn runs statements.
+func (g *group) noteFault(err error) error {
+	if g.fault == nil && Fault(err) != "" {
+		g.fault = err
+	}
+	return err
 }
 
 // soloTx is a transaction outside any group. It gives the turn back, if

@@ -184,6 +184,10 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		return fail("cannot open the database", err)
 	}
 	defer db.Close()
+	db.SetLogger(log)
+	if err := db.CheckIntegrity(ctx); err != nil {
+		return fail("cannot serve the database", err)
+	}
 	client, countSQL := a.benchClient(db)
 	if err := db.Migrate(ctx); err != nil {
 		return fail("cannot migrate the database", err)

@@ -35,7 +35,20 @@ const rules = [
   [/must be 2–64 lower-case letters/, () => "Ska vara 2–64 små bokstäver a–z, siffror, punkt, bindestreck eller understreck, och börja med en bokstav eller siffra."],
   [/the last admin must stay an admin/, () => "Den sista administratören måste förbli administratör: gör någon annan till administratör först."],
   [/must be in the future/, () => "Ska vara i framtiden."],
+  // A storage fault (code UNAVAILABLE): nothing the user can mend.
+  [/^the database cannot serve this request now \((.+)\); try again later/, (m) => `Databasen kan inte ta emot det här just nu (${svFault(m[1])}). Försök igen om en stund; kvarstår felet, kontakta den som driver servern.`],
 ];
+
+function svFault(reason) {
+  return {
+    "the disk is full": "disken är full",
+    "the database is read-only": "databasen är skrivskyddad",
+    "the disk reports an I/O error": "disken rapporterar ett läs- eller skrivfel",
+    "the database file cannot be opened": "databasfilen går inte att öppna",
+    "the database is shutting down or starting up": "databasen startar om",
+    "the connection to the database is lost": "kontakten med databasen bröts",
+  }[reason] || reason;
+}
 
 function seconds(n) {
   return Number(n) === 1 ? "1 sekund" : `${n} sekunder`;
