@@ -31,6 +31,11 @@ type Limits struct {
 	// MaxTokens is how many tokens (names, punctuation, values) the query
 	// text may have; the parser stops there. Refused as QUERY_TOO_LARGE.
 	MaxTokens int
+	// MaxRepeats is how many times the query may repeat a response name
+	// within one selection set (its fragments' fields merged in) or spread
+	// a fragment, which validation compares pair by pair. Refused as
+	// QUERY_TOO_LARGE, before that comparison.
+	MaxRepeats int
 	// Timeout is how long an operation may run. Its context carries the
 	// deadline, so the SQL it runs is cancelled when it passes; what is
 	// left fails with TIMEOUT, and a mutation is rolled back.
@@ -50,7 +55,10 @@ var DefaultLimits = Limits{
 	MaxCost:   300_000,
 	MaxDepth:  20,
 	MaxTokens: 10_000,
-	Timeout:   10 * time.Second,
+	// Real queries repeat a name when fragments share a field (id,
+	// __typename); GraphiQL's introspection query spreads 9 fragments.
+	MaxRepeats: 100,
+	Timeout:    10 * time.Second,
 }
 
 // RateLimiter gives each client an allowance of changes.
@@ -86,7 +94,8 @@ func (l Limits) install(srv interface {
 
 // presentTokenLimit gives the parser's token limit error its own code: the
 // parser reports it as a parse failure like any other, told apart only by
-// its words.
+// its words. So too the refusal of a query that repeats too much, which
+// gqlgen reports as a validation failure.
 func (l Limits) presentTokenLimit(next graphql.ErrorPresenterFunc) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		e := next(ctx, err)
@@ -94,6 +103,7 @@ func (l Limits) presentTokenLimit(next graphql.ErrorPresenterFunc) graphql.Error
 			e.Message = fmt.Sprintf("the query is longer than %d tokens (names, values and punctuation); send a shorter one", l.MaxTokens)
 			e.Extensions = map[string]any{"code": string(samverkan.CodeQueryTooLarge), "limit": l.MaxTokens}
 		}
+		presentRepeatLimit(e)
 		return e
 	}
 }

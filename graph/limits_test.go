@@ -298,6 +298,88 @@ func TestTokenLimit(t *testing.T) {
 	})
 }
 
+// aliasesOfOneField is the document that took validation seconds and a
+// gigabyte: 900 fields under one alias, each with another argument, so
+// that each pair of them is a conflict of its own (404,550).
+func aliasesOfOneField(n int) string {
+	var q strings.Builder
+	q.WriteString("{")
+	for i := range n {
+		fmt.Fprintf(&q, ` a: node(id: "%d") { id }`, i+1)
+	}
+	q.WriteString(" }")
+	return q.String()
+}
+
+func TestRepeatLimit(t *testing.T) {
+	e := newEndpoint(t, graph.DefaultLimits)
+	t.Run("ErrAliasesOfOneFieldAreRefusedAtOnce", func(t *testing.T) {
+		start := time.Now()
+		a := e.post(aliasesOfOneField(900), nil)
+		took := time.Since(start)
+		wantRefused(t, a, samverkan.CodeQueryTooLarge)
+		if len(a.Errors) != 1 || a.Errors[0].Extensions["limit"] != float64(100) {
+			t.Errorf("errors = %+v; want one, naming the limit of 100", a.Errors)
+		}
+		// Seconds before; a generous bound for a noisy machine.
+		if took > time.Second {
+			t.Errorf("refusing 900 aliases took %s", took)
+		}
+	})
+	t.Run("ErrFieldsWithoutAliases", func(t *testing.T) {
+		q := strings.ReplaceAll(aliasesOfOneField(200), "a: node", "node")
+		wantRefused(t, e.post(q, nil), samverkan.CodeQueryTooLarge)
+	})
+	t.Run("ErrRepeatsThroughFragments", func(t *testing.T) {
+		// 60 fragments, spread into one set, with the same two fields:
+		// 60 spreads and 118 repeats.
+		var q strings.Builder
+		q.WriteString("{ plans(first: 1) { edges { node {")
+		for i := range 60 {
+			fmt.Fprintf(&q, " ...F%d", i)
+		}
+		q.WriteString(" } } } }\n")
+		for i := range 60 {
+			fmt.Fprintf(&q, "fragment F%d on Plan { n: name g: goals(first: %d) { totalCount } }\n", i, i+1)
+		}
+		wantRefused(t, e.post(q.String(), nil), samverkan.CodeQueryTooLarge)
+	})
+	t.Run("ErrFragmentSpreads", func(t *testing.T) {
+		// 900 fragments with nothing in common: validation compared
+		// each pair of them.
+		var q strings.Builder
+		q.WriteString("{ plans(first: 1) { edges { node {")
+		for i := range 900 {
+			fmt.Fprintf(&q, " ...F%d", i)
+		}
+		q.WriteString(" } } } }\n")
+		for i := range 900 {
+			fmt.Fprintf(&q, "fragment F%d on Plan { f%d: id }\n", i, i)
+		}
+		deep := graph.DefaultLimits
+		deep.MaxTokens = 0
+		wantRefused(t, newEndpoint(t, deep).post(q.String(), nil), samverkan.CodeQueryTooLarge)
+	})
+	t.Run("ConflictsUnderTheLimitAreStillRefused", func(t *testing.T) {
+		a := e.post(aliasesOfOneField(2), nil)
+		wantRefused(t, a, "GRAPHQL_VALIDATION_FAILED")
+		if !strings.Contains(a.Errors[0].Message, "differing arguments") {
+			t.Errorf("message = %q; want the conflict explained", a.Errors[0].Message)
+		}
+	})
+	t.Run("FieldsRepeatedAlikeUnderTheLimitPass", func(t *testing.T) {
+		wantOK(t, e.post(`{ plans(first: 1) { edges { node { id ...A ...B } } } }
+		  fragment A on Plan { id name } fragment B on Plan { id name }`, nil))
+	})
+	t.Run("ZeroTurnsTheLimitOff", func(t *testing.T) {
+		off := graph.DefaultLimits
+		off.MaxRepeats = 0
+		q := strings.ReplaceAll(aliasesOfOneField(150), `node(id: "`, `node(id: "1`)
+		q = regexp.MustCompile(`id: "1\d+"`).ReplaceAllString(q, `id: "1"`)
+		wantOK(t, newEndpoint(t, off).post(q, nil))
+	})
+}
+
 // slowDriver makes every statement wait for its context to end, as a query
 // that takes too long would, when slow is set.
 type slowDriver struct {

@@ -43,7 +43,7 @@ func NewHandler(client *ent.Client, log *slog.Logger, opts ...Option) http.Handl
 	// the transport will (see datawriter.go).
 	srv.Use(keepData{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.SetValidationRulesFn(validationRules)
+	srv.SetValidationRulesFn(validationRules(cfg.limits.MaxRepeats))
 	srv.Use(extension.Introspection{})
 	// Frontends may send a query's hash instead of its text.
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})

@@ -57,6 +57,9 @@ Flags of serve:
   --max-depth N deepest a query may nest fields (default 20, or $SAMVERKAN_MAX_DEPTH)
   --max-tokens N
                 most tokens a query's text may have (default 10000, or $SAMVERKAN_MAX_TOKENS)
+  --max-repeats N
+                most fields a query may repeat under one name (or alias) in a selection
+                set, plus fragment spreads (default 100, or $SAMVERKAN_MAX_REPEATS)
   --timeout D   longest a request may run, its SQL cancelled after (default 10s,
                 or $SAMVERKAN_TIMEOUT)
   --mutation-rate R
