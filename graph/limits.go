@@ -66,6 +66,9 @@ type RateLimiter interface {
 	// Allow takes n changes from the client's allowance, or reports how
 	// long the client must wait until it has them.
 	Allow(client string, n int) (ok bool, retryAfter time.Duration)
+	// Burst is the most changes a client may make at once: a request of
+	// more is refused, whatever the client's allowance.
+	Burst() int
 }
 
 func init() {
@@ -268,8 +271,9 @@ func isWrapper(def *ast.FieldDefinition) bool {
 }
 
 // mutationRate refuses a mutation when its client has used up its
-// allowance of changes. Every top-level field of the mutation is one
-// change, so aliases cannot multiply what one request may do.
+// allowance of changes, or when it makes more changes than the burst.
+// Every top-level field of the mutation is one change, so aliases cannot
+// multiply what one request may do.
 type mutationRate struct{ limiter RateLimiter }
 
 var (
@@ -295,7 +299,16 @@ func (r mutationRate) MutateOperationContext(ctx context.Context, oc *graphql.Op
 	if req != nil {
 		client = req.Client
 	}
-	ok, wait := r.limiter.Allow(client, countFields(oc.Operation.SelectionSet, oc.Doc.Fragments))
+	changes := countFields(oc.Operation.SelectionSet, oc.Doc.Fragments)
+	if burst := r.limiter.Burst(); changes > burst {
+		// No wait would let it through: it is the request's fault (422),
+		// and it says so rather than when to try again.
+		e := gqlerror.ErrorPosf(oc.Operation.Position,
+			"the request makes %d changes, more than the %d one client may make at once; send them in several requests", changes, burst)
+		e.Extensions = map[string]any{"code": string(samverkan.CodeRateLimited), "changes": changes, "limit": burst}
+		return e
+	}
+	ok, wait := r.limiter.Allow(client, changes)
 	if ok {
 		return nil
 	}

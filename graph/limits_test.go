@@ -498,6 +498,8 @@ func TestTheDatabaseStopsAStatementAtItsDeadline(t *testing.T) {
 
 type fakeLimiter struct{ calls []int }
 
+func (l *fakeLimiter) Burst() int { return 100 }
+
 func (l *fakeLimiter) Allow(_ string, n int) (bool, time.Duration) {
 	l.calls = append(l.calls, n)
 	return false, 1500 * time.Millisecond
