@@ -62,7 +62,7 @@ func NewHandler(client *ent.Client, log *slog.Logger, opts ...Option) http.Handl
 	srv.AroundOperations(nameOperation)
 	srv.SetErrorPresenter(cfg.limits.presentTokenLimit(presentError(log)))
 	srv.SetRecoverFunc(recoverPanic(log))
-	return writeKeptData(srv)
+	return noStore(codeBareErrors(writeKeptData(srv)))
 }
 
 // Option changes how NewHandler sets up the endpoint.
@@ -118,4 +118,13 @@ func (t transactioner) InterceptResponse(ctx context.Context, next graphql.Respo
 		return next(ctx)
 	}
 	return t.Transactioner.InterceptResponse(ctx, next)
+}
+
+// noStore keeps every answer out of caches: some carry a token (login,
+// createAPIToken), and every one depends on the Authorization header.
+func noStore(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
 }
