@@ -187,7 +187,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		if err := seed.LoadOrebro(ctx, client); err != nil {
 			return fail("cannot load the Örebro plan", err)
 		}
-		log.Info("first start: loaded the Örebro plan", "db", *dsn)
+		log.Info("first start: loaded the Örebro plan", "db", storage.Redacted(*dsn))
 	}
 	if err := a.firstAdmin(ctx, client, log); err != nil {
 		return fail("cannot create the first admin", err)
@@ -211,7 +211,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	}
 	base := "http://" + ln.Addr().String()
 	fmt.Fprintf(a.stdout, "Samverkan is serving %s\n  Admin page:   %s/admin/\n  GraphQL API:  %s/graphql\n  Playground:   %s/playground/\n  Health:       %s/healthz\n",
-		*dsn, base, base, base, base)
+		storage.Redacted(*dsn), base, base, base, base)
 	if a.listening != nil {
 		a.listening(ln.Addr().String())
 	}
@@ -304,6 +304,6 @@ func (a *app) seed(ctx context.Context, args []string) error {
 		log.Error("cannot load "+what, "error", err)
 		return err
 	}
-	fmt.Fprintf(a.stdout, "Loaded %s into %s in %s.\n", what, *dsn, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(a.stdout, "Loaded %s into %s in %s.\n", what, storage.Redacted(*dsn), time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -222,4 +223,51 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// TestThePasswordIsNeverShown starts the commands on a PostgreSQL URL with
+// a password and finds it in none of their output or logs.
+func TestThePasswordIsNeverShown(t *testing.T) {
+	run := func(args ...string) string {
+		var out, errOut bytes.Buffer
+		a := &app{stdout: &out, stderr: &errOut, getenv: adminPasswordEnv}
+		_ = a.run(context.Background(), args)
+		return out.String() + errOut.String()
+	}
+	t.Run("ErrCannotConnect", func(t *testing.T) {
+		got := run("serve", "--addr", "127.0.0.1:0", "--db", "postgres://samverkan:hunter2@127.0.0.1:1/samverkan?sslpassword=hunter3")
+		if !strings.Contains(got, "cannot open the database") || strings.Contains(got, "hunter") {
+			t.Errorf("output shows the password, or says nothing of the failure: %s", got)
+		}
+	})
+	t.Run("Serve", func(t *testing.T) {
+		dsn := storagetest.OpenPostgres(t).DSN
+		u, err := url.Parse(dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		password, ok := u.User.Password()
+		if !ok || password == "" {
+			t.Skip("SAMVERKAN_TEST_POSTGRES has no password to look for")
+		}
+		seeded := run("seed", "--db", dsn)
+
+		ctx, cancel := context.WithCancel(context.Background())
+		out, errOut := &syncBuffer{}, &syncBuffer{}
+		addr := make(chan string, 1)
+		done := make(chan error, 1)
+		a := &app{stdout: out, stderr: errOut, getenv: adminPasswordEnv, listening: func(a string) { addr <- a }}
+		go func() { done <- a.run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", dsn}) }()
+		select {
+		case <-addr:
+		case err := <-done:
+			t.Fatalf("serve stopped: %v\n%s", err, errOut)
+		}
+		cancel()
+		<-done
+		got := seeded + out.String() + errOut.String()
+		if !strings.Contains(out.String(), "Samverkan is serving postgres://") || strings.Contains(got, password) {
+			t.Errorf("output shows the password, or does not say what it serves:\n%s", got)
+		}
+	})
 }
