@@ -47,6 +47,8 @@ func NewHandler(client *ent.Client, log *slog.Logger, opts ...Option) http.Handl
 	srv.Use(extension.Introspection{})
 	// Frontends may send a query's hash instead of its text.
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	// Before the limits that charge a client: bad input costs nothing.
+	srv.Use(inputLimits{})
 	srv.Use(pageSizeLimit{})
 	// After pageSizeLimit, which gives every connection its page size; the
 	// timeout before the transaction, which it must wrap.
