@@ -80,13 +80,13 @@ func init() {
 	}
 }
 
-// install puts the limits on the server.
+// install puts the limits on the server of the schema.
 func (l Limits) install(srv interface {
 	Use(graphql.HandlerExtension)
 	SetParserTokenLimit(int)
-}) {
+}, schema *ast.Schema) {
 	srv.SetParserTokenLimit(l.MaxTokens) // 0 is no limit for gqlgen too
-	srv.Use(queryLimits{maxCost: l.MaxCost, maxDepth: l.MaxDepth})
+	srv.Use(queryLimits{maxCost: l.MaxCost, maxDepth: l.MaxDepth, lists: introspectionLists(schema)})
 	if l.Mutations != nil {
 		srv.Use(mutationRate{l.Mutations})
 	}
@@ -113,7 +113,54 @@ func (l Limits) presentTokenLimit(next graphql.ErrorPresenterFunc) graphql.Error
 
 // queryLimits refuses an operation that could return too many records or
 // nests too deeply, before anything of it runs.
-type queryLimits struct{ maxCost, maxDepth int }
+type queryLimits struct {
+	maxCost, maxDepth int
+	lists             map[string]int // see introspectionLists
+}
+
+// introspectionLists are the lengths that the cost counts for the lists of
+// introspection, by type and field (__Type.fields): all the types and
+// directives of the schema for __schema's lists, and for the others their
+// mean length over the schema, rounded up. GraphiQL's introspection query
+// then costs about what its answer holds (some 25,000 records, the ofType
+// chains counted in full), and 620 of them under aliases, 32 MB of
+// answer, are refused like any other query that asks for too much.
+func introspectionLists(schema *ast.Schema) map[string]int {
+	if schema == nil {
+		return nil
+	}
+	var fields, inputFields, enumValues, interfaces, possibleTypes, args int
+	for _, d := range schema.Types {
+		if d.Kind == ast.InputObject {
+			inputFields += len(d.Fields)
+		} else {
+			fields += len(d.Fields)
+		}
+		for _, f := range d.Fields {
+			args += len(f.Arguments)
+		}
+		enumValues += len(d.EnumValues)
+		interfaces += len(d.Interfaces)
+		possibleTypes += len(schema.PossibleTypes[d.Name])
+	}
+	directiveArgs := 0
+	for _, d := range schema.Directives {
+		directiveArgs += len(d.Arguments)
+	}
+	mean := func(total, n int) int { return max(1, (total+n-1)/max(n, 1)) }
+	types := len(schema.Types)
+	return map[string]int{
+		"__Schema.types":       types,
+		"__Schema.directives":  len(schema.Directives),
+		"__Type.fields":        mean(fields, types),
+		"__Type.inputFields":   mean(inputFields, types),
+		"__Type.enumValues":    mean(enumValues, types),
+		"__Type.interfaces":    mean(interfaces, types),
+		"__Type.possibleTypes": mean(possibleTypes, types),
+		"__Field.args":         mean(args, fields),
+		"__Directive.args":     mean(directiveArgs, len(schema.Directives)),
+	}
+}
 
 var (
 	_ graphql.HandlerExtension        = queryLimits{}
@@ -133,7 +180,7 @@ func (q queryLimits) MutateOperationContext(_ context.Context, oc *graphql.Opera
 	if oc.Operation == nil {
 		return nil
 	}
-	m := &measurer{vars: oc.Variables, fragments: oc.Doc.Fragments, memo: map[string]measure{}}
+	m := &measurer{vars: oc.Variables, fragments: oc.Doc.Fragments, memo: map[string]measure{}, lists: q.lists}
 	got := m.set(oc.Operation.SelectionSet)
 	if q.maxDepth > 0 && got.depth > q.maxDepth {
 		e := gqlerror.ErrorPosf(oc.Operation.Position,
@@ -165,6 +212,7 @@ type measurer struct {
 	vars      map[string]any
 	fragments ast.FragmentDefinitionList
 	memo      map[string]measure
+	lists     map[string]int // the lengths of introspection's lists
 }
 
 func (m *measurer) set(set ast.SelectionSet) measure {
@@ -232,10 +280,16 @@ func (m *measurer) pageSize(f *ast.Field) int64 {
 }
 
 // listLength is the length of a list argument of a field that returns a
-// list (nodes(ids: […])), or 1.
+// list (nodes(ids: […])), the length counted for a list of introspection,
+// or 1.
 func (m *measurer) listLength(f *ast.Field) int {
 	if f.Definition == nil || f.Definition.Type == nil || f.Definition.Type.Elem == nil {
 		return 1
+	}
+	if f.ObjectDefinition != nil {
+		if n, ok := m.lists[f.ObjectDefinition.Name+"."+f.Name]; ok {
+			return n
+		}
 	}
 	n := 1
 	for _, arg := range f.Arguments {

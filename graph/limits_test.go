@@ -258,6 +258,29 @@ func placeholders(query string) map[string]any {
 	return vars
 }
 
+func TestIntrospectionIsCosted(t *testing.T) {
+	t.Run("ErrAliasedSchemas", func(t *testing.T) {
+		// 620 aliased __schema answered 32 MB, each costed as one record.
+		var q strings.Builder
+		q.WriteString("{")
+		for i := range 620 {
+			fmt.Fprintf(&q, " s%d: __schema { types { fields { args { name } } } }", i)
+		}
+		q.WriteString(" }")
+		wantRefused(t, newEndpoint(t, graph.DefaultLimits).post(q.String(), nil), samverkan.CodeQueryTooCostly)
+	})
+	t.Run("GraphiQLsQueryCostsAboutWhatItAnswers", func(t *testing.T) {
+		tight := graph.DefaultLimits
+		tight.MaxCost = 1
+		a := newEndpoint(t, tight).post(introspectionQuery, nil)
+		wantRefused(t, a, samverkan.CodeQueryTooCostly)
+		// Well within the limit, and far from the 1 it was costed before.
+		if cost := a.Errors[0].Extensions["cost"].(float64); cost < 2_000 || cost > float64(graph.DefaultLimits.MaxCost)/4 {
+			t.Errorf("GraphiQL's introspection costs %v, want between 2,000 and a quarter of the limit", cost)
+		}
+	})
+}
+
 func TestDepthLimit(t *testing.T) {
 	e := newEndpoint(t, graph.DefaultLimits)
 	t.Run("ErrTooDeep", func(t *testing.T) {

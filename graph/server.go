@@ -32,7 +32,8 @@ func NewHandler(client *ent.Client, log *slog.Logger, opts ...Option) http.Handl
 	if cfg.accounts == nil {
 		cfg.accounts = accounts.New(client)
 	}
-	srv := handler.New(NewSchema(client, cfg.accounts))
+	schema := NewSchema(client, cfg.accounts)
+	srv := handler.New(schema)
 	srv.AddTransport(transport.Options{})
 	// GET serves queries only: gqlgen refuses a mutation sent by GET, so a
 	// link or an image tag cannot change anything.
@@ -44,7 +45,7 @@ func NewHandler(client *ent.Client, log *slog.Logger, opts ...Option) http.Handl
 	srv.Use(keepData{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetValidationRulesFn(validationRules(cfg.limits.MaxRepeats))
-	srv.Use(extension.Introspection{})
+	srv.Use(schemaIntrospection{}) // not for anonymous requests on a private server
 	// Frontends may send a query's hash instead of its text.
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	// Before the limits that charge a client: bad input costs nothing.
@@ -52,7 +53,7 @@ func NewHandler(client *ent.Client, log *slog.Logger, opts ...Option) http.Handl
 	srv.Use(pageSizeLimit{})
 	// After pageSizeLimit, which gives every connection its page size; the
 	// timeout before the transaction, which it must wrap.
-	cfg.limits.install(srv)
+	cfg.limits.install(srv, schema.Schema())
 	srv.Use(markResolverErrors{})
 	if cfg.dialect != "" {
 		srv.Use(compiledReads{compiler: compile.New(client, cfg.dialect), log: log})

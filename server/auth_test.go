@@ -415,6 +415,14 @@ func TestPrivateReads(t *testing.T) {
 	if n := s.as(viewer).count("activities"); n == 0 {
 		t.Error("a viewer reads no activities")
 	}
+	// The schema is as private as the plan; the playground, signed in,
+	// still reads it.
+	for _, q := range []string{`{ __schema { queryType { name } } }`, `{ __type(name: "Activity") { name } }`,
+		`query { ...S } fragment S on Query { __schema { types { name } } }`} {
+		s.as("").wantError(q, nil, "UNAUTHENTICATED", "")
+		s.as(viewer).must(q, nil, nil)
+	}
+	s.as("").must(`{ __typename }`, nil, nil)
 	req, _ := http.NewRequest(http.MethodGet, s.URL+"/reports/status.csv", nil)
 	req.Header.Set("Authorization", "Bearer "+viewer)
 	res, err = http.DefaultClient.Do(req)
