@@ -37,6 +37,7 @@ type config struct {
 	graphql     []graph.Option
 	accountOpts []accounts.Option
 	private     bool
+	corsOrigins []string
 }
 
 // WithGraphQL passes options to the GraphQL endpoint (its limits).
@@ -77,7 +78,7 @@ func New(client *ent.Client, db Pinger, log *slog.Logger, opts ...Option) http.H
 	mux.Handle("GET /reports/status.csv", signedIn(statusCSV(client, log)))
 	mux.Handle("GET /{$}", http.RedirectHandler("/admin/", http.StatusFound))
 
-	return withRequest(log, identifyClient(limitBody(mux)))
+	return withRequest(log, identifyClient(limitBody(cors(cfg.corsOrigins, mux))))
 }
 
 // health answers 200 when the database answers, 503 when it does not.

@@ -71,6 +71,10 @@ Flags of serve:
                 (default false, or $SAMVERKAN_PRIVATE=true)
   --session-ttl D
                 how long a sign-in lasts (default 12h, or $SAMVERKAN_SESSION_TTL)
+  --cors-origins LIST
+                origins whose pages may call the API from a browser, comma-separated
+                (https://plan.example.se,http://localhost:5173; "*" for any; default
+                none, or $SAMVERKAN_CORS_ORIGINS)
 
 Flags of seed:
   --db DB       as for serve
@@ -151,14 +155,20 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	limits := addLimitFlags(fs)
 	private := fs.Bool("private", false, "reading needs a token too")
 	sessionTTL := fs.Duration("session-ttl", accounts.DefaultSessionTTL, "how long a sign-in lasts")
+	corsList := fs.String("cors-origins", "", "origins (comma-separated) whose pages may call the API")
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
 	if err := limits.resolve(a, fs); err != nil {
 		return err
 	}
-	if err := a.fromEnv(fs, map[string]string{"private": "SAMVERKAN_PRIVATE", "session-ttl": "SAMVERKAN_SESSION_TTL"}); err != nil {
+	if err := a.fromEnv(fs, map[string]string{"private": "SAMVERKAN_PRIVATE", "session-ttl": "SAMVERKAN_SESSION_TTL", "cors-origins": "SAMVERKAN_CORS_ORIGINS"}); err != nil {
 		return err
+	}
+	corsOrigins, err := server.ParseOrigins(*corsList)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "samverkan: --cors-origins: %v\n", err)
+		return errUsage
 	}
 	if *sessionTTL <= 0 {
 		fmt.Fprintln(a.stderr, "samverkan: --session-ttl must be positive")
@@ -201,7 +211,8 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		Handler: countSQL(server.New(client, db, log,
 			server.WithGraphQL(append(limits.options(), graph.WithCompiledReads(db.Dialect))...),
 			server.WithAccountOptions(accounts.WithSessionTTL(*sessionTTL)),
-			server.WithPrivateReads(*private))),
+			server.WithPrivateReads(*private),
+			server.WithCORSOrigins(corsOrigins))),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      limits.writeTimeout(),

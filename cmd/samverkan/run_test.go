@@ -271,3 +271,48 @@ func TestThePasswordIsNeverShown(t *testing.T) {
 		}
 	})
 }
+
+func TestServeCORSOrigins(t *testing.T) {
+	t.Run("ErrNotAnOrigin", func(t *testing.T) {
+		var errOut bytes.Buffer
+		a := &app{stdout: io.Discard, stderr: &errOut, getenv: func(string) string { return "" }}
+		err := a.run(context.Background(), []string{"serve", "--cors-origins", "plan.example.se", "--db", filepath.Join(t.TempDir(), "x.db")})
+		if !errors.Is(err, errUsage) || !strings.Contains(errOut.String(), "is not an origin") {
+			t.Errorf("err = %v, stderr %q; want a usage error", err, errOut.String())
+		}
+	})
+	t.Run("FromTheEnvironment", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		addr := make(chan string, 1)
+		done := make(chan error, 1)
+		a := &app{stdout: io.Discard, stderr: io.Discard, listening: func(a string) { addr <- a },
+			getenv: func(name string) string {
+				if name == "SAMVERKAN_CORS_ORIGINS" {
+					return "https://plan.example.se"
+				}
+				return ""
+			}}
+		go func() { done <- a.run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", storagetest.Open(t).DSN}) }()
+		var base string
+		select {
+		case a := <-addr:
+			base = "http://" + a
+		case err := <-done:
+			t.Fatalf("serve stopped: %v", err)
+		}
+		req, _ := http.NewRequest(http.MethodOptions, base+"/graphql", nil)
+		req.Header.Set("Origin", "https://plan.example.se")
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if got := res.Header.Get("Access-Control-Allow-Origin"); got != "https://plan.example.se" {
+			t.Errorf("preflight: Allow-Origin %q, want the origin from SAMVERKAN_CORS_ORIGINS", got)
+		}
+		cancel()
+		<-done
+	})
+}
