@@ -293,7 +293,8 @@ func TestServeCORSOrigins(t *testing.T) {
 				}
 				return ""
 			}}
-		go func() { done <- a.run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", storagetest.Open(t).DSN}) }()
+		db := storagetest.Open(t).DSN
+		go func() { done <- a.run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db}) }()
 		var base string
 		select {
 		case a := <-addr:
