@@ -276,7 +276,8 @@ func recoverPanic(log *slog.Logger) graphql.RecoverFunc {
 // ("transport not supported", 400), a mutation sent by GET (406), GET
 // variables or extensions that are not JSON (400). Each such error without
 // extensions.code gets BAD_REQUEST; the status stays as gqlgen chose it.
-// Only answers with a status of 400 or more are held back to be read.
+// Only the bodies of answers with a status of 400 or more are held back to
+// be read; the status itself is written at once.
 func codeBareErrors(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		cw := &codingWriter{ResponseWriter: w}
@@ -297,9 +298,10 @@ func (w *codingWriter) WriteHeader(status int) {
 		return
 	}
 	w.status = status
-	if status < 400 {
-		w.ResponseWriter.WriteHeader(status)
+	if status >= 400 && w.Header().Get("Content-Type") == "" {
+		w.Header().Set("Content-Type", "application/json")
 	}
+	w.ResponseWriter.WriteHeader(status)
 }
 
 func (w *codingWriter) Write(b []byte) (int, error) {
@@ -342,11 +344,6 @@ func (w *codingWriter) flush() {
 			}
 		}
 	}
-	w.Header().Del("Content-Length")
-	if w.Header().Get("Content-Type") == "" {
-		w.Header().Set("Content-Type", "application/json")
-	}
-	w.ResponseWriter.WriteHeader(w.status)
 	_, _ = w.ResponseWriter.Write(body)
 }
 

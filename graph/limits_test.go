@@ -47,6 +47,7 @@ func orebro(t testing.TB) *storage.DB {
 type endpoint struct {
 	t       *testing.T
 	handler http.Handler
+	raw     http.Handler // the handler, its statements not counted
 	viewer  *auth.Viewer // whom requests act for; nil for anonymous ones
 }
 
@@ -54,7 +55,7 @@ func newEndpoint(t *testing.T, limits graph.Limits) *endpoint {
 	t.Helper()
 	db := orebro(t)
 	h := graph.NewHandler(bench.CountingClient(db), slog.New(slog.NewTextHandler(io.Discard, nil)), graph.WithLimits(limits))
-	return &endpoint{t: t, handler: bench.Instrument(h)}
+	return &endpoint{t: t, handler: bench.Instrument(h), raw: h}
 }
 
 // answer is a GraphQL response with its HTTP status and the statements
@@ -519,6 +520,22 @@ func TestTheDatabaseStopsAStatementAtItsDeadline(t *testing.T) {
 	}
 }
 
+// countAtTheEnd holds a response back until the handler has returned, so
+// that bench.Instrument, outside it, counts every statement of the request.
+func countAtTheEnd(next http.Handler) http.Handler {
+	return bench.Instrument(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		for k, v := range rec.Header() {
+			if k != bench.StatementsHeader {
+				w.Header()[k] = v
+			}
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	}))
+}
+
 type fakeLimiter struct{ calls []int }
 
 func (l *fakeLimiter) Burst() int { return 100 }
@@ -544,6 +561,15 @@ func TestMutationRateLimit(t *testing.T) {
 		}
 		if len(limiter.calls) != 1 || limiter.calls[0] != 2 {
 			t.Errorf("the limiter was asked for %v changes, want [2]: one per mutation field", limiter.calls)
+		}
+	})
+	t.Run("ErrRateLimitedBeginsNoTransaction", func(t *testing.T) {
+		// The count as the handler ends, not as it starts writing.
+		e := *e
+		e.handler = countAtTheEnd(e.raw)
+		a := e.post(`mutation { createMunicipality(input: {code: "0180", name: "Stockholm"}) { id } }`, nil)
+		if a.code() != string(samverkan.CodeRateLimited) || a.statements != 0 {
+			t.Fatalf("answer = %+v after %d statements; want RATE_LIMITED and no transaction", a.Errors, a.statements)
 		}
 	})
 	t.Run("QueriesAreNotLimited", func(t *testing.T) {

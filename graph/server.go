@@ -115,9 +115,11 @@ func nameOperation(ctx context.Context, next graphql.OperationHandler) graphql.R
 // entgql's would panic looking for it.
 type transactioner struct{ entgql.Transactioner }
 
-// InterceptResponse runs a mutation in a transaction.
+// InterceptResponse runs a mutation in a transaction. A request refused
+// before it ran (a limit, bad input) arrives with its errors already and
+// needs none: it must not take a writer's turn.
 func (t transactioner) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	if !graphql.HasOperationContext(ctx) {
+	if !graphql.HasOperationContext(ctx) || len(graphql.GetErrors(ctx)) > 0 {
 		return next(ctx)
 	}
 	return t.Transactioner.InterceptResponse(ctx, next)
