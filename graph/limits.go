@@ -95,11 +95,11 @@ func (l Limits) install(srv interface {
 	}
 }
 
-// presentTokenLimit gives the parser's token limit error its own code: the
+// presentLimits gives the parser's token limit error its own code: the
 // parser reports it as a parse failure like any other, told apart only by
 // its words. So too the refusal of a query that repeats too much, which
 // gqlgen reports as a validation failure.
-func (l Limits) presentTokenLimit(next graphql.ErrorPresenterFunc) graphql.ErrorPresenterFunc {
+func (l Limits) presentLimits(next graphql.ErrorPresenterFunc) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		e := next(ctx, err)
 		if l.MaxTokens > 0 && strings.HasPrefix(e.Message, "exceeded token limit") {
@@ -123,8 +123,8 @@ type queryLimits struct {
 // directives of the schema for __schema's lists, and for the others their
 // mean length over the schema, rounded up. GraphiQL's introspection query
 // then costs about what its answer holds (some 25,000 records, the ofType
-// chains counted in full), and 620 of them under aliases, 32 MB of
-// answer, are refused like any other query that asks for too much.
+// chains counted in full), and 620 aliased __schema (once 32 MB of
+// answer) are refused like any other query that asks for too much.
 func introspectionLists(schema *ast.Schema) map[string]int {
 	if schema == nil {
 		return nil

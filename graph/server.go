@@ -63,7 +63,7 @@ func NewHandler(client *ent.Client, log *slog.Logger, opts ...Option) http.Handl
 	srv.Use(transactioner{entgql.Transactioner{TxOpener: client}})
 
 	srv.AroundOperations(nameOperation)
-	srv.SetErrorPresenter(cfg.limits.presentTokenLimit(presentError(log)))
+	srv.SetErrorPresenter(cfg.limits.presentLimits(presentError(log)))
 	srv.SetRecoverFunc(recoverPanic(log))
 	return noStore(codeBareErrors(writeKeptData(srv)))
 }
