@@ -1,10 +1,13 @@
 package graph
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"regexp"
 	"runtime/debug"
 	"strconv"
@@ -292,3 +295,82 @@ func recoverPanic(log *slog.Logger) graphql.RecoverFunc {
 		return &samverkan.Error{Code: samverkan.CodeInternal, Message: internalMessage(ctx)}
 	}
 }
+
+// codeBareErrors gives a code to the errors gqlgen's transports write
+// themselves, past the error presenter: a request no transport takes
+// ("transport not supported", 400), a mutation sent by GET (406), GET
+// variables or extensions that are not JSON (400). Each such error without
+// extensions.code gets BAD_REQUEST; the status stays as gqlgen chose it.
+// Only the bodies of answers with a status of 400 or more are held back to
+// be read; the status itself is written at once.
+func codeBareErrors(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cw := &codingWriter{ResponseWriter: w}
+		next.ServeHTTP(cw, r)
+		cw.flush()
+	})
+}
+
+// codingWriter holds back an error answer's body for codeBareErrors.
+type codingWriter struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (w *codingWriter) WriteHeader(status int) {
+	if w.status != 0 {
+		return
+	}
+	w.status = status
+	if status >= 400 && w.Header().Get("Content-Type") == "" {
+		w.Header().Set("Content-Type", "application/json")
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *codingWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.status < 400 {
+		return w.ResponseWriter.Write(b)
+	}
+	return w.body.Write(b)
+}
+
+// flush writes a held-back error answer, its errors given codes.
+func (w *codingWriter) flush() {
+	if w.status < 400 {
+		return
+	}
+	body := w.body.Bytes()
+	var resp struct {
+		Errors []map[string]any `json:"errors"`
+		Data   json.RawMessage  `json:"data,omitempty"`
+	}
+	if err := json.Unmarshal(body, &resp); err == nil && len(resp.Errors) > 0 {
+		changed := false
+		for _, e := range resp.Errors {
+			ext, _ := e["extensions"].(map[string]any)
+			if _, ok := ext["code"]; ok {
+				continue
+			}
+			if ext == nil {
+				ext = map[string]any{}
+				e["extensions"] = ext
+			}
+			ext["code"] = string(samverkan.CodeBadRequest)
+			changed = true
+		}
+		if changed {
+			if b, err := json.Marshal(resp); err == nil {
+				body = b
+			}
+		}
+	}
+	_, _ = w.ResponseWriter.Write(body)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *codingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -31,6 +31,11 @@ type Limits struct {
 	// MaxTokens is how many tokens (names, punctuation, values) the query
 	// text may have; the parser stops there. Refused as QUERY_TOO_LARGE.
 	MaxTokens int
+	// MaxRepeats is how many times the query may repeat a response name
+	// within one selection set (its fragments' fields merged in) or spread
+	// a fragment, which validation compares pair by pair. Refused as
+	// QUERY_TOO_LARGE, before that comparison.
+	MaxRepeats int
 	// Timeout is how long an operation may run. Its context carries the
 	// deadline, so the SQL it runs is cancelled when it passes; what is
 	// left fails with TIMEOUT, and a mutation is rolled back.
@@ -50,7 +55,10 @@ var DefaultLimits = Limits{
 	MaxCost:   300_000,
 	MaxDepth:  20,
 	MaxTokens: 10_000,
-	Timeout:   10 * time.Second,
+	// Real queries repeat a name when fragments share a field (id,
+	// __typename); GraphiQL's introspection query spreads 9 fragments.
+	MaxRepeats: 100,
+	Timeout:    10 * time.Second,
 }
 
 // RateLimiter gives each client an allowance of changes.
@@ -58,6 +66,9 @@ type RateLimiter interface {
 	// Allow takes n changes from the client's allowance, or reports how
 	// long the client must wait until it has them.
 	Allow(client string, n int) (ok bool, retryAfter time.Duration)
+	// Burst is the most changes a client may make at once: a request of
+	// more is refused, whatever the client's allowance.
+	Burst() int
 }
 
 func init() {
@@ -69,13 +80,13 @@ func init() {
 	}
 }
 
-// install puts the limits on the server.
+// install puts the limits on the server of the schema.
 func (l Limits) install(srv interface {
 	Use(graphql.HandlerExtension)
 	SetParserTokenLimit(int)
-}) {
+}, schema *ast.Schema) {
 	srv.SetParserTokenLimit(l.MaxTokens) // 0 is no limit for gqlgen too
-	srv.Use(queryLimits{maxCost: l.MaxCost, maxDepth: l.MaxDepth})
+	srv.Use(queryLimits{maxCost: l.MaxCost, maxDepth: l.MaxDepth, lists: introspectionLists(schema)})
 	if l.Mutations != nil {
 		srv.Use(mutationRate{l.Mutations})
 	}
@@ -84,23 +95,72 @@ func (l Limits) install(srv interface {
 	}
 }
 
-// presentTokenLimit gives the parser's token limit error its own code: the
+// presentLimits gives the parser's token limit error its own code: the
 // parser reports it as a parse failure like any other, told apart only by
-// its words.
-func (l Limits) presentTokenLimit(next graphql.ErrorPresenterFunc) graphql.ErrorPresenterFunc {
+// its words. So too the refusal of a query that repeats too much, which
+// gqlgen reports as a validation failure.
+func (l Limits) presentLimits(next graphql.ErrorPresenterFunc) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		e := next(ctx, err)
 		if l.MaxTokens > 0 && strings.HasPrefix(e.Message, "exceeded token limit") {
 			e.Message = fmt.Sprintf("the query is longer than %d tokens (names, values and punctuation); send a shorter one", l.MaxTokens)
 			e.Extensions = map[string]any{"code": string(samverkan.CodeQueryTooLarge), "limit": l.MaxTokens}
 		}
+		presentRepeatLimit(e)
 		return e
 	}
 }
 
 // queryLimits refuses an operation that could return too many records or
 // nests too deeply, before anything of it runs.
-type queryLimits struct{ maxCost, maxDepth int }
+type queryLimits struct {
+	maxCost, maxDepth int
+	lists             map[string]int // see introspectionLists
+}
+
+// introspectionLists are the lengths that the cost counts for the lists of
+// introspection, by type and field (__Type.fields): all the types and
+// directives of the schema for __schema's lists, and for the others their
+// mean length over the schema, rounded up. GraphiQL's introspection query
+// then costs about what its answer holds (some 25,000 records, the ofType
+// chains counted in full), and 620 aliased __schema (once 32 MB of
+// answer) are refused like any other query that asks for too much.
+func introspectionLists(schema *ast.Schema) map[string]int {
+	if schema == nil {
+		return nil
+	}
+	var fields, inputFields, enumValues, interfaces, possibleTypes, args int
+	for _, d := range schema.Types {
+		if d.Kind == ast.InputObject {
+			inputFields += len(d.Fields)
+		} else {
+			fields += len(d.Fields)
+		}
+		for _, f := range d.Fields {
+			args += len(f.Arguments)
+		}
+		enumValues += len(d.EnumValues)
+		interfaces += len(d.Interfaces)
+		possibleTypes += len(schema.PossibleTypes[d.Name])
+	}
+	directiveArgs := 0
+	for _, d := range schema.Directives {
+		directiveArgs += len(d.Arguments)
+	}
+	mean := func(total, n int) int { return max(1, (total+n-1)/max(n, 1)) }
+	types := len(schema.Types)
+	return map[string]int{
+		"__Schema.types":       types,
+		"__Schema.directives":  len(schema.Directives),
+		"__Type.fields":        mean(fields, types),
+		"__Type.inputFields":   mean(inputFields, types),
+		"__Type.enumValues":    mean(enumValues, types),
+		"__Type.interfaces":    mean(interfaces, types),
+		"__Type.possibleTypes": mean(possibleTypes, types),
+		"__Field.args":         mean(args, fields),
+		"__Directive.args":     mean(directiveArgs, len(schema.Directives)),
+	}
+}
 
 var (
 	_ graphql.HandlerExtension        = queryLimits{}
@@ -120,7 +180,7 @@ func (q queryLimits) MutateOperationContext(_ context.Context, oc *graphql.Opera
 	if oc.Operation == nil {
 		return nil
 	}
-	m := &measurer{vars: oc.Variables, fragments: oc.Doc.Fragments, memo: map[string]measure{}}
+	m := &measurer{vars: oc.Variables, fragments: oc.Doc.Fragments, memo: map[string]measure{}, lists: q.lists}
 	got := m.set(oc.Operation.SelectionSet)
 	if q.maxDepth > 0 && got.depth > q.maxDepth {
 		e := gqlerror.ErrorPosf(oc.Operation.Position,
@@ -152,6 +212,7 @@ type measurer struct {
 	vars      map[string]any
 	fragments ast.FragmentDefinitionList
 	memo      map[string]measure
+	lists     map[string]int // the lengths of introspection's lists
 }
 
 func (m *measurer) set(set ast.SelectionSet) measure {
@@ -219,10 +280,16 @@ func (m *measurer) pageSize(f *ast.Field) int64 {
 }
 
 // listLength is the length of a list argument of a field that returns a
-// list (nodes(ids: […])), or 1.
+// list (nodes(ids: […])), the length counted for a list of introspection,
+// or 1.
 func (m *measurer) listLength(f *ast.Field) int {
 	if f.Definition == nil || f.Definition.Type == nil || f.Definition.Type.Elem == nil {
 		return 1
+	}
+	if f.ObjectDefinition != nil {
+		if n, ok := m.lists[f.ObjectDefinition.Name+"."+f.Name]; ok {
+			return n
+		}
 	}
 	n := 1
 	for _, arg := range f.Arguments {
@@ -258,8 +325,9 @@ func isWrapper(def *ast.FieldDefinition) bool {
 }
 
 // mutationRate refuses a mutation when its client has used up its
-// allowance of changes. Every top-level field of the mutation is one
-// change, so aliases cannot multiply what one request may do.
+// allowance of changes, or when it makes more changes than the burst.
+// Every top-level field of the mutation is one change, so aliases cannot
+// multiply what one request may do.
 type mutationRate struct{ limiter RateLimiter }
 
 var (
@@ -285,7 +353,16 @@ func (r mutationRate) MutateOperationContext(ctx context.Context, oc *graphql.Op
 	if req != nil {
 		client = req.Client
 	}
-	ok, wait := r.limiter.Allow(client, countFields(oc.Operation.SelectionSet, oc.Doc.Fragments))
+	changes := countFields(oc.Operation.SelectionSet, oc.Doc.Fragments)
+	if burst := r.limiter.Burst(); changes > burst {
+		// No wait would let it through: it is the request's fault (422),
+		// and it says so rather than when to try again.
+		e := gqlerror.ErrorPosf(oc.Operation.Position,
+			"the request makes %d changes, more than the %d one client may make at once; send them in several requests", changes, burst)
+		e.Extensions = map[string]any{"code": string(samverkan.CodeRateLimited), "changes": changes, "limit": burst}
+		return e
+	}
+	ok, wait := r.limiter.Allow(client, changes)
 	if ok {
 		return nil
 	}

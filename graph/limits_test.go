@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -47,6 +48,7 @@ func orebro(t testing.TB) *storage.DB {
 type endpoint struct {
 	t       *testing.T
 	handler http.Handler
+	raw     http.Handler // the handler, its statements not counted
 	viewer  *auth.Viewer // whom requests act for; nil for anonymous ones
 }
 
@@ -54,7 +56,7 @@ func newEndpoint(t *testing.T, limits graph.Limits) *endpoint {
 	t.Helper()
 	db := orebro(t)
 	h := graph.NewHandler(bench.CountingClient(db), slog.New(slog.NewTextHandler(io.Discard, nil)), graph.WithLimits(limits))
-	return &endpoint{t: t, handler: bench.Instrument(h)}
+	return &endpoint{t: t, handler: bench.Instrument(h), raw: h}
 }
 
 // answer is a GraphQL response with its HTTP status and the statements
@@ -258,6 +260,29 @@ func placeholders(query string) map[string]any {
 	return vars
 }
 
+func TestIntrospectionIsCosted(t *testing.T) {
+	t.Run("ErrAliasedSchemas", func(t *testing.T) {
+		// 620 aliased __schema answered 32 MB, each costed as one record.
+		var q strings.Builder
+		q.WriteString("{")
+		for i := range 620 {
+			fmt.Fprintf(&q, " s%d: __schema { types { fields { args { name } } } }", i)
+		}
+		q.WriteString(" }")
+		wantRefused(t, newEndpoint(t, graph.DefaultLimits).post(q.String(), nil), samverkan.CodeQueryTooCostly)
+	})
+	t.Run("GraphiQLsQueryCostsAboutWhatItAnswers", func(t *testing.T) {
+		tight := graph.DefaultLimits
+		tight.MaxCost = 1
+		a := newEndpoint(t, tight).post(introspectionQuery, nil)
+		wantRefused(t, a, samverkan.CodeQueryTooCostly)
+		// Well within the limit, and far from the 1 it was costed before.
+		if cost := a.Errors[0].Extensions["cost"].(float64); cost < 2_000 || cost > float64(graph.DefaultLimits.MaxCost)/4 {
+			t.Errorf("GraphiQL's introspection costs %v, want between 2,000 and a quarter of the limit", cost)
+		}
+	})
+}
+
 func TestDepthLimit(t *testing.T) {
 	e := newEndpoint(t, graph.DefaultLimits)
 	t.Run("ErrTooDeep", func(t *testing.T) {
@@ -295,6 +320,96 @@ func TestTokenLimit(t *testing.T) {
 	})
 	t.Run("ParseErrorsKeepTheirCode", func(t *testing.T) {
 		wantRefused(t, e.post("{ activities(", nil), "GRAPHQL_PARSE_FAILED")
+	})
+}
+
+// aliasesOfOneField is the document that took validation seconds and a
+// gigabyte: 900 fields under one alias, each with another argument, so
+// that each pair of them is a conflict of its own (404,550).
+func aliasesOfOneField(n int) string {
+	var q strings.Builder
+	q.WriteString("{")
+	for i := range n {
+		fmt.Fprintf(&q, ` a: node(id: "%d") { id }`, i+1)
+	}
+	q.WriteString(" }")
+	return q.String()
+}
+
+func TestRepeatLimit(t *testing.T) {
+	e := newEndpoint(t, graph.DefaultLimits)
+	t.Run("ErrAliasesOfOneFieldAreRefusedAtOnce", func(t *testing.T) {
+		q := aliasesOfOneField(900)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		start := time.Now()
+		a := e.post(q, nil)
+		took := time.Since(start)
+		runtime.ReadMemStats(&after)
+		wantRefused(t, a, samverkan.CodeQueryTooLarge)
+		if len(a.Errors) != 1 || a.Errors[0].Extensions["limit"] != float64(100) {
+			t.Errorf("errors = %+v; want one, naming the limit of 100", a.Errors)
+		}
+		// It took 2 to 3 s and 1.2 GB of allocations before; generous
+		// bounds for a noisy machine (a few ms and 1 MB here).
+		if took > 2*time.Second {
+			t.Errorf("refusing 900 aliases took %s", took)
+		}
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 200<<20 {
+			t.Errorf("refusing 900 aliases allocated %d MiB", alloc>>20)
+		}
+	})
+	t.Run("ErrFieldsWithoutAliases", func(t *testing.T) {
+		q := strings.ReplaceAll(aliasesOfOneField(200), "a: node", "node")
+		wantRefused(t, e.post(q, nil), samverkan.CodeQueryTooLarge)
+	})
+	t.Run("ErrRepeatsThroughFragments", func(t *testing.T) {
+		// 60 fragments, spread into one set, with the same two fields:
+		// 60 spreads and 118 repeats.
+		var q strings.Builder
+		q.WriteString("{ plans(first: 1) { edges { node {")
+		for i := range 60 {
+			fmt.Fprintf(&q, " ...F%d", i)
+		}
+		q.WriteString(" } } } }\n")
+		for i := range 60 {
+			fmt.Fprintf(&q, "fragment F%d on Plan { n: name g: goals(first: %d) { totalCount } }\n", i, i+1)
+		}
+		wantRefused(t, e.post(q.String(), nil), samverkan.CodeQueryTooLarge)
+	})
+	t.Run("ErrFragmentSpreads", func(t *testing.T) {
+		// 900 fragments with nothing in common: validation compared
+		// each pair of them.
+		var q strings.Builder
+		q.WriteString("{ plans(first: 1) { edges { node {")
+		for i := range 900 {
+			fmt.Fprintf(&q, " ...F%d", i)
+		}
+		q.WriteString(" } } } }\n")
+		for i := range 900 {
+			fmt.Fprintf(&q, "fragment F%d on Plan { f%d: id }\n", i, i)
+		}
+		deep := graph.DefaultLimits
+		deep.MaxTokens = 0
+		wantRefused(t, newEndpoint(t, deep).post(q.String(), nil), samverkan.CodeQueryTooLarge)
+	})
+	t.Run("ConflictsUnderTheLimitAreStillRefused", func(t *testing.T) {
+		a := e.post(aliasesOfOneField(2), nil)
+		wantRefused(t, a, "GRAPHQL_VALIDATION_FAILED")
+		if !strings.Contains(a.Errors[0].Message, "differing arguments") {
+			t.Errorf("message = %q; want the conflict explained", a.Errors[0].Message)
+		}
+	})
+	t.Run("FieldsRepeatedAlikeUnderTheLimitPass", func(t *testing.T) {
+		wantOK(t, e.post(`{ plans(first: 1) { edges { node { id ...A ...B } } } }
+		  fragment A on Plan { id name } fragment B on Plan { id name }`, nil))
+	})
+	t.Run("ZeroTurnsTheLimitOff", func(t *testing.T) {
+		off := graph.DefaultLimits
+		off.MaxRepeats = 0
+		q := strings.ReplaceAll(aliasesOfOneField(150), `node(id: "`, `node(id: "1`)
+		q = regexp.MustCompile(`id: "1\d+"`).ReplaceAllString(q, `id: "1"`)
+		wantOK(t, newEndpoint(t, off).post(q, nil))
 	})
 }
 
@@ -414,7 +529,25 @@ func TestTheDatabaseStopsAStatementAtItsDeadline(t *testing.T) {
 	}
 }
 
+// countAtTheEnd holds a response back until the handler has returned, so
+// that bench.Instrument, outside it, counts every statement of the request.
+func countAtTheEnd(next http.Handler) http.Handler {
+	return bench.Instrument(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		for k, v := range rec.Header() {
+			if k != bench.StatementsHeader {
+				w.Header()[k] = v
+			}
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	}))
+}
+
 type fakeLimiter struct{ calls []int }
+
+func (l *fakeLimiter) Burst() int { return 100 }
 
 func (l *fakeLimiter) Allow(_ string, n int) (bool, time.Duration) {
 	l.calls = append(l.calls, n)
@@ -437,6 +570,15 @@ func TestMutationRateLimit(t *testing.T) {
 		}
 		if len(limiter.calls) != 1 || limiter.calls[0] != 2 {
 			t.Errorf("the limiter was asked for %v changes, want [2]: one per mutation field", limiter.calls)
+		}
+	})
+	t.Run("ErrRateLimitedBeginsNoTransaction", func(t *testing.T) {
+		// The count as the handler ends, not as it starts writing.
+		e := *e
+		e.handler = countAtTheEnd(e.raw)
+		a := e.post(`mutation { createMunicipality(input: {code: "0180", name: "Stockholm"}) { id } }`, nil)
+		if a.code() != string(samverkan.CodeRateLimited) || a.statements != 0 {
+			t.Fatalf("answer = %+v after %d statements; want RATE_LIMITED and no transaction", a.Errors, a.statements)
 		}
 	})
 	t.Run("QueriesAreNotLimited", func(t *testing.T) {

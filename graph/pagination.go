@@ -143,11 +143,16 @@ func normalizeConnections(observers *core.Events, _ core.AddErrFunc) {
 	})
 }
 
-// validationRules are GraphQL's rules plus normalizeConnections.
-func validationRules() *rules.Rules {
-	r := rules.NewDefaultRules()
-	r.AddRule("NormalizeConnections", normalizeConnections)
-	return r
+// validationRules are GraphQL's rules plus normalizeConnections, with
+// OverlappingFieldsCanBeMerged run only on documents of at most maxRepeats
+// repeats (see repeats.go).
+func validationRules(maxRepeats int) func() *rules.Rules {
+	return func() *rules.Rules {
+		r := rules.NewDefaultRules()
+		r.AddRule("NormalizeConnections", normalizeConnections)
+		r.ReplaceRule(rules.OverlappingFieldsCanBeMergedRule.Name, guardedOverlaps(maxRepeats))
+		return r
+	}
 }
 
 // nullPageSizes gives a variable that sets first or last to null, with the

@@ -35,7 +35,8 @@ func NewHandler(client *ent.Client, log *slog.Logger, opts ...Option) http.Handl
 	if cfg.accounts == nil {
 		cfg.accounts = accounts.New(client)
 	}
-	srv := handler.New(NewSchema(client, cfg.accounts))
+	schema := NewSchema(client, cfg.accounts)
+	srv := handler.New(schema)
 	srv.AddTransport(transport.Options{})
 	// GET serves queries only: gqlgen refuses a mutation sent by GET, so a
 	// link or an image tag cannot change anything.
@@ -46,27 +47,29 @@ func NewHandler(client *ent.Client, log *slog.Logger, opts ...Option) http.Handl
 	// the transport will (see datawriter.go).
 	srv.Use(keepData{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.SetValidationRulesFn(validationRules)
-	srv.Use(extension.Introspection{})
+	srv.SetValidationRulesFn(validationRules(cfg.limits.MaxRepeats))
+	srv.Use(schemaIntrospection{}) // not for anonymous requests on a private server
 	// Frontends may send a query's hash instead of its text.
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	// Before the limits that charge a client: bad input costs nothing.
+	srv.Use(inputLimits{})
 	srv.Use(pageSizeLimit{})
 	// After pageSizeLimit, which gives every connection its page size; the
 	// timeout before the transaction, which it must wrap.
-	cfg.limits.install(srv)
+	cfg.limits.install(srv, schema.Schema())
 	srv.Use(markResolverErrors{})
 	if cfg.dialect != "" {
 		srv.Use(compiledReads{compiler: compile.New(client, cfg.dialect), log: log})
 	}
 	// A mutation and everything its hooks write commit together, or not at
 	// all: the transaction rolls back when the response has an error.
-	present := cfg.limits.presentTokenLimit(presentError(log))
+	present := cfg.limits.presentLimits(presentError(log))
 	srv.Use(transactioner{opener: client, present: present})
 
 	srv.AroundOperations(nameOperation)
 	srv.SetErrorPresenter(present)
 	srv.SetRecoverFunc(recoverPanic(log))
-	return writeKeptData(srv)
+	return noStore(codeBareErrors(writeKeptData(srv)))
 }
 
 // Option changes how NewHandler sets up the endpoint.
@@ -170,9 +173,11 @@ func (transactioner) MutateOperationContext(_ context.Context, oc *graphql.Opera
 }
 
 // InterceptResponse runs a mutation in a transaction, committed when the
-// response has no error and rolled back otherwise.
+// response has no error and rolled back otherwise. A request refused before
+// it ran (a limit, bad input) arrives with its errors already and needs
+// none: it must not take a writer's turn.
 func (t transactioner) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	if !graphql.HasOperationContext(ctx) || !isMutation(graphql.GetOperationContext(ctx)) {
+	if !graphql.HasOperationContext(ctx) || !isMutation(graphql.GetOperationContext(ctx)) || len(graphql.GetErrors(ctx)) > 0 {
 		return next(ctx)
 	}
 	if _, checks := mutationFields(graphql.GetOperationContext(ctx)); len(checks) > 0 {
@@ -226,4 +231,13 @@ func mutationFields(oc *graphql.OperationContext) (fields, checks []string) {
 		}
 	}
 	return fields, checks
+}
+
+// noStore keeps every answer out of caches: some carry a token (login,
+// createAPIToken), and every one depends on the Authorization header.
+func noStore(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
 }

@@ -293,6 +293,37 @@ func TestSignIn(t *testing.T) {
 	})
 }
 
+// An answer that carries a token must not be kept by a cache on the way.
+func TestAnswersWithTokensAreNotStored(t *testing.T) {
+	s := newTestServer(t)
+	accountstest.User(t, s.client, "anna", auth.RoleEditor, nil, nil)
+	for name, body := range map[string]string{
+		"Login":          `{"query": "mutation { login(username: \"anna\", password: \"` + accountstest.Password + `\") { token } }"}`,
+		"CreateAPIToken": `{"query": "mutation { createAPIToken(input: {name: \"Kolada\"}) { token } }"}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodPost, s.URL+"/graphql", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+s.token)
+			if name == "Login" {
+				req.Header.Del("Authorization")
+			}
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			r := decodeResponse(t, res)
+			if len(r.Errors) > 0 || !strings.Contains(string(r.Data), `"token":"svk_`) {
+				t.Fatalf("no token: %s %+v", r.Data, r.Errors)
+			}
+			if got := res.Header.Get("Cache-Control"); got != "no-store" {
+				t.Errorf("Cache-Control = %q, want no-store", got)
+			}
+		})
+	}
+}
+
 func TestSessionsEndWhenTheyExpireOrSignOut(t *testing.T) {
 	var now atomic.Pointer[time.Time]
 	start := time.Now()
@@ -384,6 +415,14 @@ func TestPrivateReads(t *testing.T) {
 	if n := s.as(viewer).count("activities"); n == 0 {
 		t.Error("a viewer reads no activities")
 	}
+	// The schema is as private as the plan; the playground, signed in,
+	// still reads it.
+	for _, q := range []string{`{ __schema { queryType { name } } }`, `{ __type(name: "Activity") { name } }`,
+		`query { ...S } fragment S on Query { __schema { types { name } } }`} {
+		s.as("").wantError(q, nil, "UNAUTHENTICATED", "")
+		s.as(viewer).must(q, nil, nil)
+	}
+	s.as("").must(`{ __typename }`, nil, nil)
 	req, _ := http.NewRequest(http.MethodGet, s.URL+"/reports/status.csv", nil)
 	req.Header.Set("Authorization", "Bearer "+viewer)
 	res, err = http.DefaultClient.Do(req)

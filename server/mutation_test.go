@@ -3,7 +3,6 @@ package server_test
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -238,6 +237,8 @@ func TestMalformedRequests(t *testing.T) {
 		{"ErrQueryDoesNotParse", "application/json", `{"query": "{ plans { "}`, http.StatusUnprocessableEntity, "GRAPHQL_PARSE_FAILED"},
 		{"ErrUnknownField", "application/json", `{"query": "{ plans { edges { node { colour } } } }"}`, http.StatusUnprocessableEntity, "GRAPHQL_VALIDATION_FAILED"},
 		{"ErrNoQuery", "application/json", `{"variables": {}}`, http.StatusUnprocessableEntity, "GRAPHQL_VALIDATION_FAILED"},
+		{"ErrNegativePageSize", "application/json", `{"query": "{ plans(first: -1) { totalCount } }"}`, http.StatusOK, "INVALID_PAGINATION"},
+		{"ErrPersistedQueryNotFound", "application/json", `{"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "` + strings.Repeat("ab", 32) + `"}}}`, http.StatusOK, "PERSISTED_QUERY_NOT_FOUND"},
 		{"ErrVariableOfWrongType", "application/json", `{"query": "query($n: Int) { plans(first: $n) { totalCount } }", "variables": {"n": "ten"}}`, http.StatusUnprocessableEntity, "GRAPHQL_VALIDATION_FAILED"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -275,10 +276,30 @@ func TestMalformedRequests(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		body, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		if res.StatusCode < 400 || res.StatusCode >= 500 || s.count("municipalities") != before {
-			t.Errorf("GET mutation: status %d, body %s; want 4xx and nothing written", res.StatusCode, body)
+		defer res.Body.Close()
+		r := decodeResponse(t, res)
+		if r.Status != http.StatusNotAcceptable || s.count("municipalities") != before {
+			t.Errorf("GET mutation: status %d, errors %+v; want 406 and nothing written", r.Status, r.Errors)
+		}
+		if len(r.Errors) != 1 || r.Errors[0].Extensions.Code != "BAD_REQUEST" {
+			t.Errorf("GET mutation: errors %+v; want one BAD_REQUEST", r.Errors)
+		}
+	})
+	t.Run("ErrTransportNotSupported", func(t *testing.T) {
+		r := s.postRaw("text/plain", []byte(`{"query": "{ plans { totalCount } }"}`))
+		if r.Status != http.StatusBadRequest || len(r.Errors) != 1 || r.Errors[0].Extensions.Code != "BAD_REQUEST" {
+			t.Errorf("status %d, errors %+v; want 400 and one BAD_REQUEST", r.Status, r.Errors)
+		}
+	})
+	t.Run("ErrGetVariablesNotJSON", func(t *testing.T) {
+		res, err := http.Get(s.URL + "/graphql?query=" + url.QueryEscape("{ plans { totalCount } }") + "&variables=%7B")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		r := decodeResponse(t, res)
+		if r.Status != http.StatusBadRequest || len(r.Errors) != 1 || r.Errors[0].Extensions.Code != "BAD_REQUEST" {
+			t.Errorf("status %d, errors %+v; want 400 and one BAD_REQUEST", r.Status, r.Errors)
 		}
 	})
 	t.Run("ErrWrongMethod", func(t *testing.T) {

@@ -43,11 +43,17 @@ func NewRateLimiter(perSecond float64, burst int) *RateLimiter {
 	return &RateLimiter{perSecond: perSecond, burst: float64(max(burst, 1)), now: time.Now, clients: map[string]*allowance{}}
 }
 
+// Burst is the most changes a client may make at once.
+func (l *RateLimiter) Burst() int { return int(l.burst) }
+
 // Allow takes n changes from the client's allowance, or says how long until
-// the allowance holds them. A request of more changes than the burst waits
-// for a full allowance and takes it all, so that it is slow, not refused
-// for ever.
+// the allowance holds them. More changes than the burst are never allowed
+// (and no wait is given): were they charged only the burst, aliases would
+// multiply what one request may do.
 func (l *RateLimiter) Allow(client string, n int) (bool, time.Duration) {
+	if float64(n) > l.burst {
+		return false, 0
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -59,7 +65,7 @@ func (l *RateLimiter) Allow(client string, n int) (bool, time.Duration) {
 	}
 	a.tokens = min(l.burst, a.tokens+now.Sub(a.at).Seconds()*l.perSecond)
 	a.at = now
-	need := min(float64(n), l.burst)
+	need := float64(n)
 	if a.tokens >= need {
 		a.tokens -= need
 		return true, 0

@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -95,6 +96,38 @@ func TestMutationRateLimit(t *testing.T) {
 			t.Errorf("a query from the limited client: %d %s", rec.Code, rec.Body)
 		}
 	})
+	t.Run("ErrAliasesBeyondTheBurst", func(t *testing.T) {
+		// Charged only the burst, 500 aliased changes went through, and
+		// again once the allowance had filled up.
+		var q strings.Builder
+		q.WriteString("mutation {")
+		for i := range 500 {
+			fmt.Fprintf(&q, " a%d: updateGoal(id: \"0\", input: {title: \"x\"}) { id }", i)
+		}
+		q.WriteString(" }")
+		for _, addr := range []string{"203.0.113.9:1", "203.0.113.9:2"} { // a client with a full allowance
+			rec := postFrom(h, addr, q.String())
+			var res struct {
+				Errors []struct {
+					Message    string
+					Extensions struct {
+						Code           string
+						Changes, Limit int
+					}
+				}
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil || len(res.Errors) != 1 {
+				t.Fatalf("status %d, body %s: %v", rec.Code, rec.Body, err)
+			}
+			if e := res.Errors[0].Extensions; e.Code != "RATE_LIMITED" || e.Changes != 500 || e.Limit != 2 || rec.Code != http.StatusUnprocessableEntity {
+				t.Errorf("answer = %d %+v; want 422 RATE_LIMITED, 500 changes over a limit of 2", rec.Code, res.Errors[0])
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if rec := postFrom(h, "203.0.113.9:3", create("0005")); rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), "errors") {
+			t.Errorf("a change within the burst after the refusals: %d %s", rec.Code, rec.Body)
+		}
+	})
 	t.Run("OtherClientsGoOn", func(t *testing.T) {
 		if rec := postFrom(h, "198.51.100.7:6000", create("0004")); rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), "errors") {
 			t.Errorf("a change from another client: %d %s", rec.Code, rec.Body)
@@ -117,13 +150,13 @@ func TestRateLimiter(t *testing.T) {
 			t.Errorf("refused after waiting %s", wait)
 		}
 	})
-	t.Run("MoreThanTheBurstWaitsForAFullAllowance", func(t *testing.T) {
+	t.Run("MoreThanTheBurstIsNeverAllowed", func(t *testing.T) {
 		l := server.NewRateLimiter(1000, 3)
-		if ok, _ := l.Allow("b", 10); !ok {
-			t.Fatal("ten changes at once from a full allowance of three were refused")
+		if ok, wait := l.Allow("b", 10); ok || wait != 0 {
+			t.Fatalf("ten changes at once from a full allowance of three = %v, wait %s; want a refusal, no wait", ok, wait)
 		}
-		if ok, wait := l.Allow("b", 10); ok || wait > 3*time.Millisecond {
-			t.Errorf("again at once = %v, wait %s; want a refusal with a wait up to 3 ms", ok, wait)
+		if ok, _ := l.Allow("b", 3); !ok {
+			t.Error("the burst itself was refused after the refusal")
 		}
 	})
 }

@@ -42,6 +42,7 @@ type config struct {
 	accountOpts []accounts.Option
 	private     bool
 	proxies     []netip.Prefix
+	corsOrigins []string
 }
 
 // WithGraphQL passes options to the GraphQL endpoint (its limits).
@@ -90,7 +91,7 @@ func New(client *ent.Client, db Checker, log *slog.Logger, opts ...Option) http.
 	mux.Handle("GET /reports/status.csv", signedIn(statusCSV(client, log)))
 	mux.Handle("GET /{$}", http.RedirectHandler("/admin/", http.StatusFound))
 
-	return withRequest(log, identifyClient(cfg.proxies, limitBody(mux)))
+	return withRequest(log, identifyClient(cfg.proxies, limitBody(cors(cfg.corsOrigins, mux))))
 }
 
 // health answers 200 when the database answers and can take changes, 503

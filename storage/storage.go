@@ -111,7 +111,7 @@ func Open(dsn string) (*DB, error) {
 		if isDamage(err) {
 			return nil, &DamagedError{File: sqliteFile(dsn), Detail: err.Error()}
 		}
-		return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
+		return nil, fmt.Errorf("open sqlite %s: %w", Redacted(dsn), err)
 	}
 	keepConnections(db)
 	db.SetMaxOpenConns(sqliteConns())
@@ -230,7 +230,7 @@ func SQLiteDSN(dsn string) (string, error) {
 	}
 	params, err := url.ParseQuery(query)
 	if err != nil {
-		return "", fmt.Errorf("database DSN %q: %w", dsn, err)
+		return "", fmt.Errorf("database DSN %q: %w", Redacted(dsn), err)
 	}
 	for _, d := range sqliteDefaults {
 		if !params.Has(d.key) && !params.Has(shortKey(d.key)) {
@@ -312,4 +312,27 @@ func (db *DB) Migrate(ctx context.Context) error {
 var joinTableIndexes = []string{
 	"CREATE INDEX IF NOT EXISTS activity_municipalities_by_municipality ON activity_municipalities (municipality_id, activity_id)",
 	"CREATE INDEX IF NOT EXISTS activity_institutions_by_institution ON activity_institutions (institution_id, activity_id)",
+}
+
+// Redacted is dsn fit to print or log: a password in it, in a URL's user
+// part or in a parameter (password=, sslpassword=, SQLite's _auth_pass=),
+// is replaced by xxxxx.
+func Redacted(dsn string) string {
+	base, query, hasQuery := strings.Cut(dsn, "?")
+	if u, err := url.Parse(base); err == nil && u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			base = u.Redacted()
+		}
+	}
+	if !hasQuery {
+		return base
+	}
+	params := strings.Split(query, "&")
+	for i, p := range params {
+		key, _, ok := strings.Cut(p, "=")
+		if name, err := url.QueryUnescape(key); ok && err == nil && strings.Contains(strings.ToLower(name), "pass") {
+			params[i] = key + "=xxxxx"
+		}
+	}
+	return base + "?" + strings.Join(params, "&")
 }

@@ -129,6 +129,21 @@ func TestSQLiteDSN(t *testing.T) {
 	}
 }
 
+func TestRedactedHidesPasswords(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"postgres://samverkan:secret@localhost/samverkan", "postgres://samverkan:xxxxx@localhost/samverkan"},
+		{"postgresql://u:s%40cret@db:5432/x?sslmode=require&search_path=t1", "postgresql://u:xxxxx@db:5432/x?sslmode=require&search_path=t1"},
+		{"postgres://u@localhost/x?password=secret&sslpassword=secret2", "postgres://u@localhost/x?password=xxxxx&sslpassword=xxxxx"},
+		{"file:x.db?_auth_user=a&_auth_pass=secret", "file:x.db?_auth_user=a&_auth_pass=xxxxx"},
+		{"samverkan.db", "samverkan.db"},
+		{"postgres://localhost/x", "postgres://localhost/x"},
+	} {
+		if got := storage.Redacted(tc.in); got != tc.want {
+			t.Errorf("Redacted(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
 // TestPoolKeepsConnections checks that connections used by concurrent
 // requests go back to the pool rather than being closed, as database/sql's
 // default of two idle connections would do: reopening one costs a backend

@@ -12,10 +12,10 @@ import (
 // limitFlags are serve's flags for the limits on what one request may
 // cost (graph.Limits) and on how often one client may change anything.
 type limitFlags struct {
-	maxCost, maxDepth, maxTokens *int
-	timeout                      *time.Duration
-	mutationRate                 *float64
-	mutationBurst                *int
+	maxCost, maxDepth, maxTokens, maxRepeats *int
+	timeout                                  *time.Duration
+	mutationRate                             *float64
+	mutationBurst                            *int
 }
 
 // Default mutation rate: generous for people editing by hand and for
@@ -30,6 +30,7 @@ var limitEnv = map[string]string{
 	"max-cost":       "SAMVERKAN_MAX_COST",
 	"max-depth":      "SAMVERKAN_MAX_DEPTH",
 	"max-tokens":     "SAMVERKAN_MAX_TOKENS",
+	"max-repeats":    "SAMVERKAN_MAX_REPEATS",
 	"timeout":        "SAMVERKAN_TIMEOUT",
 	"mutation-rate":  "SAMVERKAN_MUTATION_RATE",
 	"mutation-burst": "SAMVERKAN_MUTATION_BURST",
@@ -41,6 +42,7 @@ func addLimitFlags(fs *flag.FlagSet) *limitFlags {
 		maxCost:       fs.Int("max-cost", d.MaxCost, "most records a query may ask for, nested page sizes multiplied (0: no limit)"),
 		maxDepth:      fs.Int("max-depth", d.MaxDepth, "deepest a query may nest fields (0: no limit)"),
 		maxTokens:     fs.Int("max-tokens", d.MaxTokens, "most tokens a query's text may have (0: no limit)"),
+		maxRepeats:    fs.Int("max-repeats", d.MaxRepeats, "most fields a query may repeat under one name in a selection set, plus fragment spreads (0: no limit)"),
 		timeout:       fs.Duration("timeout", d.Timeout, "longest a request may run (0: no limit)"),
 		mutationRate:  fs.Float64("mutation-rate", defaultMutationRate, "changes per second one client may make on average (0: no limit)"),
 		mutationBurst: fs.Int("mutation-burst", defaultMutationBurst, "changes one client may make at once"),
@@ -53,7 +55,7 @@ func (l *limitFlags) resolve(a *app, fs *flag.FlagSet) error {
 	if err := a.fromEnv(fs, limitEnv); err != nil {
 		return err
 	}
-	if *l.maxCost < 0 || *l.maxDepth < 0 || *l.maxTokens < 0 || *l.timeout < 0 || *l.mutationRate < 0 {
+	if *l.maxCost < 0 || *l.maxDepth < 0 || *l.maxTokens < 0 || *l.maxRepeats < 0 || *l.timeout < 0 || *l.mutationRate < 0 {
 		fmt.Fprintln(a.stderr, "samverkan: a limit cannot be negative; 0 turns it off")
 		return errUsage
 	}
@@ -66,7 +68,7 @@ func (l *limitFlags) resolve(a *app, fs *flag.FlagSet) error {
 
 // options are the GraphQL endpoint's options for the limits.
 func (l *limitFlags) options() []graph.Option {
-	limits := graph.Limits{MaxCost: *l.maxCost, MaxDepth: *l.maxDepth, MaxTokens: *l.maxTokens, Timeout: *l.timeout}
+	limits := graph.Limits{MaxCost: *l.maxCost, MaxDepth: *l.maxDepth, MaxTokens: *l.maxTokens, MaxRepeats: *l.maxRepeats, Timeout: *l.timeout}
 	if *l.mutationRate > 0 {
 		limits.Mutations = server.NewRateLimiter(*l.mutationRate, *l.mutationBurst)
 	}

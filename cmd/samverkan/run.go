@@ -57,6 +57,9 @@ Flags of serve:
   --max-depth N deepest a query may nest fields (default 20, or $SAMVERKAN_MAX_DEPTH)
   --max-tokens N
                 most tokens a query's text may have (default 10000, or $SAMVERKAN_MAX_TOKENS)
+  --max-repeats N
+                most fields a query may repeat under one name (or alias) in a selection
+                set, plus fragment spreads (default 100, or $SAMVERKAN_MAX_REPEATS)
   --timeout D   longest a request may run, its SQL cancelled after (default 10s,
                 or $SAMVERKAN_TIMEOUT)
   --mutation-rate R
@@ -74,6 +77,10 @@ Flags of serve:
                 (default none, or $SAMVERKAN_TRUSTED_PROXIES); from anyone else
                 the header is ignored. The client's address keys the mutation
                 rate limit and the password throttle.
+  --cors-origins LIST
+                origins whose pages may call the API from a browser, comma-separated
+                (https://plan.example.se,http://localhost:5173; "*" for any; default
+                none, or $SAMVERKAN_CORS_ORIGINS)
 
 Flags of seed:
   --db DB       as for serve
@@ -155,18 +162,25 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	private := fs.Bool("private", false, "reading needs a token too")
 	sessionTTL := fs.Duration("session-ttl", accounts.DefaultSessionTTL, "how long a sign-in lasts")
 	proxyList := fs.String("trusted-proxies", "", "reverse proxies whose X-Forwarded-For names the client: addresses or CIDR networks, comma-separated")
+	corsList := fs.String("cors-origins", "", "origins (comma-separated) whose pages may call the API")
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
 	if err := limits.resolve(a, fs); err != nil {
 		return err
 	}
-	if err := a.fromEnv(fs, map[string]string{"private": "SAMVERKAN_PRIVATE", "session-ttl": "SAMVERKAN_SESSION_TTL", "trusted-proxies": "SAMVERKAN_TRUSTED_PROXIES"}); err != nil {
+	if err := a.fromEnv(fs, map[string]string{"private": "SAMVERKAN_PRIVATE", "session-ttl": "SAMVERKAN_SESSION_TTL",
+		"trusted-proxies": "SAMVERKAN_TRUSTED_PROXIES", "cors-origins": "SAMVERKAN_CORS_ORIGINS"}); err != nil {
 		return err
 	}
 	proxies, err := server.ParseTrustedProxies(*proxyList)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "samverkan: --trusted-proxies: %v\n", err)
+		return errUsage
+	}
+	corsOrigins, err := server.ParseOrigins(*corsList)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "samverkan: --cors-origins: %v\n", err)
 		return errUsage
 	}
 	if *sessionTTL <= 0 {
@@ -200,7 +214,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		if err := seed.LoadOrebro(ctx, client); err != nil {
 			return fail("cannot load the Örebro plan", err)
 		}
-		log.Info("first start: loaded the Örebro plan", "db", *dsn)
+		log.Info("first start: loaded the Örebro plan", "db", storage.Redacted(*dsn))
 	}
 	if err := a.firstAdmin(ctx, client, log); err != nil {
 		return fail("cannot create the first admin", err)
@@ -215,7 +229,8 @@ func (a *app) serve(ctx context.Context, args []string) error {
 			server.WithGraphQL(append(limits.options(), graph.WithCompiledReads(db.Dialect))...),
 			server.WithAccountOptions(accounts.WithSessionTTL(*sessionTTL)),
 			server.WithPrivateReads(*private),
-			server.WithTrustedProxies(proxies))),
+			server.WithTrustedProxies(proxies),
+			server.WithCORSOrigins(corsOrigins))),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      limits.writeTimeout(),
@@ -225,7 +240,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	}
 	base := "http://" + ln.Addr().String()
 	fmt.Fprintf(a.stdout, "Samverkan is serving %s\n  Admin page:   %s/admin/\n  GraphQL API:  %s/graphql\n  Playground:   %s/playground/\n  Health:       %s/healthz\n",
-		*dsn, base, base, base, base)
+		storage.Redacted(*dsn), base, base, base, base)
 	if a.listening != nil {
 		a.listening(ln.Addr().String())
 	}
@@ -318,6 +333,6 @@ func (a *app) seed(ctx context.Context, args []string) error {
 		log.Error("cannot load "+what, "error", err)
 		return err
 	}
-	fmt.Fprintf(a.stdout, "Loaded %s into %s in %s.\n", what, *dsn, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(a.stdout, "Loaded %s into %s in %s.\n", what, storage.Redacted(*dsn), time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -228,4 +229,97 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// TestThePasswordIsNeverShown starts the commands on a PostgreSQL URL with
+// a password and finds it in none of their output or logs.
+func TestThePasswordIsNeverShown(t *testing.T) {
+	run := func(args ...string) string {
+		var out, errOut bytes.Buffer
+		a := &app{stdout: &out, stderr: &errOut, getenv: adminPasswordEnv}
+		_ = a.run(context.Background(), args)
+		return out.String() + errOut.String()
+	}
+	t.Run("ErrCannotConnect", func(t *testing.T) {
+		got := run("serve", "--addr", "127.0.0.1:0", "--db", "postgres://samverkan:hunter2@127.0.0.1:1/samverkan?sslpassword=hunter3")
+		if !strings.Contains(got, "cannot open the database") || strings.Contains(got, "hunter") {
+			t.Errorf("output shows the password, or says nothing of the failure: %s", got)
+		}
+	})
+	t.Run("Serve", func(t *testing.T) {
+		dsn := storagetest.OpenPostgres(t).DSN
+		u, err := url.Parse(dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		password, ok := u.User.Password()
+		if !ok || password == "" {
+			t.Skip("SAMVERKAN_TEST_POSTGRES has no password to look for")
+		}
+		seeded := run("seed", "--db", dsn)
+
+		ctx, cancel := context.WithCancel(context.Background())
+		out, errOut := &syncBuffer{}, &syncBuffer{}
+		addr := make(chan string, 1)
+		done := make(chan error, 1)
+		a := &app{stdout: out, stderr: errOut, getenv: adminPasswordEnv, listening: func(a string) { addr <- a }}
+		go func() { done <- a.run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", dsn}) }()
+		select {
+		case <-addr:
+		case err := <-done:
+			t.Fatalf("serve stopped: %v\n%s", err, errOut)
+		}
+		cancel()
+		<-done
+		got := seeded + out.String() + errOut.String()
+		if !strings.Contains(out.String(), "Samverkan is serving postgres://") || strings.Contains(got, password) {
+			t.Errorf("output shows the password, or does not say what it serves:\n%s", got)
+		}
+	})
+}
+
+func TestServeCORSOrigins(t *testing.T) {
+	t.Run("ErrNotAnOrigin", func(t *testing.T) {
+		var errOut bytes.Buffer
+		a := &app{stdout: io.Discard, stderr: &errOut, getenv: func(string) string { return "" }}
+		err := a.run(context.Background(), []string{"serve", "--cors-origins", "plan.example.se", "--db", filepath.Join(t.TempDir(), "x.db")})
+		if !errors.Is(err, errUsage) || !strings.Contains(errOut.String(), "is not an origin") {
+			t.Errorf("err = %v, stderr %q; want a usage error", err, errOut.String())
+		}
+	})
+	t.Run("FromTheEnvironment", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		addr := make(chan string, 1)
+		done := make(chan error, 1)
+		a := &app{stdout: io.Discard, stderr: io.Discard, listening: func(a string) { addr <- a },
+			getenv: func(name string) string {
+				if name == "SAMVERKAN_CORS_ORIGINS" {
+					return "https://plan.example.se"
+				}
+				return ""
+			}}
+		db := storagetest.Open(t).DSN
+		go func() { done <- a.run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db}) }()
+		var base string
+		select {
+		case a := <-addr:
+			base = "http://" + a
+		case err := <-done:
+			t.Fatalf("serve stopped: %v", err)
+		}
+		req, _ := http.NewRequest(http.MethodOptions, base+"/graphql", nil)
+		req.Header.Set("Origin", "https://plan.example.se")
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if got := res.Header.Get("Access-Control-Allow-Origin"); got != "https://plan.example.se" {
+			t.Errorf("preflight: Allow-Origin %q, want the origin from SAMVERKAN_CORS_ORIGINS", got)
+		}
+		cancel()
+		<-done
+	})
 }

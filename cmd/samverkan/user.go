@@ -121,7 +121,7 @@ func (a *app) user(ctx context.Context, args []string) error {
 		fmt.Fprintf(a.stderr, "samverkan: cannot add the user: %v\n", err)
 		return err
 	}
-	fmt.Fprintf(a.stdout, "Added %s (%s, %s) to %s.\n", u.Username, u.DisplayName, u.Role, *dsn)
+	fmt.Fprintf(a.stdout, "Added %s (%s, %s) to %s.\n", u.Username, u.DisplayName, u.Role, storage.Redacted(*dsn))
 	return nil
 }
 
