@@ -8,6 +8,20 @@ export const statusLabels = {
   CANCELLED: "Inställd",
 };
 
+// The statuses as a count says them: "1 planerad", "4 planerade".
+const statusPlurals = {
+  PLANNED: ["planerad", "planerade"],
+  ONGOING: ["pågående", "pågående"],
+  DONE: ["genomförd", "genomförda"],
+  CANCELLED: ["inställd", "inställda"],
+};
+
+/** statusCount says how many activities have a status: statusCount(4, "PLANNED") is "4 planerade". */
+export function statusCount(n, status) {
+  const [one, many] = statusPlurals[status];
+  return `${new Intl.NumberFormat("sv-SE").format(n)} ${n === 1 ? one : many}`;
+}
+
 export const kindLabels = {
   MUSEUM: "Museum",
   THEATRE: "Teater",

@@ -2,11 +2,11 @@
 // municipalities take part in what, and where nothing happens. Every figure
 // comes from the API's reports, which the database counts.
 
-import { h, num, id as newID } from "../dom.js";
+import { h, num, count, id as newID } from "../dom.js";
 import { gql, download } from "../gql.js";
 import { bearer } from "../session.js";
 import { showError } from "../ui/banner.js";
-import { statusLabels, goalName } from "../labels.js";
+import { statusLabels, statusCount, goalName } from "../labels.js";
 
 const statuses = ["planned", "ongoing", "done", "cancelled"];
 const statusNames = { planned: statusLabels.PLANNED, ongoing: statusLabels.ONGOING, done: statusLabels.DONE, cancelled: statusLabels.CANCELLED };
@@ -39,12 +39,12 @@ export async function dashboardView(params) {
   const data = await gql(query, { plan, year });
   const report = data.planReport;
   if (!report) {
-    return h("div", {}, h("h1", {}, "Uppföljning"), h("p", {}, "Det finns ingen handlingsplan att följa upp ännu."));
+    return h("div", {}, h("h1", {}, "Lägesbild"), h("p", {}, "Det finns ingen handlingsplan att följa upp ännu."));
   }
   return h(
     "div",
     { class: "dashboard" },
-    h("h1", {}, "Uppföljning"),
+    h("h1", {}, "Lägesbild"),
     h("p", { class: "lead" }, `${report.name}, ${report.region}, ${report.firstYear}–${report.lastYear}${year ? `: aktiviteter prioriterade ${year}` : ""}.`),
     controls(data.plans.edges.map((e) => e.node), report, year),
     summary(report, year),
@@ -85,7 +85,7 @@ function controls(plans, report, year) {
         onclick: (e) => {
           if (!bearer()) return;
           e.preventDefault();
-          download(csv(name), `${name}.csv`).catch(showError);
+          download(csv(name)).catch(showError);
         },
       },
       text,
@@ -112,7 +112,7 @@ function summary(report) {
     "section",
     { class: "cards", "aria-label": "Sammanfattning" },
     card("Aktiviteter", num(c.total)),
-    card("Genomförda", num(c.done), c.shareDone === null ? "" : `${percent.format(c.shareDone)} av de som inte ställts in`),
+    card("Genomförda", num(c.done), c.shareDone === null ? "" : `${percent.format(c.shareDone)} av dem som inte ställts in`),
     card("Pågående", num(c.ongoing)),
     card("Kommuner som nås", `${num(report.coverage.municipalities.length - report.coverage.municipalitiesNotReached.length)} av ${num(report.coverage.municipalities.length)}`),
   );
@@ -165,7 +165,7 @@ function statusBars(rows) {
   rows.forEach((r, i) => {
     const y = i * rowHeight;
     const label = svgEl("text", { x: 0, y: y + 14, class: "bar-label" });
-    label.textContent = `${goalName(r.goal)} — ${num(r.statusCounts.total)} aktiviteter`;
+    label.textContent = `${goalName(r.goal)} — ${count(r.statusCounts.total, "aktivitet", "aktiviteter")}`;
     svg.append(label);
     let x = labelWidth;
     for (const s of statuses) {
@@ -186,7 +186,7 @@ function statusBars(rows) {
     }
   });
   const description = rows
-    .map((r) => `${goalName(r.goal)}: ${statuses.map((s) => `${num(r.statusCounts[s])} ${statusNames[s].toLowerCase()}`).join(", ")}`)
+    .map((r) => `${goalName(r.goal)}: ${statuses.map((s) => statusCount(r.statusCounts[s], s.toUpperCase())).join(", ")}`)
     .join(". ");
   return h(
     "section",
