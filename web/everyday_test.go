@@ -255,9 +255,17 @@ func TestAdminPageFormSaysEverythingWrongAtOnce(t *testing.T) {
 			t.Errorf("the error next to %s is %q, want %q", name, got, msg)
 		}
 	}
-	focused := get(b, "read the focus", chromedp.Evaluate[string](`document.activeElement.name`))
-	if focused != "objectiveID" {
-		t.Errorf("the focus is on %q, want the first field in error", focused)
+	// A summary above the form says it all, with a link to each field.
+	summary := strings.Join(strings.Fields(b.text(`//div[@class="error-summary"]`)), " ")
+	if want := "4 fält behöver rättas Rubrik: Fyll i rubrik. Titel: Får vara högst 300 tecken (nu 301). Prioriterad från år: Ska vara ett heltal. Beskrivning: Får vara högst 20 000 tecken (nu 20 001)."; summary != want {
+		t.Errorf("the summary says\n%q, want\n%q", summary, want)
+	}
+	if focused := get(b, "read the focus", chromedp.Evaluate[string](`document.activeElement.className`)); focused != "error-summary" {
+		t.Errorf("the focus is on %q, want the summary", focused)
+	}
+	b.click("Titel")
+	if focused := get(b, "read the focus", chromedp.Evaluate[string](`document.activeElement.name`)); focused != "title" {
+		t.Errorf("the summary's link leads to %q, want the title", focused)
 	}
 	invalid := get(b, "count invalid fields", chromedp.Evaluate[int](`document.querySelectorAll("main [aria-invalid=true]").length`))
 	if invalid != 4 {

@@ -3,7 +3,7 @@
 // they concern. A lost connection or a server error leaves what the user
 // typed in place, and leaving with unsaved changes asks first.
 
-import { h, id as newID, isoDay, announce, num } from "../dom.js";
+import { h, replace, id as newID, isoDay, announce, num } from "../dom.js";
 import { gql, GraphQLError, NetworkError } from "../gql.js";
 import { types, words } from "../types.js";
 import { combobox } from "./combobox.js";
@@ -44,6 +44,8 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
   const fields = type.fields.filter((f) => !(editing && f.createOnly) && !(!editing && f.editOnly));
 
   const form = h("form", { class: "form", novalidate: true });
+  const errorSummary = h("div", { class: "error-summary", tabindex: "-1", hidden: true });
+  form.append(errorSummary);
   for (const f of fields) form.append(fieldRow(f));
 
   const save = h("button", { type: "submit", class: "button primary" }, editing ? "Spara ändringar" : `Skapa ${type.one}`);
@@ -245,6 +247,8 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
   }
 
   function clearErrors() {
+    errorSummary.hidden = true;
+    errorSummary.replaceChildren();
     for (const c of controls.values()) {
       c.setError("");
       c.setNote("");
@@ -339,9 +343,24 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
       }
     }
     if (problems.length) {
-      problems[0][0].focus();
+      // A summary first, with a link to each field, and the focus on it:
+      // focusing a field instead could open its list of choices over the
+      // messages below it.
       const n = problems.length;
-      announce(`${n === 1 ? "Ett fält" : `${n} fält`} behöver rättas. ${problems.map(([c, p]) => `${c.f.label}: ${p}`).join(" ")}`);
+      replace(
+        errorSummary,
+        h("h2", {}, n === 1 ? "Ett fält behöver rättas" : `${n} fält behöver rättas`),
+        h(
+          "ul",
+          {},
+          problems.map(([c, p]) =>
+            h("li", {}, h("a", { href: "#", onclick: (e) => (e.preventDefault(), c.focus()) }, c.f.label), `: ${p}`),
+          ),
+        ),
+      );
+      errorSummary.hidden = false;
+      errorSummary.focus();
+      announce(`${errorSummary.querySelector("h2").textContent}. ${problems.map(([c, p]) => `${c.f.label}: ${p}`).join(" ")}`);
       return;
     }
     save.disabled = true;
