@@ -199,7 +199,7 @@ func TestAdminPageDashboard(t *testing.T) {
 	b := newBrowser(t, 1280, 900)
 	b.open("#/dashboard")
 	gaps := b.text(`//section[contains(@class, "gaps")]`)
-	for _, want := range []string{"Mål utan aktiviteter: Mål 2 – kultur och hälsa.", "Kommuner som ingen aktivitet når (10 av 12)", "Lindesberg"} {
+	for _, want := range []string{"Mål utan aktiviteter: Mål 2 – Kultur och hälsa.", "Kommuner som ingen aktivitet når (10 av 12)", "Lindesberg"} {
 		if !strings.Contains(gaps, want) {
 			t.Errorf("the gaps say %q, want them to say %q", gaps, want)
 		}

@@ -317,6 +317,9 @@ func TestAdminPageSpeaksSwedish(t *testing.T) {
 		if !regexp.MustCompile(`\d+ planerade?\b`).MatchString(desc) {
 			t.Errorf("the bars' description for screen readers is %q", desc)
 		}
+		if lower := regexp.MustCompile(`Mål \d+ – \p{Ll}`).FindString(said); lower != "" {
+			t.Errorf("a goal's name starts in lower case: %q", lower)
+		}
 		if strings.Contains(said, "av de som") {
 			t.Error(`the dashboard says "av de som", not "av dem som"`)
 		}

@@ -58,6 +58,8 @@ export const roleLabels = {
 /** goalName is how a goal is named in the page: "Mål 1 – Barn och unga". */
 export function goalName(g) {
   if (!g) return "";
-  const name = g.title || g.area;
-  return name ? `Mål ${g.number} – ${name}` : `Mål ${g.number}`;
+  // The plan writes some goals' names in lower case ("hela länet"); after
+  // the dash the page writes each with a capital, as the others.
+  const name = (g.title || g.area || "").trim();
+  return name ? `Mål ${g.number} – ${name[0].toLocaleUpperCase("sv-SE")}${name.slice(1)}` : `Mål ${g.number}`;
 }
