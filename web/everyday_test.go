@@ -440,6 +440,25 @@ func TestAdminPageChangesTheStatusOfManyActivities(t *testing.T) {
 		}
 	})
 
+	step("AnEditorsRowsOutsideItsScopeAreRefusedByRow", func(t *testing.T, b *browser) {
+		b.click("Logga ut")
+		b.signIn("anna", password)
+		b.open("#/activities")
+		b.summary("Visar 1–9 av 9")
+		for _, title := range []string{askersundActivity, otherActivity} {
+			b.run("select "+title, chromedp.Click(chromedp.CSS(fmt.Sprintf(`input[aria-label=%q]`, "Markera "+title))))
+		}
+		b.waitText("2 aktiviteter markerade")
+		b.run("choose the status", chromedp.SetValue(chromedp.CSS("#"+b.fieldID("Ny status")), "ONGOING"))
+		b.click("Ändra status")
+		b.run("wait for the report", chromedp.WaitVisible(`//div[contains(@class, "bulk-report")]//li`))
+		report := strings.Join(strings.Fields(b.text(`//div[contains(@class, "bulk-report")]`)), " ")
+		if want := "1 aktivitet ändrad. 1 aktivitet kunde inte ändras: " + otherActivity + ": din roll får inte ändra den."; report != want {
+			t.Errorf("the report says\n%q, want\n%q", report, want)
+		}
+		b.screenshot("bulk-status-editor")
+	})
+
 	step("AViewerIsNotOfferedIt", func(t *testing.T, b *browser) {
 		b.click("Logga ut")
 		b.open("#/activities")
@@ -494,6 +513,7 @@ func TestAdminPageDownloadsTheListAsFiltered(t *testing.T) {
 // sideways can be reached by keyboard.
 func TestAdminPageDashboardOnAPhone(t *testing.T) {
 	b := newBrowser(t, 390, 844)
+	phone(b)
 	b.open("#/dashboard")
 	b.waitText("Status per utvecklingsmål")
 	// The height as drawn, not the font size asked for: a scaled drawing
@@ -523,4 +543,41 @@ func TestAdminPageDashboardOnAPhone(t *testing.T) {
 		}
 	}
 	b.screenshot("phone-dashboard")
+}
+
+// On a phone the list with its bulk bar and download, and a form's
+// summary of problems, fit the width: only tables scroll sideways.
+func TestAdminPageEverydayOnAPhone(t *testing.T) {
+	b := newBrowser(t, 390, 844)
+	phone(b)
+	b.open("#/")
+	b.signIn("alva", password)
+	b.open("#/activities?status=PLANNED")
+	b.summary("Visar 1–6 av 6")
+	b.run("select a row", chromedp.Click(chromedp.CSS(fmt.Sprintf(`input[aria-label=%q]`, "Markera "+otherActivity))))
+	b.waitText("1 aktivitet markerad")
+	wide := func() int {
+		return get(b, "measure the page", chromedp.Evaluate[int](`document.documentElement.scrollWidth - document.documentElement.clientWidth`))
+	}
+	if w := wide(); w > 0 {
+		t.Errorf("the list is %d px wider than the window", w)
+	}
+	b.screenshot("phone-activities")
+	b.open("#/activities/new")
+	b.click("Skapa aktivitet")
+	b.waitText("2 fält behöver rättas")
+	if w := wide(); w > 0 {
+		t.Errorf("the form is %d px wider than the window", w)
+	}
+	b.screenshot("phone-form-errors")
+}
+
+// phone makes the page 390 px wide, as a phone's: a headless window is
+// not made narrower than 500 px.
+func phone(b *browser) {
+	b.t.Helper()
+	b.run("emulate a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)))
+	if w := get(b, "measure the window", chromedp.Evaluate[int](`window.innerWidth`)); w != 390 {
+		b.t.Fatalf("the window is %d px wide, want 390", w)
+	}
 }

@@ -376,7 +376,7 @@ export function listView({
 
     function update() {
       const n = selected.size;
-      chosen.textContent = n ? `${plural(n)} markerade` : "Inga markerade";
+      chosen.textContent = n ? `${plural(n)} ${n === 1 ? "markerad" : "markerade"}` : "Inga markerade";
       apply.disabled = n === 0;
       if (selectAll) {
         const boxes = body.querySelectorAll("input[type=checkbox]").length;
