@@ -26,7 +26,9 @@ import (
 func createActivities(b *browser, token string, titles ...string) []string {
 	b.t.Helper()
 	var objectives struct {
-		Objectives struct{ Edges []struct{ Node struct{ ID string } } }
+		Objectives struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
 	}
 	b.graphql(token, `{ objectives(first: 1, orderBy: {field: TITLE}) { edges { node { id } } } }`, nil, &objectives)
 	objective := objectives.Objectives.Edges[0].Node.ID
