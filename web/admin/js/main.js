@@ -46,8 +46,9 @@ setUpAccount({
     if (signedInViews.includes(first) || /\/(new|edit)\b/.test(location.hash)) {
       keepBannerFor("#/"); // "Du är utloggad."
       location.hash = "#/";
+    } else {
+      render();
     }
-    else render();
   },
 });
 
