@@ -66,8 +66,11 @@ func TestAdminPageAnActivityFromStartToEnd(t *testing.T) {
 		b.run("pick a status", chromedp.SetValue(chromedp.CSS("#"+b.fieldID("Rapporterad status")), "ONGOING"))
 		b.fill("Text", "Bussen har gått två gånger i månaden sedan mars.")
 		b.click("Skapa uppföljning")
+		// Back on the activity, with the new follow-up among its others.
+		b.waitView("#/activities/")
+		b.heading("Kulturbuss i Bergslagen")
+		b.waitText("Uppföljning skapad.")
 		b.waitText("30 juni 2022")
-		b.click("Kulturbuss i Bergslagen")
 		b.waitText("Bussen har gått två gånger i månaden sedan mars.")
 		b.screenshot("activity")
 	})
@@ -110,7 +113,7 @@ func TestAdminPageAnActivityFromStartToEnd(t *testing.T) {
 		b.click("Kulturbuss i norra länet")
 		b.click("Ta bort")
 		got := b.text(`//dialog//p[1]`)
-		if got != "Det här tar också bort 1 uppföljningar." {
+		if got != "Det här tar också bort 1 uppföljning." {
 			t.Errorf("the dialog says %q", got)
 		}
 		b.screenshot("delete-dialog")
@@ -196,7 +199,7 @@ func TestAdminPageDashboard(t *testing.T) {
 	b := newBrowser(t, 1280, 900)
 	b.open("#/dashboard")
 	gaps := b.text(`//section[contains(@class, "gaps")]`)
-	for _, want := range []string{"Mål utan aktiviteter: Mål 2 – kultur och hälsa.", "Kommuner som ingen aktivitet når (10 av 12)", "Lindesberg"} {
+	for _, want := range []string{"Mål utan aktiviteter: Mål 2 – Kultur och hälsa.", "Kommuner som ingen aktivitet når (10 av 12)", "Lindesberg"} {
 		if !strings.Contains(gaps, want) {
 			t.Errorf("the gaps say %q, want them to say %q", gaps, want)
 		}

@@ -50,6 +50,12 @@ const dateTimeFormat = new Intl.DateTimeFormat("sv-SE", { dateStyle: "medium", t
 /** num formats a number the Swedish way: 20 000. */
 export const num = (n) => numberFormat.format(n);
 
+/**
+ * count says how many, in the right form: count(1, "aktivitet", "aktiviteter")
+ * is "1 aktivitet", count(2, …) "2 aktiviteter" (and screen readers read it so).
+ */
+export const count = (n, one, many) => `${num(n)} ${n === 1 ? one : many}`;
+
 /** date formats an ISO date as "19 januari 2021". */
 export const date = (iso) => (iso ? dateFormat.format(new Date(iso)) : "");
 

@@ -103,15 +103,17 @@ async function send(query, variables, token, partial) {
 
 /**
  * download fetches a file the page links to (a CSV report) with the
- * session's token, which a plain link cannot send, and saves it. A session
- * that has ended is asked for again, as for any request.
+ * session's token, which a plain link cannot send, and saves it under the
+ * name the server gives it, as a plain link would (so the file is named
+ * the same signed in and out). A session that has ended is asked for
+ * again, as for any request.
  */
-export async function download(href, filename) {
-  const blob = await withSession((sent) => fetchFile(href, sent));
+export async function download(href) {
+  const { blob, name } = await withSession((sent) => fetchFile(href, sent));
   const url = URL.createObjectURL(blob);
   const a = document.createElement("a");
   a.href = url;
-  a.download = filename;
+  a.download = name || href.replace(/[?#].*$/, "").split("/").pop();
   document.body.appendChild(a);
   a.click();
   a.remove();
@@ -125,7 +127,7 @@ async function fetchFile(href, token) {
   } catch (e) {
     throw new NetworkError(unreachable);
   }
-  if (res.ok) return res.blob();
+  if (res.ok) return { blob: await res.blob(), name: attachmentName(res.headers.get("Content-Disposition")) };
   let body = null;
   try {
     body = await res.json();
@@ -134,4 +136,19 @@ async function fetchFile(href, token) {
   }
   if (body?.errors?.length) throw errorFrom(body.errors);
   throw new NetworkError(`Filen kunde inte hämtas (HTTP ${res.status}).`);
+}
+
+/** attachmentName reads the file name of a Content-Disposition header: filename* (RFC 5987) first, then filename. */
+function attachmentName(header) {
+  if (!header) return "";
+  const star = header.match(/filename\*\s*=\s*UTF-8''([^;]+)/i);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim());
+    } catch (e) {
+      // a malformed name: fall back to the plain one
+    }
+  }
+  const plain = header.match(/filename\s*=\s*"?([^";]+)"?/i);
+  return plain ? plain[1].trim() : "";
 }

@@ -8,6 +8,20 @@ export const statusLabels = {
   CANCELLED: "Inställd",
 };
 
+// The statuses as a count says them: "1 planerad", "4 planerade".
+const statusPlurals = {
+  PLANNED: ["planerad", "planerade"],
+  ONGOING: ["pågående", "pågående"],
+  DONE: ["genomförd", "genomförda"],
+  CANCELLED: ["inställd", "inställda"],
+};
+
+/** statusCount says how many activities have a status: statusCount(4, "PLANNED") is "4 planerade". */
+export function statusCount(n, status) {
+  const [one, many] = statusPlurals[status];
+  return `${new Intl.NumberFormat("sv-SE").format(n)} ${n === 1 ? one : many}`;
+}
+
 export const kindLabels = {
   MUSEUM: "Museum",
   THEATRE: "Teater",
@@ -44,6 +58,8 @@ export const roleLabels = {
 /** goalName is how a goal is named in the page: "Mål 1 – Barn och unga". */
 export function goalName(g) {
   if (!g) return "";
-  const name = g.title || g.area;
-  return name ? `Mål ${g.number} – ${name}` : `Mål ${g.number}`;
+  // The plan writes some goals' names in lower case ("hela länet"); after
+  // the dash the page writes each with a capital, as the others.
+  const name = (g.title || g.area || "").trim();
+  return name ? `Mål ${g.number} – ${name[0].toLocaleUpperCase("sv-SE")}${name.slice(1)}` : `Mål ${g.number}`;
 }

@@ -9,7 +9,7 @@ import { listView } from "./ui/list.js";
 import { formView, editQuery } from "./ui/form.js";
 import { detailView } from "./views/detail.js";
 import { dashboardView } from "./views/dashboard.js";
-import { showError, clearBanner } from "./ui/banner.js";
+import { showError, clearBannerUnlessFor, keepBannerFor } from "./ui/banner.js";
 import { mayLeave, setLeaveGuard } from "./guard.js";
 import { loadSession, setUpAccount, signInPrompt } from "./ui/account.js";
 import { passwordView } from "./views/password.js";
@@ -19,15 +19,18 @@ import { currentUser } from "./session.js";
 import { roleLabels } from "./labels.js";
 import { swedish } from "./messages.js";
 import { may, isAdmin, activityInScope, scopeWhere } from "./access.js";
+import { shownAddress, setShownAddress } from "./address.js";
 
 const main = document.getElementById("main");
 let current = location.hash;
 
 window.addEventListener("hashchange", () => {
-  if (location.hash === current) return;
+  // A list keeps its state in the address without a hashchange (see
+  // address.js): the view shown is the one it recorded.
+  if (location.hash === shownAddress()) return;
   if (!mayLeave()) {
     // Stay: put the address back without showing the view again.
-    history.replaceState(null, "", current);
+    history.replaceState(null, "", shownAddress());
     return;
   }
   render();
@@ -40,8 +43,12 @@ setUpAccount({
   onSignedIn: () => render(),
   onSignedOut: () => {
     const first = location.hash.replace(/^#\/?/, "").split(/[/?]/)[0];
-    if (signedInViews.includes(first) || /\/(new|edit)\b/.test(location.hash)) location.hash = "#/";
-    else render();
+    if (signedInViews.includes(first) || /\/(new|edit)\b/.test(location.hash)) {
+      keepBannerFor("#/"); // "Du är utloggad."
+      location.hash = "#/";
+    } else {
+      render();
+    }
   },
 });
 
@@ -58,28 +65,28 @@ async function start() {
 
 async function render() {
   current = location.hash;
+  setShownAddress(current);
   setLeaveGuard(null);
   const [path, query = ""] = location.hash.replace(/^#/, "").split("?");
   const parts = path.split("/").filter(Boolean);
   const params = new URLSearchParams(query);
   const typeName = parts[0] ? typeByRoute(parts[0]) : null;
   highlightNav(parts[0] || "");
-  if (!location.hash.includes("new") && !location.hash.includes("edit")) {
-    // Keep a notice from the view that sent us here; clear old errors.
-    const banner = document.getElementById("banner");
-    if (banner.classList.contains("error")) clearBanner();
-  }
+  // A message belongs to the view it was shown on, or to the one it was
+  // meant for ("Uppföljning skapad." on the activity it was added to):
+  // any other view starts without it.
+  clearBannerUnlessFor(current);
   main.setAttribute("aria-busy", "true");
   try {
     let view, title;
     if (parts.length === 0) {
       [view, title] = [home(), "Översikt"];
     } else if (parts[0] === "dashboard") {
-      [view, title] = [await dashboardView(params), "Uppföljning"];
+      [view, title] = [await dashboardView(params), "Lägesbild"];
     } else if (parts[0] === "password") {
       [view, title] = currentUser() ? [passwordView(), "Byt lösenord"] : [signInPrompt("Logga in för att byta ditt lösenord.", render), "Logga in"];
     } else if (parts[0] === "tokens" || parts[0] === "audit") {
-      [view, title] = adminOnly() || (parts[0] === "tokens" ? [tokensView(), "API-nycklar och inloggningar"] : [auditView(), "Ändringslogg"]);
+      [view, title] = adminOnly() || (parts[0] === "tokens" ? [tokensView(), "API-nycklar och inloggningar"] : [auditView(params), "Ändringslogg"]);
     } else if (!typeName) {
       [view, title] = [notFound(), "Sidan finns inte"];
     } else if (types[typeName].adminOnly && adminOnly()) {
@@ -87,7 +94,9 @@ async function render() {
     } else if (parts.length === 1) {
       // An editor adds follow-ups (to the activities of its scope) from the list too.
       const newLink = may("create", typeName, { inScope: typeName === "FollowUp" }) ? `#/${parts[0]}/new` : null;
-      [view, title] = [listView({ typeName, title: types[typeName].many, newLink, level: 1 }), types[typeName].many];
+      const bulk = may("update", typeName, { inScope: true }); // an editor's rows outside its scope are refused one by one
+      const list = listView({ typeName, title: types[typeName].many, newLink, level: 1, address: `#/${parts[0]}`, params, bulk, download: true });
+      [view, title] = [list, types[typeName].many];
     } else if (parts[1] === "new") {
       [view, title] = (await refused("create", typeName, params.get("activityID"))) || [await createPage(typeName, params), words(types[typeName]).new];
     } else if (parts[2] === "edit") {
@@ -98,7 +107,7 @@ async function render() {
     }
     if (location.hash !== current) return; // the user went on meanwhile
     replace(main, view);
-    main.dataset.view = current; // which address the page shows, for tests and styles
+    setShownAddress(current); // which address the page shows, for tests and styles
     document.title = `${title} – Samverkan`;
     const heading = main.querySelector("h1");
     if (heading) {
@@ -109,8 +118,8 @@ async function render() {
   } catch (e) {
     if (e.code === "UNAUTHENTICATED") {
       // A private server, and the user would not sign in (yet).
-      replace(main, signInPrompt(swedish(e.message), render));
-      main.dataset.view = current;
+      replace(main, signInPrompt(swedish(e.message, "", e.code), render));
+      setShownAddress(current);
       return;
     }
     if (e.code === "NOT_FOUND") replace(main, notFound());

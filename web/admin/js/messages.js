@@ -1,5 +1,8 @@
 // The API explains refused values in English; the page says it in Swedish.
-// Messages it does not know are shown as the server wrote them.
+// A message it does not know is replaced by what its code means (see
+// byCode), so no English reaches the user.
+
+import { num } from "./dom.js";
 
 const rules = [
   [/must not be empty/, () => "Får inte vara tomt."],
@@ -13,6 +16,10 @@ const rules = [
   [/must be a web address/, () => "Ska vara en webbadress som börjar med http:// eller https://."],
   [/another (\w[\w-]*) of the same (\w+) already has this (.+)$/, (m) => `Det finns redan ${sv(m[1])} med samma ${svField(m[3])} i samma ${sv(m[2], true)}.`],
   [/another (\w[\w-]*) already has this (.+)$/, (m) => `Det finns redan ${sv(m[1])} med samma ${svField(m[2])}.`],
+  [/^(\w[\w-]*) not found$/, (m) => `Det finns ingen sådan ${sv(m[1], true)}: den kan ha tagits bort.`],
+  [/^internal error \(request ([^)]+)\)/, (m) => `Något gick fel på servern (förfrågan ${m[1]}). Felet är loggat.`],
+  [/^internal error/, () => "Något gick fel på servern. Felet är loggat."],
+  [/^the request ran out of time/i, () => byCode.TIMEOUT],
   [/no (\w[\w-]*) has the id (\d+)/, (m) => `Det finns ingen sådan ${sv(m[1], true)} (id ${m[2]}).`],
   // Who may do what (codes UNAUTHENTICATED, FORBIDDEN, RATE_LIMITED).
   [/^wrong username or password/, () => "Fel användarnamn eller lösenord."],
@@ -31,6 +38,9 @@ const rules = [
   [/^your role does not allow this change/, () => "Din roll får inte göra den här ändringen. En redaktör ändrar bara de aktiviteter som kommunerna och aktörerna i redaktörens ansvarsområde deltar i, och deras uppföljningar."],
   [/^is not your current password/, () => "Det är inte ditt nuvarande lösenord."],
   [/must be at least (\d+) characters/, (m) => `Ska vara minst ${m[1]} tecken.`],
+  [/must be at most (\d+) characters long \(got (\d+)\)/, (m) => `Får vara högst ${num(m[1])} tecken (nu ${num(m[2])}).`],
+  [/must have at most (\d+) entries \(got (\d+)\)/, (m) => `Får ha högst ${num(m[1])} rader (nu ${num(m[2])}).`],
+  [/entry (\d+) must be at most (\d+) characters long/, (m) => `Rad ${m[1]} får vara högst ${num(m[2])} tecken.`],
   [/must be at most (\d+) bytes/, (m) => `Får vara högst ${m[1]} byte.`],
   [/must be 2–64 lower-case letters/, () => "Ska vara 2–64 små bokstäver a–z, siffror, punkt, bindestreck eller understreck, och börja med en bokstav eller siffra."],
   [/the last admin must stay an admin/, () => "Den sista administratören måste förbli administratör: gör någon annan till administratör först."],
@@ -74,12 +84,39 @@ function svField(field) {
   return { code: "kod", number: "nummer", title: "rubrik", name: "namn", username: "användarnamn" }[field.trim()] || field;
 }
 
-/** swedish returns the Swedish for a server's message about a field. */
-export function swedish(message, field) {
+// What each of the API's error codes means (README, "Errors"), said when
+// a message has no rule above.
+const byCode = {
+  VALIDATION: "Ett värde följer inte reglerna.",
+  NOT_FOUND: "Det finns inte, eller har tagits bort.",
+  CONSTRAINT: "Det finns redan en likadan.",
+  CONFLICT: "Någon annan ändrade samma sak samtidigt. Inget sparades: försök igen.",
+  UNAUTHENTICATED: "Logga in för att göra det här.",
+  FORBIDDEN: "Din roll får inte göra det här.",
+  PAGE_SIZE: "Sidan bad om för mycket på en gång.",
+  BAD_REQUEST: "Servern förstod inte frågan.",
+  GRAPHQL_PARSE_FAILED: "Servern förstod inte frågan. Ladda om sidan och försök igen.",
+  GRAPHQL_VALIDATION_FAILED: "Servern förstod inte frågan. Ladda om sidan och försök igen.",
+  BODY_TOO_LARGE: "Det som skickades är för stort (högst 1 MiB).",
+  QUERY_TOO_COSTLY: "Frågan ber om för mycket på en gång.",
+  QUERY_TOO_DEEP: "Frågan ber om för mycket på en gång.",
+  QUERY_TOO_LARGE: "Frågan ber om för mycket på en gång.",
+  TIMEOUT: "Servern hann inte svara i tid; en ändring sparades inte. Försök igen.",
+  RATE_LIMITED: "För många ändringar på kort tid. Försök igen om en stund.",
+  INTERNAL: "Något gick fel på servern.",
+};
+
+/**
+ * swedish returns the Swedish for a server's message about a field. A
+ * message no rule knows becomes what its code means; without a code (the
+ * page's own messages, already Swedish) it is kept.
+ */
+export function swedish(message, field, code = "") {
   const text = field && message.startsWith(field + ": ") ? message.slice(field.length + 2) : message;
   for (const [pattern, say] of rules) {
     const m = text.match(pattern);
     if (m) return say(m);
   }
+  if (code) return byCode[code] || "Servern svarade med ett fel.";
   return text;
 }

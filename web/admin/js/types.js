@@ -3,7 +3,8 @@
 // filtered, and what hangs under it. The views are generic over these.
 
 import { statusLabels, kindLabels, assessmentLabels, periodLabels, roleLabels, goalName } from "./labels.js";
-import { num, date, dateTime } from "./dom.js";
+import { num, date, dateTime, isoDay } from "./dom.js";
+import { gql } from "./gql.js";
 
 const planRef = { type: "Plan", label: (p) => p.name, fields: "name", search: "nameContainsFold", order: "NAME" };
 const goalRef = {
@@ -220,6 +221,39 @@ export const types = {
     ],
     cascade: (a) => [["uppföljningar", "followUps", { hasActivityWith: [{ id: a.id }] }]],
     keeps: "Kommunerna och aktörerna finns kvar; bara kopplingarna till aktiviteten tas bort.",
+    // Selected in the list, activities change status together: one
+    // mutation each, on the version the list showed, so each is its own
+    // change in the audit trail and a row someone else changed meanwhile
+    // is refused (CONFLICT) rather than overwritten.
+    bulk: {
+      label: "Ny status",
+      button: "Ändra status",
+      options: options(statusLabels),
+      confirm: (what, label) => `Ändra status till ”${label}” för ${what}? Varje aktivitet ändras för sig och syns i ändringsloggen.`,
+      doneOne: "ändrad",
+      doneMany: "ändrade",
+      change: (a, status) =>
+        gql(`mutation Status($id: ID!, $input: UpdateActivityInput!) { updateActivity(id: $id, input: $input) { id } }`, { id: a.id, input: { status, version: a.version } }),
+    },
+    // The list as filtered, for Excel (see listView's download).
+    csvName: "aktiviteter",
+    csvFields: `title status firstYear lastYear lead startDate endDate nextReview objective { title goal { number title area } }
+      municipalities(first: 100, orderBy: {field: NAME}) { edges { node { name } } }
+      institutions(first: 100, orderBy: {field: NAME}) { edges { node { name } } }`,
+    csv: [
+      { label: "Titel", value: (a) => a.title },
+      { label: "Status", value: (a) => statusLabels[a.status] },
+      { label: "Mål", value: (a) => goalName(a.objective.goal) },
+      { label: "Rubrik", value: (a) => a.objective.title },
+      { label: "Prioriterad från år", value: (a) => a.firstYear ?? "" },
+      { label: "Prioriterad till år", value: (a) => a.lastYear ?? "" },
+      { label: "Kommuner", value: (a) => a.municipalities.edges.map((e) => e.node.name).join(", ") },
+      { label: "Aktörer", value: (a) => a.institutions.edges.map((e) => e.node.name).join(", ") },
+      { label: "Ansvarig", value: (a) => a.lead ?? "" },
+      { label: "Startdatum", value: (a) => isoDay(a.startDate) },
+      { label: "Slutdatum", value: (a) => isoDay(a.endDate) },
+      { label: "Avstämningsdatum", value: (a) => isoDay(a.nextReview) },
+    ],
   },
 
   FollowUp: {

@@ -186,12 +186,12 @@ function signInDialog(reason) {
       } catch (err) {
         submit.disabled = false;
         if (err instanceof GraphQLError && (err.code === "UNAUTHENTICATED" || err.code === "RATE_LIMITED")) {
-          say(swedish(err.message));
+          say(swedish(err.message, "", err.code));
           if (err.code === "RATE_LIMITED" && err.extensions.retryAfter) wait(err.extensions.retryAfter);
           password.focus();
           password.select();
         } else if (err instanceof GraphQLError) {
-          say(swedish(err.message, err.field));
+          say(swedish(err.message, err.field, err.code));
         } else {
           say(err.message);
         }

@@ -10,22 +10,27 @@ export function showError(e) {
   const banner = document.getElementById("banner");
   let text = e.message;
   if (e instanceof NetworkError) text = e.message;
-  else if (e.code === "INTERNAL") text = `Något gick fel på servern. ${e.message}`;
-  else if (e.code === "NOT_FOUND") text = `Hittades inte: ${e.message}`;
-  else if (e.code === "FORBIDDEN") text = `Ingen behörighet: ${swedish(e.message)}`;
-  else if (e.code) text = swedish(e.message, e.field);
+  else if (e.code === "NOT_FOUND") text = `Hittades inte. ${swedish(e.message, e.field, e.code)}`;
+  else if (e.code === "FORBIDDEN") text = `Ingen behörighet: ${swedish(e.message, e.field, e.code)}`;
+  else if (e.code) text = swedish(e.message, e.field, e.code);
   banner.textContent = text;
   banner.className = "banner error";
   banner.hidden = false;
+  banner.dataset.for = location.hash;
   announce(text);
 }
 
-/** showNotice puts a calm message in the banner, e.g. "Sparat". */
-export function showNotice(text) {
+/**
+ * showNotice puts a calm message in the banner, e.g. "Sparat". When the
+ * page goes on to another view, forAddress names it: the message stays
+ * for that view, and goes with any other.
+ */
+export function showNotice(text, forAddress = null) {
   const banner = document.getElementById("banner");
   banner.textContent = text;
   banner.className = "banner notice";
   banner.hidden = false;
+  banner.dataset.for = forAddress || location.hash;
   announce(text);
 }
 
@@ -34,4 +39,17 @@ export function clearBanner() {
   const banner = document.getElementById("banner");
   banner.hidden = true;
   banner.textContent = "";
+  delete banner.dataset.for;
+}
+
+/** keepBannerFor lets the message shown stay for the view at address, where the page goes next. */
+export function keepBannerFor(address) {
+  const banner = document.getElementById("banner");
+  if (!banner.hidden) banner.dataset.for = address;
+}
+
+/** clearBannerUnlessFor hides the banner unless its message was meant for the view at address. */
+export function clearBannerUnlessFor(address) {
+  const banner = document.getElementById("banner");
+  if (banner.dataset.for !== address) clearBanner();
 }

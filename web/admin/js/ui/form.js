@@ -3,13 +3,17 @@
 // they concern. A lost connection or a server error leaves what the user
 // typed in place, and leaving with unsaved changes asks first.
 
-import { h, id as newID, isoDay, announce } from "../dom.js";
+import { h, replace, id as newID, isoDay, announce, num } from "../dom.js";
 import { gql, GraphQLError, NetworkError } from "../gql.js";
 import { types, words } from "../types.js";
 import { combobox } from "./combobox.js";
 import { showError, showNotice, clearBanner } from "./banner.js";
 import { swedish } from "../messages.js";
 import { setLeaveGuard } from "../guard.js";
+
+// The longest text the server takes, in characters, by kind of field: a
+// line (a title, a name) and prose (a description, a follow-up's text).
+const maxLength = { text: 300, textarea: 20000, url: 2000 };
 
 /** editQuery is the query that loads what the form of typeName edits. */
 export function editQuery(typeName) {
@@ -40,6 +44,8 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
   const fields = type.fields.filter((f) => !(editing && f.createOnly) && !(!editing && f.editOnly));
 
   const form = h("form", { class: "form", novalidate: true });
+  const errorSummary = h("div", { class: "error-summary", tabindex: "-1", hidden: true });
+  form.append(errorSummary);
   for (const f of fields) form.append(fieldRow(f));
 
   const save = h("button", { type: "submit", class: "button primary" }, editing ? "Spara ändringar" : `Skapa ${type.one}`);
@@ -241,6 +247,8 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
   }
 
   function clearErrors() {
+    errorSummary.hidden = true;
+    errorSummary.replaceChildren();
     for (const c of controls.values()) {
       c.setError("");
       c.setNote("");
@@ -304,22 +312,56 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
     return null;
   }
 
+  /** check is what is wrong with the value v of field f, or "". */
+  function check(f, v) {
+    if (f.required && (v === "" || v === null || (Array.isArray(v) && !v.length))) return `Fyll i ${f.label.toLowerCase()}.`;
+    if ((f.kind === "int" || f.kind === "year") && v !== "" && !Number.isInteger(Number(v))) return "Ska vara ett heltal.";
+    const max = maxLength[f.kind];
+    if (max && typeof v === "string") {
+      const n = [...v].length; // characters, as the server counts them
+      if (n > max) return `Får vara högst ${num(max)} tecken (nu ${num(n)}).`;
+    }
+    if (f.kind === "list" && Array.isArray(v)) {
+      const long = v.findIndex((line) => [...line].length > maxLength.text);
+      if (long >= 0) return `Rad ${long + 1} får vara högst ${num(maxLength.text)} tecken.`;
+    }
+    return "";
+  }
+
   async function submit() {
     clearErrors();
     clearBanner();
-    // What the page can tell without asking: required fields left empty,
-    // numbers that are not whole numbers.
+    // What the page can tell without asking, all at once: required fields
+    // left empty, numbers that are not whole numbers, text longer than the
+    // server takes (the limits of ent/schema/validate.go).
+    const problems = [];
     for (const c of controls.values()) {
-      const v = c.get();
-      let problem = "";
-      if (c.f.required && (v === "" || v === null)) problem = `Fyll i ${c.f.label.toLowerCase()}.`;
-      else if ((c.f.kind === "int" || c.f.kind === "year") && v !== "" && !Number.isInteger(Number(v))) problem = "Ska vara ett heltal.";
+      const problem = check(c.f, c.get());
       if (problem) {
         c.setError(problem);
-        c.focus();
-        announce(`${c.f.label}: ${problem}`);
-        return;
+        problems.push([c, problem]);
       }
+    }
+    if (problems.length) {
+      // A summary first, with a link to each field, and the focus on it:
+      // focusing a field instead could open its list of choices over the
+      // messages below it.
+      const n = problems.length;
+      replace(
+        errorSummary,
+        h("h2", {}, n === 1 ? "Ett fält behöver rättas" : `${n} fält behöver rättas`),
+        h(
+          "ul",
+          {},
+          problems.map(([c, p]) =>
+            h("li", {}, h("a", { href: "#", onclick: (e) => (e.preventDefault(), c.focus()) }, c.f.label), `: ${p}`),
+          ),
+        ),
+      );
+      errorSummary.hidden = false;
+      errorSummary.focus();
+      announce(`${errorSummary.querySelector("h2").textContent}. ${problems.map(([c, p]) => `${c.f.label}: ${p}`).join(" ")}`);
+      return;
     }
     save.disabled = true;
     save.setAttribute("aria-busy", "true");
@@ -331,17 +373,30 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
         ? await gql(`mutation Save($id: ID!, $input: Update${typeName}Input!${declared}) { result: update${typeName}(id: $id, input: $input${passed}) { id } }`, { id: node.id, input: input(), ...args() })
         : await gql(`mutation Save($input: Create${typeName}Input!${declared}) { result: create${typeName}(input: $input${passed}) { id } }`, { input: input(), ...args() });
       setLeaveGuard(null);
-      showNotice(editing ? "Ändringarna är sparade." : words(type).created);
-      location.hash = `#/${type.route}/${data.result.id}`;
+      // A follow-up is written on its activity's page, and the user
+      // goes back there to see it among the others.
+      const activityID = typeName === "FollowUp" && !editing ? input().activityID : null;
+      const next = activityID ? `#/activities/${activityID}` : `#/${type.route}/${data.result.id}`;
+      showNotice(editing ? "Ändringarna är sparade." : words(type).created, next);
+      location.hash = next;
     } catch (e) {
       const target = e instanceof GraphQLError && e.field ? fieldFor(e.field) : null;
       if (e instanceof GraphQLError && e.code === "CONFLICT") {
         await showConflict();
       } else if (target) {
-        const message = swedish(e.message, e.field);
-        target.setError(message);
+        // Each refusal next to the field its extensions name (the API
+        // stops at the first today; should it send more, all show).
+        const said = [];
+        for (const x of e.all.length ? e.all : [{ message: e.message, extensions: { field: e.field, code: e.code } }]) {
+          const ext = x.extensions || {};
+          const c = ext.field ? fieldFor(ext.field) : null;
+          if (!c) continue;
+          const message = swedish(x.message, ext.field, ext.code || e.code);
+          c.setError(message);
+          said.push(`${c.f.label}: ${message}`);
+        }
         target.focus();
-        announce(`${target.f.label}: ${message}`);
+        announce(said.join(" "));
       } else if (e instanceof NetworkError) {
         showError(new NetworkError(`${e.message} Det du skrivit finns kvar i formuläret.`));
       } else {

@@ -2,11 +2,13 @@
 // the server. Nothing is loaded that the page does not show, so it works
 // the same on 6 activities and on 20,000.
 
-import { h, replace, num, debounce, id as newID } from "../dom.js";
+import { h, replace, num, count, debounce, announce, id as newID } from "../dom.js";
 import { gql } from "../gql.js";
 import { types, words } from "../types.js";
 import { combobox } from "./combobox.js";
 import { showError } from "./banner.js";
+import { keepInAddress } from "../address.js";
+import { swedish } from "../messages.js";
 
 const pageSize = 50;
 
@@ -14,31 +16,57 @@ const pageSize = 50;
  * listView returns an element listing typeName. where narrows the list for
  * good (a goal's headings); title heads it; newLink, when given, is the
  * address of the form that creates one; compact leaves out the filters.
+ *
+ * address, when given, is the list's own address ("#/activities"): the
+ * search, filters, sort order and page are then read from params and kept
+ * in the address's query as they change (see address.js). bulk offers to
+ * select rows and change them all at once (see type.bulk); download offers
+ * the list as filtered as a CSV file (see type.csv).
  */
-export function listView({ typeName, type: spec = null, where = null, order = null, title, newLink = null, compact = false, empty = null, level = 2, columns = null }) {
+export function listView({
+  typeName,
+  type: spec = null,
+  where = null,
+  order = null,
+  title,
+  newLink = null,
+  compact = false,
+  empty = null,
+  level = 2,
+  columns = null,
+  address = null,
+  params = new URLSearchParams(),
+  bulk = false,
+  download = false,
+}) {
   // spec describes a type the generic views do not show (tokens, the audit
   // trail); columns replaces its columns for one list.
   const type = { ...(spec || types[typeName]) };
   if (columns) type.columns = columns;
   const state = {
     search: "",
-    filters: {},
+    filters: {}, // filter name → its where
+    raw: {}, // filter name → the value chosen, as the address holds it
     order: order || type.defaultOrder,
     cursors: [null], // the after-cursor of each page seen, for going back
     page: 0,
   };
+  const selected = new Map(); // id → the row's node, for bulk changes
+  const plural = (n) => count(n, type.one, type.many.toLowerCase());
+  const useBulk = bulk && Boolean(type.bulk);
 
   const headingID = newID("list");
-  const count = h("span", { class: "count" });
-  const body = h("tbody");
-  const summary = h("p", { class: "pager-summary", "aria-live": "polite" });
-  const prev = h("button", { type: "button", class: "button", onclick: () => go(state.page - 1) }, "← Föregående");
-  const next = h("button", { type: "button", class: "button", onclick: () => go(state.page + 1) }, "Nästa →");
+  const countEl = h("span", { class: "count" });
+  const body = h("tbody", {}, loadingRow());
+  const summary = h("p", { class: "pager-summary", "aria-live": "polite" }, "Laddar…");
+  const prev = h("button", { type: "button", class: "button", disabled: true, onclick: () => go(state.page - 1) }, "← Föregående");
+  const next = h("button", { type: "button", class: "button", disabled: true, onclick: () => go(state.page + 1) }, "Nästa →");
   const headers = type.columns.map((col) => sortHeader(col));
+  const selectAll = useBulk ? h("input", { type: "checkbox", "aria-label": "Markera alla på sidan", onchange: () => selectPage(selectAll.checked) }) : null;
   const table = h(
     "table",
     { class: "list", "aria-labelledby": headingID },
-    h("thead", {}, h("tr", {}, headers.map((x) => x.th))),
+    h("thead", {}, h("tr", {}, useBulk ? h("td", { class: "select" }, selectAll) : null, headers.map((x) => x.th))),
     body,
   );
 
@@ -56,20 +84,29 @@ export function listView({ typeName, type: spec = null, where = null, order = nu
   if (!compact) {
     for (const f of type.filters || []) toolbar.append(filterControl(f));
   }
+  const downloadButton = download && type.csv ? h("button", { type: "button", class: "button", onclick: () => downloadCSV() }, "Ladda ner för Excel (CSV)") : null;
+  if (downloadButton) toolbar.append(h("div", { class: "field download" }, downloadButton));
+
+  const bulkBar = useBulk ? bulkControls() : null;
 
   const el = h(
     "section",
-    { class: "list-view" },
+    { class: "list-view", "aria-busy": "true" },
     h(
       "div",
       { class: "section-head" },
-      h(`h${level}`, { id: headingID }, title || type.many, " ", count),
+      h(`h${level}`, { id: headingID }, title || type.many, " ", countEl),
       newLink ? h("a", { class: "button primary", href: newLink }, words(type).new) : null,
     ),
     toolbar,
+    bulkBar?.el,
     h("div", { class: "table-wrap" }, table),
     h("div", { class: "pager" }, summary, h("div", { class: "pager-buttons" }, prev, next)),
   );
+
+  function loadingRow() {
+    return h("tr", {}, h("td", { colspan: type.columns.length + (useBulk ? 1 : 0), class: "empty loading" }, "Laddar…"));
+  }
 
   function sortHeader(col) {
     if (!col.order) {
@@ -88,10 +125,19 @@ export function listView({ typeName, type: spec = null, where = null, order = nu
 
   function filterControl(f) {
     const fid = newID("filter");
+    const from = params.get(f.name) || "";
+    const restore = (v) => {
+      if (!v) return;
+      state.raw[f.name] = v;
+      state.filters[f.name] = f.where(v);
+    };
     if (f.kind === "text" || f.kind === "date") {
       const input = h("input", { id: fid, type: f.kind === "date" ? "date" : "search", autocomplete: "off", placeholder: f.placeholder || null });
+      input.value = from;
+      restore(from);
       const apply = () => {
         const v = input.value.trim();
+        state.raw[f.name] = v;
         state.filters[f.name] = v ? f.where(v) : null;
         reset();
       };
@@ -106,7 +152,12 @@ export function listView({ typeName, type: spec = null, where = null, order = nu
         h("option", { value: "" }, "Alla"),
         f.options.map((o) => h("option", { value: o.value }, o.label)),
       );
+      if (f.options.some((o) => o.value === from)) {
+        select.value = from;
+        restore(from);
+      }
       select.addEventListener("change", () => {
+        state.raw[f.name] = select.value;
         state.filters[f.name] = select.value ? f.where(select.value) : null;
         reset();
       });
@@ -117,52 +168,127 @@ export function listView({ typeName, type: spec = null, where = null, order = nu
       inputID: fid,
       onChange: () => {
         const [value] = combo.values();
+        state.raw[f.name] = value || "";
         state.filters[f.name] = value ? f.where(value) : null;
         reset();
       },
     });
+    if (from) {
+      // The address holds the id; the name is asked for.
+      restore(from);
+      combo.setValues([{ id: from, label: "…" }]);
+      gql(`query Name($id: ID!) { node(id: $id) { id ... on ${f.ref.type} { ${f.ref.fields} } } }`, { id: from }, { partial: true })
+        .then((data) => combo.setValues(data?.node ? [{ id: from, label: f.ref.label(data.node) }] : []))
+        .catch(() => combo.setValues([]));
+    }
     return h("div", { class: "field" }, h("label", { for: fid }, f.label), combo.el);
+  }
+
+  // The state the address held when the view opened.
+  if (address) {
+    state.search = (params.get("q") || "").trim();
+    searchInput.value = state.search;
+    const sort = params.get("sort") || "";
+    const field = sort.replace(/^-/, "");
+    if (type.columns.some((c) => c.order === field)) state.order = { field, direction: sort.startsWith("-") ? "DESC" : "ASC" };
+    const page = Number(params.get("page"));
+    if (Number.isInteger(page) && page > 1 && page <= 10000) state.page = page - 1;
+  }
+
+  /** remember keeps the list's state in the address, when it has one. */
+  function remember() {
+    if (!address || !el.isConnected) return;
+    const q = new URLSearchParams();
+    if (state.search) q.set("q", state.search);
+    for (const f of type.filters || []) if (state.raw[f.name]) q.set(f.name, state.raw[f.name]);
+    const def = order || type.defaultOrder;
+    if (state.order.field !== def.field || state.order.direction !== def.direction) q.set("sort", `${state.order.direction === "DESC" ? "-" : ""}${state.order.field}`);
+    if (state.page > 0) q.set("page", String(state.page + 1));
+    keepInAddress(address, q);
   }
 
   function reset() {
     state.cursors = [null];
     state.page = 0;
+    remember();
     load();
   }
 
   function go(page) {
     if (page < 0 || page >= state.cursors.length) return;
     state.page = page;
+    remember();
     load();
+  }
+
+  function conditions() {
+    const all = [where, ...Object.values(state.filters)].filter(Boolean);
+    if (state.search) all.push(type.search.where ? type.search.where(state.search) : { [type.search.field]: state.search });
+    return all.length ? { and: all } : null;
+  }
+
+  /**
+   * findCursor finds the after-cursor of the page shown when the address
+   * names a page the list has not walked to (a bookmark, Back): it asks
+   * for the cursors of the pages before it, and stops at the last page.
+   * (The edges are asked for as without them the server counts only, and
+   * has no cursor to give.)
+   */
+  async function findCursor(isCurrent) {
+    while (state.cursors.length <= state.page) {
+      const p = state.cursors.length - 1;
+      const data = await gql(
+        `query Pages($after: Cursor, $where: ${typeName}WhereInput, $order: [${typeName}Order!]) {
+          list: ${type.root}(first: ${pageSize}, after: $after, where: $where, orderBy: $order) { pageInfo { hasNextPage endCursor } edges { cursor } }
+        }`,
+        { after: state.cursors[p], where: conditions(), order: [state.order] },
+      );
+      if (!isCurrent()) return;
+      if (!data.list.pageInfo.hasNextPage) {
+        state.page = p; // fewer pages than the address says: the last
+        return;
+      }
+      state.cursors.push(data.list.pageInfo.endCursor);
+    }
   }
 
   let requestNo = 0;
   async function load() {
     const no = ++requestNo;
-    const conditions = [where, ...Object.values(state.filters)].filter(Boolean);
-    if (state.search) conditions.push(type.search.where ? type.search.where(state.search) : { [type.search.field]: state.search });
+    const isCurrent = () => no === requestNo;
+    // Loading says so: the summary, the busy state, and page buttons that
+    // cannot be pressed until the answer is there.
     el.setAttribute("aria-busy", "true");
+    summary.textContent = "Laddar…";
+    prev.disabled = true;
+    next.disabled = true;
     try {
+      await findCursor(isCurrent);
+      if (!isCurrent()) return;
       const data = await gql(
         `query List($after: Cursor, $where: ${typeName}WhereInput, $order: [${typeName}Order!]) {
           list: ${type.root}(first: ${pageSize}, after: $after, where: $where, orderBy: $order) {
             totalCount
             pageInfo { hasNextPage endCursor }
-            edges { node { id ${type.listFields} } }
+            edges { node { id ${type.listFields}${useBulk ? " version" : ""} } }
           }
         }`,
-        { after: state.cursors[state.page], where: conditions.length ? { and: conditions } : null, order: [state.order] },
+        { after: state.cursors[state.page], where: conditions(), order: [state.order] },
       );
-      if (no !== requestNo) return;
+      if (!isCurrent()) return;
       // Some lists look up more before they show (names for the ids in
       // the audit trail).
       if (type.prepare) await type.prepare(data.list.edges.map((e) => e.node));
-      if (no !== requestNo) return;
+      if (!isCurrent()) return;
       render(data.list);
     } catch (e) {
-      if (no === requestNo) showError(e);
+      if (isCurrent()) {
+        summary.textContent = "Listan kunde inte hämtas.";
+        replace(body, h("tr", {}, h("td", { colspan: type.columns.length + (useBulk ? 1 : 0), class: "empty" }, "Listan kunde inte hämtas.")));
+        showError(e);
+      }
     } finally {
-      if (no === requestNo) el.removeAttribute("aria-busy");
+      if (isCurrent()) el.removeAttribute("aria-busy");
     }
   }
 
@@ -172,14 +298,16 @@ export function listView({ typeName, type: spec = null, where = null, order = nu
     if (compact && !state.search) toolbar.hidden = totalCount <= 10;
     if (pageInfo.hasNextPage) state.cursors[state.page + 1] = pageInfo.endCursor;
     else state.cursors.length = state.page + 1;
-    count.textContent = `(${num(totalCount)})`;
+    countEl.textContent = `(${num(totalCount)})`;
     for (const { th, col } of headers) {
       if (!col) continue;
       const sorted = state.order.field === col.order;
       th.setAttribute("aria-sort", sorted ? (state.order.direction === "ASC" ? "ascending" : "descending") : "none");
     }
+    selected.clear();
+    if (bulkBar) bulkBar.update();
     if (edges.length === 0) {
-      replace(body, h("tr", {}, h("td", { colspan: type.columns.length, class: "empty" }, state.search || Object.values(state.filters).some(Boolean) ? "Inga träffar." : empty || `Inga ${type.many.toLowerCase()} ännu.`)));
+      replace(body, h("tr", {}, h("td", { colspan: type.columns.length + (useBulk ? 1 : 0), class: "empty" }, state.search || Object.values(state.filters).some(Boolean) ? "Inga träffar." : empty || `Inga ${type.many.toLowerCase()} ännu.`)));
     } else {
       replace(body, edges.map(({ node }) => row(node)));
     }
@@ -190,9 +318,14 @@ export function listView({ typeName, type: spec = null, where = null, order = nu
   }
 
   function row(node) {
+    const name = type.title ? type.title(node) : node.id;
+    const box = useBulk
+      ? h("td", { class: "select" }, h("input", { type: "checkbox", "aria-label": `Markera ${name}`, dataset: { id: node.id }, onchange: (e) => select(node, e.target.checked) }))
+      : null;
     return h(
       "tr",
       {},
+      box,
       type.columns.map((col) => {
         const value = col.value(node) ?? "";
         const content = col.link ? h("a", { href: `#/${type.route}/${node.id}` }, value || "(utan namn)") : value;
@@ -204,8 +337,156 @@ export function listView({ typeName, type: spec = null, where = null, order = nu
     );
   }
 
+  function select(node, on) {
+    if (on) selected.set(node.id, node);
+    else selected.delete(node.id);
+    bulkBar.update();
+  }
+
+  function selectPage(on) {
+    for (const box of body.querySelectorAll("input[type=checkbox]")) {
+      if (box.checked === on) continue;
+      box.checked = on;
+      box.dispatchEvent(new Event("change"));
+    }
+  }
+
+  /**
+   * bulkControls are the bar that changes the selected rows: one
+   * confirmation, then one mutation per row, so each is its own audited
+   * change based on the version the list showed; the rows that could not
+   * be changed (someone else changed them meanwhile, outside the user's
+   * scope) are reported one by one.
+   */
+  function bulkControls() {
+    const spec = type.bulk;
+    const fid = newID("bulk");
+    const chosen = h("span", { class: "bulk-count" });
+    const value = h("select", { id: fid }, spec.options.map((o) => h("option", { value: o.value }, o.label)));
+    const apply = h("button", { type: "button", class: "button primary", onclick: () => run() }, spec.button);
+    const report = h("div", { class: "bulk-report", role: "status" });
+    const bar = h(
+      "div",
+      { class: "bulk", role: "group", "aria-label": "Ändra markerade" },
+      chosen,
+      h("div", { class: "field" }, h("label", { for: fid }, spec.label), value),
+      apply,
+    );
+    const wrap = h("div", {}, bar, report);
+
+    function update() {
+      const n = selected.size;
+      chosen.textContent = n ? `${plural(n)} ${n === 1 ? "markerad" : "markerade"}` : "Inga markerade";
+      apply.disabled = n === 0;
+      if (selectAll) {
+        const boxes = body.querySelectorAll("input[type=checkbox]").length;
+        selectAll.checked = n > 0 && n === boxes;
+        selectAll.indeterminate = n > 0 && n < boxes;
+      }
+    }
+
+    async function run() {
+      const rows = [...selected.values()];
+      const label = spec.options.find((o) => o.value === value.value).label;
+      if (!window.confirm(spec.confirm(plural(rows.length), label))) return;
+      apply.disabled = true;
+      apply.setAttribute("aria-busy", "true");
+      replace(report, "Ändrar…");
+      const failed = [];
+      let done = 0;
+      for (const node of rows) {
+        try {
+          await spec.change(node, value.value);
+          done++;
+        } catch (e) {
+          failed.push([node, e]);
+        }
+      }
+      const lines = failed.map(([node, e]) => h("li", {}, h("a", { href: `#/${type.route}/${node.id}` }, type.title(node)), ": ", why(e)));
+      replace(
+        report,
+        h("p", {}, `${plural(done)} ${done === 1 ? spec.doneOne : spec.doneMany}.`, failed.length ? ` ${plural(failed.length)} kunde inte ändras:` : ""),
+        failed.length ? h("ul", {}, lines) : null,
+      );
+      report.className = failed.length ? "bulk-report problems" : "bulk-report";
+      apply.removeAttribute("aria-busy");
+      load();
+    }
+
+    function why(e) {
+      if (e.code === "CONFLICT") return "någon annan ändrade den medan listan visades. Inget ändrades: försök igen.";
+      if (e.code === "FORBIDDEN") return "din roll får inte ändra den.";
+      if (e.code === "NOT_FOUND") return "den har tagits bort.";
+      return swedish(e.message || "", e.field || "", e.code || "");
+    }
+
+    update();
+    return { el: wrap, update };
+  }
+
+  /**
+   * downloadCSV saves the list as filtered and sorted, every page of it,
+   * as a CSV file for Excel: UTF-8 with a byte order mark (so Excel reads
+   * å, ä, ö), semicolons (as Excel in Swedish expects), CRLF lines.
+   */
+  async function downloadCSV() {
+    downloadButton.disabled = true;
+    downloadButton.setAttribute("aria-busy", "true");
+    const label = downloadButton.textContent;
+    downloadButton.textContent = "Hämtar…";
+    try {
+      const rows = [type.csv.map((c) => c.label)];
+      let after = null;
+      for (;;) {
+        const data = await gql(
+          `query Download($after: Cursor, $where: ${typeName}WhereInput, $order: [${typeName}Order!]) {
+            list: ${type.root}(first: 100, after: $after, where: $where, orderBy: $order) {
+              pageInfo { hasNextPage endCursor }
+              edges { node { id ${type.csvFields} } }
+            }
+          }`,
+          { after, where: conditions(), order: [state.order] },
+        );
+        for (const { node } of data.list.edges) rows.push(type.csv.map((c) => String(c.value(node) ?? "")));
+        if (!data.list.pageInfo.hasNextPage) break;
+        after = data.list.pageInfo.endCursor;
+      }
+      saveFile(`${type.csvName}.csv`, csvText(rows));
+      announce(`${type.csvName}.csv är nedladdad.`);
+    } catch (e) {
+      showError(e);
+    } finally {
+      downloadButton.disabled = false;
+      downloadButton.removeAttribute("aria-busy");
+      downloadButton.textContent = label;
+    }
+  }
+
   // A row's button (revoking a token) asks for the list again by this event.
   el.addEventListener("reload", () => load());
   load();
   return el;
+}
+
+/** csvText writes rows as CSV for Excel in Swedish: BOM, semicolons, CRLF. */
+export function csvText(rows) {
+  const cell = (v) => {
+    // A cell that Excel would read as a formula gets an apostrophe first,
+    // as the server's reports do (OWASP on CSV injection).
+    let s = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+    if (/[";\r\n]/.test(s)) s = `"${s.replace(/"/g, '""')}"`;
+    return s;
+  };
+  return "\uFEFF" + rows.map((r) => r.map(cell).join(";")).join("\r\n") + "\r\n";
+}
+
+function saveFile(name, text) {
+  const url = URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 10000);
 }

@@ -195,11 +195,11 @@ export const auditType = {
 };
 
 /** auditView is the whole trail, newest first, with filters. */
-export function auditView() {
+export function auditView(params = new URLSearchParams()) {
   return h(
     "div",
     { class: "audit" },
-    listView({ typeName: "AuditEntry", type: auditType, title: "Ändringslogg", level: 1, empty: "Inga ändringar är registrerade ännu." }),
+    listView({ typeName: "AuditEntry", type: auditType, title: "Ändringslogg", level: 1, empty: "Inga ändringar är registrerade ännu.", address: "#/audit", params }),
     h("p", { class: "muted" }, "Varje ändring som görs genom API:et registreras här: vem, när och vad, med gamla och nya värden. Den inlästa planen är utgångsläget och har ingen historik."),
   );
 }

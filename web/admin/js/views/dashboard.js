@@ -2,11 +2,11 @@
 // municipalities take part in what, and where nothing happens. Every figure
 // comes from the API's reports, which the database counts.
 
-import { h, num, id as newID } from "../dom.js";
+import { h, num, count, id as newID } from "../dom.js";
 import { gql, download } from "../gql.js";
 import { bearer } from "../session.js";
 import { showError } from "../ui/banner.js";
-import { statusLabels, goalName } from "../labels.js";
+import { statusLabels, statusCount, goalName } from "../labels.js";
 
 const statuses = ["planned", "ongoing", "done", "cancelled"];
 const statusNames = { planned: statusLabels.PLANNED, ongoing: statusLabels.ONGOING, done: statusLabels.DONE, cancelled: statusLabels.CANCELLED };
@@ -39,12 +39,12 @@ export async function dashboardView(params) {
   const data = await gql(query, { plan, year });
   const report = data.planReport;
   if (!report) {
-    return h("div", {}, h("h1", {}, "Uppföljning"), h("p", {}, "Det finns ingen handlingsplan att följa upp ännu."));
+    return h("div", {}, h("h1", {}, "Lägesbild"), h("p", {}, "Det finns ingen handlingsplan att följa upp ännu."));
   }
   return h(
     "div",
     { class: "dashboard" },
-    h("h1", {}, "Uppföljning"),
+    h("h1", {}, "Lägesbild"),
     h("p", { class: "lead" }, `${report.name}, ${report.region}, ${report.firstYear}–${report.lastYear}${year ? `: aktiviteter prioriterade ${year}` : ""}.`),
     controls(data.plans.edges.map((e) => e.node), report, year),
     summary(report, year),
@@ -85,7 +85,7 @@ function controls(plans, report, year) {
         onclick: (e) => {
           if (!bearer()) return;
           e.preventDefault();
-          download(csv(name), `${name}.csv`).catch(showError);
+          download(csv(name)).catch(showError);
         },
       },
       text,
@@ -112,7 +112,7 @@ function summary(report) {
     "section",
     { class: "cards", "aria-label": "Sammanfattning" },
     card("Aktiviteter", num(c.total)),
-    card("Genomförda", num(c.done), c.shareDone === null ? "" : `${percent.format(c.shareDone)} av de som inte ställts in`),
+    card("Genomförda", num(c.done), c.shareDone === null ? "" : `${percent.format(c.shareDone)} av dem som inte ställts in`),
     card("Pågående", num(c.ongoing)),
     card("Kommuner som nås", `${num(report.coverage.municipalities.length - report.coverage.municipalitiesNotReached.length)} av ${num(report.coverage.municipalities.length)}`),
   );
@@ -150,50 +150,45 @@ function gaps(coverage) {
   );
 }
 
-/** statusBars draws each goal's activities per status as a stacked bar. */
+/**
+ * statusBars draws each goal's activities per status as a stacked bar.
+ * The bars are HTML, not a scaled drawing, so their labels keep the
+ * page's text size at any width (a 600-unit SVG shrank them to ~6 px on
+ * a phone); the widths are set through the CSSOM, which the page's
+ * Content-Security-Policy allows where a style attribute is not.
+ */
 function statusBars(rows) {
-  const width = 600;
-  const rowHeight = 44;
-  const labelWidth = 0; // labels sit above the bars, so long goal names fit
   const max = Math.max(1, ...rows.map((r) => r.statusCounts.total));
-  const svg = svgEl("svg", {
-    viewBox: `0 0 ${width} ${rows.length * rowHeight}`,
-    class: "bars",
-    role: "img",
-    "aria-labelledby": "bars-title bars-desc",
-  });
-  rows.forEach((r, i) => {
-    const y = i * rowHeight;
-    const label = svgEl("text", { x: 0, y: y + 14, class: "bar-label" });
-    label.textContent = `${goalName(r.goal)} — ${num(r.statusCounts.total)} aktiviteter`;
-    svg.append(label);
-    let x = labelWidth;
-    for (const s of statuses) {
-      const n = r.statusCounts[s];
-      if (!n) continue;
-      const w = (n / max) * (width - labelWidth);
-      const rect = svgEl("rect", { x, y: y + 20, width: Math.max(w, 1), height: 16, class: `bar bar-${s}` });
-      const tip = svgEl("title", {});
-      tip.textContent = `${statusNames[s]}: ${num(n)}`;
-      rect.append(tip);
-      svg.append(rect);
-      x += w;
-    }
-    if (r.statusCounts.total === 0) {
-      const none = svgEl("text", { x: 0, y: y + 33, class: "bar-none" });
-      none.textContent = "Inga aktiviteter";
-      svg.append(none);
-    }
-  });
+  const bars = h(
+    "div",
+    { class: "bars", role: "img", "aria-labelledby": "bars-title bars-desc" },
+    rows.map((r) => {
+      const track = h("div", { class: "bar-track" });
+      track.style.width = `${(r.statusCounts.total / max) * 100}%`;
+      for (const s of statuses) {
+        const n = r.statusCounts[s];
+        if (!n) continue;
+        const bar = h("span", { class: `bar bar-${s}`, title: `${statusNames[s]}: ${num(n)}` });
+        bar.style.flexGrow = String(n);
+        track.append(bar);
+      }
+      return h(
+        "div",
+        { class: "bar-row" },
+        h("p", { class: "bar-label" }, `${goalName(r.goal)} — ${count(r.statusCounts.total, "aktivitet", "aktiviteter")}`),
+        r.statusCounts.total === 0 ? h("p", { class: "bar-none" }, "Inga aktiviteter") : track,
+      );
+    }),
+  );
   const description = rows
-    .map((r) => `${goalName(r.goal)}: ${statuses.map((s) => `${num(r.statusCounts[s])} ${statusNames[s].toLowerCase()}`).join(", ")}`)
+    .map((r) => `${goalName(r.goal)}: ${statuses.map((s) => statusCount(r.statusCounts[s], s.toUpperCase())).join(", ")}`)
     .join(". ");
   return h(
     "section",
     { class: "panel", "aria-labelledby": "bars-title" },
     h("h2", { id: "bars-title" }, "Status per utvecklingsmål"),
     h("p", { id: "bars-desc", class: "visually-hidden" }, description),
-    svg,
+    bars,
     h(
       "ul",
       { class: "legend" },
@@ -213,7 +208,9 @@ function heatMap(coverage) {
     h("p", { class: "muted" }, "Antal aktiviteter som kommunen deltar i under varje mål. Tomma rutor: inga."),
     h(
       "div",
-      { class: "table-wrap" },
+      // It scrolls sideways on a phone: focusable, so the keyboard can too
+      // (axe: scrollable-region-focusable), and named for screen readers.
+      { class: "table-wrap", tabindex: "0", role: "region", "aria-labelledby": "heat-title" },
       h(
         "table",
         { class: "heat" },
@@ -256,7 +253,7 @@ function statusChanges(years) {
       ? h("p", { class: "muted" }, "Inga statusändringar ännu.")
       : h(
           "div",
-          { class: "table-wrap" },
+          { class: "table-wrap", tabindex: "0", role: "region", "aria-labelledby": "sc-title" },
           h(
             "table",
             { class: "list" },
@@ -287,7 +284,7 @@ function followUps(years) {
       ? h("p", { class: "muted" }, "Inga uppföljningar är registrerade ännu.")
       : h(
           "div",
-          { class: "table-wrap" },
+          { class: "table-wrap", tabindex: "0", role: "region", "aria-labelledby": "fu-title" },
           h(
             "table",
             { class: "list" },
@@ -313,10 +310,4 @@ function followUps(years) {
           ),
         ),
   );
-}
-
-function svgEl(tag, attrs) {
-  const el = document.createElementNS("http://www.w3.org/2000/svg", tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  return el;
 }

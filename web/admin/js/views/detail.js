@@ -1,7 +1,7 @@
 // One object: its fields, the way up to its plan, what hangs under it, and
 // buttons to edit and delete it.
 
-import { h, num, date, dateTime } from "../dom.js";
+import { h, num, count, date, dateTime } from "../dom.js";
 import { gql } from "../gql.js";
 import { types, words } from "../types.js";
 import { statusLabels, kindLabels, assessmentLabels, periodLabels, roleLabels, goalName } from "../labels.js";
@@ -204,7 +204,7 @@ async function destroy(typeName, node) {
       }`;
       const vars = Object.fromEntries(cascade.map(([, , where], i) => [`w${i}`, where]));
       const counts = await gql(query, vars);
-      const parts = cascade.map(([label], i) => `${num(counts[`c${i}`].totalCount)} ${label}`);
+      const parts = cascade.map(([label], i) => count(counts[`c${i}`].totalCount, singular[label] || label, label));
       body.push(`Det här tar också bort ${joinSwedish(parts)}.`);
     }
   } catch (e) {
@@ -221,10 +221,14 @@ async function destroy(typeName, node) {
     showError(e);
     return;
   }
-  showNotice(`${words(type).deleted} ”${type.title(node)}”`);
   const up = type.breadcrumbs ? type.breadcrumbs(node).at(-1) : null;
-  location.hash = up ? `#/${types[up[0]].route}/${up[1].id}` : `#/${type.route}`;
+  const next = up ? `#/${types[up[0]].route}/${up[1].id}` : `#/${type.route}`;
+  showNotice(`${words(type).deleted} ”${type.title(node)}”`, next);
+  location.hash = next;
 }
+
+// The singular of the words a deletion counts: "1 uppföljning", "2 uppföljningar".
+const singular = { utvecklingsmål: "utvecklingsmål", rubriker: "rubrik", aktiviteter: "aktivitet", uppföljningar: "uppföljning" };
 
 function typeOfRoot(root) {
   return Object.entries(types).find(([, t]) => t.root === root)[0];

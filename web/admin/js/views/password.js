@@ -61,7 +61,7 @@ export function passwordView() {
       for (const r of Object.values(rows)) r.input.value = "";
       showNotice("Lösenordet är bytt. Dina andra inloggningar är utloggade.");
     } catch (err) {
-      if (err instanceof GraphQLError && rows[err.field]) fail(err.field, swedish(err.message, err.field));
+      if (err instanceof GraphQLError && rows[err.field]) fail(err.field, swedish(err.message, err.field, err.code));
       else showError(err);
     } finally {
       submit.disabled = false;

@@ -141,7 +141,7 @@ function newKeyForm(onIssued) {
       onIssued();
     } catch (err) {
       if (err instanceof GraphQLError && err.field) {
-        error.textContent = swedish(err.message, err.field);
+        error.textContent = swedish(err.message, err.field, err.code);
         error.hidden = false;
       } else {
         showError(err);
