@@ -83,6 +83,10 @@ type DB struct {
 	// shared by every client made from it (see writerQueue).
 	writersOnce sync.Once
 	writers     *groups
+
+	// release ends holdOpen's mark on a SQLite file, after the pool is
+	// closed.
+	release func()
 }
 
 // Open opens the database that dsn names: a PostgreSQL URL
@@ -97,6 +101,14 @@ func Open(dsn string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	path, isFile := SQLitePath(dsn)
+	if isFile {
+		// SQLite creates a missing file but not a missing directory,
+		// and says only "unable to open database file".
+		if err := checkDir(path); err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
+		}
+	}
 	db, err := sql.Open(sqliteDriver, full)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
@@ -105,9 +117,25 @@ func Open(dsn string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
 	}
+	release := func() {}
+	if isFile {
+		if release, err = holdOpen(path); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
+		}
+	}
 	keepConnections(db)
 	db.SetMaxOpenConns(sqliteConns())
-	return &DB{DB: db, Dialect: dialect.SQLite, DSN: dsn}, nil
+	return &DB{DB: db, Dialect: dialect.SQLite, DSN: dsn, release: release}, nil
+}
+
+// Close closes the database, and then lets Restore replace its file.
+func (db *DB) Close() error {
+	err := db.DB.Close()
+	if db.release != nil {
+		db.release()
+	}
+	return err
 }
 
 // Idle connections the pool keeps, and for how long. database/sql keeps two

@@ -10,6 +10,7 @@ import (
 	"maps"
 	"net"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -45,6 +46,10 @@ Usage:
   samverkan [serve] [flags]   serve the API (the default command)
   samverkan seed [flags]      load seed data into the database and exit
   samverkan user add USERNAME create a user (user add -h for flags)
+  samverkan backup [--db DB] FILE
+                              copy the SQLite database to FILE while it is in use
+  samverkan restore [--db DB] [--force] FILE
+                              replace the database with a backup (stop the server first)
   samverkan bench [flags]     measure the server on the national dataset (bench -h for flags)
   samverkan help              show this help
 
@@ -68,6 +73,14 @@ Flags of serve:
                 (default false, or $SAMVERKAN_PRIVATE=true)
   --session-ttl D
                 how long a sign-in lasts (default 12h, or $SAMVERKAN_SESSION_TTL)
+  --backup-dir DIR
+                back the SQLite database up into DIR on a schedule (default none: no
+                scheduled backups, or $SAMVERKAN_BACKUP_DIR)
+  --backup-every D
+                time between scheduled backups (default 24h, or $SAMVERKAN_BACKUP_EVERY)
+  --backup-keep N
+                scheduled backups to keep, the oldest removed (default 7, or
+                $SAMVERKAN_BACKUP_KEEP)
 
 Flags of seed:
   --db DB       as for serve
@@ -96,6 +109,10 @@ func (a *app) run(ctx context.Context, args []string) error {
 		err = a.bench(ctx, args)
 	case "user":
 		err = a.user(ctx, args)
+	case "backup":
+		err = a.backup(ctx, args)
+	case "restore":
+		err = a.restore(ctx, args)
 	case "help":
 		fmt.Fprint(a.stdout, usage)
 	default:
@@ -148,23 +165,55 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	limits := addLimitFlags(fs)
 	private := fs.Bool("private", false, "reading needs a token too")
 	sessionTTL := fs.Duration("session-ttl", accounts.DefaultSessionTTL, "how long a sign-in lasts")
+	backupDir := fs.String("backup-dir", "", "directory for scheduled backups")
+	backupEvery := fs.Duration("backup-every", 24*time.Hour, "time between scheduled backups")
+	backupKeep := fs.Int("backup-keep", 7, "scheduled backups to keep")
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
 	if err := limits.resolve(a, fs); err != nil {
 		return err
 	}
-	if err := a.fromEnv(fs, map[string]string{"private": "SAMVERKAN_PRIVATE", "session-ttl": "SAMVERKAN_SESSION_TTL"}); err != nil {
+	if err := a.fromEnv(fs, map[string]string{
+		"private": "SAMVERKAN_PRIVATE", "session-ttl": "SAMVERKAN_SESSION_TTL",
+		"backup-dir": "SAMVERKAN_BACKUP_DIR", "backup-every": "SAMVERKAN_BACKUP_EVERY", "backup-keep": "SAMVERKAN_BACKUP_KEEP",
+	}); err != nil {
 		return err
 	}
 	if *sessionTTL <= 0 {
 		fmt.Fprintln(a.stderr, "samverkan: --session-ttl must be positive")
 		return errUsage
 	}
+	if *backupDir != "" {
+		switch {
+		case storage.IsPostgres(*dsn):
+			fmt.Fprintf(a.stderr, "samverkan: --backup-dir: %v\n", storage.ErrPostgresBackup)
+			return errUsage
+		case *backupEvery < time.Second:
+			fmt.Fprintln(a.stderr, "samverkan: --backup-every must be at least 1s")
+			return errUsage
+		case *backupKeep < 1:
+			fmt.Fprintln(a.stderr, "samverkan: --backup-keep must be at least 1")
+			return errUsage
+		}
+	}
 	log := a.logger()
 	fail := func(msg string, err error) error {
 		log.Error(msg, "error", err)
 		return err
+	}
+
+	// Listening comes first, so that a start that cannot listen (the
+	// port is taken) says so before it creates or changes anything.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fail("cannot listen", err)
+	}
+	defer ln.Close()
+	if *backupDir != "" {
+		if err := os.MkdirAll(*backupDir, 0o750); err != nil {
+			return fail("cannot create the backup directory", err)
+		}
 	}
 
 	db, err := storage.Open(*dsn)
@@ -190,9 +239,11 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		return fail("cannot create the first admin", err)
 	}
 
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fail("cannot listen", err)
+	if *backupDir != "" {
+		backupCtx, stopBackups := context.WithCancel(ctx)
+		defer stopBackups()
+		go scheduledBackups(backupCtx, db, *backupDir, *backupEvery, *backupKeep, log)
+		log.Info("scheduled backups", "dir", *backupDir, "every", *backupEvery, "keep", *backupKeep)
 	}
 	srv := &http.Server{
 		Handler: countSQL(server.New(client, db, log,

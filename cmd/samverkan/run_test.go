@@ -44,7 +44,7 @@ func signIn(t *testing.T, url, username, password string) string {
 	return data.Login.Token
 }
 
-func startServer(t *testing.T, db string) *started {
+func startServer(t *testing.T, db string, flags ...string) *started {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	addr := make(chan string, 1)
@@ -52,7 +52,7 @@ func startServer(t *testing.T, db string) *started {
 	a := &app{stdout: out, stderr: io.Discard, getenv: adminPasswordEnv,
 		listening: func(a string) { addr <- a }}
 	done := make(chan error, 1)
-	go func() { done <- a.run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db}) }()
+	go func() { done <- a.run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db}, flags...)) }()
 	select {
 	case a := <-addr:
 		s := &started{base: "http://" + a, stop: cancel, done: done, stdout: out}
