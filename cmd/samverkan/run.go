@@ -46,6 +46,11 @@ Usage:
   samverkan [serve] [flags]   serve the API (the default command)
   samverkan seed [flags]      load seed data into the database and exit
   samverkan user add USERNAME create a user (user add -h for flags)
+  samverkan user list         list the users
+  samverkan user passwd USERNAME
+                              set a user's password
+  samverkan user delete USERNAME
+                              delete a user
   samverkan backup [--db DB] FILE
                               copy the SQLite database to FILE while it is in use
   samverkan restore [--db DB] [--force] FILE
