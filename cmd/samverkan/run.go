@@ -57,6 +57,7 @@ Usage:
                               replace the database with a backup (stop the server first)
   samverkan bench [flags]     measure the server on the national dataset (bench -h for flags)
   samverkan help              show this help
+  samverkan --version         show the version and the commit it was built from
 
 Flags of serve:
   --addr ADDR   address to listen on (default localhost:8080, or $SAMVERKAN_ADDR)
@@ -101,6 +102,9 @@ yet, it creates the admin "admin" with that password.
 
 func (a *app) run(ctx context.Context, args []string) error {
 	cmd := "serve"
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
+		args[0] = "version"
+	}
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
@@ -120,6 +124,8 @@ func (a *app) run(ctx context.Context, args []string) error {
 		err = a.restore(ctx, args)
 	case "help":
 		fmt.Fprint(a.stdout, usage)
+	case "version":
+		fmt.Fprintln(a.stdout, version())
 	default:
 		fmt.Fprintf(a.stderr, "samverkan: unknown command %q\n\n%s", cmd, usage)
 		return errUsage

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -165,6 +166,13 @@ func TestCommandLine(t *testing.T) {
 	t.Run("DashDashHelpIsNotAnError", func(t *testing.T) {
 		if _, errOut, err := run("--help"); err != nil || !strings.Contains(errOut, "--db") {
 			t.Errorf("--help: err %v, output %q", err, errOut)
+		}
+	})
+	t.Run("VersionNamesTheCommit", func(t *testing.T) {
+		out, _, err := run("--version")
+		// A test binary records no commit; a go build in a clone does.
+		if err != nil || !regexp.MustCompile(`^samverkan \S+, commit (unknown|[0-9a-f]{40})( \(modified\))?, go1\.\S+ \w+/\w+\n$`).MatchString(out) {
+			t.Errorf("--version: %v, %q", err, out)
 		}
 	})
 	t.Run("ErrUnknownFlag", func(t *testing.T) {
