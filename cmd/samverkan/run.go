@@ -79,6 +79,11 @@ Flags of serve:
                 (default false, or $SAMVERKAN_PRIVATE=true)
   --session-ttl D
                 how long a sign-in lasts (default 12h, or $SAMVERKAN_SESSION_TTL)
+  --log-format F
+                text (key=value lines) or json (one object a line) (default text,
+                or $SAMVERKAN_LOG_FORMAT)
+  --log-level L debug, info, warn or error: the least severe logged (default info,
+                or $SAMVERKAN_LOG_LEVEL); requests are logged at info
   --backup-dir DIR
                 back the SQLite database up into DIR on a schedule (default none: no
                 scheduled backups, or $SAMVERKAN_BACKUP_DIR)
@@ -165,8 +170,44 @@ func (a *app) env(name, fallback string) string {
 	return fallback
 }
 
-func (a *app) logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(a.stderr, nil))
+// logging is how the program logs: --log-format and --log-level.
+type logging struct {
+	format logFormat
+	level  slog.Level
+}
+
+// addLogFlags adds --log-format and --log-level to fs.
+func addLogFlags(fs *flag.FlagSet) *logging {
+	l := &logging{format: "text", level: slog.LevelInfo}
+	fs.Var(&l.format, "log-format", "text or json")
+	fs.TextVar(&l.level, "log-level", slog.LevelInfo, "debug, info, warn or error")
+	return l
+}
+
+// logFormat is text (slog's key=value lines) or json (one object a line).
+type logFormat string
+
+func (f *logFormat) String() string { return string(*f) }
+
+func (f *logFormat) Set(v string) error {
+	switch v = strings.ToLower(v); v {
+	case "text", "json":
+		*f = logFormat(v)
+		return nil
+	}
+	return errors.New(`want "text" or "json"`)
+}
+
+// logger logs to stderr as l says; nil l is text at level info.
+func (a *app) logger(l *logging) *slog.Logger {
+	if l == nil {
+		l = &logging{format: "text", level: slog.LevelInfo}
+	}
+	opts := &slog.HandlerOptions{Level: l.level}
+	if l.format == "json" {
+		return slog.New(slog.NewJSONHandler(a.stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(a.stderr, opts))
 }
 
 func (a *app) serve(ctx context.Context, args []string) error {
@@ -179,6 +220,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	backupDir := fs.String("backup-dir", "", "directory for scheduled backups")
 	backupEvery := fs.Duration("backup-every", 24*time.Hour, "time between scheduled backups")
 	backupKeep := fs.Int("backup-keep", 7, "scheduled backups to keep")
+	logs := addLogFlags(fs)
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
@@ -188,6 +230,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	if err := a.fromEnv(fs, map[string]string{
 		"private": "SAMVERKAN_PRIVATE", "session-ttl": "SAMVERKAN_SESSION_TTL",
 		"backup-dir": "SAMVERKAN_BACKUP_DIR", "backup-every": "SAMVERKAN_BACKUP_EVERY", "backup-keep": "SAMVERKAN_BACKUP_KEEP",
+		"log-format": "SAMVERKAN_LOG_FORMAT", "log-level": "SAMVERKAN_LOG_LEVEL",
 	}); err != nil {
 		return err
 	}
@@ -208,7 +251,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 			return errUsage
 		}
 	}
-	log := a.logger()
+	log := a.logger(logs)
 	fail := func(msg string, err error) error {
 		log.Error(msg, "error", err)
 		return err
@@ -339,7 +382,7 @@ func (a *app) seed(ctx context.Context, args []string) error {
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
-	log := a.logger()
+	log := a.logger(nil)
 	db, err := storage.Open(*dsn)
 	if err != nil {
 		log.Error("cannot open the database", "error", err)

@@ -47,10 +47,16 @@ func signIn(t *testing.T, url, username, password string) string {
 
 func startServer(t *testing.T, db string, flags ...string) *started {
 	t.Helper()
+	return startServerLogging(t, db, io.Discard, flags...)
+}
+
+// startServerLogging starts a server that logs to stderr.
+func startServerLogging(t *testing.T, db string, stderr io.Writer, flags ...string) *started {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	addr := make(chan string, 1)
 	out := &syncBuffer{}
-	a := &app{stdout: out, stderr: io.Discard, getenv: adminPasswordEnv,
+	a := &app{stdout: out, stderr: stderr, getenv: adminPasswordEnv,
 		listening: func(a string) { addr <- a }}
 	done := make(chan error, 1)
 	go func() { done <- a.run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db}, flags...)) }()
