@@ -19,6 +19,7 @@ import (
 	"github.com/samverkan/samverkan/ent"
 	_ "github.com/samverkan/samverkan/ent/runtime" // the schema's hooks and validators
 	"github.com/samverkan/samverkan/graph"
+	"github.com/samverkan/samverkan/metrics"
 	"github.com/samverkan/samverkan/seed"
 	"github.com/samverkan/samverkan/server"
 	"github.com/samverkan/samverkan/storage"
@@ -79,6 +80,10 @@ Flags of serve:
                 (default false, or $SAMVERKAN_PRIVATE=true)
   --session-ttl D
                 how long a sign-in lasts (default 12h, or $SAMVERKAN_SESSION_TTL)
+  --metrics-addr ADDR
+                serve Prometheus metrics at http://ADDR/metrics (default none: no
+                metrics, or $SAMVERKAN_METRICS_ADDR); give an address only those who
+                may see them reach, such as localhost:9090
   --log-format F
                 text (key=value lines) or json (one object a line) (default text,
                 or $SAMVERKAN_LOG_FORMAT)
@@ -221,6 +226,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	backupEvery := fs.Duration("backup-every", 24*time.Hour, "time between scheduled backups")
 	backupKeep := fs.Int("backup-keep", 7, "scheduled backups to keep")
 	logs := addLogFlags(fs)
+	metricsAddr := fs.String("metrics-addr", "", "address to serve /metrics on")
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
@@ -231,6 +237,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		"private": "SAMVERKAN_PRIVATE", "session-ttl": "SAMVERKAN_SESSION_TTL",
 		"backup-dir": "SAMVERKAN_BACKUP_DIR", "backup-every": "SAMVERKAN_BACKUP_EVERY", "backup-keep": "SAMVERKAN_BACKUP_KEEP",
 		"log-format": "SAMVERKAN_LOG_FORMAT", "log-level": "SAMVERKAN_LOG_LEVEL",
+		"metrics-addr": "SAMVERKAN_METRICS_ADDR",
 	}); err != nil {
 		return err
 	}
@@ -264,6 +271,16 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		return fail("cannot listen", err)
 	}
 	defer ln.Close()
+	// The metrics have an address of their own, off unless given: a
+	// scraper needs no token, and the operator decides who reaches it
+	// (localhost, an internal network) as for any other port.
+	var metricsLn net.Listener
+	if *metricsAddr != "" {
+		if metricsLn, err = net.Listen("tcp", *metricsAddr); err != nil {
+			return fail("cannot listen for the metrics", err)
+		}
+		defer metricsLn.Close()
+	}
 	if *backupDir != "" {
 		if err := os.MkdirAll(*backupDir, 0o750); err != nil {
 			return fail("cannot create the backup directory", err)
@@ -299,11 +316,22 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		go scheduledBackups(backupCtx, db, *backupDir, *backupEvery, *backupKeep, log)
 		log.Info("scheduled backups", "dir", *backupDir, "every", *backupEvery, "keep", *backupKeep)
 	}
+	serverOptions := []server.Option{
+		server.WithGraphQL(append(limits.options(), graph.WithCompiledReads(db.Dialect))...),
+		server.WithAccountOptions(accounts.WithSessionTTL(*sessionTTL)),
+		server.WithPrivateReads(*private),
+	}
+	if metricsLn != nil {
+		m := metrics.New()
+		serverOptions = append(serverOptions, server.WithObserver(m.Observe))
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", m)
+		metricsSrv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 10 * time.Second}
+		go metricsSrv.Serve(metricsLn)
+		defer metricsSrv.Close()
+	}
 	srv := &http.Server{
-		Handler: countSQL(server.New(client, db, log,
-			server.WithGraphQL(append(limits.options(), graph.WithCompiledReads(db.Dialect))...),
-			server.WithAccountOptions(accounts.WithSessionTTL(*sessionTTL)),
-			server.WithPrivateReads(*private))),
+		Handler:           countSQL(server.New(client, db, log, serverOptions...)),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      limits.writeTimeout(),
@@ -314,6 +342,9 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	base := "http://" + ln.Addr().String()
 	fmt.Fprintf(a.stdout, "Samverkan is serving %s\n  Admin page:   %s/admin/\n  GraphQL API:  %s/graphql\n  Playground:   %s/playground/\n  Health:       %s/healthz\n",
 		*dsn, base, base, base, base)
+	if metricsLn != nil {
+		fmt.Fprintf(a.stdout, "  Metrics:      http://%s/metrics\n", metricsLn.Addr())
+	}
 	if a.listening != nil {
 		a.listening(ln.Addr().String())
 	}
