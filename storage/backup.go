@@ -185,7 +185,7 @@ func Restore(ctx context.Context, src, dsn string, force bool) error {
 	}
 	unlock, err := lockExclusive(target)
 	if errors.Is(err, ErrInUse) && force {
-		err = nil
+		unlock, err = func() {}, nil
 	}
 	if err != nil {
 		return fmt.Errorf("restore: %w", err)

@@ -68,6 +68,10 @@ func (a *app) backup(ctx context.Context, args []string) error {
 		fmt.Fprintf(a.stderr, "samverkan: there is no database %s to back up\n", *dsn)
 		return errUsage
 	}
+	if path, _ := storage.SQLitePath(*dsn); sameFile(path, files[0]) {
+		fmt.Fprintf(a.stderr, "samverkan: %s is the database itself: give another FILE\n", files[0])
+		return errUsage
+	}
 	db, err := storage.Open(*dsn)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "samverkan: cannot open the database: %v\n", err)
@@ -102,6 +106,16 @@ func (a *app) restore(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(a.stdout, "Restored %s from %s.\n", *dsn, files[0])
 	return nil
+}
+
+// sameFile reports whether both paths name one existing file.
+func sameFile(a, b string) bool {
+	ia, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	ib, err := os.Stat(b)
+	return err == nil && os.SameFile(ia, ib)
 }
 
 func exists(path string) bool {

@@ -226,9 +226,54 @@ func TestBackupCommandLine(t *testing.T) {
 			t.Errorf("backup of a missing database: %v, %q; want a usage error and no new file", err, errOut)
 		}
 	})
+	t.Run("ErrFileIsTheDatabase", func(t *testing.T) {
+		db := storagetest.OpenSQLite(t).DSN
+		_, errOut, err := runCommand("backup", "--db", db, db)
+		if !errors.Is(err, errUsage) || !strings.Contains(errOut, "the database itself") {
+			t.Errorf("backup onto the database: %v, %q; want a usage error", err, errOut)
+		}
+		if err := storage.QuickCheck(context.Background(), db); err != nil {
+			t.Error(err)
+		}
+	})
 	t.Run("ErrNoFile", func(t *testing.T) {
 		if _, _, err := runCommand("backup"); !errors.Is(err, errUsage) {
 			t.Errorf("backup without FILE: %v, want a usage error", err)
 		}
 	})
+}
+
+// restore refuses a database any samverkan holds open, restores over it
+// with --force, and keeps the database it replaced beside it.
+func TestRestoreForceKeepsTheOldDatabase(t *testing.T) {
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	source := storagetest.OpenSQLite(t)
+	if _, errOut, err := runCommand("seed", "--db", source.DSN); err != nil {
+		t.Fatal(errOut)
+	}
+	if _, errOut, err := runCommand("backup", "--db", source.DSN, backup); err != nil {
+		t.Fatal(errOut)
+	}
+	target := storagetest.OpenSQLite(t) // empty, and held open
+	if _, err := target.Exec("CREATE TABLE mine (x)"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runCommand("restore", "--db", target.DSN, backup); !errors.Is(err, storage.ErrInUse) {
+		t.Fatalf("restore over a database held open: %v, want ErrInUse", err)
+	}
+	if out, errOut, err := runCommand("restore", "--force", "--db", target.DSN, backup); err != nil || !strings.Contains(out, "Restored") {
+		t.Fatalf("restore --force: %v, %q %q", err, out, errOut)
+	}
+	target.Close() // idle, it wrote nothing after the restore began
+	if err := storage.QuickCheck(context.Background(), target.DSN); err != nil {
+		t.Errorf("the restored database: %v", err)
+	}
+	kept, err := storage.Open(target.DSN + ".before-restore")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kept.Close()
+	if _, err := kept.Exec("SELECT x FROM mine"); err != nil {
+		t.Errorf("the replaced database was not kept as .before-restore: %v", err)
+	}
 }

@@ -312,8 +312,14 @@ func (a *app) serve(ctx context.Context, args []string) error {
 
 	if *backupDir != "" {
 		backupCtx, stopBackups := context.WithCancel(ctx)
-		defer stopBackups()
-		go scheduledBackups(backupCtx, db, *backupDir, *backupEvery, *backupKeep, log)
+		backupsDone := make(chan struct{})
+		// A backup under way is let finish (its step cannot be
+		// interrupted) before the database closes.
+		defer func() { stopBackups(); <-backupsDone }()
+		go func() {
+			defer close(backupsDone)
+			scheduledBackups(backupCtx, db, *backupDir, *backupEvery, *backupKeep, log)
+		}()
 		log.Info("scheduled backups", "dir", *backupDir, "every", *backupEvery, "keep", *backupKeep)
 	}
 	serverOptions := []server.Option{
