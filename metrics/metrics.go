@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/samverkan/samverkan"
+	"github.com/samverkan/samverkan/storage"
 )
 
 // maxOperations is how many distinct operation names get a series of
@@ -35,6 +36,17 @@ type Metrics struct {
 	latency        []uint64 // per bucket, not cumulative; the last is +Inf
 	latencySum     float64
 	latencyCount   uint64
+
+	// writers, if set, reads the SQLite writer queue at every scrape.
+	writers func() (storage.WriterStats, bool)
+}
+
+// WatchWriters adds the writer queue of a SQLite database to the metrics:
+// how many writers wait, and the sizes of the groups committed.
+func (m *Metrics) WatchWriters(db *storage.DB) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.writers = db.WriterStats
 }
 
 type requestKey struct{ operation, outcome string }
@@ -142,6 +154,25 @@ func (m *Metrics) WriteTo(w io.Writer) (int64, error) {
 	fmt.Fprintf(&b, "samverkan_request_duration_seconds_bucket{le=\"+Inf\"} %d\n", cumulative)
 	fmt.Fprintf(&b, "samverkan_request_duration_seconds_sum %g\n", m.latencySum)
 	fmt.Fprintf(&b, "samverkan_request_duration_seconds_count %d\n", m.latencyCount)
+
+	if m.writers != nil {
+		if s, ok := m.writers(); ok {
+			b.WriteString("# HELP samverkan_writers_waiting Transactions waiting for their turn to write (SQLite).\n")
+			b.WriteString("# TYPE samverkan_writers_waiting gauge\n")
+			fmt.Fprintf(&b, "samverkan_writers_waiting %d\n", s.Waiting)
+			b.WriteString("# HELP samverkan_writer_group_size Transactions committed together in one SQLite commit (group commit).\n")
+			b.WriteString("# TYPE samverkan_writer_group_size histogram\n")
+			var cumulative uint64
+			for i, le := range storage.GroupSizeBuckets {
+				cumulative += s.Groups[i]
+				fmt.Fprintf(&b, "samverkan_writer_group_size_bucket{le=\"%d\"} %d\n", le, cumulative)
+			}
+			cumulative += s.Groups[len(storage.GroupSizeBuckets)]
+			fmt.Fprintf(&b, "samverkan_writer_group_size_bucket{le=\"+Inf\"} %d\n", cumulative)
+			fmt.Fprintf(&b, "samverkan_writer_group_size_sum %d\n", s.Members)
+			fmt.Fprintf(&b, "samverkan_writer_group_size_count %d\n", cumulative)
+		}
+	}
 
 	n, err := io.WriteString(w, b.String())
 	return int64(n), err

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"entgo.io/ent/dialect"
+
 	"github.com/samverkan/samverkan/storage/storagetest"
 )
 
@@ -14,7 +16,8 @@ import (
 // of its own: requests by operation and outcome, refusals by code, the
 // latency histogram; the API's address has no /metrics.
 func TestMetrics(t *testing.T) {
-	s := startServer(t, storagetest.Open(t).DSN, "--metrics-addr", "127.0.0.1:0")
+	db := storagetest.Open(t)
+	s := startServer(t, db.DSN, "--metrics-addr", "127.0.0.1:0")
 	m := regexp.MustCompile(`Metrics: +(http://\S+/metrics)`).FindStringSubmatch(s.stdout.String())
 	if m == nil {
 		t.Fatalf("serve did not print the metrics' address:\n%s", s.stdout)
@@ -58,6 +61,18 @@ func TestMetrics(t *testing.T) {
 		if !line.MatchString(l) {
 			t.Errorf("not a line of the text format: %q", l)
 		}
+	}
+	// Writes on SQLite show in the writer queue's metrics; PostgreSQL
+	// has no queue, and no such metrics.
+	s.signIn(t)
+	s.graphql(t, `mutation { createMunicipality(input: {code: "0180", name: "Stockholm"}) { id } }`)
+	_, body = scrape(m[1])
+	group := regexp.MustCompile(`samverkan_writer_group_size_count (\d+)\n`).FindStringSubmatch(body)
+	switch {
+	case db.Dialect == dialect.SQLite && (group == nil || group[1] == "0" || !strings.Contains(body, "samverkan_writers_waiting 0\n")):
+		t.Errorf("no writer queue metrics after a write on SQLite:\n%s", body)
+	case db.Dialect != dialect.SQLite && group != nil:
+		t.Errorf("writer queue metrics on %s:\n%s", db.Dialect, body)
 	}
 	if status, _ := scrape(s.base + "/metrics"); status == http.StatusOK {
 		t.Error("the API's address serves /metrics too; want it only on --metrics-addr")

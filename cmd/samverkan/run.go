@@ -329,6 +329,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	}
 	if metricsLn != nil {
 		m := metrics.New()
+		m.WatchWriters(db)
 		serverOptions = append(serverOptions, server.WithObserver(m.Observe))
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", m)
