@@ -15,7 +15,10 @@ import (
 // ends, so a crashed server leaves no stale lock. flock locks are apart
 // from the POSIX locks SQLite takes, so the two do not disturb each other;
 // the file descriptor is closed only after the database (closing it while
-// SQLite has the file open would drop SQLite's own locks).
+// SQLite has the file open would drop SQLite's own POSIX locks, which a
+// close of any descriptor of the file ends for the whole process; a
+// process should therefore open a file as one storage.DB, as the commands
+// do).
 func holdOpen(path string) (release func(), err error) {
 	f, err := os.Open(path)
 	if err != nil {

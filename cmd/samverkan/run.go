@@ -112,10 +112,10 @@ yet, it creates the admin "admin" with that password.
 
 func (a *app) run(ctx context.Context, args []string) error {
 	cmd := "serve"
-	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
-		args[0] = "version"
-	}
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+	switch {
+	case len(args) > 0 && (args[0] == "--version" || args[0] == "-version"):
+		cmd, args = "version", args[1:]
+	case len(args) > 0 && !strings.HasPrefix(args[0], "-"):
 		cmd, args = args[0], args[1:]
 	}
 	var err error
