@@ -2,6 +2,7 @@ package samverkan
 
 import (
 	"context"
+	"sync"
 	"time"
 )
 
@@ -31,6 +32,31 @@ type Request struct {
 	// first of them.
 	ReadFallbacks int
 	ReadFallback  string
+
+	// mu guards the errors answered, which resolvers running side by
+	// side may add at once.
+	mu             sync.Mutex
+	codes          []Code
+	databaseErrors int
+}
+
+// Failed records an error the response carries, by its code, and whether
+// the database raised it (for the metrics).
+func (r *Request) Failed(code Code, database bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.codes = append(r.codes, code)
+	if database {
+		r.databaseErrors++
+	}
+}
+
+// Outcome returns the codes of the errors the response carries, in the
+// order they were answered, and how many of them the database raised.
+func (r *Request) Outcome() (codes []Code, databaseErrors int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]Code(nil), r.codes...), r.databaseErrors
 }
 
 // ReadFallbacksHeader is the response header that says how many root

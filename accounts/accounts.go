@@ -519,3 +519,83 @@ func IsRefusal(err error) bool {
 	var se *samverkan.Error
 	return errors.As(err, &se)
 }
+
+// errNoUser is the answer of the command line's user commands for a
+// username that names nobody.
+func errNoUser(username string) error {
+	return samverkan.Errorf(samverkan.CodeNotFound, "", "there is no user %q", username)
+}
+
+// findUser is the user with the username, acting for the server.
+func findUser(ctx context.Context, c *ent.Client, username string) (*ent.User, error) {
+	u, err := c.User.Query().Where(user.Username(auth.Username(username))).Only(AsServer(ctx))
+	if ent.IsNotFound(err) {
+		return nil, errNoUser(username)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find user %q: %w", username, err)
+	}
+	return u, nil
+}
+
+// SetPassword sets a user's password from the command line and signs out
+// the user's sessions, in one transaction; the audit trail names the
+// command as the actor.
+func SetPassword(ctx context.Context, c *ent.Client, username, password string) error {
+	hash, err := hashPassword(password, "password")
+	if err != nil {
+		return err
+	}
+	ctx = audit.As(AsServer(ctx), "samverkan user passwd")
+	return withTx(ctx, c, func(tx *ent.Client) error {
+		u, err := findUser(ctx, tx, username)
+		if err != nil {
+			return err
+		}
+		if err := tx.User.UpdateOneID(u.ID).SetPasswordHash(hash).Exec(ctx); err != nil {
+			return err
+		}
+		_, err = tx.Token.Update().
+			Where(token.UserID(u.ID), token.KindEQ(token.KindSESSION), token.RevokedAtIsNil()).
+			SetRevokedAt(time.Now()).
+			Save(audit.Off(ctx))
+		return err
+	})
+}
+
+// DeleteUser deletes a user from the command line, and with it the user's
+// tokens; the changes the user made stay in the audit trail. The last
+// admin is not deleted (the User schema's keepAnAdmin says why).
+func DeleteUser(ctx context.Context, c *ent.Client, username string) error {
+	ctx = audit.As(AsServer(ctx), "samverkan user delete")
+	return withTx(ctx, c, func(tx *ent.Client) error {
+		u, err := findUser(ctx, tx, username)
+		if err != nil {
+			return err
+		}
+		return tx.User.DeleteOneID(u.ID).Exec(ctx)
+	})
+}
+
+// ListUsers returns every user, with the scope of editors, in the order of
+// their usernames.
+func ListUsers(ctx context.Context, c *ent.Client) ([]*ent.User, error) {
+	return c.User.Query().
+		WithMunicipalities().
+		WithInstitutions().
+		Order(user.ByUsername()).
+		All(AsServer(ctx))
+}
+
+// withTx runs f in a transaction, committed if f returns nil.
+func withTx(ctx context.Context, c *ent.Client, f func(*ent.Client) error) error {
+	tx, err := c.Tx(ctx)
+	if err != nil {
+		return err
+	}
+	if err := f(tx.Client()); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/mattn/go-sqlite3"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/samverkan/samverkan"
@@ -53,6 +54,10 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 				e.Extensions["code"] = string(samverkan.CodeBadRequest)
 			}
 			e.Message = requestMessage(err, e.Message)
+			if r := samverkan.RequestFrom(ctx); r != nil {
+				code, _ := e.Extensions["code"].(string)
+				r.Failed(samverkan.Code(code), false)
+			}
 			return e
 		}
 		code, field, msg := classify(err)
@@ -62,6 +67,9 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		e.Message = msg
 		e.Extensions = map[string]any{"code": string(code)}
+		if r := samverkan.RequestFrom(ctx); r != nil {
+			r.Failed(code, code != samverkan.CodeConstraint && isDatabaseError(err))
+		}
 		if field != "" {
 			e.Extensions["field"] = field
 		}
@@ -187,6 +195,16 @@ func classify(err error) (code samverkan.Code, field, msg string) {
 func isRetryable(err error) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && (pgErr.Code == "40001" || pgErr.Code == "40P01") // serialization_failure, deadlock_detected
+}
+
+// isDatabaseError reports whether err came from the database itself
+// (SQLite or PostgreSQL), for the metrics of database errors.
+func isDatabaseError(err error) bool {
+	var (
+		sqliteErr sqlite3.Error
+		pgErr     *pgconn.PgError
+	)
+	return errors.As(err, &sqliteErr) || errors.As(err, &pgErr)
 }
 
 // isEmptyFilter reports whether err is entgql's refusal of an empty where

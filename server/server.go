@@ -43,6 +43,17 @@ type config struct {
 	private     bool
 	proxies     []netip.Prefix
 	corsOrigins []string
+	observe     Observer
+}
+
+// Observer is told of every request when it is done: what the request
+// learnt of itself (its operation, the codes of its errors), the status
+// answered and how long it took. The metrics are one.
+type Observer func(hr *http.Request, r *samverkan.Request, status int, d time.Duration)
+
+// WithObserver has every finished request reported to observe.
+func WithObserver(observe Observer) Option {
+	return func(c *config) { c.observe = observe }
 }
 
 // WithGraphQL passes options to the GraphQL endpoint (its limits).
@@ -91,7 +102,7 @@ func New(client *ent.Client, db Checker, log *slog.Logger, opts ...Option) http.
 	mux.Handle("GET /reports/status.csv", signedIn(statusCSV(client, log)))
 	mux.Handle("GET /{$}", http.RedirectHandler("/admin/", http.StatusFound))
 
-	return withRequest(log, identifyClient(cfg.proxies, limitBody(cors(cfg.corsOrigins, mux))))
+	return withRequest(log, cfg.observe, identifyClient(cfg.proxies, limitBody(cors(cfg.corsOrigins, mux))))
 }
 
 // health answers 200 when the database answers and can take changes, 503
@@ -153,6 +164,19 @@ func writeUnavailable(w http.ResponseWriter, fault string) {
 
 // writeError answers with a GraphQL error response of the server's own.
 func writeError(w http.ResponseWriter, status int, code samverkan.Code, msg string) {
+	// The request learns the code (for the metrics) from the recorder
+	// under the writers the middleware wrapped around it.
+	for inner := w; inner != nil; {
+		if rec, ok := inner.(*statusRecorder); ok {
+			rec.req.Failed(code, false)
+			break
+		}
+		u, ok := inner.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			break
+		}
+		inner = u.Unwrap()
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{
@@ -162,7 +186,7 @@ func writeError(w http.ResponseWriter, status int, code samverkan.Code, msg stri
 
 // withRequest gives every request an id (sent back in X-Request-ID) and
 // logs one line for it when it is done.
-func withRequest(log *slog.Logger, next http.Handler) http.Handler {
+func withRequest(log *slog.Logger, observe Observer, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		req := &samverkan.Request{ID: newRequestID()}
@@ -194,6 +218,9 @@ func withRequest(log *slog.Logger, next http.Handler) http.Handler {
 			attrs = append(attrs, slog.Int("read_fallbacks", req.ReadFallbacks), slog.String("read_fallback", req.ReadFallback))
 		}
 		log.LogAttrs(r.Context(), level, "request", attrs...)
+		if observe != nil {
+			observe(r, req, rec.status, time.Since(start))
+		}
 	})
 }
 

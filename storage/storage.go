@@ -90,6 +90,10 @@ type DB struct {
 
 	// health knows the database's storage faults (see faults.go).
 	health *health
+
+	// release ends holdOpen's mark on a SQLite file, after the pool is
+	// closed.
+	release func()
 }
 
 // Open opens the database that dsn names: a PostgreSQL URL
@@ -104,6 +108,14 @@ func Open(dsn string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	path, isFile := SQLitePath(dsn)
+	if isFile {
+		// SQLite creates a missing file but not a missing directory,
+		// and says only "unable to open database file".
+		if err := checkDir(path); err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", Redacted(dsn), err)
+		}
+	}
 	h := newHealth()
 	db := sql.OpenDB(sqliteConnector{dsn: full, h: h})
 	if err := db.Ping(); err != nil {
@@ -113,9 +125,16 @@ func Open(dsn string) (*DB, error) {
 		}
 		return nil, fmt.Errorf("open sqlite %s: %w", Redacted(dsn), err)
 	}
+	release := func() {}
+	if isFile {
+		if release, err = holdOpen(path); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open sqlite %s: %w", Redacted(dsn), err)
+		}
+	}
 	keepConnections(db)
 	db.SetMaxOpenConns(sqliteConns())
-	return &DB{DB: db, Dialect: dialect.SQLite, DSN: dsn, health: h}, nil
+	return &DB{DB: db, Dialect: dialect.SQLite, DSN: dsn, health: h, release: release}, nil
 }
 
 // sqliteConnector opens the pool's SQLite connections.
@@ -160,6 +179,15 @@ func (c *sqliteConn) ResetSession(context.Context) error {
 		return driver.ErrBadConn
 	}
 	return nil
+}
+
+// Close closes the database, and then lets Restore replace its file.
+func (db *DB) Close() error {
+	err := db.DB.Close()
+	if db.release != nil {
+		db.release()
+	}
+	return err
 }
 
 // Idle connections the pool keeps, and for how long. database/sql keeps two

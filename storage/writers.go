@@ -68,6 +68,41 @@ type groups struct {
 	// open is the group members join, nil between groups. Only the
 	// holder of the turn touches it.
 	open *group
+	// sizes counts the groups committed by their number of members, in
+	// the buckets of GroupSizeBuckets; members counts the members.
+	sizes   [len(GroupSizeBuckets) + 1]atomic.Uint64
+	members atomic.Uint64
+}
+
+// GroupSizeBuckets are the upper bounds of WriterStats.Groups' buckets.
+var GroupSizeBuckets = [...]int{1, 2, 4, 8, 16, 32, maxMembers}
+
+// WriterStats is what a SQLite database's writer queue is doing, for the
+// metrics.
+type WriterStats struct {
+	// Waiting is how many writers wait for their turn now.
+	Waiting int
+	// Groups counts the groups committed by size: Groups[i] those with
+	// at most GroupSizeBuckets[i] members (and more than the bucket
+	// before), the last one any larger; not cumulative.
+	Groups [len(GroupSizeBuckets) + 1]uint64
+	// Members is how many transactions the committed groups held.
+	Members uint64
+}
+
+// WriterStats returns what the writer queue is doing, and false on
+// PostgreSQL, which has none.
+func (db *DB) WriterStats() (WriterStats, bool) {
+	if db.Dialect != dialect.SQLite {
+		return WriterStats{}, false
+	}
+	db.writersOnce.Do(func() { db.writers = newGroups(db.DB) })
+	q := db.writers
+	s := WriterStats{Waiting: int(q.waiting.Load()), Members: q.members.Load()}
+	for i := range s.Groups {
+		s.Groups[i] = q.sizes[i].Load()
+	}
+	return s, true
 }
 
 func newGroups(db *sql.DB) *groups {
@@ -225,6 +260,13 @@ func (q *groups) commitOpen() {
 		g.err = g.tx.Rollback()
 	} else if err := g.tx.Commit(); err != nil {
 		g.err = fmt.Errorf("commit: %w", err)
+	} else {
+		i := 0
+		for i < len(GroupSizeBuckets) && g.members > GroupSizeBuckets[i] {
+			i++
+		}
+		q.sizes[i].Add(1)
+		q.members.Add(uint64(g.members))
 	}
 	g.conn.Close()
 	close(g.done)

@@ -10,6 +10,7 @@ import (
 	"maps"
 	"net"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/samverkan/samverkan/ent"
 	_ "github.com/samverkan/samverkan/ent/runtime" // the schema's hooks and validators
 	"github.com/samverkan/samverkan/graph"
+	"github.com/samverkan/samverkan/metrics"
 	"github.com/samverkan/samverkan/seed"
 	"github.com/samverkan/samverkan/server"
 	"github.com/samverkan/samverkan/storage"
@@ -45,8 +47,18 @@ Usage:
   samverkan [serve] [flags]   serve the API (the default command)
   samverkan seed [flags]      load seed data into the database and exit
   samverkan user add USERNAME create a user (user add -h for flags)
+  samverkan user list         list the users
+  samverkan user passwd USERNAME
+                              set a user's password
+  samverkan user delete USERNAME
+                              delete a user
+  samverkan backup [--db DB] FILE
+                              copy the SQLite database to FILE while it is in use
+  samverkan restore [--db DB] [--force] FILE
+                              replace the database with a backup (stop the server first)
   samverkan bench [flags]     measure the server on the national dataset (bench -h for flags)
   samverkan help              show this help
+  samverkan --version         show the version and the commit it was built from
 
 Flags of serve:
   --addr ADDR   address to listen on (default localhost:8080, or $SAMVERKAN_ADDR)
@@ -81,6 +93,23 @@ Flags of serve:
                 origins whose pages may call the API from a browser, comma-separated
                 (https://plan.example.se,http://localhost:5173; "*" for any; default
                 none, or $SAMVERKAN_CORS_ORIGINS)
+  --metrics-addr ADDR
+                serve Prometheus metrics at http://ADDR/metrics (default none: no
+                metrics, or $SAMVERKAN_METRICS_ADDR); give an address only those who
+                may see them reach, such as localhost:9090
+  --log-format F
+                text (key=value lines) or json (one object a line) (default text,
+                or $SAMVERKAN_LOG_FORMAT)
+  --log-level L debug, info, warn or error: the least severe logged (default info,
+                or $SAMVERKAN_LOG_LEVEL); requests are logged at info
+  --backup-dir DIR
+                back the SQLite database up into DIR on a schedule (default none: no
+                scheduled backups, or $SAMVERKAN_BACKUP_DIR)
+  --backup-every D
+                time between scheduled backups (default 24h, or $SAMVERKAN_BACKUP_EVERY)
+  --backup-keep N
+                scheduled backups to keep, the oldest removed (default 7, or
+                $SAMVERKAN_BACKUP_KEEP)
 
 Flags of seed:
   --db DB       as for serve
@@ -96,7 +125,10 @@ yet, it creates the admin "admin" with that password.
 
 func (a *app) run(ctx context.Context, args []string) error {
 	cmd := "serve"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+	switch {
+	case len(args) > 0 && (args[0] == "--version" || args[0] == "-version"):
+		cmd, args = "version", args[1:]
+	case len(args) > 0 && !strings.HasPrefix(args[0], "-"):
 		cmd, args = args[0], args[1:]
 	}
 	var err error
@@ -109,8 +141,14 @@ func (a *app) run(ctx context.Context, args []string) error {
 		err = a.bench(ctx, args)
 	case "user":
 		err = a.user(ctx, args)
+	case "backup":
+		err = a.backup(ctx, args)
+	case "restore":
+		err = a.restore(ctx, args)
 	case "help":
 		fmt.Fprint(a.stdout, usage)
+	case "version":
+		fmt.Fprintln(a.stdout, version())
 	default:
 		fmt.Fprintf(a.stderr, "samverkan: unknown command %q\n\n%s", cmd, usage)
 		return errUsage
@@ -150,8 +188,44 @@ func (a *app) env(name, fallback string) string {
 	return fallback
 }
 
-func (a *app) logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(a.stderr, nil))
+// logging is how the program logs: --log-format and --log-level.
+type logging struct {
+	format logFormat
+	level  slog.Level
+}
+
+// addLogFlags adds --log-format and --log-level to fs.
+func addLogFlags(fs *flag.FlagSet) *logging {
+	l := &logging{format: "text", level: slog.LevelInfo}
+	fs.Var(&l.format, "log-format", "text or json")
+	fs.TextVar(&l.level, "log-level", slog.LevelInfo, "debug, info, warn or error")
+	return l
+}
+
+// logFormat is text (slog's key=value lines) or json (one object a line).
+type logFormat string
+
+func (f *logFormat) String() string { return string(*f) }
+
+func (f *logFormat) Set(v string) error {
+	switch v = strings.ToLower(v); v {
+	case "text", "json":
+		*f = logFormat(v)
+		return nil
+	}
+	return errors.New(`want "text" or "json"`)
+}
+
+// logger logs to stderr as l says; nil l is text at level info.
+func (a *app) logger(l *logging) *slog.Logger {
+	if l == nil {
+		l = &logging{format: "text", level: slog.LevelInfo}
+	}
+	opts := &slog.HandlerOptions{Level: l.level}
+	if l.format == "json" {
+		return slog.New(slog.NewJSONHandler(a.stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(a.stderr, opts))
 }
 
 func (a *app) serve(ctx context.Context, args []string) error {
@@ -163,14 +237,24 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	sessionTTL := fs.Duration("session-ttl", accounts.DefaultSessionTTL, "how long a sign-in lasts")
 	proxyList := fs.String("trusted-proxies", "", "reverse proxies whose X-Forwarded-For names the client: addresses or CIDR networks, comma-separated")
 	corsList := fs.String("cors-origins", "", "origins (comma-separated) whose pages may call the API")
+	backupDir := fs.String("backup-dir", "", "directory for scheduled backups")
+	backupEvery := fs.Duration("backup-every", 24*time.Hour, "time between scheduled backups")
+	backupKeep := fs.Int("backup-keep", 7, "scheduled backups to keep")
+	logs := addLogFlags(fs)
+	metricsAddr := fs.String("metrics-addr", "", "address to serve /metrics on")
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
 	if err := limits.resolve(a, fs); err != nil {
 		return err
 	}
-	if err := a.fromEnv(fs, map[string]string{"private": "SAMVERKAN_PRIVATE", "session-ttl": "SAMVERKAN_SESSION_TTL",
-		"trusted-proxies": "SAMVERKAN_TRUSTED_PROXIES", "cors-origins": "SAMVERKAN_CORS_ORIGINS"}); err != nil {
+	if err := a.fromEnv(fs, map[string]string{
+		"private": "SAMVERKAN_PRIVATE", "session-ttl": "SAMVERKAN_SESSION_TTL",
+		"trusted-proxies": "SAMVERKAN_TRUSTED_PROXIES", "cors-origins": "SAMVERKAN_CORS_ORIGINS",
+		"backup-dir": "SAMVERKAN_BACKUP_DIR", "backup-every": "SAMVERKAN_BACKUP_EVERY", "backup-keep": "SAMVERKAN_BACKUP_KEEP",
+		"log-format": "SAMVERKAN_LOG_FORMAT", "log-level": "SAMVERKAN_LOG_LEVEL",
+		"metrics-addr": "SAMVERKAN_METRICS_ADDR",
+	}); err != nil {
 		return err
 	}
 	proxies, err := server.ParseTrustedProxies(*proxyList)
@@ -187,10 +271,46 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		fmt.Fprintln(a.stderr, "samverkan: --session-ttl must be positive")
 		return errUsage
 	}
-	log := a.logger()
+	if *backupDir != "" {
+		switch {
+		case storage.IsPostgres(*dsn):
+			fmt.Fprintf(a.stderr, "samverkan: --backup-dir: %v\n", storage.ErrPostgresBackup)
+			return errUsage
+		case *backupEvery < time.Second:
+			fmt.Fprintln(a.stderr, "samverkan: --backup-every must be at least 1s")
+			return errUsage
+		case *backupKeep < 1:
+			fmt.Fprintln(a.stderr, "samverkan: --backup-keep must be at least 1")
+			return errUsage
+		}
+	}
+	log := a.logger(logs)
 	fail := func(msg string, err error) error {
 		log.Error(msg, "error", err)
 		return err
+	}
+
+	// Listening comes first, so that a start that cannot listen (the
+	// port is taken) says so before it creates or changes anything.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fail("cannot listen", err)
+	}
+	defer ln.Close()
+	// The metrics have an address of their own, off unless given: a
+	// scraper needs no token, and the operator decides who reaches it
+	// (localhost, an internal network) as for any other port.
+	var metricsLn net.Listener
+	if *metricsAddr != "" {
+		if metricsLn, err = net.Listen("tcp", *metricsAddr); err != nil {
+			return fail("cannot listen for the metrics", err)
+		}
+		defer metricsLn.Close()
+	}
+	if *backupDir != "" {
+		if err := os.MkdirAll(*backupDir, 0o750); err != nil {
+			return fail("cannot create the backup directory", err)
+		}
 	}
 
 	db, err := storage.Open(*dsn)
@@ -220,17 +340,37 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		return fail("cannot create the first admin", err)
 	}
 
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fail("cannot listen", err)
+	if *backupDir != "" {
+		backupCtx, stopBackups := context.WithCancel(ctx)
+		backupsDone := make(chan struct{})
+		// A backup under way is let finish (its step cannot be
+		// interrupted) before the database closes.
+		defer func() { stopBackups(); <-backupsDone }()
+		go func() {
+			defer close(backupsDone)
+			scheduledBackups(backupCtx, db, *backupDir, *backupEvery, *backupKeep, log)
+		}()
+		log.Info("scheduled backups", "dir", *backupDir, "every", *backupEvery, "keep", *backupKeep)
+	}
+	serverOptions := []server.Option{
+		server.WithGraphQL(append(limits.options(), graph.WithCompiledReads(db.Dialect))...),
+		server.WithAccountOptions(accounts.WithSessionTTL(*sessionTTL)),
+		server.WithPrivateReads(*private),
+		server.WithTrustedProxies(proxies),
+		server.WithCORSOrigins(corsOrigins),
+	}
+	if metricsLn != nil {
+		m := metrics.New()
+		m.WatchWriters(db)
+		serverOptions = append(serverOptions, server.WithObserver(m.Observe))
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", m)
+		metricsSrv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 10 * time.Second}
+		go metricsSrv.Serve(metricsLn)
+		defer metricsSrv.Close()
 	}
 	srv := &http.Server{
-		Handler: countSQL(server.New(client, db, log,
-			server.WithGraphQL(append(limits.options(), graph.WithCompiledReads(db.Dialect))...),
-			server.WithAccountOptions(accounts.WithSessionTTL(*sessionTTL)),
-			server.WithPrivateReads(*private),
-			server.WithTrustedProxies(proxies),
-			server.WithCORSOrigins(corsOrigins))),
+		Handler:           countSQL(server.New(client, db, log, serverOptions...)),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      limits.writeTimeout(),
@@ -241,6 +381,9 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	base := "http://" + ln.Addr().String()
 	fmt.Fprintf(a.stdout, "Samverkan is serving %s\n  Admin page:   %s/admin/\n  GraphQL API:  %s/graphql\n  Playground:   %s/playground/\n  Health:       %s/healthz\n",
 		storage.Redacted(*dsn), base, base, base, base)
+	if metricsLn != nil {
+		fmt.Fprintf(a.stdout, "  Metrics:      http://%s/metrics\n", metricsLn.Addr())
+	}
 	if a.listening != nil {
 		a.listening(ln.Addr().String())
 	}
@@ -309,7 +452,7 @@ func (a *app) seed(ctx context.Context, args []string) error {
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
-	log := a.logger()
+	log := a.logger(nil)
 	db, err := storage.Open(*dsn)
 	if err != nil {
 		log.Error("cannot open the database", "error", err)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -45,15 +46,21 @@ func signIn(t *testing.T, url, username, password string) string {
 	return data.Login.Token
 }
 
-func startServer(t *testing.T, db string) *started {
+func startServer(t *testing.T, db string, flags ...string) *started {
+	t.Helper()
+	return startServerLogging(t, db, io.Discard, flags...)
+}
+
+// startServerLogging starts a server that logs to stderr.
+func startServerLogging(t *testing.T, db string, stderr io.Writer, flags ...string) *started {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	addr := make(chan string, 1)
 	out := &syncBuffer{}
-	a := &app{stdout: out, stderr: io.Discard, getenv: adminPasswordEnv,
+	a := &app{stdout: out, stderr: stderr, getenv: adminPasswordEnv,
 		listening: func(a string) { addr <- a }}
 	done := make(chan error, 1)
-	go func() { done <- a.run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db}) }()
+	go func() { done <- a.run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db}, flags...)) }()
 	select {
 	case a := <-addr:
 		s := &started{base: "http://" + a, stop: cancel, done: done, stdout: out}
@@ -166,6 +173,13 @@ func TestCommandLine(t *testing.T) {
 	t.Run("DashDashHelpIsNotAnError", func(t *testing.T) {
 		if _, errOut, err := run("--help"); err != nil || !strings.Contains(errOut, "--db") {
 			t.Errorf("--help: err %v, output %q", err, errOut)
+		}
+	})
+	t.Run("VersionNamesTheCommit", func(t *testing.T) {
+		out, _, err := run("--version")
+		// A test binary records no commit; a go build in a clone does.
+		if err != nil || !regexp.MustCompile(`^samverkan \S+, commit (unknown|[0-9a-f]{40})( \(modified\))?, go1\.\S+ \w+/\w+\n$`).MatchString(out) {
+			t.Errorf("--version: %v, %q", err, out)
 		}
 	})
 	t.Run("ErrUnknownFlag", func(t *testing.T) {

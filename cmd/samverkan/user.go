@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"text/tabwriter"
 
 	"golang.org/x/term"
 
@@ -23,6 +24,13 @@ import (
 const userUsage = `Usage:
   samverkan user add [flags] USERNAME   create a user; the password is read from
                                         the terminal (asked twice) or the first line of stdin
+  samverkan user list [--db DB]         list the users, their roles and scopes
+  samverkan user passwd [--db DB] USERNAME
+                                        set a user's password (read as for add) and
+                                        sign out the user's sessions
+  samverkan user delete [--db DB] USERNAME
+                                        delete a user and the user's tokens; the changes
+                                        the user made stay in the audit trail
 
 Flags of user add:
   --admin              make the user an admin (the same as --role ADMIN)
@@ -43,10 +51,26 @@ func (l *stringList) String() string     { return strings.Join(*l, ",") }
 func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 
 func (a *app) user(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] != "add" {
+	if len(args) == 0 {
 		fmt.Fprint(a.stderr, userUsage)
 		return errUsage
 	}
+	switch args[0] {
+	case "add":
+		return a.userAdd(ctx, args[1:])
+	case "list":
+		return a.userList(ctx, args[1:])
+	case "passwd", "delete":
+		return a.userChange(ctx, args[0], args[1:])
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(a.stdout, userUsage)
+		return errHelp
+	}
+	fmt.Fprintf(a.stderr, "samverkan: unknown command \"user %s\"\n\n%s", args[0], userUsage)
+	return errUsage
+}
+
+func (a *app) userAdd(ctx context.Context, args []string) error {
 	fs := a.flags("user add")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), userUsage) }
 	dsn := fs.String("db", a.env("SAMVERKAN_DB", "samverkan.db"), "")
@@ -58,7 +82,7 @@ func (a *app) user(ctx context.Context, args []string) error {
 	fs.Var(&institutions, "institution", "")
 	// The username may come before, between or after the flags.
 	var positional []string
-	for rest := args[1:]; ; {
+	for rest := args; ; {
 		if err := fs.Parse(rest); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return errHelp
@@ -158,4 +182,108 @@ func (a *app) readPassword() (string, error) {
 		return "", errors.New("no password: give it on stdin")
 	}
 	return password, auth.CheckPasswordRules(password)
+}
+
+// openUsers opens the database of the user commands, migrated.
+func (a *app) openUsers(ctx context.Context, dsn string) (*storage.DB, error) {
+	db, err := storage.Open(dsn)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "samverkan: cannot open the database: %v\n", err)
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		fmt.Fprintf(a.stderr, "samverkan: cannot migrate the database: %v\n", err)
+		return nil, err
+	}
+	return db, nil
+}
+
+func (a *app) userList(ctx context.Context, args []string) error {
+	fs := a.flags("user list")
+	fs.Usage = func() { fmt.Fprint(fs.Output(), userUsage) }
+	dsn := fs.String("db", a.env("SAMVERKAN_DB", "samverkan.db"), "")
+	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	db, err := a.openUsers(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	users, err := accounts.ListUsers(ctx, db.Client())
+	if err != nil {
+		fmt.Fprintf(a.stderr, "samverkan: cannot read the users: %v\n", err)
+		return err
+	}
+	if len(users) == 0 {
+		fmt.Fprintln(a.stdout, "No users yet: create an admin with `samverkan user add --admin NAME`.")
+		return nil
+	}
+	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "USERNAME\tROLE\tNAME\tSCOPE\tCREATED")
+	for _, u := range users {
+		var scope []string
+		for _, m := range u.Edges.Municipalities {
+			scope = append(scope, m.Name)
+		}
+		for _, i := range u.Edges.Institutions {
+			scope = append(scope, i.Name)
+		}
+		if len(scope) == 0 {
+			scope = []string{"-"}
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", u.Username, u.Role, u.DisplayName, strings.Join(scope, ", "), u.CreatedAt.Format("2006-01-02"))
+	}
+	return w.Flush()
+}
+
+// userChange runs user passwd and user delete, which name one user.
+func (a *app) userChange(ctx context.Context, cmd string, args []string) error {
+	fs := a.flags("user " + cmd)
+	fs.Usage = func() { fmt.Fprint(fs.Output(), userUsage) }
+	dsn := fs.String("db", a.env("SAMVERKAN_DB", "samverkan.db"), "")
+	names, err := a.interspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(names) != 1 {
+		fmt.Fprintf(a.stderr, "samverkan: user %s needs one USERNAME\n\n%s", cmd, userUsage)
+		return errUsage
+	}
+	username := names[0]
+	var password string
+	if cmd == "passwd" {
+		if password, err = a.readPassword(); err != nil {
+			fmt.Fprintf(a.stderr, "samverkan: %v\n", err)
+			return err
+		}
+	}
+	db, err := a.openUsers(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	done := ""
+	switch cmd {
+	case "passwd":
+		err = accounts.SetPassword(ctx, db.Client(), username, password)
+		done = fmt.Sprintf("Set the password of %s; the user's sessions are signed out.", username)
+	case "delete":
+		err = accounts.DeleteUser(ctx, db.Client(), username)
+		done = fmt.Sprintf("Deleted %s from %s.", username, *dsn)
+	}
+	if err != nil {
+		// The refusals (no such user, the last admin, a password too
+		// short) say what is wrong in words; anything else is a fault
+		// of the database.
+		if accounts.IsRefusal(err) {
+			fmt.Fprintf(a.stderr, "samverkan: user %s %s: %v\n", cmd, username, err)
+		} else {
+			fmt.Fprintf(a.stderr, "samverkan: user %s %s: the database failed: %v\n", cmd, username, err)
+		}
+		return err
+	}
+	fmt.Fprintln(a.stdout, done)
+	return nil
 }

@@ -3,10 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/samverkan/samverkan/accounts"
 
 	"github.com/samverkan/samverkan/storage/storagetest"
 )
@@ -66,4 +71,115 @@ func TestUserAdd(t *testing.T) {
 	if !strings.Contains(string(raw), "UNAUTHENTICATED") {
 		t.Errorf("signing in as admin on a database that had users: %s; want UNAUTHENTICATED", raw)
 	}
+}
+
+// user list, passwd and delete manage users from the command line, saying
+// what went wrong in words.
+func TestUserCommands(t *testing.T) {
+	db := storagetest.Open(t).DSN
+	run := func(stdin string, args ...string) (string, string, error) {
+		var out, errOut bytes.Buffer
+		a := &app{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
+		err := a.run(context.Background(), append(args, "--db", db))
+		return out.String(), errOut.String(), err
+	}
+	if out, _, err := run("", "user", "list"); err != nil || !strings.Contains(out, "No users yet") {
+		t.Errorf("user list of no users: %v, %q", err, out)
+	}
+	for _, add := range [][]string{{"--admin", "anna"}, {"--name", "Erik Ek", "erik"}} {
+		if _, errOut, err := run("ett långt lösenord\n", append([]string{"user", "add"}, add...)...); err != nil {
+			t.Fatalf("user add %v: %v, %s", add, err, errOut)
+		}
+	}
+	s := startServer(t, db)
+	eriksSession := signIn(t, s.base+"/graphql", "erik", "ett långt lösenord")
+	if code := meCode(t, s.base, eriksSession); code != "" {
+		t.Fatalf("erik's session: %s", code)
+	}
+
+	t.Run("ListShowsEveryUser", func(t *testing.T) {
+		out, _, err := run("", "user", "list")
+		if err != nil || !strings.Contains(out, "USERNAME") || !regexp.MustCompile(`anna +ADMIN +anna`).MatchString(out) || !regexp.MustCompile(`erik +VIEWER +Erik Ek`).MatchString(out) {
+			t.Errorf("user list: %v\n%s", err, out)
+		}
+	})
+	t.Run("PasswdSetsThePasswordAndSignsOut", func(t *testing.T) {
+		out, errOut, err := run("ett nytt lösenord\n", "user", "passwd", "Erik")
+		if err != nil || !strings.Contains(out, "Set the password of Erik") {
+			t.Fatalf("user passwd: %v, %q %q", err, out, errOut)
+		}
+		signIn(t, s.base+"/graphql", "erik", "ett nytt lösenord")
+		if code := signedOut(t, s.base, eriksSession); code != "UNAUTHENTICATED" {
+			t.Errorf("erik's session after user passwd: %s; want UNAUTHENTICATED", code)
+		}
+	})
+	t.Run("Refusals", func(t *testing.T) {
+		for _, bad := range []struct {
+			stdin string
+			args  []string
+			says  string
+		}{
+			{"ett nytt lösenord\n", []string{"user", "passwd", "nobody"}, `there is no user "nobody"`},
+			{"kort\n", []string{"user", "passwd", "erik"}, "at least 10"},
+			{"", []string{"user", "delete", "nobody"}, `there is no user "nobody"`},
+			{"", []string{"user", "delete", "anna"}, "the last admin must stay an admin"},
+			{"", []string{"user", "delete"}, "needs one USERNAME"},
+			{"", []string{"user", "frobnicate"}, `unknown command "user frobnicate"`},
+		} {
+			_, errOut, err := run(bad.stdin, bad.args...)
+			if err == nil || !strings.Contains(errOut, bad.says) || strings.Contains(errOut, "ent:") {
+				t.Errorf("%v: %v, %q; want a failure saying %q", bad.args, err, errOut, bad.says)
+			}
+		}
+	})
+	t.Run("DeleteRemovesTheUserAndItsTokens", func(t *testing.T) {
+		session := signIn(t, s.base+"/graphql", "erik", "ett nytt lösenord")
+		if out, errOut, err := run("", "user", "delete", "erik"); err != nil || !strings.Contains(out, "Deleted erik") {
+			t.Fatalf("user delete: %v, %q %q", err, out, errOut)
+		}
+		if code := signedOut(t, s.base, session); code != "UNAUTHENTICATED" {
+			t.Errorf("erik's session after user delete: %s; want UNAUTHENTICATED", code)
+		}
+		if out, _, _ := run("", "user", "list"); strings.Contains(out, "erik") {
+			t.Errorf("user list after deleting erik:\n%s", out)
+		}
+	})
+}
+
+// signedOut waits for the server to see that a token no longer works: a
+// change by another process reaches its viewer cache within
+// accounts.ViewerCacheTTL. It returns the last code the token got.
+func signedOut(t *testing.T, base, token string) string {
+	t.Helper()
+	code := ""
+	for deadline := time.Now().Add(2*accounts.ViewerCacheTTL + 5*time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if code = meCode(t, base, token); code != "" {
+			break
+		}
+	}
+	return code
+}
+
+// meCode sends a query with the token and returns the first error's code,
+// or "" when there is none.
+func meCode(t *testing.T, base, token string) string {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, base+"/graphql", strings.NewReader(`{"query": "{ me { username } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out struct {
+		Errors []struct{ Extensions struct{ Code string } }
+	}
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Errors) == 0 {
+		return ""
+	}
+	return out.Errors[0].Extensions.Code
 }
