@@ -179,7 +179,8 @@ func isEmptyFilter(err error) bool {
 		ent.ErrEmptyActivityWhereInput, ent.ErrEmptyFollowUpWhereInput, ent.ErrEmptyGoalWhereInput,
 		ent.ErrEmptyInstitutionWhereInput, ent.ErrEmptyMunicipalityWhereInput, ent.ErrEmptyObjectiveWhereInput,
 		ent.ErrEmptyPlanWhereInput, ent.ErrEmptyStatusChangeWhereInput, ent.ErrEmptyUserWhereInput,
-		ent.ErrEmptyTokenWhereInput, ent.ErrEmptyAuditEntryWhereInput,
+		ent.ErrEmptyTokenWhereInput, ent.ErrEmptyAuditEntryWhereInput, ent.ErrEmptyIndicatorWhereInput,
+		ent.ErrEmptyIndicatorTargetWhereInput, ent.ErrEmptyIndicatorValueWhereInput, ent.ErrEmptyGoalAssessmentWhereInput,
 	} {
 		if errors.Is(err, empty) {
 			return true
@@ -258,6 +259,12 @@ func recordName(table string) string {
 		return "activity"
 	case "municipalities":
 		return "municipality"
+	case "indicator_targets":
+		return "target"
+	case "indicator_values":
+		return "value"
+	case "goal_assessments":
+		return "assessment"
 	}
 	return strings.TrimSuffix(table, "s")
 }
