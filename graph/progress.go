@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 
+	entsql "entgo.io/ent/dialect/sql"
+
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/indicator"
 	"github.com/samverkan/samverkan/ent/indicatortarget"
@@ -28,7 +30,10 @@ func indicatorProgress(ctx context.Context, c *ent.Client, ind *ent.Indicator, y
 	}
 	err := c.IndicatorValue.Query().
 		Where(indicatorvalue.IndicatorID(ind.ID), indicatorvalue.Year(year), indicatorvalue.PeriodIsNil()).
-		Aggregate(ent.Sum(indicatorvalue.FieldValue), ent.Mean(indicatorvalue.FieldValue), ent.Count()).
+		Modify(func(s *entsql.Selector) {
+			v := s.C(indicatorvalue.FieldValue)
+			s.Select(entsql.As(entsql.Sum(v), "sum"), entsql.As(entsql.Avg(v), "mean"), entsql.As(entsql.Count("*"), "count"))
+		}).
 		Scan(ctx, &agg)
 	if err != nil {
 		return nil, fmt.Errorf("aggregate the values of indicator %d in %d: %w", ind.ID, year, err)

@@ -202,8 +202,17 @@ var indicatorValueSlot = hook.On(func(next ent.Mutator) ent.Mutator {
 			return nil, fmt.Errorf("read the indicator's values: %w", err)
 		}
 		if taken {
+			if perMunicipality {
+				if mu, err := c.Municipality.Get(asServer(ctx), muni); err == nil {
+					where = mu.Name
+				}
+			}
+			when := strconv.Itoa(y)
+			if period != "year" {
+				when += " " + period
+			}
 			return nil, samverkan.Errorf(samverkan.CodeConstraint, "year",
-				"this indicator already has a value for %d (%s, %s): change that one instead", y, period, where)
+				"this indicator already has a value for %s, %s: change that one instead", when, where)
 		}
 		m.SetSlot(slot)
 		return next.Mutate(ctx, m)
