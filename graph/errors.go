@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -198,6 +199,11 @@ func describeConstraint(ce *ent.ConstraintError) (field, msg string) {
 			return "", "the change refers to a record that does not exist"
 		}
 		return "", "the change breaks a rule of the database"
+	}
+	if table == "indicator_values" && slices.Contains(columns, "slot") {
+		// The slot is the server's (ent/schema/indicatorvalue.go): the
+		// client gave the year, period and municipality it holds.
+		return "year", "year: this indicator already has a value for the year, period and municipality: change that one instead"
 	}
 	if len(columns) == 2 {
 		if parent, ok := strings.CutSuffix(columns[0], "_id"); ok {

@@ -1,11 +1,17 @@
 package server_test
 
 import (
+	"io"
+	"log/slog"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/samverkan/samverkan/accounts/accountstest"
 	"github.com/samverkan/samverkan/auth"
+	"github.com/samverkan/samverkan/graph"
+	"github.com/samverkan/samverkan/server"
 )
 
 // indicatorFixture is a goal, heading and activity of the Örebro plan
@@ -495,4 +501,86 @@ func TestIndicatorProgressMatchesHandComputedFigures(t *testing.T) {
 			t.Errorf("the goal's assessments = %+v", g.Assessments)
 		}
 	})
+}
+
+// The compiled reads of indicators, their targets, values and the goals'
+// assessments answer byte for byte as the resolvers do (the oracle).
+func TestIndicatorReadsCompiledMatchResolvers(t *testing.T) {
+	s := newTestServer(t)
+	f := newIndicatorFixture(s)
+	for i, v := range []float64{100, 12.5, 0.1, 1234567.89, -3} {
+		s.create(createValue, map[string]any{"in": map[string]any{"indicatorID": f.perMunicipality, "year": 2020 + i%4,
+			"period": []any{nil, "T1", "H2", nil, "T3"}[i], "value": v, "municipalityID": []string{f.orebro, f.laxa}[i%2]}})
+	}
+	s.create(createValue, map[string]any{"in": map[string]any{"indicatorID": f.county, "year": 2021, "value": 44.25, "source": "KOLADA"}})
+	s.create(createTarget, map[string]any{"in": map[string]any{"indicatorID": f.perMunicipality, "year": 2023, "value": 200.5}})
+	s.create(createAssessment, map[string]any{"in": map[string]any{"goalID": f.goal, "year": 2021, "light": "RED", "text": "Åtgärder behövs"}})
+
+	oracle := httptest.NewServer(server.New(s.client, s.db, slog.New(slog.NewTextHandler(io.Discard, nil)),
+		server.WithGraphQL(graph.WithCompiledReads(""))))
+	t.Cleanup(oracle.Close)
+	o := *s
+	o.URL = oracle.URL
+	for _, q := range []string{
+		`{ indicators(orderBy: [{field: NAME}]) { totalCount edges { cursor node { id name description unit direction scope aggregation
+			baselineValue baselineYear koladaKpi version goalID objectiveID activityID goal { number }
+			targets { totalCount edges { node { year value } } }
+			values(orderBy: [{field: YEAR}, {field: VALUE, direction: DESC}]) { totalCount edges { node { year period value source enteredBy municipality { code name } } } } } } } }`,
+		`{ indicatorValues(where: {valueGT: 1, hasMunicipalityWith: {code: "1880"}}) { edges { node { value year indicator { name } } } } }`,
+		`{ goals(where: {hasIndicators: true}) { edges { node { number indicators { totalCount } assessments { edges { node { year light text author } } } } } } }`,
+		`{ goalAssessments { totalCount edges { node { light goal { number } } } } indicatorTargets { edges { node { year value indicator { name } } } } }`,
+	} {
+		got, want := s.post(q, nil), o.post(q, nil)
+		if len(want.Errors) > 0 || len(got.Errors) > 0 {
+			t.Fatalf("errors: compiled %+v, resolvers %+v\nquery: %s", got.Errors, want.Errors, q)
+		}
+		if string(got.Data) != string(want.Data) {
+			t.Errorf("compiled answer differs from the resolvers'\ncompiled:  %s\nresolvers: %s\nquery: %s", got.Data, want.Data, q)
+		}
+	}
+}
+
+// Of clients entering the same value at the same moment, one succeeds and
+// the others get CONSTRAINT on year: the database's unique slot holds
+// where the hook's check could not see the others' rows yet.
+func TestIndicatorValueEnteredTwiceAtOnceOneWins(t *testing.T) {
+	s := newTestServer(t)
+	f := newIndicatorFixture(s)
+	const n = 6
+	codes := make(chan string, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := s.post(createValue, map[string]any{"in": map[string]any{"indicatorID": f.county, "year": 2022, "value": 1}})
+			switch {
+			case len(r.Errors) == 0:
+				codes <- "OK"
+			case r.Errors[0].Extensions.Code == "CONSTRAINT" && r.Errors[0].Extensions.Field == "year",
+				r.Errors[0].Extensions.Code == "CONFLICT", r.Errors[0].Extensions.Code == "TIMEOUT":
+				codes <- r.Errors[0].Extensions.Code
+			default:
+				codes <- r.Errors[0].Extensions.Code + " " + r.Errors[0].Extensions.Field + ": " + r.Errors[0].Message
+			}
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	ok := 0
+	for c := range codes {
+		switch c {
+		case "OK":
+			ok++
+		case "CONSTRAINT", "CONFLICT", "TIMEOUT":
+		default:
+			t.Errorf("a second value answered %s, want CONSTRAINT on year", c)
+		}
+	}
+	if ok != 1 {
+		t.Errorf("%d of %d identical values were stored, want 1", ok, n)
+	}
+	if got := s.count("indicatorValues"); got != 1 {
+		t.Errorf("%d values stored, want 1", got)
+	}
 }
