@@ -13,7 +13,7 @@ import (
 
 // Progress is the resolver for the progress field.
 func (r *indicatorResolver) Progress(ctx context.Context, obj *ent.Indicator, year int) (*IndicatorProgress, error) {
-	return indicatorProgress(ctx, r.client, obj, year)
+	return indicatorProgress(ctx, r.reader(ctx), obj, year)
 }
 
 // CreateIndicator is the resolver for the createIndicator field.

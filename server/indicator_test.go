@@ -459,6 +459,18 @@ func TestIndicatorProgressMatchesHandComputedFigures(t *testing.T) {
 		// (29 − 50) / (30 − 50) = 1.05
 		check(t, s.progress(f.county, 2023), f64(29), f64(30), f64(1.05), 1, "GREEN")
 	})
+	t.Run("InTheAnswerOfTheMutationThatEntersAValue", func(t *testing.T) {
+		s := s.withT(t)
+		var data struct {
+			CreateIndicatorValue struct{ Indicator struct{ Progress progress } }
+		}
+		// The county's 2021: no value yet; the answer sees the one entered.
+		s.must(`mutation($in: CreateIndicatorValueInput!) { createIndicatorValue(input: $in) { indicator { progress(year: 2021) {
+			outcome valueCount target share suggestedLight } } } }`,
+			map[string]any{"in": map[string]any{"indicatorID": f.county, "year": 2021, "value": 45}}, &data)
+		// (45 − 50) / (30 − 50) = 0.25, against the target of 2022.
+		check(t, data.CreateIndicatorValue.Indicator.Progress, f64(45), f64(30), f64(0.25), 1, "RED")
+	})
 	t.Run("NoTargetNoLight", func(t *testing.T) {
 		s := s.withT(t)
 		ind := s.create(createIndicator, map[string]any{"in": map[string]any{"objectiveID": f.heading, "name": "Utan mål", "scope": "COUNTY"}})
