@@ -336,6 +336,17 @@ func TestIndicatorChangesAreAudited(t *testing.T) {
 	if got := s.trail(map[string]any{"objectType": "IndicatorValue", "objectID": val, "action": "DELETE"}); len(got) != 1 {
 		t.Errorf("deleting the municipality recorded %d DELETE of its value, want 1", len(got))
 	}
+
+	// A goal deleted takes its indicators and assessments, recorded.
+	s.must(`mutation($id: ID!) { deleteGoal(id: $id) }`, map[string]any{"id": f.goal}, nil)
+	for _, d := range []struct{ typ, id string }{{"Indicator", f.county}, {"GoalAssessment", assessed.CreateGoalAssessment.ID}} {
+		if got := s.trail(map[string]any{"objectType": d.typ, "objectID": d.id, "action": "DELETE"}); len(got) != 1 {
+			t.Errorf("deleting the goal recorded %d DELETE of %s %s, want 1", len(got), d.typ, d.id)
+		}
+	}
+	if n := s.count("goalAssessments"); n != 0 {
+		t.Errorf("%d assessments left after their goal was deleted", n)
+	}
 }
 
 // progress is an indicator's progress as a client reads it.
