@@ -14,6 +14,10 @@ import (
 	"github.com/samverkan/samverkan/ent/auditentry"
 	"github.com/samverkan/samverkan/ent/followup"
 	"github.com/samverkan/samverkan/ent/goal"
+	"github.com/samverkan/samverkan/ent/goalassessment"
+	"github.com/samverkan/samverkan/ent/indicator"
+	"github.com/samverkan/samverkan/ent/indicatortarget"
+	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
@@ -53,6 +57,7 @@ var types = map[string]*Type{
 			"institutions":   {Target: "Institution", Unique: false, Rel: sqlgraph.M2M, Table: "activity_institutions", Columns: []string{"activity_id", "institution_id"}, Inverse: false},
 			"statusChanges":  {Target: "StatusChange", Unique: false, Rel: sqlgraph.O2M, Table: "status_changes", Columns: []string{"activity_id"}, Inverse: false},
 			"followUps":      {Target: "FollowUp", Unique: false, Rel: sqlgraph.O2M, Table: "follow_ups", Columns: []string{"activity_id"}, Inverse: false},
+			"indicators":     {Target: "Indicator", Unique: false, Rel: sqlgraph.O2M, Table: "indicators", Columns: []string{"activity_id"}, Inverse: false},
 		},
 		Orders: map[string]*Field{
 			"CREATED_AT":           {Column: activity.FieldCreatedAt, Kind: KindTime, Nillable: false},
@@ -181,9 +186,11 @@ var types = map[string]*Type{
 			"planID":       {Column: goal.FieldPlanID, Kind: KindID, Nillable: false},
 		},
 		Edges: map[string]*Edge{
-			"plan":       {Target: "Plan", Unique: true, Rel: sqlgraph.M2O, Table: "goals", Columns: []string{"plan_id"}, Inverse: true},
-			"actors":     {Target: "Institution", Unique: false, Rel: sqlgraph.M2M, Table: "goal_actors", Columns: []string{"goal_id", "institution_id"}, Inverse: false},
-			"objectives": {Target: "Objective", Unique: false, Rel: sqlgraph.O2M, Table: "objectives", Columns: []string{"goal_id"}, Inverse: false},
+			"plan":        {Target: "Plan", Unique: true, Rel: sqlgraph.M2O, Table: "goals", Columns: []string{"plan_id"}, Inverse: true},
+			"actors":      {Target: "Institution", Unique: false, Rel: sqlgraph.M2M, Table: "goal_actors", Columns: []string{"goal_id", "institution_id"}, Inverse: false},
+			"objectives":  {Target: "Objective", Unique: false, Rel: sqlgraph.O2M, Table: "objectives", Columns: []string{"goal_id"}, Inverse: false},
+			"indicators":  {Target: "Indicator", Unique: false, Rel: sqlgraph.O2M, Table: "indicators", Columns: []string{"goal_id"}, Inverse: false},
+			"assessments": {Target: "GoalAssessment", Unique: false, Rel: sqlgraph.O2M, Table: "goal_assessments", Columns: []string{"goal_id"}, Inverse: false},
 		},
 		Orders: map[string]*Field{
 			"CREATED_AT":       {Column: goal.FieldCreatedAt, Kind: KindTime, Nillable: false},
@@ -206,6 +213,177 @@ var types = map[string]*Type{
 		},
 		Policy: func(ctx context.Context, c *ent.Client) error {
 			return goal.Policy.EvalQuery(ctx, c.Goal.Query())
+		},
+	},
+	"GoalAssessment": {
+		Name:    "GoalAssessment",
+		Table:   goalassessment.Table,
+		IDStart: 47244640256,
+		Fields: map[string]*Field{
+			"id":        {Column: goalassessment.FieldID, Kind: KindID},
+			"createdAt": {Column: goalassessment.FieldCreatedAt, Kind: KindTime, Nillable: false},
+			"updatedAt": {Column: goalassessment.FieldUpdatedAt, Kind: KindTime, Nillable: false},
+			"version":   {Column: goalassessment.FieldVersion, Kind: KindInt, Nillable: false},
+			"year":      {Column: goalassessment.FieldYear, Kind: KindInt, Nillable: false},
+			"light":     {Column: goalassessment.FieldLight, Kind: KindEnum, Nillable: false},
+			"text":      {Column: goalassessment.FieldText, Kind: KindString, Nillable: false},
+			"author":    {Column: goalassessment.FieldAuthor, Kind: KindString, Nillable: false},
+			"goalID":    {Column: goalassessment.FieldGoalID, Kind: KindID, Nillable: false},
+		},
+		Edges: map[string]*Edge{
+			"goal": {Target: "Goal", Unique: true, Rel: sqlgraph.M2O, Table: "goal_assessments", Columns: []string{"goal_id"}, Inverse: true},
+		},
+		Orders: map[string]*Field{
+			"CREATED_AT": {Column: goalassessment.FieldCreatedAt, Kind: KindTime, Nillable: false},
+			"UPDATED_AT": {Column: goalassessment.FieldUpdatedAt, Kind: KindTime, Nillable: false},
+			"YEAR":       {Column: goalassessment.FieldYear, Kind: KindInt, Nillable: false},
+		},
+		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
+			w := new(ent.GoalAssessmentWhereInput)
+			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
+				return nil, err
+			}
+			searchGoalAssessment(w)
+			p, err := w.P()
+			if err == ent.ErrEmptyGoalAssessmentWhereInput {
+				return nil, nil
+			}
+			return p, err
+		},
+		Policy: func(ctx context.Context, c *ent.Client) error {
+			return goalassessment.Policy.EvalQuery(ctx, c.GoalAssessment.Query())
+		},
+	},
+	"Indicator": {
+		Name:    "Indicator",
+		Table:   indicator.Table,
+		IDStart: 51539607552,
+		Fields: map[string]*Field{
+			"id":            {Column: indicator.FieldID, Kind: KindID},
+			"createdAt":     {Column: indicator.FieldCreatedAt, Kind: KindTime, Nillable: false},
+			"updatedAt":     {Column: indicator.FieldUpdatedAt, Kind: KindTime, Nillable: false},
+			"version":       {Column: indicator.FieldVersion, Kind: KindInt, Nillable: false},
+			"name":          {Column: indicator.FieldName, Kind: KindString, Nillable: false},
+			"description":   {Column: indicator.FieldDescription, Kind: KindString, Nillable: false},
+			"unit":          {Column: indicator.FieldUnit, Kind: KindString, Nillable: false},
+			"direction":     {Column: indicator.FieldDirection, Kind: KindEnum, Nillable: false},
+			"scope":         {Column: indicator.FieldScope, Kind: KindEnum, Nillable: false},
+			"aggregation":   {Column: indicator.FieldAggregation, Kind: KindEnum, Nillable: false},
+			"baselineValue": {Column: indicator.FieldBaselineValue, Kind: KindFloat, Nillable: true},
+			"baselineYear":  {Column: indicator.FieldBaselineYear, Kind: KindInt, Nillable: true},
+			"koladaKpi":     {Column: indicator.FieldKoladaKpi, Kind: KindString, Nillable: true},
+			"goalID":        {Column: indicator.FieldGoalID, Kind: KindID, Nillable: true},
+			"objectiveID":   {Column: indicator.FieldObjectiveID, Kind: KindID, Nillable: true},
+			"activityID":    {Column: indicator.FieldActivityID, Kind: KindID, Nillable: true},
+		},
+		Edges: map[string]*Edge{
+			"goal":      {Target: "Goal", Unique: true, Rel: sqlgraph.M2O, Table: "indicators", Columns: []string{"goal_id"}, Inverse: true},
+			"objective": {Target: "Objective", Unique: true, Rel: sqlgraph.M2O, Table: "indicators", Columns: []string{"objective_id"}, Inverse: true},
+			"activity":  {Target: "Activity", Unique: true, Rel: sqlgraph.M2O, Table: "indicators", Columns: []string{"activity_id"}, Inverse: true},
+			"targets":   {Target: "IndicatorTarget", Unique: false, Rel: sqlgraph.O2M, Table: "indicator_targets", Columns: []string{"indicator_id"}, Inverse: false},
+			"values":    {Target: "IndicatorValue", Unique: false, Rel: sqlgraph.O2M, Table: "indicator_values", Columns: []string{"indicator_id"}, Inverse: false},
+		},
+		Orders: map[string]*Field{
+			"CREATED_AT":    {Column: indicator.FieldCreatedAt, Kind: KindTime, Nillable: false},
+			"UPDATED_AT":    {Column: indicator.FieldUpdatedAt, Kind: KindTime, Nillable: false},
+			"NAME":          {Column: indicator.FieldName, Kind: KindString, Nillable: false},
+			"BASELINE_YEAR": {Column: indicator.FieldBaselineYear, Kind: KindInt, Nillable: true},
+		},
+		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
+			w := new(ent.IndicatorWhereInput)
+			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
+				return nil, err
+			}
+			searchIndicator(w)
+			p, err := w.P()
+			if err == ent.ErrEmptyIndicatorWhereInput {
+				return nil, nil
+			}
+			return p, err
+		},
+		Policy: func(ctx context.Context, c *ent.Client) error {
+			return indicator.Policy.EvalQuery(ctx, c.Indicator.Query())
+		},
+	},
+	"IndicatorTarget": {
+		Name:    "IndicatorTarget",
+		Table:   indicatortarget.Table,
+		IDStart: 55834574848,
+		Fields: map[string]*Field{
+			"id":          {Column: indicatortarget.FieldID, Kind: KindID},
+			"createdAt":   {Column: indicatortarget.FieldCreatedAt, Kind: KindTime, Nillable: false},
+			"updatedAt":   {Column: indicatortarget.FieldUpdatedAt, Kind: KindTime, Nillable: false},
+			"version":     {Column: indicatortarget.FieldVersion, Kind: KindInt, Nillable: false},
+			"year":        {Column: indicatortarget.FieldYear, Kind: KindInt, Nillable: false},
+			"value":       {Column: indicatortarget.FieldValue, Kind: KindFloat, Nillable: false},
+			"indicatorID": {Column: indicatortarget.FieldIndicatorID, Kind: KindID, Nillable: false},
+		},
+		Edges: map[string]*Edge{
+			"indicator": {Target: "Indicator", Unique: true, Rel: sqlgraph.M2O, Table: "indicator_targets", Columns: []string{"indicator_id"}, Inverse: true},
+		},
+		Orders: map[string]*Field{
+			"CREATED_AT": {Column: indicatortarget.FieldCreatedAt, Kind: KindTime, Nillable: false},
+			"UPDATED_AT": {Column: indicatortarget.FieldUpdatedAt, Kind: KindTime, Nillable: false},
+			"YEAR":       {Column: indicatortarget.FieldYear, Kind: KindInt, Nillable: false},
+			"VALUE":      {Column: indicatortarget.FieldValue, Kind: KindFloat, Nillable: false},
+		},
+		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
+			w := new(ent.IndicatorTargetWhereInput)
+			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
+				return nil, err
+			}
+			searchIndicatorTarget(w)
+			p, err := w.P()
+			if err == ent.ErrEmptyIndicatorTargetWhereInput {
+				return nil, nil
+			}
+			return p, err
+		},
+		Policy: func(ctx context.Context, c *ent.Client) error {
+			return indicatortarget.Policy.EvalQuery(ctx, c.IndicatorTarget.Query())
+		},
+	},
+	"IndicatorValue": {
+		Name:    "IndicatorValue",
+		Table:   indicatorvalue.Table,
+		IDStart: 60129542144,
+		Fields: map[string]*Field{
+			"id":             {Column: indicatorvalue.FieldID, Kind: KindID},
+			"createdAt":      {Column: indicatorvalue.FieldCreatedAt, Kind: KindTime, Nillable: false},
+			"updatedAt":      {Column: indicatorvalue.FieldUpdatedAt, Kind: KindTime, Nillable: false},
+			"version":        {Column: indicatorvalue.FieldVersion, Kind: KindInt, Nillable: false},
+			"year":           {Column: indicatorvalue.FieldYear, Kind: KindInt, Nillable: false},
+			"period":         {Column: indicatorvalue.FieldPeriod, Kind: KindEnum, Nillable: true},
+			"value":          {Column: indicatorvalue.FieldValue, Kind: KindFloat, Nillable: false},
+			"source":         {Column: indicatorvalue.FieldSource, Kind: KindEnum, Nillable: false},
+			"enteredBy":      {Column: indicatorvalue.FieldEnteredBy, Kind: KindString, Nillable: false},
+			"indicatorID":    {Column: indicatorvalue.FieldIndicatorID, Kind: KindID, Nillable: false},
+			"municipalityID": {Column: indicatorvalue.FieldMunicipalityID, Kind: KindID, Nillable: true},
+		},
+		Edges: map[string]*Edge{
+			"indicator":    {Target: "Indicator", Unique: true, Rel: sqlgraph.M2O, Table: "indicator_values", Columns: []string{"indicator_id"}, Inverse: true},
+			"municipality": {Target: "Municipality", Unique: true, Rel: sqlgraph.M2O, Table: "indicator_values", Columns: []string{"municipality_id"}, Inverse: false},
+		},
+		Orders: map[string]*Field{
+			"CREATED_AT": {Column: indicatorvalue.FieldCreatedAt, Kind: KindTime, Nillable: false},
+			"UPDATED_AT": {Column: indicatorvalue.FieldUpdatedAt, Kind: KindTime, Nillable: false},
+			"YEAR":       {Column: indicatorvalue.FieldYear, Kind: KindInt, Nillable: false},
+			"VALUE":      {Column: indicatorvalue.FieldValue, Kind: KindFloat, Nillable: false},
+		},
+		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
+			w := new(ent.IndicatorValueWhereInput)
+			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
+				return nil, err
+			}
+			searchIndicatorValue(w)
+			p, err := w.P()
+			if err == ent.ErrEmptyIndicatorValueWhereInput {
+				return nil, nil
+			}
+			return p, err
+		},
+		Policy: func(ctx context.Context, c *ent.Client) error {
+			return indicatorvalue.Policy.EvalQuery(ctx, c.IndicatorValue.Query())
 		},
 	},
 	"Institution": {
@@ -312,6 +490,7 @@ var types = map[string]*Type{
 		Edges: map[string]*Edge{
 			"goal":       {Target: "Goal", Unique: true, Rel: sqlgraph.M2O, Table: "objectives", Columns: []string{"goal_id"}, Inverse: true},
 			"activities": {Target: "Activity", Unique: false, Rel: sqlgraph.O2M, Table: "activities", Columns: []string{"objective_id"}, Inverse: false},
+			"indicators": {Target: "Indicator", Unique: false, Rel: sqlgraph.O2M, Table: "indicators", Columns: []string{"objective_id"}, Inverse: false},
 		},
 		Orders: map[string]*Field{
 			"CREATED_AT":       {Column: objective.FieldCreatedAt, Kind: KindTime, Nillable: false},
@@ -527,6 +706,9 @@ func searchActivity(w *ent.ActivityWhereInput) {
 	for _, x := range w.HasFollowUpsWith {
 		searchFollowUp(x)
 	}
+	for _, x := range w.HasIndicatorsWith {
+		searchIndicator(x)
+	}
 }
 
 // searchAuditEntry answers w's infix searches of indexed fields from the
@@ -586,6 +768,99 @@ func searchGoal(w *ent.GoalWhereInput) {
 	}
 	for _, x := range w.HasObjectivesWith {
 		searchObjective(x)
+	}
+	for _, x := range w.HasIndicatorsWith {
+		searchIndicator(x)
+	}
+	for _, x := range w.HasAssessmentsWith {
+		searchGoalAssessment(x)
+	}
+}
+
+// searchGoalAssessment answers w's infix searches of indexed fields from the
+// search index.
+func searchGoalAssessment(w *ent.GoalAssessmentWhereInput) {
+	if w == nil {
+		return
+	}
+	searchGoalAssessment(w.Not)
+	for _, x := range w.Or {
+		searchGoalAssessment(x)
+	}
+	for _, x := range w.And {
+		searchGoalAssessment(x)
+	}
+	for _, x := range w.HasGoalWith {
+		searchGoal(x)
+	}
+}
+
+// searchIndicator answers w's infix searches of indexed fields from the
+// search index.
+func searchIndicator(w *ent.IndicatorWhereInput) {
+	if w == nil {
+		return
+	}
+	searchIndicator(w.Not)
+	for _, x := range w.Or {
+		searchIndicator(x)
+	}
+	for _, x := range w.And {
+		searchIndicator(x)
+	}
+	for _, x := range w.HasGoalWith {
+		searchGoal(x)
+	}
+	for _, x := range w.HasObjectiveWith {
+		searchObjective(x)
+	}
+	for _, x := range w.HasActivityWith {
+		searchActivity(x)
+	}
+	for _, x := range w.HasTargetsWith {
+		searchIndicatorTarget(x)
+	}
+	for _, x := range w.HasValuesWith {
+		searchIndicatorValue(x)
+	}
+}
+
+// searchIndicatorTarget answers w's infix searches of indexed fields from the
+// search index.
+func searchIndicatorTarget(w *ent.IndicatorTargetWhereInput) {
+	if w == nil {
+		return
+	}
+	searchIndicatorTarget(w.Not)
+	for _, x := range w.Or {
+		searchIndicatorTarget(x)
+	}
+	for _, x := range w.And {
+		searchIndicatorTarget(x)
+	}
+	for _, x := range w.HasIndicatorWith {
+		searchIndicator(x)
+	}
+}
+
+// searchIndicatorValue answers w's infix searches of indexed fields from the
+// search index.
+func searchIndicatorValue(w *ent.IndicatorValueWhereInput) {
+	if w == nil {
+		return
+	}
+	searchIndicatorValue(w.Not)
+	for _, x := range w.Or {
+		searchIndicatorValue(x)
+	}
+	for _, x := range w.And {
+		searchIndicatorValue(x)
+	}
+	for _, x := range w.HasIndicatorWith {
+		searchIndicator(x)
+	}
+	for _, x := range w.HasMunicipalityWith {
+		searchMunicipality(x)
 	}
 }
 
@@ -652,6 +927,9 @@ func searchObjective(w *ent.ObjectiveWhereInput) {
 	}
 	for _, x := range w.HasActivitiesWith {
 		searchActivity(x)
+	}
+	for _, x := range w.HasIndicatorsWith {
+		searchIndicator(x)
 	}
 }
 

@@ -63,16 +63,19 @@ type ActivityEdges struct {
 	StatusChanges []*StatusChange `json:"status_changes,omitempty"`
 	// The follow-ups reported on the activity, newest first when ordered by date.
 	FollowUps []*FollowUp `json:"follow_ups,omitempty"`
+	// The indicators (mått) that measure the activity.
+	Indicators []*Indicator `json:"indicators,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
-	totalCount [5]map[string]int
+	totalCount [6]map[string]int
 
 	namedMunicipalities map[string][]*Municipality
 	namedInstitutions   map[string][]*Institution
 	namedStatusChanges  map[string][]*StatusChange
 	namedFollowUps      map[string][]*FollowUp
+	namedIndicators     map[string][]*Indicator
 }
 
 // ObjectiveOrErr returns the Objective value or an error if the edge
@@ -120,6 +123,15 @@ func (e ActivityEdges) FollowUpsOrErr() ([]*FollowUp, error) {
 		return e.FollowUps, nil
 	}
 	return nil, &NotLoadedError{edge: "follow_ups"}
+}
+
+// IndicatorsOrErr returns the Indicators value or an error if the edge
+// was not loaded in eager-loading.
+func (e ActivityEdges) IndicatorsOrErr() ([]*Indicator, error) {
+	if e.loadedTypes[5] {
+		return e.Indicators, nil
+	}
+	return nil, &NotLoadedError{edge: "indicators"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -273,6 +285,11 @@ func (_m *Activity) QueryStatusChanges() *StatusChangeQuery {
 // QueryFollowUps queries the "follow_ups" edge of the Activity entity.
 func (_m *Activity) QueryFollowUps() *FollowUpQuery {
 	return NewActivityClient(_m.config).QueryFollowUps(_m)
+}
+
+// QueryIndicators queries the "indicators" edge of the Activity entity.
+func (_m *Activity) QueryIndicators() *IndicatorQuery {
+	return NewActivityClient(_m.config).QueryIndicators(_m)
 }
 
 // Update returns a builder for updating this Activity.
@@ -443,6 +460,30 @@ func (_m *Activity) appendNamedFollowUps(name string, edges ...*FollowUp) {
 		_m.Edges.namedFollowUps[name] = []*FollowUp{}
 	} else {
 		_m.Edges.namedFollowUps[name] = append(_m.Edges.namedFollowUps[name], edges...)
+	}
+}
+
+// NamedIndicators returns the Indicators named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Activity) NamedIndicators(name string) ([]*Indicator, error) {
+	if _m.Edges.namedIndicators == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedIndicators[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Activity) appendNamedIndicators(name string, edges ...*Indicator) {
+	if _m.Edges.namedIndicators == nil {
+		_m.Edges.namedIndicators = make(map[string][]*Indicator)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedIndicators[name] = []*Indicator{}
+	} else {
+		_m.Edges.namedIndicators[name] = append(_m.Edges.namedIndicators[name], edges...)
 	}
 }
 

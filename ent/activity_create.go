@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/followup"
+	"github.com/samverkan/samverkan/ent/indicator"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
@@ -257,6 +258,21 @@ func (_c *ActivityCreate) AddFollowUps(v ...*FollowUp) *ActivityCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddFollowUpIDs(ids...)
+}
+
+// AddIndicatorIDs adds the "indicators" edge to the Indicator entity by IDs.
+func (_c *ActivityCreate) AddIndicatorIDs(ids ...int) *ActivityCreate {
+	_c.mutation.AddIndicatorIDs(ids...)
+	return _c
+}
+
+// AddIndicators adds the "indicators" edges to the Indicator entity.
+func (_c *ActivityCreate) AddIndicators(v ...*Indicator) *ActivityCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddIndicatorIDs(ids...)
 }
 
 // Mutation returns the ActivityMutation object of the builder.
@@ -523,6 +539,22 @@ func (_c *ActivityCreate) createSpec() (*Activity, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(followup.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.IndicatorsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   activity.IndicatorsTable,
+			Columns: []string{activity.IndicatorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicator.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -16,6 +16,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/followup"
+	"github.com/samverkan/samverkan/ent/indicator"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
@@ -35,12 +36,14 @@ type ActivityQuery struct {
 	withInstitutions        *InstitutionQuery
 	withStatusChanges       *StatusChangeQuery
 	withFollowUps           *FollowUpQuery
+	withIndicators          *IndicatorQuery
 	loadTotal               []func(context.Context, []*Activity) error
 	modifiers               []func(*sql.Selector)
 	withNamedMunicipalities map[string]*MunicipalityQuery
 	withNamedInstitutions   map[string]*InstitutionQuery
 	withNamedStatusChanges  map[string]*StatusChangeQuery
 	withNamedFollowUps      map[string]*FollowUpQuery
+	withNamedIndicators     map[string]*IndicatorQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -180,6 +183,28 @@ func (_q *ActivityQuery) QueryFollowUps() *FollowUpQuery {
 			sqlgraph.From(activity.Table, activity.FieldID, selector),
 			sqlgraph.To(followup.Table, followup.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, activity.FollowUpsTable, activity.FollowUpsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryIndicators chains the current query on the "indicators" edge.
+func (_q *ActivityQuery) QueryIndicators() *IndicatorQuery {
+	query := (&IndicatorClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, selector),
+			sqlgraph.To(indicator.Table, indicator.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, activity.IndicatorsTable, activity.IndicatorsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -384,6 +409,7 @@ func (_q *ActivityQuery) Clone() *ActivityQuery {
 		withInstitutions:   _q.withInstitutions.Clone(),
 		withStatusChanges:  _q.withStatusChanges.Clone(),
 		withFollowUps:      _q.withFollowUps.Clone(),
+		withIndicators:     _q.withIndicators.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -443,6 +469,17 @@ func (_q *ActivityQuery) WithFollowUps(opts ...func(*FollowUpQuery)) *ActivityQu
 		opt(query)
 	}
 	_q.withFollowUps = query
+	return _q
+}
+
+// WithIndicators tells the query-builder to eager-load the nodes that are connected to
+// the "indicators" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ActivityQuery) WithIndicators(opts ...func(*IndicatorQuery)) *ActivityQuery {
+	query := (&IndicatorClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withIndicators = query
 	return _q
 }
 
@@ -530,12 +567,13 @@ func (_q *ActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Act
 	var (
 		nodes       = []*Activity{}
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [6]bool{
 			_q.withObjective != nil,
 			_q.withMunicipalities != nil,
 			_q.withInstitutions != nil,
 			_q.withStatusChanges != nil,
 			_q.withFollowUps != nil,
+			_q.withIndicators != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -593,6 +631,13 @@ func (_q *ActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Act
 			return nil, err
 		}
 	}
+	if query := _q.withIndicators; query != nil {
+		if err := _q.loadIndicators(ctx, query, nodes,
+			func(n *Activity) { n.Edges.Indicators = []*Indicator{} },
+			func(n *Activity, e *Indicator) { n.Edges.Indicators = append(n.Edges.Indicators, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedMunicipalities {
 		if err := _q.loadMunicipalities(ctx, query, nodes,
 			func(n *Activity) { n.appendNamedMunicipalities(name) },
@@ -618,6 +663,13 @@ func (_q *ActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Act
 		if err := _q.loadFollowUps(ctx, query, nodes,
 			func(n *Activity) { n.appendNamedFollowUps(name) },
 			func(n *Activity, e *FollowUp) { n.appendNamedFollowUps(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedIndicators {
+		if err := _q.loadIndicators(ctx, query, nodes,
+			func(n *Activity) { n.appendNamedIndicators(name) },
+			func(n *Activity, e *Indicator) { n.appendNamedIndicators(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -840,6 +892,39 @@ func (_q *ActivityQuery) loadFollowUps(ctx context.Context, query *FollowUpQuery
 	}
 	return nil
 }
+func (_q *ActivityQuery) loadIndicators(ctx context.Context, query *IndicatorQuery, nodes []*Activity, init func(*Activity), assign func(*Activity, *Indicator)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Activity)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(indicator.FieldActivityID)
+	}
+	query.Where(predicate.Indicator(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(activity.IndicatorsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ActivityID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "activity_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "activity_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *ActivityQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -1016,6 +1101,20 @@ func (_q *ActivityQuery) WithNamedFollowUps(name string, opts ...func(*FollowUpQ
 		_q.withNamedFollowUps = make(map[string]*FollowUpQuery)
 	}
 	_q.withNamedFollowUps[name] = query
+	return _q
+}
+
+// WithNamedIndicators tells the query-builder to eager-load the nodes that are connected to the "indicators"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ActivityQuery) WithNamedIndicators(name string, opts ...func(*IndicatorQuery)) *ActivityQuery {
+	query := (&IndicatorClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedIndicators == nil {
+		_q.withNamedIndicators = make(map[string]*IndicatorQuery)
+	}
+	_q.withNamedIndicators[name] = query
 	return _q
 }
 

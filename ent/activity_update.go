@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/followup"
+	"github.com/samverkan/samverkan/ent/indicator"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
@@ -323,6 +324,21 @@ func (_u *ActivityUpdate) AddFollowUps(v ...*FollowUp) *ActivityUpdate {
 	return _u.AddFollowUpIDs(ids...)
 }
 
+// AddIndicatorIDs adds the "indicators" edge to the Indicator entity by IDs.
+func (_u *ActivityUpdate) AddIndicatorIDs(ids ...int) *ActivityUpdate {
+	_u.mutation.AddIndicatorIDs(ids...)
+	return _u
+}
+
+// AddIndicators adds the "indicators" edges to the Indicator entity.
+func (_u *ActivityUpdate) AddIndicators(v ...*Indicator) *ActivityUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddIndicatorIDs(ids...)
+}
+
 // Mutation returns the ActivityMutation object of the builder.
 func (_u *ActivityUpdate) Mutation() *ActivityMutation {
 	return _u.mutation
@@ -416,6 +432,27 @@ func (_u *ActivityUpdate) RemoveFollowUps(v ...*FollowUp) *ActivityUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveFollowUpIDs(ids...)
+}
+
+// ClearIndicators clears all "indicators" edges to the Indicator entity.
+func (_u *ActivityUpdate) ClearIndicators() *ActivityUpdate {
+	_u.mutation.ClearIndicators()
+	return _u
+}
+
+// RemoveIndicatorIDs removes the "indicators" edge to Indicator entities by IDs.
+func (_u *ActivityUpdate) RemoveIndicatorIDs(ids ...int) *ActivityUpdate {
+	_u.mutation.RemoveIndicatorIDs(ids...)
+	return _u
+}
+
+// RemoveIndicators removes "indicators" edges to Indicator entities.
+func (_u *ActivityUpdate) RemoveIndicators(v ...*Indicator) *ActivityUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveIndicatorIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -788,6 +825,51 @@ func (_u *ActivityUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.IndicatorsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   activity.IndicatorsTable,
+			Columns: []string{activity.IndicatorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicator.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedIndicatorsIDs(); len(nodes) > 0 && !_u.mutation.IndicatorsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   activity.IndicatorsTable,
+			Columns: []string{activity.IndicatorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicator.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.IndicatorsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   activity.IndicatorsTable,
+			Columns: []string{activity.IndicatorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicator.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -1098,6 +1180,21 @@ func (_u *ActivityUpdateOne) AddFollowUps(v ...*FollowUp) *ActivityUpdateOne {
 	return _u.AddFollowUpIDs(ids...)
 }
 
+// AddIndicatorIDs adds the "indicators" edge to the Indicator entity by IDs.
+func (_u *ActivityUpdateOne) AddIndicatorIDs(ids ...int) *ActivityUpdateOne {
+	_u.mutation.AddIndicatorIDs(ids...)
+	return _u
+}
+
+// AddIndicators adds the "indicators" edges to the Indicator entity.
+func (_u *ActivityUpdateOne) AddIndicators(v ...*Indicator) *ActivityUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddIndicatorIDs(ids...)
+}
+
 // Mutation returns the ActivityMutation object of the builder.
 func (_u *ActivityUpdateOne) Mutation() *ActivityMutation {
 	return _u.mutation
@@ -1191,6 +1288,27 @@ func (_u *ActivityUpdateOne) RemoveFollowUps(v ...*FollowUp) *ActivityUpdateOne 
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveFollowUpIDs(ids...)
+}
+
+// ClearIndicators clears all "indicators" edges to the Indicator entity.
+func (_u *ActivityUpdateOne) ClearIndicators() *ActivityUpdateOne {
+	_u.mutation.ClearIndicators()
+	return _u
+}
+
+// RemoveIndicatorIDs removes the "indicators" edge to Indicator entities by IDs.
+func (_u *ActivityUpdateOne) RemoveIndicatorIDs(ids ...int) *ActivityUpdateOne {
+	_u.mutation.RemoveIndicatorIDs(ids...)
+	return _u
+}
+
+// RemoveIndicators removes "indicators" edges to Indicator entities.
+func (_u *ActivityUpdateOne) RemoveIndicators(v ...*Indicator) *ActivityUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveIndicatorIDs(ids...)
 }
 
 // Where appends a list predicates to the ActivityUpdate builder.
@@ -1586,6 +1704,51 @@ func (_u *ActivityUpdateOne) sqlSave(ctx context.Context) (_node *Activity, err 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(followup.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.IndicatorsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   activity.IndicatorsTable,
+			Columns: []string{activity.IndicatorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicator.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedIndicatorsIDs(); len(nodes) > 0 && !_u.mutation.IndicatorsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   activity.IndicatorsTable,
+			Columns: []string{activity.IndicatorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicator.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.IndicatorsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   activity.IndicatorsTable,
+			Columns: []string{activity.IndicatorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicator.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -19,6 +19,10 @@ import (
 	"github.com/samverkan/samverkan/ent/auditentry"
 	"github.com/samverkan/samverkan/ent/followup"
 	"github.com/samverkan/samverkan/ent/goal"
+	"github.com/samverkan/samverkan/ent/goalassessment"
+	"github.com/samverkan/samverkan/ent/indicator"
+	"github.com/samverkan/samverkan/ent/indicatortarget"
+	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
@@ -43,6 +47,14 @@ type Client struct {
 	FollowUp *FollowUpClient
 	// Goal is the client for interacting with the Goal builders.
 	Goal *GoalClient
+	// GoalAssessment is the client for interacting with the GoalAssessment builders.
+	GoalAssessment *GoalAssessmentClient
+	// Indicator is the client for interacting with the Indicator builders.
+	Indicator *IndicatorClient
+	// IndicatorTarget is the client for interacting with the IndicatorTarget builders.
+	IndicatorTarget *IndicatorTargetClient
+	// IndicatorValue is the client for interacting with the IndicatorValue builders.
+	IndicatorValue *IndicatorValueClient
 	// Institution is the client for interacting with the Institution builders.
 	Institution *InstitutionClient
 	// Municipality is the client for interacting with the Municipality builders.
@@ -72,6 +84,10 @@ func (c *Client) init() {
 	c.AuditEntry = NewAuditEntryClient(c.config)
 	c.FollowUp = NewFollowUpClient(c.config)
 	c.Goal = NewGoalClient(c.config)
+	c.GoalAssessment = NewGoalAssessmentClient(c.config)
+	c.Indicator = NewIndicatorClient(c.config)
+	c.IndicatorTarget = NewIndicatorTargetClient(c.config)
+	c.IndicatorValue = NewIndicatorValueClient(c.config)
 	c.Institution = NewInstitutionClient(c.config)
 	c.Municipality = NewMunicipalityClient(c.config)
 	c.Objective = NewObjectiveClient(c.config)
@@ -169,19 +185,23 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:          ctx,
-		config:       cfg,
-		Activity:     NewActivityClient(cfg),
-		AuditEntry:   NewAuditEntryClient(cfg),
-		FollowUp:     NewFollowUpClient(cfg),
-		Goal:         NewGoalClient(cfg),
-		Institution:  NewInstitutionClient(cfg),
-		Municipality: NewMunicipalityClient(cfg),
-		Objective:    NewObjectiveClient(cfg),
-		Plan:         NewPlanClient(cfg),
-		StatusChange: NewStatusChangeClient(cfg),
-		Token:        NewTokenClient(cfg),
-		User:         NewUserClient(cfg),
+		ctx:             ctx,
+		config:          cfg,
+		Activity:        NewActivityClient(cfg),
+		AuditEntry:      NewAuditEntryClient(cfg),
+		FollowUp:        NewFollowUpClient(cfg),
+		Goal:            NewGoalClient(cfg),
+		GoalAssessment:  NewGoalAssessmentClient(cfg),
+		Indicator:       NewIndicatorClient(cfg),
+		IndicatorTarget: NewIndicatorTargetClient(cfg),
+		IndicatorValue:  NewIndicatorValueClient(cfg),
+		Institution:     NewInstitutionClient(cfg),
+		Municipality:    NewMunicipalityClient(cfg),
+		Objective:       NewObjectiveClient(cfg),
+		Plan:            NewPlanClient(cfg),
+		StatusChange:    NewStatusChangeClient(cfg),
+		Token:           NewTokenClient(cfg),
+		User:            NewUserClient(cfg),
 	}, nil
 }
 
@@ -199,19 +219,23 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:          ctx,
-		config:       cfg,
-		Activity:     NewActivityClient(cfg),
-		AuditEntry:   NewAuditEntryClient(cfg),
-		FollowUp:     NewFollowUpClient(cfg),
-		Goal:         NewGoalClient(cfg),
-		Institution:  NewInstitutionClient(cfg),
-		Municipality: NewMunicipalityClient(cfg),
-		Objective:    NewObjectiveClient(cfg),
-		Plan:         NewPlanClient(cfg),
-		StatusChange: NewStatusChangeClient(cfg),
-		Token:        NewTokenClient(cfg),
-		User:         NewUserClient(cfg),
+		ctx:             ctx,
+		config:          cfg,
+		Activity:        NewActivityClient(cfg),
+		AuditEntry:      NewAuditEntryClient(cfg),
+		FollowUp:        NewFollowUpClient(cfg),
+		Goal:            NewGoalClient(cfg),
+		GoalAssessment:  NewGoalAssessmentClient(cfg),
+		Indicator:       NewIndicatorClient(cfg),
+		IndicatorTarget: NewIndicatorTargetClient(cfg),
+		IndicatorValue:  NewIndicatorValueClient(cfg),
+		Institution:     NewInstitutionClient(cfg),
+		Municipality:    NewMunicipalityClient(cfg),
+		Objective:       NewObjectiveClient(cfg),
+		Plan:            NewPlanClient(cfg),
+		StatusChange:    NewStatusChangeClient(cfg),
+		Token:           NewTokenClient(cfg),
+		User:            NewUserClient(cfg),
 	}, nil
 }
 
@@ -241,7 +265,8 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Activity, c.AuditEntry, c.FollowUp, c.Goal, c.Institution, c.Municipality,
+		c.Activity, c.AuditEntry, c.FollowUp, c.Goal, c.GoalAssessment, c.Indicator,
+		c.IndicatorTarget, c.IndicatorValue, c.Institution, c.Municipality,
 		c.Objective, c.Plan, c.StatusChange, c.Token, c.User,
 	} {
 		n.Use(hooks...)
@@ -252,7 +277,8 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Activity, c.AuditEntry, c.FollowUp, c.Goal, c.Institution, c.Municipality,
+		c.Activity, c.AuditEntry, c.FollowUp, c.Goal, c.GoalAssessment, c.Indicator,
+		c.IndicatorTarget, c.IndicatorValue, c.Institution, c.Municipality,
 		c.Objective, c.Plan, c.StatusChange, c.Token, c.User,
 	} {
 		n.Intercept(interceptors...)
@@ -270,6 +296,14 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.FollowUp.mutate(ctx, m)
 	case *GoalMutation:
 		return c.Goal.mutate(ctx, m)
+	case *GoalAssessmentMutation:
+		return c.GoalAssessment.mutate(ctx, m)
+	case *IndicatorMutation:
+		return c.Indicator.mutate(ctx, m)
+	case *IndicatorTargetMutation:
+		return c.IndicatorTarget.mutate(ctx, m)
+	case *IndicatorValueMutation:
+		return c.IndicatorValue.mutate(ctx, m)
 	case *InstitutionMutation:
 		return c.Institution.mutate(ctx, m)
 	case *MunicipalityMutation:
@@ -470,6 +504,22 @@ func (c *ActivityClient) QueryFollowUps(_m *Activity) *FollowUpQuery {
 			sqlgraph.From(activity.Table, activity.FieldID, id),
 			sqlgraph.To(followup.Table, followup.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, activity.FollowUpsTable, activity.FollowUpsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryIndicators queries the indicators edge of a Activity.
+func (c *ActivityClient) QueryIndicators(_m *Activity) *IndicatorQuery {
+	query := (&IndicatorClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, id),
+			sqlgraph.To(indicator.Table, indicator.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, activity.IndicatorsTable, activity.IndicatorsColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -959,6 +1009,38 @@ func (c *GoalClient) QueryObjectives(_m *Goal) *ObjectiveQuery {
 	return query
 }
 
+// QueryIndicators queries the indicators edge of a Goal.
+func (c *GoalClient) QueryIndicators(_m *Goal) *IndicatorQuery {
+	query := (&IndicatorClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(goal.Table, goal.FieldID, id),
+			sqlgraph.To(indicator.Table, indicator.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, goal.IndicatorsTable, goal.IndicatorsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAssessments queries the assessments edge of a Goal.
+func (c *GoalClient) QueryAssessments(_m *Goal) *GoalAssessmentQuery {
+	query := (&GoalAssessmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(goal.Table, goal.FieldID, id),
+			sqlgraph.To(goalassessment.Table, goalassessment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, goal.AssessmentsTable, goal.AssessmentsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *GoalClient) Hooks() []Hook {
 	hooks := c.hooks.Goal
@@ -982,6 +1064,686 @@ func (c *GoalClient) mutate(ctx context.Context, m *GoalMutation) (Value, error)
 		return (&GoalDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Goal mutation op: %q", m.Op())
+	}
+}
+
+// GoalAssessmentClient is a client for the GoalAssessment schema.
+type GoalAssessmentClient struct {
+	config
+}
+
+// NewGoalAssessmentClient returns a client for the GoalAssessment from the given config.
+func NewGoalAssessmentClient(c config) *GoalAssessmentClient {
+	return &GoalAssessmentClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `goalassessment.Hooks(f(g(h())))`.
+func (c *GoalAssessmentClient) Use(hooks ...Hook) {
+	c.hooks.GoalAssessment = append(c.hooks.GoalAssessment, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `goalassessment.Intercept(f(g(h())))`.
+func (c *GoalAssessmentClient) Intercept(interceptors ...Interceptor) {
+	c.inters.GoalAssessment = append(c.inters.GoalAssessment, interceptors...)
+}
+
+// Create returns a builder for creating a GoalAssessment entity.
+func (c *GoalAssessmentClient) Create() *GoalAssessmentCreate {
+	mutation := newGoalAssessmentMutation(c.config, OpCreate)
+	return &GoalAssessmentCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of GoalAssessment entities.
+func (c *GoalAssessmentClient) CreateBulk(builders ...*GoalAssessmentCreate) *GoalAssessmentCreateBulk {
+	return &GoalAssessmentCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *GoalAssessmentClient) MapCreateBulk(slice any, setFunc func(*GoalAssessmentCreate, int)) *GoalAssessmentCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &GoalAssessmentCreateBulk{err: fmt.Errorf("calling to GoalAssessmentClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*GoalAssessmentCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &GoalAssessmentCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for GoalAssessment.
+func (c *GoalAssessmentClient) Update() *GoalAssessmentUpdate {
+	mutation := newGoalAssessmentMutation(c.config, OpUpdate)
+	return &GoalAssessmentUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *GoalAssessmentClient) UpdateOne(_m *GoalAssessment) *GoalAssessmentUpdateOne {
+	mutation := newGoalAssessmentMutation(c.config, OpUpdateOne, withGoalAssessment(_m))
+	return &GoalAssessmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *GoalAssessmentClient) UpdateOneID(id int) *GoalAssessmentUpdateOne {
+	mutation := newGoalAssessmentMutation(c.config, OpUpdateOne, withGoalAssessmentID(id))
+	return &GoalAssessmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for GoalAssessment.
+func (c *GoalAssessmentClient) Delete() *GoalAssessmentDelete {
+	mutation := newGoalAssessmentMutation(c.config, OpDelete)
+	return &GoalAssessmentDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *GoalAssessmentClient) DeleteOne(_m *GoalAssessment) *GoalAssessmentDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *GoalAssessmentClient) DeleteOneID(id int) *GoalAssessmentDeleteOne {
+	builder := c.Delete().Where(goalassessment.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &GoalAssessmentDeleteOne{builder}
+}
+
+// Query returns a query builder for GoalAssessment.
+func (c *GoalAssessmentClient) Query() *GoalAssessmentQuery {
+	return &GoalAssessmentQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeGoalAssessment},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a GoalAssessment entity by its id.
+func (c *GoalAssessmentClient) Get(ctx context.Context, id int) (*GoalAssessment, error) {
+	return c.Query().Where(goalassessment.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *GoalAssessmentClient) GetX(ctx context.Context, id int) *GoalAssessment {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryGoal queries the goal edge of a GoalAssessment.
+func (c *GoalAssessmentClient) QueryGoal(_m *GoalAssessment) *GoalQuery {
+	query := (&GoalClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(goalassessment.Table, goalassessment.FieldID, id),
+			sqlgraph.To(goal.Table, goal.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, goalassessment.GoalTable, goalassessment.GoalColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *GoalAssessmentClient) Hooks() []Hook {
+	hooks := c.hooks.GoalAssessment
+	return append(hooks[:len(hooks):len(hooks)], goalassessment.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *GoalAssessmentClient) Interceptors() []Interceptor {
+	return c.inters.GoalAssessment
+}
+
+func (c *GoalAssessmentClient) mutate(ctx context.Context, m *GoalAssessmentMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&GoalAssessmentCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&GoalAssessmentUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&GoalAssessmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&GoalAssessmentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown GoalAssessment mutation op: %q", m.Op())
+	}
+}
+
+// IndicatorClient is a client for the Indicator schema.
+type IndicatorClient struct {
+	config
+}
+
+// NewIndicatorClient returns a client for the Indicator from the given config.
+func NewIndicatorClient(c config) *IndicatorClient {
+	return &IndicatorClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `indicator.Hooks(f(g(h())))`.
+func (c *IndicatorClient) Use(hooks ...Hook) {
+	c.hooks.Indicator = append(c.hooks.Indicator, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `indicator.Intercept(f(g(h())))`.
+func (c *IndicatorClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Indicator = append(c.inters.Indicator, interceptors...)
+}
+
+// Create returns a builder for creating a Indicator entity.
+func (c *IndicatorClient) Create() *IndicatorCreate {
+	mutation := newIndicatorMutation(c.config, OpCreate)
+	return &IndicatorCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Indicator entities.
+func (c *IndicatorClient) CreateBulk(builders ...*IndicatorCreate) *IndicatorCreateBulk {
+	return &IndicatorCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *IndicatorClient) MapCreateBulk(slice any, setFunc func(*IndicatorCreate, int)) *IndicatorCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &IndicatorCreateBulk{err: fmt.Errorf("calling to IndicatorClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*IndicatorCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &IndicatorCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Indicator.
+func (c *IndicatorClient) Update() *IndicatorUpdate {
+	mutation := newIndicatorMutation(c.config, OpUpdate)
+	return &IndicatorUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *IndicatorClient) UpdateOne(_m *Indicator) *IndicatorUpdateOne {
+	mutation := newIndicatorMutation(c.config, OpUpdateOne, withIndicator(_m))
+	return &IndicatorUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *IndicatorClient) UpdateOneID(id int) *IndicatorUpdateOne {
+	mutation := newIndicatorMutation(c.config, OpUpdateOne, withIndicatorID(id))
+	return &IndicatorUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Indicator.
+func (c *IndicatorClient) Delete() *IndicatorDelete {
+	mutation := newIndicatorMutation(c.config, OpDelete)
+	return &IndicatorDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *IndicatorClient) DeleteOne(_m *Indicator) *IndicatorDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *IndicatorClient) DeleteOneID(id int) *IndicatorDeleteOne {
+	builder := c.Delete().Where(indicator.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &IndicatorDeleteOne{builder}
+}
+
+// Query returns a query builder for Indicator.
+func (c *IndicatorClient) Query() *IndicatorQuery {
+	return &IndicatorQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeIndicator},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Indicator entity by its id.
+func (c *IndicatorClient) Get(ctx context.Context, id int) (*Indicator, error) {
+	return c.Query().Where(indicator.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *IndicatorClient) GetX(ctx context.Context, id int) *Indicator {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryGoal queries the goal edge of a Indicator.
+func (c *IndicatorClient) QueryGoal(_m *Indicator) *GoalQuery {
+	query := (&GoalClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(indicator.Table, indicator.FieldID, id),
+			sqlgraph.To(goal.Table, goal.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, indicator.GoalTable, indicator.GoalColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryObjective queries the objective edge of a Indicator.
+func (c *IndicatorClient) QueryObjective(_m *Indicator) *ObjectiveQuery {
+	query := (&ObjectiveClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(indicator.Table, indicator.FieldID, id),
+			sqlgraph.To(objective.Table, objective.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, indicator.ObjectiveTable, indicator.ObjectiveColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryActivity queries the activity edge of a Indicator.
+func (c *IndicatorClient) QueryActivity(_m *Indicator) *ActivityQuery {
+	query := (&ActivityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(indicator.Table, indicator.FieldID, id),
+			sqlgraph.To(activity.Table, activity.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, indicator.ActivityTable, indicator.ActivityColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryTargets queries the targets edge of a Indicator.
+func (c *IndicatorClient) QueryTargets(_m *Indicator) *IndicatorTargetQuery {
+	query := (&IndicatorTargetClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(indicator.Table, indicator.FieldID, id),
+			sqlgraph.To(indicatortarget.Table, indicatortarget.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, indicator.TargetsTable, indicator.TargetsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryValues queries the values edge of a Indicator.
+func (c *IndicatorClient) QueryValues(_m *Indicator) *IndicatorValueQuery {
+	query := (&IndicatorValueClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(indicator.Table, indicator.FieldID, id),
+			sqlgraph.To(indicatorvalue.Table, indicatorvalue.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, indicator.ValuesTable, indicator.ValuesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *IndicatorClient) Hooks() []Hook {
+	hooks := c.hooks.Indicator
+	return append(hooks[:len(hooks):len(hooks)], indicator.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *IndicatorClient) Interceptors() []Interceptor {
+	return c.inters.Indicator
+}
+
+func (c *IndicatorClient) mutate(ctx context.Context, m *IndicatorMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&IndicatorCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&IndicatorUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&IndicatorUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&IndicatorDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Indicator mutation op: %q", m.Op())
+	}
+}
+
+// IndicatorTargetClient is a client for the IndicatorTarget schema.
+type IndicatorTargetClient struct {
+	config
+}
+
+// NewIndicatorTargetClient returns a client for the IndicatorTarget from the given config.
+func NewIndicatorTargetClient(c config) *IndicatorTargetClient {
+	return &IndicatorTargetClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `indicatortarget.Hooks(f(g(h())))`.
+func (c *IndicatorTargetClient) Use(hooks ...Hook) {
+	c.hooks.IndicatorTarget = append(c.hooks.IndicatorTarget, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `indicatortarget.Intercept(f(g(h())))`.
+func (c *IndicatorTargetClient) Intercept(interceptors ...Interceptor) {
+	c.inters.IndicatorTarget = append(c.inters.IndicatorTarget, interceptors...)
+}
+
+// Create returns a builder for creating a IndicatorTarget entity.
+func (c *IndicatorTargetClient) Create() *IndicatorTargetCreate {
+	mutation := newIndicatorTargetMutation(c.config, OpCreate)
+	return &IndicatorTargetCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of IndicatorTarget entities.
+func (c *IndicatorTargetClient) CreateBulk(builders ...*IndicatorTargetCreate) *IndicatorTargetCreateBulk {
+	return &IndicatorTargetCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *IndicatorTargetClient) MapCreateBulk(slice any, setFunc func(*IndicatorTargetCreate, int)) *IndicatorTargetCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &IndicatorTargetCreateBulk{err: fmt.Errorf("calling to IndicatorTargetClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*IndicatorTargetCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &IndicatorTargetCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for IndicatorTarget.
+func (c *IndicatorTargetClient) Update() *IndicatorTargetUpdate {
+	mutation := newIndicatorTargetMutation(c.config, OpUpdate)
+	return &IndicatorTargetUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *IndicatorTargetClient) UpdateOne(_m *IndicatorTarget) *IndicatorTargetUpdateOne {
+	mutation := newIndicatorTargetMutation(c.config, OpUpdateOne, withIndicatorTarget(_m))
+	return &IndicatorTargetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *IndicatorTargetClient) UpdateOneID(id int) *IndicatorTargetUpdateOne {
+	mutation := newIndicatorTargetMutation(c.config, OpUpdateOne, withIndicatorTargetID(id))
+	return &IndicatorTargetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for IndicatorTarget.
+func (c *IndicatorTargetClient) Delete() *IndicatorTargetDelete {
+	mutation := newIndicatorTargetMutation(c.config, OpDelete)
+	return &IndicatorTargetDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *IndicatorTargetClient) DeleteOne(_m *IndicatorTarget) *IndicatorTargetDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *IndicatorTargetClient) DeleteOneID(id int) *IndicatorTargetDeleteOne {
+	builder := c.Delete().Where(indicatortarget.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &IndicatorTargetDeleteOne{builder}
+}
+
+// Query returns a query builder for IndicatorTarget.
+func (c *IndicatorTargetClient) Query() *IndicatorTargetQuery {
+	return &IndicatorTargetQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeIndicatorTarget},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a IndicatorTarget entity by its id.
+func (c *IndicatorTargetClient) Get(ctx context.Context, id int) (*IndicatorTarget, error) {
+	return c.Query().Where(indicatortarget.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *IndicatorTargetClient) GetX(ctx context.Context, id int) *IndicatorTarget {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryIndicator queries the indicator edge of a IndicatorTarget.
+func (c *IndicatorTargetClient) QueryIndicator(_m *IndicatorTarget) *IndicatorQuery {
+	query := (&IndicatorClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(indicatortarget.Table, indicatortarget.FieldID, id),
+			sqlgraph.To(indicator.Table, indicator.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, indicatortarget.IndicatorTable, indicatortarget.IndicatorColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *IndicatorTargetClient) Hooks() []Hook {
+	hooks := c.hooks.IndicatorTarget
+	return append(hooks[:len(hooks):len(hooks)], indicatortarget.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *IndicatorTargetClient) Interceptors() []Interceptor {
+	return c.inters.IndicatorTarget
+}
+
+func (c *IndicatorTargetClient) mutate(ctx context.Context, m *IndicatorTargetMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&IndicatorTargetCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&IndicatorTargetUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&IndicatorTargetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&IndicatorTargetDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown IndicatorTarget mutation op: %q", m.Op())
+	}
+}
+
+// IndicatorValueClient is a client for the IndicatorValue schema.
+type IndicatorValueClient struct {
+	config
+}
+
+// NewIndicatorValueClient returns a client for the IndicatorValue from the given config.
+func NewIndicatorValueClient(c config) *IndicatorValueClient {
+	return &IndicatorValueClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `indicatorvalue.Hooks(f(g(h())))`.
+func (c *IndicatorValueClient) Use(hooks ...Hook) {
+	c.hooks.IndicatorValue = append(c.hooks.IndicatorValue, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `indicatorvalue.Intercept(f(g(h())))`.
+func (c *IndicatorValueClient) Intercept(interceptors ...Interceptor) {
+	c.inters.IndicatorValue = append(c.inters.IndicatorValue, interceptors...)
+}
+
+// Create returns a builder for creating a IndicatorValue entity.
+func (c *IndicatorValueClient) Create() *IndicatorValueCreate {
+	mutation := newIndicatorValueMutation(c.config, OpCreate)
+	return &IndicatorValueCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of IndicatorValue entities.
+func (c *IndicatorValueClient) CreateBulk(builders ...*IndicatorValueCreate) *IndicatorValueCreateBulk {
+	return &IndicatorValueCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *IndicatorValueClient) MapCreateBulk(slice any, setFunc func(*IndicatorValueCreate, int)) *IndicatorValueCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &IndicatorValueCreateBulk{err: fmt.Errorf("calling to IndicatorValueClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*IndicatorValueCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &IndicatorValueCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for IndicatorValue.
+func (c *IndicatorValueClient) Update() *IndicatorValueUpdate {
+	mutation := newIndicatorValueMutation(c.config, OpUpdate)
+	return &IndicatorValueUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *IndicatorValueClient) UpdateOne(_m *IndicatorValue) *IndicatorValueUpdateOne {
+	mutation := newIndicatorValueMutation(c.config, OpUpdateOne, withIndicatorValue(_m))
+	return &IndicatorValueUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *IndicatorValueClient) UpdateOneID(id int) *IndicatorValueUpdateOne {
+	mutation := newIndicatorValueMutation(c.config, OpUpdateOne, withIndicatorValueID(id))
+	return &IndicatorValueUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for IndicatorValue.
+func (c *IndicatorValueClient) Delete() *IndicatorValueDelete {
+	mutation := newIndicatorValueMutation(c.config, OpDelete)
+	return &IndicatorValueDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *IndicatorValueClient) DeleteOne(_m *IndicatorValue) *IndicatorValueDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *IndicatorValueClient) DeleteOneID(id int) *IndicatorValueDeleteOne {
+	builder := c.Delete().Where(indicatorvalue.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &IndicatorValueDeleteOne{builder}
+}
+
+// Query returns a query builder for IndicatorValue.
+func (c *IndicatorValueClient) Query() *IndicatorValueQuery {
+	return &IndicatorValueQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeIndicatorValue},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a IndicatorValue entity by its id.
+func (c *IndicatorValueClient) Get(ctx context.Context, id int) (*IndicatorValue, error) {
+	return c.Query().Where(indicatorvalue.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *IndicatorValueClient) GetX(ctx context.Context, id int) *IndicatorValue {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryIndicator queries the indicator edge of a IndicatorValue.
+func (c *IndicatorValueClient) QueryIndicator(_m *IndicatorValue) *IndicatorQuery {
+	query := (&IndicatorClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(indicatorvalue.Table, indicatorvalue.FieldID, id),
+			sqlgraph.To(indicator.Table, indicator.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, indicatorvalue.IndicatorTable, indicatorvalue.IndicatorColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMunicipality queries the municipality edge of a IndicatorValue.
+func (c *IndicatorValueClient) QueryMunicipality(_m *IndicatorValue) *MunicipalityQuery {
+	query := (&MunicipalityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(indicatorvalue.Table, indicatorvalue.FieldID, id),
+			sqlgraph.To(municipality.Table, municipality.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, indicatorvalue.MunicipalityTable, indicatorvalue.MunicipalityColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *IndicatorValueClient) Hooks() []Hook {
+	hooks := c.hooks.IndicatorValue
+	return append(hooks[:len(hooks):len(hooks)], indicatorvalue.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *IndicatorValueClient) Interceptors() []Interceptor {
+	return c.inters.IndicatorValue
+}
+
+func (c *IndicatorValueClient) mutate(ctx context.Context, m *IndicatorValueMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&IndicatorValueCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&IndicatorValueUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&IndicatorValueUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&IndicatorValueDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown IndicatorValue mutation op: %q", m.Op())
 	}
 }
 
@@ -1466,6 +2228,22 @@ func (c *ObjectiveClient) QueryActivities(_m *Objective) *ActivityQuery {
 			sqlgraph.From(objective.Table, objective.FieldID, id),
 			sqlgraph.To(activity.Table, activity.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, objective.ActivitiesTable, objective.ActivitiesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryIndicators queries the indicators edge of a Objective.
+func (c *ObjectiveClient) QueryIndicators(_m *Objective) *IndicatorQuery {
+	query := (&IndicatorClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(objective.Table, objective.FieldID, id),
+			sqlgraph.To(indicator.Table, indicator.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, objective.IndicatorsTable, objective.IndicatorsColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -2150,12 +2928,14 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Activity, AuditEntry, FollowUp, Goal, Institution, Municipality, Objective,
-		Plan, StatusChange, Token, User []ent.Hook
+		Activity, AuditEntry, FollowUp, Goal, GoalAssessment, Indicator,
+		IndicatorTarget, IndicatorValue, Institution, Municipality, Objective, Plan,
+		StatusChange, Token, User []ent.Hook
 	}
 	inters struct {
-		Activity, AuditEntry, FollowUp, Goal, Institution, Municipality, Objective,
-		Plan, StatusChange, Token, User []ent.Interceptor
+		Activity, AuditEntry, FollowUp, Goal, GoalAssessment, Indicator,
+		IndicatorTarget, IndicatorValue, Institution, Municipality, Objective, Plan,
+		StatusChange, Token, User []ent.Interceptor
 	}
 )
 

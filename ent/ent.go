@@ -16,6 +16,10 @@ import (
 	"github.com/samverkan/samverkan/ent/auditentry"
 	"github.com/samverkan/samverkan/ent/followup"
 	"github.com/samverkan/samverkan/ent/goal"
+	"github.com/samverkan/samverkan/ent/goalassessment"
+	"github.com/samverkan/samverkan/ent/indicator"
+	"github.com/samverkan/samverkan/ent/indicatortarget"
+	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
@@ -83,17 +87,21 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			activity.Table:     activity.ValidColumn,
-			auditentry.Table:   auditentry.ValidColumn,
-			followup.Table:     followup.ValidColumn,
-			goal.Table:         goal.ValidColumn,
-			institution.Table:  institution.ValidColumn,
-			municipality.Table: municipality.ValidColumn,
-			objective.Table:    objective.ValidColumn,
-			plan.Table:         plan.ValidColumn,
-			statuschange.Table: statuschange.ValidColumn,
-			token.Table:        token.ValidColumn,
-			user.Table:         user.ValidColumn,
+			activity.Table:        activity.ValidColumn,
+			auditentry.Table:      auditentry.ValidColumn,
+			followup.Table:        followup.ValidColumn,
+			goal.Table:            goal.ValidColumn,
+			goalassessment.Table:  goalassessment.ValidColumn,
+			indicator.Table:       indicator.ValidColumn,
+			indicatortarget.Table: indicatortarget.ValidColumn,
+			indicatorvalue.Table:  indicatorvalue.ValidColumn,
+			institution.Table:     institution.ValidColumn,
+			municipality.Table:    municipality.ValidColumn,
+			objective.Table:       objective.ValidColumn,
+			plan.Table:            plan.ValidColumn,
+			statuschange.Table:    statuschange.ValidColumn,
+			token.Table:           token.ValidColumn,
+			user.Table:            user.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -55,14 +55,20 @@ type GoalEdges struct {
 	Actors []*Institution `json:"actors,omitempty"`
 	// The headings (insatsområden) under the goal.
 	Objectives []*Objective `json:"objectives,omitempty"`
+	// The indicators (mått) that measure the goal.
+	Indicators []*Indicator `json:"indicators,omitempty"`
+	// The yearly assessments of the goal, one per year at most.
+	Assessments []*GoalAssessment `json:"assessments,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
-	totalCount [3]map[string]int
+	totalCount [5]map[string]int
 
-	namedActors     map[string][]*Institution
-	namedObjectives map[string][]*Objective
+	namedActors      map[string][]*Institution
+	namedObjectives  map[string][]*Objective
+	namedIndicators  map[string][]*Indicator
+	namedAssessments map[string][]*GoalAssessment
 }
 
 // PlanOrErr returns the Plan value or an error if the edge
@@ -92,6 +98,24 @@ func (e GoalEdges) ObjectivesOrErr() ([]*Objective, error) {
 		return e.Objectives, nil
 	}
 	return nil, &NotLoadedError{edge: "objectives"}
+}
+
+// IndicatorsOrErr returns the Indicators value or an error if the edge
+// was not loaded in eager-loading.
+func (e GoalEdges) IndicatorsOrErr() ([]*Indicator, error) {
+	if e.loadedTypes[3] {
+		return e.Indicators, nil
+	}
+	return nil, &NotLoadedError{edge: "indicators"}
+}
+
+// AssessmentsOrErr returns the Assessments value or an error if the edge
+// was not loaded in eager-loading.
+func (e GoalEdges) AssessmentsOrErr() ([]*GoalAssessment, error) {
+	if e.loadedTypes[4] {
+		return e.Assessments, nil
+	}
+	return nil, &NotLoadedError{edge: "assessments"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -227,6 +251,16 @@ func (_m *Goal) QueryObjectives() *ObjectiveQuery {
 	return NewGoalClient(_m.config).QueryObjectives(_m)
 }
 
+// QueryIndicators queries the "indicators" edge of the Goal entity.
+func (_m *Goal) QueryIndicators() *IndicatorQuery {
+	return NewGoalClient(_m.config).QueryIndicators(_m)
+}
+
+// QueryAssessments queries the "assessments" edge of the Goal entity.
+func (_m *Goal) QueryAssessments() *GoalAssessmentQuery {
+	return NewGoalClient(_m.config).QueryAssessments(_m)
+}
+
 // Update returns a builder for updating this Goal.
 // Note that you need to call Goal.Unwrap() before calling this method if this Goal
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -333,6 +367,54 @@ func (_m *Goal) appendNamedObjectives(name string, edges ...*Objective) {
 		_m.Edges.namedObjectives[name] = []*Objective{}
 	} else {
 		_m.Edges.namedObjectives[name] = append(_m.Edges.namedObjectives[name], edges...)
+	}
+}
+
+// NamedIndicators returns the Indicators named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Goal) NamedIndicators(name string) ([]*Indicator, error) {
+	if _m.Edges.namedIndicators == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedIndicators[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Goal) appendNamedIndicators(name string, edges ...*Indicator) {
+	if _m.Edges.namedIndicators == nil {
+		_m.Edges.namedIndicators = make(map[string][]*Indicator)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedIndicators[name] = []*Indicator{}
+	} else {
+		_m.Edges.namedIndicators[name] = append(_m.Edges.namedIndicators[name], edges...)
+	}
+}
+
+// NamedAssessments returns the Assessments named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Goal) NamedAssessments(name string) ([]*GoalAssessment, error) {
+	if _m.Edges.namedAssessments == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAssessments[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Goal) appendNamedAssessments(name string, edges ...*GoalAssessment) {
+	if _m.Edges.namedAssessments == nil {
+		_m.Edges.namedAssessments = make(map[string][]*GoalAssessment)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAssessments[name] = []*GoalAssessment{}
+	} else {
+		_m.Edges.namedAssessments[name] = append(_m.Edges.namedAssessments[name], edges...)
 	}
 }
 

@@ -12,6 +12,8 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/samverkan/samverkan/ent/goal"
+	"github.com/samverkan/samverkan/ent/goalassessment"
+	"github.com/samverkan/samverkan/ent/indicator"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/plan"
@@ -180,6 +182,36 @@ func (_c *GoalCreate) AddObjectives(v ...*Objective) *GoalCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddObjectiveIDs(ids...)
+}
+
+// AddIndicatorIDs adds the "indicators" edge to the Indicator entity by IDs.
+func (_c *GoalCreate) AddIndicatorIDs(ids ...int) *GoalCreate {
+	_c.mutation.AddIndicatorIDs(ids...)
+	return _c
+}
+
+// AddIndicators adds the "indicators" edges to the Indicator entity.
+func (_c *GoalCreate) AddIndicators(v ...*Indicator) *GoalCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddIndicatorIDs(ids...)
+}
+
+// AddAssessmentIDs adds the "assessments" edge to the GoalAssessment entity by IDs.
+func (_c *GoalCreate) AddAssessmentIDs(ids ...int) *GoalCreate {
+	_c.mutation.AddAssessmentIDs(ids...)
+	return _c
+}
+
+// AddAssessments adds the "assessments" edges to the GoalAssessment entity.
+func (_c *GoalCreate) AddAssessments(v ...*GoalAssessment) *GoalCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddAssessmentIDs(ids...)
 }
 
 // Mutation returns the GoalMutation object of the builder.
@@ -404,6 +436,38 @@ func (_c *GoalCreate) createSpec() (*Goal, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(objective.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.IndicatorsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   goal.IndicatorsTable,
+			Columns: []string{goal.IndicatorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicator.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.AssessmentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   goal.AssessmentsTable,
+			Columns: []string{goal.AssessmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(goalassessment.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -15,6 +15,8 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/samverkan/samverkan/ent/goal"
+	"github.com/samverkan/samverkan/ent/goalassessment"
+	"github.com/samverkan/samverkan/ent/indicator"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/plan"
@@ -24,17 +26,21 @@ import (
 // GoalQuery is the builder for querying Goal entities.
 type GoalQuery struct {
 	config
-	ctx                 *QueryContext
-	order               []goal.OrderOption
-	inters              []Interceptor
-	predicates          []predicate.Goal
-	withPlan            *PlanQuery
-	withActors          *InstitutionQuery
-	withObjectives      *ObjectiveQuery
-	loadTotal           []func(context.Context, []*Goal) error
-	modifiers           []func(*sql.Selector)
-	withNamedActors     map[string]*InstitutionQuery
-	withNamedObjectives map[string]*ObjectiveQuery
+	ctx                  *QueryContext
+	order                []goal.OrderOption
+	inters               []Interceptor
+	predicates           []predicate.Goal
+	withPlan             *PlanQuery
+	withActors           *InstitutionQuery
+	withObjectives       *ObjectiveQuery
+	withIndicators       *IndicatorQuery
+	withAssessments      *GoalAssessmentQuery
+	loadTotal            []func(context.Context, []*Goal) error
+	modifiers            []func(*sql.Selector)
+	withNamedActors      map[string]*InstitutionQuery
+	withNamedObjectives  map[string]*ObjectiveQuery
+	withNamedIndicators  map[string]*IndicatorQuery
+	withNamedAssessments map[string]*GoalAssessmentQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -130,6 +136,50 @@ func (_q *GoalQuery) QueryObjectives() *ObjectiveQuery {
 			sqlgraph.From(goal.Table, goal.FieldID, selector),
 			sqlgraph.To(objective.Table, objective.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, goal.ObjectivesTable, goal.ObjectivesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryIndicators chains the current query on the "indicators" edge.
+func (_q *GoalQuery) QueryIndicators() *IndicatorQuery {
+	query := (&IndicatorClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(goal.Table, goal.FieldID, selector),
+			sqlgraph.To(indicator.Table, indicator.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, goal.IndicatorsTable, goal.IndicatorsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAssessments chains the current query on the "assessments" edge.
+func (_q *GoalQuery) QueryAssessments() *GoalAssessmentQuery {
+	query := (&GoalAssessmentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(goal.Table, goal.FieldID, selector),
+			sqlgraph.To(goalassessment.Table, goalassessment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, goal.AssessmentsTable, goal.AssessmentsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -324,14 +374,16 @@ func (_q *GoalQuery) Clone() *GoalQuery {
 		return nil
 	}
 	return &GoalQuery{
-		config:         _q.config,
-		ctx:            _q.ctx.Clone(),
-		order:          append([]goal.OrderOption{}, _q.order...),
-		inters:         append([]Interceptor{}, _q.inters...),
-		predicates:     append([]predicate.Goal{}, _q.predicates...),
-		withPlan:       _q.withPlan.Clone(),
-		withActors:     _q.withActors.Clone(),
-		withObjectives: _q.withObjectives.Clone(),
+		config:          _q.config,
+		ctx:             _q.ctx.Clone(),
+		order:           append([]goal.OrderOption{}, _q.order...),
+		inters:          append([]Interceptor{}, _q.inters...),
+		predicates:      append([]predicate.Goal{}, _q.predicates...),
+		withPlan:        _q.withPlan.Clone(),
+		withActors:      _q.withActors.Clone(),
+		withObjectives:  _q.withObjectives.Clone(),
+		withIndicators:  _q.withIndicators.Clone(),
+		withAssessments: _q.withAssessments.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -369,6 +421,28 @@ func (_q *GoalQuery) WithObjectives(opts ...func(*ObjectiveQuery)) *GoalQuery {
 		opt(query)
 	}
 	_q.withObjectives = query
+	return _q
+}
+
+// WithIndicators tells the query-builder to eager-load the nodes that are connected to
+// the "indicators" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *GoalQuery) WithIndicators(opts ...func(*IndicatorQuery)) *GoalQuery {
+	query := (&IndicatorClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withIndicators = query
+	return _q
+}
+
+// WithAssessments tells the query-builder to eager-load the nodes that are connected to
+// the "assessments" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *GoalQuery) WithAssessments(opts ...func(*GoalAssessmentQuery)) *GoalQuery {
+	query := (&GoalAssessmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAssessments = query
 	return _q
 }
 
@@ -456,10 +530,12 @@ func (_q *GoalQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Goal, e
 	var (
 		nodes       = []*Goal{}
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [5]bool{
 			_q.withPlan != nil,
 			_q.withActors != nil,
 			_q.withObjectives != nil,
+			_q.withIndicators != nil,
+			_q.withAssessments != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -503,6 +579,20 @@ func (_q *GoalQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Goal, e
 			return nil, err
 		}
 	}
+	if query := _q.withIndicators; query != nil {
+		if err := _q.loadIndicators(ctx, query, nodes,
+			func(n *Goal) { n.Edges.Indicators = []*Indicator{} },
+			func(n *Goal, e *Indicator) { n.Edges.Indicators = append(n.Edges.Indicators, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withAssessments; query != nil {
+		if err := _q.loadAssessments(ctx, query, nodes,
+			func(n *Goal) { n.Edges.Assessments = []*GoalAssessment{} },
+			func(n *Goal, e *GoalAssessment) { n.Edges.Assessments = append(n.Edges.Assessments, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedActors {
 		if err := _q.loadActors(ctx, query, nodes,
 			func(n *Goal) { n.appendNamedActors(name) },
@@ -514,6 +604,20 @@ func (_q *GoalQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Goal, e
 		if err := _q.loadObjectives(ctx, query, nodes,
 			func(n *Goal) { n.appendNamedObjectives(name) },
 			func(n *Goal, e *Objective) { n.appendNamedObjectives(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedIndicators {
+		if err := _q.loadIndicators(ctx, query, nodes,
+			func(n *Goal) { n.appendNamedIndicators(name) },
+			func(n *Goal, e *Indicator) { n.appendNamedIndicators(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedAssessments {
+		if err := _q.loadAssessments(ctx, query, nodes,
+			func(n *Goal) { n.appendNamedAssessments(name) },
+			func(n *Goal, e *GoalAssessment) { n.appendNamedAssessments(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -630,6 +734,69 @@ func (_q *GoalQuery) loadObjectives(ctx context.Context, query *ObjectiveQuery, 
 	}
 	query.Where(predicate.Objective(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(goal.ObjectivesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.GoalID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "goal_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *GoalQuery) loadIndicators(ctx context.Context, query *IndicatorQuery, nodes []*Goal, init func(*Goal), assign func(*Goal, *Indicator)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Goal)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(indicator.FieldGoalID)
+	}
+	query.Where(predicate.Indicator(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(goal.IndicatorsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.GoalID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "goal_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "goal_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *GoalQuery) loadAssessments(ctx context.Context, query *GoalAssessmentQuery, nodes []*Goal, init func(*Goal), assign func(*Goal, *GoalAssessment)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Goal)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(goalassessment.FieldGoalID)
+	}
+	query.Where(predicate.GoalAssessment(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(goal.AssessmentsColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -793,6 +960,34 @@ func (_q *GoalQuery) WithNamedObjectives(name string, opts ...func(*ObjectiveQue
 		_q.withNamedObjectives = make(map[string]*ObjectiveQuery)
 	}
 	_q.withNamedObjectives[name] = query
+	return _q
+}
+
+// WithNamedIndicators tells the query-builder to eager-load the nodes that are connected to the "indicators"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *GoalQuery) WithNamedIndicators(name string, opts ...func(*IndicatorQuery)) *GoalQuery {
+	query := (&IndicatorClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedIndicators == nil {
+		_q.withNamedIndicators = make(map[string]*IndicatorQuery)
+	}
+	_q.withNamedIndicators[name] = query
+	return _q
+}
+
+// WithNamedAssessments tells the query-builder to eager-load the nodes that are connected to the "assessments"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *GoalQuery) WithNamedAssessments(name string, opts ...func(*GoalAssessmentQuery)) *GoalQuery {
+	query := (&GoalAssessmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedAssessments == nil {
+		_q.withNamedAssessments = make(map[string]*GoalAssessmentQuery)
+	}
+	_q.withNamedAssessments[name] = query
 	return _q
 }
 

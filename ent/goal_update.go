@@ -13,6 +13,8 @@ import (
 	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/samverkan/samverkan/ent/goal"
+	"github.com/samverkan/samverkan/ent/goalassessment"
+	"github.com/samverkan/samverkan/ent/indicator"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/plan"
@@ -246,6 +248,36 @@ func (_u *GoalUpdate) AddObjectives(v ...*Objective) *GoalUpdate {
 	return _u.AddObjectiveIDs(ids...)
 }
 
+// AddIndicatorIDs adds the "indicators" edge to the Indicator entity by IDs.
+func (_u *GoalUpdate) AddIndicatorIDs(ids ...int) *GoalUpdate {
+	_u.mutation.AddIndicatorIDs(ids...)
+	return _u
+}
+
+// AddIndicators adds the "indicators" edges to the Indicator entity.
+func (_u *GoalUpdate) AddIndicators(v ...*Indicator) *GoalUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddIndicatorIDs(ids...)
+}
+
+// AddAssessmentIDs adds the "assessments" edge to the GoalAssessment entity by IDs.
+func (_u *GoalUpdate) AddAssessmentIDs(ids ...int) *GoalUpdate {
+	_u.mutation.AddAssessmentIDs(ids...)
+	return _u
+}
+
+// AddAssessments adds the "assessments" edges to the GoalAssessment entity.
+func (_u *GoalUpdate) AddAssessments(v ...*GoalAssessment) *GoalUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAssessmentIDs(ids...)
+}
+
 // Mutation returns the GoalMutation object of the builder.
 func (_u *GoalUpdate) Mutation() *GoalMutation {
 	return _u.mutation
@@ -297,6 +329,48 @@ func (_u *GoalUpdate) RemoveObjectives(v ...*Objective) *GoalUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveObjectiveIDs(ids...)
+}
+
+// ClearIndicators clears all "indicators" edges to the Indicator entity.
+func (_u *GoalUpdate) ClearIndicators() *GoalUpdate {
+	_u.mutation.ClearIndicators()
+	return _u
+}
+
+// RemoveIndicatorIDs removes the "indicators" edge to Indicator entities by IDs.
+func (_u *GoalUpdate) RemoveIndicatorIDs(ids ...int) *GoalUpdate {
+	_u.mutation.RemoveIndicatorIDs(ids...)
+	return _u
+}
+
+// RemoveIndicators removes "indicators" edges to Indicator entities.
+func (_u *GoalUpdate) RemoveIndicators(v ...*Indicator) *GoalUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveIndicatorIDs(ids...)
+}
+
+// ClearAssessments clears all "assessments" edges to the GoalAssessment entity.
+func (_u *GoalUpdate) ClearAssessments() *GoalUpdate {
+	_u.mutation.ClearAssessments()
+	return _u
+}
+
+// RemoveAssessmentIDs removes the "assessments" edge to GoalAssessment entities by IDs.
+func (_u *GoalUpdate) RemoveAssessmentIDs(ids ...int) *GoalUpdate {
+	_u.mutation.RemoveAssessmentIDs(ids...)
+	return _u
+}
+
+// RemoveAssessments removes "assessments" edges to GoalAssessment entities.
+func (_u *GoalUpdate) RemoveAssessments(v ...*GoalAssessment) *GoalUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAssessmentIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -582,6 +656,96 @@ func (_u *GoalUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.IndicatorsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   goal.IndicatorsTable,
+			Columns: []string{goal.IndicatorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicator.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedIndicatorsIDs(); len(nodes) > 0 && !_u.mutation.IndicatorsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   goal.IndicatorsTable,
+			Columns: []string{goal.IndicatorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicator.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.IndicatorsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   goal.IndicatorsTable,
+			Columns: []string{goal.IndicatorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicator.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.AssessmentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   goal.AssessmentsTable,
+			Columns: []string{goal.AssessmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(goalassessment.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAssessmentsIDs(); len(nodes) > 0 && !_u.mutation.AssessmentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   goal.AssessmentsTable,
+			Columns: []string{goal.AssessmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(goalassessment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AssessmentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   goal.AssessmentsTable,
+			Columns: []string{goal.AssessmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(goalassessment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -817,6 +981,36 @@ func (_u *GoalUpdateOne) AddObjectives(v ...*Objective) *GoalUpdateOne {
 	return _u.AddObjectiveIDs(ids...)
 }
 
+// AddIndicatorIDs adds the "indicators" edge to the Indicator entity by IDs.
+func (_u *GoalUpdateOne) AddIndicatorIDs(ids ...int) *GoalUpdateOne {
+	_u.mutation.AddIndicatorIDs(ids...)
+	return _u
+}
+
+// AddIndicators adds the "indicators" edges to the Indicator entity.
+func (_u *GoalUpdateOne) AddIndicators(v ...*Indicator) *GoalUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddIndicatorIDs(ids...)
+}
+
+// AddAssessmentIDs adds the "assessments" edge to the GoalAssessment entity by IDs.
+func (_u *GoalUpdateOne) AddAssessmentIDs(ids ...int) *GoalUpdateOne {
+	_u.mutation.AddAssessmentIDs(ids...)
+	return _u
+}
+
+// AddAssessments adds the "assessments" edges to the GoalAssessment entity.
+func (_u *GoalUpdateOne) AddAssessments(v ...*GoalAssessment) *GoalUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAssessmentIDs(ids...)
+}
+
 // Mutation returns the GoalMutation object of the builder.
 func (_u *GoalUpdateOne) Mutation() *GoalMutation {
 	return _u.mutation
@@ -868,6 +1062,48 @@ func (_u *GoalUpdateOne) RemoveObjectives(v ...*Objective) *GoalUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveObjectiveIDs(ids...)
+}
+
+// ClearIndicators clears all "indicators" edges to the Indicator entity.
+func (_u *GoalUpdateOne) ClearIndicators() *GoalUpdateOne {
+	_u.mutation.ClearIndicators()
+	return _u
+}
+
+// RemoveIndicatorIDs removes the "indicators" edge to Indicator entities by IDs.
+func (_u *GoalUpdateOne) RemoveIndicatorIDs(ids ...int) *GoalUpdateOne {
+	_u.mutation.RemoveIndicatorIDs(ids...)
+	return _u
+}
+
+// RemoveIndicators removes "indicators" edges to Indicator entities.
+func (_u *GoalUpdateOne) RemoveIndicators(v ...*Indicator) *GoalUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveIndicatorIDs(ids...)
+}
+
+// ClearAssessments clears all "assessments" edges to the GoalAssessment entity.
+func (_u *GoalUpdateOne) ClearAssessments() *GoalUpdateOne {
+	_u.mutation.ClearAssessments()
+	return _u
+}
+
+// RemoveAssessmentIDs removes the "assessments" edge to GoalAssessment entities by IDs.
+func (_u *GoalUpdateOne) RemoveAssessmentIDs(ids ...int) *GoalUpdateOne {
+	_u.mutation.RemoveAssessmentIDs(ids...)
+	return _u
+}
+
+// RemoveAssessments removes "assessments" edges to GoalAssessment entities.
+func (_u *GoalUpdateOne) RemoveAssessments(v ...*GoalAssessment) *GoalUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAssessmentIDs(ids...)
 }
 
 // Where appends a list predicates to the GoalUpdate builder.
@@ -1176,6 +1412,96 @@ func (_u *GoalUpdateOne) sqlSave(ctx context.Context) (_node *Goal, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(objective.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.IndicatorsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   goal.IndicatorsTable,
+			Columns: []string{goal.IndicatorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicator.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedIndicatorsIDs(); len(nodes) > 0 && !_u.mutation.IndicatorsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   goal.IndicatorsTable,
+			Columns: []string{goal.IndicatorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicator.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.IndicatorsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   goal.IndicatorsTable,
+			Columns: []string{goal.IndicatorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicator.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.AssessmentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   goal.AssessmentsTable,
+			Columns: []string{goal.AssessmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(goalassessment.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAssessmentsIDs(); len(nodes) > 0 && !_u.mutation.AssessmentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   goal.AssessmentsTable,
+			Columns: []string{goal.AssessmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(goalassessment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AssessmentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   goal.AssessmentsTable,
+			Columns: []string{goal.AssessmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(goalassessment.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

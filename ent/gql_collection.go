@@ -14,6 +14,10 @@ import (
 	"github.com/samverkan/samverkan/ent/auditentry"
 	"github.com/samverkan/samverkan/ent/followup"
 	"github.com/samverkan/samverkan/ent/goal"
+	"github.com/samverkan/samverkan/ent/goalassessment"
+	"github.com/samverkan/samverkan/ent/indicator"
+	"github.com/samverkan/samverkan/ent/indicatortarget"
+	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
@@ -421,6 +425,95 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				query = pager.applyOrder(query)
 			}
 			_q.WithNamedFollowUps(alias, func(wq *FollowUpQuery) {
+				*wq = *query
+			})
+
+		case "indicators":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&IndicatorClient{config: _q.config}).Query()
+			)
+			args := newIndicatorPaginateArgs(fieldArgs(ctx, new(IndicatorWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newIndicatorPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Activity) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"activity_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(activity.IndicatorsColumn), ids...))
+						})
+						if err := query.GroupBy(activity.IndicatorsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[5] == nil {
+								nodes[i].Edges.totalCount[5] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[5][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Activity) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Indicators)
+							if nodes[i].Edges.totalCount[5] == nil {
+								nodes[i].Edges.totalCount[5] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[5][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, indicatorImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(activity.IndicatorsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedIndicators(alias, func(wq *IndicatorQuery) {
 				*wq = *query
 			})
 		case "createdAt":
@@ -1075,6 +1168,184 @@ func (_q *GoalQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			_q.WithNamedObjectives(alias, func(wq *ObjectiveQuery) {
 				*wq = *query
 			})
+
+		case "indicators":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&IndicatorClient{config: _q.config}).Query()
+			)
+			args := newIndicatorPaginateArgs(fieldArgs(ctx, new(IndicatorWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newIndicatorPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Goal) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"goal_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(goal.IndicatorsColumn), ids...))
+						})
+						if err := query.GroupBy(goal.IndicatorsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[3][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Goal) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Indicators)
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[3][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, indicatorImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(goal.IndicatorsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedIndicators(alias, func(wq *IndicatorQuery) {
+				*wq = *query
+			})
+
+		case "assessments":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&GoalAssessmentClient{config: _q.config}).Query()
+			)
+			args := newGoalAssessmentPaginateArgs(fieldArgs(ctx, new(GoalAssessmentWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newGoalAssessmentPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Goal) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"goal_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(goal.AssessmentsColumn), ids...))
+						})
+						if err := query.GroupBy(goal.AssessmentsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Goal) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Assessments)
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, goalassessmentImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(goal.AssessmentsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedAssessments(alias, func(wq *GoalAssessmentQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[goal.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, goal.FieldCreatedAt)
@@ -1195,6 +1466,844 @@ func newGoalPaginateArgs(rv map[string]any) *goalPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*GoalWhereInput); ok {
 		args.opts = append(args.opts, WithGoalFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *GoalAssessmentQuery) CollectFields(ctx context.Context, satisfies ...string) (*GoalAssessmentQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *GoalAssessmentQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(goalassessment.Columns))
+		selectedFields = []string{goalassessment.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "goal":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&GoalClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, goalImplementors)...); err != nil {
+				return err
+			}
+			_q.withGoal = query
+			if _, ok := fieldSeen[goalassessment.FieldGoalID]; !ok {
+				selectedFields = append(selectedFields, goalassessment.FieldGoalID)
+				fieldSeen[goalassessment.FieldGoalID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[goalassessment.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, goalassessment.FieldCreatedAt)
+				fieldSeen[goalassessment.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[goalassessment.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, goalassessment.FieldUpdatedAt)
+				fieldSeen[goalassessment.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[goalassessment.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, goalassessment.FieldVersion)
+				fieldSeen[goalassessment.FieldVersion] = struct{}{}
+			}
+		case "year":
+			if _, ok := fieldSeen[goalassessment.FieldYear]; !ok {
+				selectedFields = append(selectedFields, goalassessment.FieldYear)
+				fieldSeen[goalassessment.FieldYear] = struct{}{}
+			}
+		case "light":
+			if _, ok := fieldSeen[goalassessment.FieldLight]; !ok {
+				selectedFields = append(selectedFields, goalassessment.FieldLight)
+				fieldSeen[goalassessment.FieldLight] = struct{}{}
+			}
+		case "text":
+			if _, ok := fieldSeen[goalassessment.FieldText]; !ok {
+				selectedFields = append(selectedFields, goalassessment.FieldText)
+				fieldSeen[goalassessment.FieldText] = struct{}{}
+			}
+		case "author":
+			if _, ok := fieldSeen[goalassessment.FieldAuthor]; !ok {
+				selectedFields = append(selectedFields, goalassessment.FieldAuthor)
+				fieldSeen[goalassessment.FieldAuthor] = struct{}{}
+			}
+		case "goalID":
+			if _, ok := fieldSeen[goalassessment.FieldGoalID]; !ok {
+				selectedFields = append(selectedFields, goalassessment.FieldGoalID)
+				fieldSeen[goalassessment.FieldGoalID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type goalassessmentPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []GoalAssessmentPaginateOption
+}
+
+func newGoalAssessmentPaginateArgs(rv map[string]any) *goalassessmentPaginateArgs {
+	args := &goalassessmentPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*GoalAssessmentOrder:
+			args.opts = append(args.opts, WithGoalAssessmentOrder(v))
+		case []any:
+			var orders []*GoalAssessmentOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &GoalAssessmentOrder{Field: &GoalAssessmentOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithGoalAssessmentOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*GoalAssessmentWhereInput); ok {
+		args.opts = append(args.opts, WithGoalAssessmentFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *IndicatorQuery) CollectFields(ctx context.Context, satisfies ...string) (*IndicatorQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *IndicatorQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(indicator.Columns))
+		selectedFields = []string{indicator.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "goal":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&GoalClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, goalImplementors)...); err != nil {
+				return err
+			}
+			_q.withGoal = query
+			if _, ok := fieldSeen[indicator.FieldGoalID]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldGoalID)
+				fieldSeen[indicator.FieldGoalID] = struct{}{}
+			}
+
+		case "objective":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ObjectiveClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, objectiveImplementors)...); err != nil {
+				return err
+			}
+			_q.withObjective = query
+			if _, ok := fieldSeen[indicator.FieldObjectiveID]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldObjectiveID)
+				fieldSeen[indicator.FieldObjectiveID] = struct{}{}
+			}
+
+		case "activity":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ActivityClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, activityImplementors)...); err != nil {
+				return err
+			}
+			_q.withActivity = query
+			if _, ok := fieldSeen[indicator.FieldActivityID]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldActivityID)
+				fieldSeen[indicator.FieldActivityID] = struct{}{}
+			}
+
+		case "targets":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&IndicatorTargetClient{config: _q.config}).Query()
+			)
+			args := newIndicatorTargetPaginateArgs(fieldArgs(ctx, new(IndicatorTargetWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newIndicatorTargetPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Indicator) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"indicator_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(indicator.TargetsColumn), ids...))
+						})
+						if err := query.GroupBy(indicator.TargetsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[3][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Indicator) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Targets)
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[3][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, indicatortargetImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(indicator.TargetsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedTargets(alias, func(wq *IndicatorTargetQuery) {
+				*wq = *query
+			})
+
+		case "values":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&IndicatorValueClient{config: _q.config}).Query()
+			)
+			args := newIndicatorValuePaginateArgs(fieldArgs(ctx, new(IndicatorValueWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newIndicatorValuePager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Indicator) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"indicator_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(indicator.ValuesColumn), ids...))
+						})
+						if err := query.GroupBy(indicator.ValuesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Indicator) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Values)
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, indicatorvalueImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(indicator.ValuesColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedValues(alias, func(wq *IndicatorValueQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[indicator.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldCreatedAt)
+				fieldSeen[indicator.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[indicator.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldUpdatedAt)
+				fieldSeen[indicator.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[indicator.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldVersion)
+				fieldSeen[indicator.FieldVersion] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[indicator.FieldName]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldName)
+				fieldSeen[indicator.FieldName] = struct{}{}
+			}
+		case "description":
+			if _, ok := fieldSeen[indicator.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldDescription)
+				fieldSeen[indicator.FieldDescription] = struct{}{}
+			}
+		case "unit":
+			if _, ok := fieldSeen[indicator.FieldUnit]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldUnit)
+				fieldSeen[indicator.FieldUnit] = struct{}{}
+			}
+		case "direction":
+			if _, ok := fieldSeen[indicator.FieldDirection]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldDirection)
+				fieldSeen[indicator.FieldDirection] = struct{}{}
+			}
+		case "scope":
+			if _, ok := fieldSeen[indicator.FieldScope]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldScope)
+				fieldSeen[indicator.FieldScope] = struct{}{}
+			}
+		case "aggregation":
+			if _, ok := fieldSeen[indicator.FieldAggregation]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldAggregation)
+				fieldSeen[indicator.FieldAggregation] = struct{}{}
+			}
+		case "baselineValue":
+			if _, ok := fieldSeen[indicator.FieldBaselineValue]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldBaselineValue)
+				fieldSeen[indicator.FieldBaselineValue] = struct{}{}
+			}
+		case "baselineYear":
+			if _, ok := fieldSeen[indicator.FieldBaselineYear]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldBaselineYear)
+				fieldSeen[indicator.FieldBaselineYear] = struct{}{}
+			}
+		case "koladaKpi":
+			if _, ok := fieldSeen[indicator.FieldKoladaKpi]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldKoladaKpi)
+				fieldSeen[indicator.FieldKoladaKpi] = struct{}{}
+			}
+		case "goalID":
+			if _, ok := fieldSeen[indicator.FieldGoalID]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldGoalID)
+				fieldSeen[indicator.FieldGoalID] = struct{}{}
+			}
+		case "objectiveID":
+			if _, ok := fieldSeen[indicator.FieldObjectiveID]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldObjectiveID)
+				fieldSeen[indicator.FieldObjectiveID] = struct{}{}
+			}
+		case "activityID":
+			if _, ok := fieldSeen[indicator.FieldActivityID]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldActivityID)
+				fieldSeen[indicator.FieldActivityID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type indicatorPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []IndicatorPaginateOption
+}
+
+func newIndicatorPaginateArgs(rv map[string]any) *indicatorPaginateArgs {
+	args := &indicatorPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*IndicatorOrder:
+			args.opts = append(args.opts, WithIndicatorOrder(v))
+		case []any:
+			var orders []*IndicatorOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &IndicatorOrder{Field: &IndicatorOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithIndicatorOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*IndicatorWhereInput); ok {
+		args.opts = append(args.opts, WithIndicatorFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *IndicatorTargetQuery) CollectFields(ctx context.Context, satisfies ...string) (*IndicatorTargetQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *IndicatorTargetQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(indicatortarget.Columns))
+		selectedFields = []string{indicatortarget.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "indicator":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&IndicatorClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, indicatorImplementors)...); err != nil {
+				return err
+			}
+			_q.withIndicator = query
+			if _, ok := fieldSeen[indicatortarget.FieldIndicatorID]; !ok {
+				selectedFields = append(selectedFields, indicatortarget.FieldIndicatorID)
+				fieldSeen[indicatortarget.FieldIndicatorID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[indicatortarget.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, indicatortarget.FieldCreatedAt)
+				fieldSeen[indicatortarget.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[indicatortarget.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, indicatortarget.FieldUpdatedAt)
+				fieldSeen[indicatortarget.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[indicatortarget.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, indicatortarget.FieldVersion)
+				fieldSeen[indicatortarget.FieldVersion] = struct{}{}
+			}
+		case "year":
+			if _, ok := fieldSeen[indicatortarget.FieldYear]; !ok {
+				selectedFields = append(selectedFields, indicatortarget.FieldYear)
+				fieldSeen[indicatortarget.FieldYear] = struct{}{}
+			}
+		case "value":
+			if _, ok := fieldSeen[indicatortarget.FieldValue]; !ok {
+				selectedFields = append(selectedFields, indicatortarget.FieldValue)
+				fieldSeen[indicatortarget.FieldValue] = struct{}{}
+			}
+		case "indicatorID":
+			if _, ok := fieldSeen[indicatortarget.FieldIndicatorID]; !ok {
+				selectedFields = append(selectedFields, indicatortarget.FieldIndicatorID)
+				fieldSeen[indicatortarget.FieldIndicatorID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type indicatortargetPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []IndicatorTargetPaginateOption
+}
+
+func newIndicatorTargetPaginateArgs(rv map[string]any) *indicatortargetPaginateArgs {
+	args := &indicatortargetPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*IndicatorTargetOrder:
+			args.opts = append(args.opts, WithIndicatorTargetOrder(v))
+		case []any:
+			var orders []*IndicatorTargetOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &IndicatorTargetOrder{Field: &IndicatorTargetOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithIndicatorTargetOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*IndicatorTargetWhereInput); ok {
+		args.opts = append(args.opts, WithIndicatorTargetFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *IndicatorValueQuery) CollectFields(ctx context.Context, satisfies ...string) (*IndicatorValueQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *IndicatorValueQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(indicatorvalue.Columns))
+		selectedFields = []string{indicatorvalue.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "indicator":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&IndicatorClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, indicatorImplementors)...); err != nil {
+				return err
+			}
+			_q.withIndicator = query
+			if _, ok := fieldSeen[indicatorvalue.FieldIndicatorID]; !ok {
+				selectedFields = append(selectedFields, indicatorvalue.FieldIndicatorID)
+				fieldSeen[indicatorvalue.FieldIndicatorID] = struct{}{}
+			}
+
+		case "municipality":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MunicipalityClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, municipalityImplementors)...); err != nil {
+				return err
+			}
+			_q.withMunicipality = query
+			if _, ok := fieldSeen[indicatorvalue.FieldMunicipalityID]; !ok {
+				selectedFields = append(selectedFields, indicatorvalue.FieldMunicipalityID)
+				fieldSeen[indicatorvalue.FieldMunicipalityID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[indicatorvalue.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, indicatorvalue.FieldCreatedAt)
+				fieldSeen[indicatorvalue.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[indicatorvalue.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, indicatorvalue.FieldUpdatedAt)
+				fieldSeen[indicatorvalue.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[indicatorvalue.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, indicatorvalue.FieldVersion)
+				fieldSeen[indicatorvalue.FieldVersion] = struct{}{}
+			}
+		case "year":
+			if _, ok := fieldSeen[indicatorvalue.FieldYear]; !ok {
+				selectedFields = append(selectedFields, indicatorvalue.FieldYear)
+				fieldSeen[indicatorvalue.FieldYear] = struct{}{}
+			}
+		case "period":
+			if _, ok := fieldSeen[indicatorvalue.FieldPeriod]; !ok {
+				selectedFields = append(selectedFields, indicatorvalue.FieldPeriod)
+				fieldSeen[indicatorvalue.FieldPeriod] = struct{}{}
+			}
+		case "value":
+			if _, ok := fieldSeen[indicatorvalue.FieldValue]; !ok {
+				selectedFields = append(selectedFields, indicatorvalue.FieldValue)
+				fieldSeen[indicatorvalue.FieldValue] = struct{}{}
+			}
+		case "source":
+			if _, ok := fieldSeen[indicatorvalue.FieldSource]; !ok {
+				selectedFields = append(selectedFields, indicatorvalue.FieldSource)
+				fieldSeen[indicatorvalue.FieldSource] = struct{}{}
+			}
+		case "enteredBy":
+			if _, ok := fieldSeen[indicatorvalue.FieldEnteredBy]; !ok {
+				selectedFields = append(selectedFields, indicatorvalue.FieldEnteredBy)
+				fieldSeen[indicatorvalue.FieldEnteredBy] = struct{}{}
+			}
+		case "indicatorID":
+			if _, ok := fieldSeen[indicatorvalue.FieldIndicatorID]; !ok {
+				selectedFields = append(selectedFields, indicatorvalue.FieldIndicatorID)
+				fieldSeen[indicatorvalue.FieldIndicatorID] = struct{}{}
+			}
+		case "municipalityID":
+			if _, ok := fieldSeen[indicatorvalue.FieldMunicipalityID]; !ok {
+				selectedFields = append(selectedFields, indicatorvalue.FieldMunicipalityID)
+				fieldSeen[indicatorvalue.FieldMunicipalityID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type indicatorvaluePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []IndicatorValuePaginateOption
+}
+
+func newIndicatorValuePaginateArgs(rv map[string]any) *indicatorvaluePaginateArgs {
+	args := &indicatorvaluePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*IndicatorValueOrder:
+			args.opts = append(args.opts, WithIndicatorValueOrder(v))
+		case []any:
+			var orders []*IndicatorValueOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &IndicatorValueOrder{Field: &IndicatorValueOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithIndicatorValueOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*IndicatorValueWhereInput); ok {
+		args.opts = append(args.opts, WithIndicatorValueFilter(v.Filter))
 	}
 	return args
 }
@@ -1965,6 +3074,95 @@ func (_q *ObjectiveQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				query = pager.applyOrder(query)
 			}
 			_q.WithNamedActivities(alias, func(wq *ActivityQuery) {
+				*wq = *query
+			})
+
+		case "indicators":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&IndicatorClient{config: _q.config}).Query()
+			)
+			args := newIndicatorPaginateArgs(fieldArgs(ctx, new(IndicatorWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newIndicatorPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Objective) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"objective_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(objective.IndicatorsColumn), ids...))
+						})
+						if err := query.GroupBy(objective.IndicatorsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[2][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Objective) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Indicators)
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[2][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, indicatorImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(objective.IndicatorsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedIndicators(alias, func(wq *IndicatorQuery) {
 				*wq = *query
 			})
 		case "createdAt":

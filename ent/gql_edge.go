@@ -100,6 +100,27 @@ func (_m *Activity) FollowUps(
 	return _m.QueryFollowUps().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Activity) Indicators(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*IndicatorOrder, where *IndicatorWhereInput,
+) (*IndicatorConnection, error) {
+	opts := []IndicatorPaginateOption{
+		WithIndicatorOrder(orderBy),
+		WithIndicatorFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
+	if nodes, err := _m.NamedIndicators(alias); err == nil || hasTotalCount {
+		pager, err := newIndicatorPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &IndicatorConnection{Edges: []*IndicatorEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryIndicators().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *AuditEntry) Actor(ctx context.Context) (*User, error) {
 	result, err := _m.Edges.ActorOrErr()
 	if IsNotLoaded(err) {
@@ -164,6 +185,146 @@ func (_m *Goal) Objectives(
 		return conn, nil
 	}
 	return _m.QueryObjectives().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Goal) Indicators(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*IndicatorOrder, where *IndicatorWhereInput,
+) (*IndicatorConnection, error) {
+	opts := []IndicatorPaginateOption{
+		WithIndicatorOrder(orderBy),
+		WithIndicatorFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	if nodes, err := _m.NamedIndicators(alias); err == nil || hasTotalCount {
+		pager, err := newIndicatorPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &IndicatorConnection{Edges: []*IndicatorEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryIndicators().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Goal) Assessments(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*GoalAssessmentOrder, where *GoalAssessmentWhereInput,
+) (*GoalAssessmentConnection, error) {
+	opts := []GoalAssessmentPaginateOption{
+		WithGoalAssessmentOrder(orderBy),
+		WithGoalAssessmentFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	if nodes, err := _m.NamedAssessments(alias); err == nil || hasTotalCount {
+		pager, err := newGoalAssessmentPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &GoalAssessmentConnection{Edges: []*GoalAssessmentEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryAssessments().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *GoalAssessment) Goal(ctx context.Context) (*Goal, error) {
+	result, err := _m.Edges.GoalOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryGoal().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Indicator) Goal(ctx context.Context) (*Goal, error) {
+	result, err := _m.Edges.GoalOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryGoal().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Indicator) Objective(ctx context.Context) (*Objective, error) {
+	result, err := _m.Edges.ObjectiveOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryObjective().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Indicator) Activity(ctx context.Context) (*Activity, error) {
+	result, err := _m.Edges.ActivityOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryActivity().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Indicator) Targets(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*IndicatorTargetOrder, where *IndicatorTargetWhereInput,
+) (*IndicatorTargetConnection, error) {
+	opts := []IndicatorTargetPaginateOption{
+		WithIndicatorTargetOrder(orderBy),
+		WithIndicatorTargetFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	if nodes, err := _m.NamedTargets(alias); err == nil || hasTotalCount {
+		pager, err := newIndicatorTargetPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &IndicatorTargetConnection{Edges: []*IndicatorTargetEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryTargets().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Indicator) Values(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*IndicatorValueOrder, where *IndicatorValueWhereInput,
+) (*IndicatorValueConnection, error) {
+	opts := []IndicatorValuePaginateOption{
+		WithIndicatorValueOrder(orderBy),
+		WithIndicatorValueFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	if nodes, err := _m.NamedValues(alias); err == nil || hasTotalCount {
+		pager, err := newIndicatorValuePager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &IndicatorValueConnection{Edges: []*IndicatorValueEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryValues().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *IndicatorTarget) Indicator(ctx context.Context) (*Indicator, error) {
+	result, err := _m.Edges.IndicatorOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryIndicator().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *IndicatorValue) Indicator(ctx context.Context) (*Indicator, error) {
+	result, err := _m.Edges.IndicatorOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryIndicator().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *IndicatorValue) Municipality(ctx context.Context) (*Municipality, error) {
+	result, err := _m.Edges.MunicipalityOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMunicipality().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }
 
 func (_m *Institution) Municipality(ctx context.Context) (*Municipality, error) {
@@ -285,6 +446,27 @@ func (_m *Objective) Activities(
 		return conn, nil
 	}
 	return _m.QueryActivities().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Objective) Indicators(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*IndicatorOrder, where *IndicatorWhereInput,
+) (*IndicatorConnection, error) {
+	opts := []IndicatorPaginateOption{
+		WithIndicatorOrder(orderBy),
+		WithIndicatorFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
+	if nodes, err := _m.NamedIndicators(alias); err == nil || hasTotalCount {
+		pager, err := newIndicatorPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &IndicatorConnection{Edges: []*IndicatorEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryIndicators().Paginate(ctx, after, first, before, last, opts...)
 }
 
 func (_m *Plan) Goals(

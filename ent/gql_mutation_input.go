@@ -7,6 +7,9 @@ import (
 
 	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/ent/followup"
+	"github.com/samverkan/samverkan/ent/goalassessment"
+	"github.com/samverkan/samverkan/ent/indicator"
+	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/schema/enum"
 )
@@ -431,6 +434,344 @@ func (c *GoalUpdate) SetInput(i UpdateGoalInput) *GoalUpdate {
 
 // SetInput applies the change-set in the UpdateGoalInput on the GoalUpdateOne builder.
 func (c *GoalUpdateOne) SetInput(i UpdateGoalInput) *GoalUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateGoalAssessmentInput represents a mutation input for creating goalassessments.
+type CreateGoalAssessmentInput struct {
+	Year   int
+	Light  goalassessment.Light
+	Text   *string
+	GoalID int
+}
+
+// Mutate applies the CreateGoalAssessmentInput on the GoalAssessmentMutation builder.
+func (i *CreateGoalAssessmentInput) Mutate(m *GoalAssessmentMutation) {
+	m.SetYear(i.Year)
+	m.SetLight(i.Light)
+	if v := i.Text; v != nil {
+		m.SetText(*v)
+	}
+	m.SetGoalID(i.GoalID)
+}
+
+// SetInput applies the change-set in the CreateGoalAssessmentInput on the GoalAssessmentCreate builder.
+func (c *GoalAssessmentCreate) SetInput(i CreateGoalAssessmentInput) *GoalAssessmentCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateGoalAssessmentInput represents a mutation input for updating goalassessments.
+type UpdateGoalAssessmentInput struct {
+	Version   *int
+	Year      *int
+	Light     *goalassessment.Light
+	ClearText bool
+	Text      *string
+}
+
+// Mutate applies the UpdateGoalAssessmentInput on the GoalAssessmentMutation builder.
+func (i *UpdateGoalAssessmentInput) Mutate(m *GoalAssessmentMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
+	if v := i.Year; v != nil {
+		m.SetYear(*v)
+	}
+	if v := i.Light; v != nil {
+		m.SetLight(*v)
+	}
+	if i.ClearText {
+		m.ClearText()
+	}
+	if v := i.Text; v != nil {
+		m.SetText(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateGoalAssessmentInput on the GoalAssessmentUpdate builder.
+func (c *GoalAssessmentUpdate) SetInput(i UpdateGoalAssessmentInput) *GoalAssessmentUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateGoalAssessmentInput on the GoalAssessmentUpdateOne builder.
+func (c *GoalAssessmentUpdateOne) SetInput(i UpdateGoalAssessmentInput) *GoalAssessmentUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateIndicatorInput represents a mutation input for creating indicators.
+type CreateIndicatorInput struct {
+	Name          string
+	Description   *string
+	Unit          *string
+	Direction     *indicator.Direction
+	Scope         indicator.Scope
+	Aggregation   *indicator.Aggregation
+	BaselineValue *float64
+	BaselineYear  *int
+	KoladaKpi     *string
+	GoalID        *int
+	ObjectiveID   *int
+	ActivityID    *int
+}
+
+// Mutate applies the CreateIndicatorInput on the IndicatorMutation builder.
+func (i *CreateIndicatorInput) Mutate(m *IndicatorMutation) {
+	m.SetName(i.Name)
+	if v := i.Description; v != nil {
+		m.SetDescription(*v)
+	}
+	if v := i.Unit; v != nil {
+		m.SetUnit(*v)
+	}
+	if v := i.Direction; v != nil {
+		m.SetDirection(*v)
+	}
+	m.SetScope(i.Scope)
+	if v := i.Aggregation; v != nil {
+		m.SetAggregation(*v)
+	}
+	if v := i.BaselineValue; v != nil {
+		m.SetBaselineValue(*v)
+	}
+	if v := i.BaselineYear; v != nil {
+		m.SetBaselineYear(*v)
+	}
+	if v := i.KoladaKpi; v != nil {
+		m.SetKoladaKpi(*v)
+	}
+	if v := i.GoalID; v != nil {
+		m.SetGoalID(*v)
+	}
+	if v := i.ObjectiveID; v != nil {
+		m.SetObjectiveID(*v)
+	}
+	if v := i.ActivityID; v != nil {
+		m.SetActivityID(*v)
+	}
+}
+
+// SetInput applies the change-set in the CreateIndicatorInput on the IndicatorCreate builder.
+func (c *IndicatorCreate) SetInput(i CreateIndicatorInput) *IndicatorCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateIndicatorInput represents a mutation input for updating indicators.
+type UpdateIndicatorInput struct {
+	Version            *int
+	Name               *string
+	ClearDescription   bool
+	Description        *string
+	ClearUnit          bool
+	Unit               *string
+	Direction          *indicator.Direction
+	Aggregation        *indicator.Aggregation
+	ClearBaselineValue bool
+	BaselineValue      *float64
+	ClearBaselineYear  bool
+	BaselineYear       *int
+	ClearKoladaKpi     bool
+	KoladaKpi          *string
+	ClearGoal          bool
+	GoalID             *int
+	ClearObjective     bool
+	ObjectiveID        *int
+	ClearActivity      bool
+	ActivityID         *int
+}
+
+// Mutate applies the UpdateIndicatorInput on the IndicatorMutation builder.
+func (i *UpdateIndicatorInput) Mutate(m *IndicatorMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
+	if v := i.Name; v != nil {
+		m.SetName(*v)
+	}
+	if i.ClearDescription {
+		m.ClearDescription()
+	}
+	if v := i.Description; v != nil {
+		m.SetDescription(*v)
+	}
+	if i.ClearUnit {
+		m.ClearUnit()
+	}
+	if v := i.Unit; v != nil {
+		m.SetUnit(*v)
+	}
+	if v := i.Direction; v != nil {
+		m.SetDirection(*v)
+	}
+	if v := i.Aggregation; v != nil {
+		m.SetAggregation(*v)
+	}
+	if i.ClearBaselineValue {
+		m.ClearBaselineValue()
+	}
+	if v := i.BaselineValue; v != nil {
+		m.SetBaselineValue(*v)
+	}
+	if i.ClearBaselineYear {
+		m.ClearBaselineYear()
+	}
+	if v := i.BaselineYear; v != nil {
+		m.SetBaselineYear(*v)
+	}
+	if i.ClearKoladaKpi {
+		m.ClearKoladaKpi()
+	}
+	if v := i.KoladaKpi; v != nil {
+		m.SetKoladaKpi(*v)
+	}
+	if i.ClearGoal {
+		m.ClearGoal()
+	}
+	if v := i.GoalID; v != nil {
+		m.SetGoalID(*v)
+	}
+	if i.ClearObjective {
+		m.ClearObjective()
+	}
+	if v := i.ObjectiveID; v != nil {
+		m.SetObjectiveID(*v)
+	}
+	if i.ClearActivity {
+		m.ClearActivity()
+	}
+	if v := i.ActivityID; v != nil {
+		m.SetActivityID(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateIndicatorInput on the IndicatorUpdate builder.
+func (c *IndicatorUpdate) SetInput(i UpdateIndicatorInput) *IndicatorUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateIndicatorInput on the IndicatorUpdateOne builder.
+func (c *IndicatorUpdateOne) SetInput(i UpdateIndicatorInput) *IndicatorUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateIndicatorTargetInput represents a mutation input for creating indicatortargets.
+type CreateIndicatorTargetInput struct {
+	Year        int
+	Value       float64
+	IndicatorID int
+}
+
+// Mutate applies the CreateIndicatorTargetInput on the IndicatorTargetMutation builder.
+func (i *CreateIndicatorTargetInput) Mutate(m *IndicatorTargetMutation) {
+	m.SetYear(i.Year)
+	m.SetValue(i.Value)
+	m.SetIndicatorID(i.IndicatorID)
+}
+
+// SetInput applies the change-set in the CreateIndicatorTargetInput on the IndicatorTargetCreate builder.
+func (c *IndicatorTargetCreate) SetInput(i CreateIndicatorTargetInput) *IndicatorTargetCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateIndicatorTargetInput represents a mutation input for updating indicatortargets.
+type UpdateIndicatorTargetInput struct {
+	Version *int
+	Year    *int
+	Value   *float64
+}
+
+// Mutate applies the UpdateIndicatorTargetInput on the IndicatorTargetMutation builder.
+func (i *UpdateIndicatorTargetInput) Mutate(m *IndicatorTargetMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
+	if v := i.Year; v != nil {
+		m.SetYear(*v)
+	}
+	if v := i.Value; v != nil {
+		m.SetValue(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateIndicatorTargetInput on the IndicatorTargetUpdate builder.
+func (c *IndicatorTargetUpdate) SetInput(i UpdateIndicatorTargetInput) *IndicatorTargetUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateIndicatorTargetInput on the IndicatorTargetUpdateOne builder.
+func (c *IndicatorTargetUpdateOne) SetInput(i UpdateIndicatorTargetInput) *IndicatorTargetUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateIndicatorValueInput represents a mutation input for creating indicatorvalues.
+type CreateIndicatorValueInput struct {
+	Year           int
+	Period         *indicatorvalue.Period
+	Value          float64
+	Source         *indicatorvalue.Source
+	IndicatorID    int
+	MunicipalityID *int
+}
+
+// Mutate applies the CreateIndicatorValueInput on the IndicatorValueMutation builder.
+func (i *CreateIndicatorValueInput) Mutate(m *IndicatorValueMutation) {
+	m.SetYear(i.Year)
+	if v := i.Period; v != nil {
+		m.SetPeriod(*v)
+	}
+	m.SetValue(i.Value)
+	if v := i.Source; v != nil {
+		m.SetSource(*v)
+	}
+	m.SetIndicatorID(i.IndicatorID)
+	if v := i.MunicipalityID; v != nil {
+		m.SetMunicipalityID(*v)
+	}
+}
+
+// SetInput applies the change-set in the CreateIndicatorValueInput on the IndicatorValueCreate builder.
+func (c *IndicatorValueCreate) SetInput(i CreateIndicatorValueInput) *IndicatorValueCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateIndicatorValueInput represents a mutation input for updating indicatorvalues.
+type UpdateIndicatorValueInput struct {
+	Version *int
+	Value   *float64
+	Source  *indicatorvalue.Source
+}
+
+// Mutate applies the UpdateIndicatorValueInput on the IndicatorValueMutation builder.
+func (i *UpdateIndicatorValueInput) Mutate(m *IndicatorValueMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
+	if v := i.Value; v != nil {
+		m.SetValue(*v)
+	}
+	if v := i.Source; v != nil {
+		m.SetSource(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateIndicatorValueInput on the IndicatorValueUpdate builder.
+func (c *IndicatorValueUpdate) SetInput(i UpdateIndicatorValueInput) *IndicatorValueUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateIndicatorValueInput on the IndicatorValueUpdateOne builder.
+func (c *IndicatorValueUpdateOne) SetInput(i UpdateIndicatorValueInput) *IndicatorValueUpdateOne {
 	i.Mutate(c.Mutation())
 	return c
 }

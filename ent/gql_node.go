@@ -14,6 +14,10 @@ import (
 	"github.com/samverkan/samverkan/ent/auditentry"
 	"github.com/samverkan/samverkan/ent/followup"
 	"github.com/samverkan/samverkan/ent/goal"
+	"github.com/samverkan/samverkan/ent/goalassessment"
+	"github.com/samverkan/samverkan/ent/indicator"
+	"github.com/samverkan/samverkan/ent/indicatortarget"
+	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/internal"
 	"github.com/samverkan/samverkan/ent/municipality"
@@ -48,6 +52,26 @@ var goalImplementors = []string{"Goal", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Goal) IsNode() {}
+
+var goalassessmentImplementors = []string{"GoalAssessment", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*GoalAssessment) IsNode() {}
+
+var indicatorImplementors = []string{"Indicator", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Indicator) IsNode() {}
+
+var indicatortargetImplementors = []string{"IndicatorTarget", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*IndicatorTarget) IsNode() {}
+
+var indicatorvalueImplementors = []string{"IndicatorValue", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*IndicatorValue) IsNode() {}
 
 var institutionImplementors = []string{"Institution", "Node"}
 
@@ -193,6 +217,42 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(goal.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, goalImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case goalassessment.Table:
+		query := c.GoalAssessment.Query().
+			Where(goalassessment.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, goalassessmentImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case indicator.Table:
+		query := c.Indicator.Query().
+			Where(indicator.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, indicatorImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case indicatortarget.Table:
+		query := c.IndicatorTarget.Query().
+			Where(indicatortarget.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, indicatortargetImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case indicatorvalue.Table:
+		query := c.IndicatorValue.Query().
+			Where(indicatorvalue.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, indicatorvalueImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -385,6 +445,70 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Goal.Query().
 			Where(goal.IDIn(ids...))
 		query, err := query.CollectFields(ctx, goalImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case goalassessment.Table:
+		query := c.GoalAssessment.Query().
+			Where(goalassessment.IDIn(ids...))
+		query, err := query.CollectFields(ctx, goalassessmentImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case indicator.Table:
+		query := c.Indicator.Query().
+			Where(indicator.IDIn(ids...))
+		query, err := query.CollectFields(ctx, indicatorImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case indicatortarget.Table:
+		query := c.IndicatorTarget.Query().
+			Where(indicatortarget.IDIn(ids...))
+		query, err := query.CollectFields(ctx, indicatortargetImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case indicatorvalue.Table:
+		query := c.IndicatorValue.Query().
+			Where(indicatorvalue.IDIn(ids...))
+		query, err := query.CollectFields(ctx, indicatorvalueImplementors...)
 		if err != nil {
 			return nil, err
 		}

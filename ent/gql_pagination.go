@@ -18,6 +18,10 @@ import (
 	"github.com/samverkan/samverkan/ent/auditentry"
 	"github.com/samverkan/samverkan/ent/followup"
 	"github.com/samverkan/samverkan/ent/goal"
+	"github.com/samverkan/samverkan/ent/goalassessment"
+	"github.com/samverkan/samverkan/ent/indicator"
+	"github.com/samverkan/samverkan/ent/indicatortarget"
+	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
@@ -1825,6 +1829,1532 @@ func (_m *Goal) ToEdge(order *GoalOrder) *GoalEdge {
 		order = DefaultGoalOrder
 	}
 	return &GoalEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// GoalAssessmentEdge is the edge representation of GoalAssessment.
+type GoalAssessmentEdge struct {
+	Node   *GoalAssessment `json:"node"`
+	Cursor Cursor          `json:"cursor"`
+}
+
+// GoalAssessmentConnection is the connection containing edges to GoalAssessment.
+type GoalAssessmentConnection struct {
+	Edges      []*GoalAssessmentEdge `json:"edges"`
+	PageInfo   PageInfo              `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+func (c *GoalAssessmentConnection) build(nodes []*GoalAssessment, pager *goalassessmentPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *GoalAssessment
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *GoalAssessment {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *GoalAssessment {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*GoalAssessmentEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &GoalAssessmentEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// GoalAssessmentPaginateOption enables pagination customization.
+type GoalAssessmentPaginateOption func(*goalassessmentPager) error
+
+// WithGoalAssessmentOrder configures pagination ordering.
+func WithGoalAssessmentOrder(order []*GoalAssessmentOrder) GoalAssessmentPaginateOption {
+	return func(pager *goalassessmentPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithGoalAssessmentFilter configures pagination filter.
+func WithGoalAssessmentFilter(filter func(*GoalAssessmentQuery) (*GoalAssessmentQuery, error)) GoalAssessmentPaginateOption {
+	return func(pager *goalassessmentPager) error {
+		if filter == nil {
+			return errors.New("GoalAssessmentQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type goalassessmentPager struct {
+	reverse bool
+	order   []*GoalAssessmentOrder
+	filter  func(*GoalAssessmentQuery) (*GoalAssessmentQuery, error)
+}
+
+func newGoalAssessmentPager(opts []GoalAssessmentPaginateOption, reverse bool) (*goalassessmentPager, error) {
+	pager := &goalassessmentPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *goalassessmentPager) applyFilter(query *GoalAssessmentQuery) (*GoalAssessmentQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *goalassessmentPager) toCursor(_m *GoalAssessment) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *goalassessmentPager) applyCursors(query *GoalAssessmentQuery, after, before *Cursor) (*GoalAssessmentQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultGoalAssessmentOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *goalassessmentPager) applyOrder(query *GoalAssessmentQuery) *GoalAssessmentQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultGoalAssessmentOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultGoalAssessmentOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *goalassessmentPager) orderExpr(query *GoalAssessmentQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultGoalAssessmentOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to GoalAssessment.
+func (_m *GoalAssessmentQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...GoalAssessmentPaginateOption,
+) (*GoalAssessmentConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newGoalAssessmentPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &GoalAssessmentConnection{Edges: []*GoalAssessmentEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// GoalAssessmentOrderFieldCreatedAt orders GoalAssessment by created_at.
+	GoalAssessmentOrderFieldCreatedAt = &GoalAssessmentOrderField{
+		Value: func(_m *GoalAssessment) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: goalassessment.FieldCreatedAt,
+		toTerm: goalassessment.ByCreatedAt,
+		toCursor: func(_m *GoalAssessment) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// GoalAssessmentOrderFieldUpdatedAt orders GoalAssessment by updated_at.
+	GoalAssessmentOrderFieldUpdatedAt = &GoalAssessmentOrderField{
+		Value: func(_m *GoalAssessment) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: goalassessment.FieldUpdatedAt,
+		toTerm: goalassessment.ByUpdatedAt,
+		toCursor: func(_m *GoalAssessment) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// GoalAssessmentOrderFieldYear orders GoalAssessment by year.
+	GoalAssessmentOrderFieldYear = &GoalAssessmentOrderField{
+		Value: func(_m *GoalAssessment) (ent.Value, error) {
+			return _m.Year, nil
+		},
+		column: goalassessment.FieldYear,
+		toTerm: goalassessment.ByYear,
+		toCursor: func(_m *GoalAssessment) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Year,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f GoalAssessmentOrderField) String() string {
+	var str string
+	switch f.column {
+	case GoalAssessmentOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case GoalAssessmentOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case GoalAssessmentOrderFieldYear.column:
+		str = "YEAR"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f GoalAssessmentOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *GoalAssessmentOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("GoalAssessmentOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *GoalAssessmentOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *GoalAssessmentOrderFieldUpdatedAt
+	case "YEAR":
+		*f = *GoalAssessmentOrderFieldYear
+	default:
+		return fmt.Errorf("%s is not a valid GoalAssessmentOrderField", str)
+	}
+	return nil
+}
+
+// GoalAssessmentOrderField defines the ordering field of GoalAssessment.
+type GoalAssessmentOrderField struct {
+	// Value extracts the ordering value from the given GoalAssessment.
+	Value    func(*GoalAssessment) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) goalassessment.OrderOption
+	toCursor func(*GoalAssessment) Cursor
+}
+
+// GoalAssessmentOrder defines the ordering of GoalAssessment.
+type GoalAssessmentOrder struct {
+	Direction OrderDirection            `json:"direction"`
+	Field     *GoalAssessmentOrderField `json:"field"`
+}
+
+// DefaultGoalAssessmentOrder is the default ordering of GoalAssessment.
+var DefaultGoalAssessmentOrder = &GoalAssessmentOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &GoalAssessmentOrderField{
+		Value: func(_m *GoalAssessment) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: goalassessment.FieldID,
+		toTerm: goalassessment.ByID,
+		toCursor: func(_m *GoalAssessment) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts GoalAssessment into GoalAssessmentEdge.
+func (_m *GoalAssessment) ToEdge(order *GoalAssessmentOrder) *GoalAssessmentEdge {
+	if order == nil {
+		order = DefaultGoalAssessmentOrder
+	}
+	return &GoalAssessmentEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// IndicatorEdge is the edge representation of Indicator.
+type IndicatorEdge struct {
+	Node   *Indicator `json:"node"`
+	Cursor Cursor     `json:"cursor"`
+}
+
+// IndicatorConnection is the connection containing edges to Indicator.
+type IndicatorConnection struct {
+	Edges      []*IndicatorEdge `json:"edges"`
+	PageInfo   PageInfo         `json:"pageInfo"`
+	TotalCount int              `json:"totalCount"`
+}
+
+func (c *IndicatorConnection) build(nodes []*Indicator, pager *indicatorPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Indicator
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Indicator {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Indicator {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*IndicatorEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &IndicatorEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// IndicatorPaginateOption enables pagination customization.
+type IndicatorPaginateOption func(*indicatorPager) error
+
+// WithIndicatorOrder configures pagination ordering.
+func WithIndicatorOrder(order []*IndicatorOrder) IndicatorPaginateOption {
+	return func(pager *indicatorPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithIndicatorFilter configures pagination filter.
+func WithIndicatorFilter(filter func(*IndicatorQuery) (*IndicatorQuery, error)) IndicatorPaginateOption {
+	return func(pager *indicatorPager) error {
+		if filter == nil {
+			return errors.New("IndicatorQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type indicatorPager struct {
+	reverse bool
+	order   []*IndicatorOrder
+	filter  func(*IndicatorQuery) (*IndicatorQuery, error)
+}
+
+func newIndicatorPager(opts []IndicatorPaginateOption, reverse bool) (*indicatorPager, error) {
+	pager := &indicatorPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *indicatorPager) applyFilter(query *IndicatorQuery) (*IndicatorQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *indicatorPager) toCursor(_m *Indicator) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *indicatorPager) applyCursors(query *IndicatorQuery, after, before *Cursor) (*IndicatorQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultIndicatorOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *indicatorPager) applyOrder(query *IndicatorQuery) *IndicatorQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultIndicatorOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultIndicatorOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *indicatorPager) orderExpr(query *IndicatorQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultIndicatorOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Indicator.
+func (_m *IndicatorQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...IndicatorPaginateOption,
+) (*IndicatorConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newIndicatorPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &IndicatorConnection{Edges: []*IndicatorEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// IndicatorOrderFieldCreatedAt orders Indicator by created_at.
+	IndicatorOrderFieldCreatedAt = &IndicatorOrderField{
+		Value: func(_m *Indicator) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: indicator.FieldCreatedAt,
+		toTerm: indicator.ByCreatedAt,
+		toCursor: func(_m *Indicator) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// IndicatorOrderFieldUpdatedAt orders Indicator by updated_at.
+	IndicatorOrderFieldUpdatedAt = &IndicatorOrderField{
+		Value: func(_m *Indicator) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: indicator.FieldUpdatedAt,
+		toTerm: indicator.ByUpdatedAt,
+		toCursor: func(_m *Indicator) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// IndicatorOrderFieldName orders Indicator by name.
+	IndicatorOrderFieldName = &IndicatorOrderField{
+		Value: func(_m *Indicator) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: indicator.FieldName,
+		toTerm: indicator.ByName,
+		toCursor: func(_m *Indicator) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+	// IndicatorOrderFieldBaselineYear orders Indicator by baseline_year.
+	IndicatorOrderFieldBaselineYear = &IndicatorOrderField{
+		Value: func(_m *Indicator) (ent.Value, error) {
+			return _m.BaselineYear, nil
+		},
+		column: indicator.FieldBaselineYear,
+		toTerm: indicator.ByBaselineYear,
+		toCursor: func(_m *Indicator) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.BaselineYear,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f IndicatorOrderField) String() string {
+	var str string
+	switch f.column {
+	case IndicatorOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case IndicatorOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case IndicatorOrderFieldName.column:
+		str = "NAME"
+	case IndicatorOrderFieldBaselineYear.column:
+		str = "BASELINE_YEAR"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f IndicatorOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *IndicatorOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("IndicatorOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *IndicatorOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *IndicatorOrderFieldUpdatedAt
+	case "NAME":
+		*f = *IndicatorOrderFieldName
+	case "BASELINE_YEAR":
+		*f = *IndicatorOrderFieldBaselineYear
+	default:
+		return fmt.Errorf("%s is not a valid IndicatorOrderField", str)
+	}
+	return nil
+}
+
+// IndicatorOrderField defines the ordering field of Indicator.
+type IndicatorOrderField struct {
+	// Value extracts the ordering value from the given Indicator.
+	Value    func(*Indicator) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) indicator.OrderOption
+	toCursor func(*Indicator) Cursor
+}
+
+// IndicatorOrder defines the ordering of Indicator.
+type IndicatorOrder struct {
+	Direction OrderDirection       `json:"direction"`
+	Field     *IndicatorOrderField `json:"field"`
+}
+
+// DefaultIndicatorOrder is the default ordering of Indicator.
+var DefaultIndicatorOrder = &IndicatorOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &IndicatorOrderField{
+		Value: func(_m *Indicator) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: indicator.FieldID,
+		toTerm: indicator.ByID,
+		toCursor: func(_m *Indicator) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Indicator into IndicatorEdge.
+func (_m *Indicator) ToEdge(order *IndicatorOrder) *IndicatorEdge {
+	if order == nil {
+		order = DefaultIndicatorOrder
+	}
+	return &IndicatorEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// IndicatorTargetEdge is the edge representation of IndicatorTarget.
+type IndicatorTargetEdge struct {
+	Node   *IndicatorTarget `json:"node"`
+	Cursor Cursor           `json:"cursor"`
+}
+
+// IndicatorTargetConnection is the connection containing edges to IndicatorTarget.
+type IndicatorTargetConnection struct {
+	Edges      []*IndicatorTargetEdge `json:"edges"`
+	PageInfo   PageInfo               `json:"pageInfo"`
+	TotalCount int                    `json:"totalCount"`
+}
+
+func (c *IndicatorTargetConnection) build(nodes []*IndicatorTarget, pager *indicatortargetPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *IndicatorTarget
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *IndicatorTarget {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *IndicatorTarget {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*IndicatorTargetEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &IndicatorTargetEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// IndicatorTargetPaginateOption enables pagination customization.
+type IndicatorTargetPaginateOption func(*indicatortargetPager) error
+
+// WithIndicatorTargetOrder configures pagination ordering.
+func WithIndicatorTargetOrder(order []*IndicatorTargetOrder) IndicatorTargetPaginateOption {
+	return func(pager *indicatortargetPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithIndicatorTargetFilter configures pagination filter.
+func WithIndicatorTargetFilter(filter func(*IndicatorTargetQuery) (*IndicatorTargetQuery, error)) IndicatorTargetPaginateOption {
+	return func(pager *indicatortargetPager) error {
+		if filter == nil {
+			return errors.New("IndicatorTargetQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type indicatortargetPager struct {
+	reverse bool
+	order   []*IndicatorTargetOrder
+	filter  func(*IndicatorTargetQuery) (*IndicatorTargetQuery, error)
+}
+
+func newIndicatorTargetPager(opts []IndicatorTargetPaginateOption, reverse bool) (*indicatortargetPager, error) {
+	pager := &indicatortargetPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *indicatortargetPager) applyFilter(query *IndicatorTargetQuery) (*IndicatorTargetQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *indicatortargetPager) toCursor(_m *IndicatorTarget) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *indicatortargetPager) applyCursors(query *IndicatorTargetQuery, after, before *Cursor) (*IndicatorTargetQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultIndicatorTargetOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *indicatortargetPager) applyOrder(query *IndicatorTargetQuery) *IndicatorTargetQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultIndicatorTargetOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultIndicatorTargetOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *indicatortargetPager) orderExpr(query *IndicatorTargetQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultIndicatorTargetOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to IndicatorTarget.
+func (_m *IndicatorTargetQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...IndicatorTargetPaginateOption,
+) (*IndicatorTargetConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newIndicatorTargetPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &IndicatorTargetConnection{Edges: []*IndicatorTargetEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// IndicatorTargetOrderFieldCreatedAt orders IndicatorTarget by created_at.
+	IndicatorTargetOrderFieldCreatedAt = &IndicatorTargetOrderField{
+		Value: func(_m *IndicatorTarget) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: indicatortarget.FieldCreatedAt,
+		toTerm: indicatortarget.ByCreatedAt,
+		toCursor: func(_m *IndicatorTarget) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// IndicatorTargetOrderFieldUpdatedAt orders IndicatorTarget by updated_at.
+	IndicatorTargetOrderFieldUpdatedAt = &IndicatorTargetOrderField{
+		Value: func(_m *IndicatorTarget) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: indicatortarget.FieldUpdatedAt,
+		toTerm: indicatortarget.ByUpdatedAt,
+		toCursor: func(_m *IndicatorTarget) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// IndicatorTargetOrderFieldYear orders IndicatorTarget by year.
+	IndicatorTargetOrderFieldYear = &IndicatorTargetOrderField{
+		Value: func(_m *IndicatorTarget) (ent.Value, error) {
+			return _m.Year, nil
+		},
+		column: indicatortarget.FieldYear,
+		toTerm: indicatortarget.ByYear,
+		toCursor: func(_m *IndicatorTarget) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Year,
+			}
+		},
+	}
+	// IndicatorTargetOrderFieldValue orders IndicatorTarget by value.
+	IndicatorTargetOrderFieldValue = &IndicatorTargetOrderField{
+		Value: func(_m *IndicatorTarget) (ent.Value, error) {
+			return _m.Value, nil
+		},
+		column: indicatortarget.FieldValue,
+		toTerm: indicatortarget.ByValue,
+		toCursor: func(_m *IndicatorTarget) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Value,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f IndicatorTargetOrderField) String() string {
+	var str string
+	switch f.column {
+	case IndicatorTargetOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case IndicatorTargetOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case IndicatorTargetOrderFieldYear.column:
+		str = "YEAR"
+	case IndicatorTargetOrderFieldValue.column:
+		str = "VALUE"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f IndicatorTargetOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *IndicatorTargetOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("IndicatorTargetOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *IndicatorTargetOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *IndicatorTargetOrderFieldUpdatedAt
+	case "YEAR":
+		*f = *IndicatorTargetOrderFieldYear
+	case "VALUE":
+		*f = *IndicatorTargetOrderFieldValue
+	default:
+		return fmt.Errorf("%s is not a valid IndicatorTargetOrderField", str)
+	}
+	return nil
+}
+
+// IndicatorTargetOrderField defines the ordering field of IndicatorTarget.
+type IndicatorTargetOrderField struct {
+	// Value extracts the ordering value from the given IndicatorTarget.
+	Value    func(*IndicatorTarget) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) indicatortarget.OrderOption
+	toCursor func(*IndicatorTarget) Cursor
+}
+
+// IndicatorTargetOrder defines the ordering of IndicatorTarget.
+type IndicatorTargetOrder struct {
+	Direction OrderDirection             `json:"direction"`
+	Field     *IndicatorTargetOrderField `json:"field"`
+}
+
+// DefaultIndicatorTargetOrder is the default ordering of IndicatorTarget.
+var DefaultIndicatorTargetOrder = &IndicatorTargetOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &IndicatorTargetOrderField{
+		Value: func(_m *IndicatorTarget) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: indicatortarget.FieldID,
+		toTerm: indicatortarget.ByID,
+		toCursor: func(_m *IndicatorTarget) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts IndicatorTarget into IndicatorTargetEdge.
+func (_m *IndicatorTarget) ToEdge(order *IndicatorTargetOrder) *IndicatorTargetEdge {
+	if order == nil {
+		order = DefaultIndicatorTargetOrder
+	}
+	return &IndicatorTargetEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// IndicatorValueEdge is the edge representation of IndicatorValue.
+type IndicatorValueEdge struct {
+	Node   *IndicatorValue `json:"node"`
+	Cursor Cursor          `json:"cursor"`
+}
+
+// IndicatorValueConnection is the connection containing edges to IndicatorValue.
+type IndicatorValueConnection struct {
+	Edges      []*IndicatorValueEdge `json:"edges"`
+	PageInfo   PageInfo              `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+func (c *IndicatorValueConnection) build(nodes []*IndicatorValue, pager *indicatorvaluePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *IndicatorValue
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *IndicatorValue {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *IndicatorValue {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*IndicatorValueEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &IndicatorValueEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// IndicatorValuePaginateOption enables pagination customization.
+type IndicatorValuePaginateOption func(*indicatorvaluePager) error
+
+// WithIndicatorValueOrder configures pagination ordering.
+func WithIndicatorValueOrder(order []*IndicatorValueOrder) IndicatorValuePaginateOption {
+	return func(pager *indicatorvaluePager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithIndicatorValueFilter configures pagination filter.
+func WithIndicatorValueFilter(filter func(*IndicatorValueQuery) (*IndicatorValueQuery, error)) IndicatorValuePaginateOption {
+	return func(pager *indicatorvaluePager) error {
+		if filter == nil {
+			return errors.New("IndicatorValueQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type indicatorvaluePager struct {
+	reverse bool
+	order   []*IndicatorValueOrder
+	filter  func(*IndicatorValueQuery) (*IndicatorValueQuery, error)
+}
+
+func newIndicatorValuePager(opts []IndicatorValuePaginateOption, reverse bool) (*indicatorvaluePager, error) {
+	pager := &indicatorvaluePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *indicatorvaluePager) applyFilter(query *IndicatorValueQuery) (*IndicatorValueQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *indicatorvaluePager) toCursor(_m *IndicatorValue) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *indicatorvaluePager) applyCursors(query *IndicatorValueQuery, after, before *Cursor) (*IndicatorValueQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultIndicatorValueOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *indicatorvaluePager) applyOrder(query *IndicatorValueQuery) *IndicatorValueQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultIndicatorValueOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultIndicatorValueOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *indicatorvaluePager) orderExpr(query *IndicatorValueQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultIndicatorValueOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to IndicatorValue.
+func (_m *IndicatorValueQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...IndicatorValuePaginateOption,
+) (*IndicatorValueConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newIndicatorValuePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &IndicatorValueConnection{Edges: []*IndicatorValueEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// IndicatorValueOrderFieldCreatedAt orders IndicatorValue by created_at.
+	IndicatorValueOrderFieldCreatedAt = &IndicatorValueOrderField{
+		Value: func(_m *IndicatorValue) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: indicatorvalue.FieldCreatedAt,
+		toTerm: indicatorvalue.ByCreatedAt,
+		toCursor: func(_m *IndicatorValue) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// IndicatorValueOrderFieldUpdatedAt orders IndicatorValue by updated_at.
+	IndicatorValueOrderFieldUpdatedAt = &IndicatorValueOrderField{
+		Value: func(_m *IndicatorValue) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: indicatorvalue.FieldUpdatedAt,
+		toTerm: indicatorvalue.ByUpdatedAt,
+		toCursor: func(_m *IndicatorValue) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// IndicatorValueOrderFieldYear orders IndicatorValue by year.
+	IndicatorValueOrderFieldYear = &IndicatorValueOrderField{
+		Value: func(_m *IndicatorValue) (ent.Value, error) {
+			return _m.Year, nil
+		},
+		column: indicatorvalue.FieldYear,
+		toTerm: indicatorvalue.ByYear,
+		toCursor: func(_m *IndicatorValue) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Year,
+			}
+		},
+	}
+	// IndicatorValueOrderFieldValue orders IndicatorValue by value.
+	IndicatorValueOrderFieldValue = &IndicatorValueOrderField{
+		Value: func(_m *IndicatorValue) (ent.Value, error) {
+			return _m.Value, nil
+		},
+		column: indicatorvalue.FieldValue,
+		toTerm: indicatorvalue.ByValue,
+		toCursor: func(_m *IndicatorValue) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Value,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f IndicatorValueOrderField) String() string {
+	var str string
+	switch f.column {
+	case IndicatorValueOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case IndicatorValueOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case IndicatorValueOrderFieldYear.column:
+		str = "YEAR"
+	case IndicatorValueOrderFieldValue.column:
+		str = "VALUE"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f IndicatorValueOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *IndicatorValueOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("IndicatorValueOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *IndicatorValueOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *IndicatorValueOrderFieldUpdatedAt
+	case "YEAR":
+		*f = *IndicatorValueOrderFieldYear
+	case "VALUE":
+		*f = *IndicatorValueOrderFieldValue
+	default:
+		return fmt.Errorf("%s is not a valid IndicatorValueOrderField", str)
+	}
+	return nil
+}
+
+// IndicatorValueOrderField defines the ordering field of IndicatorValue.
+type IndicatorValueOrderField struct {
+	// Value extracts the ordering value from the given IndicatorValue.
+	Value    func(*IndicatorValue) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) indicatorvalue.OrderOption
+	toCursor func(*IndicatorValue) Cursor
+}
+
+// IndicatorValueOrder defines the ordering of IndicatorValue.
+type IndicatorValueOrder struct {
+	Direction OrderDirection            `json:"direction"`
+	Field     *IndicatorValueOrderField `json:"field"`
+}
+
+// DefaultIndicatorValueOrder is the default ordering of IndicatorValue.
+var DefaultIndicatorValueOrder = &IndicatorValueOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &IndicatorValueOrderField{
+		Value: func(_m *IndicatorValue) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: indicatorvalue.FieldID,
+		toTerm: indicatorvalue.ByID,
+		toCursor: func(_m *IndicatorValue) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts IndicatorValue into IndicatorValueEdge.
+func (_m *IndicatorValue) ToEdge(order *IndicatorValueOrder) *IndicatorValueEdge {
+	if order == nil {
+		order = DefaultIndicatorValueOrder
+	}
+	return &IndicatorValueEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

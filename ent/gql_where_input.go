@@ -12,6 +12,10 @@ import (
 	"github.com/samverkan/samverkan/ent/auditentry"
 	"github.com/samverkan/samverkan/ent/followup"
 	"github.com/samverkan/samverkan/ent/goal"
+	"github.com/samverkan/samverkan/ent/goalassessment"
+	"github.com/samverkan/samverkan/ent/indicator"
+	"github.com/samverkan/samverkan/ent/indicatortarget"
+	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
@@ -210,6 +214,10 @@ type ActivityWhereInput struct {
 	// "follow_ups" edge predicates.
 	HasFollowUps     *bool                 `json:"hasFollowUps,omitempty"`
 	HasFollowUpsWith []*FollowUpWhereInput `json:"hasFollowUpsWith,omitempty"`
+
+	// "indicators" edge predicates.
+	HasIndicators     *bool                  `json:"hasIndicators,omitempty"`
+	HasIndicatorsWith []*IndicatorWhereInput `json:"hasIndicatorsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -772,6 +780,24 @@ func (i *ActivityWhereInput) P() (predicate.Activity, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, activity.HasFollowUpsWith(with...))
+	}
+	if i.HasIndicators != nil {
+		p := activity.HasIndicators()
+		if !*i.HasIndicators {
+			p = activity.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasIndicatorsWith) > 0 {
+		with := make([]predicate.Indicator, 0, len(i.HasIndicatorsWith))
+		for _, w := range i.HasIndicatorsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasIndicatorsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, activity.HasIndicatorsWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -1847,6 +1873,14 @@ type GoalWhereInput struct {
 	// "objectives" edge predicates.
 	HasObjectives     *bool                  `json:"hasObjectives,omitempty"`
 	HasObjectivesWith []*ObjectiveWhereInput `json:"hasObjectivesWith,omitempty"`
+
+	// "indicators" edge predicates.
+	HasIndicators     *bool                  `json:"hasIndicators,omitempty"`
+	HasIndicatorsWith []*IndicatorWhereInput `json:"hasIndicatorsWith,omitempty"`
+
+	// "assessments" edge predicates.
+	HasAssessments     *bool                       `json:"hasAssessments,omitempty"`
+	HasAssessmentsWith []*GoalAssessmentWhereInput `json:"hasAssessmentsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -2287,6 +2321,42 @@ func (i *GoalWhereInput) P() (predicate.Goal, error) {
 		}
 		predicates = append(predicates, goal.HasObjectivesWith(with...))
 	}
+	if i.HasIndicators != nil {
+		p := goal.HasIndicators()
+		if !*i.HasIndicators {
+			p = goal.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasIndicatorsWith) > 0 {
+		with := make([]predicate.Indicator, 0, len(i.HasIndicatorsWith))
+		for _, w := range i.HasIndicatorsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasIndicatorsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, goal.HasIndicatorsWith(with...))
+	}
+	if i.HasAssessments != nil {
+		p := goal.HasAssessments()
+		if !*i.HasAssessments {
+			p = goal.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAssessmentsWith) > 0 {
+		with := make([]predicate.GoalAssessment, 0, len(i.HasAssessmentsWith))
+		for _, w := range i.HasAssessmentsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAssessmentsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, goal.HasAssessmentsWith(with...))
+	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyGoalWhereInput
@@ -2294,6 +2364,2062 @@ func (i *GoalWhereInput) P() (predicate.Goal, error) {
 		return predicates[0], nil
 	default:
 		return goal.And(predicates...), nil
+	}
+}
+
+// GoalAssessmentWhereInput represents a where input for filtering GoalAssessment queries.
+type GoalAssessmentWhereInput struct {
+	Predicates []predicate.GoalAssessment  `json:"-"`
+	Not        *GoalAssessmentWhereInput   `json:"not,omitempty"`
+	Or         []*GoalAssessmentWhereInput `json:"or,omitempty"`
+	And        []*GoalAssessmentWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "version" field predicates.
+	Version      *int  `json:"version,omitempty"`
+	VersionNEQ   *int  `json:"versionNEQ,omitempty"`
+	VersionIn    []int `json:"versionIn,omitempty"`
+	VersionNotIn []int `json:"versionNotIn,omitempty"`
+	VersionGT    *int  `json:"versionGT,omitempty"`
+	VersionGTE   *int  `json:"versionGTE,omitempty"`
+	VersionLT    *int  `json:"versionLT,omitempty"`
+	VersionLTE   *int  `json:"versionLTE,omitempty"`
+
+	// "year" field predicates.
+	Year      *int  `json:"year,omitempty"`
+	YearNEQ   *int  `json:"yearNEQ,omitempty"`
+	YearIn    []int `json:"yearIn,omitempty"`
+	YearNotIn []int `json:"yearNotIn,omitempty"`
+	YearGT    *int  `json:"yearGT,omitempty"`
+	YearGTE   *int  `json:"yearGTE,omitempty"`
+	YearLT    *int  `json:"yearLT,omitempty"`
+	YearLTE   *int  `json:"yearLTE,omitempty"`
+
+	// "light" field predicates.
+	Light      *goalassessment.Light  `json:"light,omitempty"`
+	LightNEQ   *goalassessment.Light  `json:"lightNEQ,omitempty"`
+	LightIn    []goalassessment.Light `json:"lightIn,omitempty"`
+	LightNotIn []goalassessment.Light `json:"lightNotIn,omitempty"`
+
+	// "text" field predicates.
+	Text             *string  `json:"text,omitempty"`
+	TextNEQ          *string  `json:"textNEQ,omitempty"`
+	TextIn           []string `json:"textIn,omitempty"`
+	TextNotIn        []string `json:"textNotIn,omitempty"`
+	TextGT           *string  `json:"textGT,omitempty"`
+	TextGTE          *string  `json:"textGTE,omitempty"`
+	TextLT           *string  `json:"textLT,omitempty"`
+	TextLTE          *string  `json:"textLTE,omitempty"`
+	TextContains     *string  `json:"textContains,omitempty"`
+	TextHasPrefix    *string  `json:"textHasPrefix,omitempty"`
+	TextHasSuffix    *string  `json:"textHasSuffix,omitempty"`
+	TextIsNil        bool     `json:"textIsNil,omitempty"`
+	TextNotNil       bool     `json:"textNotNil,omitempty"`
+	TextEqualFold    *string  `json:"textEqualFold,omitempty"`
+	TextContainsFold *string  `json:"textContainsFold,omitempty"`
+
+	// "author" field predicates.
+	Author             *string  `json:"author,omitempty"`
+	AuthorNEQ          *string  `json:"authorNEQ,omitempty"`
+	AuthorIn           []string `json:"authorIn,omitempty"`
+	AuthorNotIn        []string `json:"authorNotIn,omitempty"`
+	AuthorGT           *string  `json:"authorGT,omitempty"`
+	AuthorGTE          *string  `json:"authorGTE,omitempty"`
+	AuthorLT           *string  `json:"authorLT,omitempty"`
+	AuthorLTE          *string  `json:"authorLTE,omitempty"`
+	AuthorContains     *string  `json:"authorContains,omitempty"`
+	AuthorHasPrefix    *string  `json:"authorHasPrefix,omitempty"`
+	AuthorHasSuffix    *string  `json:"authorHasSuffix,omitempty"`
+	AuthorIsNil        bool     `json:"authorIsNil,omitempty"`
+	AuthorNotNil       bool     `json:"authorNotNil,omitempty"`
+	AuthorEqualFold    *string  `json:"authorEqualFold,omitempty"`
+	AuthorContainsFold *string  `json:"authorContainsFold,omitempty"`
+
+	// "goal_id" field predicates.
+	GoalID      *int  `json:"goalID,omitempty"`
+	GoalIDNEQ   *int  `json:"goalIDNEQ,omitempty"`
+	GoalIDIn    []int `json:"goalIDIn,omitempty"`
+	GoalIDNotIn []int `json:"goalIDNotIn,omitempty"`
+
+	// "goal" edge predicates.
+	HasGoal     *bool             `json:"hasGoal,omitempty"`
+	HasGoalWith []*GoalWhereInput `json:"hasGoalWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *GoalAssessmentWhereInput) AddPredicates(predicates ...predicate.GoalAssessment) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the GoalAssessmentWhereInput filter on the GoalAssessmentQuery builder.
+func (i *GoalAssessmentWhereInput) Filter(q *GoalAssessmentQuery) (*GoalAssessmentQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyGoalAssessmentWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyGoalAssessmentWhereInput is returned in case the GoalAssessmentWhereInput is empty.
+var ErrEmptyGoalAssessmentWhereInput = errors.New("ent: empty predicate GoalAssessmentWhereInput")
+
+// P returns a predicate for filtering goalassessments.
+// An error is returned if the input is empty or invalid.
+func (i *GoalAssessmentWhereInput) P() (predicate.GoalAssessment, error) {
+	var predicates []predicate.GoalAssessment
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, goalassessment.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.GoalAssessment, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, goalassessment.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.GoalAssessment, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, goalassessment.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, goalassessment.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, goalassessment.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, goalassessment.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, goalassessment.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, goalassessment.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, goalassessment.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, goalassessment.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, goalassessment.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, goalassessment.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, goalassessment.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, goalassessment.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, goalassessment.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, goalassessment.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, goalassessment.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, goalassessment.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, goalassessment.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, goalassessment.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, goalassessment.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, goalassessment.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, goalassessment.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, goalassessment.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, goalassessment.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, goalassessment.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, goalassessment.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Version != nil {
+		predicates = append(predicates, goalassessment.VersionEQ(*i.Version))
+	}
+	if i.VersionNEQ != nil {
+		predicates = append(predicates, goalassessment.VersionNEQ(*i.VersionNEQ))
+	}
+	if len(i.VersionIn) > 0 {
+		predicates = append(predicates, goalassessment.VersionIn(i.VersionIn...))
+	}
+	if len(i.VersionNotIn) > 0 {
+		predicates = append(predicates, goalassessment.VersionNotIn(i.VersionNotIn...))
+	}
+	if i.VersionGT != nil {
+		predicates = append(predicates, goalassessment.VersionGT(*i.VersionGT))
+	}
+	if i.VersionGTE != nil {
+		predicates = append(predicates, goalassessment.VersionGTE(*i.VersionGTE))
+	}
+	if i.VersionLT != nil {
+		predicates = append(predicates, goalassessment.VersionLT(*i.VersionLT))
+	}
+	if i.VersionLTE != nil {
+		predicates = append(predicates, goalassessment.VersionLTE(*i.VersionLTE))
+	}
+	if i.Year != nil {
+		predicates = append(predicates, goalassessment.YearEQ(*i.Year))
+	}
+	if i.YearNEQ != nil {
+		predicates = append(predicates, goalassessment.YearNEQ(*i.YearNEQ))
+	}
+	if len(i.YearIn) > 0 {
+		predicates = append(predicates, goalassessment.YearIn(i.YearIn...))
+	}
+	if len(i.YearNotIn) > 0 {
+		predicates = append(predicates, goalassessment.YearNotIn(i.YearNotIn...))
+	}
+	if i.YearGT != nil {
+		predicates = append(predicates, goalassessment.YearGT(*i.YearGT))
+	}
+	if i.YearGTE != nil {
+		predicates = append(predicates, goalassessment.YearGTE(*i.YearGTE))
+	}
+	if i.YearLT != nil {
+		predicates = append(predicates, goalassessment.YearLT(*i.YearLT))
+	}
+	if i.YearLTE != nil {
+		predicates = append(predicates, goalassessment.YearLTE(*i.YearLTE))
+	}
+	if i.Light != nil {
+		predicates = append(predicates, goalassessment.LightEQ(*i.Light))
+	}
+	if i.LightNEQ != nil {
+		predicates = append(predicates, goalassessment.LightNEQ(*i.LightNEQ))
+	}
+	if len(i.LightIn) > 0 {
+		predicates = append(predicates, goalassessment.LightIn(i.LightIn...))
+	}
+	if len(i.LightNotIn) > 0 {
+		predicates = append(predicates, goalassessment.LightNotIn(i.LightNotIn...))
+	}
+	if i.Text != nil {
+		predicates = append(predicates, goalassessment.TextEQ(*i.Text))
+	}
+	if i.TextNEQ != nil {
+		predicates = append(predicates, goalassessment.TextNEQ(*i.TextNEQ))
+	}
+	if len(i.TextIn) > 0 {
+		predicates = append(predicates, goalassessment.TextIn(i.TextIn...))
+	}
+	if len(i.TextNotIn) > 0 {
+		predicates = append(predicates, goalassessment.TextNotIn(i.TextNotIn...))
+	}
+	if i.TextGT != nil {
+		predicates = append(predicates, goalassessment.TextGT(*i.TextGT))
+	}
+	if i.TextGTE != nil {
+		predicates = append(predicates, goalassessment.TextGTE(*i.TextGTE))
+	}
+	if i.TextLT != nil {
+		predicates = append(predicates, goalassessment.TextLT(*i.TextLT))
+	}
+	if i.TextLTE != nil {
+		predicates = append(predicates, goalassessment.TextLTE(*i.TextLTE))
+	}
+	if i.TextContains != nil {
+		predicates = append(predicates, goalassessment.TextContains(*i.TextContains))
+	}
+	if i.TextHasPrefix != nil {
+		predicates = append(predicates, goalassessment.TextHasPrefix(*i.TextHasPrefix))
+	}
+	if i.TextHasSuffix != nil {
+		predicates = append(predicates, goalassessment.TextHasSuffix(*i.TextHasSuffix))
+	}
+	if i.TextIsNil {
+		predicates = append(predicates, goalassessment.TextIsNil())
+	}
+	if i.TextNotNil {
+		predicates = append(predicates, goalassessment.TextNotNil())
+	}
+	if i.TextEqualFold != nil {
+		predicates = append(predicates, goalassessment.TextEqualFold(*i.TextEqualFold))
+	}
+	if i.TextContainsFold != nil {
+		predicates = append(predicates, goalassessment.TextContainsFold(*i.TextContainsFold))
+	}
+	if i.Author != nil {
+		predicates = append(predicates, goalassessment.AuthorEQ(*i.Author))
+	}
+	if i.AuthorNEQ != nil {
+		predicates = append(predicates, goalassessment.AuthorNEQ(*i.AuthorNEQ))
+	}
+	if len(i.AuthorIn) > 0 {
+		predicates = append(predicates, goalassessment.AuthorIn(i.AuthorIn...))
+	}
+	if len(i.AuthorNotIn) > 0 {
+		predicates = append(predicates, goalassessment.AuthorNotIn(i.AuthorNotIn...))
+	}
+	if i.AuthorGT != nil {
+		predicates = append(predicates, goalassessment.AuthorGT(*i.AuthorGT))
+	}
+	if i.AuthorGTE != nil {
+		predicates = append(predicates, goalassessment.AuthorGTE(*i.AuthorGTE))
+	}
+	if i.AuthorLT != nil {
+		predicates = append(predicates, goalassessment.AuthorLT(*i.AuthorLT))
+	}
+	if i.AuthorLTE != nil {
+		predicates = append(predicates, goalassessment.AuthorLTE(*i.AuthorLTE))
+	}
+	if i.AuthorContains != nil {
+		predicates = append(predicates, goalassessment.AuthorContains(*i.AuthorContains))
+	}
+	if i.AuthorHasPrefix != nil {
+		predicates = append(predicates, goalassessment.AuthorHasPrefix(*i.AuthorHasPrefix))
+	}
+	if i.AuthorHasSuffix != nil {
+		predicates = append(predicates, goalassessment.AuthorHasSuffix(*i.AuthorHasSuffix))
+	}
+	if i.AuthorIsNil {
+		predicates = append(predicates, goalassessment.AuthorIsNil())
+	}
+	if i.AuthorNotNil {
+		predicates = append(predicates, goalassessment.AuthorNotNil())
+	}
+	if i.AuthorEqualFold != nil {
+		predicates = append(predicates, goalassessment.AuthorEqualFold(*i.AuthorEqualFold))
+	}
+	if i.AuthorContainsFold != nil {
+		predicates = append(predicates, goalassessment.AuthorContainsFold(*i.AuthorContainsFold))
+	}
+	if i.GoalID != nil {
+		predicates = append(predicates, goalassessment.GoalIDEQ(*i.GoalID))
+	}
+	if i.GoalIDNEQ != nil {
+		predicates = append(predicates, goalassessment.GoalIDNEQ(*i.GoalIDNEQ))
+	}
+	if len(i.GoalIDIn) > 0 {
+		predicates = append(predicates, goalassessment.GoalIDIn(i.GoalIDIn...))
+	}
+	if len(i.GoalIDNotIn) > 0 {
+		predicates = append(predicates, goalassessment.GoalIDNotIn(i.GoalIDNotIn...))
+	}
+
+	if i.HasGoal != nil {
+		p := goalassessment.HasGoal()
+		if !*i.HasGoal {
+			p = goalassessment.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasGoalWith) > 0 {
+		with := make([]predicate.Goal, 0, len(i.HasGoalWith))
+		for _, w := range i.HasGoalWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasGoalWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, goalassessment.HasGoalWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyGoalAssessmentWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return goalassessment.And(predicates...), nil
+	}
+}
+
+// IndicatorWhereInput represents a where input for filtering Indicator queries.
+type IndicatorWhereInput struct {
+	Predicates []predicate.Indicator  `json:"-"`
+	Not        *IndicatorWhereInput   `json:"not,omitempty"`
+	Or         []*IndicatorWhereInput `json:"or,omitempty"`
+	And        []*IndicatorWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "version" field predicates.
+	Version      *int  `json:"version,omitempty"`
+	VersionNEQ   *int  `json:"versionNEQ,omitempty"`
+	VersionIn    []int `json:"versionIn,omitempty"`
+	VersionNotIn []int `json:"versionNotIn,omitempty"`
+	VersionGT    *int  `json:"versionGT,omitempty"`
+	VersionGTE   *int  `json:"versionGTE,omitempty"`
+	VersionLT    *int  `json:"versionLT,omitempty"`
+	VersionLTE   *int  `json:"versionLTE,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "description" field predicates.
+	Description             *string  `json:"description,omitempty"`
+	DescriptionNEQ          *string  `json:"descriptionNEQ,omitempty"`
+	DescriptionIn           []string `json:"descriptionIn,omitempty"`
+	DescriptionNotIn        []string `json:"descriptionNotIn,omitempty"`
+	DescriptionGT           *string  `json:"descriptionGT,omitempty"`
+	DescriptionGTE          *string  `json:"descriptionGTE,omitempty"`
+	DescriptionLT           *string  `json:"descriptionLT,omitempty"`
+	DescriptionLTE          *string  `json:"descriptionLTE,omitempty"`
+	DescriptionContains     *string  `json:"descriptionContains,omitempty"`
+	DescriptionHasPrefix    *string  `json:"descriptionHasPrefix,omitempty"`
+	DescriptionHasSuffix    *string  `json:"descriptionHasSuffix,omitempty"`
+	DescriptionIsNil        bool     `json:"descriptionIsNil,omitempty"`
+	DescriptionNotNil       bool     `json:"descriptionNotNil,omitempty"`
+	DescriptionEqualFold    *string  `json:"descriptionEqualFold,omitempty"`
+	DescriptionContainsFold *string  `json:"descriptionContainsFold,omitempty"`
+
+	// "unit" field predicates.
+	Unit             *string  `json:"unit,omitempty"`
+	UnitNEQ          *string  `json:"unitNEQ,omitempty"`
+	UnitIn           []string `json:"unitIn,omitempty"`
+	UnitNotIn        []string `json:"unitNotIn,omitempty"`
+	UnitGT           *string  `json:"unitGT,omitempty"`
+	UnitGTE          *string  `json:"unitGTE,omitempty"`
+	UnitLT           *string  `json:"unitLT,omitempty"`
+	UnitLTE          *string  `json:"unitLTE,omitempty"`
+	UnitContains     *string  `json:"unitContains,omitempty"`
+	UnitHasPrefix    *string  `json:"unitHasPrefix,omitempty"`
+	UnitHasSuffix    *string  `json:"unitHasSuffix,omitempty"`
+	UnitIsNil        bool     `json:"unitIsNil,omitempty"`
+	UnitNotNil       bool     `json:"unitNotNil,omitempty"`
+	UnitEqualFold    *string  `json:"unitEqualFold,omitempty"`
+	UnitContainsFold *string  `json:"unitContainsFold,omitempty"`
+
+	// "direction" field predicates.
+	Direction      *indicator.Direction  `json:"direction,omitempty"`
+	DirectionNEQ   *indicator.Direction  `json:"directionNEQ,omitempty"`
+	DirectionIn    []indicator.Direction `json:"directionIn,omitempty"`
+	DirectionNotIn []indicator.Direction `json:"directionNotIn,omitempty"`
+
+	// "scope" field predicates.
+	Scope      *indicator.Scope  `json:"scope,omitempty"`
+	ScopeNEQ   *indicator.Scope  `json:"scopeNEQ,omitempty"`
+	ScopeIn    []indicator.Scope `json:"scopeIn,omitempty"`
+	ScopeNotIn []indicator.Scope `json:"scopeNotIn,omitempty"`
+
+	// "aggregation" field predicates.
+	Aggregation      *indicator.Aggregation  `json:"aggregation,omitempty"`
+	AggregationNEQ   *indicator.Aggregation  `json:"aggregationNEQ,omitempty"`
+	AggregationIn    []indicator.Aggregation `json:"aggregationIn,omitempty"`
+	AggregationNotIn []indicator.Aggregation `json:"aggregationNotIn,omitempty"`
+
+	// "baseline_value" field predicates.
+	BaselineValue       *float64  `json:"baselineValue,omitempty"`
+	BaselineValueNEQ    *float64  `json:"baselineValueNEQ,omitempty"`
+	BaselineValueIn     []float64 `json:"baselineValueIn,omitempty"`
+	BaselineValueNotIn  []float64 `json:"baselineValueNotIn,omitempty"`
+	BaselineValueGT     *float64  `json:"baselineValueGT,omitempty"`
+	BaselineValueGTE    *float64  `json:"baselineValueGTE,omitempty"`
+	BaselineValueLT     *float64  `json:"baselineValueLT,omitempty"`
+	BaselineValueLTE    *float64  `json:"baselineValueLTE,omitempty"`
+	BaselineValueIsNil  bool      `json:"baselineValueIsNil,omitempty"`
+	BaselineValueNotNil bool      `json:"baselineValueNotNil,omitempty"`
+
+	// "baseline_year" field predicates.
+	BaselineYear       *int  `json:"baselineYear,omitempty"`
+	BaselineYearNEQ    *int  `json:"baselineYearNEQ,omitempty"`
+	BaselineYearIn     []int `json:"baselineYearIn,omitempty"`
+	BaselineYearNotIn  []int `json:"baselineYearNotIn,omitempty"`
+	BaselineYearGT     *int  `json:"baselineYearGT,omitempty"`
+	BaselineYearGTE    *int  `json:"baselineYearGTE,omitempty"`
+	BaselineYearLT     *int  `json:"baselineYearLT,omitempty"`
+	BaselineYearLTE    *int  `json:"baselineYearLTE,omitempty"`
+	BaselineYearIsNil  bool  `json:"baselineYearIsNil,omitempty"`
+	BaselineYearNotNil bool  `json:"baselineYearNotNil,omitempty"`
+
+	// "kolada_kpi" field predicates.
+	KoladaKpi             *string  `json:"koladaKpi,omitempty"`
+	KoladaKpiNEQ          *string  `json:"koladaKpiNEQ,omitempty"`
+	KoladaKpiIn           []string `json:"koladaKpiIn,omitempty"`
+	KoladaKpiNotIn        []string `json:"koladaKpiNotIn,omitempty"`
+	KoladaKpiGT           *string  `json:"koladaKpiGT,omitempty"`
+	KoladaKpiGTE          *string  `json:"koladaKpiGTE,omitempty"`
+	KoladaKpiLT           *string  `json:"koladaKpiLT,omitempty"`
+	KoladaKpiLTE          *string  `json:"koladaKpiLTE,omitempty"`
+	KoladaKpiContains     *string  `json:"koladaKpiContains,omitempty"`
+	KoladaKpiHasPrefix    *string  `json:"koladaKpiHasPrefix,omitempty"`
+	KoladaKpiHasSuffix    *string  `json:"koladaKpiHasSuffix,omitempty"`
+	KoladaKpiIsNil        bool     `json:"koladaKpiIsNil,omitempty"`
+	KoladaKpiNotNil       bool     `json:"koladaKpiNotNil,omitempty"`
+	KoladaKpiEqualFold    *string  `json:"koladaKpiEqualFold,omitempty"`
+	KoladaKpiContainsFold *string  `json:"koladaKpiContainsFold,omitempty"`
+
+	// "goal_id" field predicates.
+	GoalID       *int  `json:"goalID,omitempty"`
+	GoalIDNEQ    *int  `json:"goalIDNEQ,omitempty"`
+	GoalIDIn     []int `json:"goalIDIn,omitempty"`
+	GoalIDNotIn  []int `json:"goalIDNotIn,omitempty"`
+	GoalIDIsNil  bool  `json:"goalIDIsNil,omitempty"`
+	GoalIDNotNil bool  `json:"goalIDNotNil,omitempty"`
+
+	// "objective_id" field predicates.
+	ObjectiveID       *int  `json:"objectiveID,omitempty"`
+	ObjectiveIDNEQ    *int  `json:"objectiveIDNEQ,omitempty"`
+	ObjectiveIDIn     []int `json:"objectiveIDIn,omitempty"`
+	ObjectiveIDNotIn  []int `json:"objectiveIDNotIn,omitempty"`
+	ObjectiveIDIsNil  bool  `json:"objectiveIDIsNil,omitempty"`
+	ObjectiveIDNotNil bool  `json:"objectiveIDNotNil,omitempty"`
+
+	// "activity_id" field predicates.
+	ActivityID       *int  `json:"activityID,omitempty"`
+	ActivityIDNEQ    *int  `json:"activityIDNEQ,omitempty"`
+	ActivityIDIn     []int `json:"activityIDIn,omitempty"`
+	ActivityIDNotIn  []int `json:"activityIDNotIn,omitempty"`
+	ActivityIDIsNil  bool  `json:"activityIDIsNil,omitempty"`
+	ActivityIDNotNil bool  `json:"activityIDNotNil,omitempty"`
+
+	// "goal" edge predicates.
+	HasGoal     *bool             `json:"hasGoal,omitempty"`
+	HasGoalWith []*GoalWhereInput `json:"hasGoalWith,omitempty"`
+
+	// "objective" edge predicates.
+	HasObjective     *bool                  `json:"hasObjective,omitempty"`
+	HasObjectiveWith []*ObjectiveWhereInput `json:"hasObjectiveWith,omitempty"`
+
+	// "activity" edge predicates.
+	HasActivity     *bool                 `json:"hasActivity,omitempty"`
+	HasActivityWith []*ActivityWhereInput `json:"hasActivityWith,omitempty"`
+
+	// "targets" edge predicates.
+	HasTargets     *bool                        `json:"hasTargets,omitempty"`
+	HasTargetsWith []*IndicatorTargetWhereInput `json:"hasTargetsWith,omitempty"`
+
+	// "values" edge predicates.
+	HasValues     *bool                       `json:"hasValues,omitempty"`
+	HasValuesWith []*IndicatorValueWhereInput `json:"hasValuesWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *IndicatorWhereInput) AddPredicates(predicates ...predicate.Indicator) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the IndicatorWhereInput filter on the IndicatorQuery builder.
+func (i *IndicatorWhereInput) Filter(q *IndicatorQuery) (*IndicatorQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyIndicatorWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyIndicatorWhereInput is returned in case the IndicatorWhereInput is empty.
+var ErrEmptyIndicatorWhereInput = errors.New("ent: empty predicate IndicatorWhereInput")
+
+// P returns a predicate for filtering indicators.
+// An error is returned if the input is empty or invalid.
+func (i *IndicatorWhereInput) P() (predicate.Indicator, error) {
+	var predicates []predicate.Indicator
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, indicator.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Indicator, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, indicator.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Indicator, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, indicator.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, indicator.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, indicator.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, indicator.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, indicator.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, indicator.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, indicator.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, indicator.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, indicator.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, indicator.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, indicator.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, indicator.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, indicator.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, indicator.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, indicator.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, indicator.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, indicator.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, indicator.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, indicator.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, indicator.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, indicator.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, indicator.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, indicator.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, indicator.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, indicator.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Version != nil {
+		predicates = append(predicates, indicator.VersionEQ(*i.Version))
+	}
+	if i.VersionNEQ != nil {
+		predicates = append(predicates, indicator.VersionNEQ(*i.VersionNEQ))
+	}
+	if len(i.VersionIn) > 0 {
+		predicates = append(predicates, indicator.VersionIn(i.VersionIn...))
+	}
+	if len(i.VersionNotIn) > 0 {
+		predicates = append(predicates, indicator.VersionNotIn(i.VersionNotIn...))
+	}
+	if i.VersionGT != nil {
+		predicates = append(predicates, indicator.VersionGT(*i.VersionGT))
+	}
+	if i.VersionGTE != nil {
+		predicates = append(predicates, indicator.VersionGTE(*i.VersionGTE))
+	}
+	if i.VersionLT != nil {
+		predicates = append(predicates, indicator.VersionLT(*i.VersionLT))
+	}
+	if i.VersionLTE != nil {
+		predicates = append(predicates, indicator.VersionLTE(*i.VersionLTE))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, indicator.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, indicator.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, indicator.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, indicator.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, indicator.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, indicator.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, indicator.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, indicator.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, indicator.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, indicator.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, indicator.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, indicator.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, indicator.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Description != nil {
+		predicates = append(predicates, indicator.DescriptionEQ(*i.Description))
+	}
+	if i.DescriptionNEQ != nil {
+		predicates = append(predicates, indicator.DescriptionNEQ(*i.DescriptionNEQ))
+	}
+	if len(i.DescriptionIn) > 0 {
+		predicates = append(predicates, indicator.DescriptionIn(i.DescriptionIn...))
+	}
+	if len(i.DescriptionNotIn) > 0 {
+		predicates = append(predicates, indicator.DescriptionNotIn(i.DescriptionNotIn...))
+	}
+	if i.DescriptionGT != nil {
+		predicates = append(predicates, indicator.DescriptionGT(*i.DescriptionGT))
+	}
+	if i.DescriptionGTE != nil {
+		predicates = append(predicates, indicator.DescriptionGTE(*i.DescriptionGTE))
+	}
+	if i.DescriptionLT != nil {
+		predicates = append(predicates, indicator.DescriptionLT(*i.DescriptionLT))
+	}
+	if i.DescriptionLTE != nil {
+		predicates = append(predicates, indicator.DescriptionLTE(*i.DescriptionLTE))
+	}
+	if i.DescriptionContains != nil {
+		predicates = append(predicates, indicator.DescriptionContains(*i.DescriptionContains))
+	}
+	if i.DescriptionHasPrefix != nil {
+		predicates = append(predicates, indicator.DescriptionHasPrefix(*i.DescriptionHasPrefix))
+	}
+	if i.DescriptionHasSuffix != nil {
+		predicates = append(predicates, indicator.DescriptionHasSuffix(*i.DescriptionHasSuffix))
+	}
+	if i.DescriptionIsNil {
+		predicates = append(predicates, indicator.DescriptionIsNil())
+	}
+	if i.DescriptionNotNil {
+		predicates = append(predicates, indicator.DescriptionNotNil())
+	}
+	if i.DescriptionEqualFold != nil {
+		predicates = append(predicates, indicator.DescriptionEqualFold(*i.DescriptionEqualFold))
+	}
+	if i.DescriptionContainsFold != nil {
+		predicates = append(predicates, indicator.DescriptionContainsFold(*i.DescriptionContainsFold))
+	}
+	if i.Unit != nil {
+		predicates = append(predicates, indicator.UnitEQ(*i.Unit))
+	}
+	if i.UnitNEQ != nil {
+		predicates = append(predicates, indicator.UnitNEQ(*i.UnitNEQ))
+	}
+	if len(i.UnitIn) > 0 {
+		predicates = append(predicates, indicator.UnitIn(i.UnitIn...))
+	}
+	if len(i.UnitNotIn) > 0 {
+		predicates = append(predicates, indicator.UnitNotIn(i.UnitNotIn...))
+	}
+	if i.UnitGT != nil {
+		predicates = append(predicates, indicator.UnitGT(*i.UnitGT))
+	}
+	if i.UnitGTE != nil {
+		predicates = append(predicates, indicator.UnitGTE(*i.UnitGTE))
+	}
+	if i.UnitLT != nil {
+		predicates = append(predicates, indicator.UnitLT(*i.UnitLT))
+	}
+	if i.UnitLTE != nil {
+		predicates = append(predicates, indicator.UnitLTE(*i.UnitLTE))
+	}
+	if i.UnitContains != nil {
+		predicates = append(predicates, indicator.UnitContains(*i.UnitContains))
+	}
+	if i.UnitHasPrefix != nil {
+		predicates = append(predicates, indicator.UnitHasPrefix(*i.UnitHasPrefix))
+	}
+	if i.UnitHasSuffix != nil {
+		predicates = append(predicates, indicator.UnitHasSuffix(*i.UnitHasSuffix))
+	}
+	if i.UnitIsNil {
+		predicates = append(predicates, indicator.UnitIsNil())
+	}
+	if i.UnitNotNil {
+		predicates = append(predicates, indicator.UnitNotNil())
+	}
+	if i.UnitEqualFold != nil {
+		predicates = append(predicates, indicator.UnitEqualFold(*i.UnitEqualFold))
+	}
+	if i.UnitContainsFold != nil {
+		predicates = append(predicates, indicator.UnitContainsFold(*i.UnitContainsFold))
+	}
+	if i.Direction != nil {
+		predicates = append(predicates, indicator.DirectionEQ(*i.Direction))
+	}
+	if i.DirectionNEQ != nil {
+		predicates = append(predicates, indicator.DirectionNEQ(*i.DirectionNEQ))
+	}
+	if len(i.DirectionIn) > 0 {
+		predicates = append(predicates, indicator.DirectionIn(i.DirectionIn...))
+	}
+	if len(i.DirectionNotIn) > 0 {
+		predicates = append(predicates, indicator.DirectionNotIn(i.DirectionNotIn...))
+	}
+	if i.Scope != nil {
+		predicates = append(predicates, indicator.ScopeEQ(*i.Scope))
+	}
+	if i.ScopeNEQ != nil {
+		predicates = append(predicates, indicator.ScopeNEQ(*i.ScopeNEQ))
+	}
+	if len(i.ScopeIn) > 0 {
+		predicates = append(predicates, indicator.ScopeIn(i.ScopeIn...))
+	}
+	if len(i.ScopeNotIn) > 0 {
+		predicates = append(predicates, indicator.ScopeNotIn(i.ScopeNotIn...))
+	}
+	if i.Aggregation != nil {
+		predicates = append(predicates, indicator.AggregationEQ(*i.Aggregation))
+	}
+	if i.AggregationNEQ != nil {
+		predicates = append(predicates, indicator.AggregationNEQ(*i.AggregationNEQ))
+	}
+	if len(i.AggregationIn) > 0 {
+		predicates = append(predicates, indicator.AggregationIn(i.AggregationIn...))
+	}
+	if len(i.AggregationNotIn) > 0 {
+		predicates = append(predicates, indicator.AggregationNotIn(i.AggregationNotIn...))
+	}
+	if i.BaselineValue != nil {
+		predicates = append(predicates, indicator.BaselineValueEQ(*i.BaselineValue))
+	}
+	if i.BaselineValueNEQ != nil {
+		predicates = append(predicates, indicator.BaselineValueNEQ(*i.BaselineValueNEQ))
+	}
+	if len(i.BaselineValueIn) > 0 {
+		predicates = append(predicates, indicator.BaselineValueIn(i.BaselineValueIn...))
+	}
+	if len(i.BaselineValueNotIn) > 0 {
+		predicates = append(predicates, indicator.BaselineValueNotIn(i.BaselineValueNotIn...))
+	}
+	if i.BaselineValueGT != nil {
+		predicates = append(predicates, indicator.BaselineValueGT(*i.BaselineValueGT))
+	}
+	if i.BaselineValueGTE != nil {
+		predicates = append(predicates, indicator.BaselineValueGTE(*i.BaselineValueGTE))
+	}
+	if i.BaselineValueLT != nil {
+		predicates = append(predicates, indicator.BaselineValueLT(*i.BaselineValueLT))
+	}
+	if i.BaselineValueLTE != nil {
+		predicates = append(predicates, indicator.BaselineValueLTE(*i.BaselineValueLTE))
+	}
+	if i.BaselineValueIsNil {
+		predicates = append(predicates, indicator.BaselineValueIsNil())
+	}
+	if i.BaselineValueNotNil {
+		predicates = append(predicates, indicator.BaselineValueNotNil())
+	}
+	if i.BaselineYear != nil {
+		predicates = append(predicates, indicator.BaselineYearEQ(*i.BaselineYear))
+	}
+	if i.BaselineYearNEQ != nil {
+		predicates = append(predicates, indicator.BaselineYearNEQ(*i.BaselineYearNEQ))
+	}
+	if len(i.BaselineYearIn) > 0 {
+		predicates = append(predicates, indicator.BaselineYearIn(i.BaselineYearIn...))
+	}
+	if len(i.BaselineYearNotIn) > 0 {
+		predicates = append(predicates, indicator.BaselineYearNotIn(i.BaselineYearNotIn...))
+	}
+	if i.BaselineYearGT != nil {
+		predicates = append(predicates, indicator.BaselineYearGT(*i.BaselineYearGT))
+	}
+	if i.BaselineYearGTE != nil {
+		predicates = append(predicates, indicator.BaselineYearGTE(*i.BaselineYearGTE))
+	}
+	if i.BaselineYearLT != nil {
+		predicates = append(predicates, indicator.BaselineYearLT(*i.BaselineYearLT))
+	}
+	if i.BaselineYearLTE != nil {
+		predicates = append(predicates, indicator.BaselineYearLTE(*i.BaselineYearLTE))
+	}
+	if i.BaselineYearIsNil {
+		predicates = append(predicates, indicator.BaselineYearIsNil())
+	}
+	if i.BaselineYearNotNil {
+		predicates = append(predicates, indicator.BaselineYearNotNil())
+	}
+	if i.KoladaKpi != nil {
+		predicates = append(predicates, indicator.KoladaKpiEQ(*i.KoladaKpi))
+	}
+	if i.KoladaKpiNEQ != nil {
+		predicates = append(predicates, indicator.KoladaKpiNEQ(*i.KoladaKpiNEQ))
+	}
+	if len(i.KoladaKpiIn) > 0 {
+		predicates = append(predicates, indicator.KoladaKpiIn(i.KoladaKpiIn...))
+	}
+	if len(i.KoladaKpiNotIn) > 0 {
+		predicates = append(predicates, indicator.KoladaKpiNotIn(i.KoladaKpiNotIn...))
+	}
+	if i.KoladaKpiGT != nil {
+		predicates = append(predicates, indicator.KoladaKpiGT(*i.KoladaKpiGT))
+	}
+	if i.KoladaKpiGTE != nil {
+		predicates = append(predicates, indicator.KoladaKpiGTE(*i.KoladaKpiGTE))
+	}
+	if i.KoladaKpiLT != nil {
+		predicates = append(predicates, indicator.KoladaKpiLT(*i.KoladaKpiLT))
+	}
+	if i.KoladaKpiLTE != nil {
+		predicates = append(predicates, indicator.KoladaKpiLTE(*i.KoladaKpiLTE))
+	}
+	if i.KoladaKpiContains != nil {
+		predicates = append(predicates, indicator.KoladaKpiContains(*i.KoladaKpiContains))
+	}
+	if i.KoladaKpiHasPrefix != nil {
+		predicates = append(predicates, indicator.KoladaKpiHasPrefix(*i.KoladaKpiHasPrefix))
+	}
+	if i.KoladaKpiHasSuffix != nil {
+		predicates = append(predicates, indicator.KoladaKpiHasSuffix(*i.KoladaKpiHasSuffix))
+	}
+	if i.KoladaKpiIsNil {
+		predicates = append(predicates, indicator.KoladaKpiIsNil())
+	}
+	if i.KoladaKpiNotNil {
+		predicates = append(predicates, indicator.KoladaKpiNotNil())
+	}
+	if i.KoladaKpiEqualFold != nil {
+		predicates = append(predicates, indicator.KoladaKpiEqualFold(*i.KoladaKpiEqualFold))
+	}
+	if i.KoladaKpiContainsFold != nil {
+		predicates = append(predicates, indicator.KoladaKpiContainsFold(*i.KoladaKpiContainsFold))
+	}
+	if i.GoalID != nil {
+		predicates = append(predicates, indicator.GoalIDEQ(*i.GoalID))
+	}
+	if i.GoalIDNEQ != nil {
+		predicates = append(predicates, indicator.GoalIDNEQ(*i.GoalIDNEQ))
+	}
+	if len(i.GoalIDIn) > 0 {
+		predicates = append(predicates, indicator.GoalIDIn(i.GoalIDIn...))
+	}
+	if len(i.GoalIDNotIn) > 0 {
+		predicates = append(predicates, indicator.GoalIDNotIn(i.GoalIDNotIn...))
+	}
+	if i.GoalIDIsNil {
+		predicates = append(predicates, indicator.GoalIDIsNil())
+	}
+	if i.GoalIDNotNil {
+		predicates = append(predicates, indicator.GoalIDNotNil())
+	}
+	if i.ObjectiveID != nil {
+		predicates = append(predicates, indicator.ObjectiveIDEQ(*i.ObjectiveID))
+	}
+	if i.ObjectiveIDNEQ != nil {
+		predicates = append(predicates, indicator.ObjectiveIDNEQ(*i.ObjectiveIDNEQ))
+	}
+	if len(i.ObjectiveIDIn) > 0 {
+		predicates = append(predicates, indicator.ObjectiveIDIn(i.ObjectiveIDIn...))
+	}
+	if len(i.ObjectiveIDNotIn) > 0 {
+		predicates = append(predicates, indicator.ObjectiveIDNotIn(i.ObjectiveIDNotIn...))
+	}
+	if i.ObjectiveIDIsNil {
+		predicates = append(predicates, indicator.ObjectiveIDIsNil())
+	}
+	if i.ObjectiveIDNotNil {
+		predicates = append(predicates, indicator.ObjectiveIDNotNil())
+	}
+	if i.ActivityID != nil {
+		predicates = append(predicates, indicator.ActivityIDEQ(*i.ActivityID))
+	}
+	if i.ActivityIDNEQ != nil {
+		predicates = append(predicates, indicator.ActivityIDNEQ(*i.ActivityIDNEQ))
+	}
+	if len(i.ActivityIDIn) > 0 {
+		predicates = append(predicates, indicator.ActivityIDIn(i.ActivityIDIn...))
+	}
+	if len(i.ActivityIDNotIn) > 0 {
+		predicates = append(predicates, indicator.ActivityIDNotIn(i.ActivityIDNotIn...))
+	}
+	if i.ActivityIDIsNil {
+		predicates = append(predicates, indicator.ActivityIDIsNil())
+	}
+	if i.ActivityIDNotNil {
+		predicates = append(predicates, indicator.ActivityIDNotNil())
+	}
+
+	if i.HasGoal != nil {
+		p := indicator.HasGoal()
+		if !*i.HasGoal {
+			p = indicator.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasGoalWith) > 0 {
+		with := make([]predicate.Goal, 0, len(i.HasGoalWith))
+		for _, w := range i.HasGoalWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasGoalWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, indicator.HasGoalWith(with...))
+	}
+	if i.HasObjective != nil {
+		p := indicator.HasObjective()
+		if !*i.HasObjective {
+			p = indicator.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasObjectiveWith) > 0 {
+		with := make([]predicate.Objective, 0, len(i.HasObjectiveWith))
+		for _, w := range i.HasObjectiveWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasObjectiveWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, indicator.HasObjectiveWith(with...))
+	}
+	if i.HasActivity != nil {
+		p := indicator.HasActivity()
+		if !*i.HasActivity {
+			p = indicator.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasActivityWith) > 0 {
+		with := make([]predicate.Activity, 0, len(i.HasActivityWith))
+		for _, w := range i.HasActivityWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasActivityWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, indicator.HasActivityWith(with...))
+	}
+	if i.HasTargets != nil {
+		p := indicator.HasTargets()
+		if !*i.HasTargets {
+			p = indicator.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasTargetsWith) > 0 {
+		with := make([]predicate.IndicatorTarget, 0, len(i.HasTargetsWith))
+		for _, w := range i.HasTargetsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasTargetsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, indicator.HasTargetsWith(with...))
+	}
+	if i.HasValues != nil {
+		p := indicator.HasValues()
+		if !*i.HasValues {
+			p = indicator.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasValuesWith) > 0 {
+		with := make([]predicate.IndicatorValue, 0, len(i.HasValuesWith))
+		for _, w := range i.HasValuesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasValuesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, indicator.HasValuesWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyIndicatorWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return indicator.And(predicates...), nil
+	}
+}
+
+// IndicatorTargetWhereInput represents a where input for filtering IndicatorTarget queries.
+type IndicatorTargetWhereInput struct {
+	Predicates []predicate.IndicatorTarget  `json:"-"`
+	Not        *IndicatorTargetWhereInput   `json:"not,omitempty"`
+	Or         []*IndicatorTargetWhereInput `json:"or,omitempty"`
+	And        []*IndicatorTargetWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "version" field predicates.
+	Version      *int  `json:"version,omitempty"`
+	VersionNEQ   *int  `json:"versionNEQ,omitempty"`
+	VersionIn    []int `json:"versionIn,omitempty"`
+	VersionNotIn []int `json:"versionNotIn,omitempty"`
+	VersionGT    *int  `json:"versionGT,omitempty"`
+	VersionGTE   *int  `json:"versionGTE,omitempty"`
+	VersionLT    *int  `json:"versionLT,omitempty"`
+	VersionLTE   *int  `json:"versionLTE,omitempty"`
+
+	// "year" field predicates.
+	Year      *int  `json:"year,omitempty"`
+	YearNEQ   *int  `json:"yearNEQ,omitempty"`
+	YearIn    []int `json:"yearIn,omitempty"`
+	YearNotIn []int `json:"yearNotIn,omitempty"`
+	YearGT    *int  `json:"yearGT,omitempty"`
+	YearGTE   *int  `json:"yearGTE,omitempty"`
+	YearLT    *int  `json:"yearLT,omitempty"`
+	YearLTE   *int  `json:"yearLTE,omitempty"`
+
+	// "value" field predicates.
+	Value      *float64  `json:"value,omitempty"`
+	ValueNEQ   *float64  `json:"valueNEQ,omitempty"`
+	ValueIn    []float64 `json:"valueIn,omitempty"`
+	ValueNotIn []float64 `json:"valueNotIn,omitempty"`
+	ValueGT    *float64  `json:"valueGT,omitempty"`
+	ValueGTE   *float64  `json:"valueGTE,omitempty"`
+	ValueLT    *float64  `json:"valueLT,omitempty"`
+	ValueLTE   *float64  `json:"valueLTE,omitempty"`
+
+	// "indicator_id" field predicates.
+	IndicatorID      *int  `json:"indicatorID,omitempty"`
+	IndicatorIDNEQ   *int  `json:"indicatorIDNEQ,omitempty"`
+	IndicatorIDIn    []int `json:"indicatorIDIn,omitempty"`
+	IndicatorIDNotIn []int `json:"indicatorIDNotIn,omitempty"`
+
+	// "indicator" edge predicates.
+	HasIndicator     *bool                  `json:"hasIndicator,omitempty"`
+	HasIndicatorWith []*IndicatorWhereInput `json:"hasIndicatorWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *IndicatorTargetWhereInput) AddPredicates(predicates ...predicate.IndicatorTarget) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the IndicatorTargetWhereInput filter on the IndicatorTargetQuery builder.
+func (i *IndicatorTargetWhereInput) Filter(q *IndicatorTargetQuery) (*IndicatorTargetQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyIndicatorTargetWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyIndicatorTargetWhereInput is returned in case the IndicatorTargetWhereInput is empty.
+var ErrEmptyIndicatorTargetWhereInput = errors.New("ent: empty predicate IndicatorTargetWhereInput")
+
+// P returns a predicate for filtering indicatortargets.
+// An error is returned if the input is empty or invalid.
+func (i *IndicatorTargetWhereInput) P() (predicate.IndicatorTarget, error) {
+	var predicates []predicate.IndicatorTarget
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, indicatortarget.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.IndicatorTarget, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, indicatortarget.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.IndicatorTarget, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, indicatortarget.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, indicatortarget.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, indicatortarget.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, indicatortarget.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, indicatortarget.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, indicatortarget.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, indicatortarget.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, indicatortarget.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, indicatortarget.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, indicatortarget.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, indicatortarget.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, indicatortarget.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, indicatortarget.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, indicatortarget.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, indicatortarget.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, indicatortarget.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, indicatortarget.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, indicatortarget.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, indicatortarget.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, indicatortarget.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, indicatortarget.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, indicatortarget.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, indicatortarget.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, indicatortarget.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, indicatortarget.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Version != nil {
+		predicates = append(predicates, indicatortarget.VersionEQ(*i.Version))
+	}
+	if i.VersionNEQ != nil {
+		predicates = append(predicates, indicatortarget.VersionNEQ(*i.VersionNEQ))
+	}
+	if len(i.VersionIn) > 0 {
+		predicates = append(predicates, indicatortarget.VersionIn(i.VersionIn...))
+	}
+	if len(i.VersionNotIn) > 0 {
+		predicates = append(predicates, indicatortarget.VersionNotIn(i.VersionNotIn...))
+	}
+	if i.VersionGT != nil {
+		predicates = append(predicates, indicatortarget.VersionGT(*i.VersionGT))
+	}
+	if i.VersionGTE != nil {
+		predicates = append(predicates, indicatortarget.VersionGTE(*i.VersionGTE))
+	}
+	if i.VersionLT != nil {
+		predicates = append(predicates, indicatortarget.VersionLT(*i.VersionLT))
+	}
+	if i.VersionLTE != nil {
+		predicates = append(predicates, indicatortarget.VersionLTE(*i.VersionLTE))
+	}
+	if i.Year != nil {
+		predicates = append(predicates, indicatortarget.YearEQ(*i.Year))
+	}
+	if i.YearNEQ != nil {
+		predicates = append(predicates, indicatortarget.YearNEQ(*i.YearNEQ))
+	}
+	if len(i.YearIn) > 0 {
+		predicates = append(predicates, indicatortarget.YearIn(i.YearIn...))
+	}
+	if len(i.YearNotIn) > 0 {
+		predicates = append(predicates, indicatortarget.YearNotIn(i.YearNotIn...))
+	}
+	if i.YearGT != nil {
+		predicates = append(predicates, indicatortarget.YearGT(*i.YearGT))
+	}
+	if i.YearGTE != nil {
+		predicates = append(predicates, indicatortarget.YearGTE(*i.YearGTE))
+	}
+	if i.YearLT != nil {
+		predicates = append(predicates, indicatortarget.YearLT(*i.YearLT))
+	}
+	if i.YearLTE != nil {
+		predicates = append(predicates, indicatortarget.YearLTE(*i.YearLTE))
+	}
+	if i.Value != nil {
+		predicates = append(predicates, indicatortarget.ValueEQ(*i.Value))
+	}
+	if i.ValueNEQ != nil {
+		predicates = append(predicates, indicatortarget.ValueNEQ(*i.ValueNEQ))
+	}
+	if len(i.ValueIn) > 0 {
+		predicates = append(predicates, indicatortarget.ValueIn(i.ValueIn...))
+	}
+	if len(i.ValueNotIn) > 0 {
+		predicates = append(predicates, indicatortarget.ValueNotIn(i.ValueNotIn...))
+	}
+	if i.ValueGT != nil {
+		predicates = append(predicates, indicatortarget.ValueGT(*i.ValueGT))
+	}
+	if i.ValueGTE != nil {
+		predicates = append(predicates, indicatortarget.ValueGTE(*i.ValueGTE))
+	}
+	if i.ValueLT != nil {
+		predicates = append(predicates, indicatortarget.ValueLT(*i.ValueLT))
+	}
+	if i.ValueLTE != nil {
+		predicates = append(predicates, indicatortarget.ValueLTE(*i.ValueLTE))
+	}
+	if i.IndicatorID != nil {
+		predicates = append(predicates, indicatortarget.IndicatorIDEQ(*i.IndicatorID))
+	}
+	if i.IndicatorIDNEQ != nil {
+		predicates = append(predicates, indicatortarget.IndicatorIDNEQ(*i.IndicatorIDNEQ))
+	}
+	if len(i.IndicatorIDIn) > 0 {
+		predicates = append(predicates, indicatortarget.IndicatorIDIn(i.IndicatorIDIn...))
+	}
+	if len(i.IndicatorIDNotIn) > 0 {
+		predicates = append(predicates, indicatortarget.IndicatorIDNotIn(i.IndicatorIDNotIn...))
+	}
+
+	if i.HasIndicator != nil {
+		p := indicatortarget.HasIndicator()
+		if !*i.HasIndicator {
+			p = indicatortarget.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasIndicatorWith) > 0 {
+		with := make([]predicate.Indicator, 0, len(i.HasIndicatorWith))
+		for _, w := range i.HasIndicatorWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasIndicatorWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, indicatortarget.HasIndicatorWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyIndicatorTargetWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return indicatortarget.And(predicates...), nil
+	}
+}
+
+// IndicatorValueWhereInput represents a where input for filtering IndicatorValue queries.
+type IndicatorValueWhereInput struct {
+	Predicates []predicate.IndicatorValue  `json:"-"`
+	Not        *IndicatorValueWhereInput   `json:"not,omitempty"`
+	Or         []*IndicatorValueWhereInput `json:"or,omitempty"`
+	And        []*IndicatorValueWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "version" field predicates.
+	Version      *int  `json:"version,omitempty"`
+	VersionNEQ   *int  `json:"versionNEQ,omitempty"`
+	VersionIn    []int `json:"versionIn,omitempty"`
+	VersionNotIn []int `json:"versionNotIn,omitempty"`
+	VersionGT    *int  `json:"versionGT,omitempty"`
+	VersionGTE   *int  `json:"versionGTE,omitempty"`
+	VersionLT    *int  `json:"versionLT,omitempty"`
+	VersionLTE   *int  `json:"versionLTE,omitempty"`
+
+	// "year" field predicates.
+	Year      *int  `json:"year,omitempty"`
+	YearNEQ   *int  `json:"yearNEQ,omitempty"`
+	YearIn    []int `json:"yearIn,omitempty"`
+	YearNotIn []int `json:"yearNotIn,omitempty"`
+	YearGT    *int  `json:"yearGT,omitempty"`
+	YearGTE   *int  `json:"yearGTE,omitempty"`
+	YearLT    *int  `json:"yearLT,omitempty"`
+	YearLTE   *int  `json:"yearLTE,omitempty"`
+
+	// "period" field predicates.
+	Period       *indicatorvalue.Period  `json:"period,omitempty"`
+	PeriodNEQ    *indicatorvalue.Period  `json:"periodNEQ,omitempty"`
+	PeriodIn     []indicatorvalue.Period `json:"periodIn,omitempty"`
+	PeriodNotIn  []indicatorvalue.Period `json:"periodNotIn,omitempty"`
+	PeriodIsNil  bool                    `json:"periodIsNil,omitempty"`
+	PeriodNotNil bool                    `json:"periodNotNil,omitempty"`
+
+	// "value" field predicates.
+	Value      *float64  `json:"value,omitempty"`
+	ValueNEQ   *float64  `json:"valueNEQ,omitempty"`
+	ValueIn    []float64 `json:"valueIn,omitempty"`
+	ValueNotIn []float64 `json:"valueNotIn,omitempty"`
+	ValueGT    *float64  `json:"valueGT,omitempty"`
+	ValueGTE   *float64  `json:"valueGTE,omitempty"`
+	ValueLT    *float64  `json:"valueLT,omitempty"`
+	ValueLTE   *float64  `json:"valueLTE,omitempty"`
+
+	// "source" field predicates.
+	Source      *indicatorvalue.Source  `json:"source,omitempty"`
+	SourceNEQ   *indicatorvalue.Source  `json:"sourceNEQ,omitempty"`
+	SourceIn    []indicatorvalue.Source `json:"sourceIn,omitempty"`
+	SourceNotIn []indicatorvalue.Source `json:"sourceNotIn,omitempty"`
+
+	// "entered_by" field predicates.
+	EnteredBy             *string  `json:"enteredBy,omitempty"`
+	EnteredByNEQ          *string  `json:"enteredByNEQ,omitempty"`
+	EnteredByIn           []string `json:"enteredByIn,omitempty"`
+	EnteredByNotIn        []string `json:"enteredByNotIn,omitempty"`
+	EnteredByGT           *string  `json:"enteredByGT,omitempty"`
+	EnteredByGTE          *string  `json:"enteredByGTE,omitempty"`
+	EnteredByLT           *string  `json:"enteredByLT,omitempty"`
+	EnteredByLTE          *string  `json:"enteredByLTE,omitempty"`
+	EnteredByContains     *string  `json:"enteredByContains,omitempty"`
+	EnteredByHasPrefix    *string  `json:"enteredByHasPrefix,omitempty"`
+	EnteredByHasSuffix    *string  `json:"enteredByHasSuffix,omitempty"`
+	EnteredByIsNil        bool     `json:"enteredByIsNil,omitempty"`
+	EnteredByNotNil       bool     `json:"enteredByNotNil,omitempty"`
+	EnteredByEqualFold    *string  `json:"enteredByEqualFold,omitempty"`
+	EnteredByContainsFold *string  `json:"enteredByContainsFold,omitempty"`
+
+	// "indicator_id" field predicates.
+	IndicatorID      *int  `json:"indicatorID,omitempty"`
+	IndicatorIDNEQ   *int  `json:"indicatorIDNEQ,omitempty"`
+	IndicatorIDIn    []int `json:"indicatorIDIn,omitempty"`
+	IndicatorIDNotIn []int `json:"indicatorIDNotIn,omitempty"`
+
+	// "municipality_id" field predicates.
+	MunicipalityID       *int  `json:"municipalityID,omitempty"`
+	MunicipalityIDNEQ    *int  `json:"municipalityIDNEQ,omitempty"`
+	MunicipalityIDIn     []int `json:"municipalityIDIn,omitempty"`
+	MunicipalityIDNotIn  []int `json:"municipalityIDNotIn,omitempty"`
+	MunicipalityIDIsNil  bool  `json:"municipalityIDIsNil,omitempty"`
+	MunicipalityIDNotNil bool  `json:"municipalityIDNotNil,omitempty"`
+
+	// "indicator" edge predicates.
+	HasIndicator     *bool                  `json:"hasIndicator,omitempty"`
+	HasIndicatorWith []*IndicatorWhereInput `json:"hasIndicatorWith,omitempty"`
+
+	// "municipality" edge predicates.
+	HasMunicipality     *bool                     `json:"hasMunicipality,omitempty"`
+	HasMunicipalityWith []*MunicipalityWhereInput `json:"hasMunicipalityWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *IndicatorValueWhereInput) AddPredicates(predicates ...predicate.IndicatorValue) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the IndicatorValueWhereInput filter on the IndicatorValueQuery builder.
+func (i *IndicatorValueWhereInput) Filter(q *IndicatorValueQuery) (*IndicatorValueQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyIndicatorValueWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyIndicatorValueWhereInput is returned in case the IndicatorValueWhereInput is empty.
+var ErrEmptyIndicatorValueWhereInput = errors.New("ent: empty predicate IndicatorValueWhereInput")
+
+// P returns a predicate for filtering indicatorvalues.
+// An error is returned if the input is empty or invalid.
+func (i *IndicatorValueWhereInput) P() (predicate.IndicatorValue, error) {
+	var predicates []predicate.IndicatorValue
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, indicatorvalue.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.IndicatorValue, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, indicatorvalue.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.IndicatorValue, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, indicatorvalue.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, indicatorvalue.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, indicatorvalue.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, indicatorvalue.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, indicatorvalue.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, indicatorvalue.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, indicatorvalue.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, indicatorvalue.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, indicatorvalue.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, indicatorvalue.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, indicatorvalue.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, indicatorvalue.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, indicatorvalue.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, indicatorvalue.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, indicatorvalue.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, indicatorvalue.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, indicatorvalue.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, indicatorvalue.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, indicatorvalue.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, indicatorvalue.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, indicatorvalue.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, indicatorvalue.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, indicatorvalue.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, indicatorvalue.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, indicatorvalue.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Version != nil {
+		predicates = append(predicates, indicatorvalue.VersionEQ(*i.Version))
+	}
+	if i.VersionNEQ != nil {
+		predicates = append(predicates, indicatorvalue.VersionNEQ(*i.VersionNEQ))
+	}
+	if len(i.VersionIn) > 0 {
+		predicates = append(predicates, indicatorvalue.VersionIn(i.VersionIn...))
+	}
+	if len(i.VersionNotIn) > 0 {
+		predicates = append(predicates, indicatorvalue.VersionNotIn(i.VersionNotIn...))
+	}
+	if i.VersionGT != nil {
+		predicates = append(predicates, indicatorvalue.VersionGT(*i.VersionGT))
+	}
+	if i.VersionGTE != nil {
+		predicates = append(predicates, indicatorvalue.VersionGTE(*i.VersionGTE))
+	}
+	if i.VersionLT != nil {
+		predicates = append(predicates, indicatorvalue.VersionLT(*i.VersionLT))
+	}
+	if i.VersionLTE != nil {
+		predicates = append(predicates, indicatorvalue.VersionLTE(*i.VersionLTE))
+	}
+	if i.Year != nil {
+		predicates = append(predicates, indicatorvalue.YearEQ(*i.Year))
+	}
+	if i.YearNEQ != nil {
+		predicates = append(predicates, indicatorvalue.YearNEQ(*i.YearNEQ))
+	}
+	if len(i.YearIn) > 0 {
+		predicates = append(predicates, indicatorvalue.YearIn(i.YearIn...))
+	}
+	if len(i.YearNotIn) > 0 {
+		predicates = append(predicates, indicatorvalue.YearNotIn(i.YearNotIn...))
+	}
+	if i.YearGT != nil {
+		predicates = append(predicates, indicatorvalue.YearGT(*i.YearGT))
+	}
+	if i.YearGTE != nil {
+		predicates = append(predicates, indicatorvalue.YearGTE(*i.YearGTE))
+	}
+	if i.YearLT != nil {
+		predicates = append(predicates, indicatorvalue.YearLT(*i.YearLT))
+	}
+	if i.YearLTE != nil {
+		predicates = append(predicates, indicatorvalue.YearLTE(*i.YearLTE))
+	}
+	if i.Period != nil {
+		predicates = append(predicates, indicatorvalue.PeriodEQ(*i.Period))
+	}
+	if i.PeriodNEQ != nil {
+		predicates = append(predicates, indicatorvalue.PeriodNEQ(*i.PeriodNEQ))
+	}
+	if len(i.PeriodIn) > 0 {
+		predicates = append(predicates, indicatorvalue.PeriodIn(i.PeriodIn...))
+	}
+	if len(i.PeriodNotIn) > 0 {
+		predicates = append(predicates, indicatorvalue.PeriodNotIn(i.PeriodNotIn...))
+	}
+	if i.PeriodIsNil {
+		predicates = append(predicates, indicatorvalue.PeriodIsNil())
+	}
+	if i.PeriodNotNil {
+		predicates = append(predicates, indicatorvalue.PeriodNotNil())
+	}
+	if i.Value != nil {
+		predicates = append(predicates, indicatorvalue.ValueEQ(*i.Value))
+	}
+	if i.ValueNEQ != nil {
+		predicates = append(predicates, indicatorvalue.ValueNEQ(*i.ValueNEQ))
+	}
+	if len(i.ValueIn) > 0 {
+		predicates = append(predicates, indicatorvalue.ValueIn(i.ValueIn...))
+	}
+	if len(i.ValueNotIn) > 0 {
+		predicates = append(predicates, indicatorvalue.ValueNotIn(i.ValueNotIn...))
+	}
+	if i.ValueGT != nil {
+		predicates = append(predicates, indicatorvalue.ValueGT(*i.ValueGT))
+	}
+	if i.ValueGTE != nil {
+		predicates = append(predicates, indicatorvalue.ValueGTE(*i.ValueGTE))
+	}
+	if i.ValueLT != nil {
+		predicates = append(predicates, indicatorvalue.ValueLT(*i.ValueLT))
+	}
+	if i.ValueLTE != nil {
+		predicates = append(predicates, indicatorvalue.ValueLTE(*i.ValueLTE))
+	}
+	if i.Source != nil {
+		predicates = append(predicates, indicatorvalue.SourceEQ(*i.Source))
+	}
+	if i.SourceNEQ != nil {
+		predicates = append(predicates, indicatorvalue.SourceNEQ(*i.SourceNEQ))
+	}
+	if len(i.SourceIn) > 0 {
+		predicates = append(predicates, indicatorvalue.SourceIn(i.SourceIn...))
+	}
+	if len(i.SourceNotIn) > 0 {
+		predicates = append(predicates, indicatorvalue.SourceNotIn(i.SourceNotIn...))
+	}
+	if i.EnteredBy != nil {
+		predicates = append(predicates, indicatorvalue.EnteredByEQ(*i.EnteredBy))
+	}
+	if i.EnteredByNEQ != nil {
+		predicates = append(predicates, indicatorvalue.EnteredByNEQ(*i.EnteredByNEQ))
+	}
+	if len(i.EnteredByIn) > 0 {
+		predicates = append(predicates, indicatorvalue.EnteredByIn(i.EnteredByIn...))
+	}
+	if len(i.EnteredByNotIn) > 0 {
+		predicates = append(predicates, indicatorvalue.EnteredByNotIn(i.EnteredByNotIn...))
+	}
+	if i.EnteredByGT != nil {
+		predicates = append(predicates, indicatorvalue.EnteredByGT(*i.EnteredByGT))
+	}
+	if i.EnteredByGTE != nil {
+		predicates = append(predicates, indicatorvalue.EnteredByGTE(*i.EnteredByGTE))
+	}
+	if i.EnteredByLT != nil {
+		predicates = append(predicates, indicatorvalue.EnteredByLT(*i.EnteredByLT))
+	}
+	if i.EnteredByLTE != nil {
+		predicates = append(predicates, indicatorvalue.EnteredByLTE(*i.EnteredByLTE))
+	}
+	if i.EnteredByContains != nil {
+		predicates = append(predicates, indicatorvalue.EnteredByContains(*i.EnteredByContains))
+	}
+	if i.EnteredByHasPrefix != nil {
+		predicates = append(predicates, indicatorvalue.EnteredByHasPrefix(*i.EnteredByHasPrefix))
+	}
+	if i.EnteredByHasSuffix != nil {
+		predicates = append(predicates, indicatorvalue.EnteredByHasSuffix(*i.EnteredByHasSuffix))
+	}
+	if i.EnteredByIsNil {
+		predicates = append(predicates, indicatorvalue.EnteredByIsNil())
+	}
+	if i.EnteredByNotNil {
+		predicates = append(predicates, indicatorvalue.EnteredByNotNil())
+	}
+	if i.EnteredByEqualFold != nil {
+		predicates = append(predicates, indicatorvalue.EnteredByEqualFold(*i.EnteredByEqualFold))
+	}
+	if i.EnteredByContainsFold != nil {
+		predicates = append(predicates, indicatorvalue.EnteredByContainsFold(*i.EnteredByContainsFold))
+	}
+	if i.IndicatorID != nil {
+		predicates = append(predicates, indicatorvalue.IndicatorIDEQ(*i.IndicatorID))
+	}
+	if i.IndicatorIDNEQ != nil {
+		predicates = append(predicates, indicatorvalue.IndicatorIDNEQ(*i.IndicatorIDNEQ))
+	}
+	if len(i.IndicatorIDIn) > 0 {
+		predicates = append(predicates, indicatorvalue.IndicatorIDIn(i.IndicatorIDIn...))
+	}
+	if len(i.IndicatorIDNotIn) > 0 {
+		predicates = append(predicates, indicatorvalue.IndicatorIDNotIn(i.IndicatorIDNotIn...))
+	}
+	if i.MunicipalityID != nil {
+		predicates = append(predicates, indicatorvalue.MunicipalityIDEQ(*i.MunicipalityID))
+	}
+	if i.MunicipalityIDNEQ != nil {
+		predicates = append(predicates, indicatorvalue.MunicipalityIDNEQ(*i.MunicipalityIDNEQ))
+	}
+	if len(i.MunicipalityIDIn) > 0 {
+		predicates = append(predicates, indicatorvalue.MunicipalityIDIn(i.MunicipalityIDIn...))
+	}
+	if len(i.MunicipalityIDNotIn) > 0 {
+		predicates = append(predicates, indicatorvalue.MunicipalityIDNotIn(i.MunicipalityIDNotIn...))
+	}
+	if i.MunicipalityIDIsNil {
+		predicates = append(predicates, indicatorvalue.MunicipalityIDIsNil())
+	}
+	if i.MunicipalityIDNotNil {
+		predicates = append(predicates, indicatorvalue.MunicipalityIDNotNil())
+	}
+
+	if i.HasIndicator != nil {
+		p := indicatorvalue.HasIndicator()
+		if !*i.HasIndicator {
+			p = indicatorvalue.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasIndicatorWith) > 0 {
+		with := make([]predicate.Indicator, 0, len(i.HasIndicatorWith))
+		for _, w := range i.HasIndicatorWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasIndicatorWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, indicatorvalue.HasIndicatorWith(with...))
+	}
+	if i.HasMunicipality != nil {
+		p := indicatorvalue.HasMunicipality()
+		if !*i.HasMunicipality {
+			p = indicatorvalue.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMunicipalityWith) > 0 {
+		with := make([]predicate.Municipality, 0, len(i.HasMunicipalityWith))
+		for _, w := range i.HasMunicipalityWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMunicipalityWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, indicatorvalue.HasMunicipalityWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyIndicatorValueWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return indicatorvalue.And(predicates...), nil
 	}
 }
 
@@ -3469,6 +5595,10 @@ type ObjectiveWhereInput struct {
 	// "activities" edge predicates.
 	HasActivities     *bool                 `json:"hasActivities,omitempty"`
 	HasActivitiesWith []*ActivityWhereInput `json:"hasActivitiesWith,omitempty"`
+
+	// "indicators" edge predicates.
+	HasIndicators     *bool                  `json:"hasIndicators,omitempty"`
+	HasIndicatorsWith []*IndicatorWhereInput `json:"hasIndicatorsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -3794,6 +5924,24 @@ func (i *ObjectiveWhereInput) P() (predicate.Objective, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, objective.HasActivitiesWith(with...))
+	}
+	if i.HasIndicators != nil {
+		p := objective.HasIndicators()
+		if !*i.HasIndicators {
+			p = objective.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasIndicatorsWith) > 0 {
+		with := make([]predicate.Indicator, 0, len(i.HasIndicatorsWith))
+		for _, w := range i.HasIndicatorsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasIndicatorsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, objective.HasIndicatorsWith(with...))
 	}
 	switch len(predicates) {
 	case 0:

@@ -17,6 +17,10 @@ import (
 	"github.com/samverkan/samverkan/ent/auditentry"
 	"github.com/samverkan/samverkan/ent/followup"
 	"github.com/samverkan/samverkan/ent/goal"
+	"github.com/samverkan/samverkan/ent/goalassessment"
+	"github.com/samverkan/samverkan/ent/indicator"
+	"github.com/samverkan/samverkan/ent/indicatortarget"
+	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
@@ -37,17 +41,21 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeActivity     = "Activity"
-	TypeAuditEntry   = "AuditEntry"
-	TypeFollowUp     = "FollowUp"
-	TypeGoal         = "Goal"
-	TypeInstitution  = "Institution"
-	TypeMunicipality = "Municipality"
-	TypeObjective    = "Objective"
-	TypePlan         = "Plan"
-	TypeStatusChange = "StatusChange"
-	TypeToken        = "Token"
-	TypeUser         = "User"
+	TypeActivity        = "Activity"
+	TypeAuditEntry      = "AuditEntry"
+	TypeFollowUp        = "FollowUp"
+	TypeGoal            = "Goal"
+	TypeGoalAssessment  = "GoalAssessment"
+	TypeIndicator       = "Indicator"
+	TypeIndicatorTarget = "IndicatorTarget"
+	TypeIndicatorValue  = "IndicatorValue"
+	TypeInstitution     = "Institution"
+	TypeMunicipality    = "Municipality"
+	TypeObjective       = "Objective"
+	TypePlan            = "Plan"
+	TypeStatusChange    = "StatusChange"
+	TypeToken           = "Token"
+	TypeUser            = "User"
 )
 
 // ActivityMutation represents an operation that mutates the Activity nodes in the graph.
@@ -86,6 +94,9 @@ type ActivityMutation struct {
 	follow_ups            map[int]struct{}
 	removedfollow_ups     map[int]struct{}
 	clearedfollow_ups     bool
+	indicators            map[int]struct{}
+	removedindicators     map[int]struct{}
+	clearedindicators     bool
 	done                  bool
 	oldValue              func(context.Context) (*Activity, error)
 	predicates            []predicate.Activity
@@ -1053,6 +1064,60 @@ func (m *ActivityMutation) ResetFollowUps() {
 	m.removedfollow_ups = nil
 }
 
+// AddIndicatorIDs adds the "indicators" edge to the Indicator entity by ids.
+func (m *ActivityMutation) AddIndicatorIDs(ids ...int) {
+	if m.indicators == nil {
+		m.indicators = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.indicators[ids[i]] = struct{}{}
+	}
+}
+
+// ClearIndicators clears the "indicators" edge to the Indicator entity.
+func (m *ActivityMutation) ClearIndicators() {
+	m.clearedindicators = true
+}
+
+// IndicatorsCleared reports if the "indicators" edge to the Indicator entity was cleared.
+func (m *ActivityMutation) IndicatorsCleared() bool {
+	return m.clearedindicators
+}
+
+// RemoveIndicatorIDs removes the "indicators" edge to the Indicator entity by IDs.
+func (m *ActivityMutation) RemoveIndicatorIDs(ids ...int) {
+	if m.removedindicators == nil {
+		m.removedindicators = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.indicators, ids[i])
+		m.removedindicators[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedIndicators returns the removed IDs of the "indicators" edge to the Indicator entity.
+func (m *ActivityMutation) RemovedIndicatorsIDs() (ids []int) {
+	for id := range m.removedindicators {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// IndicatorsIDs returns the "indicators" edge IDs in the mutation.
+func (m *ActivityMutation) IndicatorsIDs() (ids []int) {
+	for id := range m.indicators {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetIndicators resets all changes to the "indicators" edge.
+func (m *ActivityMutation) ResetIndicators() {
+	m.indicators = nil
+	m.clearedindicators = false
+	m.removedindicators = nil
+}
+
 // Where appends a list predicates to the ActivityMutation builder.
 func (m *ActivityMutation) Where(ps ...predicate.Activity) {
 	m.predicates = append(m.predicates, ps...)
@@ -1474,7 +1539,7 @@ func (m *ActivityMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ActivityMutation) AddedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.objective != nil {
 		edges = append(edges, activity.EdgeObjective)
 	}
@@ -1489,6 +1554,9 @@ func (m *ActivityMutation) AddedEdges() []string {
 	}
 	if m.follow_ups != nil {
 		edges = append(edges, activity.EdgeFollowUps)
+	}
+	if m.indicators != nil {
+		edges = append(edges, activity.EdgeIndicators)
 	}
 	return edges
 }
@@ -1525,13 +1593,19 @@ func (m *ActivityMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case activity.EdgeIndicators:
+		ids := make([]ent.Value, 0, len(m.indicators))
+		for id := range m.indicators {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ActivityMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.removedmunicipalities != nil {
 		edges = append(edges, activity.EdgeMunicipalities)
 	}
@@ -1543,6 +1617,9 @@ func (m *ActivityMutation) RemovedEdges() []string {
 	}
 	if m.removedfollow_ups != nil {
 		edges = append(edges, activity.EdgeFollowUps)
+	}
+	if m.removedindicators != nil {
+		edges = append(edges, activity.EdgeIndicators)
 	}
 	return edges
 }
@@ -1575,13 +1652,19 @@ func (m *ActivityMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case activity.EdgeIndicators:
+		ids := make([]ent.Value, 0, len(m.removedindicators))
+		for id := range m.removedindicators {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ActivityMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.clearedobjective {
 		edges = append(edges, activity.EdgeObjective)
 	}
@@ -1596,6 +1679,9 @@ func (m *ActivityMutation) ClearedEdges() []string {
 	}
 	if m.clearedfollow_ups {
 		edges = append(edges, activity.EdgeFollowUps)
+	}
+	if m.clearedindicators {
+		edges = append(edges, activity.EdgeIndicators)
 	}
 	return edges
 }
@@ -1614,6 +1700,8 @@ func (m *ActivityMutation) EdgeCleared(name string) bool {
 		return m.clearedstatus_changes
 	case activity.EdgeFollowUps:
 		return m.clearedfollow_ups
+	case activity.EdgeIndicators:
+		return m.clearedindicators
 	}
 	return false
 }
@@ -1647,6 +1735,9 @@ func (m *ActivityMutation) ResetEdge(name string) error {
 		return nil
 	case activity.EdgeFollowUps:
 		m.ResetFollowUps()
+		return nil
+	case activity.EdgeIndicators:
+		m.ResetIndicators()
 		return nil
 	}
 	return fmt.Errorf("unknown Activity edge %s", name)
@@ -3513,6 +3604,12 @@ type GoalMutation struct {
 	objectives          map[int]struct{}
 	removedobjectives   map[int]struct{}
 	clearedobjectives   bool
+	indicators          map[int]struct{}
+	removedindicators   map[int]struct{}
+	clearedindicators   bool
+	assessments         map[int]struct{}
+	removedassessments  map[int]struct{}
+	clearedassessments  bool
 	done                bool
 	oldValue            func(context.Context) (*Goal, error)
 	predicates          []predicate.Goal
@@ -4297,6 +4394,114 @@ func (m *GoalMutation) ResetObjectives() {
 	m.removedobjectives = nil
 }
 
+// AddIndicatorIDs adds the "indicators" edge to the Indicator entity by ids.
+func (m *GoalMutation) AddIndicatorIDs(ids ...int) {
+	if m.indicators == nil {
+		m.indicators = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.indicators[ids[i]] = struct{}{}
+	}
+}
+
+// ClearIndicators clears the "indicators" edge to the Indicator entity.
+func (m *GoalMutation) ClearIndicators() {
+	m.clearedindicators = true
+}
+
+// IndicatorsCleared reports if the "indicators" edge to the Indicator entity was cleared.
+func (m *GoalMutation) IndicatorsCleared() bool {
+	return m.clearedindicators
+}
+
+// RemoveIndicatorIDs removes the "indicators" edge to the Indicator entity by IDs.
+func (m *GoalMutation) RemoveIndicatorIDs(ids ...int) {
+	if m.removedindicators == nil {
+		m.removedindicators = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.indicators, ids[i])
+		m.removedindicators[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedIndicators returns the removed IDs of the "indicators" edge to the Indicator entity.
+func (m *GoalMutation) RemovedIndicatorsIDs() (ids []int) {
+	for id := range m.removedindicators {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// IndicatorsIDs returns the "indicators" edge IDs in the mutation.
+func (m *GoalMutation) IndicatorsIDs() (ids []int) {
+	for id := range m.indicators {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetIndicators resets all changes to the "indicators" edge.
+func (m *GoalMutation) ResetIndicators() {
+	m.indicators = nil
+	m.clearedindicators = false
+	m.removedindicators = nil
+}
+
+// AddAssessmentIDs adds the "assessments" edge to the GoalAssessment entity by ids.
+func (m *GoalMutation) AddAssessmentIDs(ids ...int) {
+	if m.assessments == nil {
+		m.assessments = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.assessments[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAssessments clears the "assessments" edge to the GoalAssessment entity.
+func (m *GoalMutation) ClearAssessments() {
+	m.clearedassessments = true
+}
+
+// AssessmentsCleared reports if the "assessments" edge to the GoalAssessment entity was cleared.
+func (m *GoalMutation) AssessmentsCleared() bool {
+	return m.clearedassessments
+}
+
+// RemoveAssessmentIDs removes the "assessments" edge to the GoalAssessment entity by IDs.
+func (m *GoalMutation) RemoveAssessmentIDs(ids ...int) {
+	if m.removedassessments == nil {
+		m.removedassessments = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.assessments, ids[i])
+		m.removedassessments[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAssessments returns the removed IDs of the "assessments" edge to the GoalAssessment entity.
+func (m *GoalMutation) RemovedAssessmentsIDs() (ids []int) {
+	for id := range m.removedassessments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AssessmentsIDs returns the "assessments" edge IDs in the mutation.
+func (m *GoalMutation) AssessmentsIDs() (ids []int) {
+	for id := range m.assessments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAssessments resets all changes to the "assessments" edge.
+func (m *GoalMutation) ResetAssessments() {
+	m.assessments = nil
+	m.clearedassessments = false
+	m.removedassessments = nil
+}
+
 // Where appends a list predicates to the GoalMutation builder.
 func (m *GoalMutation) Where(ps ...predicate.Goal) {
 	m.predicates = append(m.predicates, ps...)
@@ -4666,7 +4871,7 @@ func (m *GoalMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *GoalMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 5)
 	if m.plan != nil {
 		edges = append(edges, goal.EdgePlan)
 	}
@@ -4675,6 +4880,12 @@ func (m *GoalMutation) AddedEdges() []string {
 	}
 	if m.objectives != nil {
 		edges = append(edges, goal.EdgeObjectives)
+	}
+	if m.indicators != nil {
+		edges = append(edges, goal.EdgeIndicators)
+	}
+	if m.assessments != nil {
+		edges = append(edges, goal.EdgeAssessments)
 	}
 	return edges
 }
@@ -4699,18 +4910,36 @@ func (m *GoalMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case goal.EdgeIndicators:
+		ids := make([]ent.Value, 0, len(m.indicators))
+		for id := range m.indicators {
+			ids = append(ids, id)
+		}
+		return ids
+	case goal.EdgeAssessments:
+		ids := make([]ent.Value, 0, len(m.assessments))
+		for id := range m.assessments {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *GoalMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 5)
 	if m.removedactors != nil {
 		edges = append(edges, goal.EdgeActors)
 	}
 	if m.removedobjectives != nil {
 		edges = append(edges, goal.EdgeObjectives)
+	}
+	if m.removedindicators != nil {
+		edges = append(edges, goal.EdgeIndicators)
+	}
+	if m.removedassessments != nil {
+		edges = append(edges, goal.EdgeAssessments)
 	}
 	return edges
 }
@@ -4731,13 +4960,25 @@ func (m *GoalMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case goal.EdgeIndicators:
+		ids := make([]ent.Value, 0, len(m.removedindicators))
+		for id := range m.removedindicators {
+			ids = append(ids, id)
+		}
+		return ids
+	case goal.EdgeAssessments:
+		ids := make([]ent.Value, 0, len(m.removedassessments))
+		for id := range m.removedassessments {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *GoalMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 5)
 	if m.clearedplan {
 		edges = append(edges, goal.EdgePlan)
 	}
@@ -4746,6 +4987,12 @@ func (m *GoalMutation) ClearedEdges() []string {
 	}
 	if m.clearedobjectives {
 		edges = append(edges, goal.EdgeObjectives)
+	}
+	if m.clearedindicators {
+		edges = append(edges, goal.EdgeIndicators)
+	}
+	if m.clearedassessments {
+		edges = append(edges, goal.EdgeAssessments)
 	}
 	return edges
 }
@@ -4760,6 +5007,10 @@ func (m *GoalMutation) EdgeCleared(name string) bool {
 		return m.clearedactors
 	case goal.EdgeObjectives:
 		return m.clearedobjectives
+	case goal.EdgeIndicators:
+		return m.clearedindicators
+	case goal.EdgeAssessments:
+		return m.clearedassessments
 	}
 	return false
 }
@@ -4788,8 +5039,4417 @@ func (m *GoalMutation) ResetEdge(name string) error {
 	case goal.EdgeObjectives:
 		m.ResetObjectives()
 		return nil
+	case goal.EdgeIndicators:
+		m.ResetIndicators()
+		return nil
+	case goal.EdgeAssessments:
+		m.ResetAssessments()
+		return nil
 	}
 	return fmt.Errorf("unknown Goal edge %s", name)
+}
+
+// GoalAssessmentMutation represents an operation that mutates the GoalAssessment nodes in the graph.
+type GoalAssessmentMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	version       *int
+	addversion    *int
+	year          *int
+	addyear       *int
+	light         *goalassessment.Light
+	text          *string
+	author        *string
+	clearedFields map[string]struct{}
+	goal          *int
+	clearedgoal   bool
+	done          bool
+	oldValue      func(context.Context) (*GoalAssessment, error)
+	predicates    []predicate.GoalAssessment
+}
+
+var _ ent.Mutation = (*GoalAssessmentMutation)(nil)
+
+// goalassessmentOption allows management of the mutation configuration using functional options.
+type goalassessmentOption func(*GoalAssessmentMutation)
+
+// newGoalAssessmentMutation creates new mutation for the GoalAssessment entity.
+func newGoalAssessmentMutation(c config, op Op, opts ...goalassessmentOption) *GoalAssessmentMutation {
+	m := &GoalAssessmentMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeGoalAssessment,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withGoalAssessmentID sets the ID field of the mutation.
+func withGoalAssessmentID(id int) goalassessmentOption {
+	return func(m *GoalAssessmentMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *GoalAssessment
+		)
+		m.oldValue = func(ctx context.Context) (*GoalAssessment, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().GoalAssessment.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withGoalAssessment sets the old GoalAssessment of the mutation.
+func withGoalAssessment(node *GoalAssessment) goalassessmentOption {
+	return func(m *GoalAssessmentMutation) {
+		m.oldValue = func(context.Context) (*GoalAssessment, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m GoalAssessmentMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m GoalAssessmentMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *GoalAssessmentMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *GoalAssessmentMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().GoalAssessment.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *GoalAssessmentMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *GoalAssessmentMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the GoalAssessment entity.
+// If the GoalAssessment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GoalAssessmentMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *GoalAssessmentMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *GoalAssessmentMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *GoalAssessmentMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the GoalAssessment entity.
+// If the GoalAssessment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GoalAssessmentMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *GoalAssessmentMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *GoalAssessmentMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *GoalAssessmentMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the GoalAssessment entity.
+// If the GoalAssessment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GoalAssessmentMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *GoalAssessmentMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *GoalAssessmentMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *GoalAssessmentMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetYear sets the "year" field.
+func (m *GoalAssessmentMutation) SetYear(i int) {
+	m.year = &i
+	m.addyear = nil
+}
+
+// Year returns the value of the "year" field in the mutation.
+func (m *GoalAssessmentMutation) Year() (r int, exists bool) {
+	v := m.year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYear returns the old "year" field's value of the GoalAssessment entity.
+// If the GoalAssessment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GoalAssessmentMutation) OldYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYear: %w", err)
+	}
+	return oldValue.Year, nil
+}
+
+// AddYear adds i to the "year" field.
+func (m *GoalAssessmentMutation) AddYear(i int) {
+	if m.addyear != nil {
+		*m.addyear += i
+	} else {
+		m.addyear = &i
+	}
+}
+
+// AddedYear returns the value that was added to the "year" field in this mutation.
+func (m *GoalAssessmentMutation) AddedYear() (r int, exists bool) {
+	v := m.addyear
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYear resets all changes to the "year" field.
+func (m *GoalAssessmentMutation) ResetYear() {
+	m.year = nil
+	m.addyear = nil
+}
+
+// SetLight sets the "light" field.
+func (m *GoalAssessmentMutation) SetLight(_go goalassessment.Light) {
+	m.light = &_go
+}
+
+// Light returns the value of the "light" field in the mutation.
+func (m *GoalAssessmentMutation) Light() (r goalassessment.Light, exists bool) {
+	v := m.light
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLight returns the old "light" field's value of the GoalAssessment entity.
+// If the GoalAssessment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GoalAssessmentMutation) OldLight(ctx context.Context) (v goalassessment.Light, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLight is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLight requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLight: %w", err)
+	}
+	return oldValue.Light, nil
+}
+
+// ResetLight resets all changes to the "light" field.
+func (m *GoalAssessmentMutation) ResetLight() {
+	m.light = nil
+}
+
+// SetText sets the "text" field.
+func (m *GoalAssessmentMutation) SetText(s string) {
+	m.text = &s
+}
+
+// Text returns the value of the "text" field in the mutation.
+func (m *GoalAssessmentMutation) Text() (r string, exists bool) {
+	v := m.text
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldText returns the old "text" field's value of the GoalAssessment entity.
+// If the GoalAssessment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GoalAssessmentMutation) OldText(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldText is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldText requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldText: %w", err)
+	}
+	return oldValue.Text, nil
+}
+
+// ClearText clears the value of the "text" field.
+func (m *GoalAssessmentMutation) ClearText() {
+	m.text = nil
+	m.clearedFields[goalassessment.FieldText] = struct{}{}
+}
+
+// TextCleared returns if the "text" field was cleared in this mutation.
+func (m *GoalAssessmentMutation) TextCleared() bool {
+	_, ok := m.clearedFields[goalassessment.FieldText]
+	return ok
+}
+
+// ResetText resets all changes to the "text" field.
+func (m *GoalAssessmentMutation) ResetText() {
+	m.text = nil
+	delete(m.clearedFields, goalassessment.FieldText)
+}
+
+// SetAuthor sets the "author" field.
+func (m *GoalAssessmentMutation) SetAuthor(s string) {
+	m.author = &s
+}
+
+// Author returns the value of the "author" field in the mutation.
+func (m *GoalAssessmentMutation) Author() (r string, exists bool) {
+	v := m.author
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAuthor returns the old "author" field's value of the GoalAssessment entity.
+// If the GoalAssessment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GoalAssessmentMutation) OldAuthor(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAuthor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAuthor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAuthor: %w", err)
+	}
+	return oldValue.Author, nil
+}
+
+// ClearAuthor clears the value of the "author" field.
+func (m *GoalAssessmentMutation) ClearAuthor() {
+	m.author = nil
+	m.clearedFields[goalassessment.FieldAuthor] = struct{}{}
+}
+
+// AuthorCleared returns if the "author" field was cleared in this mutation.
+func (m *GoalAssessmentMutation) AuthorCleared() bool {
+	_, ok := m.clearedFields[goalassessment.FieldAuthor]
+	return ok
+}
+
+// ResetAuthor resets all changes to the "author" field.
+func (m *GoalAssessmentMutation) ResetAuthor() {
+	m.author = nil
+	delete(m.clearedFields, goalassessment.FieldAuthor)
+}
+
+// SetGoalID sets the "goal_id" field.
+func (m *GoalAssessmentMutation) SetGoalID(i int) {
+	m.goal = &i
+}
+
+// GoalID returns the value of the "goal_id" field in the mutation.
+func (m *GoalAssessmentMutation) GoalID() (r int, exists bool) {
+	v := m.goal
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGoalID returns the old "goal_id" field's value of the GoalAssessment entity.
+// If the GoalAssessment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GoalAssessmentMutation) OldGoalID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGoalID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGoalID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGoalID: %w", err)
+	}
+	return oldValue.GoalID, nil
+}
+
+// ResetGoalID resets all changes to the "goal_id" field.
+func (m *GoalAssessmentMutation) ResetGoalID() {
+	m.goal = nil
+}
+
+// ClearGoal clears the "goal" edge to the Goal entity.
+func (m *GoalAssessmentMutation) ClearGoal() {
+	m.clearedgoal = true
+	m.clearedFields[goalassessment.FieldGoalID] = struct{}{}
+}
+
+// GoalCleared reports if the "goal" edge to the Goal entity was cleared.
+func (m *GoalAssessmentMutation) GoalCleared() bool {
+	return m.clearedgoal
+}
+
+// GoalIDs returns the "goal" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// GoalID instead. It exists only for internal usage by the builders.
+func (m *GoalAssessmentMutation) GoalIDs() (ids []int) {
+	if id := m.goal; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetGoal resets all changes to the "goal" edge.
+func (m *GoalAssessmentMutation) ResetGoal() {
+	m.goal = nil
+	m.clearedgoal = false
+}
+
+// Where appends a list predicates to the GoalAssessmentMutation builder.
+func (m *GoalAssessmentMutation) Where(ps ...predicate.GoalAssessment) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the GoalAssessmentMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *GoalAssessmentMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.GoalAssessment, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *GoalAssessmentMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *GoalAssessmentMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (GoalAssessment).
+func (m *GoalAssessmentMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *GoalAssessmentMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.created_at != nil {
+		fields = append(fields, goalassessment.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, goalassessment.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, goalassessment.FieldVersion)
+	}
+	if m.year != nil {
+		fields = append(fields, goalassessment.FieldYear)
+	}
+	if m.light != nil {
+		fields = append(fields, goalassessment.FieldLight)
+	}
+	if m.text != nil {
+		fields = append(fields, goalassessment.FieldText)
+	}
+	if m.author != nil {
+		fields = append(fields, goalassessment.FieldAuthor)
+	}
+	if m.goal != nil {
+		fields = append(fields, goalassessment.FieldGoalID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *GoalAssessmentMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case goalassessment.FieldCreatedAt:
+		return m.CreatedAt()
+	case goalassessment.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case goalassessment.FieldVersion:
+		return m.Version()
+	case goalassessment.FieldYear:
+		return m.Year()
+	case goalassessment.FieldLight:
+		return m.Light()
+	case goalassessment.FieldText:
+		return m.Text()
+	case goalassessment.FieldAuthor:
+		return m.Author()
+	case goalassessment.FieldGoalID:
+		return m.GoalID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *GoalAssessmentMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case goalassessment.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case goalassessment.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case goalassessment.FieldVersion:
+		return m.OldVersion(ctx)
+	case goalassessment.FieldYear:
+		return m.OldYear(ctx)
+	case goalassessment.FieldLight:
+		return m.OldLight(ctx)
+	case goalassessment.FieldText:
+		return m.OldText(ctx)
+	case goalassessment.FieldAuthor:
+		return m.OldAuthor(ctx)
+	case goalassessment.FieldGoalID:
+		return m.OldGoalID(ctx)
+	}
+	return nil, fmt.Errorf("unknown GoalAssessment field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *GoalAssessmentMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case goalassessment.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case goalassessment.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case goalassessment.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case goalassessment.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYear(v)
+		return nil
+	case goalassessment.FieldLight:
+		v, ok := value.(goalassessment.Light)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLight(v)
+		return nil
+	case goalassessment.FieldText:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetText(v)
+		return nil
+	case goalassessment.FieldAuthor:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAuthor(v)
+		return nil
+	case goalassessment.FieldGoalID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGoalID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown GoalAssessment field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *GoalAssessmentMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, goalassessment.FieldVersion)
+	}
+	if m.addyear != nil {
+		fields = append(fields, goalassessment.FieldYear)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *GoalAssessmentMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case goalassessment.FieldVersion:
+		return m.AddedVersion()
+	case goalassessment.FieldYear:
+		return m.AddedYear()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *GoalAssessmentMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case goalassessment.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case goalassessment.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYear(v)
+		return nil
+	}
+	return fmt.Errorf("unknown GoalAssessment numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *GoalAssessmentMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(goalassessment.FieldText) {
+		fields = append(fields, goalassessment.FieldText)
+	}
+	if m.FieldCleared(goalassessment.FieldAuthor) {
+		fields = append(fields, goalassessment.FieldAuthor)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *GoalAssessmentMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *GoalAssessmentMutation) ClearField(name string) error {
+	switch name {
+	case goalassessment.FieldText:
+		m.ClearText()
+		return nil
+	case goalassessment.FieldAuthor:
+		m.ClearAuthor()
+		return nil
+	}
+	return fmt.Errorf("unknown GoalAssessment nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *GoalAssessmentMutation) ResetField(name string) error {
+	switch name {
+	case goalassessment.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case goalassessment.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case goalassessment.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case goalassessment.FieldYear:
+		m.ResetYear()
+		return nil
+	case goalassessment.FieldLight:
+		m.ResetLight()
+		return nil
+	case goalassessment.FieldText:
+		m.ResetText()
+		return nil
+	case goalassessment.FieldAuthor:
+		m.ResetAuthor()
+		return nil
+	case goalassessment.FieldGoalID:
+		m.ResetGoalID()
+		return nil
+	}
+	return fmt.Errorf("unknown GoalAssessment field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *GoalAssessmentMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.goal != nil {
+		edges = append(edges, goalassessment.EdgeGoal)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *GoalAssessmentMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case goalassessment.EdgeGoal:
+		if id := m.goal; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *GoalAssessmentMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *GoalAssessmentMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *GoalAssessmentMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedgoal {
+		edges = append(edges, goalassessment.EdgeGoal)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *GoalAssessmentMutation) EdgeCleared(name string) bool {
+	switch name {
+	case goalassessment.EdgeGoal:
+		return m.clearedgoal
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *GoalAssessmentMutation) ClearEdge(name string) error {
+	switch name {
+	case goalassessment.EdgeGoal:
+		m.ClearGoal()
+		return nil
+	}
+	return fmt.Errorf("unknown GoalAssessment unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *GoalAssessmentMutation) ResetEdge(name string) error {
+	switch name {
+	case goalassessment.EdgeGoal:
+		m.ResetGoal()
+		return nil
+	}
+	return fmt.Errorf("unknown GoalAssessment edge %s", name)
+}
+
+// IndicatorMutation represents an operation that mutates the Indicator nodes in the graph.
+type IndicatorMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	updated_at        *time.Time
+	version           *int
+	addversion        *int
+	name              *string
+	description       *string
+	unit              *string
+	direction         *indicator.Direction
+	scope             *indicator.Scope
+	aggregation       *indicator.Aggregation
+	baseline_value    *float64
+	addbaseline_value *float64
+	baseline_year     *int
+	addbaseline_year  *int
+	kolada_kpi        *string
+	clearedFields     map[string]struct{}
+	goal              *int
+	clearedgoal       bool
+	objective         *int
+	clearedobjective  bool
+	activity          *int
+	clearedactivity   bool
+	targets           map[int]struct{}
+	removedtargets    map[int]struct{}
+	clearedtargets    bool
+	values            map[int]struct{}
+	removedvalues     map[int]struct{}
+	clearedvalues     bool
+	done              bool
+	oldValue          func(context.Context) (*Indicator, error)
+	predicates        []predicate.Indicator
+}
+
+var _ ent.Mutation = (*IndicatorMutation)(nil)
+
+// indicatorOption allows management of the mutation configuration using functional options.
+type indicatorOption func(*IndicatorMutation)
+
+// newIndicatorMutation creates new mutation for the Indicator entity.
+func newIndicatorMutation(c config, op Op, opts ...indicatorOption) *IndicatorMutation {
+	m := &IndicatorMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeIndicator,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withIndicatorID sets the ID field of the mutation.
+func withIndicatorID(id int) indicatorOption {
+	return func(m *IndicatorMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Indicator
+		)
+		m.oldValue = func(ctx context.Context) (*Indicator, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Indicator.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withIndicator sets the old Indicator of the mutation.
+func withIndicator(node *Indicator) indicatorOption {
+	return func(m *IndicatorMutation) {
+		m.oldValue = func(context.Context) (*Indicator, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m IndicatorMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m IndicatorMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *IndicatorMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *IndicatorMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Indicator.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *IndicatorMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *IndicatorMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *IndicatorMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *IndicatorMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *IndicatorMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *IndicatorMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *IndicatorMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *IndicatorMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *IndicatorMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *IndicatorMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *IndicatorMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetName sets the "name" field.
+func (m *IndicatorMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *IndicatorMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *IndicatorMutation) ResetName() {
+	m.name = nil
+}
+
+// SetDescription sets the "description" field.
+func (m *IndicatorMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *IndicatorMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ClearDescription clears the value of the "description" field.
+func (m *IndicatorMutation) ClearDescription() {
+	m.description = nil
+	m.clearedFields[indicator.FieldDescription] = struct{}{}
+}
+
+// DescriptionCleared returns if the "description" field was cleared in this mutation.
+func (m *IndicatorMutation) DescriptionCleared() bool {
+	_, ok := m.clearedFields[indicator.FieldDescription]
+	return ok
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *IndicatorMutation) ResetDescription() {
+	m.description = nil
+	delete(m.clearedFields, indicator.FieldDescription)
+}
+
+// SetUnit sets the "unit" field.
+func (m *IndicatorMutation) SetUnit(s string) {
+	m.unit = &s
+}
+
+// Unit returns the value of the "unit" field in the mutation.
+func (m *IndicatorMutation) Unit() (r string, exists bool) {
+	v := m.unit
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnit returns the old "unit" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldUnit(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnit is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnit requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnit: %w", err)
+	}
+	return oldValue.Unit, nil
+}
+
+// ClearUnit clears the value of the "unit" field.
+func (m *IndicatorMutation) ClearUnit() {
+	m.unit = nil
+	m.clearedFields[indicator.FieldUnit] = struct{}{}
+}
+
+// UnitCleared returns if the "unit" field was cleared in this mutation.
+func (m *IndicatorMutation) UnitCleared() bool {
+	_, ok := m.clearedFields[indicator.FieldUnit]
+	return ok
+}
+
+// ResetUnit resets all changes to the "unit" field.
+func (m *IndicatorMutation) ResetUnit() {
+	m.unit = nil
+	delete(m.clearedFields, indicator.FieldUnit)
+}
+
+// SetDirection sets the "direction" field.
+func (m *IndicatorMutation) SetDirection(i indicator.Direction) {
+	m.direction = &i
+}
+
+// Direction returns the value of the "direction" field in the mutation.
+func (m *IndicatorMutation) Direction() (r indicator.Direction, exists bool) {
+	v := m.direction
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDirection returns the old "direction" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldDirection(ctx context.Context) (v indicator.Direction, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDirection is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDirection requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDirection: %w", err)
+	}
+	return oldValue.Direction, nil
+}
+
+// ResetDirection resets all changes to the "direction" field.
+func (m *IndicatorMutation) ResetDirection() {
+	m.direction = nil
+}
+
+// SetScope sets the "scope" field.
+func (m *IndicatorMutation) SetScope(i indicator.Scope) {
+	m.scope = &i
+}
+
+// Scope returns the value of the "scope" field in the mutation.
+func (m *IndicatorMutation) Scope() (r indicator.Scope, exists bool) {
+	v := m.scope
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScope returns the old "scope" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldScope(ctx context.Context) (v indicator.Scope, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScope is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScope requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScope: %w", err)
+	}
+	return oldValue.Scope, nil
+}
+
+// ResetScope resets all changes to the "scope" field.
+func (m *IndicatorMutation) ResetScope() {
+	m.scope = nil
+}
+
+// SetAggregation sets the "aggregation" field.
+func (m *IndicatorMutation) SetAggregation(i indicator.Aggregation) {
+	m.aggregation = &i
+}
+
+// Aggregation returns the value of the "aggregation" field in the mutation.
+func (m *IndicatorMutation) Aggregation() (r indicator.Aggregation, exists bool) {
+	v := m.aggregation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAggregation returns the old "aggregation" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldAggregation(ctx context.Context) (v indicator.Aggregation, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAggregation is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAggregation requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAggregation: %w", err)
+	}
+	return oldValue.Aggregation, nil
+}
+
+// ResetAggregation resets all changes to the "aggregation" field.
+func (m *IndicatorMutation) ResetAggregation() {
+	m.aggregation = nil
+}
+
+// SetBaselineValue sets the "baseline_value" field.
+func (m *IndicatorMutation) SetBaselineValue(f float64) {
+	m.baseline_value = &f
+	m.addbaseline_value = nil
+}
+
+// BaselineValue returns the value of the "baseline_value" field in the mutation.
+func (m *IndicatorMutation) BaselineValue() (r float64, exists bool) {
+	v := m.baseline_value
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBaselineValue returns the old "baseline_value" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldBaselineValue(ctx context.Context) (v *float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBaselineValue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBaselineValue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBaselineValue: %w", err)
+	}
+	return oldValue.BaselineValue, nil
+}
+
+// AddBaselineValue adds f to the "baseline_value" field.
+func (m *IndicatorMutation) AddBaselineValue(f float64) {
+	if m.addbaseline_value != nil {
+		*m.addbaseline_value += f
+	} else {
+		m.addbaseline_value = &f
+	}
+}
+
+// AddedBaselineValue returns the value that was added to the "baseline_value" field in this mutation.
+func (m *IndicatorMutation) AddedBaselineValue() (r float64, exists bool) {
+	v := m.addbaseline_value
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearBaselineValue clears the value of the "baseline_value" field.
+func (m *IndicatorMutation) ClearBaselineValue() {
+	m.baseline_value = nil
+	m.addbaseline_value = nil
+	m.clearedFields[indicator.FieldBaselineValue] = struct{}{}
+}
+
+// BaselineValueCleared returns if the "baseline_value" field was cleared in this mutation.
+func (m *IndicatorMutation) BaselineValueCleared() bool {
+	_, ok := m.clearedFields[indicator.FieldBaselineValue]
+	return ok
+}
+
+// ResetBaselineValue resets all changes to the "baseline_value" field.
+func (m *IndicatorMutation) ResetBaselineValue() {
+	m.baseline_value = nil
+	m.addbaseline_value = nil
+	delete(m.clearedFields, indicator.FieldBaselineValue)
+}
+
+// SetBaselineYear sets the "baseline_year" field.
+func (m *IndicatorMutation) SetBaselineYear(i int) {
+	m.baseline_year = &i
+	m.addbaseline_year = nil
+}
+
+// BaselineYear returns the value of the "baseline_year" field in the mutation.
+func (m *IndicatorMutation) BaselineYear() (r int, exists bool) {
+	v := m.baseline_year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBaselineYear returns the old "baseline_year" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldBaselineYear(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBaselineYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBaselineYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBaselineYear: %w", err)
+	}
+	return oldValue.BaselineYear, nil
+}
+
+// AddBaselineYear adds i to the "baseline_year" field.
+func (m *IndicatorMutation) AddBaselineYear(i int) {
+	if m.addbaseline_year != nil {
+		*m.addbaseline_year += i
+	} else {
+		m.addbaseline_year = &i
+	}
+}
+
+// AddedBaselineYear returns the value that was added to the "baseline_year" field in this mutation.
+func (m *IndicatorMutation) AddedBaselineYear() (r int, exists bool) {
+	v := m.addbaseline_year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearBaselineYear clears the value of the "baseline_year" field.
+func (m *IndicatorMutation) ClearBaselineYear() {
+	m.baseline_year = nil
+	m.addbaseline_year = nil
+	m.clearedFields[indicator.FieldBaselineYear] = struct{}{}
+}
+
+// BaselineYearCleared returns if the "baseline_year" field was cleared in this mutation.
+func (m *IndicatorMutation) BaselineYearCleared() bool {
+	_, ok := m.clearedFields[indicator.FieldBaselineYear]
+	return ok
+}
+
+// ResetBaselineYear resets all changes to the "baseline_year" field.
+func (m *IndicatorMutation) ResetBaselineYear() {
+	m.baseline_year = nil
+	m.addbaseline_year = nil
+	delete(m.clearedFields, indicator.FieldBaselineYear)
+}
+
+// SetKoladaKpi sets the "kolada_kpi" field.
+func (m *IndicatorMutation) SetKoladaKpi(s string) {
+	m.kolada_kpi = &s
+}
+
+// KoladaKpi returns the value of the "kolada_kpi" field in the mutation.
+func (m *IndicatorMutation) KoladaKpi() (r string, exists bool) {
+	v := m.kolada_kpi
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKoladaKpi returns the old "kolada_kpi" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldKoladaKpi(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKoladaKpi is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKoladaKpi requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKoladaKpi: %w", err)
+	}
+	return oldValue.KoladaKpi, nil
+}
+
+// ClearKoladaKpi clears the value of the "kolada_kpi" field.
+func (m *IndicatorMutation) ClearKoladaKpi() {
+	m.kolada_kpi = nil
+	m.clearedFields[indicator.FieldKoladaKpi] = struct{}{}
+}
+
+// KoladaKpiCleared returns if the "kolada_kpi" field was cleared in this mutation.
+func (m *IndicatorMutation) KoladaKpiCleared() bool {
+	_, ok := m.clearedFields[indicator.FieldKoladaKpi]
+	return ok
+}
+
+// ResetKoladaKpi resets all changes to the "kolada_kpi" field.
+func (m *IndicatorMutation) ResetKoladaKpi() {
+	m.kolada_kpi = nil
+	delete(m.clearedFields, indicator.FieldKoladaKpi)
+}
+
+// SetGoalID sets the "goal_id" field.
+func (m *IndicatorMutation) SetGoalID(i int) {
+	m.goal = &i
+}
+
+// GoalID returns the value of the "goal_id" field in the mutation.
+func (m *IndicatorMutation) GoalID() (r int, exists bool) {
+	v := m.goal
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGoalID returns the old "goal_id" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldGoalID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGoalID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGoalID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGoalID: %w", err)
+	}
+	return oldValue.GoalID, nil
+}
+
+// ClearGoalID clears the value of the "goal_id" field.
+func (m *IndicatorMutation) ClearGoalID() {
+	m.goal = nil
+	m.clearedFields[indicator.FieldGoalID] = struct{}{}
+}
+
+// GoalIDCleared returns if the "goal_id" field was cleared in this mutation.
+func (m *IndicatorMutation) GoalIDCleared() bool {
+	_, ok := m.clearedFields[indicator.FieldGoalID]
+	return ok
+}
+
+// ResetGoalID resets all changes to the "goal_id" field.
+func (m *IndicatorMutation) ResetGoalID() {
+	m.goal = nil
+	delete(m.clearedFields, indicator.FieldGoalID)
+}
+
+// SetObjectiveID sets the "objective_id" field.
+func (m *IndicatorMutation) SetObjectiveID(i int) {
+	m.objective = &i
+}
+
+// ObjectiveID returns the value of the "objective_id" field in the mutation.
+func (m *IndicatorMutation) ObjectiveID() (r int, exists bool) {
+	v := m.objective
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldObjectiveID returns the old "objective_id" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldObjectiveID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldObjectiveID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldObjectiveID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldObjectiveID: %w", err)
+	}
+	return oldValue.ObjectiveID, nil
+}
+
+// ClearObjectiveID clears the value of the "objective_id" field.
+func (m *IndicatorMutation) ClearObjectiveID() {
+	m.objective = nil
+	m.clearedFields[indicator.FieldObjectiveID] = struct{}{}
+}
+
+// ObjectiveIDCleared returns if the "objective_id" field was cleared in this mutation.
+func (m *IndicatorMutation) ObjectiveIDCleared() bool {
+	_, ok := m.clearedFields[indicator.FieldObjectiveID]
+	return ok
+}
+
+// ResetObjectiveID resets all changes to the "objective_id" field.
+func (m *IndicatorMutation) ResetObjectiveID() {
+	m.objective = nil
+	delete(m.clearedFields, indicator.FieldObjectiveID)
+}
+
+// SetActivityID sets the "activity_id" field.
+func (m *IndicatorMutation) SetActivityID(i int) {
+	m.activity = &i
+}
+
+// ActivityID returns the value of the "activity_id" field in the mutation.
+func (m *IndicatorMutation) ActivityID() (r int, exists bool) {
+	v := m.activity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActivityID returns the old "activity_id" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldActivityID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActivityID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActivityID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActivityID: %w", err)
+	}
+	return oldValue.ActivityID, nil
+}
+
+// ClearActivityID clears the value of the "activity_id" field.
+func (m *IndicatorMutation) ClearActivityID() {
+	m.activity = nil
+	m.clearedFields[indicator.FieldActivityID] = struct{}{}
+}
+
+// ActivityIDCleared returns if the "activity_id" field was cleared in this mutation.
+func (m *IndicatorMutation) ActivityIDCleared() bool {
+	_, ok := m.clearedFields[indicator.FieldActivityID]
+	return ok
+}
+
+// ResetActivityID resets all changes to the "activity_id" field.
+func (m *IndicatorMutation) ResetActivityID() {
+	m.activity = nil
+	delete(m.clearedFields, indicator.FieldActivityID)
+}
+
+// ClearGoal clears the "goal" edge to the Goal entity.
+func (m *IndicatorMutation) ClearGoal() {
+	m.clearedgoal = true
+	m.clearedFields[indicator.FieldGoalID] = struct{}{}
+}
+
+// GoalCleared reports if the "goal" edge to the Goal entity was cleared.
+func (m *IndicatorMutation) GoalCleared() bool {
+	return m.GoalIDCleared() || m.clearedgoal
+}
+
+// GoalIDs returns the "goal" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// GoalID instead. It exists only for internal usage by the builders.
+func (m *IndicatorMutation) GoalIDs() (ids []int) {
+	if id := m.goal; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetGoal resets all changes to the "goal" edge.
+func (m *IndicatorMutation) ResetGoal() {
+	m.goal = nil
+	m.clearedgoal = false
+}
+
+// ClearObjective clears the "objective" edge to the Objective entity.
+func (m *IndicatorMutation) ClearObjective() {
+	m.clearedobjective = true
+	m.clearedFields[indicator.FieldObjectiveID] = struct{}{}
+}
+
+// ObjectiveCleared reports if the "objective" edge to the Objective entity was cleared.
+func (m *IndicatorMutation) ObjectiveCleared() bool {
+	return m.ObjectiveIDCleared() || m.clearedobjective
+}
+
+// ObjectiveIDs returns the "objective" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ObjectiveID instead. It exists only for internal usage by the builders.
+func (m *IndicatorMutation) ObjectiveIDs() (ids []int) {
+	if id := m.objective; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetObjective resets all changes to the "objective" edge.
+func (m *IndicatorMutation) ResetObjective() {
+	m.objective = nil
+	m.clearedobjective = false
+}
+
+// ClearActivity clears the "activity" edge to the Activity entity.
+func (m *IndicatorMutation) ClearActivity() {
+	m.clearedactivity = true
+	m.clearedFields[indicator.FieldActivityID] = struct{}{}
+}
+
+// ActivityCleared reports if the "activity" edge to the Activity entity was cleared.
+func (m *IndicatorMutation) ActivityCleared() bool {
+	return m.ActivityIDCleared() || m.clearedactivity
+}
+
+// ActivityIDs returns the "activity" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ActivityID instead. It exists only for internal usage by the builders.
+func (m *IndicatorMutation) ActivityIDs() (ids []int) {
+	if id := m.activity; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetActivity resets all changes to the "activity" edge.
+func (m *IndicatorMutation) ResetActivity() {
+	m.activity = nil
+	m.clearedactivity = false
+}
+
+// AddTargetIDs adds the "targets" edge to the IndicatorTarget entity by ids.
+func (m *IndicatorMutation) AddTargetIDs(ids ...int) {
+	if m.targets == nil {
+		m.targets = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.targets[ids[i]] = struct{}{}
+	}
+}
+
+// ClearTargets clears the "targets" edge to the IndicatorTarget entity.
+func (m *IndicatorMutation) ClearTargets() {
+	m.clearedtargets = true
+}
+
+// TargetsCleared reports if the "targets" edge to the IndicatorTarget entity was cleared.
+func (m *IndicatorMutation) TargetsCleared() bool {
+	return m.clearedtargets
+}
+
+// RemoveTargetIDs removes the "targets" edge to the IndicatorTarget entity by IDs.
+func (m *IndicatorMutation) RemoveTargetIDs(ids ...int) {
+	if m.removedtargets == nil {
+		m.removedtargets = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.targets, ids[i])
+		m.removedtargets[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedTargets returns the removed IDs of the "targets" edge to the IndicatorTarget entity.
+func (m *IndicatorMutation) RemovedTargetsIDs() (ids []int) {
+	for id := range m.removedtargets {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// TargetsIDs returns the "targets" edge IDs in the mutation.
+func (m *IndicatorMutation) TargetsIDs() (ids []int) {
+	for id := range m.targets {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetTargets resets all changes to the "targets" edge.
+func (m *IndicatorMutation) ResetTargets() {
+	m.targets = nil
+	m.clearedtargets = false
+	m.removedtargets = nil
+}
+
+// AddValueIDs adds the "values" edge to the IndicatorValue entity by ids.
+func (m *IndicatorMutation) AddValueIDs(ids ...int) {
+	if m.values == nil {
+		m.values = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.values[ids[i]] = struct{}{}
+	}
+}
+
+// ClearValues clears the "values" edge to the IndicatorValue entity.
+func (m *IndicatorMutation) ClearValues() {
+	m.clearedvalues = true
+}
+
+// ValuesCleared reports if the "values" edge to the IndicatorValue entity was cleared.
+func (m *IndicatorMutation) ValuesCleared() bool {
+	return m.clearedvalues
+}
+
+// RemoveValueIDs removes the "values" edge to the IndicatorValue entity by IDs.
+func (m *IndicatorMutation) RemoveValueIDs(ids ...int) {
+	if m.removedvalues == nil {
+		m.removedvalues = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.values, ids[i])
+		m.removedvalues[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedValues returns the removed IDs of the "values" edge to the IndicatorValue entity.
+func (m *IndicatorMutation) RemovedValuesIDs() (ids []int) {
+	for id := range m.removedvalues {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ValuesIDs returns the "values" edge IDs in the mutation.
+func (m *IndicatorMutation) ValuesIDs() (ids []int) {
+	for id := range m.values {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetValues resets all changes to the "values" edge.
+func (m *IndicatorMutation) ResetValues() {
+	m.values = nil
+	m.clearedvalues = false
+	m.removedvalues = nil
+}
+
+// Where appends a list predicates to the IndicatorMutation builder.
+func (m *IndicatorMutation) Where(ps ...predicate.Indicator) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the IndicatorMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *IndicatorMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Indicator, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *IndicatorMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *IndicatorMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Indicator).
+func (m *IndicatorMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *IndicatorMutation) Fields() []string {
+	fields := make([]string, 0, 15)
+	if m.created_at != nil {
+		fields = append(fields, indicator.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, indicator.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, indicator.FieldVersion)
+	}
+	if m.name != nil {
+		fields = append(fields, indicator.FieldName)
+	}
+	if m.description != nil {
+		fields = append(fields, indicator.FieldDescription)
+	}
+	if m.unit != nil {
+		fields = append(fields, indicator.FieldUnit)
+	}
+	if m.direction != nil {
+		fields = append(fields, indicator.FieldDirection)
+	}
+	if m.scope != nil {
+		fields = append(fields, indicator.FieldScope)
+	}
+	if m.aggregation != nil {
+		fields = append(fields, indicator.FieldAggregation)
+	}
+	if m.baseline_value != nil {
+		fields = append(fields, indicator.FieldBaselineValue)
+	}
+	if m.baseline_year != nil {
+		fields = append(fields, indicator.FieldBaselineYear)
+	}
+	if m.kolada_kpi != nil {
+		fields = append(fields, indicator.FieldKoladaKpi)
+	}
+	if m.goal != nil {
+		fields = append(fields, indicator.FieldGoalID)
+	}
+	if m.objective != nil {
+		fields = append(fields, indicator.FieldObjectiveID)
+	}
+	if m.activity != nil {
+		fields = append(fields, indicator.FieldActivityID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *IndicatorMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case indicator.FieldCreatedAt:
+		return m.CreatedAt()
+	case indicator.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case indicator.FieldVersion:
+		return m.Version()
+	case indicator.FieldName:
+		return m.Name()
+	case indicator.FieldDescription:
+		return m.Description()
+	case indicator.FieldUnit:
+		return m.Unit()
+	case indicator.FieldDirection:
+		return m.Direction()
+	case indicator.FieldScope:
+		return m.Scope()
+	case indicator.FieldAggregation:
+		return m.Aggregation()
+	case indicator.FieldBaselineValue:
+		return m.BaselineValue()
+	case indicator.FieldBaselineYear:
+		return m.BaselineYear()
+	case indicator.FieldKoladaKpi:
+		return m.KoladaKpi()
+	case indicator.FieldGoalID:
+		return m.GoalID()
+	case indicator.FieldObjectiveID:
+		return m.ObjectiveID()
+	case indicator.FieldActivityID:
+		return m.ActivityID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *IndicatorMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case indicator.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case indicator.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case indicator.FieldVersion:
+		return m.OldVersion(ctx)
+	case indicator.FieldName:
+		return m.OldName(ctx)
+	case indicator.FieldDescription:
+		return m.OldDescription(ctx)
+	case indicator.FieldUnit:
+		return m.OldUnit(ctx)
+	case indicator.FieldDirection:
+		return m.OldDirection(ctx)
+	case indicator.FieldScope:
+		return m.OldScope(ctx)
+	case indicator.FieldAggregation:
+		return m.OldAggregation(ctx)
+	case indicator.FieldBaselineValue:
+		return m.OldBaselineValue(ctx)
+	case indicator.FieldBaselineYear:
+		return m.OldBaselineYear(ctx)
+	case indicator.FieldKoladaKpi:
+		return m.OldKoladaKpi(ctx)
+	case indicator.FieldGoalID:
+		return m.OldGoalID(ctx)
+	case indicator.FieldObjectiveID:
+		return m.OldObjectiveID(ctx)
+	case indicator.FieldActivityID:
+		return m.OldActivityID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Indicator field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *IndicatorMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case indicator.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case indicator.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case indicator.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case indicator.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case indicator.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	case indicator.FieldUnit:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnit(v)
+		return nil
+	case indicator.FieldDirection:
+		v, ok := value.(indicator.Direction)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDirection(v)
+		return nil
+	case indicator.FieldScope:
+		v, ok := value.(indicator.Scope)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScope(v)
+		return nil
+	case indicator.FieldAggregation:
+		v, ok := value.(indicator.Aggregation)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAggregation(v)
+		return nil
+	case indicator.FieldBaselineValue:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBaselineValue(v)
+		return nil
+	case indicator.FieldBaselineYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBaselineYear(v)
+		return nil
+	case indicator.FieldKoladaKpi:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKoladaKpi(v)
+		return nil
+	case indicator.FieldGoalID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGoalID(v)
+		return nil
+	case indicator.FieldObjectiveID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetObjectiveID(v)
+		return nil
+	case indicator.FieldActivityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActivityID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Indicator field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *IndicatorMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, indicator.FieldVersion)
+	}
+	if m.addbaseline_value != nil {
+		fields = append(fields, indicator.FieldBaselineValue)
+	}
+	if m.addbaseline_year != nil {
+		fields = append(fields, indicator.FieldBaselineYear)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *IndicatorMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case indicator.FieldVersion:
+		return m.AddedVersion()
+	case indicator.FieldBaselineValue:
+		return m.AddedBaselineValue()
+	case indicator.FieldBaselineYear:
+		return m.AddedBaselineYear()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *IndicatorMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case indicator.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case indicator.FieldBaselineValue:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBaselineValue(v)
+		return nil
+	case indicator.FieldBaselineYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBaselineYear(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Indicator numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *IndicatorMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(indicator.FieldDescription) {
+		fields = append(fields, indicator.FieldDescription)
+	}
+	if m.FieldCleared(indicator.FieldUnit) {
+		fields = append(fields, indicator.FieldUnit)
+	}
+	if m.FieldCleared(indicator.FieldBaselineValue) {
+		fields = append(fields, indicator.FieldBaselineValue)
+	}
+	if m.FieldCleared(indicator.FieldBaselineYear) {
+		fields = append(fields, indicator.FieldBaselineYear)
+	}
+	if m.FieldCleared(indicator.FieldKoladaKpi) {
+		fields = append(fields, indicator.FieldKoladaKpi)
+	}
+	if m.FieldCleared(indicator.FieldGoalID) {
+		fields = append(fields, indicator.FieldGoalID)
+	}
+	if m.FieldCleared(indicator.FieldObjectiveID) {
+		fields = append(fields, indicator.FieldObjectiveID)
+	}
+	if m.FieldCleared(indicator.FieldActivityID) {
+		fields = append(fields, indicator.FieldActivityID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *IndicatorMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *IndicatorMutation) ClearField(name string) error {
+	switch name {
+	case indicator.FieldDescription:
+		m.ClearDescription()
+		return nil
+	case indicator.FieldUnit:
+		m.ClearUnit()
+		return nil
+	case indicator.FieldBaselineValue:
+		m.ClearBaselineValue()
+		return nil
+	case indicator.FieldBaselineYear:
+		m.ClearBaselineYear()
+		return nil
+	case indicator.FieldKoladaKpi:
+		m.ClearKoladaKpi()
+		return nil
+	case indicator.FieldGoalID:
+		m.ClearGoalID()
+		return nil
+	case indicator.FieldObjectiveID:
+		m.ClearObjectiveID()
+		return nil
+	case indicator.FieldActivityID:
+		m.ClearActivityID()
+		return nil
+	}
+	return fmt.Errorf("unknown Indicator nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *IndicatorMutation) ResetField(name string) error {
+	switch name {
+	case indicator.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case indicator.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case indicator.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case indicator.FieldName:
+		m.ResetName()
+		return nil
+	case indicator.FieldDescription:
+		m.ResetDescription()
+		return nil
+	case indicator.FieldUnit:
+		m.ResetUnit()
+		return nil
+	case indicator.FieldDirection:
+		m.ResetDirection()
+		return nil
+	case indicator.FieldScope:
+		m.ResetScope()
+		return nil
+	case indicator.FieldAggregation:
+		m.ResetAggregation()
+		return nil
+	case indicator.FieldBaselineValue:
+		m.ResetBaselineValue()
+		return nil
+	case indicator.FieldBaselineYear:
+		m.ResetBaselineYear()
+		return nil
+	case indicator.FieldKoladaKpi:
+		m.ResetKoladaKpi()
+		return nil
+	case indicator.FieldGoalID:
+		m.ResetGoalID()
+		return nil
+	case indicator.FieldObjectiveID:
+		m.ResetObjectiveID()
+		return nil
+	case indicator.FieldActivityID:
+		m.ResetActivityID()
+		return nil
+	}
+	return fmt.Errorf("unknown Indicator field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *IndicatorMutation) AddedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.goal != nil {
+		edges = append(edges, indicator.EdgeGoal)
+	}
+	if m.objective != nil {
+		edges = append(edges, indicator.EdgeObjective)
+	}
+	if m.activity != nil {
+		edges = append(edges, indicator.EdgeActivity)
+	}
+	if m.targets != nil {
+		edges = append(edges, indicator.EdgeTargets)
+	}
+	if m.values != nil {
+		edges = append(edges, indicator.EdgeValues)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *IndicatorMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case indicator.EdgeGoal:
+		if id := m.goal; id != nil {
+			return []ent.Value{*id}
+		}
+	case indicator.EdgeObjective:
+		if id := m.objective; id != nil {
+			return []ent.Value{*id}
+		}
+	case indicator.EdgeActivity:
+		if id := m.activity; id != nil {
+			return []ent.Value{*id}
+		}
+	case indicator.EdgeTargets:
+		ids := make([]ent.Value, 0, len(m.targets))
+		for id := range m.targets {
+			ids = append(ids, id)
+		}
+		return ids
+	case indicator.EdgeValues:
+		ids := make([]ent.Value, 0, len(m.values))
+		for id := range m.values {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *IndicatorMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.removedtargets != nil {
+		edges = append(edges, indicator.EdgeTargets)
+	}
+	if m.removedvalues != nil {
+		edges = append(edges, indicator.EdgeValues)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *IndicatorMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case indicator.EdgeTargets:
+		ids := make([]ent.Value, 0, len(m.removedtargets))
+		for id := range m.removedtargets {
+			ids = append(ids, id)
+		}
+		return ids
+	case indicator.EdgeValues:
+		ids := make([]ent.Value, 0, len(m.removedvalues))
+		for id := range m.removedvalues {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *IndicatorMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.clearedgoal {
+		edges = append(edges, indicator.EdgeGoal)
+	}
+	if m.clearedobjective {
+		edges = append(edges, indicator.EdgeObjective)
+	}
+	if m.clearedactivity {
+		edges = append(edges, indicator.EdgeActivity)
+	}
+	if m.clearedtargets {
+		edges = append(edges, indicator.EdgeTargets)
+	}
+	if m.clearedvalues {
+		edges = append(edges, indicator.EdgeValues)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *IndicatorMutation) EdgeCleared(name string) bool {
+	switch name {
+	case indicator.EdgeGoal:
+		return m.clearedgoal
+	case indicator.EdgeObjective:
+		return m.clearedobjective
+	case indicator.EdgeActivity:
+		return m.clearedactivity
+	case indicator.EdgeTargets:
+		return m.clearedtargets
+	case indicator.EdgeValues:
+		return m.clearedvalues
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *IndicatorMutation) ClearEdge(name string) error {
+	switch name {
+	case indicator.EdgeGoal:
+		m.ClearGoal()
+		return nil
+	case indicator.EdgeObjective:
+		m.ClearObjective()
+		return nil
+	case indicator.EdgeActivity:
+		m.ClearActivity()
+		return nil
+	}
+	return fmt.Errorf("unknown Indicator unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *IndicatorMutation) ResetEdge(name string) error {
+	switch name {
+	case indicator.EdgeGoal:
+		m.ResetGoal()
+		return nil
+	case indicator.EdgeObjective:
+		m.ResetObjective()
+		return nil
+	case indicator.EdgeActivity:
+		m.ResetActivity()
+		return nil
+	case indicator.EdgeTargets:
+		m.ResetTargets()
+		return nil
+	case indicator.EdgeValues:
+		m.ResetValues()
+		return nil
+	}
+	return fmt.Errorf("unknown Indicator edge %s", name)
+}
+
+// IndicatorTargetMutation represents an operation that mutates the IndicatorTarget nodes in the graph.
+type IndicatorTargetMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	created_at       *time.Time
+	updated_at       *time.Time
+	version          *int
+	addversion       *int
+	year             *int
+	addyear          *int
+	value            *float64
+	addvalue         *float64
+	clearedFields    map[string]struct{}
+	indicator        *int
+	clearedindicator bool
+	done             bool
+	oldValue         func(context.Context) (*IndicatorTarget, error)
+	predicates       []predicate.IndicatorTarget
+}
+
+var _ ent.Mutation = (*IndicatorTargetMutation)(nil)
+
+// indicatortargetOption allows management of the mutation configuration using functional options.
+type indicatortargetOption func(*IndicatorTargetMutation)
+
+// newIndicatorTargetMutation creates new mutation for the IndicatorTarget entity.
+func newIndicatorTargetMutation(c config, op Op, opts ...indicatortargetOption) *IndicatorTargetMutation {
+	m := &IndicatorTargetMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeIndicatorTarget,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withIndicatorTargetID sets the ID field of the mutation.
+func withIndicatorTargetID(id int) indicatortargetOption {
+	return func(m *IndicatorTargetMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *IndicatorTarget
+		)
+		m.oldValue = func(ctx context.Context) (*IndicatorTarget, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().IndicatorTarget.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withIndicatorTarget sets the old IndicatorTarget of the mutation.
+func withIndicatorTarget(node *IndicatorTarget) indicatortargetOption {
+	return func(m *IndicatorTargetMutation) {
+		m.oldValue = func(context.Context) (*IndicatorTarget, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m IndicatorTargetMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m IndicatorTargetMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *IndicatorTargetMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *IndicatorTargetMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().IndicatorTarget.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *IndicatorTargetMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *IndicatorTargetMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the IndicatorTarget entity.
+// If the IndicatorTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorTargetMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *IndicatorTargetMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *IndicatorTargetMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *IndicatorTargetMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the IndicatorTarget entity.
+// If the IndicatorTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorTargetMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *IndicatorTargetMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *IndicatorTargetMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *IndicatorTargetMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the IndicatorTarget entity.
+// If the IndicatorTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorTargetMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *IndicatorTargetMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *IndicatorTargetMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *IndicatorTargetMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetYear sets the "year" field.
+func (m *IndicatorTargetMutation) SetYear(i int) {
+	m.year = &i
+	m.addyear = nil
+}
+
+// Year returns the value of the "year" field in the mutation.
+func (m *IndicatorTargetMutation) Year() (r int, exists bool) {
+	v := m.year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYear returns the old "year" field's value of the IndicatorTarget entity.
+// If the IndicatorTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorTargetMutation) OldYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYear: %w", err)
+	}
+	return oldValue.Year, nil
+}
+
+// AddYear adds i to the "year" field.
+func (m *IndicatorTargetMutation) AddYear(i int) {
+	if m.addyear != nil {
+		*m.addyear += i
+	} else {
+		m.addyear = &i
+	}
+}
+
+// AddedYear returns the value that was added to the "year" field in this mutation.
+func (m *IndicatorTargetMutation) AddedYear() (r int, exists bool) {
+	v := m.addyear
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYear resets all changes to the "year" field.
+func (m *IndicatorTargetMutation) ResetYear() {
+	m.year = nil
+	m.addyear = nil
+}
+
+// SetValue sets the "value" field.
+func (m *IndicatorTargetMutation) SetValue(f float64) {
+	m.value = &f
+	m.addvalue = nil
+}
+
+// Value returns the value of the "value" field in the mutation.
+func (m *IndicatorTargetMutation) Value() (r float64, exists bool) {
+	v := m.value
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValue returns the old "value" field's value of the IndicatorTarget entity.
+// If the IndicatorTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorTargetMutation) OldValue(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValue: %w", err)
+	}
+	return oldValue.Value, nil
+}
+
+// AddValue adds f to the "value" field.
+func (m *IndicatorTargetMutation) AddValue(f float64) {
+	if m.addvalue != nil {
+		*m.addvalue += f
+	} else {
+		m.addvalue = &f
+	}
+}
+
+// AddedValue returns the value that was added to the "value" field in this mutation.
+func (m *IndicatorTargetMutation) AddedValue() (r float64, exists bool) {
+	v := m.addvalue
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetValue resets all changes to the "value" field.
+func (m *IndicatorTargetMutation) ResetValue() {
+	m.value = nil
+	m.addvalue = nil
+}
+
+// SetIndicatorID sets the "indicator_id" field.
+func (m *IndicatorTargetMutation) SetIndicatorID(i int) {
+	m.indicator = &i
+}
+
+// IndicatorID returns the value of the "indicator_id" field in the mutation.
+func (m *IndicatorTargetMutation) IndicatorID() (r int, exists bool) {
+	v := m.indicator
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIndicatorID returns the old "indicator_id" field's value of the IndicatorTarget entity.
+// If the IndicatorTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorTargetMutation) OldIndicatorID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIndicatorID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIndicatorID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIndicatorID: %w", err)
+	}
+	return oldValue.IndicatorID, nil
+}
+
+// ResetIndicatorID resets all changes to the "indicator_id" field.
+func (m *IndicatorTargetMutation) ResetIndicatorID() {
+	m.indicator = nil
+}
+
+// ClearIndicator clears the "indicator" edge to the Indicator entity.
+func (m *IndicatorTargetMutation) ClearIndicator() {
+	m.clearedindicator = true
+	m.clearedFields[indicatortarget.FieldIndicatorID] = struct{}{}
+}
+
+// IndicatorCleared reports if the "indicator" edge to the Indicator entity was cleared.
+func (m *IndicatorTargetMutation) IndicatorCleared() bool {
+	return m.clearedindicator
+}
+
+// IndicatorIDs returns the "indicator" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// IndicatorID instead. It exists only for internal usage by the builders.
+func (m *IndicatorTargetMutation) IndicatorIDs() (ids []int) {
+	if id := m.indicator; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetIndicator resets all changes to the "indicator" edge.
+func (m *IndicatorTargetMutation) ResetIndicator() {
+	m.indicator = nil
+	m.clearedindicator = false
+}
+
+// Where appends a list predicates to the IndicatorTargetMutation builder.
+func (m *IndicatorTargetMutation) Where(ps ...predicate.IndicatorTarget) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the IndicatorTargetMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *IndicatorTargetMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.IndicatorTarget, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *IndicatorTargetMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *IndicatorTargetMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (IndicatorTarget).
+func (m *IndicatorTargetMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *IndicatorTargetMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, indicatortarget.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, indicatortarget.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, indicatortarget.FieldVersion)
+	}
+	if m.year != nil {
+		fields = append(fields, indicatortarget.FieldYear)
+	}
+	if m.value != nil {
+		fields = append(fields, indicatortarget.FieldValue)
+	}
+	if m.indicator != nil {
+		fields = append(fields, indicatortarget.FieldIndicatorID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *IndicatorTargetMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case indicatortarget.FieldCreatedAt:
+		return m.CreatedAt()
+	case indicatortarget.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case indicatortarget.FieldVersion:
+		return m.Version()
+	case indicatortarget.FieldYear:
+		return m.Year()
+	case indicatortarget.FieldValue:
+		return m.Value()
+	case indicatortarget.FieldIndicatorID:
+		return m.IndicatorID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *IndicatorTargetMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case indicatortarget.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case indicatortarget.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case indicatortarget.FieldVersion:
+		return m.OldVersion(ctx)
+	case indicatortarget.FieldYear:
+		return m.OldYear(ctx)
+	case indicatortarget.FieldValue:
+		return m.OldValue(ctx)
+	case indicatortarget.FieldIndicatorID:
+		return m.OldIndicatorID(ctx)
+	}
+	return nil, fmt.Errorf("unknown IndicatorTarget field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *IndicatorTargetMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case indicatortarget.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case indicatortarget.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case indicatortarget.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case indicatortarget.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYear(v)
+		return nil
+	case indicatortarget.FieldValue:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValue(v)
+		return nil
+	case indicatortarget.FieldIndicatorID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIndicatorID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown IndicatorTarget field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *IndicatorTargetMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, indicatortarget.FieldVersion)
+	}
+	if m.addyear != nil {
+		fields = append(fields, indicatortarget.FieldYear)
+	}
+	if m.addvalue != nil {
+		fields = append(fields, indicatortarget.FieldValue)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *IndicatorTargetMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case indicatortarget.FieldVersion:
+		return m.AddedVersion()
+	case indicatortarget.FieldYear:
+		return m.AddedYear()
+	case indicatortarget.FieldValue:
+		return m.AddedValue()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *IndicatorTargetMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case indicatortarget.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case indicatortarget.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYear(v)
+		return nil
+	case indicatortarget.FieldValue:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddValue(v)
+		return nil
+	}
+	return fmt.Errorf("unknown IndicatorTarget numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *IndicatorTargetMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *IndicatorTargetMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *IndicatorTargetMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown IndicatorTarget nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *IndicatorTargetMutation) ResetField(name string) error {
+	switch name {
+	case indicatortarget.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case indicatortarget.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case indicatortarget.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case indicatortarget.FieldYear:
+		m.ResetYear()
+		return nil
+	case indicatortarget.FieldValue:
+		m.ResetValue()
+		return nil
+	case indicatortarget.FieldIndicatorID:
+		m.ResetIndicatorID()
+		return nil
+	}
+	return fmt.Errorf("unknown IndicatorTarget field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *IndicatorTargetMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.indicator != nil {
+		edges = append(edges, indicatortarget.EdgeIndicator)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *IndicatorTargetMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case indicatortarget.EdgeIndicator:
+		if id := m.indicator; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *IndicatorTargetMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *IndicatorTargetMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *IndicatorTargetMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedindicator {
+		edges = append(edges, indicatortarget.EdgeIndicator)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *IndicatorTargetMutation) EdgeCleared(name string) bool {
+	switch name {
+	case indicatortarget.EdgeIndicator:
+		return m.clearedindicator
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *IndicatorTargetMutation) ClearEdge(name string) error {
+	switch name {
+	case indicatortarget.EdgeIndicator:
+		m.ClearIndicator()
+		return nil
+	}
+	return fmt.Errorf("unknown IndicatorTarget unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *IndicatorTargetMutation) ResetEdge(name string) error {
+	switch name {
+	case indicatortarget.EdgeIndicator:
+		m.ResetIndicator()
+		return nil
+	}
+	return fmt.Errorf("unknown IndicatorTarget edge %s", name)
+}
+
+// IndicatorValueMutation represents an operation that mutates the IndicatorValue nodes in the graph.
+type IndicatorValueMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	version             *int
+	addversion          *int
+	year                *int
+	addyear             *int
+	period              *indicatorvalue.Period
+	value               *float64
+	addvalue            *float64
+	source              *indicatorvalue.Source
+	entered_by          *string
+	slot                *string
+	clearedFields       map[string]struct{}
+	indicator           *int
+	clearedindicator    bool
+	municipality        *int
+	clearedmunicipality bool
+	done                bool
+	oldValue            func(context.Context) (*IndicatorValue, error)
+	predicates          []predicate.IndicatorValue
+}
+
+var _ ent.Mutation = (*IndicatorValueMutation)(nil)
+
+// indicatorvalueOption allows management of the mutation configuration using functional options.
+type indicatorvalueOption func(*IndicatorValueMutation)
+
+// newIndicatorValueMutation creates new mutation for the IndicatorValue entity.
+func newIndicatorValueMutation(c config, op Op, opts ...indicatorvalueOption) *IndicatorValueMutation {
+	m := &IndicatorValueMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeIndicatorValue,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withIndicatorValueID sets the ID field of the mutation.
+func withIndicatorValueID(id int) indicatorvalueOption {
+	return func(m *IndicatorValueMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *IndicatorValue
+		)
+		m.oldValue = func(ctx context.Context) (*IndicatorValue, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().IndicatorValue.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withIndicatorValue sets the old IndicatorValue of the mutation.
+func withIndicatorValue(node *IndicatorValue) indicatorvalueOption {
+	return func(m *IndicatorValueMutation) {
+		m.oldValue = func(context.Context) (*IndicatorValue, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m IndicatorValueMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m IndicatorValueMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *IndicatorValueMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *IndicatorValueMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().IndicatorValue.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *IndicatorValueMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *IndicatorValueMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the IndicatorValue entity.
+// If the IndicatorValue object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorValueMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *IndicatorValueMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *IndicatorValueMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *IndicatorValueMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the IndicatorValue entity.
+// If the IndicatorValue object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorValueMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *IndicatorValueMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *IndicatorValueMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *IndicatorValueMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the IndicatorValue entity.
+// If the IndicatorValue object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorValueMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *IndicatorValueMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *IndicatorValueMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *IndicatorValueMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetYear sets the "year" field.
+func (m *IndicatorValueMutation) SetYear(i int) {
+	m.year = &i
+	m.addyear = nil
+}
+
+// Year returns the value of the "year" field in the mutation.
+func (m *IndicatorValueMutation) Year() (r int, exists bool) {
+	v := m.year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYear returns the old "year" field's value of the IndicatorValue entity.
+// If the IndicatorValue object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorValueMutation) OldYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYear: %w", err)
+	}
+	return oldValue.Year, nil
+}
+
+// AddYear adds i to the "year" field.
+func (m *IndicatorValueMutation) AddYear(i int) {
+	if m.addyear != nil {
+		*m.addyear += i
+	} else {
+		m.addyear = &i
+	}
+}
+
+// AddedYear returns the value that was added to the "year" field in this mutation.
+func (m *IndicatorValueMutation) AddedYear() (r int, exists bool) {
+	v := m.addyear
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYear resets all changes to the "year" field.
+func (m *IndicatorValueMutation) ResetYear() {
+	m.year = nil
+	m.addyear = nil
+}
+
+// SetPeriod sets the "period" field.
+func (m *IndicatorValueMutation) SetPeriod(i indicatorvalue.Period) {
+	m.period = &i
+}
+
+// Period returns the value of the "period" field in the mutation.
+func (m *IndicatorValueMutation) Period() (r indicatorvalue.Period, exists bool) {
+	v := m.period
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriod returns the old "period" field's value of the IndicatorValue entity.
+// If the IndicatorValue object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorValueMutation) OldPeriod(ctx context.Context) (v *indicatorvalue.Period, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriod is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriod requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriod: %w", err)
+	}
+	return oldValue.Period, nil
+}
+
+// ClearPeriod clears the value of the "period" field.
+func (m *IndicatorValueMutation) ClearPeriod() {
+	m.period = nil
+	m.clearedFields[indicatorvalue.FieldPeriod] = struct{}{}
+}
+
+// PeriodCleared returns if the "period" field was cleared in this mutation.
+func (m *IndicatorValueMutation) PeriodCleared() bool {
+	_, ok := m.clearedFields[indicatorvalue.FieldPeriod]
+	return ok
+}
+
+// ResetPeriod resets all changes to the "period" field.
+func (m *IndicatorValueMutation) ResetPeriod() {
+	m.period = nil
+	delete(m.clearedFields, indicatorvalue.FieldPeriod)
+}
+
+// SetValue sets the "value" field.
+func (m *IndicatorValueMutation) SetValue(f float64) {
+	m.value = &f
+	m.addvalue = nil
+}
+
+// Value returns the value of the "value" field in the mutation.
+func (m *IndicatorValueMutation) Value() (r float64, exists bool) {
+	v := m.value
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValue returns the old "value" field's value of the IndicatorValue entity.
+// If the IndicatorValue object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorValueMutation) OldValue(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValue: %w", err)
+	}
+	return oldValue.Value, nil
+}
+
+// AddValue adds f to the "value" field.
+func (m *IndicatorValueMutation) AddValue(f float64) {
+	if m.addvalue != nil {
+		*m.addvalue += f
+	} else {
+		m.addvalue = &f
+	}
+}
+
+// AddedValue returns the value that was added to the "value" field in this mutation.
+func (m *IndicatorValueMutation) AddedValue() (r float64, exists bool) {
+	v := m.addvalue
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetValue resets all changes to the "value" field.
+func (m *IndicatorValueMutation) ResetValue() {
+	m.value = nil
+	m.addvalue = nil
+}
+
+// SetSource sets the "source" field.
+func (m *IndicatorValueMutation) SetSource(i indicatorvalue.Source) {
+	m.source = &i
+}
+
+// Source returns the value of the "source" field in the mutation.
+func (m *IndicatorValueMutation) Source() (r indicatorvalue.Source, exists bool) {
+	v := m.source
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSource returns the old "source" field's value of the IndicatorValue entity.
+// If the IndicatorValue object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorValueMutation) OldSource(ctx context.Context) (v indicatorvalue.Source, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSource is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSource requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSource: %w", err)
+	}
+	return oldValue.Source, nil
+}
+
+// ResetSource resets all changes to the "source" field.
+func (m *IndicatorValueMutation) ResetSource() {
+	m.source = nil
+}
+
+// SetEnteredBy sets the "entered_by" field.
+func (m *IndicatorValueMutation) SetEnteredBy(s string) {
+	m.entered_by = &s
+}
+
+// EnteredBy returns the value of the "entered_by" field in the mutation.
+func (m *IndicatorValueMutation) EnteredBy() (r string, exists bool) {
+	v := m.entered_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnteredBy returns the old "entered_by" field's value of the IndicatorValue entity.
+// If the IndicatorValue object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorValueMutation) OldEnteredBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnteredBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnteredBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnteredBy: %w", err)
+	}
+	return oldValue.EnteredBy, nil
+}
+
+// ClearEnteredBy clears the value of the "entered_by" field.
+func (m *IndicatorValueMutation) ClearEnteredBy() {
+	m.entered_by = nil
+	m.clearedFields[indicatorvalue.FieldEnteredBy] = struct{}{}
+}
+
+// EnteredByCleared returns if the "entered_by" field was cleared in this mutation.
+func (m *IndicatorValueMutation) EnteredByCleared() bool {
+	_, ok := m.clearedFields[indicatorvalue.FieldEnteredBy]
+	return ok
+}
+
+// ResetEnteredBy resets all changes to the "entered_by" field.
+func (m *IndicatorValueMutation) ResetEnteredBy() {
+	m.entered_by = nil
+	delete(m.clearedFields, indicatorvalue.FieldEnteredBy)
+}
+
+// SetSlot sets the "slot" field.
+func (m *IndicatorValueMutation) SetSlot(s string) {
+	m.slot = &s
+}
+
+// Slot returns the value of the "slot" field in the mutation.
+func (m *IndicatorValueMutation) Slot() (r string, exists bool) {
+	v := m.slot
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSlot returns the old "slot" field's value of the IndicatorValue entity.
+// If the IndicatorValue object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorValueMutation) OldSlot(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSlot is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSlot requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSlot: %w", err)
+	}
+	return oldValue.Slot, nil
+}
+
+// ResetSlot resets all changes to the "slot" field.
+func (m *IndicatorValueMutation) ResetSlot() {
+	m.slot = nil
+}
+
+// SetIndicatorID sets the "indicator_id" field.
+func (m *IndicatorValueMutation) SetIndicatorID(i int) {
+	m.indicator = &i
+}
+
+// IndicatorID returns the value of the "indicator_id" field in the mutation.
+func (m *IndicatorValueMutation) IndicatorID() (r int, exists bool) {
+	v := m.indicator
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIndicatorID returns the old "indicator_id" field's value of the IndicatorValue entity.
+// If the IndicatorValue object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorValueMutation) OldIndicatorID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIndicatorID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIndicatorID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIndicatorID: %w", err)
+	}
+	return oldValue.IndicatorID, nil
+}
+
+// ResetIndicatorID resets all changes to the "indicator_id" field.
+func (m *IndicatorValueMutation) ResetIndicatorID() {
+	m.indicator = nil
+}
+
+// SetMunicipalityID sets the "municipality_id" field.
+func (m *IndicatorValueMutation) SetMunicipalityID(i int) {
+	m.municipality = &i
+}
+
+// MunicipalityID returns the value of the "municipality_id" field in the mutation.
+func (m *IndicatorValueMutation) MunicipalityID() (r int, exists bool) {
+	v := m.municipality
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMunicipalityID returns the old "municipality_id" field's value of the IndicatorValue entity.
+// If the IndicatorValue object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorValueMutation) OldMunicipalityID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMunicipalityID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMunicipalityID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMunicipalityID: %w", err)
+	}
+	return oldValue.MunicipalityID, nil
+}
+
+// ClearMunicipalityID clears the value of the "municipality_id" field.
+func (m *IndicatorValueMutation) ClearMunicipalityID() {
+	m.municipality = nil
+	m.clearedFields[indicatorvalue.FieldMunicipalityID] = struct{}{}
+}
+
+// MunicipalityIDCleared returns if the "municipality_id" field was cleared in this mutation.
+func (m *IndicatorValueMutation) MunicipalityIDCleared() bool {
+	_, ok := m.clearedFields[indicatorvalue.FieldMunicipalityID]
+	return ok
+}
+
+// ResetMunicipalityID resets all changes to the "municipality_id" field.
+func (m *IndicatorValueMutation) ResetMunicipalityID() {
+	m.municipality = nil
+	delete(m.clearedFields, indicatorvalue.FieldMunicipalityID)
+}
+
+// ClearIndicator clears the "indicator" edge to the Indicator entity.
+func (m *IndicatorValueMutation) ClearIndicator() {
+	m.clearedindicator = true
+	m.clearedFields[indicatorvalue.FieldIndicatorID] = struct{}{}
+}
+
+// IndicatorCleared reports if the "indicator" edge to the Indicator entity was cleared.
+func (m *IndicatorValueMutation) IndicatorCleared() bool {
+	return m.clearedindicator
+}
+
+// IndicatorIDs returns the "indicator" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// IndicatorID instead. It exists only for internal usage by the builders.
+func (m *IndicatorValueMutation) IndicatorIDs() (ids []int) {
+	if id := m.indicator; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetIndicator resets all changes to the "indicator" edge.
+func (m *IndicatorValueMutation) ResetIndicator() {
+	m.indicator = nil
+	m.clearedindicator = false
+}
+
+// ClearMunicipality clears the "municipality" edge to the Municipality entity.
+func (m *IndicatorValueMutation) ClearMunicipality() {
+	m.clearedmunicipality = true
+	m.clearedFields[indicatorvalue.FieldMunicipalityID] = struct{}{}
+}
+
+// MunicipalityCleared reports if the "municipality" edge to the Municipality entity was cleared.
+func (m *IndicatorValueMutation) MunicipalityCleared() bool {
+	return m.MunicipalityIDCleared() || m.clearedmunicipality
+}
+
+// MunicipalityIDs returns the "municipality" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MunicipalityID instead. It exists only for internal usage by the builders.
+func (m *IndicatorValueMutation) MunicipalityIDs() (ids []int) {
+	if id := m.municipality; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMunicipality resets all changes to the "municipality" edge.
+func (m *IndicatorValueMutation) ResetMunicipality() {
+	m.municipality = nil
+	m.clearedmunicipality = false
+}
+
+// Where appends a list predicates to the IndicatorValueMutation builder.
+func (m *IndicatorValueMutation) Where(ps ...predicate.IndicatorValue) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the IndicatorValueMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *IndicatorValueMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.IndicatorValue, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *IndicatorValueMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *IndicatorValueMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (IndicatorValue).
+func (m *IndicatorValueMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *IndicatorValueMutation) Fields() []string {
+	fields := make([]string, 0, 11)
+	if m.created_at != nil {
+		fields = append(fields, indicatorvalue.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, indicatorvalue.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, indicatorvalue.FieldVersion)
+	}
+	if m.year != nil {
+		fields = append(fields, indicatorvalue.FieldYear)
+	}
+	if m.period != nil {
+		fields = append(fields, indicatorvalue.FieldPeriod)
+	}
+	if m.value != nil {
+		fields = append(fields, indicatorvalue.FieldValue)
+	}
+	if m.source != nil {
+		fields = append(fields, indicatorvalue.FieldSource)
+	}
+	if m.entered_by != nil {
+		fields = append(fields, indicatorvalue.FieldEnteredBy)
+	}
+	if m.slot != nil {
+		fields = append(fields, indicatorvalue.FieldSlot)
+	}
+	if m.indicator != nil {
+		fields = append(fields, indicatorvalue.FieldIndicatorID)
+	}
+	if m.municipality != nil {
+		fields = append(fields, indicatorvalue.FieldMunicipalityID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *IndicatorValueMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case indicatorvalue.FieldCreatedAt:
+		return m.CreatedAt()
+	case indicatorvalue.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case indicatorvalue.FieldVersion:
+		return m.Version()
+	case indicatorvalue.FieldYear:
+		return m.Year()
+	case indicatorvalue.FieldPeriod:
+		return m.Period()
+	case indicatorvalue.FieldValue:
+		return m.Value()
+	case indicatorvalue.FieldSource:
+		return m.Source()
+	case indicatorvalue.FieldEnteredBy:
+		return m.EnteredBy()
+	case indicatorvalue.FieldSlot:
+		return m.Slot()
+	case indicatorvalue.FieldIndicatorID:
+		return m.IndicatorID()
+	case indicatorvalue.FieldMunicipalityID:
+		return m.MunicipalityID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *IndicatorValueMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case indicatorvalue.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case indicatorvalue.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case indicatorvalue.FieldVersion:
+		return m.OldVersion(ctx)
+	case indicatorvalue.FieldYear:
+		return m.OldYear(ctx)
+	case indicatorvalue.FieldPeriod:
+		return m.OldPeriod(ctx)
+	case indicatorvalue.FieldValue:
+		return m.OldValue(ctx)
+	case indicatorvalue.FieldSource:
+		return m.OldSource(ctx)
+	case indicatorvalue.FieldEnteredBy:
+		return m.OldEnteredBy(ctx)
+	case indicatorvalue.FieldSlot:
+		return m.OldSlot(ctx)
+	case indicatorvalue.FieldIndicatorID:
+		return m.OldIndicatorID(ctx)
+	case indicatorvalue.FieldMunicipalityID:
+		return m.OldMunicipalityID(ctx)
+	}
+	return nil, fmt.Errorf("unknown IndicatorValue field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *IndicatorValueMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case indicatorvalue.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case indicatorvalue.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case indicatorvalue.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case indicatorvalue.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYear(v)
+		return nil
+	case indicatorvalue.FieldPeriod:
+		v, ok := value.(indicatorvalue.Period)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriod(v)
+		return nil
+	case indicatorvalue.FieldValue:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValue(v)
+		return nil
+	case indicatorvalue.FieldSource:
+		v, ok := value.(indicatorvalue.Source)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSource(v)
+		return nil
+	case indicatorvalue.FieldEnteredBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnteredBy(v)
+		return nil
+	case indicatorvalue.FieldSlot:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSlot(v)
+		return nil
+	case indicatorvalue.FieldIndicatorID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIndicatorID(v)
+		return nil
+	case indicatorvalue.FieldMunicipalityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMunicipalityID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown IndicatorValue field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *IndicatorValueMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, indicatorvalue.FieldVersion)
+	}
+	if m.addyear != nil {
+		fields = append(fields, indicatorvalue.FieldYear)
+	}
+	if m.addvalue != nil {
+		fields = append(fields, indicatorvalue.FieldValue)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *IndicatorValueMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case indicatorvalue.FieldVersion:
+		return m.AddedVersion()
+	case indicatorvalue.FieldYear:
+		return m.AddedYear()
+	case indicatorvalue.FieldValue:
+		return m.AddedValue()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *IndicatorValueMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case indicatorvalue.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case indicatorvalue.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYear(v)
+		return nil
+	case indicatorvalue.FieldValue:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddValue(v)
+		return nil
+	}
+	return fmt.Errorf("unknown IndicatorValue numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *IndicatorValueMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(indicatorvalue.FieldPeriod) {
+		fields = append(fields, indicatorvalue.FieldPeriod)
+	}
+	if m.FieldCleared(indicatorvalue.FieldEnteredBy) {
+		fields = append(fields, indicatorvalue.FieldEnteredBy)
+	}
+	if m.FieldCleared(indicatorvalue.FieldMunicipalityID) {
+		fields = append(fields, indicatorvalue.FieldMunicipalityID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *IndicatorValueMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *IndicatorValueMutation) ClearField(name string) error {
+	switch name {
+	case indicatorvalue.FieldPeriod:
+		m.ClearPeriod()
+		return nil
+	case indicatorvalue.FieldEnteredBy:
+		m.ClearEnteredBy()
+		return nil
+	case indicatorvalue.FieldMunicipalityID:
+		m.ClearMunicipalityID()
+		return nil
+	}
+	return fmt.Errorf("unknown IndicatorValue nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *IndicatorValueMutation) ResetField(name string) error {
+	switch name {
+	case indicatorvalue.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case indicatorvalue.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case indicatorvalue.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case indicatorvalue.FieldYear:
+		m.ResetYear()
+		return nil
+	case indicatorvalue.FieldPeriod:
+		m.ResetPeriod()
+		return nil
+	case indicatorvalue.FieldValue:
+		m.ResetValue()
+		return nil
+	case indicatorvalue.FieldSource:
+		m.ResetSource()
+		return nil
+	case indicatorvalue.FieldEnteredBy:
+		m.ResetEnteredBy()
+		return nil
+	case indicatorvalue.FieldSlot:
+		m.ResetSlot()
+		return nil
+	case indicatorvalue.FieldIndicatorID:
+		m.ResetIndicatorID()
+		return nil
+	case indicatorvalue.FieldMunicipalityID:
+		m.ResetMunicipalityID()
+		return nil
+	}
+	return fmt.Errorf("unknown IndicatorValue field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *IndicatorValueMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.indicator != nil {
+		edges = append(edges, indicatorvalue.EdgeIndicator)
+	}
+	if m.municipality != nil {
+		edges = append(edges, indicatorvalue.EdgeMunicipality)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *IndicatorValueMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case indicatorvalue.EdgeIndicator:
+		if id := m.indicator; id != nil {
+			return []ent.Value{*id}
+		}
+	case indicatorvalue.EdgeMunicipality:
+		if id := m.municipality; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *IndicatorValueMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *IndicatorValueMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *IndicatorValueMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedindicator {
+		edges = append(edges, indicatorvalue.EdgeIndicator)
+	}
+	if m.clearedmunicipality {
+		edges = append(edges, indicatorvalue.EdgeMunicipality)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *IndicatorValueMutation) EdgeCleared(name string) bool {
+	switch name {
+	case indicatorvalue.EdgeIndicator:
+		return m.clearedindicator
+	case indicatorvalue.EdgeMunicipality:
+		return m.clearedmunicipality
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *IndicatorValueMutation) ClearEdge(name string) error {
+	switch name {
+	case indicatorvalue.EdgeIndicator:
+		m.ClearIndicator()
+		return nil
+	case indicatorvalue.EdgeMunicipality:
+		m.ClearMunicipality()
+		return nil
+	}
+	return fmt.Errorf("unknown IndicatorValue unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *IndicatorValueMutation) ResetEdge(name string) error {
+	switch name {
+	case indicatorvalue.EdgeIndicator:
+		m.ResetIndicator()
+		return nil
+	case indicatorvalue.EdgeMunicipality:
+		m.ResetMunicipality()
+		return nil
+	}
+	return fmt.Errorf("unknown IndicatorValue edge %s", name)
 }
 
 // InstitutionMutation represents an operation that mutates the Institution nodes in the graph.
@@ -6791,6 +11451,9 @@ type ObjectiveMutation struct {
 	activities        map[int]struct{}
 	removedactivities map[int]struct{}
 	clearedactivities bool
+	indicators        map[int]struct{}
+	removedindicators map[int]struct{}
+	clearedindicators bool
 	done              bool
 	oldValue          func(context.Context) (*Objective, error)
 	predicates        []predicate.Objective
@@ -7280,6 +11943,60 @@ func (m *ObjectiveMutation) ResetActivities() {
 	m.removedactivities = nil
 }
 
+// AddIndicatorIDs adds the "indicators" edge to the Indicator entity by ids.
+func (m *ObjectiveMutation) AddIndicatorIDs(ids ...int) {
+	if m.indicators == nil {
+		m.indicators = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.indicators[ids[i]] = struct{}{}
+	}
+}
+
+// ClearIndicators clears the "indicators" edge to the Indicator entity.
+func (m *ObjectiveMutation) ClearIndicators() {
+	m.clearedindicators = true
+}
+
+// IndicatorsCleared reports if the "indicators" edge to the Indicator entity was cleared.
+func (m *ObjectiveMutation) IndicatorsCleared() bool {
+	return m.clearedindicators
+}
+
+// RemoveIndicatorIDs removes the "indicators" edge to the Indicator entity by IDs.
+func (m *ObjectiveMutation) RemoveIndicatorIDs(ids ...int) {
+	if m.removedindicators == nil {
+		m.removedindicators = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.indicators, ids[i])
+		m.removedindicators[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedIndicators returns the removed IDs of the "indicators" edge to the Indicator entity.
+func (m *ObjectiveMutation) RemovedIndicatorsIDs() (ids []int) {
+	for id := range m.removedindicators {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// IndicatorsIDs returns the "indicators" edge IDs in the mutation.
+func (m *ObjectiveMutation) IndicatorsIDs() (ids []int) {
+	for id := range m.indicators {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetIndicators resets all changes to the "indicators" edge.
+func (m *ObjectiveMutation) ResetIndicators() {
+	m.indicators = nil
+	m.clearedindicators = false
+	m.removedindicators = nil
+}
+
 // Where appends a list predicates to the ObjectiveMutation builder.
 func (m *ObjectiveMutation) Where(ps ...predicate.Objective) {
 	m.predicates = append(m.predicates, ps...)
@@ -7551,12 +12268,15 @@ func (m *ObjectiveMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ObjectiveMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.goal != nil {
 		edges = append(edges, objective.EdgeGoal)
 	}
 	if m.activities != nil {
 		edges = append(edges, objective.EdgeActivities)
+	}
+	if m.indicators != nil {
+		edges = append(edges, objective.EdgeIndicators)
 	}
 	return edges
 }
@@ -7575,15 +12295,24 @@ func (m *ObjectiveMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case objective.EdgeIndicators:
+		ids := make([]ent.Value, 0, len(m.indicators))
+		for id := range m.indicators {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ObjectiveMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.removedactivities != nil {
 		edges = append(edges, objective.EdgeActivities)
+	}
+	if m.removedindicators != nil {
+		edges = append(edges, objective.EdgeIndicators)
 	}
 	return edges
 }
@@ -7598,18 +12327,27 @@ func (m *ObjectiveMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case objective.EdgeIndicators:
+		ids := make([]ent.Value, 0, len(m.removedindicators))
+		for id := range m.removedindicators {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ObjectiveMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedgoal {
 		edges = append(edges, objective.EdgeGoal)
 	}
 	if m.clearedactivities {
 		edges = append(edges, objective.EdgeActivities)
+	}
+	if m.clearedindicators {
+		edges = append(edges, objective.EdgeIndicators)
 	}
 	return edges
 }
@@ -7622,6 +12360,8 @@ func (m *ObjectiveMutation) EdgeCleared(name string) bool {
 		return m.clearedgoal
 	case objective.EdgeActivities:
 		return m.clearedactivities
+	case objective.EdgeIndicators:
+		return m.clearedindicators
 	}
 	return false
 }
@@ -7646,6 +12386,9 @@ func (m *ObjectiveMutation) ResetEdge(name string) error {
 		return nil
 	case objective.EdgeActivities:
 		m.ResetActivities()
+		return nil
+	case objective.EdgeIndicators:
+		m.ResetIndicators()
 		return nil
 	}
 	return fmt.Errorf("unknown Objective edge %s", name)

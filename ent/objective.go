@@ -44,13 +44,16 @@ type ObjectiveEdges struct {
 	Goal *Goal `json:"goal,omitempty"`
 	// The activities under the heading.
 	Activities []*Activity `json:"activities,omitempty"`
+	// The indicators (mått) that measure the heading.
+	Indicators []*Indicator `json:"indicators,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
-	totalCount [2]map[string]int
+	totalCount [3]map[string]int
 
 	namedActivities map[string][]*Activity
+	namedIndicators map[string][]*Indicator
 }
 
 // GoalOrErr returns the Goal value or an error if the edge
@@ -71,6 +74,15 @@ func (e ObjectiveEdges) ActivitiesOrErr() ([]*Activity, error) {
 		return e.Activities, nil
 	}
 	return nil, &NotLoadedError{edge: "activities"}
+}
+
+// IndicatorsOrErr returns the Indicators value or an error if the edge
+// was not loaded in eager-loading.
+func (e ObjectiveEdges) IndicatorsOrErr() ([]*Indicator, error) {
+	if e.loadedTypes[2] {
+		return e.Indicators, nil
+	}
+	return nil, &NotLoadedError{edge: "indicators"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -170,6 +182,11 @@ func (_m *Objective) QueryActivities() *ActivityQuery {
 	return NewObjectiveClient(_m.config).QueryActivities(_m)
 }
 
+// QueryIndicators queries the "indicators" edge of the Objective entity.
+func (_m *Objective) QueryIndicators() *IndicatorQuery {
+	return NewObjectiveClient(_m.config).QueryIndicators(_m)
+}
+
 // Update returns a builder for updating this Objective.
 // Note that you need to call Objective.Unwrap() before calling this method if this Objective
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -238,6 +255,30 @@ func (_m *Objective) appendNamedActivities(name string, edges ...*Activity) {
 		_m.Edges.namedActivities[name] = []*Activity{}
 	} else {
 		_m.Edges.namedActivities[name] = append(_m.Edges.namedActivities[name], edges...)
+	}
+}
+
+// NamedIndicators returns the Indicators named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Objective) NamedIndicators(name string) ([]*Indicator, error) {
+	if _m.Edges.namedIndicators == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedIndicators[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Objective) appendNamedIndicators(name string, edges ...*Indicator) {
+	if _m.Edges.namedIndicators == nil {
+		_m.Edges.namedIndicators = make(map[string][]*Indicator)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedIndicators[name] = []*Indicator{}
+	} else {
+		_m.Edges.namedIndicators[name] = append(_m.Edges.namedIndicators[name], edges...)
 	}
 }
 

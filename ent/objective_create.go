@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/goal"
+	"github.com/samverkan/samverkan/ent/indicator"
 	"github.com/samverkan/samverkan/ent/objective"
 )
 
@@ -124,6 +125,21 @@ func (_c *ObjectiveCreate) AddActivities(v ...*Activity) *ObjectiveCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddActivityIDs(ids...)
+}
+
+// AddIndicatorIDs adds the "indicators" edge to the Indicator entity by IDs.
+func (_c *ObjectiveCreate) AddIndicatorIDs(ids ...int) *ObjectiveCreate {
+	_c.mutation.AddIndicatorIDs(ids...)
+	return _c
+}
+
+// AddIndicators adds the "indicators" edges to the Indicator entity.
+func (_c *ObjectiveCreate) AddIndicators(v ...*Indicator) *ObjectiveCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddIndicatorIDs(ids...)
 }
 
 // Mutation returns the ObjectiveMutation object of the builder.
@@ -303,6 +319,22 @@ func (_c *ObjectiveCreate) createSpec() (*Objective, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.IndicatorsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   objective.IndicatorsTable,
+			Columns: []string{objective.IndicatorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicator.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

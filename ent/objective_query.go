@@ -16,6 +16,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/goal"
+	"github.com/samverkan/samverkan/ent/indicator"
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/predicate"
 )
@@ -29,9 +30,11 @@ type ObjectiveQuery struct {
 	predicates          []predicate.Objective
 	withGoal            *GoalQuery
 	withActivities      *ActivityQuery
+	withIndicators      *IndicatorQuery
 	loadTotal           []func(context.Context, []*Objective) error
 	modifiers           []func(*sql.Selector)
 	withNamedActivities map[string]*ActivityQuery
+	withNamedIndicators map[string]*IndicatorQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -105,6 +108,28 @@ func (_q *ObjectiveQuery) QueryActivities() *ActivityQuery {
 			sqlgraph.From(objective.Table, objective.FieldID, selector),
 			sqlgraph.To(activity.Table, activity.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, objective.ActivitiesTable, objective.ActivitiesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryIndicators chains the current query on the "indicators" edge.
+func (_q *ObjectiveQuery) QueryIndicators() *IndicatorQuery {
+	query := (&IndicatorClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(objective.Table, objective.FieldID, selector),
+			sqlgraph.To(indicator.Table, indicator.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, objective.IndicatorsTable, objective.IndicatorsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -306,6 +331,7 @@ func (_q *ObjectiveQuery) Clone() *ObjectiveQuery {
 		predicates:     append([]predicate.Objective{}, _q.predicates...),
 		withGoal:       _q.withGoal.Clone(),
 		withActivities: _q.withActivities.Clone(),
+		withIndicators: _q.withIndicators.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -332,6 +358,17 @@ func (_q *ObjectiveQuery) WithActivities(opts ...func(*ActivityQuery)) *Objectiv
 		opt(query)
 	}
 	_q.withActivities = query
+	return _q
+}
+
+// WithIndicators tells the query-builder to eager-load the nodes that are connected to
+// the "indicators" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ObjectiveQuery) WithIndicators(opts ...func(*IndicatorQuery)) *ObjectiveQuery {
+	query := (&IndicatorClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withIndicators = query
 	return _q
 }
 
@@ -419,9 +456,10 @@ func (_q *ObjectiveQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ob
 	var (
 		nodes       = []*Objective{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [3]bool{
 			_q.withGoal != nil,
 			_q.withActivities != nil,
+			_q.withIndicators != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -458,10 +496,24 @@ func (_q *ObjectiveQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ob
 			return nil, err
 		}
 	}
+	if query := _q.withIndicators; query != nil {
+		if err := _q.loadIndicators(ctx, query, nodes,
+			func(n *Objective) { n.Edges.Indicators = []*Indicator{} },
+			func(n *Objective, e *Indicator) { n.Edges.Indicators = append(n.Edges.Indicators, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedActivities {
 		if err := _q.loadActivities(ctx, query, nodes,
 			func(n *Objective) { n.appendNamedActivities(name) },
 			func(n *Objective, e *Activity) { n.appendNamedActivities(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedIndicators {
+		if err := _q.loadIndicators(ctx, query, nodes,
+			func(n *Objective) { n.appendNamedIndicators(name) },
+			func(n *Objective, e *Indicator) { n.appendNamedIndicators(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -527,6 +579,39 @@ func (_q *ObjectiveQuery) loadActivities(ctx context.Context, query *ActivityQue
 		node, ok := nodeids[fk]
 		if !ok {
 			return fmt.Errorf(`unexpected referenced foreign-key "objective_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *ObjectiveQuery) loadIndicators(ctx context.Context, query *IndicatorQuery, nodes []*Objective, init func(*Objective), assign func(*Objective, *Indicator)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Objective)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(indicator.FieldObjectiveID)
+	}
+	query.Where(predicate.Indicator(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(objective.IndicatorsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ObjectiveID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "objective_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "objective_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -666,6 +751,20 @@ func (_q *ObjectiveQuery) WithNamedActivities(name string, opts ...func(*Activit
 		_q.withNamedActivities = make(map[string]*ActivityQuery)
 	}
 	_q.withNamedActivities[name] = query
+	return _q
+}
+
+// WithNamedIndicators tells the query-builder to eager-load the nodes that are connected to the "indicators"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ObjectiveQuery) WithNamedIndicators(name string, opts ...func(*IndicatorQuery)) *ObjectiveQuery {
+	query := (&IndicatorClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedIndicators == nil {
+		_q.withNamedIndicators = make(map[string]*IndicatorQuery)
+	}
+	_q.withNamedIndicators[name] = query
 	return _q
 }
 

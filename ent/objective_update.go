@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/goal"
+	"github.com/samverkan/samverkan/ent/indicator"
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/predicate"
 )
@@ -147,6 +148,21 @@ func (_u *ObjectiveUpdate) AddActivities(v ...*Activity) *ObjectiveUpdate {
 	return _u.AddActivityIDs(ids...)
 }
 
+// AddIndicatorIDs adds the "indicators" edge to the Indicator entity by IDs.
+func (_u *ObjectiveUpdate) AddIndicatorIDs(ids ...int) *ObjectiveUpdate {
+	_u.mutation.AddIndicatorIDs(ids...)
+	return _u
+}
+
+// AddIndicators adds the "indicators" edges to the Indicator entity.
+func (_u *ObjectiveUpdate) AddIndicators(v ...*Indicator) *ObjectiveUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddIndicatorIDs(ids...)
+}
+
 // Mutation returns the ObjectiveMutation object of the builder.
 func (_u *ObjectiveUpdate) Mutation() *ObjectiveMutation {
 	return _u.mutation
@@ -177,6 +193,27 @@ func (_u *ObjectiveUpdate) RemoveActivities(v ...*Activity) *ObjectiveUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveActivityIDs(ids...)
+}
+
+// ClearIndicators clears all "indicators" edges to the Indicator entity.
+func (_u *ObjectiveUpdate) ClearIndicators() *ObjectiveUpdate {
+	_u.mutation.ClearIndicators()
+	return _u
+}
+
+// RemoveIndicatorIDs removes the "indicators" edge to Indicator entities by IDs.
+func (_u *ObjectiveUpdate) RemoveIndicatorIDs(ids ...int) *ObjectiveUpdate {
+	_u.mutation.RemoveIndicatorIDs(ids...)
+	return _u
+}
+
+// RemoveIndicators removes "indicators" edges to Indicator entities.
+func (_u *ObjectiveUpdate) RemoveIndicators(v ...*Indicator) *ObjectiveUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveIndicatorIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -360,6 +397,51 @@ func (_u *ObjectiveUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.IndicatorsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   objective.IndicatorsTable,
+			Columns: []string{objective.IndicatorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicator.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedIndicatorsIDs(); len(nodes) > 0 && !_u.mutation.IndicatorsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   objective.IndicatorsTable,
+			Columns: []string{objective.IndicatorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicator.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.IndicatorsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   objective.IndicatorsTable,
+			Columns: []string{objective.IndicatorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicator.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -498,6 +580,21 @@ func (_u *ObjectiveUpdateOne) AddActivities(v ...*Activity) *ObjectiveUpdateOne 
 	return _u.AddActivityIDs(ids...)
 }
 
+// AddIndicatorIDs adds the "indicators" edge to the Indicator entity by IDs.
+func (_u *ObjectiveUpdateOne) AddIndicatorIDs(ids ...int) *ObjectiveUpdateOne {
+	_u.mutation.AddIndicatorIDs(ids...)
+	return _u
+}
+
+// AddIndicators adds the "indicators" edges to the Indicator entity.
+func (_u *ObjectiveUpdateOne) AddIndicators(v ...*Indicator) *ObjectiveUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddIndicatorIDs(ids...)
+}
+
 // Mutation returns the ObjectiveMutation object of the builder.
 func (_u *ObjectiveUpdateOne) Mutation() *ObjectiveMutation {
 	return _u.mutation
@@ -528,6 +625,27 @@ func (_u *ObjectiveUpdateOne) RemoveActivities(v ...*Activity) *ObjectiveUpdateO
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveActivityIDs(ids...)
+}
+
+// ClearIndicators clears all "indicators" edges to the Indicator entity.
+func (_u *ObjectiveUpdateOne) ClearIndicators() *ObjectiveUpdateOne {
+	_u.mutation.ClearIndicators()
+	return _u
+}
+
+// RemoveIndicatorIDs removes the "indicators" edge to Indicator entities by IDs.
+func (_u *ObjectiveUpdateOne) RemoveIndicatorIDs(ids ...int) *ObjectiveUpdateOne {
+	_u.mutation.RemoveIndicatorIDs(ids...)
+	return _u
+}
+
+// RemoveIndicators removes "indicators" edges to Indicator entities.
+func (_u *ObjectiveUpdateOne) RemoveIndicators(v ...*Indicator) *ObjectiveUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveIndicatorIDs(ids...)
 }
 
 // Where appends a list predicates to the ObjectiveUpdate builder.
@@ -734,6 +852,51 @@ func (_u *ObjectiveUpdateOne) sqlSave(ctx context.Context) (_node *Objective, er
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.IndicatorsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   objective.IndicatorsTable,
+			Columns: []string{objective.IndicatorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicator.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedIndicatorsIDs(); len(nodes) > 0 && !_u.mutation.IndicatorsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   objective.IndicatorsTable,
+			Columns: []string{objective.IndicatorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicator.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.IndicatorsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   objective.IndicatorsTable,
+			Columns: []string{objective.IndicatorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicator.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -22,6 +22,14 @@ type Tx struct {
 	FollowUp *FollowUpClient
 	// Goal is the client for interacting with the Goal builders.
 	Goal *GoalClient
+	// GoalAssessment is the client for interacting with the GoalAssessment builders.
+	GoalAssessment *GoalAssessmentClient
+	// Indicator is the client for interacting with the Indicator builders.
+	Indicator *IndicatorClient
+	// IndicatorTarget is the client for interacting with the IndicatorTarget builders.
+	IndicatorTarget *IndicatorTargetClient
+	// IndicatorValue is the client for interacting with the IndicatorValue builders.
+	IndicatorValue *IndicatorValueClient
 	// Institution is the client for interacting with the Institution builders.
 	Institution *InstitutionClient
 	// Municipality is the client for interacting with the Municipality builders.
@@ -171,6 +179,10 @@ func (tx *Tx) init() {
 	tx.AuditEntry = NewAuditEntryClient(tx.config)
 	tx.FollowUp = NewFollowUpClient(tx.config)
 	tx.Goal = NewGoalClient(tx.config)
+	tx.GoalAssessment = NewGoalAssessmentClient(tx.config)
+	tx.Indicator = NewIndicatorClient(tx.config)
+	tx.IndicatorTarget = NewIndicatorTargetClient(tx.config)
+	tx.IndicatorValue = NewIndicatorValueClient(tx.config)
 	tx.Institution = NewInstitutionClient(tx.config)
 	tx.Municipality = NewMunicipalityClient(tx.config)
 	tx.Objective = NewObjectiveClient(tx.config)

@@ -82,6 +82,30 @@ func (r *queryResolver) Goals(ctx context.Context, after *entgql.Cursor[int], fi
 		ent.WithGoalOrder(orderBy), ent.WithGoalFilter(where.Filter))
 }
 
+// GoalAssessments is the resolver for the goalAssessments field.
+func (r *queryResolver) GoalAssessments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GoalAssessmentOrder, where *ent.GoalAssessmentWhereInput) (*ent.GoalAssessmentConnection, error) {
+	return r.client.GoalAssessment.Query().Paginate(ctx, after, first, before, last,
+		ent.WithGoalAssessmentOrder(orderBy), ent.WithGoalAssessmentFilter(where.Filter))
+}
+
+// Indicators is the resolver for the indicators field.
+func (r *queryResolver) Indicators(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.IndicatorOrder, where *ent.IndicatorWhereInput) (*ent.IndicatorConnection, error) {
+	return r.client.Indicator.Query().Paginate(ctx, after, first, before, last,
+		ent.WithIndicatorOrder(orderBy), ent.WithIndicatorFilter(where.Filter))
+}
+
+// IndicatorTargets is the resolver for the indicatorTargets field.
+func (r *queryResolver) IndicatorTargets(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.IndicatorTargetOrder, where *ent.IndicatorTargetWhereInput) (*ent.IndicatorTargetConnection, error) {
+	return r.client.IndicatorTarget.Query().Paginate(ctx, after, first, before, last,
+		ent.WithIndicatorTargetOrder(orderBy), ent.WithIndicatorTargetFilter(where.Filter))
+}
+
+// IndicatorValues is the resolver for the indicatorValues field.
+func (r *queryResolver) IndicatorValues(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.IndicatorValueOrder, where *ent.IndicatorValueWhereInput) (*ent.IndicatorValueConnection, error) {
+	return r.client.IndicatorValue.Query().Paginate(ctx, after, first, before, last,
+		ent.WithIndicatorValueOrder(orderBy), ent.WithIndicatorValueFilter(where.Filter))
+}
+
 // Institutions is the resolver for the institutions field.
 func (r *queryResolver) Institutions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InstitutionOrder, where *ent.InstitutionWhereInput) (*ent.InstitutionConnection, error) {
 	return r.client.Institution.Query().Paginate(ctx, after, first, before, last,
@@ -130,6 +154,9 @@ func (r *Resolver) Activity() ActivityResolver { return &activityResolver{r} }
 // Goal returns GoalResolver implementation.
 func (r *Resolver) Goal() GoalResolver { return &goalResolver{r} }
 
+// Indicator returns IndicatorResolver implementation.
+func (r *Resolver) Indicator() IndicatorResolver { return &indicatorResolver{r} }
+
 // Institution returns InstitutionResolver implementation.
 func (r *Resolver) Institution() InstitutionResolver { return &institutionResolver{r} }
 
@@ -151,6 +178,7 @@ func (r *Resolver) Token() TokenResolver { return &tokenResolver{r} }
 type (
 	activityResolver     struct{ *Resolver }
 	goalResolver         struct{ *Resolver }
+	indicatorResolver    struct{ *Resolver }
 	institutionResolver  struct{ *Resolver }
 	municipalityResolver struct{ *Resolver }
 	objectiveResolver    struct{ *Resolver }

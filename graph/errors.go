@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -214,7 +215,8 @@ func isEmptyFilter(err error) bool {
 		ent.ErrEmptyActivityWhereInput, ent.ErrEmptyFollowUpWhereInput, ent.ErrEmptyGoalWhereInput,
 		ent.ErrEmptyInstitutionWhereInput, ent.ErrEmptyMunicipalityWhereInput, ent.ErrEmptyObjectiveWhereInput,
 		ent.ErrEmptyPlanWhereInput, ent.ErrEmptyStatusChangeWhereInput, ent.ErrEmptyUserWhereInput,
-		ent.ErrEmptyTokenWhereInput, ent.ErrEmptyAuditEntryWhereInput,
+		ent.ErrEmptyTokenWhereInput, ent.ErrEmptyAuditEntryWhereInput, ent.ErrEmptyIndicatorWhereInput,
+		ent.ErrEmptyIndicatorTargetWhereInput, ent.ErrEmptyIndicatorValueWhereInput, ent.ErrEmptyGoalAssessmentWhereInput,
 	} {
 		if errors.Is(err, empty) {
 			return true
@@ -232,6 +234,11 @@ func describeConstraint(ce *ent.ConstraintError) (field, msg string) {
 			return "", "the change refers to a record that does not exist"
 		}
 		return "", "the change breaks a rule of the database"
+	}
+	if table == "indicator_values" && slices.Contains(columns, "slot") {
+		// The slot is the server's (ent/schema/indicatorvalue.go): the
+		// client gave the year, period and municipality it holds.
+		return "year", "year: this indicator already has a value for the year, period and municipality: change that one instead"
 	}
 	if len(columns) == 2 {
 		if parent, ok := strings.CutSuffix(columns[0], "_id"); ok {
@@ -293,6 +300,12 @@ func recordName(table string) string {
 		return "activity"
 	case "municipalities":
 		return "municipality"
+	case "indicator_targets":
+		return "target"
+	case "indicator_values":
+		return "value"
+	case "goal_assessments":
+		return "assessment"
 	}
 	return strings.TrimSuffix(table, "s")
 }

@@ -3,6 +3,10 @@
 package graph
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"github.com/samverkan/samverkan/ent"
@@ -17,6 +21,46 @@ type CreateAPITokenInput struct {
 	UserID *int `json:"userID,omitempty"`
 	// When the token stops working; never when left out.
 	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+}
+
+// How far an indicator has come in a year: its baseline, the target that
+// applies to the year, the outcome measured, and the share of the way from
+// the baseline to the target. The outcome counts the values for the whole
+// year only (not those of a tertial or half-year); for an indicator per
+// municipality it is the sum or the mean of the municipalities' values, as
+// its aggregation says, over the municipalities that have one.
+type IndicatorProgress struct {
+	// The year asked about.
+	Year int `json:"year"`
+	// The baseline value; null when the indicator has none.
+	Baseline *float64 `json:"baseline,omitempty"`
+	// The year of the baseline value.
+	BaselineYear *int `json:"baselineYear,omitempty"`
+	// The target that applies to the year: the one for the year itself, or
+	// else the next one after it (such as a single target for the plan's last
+	// year); null when there is none.
+	Target *float64 `json:"target,omitempty"`
+	// The year of that target.
+	TargetYear *int `json:"targetYear,omitempty"`
+	// The outcome: the value for the whole county, or the sum or mean of the
+	// municipalities' values for the year; null when no value is entered.
+	Outcome *float64 `json:"outcome,omitempty"`
+	// How many values the outcome is computed from: 1 for a county indicator,
+	// the number of municipalities with a value for one per municipality.
+	ValueCount int `json:"valueCount"`
+	// The share of the way from the baseline to the target the outcome has
+	// come, whichever direction is better: 0 at the baseline, 1 at the target,
+	// more beyond it, negative when it went the wrong way. Null without an
+	// outcome, a target or a baseline, or when the target equals the baseline.
+	Share *float64 `json:"share,omitempty"`
+	// Whether the outcome has reached the target in the direction that is
+	// better (at or above it, or at or below it); null without an outcome or
+	// a target.
+	Reached *bool `json:"reached,omitempty"`
+	// The light the figures suggest: GREEN when the target is reached, YELLOW
+	// when the share is at least 0.5, RED otherwise; null without an outcome
+	// or a target. A goal's assessment, given by a person, stands over it.
+	SuggestedLight *TrafficLight `json:"suggestedLight,omitempty"`
 }
 
 // A new API token and its record.
@@ -37,4 +81,65 @@ type Session struct {
 	ExpiresAt time.Time `json:"expiresAt"`
 	// The signed-in user.
 	User *ent.User `json:"user"`
+}
+
+// A suggested traffic light, from an indicator's progress towards its target.
+type TrafficLight string
+
+const (
+	// Green (grön): the target is reached.
+	TrafficLightGreen TrafficLight = "GREEN"
+	// Yellow (gul): at least half of the way from the baseline to the target.
+	TrafficLightYellow TrafficLight = "YELLOW"
+	// Red (röd): less than half of the way, or away from the target.
+	TrafficLightRed TrafficLight = "RED"
+)
+
+var AllTrafficLight = []TrafficLight{
+	TrafficLightGreen,
+	TrafficLightYellow,
+	TrafficLightRed,
+}
+
+func (e TrafficLight) IsValid() bool {
+	switch e {
+	case TrafficLightGreen, TrafficLightYellow, TrafficLightRed:
+		return true
+	}
+	return false
+}
+
+func (e TrafficLight) String() string {
+	return string(e)
+}
+
+func (e *TrafficLight) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TrafficLight(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TrafficLight", str)
+	}
+	return nil
+}
+
+func (e TrafficLight) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TrafficLight) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TrafficLight) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

@@ -30,9 +30,12 @@ func TestTheREADMEExamplesWork(t *testing.T) {
 		"municipalities": func() any {
 			return []string{s.idOf("municipalities", `{code: "1885"}`), s.idOf("municipalities", `{code: "1884"}`)}
 		},
-		"activity": func() any { return created["createActivity"] },
-		"username": func() any { return "admin" },
-		"password": func() any { return accountstest.Password },
+		"activity":     func() any { return created["createActivity"] },
+		"goal":         func() any { return s.idOf("goals", `{number: 1}`) },
+		"indicator":    func() any { return created["createIndicator"] },
+		"municipality": func() any { return s.idOf("municipalities", `{code: "1880"}`) },
+		"username":     func() any { return "admin" },
+		"password":     func() any { return accountstest.Password },
 	}
 	for _, b := range blocks {
 		query := b[1]

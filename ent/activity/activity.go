@@ -54,6 +54,8 @@ const (
 	EdgeStatusChanges = "status_changes"
 	// EdgeFollowUps holds the string denoting the follow_ups edge name in mutations.
 	EdgeFollowUps = "follow_ups"
+	// EdgeIndicators holds the string denoting the indicators edge name in mutations.
+	EdgeIndicators = "indicators"
 	// Table holds the table name of the activity in the database.
 	Table = "activities"
 	// ObjectiveTable is the table that holds the objective relation/edge.
@@ -87,6 +89,13 @@ const (
 	FollowUpsInverseTable = "follow_ups"
 	// FollowUpsColumn is the table column denoting the follow_ups relation/edge.
 	FollowUpsColumn = "activity_id"
+	// IndicatorsTable is the table that holds the indicators relation/edge.
+	IndicatorsTable = "indicators"
+	// IndicatorsInverseTable is the table name for the Indicator entity.
+	// It exists in this package in order to avoid circular dependency with the "indicator" package.
+	IndicatorsInverseTable = "indicators"
+	// IndicatorsColumn is the table column denoting the indicators relation/edge.
+	IndicatorsColumn = "activity_id"
 )
 
 // Columns holds all SQL columns for activity fields.
@@ -301,6 +310,20 @@ func ByFollowUps(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newFollowUpsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByIndicatorsCount orders the results by indicators count.
+func ByIndicatorsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newIndicatorsStep(), opts...)
+	}
+}
+
+// ByIndicators orders the results by indicators terms.
+func ByIndicators(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newIndicatorsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newObjectiveStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -334,6 +357,13 @@ func newFollowUpsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(FollowUpsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, FollowUpsTable, FollowUpsColumn),
+	)
+}
+func newIndicatorsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(IndicatorsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, IndicatorsTable, IndicatorsColumn),
 	)
 }
 

@@ -866,6 +866,29 @@ func HasFollowUpsWith(preds ...predicate.FollowUp) predicate.Activity {
 	})
 }
 
+// HasIndicators applies the HasEdge predicate on the "indicators" edge.
+func HasIndicators() predicate.Activity {
+	return predicate.Activity(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, IndicatorsTable, IndicatorsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasIndicatorsWith applies the HasEdge predicate on the "indicators" edge with a given conditions (other predicates).
+func HasIndicatorsWith(preds ...predicate.Indicator) predicate.Activity {
+	return predicate.Activity(func(s *sql.Selector) {
+		step := newIndicatorsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Activity) predicate.Activity {
 	return predicate.Activity(sql.AndPredicates(predicates...))

@@ -43,6 +43,10 @@ const (
 	EdgeActors = "actors"
 	// EdgeObjectives holds the string denoting the objectives edge name in mutations.
 	EdgeObjectives = "objectives"
+	// EdgeIndicators holds the string denoting the indicators edge name in mutations.
+	EdgeIndicators = "indicators"
+	// EdgeAssessments holds the string denoting the assessments edge name in mutations.
+	EdgeAssessments = "assessments"
 	// Table holds the table name of the goal in the database.
 	Table = "goals"
 	// PlanTable is the table that holds the plan relation/edge.
@@ -64,6 +68,20 @@ const (
 	ObjectivesInverseTable = "objectives"
 	// ObjectivesColumn is the table column denoting the objectives relation/edge.
 	ObjectivesColumn = "goal_id"
+	// IndicatorsTable is the table that holds the indicators relation/edge.
+	IndicatorsTable = "indicators"
+	// IndicatorsInverseTable is the table name for the Indicator entity.
+	// It exists in this package in order to avoid circular dependency with the "indicator" package.
+	IndicatorsInverseTable = "indicators"
+	// IndicatorsColumn is the table column denoting the indicators relation/edge.
+	IndicatorsColumn = "goal_id"
+	// AssessmentsTable is the table that holds the assessments relation/edge.
+	AssessmentsTable = "goal_assessments"
+	// AssessmentsInverseTable is the table name for the GoalAssessment entity.
+	// It exists in this package in order to avoid circular dependency with the "goalassessment" package.
+	AssessmentsInverseTable = "goal_assessments"
+	// AssessmentsColumn is the table column denoting the assessments relation/edge.
+	AssessmentsColumn = "goal_id"
 )
 
 // Columns holds all SQL columns for goal fields.
@@ -217,6 +235,34 @@ func ByObjectives(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newObjectivesStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByIndicatorsCount orders the results by indicators count.
+func ByIndicatorsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newIndicatorsStep(), opts...)
+	}
+}
+
+// ByIndicators orders the results by indicators terms.
+func ByIndicators(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newIndicatorsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByAssessmentsCount orders the results by assessments count.
+func ByAssessmentsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newAssessmentsStep(), opts...)
+	}
+}
+
+// ByAssessments orders the results by assessments terms.
+func ByAssessments(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newAssessmentsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newPlanStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -236,5 +282,19 @@ func newObjectivesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ObjectivesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, ObjectivesTable, ObjectivesColumn),
+	)
+}
+func newIndicatorsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(IndicatorsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, IndicatorsTable, IndicatorsColumn),
+	)
+}
+func newAssessmentsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(AssessmentsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, AssessmentsTable, AssessmentsColumn),
 	)
 }

@@ -669,6 +669,52 @@ func HasObjectivesWith(preds ...predicate.Objective) predicate.Goal {
 	})
 }
 
+// HasIndicators applies the HasEdge predicate on the "indicators" edge.
+func HasIndicators() predicate.Goal {
+	return predicate.Goal(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, IndicatorsTable, IndicatorsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasIndicatorsWith applies the HasEdge predicate on the "indicators" edge with a given conditions (other predicates).
+func HasIndicatorsWith(preds ...predicate.Indicator) predicate.Goal {
+	return predicate.Goal(func(s *sql.Selector) {
+		step := newIndicatorsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasAssessments applies the HasEdge predicate on the "assessments" edge.
+func HasAssessments() predicate.Goal {
+	return predicate.Goal(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, AssessmentsTable, AssessmentsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasAssessmentsWith applies the HasEdge predicate on the "assessments" edge with a given conditions (other predicates).
+func HasAssessmentsWith(preds ...predicate.GoalAssessment) predicate.Goal {
+	return predicate.Goal(func(s *sql.Selector) {
+		step := newAssessmentsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Goal) predicate.Goal {
 	return predicate.Goal(sql.AndPredicates(predicates...))

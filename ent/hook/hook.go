@@ -57,6 +57,54 @@ func (f GoalFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error)
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.GoalMutation", m)
 }
 
+// The GoalAssessmentFunc type is an adapter to allow the use of ordinary
+// function as GoalAssessment mutator.
+type GoalAssessmentFunc func(context.Context, *ent.GoalAssessmentMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f GoalAssessmentFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.GoalAssessmentMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.GoalAssessmentMutation", m)
+}
+
+// The IndicatorFunc type is an adapter to allow the use of ordinary
+// function as Indicator mutator.
+type IndicatorFunc func(context.Context, *ent.IndicatorMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f IndicatorFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.IndicatorMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.IndicatorMutation", m)
+}
+
+// The IndicatorTargetFunc type is an adapter to allow the use of ordinary
+// function as IndicatorTarget mutator.
+type IndicatorTargetFunc func(context.Context, *ent.IndicatorTargetMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f IndicatorTargetFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.IndicatorTargetMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.IndicatorTargetMutation", m)
+}
+
+// The IndicatorValueFunc type is an adapter to allow the use of ordinary
+// function as IndicatorValue mutator.
+type IndicatorValueFunc func(context.Context, *ent.IndicatorValueMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f IndicatorValueFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.IndicatorValueMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.IndicatorValueMutation", m)
+}
+
 // The InstitutionFunc type is an adapter to allow the use of ordinary
 // function as Institution mutator.
 type InstitutionFunc func(context.Context, *ent.InstitutionMutation) (ent.Value, error)

@@ -176,6 +176,184 @@ var (
 			},
 		},
 	}
+	// GoalAssessmentsColumns holds the columns for the "goal_assessments" table.
+	GoalAssessmentsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "light", Type: field.TypeEnum, Enums: []string{"GREEN", "YELLOW", "RED"}},
+		{Name: "text", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "author", Type: field.TypeString, Nullable: true},
+		{Name: "goal_id", Type: field.TypeInt},
+	}
+	// GoalAssessmentsTable holds the schema information for the "goal_assessments" table.
+	GoalAssessmentsTable = &schema.Table{
+		Name:       "goal_assessments",
+		Columns:    GoalAssessmentsColumns,
+		PrimaryKey: []*schema.Column{GoalAssessmentsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "goal_assessments_goals_assessments",
+				Columns:    []*schema.Column{GoalAssessmentsColumns[8]},
+				RefColumns: []*schema.Column{GoalsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "goalassessment_goal_id_year",
+				Unique:  true,
+				Columns: []*schema.Column{GoalAssessmentsColumns[8], GoalAssessmentsColumns[4]},
+			},
+		},
+	}
+	// IndicatorsColumns holds the columns for the "indicators" table.
+	IndicatorsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "name", Type: field.TypeString, Collation: "swedish"},
+		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "unit", Type: field.TypeString, Nullable: true},
+		{Name: "direction", Type: field.TypeEnum, Enums: []string{"HIGHER_IS_BETTER", "LOWER_IS_BETTER"}, Default: "HIGHER_IS_BETTER"},
+		{Name: "scope", Type: field.TypeEnum, Enums: []string{"MUNICIPALITY", "COUNTY"}},
+		{Name: "aggregation", Type: field.TypeEnum, Enums: []string{"SUM", "MEAN"}, Default: "SUM"},
+		{Name: "baseline_value", Type: field.TypeFloat64, Nullable: true},
+		{Name: "baseline_year", Type: field.TypeInt, Nullable: true},
+		{Name: "kolada_kpi", Type: field.TypeString, Nullable: true},
+		{Name: "activity_id", Type: field.TypeInt, Nullable: true},
+		{Name: "goal_id", Type: field.TypeInt, Nullable: true},
+		{Name: "objective_id", Type: field.TypeInt, Nullable: true},
+	}
+	// IndicatorsTable holds the schema information for the "indicators" table.
+	IndicatorsTable = &schema.Table{
+		Name:       "indicators",
+		Columns:    IndicatorsColumns,
+		PrimaryKey: []*schema.Column{IndicatorsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "indicators_activities_indicators",
+				Columns:    []*schema.Column{IndicatorsColumns[13]},
+				RefColumns: []*schema.Column{ActivitiesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "indicators_goals_indicators",
+				Columns:    []*schema.Column{IndicatorsColumns[14]},
+				RefColumns: []*schema.Column{GoalsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "indicators_objectives_indicators",
+				Columns:    []*schema.Column{IndicatorsColumns[15]},
+				RefColumns: []*schema.Column{ObjectivesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "indicator_goal_id",
+				Unique:  false,
+				Columns: []*schema.Column{IndicatorsColumns[14]},
+			},
+			{
+				Name:    "indicator_objective_id",
+				Unique:  false,
+				Columns: []*schema.Column{IndicatorsColumns[15]},
+			},
+			{
+				Name:    "indicator_activity_id",
+				Unique:  false,
+				Columns: []*schema.Column{IndicatorsColumns[13]},
+			},
+		},
+	}
+	// IndicatorTargetsColumns holds the columns for the "indicator_targets" table.
+	IndicatorTargetsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "value", Type: field.TypeFloat64},
+		{Name: "indicator_id", Type: field.TypeInt},
+	}
+	// IndicatorTargetsTable holds the schema information for the "indicator_targets" table.
+	IndicatorTargetsTable = &schema.Table{
+		Name:       "indicator_targets",
+		Columns:    IndicatorTargetsColumns,
+		PrimaryKey: []*schema.Column{IndicatorTargetsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "indicator_targets_indicators_targets",
+				Columns:    []*schema.Column{IndicatorTargetsColumns[6]},
+				RefColumns: []*schema.Column{IndicatorsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "indicatortarget_indicator_id_year",
+				Unique:  true,
+				Columns: []*schema.Column{IndicatorTargetsColumns[6], IndicatorTargetsColumns[4]},
+			},
+		},
+	}
+	// IndicatorValuesColumns holds the columns for the "indicator_values" table.
+	IndicatorValuesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "period", Type: field.TypeEnum, Nullable: true, Enums: []string{"T1", "T2", "T3", "H1", "H2"}},
+		{Name: "value", Type: field.TypeFloat64},
+		{Name: "source", Type: field.TypeEnum, Enums: []string{"OWN", "KOLADA"}, Default: "OWN"},
+		{Name: "entered_by", Type: field.TypeString, Nullable: true},
+		{Name: "slot", Type: field.TypeString},
+		{Name: "indicator_id", Type: field.TypeInt},
+		{Name: "municipality_id", Type: field.TypeInt, Nullable: true},
+	}
+	// IndicatorValuesTable holds the schema information for the "indicator_values" table.
+	IndicatorValuesTable = &schema.Table{
+		Name:       "indicator_values",
+		Columns:    IndicatorValuesColumns,
+		PrimaryKey: []*schema.Column{IndicatorValuesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "indicator_values_indicators_values",
+				Columns:    []*schema.Column{IndicatorValuesColumns[10]},
+				RefColumns: []*schema.Column{IndicatorsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "indicator_values_municipalities_municipality",
+				Columns:    []*schema.Column{IndicatorValuesColumns[11]},
+				RefColumns: []*schema.Column{MunicipalitiesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "indicatorvalue_indicator_id_slot",
+				Unique:  true,
+				Columns: []*schema.Column{IndicatorValuesColumns[10], IndicatorValuesColumns[9]},
+			},
+			{
+				Name:    "indicatorvalue_indicator_id_year",
+				Unique:  false,
+				Columns: []*schema.Column{IndicatorValuesColumns[10], IndicatorValuesColumns[4]},
+			},
+			{
+				Name:    "indicatorvalue_municipality_id",
+				Unique:  false,
+				Columns: []*schema.Column{IndicatorValuesColumns[11]},
+			},
+		},
+	}
 	// InstitutionsColumns holds the columns for the "institutions" table.
 	InstitutionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -468,6 +646,10 @@ var (
 		AuditEntriesTable,
 		FollowUpsTable,
 		GoalsTable,
+		GoalAssessmentsTable,
+		IndicatorsTable,
+		IndicatorTargetsTable,
+		IndicatorValuesTable,
 		InstitutionsTable,
 		MunicipalitiesTable,
 		ObjectivesTable,
@@ -497,6 +679,25 @@ func init() {
 	GoalsTable.ForeignKeys[0].RefTable = PlansTable
 	GoalsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(8589934592),
+	}
+	GoalAssessmentsTable.ForeignKeys[0].RefTable = GoalsTable
+	GoalAssessmentsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(47244640256),
+	}
+	IndicatorsTable.ForeignKeys[0].RefTable = ActivitiesTable
+	IndicatorsTable.ForeignKeys[1].RefTable = GoalsTable
+	IndicatorsTable.ForeignKeys[2].RefTable = ObjectivesTable
+	IndicatorsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(51539607552),
+	}
+	IndicatorTargetsTable.ForeignKeys[0].RefTable = IndicatorsTable
+	IndicatorTargetsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(55834574848),
+	}
+	IndicatorValuesTable.ForeignKeys[0].RefTable = IndicatorsTable
+	IndicatorValuesTable.ForeignKeys[1].RefTable = MunicipalitiesTable
+	IndicatorValuesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(60129542144),
 	}
 	InstitutionsTable.ForeignKeys[0].RefTable = MunicipalitiesTable
 	InstitutionsTable.ForeignKeys[1].RefTable = UsersTable

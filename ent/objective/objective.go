@@ -33,6 +33,8 @@ const (
 	EdgeGoal = "goal"
 	// EdgeActivities holds the string denoting the activities edge name in mutations.
 	EdgeActivities = "activities"
+	// EdgeIndicators holds the string denoting the indicators edge name in mutations.
+	EdgeIndicators = "indicators"
 	// Table holds the table name of the objective in the database.
 	Table = "objectives"
 	// GoalTable is the table that holds the goal relation/edge.
@@ -49,6 +51,13 @@ const (
 	ActivitiesInverseTable = "activities"
 	// ActivitiesColumn is the table column denoting the activities relation/edge.
 	ActivitiesColumn = "objective_id"
+	// IndicatorsTable is the table that holds the indicators relation/edge.
+	IndicatorsTable = "indicators"
+	// IndicatorsInverseTable is the table name for the Indicator entity.
+	// It exists in this package in order to avoid circular dependency with the "indicator" package.
+	IndicatorsInverseTable = "indicators"
+	// IndicatorsColumn is the table column denoting the indicators relation/edge.
+	IndicatorsColumn = "objective_id"
 )
 
 // Columns holds all SQL columns for objective fields.
@@ -162,6 +171,20 @@ func ByActivities(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newActivitiesStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByIndicatorsCount orders the results by indicators count.
+func ByIndicatorsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newIndicatorsStep(), opts...)
+	}
+}
+
+// ByIndicators orders the results by indicators terms.
+func ByIndicators(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newIndicatorsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newGoalStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -174,5 +197,12 @@ func newActivitiesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ActivitiesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, ActivitiesTable, ActivitiesColumn),
+	)
+}
+func newIndicatorsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(IndicatorsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, IndicatorsTable, IndicatorsColumn),
 	)
 }

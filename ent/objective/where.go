@@ -456,6 +456,29 @@ func HasActivitiesWith(preds ...predicate.Activity) predicate.Objective {
 	})
 }
 
+// HasIndicators applies the HasEdge predicate on the "indicators" edge.
+func HasIndicators() predicate.Objective {
+	return predicate.Objective(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, IndicatorsTable, IndicatorsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasIndicatorsWith applies the HasEdge predicate on the "indicators" edge with a given conditions (other predicates).
+func HasIndicatorsWith(preds ...predicate.Indicator) predicate.Objective {
+	return predicate.Objective(func(s *sql.Selector) {
+		step := newIndicatorsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Objective) predicate.Objective {
 	return predicate.Objective(sql.AndPredicates(predicates...))

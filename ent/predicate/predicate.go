@@ -18,6 +18,18 @@ type FollowUp func(*sql.Selector)
 // Goal is the predicate function for goal builders.
 type Goal func(*sql.Selector)
 
+// GoalAssessment is the predicate function for goalassessment builders.
+type GoalAssessment func(*sql.Selector)
+
+// Indicator is the predicate function for indicator builders.
+type Indicator func(*sql.Selector)
+
+// IndicatorTarget is the predicate function for indicatortarget builders.
+type IndicatorTarget func(*sql.Selector)
+
+// IndicatorValue is the predicate function for indicatorvalue builders.
+type IndicatorValue func(*sql.Selector)
+
 // Institution is the predicate function for institution builders.
 type Institution func(*sql.Selector)
 

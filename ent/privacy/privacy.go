@@ -206,6 +206,102 @@ func (f GoalMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) 
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.GoalMutation", m)
 }
 
+// The GoalAssessmentQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type GoalAssessmentQueryRuleFunc func(context.Context, *ent.GoalAssessmentQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f GoalAssessmentQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.GoalAssessmentQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.GoalAssessmentQuery", q)
+}
+
+// The GoalAssessmentMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type GoalAssessmentMutationRuleFunc func(context.Context, *ent.GoalAssessmentMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f GoalAssessmentMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.GoalAssessmentMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.GoalAssessmentMutation", m)
+}
+
+// The IndicatorQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type IndicatorQueryRuleFunc func(context.Context, *ent.IndicatorQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f IndicatorQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.IndicatorQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.IndicatorQuery", q)
+}
+
+// The IndicatorMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type IndicatorMutationRuleFunc func(context.Context, *ent.IndicatorMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f IndicatorMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.IndicatorMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.IndicatorMutation", m)
+}
+
+// The IndicatorTargetQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type IndicatorTargetQueryRuleFunc func(context.Context, *ent.IndicatorTargetQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f IndicatorTargetQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.IndicatorTargetQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.IndicatorTargetQuery", q)
+}
+
+// The IndicatorTargetMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type IndicatorTargetMutationRuleFunc func(context.Context, *ent.IndicatorTargetMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f IndicatorTargetMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.IndicatorTargetMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.IndicatorTargetMutation", m)
+}
+
+// The IndicatorValueQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type IndicatorValueQueryRuleFunc func(context.Context, *ent.IndicatorValueQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f IndicatorValueQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.IndicatorValueQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.IndicatorValueQuery", q)
+}
+
+// The IndicatorValueMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type IndicatorValueMutationRuleFunc func(context.Context, *ent.IndicatorValueMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f IndicatorValueMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.IndicatorValueMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.IndicatorValueMutation", m)
+}
+
 // The InstitutionQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type InstitutionQueryRuleFunc func(context.Context, *ent.InstitutionQuery) error

@@ -10,6 +10,10 @@ import (
 	"github.com/samverkan/samverkan/ent/auditentry"
 	"github.com/samverkan/samverkan/ent/followup"
 	"github.com/samverkan/samverkan/ent/goal"
+	"github.com/samverkan/samverkan/ent/goalassessment"
+	"github.com/samverkan/samverkan/ent/indicator"
+	"github.com/samverkan/samverkan/ent/indicatortarget"
+	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
@@ -283,6 +287,246 @@ func init() {
 	goalDescTargetGroups := goalFields[6].Descriptor()
 	// goal.TargetGroupsValidator is a validator for the "target_groups" field. It is called by the builders before save.
 	goal.TargetGroupsValidator = goalDescTargetGroups.Validators[0].(func([]string) error)
+	goalassessmentMixin := schema.GoalAssessment{}.Mixin()
+	goalassessment.Policy = privacy.NewPolicies(goalassessmentMixin[4], schema.GoalAssessment{})
+	goalassessment.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := goalassessment.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	goalassessmentMixinHooks1 := goalassessmentMixin[1].Hooks()
+	goalassessmentMixinHooks2 := goalassessmentMixin[2].Hooks()
+	goalassessmentMixinHooks3 := goalassessmentMixin[3].Hooks()
+	goalassessmentHooks := schema.GoalAssessment{}.Hooks()
+
+	goalassessment.Hooks[1] = goalassessmentMixinHooks1[0]
+
+	goalassessment.Hooks[2] = goalassessmentMixinHooks2[0]
+
+	goalassessment.Hooks[3] = goalassessmentMixinHooks2[1]
+
+	goalassessment.Hooks[4] = goalassessmentMixinHooks3[0]
+
+	goalassessment.Hooks[5] = goalassessmentHooks[0]
+
+	goalassessment.Hooks[6] = goalassessmentHooks[1]
+
+	goalassessment.Hooks[7] = goalassessmentHooks[2]
+	goalassessmentMixinFields0 := goalassessmentMixin[0].Fields()
+	_ = goalassessmentMixinFields0
+	goalassessmentMixinFields1 := goalassessmentMixin[1].Fields()
+	_ = goalassessmentMixinFields1
+	goalassessmentFields := schema.GoalAssessment{}.Fields()
+	_ = goalassessmentFields
+	// goalassessmentDescCreatedAt is the schema descriptor for created_at field.
+	goalassessmentDescCreatedAt := goalassessmentMixinFields0[0].Descriptor()
+	// goalassessment.DefaultCreatedAt holds the default value on creation for the created_at field.
+	goalassessment.DefaultCreatedAt = goalassessmentDescCreatedAt.Default.(func() time.Time)
+	// goalassessmentDescUpdatedAt is the schema descriptor for updated_at field.
+	goalassessmentDescUpdatedAt := goalassessmentMixinFields0[1].Descriptor()
+	// goalassessment.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	goalassessment.DefaultUpdatedAt = goalassessmentDescUpdatedAt.Default.(func() time.Time)
+	// goalassessment.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	goalassessment.UpdateDefaultUpdatedAt = goalassessmentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// goalassessmentDescVersion is the schema descriptor for version field.
+	goalassessmentDescVersion := goalassessmentMixinFields1[0].Descriptor()
+	// goalassessment.DefaultVersion holds the default value on creation for the version field.
+	goalassessment.DefaultVersion = goalassessmentDescVersion.Default.(int)
+	// goalassessmentDescYear is the schema descriptor for year field.
+	goalassessmentDescYear := goalassessmentFields[0].Descriptor()
+	// goalassessment.YearValidator is a validator for the "year" field. It is called by the builders before save.
+	goalassessment.YearValidator = goalassessmentDescYear.Validators[0].(func(int) error)
+	// goalassessmentDescText is the schema descriptor for text field.
+	goalassessmentDescText := goalassessmentFields[2].Descriptor()
+	// goalassessment.TextValidator is a validator for the "text" field. It is called by the builders before save.
+	goalassessment.TextValidator = goalassessmentDescText.Validators[0].(func(string) error)
+	indicatorMixin := schema.Indicator{}.Mixin()
+	indicator.Policy = privacy.NewPolicies(indicatorMixin[4], schema.Indicator{})
+	indicator.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := indicator.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	indicatorMixinHooks1 := indicatorMixin[1].Hooks()
+	indicatorMixinHooks2 := indicatorMixin[2].Hooks()
+	indicatorMixinHooks3 := indicatorMixin[3].Hooks()
+	indicatorHooks := schema.Indicator{}.Hooks()
+
+	indicator.Hooks[1] = indicatorMixinHooks1[0]
+
+	indicator.Hooks[2] = indicatorMixinHooks2[0]
+
+	indicator.Hooks[3] = indicatorMixinHooks2[1]
+
+	indicator.Hooks[4] = indicatorMixinHooks3[0]
+
+	indicator.Hooks[5] = indicatorHooks[0]
+
+	indicator.Hooks[6] = indicatorHooks[1]
+
+	indicator.Hooks[7] = indicatorHooks[2]
+	indicatorMixinFields0 := indicatorMixin[0].Fields()
+	_ = indicatorMixinFields0
+	indicatorMixinFields1 := indicatorMixin[1].Fields()
+	_ = indicatorMixinFields1
+	indicatorFields := schema.Indicator{}.Fields()
+	_ = indicatorFields
+	// indicatorDescCreatedAt is the schema descriptor for created_at field.
+	indicatorDescCreatedAt := indicatorMixinFields0[0].Descriptor()
+	// indicator.DefaultCreatedAt holds the default value on creation for the created_at field.
+	indicator.DefaultCreatedAt = indicatorDescCreatedAt.Default.(func() time.Time)
+	// indicatorDescUpdatedAt is the schema descriptor for updated_at field.
+	indicatorDescUpdatedAt := indicatorMixinFields0[1].Descriptor()
+	// indicator.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	indicator.DefaultUpdatedAt = indicatorDescUpdatedAt.Default.(func() time.Time)
+	// indicator.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	indicator.UpdateDefaultUpdatedAt = indicatorDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// indicatorDescVersion is the schema descriptor for version field.
+	indicatorDescVersion := indicatorMixinFields1[0].Descriptor()
+	// indicator.DefaultVersion holds the default value on creation for the version field.
+	indicator.DefaultVersion = indicatorDescVersion.Default.(int)
+	// indicatorDescName is the schema descriptor for name field.
+	indicatorDescName := indicatorFields[0].Descriptor()
+	// indicator.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	indicator.NameValidator = func() func(string) error {
+		validators := indicatorDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// indicatorDescDescription is the schema descriptor for description field.
+	indicatorDescDescription := indicatorFields[1].Descriptor()
+	// indicator.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	indicator.DescriptionValidator = indicatorDescDescription.Validators[0].(func(string) error)
+	// indicatorDescUnit is the schema descriptor for unit field.
+	indicatorDescUnit := indicatorFields[2].Descriptor()
+	// indicator.UnitValidator is a validator for the "unit" field. It is called by the builders before save.
+	indicator.UnitValidator = indicatorDescUnit.Validators[0].(func(string) error)
+	// indicatorDescBaselineYear is the schema descriptor for baseline_year field.
+	indicatorDescBaselineYear := indicatorFields[7].Descriptor()
+	// indicator.BaselineYearValidator is a validator for the "baseline_year" field. It is called by the builders before save.
+	indicator.BaselineYearValidator = indicatorDescBaselineYear.Validators[0].(func(int) error)
+	// indicatorDescKoladaKpi is the schema descriptor for kolada_kpi field.
+	indicatorDescKoladaKpi := indicatorFields[8].Descriptor()
+	// indicator.KoladaKpiValidator is a validator for the "kolada_kpi" field. It is called by the builders before save.
+	indicator.KoladaKpiValidator = indicatorDescKoladaKpi.Validators[0].(func(string) error)
+	indicatortargetMixin := schema.IndicatorTarget{}.Mixin()
+	indicatortarget.Policy = privacy.NewPolicies(indicatortargetMixin[4], schema.IndicatorTarget{})
+	indicatortarget.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := indicatortarget.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	indicatortargetMixinHooks1 := indicatortargetMixin[1].Hooks()
+	indicatortargetMixinHooks2 := indicatortargetMixin[2].Hooks()
+	indicatortargetMixinHooks3 := indicatortargetMixin[3].Hooks()
+	indicatortargetHooks := schema.IndicatorTarget{}.Hooks()
+
+	indicatortarget.Hooks[1] = indicatortargetMixinHooks1[0]
+
+	indicatortarget.Hooks[2] = indicatortargetMixinHooks2[0]
+
+	indicatortarget.Hooks[3] = indicatortargetMixinHooks2[1]
+
+	indicatortarget.Hooks[4] = indicatortargetMixinHooks3[0]
+
+	indicatortarget.Hooks[5] = indicatortargetHooks[0]
+
+	indicatortarget.Hooks[6] = indicatortargetHooks[1]
+	indicatortargetMixinFields0 := indicatortargetMixin[0].Fields()
+	_ = indicatortargetMixinFields0
+	indicatortargetMixinFields1 := indicatortargetMixin[1].Fields()
+	_ = indicatortargetMixinFields1
+	indicatortargetFields := schema.IndicatorTarget{}.Fields()
+	_ = indicatortargetFields
+	// indicatortargetDescCreatedAt is the schema descriptor for created_at field.
+	indicatortargetDescCreatedAt := indicatortargetMixinFields0[0].Descriptor()
+	// indicatortarget.DefaultCreatedAt holds the default value on creation for the created_at field.
+	indicatortarget.DefaultCreatedAt = indicatortargetDescCreatedAt.Default.(func() time.Time)
+	// indicatortargetDescUpdatedAt is the schema descriptor for updated_at field.
+	indicatortargetDescUpdatedAt := indicatortargetMixinFields0[1].Descriptor()
+	// indicatortarget.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	indicatortarget.DefaultUpdatedAt = indicatortargetDescUpdatedAt.Default.(func() time.Time)
+	// indicatortarget.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	indicatortarget.UpdateDefaultUpdatedAt = indicatortargetDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// indicatortargetDescVersion is the schema descriptor for version field.
+	indicatortargetDescVersion := indicatortargetMixinFields1[0].Descriptor()
+	// indicatortarget.DefaultVersion holds the default value on creation for the version field.
+	indicatortarget.DefaultVersion = indicatortargetDescVersion.Default.(int)
+	// indicatortargetDescYear is the schema descriptor for year field.
+	indicatortargetDescYear := indicatortargetFields[0].Descriptor()
+	// indicatortarget.YearValidator is a validator for the "year" field. It is called by the builders before save.
+	indicatortarget.YearValidator = indicatortargetDescYear.Validators[0].(func(int) error)
+	indicatorvalueMixin := schema.IndicatorValue{}.Mixin()
+	indicatorvalue.Policy = privacy.NewPolicies(indicatorvalueMixin[4], schema.IndicatorValue{})
+	indicatorvalue.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := indicatorvalue.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	indicatorvalueMixinHooks1 := indicatorvalueMixin[1].Hooks()
+	indicatorvalueMixinHooks2 := indicatorvalueMixin[2].Hooks()
+	indicatorvalueMixinHooks3 := indicatorvalueMixin[3].Hooks()
+	indicatorvalueHooks := schema.IndicatorValue{}.Hooks()
+
+	indicatorvalue.Hooks[1] = indicatorvalueMixinHooks1[0]
+
+	indicatorvalue.Hooks[2] = indicatorvalueMixinHooks2[0]
+
+	indicatorvalue.Hooks[3] = indicatorvalueMixinHooks2[1]
+
+	indicatorvalue.Hooks[4] = indicatorvalueMixinHooks3[0]
+
+	indicatorvalue.Hooks[5] = indicatorvalueHooks[0]
+
+	indicatorvalue.Hooks[6] = indicatorvalueHooks[1]
+
+	indicatorvalue.Hooks[7] = indicatorvalueHooks[2]
+	indicatorvalueMixinFields0 := indicatorvalueMixin[0].Fields()
+	_ = indicatorvalueMixinFields0
+	indicatorvalueMixinFields1 := indicatorvalueMixin[1].Fields()
+	_ = indicatorvalueMixinFields1
+	indicatorvalueFields := schema.IndicatorValue{}.Fields()
+	_ = indicatorvalueFields
+	// indicatorvalueDescCreatedAt is the schema descriptor for created_at field.
+	indicatorvalueDescCreatedAt := indicatorvalueMixinFields0[0].Descriptor()
+	// indicatorvalue.DefaultCreatedAt holds the default value on creation for the created_at field.
+	indicatorvalue.DefaultCreatedAt = indicatorvalueDescCreatedAt.Default.(func() time.Time)
+	// indicatorvalueDescUpdatedAt is the schema descriptor for updated_at field.
+	indicatorvalueDescUpdatedAt := indicatorvalueMixinFields0[1].Descriptor()
+	// indicatorvalue.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	indicatorvalue.DefaultUpdatedAt = indicatorvalueDescUpdatedAt.Default.(func() time.Time)
+	// indicatorvalue.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	indicatorvalue.UpdateDefaultUpdatedAt = indicatorvalueDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// indicatorvalueDescVersion is the schema descriptor for version field.
+	indicatorvalueDescVersion := indicatorvalueMixinFields1[0].Descriptor()
+	// indicatorvalue.DefaultVersion holds the default value on creation for the version field.
+	indicatorvalue.DefaultVersion = indicatorvalueDescVersion.Default.(int)
+	// indicatorvalueDescYear is the schema descriptor for year field.
+	indicatorvalueDescYear := indicatorvalueFields[0].Descriptor()
+	// indicatorvalue.YearValidator is a validator for the "year" field. It is called by the builders before save.
+	indicatorvalue.YearValidator = indicatorvalueDescYear.Validators[0].(func(int) error)
 	institutionMixin := schema.Institution{}.Mixin()
 	institution.Policy = privacy.NewPolicies(institutionMixin[4], schema.Institution{})
 	institution.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -115,6 +115,13 @@ func (Activity) Edges() []ent.Edge {
 				entgql.RelayConnection(),
 				entgql.OrderField("FOLLOW_UPS_COUNT"),
 			),
+		edge.To("indicators", Indicator.Type).
+			Comment("The indicators (mått) that measure the activity.").
+			Annotations(
+				entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+				entsql.OnDelete(entsql.Cascade),
+				entgql.RelayConnection(),
+			),
 	}
 }
 

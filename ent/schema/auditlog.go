@@ -33,9 +33,10 @@ func (AuditMixin) Hooks() []ent.Hook {
 }
 
 // unrecorded are fields whose changes the trail leaves out: kept by the
-// server (times, versions) or secret. password_hash is recorded as changed,
+// server (times, versions, an indicator value's slot, which repeats its
+// year, period and municipality) or secret. password_hash is recorded as changed,
 // without its value.
-var unrecorded = []string{"created_at", "updated_at", "version", "selector", "secret_hash"}
+var unrecorded = []string{"created_at", "updated_at", "version", "selector", "secret_hash", "slot"}
 
 // auditable is what the generated mutations of every type have.
 type auditable interface {

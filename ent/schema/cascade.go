@@ -15,6 +15,10 @@ import (
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/followup"
 	"github.com/samverkan/samverkan/ent/goal"
+	"github.com/samverkan/samverkan/ent/goalassessment"
+	"github.com/samverkan/samverkan/ent/indicator"
+	"github.com/samverkan/samverkan/ent/indicatortarget"
+	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
@@ -149,22 +153,51 @@ type cascadeChild struct {
 // cascades lists, by type, the audited records deleted with its records.
 // (An activity's status changes go with it too; they are its history, not
 // records of their own in the trail.)
-var cascades = map[string]cascadeChild{
-	"Plan": {"Goal", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
+var cascades = map[string][]cascadeChild{
+	"Plan": {{"Goal", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
 		return c.Goal.Query().Where(goal.PlanIDIn(ids...)).Order(goal.ByID()).All(ctx)
-	}},
-	"Goal": {"Objective", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
-		return c.Objective.Query().Where(objective.GoalIDIn(ids...)).Order(objective.ByID()).All(ctx)
-	}},
-	"Objective": {"Activity", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
-		return c.Activity.Query().Where(activity.ObjectiveIDIn(ids...)).Order(activity.ByID()).All(ctx)
-	}},
-	"Activity": {"FollowUp", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
-		return c.FollowUp.Query().Where(followup.ActivityIDIn(ids...)).Order(followup.ByID()).All(ctx)
-	}},
-	"User": {"Token", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
+	}}},
+	"Goal": {
+		{"Objective", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
+			return c.Objective.Query().Where(objective.GoalIDIn(ids...)).Order(objective.ByID()).All(ctx)
+		}},
+		{"Indicator", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
+			return c.Indicator.Query().Where(indicator.GoalIDIn(ids...)).Order(indicator.ByID()).All(ctx)
+		}},
+		{"GoalAssessment", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
+			return c.GoalAssessment.Query().Where(goalassessment.GoalIDIn(ids...)).Order(goalassessment.ByID()).All(ctx)
+		}},
+	},
+	"Objective": {
+		{"Activity", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
+			return c.Activity.Query().Where(activity.ObjectiveIDIn(ids...)).Order(activity.ByID()).All(ctx)
+		}},
+		{"Indicator", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
+			return c.Indicator.Query().Where(indicator.ObjectiveIDIn(ids...)).Order(indicator.ByID()).All(ctx)
+		}},
+	},
+	"Activity": {
+		{"FollowUp", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
+			return c.FollowUp.Query().Where(followup.ActivityIDIn(ids...)).Order(followup.ByID()).All(ctx)
+		}},
+		{"Indicator", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
+			return c.Indicator.Query().Where(indicator.ActivityIDIn(ids...)).Order(indicator.ByID()).All(ctx)
+		}},
+	},
+	"Indicator": {
+		{"IndicatorTarget", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
+			return c.IndicatorTarget.Query().Where(indicatortarget.IndicatorIDIn(ids...)).Order(indicatortarget.ByID()).All(ctx)
+		}},
+		{"IndicatorValue", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
+			return c.IndicatorValue.Query().Where(indicatorvalue.IndicatorIDIn(ids...)).Order(indicatorvalue.ByID()).All(ctx)
+		}},
+	},
+	"Municipality": {{"IndicatorValue", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
+		return c.IndicatorValue.Query().Where(indicatorvalue.MunicipalityIDIn(ids...)).Order(indicatorvalue.ByID()).All(ctx)
+	}}},
+	"User": {{"Token", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
 		return c.Token.Query().Where(token.UserIDIn(ids...)).Order(token.ByID()).All(ctx)
-	}},
+	}}},
 }
 
 // deletion is what the trail records of a deleted record.
@@ -178,39 +211,42 @@ type deletion struct {
 // with the records of a type, their children's children included, each
 // with its fields and links as they are.
 func deletedWith(ctx context.Context, c *gen.Client, typ string, ids []int) ([]deletion, error) {
-	child, ok := cascades[typ]
-	if !ok || len(ids) == 0 {
+	if len(ids) == 0 {
 		return nil, nil
 	}
-	var (
-		out      []deletion
-		childIDs []int
-	)
-	for chunk := range slices.Chunk(ids, maxParameters) {
-		records, err := child.read(asServer(ctx), c, chunk)
-		if err != nil {
-			return nil, fmt.Errorf("audit: read the %s records deleted with %s: %w", child.typ, typ, err)
-		}
-		list := reflect.ValueOf(records)
-		for i := range list.Len() {
-			record := list.Index(i).Interface()
-			changes, err := storedValues(record)
+	var out []deletion
+	for _, child := range cascades[typ] {
+		var (
+			children []deletion
+			childIDs []int
+		)
+		for chunk := range slices.Chunk(ids, maxParameters) {
+			records, err := child.read(asServer(ctx), c, chunk)
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("audit: read the %s records deleted with %s: %w", child.typ, typ, err)
 			}
-			id := idOf(record)
-			out = append(out, deletion{typ: child.typ, id: id, changes: changes})
-			childIDs = append(childIDs, id)
+			list := reflect.ValueOf(records)
+			for i := range list.Len() {
+				record := list.Index(i).Interface()
+				changes, err := storedValues(record)
+				if err != nil {
+					return nil, err
+				}
+				id := idOf(record)
+				children = append(children, deletion{typ: child.typ, id: id, changes: changes})
+				childIDs = append(childIDs, id)
+			}
 		}
+		if err := addRemovedLinks(ctx, c, child.typ, children); err != nil {
+			return nil, err
+		}
+		grandchildren, err := deletedWith(ctx, c, child.typ, childIDs)
+		if err != nil {
+			return nil, err
+		}
+		out = append(append(out, children...), grandchildren...)
 	}
-	if err := addRemovedLinks(ctx, c, child.typ, out); err != nil {
-		return nil, err
-	}
-	grandchildren, err := deletedWith(ctx, c, child.typ, childIDs)
-	if err != nil {
-		return nil, err
-	}
-	return append(out, grandchildren...), nil
+	return out, nil
 }
 
 // addRemovedLinks adds to each deletion of a type the links that go with

@@ -85,6 +85,20 @@ func (Goal) Edges() []ent.Edge {
 				entgql.RelayConnection(),
 				entgql.OrderField("OBJECTIVES_COUNT"),
 			),
+		edge.To("indicators", Indicator.Type).
+			Comment("The indicators (mått) that measure the goal.").
+			Annotations(
+				entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+				entsql.OnDelete(entsql.Cascade),
+				entgql.RelayConnection(),
+			),
+		edge.To("assessments", GoalAssessment.Type).
+			Comment("The yearly assessments of the goal, one per year at most.").
+			Annotations(
+				entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+				entsql.OnDelete(entsql.Cascade),
+				entgql.RelayConnection(),
+			),
 	}
 }
 

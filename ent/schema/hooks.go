@@ -18,6 +18,7 @@ import (
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/hook"
+	"github.com/samverkan/samverkan/ent/indicator"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
@@ -70,20 +71,31 @@ var edgeTargets = map[string]struct {
 	record string
 	exist  existingIDs
 }{
-	"Goal.plan":                {"plan", existingPlans},
-	"Objective.goal":           {"goal", existingGoals},
-	"Goal.actors":              {"institution", existingInstitutions},
-	"Institution.goals":        {"goal", existingGoals},
-	"Activity.objective":       {"heading", existingObjectives},
-	"Activity.municipalities":  {"municipality", existingMunicipalities},
-	"Activity.institutions":    {"institution", existingInstitutions},
-	"FollowUp.activity":        {"activity", existingActivities},
-	"Municipality.activities":  {"activity", existingActivities},
-	"Institution.municipality": {"municipality", existingMunicipalities},
-	"Institution.activities":   {"activity", existingActivities},
-	"Token.user":               {"user", existingUsers},
-	"User.municipalities":      {"municipality", existingMunicipalities},
-	"User.institutions":        {"institution", existingInstitutions},
+	"Goal.plan":                   {"plan", existingPlans},
+	"Objective.goal":              {"goal", existingGoals},
+	"Goal.actors":                 {"institution", existingInstitutions},
+	"Institution.goals":           {"goal", existingGoals},
+	"Activity.objective":          {"heading", existingObjectives},
+	"Activity.municipalities":     {"municipality", existingMunicipalities},
+	"Activity.institutions":       {"institution", existingInstitutions},
+	"FollowUp.activity":           {"activity", existingActivities},
+	"Municipality.activities":     {"activity", existingActivities},
+	"Institution.municipality":    {"municipality", existingMunicipalities},
+	"Institution.activities":      {"activity", existingActivities},
+	"Token.user":                  {"user", existingUsers},
+	"User.municipalities":         {"municipality", existingMunicipalities},
+	"User.institutions":           {"institution", existingInstitutions},
+	"Indicator.goal":              {"goal", existingGoals},
+	"Indicator.objective":         {"heading", existingObjectives},
+	"Indicator.activity":          {"activity", existingActivities},
+	"IndicatorTarget.indicator":   {"indicator", existingIndicators},
+	"IndicatorValue.indicator":    {"indicator", existingIndicators},
+	"IndicatorValue.municipality": {"municipality", existingMunicipalities},
+	"GoalAssessment.goal":         {"goal", existingGoals},
+}
+
+func existingIndicators(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {
+	return c.Indicator.Query().Where(indicator.IDIn(ids...)).IDs(ctx)
 }
 
 func existingPlans(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {

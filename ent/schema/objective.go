@@ -62,6 +62,13 @@ func (Objective) Edges() []ent.Edge {
 				entgql.RelayConnection(),
 				entgql.OrderField("ACTIVITIES_COUNT"),
 			),
+		edge.To("indicators", Indicator.Type).
+			Comment("The indicators (mått) that measure the heading.").
+			Annotations(
+				entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+				entsql.OnDelete(entsql.Cascade),
+				entgql.RelayConnection(),
+			),
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	gen "github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/followup"
+	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/predicate"
@@ -31,7 +32,8 @@ import (
 //	viewer      yes                   no (FORBIDDEN)
 //	editor      yes                   activities its municipalities and
 //	                                  institutions take part in, and their
-//	                                  follow-ups (FORBIDDEN otherwise)
+//	                                  follow-ups; the indicator values of
+//	                                  its municipalities (FORBIDDEN otherwise)
 //	admin       yes                   everything
 //
 // Users, tokens and the audit trail are read by admins only.
@@ -191,6 +193,37 @@ var editorsFollowUp = privacy.FollowUpMutationRuleFunc(func(ctx context.Context,
 		return privacy.Skip
 	}
 	return allowIfActivitiesInScope(ctx, m.Client(), v, activities...)
+})
+
+// editorsEnterValues lets an editor enter, change and delete the values
+// of indicators per municipality for the municipalities of its scope.
+// Values for the whole county, targets and indicators stay with admins.
+var editorsEnterValues = privacy.IndicatorValueMutationRuleFunc(func(ctx context.Context, m *gen.IndicatorValueMutation) error {
+	v := auth.FromContext(ctx)
+	if !v.Is(auth.RoleEditor) || !m.Op().Is(ent.OpCreate|ent.OpUpdateOne|ent.OpDeleteOne) {
+		return privacy.Skip
+	}
+	muni, ok := m.MunicipalityID()
+	if m.Op().Is(ent.OpUpdateOne | ent.OpDeleteOne) {
+		id, ok := m.ID()
+		if !ok {
+			return privacy.Skip
+		}
+		stored, err := m.Client().IndicatorValue.Query().Where(indicatorvalue.ID(id)).Only(asServer(ctx))
+		if gen.IsNotFound(err) || (err == nil && stored.MunicipalityID == nil) {
+			return privacy.Skip // denied below, saying nothing of what exists
+		}
+		if err != nil {
+			return err
+		}
+		muni = *stored.MunicipalityID
+	} else if !ok {
+		return privacy.Skip
+	}
+	if slices.Contains(v.Municipalities, muni) {
+		return privacy.Allow
+	}
+	return privacy.Skip
 })
 
 // allowIfActivitiesInScope allows when every one of the activities is in the

@@ -26,6 +26,7 @@ var (
 	municipalityCodePattern = regexp.MustCompile(`^[0-9]{4}$`)
 	countyCodePattern       = regexp.MustCompile(`^[0-9]{2}$`)
 	usernamePattern         = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,63}$`)
+	koladaKPIPattern        = regexp.MustCompile(`^[A-Z][0-9]{5}$`)
 )
 
 // notBlank refuses empty strings and strings of only spaces.
@@ -86,6 +87,16 @@ func municipalityCode(s string) error {
 func countyCode(s string) error {
 	if !countyCodePattern.MatchString(s) {
 		return fmt.Errorf("must be two digits, like \"18\" (got %q)", s)
+	}
+	return nil
+}
+
+// koladaKPI checks the form of a Kolada key figure's id: a capital letter
+// and five digits, e.g. "N09890" (N for a municipality's figures, U for an
+// organisation's).
+func koladaKPI(s string) error {
+	if !koladaKPIPattern.MatchString(s) {
+		return fmt.Errorf("must be a Kolada key figure id, a capital letter and five digits like \"N09890\" (got %q)", s)
 	}
 	return nil
 }

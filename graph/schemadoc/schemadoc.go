@@ -167,38 +167,54 @@ func whereField(typ, name string) string {
 
 // enumValues describes the values of the enums that entgql generates.
 var enumValues = map[string]string{
-	"ActivityStatus.PLANNED":         "Planned (planerad): decided but not begun.",
-	"ActivityStatus.ONGOING":         "Ongoing (pågående): under way.",
-	"ActivityStatus.DONE":            "Done (genomförd): carried out.",
-	"ActivityStatus.CANCELLED":       "Cancelled (inställd): will not be carried out.",
-	"FollowUpAssessment.GREEN":       "Green (grön): on track.",
-	"FollowUpAssessment.YELLOW":      "Yellow (gul): at risk.",
-	"FollowUpAssessment.RED":         "Red (röd): off track.",
-	"FollowUpPeriod.YEAR":            "The whole year.",
-	"FollowUpPeriod.FIRST_HALF":      "January to June (halvår 1).",
-	"FollowUpPeriod.SECOND_HALF":     "July to December (halvår 2).",
-	"FollowUpPeriod.FIRST_TERTIAL":   "January to April (tertial 1).",
-	"FollowUpPeriod.SECOND_TERTIAL":  "May to August (tertial 2).",
-	"FollowUpPeriod.THIRD_TERTIAL":   "September to December (tertial 3).",
-	"InstitutionKind.MUSEUM":         "A museum.",
-	"InstitutionKind.THEATRE":        "A theatre or other stage.",
-	"InstitutionKind.MUSIC":          "A music institution or orchestra.",
-	"InstitutionKind.LIBRARY":        "A library.",
-	"InstitutionKind.SCHOOL_OF_ARTS": "A school of arts (kulturskola) or a cooperation of them.",
-	"InstitutionKind.NETWORK":        "A network of people or organisations.",
-	"InstitutionKind.ARCHIVE":        "An archive.",
-	"InstitutionKind.VENUE":          "A venue or culture house.",
-	"InstitutionKind.OTHER":          "Any other kind of actor.",
-	"Role.ADMIN":                     "Admin: changes everything, users and tokens included.",
-	"Role.EDITOR":                    "Editor (redaktör): updates the activities the municipalities and institutions of its scope take part in, and their follow-ups.",
-	"Role.VIEWER":                    "Viewer (läsare): reads, also where reading needs a token.",
-	"TokenKind.SESSION":              "A session from signing in; it expires.",
-	"TokenKind.API":                  "A read-only API token an admin issued, for a reporting tool.",
-	"AuditAction.CREATE":             "The record was created.",
-	"AuditAction.UPDATE":             "The record was changed.",
-	"AuditAction.DELETE":             "The record was deleted.",
-	"OrderDirection.ASC":             "Ascending: A to Ö, smallest first.",
-	"OrderDirection.DESC":            "Descending: Ö to A, largest first.",
+	"ActivityStatus.PLANNED":              "Planned (planerad): decided but not begun.",
+	"ActivityStatus.ONGOING":              "Ongoing (pågående): under way.",
+	"ActivityStatus.DONE":                 "Done (genomförd): carried out.",
+	"ActivityStatus.CANCELLED":            "Cancelled (inställd): will not be carried out.",
+	"FollowUpAssessment.GREEN":            "Green (grön): on track.",
+	"FollowUpAssessment.YELLOW":           "Yellow (gul): at risk.",
+	"FollowUpAssessment.RED":              "Red (röd): off track.",
+	"FollowUpPeriod.YEAR":                 "The whole year.",
+	"FollowUpPeriod.FIRST_HALF":           "January to June (halvår 1).",
+	"FollowUpPeriod.SECOND_HALF":          "July to December (halvår 2).",
+	"FollowUpPeriod.FIRST_TERTIAL":        "January to April (tertial 1).",
+	"FollowUpPeriod.SECOND_TERTIAL":       "May to August (tertial 2).",
+	"FollowUpPeriod.THIRD_TERTIAL":        "September to December (tertial 3).",
+	"IndicatorDirection.HIGHER_IS_BETTER": "Higher values are better (e.g. children reached).",
+	"IndicatorDirection.LOWER_IS_BETTER":  "Lower values are better (e.g. a waiting time).",
+	"IndicatorScope.MUNICIPALITY":         "Values are entered per municipality.",
+	"IndicatorScope.COUNTY":               "One value is entered for the whole county.",
+	"IndicatorAggregation.SUM":            "The county's outcome is the sum of the municipalities' values.",
+	"IndicatorAggregation.MEAN":           "The county's outcome is the mean of the municipalities' values.",
+	"IndicatorValuePeriod.T1":             "January to April (tertial 1).",
+	"IndicatorValuePeriod.T2":             "May to August (tertial 2).",
+	"IndicatorValuePeriod.T3":             "September to December (tertial 3).",
+	"IndicatorValuePeriod.H1":             "January to June (halvår 1).",
+	"IndicatorValuePeriod.H2":             "July to December (halvår 2).",
+	"IndicatorValueSource.OWN":            "The plan's own follow-up (egen uppföljning).",
+	"IndicatorValueSource.KOLADA":         "Kolada's key figures (Källa: Kolada).",
+	"GoalAssessmentLight.GREEN":           "Green (grön): on track.",
+	"GoalAssessmentLight.YELLOW":          "Yellow (gul): at risk.",
+	"GoalAssessmentLight.RED":             "Red (röd): off track.",
+	"InstitutionKind.MUSEUM":              "A museum.",
+	"InstitutionKind.THEATRE":             "A theatre or other stage.",
+	"InstitutionKind.MUSIC":               "A music institution or orchestra.",
+	"InstitutionKind.LIBRARY":             "A library.",
+	"InstitutionKind.SCHOOL_OF_ARTS":      "A school of arts (kulturskola) or a cooperation of them.",
+	"InstitutionKind.NETWORK":             "A network of people or organisations.",
+	"InstitutionKind.ARCHIVE":             "An archive.",
+	"InstitutionKind.VENUE":               "A venue or culture house.",
+	"InstitutionKind.OTHER":               "Any other kind of actor.",
+	"Role.ADMIN":                          "Admin: changes everything, users and tokens included.",
+	"Role.EDITOR":                         "Editor (redaktör): updates the activities the municipalities and institutions of its scope take part in, and their follow-ups.",
+	"Role.VIEWER":                         "Viewer (läsare): reads, also where reading needs a token.",
+	"TokenKind.SESSION":                   "A session from signing in; it expires.",
+	"TokenKind.API":                       "A read-only API token an admin issued, for a reporting tool.",
+	"AuditAction.CREATE":                  "The record was created.",
+	"AuditAction.UPDATE":                  "The record was changed.",
+	"AuditAction.DELETE":                  "The record was deleted.",
+	"OrderDirection.ASC":                  "Ascending: A to Ö, smallest first.",
+	"OrderDirection.DESC":                 "Descending: Ö to A, largest first.",
 }
 
 func enumValue(enum, value string) string {
@@ -226,6 +242,18 @@ func words(name string) string {
 		return "heading"
 	case "objectives":
 		return "headings"
+	case "indicatorTarget":
+		return "indicator target"
+	case "indicatorTargets":
+		return "indicator targets"
+	case "indicatorValue":
+		return "indicator value"
+	case "indicatorValues":
+		return "indicator values"
+	case "goalAssessment":
+		return "goal assessment"
+	case "goalAssessments":
+		return "goal assessments"
 	}
 	return strings.ToLower(name)
 }
