@@ -29,7 +29,9 @@ func (s *testServer) municipalitiesOf(activity string) []string {
 	s.t.Helper()
 	var data struct {
 		Node struct {
-			Municipalities struct{ Edges []struct{ Node struct{ ID string } } }
+			Municipalities struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
 		}
 	}
 	s.must(`query($id: ID!) { node(id: $id) { ... on Activity { municipalities { edges { node { id } } } } } }`,
