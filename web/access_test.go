@@ -170,6 +170,8 @@ func TestAdminPageEditorRole(t *testing.T) {
 	}
 	b.screenshot("editor-activity")
 	b.click("Redigera")
+	// Before saving, the form says which links an editor may change.
+	b.waitText("Som redaktör lägger du till och tar bort bara kommuner och aktörer i ditt ansvarsområde (Askersund), och minst en av dem måste vara kvar, annars kan du inte längre redigera aktiviteten.")
 	b.fill("Ansvarig", "Kulturenheten i Askersund")
 	b.click("Spara ändringar")
 	b.waitText("Ändringarna är sparade.")
