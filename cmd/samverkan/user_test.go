@@ -41,7 +41,7 @@ func TestUserAdd(t *testing.T) {
 		says  string
 	}{
 		{"kort\n", []string{"kort"}, "at least 10"},
-		{"ett långt lösenord\n", []string{"anna"}, "username"}, // taken
+		{"ett långt lösenord\n", []string{"anna"}, `cannot add the user: there is a user named "anna" already`}, // taken
 		{"ett långt lösenord\n", []string{"--role", "boss", "bo"}, "ADMIN, EDITOR or VIEWER"},
 		{"ett långt lösenord\n", []string{"--municipality", "9999", "cecilia"}, "9999"},
 		{"", []string{"david"}, "no password"},
