@@ -34,13 +34,12 @@ import (
 //	                                  follow-ups (FORBIDDEN otherwise); of
 //	                                  an activity's links, only those of
 //	                                  its scope, and never the last of them
-//
-// An editor's scope is any number of municipalities and institutions, and
-// any number of editors may share one (User.municipalities and
-// User.institutions, many-to-many).
 //	admin       yes                   everything
 //
-// Users, tokens and the audit trail are read by admins only.
+// Users, tokens and the audit trail are read by admins only. An editor's
+// scope is any number of municipalities and institutions, and any number of
+// editors may share one (User.municipalities and User.institutions,
+// many-to-many).
 
 // PolicyMixin gives a type the rules every type shares: reading needs a
 // viewer when the deployment is private, and changing always does.
@@ -199,21 +198,20 @@ var editorsKeepLinksInScope = privacy.ActivityMutationRuleFunc(func(ctx context.
 	}
 	if !slices.ContainsFunc(stored.Edges.Municipalities, func(mu *gen.Municipality) bool { return slices.Contains(v.Municipalities, mu.ID) }) &&
 		!slices.ContainsFunc(stored.Edges.Institutions, func(in *gen.Institution) bool { return slices.Contains(v.Institutions, in.ID) }) {
-		return privacy.Skip // not the editor's: denied below as any other change
+		return privacy.Skip // not the editor's: editorsEditActivities does not allow it either
 	}
-	var before []int
+	var linkedMunicipalities, linkedInstitutions []int
 	for _, mu := range stored.Edges.Municipalities {
-		before = append(before, mu.ID)
+		linkedMunicipalities = append(linkedMunicipalities, mu.ID)
 	}
-	municipalities, ok := linksAfter(before, m.MunicipalitiesCleared(), m.RemovedMunicipalitiesIDs(), m.MunicipalitiesIDs(), v.Municipalities)
+	for _, in := range stored.Edges.Institutions {
+		linkedInstitutions = append(linkedInstitutions, in.ID)
+	}
+	municipalities, ok := linksAfter(linkedMunicipalities, m.MunicipalitiesCleared(), m.RemovedMunicipalitiesIDs(), m.MunicipalitiesIDs(), v.Municipalities)
 	if !ok {
 		return errLinkOutOfScope
 	}
-	before = before[:0]
-	for _, in := range stored.Edges.Institutions {
-		before = append(before, in.ID)
-	}
-	institutions, ok := linksAfter(before, m.InstitutionsCleared(), m.RemovedInstitutionsIDs(), m.InstitutionsIDs(), v.Institutions)
+	institutions, ok := linksAfter(linkedInstitutions, m.InstitutionsCleared(), m.RemovedInstitutionsIDs(), m.InstitutionsIDs(), v.Institutions)
 	if !ok {
 		return errLinkOutOfScope
 	}
