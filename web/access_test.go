@@ -207,6 +207,24 @@ func TestAdminPageEditorRole(t *testing.T) {
 	}
 }
 
+// An editor who takes the last municipality of its scope off an activity
+// is refused before anything is saved, and told why in Swedish.
+func TestAdminPageEditorCannotLockItselfOut(t *testing.T) {
+	b := newBrowser(t, 1280, 900)
+	b.open("#/activities")
+	b.signIn("anna", password)
+	b.click(askersundActivity)
+	b.heading(askersundActivity)
+	b.click("Redigera")
+	b.run("take Askersund off", chromedp.Click(chromedp.CSS(`button[aria-label="Ta bort Askersund"]`)))
+	b.click("Spara ändringar")
+	got := b.bannerSays("Ingen behörighet")
+	if !strings.Contains(got, "Som redaktör får du inte ta bort den sista kommunen eller aktören i ditt ansvarsområde") {
+		t.Errorf("banner = %q, want it to say an editor keeps one of its scope", got)
+	}
+	b.screenshot("editor-lock-out")
+}
+
 // A viewer on a server whose plan is not public is asked to sign in
 // first, then reads, and is offered no change.
 func TestAdminPagePrivateServer(t *testing.T) {
