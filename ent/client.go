@@ -1903,6 +1903,22 @@ func (c *InstitutionClient) QueryActivities(_m *Institution) *ActivityQuery {
 	return query
 }
 
+// QueryEditors queries the editors edge of a Institution.
+func (c *InstitutionClient) QueryEditors(_m *Institution) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(institution.Table, institution.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, institution.EditorsTable, institution.EditorsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *InstitutionClient) Hooks() []Hook {
 	hooks := c.hooks.Institution
@@ -2062,6 +2078,22 @@ func (c *MunicipalityClient) QueryInstitutions(_m *Municipality) *InstitutionQue
 			sqlgraph.From(municipality.Table, municipality.FieldID, id),
 			sqlgraph.To(institution.Table, institution.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, municipality.InstitutionsTable, municipality.InstitutionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryEditors queries the editors edge of a Municipality.
+func (c *MunicipalityClient) QueryEditors(_m *Municipality) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(municipality.Table, municipality.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, municipality.EditorsTable, municipality.EditorsPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -2843,7 +2875,7 @@ func (c *UserClient) QueryMunicipalities(_m *User) *MunicipalityQuery {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(user.Table, user.FieldID, id),
 			sqlgraph.To(municipality.Table, municipality.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, user.MunicipalitiesTable, user.MunicipalitiesColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, user.MunicipalitiesTable, user.MunicipalitiesPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -2859,7 +2891,7 @@ func (c *UserClient) QueryInstitutions(_m *User) *InstitutionQuery {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(user.Table, user.FieldID, id),
 			sqlgraph.To(institution.Table, institution.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, user.InstitutionsTable, user.InstitutionsColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, user.InstitutionsTable, user.InstitutionsPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil

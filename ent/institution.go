@@ -38,9 +38,8 @@ type Institution struct {
 	MunicipalityID *int `json:"municipality_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the InstitutionQuery when eager-loading is set.
-	Edges             InstitutionEdges `json:"edges"`
-	user_institutions *int
-	selectValues      sql.SelectValues
+	Edges        InstitutionEdges `json:"edges"`
+	selectValues sql.SelectValues
 }
 
 // InstitutionEdges holds the relations/edges for other nodes in the graph.
@@ -51,14 +50,17 @@ type InstitutionEdges struct {
 	Goals []*Goal `json:"goals,omitempty"`
 	// The activities the institution takes part in.
 	Activities []*Activity `json:"activities,omitempty"`
+	// The editors whose scope holds the institution; any number of them.
+	Editors []*User `json:"editors,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [4]bool
 	// totalCount holds the count of the edges above.
 	totalCount [3]map[string]int
 
 	namedGoals      map[string][]*Goal
 	namedActivities map[string][]*Activity
+	namedEditors    map[string][]*User
 }
 
 // MunicipalityOrErr returns the Municipality value or an error if the edge
@@ -90,6 +92,15 @@ func (e InstitutionEdges) ActivitiesOrErr() ([]*Activity, error) {
 	return nil, &NotLoadedError{edge: "activities"}
 }
 
+// EditorsOrErr returns the Editors value or an error if the edge
+// was not loaded in eager-loading.
+func (e InstitutionEdges) EditorsOrErr() ([]*User, error) {
+	if e.loadedTypes[3] {
+		return e.Editors, nil
+	}
+	return nil, &NotLoadedError{edge: "editors"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Institution) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -101,8 +112,6 @@ func (*Institution) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullString)
 		case institution.FieldCreatedAt, institution.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
-		case institution.ForeignKeys[0]: // user_institutions
-			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -179,13 +188,6 @@ func (_m *Institution) assignValues(columns []string, values []any) error {
 				_m.MunicipalityID = new(int)
 				*_m.MunicipalityID = int(value.Int64)
 			}
-		case institution.ForeignKeys[0]:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field user_institutions", value)
-			} else if value.Valid {
-				_m.user_institutions = new(int)
-				*_m.user_institutions = int(value.Int64)
-			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -212,6 +214,11 @@ func (_m *Institution) QueryGoals() *GoalQuery {
 // QueryActivities queries the "activities" edge of the Institution entity.
 func (_m *Institution) QueryActivities() *ActivityQuery {
 	return NewInstitutionClient(_m.config).QueryActivities(_m)
+}
+
+// QueryEditors queries the "editors" edge of the Institution entity.
+func (_m *Institution) QueryEditors() *UserQuery {
+	return NewInstitutionClient(_m.config).QueryEditors(_m)
 }
 
 // Update returns a builder for updating this Institution.
@@ -314,6 +321,30 @@ func (_m *Institution) appendNamedActivities(name string, edges ...*Activity) {
 		_m.Edges.namedActivities[name] = []*Activity{}
 	} else {
 		_m.Edges.namedActivities[name] = append(_m.Edges.namedActivities[name], edges...)
+	}
+}
+
+// NamedEditors returns the Editors named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Institution) NamedEditors(name string) ([]*User, error) {
+	if _m.Edges.namedEditors == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedEditors[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Institution) appendNamedEditors(name string, edges ...*User) {
+	if _m.Edges.namedEditors == nil {
+		_m.Edges.namedEditors = make(map[string][]*User)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedEditors[name] = []*User{}
+	} else {
+		_m.Edges.namedEditors[name] = append(_m.Edges.namedEditors[name], edges...)
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/predicate"
+	"github.com/samverkan/samverkan/ent/user"
 )
 
 // InstitutionQuery is the builder for querying Institution entities.
@@ -31,11 +32,12 @@ type InstitutionQuery struct {
 	withMunicipality    *MunicipalityQuery
 	withGoals           *GoalQuery
 	withActivities      *ActivityQuery
-	withFKs             bool
+	withEditors         *UserQuery
 	loadTotal           []func(context.Context, []*Institution) error
 	modifiers           []func(*sql.Selector)
 	withNamedGoals      map[string]*GoalQuery
 	withNamedActivities map[string]*ActivityQuery
+	withNamedEditors    map[string]*UserQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -131,6 +133,28 @@ func (_q *InstitutionQuery) QueryActivities() *ActivityQuery {
 			sqlgraph.From(institution.Table, institution.FieldID, selector),
 			sqlgraph.To(activity.Table, activity.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, institution.ActivitiesTable, institution.ActivitiesPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryEditors chains the current query on the "editors" edge.
+func (_q *InstitutionQuery) QueryEditors() *UserQuery {
+	query := (&UserClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(institution.Table, institution.FieldID, selector),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, institution.EditorsTable, institution.EditorsPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -333,6 +357,7 @@ func (_q *InstitutionQuery) Clone() *InstitutionQuery {
 		withMunicipality: _q.withMunicipality.Clone(),
 		withGoals:        _q.withGoals.Clone(),
 		withActivities:   _q.withActivities.Clone(),
+		withEditors:      _q.withEditors.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -370,6 +395,17 @@ func (_q *InstitutionQuery) WithActivities(opts ...func(*ActivityQuery)) *Instit
 		opt(query)
 	}
 	_q.withActivities = query
+	return _q
+}
+
+// WithEditors tells the query-builder to eager-load the nodes that are connected to
+// the "editors" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *InstitutionQuery) WithEditors(opts ...func(*UserQuery)) *InstitutionQuery {
+	query := (&UserClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withEditors = query
 	return _q
 }
 
@@ -456,17 +492,14 @@ func (_q *InstitutionQuery) prepareQuery(ctx context.Context) error {
 func (_q *InstitutionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Institution, error) {
 	var (
 		nodes       = []*Institution{}
-		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [4]bool{
 			_q.withMunicipality != nil,
 			_q.withGoals != nil,
 			_q.withActivities != nil,
+			_q.withEditors != nil,
 		}
 	)
-	if withFKs {
-		_spec.Node.Columns = append(_spec.Node.Columns, institution.ForeignKeys...)
-	}
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*Institution).scanValues(nil, columns)
 	}
@@ -508,6 +541,13 @@ func (_q *InstitutionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			return nil, err
 		}
 	}
+	if query := _q.withEditors; query != nil {
+		if err := _q.loadEditors(ctx, query, nodes,
+			func(n *Institution) { n.Edges.Editors = []*User{} },
+			func(n *Institution, e *User) { n.Edges.Editors = append(n.Edges.Editors, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedGoals {
 		if err := _q.loadGoals(ctx, query, nodes,
 			func(n *Institution) { n.appendNamedGoals(name) },
@@ -519,6 +559,13 @@ func (_q *InstitutionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 		if err := _q.loadActivities(ctx, query, nodes,
 			func(n *Institution) { n.appendNamedActivities(name) },
 			func(n *Institution, e *Activity) { n.appendNamedActivities(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedEditors {
+		if err := _q.loadEditors(ctx, query, nodes,
+			func(n *Institution) { n.appendNamedEditors(name) },
+			func(n *Institution, e *User) { n.appendNamedEditors(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -684,6 +731,67 @@ func (_q *InstitutionQuery) loadActivities(ctx context.Context, query *ActivityQ
 	}
 	return nil
 }
+func (_q *InstitutionQuery) loadEditors(ctx context.Context, query *UserQuery, nodes []*Institution, init func(*Institution), assign func(*Institution, *User)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Institution)
+	nids := make(map[int]map[*Institution]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(institution.EditorsTable)
+		s.Join(joinT).On(s.C(user.FieldID), joinT.C(institution.EditorsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(institution.EditorsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(institution.EditorsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Institution]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*User](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "editors" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
 
 func (_q *InstitutionQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -832,6 +940,20 @@ func (_q *InstitutionQuery) WithNamedActivities(name string, opts ...func(*Activ
 		_q.withNamedActivities = make(map[string]*ActivityQuery)
 	}
 	_q.withNamedActivities[name] = query
+	return _q
+}
+
+// WithNamedEditors tells the query-builder to eager-load the nodes that are connected to the "editors"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *InstitutionQuery) WithNamedEditors(name string, opts ...func(*UserQuery)) *InstitutionQuery {
+	query := (&UserClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedEditors == nil {
+		_q.withNamedEditors = make(map[string]*UserQuery)
+	}
+	_q.withNamedEditors[name] = query
 	return _q
 }
 

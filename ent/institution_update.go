@@ -16,6 +16,7 @@ import (
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/predicate"
+	"github.com/samverkan/samverkan/ent/user"
 )
 
 // InstitutionUpdate is the builder for updating Institution entities.
@@ -202,6 +203,21 @@ func (_u *InstitutionUpdate) AddActivities(v ...*Activity) *InstitutionUpdate {
 	return _u.AddActivityIDs(ids...)
 }
 
+// AddEditorIDs adds the "editors" edge to the User entity by IDs.
+func (_u *InstitutionUpdate) AddEditorIDs(ids ...int) *InstitutionUpdate {
+	_u.mutation.AddEditorIDs(ids...)
+	return _u
+}
+
+// AddEditors adds the "editors" edges to the User entity.
+func (_u *InstitutionUpdate) AddEditors(v ...*User) *InstitutionUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddEditorIDs(ids...)
+}
+
 // Mutation returns the InstitutionMutation object of the builder.
 func (_u *InstitutionUpdate) Mutation() *InstitutionMutation {
 	return _u.mutation
@@ -253,6 +269,27 @@ func (_u *InstitutionUpdate) RemoveActivities(v ...*Activity) *InstitutionUpdate
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveActivityIDs(ids...)
+}
+
+// ClearEditors clears all "editors" edges to the User entity.
+func (_u *InstitutionUpdate) ClearEditors() *InstitutionUpdate {
+	_u.mutation.ClearEditors()
+	return _u
+}
+
+// RemoveEditorIDs removes the "editors" edge to User entities by IDs.
+func (_u *InstitutionUpdate) RemoveEditorIDs(ids ...int) *InstitutionUpdate {
+	_u.mutation.RemoveEditorIDs(ids...)
+	return _u
+}
+
+// RemoveEditors removes "editors" edges to User entities.
+func (_u *InstitutionUpdate) RemoveEditors(v ...*User) *InstitutionUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveEditorIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -497,6 +534,51 @@ func (_u *InstitutionUpdate) sqlSave(ctx context.Context) (_node int, err error)
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.EditorsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   institution.EditorsTable,
+			Columns: institution.EditorsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedEditorsIDs(); len(nodes) > 0 && !_u.mutation.EditorsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   institution.EditorsTable,
+			Columns: institution.EditorsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.EditorsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   institution.EditorsTable,
+			Columns: institution.EditorsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -689,6 +771,21 @@ func (_u *InstitutionUpdateOne) AddActivities(v ...*Activity) *InstitutionUpdate
 	return _u.AddActivityIDs(ids...)
 }
 
+// AddEditorIDs adds the "editors" edge to the User entity by IDs.
+func (_u *InstitutionUpdateOne) AddEditorIDs(ids ...int) *InstitutionUpdateOne {
+	_u.mutation.AddEditorIDs(ids...)
+	return _u
+}
+
+// AddEditors adds the "editors" edges to the User entity.
+func (_u *InstitutionUpdateOne) AddEditors(v ...*User) *InstitutionUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddEditorIDs(ids...)
+}
+
 // Mutation returns the InstitutionMutation object of the builder.
 func (_u *InstitutionUpdateOne) Mutation() *InstitutionMutation {
 	return _u.mutation
@@ -740,6 +837,27 @@ func (_u *InstitutionUpdateOne) RemoveActivities(v ...*Activity) *InstitutionUpd
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveActivityIDs(ids...)
+}
+
+// ClearEditors clears all "editors" edges to the User entity.
+func (_u *InstitutionUpdateOne) ClearEditors() *InstitutionUpdateOne {
+	_u.mutation.ClearEditors()
+	return _u
+}
+
+// RemoveEditorIDs removes the "editors" edge to User entities by IDs.
+func (_u *InstitutionUpdateOne) RemoveEditorIDs(ids ...int) *InstitutionUpdateOne {
+	_u.mutation.RemoveEditorIDs(ids...)
+	return _u
+}
+
+// RemoveEditors removes "editors" edges to User entities.
+func (_u *InstitutionUpdateOne) RemoveEditors(v ...*User) *InstitutionUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveEditorIDs(ids...)
 }
 
 // Where appends a list predicates to the InstitutionUpdate builder.
@@ -1007,6 +1125,51 @@ func (_u *InstitutionUpdateOne) sqlSave(ctx context.Context) (_node *Institution
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.EditorsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   institution.EditorsTable,
+			Columns: institution.EditorsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedEditorsIDs(); len(nodes) > 0 && !_u.mutation.EditorsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   institution.EditorsTable,
+			Columns: institution.EditorsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.EditorsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   institution.EditorsTable,
+			Columns: institution.EditorsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -33,9 +33,8 @@ type Municipality struct {
 	CountyCode string `json:"county_code,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the MunicipalityQuery when eager-loading is set.
-	Edges               MunicipalityEdges `json:"edges"`
-	user_municipalities *int
-	selectValues        sql.SelectValues
+	Edges        MunicipalityEdges `json:"edges"`
+	selectValues sql.SelectValues
 }
 
 // MunicipalityEdges holds the relations/edges for other nodes in the graph.
@@ -44,14 +43,17 @@ type MunicipalityEdges struct {
 	Activities []*Activity `json:"activities,omitempty"`
 	// The institutions whose home is the municipality.
 	Institutions []*Institution `json:"institutions,omitempty"`
+	// The editors whose scope holds the municipality; any number of them.
+	Editors []*User `json:"editors,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
 	totalCount [2]map[string]int
 
 	namedActivities   map[string][]*Activity
 	namedInstitutions map[string][]*Institution
+	namedEditors      map[string][]*User
 }
 
 // ActivitiesOrErr returns the Activities value or an error if the edge
@@ -72,6 +74,15 @@ func (e MunicipalityEdges) InstitutionsOrErr() ([]*Institution, error) {
 	return nil, &NotLoadedError{edge: "institutions"}
 }
 
+// EditorsOrErr returns the Editors value or an error if the edge
+// was not loaded in eager-loading.
+func (e MunicipalityEdges) EditorsOrErr() ([]*User, error) {
+	if e.loadedTypes[2] {
+		return e.Editors, nil
+	}
+	return nil, &NotLoadedError{edge: "editors"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Municipality) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -83,8 +94,6 @@ func (*Municipality) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullString)
 		case municipality.FieldCreatedAt, municipality.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
-		case municipality.ForeignKeys[0]: // user_municipalities
-			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -148,13 +157,6 @@ func (_m *Municipality) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.CountyCode = value.String
 			}
-		case municipality.ForeignKeys[0]:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field user_municipalities", value)
-			} else if value.Valid {
-				_m.user_municipalities = new(int)
-				*_m.user_municipalities = int(value.Int64)
-			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -176,6 +178,11 @@ func (_m *Municipality) QueryActivities() *ActivityQuery {
 // QueryInstitutions queries the "institutions" edge of the Municipality entity.
 func (_m *Municipality) QueryInstitutions() *InstitutionQuery {
 	return NewMunicipalityClient(_m.config).QueryInstitutions(_m)
+}
+
+// QueryEditors queries the "editors" edge of the Municipality entity.
+func (_m *Municipality) QueryEditors() *UserQuery {
+	return NewMunicipalityClient(_m.config).QueryEditors(_m)
 }
 
 // Update returns a builder for updating this Municipality.
@@ -270,6 +277,30 @@ func (_m *Municipality) appendNamedInstitutions(name string, edges ...*Instituti
 		_m.Edges.namedInstitutions[name] = []*Institution{}
 	} else {
 		_m.Edges.namedInstitutions[name] = append(_m.Edges.namedInstitutions[name], edges...)
+	}
+}
+
+// NamedEditors returns the Editors named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Municipality) NamedEditors(name string) ([]*User, error) {
+	if _m.Edges.namedEditors == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedEditors[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Municipality) appendNamedEditors(name string, edges ...*User) {
+	if _m.Edges.namedEditors == nil {
+		_m.Edges.namedEditors = make(map[string][]*User)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedEditors[name] = []*User{}
+	} else {
+		_m.Edges.namedEditors[name] = append(_m.Edges.namedEditors[name], edges...)
 	}
 }
 

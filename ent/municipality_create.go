@@ -14,6 +14,7 @@ import (
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
+	"github.com/samverkan/samverkan/ent/user"
 )
 
 // MunicipalityCreate is the builder for creating a Municipality entity.
@@ -126,6 +127,21 @@ func (_c *MunicipalityCreate) AddInstitutions(v ...*Institution) *MunicipalityCr
 		ids[i] = v[i].ID
 	}
 	return _c.AddInstitutionIDs(ids...)
+}
+
+// AddEditorIDs adds the "editors" edge to the User entity by IDs.
+func (_c *MunicipalityCreate) AddEditorIDs(ids ...int) *MunicipalityCreate {
+	_c.mutation.AddEditorIDs(ids...)
+	return _c
+}
+
+// AddEditors adds the "editors" edges to the User entity.
+func (_c *MunicipalityCreate) AddEditors(v ...*User) *MunicipalityCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddEditorIDs(ids...)
 }
 
 // Mutation returns the MunicipalityMutation object of the builder.
@@ -306,6 +322,22 @@ func (_c *MunicipalityCreate) createSpec() (*Municipality, *sqlgraph.CreateSpec)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(institution.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.EditorsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.EditorsTable,
+			Columns: municipality.EditorsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

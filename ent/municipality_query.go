@@ -18,6 +18,7 @@ import (
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/predicate"
+	"github.com/samverkan/samverkan/ent/user"
 )
 
 // MunicipalityQuery is the builder for querying Municipality entities.
@@ -29,11 +30,12 @@ type MunicipalityQuery struct {
 	predicates            []predicate.Municipality
 	withActivities        *ActivityQuery
 	withInstitutions      *InstitutionQuery
-	withFKs               bool
+	withEditors           *UserQuery
 	loadTotal             []func(context.Context, []*Municipality) error
 	modifiers             []func(*sql.Selector)
 	withNamedActivities   map[string]*ActivityQuery
 	withNamedInstitutions map[string]*InstitutionQuery
+	withNamedEditors      map[string]*UserQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -107,6 +109,28 @@ func (_q *MunicipalityQuery) QueryInstitutions() *InstitutionQuery {
 			sqlgraph.From(municipality.Table, municipality.FieldID, selector),
 			sqlgraph.To(institution.Table, institution.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, municipality.InstitutionsTable, municipality.InstitutionsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryEditors chains the current query on the "editors" edge.
+func (_q *MunicipalityQuery) QueryEditors() *UserQuery {
+	query := (&UserClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(municipality.Table, municipality.FieldID, selector),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, municipality.EditorsTable, municipality.EditorsPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -308,6 +332,7 @@ func (_q *MunicipalityQuery) Clone() *MunicipalityQuery {
 		predicates:       append([]predicate.Municipality{}, _q.predicates...),
 		withActivities:   _q.withActivities.Clone(),
 		withInstitutions: _q.withInstitutions.Clone(),
+		withEditors:      _q.withEditors.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -334,6 +359,17 @@ func (_q *MunicipalityQuery) WithInstitutions(opts ...func(*InstitutionQuery)) *
 		opt(query)
 	}
 	_q.withInstitutions = query
+	return _q
+}
+
+// WithEditors tells the query-builder to eager-load the nodes that are connected to
+// the "editors" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MunicipalityQuery) WithEditors(opts ...func(*UserQuery)) *MunicipalityQuery {
+	query := (&UserClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withEditors = query
 	return _q
 }
 
@@ -420,16 +456,13 @@ func (_q *MunicipalityQuery) prepareQuery(ctx context.Context) error {
 func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Municipality, error) {
 	var (
 		nodes       = []*Municipality{}
-		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [3]bool{
 			_q.withActivities != nil,
 			_q.withInstitutions != nil,
+			_q.withEditors != nil,
 		}
 	)
-	if withFKs {
-		_spec.Node.Columns = append(_spec.Node.Columns, municipality.ForeignKeys...)
-	}
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*Municipality).scanValues(nil, columns)
 	}
@@ -465,6 +498,13 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			return nil, err
 		}
 	}
+	if query := _q.withEditors; query != nil {
+		if err := _q.loadEditors(ctx, query, nodes,
+			func(n *Municipality) { n.Edges.Editors = []*User{} },
+			func(n *Municipality, e *User) { n.Edges.Editors = append(n.Edges.Editors, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedActivities {
 		if err := _q.loadActivities(ctx, query, nodes,
 			func(n *Municipality) { n.appendNamedActivities(name) },
@@ -476,6 +516,13 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		if err := _q.loadInstitutions(ctx, query, nodes,
 			func(n *Municipality) { n.appendNamedInstitutions(name) },
 			func(n *Municipality, e *Institution) { n.appendNamedInstitutions(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedEditors {
+		if err := _q.loadEditors(ctx, query, nodes,
+			func(n *Municipality) { n.appendNamedEditors(name) },
+			func(n *Municipality, e *User) { n.appendNamedEditors(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -558,7 +605,6 @@ func (_q *MunicipalityQuery) loadInstitutions(ctx context.Context, query *Instit
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
 	if len(query.ctx.Fields) > 0 {
 		query.ctx.AppendFieldOnce(institution.FieldMunicipalityID)
 	}
@@ -579,6 +625,67 @@ func (_q *MunicipalityQuery) loadInstitutions(ctx context.Context, query *Instit
 			return fmt.Errorf(`unexpected referenced foreign-key "municipality_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
+	}
+	return nil
+}
+func (_q *MunicipalityQuery) loadEditors(ctx context.Context, query *UserQuery, nodes []*Municipality, init func(*Municipality), assign func(*Municipality, *User)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Municipality)
+	nids := make(map[int]map[*Municipality]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(municipality.EditorsTable)
+		s.Join(joinT).On(s.C(user.FieldID), joinT.C(municipality.EditorsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(municipality.EditorsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(municipality.EditorsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Municipality]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*User](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "editors" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
 	}
 	return nil
 }
@@ -727,6 +834,20 @@ func (_q *MunicipalityQuery) WithNamedInstitutions(name string, opts ...func(*In
 		_q.withNamedInstitutions = make(map[string]*InstitutionQuery)
 	}
 	_q.withNamedInstitutions[name] = query
+	return _q
+}
+
+// WithNamedEditors tells the query-builder to eager-load the nodes that are connected to the "editors"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *MunicipalityQuery) WithNamedEditors(name string, opts ...func(*UserQuery)) *MunicipalityQuery {
+	query := (&UserClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedEditors == nil {
+		_q.withNamedEditors = make(map[string]*UserQuery)
+	}
+	_q.withNamedEditors[name] = query
 	return _q
 }
 

@@ -9476,6 +9476,9 @@ type InstitutionMutation struct {
 	activities          map[int]struct{}
 	removedactivities   map[int]struct{}
 	clearedactivities   bool
+	editors             map[int]struct{}
+	removededitors      map[int]struct{}
+	clearededitors      bool
 	done                bool
 	oldValue            func(context.Context) (*Institution, error)
 	predicates          []predicate.Institution
@@ -10110,6 +10113,60 @@ func (m *InstitutionMutation) ResetActivities() {
 	m.removedactivities = nil
 }
 
+// AddEditorIDs adds the "editors" edge to the User entity by ids.
+func (m *InstitutionMutation) AddEditorIDs(ids ...int) {
+	if m.editors == nil {
+		m.editors = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.editors[ids[i]] = struct{}{}
+	}
+}
+
+// ClearEditors clears the "editors" edge to the User entity.
+func (m *InstitutionMutation) ClearEditors() {
+	m.clearededitors = true
+}
+
+// EditorsCleared reports if the "editors" edge to the User entity was cleared.
+func (m *InstitutionMutation) EditorsCleared() bool {
+	return m.clearededitors
+}
+
+// RemoveEditorIDs removes the "editors" edge to the User entity by IDs.
+func (m *InstitutionMutation) RemoveEditorIDs(ids ...int) {
+	if m.removededitors == nil {
+		m.removededitors = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.editors, ids[i])
+		m.removededitors[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedEditors returns the removed IDs of the "editors" edge to the User entity.
+func (m *InstitutionMutation) RemovedEditorsIDs() (ids []int) {
+	for id := range m.removededitors {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// EditorsIDs returns the "editors" edge IDs in the mutation.
+func (m *InstitutionMutation) EditorsIDs() (ids []int) {
+	for id := range m.editors {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetEditors resets all changes to the "editors" edge.
+func (m *InstitutionMutation) ResetEditors() {
+	m.editors = nil
+	m.clearededitors = false
+	m.removededitors = nil
+}
+
 // Where appends a list predicates to the InstitutionMutation builder.
 func (m *InstitutionMutation) Where(ps ...predicate.Institution) {
 	m.predicates = append(m.predicates, ps...)
@@ -10421,7 +10478,7 @@ func (m *InstitutionMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *InstitutionMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.municipality != nil {
 		edges = append(edges, institution.EdgeMunicipality)
 	}
@@ -10430,6 +10487,9 @@ func (m *InstitutionMutation) AddedEdges() []string {
 	}
 	if m.activities != nil {
 		edges = append(edges, institution.EdgeActivities)
+	}
+	if m.editors != nil {
+		edges = append(edges, institution.EdgeEditors)
 	}
 	return edges
 }
@@ -10454,18 +10514,27 @@ func (m *InstitutionMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case institution.EdgeEditors:
+		ids := make([]ent.Value, 0, len(m.editors))
+		for id := range m.editors {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *InstitutionMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.removedgoals != nil {
 		edges = append(edges, institution.EdgeGoals)
 	}
 	if m.removedactivities != nil {
 		edges = append(edges, institution.EdgeActivities)
+	}
+	if m.removededitors != nil {
+		edges = append(edges, institution.EdgeEditors)
 	}
 	return edges
 }
@@ -10486,13 +10555,19 @@ func (m *InstitutionMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case institution.EdgeEditors:
+		ids := make([]ent.Value, 0, len(m.removededitors))
+		for id := range m.removededitors {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *InstitutionMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.clearedmunicipality {
 		edges = append(edges, institution.EdgeMunicipality)
 	}
@@ -10501,6 +10576,9 @@ func (m *InstitutionMutation) ClearedEdges() []string {
 	}
 	if m.clearedactivities {
 		edges = append(edges, institution.EdgeActivities)
+	}
+	if m.clearededitors {
+		edges = append(edges, institution.EdgeEditors)
 	}
 	return edges
 }
@@ -10515,6 +10593,8 @@ func (m *InstitutionMutation) EdgeCleared(name string) bool {
 		return m.clearedgoals
 	case institution.EdgeActivities:
 		return m.clearedactivities
+	case institution.EdgeEditors:
+		return m.clearededitors
 	}
 	return false
 }
@@ -10543,6 +10623,9 @@ func (m *InstitutionMutation) ResetEdge(name string) error {
 	case institution.EdgeActivities:
 		m.ResetActivities()
 		return nil
+	case institution.EdgeEditors:
+		m.ResetEditors()
+		return nil
 	}
 	return fmt.Errorf("unknown Institution edge %s", name)
 }
@@ -10568,6 +10651,9 @@ type MunicipalityMutation struct {
 	institutions        map[int]struct{}
 	removedinstitutions map[int]struct{}
 	clearedinstitutions bool
+	editors             map[int]struct{}
+	removededitors      map[int]struct{}
+	clearededitors      bool
 	done                bool
 	oldValue            func(context.Context) (*Municipality, error)
 	predicates          []predicate.Municipality
@@ -11064,6 +11150,60 @@ func (m *MunicipalityMutation) ResetInstitutions() {
 	m.removedinstitutions = nil
 }
 
+// AddEditorIDs adds the "editors" edge to the User entity by ids.
+func (m *MunicipalityMutation) AddEditorIDs(ids ...int) {
+	if m.editors == nil {
+		m.editors = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.editors[ids[i]] = struct{}{}
+	}
+}
+
+// ClearEditors clears the "editors" edge to the User entity.
+func (m *MunicipalityMutation) ClearEditors() {
+	m.clearededitors = true
+}
+
+// EditorsCleared reports if the "editors" edge to the User entity was cleared.
+func (m *MunicipalityMutation) EditorsCleared() bool {
+	return m.clearededitors
+}
+
+// RemoveEditorIDs removes the "editors" edge to the User entity by IDs.
+func (m *MunicipalityMutation) RemoveEditorIDs(ids ...int) {
+	if m.removededitors == nil {
+		m.removededitors = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.editors, ids[i])
+		m.removededitors[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedEditors returns the removed IDs of the "editors" edge to the User entity.
+func (m *MunicipalityMutation) RemovedEditorsIDs() (ids []int) {
+	for id := range m.removededitors {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// EditorsIDs returns the "editors" edge IDs in the mutation.
+func (m *MunicipalityMutation) EditorsIDs() (ids []int) {
+	for id := range m.editors {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetEditors resets all changes to the "editors" edge.
+func (m *MunicipalityMutation) ResetEditors() {
+	m.editors = nil
+	m.clearededitors = false
+	m.removededitors = nil
+}
+
 // Where appends a list predicates to the MunicipalityMutation builder.
 func (m *MunicipalityMutation) Where(ps ...predicate.Municipality) {
 	m.predicates = append(m.predicates, ps...)
@@ -11323,12 +11463,15 @@ func (m *MunicipalityMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *MunicipalityMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.activities != nil {
 		edges = append(edges, municipality.EdgeActivities)
 	}
 	if m.institutions != nil {
 		edges = append(edges, municipality.EdgeInstitutions)
+	}
+	if m.editors != nil {
+		edges = append(edges, municipality.EdgeEditors)
 	}
 	return edges
 }
@@ -11349,18 +11492,27 @@ func (m *MunicipalityMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case municipality.EdgeEditors:
+		ids := make([]ent.Value, 0, len(m.editors))
+		for id := range m.editors {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *MunicipalityMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.removedactivities != nil {
 		edges = append(edges, municipality.EdgeActivities)
 	}
 	if m.removedinstitutions != nil {
 		edges = append(edges, municipality.EdgeInstitutions)
+	}
+	if m.removededitors != nil {
+		edges = append(edges, municipality.EdgeEditors)
 	}
 	return edges
 }
@@ -11381,18 +11533,27 @@ func (m *MunicipalityMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case municipality.EdgeEditors:
+		ids := make([]ent.Value, 0, len(m.removededitors))
+		for id := range m.removededitors {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *MunicipalityMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedactivities {
 		edges = append(edges, municipality.EdgeActivities)
 	}
 	if m.clearedinstitutions {
 		edges = append(edges, municipality.EdgeInstitutions)
+	}
+	if m.clearededitors {
+		edges = append(edges, municipality.EdgeEditors)
 	}
 	return edges
 }
@@ -11405,6 +11566,8 @@ func (m *MunicipalityMutation) EdgeCleared(name string) bool {
 		return m.clearedactivities
 	case municipality.EdgeInstitutions:
 		return m.clearedinstitutions
+	case municipality.EdgeEditors:
+		return m.clearededitors
 	}
 	return false
 }
@@ -11426,6 +11589,9 @@ func (m *MunicipalityMutation) ResetEdge(name string) error {
 		return nil
 	case municipality.EdgeInstitutions:
 		m.ResetInstitutions()
+		return nil
+	case municipality.EdgeEditors:
+		m.ResetEditors()
 		return nil
 	}
 	return fmt.Errorf("unknown Municipality edge %s", name)

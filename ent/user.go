@@ -40,9 +40,9 @@ type User struct {
 
 // UserEdges holds the relations/edges for other nodes in the graph.
 type UserEdges struct {
-	// An editor's scope: the municipalities whose activities it may edit.
+	// An editor's scope: the municipalities whose activities it may edit; any number of editors may share one.
 	Municipalities []*Municipality `json:"municipalities,omitempty"`
-	// An editor's scope: the institutions whose activities it may edit.
+	// An editor's scope: the institutions whose activities it may edit; any number of editors may share one.
 	Institutions []*Institution `json:"institutions,omitempty"`
 	// The user's session and API tokens.
 	Tokens []*Token `json:"tokens,omitempty"`

@@ -71,7 +71,7 @@ func TestAuditTrailRecordsEveryChange(t *testing.T) {
 	orebro := s.idOf("municipalities", `{code: "1880"}`)
 	laxa := s.idOf("municipalities", `{code: "1860"}`)
 	heading := s.idOf("objectives", `{title: "Ökad samverkan mellan kommuner, institutioner"}`)
-	editor := accountstest.Session(t, s.client, accountstest.User(t, s.client, "eva", auth.RoleEditor, []int{mustAtoi(t, orebro)}, nil))
+	editor := accountstest.Session(t, s.client, accountstest.User(t, s.client, "eva", auth.RoleEditor, []int{mustAtoi(t, orebro), mustAtoi(t, laxa)}, nil))
 	start := time.Now().Add(-time.Second)
 
 	id := s.create(`mutation($h: ID!, $m: ID!) { createActivity(input: {objectiveID: $h, title: "Läsfrämjande", firstYear: 2021, municipalityIDs: [$m]}) { id } }`,

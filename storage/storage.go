@@ -299,7 +299,10 @@ func (db *DB) Driver() dialect.Driver {
 }
 
 // Migrate creates the tables and indexes the schema needs, or brings an
-// older database up to date. It never drops a column or a table.
+// older database up to date, its data included (see migrateScopes). It
+// never drops a column, a table or a foreign key: on SQLite, dropping a
+// foreign key rebuilds the table without the columns the schema no longer
+// names, and so would lose their data before it has been copied.
 func (db *DB) Migrate(ctx context.Context) error {
 	if db.Dialect == dialect.Postgres {
 		unlock, err := db.preparePostgres(ctx)
@@ -309,8 +312,14 @@ func (db *DB) Migrate(ctx context.Context) error {
 		defer unlock()
 	}
 	client := db.Client()
-	if err := client.Schema.Create(ctx, schema.WithApplyHook(addSQLiteCollations)); err != nil {
+	if err := client.Schema.Create(ctx,
+		schema.WithApplyHook(addSQLiteCollations),
+		schema.WithSkipChanges(schema.DropTable|schema.DropColumn|schema.DropIndex|schema.DropForeignKey),
+	); err != nil {
 		return fmt.Errorf("migrate schema: %w", err)
+	}
+	if err := db.migrateScopes(ctx); err != nil {
+		return err
 	}
 	for _, stmt := range joinTableIndexes {
 		if _, err := db.ExecContext(ctx, stmt); err != nil {
@@ -334,12 +343,14 @@ func (db *DB) Migrate(ctx context.Context) error {
 }
 
 // joinTableIndexes let the many-to-many links be read from their second
-// side (a municipality's activities): the join tables' primary keys start
+// side (a municipality's activities, or its editors): the join tables' primary keys start
 // with the activity, and ent's schema has no way to index a join table.
 // Migrations leave indexes they do not know alone.
 var joinTableIndexes = []string{
 	"CREATE INDEX IF NOT EXISTS activity_municipalities_by_municipality ON activity_municipalities (municipality_id, activity_id)",
 	"CREATE INDEX IF NOT EXISTS activity_institutions_by_institution ON activity_institutions (institution_id, activity_id)",
+	"CREATE INDEX IF NOT EXISTS user_municipalities_by_municipality ON user_municipalities (municipality_id, user_id)",
+	"CREATE INDEX IF NOT EXISTS user_institutions_by_institution ON user_institutions (institution_id, user_id)",
 }
 
 // Redacted is dsn fit to print or log: a password in it, in a URL's user

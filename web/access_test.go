@@ -170,6 +170,8 @@ func TestAdminPageEditorRole(t *testing.T) {
 	}
 	b.screenshot("editor-activity")
 	b.click("Redigera")
+	// Before saving, the form says which links an editor may change.
+	b.waitText("Som redaktör lägger du till och tar bort bara kommuner och aktörer i ditt ansvarsområde (Askersund), och minst en av dem måste vara kvar, annars kan du inte längre redigera aktiviteten.")
 	b.fill("Ansvarig", "Kulturenheten i Askersund")
 	b.click("Spara ändringar")
 	b.waitText("Ändringarna är sparade.")
@@ -203,6 +205,24 @@ func TestAdminPageEditorRole(t *testing.T) {
 	if v := get(b, "read the field", chromedp.Value(chromedp.CSS(`input[name="lead"]`))); v != "Kultur i norra länet" {
 		t.Errorf("after the refusal the field holds %q, want what was typed", v)
 	}
+}
+
+// An editor who takes the last municipality of its scope off an activity
+// is refused before anything is saved, and told why in Swedish.
+func TestAdminPageEditorCannotLockItselfOut(t *testing.T) {
+	b := newBrowser(t, 1280, 900)
+	b.open("#/activities")
+	b.signIn("anna", password)
+	b.click(askersundActivity)
+	b.heading(askersundActivity)
+	b.click("Redigera")
+	b.run("take Askersund off", chromedp.Click(chromedp.CSS(`button[aria-label="Ta bort Askersund"]`)))
+	b.click("Spara ändringar")
+	got := b.bannerSays("Ingen behörighet")
+	if !strings.Contains(got, "Som redaktör får du inte ta bort den sista kommunen eller aktören i ditt ansvarsområde") {
+		t.Errorf("banner = %q, want it to say an editor keeps one of its scope", got)
+	}
+	b.screenshot("editor-lock-out")
 }
 
 // A viewer on a server whose plan is not public is asked to sign in

@@ -141,6 +141,12 @@ func (a *app) userAdd(ctx context.Context, args []string) error {
 		return errUsage
 	}
 	u, err := accounts.AddUser(ctx, client, input, password)
+	if ent.IsConstraintError(err) {
+		// The one unique value of a user; the scope is checked above and
+		// shared freely. ent's own message names SQL, not the flag.
+		fmt.Fprintf(a.stderr, "samverkan: cannot add the user: there is a user named %q already\n", username)
+		return err
+	}
 	if err != nil {
 		fmt.Fprintf(a.stderr, "samverkan: cannot add the user: %v\n", err)
 		return err

@@ -36,13 +36,17 @@ func TestUserAdd(t *testing.T) {
 	if out, err := add("ett annat lösenord\n", "erik", "--role", "editor", "--municipality", "1880"); err != nil || !strings.Contains(out, "EDITOR") {
 		t.Fatalf("user add erik --role editor: %v\n%s", err, out)
 	}
+	// Any number of editors share a municipality, and an editor may have several.
+	if out, err := add("ett tredje lösenord\n", "frida", "--role", "editor", "--municipality", "1880", "--municipality", "1881"); err != nil || !strings.Contains(out, "Added frida") {
+		t.Fatalf("user add frida, a second editor for Örebro (1880): %v\n%s", err, out)
+	}
 	for _, bad := range []struct {
 		stdin string
 		args  []string
 		says  string
 	}{
 		{"kort\n", []string{"kort"}, "at least 10"},
-		{"ett långt lösenord\n", []string{"anna"}, "username"}, // taken
+		{"ett långt lösenord\n", []string{"anna"}, `cannot add the user: there is a user named "anna" already`}, // taken
 		{"ett långt lösenord\n", []string{"--role", "boss", "bo"}, "ADMIN, EDITOR or VIEWER"},
 		{"ett långt lösenord\n", []string{"--municipality", "9999", "cecilia"}, "9999"},
 		{"", []string{"david"}, "no password"},

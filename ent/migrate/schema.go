@@ -366,7 +366,6 @@ var (
 		{Name: "website", Type: field.TypeString, Nullable: true},
 		{Name: "legal_form", Type: field.TypeString, Nullable: true},
 		{Name: "municipality_id", Type: field.TypeInt, Nullable: true},
-		{Name: "user_institutions", Type: field.TypeInt, Nullable: true},
 	}
 	// InstitutionsTable holds the schema information for the "institutions" table.
 	InstitutionsTable = &schema.Table{
@@ -378,12 +377,6 @@ var (
 				Symbol:     "institutions_municipalities_institutions",
 				Columns:    []*schema.Column{InstitutionsColumns[9]},
 				RefColumns: []*schema.Column{MunicipalitiesColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
-				Symbol:     "institutions_users_institutions",
-				Columns:    []*schema.Column{InstitutionsColumns[10]},
-				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 		},
@@ -410,21 +403,12 @@ var (
 		{Name: "name", Type: field.TypeString, Collation: "swedish"},
 		{Name: "official_name", Type: field.TypeString, Nullable: true, Collation: "swedish"},
 		{Name: "county_code", Type: field.TypeString},
-		{Name: "user_municipalities", Type: field.TypeInt, Nullable: true},
 	}
 	// MunicipalitiesTable holds the schema information for the "municipalities" table.
 	MunicipalitiesTable = &schema.Table{
 		Name:       "municipalities",
 		Columns:    MunicipalitiesColumns,
 		PrimaryKey: []*schema.Column{MunicipalitiesColumns[0]},
-		ForeignKeys: []*schema.ForeignKey{
-			{
-				Symbol:     "municipalities_users_municipalities",
-				Columns:    []*schema.Column{MunicipalitiesColumns[8]},
-				RefColumns: []*schema.Column{UsersColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-		},
 	}
 	// ObjectivesColumns holds the columns for the "objectives" table.
 	ObjectivesColumns = []*schema.Column{
@@ -640,6 +624,56 @@ var (
 			},
 		},
 	}
+	// UserMunicipalitiesColumns holds the columns for the "user_municipalities" table.
+	UserMunicipalitiesColumns = []*schema.Column{
+		{Name: "user_id", Type: field.TypeInt},
+		{Name: "municipality_id", Type: field.TypeInt},
+	}
+	// UserMunicipalitiesTable holds the schema information for the "user_municipalities" table.
+	UserMunicipalitiesTable = &schema.Table{
+		Name:       "user_municipalities",
+		Columns:    UserMunicipalitiesColumns,
+		PrimaryKey: []*schema.Column{UserMunicipalitiesColumns[0], UserMunicipalitiesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "user_municipalities_user_id",
+				Columns:    []*schema.Column{UserMunicipalitiesColumns[0]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "user_municipalities_municipality_id",
+				Columns:    []*schema.Column{UserMunicipalitiesColumns[1]},
+				RefColumns: []*schema.Column{MunicipalitiesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// UserInstitutionsColumns holds the columns for the "user_institutions" table.
+	UserInstitutionsColumns = []*schema.Column{
+		{Name: "user_id", Type: field.TypeInt},
+		{Name: "institution_id", Type: field.TypeInt},
+	}
+	// UserInstitutionsTable holds the schema information for the "user_institutions" table.
+	UserInstitutionsTable = &schema.Table{
+		Name:       "user_institutions",
+		Columns:    UserInstitutionsColumns,
+		PrimaryKey: []*schema.Column{UserInstitutionsColumns[0], UserInstitutionsColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "user_institutions_user_id",
+				Columns:    []*schema.Column{UserInstitutionsColumns[0]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "user_institutions_institution_id",
+				Columns:    []*schema.Column{UserInstitutionsColumns[1]},
+				RefColumns: []*schema.Column{InstitutionsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		ActivitiesTable,
@@ -660,6 +694,8 @@ var (
 		ActivityMunicipalitiesTable,
 		ActivityInstitutionsTable,
 		GoalActorsTable,
+		UserMunicipalitiesTable,
+		UserInstitutionsTable,
 	}
 )
 
@@ -700,11 +736,9 @@ func init() {
 		IncrementStart: func(i int) *int { return &i }(60129542144),
 	}
 	InstitutionsTable.ForeignKeys[0].RefTable = MunicipalitiesTable
-	InstitutionsTable.ForeignKeys[1].RefTable = UsersTable
 	InstitutionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(12884901888),
 	}
-	MunicipalitiesTable.ForeignKeys[0].RefTable = UsersTable
 	MunicipalitiesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(17179869184),
 	}
@@ -732,4 +766,8 @@ func init() {
 	ActivityInstitutionsTable.ForeignKeys[1].RefTable = InstitutionsTable
 	GoalActorsTable.ForeignKeys[0].RefTable = GoalsTable
 	GoalActorsTable.ForeignKeys[1].RefTable = InstitutionsTable
+	UserMunicipalitiesTable.ForeignKeys[0].RefTable = UsersTable
+	UserMunicipalitiesTable.ForeignKeys[1].RefTable = MunicipalitiesTable
+	UserInstitutionsTable.ForeignKeys[0].RefTable = UsersTable
+	UserInstitutionsTable.ForeignKeys[1].RefTable = InstitutionsTable
 }

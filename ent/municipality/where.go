@@ -526,6 +526,29 @@ func HasInstitutionsWith(preds ...predicate.Institution) predicate.Municipality 
 	})
 }
 
+// HasEditors applies the HasEdge predicate on the "editors" edge.
+func HasEditors() predicate.Municipality {
+	return predicate.Municipality(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, EditorsTable, EditorsPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasEditorsWith applies the HasEdge predicate on the "editors" edge with a given conditions (other predicates).
+func HasEditorsWith(preds ...predicate.User) predicate.Municipality {
+	return predicate.Municipality(func(s *sql.Selector) {
+		step := newEditorsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Municipality) predicate.Municipality {
 	return predicate.Municipality(sql.AndPredicates(predicates...))

@@ -148,9 +148,10 @@ func (Activity) Hooks() []ent.Hook {
 	}
 }
 
-// Policy of the Activity: admins change activities; editors update those in their scope.
+// Policy of the Activity: admins change activities; editors update those in
+// their scope, and change only the links of their scope, never the last.
 func (Activity) Policy() ent.Policy {
-	return privacy.Policy{Mutation: privacy.MutationPolicy{allowAdmins, editorsEditActivities, denyOthers}}
+	return privacy.Policy{Mutation: privacy.MutationPolicy{allowAdmins, editorsKeepLinksInScope, editorsEditActivities, denyOthers}}
 }
 
 // Annotations of the Activity.

@@ -92,6 +92,11 @@ func (Institution) Edges() []ent.Edge {
 				entgql.RelayConnection(),
 				entgql.OrderField("ACTIVITIES_COUNT"),
 			),
+		edge.From("editors", User.Type).
+			Ref("institutions").
+			Comment("The editors whose scope holds the institution; any number of them.").
+			// Users are for admins to see; an editor's scope is read and set on the user.
+			Annotations(entgql.Skip()),
 	}
 }
 

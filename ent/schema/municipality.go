@@ -71,6 +71,11 @@ func (Municipality) Edges() []ent.Edge {
 				entgql.RelayConnection(),
 				entgql.OrderField("INSTITUTIONS_COUNT"),
 			),
+		edge.From("editors", User.Type).
+			Ref("municipalities").
+			Comment("The editors whose scope holds the municipality; any number of them.").
+			// Users are for admins to see; an editor's scope is read and set on the user.
+			Annotations(entgql.Skip()),
 	}
 }
 

@@ -33,10 +33,16 @@ import (
 //	editor      yes                   activities its municipalities and
 //	                                  institutions take part in, and their
 //	                                  follow-ups; the indicator values of
-//	                                  its municipalities (FORBIDDEN otherwise)
+//	                                  its municipalities (FORBIDDEN
+//	                                  otherwise); of an activity's links,
+//	                                  only those of its scope, and never the
+//	                                  last of them
 //	admin       yes                   everything
 //
-// Users, tokens and the audit trail are read by admins only.
+// Users, tokens and the audit trail are read by admins only. An editor's
+// scope is any number of municipalities and institutions, and any number of
+// editors may share one (User.municipalities and User.institutions,
+// many-to-many).
 
 // PolicyMixin gives a type the rules every type shares: reading needs a
 // viewer when the deployment is private, and changing always does.
@@ -67,6 +73,10 @@ var (
 	errAdminsOnly     = denial{samverkan.Errorf(samverkan.CodeForbidden, "", "only an admin may do this")}
 	errNotYours       = denial{samverkan.Errorf(samverkan.CodeForbidden, "", "your role does not allow this change: an editor changes only the activities "+
 		"the municipalities and institutions of its scope take part in, and their follow-ups")}
+	errLinkOutOfScope = denial{samverkan.Errorf(samverkan.CodeForbidden, "", "an editor may add to or remove from an activity only "+
+		"the municipalities and institutions of its own scope")}
+	errLastInScope = denial{samverkan.Errorf(samverkan.CodeForbidden, "", "an editor may not remove the last municipality or institution "+
+		"of its scope from an activity: it could no longer edit the activity (ask an admin)")}
 )
 
 // IsDenial reports whether err is a refusal by a policy.
@@ -161,6 +171,91 @@ var editorsEditActivities = privacy.ActivityMutationRuleFunc(func(ctx context.Co
 	}
 	return allowIfActivitiesInScope(ctx, m.Client(), v, id)
 })
+
+// editorsKeepLinksInScope refuses an editor's change of an activity's
+// municipalities and institutions that adds or removes one outside its
+// scope, or that leaves the activity with none of its scope: the editor
+// could not edit the activity again, not even to undo the change. The
+// change is judged by what it does (links before and after), so clearing
+// the links and adding them back is no change. Admins change any link.
+var editorsKeepLinksInScope = privacy.ActivityMutationRuleFunc(func(ctx context.Context, m *gen.ActivityMutation) error {
+	v := auth.FromContext(ctx)
+	if !v.Is(auth.RoleEditor) || !m.Op().Is(ent.OpUpdateOne) {
+		return privacy.Skip
+	}
+	touchesMunicipalities := m.MunicipalitiesCleared() || len(m.MunicipalitiesIDs()) > 0 || len(m.RemovedMunicipalitiesIDs()) > 0
+	touchesInstitutions := m.InstitutionsCleared() || len(m.InstitutionsIDs()) > 0 || len(m.RemovedInstitutionsIDs()) > 0
+	id, ok := m.ID()
+	if !ok || !touchesMunicipalities && !touchesInstitutions {
+		return privacy.Skip
+	}
+	stored, err := m.Client().Activity.Query().Where(activity.ID(id)).
+		WithMunicipalities(func(q *gen.MunicipalityQuery) { q.Select(municipality.FieldID) }).
+		WithInstitutions(func(q *gen.InstitutionQuery) { q.Select(institution.FieldID) }).
+		Only(asServer(ctx))
+	if gen.IsNotFound(err) {
+		return privacy.Skip // denied or not found later, saying nothing of what exists
+	}
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(stored.Edges.Municipalities, func(mu *gen.Municipality) bool { return slices.Contains(v.Municipalities, mu.ID) }) &&
+		!slices.ContainsFunc(stored.Edges.Institutions, func(in *gen.Institution) bool { return slices.Contains(v.Institutions, in.ID) }) {
+		return privacy.Skip // not the editor's: editorsEditActivities does not allow it either
+	}
+	var linkedMunicipalities, linkedInstitutions []int
+	for _, mu := range stored.Edges.Municipalities {
+		linkedMunicipalities = append(linkedMunicipalities, mu.ID)
+	}
+	for _, in := range stored.Edges.Institutions {
+		linkedInstitutions = append(linkedInstitutions, in.ID)
+	}
+	municipalities, ok := linksAfter(linkedMunicipalities, m.MunicipalitiesCleared(), m.RemovedMunicipalitiesIDs(), m.MunicipalitiesIDs(), v.Municipalities)
+	if !ok {
+		return errLinkOutOfScope
+	}
+	institutions, ok := linksAfter(linkedInstitutions, m.InstitutionsCleared(), m.RemovedInstitutionsIDs(), m.InstitutionsIDs(), v.Institutions)
+	if !ok {
+		return errLinkOutOfScope
+	}
+	if municipalities == 0 && institutions == 0 {
+		return errLastInScope
+	}
+	return privacy.Skip // editorsEditActivities decides whether the activity is the editor's
+})
+
+// linksAfter applies a change of an edge's links (cleared, then removed,
+// then added) to the ids before it, and returns how many of the links
+// after it are in scope; ok is false when the change adds or removes a
+// link outside the scope.
+func linksAfter(before []int, cleared bool, removed, added, scope []int) (inScope int, ok bool) {
+	after := map[int]bool{}
+	if !cleared {
+		for _, id := range before {
+			after[id] = true
+		}
+	}
+	for _, id := range removed {
+		delete(after, id)
+	}
+	for _, id := range added {
+		after[id] = true
+	}
+	for _, id := range before {
+		if !after[id] && !slices.Contains(scope, id) {
+			return 0, false // removed, outside the scope
+		}
+	}
+	for id := range after {
+		if !slices.Contains(before, id) && !slices.Contains(scope, id) {
+			return 0, false // added, outside the scope
+		}
+		if slices.Contains(scope, id) {
+			inScope++
+		}
+	}
+	return inScope, true
+}
 
 // editorsFollowUp lets an editor add, change and delete the follow-ups of
 // the activities it may edit. A follow-up moved to another activity must be

@@ -52,9 +52,9 @@ func (User) Fields() []ent.Field {
 func (User) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("municipalities", Municipality.Type).
-			Comment("An editor's scope: the municipalities whose activities it may edit."),
+			Comment("An editor's scope: the municipalities whose activities it may edit; any number of editors may share one."),
 		edge.To("institutions", Institution.Type).
-			Comment("An editor's scope: the institutions whose activities it may edit."),
+			Comment("An editor's scope: the institutions whose activities it may edit; any number of editors may share one."),
 		edge.To("tokens", Token.Type).
 			Comment("The user's session and API tokens.").
 			Annotations(

@@ -42,20 +42,16 @@ const (
 	EdgeAuditEntries = "audit_entries"
 	// Table holds the table name of the user in the database.
 	Table = "users"
-	// MunicipalitiesTable is the table that holds the municipalities relation/edge.
-	MunicipalitiesTable = "municipalities"
+	// MunicipalitiesTable is the table that holds the municipalities relation/edge. The primary key declared below.
+	MunicipalitiesTable = "user_municipalities"
 	// MunicipalitiesInverseTable is the table name for the Municipality entity.
 	// It exists in this package in order to avoid circular dependency with the "municipality" package.
 	MunicipalitiesInverseTable = "municipalities"
-	// MunicipalitiesColumn is the table column denoting the municipalities relation/edge.
-	MunicipalitiesColumn = "user_municipalities"
-	// InstitutionsTable is the table that holds the institutions relation/edge.
-	InstitutionsTable = "institutions"
+	// InstitutionsTable is the table that holds the institutions relation/edge. The primary key declared below.
+	InstitutionsTable = "user_institutions"
 	// InstitutionsInverseTable is the table name for the Institution entity.
 	// It exists in this package in order to avoid circular dependency with the "institution" package.
 	InstitutionsInverseTable = "institutions"
-	// InstitutionsColumn is the table column denoting the institutions relation/edge.
-	InstitutionsColumn = "user_institutions"
 	// TokensTable is the table that holds the tokens relation/edge.
 	TokensTable = "tokens"
 	// TokensInverseTable is the table name for the Token entity.
@@ -83,6 +79,15 @@ var Columns = []string{
 	FieldRole,
 	FieldPasswordHash,
 }
+
+var (
+	// MunicipalitiesPrimaryKey and MunicipalitiesColumn2 are the table columns denoting the
+	// primary key for the municipalities relation (M2M).
+	MunicipalitiesPrimaryKey = []string{"user_id", "municipality_id"}
+	// InstitutionsPrimaryKey and InstitutionsColumn2 are the table columns denoting the
+	// primary key for the institutions relation (M2M).
+	InstitutionsPrimaryKey = []string{"user_id", "institution_id"}
+)
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
@@ -230,14 +235,14 @@ func newMunicipalitiesStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(MunicipalitiesInverseTable, FieldID),
-		sqlgraph.Edge(sqlgraph.O2M, false, MunicipalitiesTable, MunicipalitiesColumn),
+		sqlgraph.Edge(sqlgraph.M2M, false, MunicipalitiesTable, MunicipalitiesPrimaryKey...),
 	)
 }
 func newInstitutionsStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(InstitutionsInverseTable, FieldID),
-		sqlgraph.Edge(sqlgraph.O2M, false, InstitutionsTable, InstitutionsColumn),
+		sqlgraph.Edge(sqlgraph.M2M, false, InstitutionsTable, InstitutionsPrimaryKey...),
 	)
 }
 func newTokensStep() *sqlgraph.Step {

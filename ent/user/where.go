@@ -436,7 +436,7 @@ func HasMunicipalities() predicate.User {
 	return predicate.User(func(s *sql.Selector) {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, MunicipalitiesTable, MunicipalitiesColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, MunicipalitiesTable, MunicipalitiesPrimaryKey...),
 		)
 		sqlgraph.HasNeighbors(s, step)
 	})
@@ -459,7 +459,7 @@ func HasInstitutions() predicate.User {
 	return predicate.User(func(s *sql.Selector) {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, InstitutionsTable, InstitutionsColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, InstitutionsTable, InstitutionsPrimaryKey...),
 		)
 		sqlgraph.HasNeighbors(s, step)
 	})

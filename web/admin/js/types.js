@@ -5,6 +5,19 @@
 import { statusLabels, kindLabels, assessmentLabels, periodLabels, roleLabels, goalName } from "./labels.js";
 import { num, date, dateTime, isoDay } from "./dom.js";
 import { gql } from "./gql.js";
+import { currentUser } from "./session.js";
+
+/**
+ * editorLinksHint tells an editor, before saving, which of an activity's
+ * links it may change: the server's rule (ent/schema/policy.go) refuses
+ * anything else as FORBIDDEN. Others get no hint.
+ */
+function editorLinksHint() {
+  const u = currentUser();
+  if (u?.role !== "EDITOR") return null;
+  const scope = [...(u.municipalities || []), ...(u.institutions || [])].map((x) => x.name).join(", ");
+  return `Som redaktör lägger du till och tar bort bara kommuner och aktörer i ditt ansvarsområde (${scope || "inga"}), och minst en av dem måste vara kvar, annars kan du inte längre redigera aktiviteten.`;
+}
 
 const planRef = { type: "Plan", label: (p) => p.name, fields: "name", search: "nameContainsFold", order: "NAME" };
 const goalRef = {
@@ -188,7 +201,7 @@ export const types = {
       { name: "status", label: "Status", kind: "select", options: options(statusLabels), default: "PLANNED" },
       { name: "firstYear", label: "Prioriterad från år", kind: "year" },
       { name: "lastYear", label: "Prioriterad till år", kind: "year" },
-      { name: "municipalityIDs", label: "Deltagande kommuner", kind: "links", ref: municipalityRef, edge: "municipalities" },
+      { name: "municipalityIDs", label: "Deltagande kommuner", kind: "links", ref: municipalityRef, edge: "municipalities", hint: editorLinksHint },
       { name: "institutionIDs", label: "Deltagande aktörer", kind: "links", ref: institutionRef, edge: "institutions" },
       { name: "lead", label: "Ansvarig", kind: "text", hint: "Aktör, roll eller person." },
       { name: "startDate", label: "Startdatum", kind: "date" },
@@ -383,8 +396,8 @@ export const types = {
         default: "EDITOR",
         hint: "Administratör: allt, även användare och API-nycklar. Redaktör: ändrar aktiviteterna som kommunerna och aktörerna nedan deltar i, och deras uppföljningar. Läsare: läser.",
       },
-      { name: "municipalityIDs", label: "Kommuner", kind: "links", ref: municipalityRef, edge: "municipalities", plain: true, hint: "En redaktörs ansvarsområde." },
-      { name: "institutionIDs", label: "Aktörer", kind: "links", ref: institutionRef, edge: "institutions", plain: true, hint: "En redaktörs ansvarsområde." },
+      { name: "municipalityIDs", label: "Kommuner", kind: "links", ref: municipalityRef, edge: "municipalities", plain: true, hint: "En redaktörs ansvarsområde. Flera redaktörer kan ha samma kommun." },
+      { name: "institutionIDs", label: "Aktörer", kind: "links", ref: institutionRef, edge: "institutions", plain: true, hint: "En redaktörs ansvarsområde. Flera redaktörer kan ha samma aktör." },
       { name: "password", label: "Lösenord", kind: "password", arg: "String!", required: true, createOnly: true, hint: "Minst 10 tecken. Ge det till användaren på ett säkert sätt." },
       {
         name: "password",

@@ -63,7 +63,9 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
 
   function fieldRow(f) {
     const inputID = newID(f.name);
-    const hintID = f.hint ? newID("hint") : null;
+    // A hint may depend on who is signed in (a function), e.g. an editor's scope.
+    const hint = typeof f.hint === "function" ? f.hint() : f.hint;
+    const hintID = hint ? newID("hint") : null;
     const errorID = newID("error");
     const describedBy = [hintID, errorID].filter(Boolean).join(" ");
     const error = h("p", { id: errorID, class: "field-error", hidden: true });
@@ -143,7 +145,7 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
         set = (n) => (control.value = f.kind === "date" ? isoDay(n[f.name]) : n[f.name] ?? "");
       }
     }
-    const row = h("div", { class: `field field-${f.kind}` }, label, control, f.hint ? h("p", { id: hintID, class: "hint" }, f.hint) : null, error, note);
+    const row = h("div", { class: `field field-${f.kind}` }, label, control, hint ? h("p", { id: hintID, class: "hint" }, hint) : null, error, note);
     controls.set(f.name, {
       f,
       get,

@@ -1,0 +1,175 @@
+package server_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/samverkan/samverkan/accounts/accountstest"
+	"github.com/samverkan/samverkan/auth"
+)
+
+const (
+	createEditor = `mutation($u: String!, $m: [ID!], $i: [ID!]) {
+  createUser(input: {username: $u, displayName: $u, role: EDITOR, municipalityIDs: $m, institutionIDs: $i}, password: "ett långt lösenord") { id } }`
+	updateLinks = `mutation($id: ID!, $input: UpdateActivityInput!) { updateActivity(id: $id, input: $input) { id } }`
+)
+
+// editorSession creates an editor through the API with the scope given and
+// signs it in.
+func (s *testServer) editorSession(username string, municipalities, institutions []string) string {
+	s.t.Helper()
+	s.create(createEditor, map[string]any{"u": username, "m": municipalities, "i": institutions})
+	return s.signIn(username, "ett långt lösenord")
+}
+
+// municipalitiesOf returns the ids of the municipalities an activity's
+// links name, sorted.
+func (s *testServer) municipalitiesOf(activity string) []string {
+	s.t.Helper()
+	var data struct {
+		Node struct {
+			Municipalities struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
+		}
+	}
+	s.must(`query($id: ID!) { node(id: $id) { ... on Activity { municipalities { edges { node { id } } } } } }`,
+		map[string]any{"id": activity}, &data)
+	var ids []string
+	for _, e := range data.Node.Municipalities.Edges {
+		ids = append(ids, e.Node.ID)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// Any number of editors share a municipality, and an editor's scope may
+// hold several: scopes are many-to-many.
+func TestEditorsShareAScope(t *testing.T) {
+	s := newTestServer(t)
+	f := newRoleFixture(s)
+	status := `mutation($id: ID!, $s: ActivityStatus!) { updateActivity(id: $id, input: {status: $s}) { id } }`
+
+	t.Run("OKTwoEditorsForÖrebro", func(t *testing.T) {
+		anna := s.editorSession("anna", []string{f.orebro}, nil)
+		bertil := s.editorSession("bertil", []string{f.orebro}, nil)
+		s.as(anna).must(status, map[string]any{"id": f.ours, "s": "ONGOING"}, nil)
+		s.as(bertil).must(status, map[string]any{"id": f.ours, "s": "DONE"}, nil)
+		// A third joins by updateUser; the others keep Örebro.
+		cecilia := s.create(`mutation { createUser(input: {username: "cecilia", displayName: "Cecilia", role: EDITOR}, password: "ett långt lösenord") { id } }`, nil)
+		s.must(`mutation($id: ID!, $m: ID!) { updateUser(id: $id, input: {addMunicipalityIDs: [$m]}) { id } }`,
+			map[string]any{"id": cecilia, "m": f.orebro}, nil)
+		var data struct {
+			Users struct {
+				Edges []struct {
+					Node struct {
+						Username       string
+						Municipalities []struct{ ID string }
+					}
+				}
+			}
+		}
+		s.must(`{ users(first: 10, where: {role: EDITOR}) { edges { node { username municipalities { id } } } } }`, nil, &data)
+		for _, e := range data.Users.Edges {
+			if len(e.Node.Municipalities) != 1 || e.Node.Municipalities[0].ID != f.orebro {
+				t.Errorf("%s's scope = %v, want Örebro (%s)", e.Node.Username, e.Node.Municipalities, f.orebro)
+			}
+		}
+		if len(data.Users.Edges) != 3 {
+			t.Errorf("%d editors, want 3", len(data.Users.Edges))
+		}
+		s.as(anna).must(status, map[string]any{"id": f.ours, "s": "ONGOING"}, nil)
+	})
+
+	t.Run("OKOneEditorForTwoMunicipalities", func(t *testing.T) {
+		david := s.editorSession("david", []string{f.orebro, f.laxa}, nil)
+		s.as(david).must(status, map[string]any{"id": f.ours, "s": "PLANNED"}, nil)
+		s.as(david).must(status, map[string]any{"id": f.theirs, "s": "PLANNED"}, nil)
+	})
+}
+
+// An editor changes only the links of its scope, and never removes the last
+// of them: it could not edit the activity again, not even to undo that.
+func TestEditorCannotLockItselfOut(t *testing.T) {
+	s := newTestServer(t)
+	f := newRoleFixture(s)
+	createActivity := `mutation($h: ID!, $m: [ID!], $i: [ID!]) { createActivity(input: {objectiveID: $h, title: "Gemensam", municipalityIDs: $m, institutionIDs: $i}) { id } }`
+	orebroEditor := s.editorSession("orebro.redaktor", []string{f.orebro}, nil)
+	bothEditor := s.editorSession("lan.redaktor", []string{f.orebro, f.laxa}, nil)
+	museumEditor := s.editorSession("museum.redaktor", []string{f.orebro}, []string{f.institution})
+
+	forbidden := func(t *testing.T, token, activity string, input map[string]any, says string) {
+		t.Helper()
+		e := s.as(token).wantError(updateLinks, map[string]any{"id": activity, "input": input}, "FORBIDDEN", "")
+		if !strings.Contains(e.Message, says) {
+			t.Errorf("message %q does not say %q", e.Message, says)
+		}
+	}
+	for _, tc := range []struct {
+		name  string
+		input map[string]any
+		says  string
+	}{
+		{"ErrRemoveTheLastOfItsScope", map[string]any{"removeMunicipalityIDs": []string{f.orebro}}, "may not remove the last municipality or institution of its scope"},
+		{"ErrClearTheLastOfItsScope", map[string]any{"clearMunicipalities": true}, "may not remove the last municipality or institution of its scope"},
+		{"ErrAddOutsideItsScope", map[string]any{"addMunicipalityIDs": []string{f.laxa}}, "only the municipalities and institutions of its own scope"},
+		{"ErrAddInstitutionOutsideItsScope", map[string]any{"addInstitutionIDs": []string{f.institution}}, "only the municipalities and institutions of its own scope"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			forbidden(t, orebroEditor, f.ours, tc.input, tc.says)
+			if got := s.municipalitiesOf(f.ours); !slices.Equal(got, []string{f.orebro}) {
+				t.Errorf("links after a refused change = %v, want [%s]", got, f.orebro)
+			}
+			s.as(orebroEditor).must(updateLinks, map[string]any{"id": f.ours, "input": map[string]any{"lead": "Kulturförvaltningen"}}, nil)
+		})
+	}
+
+	t.Run("ErrRemoveOutsideItsScope", func(t *testing.T) {
+		shared := s.create(createActivity, map[string]any{"h": f.heading, "m": []string{f.orebro, f.laxa}})
+		forbidden(t, orebroEditor, shared, map[string]any{"removeMunicipalityIDs": []string{f.laxa}}, "only the municipalities and institutions of its own scope")
+		forbidden(t, orebroEditor, shared, map[string]any{"clearMunicipalities": true, "addMunicipalityIDs": []string{f.orebro}}, "only the municipalities and institutions of its own scope")
+	})
+
+	t.Run("OKRemoveOneOfTwoOfItsScopeAndAddItBack", func(t *testing.T) {
+		shared := s.create(createActivity, map[string]any{"h": f.heading, "m": []string{f.orebro, f.laxa}})
+		s.as(bothEditor).must(updateLinks, map[string]any{"id": shared, "input": map[string]any{"removeMunicipalityIDs": []string{f.laxa}}}, nil)
+		forbidden(t, bothEditor, shared, map[string]any{"removeMunicipalityIDs": []string{f.orebro}}, "may not remove the last")
+		s.as(bothEditor).must(updateLinks, map[string]any{"id": shared, "input": map[string]any{"addMunicipalityIDs": []string{f.laxa}}}, nil)
+		if got, want := s.municipalitiesOf(shared), sortedIDs(f.orebro, f.laxa); !slices.Equal(got, want) {
+			t.Errorf("links = %v, want %v", got, want)
+		}
+	})
+
+	t.Run("OKRemoveTheMunicipalityWhileAnInstitutionOfItsScopeStays", func(t *testing.T) {
+		shared := s.create(createActivity, map[string]any{"h": f.heading, "m": []string{f.orebro}, "i": []string{f.institution}})
+		s.as(museumEditor).must(updateLinks, map[string]any{"id": shared, "input": map[string]any{"removeMunicipalityIDs": []string{f.orebro}}}, nil)
+		forbidden(t, museumEditor, shared, map[string]any{"clearInstitutions": true}, "may not remove the last")
+		s.as(museumEditor).must(updateLinks, map[string]any{"id": shared, "input": map[string]any{"addMunicipalityIDs": []string{f.orebro}}}, nil)
+	})
+
+	t.Run("OKClearAndAddBackIsNoChange", func(t *testing.T) {
+		s.as(orebroEditor).must(updateLinks, map[string]any{"id": f.ours, "input": map[string]any{"clearMunicipalities": true, "addMunicipalityIDs": []string{f.orebro}}}, nil)
+	})
+
+	t.Run("ErrNotItsActivityAsBefore", func(t *testing.T) {
+		forbidden(t, orebroEditor, f.theirs, map[string]any{"addMunicipalityIDs": []string{f.orebro}}, "your role does not allow this change")
+	})
+
+	t.Run("OKAdminRemovesAnyLink", func(t *testing.T) {
+		s.must(updateLinks, map[string]any{"id": f.theirs, "input": map[string]any{"clearMunicipalities": true}}, nil)
+	})
+
+	// The scope checked is the one the editor has now, set through the API.
+	t.Run("OKEditorsOwnScopeFromAccounts", func(t *testing.T) {
+		u := accountstest.User(t, s.client, "direkt", auth.RoleEditor, []int{mustAtoi(t, f.orebro), mustAtoi(t, f.laxa)}, nil)
+		tok := accountstest.Session(t, s.client, u)
+		shared := s.create(createActivity, map[string]any{"h": f.heading, "m": []string{f.orebro, f.laxa}})
+		s.as(tok).must(updateLinks, map[string]any{"id": shared, "input": map[string]any{"removeMunicipalityIDs": []string{f.orebro}}}, nil)
+	})
+}
+
+func sortedIDs(ids ...string) []string {
+	slices.Sort(ids)
+	return ids
+}
