@@ -30,12 +30,15 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/samverkan/samverkan/ent"
+	"github.com/samverkan/samverkan/search"
 )
 
 // Compiler compiles the reads of one database.
 type Compiler struct {
 	client  *ent.Client
 	dialect *sqlDialect
+	// stats choose between the search index and ent's scan, on SQLite.
+	stats search.Stats
 }
 
 // New returns a compiler that runs its statements through client, on a
@@ -45,6 +48,7 @@ func New(client *ent.Client, dialectName string) *Compiler {
 	switch dialectName {
 	case dialect.SQLite:
 		c.dialect = sqlite
+		c.stats = &searchStats{client: client}
 	case dialect.Postgres:
 		c.dialect = postgres
 	}
@@ -106,6 +110,9 @@ func (c *Compiler) Compile(ctx context.Context, oc *graphql.OperationContext, fi
 
 // builder starts a statement.
 func (c *Compiler) builder(ctx context.Context, oc *graphql.OperationContext) *builder {
+	if c.stats != nil {
+		ctx = search.WithStats(ctx, c.stats)
+	}
 	return &builder{ctx: ctx, oc: oc, d: c.dialect, policies: map[*Type]bool{}}
 }
 

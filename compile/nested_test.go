@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/samverkan/samverkan/bench"
 	"github.com/samverkan/samverkan/seed"
 )
 
@@ -135,4 +136,15 @@ func national(t *testing.T) *pair {
 	nationalOnce.Lock()
 	defer nationalOnce.Unlock()
 	return newPair(t, seed.National)
+}
+
+// Searches on the national dataset answer alike whether the search index
+// or ent's scan answers them (searchStats chooses): a text a tenth of the
+// titles hold, rare ones, one no title holds, and one across an edge.
+func TestSearchesOnTheNationalDatasetAnswerAlike(t *testing.T) {
+	p := national(t)
+	for _, text := range []string{"kultur", "KULTUR", "gvi", "barnteater i samverkan", "qzx", "ku"} {
+		p.same(text, bench.Q4Query, map[string]any{"text": text}, true)
+	}
+	p.same("across an edge", `{ municipalities(first: 3, where: {hasActivitiesWith: {titleContainsFold: "gvi"}}) { totalCount edges { node { name } } } }`, nil, true)
 }

@@ -63,7 +63,7 @@ func TestIndexMatchesWhatEntMatches(t *testing.T) {
 		t.Helper()
 		for _, n := range needles {
 			want := client.Activity.Query().Where(activity.TitleContainsFold(n)).Order(activity.ByID()).IDsX(ctx)
-			got := client.Activity.Query().Where(predicate.Activity(titles.ContainsFold(n))).Order(activity.ByID()).IDsX(ctx)
+			got := client.Activity.Query().Where(predicate.Activity(titles.ContainsFold(ctx, n))).Order(activity.ByID()).IDsX(ctx)
 			if !slices.Equal(got, want) {
 				t.Errorf("%s: %q: the index finds %d activities, ent %d", stage, n, len(got), len(want))
 			}
@@ -104,7 +104,7 @@ func TestIndexMatchesWhatEntMatches(t *testing.T) {
 // title.
 func TestSearchUsesTheIndex(t *testing.T) {
 	db := storagetest.OpenSQLite(t)
-	query, args := sqlOf(titles.ContainsFold("kultur"))
+	query, args := sqlOf(titles.ContainsFold(context.Background(), "kultur"))
 	plan := explain(t, db, query, args)
 	if !strings.Contains(plan, "SEARCH t USING PRIMARY KEY (trigram=?)") {
 		t.Errorf("the search does not seek its trigrams:\n%s", plan)
@@ -133,13 +133,13 @@ func TestMigrateRebuildsAnIncompleteIndex(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if got := client.Activity.Query().Where(predicate.Activity(titles.ContainsFold("kultur"))).IDsX(ctx); len(got) != 0 {
+	if got := client.Activity.Query().Where(predicate.Activity(titles.ContainsFold(ctx, "kultur"))).IDsX(ctx); len(got) != 0 {
 		t.Fatalf("emptied index still finds %d", len(got))
 	}
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	got := client.Activity.Query().Where(predicate.Activity(titles.ContainsFold("kultur"))).IDsX(ctx)
+	got := client.Activity.Query().Where(predicate.Activity(titles.ContainsFold(ctx, "kultur"))).IDsX(ctx)
 	slices.Sort(got)
 	slices.Sort(want)
 	if !slices.Equal(got, want) {

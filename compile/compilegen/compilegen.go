@@ -132,7 +132,7 @@ func Source(g *gen.Graph) ([]byte, error) {
 		p("\t\t\tw := new(ent.%sWhereInput)\n", n.Name)
 		p("\t\t\tif err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {\n\t\t\t\treturn nil, err\n\t\t\t}\n")
 		if searched[n] {
-			p("\t\t\tsearch%s(w)\n", n.Name)
+			p("\t\t\tsearch%s(ctx, w)\n", n.Name)
 		}
 		p("\t\t\tp, err := w.P()\n")
 		// Only a filter that is itself empty matches everything, as in
@@ -266,22 +266,22 @@ func writeSearches(p func(string, ...any), nodes []*gen.Type, searched map[*gen.
 			continue
 		}
 		p("\n// search%[1]s answers w's infix searches of indexed fields from the\n// search index.\n", n.Name)
-		p("func search%[1]s(w *ent.%[1]sWhereInput) {\n\tif w == nil {\n\t\treturn\n\t}\n", n.Name)
+		p("func search%[1]s(ctx context.Context, w *ent.%[1]sWhereInput) {\n\tif w == nil {\n\t\treturn\n\t}\n", n.Name)
 		for _, f := range searchFields(n) {
 			p("\tif v := w.%sContainsFold; v != nil {\n", f.StructField())
 			p("\t\tw.%sContainsFold = nil\n", f.StructField())
-			p("\t\tw.AddPredicates(predicate.%s(search.Index{Table: %s.Table, Column: %s.%s}.ContainsFold(*v)))\n",
+			p("\t\tw.AddPredicates(predicate.%s(search.Index{Table: %s.Table, Column: %s.%s}.ContainsFold(ctx, *v)))\n",
 				n.Name, n.Package(), n.Package(), f.Constant())
 			p("\t}\n")
 		}
-		p("\tsearch%[1]s(w.Not)\n\tfor _, x := range w.Or {\n\t\tsearch%[1]s(x)\n\t}\n\tfor _, x := range w.And {\n\t\tsearch%[1]s(x)\n\t}\n", n.Name)
+		p("\tsearch%[1]s(ctx, w.Not)\n\tfor _, x := range w.Or {\n\t\tsearch%[1]s(ctx, x)\n\t}\n\tfor _, x := range w.And {\n\t\tsearch%[1]s(ctx, x)\n\t}\n", n.Name)
 		edges, err := whereEdges(n)
 		if err != nil {
 			return err
 		}
 		for _, e := range edges {
 			if searched[e.Type] {
-				p("\tfor _, x := range w.Has%sWith {\n\t\tsearch%s(x)\n\t}\n", e.StructField(), e.Type.Name)
+				p("\tfor _, x := range w.Has%sWith {\n\t\tsearch%s(ctx, x)\n\t}\n", e.StructField(), e.Type.Name)
 			}
 		}
 		p("}\n")
