@@ -76,7 +76,7 @@ var types = map[string]*Type{
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
 				return nil, err
 			}
-			searchActivity(w)
+			searchActivity(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyActivityWhereInput {
 				return nil, nil
@@ -115,7 +115,7 @@ var types = map[string]*Type{
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
 				return nil, err
 			}
-			searchAuditEntry(w)
+			searchAuditEntry(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyAuditEntryWhereInput {
 				return nil, nil
@@ -156,7 +156,7 @@ var types = map[string]*Type{
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
 				return nil, err
 			}
-			searchFollowUp(w)
+			searchFollowUp(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyFollowUpWhereInput {
 				return nil, nil
@@ -204,7 +204,7 @@ var types = map[string]*Type{
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
 				return nil, err
 			}
-			searchGoal(w)
+			searchGoal(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyGoalWhereInput {
 				return nil, nil
@@ -243,7 +243,7 @@ var types = map[string]*Type{
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
 				return nil, err
 			}
-			searchGoalAssessment(w)
+			searchGoalAssessment(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyGoalAssessmentWhereInput {
 				return nil, nil
@@ -294,7 +294,7 @@ var types = map[string]*Type{
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
 				return nil, err
 			}
-			searchIndicator(w)
+			searchIndicator(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyIndicatorWhereInput {
 				return nil, nil
@@ -332,7 +332,7 @@ var types = map[string]*Type{
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
 				return nil, err
 			}
-			searchIndicatorTarget(w)
+			searchIndicatorTarget(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyIndicatorTargetWhereInput {
 				return nil, nil
@@ -375,7 +375,7 @@ var types = map[string]*Type{
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
 				return nil, err
 			}
-			searchIndicatorValue(w)
+			searchIndicatorValue(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyIndicatorValueWhereInput {
 				return nil, nil
@@ -419,7 +419,7 @@ var types = map[string]*Type{
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
 				return nil, err
 			}
-			searchInstitution(w)
+			searchInstitution(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyInstitutionWhereInput {
 				return nil, nil
@@ -462,7 +462,7 @@ var types = map[string]*Type{
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
 				return nil, err
 			}
-			searchMunicipality(w)
+			searchMunicipality(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyMunicipalityWhereInput {
 				return nil, nil
@@ -504,7 +504,7 @@ var types = map[string]*Type{
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
 				return nil, err
 			}
-			searchObjective(w)
+			searchObjective(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyObjectiveWhereInput {
 				return nil, nil
@@ -553,7 +553,7 @@ var types = map[string]*Type{
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
 				return nil, err
 			}
-			searchPlan(w)
+			searchPlan(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyPlanWhereInput {
 				return nil, nil
@@ -587,7 +587,7 @@ var types = map[string]*Type{
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
 				return nil, err
 			}
-			searchStatusChange(w)
+			searchStatusChange(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyStatusChangeWhereInput {
 				return nil, nil
@@ -624,7 +624,7 @@ var types = map[string]*Type{
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
 				return nil, err
 			}
-			searchToken(w)
+			searchToken(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyTokenWhereInput {
 				return nil, nil
@@ -661,7 +661,7 @@ var types = map[string]*Type{
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
 				return nil, err
 			}
-			searchUser(w)
+			searchUser(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyUserWhereInput {
 				return nil, nil
@@ -676,337 +676,337 @@ var types = map[string]*Type{
 
 // searchActivity answers w's infix searches of indexed fields from the
 // search index.
-func searchActivity(w *ent.ActivityWhereInput) {
+func searchActivity(ctx context.Context, w *ent.ActivityWhereInput) {
 	if w == nil {
 		return
 	}
 	if v := w.TitleContainsFold; v != nil {
 		w.TitleContainsFold = nil
-		w.AddPredicates(predicate.Activity(search.Index{Table: activity.Table, Column: activity.FieldTitle}.ContainsFold(*v)))
+		w.AddPredicates(predicate.Activity(search.Index{Table: activity.Table, Column: activity.FieldTitle}.ContainsFold(ctx, *v)))
 	}
-	searchActivity(w.Not)
+	searchActivity(ctx, w.Not)
 	for _, x := range w.Or {
-		searchActivity(x)
+		searchActivity(ctx, x)
 	}
 	for _, x := range w.And {
-		searchActivity(x)
+		searchActivity(ctx, x)
 	}
 	for _, x := range w.HasObjectiveWith {
-		searchObjective(x)
+		searchObjective(ctx, x)
 	}
 	for _, x := range w.HasMunicipalitiesWith {
-		searchMunicipality(x)
+		searchMunicipality(ctx, x)
 	}
 	for _, x := range w.HasInstitutionsWith {
-		searchInstitution(x)
+		searchInstitution(ctx, x)
 	}
 	for _, x := range w.HasStatusChangesWith {
-		searchStatusChange(x)
+		searchStatusChange(ctx, x)
 	}
 	for _, x := range w.HasFollowUpsWith {
-		searchFollowUp(x)
+		searchFollowUp(ctx, x)
 	}
 	for _, x := range w.HasIndicatorsWith {
-		searchIndicator(x)
+		searchIndicator(ctx, x)
 	}
 }
 
 // searchAuditEntry answers w's infix searches of indexed fields from the
 // search index.
-func searchAuditEntry(w *ent.AuditEntryWhereInput) {
+func searchAuditEntry(ctx context.Context, w *ent.AuditEntryWhereInput) {
 	if w == nil {
 		return
 	}
-	searchAuditEntry(w.Not)
+	searchAuditEntry(ctx, w.Not)
 	for _, x := range w.Or {
-		searchAuditEntry(x)
+		searchAuditEntry(ctx, x)
 	}
 	for _, x := range w.And {
-		searchAuditEntry(x)
+		searchAuditEntry(ctx, x)
 	}
 	for _, x := range w.HasActorWith {
-		searchUser(x)
+		searchUser(ctx, x)
 	}
 }
 
 // searchFollowUp answers w's infix searches of indexed fields from the
 // search index.
-func searchFollowUp(w *ent.FollowUpWhereInput) {
+func searchFollowUp(ctx context.Context, w *ent.FollowUpWhereInput) {
 	if w == nil {
 		return
 	}
-	searchFollowUp(w.Not)
+	searchFollowUp(ctx, w.Not)
 	for _, x := range w.Or {
-		searchFollowUp(x)
+		searchFollowUp(ctx, x)
 	}
 	for _, x := range w.And {
-		searchFollowUp(x)
+		searchFollowUp(ctx, x)
 	}
 	for _, x := range w.HasActivityWith {
-		searchActivity(x)
+		searchActivity(ctx, x)
 	}
 }
 
 // searchGoal answers w's infix searches of indexed fields from the
 // search index.
-func searchGoal(w *ent.GoalWhereInput) {
+func searchGoal(ctx context.Context, w *ent.GoalWhereInput) {
 	if w == nil {
 		return
 	}
-	searchGoal(w.Not)
+	searchGoal(ctx, w.Not)
 	for _, x := range w.Or {
-		searchGoal(x)
+		searchGoal(ctx, x)
 	}
 	for _, x := range w.And {
-		searchGoal(x)
+		searchGoal(ctx, x)
 	}
 	for _, x := range w.HasPlanWith {
-		searchPlan(x)
+		searchPlan(ctx, x)
 	}
 	for _, x := range w.HasActorsWith {
-		searchInstitution(x)
+		searchInstitution(ctx, x)
 	}
 	for _, x := range w.HasObjectivesWith {
-		searchObjective(x)
+		searchObjective(ctx, x)
 	}
 	for _, x := range w.HasIndicatorsWith {
-		searchIndicator(x)
+		searchIndicator(ctx, x)
 	}
 	for _, x := range w.HasAssessmentsWith {
-		searchGoalAssessment(x)
+		searchGoalAssessment(ctx, x)
 	}
 }
 
 // searchGoalAssessment answers w's infix searches of indexed fields from the
 // search index.
-func searchGoalAssessment(w *ent.GoalAssessmentWhereInput) {
+func searchGoalAssessment(ctx context.Context, w *ent.GoalAssessmentWhereInput) {
 	if w == nil {
 		return
 	}
-	searchGoalAssessment(w.Not)
+	searchGoalAssessment(ctx, w.Not)
 	for _, x := range w.Or {
-		searchGoalAssessment(x)
+		searchGoalAssessment(ctx, x)
 	}
 	for _, x := range w.And {
-		searchGoalAssessment(x)
+		searchGoalAssessment(ctx, x)
 	}
 	for _, x := range w.HasGoalWith {
-		searchGoal(x)
+		searchGoal(ctx, x)
 	}
 }
 
 // searchIndicator answers w's infix searches of indexed fields from the
 // search index.
-func searchIndicator(w *ent.IndicatorWhereInput) {
+func searchIndicator(ctx context.Context, w *ent.IndicatorWhereInput) {
 	if w == nil {
 		return
 	}
-	searchIndicator(w.Not)
+	searchIndicator(ctx, w.Not)
 	for _, x := range w.Or {
-		searchIndicator(x)
+		searchIndicator(ctx, x)
 	}
 	for _, x := range w.And {
-		searchIndicator(x)
+		searchIndicator(ctx, x)
 	}
 	for _, x := range w.HasGoalWith {
-		searchGoal(x)
+		searchGoal(ctx, x)
 	}
 	for _, x := range w.HasObjectiveWith {
-		searchObjective(x)
+		searchObjective(ctx, x)
 	}
 	for _, x := range w.HasActivityWith {
-		searchActivity(x)
+		searchActivity(ctx, x)
 	}
 	for _, x := range w.HasTargetsWith {
-		searchIndicatorTarget(x)
+		searchIndicatorTarget(ctx, x)
 	}
 	for _, x := range w.HasValuesWith {
-		searchIndicatorValue(x)
+		searchIndicatorValue(ctx, x)
 	}
 }
 
 // searchIndicatorTarget answers w's infix searches of indexed fields from the
 // search index.
-func searchIndicatorTarget(w *ent.IndicatorTargetWhereInput) {
+func searchIndicatorTarget(ctx context.Context, w *ent.IndicatorTargetWhereInput) {
 	if w == nil {
 		return
 	}
-	searchIndicatorTarget(w.Not)
+	searchIndicatorTarget(ctx, w.Not)
 	for _, x := range w.Or {
-		searchIndicatorTarget(x)
+		searchIndicatorTarget(ctx, x)
 	}
 	for _, x := range w.And {
-		searchIndicatorTarget(x)
+		searchIndicatorTarget(ctx, x)
 	}
 	for _, x := range w.HasIndicatorWith {
-		searchIndicator(x)
+		searchIndicator(ctx, x)
 	}
 }
 
 // searchIndicatorValue answers w's infix searches of indexed fields from the
 // search index.
-func searchIndicatorValue(w *ent.IndicatorValueWhereInput) {
+func searchIndicatorValue(ctx context.Context, w *ent.IndicatorValueWhereInput) {
 	if w == nil {
 		return
 	}
-	searchIndicatorValue(w.Not)
+	searchIndicatorValue(ctx, w.Not)
 	for _, x := range w.Or {
-		searchIndicatorValue(x)
+		searchIndicatorValue(ctx, x)
 	}
 	for _, x := range w.And {
-		searchIndicatorValue(x)
+		searchIndicatorValue(ctx, x)
 	}
 	for _, x := range w.HasIndicatorWith {
-		searchIndicator(x)
+		searchIndicator(ctx, x)
 	}
 	for _, x := range w.HasMunicipalityWith {
-		searchMunicipality(x)
+		searchMunicipality(ctx, x)
 	}
 }
 
 // searchInstitution answers w's infix searches of indexed fields from the
 // search index.
-func searchInstitution(w *ent.InstitutionWhereInput) {
+func searchInstitution(ctx context.Context, w *ent.InstitutionWhereInput) {
 	if w == nil {
 		return
 	}
-	searchInstitution(w.Not)
+	searchInstitution(ctx, w.Not)
 	for _, x := range w.Or {
-		searchInstitution(x)
+		searchInstitution(ctx, x)
 	}
 	for _, x := range w.And {
-		searchInstitution(x)
+		searchInstitution(ctx, x)
 	}
 	for _, x := range w.HasMunicipalityWith {
-		searchMunicipality(x)
+		searchMunicipality(ctx, x)
 	}
 	for _, x := range w.HasGoalsWith {
-		searchGoal(x)
+		searchGoal(ctx, x)
 	}
 	for _, x := range w.HasActivitiesWith {
-		searchActivity(x)
+		searchActivity(ctx, x)
 	}
 }
 
 // searchMunicipality answers w's infix searches of indexed fields from the
 // search index.
-func searchMunicipality(w *ent.MunicipalityWhereInput) {
+func searchMunicipality(ctx context.Context, w *ent.MunicipalityWhereInput) {
 	if w == nil {
 		return
 	}
-	searchMunicipality(w.Not)
+	searchMunicipality(ctx, w.Not)
 	for _, x := range w.Or {
-		searchMunicipality(x)
+		searchMunicipality(ctx, x)
 	}
 	for _, x := range w.And {
-		searchMunicipality(x)
+		searchMunicipality(ctx, x)
 	}
 	for _, x := range w.HasActivitiesWith {
-		searchActivity(x)
+		searchActivity(ctx, x)
 	}
 	for _, x := range w.HasInstitutionsWith {
-		searchInstitution(x)
+		searchInstitution(ctx, x)
 	}
 }
 
 // searchObjective answers w's infix searches of indexed fields from the
 // search index.
-func searchObjective(w *ent.ObjectiveWhereInput) {
+func searchObjective(ctx context.Context, w *ent.ObjectiveWhereInput) {
 	if w == nil {
 		return
 	}
-	searchObjective(w.Not)
+	searchObjective(ctx, w.Not)
 	for _, x := range w.Or {
-		searchObjective(x)
+		searchObjective(ctx, x)
 	}
 	for _, x := range w.And {
-		searchObjective(x)
+		searchObjective(ctx, x)
 	}
 	for _, x := range w.HasGoalWith {
-		searchGoal(x)
+		searchGoal(ctx, x)
 	}
 	for _, x := range w.HasActivitiesWith {
-		searchActivity(x)
+		searchActivity(ctx, x)
 	}
 	for _, x := range w.HasIndicatorsWith {
-		searchIndicator(x)
+		searchIndicator(ctx, x)
 	}
 }
 
 // searchPlan answers w's infix searches of indexed fields from the
 // search index.
-func searchPlan(w *ent.PlanWhereInput) {
+func searchPlan(ctx context.Context, w *ent.PlanWhereInput) {
 	if w == nil {
 		return
 	}
-	searchPlan(w.Not)
+	searchPlan(ctx, w.Not)
 	for _, x := range w.Or {
-		searchPlan(x)
+		searchPlan(ctx, x)
 	}
 	for _, x := range w.And {
-		searchPlan(x)
+		searchPlan(ctx, x)
 	}
 	for _, x := range w.HasGoalsWith {
-		searchGoal(x)
+		searchGoal(ctx, x)
 	}
 }
 
 // searchStatusChange answers w's infix searches of indexed fields from the
 // search index.
-func searchStatusChange(w *ent.StatusChangeWhereInput) {
+func searchStatusChange(ctx context.Context, w *ent.StatusChangeWhereInput) {
 	if w == nil {
 		return
 	}
-	searchStatusChange(w.Not)
+	searchStatusChange(ctx, w.Not)
 	for _, x := range w.Or {
-		searchStatusChange(x)
+		searchStatusChange(ctx, x)
 	}
 	for _, x := range w.And {
-		searchStatusChange(x)
+		searchStatusChange(ctx, x)
 	}
 	for _, x := range w.HasActivityWith {
-		searchActivity(x)
+		searchActivity(ctx, x)
 	}
 }
 
 // searchToken answers w's infix searches of indexed fields from the
 // search index.
-func searchToken(w *ent.TokenWhereInput) {
+func searchToken(ctx context.Context, w *ent.TokenWhereInput) {
 	if w == nil {
 		return
 	}
-	searchToken(w.Not)
+	searchToken(ctx, w.Not)
 	for _, x := range w.Or {
-		searchToken(x)
+		searchToken(ctx, x)
 	}
 	for _, x := range w.And {
-		searchToken(x)
+		searchToken(ctx, x)
 	}
 	for _, x := range w.HasUserWith {
-		searchUser(x)
+		searchUser(ctx, x)
 	}
 }
 
 // searchUser answers w's infix searches of indexed fields from the
 // search index.
-func searchUser(w *ent.UserWhereInput) {
+func searchUser(ctx context.Context, w *ent.UserWhereInput) {
 	if w == nil {
 		return
 	}
-	searchUser(w.Not)
+	searchUser(ctx, w.Not)
 	for _, x := range w.Or {
-		searchUser(x)
+		searchUser(ctx, x)
 	}
 	for _, x := range w.And {
-		searchUser(x)
+		searchUser(ctx, x)
 	}
 	for _, x := range w.HasMunicipalitiesWith {
-		searchMunicipality(x)
+		searchMunicipality(ctx, x)
 	}
 	for _, x := range w.HasInstitutionsWith {
-		searchInstitution(x)
+		searchInstitution(ctx, x)
 	}
 	for _, x := range w.HasTokensWith {
-		searchToken(x)
+		searchToken(ctx, x)
 	}
 }
