@@ -7,6 +7,10 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 
+	"github.com/samverkan/samverkan/ent/activity"
+	"github.com/samverkan/samverkan/ent/goal"
+	"github.com/samverkan/samverkan/ent/objective"
+	"github.com/samverkan/samverkan/ent/plan"
 	"github.com/samverkan/samverkan/ent/schema/enum"
 	"github.com/samverkan/samverkan/report"
 	"github.com/samverkan/samverkan/storage"
@@ -25,7 +29,7 @@ func (b *builder) reportField(typ *Type, a string, f graphql.CollectedField) (bo
 	case "Plan.statusByGoal":
 		return true, b.statusByGoal(a, f)
 	case "Plan.statusCounts":
-		scope = func(o, g string) string { return g + "." + b.d.ident("plan_id") + " = " + a + ".id" }
+		scope = func(o, g string) string { return g + "." + b.d.ident(goal.FieldPlanID) + " = " + a + ".id" }
 	case "Goal.statusCounts":
 		scope = func(o, g string) string { return g + ".id = " + a + ".id" }
 	case "Objective.statusCounts":
@@ -58,7 +62,7 @@ func (b *builder) planReport(field graphql.CollectedField) error {
 		b.write(" AND ", a, ".id = ", b.arg(id), ")")
 		return nil
 	}
-	b.write(" ORDER BY ", a, ".", b.d.ident("last_year"), " DESC, ", a, ".id DESC LIMIT 1)")
+	b.write(" ORDER BY ", a, ".", b.d.ident(plan.FieldLastYear), " DESC, ", a, ".id DESC LIMIT 1)")
 	return nil
 }
 
@@ -97,25 +101,25 @@ func (b *builder) tally(x string, year *int, group string, scope func(o, g strin
 			b.write(", ")
 		}
 		if kept {
-			b.write("sum(CASE WHEN ", id(x, "status"), " = ")
+			b.write("sum(CASE WHEN ", id(x, activity.FieldStatus), " = ")
 			b.literal(string(st))
 			b.write(" THEN ", id(x, "n"), " END)")
 		} else {
-			b.write("count(CASE WHEN ", id(x, "status"), " = ")
+			b.write("count(CASE WHEN ", id(x, activity.FieldStatus), " = ")
 			b.literal(string(st))
 			b.write(" THEN 1 END)")
 		}
 		b.write(" AS ", statusColumn(st))
 	}
-	table := "activities"
+	table := activity.Table
 	if kept {
 		table = storage.StatusCountsTable
 	}
 	b.write(" FROM ", b.d.ident(table), " AS ", x,
-		" JOIN ", b.d.ident("objectives"), " AS ", xo, " ON ", id(x, "objective_id"), " = ", xo, ".id",
-		" JOIN ", b.d.ident("goals"), " AS ", xg, " ON ", id(xo, "goal_id"), " = ", xg, ".id")
+		" JOIN ", b.d.ident(objective.Table), " AS ", xo, " ON ", id(x, activity.FieldObjectiveID), " = ", xo, ".id",
+		" JOIN ", b.d.ident(goal.Table), " AS ", xg, " ON ", id(xo, objective.FieldGoalID), " = ", xg, ".id")
 	if !kept {
-		b.write(" JOIN ", b.d.ident("plans"), " AS ", xp, " ON ", id(xg, "plan_id"), " = ", xp, ".id")
+		b.write(" JOIN ", b.d.ident(plan.Table), " AS ", xp, " ON ", id(xg, goal.FieldPlanID), " = ", xp, ".id")
 	}
 	b.write(" WHERE ", scope(xo, xg))
 	if year != nil {
@@ -224,14 +228,14 @@ func (b *builder) statusByGoal(a string, f graphql.CollectedField) error {
 	if err != nil {
 		return err
 	}
-	b.write(" || '}' AS e FROM ", b.d.ident("goals"), " AS ", g)
+	b.write(" || '}' AS e FROM ", b.d.ident(goal.Table), " AS ", g)
 	for _, j := range joins {
 		b.write(" ", j)
 	}
 	b.write(" LEFT JOIN (")
-	b.tally(x, year, "goal_id", func(o, gg string) string { return gg + "." + b.d.ident("plan_id") + " = " + a + ".id" })
+	b.tally(x, year, objective.FieldGoalID, func(o, gg string) string { return gg + "." + b.d.ident(goal.FieldPlanID) + " = " + a + ".id" })
 	b.write(") AS ", c, " ON ", c, ".k = ", g, ".id")
-	b.write(" WHERE ", g, ".", b.d.ident("plan_id"), " = ", a, ".id ORDER BY ", g, ".", b.d.ident("number"), ") AS s)")
+	b.write(" WHERE ", g, ".", b.d.ident(goal.FieldPlanID), " = ", a, ".id ORDER BY ", g, ".", b.d.ident(goal.FieldNumber), ") AS s)")
 	return nil
 }
 
@@ -264,15 +268,15 @@ func (b *builder) objectiveStatuses(g string, year *int, f graphql.CollectedFiel
 	if err != nil {
 		return err
 	}
-	b.write(" || '}' AS e FROM ", b.d.ident("objectives"), " AS ", o)
+	b.write(" || '}' AS e FROM ", b.d.ident(objective.Table), " AS ", o)
 	for _, j := range joins {
 		b.write(" ", j)
 	}
 	b.write(" LEFT JOIN (")
-	b.tally(x, year, "id", func(xo, xg string) string { return xo + "." + b.d.ident("goal_id") + " = " + g + ".id" })
+	b.tally(x, year, objective.FieldID, func(xo, xg string) string { return xo + "." + b.d.ident(objective.FieldGoalID) + " = " + g + ".id" })
 	b.write(") AS ", c, " ON ", c, ".k = ", o, ".id")
-	b.write(" WHERE ", o, ".", b.d.ident("goal_id"), " = ", g, ".id ORDER BY ",
-		o, ".", b.d.ident("position"), ", ", o, ".", b.d.ident("title"), ", ", o, ".id) AS s)")
+	b.write(" WHERE ", o, ".", b.d.ident(objective.FieldGoalID), " = ", g, ".id ORDER BY ",
+		o, ".", b.d.ident(objective.FieldPosition), ", ", o, ".", b.d.ident(objective.FieldTitle), ", ", o, ".id) AS s)")
 	return nil
 }
 
