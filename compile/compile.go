@@ -39,6 +39,8 @@ type Compiler struct {
 	dialect *sqlDialect
 	// stats choose between the search index and ent's scan, on SQLite.
 	stats search.Stats
+	// kept are the statements compiled before.
+	kept statements
 }
 
 // New returns a compiler that runs its statements through client, on a
@@ -76,6 +78,10 @@ type Statement struct {
 // the context gqlgen executes the operation in: the where filters are
 // decoded by the schema's own input unmarshalers, which it carries.
 func (c *Compiler) Compile(ctx context.Context, oc *graphql.OperationContext, field graphql.CollectedField) (*Statement, error) {
+	return c.kept.compiled(oc, field, func() (*Statement, error) { return c.compile(ctx, oc, field) })
+}
+
+func (c *Compiler) compile(ctx context.Context, oc *graphql.OperationContext, field graphql.CollectedField) (*Statement, error) {
 	if c.dialect == nil {
 		return nil, fallback("no compiler for this database")
 	}
@@ -234,6 +240,9 @@ type builder struct {
 	args     []any
 	aliases  int
 	policies map[*Type]bool
+	// probing is true while the rows of a page read in the order of
+	// their ids are written (search.Probing).
+	probing bool
 	// joins, when not nil, collects the joins of the row being written:
 	// its edges to one node, read by LEFT JOIN rather than a subquery
 	// per row (which PostgreSQL runs as a plan of its own each time).
@@ -291,6 +300,9 @@ func (b *builder) alias() string {
 // alias, with its arguments.
 func (b *builder) predicate(table, alias string, preds ...func(*sql.Selector)) {
 	s := sql.Dialect(b.d.name).Select().From(sql.Table(table).As(alias))
+	if b.probing {
+		s.WithContext(search.Probing(b.ctx))
+	}
 	for _, p := range preds {
 		p(s)
 	}
@@ -415,6 +427,9 @@ type page struct {
 	after, before *entgql.Cursor[int]
 	order         []order
 	where         func(*sql.Selector)
+	// count, when not nil, counts the rows where matches from the search
+	// index alone: where is one search of an indexed column.
+	count func(*sql.Builder)
 }
 
 // size is the page size asked for: first or last.
@@ -503,8 +518,34 @@ func (b *builder) pageArgs(typ *Type, field graphql.CollectedField) (*page, erro
 			return nil, fallback("%s: where: %v", field.Alias, err)
 		}
 		p.where = w
+		p.count = b.searchCount(typ, v)
 	}
 	return &p, nil
+}
+
+// searchCount counts, from the search index, the rows a where argument
+// matches when it is one search of an indexed column and nothing else
+// (search.Index.Count); nil otherwise.
+func (b *builder) searchCount(typ *Type, raw any) func(*sql.Builder) {
+	m, ok := raw.(map[string]any)
+	if b.d != sqlite || !ok || len(m) != 1 {
+		return nil
+	}
+	for k, v := range m {
+		name, isSearch := strings.CutSuffix(k, "ContainsFold")
+		text, isText := v.(string)
+		f := typ.Fields[name]
+		if !isSearch || !isText || f == nil {
+			return nil
+		}
+		i, ok := search.Find(typ.Table, f.Column)
+		if !ok {
+			return nil
+		}
+		count, _ := i.Count(b.ctx, text)
+		return count
+	}
+	return nil
 }
 
 // connection writes the JSON of a connection of typ, at the root (p nil)
@@ -629,7 +670,11 @@ func (b *builder) connection(typ *Type, p *parent, field graphql.CollectedField)
 	if err != nil {
 		return fallback("%s: cursors: %v", field.Alias, err)
 	}
+	// Read in the order of their ids, the page's rows are searched one
+	// by one (search.Probing).
+	b.probing = len(pg.order) == 0 || pg.order[0].field.Kind == KindID && pg.order[0].field.Column == "id"
 	id := b.source(typ, a, p, joins, pg.where, cursors)
+	b.probing = false
 	// entgql orders by the order fields, then by id unless one of them
 	// is the id.
 	terms := make([]string, 0, len(pg.order)+1)
@@ -689,6 +734,10 @@ func cursorOptions(pg *page) *entgql.MultiCursorsOptions {
 
 // total writes the number of rows the connection's filter matches.
 func (b *builder) total(typ *Type, p *parent, pg *page) {
+	if p == nil && pg.count != nil {
+		b.sqlPredicate(sql.P(pg.count))
+		return
+	}
 	b.write("(SELECT count(*)")
 	b.source(typ, b.alias(), p, nil, pg.where, nil)
 	b.write(")")

@@ -139,12 +139,42 @@ func national(t *testing.T) *pair {
 }
 
 // Searches on the national dataset answer alike whether the search index
-// or ent's scan answers them (searchStats chooses): a text a tenth of the
-// titles hold, rare ones, one no title holds, and one across an edge.
+// or ent's scan answers them (searchStats chooses), counted from the index
+// alone or not, their pages found row by row (dense texts read in id
+// order) or all at once: texts a tenth or half of the titles hold, rare
+// ones, one no title holds, one of a single trigram, one that repeats a
+// trigram, one shorter than a trigram; pages forward and back, past a
+// cursor, in another order, beside another filter, and across an edge.
 func TestSearchesOnTheNationalDatasetAnswerAlike(t *testing.T) {
 	p := national(t)
-	for _, text := range []string{"kultur", "KULTUR", "gvi", "barnteater i samverkan", "qzx", "ku"} {
+	const pages = `query S($text: String!, $after: Cursor, $before: Cursor) {
+		first: activities(first: 20, where: {titleContainsFold: $text}) { totalCount edges { cursor node { title status } } pageInfo { hasNextPage endCursor } }
+		last: activities(last: 7, where: {titleContainsFold: $text}) { totalCount edges { node { id } } pageInfo { hasPreviousPage startCursor } }
+		after: activities(first: 5, after: $after, where: {titleContainsFold: $text}) { totalCount edges { node { id } } pageInfo { hasNextPage hasPreviousPage } }
+		before: activities(last: 5, before: $before, where: {titleContainsFold: $text}) { edges { node { id } } }
+		byTitle: activities(first: 5, orderBy: {field: TITLE, direction: DESC}, where: {titleContainsFold: $text}) { totalCount edges { node { title } } }
+		planned: activities(first: 5, where: {titleContainsFold: $text, status: PLANNED}) { totalCount edges { node { id } } }
+		either: activities(first: 5, where: {or: [{titleContainsFold: $text}, {titleContainsFold: "gvi"}]}) { totalCount edges { node { id } } }
+	}`
+	for _, text := range []string{"kultur", "KULTUR", "gvi", "barnteater i samverkan", "qzx", "ku", "ing med", "och", "ing", "ulturkultur", "kultur och"} {
 		p.same(text, bench.Q4Query, map[string]any{"text": text}, true)
+		// Cursors from the resolvers' first page: its 10th and 3rd rows.
+		var first struct {
+			Data struct {
+				First struct {
+					Edges []struct{ Cursor string }
+				}
+			}
+		}
+		body, _ := p.post(p.resolvers, pages, map[string]any{"text": text})
+		if err := json.Unmarshal(body, &first); err != nil {
+			t.Fatal(err)
+		}
+		vars := map[string]any{"text": text}
+		if e := first.Data.First.Edges; len(e) >= 10 {
+			vars["after"], vars["before"] = e[9].Cursor, e[2].Cursor
+		}
+		p.same(text+" pages", pages, vars, true)
 	}
 	p.same("across an edge", `{ municipalities(first: 3, where: {hasActivitiesWith: {titleContainsFold: "gvi"}}) { totalCount edges { node { name } } } }`, nil, true)
 }

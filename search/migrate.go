@@ -37,6 +37,19 @@ func (i Index) migrateSQLite(ctx context.Context, db *stdsql.DB) error {
 		return err
 	}
 	defer tx.Rollback()
+	// An index of an earlier layout (trigrams without their positions)
+	// goes, with its triggers, and is built again.
+	var positioned int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM pragma_table_info(?) WHERE name = 'pos'", i.Trigrams()).Scan(&positioned); err != nil {
+		return err
+	}
+	if positioned == 0 {
+		for _, stmt := range i.sqliteDrop() {
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				return err
+			}
+		}
+	}
 	for _, stmt := range i.sqliteSchema() {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return err
@@ -50,7 +63,7 @@ func (i Index) migrateSQLite(ctx context.Context, db *stdsql.DB) error {
 		quote(i.Table), quote(i.Column), quote(i.Folded()))).Scan(&rows, &folded); err != nil {
 		return err
 	}
-	if rows != folded {
+	if rows != folded || positioned == 0 {
 		for _, stmt := range i.sqliteRebuild() {
 			if _, err := tx.ExecContext(ctx, stmt); err != nil {
 				return err
@@ -66,19 +79,22 @@ func (i Index) migrateSQLite(ctx context.Context, db *stdsql.DB) error {
 func (i Index) sqliteSchema() []string {
 	t, c := quote(i.Table), quote(i.Column)
 	folded, grams, counts := quote(i.Folded()), quote(i.Trigrams()), quote(i.Counts())
+	// The trigrams of a folded text, from TrigramsFunc: json_each's key is
+	// the trigram's position.
 	add := func(id string) string {
 		return fmt.Sprintf(`INSERT INTO %[1]s (id, folded) SELECT %[4]s.id, lower(%[4]s.%[5]s) WHERE %[4]s.%[5]s IS NOT NULL;
-	INSERT INTO %[2]s (trigram, id) SELECT j.value, f.id FROM %[1]s AS f, json_each(%[6]s(f.folded)) AS j WHERE f.id = %[4]s.id;
+	INSERT INTO %[2]s (trigram, id, pos) SELECT j.value, f.id, j.key FROM %[1]s AS f, json_each(%[6]s(f.folded)) AS j WHERE f.id = %[4]s.id;
 	INSERT INTO %[3]s (trigram, n) SELECT j.value, 1 FROM %[1]s AS f, json_each(%[6]s(f.folded)) AS j WHERE f.id = %[4]s.id
 		ON CONFLICT (trigram) DO UPDATE SET n = n + 1;`, folded, grams, counts, id, c, TrigramsFunc)
 	}
-	remove := fmt.Sprintf(`UPDATE %[3]s SET n = n - 1 WHERE trigram IN (SELECT j.value FROM %[1]s AS f, json_each(%[4]s(f.folded)) AS j WHERE f.id = OLD.id);
+	remove := fmt.Sprintf(`UPDATE %[3]s SET n = n - (SELECT count(*) FROM %[2]s AS g WHERE g.trigram = %[3]s.trigram AND g.id = OLD.id)
+		WHERE trigram IN (SELECT j.value FROM %[1]s AS f, json_each(%[4]s(f.folded)) AS j WHERE f.id = OLD.id);
 	DELETE FROM %[2]s WHERE id = OLD.id AND trigram IN (SELECT j.value FROM %[1]s AS f, json_each(%[4]s(f.folded)) AS j WHERE f.id = OLD.id);
 	DELETE FROM %[1]s WHERE id = OLD.id;`, folded, grams, counts, TrigramsFunc)
-	name := func(event string) string { return quote(i.Table + "_" + i.Column + "_search_" + event) }
+	name := i.trigger
 	return []string{
 		fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s (id INTEGER PRIMARY KEY, folded TEXT NOT NULL)", folded),
-		fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s (trigram TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (trigram, id)) WITHOUT ROWID", grams),
+		fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s (trigram TEXT NOT NULL, id INTEGER NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (trigram, id, pos)) WITHOUT ROWID", grams),
 		fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s (trigram TEXT NOT NULL PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID", counts),
 		fmt.Sprintf("CREATE TRIGGER IF NOT EXISTS %s AFTER INSERT ON %s BEGIN\n\t%s\nEND", name("insert"), t, add("NEW")),
 		fmt.Sprintf("CREATE TRIGGER IF NOT EXISTS %s AFTER UPDATE OF %s ON %s WHEN OLD.%s IS NOT NEW.%s BEGIN\n\t%s\n\t%s\nEND",
@@ -91,6 +107,20 @@ func (i Index) sqliteSchema() []string {
 	}
 }
 
+// sqliteDrop removes the index's trigram tables and triggers.
+func (i Index) sqliteDrop() []string {
+	var out []string
+	for _, event := range []string{"insert", "update", "delete"} {
+		out = append(out, "DROP TRIGGER IF EXISTS "+i.trigger(event))
+	}
+	return append(out, "DROP TABLE IF EXISTS "+quote(i.Trigrams()), "DROP TABLE IF EXISTS "+quote(i.Counts()))
+}
+
+// trigger is the name of the index's trigger on event.
+func (i Index) trigger(event string) string {
+	return quote(i.Table + "_" + i.Column + "_search_" + event)
+}
+
 // sqliteRebuild fills the index's tables from the column.
 func (i Index) sqliteRebuild() []string {
 	folded, grams, counts := quote(i.Folded()), quote(i.Trigrams()), quote(i.Counts())
@@ -100,7 +130,7 @@ func (i Index) sqliteRebuild() []string {
 		"DELETE FROM " + folded,
 		fmt.Sprintf("INSERT INTO %s (id, folded) SELECT id, lower(%s) FROM %s WHERE %s IS NOT NULL",
 			folded, quote(i.Column), quote(i.Table), quote(i.Column)),
-		fmt.Sprintf("INSERT INTO %s (trigram, id) SELECT j.value, f.id FROM %s AS f, json_each(%s(f.folded)) AS j",
+		fmt.Sprintf("INSERT INTO %s (trigram, id, pos) SELECT j.value, f.id, j.key FROM %s AS f, json_each(%s(f.folded)) AS j",
 			grams, folded, TrigramsFunc),
 		fmt.Sprintf("INSERT INTO %s (trigram, n) SELECT trigram, count(*) FROM %s GROUP BY trigram", counts, grams),
 	}

@@ -13,15 +13,17 @@
 //
 //   - search_<table>_<column> (id, folded): the column folded by the
 //     server's Swedish lower(), one row per row that has a value;
-//   - search_<table>_<column>_trigrams (trigram, id): every distinct run of
-//     three characters of the folded text, a posting list per trigram;
+//   - search_<table>_<column>_trigrams (trigram, id, pos): every run of
+//     three characters of the folded text, with where it starts, a
+//     posting list per trigram in the order of the rows' ids;
 //   - search_<table>_<column>_counts (trigram, n): how long each list is.
 //
-// ContainsFold then reads the rows in the shortest posting list of the
-// searched text's trigrams and keeps those whose folded text contains it
-// (the same LIKE, on the same folded text, that ent's predicate evaluates),
-// so it matches exactly the rows ent's predicate matches. Text shorter than
-// three characters has no trigram and is matched as ent matches it.
+// ContainsFold then reads the rows in the posting list of the searched
+// text's rarest trigram and keeps those that hold, at the right distances
+// from it, the trigrams that cover the rest of the text: exactly the rows
+// whose folded text contains the folded searched text, the rows ent's
+// predicate matches, without reading any title. Text shorter than three
+// characters has no trigram and is matched as ent matches it.
 //
 // On PostgreSQL a pg_trgm GIN index serves ent's ILIKE itself; ContainsFold
 // is ent's predicate there.
@@ -30,6 +32,7 @@ package search
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"strings"
 
 	"entgo.io/ent/dialect"
@@ -96,93 +99,154 @@ func TrigramsJSON(v any) any {
 	return string(b)
 }
 
-// Trigrams returns the distinct runs of three characters of s, in the
-// order they first occur; none when s is shorter than three characters.
+// Trigrams returns the runs of three characters of s, in order: the i-th
+// is the one that starts at the i-th character. None when s is shorter
+// than three characters.
 func Trigrams(s string) []string {
 	rs := []rune(s)
 	if len(rs) < 3 {
 		return []string{}
 	}
 	out := make([]string, 0, len(rs)-2)
-	seen := make(map[string]bool, len(rs)-2)
 	for i := 0; i+3 <= len(rs); i++ {
-		g := string(rs[i : i+3])
-		if !seen[g] {
-			seen[g] = true
-			out = append(out, g)
-		}
+		out = append(out, string(rs[i:i+3]))
 	}
 	return out
 }
 
-// Stats tells whether the index pays for a search: reading the rows under
-// a trigram costs a lookup each, where ent's predicate reads every folded
-// title cheaply, so a text whose rarest trigram many rows hold (the
-// benchmark's "kultur", in a tenth of the titles) is matched faster
-// without the index. Either way the rows are the same.
+// Stats tells the search which way is quicker: reading the index starting
+// from the searched text's rarest trigram (a lookup in the index for each
+// of its rows and each other trigram), or ent's predicate, which reads
+// every folded title cheaply. The rows found are the same either way.
 type Stats interface {
-	Selective(ctx context.Context, i Index, trigrams []string) bool
+	// Choose picks the trigram, an index into trigrams, that the index is
+	// read from (the rarest), or -1 when ent's predicate is quicker; and
+	// whether many rows hold it (one in twenty or more), so that a page
+	// of rows read in the order of their ids fills after a few.
+	Choose(ctx context.Context, i Index, trigrams []string) (driver int, dense bool)
 }
 
 type statsKey struct{}
 
 // WithStats gives the searches built with ctx the stats to choose by;
-// without them, a search of three characters or more uses the index.
+// without them, a search of three characters or more uses the index,
+// read from the searched text's first trigram.
 func WithStats(ctx context.Context, s Stats) context.Context {
 	return context.WithValue(ctx, statsKey{}, s)
+}
+
+type probingKey struct{}
+
+// Probing marks the context of a selector whose rows are read in the
+// order of their ids until a page is full: there a search of a text many
+// rows hold looks each row up in the index as it is read, rather than
+// finding every row that holds it first.
+func Probing(ctx context.Context) context.Context {
+	return context.WithValue(ctx, probingKey{}, true)
+}
+
+// Cover returns the trigrams of a folded text that cover it, each with the
+// offset of its first character: those at 0, 3, 6, … and the last one. A
+// text holds the searched one exactly where it holds each of these at its
+// offset from the same start.
+func Cover(folded string) (trigrams []string, offsets []int) {
+	all := Trigrams(folded)
+	for k := 0; k < len(all); k += 3 {
+		trigrams, offsets = append(trigrams, all[k]), append(offsets, k)
+	}
+	if last := len(all) - 1; last >= 0 && offsets[len(offsets)-1] != last {
+		trigrams, offsets = append(trigrams, all[last]), append(offsets, last)
+	}
+	return trigrams, offsets
+}
+
+// search is a text searched from the index.
+type search struct {
+	i       Index
+	grams   []string
+	offsets []int
+	driver  int // into grams; -1: ent's predicate
+	dense   bool
+}
+
+func (i Index) search(ctx context.Context, substr string) search {
+	grams, offsets := Cover(strings.ToLower(substr))
+	q := search{i: i, grams: grams, offsets: offsets}
+	if st, ok := ctx.Value(statsKey{}).(Stats); ok && len(grams) > 0 {
+		q.driver, q.dense = st.Choose(ctx, i, grams)
+	}
+	if len(grams) == 0 {
+		q.driver = -1
+	}
+	return q
+}
+
+// rows writes the rows that hold the text, from the index: those under
+// the driving trigram that hold each other trigram of the cover at its
+// distance from it, with g0.id their ids (once for each place the text
+// is found in the row). CROSS JOIN keeps the driving trigram's rows
+// outermost.
+func (q search) rows(b *sql.Builder) {
+	b.WriteString(" FROM ").Ident(q.i.Trigrams()).WriteString(" AS g0")
+	n := 0
+	for k := range q.grams {
+		if k == q.driver {
+			continue
+		}
+		n++
+		g := "g" + strconv.Itoa(n)
+		b.WriteString(" CROSS JOIN ").Ident(q.i.Trigrams()).WriteString(" AS " + g + " ON " + g + ".trigram = ").Arg(q.grams[k]).
+			WriteString(" AND " + g + ".id = g0.id AND " + g + ".pos = g0.pos + " + strconv.Itoa(q.offsets[k]-q.offsets[q.driver]))
+	}
+	b.WriteString(" WHERE g0.trigram = ").Arg(q.grams[q.driver])
 }
 
 // ContainsFold is the predicate ent writes as …ContainsFold(substr) on the
 // index's column, answered from the index on SQLite where the Stats in ctx
 // say it pays. Like ent's, it folds substr with strings.ToLower, the
 // folding of the lower() the server registers.
+//
+// From the index, a row matches when it holds each trigram of Cover at
+// the same offsets from one start. Since the index holds the folded text's
+// every trigram with its position, that is exactly "the folded text
+// contains the folded substr", what ent's LIKE '%…%' (its wildcards
+// escaped) asks.
 func (i Index) ContainsFold(ctx context.Context, substr string) func(*sql.Selector) {
-	grams := Trigrams(strings.ToLower(substr))
-	if st, ok := ctx.Value(statsKey{}).(Stats); ok && len(grams) > 0 && !st.Selective(ctx, i, grams) {
-		grams = nil
-	}
+	q := i.search(ctx, substr)
 	return func(s *sql.Selector) {
-		if s.Dialect() != dialect.SQLite || len(grams) == 0 {
+		if s.Dialect() != dialect.SQLite || q.driver < 0 {
 			s.Where(sql.ContainsFold(s.C(i.Column), substr))
 			return
 		}
-		// The pattern ent's predicate compares lower(column) with.
-		w, escaped := escape(substr)
-		pattern := "%" + strings.ToLower(w) + "%"
-		args := make([]any, len(grams))
-		for k, g := range grams {
-			args[k] = g
-		}
+		probing, _ := s.Context().Value(probingKey{}).(bool)
 		s.Where(sql.P(func(b *sql.Builder) {
-			b.WriteString(s.C("id")).WriteString(" IN (SELECT t.id FROM ").Ident(i.Trigrams()).
-				WriteString(" AS t JOIN ").Ident(i.Folded()).WriteString(" AS f ON f.id = t.id").
-				WriteString(" WHERE t.trigram = (SELECT c.trigram FROM ").Ident(i.Counts()).
-				WriteString(" AS c WHERE c.trigram IN (").Args(args...).WriteString(") ORDER BY c.n LIMIT 1)").
-				WriteString(" AND f.folded LIKE ").Arg(pattern)
-			if escaped {
-				b.WriteString(" ESCAPE ").Arg("\\")
+			if probing && q.dense {
+				b.WriteString("EXISTS (SELECT 1")
+				q.rows(b)
+				b.WriteString(" AND g0.id = ").WriteString(s.C("id")).WriteString(")")
+				return
 			}
+			b.WriteString(s.C("id")).WriteString(" IN (SELECT g0.id")
+			q.rows(b)
 			b.WriteString(")")
 		}))
 	}
 }
 
-// escape is ent's escaping of LIKE's wildcards and escape character in a
-// searched text (entgo.io/ent/dialect/sql, unexported there), so that the
-// index's pattern is exactly the one ent's predicate uses.
-func escape(w string) (string, bool) {
-	if !strings.ContainsAny(w, `%_\`) {
-		return w, false
+// Count returns the number of rows whose column contains substr, folded
+// as ContainsFold folds it, counted from the index without reading the
+// table (every row the index holds is in the table: its triggers see to
+// that); false when the index is not to be used for substr (see
+// ContainsFold).
+func (i Index) Count(ctx context.Context, substr string) (func(*sql.Builder), bool) {
+	q := i.search(ctx, substr)
+	if q.driver < 0 {
+		return nil, false
 	}
-	var b strings.Builder
-	b.Grow(len(w) + 4)
-	for _, c := range w {
-		if c == '%' || c == '_' || c == '\\' {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(c)
-	}
-	return b.String(), true
+	return func(b *sql.Builder) {
+		b.WriteString("SELECT count(DISTINCT g0.id)")
+		q.rows(b)
+	}, true
 }
 
 // Find returns the index of table's column, if it has one.

@@ -100,17 +100,49 @@ func TestIndexMatchesWhatEntMatches(t *testing.T) {
 	}
 }
 
-// The search reads the rows of one trigram's posting list, not every
-// title.
+// The search reads the rows of one trigram's posting list and looks the
+// other trigrams up, never reading a title.
 func TestSearchUsesTheIndex(t *testing.T) {
 	db := storagetest.OpenSQLite(t)
 	query, args := sqlOf(titles.ContainsFold(context.Background(), "kultur"))
 	plan := explain(t, db, query, args)
-	if !strings.Contains(plan, "SEARCH t USING PRIMARY KEY (trigram=?)") {
+	if !strings.Contains(plan, "SEARCH g0 USING PRIMARY KEY (trigram=?)") ||
+		!strings.Contains(plan, "SEARCH g1 USING PRIMARY KEY (trigram=? AND id=? AND pos=?)") {
 		t.Errorf("the search does not seek its trigrams:\n%s", plan)
 	}
 	if strings.Contains(plan, "SCAN ") {
 		t.Errorf("the search reads a whole table:\n%s", plan)
+	}
+}
+
+// A database indexed before the trigrams had their positions is indexed
+// again at the next start, and its triggers keep the new index.
+func TestMigrateRebuildsAnIndexWithoutPositions(t *testing.T) {
+	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+	db := storagetest.OpenSQLite(t)
+	client := db.Client()
+	if err := seed.LoadOrebro(ctx, client); err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{
+		`DROP TABLE "` + titles.Trigrams() + `"`,
+		`CREATE TABLE "` + titles.Trigrams() + `" (trigram TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (trigram, id)) WITHOUT ROWID`,
+	} {
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	objective := client.Objective.Query().FirstX(ctx)
+	client.Activity.Create().SetObjective(objective).SetTitle("Ny kulturvecka").SaveX(ctx)
+	for _, text := range []string{"kultur", "kulturvecka", "transporter till"} {
+		want := client.Activity.Query().Where(activity.TitleContainsFold(text)).Order(activity.ByID()).IDsX(ctx)
+		got := client.Activity.Query().Where(predicate.Activity(titles.ContainsFold(ctx, text))).Order(activity.ByID()).IDsX(ctx)
+		if len(want) == 0 || !slices.Equal(got, want) {
+			t.Errorf("%q: after migrating the index finds %v, ent %v", text, got, want)
+		}
 	}
 }
 
@@ -159,10 +191,27 @@ func TestTrigrams(t *testing.T) {
 		{"ab", []string{}},
 		{"abc", []string{"abc"}},
 		{"örebro", []string{"öre", "reb", "ebr", "bro"}},
-		{"aaaa", []string{"aaa"}},
+		{"aaaa", []string{"aaa", "aaa"}},
 	} {
 		if got := search.Trigrams(c.in); !slices.Equal(got, c.want) {
 			t.Errorf("Trigrams(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		in      string
+		grams   []string
+		offsets []int
+	}{
+		{"ab", nil, nil},
+		{"abc", []string{"abc"}, []int{0}},
+		{"abcd", []string{"abc", "bcd"}, []int{0, 1}},
+		{"kultur", []string{"kul", "tur"}, []int{0, 3}},
+		{"barnkultur", []string{"bar", "nku", "ltu", "tur"}, []int{0, 3, 6, 7}},
+		{"aaaaaaa", []string{"aaa", "aaa", "aaa"}, []int{0, 3, 4}},
+	} {
+		grams, offsets := search.Cover(c.in)
+		if !slices.Equal(grams, c.grams) || !slices.Equal(offsets, c.offsets) {
+			t.Errorf("Cover(%q) = %q %v, want %q %v", c.in, grams, offsets, c.grams, c.offsets)
 		}
 	}
 	if got := search.TrigramsJSON(`a"\ b`); got != `["a\"\\","\"\\ ","\\ b"]` {
