@@ -926,6 +926,10 @@ func (b *builder) node(typ *Type, a string, lazy bool, set ast.SelectionSet) err
 			}
 			continue
 		}
+		if expr, ok := computed[typ.Name+"."+f.Name]; ok && len(f.Arguments) == 0 {
+			b.write(expr(b, a))
+			continue
+		}
 		e, ok := typ.Edges[f.Name]
 		if !ok {
 			return fallback("%s.%s is not a column, an edge or a report of the ent schema", typ.Name, f.Name)

@@ -170,6 +170,8 @@ func TestEveryShapeAnswersAlike(t *testing.T) {
 		{"Empty", `{ activities(where: {titleContainsFold: "ingen sådan titel"}) { totalCount edges { node { title } } pageInfo { hasNextPage startCursor } } }`, nil},
 		{"Strings", `{ goals(first: 3, orderBy: {field: NUMBER}) { edges { node { number title area statement description focusAreas targetGroups } } } }`, nil},
 		{"NoTitle", `{ goals(where: {titleContainsFold: "barn"}) { edges { node { number title } } } }`, nil},
+		// Goal.sentence, a resolver's: the plan's intro and the statement.
+		{"Sentence", `{ goals(first: 5) { edges { node { number sentence statement s: sentence plan { goalsIntro } } } } }`, nil},
 		{"Node", `query N($id: ID!) { node(id: $id) { id __typename ... on Activity { title objective { title } municipalities { totalCount edges { node { name } } } } ... on Goal { number } } }`,
 			map[string]any{"id": "1"}},
 		{"Nodes", `query N($ids: [ID!]!) { nodes(ids: $ids) { id __typename ... on Activity { title objective { goal { number } } } ... on Municipality { name code } } }`,
@@ -314,4 +316,16 @@ type testWriter struct{ t *testing.T }
 func (w testWriter) Write(b []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(b)))
 	return len(b), nil
+}
+
+// Goal.sentence, compiled from the plan's intro and the goal's statement,
+// is what its resolver makes of them: with an intro and without one, with a
+// statement and without one.
+func TestSentencesAnswerAlike(t *testing.T) {
+	p := newPair(t, seed.LoadOrebro)
+	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+	bare := p.client.Plan.Create().SetName("Utan inledning").SetRegion("Region Örebro län").SetFirstYear(2024).SetLastYear(2027).SaveX(ctx)
+	p.client.Goal.Create().SetPlan(bare).SetNumber(1).SetTitle("Med mål").SetStatement("stärka läsandet").SaveX(ctx)
+	p.client.Goal.Create().SetPlan(bare).SetNumber(2).SetTitle("Utan mål").SaveX(ctx)
+	p.same("sentences", `{ goals(first: 20, orderBy: {field: NUMBER}) { edges { node { number title sentence plan { name goalsIntro } } } } }`, nil, true)
 }

@@ -19,13 +19,14 @@ func (r *goalResolver) Sentence(ctx context.Context, obj *ent.Goal) (*string, er
 	}
 	// Read here, not from the plan the query may have loaded with the
 	// goal: that one holds only the fields the query asked of it.
-	intro, err := obj.QueryPlan().Select(plan.FieldGoalsIntro).String(ctx)
+	// (An entity, not String: a plan without an intro holds NULL.)
+	p, err := obj.QueryPlan().Select(plan.FieldGoalsIntro).Only(ctx)
 	if err != nil {
 		return nil, err
 	}
 	sentence := obj.Statement
-	if intro != "" {
-		sentence = intro + " " + obj.Statement
+	if p.GoalsIntro != "" {
+		sentence = p.GoalsIntro + " " + obj.Statement
 	}
 	return &sentence, nil
 }
