@@ -64,7 +64,9 @@ func newUndoFixture(s *testServer) undoFixture {
 func (s *testServer) deletion(id string) string {
 	s.t.Helper()
 	var data struct {
-		AuditEntries struct{ Edges []struct{ Node struct{ ID string } } }
+		AuditEntries struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
 	}
 	s.must(`query($id: ID!) { auditEntries(first: 1, where: {objectID: $id, action: DELETE}, orderBy: {field: AT, direction: DESC}) { edges { node { id } } } }`,
 		map[string]any{"id": id}, &data)
@@ -79,7 +81,9 @@ func (s *testServer) deletion(id string) string {
 func (s *testServer) lastUpdate(id string) string {
 	s.t.Helper()
 	var data struct {
-		AuditEntries struct{ Edges []struct{ Node struct{ ID string } } }
+		AuditEntries struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
 	}
 	s.must(`query($id: ID!) { auditEntries(first: 1, where: {objectID: $id, action: UPDATE}, orderBy: {field: AT, direction: DESC}) { edges { node { id } } } }`,
 		map[string]any{"id": id}, &data)
@@ -296,7 +300,9 @@ func TestRevertTakesBackAFieldChange(t *testing.T) {
 		s.must(revertChange, map[string]any{"e": s.lastUpdate(f.activity), "f": "municipalities", "v": v.UpdateActivity.Version}, nil)
 		var data struct {
 			Node struct {
-				Municipalities struct{ Edges []struct{ Node struct{ ID string } } }
+				Municipalities struct {
+					Edges []struct{ Node struct{ ID string } }
+				}
 			}
 		}
 		s.must(`query($id: ID!) { node(id: $id) { ... on Activity { municipalities(first: 10) { edges { node { id } } } } } }`, map[string]any{"id": f.activity}, &data)
