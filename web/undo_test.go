@@ -46,6 +46,8 @@ func TestAdminPageRevertsAndRestores(t *testing.T) {
 		// The same change again: the title has moved on, and the page says so.
 		b.run("undo it again", chromedp.Click(`//div[@class="history"]//tbody/tr[2]//button[normalize-space()="Ångra"]`))
 		b.run("confirm", chromedp.Click(`//dialog//button[normalize-space()="Ångra ändringen"]`), chromedp.WaitNotPresent(chromedp.CSS("dialog")))
+		// The banner still holds the notice of the first revert until the refusal comes.
+		b.run("wait for the refusal", chromedp.WaitVisible(`//div[@id="banner"][contains(@class, "error")]`))
 		if got := b.text(`//div[@id="banner"]`); !strings.Contains(got, "Fältet har ändrats igen") {
 			t.Errorf("banner = %q, want it to say the field has changed since", got)
 		}
