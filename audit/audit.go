@@ -50,3 +50,52 @@ func IsOff(ctx context.Context) bool {
 	b, _ := ctx.Value(offKey{}).(bool)
 	return b
 }
+
+// StatusChanges is the field of a deleted activity's entry that keeps its
+// history of statuses (its status changes, which go with it and are records
+// of no entry of their own), so that a restore brings the history back.
+const StatusChanges = "statusChanges"
+
+// StatusChange is one change of a deleted activity's status, as its entry
+// keeps it.
+type StatusChange struct {
+	FromStatus *string `json:"fromStatus,omitempty"`
+	ToStatus   string  `json:"toStatus"`
+	At         string  `json:"at"`
+}
+
+type undoKey struct{}
+
+type undo struct{ entry, object int }
+
+// Undoing returns a context whose change of the record object undoes the
+// entry: restoring a deletion, reverting an update. The change's own entry
+// names it (AuditEntry.undoes).
+func Undoing(ctx context.Context, entry, object int) context.Context {
+	return context.WithValue(ctx, undoKey{}, undo{entry, object})
+}
+
+// Undone returns the entry that a change of the record object undoes, if
+// Undoing said so.
+func Undone(ctx context.Context, object int) (entry int, ok bool) {
+	u, ok := ctx.Value(undoKey{}).(undo)
+	if !ok || u.object != object {
+		return 0, false
+	}
+	return u.entry, true
+}
+
+type partOfKey struct{}
+
+// PartOf returns a context whose restores go with the restore the entry
+// records (the records restored with their plan), which their own entries
+// name (AuditEntry.partOf).
+func PartOf(ctx context.Context, entry int) context.Context {
+	return context.WithValue(ctx, partOfKey{}, entry)
+}
+
+// PartOfEntry returns the entry PartOf named, if any.
+func PartOfEntry(ctx context.Context) (int, bool) {
+	e, ok := ctx.Value(partOfKey{}).(int)
+	return e, ok
+}

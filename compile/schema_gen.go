@@ -99,6 +99,8 @@ var types = map[string]*Type{
 			"objectID":   {Column: auditentry.FieldObjectID, Kind: KindInt, Nillable: false},
 			"actorName":  {Column: auditentry.FieldActorName, Kind: KindString, Nillable: false},
 			"requestID":  {Column: auditentry.FieldRequestID, Kind: KindString, Nillable: true},
+			"partOf":     {Column: auditentry.FieldPartOf, Kind: KindInt, Nillable: true},
+			"undoes":     {Column: auditentry.FieldUndoes, Kind: KindInt, Nillable: true},
 			"actorID":    {Column: auditentry.FieldActorID, Kind: KindID, Nillable: true},
 		},
 		Edges: map[string]*Edge{

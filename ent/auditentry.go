@@ -22,7 +22,7 @@ type AuditEntry struct {
 	ID int `json:"id,omitempty"`
 	// When the change was made.
 	At time.Time `json:"at,omitempty"`
-	// Whether the record was created, updated or deleted.
+	// Whether the record was created, updated, deleted, or restored after a deletion (restoreDeleted).
 	Action auditentry.Action `json:"action,omitempty"`
 	// The GraphQL type of the changed record, e.g. "Activity".
 	ObjectType string `json:"object_type,omitempty"`
@@ -34,6 +34,10 @@ type AuditEntry struct {
 	RequestID *string `json:"request_id,omitempty"`
 	// The fields that changed, with their old and new values; for links, the ids added and removed.
 	Changes []audit.Change `json:"changes,omitempty"`
+	// The ID of the entry of the change this one went with: a record deleted with its plan points to the plan's deletion, a record restored with its plan to the plan's restore.
+	PartOf *int `json:"part_of,omitempty"`
+	// The ID of the entry this change undid: the deletion a restore brought back, the update a revert took back (revertChange).
+	Undoes *int `json:"undoes,omitempty"`
 	// The ID of the user who made the change, if a user did and still exists.
 	ActorID *int `json:"actor_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -71,7 +75,7 @@ func (*AuditEntry) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case auditentry.FieldChanges:
 			values[i] = new([]byte)
-		case auditentry.FieldID, auditentry.FieldObjectID, auditentry.FieldActorID:
+		case auditentry.FieldID, auditentry.FieldObjectID, auditentry.FieldPartOf, auditentry.FieldUndoes, auditentry.FieldActorID:
 			values[i] = new(sql.NullInt64)
 		case auditentry.FieldAction, auditentry.FieldObjectType, auditentry.FieldActorName, auditentry.FieldRequestID:
 			values[i] = new(sql.NullString)
@@ -143,6 +147,20 @@ func (_m *AuditEntry) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field changes: %w", err)
 				}
 			}
+		case auditentry.FieldPartOf:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field part_of", values[i])
+			} else if value.Valid {
+				_m.PartOf = new(int)
+				*_m.PartOf = int(value.Int64)
+			}
+		case auditentry.FieldUndoes:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field undoes", values[i])
+			} else if value.Valid {
+				_m.Undoes = new(int)
+				*_m.Undoes = int(value.Int64)
+			}
 		case auditentry.FieldActorID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field actor_id", values[i])
@@ -213,6 +231,16 @@ func (_m *AuditEntry) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("changes=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Changes))
+	builder.WriteString(", ")
+	if v := _m.PartOf; v != nil {
+		builder.WriteString("part_of=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.Undoes; v != nil {
+		builder.WriteString("undoes=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	if v := _m.ActorID; v != nil {
 		builder.WriteString("actor_id=")

@@ -82,6 +82,34 @@ func (_c *AuditEntryCreate) SetChanges(v []audit.Change) *AuditEntryCreate {
 	return _c
 }
 
+// SetPartOf sets the "part_of" field.
+func (_c *AuditEntryCreate) SetPartOf(v int) *AuditEntryCreate {
+	_c.mutation.SetPartOf(v)
+	return _c
+}
+
+// SetNillablePartOf sets the "part_of" field if the given value is not nil.
+func (_c *AuditEntryCreate) SetNillablePartOf(v *int) *AuditEntryCreate {
+	if v != nil {
+		_c.SetPartOf(*v)
+	}
+	return _c
+}
+
+// SetUndoes sets the "undoes" field.
+func (_c *AuditEntryCreate) SetUndoes(v int) *AuditEntryCreate {
+	_c.mutation.SetUndoes(v)
+	return _c
+}
+
+// SetNillableUndoes sets the "undoes" field if the given value is not nil.
+func (_c *AuditEntryCreate) SetNillableUndoes(v *int) *AuditEntryCreate {
+	if v != nil {
+		_c.SetUndoes(*v)
+	}
+	return _c
+}
+
 // SetActorID sets the "actor_id" field.
 func (_c *AuditEntryCreate) SetActorID(v int) *AuditEntryCreate {
 	_c.mutation.SetActorID(v)
@@ -199,6 +227,11 @@ func (_c *AuditEntryCreate) createSpec() (*AuditEntry, *sqlgraph.CreateSpec) {
 		_node = &AuditEntry{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(auditentry.Table, sqlgraph.NewFieldSpec(auditentry.FieldID, field.TypeInt))
 	)
+	if id, ok := _c.mutation.ID(); ok {
+		_node.ID = id
+		_spec.ID.Value = int64(id)
+	}
+
 	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.At(); ok {
 		_spec.SetField(auditentry.FieldAt, field.TypeTime, value)
@@ -227,6 +260,14 @@ func (_c *AuditEntryCreate) createSpec() (*AuditEntry, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Changes(); ok {
 		_spec.SetField(auditentry.FieldChanges, field.TypeJSON, value)
 		_node.Changes = value
+	}
+	if value, ok := _c.mutation.PartOf(); ok {
+		_spec.SetField(auditentry.FieldPartOf, field.TypeInt, value)
+		_node.PartOf = &value
+	}
+	if value, ok := _c.mutation.Undoes(); ok {
+		_spec.SetField(auditentry.FieldUndoes, field.TypeInt, value)
+		_node.Undoes = &value
 	}
 	if nodes := _c.mutation.ActorIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -328,6 +369,12 @@ func (u *AuditEntryUpsertOne) UpdateNewValues() *AuditEntryUpsertOne {
 		}
 		if _, exists := u.create.mutation.Changes(); exists {
 			s.SetIgnore(auditentry.FieldChanges)
+		}
+		if _, exists := u.create.mutation.PartOf(); exists {
+			s.SetIgnore(auditentry.FieldPartOf)
+		}
+		if _, exists := u.create.mutation.Undoes(); exists {
+			s.SetIgnore(auditentry.FieldUndoes)
 		}
 		if _, exists := u.create.mutation.ActorID(); exists {
 			s.SetIgnore(auditentry.FieldActorID)
@@ -559,6 +606,12 @@ func (u *AuditEntryUpsertBulk) UpdateNewValues() *AuditEntryUpsertBulk {
 			}
 			if _, exists := b.mutation.Changes(); exists {
 				s.SetIgnore(auditentry.FieldChanges)
+			}
+			if _, exists := b.mutation.PartOf(); exists {
+				s.SetIgnore(auditentry.FieldPartOf)
+			}
+			if _, exists := b.mutation.Undoes(); exists {
+				s.SetIgnore(auditentry.FieldUndoes)
 			}
 			if _, exists := b.mutation.ActorID(); exists {
 				s.SetIgnore(auditentry.FieldActorID)

@@ -78,6 +78,12 @@ func (_u *AuditEntryUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	if _u.mutation.RequestIDCleared() {
 		_spec.ClearField(auditentry.FieldRequestID, field.TypeString)
 	}
+	if _u.mutation.PartOfCleared() {
+		_spec.ClearField(auditentry.FieldPartOf, field.TypeInt)
+	}
+	if _u.mutation.UndoesCleared() {
+		_spec.ClearField(auditentry.FieldUndoes, field.TypeInt)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -179,6 +185,12 @@ func (_u *AuditEntryUpdateOne) sqlSave(ctx context.Context) (_node *AuditEntry, 
 	}
 	if _u.mutation.RequestIDCleared() {
 		_spec.ClearField(auditentry.FieldRequestID, field.TypeString)
+	}
+	if _u.mutation.PartOfCleared() {
+		_spec.ClearField(auditentry.FieldPartOf, field.TypeInt)
+	}
+	if _u.mutation.UndoesCleared() {
+		_spec.ClearField(auditentry.FieldUndoes, field.TypeInt)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &AuditEntry{config: _u.config}

@@ -48,7 +48,11 @@ func main() {
 			// policies (ent/schema/policy.go), whatever path a change takes.
 			gen.FeaturePrivacy,
 		},
-	}, entc.Extensions(ex))
+	},
+		entc.Extensions(ex),
+		// SetRestoredID: a restore writes a record back with its own id.
+		entc.TemplateFiles("./ent/template/restoreid.tmpl"),
+	)
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
 	}

@@ -277,6 +277,11 @@ func (_c *FollowUpCreate) createSpec() (*FollowUp, *sqlgraph.CreateSpec) {
 		_node = &FollowUp{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(followup.Table, sqlgraph.NewFieldSpec(followup.FieldID, field.TypeInt))
 	)
+	if id, ok := _c.mutation.ID(); ok {
+		_node.ID = id
+		_spec.ID.Value = int64(id)
+	}
+
 	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(followup.FieldCreatedAt, field.TypeTime, value)

@@ -238,6 +238,11 @@ func (_c *GoalAssessmentCreate) createSpec() (*GoalAssessment, *sqlgraph.CreateS
 		_node = &GoalAssessment{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(goalassessment.Table, sqlgraph.NewFieldSpec(goalassessment.FieldID, field.TypeInt))
 	)
+	if id, ok := _c.mutation.ID(); ok {
+		_node.ID = id
+		_spec.ID.Value = int64(id)
+	}
+
 	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(goalassessment.FieldCreatedAt, field.TypeTime, value)

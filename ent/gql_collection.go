@@ -721,6 +721,16 @@ func (_q *AuditEntryQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				selectedFields = append(selectedFields, auditentry.FieldChanges)
 				fieldSeen[auditentry.FieldChanges] = struct{}{}
 			}
+		case "partOf":
+			if _, ok := fieldSeen[auditentry.FieldPartOf]; !ok {
+				selectedFields = append(selectedFields, auditentry.FieldPartOf)
+				fieldSeen[auditentry.FieldPartOf] = struct{}{}
+			}
+		case "undoes":
+			if _, ok := fieldSeen[auditentry.FieldUndoes]; !ok {
+				selectedFields = append(selectedFields, auditentry.FieldUndoes)
+				fieldSeen[auditentry.FieldUndoes] = struct{}{}
+			}
 		case "actorID":
 			if _, ok := fieldSeen[auditentry.FieldActorID]; !ok {
 				selectedFields = append(selectedFields, auditentry.FieldActorID)

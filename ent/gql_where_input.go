@@ -899,6 +899,30 @@ type AuditEntryWhereInput struct {
 	RequestIDEqualFold    *string  `json:"requestIDEqualFold,omitempty"`
 	RequestIDContainsFold *string  `json:"requestIDContainsFold,omitempty"`
 
+	// "part_of" field predicates.
+	PartOf       *int  `json:"partOf,omitempty"`
+	PartOfNEQ    *int  `json:"partOfNEQ,omitempty"`
+	PartOfIn     []int `json:"partOfIn,omitempty"`
+	PartOfNotIn  []int `json:"partOfNotIn,omitempty"`
+	PartOfGT     *int  `json:"partOfGT,omitempty"`
+	PartOfGTE    *int  `json:"partOfGTE,omitempty"`
+	PartOfLT     *int  `json:"partOfLT,omitempty"`
+	PartOfLTE    *int  `json:"partOfLTE,omitempty"`
+	PartOfIsNil  bool  `json:"partOfIsNil,omitempty"`
+	PartOfNotNil bool  `json:"partOfNotNil,omitempty"`
+
+	// "undoes" field predicates.
+	Undoes       *int  `json:"undoes,omitempty"`
+	UndoesNEQ    *int  `json:"undoesNEQ,omitempty"`
+	UndoesIn     []int `json:"undoesIn,omitempty"`
+	UndoesNotIn  []int `json:"undoesNotIn,omitempty"`
+	UndoesGT     *int  `json:"undoesGT,omitempty"`
+	UndoesGTE    *int  `json:"undoesGTE,omitempty"`
+	UndoesLT     *int  `json:"undoesLT,omitempty"`
+	UndoesLTE    *int  `json:"undoesLTE,omitempty"`
+	UndoesIsNil  bool  `json:"undoesIsNil,omitempty"`
+	UndoesNotNil bool  `json:"undoesNotNil,omitempty"`
+
 	// "actor_id" field predicates.
 	ActorID       *int  `json:"actorID,omitempty"`
 	ActorIDNEQ    *int  `json:"actorIDNEQ,omitempty"`
@@ -1189,6 +1213,66 @@ func (i *AuditEntryWhereInput) P() (predicate.AuditEntry, error) {
 	}
 	if i.RequestIDContainsFold != nil {
 		predicates = append(predicates, auditentry.RequestIDContainsFold(*i.RequestIDContainsFold))
+	}
+	if i.PartOf != nil {
+		predicates = append(predicates, auditentry.PartOfEQ(*i.PartOf))
+	}
+	if i.PartOfNEQ != nil {
+		predicates = append(predicates, auditentry.PartOfNEQ(*i.PartOfNEQ))
+	}
+	if len(i.PartOfIn) > 0 {
+		predicates = append(predicates, auditentry.PartOfIn(i.PartOfIn...))
+	}
+	if len(i.PartOfNotIn) > 0 {
+		predicates = append(predicates, auditentry.PartOfNotIn(i.PartOfNotIn...))
+	}
+	if i.PartOfGT != nil {
+		predicates = append(predicates, auditentry.PartOfGT(*i.PartOfGT))
+	}
+	if i.PartOfGTE != nil {
+		predicates = append(predicates, auditentry.PartOfGTE(*i.PartOfGTE))
+	}
+	if i.PartOfLT != nil {
+		predicates = append(predicates, auditentry.PartOfLT(*i.PartOfLT))
+	}
+	if i.PartOfLTE != nil {
+		predicates = append(predicates, auditentry.PartOfLTE(*i.PartOfLTE))
+	}
+	if i.PartOfIsNil {
+		predicates = append(predicates, auditentry.PartOfIsNil())
+	}
+	if i.PartOfNotNil {
+		predicates = append(predicates, auditentry.PartOfNotNil())
+	}
+	if i.Undoes != nil {
+		predicates = append(predicates, auditentry.UndoesEQ(*i.Undoes))
+	}
+	if i.UndoesNEQ != nil {
+		predicates = append(predicates, auditentry.UndoesNEQ(*i.UndoesNEQ))
+	}
+	if len(i.UndoesIn) > 0 {
+		predicates = append(predicates, auditentry.UndoesIn(i.UndoesIn...))
+	}
+	if len(i.UndoesNotIn) > 0 {
+		predicates = append(predicates, auditentry.UndoesNotIn(i.UndoesNotIn...))
+	}
+	if i.UndoesGT != nil {
+		predicates = append(predicates, auditentry.UndoesGT(*i.UndoesGT))
+	}
+	if i.UndoesGTE != nil {
+		predicates = append(predicates, auditentry.UndoesGTE(*i.UndoesGTE))
+	}
+	if i.UndoesLT != nil {
+		predicates = append(predicates, auditentry.UndoesLT(*i.UndoesLT))
+	}
+	if i.UndoesLTE != nil {
+		predicates = append(predicates, auditentry.UndoesLTE(*i.UndoesLTE))
+	}
+	if i.UndoesIsNil {
+		predicates = append(predicates, auditentry.UndoesIsNil())
+	}
+	if i.UndoesNotNil {
+		predicates = append(predicates, auditentry.UndoesNotNil())
 	}
 	if i.ActorID != nil {
 		predicates = append(predicates, auditentry.ActorIDEQ(*i.ActorID))

@@ -421,6 +421,11 @@ func (_c *IndicatorCreate) createSpec() (*Indicator, *sqlgraph.CreateSpec) {
 		_node = &Indicator{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(indicator.Table, sqlgraph.NewFieldSpec(indicator.FieldID, field.TypeInt))
 	)
+	if id, ok := _c.mutation.ID(); ok {
+		_node.ID = id
+		_spec.ID.Value = int64(id)
+	}
+
 	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(indicator.FieldCreatedAt, field.TypeTime, value)

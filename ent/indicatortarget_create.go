@@ -200,6 +200,11 @@ func (_c *IndicatorTargetCreate) createSpec() (*IndicatorTarget, *sqlgraph.Creat
 		_node = &IndicatorTarget{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(indicatortarget.Table, sqlgraph.NewFieldSpec(indicatortarget.FieldID, field.TypeInt))
 	)
+	if id, ok := _c.mutation.ID(); ok {
+		_node.ID = id
+		_spec.ID.Value = int64(id)
+	}
+
 	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(indicatortarget.FieldCreatedAt, field.TypeTime, value)

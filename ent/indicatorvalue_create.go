@@ -288,6 +288,11 @@ func (_c *IndicatorValueCreate) createSpec() (*IndicatorValue, *sqlgraph.CreateS
 		_node = &IndicatorValue{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(indicatorvalue.Table, sqlgraph.NewFieldSpec(indicatorvalue.FieldID, field.TypeInt))
 	)
+	if id, ok := _c.mutation.ID(); ok {
+		_node.ID = id
+		_spec.ID.Value = int64(id)
+	}
+
 	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(indicatorvalue.FieldCreatedAt, field.TypeTime, value)

@@ -268,6 +268,11 @@ func (_c *MunicipalityCreate) createSpec() (*Municipality, *sqlgraph.CreateSpec)
 		_node = &Municipality{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(municipality.Table, sqlgraph.NewFieldSpec(municipality.FieldID, field.TypeInt))
 	)
+	if id, ok := _c.mutation.ID(); ok {
+		_node.ID = id
+		_spec.ID.Value = int64(id)
+	}
+
 	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(municipality.FieldCreatedAt, field.TypeTime, value)

@@ -1758,6 +1758,10 @@ type AuditEntryMutation struct {
 	request_id    *string
 	changes       *[]audit.Change
 	appendchanges []audit.Change
+	part_of       *int
+	addpart_of    *int
+	undoes        *int
+	addundoes     *int
 	clearedFields map[string]struct{}
 	actor         *int
 	clearedactor  bool
@@ -2164,6 +2168,146 @@ func (m *AuditEntryMutation) ResetChanges() {
 	m.appendchanges = nil
 }
 
+// SetPartOf sets the "part_of" field.
+func (m *AuditEntryMutation) SetPartOf(i int) {
+	m.part_of = &i
+	m.addpart_of = nil
+}
+
+// PartOf returns the value of the "part_of" field in the mutation.
+func (m *AuditEntryMutation) PartOf() (r int, exists bool) {
+	v := m.part_of
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPartOf returns the old "part_of" field's value of the AuditEntry entity.
+// If the AuditEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEntryMutation) OldPartOf(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPartOf is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPartOf requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPartOf: %w", err)
+	}
+	return oldValue.PartOf, nil
+}
+
+// AddPartOf adds i to the "part_of" field.
+func (m *AuditEntryMutation) AddPartOf(i int) {
+	if m.addpart_of != nil {
+		*m.addpart_of += i
+	} else {
+		m.addpart_of = &i
+	}
+}
+
+// AddedPartOf returns the value that was added to the "part_of" field in this mutation.
+func (m *AuditEntryMutation) AddedPartOf() (r int, exists bool) {
+	v := m.addpart_of
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearPartOf clears the value of the "part_of" field.
+func (m *AuditEntryMutation) ClearPartOf() {
+	m.part_of = nil
+	m.addpart_of = nil
+	m.clearedFields[auditentry.FieldPartOf] = struct{}{}
+}
+
+// PartOfCleared returns if the "part_of" field was cleared in this mutation.
+func (m *AuditEntryMutation) PartOfCleared() bool {
+	_, ok := m.clearedFields[auditentry.FieldPartOf]
+	return ok
+}
+
+// ResetPartOf resets all changes to the "part_of" field.
+func (m *AuditEntryMutation) ResetPartOf() {
+	m.part_of = nil
+	m.addpart_of = nil
+	delete(m.clearedFields, auditentry.FieldPartOf)
+}
+
+// SetUndoes sets the "undoes" field.
+func (m *AuditEntryMutation) SetUndoes(i int) {
+	m.undoes = &i
+	m.addundoes = nil
+}
+
+// Undoes returns the value of the "undoes" field in the mutation.
+func (m *AuditEntryMutation) Undoes() (r int, exists bool) {
+	v := m.undoes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUndoes returns the old "undoes" field's value of the AuditEntry entity.
+// If the AuditEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEntryMutation) OldUndoes(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUndoes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUndoes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUndoes: %w", err)
+	}
+	return oldValue.Undoes, nil
+}
+
+// AddUndoes adds i to the "undoes" field.
+func (m *AuditEntryMutation) AddUndoes(i int) {
+	if m.addundoes != nil {
+		*m.addundoes += i
+	} else {
+		m.addundoes = &i
+	}
+}
+
+// AddedUndoes returns the value that was added to the "undoes" field in this mutation.
+func (m *AuditEntryMutation) AddedUndoes() (r int, exists bool) {
+	v := m.addundoes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearUndoes clears the value of the "undoes" field.
+func (m *AuditEntryMutation) ClearUndoes() {
+	m.undoes = nil
+	m.addundoes = nil
+	m.clearedFields[auditentry.FieldUndoes] = struct{}{}
+}
+
+// UndoesCleared returns if the "undoes" field was cleared in this mutation.
+func (m *AuditEntryMutation) UndoesCleared() bool {
+	_, ok := m.clearedFields[auditentry.FieldUndoes]
+	return ok
+}
+
+// ResetUndoes resets all changes to the "undoes" field.
+func (m *AuditEntryMutation) ResetUndoes() {
+	m.undoes = nil
+	m.addundoes = nil
+	delete(m.clearedFields, auditentry.FieldUndoes)
+}
+
 // SetActorID sets the "actor_id" field.
 func (m *AuditEntryMutation) SetActorID(i int) {
 	m.actor = &i
@@ -2274,7 +2418,7 @@ func (m *AuditEntryMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AuditEntryMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 10)
 	if m.at != nil {
 		fields = append(fields, auditentry.FieldAt)
 	}
@@ -2295,6 +2439,12 @@ func (m *AuditEntryMutation) Fields() []string {
 	}
 	if m.changes != nil {
 		fields = append(fields, auditentry.FieldChanges)
+	}
+	if m.part_of != nil {
+		fields = append(fields, auditentry.FieldPartOf)
+	}
+	if m.undoes != nil {
+		fields = append(fields, auditentry.FieldUndoes)
 	}
 	if m.actor != nil {
 		fields = append(fields, auditentry.FieldActorID)
@@ -2321,6 +2471,10 @@ func (m *AuditEntryMutation) Field(name string) (ent.Value, bool) {
 		return m.RequestID()
 	case auditentry.FieldChanges:
 		return m.Changes()
+	case auditentry.FieldPartOf:
+		return m.PartOf()
+	case auditentry.FieldUndoes:
+		return m.Undoes()
 	case auditentry.FieldActorID:
 		return m.ActorID()
 	}
@@ -2346,6 +2500,10 @@ func (m *AuditEntryMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldRequestID(ctx)
 	case auditentry.FieldChanges:
 		return m.OldChanges(ctx)
+	case auditentry.FieldPartOf:
+		return m.OldPartOf(ctx)
+	case auditentry.FieldUndoes:
+		return m.OldUndoes(ctx)
 	case auditentry.FieldActorID:
 		return m.OldActorID(ctx)
 	}
@@ -2406,6 +2564,20 @@ func (m *AuditEntryMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetChanges(v)
 		return nil
+	case auditentry.FieldPartOf:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPartOf(v)
+		return nil
+	case auditentry.FieldUndoes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUndoes(v)
+		return nil
 	case auditentry.FieldActorID:
 		v, ok := value.(int)
 		if !ok {
@@ -2424,6 +2596,12 @@ func (m *AuditEntryMutation) AddedFields() []string {
 	if m.addobject_id != nil {
 		fields = append(fields, auditentry.FieldObjectID)
 	}
+	if m.addpart_of != nil {
+		fields = append(fields, auditentry.FieldPartOf)
+	}
+	if m.addundoes != nil {
+		fields = append(fields, auditentry.FieldUndoes)
+	}
 	return fields
 }
 
@@ -2434,6 +2612,10 @@ func (m *AuditEntryMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case auditentry.FieldObjectID:
 		return m.AddedObjectID()
+	case auditentry.FieldPartOf:
+		return m.AddedPartOf()
+	case auditentry.FieldUndoes:
+		return m.AddedUndoes()
 	}
 	return nil, false
 }
@@ -2450,6 +2632,20 @@ func (m *AuditEntryMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddObjectID(v)
 		return nil
+	case auditentry.FieldPartOf:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPartOf(v)
+		return nil
+	case auditentry.FieldUndoes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUndoes(v)
+		return nil
 	}
 	return fmt.Errorf("unknown AuditEntry numeric field %s", name)
 }
@@ -2460,6 +2656,12 @@ func (m *AuditEntryMutation) ClearedFields() []string {
 	var fields []string
 	if m.FieldCleared(auditentry.FieldRequestID) {
 		fields = append(fields, auditentry.FieldRequestID)
+	}
+	if m.FieldCleared(auditentry.FieldPartOf) {
+		fields = append(fields, auditentry.FieldPartOf)
+	}
+	if m.FieldCleared(auditentry.FieldUndoes) {
+		fields = append(fields, auditentry.FieldUndoes)
 	}
 	if m.FieldCleared(auditentry.FieldActorID) {
 		fields = append(fields, auditentry.FieldActorID)
@@ -2480,6 +2682,12 @@ func (m *AuditEntryMutation) ClearField(name string) error {
 	switch name {
 	case auditentry.FieldRequestID:
 		m.ClearRequestID()
+		return nil
+	case auditentry.FieldPartOf:
+		m.ClearPartOf()
+		return nil
+	case auditentry.FieldUndoes:
+		m.ClearUndoes()
 		return nil
 	case auditentry.FieldActorID:
 		m.ClearActorID()
@@ -2512,6 +2720,12 @@ func (m *AuditEntryMutation) ResetField(name string) error {
 		return nil
 	case auditentry.FieldChanges:
 		m.ResetChanges()
+		return nil
+	case auditentry.FieldPartOf:
+		m.ResetPartOf()
+		return nil
+	case auditentry.FieldUndoes:
+		m.ResetUndoes()
 		return nil
 	case auditentry.FieldActorID:
 		m.ResetActorID()

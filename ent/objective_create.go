@@ -268,6 +268,11 @@ func (_c *ObjectiveCreate) createSpec() (*Objective, *sqlgraph.CreateSpec) {
 		_node = &Objective{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(objective.Table, sqlgraph.NewFieldSpec(objective.FieldID, field.TypeInt))
 	)
+	if id, ok := _c.mutation.ID(); ok {
+		_node.ID = id
+		_spec.ID.Value = int64(id)
+	}
+
 	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(objective.FieldCreatedAt, field.TypeTime, value)

@@ -166,6 +166,11 @@ func (_c *StatusChangeCreate) createSpec() (*StatusChange, *sqlgraph.CreateSpec)
 		_node = &StatusChange{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(statuschange.Table, sqlgraph.NewFieldSpec(statuschange.FieldID, field.TypeInt))
 	)
+	if id, ok := _c.mutation.ID(); ok {
+		_node.ID = id
+		_spec.ID.Value = int64(id)
+	}
+
 	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.FromStatus(); ok {
 		_spec.SetField(statuschange.FieldFromStatus, field.TypeEnum, value)

@@ -104,7 +104,9 @@ type ComplexityRoot struct {
 		ID         func(childComplexity int) int
 		ObjectID   func(childComplexity int) int
 		ObjectType func(childComplexity int) int
+		PartOf     func(childComplexity int) int
 		RequestID  func(childComplexity int) int
+		Undoes     func(childComplexity int) int
 	}
 
 	AuditEntryConnection struct {
@@ -460,6 +462,8 @@ type ComplexityRoot struct {
 		DeleteUser            func(childComplexity int, id int) int
 		Login                 func(childComplexity int, username string, password string) int
 		Logout                func(childComplexity int) int
+		RestoreDeleted        func(childComplexity int, entryID int) int
+		RevertChange          func(childComplexity int, entryID int, field string, version int) int
 		RevokeToken           func(childComplexity int, id int) int
 		UnlockUser            func(childComplexity int, id int) int
 		UpdateActivity        func(childComplexity int, id int, input ent.UpdateActivityInput) int
@@ -736,6 +740,8 @@ type MutationResolver interface {
 	CreateGoalAssessment(ctx context.Context, input ent.CreateGoalAssessmentInput) (*ent.GoalAssessment, error)
 	UpdateGoalAssessment(ctx context.Context, id int, input ent.UpdateGoalAssessmentInput) (*ent.GoalAssessment, error)
 	DeleteGoalAssessment(ctx context.Context, id int) (int, error)
+	RestoreDeleted(ctx context.Context, entryID int) (ent.Noder, error)
+	RevertChange(ctx context.Context, entryID int, field string, version int) (ent.Noder, error)
 }
 type ObjectiveResolver interface {
 	StatusCounts(ctx context.Context, obj *ent.Objective, year *int) (*report.Counts, error)
@@ -1028,12 +1034,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEntry.ObjectType(childComplexity), true
+	case "AuditEntry.partOf":
+		if e.ComplexityRoot.AuditEntry.PartOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.PartOf(childComplexity), true
 	case "AuditEntry.requestID":
 		if e.ComplexityRoot.AuditEntry.RequestID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.AuditEntry.RequestID(childComplexity), true
+	case "AuditEntry.undoes":
+		if e.ComplexityRoot.AuditEntry.Undoes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Undoes(childComplexity), true
 
 	case "AuditEntryConnection.edges":
 		if e.ComplexityRoot.AuditEntryConnection.Edges == nil {
@@ -2689,6 +2707,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
+	case "Mutation.restoreDeleted":
+		if e.ComplexityRoot.Mutation.RestoreDeleted == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_restoreDeleted_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RestoreDeleted(childComplexity, args["entryID"].(int)), true
+	case "Mutation.revertChange":
+		if e.ComplexityRoot.Mutation.RevertChange == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revertChange_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevertChange(childComplexity, args["entryID"].(int), args["field"].(string), args["version"].(int)), true
 	case "Mutation.revokeToken":
 		if e.ComplexityRoot.Mutation.RevokeToken == nil {
 			break
@@ -3872,7 +3912,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "auth.graphql" "ent.graphql" "indicator.graphql" "mutation.graphql" "plan.graphql" "report.graphql"
+//go:embed "auth.graphql" "ent.graphql" "indicator.graphql" "mutation.graphql" "plan.graphql" "report.graphql" "undo.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3890,6 +3930,7 @@ var sources = []*ast.Source{
 	{Name: "mutation.graphql", Input: sourceData("mutation.graphql"), BuiltIn: false},
 	{Name: "plan.graphql", Input: sourceData("plan.graphql"), BuiltIn: false},
 	{Name: "report.graphql", Input: sourceData("report.graphql"), BuiltIn: false},
+	{Name: "undo.graphql", Input: sourceData("undo.graphql"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -3985,6 +4026,10 @@ func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field gr
 		return ec.fieldContext_AuditEntry_requestID(ctx, field)
 	case "changes":
 		return ec.fieldContext_AuditEntry_changes(ctx, field)
+	case "partOf":
+		return ec.fieldContext_AuditEntry_partOf(ctx, field)
+	case "undoes":
+		return ec.fieldContext_AuditEntry_undoes(ctx, field)
 	case "actorID":
 		return ec.fieldContext_AuditEntry_actorID(ctx, field)
 	case "actor":
@@ -6364,6 +6409,50 @@ func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["password"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_restoreDeleted_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "entryID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["entryID"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_revertChange_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "entryID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["entryID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg2
 	return args, nil
 }
 
@@ -8783,6 +8872,52 @@ func (ec *executionContext) fieldContext_AuditEntry_changes(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _AuditEntry_partOf(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_partOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PartOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_partOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AuditEntry_undoes(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_undoes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Undoes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_undoes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AuditEntry_actorID(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
@@ -16244,6 +16379,94 @@ func (ec *executionContext) fieldContext_Mutation_deleteGoalAssessment(ctx conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_restoreDeleted(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_restoreDeleted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RestoreDeleted(ctx, fc.Args["entryID"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚐNoder(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_restoreDeleted(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_restoreDeleted_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revertChange(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revertChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevertChange(ctx, fc.Args["entryID"].(int), fc.Args["field"].(string), fc.Args["version"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚐNoder(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revertChange(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revertChange_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Objective_id(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22170,7 +22393,7 @@ func (ec *executionContext) unmarshalInputAuditEntryWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "at", "atNEQ", "atIn", "atNotIn", "atGT", "atGTE", "atLT", "atLTE", "action", "actionNEQ", "actionIn", "actionNotIn", "objectType", "objectTypeNEQ", "objectTypeIn", "objectTypeNotIn", "objectTypeGT", "objectTypeGTE", "objectTypeLT", "objectTypeLTE", "objectTypeContains", "objectTypeHasPrefix", "objectTypeHasSuffix", "objectTypeEqualFold", "objectTypeContainsFold", "objectID", "objectIDNEQ", "objectIDIn", "objectIDNotIn", "objectIDGT", "objectIDGTE", "objectIDLT", "objectIDLTE", "actorName", "actorNameNEQ", "actorNameIn", "actorNameNotIn", "actorNameGT", "actorNameGTE", "actorNameLT", "actorNameLTE", "actorNameContains", "actorNameHasPrefix", "actorNameHasSuffix", "actorNameEqualFold", "actorNameContainsFold", "requestID", "requestIDNEQ", "requestIDIn", "requestIDNotIn", "requestIDGT", "requestIDGTE", "requestIDLT", "requestIDLTE", "requestIDContains", "requestIDHasPrefix", "requestIDHasSuffix", "requestIDIsNil", "requestIDNotNil", "requestIDEqualFold", "requestIDContainsFold", "actorID", "actorIDNEQ", "actorIDIn", "actorIDNotIn", "actorIDIsNil", "actorIDNotNil", "hasActor", "hasActorWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "at", "atNEQ", "atIn", "atNotIn", "atGT", "atGTE", "atLT", "atLTE", "action", "actionNEQ", "actionIn", "actionNotIn", "objectType", "objectTypeNEQ", "objectTypeIn", "objectTypeNotIn", "objectTypeGT", "objectTypeGTE", "objectTypeLT", "objectTypeLTE", "objectTypeContains", "objectTypeHasPrefix", "objectTypeHasSuffix", "objectTypeEqualFold", "objectTypeContainsFold", "objectID", "objectIDNEQ", "objectIDIn", "objectIDNotIn", "objectIDGT", "objectIDGTE", "objectIDLT", "objectIDLTE", "actorName", "actorNameNEQ", "actorNameIn", "actorNameNotIn", "actorNameGT", "actorNameGTE", "actorNameLT", "actorNameLTE", "actorNameContains", "actorNameHasPrefix", "actorNameHasSuffix", "actorNameEqualFold", "actorNameContainsFold", "requestID", "requestIDNEQ", "requestIDIn", "requestIDNotIn", "requestIDGT", "requestIDGTE", "requestIDLT", "requestIDLTE", "requestIDContains", "requestIDHasPrefix", "requestIDHasSuffix", "requestIDIsNil", "requestIDNotNil", "requestIDEqualFold", "requestIDContainsFold", "partOf", "partOfNEQ", "partOfIn", "partOfNotIn", "partOfGT", "partOfGTE", "partOfLT", "partOfLTE", "partOfIsNil", "partOfNotNil", "undoes", "undoesNEQ", "undoesIn", "undoesNotIn", "undoesGT", "undoesGTE", "undoesLT", "undoesLTE", "undoesIsNil", "undoesNotNil", "actorID", "actorIDNEQ", "actorIDIn", "actorIDNotIn", "actorIDIsNil", "actorIDNotNil", "hasActor", "hasActorWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22681,6 +22904,146 @@ func (ec *executionContext) unmarshalInputAuditEntryWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.RequestIDContainsFold = data
+		case "partOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partOf"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartOf = data
+		case "partOfNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partOfNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartOfNEQ = data
+		case "partOfIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partOfIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartOfIn = data
+		case "partOfNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partOfNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartOfNotIn = data
+		case "partOfGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partOfGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartOfGT = data
+		case "partOfGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partOfGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartOfGTE = data
+		case "partOfLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partOfLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartOfLT = data
+		case "partOfLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partOfLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartOfLTE = data
+		case "partOfIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partOfIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartOfIsNil = data
+		case "partOfNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partOfNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartOfNotNil = data
+		case "undoes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("undoes"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Undoes = data
+		case "undoesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("undoesNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UndoesNEQ = data
+		case "undoesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("undoesIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UndoesIn = data
+		case "undoesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("undoesNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UndoesNotIn = data
+		case "undoesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("undoesGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UndoesGT = data
+		case "undoesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("undoesGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UndoesGTE = data
+		case "undoesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("undoesLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UndoesLT = data
+		case "undoesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("undoesLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UndoesLTE = data
+		case "undoesIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("undoesIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UndoesIsNil = data
+		case "undoesNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("undoesNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UndoesNotNil = data
 		case "actorID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -35214,6 +35577,16 @@ func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "partOf":
+			out.Values[i] = ec._AuditEntry_partOf(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "undoes":
+			out.Values[i] = ec._AuditEntry_undoes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "actorID":
 			out.Values[i] = ec._AuditEntry_actorID(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -37677,6 +38050,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deleteGoalAssessment":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteGoalAssessment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "restoreDeleted":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_restoreDeleted(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revertChange":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revertChange(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -40255,6 +40642,14 @@ func (ec *executionContext) marshalNMunicipalityOrderField2ᚖgithubᚗcomᚋsam
 func (ec *executionContext) unmarshalNMunicipalityWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityWhereInput(ctx context.Context, v any) (*ent.MunicipalityWhereInput, error) {
 	res, err := ec.unmarshalInputMunicipalityWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNode2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Node!")
+		return graphql.Null
+	}
+	return ec._Node(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {

@@ -249,8 +249,11 @@ func placeholders(query string) map[string]any {
 	vars := map[string]any{}
 	for _, v := range regexp.MustCompile(`\$(\w+):\s*(\[?)(\w+)`).FindAllStringSubmatch(query, -1) {
 		var value any = "placeholder"
-		if v[3] == "ID" {
+		switch v[3] {
+		case "ID":
 			value = "1"
+		case "Int":
+			value = 1
 		}
 		if v[2] == "[" {
 			value = []any{value}

@@ -35,7 +35,25 @@ func TestTheREADMEExamplesWork(t *testing.T) {
 		"indicator":    func() any { return created["createIndicator"] },
 		"municipality": func() any { return s.idOf("municipalities", `{code: "1880"}`) },
 		"username":     func() any { return "admin" },
-		"password":     func() any { return accountstest.Password },
+		// A deletion and an update in the audit trail, and the version the
+		// update left, to restore and revert.
+		"deletion": func() any {
+			plan := s.create(`mutation { createPlan(input: {name: "Kulturplan", region: "Region Örebro län", firstYear: 2024, lastYear: 2027}) { id } }`, nil)
+			s.create(`mutation($p: ID!) { createGoal(input: {planID: $p, number: 1, title: "Barn och unga"}) { id } }`, map[string]any{"p": plan})
+			s.must(`mutation($id: ID!) { deletePlan(id: $id) }`, map[string]any{"id": plan}, nil)
+			return s.deletion(plan)
+		},
+		"update": func() any {
+			s.must(`mutation($id: ID!) { updateActivity(id: $id, input: {title: "Skapande skola i hela länet"}) { id } }`,
+				map[string]any{"id": s.idOf("activities", `{}`)}, nil)
+			return s.lastUpdate(s.idOf("activities", `{}`))
+		},
+		"version": func() any {
+			var data struct{ Node struct{ Version int } }
+			s.must(`query($id: ID!) { node(id: $id) { ... on Activity { version } } }`, map[string]any{"id": s.idOf("activities", `{}`)}, &data)
+			return data.Node.Version
+		},
+		"password": func() any { return accountstest.Password },
 	}
 	for _, b := range blocks {
 		query := b[1]

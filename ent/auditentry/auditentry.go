@@ -32,6 +32,10 @@ const (
 	FieldRequestID = "request_id"
 	// FieldChanges holds the string denoting the changes field in the database.
 	FieldChanges = "changes"
+	// FieldPartOf holds the string denoting the part_of field in the database.
+	FieldPartOf = "part_of"
+	// FieldUndoes holds the string denoting the undoes field in the database.
+	FieldUndoes = "undoes"
 	// FieldActorID holds the string denoting the actor_id field in the database.
 	FieldActorID = "actor_id"
 	// EdgeActor holds the string denoting the actor edge name in mutations.
@@ -57,6 +61,8 @@ var Columns = []string{
 	FieldActorName,
 	FieldRequestID,
 	FieldChanges,
+	FieldPartOf,
+	FieldUndoes,
 	FieldActorID,
 }
 
@@ -87,9 +93,10 @@ type Action string
 
 // Action values.
 const (
-	ActionCREATE Action = "CREATE"
-	ActionUPDATE Action = "UPDATE"
-	ActionDELETE Action = "DELETE"
+	ActionCREATE  Action = "CREATE"
+	ActionUPDATE  Action = "UPDATE"
+	ActionDELETE  Action = "DELETE"
+	ActionRESTORE Action = "RESTORE"
 )
 
 func (a Action) String() string {
@@ -99,7 +106,7 @@ func (a Action) String() string {
 // ActionValidator is a validator for the "action" field enum values. It is called by the builders before save.
 func ActionValidator(a Action) error {
 	switch a {
-	case ActionCREATE, ActionUPDATE, ActionDELETE:
+	case ActionCREATE, ActionUPDATE, ActionDELETE, ActionRESTORE:
 		return nil
 	default:
 		return fmt.Errorf("auditentry: invalid enum value for action field: %q", a)
@@ -142,6 +149,16 @@ func ByActorName(opts ...sql.OrderTermOption) OrderOption {
 // ByRequestID orders the results by the request_id field.
 func ByRequestID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRequestID, opts...).ToFunc()
+}
+
+// ByPartOf orders the results by the part_of field.
+func ByPartOf(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPartOf, opts...).ToFunc()
+}
+
+// ByUndoes orders the results by the undoes field.
+func ByUndoes(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldUndoes, opts...).ToFunc()
 }
 
 // ByActorID orders the results by the actor_id field.

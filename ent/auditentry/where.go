@@ -80,6 +80,16 @@ func RequestID(v string) predicate.AuditEntry {
 	return predicate.AuditEntry(sql.FieldEQ(FieldRequestID, v))
 }
 
+// PartOf applies equality check predicate on the "part_of" field. It's identical to PartOfEQ.
+func PartOf(v int) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldEQ(FieldPartOf, v))
+}
+
+// Undoes applies equality check predicate on the "undoes" field. It's identical to UndoesEQ.
+func Undoes(v int) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldEQ(FieldUndoes, v))
+}
+
 // ActorID applies equality check predicate on the "actor_id" field. It's identical to ActorIDEQ.
 func ActorID(v int) predicate.AuditEntry {
 	return predicate.AuditEntry(sql.FieldEQ(FieldActorID, v))
@@ -388,6 +398,106 @@ func RequestIDEqualFold(v string) predicate.AuditEntry {
 // RequestIDContainsFold applies the ContainsFold predicate on the "request_id" field.
 func RequestIDContainsFold(v string) predicate.AuditEntry {
 	return predicate.AuditEntry(sql.FieldContainsFold(FieldRequestID, v))
+}
+
+// PartOfEQ applies the EQ predicate on the "part_of" field.
+func PartOfEQ(v int) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldEQ(FieldPartOf, v))
+}
+
+// PartOfNEQ applies the NEQ predicate on the "part_of" field.
+func PartOfNEQ(v int) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldNEQ(FieldPartOf, v))
+}
+
+// PartOfIn applies the In predicate on the "part_of" field.
+func PartOfIn(vs ...int) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldIn(FieldPartOf, vs...))
+}
+
+// PartOfNotIn applies the NotIn predicate on the "part_of" field.
+func PartOfNotIn(vs ...int) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldNotIn(FieldPartOf, vs...))
+}
+
+// PartOfGT applies the GT predicate on the "part_of" field.
+func PartOfGT(v int) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldGT(FieldPartOf, v))
+}
+
+// PartOfGTE applies the GTE predicate on the "part_of" field.
+func PartOfGTE(v int) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldGTE(FieldPartOf, v))
+}
+
+// PartOfLT applies the LT predicate on the "part_of" field.
+func PartOfLT(v int) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldLT(FieldPartOf, v))
+}
+
+// PartOfLTE applies the LTE predicate on the "part_of" field.
+func PartOfLTE(v int) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldLTE(FieldPartOf, v))
+}
+
+// PartOfIsNil applies the IsNil predicate on the "part_of" field.
+func PartOfIsNil() predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldIsNull(FieldPartOf))
+}
+
+// PartOfNotNil applies the NotNil predicate on the "part_of" field.
+func PartOfNotNil() predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldNotNull(FieldPartOf))
+}
+
+// UndoesEQ applies the EQ predicate on the "undoes" field.
+func UndoesEQ(v int) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldEQ(FieldUndoes, v))
+}
+
+// UndoesNEQ applies the NEQ predicate on the "undoes" field.
+func UndoesNEQ(v int) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldNEQ(FieldUndoes, v))
+}
+
+// UndoesIn applies the In predicate on the "undoes" field.
+func UndoesIn(vs ...int) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldIn(FieldUndoes, vs...))
+}
+
+// UndoesNotIn applies the NotIn predicate on the "undoes" field.
+func UndoesNotIn(vs ...int) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldNotIn(FieldUndoes, vs...))
+}
+
+// UndoesGT applies the GT predicate on the "undoes" field.
+func UndoesGT(v int) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldGT(FieldUndoes, v))
+}
+
+// UndoesGTE applies the GTE predicate on the "undoes" field.
+func UndoesGTE(v int) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldGTE(FieldUndoes, v))
+}
+
+// UndoesLT applies the LT predicate on the "undoes" field.
+func UndoesLT(v int) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldLT(FieldUndoes, v))
+}
+
+// UndoesLTE applies the LTE predicate on the "undoes" field.
+func UndoesLTE(v int) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldLTE(FieldUndoes, v))
+}
+
+// UndoesIsNil applies the IsNil predicate on the "undoes" field.
+func UndoesIsNil() predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldIsNull(FieldUndoes))
+}
+
+// UndoesNotNil applies the NotNil predicate on the "undoes" field.
+func UndoesNotNil() predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldNotNull(FieldUndoes))
 }
 
 // ActorIDEQ applies the EQ predicate on the "actor_id" field.

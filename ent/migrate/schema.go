@@ -61,12 +61,14 @@ var (
 	AuditEntriesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "at", Type: field.TypeTime},
-		{Name: "action", Type: field.TypeEnum, Enums: []string{"CREATE", "UPDATE", "DELETE"}},
+		{Name: "action", Type: field.TypeEnum, Enums: []string{"CREATE", "UPDATE", "DELETE", "RESTORE"}},
 		{Name: "object_type", Type: field.TypeString},
 		{Name: "object_id", Type: field.TypeInt},
 		{Name: "actor_name", Type: field.TypeString},
 		{Name: "request_id", Type: field.TypeString, Nullable: true},
 		{Name: "changes", Type: field.TypeJSON},
+		{Name: "part_of", Type: field.TypeInt, Nullable: true},
+		{Name: "undoes", Type: field.TypeInt, Nullable: true},
 		{Name: "actor_id", Type: field.TypeInt, Nullable: true},
 	}
 	// AuditEntriesTable holds the schema information for the "audit_entries" table.
@@ -77,7 +79,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "audit_entries_users_audit_entries",
-				Columns:    []*schema.Column{AuditEntriesColumns[8]},
+				Columns:    []*schema.Column{AuditEntriesColumns[10]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -91,12 +93,22 @@ var (
 			{
 				Name:    "auditentry_actor_id_at",
 				Unique:  false,
-				Columns: []*schema.Column{AuditEntriesColumns[8], AuditEntriesColumns[1]},
+				Columns: []*schema.Column{AuditEntriesColumns[10], AuditEntriesColumns[1]},
 			},
 			{
 				Name:    "auditentry_at",
 				Unique:  false,
 				Columns: []*schema.Column{AuditEntriesColumns[1]},
+			},
+			{
+				Name:    "auditentry_part_of",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEntriesColumns[8]},
+			},
+			{
+				Name:    "auditentry_undoes",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEntriesColumns[9]},
 			},
 		},
 	}

@@ -33,9 +33,9 @@ func (AuditEntry) Fields() []ent.Field {
 			Comment("When the change was made.").
 			Annotations(entgql.OrderField("AT")),
 		field.Enum("action").
-			Values("CREATE", "UPDATE", "DELETE").
+			Values("CREATE", "UPDATE", "DELETE", "RESTORE").
 			Immutable().
-			Comment("Whether the record was created, updated or deleted.").
+			Comment("Whether the record was created, updated, deleted, or restored after a deletion (restoreDeleted).").
 			Annotations(entgql.Type("AuditAction"), entgql.OrderField("ACTION")),
 		field.String("object_type").
 			Immutable().
@@ -58,6 +58,18 @@ func (AuditEntry) Fields() []ent.Field {
 			Immutable().
 			Comment("The fields that changed, with their old and new values; for links, the ids added and removed.").
 			Annotations(entgql.Type("[FieldChange!]")),
+		field.Int("part_of").
+			Optional().
+			Nillable().
+			Immutable().
+			Comment("The ID of the entry of the change this one went with: a record deleted with its plan points to the plan's deletion, a record restored with its plan to the plan's restore.").
+			Annotations(entgql.Type("ID")),
+		field.Int("undoes").
+			Optional().
+			Nillable().
+			Immutable().
+			Comment("The ID of the entry this change undid: the deletion a restore brought back, the update a revert took back (revertChange).").
+			Annotations(entgql.Type("ID")),
 		field.Int("actor_id").
 			Optional().
 			Nillable().
@@ -84,6 +96,8 @@ func (AuditEntry) Indexes() []ent.Index {
 		index.Fields("object_id", "at"),
 		index.Fields("actor_id", "at"),
 		index.Fields("at"),
+		index.Fields("part_of"),
+		index.Fields("undoes"),
 	}
 }
 

@@ -38,6 +38,11 @@ func (AuditMixin) Hooks() []ent.Hook {
 // without its value.
 var unrecorded = []string{"created_at", "updated_at", "version", "selector", "secret_hash", "slot"}
 
+// keptWhenDeleted are the fields of unrecorded that a deletion's entry
+// records nonetheless, so that a restore brings the record back as it was:
+// its times (which orders and cursors may use) and its version.
+var keptWhenDeleted = []string{"created_at", "updated_at", "version"}
+
 // auditable is what the generated mutations of every type have.
 type auditable interface {
 	ent.Mutation
@@ -65,6 +70,9 @@ func recordChange(next ent.Mutator) ent.Mutator {
 		switch {
 		case m.Op().Is(ent.OpCreate):
 			action = auditentry.ActionCREATE
+			if _, restored := am.ID(); restored {
+				action = auditentry.ActionRESTORE // a deleted record, back with its own id
+			}
 		case m.Op().Is(ent.OpUpdateOne):
 			action = auditentry.ActionUPDATE
 			// Reading one old field loads the whole stored record, which
@@ -87,6 +95,9 @@ func recordChange(next ent.Mutator) ent.Mutator {
 			if err := addRemovedLinks(ctx, am.Client(), m.Type(), deleted); err != nil {
 				return nil, err
 			}
+			if err := addStatusHistory(ctx, am.Client(), m.Type(), deleted); err != nil {
+				return nil, err
+			}
 			changes = deleted[0].changes
 			if cascaded, err = deletedWith(ctx, am.Client(), m.Type(), []int{id}); err != nil {
 				return nil, err
@@ -106,13 +117,22 @@ func recordChange(next ent.Mutator) ent.Mutator {
 			}
 		}
 		id, _ := am.ID()
-		if err := newEntry(ctx, am.Client(), action, m.Type(), id, changes).Exec(asServer(ctx)); err != nil {
+		entry := newEntry(ctx, am.Client(), action, m.Type(), id, changes)
+		if undone, ok := audit.Undone(ctx, id); ok {
+			entry.SetUndoes(undone)
+		}
+		if partOf, ok := audit.PartOfEntry(ctx); ok && action == auditentry.ActionRESTORE {
+			entry.SetPartOf(partOf)
+		}
+		main, err := entry.Save(asServer(ctx))
+		if err != nil {
 			return nil, fmt.Errorf("audit: record the change: %w", err)
 		}
 		for chunk := range slices.Chunk(cascaded, entriesPerStatement) {
 			entries := make([]*gen.AuditEntryCreate, len(chunk))
 			for i, d := range chunk {
-				entries[i] = newEntry(ctx, am.Client(), auditentry.ActionDELETE, d.typ, d.id, d.changes)
+				// partOf lets a restore find what went with the record.
+				entries[i] = newEntry(ctx, am.Client(), auditentry.ActionDELETE, d.typ, d.id, d.changes).SetPartOf(main.ID)
 			}
 			if err := am.Client().AuditEntry.CreateBulk(entries...).Exec(asServer(ctx)); err != nil {
 				return nil, fmt.Errorf("audit: record the records deleted with %s %d: %w", m.Type(), id, err)

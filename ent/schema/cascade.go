@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/samverkan/samverkan"
 	"github.com/samverkan/samverkan/audit"
@@ -22,6 +23,7 @@ import (
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
+	"github.com/samverkan/samverkan/ent/statuschange"
 	"github.com/samverkan/samverkan/ent/token"
 	"github.com/samverkan/samverkan/ent/user"
 )
@@ -240,6 +242,9 @@ func deletedWith(ctx context.Context, c *gen.Client, typ string, ids []int) ([]d
 		if err := addRemovedLinks(ctx, c, child.typ, children); err != nil {
 			return nil, err
 		}
+		if err := addStatusHistory(ctx, c, child.typ, children); err != nil {
+			return nil, err
+		}
 		grandchildren, err := deletedWith(ctx, c, child.typ, childIDs)
 		if err != nil {
 			return nil, err
@@ -274,6 +279,41 @@ func addRemovedLinks(ctx context.Context, c *gen.Client, typ string, ds []deleti
 	return nil
 }
 
+// addStatusHistory adds to each deletion of an activity its status
+// changes, which the database deletes with it: the history the reports
+// count by year, which a restore brings back.
+func addStatusHistory(ctx context.Context, c *gen.Client, typ string, ds []deletion) error {
+	if typ != "Activity" || len(ds) == 0 {
+		return nil
+	}
+	ids := make([]int, len(ds))
+	for i, d := range ds {
+		ids[i] = d.id
+	}
+	history := map[int][]audit.StatusChange{}
+	for chunk := range slices.Chunk(ids, maxParameters) {
+		rows, err := c.StatusChange.Query().Where(statuschange.ActivityIDIn(chunk...)).
+			Order(statuschange.ByAt(), statuschange.ByID()).All(asServer(ctx))
+		if err != nil {
+			return fmt.Errorf("audit: read the status changes of the deleted activities: %w", err)
+		}
+		for _, r := range rows {
+			sc := audit.StatusChange{ToStatus: string(r.ToStatus), At: r.At.UTC().Format(time.RFC3339Nano)}
+			if r.FromStatus != nil {
+				from := string(*r.FromStatus)
+				sc.FromStatus = &from
+			}
+			history[r.ActivityID] = append(history[r.ActivityID], sc)
+		}
+	}
+	for i := range ds {
+		if h := history[ds[i].id]; len(h) > 0 {
+			ds[i].changes = append(ds[i].changes, audit.Change{Field: audit.StatusChanges, Old: h})
+		}
+	}
+	return nil
+}
+
 // storedValues lists a record's fields as they are, read through the
 // record's JSON form (which leaves secrets out).
 func storedValues(record any) ([]audit.Change, error) {
@@ -287,7 +327,7 @@ func storedValues(record any) ([]audit.Change, error) {
 	}
 	var changes []audit.Change
 	for name, v := range fields {
-		if name == "id" || name == "edges" || v == nil || slices.Contains(unrecorded, name) {
+		if name == "id" || name == "edges" || v == nil || slices.Contains(unrecorded, name) && !slices.Contains(keptWhenDeleted, name) {
 			continue
 		}
 		changes = append(changes, audit.Change{Field: samverkan.GraphQLName(name), Old: v})

@@ -388,6 +388,11 @@ var activityWithinPlanPeriod = hook.On(func(next ent.Mutator) ent.Mutator {
 var recordStatusChange = hook.On(func(next ent.Mutator) ent.Mutator {
 	return hook.ActivityFunc(func(ctx context.Context, m *gen.ActivityMutation) (ent.Value, error) {
 		var from *enum.Status
+		if _, restored := m.ID(); restored && m.Op().Is(ent.OpCreate) {
+			// A restored activity gets its history back from its
+			// deletion's entry (package undo), not a new beginning.
+			return next.Mutate(ctx, m)
+		}
 		if m.Op().Is(ent.OpUpdateOne) {
 			to, set := m.Status()
 			if !set {

@@ -37,7 +37,9 @@ import (
 //	                                  otherwise); of an activity's links,
 //	                                  only those of its scope, and never the
 //	                                  last of them
-//	admin       yes                   everything
+//	admin       yes                   everything, restoring deleted
+//	                                  records and reverting changes
+//	                                  from the audit trail included
 //
 // Users, tokens and the audit trail are read by admins only. An editor's
 // scope is any number of municipalities and institutions, and any number of
@@ -54,9 +56,23 @@ type PolicyMixin struct {
 func (PolicyMixin) Policy() ent.Policy {
 	return privacy.Policy{
 		Query:    privacy.QueryPolicy{privacy.ContextQueryMutationRule(readsAllowed)},
-		Mutation: privacy.MutationPolicy{privacy.ContextQueryMutationRule(signedInToChange)},
+		Mutation: privacy.MutationPolicy{privacy.ContextQueryMutationRule(signedInToChange), onlyAdminsRestore},
 	}
 }
+
+// onlyAdminsRestore keeps restoring deleted records (a create that gives
+// the record's old id, see package undo) to admins, whatever the type: an
+// editor who may create a follow-up may not bring a deleted one back.
+var onlyAdminsRestore = privacy.MutationRuleFunc(func(ctx context.Context, m ent.Mutation) error {
+	r, ok := m.(interface{ ID() (int, bool) })
+	if !ok || !m.Op().Is(ent.OpCreate) {
+		return privacy.Skip
+	}
+	if _, restored := r.ID(); restored && !auth.FromContext(ctx).Is(auth.RoleAdmin) {
+		return errAdminsOnly
+	}
+	return privacy.Skip
+})
 
 // denial is a refusal by a policy: a client error with its code, which is
 // also privacy.Deny for ent.

@@ -213,6 +213,7 @@ var enumValues = map[string]string{
 	"AuditAction.CREATE":                  "The record was created.",
 	"AuditAction.UPDATE":                  "The record was changed.",
 	"AuditAction.DELETE":                  "The record was deleted.",
+	"AuditAction.RESTORE":                 "The record was restored after a deletion, with its own ID (restoreDeleted).",
 	"OrderDirection.ASC":                  "Ascending: A to Ö, smallest first.",
 	"OrderDirection.DESC":                 "Descending: Ö to A, largest first.",
 }

@@ -36,6 +36,10 @@ window.addEventListener("hashchange", () => {
   render();
 });
 
+// A view whose record changed under it (a change reverted from its
+// history) asks to be shown again.
+window.addEventListener("rerender", () => render());
+
 // Views only signed-in users (or admins) reach; signing out leaves them.
 const signedInViews = ["password", "tokens", "audit", "users"];
 

@@ -5,6 +5,17 @@
 import { num } from "./dom.js";
 
 const rules = [
+  // Restoring and reverting from the audit trail (before "no … has the id", which the first contains).
+  [/cannot be restored while its ([\w-]+) is deleted/, (m) => `Posten hör till ${sv(m[1])} som är borttagen: återställ den först, så kommer det som togs bort med den också tillbaka.`],
+  [/was deleted with ([\w-]+) \d+, which is still deleted/, (m) => `Posten togs bort tillsammans med ${sv(m[1])} som fortfarande är borttagen: återställ den, så kommer den här tillbaka med den.`],
+  [/has been restored already/, () => "Posten är redan återställd."],
+  [/exists: there is nothing to restore/, () => "Posten finns: det finns inget att återställa."],
+  [/was restored and deleted again after entry/, () => "Posten har återställts och tagits bort igen sedan dess: återställ den från den senaste borttagningen."],
+  [/is not restored: the audit trail keeps no password or secret/, () => "En borttagen användare eller API-nyckel går inte att återställa: loggen sparar inga lösenord eller nycklar. Skapa den på nytt."],
+  [/only a deletion is restored/, () => "Bara en borttagning kan återställas."],
+  [/only an update's changes are reverted/, () => "Bara en ändring av fält kan ångras."],
+  [/has changed again since entry \d+/, () => "Fältet har ändrats igen efter den här ändringen: ångra den senare ändringen först, eller redigera fältet."],
+  [/has been deleted since: restore it first/, () => "Posten har tagits bort sedan dess: återställ den först."],
   [/must not be empty/, () => "Får inte vara tomt."],
   [/must be four digits/, () => "Ska vara fyra siffror, t.ex. 1880."],
   [/must be two digits/, () => "Ska vara två siffror, t.ex. 18."],

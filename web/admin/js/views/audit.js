@@ -2,14 +2,19 @@
 // its old value to its new one. Admins read it whole in "Ändringslogg", and
 // a record's own under "Historik" on its page. Ids in the trail (a heading,
 // the municipalities linked) are shown by name, looked up a page at a time.
+// An admin restores a deleted record from its deletion ("Återställ") and
+// takes a field's change back ("Ångra"): each is one more change in the
+// trail, and the server refuses what cannot be done, saying why.
 
 import { h, dateTime, date } from "../dom.js";
 import { gql } from "../gql.js";
 import { types, fieldLabel } from "../types.js";
 import { listView } from "../ui/list.js";
-import { goalName } from "../labels.js";
+import { goalName, statusLabels } from "../labels.js";
+import { confirmDialog } from "../ui/dialog.js";
+import { showError, showNotice } from "../ui/banner.js";
 
-const actions = { CREATE: "Skapad", UPDATE: "Ändrad", DELETE: "Borttagen" };
+const actions = { CREATE: "Skapad", UPDATE: "Ändrad", DELETE: "Borttagen", RESTORE: "Återställd" };
 
 /** typeNames are the Swedish names of the types the trail records. */
 const typeNames = {
@@ -20,9 +25,16 @@ const typeNames = {
   FollowUp: "Uppföljning",
   Municipality: "Kommun",
   Institution: "Aktör",
+  Indicator: "Indikator",
+  IndicatorTarget: "Målvärde",
+  IndicatorValue: "Indikatorvärde",
+  GoalAssessment: "Bedömning av mål",
   User: "Användare",
   Token: "API-nyckel",
 };
+
+// Deleted users and tokens are not restored: the trail keeps no password or secret.
+const notRestored = ["User", "Token"];
 
 // Fields no form of the page edits, but the trail records.
 const otherLabels = {
@@ -34,10 +46,17 @@ const otherLabels = {
   userID: "Användare",
   sourceDate: "Källan uppdaterad",
   countyCode: "Länskod",
+  createdAt: "Skapad",
+  updatedAt: "Senast ändrad",
+  version: "Version",
+  statusChanges: "Statushistorik",
 };
 
 // What the ids seen so far are called; null for one that no longer exists.
 const names = new Map();
+
+// The deletions on the page that have been restored, by entry id.
+const restored = new Set();
 
 // What each type is called by, aliased: fields of one name but different
 // types (a goal's optional title, an activity's required one) cannot be
@@ -55,6 +74,15 @@ async function prepare(entries) {
     for (const c of e.changes) {
       for (const id of [...(c.added || []), ...(c.removed || [])]) ids.add(id);
       if (/ID$/.test(c.field)) for (const v of [c.old, c.new]) if (v !== null && v !== undefined) ids.add(String(v));
+    }
+  }
+  const deletions = entries.filter((e) => e.action === "DELETE" && !e.partOf).map((e) => e.id);
+  if (deletions.length) {
+    try {
+      const data = await gql(`query Restored($ids: [ID!]) { auditEntries(first: 100, where: {undoesIn: $ids}) { edges { node { undoes } } } }`, { ids: deletions });
+      for (const { node } of data.auditEntries.edges) restored.add(node.undoes);
+    } catch (e) {
+      // Without it, a restored deletion still offers its button, and the server says it is restored.
     }
   }
   const unknown = [...ids].filter((id) => !names.has(id));
@@ -106,6 +134,7 @@ function ref(id) {
 function value(objectType, field, v) {
   if (v === null || v === undefined || v === "" || (Array.isArray(v) && v.length === 0)) return h("span", { class: "empty" }, "tomt");
   if (field === "password") return "(dolt)";
+  if (field === "statusChanges" && Array.isArray(v)) return v.map((c) => `${statusLabels[c.toStatus] || c.toStatus} ${date(c.at)}`).join(" → ");
   const f = types[objectType]?.fields.find((x) => x.name === field);
   if (/ID$/.test(field)) return ref(v);
   if (f?.kind === "select") return f.options.find((o) => o.value === v)?.label || String(v);
@@ -118,11 +147,21 @@ function value(objectType, field, v) {
   return text.length > 160 ? h("span", { title: text }, `${text.slice(0, 157)}…`) : text;
 }
 
-/** changes lists what an entry changed: field: old → new, links added and removed. */
-function changes(entry) {
+/** fieldName is what the page calls a field the trail names. */
+function fieldName(entry, field) {
+  return fieldLabel(entry.objectType, field) || otherLabels[field] || field;
+}
+
+/**
+ * changes lists what an entry changed: field: old → new, links added and
+ * removed. With undo (the change log's and a record's history, for an
+ * admin), each change of an update has a button that takes it back.
+ */
+function changes(entry, undo = null) {
   const items = entry.changes.map((c) => {
-    const name = fieldLabel(entry.objectType, c.field) || otherLabels[c.field] || c.field;
+    const name = fieldName(entry, c.field);
     const head = h("span", { class: "change-field" }, `${name}: `);
+    const back = undo && entry.action === "UPDATE" && c.field !== "password" ? revertButton(entry, c, name, undo) : null;
     if (c.added?.length || c.removed?.length) {
       return h(
         "li",
@@ -131,13 +170,90 @@ function changes(entry) {
         c.added?.length ? h("ins", { class: "added" }, "+ ", join(c.added.map(ref))) : null,
         c.added?.length && c.removed?.length ? "; " : null,
         c.removed?.length ? h("del", { class: "removed" }, "− ", join(c.removed.map(ref))) : null,
+        back,
       );
     }
-    if (entry.action === "CREATE") return h("li", {}, head, h("ins", { class: "new" }, value(entry.objectType, c.field, c.new)));
+    if (entry.action === "CREATE" || entry.action === "RESTORE") return h("li", {}, head, h("ins", { class: "new" }, value(entry.objectType, c.field, c.new)));
     if (entry.action === "DELETE") return h("li", {}, head, h("del", { class: "old" }, value(entry.objectType, c.field, c.old)));
-    return h("li", {}, head, h("del", { class: "old" }, value(entry.objectType, c.field, c.old)), " → ", h("ins", { class: "new" }, value(entry.objectType, c.field, c.new)));
+    return h("li", {}, head, h("del", { class: "old" }, value(entry.objectType, c.field, c.old)), " → ", h("ins", { class: "new" }, value(entry.objectType, c.field, c.new)), back);
   });
   return items.length ? h("ul", { class: "changes" }, items) : h("span", { class: "muted" }, "–");
+}
+
+/**
+ * revertButton takes one field's change back, based on the record's
+ * version the page has (undo.version, on the record's page) or reads now
+ * (the change log): the server refuses with CONFLICT when the record has
+ * moved on since, or the field has changed again after this change.
+ */
+function revertButton(entry, c, name, undo) {
+  const links = c.added?.length || c.removed?.length;
+  return h(
+    "button",
+    {
+      type: "button",
+      class: "button small undo",
+      "aria-label": `Ångra ändringen av ${name.toLowerCase()}`,
+      onclick: async (e) => {
+        const button = e.currentTarget;
+        const body = links ? "Det som lades till tas bort och det som togs bort läggs tillbaka." : [h("p", {}, `${name} blir igen: `, value(entry.objectType, c.field, c.old))];
+        const ok = await confirmDialog({ title: `Ångra ändringen av ${name.toLowerCase()}?`, body, confirm: "Ångra ändringen", danger: false });
+        if (!ok) return;
+        try {
+          let version = undo.version;
+          if (version === undefined) {
+            const data = await gql(`query Version($id: ID!) { node(id: $id) { id ...on ${entry.objectType} { version } } }`, { id: entry.objectID });
+            if (!data.node) throw new Error("Posten har tagits bort sedan dess: återställ den först.");
+            version = data.node.version;
+          }
+          await gql(`mutation Revert($e: ID!, $f: String!, $v: Int!) { revertChange(entryID: $e, field: $f, version: $v) { id } }`, { e: entry.id, f: c.field, v: version });
+        } catch (err) {
+          showError(err);
+          return;
+        }
+        showNotice(`Ändringen av ${name.toLowerCase()} är ångrad.`);
+        names.clear();
+        undo.done(button);
+      },
+    },
+    "Ångra",
+  );
+}
+
+/** restoreCell has the button that brings a deleted record back, with what was deleted with it. */
+function restoreCell(entry, undo) {
+  if (!undo || entry.action !== "DELETE" || notRestored.includes(entry.objectType)) return null;
+  if (entry.partOf) return h("span", { class: "muted" }, "Kommer tillbaka med det den togs bort med");
+  if (restored.has(entry.id)) return h("span", { class: "muted" }, "Återställd");
+  const t = (typeNames[entry.objectType] || entry.objectType).toLowerCase();
+  const old = entry.changes.find((c) => ["name", "title", "text"].includes(c.field))?.old;
+  return h(
+    "button",
+    {
+      type: "button",
+      class: "button small restore",
+      onclick: async (e) => {
+        const button = e.currentTarget;
+        const ok = await confirmDialog({
+          title: old ? `Återställ ${t} ”${old}”?` : `Återställ ${t}?`,
+          body: "Posten kommer tillbaka som den var när den togs bort, med samma id, och det som togs bort tillsammans med den kommer också tillbaka.",
+          confirm: "Återställ",
+          danger: false,
+        });
+        if (!ok) return;
+        try {
+          await gql(`mutation Restore($e: ID!) { restoreDeleted(entryID: $e) { id } }`, { e: entry.id });
+        } catch (err) {
+          showError(err);
+          return;
+        }
+        showNotice(old ? `Återställd: ${t} ”${old}”.` : `Återställd: ${t}.`);
+        names.clear();
+        undo.done(button);
+      },
+    },
+    "Återställ",
+  );
 }
 
 function join(nodes) {
@@ -160,8 +276,19 @@ const columns = {
   actor: { label: "Av", value: actor, order: "ACTOR_NAME" },
   action: { label: "Händelse", value: (e) => h("span", { class: `action action-${e.action.toLowerCase()}` }, actions[e.action] || e.action), order: "ACTION" },
   object: { label: "Post", value: object, order: "OBJECT_TYPE" },
-  changes: { label: "Ändringar", value: changes, wrap: true },
+  changes: { label: "Ändringar", value: (e) => changes(e), wrap: true },
 };
+
+/** undoColumns are the columns with buttons that restore and revert, for admins. */
+function undoColumns(undo) {
+  return {
+    changes: { label: "Ändringar", value: (e) => changes(e, undo), wrap: true },
+    restore: { label: "Återställ", value: (e) => restoreCell(e, undo) },
+  };
+}
+
+// After a restore or a revert, the list shows the trail again, with the new entries.
+const reloadList = (button) => button.dispatchEvent(new Event("reload", { bubbles: true }));
 
 /** localDay turns a yyyy-mm-dd from a date input into the start of that day here, as an ISO time. */
 function localDay(day, plus = 0) {
@@ -176,7 +303,7 @@ export const auditType = {
   one: "ändring",
   many: "Ändringar",
   columns: [columns.at, columns.actor, columns.action, columns.object, columns.changes],
-  listFields: "at action objectType objectID actorName actor { displayName } changes { field old new added removed }",
+  listFields: "id at action objectType objectID actorName actor { displayName } undoes partOf changes { field old new added removed }",
   search: null,
   filters: [
     {
@@ -194,18 +321,37 @@ export const auditType = {
   prepare,
 };
 
-/** auditView is the whole trail, newest first, with filters. */
+/** auditView is the whole trail, newest first, with filters; an admin restores and reverts from it. */
 export function auditView(params = new URLSearchParams()) {
+  const undo = undoColumns({ done: reloadList });
   return h(
     "div",
     { class: "audit" },
-    listView({ typeName: "AuditEntry", type: auditType, title: "Ändringslogg", level: 1, empty: "Inga ändringar är registrerade ännu.", address: "#/audit", params }),
-    h("p", { class: "muted" }, "Varje ändring som görs genom API:et registreras här: vem, när och vad, med gamla och nya värden. Den inlästa planen är utgångsläget och har ingen historik."),
+    listView({
+      typeName: "AuditEntry",
+      type: auditType,
+      title: "Ändringslogg",
+      level: 1,
+      empty: "Inga ändringar är registrerade ännu.",
+      address: "#/audit",
+      params,
+      columns: [columns.at, columns.actor, columns.action, columns.object, undo.changes, undo.restore],
+    }),
+    h(
+      "p",
+      { class: "muted" },
+      "Varje ändring som görs genom API:et registreras här: vem, när och vad, med gamla och nya värden. Den inlästa planen är utgångsläget och har ingen historik. En borttagen post återställs med det som togs bort tillsammans med den, och en ändring av ett fält kan ångras; båda registreras som nya ändringar.",
+    ),
   );
 }
 
-/** historyView is the trail of one record, for its page. */
-export function historyView(typeName, id) {
+/**
+ * historyView is the trail of one record, for its page; version is the
+ * record's version the page shows, which a revert is based on, and after
+ * a revert the page is shown again.
+ */
+export function historyView(typeName, id, version) {
+  const undo = undoColumns({ version, done: () => window.dispatchEvent(new Event("rerender")) });
   return h(
     "div",
     { class: "history" },
@@ -215,7 +361,7 @@ export function historyView(typeName, id) {
       where: { objectID: id },
       title: "Historik",
       compact: true,
-      columns: [columns.at, columns.actor, columns.action, columns.changes],
+      columns: [columns.at, columns.actor, columns.action, undo.changes],
       empty: "Inga ändringar är registrerade. Det som lästes in från början har ingen historik.",
     }),
   );

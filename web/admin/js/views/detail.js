@@ -15,7 +15,9 @@ import { tokenType } from "./tokens.js";
 /** detailView loads and shows the object id of typeName. */
 export async function detailView(typeName, id) {
   const type = types[typeName];
-  const data = await gql(`query Detail($id: ID!) { node(id: $id) { id ... on ${typeName} { ${type.detailFields} } } }`, { id });
+  // An admin's history reverts changes based on the version shown.
+  const version = isAdmin() && typeName !== "Token" ? " version" : "";
+  const data = await gql(`query Detail($id: ID!) { node(id: $id) { id ... on ${typeName} { ${type.detailFields}${version} } } }`, { id });
   const node = data.node;
   const title = type.title(node);
 
@@ -59,7 +61,7 @@ export async function detailView(typeName, id) {
         })
       : null,
     // Who changed what, for admins (the server shows the trail to no one else).
-    isAdmin() ? historyView(typeName, node.id) : null,
+    isAdmin() ? historyView(typeName, node.id, node.version) : null,
   );
 }
 
