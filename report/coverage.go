@@ -69,9 +69,9 @@ func (c *Coverage) GoalsWithoutActivities() []*ent.Goal {
 	return out
 }
 
-// PlanCoverage builds a plan's coverage, of one year or all, in four
+// PlanCoverage builds a plan's coverage, of one year or all, in three
 // queries whatever the number of municipalities: one for the goals, one
-// for the matrix, two for the whole county's row.
+// for the matrix, one for the whole county's row.
 //
 // The rows are the municipalities of the plan's county (all municipalities
 // when the plan has no county code), and any other municipality one of its
@@ -147,7 +147,7 @@ func PlanCoverage(ctx context.Context, c *ent.Client, p *ent.Plan, year *int) (*
 		}
 		cov.Municipalities[i] = row
 	}
-	if cov.WholeCounty, err = wholeCountyRow(ctx, c, p, cov.Goals, year); err != nil {
+	if cov.WholeCounty, err = wholeCountyRow(ctx, c, p, cov, year); err != nil {
 		return nil, err
 	}
 	return cov, nil

@@ -134,23 +134,27 @@ type CoverageWholeCounty struct {
 }
 
 // wholeCountyRow counts the plan's activities in the whole county per goal
-// of the coverage, in one query, and the county's municipalities in
-// another.
-func wholeCountyRow(ctx context.Context, c *ent.Client, p *ent.Plan, goals []*CoverageGoal, year *int) (*CoverageWholeCounty, error) {
+// of the coverage, in one query. The county's municipalities are among the
+// coverage's rows already.
+func wholeCountyRow(ctx context.Context, c *ent.Client, p *ent.Plan, cov *Coverage, year *int) (*CoverageWholeCounty, error) {
+	goals := cov.Goals
 	row := &CoverageWholeCounty{Counts: make([]int, len(goals))}
 	if p.CountyCode == "" {
 		return row, nil
 	}
-	n, err := c.Municipality.Query().Where(municipality.CountyCode(p.CountyCode)).Count(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("coverage, whole county: %w", err)
+	for _, r := range cov.Municipalities {
+		if r.Municipality.CountyCode == p.CountyCode {
+			row.Municipalities++
+		}
 	}
-	row.Municipalities = n
+	if row.Municipalities == 0 {
+		return row, nil
+	}
 	var rows []struct {
 		Goal int `sql:"report_goal"`
 		N    int `sql:"report_n"`
 	}
-	err = c.Activity.Query().Modify(func(s *sql.Selector) {
+	err := c.Activity.Query().Modify(func(s *sql.Selector) {
 		_, t := tables(s)
 		s.Join(t.o).On(s.C(activity.FieldObjectiveID), t.o.C(objective.FieldID)).
 			Join(t.g).On(t.o.C(objective.FieldGoalID), t.g.C(goal.FieldID)).
