@@ -204,4 +204,3 @@ func deref(p *int) any {
 	}
 	return *p
 }
-

@@ -12,7 +12,9 @@ import (
 // named reads a connection of names.
 type named struct {
 	TotalCount int
-	Edges      []struct{ Node struct{ ID, Name, Title string } }
+	Edges      []struct {
+		Node struct{ ID, Name, Title string }
+	}
 }
 
 func (n named) names() []string {
