@@ -81,7 +81,7 @@ func CountsWithoutPerspective(ctx context.Context, c *ent.Client, planID int, ye
 func CountsWholeCounty(ctx context.Context, c *ent.Client, planID int, year *int) (Counts, error) {
 	return countActivitiesWhere(ctx, c, year, func(s *sql.Selector, t joined) *sql.Predicate {
 		return sql.And(sql.EQ(t.g.C(goal.FieldPlanID), planID),
-			inWholeCounty(s.C(activity.FieldID), t.p.C(plan.FieldCountyCode)))
+			InWholeCountyP(s.C(activity.FieldID), t.p.C(plan.FieldCountyCode)))
 	})
 }
 
@@ -94,7 +94,7 @@ func InWholeCounty(ctx context.Context, c *ent.Client, activityID int) (bool, er
 		s.Join(t.o).On(s.C(activity.FieldObjectiveID), t.o.C(objective.FieldID)).
 			Join(t.g).On(t.o.C(objective.FieldGoalID), t.g.C(goal.FieldID)).
 			Join(t.p).On(t.g.C(goal.FieldPlanID), t.p.C(plan.FieldID)).
-			Where(inWholeCounty(s.C(activity.FieldID), t.p.C(plan.FieldCountyCode)))
+			Where(InWholeCountyP(s.C(activity.FieldID), t.p.C(plan.FieldCountyCode)))
 	}).Exist(ctx)
 	if err != nil {
 		return false, fmt.Errorf("whole county: %w", err)
@@ -102,12 +102,13 @@ func InWholeCounty(ctx context.Context, c *ent.Client, activityID int) (bool, er
 	return ok, nil
 }
 
-// inWholeCounty is the condition that the activity whose id is in the
+// InWholeCountyP is the condition that the activity whose id is in the
 // column activityID takes part in every municipality whose county code is
-// in the column countyCode (both as a selector's C gives them), and that
-// there is at least one: no municipality of the county is missing from the
-// activity's.
-func inWholeCounty(activityID, countyCode string) *sql.Predicate {
+// in the column countyCode (both quoted for the dialect, as a selector's C
+// gives them, or SQL expressions), and that there is at least one: no
+// municipality of the county is missing from the activity's. The read
+// compiler writes Activity.wholeCounty with it.
+func InWholeCountyP(activityID, countyCode string) *sql.Predicate {
 	return sql.P(func(b *sql.Builder) {
 		m := func(col string) string { return b.Quote("wc_m") + "." + b.Quote(col) }
 		am := func(col string) string { return b.Quote("wc_am") + "." + b.Quote(col) }
@@ -160,7 +161,7 @@ func wholeCountyRow(ctx context.Context, c *ent.Client, p *ent.Plan, cov *Covera
 			Join(t.g).On(t.o.C(objective.FieldGoalID), t.g.C(goal.FieldID)).
 			Join(t.p).On(t.g.C(goal.FieldPlanID), t.p.C(plan.FieldID)).
 			Where(sql.And(sql.EQ(t.g.C(goal.FieldPlanID), p.ID),
-				inWholeCounty(s.C(activity.FieldID), t.p.C(plan.FieldCountyCode))))
+				InWholeCountyP(s.C(activity.FieldID), t.p.C(plan.FieldCountyCode))))
 		if year != nil {
 			s.Where(PrioritisedIn(s.C, t.p.C, *year))
 		}

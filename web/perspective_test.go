@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -83,6 +85,21 @@ func TestAdminPagePerspectivesGroupsAndTheWholeCounty(t *testing.T) {
 		b.summary("Visar 1–1 av 1")
 		b.waitText("Kulturbuss i hela länet")
 		b.screenshot("activities-by-perspective-and-group")
+
+		// The list's CSV says "Hela länet" for the whole county, and the
+		// perspectives last.
+		dir := t.TempDir()
+		allowDownloads(b, dir)
+		b.click("Ladda ner för Excel (CSV)")
+		names := waitDownload(b, dir, 1)
+		data, err := os.ReadFile(filepath.Join(dir, names[0]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSuffix(string(data), "\r\n"), "\r\n")
+		if len(lines) != 2 || !strings.Contains(lines[1], ";Hela länet;") || !strings.HasSuffix(lines[1], ";Barn") {
+			t.Errorf("the list's CSV reads %q, want the bus with Hela länet and Barn", lines)
+		}
 	})
 
 	step("TheDashboardCountsThem", func(t *testing.T, b *browser) {

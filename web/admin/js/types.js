@@ -287,11 +287,12 @@ export const types = {
       // An activity in every municipality of its county is the whole county.
       { label: "Kommuner", value: (a) => (a.wholeCounty ? "Hela länet" : a.municipalities.edges.map((e) => e.node.name).join(", ")) },
       { label: "Aktörer", value: (a) => a.institutions.edges.map((e) => e.node.name).join(", ") },
-      { label: "Perspektiv", value: (a) => a.perspectives.edges.map((e) => e.node.name).join(", ") },
       { label: "Ansvarig", value: (a) => a.lead ?? "" },
       { label: "Startdatum", value: (a) => isoDay(a.startDate) },
       { label: "Slutdatum", value: (a) => isoDay(a.endDate) },
       { label: "Avstämningsdatum", value: (a) => isoDay(a.nextReview) },
+      // Last, so that the columns before it stay where spreadsheets had them.
+      { label: "Perspektiv", value: (a) => a.perspectives.edges.map((e) => e.node.name).join(", ") },
     ],
   },
 
