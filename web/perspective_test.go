@@ -138,4 +138,3 @@ func TestAdminPagePerspectivesGroupsAndTheWholeCounty(t *testing.T) {
 		b.screenshot("phone-activity-form-shortcuts")
 	})
 }
-
