@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -137,4 +138,29 @@ func TestAdminPagePerspectivesGroupsAndTheWholeCounty(t *testing.T) {
 		}
 		b.screenshot("phone-activity-form-shortcuts")
 	})
+}
+
+// A newcomer, not signed in, reads goal 3 as the region wrote it: the whole
+// sentence the page means, the actors it names, and its activities; on a
+// desktop and a phone.
+func TestAdminPageGoalReadsAsTheRegionWroteIt(t *testing.T) {
+	for _, width := range []int{1280, 390} {
+		t.Run(fmt.Sprintf("%dpx", width), func(t *testing.T) {
+			b := newBrowser(t, width, 900)
+			if width == 390 {
+				phone(b)
+			}
+			b.open("#/goals")
+			b.click("Mål 3 – Hela länet")
+			b.heading("Mål 3 – Hela länet")
+			sentence := b.text(`//dl[@class="facts"]//dt[.="Målformulering"]/following-sibling::dd[1]`)
+			want := "Region Örebro län vill 2020–2023 genom samverkan med länets kommuner utveckla och stärka samverkan mellan länets kommuner, Nätverket för regional kulturutveckling och större kulturinstitutioner med fokus på kultur i hela länet."
+			if sentence != want {
+				t.Errorf("the goal's statement reads %q, want %q", sentence, want)
+			}
+			b.waitText("Nätverket för regional kulturutveckling")
+			b.waitText("Ökad samverkan kring kulturkvarteret i Örebro, Sjöängen i Askersund, och den norra delen")
+			b.screenshot(fmt.Sprintf("goal-3-%dpx", width))
+		})
+	}
 }
