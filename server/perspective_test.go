@@ -84,6 +84,24 @@ func TestPerspectivesTagActivities(t *testing.T) {
 		s.wantError(`mutation($id: ID!) { updateActivity(id: $id, input: {addPerspectiveIDs: ["`+orebro+`"]}) { id } }`,
 			map[string]any{"id": kvarteret}, "NOT_FOUND", "addPerspectiveIDs")
 	})
+	t.Run("DeleteKeepsTheActivities", func(t *testing.T) {
+		var data struct {
+			CreatePerspective struct{ ID string }
+		}
+		s.must(`mutation { createPerspective(input: {name: "Ålder", position: 6}) { id } }`, nil, &data)
+		age := data.CreatePerspective.ID
+		s.must(`mutation($id: ID!, $p: [ID!]) { updateActivity(id: $id, input: {addPerspectiveIDs: $p}) { id } }`,
+			map[string]any{"id": kvarteret, "p": []string{age}}, nil)
+		s.must(`mutation($id: ID!) { deletePerspective(id: $id) }`, map[string]any{"id": age}, nil)
+		if n := s.count("activities"); n != 6 {
+			t.Errorf("%d activities after deleting a perspective, want the 6", n)
+		}
+		entries := s.trail(map[string]any{"objectID": age})
+		last := entries[len(entries)-1]
+		if _, _, _, removed := last.change(t, "activities"); last.Action != "DELETE" || !slices.Equal(removed, []string{kvarteret}) {
+			t.Errorf("the deletion's entry = %+v, want the activity's tag removed", last)
+		}
+	})
 	t.Run("ErrDuplicateName", func(t *testing.T) {
 		s.wantError(`mutation { createPerspective(input: {name: "Barn"}) { id } }`, nil, "CONSTRAINT", "name")
 	})
