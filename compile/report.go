@@ -20,14 +20,17 @@ import (
 // false when f is not one the compiler writes. It writes a plan's, a
 // goal's and a heading's activities per status (statusCounts) and a
 // plan's per goal and heading (statusByGoal), counted in the statement as
-// package report counts them. The other report fields (coverage, follow-
-// ups and status changes by year, a municipality's report) are left to the
-// resolvers.
+// package report counts them, and whether an activity is in the whole
+// county (Activity.wholeCounty, as report.InWholeCounty decides). The
+// other report fields (coverage, follow-ups and status changes by year, a
+// municipality's report, the perspectives') are left to the resolvers.
 func (b *builder) reportField(typ *Type, a string, f graphql.CollectedField) (bool, error) {
 	var scope func(o, g string) string
 	switch typ.Name + "." + f.Name {
 	case "Plan.statusByGoal":
 		return true, b.statusByGoal(a, f)
+	case "Activity.wholeCounty":
+		return true, b.wholeCounty(a)
 	case "Plan.statusCounts":
 		scope = func(o, g string) string { return g + "." + b.d.ident(goal.FieldPlanID) + " = " + a + ".id" }
 	case "Goal.statusCounts":
@@ -38,6 +41,24 @@ func (b *builder) reportField(typ *Type, a string, f graphql.CollectedField) (bo
 		return false, nil
 	}
 	return true, b.statusCounts(f, scope)
+}
+
+// wholeCounty writes whether the activity a takes part in every
+// municipality of its plan's county, as report.InWholeCounty decides.
+func (b *builder) wholeCounty(a string) error {
+	b.policies[types["Municipality"]] = true
+	b.policies[types["Plan"]] = true
+	xo, xg, xp := b.alias(), b.alias(), b.alias()
+	id := func(t, c string) string { return t + "." + b.d.ident(c) }
+	county := "(SELECT " + id(xp, plan.FieldCountyCode) +
+		" FROM " + b.d.ident(objective.Table) + " AS " + xo +
+		" JOIN " + b.d.ident(goal.Table) + " AS " + xg + " ON " + id(xo, objective.FieldGoalID) + " = " + xg + ".id" +
+		" JOIN " + b.d.ident(plan.Table) + " AS " + xp + " ON " + id(xg, goal.FieldPlanID) + " = " + xp + ".id" +
+		" WHERE " + xo + ".id = " + id(a, activity.FieldObjectiveID) + ")"
+	b.write("CASE WHEN ")
+	b.sqlPredicate(report.InWholeCountyP(a+".id", county))
+	b.write(" THEN 'true' ELSE 'false' END")
+	return nil
 }
 
 // planReport compiles planReport(id:): the plan with the id, or the

@@ -20,7 +20,9 @@ import (
 	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
+	"github.com/samverkan/samverkan/ent/municipalitygroup"
 	"github.com/samverkan/samverkan/ent/objective"
+	"github.com/samverkan/samverkan/ent/perspective"
 	"github.com/samverkan/samverkan/ent/plan"
 	"github.com/samverkan/samverkan/ent/predicate"
 	"github.com/samverkan/samverkan/ent/statuschange"
@@ -55,6 +57,7 @@ var types = map[string]*Type{
 			"objective":      {Target: "Objective", Unique: true, Rel: sqlgraph.M2O, Table: "activities", Columns: []string{"objective_id"}, Inverse: true},
 			"municipalities": {Target: "Municipality", Unique: false, Rel: sqlgraph.M2M, Table: "activity_municipalities", Columns: []string{"activity_id", "municipality_id"}, Inverse: false},
 			"institutions":   {Target: "Institution", Unique: false, Rel: sqlgraph.M2M, Table: "activity_institutions", Columns: []string{"activity_id", "institution_id"}, Inverse: false},
+			"perspectives":   {Target: "Perspective", Unique: false, Rel: sqlgraph.M2M, Table: "activity_perspectives", Columns: []string{"activity_id", "perspective_id"}, Inverse: false},
 			"statusChanges":  {Target: "StatusChange", Unique: false, Rel: sqlgraph.O2M, Table: "status_changes", Columns: []string{"activity_id"}, Inverse: false},
 			"followUps":      {Target: "FollowUp", Unique: false, Rel: sqlgraph.O2M, Table: "follow_ups", Columns: []string{"activity_id"}, Inverse: false},
 			"indicators":     {Target: "Indicator", Unique: false, Rel: sqlgraph.O2M, Table: "indicators", Columns: []string{"activity_id"}, Inverse: false},
@@ -449,6 +452,7 @@ var types = map[string]*Type{
 		Edges: map[string]*Edge{
 			"activities":   {Target: "Activity", Unique: false, Rel: sqlgraph.M2M, Table: "activity_municipalities", Columns: []string{"activity_id", "municipality_id"}, Inverse: true},
 			"institutions": {Target: "Institution", Unique: false, Rel: sqlgraph.O2M, Table: "institutions", Columns: []string{"municipality_id"}, Inverse: false},
+			"groups":       {Target: "MunicipalityGroup", Unique: false, Rel: sqlgraph.M2M, Table: "municipality_group_municipalities", Columns: []string{"municipality_group_id", "municipality_id"}, Inverse: true},
 		},
 		Orders: map[string]*Field{
 			"CREATED_AT":         {Column: municipality.FieldCreatedAt, Kind: KindTime, Nillable: false},
@@ -473,6 +477,43 @@ var types = map[string]*Type{
 		},
 		Policy: func(ctx context.Context, c *ent.Client) error {
 			return municipality.Policy.EvalQuery(ctx, c.Municipality.Query())
+		},
+	},
+	"MunicipalityGroup": {
+		Name:    "MunicipalityGroup",
+		Table:   municipalitygroup.Table,
+		IDStart: 64424509440,
+		Fields: map[string]*Field{
+			"id":          {Column: municipalitygroup.FieldID, Kind: KindID},
+			"createdAt":   {Column: municipalitygroup.FieldCreatedAt, Kind: KindTime, Nillable: false},
+			"updatedAt":   {Column: municipalitygroup.FieldUpdatedAt, Kind: KindTime, Nillable: false},
+			"version":     {Column: municipalitygroup.FieldVersion, Kind: KindInt, Nillable: false},
+			"name":        {Column: municipalitygroup.FieldName, Kind: KindString, Nillable: false},
+			"description": {Column: municipalitygroup.FieldDescription, Kind: KindString, Nillable: false},
+		},
+		Edges: map[string]*Edge{
+			"municipalities": {Target: "Municipality", Unique: false, Rel: sqlgraph.M2M, Table: "municipality_group_municipalities", Columns: []string{"municipality_group_id", "municipality_id"}, Inverse: false},
+		},
+		Orders: map[string]*Field{
+			"CREATED_AT":           {Column: municipalitygroup.FieldCreatedAt, Kind: KindTime, Nillable: false},
+			"UPDATED_AT":           {Column: municipalitygroup.FieldUpdatedAt, Kind: KindTime, Nillable: false},
+			"NAME":                 {Column: municipalitygroup.FieldName, Kind: KindString, Nillable: false},
+			"MUNICIPALITIES_COUNT": {Kind: KindInt, Nillable: true, CountOf: "municipalities"},
+		},
+		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
+			w := new(ent.MunicipalityGroupWhereInput)
+			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
+				return nil, err
+			}
+			searchMunicipalityGroup(ctx, w)
+			p, err := w.P()
+			if err == ent.ErrEmptyMunicipalityGroupWhereInput {
+				return nil, nil
+			}
+			return p, err
+		},
+		Policy: func(ctx context.Context, c *ent.Client) error {
+			return municipalitygroup.Policy.EvalQuery(ctx, c.MunicipalityGroup.Query())
 		},
 	},
 	"Objective": {
@@ -515,6 +556,44 @@ var types = map[string]*Type{
 		},
 		Policy: func(ctx context.Context, c *ent.Client) error {
 			return objective.Policy.EvalQuery(ctx, c.Objective.Query())
+		},
+	},
+	"Perspective": {
+		Name:    "Perspective",
+		Table:   perspective.Table,
+		IDStart: 68719476736,
+		Fields: map[string]*Field{
+			"id":          {Column: perspective.FieldID, Kind: KindID},
+			"createdAt":   {Column: perspective.FieldCreatedAt, Kind: KindTime, Nillable: false},
+			"updatedAt":   {Column: perspective.FieldUpdatedAt, Kind: KindTime, Nillable: false},
+			"version":     {Column: perspective.FieldVersion, Kind: KindInt, Nillable: false},
+			"name":        {Column: perspective.FieldName, Kind: KindString, Nillable: false},
+			"description": {Column: perspective.FieldDescription, Kind: KindString, Nillable: false},
+			"position":    {Column: perspective.FieldPosition, Kind: KindInt, Nillable: false},
+		},
+		Edges: map[string]*Edge{
+			"activities": {Target: "Activity", Unique: false, Rel: sqlgraph.M2M, Table: "activity_perspectives", Columns: []string{"activity_id", "perspective_id"}, Inverse: true},
+		},
+		Orders: map[string]*Field{
+			"CREATED_AT": {Column: perspective.FieldCreatedAt, Kind: KindTime, Nillable: false},
+			"UPDATED_AT": {Column: perspective.FieldUpdatedAt, Kind: KindTime, Nillable: false},
+			"NAME":       {Column: perspective.FieldName, Kind: KindString, Nillable: false},
+			"POSITION":   {Column: perspective.FieldPosition, Kind: KindInt, Nillable: false},
+		},
+		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
+			w := new(ent.PerspectiveWhereInput)
+			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
+				return nil, err
+			}
+			searchPerspective(ctx, w)
+			p, err := w.P()
+			if err == ent.ErrEmptyPerspectiveWhereInput {
+				return nil, nil
+			}
+			return p, err
+		},
+		Policy: func(ctx context.Context, c *ent.Client) error {
+			return perspective.Policy.EvalQuery(ctx, c.Perspective.Query())
 		},
 	},
 	"Plan": {
@@ -701,6 +780,9 @@ func searchActivity(ctx context.Context, w *ent.ActivityWhereInput) {
 	}
 	for _, x := range w.HasInstitutionsWith {
 		searchInstitution(ctx, x)
+	}
+	for _, x := range w.HasPerspectivesWith {
+		searchPerspective(ctx, x)
 	}
 	for _, x := range w.HasStatusChangesWith {
 		searchStatusChange(ctx, x)
@@ -909,6 +991,27 @@ func searchMunicipality(ctx context.Context, w *ent.MunicipalityWhereInput) {
 	for _, x := range w.HasInstitutionsWith {
 		searchInstitution(ctx, x)
 	}
+	for _, x := range w.HasGroupsWith {
+		searchMunicipalityGroup(ctx, x)
+	}
+}
+
+// searchMunicipalityGroup answers w's infix searches of indexed fields from the
+// search index.
+func searchMunicipalityGroup(ctx context.Context, w *ent.MunicipalityGroupWhereInput) {
+	if w == nil {
+		return
+	}
+	searchMunicipalityGroup(ctx, w.Not)
+	for _, x := range w.Or {
+		searchMunicipalityGroup(ctx, x)
+	}
+	for _, x := range w.And {
+		searchMunicipalityGroup(ctx, x)
+	}
+	for _, x := range w.HasMunicipalitiesWith {
+		searchMunicipality(ctx, x)
+	}
 }
 
 // searchObjective answers w's infix searches of indexed fields from the
@@ -932,6 +1035,24 @@ func searchObjective(ctx context.Context, w *ent.ObjectiveWhereInput) {
 	}
 	for _, x := range w.HasIndicatorsWith {
 		searchIndicator(ctx, x)
+	}
+}
+
+// searchPerspective answers w's infix searches of indexed fields from the
+// search index.
+func searchPerspective(ctx context.Context, w *ent.PerspectiveWhereInput) {
+	if w == nil {
+		return
+	}
+	searchPerspective(ctx, w.Not)
+	for _, x := range w.Or {
+		searchPerspective(ctx, x)
+	}
+	for _, x := range w.And {
+		searchPerspective(ctx, x)
+	}
+	for _, x := range w.HasActivitiesWith {
+		searchActivity(ctx, x)
 	}
 }
 

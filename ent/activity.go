@@ -59,6 +59,8 @@ type ActivityEdges struct {
 	Municipalities []*Municipality `json:"municipalities,omitempty"`
 	// The institutions that take part in the activity.
 	Institutions []*Institution `json:"institutions,omitempty"`
+	// The kulturplan's perspectives the activity serves (perspektiv), e.g. Barn.
+	Perspectives []*Perspective `json:"perspectives,omitempty"`
 	// The changes of the activity's status, the first being its creation.
 	StatusChanges []*StatusChange `json:"status_changes,omitempty"`
 	// The follow-ups reported on the activity, newest first when ordered by date.
@@ -67,12 +69,13 @@ type ActivityEdges struct {
 	Indicators []*Indicator `json:"indicators,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [6]bool
+	loadedTypes [7]bool
 	// totalCount holds the count of the edges above.
-	totalCount [6]map[string]int
+	totalCount [7]map[string]int
 
 	namedMunicipalities map[string][]*Municipality
 	namedInstitutions   map[string][]*Institution
+	namedPerspectives   map[string][]*Perspective
 	namedStatusChanges  map[string][]*StatusChange
 	namedFollowUps      map[string][]*FollowUp
 	namedIndicators     map[string][]*Indicator
@@ -107,10 +110,19 @@ func (e ActivityEdges) InstitutionsOrErr() ([]*Institution, error) {
 	return nil, &NotLoadedError{edge: "institutions"}
 }
 
+// PerspectivesOrErr returns the Perspectives value or an error if the edge
+// was not loaded in eager-loading.
+func (e ActivityEdges) PerspectivesOrErr() ([]*Perspective, error) {
+	if e.loadedTypes[3] {
+		return e.Perspectives, nil
+	}
+	return nil, &NotLoadedError{edge: "perspectives"}
+}
+
 // StatusChangesOrErr returns the StatusChanges value or an error if the edge
 // was not loaded in eager-loading.
 func (e ActivityEdges) StatusChangesOrErr() ([]*StatusChange, error) {
-	if e.loadedTypes[3] {
+	if e.loadedTypes[4] {
 		return e.StatusChanges, nil
 	}
 	return nil, &NotLoadedError{edge: "status_changes"}
@@ -119,7 +131,7 @@ func (e ActivityEdges) StatusChangesOrErr() ([]*StatusChange, error) {
 // FollowUpsOrErr returns the FollowUps value or an error if the edge
 // was not loaded in eager-loading.
 func (e ActivityEdges) FollowUpsOrErr() ([]*FollowUp, error) {
-	if e.loadedTypes[4] {
+	if e.loadedTypes[5] {
 		return e.FollowUps, nil
 	}
 	return nil, &NotLoadedError{edge: "follow_ups"}
@@ -128,7 +140,7 @@ func (e ActivityEdges) FollowUpsOrErr() ([]*FollowUp, error) {
 // IndicatorsOrErr returns the Indicators value or an error if the edge
 // was not loaded in eager-loading.
 func (e ActivityEdges) IndicatorsOrErr() ([]*Indicator, error) {
-	if e.loadedTypes[5] {
+	if e.loadedTypes[6] {
 		return e.Indicators, nil
 	}
 	return nil, &NotLoadedError{edge: "indicators"}
@@ -277,6 +289,11 @@ func (_m *Activity) QueryInstitutions() *InstitutionQuery {
 	return NewActivityClient(_m.config).QueryInstitutions(_m)
 }
 
+// QueryPerspectives queries the "perspectives" edge of the Activity entity.
+func (_m *Activity) QueryPerspectives() *PerspectiveQuery {
+	return NewActivityClient(_m.config).QueryPerspectives(_m)
+}
+
 // QueryStatusChanges queries the "status_changes" edge of the Activity entity.
 func (_m *Activity) QueryStatusChanges() *StatusChangeQuery {
 	return NewActivityClient(_m.config).QueryStatusChanges(_m)
@@ -412,6 +429,30 @@ func (_m *Activity) appendNamedInstitutions(name string, edges ...*Institution) 
 		_m.Edges.namedInstitutions[name] = []*Institution{}
 	} else {
 		_m.Edges.namedInstitutions[name] = append(_m.Edges.namedInstitutions[name], edges...)
+	}
+}
+
+// NamedPerspectives returns the Perspectives named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Activity) NamedPerspectives(name string) ([]*Perspective, error) {
+	if _m.Edges.namedPerspectives == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedPerspectives[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Activity) appendNamedPerspectives(name string, edges ...*Perspective) {
+	if _m.Edges.namedPerspectives == nil {
+		_m.Edges.namedPerspectives = make(map[string][]*Perspective)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedPerspectives[name] = []*Perspective{}
+	} else {
+		_m.Edges.namedPerspectives[name] = append(_m.Edges.namedPerspectives[name], edges...)
 	}
 }
 

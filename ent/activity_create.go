@@ -17,6 +17,7 @@ import (
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
+	"github.com/samverkan/samverkan/ent/perspective"
 	"github.com/samverkan/samverkan/ent/schema/enum"
 	"github.com/samverkan/samverkan/ent/statuschange"
 )
@@ -228,6 +229,21 @@ func (_c *ActivityCreate) AddInstitutions(v ...*Institution) *ActivityCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddInstitutionIDs(ids...)
+}
+
+// AddPerspectiveIDs adds the "perspectives" edge to the Perspective entity by IDs.
+func (_c *ActivityCreate) AddPerspectiveIDs(ids ...int) *ActivityCreate {
+	_c.mutation.AddPerspectiveIDs(ids...)
+	return _c
+}
+
+// AddPerspectives adds the "perspectives" edges to the Perspective entity.
+func (_c *ActivityCreate) AddPerspectives(v ...*Perspective) *ActivityCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddPerspectiveIDs(ids...)
 }
 
 // AddStatusChangeIDs adds the "status_changes" edge to the StatusChange entity by IDs.
@@ -512,6 +528,22 @@ func (_c *ActivityCreate) createSpec() (*Activity, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(institution.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.PerspectivesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   activity.PerspectivesTable,
+			Columns: activity.PerspectivesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(perspective.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

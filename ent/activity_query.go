@@ -20,6 +20,7 @@ import (
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
+	"github.com/samverkan/samverkan/ent/perspective"
 	"github.com/samverkan/samverkan/ent/predicate"
 	"github.com/samverkan/samverkan/ent/statuschange"
 )
@@ -34,6 +35,7 @@ type ActivityQuery struct {
 	withObjective           *ObjectiveQuery
 	withMunicipalities      *MunicipalityQuery
 	withInstitutions        *InstitutionQuery
+	withPerspectives        *PerspectiveQuery
 	withStatusChanges       *StatusChangeQuery
 	withFollowUps           *FollowUpQuery
 	withIndicators          *IndicatorQuery
@@ -41,6 +43,7 @@ type ActivityQuery struct {
 	modifiers               []func(*sql.Selector)
 	withNamedMunicipalities map[string]*MunicipalityQuery
 	withNamedInstitutions   map[string]*InstitutionQuery
+	withNamedPerspectives   map[string]*PerspectiveQuery
 	withNamedStatusChanges  map[string]*StatusChangeQuery
 	withNamedFollowUps      map[string]*FollowUpQuery
 	withNamedIndicators     map[string]*IndicatorQuery
@@ -139,6 +142,28 @@ func (_q *ActivityQuery) QueryInstitutions() *InstitutionQuery {
 			sqlgraph.From(activity.Table, activity.FieldID, selector),
 			sqlgraph.To(institution.Table, institution.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, false, activity.InstitutionsTable, activity.InstitutionsPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryPerspectives chains the current query on the "perspectives" edge.
+func (_q *ActivityQuery) QueryPerspectives() *PerspectiveQuery {
+	query := (&PerspectiveClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, selector),
+			sqlgraph.To(perspective.Table, perspective.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, activity.PerspectivesTable, activity.PerspectivesPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -407,6 +432,7 @@ func (_q *ActivityQuery) Clone() *ActivityQuery {
 		withObjective:      _q.withObjective.Clone(),
 		withMunicipalities: _q.withMunicipalities.Clone(),
 		withInstitutions:   _q.withInstitutions.Clone(),
+		withPerspectives:   _q.withPerspectives.Clone(),
 		withStatusChanges:  _q.withStatusChanges.Clone(),
 		withFollowUps:      _q.withFollowUps.Clone(),
 		withIndicators:     _q.withIndicators.Clone(),
@@ -447,6 +473,17 @@ func (_q *ActivityQuery) WithInstitutions(opts ...func(*InstitutionQuery)) *Acti
 		opt(query)
 	}
 	_q.withInstitutions = query
+	return _q
+}
+
+// WithPerspectives tells the query-builder to eager-load the nodes that are connected to
+// the "perspectives" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ActivityQuery) WithPerspectives(opts ...func(*PerspectiveQuery)) *ActivityQuery {
+	query := (&PerspectiveClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withPerspectives = query
 	return _q
 }
 
@@ -567,10 +604,11 @@ func (_q *ActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Act
 	var (
 		nodes       = []*Activity{}
 		_spec       = _q.querySpec()
-		loadedTypes = [6]bool{
+		loadedTypes = [7]bool{
 			_q.withObjective != nil,
 			_q.withMunicipalities != nil,
 			_q.withInstitutions != nil,
+			_q.withPerspectives != nil,
 			_q.withStatusChanges != nil,
 			_q.withFollowUps != nil,
 			_q.withIndicators != nil,
@@ -617,6 +655,13 @@ func (_q *ActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Act
 			return nil, err
 		}
 	}
+	if query := _q.withPerspectives; query != nil {
+		if err := _q.loadPerspectives(ctx, query, nodes,
+			func(n *Activity) { n.Edges.Perspectives = []*Perspective{} },
+			func(n *Activity, e *Perspective) { n.Edges.Perspectives = append(n.Edges.Perspectives, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withStatusChanges; query != nil {
 		if err := _q.loadStatusChanges(ctx, query, nodes,
 			func(n *Activity) { n.Edges.StatusChanges = []*StatusChange{} },
@@ -649,6 +694,13 @@ func (_q *ActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Act
 		if err := _q.loadInstitutions(ctx, query, nodes,
 			func(n *Activity) { n.appendNamedInstitutions(name) },
 			func(n *Activity, e *Institution) { n.appendNamedInstitutions(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedPerspectives {
+		if err := _q.loadPerspectives(ctx, query, nodes,
+			func(n *Activity) { n.appendNamedPerspectives(name) },
+			func(n *Activity, e *Perspective) { n.appendNamedPerspectives(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -825,6 +877,67 @@ func (_q *ActivityQuery) loadInstitutions(ctx context.Context, query *Institutio
 		nodes, ok := nids[n.ID]
 		if !ok {
 			return fmt.Errorf(`unexpected "institutions" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
+func (_q *ActivityQuery) loadPerspectives(ctx context.Context, query *PerspectiveQuery, nodes []*Activity, init func(*Activity), assign func(*Activity, *Perspective)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Activity)
+	nids := make(map[int]map[*Activity]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(activity.PerspectivesTable)
+		s.Join(joinT).On(s.C(perspective.FieldID), joinT.C(activity.PerspectivesPrimaryKey[1]))
+		s.Where(sql.InValues(joinT.C(activity.PerspectivesPrimaryKey[0]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(activity.PerspectivesPrimaryKey[0]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Activity]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Perspective](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "perspectives" node returned %v`, n.ID)
 		}
 		for kn := range nodes {
 			assign(kn, n)
@@ -1073,6 +1186,20 @@ func (_q *ActivityQuery) WithNamedInstitutions(name string, opts ...func(*Instit
 		_q.withNamedInstitutions = make(map[string]*InstitutionQuery)
 	}
 	_q.withNamedInstitutions[name] = query
+	return _q
+}
+
+// WithNamedPerspectives tells the query-builder to eager-load the nodes that are connected to the "perspectives"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ActivityQuery) WithNamedPerspectives(name string, opts ...func(*PerspectiveQuery)) *ActivityQuery {
+	query := (&PerspectiveClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedPerspectives == nil {
+		_q.withNamedPerspectives = make(map[string]*PerspectiveQuery)
+	}
+	_q.withNamedPerspectives[name] = query
 	return _q
 }
 

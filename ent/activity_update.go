@@ -17,6 +17,7 @@ import (
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
+	"github.com/samverkan/samverkan/ent/perspective"
 	"github.com/samverkan/samverkan/ent/predicate"
 	"github.com/samverkan/samverkan/ent/schema/enum"
 	"github.com/samverkan/samverkan/ent/statuschange"
@@ -294,6 +295,21 @@ func (_u *ActivityUpdate) AddInstitutions(v ...*Institution) *ActivityUpdate {
 	return _u.AddInstitutionIDs(ids...)
 }
 
+// AddPerspectiveIDs adds the "perspectives" edge to the Perspective entity by IDs.
+func (_u *ActivityUpdate) AddPerspectiveIDs(ids ...int) *ActivityUpdate {
+	_u.mutation.AddPerspectiveIDs(ids...)
+	return _u
+}
+
+// AddPerspectives adds the "perspectives" edges to the Perspective entity.
+func (_u *ActivityUpdate) AddPerspectives(v ...*Perspective) *ActivityUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddPerspectiveIDs(ids...)
+}
+
 // AddStatusChangeIDs adds the "status_changes" edge to the StatusChange entity by IDs.
 func (_u *ActivityUpdate) AddStatusChangeIDs(ids ...int) *ActivityUpdate {
 	_u.mutation.AddStatusChangeIDs(ids...)
@@ -390,6 +406,27 @@ func (_u *ActivityUpdate) RemoveInstitutions(v ...*Institution) *ActivityUpdate 
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveInstitutionIDs(ids...)
+}
+
+// ClearPerspectives clears all "perspectives" edges to the Perspective entity.
+func (_u *ActivityUpdate) ClearPerspectives() *ActivityUpdate {
+	_u.mutation.ClearPerspectives()
+	return _u
+}
+
+// RemovePerspectiveIDs removes the "perspectives" edge to Perspective entities by IDs.
+func (_u *ActivityUpdate) RemovePerspectiveIDs(ids ...int) *ActivityUpdate {
+	_u.mutation.RemovePerspectiveIDs(ids...)
+	return _u
+}
+
+// RemovePerspectives removes "perspectives" edges to Perspective entities.
+func (_u *ActivityUpdate) RemovePerspectives(v ...*Perspective) *ActivityUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemovePerspectiveIDs(ids...)
 }
 
 // ClearStatusChanges clears all "status_changes" edges to the StatusChange entity.
@@ -728,6 +765,51 @@ func (_u *ActivityUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(institution.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.PerspectivesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   activity.PerspectivesTable,
+			Columns: activity.PerspectivesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(perspective.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedPerspectivesIDs(); len(nodes) > 0 && !_u.mutation.PerspectivesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   activity.PerspectivesTable,
+			Columns: activity.PerspectivesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(perspective.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PerspectivesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   activity.PerspectivesTable,
+			Columns: activity.PerspectivesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(perspective.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1150,6 +1232,21 @@ func (_u *ActivityUpdateOne) AddInstitutions(v ...*Institution) *ActivityUpdateO
 	return _u.AddInstitutionIDs(ids...)
 }
 
+// AddPerspectiveIDs adds the "perspectives" edge to the Perspective entity by IDs.
+func (_u *ActivityUpdateOne) AddPerspectiveIDs(ids ...int) *ActivityUpdateOne {
+	_u.mutation.AddPerspectiveIDs(ids...)
+	return _u
+}
+
+// AddPerspectives adds the "perspectives" edges to the Perspective entity.
+func (_u *ActivityUpdateOne) AddPerspectives(v ...*Perspective) *ActivityUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddPerspectiveIDs(ids...)
+}
+
 // AddStatusChangeIDs adds the "status_changes" edge to the StatusChange entity by IDs.
 func (_u *ActivityUpdateOne) AddStatusChangeIDs(ids ...int) *ActivityUpdateOne {
 	_u.mutation.AddStatusChangeIDs(ids...)
@@ -1246,6 +1343,27 @@ func (_u *ActivityUpdateOne) RemoveInstitutions(v ...*Institution) *ActivityUpda
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveInstitutionIDs(ids...)
+}
+
+// ClearPerspectives clears all "perspectives" edges to the Perspective entity.
+func (_u *ActivityUpdateOne) ClearPerspectives() *ActivityUpdateOne {
+	_u.mutation.ClearPerspectives()
+	return _u
+}
+
+// RemovePerspectiveIDs removes the "perspectives" edge to Perspective entities by IDs.
+func (_u *ActivityUpdateOne) RemovePerspectiveIDs(ids ...int) *ActivityUpdateOne {
+	_u.mutation.RemovePerspectiveIDs(ids...)
+	return _u
+}
+
+// RemovePerspectives removes "perspectives" edges to Perspective entities.
+func (_u *ActivityUpdateOne) RemovePerspectives(v ...*Perspective) *ActivityUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemovePerspectiveIDs(ids...)
 }
 
 // ClearStatusChanges clears all "status_changes" edges to the StatusChange entity.
@@ -1614,6 +1732,51 @@ func (_u *ActivityUpdateOne) sqlSave(ctx context.Context) (_node *Activity, err 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(institution.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.PerspectivesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   activity.PerspectivesTable,
+			Columns: activity.PerspectivesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(perspective.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedPerspectivesIDs(); len(nodes) > 0 && !_u.mutation.PerspectivesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   activity.PerspectivesTable,
+			Columns: activity.PerspectivesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(perspective.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PerspectivesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   activity.PerspectivesTable,
+			Columns: activity.PerspectivesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(perspective.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -25,7 +25,9 @@ import (
 	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
+	"github.com/samverkan/samverkan/ent/municipalitygroup"
 	"github.com/samverkan/samverkan/ent/objective"
+	"github.com/samverkan/samverkan/ent/perspective"
 	"github.com/samverkan/samverkan/ent/plan"
 	"github.com/samverkan/samverkan/ent/statuschange"
 	"github.com/samverkan/samverkan/ent/token"
@@ -59,8 +61,12 @@ type Client struct {
 	Institution *InstitutionClient
 	// Municipality is the client for interacting with the Municipality builders.
 	Municipality *MunicipalityClient
+	// MunicipalityGroup is the client for interacting with the MunicipalityGroup builders.
+	MunicipalityGroup *MunicipalityGroupClient
 	// Objective is the client for interacting with the Objective builders.
 	Objective *ObjectiveClient
+	// Perspective is the client for interacting with the Perspective builders.
+	Perspective *PerspectiveClient
 	// Plan is the client for interacting with the Plan builders.
 	Plan *PlanClient
 	// StatusChange is the client for interacting with the StatusChange builders.
@@ -90,7 +96,9 @@ func (c *Client) init() {
 	c.IndicatorValue = NewIndicatorValueClient(c.config)
 	c.Institution = NewInstitutionClient(c.config)
 	c.Municipality = NewMunicipalityClient(c.config)
+	c.MunicipalityGroup = NewMunicipalityGroupClient(c.config)
 	c.Objective = NewObjectiveClient(c.config)
+	c.Perspective = NewPerspectiveClient(c.config)
 	c.Plan = NewPlanClient(c.config)
 	c.StatusChange = NewStatusChangeClient(c.config)
 	c.Token = NewTokenClient(c.config)
@@ -185,23 +193,25 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:             ctx,
-		config:          cfg,
-		Activity:        NewActivityClient(cfg),
-		AuditEntry:      NewAuditEntryClient(cfg),
-		FollowUp:        NewFollowUpClient(cfg),
-		Goal:            NewGoalClient(cfg),
-		GoalAssessment:  NewGoalAssessmentClient(cfg),
-		Indicator:       NewIndicatorClient(cfg),
-		IndicatorTarget: NewIndicatorTargetClient(cfg),
-		IndicatorValue:  NewIndicatorValueClient(cfg),
-		Institution:     NewInstitutionClient(cfg),
-		Municipality:    NewMunicipalityClient(cfg),
-		Objective:       NewObjectiveClient(cfg),
-		Plan:            NewPlanClient(cfg),
-		StatusChange:    NewStatusChangeClient(cfg),
-		Token:           NewTokenClient(cfg),
-		User:            NewUserClient(cfg),
+		ctx:               ctx,
+		config:            cfg,
+		Activity:          NewActivityClient(cfg),
+		AuditEntry:        NewAuditEntryClient(cfg),
+		FollowUp:          NewFollowUpClient(cfg),
+		Goal:              NewGoalClient(cfg),
+		GoalAssessment:    NewGoalAssessmentClient(cfg),
+		Indicator:         NewIndicatorClient(cfg),
+		IndicatorTarget:   NewIndicatorTargetClient(cfg),
+		IndicatorValue:    NewIndicatorValueClient(cfg),
+		Institution:       NewInstitutionClient(cfg),
+		Municipality:      NewMunicipalityClient(cfg),
+		MunicipalityGroup: NewMunicipalityGroupClient(cfg),
+		Objective:         NewObjectiveClient(cfg),
+		Perspective:       NewPerspectiveClient(cfg),
+		Plan:              NewPlanClient(cfg),
+		StatusChange:      NewStatusChangeClient(cfg),
+		Token:             NewTokenClient(cfg),
+		User:              NewUserClient(cfg),
 	}, nil
 }
 
@@ -219,23 +229,25 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:             ctx,
-		config:          cfg,
-		Activity:        NewActivityClient(cfg),
-		AuditEntry:      NewAuditEntryClient(cfg),
-		FollowUp:        NewFollowUpClient(cfg),
-		Goal:            NewGoalClient(cfg),
-		GoalAssessment:  NewGoalAssessmentClient(cfg),
-		Indicator:       NewIndicatorClient(cfg),
-		IndicatorTarget: NewIndicatorTargetClient(cfg),
-		IndicatorValue:  NewIndicatorValueClient(cfg),
-		Institution:     NewInstitutionClient(cfg),
-		Municipality:    NewMunicipalityClient(cfg),
-		Objective:       NewObjectiveClient(cfg),
-		Plan:            NewPlanClient(cfg),
-		StatusChange:    NewStatusChangeClient(cfg),
-		Token:           NewTokenClient(cfg),
-		User:            NewUserClient(cfg),
+		ctx:               ctx,
+		config:            cfg,
+		Activity:          NewActivityClient(cfg),
+		AuditEntry:        NewAuditEntryClient(cfg),
+		FollowUp:          NewFollowUpClient(cfg),
+		Goal:              NewGoalClient(cfg),
+		GoalAssessment:    NewGoalAssessmentClient(cfg),
+		Indicator:         NewIndicatorClient(cfg),
+		IndicatorTarget:   NewIndicatorTargetClient(cfg),
+		IndicatorValue:    NewIndicatorValueClient(cfg),
+		Institution:       NewInstitutionClient(cfg),
+		Municipality:      NewMunicipalityClient(cfg),
+		MunicipalityGroup: NewMunicipalityGroupClient(cfg),
+		Objective:         NewObjectiveClient(cfg),
+		Perspective:       NewPerspectiveClient(cfg),
+		Plan:              NewPlanClient(cfg),
+		StatusChange:      NewStatusChangeClient(cfg),
+		Token:             NewTokenClient(cfg),
+		User:              NewUserClient(cfg),
 	}, nil
 }
 
@@ -267,7 +279,8 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Activity, c.AuditEntry, c.FollowUp, c.Goal, c.GoalAssessment, c.Indicator,
 		c.IndicatorTarget, c.IndicatorValue, c.Institution, c.Municipality,
-		c.Objective, c.Plan, c.StatusChange, c.Token, c.User,
+		c.MunicipalityGroup, c.Objective, c.Perspective, c.Plan, c.StatusChange,
+		c.Token, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -279,7 +292,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Activity, c.AuditEntry, c.FollowUp, c.Goal, c.GoalAssessment, c.Indicator,
 		c.IndicatorTarget, c.IndicatorValue, c.Institution, c.Municipality,
-		c.Objective, c.Plan, c.StatusChange, c.Token, c.User,
+		c.MunicipalityGroup, c.Objective, c.Perspective, c.Plan, c.StatusChange,
+		c.Token, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -308,8 +322,12 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Institution.mutate(ctx, m)
 	case *MunicipalityMutation:
 		return c.Municipality.mutate(ctx, m)
+	case *MunicipalityGroupMutation:
+		return c.MunicipalityGroup.mutate(ctx, m)
 	case *ObjectiveMutation:
 		return c.Objective.mutate(ctx, m)
+	case *PerspectiveMutation:
+		return c.Perspective.mutate(ctx, m)
 	case *PlanMutation:
 		return c.Plan.mutate(ctx, m)
 	case *StatusChangeMutation:
@@ -472,6 +490,22 @@ func (c *ActivityClient) QueryInstitutions(_m *Activity) *InstitutionQuery {
 			sqlgraph.From(activity.Table, activity.FieldID, id),
 			sqlgraph.To(institution.Table, institution.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, false, activity.InstitutionsTable, activity.InstitutionsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPerspectives queries the perspectives edge of a Activity.
+func (c *ActivityClient) QueryPerspectives(_m *Activity) *PerspectiveQuery {
+	query := (&PerspectiveClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, id),
+			sqlgraph.To(perspective.Table, perspective.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, activity.PerspectivesTable, activity.PerspectivesPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -2085,6 +2119,22 @@ func (c *MunicipalityClient) QueryInstitutions(_m *Municipality) *InstitutionQue
 	return query
 }
 
+// QueryGroups queries the groups edge of a Municipality.
+func (c *MunicipalityClient) QueryGroups(_m *Municipality) *MunicipalityGroupQuery {
+	query := (&MunicipalityGroupClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(municipality.Table, municipality.FieldID, id),
+			sqlgraph.To(municipalitygroup.Table, municipalitygroup.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, municipality.GroupsTable, municipality.GroupsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryEditors queries the editors edge of a Municipality.
 func (c *MunicipalityClient) QueryEditors(_m *Municipality) *UserQuery {
 	query := (&UserClient{config: c.config}).Query()
@@ -2124,6 +2174,156 @@ func (c *MunicipalityClient) mutate(ctx context.Context, m *MunicipalityMutation
 		return (&MunicipalityDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Municipality mutation op: %q", m.Op())
+	}
+}
+
+// MunicipalityGroupClient is a client for the MunicipalityGroup schema.
+type MunicipalityGroupClient struct {
+	config
+}
+
+// NewMunicipalityGroupClient returns a client for the MunicipalityGroup from the given config.
+func NewMunicipalityGroupClient(c config) *MunicipalityGroupClient {
+	return &MunicipalityGroupClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `municipalitygroup.Hooks(f(g(h())))`.
+func (c *MunicipalityGroupClient) Use(hooks ...Hook) {
+	c.hooks.MunicipalityGroup = append(c.hooks.MunicipalityGroup, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `municipalitygroup.Intercept(f(g(h())))`.
+func (c *MunicipalityGroupClient) Intercept(interceptors ...Interceptor) {
+	c.inters.MunicipalityGroup = append(c.inters.MunicipalityGroup, interceptors...)
+}
+
+// Create returns a builder for creating a MunicipalityGroup entity.
+func (c *MunicipalityGroupClient) Create() *MunicipalityGroupCreate {
+	mutation := newMunicipalityGroupMutation(c.config, OpCreate)
+	return &MunicipalityGroupCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of MunicipalityGroup entities.
+func (c *MunicipalityGroupClient) CreateBulk(builders ...*MunicipalityGroupCreate) *MunicipalityGroupCreateBulk {
+	return &MunicipalityGroupCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *MunicipalityGroupClient) MapCreateBulk(slice any, setFunc func(*MunicipalityGroupCreate, int)) *MunicipalityGroupCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &MunicipalityGroupCreateBulk{err: fmt.Errorf("calling to MunicipalityGroupClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*MunicipalityGroupCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &MunicipalityGroupCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for MunicipalityGroup.
+func (c *MunicipalityGroupClient) Update() *MunicipalityGroupUpdate {
+	mutation := newMunicipalityGroupMutation(c.config, OpUpdate)
+	return &MunicipalityGroupUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *MunicipalityGroupClient) UpdateOne(_m *MunicipalityGroup) *MunicipalityGroupUpdateOne {
+	mutation := newMunicipalityGroupMutation(c.config, OpUpdateOne, withMunicipalityGroup(_m))
+	return &MunicipalityGroupUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *MunicipalityGroupClient) UpdateOneID(id int) *MunicipalityGroupUpdateOne {
+	mutation := newMunicipalityGroupMutation(c.config, OpUpdateOne, withMunicipalityGroupID(id))
+	return &MunicipalityGroupUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for MunicipalityGroup.
+func (c *MunicipalityGroupClient) Delete() *MunicipalityGroupDelete {
+	mutation := newMunicipalityGroupMutation(c.config, OpDelete)
+	return &MunicipalityGroupDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *MunicipalityGroupClient) DeleteOne(_m *MunicipalityGroup) *MunicipalityGroupDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *MunicipalityGroupClient) DeleteOneID(id int) *MunicipalityGroupDeleteOne {
+	builder := c.Delete().Where(municipalitygroup.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &MunicipalityGroupDeleteOne{builder}
+}
+
+// Query returns a query builder for MunicipalityGroup.
+func (c *MunicipalityGroupClient) Query() *MunicipalityGroupQuery {
+	return &MunicipalityGroupQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeMunicipalityGroup},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a MunicipalityGroup entity by its id.
+func (c *MunicipalityGroupClient) Get(ctx context.Context, id int) (*MunicipalityGroup, error) {
+	return c.Query().Where(municipalitygroup.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *MunicipalityGroupClient) GetX(ctx context.Context, id int) *MunicipalityGroup {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryMunicipalities queries the municipalities edge of a MunicipalityGroup.
+func (c *MunicipalityGroupClient) QueryMunicipalities(_m *MunicipalityGroup) *MunicipalityQuery {
+	query := (&MunicipalityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(municipalitygroup.Table, municipalitygroup.FieldID, id),
+			sqlgraph.To(municipality.Table, municipality.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, municipalitygroup.MunicipalitiesTable, municipalitygroup.MunicipalitiesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *MunicipalityGroupClient) Hooks() []Hook {
+	hooks := c.hooks.MunicipalityGroup
+	return append(hooks[:len(hooks):len(hooks)], municipalitygroup.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *MunicipalityGroupClient) Interceptors() []Interceptor {
+	return c.inters.MunicipalityGroup
+}
+
+func (c *MunicipalityGroupClient) mutate(ctx context.Context, m *MunicipalityGroupMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&MunicipalityGroupCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&MunicipalityGroupUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&MunicipalityGroupUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&MunicipalityGroupDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown MunicipalityGroup mutation op: %q", m.Op())
 	}
 }
 
@@ -2306,6 +2506,156 @@ func (c *ObjectiveClient) mutate(ctx context.Context, m *ObjectiveMutation) (Val
 		return (&ObjectiveDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Objective mutation op: %q", m.Op())
+	}
+}
+
+// PerspectiveClient is a client for the Perspective schema.
+type PerspectiveClient struct {
+	config
+}
+
+// NewPerspectiveClient returns a client for the Perspective from the given config.
+func NewPerspectiveClient(c config) *PerspectiveClient {
+	return &PerspectiveClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `perspective.Hooks(f(g(h())))`.
+func (c *PerspectiveClient) Use(hooks ...Hook) {
+	c.hooks.Perspective = append(c.hooks.Perspective, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `perspective.Intercept(f(g(h())))`.
+func (c *PerspectiveClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Perspective = append(c.inters.Perspective, interceptors...)
+}
+
+// Create returns a builder for creating a Perspective entity.
+func (c *PerspectiveClient) Create() *PerspectiveCreate {
+	mutation := newPerspectiveMutation(c.config, OpCreate)
+	return &PerspectiveCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Perspective entities.
+func (c *PerspectiveClient) CreateBulk(builders ...*PerspectiveCreate) *PerspectiveCreateBulk {
+	return &PerspectiveCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PerspectiveClient) MapCreateBulk(slice any, setFunc func(*PerspectiveCreate, int)) *PerspectiveCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PerspectiveCreateBulk{err: fmt.Errorf("calling to PerspectiveClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PerspectiveCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PerspectiveCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Perspective.
+func (c *PerspectiveClient) Update() *PerspectiveUpdate {
+	mutation := newPerspectiveMutation(c.config, OpUpdate)
+	return &PerspectiveUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PerspectiveClient) UpdateOne(_m *Perspective) *PerspectiveUpdateOne {
+	mutation := newPerspectiveMutation(c.config, OpUpdateOne, withPerspective(_m))
+	return &PerspectiveUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PerspectiveClient) UpdateOneID(id int) *PerspectiveUpdateOne {
+	mutation := newPerspectiveMutation(c.config, OpUpdateOne, withPerspectiveID(id))
+	return &PerspectiveUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Perspective.
+func (c *PerspectiveClient) Delete() *PerspectiveDelete {
+	mutation := newPerspectiveMutation(c.config, OpDelete)
+	return &PerspectiveDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PerspectiveClient) DeleteOne(_m *Perspective) *PerspectiveDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PerspectiveClient) DeleteOneID(id int) *PerspectiveDeleteOne {
+	builder := c.Delete().Where(perspective.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PerspectiveDeleteOne{builder}
+}
+
+// Query returns a query builder for Perspective.
+func (c *PerspectiveClient) Query() *PerspectiveQuery {
+	return &PerspectiveQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePerspective},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Perspective entity by its id.
+func (c *PerspectiveClient) Get(ctx context.Context, id int) (*Perspective, error) {
+	return c.Query().Where(perspective.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PerspectiveClient) GetX(ctx context.Context, id int) *Perspective {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryActivities queries the activities edge of a Perspective.
+func (c *PerspectiveClient) QueryActivities(_m *Perspective) *ActivityQuery {
+	query := (&ActivityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(perspective.Table, perspective.FieldID, id),
+			sqlgraph.To(activity.Table, activity.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, perspective.ActivitiesTable, perspective.ActivitiesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PerspectiveClient) Hooks() []Hook {
+	hooks := c.hooks.Perspective
+	return append(hooks[:len(hooks):len(hooks)], perspective.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PerspectiveClient) Interceptors() []Interceptor {
+	return c.inters.Perspective
+}
+
+func (c *PerspectiveClient) mutate(ctx context.Context, m *PerspectiveMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PerspectiveCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PerspectiveUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PerspectiveUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PerspectiveDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Perspective mutation op: %q", m.Op())
 	}
 }
 
@@ -2961,13 +3311,13 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 type (
 	hooks struct {
 		Activity, AuditEntry, FollowUp, Goal, GoalAssessment, Indicator,
-		IndicatorTarget, IndicatorValue, Institution, Municipality, Objective, Plan,
-		StatusChange, Token, User []ent.Hook
+		IndicatorTarget, IndicatorValue, Institution, Municipality, MunicipalityGroup,
+		Objective, Perspective, Plan, StatusChange, Token, User []ent.Hook
 	}
 	inters struct {
 		Activity, AuditEntry, FollowUp, Goal, GoalAssessment, Indicator,
-		IndicatorTarget, IndicatorValue, Institution, Municipality, Objective, Plan,
-		StatusChange, Token, User []ent.Interceptor
+		IndicatorTarget, IndicatorValue, Institution, Municipality, MunicipalityGroup,
+		Objective, Perspective, Plan, StatusChange, Token, User []ent.Interceptor
 	}
 )
 

@@ -22,7 +22,9 @@ import (
 	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
+	"github.com/samverkan/samverkan/ent/municipalitygroup"
 	"github.com/samverkan/samverkan/ent/objective"
+	"github.com/samverkan/samverkan/ent/perspective"
 	"github.com/samverkan/samverkan/ent/plan"
 	"github.com/samverkan/samverkan/ent/statuschange"
 	"github.com/samverkan/samverkan/ent/token"
@@ -87,21 +89,23 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			activity.Table:        activity.ValidColumn,
-			auditentry.Table:      auditentry.ValidColumn,
-			followup.Table:        followup.ValidColumn,
-			goal.Table:            goal.ValidColumn,
-			goalassessment.Table:  goalassessment.ValidColumn,
-			indicator.Table:       indicator.ValidColumn,
-			indicatortarget.Table: indicatortarget.ValidColumn,
-			indicatorvalue.Table:  indicatorvalue.ValidColumn,
-			institution.Table:     institution.ValidColumn,
-			municipality.Table:    municipality.ValidColumn,
-			objective.Table:       objective.ValidColumn,
-			plan.Table:            plan.ValidColumn,
-			statuschange.Table:    statuschange.ValidColumn,
-			token.Table:           token.ValidColumn,
-			user.Table:            user.ValidColumn,
+			activity.Table:          activity.ValidColumn,
+			auditentry.Table:        auditentry.ValidColumn,
+			followup.Table:          followup.ValidColumn,
+			goal.Table:              goal.ValidColumn,
+			goalassessment.Table:    goalassessment.ValidColumn,
+			indicator.Table:         indicator.ValidColumn,
+			indicatortarget.Table:   indicatortarget.ValidColumn,
+			indicatorvalue.Table:    indicatorvalue.ValidColumn,
+			institution.Table:       institution.ValidColumn,
+			municipality.Table:      municipality.ValidColumn,
+			municipalitygroup.Table: municipalitygroup.ValidColumn,
+			objective.Table:         objective.ValidColumn,
+			perspective.Table:       perspective.ValidColumn,
+			plan.Table:              plan.ValidColumn,
+			statuschange.Table:      statuschange.ValidColumn,
+			token.Table:             token.ValidColumn,
+			user.Table:              user.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -58,6 +58,27 @@ func (_m *Activity) Institutions(
 	return _m.QueryInstitutions().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Activity) Perspectives(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*PerspectiveOrder, where *PerspectiveWhereInput,
+) (*PerspectiveConnection, error) {
+	opts := []PerspectivePaginateOption{
+		WithPerspectiveOrder(orderBy),
+		WithPerspectiveFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	if nodes, err := _m.NamedPerspectives(alias); err == nil || hasTotalCount {
+		pager, err := newPerspectivePager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &PerspectiveConnection{Edges: []*PerspectiveEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryPerspectives().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Activity) StatusChanges(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*StatusChangeOrder, where *StatusChangeWhereInput,
 ) (*StatusChangeConnection, error) {
@@ -66,7 +87,7 @@ func (_m *Activity) StatusChanges(
 		WithStatusChangeFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
 	if nodes, err := _m.NamedStatusChanges(alias); err == nil || hasTotalCount {
 		pager, err := newStatusChangePager(opts, last != nil)
 		if err != nil {
@@ -87,7 +108,7 @@ func (_m *Activity) FollowUps(
 		WithFollowUpFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
 	if nodes, err := _m.NamedFollowUps(alias); err == nil || hasTotalCount {
 		pager, err := newFollowUpPager(opts, last != nil)
 		if err != nil {
@@ -108,7 +129,7 @@ func (_m *Activity) Indicators(
 		WithIndicatorFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[6][alias]
 	if nodes, err := _m.NamedIndicators(alias); err == nil || hasTotalCount {
 		pager, err := newIndicatorPager(opts, last != nil)
 		if err != nil {
@@ -419,6 +440,48 @@ func (_m *Municipality) Institutions(
 	return _m.QueryInstitutions().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Municipality) Groups(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*MunicipalityGroupOrder, where *MunicipalityGroupWhereInput,
+) (*MunicipalityGroupConnection, error) {
+	opts := []MunicipalityGroupPaginateOption{
+		WithMunicipalityGroupOrder(orderBy),
+		WithMunicipalityGroupFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
+	if nodes, err := _m.NamedGroups(alias); err == nil || hasTotalCount {
+		pager, err := newMunicipalityGroupPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &MunicipalityGroupConnection{Edges: []*MunicipalityGroupEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryGroups().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *MunicipalityGroup) Municipalities(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*MunicipalityOrder, where *MunicipalityWhereInput,
+) (*MunicipalityConnection, error) {
+	opts := []MunicipalityPaginateOption{
+		WithMunicipalityOrder(orderBy),
+		WithMunicipalityFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[0][alias]
+	if nodes, err := _m.NamedMunicipalities(alias); err == nil || hasTotalCount {
+		pager, err := newMunicipalityPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &MunicipalityConnection{Edges: []*MunicipalityEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryMunicipalities().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Objective) Goal(ctx context.Context) (*Goal, error) {
 	result, err := _m.Edges.GoalOrErr()
 	if IsNotLoaded(err) {
@@ -467,6 +530,27 @@ func (_m *Objective) Indicators(
 		return conn, nil
 	}
 	return _m.QueryIndicators().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Perspective) Activities(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ActivityOrder, where *ActivityWhereInput,
+) (*ActivityConnection, error) {
+	opts := []ActivityPaginateOption{
+		WithActivityOrder(orderBy),
+		WithActivityFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[0][alias]
+	if nodes, err := _m.NamedActivities(alias); err == nil || hasTotalCount {
+		pager, err := newActivityPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &ActivityConnection{Edges: []*ActivityEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryActivities().Paginate(ctx, after, first, before, last, opts...)
 }
 
 func (_m *Plan) Goals(

@@ -28,6 +28,7 @@ type CreateActivityInput struct {
 	ObjectiveID     int
 	MunicipalityIDs []int
 	InstitutionIDs  []int
+	PerspectiveIDs  []int
 }
 
 // Mutate applies the CreateActivityInput on the ActivityMutation builder.
@@ -64,6 +65,9 @@ func (i *CreateActivityInput) Mutate(m *ActivityMutation) {
 	if v := i.InstitutionIDs; len(v) > 0 {
 		m.AddInstitutionIDs(v...)
 	}
+	if v := i.PerspectiveIDs; len(v) > 0 {
+		m.AddPerspectiveIDs(v...)
+	}
 }
 
 // SetInput applies the change-set in the CreateActivityInput on the ActivityCreate builder.
@@ -98,6 +102,9 @@ type UpdateActivityInput struct {
 	ClearInstitutions     bool
 	AddInstitutionIDs     []int
 	RemoveInstitutionIDs  []int
+	ClearPerspectives     bool
+	AddPerspectiveIDs     []int
+	RemovePerspectiveIDs  []int
 }
 
 // Mutate applies the UpdateActivityInput on the ActivityMutation builder.
@@ -173,6 +180,15 @@ func (i *UpdateActivityInput) Mutate(m *ActivityMutation) {
 	}
 	if v := i.RemoveInstitutionIDs; len(v) > 0 {
 		m.RemoveInstitutionIDs(v...)
+	}
+	if i.ClearPerspectives {
+		m.ClearPerspectives()
+	}
+	if v := i.AddPerspectiveIDs; len(v) > 0 {
+		m.AddPerspectiveIDs(v...)
+	}
+	if v := i.RemovePerspectiveIDs; len(v) > 0 {
+		m.RemovePerspectiveIDs(v...)
 	}
 }
 
@@ -970,6 +986,78 @@ func (c *MunicipalityUpdateOne) SetInput(i UpdateMunicipalityInput) *Municipalit
 	return c
 }
 
+// CreateMunicipalityGroupInput represents a mutation input for creating municipalitygroups.
+type CreateMunicipalityGroupInput struct {
+	Name            string
+	Description     *string
+	MunicipalityIDs []int
+}
+
+// Mutate applies the CreateMunicipalityGroupInput on the MunicipalityGroupMutation builder.
+func (i *CreateMunicipalityGroupInput) Mutate(m *MunicipalityGroupMutation) {
+	m.SetName(i.Name)
+	if v := i.Description; v != nil {
+		m.SetDescription(*v)
+	}
+	if v := i.MunicipalityIDs; len(v) > 0 {
+		m.AddMunicipalityIDs(v...)
+	}
+}
+
+// SetInput applies the change-set in the CreateMunicipalityGroupInput on the MunicipalityGroupCreate builder.
+func (c *MunicipalityGroupCreate) SetInput(i CreateMunicipalityGroupInput) *MunicipalityGroupCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateMunicipalityGroupInput represents a mutation input for updating municipalitygroups.
+type UpdateMunicipalityGroupInput struct {
+	Version               *int
+	Name                  *string
+	ClearDescription      bool
+	Description           *string
+	ClearMunicipalities   bool
+	AddMunicipalityIDs    []int
+	RemoveMunicipalityIDs []int
+}
+
+// Mutate applies the UpdateMunicipalityGroupInput on the MunicipalityGroupMutation builder.
+func (i *UpdateMunicipalityGroupInput) Mutate(m *MunicipalityGroupMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
+	if v := i.Name; v != nil {
+		m.SetName(*v)
+	}
+	if i.ClearDescription {
+		m.ClearDescription()
+	}
+	if v := i.Description; v != nil {
+		m.SetDescription(*v)
+	}
+	if i.ClearMunicipalities {
+		m.ClearMunicipalities()
+	}
+	if v := i.AddMunicipalityIDs; len(v) > 0 {
+		m.AddMunicipalityIDs(v...)
+	}
+	if v := i.RemoveMunicipalityIDs; len(v) > 0 {
+		m.RemoveMunicipalityIDs(v...)
+	}
+}
+
+// SetInput applies the change-set in the UpdateMunicipalityGroupInput on the MunicipalityGroupUpdate builder.
+func (c *MunicipalityGroupUpdate) SetInput(i UpdateMunicipalityGroupInput) *MunicipalityGroupUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateMunicipalityGroupInput on the MunicipalityGroupUpdateOne builder.
+func (c *MunicipalityGroupUpdateOne) SetInput(i UpdateMunicipalityGroupInput) *MunicipalityGroupUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
 // CreateObjectiveInput represents a mutation input for creating objectives.
 type CreateObjectiveInput struct {
 	Title       string
@@ -1036,6 +1124,70 @@ func (c *ObjectiveUpdate) SetInput(i UpdateObjectiveInput) *ObjectiveUpdate {
 
 // SetInput applies the change-set in the UpdateObjectiveInput on the ObjectiveUpdateOne builder.
 func (c *ObjectiveUpdateOne) SetInput(i UpdateObjectiveInput) *ObjectiveUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreatePerspectiveInput represents a mutation input for creating perspectives.
+type CreatePerspectiveInput struct {
+	Name        string
+	Description *string
+	Position    *int
+}
+
+// Mutate applies the CreatePerspectiveInput on the PerspectiveMutation builder.
+func (i *CreatePerspectiveInput) Mutate(m *PerspectiveMutation) {
+	m.SetName(i.Name)
+	if v := i.Description; v != nil {
+		m.SetDescription(*v)
+	}
+	if v := i.Position; v != nil {
+		m.SetPosition(*v)
+	}
+}
+
+// SetInput applies the change-set in the CreatePerspectiveInput on the PerspectiveCreate builder.
+func (c *PerspectiveCreate) SetInput(i CreatePerspectiveInput) *PerspectiveCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdatePerspectiveInput represents a mutation input for updating perspectives.
+type UpdatePerspectiveInput struct {
+	Version          *int
+	Name             *string
+	ClearDescription bool
+	Description      *string
+	Position         *int
+}
+
+// Mutate applies the UpdatePerspectiveInput on the PerspectiveMutation builder.
+func (i *UpdatePerspectiveInput) Mutate(m *PerspectiveMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
+	if v := i.Name; v != nil {
+		m.SetName(*v)
+	}
+	if i.ClearDescription {
+		m.ClearDescription()
+	}
+	if v := i.Description; v != nil {
+		m.SetDescription(*v)
+	}
+	if v := i.Position; v != nil {
+		m.SetPosition(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdatePerspectiveInput on the PerspectiveUpdate builder.
+func (c *PerspectiveUpdate) SetInput(i UpdatePerspectiveInput) *PerspectiveUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdatePerspectiveInput on the PerspectiveUpdateOne builder.
+func (c *PerspectiveUpdateOne) SetInput(i UpdatePerspectiveInput) *PerspectiveUpdateOne {
 	i.Mutate(c.Mutation())
 	return c
 }

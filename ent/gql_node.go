@@ -21,7 +21,9 @@ import (
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/internal"
 	"github.com/samverkan/samverkan/ent/municipality"
+	"github.com/samverkan/samverkan/ent/municipalitygroup"
 	"github.com/samverkan/samverkan/ent/objective"
+	"github.com/samverkan/samverkan/ent/perspective"
 	"github.com/samverkan/samverkan/ent/plan"
 	"github.com/samverkan/samverkan/ent/statuschange"
 	"github.com/samverkan/samverkan/ent/token"
@@ -83,10 +85,20 @@ var municipalityImplementors = []string{"Municipality", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Municipality) IsNode() {}
 
+var municipalitygroupImplementors = []string{"MunicipalityGroup", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*MunicipalityGroup) IsNode() {}
+
 var objectiveImplementors = []string{"Objective", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Objective) IsNode() {}
+
+var perspectiveImplementors = []string{"Perspective", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Perspective) IsNode() {}
 
 var planImplementors = []string{"Plan", "Node"}
 
@@ -275,11 +287,29 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case municipalitygroup.Table:
+		query := c.MunicipalityGroup.Query().
+			Where(municipalitygroup.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, municipalitygroupImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case objective.Table:
 		query := c.Objective.Query().
 			Where(objective.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, objectiveImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case perspective.Table:
+		query := c.Perspective.Query().
+			Where(perspective.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, perspectiveImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -553,10 +583,42 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case municipalitygroup.Table:
+		query := c.MunicipalityGroup.Query().
+			Where(municipalitygroup.IDIn(ids...))
+		query, err := query.CollectFields(ctx, municipalitygroupImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case objective.Table:
 		query := c.Objective.Query().
 			Where(objective.IDIn(ids...))
 		query, err := query.CollectFields(ctx, objectiveImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case perspective.Table:
+		query := c.Perspective.Query().
+			Where(perspective.IDIn(ids...))
+		query, err := query.CollectFields(ctx, perspectiveImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -24,7 +24,9 @@ import (
 	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
+	"github.com/samverkan/samverkan/ent/municipalitygroup"
 	"github.com/samverkan/samverkan/ent/objective"
+	"github.com/samverkan/samverkan/ent/perspective"
 	"github.com/samverkan/samverkan/ent/plan"
 	"github.com/samverkan/samverkan/ent/statuschange"
 	"github.com/samverkan/samverkan/ent/token"
@@ -4269,6 +4271,410 @@ func (_m *Municipality) ToEdge(order *MunicipalityOrder) *MunicipalityEdge {
 	}
 }
 
+// MunicipalityGroupEdge is the edge representation of MunicipalityGroup.
+type MunicipalityGroupEdge struct {
+	Node   *MunicipalityGroup `json:"node"`
+	Cursor Cursor             `json:"cursor"`
+}
+
+// MunicipalityGroupConnection is the connection containing edges to MunicipalityGroup.
+type MunicipalityGroupConnection struct {
+	Edges      []*MunicipalityGroupEdge `json:"edges"`
+	PageInfo   PageInfo                 `json:"pageInfo"`
+	TotalCount int                      `json:"totalCount"`
+}
+
+func (c *MunicipalityGroupConnection) build(nodes []*MunicipalityGroup, pager *municipalitygroupPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *MunicipalityGroup
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *MunicipalityGroup {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *MunicipalityGroup {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*MunicipalityGroupEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &MunicipalityGroupEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// MunicipalityGroupPaginateOption enables pagination customization.
+type MunicipalityGroupPaginateOption func(*municipalitygroupPager) error
+
+// WithMunicipalityGroupOrder configures pagination ordering.
+func WithMunicipalityGroupOrder(order []*MunicipalityGroupOrder) MunicipalityGroupPaginateOption {
+	return func(pager *municipalitygroupPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithMunicipalityGroupFilter configures pagination filter.
+func WithMunicipalityGroupFilter(filter func(*MunicipalityGroupQuery) (*MunicipalityGroupQuery, error)) MunicipalityGroupPaginateOption {
+	return func(pager *municipalitygroupPager) error {
+		if filter == nil {
+			return errors.New("MunicipalityGroupQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type municipalitygroupPager struct {
+	reverse bool
+	order   []*MunicipalityGroupOrder
+	filter  func(*MunicipalityGroupQuery) (*MunicipalityGroupQuery, error)
+}
+
+func newMunicipalityGroupPager(opts []MunicipalityGroupPaginateOption, reverse bool) (*municipalitygroupPager, error) {
+	pager := &municipalitygroupPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *municipalitygroupPager) applyFilter(query *MunicipalityGroupQuery) (*MunicipalityGroupQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *municipalitygroupPager) toCursor(_m *MunicipalityGroup) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *municipalitygroupPager) applyCursors(query *MunicipalityGroupQuery, after, before *Cursor) (*MunicipalityGroupQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultMunicipalityGroupOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *municipalitygroupPager) applyOrder(query *MunicipalityGroupQuery) *MunicipalityGroupQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultMunicipalityGroupOrder.Field.column {
+			defaultOrdered = true
+		}
+		switch o.Field.column {
+		case MunicipalityGroupOrderFieldMunicipalitiesCount.column:
+		default:
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(o.Field.column)
+			}
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultMunicipalityGroupOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *municipalitygroupPager) orderExpr(query *MunicipalityGroupQuery) sql.Querier {
+	for _, o := range p.order {
+		switch o.Field.column {
+		case MunicipalityGroupOrderFieldMunicipalitiesCount.column:
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		default:
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(o.Field.column)
+			}
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultMunicipalityGroupOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to MunicipalityGroup.
+func (_m *MunicipalityGroupQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...MunicipalityGroupPaginateOption,
+) (*MunicipalityGroupConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newMunicipalityGroupPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &MunicipalityGroupConnection{Edges: []*MunicipalityGroupEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// MunicipalityGroupOrderFieldCreatedAt orders MunicipalityGroup by created_at.
+	MunicipalityGroupOrderFieldCreatedAt = &MunicipalityGroupOrderField{
+		Value: func(_m *MunicipalityGroup) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: municipalitygroup.FieldCreatedAt,
+		toTerm: municipalitygroup.ByCreatedAt,
+		toCursor: func(_m *MunicipalityGroup) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// MunicipalityGroupOrderFieldUpdatedAt orders MunicipalityGroup by updated_at.
+	MunicipalityGroupOrderFieldUpdatedAt = &MunicipalityGroupOrderField{
+		Value: func(_m *MunicipalityGroup) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: municipalitygroup.FieldUpdatedAt,
+		toTerm: municipalitygroup.ByUpdatedAt,
+		toCursor: func(_m *MunicipalityGroup) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// MunicipalityGroupOrderFieldName orders MunicipalityGroup by name.
+	MunicipalityGroupOrderFieldName = &MunicipalityGroupOrderField{
+		Value: func(_m *MunicipalityGroup) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: municipalitygroup.FieldName,
+		toTerm: municipalitygroup.ByName,
+		toCursor: func(_m *MunicipalityGroup) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+	// MunicipalityGroupOrderFieldMunicipalitiesCount orders by MUNICIPALITIES_COUNT.
+	MunicipalityGroupOrderFieldMunicipalitiesCount = &MunicipalityGroupOrderField{
+		Value: func(_m *MunicipalityGroup) (ent.Value, error) {
+			return _m.Value("municipalities_count")
+		},
+		column: "municipalities_count",
+		toTerm: func(opts ...sql.OrderTermOption) municipalitygroup.OrderOption {
+			return municipalitygroup.ByMunicipalitiesCount(
+				append(opts, sql.OrderSelectAs("municipalities_count"))...,
+			)
+		},
+		toCursor: func(_m *MunicipalityGroup) Cursor {
+			cv, _ := _m.Value("municipalities_count")
+			return Cursor{
+				ID:    _m.ID,
+				Value: cv,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f MunicipalityGroupOrderField) String() string {
+	var str string
+	switch f.column {
+	case MunicipalityGroupOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case MunicipalityGroupOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case MunicipalityGroupOrderFieldName.column:
+		str = "NAME"
+	case MunicipalityGroupOrderFieldMunicipalitiesCount.column:
+		str = "MUNICIPALITIES_COUNT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f MunicipalityGroupOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *MunicipalityGroupOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("MunicipalityGroupOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *MunicipalityGroupOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *MunicipalityGroupOrderFieldUpdatedAt
+	case "NAME":
+		*f = *MunicipalityGroupOrderFieldName
+	case "MUNICIPALITIES_COUNT":
+		*f = *MunicipalityGroupOrderFieldMunicipalitiesCount
+	default:
+		return fmt.Errorf("%s is not a valid MunicipalityGroupOrderField", str)
+	}
+	return nil
+}
+
+// MunicipalityGroupOrderField defines the ordering field of MunicipalityGroup.
+type MunicipalityGroupOrderField struct {
+	// Value extracts the ordering value from the given MunicipalityGroup.
+	Value    func(*MunicipalityGroup) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) municipalitygroup.OrderOption
+	toCursor func(*MunicipalityGroup) Cursor
+}
+
+// MunicipalityGroupOrder defines the ordering of MunicipalityGroup.
+type MunicipalityGroupOrder struct {
+	Direction OrderDirection               `json:"direction"`
+	Field     *MunicipalityGroupOrderField `json:"field"`
+}
+
+// DefaultMunicipalityGroupOrder is the default ordering of MunicipalityGroup.
+var DefaultMunicipalityGroupOrder = &MunicipalityGroupOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &MunicipalityGroupOrderField{
+		Value: func(_m *MunicipalityGroup) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: municipalitygroup.FieldID,
+		toTerm: municipalitygroup.ByID,
+		toCursor: func(_m *MunicipalityGroup) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts MunicipalityGroup into MunicipalityGroupEdge.
+func (_m *MunicipalityGroup) ToEdge(order *MunicipalityGroupOrder) *MunicipalityGroupEdge {
+	if order == nil {
+		order = DefaultMunicipalityGroupOrder
+	}
+	return &MunicipalityGroupEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // ObjectiveEdge is the edge representation of Objective.
 type ObjectiveEdge struct {
 	Node   *Objective `json:"node"`
@@ -4710,6 +5116,392 @@ func (_m *Objective) ToEdge(order *ObjectiveOrder) *ObjectiveEdge {
 		order = DefaultObjectiveOrder
 	}
 	return &ObjectiveEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// PerspectiveEdge is the edge representation of Perspective.
+type PerspectiveEdge struct {
+	Node   *Perspective `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// PerspectiveConnection is the connection containing edges to Perspective.
+type PerspectiveConnection struct {
+	Edges      []*PerspectiveEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *PerspectiveConnection) build(nodes []*Perspective, pager *perspectivePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Perspective
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Perspective {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Perspective {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*PerspectiveEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &PerspectiveEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// PerspectivePaginateOption enables pagination customization.
+type PerspectivePaginateOption func(*perspectivePager) error
+
+// WithPerspectiveOrder configures pagination ordering.
+func WithPerspectiveOrder(order []*PerspectiveOrder) PerspectivePaginateOption {
+	return func(pager *perspectivePager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithPerspectiveFilter configures pagination filter.
+func WithPerspectiveFilter(filter func(*PerspectiveQuery) (*PerspectiveQuery, error)) PerspectivePaginateOption {
+	return func(pager *perspectivePager) error {
+		if filter == nil {
+			return errors.New("PerspectiveQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type perspectivePager struct {
+	reverse bool
+	order   []*PerspectiveOrder
+	filter  func(*PerspectiveQuery) (*PerspectiveQuery, error)
+}
+
+func newPerspectivePager(opts []PerspectivePaginateOption, reverse bool) (*perspectivePager, error) {
+	pager := &perspectivePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *perspectivePager) applyFilter(query *PerspectiveQuery) (*PerspectiveQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *perspectivePager) toCursor(_m *Perspective) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *perspectivePager) applyCursors(query *PerspectiveQuery, after, before *Cursor) (*PerspectiveQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultPerspectiveOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *perspectivePager) applyOrder(query *PerspectiveQuery) *PerspectiveQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultPerspectiveOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultPerspectiveOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *perspectivePager) orderExpr(query *PerspectiveQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultPerspectiveOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Perspective.
+func (_m *PerspectiveQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...PerspectivePaginateOption,
+) (*PerspectiveConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newPerspectivePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &PerspectiveConnection{Edges: []*PerspectiveEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// PerspectiveOrderFieldCreatedAt orders Perspective by created_at.
+	PerspectiveOrderFieldCreatedAt = &PerspectiveOrderField{
+		Value: func(_m *Perspective) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: perspective.FieldCreatedAt,
+		toTerm: perspective.ByCreatedAt,
+		toCursor: func(_m *Perspective) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// PerspectiveOrderFieldUpdatedAt orders Perspective by updated_at.
+	PerspectiveOrderFieldUpdatedAt = &PerspectiveOrderField{
+		Value: func(_m *Perspective) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: perspective.FieldUpdatedAt,
+		toTerm: perspective.ByUpdatedAt,
+		toCursor: func(_m *Perspective) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// PerspectiveOrderFieldName orders Perspective by name.
+	PerspectiveOrderFieldName = &PerspectiveOrderField{
+		Value: func(_m *Perspective) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: perspective.FieldName,
+		toTerm: perspective.ByName,
+		toCursor: func(_m *Perspective) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+	// PerspectiveOrderFieldPosition orders Perspective by position.
+	PerspectiveOrderFieldPosition = &PerspectiveOrderField{
+		Value: func(_m *Perspective) (ent.Value, error) {
+			return _m.Position, nil
+		},
+		column: perspective.FieldPosition,
+		toTerm: perspective.ByPosition,
+		toCursor: func(_m *Perspective) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Position,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f PerspectiveOrderField) String() string {
+	var str string
+	switch f.column {
+	case PerspectiveOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case PerspectiveOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case PerspectiveOrderFieldName.column:
+		str = "NAME"
+	case PerspectiveOrderFieldPosition.column:
+		str = "POSITION"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f PerspectiveOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *PerspectiveOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("PerspectiveOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *PerspectiveOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *PerspectiveOrderFieldUpdatedAt
+	case "NAME":
+		*f = *PerspectiveOrderFieldName
+	case "POSITION":
+		*f = *PerspectiveOrderFieldPosition
+	default:
+		return fmt.Errorf("%s is not a valid PerspectiveOrderField", str)
+	}
+	return nil
+}
+
+// PerspectiveOrderField defines the ordering field of Perspective.
+type PerspectiveOrderField struct {
+	// Value extracts the ordering value from the given Perspective.
+	Value    func(*Perspective) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) perspective.OrderOption
+	toCursor func(*Perspective) Cursor
+}
+
+// PerspectiveOrder defines the ordering of Perspective.
+type PerspectiveOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *PerspectiveOrderField `json:"field"`
+}
+
+// DefaultPerspectiveOrder is the default ordering of Perspective.
+var DefaultPerspectiveOrder = &PerspectiveOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &PerspectiveOrderField{
+		Value: func(_m *Perspective) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: perspective.FieldID,
+		toTerm: perspective.ByID,
+		toCursor: func(_m *Perspective) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Perspective into PerspectiveEdge.
+func (_m *Perspective) ToEdge(order *PerspectiveOrder) *PerspectiveEdge {
+	if order == nil {
+		order = DefaultPerspectiveOrder
+	}
+	return &PerspectiveEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -43,16 +43,19 @@ type MunicipalityEdges struct {
 	Activities []*Activity `json:"activities,omitempty"`
 	// The institutions whose home is the municipality.
 	Institutions []*Institution `json:"institutions,omitempty"`
+	// The groups of municipalities the region names that hold the municipality.
+	Groups []*MunicipalityGroup `json:"groups,omitempty"`
 	// The editors whose scope holds the municipality; any number of them.
 	Editors []*User `json:"editors,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [4]bool
 	// totalCount holds the count of the edges above.
-	totalCount [2]map[string]int
+	totalCount [3]map[string]int
 
 	namedActivities   map[string][]*Activity
 	namedInstitutions map[string][]*Institution
+	namedGroups       map[string][]*MunicipalityGroup
 	namedEditors      map[string][]*User
 }
 
@@ -74,10 +77,19 @@ func (e MunicipalityEdges) InstitutionsOrErr() ([]*Institution, error) {
 	return nil, &NotLoadedError{edge: "institutions"}
 }
 
+// GroupsOrErr returns the Groups value or an error if the edge
+// was not loaded in eager-loading.
+func (e MunicipalityEdges) GroupsOrErr() ([]*MunicipalityGroup, error) {
+	if e.loadedTypes[2] {
+		return e.Groups, nil
+	}
+	return nil, &NotLoadedError{edge: "groups"}
+}
+
 // EditorsOrErr returns the Editors value or an error if the edge
 // was not loaded in eager-loading.
 func (e MunicipalityEdges) EditorsOrErr() ([]*User, error) {
-	if e.loadedTypes[2] {
+	if e.loadedTypes[3] {
 		return e.Editors, nil
 	}
 	return nil, &NotLoadedError{edge: "editors"}
@@ -180,6 +192,11 @@ func (_m *Municipality) QueryInstitutions() *InstitutionQuery {
 	return NewMunicipalityClient(_m.config).QueryInstitutions(_m)
 }
 
+// QueryGroups queries the "groups" edge of the Municipality entity.
+func (_m *Municipality) QueryGroups() *MunicipalityGroupQuery {
+	return NewMunicipalityClient(_m.config).QueryGroups(_m)
+}
+
 // QueryEditors queries the "editors" edge of the Municipality entity.
 func (_m *Municipality) QueryEditors() *UserQuery {
 	return NewMunicipalityClient(_m.config).QueryEditors(_m)
@@ -277,6 +294,30 @@ func (_m *Municipality) appendNamedInstitutions(name string, edges ...*Instituti
 		_m.Edges.namedInstitutions[name] = []*Institution{}
 	} else {
 		_m.Edges.namedInstitutions[name] = append(_m.Edges.namedInstitutions[name], edges...)
+	}
+}
+
+// NamedGroups returns the Groups named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Municipality) NamedGroups(name string) ([]*MunicipalityGroup, error) {
+	if _m.Edges.namedGroups == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedGroups[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Municipality) appendNamedGroups(name string, edges ...*MunicipalityGroup) {
+	if _m.Edges.namedGroups == nil {
+		_m.Edges.namedGroups = make(map[string][]*MunicipalityGroup)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedGroups[name] = []*MunicipalityGroup{}
+	} else {
+		_m.Edges.namedGroups[name] = append(_m.Edges.namedGroups[name], edges...)
 	}
 }
 

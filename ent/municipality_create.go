@@ -14,6 +14,7 @@ import (
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
+	"github.com/samverkan/samverkan/ent/municipalitygroup"
 	"github.com/samverkan/samverkan/ent/user"
 )
 
@@ -127,6 +128,21 @@ func (_c *MunicipalityCreate) AddInstitutions(v ...*Institution) *MunicipalityCr
 		ids[i] = v[i].ID
 	}
 	return _c.AddInstitutionIDs(ids...)
+}
+
+// AddGroupIDs adds the "groups" edge to the MunicipalityGroup entity by IDs.
+func (_c *MunicipalityCreate) AddGroupIDs(ids ...int) *MunicipalityCreate {
+	_c.mutation.AddGroupIDs(ids...)
+	return _c
+}
+
+// AddGroups adds the "groups" edges to the MunicipalityGroup entity.
+func (_c *MunicipalityCreate) AddGroups(v ...*MunicipalityGroup) *MunicipalityCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddGroupIDs(ids...)
 }
 
 // AddEditorIDs adds the "editors" edge to the User entity by IDs.
@@ -327,6 +343,22 @@ func (_c *MunicipalityCreate) createSpec() (*Municipality, *sqlgraph.CreateSpec)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(institution.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.GroupsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.GroupsTable,
+			Columns: municipality.GroupsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(municipalitygroup.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -17,6 +17,7 @@ import (
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
+	"github.com/samverkan/samverkan/ent/municipalitygroup"
 	"github.com/samverkan/samverkan/ent/predicate"
 	"github.com/samverkan/samverkan/ent/user"
 )
@@ -30,11 +31,13 @@ type MunicipalityQuery struct {
 	predicates            []predicate.Municipality
 	withActivities        *ActivityQuery
 	withInstitutions      *InstitutionQuery
+	withGroups            *MunicipalityGroupQuery
 	withEditors           *UserQuery
 	loadTotal             []func(context.Context, []*Municipality) error
 	modifiers             []func(*sql.Selector)
 	withNamedActivities   map[string]*ActivityQuery
 	withNamedInstitutions map[string]*InstitutionQuery
+	withNamedGroups       map[string]*MunicipalityGroupQuery
 	withNamedEditors      map[string]*UserQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -109,6 +112,28 @@ func (_q *MunicipalityQuery) QueryInstitutions() *InstitutionQuery {
 			sqlgraph.From(municipality.Table, municipality.FieldID, selector),
 			sqlgraph.To(institution.Table, institution.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, municipality.InstitutionsTable, municipality.InstitutionsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryGroups chains the current query on the "groups" edge.
+func (_q *MunicipalityQuery) QueryGroups() *MunicipalityGroupQuery {
+	query := (&MunicipalityGroupClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(municipality.Table, municipality.FieldID, selector),
+			sqlgraph.To(municipalitygroup.Table, municipalitygroup.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, municipality.GroupsTable, municipality.GroupsPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -332,6 +357,7 @@ func (_q *MunicipalityQuery) Clone() *MunicipalityQuery {
 		predicates:       append([]predicate.Municipality{}, _q.predicates...),
 		withActivities:   _q.withActivities.Clone(),
 		withInstitutions: _q.withInstitutions.Clone(),
+		withGroups:       _q.withGroups.Clone(),
 		withEditors:      _q.withEditors.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
@@ -359,6 +385,17 @@ func (_q *MunicipalityQuery) WithInstitutions(opts ...func(*InstitutionQuery)) *
 		opt(query)
 	}
 	_q.withInstitutions = query
+	return _q
+}
+
+// WithGroups tells the query-builder to eager-load the nodes that are connected to
+// the "groups" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MunicipalityQuery) WithGroups(opts ...func(*MunicipalityGroupQuery)) *MunicipalityQuery {
+	query := (&MunicipalityGroupClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withGroups = query
 	return _q
 }
 
@@ -457,9 +494,10 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	var (
 		nodes       = []*Municipality{}
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [4]bool{
 			_q.withActivities != nil,
 			_q.withInstitutions != nil,
+			_q.withGroups != nil,
 			_q.withEditors != nil,
 		}
 	)
@@ -498,6 +536,13 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			return nil, err
 		}
 	}
+	if query := _q.withGroups; query != nil {
+		if err := _q.loadGroups(ctx, query, nodes,
+			func(n *Municipality) { n.Edges.Groups = []*MunicipalityGroup{} },
+			func(n *Municipality, e *MunicipalityGroup) { n.Edges.Groups = append(n.Edges.Groups, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withEditors; query != nil {
 		if err := _q.loadEditors(ctx, query, nodes,
 			func(n *Municipality) { n.Edges.Editors = []*User{} },
@@ -516,6 +561,13 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		if err := _q.loadInstitutions(ctx, query, nodes,
 			func(n *Municipality) { n.appendNamedInstitutions(name) },
 			func(n *Municipality, e *Institution) { n.appendNamedInstitutions(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedGroups {
+		if err := _q.loadGroups(ctx, query, nodes,
+			func(n *Municipality) { n.appendNamedGroups(name) },
+			func(n *Municipality, e *MunicipalityGroup) { n.appendNamedGroups(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -625,6 +677,67 @@ func (_q *MunicipalityQuery) loadInstitutions(ctx context.Context, query *Instit
 			return fmt.Errorf(`unexpected referenced foreign-key "municipality_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
+	}
+	return nil
+}
+func (_q *MunicipalityQuery) loadGroups(ctx context.Context, query *MunicipalityGroupQuery, nodes []*Municipality, init func(*Municipality), assign func(*Municipality, *MunicipalityGroup)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Municipality)
+	nids := make(map[int]map[*Municipality]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(municipality.GroupsTable)
+		s.Join(joinT).On(s.C(municipalitygroup.FieldID), joinT.C(municipality.GroupsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(municipality.GroupsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(municipality.GroupsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Municipality]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*MunicipalityGroup](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "groups" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
 	}
 	return nil
 }
@@ -834,6 +947,20 @@ func (_q *MunicipalityQuery) WithNamedInstitutions(name string, opts ...func(*In
 		_q.withNamedInstitutions = make(map[string]*InstitutionQuery)
 	}
 	_q.withNamedInstitutions[name] = query
+	return _q
+}
+
+// WithNamedGroups tells the query-builder to eager-load the nodes that are connected to the "groups"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *MunicipalityQuery) WithNamedGroups(name string, opts ...func(*MunicipalityGroupQuery)) *MunicipalityQuery {
+	query := (&MunicipalityGroupClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedGroups == nil {
+		_q.withNamedGroups = make(map[string]*MunicipalityGroupQuery)
+	}
+	_q.withNamedGroups[name] = query
 	return _q
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
+	"github.com/samverkan/samverkan/ent/municipalitygroup"
 	"github.com/samverkan/samverkan/ent/predicate"
 	"github.com/samverkan/samverkan/ent/user"
 )
@@ -151,6 +152,21 @@ func (_u *MunicipalityUpdate) AddInstitutions(v ...*Institution) *MunicipalityUp
 	return _u.AddInstitutionIDs(ids...)
 }
 
+// AddGroupIDs adds the "groups" edge to the MunicipalityGroup entity by IDs.
+func (_u *MunicipalityUpdate) AddGroupIDs(ids ...int) *MunicipalityUpdate {
+	_u.mutation.AddGroupIDs(ids...)
+	return _u
+}
+
+// AddGroups adds the "groups" edges to the MunicipalityGroup entity.
+func (_u *MunicipalityUpdate) AddGroups(v ...*MunicipalityGroup) *MunicipalityUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddGroupIDs(ids...)
+}
+
 // AddEditorIDs adds the "editors" edge to the User entity by IDs.
 func (_u *MunicipalityUpdate) AddEditorIDs(ids ...int) *MunicipalityUpdate {
 	_u.mutation.AddEditorIDs(ids...)
@@ -211,6 +227,27 @@ func (_u *MunicipalityUpdate) RemoveInstitutions(v ...*Institution) *Municipalit
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveInstitutionIDs(ids...)
+}
+
+// ClearGroups clears all "groups" edges to the MunicipalityGroup entity.
+func (_u *MunicipalityUpdate) ClearGroups() *MunicipalityUpdate {
+	_u.mutation.ClearGroups()
+	return _u
+}
+
+// RemoveGroupIDs removes the "groups" edge to MunicipalityGroup entities by IDs.
+func (_u *MunicipalityUpdate) RemoveGroupIDs(ids ...int) *MunicipalityUpdate {
+	_u.mutation.RemoveGroupIDs(ids...)
+	return _u
+}
+
+// RemoveGroups removes "groups" edges to MunicipalityGroup entities.
+func (_u *MunicipalityUpdate) RemoveGroups(v ...*MunicipalityGroup) *MunicipalityUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveGroupIDs(ids...)
 }
 
 // ClearEditors clears all "editors" edges to the User entity.
@@ -433,6 +470,51 @@ func (_u *MunicipalityUpdate) sqlSave(ctx context.Context) (_node int, err error
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.GroupsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.GroupsTable,
+			Columns: municipality.GroupsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(municipalitygroup.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedGroupsIDs(); len(nodes) > 0 && !_u.mutation.GroupsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.GroupsTable,
+			Columns: municipality.GroupsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(municipalitygroup.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.GroupsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.GroupsTable,
+			Columns: municipality.GroupsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(municipalitygroup.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.EditorsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2M,
@@ -619,6 +701,21 @@ func (_u *MunicipalityUpdateOne) AddInstitutions(v ...*Institution) *Municipalit
 	return _u.AddInstitutionIDs(ids...)
 }
 
+// AddGroupIDs adds the "groups" edge to the MunicipalityGroup entity by IDs.
+func (_u *MunicipalityUpdateOne) AddGroupIDs(ids ...int) *MunicipalityUpdateOne {
+	_u.mutation.AddGroupIDs(ids...)
+	return _u
+}
+
+// AddGroups adds the "groups" edges to the MunicipalityGroup entity.
+func (_u *MunicipalityUpdateOne) AddGroups(v ...*MunicipalityGroup) *MunicipalityUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddGroupIDs(ids...)
+}
+
 // AddEditorIDs adds the "editors" edge to the User entity by IDs.
 func (_u *MunicipalityUpdateOne) AddEditorIDs(ids ...int) *MunicipalityUpdateOne {
 	_u.mutation.AddEditorIDs(ids...)
@@ -679,6 +776,27 @@ func (_u *MunicipalityUpdateOne) RemoveInstitutions(v ...*Institution) *Municipa
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveInstitutionIDs(ids...)
+}
+
+// ClearGroups clears all "groups" edges to the MunicipalityGroup entity.
+func (_u *MunicipalityUpdateOne) ClearGroups() *MunicipalityUpdateOne {
+	_u.mutation.ClearGroups()
+	return _u
+}
+
+// RemoveGroupIDs removes the "groups" edge to MunicipalityGroup entities by IDs.
+func (_u *MunicipalityUpdateOne) RemoveGroupIDs(ids ...int) *MunicipalityUpdateOne {
+	_u.mutation.RemoveGroupIDs(ids...)
+	return _u
+}
+
+// RemoveGroups removes "groups" edges to MunicipalityGroup entities.
+func (_u *MunicipalityUpdateOne) RemoveGroups(v ...*MunicipalityGroup) *MunicipalityUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveGroupIDs(ids...)
 }
 
 // ClearEditors clears all "editors" edges to the User entity.
@@ -924,6 +1042,51 @@ func (_u *MunicipalityUpdateOne) sqlSave(ctx context.Context) (_node *Municipali
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(institution.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.GroupsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.GroupsTable,
+			Columns: municipality.GroupsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(municipalitygroup.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedGroupsIDs(); len(nodes) > 0 && !_u.mutation.GroupsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.GroupsTable,
+			Columns: municipality.GroupsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(municipalitygroup.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.GroupsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.GroupsTable,
+			Columns: municipality.GroupsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(municipalitygroup.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -23,7 +23,9 @@ import (
 	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
+	"github.com/samverkan/samverkan/ent/municipalitygroup"
 	"github.com/samverkan/samverkan/ent/objective"
+	"github.com/samverkan/samverkan/ent/perspective"
 	"github.com/samverkan/samverkan/ent/plan"
 	"github.com/samverkan/samverkan/ent/predicate"
 	"github.com/samverkan/samverkan/ent/schema/enum"
@@ -41,21 +43,23 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeActivity        = "Activity"
-	TypeAuditEntry      = "AuditEntry"
-	TypeFollowUp        = "FollowUp"
-	TypeGoal            = "Goal"
-	TypeGoalAssessment  = "GoalAssessment"
-	TypeIndicator       = "Indicator"
-	TypeIndicatorTarget = "IndicatorTarget"
-	TypeIndicatorValue  = "IndicatorValue"
-	TypeInstitution     = "Institution"
-	TypeMunicipality    = "Municipality"
-	TypeObjective       = "Objective"
-	TypePlan            = "Plan"
-	TypeStatusChange    = "StatusChange"
-	TypeToken           = "Token"
-	TypeUser            = "User"
+	TypeActivity          = "Activity"
+	TypeAuditEntry        = "AuditEntry"
+	TypeFollowUp          = "FollowUp"
+	TypeGoal              = "Goal"
+	TypeGoalAssessment    = "GoalAssessment"
+	TypeIndicator         = "Indicator"
+	TypeIndicatorTarget   = "IndicatorTarget"
+	TypeIndicatorValue    = "IndicatorValue"
+	TypeInstitution       = "Institution"
+	TypeMunicipality      = "Municipality"
+	TypeMunicipalityGroup = "MunicipalityGroup"
+	TypeObjective         = "Objective"
+	TypePerspective       = "Perspective"
+	TypePlan              = "Plan"
+	TypeStatusChange      = "StatusChange"
+	TypeToken             = "Token"
+	TypeUser              = "User"
 )
 
 // ActivityMutation represents an operation that mutates the Activity nodes in the graph.
@@ -88,6 +92,9 @@ type ActivityMutation struct {
 	institutions          map[int]struct{}
 	removedinstitutions   map[int]struct{}
 	clearedinstitutions   bool
+	perspectives          map[int]struct{}
+	removedperspectives   map[int]struct{}
+	clearedperspectives   bool
 	status_changes        map[int]struct{}
 	removedstatus_changes map[int]struct{}
 	clearedstatus_changes bool
@@ -956,6 +963,60 @@ func (m *ActivityMutation) ResetInstitutions() {
 	m.removedinstitutions = nil
 }
 
+// AddPerspectiveIDs adds the "perspectives" edge to the Perspective entity by ids.
+func (m *ActivityMutation) AddPerspectiveIDs(ids ...int) {
+	if m.perspectives == nil {
+		m.perspectives = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.perspectives[ids[i]] = struct{}{}
+	}
+}
+
+// ClearPerspectives clears the "perspectives" edge to the Perspective entity.
+func (m *ActivityMutation) ClearPerspectives() {
+	m.clearedperspectives = true
+}
+
+// PerspectivesCleared reports if the "perspectives" edge to the Perspective entity was cleared.
+func (m *ActivityMutation) PerspectivesCleared() bool {
+	return m.clearedperspectives
+}
+
+// RemovePerspectiveIDs removes the "perspectives" edge to the Perspective entity by IDs.
+func (m *ActivityMutation) RemovePerspectiveIDs(ids ...int) {
+	if m.removedperspectives == nil {
+		m.removedperspectives = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.perspectives, ids[i])
+		m.removedperspectives[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedPerspectives returns the removed IDs of the "perspectives" edge to the Perspective entity.
+func (m *ActivityMutation) RemovedPerspectivesIDs() (ids []int) {
+	for id := range m.removedperspectives {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// PerspectivesIDs returns the "perspectives" edge IDs in the mutation.
+func (m *ActivityMutation) PerspectivesIDs() (ids []int) {
+	for id := range m.perspectives {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetPerspectives resets all changes to the "perspectives" edge.
+func (m *ActivityMutation) ResetPerspectives() {
+	m.perspectives = nil
+	m.clearedperspectives = false
+	m.removedperspectives = nil
+}
+
 // AddStatusChangeIDs adds the "status_changes" edge to the StatusChange entity by ids.
 func (m *ActivityMutation) AddStatusChangeIDs(ids ...int) {
 	if m.status_changes == nil {
@@ -1539,7 +1600,7 @@ func (m *ActivityMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ActivityMutation) AddedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.objective != nil {
 		edges = append(edges, activity.EdgeObjective)
 	}
@@ -1548,6 +1609,9 @@ func (m *ActivityMutation) AddedEdges() []string {
 	}
 	if m.institutions != nil {
 		edges = append(edges, activity.EdgeInstitutions)
+	}
+	if m.perspectives != nil {
+		edges = append(edges, activity.EdgePerspectives)
 	}
 	if m.status_changes != nil {
 		edges = append(edges, activity.EdgeStatusChanges)
@@ -1581,6 +1645,12 @@ func (m *ActivityMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case activity.EdgePerspectives:
+		ids := make([]ent.Value, 0, len(m.perspectives))
+		for id := range m.perspectives {
+			ids = append(ids, id)
+		}
+		return ids
 	case activity.EdgeStatusChanges:
 		ids := make([]ent.Value, 0, len(m.status_changes))
 		for id := range m.status_changes {
@@ -1605,12 +1675,15 @@ func (m *ActivityMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ActivityMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.removedmunicipalities != nil {
 		edges = append(edges, activity.EdgeMunicipalities)
 	}
 	if m.removedinstitutions != nil {
 		edges = append(edges, activity.EdgeInstitutions)
+	}
+	if m.removedperspectives != nil {
+		edges = append(edges, activity.EdgePerspectives)
 	}
 	if m.removedstatus_changes != nil {
 		edges = append(edges, activity.EdgeStatusChanges)
@@ -1640,6 +1713,12 @@ func (m *ActivityMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case activity.EdgePerspectives:
+		ids := make([]ent.Value, 0, len(m.removedperspectives))
+		for id := range m.removedperspectives {
+			ids = append(ids, id)
+		}
+		return ids
 	case activity.EdgeStatusChanges:
 		ids := make([]ent.Value, 0, len(m.removedstatus_changes))
 		for id := range m.removedstatus_changes {
@@ -1664,7 +1743,7 @@ func (m *ActivityMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ActivityMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.clearedobjective {
 		edges = append(edges, activity.EdgeObjective)
 	}
@@ -1673,6 +1752,9 @@ func (m *ActivityMutation) ClearedEdges() []string {
 	}
 	if m.clearedinstitutions {
 		edges = append(edges, activity.EdgeInstitutions)
+	}
+	if m.clearedperspectives {
+		edges = append(edges, activity.EdgePerspectives)
 	}
 	if m.clearedstatus_changes {
 		edges = append(edges, activity.EdgeStatusChanges)
@@ -1696,6 +1778,8 @@ func (m *ActivityMutation) EdgeCleared(name string) bool {
 		return m.clearedmunicipalities
 	case activity.EdgeInstitutions:
 		return m.clearedinstitutions
+	case activity.EdgePerspectives:
+		return m.clearedperspectives
 	case activity.EdgeStatusChanges:
 		return m.clearedstatus_changes
 	case activity.EdgeFollowUps:
@@ -1729,6 +1813,9 @@ func (m *ActivityMutation) ResetEdge(name string) error {
 		return nil
 	case activity.EdgeInstitutions:
 		m.ResetInstitutions()
+		return nil
+	case activity.EdgePerspectives:
+		m.ResetPerspectives()
 		return nil
 	case activity.EdgeStatusChanges:
 		m.ResetStatusChanges()
@@ -10865,6 +10952,9 @@ type MunicipalityMutation struct {
 	institutions        map[int]struct{}
 	removedinstitutions map[int]struct{}
 	clearedinstitutions bool
+	groups              map[int]struct{}
+	removedgroups       map[int]struct{}
+	clearedgroups       bool
 	editors             map[int]struct{}
 	removededitors      map[int]struct{}
 	clearededitors      bool
@@ -11364,6 +11454,60 @@ func (m *MunicipalityMutation) ResetInstitutions() {
 	m.removedinstitutions = nil
 }
 
+// AddGroupIDs adds the "groups" edge to the MunicipalityGroup entity by ids.
+func (m *MunicipalityMutation) AddGroupIDs(ids ...int) {
+	if m.groups == nil {
+		m.groups = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.groups[ids[i]] = struct{}{}
+	}
+}
+
+// ClearGroups clears the "groups" edge to the MunicipalityGroup entity.
+func (m *MunicipalityMutation) ClearGroups() {
+	m.clearedgroups = true
+}
+
+// GroupsCleared reports if the "groups" edge to the MunicipalityGroup entity was cleared.
+func (m *MunicipalityMutation) GroupsCleared() bool {
+	return m.clearedgroups
+}
+
+// RemoveGroupIDs removes the "groups" edge to the MunicipalityGroup entity by IDs.
+func (m *MunicipalityMutation) RemoveGroupIDs(ids ...int) {
+	if m.removedgroups == nil {
+		m.removedgroups = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.groups, ids[i])
+		m.removedgroups[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedGroups returns the removed IDs of the "groups" edge to the MunicipalityGroup entity.
+func (m *MunicipalityMutation) RemovedGroupsIDs() (ids []int) {
+	for id := range m.removedgroups {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// GroupsIDs returns the "groups" edge IDs in the mutation.
+func (m *MunicipalityMutation) GroupsIDs() (ids []int) {
+	for id := range m.groups {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetGroups resets all changes to the "groups" edge.
+func (m *MunicipalityMutation) ResetGroups() {
+	m.groups = nil
+	m.clearedgroups = false
+	m.removedgroups = nil
+}
+
 // AddEditorIDs adds the "editors" edge to the User entity by ids.
 func (m *MunicipalityMutation) AddEditorIDs(ids ...int) {
 	if m.editors == nil {
@@ -11677,12 +11821,15 @@ func (m *MunicipalityMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *MunicipalityMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.activities != nil {
 		edges = append(edges, municipality.EdgeActivities)
 	}
 	if m.institutions != nil {
 		edges = append(edges, municipality.EdgeInstitutions)
+	}
+	if m.groups != nil {
+		edges = append(edges, municipality.EdgeGroups)
 	}
 	if m.editors != nil {
 		edges = append(edges, municipality.EdgeEditors)
@@ -11706,6 +11853,12 @@ func (m *MunicipalityMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case municipality.EdgeGroups:
+		ids := make([]ent.Value, 0, len(m.groups))
+		for id := range m.groups {
+			ids = append(ids, id)
+		}
+		return ids
 	case municipality.EdgeEditors:
 		ids := make([]ent.Value, 0, len(m.editors))
 		for id := range m.editors {
@@ -11718,12 +11871,15 @@ func (m *MunicipalityMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *MunicipalityMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.removedactivities != nil {
 		edges = append(edges, municipality.EdgeActivities)
 	}
 	if m.removedinstitutions != nil {
 		edges = append(edges, municipality.EdgeInstitutions)
+	}
+	if m.removedgroups != nil {
+		edges = append(edges, municipality.EdgeGroups)
 	}
 	if m.removededitors != nil {
 		edges = append(edges, municipality.EdgeEditors)
@@ -11747,6 +11903,12 @@ func (m *MunicipalityMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case municipality.EdgeGroups:
+		ids := make([]ent.Value, 0, len(m.removedgroups))
+		for id := range m.removedgroups {
+			ids = append(ids, id)
+		}
+		return ids
 	case municipality.EdgeEditors:
 		ids := make([]ent.Value, 0, len(m.removededitors))
 		for id := range m.removededitors {
@@ -11759,12 +11921,15 @@ func (m *MunicipalityMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *MunicipalityMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.clearedactivities {
 		edges = append(edges, municipality.EdgeActivities)
 	}
 	if m.clearedinstitutions {
 		edges = append(edges, municipality.EdgeInstitutions)
+	}
+	if m.clearedgroups {
+		edges = append(edges, municipality.EdgeGroups)
 	}
 	if m.clearededitors {
 		edges = append(edges, municipality.EdgeEditors)
@@ -11780,6 +11945,8 @@ func (m *MunicipalityMutation) EdgeCleared(name string) bool {
 		return m.clearedactivities
 	case municipality.EdgeInstitutions:
 		return m.clearedinstitutions
+	case municipality.EdgeGroups:
+		return m.clearedgroups
 	case municipality.EdgeEditors:
 		return m.clearededitors
 	}
@@ -11804,11 +11971,707 @@ func (m *MunicipalityMutation) ResetEdge(name string) error {
 	case municipality.EdgeInstitutions:
 		m.ResetInstitutions()
 		return nil
+	case municipality.EdgeGroups:
+		m.ResetGroups()
+		return nil
 	case municipality.EdgeEditors:
 		m.ResetEditors()
 		return nil
 	}
 	return fmt.Errorf("unknown Municipality edge %s", name)
+}
+
+// MunicipalityGroupMutation represents an operation that mutates the MunicipalityGroup nodes in the graph.
+type MunicipalityGroupMutation struct {
+	config
+	op                    Op
+	typ                   string
+	id                    *int
+	created_at            *time.Time
+	updated_at            *time.Time
+	version               *int
+	addversion            *int
+	name                  *string
+	description           *string
+	clearedFields         map[string]struct{}
+	municipalities        map[int]struct{}
+	removedmunicipalities map[int]struct{}
+	clearedmunicipalities bool
+	done                  bool
+	oldValue              func(context.Context) (*MunicipalityGroup, error)
+	predicates            []predicate.MunicipalityGroup
+}
+
+var _ ent.Mutation = (*MunicipalityGroupMutation)(nil)
+
+// municipalitygroupOption allows management of the mutation configuration using functional options.
+type municipalitygroupOption func(*MunicipalityGroupMutation)
+
+// newMunicipalityGroupMutation creates new mutation for the MunicipalityGroup entity.
+func newMunicipalityGroupMutation(c config, op Op, opts ...municipalitygroupOption) *MunicipalityGroupMutation {
+	m := &MunicipalityGroupMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeMunicipalityGroup,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withMunicipalityGroupID sets the ID field of the mutation.
+func withMunicipalityGroupID(id int) municipalitygroupOption {
+	return func(m *MunicipalityGroupMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *MunicipalityGroup
+		)
+		m.oldValue = func(ctx context.Context) (*MunicipalityGroup, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().MunicipalityGroup.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withMunicipalityGroup sets the old MunicipalityGroup of the mutation.
+func withMunicipalityGroup(node *MunicipalityGroup) municipalitygroupOption {
+	return func(m *MunicipalityGroupMutation) {
+		m.oldValue = func(context.Context) (*MunicipalityGroup, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m MunicipalityGroupMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m MunicipalityGroupMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *MunicipalityGroupMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *MunicipalityGroupMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().MunicipalityGroup.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *MunicipalityGroupMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *MunicipalityGroupMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the MunicipalityGroup entity.
+// If the MunicipalityGroup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MunicipalityGroupMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *MunicipalityGroupMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *MunicipalityGroupMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *MunicipalityGroupMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the MunicipalityGroup entity.
+// If the MunicipalityGroup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MunicipalityGroupMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *MunicipalityGroupMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *MunicipalityGroupMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *MunicipalityGroupMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the MunicipalityGroup entity.
+// If the MunicipalityGroup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MunicipalityGroupMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *MunicipalityGroupMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *MunicipalityGroupMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *MunicipalityGroupMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetName sets the "name" field.
+func (m *MunicipalityGroupMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *MunicipalityGroupMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the MunicipalityGroup entity.
+// If the MunicipalityGroup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MunicipalityGroupMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *MunicipalityGroupMutation) ResetName() {
+	m.name = nil
+}
+
+// SetDescription sets the "description" field.
+func (m *MunicipalityGroupMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *MunicipalityGroupMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the MunicipalityGroup entity.
+// If the MunicipalityGroup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MunicipalityGroupMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ClearDescription clears the value of the "description" field.
+func (m *MunicipalityGroupMutation) ClearDescription() {
+	m.description = nil
+	m.clearedFields[municipalitygroup.FieldDescription] = struct{}{}
+}
+
+// DescriptionCleared returns if the "description" field was cleared in this mutation.
+func (m *MunicipalityGroupMutation) DescriptionCleared() bool {
+	_, ok := m.clearedFields[municipalitygroup.FieldDescription]
+	return ok
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *MunicipalityGroupMutation) ResetDescription() {
+	m.description = nil
+	delete(m.clearedFields, municipalitygroup.FieldDescription)
+}
+
+// AddMunicipalityIDs adds the "municipalities" edge to the Municipality entity by ids.
+func (m *MunicipalityGroupMutation) AddMunicipalityIDs(ids ...int) {
+	if m.municipalities == nil {
+		m.municipalities = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.municipalities[ids[i]] = struct{}{}
+	}
+}
+
+// ClearMunicipalities clears the "municipalities" edge to the Municipality entity.
+func (m *MunicipalityGroupMutation) ClearMunicipalities() {
+	m.clearedmunicipalities = true
+}
+
+// MunicipalitiesCleared reports if the "municipalities" edge to the Municipality entity was cleared.
+func (m *MunicipalityGroupMutation) MunicipalitiesCleared() bool {
+	return m.clearedmunicipalities
+}
+
+// RemoveMunicipalityIDs removes the "municipalities" edge to the Municipality entity by IDs.
+func (m *MunicipalityGroupMutation) RemoveMunicipalityIDs(ids ...int) {
+	if m.removedmunicipalities == nil {
+		m.removedmunicipalities = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.municipalities, ids[i])
+		m.removedmunicipalities[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedMunicipalities returns the removed IDs of the "municipalities" edge to the Municipality entity.
+func (m *MunicipalityGroupMutation) RemovedMunicipalitiesIDs() (ids []int) {
+	for id := range m.removedmunicipalities {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// MunicipalitiesIDs returns the "municipalities" edge IDs in the mutation.
+func (m *MunicipalityGroupMutation) MunicipalitiesIDs() (ids []int) {
+	for id := range m.municipalities {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetMunicipalities resets all changes to the "municipalities" edge.
+func (m *MunicipalityGroupMutation) ResetMunicipalities() {
+	m.municipalities = nil
+	m.clearedmunicipalities = false
+	m.removedmunicipalities = nil
+}
+
+// Where appends a list predicates to the MunicipalityGroupMutation builder.
+func (m *MunicipalityGroupMutation) Where(ps ...predicate.MunicipalityGroup) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the MunicipalityGroupMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *MunicipalityGroupMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.MunicipalityGroup, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *MunicipalityGroupMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *MunicipalityGroupMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (MunicipalityGroup).
+func (m *MunicipalityGroupMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *MunicipalityGroupMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.created_at != nil {
+		fields = append(fields, municipalitygroup.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, municipalitygroup.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, municipalitygroup.FieldVersion)
+	}
+	if m.name != nil {
+		fields = append(fields, municipalitygroup.FieldName)
+	}
+	if m.description != nil {
+		fields = append(fields, municipalitygroup.FieldDescription)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *MunicipalityGroupMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case municipalitygroup.FieldCreatedAt:
+		return m.CreatedAt()
+	case municipalitygroup.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case municipalitygroup.FieldVersion:
+		return m.Version()
+	case municipalitygroup.FieldName:
+		return m.Name()
+	case municipalitygroup.FieldDescription:
+		return m.Description()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *MunicipalityGroupMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case municipalitygroup.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case municipalitygroup.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case municipalitygroup.FieldVersion:
+		return m.OldVersion(ctx)
+	case municipalitygroup.FieldName:
+		return m.OldName(ctx)
+	case municipalitygroup.FieldDescription:
+		return m.OldDescription(ctx)
+	}
+	return nil, fmt.Errorf("unknown MunicipalityGroup field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MunicipalityGroupMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case municipalitygroup.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case municipalitygroup.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case municipalitygroup.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case municipalitygroup.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case municipalitygroup.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	}
+	return fmt.Errorf("unknown MunicipalityGroup field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *MunicipalityGroupMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, municipalitygroup.FieldVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *MunicipalityGroupMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case municipalitygroup.FieldVersion:
+		return m.AddedVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MunicipalityGroupMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case municipalitygroup.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown MunicipalityGroup numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *MunicipalityGroupMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(municipalitygroup.FieldDescription) {
+		fields = append(fields, municipalitygroup.FieldDescription)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *MunicipalityGroupMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *MunicipalityGroupMutation) ClearField(name string) error {
+	switch name {
+	case municipalitygroup.FieldDescription:
+		m.ClearDescription()
+		return nil
+	}
+	return fmt.Errorf("unknown MunicipalityGroup nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *MunicipalityGroupMutation) ResetField(name string) error {
+	switch name {
+	case municipalitygroup.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case municipalitygroup.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case municipalitygroup.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case municipalitygroup.FieldName:
+		m.ResetName()
+		return nil
+	case municipalitygroup.FieldDescription:
+		m.ResetDescription()
+		return nil
+	}
+	return fmt.Errorf("unknown MunicipalityGroup field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *MunicipalityGroupMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.municipalities != nil {
+		edges = append(edges, municipalitygroup.EdgeMunicipalities)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *MunicipalityGroupMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case municipalitygroup.EdgeMunicipalities:
+		ids := make([]ent.Value, 0, len(m.municipalities))
+		for id := range m.municipalities {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *MunicipalityGroupMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.removedmunicipalities != nil {
+		edges = append(edges, municipalitygroup.EdgeMunicipalities)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *MunicipalityGroupMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case municipalitygroup.EdgeMunicipalities:
+		ids := make([]ent.Value, 0, len(m.removedmunicipalities))
+		for id := range m.removedmunicipalities {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *MunicipalityGroupMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedmunicipalities {
+		edges = append(edges, municipalitygroup.EdgeMunicipalities)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *MunicipalityGroupMutation) EdgeCleared(name string) bool {
+	switch name {
+	case municipalitygroup.EdgeMunicipalities:
+		return m.clearedmunicipalities
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *MunicipalityGroupMutation) ClearEdge(name string) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown MunicipalityGroup unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *MunicipalityGroupMutation) ResetEdge(name string) error {
+	switch name {
+	case municipalitygroup.EdgeMunicipalities:
+		m.ResetMunicipalities()
+		return nil
+	}
+	return fmt.Errorf("unknown MunicipalityGroup edge %s", name)
 }
 
 // ObjectiveMutation represents an operation that mutates the Objective nodes in the graph.
@@ -12772,6 +13635,786 @@ func (m *ObjectiveMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Objective edge %s", name)
+}
+
+// PerspectiveMutation represents an operation that mutates the Perspective nodes in the graph.
+type PerspectiveMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	updated_at        *time.Time
+	version           *int
+	addversion        *int
+	name              *string
+	description       *string
+	position          *int
+	addposition       *int
+	clearedFields     map[string]struct{}
+	activities        map[int]struct{}
+	removedactivities map[int]struct{}
+	clearedactivities bool
+	done              bool
+	oldValue          func(context.Context) (*Perspective, error)
+	predicates        []predicate.Perspective
+}
+
+var _ ent.Mutation = (*PerspectiveMutation)(nil)
+
+// perspectiveOption allows management of the mutation configuration using functional options.
+type perspectiveOption func(*PerspectiveMutation)
+
+// newPerspectiveMutation creates new mutation for the Perspective entity.
+func newPerspectiveMutation(c config, op Op, opts ...perspectiveOption) *PerspectiveMutation {
+	m := &PerspectiveMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePerspective,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPerspectiveID sets the ID field of the mutation.
+func withPerspectiveID(id int) perspectiveOption {
+	return func(m *PerspectiveMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Perspective
+		)
+		m.oldValue = func(ctx context.Context) (*Perspective, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Perspective.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPerspective sets the old Perspective of the mutation.
+func withPerspective(node *Perspective) perspectiveOption {
+	return func(m *PerspectiveMutation) {
+		m.oldValue = func(context.Context) (*Perspective, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PerspectiveMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PerspectiveMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PerspectiveMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PerspectiveMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Perspective.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PerspectiveMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PerspectiveMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Perspective entity.
+// If the Perspective object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PerspectiveMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PerspectiveMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *PerspectiveMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *PerspectiveMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Perspective entity.
+// If the Perspective object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PerspectiveMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *PerspectiveMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *PerspectiveMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *PerspectiveMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Perspective entity.
+// If the Perspective object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PerspectiveMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *PerspectiveMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *PerspectiveMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *PerspectiveMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetName sets the "name" field.
+func (m *PerspectiveMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *PerspectiveMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the Perspective entity.
+// If the Perspective object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PerspectiveMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *PerspectiveMutation) ResetName() {
+	m.name = nil
+}
+
+// SetDescription sets the "description" field.
+func (m *PerspectiveMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *PerspectiveMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the Perspective entity.
+// If the Perspective object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PerspectiveMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ClearDescription clears the value of the "description" field.
+func (m *PerspectiveMutation) ClearDescription() {
+	m.description = nil
+	m.clearedFields[perspective.FieldDescription] = struct{}{}
+}
+
+// DescriptionCleared returns if the "description" field was cleared in this mutation.
+func (m *PerspectiveMutation) DescriptionCleared() bool {
+	_, ok := m.clearedFields[perspective.FieldDescription]
+	return ok
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *PerspectiveMutation) ResetDescription() {
+	m.description = nil
+	delete(m.clearedFields, perspective.FieldDescription)
+}
+
+// SetPosition sets the "position" field.
+func (m *PerspectiveMutation) SetPosition(i int) {
+	m.position = &i
+	m.addposition = nil
+}
+
+// Position returns the value of the "position" field in the mutation.
+func (m *PerspectiveMutation) Position() (r int, exists bool) {
+	v := m.position
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPosition returns the old "position" field's value of the Perspective entity.
+// If the Perspective object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PerspectiveMutation) OldPosition(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPosition is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPosition requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPosition: %w", err)
+	}
+	return oldValue.Position, nil
+}
+
+// AddPosition adds i to the "position" field.
+func (m *PerspectiveMutation) AddPosition(i int) {
+	if m.addposition != nil {
+		*m.addposition += i
+	} else {
+		m.addposition = &i
+	}
+}
+
+// AddedPosition returns the value that was added to the "position" field in this mutation.
+func (m *PerspectiveMutation) AddedPosition() (r int, exists bool) {
+	v := m.addposition
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPosition resets all changes to the "position" field.
+func (m *PerspectiveMutation) ResetPosition() {
+	m.position = nil
+	m.addposition = nil
+}
+
+// AddActivityIDs adds the "activities" edge to the Activity entity by ids.
+func (m *PerspectiveMutation) AddActivityIDs(ids ...int) {
+	if m.activities == nil {
+		m.activities = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.activities[ids[i]] = struct{}{}
+	}
+}
+
+// ClearActivities clears the "activities" edge to the Activity entity.
+func (m *PerspectiveMutation) ClearActivities() {
+	m.clearedactivities = true
+}
+
+// ActivitiesCleared reports if the "activities" edge to the Activity entity was cleared.
+func (m *PerspectiveMutation) ActivitiesCleared() bool {
+	return m.clearedactivities
+}
+
+// RemoveActivityIDs removes the "activities" edge to the Activity entity by IDs.
+func (m *PerspectiveMutation) RemoveActivityIDs(ids ...int) {
+	if m.removedactivities == nil {
+		m.removedactivities = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.activities, ids[i])
+		m.removedactivities[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedActivities returns the removed IDs of the "activities" edge to the Activity entity.
+func (m *PerspectiveMutation) RemovedActivitiesIDs() (ids []int) {
+	for id := range m.removedactivities {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ActivitiesIDs returns the "activities" edge IDs in the mutation.
+func (m *PerspectiveMutation) ActivitiesIDs() (ids []int) {
+	for id := range m.activities {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetActivities resets all changes to the "activities" edge.
+func (m *PerspectiveMutation) ResetActivities() {
+	m.activities = nil
+	m.clearedactivities = false
+	m.removedactivities = nil
+}
+
+// Where appends a list predicates to the PerspectiveMutation builder.
+func (m *PerspectiveMutation) Where(ps ...predicate.Perspective) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PerspectiveMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PerspectiveMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Perspective, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PerspectiveMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PerspectiveMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Perspective).
+func (m *PerspectiveMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PerspectiveMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, perspective.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, perspective.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, perspective.FieldVersion)
+	}
+	if m.name != nil {
+		fields = append(fields, perspective.FieldName)
+	}
+	if m.description != nil {
+		fields = append(fields, perspective.FieldDescription)
+	}
+	if m.position != nil {
+		fields = append(fields, perspective.FieldPosition)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PerspectiveMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case perspective.FieldCreatedAt:
+		return m.CreatedAt()
+	case perspective.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case perspective.FieldVersion:
+		return m.Version()
+	case perspective.FieldName:
+		return m.Name()
+	case perspective.FieldDescription:
+		return m.Description()
+	case perspective.FieldPosition:
+		return m.Position()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PerspectiveMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case perspective.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case perspective.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case perspective.FieldVersion:
+		return m.OldVersion(ctx)
+	case perspective.FieldName:
+		return m.OldName(ctx)
+	case perspective.FieldDescription:
+		return m.OldDescription(ctx)
+	case perspective.FieldPosition:
+		return m.OldPosition(ctx)
+	}
+	return nil, fmt.Errorf("unknown Perspective field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PerspectiveMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case perspective.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case perspective.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case perspective.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case perspective.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case perspective.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	case perspective.FieldPosition:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPosition(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Perspective field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PerspectiveMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, perspective.FieldVersion)
+	}
+	if m.addposition != nil {
+		fields = append(fields, perspective.FieldPosition)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PerspectiveMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case perspective.FieldVersion:
+		return m.AddedVersion()
+	case perspective.FieldPosition:
+		return m.AddedPosition()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PerspectiveMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case perspective.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case perspective.FieldPosition:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPosition(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Perspective numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PerspectiveMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(perspective.FieldDescription) {
+		fields = append(fields, perspective.FieldDescription)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PerspectiveMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PerspectiveMutation) ClearField(name string) error {
+	switch name {
+	case perspective.FieldDescription:
+		m.ClearDescription()
+		return nil
+	}
+	return fmt.Errorf("unknown Perspective nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PerspectiveMutation) ResetField(name string) error {
+	switch name {
+	case perspective.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case perspective.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case perspective.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case perspective.FieldName:
+		m.ResetName()
+		return nil
+	case perspective.FieldDescription:
+		m.ResetDescription()
+		return nil
+	case perspective.FieldPosition:
+		m.ResetPosition()
+		return nil
+	}
+	return fmt.Errorf("unknown Perspective field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PerspectiveMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.activities != nil {
+		edges = append(edges, perspective.EdgeActivities)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PerspectiveMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case perspective.EdgeActivities:
+		ids := make([]ent.Value, 0, len(m.activities))
+		for id := range m.activities {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PerspectiveMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.removedactivities != nil {
+		edges = append(edges, perspective.EdgeActivities)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PerspectiveMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case perspective.EdgeActivities:
+		ids := make([]ent.Value, 0, len(m.removedactivities))
+		for id := range m.removedactivities {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PerspectiveMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedactivities {
+		edges = append(edges, perspective.EdgeActivities)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PerspectiveMutation) EdgeCleared(name string) bool {
+	switch name {
+	case perspective.EdgeActivities:
+		return m.clearedactivities
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PerspectiveMutation) ClearEdge(name string) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Perspective unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PerspectiveMutation) ResetEdge(name string) error {
+	switch name {
+	case perspective.EdgeActivities:
+		m.ResetActivities()
+		return nil
+	}
+	return fmt.Errorf("unknown Perspective edge %s", name)
 }
 
 // PlanMutation represents an operation that mutates the Plan nodes in the graph.

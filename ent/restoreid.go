@@ -82,9 +82,25 @@ func (m *MunicipalityMutation) SetRestoredID(id int) {
 	}
 }
 
+// SetRestoredID makes a create of MunicipalityGroup write the record with the id
+// given: a deleted record brought back from the audit trail (package undo).
+func (m *MunicipalityGroupMutation) SetRestoredID(id int) {
+	if m.op.Is(OpCreate) {
+		m.id = &id
+	}
+}
+
 // SetRestoredID makes a create of Objective write the record with the id
 // given: a deleted record brought back from the audit trail (package undo).
 func (m *ObjectiveMutation) SetRestoredID(id int) {
+	if m.op.Is(OpCreate) {
+		m.id = &id
+	}
+}
+
+// SetRestoredID makes a create of Perspective write the record with the id
+// given: a deleted record brought back from the audit trail (package undo).
+func (m *PerspectiveMutation) SetRestoredID(id int) {
 	if m.op.Is(OpCreate) {
 		m.id = &id
 	}

@@ -34,8 +34,12 @@ type Tx struct {
 	Institution *InstitutionClient
 	// Municipality is the client for interacting with the Municipality builders.
 	Municipality *MunicipalityClient
+	// MunicipalityGroup is the client for interacting with the MunicipalityGroup builders.
+	MunicipalityGroup *MunicipalityGroupClient
 	// Objective is the client for interacting with the Objective builders.
 	Objective *ObjectiveClient
+	// Perspective is the client for interacting with the Perspective builders.
+	Perspective *PerspectiveClient
 	// Plan is the client for interacting with the Plan builders.
 	Plan *PlanClient
 	// StatusChange is the client for interacting with the StatusChange builders.
@@ -185,7 +189,9 @@ func (tx *Tx) init() {
 	tx.IndicatorValue = NewIndicatorValueClient(tx.config)
 	tx.Institution = NewInstitutionClient(tx.config)
 	tx.Municipality = NewMunicipalityClient(tx.config)
+	tx.MunicipalityGroup = NewMunicipalityGroupClient(tx.config)
 	tx.Objective = NewObjectiveClient(tx.config)
+	tx.Perspective = NewPerspectiveClient(tx.config)
 	tx.Plan = NewPlanClient(tx.config)
 	tx.StatusChange = NewStatusChangeClient(tx.config)
 	tx.Token = NewTokenClient(tx.config)

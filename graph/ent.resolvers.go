@@ -24,6 +24,12 @@ func (r *activityResolver) Institutions(ctx context.Context, obj *ent.Activity, 
 		ent.WithInstitutionOrder(orderBy), ent.WithInstitutionFilter(where.Filter))
 }
 
+// Perspectives is the resolver for the perspectives field.
+func (r *activityResolver) Perspectives(ctx context.Context, obj *ent.Activity, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PerspectiveOrder, where *ent.PerspectiveWhereInput) (*ent.PerspectiveConnection, error) {
+	return obj.QueryPerspectives().Paginate(ctx, after, first, before, last,
+		ent.WithPerspectiveOrder(orderBy), ent.WithPerspectiveFilter(where.Filter))
+}
+
 // Actors is the resolver for the actors field.
 func (r *goalResolver) Actors(ctx context.Context, obj *ent.Goal, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InstitutionOrder, where *ent.InstitutionWhereInput) (*ent.InstitutionConnection, error) {
 	return obj.QueryActors().Paginate(ctx, after, first, before, last,
@@ -44,6 +50,24 @@ func (r *institutionResolver) Activities(ctx context.Context, obj *ent.Instituti
 
 // Activities is the resolver for the activities field.
 func (r *municipalityResolver) Activities(ctx context.Context, obj *ent.Municipality, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) (*ent.ActivityConnection, error) {
+	return obj.QueryActivities().Paginate(ctx, after, first, before, last,
+		ent.WithActivityOrder(orderBy), ent.WithActivityFilter(where.Filter))
+}
+
+// Groups is the resolver for the groups field.
+func (r *municipalityResolver) Groups(ctx context.Context, obj *ent.Municipality, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityGroupOrder, where *ent.MunicipalityGroupWhereInput) (*ent.MunicipalityGroupConnection, error) {
+	return obj.QueryGroups().Paginate(ctx, after, first, before, last,
+		ent.WithMunicipalityGroupOrder(orderBy), ent.WithMunicipalityGroupFilter(where.Filter))
+}
+
+// Municipalities is the resolver for the municipalities field.
+func (r *municipalityGroupResolver) Municipalities(ctx context.Context, obj *ent.MunicipalityGroup, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) (*ent.MunicipalityConnection, error) {
+	return obj.QueryMunicipalities().Paginate(ctx, after, first, before, last,
+		ent.WithMunicipalityOrder(orderBy), ent.WithMunicipalityFilter(where.Filter))
+}
+
+// Activities is the resolver for the activities field.
+func (r *perspectiveResolver) Activities(ctx context.Context, obj *ent.Perspective, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) (*ent.ActivityConnection, error) {
 	return obj.QueryActivities().Paginate(ctx, after, first, before, last,
 		ent.WithActivityOrder(orderBy), ent.WithActivityFilter(where.Filter))
 }
@@ -118,10 +142,22 @@ func (r *queryResolver) Municipalities(ctx context.Context, after *entgql.Cursor
 		ent.WithMunicipalityOrder(orderBy), ent.WithMunicipalityFilter(where.Filter))
 }
 
+// MunicipalityGroups is the resolver for the municipalityGroups field.
+func (r *queryResolver) MunicipalityGroups(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityGroupOrder, where *ent.MunicipalityGroupWhereInput) (*ent.MunicipalityGroupConnection, error) {
+	return r.client.MunicipalityGroup.Query().Paginate(ctx, after, first, before, last,
+		ent.WithMunicipalityGroupOrder(orderBy), ent.WithMunicipalityGroupFilter(where.Filter))
+}
+
 // Objectives is the resolver for the objectives field.
 func (r *queryResolver) Objectives(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ObjectiveOrder, where *ent.ObjectiveWhereInput) (*ent.ObjectiveConnection, error) {
 	return r.client.Objective.Query().Paginate(ctx, after, first, before, last,
 		ent.WithObjectiveOrder(orderBy), ent.WithObjectiveFilter(where.Filter))
+}
+
+// Perspectives is the resolver for the perspectives field.
+func (r *queryResolver) Perspectives(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PerspectiveOrder, where *ent.PerspectiveWhereInput) (*ent.PerspectiveConnection, error) {
+	return r.client.Perspective.Query().Paginate(ctx, after, first, before, last,
+		ent.WithPerspectiveOrder(orderBy), ent.WithPerspectiveFilter(where.Filter))
 }
 
 // Plans is the resolver for the plans field.
@@ -163,8 +199,16 @@ func (r *Resolver) Institution() InstitutionResolver { return &institutionResolv
 // Municipality returns MunicipalityResolver implementation.
 func (r *Resolver) Municipality() MunicipalityResolver { return &municipalityResolver{r} }
 
+// MunicipalityGroup returns MunicipalityGroupResolver implementation.
+func (r *Resolver) MunicipalityGroup() MunicipalityGroupResolver {
+	return &municipalityGroupResolver{r}
+}
+
 // Objective returns ObjectiveResolver implementation.
 func (r *Resolver) Objective() ObjectiveResolver { return &objectiveResolver{r} }
+
+// Perspective returns PerspectiveResolver implementation.
+func (r *Resolver) Perspective() PerspectiveResolver { return &perspectiveResolver{r} }
 
 // Plan returns PlanResolver implementation.
 func (r *Resolver) Plan() PlanResolver { return &planResolver{r} }
@@ -176,13 +220,15 @@ func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 func (r *Resolver) Token() TokenResolver { return &tokenResolver{r} }
 
 type (
-	activityResolver     struct{ *Resolver }
-	goalResolver         struct{ *Resolver }
-	indicatorResolver    struct{ *Resolver }
-	institutionResolver  struct{ *Resolver }
-	municipalityResolver struct{ *Resolver }
-	objectiveResolver    struct{ *Resolver }
-	planResolver         struct{ *Resolver }
-	queryResolver        struct{ *Resolver }
-	tokenResolver        struct{ *Resolver }
+	activityResolver          struct{ *Resolver }
+	goalResolver              struct{ *Resolver }
+	indicatorResolver         struct{ *Resolver }
+	institutionResolver       struct{ *Resolver }
+	municipalityResolver      struct{ *Resolver }
+	municipalityGroupResolver struct{ *Resolver }
+	objectiveResolver         struct{ *Resolver }
+	perspectiveResolver       struct{ *Resolver }
+	planResolver              struct{ *Resolver }
+	queryResolver             struct{ *Resolver }
+	tokenResolver             struct{ *Resolver }
 )

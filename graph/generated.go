@@ -47,9 +47,11 @@ type ResolverRoot interface {
 	Indicator() IndicatorResolver
 	Institution() InstitutionResolver
 	Municipality() MunicipalityResolver
+	MunicipalityGroup() MunicipalityGroupResolver
 	MunicipalityReport() MunicipalityReportResolver
 	Mutation() MutationResolver
 	Objective() ObjectiveResolver
+	Perspective() PerspectiveResolver
 	Plan() PlanResolver
 	Query() QueryResolver
 	Token() TokenResolver
@@ -74,6 +76,7 @@ type ComplexityRoot struct {
 		NextReview      func(childComplexity int) int
 		Objective       func(childComplexity int) int
 		ObjectiveID     func(childComplexity int) int
+		Perspectives    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PerspectiveOrder, where *ent.PerspectiveWhereInput) int
 		StartDate       func(childComplexity int) int
 		Status          func(childComplexity int) int
 		StatusChanges   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StatusChangeOrder, where *ent.StatusChangeWhereInput) int
@@ -81,6 +84,7 @@ type ComplexityRoot struct {
 		UpdatedAt       func(childComplexity int) int
 		Version         func(childComplexity int) int
 		ViewerCanUpdate func(childComplexity int) int
+		WholeCounty     func(childComplexity int) int
 	}
 
 	ActivityConnection struct {
@@ -126,6 +130,7 @@ type ComplexityRoot struct {
 		Municipalities           func(childComplexity int) int
 		MunicipalitiesNotReached func(childComplexity int) int
 		Plan                     func(childComplexity int) int
+		WholeCounty              func(childComplexity int) int
 		Year                     func(childComplexity int) int
 	}
 
@@ -139,6 +144,12 @@ type ComplexityRoot struct {
 		Counts       func(childComplexity int) int
 		Municipality func(childComplexity int) int
 		Total        func(childComplexity int) int
+	}
+
+	CoverageWholeCounty struct {
+		Counts         func(childComplexity int) int
+		Municipalities func(childComplexity int) int
+		Total          func(childComplexity int) int
 	}
 
 	FieldChange struct {
@@ -398,6 +409,7 @@ type ComplexityRoot struct {
 		Code         func(childComplexity int) int
 		CountyCode   func(childComplexity int) int
 		CreatedAt    func(childComplexity int) int
+		Groups       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityGroupOrder, where *ent.MunicipalityGroupWhereInput) int
 		ID           func(childComplexity int) int
 		Institutions func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InstitutionOrder, where *ent.InstitutionWhereInput) int
 		Name         func(childComplexity int) int
@@ -423,6 +435,27 @@ type ComplexityRoot struct {
 		StatusCounts func(childComplexity int) int
 	}
 
+	MunicipalityGroup struct {
+		CreatedAt      func(childComplexity int) int
+		Description    func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Municipalities func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) int
+		Name           func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		Version        func(childComplexity int) int
+	}
+
+	MunicipalityGroupConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MunicipalityGroupEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	MunicipalityReport struct {
 		Goals           func(childComplexity int) int
 		Institutions    func(childComplexity int) int
@@ -434,50 +467,56 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		ChangePassword        func(childComplexity int, currentPassword string, newPassword string) int
-		CreateAPIToken        func(childComplexity int, input CreateAPITokenInput) int
-		CreateActivity        func(childComplexity int, input ent.CreateActivityInput) int
-		CreateFollowUp        func(childComplexity int, input ent.CreateFollowUpInput) int
-		CreateGoal            func(childComplexity int, input ent.CreateGoalInput) int
-		CreateGoalAssessment  func(childComplexity int, input ent.CreateGoalAssessmentInput) int
-		CreateIndicator       func(childComplexity int, input ent.CreateIndicatorInput) int
-		CreateIndicatorTarget func(childComplexity int, input ent.CreateIndicatorTargetInput) int
-		CreateIndicatorValue  func(childComplexity int, input ent.CreateIndicatorValueInput) int
-		CreateInstitution     func(childComplexity int, input ent.CreateInstitutionInput) int
-		CreateMunicipality    func(childComplexity int, input ent.CreateMunicipalityInput) int
-		CreateObjective       func(childComplexity int, input ent.CreateObjectiveInput) int
-		CreatePlan            func(childComplexity int, input ent.CreatePlanInput) int
-		CreateUser            func(childComplexity int, input ent.CreateUserInput, password string) int
-		DeleteActivity        func(childComplexity int, id int) int
-		DeleteFollowUp        func(childComplexity int, id int) int
-		DeleteGoal            func(childComplexity int, id int) int
-		DeleteGoalAssessment  func(childComplexity int, id int) int
-		DeleteIndicator       func(childComplexity int, id int) int
-		DeleteIndicatorTarget func(childComplexity int, id int) int
-		DeleteIndicatorValue  func(childComplexity int, id int) int
-		DeleteInstitution     func(childComplexity int, id int) int
-		DeleteMunicipality    func(childComplexity int, id int) int
-		DeleteObjective       func(childComplexity int, id int) int
-		DeletePlan            func(childComplexity int, id int) int
-		DeleteUser            func(childComplexity int, id int) int
-		Login                 func(childComplexity int, username string, password string) int
-		Logout                func(childComplexity int) int
-		RestoreDeleted        func(childComplexity int, entryID int) int
-		RevertChange          func(childComplexity int, entryID int, field string, version int) int
-		RevokeToken           func(childComplexity int, id int) int
-		UnlockUser            func(childComplexity int, id int) int
-		UpdateActivity        func(childComplexity int, id int, input ent.UpdateActivityInput) int
-		UpdateFollowUp        func(childComplexity int, id int, input ent.UpdateFollowUpInput) int
-		UpdateGoal            func(childComplexity int, id int, input ent.UpdateGoalInput) int
-		UpdateGoalAssessment  func(childComplexity int, id int, input ent.UpdateGoalAssessmentInput) int
-		UpdateIndicator       func(childComplexity int, id int, input ent.UpdateIndicatorInput) int
-		UpdateIndicatorTarget func(childComplexity int, id int, input ent.UpdateIndicatorTargetInput) int
-		UpdateIndicatorValue  func(childComplexity int, id int, input ent.UpdateIndicatorValueInput) int
-		UpdateInstitution     func(childComplexity int, id int, input ent.UpdateInstitutionInput) int
-		UpdateMunicipality    func(childComplexity int, id int, input ent.UpdateMunicipalityInput) int
-		UpdateObjective       func(childComplexity int, id int, input ent.UpdateObjectiveInput) int
-		UpdatePlan            func(childComplexity int, id int, input ent.UpdatePlanInput) int
-		UpdateUser            func(childComplexity int, id int, input ent.UpdateUserInput, password *string) int
+		ChangePassword          func(childComplexity int, currentPassword string, newPassword string) int
+		CreateAPIToken          func(childComplexity int, input CreateAPITokenInput) int
+		CreateActivity          func(childComplexity int, input ent.CreateActivityInput) int
+		CreateFollowUp          func(childComplexity int, input ent.CreateFollowUpInput) int
+		CreateGoal              func(childComplexity int, input ent.CreateGoalInput) int
+		CreateGoalAssessment    func(childComplexity int, input ent.CreateGoalAssessmentInput) int
+		CreateIndicator         func(childComplexity int, input ent.CreateIndicatorInput) int
+		CreateIndicatorTarget   func(childComplexity int, input ent.CreateIndicatorTargetInput) int
+		CreateIndicatorValue    func(childComplexity int, input ent.CreateIndicatorValueInput) int
+		CreateInstitution       func(childComplexity int, input ent.CreateInstitutionInput) int
+		CreateMunicipality      func(childComplexity int, input ent.CreateMunicipalityInput) int
+		CreateMunicipalityGroup func(childComplexity int, input ent.CreateMunicipalityGroupInput) int
+		CreateObjective         func(childComplexity int, input ent.CreateObjectiveInput) int
+		CreatePerspective       func(childComplexity int, input ent.CreatePerspectiveInput) int
+		CreatePlan              func(childComplexity int, input ent.CreatePlanInput) int
+		CreateUser              func(childComplexity int, input ent.CreateUserInput, password string) int
+		DeleteActivity          func(childComplexity int, id int) int
+		DeleteFollowUp          func(childComplexity int, id int) int
+		DeleteGoal              func(childComplexity int, id int) int
+		DeleteGoalAssessment    func(childComplexity int, id int) int
+		DeleteIndicator         func(childComplexity int, id int) int
+		DeleteIndicatorTarget   func(childComplexity int, id int) int
+		DeleteIndicatorValue    func(childComplexity int, id int) int
+		DeleteInstitution       func(childComplexity int, id int) int
+		DeleteMunicipality      func(childComplexity int, id int) int
+		DeleteMunicipalityGroup func(childComplexity int, id int) int
+		DeleteObjective         func(childComplexity int, id int) int
+		DeletePerspective       func(childComplexity int, id int) int
+		DeletePlan              func(childComplexity int, id int) int
+		DeleteUser              func(childComplexity int, id int) int
+		Login                   func(childComplexity int, username string, password string) int
+		Logout                  func(childComplexity int) int
+		RestoreDeleted          func(childComplexity int, entryID int) int
+		RevertChange            func(childComplexity int, entryID int, field string, version int) int
+		RevokeToken             func(childComplexity int, id int) int
+		UnlockUser              func(childComplexity int, id int) int
+		UpdateActivity          func(childComplexity int, id int, input ent.UpdateActivityInput) int
+		UpdateFollowUp          func(childComplexity int, id int, input ent.UpdateFollowUpInput) int
+		UpdateGoal              func(childComplexity int, id int, input ent.UpdateGoalInput) int
+		UpdateGoalAssessment    func(childComplexity int, id int, input ent.UpdateGoalAssessmentInput) int
+		UpdateIndicator         func(childComplexity int, id int, input ent.UpdateIndicatorInput) int
+		UpdateIndicatorTarget   func(childComplexity int, id int, input ent.UpdateIndicatorTargetInput) int
+		UpdateIndicatorValue    func(childComplexity int, id int, input ent.UpdateIndicatorValueInput) int
+		UpdateInstitution       func(childComplexity int, id int, input ent.UpdateInstitutionInput) int
+		UpdateMunicipality      func(childComplexity int, id int, input ent.UpdateMunicipalityInput) int
+		UpdateMunicipalityGroup func(childComplexity int, id int, input ent.UpdateMunicipalityGroupInput) int
+		UpdateObjective         func(childComplexity int, id int, input ent.UpdateObjectiveInput) int
+		UpdatePerspective       func(childComplexity int, id int, input ent.UpdatePerspectiveInput) int
+		UpdatePlan              func(childComplexity int, id int, input ent.UpdatePlanInput) int
+		UpdateUser              func(childComplexity int, id int, input ent.UpdateUserInput, password *string) int
 	}
 
 	Objective struct {
@@ -518,27 +557,57 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	Perspective struct {
+		Activities  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) int
+		CreatedAt   func(childComplexity int) int
+		Description func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Position    func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+		Version     func(childComplexity int) int
+	}
+
+	PerspectiveConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PerspectiveEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	PerspectiveStatus struct {
+		Perspective  func(childComplexity int) int
+		StatusCounts func(childComplexity int) int
+	}
+
 	Plan struct {
-		CountyCode          func(childComplexity int) int
-		Coverage            func(childComplexity int, year *int) int
-		CreatedAt           func(childComplexity int) int
-		Description         func(childComplexity int) int
-		FirstYear           func(childComplexity int) int
-		FollowUpsByYear     func(childComplexity int, year *int) int
-		Goals               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GoalOrder, where *ent.GoalWhereInput) int
-		GoalsIntro          func(childComplexity int) int
-		ID                  func(childComplexity int) int
-		LastYear            func(childComplexity int) int
-		Name                func(childComplexity int) int
-		ParentPlan          func(childComplexity int) int
-		Region              func(childComplexity int) int
-		SourceDate          func(childComplexity int) int
-		SourceURL           func(childComplexity int) int
-		StatusByGoal        func(childComplexity int, year *int) int
-		StatusChangesByYear func(childComplexity int, year *int) int
-		StatusCounts        func(childComplexity int, year *int) int
-		UpdatedAt           func(childComplexity int) int
-		Version             func(childComplexity int) int
+		CountyCode                     func(childComplexity int) int
+		Coverage                       func(childComplexity int, year *int) int
+		CreatedAt                      func(childComplexity int) int
+		Description                    func(childComplexity int) int
+		FirstYear                      func(childComplexity int) int
+		FollowUpsByYear                func(childComplexity int, year *int) int
+		Goals                          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GoalOrder, where *ent.GoalWhereInput) int
+		GoalsIntro                     func(childComplexity int) int
+		ID                             func(childComplexity int) int
+		LastYear                       func(childComplexity int) int
+		Name                           func(childComplexity int) int
+		ParentPlan                     func(childComplexity int) int
+		Region                         func(childComplexity int) int
+		SourceDate                     func(childComplexity int) int
+		SourceURL                      func(childComplexity int) int
+		StatusByGoal                   func(childComplexity int, year *int) int
+		StatusByPerspective            func(childComplexity int, year *int) int
+		StatusChangesByYear            func(childComplexity int, year *int) int
+		StatusCounts                   func(childComplexity int, year *int) int
+		StatusCountsWholeCounty        func(childComplexity int, year *int) int
+		StatusCountsWithoutPerspective func(childComplexity int, year *int) int
+		UpdatedAt                      func(childComplexity int) int
+		Version                        func(childComplexity int) int
 	}
 
 	PlanConnection struct {
@@ -553,25 +622,27 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Activities       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) int
-		AuditEntries     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEntryOrder, where *ent.AuditEntryWhereInput) int
-		FollowUps        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FollowUpOrder, where *ent.FollowUpWhereInput) int
-		GoalAssessments  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GoalAssessmentOrder, where *ent.GoalAssessmentWhereInput) int
-		Goals            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GoalOrder, where *ent.GoalWhereInput) int
-		IndicatorTargets func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.IndicatorTargetOrder, where *ent.IndicatorTargetWhereInput) int
-		IndicatorValues  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.IndicatorValueOrder, where *ent.IndicatorValueWhereInput) int
-		Indicators       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.IndicatorOrder, where *ent.IndicatorWhereInput) int
-		Institutions     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InstitutionOrder, where *ent.InstitutionWhereInput) int
-		Me               func(childComplexity int) int
-		Municipalities   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) int
-		Node             func(childComplexity int, id int) int
-		Nodes            func(childComplexity int, ids []int) int
-		Objectives       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ObjectiveOrder, where *ent.ObjectiveWhereInput) int
-		PlanReport       func(childComplexity int, id *int) int
-		Plans            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PlanOrder, where *ent.PlanWhereInput) int
-		StatusChanges    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StatusChangeOrder, where *ent.StatusChangeWhereInput) int
-		Tokens           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TokenOrder, where *ent.TokenWhereInput) int
-		Users            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
+		Activities         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) int
+		AuditEntries       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEntryOrder, where *ent.AuditEntryWhereInput) int
+		FollowUps          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FollowUpOrder, where *ent.FollowUpWhereInput) int
+		GoalAssessments    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GoalAssessmentOrder, where *ent.GoalAssessmentWhereInput) int
+		Goals              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GoalOrder, where *ent.GoalWhereInput) int
+		IndicatorTargets   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.IndicatorTargetOrder, where *ent.IndicatorTargetWhereInput) int
+		IndicatorValues    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.IndicatorValueOrder, where *ent.IndicatorValueWhereInput) int
+		Indicators         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.IndicatorOrder, where *ent.IndicatorWhereInput) int
+		Institutions       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InstitutionOrder, where *ent.InstitutionWhereInput) int
+		Me                 func(childComplexity int) int
+		Municipalities     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) int
+		MunicipalityGroups func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityGroupOrder, where *ent.MunicipalityGroupWhereInput) int
+		Node               func(childComplexity int, id int) int
+		Nodes              func(childComplexity int, ids []int) int
+		Objectives         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ObjectiveOrder, where *ent.ObjectiveWhereInput) int
+		Perspectives       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PerspectiveOrder, where *ent.PerspectiveWhereInput) int
+		PlanReport         func(childComplexity int, id *int) int
+		Plans              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PlanOrder, where *ent.PlanWhereInput) int
+		StatusChanges      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StatusChangeOrder, where *ent.StatusChangeWhereInput) int
+		Tokens             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TokenOrder, where *ent.TokenWhereInput) int
+		Users              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
 	}
 
 	Session struct {
@@ -673,8 +744,10 @@ type ComplexityRoot struct {
 type ActivityResolver interface {
 	Municipalities(ctx context.Context, obj *ent.Activity, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) (*ent.MunicipalityConnection, error)
 	Institutions(ctx context.Context, obj *ent.Activity, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InstitutionOrder, where *ent.InstitutionWhereInput) (*ent.InstitutionConnection, error)
+	Perspectives(ctx context.Context, obj *ent.Activity, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PerspectiveOrder, where *ent.PerspectiveWhereInput) (*ent.PerspectiveConnection, error)
 
 	ViewerCanUpdate(ctx context.Context, obj *ent.Activity) (bool, error)
+	WholeCounty(ctx context.Context, obj *ent.Activity) (bool, error)
 }
 type GoalResolver interface {
 	Actors(ctx context.Context, obj *ent.Goal, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InstitutionOrder, where *ent.InstitutionWhereInput) (*ent.InstitutionConnection, error)
@@ -692,7 +765,11 @@ type InstitutionResolver interface {
 type MunicipalityResolver interface {
 	Activities(ctx context.Context, obj *ent.Municipality, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) (*ent.ActivityConnection, error)
 
+	Groups(ctx context.Context, obj *ent.Municipality, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityGroupOrder, where *ent.MunicipalityGroupWhereInput) (*ent.MunicipalityGroupConnection, error)
 	Report(ctx context.Context, obj *ent.Municipality, plan *int, year *int) (*report.MunicipalityReport, error)
+}
+type MunicipalityGroupResolver interface {
+	Municipalities(ctx context.Context, obj *ent.MunicipalityGroup, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) (*ent.MunicipalityConnection, error)
 }
 type MunicipalityReportResolver interface {
 	LatestFollowUps(ctx context.Context, obj *report.MunicipalityReport, after *entgql.Cursor[int], first *int) (*ent.FollowUpConnection, error)
@@ -740,13 +817,25 @@ type MutationResolver interface {
 	CreateGoalAssessment(ctx context.Context, input ent.CreateGoalAssessmentInput) (*ent.GoalAssessment, error)
 	UpdateGoalAssessment(ctx context.Context, id int, input ent.UpdateGoalAssessmentInput) (*ent.GoalAssessment, error)
 	DeleteGoalAssessment(ctx context.Context, id int) (int, error)
+	CreatePerspective(ctx context.Context, input ent.CreatePerspectiveInput) (*ent.Perspective, error)
+	UpdatePerspective(ctx context.Context, id int, input ent.UpdatePerspectiveInput) (*ent.Perspective, error)
+	DeletePerspective(ctx context.Context, id int) (int, error)
+	CreateMunicipalityGroup(ctx context.Context, input ent.CreateMunicipalityGroupInput) (*ent.MunicipalityGroup, error)
+	UpdateMunicipalityGroup(ctx context.Context, id int, input ent.UpdateMunicipalityGroupInput) (*ent.MunicipalityGroup, error)
+	DeleteMunicipalityGroup(ctx context.Context, id int) (int, error)
 	RestoreDeleted(ctx context.Context, entryID int) (ent.Noder, error)
 	RevertChange(ctx context.Context, entryID int, field string, version int) (ent.Noder, error)
 }
 type ObjectiveResolver interface {
 	StatusCounts(ctx context.Context, obj *ent.Objective, year *int) (*report.Counts, error)
 }
+type PerspectiveResolver interface {
+	Activities(ctx context.Context, obj *ent.Perspective, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) (*ent.ActivityConnection, error)
+}
 type PlanResolver interface {
+	StatusByPerspective(ctx context.Context, obj *ent.Plan, year *int) ([]*report.PerspectiveStatus, error)
+	StatusCountsWithoutPerspective(ctx context.Context, obj *ent.Plan, year *int) (*report.Counts, error)
+	StatusCountsWholeCounty(ctx context.Context, obj *ent.Plan, year *int) (*report.Counts, error)
 	StatusCounts(ctx context.Context, obj *ent.Plan, year *int) (*report.Counts, error)
 	StatusByGoal(ctx context.Context, obj *ent.Plan, year *int) ([]*report.GoalStatus, error)
 	Coverage(ctx context.Context, obj *ent.Plan, year *int) (*report.Coverage, error)
@@ -766,7 +855,9 @@ type QueryResolver interface {
 	IndicatorValues(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.IndicatorValueOrder, where *ent.IndicatorValueWhereInput) (*ent.IndicatorValueConnection, error)
 	Institutions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InstitutionOrder, where *ent.InstitutionWhereInput) (*ent.InstitutionConnection, error)
 	Municipalities(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) (*ent.MunicipalityConnection, error)
+	MunicipalityGroups(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityGroupOrder, where *ent.MunicipalityGroupWhereInput) (*ent.MunicipalityGroupConnection, error)
 	Objectives(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ObjectiveOrder, where *ent.ObjectiveWhereInput) (*ent.ObjectiveConnection, error)
+	Perspectives(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PerspectiveOrder, where *ent.PerspectiveWhereInput) (*ent.PerspectiveConnection, error)
 	Plans(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PlanOrder, where *ent.PlanWhereInput) (*ent.PlanConnection, error)
 	StatusChanges(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StatusChangeOrder, where *ent.StatusChangeWhereInput) (*ent.StatusChangeConnection, error)
 	Tokens(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TokenOrder, where *ent.TokenWhereInput) (*ent.TokenConnection, error)
@@ -900,6 +991,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Activity.ObjectiveID(childComplexity), true
+	case "Activity.perspectives":
+		if e.ComplexityRoot.Activity.Perspectives == nil {
+			break
+		}
+
+		args, err := ec.field_Activity_perspectives_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Activity.Perspectives(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.PerspectiveOrder), args["where"].(*ent.PerspectiveWhereInput)), true
 	case "Activity.startDate":
 		if e.ComplexityRoot.Activity.StartDate == nil {
 			break
@@ -947,6 +1049,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Activity.ViewerCanUpdate(childComplexity), true
+	case "Activity.wholeCounty":
+		if e.ComplexityRoot.Activity.WholeCounty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Activity.WholeCounty(childComplexity), true
 
 	case "ActivityConnection.edges":
 		if e.ComplexityRoot.ActivityConnection.Edges == nil {
@@ -1115,6 +1223,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Coverage.Plan(childComplexity), true
+	case "Coverage.wholeCounty":
+		if e.ComplexityRoot.Coverage.WholeCounty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.WholeCounty(childComplexity), true
 	case "Coverage.year":
 		if e.ComplexityRoot.Coverage.Year == nil {
 			break
@@ -1159,6 +1273,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CoverageRow.Total(childComplexity), true
+
+	case "CoverageWholeCounty.counts":
+		if e.ComplexityRoot.CoverageWholeCounty.Counts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageWholeCounty.Counts(childComplexity), true
+	case "CoverageWholeCounty.municipalities":
+		if e.ComplexityRoot.CoverageWholeCounty.Municipalities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageWholeCounty.Municipalities(childComplexity), true
+	case "CoverageWholeCounty.total":
+		if e.ComplexityRoot.CoverageWholeCounty.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageWholeCounty.Total(childComplexity), true
 
 	case "FieldChange.added":
 		if e.ComplexityRoot.FieldChange.Added == nil {
@@ -2258,6 +2391,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Municipality.CreatedAt(childComplexity), true
+	case "Municipality.groups":
+		if e.ComplexityRoot.Municipality.Groups == nil {
+			break
+		}
+
+		args, err := ec.field_Municipality_groups_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Municipality.Groups(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.MunicipalityGroupOrder), args["where"].(*ent.MunicipalityGroupWhereInput)), true
 	case "Municipality.id":
 		if e.ComplexityRoot.Municipality.ID == nil {
 			break
@@ -2355,6 +2499,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MunicipalityGoal.StatusCounts(childComplexity), true
+
+	case "MunicipalityGroup.createdAt":
+		if e.ComplexityRoot.MunicipalityGroup.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityGroup.CreatedAt(childComplexity), true
+	case "MunicipalityGroup.description":
+		if e.ComplexityRoot.MunicipalityGroup.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityGroup.Description(childComplexity), true
+	case "MunicipalityGroup.id":
+		if e.ComplexityRoot.MunicipalityGroup.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityGroup.ID(childComplexity), true
+	case "MunicipalityGroup.municipalities":
+		if e.ComplexityRoot.MunicipalityGroup.Municipalities == nil {
+			break
+		}
+
+		args, err := ec.field_MunicipalityGroup_municipalities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MunicipalityGroup.Municipalities(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.MunicipalityOrder), args["where"].(*ent.MunicipalityWhereInput)), true
+	case "MunicipalityGroup.name":
+		if e.ComplexityRoot.MunicipalityGroup.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityGroup.Name(childComplexity), true
+	case "MunicipalityGroup.updatedAt":
+		if e.ComplexityRoot.MunicipalityGroup.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityGroup.UpdatedAt(childComplexity), true
+	case "MunicipalityGroup.version":
+		if e.ComplexityRoot.MunicipalityGroup.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityGroup.Version(childComplexity), true
+
+	case "MunicipalityGroupConnection.edges":
+		if e.ComplexityRoot.MunicipalityGroupConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityGroupConnection.Edges(childComplexity), true
+	case "MunicipalityGroupConnection.pageInfo":
+		if e.ComplexityRoot.MunicipalityGroupConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityGroupConnection.PageInfo(childComplexity), true
+	case "MunicipalityGroupConnection.totalCount":
+		if e.ComplexityRoot.MunicipalityGroupConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityGroupConnection.TotalCount(childComplexity), true
+
+	case "MunicipalityGroupEdge.cursor":
+		if e.ComplexityRoot.MunicipalityGroupEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityGroupEdge.Cursor(childComplexity), true
+	case "MunicipalityGroupEdge.node":
+		if e.ComplexityRoot.MunicipalityGroupEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityGroupEdge.Node(childComplexity), true
 
 	case "MunicipalityReport.goals":
 		if e.ComplexityRoot.MunicipalityReport.Goals == nil {
@@ -2525,6 +2749,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateMunicipality(childComplexity, args["input"].(ent.CreateMunicipalityInput)), true
+	case "Mutation.createMunicipalityGroup":
+		if e.ComplexityRoot.Mutation.CreateMunicipalityGroup == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createMunicipalityGroup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateMunicipalityGroup(childComplexity, args["input"].(ent.CreateMunicipalityGroupInput)), true
 	case "Mutation.createObjective":
 		if e.ComplexityRoot.Mutation.CreateObjective == nil {
 			break
@@ -2536,6 +2771,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateObjective(childComplexity, args["input"].(ent.CreateObjectiveInput)), true
+	case "Mutation.createPerspective":
+		if e.ComplexityRoot.Mutation.CreatePerspective == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createPerspective_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreatePerspective(childComplexity, args["input"].(ent.CreatePerspectiveInput)), true
 	case "Mutation.createPlan":
 		if e.ComplexityRoot.Mutation.CreatePlan == nil {
 			break
@@ -2657,6 +2903,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteMunicipality(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteMunicipalityGroup":
+		if e.ComplexityRoot.Mutation.DeleteMunicipalityGroup == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteMunicipalityGroup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteMunicipalityGroup(childComplexity, args["id"].(int)), true
 	case "Mutation.deleteObjective":
 		if e.ComplexityRoot.Mutation.DeleteObjective == nil {
 			break
@@ -2668,6 +2925,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteObjective(childComplexity, args["id"].(int)), true
+	case "Mutation.deletePerspective":
+		if e.ComplexityRoot.Mutation.DeletePerspective == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deletePerspective_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeletePerspective(childComplexity, args["id"].(int)), true
 	case "Mutation.deletePlan":
 		if e.ComplexityRoot.Mutation.DeletePlan == nil {
 			break
@@ -2850,6 +3118,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateMunicipality(childComplexity, args["id"].(int), args["input"].(ent.UpdateMunicipalityInput)), true
+	case "Mutation.updateMunicipalityGroup":
+		if e.ComplexityRoot.Mutation.UpdateMunicipalityGroup == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateMunicipalityGroup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateMunicipalityGroup(childComplexity, args["id"].(int), args["input"].(ent.UpdateMunicipalityGroupInput)), true
 	case "Mutation.updateObjective":
 		if e.ComplexityRoot.Mutation.UpdateObjective == nil {
 			break
@@ -2861,6 +3140,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateObjective(childComplexity, args["id"].(int), args["input"].(ent.UpdateObjectiveInput)), true
+	case "Mutation.updatePerspective":
+		if e.ComplexityRoot.Mutation.UpdatePerspective == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updatePerspective_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdatePerspective(childComplexity, args["id"].(int), args["input"].(ent.UpdatePerspectiveInput)), true
 	case "Mutation.updatePlan":
 		if e.ComplexityRoot.Mutation.UpdatePlan == nil {
 			break
@@ -3042,6 +3332,105 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "Perspective.activities":
+		if e.ComplexityRoot.Perspective.Activities == nil {
+			break
+		}
+
+		args, err := ec.field_Perspective_activities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Perspective.Activities(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ActivityOrder), args["where"].(*ent.ActivityWhereInput)), true
+	case "Perspective.createdAt":
+		if e.ComplexityRoot.Perspective.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Perspective.CreatedAt(childComplexity), true
+	case "Perspective.description":
+		if e.ComplexityRoot.Perspective.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Perspective.Description(childComplexity), true
+	case "Perspective.id":
+		if e.ComplexityRoot.Perspective.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Perspective.ID(childComplexity), true
+	case "Perspective.name":
+		if e.ComplexityRoot.Perspective.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Perspective.Name(childComplexity), true
+	case "Perspective.position":
+		if e.ComplexityRoot.Perspective.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Perspective.Position(childComplexity), true
+	case "Perspective.updatedAt":
+		if e.ComplexityRoot.Perspective.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Perspective.UpdatedAt(childComplexity), true
+	case "Perspective.version":
+		if e.ComplexityRoot.Perspective.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Perspective.Version(childComplexity), true
+
+	case "PerspectiveConnection.edges":
+		if e.ComplexityRoot.PerspectiveConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerspectiveConnection.Edges(childComplexity), true
+	case "PerspectiveConnection.pageInfo":
+		if e.ComplexityRoot.PerspectiveConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerspectiveConnection.PageInfo(childComplexity), true
+	case "PerspectiveConnection.totalCount":
+		if e.ComplexityRoot.PerspectiveConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerspectiveConnection.TotalCount(childComplexity), true
+
+	case "PerspectiveEdge.cursor":
+		if e.ComplexityRoot.PerspectiveEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerspectiveEdge.Cursor(childComplexity), true
+	case "PerspectiveEdge.node":
+		if e.ComplexityRoot.PerspectiveEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerspectiveEdge.Node(childComplexity), true
+
+	case "PerspectiveStatus.perspective":
+		if e.ComplexityRoot.PerspectiveStatus.Perspective == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerspectiveStatus.Perspective(childComplexity), true
+	case "PerspectiveStatus.statusCounts":
+		if e.ComplexityRoot.PerspectiveStatus.StatusCounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerspectiveStatus.StatusCounts(childComplexity), true
+
 	case "Plan.countyCode":
 		if e.ComplexityRoot.Plan.CountyCode == nil {
 			break
@@ -3158,6 +3547,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Plan.StatusByGoal(childComplexity, args["year"].(*int)), true
+	case "Plan.statusByPerspective":
+		if e.ComplexityRoot.Plan.StatusByPerspective == nil {
+			break
+		}
+
+		args, err := ec.field_Plan_statusByPerspective_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Plan.StatusByPerspective(childComplexity, args["year"].(*int)), true
 	case "Plan.statusChangesByYear":
 		if e.ComplexityRoot.Plan.StatusChangesByYear == nil {
 			break
@@ -3180,6 +3580,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Plan.StatusCounts(childComplexity, args["year"].(*int)), true
+	case "Plan.statusCountsWholeCounty":
+		if e.ComplexityRoot.Plan.StatusCountsWholeCounty == nil {
+			break
+		}
+
+		args, err := ec.field_Plan_statusCountsWholeCounty_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Plan.StatusCountsWholeCounty(childComplexity, args["year"].(*int)), true
+	case "Plan.statusCountsWithoutPerspective":
+		if e.ComplexityRoot.Plan.StatusCountsWithoutPerspective == nil {
+			break
+		}
+
+		args, err := ec.field_Plan_statusCountsWithoutPerspective_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Plan.StatusCountsWithoutPerspective(childComplexity, args["year"].(*int)), true
 	case "Plan.updatedAt":
 		if e.ComplexityRoot.Plan.UpdatedAt == nil {
 			break
@@ -3342,6 +3764,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Municipalities(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.MunicipalityOrder), args["where"].(*ent.MunicipalityWhereInput)), true
+	case "Query.municipalityGroups":
+		if e.ComplexityRoot.Query.MunicipalityGroups == nil {
+			break
+		}
+
+		args, err := ec.field_Query_municipalityGroups_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MunicipalityGroups(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.MunicipalityGroupOrder), args["where"].(*ent.MunicipalityGroupWhereInput)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -3375,6 +3808,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Objectives(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ObjectiveOrder), args["where"].(*ent.ObjectiveWhereInput)), true
+	case "Query.perspectives":
+		if e.ComplexityRoot.Query.Perspectives == nil {
+			break
+		}
+
+		args, err := ec.field_Query_perspectives_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Perspectives(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.PerspectiveOrder), args["where"].(*ent.PerspectiveWhereInput)), true
 	case "Query.planReport":
 		if e.ComplexityRoot.Query.PlanReport == nil {
 			break
@@ -3795,8 +4239,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateIndicatorTargetInput", ec.unmarshalInputCreateIndicatorTargetInput),
 			graphql.NewInputUnmarshaler("CreateIndicatorValueInput", ec.unmarshalInputCreateIndicatorValueInput),
 			graphql.NewInputUnmarshaler("CreateInstitutionInput", ec.unmarshalInputCreateInstitutionInput),
+			graphql.NewInputUnmarshaler("CreateMunicipalityGroupInput", ec.unmarshalInputCreateMunicipalityGroupInput),
 			graphql.NewInputUnmarshaler("CreateMunicipalityInput", ec.unmarshalInputCreateMunicipalityInput),
 			graphql.NewInputUnmarshaler("CreateObjectiveInput", ec.unmarshalInputCreateObjectiveInput),
+			graphql.NewInputUnmarshaler("CreatePerspectiveInput", ec.unmarshalInputCreatePerspectiveInput),
 			graphql.NewInputUnmarshaler("CreatePlanInput", ec.unmarshalInputCreatePlanInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
 			graphql.NewInputUnmarshaler("FollowUpOrder", ec.unmarshalInputFollowUpOrder),
@@ -3813,10 +4259,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("IndicatorWhereInput", ec.unmarshalInputIndicatorWhereInput),
 			graphql.NewInputUnmarshaler("InstitutionOrder", ec.unmarshalInputInstitutionOrder),
 			graphql.NewInputUnmarshaler("InstitutionWhereInput", ec.unmarshalInputInstitutionWhereInput),
+			graphql.NewInputUnmarshaler("MunicipalityGroupOrder", ec.unmarshalInputMunicipalityGroupOrder),
+			graphql.NewInputUnmarshaler("MunicipalityGroupWhereInput", ec.unmarshalInputMunicipalityGroupWhereInput),
 			graphql.NewInputUnmarshaler("MunicipalityOrder", ec.unmarshalInputMunicipalityOrder),
 			graphql.NewInputUnmarshaler("MunicipalityWhereInput", ec.unmarshalInputMunicipalityWhereInput),
 			graphql.NewInputUnmarshaler("ObjectiveOrder", ec.unmarshalInputObjectiveOrder),
 			graphql.NewInputUnmarshaler("ObjectiveWhereInput", ec.unmarshalInputObjectiveWhereInput),
+			graphql.NewInputUnmarshaler("PerspectiveOrder", ec.unmarshalInputPerspectiveOrder),
+			graphql.NewInputUnmarshaler("PerspectiveWhereInput", ec.unmarshalInputPerspectiveWhereInput),
 			graphql.NewInputUnmarshaler("PlanOrder", ec.unmarshalInputPlanOrder),
 			graphql.NewInputUnmarshaler("PlanWhereInput", ec.unmarshalInputPlanWhereInput),
 			graphql.NewInputUnmarshaler("StatusChangeOrder", ec.unmarshalInputStatusChangeOrder),
@@ -3831,8 +4281,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateIndicatorTargetInput", ec.unmarshalInputUpdateIndicatorTargetInput),
 			graphql.NewInputUnmarshaler("UpdateIndicatorValueInput", ec.unmarshalInputUpdateIndicatorValueInput),
 			graphql.NewInputUnmarshaler("UpdateInstitutionInput", ec.unmarshalInputUpdateInstitutionInput),
+			graphql.NewInputUnmarshaler("UpdateMunicipalityGroupInput", ec.unmarshalInputUpdateMunicipalityGroupInput),
 			graphql.NewInputUnmarshaler("UpdateMunicipalityInput", ec.unmarshalInputUpdateMunicipalityInput),
 			graphql.NewInputUnmarshaler("UpdateObjectiveInput", ec.unmarshalInputUpdateObjectiveInput),
+			graphql.NewInputUnmarshaler("UpdatePerspectiveInput", ec.unmarshalInputUpdatePerspectiveInput),
 			graphql.NewInputUnmarshaler("UpdatePlanInput", ec.unmarshalInputUpdatePlanInput),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
 			graphql.NewInputUnmarshaler("UserOrder", ec.unmarshalInputUserOrder),
@@ -3912,7 +4364,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "auth.graphql" "ent.graphql" "indicator.graphql" "mutation.graphql" "plan.graphql" "report.graphql" "undo.graphql"
+//go:embed "auth.graphql" "ent.graphql" "indicator.graphql" "mutation.graphql" "perspective.graphql" "plan.graphql" "report.graphql" "undo.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3928,6 +4380,7 @@ var sources = []*ast.Source{
 	{Name: "ent.graphql", Input: sourceData("ent.graphql"), BuiltIn: false},
 	{Name: "indicator.graphql", Input: sourceData("indicator.graphql"), BuiltIn: false},
 	{Name: "mutation.graphql", Input: sourceData("mutation.graphql"), BuiltIn: false},
+	{Name: "perspective.graphql", Input: sourceData("perspective.graphql"), BuiltIn: false},
 	{Name: "plan.graphql", Input: sourceData("plan.graphql"), BuiltIn: false},
 	{Name: "report.graphql", Input: sourceData("report.graphql"), BuiltIn: false},
 	{Name: "undo.graphql", Input: sourceData("undo.graphql"), BuiltIn: false},
@@ -3974,6 +4427,8 @@ func (ec *executionContext) childFields_Activity(ctx context.Context, field grap
 		return ec.fieldContext_Activity_municipalities(ctx, field)
 	case "institutions":
 		return ec.fieldContext_Activity_institutions(ctx, field)
+	case "perspectives":
+		return ec.fieldContext_Activity_perspectives(ctx, field)
 	case "statusChanges":
 		return ec.fieldContext_Activity_statusChanges(ctx, field)
 	case "followUps":
@@ -3982,6 +4437,8 @@ func (ec *executionContext) childFields_Activity(ctx context.Context, field grap
 		return ec.fieldContext_Activity_indicators(ctx, field)
 	case "viewerCanUpdate":
 		return ec.fieldContext_Activity_viewerCanUpdate(ctx, field)
+	case "wholeCounty":
+		return ec.fieldContext_Activity_wholeCounty(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Activity", field.Name)
 }
@@ -4074,6 +4531,8 @@ func (ec *executionContext) childFields_Coverage(ctx context.Context, field grap
 		return ec.fieldContext_Coverage_municipalitiesNotReached(ctx, field)
 	case "goalsWithoutActivities":
 		return ec.fieldContext_Coverage_goalsWithoutActivities(ctx, field)
+	case "wholeCounty":
+		return ec.fieldContext_Coverage_wholeCounty(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Coverage", field.Name)
 }
@@ -4100,6 +4559,18 @@ func (ec *executionContext) childFields_CoverageRow(ctx context.Context, field g
 		return ec.fieldContext_CoverageRow_total(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CoverageRow", field.Name)
+}
+
+func (ec *executionContext) childFields_CoverageWholeCounty(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "municipalities":
+		return ec.fieldContext_CoverageWholeCounty_municipalities(ctx, field)
+	case "counts":
+		return ec.fieldContext_CoverageWholeCounty_counts(ctx, field)
+	case "total":
+		return ec.fieldContext_CoverageWholeCounty_total(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoverageWholeCounty", field.Name)
 }
 
 func (ec *executionContext) childFields_FieldChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4628,6 +5099,8 @@ func (ec *executionContext) childFields_Municipality(ctx context.Context, field 
 		return ec.fieldContext_Municipality_activities(ctx, field)
 	case "institutions":
 		return ec.fieldContext_Municipality_institutions(ctx, field)
+	case "groups":
+		return ec.fieldContext_Municipality_groups(ctx, field)
 	case "report":
 		return ec.fieldContext_Municipality_report(ctx, field)
 	}
@@ -4664,6 +5137,48 @@ func (ec *executionContext) childFields_MunicipalityGoal(ctx context.Context, fi
 		return ec.fieldContext_MunicipalityGoal_statusCounts(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MunicipalityGoal", field.Name)
+}
+
+func (ec *executionContext) childFields_MunicipalityGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_MunicipalityGroup_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_MunicipalityGroup_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_MunicipalityGroup_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_MunicipalityGroup_version(ctx, field)
+	case "name":
+		return ec.fieldContext_MunicipalityGroup_name(ctx, field)
+	case "description":
+		return ec.fieldContext_MunicipalityGroup_description(ctx, field)
+	case "municipalities":
+		return ec.fieldContext_MunicipalityGroup_municipalities(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MunicipalityGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_MunicipalityGroupConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MunicipalityGroupConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MunicipalityGroupConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MunicipalityGroupConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MunicipalityGroupConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MunicipalityGroupEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_MunicipalityGroupEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_MunicipalityGroupEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MunicipalityGroupEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_MunicipalityReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4762,6 +5277,60 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_Perspective(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Perspective_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Perspective_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Perspective_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_Perspective_version(ctx, field)
+	case "name":
+		return ec.fieldContext_Perspective_name(ctx, field)
+	case "description":
+		return ec.fieldContext_Perspective_description(ctx, field)
+	case "position":
+		return ec.fieldContext_Perspective_position(ctx, field)
+	case "activities":
+		return ec.fieldContext_Perspective_activities(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Perspective", field.Name)
+}
+
+func (ec *executionContext) childFields_PerspectiveConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PerspectiveConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PerspectiveConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PerspectiveConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PerspectiveConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PerspectiveEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_PerspectiveEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_PerspectiveEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PerspectiveEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PerspectiveStatus(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "perspective":
+		return ec.fieldContext_PerspectiveStatus_perspective(ctx, field)
+	case "statusCounts":
+		return ec.fieldContext_PerspectiveStatus_statusCounts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PerspectiveStatus", field.Name)
+}
+
 func (ec *executionContext) childFields_Plan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4794,6 +5363,12 @@ func (ec *executionContext) childFields_Plan(ctx context.Context, field graphql.
 		return ec.fieldContext_Plan_sourceDate(ctx, field)
 	case "goals":
 		return ec.fieldContext_Plan_goals(ctx, field)
+	case "statusByPerspective":
+		return ec.fieldContext_Plan_statusByPerspective(ctx, field)
+	case "statusCountsWithoutPerspective":
+		return ec.fieldContext_Plan_statusCountsWithoutPerspective(ctx, field)
+	case "statusCountsWholeCounty":
+		return ec.fieldContext_Plan_statusCountsWholeCounty(ctx, field)
 	case "statusCounts":
 		return ec.fieldContext_Plan_statusCounts(ctx, field)
 	case "statusByGoal":
@@ -5344,6 +5919,60 @@ func (ec *executionContext) field_Activity_municipalities_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Activity_perspectives_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.PerspectiveOrder, error) {
+			return ec.unmarshalOPerspectiveOrder2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPerspectiveOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.PerspectiveWhereInput, error) {
+			return ec.unmarshalOPerspectiveWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPerspectiveWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Activity_statusChanges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5858,6 +6487,60 @@ func (ec *executionContext) field_Institution_goals_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_MunicipalityGroup_municipalities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.MunicipalityOrder, error) {
+			return ec.unmarshalOMunicipalityOrder2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.MunicipalityWhereInput, error) {
+			return ec.unmarshalOMunicipalityWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_MunicipalityReport_latestFollowUps_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5926,6 +6609,60 @@ func (ec *executionContext) field_Municipality_activities_args(ctx context.Conte
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.ActivityWhereInput, error) {
 			return ec.unmarshalOActivityWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐActivityWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Municipality_groups_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.MunicipalityGroupOrder, error) {
+			return ec.unmarshalOMunicipalityGroupOrder2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityGroupOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.MunicipalityGroupWhereInput, error) {
+			return ec.unmarshalOMunicipalityGroupWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityGroupWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6158,6 +6895,20 @@ func (ec *executionContext) field_Mutation_createInstitution_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createMunicipalityGroup_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateMunicipalityGroupInput, error) {
+			return ec.unmarshalNCreateMunicipalityGroupInput2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚐCreateMunicipalityGroupInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createMunicipality_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6178,6 +6929,20 @@ func (ec *executionContext) field_Mutation_createObjective_args(ctx context.Cont
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (ent.CreateObjectiveInput, error) {
 			return ec.unmarshalNCreateObjectiveInput2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚐCreateObjectiveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createPerspective_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreatePerspectiveInput, error) {
+			return ec.unmarshalNCreatePerspectiveInput2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚐCreatePerspectiveInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6334,6 +7099,20 @@ func (ec *executionContext) field_Mutation_deleteInstitution_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteMunicipalityGroup_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteMunicipality_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6349,6 +7128,20 @@ func (ec *executionContext) field_Mutation_deleteMunicipality_args(ctx context.C
 }
 
 func (ec *executionContext) field_Mutation_deleteObjective_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deletePerspective_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -6660,6 +7453,28 @@ func (ec *executionContext) field_Mutation_updateInstitution_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateMunicipalityGroup_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateMunicipalityGroupInput, error) {
+			return ec.unmarshalNUpdateMunicipalityGroupInput2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚐUpdateMunicipalityGroupInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateMunicipality_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6696,6 +7511,28 @@ func (ec *executionContext) field_Mutation_updateObjective_args(ctx context.Cont
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (ent.UpdateObjectiveInput, error) {
 			return ec.unmarshalNUpdateObjectiveInput2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚐUpdateObjectiveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updatePerspective_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdatePerspectiveInput, error) {
+			return ec.unmarshalNUpdatePerspectiveInput2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚐUpdatePerspectiveInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6878,6 +7715,60 @@ func (ec *executionContext) field_Objective_statusCounts_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Perspective_activities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.ActivityOrder, error) {
+			return ec.unmarshalOActivityOrder2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐActivityOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ActivityWhereInput, error) {
+			return ec.unmarshalOActivityWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐActivityWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Plan_coverage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6974,7 +7865,49 @@ func (ec *executionContext) field_Plan_statusByGoal_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Plan_statusByPerspective_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Plan_statusChangesByYear_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Plan_statusCountsWholeCounty_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Plan_statusCountsWithoutPerspective_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
@@ -7556,6 +8489,60 @@ func (ec *executionContext) field_Query_municipalities_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_municipalityGroups_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.MunicipalityGroupOrder, error) {
+			return ec.unmarshalOMunicipalityGroupOrder2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityGroupOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.MunicipalityGroupWhereInput, error) {
+			return ec.unmarshalOMunicipalityGroupWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityGroupWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7630,6 +8617,60 @@ func (ec *executionContext) field_Query_objectives_args(ctx context.Context, raw
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.ObjectiveWhereInput, error) {
 			return ec.unmarshalOObjectiveWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐObjectiveWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_perspectives_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.PerspectiveOrder, error) {
+			return ec.unmarshalOPerspectiveOrder2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPerspectiveOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.PerspectiveWhereInput, error) {
+			return ec.unmarshalOPerspectiveWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPerspectiveWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8384,6 +9425,50 @@ func (ec *executionContext) fieldContext_Activity_institutions(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Activity_perspectives(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_perspectives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Activity().Perspectives(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PerspectiveOrder), fc.Args["where"].(*ent.PerspectiveWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PerspectiveConnection) graphql.Marshaler {
+			return ec.marshalNPerspectiveConnection2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPerspectiveConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Activity_perspectives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Activity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PerspectiveConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Activity_perspectives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Activity_statusChanges(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8536,6 +9621,29 @@ func (ec *executionContext) _Activity_viewerCanUpdate(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Activity_viewerCanUpdate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Activity", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Activity_wholeCounty(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_wholeCounty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Activity().WholeCounty(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Activity_wholeCounty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Activity", field, true, true, "Boolean")
 }
 
@@ -9300,6 +10408,38 @@ func (ec *executionContext) fieldContext_Coverage_goalsWithoutActivities(_ conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Coverage_wholeCounty(ctx context.Context, field graphql.CollectedField, obj *report.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_wholeCounty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WholeCounty, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.CoverageWholeCounty) graphql.Marshaler {
+			return ec.marshalNCoverageWholeCounty2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐCoverageWholeCounty(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_wholeCounty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Coverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageWholeCounty(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CoverageGoal_goal(ctx context.Context, field graphql.CollectedField, obj *report.CoverageGoal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9454,6 +10594,75 @@ func (ec *executionContext) _CoverageRow_total(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_CoverageRow_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CoverageRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageWholeCounty_municipalities(ctx context.Context, field graphql.CollectedField, obj *report.CoverageWholeCounty) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageWholeCounty_municipalities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Municipalities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageWholeCounty_municipalities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageWholeCounty", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageWholeCounty_counts(ctx context.Context, field graphql.CollectedField, obj *report.CoverageWholeCounty) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageWholeCounty_counts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Counts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageWholeCounty_counts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageWholeCounty", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageWholeCounty_total(ctx context.Context, field graphql.CollectedField, obj *report.CoverageWholeCounty) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageWholeCounty_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageWholeCounty_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageWholeCounty", field, false, false, "Int")
 }
 
 func (ec *executionContext) _FieldChange_field(ctx context.Context, field graphql.CollectedField, obj *audit.Change) (ret graphql.Marshaler) {
@@ -14075,6 +15284,50 @@ func (ec *executionContext) fieldContext_Municipality_institutions(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Municipality_groups(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Municipality_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Municipality().Groups(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.MunicipalityGroupOrder), fc.Args["where"].(*ent.MunicipalityGroupWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MunicipalityGroupConnection) graphql.Marshaler {
+			return ec.marshalNMunicipalityGroupConnection2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityGroupConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Municipality_groups(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Municipality",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MunicipalityGroupConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Municipality_groups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Municipality_report(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14323,6 +15576,330 @@ func (ec *executionContext) fieldContext_MunicipalityGoal_statusCounts(_ context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _MunicipalityGroup_id(ctx context.Context, field graphql.CollectedField, obj *ent.MunicipalityGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityGroup_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityGroup_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalityGroup", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MunicipalityGroup_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.MunicipalityGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityGroup_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityGroup_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalityGroup", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MunicipalityGroup_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.MunicipalityGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityGroup_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityGroup_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalityGroup", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MunicipalityGroup_version(ctx context.Context, field graphql.CollectedField, obj *ent.MunicipalityGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityGroup_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityGroup_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalityGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MunicipalityGroup_name(ctx context.Context, field graphql.CollectedField, obj *ent.MunicipalityGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityGroup_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityGroup_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalityGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _MunicipalityGroup_description(ctx context.Context, field graphql.CollectedField, obj *ent.MunicipalityGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityGroup_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityGroup_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalityGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _MunicipalityGroup_municipalities(ctx context.Context, field graphql.CollectedField, obj *ent.MunicipalityGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityGroup_municipalities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.MunicipalityGroup().Municipalities(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.MunicipalityOrder), fc.Args["where"].(*ent.MunicipalityWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MunicipalityConnection) graphql.Marshaler {
+			return ec.marshalNMunicipalityConnection2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityGroup_municipalities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MunicipalityGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MunicipalityConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MunicipalityGroup_municipalities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MunicipalityGroupConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.MunicipalityGroupConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityGroupConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.MunicipalityGroupEdge) graphql.Marshaler {
+			return ec.marshalOMunicipalityGroupEdge2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityGroupEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityGroupConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MunicipalityGroupConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MunicipalityGroupEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MunicipalityGroupConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.MunicipalityGroupConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityGroupConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityGroupConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MunicipalityGroupConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MunicipalityGroupConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.MunicipalityGroupConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityGroupConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityGroupConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalityGroupConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MunicipalityGroupEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.MunicipalityGroupEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityGroupEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MunicipalityGroup) graphql.Marshaler {
+			return ec.marshalOMunicipalityGroup2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityGroup(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityGroupEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MunicipalityGroupEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MunicipalityGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MunicipalityGroupEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.MunicipalityGroupEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityGroupEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityGroupEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalityGroupEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _MunicipalityReport_municipality(ctx context.Context, field graphql.CollectedField, obj *report.MunicipalityReport) (ret graphql.Marshaler) {
@@ -16379,6 +17956,270 @@ func (ec *executionContext) fieldContext_Mutation_deleteGoalAssessment(ctx conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createPerspective(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createPerspective(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreatePerspective(ctx, fc.Args["input"].(ent.CreatePerspectiveInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Perspective) graphql.Marshaler {
+			return ec.marshalNPerspective2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPerspective(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createPerspective(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Perspective(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createPerspective_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updatePerspective(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updatePerspective(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdatePerspective(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdatePerspectiveInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Perspective) graphql.Marshaler {
+			return ec.marshalNPerspective2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPerspective(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updatePerspective(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Perspective(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updatePerspective_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deletePerspective(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deletePerspective(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeletePerspective(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deletePerspective(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deletePerspective_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createMunicipalityGroup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createMunicipalityGroup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateMunicipalityGroup(ctx, fc.Args["input"].(ent.CreateMunicipalityGroupInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MunicipalityGroup) graphql.Marshaler {
+			return ec.marshalNMunicipalityGroup2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityGroup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createMunicipalityGroup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MunicipalityGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createMunicipalityGroup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateMunicipalityGroup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateMunicipalityGroup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateMunicipalityGroup(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateMunicipalityGroupInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MunicipalityGroup) graphql.Marshaler {
+			return ec.marshalNMunicipalityGroup2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityGroup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateMunicipalityGroup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MunicipalityGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateMunicipalityGroup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteMunicipalityGroup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteMunicipalityGroup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteMunicipalityGroup(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteMunicipalityGroup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteMunicipalityGroup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_restoreDeleted(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17113,6 +18954,417 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _Perspective_id(ctx context.Context, field graphql.CollectedField, obj *ent.Perspective) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Perspective_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Perspective_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Perspective", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Perspective_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Perspective) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Perspective_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Perspective_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Perspective", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Perspective_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Perspective) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Perspective_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Perspective_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Perspective", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Perspective_version(ctx context.Context, field graphql.CollectedField, obj *ent.Perspective) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Perspective_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Perspective_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Perspective", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Perspective_name(ctx context.Context, field graphql.CollectedField, obj *ent.Perspective) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Perspective_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Perspective_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Perspective", field, false, false, "String")
+}
+
+func (ec *executionContext) _Perspective_description(ctx context.Context, field graphql.CollectedField, obj *ent.Perspective) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Perspective_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Perspective_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Perspective", field, false, false, "String")
+}
+
+func (ec *executionContext) _Perspective_position(ctx context.Context, field graphql.CollectedField, obj *ent.Perspective) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Perspective_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Perspective_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Perspective", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Perspective_activities(ctx context.Context, field graphql.CollectedField, obj *ent.Perspective) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Perspective_activities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Perspective().Activities(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ActivityOrder), fc.Args["where"].(*ent.ActivityWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ActivityConnection) graphql.Marshaler {
+			return ec.marshalNActivityConnection2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐActivityConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Perspective_activities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Perspective",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActivityConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Perspective_activities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PerspectiveConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PerspectiveConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerspectiveConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PerspectiveEdge) graphql.Marshaler {
+			return ec.marshalOPerspectiveEdge2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPerspectiveEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PerspectiveConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PerspectiveConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PerspectiveEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PerspectiveConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.PerspectiveConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerspectiveConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerspectiveConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PerspectiveConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PerspectiveConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.PerspectiveConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerspectiveConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerspectiveConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PerspectiveConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PerspectiveEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.PerspectiveEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerspectiveEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Perspective) graphql.Marshaler {
+			return ec.marshalOPerspective2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPerspective(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PerspectiveEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PerspectiveEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Perspective(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PerspectiveEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.PerspectiveEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerspectiveEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerspectiveEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PerspectiveEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _PerspectiveStatus_perspective(ctx context.Context, field graphql.CollectedField, obj *report.PerspectiveStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerspectiveStatus_perspective(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Perspective, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Perspective) graphql.Marshaler {
+			return ec.marshalNPerspective2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPerspective(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerspectiveStatus_perspective(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PerspectiveStatus",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Perspective(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PerspectiveStatus_statusCounts(ctx context.Context, field graphql.CollectedField, obj *report.PerspectiveStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerspectiveStatus_statusCounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusCounts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.Counts) graphql.Marshaler {
+			return ec.marshalNStatusCounts2githubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerspectiveStatus_statusCounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PerspectiveStatus",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatusCounts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Plan_id(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17473,6 +19725,138 @@ func (ec *executionContext) fieldContext_Plan_goals(ctx context.Context, field g
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Plan_goals_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Plan_statusByPerspective(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_statusByPerspective(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Plan().StatusByPerspective(ctx, obj, fc.Args["year"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*report.PerspectiveStatus) graphql.Marshaler {
+			return ec.marshalNPerspectiveStatus2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐPerspectiveStatusᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_statusByPerspective(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Plan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PerspectiveStatus(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Plan_statusByPerspective_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Plan_statusCountsWithoutPerspective(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_statusCountsWithoutPerspective(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Plan().StatusCountsWithoutPerspective(ctx, obj, fc.Args["year"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.Counts) graphql.Marshaler {
+			return ec.marshalNStatusCounts2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_statusCountsWithoutPerspective(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Plan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatusCounts(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Plan_statusCountsWithoutPerspective_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Plan_statusCountsWholeCounty(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_statusCountsWholeCounty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Plan().StatusCountsWholeCounty(ctx, obj, fc.Args["year"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.Counts) graphql.Marshaler {
+			return ec.marshalNStatusCounts2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_statusCountsWholeCounty(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Plan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatusCounts(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Plan_statusCountsWholeCounty_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18369,6 +20753,50 @@ func (ec *executionContext) fieldContext_Query_municipalities(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_municipalityGroups(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_municipalityGroups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MunicipalityGroups(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.MunicipalityGroupOrder), fc.Args["where"].(*ent.MunicipalityGroupWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MunicipalityGroupConnection) graphql.Marshaler {
+			return ec.marshalNMunicipalityGroupConnection2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityGroupConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_municipalityGroups(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MunicipalityGroupConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_municipalityGroups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_objectives(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18407,6 +20835,50 @@ func (ec *executionContext) fieldContext_Query_objectives(ctx context.Context, f
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_objectives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_perspectives(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_perspectives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Perspectives(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PerspectiveOrder), fc.Args["where"].(*ent.PerspectiveWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PerspectiveConnection) graphql.Marshaler {
+			return ec.marshalNPerspectiveConnection2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPerspectiveConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_perspectives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PerspectiveConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_perspectives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21269,7 +23741,7 @@ func (ec *executionContext) unmarshalInputActivityWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "firstYear", "firstYearNEQ", "firstYearIn", "firstYearNotIn", "firstYearGT", "firstYearGTE", "firstYearLT", "firstYearLTE", "firstYearIsNil", "firstYearNotNil", "lastYear", "lastYearNEQ", "lastYearIn", "lastYearNotIn", "lastYearGT", "lastYearGTE", "lastYearLT", "lastYearLTE", "lastYearIsNil", "lastYearNotNil", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "startDateIsNil", "startDateNotNil", "endDate", "endDateNEQ", "endDateIn", "endDateNotIn", "endDateGT", "endDateGTE", "endDateLT", "endDateLTE", "endDateIsNil", "endDateNotNil", "nextReview", "nextReviewNEQ", "nextReviewIn", "nextReviewNotIn", "nextReviewGT", "nextReviewGTE", "nextReviewLT", "nextReviewLTE", "nextReviewIsNil", "nextReviewNotNil", "lead", "leadNEQ", "leadIn", "leadNotIn", "leadGT", "leadGTE", "leadLT", "leadLTE", "leadContains", "leadHasPrefix", "leadHasSuffix", "leadIsNil", "leadNotNil", "leadEqualFold", "leadContainsFold", "objectiveID", "objectiveIDNEQ", "objectiveIDIn", "objectiveIDNotIn", "hasObjective", "hasObjectiveWith", "hasMunicipalities", "hasMunicipalitiesWith", "hasInstitutions", "hasInstitutionsWith", "hasStatusChanges", "hasStatusChangesWith", "hasFollowUps", "hasFollowUpsWith", "hasIndicators", "hasIndicatorsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "firstYear", "firstYearNEQ", "firstYearIn", "firstYearNotIn", "firstYearGT", "firstYearGTE", "firstYearLT", "firstYearLTE", "firstYearIsNil", "firstYearNotNil", "lastYear", "lastYearNEQ", "lastYearIn", "lastYearNotIn", "lastYearGT", "lastYearGTE", "lastYearLT", "lastYearLTE", "lastYearIsNil", "lastYearNotNil", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "startDateIsNil", "startDateNotNil", "endDate", "endDateNEQ", "endDateIn", "endDateNotIn", "endDateGT", "endDateGTE", "endDateLT", "endDateLTE", "endDateIsNil", "endDateNotNil", "nextReview", "nextReviewNEQ", "nextReviewIn", "nextReviewNotIn", "nextReviewGT", "nextReviewGTE", "nextReviewLT", "nextReviewLTE", "nextReviewIsNil", "nextReviewNotNil", "lead", "leadNEQ", "leadIn", "leadNotIn", "leadGT", "leadGTE", "leadLT", "leadLTE", "leadContains", "leadHasPrefix", "leadHasSuffix", "leadIsNil", "leadNotNil", "leadEqualFold", "leadContainsFold", "objectiveID", "objectiveIDNEQ", "objectiveIDIn", "objectiveIDNotIn", "hasObjective", "hasObjectiveWith", "hasMunicipalities", "hasMunicipalitiesWith", "hasInstitutions", "hasInstitutionsWith", "hasPerspectives", "hasPerspectivesWith", "hasStatusChanges", "hasStatusChangesWith", "hasFollowUps", "hasFollowUpsWith", "hasIndicators", "hasIndicatorsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22270,6 +24742,20 @@ func (ec *executionContext) unmarshalInputActivityWhereInput(ctx context.Context
 				return it, err
 			}
 			it.HasInstitutionsWith = data
+		case "hasPerspectives":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPerspectives"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPerspectives = data
+		case "hasPerspectivesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPerspectivesWith"))
+			data, err := ec.unmarshalOPerspectiveWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPerspectiveWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPerspectivesWith = data
 		case "hasStatusChanges":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasStatusChanges"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -23184,7 +25670,7 @@ func (ec *executionContext) unmarshalInputCreateActivityInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "description", "status", "firstYear", "lastYear", "startDate", "endDate", "nextReview", "lead", "objectiveID", "municipalityIDs", "institutionIDs"}
+	fieldsInOrder := [...]string{"title", "description", "status", "firstYear", "lastYear", "startDate", "endDate", "nextReview", "lead", "objectiveID", "municipalityIDs", "institutionIDs", "perspectiveIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23275,6 +25761,13 @@ func (ec *executionContext) unmarshalInputCreateActivityInput(ctx context.Contex
 				return it, err
 			}
 			it.InstitutionIDs = data
+		case "perspectiveIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("perspectiveIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PerspectiveIDs = data
 		}
 	}
 	return it, nil
@@ -23873,6 +26366,62 @@ func UnmarshalCreateInstitutionInput(ctx context.Context, raw any) (ent.CreateIn
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateMunicipalityGroupInput(ctx context.Context, obj any) (ent.CreateMunicipalityGroupInput, error) {
+	var it ent.CreateMunicipalityGroupInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "description", "municipalityIDs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "municipalityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDs = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateMunicipalityGroupInput unmarshals raw into the CreateMunicipalityGroupInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateMunicipalityGroupInput(ctx context.Context, raw any) (ent.CreateMunicipalityGroupInput, error) {
+	var out ent.CreateMunicipalityGroupInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateMunicipalityGroupInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateMunicipalityInput(ctx context.Context, obj any) (ent.CreateMunicipalityInput, error) {
 	var it ent.CreateMunicipalityInput
 	if obj == nil {
@@ -23996,6 +26545,62 @@ func (ec *executionContext) unmarshalInputCreateObjectiveInput(ctx context.Conte
 func UnmarshalCreateObjectiveInput(ctx context.Context, raw any) (ent.CreateObjectiveInput, error) {
 	var out ent.CreateObjectiveInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateObjectiveInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreatePerspectiveInput(ctx context.Context, obj any) (ent.CreatePerspectiveInput, error) {
+	var it ent.CreatePerspectiveInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "description", "position"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "position":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("position"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Position = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreatePerspectiveInput unmarshals raw into the CreatePerspectiveInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreatePerspectiveInput(ctx context.Context, raw any) (ent.CreatePerspectiveInput, error) {
+	var out ent.CreatePerspectiveInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreatePerspectiveInput", raw, &out)
 	return out, err
 }
 
@@ -29718,6 +32323,549 @@ func UnmarshalInstitutionWhereInput(ctx context.Context, raw any) (ent.Instituti
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputMunicipalityGroupOrder(ctx context.Context, obj any) (ent.MunicipalityGroupOrder, error) {
+	var it ent.MunicipalityGroupOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNMunicipalityGroupOrderField2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityGroupOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMunicipalityGroupOrder unmarshals raw into the MunicipalityGroupOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMunicipalityGroupOrder(ctx context.Context, raw any) (ent.MunicipalityGroupOrder, error) {
+	var out ent.MunicipalityGroupOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MunicipalityGroupOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMunicipalityGroupWhereInput(ctx context.Context, obj any) (ent.MunicipalityGroupWhereInput, error) {
+	var it ent.MunicipalityGroupWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "hasMunicipalities", "hasMunicipalitiesWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOMunicipalityGroupWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityGroupWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOMunicipalityGroupWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityGroupWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOMunicipalityGroupWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityGroupWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "versionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionNEQ = data
+		case "versionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionIn = data
+		case "versionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionNotIn = data
+		case "versionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionGT = data
+		case "versionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionGTE = data
+		case "versionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionLT = data
+		case "versionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionLTE = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNEQ = data
+		case "nameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIn = data
+		case "nameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotIn = data
+		case "nameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGT = data
+		case "nameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGTE = data
+		case "nameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLT = data
+		case "nameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLTE = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		case "nameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasPrefix = data
+		case "nameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasSuffix = data
+		case "nameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEqualFold = data
+		case "nameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContainsFold = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "descriptionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNEQ = data
+		case "descriptionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionIn = data
+		case "descriptionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNotIn = data
+		case "descriptionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionGT = data
+		case "descriptionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionGTE = data
+		case "descriptionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionLT = data
+		case "descriptionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionLTE = data
+		case "descriptionContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionContains = data
+		case "descriptionHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionHasPrefix = data
+		case "descriptionHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionHasSuffix = data
+		case "descriptionIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionIsNil = data
+		case "descriptionNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNotNil = data
+		case "descriptionEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionEqualFold = data
+		case "descriptionContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionContainsFold = data
+		case "hasMunicipalities":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMunicipalities"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMunicipalities = data
+		case "hasMunicipalitiesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMunicipalitiesWith"))
+			data, err := ec.unmarshalOMunicipalityWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMunicipalitiesWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMunicipalityGroupWhereInput unmarshals raw into the MunicipalityGroupWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMunicipalityGroupWhereInput(ctx context.Context, raw any) (ent.MunicipalityGroupWhereInput, error) {
+	var out ent.MunicipalityGroupWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MunicipalityGroupWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMunicipalityOrder(ctx context.Context, obj any) (ent.MunicipalityOrder, error) {
 	var it ent.MunicipalityOrder
 	if obj == nil {
@@ -29782,7 +32930,7 @@ func (ec *executionContext) unmarshalInputMunicipalityWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "officialName", "officialNameNEQ", "officialNameIn", "officialNameNotIn", "officialNameGT", "officialNameGTE", "officialNameLT", "officialNameLTE", "officialNameContains", "officialNameHasPrefix", "officialNameHasSuffix", "officialNameIsNil", "officialNameNotNil", "officialNameEqualFold", "officialNameContainsFold", "countyCode", "countyCodeNEQ", "countyCodeIn", "countyCodeNotIn", "countyCodeGT", "countyCodeGTE", "countyCodeLT", "countyCodeLTE", "countyCodeContains", "countyCodeHasPrefix", "countyCodeHasSuffix", "countyCodeEqualFold", "countyCodeContainsFold", "hasActivities", "hasActivitiesWith", "hasInstitutions", "hasInstitutionsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "officialName", "officialNameNEQ", "officialNameIn", "officialNameNotIn", "officialNameGT", "officialNameGTE", "officialNameLT", "officialNameLTE", "officialNameContains", "officialNameHasPrefix", "officialNameHasSuffix", "officialNameIsNil", "officialNameNotNil", "officialNameEqualFold", "officialNameContainsFold", "countyCode", "countyCodeNEQ", "countyCodeIn", "countyCodeNotIn", "countyCodeGT", "countyCodeGTE", "countyCodeLT", "countyCodeLTE", "countyCodeContains", "countyCodeHasPrefix", "countyCodeHasSuffix", "countyCodeEqualFold", "countyCodeContainsFold", "hasActivities", "hasActivitiesWith", "hasInstitutions", "hasInstitutionsWith", "hasGroups", "hasGroupsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30440,6 +33588,20 @@ func (ec *executionContext) unmarshalInputMunicipalityWhereInput(ctx context.Con
 				return it, err
 			}
 			it.HasInstitutionsWith = data
+		case "hasGroups":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasGroups"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasGroups = data
+		case "hasGroupsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasGroupsWith"))
+			data, err := ec.unmarshalOMunicipalityGroupWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityGroupWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasGroupsWith = data
 		}
 	}
 	return it, nil
@@ -31109,6 +34271,605 @@ func (ec *executionContext) unmarshalInputObjectiveWhereInput(ctx context.Contex
 func UnmarshalObjectiveWhereInput(ctx context.Context, raw any) (ent.ObjectiveWhereInput, error) {
 	var out ent.ObjectiveWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ObjectiveWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPerspectiveOrder(ctx context.Context, obj any) (ent.PerspectiveOrder, error) {
+	var it ent.PerspectiveOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNPerspectiveOrderField2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPerspectiveOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPerspectiveOrder unmarshals raw into the PerspectiveOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPerspectiveOrder(ctx context.Context, raw any) (ent.PerspectiveOrder, error) {
+	var out ent.PerspectiveOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PerspectiveOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPerspectiveWhereInput(ctx context.Context, obj any) (ent.PerspectiveWhereInput, error) {
+	var it ent.PerspectiveWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "position", "positionNEQ", "positionIn", "positionNotIn", "positionGT", "positionGTE", "positionLT", "positionLTE", "hasActivities", "hasActivitiesWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOPerspectiveWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPerspectiveWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOPerspectiveWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPerspectiveWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOPerspectiveWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPerspectiveWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "versionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionNEQ = data
+		case "versionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionIn = data
+		case "versionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionNotIn = data
+		case "versionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionGT = data
+		case "versionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionGTE = data
+		case "versionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionLT = data
+		case "versionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionLTE = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNEQ = data
+		case "nameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIn = data
+		case "nameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotIn = data
+		case "nameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGT = data
+		case "nameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGTE = data
+		case "nameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLT = data
+		case "nameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLTE = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		case "nameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasPrefix = data
+		case "nameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasSuffix = data
+		case "nameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEqualFold = data
+		case "nameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContainsFold = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "descriptionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNEQ = data
+		case "descriptionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionIn = data
+		case "descriptionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNotIn = data
+		case "descriptionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionGT = data
+		case "descriptionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionGTE = data
+		case "descriptionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionLT = data
+		case "descriptionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionLTE = data
+		case "descriptionContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionContains = data
+		case "descriptionHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionHasPrefix = data
+		case "descriptionHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionHasSuffix = data
+		case "descriptionIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionIsNil = data
+		case "descriptionNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNotNil = data
+		case "descriptionEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionEqualFold = data
+		case "descriptionContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionContainsFold = data
+		case "position":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("position"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Position = data
+		case "positionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("positionNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PositionNEQ = data
+		case "positionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("positionIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PositionIn = data
+		case "positionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("positionNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PositionNotIn = data
+		case "positionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("positionGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PositionGT = data
+		case "positionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("positionGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PositionGTE = data
+		case "positionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("positionLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PositionLT = data
+		case "positionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("positionLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PositionLTE = data
+		case "hasActivities":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasActivities"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasActivities = data
+		case "hasActivitiesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasActivitiesWith"))
+			data, err := ec.unmarshalOActivityWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐActivityWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasActivitiesWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPerspectiveWhereInput unmarshals raw into the PerspectiveWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPerspectiveWhereInput(ctx context.Context, raw any) (ent.PerspectiveWhereInput, error) {
+	var out ent.PerspectiveWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PerspectiveWhereInput", raw, &out)
 	return out, err
 }
 
@@ -33228,7 +36989,7 @@ func (ec *executionContext) unmarshalInputUpdateActivityInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"version", "title", "description", "clearDescription", "status", "firstYear", "clearFirstYear", "lastYear", "clearLastYear", "startDate", "clearStartDate", "endDate", "clearEndDate", "nextReview", "clearNextReview", "lead", "clearLead", "objectiveID", "addMunicipalityIDs", "removeMunicipalityIDs", "clearMunicipalities", "addInstitutionIDs", "removeInstitutionIDs", "clearInstitutions"}
+	fieldsInOrder := [...]string{"version", "title", "description", "clearDescription", "status", "firstYear", "clearFirstYear", "lastYear", "clearLastYear", "startDate", "clearStartDate", "endDate", "clearEndDate", "nextReview", "clearNextReview", "lead", "clearLead", "objectiveID", "addMunicipalityIDs", "removeMunicipalityIDs", "clearMunicipalities", "addInstitutionIDs", "removeInstitutionIDs", "clearInstitutions", "addPerspectiveIDs", "removePerspectiveIDs", "clearPerspectives"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33403,6 +37164,27 @@ func (ec *executionContext) unmarshalInputUpdateActivityInput(ctx context.Contex
 				return it, err
 			}
 			it.ClearInstitutions = data
+		case "addPerspectiveIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addPerspectiveIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddPerspectiveIDs = data
+		case "removePerspectiveIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removePerspectiveIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemovePerspectiveIDs = data
+		case "clearPerspectives":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearPerspectives"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearPerspectives = data
 		}
 	}
 	return it, nil
@@ -34204,6 +37986,90 @@ func UnmarshalUpdateInstitutionInput(ctx context.Context, raw any) (ent.UpdateIn
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateMunicipalityGroupInput(ctx context.Context, obj any) (ent.UpdateMunicipalityGroupInput, error) {
+	var it ent.UpdateMunicipalityGroupInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"version", "name", "description", "clearDescription", "addMunicipalityIDs", "removeMunicipalityIDs", "clearMunicipalities"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "clearDescription":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearDescription"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearDescription = data
+		case "addMunicipalityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addMunicipalityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddMunicipalityIDs = data
+		case "removeMunicipalityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeMunicipalityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveMunicipalityIDs = data
+		case "clearMunicipalities":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearMunicipalities"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearMunicipalities = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateMunicipalityGroupInput unmarshals raw into the UpdateMunicipalityGroupInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateMunicipalityGroupInput(ctx context.Context, raw any) (ent.UpdateMunicipalityGroupInput, error) {
+	var out ent.UpdateMunicipalityGroupInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateMunicipalityGroupInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateMunicipalityInput(ctx context.Context, obj any) (ent.UpdateMunicipalityInput, error) {
 	var it ent.UpdateMunicipalityInput
 	if obj == nil {
@@ -34369,6 +38235,76 @@ func (ec *executionContext) unmarshalInputUpdateObjectiveInput(ctx context.Conte
 func UnmarshalUpdateObjectiveInput(ctx context.Context, raw any) (ent.UpdateObjectiveInput, error) {
 	var out ent.UpdateObjectiveInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateObjectiveInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdatePerspectiveInput(ctx context.Context, obj any) (ent.UpdatePerspectiveInput, error) {
+	var it ent.UpdatePerspectiveInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"version", "name", "description", "clearDescription", "position"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "clearDescription":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearDescription"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearDescription = data
+		case "position":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("position"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Position = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdatePerspectiveInput unmarshals raw into the UpdatePerspectiveInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdatePerspectiveInput(ctx context.Context, raw any) (ent.UpdatePerspectiveInput, error) {
+	var out ent.UpdatePerspectiveInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdatePerspectiveInput", raw, &out)
 	return out, err
 }
 
@@ -35244,11 +39180,21 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Plan(ctx, sel, obj)
+	case *ent.Perspective:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Perspective(ctx, sel, obj)
 	case *ent.Objective:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Objective(ctx, sel, obj)
+	case *ent.MunicipalityGroup:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MunicipalityGroup(ctx, sel, obj)
 	case *ent.Municipality:
 		if obj == nil {
 			return graphql.Null
@@ -35408,6 +39354,11 @@ func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "perspectives":
+			out.Values[i] = ec._Activity_perspectives(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "statusChanges":
 			out.Values[i] = ec._Activity_statusChanges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -35425,6 +39376,11 @@ func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "viewerCanUpdate":
 			out.Values[i] = ec._Activity_viewerCanUpdate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "wholeCounty":
+			out.Values[i] = ec._Activity_wholeCounty(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -35736,6 +39692,11 @@ func (ec *executionContext) _Coverage(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "wholeCounty":
+			out.Values[i] = ec._Coverage_wholeCounty(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -35819,6 +39780,49 @@ func (ec *executionContext) _CoverageRow(ctx context.Context, sel ast.SelectionS
 			}
 		case "total":
 			out.Values[i] = ec._CoverageRow_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var coverageWholeCountyImplementors = []string{"CoverageWholeCounty"}
+
+func (ec *executionContext) _CoverageWholeCounty(ctx context.Context, sel ast.SelectionSet, obj *report.CoverageWholeCounty) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverageWholeCountyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoverageWholeCounty")
+		case "municipalities":
+			out.Values[i] = ec._CoverageWholeCounty_municipalities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "counts":
+			out.Values[i] = ec._CoverageWholeCounty_counts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._CoverageWholeCounty_total(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -37537,6 +41541,11 @@ func (ec *executionContext) _Municipality(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "groups":
+			out.Values[i] = ec._Municipality_groups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "report":
 			out.Values[i] = ec._Municipality_report(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -37658,6 +41667,150 @@ func (ec *executionContext) _MunicipalityGoal(ctx context.Context, sel ast.Selec
 			}
 		case "statusCounts":
 			out.Values[i] = ec._MunicipalityGoal_statusCounts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var municipalityGroupImplementors = []string{"MunicipalityGroup", "Node"}
+
+func (ec *executionContext) _MunicipalityGroup(ctx context.Context, sel ast.SelectionSet, obj *ent.MunicipalityGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MunicipalityGroup")
+		case "id":
+			out.Values[i] = ec._MunicipalityGroup_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._MunicipalityGroup_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._MunicipalityGroup_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._MunicipalityGroup_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._MunicipalityGroup_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._MunicipalityGroup_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "municipalities":
+			out.Values[i] = ec._MunicipalityGroup_municipalities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var municipalityGroupConnectionImplementors = []string{"MunicipalityGroupConnection"}
+
+func (ec *executionContext) _MunicipalityGroupConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MunicipalityGroupConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityGroupConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MunicipalityGroupConnection")
+		case "edges":
+			out.Values[i] = ec._MunicipalityGroupConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._MunicipalityGroupConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._MunicipalityGroupConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var municipalityGroupEdgeImplementors = []string{"MunicipalityGroupEdge"}
+
+func (ec *executionContext) _MunicipalityGroupEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MunicipalityGroupEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityGroupEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MunicipalityGroupEdge")
+		case "node":
+			out.Values[i] = ec._MunicipalityGroupEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._MunicipalityGroupEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -38054,6 +42207,48 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createPerspective":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createPerspective(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatePerspective":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updatePerspective(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deletePerspective":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deletePerspective(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createMunicipalityGroup":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createMunicipalityGroup(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateMunicipalityGroup":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateMunicipalityGroup(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteMunicipalityGroup":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteMunicipalityGroup(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "restoreDeleted":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_restoreDeleted(ctx, field)
@@ -38340,6 +42535,193 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var perspectiveImplementors = []string{"Perspective", "Node"}
+
+func (ec *executionContext) _Perspective(ctx context.Context, sel ast.SelectionSet, obj *ent.Perspective) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, perspectiveImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Perspective")
+		case "id":
+			out.Values[i] = ec._Perspective_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._Perspective_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Perspective_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._Perspective_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Perspective_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._Perspective_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "position":
+			out.Values[i] = ec._Perspective_position(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activities":
+			out.Values[i] = ec._Perspective_activities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var perspectiveConnectionImplementors = []string{"PerspectiveConnection"}
+
+func (ec *executionContext) _PerspectiveConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PerspectiveConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, perspectiveConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PerspectiveConnection")
+		case "edges":
+			out.Values[i] = ec._PerspectiveConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PerspectiveConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._PerspectiveConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var perspectiveEdgeImplementors = []string{"PerspectiveEdge"}
+
+func (ec *executionContext) _PerspectiveEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PerspectiveEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, perspectiveEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PerspectiveEdge")
+		case "node":
+			out.Values[i] = ec._PerspectiveEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._PerspectiveEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var perspectiveStatusImplementors = []string{"PerspectiveStatus"}
+
+func (ec *executionContext) _PerspectiveStatus(ctx context.Context, sel ast.SelectionSet, obj *report.PerspectiveStatus) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, perspectiveStatusImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PerspectiveStatus")
+		case "perspective":
+			out.Values[i] = ec._PerspectiveStatus_perspective(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "statusCounts":
+			out.Values[i] = ec._PerspectiveStatus_statusCounts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var planImplementors = []string{"Plan", "Node"}
 
 func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj *ent.Plan) graphql.Marshaler {
@@ -38423,6 +42805,21 @@ func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "goals":
 			out.Values[i] = ec._Plan_goals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "statusByPerspective":
+			out.Values[i] = ec._Plan_statusByPerspective(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "statusCountsWithoutPerspective":
+			out.Values[i] = ec._Plan_statusCountsWithoutPerspective(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "statusCountsWholeCounty":
+			out.Values[i] = ec._Plan_statusCountsWholeCounty(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -38652,9 +43049,23 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "municipalityGroups":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Query_municipalityGroups(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "objectives":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query_objectives(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "perspectives":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Query_perspectives(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -39867,6 +44278,14 @@ func (ec *executionContext) marshalNCoverageRow2ᚖgithubᚗcomᚋsamverkanᚋsa
 	return ec._CoverageRow(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCoverageWholeCounty2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐCoverageWholeCounty(ctx context.Context, sel ast.SelectionSet, v *report.CoverageWholeCounty) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CoverageWholeCounty!")
+		return graphql.Null
+	}
+	return ec._CoverageWholeCounty(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCreateAPITokenInput2githubᚗcomᚋsamverkanᚋsamverkanᚋgraphᚐCreateAPITokenInput(ctx context.Context, v any) (CreateAPITokenInput, error) {
 	res, err := ec.unmarshalInputCreateAPITokenInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -39912,6 +44331,11 @@ func (ec *executionContext) unmarshalNCreateInstitutionInput2githubᚗcomᚋsamv
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateMunicipalityGroupInput2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚐCreateMunicipalityGroupInput(ctx context.Context, v any) (ent.CreateMunicipalityGroupInput, error) {
+	res, err := ec.unmarshalInputCreateMunicipalityGroupInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateMunicipalityInput2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚐCreateMunicipalityInput(ctx context.Context, v any) (ent.CreateMunicipalityInput, error) {
 	res, err := ec.unmarshalInputCreateMunicipalityInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -39919,6 +44343,11 @@ func (ec *executionContext) unmarshalNCreateMunicipalityInput2githubᚗcomᚋsam
 
 func (ec *executionContext) unmarshalNCreateObjectiveInput2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚐCreateObjectiveInput(ctx context.Context, v any) (ent.CreateObjectiveInput, error) {
 	res, err := ec.unmarshalInputCreateObjectiveInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreatePerspectiveInput2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚐCreatePerspectiveInput(ctx context.Context, v any) (ent.CreatePerspectiveInput, error) {
+	res, err := ec.unmarshalInputCreatePerspectiveInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -40620,6 +45049,46 @@ func (ec *executionContext) marshalNMunicipalityGoal2ᚖgithubᚗcomᚋsamverkan
 	return ec._MunicipalityGoal(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNMunicipalityGroup2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityGroup(ctx context.Context, sel ast.SelectionSet, v *ent.MunicipalityGroup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MunicipalityGroup!")
+		return graphql.Null
+	}
+	return ec._MunicipalityGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMunicipalityGroupConnection2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityGroupConnection(ctx context.Context, sel ast.SelectionSet, v *ent.MunicipalityGroupConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MunicipalityGroupConnection!")
+		return graphql.Null
+	}
+	return ec._MunicipalityGroupConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMunicipalityGroupOrder2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityGroupOrder(ctx context.Context, v any) (*ent.MunicipalityGroupOrder, error) {
+	res, err := ec.unmarshalInputMunicipalityGroupOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMunicipalityGroupOrderField2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityGroupOrderField(ctx context.Context, v any) (*ent.MunicipalityGroupOrderField, error) {
+	var res = new(ent.MunicipalityGroupOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMunicipalityGroupOrderField2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityGroupOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.MunicipalityGroupOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MunicipalityGroupOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNMunicipalityGroupWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityGroupWhereInput(ctx context.Context, v any) (*ent.MunicipalityGroupWhereInput, error) {
+	res, err := ec.unmarshalInputMunicipalityGroupWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNMunicipalityOrder2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityOrder(ctx context.Context, v any) (*ent.MunicipalityOrder, error) {
 	res, err := ec.unmarshalInputMunicipalityOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -40738,6 +45207,70 @@ func (ec *executionContext) marshalNOrderDirection2entgoᚗioᚋcontribᚋentgql
 
 func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
 	return ec._PageInfo(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPerspective2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPerspective(ctx context.Context, sel ast.SelectionSet, v *ent.Perspective) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Perspective!")
+		return graphql.Null
+	}
+	return ec._Perspective(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPerspectiveConnection2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPerspectiveConnection(ctx context.Context, sel ast.SelectionSet, v *ent.PerspectiveConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PerspectiveConnection!")
+		return graphql.Null
+	}
+	return ec._PerspectiveConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPerspectiveOrder2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPerspectiveOrder(ctx context.Context, v any) (*ent.PerspectiveOrder, error) {
+	res, err := ec.unmarshalInputPerspectiveOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPerspectiveOrderField2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPerspectiveOrderField(ctx context.Context, v any) (*ent.PerspectiveOrderField, error) {
+	var res = new(ent.PerspectiveOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPerspectiveOrderField2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPerspectiveOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.PerspectiveOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PerspectiveOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalNPerspectiveStatus2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐPerspectiveStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []*report.PerspectiveStatus) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPerspectiveStatus2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐPerspectiveStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPerspectiveStatus2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐPerspectiveStatus(ctx context.Context, sel ast.SelectionSet, v *report.PerspectiveStatus) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PerspectiveStatus!")
+		return graphql.Null
+	}
+	return ec._PerspectiveStatus(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPerspectiveWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPerspectiveWhereInput(ctx context.Context, v any) (*ent.PerspectiveWhereInput, error) {
+	res, err := ec.unmarshalInputPerspectiveWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNPlan2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlan(ctx context.Context, sel ast.SelectionSet, v *ent.Plan) graphql.Marshaler {
@@ -40984,6 +45517,11 @@ func (ec *executionContext) unmarshalNUpdateInstitutionInput2githubᚗcomᚋsamv
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpdateMunicipalityGroupInput2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚐUpdateMunicipalityGroupInput(ctx context.Context, v any) (ent.UpdateMunicipalityGroupInput, error) {
+	res, err := ec.unmarshalInputUpdateMunicipalityGroupInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateMunicipalityInput2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚐUpdateMunicipalityInput(ctx context.Context, v any) (ent.UpdateMunicipalityInput, error) {
 	res, err := ec.unmarshalInputUpdateMunicipalityInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -40991,6 +45529,11 @@ func (ec *executionContext) unmarshalNUpdateMunicipalityInput2githubᚗcomᚋsam
 
 func (ec *executionContext) unmarshalNUpdateObjectiveInput2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚐUpdateObjectiveInput(ctx context.Context, v any) (ent.UpdateObjectiveInput, error) {
 	res, err := ec.unmarshalInputUpdateObjectiveInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdatePerspectiveInput2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚐUpdatePerspectiveInput(ctx context.Context, v any) (ent.UpdatePerspectiveInput, error) {
+	res, err := ec.unmarshalInputUpdatePerspectiveInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -42666,6 +47209,75 @@ func (ec *executionContext) marshalOMunicipalityEdge2ᚖgithubᚗcomᚋsamverkan
 	return ec._MunicipalityEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOMunicipalityGroup2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityGroup(ctx context.Context, sel ast.SelectionSet, v *ent.MunicipalityGroup) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MunicipalityGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOMunicipalityGroupEdge2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityGroupEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.MunicipalityGroupEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOMunicipalityGroupEdge2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityGroupEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOMunicipalityGroupEdge2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityGroupEdge(ctx context.Context, sel ast.SelectionSet, v *ent.MunicipalityGroupEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MunicipalityGroupEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOMunicipalityGroupOrder2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityGroupOrderᚄ(ctx context.Context, v any) ([]*ent.MunicipalityGroupOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.MunicipalityGroupOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMunicipalityGroupOrder2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityGroupOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOMunicipalityGroupWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityGroupWhereInputᚄ(ctx context.Context, v any) ([]*ent.MunicipalityGroupWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.MunicipalityGroupWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMunicipalityGroupWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityGroupWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOMunicipalityGroupWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityGroupWhereInput(ctx context.Context, v any) (*ent.MunicipalityGroupWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMunicipalityGroupWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOMunicipalityOrder2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityOrderᚄ(ctx context.Context, v any) ([]*ent.MunicipalityOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -42788,6 +47400,75 @@ func (ec *executionContext) unmarshalOObjectiveWhereInput2ᚖgithubᚗcomᚋsamv
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputObjectiveWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPerspective2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPerspective(ctx context.Context, sel ast.SelectionSet, v *ent.Perspective) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Perspective(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPerspectiveEdge2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPerspectiveEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.PerspectiveEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOPerspectiveEdge2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPerspectiveEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOPerspectiveEdge2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPerspectiveEdge(ctx context.Context, sel ast.SelectionSet, v *ent.PerspectiveEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PerspectiveEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPerspectiveOrder2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPerspectiveOrderᚄ(ctx context.Context, v any) ([]*ent.PerspectiveOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.PerspectiveOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPerspectiveOrder2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPerspectiveOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPerspectiveWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPerspectiveWhereInputᚄ(ctx context.Context, v any) ([]*ent.PerspectiveWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.PerspectiveWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPerspectiveWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPerspectiveWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPerspectiveWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPerspectiveWhereInput(ctx context.Context, v any) (*ent.PerspectiveWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPerspectiveWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

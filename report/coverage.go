@@ -25,6 +25,10 @@ type Coverage struct {
 	Goals []*CoverageGoal
 	// Municipalities are the rows, in Swedish alphabetical order.
 	Municipalities []*CoverageRow
+	// WholeCounty is the row of the activities that take part in every
+	// municipality of the plan's county; each of them counts in every
+	// municipality's row too.
+	WholeCounty *CoverageWholeCounty
 }
 
 // CoverageGoal is a goal of the plan with its number of activities and of
@@ -65,9 +69,9 @@ func (c *Coverage) GoalsWithoutActivities() []*ent.Goal {
 	return out
 }
 
-// PlanCoverage builds a plan's coverage, of one year or all, in two
+// PlanCoverage builds a plan's coverage, of one year or all, in three
 // queries whatever the number of municipalities: one for the goals, one
-// for the matrix.
+// for the matrix, one for the whole county's row.
 //
 // The rows are the municipalities of the plan's county (all municipalities
 // when the plan has no county code), and any other municipality one of its
@@ -142,6 +146,9 @@ func PlanCoverage(ctx context.Context, c *ent.Client, p *ent.Plan, year *int) (*
 			return nil, fmt.Errorf("coverage matrix: %w", err)
 		}
 		cov.Municipalities[i] = row
+	}
+	if cov.WholeCounty, err = wholeCountyRow(ctx, c, p, cov, year); err != nil {
+		return nil, err
 	}
 	return cov, nil
 }

@@ -40,6 +40,12 @@ func ObjectiveCounts(ctx context.Context, c *ent.Client, objectiveID int, year *
 // plans that scope selects, in one query without GROUP BY: one row, zeros
 // when there is nothing.
 func countActivities(ctx context.Context, c *ent.Client, year *int, scope func(joined) *sql.Predicate) (Counts, error) {
+	return countActivitiesWhere(ctx, c, year, func(_ *sql.Selector, t joined) *sql.Predicate { return scope(t) })
+}
+
+// countActivitiesWhere is countActivities with a scope that may also name
+// the activities' own columns (s.C).
+func countActivitiesWhere(ctx context.Context, c *ent.Client, year *int, scope func(s *sql.Selector, t joined) *sql.Predicate) (Counts, error) {
 	var rows []struct {
 		Planned   int `sql:"report_planned"`
 		Ongoing   int `sql:"report_ongoing"`
@@ -51,7 +57,7 @@ func countActivities(ctx context.Context, c *ent.Client, year *int, scope func(j
 		s.Join(t.o).On(s.C(activity.FieldObjectiveID), t.o.C(objective.FieldID)).
 			Join(t.g).On(t.o.C(objective.FieldGoalID), t.g.C(goal.FieldID)).
 			Join(t.p).On(t.g.C(goal.FieldPlanID), t.p.C(plan.FieldID)).
-			Where(scope(t))
+			Where(scope(s, t))
 		if year != nil {
 			s.Where(PrioritisedIn(s.C, t.p.C, *year))
 		}

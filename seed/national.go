@@ -23,6 +23,7 @@ import (
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
+	"github.com/samverkan/samverkan/ent/perspective"
 	"github.com/samverkan/samverkan/ent/plan"
 	"github.com/samverkan/samverkan/ent/schema/enum"
 	"github.com/samverkan/samverkan/ent/statuschange"
@@ -44,6 +45,16 @@ const (
 	activityCount           = 20_000
 	institutionCount        = 2_000
 	followUpsPerActivity    = 2
+
+	// The perspectives and the whole county are drawn after everything
+	// else, from a stream of their own, so that every row drawn before
+	// them stayed as it was. One activity in three is tagged with one or
+	// two perspectives; one in a hundred takes part in every municipality
+	// of its county instead of the ones drawn for it.
+	perspectiveStream    = 2
+	perspectiveShare     = 3   // one in
+	wholeCountyShare     = 100 // one in
+	maxPerspectivesDrawn = 2
 )
 
 // sqliteMaxVars is SQLite's limit on bound variables in one statement (since
@@ -115,6 +126,7 @@ type (
 		municipalities     []int
 		institutions       []int
 		followUps          [followUpsPerActivity]followUpRow
+		perspectives       []int // indexes into nationalData.perspectives
 	}
 	followUpRow struct {
 		date time.Time
@@ -129,6 +141,7 @@ type nationalData struct {
 	objectives     []objectiveRow
 	institutions   []institutionRow
 	activities     []activityRow
+	perspectives   []string // names, in the kulturplan's order
 }
 
 // National fills an empty, migrated database with the national benchmark dataset.
@@ -185,7 +198,44 @@ func generateNational(r *rand.Rand) (*nationalData, error) {
 		return nil, err
 	}
 	d.activities = activities
+	if err := tagNational(rand.New(rand.NewPCG(nationalSeed, perspectiveStream)), d); err != nil {
+		return nil, err
+	}
 	return d, nil
+}
+
+// tagNational gives a share of the activities perspectives, and a share
+// the whole county (every municipality of their plan's region), so that
+// the reports on perspectives and the whole county have something to
+// count. The perspectives are the Örebro seed's six.
+func tagNational(r *rand.Rand, d *nationalData) error {
+	orebro, err := Orebro()
+	if err != nil {
+		return err
+	}
+	for _, p := range orebro.Perspectives {
+		d.perspectives = append(d.perspectives, p.Name)
+	}
+	all := make([]int, len(d.perspectives))
+	for i := range all {
+		all[i] = i
+	}
+	muniByRegion := make([][]int, len(regions))
+	for i, m := range d.municipalities {
+		muniByRegion[m.region] = append(muniByRegion[m.region], i)
+	}
+	for i := range d.activities {
+		a := &d.activities[i]
+		if r.IntN(perspectiveShare) == 0 {
+			a.perspectives = pick(r, all, 1+r.IntN(maxPerspectivesDrawn))
+			slices.Sort(a.perspectives)
+		}
+		if r.IntN(wholeCountyShare) == 0 {
+			reg := d.goals[d.objectives[a.objective].goal].plan
+			a.municipalities = slices.Clone(muniByRegion[reg])
+		}
+	}
+	return nil
 }
 
 // Syllables for municipality names. Many carry å, ä or ö, so well over one
@@ -617,6 +667,8 @@ var (
 	activityColumns = []string{activity.FieldCreatedAt, activity.FieldUpdatedAt, activity.FieldVersion,
 		activity.FieldTitle, activity.FieldDescription, activity.FieldStatus,
 		activity.FieldFirstYear, activity.FieldLastYear, activity.ObjectiveColumn}
+	perspectiveColumns = []string{perspective.FieldCreatedAt, perspective.FieldUpdatedAt, perspective.FieldVersion,
+		perspective.FieldName, perspective.FieldPosition}
 	statusChangeColumns = []string{statuschange.FieldToStatus, statuschange.FieldAt, statuschange.ActivityColumn}
 	followUpColumns     = []string{followup.FieldCreatedAt, followup.FieldUpdatedAt, followup.FieldVersion,
 		followup.FieldDate, followup.FieldText, followup.ActivityColumn}
@@ -634,6 +686,8 @@ var nationalTables = map[string][]string{
 	followup.Table:               followUpColumns,
 	activity.MunicipalitiesTable: activity.MunicipalitiesPrimaryKey,
 	activity.InstitutionsTable:   activity.InstitutionsPrimaryKey,
+	perspective.Table:            perspectiveColumns,
+	activity.PerspectivesTable:   activity.PerspectivesPrimaryKey,
 }
 
 // insertNational stores the dataset, parents before children, and maps each
@@ -697,7 +751,13 @@ func insertNational(ctx context.Context, c *ent.Client, d *nationalData) error {
 	}); err != nil {
 		return fmt.Errorf("record the activities' creation: %w", err)
 	}
-	if err := linkActivities(ctx, w, d.activities, activityIDs, muniIDs, instIDs); err != nil {
+	perspectiveIDs, err := w.insert(ctx, perspective.Table, perspectiveColumns, len(d.perspectives), func(i int, row []any) []any {
+		return append(row, builtAt, builtAt, version, d.perspectives[i], i)
+	})
+	if err != nil {
+		return fmt.Errorf("create perspectives: %w", err)
+	}
+	if err := linkActivities(ctx, w, d.activities, activityIDs, muniIDs, instIDs, perspectiveIDs); err != nil {
 		return fmt.Errorf("link activities: %w", err)
 	}
 	if _, err := w.insert(ctx, followup.Table, followUpColumns, len(d.activities)*followUpsPerActivity, func(i int, row []any) []any {
@@ -710,11 +770,14 @@ func insertNational(ctx context.Context, c *ent.Client, d *nationalData) error {
 	return nil
 }
 
-// linkActivities writes the activities' municipality and institution links
-// into the join tables.
-func linkActivities(ctx context.Context, w writer, rows []activityRow, activityIDs, muniIDs, instIDs []int) error {
-	var municipalities, institutions [][2]int
+// linkActivities writes the activities' municipality, institution and
+// perspective links into the join tables.
+func linkActivities(ctx context.Context, w writer, rows []activityRow, activityIDs, muniIDs, instIDs, perspectiveIDs []int) error {
+	var municipalities, institutions, perspectives [][2]int
 	for i, a := range rows {
+		for _, p := range a.perspectives {
+			perspectives = append(perspectives, [2]int{activityIDs[i], perspectiveIDs[p]})
+		}
 		for _, m := range a.municipalities {
 			municipalities = append(municipalities, [2]int{activityIDs[i], muniIDs[m]})
 		}
@@ -729,6 +792,7 @@ func linkActivities(ctx context.Context, w writer, rows []activityRow, activityI
 	}{
 		{activity.MunicipalitiesTable, activity.MunicipalitiesPrimaryKey, municipalities},
 		{activity.InstitutionsTable, activity.InstitutionsPrimaryKey, institutions},
+		{activity.PerspectivesTable, activity.PerspectivesPrimaryKey, perspectives},
 	} {
 		if err := w.exec(ctx, l.table, l.columns, len(l.pairs), func(i int, row []any) []any {
 			return append(row, l.pairs[i][0], l.pairs[i][1])

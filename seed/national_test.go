@@ -60,13 +60,26 @@ func TestNational(t *testing.T) {
 	})
 
 	t.Run("LinkCounts", func(t *testing.T) {
-		checkRange(t, "activity–municipality links", queryInt(t, db, "SELECT count(*) FROM activity_municipalities"), 57_000, 63_000)
+		checkRange(t, "activity–municipality links", queryInt(t, db, "SELECT count(*) FROM activity_municipalities"), 59_000, 65_000)
 		checkRange(t, "activity–institution links", queryInt(t, db, "SELECT count(*) FROM activity_institutions"), 18_000, 22_000)
+		checkRange(t, "activity–perspective links", queryInt(t, db, "SELECT count(*) FROM activity_perspectives"), 9_000, 11_000)
+		checkRange(t, "activities with a perspective", queryInt(t, db, "SELECT count(DISTINCT activity_id) FROM activity_perspectives"), 6_300, 7_000)
 		perActivity := `SELECT min(n), max(n) FROM (SELECT count(l.activity_id) AS n
 			FROM activities a LEFT JOIN %s l ON l.activity_id = a.id GROUP BY a.id) AS counts`
-		lo, hi := queryPair(t, db, fmt.Sprintf(perActivity, "activity_municipalities"))
+		// One activity in a hundred takes part in every municipality of
+		// its county (13 or 14); the others in 1 to 8.
+		const linksAndCounty = `SELECT count(*) FROM (SELECT
+				(SELECT count(*) FROM activity_municipalities l WHERE l.activity_id = a.id) AS n,
+				(SELECT count(*) FROM municipalities m WHERE m.county_code = p.county_code) AS county
+			FROM activities a JOIN objectives o ON o.id = a.objective_id JOIN goals g ON g.id = o.goal_id
+				JOIN plans p ON p.id = g.plan_id) AS counts WHERE `
+		checkRange(t, "activities in the whole county", queryInt(t, db, linksAndCounty+`n = county`), 150, 250)
+		if n := queryInt(t, db, linksAndCounty+`n <> county AND (n < 1 OR n > 8)`); n != 0 {
+			t.Errorf("%d activities take part in neither 1 to 8 municipalities nor the whole county", n)
+		}
+		lo, hi := queryPair(t, db, fmt.Sprintf(perActivity, "activity_municipalities")+` WHERE n <= 8`)
 		if lo != 1 || hi != 8 {
-			t.Errorf("municipalities per activity: %d–%d, want 1–8", lo, hi)
+			t.Errorf("municipalities per activity, the whole county's left out: %d–%d, want 1–8", lo, hi)
 		}
 		lo, hi = queryPair(t, db, fmt.Sprintf(perActivity, "activity_institutions"))
 		if lo != 0 || hi != 3 {
@@ -328,9 +341,11 @@ func TestNationalColumns(t *testing.T) {
 	}
 }
 
-// nationalDigest is the digest of the national dataset as commit 61b1572
-// built it, the same on both backends.
-const nationalDigest = "6360a12d47414aefad3748aab086c24caef1c56f3d9c7ca9f1874becea917f76"
+// nationalDigest is the digest of the national dataset, the same on both
+// backends: as commit 61b1572 built it, with the perspectives and the
+// activities in the whole county added (drawn after every other row, so
+// that those stayed as they were).
+const nationalDigest = "5bc880ad8a3489dea96b8551d58e36f02158eabc8cb4f50c85b4ba3f2f762a42"
 
 // joined is the SQL that joins the values of expr into one string, in the
 // order of by: the two databases name the aggregate differently.
@@ -344,7 +359,7 @@ func joined(db *storage.DB, expr, by, sep string) string {
 // digest hashes every row that the dataset draws (ids left out, since the
 // dataset refers to rows by content): activities with their heading, goal,
 // plan, municipalities, institutions and history, the follow-ups, plans,
-// goals, municipalities and institutions.
+// goals, municipalities, institutions and perspectives.
 func digest(t *testing.T, db *storage.DB) [32]byte {
 	t.Helper()
 	h := sha256.New()
@@ -364,6 +379,8 @@ func digest(t *testing.T, db *storage.DB) [32]byte {
 		`SELECT code, name, official_name, county_code FROM municipalities ORDER BY code`,
 		`SELECT i.name, i.kind, m.code FROM institutions i JOIN municipalities m ON m.id = i.municipality_id ORDER BY i.id`,
 		`SELECT g.number, g.title, g.description, p.name FROM goals g JOIN plans p ON p.id = g.plan_id ORDER BY g.id`,
+		`SELECT p.name, p.position, a.title FROM activity_perspectives l JOIN perspectives p ON p.id = l.perspective_id
+			JOIN activities a ON a.id = l.activity_id ORDER BY l.activity_id, p.position`,
 	} {
 		for _, row := range queryRows(t, db, q) {
 			fmt.Fprintln(h, strings.Join(row, "\t"))

@@ -17,12 +17,14 @@ import (
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
+	"github.com/samverkan/samverkan/ent/perspective"
 	"github.com/samverkan/samverkan/ent/plan"
 )
 
 // orebroJSON is Region Örebro län's joint action plan for culture
-// 2020–2023, as its web page gives it, with the county's municipalities and
-// the institutions the page names.
+// 2020–2023, as its web page gives it, with the county's municipalities,
+// the institutions the page names, and the perspectives of Örebro läns
+// kulturplan 2020–2023 (which activities may be tagged with).
 //
 //go:embed orebro.json
 var orebroJSON []byte
@@ -34,6 +36,11 @@ type Data struct {
 		Name         string `json:"name"`
 		OfficialName string `json:"officialName"`
 	} `json:"municipalities"`
+	// Perspectives are the kulturplan's perspectives activities are tagged
+	// with, in its order; the seed tags no activity.
+	Perspectives []struct {
+		Name string `json:"name"`
+	} `json:"perspectives"`
 	Institutions []struct {
 		Name         string           `json:"name"`
 		Kind         institution.Kind `json:"kind"`
@@ -160,6 +167,15 @@ func (l *loader) load(ctx context.Context, d *Data) error {
 			return fmt.Errorf("municipality %s %s: %w", m.Code, m.Name, err)
 		}
 		l.municipalities[m.Code] = id
+	}
+	for pos, p := range d.Perspectives {
+		exists, err := l.tx.Perspective.Query().Where(perspective.Name(p.Name)).Exist(ctx)
+		if err == nil && !exists {
+			err = l.tx.Perspective.Create().SetName(p.Name).SetPosition(pos).Exec(ctx)
+		}
+		if err != nil {
+			return fmt.Errorf("perspective %s: %w", p.Name, err)
+		}
 	}
 	for _, in := range d.Institutions {
 		id, err := l.tx.Institution.Query().Where(institution.Name(in.Name)).FirstID(ctx)

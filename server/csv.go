@@ -56,8 +56,56 @@ func coverageCSV(client *ent.Client, log *slog.Logger) http.Handler {
 			}
 			records = append(records, append(rec, strconv.Itoa(r.Total)))
 		}
+		// The activities in every municipality of the county, which also
+		// count in each municipality's row above.
+		if w := cov.WholeCounty; w.Municipalities > 0 {
+			rec := []string{wholeCountyLabel(w.Municipalities), ""}
+			for _, n := range w.Counts {
+				rec = append(rec, strconv.Itoa(n))
+			}
+			records = append(records, append(rec, strconv.Itoa(w.Total)))
+		}
 		return records, nil
 	})
+}
+
+// wholeCountyLabel names the activities that take part in every
+// municipality of a county of n, as the admin page does.
+func wholeCountyLabel(n int) string {
+	return "Hela länet (alla " + strconv.Itoa(n) + " kommuner)"
+}
+
+// perspectivesCSV serves GET /reports/perspectives.csv: a row per
+// perspective of the kulturplan (in its order) with the plan's activities
+// tagged with it per status, a row of the activities tagged with none, and
+// a row of those that take part in every municipality of the county. An
+// activity with two perspectives counts under both.
+func perspectivesCSV(client *ent.Client, log *slog.Logger) http.Handler {
+	return csvReport(client, log, "perspektiv", func(ctx context.Context, p *ent.Plan, year *int) ([][]string, error) {
+		perspectives, err := report.StatusByPerspective(ctx, client, p.ID, year)
+		if err != nil {
+			return nil, err
+		}
+		none, err := report.CountsWithoutPerspective(ctx, client, p.ID, year)
+		if err != nil {
+			return nil, err
+		}
+		whole, err := report.CountsWholeCounty(ctx, client, p.ID, year)
+		if err != nil {
+			return nil, err
+		}
+		records := [][]string{{"Perspektiv", "Planerad", "Pågående", "Genomförd", "Inställd", "Summa", "Andel genomförd"}}
+		for _, ps := range perspectives {
+			records = append(records, countsRecord(ps.Perspective.Name, ps.StatusCounts))
+		}
+		records = append(records, countsRecord("Utan perspektiv", none))
+		return append(records, countsRecord("Aktiviteter i hela länet", whole)), nil
+	})
+}
+
+// countsRecord is a row of a label and activities per status.
+func countsRecord(label string, c report.Counts) []string {
+	return append([]string{label}, statusRecord("", "", c)[2:]...)
 }
 
 // statusCSV serves GET /reports/status.csv: for each goal (by number) a row

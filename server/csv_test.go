@@ -109,6 +109,7 @@ func TestCoverageCSV(t *testing.T) {
 			{"Ljusnarsberg", "1864", "0", "0", "0", "0"},
 			{"Nora", "1884", "0", "0", "0", "0"},
 			{"Örebro", "1880", "0", "0", "1", "1"},
+			{"Hela länet (alla 12 kommuner)", "", "0", "0", "0", "0"},
 		})
 	})
 
@@ -123,11 +124,12 @@ func TestCoverageCSV(t *testing.T) {
 			{"Kiruna", "2584", "1", "0", "0", "1"},
 			{"Luleå", "2580", "2", "0", "0", "2"},
 			{"Örebro", "1880", "1", "0", "0", "1"},
+			{"Hela länet (alla 3 kommuner)", "", "0", "0", "0", "0"},
 		})
 	})
 	t.Run("TheNewestPlanByDefault", func(t *testing.T) {
 		f := s.getCSV("/reports/coverage.csv")
-		if len(f.records) != 5 || f.records[1][0] != "Arvidsjaur" {
+		if len(f.records) != 6 || f.records[1][0] != "Arvidsjaur" {
 			t.Errorf("default plan's coverage = %q, want the built plan's", f.records)
 		}
 	})

@@ -31,6 +31,7 @@ func TestTheREADMEExamplesWork(t *testing.T) {
 			return []string{s.idOf("municipalities", `{code: "1885"}`), s.idOf("municipalities", `{code: "1884"}`)}
 		},
 		"activity":     func() any { return created["createActivity"] },
+		"perspective":  func() any { return s.idOf("perspectives", `{name: "Barn"}`) },
 		"goal":         func() any { return s.idOf("goals", `{number: 1}`) },
 		"indicator":    func() any { return created["createIndicator"] },
 		"municipality": func() any { return s.idOf("municipalities", `{code: "1880"}`) },

@@ -301,7 +301,7 @@ func TestAdminPageSpeaksSwedish(t *testing.T) {
 		b := b.in(t)
 		b.open("#/")
 		menu := get(b, "read the menu", chromedp.Evaluate[[]string](`[...document.querySelectorAll("nav [data-nav]")].filter(a => !a.closest("[hidden]")).map(a => a.textContent)`))
-		if got := strings.Join(menu, ", "); got != "Lägesbild, Handlingsplaner, Aktiviteter, Kommuner, Aktörer, Uppföljningar" {
+		if got := strings.Join(menu, ", "); got != "Lägesbild, Handlingsplaner, Aktiviteter, Kommuner, Aktörer, Perspektiv, Kommungrupper, Uppföljningar" {
 			t.Errorf("the menu reads %q", got)
 		}
 	})
@@ -494,7 +494,7 @@ func TestAdminPageDownloadsTheListAsFiltered(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := "\uFEFFTitel;Status;Mål;Rubrik;Prioriterad från år;Prioriterad till år;Kommuner;Aktörer;Ansvarig;Startdatum;Slutdatum;Avstämningsdatum\r\n"
+		want := "\uFEFFTitel;Status;Mål;Rubrik;Prioriterad från år;Prioriterad till år;Kommuner;Aktörer;Ansvarig;Startdatum;Slutdatum;Avstämningsdatum;Perspektiv\r\n"
 		if !strings.HasPrefix(string(data), want) {
 			t.Errorf("the file starts %q, want %q", string(data[:min(len(data), 200)]), want)
 		}

@@ -50,6 +50,8 @@ const (
 	EdgeMunicipalities = "municipalities"
 	// EdgeInstitutions holds the string denoting the institutions edge name in mutations.
 	EdgeInstitutions = "institutions"
+	// EdgePerspectives holds the string denoting the perspectives edge name in mutations.
+	EdgePerspectives = "perspectives"
 	// EdgeStatusChanges holds the string denoting the status_changes edge name in mutations.
 	EdgeStatusChanges = "status_changes"
 	// EdgeFollowUps holds the string denoting the follow_ups edge name in mutations.
@@ -75,6 +77,11 @@ const (
 	// InstitutionsInverseTable is the table name for the Institution entity.
 	// It exists in this package in order to avoid circular dependency with the "institution" package.
 	InstitutionsInverseTable = "institutions"
+	// PerspectivesTable is the table that holds the perspectives relation/edge. The primary key declared below.
+	PerspectivesTable = "activity_perspectives"
+	// PerspectivesInverseTable is the table name for the Perspective entity.
+	// It exists in this package in order to avoid circular dependency with the "perspective" package.
+	PerspectivesInverseTable = "perspectives"
 	// StatusChangesTable is the table that holds the status_changes relation/edge.
 	StatusChangesTable = "status_changes"
 	// StatusChangesInverseTable is the table name for the StatusChange entity.
@@ -123,6 +130,9 @@ var (
 	// InstitutionsPrimaryKey and InstitutionsColumn2 are the table columns denoting the
 	// primary key for the institutions relation (M2M).
 	InstitutionsPrimaryKey = []string{"activity_id", "institution_id"}
+	// PerspectivesPrimaryKey and PerspectivesColumn2 are the table columns denoting the
+	// primary key for the perspectives relation (M2M).
+	PerspectivesPrimaryKey = []string{"activity_id", "perspective_id"}
 )
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -283,6 +293,20 @@ func ByInstitutions(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByPerspectivesCount orders the results by perspectives count.
+func ByPerspectivesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newPerspectivesStep(), opts...)
+	}
+}
+
+// ByPerspectives orders the results by perspectives terms.
+func ByPerspectives(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newPerspectivesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByStatusChangesCount orders the results by status_changes count.
 func ByStatusChangesCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -343,6 +367,13 @@ func newInstitutionsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(InstitutionsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, false, InstitutionsTable, InstitutionsPrimaryKey...),
+	)
+}
+func newPerspectivesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(PerspectivesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, false, PerspectivesTable, PerspectivesPrimaryKey...),
 	)
 }
 func newStatusChangesStep() *sqlgraph.Step {

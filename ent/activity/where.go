@@ -820,6 +820,29 @@ func HasInstitutionsWith(preds ...predicate.Institution) predicate.Activity {
 	})
 }
 
+// HasPerspectives applies the HasEdge predicate on the "perspectives" edge.
+func HasPerspectives() predicate.Activity {
+	return predicate.Activity(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, PerspectivesTable, PerspectivesPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasPerspectivesWith applies the HasEdge predicate on the "perspectives" edge with a given conditions (other predicates).
+func HasPerspectivesWith(preds ...predicate.Perspective) predicate.Activity {
+	return predicate.Activity(func(s *sql.Selector) {
+		step := newPerspectivesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasStatusChanges applies the HasEdge predicate on the "status_changes" edge.
 func HasStatusChanges() predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {

@@ -129,6 +129,18 @@ func (f MunicipalityFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.MunicipalityMutation", m)
 }
 
+// The MunicipalityGroupFunc type is an adapter to allow the use of ordinary
+// function as MunicipalityGroup mutator.
+type MunicipalityGroupFunc func(context.Context, *ent.MunicipalityGroupMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f MunicipalityGroupFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.MunicipalityGroupMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.MunicipalityGroupMutation", m)
+}
+
 // The ObjectiveFunc type is an adapter to allow the use of ordinary
 // function as Objective mutator.
 type ObjectiveFunc func(context.Context, *ent.ObjectiveMutation) (ent.Value, error)
@@ -139,6 +151,18 @@ func (f ObjectiveFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, e
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ObjectiveMutation", m)
+}
+
+// The PerspectiveFunc type is an adapter to allow the use of ordinary
+// function as Perspective mutator.
+type PerspectiveFunc func(context.Context, *ent.PerspectiveMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PerspectiveFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PerspectiveMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PerspectiveMutation", m)
 }
 
 // The PlanFunc type is an adapter to allow the use of ordinary

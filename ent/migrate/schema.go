@@ -422,6 +422,21 @@ var (
 		Columns:    MunicipalitiesColumns,
 		PrimaryKey: []*schema.Column{MunicipalitiesColumns[0]},
 	}
+	// MunicipalityGroupsColumns holds the columns for the "municipality_groups" table.
+	MunicipalityGroupsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "name", Type: field.TypeString, Unique: true, Collation: "swedish"},
+		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
+	}
+	// MunicipalityGroupsTable holds the schema information for the "municipality_groups" table.
+	MunicipalityGroupsTable = &schema.Table{
+		Name:       "municipality_groups",
+		Columns:    MunicipalityGroupsColumns,
+		PrimaryKey: []*schema.Column{MunicipalityGroupsColumns[0]},
+	}
 	// ObjectivesColumns holds the columns for the "objectives" table.
 	ObjectivesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -453,6 +468,22 @@ var (
 				Columns: []*schema.Column{ObjectivesColumns[7], ObjectivesColumns[4]},
 			},
 		},
+	}
+	// PerspectivesColumns holds the columns for the "perspectives" table.
+	PerspectivesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "name", Type: field.TypeString, Unique: true, Collation: "swedish"},
+		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "position", Type: field.TypeInt, Default: 0},
+	}
+	// PerspectivesTable holds the schema information for the "perspectives" table.
+	PerspectivesTable = &schema.Table{
+		Name:       "perspectives",
+		Columns:    PerspectivesColumns,
+		PrimaryKey: []*schema.Column{PerspectivesColumns[0]},
 	}
 	// PlansColumns holds the columns for the "plans" table.
 	PlansColumns = []*schema.Column{
@@ -611,6 +642,31 @@ var (
 			},
 		},
 	}
+	// ActivityPerspectivesColumns holds the columns for the "activity_perspectives" table.
+	ActivityPerspectivesColumns = []*schema.Column{
+		{Name: "activity_id", Type: field.TypeInt},
+		{Name: "perspective_id", Type: field.TypeInt},
+	}
+	// ActivityPerspectivesTable holds the schema information for the "activity_perspectives" table.
+	ActivityPerspectivesTable = &schema.Table{
+		Name:       "activity_perspectives",
+		Columns:    ActivityPerspectivesColumns,
+		PrimaryKey: []*schema.Column{ActivityPerspectivesColumns[0], ActivityPerspectivesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "activity_perspectives_activity_id",
+				Columns:    []*schema.Column{ActivityPerspectivesColumns[0]},
+				RefColumns: []*schema.Column{ActivitiesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "activity_perspectives_perspective_id",
+				Columns:    []*schema.Column{ActivityPerspectivesColumns[1]},
+				RefColumns: []*schema.Column{PerspectivesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// GoalActorsColumns holds the columns for the "goal_actors" table.
 	GoalActorsColumns = []*schema.Column{
 		{Name: "goal_id", Type: field.TypeInt},
@@ -632,6 +688,31 @@ var (
 				Symbol:     "goal_actors_institution_id",
 				Columns:    []*schema.Column{GoalActorsColumns[1]},
 				RefColumns: []*schema.Column{InstitutionsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// MunicipalityGroupMunicipalitiesColumns holds the columns for the "municipality_group_municipalities" table.
+	MunicipalityGroupMunicipalitiesColumns = []*schema.Column{
+		{Name: "municipality_group_id", Type: field.TypeInt},
+		{Name: "municipality_id", Type: field.TypeInt},
+	}
+	// MunicipalityGroupMunicipalitiesTable holds the schema information for the "municipality_group_municipalities" table.
+	MunicipalityGroupMunicipalitiesTable = &schema.Table{
+		Name:       "municipality_group_municipalities",
+		Columns:    MunicipalityGroupMunicipalitiesColumns,
+		PrimaryKey: []*schema.Column{MunicipalityGroupMunicipalitiesColumns[0], MunicipalityGroupMunicipalitiesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "municipality_group_municipalities_municipality_group_id",
+				Columns:    []*schema.Column{MunicipalityGroupMunicipalitiesColumns[0]},
+				RefColumns: []*schema.Column{MunicipalityGroupsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "municipality_group_municipalities_municipality_id",
+				Columns:    []*schema.Column{MunicipalityGroupMunicipalitiesColumns[1]},
+				RefColumns: []*schema.Column{MunicipalitiesColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 		},
@@ -698,14 +779,18 @@ var (
 		IndicatorValuesTable,
 		InstitutionsTable,
 		MunicipalitiesTable,
+		MunicipalityGroupsTable,
 		ObjectivesTable,
+		PerspectivesTable,
 		PlansTable,
 		StatusChangesTable,
 		TokensTable,
 		UsersTable,
 		ActivityMunicipalitiesTable,
 		ActivityInstitutionsTable,
+		ActivityPerspectivesTable,
 		GoalActorsTable,
+		MunicipalityGroupMunicipalitiesTable,
 		UserMunicipalitiesTable,
 		UserInstitutionsTable,
 	}
@@ -754,9 +839,15 @@ func init() {
 	MunicipalitiesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(17179869184),
 	}
+	MunicipalityGroupsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(64424509440),
+	}
 	ObjectivesTable.ForeignKeys[0].RefTable = GoalsTable
 	ObjectivesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(21474836480),
+	}
+	PerspectivesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(68719476736),
 	}
 	PlansTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(25769803776),
@@ -776,8 +867,12 @@ func init() {
 	ActivityMunicipalitiesTable.ForeignKeys[1].RefTable = MunicipalitiesTable
 	ActivityInstitutionsTable.ForeignKeys[0].RefTable = ActivitiesTable
 	ActivityInstitutionsTable.ForeignKeys[1].RefTable = InstitutionsTable
+	ActivityPerspectivesTable.ForeignKeys[0].RefTable = ActivitiesTable
+	ActivityPerspectivesTable.ForeignKeys[1].RefTable = PerspectivesTable
 	GoalActorsTable.ForeignKeys[0].RefTable = GoalsTable
 	GoalActorsTable.ForeignKeys[1].RefTable = InstitutionsTable
+	MunicipalityGroupMunicipalitiesTable.ForeignKeys[0].RefTable = MunicipalityGroupsTable
+	MunicipalityGroupMunicipalitiesTable.ForeignKeys[1].RefTable = MunicipalitiesTable
 	UserMunicipalitiesTable.ForeignKeys[0].RefTable = UsersTable
 	UserMunicipalitiesTable.ForeignKeys[1].RefTable = MunicipalitiesTable
 	UserInstitutionsTable.ForeignKeys[0].RefTable = UsersTable

@@ -36,8 +36,14 @@ type Institution func(*sql.Selector)
 // Municipality is the predicate function for municipality builders.
 type Municipality func(*sql.Selector)
 
+// MunicipalityGroup is the predicate function for municipalitygroup builders.
+type MunicipalityGroup func(*sql.Selector)
+
 // Objective is the predicate function for objective builders.
 type Objective func(*sql.Selector)
+
+// Perspective is the predicate function for perspective builders.
+type Perspective func(*sql.Selector)
 
 // Plan is the predicate function for plan builders.
 type Plan func(*sql.Selector)

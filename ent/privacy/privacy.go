@@ -350,6 +350,30 @@ func (f MunicipalityMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MunicipalityMutation", m)
 }
 
+// The MunicipalityGroupQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type MunicipalityGroupQueryRuleFunc func(context.Context, *ent.MunicipalityGroupQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f MunicipalityGroupQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MunicipalityGroupQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.MunicipalityGroupQuery", q)
+}
+
+// The MunicipalityGroupMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type MunicipalityGroupMutationRuleFunc func(context.Context, *ent.MunicipalityGroupMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f MunicipalityGroupMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.MunicipalityGroupMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MunicipalityGroupMutation", m)
+}
+
 // The ObjectiveQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ObjectiveQueryRuleFunc func(context.Context, *ent.ObjectiveQuery) error
@@ -372,6 +396,30 @@ func (f ObjectiveMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutat
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ObjectiveMutation", m)
+}
+
+// The PerspectiveQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PerspectiveQueryRuleFunc func(context.Context, *ent.PerspectiveQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PerspectiveQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PerspectiveQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PerspectiveQuery", q)
+}
+
+// The PerspectiveMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PerspectiveMutationRuleFunc func(context.Context, *ent.PerspectiveMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PerspectiveMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PerspectiveMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PerspectiveMutation", m)
 }
 
 // The PlanQueryRuleFunc type is an adapter to allow the use of ordinary

@@ -16,7 +16,9 @@ import (
 	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
+	"github.com/samverkan/samverkan/ent/municipalitygroup"
 	"github.com/samverkan/samverkan/ent/objective"
+	"github.com/samverkan/samverkan/ent/perspective"
 	"github.com/samverkan/samverkan/ent/plan"
 	"github.com/samverkan/samverkan/ent/schema"
 	"github.com/samverkan/samverkan/ent/statuschange"
@@ -719,6 +721,72 @@ func init() {
 			return nil
 		}
 	}()
+	municipalitygroupMixin := schema.MunicipalityGroup{}.Mixin()
+	municipalitygroup.Policy = privacy.NewPolicies(municipalitygroupMixin[4], schema.MunicipalityGroup{})
+	municipalitygroup.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := municipalitygroup.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	municipalitygroupMixinHooks1 := municipalitygroupMixin[1].Hooks()
+	municipalitygroupMixinHooks2 := municipalitygroupMixin[2].Hooks()
+	municipalitygroupMixinHooks3 := municipalitygroupMixin[3].Hooks()
+	municipalitygroupHooks := schema.MunicipalityGroup{}.Hooks()
+
+	municipalitygroup.Hooks[1] = municipalitygroupMixinHooks1[0]
+
+	municipalitygroup.Hooks[2] = municipalitygroupMixinHooks2[0]
+
+	municipalitygroup.Hooks[3] = municipalitygroupMixinHooks2[1]
+
+	municipalitygroup.Hooks[4] = municipalitygroupMixinHooks3[0]
+
+	municipalitygroup.Hooks[5] = municipalitygroupHooks[0]
+	municipalitygroupMixinFields0 := municipalitygroupMixin[0].Fields()
+	_ = municipalitygroupMixinFields0
+	municipalitygroupMixinFields1 := municipalitygroupMixin[1].Fields()
+	_ = municipalitygroupMixinFields1
+	municipalitygroupFields := schema.MunicipalityGroup{}.Fields()
+	_ = municipalitygroupFields
+	// municipalitygroupDescCreatedAt is the schema descriptor for created_at field.
+	municipalitygroupDescCreatedAt := municipalitygroupMixinFields0[0].Descriptor()
+	// municipalitygroup.DefaultCreatedAt holds the default value on creation for the created_at field.
+	municipalitygroup.DefaultCreatedAt = municipalitygroupDescCreatedAt.Default.(func() time.Time)
+	// municipalitygroupDescUpdatedAt is the schema descriptor for updated_at field.
+	municipalitygroupDescUpdatedAt := municipalitygroupMixinFields0[1].Descriptor()
+	// municipalitygroup.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	municipalitygroup.DefaultUpdatedAt = municipalitygroupDescUpdatedAt.Default.(func() time.Time)
+	// municipalitygroup.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	municipalitygroup.UpdateDefaultUpdatedAt = municipalitygroupDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// municipalitygroupDescVersion is the schema descriptor for version field.
+	municipalitygroupDescVersion := municipalitygroupMixinFields1[0].Descriptor()
+	// municipalitygroup.DefaultVersion holds the default value on creation for the version field.
+	municipalitygroup.DefaultVersion = municipalitygroupDescVersion.Default.(int)
+	// municipalitygroupDescName is the schema descriptor for name field.
+	municipalitygroupDescName := municipalitygroupFields[0].Descriptor()
+	// municipalitygroup.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	municipalitygroup.NameValidator = func() func(string) error {
+		validators := municipalitygroupDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// municipalitygroupDescDescription is the schema descriptor for description field.
+	municipalitygroupDescDescription := municipalitygroupFields[1].Descriptor()
+	// municipalitygroup.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	municipalitygroup.DescriptionValidator = municipalitygroupDescDescription.Validators[0].(func(string) error)
 	objectiveMixin := schema.Objective{}.Mixin()
 	objective.Policy = privacy.NewPolicies(objectiveMixin[4], schema.Objective{})
 	objective.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -791,6 +859,78 @@ func init() {
 	objective.DefaultPosition = objectiveDescPosition.Default.(int)
 	// objective.PositionValidator is a validator for the "position" field. It is called by the builders before save.
 	objective.PositionValidator = objectiveDescPosition.Validators[0].(func(int) error)
+	perspectiveMixin := schema.Perspective{}.Mixin()
+	perspective.Policy = privacy.NewPolicies(perspectiveMixin[4], schema.Perspective{})
+	perspective.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := perspective.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	perspectiveMixinHooks1 := perspectiveMixin[1].Hooks()
+	perspectiveMixinHooks2 := perspectiveMixin[2].Hooks()
+	perspectiveMixinHooks3 := perspectiveMixin[3].Hooks()
+	perspectiveHooks := schema.Perspective{}.Hooks()
+
+	perspective.Hooks[1] = perspectiveMixinHooks1[0]
+
+	perspective.Hooks[2] = perspectiveMixinHooks2[0]
+
+	perspective.Hooks[3] = perspectiveMixinHooks2[1]
+
+	perspective.Hooks[4] = perspectiveMixinHooks3[0]
+
+	perspective.Hooks[5] = perspectiveHooks[0]
+	perspectiveMixinFields0 := perspectiveMixin[0].Fields()
+	_ = perspectiveMixinFields0
+	perspectiveMixinFields1 := perspectiveMixin[1].Fields()
+	_ = perspectiveMixinFields1
+	perspectiveFields := schema.Perspective{}.Fields()
+	_ = perspectiveFields
+	// perspectiveDescCreatedAt is the schema descriptor for created_at field.
+	perspectiveDescCreatedAt := perspectiveMixinFields0[0].Descriptor()
+	// perspective.DefaultCreatedAt holds the default value on creation for the created_at field.
+	perspective.DefaultCreatedAt = perspectiveDescCreatedAt.Default.(func() time.Time)
+	// perspectiveDescUpdatedAt is the schema descriptor for updated_at field.
+	perspectiveDescUpdatedAt := perspectiveMixinFields0[1].Descriptor()
+	// perspective.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	perspective.DefaultUpdatedAt = perspectiveDescUpdatedAt.Default.(func() time.Time)
+	// perspective.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	perspective.UpdateDefaultUpdatedAt = perspectiveDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// perspectiveDescVersion is the schema descriptor for version field.
+	perspectiveDescVersion := perspectiveMixinFields1[0].Descriptor()
+	// perspective.DefaultVersion holds the default value on creation for the version field.
+	perspective.DefaultVersion = perspectiveDescVersion.Default.(int)
+	// perspectiveDescName is the schema descriptor for name field.
+	perspectiveDescName := perspectiveFields[0].Descriptor()
+	// perspective.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	perspective.NameValidator = func() func(string) error {
+		validators := perspectiveDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// perspectiveDescDescription is the schema descriptor for description field.
+	perspectiveDescDescription := perspectiveFields[1].Descriptor()
+	// perspective.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	perspective.DescriptionValidator = perspectiveDescDescription.Validators[0].(func(string) error)
+	// perspectiveDescPosition is the schema descriptor for position field.
+	perspectiveDescPosition := perspectiveFields[2].Descriptor()
+	// perspective.DefaultPosition holds the default value on creation for the position field.
+	perspective.DefaultPosition = perspectiveDescPosition.Default.(int)
+	// perspective.PositionValidator is a validator for the "position" field. It is called by the builders before save.
+	perspective.PositionValidator = perspectiveDescPosition.Validators[0].(func(int) error)
 	planMixin := schema.Plan{}.Mixin()
 	plan.Policy = privacy.NewPolicies(planMixin[4], schema.Plan{})
 	plan.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -99,6 +99,9 @@ func (Activity) Edges() []ent.Edge {
 				entgql.RelayConnection(),
 				entgql.OrderField("INSTITUTIONS_COUNT"),
 			),
+		edge.To("perspectives", Perspective.Type).
+			Comment("The kulturplan's perspectives the activity serves (perspektiv), e.g. Barn.").
+			Annotations(entgql.RelayConnection()),
 		edge.To("status_changes", StatusChange.Type).
 			Comment("The changes of the activity's status, the first being its creation.").
 			Annotations(

@@ -22,7 +22,9 @@ import (
 	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
+	"github.com/samverkan/samverkan/ent/municipalitygroup"
 	"github.com/samverkan/samverkan/ent/objective"
+	"github.com/samverkan/samverkan/ent/perspective"
 	"github.com/samverkan/samverkan/ent/statuschange"
 	"github.com/samverkan/samverkan/ent/token"
 	"github.com/samverkan/samverkan/ent/user"
@@ -71,6 +73,26 @@ var links = map[string]linkReader{
 		rows, err := c.Institution.Query().Where(institution.IDIn(ids...)).Select(institution.FieldID).
 			WithGoals(func(q *gen.GoalQuery) { q.Select(goal.FieldID) }).All(ctx)
 		return linked(rows, err, func(i *gen.Institution) (int, []*gen.Goal) { return i.ID, i.Edges.Goals })
+	},
+	"Activity.perspectives": func(ctx context.Context, c *gen.Client, ids []int) (map[int][]int, error) {
+		rows, err := c.Activity.Query().Where(activity.IDIn(ids...)).Select(activity.FieldID).
+			WithPerspectives(func(q *gen.PerspectiveQuery) { q.Select(perspective.FieldID) }).All(ctx)
+		return linked(rows, err, func(a *gen.Activity) (int, []*gen.Perspective) { return a.ID, a.Edges.Perspectives })
+	},
+	"Perspective.activities": func(ctx context.Context, c *gen.Client, ids []int) (map[int][]int, error) {
+		rows, err := c.Perspective.Query().Where(perspective.IDIn(ids...)).Select(perspective.FieldID).
+			WithActivities(func(q *gen.ActivityQuery) { q.Select(activity.FieldID) }).All(ctx)
+		return linked(rows, err, func(p *gen.Perspective) (int, []*gen.Activity) { return p.ID, p.Edges.Activities })
+	},
+	"MunicipalityGroup.municipalities": func(ctx context.Context, c *gen.Client, ids []int) (map[int][]int, error) {
+		rows, err := c.MunicipalityGroup.Query().Where(municipalitygroup.IDIn(ids...)).Select(municipalitygroup.FieldID).
+			WithMunicipalities(func(q *gen.MunicipalityQuery) { q.Select(municipality.FieldID) }).All(ctx)
+		return linked(rows, err, func(g *gen.MunicipalityGroup) (int, []*gen.Municipality) { return g.ID, g.Edges.Municipalities })
+	},
+	"Municipality.groups": func(ctx context.Context, c *gen.Client, ids []int) (map[int][]int, error) {
+		rows, err := c.Municipality.Query().Where(municipality.IDIn(ids...)).Select(municipality.FieldID).
+			WithGroups(func(q *gen.MunicipalityGroupQuery) { q.Select(municipalitygroup.FieldID) }).All(ctx)
+		return linked(rows, err, func(m *gen.Municipality) (int, []*gen.MunicipalityGroup) { return m.ID, m.Edges.Groups })
 	},
 	"User.municipalities": func(ctx context.Context, c *gen.Client, ids []int) (map[int][]int, error) {
 		rows, err := c.User.Query().Where(user.IDIn(ids...)).WithMunicipalities().All(ctx)

@@ -21,7 +21,9 @@ import (
 	"github.com/samverkan/samverkan/ent/indicator"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
+	"github.com/samverkan/samverkan/ent/municipalitygroup"
 	"github.com/samverkan/samverkan/ent/objective"
+	"github.com/samverkan/samverkan/ent/perspective"
 	"github.com/samverkan/samverkan/ent/plan"
 	"github.com/samverkan/samverkan/ent/schema/enum"
 	"github.com/samverkan/samverkan/ent/token"
@@ -71,27 +73,31 @@ var edgeTargets = map[string]struct {
 	record string
 	exist  existingIDs
 }{
-	"Goal.plan":                   {"plan", existingPlans},
-	"Objective.goal":              {"goal", existingGoals},
-	"Goal.actors":                 {"institution", existingInstitutions},
-	"Institution.goals":           {"goal", existingGoals},
-	"Activity.objective":          {"heading", existingObjectives},
-	"Activity.municipalities":     {"municipality", existingMunicipalities},
-	"Activity.institutions":       {"institution", existingInstitutions},
-	"FollowUp.activity":           {"activity", existingActivities},
-	"Municipality.activities":     {"activity", existingActivities},
-	"Institution.municipality":    {"municipality", existingMunicipalities},
-	"Institution.activities":      {"activity", existingActivities},
-	"Token.user":                  {"user", existingUsers},
-	"User.municipalities":         {"municipality", existingMunicipalities},
-	"User.institutions":           {"institution", existingInstitutions},
-	"Indicator.goal":              {"goal", existingGoals},
-	"Indicator.objective":         {"heading", existingObjectives},
-	"Indicator.activity":          {"activity", existingActivities},
-	"IndicatorTarget.indicator":   {"indicator", existingIndicators},
-	"IndicatorValue.indicator":    {"indicator", existingIndicators},
-	"IndicatorValue.municipality": {"municipality", existingMunicipalities},
-	"GoalAssessment.goal":         {"goal", existingGoals},
+	"Goal.plan":                        {"plan", existingPlans},
+	"Objective.goal":                   {"goal", existingGoals},
+	"Goal.actors":                      {"institution", existingInstitutions},
+	"Institution.goals":                {"goal", existingGoals},
+	"Activity.objective":               {"heading", existingObjectives},
+	"Activity.municipalities":          {"municipality", existingMunicipalities},
+	"Activity.institutions":            {"institution", existingInstitutions},
+	"Activity.perspectives":            {"perspective", existingPerspectives},
+	"Perspective.activities":           {"activity", existingActivities},
+	"MunicipalityGroup.municipalities": {"municipality", existingMunicipalities},
+	"Municipality.groups":              {"municipality group", existingMunicipalityGroups},
+	"FollowUp.activity":                {"activity", existingActivities},
+	"Municipality.activities":          {"activity", existingActivities},
+	"Institution.municipality":         {"municipality", existingMunicipalities},
+	"Institution.activities":           {"activity", existingActivities},
+	"Token.user":                       {"user", existingUsers},
+	"User.municipalities":              {"municipality", existingMunicipalities},
+	"User.institutions":                {"institution", existingInstitutions},
+	"Indicator.goal":                   {"goal", existingGoals},
+	"Indicator.objective":              {"heading", existingObjectives},
+	"Indicator.activity":               {"activity", existingActivities},
+	"IndicatorTarget.indicator":        {"indicator", existingIndicators},
+	"IndicatorValue.indicator":         {"indicator", existingIndicators},
+	"IndicatorValue.municipality":      {"municipality", existingMunicipalities},
+	"GoalAssessment.goal":              {"goal", existingGoals},
 }
 
 func existingIndicators(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {
@@ -120,6 +126,14 @@ func existingMunicipalities(ctx context.Context, c *gen.Client, ids []int) ([]in
 
 func existingUsers(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {
 	return c.User.Query().Where(user.IDIn(ids...)).IDs(ctx)
+}
+
+func existingPerspectives(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {
+	return c.Perspective.Query().Where(perspective.IDIn(ids...)).IDs(ctx)
+}
+
+func existingMunicipalityGroups(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {
+	return c.MunicipalityGroup.Query().Where(municipalitygroup.IDIn(ids...)).IDs(ctx)
 }
 
 func existingInstitutions(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {

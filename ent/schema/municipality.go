@@ -71,6 +71,14 @@ func (Municipality) Edges() []ent.Edge {
 				entgql.RelayConnection(),
 				entgql.OrderField("INSTITUTIONS_COUNT"),
 			),
+		edge.From("groups", MunicipalityGroup.Type).
+			Ref("municipalities").
+			Comment("The groups of municipalities the region names that hold the municipality.").
+			Annotations(
+				// Set on the group; the municipality's inputs do not move it.
+				entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+				entgql.RelayConnection(),
+			),
 		edge.From("editors", User.Type).
 			Ref("municipalities").
 			Comment("The editors whose scope holds the municipality; any number of them.").

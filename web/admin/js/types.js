@@ -54,7 +54,10 @@ const institutionRef = {
   order: "NAME",
 };
 
-export const refs = { Plan: planRef, Goal: goalRef, Objective: objectiveRef, Activity: activityRef, Municipality: municipalityRef, Institution: institutionRef };
+const perspectiveRef = { type: "Perspective", label: (p) => p.name, fields: "name", search: "nameContainsFold", order: "POSITION" };
+const groupRef = { type: "MunicipalityGroup", label: (g) => g.name, fields: "name", search: "nameContainsFold", order: "NAME" };
+
+export const refs = { Perspective: perspectiveRef, MunicipalityGroup: groupRef, Plan: planRef, Goal: goalRef, Objective: objectiveRef, Activity: activityRef, Municipality: municipalityRef, Institution: institutionRef };
 
 const options = (labels) => Object.entries(labels).map(([value, label]) => ({ value, label }));
 
@@ -201,8 +204,25 @@ export const types = {
       { name: "status", label: "Status", kind: "select", options: options(statusLabels), default: "PLANNED" },
       { name: "firstYear", label: "Prioriterad från år", kind: "year" },
       { name: "lastYear", label: "Prioriterad till år", kind: "year" },
-      { name: "municipalityIDs", label: "Deltagande kommuner", kind: "links", ref: municipalityRef, edge: "municipalities", hint: editorLinksHint },
+      {
+        name: "municipalityIDs",
+        label: "Deltagande kommuner",
+        kind: "links",
+        ref: municipalityRef,
+        edge: "municipalities",
+        hint: editorLinksHint,
+        // "Alla 12 kommuner i länet" and the municipality groups, in one step.
+        shortcuts: true,
+      },
       { name: "institutionIDs", label: "Deltagande aktörer", kind: "links", ref: institutionRef, edge: "institutions" },
+      {
+        name: "perspectiveIDs",
+        label: "Perspektiv",
+        kind: "links",
+        ref: perspectiveRef,
+        edge: "perspectives",
+        hint: "Kulturplanens perspektiv som aktiviteten tar hänsyn till, t.ex. Barn eller Jämställdhet.",
+      },
       { name: "lead", label: "Ansvarig", kind: "text", hint: "Aktör, roll eller person." },
       { name: "startDate", label: "Startdatum", kind: "date" },
       { name: "endDate", label: "Slutdatum", kind: "date" },
@@ -222,9 +242,12 @@ export const types = {
       { name: "status", label: "Status", kind: "select", options: options(statusLabels), where: (v) => ({ status: v }) },
       { name: "goal", label: "Mål", kind: "ref", ref: goalRef, where: (id) => ({ hasObjectiveWith: [{ hasGoalWith: [{ id }] }] }) },
       { name: "municipality", label: "Kommun", kind: "ref", ref: municipalityRef, where: (id) => ({ hasMunicipalitiesWith: [{ id }] }) },
+      { name: "group", label: "Kommungrupp", kind: "ref", ref: groupRef, where: (id) => ({ hasMunicipalitiesWith: [{ hasGroupsWith: [{ id }] }] }) },
+      { name: "perspective", label: "Perspektiv", kind: "ref", ref: perspectiveRef, where: (id) => ({ hasPerspectivesWith: [{ id }] }) },
     ],
     defaultOrder: { field: "TITLE", direction: "ASC" },
-    detailFields: `title status firstYear lastYear startDate endDate nextReview lead description createdAt updatedAt
+    detailFields: `title status firstYear lastYear startDate endDate nextReview lead description createdAt updatedAt wholeCounty
+      perspectives(first: 100, orderBy: {field: POSITION}) { edges { node { id name } } }
       objective { id title goal { id number title area plan { id name } } }
       municipalities(first: 100, orderBy: {field: NAME}) { totalCount edges { node { id name code } } }
       institutions(first: 100, orderBy: {field: NAME}) { totalCount edges { node { id name kind } } }`,
@@ -250,8 +273,9 @@ export const types = {
     },
     // The list as filtered, for Excel (see listView's download).
     csvName: "aktiviteter",
-    csvFields: `title status firstYear lastYear lead startDate endDate nextReview objective { title goal { number title area } }
+    csvFields: `title status firstYear lastYear lead startDate endDate nextReview wholeCounty objective { title goal { number title area } }
       municipalities(first: 100, orderBy: {field: NAME}) { edges { node { name } } }
+      perspectives(first: 100, orderBy: {field: POSITION}) { edges { node { name } } }
       institutions(first: 100, orderBy: {field: NAME}) { edges { node { name } } }`,
     csv: [
       { label: "Titel", value: (a) => a.title },
@@ -260,12 +284,15 @@ export const types = {
       { label: "Rubrik", value: (a) => a.objective.title },
       { label: "Prioriterad från år", value: (a) => a.firstYear ?? "" },
       { label: "Prioriterad till år", value: (a) => a.lastYear ?? "" },
-      { label: "Kommuner", value: (a) => a.municipalities.edges.map((e) => e.node.name).join(", ") },
+      // An activity in every municipality of its county is the whole county.
+      { label: "Kommuner", value: (a) => (a.wholeCounty ? "Hela länet" : a.municipalities.edges.map((e) => e.node.name).join(", ")) },
       { label: "Aktörer", value: (a) => a.institutions.edges.map((e) => e.node.name).join(", ") },
       { label: "Ansvarig", value: (a) => a.lead ?? "" },
       { label: "Startdatum", value: (a) => isoDay(a.startDate) },
       { label: "Slutdatum", value: (a) => isoDay(a.endDate) },
       { label: "Avstämningsdatum", value: (a) => isoDay(a.nextReview) },
+      // Last, so that the columns before it stay where spreadsheets had them.
+      { label: "Perspektiv", value: (a) => a.perspectives.edges.map((e) => e.node.name).join(", ") },
     ],
   },
 
@@ -368,6 +395,70 @@ export const types = {
     ],
     cascade: () => [],
     keeps: "Aktörens kopplingar till aktiviteter tas bort; aktiviteterna finns kvar.",
+  },
+
+  // The kulturplan's perspectives: reference data, changed by admins.
+  Perspective: {
+    root: "perspectives",
+    route: "perspectives",
+    one: "perspektiv",
+    neuter: true, // ett perspektiv: nytt, skapat, borttaget
+    many: "Perspektiv",
+    title: (p) => p.name,
+    fields: [
+      { name: "name", label: "Namn", kind: "text", required: true, hint: "Som kulturplanen skriver det, t.ex. Jämställdhet." },
+      { name: "position", label: "Ordning", kind: "int", hint: "Perspektivets plats i kulturplanens ordning, från 0." },
+      { name: "description", label: "Beskrivning", kind: "textarea" },
+    ],
+    columns: [
+      { label: "Perspektiv", value: (p) => p.name, order: "NAME", link: true },
+      { label: "Ordning", value: (p) => num(p.position), order: "POSITION", numeric: true },
+      { label: "Aktiviteter", value: (p) => num(p.activities.totalCount), numeric: true },
+    ],
+    listFields: "name position activities { totalCount }",
+    search: { field: "nameContainsFold", label: "Sök perspektiv" },
+    defaultOrder: { field: "POSITION", direction: "ASC" },
+    detailFields: "name position description",
+    children: (p) => [
+      { type: "Activity", title: "Aktiviteter med perspektivet", where: { hasPerspectivesWith: [{ id: p.id }] }, empty: "Ingen aktivitet har perspektivet ännu." },
+    ],
+    cascade: () => [],
+    keeps: "Aktiviteterna finns kvar; bara deras koppling till perspektivet tas bort.",
+  },
+
+  // Groups of municipalities the region names in its texts ("den norra
+  // delen"): defined by admins; a filter of the activity list and a
+  // shortcut in the municipality picker.
+  MunicipalityGroup: {
+    root: "municipalityGroups",
+    route: "municipalityGroups",
+    one: "kommungrupp",
+    many: "Kommungrupper",
+    title: (g) => g.name,
+    fields: [
+      { name: "name", label: "Namn", kind: "text", required: true, hint: "Som regionen skriver det, t.ex. den norra delen." },
+      { name: "municipalityIDs", label: "Kommuner i gruppen", kind: "links", ref: municipalityRef, edge: "municipalities" },
+      { name: "description", label: "Beskrivning", kind: "textarea", hint: "Vad gruppen är och var indelningen kommer ifrån." },
+    ],
+    columns: [
+      { label: "Kommungrupp", value: (g) => g.name, order: "NAME", link: true },
+      { label: "Kommuner", value: (g) => num(g.municipalities.totalCount), order: "MUNICIPALITIES_COUNT", numeric: true },
+    ],
+    listFields: "name municipalities { totalCount }",
+    search: { field: "nameContainsFold", label: "Sök kommungrupp" },
+    defaultOrder: { field: "NAME", direction: "ASC" },
+    detailFields: "name description",
+    children: (g) => [
+      { type: "Municipality", title: "Kommuner i gruppen", where: { hasGroupsWith: [{ id: g.id }] }, empty: "Gruppen har inga kommuner ännu." },
+      {
+        type: "Activity",
+        title: "Aktiviteter i gruppens kommuner",
+        where: { hasMunicipalitiesWith: [{ hasGroupsWith: [{ id: g.id }] }] },
+        empty: "Ingen aktivitet i gruppens kommuner.",
+      },
+    ],
+    cascade: () => [],
+    keeps: "Kommunerna och deras aktiviteter finns kvar.",
   },
 
   // Users: admins only (the server lets nobody else list or change them).

@@ -10,6 +10,7 @@ import { combobox } from "./combobox.js";
 import { showError, showNotice, clearBanner } from "./banner.js";
 import { swedish } from "../messages.js";
 import { setLeaveGuard } from "../guard.js";
+import { currentUser } from "../session.js";
 
 // The longest text the server takes, in characters, by kind of field: a
 // line (a title, a name) and prose (a description, a follow-up's text).
@@ -123,7 +124,7 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
       case "links": {
         const current = editing ? linked(f, node).map((n) => ({ id: n.id, label: f.ref.label(n) })) : [];
         const combo = combobox({ ref: f.ref, multiple: true, inputID, describedBy, values: current });
-        control = combo.el;
+        control = f.shortcuts ? h("div", { class: "links-field" }, combo.el, shortcuts(combo, f, () => controls.get("objectiveID")?.get())) : combo.el;
         combo.input.setAttribute("name", f.name);
         get = () => combo.values();
         set = (n) => combo.setValues(linked(f, n).map((x) => ({ id: x.id, label: f.ref.label(x) })));
@@ -411,4 +412,81 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
   }
 
   return form;
+}
+
+/**
+ * shortcuts adds to a field of municipalities the ways to pick many in one
+ * step: every municipality of the county of the activity's plan ("Alla 12
+ * kommuner i länet"), and the members of a municipality group. The county
+ * is that of the heading's plan (objective() gives the heading chosen in
+ * the form), or of the newest plan when none is chosen yet; it is looked
+ * up again when the button is pressed. Editors, who may link only the
+ * municipalities of their scope, get neither.
+ */
+function shortcuts(combo, f, objective) {
+  if (currentUser()?.role === "EDITOR") return null;
+  const add = (items, what) => {
+    const have = new Set(combo.values());
+    const added = items.filter((m) => !have.has(m.id));
+    combo.setValues([...combo.items(), ...added.map((m) => ({ id: m.id, label: f.ref.label(m) }))]);
+    announce(added.length ? `${what}: ${num(added.length)} ${added.length === 1 ? "kommun" : "kommuner"} tillagda.` : `${what}: alla var redan valda.`);
+  };
+  const county = async () => {
+    const id = objective();
+    let plan = null;
+    if (id) {
+      const data = await gql(`query HeadingCounty($id: ID!) { node(id: $id) { ... on Objective { goal { plan { countyCode } } } } }`, { id });
+      plan = data.node?.goal?.plan || null;
+    }
+    if (!plan) plan = (await gql(`query NewestCounty { planReport { countyCode } }`)).planReport;
+    if (!plan?.countyCode) return null;
+    const data = await gql(
+      `query County($code: String!) { municipalities(first: 100, where: {countyCode: $code}, orderBy: [{field: NAME, direction: ASC}]) { totalCount edges { node { id ${f.ref.fields} } } } }`,
+      { code: plan.countyCode },
+    );
+    return data.municipalities.edges.map(({ node }) => node);
+  };
+  const all = h("button", { type: "button", class: "button small", disabled: true }, "Alla kommuner i länet");
+  const label = (n) => `Alla ${num(n)} kommuner i länet`;
+  county()
+    .then((items) => {
+      if (items?.length) {
+        all.textContent = label(items.length);
+        all.disabled = false;
+      } else all.hidden = true;
+    })
+    .catch(() => (all.hidden = true));
+  all.addEventListener("click", async () => {
+    try {
+      const items = await county();
+      if (items?.length) {
+        all.textContent = label(items.length);
+        add(items, label(items.length));
+      }
+    } catch (e) {
+      showError(e);
+    }
+  });
+
+  const groupID = newID("group");
+  const select = h("select", { id: groupID }, h("option", { value: "" }, "Välj kommungrupp…"));
+  const groups = new Map();
+  const picker = h("span", { class: "group-picker", hidden: true }, h("label", { for: groupID }, "Lägg till en kommungrupp"), select);
+  gql(`query Groups { municipalityGroups(first: 100, orderBy: [{field: NAME, direction: ASC}]) { edges { node { id name
+      municipalities(first: 100, orderBy: {field: NAME}) { totalCount edges { node { id ${f.ref.fields} } } } } } } }`)
+    .then((data) => {
+      for (const { node: g } of data.municipalityGroups.edges) {
+        groups.set(g.id, g);
+        select.append(h("option", { value: g.id }, `${g.name} (${num(g.municipalities.totalCount)})`));
+      }
+      picker.hidden = groups.size === 0;
+    })
+    .catch(() => (picker.hidden = true));
+  select.addEventListener("change", () => {
+    const g = groups.get(select.value);
+    if (!g) return;
+    add(g.municipalities.edges.map(({ node }) => node), g.name);
+    select.value = "";
+  });
+  return h("div", { class: "link-shortcuts" }, all, picker);
 }

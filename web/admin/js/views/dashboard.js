@@ -21,9 +21,16 @@ const query = `query Dashboard($plan: ID, $year: Int) {
       goal { id number title area }
       statusCounts { planned ongoing done cancelled total shareDone }
     }
+    statusByPerspective(year: $year) {
+      perspective { id name }
+      statusCounts { planned ongoing done cancelled total shareDone }
+    }
+    statusCountsWithoutPerspective(year: $year) { planned ongoing done cancelled total shareDone }
+    statusCountsWholeCounty(year: $year) { planned ongoing done cancelled total shareDone }
     coverage(year: $year) {
       goals { goal { id number title area } activities municipalitiesReached }
       municipalities { municipality { id name code } counts total }
+      wholeCounty { municipalities counts total }
       municipalitiesNotReached { name }
       goalsWithoutActivities { id number title area }
     }
@@ -49,7 +56,21 @@ export async function dashboardView(params) {
     controls(data.plans.edges.map((e) => e.node), report, year),
     summary(report, year),
     gaps(report.coverage),
-    statusBars(report.statusByGoal),
+    statusBars(
+      report.statusByGoal.map((r) => ({ label: goalName(r.goal), statusCounts: r.statusCounts })),
+      { id: "bars", title: "Status per utvecklingsmål" },
+    ),
+    statusBars(
+      [
+        ...report.statusByPerspective.map((r) => ({ label: r.perspective.name, statusCounts: r.statusCounts })),
+        { label: "Utan perspektiv", statusCounts: report.statusCountsWithoutPerspective },
+      ],
+      {
+        id: "persp",
+        title: "Status per perspektiv",
+        note: "Kulturplanens perspektiv. En aktivitet med två perspektiv räknas under båda.",
+      },
+    ),
     heatMap(report.coverage),
     statusChanges(report.statusChangesByYear),
     followUps(report.followUpsByYear),
@@ -102,6 +123,8 @@ function controls(plans, report, year) {
       link("status", "status per mål (CSV)"),
       " · ",
       link("coverage", "kommuner per mål (CSV)"),
+      " · ",
+      link("perspectives", "status per perspektiv (CSV)"),
     ),
   );
 }
@@ -115,6 +138,9 @@ function summary(report) {
     card("Genomförda", num(c.done), c.shareDone === null ? "" : `${percent.format(c.shareDone)} av dem som inte ställts in`),
     card("Pågående", num(c.ongoing)),
     card("Kommuner som nås", `${num(report.coverage.municipalities.length - report.coverage.municipalitiesNotReached.length)} av ${num(report.coverage.municipalities.length)}`),
+    report.coverage.wholeCounty.municipalities
+      ? card("I hela länet", num(report.statusCountsWholeCounty.total), `aktiviteter i alla ${num(report.coverage.wholeCounty.municipalities)} kommuner`)
+      : null,
   );
 }
 
@@ -151,17 +177,18 @@ function gaps(coverage) {
 }
 
 /**
- * statusBars draws each goal's activities per status as a stacked bar.
- * The bars are HTML, not a scaled drawing, so their labels keep the
- * page's text size at any width (a 600-unit SVG shrank them to ~6 px on
- * a phone); the widths are set through the CSSOM, which the page's
- * Content-Security-Policy allows where a style attribute is not.
+ * statusBars draws each row's activities per status as a stacked bar (a
+ * goal's, a perspective's). The bars are HTML, not a scaled drawing, so
+ * their labels keep the page's text size at any width (a 600-unit SVG
+ * shrank them to ~6 px on a phone); the widths are set through the CSSOM,
+ * which the page's Content-Security-Policy allows where a style attribute
+ * is not.
  */
-function statusBars(rows) {
+function statusBars(rows, { id, title, note = "" }) {
   const max = Math.max(1, ...rows.map((r) => r.statusCounts.total));
   const bars = h(
     "div",
-    { class: "bars", role: "img", "aria-labelledby": "bars-title bars-desc" },
+    { class: "bars", role: "img", "aria-labelledby": `${id}-title ${id}-desc` },
     rows.map((r) => {
       const track = h("div", { class: "bar-track" });
       track.style.width = `${(r.statusCounts.total / max) * 100}%`;
@@ -175,19 +202,18 @@ function statusBars(rows) {
       return h(
         "div",
         { class: "bar-row" },
-        h("p", { class: "bar-label" }, `${goalName(r.goal)} — ${count(r.statusCounts.total, "aktivitet", "aktiviteter")}`),
+        h("p", { class: "bar-label" }, `${r.label} — ${count(r.statusCounts.total, "aktivitet", "aktiviteter")}`),
         r.statusCounts.total === 0 ? h("p", { class: "bar-none" }, "Inga aktiviteter") : track,
       );
     }),
   );
-  const description = rows
-    .map((r) => `${goalName(r.goal)}: ${statuses.map((s) => statusCount(r.statusCounts[s], s.toUpperCase())).join(", ")}`)
-    .join(". ");
+  const description = rows.map((r) => `${r.label}: ${statuses.map((s) => statusCount(r.statusCounts[s], s.toUpperCase())).join(", ")}`).join(". ");
   return h(
     "section",
-    { class: "panel", "aria-labelledby": "bars-title" },
-    h("h2", { id: "bars-title" }, "Status per utvecklingsmål"),
-    h("p", { id: "bars-desc", class: "visually-hidden" }, description),
+    { class: "panel", "aria-labelledby": `${id}-title` },
+    h("h2", { id: `${id}-title` }, title),
+    note ? h("p", { class: "muted" }, note) : null,
+    h("p", { id: `${id}-desc`, class: "visually-hidden" }, description),
     bars,
     h(
       "ul",
@@ -205,7 +231,7 @@ function heatMap(coverage) {
     "section",
     { class: "panel", "aria-labelledby": "heat-title" },
     h("h2", { id: "heat-title" }, "Aktiviteter per kommun och mål"),
-    h("p", { class: "muted" }, "Antal aktiviteter som kommunen deltar i under varje mål. Tomma rutor: inga."),
+    h("p", { class: "muted" }, "Antal aktiviteter som kommunen deltar i under varje mål. Tomma rutor: inga. Sista raden: aktiviteter i alla länets kommuner, som också räknas i varje kommuns rad."),
     h(
       "div",
       // It scrolls sideways on a phone: focusable, so the keyboard can too
@@ -238,6 +264,21 @@ function heatMap(coverage) {
             ),
           ),
         ),
+        // The activities in every municipality of the county, which each
+        // municipality's row above counts too.
+        coverage.wholeCounty.municipalities
+          ? h(
+              "tfoot",
+              {},
+              h(
+                "tr",
+                { class: "whole-county-row" },
+                h("th", { scope: "row" }, `Hela länet (alla ${num(coverage.wholeCounty.municipalities)} kommuner)`),
+                coverage.wholeCounty.counts.map((n) => h("td", { class: "numeric" }, n ? num(n) : "")),
+                h("td", { class: "numeric total" }, num(coverage.wholeCounty.total)),
+              ),
+            )
+          : null,
       ),
     ),
   );

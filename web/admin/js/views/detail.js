@@ -114,6 +114,7 @@ function facts(typeName, n) {
       add("Utvecklingsmål", link("Goal", n.objective.goal, goalName(n.objective.goal)));
       add("Rubrik", link("Objective", n.objective));
       add("Prioriterad", n.firstYear ? (n.lastYear && n.lastYear !== n.firstYear ? `${n.firstYear}–${n.lastYear}` : String(n.firstYear)) : null);
+      add("Perspektiv", n.perspectives.edges.length ? list(n.perspectives.edges.map(({ node }) => link("Perspective", node))) : null);
       add("Ansvarig", n.lead);
       add("Startdatum", date(n.startDate));
       add("Slutdatum", date(n.endDate));
@@ -141,6 +142,13 @@ function facts(typeName, n) {
       add("Roll", roleLabels[n.role]);
       add("Skapad", dateTime(n.createdAt));
       add("Senast ändrad", dateTime(n.updatedAt));
+      break;
+    case "Perspective":
+      add("Ordning", String(n.position));
+      add("Beskrivning", paragraphs(n.description));
+      break;
+    case "MunicipalityGroup":
+      add("Beskrivning", paragraphs(n.description));
       break;
     case "Institution":
       add("Slag", kindLabels[n.kind]);
@@ -172,11 +180,12 @@ function links(typeName, n) {
     );
   }
   if (typeName !== "Activity") return null;
-  const group = (title, conn, t, empty) =>
+  const group = (title, conn, t, empty, note = null) =>
     h(
       "section",
       { class: "links" },
       h("h2", {}, title, " ", h("span", { class: "count" }, `(${num(conn.totalCount)})`)),
+      note,
       conn.edges.length
         ? h("ul", { class: "link-list" }, conn.edges.map(({ node }) => h("li", {}, h("a", { href: `#/${types[t].route}/${node.id}` }, types[t].title(node)))))
         : h("p", { class: "muted" }, empty),
@@ -184,7 +193,14 @@ function links(typeName, n) {
   return h(
     "div",
     { class: "link-groups" },
-    group("Deltagande kommuner", n.municipalities, "Municipality", "Ingen kommun är kopplad ännu."),
+    group(
+      "Deltagande kommuner",
+      n.municipalities,
+      "Municipality",
+      "Ingen kommun är kopplad ännu.",
+      // Every municipality of the plan's county: the whole county.
+      n.wholeCounty ? h("p", { class: "whole-county" }, h("strong", {}, "Hela länet"), ": alla kommuner i länet deltar.") : null,
+    ),
     group("Deltagande aktörer", n.institutions, "Institution", "Ingen aktör är kopplad ännu."),
   );
 }
