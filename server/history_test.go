@@ -70,7 +70,9 @@ func TestEditorsReadTheHistoryOfWhatTheyMayEdit(t *testing.T) {
 	t.Run("NotByIDEither", func(t *testing.T) {
 		s := s.withT(t)
 		var entries struct {
-			AuditEntries struct{ Edges []struct{ Node struct{ ID string } } }
+			AuditEntries struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
 		}
 		s.must(`query($id: ID!) { auditEntries(where: {objectID: $id}) { edges { node { id } } } }`, map[string]any{"id": theirs}, &entries)
 		other := entries.AuditEntries.Edges[0].Node.ID
