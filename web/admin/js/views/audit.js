@@ -1,6 +1,7 @@
 // The audit trail: every change, who made it and when, each field from
 // its old value to its new one. Admins read it whole in "Ändringslogg", and
-// a record's own under "Historik" on its page. Ids in the trail (a heading,
+// a record's own under "Historik" on its page; editors see "Historik" on
+// the pages of the records they may edit. Ids in the trail (a heading,
 // the municipalities linked) are shown by name, looked up a page at a time.
 
 import { h, dateTime, date } from "../dom.js";
@@ -8,6 +9,7 @@ import { gql } from "../gql.js";
 import { types, fieldLabel } from "../types.js";
 import { listView } from "../ui/list.js";
 import { goalName } from "../labels.js";
+import { isAdmin } from "../access.js";
 
 const actions = { CREATE: "Skapad", UPDATE: "Ändrad", DELETE: "Borttagen" };
 
@@ -206,12 +208,15 @@ export function auditView(params = new URLSearchParams()) {
 
 /** historyView is the trail of one record, for its page. */
 export function historyView(typeName, id) {
+  // Users are an admin's to read: an editor's history names who made each
+  // change by username (actorName).
+  const type = isAdmin() ? auditType : { ...auditType, listFields: auditType.listFields.replace(" actor { displayName }", "") };
   return h(
     "div",
     { class: "history" },
     listView({
       typeName: "AuditEntry",
-      type: auditType,
+      type,
       where: { objectID: id },
       title: "Historik",
       compact: true,
