@@ -270,7 +270,7 @@ export const types = {
         ],
       },
       {
-        label: "Kommun",
+        label: "Kommun för de markerade",
         ref: municipalityRef,
         buttons: [
           {

@@ -423,7 +423,7 @@ export function listView({
       const [one, many] = spec.done;
       replace(
         report,
-        h("p", {}, `${plural(done)} ${done === 1 ? one : many}.`, failed.length ? ` ${plural(failed.length)} kunde inte ${spec.failed || "ändras"}:` : ""),
+        h("p", {}, done ? `${plural(done)} ${done === 1 ? one : many}.` : `Ingen ${type.one} ${one}.`, failed.length ? ` ${plural(failed.length)} kunde inte ${spec.failed || "ändras"}:` : ""),
         failed.length ? h("ul", {}, lines) : null,
       );
       report.className = failed.length ? "bulk-report problems" : "bulk-report";
