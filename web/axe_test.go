@@ -125,8 +125,8 @@ func adminViews(t *testing.T, b *browser) []axeView {
 }
 
 // Every view, in the light and the dark scheme, at desktop and phone
-// width, has no serious or critical finding of axe-core: contrast, names,
-// roles, scrolling regions that the keyboard reaches.
+// width, has no serious or critical finding of axe-core (contrast, names,
+// roles, scrolling regions that the keyboard reaches) and shows no English.
 func TestAdminPageAxeFindsNothingSeriousOnAnyView(t *testing.T) {
 	for _, scheme := range []string{"light", "dark"} {
 		for _, width := range []int{1280, 390} {
@@ -151,6 +151,9 @@ func TestAdminPageAxeFindsNothingSeriousOnAnyView(t *testing.T) {
 						if v.then != nil {
 							v.then(b)
 							b.settled()
+						}
+						if found := b.visibleEnglish(); len(found) > 0 {
+							t.Errorf("%s shows English: %q", v.address, found)
 						}
 						if found := b.axe(); len(found) > 0 {
 							b.screenshot(fmt.Sprintf("axe-%s-%d-%s", scheme, width, v.name))
