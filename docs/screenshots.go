@@ -126,8 +126,12 @@ func shot(ctx context.Context, url, address string) ([]byte, error) {
 // and a follow-up, and returns its id.
 func prepare(base, token string) (string, error) {
 	var found struct {
-		Activities struct{ Edges []struct{ Node struct{ ID string } } }
-		Municipalities struct{ Edges []struct{ Node struct{ ID string } } }
+		Activities struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
+		Municipalities struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
 	}
 	err := gql(base, token, `{ activities(where: {title: "Samverkan kring Barnkulturplaner"}) { edges { node { id } } }
 		municipalities(where: {nameIn: ["Örebro", "Kumla", "Lekeberg", "Laxå"]}) { edges { node { id } } } }`, nil, &found)

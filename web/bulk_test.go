@@ -22,7 +22,9 @@ func municipalityNames(b *browser, token, id string) []string {
 	b.t.Helper()
 	var out struct {
 		Node *struct {
-			Municipalities struct{ Edges []struct{ Node struct{ Name string } } }
+			Municipalities struct {
+				Edges []struct{ Node struct{ Name string } }
+			}
 		}
 	}
 	b.graphql(token, `query($id: ID!) { node(id: $id) { ... on Activity { municipalities(orderBy: {field: NAME}) { edges { node { name } } } } } }`, map[string]any{"id": id}, &out)

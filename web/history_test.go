@@ -13,7 +13,9 @@ func TestAdminPageShowsAnEditorTheHistoryOfWhatItMayEdit(t *testing.T) {
 	b := newBrowser(t, 1280, 900)
 	token := b.token("alva")
 	var found struct {
-		Mine, Other struct{ Edges []struct{ Node struct{ ID string } } }
+		Mine, Other struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
 	}
 	b.graphql(token, `query($mine: String!, $other: String!) { mine: activities(where: {title: $mine}) { edges { node { id } } } other: activities(where: {title: $other}) { edges { node { id } } } }`,
 		map[string]any{"mine": askersundActivity, "other": otherActivity}, &found)

@@ -31,7 +31,9 @@ func TestAdminPageSaysWhyAReportCannotBeDownloaded(t *testing.T) {
 	b.expect("status of 404") // the report's answer, in the console
 	token := b.token("alva")
 	var plans struct {
-		Plans struct{ Edges []struct{ Node struct{ ID string } } }
+		Plans struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
 	}
 	b.graphql(token, `{ plans { edges { node { id } } } }`, nil, &plans)
 	plan := plans.Plans.Edges[0].Node.ID
@@ -99,7 +101,9 @@ func TestAdminPageSaysRubrikForTheHeadingOnly(t *testing.T) {
 	}
 	// The trail names a goal's title so too.
 	var goals struct {
-		Goals struct{ Edges []struct{ Node struct{ ID string } } }
+		Goals struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
 	}
 	b.graphql(token, `{ goals(where: {number: 1}) { edges { node { id } } } }`, nil, &goals)
 	goal := goals.Goals.Edges[0].Node.ID
