@@ -15,7 +15,7 @@ import (
 	"github.com/samverkan/samverkan/ent/user"
 )
 
-// One change to one record: who made it, when, and which fields it changed from what to what. Only admins read the trail.
+// One change to one record: who made it, when, and which fields it changed from what to what. Admins read the whole trail, an editor the history of the records it may change.
 type AuditEntry struct {
 	config `json:"-"`
 	// ID of the ent.

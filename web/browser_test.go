@@ -362,7 +362,10 @@ func (b *browser) screenshot(name string) string {
 // form, and waits until the header names the user.
 func (b *browser) signIn(username, pw string) {
 	b.t.Helper()
-	b.run("open the sign-in form", chromedp.WaitVisible(chromedp.CSS(`#account button`)), chromedp.Click(chromedp.CSS(`#account button`)))
+	// The header's own button, once it says so: just after signing out, the
+	// header may still show "Logga ut" for a moment.
+	signIn := `//div[@id="account"]//button[normalize-space()="Logga in"]`
+	b.run("open the sign-in form", chromedp.WaitVisible(signIn), chromedp.Click(signIn))
 	b.signInDialog(username, pw)
 	b.run("wait until "+username+" is signed in", chromedp.WaitVisible(chromedp.CSS(`#account .who`)))
 }

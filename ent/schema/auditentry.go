@@ -101,8 +101,9 @@ func (AuditEntry) Indexes() []ent.Index {
 	}
 }
 
-// Policy of the AuditEntry: admins read the trail; nobody writes it but
-// AuditMixin, which acts for the server.
+// Policy of the AuditEntry: admins read the trail, editors the history of
+// what they may change; nobody writes it but AuditMixin, which acts for the
+// server.
 func (AuditEntry) Policy() ent.Policy {
 	return serverWritesAdminsRead()
 }
@@ -110,9 +111,9 @@ func (AuditEntry) Policy() ent.Policy {
 // Annotations of the AuditEntry.
 func (AuditEntry) Annotations() []schema.Annotation {
 	return []schema.Annotation{
-		schema.Comment("One change to one record: who made it, when, and which fields it changed from what to what. Only admins read the trail."),
+		schema.Comment("One change to one record: who made it, when, and which fields it changed from what to what. Admins read the whole trail, an editor the history of the records it may change."),
 		entgql.RelayConnection(),
-		entgql.QueryField().Description("The audit trail, every change to the plan, its users and tokens; only admins may read it. Filter by objectID, objectType, actorName or hasActorWith, and at."),
+		entgql.QueryField().Description("The audit trail, every change to the plan, its users and tokens; admins read it all, an editor the entries of the activities, follow-ups and indicator values it may change. Filter by objectID, objectType, actorName or hasActorWith, and at."),
 		entgql.MultiOrder(),
 	}
 }

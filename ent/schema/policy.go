@@ -6,12 +6,14 @@ import (
 	"slices"
 
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/schema/mixin"
 
 	"github.com/samverkan/samverkan"
 	"github.com/samverkan/samverkan/auth"
 	gen "github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/activity"
+	"github.com/samverkan/samverkan/ent/auditentry"
 	"github.com/samverkan/samverkan/ent/followup"
 	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/institution"
@@ -41,10 +43,11 @@ import (
 //	                                  records and reverting changes
 //	                                  from the audit trail included
 //
-// Users, tokens and the audit trail are read by admins only. An editor's
-// scope is any number of municipalities and institutions, and any number of
-// editors may share one (User.municipalities and User.institutions,
-// many-to-many).
+// Users and tokens are read by admins only, and so is the audit trail,
+// except that an editor reads the history of the records it may change.
+// An editor's scope is any number of municipalities and institutions, and
+// any number of editors may share one (User.municipalities and
+// User.institutions, many-to-many).
 
 // PolicyMixin gives a type the rules every type shares: reading needs a
 // viewer when the deployment is private, and changing always does.
@@ -150,11 +153,56 @@ func adminOnly() ent.Policy {
 }
 
 // serverWritesAdminsRead is the policy of the records the server keeps
-// itself (the audit trail): admins read them, and no client writes them.
+// itself (the audit trail): admins read them all, an editor the history of
+// the records it may edit, and no client writes them.
 func serverWritesAdminsRead() ent.Policy {
 	return privacy.Policy{
-		Query:    privacy.QueryPolicy{allowAdmins, denyNonAdmins},
+		Query:    privacy.QueryPolicy{allowAdmins, editorsReadTheirHistory, denyNonAdmins},
 		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
+	}
+}
+
+// editorsReadTheirHistory lets an editor read the audit trail of the
+// records it may edit today: the activities its scope takes part in, their
+// follow-ups, and the indicator values of its municipalities. The query is
+// narrowed to them, so an editor asking for more gets fewer entries, never
+// an error (the page shows each record's history on the record's page).
+// Entries of records deleted since, or moved out of the scope, are not
+// among them.
+var editorsReadTheirHistory = privacy.AuditEntryQueryRuleFunc(func(ctx context.Context, q *gen.AuditEntryQuery) error {
+	v := auth.FromContext(ctx)
+	if !v.Is(auth.RoleEditor) {
+		return privacy.Skip
+	}
+	if samverkan.ProbingReadPolicy(ctx) {
+		return samverkan.ErrReadFiltered
+	}
+	q.Where(editorsHistory(v))
+	return privacy.Allow
+})
+
+// editorsHistory matches the audit entries of the records the editor may
+// edit, by subqueries, so that a scope of many activities is no long list
+// of parameters.
+func editorsHistory(v *auth.Viewer) predicate.AuditEntry {
+	return func(s *sql.Selector) {
+		b := sql.Dialect(s.Dialect())
+		activities := func() *sql.Selector {
+			t := sql.Table(activity.Table)
+			sel := b.Select(t.C(activity.FieldID)).From(t)
+			inScope(v)(sel)
+			return sel
+		}
+		ft := sql.Table(followup.Table)
+		followUps := b.Select(ft.C(followup.FieldID)).From(ft).
+			Where(sql.In(ft.C(followup.FieldActivityID), activities()))
+		vt := sql.Table(indicatorvalue.Table)
+		values := b.Select(vt.C(indicatorvalue.FieldID)).From(vt).
+			Where(sql.InInts(vt.C(indicatorvalue.FieldMunicipalityID), v.Municipalities...))
+		of := func(typ string, ids *sql.Selector) *sql.Predicate {
+			return sql.And(sql.EQ(s.C(auditentry.FieldObjectType), typ), sql.In(s.C(auditentry.FieldObjectID), ids))
+		}
+		s.Where(sql.Or(of("Activity", activities()), of("FollowUp", followUps), of("IndicatorValue", values)))
 	}
 }
 

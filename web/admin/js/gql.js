@@ -128,13 +128,18 @@ async function fetchFile(href, token) {
     throw new NetworkError(unreachable);
   }
   if (res.ok) return { blob: await res.blob(), name: attachmentName(res.headers.get("Content-Disposition")) };
+  const text = await res.text().catch(() => "");
   let body = null;
   try {
-    body = await res.json();
+    body = JSON.parse(text);
   } catch (e) {
-    // not a GraphQL error: say the status
+    // The reports answer a bad request in plain text (in English, as the
+    // API's messages): it gets the code its status means, so that the
+    // page says it in Swedish (messages.js).
   }
   if (body?.errors?.length) throw errorFrom(body.errors);
+  const code = { 400: "BAD_REQUEST", 404: "NOT_FOUND", 503: "UNAVAILABLE" }[res.status] || (res.status >= 500 ? "INTERNAL" : "");
+  if (code && text.trim()) throw new GraphQLError(text.trim(), code);
   throw new NetworkError(`Filen kunde inte hämtas (HTTP ${res.status}).`);
 }
 

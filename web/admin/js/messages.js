@@ -31,7 +31,11 @@ const rules = [
   [/^internal error \(request ([^)]+)\)/, (m) => `Något gick fel på servern (förfrågan ${m[1]}). Felet är loggat.`],
   [/^internal error/, () => "Något gick fel på servern. Felet är loggat."],
   [/^the request ran out of time/i, () => byCode.TIMEOUT],
-  [/no (\w[\w-]*) has the id (\d+)/, (m) => `Det finns ingen sådan ${sv(m[1], true)} (id ${m[2]}).`],
+  [/no (\w[\w-]*) has the id (\d+)/i, (m) => `Det finns ingen sådan ${sv(m[1], true)} (id ${m[2]}).`],
+  // The reports' downloads (CSV).
+  [/^there is no plan to report on yet/, () => "Det finns ingen handlingsplan att göra en rapport om ännu."],
+  [/"(.*)" is not a plan ID/, (m) => `”${m[1]}” är inget id för en handlingsplan.`],
+  [/"(.*)" is not a year/, (m) => `”${m[1]}” är inget årtal.`],
   // Who may do what (codes UNAUTHENTICATED, FORBIDDEN, RATE_LIMITED).
   [/^wrong username or password/, () => "Fel användarnamn eller lösenord."],
   [/too many failed sign-ins; try again in (\d+) s/, (m) => `För många misslyckade inloggningar. Försök igen om ${seconds(m[1])}.`],
@@ -94,7 +98,7 @@ function sv(noun, bare = false) {
 }
 
 function svField(field) {
-  return { code: "kod", number: "nummer", title: "rubrik", name: "namn", username: "användarnamn" }[field.trim()] || field;
+  return { code: "kod", number: "nummer", title: "titel", name: "namn", username: "användarnamn" }[field.trim()] || field;
 }
 
 // What each of the API's error codes means (README, "Errors"), said when
@@ -116,6 +120,9 @@ const byCode = {
   QUERY_TOO_LARGE: "Frågan ber om för mycket på en gång.",
   TIMEOUT: "Servern hann inte svara i tid; en ändring sparades inte. Försök igen.",
   RATE_LIMITED: "För många ändringar på kort tid. Försök igen om en stund.",
+  UNAVAILABLE: "Databasen kan inte ta emot det här just nu. Försök igen om en stund.",
+  INVALID_PAGINATION: "Sidan bad om ett ogiltigt antal rader.",
+  PERSISTED_QUERY_NOT_FOUND: "Servern kände inte igen frågan. Ladda om sidan och försök igen.",
   INTERNAL: "Något gick fel på servern.",
 };
 

@@ -4,8 +4,9 @@
 
 import { statusLabels, kindLabels, assessmentLabels, periodLabels, roleLabels, goalName } from "./labels.js";
 import { num, date, dateTime, isoDay } from "./dom.js";
-import { gql } from "./gql.js";
+import { gql, GraphQLError } from "./gql.js";
 import { currentUser } from "./session.js";
+import { may } from "./access.js";
 
 /**
  * editorLinksHint tells an editor, before saving, which of an activity's
@@ -58,6 +59,22 @@ const perspectiveRef = { type: "Perspective", label: (p) => p.name, fields: "nam
 const groupRef = { type: "MunicipalityGroup", label: (g) => g.name, fields: "name", search: "nameContainsFold", order: "NAME" };
 
 export const refs = { Perspective: perspectiveRef, MunicipalityGroup: groupRef, Plan: planRef, Goal: goalRef, Objective: objectiveRef, Activity: activityRef, Municipality: municipalityRef, Institution: institutionRef };
+
+/** updateActivity changes an activity from the version the page showed. */
+const updateActivity = (a, input) =>
+  gql(`mutation Update($id: ID!, $input: UpdateActivityInput!) { updateActivity(id: $id, input: $input) { id } }`, { id: a.id, input: { ...input, version: a.version } });
+
+/**
+ * deleteActivity deletes an activity the page showed, unless someone else
+ * changed it since (deleting takes no version: the page compares it first,
+ * and says so as the server says CONFLICT).
+ */
+async function deleteActivity(a) {
+  const now = await gql(`query Version($id: ID!) { node(id: $id) { ... on Activity { version } } }`, { id: a.id });
+  if (!now.node) throw new GraphQLError("activity not found", "NOT_FOUND");
+  if (now.node.version !== a.version) throw new GraphQLError("changed meanwhile", "CONFLICT");
+  return gql(`mutation Delete($id: ID!) { deleteActivity(id: $id) }`, { id: a.id });
+}
 
 const options = (labels) => Object.entries(labels).map(([value, label]) => ({ value, label }));
 
@@ -118,7 +135,7 @@ export const types = {
     fields: [
       { name: "planID", label: "Handlingsplan", kind: "ref", ref: planRef, required: true, createOnly: true },
       { name: "number", label: "Nummer", kind: "int", required: true, hint: "Unikt inom handlingsplanen." },
-      { name: "title", label: "Rubrik", kind: "text" },
+      { name: "title", label: "Titel", kind: "text", hint: "Målets namn efter numret, t.ex. Barn och unga." },
       { name: "area", label: "Utvecklingsområde", kind: "text", hint: "T.ex. kultur och hälsa." },
       {
         name: "statement",
@@ -168,7 +185,7 @@ export const types = {
     parent: { field: "goalID", edge: "goal", ref: goalRef },
     fields: [
       { name: "goalID", label: "Utvecklingsmål", kind: "ref", ref: goalRef, required: true },
-      { name: "title", label: "Rubrik", kind: "text", required: true },
+      { name: "title", label: "Titel", kind: "text", required: true },
       { name: "position", label: "Ordning", kind: "int", hint: "Rubrikens plats under målet, från 0." },
       { name: "description", label: "Beskrivning", kind: "textarea" },
     ],
@@ -257,20 +274,56 @@ export const types = {
     ],
     cascade: (a) => [["uppföljningar", "followUps", { hasActivityWith: [{ id: a.id }] }]],
     keeps: "Kommunerna och aktörerna finns kvar; bara kopplingarna till aktiviteten tas bort.",
-    // Selected in the list, activities change status together: one
-    // mutation each, on the version the list showed, so each is its own
-    // change in the audit trail and a row someone else changed meanwhile
-    // is refused (CONFLICT) rather than overwritten.
-    bulk: {
-      label: "Ny status",
-      button: "Ändra status",
-      options: options(statusLabels),
-      confirm: (what, label) => `Ändra status till ”${label}” för ${what}? Varje aktivitet ändras för sig och syns i ändringsloggen.`,
-      doneOne: "ändrad",
-      doneMany: "ändrade",
-      change: (a, status) =>
-        gql(`mutation Status($id: ID!, $input: UpdateActivityInput!) { updateActivity(id: $id, input: $input) { id } }`, { id: a.id, input: { status, version: a.version } }),
-    },
+    // Selected in the list, activities change together: their status, a
+    // municipality added or removed, or deleted. One mutation each, on the
+    // version the list showed, so each is its own change in the audit
+    // trail and a row someone else changed meanwhile is refused (CONFLICT)
+    // rather than overwritten.
+    bulk: [
+      {
+        label: "Ny status",
+        options: options(statusLabels),
+        buttons: [
+          {
+            text: "Ändra status",
+            confirm: (what, label) => `Ändra status till ”${label}” för ${what}? Varje aktivitet ändras för sig och syns i ändringsloggen.`,
+            done: ["ändrad", "ändrade"],
+            change: (a, status) => updateActivity(a, { status }),
+          },
+        ],
+      },
+      {
+        label: "Kommun för de markerade",
+        ref: municipalityRef,
+        buttons: [
+          {
+            text: "Lägg till kommunen",
+            confirm: (what, name) => `Lägga till ${name} bland de deltagande kommunerna för ${what}? Varje aktivitet ändras för sig och syns i ändringsloggen.`,
+            done: ["ändrad", "ändrade"],
+            change: (a, id) => updateActivity(a, { addMunicipalityIDs: [id] }),
+          },
+          {
+            text: "Ta bort kommunen",
+            confirm: (what, name) => `Ta bort ${name} från de deltagande kommunerna för ${what}? Varje aktivitet ändras för sig och syns i ändringsloggen.`,
+            done: ["ändrad", "ändrade"],
+            change: (a, id) => updateActivity(a, { removeMunicipalityIDs: [id] }),
+          },
+        ],
+      },
+      {
+        buttons: [
+          {
+            text: "Ta bort markerade",
+            danger: true,
+            offered: () => may("delete", "Activity"),
+            confirm: (what) => `Ta bort ${what} med deras uppföljningar? Varje aktivitet tas bort för sig och syns i ändringsloggen. Det går inte att ångra.`,
+            done: ["borttagen", "borttagna"],
+            failed: "tas bort",
+            change: deleteActivity,
+          },
+        ],
+      },
+    ],
     // The list as filtered, for Excel (see listView's download).
     csvName: "aktiviteter",
     csvFields: `title status firstYear lastYear lead startDate endDate nextReview wholeCounty objective { title goal { number title area } }

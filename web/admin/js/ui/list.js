@@ -356,28 +356,45 @@ export function listView({
    * confirmation, then one mutation per row, so each is its own audited
    * change based on the version the list showed; the rows that could not
    * be changed (someone else changed them meanwhile, outside the user's
-   * scope) are reported one by one.
+   * scope) are reported one by one. type.bulk lists the changes offered,
+   * each with the value it needs (a status, a municipality, none) and its
+   * buttons.
    */
   function bulkControls() {
-    const spec = type.bulk;
-    const fid = newID("bulk");
     const chosen = h("span", { class: "bulk-count" });
-    const value = h("select", { id: fid }, spec.options.map((o) => h("option", { value: o.value }, o.label)));
-    const apply = h("button", { type: "button", class: "button primary", onclick: () => run() }, spec.button);
     const report = h("div", { class: "bulk-report", role: "status" });
-    const bar = h(
-      "div",
-      { class: "bulk", role: "group", "aria-label": "Ändra markerade" },
-      chosen,
-      h("div", { class: "field" }, h("label", { for: fid }, spec.label), value),
-      apply,
-    );
+    const buttons = [];
+    const groups = type.bulk.map((spec) => {
+      const offered = spec.buttons.filter((b) => !b.offered || b.offered());
+      if (!offered.length) return null;
+      const fid = newID("bulk");
+      let control = null;
+      let valueOf = () => ({ value: null, label: "" });
+      if (spec.options) {
+        control = h("select", { id: fid }, spec.options.map((o) => h("option", { value: o.value }, o.label)));
+        valueOf = () => ({ value: control.value, label: spec.options.find((o) => o.value === control.value).label });
+      } else if (spec.ref) {
+        const combo = combobox({ ref: spec.ref, inputID: fid, onChange: () => update() });
+        control = combo.el;
+        valueOf = () => {
+          const [item] = combo.items();
+          return { value: item?.id || null, label: item?.label || "" };
+        };
+      }
+      const own = offered.map((b) => {
+        const button = h("button", { type: "button", class: b.danger ? "button danger" : "button primary", onclick: () => run(b, valueOf()) }, b.text);
+        buttons.push({ button, needsValue: Boolean(control) && !spec.options, valueOf });
+        return button;
+      });
+      return h("div", { class: "bulk-group" }, control ? h("div", { class: "field" }, h("label", { for: fid }, spec.label), control) : null, own);
+    });
+    const bar = h("div", { class: "bulk", role: "group", "aria-label": "Ändra markerade" }, chosen, groups);
     const wrap = h("div", {}, bar, report);
 
     function update() {
       const n = selected.size;
       chosen.textContent = n ? `${plural(n)} ${n === 1 ? "markerad" : "markerade"}` : "Inga markerade";
-      apply.disabled = n === 0;
+      for (const { button, needsValue, valueOf } of buttons) button.disabled = n === 0 || (needsValue && !valueOf().value);
       if (selectAll) {
         const boxes = body.querySelectorAll("input[type=checkbox]").length;
         selectAll.checked = n > 0 && n === boxes;
@@ -385,39 +402,43 @@ export function listView({
       }
     }
 
-    async function run() {
+    async function run(spec, { value, label }) {
       const rows = [...selected.values()];
-      const label = spec.options.find((o) => o.value === value.value).label;
-      if (!window.confirm(spec.confirm(plural(rows.length), label))) return;
-      apply.disabled = true;
-      apply.setAttribute("aria-busy", "true");
+      if (!rows.length || !window.confirm(spec.confirm(plural(rows.length), label))) return;
+      for (const { button } of buttons) button.disabled = true;
+      bar.setAttribute("aria-busy", "true");
       replace(report, "Ändrar…");
+      report.className = "bulk-report";
       const failed = [];
       let done = 0;
       for (const node of rows) {
         try {
-          await spec.change(node, value.value);
+          await spec.change(node, value);
           done++;
         } catch (e) {
           failed.push([node, e]);
         }
       }
       const lines = failed.map(([node, e]) => h("li", {}, h("a", { href: `#/${type.route}/${node.id}` }, type.title(node)), ": ", why(e)));
+      const [one, many] = spec.done;
       replace(
         report,
-        h("p", {}, `${plural(done)} ${done === 1 ? spec.doneOne : spec.doneMany}.`, failed.length ? ` ${plural(failed.length)} kunde inte ändras:` : ""),
+        h("p", {}, done ? `${plural(done)} ${done === 1 ? one : many}.` : `Ingen ${type.one} ${one}.`, failed.length ? ` ${plural(failed.length)} kunde inte ${spec.failed || "ändras"}:` : ""),
         failed.length ? h("ul", {}, lines) : null,
       );
       report.className = failed.length ? "bulk-report problems" : "bulk-report";
-      apply.removeAttribute("aria-busy");
+      bar.removeAttribute("aria-busy");
       load();
     }
 
     function why(e) {
       if (e.code === "CONFLICT") return "någon annan ändrade den medan listan visades. Inget ändrades: försök igen.";
-      if (e.code === "FORBIDDEN") return "din roll får inte ändra den.";
       if (e.code === "NOT_FOUND") return "den har tagits bort.";
-      return swedish(e.message || "", e.field || "", e.code || "");
+      // An editor's refusals about links say what the rule is; any other
+      // refusal is the role's.
+      if (e.code === "FORBIDDEN" && !/^an editor may/.test(e.message || "")) return "din roll får inte ändra den.";
+      const text = swedish(e.message || "", e.field || "", e.code || "");
+      return text.charAt(0).toLocaleLowerCase("sv-SE") + text.slice(1);
     }
 
     update();

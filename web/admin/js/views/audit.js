@@ -1,6 +1,7 @@
 // The audit trail: every change, who made it and when, each field from
 // its old value to its new one. Admins read it whole in "Ändringslogg", and
-// a record's own under "Historik" on its page. Ids in the trail (a heading,
+// a record's own under "Historik" on its page; editors see "Historik" on
+// the pages of the records they may edit. Ids in the trail (a heading,
 // the municipalities linked) are shown by name, looked up a page at a time.
 // An admin restores a deleted record from its deletion ("Återställ") and
 // takes a field's change back ("Ångra"): each is one more change in the
@@ -13,6 +14,7 @@ import { listView } from "../ui/list.js";
 import { goalName, statusLabels } from "../labels.js";
 import { confirmDialog } from "../ui/dialog.js";
 import { showError, showNotice } from "../ui/banner.js";
+import { isAdmin } from "../access.js";
 
 const actions = { CREATE: "Skapad", UPDATE: "Ändrad", DELETE: "Borttagen", RESTORE: "Återställd" };
 
@@ -347,17 +349,21 @@ export function auditView(params = new URLSearchParams()) {
 
 /**
  * historyView is the trail of one record, for its page; version is the
- * record's version the page shows, which a revert is based on, and after
- * a revert the page is shown again.
+ * record's version the page shows, which an admin's revert is based on,
+ * and after a revert the page is shown again.
  */
 export function historyView(typeName, id, version) {
-  const undo = undoColumns({ version, done: () => window.dispatchEvent(new Event("rerender")) });
+  // Only admins revert; users are an admin's to read: an editor's history
+  // names who made each change by username (actorName).
+  const admin = isAdmin();
+  const undo = admin ? undoColumns({ version, done: () => window.dispatchEvent(new Event("rerender")) }) : { changes: columns.changes };
+  const type = admin ? auditType : { ...auditType, listFields: auditType.listFields.replace(" actor { displayName }", "") };
   return h(
     "div",
     { class: "history" },
     listView({
       typeName: "AuditEntry",
-      type: auditType,
+      type,
       where: { objectID: id },
       title: "Historik",
       compact: true,

@@ -60,8 +60,10 @@ export async function detailView(typeName, id) {
           empty: "Användaren har inga aktiva inloggningar eller API-nycklar.",
         })
       : null,
-    // Who changed what, for admins (the server shows the trail to no one else).
-    isAdmin() ? historyView(typeName, node.id, node.version) : null,
+    // Who changed what: admins read every record's history, an editor
+    // that of the records it may edit (the server narrows the trail to
+    // them, and shows it to no one else).
+    isAdmin() || may("update", typeName, { inScope }) ? historyView(typeName, node.id, node.version) : null,
   );
 }
 
