@@ -26,6 +26,22 @@ export function editQuery(typeName) {
   return `query Edit($id: ID!) { node(id: $id) { id ... on ${typeName} { version ${parts.join(" ")} } } }`;
 }
 
+/**
+ * parseDecimal reads a number as a Swedish user writes it: a decimal
+ * comma or point, spaces between thousands ("1 250,5"). Anything else is
+ * NaN.
+ */
+export function parseDecimal(text) {
+  const s = String(text).trim().replace(/[\s\u00a0\u202f]/g, "").replace(",", ".");
+  if (!/^[-\u2212]?\d+(\.\d+)?$/.test(s)) return NaN;
+  return Number(s.replace("\u2212", "-"));
+}
+
+/** decimalText writes a stored number for a field: a decimal comma, no spaces (12,5). */
+export function decimalText(v) {
+  return v === null || v === undefined || v === "" ? "" : String(v).replace(".", ",");
+}
+
 /** linked lists the records a links field of n points at: a connection's nodes, or a plain list. */
 function linked(f, n) {
   return f.plain ? n[f.edge] || [] : n[f.edge].edges.map(({ node }) => node);
@@ -135,14 +151,15 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
           id: inputID,
           name: f.name,
           type: inputType,
-          inputmode: f.kind === "int" || f.kind === "year" ? "numeric" : null,
+          inputmode: f.kind === "int" || f.kind === "year" ? "numeric" : f.kind === "decimal" ? "decimal" : null,
           autocomplete: f.autocomplete || null,
           "aria-describedby": describedBy,
           required: f.required,
         });
-        control.value = f.kind === "date" ? isoDay(value) : value ?? "";
+        const shownValue = (v) => (f.kind === "date" ? isoDay(v) : f.kind === "decimal" ? decimalText(v) : v ?? "");
+        control.value = shownValue(value);
         get = () => control.value.trim();
-        set = (n) => (control.value = f.kind === "date" ? isoDay(n[f.name]) : n[f.name] ?? "");
+        set = (n) => (control.value = shownValue(n[f.name]));
       }
     }
     const row = h("div", { class: `field field-${f.kind}` }, label, control, hint ? h("p", { id: hintID, class: "hint" }, hint) : null, error, note);
@@ -243,6 +260,10 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
       }
       case "date":
         return `${v}T00:00:00Z`;
+      case "decimal": {
+        const n = parseDecimal(v);
+        return Number.isFinite(n) ? n : v;
+      }
       default:
         return v;
     }
@@ -269,6 +290,7 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
     if (v === null || v === undefined || v === "" || (Array.isArray(v) && !v.length)) return "tomt";
     if (f.kind === "select") return f.options.find((o) => o.value === v)?.label || v;
     if (f.kind === "date") return isoDay(v);
+    if (f.kind === "decimal") return decimalText(v);
     if (Array.isArray(v)) return v.join(", ");
     return String(v);
   }
@@ -318,6 +340,7 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
   function check(f, v) {
     if (f.required && (v === "" || v === null || (Array.isArray(v) && !v.length))) return `Fyll i ${f.label.toLowerCase()}.`;
     if ((f.kind === "int" || f.kind === "year") && v !== "" && !Number.isInteger(Number(v))) return "Ska vara ett heltal.";
+    if (f.kind === "decimal" && v !== "" && !Number.isFinite(parseDecimal(v))) return "Ska vara ett tal, t.ex. 1 250 eller 12,5.";
     const max = maxLength[f.kind];
     if (max && typeof v === "string") {
       const n = [...v].length; // characters, as the server counts them
@@ -377,8 +400,11 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
       setLeaveGuard(null);
       // A follow-up is written on its activity's page, and the user
       // goes back there to see it among the others.
+      // So is a target on its indicator's, and an assessment on its goal's
+      // (type.createdOn names the page).
       const activityID = typeName === "FollowUp" && !editing ? input().activityID : null;
-      const next = activityID ? `#/activities/${activityID}` : `#/${type.route}/${data.result.id}`;
+      const on = !editing && type.createdOn ? type.createdOn(input()) : null;
+      const next = activityID ? `#/activities/${activityID}` : on || `#/${type.route}/${data.result.id}`;
       showNotice(editing ? "Ändringarna är sparade." : words(type).created, next);
       location.hash = next;
     } catch (e) {

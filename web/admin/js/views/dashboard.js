@@ -7,6 +7,8 @@ import { gql, download } from "../gql.js";
 import { bearer } from "../session.js";
 import { showError } from "../ui/banner.js";
 import { statusLabels, statusCount, goalName } from "../labels.js";
+import { measures } from "./measures.js";
+import { defaultYear } from "./values.js";
 
 const statuses = ["planned", "ongoing", "done", "cancelled"];
 const statusNames = { planned: statusLabels.PLANNED, ongoing: statusLabels.ONGOING, done: statusLabels.DONE, cancelled: statusLabels.CANCELLED };
@@ -41,6 +43,9 @@ export async function dashboardView(params) {
   if (!report) {
     return h("div", {}, h("h1", {}, "Lägesbild"), h("p", {}, "Det finns ingen handlingsplan att följa upp ännu."));
   }
+  // The indicators and assessments are of one year: the one chosen, or
+  // else this year (the plan's nearest).
+  const measured = await measures(report, year && year >= report.firstYear && year <= report.lastYear ? year : defaultYear(report), !year);
   return h(
     "div",
     { class: "dashboard" },
@@ -49,6 +54,7 @@ export async function dashboardView(params) {
     controls(data.plans.edges.map((e) => e.node), report, year),
     summary(report, year),
     gaps(report.coverage),
+    measured,
     statusBars(report.statusByGoal),
     heatMap(report.coverage),
     statusChanges(report.statusChangesByYear),
@@ -102,6 +108,12 @@ function controls(plans, report, year) {
       link("status", "status per mål (CSV)"),
       " · ",
       link("coverage", "kommuner per mål (CSV)"),
+      " · ",
+      link("indicators", "mått med mål och utfall (CSV)"),
+      " · ",
+      link("indicator-values", "uppmätta värden (CSV)"),
+      " · ",
+      link("assessments", "bedömningar (CSV)"),
     ),
   );
 }
