@@ -195,7 +195,6 @@ type CreateFollowUpInput struct {
 	Text       string
 	Status     *enum.Status
 	Assessment *followup.Assessment
-	Author     *string
 	ActivityID int
 }
 
@@ -211,9 +210,6 @@ func (i *CreateFollowUpInput) Mutate(m *FollowUpMutation) {
 	}
 	if v := i.Assessment; v != nil {
 		m.SetAssessment(*v)
-	}
-	if v := i.Author; v != nil {
-		m.SetAuthor(*v)
 	}
 	m.SetActivityID(i.ActivityID)
 }
@@ -235,8 +231,6 @@ type UpdateFollowUpInput struct {
 	Status          *enum.Status
 	ClearAssessment bool
 	Assessment      *followup.Assessment
-	ClearAuthor     bool
-	Author          *string
 	ActivityID      *int
 }
 
@@ -268,12 +262,6 @@ func (i *UpdateFollowUpInput) Mutate(m *FollowUpMutation) {
 	}
 	if v := i.Assessment; v != nil {
 		m.SetAssessment(*v)
-	}
-	if i.ClearAuthor {
-		m.ClearAuthor()
-	}
-	if v := i.Author; v != nil {
-		m.SetAuthor(*v)
 	}
 	if v := i.ActivityID; v != nil {
 		m.SetActivityID(*v)
@@ -719,6 +707,7 @@ type CreateIndicatorValueInput struct {
 	Value          float64
 	Source         *indicatorvalue.Source
 	IndicatorID    int
+	FollowUpID     *int
 	MunicipalityID *int
 }
 
@@ -733,6 +722,9 @@ func (i *CreateIndicatorValueInput) Mutate(m *IndicatorValueMutation) {
 		m.SetSource(*v)
 	}
 	m.SetIndicatorID(i.IndicatorID)
+	if v := i.FollowUpID; v != nil {
+		m.SetFollowUpID(*v)
+	}
 	if v := i.MunicipalityID; v != nil {
 		m.SetMunicipalityID(*v)
 	}
