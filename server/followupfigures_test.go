@@ -18,9 +18,13 @@ func activityMunicipalities(s *testServer, activity, add string) (in, out []stri
 	s.must(`mutation($a: ID!, $m: ID!) { updateActivity(id: $a, input: {addMunicipalityIDs: [$m]}) { id } }`, map[string]any{"a": activity, "m": add}, nil)
 	var data struct {
 		Node struct {
-			Municipalities struct{ Edges []struct{ Node struct{ ID string } } }
+			Municipalities struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
 		}
-		Municipalities struct{ Edges []struct{ Node struct{ ID string } } }
+		Municipalities struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
 	}
 	s.must(`query($a: ID!) { node(id: $a) { ... on Activity { municipalities(first: 100) { edges { node { id } } } } }
 		municipalities(first: 100) { edges { node { id } } } }`, map[string]any{"a": activity}, &data)
@@ -97,7 +101,9 @@ func TestFollowUpFiguresFeedAnIndicator(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) { s.withT(t).wantError(createValue, c.vars, c.code, c.field) })
 	}
 
-	var made struct{ CreateIndicatorValue struct{ ID, EnteredBy, Source string } }
+	var made struct {
+		CreateIndicatorValue struct{ ID, EnteredBy, Source string }
+	}
 	s.must(createValue, figure(nil), &made)
 	value := made.CreateIndicatorValue
 	if value.Source != "FOLLOW_UP" || value.EnteredBy != "admin" {
