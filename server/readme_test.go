@@ -34,6 +34,8 @@ func TestTheREADMEExamplesWork(t *testing.T) {
 		"goal":         func() any { return s.idOf("goals", `{number: 1}`) },
 		"indicator":    func() any { return created["createIndicator"] },
 		"municipality": func() any { return s.idOf("municipalities", `{code: "1880"}`) },
+		"nora":         func() any { return s.idOf("municipalities", `{code: "1884"}`) },
+		"followUp":     func() any { return created["createFollowUp"] },
 		"username":     func() any { return "admin" },
 		"password":     func() any { return accountstest.Password },
 	}

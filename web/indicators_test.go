@@ -230,7 +230,20 @@ func TestAdminPageAdminEntersValuesForTheCounty(t *testing.T) {
 	if v, by, _, _ := b.valueOf(s.county, "", 2021); v != 63 || by != "alva" {
 		t.Errorf("the county's value is %v by %q, want 63 by alva", v, by)
 	}
+	if form := b.text(`//form[contains(@class, "values-form")]`); strings.Contains(form, "null") || strings.Contains(form, "undefined") {
+		t.Errorf("the form shows %q", form)
+	}
 	b.screenshot("values-form-admin")
+	// On a phone the grid scrolls sideways in its own focusable region;
+	// the page itself does not.
+	phone(b)
+	if w := get(b, "measure the page", chromedp.Evaluate[int](`document.documentElement.scrollWidth - document.documentElement.clientWidth`)); w > 0 {
+		t.Errorf("the values form is %d px wider than the window", w)
+	}
+	if region := get(b, "read the grid's region", chromedp.Evaluate[string](`(() => { const e = document.querySelector(".values-form .table-wrap"); return e.getAttribute("tabindex") + " " + e.getAttribute("role") })()`)); region != "0 region" {
+		t.Errorf("the grid's region is %q, want tabindex 0 and role region", region)
+	}
+	b.screenshot("phone-values-form-admin")
 }
 
 // An admin defines an indicator on a goal, sets its target and assesses
@@ -399,4 +412,95 @@ func (b *browser) shotOf(name, sel string) {
 		b.t.Fatal(err)
 	}
 	b.t.Logf("screenshot: %s", path)
+}
+
+// A follow-up is written by the signed-in user; when it reports another
+// status than the activity's the form offers to change the activity's in
+// the same step, and the pages say where the two differ; a figure of a
+// follow-up is added on its page and becomes a value of an indicator.
+func TestAdminPageFollowUpStatusAndFigures(t *testing.T) {
+	b := newBrowser(t, 1280, 900)
+	admin := b.token("alva")
+	s := indicatorFixture(b, admin)
+	var acts struct {
+		Activities struct{ Edges []struct{ Node struct{ ID, Title string } } }
+	}
+	b.graphql("", `{ activities(first: 1, orderBy: {field: TITLE}) { edges { node { id title } } } }`, nil, &acts)
+	activity := acts.Activities.Edges[0].Node
+	b.graphql(admin, `mutation($a: ID!, $m: ID!) { updateActivity(id: $a, input: {status: ONGOING, addMunicipalityIDs: [$m]}) { id } }`, map[string]any{"a": activity.ID, "m": s.askersund}, nil)
+	statusOf := func() string {
+		var out struct{ Node struct{ Status string } }
+		b.graphql("", `query($a: ID!) { node(id: $a) { ... on Activity { status } } }`, map[string]any{"a": activity.ID}, &out)
+		return out.Node.Status
+	}
+	b.open("#/")
+	b.signIn("alva", password)
+
+	t.Run("ChangesTheActivitysStatusInTheSameStep", func(t *testing.T) {
+		b := b.in(t)
+		b.open("#/followUps/new?activityID=" + activity.ID)
+		b.heading("Ny uppföljning")
+		b.setValue("Datum", "2022-06-30")
+		b.setValue("Text", "Alla skolor i kommunen är med.")
+		get(b, "report the status done", chromedp.Evaluate[chromedp.Void](`(() => { const e = document.querySelector("select[name=status]"); e.value = "DONE"; e.dispatchEvent(new Event("change", {bubbles: true})); })()`))
+		b.waitText("Den rapporterade statusen skiljer sig från aktivitetens, som nu är pågående.")
+		b.run("choose to change the activity's status", chromedp.Click(chromedp.CSS(`input[name="alsoActivityStatus"]`)))
+		b.screenshot("followup-form-status")
+		b.click("Skapa uppföljning")
+		b.bannerSays("Uppföljning skapad. Aktivitetens status är nu genomförd.")
+		if got := statusOf(); got != "DONE" {
+			t.Errorf("the activity's status is %s, want DONE", got)
+		}
+	})
+
+	t.Run("ShowsWhereTheStatusesDiffer", func(t *testing.T) {
+		b := b.in(t)
+		b.open("#/followUps/new?activityID=" + activity.ID)
+		b.setValue("Datum", "2022-09-30")
+		b.setValue("Text", "Ett par skolor hoppade av.")
+		get(b, "report the status ongoing", chromedp.Evaluate[chromedp.Void](`(() => { const e = document.querySelector("select[name=status]"); e.value = "ONGOING"; e.dispatchEvent(new Event("change", {bubbles: true})); })()`))
+		b.waitText("Den rapporterade statusen skiljer sig från aktivitetens, som nu är genomförd.")
+		b.click("Skapa uppföljning")
+		b.bannerSays("Uppföljning skapad.")
+		if got := statusOf(); got != "DONE" {
+			t.Errorf("the activity's status is %s, want DONE kept (not chosen)", got)
+		}
+		b.waitText("Pågående (aktiviteten: genomförd)")
+		var fu struct {
+			FollowUps struct{ Edges []struct{ Node struct{ ID, Author string } } }
+		}
+		b.graphql("", `{ followUps(first: 1, orderBy: {field: DATE, direction: DESC}) { edges { node { id author } } } }`, nil, &fu)
+		if got := fu.FollowUps.Edges[0].Node.Author; got != "alva" {
+			t.Errorf("the follow-up's author is %q, want alva (signed in)", got)
+		}
+		b.open("#/followUps/" + fu.FollowUps.Edges[0].Node.ID)
+		if got := b.text(`//span[@class="status-differs"]`); got != "Skiljer sig från aktivitetens status, som är genomförd." {
+			t.Errorf("the follow-up's page says %q", got)
+		}
+		if got := b.text(`//dt[.="Skriven av"]/following-sibling::dd[1]`); got != "alva" {
+			t.Errorf("written by %q, want alva", got)
+		}
+	})
+
+	t.Run("AFigureFeedsAnIndicator", func(t *testing.T) {
+		b := b.in(t)
+		var fu struct {
+			FollowUps struct{ Edges []struct{ Node struct{ ID string } } }
+		}
+		b.graphql("", `{ followUps(first: 1, where: {date: "2022-06-30T00:00:00Z"}) { edges { node { id } } } }`, nil, &fu)
+		followUp := fu.FollowUps.Edges[0].Node.ID
+		b.open("#/followUps/" + followUp)
+		b.click("Nytt värde")
+		b.heading("Nytt värde")
+		b.choose("Mått", "Barn", "Barn i kulturskolan")
+		b.choose("Kommun", "Asker", "Askersund")
+		b.fill("Värde", "35")
+		b.click("Skapa värde")
+		b.waitView("#/followUps/" + followUp)
+		b.waitText("Siffra ur en uppföljning")
+		if v, by, source, _ := b.valueOf(s.children, s.askersund, 2022); v != 35 || by != "alva" || source != "FOLLOW_UP" {
+			t.Errorf("the figure is %v by %q from %s, want 35 by alva from FOLLOW_UP", v, by, source)
+		}
+		b.screenshot("followup-figures")
+	})
 }

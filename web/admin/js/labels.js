@@ -92,6 +92,7 @@ export const valuePeriodLabels = {
 export const sourceLabels = {
   OWN: "Egen uppföljning",
   KOLADA: "Kolada",
+  FOLLOW_UP: "Siffra ur en uppföljning",
 };
 
 // A light as a short word, for badges and tables: "Grön".

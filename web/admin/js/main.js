@@ -72,7 +72,7 @@ async function render() {
   const parts = path.split("/").filter(Boolean);
   const params = new URLSearchParams(query);
   const typeName = parts[0] ? typeByRoute(parts[0]) : null;
-  highlightNav(parts[0] || "");
+  highlightNav(parts[0] === "values" ? "indicators" : parts[0] || "");
   // A message belongs to the view it was shown on, or to the one it was
   // meant for ("Uppföljning skapad." on the activity it was added to):
   // any other view starts without it.

@@ -57,6 +57,12 @@ const rules = [
   [/^this indicator is measured for the whole county/, () => "Måttet mäts för hela länet: lämna kommunen tom."],
   [/^this indicator already has a value for the year, period and municipality/, () => "Måttet har redan ett värde för samma år, period och kommun: ändra det i stället."],
   [/^this indicator already has a value for (.+), (.+): change that one instead/, (m) => `Måttet har redan ett värde för ${m[1]}, ${m[2] === "the county" ? "hela länet" : m[2]}: ändra det i stället.`],
+  [/^a value from a follow-up names the follow-up/, () => "Ett värde ur en uppföljning behöver uppföljningen: välj den."],
+  [/^a figure of a follow-up has the source FOLLOW_UP, not KOLADA/, () => "En siffra ur en uppföljning har källan uppföljning, inte Kolada."],
+  [/^only a figure of a follow-up has the source FOLLOW_UP/, () => "Bara en siffra ur en uppföljning har källan uppföljning, och den behåller den."],
+  [/^the follow-up is of an activity of another plan/, () => "Uppföljningen gäller en aktivitet i en annan handlingsplan än måttets."],
+  [/^a figure of a follow-up is of the follow-up's year, (\d+)/, (m) => `En siffra ur en uppföljning gäller uppföljningens år, ${m[1]}.`],
+  [/^the municipality does not take part in the follow-up's activity/, () => "Kommunen deltar inte i uppföljningens aktivitet."],
   // A storage fault (code UNAVAILABLE): nothing the user can mend.
   [/^the database cannot serve this request now \((.+)\); try again later/, (m) => `Databasen kan inte ta emot det här just nu (${svFault(m[1])}). Försök igen om en stund; kvarstår felet, kontakta den som driver servern.`],
 ];

@@ -67,6 +67,8 @@ const institutionRef = {
   order: "NAME",
 };
 
+const followUpRef = { type: "FollowUp", label: (f) => `${date(f.date)}: ${f.activity.title}`, fields: "date activity { title }", search: "textContainsFold", order: "DATE" };
+
 const indicatorRef = {
   type: "Indicator",
   label: (i) => i.name,
@@ -89,6 +91,16 @@ function ownerCrumbs(i) {
   if (i.objective) return [["Plan", i.objective.goal.plan], ["Goal", i.objective.goal], ["Objective", i.objective]];
   if (i.activity) return [["Plan", i.activity.objective.goal.plan], ["Goal", i.activity.objective.goal], ["Objective", i.activity.objective], ["Activity", i.activity]];
   return [];
+}
+
+/**
+ * reportedStatus is the status a follow-up reports, saying so when the
+ * activity's status is another: "Genomförd (aktiviteten: Pågående)".
+ */
+export function reportedStatus(f) {
+  if (!f.status) return "";
+  const label = statusLabels[f.status];
+  return f.activity?.status && f.activity.status !== f.status ? `${label} (aktiviteten: ${statusLabels[f.activity.status].toLowerCase()})` : label;
 }
 
 const ownerHint = "Ett mått mäter ett utvecklingsmål, en rubrik eller en aktivitet: fyll i ett av de tre.";
@@ -348,24 +360,31 @@ export const types = {
       { name: "status", label: "Rapporterad status", kind: "select", options: options(statusLabels) },
       { name: "assessment", label: "Bedömning", kind: "select", options: options(assessmentLabels) },
       { name: "text", label: "Text", kind: "textarea", required: true },
-      { name: "author", label: "Skriven av", kind: "text" },
     ],
     columns: [
       { label: "Datum", value: (f) => date(f.date), order: "DATE", link: true },
       { label: "Aktivitet", value: (f) => f.activity.title },
-      { label: "Status", value: (f) => statusLabels[f.status] || "", status: true },
+      { label: "Status", value: reportedStatus, status: true },
       { label: "Bedömning", value: (f) => assessmentLabels[f.assessment] || "", assessment: true },
       { label: "Text", value: (f) => f.text, wrap: true },
     ],
-    listFields: "date status assessment text activity { title }",
+    listFields: "date status assessment text activity { title status }",
     search: { field: "textContainsFold", label: "Sök i uppföljningar" },
     filters: [
       { name: "assessment", label: "Bedömning", kind: "select", options: options(assessmentLabels), where: (v) => ({ assessment: v }) },
     ],
     defaultOrder: { field: "DATE", direction: "DESC" },
-    detailFields: "date period status assessment text author createdAt activity { id title objective { id title goal { id number title area plan { id name } } } }",
+    detailFields: "date period status assessment text author createdAt updatedAt activity { id title status objective { id title goal { id number title area plan { id name } } } }",
     breadcrumbs: (f) => [["Plan", f.activity.objective.goal.plan], ["Goal", f.activity.objective.goal], ["Objective", f.activity.objective], ["Activity", f.activity]],
-    children: () => [],
+    children: (f) => [
+      {
+        type: "IndicatorValue",
+        title: "Siffror",
+        where: { hasFollowUpWith: [{ id: f.id }] },
+        preset: { followUpID: f.id, year: String(new Date(f.date).getUTCFullYear()) },
+        empty: "Uppföljningen har inga siffror. En siffra, t.ex. antal barn som nåtts, blir ett värde för ett mått.",
+      },
+    ],
     cascade: () => [],
   },
 
@@ -448,25 +467,28 @@ export const types = {
     many: "Uppmätta värden",
     title: (v) => `${v.indicator.name}, ${v.year}${v.period ? ` ${valuePeriodLabels[v.period].toLowerCase()}` : ""}${v.municipality ? `, ${v.municipality.name}` : ""}`,
     parent: { field: "indicatorID", edge: "indicator", ref: indicatorRef },
-    createdOn: (input) => `#/indicators/${input.indicatorID}`,
+    // A follow-up's figure is added on the follow-up's page, and shown there.
+    createdOn: (input) => (input.followUpID ? `#/followUps/${input.followUpID}` : `#/indicators/${input.indicatorID}`),
     fields: [
       { name: "indicatorID", label: "Mått", kind: "ref", ref: indicatorRef, required: true, createOnly: true },
       { name: "year", label: "År", kind: "year", required: true, createOnly: true },
       { name: "period", label: "Del av året", kind: "select", options: options(valuePeriodLabels), createOnly: true, hint: "Lämna tomt för helåret, som utfallet räknas på." },
       { name: "municipalityID", label: "Kommun", kind: "ref", ref: municipalityRef, createOnly: true, hint: "För ett mått per kommun; tomt för hela länet." },
+      { name: "followUpID", label: "Uppföljning", kind: "ref", ref: followUpRef, createOnly: true, hint: "Om värdet är en siffra ur en uppföljning: samma år, och en kommun som deltar i aktiviteten." },
       { name: "value", label: "Värde", kind: "decimal", required: true },
-      { name: "source", label: "Källa", kind: "select", options: options(sourceLabels), default: "OWN" },
+      { name: "source", label: "Källa", kind: "select", options: options(sourceLabels), default: "OWN", hint: "En siffra ur en uppföljning får källan uppföljning." },
     ],
     columns: [
       { label: "År", value: (v) => `${v.year}${v.period ? ` ${v.period}` : ""}`, order: "YEAR", link: true },
+      { label: "Mått", value: (v) => v.indicator.name },
       { label: "Kommun", value: (v) => v.municipality?.name || "Hela länet" },
       { label: "Värde", value: (v) => num(v.value), order: "VALUE", numeric: true },
       { label: "Källa", value: (v) => (v.source === "KOLADA" ? "Källa: Kolada" : sourceLabels[v.source]) },
       { label: "Inmatat av", value: (v) => v.enteredBy || "" },
     ],
-    listFields: "year period value source enteredBy municipality { name }",
+    listFields: "year period value source enteredBy municipality { name } indicator { name }",
     defaultOrder: { field: "YEAR", direction: "DESC" },
-    detailFields: `year period value source enteredBy updatedAt municipality { id name code } indicator { id name unit ${ownerFields} }`,
+    detailFields: `year period value source enteredBy updatedAt municipality { id name code } followUp { id date activity { title } } indicator { id name unit ${ownerFields} }`,
     breadcrumbs: (v) => [...ownerCrumbs(v.indicator), ["Indicator", v.indicator]],
     children: () => [],
     cascade: () => [],

@@ -10,6 +10,7 @@ import { combobox } from "./combobox.js";
 import { showError, showNotice, clearBanner } from "./banner.js";
 import { swedish } from "../messages.js";
 import { setLeaveGuard } from "../guard.js";
+import { statusLabels } from "../labels.js";
 
 // The longest text the server takes, in characters, by kind of field: a
 // line (a title, a name) and prose (a description, a follow-up's text).
@@ -63,6 +64,10 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
   const errorSummary = h("div", { class: "error-summary", tabindex: "-1", hidden: true });
   form.append(errorSummary);
   for (const f of fields) form.append(fieldRow(f));
+  // A follow-up may report a status other than its activity's: the form
+  // says so, and offers to change the activity's status in the same step.
+  const alsoStatus = typeName === "FollowUp" ? activityStatusOption() : null;
+  if (alsoStatus) controls.get("status")?.row.after(alsoStatus.row);
 
   const save = h("button", { type: "submit", class: "button primary" }, editing ? "Spara ändringar" : `Skapa ${type.one}`);
   const cancel = h("a", { class: "button", href: editing ? `#/${type.route}/${node.id}` : `#/${type.route}` }, "Avbryt");
@@ -125,6 +130,7 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
           describedBy,
           values: item ? [item] : [],
           extraWhere: limits[f.name] || null,
+          onChange: () => form.dispatchEvent(new CustomEvent("refchange", { detail: f.name })),
         });
         control = combo.el;
         combo.input.setAttribute("name", f.name);
@@ -165,6 +171,7 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
     const row = h("div", { class: `field field-${f.kind}` }, label, control, hint ? h("p", { id: hintID, class: "hint" }, hint) : null, error, note);
     controls.set(f.name, {
       f,
+      row,
       get,
       set,
       setNote(text) {
@@ -394,9 +401,15 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
       const extra = fields.filter((f) => f.arg);
       const declared = extra.map((f) => `, $${f.name}: ${f.arg}`).join("");
       const passed = extra.map((f) => `, ${f.name}: $${f.name}`).join("");
+      // The activity's status, when the user chose to change it too, in
+      // the same request: one transaction, both or neither.
+      const also = alsoStatus?.chosen();
+      const alsoDeclared = also ? ", $activity: ID!, $activityInput: UpdateActivityInput!" : "";
+      const alsoField = also ? " activity: updateActivity(id: $activity, input: $activityInput) { id status }" : "";
+      const alsoVars = also ? { activity: also.activityID, activityInput: { status: also.status, version: also.version } } : {};
       const data = editing
-        ? await gql(`mutation Save($id: ID!, $input: Update${typeName}Input!${declared}) { result: update${typeName}(id: $id, input: $input${passed}) { id } }`, { id: node.id, input: input(), ...args() })
-        : await gql(`mutation Save($input: Create${typeName}Input!${declared}) { result: create${typeName}(input: $input${passed}) { id } }`, { input: input(), ...args() });
+        ? await gql(`mutation Save($id: ID!, $input: Update${typeName}Input!${declared}${alsoDeclared}) { result: update${typeName}(id: $id, input: $input${passed}) { id }${alsoField} }`, { id: node.id, input: input(), ...args(), ...alsoVars })
+        : await gql(`mutation Save($input: Create${typeName}Input!${declared}${alsoDeclared}) { result: create${typeName}(input: $input${passed}) { id }${alsoField} }`, { input: input(), ...args(), ...alsoVars });
       setLeaveGuard(null);
       // A follow-up is written on its activity's page, and the user
       // goes back there to see it among the others.
@@ -405,7 +418,8 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
       const activityID = typeName === "FollowUp" && !editing ? input().activityID : null;
       const on = !editing && type.createdOn ? type.createdOn(input()) : null;
       const next = activityID ? `#/activities/${activityID}` : on || `#/${type.route}/${data.result.id}`;
-      showNotice(editing ? "Ändringarna är sparade." : words(type).created, next);
+      const saved = editing ? "Ändringarna är sparade." : words(type).created;
+      showNotice(also ? `${saved} Aktivitetens status är nu ${statusLabels[also.status].toLowerCase()}.` : saved, next);
       location.hash = next;
     } catch (e) {
       const target = e instanceof GraphQLError && e.field ? fieldFor(e.field) : null;
@@ -434,6 +448,42 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
       save.disabled = false;
       save.removeAttribute("aria-busy");
     }
+  }
+
+  /**
+   * activityStatusOption is the follow-up form's offer to change the
+   * activity's status to the one the follow-up reports: shown when the
+   * two differ, with the activity's status as it is now.
+   */
+  function activityStatusOption() {
+    const boxID = newID("also-status");
+    const box = h("input", { type: "checkbox", id: boxID, name: "alsoActivityStatus" });
+    const now = h("p", { class: "hint" });
+    const row = h("div", { class: "field field-check", hidden: true }, h("div", { class: "check" }, box, h("label", { for: boxID }, "Ändra också aktivitetens status till den rapporterade")), now);
+    let activity = null; // { id, status, version } as last read
+    async function refresh() {
+      const id = controls.get("activityID")?.get() || node?.activity?.id;
+      const status = controls.get("status")?.get();
+      if (id && id !== activity?.id) {
+        try {
+          const data = await gql(`query Now($id: ID!) { node(id: $id) { id ... on Activity { status version } } }`, { id });
+          activity = data.node;
+        } catch (e) {
+          activity = null;
+        }
+      }
+      const differs = Boolean(activity && status && status !== activity.status);
+      row.hidden = !differs;
+      if (!differs) box.checked = false;
+      now.textContent = activity ? `Den rapporterade statusen skiljer sig från aktivitetens, som nu är ${statusLabels[activity.status].toLowerCase()}.` : "";
+    }
+    form.addEventListener("refchange", (e) => e.detail === "activityID" && refresh());
+    controls.get("status")?.row.querySelector("select").addEventListener("change", refresh);
+    refresh();
+    return {
+      row,
+      chosen: () => (box.checked && !row.hidden && activity ? { activityID: activity.id, status: controls.get("status").get(), version: activity.version } : null),
+    };
   }
 
   return form;

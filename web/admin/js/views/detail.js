@@ -136,11 +136,20 @@ function facts(typeName, n) {
       add("Aktivitet", link("Activity", n.activity));
       add("Datum", date(n.date));
       add("Period", periodLabels[n.period]);
-      add("Rapporterad status", n.status ? h("span", { class: `badge status-${n.status.toLowerCase()}` }, statusLabels[n.status]) : null);
+      add(
+        "Rapporterad status",
+        n.status
+          ? [
+              h("span", { class: `badge status-${n.status.toLowerCase()}` }, statusLabels[n.status]),
+              n.activity.status !== n.status ? h("span", { class: "status-differs" }, ` Skiljer sig från aktivitetens status, som är ${statusLabels[n.activity.status].toLowerCase()}.`) : null,
+            ]
+          : null,
+      );
       add("Bedömning", n.assessment ? h("span", { class: `badge assessment-${n.assessment.toLowerCase()}` }, assessmentLabels[n.assessment]) : null);
       add("Text", paragraphs(n.text));
       add("Skriven av", n.author);
       add("Registrerad", dateTime(n.createdAt));
+      if (n.updatedAt !== n.createdAt) add("Senast ändrad", dateTime(n.updatedAt));
       break;
     case "Indicator": {
       const owner = n.goal ? link("Goal", n.goal, goalName(n.goal)) : n.objective ? link("Objective", n.objective) : n.activity ? link("Activity", n.activity) : null;
@@ -165,6 +174,7 @@ function facts(typeName, n) {
       add("År", String(n.year));
       add("Del av året", n.period ? valuePeriodLabels[n.period] : "Helår");
       add("Kommun", n.municipality ? link("Municipality", n.municipality) : "Hela länet");
+      add("Ur uppföljningen", n.followUp ? link("FollowUp", n.followUp, `${date(n.followUp.date)}: ${n.followUp.activity.title}`) : null);
       add("Värde", `${num(n.value)}${n.indicator.unit ? ` ${n.indicator.unit}` : ""}`);
       add("Källa", n.source === "KOLADA" ? "Källa: Kolada" : sourceLabels[n.source]);
       add("Inmatat av", n.enteredBy);

@@ -17,7 +17,7 @@ import { indicatorsOfPlan } from "../types.js";
 
 const plansQuery = `query Plans { plans(first: 100, orderBy: [{field: LAST_YEAR, direction: DESC}]) { edges { node { id name region countyCode firstYear lastYear } } } }`;
 
-const valueFields = "id version value source municipality { id }";
+const valueFields = "id version value source municipality { id } followUp { id date }";
 
 const gridQuery = `query Grid($where: IndicatorWhereInput, $year: Int!, $municipalities: MunicipalityWhereInput) {
   indicators(first: 100, where: $where, orderBy: [{field: NAME}]) {
@@ -123,10 +123,12 @@ export async function valuesView(params) {
   );
 
   form.append(
-    summary,
+    ...[
+      summary,
     h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-labelledby": captionID }, table),
     !admin && county.length ? h("p", { class: "muted" }, `${count(county.length, "mått", "mått")} för hela länet matas in av en administratör.`) : null,
-    h("div", { class: "actions" }, save, h("a", { class: "button", href: "#/indicators" }, "Till måtten")),
+      h("div", { class: "actions" }, save, h("a", { class: "button", href: "#/indicators" }, "Till måtten")),
+    ].filter(Boolean),
   );
   form.addEventListener("submit", (e) => {
     e.preventDefault();
@@ -171,7 +173,8 @@ export async function valuesView(params) {
       store(v) {
         c.stored = v;
         // Kolada's figures say so; figures computed from them do not.
-        source.textContent = v?.source === "KOLADA" && c.typed() === decimalText(v.value) ? "Källa: Kolada" : "";
+        const same = v && c.typed() === decimalText(v.value);
+        source.textContent = same && v.source === "KOLADA" ? "Källa: Kolada" : same && v.followUp ? "Ur en uppföljning" : "";
         source.hidden = !source.textContent;
       },
     };
@@ -267,9 +270,10 @@ export async function valuesView(params) {
     }
     const value = parseDecimal(typed);
     if (c.stored) {
-      // A figure typed over Kolada's is the plan's own.
+      // A figure typed over Kolada's is the plan's own (a follow-up's
+      // figure stays the follow-up's).
       const input = { value, version: c.stored.version };
-      if (c.stored.source !== "OWN") input.source = "OWN";
+      if (c.stored.source === "KOLADA") input.source = "OWN";
       const data = await gql(`mutation Change($id: ID!, $input: UpdateIndicatorValueInput!) { updateIndicatorValue(id: $id, input: $input) { ${valueFields} } }`, { id: c.stored.id, input });
       c.store(data.updateIndicatorValue);
     } else {
