@@ -100,7 +100,7 @@ func (FollowUp) Indexes() []ent.Index {
 
 // Hooks of the FollowUp.
 func (FollowUp) Hooks() []ent.Hook {
-	return []ent.Hook{followUpWithinPlanPeriod, followUpAuthorIsViewer, skipUnchanged}
+	return []ent.Hook{followUpWithinPlanPeriod, authorIsViewer, skipUnchanged}
 }
 
 // Policy of the FollowUp: admins change follow-ups; editors those of the activities in their scope.

@@ -223,11 +223,11 @@ var indicatorValueSlot = hook.On(func(next ent.Mutator) ent.Mutator {
 
 // followUpFigure checks a value that a follow-up reports as one of its
 // figures (followUpID given): its source is FOLLOW_UP (the server sets it;
-// KOLADA is refused),
-// the follow-up is of an activity of the indicator's plan, the value is of
-// the follow-up's year, and a value per municipality is of a municipality
-// that takes part in the follow-up's activity. A value without a
-// follow-up cannot claim to come from one, and a figure stays one.
+// KOLADA is refused), the follow-up is of an activity of the indicator's
+// plan, the value is of the follow-up's year, and a value per
+// municipality is of a municipality that takes part in the follow-up's
+// activity. A value without a follow-up cannot claim to come from one, and
+// a figure stays one.
 var followUpFigure = hook.On(func(next ent.Mutator) ent.Mutator {
 	return hook.IndicatorValueFunc(func(ctx context.Context, m *gen.IndicatorValueMutation) (ent.Value, error) {
 		source, sourceSet := m.Source()
@@ -349,7 +349,6 @@ func setFromViewer(name string) ent.Hook {
 }
 
 var (
-	enteredByViewer        = setFromViewer("entered_by")
-	authorIsViewer         = setFromViewer("author")
-	followUpAuthorIsViewer = setFromViewer("author")
+	enteredByViewer = setFromViewer("entered_by")
+	authorIsViewer  = setFromViewer("author") // an assessment's, a follow-up's
 )
