@@ -352,6 +352,7 @@ export const types = {
     one: "uppföljning",
     many: "Uppföljningar",
     title: (f) => `Uppföljning ${date(f.date)}`,
+    labels: { author: "Skriven av" }, // fields the server sets, for the history
     parent: { field: "activityID", edge: "activity", ref: activityRef },
     fields: [
       { name: "activityID", label: "Aktivitet", kind: "ref", ref: activityRef, required: true },
@@ -467,6 +468,7 @@ export const types = {
     many: "Uppmätta värden",
     title: (v) => `${v.indicator.name}, ${v.year}${v.period ? ` ${valuePeriodLabels[v.period].toLowerCase()}` : ""}${v.municipality ? `, ${v.municipality.name}` : ""}`,
     parent: { field: "indicatorID", edge: "indicator", ref: indicatorRef },
+    labels: { enteredBy: "Inmatat av" },
     // A follow-up's figure is added on the follow-up's page, and shown there.
     createdOn: (input) => (input.followUpID ? `#/followUps/${input.followUpID}` : `#/indicators/${input.indicatorID}`),
     fields: [
@@ -500,6 +502,7 @@ export const types = {
     one: "bedömning",
     many: "Bedömningar",
     title: (a) => `Bedömning ${a.year}: ${goalName(a.goal)}`,
+    labels: { author: "Av" },
     parent: { field: "goalID", edge: "goal", ref: goalRef },
     createdOn: (input) => `#/goals/${input.goalID}`,
     fields: [
@@ -663,5 +666,5 @@ export function typeByRoute(route) {
 /** fieldLabel is the Swedish name of a field of typeName as the API names it (title, objectiveID, municipalities). */
 export function fieldLabel(typeName, name) {
   const f = types[typeName]?.fields.find((x) => x.name === name || x.edge === name || x.name === `${name}ID`);
-  return f ? f.label : null;
+  return f ? f.label : types[typeName]?.labels?.[name] || null;
 }

@@ -457,8 +457,9 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
    */
   function activityStatusOption() {
     const boxID = newID("also-status");
-    const box = h("input", { type: "checkbox", id: boxID, name: "alsoActivityStatus" });
-    const now = h("p", { class: "hint" });
+    const nowID = newID("hint");
+    const box = h("input", { type: "checkbox", id: boxID, name: "alsoActivityStatus", "aria-describedby": nowID });
+    const now = h("p", { id: nowID, class: "hint" });
     const row = h("div", { class: "field field-check", hidden: true }, h("div", { class: "check" }, box, h("label", { for: boxID }, "Ändra också aktivitetens status till den rapporterade")), now);
     let activity = null; // { id, status, version } as last read
     async function refresh() {

@@ -149,7 +149,7 @@ function facts(typeName, n) {
       add("Text", paragraphs(n.text));
       add("Skriven av", n.author);
       add("Registrerad", dateTime(n.createdAt));
-      if (n.updatedAt !== n.createdAt) add("Senast ändrad", dateTime(n.updatedAt));
+      if (dateTime(n.updatedAt) !== dateTime(n.createdAt)) add("Senast ändrad", dateTime(n.updatedAt));
       break;
     case "Indicator": {
       const owner = n.goal ? link("Goal", n.goal, goalName(n.goal)) : n.objective ? link("Objective", n.objective) : n.activity ? link("Activity", n.activity) : null;
