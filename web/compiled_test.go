@@ -60,6 +60,7 @@ func TestAdminPageQueriesAnswerAlikeCompiled(t *testing.T) {
 	b.click("Ny uppföljning")
 	b.settle()
 	b.choose("Aktivitet", "kultur", askersundActivity) // among the activities of the editor's scope
+	b.settle() // the form reads the activity's status when one is chosen
 	// Signing out ends the editor's session, and so the replay of what
 	// was asked with it: replay it now.
 	p.replay(rec.take())

@@ -466,11 +466,14 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
       const id = controls.get("activityID")?.get() || node?.activity?.id;
       const status = controls.get("status")?.get();
       if (id && id !== activity?.id) {
+        row.setAttribute("aria-busy", "true");
         try {
           const data = await gql(`query Now($id: ID!) { node(id: $id) { id ... on Activity { status version } } }`, { id });
           activity = data.node;
         } catch (e) {
           activity = null;
+        } finally {
+          row.removeAttribute("aria-busy");
         }
       }
       const differs = Boolean(activity && status && status !== activity.status);
