@@ -423,7 +423,9 @@ func TestAdminPageFollowUpStatusAndFigures(t *testing.T) {
 	admin := b.token("alva")
 	s := indicatorFixture(b, admin)
 	var acts struct {
-		Activities struct{ Edges []struct{ Node struct{ ID, Title string } } }
+		Activities struct {
+			Edges []struct{ Node struct{ ID, Title string } }
+		}
 	}
 	b.graphql("", `{ activities(first: 1, orderBy: {field: TITLE}) { edges { node { id title } } } }`, nil, &acts)
 	activity := acts.Activities.Edges[0].Node
@@ -467,7 +469,9 @@ func TestAdminPageFollowUpStatusAndFigures(t *testing.T) {
 		}
 		b.waitText("Pågående (aktiviteten: genomförd)")
 		var fu struct {
-			FollowUps struct{ Edges []struct{ Node struct{ ID, Author string } } }
+			FollowUps struct {
+				Edges []struct{ Node struct{ ID, Author string } }
+			}
 		}
 		b.graphql("", `{ followUps(first: 1, orderBy: {field: DATE, direction: DESC}) { edges { node { id author } } } }`, nil, &fu)
 		if got := fu.FollowUps.Edges[0].Node.Author; got != "alva" {
@@ -485,7 +489,9 @@ func TestAdminPageFollowUpStatusAndFigures(t *testing.T) {
 	t.Run("AFigureFeedsAnIndicator", func(t *testing.T) {
 		b := b.in(t)
 		var fu struct {
-			FollowUps struct{ Edges []struct{ Node struct{ ID string } } }
+			FollowUps struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
 		}
 		b.graphql("", `{ followUps(first: 1, where: {date: "2022-06-30T00:00:00Z"}) { edges { node { id } } } }`, nil, &fu)
 		followUp := fu.FollowUps.Edges[0].Node.ID
