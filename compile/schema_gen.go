@@ -150,6 +150,7 @@ var types = map[string]*Type{
 		},
 		Edges: map[string]*Edge{
 			"activity": {Target: "Activity", Unique: true, Rel: sqlgraph.M2O, Table: "follow_ups", Columns: []string{"activity_id"}, Inverse: true},
+			"figures":  {Target: "IndicatorValue", Unique: false, Rel: sqlgraph.O2M, Table: "indicator_values", Columns: []string{"follow_up_id"}, Inverse: false},
 		},
 		Orders: map[string]*Field{
 			"CREATED_AT": {Column: followup.FieldCreatedAt, Kind: KindTime, Nillable: false},
@@ -364,9 +365,11 @@ var types = map[string]*Type{
 			"enteredBy":      {Column: indicatorvalue.FieldEnteredBy, Kind: KindString, Nillable: false},
 			"indicatorID":    {Column: indicatorvalue.FieldIndicatorID, Kind: KindID, Nillable: false},
 			"municipalityID": {Column: indicatorvalue.FieldMunicipalityID, Kind: KindID, Nillable: true},
+			"followUpID":     {Column: indicatorvalue.FieldFollowUpID, Kind: KindID, Nillable: true},
 		},
 		Edges: map[string]*Edge{
 			"indicator":    {Target: "Indicator", Unique: true, Rel: sqlgraph.M2O, Table: "indicator_values", Columns: []string{"indicator_id"}, Inverse: true},
+			"followUp":     {Target: "FollowUp", Unique: true, Rel: sqlgraph.M2O, Table: "indicator_values", Columns: []string{"follow_up_id"}, Inverse: true},
 			"municipality": {Target: "Municipality", Unique: true, Rel: sqlgraph.M2O, Table: "indicator_values", Columns: []string{"municipality_id"}, Inverse: false},
 		},
 		Orders: map[string]*Field{
@@ -829,6 +832,9 @@ func searchFollowUp(ctx context.Context, w *ent.FollowUpWhereInput) {
 	for _, x := range w.HasActivityWith {
 		searchActivity(ctx, x)
 	}
+	for _, x := range w.HasFiguresWith {
+		searchIndicatorValue(ctx, x)
+	}
 }
 
 // searchGoal answers w's infix searches of indexed fields from the
@@ -942,6 +948,9 @@ func searchIndicatorValue(ctx context.Context, w *ent.IndicatorValueWhereInput) 
 	}
 	for _, x := range w.HasIndicatorWith {
 		searchIndicator(ctx, x)
+	}
+	for _, x := range w.HasFollowUpWith {
+		searchFollowUp(ctx, x)
 	}
 	for _, x := range w.HasMunicipalityWith {
 		searchMunicipality(ctx, x)

@@ -861,6 +861,22 @@ func (c *FollowUpClient) QueryActivity(_m *FollowUp) *ActivityQuery {
 	return query
 }
 
+// QueryFigures queries the figures edge of a FollowUp.
+func (c *FollowUpClient) QueryFigures(_m *FollowUp) *IndicatorValueQuery {
+	query := (&IndicatorValueClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(followup.Table, followup.FieldID, id),
+			sqlgraph.To(indicatorvalue.Table, indicatorvalue.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, followup.FiguresTable, followup.FiguresColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *FollowUpClient) Hooks() []Hook {
 	hooks := c.hooks.FollowUp
@@ -1732,6 +1748,22 @@ func (c *IndicatorValueClient) QueryIndicator(_m *IndicatorValue) *IndicatorQuer
 			sqlgraph.From(indicatorvalue.Table, indicatorvalue.FieldID, id),
 			sqlgraph.To(indicator.Table, indicator.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, indicatorvalue.IndicatorTable, indicatorvalue.IndicatorColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryFollowUp queries the follow_up edge of a IndicatorValue.
+func (c *IndicatorValueClient) QueryFollowUp(_m *IndicatorValue) *FollowUpQuery {
+	query := (&FollowUpClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(indicatorvalue.Table, indicatorvalue.FieldID, id),
+			sqlgraph.To(followup.Table, followup.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, indicatorvalue.FollowUpTable, indicatorvalue.FollowUpColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil

@@ -35,7 +35,7 @@ type FollowUp struct {
 	Status *enum.Status `json:"status,omitempty"`
 	// A traffic light: green (on track), yellow (at risk) or red (off track).
 	Assessment *followup.Assessment `json:"assessment,omitempty"`
-	// Who wrote the follow-up.
+	// The username of who wrote the follow-up or last changed it, set by the server.
 	Author string `json:"author,omitempty"`
 	// The ID of the activity followed up.
 	ActivityID int `json:"activity_id,omitempty"`
@@ -49,11 +49,15 @@ type FollowUp struct {
 type FollowUpEdges struct {
 	// The activity followed up.
 	Activity *Activity `json:"activity,omitempty"`
+	// The figures the follow-up reports (e.g. children reached), each a value of an indicator; they go with the follow-up.
+	Figures []*IndicatorValue `json:"figures,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [1]bool
+	loadedTypes [2]bool
 	// totalCount holds the count of the edges above.
-	totalCount [1]map[string]int
+	totalCount [2]map[string]int
+
+	namedFigures map[string][]*IndicatorValue
 }
 
 // ActivityOrErr returns the Activity value or an error if the edge
@@ -65,6 +69,15 @@ func (e FollowUpEdges) ActivityOrErr() (*Activity, error) {
 		return nil, &NotFoundError{label: activity.Label}
 	}
 	return nil, &NotLoadedError{edge: "activity"}
+}
+
+// FiguresOrErr returns the Figures value or an error if the edge
+// was not loaded in eager-loading.
+func (e FollowUpEdges) FiguresOrErr() ([]*IndicatorValue, error) {
+	if e.loadedTypes[1] {
+		return e.Figures, nil
+	}
+	return nil, &NotLoadedError{edge: "figures"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -180,6 +193,11 @@ func (_m *FollowUp) QueryActivity() *ActivityQuery {
 	return NewFollowUpClient(_m.config).QueryActivity(_m)
 }
 
+// QueryFigures queries the "figures" edge of the FollowUp entity.
+func (_m *FollowUp) QueryFigures() *IndicatorValueQuery {
+	return NewFollowUpClient(_m.config).QueryFigures(_m)
+}
+
 // Update returns a builder for updating this FollowUp.
 // Note that you need to call FollowUp.Unwrap() before calling this method if this FollowUp
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -240,6 +258,30 @@ func (_m *FollowUp) String() string {
 	builder.WriteString(fmt.Sprintf("%v", _m.ActivityID))
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedFigures returns the Figures named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *FollowUp) NamedFigures(name string) ([]*IndicatorValue, error) {
+	if _m.Edges.namedFigures == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedFigures[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *FollowUp) appendNamedFigures(name string, edges ...*IndicatorValue) {
+	if _m.Edges.namedFigures == nil {
+		_m.Edges.namedFigures = make(map[string][]*IndicatorValue)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedFigures[name] = []*IndicatorValue{}
+	} else {
+		_m.Edges.namedFigures[name] = append(_m.Edges.namedFigures[name], edges...)
+	}
 }
 
 // FollowUps is a parsable slice of FollowUp.

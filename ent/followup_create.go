@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/followup"
+	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/schema/enum"
 )
 
@@ -143,6 +144,21 @@ func (_c *FollowUpCreate) SetActivityID(v int) *FollowUpCreate {
 // SetActivity sets the "activity" edge to the Activity entity.
 func (_c *FollowUpCreate) SetActivity(v *Activity) *FollowUpCreate {
 	return _c.SetActivityID(v.ID)
+}
+
+// AddFigureIDs adds the "figures" edge to the IndicatorValue entity by IDs.
+func (_c *FollowUpCreate) AddFigureIDs(ids ...int) *FollowUpCreate {
+	_c.mutation.AddFigureIDs(ids...)
+	return _c
+}
+
+// AddFigures adds the "figures" edges to the IndicatorValue entity.
+func (_c *FollowUpCreate) AddFigures(v ...*IndicatorValue) *FollowUpCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddFigureIDs(ids...)
 }
 
 // Mutation returns the FollowUpMutation object of the builder.
@@ -334,6 +350,22 @@ func (_c *FollowUpCreate) createSpec() (*FollowUp, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.ActivityID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.FiguresIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   followup.FiguresTable,
+			Columns: []string{followup.FiguresColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicatorvalue.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec

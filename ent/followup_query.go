@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math"
@@ -15,19 +16,22 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/followup"
+	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/predicate"
 )
 
 // FollowUpQuery is the builder for querying FollowUp entities.
 type FollowUpQuery struct {
 	config
-	ctx          *QueryContext
-	order        []followup.OrderOption
-	inters       []Interceptor
-	predicates   []predicate.FollowUp
-	withActivity *ActivityQuery
-	loadTotal    []func(context.Context, []*FollowUp) error
-	modifiers    []func(*sql.Selector)
+	ctx              *QueryContext
+	order            []followup.OrderOption
+	inters           []Interceptor
+	predicates       []predicate.FollowUp
+	withActivity     *ActivityQuery
+	withFigures      *IndicatorValueQuery
+	loadTotal        []func(context.Context, []*FollowUp) error
+	modifiers        []func(*sql.Selector)
+	withNamedFigures map[string]*IndicatorValueQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -79,6 +83,28 @@ func (_q *FollowUpQuery) QueryActivity() *ActivityQuery {
 			sqlgraph.From(followup.Table, followup.FieldID, selector),
 			sqlgraph.To(activity.Table, activity.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, followup.ActivityTable, followup.ActivityColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryFigures chains the current query on the "figures" edge.
+func (_q *FollowUpQuery) QueryFigures() *IndicatorValueQuery {
+	query := (&IndicatorValueClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(followup.Table, followup.FieldID, selector),
+			sqlgraph.To(indicatorvalue.Table, indicatorvalue.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, followup.FiguresTable, followup.FiguresColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -279,6 +305,7 @@ func (_q *FollowUpQuery) Clone() *FollowUpQuery {
 		inters:       append([]Interceptor{}, _q.inters...),
 		predicates:   append([]predicate.FollowUp{}, _q.predicates...),
 		withActivity: _q.withActivity.Clone(),
+		withFigures:  _q.withFigures.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -294,6 +321,17 @@ func (_q *FollowUpQuery) WithActivity(opts ...func(*ActivityQuery)) *FollowUpQue
 		opt(query)
 	}
 	_q.withActivity = query
+	return _q
+}
+
+// WithFigures tells the query-builder to eager-load the nodes that are connected to
+// the "figures" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *FollowUpQuery) WithFigures(opts ...func(*IndicatorValueQuery)) *FollowUpQuery {
+	query := (&IndicatorValueClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withFigures = query
 	return _q
 }
 
@@ -381,8 +419,9 @@ func (_q *FollowUpQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Fol
 	var (
 		nodes       = []*FollowUp{}
 		_spec       = _q.querySpec()
-		loadedTypes = [1]bool{
+		loadedTypes = [2]bool{
 			_q.withActivity != nil,
+			_q.withFigures != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -409,6 +448,20 @@ func (_q *FollowUpQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Fol
 	if query := _q.withActivity; query != nil {
 		if err := _q.loadActivity(ctx, query, nodes, nil,
 			func(n *FollowUp, e *Activity) { n.Edges.Activity = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withFigures; query != nil {
+		if err := _q.loadFigures(ctx, query, nodes,
+			func(n *FollowUp) { n.Edges.Figures = []*IndicatorValue{} },
+			func(n *FollowUp, e *IndicatorValue) { n.Edges.Figures = append(n.Edges.Figures, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedFigures {
+		if err := _q.loadFigures(ctx, query, nodes,
+			func(n *FollowUp) { n.appendNamedFigures(name) },
+			func(n *FollowUp, e *IndicatorValue) { n.appendNamedFigures(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -446,6 +499,39 @@ func (_q *FollowUpQuery) loadActivity(ctx context.Context, query *ActivityQuery,
 		for i := range nodes {
 			assign(nodes[i], n)
 		}
+	}
+	return nil
+}
+func (_q *FollowUpQuery) loadFigures(ctx context.Context, query *IndicatorValueQuery, nodes []*FollowUp, init func(*FollowUp), assign func(*FollowUp, *IndicatorValue)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*FollowUp)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(indicatorvalue.FieldFollowUpID)
+	}
+	query.Where(predicate.IndicatorValue(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(followup.FiguresColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.FollowUpID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "follow_up_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "follow_up_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
 	}
 	return nil
 }
@@ -570,6 +656,20 @@ func (_q *FollowUpQuery) ForShare(opts ...sql.LockOption) *FollowUpQuery {
 func (_q *FollowUpQuery) Modify(modifiers ...func(s *sql.Selector)) *FollowUpSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// WithNamedFigures tells the query-builder to eager-load the nodes that are connected to the "figures"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *FollowUpQuery) WithNamedFigures(name string, opts ...func(*IndicatorValueQuery)) *FollowUpQuery {
+	query := (&IndicatorValueClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedFigures == nil {
+		_q.withNamedFigures = make(map[string]*IndicatorValueQuery)
+	}
+	_q.withNamedFigures[name] = query
+	return _q
 }
 
 // FollowUpGroupBy is the group-by builder for FollowUp entities.

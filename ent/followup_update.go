@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/followup"
+	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/predicate"
 	"github.com/samverkan/samverkan/ent/schema/enum"
 )
@@ -185,6 +186,21 @@ func (_u *FollowUpUpdate) SetActivity(v *Activity) *FollowUpUpdate {
 	return _u.SetActivityID(v.ID)
 }
 
+// AddFigureIDs adds the "figures" edge to the IndicatorValue entity by IDs.
+func (_u *FollowUpUpdate) AddFigureIDs(ids ...int) *FollowUpUpdate {
+	_u.mutation.AddFigureIDs(ids...)
+	return _u
+}
+
+// AddFigures adds the "figures" edges to the IndicatorValue entity.
+func (_u *FollowUpUpdate) AddFigures(v ...*IndicatorValue) *FollowUpUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddFigureIDs(ids...)
+}
+
 // Mutation returns the FollowUpMutation object of the builder.
 func (_u *FollowUpUpdate) Mutation() *FollowUpMutation {
 	return _u.mutation
@@ -194,6 +210,27 @@ func (_u *FollowUpUpdate) Mutation() *FollowUpMutation {
 func (_u *FollowUpUpdate) ClearActivity() *FollowUpUpdate {
 	_u.mutation.ClearActivity()
 	return _u
+}
+
+// ClearFigures clears all "figures" edges to the IndicatorValue entity.
+func (_u *FollowUpUpdate) ClearFigures() *FollowUpUpdate {
+	_u.mutation.ClearFigures()
+	return _u
+}
+
+// RemoveFigureIDs removes the "figures" edge to IndicatorValue entities by IDs.
+func (_u *FollowUpUpdate) RemoveFigureIDs(ids ...int) *FollowUpUpdate {
+	_u.mutation.RemoveFigureIDs(ids...)
+	return _u
+}
+
+// RemoveFigures removes "figures" edges to IndicatorValue entities.
+func (_u *FollowUpUpdate) RemoveFigures(v ...*IndicatorValue) *FollowUpUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveFigureIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -350,6 +387,51 @@ func (_u *FollowUpUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.FiguresCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   followup.FiguresTable,
+			Columns: []string{followup.FiguresColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicatorvalue.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedFiguresIDs(); len(nodes) > 0 && !_u.mutation.FiguresCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   followup.FiguresTable,
+			Columns: []string{followup.FiguresColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicatorvalue.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.FiguresIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   followup.FiguresTable,
+			Columns: []string{followup.FiguresColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicatorvalue.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -533,6 +615,21 @@ func (_u *FollowUpUpdateOne) SetActivity(v *Activity) *FollowUpUpdateOne {
 	return _u.SetActivityID(v.ID)
 }
 
+// AddFigureIDs adds the "figures" edge to the IndicatorValue entity by IDs.
+func (_u *FollowUpUpdateOne) AddFigureIDs(ids ...int) *FollowUpUpdateOne {
+	_u.mutation.AddFigureIDs(ids...)
+	return _u
+}
+
+// AddFigures adds the "figures" edges to the IndicatorValue entity.
+func (_u *FollowUpUpdateOne) AddFigures(v ...*IndicatorValue) *FollowUpUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddFigureIDs(ids...)
+}
+
 // Mutation returns the FollowUpMutation object of the builder.
 func (_u *FollowUpUpdateOne) Mutation() *FollowUpMutation {
 	return _u.mutation
@@ -542,6 +639,27 @@ func (_u *FollowUpUpdateOne) Mutation() *FollowUpMutation {
 func (_u *FollowUpUpdateOne) ClearActivity() *FollowUpUpdateOne {
 	_u.mutation.ClearActivity()
 	return _u
+}
+
+// ClearFigures clears all "figures" edges to the IndicatorValue entity.
+func (_u *FollowUpUpdateOne) ClearFigures() *FollowUpUpdateOne {
+	_u.mutation.ClearFigures()
+	return _u
+}
+
+// RemoveFigureIDs removes the "figures" edge to IndicatorValue entities by IDs.
+func (_u *FollowUpUpdateOne) RemoveFigureIDs(ids ...int) *FollowUpUpdateOne {
+	_u.mutation.RemoveFigureIDs(ids...)
+	return _u
+}
+
+// RemoveFigures removes "figures" edges to IndicatorValue entities.
+func (_u *FollowUpUpdateOne) RemoveFigures(v ...*IndicatorValue) *FollowUpUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveFigureIDs(ids...)
 }
 
 // Where appends a list predicates to the FollowUpUpdate builder.
@@ -728,6 +846,51 @@ func (_u *FollowUpUpdateOne) sqlSave(ctx context.Context) (_node *FollowUp, err 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.FiguresCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   followup.FiguresTable,
+			Columns: []string{followup.FiguresColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicatorvalue.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedFiguresIDs(); len(nodes) > 0 && !_u.mutation.FiguresCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   followup.FiguresTable,
+			Columns: []string{followup.FiguresColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicatorvalue.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.FiguresIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   followup.FiguresTable,
+			Columns: []string{followup.FiguresColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicatorvalue.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

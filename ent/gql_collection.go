@@ -936,6 +936,95 @@ func (_q *FollowUpQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, followup.FieldActivityID)
 				fieldSeen[followup.FieldActivityID] = struct{}{}
 			}
+
+		case "figures":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&IndicatorValueClient{config: _q.config}).Query()
+			)
+			args := newIndicatorValuePaginateArgs(fieldArgs(ctx, new(IndicatorValueWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newIndicatorValuePager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*FollowUp) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"follow_up_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(followup.FiguresColumn), ids...))
+						})
+						if err := query.GroupBy(followup.FiguresColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[1] == nil {
+								nodes[i].Edges.totalCount[1] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[1][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*FollowUp) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Figures)
+							if nodes[i].Edges.totalCount[1] == nil {
+								nodes[i].Edges.totalCount[1] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[1][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, indicatorvalueImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(followup.FiguresColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedFigures(alias, func(wq *IndicatorValueQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[followup.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, followup.FieldCreatedAt)
@@ -2280,6 +2369,21 @@ func (_q *IndicatorValueQuery) collectField(ctx context.Context, oneNode bool, o
 				fieldSeen[indicatorvalue.FieldIndicatorID] = struct{}{}
 			}
 
+		case "followUp":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&FollowUpClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, followupImplementors)...); err != nil {
+				return err
+			}
+			_q.withFollowUp = query
+			if _, ok := fieldSeen[indicatorvalue.FieldFollowUpID]; !ok {
+				selectedFields = append(selectedFields, indicatorvalue.FieldFollowUpID)
+				fieldSeen[indicatorvalue.FieldFollowUpID] = struct{}{}
+			}
+
 		case "municipality":
 			var (
 				alias = field.Alias
@@ -2343,6 +2447,11 @@ func (_q *IndicatorValueQuery) collectField(ctx context.Context, oneNode bool, o
 			if _, ok := fieldSeen[indicatorvalue.FieldMunicipalityID]; !ok {
 				selectedFields = append(selectedFields, indicatorvalue.FieldMunicipalityID)
 				fieldSeen[indicatorvalue.FieldMunicipalityID] = struct{}{}
+			}
+		case "followUpID":
+			if _, ok := fieldSeen[indicatorvalue.FieldFollowUpID]; !ok {
+				selectedFields = append(selectedFields, indicatorvalue.FieldFollowUpID)
+				fieldSeen[indicatorvalue.FieldFollowUpID] = struct{}{}
 			}
 		case "id":
 		case "__typename":

@@ -158,6 +158,27 @@ func (_m *FollowUp) Activity(ctx context.Context) (*Activity, error) {
 	return result, err
 }
 
+func (_m *FollowUp) Figures(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*IndicatorValueOrder, where *IndicatorValueWhereInput,
+) (*IndicatorValueConnection, error) {
+	opts := []IndicatorValuePaginateOption{
+		WithIndicatorValueOrder(orderBy),
+		WithIndicatorValueFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
+	if nodes, err := _m.NamedFigures(alias); err == nil || hasTotalCount {
+		pager, err := newIndicatorValuePager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &IndicatorValueConnection{Edges: []*IndicatorValueEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryFigures().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Goal) Plan(ctx context.Context) (*Plan, error) {
 	result, err := _m.Edges.PlanOrErr()
 	if IsNotLoaded(err) {
@@ -338,6 +359,14 @@ func (_m *IndicatorValue) Indicator(ctx context.Context) (*Indicator, error) {
 		result, err = _m.QueryIndicator().Only(ctx)
 	}
 	return result, err
+}
+
+func (_m *IndicatorValue) FollowUp(ctx context.Context) (*FollowUp, error) {
+	result, err := _m.Edges.FollowUpOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryFollowUp().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }
 
 func (_m *IndicatorValue) Municipality(ctx context.Context) (*Municipality, error) {

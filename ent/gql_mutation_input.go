@@ -211,7 +211,6 @@ type CreateFollowUpInput struct {
 	Text       string
 	Status     *enum.Status
 	Assessment *followup.Assessment
-	Author     *string
 	ActivityID int
 }
 
@@ -227,9 +226,6 @@ func (i *CreateFollowUpInput) Mutate(m *FollowUpMutation) {
 	}
 	if v := i.Assessment; v != nil {
 		m.SetAssessment(*v)
-	}
-	if v := i.Author; v != nil {
-		m.SetAuthor(*v)
 	}
 	m.SetActivityID(i.ActivityID)
 }
@@ -251,8 +247,6 @@ type UpdateFollowUpInput struct {
 	Status          *enum.Status
 	ClearAssessment bool
 	Assessment      *followup.Assessment
-	ClearAuthor     bool
-	Author          *string
 	ActivityID      *int
 }
 
@@ -284,12 +278,6 @@ func (i *UpdateFollowUpInput) Mutate(m *FollowUpMutation) {
 	}
 	if v := i.Assessment; v != nil {
 		m.SetAssessment(*v)
-	}
-	if i.ClearAuthor {
-		m.ClearAuthor()
-	}
-	if v := i.Author; v != nil {
-		m.SetAuthor(*v)
 	}
 	if v := i.ActivityID; v != nil {
 		m.SetActivityID(*v)
@@ -735,6 +723,7 @@ type CreateIndicatorValueInput struct {
 	Value          float64
 	Source         *indicatorvalue.Source
 	IndicatorID    int
+	FollowUpID     *int
 	MunicipalityID *int
 }
 
@@ -749,6 +738,9 @@ func (i *CreateIndicatorValueInput) Mutate(m *IndicatorValueMutation) {
 		m.SetSource(*v)
 	}
 	m.SetIndicatorID(i.IndicatorID)
+	if v := i.FollowUpID; v != nil {
+		m.SetFollowUpID(*v)
+	}
 	if v := i.MunicipalityID; v != nil {
 		m.SetMunicipalityID(*v)
 	}

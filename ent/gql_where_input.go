@@ -1467,6 +1467,10 @@ type FollowUpWhereInput struct {
 	// "activity" edge predicates.
 	HasActivity     *bool                 `json:"hasActivity,omitempty"`
 	HasActivityWith []*ActivityWhereInput `json:"hasActivityWith,omitempty"`
+
+	// "figures" edge predicates.
+	HasFigures     *bool                       `json:"hasFigures,omitempty"`
+	HasFiguresWith []*IndicatorValueWhereInput `json:"hasFiguresWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -1828,6 +1832,24 @@ func (i *FollowUpWhereInput) P() (predicate.FollowUp, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, followup.HasActivityWith(with...))
+	}
+	if i.HasFigures != nil {
+		p := followup.HasFigures()
+		if !*i.HasFigures {
+			p = followup.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasFiguresWith) > 0 {
+		with := make([]predicate.IndicatorValue, 0, len(i.HasFiguresWith))
+		for _, w := range i.HasFiguresWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasFiguresWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, followup.HasFiguresWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -4155,9 +4177,21 @@ type IndicatorValueWhereInput struct {
 	MunicipalityIDIsNil  bool  `json:"municipalityIDIsNil,omitempty"`
 	MunicipalityIDNotNil bool  `json:"municipalityIDNotNil,omitempty"`
 
+	// "follow_up_id" field predicates.
+	FollowUpID       *int  `json:"followUpID,omitempty"`
+	FollowUpIDNEQ    *int  `json:"followUpIDNEQ,omitempty"`
+	FollowUpIDIn     []int `json:"followUpIDIn,omitempty"`
+	FollowUpIDNotIn  []int `json:"followUpIDNotIn,omitempty"`
+	FollowUpIDIsNil  bool  `json:"followUpIDIsNil,omitempty"`
+	FollowUpIDNotNil bool  `json:"followUpIDNotNil,omitempty"`
+
 	// "indicator" edge predicates.
 	HasIndicator     *bool                  `json:"hasIndicator,omitempty"`
 	HasIndicatorWith []*IndicatorWhereInput `json:"hasIndicatorWith,omitempty"`
+
+	// "follow_up" edge predicates.
+	HasFollowUp     *bool                 `json:"hasFollowUp,omitempty"`
+	HasFollowUpWith []*FollowUpWhereInput `json:"hasFollowUpWith,omitempty"`
 
 	// "municipality" edge predicates.
 	HasMunicipality     *bool                     `json:"hasMunicipality,omitempty"`
@@ -4484,6 +4518,24 @@ func (i *IndicatorValueWhereInput) P() (predicate.IndicatorValue, error) {
 	if i.MunicipalityIDNotNil {
 		predicates = append(predicates, indicatorvalue.MunicipalityIDNotNil())
 	}
+	if i.FollowUpID != nil {
+		predicates = append(predicates, indicatorvalue.FollowUpIDEQ(*i.FollowUpID))
+	}
+	if i.FollowUpIDNEQ != nil {
+		predicates = append(predicates, indicatorvalue.FollowUpIDNEQ(*i.FollowUpIDNEQ))
+	}
+	if len(i.FollowUpIDIn) > 0 {
+		predicates = append(predicates, indicatorvalue.FollowUpIDIn(i.FollowUpIDIn...))
+	}
+	if len(i.FollowUpIDNotIn) > 0 {
+		predicates = append(predicates, indicatorvalue.FollowUpIDNotIn(i.FollowUpIDNotIn...))
+	}
+	if i.FollowUpIDIsNil {
+		predicates = append(predicates, indicatorvalue.FollowUpIDIsNil())
+	}
+	if i.FollowUpIDNotNil {
+		predicates = append(predicates, indicatorvalue.FollowUpIDNotNil())
+	}
 
 	if i.HasIndicator != nil {
 		p := indicatorvalue.HasIndicator()
@@ -4502,6 +4554,24 @@ func (i *IndicatorValueWhereInput) P() (predicate.IndicatorValue, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, indicatorvalue.HasIndicatorWith(with...))
+	}
+	if i.HasFollowUp != nil {
+		p := indicatorvalue.HasFollowUp()
+		if !*i.HasFollowUp {
+			p = indicatorvalue.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasFollowUpWith) > 0 {
+		with := make([]predicate.FollowUp, 0, len(i.HasFollowUpWith))
+		for _, w := range i.HasFollowUpWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasFollowUpWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, indicatorvalue.HasFollowUpWith(with...))
 	}
 	if i.HasMunicipality != nil {
 		p := indicatorvalue.HasMunicipality()

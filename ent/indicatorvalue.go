@@ -9,6 +9,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/samverkan/samverkan/ent/followup"
 	"github.com/samverkan/samverkan/ent/indicator"
 	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/municipality"
@@ -31,7 +32,7 @@ type IndicatorValue struct {
 	Period *indicatorvalue.Period `json:"period,omitempty"`
 	// The value measured.
 	Value float64 `json:"value,omitempty"`
-	// Where the value comes from: the plan's own follow-up (egen uppföljning) or Kolada (shown as "Källa: Kolada").
+	// Where the value comes from: the plan's own follow-up (egen uppföljning), Kolada (shown as "Källa: Kolada"), or a figure of a follow-up of an activity (FOLLOW_UP, set by the server when followUpID is given).
 	Source indicatorvalue.Source `json:"source,omitempty"`
 	// The username of who entered the value or last changed it, set by the server.
 	EnteredBy string `json:"entered_by,omitempty"`
@@ -41,6 +42,8 @@ type IndicatorValue struct {
 	IndicatorID int `json:"indicator_id,omitempty"`
 	// The ID of the municipality measured: required when the indicator is per municipality, absent when it is for the whole county.
 	MunicipalityID *int `json:"municipality_id,omitempty"`
+	// The ID of the follow-up that reports the value as one of its figures, if one does: the value is then of the follow-up's year and, per municipality, of a municipality taking part in its activity.
+	FollowUpID *int `json:"follow_up_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the IndicatorValueQuery when eager-loading is set.
 	Edges        IndicatorValueEdges `json:"edges"`
@@ -51,13 +54,15 @@ type IndicatorValue struct {
 type IndicatorValueEdges struct {
 	// The indicator measured.
 	Indicator *Indicator `json:"indicator,omitempty"`
+	// The follow-up that reports the value, if a follow-up does.
+	FollowUp *FollowUp `json:"follow_up,omitempty"`
 	// The municipality measured, for an indicator per municipality.
 	Municipality *Municipality `json:"municipality,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
-	totalCount [2]map[string]int
+	totalCount [3]map[string]int
 }
 
 // IndicatorOrErr returns the Indicator value or an error if the edge
@@ -71,12 +76,23 @@ func (e IndicatorValueEdges) IndicatorOrErr() (*Indicator, error) {
 	return nil, &NotLoadedError{edge: "indicator"}
 }
 
+// FollowUpOrErr returns the FollowUp value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e IndicatorValueEdges) FollowUpOrErr() (*FollowUp, error) {
+	if e.FollowUp != nil {
+		return e.FollowUp, nil
+	} else if e.loadedTypes[1] {
+		return nil, &NotFoundError{label: followup.Label}
+	}
+	return nil, &NotLoadedError{edge: "follow_up"}
+}
+
 // MunicipalityOrErr returns the Municipality value or an error if the edge
 // was not loaded in eager-loading, or loaded but was not found.
 func (e IndicatorValueEdges) MunicipalityOrErr() (*Municipality, error) {
 	if e.Municipality != nil {
 		return e.Municipality, nil
-	} else if e.loadedTypes[1] {
+	} else if e.loadedTypes[2] {
 		return nil, &NotFoundError{label: municipality.Label}
 	}
 	return nil, &NotLoadedError{edge: "municipality"}
@@ -89,7 +105,7 @@ func (*IndicatorValue) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case indicatorvalue.FieldValue:
 			values[i] = new(sql.NullFloat64)
-		case indicatorvalue.FieldID, indicatorvalue.FieldVersion, indicatorvalue.FieldYear, indicatorvalue.FieldIndicatorID, indicatorvalue.FieldMunicipalityID:
+		case indicatorvalue.FieldID, indicatorvalue.FieldVersion, indicatorvalue.FieldYear, indicatorvalue.FieldIndicatorID, indicatorvalue.FieldMunicipalityID, indicatorvalue.FieldFollowUpID:
 			values[i] = new(sql.NullInt64)
 		case indicatorvalue.FieldPeriod, indicatorvalue.FieldSource, indicatorvalue.FieldEnteredBy, indicatorvalue.FieldSlot:
 			values[i] = new(sql.NullString)
@@ -184,6 +200,13 @@ func (_m *IndicatorValue) assignValues(columns []string, values []any) error {
 				_m.MunicipalityID = new(int)
 				*_m.MunicipalityID = int(value.Int64)
 			}
+		case indicatorvalue.FieldFollowUpID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field follow_up_id", values[i])
+			} else if value.Valid {
+				_m.FollowUpID = new(int)
+				*_m.FollowUpID = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -200,6 +223,11 @@ func (_m *IndicatorValue) GetValue(name string) (ent.Value, error) {
 // QueryIndicator queries the "indicator" edge of the IndicatorValue entity.
 func (_m *IndicatorValue) QueryIndicator() *IndicatorQuery {
 	return NewIndicatorValueClient(_m.config).QueryIndicator(_m)
+}
+
+// QueryFollowUp queries the "follow_up" edge of the IndicatorValue entity.
+func (_m *IndicatorValue) QueryFollowUp() *FollowUpQuery {
+	return NewIndicatorValueClient(_m.config).QueryFollowUp(_m)
 }
 
 // QueryMunicipality queries the "municipality" edge of the IndicatorValue entity.
@@ -264,6 +292,11 @@ func (_m *IndicatorValue) String() string {
 	builder.WriteString(", ")
 	if v := _m.MunicipalityID; v != nil {
 		builder.WriteString("municipality_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.FollowUpID; v != nil {
+		builder.WriteString("follow_up_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteByte(')')

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/samverkan/samverkan/ent/followup"
 	"github.com/samverkan/samverkan/ent/indicator"
 	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/municipality"
@@ -146,9 +147,28 @@ func (_c *IndicatorValueCreate) SetNillableMunicipalityID(v *int) *IndicatorValu
 	return _c
 }
 
+// SetFollowUpID sets the "follow_up_id" field.
+func (_c *IndicatorValueCreate) SetFollowUpID(v int) *IndicatorValueCreate {
+	_c.mutation.SetFollowUpID(v)
+	return _c
+}
+
+// SetNillableFollowUpID sets the "follow_up_id" field if the given value is not nil.
+func (_c *IndicatorValueCreate) SetNillableFollowUpID(v *int) *IndicatorValueCreate {
+	if v != nil {
+		_c.SetFollowUpID(*v)
+	}
+	return _c
+}
+
 // SetIndicator sets the "indicator" edge to the Indicator entity.
 func (_c *IndicatorValueCreate) SetIndicator(v *Indicator) *IndicatorValueCreate {
 	return _c.SetIndicatorID(v.ID)
+}
+
+// SetFollowUp sets the "follow_up" edge to the FollowUp entity.
+func (_c *IndicatorValueCreate) SetFollowUp(v *FollowUp) *IndicatorValueCreate {
+	return _c.SetFollowUpID(v.ID)
 }
 
 // SetMunicipality sets the "municipality" edge to the Municipality entity.
@@ -347,6 +367,23 @@ func (_c *IndicatorValueCreate) createSpec() (*IndicatorValue, *sqlgraph.CreateS
 		_node.IndicatorID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
+	if nodes := _c.mutation.FollowUpIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   indicatorvalue.FollowUpTable,
+			Columns: []string{indicatorvalue.FollowUpColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(followup.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.FollowUpID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	if nodes := _c.mutation.MunicipalityIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -522,6 +559,9 @@ func (u *IndicatorValueUpsertOne) UpdateNewValues() *IndicatorValueUpsertOne {
 		}
 		if _, exists := u.create.mutation.MunicipalityID(); exists {
 			s.SetIgnore(indicatorvalue.FieldMunicipalityID)
+		}
+		if _, exists := u.create.mutation.FollowUpID(); exists {
+			s.SetIgnore(indicatorvalue.FieldFollowUpID)
 		}
 	}))
 	return u
@@ -838,6 +878,9 @@ func (u *IndicatorValueUpsertBulk) UpdateNewValues() *IndicatorValueUpsertBulk {
 			}
 			if _, exists := b.mutation.MunicipalityID(); exists {
 				s.SetIgnore(indicatorvalue.FieldMunicipalityID)
+			}
+			if _, exists := b.mutation.FollowUpID(); exists {
+				s.SetIgnore(indicatorvalue.FieldFollowUpID)
 			}
 		}
 	}))

@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/samverkan/samverkan/ent/followup"
 	"github.com/samverkan/samverkan/ent/indicator"
 	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/municipality"
@@ -27,6 +28,7 @@ type IndicatorValueQuery struct {
 	inters           []Interceptor
 	predicates       []predicate.IndicatorValue
 	withIndicator    *IndicatorQuery
+	withFollowUp     *FollowUpQuery
 	withMunicipality *MunicipalityQuery
 	loadTotal        []func(context.Context, []*IndicatorValue) error
 	modifiers        []func(*sql.Selector)
@@ -81,6 +83,28 @@ func (_q *IndicatorValueQuery) QueryIndicator() *IndicatorQuery {
 			sqlgraph.From(indicatorvalue.Table, indicatorvalue.FieldID, selector),
 			sqlgraph.To(indicator.Table, indicator.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, indicatorvalue.IndicatorTable, indicatorvalue.IndicatorColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryFollowUp chains the current query on the "follow_up" edge.
+func (_q *IndicatorValueQuery) QueryFollowUp() *FollowUpQuery {
+	query := (&FollowUpClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(indicatorvalue.Table, indicatorvalue.FieldID, selector),
+			sqlgraph.To(followup.Table, followup.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, indicatorvalue.FollowUpTable, indicatorvalue.FollowUpColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -303,6 +327,7 @@ func (_q *IndicatorValueQuery) Clone() *IndicatorValueQuery {
 		inters:           append([]Interceptor{}, _q.inters...),
 		predicates:       append([]predicate.IndicatorValue{}, _q.predicates...),
 		withIndicator:    _q.withIndicator.Clone(),
+		withFollowUp:     _q.withFollowUp.Clone(),
 		withMunicipality: _q.withMunicipality.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
@@ -319,6 +344,17 @@ func (_q *IndicatorValueQuery) WithIndicator(opts ...func(*IndicatorQuery)) *Ind
 		opt(query)
 	}
 	_q.withIndicator = query
+	return _q
+}
+
+// WithFollowUp tells the query-builder to eager-load the nodes that are connected to
+// the "follow_up" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *IndicatorValueQuery) WithFollowUp(opts ...func(*FollowUpQuery)) *IndicatorValueQuery {
+	query := (&FollowUpClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withFollowUp = query
 	return _q
 }
 
@@ -417,8 +453,9 @@ func (_q *IndicatorValueQuery) sqlAll(ctx context.Context, hooks ...queryHook) (
 	var (
 		nodes       = []*IndicatorValue{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [3]bool{
 			_q.withIndicator != nil,
+			_q.withFollowUp != nil,
 			_q.withMunicipality != nil,
 		}
 	)
@@ -446,6 +483,12 @@ func (_q *IndicatorValueQuery) sqlAll(ctx context.Context, hooks ...queryHook) (
 	if query := _q.withIndicator; query != nil {
 		if err := _q.loadIndicator(ctx, query, nodes, nil,
 			func(n *IndicatorValue, e *Indicator) { n.Edges.Indicator = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withFollowUp; query != nil {
+		if err := _q.loadFollowUp(ctx, query, nodes, nil,
+			func(n *IndicatorValue, e *FollowUp) { n.Edges.FollowUp = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -485,6 +528,38 @@ func (_q *IndicatorValueQuery) loadIndicator(ctx context.Context, query *Indicat
 		nodes, ok := nodeids[n.ID]
 		if !ok {
 			return fmt.Errorf(`unexpected foreign-key "indicator_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *IndicatorValueQuery) loadFollowUp(ctx context.Context, query *FollowUpQuery, nodes []*IndicatorValue, init func(*IndicatorValue), assign func(*IndicatorValue, *FollowUp)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*IndicatorValue)
+	for i := range nodes {
+		if nodes[i].FollowUpID == nil {
+			continue
+		}
+		fk := *nodes[i].FollowUpID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(followup.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "follow_up_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -555,6 +630,9 @@ func (_q *IndicatorValueQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withIndicator != nil {
 			_spec.Node.AddColumnOnce(indicatorvalue.FieldIndicatorID)
+		}
+		if _q.withFollowUp != nil {
+			_spec.Node.AddColumnOnce(indicatorvalue.FieldFollowUpID)
 		}
 		if _q.withMunicipality != nil {
 			_spec.Node.AddColumnOnce(indicatorvalue.FieldMunicipalityID)

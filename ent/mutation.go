@@ -2914,6 +2914,9 @@ type FollowUpMutation struct {
 	clearedFields   map[string]struct{}
 	activity        *int
 	clearedactivity bool
+	figures         map[int]struct{}
+	removedfigures  map[int]struct{}
+	clearedfigures  bool
 	done            bool
 	oldValue        func(context.Context) (*FollowUp, error)
 	predicates      []predicate.FollowUp
@@ -3476,6 +3479,60 @@ func (m *FollowUpMutation) ResetActivity() {
 	m.clearedactivity = false
 }
 
+// AddFigureIDs adds the "figures" edge to the IndicatorValue entity by ids.
+func (m *FollowUpMutation) AddFigureIDs(ids ...int) {
+	if m.figures == nil {
+		m.figures = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.figures[ids[i]] = struct{}{}
+	}
+}
+
+// ClearFigures clears the "figures" edge to the IndicatorValue entity.
+func (m *FollowUpMutation) ClearFigures() {
+	m.clearedfigures = true
+}
+
+// FiguresCleared reports if the "figures" edge to the IndicatorValue entity was cleared.
+func (m *FollowUpMutation) FiguresCleared() bool {
+	return m.clearedfigures
+}
+
+// RemoveFigureIDs removes the "figures" edge to the IndicatorValue entity by IDs.
+func (m *FollowUpMutation) RemoveFigureIDs(ids ...int) {
+	if m.removedfigures == nil {
+		m.removedfigures = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.figures, ids[i])
+		m.removedfigures[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedFigures returns the removed IDs of the "figures" edge to the IndicatorValue entity.
+func (m *FollowUpMutation) RemovedFiguresIDs() (ids []int) {
+	for id := range m.removedfigures {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// FiguresIDs returns the "figures" edge IDs in the mutation.
+func (m *FollowUpMutation) FiguresIDs() (ids []int) {
+	for id := range m.figures {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetFigures resets all changes to the "figures" edge.
+func (m *FollowUpMutation) ResetFigures() {
+	m.figures = nil
+	m.clearedfigures = false
+	m.removedfigures = nil
+}
+
 // Where appends a list predicates to the FollowUpMutation builder.
 func (m *FollowUpMutation) Where(ps ...predicate.FollowUp) {
 	m.predicates = append(m.predicates, ps...)
@@ -3804,9 +3861,12 @@ func (m *FollowUpMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *FollowUpMutation) AddedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.activity != nil {
 		edges = append(edges, followup.EdgeActivity)
+	}
+	if m.figures != nil {
+		edges = append(edges, followup.EdgeFigures)
 	}
 	return edges
 }
@@ -3819,27 +3879,47 @@ func (m *FollowUpMutation) AddedIDs(name string) []ent.Value {
 		if id := m.activity; id != nil {
 			return []ent.Value{*id}
 		}
+	case followup.EdgeFigures:
+		ids := make([]ent.Value, 0, len(m.figures))
+		for id := range m.figures {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *FollowUpMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
+	if m.removedfigures != nil {
+		edges = append(edges, followup.EdgeFigures)
+	}
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *FollowUpMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case followup.EdgeFigures:
+		ids := make([]ent.Value, 0, len(m.removedfigures))
+		for id := range m.removedfigures {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *FollowUpMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.clearedactivity {
 		edges = append(edges, followup.EdgeActivity)
+	}
+	if m.clearedfigures {
+		edges = append(edges, followup.EdgeFigures)
 	}
 	return edges
 }
@@ -3850,6 +3930,8 @@ func (m *FollowUpMutation) EdgeCleared(name string) bool {
 	switch name {
 	case followup.EdgeActivity:
 		return m.clearedactivity
+	case followup.EdgeFigures:
+		return m.clearedfigures
 	}
 	return false
 }
@@ -3871,6 +3953,9 @@ func (m *FollowUpMutation) ResetEdge(name string) error {
 	switch name {
 	case followup.EdgeActivity:
 		m.ResetActivity()
+		return nil
+	case followup.EdgeFigures:
+		m.ResetFigures()
 		return nil
 	}
 	return fmt.Errorf("unknown FollowUp edge %s", name)
@@ -8646,6 +8731,8 @@ type IndicatorValueMutation struct {
 	clearedFields       map[string]struct{}
 	indicator           *int
 	clearedindicator    bool
+	follow_up           *int
+	clearedfollow_up    bool
 	municipality        *int
 	clearedmunicipality bool
 	done                bool
@@ -9246,6 +9333,55 @@ func (m *IndicatorValueMutation) ResetMunicipalityID() {
 	delete(m.clearedFields, indicatorvalue.FieldMunicipalityID)
 }
 
+// SetFollowUpID sets the "follow_up_id" field.
+func (m *IndicatorValueMutation) SetFollowUpID(i int) {
+	m.follow_up = &i
+}
+
+// FollowUpID returns the value of the "follow_up_id" field in the mutation.
+func (m *IndicatorValueMutation) FollowUpID() (r int, exists bool) {
+	v := m.follow_up
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFollowUpID returns the old "follow_up_id" field's value of the IndicatorValue entity.
+// If the IndicatorValue object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorValueMutation) OldFollowUpID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFollowUpID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFollowUpID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFollowUpID: %w", err)
+	}
+	return oldValue.FollowUpID, nil
+}
+
+// ClearFollowUpID clears the value of the "follow_up_id" field.
+func (m *IndicatorValueMutation) ClearFollowUpID() {
+	m.follow_up = nil
+	m.clearedFields[indicatorvalue.FieldFollowUpID] = struct{}{}
+}
+
+// FollowUpIDCleared returns if the "follow_up_id" field was cleared in this mutation.
+func (m *IndicatorValueMutation) FollowUpIDCleared() bool {
+	_, ok := m.clearedFields[indicatorvalue.FieldFollowUpID]
+	return ok
+}
+
+// ResetFollowUpID resets all changes to the "follow_up_id" field.
+func (m *IndicatorValueMutation) ResetFollowUpID() {
+	m.follow_up = nil
+	delete(m.clearedFields, indicatorvalue.FieldFollowUpID)
+}
+
 // ClearIndicator clears the "indicator" edge to the Indicator entity.
 func (m *IndicatorValueMutation) ClearIndicator() {
 	m.clearedindicator = true
@@ -9271,6 +9407,33 @@ func (m *IndicatorValueMutation) IndicatorIDs() (ids []int) {
 func (m *IndicatorValueMutation) ResetIndicator() {
 	m.indicator = nil
 	m.clearedindicator = false
+}
+
+// ClearFollowUp clears the "follow_up" edge to the FollowUp entity.
+func (m *IndicatorValueMutation) ClearFollowUp() {
+	m.clearedfollow_up = true
+	m.clearedFields[indicatorvalue.FieldFollowUpID] = struct{}{}
+}
+
+// FollowUpCleared reports if the "follow_up" edge to the FollowUp entity was cleared.
+func (m *IndicatorValueMutation) FollowUpCleared() bool {
+	return m.FollowUpIDCleared() || m.clearedfollow_up
+}
+
+// FollowUpIDs returns the "follow_up" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// FollowUpID instead. It exists only for internal usage by the builders.
+func (m *IndicatorValueMutation) FollowUpIDs() (ids []int) {
+	if id := m.follow_up; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetFollowUp resets all changes to the "follow_up" edge.
+func (m *IndicatorValueMutation) ResetFollowUp() {
+	m.follow_up = nil
+	m.clearedfollow_up = false
 }
 
 // ClearMunicipality clears the "municipality" edge to the Municipality entity.
@@ -9334,7 +9497,7 @@ func (m *IndicatorValueMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *IndicatorValueMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 12)
 	if m.created_at != nil {
 		fields = append(fields, indicatorvalue.FieldCreatedAt)
 	}
@@ -9368,6 +9531,9 @@ func (m *IndicatorValueMutation) Fields() []string {
 	if m.municipality != nil {
 		fields = append(fields, indicatorvalue.FieldMunicipalityID)
 	}
+	if m.follow_up != nil {
+		fields = append(fields, indicatorvalue.FieldFollowUpID)
+	}
 	return fields
 }
 
@@ -9398,6 +9564,8 @@ func (m *IndicatorValueMutation) Field(name string) (ent.Value, bool) {
 		return m.IndicatorID()
 	case indicatorvalue.FieldMunicipalityID:
 		return m.MunicipalityID()
+	case indicatorvalue.FieldFollowUpID:
+		return m.FollowUpID()
 	}
 	return nil, false
 }
@@ -9429,6 +9597,8 @@ func (m *IndicatorValueMutation) OldField(ctx context.Context, name string) (ent
 		return m.OldIndicatorID(ctx)
 	case indicatorvalue.FieldMunicipalityID:
 		return m.OldMunicipalityID(ctx)
+	case indicatorvalue.FieldFollowUpID:
+		return m.OldFollowUpID(ctx)
 	}
 	return nil, fmt.Errorf("unknown IndicatorValue field %s", name)
 }
@@ -9515,6 +9685,13 @@ func (m *IndicatorValueMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetMunicipalityID(v)
 		return nil
+	case indicatorvalue.FieldFollowUpID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFollowUpID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown IndicatorValue field %s", name)
 }
@@ -9593,6 +9770,9 @@ func (m *IndicatorValueMutation) ClearedFields() []string {
 	if m.FieldCleared(indicatorvalue.FieldMunicipalityID) {
 		fields = append(fields, indicatorvalue.FieldMunicipalityID)
 	}
+	if m.FieldCleared(indicatorvalue.FieldFollowUpID) {
+		fields = append(fields, indicatorvalue.FieldFollowUpID)
+	}
 	return fields
 }
 
@@ -9615,6 +9795,9 @@ func (m *IndicatorValueMutation) ClearField(name string) error {
 		return nil
 	case indicatorvalue.FieldMunicipalityID:
 		m.ClearMunicipalityID()
+		return nil
+	case indicatorvalue.FieldFollowUpID:
+		m.ClearFollowUpID()
 		return nil
 	}
 	return fmt.Errorf("unknown IndicatorValue nullable field %s", name)
@@ -9657,15 +9840,21 @@ func (m *IndicatorValueMutation) ResetField(name string) error {
 	case indicatorvalue.FieldMunicipalityID:
 		m.ResetMunicipalityID()
 		return nil
+	case indicatorvalue.FieldFollowUpID:
+		m.ResetFollowUpID()
+		return nil
 	}
 	return fmt.Errorf("unknown IndicatorValue field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *IndicatorValueMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.indicator != nil {
 		edges = append(edges, indicatorvalue.EdgeIndicator)
+	}
+	if m.follow_up != nil {
+		edges = append(edges, indicatorvalue.EdgeFollowUp)
 	}
 	if m.municipality != nil {
 		edges = append(edges, indicatorvalue.EdgeMunicipality)
@@ -9681,6 +9870,10 @@ func (m *IndicatorValueMutation) AddedIDs(name string) []ent.Value {
 		if id := m.indicator; id != nil {
 			return []ent.Value{*id}
 		}
+	case indicatorvalue.EdgeFollowUp:
+		if id := m.follow_up; id != nil {
+			return []ent.Value{*id}
+		}
 	case indicatorvalue.EdgeMunicipality:
 		if id := m.municipality; id != nil {
 			return []ent.Value{*id}
@@ -9691,7 +9884,7 @@ func (m *IndicatorValueMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *IndicatorValueMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	return edges
 }
 
@@ -9703,9 +9896,12 @@ func (m *IndicatorValueMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *IndicatorValueMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedindicator {
 		edges = append(edges, indicatorvalue.EdgeIndicator)
+	}
+	if m.clearedfollow_up {
+		edges = append(edges, indicatorvalue.EdgeFollowUp)
 	}
 	if m.clearedmunicipality {
 		edges = append(edges, indicatorvalue.EdgeMunicipality)
@@ -9719,6 +9915,8 @@ func (m *IndicatorValueMutation) EdgeCleared(name string) bool {
 	switch name {
 	case indicatorvalue.EdgeIndicator:
 		return m.clearedindicator
+	case indicatorvalue.EdgeFollowUp:
+		return m.clearedfollow_up
 	case indicatorvalue.EdgeMunicipality:
 		return m.clearedmunicipality
 	}
@@ -9731,6 +9929,9 @@ func (m *IndicatorValueMutation) ClearEdge(name string) error {
 	switch name {
 	case indicatorvalue.EdgeIndicator:
 		m.ClearIndicator()
+		return nil
+	case indicatorvalue.EdgeFollowUp:
+		m.ClearFollowUp()
 		return nil
 	case indicatorvalue.EdgeMunicipality:
 		m.ClearMunicipality()
@@ -9745,6 +9946,9 @@ func (m *IndicatorValueMutation) ResetEdge(name string) error {
 	switch name {
 	case indicatorvalue.EdgeIndicator:
 		m.ResetIndicator()
+		return nil
+	case indicatorvalue.EdgeFollowUp:
+		m.ResetFollowUp()
 		return nil
 	case indicatorvalue.EdgeMunicipality:
 		m.ResetMunicipality()

@@ -167,6 +167,7 @@ type ComplexityRoot struct {
 		Author     func(childComplexity int) int
 		CreatedAt  func(childComplexity int) int
 		Date       func(childComplexity int) int
+		Figures    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.IndicatorValueOrder, where *ent.IndicatorValueWhereInput) int
 		ID         func(childComplexity int) int
 		Period     func(childComplexity int) int
 		Status     func(childComplexity int) int
@@ -343,6 +344,8 @@ type ComplexityRoot struct {
 	IndicatorValue struct {
 		CreatedAt      func(childComplexity int) int
 		EnteredBy      func(childComplexity int) int
+		FollowUp       func(childComplexity int) int
+		FollowUpID     func(childComplexity int) int
 		ID             func(childComplexity int) int
 		Indicator      func(childComplexity int) int
 		IndicatorID    func(childComplexity int) int
@@ -1360,6 +1363,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FollowUp.Date(childComplexity), true
+	case "FollowUp.figures":
+		if e.ComplexityRoot.FollowUp.Figures == nil {
+			break
+		}
+
+		args, err := ec.field_FollowUp_figures_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.FollowUp.Figures(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.IndicatorValueOrder), args["where"].(*ent.IndicatorValueWhereInput)), true
 	case "FollowUp.id":
 		if e.ComplexityRoot.FollowUp.ID == nil {
 			break
@@ -2116,6 +2130,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IndicatorValue.EnteredBy(childComplexity), true
+	case "IndicatorValue.followUp":
+		if e.ComplexityRoot.IndicatorValue.FollowUp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorValue.FollowUp(childComplexity), true
+	case "IndicatorValue.followUpID":
+		if e.ComplexityRoot.IndicatorValue.FollowUpID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorValue.FollowUpID(childComplexity), true
 	case "IndicatorValue.id":
 		if e.ComplexityRoot.IndicatorValue.ID == nil {
 			break
@@ -4615,6 +4641,8 @@ func (ec *executionContext) childFields_FollowUp(ctx context.Context, field grap
 		return ec.fieldContext_FollowUp_activityID(ctx, field)
 	case "activity":
 		return ec.fieldContext_FollowUp_activity(ctx, field)
+	case "figures":
+		return ec.fieldContext_FollowUp_figures(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FollowUp", field.Name)
 }
@@ -4973,8 +5001,12 @@ func (ec *executionContext) childFields_IndicatorValue(ctx context.Context, fiel
 		return ec.fieldContext_IndicatorValue_indicatorID(ctx, field)
 	case "municipalityID":
 		return ec.fieldContext_IndicatorValue_municipalityID(ctx, field)
+	case "followUpID":
+		return ec.fieldContext_IndicatorValue_followUpID(ctx, field)
 	case "indicator":
 		return ec.fieldContext_IndicatorValue_indicator(ctx, field)
+	case "followUp":
+		return ec.fieldContext_IndicatorValue_followUp(ctx, field)
 	case "municipality":
 		return ec.fieldContext_IndicatorValue_municipality(ctx, field)
 	}
@@ -6019,6 +6051,60 @@ func (ec *executionContext) field_Activity_statusChanges_args(ctx context.Contex
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.StatusChangeWhereInput, error) {
 			return ec.unmarshalOStatusChangeWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChangeWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_FollowUp_figures_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.IndicatorValueOrder, error) {
+			return ec.unmarshalOIndicatorValueOrder2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐIndicatorValueOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.IndicatorValueWhereInput, error) {
+			return ec.unmarshalOIndicatorValueWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐIndicatorValueWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11065,6 +11151,50 @@ func (ec *executionContext) fieldContext_FollowUp_activity(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _FollowUp_figures(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUp) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUp_figures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Figures(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.IndicatorValueOrder), fc.Args["where"].(*ent.IndicatorValueWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.IndicatorValueConnection) graphql.Marshaler {
+			return ec.marshalNIndicatorValueConnection2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐIndicatorValueConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUp_figures(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FollowUp",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IndicatorValueConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_FollowUp_figures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _FollowUpConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14204,6 +14334,29 @@ func (ec *executionContext) fieldContext_IndicatorValue_municipalityID(_ context
 	return graphql.NewScalarFieldContext("IndicatorValue", field, false, false, "ID")
 }
 
+func (ec *executionContext) _IndicatorValue_followUpID(ctx context.Context, field graphql.CollectedField, obj *ent.IndicatorValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndicatorValue_followUpID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FollowUpID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IndicatorValue_followUpID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IndicatorValue", field, false, false, "ID")
+}
+
 func (ec *executionContext) _IndicatorValue_indicator(ctx context.Context, field graphql.CollectedField, obj *ent.IndicatorValue) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14231,6 +14384,38 @@ func (ec *executionContext) fieldContext_IndicatorValue_indicator(_ context.Cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Indicator(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IndicatorValue_followUp(ctx context.Context, field graphql.CollectedField, obj *ent.IndicatorValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndicatorValue_followUp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FollowUp(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.FollowUp) graphql.Marshaler {
+			return ec.marshalOFollowUp2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUp(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IndicatorValue_followUp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IndicatorValue",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FollowUp(ctx, field)
 		},
 	}
 	return fc, nil
@@ -25796,7 +25981,7 @@ func (ec *executionContext) unmarshalInputCreateFollowUpInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"date", "period", "text", "status", "assessment", "author", "activityID"}
+	fieldsInOrder := [...]string{"date", "period", "text", "status", "assessment", "activityID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25838,13 +26023,6 @@ func (ec *executionContext) unmarshalInputCreateFollowUpInput(ctx context.Contex
 				return it, err
 			}
 			it.Assessment = data
-		case "author":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("author"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Author = data
 		case "activityID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activityID"))
 			data, err := ec.unmarshalNID2int(ctx, v)
@@ -26216,7 +26394,7 @@ func (ec *executionContext) unmarshalInputCreateIndicatorValueInput(ctx context.
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"year", "period", "value", "source", "indicatorID", "municipalityID"}
+	fieldsInOrder := [...]string{"year", "period", "value", "source", "indicatorID", "followUpID", "municipalityID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26258,6 +26436,13 @@ func (ec *executionContext) unmarshalInputCreateIndicatorValueInput(ctx context.
 				return it, err
 			}
 			it.IndicatorID = data
+		case "followUpID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FollowUpID = data
 		case "municipalityID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -26843,7 +27028,7 @@ func (ec *executionContext) unmarshalInputFollowUpWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "date", "dateNEQ", "dateIn", "dateNotIn", "dateGT", "dateGTE", "dateLT", "dateLTE", "period", "periodNEQ", "periodIn", "periodNotIn", "periodIsNil", "periodNotNil", "text", "textNEQ", "textIn", "textNotIn", "textGT", "textGTE", "textLT", "textLTE", "textContains", "textHasPrefix", "textHasSuffix", "textEqualFold", "textContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "statusIsNil", "statusNotNil", "assessment", "assessmentNEQ", "assessmentIn", "assessmentNotIn", "assessmentIsNil", "assessmentNotNil", "author", "authorNEQ", "authorIn", "authorNotIn", "authorGT", "authorGTE", "authorLT", "authorLTE", "authorContains", "authorHasPrefix", "authorHasSuffix", "authorIsNil", "authorNotNil", "authorEqualFold", "authorContainsFold", "activityID", "activityIDNEQ", "activityIDIn", "activityIDNotIn", "hasActivity", "hasActivityWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "date", "dateNEQ", "dateIn", "dateNotIn", "dateGT", "dateGTE", "dateLT", "dateLTE", "period", "periodNEQ", "periodIn", "periodNotIn", "periodIsNil", "periodNotNil", "text", "textNEQ", "textIn", "textNotIn", "textGT", "textGTE", "textLT", "textLTE", "textContains", "textHasPrefix", "textHasSuffix", "textEqualFold", "textContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "statusIsNil", "statusNotNil", "assessment", "assessmentNEQ", "assessmentIn", "assessmentNotIn", "assessmentIsNil", "assessmentNotNil", "author", "authorNEQ", "authorIn", "authorNotIn", "authorGT", "authorGTE", "authorLT", "authorLTE", "authorContains", "authorHasPrefix", "authorHasSuffix", "authorIsNil", "authorNotNil", "authorEqualFold", "authorContainsFold", "activityID", "activityIDNEQ", "activityIDIn", "activityIDNotIn", "hasActivity", "hasActivityWith", "hasFigures", "hasFiguresWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27515,6 +27700,20 @@ func (ec *executionContext) unmarshalInputFollowUpWhereInput(ctx context.Context
 				return it, err
 			}
 			it.HasActivityWith = data
+		case "hasFigures":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasFigures"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasFigures = data
+		case "hasFiguresWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasFiguresWith"))
+			data, err := ec.unmarshalOIndicatorValueWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐIndicatorValueWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasFiguresWith = data
 		}
 	}
 	return it, nil
@@ -29712,7 +29911,7 @@ func (ec *executionContext) unmarshalInputIndicatorValueWhereInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "year", "yearNEQ", "yearIn", "yearNotIn", "yearGT", "yearGTE", "yearLT", "yearLTE", "period", "periodNEQ", "periodIn", "periodNotIn", "periodIsNil", "periodNotNil", "value", "valueNEQ", "valueIn", "valueNotIn", "valueGT", "valueGTE", "valueLT", "valueLTE", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "enteredBy", "enteredByNEQ", "enteredByIn", "enteredByNotIn", "enteredByGT", "enteredByGTE", "enteredByLT", "enteredByLTE", "enteredByContains", "enteredByHasPrefix", "enteredByHasSuffix", "enteredByIsNil", "enteredByNotNil", "enteredByEqualFold", "enteredByContainsFold", "indicatorID", "indicatorIDNEQ", "indicatorIDIn", "indicatorIDNotIn", "municipalityID", "municipalityIDNEQ", "municipalityIDIn", "municipalityIDNotIn", "municipalityIDIsNil", "municipalityIDNotNil", "hasIndicator", "hasIndicatorWith", "hasMunicipality", "hasMunicipalityWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "year", "yearNEQ", "yearIn", "yearNotIn", "yearGT", "yearGTE", "yearLT", "yearLTE", "period", "periodNEQ", "periodIn", "periodNotIn", "periodIsNil", "periodNotNil", "value", "valueNEQ", "valueIn", "valueNotIn", "valueGT", "valueGTE", "valueLT", "valueLTE", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "enteredBy", "enteredByNEQ", "enteredByIn", "enteredByNotIn", "enteredByGT", "enteredByGTE", "enteredByLT", "enteredByLTE", "enteredByContains", "enteredByHasPrefix", "enteredByHasSuffix", "enteredByIsNil", "enteredByNotNil", "enteredByEqualFold", "enteredByContainsFold", "indicatorID", "indicatorIDNEQ", "indicatorIDIn", "indicatorIDNotIn", "municipalityID", "municipalityIDNEQ", "municipalityIDIn", "municipalityIDNotIn", "municipalityIDIsNil", "municipalityIDNotNil", "followUpID", "followUpIDNEQ", "followUpIDIn", "followUpIDNotIn", "followUpIDIsNil", "followUpIDNotNil", "hasIndicator", "hasIndicatorWith", "hasFollowUp", "hasFollowUpWith", "hasMunicipality", "hasMunicipalityWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30321,6 +30520,48 @@ func (ec *executionContext) unmarshalInputIndicatorValueWhereInput(ctx context.C
 				return it, err
 			}
 			it.MunicipalityIDNotNil = data
+		case "followUpID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FollowUpID = data
+		case "followUpIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FollowUpIDNEQ = data
+		case "followUpIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FollowUpIDIn = data
+		case "followUpIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FollowUpIDNotIn = data
+		case "followUpIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FollowUpIDIsNil = data
+		case "followUpIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FollowUpIDNotNil = data
 		case "hasIndicator":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasIndicator"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -30335,6 +30576,20 @@ func (ec *executionContext) unmarshalInputIndicatorValueWhereInput(ctx context.C
 				return it, err
 			}
 			it.HasIndicatorWith = data
+		case "hasFollowUp":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasFollowUp"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasFollowUp = data
+		case "hasFollowUpWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasFollowUpWith"))
+			data, err := ec.unmarshalOFollowUpWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasFollowUpWith = data
 		case "hasMunicipality":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMunicipality"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -37213,7 +37468,7 @@ func (ec *executionContext) unmarshalInputUpdateFollowUpInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"version", "date", "period", "clearPeriod", "text", "status", "clearStatus", "assessment", "clearAssessment", "author", "clearAuthor", "activityID"}
+	fieldsInOrder := [...]string{"version", "date", "period", "clearPeriod", "text", "status", "clearStatus", "assessment", "clearAssessment", "activityID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -37283,20 +37538,6 @@ func (ec *executionContext) unmarshalInputUpdateFollowUpInput(ctx context.Contex
 				return it, err
 			}
 			it.ClearAssessment = data
-		case "author":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("author"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Author = data
-		case "clearAuthor":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAuthor"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearAuthor = data
 		case "activityID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activityID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -39967,6 +40208,11 @@ func (ec *executionContext) _FollowUp(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "figures":
+			out.Values[i] = ec._FollowUp_figures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -41122,9 +41368,19 @@ func (ec *executionContext) _IndicatorValue(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "followUpID":
+			out.Values[i] = ec._IndicatorValue_followUpID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "indicator":
 			out.Values[i] = ec._IndicatorValue_indicator(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "followUp":
+			out.Values[i] = ec._IndicatorValue_followUp(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "municipality":

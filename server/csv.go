@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -166,6 +167,15 @@ func decimal(v *float64) string {
 // the plan, or a plain-text error.
 func csvReport(client *ent.Client, log *slog.Logger, name string,
 	build func(ctx context.Context, p *ent.Plan, year *int) ([][]string, error)) http.Handler {
+	return csvReportWithNumbers(client, log, name, nil, build)
+}
+
+// csvReportWithNumbers is csvReport for a report whose numeric columns
+// (by index) may hold negative numbers: the server writes them (with
+// strconv), so they are no formula and keep their minus sign, where a
+// cell of text starting with "-" gets an apostrophe (see inert).
+func csvReportWithNumbers(client *ent.Client, log *slog.Logger, name string, numeric []int,
+	build func(ctx context.Context, p *ent.Plan, year *int) ([][]string, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		planID, year, err := reportParams(r)
@@ -197,8 +207,11 @@ func csvReport(client *ent.Client, log *slog.Logger, name string,
 		cw := csv.NewWriter(&body)
 		cw.Comma = ';'
 		cw.UseCRLF = true
-		for _, rec := range records {
+		for r, rec := range records {
 			for i, cell := range rec {
+				if r > 0 && slices.Contains(numeric, i) {
+					continue
+				}
 				rec[i] = inert(cell)
 			}
 		}

@@ -35,6 +35,8 @@ func TestTheREADMEExamplesWork(t *testing.T) {
 		"goal":         func() any { return s.idOf("goals", `{number: 1}`) },
 		"indicator":    func() any { return created["createIndicator"] },
 		"municipality": func() any { return s.idOf("municipalities", `{code: "1880"}`) },
+		"nora":         func() any { return s.idOf("municipalities", `{code: "1884"}`) },
+		"followUp":     func() any { return created["createFollowUp"] },
 		"username":     func() any { return "admin" },
 		// A deletion and an update in the audit trail, and the version the
 		// update left, to restore and revert.

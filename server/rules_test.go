@@ -37,8 +37,6 @@ func TestTextHasALengthLimit(t *testing.T) {
 			map[string]any{"o": objective, "t": line + "a"}, "title"},
 		{"ErrFollowUpText", `mutation($a: ID!, $t: String!) { createFollowUp(input: {activityID: $a, date: "2021-06-30T00:00:00Z", text: $t}) { id } }`,
 			map[string]any{"a": activity, "t": text + "a"}, "text"},
-		{"ErrFollowUpAuthor", `mutation($a: ID!, $t: String!) { createFollowUp(input: {activityID: $a, date: "2021-06-30T00:00:00Z", text: "x", author: $t}) { id } }`,
-			map[string]any{"a": activity, "t": line + "a"}, "author"},
 		{"ErrPlanName", `mutation($p: ID!, $t: String!) { updatePlan(id: $p, input: {name: $t}) { id } }`, map[string]any{"p": plan, "t": line + "a"}, "name"},
 		{"ErrPlanDescription", `mutation($p: ID!, $t: String!) { updatePlan(id: $p, input: {description: $t}) { id } }`, map[string]any{"p": plan, "t": text + "a"}, "description"},
 		{"ErrGoalStatement", `mutation($g: ID!, $t: String!) { updateGoal(id: $g, input: {statement: $t}) { id } }`, map[string]any{"g": goal, "t": text + "a"}, "statement"},

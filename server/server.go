@@ -101,6 +101,9 @@ func New(client *ent.Client, db Checker, log *slog.Logger, opts ...Option) http.
 	mux.Handle("GET /reports/coverage.csv", signedIn(coverageCSV(client, log)))
 	mux.Handle("GET /reports/status.csv", signedIn(statusCSV(client, log)))
 	mux.Handle("GET /reports/perspectives.csv", signedIn(perspectivesCSV(client, log)))
+	mux.Handle("GET /reports/indicators.csv", signedIn(indicatorsCSV(client, log)))
+	mux.Handle("GET /reports/indicator-values.csv", signedIn(indicatorValuesCSV(client, log)))
+	mux.Handle("GET /reports/assessments.csv", signedIn(assessmentsCSV(client, log)))
 	mux.Handle("GET /{$}", http.RedirectHandler("/admin/", http.StatusFound))
 
 	return withRequest(log, cfg.observe, identifyClient(cfg.proxies, limitBody(cors(cfg.corsOrigins, mux))))

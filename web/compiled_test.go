@@ -60,6 +60,8 @@ func TestAdminPageQueriesAnswerAlikeCompiled(t *testing.T) {
 	b.click("Ny uppföljning")
 	b.settle()
 	b.choose("Aktivitet", "kultur", askersundActivity) // among the activities of the editor's scope
+	// The form reads the activity's status when one is chosen.
+	b.settle()
 	// Signing out ends the editor's session, and so the replay of what
 	// was asked with it: replay it now.
 	p.replay(rec.take())

@@ -301,7 +301,7 @@ func TestAdminPageSpeaksSwedish(t *testing.T) {
 		b := b.in(t)
 		b.open("#/")
 		menu := get(b, "read the menu", chromedp.Evaluate[[]string](`[...document.querySelectorAll("nav [data-nav]")].filter(a => !a.closest("[hidden]")).map(a => a.textContent)`))
-		if got := strings.Join(menu, ", "); got != "Lägesbild, Handlingsplaner, Aktiviteter, Kommuner, Aktörer, Perspektiv, Kommungrupper, Uppföljningar" {
+		if got := strings.Join(menu, ", "); got != "Lägesbild, Handlingsplaner, Aktiviteter, Kommuner, Aktörer, Perspektiv, Kommungrupper, Uppföljningar, Mått" {
 			t.Errorf("the menu reads %q", got)
 		}
 	})

@@ -42,6 +42,8 @@ const (
 	FieldActivityID = "activity_id"
 	// EdgeActivity holds the string denoting the activity edge name in mutations.
 	EdgeActivity = "activity"
+	// EdgeFigures holds the string denoting the figures edge name in mutations.
+	EdgeFigures = "figures"
 	// Table holds the table name of the followup in the database.
 	Table = "follow_ups"
 	// ActivityTable is the table that holds the activity relation/edge.
@@ -51,6 +53,13 @@ const (
 	ActivityInverseTable = "activities"
 	// ActivityColumn is the table column denoting the activity relation/edge.
 	ActivityColumn = "activity_id"
+	// FiguresTable is the table that holds the figures relation/edge.
+	FiguresTable = "indicator_values"
+	// FiguresInverseTable is the table name for the IndicatorValue entity.
+	// It exists in this package in order to avoid circular dependency with the "indicatorvalue" package.
+	FiguresInverseTable = "indicator_values"
+	// FiguresColumn is the table column denoting the figures relation/edge.
+	FiguresColumn = "follow_up_id"
 )
 
 // Columns holds all SQL columns for followup fields.
@@ -84,7 +93,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/samverkan/samverkan/ent/runtime"
 var (
-	Hooks  [7]ent.Hook
+	Hooks  [8]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -225,11 +234,32 @@ func ByActivityField(field string, opts ...sql.OrderTermOption) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newActivityStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByFiguresCount orders the results by figures count.
+func ByFiguresCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newFiguresStep(), opts...)
+	}
+}
+
+// ByFigures orders the results by figures terms.
+func ByFigures(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newFiguresStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newActivityStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ActivityInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, ActivityTable, ActivityColumn),
+	)
+}
+func newFiguresStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(FiguresInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, FiguresTable, FiguresColumn),
 	)
 }
 

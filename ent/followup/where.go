@@ -534,6 +534,29 @@ func HasActivityWith(preds ...predicate.Activity) predicate.FollowUp {
 	})
 }
 
+// HasFigures applies the HasEdge predicate on the "figures" edge.
+func HasFigures() predicate.FollowUp {
+	return predicate.FollowUp(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, FiguresTable, FiguresColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasFiguresWith applies the HasEdge predicate on the "figures" edge with a given conditions (other predicates).
+func HasFiguresWith(preds ...predicate.IndicatorValue) predicate.FollowUp {
+	return predicate.FollowUp(func(s *sql.Selector) {
+		step := newFiguresStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.FollowUp) predicate.FollowUp {
 	return predicate.FollowUp(sql.AndPredicates(predicates...))

@@ -40,8 +40,12 @@ const (
 	FieldIndicatorID = "indicator_id"
 	// FieldMunicipalityID holds the string denoting the municipality_id field in the database.
 	FieldMunicipalityID = "municipality_id"
+	// FieldFollowUpID holds the string denoting the follow_up_id field in the database.
+	FieldFollowUpID = "follow_up_id"
 	// EdgeIndicator holds the string denoting the indicator edge name in mutations.
 	EdgeIndicator = "indicator"
+	// EdgeFollowUp holds the string denoting the follow_up edge name in mutations.
+	EdgeFollowUp = "follow_up"
 	// EdgeMunicipality holds the string denoting the municipality edge name in mutations.
 	EdgeMunicipality = "municipality"
 	// Table holds the table name of the indicatorvalue in the database.
@@ -53,6 +57,13 @@ const (
 	IndicatorInverseTable = "indicators"
 	// IndicatorColumn is the table column denoting the indicator relation/edge.
 	IndicatorColumn = "indicator_id"
+	// FollowUpTable is the table that holds the follow_up relation/edge.
+	FollowUpTable = "indicator_values"
+	// FollowUpInverseTable is the table name for the FollowUp entity.
+	// It exists in this package in order to avoid circular dependency with the "followup" package.
+	FollowUpInverseTable = "follow_ups"
+	// FollowUpColumn is the table column denoting the follow_up relation/edge.
+	FollowUpColumn = "follow_up_id"
 	// MunicipalityTable is the table that holds the municipality relation/edge.
 	MunicipalityTable = "indicator_values"
 	// MunicipalityInverseTable is the table name for the Municipality entity.
@@ -76,6 +87,7 @@ var Columns = []string{
 	FieldSlot,
 	FieldIndicatorID,
 	FieldMunicipalityID,
+	FieldFollowUpID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -94,7 +106,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/samverkan/samverkan/ent/runtime"
 var (
-	Hooks  [8]ent.Hook
+	Hooks  [9]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -142,8 +154,9 @@ const DefaultSource = SourceOwn
 
 // Source values.
 const (
-	SourceOwn    Source = "OWN"
-	SourceKolada Source = "KOLADA"
+	SourceOwn      Source = "OWN"
+	SourceKolada   Source = "KOLADA"
+	SourceFollowUp Source = "FOLLOW_UP"
 )
 
 func (s Source) String() string {
@@ -153,7 +166,7 @@ func (s Source) String() string {
 // SourceValidator is a validator for the "source" field enum values. It is called by the builders before save.
 func SourceValidator(s Source) error {
 	switch s {
-	case SourceOwn, SourceKolada:
+	case SourceOwn, SourceKolada, SourceFollowUp:
 		return nil
 	default:
 		return fmt.Errorf("indicatorvalue: invalid enum value for source field: %q", s)
@@ -223,10 +236,22 @@ func ByMunicipalityID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldMunicipalityID, opts...).ToFunc()
 }
 
+// ByFollowUpID orders the results by the follow_up_id field.
+func ByFollowUpID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFollowUpID, opts...).ToFunc()
+}
+
 // ByIndicatorField orders the results by indicator field.
 func ByIndicatorField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
 		sqlgraph.OrderByNeighborTerms(s, newIndicatorStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByFollowUpField orders the results by follow_up field.
+func ByFollowUpField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newFollowUpStep(), sql.OrderByField(field, opts...))
 	}
 }
 
@@ -241,6 +266,13 @@ func newIndicatorStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(IndicatorInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, IndicatorTable, IndicatorColumn),
+	)
+}
+func newFollowUpStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(FollowUpInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, true, FollowUpTable, FollowUpColumn),
 	)
 }
 func newMunicipalityStep() *sqlgraph.Step {

@@ -100,6 +100,11 @@ func MunicipalityID(v int) predicate.IndicatorValue {
 	return predicate.IndicatorValue(sql.FieldEQ(FieldMunicipalityID, v))
 }
 
+// FollowUpID applies equality check predicate on the "follow_up_id" field. It's identical to FollowUpIDEQ.
+func FollowUpID(v int) predicate.IndicatorValue {
+	return predicate.IndicatorValue(sql.FieldEQ(FieldFollowUpID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.IndicatorValue {
 	return predicate.IndicatorValue(sql.FieldEQ(FieldCreatedAt, v))
@@ -540,6 +545,36 @@ func MunicipalityIDNotNil() predicate.IndicatorValue {
 	return predicate.IndicatorValue(sql.FieldNotNull(FieldMunicipalityID))
 }
 
+// FollowUpIDEQ applies the EQ predicate on the "follow_up_id" field.
+func FollowUpIDEQ(v int) predicate.IndicatorValue {
+	return predicate.IndicatorValue(sql.FieldEQ(FieldFollowUpID, v))
+}
+
+// FollowUpIDNEQ applies the NEQ predicate on the "follow_up_id" field.
+func FollowUpIDNEQ(v int) predicate.IndicatorValue {
+	return predicate.IndicatorValue(sql.FieldNEQ(FieldFollowUpID, v))
+}
+
+// FollowUpIDIn applies the In predicate on the "follow_up_id" field.
+func FollowUpIDIn(vs ...int) predicate.IndicatorValue {
+	return predicate.IndicatorValue(sql.FieldIn(FieldFollowUpID, vs...))
+}
+
+// FollowUpIDNotIn applies the NotIn predicate on the "follow_up_id" field.
+func FollowUpIDNotIn(vs ...int) predicate.IndicatorValue {
+	return predicate.IndicatorValue(sql.FieldNotIn(FieldFollowUpID, vs...))
+}
+
+// FollowUpIDIsNil applies the IsNil predicate on the "follow_up_id" field.
+func FollowUpIDIsNil() predicate.IndicatorValue {
+	return predicate.IndicatorValue(sql.FieldIsNull(FieldFollowUpID))
+}
+
+// FollowUpIDNotNil applies the NotNil predicate on the "follow_up_id" field.
+func FollowUpIDNotNil() predicate.IndicatorValue {
+	return predicate.IndicatorValue(sql.FieldNotNull(FieldFollowUpID))
+}
+
 // HasIndicator applies the HasEdge predicate on the "indicator" edge.
 func HasIndicator() predicate.IndicatorValue {
 	return predicate.IndicatorValue(func(s *sql.Selector) {
@@ -555,6 +590,29 @@ func HasIndicator() predicate.IndicatorValue {
 func HasIndicatorWith(preds ...predicate.Indicator) predicate.IndicatorValue {
 	return predicate.IndicatorValue(func(s *sql.Selector) {
 		step := newIndicatorStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasFollowUp applies the HasEdge predicate on the "follow_up" edge.
+func HasFollowUp() predicate.IndicatorValue {
+	return predicate.IndicatorValue(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, FollowUpTable, FollowUpColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasFollowUpWith applies the HasEdge predicate on the "follow_up" edge with a given conditions (other predicates).
+func HasFollowUpWith(preds ...predicate.FollowUp) predicate.IndicatorValue {
+	return predicate.IndicatorValue(func(s *sql.Selector) {
+		step := newFollowUpStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -323,9 +323,10 @@ var (
 		{Name: "year", Type: field.TypeInt},
 		{Name: "period", Type: field.TypeEnum, Nullable: true, Enums: []string{"T1", "T2", "T3", "H1", "H2"}},
 		{Name: "value", Type: field.TypeFloat64},
-		{Name: "source", Type: field.TypeEnum, Enums: []string{"OWN", "KOLADA"}, Default: "OWN"},
+		{Name: "source", Type: field.TypeEnum, Enums: []string{"OWN", "KOLADA", "FOLLOW_UP"}, Default: "OWN"},
 		{Name: "entered_by", Type: field.TypeString, Nullable: true},
 		{Name: "slot", Type: field.TypeString},
+		{Name: "follow_up_id", Type: field.TypeInt, Nullable: true},
 		{Name: "indicator_id", Type: field.TypeInt},
 		{Name: "municipality_id", Type: field.TypeInt, Nullable: true},
 	}
@@ -336,14 +337,20 @@ var (
 		PrimaryKey: []*schema.Column{IndicatorValuesColumns[0]},
 		ForeignKeys: []*schema.ForeignKey{
 			{
-				Symbol:     "indicator_values_indicators_values",
+				Symbol:     "indicator_values_follow_ups_figures",
 				Columns:    []*schema.Column{IndicatorValuesColumns[10]},
+				RefColumns: []*schema.Column{FollowUpsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "indicator_values_indicators_values",
+				Columns:    []*schema.Column{IndicatorValuesColumns[11]},
 				RefColumns: []*schema.Column{IndicatorsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "indicator_values_municipalities_municipality",
-				Columns:    []*schema.Column{IndicatorValuesColumns[11]},
+				Columns:    []*schema.Column{IndicatorValuesColumns[12]},
 				RefColumns: []*schema.Column{MunicipalitiesColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -352,17 +359,22 @@ var (
 			{
 				Name:    "indicatorvalue_indicator_id_slot",
 				Unique:  true,
-				Columns: []*schema.Column{IndicatorValuesColumns[10], IndicatorValuesColumns[9]},
+				Columns: []*schema.Column{IndicatorValuesColumns[11], IndicatorValuesColumns[9]},
 			},
 			{
 				Name:    "indicatorvalue_indicator_id_year",
 				Unique:  false,
-				Columns: []*schema.Column{IndicatorValuesColumns[10], IndicatorValuesColumns[4]},
+				Columns: []*schema.Column{IndicatorValuesColumns[11], IndicatorValuesColumns[4]},
 			},
 			{
 				Name:    "indicatorvalue_municipality_id",
 				Unique:  false,
-				Columns: []*schema.Column{IndicatorValuesColumns[11]},
+				Columns: []*schema.Column{IndicatorValuesColumns[12]},
+			},
+			{
+				Name:    "indicatorvalue_follow_up_id",
+				Unique:  false,
+				Columns: []*schema.Column{IndicatorValuesColumns[10]},
 			},
 		},
 	}
@@ -827,8 +839,9 @@ func init() {
 	IndicatorTargetsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(55834574848),
 	}
-	IndicatorValuesTable.ForeignKeys[0].RefTable = IndicatorsTable
-	IndicatorValuesTable.ForeignKeys[1].RefTable = MunicipalitiesTable
+	IndicatorValuesTable.ForeignKeys[0].RefTable = FollowUpsTable
+	IndicatorValuesTable.ForeignKeys[1].RefTable = IndicatorsTable
+	IndicatorValuesTable.ForeignKeys[2].RefTable = MunicipalitiesTable
 	IndicatorValuesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(60129542144),
 	}

@@ -161,6 +161,8 @@ func init() {
 	followup.Hooks[5] = followupHooks[0]
 
 	followup.Hooks[6] = followupHooks[1]
+
+	followup.Hooks[7] = followupHooks[2]
 	followupMixinFields0 := followupMixin[0].Fields()
 	_ = followupMixinFields0
 	followupMixinFields1 := followupMixin[1].Fields()
@@ -505,6 +507,8 @@ func init() {
 	indicatorvalue.Hooks[6] = indicatorvalueHooks[1]
 
 	indicatorvalue.Hooks[7] = indicatorvalueHooks[2]
+
+	indicatorvalue.Hooks[8] = indicatorvalueHooks[3]
 	indicatorvalueMixinFields0 := indicatorvalueMixin[0].Fields()
 	_ = indicatorvalueMixinFields0
 	indicatorvalueMixinFields1 := indicatorvalueMixin[1].Fields()

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -216,6 +217,9 @@ var cascades = map[string][]cascadeChild{
 			return c.IndicatorValue.Query().Where(indicatorvalue.IndicatorIDIn(ids...)).Order(indicatorvalue.ByID()).All(ctx)
 		}},
 	},
+	"FollowUp": {{"IndicatorValue", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
+		return c.IndicatorValue.Query().Where(indicatorvalue.FollowUpIDIn(ids...)).Order(indicatorvalue.ByID()).All(ctx)
+	}}},
 	"Municipality": {{"IndicatorValue", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
 		return c.IndicatorValue.Query().Where(indicatorvalue.MunicipalityIDIn(ids...)).Order(indicatorvalue.ByID()).All(ctx)
 	}}},
@@ -273,7 +277,17 @@ func deletedWith(ctx context.Context, c *gen.Client, typ string, ids []int) ([]d
 		}
 		out = append(append(out, children...), grandchildren...)
 	}
-	return out, nil
+	// A record may go by two ways (a follow-up's figure of the activity's
+	// own indicator, when the activity is deleted): it is recorded once.
+	seen := make(map[string]bool, len(out))
+	return slices.DeleteFunc(out, func(d deletion) bool {
+		key := d.typ + "/" + strconv.Itoa(d.id)
+		if seen[key] {
+			return true
+		}
+		seen[key] = true
+		return false
+	}), nil
 }
 
 // addRemovedLinks adds to each deletion of a type the links that go with

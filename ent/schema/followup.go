@@ -3,6 +3,7 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
@@ -62,7 +63,8 @@ func (FollowUp) Fields() []ent.Field {
 		field.String("author").
 			Validate(maxRunes(maxLine)).
 			Optional().
-			Comment("Who wrote the follow-up."),
+			Comment("The username of who wrote the follow-up or last changed it, set by the server.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.Int("activity_id").
 			Comment("The ID of the activity followed up."),
 	}
@@ -77,6 +79,13 @@ func (FollowUp) Edges() []ent.Edge {
 			Unique().
 			Required().
 			Comment("The activity followed up."),
+		edge.To("figures", IndicatorValue.Type).
+			Comment("The figures the follow-up reports (e.g. children reached), each a value of an indicator; they go with the follow-up.").
+			Annotations(
+				entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+				entsql.OnDelete(entsql.Cascade),
+				entgql.RelayConnection(),
+			),
 	}
 }
 
@@ -91,7 +100,7 @@ func (FollowUp) Indexes() []ent.Index {
 
 // Hooks of the FollowUp.
 func (FollowUp) Hooks() []ent.Hook {
-	return []ent.Hook{followUpWithinPlanPeriod, skipUnchanged}
+	return []ent.Hook{followUpWithinPlanPeriod, authorIsViewer, skipUnchanged}
 }
 
 // Policy of the FollowUp: admins change follow-ups; editors those of the activities in their scope.

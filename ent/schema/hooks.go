@@ -16,6 +16,7 @@ import (
 	"github.com/samverkan/samverkan/auth"
 	gen "github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/activity"
+	"github.com/samverkan/samverkan/ent/followup"
 	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/hook"
 	"github.com/samverkan/samverkan/ent/indicator"
@@ -97,11 +98,16 @@ var edgeTargets = map[string]struct {
 	"IndicatorTarget.indicator":        {"indicator", existingIndicators},
 	"IndicatorValue.indicator":         {"indicator", existingIndicators},
 	"IndicatorValue.municipality":      {"municipality", existingMunicipalities},
+	"IndicatorValue.follow_up":         {"follow-up", existingFollowUps},
 	"GoalAssessment.goal":              {"goal", existingGoals},
 }
 
 func existingIndicators(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {
 	return c.Indicator.Query().Where(indicator.IDIn(ids...)).IDs(ctx)
+}
+
+func existingFollowUps(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {
+	return c.FollowUp.Query().Where(followup.IDIn(ids...)).IDs(ctx)
 }
 
 func existingPlans(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {

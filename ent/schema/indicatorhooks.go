@@ -11,10 +11,12 @@ import (
 	"github.com/samverkan/samverkan/auth"
 	gen "github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/activity"
+	"github.com/samverkan/samverkan/ent/followup"
 	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/hook"
 	"github.com/samverkan/samverkan/ent/indicator"
 	"github.com/samverkan/samverkan/ent/indicatorvalue"
+	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
 )
 
@@ -219,6 +221,84 @@ var indicatorValueSlot = hook.On(func(next ent.Mutator) ent.Mutator {
 	})
 }, ent.OpCreate)
 
+// followUpFigure checks a value that a follow-up reports as one of its
+// figures (followUpID given): its source is FOLLOW_UP (the server sets it;
+// KOLADA is refused), the follow-up is of an activity of the indicator's
+// plan, the value is of the follow-up's year, and a value per
+// municipality is of a municipality that takes part in the follow-up's
+// activity. A value without a follow-up cannot claim to come from one, and
+// a figure stays one.
+var followUpFigure = hook.On(func(next ent.Mutator) ent.Mutator {
+	return hook.IndicatorValueFunc(func(ctx context.Context, m *gen.IndicatorValueMutation) (ent.Value, error) {
+		source, sourceSet := m.Source()
+		if m.Op().Is(ent.OpUpdateOne) {
+			if !sourceSet {
+				return next.Mutate(ctx, m)
+			}
+			old, err := m.OldFollowUpID(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if (old != nil) != (source == indicatorvalue.SourceFollowUp) {
+				return nil, samverkan.Errorf(samverkan.CodeValidation, "source",
+					"only a figure of a follow-up has the source FOLLOW_UP, and a figure keeps it")
+			}
+			return next.Mutate(ctx, m)
+		}
+		id, fromFollowUp := m.FollowUpID()
+		if !fromFollowUp {
+			if sourceSet && source == indicatorvalue.SourceFollowUp {
+				return nil, samverkan.Errorf(samverkan.CodeValidation, "source",
+					"a value from a follow-up names the follow-up: give followUpID")
+			}
+			return next.Mutate(ctx, m)
+		}
+		// The default (OWN) is set before the hooks run, so only another
+		// source given is told apart.
+		if sourceSet && source == indicatorvalue.SourceKolada {
+			return nil, samverkan.Errorf(samverkan.CodeValidation, "source",
+				"a figure of a follow-up has the source FOLLOW_UP, not KOLADA: leave the source out")
+		}
+		m.SetSource(indicatorvalue.SourceFollowUp)
+		c := m.Client()
+		fu, err := c.FollowUp.Query().Where(followup.ID(id)).
+			WithActivity(func(q *gen.ActivityQuery) { q.WithObjective(func(q *gen.ObjectiveQuery) { q.WithGoal() }) }).
+			Only(asServer(ctx))
+		switch {
+		case gen.IsNotFound(err):
+			return nil, samverkan.Errorf(samverkan.CodeNotFound, "followUpID", "no follow-up has the id %d", id)
+		case err != nil:
+			return nil, fmt.Errorf("read follow-up %d: %w", id, err)
+		}
+		indicatorID, _ := m.IndicatorID()
+		p, err := planOfIndicator(ctx, c, indicatorID)
+		if err != nil {
+			return nil, err
+		}
+		if fu.Edges.Activity.Edges.Objective.Edges.Goal.PlanID != p.ID {
+			return nil, samverkan.Errorf(samverkan.CodeValidation, "followUpID",
+				"the follow-up is of an activity of another plan than the indicator's")
+		}
+		if y, _ := m.Year(); y != fu.Date.Year() {
+			return nil, samverkan.Errorf(samverkan.CodeValidation, "year",
+				"a figure of a follow-up is of the follow-up's year, %d (got %d)", fu.Date.Year(), y)
+		}
+		if muni, ok := m.MunicipalityID(); ok {
+			takesPart, err := c.Activity.Query().
+				Where(activity.ID(fu.ActivityID), activity.HasMunicipalitiesWith(municipality.ID(muni))).
+				Exist(asServer(ctx))
+			if err != nil {
+				return nil, fmt.Errorf("read the municipalities of activity %d: %w", fu.ActivityID, err)
+			}
+			if !takesPart {
+				return nil, samverkan.Errorf(samverkan.CodeValidation, "municipalityID",
+					"the municipality does not take part in the follow-up's activity")
+			}
+		}
+		return next.Mutate(ctx, m)
+	})
+}, ent.OpCreate|ent.OpUpdateOne)
+
 // assessmentWithinPlanPeriod refuses an assessment for a year outside the
 // period of the goal's plan.
 var assessmentWithinPlanPeriod = hook.On(func(next ent.Mutator) ent.Mutator {
@@ -270,5 +350,5 @@ func setFromViewer(name string) ent.Hook {
 
 var (
 	enteredByViewer = setFromViewer("entered_by")
-	authorIsViewer  = setFromViewer("author")
+	authorIsViewer  = setFromViewer("author") // an assessment's, a follow-up's
 )

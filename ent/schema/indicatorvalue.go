@@ -53,9 +53,10 @@ func (IndicatorValue) Fields() []ent.Field {
 			NamedValues(
 				"Own", "OWN",
 				"Kolada", "KOLADA",
+				"FollowUp", "FOLLOW_UP",
 			).
 			Default("OWN").
-			Comment("Where the value comes from: the plan's own follow-up (egen uppföljning) or Kolada (shown as \"Källa: Kolada\")."),
+			Comment("Where the value comes from: the plan's own follow-up (egen uppföljning), Kolada (shown as \"Källa: Kolada\"), or a figure of a follow-up of an activity (FOLLOW_UP, set by the server when followUpID is given)."),
 		field.String("entered_by").
 			Optional().
 			Comment("The username of who entered the value or last changed it, set by the server.").
@@ -76,6 +77,11 @@ func (IndicatorValue) Fields() []ent.Field {
 			Nillable().
 			Immutable().
 			Comment("The ID of the municipality measured: required when the indicator is per municipality, absent when it is for the whole county."),
+		field.Int("follow_up_id").
+			Optional().
+			Nillable().
+			Immutable().
+			Comment("The ID of the follow-up that reports the value as one of its figures, if one does: the value is then of the follow-up's year and, per municipality, of a municipality taking part in its activity."),
 	}
 }
 
@@ -89,6 +95,12 @@ func (IndicatorValue) Edges() []ent.Edge {
 			Required().
 			Immutable().
 			Comment("The indicator measured."),
+		edge.From("follow_up", FollowUp.Type).
+			Ref("figures").
+			Field("follow_up_id").
+			Unique().
+			Immutable().
+			Comment("The follow-up that reports the value, if a follow-up does."),
 		edge.To("municipality", Municipality.Type).
 			Field("municipality_id").
 			Unique().
@@ -104,12 +116,13 @@ func (IndicatorValue) Indexes() []ent.Index {
 		index.Fields("indicator_id", "slot").Unique(),
 		index.Fields("indicator_id", "year"),
 		index.Fields("municipality_id"),
+		index.Fields("follow_up_id"),
 	}
 }
 
 // Hooks of the IndicatorValue.
 func (IndicatorValue) Hooks() []ent.Hook {
-	return []ent.Hook{indicatorValueSlot, enteredByViewer, skipUnchanged}
+	return []ent.Hook{indicatorValueSlot, followUpFigure, enteredByViewer, skipUnchanged}
 }
 
 // Policy of the IndicatorValue: admins enter any value; editors those of

@@ -193,6 +193,7 @@ var enumValues = map[string]string{
 	"IndicatorValuePeriod.H2":             "July to December (halvår 2).",
 	"IndicatorValueSource.OWN":            "The plan's own follow-up (egen uppföljning).",
 	"IndicatorValueSource.KOLADA":         "Kolada's key figures (Källa: Kolada).",
+	"IndicatorValueSource.FOLLOW_UP":      "A figure a follow-up of an activity reports (IndicatorValue.followUp names it).",
 	"GoalAssessmentLight.GREEN":           "Green (grön): on track.",
 	"GoalAssessmentLight.YELLOW":          "Yellow (gul): at risk.",
 	"GoalAssessmentLight.RED":             "Red (röd): off track.",

@@ -4,7 +4,8 @@
 //
 //   admin   everything, users and tokens included
 //   editor  edits the activities its municipalities and institutions take
-//           part in, and creates, edits and deletes their follow-ups
+//           part in, and creates, edits and deletes their follow-ups;
+//           enters its municipalities' indicator values
 //   viewer  reads
 
 import { currentUser } from "./session.js";
@@ -26,6 +27,9 @@ export function may(action, typeName, { inScope = false } = {}) {
   if (u.role !== "EDITOR") return false;
   if (typeName === "Activity") return action === "update" && inScope;
   if (typeName === "FollowUp") return inScope;
+  // An editor enters the values of its scope's municipalities in the
+  // values form (views/values.js); the server refuses any other.
+  if (typeName === "IndicatorValue") return action === "enter";
   return false;
 }
 

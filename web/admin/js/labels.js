@@ -63,3 +63,50 @@ export function goalName(g) {
   const name = (g.title || g.area || "").trim();
   return name ? `Mål ${g.number} – ${name[0].toLocaleUpperCase("sv-SE")}${name.slice(1)}` : `Mål ${g.number}`;
 }
+
+// Indicators (mått), their values and the goals' yearly assessments.
+
+export const directionLabels = {
+  HIGHER_IS_BETTER: "Högre är bättre",
+  LOWER_IS_BETTER: "Lägre är bättre",
+};
+
+export const scopeLabels = {
+  MUNICIPALITY: "Per kommun",
+  COUNTY: "Hela länet",
+};
+
+export const aggregationLabels = {
+  SUM: "Summa av kommunernas värden",
+  MEAN: "Medelvärde av kommunernas värden",
+};
+
+export const valuePeriodLabels = {
+  T1: "Tertial 1",
+  T2: "Tertial 2",
+  T3: "Tertial 3",
+  H1: "Halvår 1",
+  H2: "Halvår 2",
+};
+
+export const sourceLabels = {
+  OWN: "Egen uppföljning",
+  KOLADA: "Kolada",
+  FOLLOW_UP: "Siffra ur en uppföljning",
+};
+
+// A light as a short word, for badges and tables: "Grön".
+export const lightWords = { GREEN: "Grön", YELLOW: "Gul", RED: "Röd" };
+
+/** indicatorOwner names what an indicator measures: its goal, heading or activity. */
+export function indicatorOwner(i) {
+  if (i.goal) return goalName(i.goal);
+  if (i.objective) return `Rubrik: ${i.objective.title}`;
+  if (i.activity) return `Aktivitet: ${i.activity.title}`;
+  return "";
+}
+
+/** goalOfIndicator is the goal an indicator belongs to, through its heading or activity if need be. */
+export function goalOfIndicator(i) {
+  return i.goal || i.objective?.goal || i.activity?.objective?.goal || null;
+}

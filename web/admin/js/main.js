@@ -15,6 +15,7 @@ import { loadSession, setUpAccount, signInPrompt } from "./ui/account.js";
 import { passwordView } from "./views/password.js";
 import { tokensView } from "./views/tokens.js";
 import { auditView } from "./views/audit.js";
+import { valuesView } from "./views/values.js";
 import { currentUser } from "./session.js";
 import { roleLabels } from "./labels.js";
 import { swedish } from "./messages.js";
@@ -41,7 +42,7 @@ window.addEventListener("hashchange", () => {
 window.addEventListener("rerender", () => render());
 
 // Views only signed-in users (or admins) reach; signing out leaves them.
-const signedInViews = ["password", "tokens", "audit", "users"];
+const signedInViews = ["password", "tokens", "audit", "users", "values"];
 
 setUpAccount({
   onSignedIn: () => render(),
@@ -75,7 +76,7 @@ async function render() {
   const parts = path.split("/").filter(Boolean);
   const params = new URLSearchParams(query);
   const typeName = parts[0] ? typeByRoute(parts[0]) : null;
-  highlightNav(parts[0] || "");
+  highlightNav(parts[0] === "values" ? "indicators" : parts[0] || "");
   // A message belongs to the view it was shown on, or to the one it was
   // meant for ("Uppföljning skapad." on the activity it was added to):
   // any other view starts without it.
@@ -89,6 +90,8 @@ async function render() {
       [view, title] = [await dashboardView(params), "Lägesbild"];
     } else if (parts[0] === "password") {
       [view, title] = currentUser() ? [passwordView(), "Byt lösenord"] : [signInPrompt("Logga in för att byta ditt lösenord.", render), "Logga in"];
+    } else if (parts[0] === "values") {
+      [view, title] = entersValues() || [await valuesView(params), "Mata in värden"];
     } else if (parts[0] === "tokens" || parts[0] === "audit") {
       [view, title] = adminOnly() || (parts[0] === "tokens" ? [tokensView(), "API-nycklar och inloggningar"] : [auditView(params), "Ändringslogg"]);
     } else if (!typeName) {
@@ -100,7 +103,9 @@ async function render() {
       const newLink = may("create", typeName, { inScope: typeName === "FollowUp" }) ? `#/${parts[0]}/new` : null;
       const bulk = may("update", typeName, { inScope: true }); // an editor's rows outside its scope are refused one by one
       const list = listView({ typeName, title: types[typeName].many, newLink, level: 1, address: `#/${parts[0]}`, params, bulk, download: true });
-      [view, title] = [list, types[typeName].many];
+      // The indicators' values are entered a year at a time, in one form.
+      const enter = typeName === "Indicator" && may("enter", "IndicatorValue") ? h("p", { class: "page-links" }, h("a", { class: "button primary", href: "#/values" }, "Mata in värden")) : null;
+      [view, title] = [enter ? h("div", {}, enter, list) : list, types[typeName].many];
     } else if (parts[1] === "new") {
       [view, title] = (await refused("create", typeName, params.get("activityID"))) || [await createPage(typeName, params), words(types[typeName]).new];
     } else if (parts[2] === "edit") {
@@ -132,6 +137,13 @@ async function render() {
   } finally {
     main.removeAttribute("aria-busy");
   }
+}
+
+/** entersValues is what the values form shows to someone who may not enter values, or null for an admin or editor. */
+function entersValues() {
+  if (!currentUser()) return [signInPrompt("Logga in för att mata in värden.", render), "Logga in"];
+  if (may("enter", "IndicatorValue")) return null;
+  return [forbidden(`Din roll (${roleName()}) får inte mata in värden: det gör administratörer, och redaktörer för kommunerna i sitt ansvarsområde.`), "Ingen behörighet"];
 }
 
 /** adminOnly is what a view for admins shows to anyone else, or null for an admin. */

@@ -62,6 +62,22 @@ const rules = [
   [/must be 2–64 lower-case letters/, () => "Ska vara 2–64 små bokstäver a–z, siffror, punkt, bindestreck eller understreck, och börja med en bokstav eller siffra."],
   [/the last admin must stay an admin/, () => "Den sista administratören måste förbli administratör: gör någon annan till administratör först."],
   [/must be in the future/, () => "Ska vara i framtiden."],
+  // Indicators, their targets and values, and goals' assessments.
+  [/^an indicator measures a goal, a heading or an activity/, () => "Ett mått mäter ett utvecklingsmål, en rubrik eller en aktivitet: fyll i ett av dem."],
+  [/^an indicator measures one goal, heading or activity, not several/, () => "Ett mått mäter ett enda utvecklingsmål, en rubrik eller en aktivitet: töm de andra fälten."],
+  [/^a baseline value needs the year/, () => "Ett utgångsvärde behöver året det mättes."],
+  [/^a baseline year needs its value/, () => "Ett utgångsår behöver sitt utgångsvärde."],
+  [/must be a Kolada key figure id/, () => "Ska vara ett nyckeltals id i Kolada: en stor bokstav och fem siffror, t.ex. N09890."],
+  [/^this indicator is measured per municipality/, () => "Måttet mäts per kommun: välj kommunen värdet gäller."],
+  [/^this indicator is measured for the whole county/, () => "Måttet mäts för hela länet: lämna kommunen tom."],
+  [/^this indicator already has a value for the year, period and municipality/, () => "Måttet har redan ett värde för samma år, period och kommun: ändra det i stället."],
+  [/^this indicator already has a value for (.+), (.+): change that one instead/, (m) => `Måttet har redan ett värde för ${m[1]}, ${m[2] === "the county" ? "hela länet" : m[2]}: ändra det i stället.`],
+  [/^a value from a follow-up names the follow-up/, () => "Ett värde ur en uppföljning behöver uppföljningen: välj den."],
+  [/^a figure of a follow-up has the source FOLLOW_UP, not KOLADA/, () => "En siffra ur en uppföljning har källan uppföljning, inte Kolada."],
+  [/^only a figure of a follow-up has the source FOLLOW_UP/, () => "Bara en siffra ur en uppföljning har källan uppföljning, och den behåller den."],
+  [/^the follow-up is of an activity of another plan/, () => "Uppföljningen gäller en aktivitet i en annan handlingsplan än måttets."],
+  [/^a figure of a follow-up is of the follow-up's year, (\d+)/, (m) => `En siffra ur en uppföljning gäller uppföljningens år, ${m[1]}.`],
+  [/^the municipality does not take part in the follow-up's activity/, () => "Kommunen deltar inte i uppföljningens aktivitet."],
   // A storage fault (code UNAVAILABLE): nothing the user can mend.
   [/^the database cannot serve this request now \((.+)\); try again later/, (m) => `Databasen kan inte ta emot det här just nu (${svFault(m[1])}). Försök igen om en stund; kvarstår felet, kontakta den som driver servern.`],
 ];
@@ -90,6 +106,10 @@ const nouns = {
   municipality: ["en kommun", "kommun"],
   institution: ["en aktör", "aktör"],
   user: ["en användare", "användare"],
+  indicator: ["ett mått", "mått"],
+  target: ["ett målvärde", "målvärde"],
+  value: ["ett värde", "värde"],
+  assessment: ["en bedömning", "bedömning"],
 };
 
 function sv(noun, bare = false) {
@@ -98,7 +118,7 @@ function sv(noun, bare = false) {
 }
 
 function svField(field) {
-  return { code: "kod", number: "nummer", title: "titel", name: "namn", username: "användarnamn" }[field.trim()] || field;
+  return { code: "kod", number: "nummer", title: "titel", name: "namn", username: "användarnamn", year: "år" }[field.trim()] || field;
 }
 
 // What each of the API's error codes means (README, "Errors"), said when

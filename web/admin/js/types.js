@@ -2,7 +2,20 @@
 // fields a form edits, the columns a list shows, how it is searched and
 // filtered, and what hangs under it. The views are generic over these.
 
-import { statusLabels, kindLabels, assessmentLabels, periodLabels, roleLabels, goalName } from "./labels.js";
+import {
+  statusLabels,
+  kindLabels,
+  assessmentLabels,
+  periodLabels,
+  roleLabels,
+  goalName,
+  directionLabels,
+  scopeLabels,
+  aggregationLabels,
+  valuePeriodLabels,
+  sourceLabels,
+  indicatorOwner,
+} from "./labels.js";
 import { num, date, dateTime, isoDay } from "./dom.js";
 import { gql, GraphQLError } from "./gql.js";
 import { currentUser } from "./session.js";
@@ -55,10 +68,68 @@ const institutionRef = {
   order: "NAME",
 };
 
+const followUpRef = { type: "FollowUp", label: (f) => `${date(f.date)}: ${f.activity.title}`, fields: "date activity { title }", search: "textContainsFold", order: "DATE" };
+
+const indicatorRef = {
+  type: "Indicator",
+  label: (i) => i.name,
+  fields: "name unit goal { number title area } objective { title } activity { title }",
+  detail: indicatorOwner,
+  search: "nameContainsFold",
+  order: "NAME",
+};
+
+// What an indicator's pages read of the goal, heading or activity it measures.
+const ownerFields = `goal { id number title area plan { id name } }
+  objective { id title goal { id number title area plan { id name } } }
+  activity { id title objective { id title goal { id number title area plan { id name } } } }`;
+
+/** ownerCrumbs is the way up from an indicator to its plan. */
+function ownerCrumbs(i) {
+  if (i.goal) return [["Plan", i.goal.plan], ["Goal", i.goal]];
+  if (i.objective) return [["Plan", i.objective.goal.plan], ["Goal", i.objective.goal], ["Objective", i.objective]];
+  if (i.activity) return [["Plan", i.activity.objective.goal.plan], ["Goal", i.activity.objective.goal], ["Objective", i.activity.objective], ["Activity", i.activity]];
+  return [];
+}
+
+/**
+ * reportedStatus is the status a follow-up reports, saying so when the
+ * activity's status is another: "Genomförd (aktiviteten: Pågående)".
+ */
+export function reportedStatus(f) {
+  if (!f.status) return "";
+  const label = statusLabels[f.status];
+  return f.activity?.status && f.activity.status !== f.status ? `${label} (aktiviteten: ${statusLabels[f.activity.status].toLowerCase()})` : label;
+}
+
+const ownerHint = "Ett mått mäter ett utvecklingsmål, en rubrik eller en aktivitet: fyll i ett av de tre.";
+/** indicatorsOfPlan is the IndicatorWhereInput of the indicators of a plan's goals, headings and activities. */
+export function indicatorsOfPlan(id) {
+  const goal = { hasPlanWith: [{ id }] };
+  return {
+    or: [
+      { hasGoalWith: [goal] },
+      { hasObjectiveWith: [{ hasGoalWith: [goal] }] },
+      { hasActivityWith: [{ hasObjectiveWith: [{ hasGoalWith: [goal] }] }] },
+    ],
+  };
+}
+
+/** indicatorsOfGoal is the IndicatorWhereInput of the indicators of a goal, its headings and their activities. */
+export function indicatorsOfGoal(id) {
+  return {
+    or: [
+      { hasGoalWith: [{ id }] },
+      { hasObjectiveWith: [{ hasGoalWith: [{ id }] }] },
+      { hasActivityWith: [{ hasObjectiveWith: [{ hasGoalWith: [{ id }] }] }] },
+    ],
+  };
+}
+
 const perspectiveRef = { type: "Perspective", label: (p) => p.name, fields: "name", search: "nameContainsFold", order: "POSITION" };
 const groupRef = { type: "MunicipalityGroup", label: (g) => g.name, fields: "name", search: "nameContainsFold", order: "NAME" };
 
-export const refs = { Perspective: perspectiveRef, MunicipalityGroup: groupRef, Plan: planRef, Goal: goalRef, Objective: objectiveRef, Activity: activityRef, Municipality: municipalityRef, Institution: institutionRef };
+export const refs = { Perspective: perspectiveRef, MunicipalityGroup: groupRef, Plan: planRef, Goal: goalRef, Objective: objectiveRef, Activity: activityRef, Municipality: municipalityRef, Institution: institutionRef, Indicator: indicatorRef };
 
 /** updateActivity changes an activity from the version the page showed. */
 const updateActivity = (a, input) =>
@@ -168,11 +239,15 @@ export const types = {
         preset: { goal: g },
         empty: "Inga aktiviteter under det här målet.",
       },
+      { type: "Indicator", title: "Mått under målet", where: indicatorsOfGoal(g.id), preset: { goalID: g.id }, empty: "Inga mått under det här målet." },
+      { type: "GoalAssessment", title: "Bedömningar", where: { hasGoalWith: [{ id: g.id }] }, order: { field: "YEAR", direction: "DESC" }, preset: { goalID: g.id }, empty: "Målet har inte bedömts ännu." },
     ],
     cascade: (g) => [
       ["rubriker", "objectives", { hasGoalWith: [{ id: g.id }] }],
       ["aktiviteter", "activities", { hasObjectiveWith: [{ hasGoalWith: [{ id: g.id }] }] }],
       ["uppföljningar", "followUps", { hasActivityWith: [{ hasObjectiveWith: [{ hasGoalWith: [{ id: g.id }] }] }] }],
+      ["mått", "indicators", indicatorsOfGoal(g.id)],
+      ["bedömningar", "goalAssessments", { hasGoalWith: [{ id: g.id }] }],
     ],
   },
 
@@ -201,6 +276,7 @@ export const types = {
     breadcrumbs: (o) => [["Plan", o.goal.plan], ["Goal", o.goal]],
     children: (o) => [
       { type: "Activity", title: "Aktiviteter", where: { hasObjectiveWith: [{ id: o.id }] }, preset: { objectiveID: o.id, objective: o } },
+      { type: "Indicator", title: "Mått", where: { hasObjectiveWith: [{ id: o.id }] }, preset: { objectiveID: o.id }, empty: "Rubriken har inga egna mått." },
     ],
     cascade: (o) => [
       ["aktiviteter", "activities", { hasObjectiveWith: [{ id: o.id }] }],
@@ -271,6 +347,7 @@ export const types = {
     breadcrumbs: (a) => [["Plan", a.objective.goal.plan], ["Goal", a.objective.goal], ["Objective", a.objective]],
     children: (a) => [
       { type: "FollowUp", title: "Uppföljningar", where: { hasActivityWith: [{ id: a.id }] }, order: { field: "DATE", direction: "DESC" }, preset: { activityID: a.id } },
+      { type: "Indicator", title: "Mått", where: { hasActivityWith: [{ id: a.id }] }, preset: { activityID: a.id }, empty: "Aktiviteten har inga egna mått." },
     ],
     cascade: (a) => [["uppföljningar", "followUps", { hasActivityWith: [{ id: a.id }] }]],
     keeps: "Kommunerna och aktörerna finns kvar; bara kopplingarna till aktiviteten tas bort.",
@@ -355,6 +432,7 @@ export const types = {
     one: "uppföljning",
     many: "Uppföljningar",
     title: (f) => `Uppföljning ${date(f.date)}`,
+    labels: { author: "Skriven av" }, // fields the server sets, for the history
     parent: { field: "activityID", edge: "activity", ref: activityRef },
     fields: [
       { name: "activityID", label: "Aktivitet", kind: "ref", ref: activityRef, required: true },
@@ -363,23 +441,168 @@ export const types = {
       { name: "status", label: "Rapporterad status", kind: "select", options: options(statusLabels) },
       { name: "assessment", label: "Bedömning", kind: "select", options: options(assessmentLabels) },
       { name: "text", label: "Text", kind: "textarea", required: true },
-      { name: "author", label: "Skriven av", kind: "text" },
     ],
     columns: [
       { label: "Datum", value: (f) => date(f.date), order: "DATE", link: true },
       { label: "Aktivitet", value: (f) => f.activity.title },
-      { label: "Status", value: (f) => statusLabels[f.status] || "", status: true },
+      { label: "Status", value: reportedStatus, status: true },
       { label: "Bedömning", value: (f) => assessmentLabels[f.assessment] || "", assessment: true },
       { label: "Text", value: (f) => f.text, wrap: true },
     ],
-    listFields: "date status assessment text activity { title }",
+    listFields: "date status assessment text activity { title status }",
     search: { field: "textContainsFold", label: "Sök i uppföljningar" },
     filters: [
       { name: "assessment", label: "Bedömning", kind: "select", options: options(assessmentLabels), where: (v) => ({ assessment: v }) },
     ],
     defaultOrder: { field: "DATE", direction: "DESC" },
-    detailFields: "date period status assessment text author createdAt activity { id title objective { id title goal { id number title area plan { id name } } } }",
+    detailFields: "date period status assessment text author createdAt updatedAt activity { id title status objective { id title goal { id number title area plan { id name } } } }",
     breadcrumbs: (f) => [["Plan", f.activity.objective.goal.plan], ["Goal", f.activity.objective.goal], ["Objective", f.activity.objective], ["Activity", f.activity]],
+    children: (f) => [
+      {
+        type: "IndicatorValue",
+        title: "Siffror",
+        where: { hasFollowUpWith: [{ id: f.id }] },
+        preset: { followUpID: f.id, year: String(new Date(f.date).getUTCFullYear()) },
+        empty: "Uppföljningen har inga siffror. En siffra, t.ex. antal barn som nåtts, blir ett värde för ett mått.",
+      },
+    ],
+    cascade: () => [],
+  },
+
+  Indicator: {
+    root: "indicators",
+    route: "indicators",
+    one: "mått",
+    neuter: true, // ett mått: nytt, skapat, borttaget
+    many: "Mått",
+    title: (i) => i.name,
+    fields: [
+      { name: "name", label: "Namn", kind: "text", required: true, hint: "Vad som mäts, t.ex. Barn och unga i kulturskolan." },
+      { name: "goalID", label: "Utvecklingsmål", kind: "ref", ref: goalRef, hint: ownerHint },
+      { name: "objectiveID", label: "Rubrik", kind: "ref", ref: objectiveRef },
+      { name: "activityID", label: "Aktivitet", kind: "ref", ref: activityRef },
+      { name: "unit", label: "Enhet", kind: "text", hint: "T.ex. antal, procent eller kr per invånare." },
+      { name: "scope", label: "Mäts", kind: "select", options: options(scopeLabels), default: "MUNICIPALITY", createOnly: true, hint: "Per kommun: varje kommun får ett värde om året. Kan inte ändras sedan." },
+      { name: "aggregation", label: "Länets utfall", kind: "select", options: options(aggregationLabels), default: "SUM", hint: "Hur länets utfall räknas fram ur kommunernas värden: summa för antal, medelvärde för andelar." },
+      { name: "direction", label: "Riktning", kind: "select", options: options(directionLabels), default: "HIGHER_IS_BETTER" },
+      { name: "baselineValue", label: "Utgångsvärde", kind: "decimal", hint: "Värdet vid start, med året det mättes." },
+      { name: "baselineYear", label: "Utgångsår", kind: "year" },
+      { name: "koladaKpi", label: "Kolada-nyckeltal", kind: "text", hint: "Nyckeltalets id i Kolada, t.ex. N09890, om måttet motsvarar ett." },
+      { name: "description", label: "Beskrivning", kind: "textarea", hint: "Hur måttet mäts och varför." },
+    ],
+    columns: [
+      { label: "Namn", value: (i) => i.name, order: "NAME", link: true },
+      { label: "Mäter", value: indicatorOwner, wrap: true },
+      { label: "Enhet", value: (i) => i.unit || "" },
+      { label: "Mäts", value: (i) => scopeLabels[i.scope] },
+      { label: "Utgångsvärde", value: (i) => (i.baselineValue === null ? "" : `${num(i.baselineValue)} (${i.baselineYear})`), numeric: true },
+    ],
+    listFields: "name unit scope baselineValue baselineYear goal { number title area } objective { title } activity { title }",
+    search: { field: "nameContainsFold", label: "Sök mått" },
+    filters: [{ name: "goal", label: "Mål", kind: "ref", ref: goalRef, where: (id) => indicatorsOfGoal(id) }],
+    defaultOrder: { field: "NAME", direction: "ASC" },
+    detailFields: `name description unit direction scope aggregation baselineValue baselineYear koladaKpi ${ownerFields}`,
+    breadcrumbs: ownerCrumbs,
+    children: (i) => [
+      { type: "IndicatorTarget", title: "Målvärden", where: { hasIndicatorWith: [{ id: i.id }] }, order: { field: "YEAR", direction: "ASC" }, preset: { indicatorID: i.id }, empty: "Inga målvärden ännu." },
+      { type: "IndicatorValue", title: "Uppmätta värden", where: { hasIndicatorWith: [{ id: i.id }] }, order: { field: "YEAR", direction: "DESC" }, empty: "Inga värden ännu." },
+    ],
+    cascade: (i) => [
+      ["målvärden", "indicatorTargets", { hasIndicatorWith: [{ id: i.id }] }],
+      ["värden", "indicatorValues", { hasIndicatorWith: [{ id: i.id }] }],
+    ],
+  },
+
+  IndicatorTarget: {
+    root: "indicatorTargets",
+    route: "indicatorTargets",
+    one: "målvärde",
+    neuter: true,
+    many: "Målvärden",
+    title: (t) => `Målvärde ${t.year}: ${t.indicator.name}`,
+    parent: { field: "indicatorID", edge: "indicator", ref: indicatorRef },
+    createdOn: (input) => `#/indicators/${input.indicatorID}`,
+    fields: [
+      { name: "indicatorID", label: "Mått", kind: "ref", ref: indicatorRef, required: true, createOnly: true },
+      { name: "year", label: "År", kind: "year", required: true, hint: "Ett år inom handlingsplanens period; ett målvärde för planens sista år gäller alla år före det." },
+      { name: "value", label: "Målvärde", kind: "decimal", required: true },
+    ],
+    columns: [
+      { label: "År", value: (t) => String(t.year), order: "YEAR", link: true },
+      { label: "Målvärde", value: (t) => num(t.value), numeric: true },
+      { label: "Mått", value: (t) => t.indicator.name },
+    ],
+    listFields: "year value indicator { name }",
+    defaultOrder: { field: "YEAR", direction: "ASC" },
+    detailFields: `year value indicator { id name unit ${ownerFields} }`,
+    breadcrumbs: (t) => [...ownerCrumbs(t.indicator), ["Indicator", t.indicator]],
+    children: () => [],
+    cascade: () => [],
+  },
+
+  IndicatorValue: {
+    root: "indicatorValues",
+    route: "indicatorValues",
+    one: "värde",
+    neuter: true,
+    many: "Uppmätta värden",
+    title: (v) => `${v.indicator.name}, ${v.year}${v.period ? ` ${valuePeriodLabels[v.period].toLowerCase()}` : ""}${v.municipality ? `, ${v.municipality.name}` : ""}`,
+    parent: { field: "indicatorID", edge: "indicator", ref: indicatorRef },
+    labels: { enteredBy: "Inmatat av" },
+    // A follow-up's figure is added on the follow-up's page, and shown there.
+    createdOn: (input) => (input.followUpID ? `#/followUps/${input.followUpID}` : `#/indicators/${input.indicatorID}`),
+    fields: [
+      { name: "indicatorID", label: "Mått", kind: "ref", ref: indicatorRef, required: true, createOnly: true },
+      { name: "year", label: "År", kind: "year", required: true, createOnly: true },
+      { name: "period", label: "Del av året", kind: "select", options: options(valuePeriodLabels), createOnly: true, hint: "Lämna tomt för helåret, som utfallet räknas på." },
+      { name: "municipalityID", label: "Kommun", kind: "ref", ref: municipalityRef, createOnly: true, hint: "För ett mått per kommun; tomt för hela länet." },
+      { name: "followUpID", label: "Uppföljning", kind: "ref", ref: followUpRef, createOnly: true, hint: "Om värdet är en siffra ur en uppföljning: samma år, och en kommun som deltar i aktiviteten." },
+      { name: "value", label: "Värde", kind: "decimal", required: true },
+      { name: "source", label: "Källa", kind: "select", options: options(sourceLabels), default: "OWN", hint: "En siffra ur en uppföljning får källan uppföljning." },
+    ],
+    columns: [
+      { label: "År", value: (v) => `${v.year}${v.period ? ` ${v.period}` : ""}`, order: "YEAR", link: true },
+      { label: "Mått", value: (v) => v.indicator.name },
+      { label: "Kommun", value: (v) => v.municipality?.name || "Hela länet" },
+      { label: "Värde", value: (v) => num(v.value), order: "VALUE", numeric: true },
+      { label: "Källa", value: (v) => (v.source === "KOLADA" ? "Källa: Kolada" : sourceLabels[v.source]) },
+      { label: "Inmatat av", value: (v) => v.enteredBy || "" },
+    ],
+    listFields: "year period value source enteredBy municipality { name } indicator { name }",
+    defaultOrder: { field: "YEAR", direction: "DESC" },
+    detailFields: `year period value source enteredBy updatedAt municipality { id name code } followUp { id date activity { title } } indicator { id name unit ${ownerFields} }`,
+    breadcrumbs: (v) => [...ownerCrumbs(v.indicator), ["Indicator", v.indicator]],
+    children: () => [],
+    cascade: () => [],
+  },
+
+  GoalAssessment: {
+    root: "goalAssessments",
+    route: "assessments",
+    one: "bedömning",
+    many: "Bedömningar",
+    title: (a) => `Bedömning ${a.year}: ${goalName(a.goal)}`,
+    labels: { author: "Av" },
+    parent: { field: "goalID", edge: "goal", ref: goalRef },
+    createdOn: (input) => `#/goals/${input.goalID}`,
+    fields: [
+      { name: "goalID", label: "Utvecklingsmål", kind: "ref", ref: goalRef, required: true, createOnly: true },
+      { name: "year", label: "År", kind: "year", required: true, hint: "Ett år inom handlingsplanens period; en bedömning per mål och år." },
+      { name: "light", label: "Bedömning", kind: "select", options: options(assessmentLabels), required: true, default: "GREEN" },
+      { name: "text", label: "Motivering", kind: "textarea", hint: "Varför: vad måtten och aktiviteterna visar." },
+    ],
+    columns: [
+      { label: "År", value: (a) => String(a.year), order: "YEAR", link: true },
+      { label: "Mål", value: (a) => goalName(a.goal) },
+      { label: "Bedömning", value: (a) => assessmentLabels[a.light], assessment: true, raw: (a) => a.light },
+      { label: "Motivering", value: (a) => a.text || "", wrap: true },
+      { label: "Av", value: (a) => a.author || "" },
+    ],
+    listFields: "year light text author goal { number title area }",
+    filters: [{ name: "goal", label: "Mål", kind: "ref", ref: goalRef, where: (id) => ({ hasGoalWith: [{ id }] }) }],
+    defaultOrder: { field: "YEAR", direction: "DESC" },
+    detailFields: "year light text author updatedAt goal { id number title area plan { id name } }",
+    breadcrumbs: (a) => [["Plan", a.goal.plan], ["Goal", a.goal]],
     children: () => [],
     cascade: () => [],
   },
@@ -587,5 +810,5 @@ export function typeByRoute(route) {
 /** fieldLabel is the Swedish name of a field of typeName as the API names it (title, objectiveID, municipalities). */
 export function fieldLabel(typeName, name) {
   const f = types[typeName]?.fields.find((x) => x.name === name || x.edge === name || x.name === `${name}ID`);
-  return f ? f.label : null;
+  return f ? f.label : types[typeName]?.labels?.[name] || null;
 }

@@ -11,6 +11,7 @@ import { showError, showNotice, clearBanner } from "./banner.js";
 import { swedish } from "../messages.js";
 import { setLeaveGuard } from "../guard.js";
 import { currentUser } from "../session.js";
+import { statusLabels } from "../labels.js";
 
 // The longest text the server takes, in characters, by kind of field: a
 // line (a title, a name) and prose (a description, a follow-up's text).
@@ -25,6 +26,22 @@ export function editQuery(typeName) {
     return f.name;
   });
   return `query Edit($id: ID!) { node(id: $id) { id ... on ${typeName} { version ${parts.join(" ")} } } }`;
+}
+
+/**
+ * parseDecimal reads a number as a Swedish user writes it: a decimal
+ * comma or point, spaces between thousands ("1 250,5"). Anything else is
+ * NaN.
+ */
+export function parseDecimal(text) {
+  const s = String(text).trim().replace(/[\s\u00a0\u202f]/g, "").replace(",", ".");
+  if (!/^[-\u2212]?\d+(\.\d+)?$/.test(s)) return NaN;
+  return Number(s.replace("\u2212", "-"));
+}
+
+/** decimalText writes a stored number for a field: a decimal comma, no spaces (12,5). */
+export function decimalText(v) {
+  return v === null || v === undefined || v === "" ? "" : String(v).replace(".", ",");
 }
 
 /** linked lists the records a links field of n points at: a connection's nodes, or a plain list. */
@@ -48,6 +65,10 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
   const errorSummary = h("div", { class: "error-summary", tabindex: "-1", hidden: true });
   form.append(errorSummary);
   for (const f of fields) form.append(fieldRow(f));
+  // A follow-up may report a status other than its activity's: the form
+  // says so, and offers to change the activity's status in the same step.
+  const alsoStatus = typeName === "FollowUp" ? activityStatusOption() : null;
+  if (alsoStatus) controls.get("status")?.row.after(alsoStatus.row);
 
   const save = h("button", { type: "submit", class: "button primary" }, editing ? "Spara ändringar" : `Skapa ${type.one}`);
   const cancel = h("a", { class: "button", href: editing ? `#/${type.route}/${node.id}` : `#/${type.route}` }, "Avbryt");
@@ -110,6 +131,7 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
           describedBy,
           values: item ? [item] : [],
           extraWhere: limits[f.name] || null,
+          onChange: () => form.dispatchEvent(new CustomEvent("refchange", { detail: f.name })),
         });
         control = combo.el;
         combo.input.setAttribute("name", f.name);
@@ -136,19 +158,21 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
           id: inputID,
           name: f.name,
           type: inputType,
-          inputmode: f.kind === "int" || f.kind === "year" ? "numeric" : null,
+          inputmode: f.kind === "int" || f.kind === "year" ? "numeric" : f.kind === "decimal" ? "decimal" : null,
           autocomplete: f.autocomplete || null,
           "aria-describedby": describedBy,
           required: f.required,
         });
-        control.value = f.kind === "date" ? isoDay(value) : value ?? "";
+        const shownValue = (v) => (f.kind === "date" ? isoDay(v) : f.kind === "decimal" ? decimalText(v) : v ?? "");
+        control.value = shownValue(value);
         get = () => control.value.trim();
-        set = (n) => (control.value = f.kind === "date" ? isoDay(n[f.name]) : n[f.name] ?? "");
+        set = (n) => (control.value = shownValue(n[f.name]));
       }
     }
     const row = h("div", { class: `field field-${f.kind}` }, label, control, hint ? h("p", { id: hintID, class: "hint" }, hint) : null, error, note);
     controls.set(f.name, {
       f,
+      row,
       get,
       set,
       setNote(text) {
@@ -244,6 +268,10 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
       }
       case "date":
         return `${v}T00:00:00Z`;
+      case "decimal": {
+        const n = parseDecimal(v);
+        return Number.isFinite(n) ? n : v;
+      }
       default:
         return v;
     }
@@ -270,6 +298,7 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
     if (v === null || v === undefined || v === "" || (Array.isArray(v) && !v.length)) return "tomt";
     if (f.kind === "select") return f.options.find((o) => o.value === v)?.label || v;
     if (f.kind === "date") return isoDay(v);
+    if (f.kind === "decimal") return decimalText(v);
     if (Array.isArray(v)) return v.join(", ");
     return String(v);
   }
@@ -319,6 +348,7 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
   function check(f, v) {
     if (f.required && (v === "" || v === null || (Array.isArray(v) && !v.length))) return `Fyll i ${f.label.toLowerCase()}.`;
     if ((f.kind === "int" || f.kind === "year") && v !== "" && !Number.isInteger(Number(v))) return "Ska vara ett heltal.";
+    if (f.kind === "decimal" && v !== "" && !Number.isFinite(parseDecimal(v))) return "Ska vara ett tal, t.ex. 1 250 eller 12,5.";
     const max = maxLength[f.kind];
     if (max && typeof v === "string") {
       const n = [...v].length; // characters, as the server counts them
@@ -372,15 +402,25 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
       const extra = fields.filter((f) => f.arg);
       const declared = extra.map((f) => `, $${f.name}: ${f.arg}`).join("");
       const passed = extra.map((f) => `, ${f.name}: $${f.name}`).join("");
+      // The activity's status, when the user chose to change it too, in
+      // the same request: one transaction, both or neither.
+      const also = alsoStatus?.chosen();
+      const alsoDeclared = also ? ", $activity: ID!, $activityInput: UpdateActivityInput!" : "";
+      const alsoField = also ? " activity: updateActivity(id: $activity, input: $activityInput) { id status }" : "";
+      const alsoVars = also ? { activity: also.activityID, activityInput: { status: also.status, version: also.version } } : {};
       const data = editing
-        ? await gql(`mutation Save($id: ID!, $input: Update${typeName}Input!${declared}) { result: update${typeName}(id: $id, input: $input${passed}) { id } }`, { id: node.id, input: input(), ...args() })
-        : await gql(`mutation Save($input: Create${typeName}Input!${declared}) { result: create${typeName}(input: $input${passed}) { id } }`, { input: input(), ...args() });
+        ? await gql(`mutation Save($id: ID!, $input: Update${typeName}Input!${declared}${alsoDeclared}) { result: update${typeName}(id: $id, input: $input${passed}) { id }${alsoField} }`, { id: node.id, input: input(), ...args(), ...alsoVars })
+        : await gql(`mutation Save($input: Create${typeName}Input!${declared}${alsoDeclared}) { result: create${typeName}(input: $input${passed}) { id }${alsoField} }`, { input: input(), ...args(), ...alsoVars });
       setLeaveGuard(null);
       // A follow-up is written on its activity's page, and the user
       // goes back there to see it among the others.
+      // So is a target on its indicator's, and an assessment on its goal's
+      // (type.createdOn names the page).
       const activityID = typeName === "FollowUp" && !editing ? input().activityID : null;
-      const next = activityID ? `#/activities/${activityID}` : `#/${type.route}/${data.result.id}`;
-      showNotice(editing ? "Ändringarna är sparade." : words(type).created, next);
+      const on = !editing && type.createdOn ? type.createdOn(input()) : null;
+      const next = activityID ? `#/activities/${activityID}` : on || `#/${type.route}/${data.result.id}`;
+      const saved = editing ? "Ändringarna är sparade." : words(type).created;
+      showNotice(also ? `${saved} Aktivitetens status är nu ${statusLabels[also.status].toLowerCase()}.` : saved, next);
       location.hash = next;
     } catch (e) {
       const target = e instanceof GraphQLError && e.field ? fieldFor(e.field) : null;
@@ -409,6 +449,46 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
       save.disabled = false;
       save.removeAttribute("aria-busy");
     }
+  }
+
+  /**
+   * activityStatusOption is the follow-up form's offer to change the
+   * activity's status to the one the follow-up reports: shown when the
+   * two differ, with the activity's status as it is now.
+   */
+  function activityStatusOption() {
+    const boxID = newID("also-status");
+    const nowID = newID("hint");
+    const box = h("input", { type: "checkbox", id: boxID, name: "alsoActivityStatus", "aria-describedby": nowID });
+    const now = h("p", { id: nowID, class: "hint" });
+    const row = h("div", { class: "field field-check", hidden: true }, h("div", { class: "check" }, box, h("label", { for: boxID }, "Ändra också aktivitetens status till den rapporterade")), now);
+    let activity = null; // { id, status, version } as last read
+    async function refresh() {
+      const id = controls.get("activityID")?.get() || node?.activity?.id;
+      const status = controls.get("status")?.get();
+      if (id && id !== activity?.id) {
+        row.setAttribute("aria-busy", "true");
+        try {
+          const data = await gql(`query Now($id: ID!) { node(id: $id) { id ... on Activity { status version } } }`, { id });
+          activity = data.node;
+        } catch (e) {
+          activity = null;
+        } finally {
+          row.removeAttribute("aria-busy");
+        }
+      }
+      const differs = Boolean(activity && status && status !== activity.status);
+      row.hidden = !differs;
+      if (!differs) box.checked = false;
+      now.textContent = activity ? `Den rapporterade statusen skiljer sig från aktivitetens, som nu är ${statusLabels[activity.status].toLowerCase()}.` : "";
+    }
+    form.addEventListener("refchange", (e) => e.detail === "activityID" && refresh());
+    controls.get("status")?.row.querySelector("select").addEventListener("change", refresh);
+    refresh();
+    return {
+      row,
+      chosen: () => (box.checked && !row.hidden && activity ? { activityID: activity.id, status: controls.get("status").get(), version: activity.version } : null),
+    };
   }
 
   return form;

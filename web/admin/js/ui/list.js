@@ -329,7 +329,7 @@ export function listView({
       type.columns.map((col) => {
         const value = col.value(node) ?? "";
         const content = col.link ? h("a", { href: `#/${type.route}/${node.id}` }, value || "(utan namn)") : value;
-        const cls = [col.numeric ? "numeric" : "", col.wrap ? "wrap" : "", col.status && node.status ? `status status-${node.status.toLowerCase()}` : "", col.assessment && node.assessment ? `assessment assessment-${node.assessment.toLowerCase()}` : ""]
+        const cls = [col.numeric ? "numeric" : "", col.wrap ? "wrap" : "", col.status && node.status ? `status status-${node.status.toLowerCase()}` : "", col.assessment && (col.raw ? col.raw(node) : node.assessment) ? `assessment assessment-${(col.raw ? col.raw(node) : node.assessment).toLowerCase()}` : ""]
           .filter(Boolean)
           .join(" ");
         return h("td", { class: cls || null }, content);

@@ -6,6 +6,8 @@ import { h, num, count, id as newID } from "../dom.js";
 import { gql, download } from "../gql.js";
 import { showError } from "../ui/banner.js";
 import { statusLabels, statusCount, goalName } from "../labels.js";
+import { measures } from "./measures.js";
+import { defaultYear } from "./values.js";
 
 const statuses = ["planned", "ongoing", "done", "cancelled"];
 const statusNames = { planned: statusLabels.PLANNED, ongoing: statusLabels.ONGOING, done: statusLabels.DONE, cancelled: statusLabels.CANCELLED };
@@ -47,6 +49,9 @@ export async function dashboardView(params) {
   if (!report) {
     return h("div", {}, h("h1", {}, "Lägesbild"), h("p", {}, "Det finns ingen handlingsplan att följa upp ännu."));
   }
+  // The indicators and assessments are of one year: the one chosen, or
+  // else this year (the plan's nearest).
+  const measured = await measures(report, year && year >= report.firstYear && year <= report.lastYear ? year : defaultYear(report), !year);
   return h(
     "div",
     { class: "dashboard" },
@@ -55,6 +60,7 @@ export async function dashboardView(params) {
     controls(data.plans.edges.map((e) => e.node), report, year),
     summary(report, year),
     gaps(report.coverage),
+    measured,
     statusBars(
       report.statusByGoal.map((r) => ({ label: goalName(r.goal), statusCounts: r.statusCounts })),
       { id: "bars", title: "Status per utvecklingsmål" },
@@ -128,6 +134,12 @@ function controls(plans, report, year) {
       link("coverage", "kommuner per mål (CSV)"),
       " · ",
       link("perspectives", "status per perspektiv (CSV)"),
+      " · ",
+      link("indicators", "mått med mål och utfall (CSV)"),
+      " · ",
+      link("indicator-values", "uppmätta värden (CSV)"),
+      " · ",
+      link("assessments", "bedömningar (CSV)"),
     ),
   );
 }

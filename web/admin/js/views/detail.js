@@ -4,7 +4,20 @@
 import { h, num, count, date, dateTime } from "../dom.js";
 import { gql } from "../gql.js";
 import { types, words } from "../types.js";
-import { statusLabels, kindLabels, assessmentLabels, periodLabels, roleLabels, goalName } from "../labels.js";
+import {
+  statusLabels,
+  kindLabels,
+  assessmentLabels,
+  periodLabels,
+  roleLabels,
+  goalName,
+  directionLabels,
+  scopeLabels,
+  aggregationLabels,
+  valuePeriodLabels,
+  sourceLabels,
+  indicatorOwner,
+} from "../labels.js";
 import { listView } from "../ui/list.js";
 import { confirmDialog } from "../ui/dialog.js";
 import { showError, showNotice } from "../ui/banner.js";
@@ -128,11 +141,57 @@ function facts(typeName, n) {
       add("Aktivitet", link("Activity", n.activity));
       add("Datum", date(n.date));
       add("Period", periodLabels[n.period]);
-      add("Rapporterad status", n.status ? h("span", { class: `badge status-${n.status.toLowerCase()}` }, statusLabels[n.status]) : null);
+      add(
+        "Rapporterad status",
+        n.status
+          ? [
+              h("span", { class: `badge status-${n.status.toLowerCase()}` }, statusLabels[n.status]),
+              n.activity.status !== n.status ? h("span", { class: "status-differs" }, ` Skiljer sig från aktivitetens status, som är ${statusLabels[n.activity.status].toLowerCase()}.`) : null,
+            ]
+          : null,
+      );
       add("Bedömning", n.assessment ? h("span", { class: `badge assessment-${n.assessment.toLowerCase()}` }, assessmentLabels[n.assessment]) : null);
       add("Text", paragraphs(n.text));
       add("Skriven av", n.author);
       add("Registrerad", dateTime(n.createdAt));
+      if (dateTime(n.updatedAt) !== dateTime(n.createdAt)) add("Senast ändrad", dateTime(n.updatedAt));
+      break;
+    case "Indicator": {
+      const owner = n.goal ? link("Goal", n.goal, goalName(n.goal)) : n.objective ? link("Objective", n.objective) : n.activity ? link("Activity", n.activity) : null;
+      add(n.goal ? "Mäter utvecklingsmål" : n.objective ? "Mäter rubriken" : "Mäter aktiviteten", owner);
+      add("Enhet", n.unit);
+      add("Mäts", scopeLabels[n.scope]);
+      if (n.scope === "MUNICIPALITY") add("Länets utfall", aggregationLabels[n.aggregation]);
+      add("Riktning", directionLabels[n.direction]);
+      add("Utgångsvärde", n.baselineValue === null ? null : `${num(n.baselineValue)} (${n.baselineYear})`);
+      add("Kolada-nyckeltal", n.koladaKpi);
+      add("Beskrivning", paragraphs(n.description));
+      break;
+    }
+    case "IndicatorTarget":
+      add("Mått", link("Indicator", n.indicator, n.indicator.name));
+      add("År", String(n.year));
+      add("Målvärde", `${num(n.value)}${n.indicator.unit ? ` ${n.indicator.unit}` : ""}`);
+      break;
+    case "IndicatorValue":
+      add("Mått", link("Indicator", n.indicator, n.indicator.name));
+      add("Mäter", indicatorOwner(n.indicator));
+      add("År", String(n.year));
+      add("Del av året", n.period ? valuePeriodLabels[n.period] : "Helår");
+      add("Kommun", n.municipality ? link("Municipality", n.municipality) : "Hela länet");
+      add("Ur uppföljningen", n.followUp ? link("FollowUp", n.followUp, `${date(n.followUp.date)}: ${n.followUp.activity.title}`) : null);
+      add("Värde", `${num(n.value)}${n.indicator.unit ? ` ${n.indicator.unit}` : ""}`);
+      add("Källa", n.source === "KOLADA" ? "Källa: Kolada" : sourceLabels[n.source]);
+      add("Inmatat av", n.enteredBy);
+      add("Senast ändrat", dateTime(n.updatedAt));
+      break;
+    case "GoalAssessment":
+      add("Utvecklingsmål", link("Goal", n.goal, goalName(n.goal)));
+      add("År", String(n.year));
+      add("Bedömning", h("span", { class: `badge assessment-${n.light.toLowerCase()}` }, assessmentLabels[n.light]));
+      add("Motivering", paragraphs(n.text));
+      add("Av", n.author);
+      add("Senast ändrad", dateTime(n.updatedAt));
       break;
     case "Municipality":
       add("Kommunkod", n.code);
@@ -248,7 +307,7 @@ async function destroy(typeName, node) {
 }
 
 // The singular of the words a deletion counts: "1 uppföljning", "2 uppföljningar".
-const singular = { utvecklingsmål: "utvecklingsmål", rubriker: "rubrik", aktiviteter: "aktivitet", uppföljningar: "uppföljning" };
+const singular = { utvecklingsmål: "utvecklingsmål", rubriker: "rubrik", aktiviteter: "aktivitet", uppföljningar: "uppföljning", mått: "mått", bedömningar: "bedömning", målvärden: "målvärde", värden: "värde" };
 
 function typeOfRoot(root) {
   return Object.entries(types).find(([, t]) => t.root === root)[0];
