@@ -49,11 +49,20 @@ func (c *Client) URL() string { return c.base.Redacted() }
 // figure Kolada does not know is NOT_FOUND on the field koladaKpi; Kolada
 // unreachable, answering with an error or not in its format is UPSTREAM.
 func (c *Client) Fetch(ctx context.Context, kpi string, municipalities []string, years []int) ([]Datum, error) {
-	var known Page
-	if err := c.get(ctx, c.endpoint("kpi", kpi), &known); err != nil {
+	var known struct {
+		Values *[]json.RawMessage `json:"values"`
+	}
+	body, err := c.get(ctx, c.endpoint("kpi", kpi))
+	if err != nil {
 		return nil, err
 	}
-	if len(known.Values) == 0 {
+	if err := json.Unmarshal(body, &known); err != nil || known.Values == nil {
+		if err == nil {
+			err = errors.New(`no "values": expected {"count": …, "values": […]}`)
+		}
+		return nil, badAnswer(body, err)
+	}
+	if len(*known.Values) == 0 {
 		return nil, samverkan.Errorf(samverkan.CodeNotFound, "koladaKpi", "Kolada knows no key figure %s: check the indicator's koladaKpi", kpi)
 	}
 	ys := make([]string, len(years))
@@ -68,12 +77,15 @@ func (c *Client) Fetch(ctx context.Context, kpi string, municipalities []string,
 			if pages == maxPages {
 				return nil, upstream("Kolada's answer went on for more than %d pages", maxPages)
 			}
-			var p Page
-			if err := c.get(ctx, next, &p); err != nil {
+			body, err := c.get(ctx, next)
+			if err != nil {
 				return nil, err
 			}
+			p, err := decodePage(body)
+			if err != nil {
+				return nil, badAnswer(body, err)
+			}
 			data = append(data, p.Values...)
-			var err error
 			if next, err = c.follow(p.NextPage); err != nil {
 				return nil, err
 			}
@@ -105,39 +117,38 @@ func (c *Client) follow(next string) (string, error) {
 	return u.String(), nil
 }
 
-// get fetches one page into p.
-func (c *Client) get(ctx context.Context, addr string, p *Page) error {
+// get fetches one page.
+func (c *Client) get(ctx context.Context, addr string) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, addr, nil)
 	if err != nil {
-		return fmt.Errorf("kolada: %w", err)
+		return nil, fmt.Errorf("kolada: %w", err)
 	}
 	req.Header.Set("Accept", "application/json")
 	rsp, err := c.http.Do(req)
 	if err != nil {
-		return unreachable(ctx, c.URL(), err)
+		return nil, unreachable(ctx, c.URL(), err)
 	}
 	defer rsp.Body.Close()
 	if rsp.StatusCode != http.StatusOK {
 		_, _ = io.Copy(io.Discard, io.LimitReader(rsp.Body, 64<<10))
-		return upstream("Kolada (%s) answered %s", c.URL(), rsp.Status)
+		return nil, upstream("Kolada (%s) answered %s", c.URL(), rsp.Status)
 	}
 	body, err := io.ReadAll(io.LimitReader(rsp.Body, maxPageBytes+1))
 	switch {
 	case err != nil:
-		return unreachable(ctx, c.URL(), err)
+		return nil, unreachable(ctx, c.URL(), err)
 	case len(body) > maxPageBytes:
-		return upstream("a page of Kolada's answer is larger than %d MiB", maxPageBytes>>20)
+		return nil, upstream("a page of Kolada's answer is larger than %d MiB", maxPageBytes>>20)
 	}
-	page, err := decodePage(body)
-	if err != nil {
-		var syntax *json.SyntaxError
-		if errors.As(err, &syntax) || !json.Valid(body) {
-			return upstream("Kolada's answer is not JSON")
-		}
-		return upstream("Kolada's answer is not in its v3 format: %v", err)
+	return body, nil
+}
+
+// badAnswer words an answer that is not in Kolada's format.
+func badAnswer(body []byte, err error) error {
+	if !json.Valid(body) {
+		return upstream("Kolada's answer is not JSON")
 	}
-	*p = *page
-	return nil
+	return upstream("Kolada's answer is not in its v3 format: %v", err)
 }
 
 // unreachable words a failure to reach Kolada, or to read its answer.
