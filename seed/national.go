@@ -20,6 +20,10 @@ import (
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/followup"
 	"github.com/samverkan/samverkan/ent/goal"
+	"github.com/samverkan/samverkan/ent/goalassessment"
+	"github.com/samverkan/samverkan/ent/indicator"
+	"github.com/samverkan/samverkan/ent/indicatortarget"
+	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
@@ -129,6 +133,7 @@ type nationalData struct {
 	objectives     []objectiveRow
 	institutions   []institutionRow
 	activities     []activityRow
+	measures       *nationalMeasures
 }
 
 // National fills an empty, migrated database with the national benchmark dataset.
@@ -185,6 +190,9 @@ func generateNational(r *rand.Rand) (*nationalData, error) {
 		return nil, err
 	}
 	d.activities = activities
+	// From a generator of their own, so that adding them changed none of
+	// the rows above.
+	d.measures = generateMeasures(rand.New(rand.NewPCG(nationalMeasuresSeed, nationalMeasuresSeed)), d)
 	return d, nil
 }
 
@@ -617,7 +625,7 @@ var (
 	activityColumns = []string{activity.FieldCreatedAt, activity.FieldUpdatedAt, activity.FieldVersion,
 		activity.FieldTitle, activity.FieldDescription, activity.FieldStatus,
 		activity.FieldFirstYear, activity.FieldLastYear, activity.ObjectiveColumn}
-	statusChangeColumns = []string{statuschange.FieldToStatus, statuschange.FieldAt, statuschange.ActivityColumn}
+	statusChangeColumns = []string{statuschange.FieldFromStatus, statuschange.FieldToStatus, statuschange.FieldAt, statuschange.ActivityColumn}
 	followUpColumns     = []string{followup.FieldCreatedAt, followup.FieldUpdatedAt, followup.FieldVersion,
 		followup.FieldDate, followup.FieldText, followup.ActivityColumn}
 )
@@ -634,6 +642,10 @@ var nationalTables = map[string][]string{
 	followup.Table:               followUpColumns,
 	activity.MunicipalitiesTable: activity.MunicipalitiesPrimaryKey,
 	activity.InstitutionsTable:   activity.InstitutionsPrimaryKey,
+	indicator.Table:              indicatorColumns,
+	indicatortarget.Table:        targetColumns,
+	indicatorvalue.Table:         valueColumns,
+	goalassessment.Table:         assessmentColumns,
 }
 
 // insertNational stores the dataset, parents before children, and maps each
@@ -690,12 +702,8 @@ func insertNational(ctx context.Context, c *ent.Client, d *nationalData) error {
 	if err != nil {
 		return fmt.Errorf("create activities: %w", err)
 	}
-	// Each activity's history starts with its creation, which the schema's
-	// hook would have recorded.
-	if _, err := w.insert(ctx, statuschange.Table, statusChangeColumns, len(d.activities), func(i int, row []any) []any {
-		return append(row, string(d.activities[i].status), builtAt, activityIDs[i])
-	}); err != nil {
-		return fmt.Errorf("record the activities' creation: %w", err)
+	if err := insertMeasures(ctx, w, d, d.measures, activityIDs, goalIDs, objectiveIDs, muniIDs); err != nil {
+		return err
 	}
 	if err := linkActivities(ctx, w, d.activities, activityIDs, muniIDs, instIDs); err != nil {
 		return fmt.Errorf("link activities: %w", err)
