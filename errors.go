@@ -25,6 +25,7 @@ const (
 	CodeUnavailable  Code = "UNAVAILABLE"    // the database cannot take the request now (a full disk, a read-only file); retry later
 	CodeBodyTooLarge Code = "BODY_TOO_LARGE" // the request body is over the limit
 	CodeInternal     Code = "INTERNAL"       // a fault of the server, not the request
+	CodeUpstream     Code = "UPSTREAM"       // a service the server calls (Kolada) cannot be reached or answered wrongly; nothing was written
 
 	// Refusals of who is asking: no valid token for a change (or, on a
 	// private server, for a read), and a change the token's user may not make.

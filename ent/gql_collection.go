@@ -2113,6 +2113,11 @@ func (_q *IndicatorQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				selectedFields = append(selectedFields, indicator.FieldKoladaKpi)
 				fieldSeen[indicator.FieldKoladaKpi] = struct{}{}
 			}
+		case "koladaFetchedAt":
+			if _, ok := fieldSeen[indicator.FieldKoladaFetchedAt]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldKoladaFetchedAt)
+				fieldSeen[indicator.FieldKoladaFetchedAt] = struct{}{}
+			}
 		case "goalID":
 			if _, ok := fieldSeen[indicator.FieldGoalID]; !ok {
 				selectedFields = append(selectedFields, indicator.FieldGoalID)

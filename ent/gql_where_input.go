@@ -3094,6 +3094,18 @@ type IndicatorWhereInput struct {
 	KoladaKpiEqualFold    *string  `json:"koladaKpiEqualFold,omitempty"`
 	KoladaKpiContainsFold *string  `json:"koladaKpiContainsFold,omitempty"`
 
+	// "kolada_fetched_at" field predicates.
+	KoladaFetchedAt       *time.Time  `json:"koladaFetchedAt,omitempty"`
+	KoladaFetchedAtNEQ    *time.Time  `json:"koladaFetchedAtNEQ,omitempty"`
+	KoladaFetchedAtIn     []time.Time `json:"koladaFetchedAtIn,omitempty"`
+	KoladaFetchedAtNotIn  []time.Time `json:"koladaFetchedAtNotIn,omitempty"`
+	KoladaFetchedAtGT     *time.Time  `json:"koladaFetchedAtGT,omitempty"`
+	KoladaFetchedAtGTE    *time.Time  `json:"koladaFetchedAtGTE,omitempty"`
+	KoladaFetchedAtLT     *time.Time  `json:"koladaFetchedAtLT,omitempty"`
+	KoladaFetchedAtLTE    *time.Time  `json:"koladaFetchedAtLTE,omitempty"`
+	KoladaFetchedAtIsNil  bool        `json:"koladaFetchedAtIsNil,omitempty"`
+	KoladaFetchedAtNotNil bool        `json:"koladaFetchedAtNotNil,omitempty"`
+
 	// "goal_id" field predicates.
 	GoalID       *int  `json:"goalID,omitempty"`
 	GoalIDNEQ    *int  `json:"goalIDNEQ,omitempty"`
@@ -3575,6 +3587,36 @@ func (i *IndicatorWhereInput) P() (predicate.Indicator, error) {
 	}
 	if i.KoladaKpiContainsFold != nil {
 		predicates = append(predicates, indicator.KoladaKpiContainsFold(*i.KoladaKpiContainsFold))
+	}
+	if i.KoladaFetchedAt != nil {
+		predicates = append(predicates, indicator.KoladaFetchedAtEQ(*i.KoladaFetchedAt))
+	}
+	if i.KoladaFetchedAtNEQ != nil {
+		predicates = append(predicates, indicator.KoladaFetchedAtNEQ(*i.KoladaFetchedAtNEQ))
+	}
+	if len(i.KoladaFetchedAtIn) > 0 {
+		predicates = append(predicates, indicator.KoladaFetchedAtIn(i.KoladaFetchedAtIn...))
+	}
+	if len(i.KoladaFetchedAtNotIn) > 0 {
+		predicates = append(predicates, indicator.KoladaFetchedAtNotIn(i.KoladaFetchedAtNotIn...))
+	}
+	if i.KoladaFetchedAtGT != nil {
+		predicates = append(predicates, indicator.KoladaFetchedAtGT(*i.KoladaFetchedAtGT))
+	}
+	if i.KoladaFetchedAtGTE != nil {
+		predicates = append(predicates, indicator.KoladaFetchedAtGTE(*i.KoladaFetchedAtGTE))
+	}
+	if i.KoladaFetchedAtLT != nil {
+		predicates = append(predicates, indicator.KoladaFetchedAtLT(*i.KoladaFetchedAtLT))
+	}
+	if i.KoladaFetchedAtLTE != nil {
+		predicates = append(predicates, indicator.KoladaFetchedAtLTE(*i.KoladaFetchedAtLTE))
+	}
+	if i.KoladaFetchedAtIsNil {
+		predicates = append(predicates, indicator.KoladaFetchedAtIsNil())
+	}
+	if i.KoladaFetchedAtNotNil {
+		predicates = append(predicates, indicator.KoladaFetchedAtNotNil())
 	}
 	if i.GoalID != nil {
 		predicates = append(predicates, indicator.GoalIDEQ(*i.GoalID))

@@ -42,8 +42,10 @@ type Indicator struct {
 	BaselineValue *float64 `json:"baseline_value,omitempty"`
 	// The year the baseline value was measured; given together with baselineValue.
 	BaselineYear *int `json:"baseline_year,omitempty"`
-	// The id of a Kolada key figure (nyckeltal) the indicator corresponds to, e.g. "N09890". Not fetched yet: values are entered.
+	// The id of a Kolada key figure (nyckeltal) the indicator corresponds to, e.g. "N09890"; fetchKolada fetches its values per municipality.
 	KoladaKpi *string `json:"kolada_kpi,omitempty"`
+	// When the values were last fetched or imported from Kolada; absent when never.
+	KoladaFetchedAt *time.Time `json:"kolada_fetched_at,omitempty"`
 	// The ID of the goal the indicator measures; exactly one of goalID, objectiveID and activityID is set.
 	GoalID *int `json:"goal_id,omitempty"`
 	// The ID of the heading the indicator measures; exactly one of goalID, objectiveID and activityID is set.
@@ -140,7 +142,7 @@ func (*Indicator) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case indicator.FieldName, indicator.FieldDescription, indicator.FieldUnit, indicator.FieldDirection, indicator.FieldScope, indicator.FieldAggregation, indicator.FieldKoladaKpi:
 			values[i] = new(sql.NullString)
-		case indicator.FieldCreatedAt, indicator.FieldUpdatedAt:
+		case indicator.FieldCreatedAt, indicator.FieldUpdatedAt, indicator.FieldKoladaFetchedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -237,6 +239,13 @@ func (_m *Indicator) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.KoladaKpi = new(string)
 				*_m.KoladaKpi = value.String
+			}
+		case indicator.FieldKoladaFetchedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field kolada_fetched_at", values[i])
+			} else if value.Valid {
+				_m.KoladaFetchedAt = new(time.Time)
+				*_m.KoladaFetchedAt = value.Time
 			}
 		case indicator.FieldGoalID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -360,6 +369,11 @@ func (_m *Indicator) String() string {
 	if v := _m.KoladaKpi; v != nil {
 		builder.WriteString("kolada_kpi=")
 		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.KoladaFetchedAt; v != nil {
+		builder.WriteString("kolada_fetched_at=")
+		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteString(", ")
 	if v := _m.GoalID; v != nil {

@@ -179,6 +179,20 @@ func (_c *IndicatorCreate) SetNillableKoladaKpi(v *string) *IndicatorCreate {
 	return _c
 }
 
+// SetKoladaFetchedAt sets the "kolada_fetched_at" field.
+func (_c *IndicatorCreate) SetKoladaFetchedAt(v time.Time) *IndicatorCreate {
+	_c.mutation.SetKoladaFetchedAt(v)
+	return _c
+}
+
+// SetNillableKoladaFetchedAt sets the "kolada_fetched_at" field if the given value is not nil.
+func (_c *IndicatorCreate) SetNillableKoladaFetchedAt(v *time.Time) *IndicatorCreate {
+	if v != nil {
+		_c.SetKoladaFetchedAt(*v)
+	}
+	return _c
+}
+
 // SetGoalID sets the "goal_id" field.
 func (_c *IndicatorCreate) SetGoalID(v int) *IndicatorCreate {
 	_c.mutation.SetGoalID(v)
@@ -474,6 +488,10 @@ func (_c *IndicatorCreate) createSpec() (*Indicator, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.KoladaKpi(); ok {
 		_spec.SetField(indicator.FieldKoladaKpi, field.TypeString, value)
 		_node.KoladaKpi = &value
+	}
+	if value, ok := _c.mutation.KoladaFetchedAt(); ok {
+		_spec.SetField(indicator.FieldKoladaFetchedAt, field.TypeTime, value)
+		_node.KoladaFetchedAt = &value
 	}
 	if nodes := _c.mutation.GoalIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -778,6 +796,24 @@ func (u *IndicatorUpsert) ClearKoladaKpi() *IndicatorUpsert {
 	return u
 }
 
+// SetKoladaFetchedAt sets the "kolada_fetched_at" field.
+func (u *IndicatorUpsert) SetKoladaFetchedAt(v time.Time) *IndicatorUpsert {
+	u.Set(indicator.FieldKoladaFetchedAt, v)
+	return u
+}
+
+// UpdateKoladaFetchedAt sets the "kolada_fetched_at" field to the value that was provided on create.
+func (u *IndicatorUpsert) UpdateKoladaFetchedAt() *IndicatorUpsert {
+	u.SetExcluded(indicator.FieldKoladaFetchedAt)
+	return u
+}
+
+// ClearKoladaFetchedAt clears the value of the "kolada_fetched_at" field.
+func (u *IndicatorUpsert) ClearKoladaFetchedAt() *IndicatorUpsert {
+	u.SetNull(indicator.FieldKoladaFetchedAt)
+	return u
+}
+
 // SetGoalID sets the "goal_id" field.
 func (u *IndicatorUpsert) SetGoalID(v int) *IndicatorUpsert {
 	u.Set(indicator.FieldGoalID, v)
@@ -1073,6 +1109,27 @@ func (u *IndicatorUpsertOne) UpdateKoladaKpi() *IndicatorUpsertOne {
 func (u *IndicatorUpsertOne) ClearKoladaKpi() *IndicatorUpsertOne {
 	return u.Update(func(s *IndicatorUpsert) {
 		s.ClearKoladaKpi()
+	})
+}
+
+// SetKoladaFetchedAt sets the "kolada_fetched_at" field.
+func (u *IndicatorUpsertOne) SetKoladaFetchedAt(v time.Time) *IndicatorUpsertOne {
+	return u.Update(func(s *IndicatorUpsert) {
+		s.SetKoladaFetchedAt(v)
+	})
+}
+
+// UpdateKoladaFetchedAt sets the "kolada_fetched_at" field to the value that was provided on create.
+func (u *IndicatorUpsertOne) UpdateKoladaFetchedAt() *IndicatorUpsertOne {
+	return u.Update(func(s *IndicatorUpsert) {
+		s.UpdateKoladaFetchedAt()
+	})
+}
+
+// ClearKoladaFetchedAt clears the value of the "kolada_fetched_at" field.
+func (u *IndicatorUpsertOne) ClearKoladaFetchedAt() *IndicatorUpsertOne {
+	return u.Update(func(s *IndicatorUpsert) {
+		s.ClearKoladaFetchedAt()
 	})
 }
 
@@ -1546,6 +1603,27 @@ func (u *IndicatorUpsertBulk) UpdateKoladaKpi() *IndicatorUpsertBulk {
 func (u *IndicatorUpsertBulk) ClearKoladaKpi() *IndicatorUpsertBulk {
 	return u.Update(func(s *IndicatorUpsert) {
 		s.ClearKoladaKpi()
+	})
+}
+
+// SetKoladaFetchedAt sets the "kolada_fetched_at" field.
+func (u *IndicatorUpsertBulk) SetKoladaFetchedAt(v time.Time) *IndicatorUpsertBulk {
+	return u.Update(func(s *IndicatorUpsert) {
+		s.SetKoladaFetchedAt(v)
+	})
+}
+
+// UpdateKoladaFetchedAt sets the "kolada_fetched_at" field to the value that was provided on create.
+func (u *IndicatorUpsertBulk) UpdateKoladaFetchedAt() *IndicatorUpsertBulk {
+	return u.Update(func(s *IndicatorUpsert) {
+		s.UpdateKoladaFetchedAt()
+	})
+}
+
+// ClearKoladaFetchedAt clears the value of the "kolada_fetched_at" field.
+func (u *IndicatorUpsertBulk) ClearKoladaFetchedAt() *IndicatorUpsertBulk {
+	return u.Update(func(s *IndicatorUpsert) {
+		s.ClearKoladaFetchedAt()
 	})
 }
 

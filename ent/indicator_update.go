@@ -217,6 +217,26 @@ func (_u *IndicatorUpdate) ClearKoladaKpi() *IndicatorUpdate {
 	return _u
 }
 
+// SetKoladaFetchedAt sets the "kolada_fetched_at" field.
+func (_u *IndicatorUpdate) SetKoladaFetchedAt(v time.Time) *IndicatorUpdate {
+	_u.mutation.SetKoladaFetchedAt(v)
+	return _u
+}
+
+// SetNillableKoladaFetchedAt sets the "kolada_fetched_at" field if the given value is not nil.
+func (_u *IndicatorUpdate) SetNillableKoladaFetchedAt(v *time.Time) *IndicatorUpdate {
+	if v != nil {
+		_u.SetKoladaFetchedAt(*v)
+	}
+	return _u
+}
+
+// ClearKoladaFetchedAt clears the value of the "kolada_fetched_at" field.
+func (_u *IndicatorUpdate) ClearKoladaFetchedAt() *IndicatorUpdate {
+	_u.mutation.ClearKoladaFetchedAt()
+	return _u
+}
+
 // SetGoalID sets the "goal_id" field.
 func (_u *IndicatorUpdate) SetGoalID(v int) *IndicatorUpdate {
 	_u.mutation.SetGoalID(v)
@@ -540,6 +560,12 @@ func (_u *IndicatorUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.KoladaKpiCleared() {
 		_spec.ClearField(indicator.FieldKoladaKpi, field.TypeString)
+	}
+	if value, ok := _u.mutation.KoladaFetchedAt(); ok {
+		_spec.SetField(indicator.FieldKoladaFetchedAt, field.TypeTime, value)
+	}
+	if _u.mutation.KoladaFetchedAtCleared() {
+		_spec.ClearField(indicator.FieldKoladaFetchedAt, field.TypeTime)
 	}
 	if _u.mutation.GoalCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -923,6 +949,26 @@ func (_u *IndicatorUpdateOne) ClearKoladaKpi() *IndicatorUpdateOne {
 	return _u
 }
 
+// SetKoladaFetchedAt sets the "kolada_fetched_at" field.
+func (_u *IndicatorUpdateOne) SetKoladaFetchedAt(v time.Time) *IndicatorUpdateOne {
+	_u.mutation.SetKoladaFetchedAt(v)
+	return _u
+}
+
+// SetNillableKoladaFetchedAt sets the "kolada_fetched_at" field if the given value is not nil.
+func (_u *IndicatorUpdateOne) SetNillableKoladaFetchedAt(v *time.Time) *IndicatorUpdateOne {
+	if v != nil {
+		_u.SetKoladaFetchedAt(*v)
+	}
+	return _u
+}
+
+// ClearKoladaFetchedAt clears the value of the "kolada_fetched_at" field.
+func (_u *IndicatorUpdateOne) ClearKoladaFetchedAt() *IndicatorUpdateOne {
+	_u.mutation.ClearKoladaFetchedAt()
+	return _u
+}
+
 // SetGoalID sets the "goal_id" field.
 func (_u *IndicatorUpdateOne) SetGoalID(v int) *IndicatorUpdateOne {
 	_u.mutation.SetGoalID(v)
@@ -1276,6 +1322,12 @@ func (_u *IndicatorUpdateOne) sqlSave(ctx context.Context) (_node *Indicator, er
 	}
 	if _u.mutation.KoladaKpiCleared() {
 		_spec.ClearField(indicator.FieldKoladaKpi, field.TypeString)
+	}
+	if value, ok := _u.mutation.KoladaFetchedAt(); ok {
+		_spec.SetField(indicator.FieldKoladaFetchedAt, field.TypeTime, value)
+	}
+	if _u.mutation.KoladaFetchedAtCleared() {
+		_spec.ClearField(indicator.FieldKoladaFetchedAt, field.TypeTime)
 	}
 	if _u.mutation.GoalCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -6324,6 +6324,7 @@ type IndicatorMutation struct {
 	baseline_year     *int
 	addbaseline_year  *int
 	kolada_kpi        *string
+	kolada_fetched_at *time.Time
 	clearedFields     map[string]struct{}
 	goal              *int
 	clearedgoal       bool
@@ -6999,6 +7000,55 @@ func (m *IndicatorMutation) ResetKoladaKpi() {
 	delete(m.clearedFields, indicator.FieldKoladaKpi)
 }
 
+// SetKoladaFetchedAt sets the "kolada_fetched_at" field.
+func (m *IndicatorMutation) SetKoladaFetchedAt(t time.Time) {
+	m.kolada_fetched_at = &t
+}
+
+// KoladaFetchedAt returns the value of the "kolada_fetched_at" field in the mutation.
+func (m *IndicatorMutation) KoladaFetchedAt() (r time.Time, exists bool) {
+	v := m.kolada_fetched_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKoladaFetchedAt returns the old "kolada_fetched_at" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldKoladaFetchedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKoladaFetchedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKoladaFetchedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKoladaFetchedAt: %w", err)
+	}
+	return oldValue.KoladaFetchedAt, nil
+}
+
+// ClearKoladaFetchedAt clears the value of the "kolada_fetched_at" field.
+func (m *IndicatorMutation) ClearKoladaFetchedAt() {
+	m.kolada_fetched_at = nil
+	m.clearedFields[indicator.FieldKoladaFetchedAt] = struct{}{}
+}
+
+// KoladaFetchedAtCleared returns if the "kolada_fetched_at" field was cleared in this mutation.
+func (m *IndicatorMutation) KoladaFetchedAtCleared() bool {
+	_, ok := m.clearedFields[indicator.FieldKoladaFetchedAt]
+	return ok
+}
+
+// ResetKoladaFetchedAt resets all changes to the "kolada_fetched_at" field.
+func (m *IndicatorMutation) ResetKoladaFetchedAt() {
+	m.kolada_fetched_at = nil
+	delete(m.clearedFields, indicator.FieldKoladaFetchedAt)
+}
+
 // SetGoalID sets the "goal_id" field.
 func (m *IndicatorMutation) SetGoalID(i int) {
 	m.goal = &i
@@ -7369,7 +7419,7 @@ func (m *IndicatorMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *IndicatorMutation) Fields() []string {
-	fields := make([]string, 0, 15)
+	fields := make([]string, 0, 16)
 	if m.created_at != nil {
 		fields = append(fields, indicator.FieldCreatedAt)
 	}
@@ -7405,6 +7455,9 @@ func (m *IndicatorMutation) Fields() []string {
 	}
 	if m.kolada_kpi != nil {
 		fields = append(fields, indicator.FieldKoladaKpi)
+	}
+	if m.kolada_fetched_at != nil {
+		fields = append(fields, indicator.FieldKoladaFetchedAt)
 	}
 	if m.goal != nil {
 		fields = append(fields, indicator.FieldGoalID)
@@ -7447,6 +7500,8 @@ func (m *IndicatorMutation) Field(name string) (ent.Value, bool) {
 		return m.BaselineYear()
 	case indicator.FieldKoladaKpi:
 		return m.KoladaKpi()
+	case indicator.FieldKoladaFetchedAt:
+		return m.KoladaFetchedAt()
 	case indicator.FieldGoalID:
 		return m.GoalID()
 	case indicator.FieldObjectiveID:
@@ -7486,6 +7541,8 @@ func (m *IndicatorMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldBaselineYear(ctx)
 	case indicator.FieldKoladaKpi:
 		return m.OldKoladaKpi(ctx)
+	case indicator.FieldKoladaFetchedAt:
+		return m.OldKoladaFetchedAt(ctx)
 	case indicator.FieldGoalID:
 		return m.OldGoalID(ctx)
 	case indicator.FieldObjectiveID:
@@ -7584,6 +7641,13 @@ func (m *IndicatorMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetKoladaKpi(v)
+		return nil
+	case indicator.FieldKoladaFetchedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKoladaFetchedAt(v)
 		return nil
 	case indicator.FieldGoalID:
 		v, ok := value.(int)
@@ -7690,6 +7754,9 @@ func (m *IndicatorMutation) ClearedFields() []string {
 	if m.FieldCleared(indicator.FieldKoladaKpi) {
 		fields = append(fields, indicator.FieldKoladaKpi)
 	}
+	if m.FieldCleared(indicator.FieldKoladaFetchedAt) {
+		fields = append(fields, indicator.FieldKoladaFetchedAt)
+	}
 	if m.FieldCleared(indicator.FieldGoalID) {
 		fields = append(fields, indicator.FieldGoalID)
 	}
@@ -7727,6 +7794,9 @@ func (m *IndicatorMutation) ClearField(name string) error {
 		return nil
 	case indicator.FieldKoladaKpi:
 		m.ClearKoladaKpi()
+		return nil
+	case indicator.FieldKoladaFetchedAt:
+		m.ClearKoladaFetchedAt()
 		return nil
 	case indicator.FieldGoalID:
 		m.ClearGoalID()
@@ -7780,6 +7850,9 @@ func (m *IndicatorMutation) ResetField(name string) error {
 		return nil
 	case indicator.FieldKoladaKpi:
 		m.ResetKoladaKpi()
+		return nil
+	case indicator.FieldKoladaFetchedAt:
+		m.ResetKoladaFetchedAt()
 		return nil
 	case indicator.FieldGoalID:
 		m.ResetGoalID()

@@ -27,6 +27,7 @@ import (
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/schema/enum"
 	"github.com/samverkan/samverkan/ent/token"
+	"github.com/samverkan/samverkan/kolada"
 	"github.com/samverkan/samverkan/report"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -271,28 +272,29 @@ type ComplexityRoot struct {
 	}
 
 	Indicator struct {
-		Activity      func(childComplexity int) int
-		ActivityID    func(childComplexity int) int
-		Aggregation   func(childComplexity int) int
-		BaselineValue func(childComplexity int) int
-		BaselineYear  func(childComplexity int) int
-		CreatedAt     func(childComplexity int) int
-		Description   func(childComplexity int) int
-		Direction     func(childComplexity int) int
-		Goal          func(childComplexity int) int
-		GoalID        func(childComplexity int) int
-		ID            func(childComplexity int) int
-		KoladaKpi     func(childComplexity int) int
-		Name          func(childComplexity int) int
-		Objective     func(childComplexity int) int
-		ObjectiveID   func(childComplexity int) int
-		Progress      func(childComplexity int, year int) int
-		Scope         func(childComplexity int) int
-		Targets       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.IndicatorTargetOrder, where *ent.IndicatorTargetWhereInput) int
-		Unit          func(childComplexity int) int
-		UpdatedAt     func(childComplexity int) int
-		Values        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.IndicatorValueOrder, where *ent.IndicatorValueWhereInput) int
-		Version       func(childComplexity int) int
+		Activity        func(childComplexity int) int
+		ActivityID      func(childComplexity int) int
+		Aggregation     func(childComplexity int) int
+		BaselineValue   func(childComplexity int) int
+		BaselineYear    func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		Description     func(childComplexity int) int
+		Direction       func(childComplexity int) int
+		Goal            func(childComplexity int) int
+		GoalID          func(childComplexity int) int
+		ID              func(childComplexity int) int
+		KoladaFetchedAt func(childComplexity int) int
+		KoladaKpi       func(childComplexity int) int
+		Name            func(childComplexity int) int
+		Objective       func(childComplexity int) int
+		ObjectiveID     func(childComplexity int) int
+		Progress        func(childComplexity int, year int) int
+		Scope           func(childComplexity int) int
+		Targets         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.IndicatorTargetOrder, where *ent.IndicatorTargetWhereInput) int
+		Unit            func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+		Values          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.IndicatorValueOrder, where *ent.IndicatorValueWhereInput) int
+		Version         func(childComplexity int) int
 	}
 
 	IndicatorConnection struct {
@@ -407,6 +409,22 @@ type ComplexityRoot struct {
 		Token  func(childComplexity int) int
 	}
 
+	KoladaGap struct {
+		Municipality func(childComplexity int) int
+		Years        func(childComplexity int) int
+	}
+
+	KoladaImport struct {
+		Created   func(childComplexity int) int
+		Indicator func(childComplexity int) int
+		KPI       func(childComplexity int) int
+		KeptOwn   func(childComplexity int) int
+		Missing   func(childComplexity int) int
+		Skipped   func(childComplexity int) int
+		Unchanged func(childComplexity int) int
+		Updated   func(childComplexity int) int
+	}
+
 	Municipality struct {
 		Activities   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) int
 		Code         func(childComplexity int) int
@@ -500,6 +518,7 @@ type ComplexityRoot struct {
 		DeletePerspective       func(childComplexity int, id int) int
 		DeletePlan              func(childComplexity int, id int) int
 		DeleteUser              func(childComplexity int, id int) int
+		FetchKolada             func(childComplexity int, indicatorID int) int
 		Login                   func(childComplexity int, username string, password string) int
 		Logout                  func(childComplexity int) int
 		RestoreDeleted          func(childComplexity int, entryID int) int
@@ -588,6 +607,7 @@ type ComplexityRoot struct {
 	}
 
 	Plan struct {
+		ActivitiesWithoutHistory       func(childComplexity int) int
 		CountyCode                     func(childComplexity int) int
 		Coverage                       func(childComplexity int, year *int) int
 		CreatedAt                      func(childComplexity int) int
@@ -820,6 +840,7 @@ type MutationResolver interface {
 	CreateGoalAssessment(ctx context.Context, input ent.CreateGoalAssessmentInput) (*ent.GoalAssessment, error)
 	UpdateGoalAssessment(ctx context.Context, id int, input ent.UpdateGoalAssessmentInput) (*ent.GoalAssessment, error)
 	DeleteGoalAssessment(ctx context.Context, id int) (int, error)
+	FetchKolada(ctx context.Context, indicatorID int) (*kolada.Result, error)
 	CreatePerspective(ctx context.Context, input ent.CreatePerspectiveInput) (*ent.Perspective, error)
 	UpdatePerspective(ctx context.Context, id int, input ent.UpdatePerspectiveInput) (*ent.Perspective, error)
 	DeletePerspective(ctx context.Context, id int) (int, error)
@@ -844,6 +865,7 @@ type PlanResolver interface {
 	Coverage(ctx context.Context, obj *ent.Plan, year *int) (*report.Coverage, error)
 	FollowUpsByYear(ctx context.Context, obj *ent.Plan, year *int) ([]*report.FollowUpYear, error)
 	StatusChangesByYear(ctx context.Context, obj *ent.Plan, year *int) ([]*report.StatusChangeYear, error)
+	ActivitiesWithoutHistory(ctx context.Context, obj *ent.Plan) (int, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -1862,6 +1884,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Indicator.ID(childComplexity), true
+	case "Indicator.koladaFetchedAt":
+		if e.ComplexityRoot.Indicator.KoladaFetchedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Indicator.KoladaFetchedAt(childComplexity), true
 	case "Indicator.koladaKpi":
 		if e.ComplexityRoot.Indicator.KoladaKpi == nil {
 			break
@@ -2387,6 +2415,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IssuedToken.Token(childComplexity), true
+
+	case "KoladaGap.municipality":
+		if e.ComplexityRoot.KoladaGap.Municipality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KoladaGap.Municipality(childComplexity), true
+	case "KoladaGap.years":
+		if e.ComplexityRoot.KoladaGap.Years == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KoladaGap.Years(childComplexity), true
+
+	case "KoladaImport.created":
+		if e.ComplexityRoot.KoladaImport.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KoladaImport.Created(childComplexity), true
+	case "KoladaImport.indicator":
+		if e.ComplexityRoot.KoladaImport.Indicator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KoladaImport.Indicator(childComplexity), true
+	case "KoladaImport.kpi":
+		if e.ComplexityRoot.KoladaImport.KPI == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KoladaImport.KPI(childComplexity), true
+	case "KoladaImport.keptOwn":
+		if e.ComplexityRoot.KoladaImport.KeptOwn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KoladaImport.KeptOwn(childComplexity), true
+	case "KoladaImport.missing":
+		if e.ComplexityRoot.KoladaImport.Missing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KoladaImport.Missing(childComplexity), true
+	case "KoladaImport.skipped":
+		if e.ComplexityRoot.KoladaImport.Skipped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KoladaImport.Skipped(childComplexity), true
+	case "KoladaImport.unchanged":
+		if e.ComplexityRoot.KoladaImport.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KoladaImport.Unchanged(childComplexity), true
+	case "KoladaImport.updated":
+		if e.ComplexityRoot.KoladaImport.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KoladaImport.Updated(childComplexity), true
 
 	case "Municipality.activities":
 		if e.ComplexityRoot.Municipality.Activities == nil {
@@ -2984,6 +3074,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteUser(childComplexity, args["id"].(int)), true
+	case "Mutation.fetchKolada":
+		if e.ComplexityRoot.Mutation.FetchKolada == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_fetchKolada_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.FetchKolada(childComplexity, args["indicatorID"].(int)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -3457,6 +3558,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PerspectiveStatus.StatusCounts(childComplexity), true
 
+	case "Plan.activitiesWithoutHistory":
+		if e.ComplexityRoot.Plan.ActivitiesWithoutHistory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plan.ActivitiesWithoutHistory(childComplexity), true
 	case "Plan.countyCode":
 		if e.ComplexityRoot.Plan.CountyCode == nil {
 			break
@@ -4390,7 +4497,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "auth.graphql" "ent.graphql" "indicator.graphql" "mutation.graphql" "perspective.graphql" "plan.graphql" "report.graphql" "undo.graphql"
+//go:embed "auth.graphql" "ent.graphql" "indicator.graphql" "kolada.graphql" "mutation.graphql" "perspective.graphql" "plan.graphql" "report.graphql" "undo.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4405,6 +4512,7 @@ var sources = []*ast.Source{
 	{Name: "auth.graphql", Input: sourceData("auth.graphql"), BuiltIn: false},
 	{Name: "ent.graphql", Input: sourceData("ent.graphql"), BuiltIn: false},
 	{Name: "indicator.graphql", Input: sourceData("indicator.graphql"), BuiltIn: false},
+	{Name: "kolada.graphql", Input: sourceData("kolada.graphql"), BuiltIn: false},
 	{Name: "mutation.graphql", Input: sourceData("mutation.graphql"), BuiltIn: false},
 	{Name: "perspective.graphql", Input: sourceData("perspective.graphql"), BuiltIn: false},
 	{Name: "plan.graphql", Input: sourceData("plan.graphql"), BuiltIn: false},
@@ -4863,6 +4971,8 @@ func (ec *executionContext) childFields_Indicator(ctx context.Context, field gra
 		return ec.fieldContext_Indicator_baselineYear(ctx, field)
 	case "koladaKpi":
 		return ec.fieldContext_Indicator_koladaKpi(ctx, field)
+	case "koladaFetchedAt":
+		return ec.fieldContext_Indicator_koladaFetchedAt(ctx, field)
 	case "goalID":
 		return ec.fieldContext_Indicator_goalID(ctx, field)
 	case "objectiveID":
@@ -5107,6 +5217,38 @@ func (ec *executionContext) childFields_IssuedToken(ctx context.Context, field g
 		return ec.fieldContext_IssuedToken_record(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IssuedToken", field.Name)
+}
+
+func (ec *executionContext) childFields_KoladaGap(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "municipality":
+		return ec.fieldContext_KoladaGap_municipality(ctx, field)
+	case "years":
+		return ec.fieldContext_KoladaGap_years(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KoladaGap", field.Name)
+}
+
+func (ec *executionContext) childFields_KoladaImport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "indicator":
+		return ec.fieldContext_KoladaImport_indicator(ctx, field)
+	case "kpi":
+		return ec.fieldContext_KoladaImport_kpi(ctx, field)
+	case "created":
+		return ec.fieldContext_KoladaImport_created(ctx, field)
+	case "updated":
+		return ec.fieldContext_KoladaImport_updated(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_KoladaImport_unchanged(ctx, field)
+	case "keptOwn":
+		return ec.fieldContext_KoladaImport_keptOwn(ctx, field)
+	case "skipped":
+		return ec.fieldContext_KoladaImport_skipped(ctx, field)
+	case "missing":
+		return ec.fieldContext_KoladaImport_missing(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KoladaImport", field.Name)
 }
 
 func (ec *executionContext) childFields_Municipality(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5411,6 +5553,8 @@ func (ec *executionContext) childFields_Plan(ctx context.Context, field graphql.
 		return ec.fieldContext_Plan_followUpsByYear(ctx, field)
 	case "statusChangesByYear":
 		return ec.fieldContext_Plan_statusChangesByYear(ctx, field)
+	case "activitiesWithoutHistory":
+		return ec.fieldContext_Plan_activitiesWithoutHistory(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Plan", field.Name)
 }
@@ -7266,6 +7410,20 @@ func (ec *executionContext) field_Mutation_deleteUser_args(ctx context.Context, 
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_fetchKolada_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "indicatorID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["indicatorID"] = arg0
 	return args, nil
 }
 
@@ -13077,6 +13235,29 @@ func (ec *executionContext) fieldContext_Indicator_koladaKpi(_ context.Context, 
 	return graphql.NewScalarFieldContext("Indicator", field, false, false, "String")
 }
 
+func (ec *executionContext) _Indicator_koladaFetchedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Indicator) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicator_koladaFetchedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KoladaFetchedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Indicator_koladaFetchedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Indicator", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Indicator_goalID(ctx context.Context, field graphql.CollectedField, obj *ent.Indicator) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15192,6 +15373,263 @@ func (ec *executionContext) fieldContext_IssuedToken_record(_ context.Context, f
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Token(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KoladaGap_municipality(ctx context.Context, field graphql.CollectedField, obj *kolada.Gap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KoladaGap_municipality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Municipality, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
+			return ec.marshalNMunicipality2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipality(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KoladaGap_municipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KoladaGap",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Municipality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KoladaGap_years(ctx context.Context, field graphql.CollectedField, obj *kolada.Gap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KoladaGap_years(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Years, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KoladaGap_years(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KoladaGap", field, false, false, "Int")
+}
+
+func (ec *executionContext) _KoladaImport_indicator(ctx context.Context, field graphql.CollectedField, obj *kolada.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KoladaImport_indicator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Indicator, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Indicator) graphql.Marshaler {
+			return ec.marshalNIndicator2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐIndicator(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KoladaImport_indicator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KoladaImport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Indicator(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KoladaImport_kpi(ctx context.Context, field graphql.CollectedField, obj *kolada.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KoladaImport_kpi(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KPI, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KoladaImport_kpi(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KoladaImport", field, false, false, "String")
+}
+
+func (ec *executionContext) _KoladaImport_created(ctx context.Context, field graphql.CollectedField, obj *kolada.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KoladaImport_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KoladaImport_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KoladaImport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _KoladaImport_updated(ctx context.Context, field graphql.CollectedField, obj *kolada.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KoladaImport_updated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Updated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KoladaImport_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KoladaImport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _KoladaImport_unchanged(ctx context.Context, field graphql.CollectedField, obj *kolada.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KoladaImport_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KoladaImport_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KoladaImport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _KoladaImport_keptOwn(ctx context.Context, field graphql.CollectedField, obj *kolada.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KoladaImport_keptOwn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KeptOwn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KoladaImport_keptOwn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KoladaImport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _KoladaImport_skipped(ctx context.Context, field graphql.CollectedField, obj *kolada.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KoladaImport_skipped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Skipped, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KoladaImport_skipped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KoladaImport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _KoladaImport_missing(ctx context.Context, field graphql.CollectedField, obj *kolada.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KoladaImport_missing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Missing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kolada.Gap) graphql.Marshaler {
+			return ec.marshalNKoladaGap2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋkoladaᚐGapᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KoladaImport_missing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KoladaImport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KoladaGap(ctx, field)
 		},
 	}
 	return fc, nil
@@ -18141,6 +18579,50 @@ func (ec *executionContext) fieldContext_Mutation_deleteGoalAssessment(ctx conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_fetchKolada(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_fetchKolada(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().FetchKolada(ctx, fc.Args["indicatorID"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kolada.Result) graphql.Marshaler {
+			return ec.marshalNKoladaImport2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋkoladaᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_fetchKolada(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KoladaImport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_fetchKolada_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createPerspective(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20266,6 +20748,29 @@ func (ec *executionContext) fieldContext_Plan_statusChangesByYear(ctx context.Co
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Plan_activitiesWithoutHistory(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_activitiesWithoutHistory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Plan().ActivitiesWithoutHistory(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_activitiesWithoutHistory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plan", field, true, true, "Int")
 }
 
 func (ec *executionContext) _PlanConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PlanConnection) (ret graphql.Marshaler) {
@@ -30632,7 +31137,7 @@ func (ec *executionContext) unmarshalInputIndicatorWhereInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "unit", "unitNEQ", "unitIn", "unitNotIn", "unitGT", "unitGTE", "unitLT", "unitLTE", "unitContains", "unitHasPrefix", "unitHasSuffix", "unitIsNil", "unitNotNil", "unitEqualFold", "unitContainsFold", "direction", "directionNEQ", "directionIn", "directionNotIn", "scope", "scopeNEQ", "scopeIn", "scopeNotIn", "aggregation", "aggregationNEQ", "aggregationIn", "aggregationNotIn", "baselineValue", "baselineValueNEQ", "baselineValueIn", "baselineValueNotIn", "baselineValueGT", "baselineValueGTE", "baselineValueLT", "baselineValueLTE", "baselineValueIsNil", "baselineValueNotNil", "baselineYear", "baselineYearNEQ", "baselineYearIn", "baselineYearNotIn", "baselineYearGT", "baselineYearGTE", "baselineYearLT", "baselineYearLTE", "baselineYearIsNil", "baselineYearNotNil", "koladaKpi", "koladaKpiNEQ", "koladaKpiIn", "koladaKpiNotIn", "koladaKpiGT", "koladaKpiGTE", "koladaKpiLT", "koladaKpiLTE", "koladaKpiContains", "koladaKpiHasPrefix", "koladaKpiHasSuffix", "koladaKpiIsNil", "koladaKpiNotNil", "koladaKpiEqualFold", "koladaKpiContainsFold", "goalID", "goalIDNEQ", "goalIDIn", "goalIDNotIn", "goalIDIsNil", "goalIDNotNil", "objectiveID", "objectiveIDNEQ", "objectiveIDIn", "objectiveIDNotIn", "objectiveIDIsNil", "objectiveIDNotNil", "activityID", "activityIDNEQ", "activityIDIn", "activityIDNotIn", "activityIDIsNil", "activityIDNotNil", "hasGoal", "hasGoalWith", "hasObjective", "hasObjectiveWith", "hasActivity", "hasActivityWith", "hasTargets", "hasTargetsWith", "hasValues", "hasValuesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "unit", "unitNEQ", "unitIn", "unitNotIn", "unitGT", "unitGTE", "unitLT", "unitLTE", "unitContains", "unitHasPrefix", "unitHasSuffix", "unitIsNil", "unitNotNil", "unitEqualFold", "unitContainsFold", "direction", "directionNEQ", "directionIn", "directionNotIn", "scope", "scopeNEQ", "scopeIn", "scopeNotIn", "aggregation", "aggregationNEQ", "aggregationIn", "aggregationNotIn", "baselineValue", "baselineValueNEQ", "baselineValueIn", "baselineValueNotIn", "baselineValueGT", "baselineValueGTE", "baselineValueLT", "baselineValueLTE", "baselineValueIsNil", "baselineValueNotNil", "baselineYear", "baselineYearNEQ", "baselineYearIn", "baselineYearNotIn", "baselineYearGT", "baselineYearGTE", "baselineYearLT", "baselineYearLTE", "baselineYearIsNil", "baselineYearNotNil", "koladaKpi", "koladaKpiNEQ", "koladaKpiIn", "koladaKpiNotIn", "koladaKpiGT", "koladaKpiGTE", "koladaKpiLT", "koladaKpiLTE", "koladaKpiContains", "koladaKpiHasPrefix", "koladaKpiHasSuffix", "koladaKpiIsNil", "koladaKpiNotNil", "koladaKpiEqualFold", "koladaKpiContainsFold", "koladaFetchedAt", "koladaFetchedAtNEQ", "koladaFetchedAtIn", "koladaFetchedAtNotIn", "koladaFetchedAtGT", "koladaFetchedAtGTE", "koladaFetchedAtLT", "koladaFetchedAtLTE", "koladaFetchedAtIsNil", "koladaFetchedAtNotNil", "goalID", "goalIDNEQ", "goalIDIn", "goalIDNotIn", "goalIDIsNil", "goalIDNotNil", "objectiveID", "objectiveIDNEQ", "objectiveIDIn", "objectiveIDNotIn", "objectiveIDIsNil", "objectiveIDNotNil", "activityID", "activityIDNEQ", "activityIDIn", "activityIDNotIn", "activityIDIsNil", "activityIDNotNil", "hasGoal", "hasGoalWith", "hasObjective", "hasObjectiveWith", "hasActivity", "hasActivityWith", "hasTargets", "hasTargetsWith", "hasValues", "hasValuesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31514,6 +32019,76 @@ func (ec *executionContext) unmarshalInputIndicatorWhereInput(ctx context.Contex
 				return it, err
 			}
 			it.KoladaKpiContainsFold = data
+		case "koladaFetchedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("koladaFetchedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KoladaFetchedAt = data
+		case "koladaFetchedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("koladaFetchedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KoladaFetchedAtNEQ = data
+		case "koladaFetchedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("koladaFetchedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KoladaFetchedAtIn = data
+		case "koladaFetchedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("koladaFetchedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KoladaFetchedAtNotIn = data
+		case "koladaFetchedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("koladaFetchedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KoladaFetchedAtGT = data
+		case "koladaFetchedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("koladaFetchedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KoladaFetchedAtGTE = data
+		case "koladaFetchedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("koladaFetchedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KoladaFetchedAtLT = data
+		case "koladaFetchedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("koladaFetchedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KoladaFetchedAtLTE = data
+		case "koladaFetchedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("koladaFetchedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KoladaFetchedAtIsNil = data
+		case "koladaFetchedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("koladaFetchedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KoladaFetchedAtNotNil = data
 		case "goalID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("goalID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -40932,6 +41507,11 @@ func (ec *executionContext) _Indicator(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "koladaFetchedAt":
+			out.Values[i] = ec._Indicator_koladaFetchedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "goalID":
 			out.Values[i] = ec._Indicator_goalID(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -41736,6 +42316,112 @@ func (ec *executionContext) _IssuedToken(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var koladaGapImplementors = []string{"KoladaGap"}
+
+func (ec *executionContext) _KoladaGap(ctx context.Context, sel ast.SelectionSet, obj *kolada.Gap) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, koladaGapImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KoladaGap")
+		case "municipality":
+			out.Values[i] = ec._KoladaGap_municipality(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "years":
+			out.Values[i] = ec._KoladaGap_years(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var koladaImportImplementors = []string{"KoladaImport"}
+
+func (ec *executionContext) _KoladaImport(ctx context.Context, sel ast.SelectionSet, obj *kolada.Result) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, koladaImportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KoladaImport")
+		case "indicator":
+			out.Values[i] = ec._KoladaImport_indicator(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kpi":
+			out.Values[i] = ec._KoladaImport_kpi(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "created":
+			out.Values[i] = ec._KoladaImport_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updated":
+			out.Values[i] = ec._KoladaImport_updated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchanged":
+			out.Values[i] = ec._KoladaImport_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "keptOwn":
+			out.Values[i] = ec._KoladaImport_keptOwn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "skipped":
+			out.Values[i] = ec._KoladaImport_skipped(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "missing":
+			out.Values[i] = ec._KoladaImport_missing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var municipalityImplementors = []string{"Municipality", "Node"}
 
 func (ec *executionContext) _Municipality(ctx context.Context, sel ast.SelectionSet, obj *ent.Municipality) graphql.Marshaler {
@@ -42463,6 +43149,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "fetchKolada":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_fetchKolada(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createPerspective":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createPerspective(ctx, field)
@@ -43101,6 +43794,11 @@ func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "statusChangesByYear":
 			out.Values[i] = ec._Plan_statusChangesByYear(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activitiesWithoutHistory":
+			out.Values[i] = ec._Plan_activitiesWithoutHistory(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -45247,6 +45945,38 @@ func (ec *executionContext) marshalNIssuedToken2ᚖgithubᚗcomᚋsamverkanᚋsa
 		return graphql.Null
 	}
 	return ec._IssuedToken(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNKoladaGap2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋkoladaᚐGapᚄ(ctx context.Context, sel ast.SelectionSet, v []*kolada.Gap) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKoladaGap2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋkoladaᚐGap(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNKoladaGap2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋkoladaᚐGap(ctx context.Context, sel ast.SelectionSet, v *kolada.Gap) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "KoladaGap!")
+		return graphql.Null
+	}
+	return ec._KoladaGap(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNKoladaImport2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋkoladaᚐResult(ctx context.Context, sel ast.SelectionSet, v *kolada.Result) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "KoladaImport!")
+		return graphql.Null
+	}
+	return ec._KoladaImport(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMunicipality2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Municipality) graphql.Marshaler {

@@ -99,6 +99,11 @@ func (r *planResolver) StatusChangesByYear(ctx context.Context, obj *ent.Plan, y
 	return report.StatusChangesByYear(ctx, r.reader(ctx), obj.ID, year)
 }
 
+// ActivitiesWithoutHistory is the resolver for the activitiesWithoutHistory field.
+func (r *planResolver) ActivitiesWithoutHistory(ctx context.Context, obj *ent.Plan) (int, error) {
+	return report.ActivitiesWithoutHistory(ctx, r.reader(ctx), obj.ID)
+}
+
 // PlanReport is the resolver for the planReport field.
 func (r *queryResolver) PlanReport(ctx context.Context, id *int) (*ent.Plan, error) {
 	p, err := report.PlanOrNewest(ctx, r.reader(ctx), id, "")

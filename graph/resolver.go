@@ -10,12 +10,14 @@ import (
 
 	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/ent"
+	"github.com/samverkan/samverkan/kolada"
 )
 
 // Resolver is the resolver root: the dependencies every resolver shares.
 type Resolver struct {
 	client   *ent.Client
 	accounts *accounts.Service
+	kolada   *kolada.Client // nil: fetchKolada is refused
 }
 
 // NewSchema returns the executable GraphQL schema over the client, signing

@@ -20,6 +20,7 @@ import (
 	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/compile"
 	"github.com/samverkan/samverkan/ent"
+	"github.com/samverkan/samverkan/kolada"
 )
 
 // NewHandler returns the GraphQL endpoint over the client: queries by POST
@@ -35,7 +36,7 @@ func NewHandler(client *ent.Client, log *slog.Logger, opts ...Option) http.Handl
 	if cfg.accounts == nil {
 		cfg.accounts = accounts.New(client)
 	}
-	schema := NewSchema(client, cfg.accounts)
+	schema := NewExecutableSchema(Config{Resolvers: &Resolver{client: client, accounts: cfg.accounts, kolada: cfg.kolada}})
 	srv := handler.New(schema)
 	srv.AddTransport(transport.Options{})
 	// GET serves queries only: gqlgen refuses a mutation sent by GET, so a
@@ -79,6 +80,13 @@ type config struct {
 	limits   Limits
 	accounts *accounts.Service
 	dialect  string
+	kolada   *kolada.Client
+}
+
+// WithKolada sets the client fetchKolada asks Kolada with; without it,
+// fetchKolada is refused as UPSTREAM.
+func WithKolada(c *kolada.Client) Option {
+	return func(cfg *config) { cfg.kolada = c }
 }
 
 // WithCompiledReads answers queries with the read compiler (package
@@ -123,6 +131,9 @@ func nameOperation(ctx context.Context, next graphql.OperationHandler) graphql.R
 //     its own. A transaction begun before would hold the write lock (on
 //     SQLite, the turn of every writer) for the length of a bcrypt
 //     comparison, and a stream of wrong passwords held every other change.
+//     fetchKolada runs outside it too, for the same reason: it asks Kolada
+//     over the network first, and only then writes, in a transaction of its
+//     own (kolada.Import).
 //   - The transaction's own errors (it could not begin, commit or roll
 //     back: a full disk, a writer that waited past its deadline) are
 //     presented like any other error, with a code, instead of as their raw
@@ -146,11 +157,13 @@ func (transactioner) ExtensionName() string { return "Transactioner" }
 // Validate is called once, when the extension is added to a server.
 func (transactioner) Validate(graphql.ExecutableSchema) error { return nil }
 
-// checksPassword names the mutations that compare a password.
-var checksPassword = map[string]bool{"login": true, "changePassword": true}
+// ownTransaction names the mutations that run outside the request's
+// transaction and write in one of their own, after slow work that must not
+// hold the write lock: comparing a password, asking Kolada.
+var ownTransaction = map[string]bool{"login": true, "changePassword": true, "fetchKolada": true}
 
-// MutateOperationContext refuses a mutation that checks a password beside
-// other fields, and makes a mutation's resolvers run one at a time, since
+// MutateOperationContext refuses a mutation that runs its own transaction
+// beside other fields, and makes a mutation's resolvers run one at a time, since
 // they share one transaction.
 func (transactioner) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	if !isMutation(oc) {
@@ -218,15 +231,15 @@ func isMutation(oc *graphql.OperationContext) bool {
 }
 
 // mutationFields returns the aliases of a mutation's fields, fragments
-// and @skip/@include taken into account, and the names of those that check
-// a password.
+// and @skip/@include taken into account, and the names of those that run
+// their own transaction (ownTransaction).
 func mutationFields(oc *graphql.OperationContext) (fields, checks []string) {
 	for _, f := range graphql.CollectFields(oc, oc.Operation.SelectionSet, []string{"Mutation"}) {
 		if f.Name == "__typename" {
 			continue
 		}
 		fields = append(fields, f.Alias)
-		if checksPassword[f.Name] {
+		if ownTransaction[f.Name] {
 			checks = append(checks, f.Name)
 		}
 	}

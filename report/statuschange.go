@@ -7,6 +7,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/samverkan/samverkan/ent"
+	"github.com/samverkan/samverkan/ent/activity"
+	"github.com/samverkan/samverkan/ent/goal"
+	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/schema/enum"
 	"github.com/samverkan/samverkan/ent/statuschange"
 )
@@ -73,4 +76,20 @@ func StatusChangesByYear(ctx context.Context, c *ent.Client, planID int, year *i
 		}
 	}
 	return years, nil
+}
+
+// ActivitiesWithoutHistory counts the plan's activities that have no
+// status change recorded: those loaded with the plan and not changed
+// since. One query.
+func ActivitiesWithoutHistory(ctx context.Context, c *ent.Client, planID int) (int, error) {
+	n, err := c.Activity.Query().
+		Where(
+			activity.HasObjectiveWith(objective.HasGoalWith(goal.PlanID(planID))),
+			activity.Not(activity.HasStatusChanges()),
+		).
+		Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("activities without history: %w", err)
+	}
+	return n, nil
 }

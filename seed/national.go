@@ -20,6 +20,10 @@ import (
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/followup"
 	"github.com/samverkan/samverkan/ent/goal"
+	"github.com/samverkan/samverkan/ent/goalassessment"
+	"github.com/samverkan/samverkan/ent/indicator"
+	"github.com/samverkan/samverkan/ent/indicatortarget"
+	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
@@ -142,6 +146,7 @@ type nationalData struct {
 	institutions   []institutionRow
 	activities     []activityRow
 	perspectives   []string // names, in the kulturplan's order
+	measures       *nationalMeasures
 }
 
 // National fills an empty, migrated database with the national benchmark dataset.
@@ -201,6 +206,9 @@ func generateNational(r *rand.Rand) (*nationalData, error) {
 	if err := tagNational(rand.New(rand.NewPCG(nationalSeed, perspectiveStream)), d); err != nil {
 		return nil, err
 	}
+	// From a generator of their own, so that adding them changed none of
+	// the rows above.
+	d.measures = generateMeasures(rand.New(rand.NewPCG(nationalMeasuresSeed, nationalMeasuresSeed)), d)
 	return d, nil
 }
 
@@ -669,7 +677,7 @@ var (
 		activity.FieldFirstYear, activity.FieldLastYear, activity.ObjectiveColumn}
 	perspectiveColumns = []string{perspective.FieldCreatedAt, perspective.FieldUpdatedAt, perspective.FieldVersion,
 		perspective.FieldName, perspective.FieldPosition}
-	statusChangeColumns = []string{statuschange.FieldToStatus, statuschange.FieldAt, statuschange.ActivityColumn}
+	statusChangeColumns = []string{statuschange.FieldFromStatus, statuschange.FieldToStatus, statuschange.FieldAt, statuschange.ActivityColumn}
 	followUpColumns     = []string{followup.FieldCreatedAt, followup.FieldUpdatedAt, followup.FieldVersion,
 		followup.FieldDate, followup.FieldText, followup.ActivityColumn}
 )
@@ -688,6 +696,10 @@ var nationalTables = map[string][]string{
 	activity.InstitutionsTable:   activity.InstitutionsPrimaryKey,
 	perspective.Table:            perspectiveColumns,
 	activity.PerspectivesTable:   activity.PerspectivesPrimaryKey,
+	indicator.Table:              indicatorColumns,
+	indicatortarget.Table:        targetColumns,
+	indicatorvalue.Table:         valueColumns,
+	goalassessment.Table:         assessmentColumns,
 }
 
 // insertNational stores the dataset, parents before children, and maps each
@@ -744,12 +756,8 @@ func insertNational(ctx context.Context, c *ent.Client, d *nationalData) error {
 	if err != nil {
 		return fmt.Errorf("create activities: %w", err)
 	}
-	// Each activity's history starts with its creation, which the schema's
-	// hook would have recorded.
-	if _, err := w.insert(ctx, statuschange.Table, statusChangeColumns, len(d.activities), func(i int, row []any) []any {
-		return append(row, string(d.activities[i].status), builtAt, activityIDs[i])
-	}); err != nil {
-		return fmt.Errorf("record the activities' creation: %w", err)
+	if err := insertMeasures(ctx, w, d, d.measures, activityIDs, goalIDs, objectiveIDs, muniIDs); err != nil {
+		return err
 	}
 	perspectiveIDs, err := w.insert(ctx, perspective.Table, perspectiveColumns, len(d.perspectives), func(i int, row []any) []any {
 		return append(row, builtAt, builtAt, version, d.perspectives[i], i)

@@ -266,6 +266,58 @@ func TestNational(t *testing.T) {
 		}
 	})
 
+	t.Run("StatusHistory", func(t *testing.T) {
+		// Each activity was created planned when the dataset was built,
+		// and its changes, one from the status before, lead to its status.
+		if n := queryInt(t, db, `SELECT count(*) FROM activities a WHERE
+			(SELECT count(*) FROM status_changes s WHERE s.activity_id = a.id AND s.from_status IS NULL AND s.to_status = 'PLANNED') != 1
+			OR a.status != (SELECT s.to_status FROM status_changes s WHERE s.activity_id = a.id ORDER BY s.at DESC, s.id DESC LIMIT 1)`); n != 0 {
+			t.Errorf("%d activities whose history does not begin as planned or end at their status", n)
+		}
+		if n := queryInt(t, db, `SELECT count(*) FROM status_changes s JOIN activities a ON a.id = s.activity_id
+			WHERE s.from_status IS NOT NULL AND (`+yearOfColumn(db, "s.at")+` < a.first_year OR `+yearOfColumn(db, "s.at")+` > a.last_year)`); n != 0 {
+			t.Errorf("%d status changes outside their activity's years", n)
+		}
+		checkRange(t, "status changes", queryInt(t, db, "SELECT count(*) FROM status_changes"), 36_000, 38_000)
+		// The history spans the plan's years.
+		rows := queryRows(t, db, `SELECT `+yearOfColumn(db, "at")+` AS y, count(*) FROM status_changes GROUP BY y ORDER BY y`)
+		if len(rows) != nationalLastYear-nationalFirstYear+1 || rows[0][0] != fmt.Sprint(nationalFirstYear) {
+			t.Errorf("status changes by year: %v, want every year %d–%d", rows, nationalFirstYear, nationalLastYear)
+		}
+	})
+
+	t.Run("Measures", func(t *testing.T) {
+		for _, c := range []struct {
+			what  string
+			query string
+			want  int
+		}{
+			{"indicators", "SELECT count(*) FROM indicators", 21*3*2 + 21},
+			{"indicators from Kolada", "SELECT count(*) FROM indicators WHERE kolada_kpi IS NOT NULL", 21 * 3},
+			{"county indicators on a heading", "SELECT count(*) FROM indicators WHERE scope = 'COUNTY' AND objective_id IS NOT NULL", 21},
+			{"goals assessed for each measured year", "SELECT count(*) FROM goal_assessments", 63 * 3},
+			{"Kolada values", "SELECT count(*) FROM indicator_values WHERE source = 'KOLADA'", 290 * 3 * 3},
+			{"indicators without a target", "SELECT count(*) FROM indicators i WHERE NOT EXISTS (SELECT 1 FROM indicator_targets t WHERE t.indicator_id = i.id)", 0},
+			{"values outside their plan's county", `SELECT count(*) FROM indicator_values v JOIN indicators i ON i.id = v.indicator_id
+				JOIN goals g ON g.id = i.goal_id JOIN plans p ON p.id = g.plan_id JOIN municipalities m ON m.id = v.municipality_id
+				WHERE m.county_code != p.county_code`, 0},
+		} {
+			if got := queryInt(t, db, c.query); got != c.want {
+				t.Errorf("%s: %d, want %d", c.what, got, c.want)
+			}
+		}
+		checkRange(t, "values of the plans' own", queryInt(t, db, "SELECT count(*) FROM indicator_values WHERE source = 'OWN'"), 2_000, 2_400)
+		if n := queryInt(t, db, "SELECT count(*) FROM indicator_values WHERE period IS NOT NULL"); n == 0 {
+			t.Error("no value of a part of a year")
+		}
+		// The slot the schema keeps unique is the one it would write.
+		if n := queryInt(t, db, `SELECT count(*) FROM indicator_values v WHERE v.slot != `+concat(
+			"CAST(v.year AS TEXT)", "'/'", "COALESCE(v.period, 'year')", "'/'",
+			"CASE WHEN v.municipality_id IS NULL THEN 'the county' ELSE 'municipality ' || CAST(v.municipality_id AS TEXT) END")); n != 0 {
+			t.Errorf("%d values whose slot is not the schema's", n)
+		}
+	})
+
 	t.Run("SameRowsAsBefore", func(t *testing.T) {
 		// The benchmark's figures are comparable across commits only if
 		// the dataset stays the same: a change in how it is loaded must
@@ -343,9 +395,23 @@ func TestNationalColumns(t *testing.T) {
 
 // nationalDigest is the digest of the national dataset, the same on both
 // backends: as commit 61b1572 built it, with the perspectives and the
-// activities in the whole county added (drawn after every other row, so
-// that those stayed as they were).
-const nationalDigest = "5bc880ad8a3489dea96b8551d58e36f02158eabc8cb4f50c85b4ba3f2f762a42"
+// activities in the whole county added, then the status history and the
+// measures (each drawn after every other row, so that those stayed as they
+// were).
+const nationalDigest = "96fa93d33993dc8557d1d1759511b96ece50c37db915d0c01f29a08f4dadcb9f"
+
+// yearOfColumn is the SQL of a time column's year (in UTC).
+func yearOfColumn(db *storage.DB, column string) string {
+	if db.Dialect == dialect.Postgres {
+		return "CAST(EXTRACT(YEAR FROM " + column + " AT TIME ZONE 'UTC') AS INTEGER)"
+	}
+	return "CAST(strftime('%Y', " + column + ") AS INTEGER)"
+}
+
+// concat is the SQL that joins strings, which both databases write ||.
+func concat(parts ...string) string {
+	return "(" + strings.Join(parts, " || ") + ")"
+}
 
 // joined is the SQL that joins the values of expr into one string, in the
 // order of by: the two databases name the aggregate differently.
@@ -381,6 +447,15 @@ func digest(t *testing.T, db *storage.DB) [32]byte {
 		`SELECT g.number, g.title, g.description, p.name FROM goals g JOIN plans p ON p.id = g.plan_id ORDER BY g.id`,
 		`SELECT p.name, p.position, a.title FROM activity_perspectives l JOIN perspectives p ON p.id = l.perspective_id
 			JOIN activities a ON a.id = l.activity_id ORDER BY l.activity_id, p.position`,
+		`SELECT i.name, i.unit, i.direction, i.scope, i.aggregation, CAST(ROUND(i.baseline_value * 10) AS INTEGER), i.baseline_year,
+			i.kolada_kpi, i.kolada_fetched_at, p.county_code, g.number, o.title
+		FROM indicators i LEFT JOIN goals g ON g.id = i.goal_id LEFT JOIN objectives o ON o.id = i.objective_id
+			LEFT JOIN goals og ON og.id = o.goal_id JOIN plans p ON p.id = COALESCE(g.plan_id, og.plan_id) ORDER BY i.id`,
+		`SELECT t.year, CAST(ROUND(t.value * 10) AS INTEGER), i.name FROM indicator_targets t JOIN indicators i ON i.id = t.indicator_id ORDER BY t.id`,
+		`SELECT v.year, v.period, CAST(ROUND(v.value * 10) AS INTEGER), v.source, i.name, m.code
+		FROM indicator_values v JOIN indicators i ON i.id = v.indicator_id LEFT JOIN municipalities m ON m.id = v.municipality_id ORDER BY v.id`,
+		`SELECT a.year, a.light, a.text, g.number, p.county_code FROM goal_assessments a JOIN goals g ON g.id = a.goal_id
+			JOIN plans p ON p.id = g.plan_id ORDER BY a.id`,
 	} {
 		for _, row := range queryRows(t, db, q) {
 			fmt.Fprintln(h, strings.Join(row, "\t"))

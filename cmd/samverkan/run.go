@@ -19,6 +19,7 @@ import (
 	"github.com/samverkan/samverkan/ent"
 	_ "github.com/samverkan/samverkan/ent/runtime" // the schema's hooks and validators
 	"github.com/samverkan/samverkan/graph"
+	"github.com/samverkan/samverkan/kolada"
 	"github.com/samverkan/samverkan/metrics"
 	"github.com/samverkan/samverkan/seed"
 	"github.com/samverkan/samverkan/server"
@@ -56,6 +57,10 @@ Usage:
                               copy the SQLite database to FILE while it is in use
   samverkan restore [--db DB] [--force] FILE
                               replace the database with a backup (stop the server first)
+  samverkan kolada fetch [--db DB] [--kolada-url URL] INDICATOR_ID
+                              fetch an indicator's values from Kolada
+  samverkan kolada import [--db DB] INDICATOR_ID FILE
+                              import them from a file of Kolada's JSON ("-": stdin)
   samverkan bench [flags]     measure the server on the national dataset (bench -h for flags)
   samverkan help              show this help
   samverkan --version         show the version and the commit it was built from
@@ -110,6 +115,9 @@ Flags of serve:
   --backup-keep N
                 scheduled backups to keep, the oldest removed (default 7, or
                 $SAMVERKAN_BACKUP_KEEP)
+  --kolada-url URL
+                address of Kolada's API v3, which fetchKolada asks (default
+                https://api.kolada.se/v3, or $SAMVERKAN_KOLADA_URL)
 
 Flags of seed:
   --db DB       as for serve
@@ -145,6 +153,8 @@ func (a *app) run(ctx context.Context, args []string) error {
 		err = a.backup(ctx, args)
 	case "restore":
 		err = a.restore(ctx, args)
+	case "kolada":
+		err = a.kolada(ctx, args)
 	case "help":
 		fmt.Fprint(a.stdout, usage)
 	case "version":
@@ -242,6 +252,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	backupKeep := fs.Int("backup-keep", 7, "scheduled backups to keep")
 	logs := addLogFlags(fs)
 	metricsAddr := fs.String("metrics-addr", "", "address to serve /metrics on")
+	koladaURL := fs.String("kolada-url", kolada.DefaultURL, "address of Kolada's API v3, for fetchKolada")
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
@@ -253,9 +264,14 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		"trusted-proxies": "SAMVERKAN_TRUSTED_PROXIES", "cors-origins": "SAMVERKAN_CORS_ORIGINS",
 		"backup-dir": "SAMVERKAN_BACKUP_DIR", "backup-every": "SAMVERKAN_BACKUP_EVERY", "backup-keep": "SAMVERKAN_BACKUP_KEEP",
 		"log-format": "SAMVERKAN_LOG_FORMAT", "log-level": "SAMVERKAN_LOG_LEVEL",
-		"metrics-addr": "SAMVERKAN_METRICS_ADDR",
+		"metrics-addr": "SAMVERKAN_METRICS_ADDR", "kolada-url": "SAMVERKAN_KOLADA_URL",
 	}); err != nil {
 		return err
+	}
+	koladaClient, err := kolada.New(*koladaURL)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "samverkan: --kolada-url: %v\n", err)
+		return errUsage
 	}
 	proxies, err := server.ParseTrustedProxies(*proxyList)
 	if err != nil {
@@ -353,7 +369,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		log.Info("scheduled backups", "dir", *backupDir, "every", *backupEvery, "keep", *backupKeep)
 	}
 	serverOptions := []server.Option{
-		server.WithGraphQL(append(limits.options(), graph.WithCompiledReads(db.Dialect))...),
+		server.WithGraphQL(append(limits.options(), graph.WithCompiledReads(db.Dialect), graph.WithKolada(koladaClient))...),
 		server.WithAccountOptions(accounts.WithSessionTTL(*sessionTTL)),
 		server.WithPrivateReads(*private),
 		server.WithTrustedProxies(proxies),

@@ -42,6 +42,8 @@ const (
 	FieldBaselineYear = "baseline_year"
 	// FieldKoladaKpi holds the string denoting the kolada_kpi field in the database.
 	FieldKoladaKpi = "kolada_kpi"
+	// FieldKoladaFetchedAt holds the string denoting the kolada_fetched_at field in the database.
+	FieldKoladaFetchedAt = "kolada_fetched_at"
 	// FieldGoalID holds the string denoting the goal_id field in the database.
 	FieldGoalID = "goal_id"
 	// FieldObjectiveID holds the string denoting the objective_id field in the database.
@@ -112,6 +114,7 @@ var Columns = []string{
 	FieldBaselineValue,
 	FieldBaselineYear,
 	FieldKoladaKpi,
+	FieldKoladaFetchedAt,
 	FieldGoalID,
 	FieldObjectiveID,
 	FieldActivityID,
@@ -296,6 +299,11 @@ func ByBaselineYear(opts ...sql.OrderTermOption) OrderOption {
 // ByKoladaKpi orders the results by the kolada_kpi field.
 func ByKoladaKpi(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldKoladaKpi, opts...).ToFunc()
+}
+
+// ByKoladaFetchedAt orders the results by the kolada_fetched_at field.
+func ByKoladaFetchedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldKoladaFetchedAt, opts...).ToFunc()
 }
 
 // ByGoalID orders the results by the goal_id field.

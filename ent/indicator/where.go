@@ -100,6 +100,11 @@ func KoladaKpi(v string) predicate.Indicator {
 	return predicate.Indicator(sql.FieldEQ(FieldKoladaKpi, v))
 }
 
+// KoladaFetchedAt applies equality check predicate on the "kolada_fetched_at" field. It's identical to KoladaFetchedAtEQ.
+func KoladaFetchedAt(v time.Time) predicate.Indicator {
+	return predicate.Indicator(sql.FieldEQ(FieldKoladaFetchedAt, v))
+}
+
 // GoalID applies equality check predicate on the "goal_id" field. It's identical to GoalIDEQ.
 func GoalID(v int) predicate.Indicator {
 	return predicate.Indicator(sql.FieldEQ(FieldGoalID, v))
@@ -683,6 +688,56 @@ func KoladaKpiEqualFold(v string) predicate.Indicator {
 // KoladaKpiContainsFold applies the ContainsFold predicate on the "kolada_kpi" field.
 func KoladaKpiContainsFold(v string) predicate.Indicator {
 	return predicate.Indicator(sql.FieldContainsFold(FieldKoladaKpi, v))
+}
+
+// KoladaFetchedAtEQ applies the EQ predicate on the "kolada_fetched_at" field.
+func KoladaFetchedAtEQ(v time.Time) predicate.Indicator {
+	return predicate.Indicator(sql.FieldEQ(FieldKoladaFetchedAt, v))
+}
+
+// KoladaFetchedAtNEQ applies the NEQ predicate on the "kolada_fetched_at" field.
+func KoladaFetchedAtNEQ(v time.Time) predicate.Indicator {
+	return predicate.Indicator(sql.FieldNEQ(FieldKoladaFetchedAt, v))
+}
+
+// KoladaFetchedAtIn applies the In predicate on the "kolada_fetched_at" field.
+func KoladaFetchedAtIn(vs ...time.Time) predicate.Indicator {
+	return predicate.Indicator(sql.FieldIn(FieldKoladaFetchedAt, vs...))
+}
+
+// KoladaFetchedAtNotIn applies the NotIn predicate on the "kolada_fetched_at" field.
+func KoladaFetchedAtNotIn(vs ...time.Time) predicate.Indicator {
+	return predicate.Indicator(sql.FieldNotIn(FieldKoladaFetchedAt, vs...))
+}
+
+// KoladaFetchedAtGT applies the GT predicate on the "kolada_fetched_at" field.
+func KoladaFetchedAtGT(v time.Time) predicate.Indicator {
+	return predicate.Indicator(sql.FieldGT(FieldKoladaFetchedAt, v))
+}
+
+// KoladaFetchedAtGTE applies the GTE predicate on the "kolada_fetched_at" field.
+func KoladaFetchedAtGTE(v time.Time) predicate.Indicator {
+	return predicate.Indicator(sql.FieldGTE(FieldKoladaFetchedAt, v))
+}
+
+// KoladaFetchedAtLT applies the LT predicate on the "kolada_fetched_at" field.
+func KoladaFetchedAtLT(v time.Time) predicate.Indicator {
+	return predicate.Indicator(sql.FieldLT(FieldKoladaFetchedAt, v))
+}
+
+// KoladaFetchedAtLTE applies the LTE predicate on the "kolada_fetched_at" field.
+func KoladaFetchedAtLTE(v time.Time) predicate.Indicator {
+	return predicate.Indicator(sql.FieldLTE(FieldKoladaFetchedAt, v))
+}
+
+// KoladaFetchedAtIsNil applies the IsNil predicate on the "kolada_fetched_at" field.
+func KoladaFetchedAtIsNil() predicate.Indicator {
+	return predicate.Indicator(sql.FieldIsNull(FieldKoladaFetchedAt))
+}
+
+// KoladaFetchedAtNotNil applies the NotNil predicate on the "kolada_fetched_at" field.
+func KoladaFetchedAtNotNil() predicate.Indicator {
+	return predicate.Indicator(sql.FieldNotNull(FieldKoladaFetchedAt))
 }
 
 // GoalIDEQ applies the EQ predicate on the "goal_id" field.

@@ -236,6 +236,7 @@ var (
 		{Name: "baseline_value", Type: field.TypeFloat64, Nullable: true},
 		{Name: "baseline_year", Type: field.TypeInt, Nullable: true},
 		{Name: "kolada_kpi", Type: field.TypeString, Nullable: true},
+		{Name: "kolada_fetched_at", Type: field.TypeTime, Nullable: true},
 		{Name: "activity_id", Type: field.TypeInt, Nullable: true},
 		{Name: "goal_id", Type: field.TypeInt, Nullable: true},
 		{Name: "objective_id", Type: field.TypeInt, Nullable: true},
@@ -248,19 +249,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "indicators_activities_indicators",
-				Columns:    []*schema.Column{IndicatorsColumns[13]},
+				Columns:    []*schema.Column{IndicatorsColumns[14]},
 				RefColumns: []*schema.Column{ActivitiesColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "indicators_goals_indicators",
-				Columns:    []*schema.Column{IndicatorsColumns[14]},
+				Columns:    []*schema.Column{IndicatorsColumns[15]},
 				RefColumns: []*schema.Column{GoalsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "indicators_objectives_indicators",
-				Columns:    []*schema.Column{IndicatorsColumns[15]},
+				Columns:    []*schema.Column{IndicatorsColumns[16]},
 				RefColumns: []*schema.Column{ObjectivesColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -269,17 +270,17 @@ var (
 			{
 				Name:    "indicator_goal_id",
 				Unique:  false,
-				Columns: []*schema.Column{IndicatorsColumns[14]},
+				Columns: []*schema.Column{IndicatorsColumns[15]},
 			},
 			{
 				Name:    "indicator_objective_id",
 				Unique:  false,
-				Columns: []*schema.Column{IndicatorsColumns[15]},
+				Columns: []*schema.Column{IndicatorsColumns[16]},
 			},
 			{
 				Name:    "indicator_activity_id",
 				Unique:  false,
-				Columns: []*schema.Column{IndicatorsColumns[13]},
+				Columns: []*schema.Column{IndicatorsColumns[14]},
 			},
 		},
 	}

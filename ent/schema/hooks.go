@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/samverkan/samverkan"
+	"github.com/samverkan/samverkan/audit"
 	"github.com/samverkan/samverkan/auth"
 	gen "github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/activity"
@@ -404,9 +405,15 @@ var activityWithinPlanPeriod = hook.On(func(next ent.Mutator) ent.Mutator {
 }, ent.OpCreate|ent.OpUpdateOne)
 
 // recordStatusChange writes down every change of an activity's status, its
-// creation included, in the same transaction as the change.
+// creation included, in the same transaction as the change. What is left
+// out of the audit trail (loading the seed, the plan's starting point) is
+// no change either: a seeded activity has no history until someone changes
+// it, rather than a creation dated the day the seed was loaded.
 var recordStatusChange = hook.On(func(next ent.Mutator) ent.Mutator {
 	return hook.ActivityFunc(func(ctx context.Context, m *gen.ActivityMutation) (ent.Value, error) {
+		if audit.IsOff(ctx) {
+			return next.Mutate(ctx, m)
+		}
 		var from *enum.Status
 		if _, restored := m.ID(); restored && m.Op().Is(ent.OpCreate) {
 			// A restored activity gets its history back from its

@@ -75,7 +75,12 @@ func (Indicator) Fields() []ent.Field {
 			Optional().
 			Nillable().
 			Validate(koladaKPI).
-			Comment("The id of a Kolada key figure (nyckeltal) the indicator corresponds to, e.g. \"N09890\". Not fetched yet: values are entered."),
+			Comment("The id of a Kolada key figure (nyckeltal) the indicator corresponds to, e.g. \"N09890\"; fetchKolada fetches its values per municipality."),
+		field.Time("kolada_fetched_at").
+			Optional().
+			Nillable().
+			Comment("When the values were last fetched or imported from Kolada; absent when never.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.Int("goal_id").
 			Optional().
 			Nillable().
