@@ -152,8 +152,12 @@ func TestImportDryRunThenImport(t *testing.T) {
 					FirstYear      int
 					StartDate      string
 					Lead           string
-					Municipalities struct{ Edges []struct{ Node struct{ Name string } } }
-					Institutions   struct{ Edges []struct{ Node struct{ Name string } } }
+					Municipalities struct {
+						Edges []struct{ Node struct{ Name string } }
+					}
+					Institutions struct {
+						Edges []struct{ Node struct{ Name string } }
+					}
 				}
 			}
 		}
