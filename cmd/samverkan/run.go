@@ -56,6 +56,8 @@ Usage:
                               copy the SQLite database to FILE while it is in use
   samverkan restore [--db DB] [--force] FILE
                               replace the database with a backup (stop the server first)
+  samverkan import [--db DB] [--plan ID] [--dry-run] FILE
+                              import activities or follow-ups from CSV or .xlsx (import -h)
   samverkan bench [flags]     measure the server on the national dataset (bench -h for flags)
   samverkan help              show this help
   samverkan --version         show the version and the commit it was built from
@@ -145,6 +147,8 @@ func (a *app) run(ctx context.Context, args []string) error {
 		err = a.backup(ctx, args)
 	case "restore":
 		err = a.restore(ctx, args)
+	case "import":
+		err = a.importFile(ctx, args)
 	case "help":
 		fmt.Fprint(a.stdout, usage)
 	case "version":
