@@ -250,7 +250,7 @@ export const types = {
     },
     // The list as filtered, for Excel (see listView's download).
     csvName: "aktiviteter",
-    csvFields: `title status firstYear lastYear lead startDate endDate nextReview objective { title goal { number title area } }
+    csvFields: `title status firstYear lastYear lead startDate endDate nextReview objective { title goal { number title area plan { name } } }
       municipalities(first: 100, orderBy: {field: NAME}) { edges { node { name } } }
       institutions(first: 100, orderBy: {field: NAME}) { edges { node { name } } }`,
     csv: [
@@ -266,6 +266,9 @@ export const types = {
       { label: "Startdatum", value: (a) => isoDay(a.startDate) },
       { label: "Slutdatum", value: (a) => isoDay(a.endDate) },
       { label: "Avstämningsdatum", value: (a) => isoDay(a.nextReview) },
+      // Last, so that the columns before keep their places; the import
+      // (views/import.js) reads the file back, into the plan named here.
+      { label: "Handlingsplan", value: (a) => a.objective.goal.plan.name },
     ],
   },
 
