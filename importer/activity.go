@@ -50,14 +50,18 @@ func (im *importer) activity(h *header, cells []string, row *Row) error {
 		refuse(row, "objectiveID", "Rubrik saknas: skriv rubriken (insatsområdet) under utvecklingsmålet.")
 		return nil
 	}
-	w, ok := im.readActivity(h, cells, p, row)
-	if !ok {
-		return nil
-	}
 	heading := findHeading(g, headingTitle)
 	var existing []*ent.Activity
 	if heading != nil {
-		existing = d.activities[activityKey(heading.ID, w.title)]
+		existing = d.activities[activityKey(heading.ID, row.Title)]
+	}
+	var linked []int
+	if len(existing) == 1 {
+		linked = ids(existing[0].Edges.Institutions, func(i *ent.Institution) int { return i.ID })
+	}
+	w, ok := im.readActivity(h, cells, p, linked, row)
+	if !ok {
+		return nil
 	}
 	switch len(existing) {
 	case 0:
@@ -72,7 +76,7 @@ func (im *importer) activity(h *header, cells []string, row *Row) error {
 
 // readActivity reads a row's values, refusing what is not a value of its
 // column.
-func (im *importer) readActivity(h *header, cells []string, p *ent.Plan, row *Row) (w wanted, ok bool) {
+func (im *importer) readActivity(h *header, cells []string, p *ent.Plan, linked []int, row *Row) (w wanted, ok bool) {
 	w.title = row.Title
 	if s := h.cell(cells, colStatus); s != "" {
 		st, ok := parseStatus(s)
@@ -134,7 +138,7 @@ func (im *importer) readActivity(h *header, cells []string, p *ent.Plan, row *Ro
 		}
 	}
 	if w.hasInsts = h.has(colInstitutions); w.hasInsts {
-		if w.insts, ok = im.institutionIDs(h.cell(cells, colInstitutions), w.munis, row); !ok {
+		if w.insts, ok = im.institutionIDs(h.cell(cells, colInstitutions), w.munis, linked, p, row); !ok {
 			return w, false
 		}
 	}
@@ -179,8 +183,15 @@ func (im *importer) createActivity(d *planData, g *ent.Goal, heading *ent.Object
 		}
 		q := im.c.Activity.Create().SetObjectiveID(headingID).SetTitle(w.title).
 			SetNillableStatus(w.status).SetNillableFirstYear(w.first).SetNillableLastYear(w.last).
-			SetNillableStartDate(w.start).SetNillableEndDate(w.end).SetNillableNextReview(w.next).
-			AddMunicipalityIDs(w.munis...).AddInstitutionIDs(w.insts...)
+			SetNillableStartDate(w.start).SetNillableEndDate(w.end).SetNillableNextReview(w.next)
+		// Only links there are: an edge named with no ids is still an edge
+		// the hooks check and the audit trail reads.
+		if len(w.munis) > 0 {
+			q.AddMunicipalityIDs(w.munis...)
+		}
+		if len(w.insts) > 0 {
+			q.AddInstitutionIDs(w.insts...)
+		}
 		if w.lead != "" {
 			q.SetLead(w.lead)
 		}
@@ -285,14 +296,26 @@ func (im *importer) updateActivity(d *planData, a *ent.Activity, w wanted, row *
 	var munisAdd, munisRemove, instsAdd, instsRemove []int
 	if w.hasMunis {
 		munisAdd, munisRemove = diff(ids(a.Edges.Municipalities, func(m *ent.Municipality) int { return m.ID }), w.munis)
-		u.AddMunicipalityIDs(munisAdd...).RemoveMunicipalityIDs(munisRemove...)
+		// Only links that change: an edge named with no ids is still an
+		// edge the hooks check and the audit trail reads.
+		if len(munisAdd) > 0 {
+			u.AddMunicipalityIDs(munisAdd...)
+		}
+		if len(munisRemove) > 0 {
+			u.RemoveMunicipalityIDs(munisRemove...)
+		}
 		if c := im.linkChange("Kommuner", im.muniNames, munisAdd, munisRemove); c != "" {
 			changes = append(changes, c)
 		}
 	}
 	if w.hasInsts {
 		instsAdd, instsRemove = diff(ids(a.Edges.Institutions, func(i *ent.Institution) int { return i.ID }), w.insts)
-		u.AddInstitutionIDs(instsAdd...).RemoveInstitutionIDs(instsRemove...)
+		if len(instsAdd) > 0 {
+			u.AddInstitutionIDs(instsAdd...)
+		}
+		if len(instsRemove) > 0 {
+			u.RemoveInstitutionIDs(instsRemove...)
+		}
 		if c := im.linkChange("Aktörer", im.instNames, instsAdd, instsRemove); c != "" {
 			changes = append(changes, c)
 		}

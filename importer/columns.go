@@ -2,6 +2,7 @@ package importer
 
 import (
 	"strings"
+	"unicode"
 
 	"github.com/samverkan/samverkan/swedish"
 )
@@ -95,9 +96,20 @@ func unescape(s string) string {
 }
 
 // fold is how names and titles are compared: Swedish-aware case folding
-// (swedish.Lower) and runs of spaces as one.
+// (swedish.Lower, as the API's …Fold filters) and runs of spaces as one.
+// An import folds every cell it matches, so the usual case, one space
+// between words, is not split and joined again.
 func fold(s string) string {
-	return strings.Join(strings.Fields(swedish.Lower(s)), " ")
+	s = swedish.Lower(s)
+	plain := len(s) == 0 || (s[0] != ' ' && s[len(s)-1] != ' ')
+	for i := 0; plain && i < len(s); i++ {
+		c := s[i]
+		plain = c >= 0x80 || (c != '\t' && c != '\n' && c != '\r' && c != '\v' && c != '\f' && !(c == ' ' && i+1 < len(s) && s[i+1] == ' '))
+	}
+	if plain && !strings.ContainsRune(s, '\u00a0') {
+		return s
+	}
+	return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
 }
 
 // readHeader finds the known columns in a header row; unknown headers are

@@ -218,10 +218,12 @@ type importer struct {
 	opts Options
 
 	plans          []*ent.Plan
+	plansByName    map[string][]*ent.Plan // by folded name
 	defaultPlan    *ent.Plan
 	municipalities map[string][]*ent.Municipality // by folded name, official name and code
 	institutions   map[string][]*ent.Institution  // by folded name
 	muniNames      map[int]string
+	muniCounty     map[int]string // a municipality's county code
 	instNames      map[int]string
 	loaded         map[int]*planData // by plan id
 }
@@ -248,6 +250,10 @@ func (im *importer) load() error {
 	if im.plans, err = im.c.Plan.Query().Order(ent.Desc(plan.FieldLastYear), ent.Desc(plan.FieldID)).All(im.ctx); err != nil {
 		return fmt.Errorf("read the plans: %w", err)
 	}
+	im.plansByName = map[string][]*ent.Plan{}
+	for _, p := range im.plans {
+		im.plansByName[fold(p.Name)] = append(im.plansByName[fold(p.Name)], p)
+	}
 	for _, p := range im.plans {
 		if im.opts.PlanID == 0 || p.ID == im.opts.PlanID {
 			im.defaultPlan = p
@@ -262,9 +268,9 @@ func (im *importer) load() error {
 		return fmt.Errorf("read the municipalities: %w", err)
 	}
 	im.municipalities = map[string][]*ent.Municipality{}
-	im.muniNames = map[int]string{}
+	im.muniNames, im.muniCounty = map[int]string{}, map[int]string{}
 	for _, m := range ms {
-		im.muniNames[m.ID] = m.Name
+		im.muniNames[m.ID], im.muniCounty[m.ID] = m.Name, m.CountyCode
 		for _, k := range uniq(fold(m.Name), fold(m.OfficialName), m.Code) {
 			if k != "" {
 				im.municipalities[k] = append(im.municipalities[k], m)
@@ -331,13 +337,12 @@ func (d *planData) add(a *ent.Activity) {
 	d.byTitle[fold(a.Title)] = append(d.byTitle[fold(a.Title)], a)
 }
 
-// replace puts a stored activity's new state in place of the old.
+// replace puts a stored activity's new state in place of the old; an
+// update changes neither its heading nor its title.
 func (d *planData) replace(old, a *ent.Activity) {
-	for _, m := range []map[string][]*ent.Activity{d.activities, d.byTitle} {
-		for k, as := range m {
-			if i := slices.Index(as, old); i >= 0 {
-				m[k][i] = a
-			}
+	for _, as := range [][]*ent.Activity{d.activities[activityKey(old.ObjectiveID, old.Title)], d.byTitle[fold(old.Title)]} {
+		if i := slices.Index(as, old); i >= 0 {
+			as[i] = a
 		}
 	}
 }
@@ -360,12 +365,7 @@ func (im *importer) resolvePlan(h *header, cells []string, row *Row) *ent.Plan {
 		}
 		return im.defaultPlan
 	}
-	var found []*ent.Plan
-	for _, p := range im.plans {
-		if fold(p.Name) == fold(name) {
-			found = append(found, p)
-		}
-	}
+	found := im.plansByName[fold(name)]
 	switch {
 	case len(found) == 1:
 		return found[0]
@@ -465,43 +465,84 @@ func (im *importer) municipalityIDs(cell string, p *ent.Plan, row *Row) ([]int, 
 	return ids, true
 }
 
-// institutionIDs finds the institutions a cell names; a name several share
-// is the one at home in one of the row's municipalities.
-func (im *importer) institutionIDs(cell string, munis []int, row *Row) ([]int, bool) {
-	names := splitList(cell)
-	if len(im.institutions[fold(cell)]) > 0 {
-		names = []string{cell} // a name with a comma in it
-	}
+// institutionIDs finds the institutions a cell names. A name several
+// institutions share is, of those not taken yet by the cell, the one the
+// activity is linked to already (so that a download imports back as it
+// was), else the only one at home in the row's municipalities, else the
+// only one in the plan's county.
+func (im *importer) institutionIDs(cell string, munis, linked []int, p *ent.Plan, row *Row) ([]int, bool) {
 	var ids []int
-	for _, name := range names {
-		found := im.institutions[fold(name)]
-		if len(found) > 1 {
-			var local []*ent.Institution
-			for _, i := range found {
-				if i.MunicipalityID != nil && slices.Contains(munis, *i.MunicipalityID) {
-					local = append(local, i)
+	for _, name := range im.institutionNames(cell) {
+		all := im.institutions[fold(name)]
+		var free []*ent.Institution
+		for _, i := range all {
+			if !slices.Contains(ids, i.ID) {
+				free = append(free, i)
+			}
+		}
+		pick := free
+		for _, prefer := range []func(*ent.Institution) bool{
+			func(i *ent.Institution) bool { return slices.Contains(linked, i.ID) },
+			func(i *ent.Institution) bool { return i.MunicipalityID != nil && slices.Contains(munis, *i.MunicipalityID) },
+			func(i *ent.Institution) bool {
+				return i.MunicipalityID != nil && p.CountyCode != "" && im.muniCounty[*i.MunicipalityID] == p.CountyCode
+			},
+		} {
+			if len(pick) <= 1 {
+				break
+			}
+			var preferred []*ent.Institution
+			for _, i := range pick {
+				if prefer(i) {
+					preferred = append(preferred, i)
 				}
 			}
-			found = local
+			if len(preferred) > 0 {
+				pick = preferred
+			}
 		}
-		switch len(found) {
-		case 0:
-			if len(im.institutions[fold(name)]) > 1 {
-				refuse(row, "addInstitutionIDs", "Flera aktörer heter ”%s”, och ingen av dem hör hemma i radens kommuner.", name)
-			} else {
-				refuse(row, "addInstitutionIDs", "Aktören ”%s” finns inte: lägg till den under Aktörer först.", name)
-			}
+		switch {
+		case len(all) == 0:
+			refuse(row, "addInstitutionIDs", "Aktören ”%s” finns inte: lägg till den under Aktörer först.", name)
 			return nil, false
-		case 1:
-			if !slices.Contains(ids, found[0].ID) {
-				ids = append(ids, found[0].ID)
-			}
+		case len(pick) == 0:
+			continue // named twice: linked once
+		case len(pick) > 1 && slices.Contains(linked, pick[0].ID):
+			ids = append(ids, pick[0].ID) // several linked of one name: the first, and the next at the next mention
+		case len(pick) > 1:
+			refuse(row, "addInstitutionIDs", "Flera aktörer heter ”%s”, och inget säger vilken som menas: byt namn på en av dem först.", name)
+			return nil, false
 		default:
-			refuse(row, "addInstitutionIDs", "Flera aktörer i radens kommuner heter ”%s”.", name)
-			return nil, false
+			ids = append(ids, pick[0].ID)
 		}
 	}
 	return ids, true
+}
+
+// institutionNames splits a cell into the names of institutions: by
+// semicolons and lines, and by commas unless the parts a comma separates
+// make one known name together ("Kulturhuset, stora scenen").
+func (im *importer) institutionNames(cell string) []string {
+	var names []string
+	for _, segment := range strings.FieldsFunc(cell, func(r rune) bool { return r == ';' || r == '\n' || r == '\r' }) {
+		var parts []string
+		for _, p := range strings.Split(segment, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				parts = append(parts, p)
+			}
+		}
+		for i := 0; i < len(parts); {
+			j := len(parts)
+			for ; j > i+1; j-- {
+				if len(im.institutions[fold(strings.Join(parts[i:j], ", "))]) > 0 {
+					break
+				}
+			}
+			names = append(names, strings.Join(parts[i:j], ", "))
+			i = j
+		}
+	}
+	return names
 }
 
 // Swedish words for the enums, as the admin page writes them.
