@@ -483,7 +483,9 @@ func (im *importer) institutionIDs(cell string, munis, linked []int, p *ent.Plan
 		pick := free
 		for _, prefer := range []func(*ent.Institution) bool{
 			func(i *ent.Institution) bool { return slices.Contains(linked, i.ID) },
-			func(i *ent.Institution) bool { return i.MunicipalityID != nil && slices.Contains(munis, *i.MunicipalityID) },
+			func(i *ent.Institution) bool {
+				return i.MunicipalityID != nil && slices.Contains(munis, *i.MunicipalityID)
+			},
 			func(i *ent.Institution) bool {
 				return i.MunicipalityID != nil && p.CountyCode != "" && im.muniCounty[*i.MunicipalityID] == p.CountyCode
 			},
