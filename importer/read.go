@@ -28,8 +28,10 @@ const (
 	// characters of up to 4 bytes.
 	maxCell = 80_000
 	// maxUnzipped bounds what an .xlsx file may unpack to, against a zip
-	// bomb: a file within MaxFileSize that expands without end.
-	maxUnzipped = 256 << 20
+	// bomb: a file within the body's limit that expands to gigabytes. A
+	// sheet over maxSheetXML is read from a temporary file, not memory.
+	maxUnzipped = 64 << 20
+	maxSheetXML = 16 << 20
 )
 
 // sheet is a table read from a file: a CSV file, or one sheet of a
@@ -172,7 +174,7 @@ func readXLSX(data []byte) (sheets []sheet, err error) {
 	}()
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		UnzipSizeLimit:    maxUnzipped,
-		UnzipXMLSizeLimit: maxUnzipped,
+		UnzipXMLSizeLimit: maxSheetXML,
 	})
 	if err != nil {
 		if strings.Contains(err.Error(), "size") && strings.Contains(err.Error(), "limit") {
