@@ -309,19 +309,24 @@ func TestImportRefusesHostileFiles(t *testing.T) {
 	cases := []struct {
 		name, code, field string
 		file              string // base64
+		status            int
 	}{
-		{"ErrNotBase64", "BAD_REQUEST", "file", "not base64!"},
-		{"ErrEmpty", "BAD_REQUEST", "file", ""},
-		{"ErrManyColumns", "QUERY_TOO_LARGE", "file", base64.StdEncoding.EncodeToString([]byte(wide))},
-		{"ErrBrokenZip", "BAD_REQUEST", "file", base64.StdEncoding.EncodeToString(broken)},
-		{"ErrFormula", "BAD_REQUEST", "file", base64.StdEncoding.EncodeToString(formula)},
-		{"ErrBinary", "BAD_REQUEST", "file", base64.StdEncoding.EncodeToString([]byte{0, 1, 2, 0xff, 0xfe, 0})},
-		{"ErrNoHeader", "BAD_REQUEST", "file", base64.StdEncoding.EncodeToString([]byte("a;b;c\r\n1;2;3\r\n"))},
+		{"ErrNotBase64", "BAD_REQUEST", "file", "not base64!", 200},
+		{"ErrEmpty", "BAD_REQUEST", "file", "", 200},
+		{"ErrManyColumns", "QUERY_TOO_LARGE", "file", base64.StdEncoding.EncodeToString([]byte(wide)), 200},
+		{"ErrBrokenZip", "BAD_REQUEST", "file", base64.StdEncoding.EncodeToString(broken), 200},
+		{"ErrFormula", "BAD_REQUEST", "file", base64.StdEncoding.EncodeToString(formula), 200},
+		{"ErrBinary", "BAD_REQUEST", "file", base64.StdEncoding.EncodeToString([]byte{0, 1, 2, 0xff, 0xfe, 0}), 200},
+		{"ErrNoHeader", "BAD_REQUEST", "file", base64.StdEncoding.EncodeToString([]byte("a;b;c\r\n1;2;3\r\n")), 200},
 	}
 	activities := s.count("activities")
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			e := s.wantError(importMutation, map[string]any{"input": map[string]any{"file": c.file, "dryRun": false}}, c.code, c.field)
+			vars := map[string]any{"input": map[string]any{"file": c.file, "dryRun": false}}
+			e := s.wantError(importMutation, vars, c.code, c.field)
+			if r := s.post(importMutation, vars); r.Status != c.status {
+				t.Errorf("HTTP status %d, want %d", r.Status, c.status)
+			}
 			if c.name == "ErrFormula" && !strings.Contains(e.Message, "C2") {
 				t.Errorf("message %q does not name the cell", e.Message)
 			}
