@@ -23,6 +23,18 @@ type CreateAPITokenInput struct {
 	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
 }
 
+// A file to import.
+type ImportInput struct {
+	// The file's content, base64-encoded: CSV (semicolons or commas; UTF-8 with
+	// or without a byte-order mark, or Windows-1252) or an .xlsx workbook.
+	File string `json:"file"`
+	// The plan of rows without a Handlingsplan column; left out, the newest
+	// plan.
+	PlanID *int `json:"planID,omitempty"`
+	// Only say what the import would do, writing nothing (the default).
+	DryRun bool `json:"dryRun"`
+}
+
 // How far an indicator has come in a year: its baseline, the target that
 // applies to the year, the outcome measured, and the share of the way from
 // the baseline to the target. The outcome counts the values for the whole

@@ -124,6 +124,14 @@ func (tx *countingTx) Query(ctx context.Context, query string, args, v any) erro
 	return tx.Tx.Query(ctx, query, args, v)
 }
 
+// ExecContext runs a statement of ent's client.ExecContext (an import's
+// savepoints), as the server's own transactions do.
+func (tx *countingTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return tx.Tx.(interface {
+		ExecContext(context.Context, string, ...any) (sql.Result, error)
+	}).ExecContext(ctx, query, args...)
+}
+
 // gqlResponse is a GraphQL response as a client sees it.
 type gqlResponse struct {
 	Status int

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"os"
 	"regexp"
@@ -70,6 +71,13 @@ func TestTheREADMEExamplesWork(t *testing.T) {
 			return data.Node.Version
 		},
 		"password": func() any { return accountstest.Password },
+		"file": func() any {
+			sample, err := os.ReadFile("../importer/testdata/aktiviteter.csv")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return base64.StdEncoding.EncodeToString(sample)
+		},
 	}
 	for _, b := range blocks {
 		query := b[1]

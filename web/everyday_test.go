@@ -494,7 +494,7 @@ func TestAdminPageDownloadsTheListAsFiltered(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := "\uFEFFTitel;Status;Mål;Rubrik;Prioriterad från år;Prioriterad till år;Kommuner;Aktörer;Ansvarig;Startdatum;Slutdatum;Avstämningsdatum;Perspektiv\r\n"
+		want := "\uFEFFTitel;Status;Mål;Rubrik;Prioriterad från år;Prioriterad till år;Kommuner;Aktörer;Ansvarig;Startdatum;Slutdatum;Avstämningsdatum;Perspektiv;Handlingsplan\r\n"
 		if !strings.HasPrefix(string(data), want) {
 			t.Errorf("the file starts %q, want %q", string(data[:min(len(data), 200)]), want)
 		}

@@ -61,6 +61,8 @@ Usage:
                               fetch an indicator's values from Kolada
   samverkan kolada import [--db DB] INDICATOR_ID FILE
                               import them from a file of Kolada's JSON ("-": stdin)
+  samverkan import [--db DB] [--plan ID] [--dry-run] FILE
+                              import activities or follow-ups from CSV or .xlsx (import -h)
   samverkan bench [flags]     measure the server on the national dataset (bench -h for flags)
   samverkan help              show this help
   samverkan --version         show the version and the commit it was built from
@@ -155,6 +157,8 @@ func (a *app) run(ctx context.Context, args []string) error {
 		err = a.restore(ctx, args)
 	case "kolada":
 		err = a.kolada(ctx, args)
+	case "import":
+		err = a.importFile(ctx, args)
 	case "help":
 		fmt.Fprint(a.stdout, usage)
 	case "version":

@@ -16,6 +16,7 @@ import { passwordView } from "./views/password.js";
 import { tokensView } from "./views/tokens.js";
 import { auditView } from "./views/audit.js";
 import { valuesView } from "./views/values.js";
+import { importView } from "./views/import.js";
 import { currentUser } from "./session.js";
 import { roleLabels } from "./labels.js";
 import { swedish } from "./messages.js";
@@ -42,7 +43,7 @@ window.addEventListener("hashchange", () => {
 window.addEventListener("rerender", () => render());
 
 // Views only signed-in users (or admins) reach; signing out leaves them.
-const signedInViews = ["password", "tokens", "audit", "users", "values"];
+const signedInViews = ["password", "tokens", "audit", "users", "values", "import"];
 
 setUpAccount({
   onSignedIn: () => render(),
@@ -92,6 +93,8 @@ async function render() {
       [view, title] = currentUser() ? [passwordView(), "Byt lösenord"] : [signInPrompt("Logga in för att byta ditt lösenord.", render), "Logga in"];
     } else if (parts[0] === "values") {
       [view, title] = entersValues() || [await valuesView(params), "Mata in värden"];
+    } else if (parts[0] === "import") {
+      [view, title] = mayImport() || [await importView(), "Importera från Excel"];
     } else if (parts[0] === "tokens" || parts[0] === "audit") {
       [view, title] = adminOnly() || (parts[0] === "tokens" ? [tokensView(), "API-nycklar och inloggningar"] : [auditView(params), "Ändringslogg"]);
     } else if (!typeName) {
@@ -151,6 +154,17 @@ function adminOnly() {
   if (isAdmin()) return null;
   if (!currentUser()) return [signInPrompt("Logga in som administratör för att se det här.", render), "Logga in"];
   return [forbidden("Bara administratörer ser och ändrar användare, API-nycklar och ändringsloggen."), "Ingen behörighet"];
+}
+
+/**
+ * mayImport is what the import shows to someone who may not import, or
+ * null for an admin or an editor (whose rows the server judges one by one,
+ * as it would the editor's forms).
+ */
+function mayImport() {
+  if (!currentUser()) return [signInPrompt("Logga in för att importera.", render), "Logga in"];
+  if (isAdmin() || currentUser().role === "EDITOR") return null;
+  return [forbidden("Bara administratörer och redaktörer importerar."), "Ingen behörighet"];
 }
 
 /**

@@ -78,6 +78,19 @@ const rules = [
   [/^the follow-up is of an activity of another plan/, () => "Uppföljningen gäller en aktivitet i en annan handlingsplan än måttets."],
   [/^a figure of a follow-up is of the follow-up's year, (\d+)/, (m) => `En siffra ur en uppföljning gäller uppföljningens år, ${m[1]}.`],
   [/^the municipality does not take part in the follow-up's activity/, () => "Kommunen deltar inte i uppföljningens aktivitet."],
+  // An import's file (importActivities, code BAD_REQUEST or QUERY_TOO_LARGE on the field "file").
+  [/^the file is empty/, () => "Filen är tom."],
+  [/^the file is an old Excel workbook/, () => "Filen är i Excels gamla format (.xls): spara den som .xlsx eller CSV och försök igen."],
+  [/^the file is neither/, () => "Filen är varken CSV eller en Excel-fil (.xlsx)."],
+  [/^line (\d+) is not valid CSV/, (m) => `Rad ${m[1]} i filen är inte giltig CSV (kontrollera citattecknen).`],
+  [/^the \.xlsx workbook is damaged/, () => "Excel-filen är skadad och kan inte läsas."],
+  [/^the \.xlsx workbook unpacks to more than/, () => "Excel-filen är för stor när den packas upp."],
+  [/cell (\w+) of sheet "([^"]*)" holds a formula/, (m) => `Cell ${m[1]} på bladet ”${m[2]}” innehåller en formel. Importen läser bara värden: kopiera cellerna och klistra in dem som värden.`],
+  [/^no sheet of the file has a header row/, () => "Filen saknar en rubrikrad med kolumnerna Titel (eller Aktivitet), Mål och Rubrik – eller, för uppföljningar, Aktivitet, Datum och Text."],
+  [/has more than (\d+) rows/, (m) => `Filen har fler än ${num(m[1])} rader: dela upp den.`],
+  [/has (\d+) columns, more than the (\d+)/, (m) => `En rad har ${num(m[1])} kolumner; importen läser högst ${m[2]}.`],
+  [/^(?:sheet "[^"]*": )?a cell in row (\d+) has/, (m) => `En cell på rad ${m[1]} är för stor.`],
+  [/^the file's content must be base64/, () => "Filen kunde inte skickas."],
   // A storage fault (code UNAVAILABLE): nothing the user can mend.
   [/^the database cannot serve this request now \((.+)\); try again later/, (m) => `Databasen kan inte ta emot det här just nu (${svFault(m[1])}). Försök igen om en stund; kvarstår felet, kontakta den som driver servern.`],
 ];

@@ -403,7 +403,7 @@ export const types = {
     ],
     // The list as filtered, for Excel (see listView's download).
     csvName: "aktiviteter",
-    csvFields: `title status firstYear lastYear lead startDate endDate nextReview wholeCounty objective { title goal { number title area } }
+    csvFields: `title status firstYear lastYear lead startDate endDate nextReview wholeCounty objective { title goal { number title area plan { name } } }
       municipalities(first: 100, orderBy: {field: NAME}) { edges { node { name } } }
       perspectives(first: 100, orderBy: {field: POSITION}) { edges { node { name } } }
       institutions(first: 100, orderBy: {field: NAME}) { edges { node { name } } }`,
@@ -423,6 +423,9 @@ export const types = {
       { label: "Avstämningsdatum", value: (a) => isoDay(a.nextReview) },
       // Last, so that the columns before it stay where spreadsheets had them.
       { label: "Perspektiv", value: (a) => a.perspectives.edges.map((e) => e.node.name).join(", ") },
+      // Last, so that the columns before keep their places; the import
+      // (views/import.js) reads the file back, into the plan named here.
+      { label: "Handlingsplan", value: (a) => a.objective.goal.plan.name },
     ],
   },
 
