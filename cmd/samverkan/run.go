@@ -50,6 +50,8 @@ Usage:
   samverkan user list         list the users
   samverkan user passwd USERNAME
                               set a user's password
+  samverkan user disable USERNAME
+                              stop a user from signing in (user enable to undo)
   samverkan user delete USERNAME
                               delete a user
   samverkan backup [--db DB] FILE
