@@ -10,12 +10,14 @@ import (
 
 	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/ent"
+	"github.com/samverkan/samverkan/live"
 )
 
 // Resolver is the resolver root: the dependencies every resolver shares.
 type Resolver struct {
 	client   *ent.Client
 	accounts *accounts.Service
+	live     *live.Hub // nil: no live updates
 }
 
 // NewSchema returns the executable GraphQL schema over the client, signing

@@ -20,6 +20,7 @@ import (
 	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/compile"
 	"github.com/samverkan/samverkan/ent"
+	"github.com/samverkan/samverkan/live"
 )
 
 // NewHandler returns the GraphQL endpoint over the client: queries by POST
@@ -35,13 +36,20 @@ func NewHandler(client *ent.Client, log *slog.Logger, opts ...Option) http.Handl
 	if cfg.accounts == nil {
 		cfg.accounts = accounts.New(client)
 	}
-	schema := NewSchema(client, cfg.accounts)
+	schema := NewExecutableSchema(Config{Resolvers: &Resolver{client: client, accounts: cfg.accounts, live: cfg.live}})
 	srv := handler.New(schema)
 	srv.AddTransport(transport.Options{})
 	// GET serves queries only: gqlgen refuses a mutation sent by GET, so a
 	// link or an image tag cannot change anything.
 	srv.AddTransport(transport.GET{})
+	// Subscriptions, as server-sent events (POST with Accept:
+	// text/event-stream; see live.go): before POST, which would take
+	// them too.
+	if cfg.live != nil {
+		srv.AddTransport(liveSSE{})
+	}
 	srv.AddTransport(transport.POST{})
+	srv.Use(streamedSubscriptions{})
 
 	// The outermost response interceptor, so that it sees the response as
 	// the transport will (see datawriter.go).
@@ -79,6 +87,12 @@ type config struct {
 	limits   Limits
 	accounts *accounts.Service
 	dialect  string
+	live     *live.Hub
+}
+
+// WithLive serves the subscription changes from the hub's changes.
+func WithLive(h *live.Hub) Option {
+	return func(c *config) { c.live = h }
 }
 
 // WithCompiledReads answers queries with the read compiler (package
