@@ -104,8 +104,11 @@ type Subscription struct {
 type ChangeAction string
 
 const (
+	// The record was created.
 	ChangeActionCreate ChangeAction = "CREATE"
+	// The record was changed.
 	ChangeActionUpdate ChangeAction = "UPDATE"
+	// The record was deleted.
 	ChangeActionDelete ChangeAction = "DELETE"
 )
 
