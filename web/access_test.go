@@ -432,8 +432,9 @@ func TestAdminPageDisablesAUser(t *testing.T) {
 			}
 
 			b.click("Logga ut")
-			b.run("open the sign-in form", chromedp.WaitVisible(chromedp.CSS(`#account button`)), chromedp.Click(chromedp.CSS(`#account button`)))
-			b.run("open the sign-in form", chromedp.WaitVisible(chromedp.CSS(`dialog.signin input[name="username"]`)))
+			signInButton := `//div[@id="account"]/button[normalize-space()="Logga in"]`
+			b.run("open the sign-in form", chromedp.WaitVisible(signInButton), chromedp.Click(signInButton))
+			b.run("wait for the sign-in form", chromedp.WaitVisible(chromedp.CSS(`dialog.signin input[name="username"]`)))
 			get(b, "empty the sign-in form", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("dialog.signin input").forEach(e => e.value = "")`))
 			b.run("sign in as anna",
 				chromedp.SendKeys(chromedp.CSS(`dialog.signin input[name="username"]`), "anna"),
