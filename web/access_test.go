@@ -427,6 +427,7 @@ func TestAdminPageDisablesAUser(t *testing.T) {
 			b.screenshot(fmt.Sprintf("user-disabled-%d", width))
 			b.open("#/users?status=disabled")
 			b.waitView("#/users")
+			b.run("wait for the disabled users", chromedp.WaitVisible(`//main//table//tbody//td[normalize-space()="Avstängd"]`))
 			if got := b.text(`//main//table//tbody`); !strings.Contains(got, "Anna Berg") || !strings.Contains(got, "Avstängd") || strings.Contains(got, "Alva Admin") {
 				t.Errorf("the list of disabled users reads %q", got)
 			}
