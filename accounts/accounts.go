@@ -76,6 +76,16 @@ func AsServer(ctx context.Context) context.Context {
 
 var errWrongPassword = samverkan.Errorf(samverkan.CodeUnauthenticated, "", "wrong username or password")
 
+// ErrUserDisabled is the refusal of a disabled user's sign-in, given only
+// once the password is right, so that it tells a guesser nothing.
+var ErrUserDisabled = samverkan.Errorf(samverkan.CodeUnauthenticated, "",
+	"this user is disabled: an admin can enable it again")
+
+// ErrTokenUserDisabled is the refusal of a token whose user is disabled.
+// The token is kept: it works again when an admin enables the user.
+var ErrTokenUserDisabled = samverkan.Errorf(samverkan.CodeUnauthenticated, "",
+	"the token's user is disabled: an admin can enable it again")
+
 // Login checks a username and password and issues a session token. Wrong
 // ones are refused alike, unknown users taking as long as wrong passwords;
 // after repeated failures (see passwordThrottle), attempts are refused for
@@ -104,6 +114,9 @@ func (s *Service) Login(ctx context.Context, username, password string) (string,
 		return "", nil, nil, errWrongPassword
 	}
 	s.throttle.succeed(username, addr)
+	if u.Disabled {
+		return "", nil, nil, ErrUserDisabled
+	}
 	var (
 		tok string
 		t   *ent.Token
@@ -272,7 +285,8 @@ func (s *Service) authenticate(ctx context.Context, bearer string) (*auth.Viewer
 			u := sql.Dialect(s.Dialect()).Table(user.Table).As("u")
 			s.Join(u).On(s.C(token.FieldUserID), u.C(user.FieldID)).
 				AppendSelectAs(u.C(user.FieldUsername), tokenUsername).
-				AppendSelectAs(u.C(user.FieldRole), tokenRole)
+				AppendSelectAs(u.C(user.FieldRole), tokenRole).
+				AppendSelectAs(u.C(user.FieldDisabled), tokenUserDisabled)
 		}).
 		Only(ctx)
 	if ent.IsNotFound(err) {
@@ -293,14 +307,22 @@ func (s *Service) authenticate(ctx context.Context, bearer string) (*auth.Viewer
 	if err != nil {
 		return nil, nil, fmt.Errorf("find token: %w", err)
 	}
+	disabled, err := boolValue(t, tokenUserDisabled)
+	if err != nil {
+		return nil, nil, fmt.Errorf("find token: %w", err)
+	}
+	if disabled {
+		return nil, nil, ErrTokenUserDisabled
+	}
 	v, err := s.viewerOf(ctx, t.UserID, username, auth.Role(role), t)
 	return v, t.ExpiresAt, err
 }
 
 // The names Authenticate selects the token's user's columns under.
 const (
-	tokenUsername = "user_username"
-	tokenRole     = "user_role"
+	tokenUsername     = "user_username"
+	tokenRole         = "user_role"
+	tokenUserDisabled = "user_disabled"
 )
 
 // textValue reads a text column that a query selected beside an entity's.
@@ -316,6 +338,24 @@ func textValue(t *ent.Token, column string) (string, error) {
 		return string(v), nil
 	}
 	return "", fmt.Errorf("column %s: a %T, not text", column, v)
+}
+
+// boolValue reads a boolean column that a query selected beside an
+// entity's: PostgreSQL gives a bool, SQLite an integer.
+func boolValue(t *ent.Token, column string) (bool, error) {
+	v, err := t.Value(column)
+	if err != nil {
+		return false, err
+	}
+	switch v := v.(type) {
+	case bool:
+		return v, nil
+	case int64:
+		return v != 0, nil
+	case []byte:
+		return string(v) == "1" || string(v) == "t" || string(v) == "true", nil
+	}
+	return false, fmt.Errorf("column %s: a %T, not a boolean", column, v)
 }
 
 // viewerOf is the viewer a token of the user acts for.
@@ -574,6 +614,26 @@ func DeleteUser(ctx context.Context, c *ent.Client, username string) error {
 			return err
 		}
 		return tx.User.DeleteOneID(u.ID).Exec(ctx)
+	})
+}
+
+// SetDisabled disables a user from the command line, or enables it again,
+// acting for the server. A disabled user cannot sign in and its tokens stop
+// working (a running server sees it within ViewerCacheTTL); enabled again,
+// its tokens that have not expired work again. The last admin is not
+// disabled (the User schema's keepAnAdmin says why).
+func SetDisabled(ctx context.Context, c *ent.Client, username string, disabled bool) error {
+	actor := "samverkan user enable"
+	if disabled {
+		actor = "samverkan user disable"
+	}
+	ctx = audit.As(AsServer(ctx), actor)
+	return withTx(ctx, c, func(tx *ent.Client) error {
+		u, err := findUser(ctx, tx, username)
+		if err != nil {
+			return err
+		}
+		return tx.User.UpdateOneID(u.ID).SetDisabled(disabled).Exec(ctx)
 	})
 }
 

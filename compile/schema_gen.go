@@ -732,6 +732,7 @@ var types = map[string]*Type{
 			"username":    {Column: user.FieldUsername, Kind: KindString, Nillable: false},
 			"displayName": {Column: user.FieldDisplayName, Kind: KindString, Nillable: false},
 			"role":        {Column: user.FieldRole, Kind: KindEnum, Nillable: false},
+			"disabled":    {Column: user.FieldDisabled, Kind: KindBool, Nillable: false},
 		},
 		Edges: map[string]*Edge{},
 		Orders: map[string]*Field{

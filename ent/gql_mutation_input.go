@@ -1323,6 +1323,7 @@ type CreateUserInput struct {
 	Username        string
 	DisplayName     string
 	Role            *auth.Role
+	Disabled        *bool
 	MunicipalityIDs []int
 	InstitutionIDs  []int
 }
@@ -1333,6 +1334,9 @@ func (i *CreateUserInput) Mutate(m *UserMutation) {
 	m.SetDisplayName(i.DisplayName)
 	if v := i.Role; v != nil {
 		m.SetRole(*v)
+	}
+	if v := i.Disabled; v != nil {
+		m.SetDisabled(*v)
 	}
 	if v := i.MunicipalityIDs; len(v) > 0 {
 		m.AddMunicipalityIDs(v...)
@@ -1354,6 +1358,7 @@ type UpdateUserInput struct {
 	Username              *string
 	DisplayName           *string
 	Role                  *auth.Role
+	Disabled              *bool
 	ClearMunicipalities   bool
 	AddMunicipalityIDs    []int
 	RemoveMunicipalityIDs []int
@@ -1375,6 +1380,9 @@ func (i *UpdateUserInput) Mutate(m *UserMutation) {
 	}
 	if v := i.Role; v != nil {
 		m.SetRole(*v)
+	}
+	if v := i.Disabled; v != nil {
+		m.SetDisabled(*v)
 	}
 	if i.ClearMunicipalities {
 		m.ClearMunicipalities()

@@ -8420,6 +8420,10 @@ type UserWhereInput struct {
 	RoleIn    []auth.Role `json:"roleIn,omitempty"`
 	RoleNotIn []auth.Role `json:"roleNotIn,omitempty"`
 
+	// "disabled" field predicates.
+	Disabled    *bool `json:"disabled,omitempty"`
+	DisabledNEQ *bool `json:"disabledNEQ,omitempty"`
+
 	// "municipalities" edge predicates.
 	HasMunicipalities     *bool                     `json:"hasMunicipalities,omitempty"`
 	HasMunicipalitiesWith []*MunicipalityWhereInput `json:"hasMunicipalitiesWith,omitempty"`
@@ -8689,6 +8693,12 @@ func (i *UserWhereInput) P() (predicate.User, error) {
 	}
 	if len(i.RoleNotIn) > 0 {
 		predicates = append(predicates, user.RoleNotIn(i.RoleNotIn...))
+	}
+	if i.Disabled != nil {
+		predicates = append(predicates, user.DisabledEQ(*i.Disabled))
+	}
+	if i.DisabledNEQ != nil {
+		predicates = append(predicates, user.DisabledNEQ(*i.DisabledNEQ))
 	}
 
 	if i.HasMunicipalities != nil {

@@ -30,6 +30,8 @@ type User struct {
 	DisplayName string `json:"display_name,omitempty"`
 	// What the user may do: ADMIN everything; EDITOR the activities of the municipalities and institutions in its scope, and their follow-ups; VIEWER read.
 	Role auth.Role `json:"role,omitempty"`
+	// Whether the user is disabled: a disabled user cannot sign in and its tokens do not work, until an admin enables it again. The last admin cannot be disabled.
+	Disabled bool `json:"disabled,omitempty"`
 	// The password's bcrypt hash; the password itself is never stored.
 	PasswordHash string `json:"-"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -101,6 +103,8 @@ func (*User) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case user.FieldDisabled:
+			values[i] = new(sql.NullBool)
 		case user.FieldID, user.FieldVersion:
 			values[i] = new(sql.NullInt64)
 		case user.FieldUsername, user.FieldDisplayName, user.FieldRole, user.FieldPasswordHash:
@@ -163,6 +167,12 @@ func (_m *User) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field role", values[i])
 			} else if value.Valid {
 				_m.Role = auth.Role(value.String)
+			}
+		case user.FieldDisabled:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field disabled", values[i])
+			} else if value.Valid {
+				_m.Disabled = value.Bool
 			}
 		case user.FieldPasswordHash:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -243,6 +253,9 @@ func (_m *User) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("role=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Role))
+	builder.WriteString(", ")
+	builder.WriteString("disabled=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Disabled))
 	builder.WriteString(", ")
 	builder.WriteString("password_hash=<sensitive>")
 	builder.WriteByte(')')

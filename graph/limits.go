@@ -413,7 +413,13 @@ func (requestTimeout) Validate(graphql.ExecutableSchema) error { return nil }
 // InterceptResponse runs the operation, with everything it calls, under
 // the deadline. It must wrap the transaction (be added before it), so that
 // waiting for the write lock is under the deadline too.
+//
+// A subscription has no deadline: its stream lasts as long as the client
+// keeps it (see live.go).
 func (t requestTimeout) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	if isSubscription(ctx) {
+		return next(ctx)
+	}
 	ctx, cancel := context.WithTimeout(ctx, t.d)
 	defer cancel()
 	return next(ctx)

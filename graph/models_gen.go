@@ -12,6 +12,18 @@ import (
 	"github.com/samverkan/samverkan/ent"
 )
 
+// A record created, updated or deleted by someone.
+type Change struct {
+	// What was done to the record.
+	Action ChangeAction `json:"action"`
+	// The record's type, e.g. `Activity`.
+	Type string `json:"type"`
+	// The record's id.
+	ID int `json:"id"`
+	// The record as it is now, read with the subscriber's rights; null when it was deleted.
+	Node ent.Noder `json:"node,omitempty"`
+}
+
 // The fields of a new read-only API token.
 type CreateAPITokenInput struct {
 	// What the token is for, e.g. "Kolada export".
@@ -93,6 +105,72 @@ type Session struct {
 	ExpiresAt time.Time `json:"expiresAt"`
 	// The signed-in user.
 	User *ent.User `json:"user"`
+}
+
+// Live updates, sent as server-sent events: POST the subscription to /graphql
+// with `Accept: text/event-stream` (the README's Live updates says more).
+type Subscription struct {
+}
+
+// What a change did to its record.
+type ChangeAction string
+
+const (
+	// The record was created.
+	ChangeActionCreate ChangeAction = "CREATE"
+	// The record was changed.
+	ChangeActionUpdate ChangeAction = "UPDATE"
+	// The record was deleted.
+	ChangeActionDelete ChangeAction = "DELETE"
+)
+
+var AllChangeAction = []ChangeAction{
+	ChangeActionCreate,
+	ChangeActionUpdate,
+	ChangeActionDelete,
+}
+
+func (e ChangeAction) IsValid() bool {
+	switch e {
+	case ChangeActionCreate, ChangeActionUpdate, ChangeActionDelete:
+		return true
+	}
+	return false
+}
+
+func (e ChangeAction) String() string {
+	return string(e)
+}
+
+func (e *ChangeAction) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ChangeAction(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ChangeAction", str)
+	}
+	return nil
+}
+
+func (e ChangeAction) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ChangeAction) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ChangeAction) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // A suggested traffic light, from an indicator's progress towards its target.

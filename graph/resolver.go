@@ -11,6 +11,7 @@ import (
 	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/kolada"
+	"github.com/samverkan/samverkan/live"
 )
 
 // Resolver is the resolver root: the dependencies every resolver shares.
@@ -18,6 +19,7 @@ type Resolver struct {
 	client   *ent.Client
 	accounts *accounts.Service
 	kolada   *kolada.Client // nil: fetchKolada is refused
+	live     *live.Hub      // nil: no live updates
 }
 
 // NewSchema returns the executable GraphQL schema over the client, signing

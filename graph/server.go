@@ -21,6 +21,7 @@ import (
 	"github.com/samverkan/samverkan/compile"
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/kolada"
+	"github.com/samverkan/samverkan/live"
 )
 
 // NewHandler returns the GraphQL endpoint over the client: queries by POST
@@ -36,13 +37,20 @@ func NewHandler(client *ent.Client, log *slog.Logger, opts ...Option) http.Handl
 	if cfg.accounts == nil {
 		cfg.accounts = accounts.New(client)
 	}
-	schema := NewExecutableSchema(Config{Resolvers: &Resolver{client: client, accounts: cfg.accounts, kolada: cfg.kolada}})
+	schema := NewExecutableSchema(Config{Resolvers: &Resolver{client: client, accounts: cfg.accounts, kolada: cfg.kolada, live: cfg.live}})
 	srv := handler.New(schema)
 	srv.AddTransport(transport.Options{})
 	// GET serves queries only: gqlgen refuses a mutation sent by GET, so a
 	// link or an image tag cannot change anything.
 	srv.AddTransport(transport.GET{})
+	// Subscriptions, as server-sent events (POST with Accept:
+	// text/event-stream; see live.go): before POST, which would take
+	// them too.
+	if cfg.live != nil {
+		srv.AddTransport(liveSSE{})
+	}
 	srv.AddTransport(transport.POST{})
+	srv.Use(streamedSubscriptions{})
 
 	// The outermost response interceptor, so that it sees the response as
 	// the transport will (see datawriter.go).
@@ -81,12 +89,18 @@ type config struct {
 	accounts *accounts.Service
 	dialect  string
 	kolada   *kolada.Client
+	live     *live.Hub
 }
 
 // WithKolada sets the client fetchKolada asks Kolada with; without it,
 // fetchKolada is refused as UPSTREAM.
 func WithKolada(c *kolada.Client) Option {
 	return func(cfg *config) { cfg.kolada = c }
+}
+
+// WithLive serves the subscription changes from the hub's changes.
+func WithLive(h *live.Hub) Option {
+	return func(c *config) { c.live = h }
 }
 
 // WithCompiledReads answers queries with the read compiler (package

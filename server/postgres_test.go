@@ -5,11 +5,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/accounts/accountstest"
+	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/seed"
 	"github.com/samverkan/samverkan/server"
 	"github.com/samverkan/samverkan/storage"
@@ -67,6 +71,32 @@ func TestTwoServersOnOnePostgresDatabase(t *testing.T) {
 		servers[1].must(`query($id: ID!) { node(id: $id) { ... on Activity { municipalities { totalCount } } } }`, map[string]any{"id": activity}, &data)
 		if n := data.Node.Municipalities.TotalCount; n != 12 {
 			t.Errorf("links = %d, want all 12", n)
+		}
+	})
+
+	t.Run("AUserDisabledThroughOneIsRefusedByBoth", func(t *testing.T) {
+		eva := accountstest.User(t, first.Client(), "eva", auth.RoleViewer, nil, nil)
+		session := accountstest.Session(t, first.Client(), eva)
+		me := `{ me { username } }`
+		for _, s := range servers {
+			s.as(session).must(me, nil, nil) // each keeps eva's viewer now
+		}
+		disabled := time.Now()
+		servers[0].must(`mutation($id: ID!) { updateUser(id: $id, input: {disabled: true}) { id } }`, map[string]any{"id": eva.ID}, nil)
+		if r := servers[0].as(session).post(me, nil); r.Status != http.StatusUnauthorized {
+			t.Errorf("the server that disabled eva, at once: %d %+v; want 401", r.Status, r.Errors)
+		}
+		// The other server hears nothing of it, and sees it when the
+		// viewer it keeps is older than accounts.ViewerCacheTTL.
+		for {
+			r := servers[1].as(session).post(me, nil)
+			if r.Status == http.StatusUnauthorized {
+				break
+			}
+			if time.Since(disabled) > accounts.ViewerCacheTTL+2*time.Second {
+				t.Fatalf("the other server %s after eva was disabled: %d %+v; want 401", time.Since(disabled), r.Status, r.Errors)
+			}
+			time.Sleep(100 * time.Millisecond)
 		}
 	})
 

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -402,5 +403,59 @@ func TestAdminPageChangesPassword(t *testing.T) {
 	b.signIn("anna", "annas-nya-lösenord")
 	if got := b.who(); got != "Inloggad som Anna Berg · redaktör" {
 		t.Errorf("signed in with the new password, the header says %q", got)
+	}
+}
+
+// An admin disables a user in the user's form: the user's page and the
+// list say so, the user cannot sign in (told why, in Swedish), and enabled
+// again signs in.
+func TestAdminPageDisablesAUser(t *testing.T) {
+	for _, width := range []int{1280, 390} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			b := newBrowser(t, width, 900)
+			b.open("#/users")
+			b.signIn("alva", password)
+			b.waitView("#/users")
+			b.click("Anna Berg")
+			b.heading("Anna Berg")
+			b.click("Redigera")
+			b.run("tick Avstängd", chromedp.Click(chromedp.CSS("#"+b.fieldID("Avstängd"))))
+			b.screenshot(fmt.Sprintf("user-disable-form-%d", width))
+			b.click("Spara ändringar")
+			b.heading("Anna Berg")
+			b.waitText("Avstängd: kan inte logga in")
+			b.screenshot(fmt.Sprintf("user-disabled-%d", width))
+			b.open("#/users?status=disabled")
+			b.waitView("#/users")
+			b.run("wait for the disabled users", chromedp.WaitVisible(`//main//table//tbody//td[normalize-space()="Avstängd"]`))
+			if got := b.text(`//main//table//tbody`); !strings.Contains(got, "Anna Berg") || !strings.Contains(got, "Avstängd") || strings.Contains(got, "Alva Admin") {
+				t.Errorf("the list of disabled users reads %q", got)
+			}
+
+			b.click("Logga ut")
+			signInButton := `//div[@id="account"]/button[normalize-space()="Logga in"]`
+			b.run("open the sign-in form", chromedp.WaitVisible(signInButton), chromedp.Click(signInButton))
+			b.run("wait for the sign-in form", chromedp.WaitVisible(chromedp.CSS(`dialog.signin input[name="username"]`)))
+			get(b, "empty the sign-in form", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("dialog.signin input").forEach(e => e.value = "")`))
+			b.run("sign in as anna",
+				chromedp.SendKeys(chromedp.CSS(`dialog.signin input[name="username"]`), "anna"),
+				chromedp.SendKeys(chromedp.CSS(`dialog.signin input[name="password"]`), password),
+				chromedp.Click(chromedp.CSS(`dialog.signin button[type="submit"]`)),
+			)
+			if got := b.text(`//dialog//p[contains(@class, "field-error")][normalize-space()]`); got != "Användaren är avstängd och kan inte logga in. En administratör kan aktivera den igen." {
+				t.Errorf("a disabled user signing in is told %q", got)
+			}
+			b.run("cancel", chromedp.Click(`//dialog//button[normalize-space()="Avbryt"]`))
+
+			admin := b.token("alva")
+			var users struct {
+				Users struct {
+					Edges []struct{ Node struct{ ID string } }
+				}
+			}
+			b.graphql(admin, `{ users(where: {username: "anna"}) { edges { node { id } } } }`, nil, &users)
+			b.graphql(admin, `mutation($id: ID!) { updateUser(id: $id, input: {disabled: false}) { id } }`, map[string]any{"id": users.Users.Edges[0].Node.ID}, nil)
+			b.signIn("anna", password)
+		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/samverkan/samverkan/graph"
+	"github.com/samverkan/samverkan/live"
 	"github.com/samverkan/samverkan/server"
 )
 
@@ -16,6 +17,7 @@ type limitFlags struct {
 	timeout                                  *time.Duration
 	mutationRate                             *float64
 	mutationBurst                            *int
+	subscriptions, subscriptionsPerClient    *int
 }
 
 // Default mutation rate: generous for people editing by hand and for
@@ -34,6 +36,9 @@ var limitEnv = map[string]string{
 	"timeout":        "SAMVERKAN_TIMEOUT",
 	"mutation-rate":  "SAMVERKAN_MUTATION_RATE",
 	"mutation-burst": "SAMVERKAN_MUTATION_BURST",
+
+	"max-subscriptions":            "SAMVERKAN_MAX_SUBSCRIPTIONS",
+	"max-subscriptions-per-client": "SAMVERKAN_MAX_SUBSCRIPTIONS_PER_CLIENT",
 }
 
 func addLimitFlags(fs *flag.FlagSet) *limitFlags {
@@ -46,6 +51,9 @@ func addLimitFlags(fs *flag.FlagSet) *limitFlags {
 		timeout:       fs.Duration("timeout", d.Timeout, "longest a request may run (0: no limit)"),
 		mutationRate:  fs.Float64("mutation-rate", defaultMutationRate, "changes per second one client may make on average (0: no limit)"),
 		mutationBurst: fs.Int("mutation-burst", defaultMutationBurst, "changes one client may make at once"),
+
+		subscriptions:          fs.Int("max-subscriptions", live.DefaultMaxTotal, "most live subscriptions the server holds at once (0: no limit)"),
+		subscriptionsPerClient: fs.Int("max-subscriptions-per-client", live.DefaultMaxPerClient, "most live subscriptions one client (address) holds at once (0: no limit)"),
 	}
 }
 
@@ -55,7 +63,8 @@ func (l *limitFlags) resolve(a *app, fs *flag.FlagSet) error {
 	if err := a.fromEnv(fs, limitEnv); err != nil {
 		return err
 	}
-	if *l.maxCost < 0 || *l.maxDepth < 0 || *l.maxTokens < 0 || *l.maxRepeats < 0 || *l.timeout < 0 || *l.mutationRate < 0 {
+	if *l.maxCost < 0 || *l.maxDepth < 0 || *l.maxTokens < 0 || *l.maxRepeats < 0 || *l.timeout < 0 || *l.mutationRate < 0 ||
+		*l.subscriptions < 0 || *l.subscriptionsPerClient < 0 {
 		fmt.Fprintln(a.stderr, "samverkan: a limit cannot be negative; 0 turns it off")
 		return errUsage
 	}
@@ -73,6 +82,11 @@ func (l *limitFlags) options() []graph.Option {
 		limits.Mutations = server.NewRateLimiter(*l.mutationRate, *l.mutationBurst)
 	}
 	return []graph.Option{graph.WithLimits(limits)}
+}
+
+// hubOptions are the live updates' caps.
+func (l *limitFlags) hubOptions() []live.Option {
+	return []live.Option{live.WithCaps(*l.subscriptionsPerClient, *l.subscriptions)}
 }
 
 // writeTimeout is how long the server may take to answer a request, from

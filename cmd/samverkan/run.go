@@ -15,11 +15,14 @@ import (
 	"strings"
 	"time"
 
+	"entgo.io/ent/dialect"
+
 	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/ent"
 	_ "github.com/samverkan/samverkan/ent/runtime" // the schema's hooks and validators
 	"github.com/samverkan/samverkan/graph"
 	"github.com/samverkan/samverkan/kolada"
+	"github.com/samverkan/samverkan/live"
 	"github.com/samverkan/samverkan/metrics"
 	"github.com/samverkan/samverkan/seed"
 	"github.com/samverkan/samverkan/server"
@@ -51,6 +54,8 @@ Usage:
   samverkan user list         list the users
   samverkan user passwd USERNAME
                               set a user's password
+  samverkan user disable USERNAME
+                              stop a user from signing in (user enable to undo)
   samverkan user delete USERNAME
                               delete a user
   samverkan backup [--db DB] FILE
@@ -372,8 +377,18 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		}()
 		log.Info("scheduled backups", "dir", *backupDir, "every", *backupEvery, "keep", *backupKeep)
 	}
+	hub := live.New(client, log, limits.hubOptions()...)
+	if db.Dialect == dialect.Postgres {
+		// Changes made through the other servers on the database reach
+		// this one's subscribers.
+		listenCtx, stopListening := context.WithCancel(ctx)
+		defer stopListening()
+		if err := hub.Listen(listenCtx, db.DB, db.DSN); err != nil {
+			return fail("cannot listen for other servers' changes", err)
+		}
+	}
 	serverOptions := []server.Option{
-		server.WithGraphQL(append(limits.options(), graph.WithCompiledReads(db.Dialect), graph.WithKolada(koladaClient))...),
+		server.WithGraphQL(append(limits.options(), graph.WithCompiledReads(db.Dialect), graph.WithKolada(koladaClient), graph.WithLive(hub))...),
 		server.WithAccountOptions(accounts.WithSessionTTL(*sessionTTL)),
 		server.WithPrivateReads(*private),
 		server.WithTrustedProxies(proxies),
@@ -408,6 +423,9 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		a.listening(ln.Addr().String())
 	}
 
+	// Streams of live updates end at shutdown, so that it need not wait
+	// for their clients.
+	srv.RegisterOnShutdown(hub.Close)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

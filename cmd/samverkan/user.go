@@ -28,6 +28,11 @@ const userUsage = `Usage:
   samverkan user passwd [--db DB] USERNAME
                                         set a user's password (read as for add) and
                                         sign out the user's sessions
+  samverkan user disable [--db DB] USERNAME
+                                        stop a user from signing in; the user's tokens
+                                        stop working (the last admin stays enabled)
+  samverkan user enable [--db DB] USERNAME
+                                        let a disabled user sign in again
   samverkan user delete [--db DB] USERNAME
                                         delete a user and the user's tokens; the changes
                                         the user made stay in the audit trail
@@ -60,7 +65,7 @@ func (a *app) user(ctx context.Context, args []string) error {
 		return a.userAdd(ctx, args[1:])
 	case "list":
 		return a.userList(ctx, args[1:])
-	case "passwd", "delete":
+	case "passwd", "delete", "disable", "enable":
 		return a.userChange(ctx, args[0], args[1:])
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(a.stdout, userUsage)
@@ -227,7 +232,7 @@ func (a *app) userList(ctx context.Context, args []string) error {
 		return nil
 	}
 	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "USERNAME\tROLE\tNAME\tSCOPE\tCREATED")
+	fmt.Fprintln(w, "USERNAME\tROLE\tNAME\tSCOPE\tCREATED\tSTATUS")
 	for _, u := range users {
 		var scope []string
 		for _, m := range u.Edges.Municipalities {
@@ -239,12 +244,17 @@ func (a *app) userList(ctx context.Context, args []string) error {
 		if len(scope) == 0 {
 			scope = []string{"-"}
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", u.Username, u.Role, u.DisplayName, strings.Join(scope, ", "), u.CreatedAt.Format("2006-01-02"))
+		status := "enabled"
+		if u.Disabled {
+			status = "disabled"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", u.Username, u.Role, u.DisplayName, strings.Join(scope, ", "), u.CreatedAt.Format("2006-01-02"), status)
 	}
 	return w.Flush()
 }
 
-// userChange runs user passwd and user delete, which name one user.
+// userChange runs user passwd, disable, enable and delete, which name one
+// user.
 func (a *app) userChange(ctx context.Context, cmd string, args []string) error {
 	fs := a.flags("user " + cmd)
 	fs.Usage = func() { fmt.Fprint(fs.Output(), userUsage) }
@@ -275,6 +285,12 @@ func (a *app) userChange(ctx context.Context, cmd string, args []string) error {
 	case "passwd":
 		err = accounts.SetPassword(ctx, db.Client(), username, password)
 		done = fmt.Sprintf("Set the password of %s; the user's sessions are signed out.", username)
+	case "disable", "enable":
+		err = accounts.SetDisabled(ctx, db.Client(), username, cmd == "disable")
+		done = fmt.Sprintf("Disabled %s: the user cannot sign in, and the user's tokens stop working.", username)
+		if cmd == "enable" {
+			done = fmt.Sprintf("Enabled %s: the user can sign in again.", username)
+		}
 	case "delete":
 		err = accounts.DeleteUser(ctx, db.Client(), username)
 		done = fmt.Sprintf("Deleted %s from %s.", username, *dsn)

@@ -117,6 +117,27 @@ func TestUserCommands(t *testing.T) {
 			t.Errorf("erik's session after user passwd: %s; want UNAUTHENTICATED", code)
 		}
 	})
+	t.Run("DisableStopsTheUserAndEnableLetsItBack", func(t *testing.T) {
+		session := signIn(t, s.base+"/graphql", "erik", "ett nytt lösenord")
+		if out, errOut, err := run("", "user", "disable", "erik"); err != nil || !strings.Contains(out, "Disabled erik") {
+			t.Fatalf("user disable: %v, %q %q", err, out, errOut)
+		}
+		// The server sees the other process's change within the time it
+		// keeps a token's user.
+		if code := signedOut(t, s.base, session); code != "UNAUTHENTICATED" {
+			t.Errorf("erik's session after user disable: %s; want UNAUTHENTICATED", code)
+		}
+		if msg := loginError(t, s.base, "erik", "ett nytt lösenord"); msg != "this user is disabled: an admin can enable it again" {
+			t.Errorf("erik signing in while disabled: %q", msg)
+		}
+		if out, _, _ := run("", "user", "list"); !regexp.MustCompile(`erik +VIEWER +Erik Ek +- +\S+ +disabled`).MatchString(out) {
+			t.Errorf("user list does not show erik disabled:\n%s", out)
+		}
+		if out, errOut, err := run("", "user", "enable", "erik"); err != nil || !strings.Contains(out, "Enabled erik") {
+			t.Fatalf("user enable: %v, %q %q", err, out, errOut)
+		}
+		signIn(t, s.base+"/graphql", "erik", "ett nytt lösenord")
+	})
 	t.Run("Refusals", func(t *testing.T) {
 		for _, bad := range []struct {
 			stdin string
@@ -127,6 +148,9 @@ func TestUserCommands(t *testing.T) {
 			{"kort\n", []string{"user", "passwd", "erik"}, "at least 10"},
 			{"", []string{"user", "delete", "nobody"}, `there is no user "nobody"`},
 			{"", []string{"user", "delete", "anna"}, "the last admin must stay an admin"},
+			{"", []string{"user", "disable", "anna"}, "the last admin must stay enabled"},
+			{"", []string{"user", "disable", "nobody"}, `there is no user "nobody"`},
+			{"", []string{"user", "enable"}, "needs one USERNAME"},
 			{"", []string{"user", "delete"}, "needs one USERNAME"},
 			{"", []string{"user", "frobnicate"}, `unknown command "user frobnicate"`},
 		} {
@@ -186,4 +210,27 @@ func meCode(t *testing.T, base, token string) string {
 		return ""
 	}
 	return out.Errors[0].Extensions.Code
+}
+
+// loginError signs in and returns the message of the error the sign-in
+// fails with, or "" when it succeeds.
+func loginError(t *testing.T, base, username, password string) string {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{
+		"query":     `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`,
+		"variables": map[string]any{"u": username, "p": password},
+	})
+	res, err := http.Post(base+"/graphql", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out struct{ Errors []struct{ Message string } }
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Errors) == 0 {
+		return ""
+	}
+	return out.Errors[0].Message
 }

@@ -597,6 +597,7 @@ var (
 		{Name: "username", Type: field.TypeString, Unique: true},
 		{Name: "display_name", Type: field.TypeString, Collation: "swedish"},
 		{Name: "role", Type: field.TypeEnum, Enums: []string{"ADMIN", "EDITOR", "VIEWER"}, Default: "VIEWER"},
+		{Name: "disabled", Type: field.TypeBool, Default: false},
 		{Name: "password_hash", Type: field.TypeString},
 	}
 	// UsersTable holds the schema information for the "users" table.

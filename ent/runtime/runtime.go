@@ -1206,6 +1206,10 @@ func init() {
 			return nil
 		}
 	}()
+	// userDescDisabled is the schema descriptor for disabled field.
+	userDescDisabled := userFields[3].Descriptor()
+	// user.DefaultDisabled holds the default value on creation for the disabled field.
+	user.DefaultDisabled = userDescDisabled.Default.(bool)
 }
 
 const (

@@ -464,9 +464,9 @@ var countyCodeFromCode = hook.On(func(next ent.Mutator) ent.Mutator {
 	})
 }, ent.OpCreate|ent.OpUpdate|ent.OpUpdateOne)
 
-// keepAnAdmin refuses to delete the last admin or make it something else:
-// without an admin, nobody could manage users again but from the command
-// line.
+// keepAnAdmin refuses to delete the last admin, make it something else or
+// disable it: without an admin who can sign in, nobody could manage users
+// again but from the command line. Only enabled admins count.
 //
 // The check holds under concurrency: on PostgreSQL it locks the admins'
 // rows (SELECT … FOR UPDATE) until the transaction ends, so of two admins
@@ -477,12 +477,15 @@ var countyCodeFromCode = hook.On(func(next ent.Mutator) ent.Mutator {
 // writers take turns anyway.
 var keepAnAdmin = hook.On(func(next ent.Mutator) ent.Mutator {
 	return hook.UserFunc(func(ctx context.Context, m *gen.UserMutation) (ent.Value, error) {
-		if role, ok := m.Role(); m.Op().Is(ent.OpUpdateOne) && (!ok || role == auth.RoleAdmin) {
+		role, demoted := m.Role()
+		demoted = demoted && role != auth.RoleAdmin
+		disabled, _ := m.Disabled()
+		if m.Op().Is(ent.OpUpdateOne) && !demoted && !disabled {
 			return next.Mutate(ctx, m)
 		}
 		id, _ := m.ID()
 		admins, err := m.Client().User.Query().
-			Where(user.RoleEQ(auth.RoleAdmin)).
+			Where(user.RoleEQ(auth.RoleAdmin), user.Disabled(false)).
 			Order(user.ByID()).
 			Select(user.FieldID).
 			Modify(forUpdateOnPostgres).
@@ -494,12 +497,16 @@ var keepAnAdmin = hook.On(func(next ent.Mutator) ent.Mutator {
 			return next.Mutate(ctx, m)
 		}
 		if len(admins) < 2 {
-			field := "role"
-			if m.Op().Is(ent.OpDeleteOne) {
-				field = ""
+			switch {
+			case m.Op().Is(ent.OpDeleteOne):
+				return nil, samverkan.Errorf(samverkan.CodeValidation, "",
+					"the last admin must stay an admin: make another user admin first")
+			case demoted:
+				return nil, samverkan.Errorf(samverkan.CodeValidation, "role",
+					"the last admin must stay an admin: make another user admin first")
 			}
-			return nil, samverkan.Errorf(samverkan.CodeValidation, field,
-				"the last admin must stay an admin: make another user admin first")
+			return nil, samverkan.Errorf(samverkan.CodeValidation, "disabled",
+				"the last admin must stay enabled: make another user admin first")
 		}
 		return next.Mutate(ctx, m)
 	})
@@ -525,11 +532,26 @@ var lowerCaseUsername = hook.On(func(next ent.Mutator) ent.Mutator {
 	})
 }, ent.OpCreate|ent.OpUpdateOne)
 
-// apiTokenRules holds an API token to what an admin issuing one must say:
-// what it is for, and an expiry, if any, in the future. (Sessions have no
-// name and expire as the server sets.)
-var apiTokenRules = hook.On(func(next ent.Mutator) ent.Mutator {
+// tokenRules refuses a token, a session or an API token, for a disabled
+// user: it could not be used, and would start working unasked when the user
+// is enabled again (Login says so before it issues one; this is for an
+// admin's createAPIToken). It holds an API token to what an admin issuing
+// one must say: what it is for, and an expiry, if any, in the future.
+// (Sessions have no name and expire as the server sets.)
+var tokenRules = hook.On(func(next ent.Mutator) ent.Mutator {
 	return hook.TokenFunc(func(ctx context.Context, m *gen.TokenMutation) (ent.Value, error) {
+		if id, ok := m.UserID(); ok {
+			disabled, err := m.Client().User.Query().
+				Where(user.ID(id), user.Disabled(true)).
+				Exist(asServer(ctx))
+			if err != nil {
+				return nil, fmt.Errorf("read the token's user: %w", err)
+			}
+			if disabled {
+				return nil, samverkan.Errorf(samverkan.CodeValidation, "userID",
+					"the user is disabled: enable it before issuing it a token")
+			}
+		}
 		if kind, _ := m.Kind(); kind != token.KindAPI {
 			return next.Mutate(ctx, m)
 		}

@@ -85,7 +85,7 @@ func (Token) Indexes() []ent.Index {
 
 // Hooks of the Token.
 func (Token) Hooks() []ent.Hook {
-	return []ent.Hook{apiTokenRules, skipUnchanged}
+	return []ent.Hook{tokenRules, skipUnchanged}
 }
 
 // Policy of the Token: admins issue and revoke API tokens; sessions are

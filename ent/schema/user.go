@@ -41,6 +41,9 @@ func (User) Fields() []ent.Field {
 			Default(string(auth.RoleViewer)).
 			Comment("What the user may do: ADMIN everything; EDITOR the activities of the municipalities and institutions in its scope, and their follow-ups; VIEWER read.").
 			Annotations(entgql.Type("Role"), entgql.OrderField("ROLE")),
+		field.Bool("disabled").
+			Default(false).
+			Comment("Whether the user is disabled: a disabled user cannot sign in and its tokens do not work, until an admin enables it again. The last admin cannot be disabled."),
 		field.String("password_hash").
 			Sensitive().
 			Comment("The password's bcrypt hash; the password itself is never stored.").

@@ -30,6 +30,8 @@ const (
 	FieldDisplayName = "display_name"
 	// FieldRole holds the string denoting the role field in the database.
 	FieldRole = "role"
+	// FieldDisabled holds the string denoting the disabled field in the database.
+	FieldDisabled = "disabled"
 	// FieldPasswordHash holds the string denoting the password_hash field in the database.
 	FieldPasswordHash = "password_hash"
 	// EdgeMunicipalities holds the string denoting the municipalities edge name in mutations.
@@ -77,6 +79,7 @@ var Columns = []string{
 	FieldUsername,
 	FieldDisplayName,
 	FieldRole,
+	FieldDisabled,
 	FieldPasswordHash,
 }
 
@@ -119,6 +122,8 @@ var (
 	UsernameValidator func(string) error
 	// DisplayNameValidator is a validator for the "display_name" field. It is called by the builders before save.
 	DisplayNameValidator func(string) error
+	// DefaultDisabled holds the default value on creation for the "disabled" field.
+	DefaultDisabled bool
 )
 
 const DefaultRole auth.Role = "VIEWER"
@@ -169,6 +174,11 @@ func ByDisplayName(opts ...sql.OrderTermOption) OrderOption {
 // ByRole orders the results by the role field.
 func ByRole(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRole, opts...).ToFunc()
+}
+
+// ByDisabled orders the results by the disabled field.
+func ByDisabled(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDisabled, opts...).ToFunc()
 }
 
 // ByPasswordHash orders the results by the password_hash field.

@@ -60,6 +60,10 @@ const rules = [
   [/entry (\d+) must be at most (\d+) characters long/, (m) => `Rad ${m[1]} får vara högst ${num(m[2])} tecken.`],
   [/must be at most (\d+) bytes/, (m) => `Får vara högst ${m[1]} byte.`],
   [/must be 2–64 lower-case letters/, () => "Ska vara 2–64 små bokstäver a–z, siffror, punkt, bindestreck eller understreck, och börja med en bokstav eller siffra."],
+  [/^this user is disabled/, () => "Användaren är avstängd och kan inte logga in. En administratör kan aktivera den igen."],
+  [/^the token's user is disabled/, () => "Användaren är avstängd. En administratör kan aktivera den igen."],
+  [/the user is disabled: enable it before issuing/, () => "Användaren är avstängd: aktivera den innan du skapar en nyckel åt den."],
+  [/the last admin must stay enabled/, () => "Den sista administratören kan inte stängas av: gör någon annan till administratör först."],
   [/the last admin must stay an admin/, () => "Den sista administratören måste förbli administratör: gör någon annan till administratör först."],
   [/must be in the future/, () => "Ska vara i framtiden."],
   // Indicators, their targets and values, and goals' assessments.

@@ -111,6 +111,13 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
         get = () => (f.kind === "list" ? control.value.split("\n").map((s) => s.trim()).filter(Boolean) : control.value);
         set = (n) => (control.value = f.kind === "list" ? (n[f.name] || []).join("\n") : n[f.name] || "");
         break;
+      case "bool":
+        // A checkbox; its label follows it (see .field-bool in app.css).
+        control = h("input", { id: inputID, name: f.name, type: "checkbox", "aria-describedby": describedBy });
+        control.checked = Boolean(value);
+        get = () => control.checked;
+        set = (n) => (control.checked = Boolean(n[f.name]));
+        break;
       case "select":
         control = h(
           "select",
@@ -297,6 +304,7 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
     const v = n[f.name];
     if (v === null || v === undefined || v === "" || (Array.isArray(v) && !v.length)) return "tomt";
     if (f.kind === "select") return f.options.find((o) => o.value === v)?.label || v;
+    if (f.kind === "bool") return v ? "ja" : "nej";
     if (f.kind === "date") return isoDay(v);
     if (f.kind === "decimal") return decimalText(v);
     if (Array.isArray(v)) return v.join(", ");

@@ -201,6 +201,7 @@ function facts(typeName, n) {
     case "User":
       add("Användarnamn", n.username);
       add("Roll", roleLabels[n.role]);
+      add("Status", n.disabled ? h("span", { class: "badge status-cancelled" }, "Avstängd: kan inte logga in") : "Aktiv");
       add("Skapad", dateTime(n.createdAt));
       add("Senast ändrad", dateTime(n.updatedAt));
       break;

@@ -1,0 +1,158 @@
+package live
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// On PostgreSQL several servers may share one database, and a change made
+// through one must reach the subscribers of all. Each server sends the
+// changes it committed with NOTIFY on a channel named for the database's
+// schema, and LISTENs on it on a connection of its own; it skips what it
+// sent itself, which its own subscribers had at once.
+//
+// The NOTIFY is sent after the commit, by a goroutine of its own, so that a
+// writer neither waits for it nor makes PostgreSQL's commit take the lock
+// that a notifying transaction takes. The price: changes that a server
+// committed just before it died, or more than the queue holds, reach the
+// other servers' subscribers no more (they are told they lost changes only
+// in the second case). A NOTIFY holds at most 8000 bytes: the changes go in
+// pieces of at most maxPerNotify.
+
+const (
+	notifyQueue  = 1024
+	maxPerNotify = 200
+)
+
+// message is what goes through NOTIFY.
+type message struct {
+	From   string  `json:"f"`
+	Events []Event `json:"e"`
+}
+
+type notifier struct {
+	db      *sql.DB
+	channel string
+	origin  string
+	queue   chan []Event
+	hub     *Hub
+}
+
+// send queues the changes for the other servers, never waiting: when the
+// queue is full, they are dropped and logged.
+func (n *notifier) send(events []Event) {
+	select {
+	case n.queue <- events:
+	default:
+		n.hub.log.Warn("live: the changes for the other servers are more than the queue holds; some are dropped")
+	}
+}
+
+func (n *notifier) run(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case events := <-n.queue:
+			for len(events) > 0 {
+				part := events[:min(len(events), maxPerNotify)]
+				events = events[len(part):]
+				payload, _ := json.Marshal(message{From: n.origin, Events: part})
+				if _, err := n.db.ExecContext(ctx, `SELECT pg_notify($1, $2)`, n.channel, string(payload)); err != nil && ctx.Err() == nil {
+					n.hub.log.Warn("live: cannot tell the other servers of changes", "error", err)
+				}
+			}
+		}
+	}
+}
+
+// Listen connects the hub to the other servers on the PostgreSQL database
+// db (opened from dsn), until ctx ends. It returns once it listens, or
+// with the error that kept it from listening; after that, it reconnects
+// by itself when the connection is lost, and tells the subscribers they
+// may have missed changes meanwhile.
+func (h *Hub) Listen(ctx context.Context, db *sql.DB, dsn string) error {
+	var schema string
+	if err := db.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+		return fmt.Errorf("live: the database's schema: %w", err)
+	}
+	channel := "samverkan_changes_" + schema
+	if len(channel) > 63 {
+		channel = channel[:63]
+	}
+	origin := make([]byte, 8)
+	_, _ = rand.Read(origin)
+	n := &notifier{db: db, channel: channel, origin: hex.EncodeToString(origin), queue: make(chan []Event, notifyQueue), hub: h}
+	conn, err := listen(ctx, dsn, channel)
+	if err != nil {
+		return err
+	}
+	h.mu.Lock()
+	h.remote = n
+	h.mu.Unlock()
+	go n.run(ctx)
+	go h.hear(ctx, conn, dsn, n)
+	return nil
+}
+
+func listen(ctx context.Context, dsn, channel string) (*pgx.Conn, error) {
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("live: connect to listen: %w", err)
+	}
+	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize()); err != nil {
+		conn.Close(context.Background())
+		return nil, fmt.Errorf("live: listen: %w", err)
+	}
+	return conn, nil
+}
+
+// hear hands the other servers' changes to this server's subscribers.
+func (h *Hub) hear(ctx context.Context, conn *pgx.Conn, dsn string, n *notifier) {
+	defer func() {
+		if conn != nil {
+			conn.Close(context.Background())
+		}
+	}()
+	wait := time.Second
+	for ctx.Err() == nil {
+		if conn == nil {
+			c, err := listen(ctx, dsn, n.channel)
+			if err != nil {
+				h.log.Warn("live: cannot listen for other servers' changes; trying again", "in", wait.String(), "error", err)
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(wait):
+				}
+				wait = min(2*wait, 30*time.Second)
+				continue
+			}
+			conn, wait = c, time.Second
+			h.log.Info("live: listening for other servers' changes again")
+		}
+		note, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			h.log.Warn("live: lost the connection that hears other servers' changes", "error", err)
+			conn.Close(context.Background())
+			conn = nil
+			h.loseAll() // what came meanwhile is not heard
+			continue
+		}
+		var m message
+		if err := json.Unmarshal([]byte(note.Payload), &m); err != nil || m.From == n.origin {
+			continue
+		}
+		h.publish(m.Events)
+	}
+}
