@@ -78,6 +78,8 @@ var edgeTargets = map[string]struct {
 	"Activity.objective":          {"heading", existingObjectives},
 	"Activity.municipalities":     {"municipality", existingMunicipalities},
 	"Activity.institutions":       {"institution", existingInstitutions},
+	"Activity.predecessor":        {"activity", existingActivities},
+	"Activity.successor":          {"activity", existingActivities},
 	"FollowUp.activity":           {"activity", existingActivities},
 	"Municipality.activities":     {"activity", existingActivities},
 	"Institution.municipality":    {"municipality", existingMunicipalities},

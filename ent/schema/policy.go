@@ -39,7 +39,8 @@ import (
 //	                                  last of them
 //	admin       yes                   everything
 //
-// Users, tokens and the audit trail are read by admins only. An editor's
+// Under a closed plan (Plan.state CLOSED) only admins change anything
+// (planstate.go). Users, tokens and the audit trail are read by admins only. An editor's
 // scope is any number of municipalities and institutions, and any number of
 // editors may share one (User.municipalities and User.institutions,
 // many-to-many).
