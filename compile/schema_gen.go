@@ -36,20 +36,21 @@ var types = map[string]*Type{
 		Table:   activity.Table,
 		IDStart: 0,
 		Fields: map[string]*Field{
-			"id":          {Column: activity.FieldID, Kind: KindID},
-			"createdAt":   {Column: activity.FieldCreatedAt, Kind: KindTime, Nillable: false},
-			"updatedAt":   {Column: activity.FieldUpdatedAt, Kind: KindTime, Nillable: false},
-			"version":     {Column: activity.FieldVersion, Kind: KindInt, Nillable: false},
-			"title":       {Column: activity.FieldTitle, Kind: KindString, Nillable: false},
-			"description": {Column: activity.FieldDescription, Kind: KindString, Nillable: false},
-			"status":      {Column: activity.FieldStatus, Kind: KindEnum, Nillable: false},
-			"firstYear":   {Column: activity.FieldFirstYear, Kind: KindInt, Nillable: true},
-			"lastYear":    {Column: activity.FieldLastYear, Kind: KindInt, Nillable: true},
-			"startDate":   {Column: activity.FieldStartDate, Kind: KindTime, Nillable: true},
-			"endDate":     {Column: activity.FieldEndDate, Kind: KindTime, Nillable: true},
-			"nextReview":  {Column: activity.FieldNextReview, Kind: KindTime, Nillable: true},
-			"lead":        {Column: activity.FieldLead, Kind: KindString, Nillable: false},
-			"objectiveID": {Column: activity.FieldObjectiveID, Kind: KindID, Nillable: false},
+			"id":            {Column: activity.FieldID, Kind: KindID},
+			"createdAt":     {Column: activity.FieldCreatedAt, Kind: KindTime, Nillable: false},
+			"updatedAt":     {Column: activity.FieldUpdatedAt, Kind: KindTime, Nillable: false},
+			"version":       {Column: activity.FieldVersion, Kind: KindInt, Nillable: false},
+			"title":         {Column: activity.FieldTitle, Kind: KindString, Nillable: false},
+			"description":   {Column: activity.FieldDescription, Kind: KindString, Nillable: false},
+			"status":        {Column: activity.FieldStatus, Kind: KindEnum, Nillable: false},
+			"firstYear":     {Column: activity.FieldFirstYear, Kind: KindInt, Nillable: true},
+			"lastYear":      {Column: activity.FieldLastYear, Kind: KindInt, Nillable: true},
+			"startDate":     {Column: activity.FieldStartDate, Kind: KindTime, Nillable: true},
+			"endDate":       {Column: activity.FieldEndDate, Kind: KindTime, Nillable: true},
+			"nextReview":    {Column: activity.FieldNextReview, Kind: KindTime, Nillable: true},
+			"lead":          {Column: activity.FieldLead, Kind: KindString, Nillable: false},
+			"objectiveID":   {Column: activity.FieldObjectiveID, Kind: KindID, Nillable: false},
+			"predecessorID": {Column: activity.FieldPredecessorID, Kind: KindID, Nillable: true},
 		},
 		Edges: map[string]*Edge{
 			"objective":      {Target: "Objective", Unique: true, Rel: sqlgraph.M2O, Table: "activities", Columns: []string{"objective_id"}, Inverse: true},
@@ -57,6 +58,8 @@ var types = map[string]*Type{
 			"institutions":   {Target: "Institution", Unique: false, Rel: sqlgraph.M2M, Table: "activity_institutions", Columns: []string{"activity_id", "institution_id"}, Inverse: false},
 			"statusChanges":  {Target: "StatusChange", Unique: false, Rel: sqlgraph.O2M, Table: "status_changes", Columns: []string{"activity_id"}, Inverse: false},
 			"followUps":      {Target: "FollowUp", Unique: false, Rel: sqlgraph.O2M, Table: "follow_ups", Columns: []string{"activity_id"}, Inverse: false},
+			"predecessor":    {Target: "Activity", Unique: true, Rel: sqlgraph.O2O, Table: "activities", Columns: []string{"predecessor_id"}, Inverse: true},
+			"successor":      {Target: "Activity", Unique: true, Rel: sqlgraph.O2O, Table: "activities", Columns: []string{"predecessor_id"}, Inverse: false},
 			"indicators":     {Target: "Indicator", Unique: false, Rel: sqlgraph.O2M, Table: "indicators", Columns: []string{"activity_id"}, Inverse: false},
 		},
 		Orders: map[string]*Field{
@@ -534,6 +537,7 @@ var types = map[string]*Type{
 			"parentPlan":  {Column: plan.FieldParentPlan, Kind: KindString, Nillable: false},
 			"sourceUrl":   {Column: plan.FieldSourceURL, Kind: KindString, Nillable: false},
 			"sourceDate":  {Column: plan.FieldSourceDate, Kind: KindTime, Nillable: true},
+			"state":       {Column: plan.FieldState, Kind: KindEnum, Nillable: false},
 		},
 		Edges: map[string]*Edge{
 			"goals": {Target: "Goal", Unique: false, Rel: sqlgraph.O2M, Table: "goals", Columns: []string{"plan_id"}, Inverse: false},
@@ -546,6 +550,7 @@ var types = map[string]*Type{
 			"COUNTY_CODE": {Column: plan.FieldCountyCode, Kind: KindString, Nillable: false},
 			"FIRST_YEAR":  {Column: plan.FieldFirstYear, Kind: KindInt, Nillable: false},
 			"LAST_YEAR":   {Column: plan.FieldLastYear, Kind: KindInt, Nillable: false},
+			"STATE":       {Column: plan.FieldState, Kind: KindEnum, Nillable: false},
 			"GOALS_COUNT": {Kind: KindInt, Nillable: true, CountOf: "goals"},
 		},
 		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
@@ -705,6 +710,12 @@ func searchActivity(ctx context.Context, w *ent.ActivityWhereInput) {
 	}
 	for _, x := range w.HasFollowUpsWith {
 		searchFollowUp(ctx, x)
+	}
+	for _, x := range w.HasPredecessorWith {
+		searchActivity(ctx, x)
+	}
+	for _, x := range w.HasSuccessorWith {
+		searchActivity(ctx, x)
 	}
 	for _, x := range w.HasIndicatorsWith {
 		searchIndicator(ctx, x)

@@ -511,6 +511,38 @@ func (c *ActivityClient) QueryFollowUps(_m *Activity) *FollowUpQuery {
 	return query
 }
 
+// QueryPredecessor queries the predecessor edge of a Activity.
+func (c *ActivityClient) QueryPredecessor(_m *Activity) *ActivityQuery {
+	query := (&ActivityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, id),
+			sqlgraph.To(activity.Table, activity.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, true, activity.PredecessorTable, activity.PredecessorColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QuerySuccessor queries the successor edge of a Activity.
+func (c *ActivityClient) QuerySuccessor(_m *Activity) *ActivityQuery {
+	query := (&ActivityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, id),
+			sqlgraph.To(activity.Table, activity.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, activity.SuccessorTable, activity.SuccessorColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryIndicators queries the indicators edge of a Activity.
 func (c *ActivityClient) QueryIndicators(_m *Activity) *IndicatorQuery {
 	query := (&IndicatorClient{config: c.config}).Query()

@@ -428,6 +428,32 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				*wq = *query
 			})
 
+		case "predecessor":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ActivityClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, activityImplementors)...); err != nil {
+				return err
+			}
+			_q.withPredecessor = query
+			if _, ok := fieldSeen[activity.FieldPredecessorID]; !ok {
+				selectedFields = append(selectedFields, activity.FieldPredecessorID)
+				fieldSeen[activity.FieldPredecessorID] = struct{}{}
+			}
+
+		case "successor":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ActivityClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, activityImplementors)...); err != nil {
+				return err
+			}
+			_q.withSuccessor = query
+
 		case "indicators":
 			var (
 				alias = field.Alias
@@ -471,10 +497,10 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 						}
 						for i := range nodes {
 							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[5] == nil {
-								nodes[i].Edges.totalCount[5] = make(map[string]int)
+							if nodes[i].Edges.totalCount[7] == nil {
+								nodes[i].Edges.totalCount[7] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[5][alias] = n
+							nodes[i].Edges.totalCount[7][alias] = n
 						}
 						return nil
 					})
@@ -482,10 +508,10 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Activity) error {
 						for i := range nodes {
 							n := len(nodes[i].Edges.Indicators)
-							if nodes[i].Edges.totalCount[5] == nil {
-								nodes[i].Edges.totalCount[5] = make(map[string]int)
+							if nodes[i].Edges.totalCount[7] == nil {
+								nodes[i].Edges.totalCount[7] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[5][alias] = n
+							nodes[i].Edges.totalCount[7][alias] = n
 						}
 						return nil
 					})
@@ -580,6 +606,11 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if _, ok := fieldSeen[activity.FieldObjectiveID]; !ok {
 				selectedFields = append(selectedFields, activity.FieldObjectiveID)
 				fieldSeen[activity.FieldObjectiveID] = struct{}{}
+			}
+		case "predecessorID":
+			if _, ok := fieldSeen[activity.FieldPredecessorID]; !ok {
+				selectedFields = append(selectedFields, activity.FieldPredecessorID)
+				fieldSeen[activity.FieldPredecessorID] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -3443,6 +3474,11 @@ func (_q *PlanQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if _, ok := fieldSeen[plan.FieldSourceDate]; !ok {
 				selectedFields = append(selectedFields, plan.FieldSourceDate)
 				fieldSeen[plan.FieldSourceDate] = struct{}{}
+			}
+		case "state":
+			if _, ok := fieldSeen[plan.FieldState]; !ok {
+				selectedFields = append(selectedFields, plan.FieldState)
+				fieldSeen[plan.FieldState] = struct{}{}
 			}
 		case "id":
 		case "__typename":

@@ -100,6 +100,22 @@ func (_m *Activity) FollowUps(
 	return _m.QueryFollowUps().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Activity) Predecessor(ctx context.Context) (*Activity, error) {
+	result, err := _m.Edges.PredecessorOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPredecessor().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Activity) Successor(ctx context.Context) (*Activity, error) {
+	result, err := _m.Edges.SuccessorOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QuerySuccessor().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Activity) Indicators(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*IndicatorOrder, where *IndicatorWhereInput,
 ) (*IndicatorConnection, error) {
@@ -108,7 +124,7 @@ func (_m *Activity) Indicators(
 		WithIndicatorFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[7][alias]
 	if nodes, err := _m.NamedIndicators(alias); err == nil || hasTotalCount {
 		pager, err := newIndicatorPager(opts, last != nil)
 		if err != nil {

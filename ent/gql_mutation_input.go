@@ -11,6 +11,7 @@ import (
 	"github.com/samverkan/samverkan/ent/indicator"
 	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/institution"
+	"github.com/samverkan/samverkan/ent/plan"
 	"github.com/samverkan/samverkan/ent/schema/enum"
 )
 
@@ -1052,6 +1053,7 @@ type CreatePlanInput struct {
 	ParentPlan  *string
 	SourceURL   *string
 	SourceDate  *time.Time
+	State       *plan.State
 }
 
 // Mutate applies the CreatePlanInput on the PlanMutation builder.
@@ -1077,6 +1079,9 @@ func (i *CreatePlanInput) Mutate(m *PlanMutation) {
 	}
 	if v := i.SourceDate; v != nil {
 		m.SetSourceDate(*v)
+	}
+	if v := i.State; v != nil {
+		m.SetState(*v)
 	}
 }
 
@@ -1105,6 +1110,7 @@ type UpdatePlanInput struct {
 	SourceURL        *string
 	ClearSourceDate  bool
 	SourceDate       *time.Time
+	State            *plan.State
 }
 
 // Mutate applies the UpdatePlanInput on the PlanMutation builder.
@@ -1159,6 +1165,9 @@ func (i *UpdatePlanInput) Mutate(m *PlanMutation) {
 	}
 	if v := i.SourceDate; v != nil {
 		m.SetSourceDate(*v)
+	}
+	if v := i.State; v != nil {
+		m.SetState(*v)
 	}
 }
 

@@ -5071,6 +5071,20 @@ var (
 			}
 		},
 	}
+	// PlanOrderFieldState orders Plan by state.
+	PlanOrderFieldState = &PlanOrderField{
+		Value: func(_m *Plan) (ent.Value, error) {
+			return _m.State, nil
+		},
+		column: plan.FieldState,
+		toTerm: plan.ByState,
+		toCursor: func(_m *Plan) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.State,
+			}
+		},
+	}
 	// PlanOrderFieldGoalsCount orders by GOALS_COUNT.
 	PlanOrderFieldGoalsCount = &PlanOrderField{
 		Value: func(_m *Plan) (ent.Value, error) {
@@ -5110,6 +5124,8 @@ func (f PlanOrderField) String() string {
 		str = "FIRST_YEAR"
 	case PlanOrderFieldLastYear.column:
 		str = "LAST_YEAR"
+	case PlanOrderFieldState.column:
+		str = "STATE"
 	case PlanOrderFieldGoalsCount.column:
 		str = "GOALS_COUNT"
 	}
@@ -5142,6 +5158,8 @@ func (f *PlanOrderField) UnmarshalGQL(v interface{}) error {
 		*f = *PlanOrderFieldFirstYear
 	case "LAST_YEAR":
 		*f = *PlanOrderFieldLastYear
+	case "STATE":
+		*f = *PlanOrderFieldState
 	case "GOALS_COUNT":
 		*f = *PlanOrderFieldGoalsCount
 	default:

@@ -195,6 +195,14 @@ type ActivityWhereInput struct {
 	ObjectiveIDIn    []int `json:"objectiveIDIn,omitempty"`
 	ObjectiveIDNotIn []int `json:"objectiveIDNotIn,omitempty"`
 
+	// "predecessor_id" field predicates.
+	PredecessorID       *int  `json:"predecessorID,omitempty"`
+	PredecessorIDNEQ    *int  `json:"predecessorIDNEQ,omitempty"`
+	PredecessorIDIn     []int `json:"predecessorIDIn,omitempty"`
+	PredecessorIDNotIn  []int `json:"predecessorIDNotIn,omitempty"`
+	PredecessorIDIsNil  bool  `json:"predecessorIDIsNil,omitempty"`
+	PredecessorIDNotNil bool  `json:"predecessorIDNotNil,omitempty"`
+
 	// "objective" edge predicates.
 	HasObjective     *bool                  `json:"hasObjective,omitempty"`
 	HasObjectiveWith []*ObjectiveWhereInput `json:"hasObjectiveWith,omitempty"`
@@ -214,6 +222,14 @@ type ActivityWhereInput struct {
 	// "follow_ups" edge predicates.
 	HasFollowUps     *bool                 `json:"hasFollowUps,omitempty"`
 	HasFollowUpsWith []*FollowUpWhereInput `json:"hasFollowUpsWith,omitempty"`
+
+	// "predecessor" edge predicates.
+	HasPredecessor     *bool                 `json:"hasPredecessor,omitempty"`
+	HasPredecessorWith []*ActivityWhereInput `json:"hasPredecessorWith,omitempty"`
+
+	// "successor" edge predicates.
+	HasSuccessor     *bool                 `json:"hasSuccessor,omitempty"`
+	HasSuccessorWith []*ActivityWhereInput `json:"hasSuccessorWith,omitempty"`
 
 	// "indicators" edge predicates.
 	HasIndicators     *bool                  `json:"hasIndicators,omitempty"`
@@ -690,6 +706,24 @@ func (i *ActivityWhereInput) P() (predicate.Activity, error) {
 	if len(i.ObjectiveIDNotIn) > 0 {
 		predicates = append(predicates, activity.ObjectiveIDNotIn(i.ObjectiveIDNotIn...))
 	}
+	if i.PredecessorID != nil {
+		predicates = append(predicates, activity.PredecessorIDEQ(*i.PredecessorID))
+	}
+	if i.PredecessorIDNEQ != nil {
+		predicates = append(predicates, activity.PredecessorIDNEQ(*i.PredecessorIDNEQ))
+	}
+	if len(i.PredecessorIDIn) > 0 {
+		predicates = append(predicates, activity.PredecessorIDIn(i.PredecessorIDIn...))
+	}
+	if len(i.PredecessorIDNotIn) > 0 {
+		predicates = append(predicates, activity.PredecessorIDNotIn(i.PredecessorIDNotIn...))
+	}
+	if i.PredecessorIDIsNil {
+		predicates = append(predicates, activity.PredecessorIDIsNil())
+	}
+	if i.PredecessorIDNotNil {
+		predicates = append(predicates, activity.PredecessorIDNotNil())
+	}
 
 	if i.HasObjective != nil {
 		p := activity.HasObjective()
@@ -780,6 +814,42 @@ func (i *ActivityWhereInput) P() (predicate.Activity, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, activity.HasFollowUpsWith(with...))
+	}
+	if i.HasPredecessor != nil {
+		p := activity.HasPredecessor()
+		if !*i.HasPredecessor {
+			p = activity.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPredecessorWith) > 0 {
+		with := make([]predicate.Activity, 0, len(i.HasPredecessorWith))
+		for _, w := range i.HasPredecessorWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPredecessorWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, activity.HasPredecessorWith(with...))
+	}
+	if i.HasSuccessor != nil {
+		p := activity.HasSuccessor()
+		if !*i.HasSuccessor {
+			p = activity.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasSuccessorWith) > 0 {
+		with := make([]predicate.Activity, 0, len(i.HasSuccessorWith))
+		for _, w := range i.HasSuccessorWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasSuccessorWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, activity.HasSuccessorWith(with...))
 	}
 	if i.HasIndicators != nil {
 		p := activity.HasIndicators()
@@ -6147,6 +6217,12 @@ type PlanWhereInput struct {
 	SourceDateIsNil  bool        `json:"sourceDateIsNil,omitempty"`
 	SourceDateNotNil bool        `json:"sourceDateNotNil,omitempty"`
 
+	// "state" field predicates.
+	State      *plan.State  `json:"state,omitempty"`
+	StateNEQ   *plan.State  `json:"stateNEQ,omitempty"`
+	StateIn    []plan.State `json:"stateIn,omitempty"`
+	StateNotIn []plan.State `json:"stateNotIn,omitempty"`
+
 	// "goals" edge predicates.
 	HasGoals     *bool             `json:"hasGoals,omitempty"`
 	HasGoalsWith []*GoalWhereInput `json:"hasGoalsWith,omitempty"`
@@ -6699,6 +6775,18 @@ func (i *PlanWhereInput) P() (predicate.Plan, error) {
 	}
 	if i.SourceDateNotNil {
 		predicates = append(predicates, plan.SourceDateNotNil())
+	}
+	if i.State != nil {
+		predicates = append(predicates, plan.StateEQ(*i.State))
+	}
+	if i.StateNEQ != nil {
+		predicates = append(predicates, plan.StateNEQ(*i.StateNEQ))
+	}
+	if len(i.StateIn) > 0 {
+		predicates = append(predicates, plan.StateIn(i.StateIn...))
+	}
+	if len(i.StateNotIn) > 0 {
+		predicates = append(predicates, plan.StateNotIn(i.StateNotIn...))
 	}
 
 	if i.HasGoals != nil {

@@ -94,6 +94,10 @@ type ActivityMutation struct {
 	follow_ups            map[int]struct{}
 	removedfollow_ups     map[int]struct{}
 	clearedfollow_ups     bool
+	predecessor           *int
+	clearedpredecessor    bool
+	successor             *int
+	clearedsuccessor      bool
 	indicators            map[int]struct{}
 	removedindicators     map[int]struct{}
 	clearedindicators     bool
@@ -821,6 +825,55 @@ func (m *ActivityMutation) ResetObjectiveID() {
 	m.objective = nil
 }
 
+// SetPredecessorID sets the "predecessor_id" field.
+func (m *ActivityMutation) SetPredecessorID(i int) {
+	m.predecessor = &i
+}
+
+// PredecessorID returns the value of the "predecessor_id" field in the mutation.
+func (m *ActivityMutation) PredecessorID() (r int, exists bool) {
+	v := m.predecessor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPredecessorID returns the old "predecessor_id" field's value of the Activity entity.
+// If the Activity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActivityMutation) OldPredecessorID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPredecessorID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPredecessorID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPredecessorID: %w", err)
+	}
+	return oldValue.PredecessorID, nil
+}
+
+// ClearPredecessorID clears the value of the "predecessor_id" field.
+func (m *ActivityMutation) ClearPredecessorID() {
+	m.predecessor = nil
+	m.clearedFields[activity.FieldPredecessorID] = struct{}{}
+}
+
+// PredecessorIDCleared returns if the "predecessor_id" field was cleared in this mutation.
+func (m *ActivityMutation) PredecessorIDCleared() bool {
+	_, ok := m.clearedFields[activity.FieldPredecessorID]
+	return ok
+}
+
+// ResetPredecessorID resets all changes to the "predecessor_id" field.
+func (m *ActivityMutation) ResetPredecessorID() {
+	m.predecessor = nil
+	delete(m.clearedFields, activity.FieldPredecessorID)
+}
+
 // ClearObjective clears the "objective" edge to the Objective entity.
 func (m *ActivityMutation) ClearObjective() {
 	m.clearedobjective = true
@@ -1064,6 +1117,72 @@ func (m *ActivityMutation) ResetFollowUps() {
 	m.removedfollow_ups = nil
 }
 
+// ClearPredecessor clears the "predecessor" edge to the Activity entity.
+func (m *ActivityMutation) ClearPredecessor() {
+	m.clearedpredecessor = true
+	m.clearedFields[activity.FieldPredecessorID] = struct{}{}
+}
+
+// PredecessorCleared reports if the "predecessor" edge to the Activity entity was cleared.
+func (m *ActivityMutation) PredecessorCleared() bool {
+	return m.PredecessorIDCleared() || m.clearedpredecessor
+}
+
+// PredecessorIDs returns the "predecessor" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PredecessorID instead. It exists only for internal usage by the builders.
+func (m *ActivityMutation) PredecessorIDs() (ids []int) {
+	if id := m.predecessor; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPredecessor resets all changes to the "predecessor" edge.
+func (m *ActivityMutation) ResetPredecessor() {
+	m.predecessor = nil
+	m.clearedpredecessor = false
+}
+
+// SetSuccessorID sets the "successor" edge to the Activity entity by id.
+func (m *ActivityMutation) SetSuccessorID(id int) {
+	m.successor = &id
+}
+
+// ClearSuccessor clears the "successor" edge to the Activity entity.
+func (m *ActivityMutation) ClearSuccessor() {
+	m.clearedsuccessor = true
+}
+
+// SuccessorCleared reports if the "successor" edge to the Activity entity was cleared.
+func (m *ActivityMutation) SuccessorCleared() bool {
+	return m.clearedsuccessor
+}
+
+// SuccessorID returns the "successor" edge ID in the mutation.
+func (m *ActivityMutation) SuccessorID() (id int, exists bool) {
+	if m.successor != nil {
+		return *m.successor, true
+	}
+	return
+}
+
+// SuccessorIDs returns the "successor" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// SuccessorID instead. It exists only for internal usage by the builders.
+func (m *ActivityMutation) SuccessorIDs() (ids []int) {
+	if id := m.successor; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetSuccessor resets all changes to the "successor" edge.
+func (m *ActivityMutation) ResetSuccessor() {
+	m.successor = nil
+	m.clearedsuccessor = false
+}
+
 // AddIndicatorIDs adds the "indicators" edge to the Indicator entity by ids.
 func (m *ActivityMutation) AddIndicatorIDs(ids ...int) {
 	if m.indicators == nil {
@@ -1152,7 +1271,7 @@ func (m *ActivityMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ActivityMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 14)
 	if m.created_at != nil {
 		fields = append(fields, activity.FieldCreatedAt)
 	}
@@ -1192,6 +1311,9 @@ func (m *ActivityMutation) Fields() []string {
 	if m.objective != nil {
 		fields = append(fields, activity.FieldObjectiveID)
 	}
+	if m.predecessor != nil {
+		fields = append(fields, activity.FieldPredecessorID)
+	}
 	return fields
 }
 
@@ -1226,6 +1348,8 @@ func (m *ActivityMutation) Field(name string) (ent.Value, bool) {
 		return m.Lead()
 	case activity.FieldObjectiveID:
 		return m.ObjectiveID()
+	case activity.FieldPredecessorID:
+		return m.PredecessorID()
 	}
 	return nil, false
 }
@@ -1261,6 +1385,8 @@ func (m *ActivityMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldLead(ctx)
 	case activity.FieldObjectiveID:
 		return m.OldObjectiveID(ctx)
+	case activity.FieldPredecessorID:
+		return m.OldPredecessorID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Activity field %s", name)
 }
@@ -1361,6 +1487,13 @@ func (m *ActivityMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetObjectiveID(v)
 		return nil
+	case activity.FieldPredecessorID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPredecessorID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Activity field %s", name)
 }
@@ -1451,6 +1584,9 @@ func (m *ActivityMutation) ClearedFields() []string {
 	if m.FieldCleared(activity.FieldLead) {
 		fields = append(fields, activity.FieldLead)
 	}
+	if m.FieldCleared(activity.FieldPredecessorID) {
+		fields = append(fields, activity.FieldPredecessorID)
+	}
 	return fields
 }
 
@@ -1485,6 +1621,9 @@ func (m *ActivityMutation) ClearField(name string) error {
 		return nil
 	case activity.FieldLead:
 		m.ClearLead()
+		return nil
+	case activity.FieldPredecessorID:
+		m.ClearPredecessorID()
 		return nil
 	}
 	return fmt.Errorf("unknown Activity nullable field %s", name)
@@ -1533,13 +1672,16 @@ func (m *ActivityMutation) ResetField(name string) error {
 	case activity.FieldObjectiveID:
 		m.ResetObjectiveID()
 		return nil
+	case activity.FieldPredecessorID:
+		m.ResetPredecessorID()
+		return nil
 	}
 	return fmt.Errorf("unknown Activity field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ActivityMutation) AddedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 8)
 	if m.objective != nil {
 		edges = append(edges, activity.EdgeObjective)
 	}
@@ -1554,6 +1696,12 @@ func (m *ActivityMutation) AddedEdges() []string {
 	}
 	if m.follow_ups != nil {
 		edges = append(edges, activity.EdgeFollowUps)
+	}
+	if m.predecessor != nil {
+		edges = append(edges, activity.EdgePredecessor)
+	}
+	if m.successor != nil {
+		edges = append(edges, activity.EdgeSuccessor)
 	}
 	if m.indicators != nil {
 		edges = append(edges, activity.EdgeIndicators)
@@ -1593,6 +1741,14 @@ func (m *ActivityMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case activity.EdgePredecessor:
+		if id := m.predecessor; id != nil {
+			return []ent.Value{*id}
+		}
+	case activity.EdgeSuccessor:
+		if id := m.successor; id != nil {
+			return []ent.Value{*id}
+		}
 	case activity.EdgeIndicators:
 		ids := make([]ent.Value, 0, len(m.indicators))
 		for id := range m.indicators {
@@ -1605,7 +1761,7 @@ func (m *ActivityMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ActivityMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 8)
 	if m.removedmunicipalities != nil {
 		edges = append(edges, activity.EdgeMunicipalities)
 	}
@@ -1664,7 +1820,7 @@ func (m *ActivityMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ActivityMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 8)
 	if m.clearedobjective {
 		edges = append(edges, activity.EdgeObjective)
 	}
@@ -1679,6 +1835,12 @@ func (m *ActivityMutation) ClearedEdges() []string {
 	}
 	if m.clearedfollow_ups {
 		edges = append(edges, activity.EdgeFollowUps)
+	}
+	if m.clearedpredecessor {
+		edges = append(edges, activity.EdgePredecessor)
+	}
+	if m.clearedsuccessor {
+		edges = append(edges, activity.EdgeSuccessor)
 	}
 	if m.clearedindicators {
 		edges = append(edges, activity.EdgeIndicators)
@@ -1700,6 +1862,10 @@ func (m *ActivityMutation) EdgeCleared(name string) bool {
 		return m.clearedstatus_changes
 	case activity.EdgeFollowUps:
 		return m.clearedfollow_ups
+	case activity.EdgePredecessor:
+		return m.clearedpredecessor
+	case activity.EdgeSuccessor:
+		return m.clearedsuccessor
 	case activity.EdgeIndicators:
 		return m.clearedindicators
 	}
@@ -1712,6 +1878,12 @@ func (m *ActivityMutation) ClearEdge(name string) error {
 	switch name {
 	case activity.EdgeObjective:
 		m.ClearObjective()
+		return nil
+	case activity.EdgePredecessor:
+		m.ClearPredecessor()
+		return nil
+	case activity.EdgeSuccessor:
+		m.ClearSuccessor()
 		return nil
 	}
 	return fmt.Errorf("unknown Activity unique edge %s", name)
@@ -1735,6 +1907,12 @@ func (m *ActivityMutation) ResetEdge(name string) error {
 		return nil
 	case activity.EdgeFollowUps:
 		m.ResetFollowUps()
+		return nil
+	case activity.EdgePredecessor:
+		m.ResetPredecessor()
+		return nil
+	case activity.EdgeSuccessor:
+		m.ResetSuccessor()
 		return nil
 	case activity.EdgeIndicators:
 		m.ResetIndicators()
@@ -12582,6 +12760,7 @@ type PlanMutation struct {
 	parent_plan   *string
 	source_url    *string
 	source_date   *time.Time
+	state         *plan.State
 	clearedFields map[string]struct{}
 	goals         map[int]struct{}
 	removedgoals  map[int]struct{}
@@ -13295,6 +13474,42 @@ func (m *PlanMutation) ResetSourceDate() {
 	delete(m.clearedFields, plan.FieldSourceDate)
 }
 
+// SetState sets the "state" field.
+func (m *PlanMutation) SetState(pl plan.State) {
+	m.state = &pl
+}
+
+// State returns the value of the "state" field in the mutation.
+func (m *PlanMutation) State() (r plan.State, exists bool) {
+	v := m.state
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldState returns the old "state" field's value of the Plan entity.
+// If the Plan object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanMutation) OldState(ctx context.Context) (v plan.State, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldState is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldState requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldState: %w", err)
+	}
+	return oldValue.State, nil
+}
+
+// ResetState resets all changes to the "state" field.
+func (m *PlanMutation) ResetState() {
+	m.state = nil
+}
+
 // AddGoalIDs adds the "goals" edge to the Goal entity by ids.
 func (m *PlanMutation) AddGoalIDs(ids ...int) {
 	if m.goals == nil {
@@ -13383,7 +13598,7 @@ func (m *PlanMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PlanMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 14)
 	if m.created_at != nil {
 		fields = append(fields, plan.FieldCreatedAt)
 	}
@@ -13423,6 +13638,9 @@ func (m *PlanMutation) Fields() []string {
 	if m.source_date != nil {
 		fields = append(fields, plan.FieldSourceDate)
 	}
+	if m.state != nil {
+		fields = append(fields, plan.FieldState)
+	}
 	return fields
 }
 
@@ -13457,6 +13675,8 @@ func (m *PlanMutation) Field(name string) (ent.Value, bool) {
 		return m.SourceURL()
 	case plan.FieldSourceDate:
 		return m.SourceDate()
+	case plan.FieldState:
+		return m.State()
 	}
 	return nil, false
 }
@@ -13492,6 +13712,8 @@ func (m *PlanMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldSourceURL(ctx)
 	case plan.FieldSourceDate:
 		return m.OldSourceDate(ctx)
+	case plan.FieldState:
+		return m.OldState(ctx)
 	}
 	return nil, fmt.Errorf("unknown Plan field %s", name)
 }
@@ -13591,6 +13813,13 @@ func (m *PlanMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetSourceDate(v)
+		return nil
+	case plan.FieldState:
+		v, ok := value.(plan.State)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetState(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Plan field %s", name)
@@ -13757,6 +13986,9 @@ func (m *PlanMutation) ResetField(name string) error {
 		return nil
 	case plan.FieldSourceDate:
 		m.ResetSourceDate()
+		return nil
+	case plan.FieldState:
+		m.ResetState()
 		return nil
 	}
 	return fmt.Errorf("unknown Plan field %s", name)

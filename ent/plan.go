@@ -43,6 +43,8 @@ type Plan struct {
 	SourceURL string `json:"source_url,omitempty"`
 	// When the published source was last updated.
 	SourceDate *time.Time `json:"source_date,omitempty"`
+	// Where the plan stands: DRAFT (utkast) while it is prepared, ADOPTED (antagen) while it runs, CLOSED (avslutad) when its period is over. A closed plan, and everything under it, is changed by admins only.
+	State plan.State `json:"state,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PlanQuery when eager-loading is set.
 	Edges        PlanEdges `json:"edges"`
@@ -78,7 +80,7 @@ func (*Plan) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case plan.FieldID, plan.FieldVersion, plan.FieldFirstYear, plan.FieldLastYear:
 			values[i] = new(sql.NullInt64)
-		case plan.FieldName, plan.FieldRegion, plan.FieldCountyCode, plan.FieldDescription, plan.FieldGoalsIntro, plan.FieldParentPlan, plan.FieldSourceURL:
+		case plan.FieldName, plan.FieldRegion, plan.FieldCountyCode, plan.FieldDescription, plan.FieldGoalsIntro, plan.FieldParentPlan, plan.FieldSourceURL, plan.FieldState:
 			values[i] = new(sql.NullString)
 		case plan.FieldCreatedAt, plan.FieldUpdatedAt, plan.FieldSourceDate:
 			values[i] = new(sql.NullTime)
@@ -182,6 +184,12 @@ func (_m *Plan) assignValues(columns []string, values []any) error {
 				_m.SourceDate = new(time.Time)
 				*_m.SourceDate = value.Time
 			}
+		case plan.FieldState:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field state", values[i])
+			} else if value.Valid {
+				_m.State = plan.State(value.String)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -263,6 +271,9 @@ func (_m *Plan) String() string {
 		builder.WriteString("source_date=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("state=")
+	builder.WriteString(fmt.Sprintf("%v", _m.State))
 	builder.WriteByte(')')
 	return builder.String()
 }

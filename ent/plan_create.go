@@ -173,6 +173,20 @@ func (_c *PlanCreate) SetNillableSourceDate(v *time.Time) *PlanCreate {
 	return _c
 }
 
+// SetState sets the "state" field.
+func (_c *PlanCreate) SetState(v plan.State) *PlanCreate {
+	_c.mutation.SetState(v)
+	return _c
+}
+
+// SetNillableState sets the "state" field if the given value is not nil.
+func (_c *PlanCreate) SetNillableState(v *plan.State) *PlanCreate {
+	if v != nil {
+		_c.SetState(*v)
+	}
+	return _c
+}
+
 // AddGoalIDs adds the "goals" edge to the Goal entity by IDs.
 func (_c *PlanCreate) AddGoalIDs(ids ...int) *PlanCreate {
 	_c.mutation.AddGoalIDs(ids...)
@@ -243,6 +257,10 @@ func (_c *PlanCreate) defaults() error {
 		v := plan.DefaultVersion
 		_c.mutation.SetVersion(v)
 	}
+	if _, ok := _c.mutation.State(); !ok {
+		v := plan.DefaultState
+		_c.mutation.SetState(v)
+	}
 	return nil
 }
 
@@ -312,6 +330,14 @@ func (_c *PlanCreate) check() error {
 	if v, ok := _c.mutation.SourceURL(); ok {
 		if err := plan.SourceURLValidator(v); err != nil {
 			return &ValidationError{Name: "source_url", err: fmt.Errorf(`ent: validator failed for field "Plan.source_url": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.State(); !ok {
+		return &ValidationError{Name: "state", err: errors.New(`ent: missing required field "Plan.state"`)}
+	}
+	if v, ok := _c.mutation.State(); ok {
+		if err := plan.StateValidator(v); err != nil {
+			return &ValidationError{Name: "state", err: fmt.Errorf(`ent: validator failed for field "Plan.state": %w`, err)}
 		}
 	}
 	return nil
@@ -392,6 +418,10 @@ func (_c *PlanCreate) createSpec() (*Plan, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.SourceDate(); ok {
 		_spec.SetField(plan.FieldSourceDate, field.TypeTime, value)
 		_node.SourceDate = &value
+	}
+	if value, ok := _c.mutation.State(); ok {
+		_spec.SetField(plan.FieldState, field.TypeEnum, value)
+		_node.State = value
 	}
 	if nodes := _c.mutation.GoalsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -656,6 +686,18 @@ func (u *PlanUpsert) UpdateSourceDate() *PlanUpsert {
 // ClearSourceDate clears the value of the "source_date" field.
 func (u *PlanUpsert) ClearSourceDate() *PlanUpsert {
 	u.SetNull(plan.FieldSourceDate)
+	return u
+}
+
+// SetState sets the "state" field.
+func (u *PlanUpsert) SetState(v plan.State) *PlanUpsert {
+	u.Set(plan.FieldState, v)
+	return u
+}
+
+// UpdateState sets the "state" field to the value that was provided on create.
+func (u *PlanUpsert) UpdateState() *PlanUpsert {
+	u.SetExcluded(plan.FieldState)
 	return u
 }
 
@@ -932,6 +974,20 @@ func (u *PlanUpsertOne) UpdateSourceDate() *PlanUpsertOne {
 func (u *PlanUpsertOne) ClearSourceDate() *PlanUpsertOne {
 	return u.Update(func(s *PlanUpsert) {
 		s.ClearSourceDate()
+	})
+}
+
+// SetState sets the "state" field.
+func (u *PlanUpsertOne) SetState(v plan.State) *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.SetState(v)
+	})
+}
+
+// UpdateState sets the "state" field to the value that was provided on create.
+func (u *PlanUpsertOne) UpdateState() *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.UpdateState()
 	})
 }
 
@@ -1374,6 +1430,20 @@ func (u *PlanUpsertBulk) UpdateSourceDate() *PlanUpsertBulk {
 func (u *PlanUpsertBulk) ClearSourceDate() *PlanUpsertBulk {
 	return u.Update(func(s *PlanUpsert) {
 		s.ClearSourceDate()
+	})
+}
+
+// SetState sets the "state" field.
+func (u *PlanUpsertBulk) SetState(v plan.State) *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.SetState(v)
+	})
+}
+
+// UpdateState sets the "state" field to the value that was provided on create.
+func (u *PlanUpsertBulk) UpdateState() *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.UpdateState()
 	})
 }
 

@@ -247,6 +247,20 @@ func (_u *PlanUpdate) ClearSourceDate() *PlanUpdate {
 	return _u
 }
 
+// SetState sets the "state" field.
+func (_u *PlanUpdate) SetState(v plan.State) *PlanUpdate {
+	_u.mutation.SetState(v)
+	return _u
+}
+
+// SetNillableState sets the "state" field if the given value is not nil.
+func (_u *PlanUpdate) SetNillableState(v *plan.State) *PlanUpdate {
+	if v != nil {
+		_u.SetState(*v)
+	}
+	return _u
+}
+
 // AddGoalIDs adds the "goals" edge to the Goal entity by IDs.
 func (_u *PlanUpdate) AddGoalIDs(ids ...int) *PlanUpdate {
 	_u.mutation.AddGoalIDs(ids...)
@@ -377,6 +391,11 @@ func (_u *PlanUpdate) check() error {
 			return &ValidationError{Name: "source_url", err: fmt.Errorf(`ent: validator failed for field "Plan.source_url": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.State(); ok {
+		if err := plan.StateValidator(v); err != nil {
+			return &ValidationError{Name: "state", err: fmt.Errorf(`ent: validator failed for field "Plan.state": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -460,6 +479,9 @@ func (_u *PlanUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.SourceDateCleared() {
 		_spec.ClearField(plan.FieldSourceDate, field.TypeTime)
+	}
+	if value, ok := _u.mutation.State(); ok {
+		_spec.SetField(plan.FieldState, field.TypeEnum, value)
 	}
 	if _u.mutation.GoalsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -745,6 +767,20 @@ func (_u *PlanUpdateOne) ClearSourceDate() *PlanUpdateOne {
 	return _u
 }
 
+// SetState sets the "state" field.
+func (_u *PlanUpdateOne) SetState(v plan.State) *PlanUpdateOne {
+	_u.mutation.SetState(v)
+	return _u
+}
+
+// SetNillableState sets the "state" field if the given value is not nil.
+func (_u *PlanUpdateOne) SetNillableState(v *plan.State) *PlanUpdateOne {
+	if v != nil {
+		_u.SetState(*v)
+	}
+	return _u
+}
+
 // AddGoalIDs adds the "goals" edge to the Goal entity by IDs.
 func (_u *PlanUpdateOne) AddGoalIDs(ids ...int) *PlanUpdateOne {
 	_u.mutation.AddGoalIDs(ids...)
@@ -888,6 +924,11 @@ func (_u *PlanUpdateOne) check() error {
 			return &ValidationError{Name: "source_url", err: fmt.Errorf(`ent: validator failed for field "Plan.source_url": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.State(); ok {
+		if err := plan.StateValidator(v); err != nil {
+			return &ValidationError{Name: "state", err: fmt.Errorf(`ent: validator failed for field "Plan.state": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -988,6 +1029,9 @@ func (_u *PlanUpdateOne) sqlSave(ctx context.Context) (_node *Plan, err error) {
 	}
 	if _u.mutation.SourceDateCleared() {
 		_spec.ClearField(plan.FieldSourceDate, field.TypeTime)
+	}
+	if value, ok := _u.mutation.State(); ok {
+		_spec.SetField(plan.FieldState, field.TypeEnum, value)
 	}
 	if _u.mutation.GoalsCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -25,8 +25,10 @@ import (
 	"github.com/samverkan/samverkan/ent/indicator"
 	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/institution"
+	"github.com/samverkan/samverkan/ent/plan"
 	"github.com/samverkan/samverkan/ent/schema/enum"
 	"github.com/samverkan/samverkan/ent/token"
+	"github.com/samverkan/samverkan/period"
 	"github.com/samverkan/samverkan/report"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -74,9 +76,12 @@ type ComplexityRoot struct {
 		NextReview      func(childComplexity int) int
 		Objective       func(childComplexity int) int
 		ObjectiveID     func(childComplexity int) int
+		Predecessor     func(childComplexity int) int
+		PredecessorID   func(childComplexity int) int
 		StartDate       func(childComplexity int) int
 		Status          func(childComplexity int) int
 		StatusChanges   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StatusChangeOrder, where *ent.StatusChangeWhereInput) int
+		Successor       func(childComplexity int) int
 		Title           func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
 		Version         func(childComplexity int) int
@@ -461,6 +466,7 @@ type ComplexityRoot struct {
 		Login                 func(childComplexity int, username string, password string) int
 		Logout                func(childComplexity int) int
 		RevokeToken           func(childComplexity int, id int) int
+		StartNextPeriod       func(childComplexity int, input period.NextInput) int
 		UnlockUser            func(childComplexity int, id int) int
 		UpdateActivity        func(childComplexity int, id int, input ent.UpdateActivityInput) int
 		UpdateFollowUp        func(childComplexity int, id int, input ent.UpdateFollowUpInput) int
@@ -530,6 +536,7 @@ type ComplexityRoot struct {
 		Region              func(childComplexity int) int
 		SourceDate          func(childComplexity int) int
 		SourceURL           func(childComplexity int) int
+		State               func(childComplexity int) int
 		StatusByGoal        func(childComplexity int, year *int) int
 		StatusChangesByYear func(childComplexity int, year *int) int
 		StatusCounts        func(childComplexity int, year *int) int
@@ -736,6 +743,7 @@ type MutationResolver interface {
 	CreateGoalAssessment(ctx context.Context, input ent.CreateGoalAssessmentInput) (*ent.GoalAssessment, error)
 	UpdateGoalAssessment(ctx context.Context, id int, input ent.UpdateGoalAssessmentInput) (*ent.GoalAssessment, error)
 	DeleteGoalAssessment(ctx context.Context, id int) (int, error)
+	StartNextPeriod(ctx context.Context, input period.NextInput) (*ent.Plan, error)
 }
 type ObjectiveResolver interface {
 	StatusCounts(ctx context.Context, obj *ent.Objective, year *int) (*report.Counts, error)
@@ -894,6 +902,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Activity.ObjectiveID(childComplexity), true
+	case "Activity.predecessor":
+		if e.ComplexityRoot.Activity.Predecessor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Activity.Predecessor(childComplexity), true
+	case "Activity.predecessorID":
+		if e.ComplexityRoot.Activity.PredecessorID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Activity.PredecessorID(childComplexity), true
 	case "Activity.startDate":
 		if e.ComplexityRoot.Activity.StartDate == nil {
 			break
@@ -917,6 +937,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Activity.StatusChanges(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.StatusChangeOrder), args["where"].(*ent.StatusChangeWhereInput)), true
+	case "Activity.successor":
+		if e.ComplexityRoot.Activity.Successor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Activity.Successor(childComplexity), true
 	case "Activity.title":
 		if e.ComplexityRoot.Activity.Title == nil {
 			break
@@ -2700,6 +2726,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeToken(childComplexity, args["id"].(int)), true
+	case "Mutation.startNextPeriod":
+		if e.ComplexityRoot.Mutation.StartNextPeriod == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_startNextPeriod_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StartNextPeriod(childComplexity, args["input"].(period.NextInput)), true
 	case "Mutation.unlockUser":
 		if e.ComplexityRoot.Mutation.UnlockUser == nil {
 			break
@@ -3107,6 +3144,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Plan.SourceURL(childComplexity), true
+	case "Plan.state":
+		if e.ComplexityRoot.Plan.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plan.State(childComplexity), true
 	case "Plan.statusByGoal":
 		if e.ComplexityRoot.Plan.StatusByGoal == nil {
 			break
@@ -3779,6 +3822,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ObjectiveWhereInput", ec.unmarshalInputObjectiveWhereInput),
 			graphql.NewInputUnmarshaler("PlanOrder", ec.unmarshalInputPlanOrder),
 			graphql.NewInputUnmarshaler("PlanWhereInput", ec.unmarshalInputPlanWhereInput),
+			graphql.NewInputUnmarshaler("StartNextPeriodInput", ec.unmarshalInputStartNextPeriodInput),
 			graphql.NewInputUnmarshaler("StatusChangeOrder", ec.unmarshalInputStatusChangeOrder),
 			graphql.NewInputUnmarshaler("StatusChangeWhereInput", ec.unmarshalInputStatusChangeWhereInput),
 			graphql.NewInputUnmarshaler("TokenOrder", ec.unmarshalInputTokenOrder),
@@ -3872,7 +3916,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "auth.graphql" "ent.graphql" "indicator.graphql" "mutation.graphql" "plan.graphql" "report.graphql"
+//go:embed "auth.graphql" "ent.graphql" "indicator.graphql" "mutation.graphql" "period.graphql" "plan.graphql" "report.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3888,6 +3932,7 @@ var sources = []*ast.Source{
 	{Name: "ent.graphql", Input: sourceData("ent.graphql"), BuiltIn: false},
 	{Name: "indicator.graphql", Input: sourceData("indicator.graphql"), BuiltIn: false},
 	{Name: "mutation.graphql", Input: sourceData("mutation.graphql"), BuiltIn: false},
+	{Name: "period.graphql", Input: sourceData("period.graphql"), BuiltIn: false},
 	{Name: "plan.graphql", Input: sourceData("plan.graphql"), BuiltIn: false},
 	{Name: "report.graphql", Input: sourceData("report.graphql"), BuiltIn: false},
 }
@@ -3927,6 +3972,8 @@ func (ec *executionContext) childFields_Activity(ctx context.Context, field grap
 		return ec.fieldContext_Activity_lead(ctx, field)
 	case "objectiveID":
 		return ec.fieldContext_Activity_objectiveID(ctx, field)
+	case "predecessorID":
+		return ec.fieldContext_Activity_predecessorID(ctx, field)
 	case "objective":
 		return ec.fieldContext_Activity_objective(ctx, field)
 	case "municipalities":
@@ -3937,6 +3984,10 @@ func (ec *executionContext) childFields_Activity(ctx context.Context, field grap
 		return ec.fieldContext_Activity_statusChanges(ctx, field)
 	case "followUps":
 		return ec.fieldContext_Activity_followUps(ctx, field)
+	case "predecessor":
+		return ec.fieldContext_Activity_predecessor(ctx, field)
+	case "successor":
+		return ec.fieldContext_Activity_successor(ctx, field)
 	case "indicators":
 		return ec.fieldContext_Activity_indicators(ctx, field)
 	case "viewerCanUpdate":
@@ -4747,6 +4798,8 @@ func (ec *executionContext) childFields_Plan(ctx context.Context, field graphql.
 		return ec.fieldContext_Plan_sourceURL(ctx, field)
 	case "sourceDate":
 		return ec.fieldContext_Plan_sourceDate(ctx, field)
+	case "state":
+		return ec.fieldContext_Plan_state(ctx, field)
 	case "goals":
 		return ec.fieldContext_Plan_goals(ctx, field)
 	case "statusCounts":
@@ -6378,6 +6431,20 @@ func (ec *executionContext) field_Mutation_revokeToken_args(ctx context.Context,
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_startNextPeriod_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (period.NextInput, error) {
+			return ec.unmarshalNStartNextPeriodInput2githubᚗcomᚋsamverkanᚋsamverkanᚋperiodᚐNextInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -8175,6 +8242,29 @@ func (ec *executionContext) fieldContext_Activity_objectiveID(_ context.Context,
 	return graphql.NewScalarFieldContext("Activity", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Activity_predecessorID(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_predecessorID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PredecessorID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Activity_predecessorID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Activity", field, false, false, "ID")
+}
+
 func (ec *executionContext) _Activity_objective(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8379,6 +8469,70 @@ func (ec *executionContext) fieldContext_Activity_followUps(ctx context.Context,
 	if fc.Args, err = ec.field_Activity_followUps_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Activity_predecessor(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_predecessor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Predecessor(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Activity) graphql.Marshaler {
+			return ec.marshalOActivity2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐActivity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Activity_predecessor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Activity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Activity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Activity_successor(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_successor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Successor(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Activity) graphql.Marshaler {
+			return ec.marshalOActivity2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐActivity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Activity_successor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Activity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Activity(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -16244,6 +16398,50 @@ func (ec *executionContext) fieldContext_Mutation_deleteGoalAssessment(ctx conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_startNextPeriod(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_startNextPeriod(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StartNextPeriod(ctx, fc.Args["input"].(period.NextInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Plan) graphql.Marshaler {
+			return ec.marshalNPlan2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_startNextPeriod(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Plan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_startNextPeriod_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Objective_id(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17210,6 +17408,29 @@ func (ec *executionContext) _Plan_sourceDate(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Plan_sourceDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Plan", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Plan_state(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v plan.State) graphql.Marshaler {
+			return ec.marshalNPlanState2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plan", field, false, false, "PlanState")
 }
 
 func (ec *executionContext) _Plan_goals(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
@@ -21046,7 +21267,7 @@ func (ec *executionContext) unmarshalInputActivityWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "firstYear", "firstYearNEQ", "firstYearIn", "firstYearNotIn", "firstYearGT", "firstYearGTE", "firstYearLT", "firstYearLTE", "firstYearIsNil", "firstYearNotNil", "lastYear", "lastYearNEQ", "lastYearIn", "lastYearNotIn", "lastYearGT", "lastYearGTE", "lastYearLT", "lastYearLTE", "lastYearIsNil", "lastYearNotNil", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "startDateIsNil", "startDateNotNil", "endDate", "endDateNEQ", "endDateIn", "endDateNotIn", "endDateGT", "endDateGTE", "endDateLT", "endDateLTE", "endDateIsNil", "endDateNotNil", "nextReview", "nextReviewNEQ", "nextReviewIn", "nextReviewNotIn", "nextReviewGT", "nextReviewGTE", "nextReviewLT", "nextReviewLTE", "nextReviewIsNil", "nextReviewNotNil", "lead", "leadNEQ", "leadIn", "leadNotIn", "leadGT", "leadGTE", "leadLT", "leadLTE", "leadContains", "leadHasPrefix", "leadHasSuffix", "leadIsNil", "leadNotNil", "leadEqualFold", "leadContainsFold", "objectiveID", "objectiveIDNEQ", "objectiveIDIn", "objectiveIDNotIn", "hasObjective", "hasObjectiveWith", "hasMunicipalities", "hasMunicipalitiesWith", "hasInstitutions", "hasInstitutionsWith", "hasStatusChanges", "hasStatusChangesWith", "hasFollowUps", "hasFollowUpsWith", "hasIndicators", "hasIndicatorsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "firstYear", "firstYearNEQ", "firstYearIn", "firstYearNotIn", "firstYearGT", "firstYearGTE", "firstYearLT", "firstYearLTE", "firstYearIsNil", "firstYearNotNil", "lastYear", "lastYearNEQ", "lastYearIn", "lastYearNotIn", "lastYearGT", "lastYearGTE", "lastYearLT", "lastYearLTE", "lastYearIsNil", "lastYearNotNil", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "startDateIsNil", "startDateNotNil", "endDate", "endDateNEQ", "endDateIn", "endDateNotIn", "endDateGT", "endDateGTE", "endDateLT", "endDateLTE", "endDateIsNil", "endDateNotNil", "nextReview", "nextReviewNEQ", "nextReviewIn", "nextReviewNotIn", "nextReviewGT", "nextReviewGTE", "nextReviewLT", "nextReviewLTE", "nextReviewIsNil", "nextReviewNotNil", "lead", "leadNEQ", "leadIn", "leadNotIn", "leadGT", "leadGTE", "leadLT", "leadLTE", "leadContains", "leadHasPrefix", "leadHasSuffix", "leadIsNil", "leadNotNil", "leadEqualFold", "leadContainsFold", "objectiveID", "objectiveIDNEQ", "objectiveIDIn", "objectiveIDNotIn", "predecessorID", "predecessorIDNEQ", "predecessorIDIn", "predecessorIDNotIn", "predecessorIDIsNil", "predecessorIDNotNil", "hasObjective", "hasObjectiveWith", "hasMunicipalities", "hasMunicipalitiesWith", "hasInstitutions", "hasInstitutionsWith", "hasStatusChanges", "hasStatusChangesWith", "hasFollowUps", "hasFollowUpsWith", "hasPredecessor", "hasPredecessorWith", "hasSuccessor", "hasSuccessorWith", "hasIndicators", "hasIndicatorsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22005,6 +22226,48 @@ func (ec *executionContext) unmarshalInputActivityWhereInput(ctx context.Context
 				return it, err
 			}
 			it.ObjectiveIDNotIn = data
+		case "predecessorID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("predecessorID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PredecessorID = data
+		case "predecessorIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("predecessorIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PredecessorIDNEQ = data
+		case "predecessorIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("predecessorIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PredecessorIDIn = data
+		case "predecessorIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("predecessorIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PredecessorIDNotIn = data
+		case "predecessorIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("predecessorIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PredecessorIDIsNil = data
+		case "predecessorIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("predecessorIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PredecessorIDNotNil = data
 		case "hasObjective":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasObjective"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -22075,6 +22338,34 @@ func (ec *executionContext) unmarshalInputActivityWhereInput(ctx context.Context
 				return it, err
 			}
 			it.HasFollowUpsWith = data
+		case "hasPredecessor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPredecessor"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPredecessor = data
+		case "hasPredecessorWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPredecessorWith"))
+			data, err := ec.unmarshalOActivityWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐActivityWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPredecessorWith = data
+		case "hasSuccessor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSuccessor"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSuccessor = data
+		case "hasSuccessorWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSuccessorWith"))
+			data, err := ec.unmarshalOActivityWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐActivityWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSuccessorWith = data
 		case "hasIndicators":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasIndicators"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -23647,7 +23938,7 @@ func (ec *executionContext) unmarshalInputCreatePlanInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "region", "countyCode", "firstYear", "lastYear", "description", "goalsIntro", "parentPlan", "sourceURL", "sourceDate"}
+	fieldsInOrder := [...]string{"name", "region", "countyCode", "firstYear", "lastYear", "description", "goalsIntro", "parentPlan", "sourceURL", "sourceDate", "state"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23724,6 +24015,13 @@ func (ec *executionContext) unmarshalInputCreatePlanInput(ctx context.Context, o
 				return it, err
 			}
 			it.SourceDate = data
+		case "state":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("state"))
+			data, err := ec.unmarshalOPlanState2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐState(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.State = data
 		}
 	}
 	return it, nil
@@ -30813,7 +31111,7 @@ func (ec *executionContext) unmarshalInputPlanWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "region", "regionNEQ", "regionIn", "regionNotIn", "regionGT", "regionGTE", "regionLT", "regionLTE", "regionContains", "regionHasPrefix", "regionHasSuffix", "regionEqualFold", "regionContainsFold", "countyCode", "countyCodeNEQ", "countyCodeIn", "countyCodeNotIn", "countyCodeGT", "countyCodeGTE", "countyCodeLT", "countyCodeLTE", "countyCodeContains", "countyCodeHasPrefix", "countyCodeHasSuffix", "countyCodeIsNil", "countyCodeNotNil", "countyCodeEqualFold", "countyCodeContainsFold", "firstYear", "firstYearNEQ", "firstYearIn", "firstYearNotIn", "firstYearGT", "firstYearGTE", "firstYearLT", "firstYearLTE", "lastYear", "lastYearNEQ", "lastYearIn", "lastYearNotIn", "lastYearGT", "lastYearGTE", "lastYearLT", "lastYearLTE", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "goalsIntro", "goalsIntroNEQ", "goalsIntroIn", "goalsIntroNotIn", "goalsIntroGT", "goalsIntroGTE", "goalsIntroLT", "goalsIntroLTE", "goalsIntroContains", "goalsIntroHasPrefix", "goalsIntroHasSuffix", "goalsIntroIsNil", "goalsIntroNotNil", "goalsIntroEqualFold", "goalsIntroContainsFold", "parentPlan", "parentPlanNEQ", "parentPlanIn", "parentPlanNotIn", "parentPlanGT", "parentPlanGTE", "parentPlanLT", "parentPlanLTE", "parentPlanContains", "parentPlanHasPrefix", "parentPlanHasSuffix", "parentPlanIsNil", "parentPlanNotNil", "parentPlanEqualFold", "parentPlanContainsFold", "sourceURL", "sourceURLNEQ", "sourceURLIn", "sourceURLNotIn", "sourceURLGT", "sourceURLGTE", "sourceURLLT", "sourceURLLTE", "sourceURLContains", "sourceURLHasPrefix", "sourceURLHasSuffix", "sourceURLIsNil", "sourceURLNotNil", "sourceURLEqualFold", "sourceURLContainsFold", "sourceDate", "sourceDateNEQ", "sourceDateIn", "sourceDateNotIn", "sourceDateGT", "sourceDateGTE", "sourceDateLT", "sourceDateLTE", "sourceDateIsNil", "sourceDateNotNil", "hasGoals", "hasGoalsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "region", "regionNEQ", "regionIn", "regionNotIn", "regionGT", "regionGTE", "regionLT", "regionLTE", "regionContains", "regionHasPrefix", "regionHasSuffix", "regionEqualFold", "regionContainsFold", "countyCode", "countyCodeNEQ", "countyCodeIn", "countyCodeNotIn", "countyCodeGT", "countyCodeGTE", "countyCodeLT", "countyCodeLTE", "countyCodeContains", "countyCodeHasPrefix", "countyCodeHasSuffix", "countyCodeIsNil", "countyCodeNotNil", "countyCodeEqualFold", "countyCodeContainsFold", "firstYear", "firstYearNEQ", "firstYearIn", "firstYearNotIn", "firstYearGT", "firstYearGTE", "firstYearLT", "firstYearLTE", "lastYear", "lastYearNEQ", "lastYearIn", "lastYearNotIn", "lastYearGT", "lastYearGTE", "lastYearLT", "lastYearLTE", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "goalsIntro", "goalsIntroNEQ", "goalsIntroIn", "goalsIntroNotIn", "goalsIntroGT", "goalsIntroGTE", "goalsIntroLT", "goalsIntroLTE", "goalsIntroContains", "goalsIntroHasPrefix", "goalsIntroHasSuffix", "goalsIntroIsNil", "goalsIntroNotNil", "goalsIntroEqualFold", "goalsIntroContainsFold", "parentPlan", "parentPlanNEQ", "parentPlanIn", "parentPlanNotIn", "parentPlanGT", "parentPlanGTE", "parentPlanLT", "parentPlanLTE", "parentPlanContains", "parentPlanHasPrefix", "parentPlanHasSuffix", "parentPlanIsNil", "parentPlanNotNil", "parentPlanEqualFold", "parentPlanContainsFold", "sourceURL", "sourceURLNEQ", "sourceURLIn", "sourceURLNotIn", "sourceURLGT", "sourceURLGTE", "sourceURLLT", "sourceURLLTE", "sourceURLContains", "sourceURLHasPrefix", "sourceURLHasSuffix", "sourceURLIsNil", "sourceURLNotNil", "sourceURLEqualFold", "sourceURLContainsFold", "sourceDate", "sourceDateNEQ", "sourceDateIn", "sourceDateNotIn", "sourceDateGT", "sourceDateGTE", "sourceDateLT", "sourceDateLTE", "sourceDateIsNil", "sourceDateNotNil", "state", "stateNEQ", "stateIn", "stateNotIn", "hasGoals", "hasGoalsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31954,6 +32252,34 @@ func (ec *executionContext) unmarshalInputPlanWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.SourceDateNotNil = data
+		case "state":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("state"))
+			data, err := ec.unmarshalOPlanState2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐState(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.State = data
+		case "stateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateNEQ"))
+			data, err := ec.unmarshalOPlanState2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐState(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateNEQ = data
+		case "stateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateIn"))
+			data, err := ec.unmarshalOPlanState2ᚕgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐStateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateIn = data
+		case "stateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateNotIn"))
+			data, err := ec.unmarshalOPlanState2ᚕgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐStateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateNotIn = data
 		case "hasGoals":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasGoals"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -31982,6 +32308,76 @@ func (ec *executionContext) unmarshalInputPlanWhereInput(ctx context.Context, ob
 func UnmarshalPlanWhereInput(ctx context.Context, raw any) (ent.PlanWhereInput, error) {
 	var out ent.PlanWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlanWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStartNextPeriodInput(ctx context.Context, obj any) (period.NextInput, error) {
+	var it period.NextInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"planID", "name", "firstYear", "lastYear", "carryOverActivityIDs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "planID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("planID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlanID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "firstYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstYear"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstYear = data
+		case "lastYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastYear"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastYear = data
+		case "carryOverActivityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("carryOverActivityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CarryOverActivityIDs = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStartNextPeriodInput unmarshals raw into the StartNextPeriodInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStartNextPeriodInput(ctx context.Context, raw any) (period.NextInput, error) {
+	var out period.NextInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StartNextPeriodInput", raw, &out)
 	return out, err
 }
 
@@ -34020,7 +34416,7 @@ func (ec *executionContext) unmarshalInputUpdatePlanInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"version", "name", "region", "countyCode", "clearCountyCode", "firstYear", "lastYear", "description", "clearDescription", "goalsIntro", "clearGoalsIntro", "parentPlan", "clearParentPlan", "sourceURL", "clearSourceURL", "sourceDate", "clearSourceDate"}
+	fieldsInOrder := [...]string{"version", "name", "region", "countyCode", "clearCountyCode", "firstYear", "lastYear", "description", "clearDescription", "goalsIntro", "clearGoalsIntro", "parentPlan", "clearParentPlan", "sourceURL", "clearSourceURL", "sourceDate", "clearSourceDate", "state"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -34146,6 +34542,13 @@ func (ec *executionContext) unmarshalInputUpdatePlanInput(ctx context.Context, o
 				return it, err
 			}
 			it.ClearSourceDate = data
+		case "state":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("state"))
+			data, err := ec.unmarshalOPlanState2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐState(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.State = data
 		}
 	}
 	return it, nil
@@ -35030,6 +35433,11 @@ func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "predecessorID":
+			out.Values[i] = ec._Activity_predecessorID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "objective":
 			out.Values[i] = ec._Activity_objective(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -35053,6 +35461,16 @@ func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet,
 		case "followUps":
 			out.Values[i] = ec._Activity_followUps(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "predecessor":
+			out.Values[i] = ec._Activity_predecessor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "successor":
+			out.Values[i] = ec._Activity_successor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "indicators":
@@ -37681,6 +38099,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "startNextPeriod":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_startNextPeriod(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -38032,6 +38457,11 @@ func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj
 		case "sourceDate":
 			out.Values[i] = ec._Plan_sourceDate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "state":
+			out.Values[i] = ec._Plan_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "goals":
@@ -40380,6 +40810,16 @@ func (ec *executionContext) marshalNPlanOrderField2ᚖgithubᚗcomᚋsamverkan�
 	return v
 }
 
+func (ec *executionContext) unmarshalNPlanState2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐState(ctx context.Context, v any) (plan.State, error) {
+	var res plan.State
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPlanState2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐState(ctx context.Context, sel ast.SelectionSet, v plan.State) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNPlanWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanWhereInput(ctx context.Context, v any) (*ent.PlanWhereInput, error) {
 	res, err := ec.unmarshalInputPlanWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -40401,6 +40841,11 @@ func (ec *executionContext) marshalNSession2ᚖgithubᚗcomᚋsamverkanᚋsamver
 		return graphql.Null
 	}
 	return ec._Session(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNStartNextPeriodInput2githubᚗcomᚋsamverkanᚋsamverkanᚋperiodᚐNextInput(ctx context.Context, v any) (period.NextInput, error) {
+	res, err := ec.unmarshalInputStartNextPeriodInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNStatusChangeConnection2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChangeConnection(ctx context.Context, sel ast.SelectionSet, v *ent.StatusChangeConnection) graphql.Marshaler {
@@ -42438,6 +42883,58 @@ func (ec *executionContext) unmarshalOPlanOrder2ᚕᚖgithubᚗcomᚋsamverkan�
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPlanState2ᚕgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐStateᚄ(ctx context.Context, v any) ([]plan.State, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]plan.State, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPlanState2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐState(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOPlanState2ᚕgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐStateᚄ(ctx context.Context, sel ast.SelectionSet, v []plan.State) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPlanState2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐState(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOPlanState2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐState(ctx context.Context, v any) (*plan.State, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(plan.State)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPlanState2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐState(ctx context.Context, sel ast.SelectionSet, v *plan.State) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOPlanWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanWhereInputᚄ(ctx context.Context, v any) ([]*ent.PlanWhereInput, error) {

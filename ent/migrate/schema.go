@@ -24,6 +24,7 @@ var (
 		{Name: "end_date", Type: field.TypeTime, Nullable: true},
 		{Name: "next_review", Type: field.TypeTime, Nullable: true},
 		{Name: "lead", Type: field.TypeString, Nullable: true},
+		{Name: "predecessor_id", Type: field.TypeInt, Unique: true, Nullable: true},
 		{Name: "objective_id", Type: field.TypeInt},
 	}
 	// ActivitiesTable holds the schema information for the "activities" table.
@@ -33,8 +34,14 @@ var (
 		PrimaryKey: []*schema.Column{ActivitiesColumns[0]},
 		ForeignKeys: []*schema.ForeignKey{
 			{
-				Symbol:     "activities_objectives_activities",
+				Symbol:     "activities_activities_successor",
 				Columns:    []*schema.Column{ActivitiesColumns[13]},
+				RefColumns: []*schema.Column{ActivitiesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "activities_objectives_activities",
+				Columns:    []*schema.Column{ActivitiesColumns[14]},
 				RefColumns: []*schema.Column{ObjectivesColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -43,7 +50,7 @@ var (
 			{
 				Name:    "activity_objective_id",
 				Unique:  false,
-				Columns: []*schema.Column{ActivitiesColumns[13]},
+				Columns: []*schema.Column{ActivitiesColumns[14]},
 			},
 			{
 				Name:    "activity_title",
@@ -458,6 +465,7 @@ var (
 		{Name: "parent_plan", Type: field.TypeString, Nullable: true},
 		{Name: "source_url", Type: field.TypeString, Nullable: true},
 		{Name: "source_date", Type: field.TypeTime, Nullable: true},
+		{Name: "state", Type: field.TypeEnum, Enums: []string{"DRAFT", "ADOPTED", "CLOSED"}, Default: "ADOPTED"},
 	}
 	// PlansTable holds the schema information for the "plans" table.
 	PlansTable = &schema.Table{
@@ -700,7 +708,8 @@ var (
 )
 
 func init() {
-	ActivitiesTable.ForeignKeys[0].RefTable = ObjectivesTable
+	ActivitiesTable.ForeignKeys[0].RefTable = ActivitiesTable
+	ActivitiesTable.ForeignKeys[1].RefTable = ObjectivesTable
 	ActivitiesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
 	}
