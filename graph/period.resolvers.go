@@ -7,7 +7,9 @@ package graph
 
 import (
 	"context"
+	"time"
 
+	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/period"
 )
@@ -15,4 +17,43 @@ import (
 // StartNextPeriod is the resolver for the startNextPeriod field.
 func (r *mutationResolver) StartNextPeriod(ctx context.Context, input period.NextInput) (*ent.Plan, error) {
 	return period.StartNext(ctx, ent.FromContext(ctx), input)
+}
+
+// CreateFollowUpDeadline is the resolver for the createFollowUpDeadline field.
+func (r *mutationResolver) CreateFollowUpDeadline(ctx context.Context, input ent.CreateFollowUpDeadlineInput) (*ent.FollowUpDeadline, error) {
+	return ent.FromContext(ctx).FollowUpDeadline.Create().SetInput(input).Save(ctx)
+}
+
+// UpdateFollowUpDeadline is the resolver for the updateFollowUpDeadline field.
+func (r *mutationResolver) UpdateFollowUpDeadline(ctx context.Context, id int, input ent.UpdateFollowUpDeadlineInput) (*ent.FollowUpDeadline, error) {
+	return ent.FromContext(ctx).FollowUpDeadline.UpdateOneID(id).SetInput(input).Save(ctx)
+}
+
+// DeleteFollowUpDeadline is the resolver for the deleteFollowUpDeadline field.
+func (r *mutationResolver) DeleteFollowUpDeadline(ctx context.Context, id int) (int, error) {
+	return id, ent.FromContext(ctx).FollowUpDeadline.DeleteOneID(id).Exec(ctx)
+}
+
+// CreateCalendarFeed is the resolver for the createCalendarFeed field.
+func (r *mutationResolver) CreateCalendarFeed(ctx context.Context) (*CalendarFeed, error) {
+	secret, t, err := r.accounts.CreateCalendarFeed(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &CalendarFeed{Path: period.FeedPath(secret), CreatedAt: t.CreatedAt}, nil
+}
+
+// RevokeCalendarFeed is the resolver for the revokeCalendarFeed field.
+func (r *mutationResolver) RevokeCalendarFeed(ctx context.Context) (bool, error) {
+	return r.accounts.RevokeCalendarFeed(ctx)
+}
+
+// Due is the resolver for the due field.
+func (r *queryResolver) Due(ctx context.Context, within int) ([]*period.DueItem, error) {
+	return period.Due(ctx, r.reader(ctx), auth.FromContext(ctx), time.Now(), within)
+}
+
+// CalendarFeedCreatedAt is the resolver for the calendarFeedCreatedAt field.
+func (r *queryResolver) CalendarFeedCreatedAt(ctx context.Context) (*time.Time, error) {
+	return r.accounts.CalendarFeedCreatedAt(ctx)
 }

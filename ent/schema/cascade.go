@@ -14,6 +14,7 @@ import (
 	gen "github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/followup"
+	"github.com/samverkan/samverkan/ent/followupdeadline"
 	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/goalassessment"
 	"github.com/samverkan/samverkan/ent/indicator"
@@ -154,9 +155,14 @@ type cascadeChild struct {
 // (An activity's status changes go with it too; they are its history, not
 // records of their own in the trail.)
 var cascades = map[string][]cascadeChild{
-	"Plan": {{"Goal", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
-		return c.Goal.Query().Where(goal.PlanIDIn(ids...)).Order(goal.ByID()).All(ctx)
-	}}},
+	"Plan": {
+		{"Goal", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
+			return c.Goal.Query().Where(goal.PlanIDIn(ids...)).Order(goal.ByID()).All(ctx)
+		}},
+		{"FollowUpDeadline", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
+			return c.FollowUpDeadline.Query().Where(followupdeadline.PlanIDIn(ids...)).Order(followupdeadline.ByID()).All(ctx)
+		}},
+	},
 	"Goal": {
 		{"Objective", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
 			return c.Objective.Query().Where(objective.GoalIDIn(ids...)).Order(objective.ByID()).All(ctx)

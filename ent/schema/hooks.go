@@ -94,6 +94,7 @@ var edgeTargets = map[string]struct {
 	"IndicatorValue.indicator":    {"indicator", existingIndicators},
 	"IndicatorValue.municipality": {"municipality", existingMunicipalities},
 	"GoalAssessment.goal":         {"goal", existingGoals},
+	"FollowUpDeadline.plan":       {"plan", existingPlans},
 }
 
 func existingIndicators(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {

@@ -99,6 +99,13 @@ func (Plan) Edges() []ent.Edge {
 				entgql.RelayConnection(),
 				entgql.OrderField("GOALS_COUNT"),
 			),
+		edge.To("follow_up_deadlines", FollowUpDeadline.Type).
+			Comment("When the follow-ups of the plan's activities are due, per year and period.").
+			Annotations(
+				entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+				entsql.OnDelete(entsql.Cascade),
+				entgql.RelayConnection(),
+			),
 	}
 }
 
