@@ -13,6 +13,7 @@ import (
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/auditentry"
 	"github.com/samverkan/samverkan/ent/followup"
+	"github.com/samverkan/samverkan/ent/followupdeadline"
 	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/goalassessment"
 	"github.com/samverkan/samverkan/ent/indicator"
@@ -168,6 +169,45 @@ var types = map[string]*Type{
 		},
 		Policy: func(ctx context.Context, c *ent.Client) error {
 			return followup.Policy.EvalQuery(ctx, c.FollowUp.Query())
+		},
+	},
+	"FollowUpDeadline": {
+		Name:    "FollowUpDeadline",
+		Table:   followupdeadline.Table,
+		IDStart: 64424509440,
+		Fields: map[string]*Field{
+			"id":        {Column: followupdeadline.FieldID, Kind: KindID},
+			"createdAt": {Column: followupdeadline.FieldCreatedAt, Kind: KindTime, Nillable: false},
+			"updatedAt": {Column: followupdeadline.FieldUpdatedAt, Kind: KindTime, Nillable: false},
+			"version":   {Column: followupdeadline.FieldVersion, Kind: KindInt, Nillable: false},
+			"year":      {Column: followupdeadline.FieldYear, Kind: KindInt, Nillable: false},
+			"period":    {Column: followupdeadline.FieldPeriod, Kind: KindEnum, Nillable: false},
+			"dueDate":   {Column: followupdeadline.FieldDueDate, Kind: KindTime, Nillable: false},
+			"planID":    {Column: followupdeadline.FieldPlanID, Kind: KindID, Nillable: false},
+		},
+		Edges: map[string]*Edge{
+			"plan": {Target: "Plan", Unique: true, Rel: sqlgraph.M2O, Table: "follow_up_deadlines", Columns: []string{"plan_id"}, Inverse: true},
+		},
+		Orders: map[string]*Field{
+			"CREATED_AT": {Column: followupdeadline.FieldCreatedAt, Kind: KindTime, Nillable: false},
+			"UPDATED_AT": {Column: followupdeadline.FieldUpdatedAt, Kind: KindTime, Nillable: false},
+			"YEAR":       {Column: followupdeadline.FieldYear, Kind: KindInt, Nillable: false},
+			"DUE_DATE":   {Column: followupdeadline.FieldDueDate, Kind: KindTime, Nillable: false},
+		},
+		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
+			w := new(ent.FollowUpDeadlineWhereInput)
+			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
+				return nil, err
+			}
+			searchFollowUpDeadline(ctx, w)
+			p, err := w.P()
+			if err == ent.ErrEmptyFollowUpDeadlineWhereInput {
+				return nil, nil
+			}
+			return p, err
+		},
+		Policy: func(ctx context.Context, c *ent.Client) error {
+			return followupdeadline.Policy.EvalQuery(ctx, c.FollowUpDeadline.Query())
 		},
 	},
 	"Goal": {
@@ -540,7 +580,8 @@ var types = map[string]*Type{
 			"state":       {Column: plan.FieldState, Kind: KindEnum, Nillable: false},
 		},
 		Edges: map[string]*Edge{
-			"goals": {Target: "Goal", Unique: false, Rel: sqlgraph.O2M, Table: "goals", Columns: []string{"plan_id"}, Inverse: false},
+			"goals":             {Target: "Goal", Unique: false, Rel: sqlgraph.O2M, Table: "goals", Columns: []string{"plan_id"}, Inverse: false},
+			"followUpDeadlines": {Target: "FollowUpDeadline", Unique: false, Rel: sqlgraph.O2M, Table: "follow_up_deadlines", Columns: []string{"plan_id"}, Inverse: false},
 		},
 		Orders: map[string]*Field{
 			"CREATED_AT":  {Column: plan.FieldCreatedAt, Kind: KindTime, Nillable: false},
@@ -758,6 +799,24 @@ func searchFollowUp(ctx context.Context, w *ent.FollowUpWhereInput) {
 	}
 }
 
+// searchFollowUpDeadline answers w's infix searches of indexed fields from the
+// search index.
+func searchFollowUpDeadline(ctx context.Context, w *ent.FollowUpDeadlineWhereInput) {
+	if w == nil {
+		return
+	}
+	searchFollowUpDeadline(ctx, w.Not)
+	for _, x := range w.Or {
+		searchFollowUpDeadline(ctx, x)
+	}
+	for _, x := range w.And {
+		searchFollowUpDeadline(ctx, x)
+	}
+	for _, x := range w.HasPlanWith {
+		searchPlan(ctx, x)
+	}
+}
+
 // searchGoal answers w's infix searches of indexed fields from the
 // search index.
 func searchGoal(ctx context.Context, w *ent.GoalWhereInput) {
@@ -959,6 +1018,9 @@ func searchPlan(ctx context.Context, w *ent.PlanWhereInput) {
 	}
 	for _, x := range w.HasGoalsWith {
 		searchGoal(ctx, x)
+	}
+	for _, x := range w.HasFollowUpDeadlinesWith {
+		searchFollowUpDeadline(ctx, x)
 	}
 }
 

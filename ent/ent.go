@@ -15,6 +15,7 @@ import (
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/auditentry"
 	"github.com/samverkan/samverkan/ent/followup"
+	"github.com/samverkan/samverkan/ent/followupdeadline"
 	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/goalassessment"
 	"github.com/samverkan/samverkan/ent/indicator"
@@ -87,21 +88,22 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			activity.Table:        activity.ValidColumn,
-			auditentry.Table:      auditentry.ValidColumn,
-			followup.Table:        followup.ValidColumn,
-			goal.Table:            goal.ValidColumn,
-			goalassessment.Table:  goalassessment.ValidColumn,
-			indicator.Table:       indicator.ValidColumn,
-			indicatortarget.Table: indicatortarget.ValidColumn,
-			indicatorvalue.Table:  indicatorvalue.ValidColumn,
-			institution.Table:     institution.ValidColumn,
-			municipality.Table:    municipality.ValidColumn,
-			objective.Table:       objective.ValidColumn,
-			plan.Table:            plan.ValidColumn,
-			statuschange.Table:    statuschange.ValidColumn,
-			token.Table:           token.ValidColumn,
-			user.Table:            user.ValidColumn,
+			activity.Table:         activity.ValidColumn,
+			auditentry.Table:       auditentry.ValidColumn,
+			followup.Table:         followup.ValidColumn,
+			followupdeadline.Table: followupdeadline.ValidColumn,
+			goal.Table:             goal.ValidColumn,
+			goalassessment.Table:   goalassessment.ValidColumn,
+			indicator.Table:        indicator.ValidColumn,
+			indicatortarget.Table:  indicatortarget.ValidColumn,
+			indicatorvalue.Table:   indicatorvalue.ValidColumn,
+			institution.Table:      institution.ValidColumn,
+			municipality.Table:     municipality.ValidColumn,
+			objective.Table:        objective.ValidColumn,
+			plan.Table:             plan.ValidColumn,
+			statuschange.Table:     statuschange.ValidColumn,
+			token.Table:            token.ValidColumn,
+			user.Table:             user.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

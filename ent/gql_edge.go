@@ -153,6 +153,14 @@ func (_m *FollowUp) Activity(ctx context.Context) (*Activity, error) {
 	return result, err
 }
 
+func (_m *FollowUpDeadline) Plan(ctx context.Context) (*Plan, error) {
+	result, err := _m.Edges.PlanOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPlan().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Goal) Plan(ctx context.Context) (*Plan, error) {
 	result, err := _m.Edges.PlanOrErr()
 	if IsNotLoaded(err) {
@@ -504,6 +512,27 @@ func (_m *Plan) Goals(
 		return conn, nil
 	}
 	return _m.QueryGoals().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Plan) FollowUpDeadlines(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*FollowUpDeadlineOrder, where *FollowUpDeadlineWhereInput,
+) (*FollowUpDeadlineConnection, error) {
+	opts := []FollowUpDeadlinePaginateOption{
+		WithFollowUpDeadlineOrder(orderBy),
+		WithFollowUpDeadlineFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
+	if nodes, err := _m.NamedFollowUpDeadlines(alias); err == nil || hasTotalCount {
+		pager, err := newFollowUpDeadlinePager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &FollowUpDeadlineConnection{Edges: []*FollowUpDeadlineEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryFollowUpDeadlines().Paginate(ctx, after, first, before, last, opts...)
 }
 
 func (_m *StatusChange) Activity(ctx context.Context) (*Activity, error) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/ent/followup"
+	"github.com/samverkan/samverkan/ent/followupdeadline"
 	"github.com/samverkan/samverkan/ent/goalassessment"
 	"github.com/samverkan/samverkan/ent/indicator"
 	"github.com/samverkan/samverkan/ent/indicatorvalue"
@@ -289,6 +290,70 @@ func (c *FollowUpUpdate) SetInput(i UpdateFollowUpInput) *FollowUpUpdate {
 
 // SetInput applies the change-set in the UpdateFollowUpInput on the FollowUpUpdateOne builder.
 func (c *FollowUpUpdateOne) SetInput(i UpdateFollowUpInput) *FollowUpUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateFollowUpDeadlineInput represents a mutation input for creating followupdeadlines.
+type CreateFollowUpDeadlineInput struct {
+	Year    int
+	Period  *followupdeadline.Period
+	DueDate time.Time
+	PlanID  int
+}
+
+// Mutate applies the CreateFollowUpDeadlineInput on the FollowUpDeadlineMutation builder.
+func (i *CreateFollowUpDeadlineInput) Mutate(m *FollowUpDeadlineMutation) {
+	m.SetYear(i.Year)
+	if v := i.Period; v != nil {
+		m.SetPeriod(*v)
+	}
+	m.SetDueDate(i.DueDate)
+	m.SetPlanID(i.PlanID)
+}
+
+// SetInput applies the change-set in the CreateFollowUpDeadlineInput on the FollowUpDeadlineCreate builder.
+func (c *FollowUpDeadlineCreate) SetInput(i CreateFollowUpDeadlineInput) *FollowUpDeadlineCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateFollowUpDeadlineInput represents a mutation input for updating followupdeadlines.
+type UpdateFollowUpDeadlineInput struct {
+	Version *int
+	Year    *int
+	Period  *followupdeadline.Period
+	DueDate *time.Time
+	PlanID  *int
+}
+
+// Mutate applies the UpdateFollowUpDeadlineInput on the FollowUpDeadlineMutation builder.
+func (i *UpdateFollowUpDeadlineInput) Mutate(m *FollowUpDeadlineMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
+	if v := i.Year; v != nil {
+		m.SetYear(*v)
+	}
+	if v := i.Period; v != nil {
+		m.SetPeriod(*v)
+	}
+	if v := i.DueDate; v != nil {
+		m.SetDueDate(*v)
+	}
+	if v := i.PlanID; v != nil {
+		m.SetPlanID(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateFollowUpDeadlineInput on the FollowUpDeadlineUpdate builder.
+func (c *FollowUpDeadlineUpdate) SetInput(i UpdateFollowUpDeadlineInput) *FollowUpDeadlineUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateFollowUpDeadlineInput on the FollowUpDeadlineUpdateOne builder.
+func (c *FollowUpDeadlineUpdateOne) SetInput(i UpdateFollowUpDeadlineInput) *FollowUpDeadlineUpdateOne {
 	i.Mutate(c.Mutation())
 	return c
 }

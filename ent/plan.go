@@ -55,13 +55,16 @@ type Plan struct {
 type PlanEdges struct {
 	// The plan's development goals (utvecklingsmål), by number.
 	Goals []*Goal `json:"goals,omitempty"`
+	// When the follow-ups of the plan's activities are due, per year and period.
+	FollowUpDeadlines []*FollowUpDeadline `json:"follow_up_deadlines,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [1]bool
+	loadedTypes [2]bool
 	// totalCount holds the count of the edges above.
-	totalCount [1]map[string]int
+	totalCount [2]map[string]int
 
-	namedGoals map[string][]*Goal
+	namedGoals             map[string][]*Goal
+	namedFollowUpDeadlines map[string][]*FollowUpDeadline
 }
 
 // GoalsOrErr returns the Goals value or an error if the edge
@@ -71,6 +74,15 @@ func (e PlanEdges) GoalsOrErr() ([]*Goal, error) {
 		return e.Goals, nil
 	}
 	return nil, &NotLoadedError{edge: "goals"}
+}
+
+// FollowUpDeadlinesOrErr returns the FollowUpDeadlines value or an error if the edge
+// was not loaded in eager-loading.
+func (e PlanEdges) FollowUpDeadlinesOrErr() ([]*FollowUpDeadline, error) {
+	if e.loadedTypes[1] {
+		return e.FollowUpDeadlines, nil
+	}
+	return nil, &NotLoadedError{edge: "follow_up_deadlines"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -208,6 +220,11 @@ func (_m *Plan) QueryGoals() *GoalQuery {
 	return NewPlanClient(_m.config).QueryGoals(_m)
 }
 
+// QueryFollowUpDeadlines queries the "follow_up_deadlines" edge of the Plan entity.
+func (_m *Plan) QueryFollowUpDeadlines() *FollowUpDeadlineQuery {
+	return NewPlanClient(_m.config).QueryFollowUpDeadlines(_m)
+}
+
 // Update returns a builder for updating this Plan.
 // Note that you need to call Plan.Unwrap() before calling this method if this Plan
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -299,6 +316,30 @@ func (_m *Plan) appendNamedGoals(name string, edges ...*Goal) {
 		_m.Edges.namedGoals[name] = []*Goal{}
 	} else {
 		_m.Edges.namedGoals[name] = append(_m.Edges.namedGoals[name], edges...)
+	}
+}
+
+// NamedFollowUpDeadlines returns the FollowUpDeadlines named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Plan) NamedFollowUpDeadlines(name string) ([]*FollowUpDeadline, error) {
+	if _m.Edges.namedFollowUpDeadlines == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedFollowUpDeadlines[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Plan) appendNamedFollowUpDeadlines(name string, edges ...*FollowUpDeadline) {
+	if _m.Edges.namedFollowUpDeadlines == nil {
+		_m.Edges.namedFollowUpDeadlines = make(map[string][]*FollowUpDeadline)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedFollowUpDeadlines[name] = []*FollowUpDeadline{}
+	} else {
+		_m.Edges.namedFollowUpDeadlines[name] = append(_m.Edges.namedFollowUpDeadlines[name], edges...)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/samverkan/samverkan/ent/followupdeadline"
 	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/plan"
 )
@@ -200,6 +201,21 @@ func (_c *PlanCreate) AddGoals(v ...*Goal) *PlanCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddGoalIDs(ids...)
+}
+
+// AddFollowUpDeadlineIDs adds the "follow_up_deadlines" edge to the FollowUpDeadline entity by IDs.
+func (_c *PlanCreate) AddFollowUpDeadlineIDs(ids ...int) *PlanCreate {
+	_c.mutation.AddFollowUpDeadlineIDs(ids...)
+	return _c
+}
+
+// AddFollowUpDeadlines adds the "follow_up_deadlines" edges to the FollowUpDeadline entity.
+func (_c *PlanCreate) AddFollowUpDeadlines(v ...*FollowUpDeadline) *PlanCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddFollowUpDeadlineIDs(ids...)
 }
 
 // Mutation returns the PlanMutation object of the builder.
@@ -432,6 +448,22 @@ func (_c *PlanCreate) createSpec() (*Plan, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(goal.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.FollowUpDeadlinesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   plan.FollowUpDeadlinesTable,
+			Columns: []string{plan.FollowUpDeadlinesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(followupdeadline.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -147,6 +147,38 @@ var (
 			},
 		},
 	}
+	// FollowUpDeadlinesColumns holds the columns for the "follow_up_deadlines" table.
+	FollowUpDeadlinesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "period", Type: field.TypeEnum, Enums: []string{"YEAR", "FIRST_HALF", "SECOND_HALF", "FIRST_TERTIAL", "SECOND_TERTIAL", "THIRD_TERTIAL"}, Default: "YEAR"},
+		{Name: "due_date", Type: field.TypeTime},
+		{Name: "plan_id", Type: field.TypeInt},
+	}
+	// FollowUpDeadlinesTable holds the schema information for the "follow_up_deadlines" table.
+	FollowUpDeadlinesTable = &schema.Table{
+		Name:       "follow_up_deadlines",
+		Columns:    FollowUpDeadlinesColumns,
+		PrimaryKey: []*schema.Column{FollowUpDeadlinesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "follow_up_deadlines_plans_follow_up_deadlines",
+				Columns:    []*schema.Column{FollowUpDeadlinesColumns[7]},
+				RefColumns: []*schema.Column{PlansColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "followupdeadline_plan_id_year_period",
+				Unique:  true,
+				Columns: []*schema.Column{FollowUpDeadlinesColumns[7], FollowUpDeadlinesColumns[4], FollowUpDeadlinesColumns[5]},
+			},
+		},
+	}
 	// GoalsColumns holds the columns for the "goals" table.
 	GoalsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -510,7 +542,7 @@ var (
 	// TokensColumns holds the columns for the "tokens" table.
 	TokensColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
-		{Name: "kind", Type: field.TypeEnum, Enums: []string{"SESSION", "API"}},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"SESSION", "API", "CALENDAR"}},
 		{Name: "name", Type: field.TypeString, Nullable: true},
 		{Name: "selector", Type: field.TypeString, Unique: true},
 		{Name: "secret_hash", Type: field.TypeBytes},
@@ -687,6 +719,7 @@ var (
 		ActivitiesTable,
 		AuditEntriesTable,
 		FollowUpsTable,
+		FollowUpDeadlinesTable,
 		GoalsTable,
 		GoalAssessmentsTable,
 		IndicatorsTable,
@@ -720,6 +753,10 @@ func init() {
 	FollowUpsTable.ForeignKeys[0].RefTable = ActivitiesTable
 	FollowUpsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(4294967296),
+	}
+	FollowUpDeadlinesTable.ForeignKeys[0].RefTable = PlansTable
+	FollowUpDeadlinesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(64424509440),
 	}
 	GoalsTable.ForeignKeys[0].RefTable = PlansTable
 	GoalsTable.Annotation = &entsql.Annotation{

@@ -48,6 +48,8 @@ const (
 	FieldState = "state"
 	// EdgeGoals holds the string denoting the goals edge name in mutations.
 	EdgeGoals = "goals"
+	// EdgeFollowUpDeadlines holds the string denoting the follow_up_deadlines edge name in mutations.
+	EdgeFollowUpDeadlines = "follow_up_deadlines"
 	// Table holds the table name of the plan in the database.
 	Table = "plans"
 	// GoalsTable is the table that holds the goals relation/edge.
@@ -57,6 +59,13 @@ const (
 	GoalsInverseTable = "goals"
 	// GoalsColumn is the table column denoting the goals relation/edge.
 	GoalsColumn = "plan_id"
+	// FollowUpDeadlinesTable is the table that holds the follow_up_deadlines relation/edge.
+	FollowUpDeadlinesTable = "follow_up_deadlines"
+	// FollowUpDeadlinesInverseTable is the table name for the FollowUpDeadline entity.
+	// It exists in this package in order to avoid circular dependency with the "followupdeadline" package.
+	FollowUpDeadlinesInverseTable = "follow_up_deadlines"
+	// FollowUpDeadlinesColumn is the table column denoting the follow_up_deadlines relation/edge.
+	FollowUpDeadlinesColumn = "plan_id"
 )
 
 // Columns holds all SQL columns for plan fields.
@@ -242,11 +251,32 @@ func ByGoals(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newGoalsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByFollowUpDeadlinesCount orders the results by follow_up_deadlines count.
+func ByFollowUpDeadlinesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newFollowUpDeadlinesStep(), opts...)
+	}
+}
+
+// ByFollowUpDeadlines orders the results by follow_up_deadlines terms.
+func ByFollowUpDeadlines(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newFollowUpDeadlinesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newGoalsStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(GoalsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, GoalsTable, GoalsColumn),
+	)
+}
+func newFollowUpDeadlinesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(FollowUpDeadlinesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, FollowUpDeadlinesTable, FollowUpDeadlinesColumn),
 	)
 }
 

@@ -918,6 +918,29 @@ func HasGoalsWith(preds ...predicate.Goal) predicate.Plan {
 	})
 }
 
+// HasFollowUpDeadlines applies the HasEdge predicate on the "follow_up_deadlines" edge.
+func HasFollowUpDeadlines() predicate.Plan {
+	return predicate.Plan(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, FollowUpDeadlinesTable, FollowUpDeadlinesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasFollowUpDeadlinesWith applies the HasEdge predicate on the "follow_up_deadlines" edge with a given conditions (other predicates).
+func HasFollowUpDeadlinesWith(preds ...predicate.FollowUpDeadline) predicate.Plan {
+	return predicate.Plan(func(s *sql.Selector) {
+		step := newFollowUpDeadlinesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Plan) predicate.Plan {
 	return predicate.Plan(sql.AndPredicates(predicates...))
