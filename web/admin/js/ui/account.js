@@ -43,6 +43,7 @@ export function setUpAccount({ onSignedIn, onSignedOut }) {
   const area = document.getElementById("account");
   const render = (user) => {
     for (const li of document.querySelectorAll("[data-admin]")) li.hidden = user?.role !== "ADMIN";
+    for (const li of document.querySelectorAll("[data-signed-in]")) li.hidden = !user;
     if (!user) {
       replace(
         area,

@@ -22,6 +22,7 @@ const typeNames = {
   Institution: "Aktör",
   User: "Användare",
   Token: "API-nyckel",
+  FollowUpDeadline: "Uppföljningstillfälle",
 };
 
 // Fields no form of the page edits, but the trail records.
@@ -34,6 +35,11 @@ const otherLabels = {
   userID: "Användare",
   sourceDate: "Källan uppdaterad",
   countyCode: "Länskod",
+  predecessorID: "Fortsätter från",
+  planID: "Handlingsplan",
+  year: "År",
+  period: "Period",
+  dueDate: "Senast",
 };
 
 // What the ids seen so far are called; null for one that no longer exists.
