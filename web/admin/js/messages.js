@@ -36,6 +36,7 @@ const rules = [
   [/^only an admin may do this/, () => "Bara en administratör får göra det här."],
   [/^the plan is closed/, () => "Handlingsplanen är avslutad: bara en administratör kan ändra den eller något under den."],
   [/the next period must begin after the current one, which ends (\d+)/, (m) => `Nästa period måste börja efter den nuvarande, som slutar ${m[1]}.`],
+  [/the plan already has a deadline for this year and period/, () => "Handlingsplanen har redan ett uppföljningstillfälle för det året och den perioden."],
   [/is carried over already/, () => "En av aktiviteterna är redan förd vidare till en senare period."],
   [/is not of the plan \d+/, () => "Bara den här handlingsplanens aktiviteter kan föras vidare."],
   [/^an API token may read but not change/, () => "En API-nyckel får läsa men inte ändra något."],
