@@ -296,7 +296,9 @@ func (s *Service) authenticate(ctx context.Context, bearer string) (*auth.Viewer
 		return nil, nil, fmt.Errorf("find token: %w", err)
 	}
 	now := s.now()
-	if !auth.SecretMatches(t.SecretHash, secretHash) || t.RevokedAt != nil || (t.ExpiresAt != nil && !now.Before(*t.ExpiresAt)) {
+	// A calendar feed's secret opens the feed (CalendarViewer), never the API.
+	if !auth.SecretMatches(t.SecretHash, secretHash) || t.RevokedAt != nil || (t.ExpiresAt != nil && !now.Before(*t.ExpiresAt)) ||
+		t.Kind == token.KindCALENDAR {
 		return nil, nil, ErrInvalidToken
 	}
 	username, err := textValue(t, tokenUsername)

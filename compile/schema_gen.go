@@ -13,6 +13,7 @@ import (
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/auditentry"
 	"github.com/samverkan/samverkan/ent/followup"
+	"github.com/samverkan/samverkan/ent/followupdeadline"
 	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/goalassessment"
 	"github.com/samverkan/samverkan/ent/indicator"
@@ -38,20 +39,21 @@ var types = map[string]*Type{
 		Table:   activity.Table,
 		IDStart: 0,
 		Fields: map[string]*Field{
-			"id":          {Column: activity.FieldID, Kind: KindID},
-			"createdAt":   {Column: activity.FieldCreatedAt, Kind: KindTime, Nillable: false},
-			"updatedAt":   {Column: activity.FieldUpdatedAt, Kind: KindTime, Nillable: false},
-			"version":     {Column: activity.FieldVersion, Kind: KindInt, Nillable: false},
-			"title":       {Column: activity.FieldTitle, Kind: KindString, Nillable: false},
-			"description": {Column: activity.FieldDescription, Kind: KindString, Nillable: false},
-			"status":      {Column: activity.FieldStatus, Kind: KindEnum, Nillable: false},
-			"firstYear":   {Column: activity.FieldFirstYear, Kind: KindInt, Nillable: true},
-			"lastYear":    {Column: activity.FieldLastYear, Kind: KindInt, Nillable: true},
-			"startDate":   {Column: activity.FieldStartDate, Kind: KindTime, Nillable: true},
-			"endDate":     {Column: activity.FieldEndDate, Kind: KindTime, Nillable: true},
-			"nextReview":  {Column: activity.FieldNextReview, Kind: KindTime, Nillable: true},
-			"lead":        {Column: activity.FieldLead, Kind: KindString, Nillable: false},
-			"objectiveID": {Column: activity.FieldObjectiveID, Kind: KindID, Nillable: false},
+			"id":            {Column: activity.FieldID, Kind: KindID},
+			"createdAt":     {Column: activity.FieldCreatedAt, Kind: KindTime, Nillable: false},
+			"updatedAt":     {Column: activity.FieldUpdatedAt, Kind: KindTime, Nillable: false},
+			"version":       {Column: activity.FieldVersion, Kind: KindInt, Nillable: false},
+			"title":         {Column: activity.FieldTitle, Kind: KindString, Nillable: false},
+			"description":   {Column: activity.FieldDescription, Kind: KindString, Nillable: false},
+			"status":        {Column: activity.FieldStatus, Kind: KindEnum, Nillable: false},
+			"firstYear":     {Column: activity.FieldFirstYear, Kind: KindInt, Nillable: true},
+			"lastYear":      {Column: activity.FieldLastYear, Kind: KindInt, Nillable: true},
+			"startDate":     {Column: activity.FieldStartDate, Kind: KindTime, Nillable: true},
+			"endDate":       {Column: activity.FieldEndDate, Kind: KindTime, Nillable: true},
+			"nextReview":    {Column: activity.FieldNextReview, Kind: KindTime, Nillable: true},
+			"lead":          {Column: activity.FieldLead, Kind: KindString, Nillable: false},
+			"objectiveID":   {Column: activity.FieldObjectiveID, Kind: KindID, Nillable: false},
+			"predecessorID": {Column: activity.FieldPredecessorID, Kind: KindID, Nillable: true},
 		},
 		Edges: map[string]*Edge{
 			"objective":      {Target: "Objective", Unique: true, Rel: sqlgraph.M2O, Table: "activities", Columns: []string{"objective_id"}, Inverse: true},
@@ -60,6 +62,8 @@ var types = map[string]*Type{
 			"perspectives":   {Target: "Perspective", Unique: false, Rel: sqlgraph.M2M, Table: "activity_perspectives", Columns: []string{"activity_id", "perspective_id"}, Inverse: false},
 			"statusChanges":  {Target: "StatusChange", Unique: false, Rel: sqlgraph.O2M, Table: "status_changes", Columns: []string{"activity_id"}, Inverse: false},
 			"followUps":      {Target: "FollowUp", Unique: false, Rel: sqlgraph.O2M, Table: "follow_ups", Columns: []string{"activity_id"}, Inverse: false},
+			"predecessor":    {Target: "Activity", Unique: true, Rel: sqlgraph.O2O, Table: "activities", Columns: []string{"predecessor_id"}, Inverse: true},
+			"successor":      {Target: "Activity", Unique: true, Rel: sqlgraph.O2O, Table: "activities", Columns: []string{"predecessor_id"}, Inverse: false},
 			"indicators":     {Target: "Indicator", Unique: false, Rel: sqlgraph.O2M, Table: "indicators", Columns: []string{"activity_id"}, Inverse: false},
 		},
 		Orders: map[string]*Field{
@@ -171,6 +175,45 @@ var types = map[string]*Type{
 		},
 		Policy: func(ctx context.Context, c *ent.Client) error {
 			return followup.Policy.EvalQuery(ctx, c.FollowUp.Query())
+		},
+	},
+	"FollowUpDeadline": {
+		Name:    "FollowUpDeadline",
+		Table:   followupdeadline.Table,
+		IDStart: 73014444032,
+		Fields: map[string]*Field{
+			"id":        {Column: followupdeadline.FieldID, Kind: KindID},
+			"createdAt": {Column: followupdeadline.FieldCreatedAt, Kind: KindTime, Nillable: false},
+			"updatedAt": {Column: followupdeadline.FieldUpdatedAt, Kind: KindTime, Nillable: false},
+			"version":   {Column: followupdeadline.FieldVersion, Kind: KindInt, Nillable: false},
+			"year":      {Column: followupdeadline.FieldYear, Kind: KindInt, Nillable: false},
+			"period":    {Column: followupdeadline.FieldPeriod, Kind: KindEnum, Nillable: false},
+			"dueDate":   {Column: followupdeadline.FieldDueDate, Kind: KindTime, Nillable: false},
+			"planID":    {Column: followupdeadline.FieldPlanID, Kind: KindID, Nillable: false},
+		},
+		Edges: map[string]*Edge{
+			"plan": {Target: "Plan", Unique: true, Rel: sqlgraph.M2O, Table: "follow_up_deadlines", Columns: []string{"plan_id"}, Inverse: true},
+		},
+		Orders: map[string]*Field{
+			"CREATED_AT": {Column: followupdeadline.FieldCreatedAt, Kind: KindTime, Nillable: false},
+			"UPDATED_AT": {Column: followupdeadline.FieldUpdatedAt, Kind: KindTime, Nillable: false},
+			"YEAR":       {Column: followupdeadline.FieldYear, Kind: KindInt, Nillable: false},
+			"DUE_DATE":   {Column: followupdeadline.FieldDueDate, Kind: KindTime, Nillable: false},
+		},
+		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
+			w := new(ent.FollowUpDeadlineWhereInput)
+			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
+				return nil, err
+			}
+			searchFollowUpDeadline(ctx, w)
+			p, err := w.P()
+			if err == ent.ErrEmptyFollowUpDeadlineWhereInput {
+				return nil, nil
+			}
+			return p, err
+		},
+		Policy: func(ctx context.Context, c *ent.Client) error {
+			return followupdeadline.Policy.EvalQuery(ctx, c.FollowUpDeadline.Query())
 		},
 	},
 	"Goal": {
@@ -619,9 +662,11 @@ var types = map[string]*Type{
 			"parentPlan":  {Column: plan.FieldParentPlan, Kind: KindString, Nillable: false},
 			"sourceUrl":   {Column: plan.FieldSourceURL, Kind: KindString, Nillable: false},
 			"sourceDate":  {Column: plan.FieldSourceDate, Kind: KindTime, Nillable: true},
+			"state":       {Column: plan.FieldState, Kind: KindEnum, Nillable: false},
 		},
 		Edges: map[string]*Edge{
-			"goals": {Target: "Goal", Unique: false, Rel: sqlgraph.O2M, Table: "goals", Columns: []string{"plan_id"}, Inverse: false},
+			"goals":             {Target: "Goal", Unique: false, Rel: sqlgraph.O2M, Table: "goals", Columns: []string{"plan_id"}, Inverse: false},
+			"followUpDeadlines": {Target: "FollowUpDeadline", Unique: false, Rel: sqlgraph.O2M, Table: "follow_up_deadlines", Columns: []string{"plan_id"}, Inverse: false},
 		},
 		Orders: map[string]*Field{
 			"CREATED_AT":  {Column: plan.FieldCreatedAt, Kind: KindTime, Nillable: false},
@@ -631,6 +676,7 @@ var types = map[string]*Type{
 			"COUNTY_CODE": {Column: plan.FieldCountyCode, Kind: KindString, Nillable: false},
 			"FIRST_YEAR":  {Column: plan.FieldFirstYear, Kind: KindInt, Nillable: false},
 			"LAST_YEAR":   {Column: plan.FieldLastYear, Kind: KindInt, Nillable: false},
+			"STATE":       {Column: plan.FieldState, Kind: KindEnum, Nillable: false},
 			"GOALS_COUNT": {Kind: KindInt, Nillable: true, CountOf: "goals"},
 		},
 		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
@@ -795,6 +841,12 @@ func searchActivity(ctx context.Context, w *ent.ActivityWhereInput) {
 	for _, x := range w.HasFollowUpsWith {
 		searchFollowUp(ctx, x)
 	}
+	for _, x := range w.HasPredecessorWith {
+		searchActivity(ctx, x)
+	}
+	for _, x := range w.HasSuccessorWith {
+		searchActivity(ctx, x)
+	}
 	for _, x := range w.HasIndicatorsWith {
 		searchIndicator(ctx, x)
 	}
@@ -836,6 +888,24 @@ func searchFollowUp(ctx context.Context, w *ent.FollowUpWhereInput) {
 	}
 	for _, x := range w.HasFiguresWith {
 		searchIndicatorValue(ctx, x)
+	}
+}
+
+// searchFollowUpDeadline answers w's infix searches of indexed fields from the
+// search index.
+func searchFollowUpDeadline(ctx context.Context, w *ent.FollowUpDeadlineWhereInput) {
+	if w == nil {
+		return
+	}
+	searchFollowUpDeadline(ctx, w.Not)
+	for _, x := range w.Or {
+		searchFollowUpDeadline(ctx, x)
+	}
+	for _, x := range w.And {
+		searchFollowUpDeadline(ctx, x)
+	}
+	for _, x := range w.HasPlanWith {
+		searchPlan(ctx, x)
 	}
 }
 
@@ -1082,6 +1152,9 @@ func searchPlan(ctx context.Context, w *ent.PlanWhereInput) {
 	}
 	for _, x := range w.HasGoalsWith {
 		searchGoal(ctx, x)
+	}
+	for _, x := range w.HasFollowUpDeadlinesWith {
+		searchFollowUpDeadline(ctx, x)
 	}
 }
 

@@ -45,6 +45,8 @@ type Activity struct {
 	Lead string `json:"lead,omitempty"`
 	// The ID of the heading the activity belongs to.
 	ObjectiveID int `json:"objective_id,omitempty"`
+	// The ID of the activity of an earlier plan this one carries over, if any.
+	PredecessorID *int `json:"predecessor_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ActivityQuery when eager-loading is set.
 	Edges        ActivityEdges `json:"edges"`
@@ -65,13 +67,17 @@ type ActivityEdges struct {
 	StatusChanges []*StatusChange `json:"status_changes,omitempty"`
 	// The follow-ups reported on the activity, newest first when ordered by date.
 	FollowUps []*FollowUp `json:"follow_ups,omitempty"`
+	// The activity of an earlier plan this one carries over, if any: its history and follow-ups stay there.
+	Predecessor *Activity `json:"predecessor,omitempty"`
+	// The activity of a later plan that carries this one over, if any.
+	Successor *Activity `json:"successor,omitempty"`
 	// The indicators (mått) that measure the activity.
 	Indicators []*Indicator `json:"indicators,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [7]bool
+	loadedTypes [9]bool
 	// totalCount holds the count of the edges above.
-	totalCount [7]map[string]int
+	totalCount [9]map[string]int
 
 	namedMunicipalities map[string][]*Municipality
 	namedInstitutions   map[string][]*Institution
@@ -137,10 +143,32 @@ func (e ActivityEdges) FollowUpsOrErr() ([]*FollowUp, error) {
 	return nil, &NotLoadedError{edge: "follow_ups"}
 }
 
+// PredecessorOrErr returns the Predecessor value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e ActivityEdges) PredecessorOrErr() (*Activity, error) {
+	if e.Predecessor != nil {
+		return e.Predecessor, nil
+	} else if e.loadedTypes[6] {
+		return nil, &NotFoundError{label: activity.Label}
+	}
+	return nil, &NotLoadedError{edge: "predecessor"}
+}
+
+// SuccessorOrErr returns the Successor value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e ActivityEdges) SuccessorOrErr() (*Activity, error) {
+	if e.Successor != nil {
+		return e.Successor, nil
+	} else if e.loadedTypes[7] {
+		return nil, &NotFoundError{label: activity.Label}
+	}
+	return nil, &NotLoadedError{edge: "successor"}
+}
+
 // IndicatorsOrErr returns the Indicators value or an error if the edge
 // was not loaded in eager-loading.
 func (e ActivityEdges) IndicatorsOrErr() ([]*Indicator, error) {
-	if e.loadedTypes[6] {
+	if e.loadedTypes[8] {
 		return e.Indicators, nil
 	}
 	return nil, &NotLoadedError{edge: "indicators"}
@@ -151,7 +179,7 @@ func (*Activity) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case activity.FieldID, activity.FieldVersion, activity.FieldFirstYear, activity.FieldLastYear, activity.FieldObjectiveID:
+		case activity.FieldID, activity.FieldVersion, activity.FieldFirstYear, activity.FieldLastYear, activity.FieldObjectiveID, activity.FieldPredecessorID:
 			values[i] = new(sql.NullInt64)
 		case activity.FieldTitle, activity.FieldDescription, activity.FieldStatus, activity.FieldLead:
 			values[i] = new(sql.NullString)
@@ -261,6 +289,13 @@ func (_m *Activity) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.ObjectiveID = int(value.Int64)
 			}
+		case activity.FieldPredecessorID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field predecessor_id", values[i])
+			} else if value.Valid {
+				_m.PredecessorID = new(int)
+				*_m.PredecessorID = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -302,6 +337,16 @@ func (_m *Activity) QueryStatusChanges() *StatusChangeQuery {
 // QueryFollowUps queries the "follow_ups" edge of the Activity entity.
 func (_m *Activity) QueryFollowUps() *FollowUpQuery {
 	return NewActivityClient(_m.config).QueryFollowUps(_m)
+}
+
+// QueryPredecessor queries the "predecessor" edge of the Activity entity.
+func (_m *Activity) QueryPredecessor() *ActivityQuery {
+	return NewActivityClient(_m.config).QueryPredecessor(_m)
+}
+
+// QuerySuccessor queries the "successor" edge of the Activity entity.
+func (_m *Activity) QuerySuccessor() *ActivityQuery {
+	return NewActivityClient(_m.config).QuerySuccessor(_m)
 }
 
 // QueryIndicators queries the "indicators" edge of the Activity entity.
@@ -380,6 +425,11 @@ func (_m *Activity) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("objective_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.ObjectiveID))
+	builder.WriteString(", ")
+	if v := _m.PredecessorID; v != nil {
+		builder.WriteString("predecessor_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -196,6 +196,20 @@ func (_c *ActivityCreate) SetObjectiveID(v int) *ActivityCreate {
 	return _c
 }
 
+// SetPredecessorID sets the "predecessor_id" field.
+func (_c *ActivityCreate) SetPredecessorID(v int) *ActivityCreate {
+	_c.mutation.SetPredecessorID(v)
+	return _c
+}
+
+// SetNillablePredecessorID sets the "predecessor_id" field if the given value is not nil.
+func (_c *ActivityCreate) SetNillablePredecessorID(v *int) *ActivityCreate {
+	if v != nil {
+		_c.SetPredecessorID(*v)
+	}
+	return _c
+}
+
 // SetObjective sets the "objective" edge to the Objective entity.
 func (_c *ActivityCreate) SetObjective(v *Objective) *ActivityCreate {
 	return _c.SetObjectiveID(v.ID)
@@ -274,6 +288,30 @@ func (_c *ActivityCreate) AddFollowUps(v ...*FollowUp) *ActivityCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddFollowUpIDs(ids...)
+}
+
+// SetPredecessor sets the "predecessor" edge to the Activity entity.
+func (_c *ActivityCreate) SetPredecessor(v *Activity) *ActivityCreate {
+	return _c.SetPredecessorID(v.ID)
+}
+
+// SetSuccessorID sets the "successor" edge to the Activity entity by ID.
+func (_c *ActivityCreate) SetSuccessorID(id int) *ActivityCreate {
+	_c.mutation.SetSuccessorID(id)
+	return _c
+}
+
+// SetNillableSuccessorID sets the "successor" edge to the Activity entity by ID if the given value is not nil.
+func (_c *ActivityCreate) SetNillableSuccessorID(id *int) *ActivityCreate {
+	if id != nil {
+		_c = _c.SetSuccessorID(*id)
+	}
+	return _c
+}
+
+// SetSuccessor sets the "successor" edge to the Activity entity.
+func (_c *ActivityCreate) SetSuccessor(v *Activity) *ActivityCreate {
+	return _c.SetSuccessorID(v.ID)
 }
 
 // AddIndicatorIDs adds the "indicators" edge to the Indicator entity by IDs.
@@ -583,6 +621,39 @@ func (_c *ActivityCreate) createSpec() (*Activity, *sqlgraph.CreateSpec) {
 		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
+	if nodes := _c.mutation.PredecessorIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
+			Table:   activity.PredecessorTable,
+			Columns: []string{activity.PredecessorColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.PredecessorID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.SuccessorIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   activity.SuccessorTable,
+			Columns: []string{activity.SuccessorColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	if nodes := _c.mutation.IndicatorsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -852,6 +923,24 @@ func (u *ActivityUpsert) SetObjectiveID(v int) *ActivityUpsert {
 // UpdateObjectiveID sets the "objective_id" field to the value that was provided on create.
 func (u *ActivityUpsert) UpdateObjectiveID() *ActivityUpsert {
 	u.SetExcluded(activity.FieldObjectiveID)
+	return u
+}
+
+// SetPredecessorID sets the "predecessor_id" field.
+func (u *ActivityUpsert) SetPredecessorID(v int) *ActivityUpsert {
+	u.Set(activity.FieldPredecessorID, v)
+	return u
+}
+
+// UpdatePredecessorID sets the "predecessor_id" field to the value that was provided on create.
+func (u *ActivityUpsert) UpdatePredecessorID() *ActivityUpsert {
+	u.SetExcluded(activity.FieldPredecessorID)
+	return u
+}
+
+// ClearPredecessorID clears the value of the "predecessor_id" field.
+func (u *ActivityUpsert) ClearPredecessorID() *ActivityUpsert {
+	u.SetNull(activity.FieldPredecessorID)
 	return u
 }
 
@@ -1135,6 +1224,27 @@ func (u *ActivityUpsertOne) SetObjectiveID(v int) *ActivityUpsertOne {
 func (u *ActivityUpsertOne) UpdateObjectiveID() *ActivityUpsertOne {
 	return u.Update(func(s *ActivityUpsert) {
 		s.UpdateObjectiveID()
+	})
+}
+
+// SetPredecessorID sets the "predecessor_id" field.
+func (u *ActivityUpsertOne) SetPredecessorID(v int) *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.SetPredecessorID(v)
+	})
+}
+
+// UpdatePredecessorID sets the "predecessor_id" field to the value that was provided on create.
+func (u *ActivityUpsertOne) UpdatePredecessorID() *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.UpdatePredecessorID()
+	})
+}
+
+// ClearPredecessorID clears the value of the "predecessor_id" field.
+func (u *ActivityUpsertOne) ClearPredecessorID() *ActivityUpsertOne {
+	return u.Update(func(s *ActivityUpsert) {
+		s.ClearPredecessorID()
 	})
 }
 
@@ -1584,6 +1694,27 @@ func (u *ActivityUpsertBulk) SetObjectiveID(v int) *ActivityUpsertBulk {
 func (u *ActivityUpsertBulk) UpdateObjectiveID() *ActivityUpsertBulk {
 	return u.Update(func(s *ActivityUpsert) {
 		s.UpdateObjectiveID()
+	})
+}
+
+// SetPredecessorID sets the "predecessor_id" field.
+func (u *ActivityUpsertBulk) SetPredecessorID(v int) *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.SetPredecessorID(v)
+	})
+}
+
+// UpdatePredecessorID sets the "predecessor_id" field to the value that was provided on create.
+func (u *ActivityUpsertBulk) UpdatePredecessorID() *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.UpdatePredecessorID()
+	})
+}
+
+// ClearPredecessorID clears the value of the "predecessor_id" field.
+func (u *ActivityUpsertBulk) ClearPredecessorID() *ActivityUpsertBulk {
+	return u.Update(func(s *ActivityUpsert) {
+		s.ClearPredecessorID()
 	})
 }
 

@@ -38,6 +38,8 @@ type ActivityQuery struct {
 	withPerspectives        *PerspectiveQuery
 	withStatusChanges       *StatusChangeQuery
 	withFollowUps           *FollowUpQuery
+	withPredecessor         *ActivityQuery
+	withSuccessor           *ActivityQuery
 	withIndicators          *IndicatorQuery
 	loadTotal               []func(context.Context, []*Activity) error
 	modifiers               []func(*sql.Selector)
@@ -208,6 +210,50 @@ func (_q *ActivityQuery) QueryFollowUps() *FollowUpQuery {
 			sqlgraph.From(activity.Table, activity.FieldID, selector),
 			sqlgraph.To(followup.Table, followup.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, activity.FollowUpsTable, activity.FollowUpsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryPredecessor chains the current query on the "predecessor" edge.
+func (_q *ActivityQuery) QueryPredecessor() *ActivityQuery {
+	query := (&ActivityClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, selector),
+			sqlgraph.To(activity.Table, activity.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, true, activity.PredecessorTable, activity.PredecessorColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QuerySuccessor chains the current query on the "successor" edge.
+func (_q *ActivityQuery) QuerySuccessor() *ActivityQuery {
+	query := (&ActivityClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, selector),
+			sqlgraph.To(activity.Table, activity.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, activity.SuccessorTable, activity.SuccessorColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -435,6 +481,8 @@ func (_q *ActivityQuery) Clone() *ActivityQuery {
 		withPerspectives:   _q.withPerspectives.Clone(),
 		withStatusChanges:  _q.withStatusChanges.Clone(),
 		withFollowUps:      _q.withFollowUps.Clone(),
+		withPredecessor:    _q.withPredecessor.Clone(),
+		withSuccessor:      _q.withSuccessor.Clone(),
 		withIndicators:     _q.withIndicators.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
@@ -506,6 +554,28 @@ func (_q *ActivityQuery) WithFollowUps(opts ...func(*FollowUpQuery)) *ActivityQu
 		opt(query)
 	}
 	_q.withFollowUps = query
+	return _q
+}
+
+// WithPredecessor tells the query-builder to eager-load the nodes that are connected to
+// the "predecessor" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ActivityQuery) WithPredecessor(opts ...func(*ActivityQuery)) *ActivityQuery {
+	query := (&ActivityClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withPredecessor = query
+	return _q
+}
+
+// WithSuccessor tells the query-builder to eager-load the nodes that are connected to
+// the "successor" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ActivityQuery) WithSuccessor(opts ...func(*ActivityQuery)) *ActivityQuery {
+	query := (&ActivityClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withSuccessor = query
 	return _q
 }
 
@@ -604,13 +674,15 @@ func (_q *ActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Act
 	var (
 		nodes       = []*Activity{}
 		_spec       = _q.querySpec()
-		loadedTypes = [7]bool{
+		loadedTypes = [9]bool{
 			_q.withObjective != nil,
 			_q.withMunicipalities != nil,
 			_q.withInstitutions != nil,
 			_q.withPerspectives != nil,
 			_q.withStatusChanges != nil,
 			_q.withFollowUps != nil,
+			_q.withPredecessor != nil,
+			_q.withSuccessor != nil,
 			_q.withIndicators != nil,
 		}
 	)
@@ -673,6 +745,18 @@ func (_q *ActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Act
 		if err := _q.loadFollowUps(ctx, query, nodes,
 			func(n *Activity) { n.Edges.FollowUps = []*FollowUp{} },
 			func(n *Activity, e *FollowUp) { n.Edges.FollowUps = append(n.Edges.FollowUps, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withPredecessor; query != nil {
+		if err := _q.loadPredecessor(ctx, query, nodes, nil,
+			func(n *Activity, e *Activity) { n.Edges.Predecessor = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withSuccessor; query != nil {
+		if err := _q.loadSuccessor(ctx, query, nodes, nil,
+			func(n *Activity, e *Activity) { n.Edges.Successor = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -1005,6 +1089,68 @@ func (_q *ActivityQuery) loadFollowUps(ctx context.Context, query *FollowUpQuery
 	}
 	return nil
 }
+func (_q *ActivityQuery) loadPredecessor(ctx context.Context, query *ActivityQuery, nodes []*Activity, init func(*Activity), assign func(*Activity, *Activity)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Activity)
+	for i := range nodes {
+		if nodes[i].PredecessorID == nil {
+			continue
+		}
+		fk := *nodes[i].PredecessorID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(activity.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "predecessor_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *ActivityQuery) loadSuccessor(ctx context.Context, query *ActivityQuery, nodes []*Activity, init func(*Activity), assign func(*Activity, *Activity)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Activity)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(activity.FieldPredecessorID)
+	}
+	query.Where(predicate.Activity(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(activity.SuccessorColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.PredecessorID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "predecessor_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "predecessor_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 func (_q *ActivityQuery) loadIndicators(ctx context.Context, query *IndicatorQuery, nodes []*Activity, init func(*Activity), assign func(*Activity, *Indicator)) error {
 	fks := make([]driver.Value, 0, len(nodes))
 	nodeids := make(map[int]*Activity)
@@ -1069,6 +1215,9 @@ func (_q *ActivityQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withObjective != nil {
 			_spec.Node.AddColumnOnce(activity.FieldObjectiveID)
+		}
+		if _q.withPredecessor != nil {
+			_spec.Node.AddColumnOnce(activity.FieldPredecessorID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -260,6 +260,26 @@ func (_u *ActivityUpdate) SetNillableObjectiveID(v *int) *ActivityUpdate {
 	return _u
 }
 
+// SetPredecessorID sets the "predecessor_id" field.
+func (_u *ActivityUpdate) SetPredecessorID(v int) *ActivityUpdate {
+	_u.mutation.SetPredecessorID(v)
+	return _u
+}
+
+// SetNillablePredecessorID sets the "predecessor_id" field if the given value is not nil.
+func (_u *ActivityUpdate) SetNillablePredecessorID(v *int) *ActivityUpdate {
+	if v != nil {
+		_u.SetPredecessorID(*v)
+	}
+	return _u
+}
+
+// ClearPredecessorID clears the value of the "predecessor_id" field.
+func (_u *ActivityUpdate) ClearPredecessorID() *ActivityUpdate {
+	_u.mutation.ClearPredecessorID()
+	return _u
+}
+
 // SetObjective sets the "objective" edge to the Objective entity.
 func (_u *ActivityUpdate) SetObjective(v *Objective) *ActivityUpdate {
 	return _u.SetObjectiveID(v.ID)
@@ -338,6 +358,30 @@ func (_u *ActivityUpdate) AddFollowUps(v ...*FollowUp) *ActivityUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddFollowUpIDs(ids...)
+}
+
+// SetPredecessor sets the "predecessor" edge to the Activity entity.
+func (_u *ActivityUpdate) SetPredecessor(v *Activity) *ActivityUpdate {
+	return _u.SetPredecessorID(v.ID)
+}
+
+// SetSuccessorID sets the "successor" edge to the Activity entity by ID.
+func (_u *ActivityUpdate) SetSuccessorID(id int) *ActivityUpdate {
+	_u.mutation.SetSuccessorID(id)
+	return _u
+}
+
+// SetNillableSuccessorID sets the "successor" edge to the Activity entity by ID if the given value is not nil.
+func (_u *ActivityUpdate) SetNillableSuccessorID(id *int) *ActivityUpdate {
+	if id != nil {
+		_u = _u.SetSuccessorID(*id)
+	}
+	return _u
+}
+
+// SetSuccessor sets the "successor" edge to the Activity entity.
+func (_u *ActivityUpdate) SetSuccessor(v *Activity) *ActivityUpdate {
+	return _u.SetSuccessorID(v.ID)
 }
 
 // AddIndicatorIDs adds the "indicators" edge to the Indicator entity by IDs.
@@ -469,6 +513,18 @@ func (_u *ActivityUpdate) RemoveFollowUps(v ...*FollowUp) *ActivityUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveFollowUpIDs(ids...)
+}
+
+// ClearPredecessor clears the "predecessor" edge to the Activity entity.
+func (_u *ActivityUpdate) ClearPredecessor() *ActivityUpdate {
+	_u.mutation.ClearPredecessor()
+	return _u
+}
+
+// ClearSuccessor clears the "successor" edge to the Activity entity.
+func (_u *ActivityUpdate) ClearSuccessor() *ActivityUpdate {
+	_u.mutation.ClearSuccessor()
+	return _u
 }
 
 // ClearIndicators clears all "indicators" edges to the Indicator entity.
@@ -907,6 +963,64 @@ func (_u *ActivityUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.PredecessorCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
+			Table:   activity.PredecessorTable,
+			Columns: []string{activity.PredecessorColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PredecessorIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
+			Table:   activity.PredecessorTable,
+			Columns: []string{activity.PredecessorColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SuccessorCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   activity.SuccessorTable,
+			Columns: []string{activity.SuccessorColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SuccessorIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   activity.SuccessorTable,
+			Columns: []string{activity.SuccessorColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.IndicatorsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -1197,6 +1311,26 @@ func (_u *ActivityUpdateOne) SetNillableObjectiveID(v *int) *ActivityUpdateOne {
 	return _u
 }
 
+// SetPredecessorID sets the "predecessor_id" field.
+func (_u *ActivityUpdateOne) SetPredecessorID(v int) *ActivityUpdateOne {
+	_u.mutation.SetPredecessorID(v)
+	return _u
+}
+
+// SetNillablePredecessorID sets the "predecessor_id" field if the given value is not nil.
+func (_u *ActivityUpdateOne) SetNillablePredecessorID(v *int) *ActivityUpdateOne {
+	if v != nil {
+		_u.SetPredecessorID(*v)
+	}
+	return _u
+}
+
+// ClearPredecessorID clears the value of the "predecessor_id" field.
+func (_u *ActivityUpdateOne) ClearPredecessorID() *ActivityUpdateOne {
+	_u.mutation.ClearPredecessorID()
+	return _u
+}
+
 // SetObjective sets the "objective" edge to the Objective entity.
 func (_u *ActivityUpdateOne) SetObjective(v *Objective) *ActivityUpdateOne {
 	return _u.SetObjectiveID(v.ID)
@@ -1275,6 +1409,30 @@ func (_u *ActivityUpdateOne) AddFollowUps(v ...*FollowUp) *ActivityUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.AddFollowUpIDs(ids...)
+}
+
+// SetPredecessor sets the "predecessor" edge to the Activity entity.
+func (_u *ActivityUpdateOne) SetPredecessor(v *Activity) *ActivityUpdateOne {
+	return _u.SetPredecessorID(v.ID)
+}
+
+// SetSuccessorID sets the "successor" edge to the Activity entity by ID.
+func (_u *ActivityUpdateOne) SetSuccessorID(id int) *ActivityUpdateOne {
+	_u.mutation.SetSuccessorID(id)
+	return _u
+}
+
+// SetNillableSuccessorID sets the "successor" edge to the Activity entity by ID if the given value is not nil.
+func (_u *ActivityUpdateOne) SetNillableSuccessorID(id *int) *ActivityUpdateOne {
+	if id != nil {
+		_u = _u.SetSuccessorID(*id)
+	}
+	return _u
+}
+
+// SetSuccessor sets the "successor" edge to the Activity entity.
+func (_u *ActivityUpdateOne) SetSuccessor(v *Activity) *ActivityUpdateOne {
+	return _u.SetSuccessorID(v.ID)
 }
 
 // AddIndicatorIDs adds the "indicators" edge to the Indicator entity by IDs.
@@ -1406,6 +1564,18 @@ func (_u *ActivityUpdateOne) RemoveFollowUps(v ...*FollowUp) *ActivityUpdateOne 
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveFollowUpIDs(ids...)
+}
+
+// ClearPredecessor clears the "predecessor" edge to the Activity entity.
+func (_u *ActivityUpdateOne) ClearPredecessor() *ActivityUpdateOne {
+	_u.mutation.ClearPredecessor()
+	return _u
+}
+
+// ClearSuccessor clears the "successor" edge to the Activity entity.
+func (_u *ActivityUpdateOne) ClearSuccessor() *ActivityUpdateOne {
+	_u.mutation.ClearSuccessor()
+	return _u
 }
 
 // ClearIndicators clears all "indicators" edges to the Indicator entity.
@@ -1867,6 +2037,64 @@ func (_u *ActivityUpdateOne) sqlSave(ctx context.Context) (_node *Activity, err 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(followup.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.PredecessorCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
+			Table:   activity.PredecessorTable,
+			Columns: []string{activity.PredecessorColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PredecessorIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
+			Table:   activity.PredecessorTable,
+			Columns: []string{activity.PredecessorColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SuccessorCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   activity.SuccessorTable,
+			Columns: []string{activity.SuccessorColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SuccessorIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   activity.SuccessorTable,
+			Columns: []string{activity.SuccessorColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

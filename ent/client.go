@@ -18,6 +18,7 @@ import (
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/auditentry"
 	"github.com/samverkan/samverkan/ent/followup"
+	"github.com/samverkan/samverkan/ent/followupdeadline"
 	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/goalassessment"
 	"github.com/samverkan/samverkan/ent/indicator"
@@ -47,6 +48,8 @@ type Client struct {
 	AuditEntry *AuditEntryClient
 	// FollowUp is the client for interacting with the FollowUp builders.
 	FollowUp *FollowUpClient
+	// FollowUpDeadline is the client for interacting with the FollowUpDeadline builders.
+	FollowUpDeadline *FollowUpDeadlineClient
 	// Goal is the client for interacting with the Goal builders.
 	Goal *GoalClient
 	// GoalAssessment is the client for interacting with the GoalAssessment builders.
@@ -89,6 +92,7 @@ func (c *Client) init() {
 	c.Activity = NewActivityClient(c.config)
 	c.AuditEntry = NewAuditEntryClient(c.config)
 	c.FollowUp = NewFollowUpClient(c.config)
+	c.FollowUpDeadline = NewFollowUpDeadlineClient(c.config)
 	c.Goal = NewGoalClient(c.config)
 	c.GoalAssessment = NewGoalAssessmentClient(c.config)
 	c.Indicator = NewIndicatorClient(c.config)
@@ -198,6 +202,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Activity:          NewActivityClient(cfg),
 		AuditEntry:        NewAuditEntryClient(cfg),
 		FollowUp:          NewFollowUpClient(cfg),
+		FollowUpDeadline:  NewFollowUpDeadlineClient(cfg),
 		Goal:              NewGoalClient(cfg),
 		GoalAssessment:    NewGoalAssessmentClient(cfg),
 		Indicator:         NewIndicatorClient(cfg),
@@ -234,6 +239,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Activity:          NewActivityClient(cfg),
 		AuditEntry:        NewAuditEntryClient(cfg),
 		FollowUp:          NewFollowUpClient(cfg),
+		FollowUpDeadline:  NewFollowUpDeadlineClient(cfg),
 		Goal:              NewGoalClient(cfg),
 		GoalAssessment:    NewGoalAssessmentClient(cfg),
 		Indicator:         NewIndicatorClient(cfg),
@@ -277,10 +283,10 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Activity, c.AuditEntry, c.FollowUp, c.Goal, c.GoalAssessment, c.Indicator,
-		c.IndicatorTarget, c.IndicatorValue, c.Institution, c.Municipality,
-		c.MunicipalityGroup, c.Objective, c.Perspective, c.Plan, c.StatusChange,
-		c.Token, c.User,
+		c.Activity, c.AuditEntry, c.FollowUp, c.FollowUpDeadline, c.Goal,
+		c.GoalAssessment, c.Indicator, c.IndicatorTarget, c.IndicatorValue,
+		c.Institution, c.Municipality, c.MunicipalityGroup, c.Objective, c.Perspective,
+		c.Plan, c.StatusChange, c.Token, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -290,10 +296,10 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Activity, c.AuditEntry, c.FollowUp, c.Goal, c.GoalAssessment, c.Indicator,
-		c.IndicatorTarget, c.IndicatorValue, c.Institution, c.Municipality,
-		c.MunicipalityGroup, c.Objective, c.Perspective, c.Plan, c.StatusChange,
-		c.Token, c.User,
+		c.Activity, c.AuditEntry, c.FollowUp, c.FollowUpDeadline, c.Goal,
+		c.GoalAssessment, c.Indicator, c.IndicatorTarget, c.IndicatorValue,
+		c.Institution, c.Municipality, c.MunicipalityGroup, c.Objective, c.Perspective,
+		c.Plan, c.StatusChange, c.Token, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -308,6 +314,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.AuditEntry.mutate(ctx, m)
 	case *FollowUpMutation:
 		return c.FollowUp.mutate(ctx, m)
+	case *FollowUpDeadlineMutation:
+		return c.FollowUpDeadline.mutate(ctx, m)
 	case *GoalMutation:
 		return c.Goal.mutate(ctx, m)
 	case *GoalAssessmentMutation:
@@ -538,6 +546,38 @@ func (c *ActivityClient) QueryFollowUps(_m *Activity) *FollowUpQuery {
 			sqlgraph.From(activity.Table, activity.FieldID, id),
 			sqlgraph.To(followup.Table, followup.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, activity.FollowUpsTable, activity.FollowUpsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPredecessor queries the predecessor edge of a Activity.
+func (c *ActivityClient) QueryPredecessor(_m *Activity) *ActivityQuery {
+	query := (&ActivityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, id),
+			sqlgraph.To(activity.Table, activity.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, true, activity.PredecessorTable, activity.PredecessorColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QuerySuccessor queries the successor edge of a Activity.
+func (c *ActivityClient) QuerySuccessor(_m *Activity) *ActivityQuery {
+	query := (&ActivityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, id),
+			sqlgraph.To(activity.Table, activity.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, activity.SuccessorTable, activity.SuccessorColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -900,6 +940,156 @@ func (c *FollowUpClient) mutate(ctx context.Context, m *FollowUpMutation) (Value
 		return (&FollowUpDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown FollowUp mutation op: %q", m.Op())
+	}
+}
+
+// FollowUpDeadlineClient is a client for the FollowUpDeadline schema.
+type FollowUpDeadlineClient struct {
+	config
+}
+
+// NewFollowUpDeadlineClient returns a client for the FollowUpDeadline from the given config.
+func NewFollowUpDeadlineClient(c config) *FollowUpDeadlineClient {
+	return &FollowUpDeadlineClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `followupdeadline.Hooks(f(g(h())))`.
+func (c *FollowUpDeadlineClient) Use(hooks ...Hook) {
+	c.hooks.FollowUpDeadline = append(c.hooks.FollowUpDeadline, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `followupdeadline.Intercept(f(g(h())))`.
+func (c *FollowUpDeadlineClient) Intercept(interceptors ...Interceptor) {
+	c.inters.FollowUpDeadline = append(c.inters.FollowUpDeadline, interceptors...)
+}
+
+// Create returns a builder for creating a FollowUpDeadline entity.
+func (c *FollowUpDeadlineClient) Create() *FollowUpDeadlineCreate {
+	mutation := newFollowUpDeadlineMutation(c.config, OpCreate)
+	return &FollowUpDeadlineCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of FollowUpDeadline entities.
+func (c *FollowUpDeadlineClient) CreateBulk(builders ...*FollowUpDeadlineCreate) *FollowUpDeadlineCreateBulk {
+	return &FollowUpDeadlineCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *FollowUpDeadlineClient) MapCreateBulk(slice any, setFunc func(*FollowUpDeadlineCreate, int)) *FollowUpDeadlineCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &FollowUpDeadlineCreateBulk{err: fmt.Errorf("calling to FollowUpDeadlineClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*FollowUpDeadlineCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &FollowUpDeadlineCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for FollowUpDeadline.
+func (c *FollowUpDeadlineClient) Update() *FollowUpDeadlineUpdate {
+	mutation := newFollowUpDeadlineMutation(c.config, OpUpdate)
+	return &FollowUpDeadlineUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *FollowUpDeadlineClient) UpdateOne(_m *FollowUpDeadline) *FollowUpDeadlineUpdateOne {
+	mutation := newFollowUpDeadlineMutation(c.config, OpUpdateOne, withFollowUpDeadline(_m))
+	return &FollowUpDeadlineUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *FollowUpDeadlineClient) UpdateOneID(id int) *FollowUpDeadlineUpdateOne {
+	mutation := newFollowUpDeadlineMutation(c.config, OpUpdateOne, withFollowUpDeadlineID(id))
+	return &FollowUpDeadlineUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for FollowUpDeadline.
+func (c *FollowUpDeadlineClient) Delete() *FollowUpDeadlineDelete {
+	mutation := newFollowUpDeadlineMutation(c.config, OpDelete)
+	return &FollowUpDeadlineDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *FollowUpDeadlineClient) DeleteOne(_m *FollowUpDeadline) *FollowUpDeadlineDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *FollowUpDeadlineClient) DeleteOneID(id int) *FollowUpDeadlineDeleteOne {
+	builder := c.Delete().Where(followupdeadline.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &FollowUpDeadlineDeleteOne{builder}
+}
+
+// Query returns a query builder for FollowUpDeadline.
+func (c *FollowUpDeadlineClient) Query() *FollowUpDeadlineQuery {
+	return &FollowUpDeadlineQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeFollowUpDeadline},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a FollowUpDeadline entity by its id.
+func (c *FollowUpDeadlineClient) Get(ctx context.Context, id int) (*FollowUpDeadline, error) {
+	return c.Query().Where(followupdeadline.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *FollowUpDeadlineClient) GetX(ctx context.Context, id int) *FollowUpDeadline {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPlan queries the plan edge of a FollowUpDeadline.
+func (c *FollowUpDeadlineClient) QueryPlan(_m *FollowUpDeadline) *PlanQuery {
+	query := (&PlanClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(followupdeadline.Table, followupdeadline.FieldID, id),
+			sqlgraph.To(plan.Table, plan.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, followupdeadline.PlanTable, followupdeadline.PlanColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *FollowUpDeadlineClient) Hooks() []Hook {
+	hooks := c.hooks.FollowUpDeadline
+	return append(hooks[:len(hooks):len(hooks)], followupdeadline.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *FollowUpDeadlineClient) Interceptors() []Interceptor {
+	return c.inters.FollowUpDeadline
+}
+
+func (c *FollowUpDeadlineClient) mutate(ctx context.Context, m *FollowUpDeadlineMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&FollowUpDeadlineCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&FollowUpDeadlineUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&FollowUpDeadlineUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&FollowUpDeadlineDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown FollowUpDeadline mutation op: %q", m.Op())
 	}
 }
 
@@ -2815,6 +3005,22 @@ func (c *PlanClient) QueryGoals(_m *Plan) *GoalQuery {
 	return query
 }
 
+// QueryFollowUpDeadlines queries the follow_up_deadlines edge of a Plan.
+func (c *PlanClient) QueryFollowUpDeadlines(_m *Plan) *FollowUpDeadlineQuery {
+	query := (&FollowUpDeadlineClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(plan.Table, plan.FieldID, id),
+			sqlgraph.To(followupdeadline.Table, followupdeadline.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, plan.FollowUpDeadlinesTable, plan.FollowUpDeadlinesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *PlanClient) Hooks() []Hook {
 	hooks := c.hooks.Plan
@@ -3342,14 +3548,16 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Activity, AuditEntry, FollowUp, Goal, GoalAssessment, Indicator,
-		IndicatorTarget, IndicatorValue, Institution, Municipality, MunicipalityGroup,
-		Objective, Perspective, Plan, StatusChange, Token, User []ent.Hook
+		Activity, AuditEntry, FollowUp, FollowUpDeadline, Goal, GoalAssessment,
+		Indicator, IndicatorTarget, IndicatorValue, Institution, Municipality,
+		MunicipalityGroup, Objective, Perspective, Plan, StatusChange, Token,
+		User []ent.Hook
 	}
 	inters struct {
-		Activity, AuditEntry, FollowUp, Goal, GoalAssessment, Indicator,
-		IndicatorTarget, IndicatorValue, Institution, Municipality, MunicipalityGroup,
-		Objective, Perspective, Plan, StatusChange, Token, User []ent.Interceptor
+		Activity, AuditEntry, FollowUp, FollowUpDeadline, Goal, GoalAssessment,
+		Indicator, IndicatorTarget, IndicatorValue, Institution, Municipality,
+		MunicipalityGroup, Objective, Perspective, Plan, StatusChange, Token,
+		User []ent.Interceptor
 	}
 )
 

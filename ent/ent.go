@@ -15,6 +15,7 @@ import (
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/auditentry"
 	"github.com/samverkan/samverkan/ent/followup"
+	"github.com/samverkan/samverkan/ent/followupdeadline"
 	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/goalassessment"
 	"github.com/samverkan/samverkan/ent/indicator"
@@ -92,6 +93,7 @@ func checkColumn(t, c string) error {
 			activity.Table:          activity.ValidColumn,
 			auditentry.Table:        auditentry.ValidColumn,
 			followup.Table:          followup.ValidColumn,
+			followupdeadline.Table:  followupdeadline.ValidColumn,
 			goal.Table:              goal.ValidColumn,
 			goalassessment.Table:    goalassessment.ValidColumn,
 			indicator.Table:         indicator.ValidColumn,

@@ -13,6 +13,7 @@ import (
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/auditentry"
 	"github.com/samverkan/samverkan/ent/followup"
+	"github.com/samverkan/samverkan/ent/followupdeadline"
 	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/goalassessment"
 	"github.com/samverkan/samverkan/ent/indicator"
@@ -523,6 +524,32 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				*wq = *query
 			})
 
+		case "predecessor":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ActivityClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, activityImplementors)...); err != nil {
+				return err
+			}
+			_q.withPredecessor = query
+			if _, ok := fieldSeen[activity.FieldPredecessorID]; !ok {
+				selectedFields = append(selectedFields, activity.FieldPredecessorID)
+				fieldSeen[activity.FieldPredecessorID] = struct{}{}
+			}
+
+		case "successor":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ActivityClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, activityImplementors)...); err != nil {
+				return err
+			}
+			_q.withSuccessor = query
+
 		case "indicators":
 			var (
 				alias = field.Alias
@@ -566,10 +593,10 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 						}
 						for i := range nodes {
 							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[6] == nil {
-								nodes[i].Edges.totalCount[6] = make(map[string]int)
+							if nodes[i].Edges.totalCount[8] == nil {
+								nodes[i].Edges.totalCount[8] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[6][alias] = n
+							nodes[i].Edges.totalCount[8][alias] = n
 						}
 						return nil
 					})
@@ -577,10 +604,10 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Activity) error {
 						for i := range nodes {
 							n := len(nodes[i].Edges.Indicators)
-							if nodes[i].Edges.totalCount[6] == nil {
-								nodes[i].Edges.totalCount[6] = make(map[string]int)
+							if nodes[i].Edges.totalCount[8] == nil {
+								nodes[i].Edges.totalCount[8] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[6][alias] = n
+							nodes[i].Edges.totalCount[8][alias] = n
 						}
 						return nil
 					})
@@ -675,6 +702,11 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if _, ok := fieldSeen[activity.FieldObjectiveID]; !ok {
 				selectedFields = append(selectedFields, activity.FieldObjectiveID)
 				fieldSeen[activity.FieldObjectiveID] = struct{}{}
+			}
+		case "predecessorID":
+			if _, ok := fieldSeen[activity.FieldPredecessorID]; !ok {
+				selectedFields = append(selectedFields, activity.FieldPredecessorID)
+				fieldSeen[activity.FieldPredecessorID] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -1140,6 +1172,146 @@ func newFollowUpPaginateArgs(rv map[string]any) *followupPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*FollowUpWhereInput); ok {
 		args.opts = append(args.opts, WithFollowUpFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *FollowUpDeadlineQuery) CollectFields(ctx context.Context, satisfies ...string) (*FollowUpDeadlineQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *FollowUpDeadlineQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(followupdeadline.Columns))
+		selectedFields = []string{followupdeadline.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "plan":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PlanClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, planImplementors)...); err != nil {
+				return err
+			}
+			_q.withPlan = query
+			if _, ok := fieldSeen[followupdeadline.FieldPlanID]; !ok {
+				selectedFields = append(selectedFields, followupdeadline.FieldPlanID)
+				fieldSeen[followupdeadline.FieldPlanID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[followupdeadline.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, followupdeadline.FieldCreatedAt)
+				fieldSeen[followupdeadline.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[followupdeadline.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, followupdeadline.FieldUpdatedAt)
+				fieldSeen[followupdeadline.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[followupdeadline.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, followupdeadline.FieldVersion)
+				fieldSeen[followupdeadline.FieldVersion] = struct{}{}
+			}
+		case "year":
+			if _, ok := fieldSeen[followupdeadline.FieldYear]; !ok {
+				selectedFields = append(selectedFields, followupdeadline.FieldYear)
+				fieldSeen[followupdeadline.FieldYear] = struct{}{}
+			}
+		case "period":
+			if _, ok := fieldSeen[followupdeadline.FieldPeriod]; !ok {
+				selectedFields = append(selectedFields, followupdeadline.FieldPeriod)
+				fieldSeen[followupdeadline.FieldPeriod] = struct{}{}
+			}
+		case "dueDate":
+			if _, ok := fieldSeen[followupdeadline.FieldDueDate]; !ok {
+				selectedFields = append(selectedFields, followupdeadline.FieldDueDate)
+				fieldSeen[followupdeadline.FieldDueDate] = struct{}{}
+			}
+		case "planID":
+			if _, ok := fieldSeen[followupdeadline.FieldPlanID]; !ok {
+				selectedFields = append(selectedFields, followupdeadline.FieldPlanID)
+				fieldSeen[followupdeadline.FieldPlanID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type followupdeadlinePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []FollowUpDeadlinePaginateOption
+}
+
+func newFollowUpDeadlinePaginateArgs(rv map[string]any) *followupdeadlinePaginateArgs {
+	args := &followupdeadlinePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*FollowUpDeadlineOrder:
+			args.opts = append(args.opts, WithFollowUpDeadlineOrder(v))
+		case []any:
+			var orders []*FollowUpDeadlineOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &FollowUpDeadlineOrder{Field: &FollowUpDeadlineOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithFollowUpDeadlineOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*FollowUpDeadlineWhereInput); ok {
+		args.opts = append(args.opts, WithFollowUpDeadlineFilter(v.Filter))
 	}
 	return args
 }
@@ -4112,6 +4284,95 @@ func (_q *PlanQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			_q.WithNamedGoals(alias, func(wq *GoalQuery) {
 				*wq = *query
 			})
+
+		case "followUpDeadlines":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&FollowUpDeadlineClient{config: _q.config}).Query()
+			)
+			args := newFollowUpDeadlinePaginateArgs(fieldArgs(ctx, new(FollowUpDeadlineWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newFollowUpDeadlinePager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Plan) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"plan_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(plan.FollowUpDeadlinesColumn), ids...))
+						})
+						if err := query.GroupBy(plan.FollowUpDeadlinesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[1] == nil {
+								nodes[i].Edges.totalCount[1] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[1][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Plan) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.FollowUpDeadlines)
+							if nodes[i].Edges.totalCount[1] == nil {
+								nodes[i].Edges.totalCount[1] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[1][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, followupdeadlineImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(plan.FollowUpDeadlinesColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedFollowUpDeadlines(alias, func(wq *FollowUpDeadlineQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[plan.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, plan.FieldCreatedAt)
@@ -4176,6 +4437,11 @@ func (_q *PlanQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if _, ok := fieldSeen[plan.FieldSourceDate]; !ok {
 				selectedFields = append(selectedFields, plan.FieldSourceDate)
 				fieldSeen[plan.FieldSourceDate] = struct{}{}
+			}
+		case "state":
+			if _, ok := fieldSeen[plan.FieldState]; !ok {
+				selectedFields = append(selectedFields, plan.FieldState)
+				fieldSeen[plan.FieldState] = struct{}{}
 			}
 		case "id":
 		case "__typename":

@@ -121,6 +121,22 @@ func (_m *Activity) FollowUps(
 	return _m.QueryFollowUps().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Activity) Predecessor(ctx context.Context) (*Activity, error) {
+	result, err := _m.Edges.PredecessorOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPredecessor().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Activity) Successor(ctx context.Context) (*Activity, error) {
+	result, err := _m.Edges.SuccessorOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QuerySuccessor().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Activity) Indicators(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*IndicatorOrder, where *IndicatorWhereInput,
 ) (*IndicatorConnection, error) {
@@ -129,7 +145,7 @@ func (_m *Activity) Indicators(
 		WithIndicatorFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[6][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[8][alias]
 	if nodes, err := _m.NamedIndicators(alias); err == nil || hasTotalCount {
 		pager, err := newIndicatorPager(opts, last != nil)
 		if err != nil {
@@ -177,6 +193,14 @@ func (_m *FollowUp) Figures(
 		return conn, nil
 	}
 	return _m.QueryFigures().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *FollowUpDeadline) Plan(ctx context.Context) (*Plan, error) {
+	result, err := _m.Edges.PlanOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPlan().Only(ctx)
+	}
+	return result, err
 }
 
 func (_m *Goal) Plan(ctx context.Context) (*Plan, error) {
@@ -601,6 +625,27 @@ func (_m *Plan) Goals(
 		return conn, nil
 	}
 	return _m.QueryGoals().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Plan) FollowUpDeadlines(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*FollowUpDeadlineOrder, where *FollowUpDeadlineWhereInput,
+) (*FollowUpDeadlineConnection, error) {
+	opts := []FollowUpDeadlinePaginateOption{
+		WithFollowUpDeadlineOrder(orderBy),
+		WithFollowUpDeadlineFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
+	if nodes, err := _m.NamedFollowUpDeadlines(alias); err == nil || hasTotalCount {
+		pager, err := newFollowUpDeadlinePager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &FollowUpDeadlineConnection{Edges: []*FollowUpDeadlineEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryFollowUpDeadlines().Paginate(ctx, after, first, before, last, opts...)
 }
 
 func (_m *StatusChange) Activity(ctx context.Context) (*Activity, error) {

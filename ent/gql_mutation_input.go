@@ -7,10 +7,12 @@ import (
 
 	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/ent/followup"
+	"github.com/samverkan/samverkan/ent/followupdeadline"
 	"github.com/samverkan/samverkan/ent/goalassessment"
 	"github.com/samverkan/samverkan/ent/indicator"
 	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/institution"
+	"github.com/samverkan/samverkan/ent/plan"
 	"github.com/samverkan/samverkan/ent/schema/enum"
 )
 
@@ -292,6 +294,70 @@ func (c *FollowUpUpdate) SetInput(i UpdateFollowUpInput) *FollowUpUpdate {
 
 // SetInput applies the change-set in the UpdateFollowUpInput on the FollowUpUpdateOne builder.
 func (c *FollowUpUpdateOne) SetInput(i UpdateFollowUpInput) *FollowUpUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateFollowUpDeadlineInput represents a mutation input for creating followupdeadlines.
+type CreateFollowUpDeadlineInput struct {
+	Year    int
+	Period  *followupdeadline.Period
+	DueDate time.Time
+	PlanID  int
+}
+
+// Mutate applies the CreateFollowUpDeadlineInput on the FollowUpDeadlineMutation builder.
+func (i *CreateFollowUpDeadlineInput) Mutate(m *FollowUpDeadlineMutation) {
+	m.SetYear(i.Year)
+	if v := i.Period; v != nil {
+		m.SetPeriod(*v)
+	}
+	m.SetDueDate(i.DueDate)
+	m.SetPlanID(i.PlanID)
+}
+
+// SetInput applies the change-set in the CreateFollowUpDeadlineInput on the FollowUpDeadlineCreate builder.
+func (c *FollowUpDeadlineCreate) SetInput(i CreateFollowUpDeadlineInput) *FollowUpDeadlineCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateFollowUpDeadlineInput represents a mutation input for updating followupdeadlines.
+type UpdateFollowUpDeadlineInput struct {
+	Version *int
+	Year    *int
+	Period  *followupdeadline.Period
+	DueDate *time.Time
+	PlanID  *int
+}
+
+// Mutate applies the UpdateFollowUpDeadlineInput on the FollowUpDeadlineMutation builder.
+func (i *UpdateFollowUpDeadlineInput) Mutate(m *FollowUpDeadlineMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
+	if v := i.Year; v != nil {
+		m.SetYear(*v)
+	}
+	if v := i.Period; v != nil {
+		m.SetPeriod(*v)
+	}
+	if v := i.DueDate; v != nil {
+		m.SetDueDate(*v)
+	}
+	if v := i.PlanID; v != nil {
+		m.SetPlanID(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateFollowUpDeadlineInput on the FollowUpDeadlineUpdate builder.
+func (c *FollowUpDeadlineUpdate) SetInput(i UpdateFollowUpDeadlineInput) *FollowUpDeadlineUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateFollowUpDeadlineInput on the FollowUpDeadlineUpdateOne builder.
+func (c *FollowUpDeadlineUpdateOne) SetInput(i UpdateFollowUpDeadlineInput) *FollowUpDeadlineUpdateOne {
 	i.Mutate(c.Mutation())
 	return c
 }
@@ -1196,6 +1262,7 @@ type CreatePlanInput struct {
 	ParentPlan  *string
 	SourceURL   *string
 	SourceDate  *time.Time
+	State       *plan.State
 }
 
 // Mutate applies the CreatePlanInput on the PlanMutation builder.
@@ -1221,6 +1288,9 @@ func (i *CreatePlanInput) Mutate(m *PlanMutation) {
 	}
 	if v := i.SourceDate; v != nil {
 		m.SetSourceDate(*v)
+	}
+	if v := i.State; v != nil {
+		m.SetState(*v)
 	}
 }
 
@@ -1249,6 +1319,7 @@ type UpdatePlanInput struct {
 	SourceURL        *string
 	ClearSourceDate  bool
 	SourceDate       *time.Time
+	State            *plan.State
 }
 
 // Mutate applies the UpdatePlanInput on the PlanMutation builder.
@@ -1303,6 +1374,9 @@ func (i *UpdatePlanInput) Mutate(m *PlanMutation) {
 	}
 	if v := i.SourceDate; v != nil {
 		m.SetSourceDate(*v)
+	}
+	if v := i.State; v != nil {
+		m.SetState(*v)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/auditentry"
 	"github.com/samverkan/samverkan/ent/followup"
+	"github.com/samverkan/samverkan/ent/followupdeadline"
 	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/goalassessment"
 	"github.com/samverkan/samverkan/ent/indicator"
@@ -49,6 +50,11 @@ var followupImplementors = []string{"FollowUp", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*FollowUp) IsNode() {}
+
+var followupdeadlineImplementors = []string{"FollowUpDeadline", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*FollowUpDeadline) IsNode() {}
 
 var goalImplementors = []string{"Goal", "Node"}
 
@@ -220,6 +226,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(followup.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, followupImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case followupdeadline.Table:
+		query := c.FollowUpDeadline.Query().
+			Where(followupdeadline.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, followupdeadlineImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -459,6 +474,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.FollowUp.Query().
 			Where(followup.IDIn(ids...))
 		query, err := query.CollectFields(ctx, followupImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case followupdeadline.Table:
+		query := c.FollowUpDeadline.Query().
+			Where(followupdeadline.IDIn(ids...))
+		query, err := query.CollectFields(ctx, followupdeadlineImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/auditentry"
 	"github.com/samverkan/samverkan/ent/followup"
+	"github.com/samverkan/samverkan/ent/followupdeadline"
 	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/goalassessment"
 	"github.com/samverkan/samverkan/ent/indicator"
@@ -1385,6 +1386,392 @@ func (_m *FollowUp) ToEdge(order *FollowUpOrder) *FollowUpEdge {
 		order = DefaultFollowUpOrder
 	}
 	return &FollowUpEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// FollowUpDeadlineEdge is the edge representation of FollowUpDeadline.
+type FollowUpDeadlineEdge struct {
+	Node   *FollowUpDeadline `json:"node"`
+	Cursor Cursor            `json:"cursor"`
+}
+
+// FollowUpDeadlineConnection is the connection containing edges to FollowUpDeadline.
+type FollowUpDeadlineConnection struct {
+	Edges      []*FollowUpDeadlineEdge `json:"edges"`
+	PageInfo   PageInfo                `json:"pageInfo"`
+	TotalCount int                     `json:"totalCount"`
+}
+
+func (c *FollowUpDeadlineConnection) build(nodes []*FollowUpDeadline, pager *followupdeadlinePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *FollowUpDeadline
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *FollowUpDeadline {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *FollowUpDeadline {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*FollowUpDeadlineEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &FollowUpDeadlineEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// FollowUpDeadlinePaginateOption enables pagination customization.
+type FollowUpDeadlinePaginateOption func(*followupdeadlinePager) error
+
+// WithFollowUpDeadlineOrder configures pagination ordering.
+func WithFollowUpDeadlineOrder(order []*FollowUpDeadlineOrder) FollowUpDeadlinePaginateOption {
+	return func(pager *followupdeadlinePager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithFollowUpDeadlineFilter configures pagination filter.
+func WithFollowUpDeadlineFilter(filter func(*FollowUpDeadlineQuery) (*FollowUpDeadlineQuery, error)) FollowUpDeadlinePaginateOption {
+	return func(pager *followupdeadlinePager) error {
+		if filter == nil {
+			return errors.New("FollowUpDeadlineQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type followupdeadlinePager struct {
+	reverse bool
+	order   []*FollowUpDeadlineOrder
+	filter  func(*FollowUpDeadlineQuery) (*FollowUpDeadlineQuery, error)
+}
+
+func newFollowUpDeadlinePager(opts []FollowUpDeadlinePaginateOption, reverse bool) (*followupdeadlinePager, error) {
+	pager := &followupdeadlinePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *followupdeadlinePager) applyFilter(query *FollowUpDeadlineQuery) (*FollowUpDeadlineQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *followupdeadlinePager) toCursor(_m *FollowUpDeadline) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *followupdeadlinePager) applyCursors(query *FollowUpDeadlineQuery, after, before *Cursor) (*FollowUpDeadlineQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultFollowUpDeadlineOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *followupdeadlinePager) applyOrder(query *FollowUpDeadlineQuery) *FollowUpDeadlineQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultFollowUpDeadlineOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultFollowUpDeadlineOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *followupdeadlinePager) orderExpr(query *FollowUpDeadlineQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultFollowUpDeadlineOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to FollowUpDeadline.
+func (_m *FollowUpDeadlineQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...FollowUpDeadlinePaginateOption,
+) (*FollowUpDeadlineConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newFollowUpDeadlinePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &FollowUpDeadlineConnection{Edges: []*FollowUpDeadlineEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// FollowUpDeadlineOrderFieldCreatedAt orders FollowUpDeadline by created_at.
+	FollowUpDeadlineOrderFieldCreatedAt = &FollowUpDeadlineOrderField{
+		Value: func(_m *FollowUpDeadline) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: followupdeadline.FieldCreatedAt,
+		toTerm: followupdeadline.ByCreatedAt,
+		toCursor: func(_m *FollowUpDeadline) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// FollowUpDeadlineOrderFieldUpdatedAt orders FollowUpDeadline by updated_at.
+	FollowUpDeadlineOrderFieldUpdatedAt = &FollowUpDeadlineOrderField{
+		Value: func(_m *FollowUpDeadline) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: followupdeadline.FieldUpdatedAt,
+		toTerm: followupdeadline.ByUpdatedAt,
+		toCursor: func(_m *FollowUpDeadline) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// FollowUpDeadlineOrderFieldYear orders FollowUpDeadline by year.
+	FollowUpDeadlineOrderFieldYear = &FollowUpDeadlineOrderField{
+		Value: func(_m *FollowUpDeadline) (ent.Value, error) {
+			return _m.Year, nil
+		},
+		column: followupdeadline.FieldYear,
+		toTerm: followupdeadline.ByYear,
+		toCursor: func(_m *FollowUpDeadline) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Year,
+			}
+		},
+	}
+	// FollowUpDeadlineOrderFieldDueDate orders FollowUpDeadline by due_date.
+	FollowUpDeadlineOrderFieldDueDate = &FollowUpDeadlineOrderField{
+		Value: func(_m *FollowUpDeadline) (ent.Value, error) {
+			return _m.DueDate, nil
+		},
+		column: followupdeadline.FieldDueDate,
+		toTerm: followupdeadline.ByDueDate,
+		toCursor: func(_m *FollowUpDeadline) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.DueDate,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f FollowUpDeadlineOrderField) String() string {
+	var str string
+	switch f.column {
+	case FollowUpDeadlineOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case FollowUpDeadlineOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case FollowUpDeadlineOrderFieldYear.column:
+		str = "YEAR"
+	case FollowUpDeadlineOrderFieldDueDate.column:
+		str = "DUE_DATE"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f FollowUpDeadlineOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *FollowUpDeadlineOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("FollowUpDeadlineOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *FollowUpDeadlineOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *FollowUpDeadlineOrderFieldUpdatedAt
+	case "YEAR":
+		*f = *FollowUpDeadlineOrderFieldYear
+	case "DUE_DATE":
+		*f = *FollowUpDeadlineOrderFieldDueDate
+	default:
+		return fmt.Errorf("%s is not a valid FollowUpDeadlineOrderField", str)
+	}
+	return nil
+}
+
+// FollowUpDeadlineOrderField defines the ordering field of FollowUpDeadline.
+type FollowUpDeadlineOrderField struct {
+	// Value extracts the ordering value from the given FollowUpDeadline.
+	Value    func(*FollowUpDeadline) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) followupdeadline.OrderOption
+	toCursor func(*FollowUpDeadline) Cursor
+}
+
+// FollowUpDeadlineOrder defines the ordering of FollowUpDeadline.
+type FollowUpDeadlineOrder struct {
+	Direction OrderDirection              `json:"direction"`
+	Field     *FollowUpDeadlineOrderField `json:"field"`
+}
+
+// DefaultFollowUpDeadlineOrder is the default ordering of FollowUpDeadline.
+var DefaultFollowUpDeadlineOrder = &FollowUpDeadlineOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &FollowUpDeadlineOrderField{
+		Value: func(_m *FollowUpDeadline) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: followupdeadline.FieldID,
+		toTerm: followupdeadline.ByID,
+		toCursor: func(_m *FollowUpDeadline) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts FollowUpDeadline into FollowUpDeadlineEdge.
+func (_m *FollowUpDeadline) ToEdge(order *FollowUpDeadlineOrder) *FollowUpDeadlineEdge {
+	if order == nil {
+		order = DefaultFollowUpDeadlineOrder
+	}
+	return &FollowUpDeadlineEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -5863,6 +6250,20 @@ var (
 			}
 		},
 	}
+	// PlanOrderFieldState orders Plan by state.
+	PlanOrderFieldState = &PlanOrderField{
+		Value: func(_m *Plan) (ent.Value, error) {
+			return _m.State, nil
+		},
+		column: plan.FieldState,
+		toTerm: plan.ByState,
+		toCursor: func(_m *Plan) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.State,
+			}
+		},
+	}
 	// PlanOrderFieldGoalsCount orders by GOALS_COUNT.
 	PlanOrderFieldGoalsCount = &PlanOrderField{
 		Value: func(_m *Plan) (ent.Value, error) {
@@ -5902,6 +6303,8 @@ func (f PlanOrderField) String() string {
 		str = "FIRST_YEAR"
 	case PlanOrderFieldLastYear.column:
 		str = "LAST_YEAR"
+	case PlanOrderFieldState.column:
+		str = "STATE"
 	case PlanOrderFieldGoalsCount.column:
 		str = "GOALS_COUNT"
 	}
@@ -5934,6 +6337,8 @@ func (f *PlanOrderField) UnmarshalGQL(v interface{}) error {
 		*f = *PlanOrderFieldFirstYear
 	case "LAST_YEAR":
 		*f = *PlanOrderFieldLastYear
+	case "STATE":
+		*f = *PlanOrderFieldState
 	case "GOALS_COUNT":
 		*f = *PlanOrderFieldGoalsCount
 	default:

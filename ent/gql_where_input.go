@@ -11,6 +11,7 @@ import (
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/auditentry"
 	"github.com/samverkan/samverkan/ent/followup"
+	"github.com/samverkan/samverkan/ent/followupdeadline"
 	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/goalassessment"
 	"github.com/samverkan/samverkan/ent/indicator"
@@ -197,6 +198,14 @@ type ActivityWhereInput struct {
 	ObjectiveIDIn    []int `json:"objectiveIDIn,omitempty"`
 	ObjectiveIDNotIn []int `json:"objectiveIDNotIn,omitempty"`
 
+	// "predecessor_id" field predicates.
+	PredecessorID       *int  `json:"predecessorID,omitempty"`
+	PredecessorIDNEQ    *int  `json:"predecessorIDNEQ,omitempty"`
+	PredecessorIDIn     []int `json:"predecessorIDIn,omitempty"`
+	PredecessorIDNotIn  []int `json:"predecessorIDNotIn,omitempty"`
+	PredecessorIDIsNil  bool  `json:"predecessorIDIsNil,omitempty"`
+	PredecessorIDNotNil bool  `json:"predecessorIDNotNil,omitempty"`
+
 	// "objective" edge predicates.
 	HasObjective     *bool                  `json:"hasObjective,omitempty"`
 	HasObjectiveWith []*ObjectiveWhereInput `json:"hasObjectiveWith,omitempty"`
@@ -220,6 +229,14 @@ type ActivityWhereInput struct {
 	// "follow_ups" edge predicates.
 	HasFollowUps     *bool                 `json:"hasFollowUps,omitempty"`
 	HasFollowUpsWith []*FollowUpWhereInput `json:"hasFollowUpsWith,omitempty"`
+
+	// "predecessor" edge predicates.
+	HasPredecessor     *bool                 `json:"hasPredecessor,omitempty"`
+	HasPredecessorWith []*ActivityWhereInput `json:"hasPredecessorWith,omitempty"`
+
+	// "successor" edge predicates.
+	HasSuccessor     *bool                 `json:"hasSuccessor,omitempty"`
+	HasSuccessorWith []*ActivityWhereInput `json:"hasSuccessorWith,omitempty"`
 
 	// "indicators" edge predicates.
 	HasIndicators     *bool                  `json:"hasIndicators,omitempty"`
@@ -696,6 +713,24 @@ func (i *ActivityWhereInput) P() (predicate.Activity, error) {
 	if len(i.ObjectiveIDNotIn) > 0 {
 		predicates = append(predicates, activity.ObjectiveIDNotIn(i.ObjectiveIDNotIn...))
 	}
+	if i.PredecessorID != nil {
+		predicates = append(predicates, activity.PredecessorIDEQ(*i.PredecessorID))
+	}
+	if i.PredecessorIDNEQ != nil {
+		predicates = append(predicates, activity.PredecessorIDNEQ(*i.PredecessorIDNEQ))
+	}
+	if len(i.PredecessorIDIn) > 0 {
+		predicates = append(predicates, activity.PredecessorIDIn(i.PredecessorIDIn...))
+	}
+	if len(i.PredecessorIDNotIn) > 0 {
+		predicates = append(predicates, activity.PredecessorIDNotIn(i.PredecessorIDNotIn...))
+	}
+	if i.PredecessorIDIsNil {
+		predicates = append(predicates, activity.PredecessorIDIsNil())
+	}
+	if i.PredecessorIDNotNil {
+		predicates = append(predicates, activity.PredecessorIDNotNil())
+	}
 
 	if i.HasObjective != nil {
 		p := activity.HasObjective()
@@ -804,6 +839,42 @@ func (i *ActivityWhereInput) P() (predicate.Activity, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, activity.HasFollowUpsWith(with...))
+	}
+	if i.HasPredecessor != nil {
+		p := activity.HasPredecessor()
+		if !*i.HasPredecessor {
+			p = activity.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPredecessorWith) > 0 {
+		with := make([]predicate.Activity, 0, len(i.HasPredecessorWith))
+		for _, w := range i.HasPredecessorWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPredecessorWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, activity.HasPredecessorWith(with...))
+	}
+	if i.HasSuccessor != nil {
+		p := activity.HasSuccessor()
+		if !*i.HasSuccessor {
+			p = activity.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasSuccessorWith) > 0 {
+		with := make([]predicate.Activity, 0, len(i.HasSuccessorWith))
+		for _, w := range i.HasSuccessorWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasSuccessorWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, activity.HasSuccessorWith(with...))
 	}
 	if i.HasIndicators != nil {
 		p := activity.HasIndicators()
@@ -1858,6 +1929,358 @@ func (i *FollowUpWhereInput) P() (predicate.FollowUp, error) {
 		return predicates[0], nil
 	default:
 		return followup.And(predicates...), nil
+	}
+}
+
+// FollowUpDeadlineWhereInput represents a where input for filtering FollowUpDeadline queries.
+type FollowUpDeadlineWhereInput struct {
+	Predicates []predicate.FollowUpDeadline  `json:"-"`
+	Not        *FollowUpDeadlineWhereInput   `json:"not,omitempty"`
+	Or         []*FollowUpDeadlineWhereInput `json:"or,omitempty"`
+	And        []*FollowUpDeadlineWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "version" field predicates.
+	Version      *int  `json:"version,omitempty"`
+	VersionNEQ   *int  `json:"versionNEQ,omitempty"`
+	VersionIn    []int `json:"versionIn,omitempty"`
+	VersionNotIn []int `json:"versionNotIn,omitempty"`
+	VersionGT    *int  `json:"versionGT,omitempty"`
+	VersionGTE   *int  `json:"versionGTE,omitempty"`
+	VersionLT    *int  `json:"versionLT,omitempty"`
+	VersionLTE   *int  `json:"versionLTE,omitempty"`
+
+	// "year" field predicates.
+	Year      *int  `json:"year,omitempty"`
+	YearNEQ   *int  `json:"yearNEQ,omitempty"`
+	YearIn    []int `json:"yearIn,omitempty"`
+	YearNotIn []int `json:"yearNotIn,omitempty"`
+	YearGT    *int  `json:"yearGT,omitempty"`
+	YearGTE   *int  `json:"yearGTE,omitempty"`
+	YearLT    *int  `json:"yearLT,omitempty"`
+	YearLTE   *int  `json:"yearLTE,omitempty"`
+
+	// "period" field predicates.
+	Period      *followupdeadline.Period  `json:"period,omitempty"`
+	PeriodNEQ   *followupdeadline.Period  `json:"periodNEQ,omitempty"`
+	PeriodIn    []followupdeadline.Period `json:"periodIn,omitempty"`
+	PeriodNotIn []followupdeadline.Period `json:"periodNotIn,omitempty"`
+
+	// "due_date" field predicates.
+	DueDate      *time.Time  `json:"dueDate,omitempty"`
+	DueDateNEQ   *time.Time  `json:"dueDateNEQ,omitempty"`
+	DueDateIn    []time.Time `json:"dueDateIn,omitempty"`
+	DueDateNotIn []time.Time `json:"dueDateNotIn,omitempty"`
+	DueDateGT    *time.Time  `json:"dueDateGT,omitempty"`
+	DueDateGTE   *time.Time  `json:"dueDateGTE,omitempty"`
+	DueDateLT    *time.Time  `json:"dueDateLT,omitempty"`
+	DueDateLTE   *time.Time  `json:"dueDateLTE,omitempty"`
+
+	// "plan_id" field predicates.
+	PlanID      *int  `json:"planID,omitempty"`
+	PlanIDNEQ   *int  `json:"planIDNEQ,omitempty"`
+	PlanIDIn    []int `json:"planIDIn,omitempty"`
+	PlanIDNotIn []int `json:"planIDNotIn,omitempty"`
+
+	// "plan" edge predicates.
+	HasPlan     *bool             `json:"hasPlan,omitempty"`
+	HasPlanWith []*PlanWhereInput `json:"hasPlanWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *FollowUpDeadlineWhereInput) AddPredicates(predicates ...predicate.FollowUpDeadline) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the FollowUpDeadlineWhereInput filter on the FollowUpDeadlineQuery builder.
+func (i *FollowUpDeadlineWhereInput) Filter(q *FollowUpDeadlineQuery) (*FollowUpDeadlineQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyFollowUpDeadlineWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyFollowUpDeadlineWhereInput is returned in case the FollowUpDeadlineWhereInput is empty.
+var ErrEmptyFollowUpDeadlineWhereInput = errors.New("ent: empty predicate FollowUpDeadlineWhereInput")
+
+// P returns a predicate for filtering followupdeadlines.
+// An error is returned if the input is empty or invalid.
+func (i *FollowUpDeadlineWhereInput) P() (predicate.FollowUpDeadline, error) {
+	var predicates []predicate.FollowUpDeadline
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, followupdeadline.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.FollowUpDeadline, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, followupdeadline.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.FollowUpDeadline, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, followupdeadline.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, followupdeadline.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, followupdeadline.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, followupdeadline.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, followupdeadline.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, followupdeadline.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, followupdeadline.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, followupdeadline.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, followupdeadline.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, followupdeadline.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, followupdeadline.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, followupdeadline.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, followupdeadline.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, followupdeadline.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, followupdeadline.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, followupdeadline.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, followupdeadline.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, followupdeadline.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, followupdeadline.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, followupdeadline.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, followupdeadline.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, followupdeadline.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, followupdeadline.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, followupdeadline.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, followupdeadline.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Version != nil {
+		predicates = append(predicates, followupdeadline.VersionEQ(*i.Version))
+	}
+	if i.VersionNEQ != nil {
+		predicates = append(predicates, followupdeadline.VersionNEQ(*i.VersionNEQ))
+	}
+	if len(i.VersionIn) > 0 {
+		predicates = append(predicates, followupdeadline.VersionIn(i.VersionIn...))
+	}
+	if len(i.VersionNotIn) > 0 {
+		predicates = append(predicates, followupdeadline.VersionNotIn(i.VersionNotIn...))
+	}
+	if i.VersionGT != nil {
+		predicates = append(predicates, followupdeadline.VersionGT(*i.VersionGT))
+	}
+	if i.VersionGTE != nil {
+		predicates = append(predicates, followupdeadline.VersionGTE(*i.VersionGTE))
+	}
+	if i.VersionLT != nil {
+		predicates = append(predicates, followupdeadline.VersionLT(*i.VersionLT))
+	}
+	if i.VersionLTE != nil {
+		predicates = append(predicates, followupdeadline.VersionLTE(*i.VersionLTE))
+	}
+	if i.Year != nil {
+		predicates = append(predicates, followupdeadline.YearEQ(*i.Year))
+	}
+	if i.YearNEQ != nil {
+		predicates = append(predicates, followupdeadline.YearNEQ(*i.YearNEQ))
+	}
+	if len(i.YearIn) > 0 {
+		predicates = append(predicates, followupdeadline.YearIn(i.YearIn...))
+	}
+	if len(i.YearNotIn) > 0 {
+		predicates = append(predicates, followupdeadline.YearNotIn(i.YearNotIn...))
+	}
+	if i.YearGT != nil {
+		predicates = append(predicates, followupdeadline.YearGT(*i.YearGT))
+	}
+	if i.YearGTE != nil {
+		predicates = append(predicates, followupdeadline.YearGTE(*i.YearGTE))
+	}
+	if i.YearLT != nil {
+		predicates = append(predicates, followupdeadline.YearLT(*i.YearLT))
+	}
+	if i.YearLTE != nil {
+		predicates = append(predicates, followupdeadline.YearLTE(*i.YearLTE))
+	}
+	if i.Period != nil {
+		predicates = append(predicates, followupdeadline.PeriodEQ(*i.Period))
+	}
+	if i.PeriodNEQ != nil {
+		predicates = append(predicates, followupdeadline.PeriodNEQ(*i.PeriodNEQ))
+	}
+	if len(i.PeriodIn) > 0 {
+		predicates = append(predicates, followupdeadline.PeriodIn(i.PeriodIn...))
+	}
+	if len(i.PeriodNotIn) > 0 {
+		predicates = append(predicates, followupdeadline.PeriodNotIn(i.PeriodNotIn...))
+	}
+	if i.DueDate != nil {
+		predicates = append(predicates, followupdeadline.DueDateEQ(*i.DueDate))
+	}
+	if i.DueDateNEQ != nil {
+		predicates = append(predicates, followupdeadline.DueDateNEQ(*i.DueDateNEQ))
+	}
+	if len(i.DueDateIn) > 0 {
+		predicates = append(predicates, followupdeadline.DueDateIn(i.DueDateIn...))
+	}
+	if len(i.DueDateNotIn) > 0 {
+		predicates = append(predicates, followupdeadline.DueDateNotIn(i.DueDateNotIn...))
+	}
+	if i.DueDateGT != nil {
+		predicates = append(predicates, followupdeadline.DueDateGT(*i.DueDateGT))
+	}
+	if i.DueDateGTE != nil {
+		predicates = append(predicates, followupdeadline.DueDateGTE(*i.DueDateGTE))
+	}
+	if i.DueDateLT != nil {
+		predicates = append(predicates, followupdeadline.DueDateLT(*i.DueDateLT))
+	}
+	if i.DueDateLTE != nil {
+		predicates = append(predicates, followupdeadline.DueDateLTE(*i.DueDateLTE))
+	}
+	if i.PlanID != nil {
+		predicates = append(predicates, followupdeadline.PlanIDEQ(*i.PlanID))
+	}
+	if i.PlanIDNEQ != nil {
+		predicates = append(predicates, followupdeadline.PlanIDNEQ(*i.PlanIDNEQ))
+	}
+	if len(i.PlanIDIn) > 0 {
+		predicates = append(predicates, followupdeadline.PlanIDIn(i.PlanIDIn...))
+	}
+	if len(i.PlanIDNotIn) > 0 {
+		predicates = append(predicates, followupdeadline.PlanIDNotIn(i.PlanIDNotIn...))
+	}
+
+	if i.HasPlan != nil {
+		p := followupdeadline.HasPlan()
+		if !*i.HasPlan {
+			p = followupdeadline.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPlanWith) > 0 {
+		with := make([]predicate.Plan, 0, len(i.HasPlanWith))
+		for _, w := range i.HasPlanWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPlanWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, followupdeadline.HasPlanWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyFollowUpDeadlineWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return followupdeadline.And(predicates...), nil
 	}
 }
 
@@ -7151,9 +7574,19 @@ type PlanWhereInput struct {
 	SourceDateIsNil  bool        `json:"sourceDateIsNil,omitempty"`
 	SourceDateNotNil bool        `json:"sourceDateNotNil,omitempty"`
 
+	// "state" field predicates.
+	State      *plan.State  `json:"state,omitempty"`
+	StateNEQ   *plan.State  `json:"stateNEQ,omitempty"`
+	StateIn    []plan.State `json:"stateIn,omitempty"`
+	StateNotIn []plan.State `json:"stateNotIn,omitempty"`
+
 	// "goals" edge predicates.
 	HasGoals     *bool             `json:"hasGoals,omitempty"`
 	HasGoalsWith []*GoalWhereInput `json:"hasGoalsWith,omitempty"`
+
+	// "follow_up_deadlines" edge predicates.
+	HasFollowUpDeadlines     *bool                         `json:"hasFollowUpDeadlines,omitempty"`
+	HasFollowUpDeadlinesWith []*FollowUpDeadlineWhereInput `json:"hasFollowUpDeadlinesWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -7704,6 +8137,18 @@ func (i *PlanWhereInput) P() (predicate.Plan, error) {
 	if i.SourceDateNotNil {
 		predicates = append(predicates, plan.SourceDateNotNil())
 	}
+	if i.State != nil {
+		predicates = append(predicates, plan.StateEQ(*i.State))
+	}
+	if i.StateNEQ != nil {
+		predicates = append(predicates, plan.StateNEQ(*i.StateNEQ))
+	}
+	if len(i.StateIn) > 0 {
+		predicates = append(predicates, plan.StateIn(i.StateIn...))
+	}
+	if len(i.StateNotIn) > 0 {
+		predicates = append(predicates, plan.StateNotIn(i.StateNotIn...))
+	}
 
 	if i.HasGoals != nil {
 		p := plan.HasGoals()
@@ -7722,6 +8167,24 @@ func (i *PlanWhereInput) P() (predicate.Plan, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, plan.HasGoalsWith(with...))
+	}
+	if i.HasFollowUpDeadlines != nil {
+		p := plan.HasFollowUpDeadlines()
+		if !*i.HasFollowUpDeadlines {
+			p = plan.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasFollowUpDeadlinesWith) > 0 {
+		with := make([]predicate.FollowUpDeadline, 0, len(i.HasFollowUpDeadlinesWith))
+		for _, w := range i.HasFollowUpDeadlinesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasFollowUpDeadlinesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, plan.HasFollowUpDeadlinesWith(with...))
 	}
 	switch len(predicates) {
 	case 0:

@@ -16,6 +16,7 @@ import (
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/auditentry"
 	"github.com/samverkan/samverkan/ent/followup"
+	"github.com/samverkan/samverkan/ent/followupdeadline"
 	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/goalassessment"
 	"github.com/samverkan/samverkan/ent/indicator"
@@ -46,6 +47,7 @@ const (
 	TypeActivity          = "Activity"
 	TypeAuditEntry        = "AuditEntry"
 	TypeFollowUp          = "FollowUp"
+	TypeFollowUpDeadline  = "FollowUpDeadline"
 	TypeGoal              = "Goal"
 	TypeGoalAssessment    = "GoalAssessment"
 	TypeIndicator         = "Indicator"
@@ -101,6 +103,10 @@ type ActivityMutation struct {
 	follow_ups            map[int]struct{}
 	removedfollow_ups     map[int]struct{}
 	clearedfollow_ups     bool
+	predecessor           *int
+	clearedpredecessor    bool
+	successor             *int
+	clearedsuccessor      bool
 	indicators            map[int]struct{}
 	removedindicators     map[int]struct{}
 	clearedindicators     bool
@@ -828,6 +834,55 @@ func (m *ActivityMutation) ResetObjectiveID() {
 	m.objective = nil
 }
 
+// SetPredecessorID sets the "predecessor_id" field.
+func (m *ActivityMutation) SetPredecessorID(i int) {
+	m.predecessor = &i
+}
+
+// PredecessorID returns the value of the "predecessor_id" field in the mutation.
+func (m *ActivityMutation) PredecessorID() (r int, exists bool) {
+	v := m.predecessor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPredecessorID returns the old "predecessor_id" field's value of the Activity entity.
+// If the Activity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActivityMutation) OldPredecessorID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPredecessorID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPredecessorID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPredecessorID: %w", err)
+	}
+	return oldValue.PredecessorID, nil
+}
+
+// ClearPredecessorID clears the value of the "predecessor_id" field.
+func (m *ActivityMutation) ClearPredecessorID() {
+	m.predecessor = nil
+	m.clearedFields[activity.FieldPredecessorID] = struct{}{}
+}
+
+// PredecessorIDCleared returns if the "predecessor_id" field was cleared in this mutation.
+func (m *ActivityMutation) PredecessorIDCleared() bool {
+	_, ok := m.clearedFields[activity.FieldPredecessorID]
+	return ok
+}
+
+// ResetPredecessorID resets all changes to the "predecessor_id" field.
+func (m *ActivityMutation) ResetPredecessorID() {
+	m.predecessor = nil
+	delete(m.clearedFields, activity.FieldPredecessorID)
+}
+
 // ClearObjective clears the "objective" edge to the Objective entity.
 func (m *ActivityMutation) ClearObjective() {
 	m.clearedobjective = true
@@ -1125,6 +1180,72 @@ func (m *ActivityMutation) ResetFollowUps() {
 	m.removedfollow_ups = nil
 }
 
+// ClearPredecessor clears the "predecessor" edge to the Activity entity.
+func (m *ActivityMutation) ClearPredecessor() {
+	m.clearedpredecessor = true
+	m.clearedFields[activity.FieldPredecessorID] = struct{}{}
+}
+
+// PredecessorCleared reports if the "predecessor" edge to the Activity entity was cleared.
+func (m *ActivityMutation) PredecessorCleared() bool {
+	return m.PredecessorIDCleared() || m.clearedpredecessor
+}
+
+// PredecessorIDs returns the "predecessor" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PredecessorID instead. It exists only for internal usage by the builders.
+func (m *ActivityMutation) PredecessorIDs() (ids []int) {
+	if id := m.predecessor; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPredecessor resets all changes to the "predecessor" edge.
+func (m *ActivityMutation) ResetPredecessor() {
+	m.predecessor = nil
+	m.clearedpredecessor = false
+}
+
+// SetSuccessorID sets the "successor" edge to the Activity entity by id.
+func (m *ActivityMutation) SetSuccessorID(id int) {
+	m.successor = &id
+}
+
+// ClearSuccessor clears the "successor" edge to the Activity entity.
+func (m *ActivityMutation) ClearSuccessor() {
+	m.clearedsuccessor = true
+}
+
+// SuccessorCleared reports if the "successor" edge to the Activity entity was cleared.
+func (m *ActivityMutation) SuccessorCleared() bool {
+	return m.clearedsuccessor
+}
+
+// SuccessorID returns the "successor" edge ID in the mutation.
+func (m *ActivityMutation) SuccessorID() (id int, exists bool) {
+	if m.successor != nil {
+		return *m.successor, true
+	}
+	return
+}
+
+// SuccessorIDs returns the "successor" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// SuccessorID instead. It exists only for internal usage by the builders.
+func (m *ActivityMutation) SuccessorIDs() (ids []int) {
+	if id := m.successor; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetSuccessor resets all changes to the "successor" edge.
+func (m *ActivityMutation) ResetSuccessor() {
+	m.successor = nil
+	m.clearedsuccessor = false
+}
+
 // AddIndicatorIDs adds the "indicators" edge to the Indicator entity by ids.
 func (m *ActivityMutation) AddIndicatorIDs(ids ...int) {
 	if m.indicators == nil {
@@ -1213,7 +1334,7 @@ func (m *ActivityMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ActivityMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 14)
 	if m.created_at != nil {
 		fields = append(fields, activity.FieldCreatedAt)
 	}
@@ -1253,6 +1374,9 @@ func (m *ActivityMutation) Fields() []string {
 	if m.objective != nil {
 		fields = append(fields, activity.FieldObjectiveID)
 	}
+	if m.predecessor != nil {
+		fields = append(fields, activity.FieldPredecessorID)
+	}
 	return fields
 }
 
@@ -1287,6 +1411,8 @@ func (m *ActivityMutation) Field(name string) (ent.Value, bool) {
 		return m.Lead()
 	case activity.FieldObjectiveID:
 		return m.ObjectiveID()
+	case activity.FieldPredecessorID:
+		return m.PredecessorID()
 	}
 	return nil, false
 }
@@ -1322,6 +1448,8 @@ func (m *ActivityMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldLead(ctx)
 	case activity.FieldObjectiveID:
 		return m.OldObjectiveID(ctx)
+	case activity.FieldPredecessorID:
+		return m.OldPredecessorID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Activity field %s", name)
 }
@@ -1422,6 +1550,13 @@ func (m *ActivityMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetObjectiveID(v)
 		return nil
+	case activity.FieldPredecessorID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPredecessorID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Activity field %s", name)
 }
@@ -1512,6 +1647,9 @@ func (m *ActivityMutation) ClearedFields() []string {
 	if m.FieldCleared(activity.FieldLead) {
 		fields = append(fields, activity.FieldLead)
 	}
+	if m.FieldCleared(activity.FieldPredecessorID) {
+		fields = append(fields, activity.FieldPredecessorID)
+	}
 	return fields
 }
 
@@ -1546,6 +1684,9 @@ func (m *ActivityMutation) ClearField(name string) error {
 		return nil
 	case activity.FieldLead:
 		m.ClearLead()
+		return nil
+	case activity.FieldPredecessorID:
+		m.ClearPredecessorID()
 		return nil
 	}
 	return fmt.Errorf("unknown Activity nullable field %s", name)
@@ -1594,13 +1735,16 @@ func (m *ActivityMutation) ResetField(name string) error {
 	case activity.FieldObjectiveID:
 		m.ResetObjectiveID()
 		return nil
+	case activity.FieldPredecessorID:
+		m.ResetPredecessorID()
+		return nil
 	}
 	return fmt.Errorf("unknown Activity field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ActivityMutation) AddedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 9)
 	if m.objective != nil {
 		edges = append(edges, activity.EdgeObjective)
 	}
@@ -1618,6 +1762,12 @@ func (m *ActivityMutation) AddedEdges() []string {
 	}
 	if m.follow_ups != nil {
 		edges = append(edges, activity.EdgeFollowUps)
+	}
+	if m.predecessor != nil {
+		edges = append(edges, activity.EdgePredecessor)
+	}
+	if m.successor != nil {
+		edges = append(edges, activity.EdgeSuccessor)
 	}
 	if m.indicators != nil {
 		edges = append(edges, activity.EdgeIndicators)
@@ -1663,6 +1813,14 @@ func (m *ActivityMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case activity.EdgePredecessor:
+		if id := m.predecessor; id != nil {
+			return []ent.Value{*id}
+		}
+	case activity.EdgeSuccessor:
+		if id := m.successor; id != nil {
+			return []ent.Value{*id}
+		}
 	case activity.EdgeIndicators:
 		ids := make([]ent.Value, 0, len(m.indicators))
 		for id := range m.indicators {
@@ -1675,7 +1833,7 @@ func (m *ActivityMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ActivityMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 9)
 	if m.removedmunicipalities != nil {
 		edges = append(edges, activity.EdgeMunicipalities)
 	}
@@ -1743,7 +1901,7 @@ func (m *ActivityMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ActivityMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 9)
 	if m.clearedobjective {
 		edges = append(edges, activity.EdgeObjective)
 	}
@@ -1761,6 +1919,12 @@ func (m *ActivityMutation) ClearedEdges() []string {
 	}
 	if m.clearedfollow_ups {
 		edges = append(edges, activity.EdgeFollowUps)
+	}
+	if m.clearedpredecessor {
+		edges = append(edges, activity.EdgePredecessor)
+	}
+	if m.clearedsuccessor {
+		edges = append(edges, activity.EdgeSuccessor)
 	}
 	if m.clearedindicators {
 		edges = append(edges, activity.EdgeIndicators)
@@ -1784,6 +1948,10 @@ func (m *ActivityMutation) EdgeCleared(name string) bool {
 		return m.clearedstatus_changes
 	case activity.EdgeFollowUps:
 		return m.clearedfollow_ups
+	case activity.EdgePredecessor:
+		return m.clearedpredecessor
+	case activity.EdgeSuccessor:
+		return m.clearedsuccessor
 	case activity.EdgeIndicators:
 		return m.clearedindicators
 	}
@@ -1796,6 +1964,12 @@ func (m *ActivityMutation) ClearEdge(name string) error {
 	switch name {
 	case activity.EdgeObjective:
 		m.ClearObjective()
+		return nil
+	case activity.EdgePredecessor:
+		m.ClearPredecessor()
+		return nil
+	case activity.EdgeSuccessor:
+		m.ClearSuccessor()
 		return nil
 	}
 	return fmt.Errorf("unknown Activity unique edge %s", name)
@@ -1822,6 +1996,12 @@ func (m *ActivityMutation) ResetEdge(name string) error {
 		return nil
 	case activity.EdgeFollowUps:
 		m.ResetFollowUps()
+		return nil
+	case activity.EdgePredecessor:
+		m.ResetPredecessor()
+		return nil
+	case activity.EdgeSuccessor:
+		m.ResetSuccessor()
 		return nil
 	case activity.EdgeIndicators:
 		m.ResetIndicators()
@@ -3959,6 +4139,779 @@ func (m *FollowUpMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown FollowUp edge %s", name)
+}
+
+// FollowUpDeadlineMutation represents an operation that mutates the FollowUpDeadline nodes in the graph.
+type FollowUpDeadlineMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	version       *int
+	addversion    *int
+	year          *int
+	addyear       *int
+	period        *followupdeadline.Period
+	due_date      *time.Time
+	clearedFields map[string]struct{}
+	plan          *int
+	clearedplan   bool
+	done          bool
+	oldValue      func(context.Context) (*FollowUpDeadline, error)
+	predicates    []predicate.FollowUpDeadline
+}
+
+var _ ent.Mutation = (*FollowUpDeadlineMutation)(nil)
+
+// followupdeadlineOption allows management of the mutation configuration using functional options.
+type followupdeadlineOption func(*FollowUpDeadlineMutation)
+
+// newFollowUpDeadlineMutation creates new mutation for the FollowUpDeadline entity.
+func newFollowUpDeadlineMutation(c config, op Op, opts ...followupdeadlineOption) *FollowUpDeadlineMutation {
+	m := &FollowUpDeadlineMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeFollowUpDeadline,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withFollowUpDeadlineID sets the ID field of the mutation.
+func withFollowUpDeadlineID(id int) followupdeadlineOption {
+	return func(m *FollowUpDeadlineMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *FollowUpDeadline
+		)
+		m.oldValue = func(ctx context.Context) (*FollowUpDeadline, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().FollowUpDeadline.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withFollowUpDeadline sets the old FollowUpDeadline of the mutation.
+func withFollowUpDeadline(node *FollowUpDeadline) followupdeadlineOption {
+	return func(m *FollowUpDeadlineMutation) {
+		m.oldValue = func(context.Context) (*FollowUpDeadline, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m FollowUpDeadlineMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m FollowUpDeadlineMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *FollowUpDeadlineMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *FollowUpDeadlineMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().FollowUpDeadline.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *FollowUpDeadlineMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *FollowUpDeadlineMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the FollowUpDeadline entity.
+// If the FollowUpDeadline object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FollowUpDeadlineMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *FollowUpDeadlineMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *FollowUpDeadlineMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *FollowUpDeadlineMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the FollowUpDeadline entity.
+// If the FollowUpDeadline object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FollowUpDeadlineMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *FollowUpDeadlineMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *FollowUpDeadlineMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *FollowUpDeadlineMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the FollowUpDeadline entity.
+// If the FollowUpDeadline object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FollowUpDeadlineMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *FollowUpDeadlineMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *FollowUpDeadlineMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *FollowUpDeadlineMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetYear sets the "year" field.
+func (m *FollowUpDeadlineMutation) SetYear(i int) {
+	m.year = &i
+	m.addyear = nil
+}
+
+// Year returns the value of the "year" field in the mutation.
+func (m *FollowUpDeadlineMutation) Year() (r int, exists bool) {
+	v := m.year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYear returns the old "year" field's value of the FollowUpDeadline entity.
+// If the FollowUpDeadline object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FollowUpDeadlineMutation) OldYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYear: %w", err)
+	}
+	return oldValue.Year, nil
+}
+
+// AddYear adds i to the "year" field.
+func (m *FollowUpDeadlineMutation) AddYear(i int) {
+	if m.addyear != nil {
+		*m.addyear += i
+	} else {
+		m.addyear = &i
+	}
+}
+
+// AddedYear returns the value that was added to the "year" field in this mutation.
+func (m *FollowUpDeadlineMutation) AddedYear() (r int, exists bool) {
+	v := m.addyear
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYear resets all changes to the "year" field.
+func (m *FollowUpDeadlineMutation) ResetYear() {
+	m.year = nil
+	m.addyear = nil
+}
+
+// SetPeriod sets the "period" field.
+func (m *FollowUpDeadlineMutation) SetPeriod(f followupdeadline.Period) {
+	m.period = &f
+}
+
+// Period returns the value of the "period" field in the mutation.
+func (m *FollowUpDeadlineMutation) Period() (r followupdeadline.Period, exists bool) {
+	v := m.period
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriod returns the old "period" field's value of the FollowUpDeadline entity.
+// If the FollowUpDeadline object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FollowUpDeadlineMutation) OldPeriod(ctx context.Context) (v followupdeadline.Period, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriod is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriod requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriod: %w", err)
+	}
+	return oldValue.Period, nil
+}
+
+// ResetPeriod resets all changes to the "period" field.
+func (m *FollowUpDeadlineMutation) ResetPeriod() {
+	m.period = nil
+}
+
+// SetDueDate sets the "due_date" field.
+func (m *FollowUpDeadlineMutation) SetDueDate(t time.Time) {
+	m.due_date = &t
+}
+
+// DueDate returns the value of the "due_date" field in the mutation.
+func (m *FollowUpDeadlineMutation) DueDate() (r time.Time, exists bool) {
+	v := m.due_date
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDueDate returns the old "due_date" field's value of the FollowUpDeadline entity.
+// If the FollowUpDeadline object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FollowUpDeadlineMutation) OldDueDate(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDueDate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDueDate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDueDate: %w", err)
+	}
+	return oldValue.DueDate, nil
+}
+
+// ResetDueDate resets all changes to the "due_date" field.
+func (m *FollowUpDeadlineMutation) ResetDueDate() {
+	m.due_date = nil
+}
+
+// SetPlanID sets the "plan_id" field.
+func (m *FollowUpDeadlineMutation) SetPlanID(i int) {
+	m.plan = &i
+}
+
+// PlanID returns the value of the "plan_id" field in the mutation.
+func (m *FollowUpDeadlineMutation) PlanID() (r int, exists bool) {
+	v := m.plan
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlanID returns the old "plan_id" field's value of the FollowUpDeadline entity.
+// If the FollowUpDeadline object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FollowUpDeadlineMutation) OldPlanID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlanID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlanID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlanID: %w", err)
+	}
+	return oldValue.PlanID, nil
+}
+
+// ResetPlanID resets all changes to the "plan_id" field.
+func (m *FollowUpDeadlineMutation) ResetPlanID() {
+	m.plan = nil
+}
+
+// ClearPlan clears the "plan" edge to the Plan entity.
+func (m *FollowUpDeadlineMutation) ClearPlan() {
+	m.clearedplan = true
+	m.clearedFields[followupdeadline.FieldPlanID] = struct{}{}
+}
+
+// PlanCleared reports if the "plan" edge to the Plan entity was cleared.
+func (m *FollowUpDeadlineMutation) PlanCleared() bool {
+	return m.clearedplan
+}
+
+// PlanIDs returns the "plan" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PlanID instead. It exists only for internal usage by the builders.
+func (m *FollowUpDeadlineMutation) PlanIDs() (ids []int) {
+	if id := m.plan; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPlan resets all changes to the "plan" edge.
+func (m *FollowUpDeadlineMutation) ResetPlan() {
+	m.plan = nil
+	m.clearedplan = false
+}
+
+// Where appends a list predicates to the FollowUpDeadlineMutation builder.
+func (m *FollowUpDeadlineMutation) Where(ps ...predicate.FollowUpDeadline) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the FollowUpDeadlineMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *FollowUpDeadlineMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.FollowUpDeadline, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *FollowUpDeadlineMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *FollowUpDeadlineMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (FollowUpDeadline).
+func (m *FollowUpDeadlineMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *FollowUpDeadlineMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, followupdeadline.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, followupdeadline.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, followupdeadline.FieldVersion)
+	}
+	if m.year != nil {
+		fields = append(fields, followupdeadline.FieldYear)
+	}
+	if m.period != nil {
+		fields = append(fields, followupdeadline.FieldPeriod)
+	}
+	if m.due_date != nil {
+		fields = append(fields, followupdeadline.FieldDueDate)
+	}
+	if m.plan != nil {
+		fields = append(fields, followupdeadline.FieldPlanID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *FollowUpDeadlineMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case followupdeadline.FieldCreatedAt:
+		return m.CreatedAt()
+	case followupdeadline.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case followupdeadline.FieldVersion:
+		return m.Version()
+	case followupdeadline.FieldYear:
+		return m.Year()
+	case followupdeadline.FieldPeriod:
+		return m.Period()
+	case followupdeadline.FieldDueDate:
+		return m.DueDate()
+	case followupdeadline.FieldPlanID:
+		return m.PlanID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *FollowUpDeadlineMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case followupdeadline.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case followupdeadline.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case followupdeadline.FieldVersion:
+		return m.OldVersion(ctx)
+	case followupdeadline.FieldYear:
+		return m.OldYear(ctx)
+	case followupdeadline.FieldPeriod:
+		return m.OldPeriod(ctx)
+	case followupdeadline.FieldDueDate:
+		return m.OldDueDate(ctx)
+	case followupdeadline.FieldPlanID:
+		return m.OldPlanID(ctx)
+	}
+	return nil, fmt.Errorf("unknown FollowUpDeadline field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *FollowUpDeadlineMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case followupdeadline.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case followupdeadline.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case followupdeadline.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case followupdeadline.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYear(v)
+		return nil
+	case followupdeadline.FieldPeriod:
+		v, ok := value.(followupdeadline.Period)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriod(v)
+		return nil
+	case followupdeadline.FieldDueDate:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDueDate(v)
+		return nil
+	case followupdeadline.FieldPlanID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlanID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown FollowUpDeadline field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *FollowUpDeadlineMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, followupdeadline.FieldVersion)
+	}
+	if m.addyear != nil {
+		fields = append(fields, followupdeadline.FieldYear)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *FollowUpDeadlineMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case followupdeadline.FieldVersion:
+		return m.AddedVersion()
+	case followupdeadline.FieldYear:
+		return m.AddedYear()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *FollowUpDeadlineMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case followupdeadline.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case followupdeadline.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYear(v)
+		return nil
+	}
+	return fmt.Errorf("unknown FollowUpDeadline numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *FollowUpDeadlineMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *FollowUpDeadlineMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *FollowUpDeadlineMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown FollowUpDeadline nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *FollowUpDeadlineMutation) ResetField(name string) error {
+	switch name {
+	case followupdeadline.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case followupdeadline.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case followupdeadline.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case followupdeadline.FieldYear:
+		m.ResetYear()
+		return nil
+	case followupdeadline.FieldPeriod:
+		m.ResetPeriod()
+		return nil
+	case followupdeadline.FieldDueDate:
+		m.ResetDueDate()
+		return nil
+	case followupdeadline.FieldPlanID:
+		m.ResetPlanID()
+		return nil
+	}
+	return fmt.Errorf("unknown FollowUpDeadline field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *FollowUpDeadlineMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.plan != nil {
+		edges = append(edges, followupdeadline.EdgePlan)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *FollowUpDeadlineMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case followupdeadline.EdgePlan:
+		if id := m.plan; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *FollowUpDeadlineMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *FollowUpDeadlineMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *FollowUpDeadlineMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedplan {
+		edges = append(edges, followupdeadline.EdgePlan)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *FollowUpDeadlineMutation) EdgeCleared(name string) bool {
+	switch name {
+	case followupdeadline.EdgePlan:
+		return m.clearedplan
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *FollowUpDeadlineMutation) ClearEdge(name string) error {
+	switch name {
+	case followupdeadline.EdgePlan:
+		m.ClearPlan()
+		return nil
+	}
+	return fmt.Errorf("unknown FollowUpDeadline unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *FollowUpDeadlineMutation) ResetEdge(name string) error {
+	switch name {
+	case followupdeadline.EdgePlan:
+		m.ResetPlan()
+		return nil
+	}
+	return fmt.Errorf("unknown FollowUpDeadline edge %s", name)
 }
 
 // GoalMutation represents an operation that mutates the Goal nodes in the graph.
@@ -14697,32 +15650,36 @@ func (m *PerspectiveMutation) ResetEdge(name string) error {
 // PlanMutation represents an operation that mutates the Plan nodes in the graph.
 type PlanMutation struct {
 	config
-	op            Op
-	typ           string
-	id            *int
-	created_at    *time.Time
-	updated_at    *time.Time
-	version       *int
-	addversion    *int
-	name          *string
-	region        *string
-	county_code   *string
-	first_year    *int
-	addfirst_year *int
-	last_year     *int
-	addlast_year  *int
-	description   *string
-	goals_intro   *string
-	parent_plan   *string
-	source_url    *string
-	source_date   *time.Time
-	clearedFields map[string]struct{}
-	goals         map[int]struct{}
-	removedgoals  map[int]struct{}
-	clearedgoals  bool
-	done          bool
-	oldValue      func(context.Context) (*Plan, error)
-	predicates    []predicate.Plan
+	op                         Op
+	typ                        string
+	id                         *int
+	created_at                 *time.Time
+	updated_at                 *time.Time
+	version                    *int
+	addversion                 *int
+	name                       *string
+	region                     *string
+	county_code                *string
+	first_year                 *int
+	addfirst_year              *int
+	last_year                  *int
+	addlast_year               *int
+	description                *string
+	goals_intro                *string
+	parent_plan                *string
+	source_url                 *string
+	source_date                *time.Time
+	state                      *plan.State
+	clearedFields              map[string]struct{}
+	goals                      map[int]struct{}
+	removedgoals               map[int]struct{}
+	clearedgoals               bool
+	follow_up_deadlines        map[int]struct{}
+	removedfollow_up_deadlines map[int]struct{}
+	clearedfollow_up_deadlines bool
+	done                       bool
+	oldValue                   func(context.Context) (*Plan, error)
+	predicates                 []predicate.Plan
 }
 
 var _ ent.Mutation = (*PlanMutation)(nil)
@@ -15429,6 +16386,42 @@ func (m *PlanMutation) ResetSourceDate() {
 	delete(m.clearedFields, plan.FieldSourceDate)
 }
 
+// SetState sets the "state" field.
+func (m *PlanMutation) SetState(pl plan.State) {
+	m.state = &pl
+}
+
+// State returns the value of the "state" field in the mutation.
+func (m *PlanMutation) State() (r plan.State, exists bool) {
+	v := m.state
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldState returns the old "state" field's value of the Plan entity.
+// If the Plan object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanMutation) OldState(ctx context.Context) (v plan.State, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldState is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldState requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldState: %w", err)
+	}
+	return oldValue.State, nil
+}
+
+// ResetState resets all changes to the "state" field.
+func (m *PlanMutation) ResetState() {
+	m.state = nil
+}
+
 // AddGoalIDs adds the "goals" edge to the Goal entity by ids.
 func (m *PlanMutation) AddGoalIDs(ids ...int) {
 	if m.goals == nil {
@@ -15483,6 +16476,60 @@ func (m *PlanMutation) ResetGoals() {
 	m.removedgoals = nil
 }
 
+// AddFollowUpDeadlineIDs adds the "follow_up_deadlines" edge to the FollowUpDeadline entity by ids.
+func (m *PlanMutation) AddFollowUpDeadlineIDs(ids ...int) {
+	if m.follow_up_deadlines == nil {
+		m.follow_up_deadlines = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.follow_up_deadlines[ids[i]] = struct{}{}
+	}
+}
+
+// ClearFollowUpDeadlines clears the "follow_up_deadlines" edge to the FollowUpDeadline entity.
+func (m *PlanMutation) ClearFollowUpDeadlines() {
+	m.clearedfollow_up_deadlines = true
+}
+
+// FollowUpDeadlinesCleared reports if the "follow_up_deadlines" edge to the FollowUpDeadline entity was cleared.
+func (m *PlanMutation) FollowUpDeadlinesCleared() bool {
+	return m.clearedfollow_up_deadlines
+}
+
+// RemoveFollowUpDeadlineIDs removes the "follow_up_deadlines" edge to the FollowUpDeadline entity by IDs.
+func (m *PlanMutation) RemoveFollowUpDeadlineIDs(ids ...int) {
+	if m.removedfollow_up_deadlines == nil {
+		m.removedfollow_up_deadlines = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.follow_up_deadlines, ids[i])
+		m.removedfollow_up_deadlines[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedFollowUpDeadlines returns the removed IDs of the "follow_up_deadlines" edge to the FollowUpDeadline entity.
+func (m *PlanMutation) RemovedFollowUpDeadlinesIDs() (ids []int) {
+	for id := range m.removedfollow_up_deadlines {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// FollowUpDeadlinesIDs returns the "follow_up_deadlines" edge IDs in the mutation.
+func (m *PlanMutation) FollowUpDeadlinesIDs() (ids []int) {
+	for id := range m.follow_up_deadlines {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetFollowUpDeadlines resets all changes to the "follow_up_deadlines" edge.
+func (m *PlanMutation) ResetFollowUpDeadlines() {
+	m.follow_up_deadlines = nil
+	m.clearedfollow_up_deadlines = false
+	m.removedfollow_up_deadlines = nil
+}
+
 // Where appends a list predicates to the PlanMutation builder.
 func (m *PlanMutation) Where(ps ...predicate.Plan) {
 	m.predicates = append(m.predicates, ps...)
@@ -15517,7 +16564,7 @@ func (m *PlanMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PlanMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 14)
 	if m.created_at != nil {
 		fields = append(fields, plan.FieldCreatedAt)
 	}
@@ -15557,6 +16604,9 @@ func (m *PlanMutation) Fields() []string {
 	if m.source_date != nil {
 		fields = append(fields, plan.FieldSourceDate)
 	}
+	if m.state != nil {
+		fields = append(fields, plan.FieldState)
+	}
 	return fields
 }
 
@@ -15591,6 +16641,8 @@ func (m *PlanMutation) Field(name string) (ent.Value, bool) {
 		return m.SourceURL()
 	case plan.FieldSourceDate:
 		return m.SourceDate()
+	case plan.FieldState:
+		return m.State()
 	}
 	return nil, false
 }
@@ -15626,6 +16678,8 @@ func (m *PlanMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldSourceURL(ctx)
 	case plan.FieldSourceDate:
 		return m.OldSourceDate(ctx)
+	case plan.FieldState:
+		return m.OldState(ctx)
 	}
 	return nil, fmt.Errorf("unknown Plan field %s", name)
 }
@@ -15725,6 +16779,13 @@ func (m *PlanMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetSourceDate(v)
+		return nil
+	case plan.FieldState:
+		v, ok := value.(plan.State)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetState(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Plan field %s", name)
@@ -15892,15 +16953,21 @@ func (m *PlanMutation) ResetField(name string) error {
 	case plan.FieldSourceDate:
 		m.ResetSourceDate()
 		return nil
+	case plan.FieldState:
+		m.ResetState()
+		return nil
 	}
 	return fmt.Errorf("unknown Plan field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *PlanMutation) AddedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.goals != nil {
 		edges = append(edges, plan.EdgeGoals)
+	}
+	if m.follow_up_deadlines != nil {
+		edges = append(edges, plan.EdgeFollowUpDeadlines)
 	}
 	return edges
 }
@@ -15915,15 +16982,24 @@ func (m *PlanMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case plan.EdgeFollowUpDeadlines:
+		ids := make([]ent.Value, 0, len(m.follow_up_deadlines))
+		for id := range m.follow_up_deadlines {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *PlanMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.removedgoals != nil {
 		edges = append(edges, plan.EdgeGoals)
+	}
+	if m.removedfollow_up_deadlines != nil {
+		edges = append(edges, plan.EdgeFollowUpDeadlines)
 	}
 	return edges
 }
@@ -15938,15 +17014,24 @@ func (m *PlanMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case plan.EdgeFollowUpDeadlines:
+		ids := make([]ent.Value, 0, len(m.removedfollow_up_deadlines))
+		for id := range m.removedfollow_up_deadlines {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *PlanMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.clearedgoals {
 		edges = append(edges, plan.EdgeGoals)
+	}
+	if m.clearedfollow_up_deadlines {
+		edges = append(edges, plan.EdgeFollowUpDeadlines)
 	}
 	return edges
 }
@@ -15957,6 +17042,8 @@ func (m *PlanMutation) EdgeCleared(name string) bool {
 	switch name {
 	case plan.EdgeGoals:
 		return m.clearedgoals
+	case plan.EdgeFollowUpDeadlines:
+		return m.clearedfollow_up_deadlines
 	}
 	return false
 }
@@ -15975,6 +17062,9 @@ func (m *PlanMutation) ResetEdge(name string) error {
 	switch name {
 	case plan.EdgeGoals:
 		m.ResetGoals()
+		return nil
+	case plan.EdgeFollowUpDeadlines:
+		m.ResetFollowUpDeadlines()
 		return nil
 	}
 	return fmt.Errorf("unknown Plan edge %s", name)

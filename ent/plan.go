@@ -43,6 +43,8 @@ type Plan struct {
 	SourceURL string `json:"source_url,omitempty"`
 	// When the published source was last updated.
 	SourceDate *time.Time `json:"source_date,omitempty"`
+	// Where the plan stands: DRAFT (utkast) while it is prepared, ADOPTED (antagen) while it runs, CLOSED (avslutad) when its period is over. A closed plan, and everything under it, is changed by admins only.
+	State plan.State `json:"state,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PlanQuery when eager-loading is set.
 	Edges        PlanEdges `json:"edges"`
@@ -53,13 +55,16 @@ type Plan struct {
 type PlanEdges struct {
 	// The plan's development goals (utvecklingsmål), by number.
 	Goals []*Goal `json:"goals,omitempty"`
+	// When the follow-ups of the plan's activities are due, per year and period.
+	FollowUpDeadlines []*FollowUpDeadline `json:"follow_up_deadlines,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [1]bool
+	loadedTypes [2]bool
 	// totalCount holds the count of the edges above.
-	totalCount [1]map[string]int
+	totalCount [2]map[string]int
 
-	namedGoals map[string][]*Goal
+	namedGoals             map[string][]*Goal
+	namedFollowUpDeadlines map[string][]*FollowUpDeadline
 }
 
 // GoalsOrErr returns the Goals value or an error if the edge
@@ -71,6 +76,15 @@ func (e PlanEdges) GoalsOrErr() ([]*Goal, error) {
 	return nil, &NotLoadedError{edge: "goals"}
 }
 
+// FollowUpDeadlinesOrErr returns the FollowUpDeadlines value or an error if the edge
+// was not loaded in eager-loading.
+func (e PlanEdges) FollowUpDeadlinesOrErr() ([]*FollowUpDeadline, error) {
+	if e.loadedTypes[1] {
+		return e.FollowUpDeadlines, nil
+	}
+	return nil, &NotLoadedError{edge: "follow_up_deadlines"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Plan) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -78,7 +92,7 @@ func (*Plan) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case plan.FieldID, plan.FieldVersion, plan.FieldFirstYear, plan.FieldLastYear:
 			values[i] = new(sql.NullInt64)
-		case plan.FieldName, plan.FieldRegion, plan.FieldCountyCode, plan.FieldDescription, plan.FieldGoalsIntro, plan.FieldParentPlan, plan.FieldSourceURL:
+		case plan.FieldName, plan.FieldRegion, plan.FieldCountyCode, plan.FieldDescription, plan.FieldGoalsIntro, plan.FieldParentPlan, plan.FieldSourceURL, plan.FieldState:
 			values[i] = new(sql.NullString)
 		case plan.FieldCreatedAt, plan.FieldUpdatedAt, plan.FieldSourceDate:
 			values[i] = new(sql.NullTime)
@@ -182,6 +196,12 @@ func (_m *Plan) assignValues(columns []string, values []any) error {
 				_m.SourceDate = new(time.Time)
 				*_m.SourceDate = value.Time
 			}
+		case plan.FieldState:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field state", values[i])
+			} else if value.Valid {
+				_m.State = plan.State(value.String)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -198,6 +218,11 @@ func (_m *Plan) Value(name string) (ent.Value, error) {
 // QueryGoals queries the "goals" edge of the Plan entity.
 func (_m *Plan) QueryGoals() *GoalQuery {
 	return NewPlanClient(_m.config).QueryGoals(_m)
+}
+
+// QueryFollowUpDeadlines queries the "follow_up_deadlines" edge of the Plan entity.
+func (_m *Plan) QueryFollowUpDeadlines() *FollowUpDeadlineQuery {
+	return NewPlanClient(_m.config).QueryFollowUpDeadlines(_m)
 }
 
 // Update returns a builder for updating this Plan.
@@ -263,6 +288,9 @@ func (_m *Plan) String() string {
 		builder.WriteString("source_date=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("state=")
+	builder.WriteString(fmt.Sprintf("%v", _m.State))
 	builder.WriteByte(')')
 	return builder.String()
 }
@@ -288,6 +316,30 @@ func (_m *Plan) appendNamedGoals(name string, edges ...*Goal) {
 		_m.Edges.namedGoals[name] = []*Goal{}
 	} else {
 		_m.Edges.namedGoals[name] = append(_m.Edges.namedGoals[name], edges...)
+	}
+}
+
+// NamedFollowUpDeadlines returns the FollowUpDeadlines named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Plan) NamedFollowUpDeadlines(name string) ([]*FollowUpDeadline, error) {
+	if _m.Edges.namedFollowUpDeadlines == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedFollowUpDeadlines[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Plan) appendNamedFollowUpDeadlines(name string, edges ...*FollowUpDeadline) {
+	if _m.Edges.namedFollowUpDeadlines == nil {
+		_m.Edges.namedFollowUpDeadlines = make(map[string][]*FollowUpDeadline)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedFollowUpDeadlines[name] = []*FollowUpDeadline{}
+	} else {
+		_m.Edges.namedFollowUpDeadlines[name] = append(_m.Edges.namedFollowUpDeadlines[name], edges...)
 	}
 }
 

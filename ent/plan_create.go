@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/samverkan/samverkan/ent/followupdeadline"
 	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/plan"
 )
@@ -173,6 +174,20 @@ func (_c *PlanCreate) SetNillableSourceDate(v *time.Time) *PlanCreate {
 	return _c
 }
 
+// SetState sets the "state" field.
+func (_c *PlanCreate) SetState(v plan.State) *PlanCreate {
+	_c.mutation.SetState(v)
+	return _c
+}
+
+// SetNillableState sets the "state" field if the given value is not nil.
+func (_c *PlanCreate) SetNillableState(v *plan.State) *PlanCreate {
+	if v != nil {
+		_c.SetState(*v)
+	}
+	return _c
+}
+
 // AddGoalIDs adds the "goals" edge to the Goal entity by IDs.
 func (_c *PlanCreate) AddGoalIDs(ids ...int) *PlanCreate {
 	_c.mutation.AddGoalIDs(ids...)
@@ -186,6 +201,21 @@ func (_c *PlanCreate) AddGoals(v ...*Goal) *PlanCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddGoalIDs(ids...)
+}
+
+// AddFollowUpDeadlineIDs adds the "follow_up_deadlines" edge to the FollowUpDeadline entity by IDs.
+func (_c *PlanCreate) AddFollowUpDeadlineIDs(ids ...int) *PlanCreate {
+	_c.mutation.AddFollowUpDeadlineIDs(ids...)
+	return _c
+}
+
+// AddFollowUpDeadlines adds the "follow_up_deadlines" edges to the FollowUpDeadline entity.
+func (_c *PlanCreate) AddFollowUpDeadlines(v ...*FollowUpDeadline) *PlanCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddFollowUpDeadlineIDs(ids...)
 }
 
 // Mutation returns the PlanMutation object of the builder.
@@ -242,6 +272,10 @@ func (_c *PlanCreate) defaults() error {
 	if _, ok := _c.mutation.Version(); !ok {
 		v := plan.DefaultVersion
 		_c.mutation.SetVersion(v)
+	}
+	if _, ok := _c.mutation.State(); !ok {
+		v := plan.DefaultState
+		_c.mutation.SetState(v)
 	}
 	return nil
 }
@@ -312,6 +346,14 @@ func (_c *PlanCreate) check() error {
 	if v, ok := _c.mutation.SourceURL(); ok {
 		if err := plan.SourceURLValidator(v); err != nil {
 			return &ValidationError{Name: "source_url", err: fmt.Errorf(`ent: validator failed for field "Plan.source_url": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.State(); !ok {
+		return &ValidationError{Name: "state", err: errors.New(`ent: missing required field "Plan.state"`)}
+	}
+	if v, ok := _c.mutation.State(); ok {
+		if err := plan.StateValidator(v); err != nil {
+			return &ValidationError{Name: "state", err: fmt.Errorf(`ent: validator failed for field "Plan.state": %w`, err)}
 		}
 	}
 	return nil
@@ -398,6 +440,10 @@ func (_c *PlanCreate) createSpec() (*Plan, *sqlgraph.CreateSpec) {
 		_spec.SetField(plan.FieldSourceDate, field.TypeTime, value)
 		_node.SourceDate = &value
 	}
+	if value, ok := _c.mutation.State(); ok {
+		_spec.SetField(plan.FieldState, field.TypeEnum, value)
+		_node.State = value
+	}
 	if nodes := _c.mutation.GoalsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -407,6 +453,22 @@ func (_c *PlanCreate) createSpec() (*Plan, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(goal.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.FollowUpDeadlinesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   plan.FollowUpDeadlinesTable,
+			Columns: []string{plan.FollowUpDeadlinesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(followupdeadline.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -661,6 +723,18 @@ func (u *PlanUpsert) UpdateSourceDate() *PlanUpsert {
 // ClearSourceDate clears the value of the "source_date" field.
 func (u *PlanUpsert) ClearSourceDate() *PlanUpsert {
 	u.SetNull(plan.FieldSourceDate)
+	return u
+}
+
+// SetState sets the "state" field.
+func (u *PlanUpsert) SetState(v plan.State) *PlanUpsert {
+	u.Set(plan.FieldState, v)
+	return u
+}
+
+// UpdateState sets the "state" field to the value that was provided on create.
+func (u *PlanUpsert) UpdateState() *PlanUpsert {
+	u.SetExcluded(plan.FieldState)
 	return u
 }
 
@@ -937,6 +1011,20 @@ func (u *PlanUpsertOne) UpdateSourceDate() *PlanUpsertOne {
 func (u *PlanUpsertOne) ClearSourceDate() *PlanUpsertOne {
 	return u.Update(func(s *PlanUpsert) {
 		s.ClearSourceDate()
+	})
+}
+
+// SetState sets the "state" field.
+func (u *PlanUpsertOne) SetState(v plan.State) *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.SetState(v)
+	})
+}
+
+// UpdateState sets the "state" field to the value that was provided on create.
+func (u *PlanUpsertOne) UpdateState() *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.UpdateState()
 	})
 }
 
@@ -1379,6 +1467,20 @@ func (u *PlanUpsertBulk) UpdateSourceDate() *PlanUpsertBulk {
 func (u *PlanUpsertBulk) ClearSourceDate() *PlanUpsertBulk {
 	return u.Update(func(s *PlanUpsert) {
 		s.ClearSourceDate()
+	})
+}
+
+// SetState sets the "state" field.
+func (u *PlanUpsertBulk) SetState(v plan.State) *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.SetState(v)
+	})
+}
+
+// UpdateState sets the "state" field to the value that was provided on create.
+func (u *PlanUpsertBulk) UpdateState() *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.UpdateState()
 	})
 }
 

@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/samverkan/samverkan/ent/followupdeadline"
 	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/plan"
 	"github.com/samverkan/samverkan/ent/predicate"
@@ -22,14 +23,16 @@ import (
 // PlanQuery is the builder for querying Plan entities.
 type PlanQuery struct {
 	config
-	ctx            *QueryContext
-	order          []plan.OrderOption
-	inters         []Interceptor
-	predicates     []predicate.Plan
-	withGoals      *GoalQuery
-	loadTotal      []func(context.Context, []*Plan) error
-	modifiers      []func(*sql.Selector)
-	withNamedGoals map[string]*GoalQuery
+	ctx                        *QueryContext
+	order                      []plan.OrderOption
+	inters                     []Interceptor
+	predicates                 []predicate.Plan
+	withGoals                  *GoalQuery
+	withFollowUpDeadlines      *FollowUpDeadlineQuery
+	loadTotal                  []func(context.Context, []*Plan) error
+	modifiers                  []func(*sql.Selector)
+	withNamedGoals             map[string]*GoalQuery
+	withNamedFollowUpDeadlines map[string]*FollowUpDeadlineQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -81,6 +84,28 @@ func (_q *PlanQuery) QueryGoals() *GoalQuery {
 			sqlgraph.From(plan.Table, plan.FieldID, selector),
 			sqlgraph.To(goal.Table, goal.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, plan.GoalsTable, plan.GoalsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryFollowUpDeadlines chains the current query on the "follow_up_deadlines" edge.
+func (_q *PlanQuery) QueryFollowUpDeadlines() *FollowUpDeadlineQuery {
+	query := (&FollowUpDeadlineClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(plan.Table, plan.FieldID, selector),
+			sqlgraph.To(followupdeadline.Table, followupdeadline.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, plan.FollowUpDeadlinesTable, plan.FollowUpDeadlinesColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -275,12 +300,13 @@ func (_q *PlanQuery) Clone() *PlanQuery {
 		return nil
 	}
 	return &PlanQuery{
-		config:     _q.config,
-		ctx:        _q.ctx.Clone(),
-		order:      append([]plan.OrderOption{}, _q.order...),
-		inters:     append([]Interceptor{}, _q.inters...),
-		predicates: append([]predicate.Plan{}, _q.predicates...),
-		withGoals:  _q.withGoals.Clone(),
+		config:                _q.config,
+		ctx:                   _q.ctx.Clone(),
+		order:                 append([]plan.OrderOption{}, _q.order...),
+		inters:                append([]Interceptor{}, _q.inters...),
+		predicates:            append([]predicate.Plan{}, _q.predicates...),
+		withGoals:             _q.withGoals.Clone(),
+		withFollowUpDeadlines: _q.withFollowUpDeadlines.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -296,6 +322,17 @@ func (_q *PlanQuery) WithGoals(opts ...func(*GoalQuery)) *PlanQuery {
 		opt(query)
 	}
 	_q.withGoals = query
+	return _q
+}
+
+// WithFollowUpDeadlines tells the query-builder to eager-load the nodes that are connected to
+// the "follow_up_deadlines" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *PlanQuery) WithFollowUpDeadlines(opts ...func(*FollowUpDeadlineQuery)) *PlanQuery {
+	query := (&FollowUpDeadlineClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withFollowUpDeadlines = query
 	return _q
 }
 
@@ -383,8 +420,9 @@ func (_q *PlanQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Plan, e
 	var (
 		nodes       = []*Plan{}
 		_spec       = _q.querySpec()
-		loadedTypes = [1]bool{
+		loadedTypes = [2]bool{
 			_q.withGoals != nil,
+			_q.withFollowUpDeadlines != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -415,10 +453,24 @@ func (_q *PlanQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Plan, e
 			return nil, err
 		}
 	}
+	if query := _q.withFollowUpDeadlines; query != nil {
+		if err := _q.loadFollowUpDeadlines(ctx, query, nodes,
+			func(n *Plan) { n.Edges.FollowUpDeadlines = []*FollowUpDeadline{} },
+			func(n *Plan, e *FollowUpDeadline) { n.Edges.FollowUpDeadlines = append(n.Edges.FollowUpDeadlines, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedGoals {
 		if err := _q.loadGoals(ctx, query, nodes,
 			func(n *Plan) { n.appendNamedGoals(name) },
 			func(n *Plan, e *Goal) { n.appendNamedGoals(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedFollowUpDeadlines {
+		if err := _q.loadFollowUpDeadlines(ctx, query, nodes,
+			func(n *Plan) { n.appendNamedFollowUpDeadlines(name) },
+			func(n *Plan, e *FollowUpDeadline) { n.appendNamedFollowUpDeadlines(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -445,6 +497,36 @@ func (_q *PlanQuery) loadGoals(ctx context.Context, query *GoalQuery, nodes []*P
 	}
 	query.Where(predicate.Goal(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(plan.GoalsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.PlanID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "plan_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *PlanQuery) loadFollowUpDeadlines(ctx context.Context, query *FollowUpDeadlineQuery, nodes []*Plan, init func(*Plan), assign func(*Plan, *FollowUpDeadline)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Plan)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(followupdeadline.FieldPlanID)
+	}
+	query.Where(predicate.FollowUpDeadline(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(plan.FollowUpDeadlinesColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -591,6 +673,20 @@ func (_q *PlanQuery) WithNamedGoals(name string, opts ...func(*GoalQuery)) *Plan
 		_q.withNamedGoals = make(map[string]*GoalQuery)
 	}
 	_q.withNamedGoals[name] = query
+	return _q
+}
+
+// WithNamedFollowUpDeadlines tells the query-builder to eager-load the nodes that are connected to the "follow_up_deadlines"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *PlanQuery) WithNamedFollowUpDeadlines(name string, opts ...func(*FollowUpDeadlineQuery)) *PlanQuery {
+	query := (&FollowUpDeadlineClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedFollowUpDeadlines == nil {
+		_q.withNamedFollowUpDeadlines = make(map[string]*FollowUpDeadlineQuery)
+	}
+	_q.withNamedFollowUpDeadlines[name] = query
 	return _q
 }
 

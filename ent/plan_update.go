@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/samverkan/samverkan/ent/followupdeadline"
 	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/plan"
 	"github.com/samverkan/samverkan/ent/predicate"
@@ -247,6 +248,20 @@ func (_u *PlanUpdate) ClearSourceDate() *PlanUpdate {
 	return _u
 }
 
+// SetState sets the "state" field.
+func (_u *PlanUpdate) SetState(v plan.State) *PlanUpdate {
+	_u.mutation.SetState(v)
+	return _u
+}
+
+// SetNillableState sets the "state" field if the given value is not nil.
+func (_u *PlanUpdate) SetNillableState(v *plan.State) *PlanUpdate {
+	if v != nil {
+		_u.SetState(*v)
+	}
+	return _u
+}
+
 // AddGoalIDs adds the "goals" edge to the Goal entity by IDs.
 func (_u *PlanUpdate) AddGoalIDs(ids ...int) *PlanUpdate {
 	_u.mutation.AddGoalIDs(ids...)
@@ -260,6 +275,21 @@ func (_u *PlanUpdate) AddGoals(v ...*Goal) *PlanUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddGoalIDs(ids...)
+}
+
+// AddFollowUpDeadlineIDs adds the "follow_up_deadlines" edge to the FollowUpDeadline entity by IDs.
+func (_u *PlanUpdate) AddFollowUpDeadlineIDs(ids ...int) *PlanUpdate {
+	_u.mutation.AddFollowUpDeadlineIDs(ids...)
+	return _u
+}
+
+// AddFollowUpDeadlines adds the "follow_up_deadlines" edges to the FollowUpDeadline entity.
+func (_u *PlanUpdate) AddFollowUpDeadlines(v ...*FollowUpDeadline) *PlanUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddFollowUpDeadlineIDs(ids...)
 }
 
 // Mutation returns the PlanMutation object of the builder.
@@ -286,6 +316,27 @@ func (_u *PlanUpdate) RemoveGoals(v ...*Goal) *PlanUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveGoalIDs(ids...)
+}
+
+// ClearFollowUpDeadlines clears all "follow_up_deadlines" edges to the FollowUpDeadline entity.
+func (_u *PlanUpdate) ClearFollowUpDeadlines() *PlanUpdate {
+	_u.mutation.ClearFollowUpDeadlines()
+	return _u
+}
+
+// RemoveFollowUpDeadlineIDs removes the "follow_up_deadlines" edge to FollowUpDeadline entities by IDs.
+func (_u *PlanUpdate) RemoveFollowUpDeadlineIDs(ids ...int) *PlanUpdate {
+	_u.mutation.RemoveFollowUpDeadlineIDs(ids...)
+	return _u
+}
+
+// RemoveFollowUpDeadlines removes "follow_up_deadlines" edges to FollowUpDeadline entities.
+func (_u *PlanUpdate) RemoveFollowUpDeadlines(v ...*FollowUpDeadline) *PlanUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveFollowUpDeadlineIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -377,6 +428,11 @@ func (_u *PlanUpdate) check() error {
 			return &ValidationError{Name: "source_url", err: fmt.Errorf(`ent: validator failed for field "Plan.source_url": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.State(); ok {
+		if err := plan.StateValidator(v); err != nil {
+			return &ValidationError{Name: "state", err: fmt.Errorf(`ent: validator failed for field "Plan.state": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -461,6 +517,9 @@ func (_u *PlanUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.SourceDateCleared() {
 		_spec.ClearField(plan.FieldSourceDate, field.TypeTime)
 	}
+	if value, ok := _u.mutation.State(); ok {
+		_spec.SetField(plan.FieldState, field.TypeEnum, value)
+	}
 	if _u.mutation.GoalsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -499,6 +558,51 @@ func (_u *PlanUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(goal.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.FollowUpDeadlinesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   plan.FollowUpDeadlinesTable,
+			Columns: []string{plan.FollowUpDeadlinesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(followupdeadline.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedFollowUpDeadlinesIDs(); len(nodes) > 0 && !_u.mutation.FollowUpDeadlinesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   plan.FollowUpDeadlinesTable,
+			Columns: []string{plan.FollowUpDeadlinesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(followupdeadline.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.FollowUpDeadlinesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   plan.FollowUpDeadlinesTable,
+			Columns: []string{plan.FollowUpDeadlinesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(followupdeadline.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -745,6 +849,20 @@ func (_u *PlanUpdateOne) ClearSourceDate() *PlanUpdateOne {
 	return _u
 }
 
+// SetState sets the "state" field.
+func (_u *PlanUpdateOne) SetState(v plan.State) *PlanUpdateOne {
+	_u.mutation.SetState(v)
+	return _u
+}
+
+// SetNillableState sets the "state" field if the given value is not nil.
+func (_u *PlanUpdateOne) SetNillableState(v *plan.State) *PlanUpdateOne {
+	if v != nil {
+		_u.SetState(*v)
+	}
+	return _u
+}
+
 // AddGoalIDs adds the "goals" edge to the Goal entity by IDs.
 func (_u *PlanUpdateOne) AddGoalIDs(ids ...int) *PlanUpdateOne {
 	_u.mutation.AddGoalIDs(ids...)
@@ -758,6 +876,21 @@ func (_u *PlanUpdateOne) AddGoals(v ...*Goal) *PlanUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.AddGoalIDs(ids...)
+}
+
+// AddFollowUpDeadlineIDs adds the "follow_up_deadlines" edge to the FollowUpDeadline entity by IDs.
+func (_u *PlanUpdateOne) AddFollowUpDeadlineIDs(ids ...int) *PlanUpdateOne {
+	_u.mutation.AddFollowUpDeadlineIDs(ids...)
+	return _u
+}
+
+// AddFollowUpDeadlines adds the "follow_up_deadlines" edges to the FollowUpDeadline entity.
+func (_u *PlanUpdateOne) AddFollowUpDeadlines(v ...*FollowUpDeadline) *PlanUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddFollowUpDeadlineIDs(ids...)
 }
 
 // Mutation returns the PlanMutation object of the builder.
@@ -784,6 +917,27 @@ func (_u *PlanUpdateOne) RemoveGoals(v ...*Goal) *PlanUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveGoalIDs(ids...)
+}
+
+// ClearFollowUpDeadlines clears all "follow_up_deadlines" edges to the FollowUpDeadline entity.
+func (_u *PlanUpdateOne) ClearFollowUpDeadlines() *PlanUpdateOne {
+	_u.mutation.ClearFollowUpDeadlines()
+	return _u
+}
+
+// RemoveFollowUpDeadlineIDs removes the "follow_up_deadlines" edge to FollowUpDeadline entities by IDs.
+func (_u *PlanUpdateOne) RemoveFollowUpDeadlineIDs(ids ...int) *PlanUpdateOne {
+	_u.mutation.RemoveFollowUpDeadlineIDs(ids...)
+	return _u
+}
+
+// RemoveFollowUpDeadlines removes "follow_up_deadlines" edges to FollowUpDeadline entities.
+func (_u *PlanUpdateOne) RemoveFollowUpDeadlines(v ...*FollowUpDeadline) *PlanUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveFollowUpDeadlineIDs(ids...)
 }
 
 // Where appends a list predicates to the PlanUpdate builder.
@@ -888,6 +1042,11 @@ func (_u *PlanUpdateOne) check() error {
 			return &ValidationError{Name: "source_url", err: fmt.Errorf(`ent: validator failed for field "Plan.source_url": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.State(); ok {
+		if err := plan.StateValidator(v); err != nil {
+			return &ValidationError{Name: "state", err: fmt.Errorf(`ent: validator failed for field "Plan.state": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -989,6 +1148,9 @@ func (_u *PlanUpdateOne) sqlSave(ctx context.Context) (_node *Plan, err error) {
 	if _u.mutation.SourceDateCleared() {
 		_spec.ClearField(plan.FieldSourceDate, field.TypeTime)
 	}
+	if value, ok := _u.mutation.State(); ok {
+		_spec.SetField(plan.FieldState, field.TypeEnum, value)
+	}
 	if _u.mutation.GoalsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -1027,6 +1189,51 @@ func (_u *PlanUpdateOne) sqlSave(ctx context.Context) (_node *Plan, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(goal.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.FollowUpDeadlinesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   plan.FollowUpDeadlinesTable,
+			Columns: []string{plan.FollowUpDeadlinesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(followupdeadline.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedFollowUpDeadlinesIDs(); len(nodes) > 0 && !_u.mutation.FollowUpDeadlinesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   plan.FollowUpDeadlinesTable,
+			Columns: []string{plan.FollowUpDeadlinesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(followupdeadline.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.FollowUpDeadlinesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   plan.FollowUpDeadlinesTable,
+			Columns: []string{plan.FollowUpDeadlinesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(followupdeadline.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

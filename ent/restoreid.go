@@ -26,6 +26,14 @@ func (m *FollowUpMutation) SetRestoredID(id int) {
 	}
 }
 
+// SetRestoredID makes a create of FollowUpDeadline write the record with the id
+// given: a deleted record brought back from the audit trail (package undo).
+func (m *FollowUpDeadlineMutation) SetRestoredID(id int) {
+	if m.op.Is(OpCreate) {
+		m.id = &id
+	}
+}
+
 // SetRestoredID makes a create of Goal write the record with the id
 // given: a deleted record brought back from the audit trail (package undo).
 func (m *GoalMutation) SetRestoredID(id int) {

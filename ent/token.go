@@ -18,7 +18,7 @@ type Token struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
-	// SESSION for a sign-in, which expires; API for a read-only token a reporting tool uses.
+	// SESSION for a sign-in, which expires; API for a read-only token a reporting tool uses; CALENDAR for the secret of a user's calendar feed, which reads only that feed.
 	Kind token.Kind `json:"kind,omitempty"`
 	// What an API token is for, e.g. "Kolada export"; empty for sessions.
 	Name string `json:"name,omitempty"`

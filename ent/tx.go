@@ -20,6 +20,8 @@ type Tx struct {
 	AuditEntry *AuditEntryClient
 	// FollowUp is the client for interacting with the FollowUp builders.
 	FollowUp *FollowUpClient
+	// FollowUpDeadline is the client for interacting with the FollowUpDeadline builders.
+	FollowUpDeadline *FollowUpDeadlineClient
 	// Goal is the client for interacting with the Goal builders.
 	Goal *GoalClient
 	// GoalAssessment is the client for interacting with the GoalAssessment builders.
@@ -182,6 +184,7 @@ func (tx *Tx) init() {
 	tx.Activity = NewActivityClient(tx.config)
 	tx.AuditEntry = NewAuditEntryClient(tx.config)
 	tx.FollowUp = NewFollowUpClient(tx.config)
+	tx.FollowUpDeadline = NewFollowUpDeadlineClient(tx.config)
 	tx.Goal = NewGoalClient(tx.config)
 	tx.GoalAssessment = NewGoalAssessmentClient(tx.config)
 	tx.Indicator = NewIndicatorClient(tx.config)

@@ -100,6 +100,12 @@ func (r *queryResolver) FollowUps(ctx context.Context, after *entgql.Cursor[int]
 		ent.WithFollowUpOrder(orderBy), ent.WithFollowUpFilter(where.Filter))
 }
 
+// FollowUpDeadlines is the resolver for the followUpDeadlines field.
+func (r *queryResolver) FollowUpDeadlines(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FollowUpDeadlineOrder, where *ent.FollowUpDeadlineWhereInput) (*ent.FollowUpDeadlineConnection, error) {
+	return r.client.FollowUpDeadline.Query().Paginate(ctx, after, first, before, last,
+		ent.WithFollowUpDeadlineOrder(orderBy), ent.WithFollowUpDeadlineFilter(where.Filter))
+}
+
 // Goals is the resolver for the goals field.
 func (r *queryResolver) Goals(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GoalOrder, where *ent.GoalWhereInput) (*ent.GoalConnection, error) {
 	return r.client.Goal.Query().Paginate(ctx, after, first, before, last,

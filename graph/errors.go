@@ -240,6 +240,11 @@ func describeConstraint(ce *ent.ConstraintError) (field, msg string) {
 		// client gave the year, period and municipality it holds.
 		return "year", "year: this indicator already has a value for the year, period and municipality: change that one instead"
 	}
+	if table == "follow_up_deadlines" {
+		// Three columns (plan_id, year, period), of which SQLite's message
+		// names two and PostgreSQL's three: say the same on both.
+		return "year", "year: the plan already has a deadline for this year and period: change that one instead"
+	}
 	if len(columns) == 2 {
 		if parent, ok := strings.CutSuffix(columns[0], "_id"); ok {
 			// A key within a parent (goals: plan_id, number): the

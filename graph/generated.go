@@ -21,14 +21,17 @@ import (
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/auditentry"
 	"github.com/samverkan/samverkan/ent/followup"
+	"github.com/samverkan/samverkan/ent/followupdeadline"
 	"github.com/samverkan/samverkan/ent/goalassessment"
 	"github.com/samverkan/samverkan/ent/indicator"
 	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/institution"
+	"github.com/samverkan/samverkan/ent/plan"
 	"github.com/samverkan/samverkan/ent/schema/enum"
 	"github.com/samverkan/samverkan/ent/token"
 	"github.com/samverkan/samverkan/importer"
 	"github.com/samverkan/samverkan/kolada"
+	"github.com/samverkan/samverkan/period"
 	"github.com/samverkan/samverkan/report"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -81,9 +84,12 @@ type ComplexityRoot struct {
 		Objective       func(childComplexity int) int
 		ObjectiveID     func(childComplexity int) int
 		Perspectives    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PerspectiveOrder, where *ent.PerspectiveWhereInput) int
+		Predecessor     func(childComplexity int) int
+		PredecessorID   func(childComplexity int) int
 		StartDate       func(childComplexity int) int
 		Status          func(childComplexity int) int
 		StatusChanges   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StatusChangeOrder, where *ent.StatusChangeWhereInput) int
+		Successor       func(childComplexity int) int
 		Title           func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
 		Version         func(childComplexity int) int
@@ -128,6 +134,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CalendarFeed struct {
+		CreatedAt func(childComplexity int) int
+		Path      func(childComplexity int) int
+	}
+
 	Change struct {
 		Action func(childComplexity int) int
 		ID     func(childComplexity int) int
@@ -163,6 +174,14 @@ type ComplexityRoot struct {
 		Total          func(childComplexity int) int
 	}
 
+	DueItem struct {
+		Activity func(childComplexity int) int
+		Date     func(childComplexity int) int
+		Deadline func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		Overdue  func(childComplexity int) int
+	}
+
 	FieldChange struct {
 		Added   func(childComplexity int) int
 		Field   func(childComplexity int) int
@@ -191,6 +210,29 @@ type ComplexityRoot struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	FollowUpDeadline struct {
+		CreatedAt func(childComplexity int) int
+		DueDate   func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Period    func(childComplexity int) int
+		Plan      func(childComplexity int) int
+		PlanID    func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Version   func(childComplexity int) int
+		Year      func(childComplexity int) int
+	}
+
+	FollowUpDeadlineConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	FollowUpDeadlineEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	FollowUpEdge struct {
@@ -523,7 +565,9 @@ type ComplexityRoot struct {
 		ChangePassword          func(childComplexity int, currentPassword string, newPassword string) int
 		CreateAPIToken          func(childComplexity int, input CreateAPITokenInput) int
 		CreateActivity          func(childComplexity int, input ent.CreateActivityInput) int
+		CreateCalendarFeed      func(childComplexity int) int
 		CreateFollowUp          func(childComplexity int, input ent.CreateFollowUpInput) int
+		CreateFollowUpDeadline  func(childComplexity int, input ent.CreateFollowUpDeadlineInput) int
 		CreateGoal              func(childComplexity int, input ent.CreateGoalInput) int
 		CreateGoalAssessment    func(childComplexity int, input ent.CreateGoalAssessmentInput) int
 		CreateIndicator         func(childComplexity int, input ent.CreateIndicatorInput) int
@@ -538,6 +582,7 @@ type ComplexityRoot struct {
 		CreateUser              func(childComplexity int, input ent.CreateUserInput, password string) int
 		DeleteActivity          func(childComplexity int, id int) int
 		DeleteFollowUp          func(childComplexity int, id int) int
+		DeleteFollowUpDeadline  func(childComplexity int, id int) int
 		DeleteGoal              func(childComplexity int, id int) int
 		DeleteGoalAssessment    func(childComplexity int, id int) int
 		DeleteIndicator         func(childComplexity int, id int) int
@@ -556,10 +601,13 @@ type ComplexityRoot struct {
 		Logout                  func(childComplexity int) int
 		RestoreDeleted          func(childComplexity int, entryID int) int
 		RevertChange            func(childComplexity int, entryID int, field string, version int) int
+		RevokeCalendarFeed      func(childComplexity int) int
 		RevokeToken             func(childComplexity int, id int) int
+		StartNextPeriod         func(childComplexity int, input period.NextInput) int
 		UnlockUser              func(childComplexity int, id int) int
 		UpdateActivity          func(childComplexity int, id int, input ent.UpdateActivityInput) int
 		UpdateFollowUp          func(childComplexity int, id int, input ent.UpdateFollowUpInput) int
+		UpdateFollowUpDeadline  func(childComplexity int, id int, input ent.UpdateFollowUpDeadlineInput) int
 		UpdateGoal              func(childComplexity int, id int, input ent.UpdateGoalInput) int
 		UpdateGoalAssessment    func(childComplexity int, id int, input ent.UpdateGoalAssessmentInput) int
 		UpdateIndicator         func(childComplexity int, id int, input ent.UpdateIndicatorInput) int
@@ -646,6 +694,7 @@ type ComplexityRoot struct {
 		CreatedAt                      func(childComplexity int) int
 		Description                    func(childComplexity int) int
 		FirstYear                      func(childComplexity int) int
+		FollowUpDeadlines              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FollowUpDeadlineOrder, where *ent.FollowUpDeadlineWhereInput) int
 		FollowUpsByYear                func(childComplexity int, year *int) int
 		Goals                          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GoalOrder, where *ent.GoalWhereInput) int
 		GoalsIntro                     func(childComplexity int) int
@@ -656,6 +705,7 @@ type ComplexityRoot struct {
 		Region                         func(childComplexity int) int
 		SourceDate                     func(childComplexity int) int
 		SourceURL                      func(childComplexity int) int
+		State                          func(childComplexity int) int
 		StatusByGoal                   func(childComplexity int, year *int) int
 		StatusByPerspective            func(childComplexity int, year *int) int
 		StatusChangesByYear            func(childComplexity int, year *int) int
@@ -678,27 +728,30 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Activities         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) int
-		AuditEntries       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEntryOrder, where *ent.AuditEntryWhereInput) int
-		FollowUps          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FollowUpOrder, where *ent.FollowUpWhereInput) int
-		GoalAssessments    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GoalAssessmentOrder, where *ent.GoalAssessmentWhereInput) int
-		Goals              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GoalOrder, where *ent.GoalWhereInput) int
-		IndicatorTargets   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.IndicatorTargetOrder, where *ent.IndicatorTargetWhereInput) int
-		IndicatorValues    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.IndicatorValueOrder, where *ent.IndicatorValueWhereInput) int
-		Indicators         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.IndicatorOrder, where *ent.IndicatorWhereInput) int
-		Institutions       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InstitutionOrder, where *ent.InstitutionWhereInput) int
-		Me                 func(childComplexity int) int
-		Municipalities     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) int
-		MunicipalityGroups func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityGroupOrder, where *ent.MunicipalityGroupWhereInput) int
-		Node               func(childComplexity int, id int) int
-		Nodes              func(childComplexity int, ids []int) int
-		Objectives         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ObjectiveOrder, where *ent.ObjectiveWhereInput) int
-		Perspectives       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PerspectiveOrder, where *ent.PerspectiveWhereInput) int
-		PlanReport         func(childComplexity int, id *int) int
-		Plans              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PlanOrder, where *ent.PlanWhereInput) int
-		StatusChanges      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StatusChangeOrder, where *ent.StatusChangeWhereInput) int
-		Tokens             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TokenOrder, where *ent.TokenWhereInput) int
-		Users              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
+		Activities            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) int
+		AuditEntries          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEntryOrder, where *ent.AuditEntryWhereInput) int
+		CalendarFeedCreatedAt func(childComplexity int) int
+		Due                   func(childComplexity int, within int) int
+		FollowUpDeadlines     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FollowUpDeadlineOrder, where *ent.FollowUpDeadlineWhereInput) int
+		FollowUps             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FollowUpOrder, where *ent.FollowUpWhereInput) int
+		GoalAssessments       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GoalAssessmentOrder, where *ent.GoalAssessmentWhereInput) int
+		Goals                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GoalOrder, where *ent.GoalWhereInput) int
+		IndicatorTargets      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.IndicatorTargetOrder, where *ent.IndicatorTargetWhereInput) int
+		IndicatorValues       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.IndicatorValueOrder, where *ent.IndicatorValueWhereInput) int
+		Indicators            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.IndicatorOrder, where *ent.IndicatorWhereInput) int
+		Institutions          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InstitutionOrder, where *ent.InstitutionWhereInput) int
+		Me                    func(childComplexity int) int
+		Municipalities        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) int
+		MunicipalityGroups    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityGroupOrder, where *ent.MunicipalityGroupWhereInput) int
+		Node                  func(childComplexity int, id int) int
+		Nodes                 func(childComplexity int, ids []int) int
+		Objectives            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ObjectiveOrder, where *ent.ObjectiveWhereInput) int
+		Perspectives          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PerspectiveOrder, where *ent.PerspectiveWhereInput) int
+		PlanReport            func(childComplexity int, id *int) int
+		Plans                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PlanOrder, where *ent.PlanWhereInput) int
+		StatusChanges         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StatusChangeOrder, where *ent.StatusChangeWhereInput) int
+		Tokens                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TokenOrder, where *ent.TokenWhereInput) int
+		Users                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
 	}
 
 	Session struct {
@@ -887,6 +940,12 @@ type MutationResolver interface {
 	UpdateGoalAssessment(ctx context.Context, id int, input ent.UpdateGoalAssessmentInput) (*ent.GoalAssessment, error)
 	DeleteGoalAssessment(ctx context.Context, id int) (int, error)
 	FetchKolada(ctx context.Context, indicatorID int) (*kolada.Result, error)
+	StartNextPeriod(ctx context.Context, input period.NextInput) (*ent.Plan, error)
+	CreateFollowUpDeadline(ctx context.Context, input ent.CreateFollowUpDeadlineInput) (*ent.FollowUpDeadline, error)
+	UpdateFollowUpDeadline(ctx context.Context, id int, input ent.UpdateFollowUpDeadlineInput) (*ent.FollowUpDeadline, error)
+	DeleteFollowUpDeadline(ctx context.Context, id int) (int, error)
+	CreateCalendarFeed(ctx context.Context) (*CalendarFeed, error)
+	RevokeCalendarFeed(ctx context.Context) (bool, error)
 	CreatePerspective(ctx context.Context, input ent.CreatePerspectiveInput) (*ent.Perspective, error)
 	UpdatePerspective(ctx context.Context, id int, input ent.UpdatePerspectiveInput) (*ent.Perspective, error)
 	DeletePerspective(ctx context.Context, id int) (int, error)
@@ -919,6 +978,7 @@ type QueryResolver interface {
 	Activities(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) (*ent.ActivityConnection, error)
 	AuditEntries(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEntryOrder, where *ent.AuditEntryWhereInput) (*ent.AuditEntryConnection, error)
 	FollowUps(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FollowUpOrder, where *ent.FollowUpWhereInput) (*ent.FollowUpConnection, error)
+	FollowUpDeadlines(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FollowUpDeadlineOrder, where *ent.FollowUpDeadlineWhereInput) (*ent.FollowUpDeadlineConnection, error)
 	Goals(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GoalOrder, where *ent.GoalWhereInput) (*ent.GoalConnection, error)
 	GoalAssessments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GoalAssessmentOrder, where *ent.GoalAssessmentWhereInput) (*ent.GoalAssessmentConnection, error)
 	Indicators(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.IndicatorOrder, where *ent.IndicatorWhereInput) (*ent.IndicatorConnection, error)
@@ -934,6 +994,8 @@ type QueryResolver interface {
 	Tokens(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TokenOrder, where *ent.TokenWhereInput) (*ent.TokenConnection, error)
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
 	Me(ctx context.Context) (*ent.User, error)
+	Due(ctx context.Context, within int) ([]*period.DueItem, error)
+	CalendarFeedCreatedAt(ctx context.Context) (*time.Time, error)
 	PlanReport(ctx context.Context, id *int) (*ent.Plan, error)
 }
 type SubscriptionResolver interface {
@@ -1076,6 +1138,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Activity.Perspectives(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.PerspectiveOrder), args["where"].(*ent.PerspectiveWhereInput)), true
+	case "Activity.predecessor":
+		if e.ComplexityRoot.Activity.Predecessor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Activity.Predecessor(childComplexity), true
+	case "Activity.predecessorID":
+		if e.ComplexityRoot.Activity.PredecessorID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Activity.PredecessorID(childComplexity), true
 	case "Activity.startDate":
 		if e.ComplexityRoot.Activity.StartDate == nil {
 			break
@@ -1099,6 +1173,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Activity.StatusChanges(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.StatusChangeOrder), args["where"].(*ent.StatusChangeWhereInput)), true
+	case "Activity.successor":
+		if e.ComplexityRoot.Activity.Successor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Activity.Successor(childComplexity), true
 	case "Activity.title":
 		if e.ComplexityRoot.Activity.Title == nil {
 			break
@@ -1267,6 +1347,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuditEntryEdge.Node(childComplexity), true
 
+	case "CalendarFeed.createdAt":
+		if e.ComplexityRoot.CalendarFeed.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarFeed.CreatedAt(childComplexity), true
+	case "CalendarFeed.path":
+		if e.ComplexityRoot.CalendarFeed.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarFeed.Path(childComplexity), true
+
 	case "Change.action":
 		if e.ComplexityRoot.Change.Action == nil {
 			break
@@ -1391,6 +1484,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CoverageWholeCounty.Total(childComplexity), true
+
+	case "DueItem.activity":
+		if e.ComplexityRoot.DueItem.Activity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DueItem.Activity(childComplexity), true
+	case "DueItem.date":
+		if e.ComplexityRoot.DueItem.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DueItem.Date(childComplexity), true
+	case "DueItem.deadline":
+		if e.ComplexityRoot.DueItem.Deadline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DueItem.Deadline(childComplexity), true
+	case "DueItem.kind":
+		if e.ComplexityRoot.DueItem.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DueItem.Kind(childComplexity), true
+	case "DueItem.overdue":
+		if e.ComplexityRoot.DueItem.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DueItem.Overdue(childComplexity), true
 
 	case "FieldChange.added":
 		if e.ComplexityRoot.FieldChange.Added == nil {
@@ -1525,6 +1649,93 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FollowUpConnection.TotalCount(childComplexity), true
+
+	case "FollowUpDeadline.createdAt":
+		if e.ComplexityRoot.FollowUpDeadline.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpDeadline.CreatedAt(childComplexity), true
+	case "FollowUpDeadline.dueDate":
+		if e.ComplexityRoot.FollowUpDeadline.DueDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpDeadline.DueDate(childComplexity), true
+	case "FollowUpDeadline.id":
+		if e.ComplexityRoot.FollowUpDeadline.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpDeadline.ID(childComplexity), true
+	case "FollowUpDeadline.period":
+		if e.ComplexityRoot.FollowUpDeadline.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpDeadline.Period(childComplexity), true
+	case "FollowUpDeadline.plan":
+		if e.ComplexityRoot.FollowUpDeadline.Plan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpDeadline.Plan(childComplexity), true
+	case "FollowUpDeadline.planID":
+		if e.ComplexityRoot.FollowUpDeadline.PlanID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpDeadline.PlanID(childComplexity), true
+	case "FollowUpDeadline.updatedAt":
+		if e.ComplexityRoot.FollowUpDeadline.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpDeadline.UpdatedAt(childComplexity), true
+	case "FollowUpDeadline.version":
+		if e.ComplexityRoot.FollowUpDeadline.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpDeadline.Version(childComplexity), true
+	case "FollowUpDeadline.year":
+		if e.ComplexityRoot.FollowUpDeadline.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpDeadline.Year(childComplexity), true
+
+	case "FollowUpDeadlineConnection.edges":
+		if e.ComplexityRoot.FollowUpDeadlineConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpDeadlineConnection.Edges(childComplexity), true
+	case "FollowUpDeadlineConnection.pageInfo":
+		if e.ComplexityRoot.FollowUpDeadlineConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpDeadlineConnection.PageInfo(childComplexity), true
+	case "FollowUpDeadlineConnection.totalCount":
+		if e.ComplexityRoot.FollowUpDeadlineConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpDeadlineConnection.TotalCount(childComplexity), true
+
+	case "FollowUpDeadlineEdge.cursor":
+		if e.ComplexityRoot.FollowUpDeadlineEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpDeadlineEdge.Cursor(childComplexity), true
+	case "FollowUpDeadlineEdge.node":
+		if e.ComplexityRoot.FollowUpDeadlineEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpDeadlineEdge.Node(childComplexity), true
 
 	case "FollowUpEdge.cursor":
 		if e.ComplexityRoot.FollowUpEdge.Cursor == nil {
@@ -2949,6 +3160,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateActivity(childComplexity, args["input"].(ent.CreateActivityInput)), true
+	case "Mutation.createCalendarFeed":
+		if e.ComplexityRoot.Mutation.CreateCalendarFeed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.CreateCalendarFeed(childComplexity), true
 	case "Mutation.createFollowUp":
 		if e.ComplexityRoot.Mutation.CreateFollowUp == nil {
 			break
@@ -2960,6 +3177,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateFollowUp(childComplexity, args["input"].(ent.CreateFollowUpInput)), true
+	case "Mutation.createFollowUpDeadline":
+		if e.ComplexityRoot.Mutation.CreateFollowUpDeadline == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createFollowUpDeadline_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateFollowUpDeadline(childComplexity, args["input"].(ent.CreateFollowUpDeadlineInput)), true
 	case "Mutation.createGoal":
 		if e.ComplexityRoot.Mutation.CreateGoal == nil {
 			break
@@ -3114,6 +3342,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteFollowUp(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteFollowUpDeadline":
+		if e.ComplexityRoot.Mutation.DeleteFollowUpDeadline == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteFollowUpDeadline_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteFollowUpDeadline(childComplexity, args["id"].(int)), true
 	case "Mutation.deleteGoal":
 		if e.ComplexityRoot.Mutation.DeleteGoal == nil {
 			break
@@ -3307,6 +3546,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevertChange(childComplexity, args["entryID"].(int), args["field"].(string), args["version"].(int)), true
+	case "Mutation.revokeCalendarFeed":
+		if e.ComplexityRoot.Mutation.RevokeCalendarFeed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeCalendarFeed(childComplexity), true
 	case "Mutation.revokeToken":
 		if e.ComplexityRoot.Mutation.RevokeToken == nil {
 			break
@@ -3318,6 +3563,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeToken(childComplexity, args["id"].(int)), true
+	case "Mutation.startNextPeriod":
+		if e.ComplexityRoot.Mutation.StartNextPeriod == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_startNextPeriod_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StartNextPeriod(childComplexity, args["input"].(period.NextInput)), true
 	case "Mutation.unlockUser":
 		if e.ComplexityRoot.Mutation.UnlockUser == nil {
 			break
@@ -3351,6 +3607,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateFollowUp(childComplexity, args["id"].(int), args["input"].(ent.UpdateFollowUpInput)), true
+	case "Mutation.updateFollowUpDeadline":
+		if e.ComplexityRoot.Mutation.UpdateFollowUpDeadline == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateFollowUpDeadline_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateFollowUpDeadline(childComplexity, args["id"].(int), args["input"].(ent.UpdateFollowUpDeadlineInput)), true
 	case "Mutation.updateGoal":
 		if e.ComplexityRoot.Mutation.UpdateGoal == nil {
 			break
@@ -3782,6 +4049,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Plan.FirstYear(childComplexity), true
+	case "Plan.followUpDeadlines":
+		if e.ComplexityRoot.Plan.FollowUpDeadlines == nil {
+			break
+		}
+
+		args, err := ec.field_Plan_followUpDeadlines_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Plan.FollowUpDeadlines(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.FollowUpDeadlineOrder), args["where"].(*ent.FollowUpDeadlineWhereInput)), true
 	case "Plan.followUpsByYear":
 		if e.ComplexityRoot.Plan.FollowUpsByYear == nil {
 			break
@@ -3852,6 +4130,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Plan.SourceURL(childComplexity), true
+	case "Plan.state":
+		if e.ComplexityRoot.Plan.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plan.State(childComplexity), true
 	case "Plan.statusByGoal":
 		if e.ComplexityRoot.Plan.StatusByGoal == nil {
 			break
@@ -3985,6 +4269,34 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditEntries(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.AuditEntryOrder), args["where"].(*ent.AuditEntryWhereInput)), true
+	case "Query.calendarFeedCreatedAt":
+		if e.ComplexityRoot.Query.CalendarFeedCreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.CalendarFeedCreatedAt(childComplexity), true
+	case "Query.due":
+		if e.ComplexityRoot.Query.Due == nil {
+			break
+		}
+
+		args, err := ec.field_Query_due_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Due(childComplexity, args["within"].(int)), true
+	case "Query.followUpDeadlines":
+		if e.ComplexityRoot.Query.FollowUpDeadlines == nil {
+			break
+		}
+
+		args, err := ec.field_Query_followUpDeadlines_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.FollowUpDeadlines(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.FollowUpDeadlineOrder), args["where"].(*ent.FollowUpDeadlineWhereInput)), true
 	case "Query.followUps":
 		if e.ComplexityRoot.Query.FollowUps == nil {
 			break
@@ -4566,6 +4878,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AuditEntryWhereInput", ec.unmarshalInputAuditEntryWhereInput),
 			graphql.NewInputUnmarshaler("CreateAPITokenInput", ec.unmarshalInputCreateAPITokenInput),
 			graphql.NewInputUnmarshaler("CreateActivityInput", ec.unmarshalInputCreateActivityInput),
+			graphql.NewInputUnmarshaler("CreateFollowUpDeadlineInput", ec.unmarshalInputCreateFollowUpDeadlineInput),
 			graphql.NewInputUnmarshaler("CreateFollowUpInput", ec.unmarshalInputCreateFollowUpInput),
 			graphql.NewInputUnmarshaler("CreateGoalAssessmentInput", ec.unmarshalInputCreateGoalAssessmentInput),
 			graphql.NewInputUnmarshaler("CreateGoalInput", ec.unmarshalInputCreateGoalInput),
@@ -4579,6 +4892,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreatePerspectiveInput", ec.unmarshalInputCreatePerspectiveInput),
 			graphql.NewInputUnmarshaler("CreatePlanInput", ec.unmarshalInputCreatePlanInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
+			graphql.NewInputUnmarshaler("FollowUpDeadlineOrder", ec.unmarshalInputFollowUpDeadlineOrder),
+			graphql.NewInputUnmarshaler("FollowUpDeadlineWhereInput", ec.unmarshalInputFollowUpDeadlineWhereInput),
 			graphql.NewInputUnmarshaler("FollowUpOrder", ec.unmarshalInputFollowUpOrder),
 			graphql.NewInputUnmarshaler("FollowUpWhereInput", ec.unmarshalInputFollowUpWhereInput),
 			graphql.NewInputUnmarshaler("GoalAssessmentOrder", ec.unmarshalInputGoalAssessmentOrder),
@@ -4604,11 +4919,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PerspectiveWhereInput", ec.unmarshalInputPerspectiveWhereInput),
 			graphql.NewInputUnmarshaler("PlanOrder", ec.unmarshalInputPlanOrder),
 			graphql.NewInputUnmarshaler("PlanWhereInput", ec.unmarshalInputPlanWhereInput),
+			graphql.NewInputUnmarshaler("StartNextPeriodInput", ec.unmarshalInputStartNextPeriodInput),
 			graphql.NewInputUnmarshaler("StatusChangeOrder", ec.unmarshalInputStatusChangeOrder),
 			graphql.NewInputUnmarshaler("StatusChangeWhereInput", ec.unmarshalInputStatusChangeWhereInput),
 			graphql.NewInputUnmarshaler("TokenOrder", ec.unmarshalInputTokenOrder),
 			graphql.NewInputUnmarshaler("TokenWhereInput", ec.unmarshalInputTokenWhereInput),
 			graphql.NewInputUnmarshaler("UpdateActivityInput", ec.unmarshalInputUpdateActivityInput),
+			graphql.NewInputUnmarshaler("UpdateFollowUpDeadlineInput", ec.unmarshalInputUpdateFollowUpDeadlineInput),
 			graphql.NewInputUnmarshaler("UpdateFollowUpInput", ec.unmarshalInputUpdateFollowUpInput),
 			graphql.NewInputUnmarshaler("UpdateGoalAssessmentInput", ec.unmarshalInputUpdateGoalAssessmentInput),
 			graphql.NewInputUnmarshaler("UpdateGoalInput", ec.unmarshalInputUpdateGoalInput),
@@ -4716,7 +5033,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "auth.graphql" "ent.graphql" "import.graphql" "indicator.graphql" "kolada.graphql" "live.graphql" "mutation.graphql" "perspective.graphql" "plan.graphql" "report.graphql" "undo.graphql"
+//go:embed "auth.graphql" "ent.graphql" "import.graphql" "indicator.graphql" "kolada.graphql" "live.graphql" "mutation.graphql" "period.graphql" "perspective.graphql" "plan.graphql" "report.graphql" "undo.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4735,6 +5052,7 @@ var sources = []*ast.Source{
 	{Name: "kolada.graphql", Input: sourceData("kolada.graphql"), BuiltIn: false},
 	{Name: "live.graphql", Input: sourceData("live.graphql"), BuiltIn: false},
 	{Name: "mutation.graphql", Input: sourceData("mutation.graphql"), BuiltIn: false},
+	{Name: "period.graphql", Input: sourceData("period.graphql"), BuiltIn: false},
 	{Name: "perspective.graphql", Input: sourceData("perspective.graphql"), BuiltIn: false},
 	{Name: "plan.graphql", Input: sourceData("plan.graphql"), BuiltIn: false},
 	{Name: "report.graphql", Input: sourceData("report.graphql"), BuiltIn: false},
@@ -4776,6 +5094,8 @@ func (ec *executionContext) childFields_Activity(ctx context.Context, field grap
 		return ec.fieldContext_Activity_lead(ctx, field)
 	case "objectiveID":
 		return ec.fieldContext_Activity_objectiveID(ctx, field)
+	case "predecessorID":
+		return ec.fieldContext_Activity_predecessorID(ctx, field)
 	case "objective":
 		return ec.fieldContext_Activity_objective(ctx, field)
 	case "municipalities":
@@ -4788,6 +5108,10 @@ func (ec *executionContext) childFields_Activity(ctx context.Context, field grap
 		return ec.fieldContext_Activity_statusChanges(ctx, field)
 	case "followUps":
 		return ec.fieldContext_Activity_followUps(ctx, field)
+	case "predecessor":
+		return ec.fieldContext_Activity_predecessor(ctx, field)
+	case "successor":
+		return ec.fieldContext_Activity_successor(ctx, field)
 	case "indicators":
 		return ec.fieldContext_Activity_indicators(ctx, field)
 	case "viewerCanUpdate":
@@ -4872,6 +5196,16 @@ func (ec *executionContext) childFields_AuditEntryEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntryEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_CalendarFeed(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "path":
+		return ec.fieldContext_CalendarFeed_path(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CalendarFeed_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CalendarFeed", field.Name)
+}
+
 func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "action":
@@ -4942,6 +5276,22 @@ func (ec *executionContext) childFields_CoverageWholeCounty(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type CoverageWholeCounty", field.Name)
 }
 
+func (ec *executionContext) childFields_DueItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_DueItem_kind(ctx, field)
+	case "date":
+		return ec.fieldContext_DueItem_date(ctx, field)
+	case "overdue":
+		return ec.fieldContext_DueItem_overdue(ctx, field)
+	case "activity":
+		return ec.fieldContext_DueItem_activity(ctx, field)
+	case "deadline":
+		return ec.fieldContext_DueItem_deadline(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DueItem", field.Name)
+}
+
 func (ec *executionContext) childFields_FieldChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "field":
@@ -5000,6 +5350,52 @@ func (ec *executionContext) childFields_FollowUpConnection(ctx context.Context, 
 		return ec.fieldContext_FollowUpConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FollowUpConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_FollowUpDeadline(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_FollowUpDeadline_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_FollowUpDeadline_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_FollowUpDeadline_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_FollowUpDeadline_version(ctx, field)
+	case "year":
+		return ec.fieldContext_FollowUpDeadline_year(ctx, field)
+	case "period":
+		return ec.fieldContext_FollowUpDeadline_period(ctx, field)
+	case "dueDate":
+		return ec.fieldContext_FollowUpDeadline_dueDate(ctx, field)
+	case "planID":
+		return ec.fieldContext_FollowUpDeadline_planID(ctx, field)
+	case "plan":
+		return ec.fieldContext_FollowUpDeadline_plan(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FollowUpDeadline", field.Name)
+}
+
+func (ec *executionContext) childFields_FollowUpDeadlineConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_FollowUpDeadlineConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_FollowUpDeadlineConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_FollowUpDeadlineConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FollowUpDeadlineConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_FollowUpDeadlineEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_FollowUpDeadlineEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_FollowUpDeadlineEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FollowUpDeadlineEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_FollowUpEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5814,8 +6210,12 @@ func (ec *executionContext) childFields_Plan(ctx context.Context, field graphql.
 		return ec.fieldContext_Plan_sourceURL(ctx, field)
 	case "sourceDate":
 		return ec.fieldContext_Plan_sourceDate(ctx, field)
+	case "state":
+		return ec.fieldContext_Plan_state(ctx, field)
 	case "goals":
 		return ec.fieldContext_Plan_goals(ctx, field)
+	case "followUpDeadlines":
+		return ec.fieldContext_Plan_followUpDeadlines(ctx, field)
 	case "statusByPerspective":
 		return ec.fieldContext_Plan_statusByPerspective(ctx, field)
 	case "statusCountsWithoutPerspective":
@@ -7308,6 +7708,20 @@ func (ec *executionContext) field_Mutation_createActivity_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createFollowUpDeadline_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateFollowUpDeadlineInput, error) {
+			return ec.unmarshalNCreateFollowUpDeadlineInput2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚐCreateFollowUpDeadlineInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createFollowUp_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7499,6 +7913,20 @@ func (ec *executionContext) field_Mutation_createUser_args(ctx context.Context, 
 }
 
 func (ec *executionContext) field_Mutation_deleteActivity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteFollowUpDeadline_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -7802,6 +8230,20 @@ func (ec *executionContext) field_Mutation_revokeToken_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_startNextPeriod_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (period.NextInput, error) {
+			return ec.unmarshalNStartNextPeriodInput2githubᚗcomᚋsamverkanᚋsamverkanᚋperiodᚐNextInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_unlockUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7830,6 +8272,28 @@ func (ec *executionContext) field_Mutation_updateActivity_args(ctx context.Conte
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (ent.UpdateActivityInput, error) {
 			return ec.unmarshalNUpdateActivityInput2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚐUpdateActivityInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateFollowUpDeadline_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateFollowUpDeadlineInput, error) {
+			return ec.unmarshalNUpdateFollowUpDeadlineInput2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚐUpdateFollowUpDeadlineInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8322,6 +8786,60 @@ func (ec *executionContext) field_Plan_coverage_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Plan_followUpDeadlines_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.FollowUpDeadlineOrder, error) {
+			return ec.unmarshalOFollowUpDeadlineOrder2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpDeadlineOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.FollowUpDeadlineWhereInput, error) {
+			return ec.unmarshalOFollowUpDeadlineWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpDeadlineWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Plan_followUpsByYear_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8588,6 +9106,74 @@ func (ec *executionContext) field_Query_auditEntries_args(ctx context.Context, r
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.AuditEntryWhereInput, error) {
 			return ec.unmarshalOAuditEntryWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐAuditEntryWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_due_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "within",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["within"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_followUpDeadlines_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.FollowUpDeadlineOrder, error) {
+			return ec.unmarshalOFollowUpDeadlineOrder2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpDeadlineOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.FollowUpDeadlineWhereInput, error) {
+			return ec.unmarshalOFollowUpDeadlineWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpDeadlineWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9866,6 +10452,29 @@ func (ec *executionContext) fieldContext_Activity_objectiveID(_ context.Context,
 	return graphql.NewScalarFieldContext("Activity", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Activity_predecessorID(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_predecessorID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PredecessorID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Activity_predecessorID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Activity", field, false, false, "ID")
+}
+
 func (ec *executionContext) _Activity_objective(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10114,6 +10723,70 @@ func (ec *executionContext) fieldContext_Activity_followUps(ctx context.Context,
 	if fc.Args, err = ec.field_Activity_followUps_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Activity_predecessor(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_predecessor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Predecessor(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Activity) graphql.Marshaler {
+			return ec.marshalOActivity2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐActivity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Activity_predecessor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Activity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Activity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Activity_successor(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_successor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Successor(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Activity) graphql.Marshaler {
+			return ec.marshalOActivity2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐActivity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Activity_successor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Activity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Activity(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -10786,6 +11459,52 @@ func (ec *executionContext) fieldContext_AuditEntryEdge_cursor(_ context.Context
 	return graphql.NewScalarFieldContext("AuditEntryEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _CalendarFeed_path(ctx context.Context, field graphql.CollectedField, obj *CalendarFeed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarFeed_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Path, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarFeed_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CalendarFeed", field, false, false, "String")
+}
+
+func (ec *executionContext) _CalendarFeed_createdAt(ctx context.Context, field graphql.CollectedField, obj *CalendarFeed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarFeed_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarFeed_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CalendarFeed", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Change_action(ctx context.Context, field graphql.CollectedField, obj *Change) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11327,6 +12046,139 @@ func (ec *executionContext) fieldContext_CoverageWholeCounty_total(_ context.Con
 	return graphql.NewScalarFieldContext("CoverageWholeCounty", field, false, false, "Int")
 }
 
+func (ec *executionContext) _DueItem_kind(ctx context.Context, field graphql.CollectedField, obj *period.DueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DueItem_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v period.DueKind) graphql.Marshaler {
+			return ec.marshalNDueKind2githubᚗcomᚋsamverkanᚋsamverkanᚋperiodᚐDueKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DueItem_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DueItem", field, false, false, "DueKind")
+}
+
+func (ec *executionContext) _DueItem_date(ctx context.Context, field graphql.CollectedField, obj *period.DueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DueItem_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DueItem_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DueItem", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DueItem_overdue(ctx context.Context, field graphql.CollectedField, obj *period.DueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DueItem_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overdue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DueItem_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DueItem", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DueItem_activity(ctx context.Context, field graphql.CollectedField, obj *period.DueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DueItem_activity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Activity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Activity) graphql.Marshaler {
+			return ec.marshalNActivity2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐActivity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DueItem_activity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DueItem",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Activity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DueItem_deadline(ctx context.Context, field graphql.CollectedField, obj *period.DueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DueItem_deadline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deadline, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.FollowUpDeadline) graphql.Marshaler {
+			return ec.marshalOFollowUpDeadline2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpDeadline(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DueItem_deadline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DueItem",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FollowUpDeadline(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _FieldChange_field(ctx context.Context, field graphql.CollectedField, obj *audit.Change) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11856,6 +12708,364 @@ func (ec *executionContext) _FollowUpConnection_totalCount(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_FollowUpConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FollowUpConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FollowUpDeadline_id(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpDeadline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpDeadline_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpDeadline_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpDeadline", field, false, false, "ID")
+}
+
+func (ec *executionContext) _FollowUpDeadline_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpDeadline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpDeadline_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpDeadline_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpDeadline", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FollowUpDeadline_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpDeadline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpDeadline_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpDeadline_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpDeadline", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FollowUpDeadline_version(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpDeadline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpDeadline_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpDeadline_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpDeadline", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FollowUpDeadline_year(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpDeadline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpDeadline_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpDeadline_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpDeadline", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FollowUpDeadline_period(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpDeadline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpDeadline_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v followupdeadline.Period) graphql.Marshaler {
+			return ec.marshalNFollowUpDeadlinePeriod2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚋfollowupdeadlineᚐPeriod(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpDeadline_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpDeadline", field, false, false, "FollowUpDeadlinePeriod")
+}
+
+func (ec *executionContext) _FollowUpDeadline_dueDate(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpDeadline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpDeadline_dueDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DueDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpDeadline_dueDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpDeadline", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FollowUpDeadline_planID(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpDeadline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpDeadline_planID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PlanID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpDeadline_planID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpDeadline", field, false, false, "ID")
+}
+
+func (ec *executionContext) _FollowUpDeadline_plan(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpDeadline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpDeadline_plan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Plan(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Plan) graphql.Marshaler {
+			return ec.marshalNPlan2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpDeadline_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FollowUpDeadline",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Plan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FollowUpDeadlineConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpDeadlineConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpDeadlineConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.FollowUpDeadlineEdge) graphql.Marshaler {
+			return ec.marshalOFollowUpDeadlineEdge2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpDeadlineEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpDeadlineConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FollowUpDeadlineConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FollowUpDeadlineEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FollowUpDeadlineConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpDeadlineConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpDeadlineConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpDeadlineConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FollowUpDeadlineConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FollowUpDeadlineConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpDeadlineConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpDeadlineConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpDeadlineConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpDeadlineConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FollowUpDeadlineEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpDeadlineEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpDeadlineEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.FollowUpDeadline) graphql.Marshaler {
+			return ec.marshalOFollowUpDeadline2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpDeadline(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpDeadlineEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FollowUpDeadlineEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FollowUpDeadline(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FollowUpDeadlineEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpDeadlineEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpDeadlineEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpDeadlineEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpDeadlineEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _FollowUpEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpEdge) (ret graphql.Marshaler) {
@@ -19462,6 +20672,237 @@ func (ec *executionContext) fieldContext_Mutation_fetchKolada(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_startNextPeriod(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_startNextPeriod(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StartNextPeriod(ctx, fc.Args["input"].(period.NextInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Plan) graphql.Marshaler {
+			return ec.marshalNPlan2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_startNextPeriod(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Plan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_startNextPeriod_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createFollowUpDeadline(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createFollowUpDeadline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateFollowUpDeadline(ctx, fc.Args["input"].(ent.CreateFollowUpDeadlineInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.FollowUpDeadline) graphql.Marshaler {
+			return ec.marshalNFollowUpDeadline2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpDeadline(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createFollowUpDeadline(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FollowUpDeadline(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createFollowUpDeadline_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateFollowUpDeadline(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateFollowUpDeadline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateFollowUpDeadline(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateFollowUpDeadlineInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.FollowUpDeadline) graphql.Marshaler {
+			return ec.marshalNFollowUpDeadline2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpDeadline(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateFollowUpDeadline(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FollowUpDeadline(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateFollowUpDeadline_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteFollowUpDeadline(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteFollowUpDeadline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteFollowUpDeadline(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteFollowUpDeadline(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteFollowUpDeadline_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createCalendarFeed(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createCalendarFeed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().CreateCalendarFeed(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *CalendarFeed) graphql.Marshaler {
+			return ec.marshalNCalendarFeed2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋgraphᚐCalendarFeed(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createCalendarFeed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CalendarFeed(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revokeCalendarFeed(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokeCalendarFeed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().RevokeCalendarFeed(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokeCalendarFeed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mutation", field, true, true, "Boolean")
+}
+
 func (ec *executionContext) _Mutation_createPerspective(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21193,6 +22634,29 @@ func (ec *executionContext) fieldContext_Plan_sourceDate(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Plan", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Plan_state(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v plan.State) graphql.Marshaler {
+			return ec.marshalNPlanState2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plan", field, false, false, "PlanState")
+}
+
 func (ec *executionContext) _Plan_goals(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21231,6 +22695,50 @@ func (ec *executionContext) fieldContext_Plan_goals(ctx context.Context, field g
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Plan_goals_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Plan_followUpDeadlines(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_followUpDeadlines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.FollowUpDeadlines(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.FollowUpDeadlineOrder), fc.Args["where"].(*ent.FollowUpDeadlineWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.FollowUpDeadlineConnection) graphql.Marshaler {
+			return ec.marshalNFollowUpDeadlineConnection2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpDeadlineConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_followUpDeadlines(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Plan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FollowUpDeadlineConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Plan_followUpDeadlines_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21974,6 +23482,50 @@ func (ec *executionContext) fieldContext_Query_followUps(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_followUpDeadlines(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_followUpDeadlines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().FollowUpDeadlines(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.FollowUpDeadlineOrder), fc.Args["where"].(*ent.FollowUpDeadlineWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.FollowUpDeadlineConnection) graphql.Marshaler {
+			return ec.marshalNFollowUpDeadlineConnection2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpDeadlineConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_followUpDeadlines(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FollowUpDeadlineConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_followUpDeadlines_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_goals(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22620,6 +24172,73 @@ func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graph
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Query_due(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_due(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Due(ctx, fc.Args["within"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*period.DueItem) graphql.Marshaler {
+			return ec.marshalNDueItem2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋperiodᚐDueItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_due(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DueItem(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_due_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_calendarFeedCreatedAt(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_calendarFeedCreatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().CalendarFeedCreatedAt(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_calendarFeedCreatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Query", field, true, true, "Time")
 }
 
 func (ec *executionContext) _Query_planReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -25337,7 +26956,7 @@ func (ec *executionContext) unmarshalInputActivityWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "firstYear", "firstYearNEQ", "firstYearIn", "firstYearNotIn", "firstYearGT", "firstYearGTE", "firstYearLT", "firstYearLTE", "firstYearIsNil", "firstYearNotNil", "lastYear", "lastYearNEQ", "lastYearIn", "lastYearNotIn", "lastYearGT", "lastYearGTE", "lastYearLT", "lastYearLTE", "lastYearIsNil", "lastYearNotNil", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "startDateIsNil", "startDateNotNil", "endDate", "endDateNEQ", "endDateIn", "endDateNotIn", "endDateGT", "endDateGTE", "endDateLT", "endDateLTE", "endDateIsNil", "endDateNotNil", "nextReview", "nextReviewNEQ", "nextReviewIn", "nextReviewNotIn", "nextReviewGT", "nextReviewGTE", "nextReviewLT", "nextReviewLTE", "nextReviewIsNil", "nextReviewNotNil", "lead", "leadNEQ", "leadIn", "leadNotIn", "leadGT", "leadGTE", "leadLT", "leadLTE", "leadContains", "leadHasPrefix", "leadHasSuffix", "leadIsNil", "leadNotNil", "leadEqualFold", "leadContainsFold", "objectiveID", "objectiveIDNEQ", "objectiveIDIn", "objectiveIDNotIn", "hasObjective", "hasObjectiveWith", "hasMunicipalities", "hasMunicipalitiesWith", "hasInstitutions", "hasInstitutionsWith", "hasPerspectives", "hasPerspectivesWith", "hasStatusChanges", "hasStatusChangesWith", "hasFollowUps", "hasFollowUpsWith", "hasIndicators", "hasIndicatorsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "firstYear", "firstYearNEQ", "firstYearIn", "firstYearNotIn", "firstYearGT", "firstYearGTE", "firstYearLT", "firstYearLTE", "firstYearIsNil", "firstYearNotNil", "lastYear", "lastYearNEQ", "lastYearIn", "lastYearNotIn", "lastYearGT", "lastYearGTE", "lastYearLT", "lastYearLTE", "lastYearIsNil", "lastYearNotNil", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "startDateIsNil", "startDateNotNil", "endDate", "endDateNEQ", "endDateIn", "endDateNotIn", "endDateGT", "endDateGTE", "endDateLT", "endDateLTE", "endDateIsNil", "endDateNotNil", "nextReview", "nextReviewNEQ", "nextReviewIn", "nextReviewNotIn", "nextReviewGT", "nextReviewGTE", "nextReviewLT", "nextReviewLTE", "nextReviewIsNil", "nextReviewNotNil", "lead", "leadNEQ", "leadIn", "leadNotIn", "leadGT", "leadGTE", "leadLT", "leadLTE", "leadContains", "leadHasPrefix", "leadHasSuffix", "leadIsNil", "leadNotNil", "leadEqualFold", "leadContainsFold", "objectiveID", "objectiveIDNEQ", "objectiveIDIn", "objectiveIDNotIn", "predecessorID", "predecessorIDNEQ", "predecessorIDIn", "predecessorIDNotIn", "predecessorIDIsNil", "predecessorIDNotNil", "hasObjective", "hasObjectiveWith", "hasMunicipalities", "hasMunicipalitiesWith", "hasInstitutions", "hasInstitutionsWith", "hasPerspectives", "hasPerspectivesWith", "hasStatusChanges", "hasStatusChangesWith", "hasFollowUps", "hasFollowUpsWith", "hasPredecessor", "hasPredecessorWith", "hasSuccessor", "hasSuccessorWith", "hasIndicators", "hasIndicatorsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26296,6 +27915,48 @@ func (ec *executionContext) unmarshalInputActivityWhereInput(ctx context.Context
 				return it, err
 			}
 			it.ObjectiveIDNotIn = data
+		case "predecessorID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("predecessorID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PredecessorID = data
+		case "predecessorIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("predecessorIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PredecessorIDNEQ = data
+		case "predecessorIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("predecessorIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PredecessorIDIn = data
+		case "predecessorIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("predecessorIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PredecessorIDNotIn = data
+		case "predecessorIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("predecessorIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PredecessorIDIsNil = data
+		case "predecessorIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("predecessorIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PredecessorIDNotNil = data
 		case "hasObjective":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasObjective"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -26380,6 +28041,34 @@ func (ec *executionContext) unmarshalInputActivityWhereInput(ctx context.Context
 				return it, err
 			}
 			it.HasFollowUpsWith = data
+		case "hasPredecessor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPredecessor"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPredecessor = data
+		case "hasPredecessorWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPredecessorWith"))
+			data, err := ec.unmarshalOActivityWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐActivityWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPredecessorWith = data
+		case "hasSuccessor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSuccessor"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSuccessor = data
+		case "hasSuccessorWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSuccessorWith"))
+			data, err := ec.unmarshalOActivityWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐActivityWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSuccessorWith = data
 		case "hasIndicators":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasIndicators"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -27381,6 +29070,69 @@ func UnmarshalCreateActivityInput(ctx context.Context, raw any) (ent.CreateActiv
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateFollowUpDeadlineInput(ctx context.Context, obj any) (ent.CreateFollowUpDeadlineInput, error) {
+	var it ent.CreateFollowUpDeadlineInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"year", "period", "dueDate", "planID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "period":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("period"))
+			data, err := ec.unmarshalOFollowUpDeadlinePeriod2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋfollowupdeadlineᚐPeriod(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Period = data
+		case "dueDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueDate"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueDate = data
+		case "planID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("planID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlanID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateFollowUpDeadlineInput unmarshals raw into the CreateFollowUpDeadlineInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateFollowUpDeadlineInput(ctx context.Context, raw any) (ent.CreateFollowUpDeadlineInput, error) {
+	var out ent.CreateFollowUpDeadlineInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateFollowUpDeadlineInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateFollowUpInput(ctx context.Context, obj any) (ent.CreateFollowUpInput, error) {
 	var it ent.CreateFollowUpInput
 	if obj == nil {
@@ -28211,7 +29963,7 @@ func (ec *executionContext) unmarshalInputCreatePlanInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "region", "countyCode", "firstYear", "lastYear", "description", "goalsIntro", "parentPlan", "sourceURL", "sourceDate"}
+	fieldsInOrder := [...]string{"name", "region", "countyCode", "firstYear", "lastYear", "description", "goalsIntro", "parentPlan", "sourceURL", "sourceDate", "state"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28288,6 +30040,13 @@ func (ec *executionContext) unmarshalInputCreatePlanInput(ctx context.Context, o
 				return it, err
 			}
 			it.SourceDate = data
+		case "state":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("state"))
+			data, err := ec.unmarshalOPlanState2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐState(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.State = data
 		}
 	}
 	return it, nil
@@ -28379,6 +30138,521 @@ func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, o
 func UnmarshalCreateUserInput(ctx context.Context, raw any) (ent.CreateUserInput, error) {
 	var out ent.CreateUserInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateUserInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFollowUpDeadlineOrder(ctx context.Context, obj any) (ent.FollowUpDeadlineOrder, error) {
+	var it ent.FollowUpDeadlineOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNFollowUpDeadlineOrderField2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpDeadlineOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFollowUpDeadlineOrder unmarshals raw into the FollowUpDeadlineOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFollowUpDeadlineOrder(ctx context.Context, raw any) (ent.FollowUpDeadlineOrder, error) {
+	var out ent.FollowUpDeadlineOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FollowUpDeadlineOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFollowUpDeadlineWhereInput(ctx context.Context, obj any) (ent.FollowUpDeadlineWhereInput, error) {
+	var it ent.FollowUpDeadlineWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "year", "yearNEQ", "yearIn", "yearNotIn", "yearGT", "yearGTE", "yearLT", "yearLTE", "period", "periodNEQ", "periodIn", "periodNotIn", "dueDate", "dueDateNEQ", "dueDateIn", "dueDateNotIn", "dueDateGT", "dueDateGTE", "dueDateLT", "dueDateLTE", "planID", "planIDNEQ", "planIDIn", "planIDNotIn", "hasPlan", "hasPlanWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOFollowUpDeadlineWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpDeadlineWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOFollowUpDeadlineWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpDeadlineWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOFollowUpDeadlineWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpDeadlineWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "versionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionNEQ = data
+		case "versionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionIn = data
+		case "versionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionNotIn = data
+		case "versionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionGT = data
+		case "versionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionGTE = data
+		case "versionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionLT = data
+		case "versionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionLTE = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "yearNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearNEQ = data
+		case "yearIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearIn = data
+		case "yearNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearNotIn = data
+		case "yearGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearGT = data
+		case "yearGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearGTE = data
+		case "yearLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearLT = data
+		case "yearLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearLTE = data
+		case "period":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("period"))
+			data, err := ec.unmarshalOFollowUpDeadlinePeriod2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋfollowupdeadlineᚐPeriod(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Period = data
+		case "periodNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodNEQ"))
+			data, err := ec.unmarshalOFollowUpDeadlinePeriod2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋfollowupdeadlineᚐPeriod(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodNEQ = data
+		case "periodIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodIn"))
+			data, err := ec.unmarshalOFollowUpDeadlinePeriod2ᚕgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋfollowupdeadlineᚐPeriodᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodIn = data
+		case "periodNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodNotIn"))
+			data, err := ec.unmarshalOFollowUpDeadlinePeriod2ᚕgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋfollowupdeadlineᚐPeriodᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodNotIn = data
+		case "dueDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueDate"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueDate = data
+		case "dueDateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueDateNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueDateNEQ = data
+		case "dueDateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueDateIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueDateIn = data
+		case "dueDateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueDateNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueDateNotIn = data
+		case "dueDateGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueDateGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueDateGT = data
+		case "dueDateGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueDateGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueDateGTE = data
+		case "dueDateLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueDateLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueDateLT = data
+		case "dueDateLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueDateLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueDateLTE = data
+		case "planID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("planID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlanID = data
+		case "planIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("planIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlanIDNEQ = data
+		case "planIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("planIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlanIDIn = data
+		case "planIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("planIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlanIDNotIn = data
+		case "hasPlan":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPlan"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPlan = data
+		case "hasPlanWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPlanWith"))
+			data, err := ec.unmarshalOPlanWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPlanWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFollowUpDeadlineWhereInput unmarshals raw into the FollowUpDeadlineWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFollowUpDeadlineWhereInput(ctx context.Context, raw any) (ent.FollowUpDeadlineWhereInput, error) {
+	var out ent.FollowUpDeadlineWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FollowUpDeadlineWhereInput", raw, &out)
 	return out, err
 }
 
@@ -36740,7 +39014,7 @@ func (ec *executionContext) unmarshalInputPlanWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "region", "regionNEQ", "regionIn", "regionNotIn", "regionGT", "regionGTE", "regionLT", "regionLTE", "regionContains", "regionHasPrefix", "regionHasSuffix", "regionEqualFold", "regionContainsFold", "countyCode", "countyCodeNEQ", "countyCodeIn", "countyCodeNotIn", "countyCodeGT", "countyCodeGTE", "countyCodeLT", "countyCodeLTE", "countyCodeContains", "countyCodeHasPrefix", "countyCodeHasSuffix", "countyCodeIsNil", "countyCodeNotNil", "countyCodeEqualFold", "countyCodeContainsFold", "firstYear", "firstYearNEQ", "firstYearIn", "firstYearNotIn", "firstYearGT", "firstYearGTE", "firstYearLT", "firstYearLTE", "lastYear", "lastYearNEQ", "lastYearIn", "lastYearNotIn", "lastYearGT", "lastYearGTE", "lastYearLT", "lastYearLTE", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "goalsIntro", "goalsIntroNEQ", "goalsIntroIn", "goalsIntroNotIn", "goalsIntroGT", "goalsIntroGTE", "goalsIntroLT", "goalsIntroLTE", "goalsIntroContains", "goalsIntroHasPrefix", "goalsIntroHasSuffix", "goalsIntroIsNil", "goalsIntroNotNil", "goalsIntroEqualFold", "goalsIntroContainsFold", "parentPlan", "parentPlanNEQ", "parentPlanIn", "parentPlanNotIn", "parentPlanGT", "parentPlanGTE", "parentPlanLT", "parentPlanLTE", "parentPlanContains", "parentPlanHasPrefix", "parentPlanHasSuffix", "parentPlanIsNil", "parentPlanNotNil", "parentPlanEqualFold", "parentPlanContainsFold", "sourceURL", "sourceURLNEQ", "sourceURLIn", "sourceURLNotIn", "sourceURLGT", "sourceURLGTE", "sourceURLLT", "sourceURLLTE", "sourceURLContains", "sourceURLHasPrefix", "sourceURLHasSuffix", "sourceURLIsNil", "sourceURLNotNil", "sourceURLEqualFold", "sourceURLContainsFold", "sourceDate", "sourceDateNEQ", "sourceDateIn", "sourceDateNotIn", "sourceDateGT", "sourceDateGTE", "sourceDateLT", "sourceDateLTE", "sourceDateIsNil", "sourceDateNotNil", "hasGoals", "hasGoalsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "region", "regionNEQ", "regionIn", "regionNotIn", "regionGT", "regionGTE", "regionLT", "regionLTE", "regionContains", "regionHasPrefix", "regionHasSuffix", "regionEqualFold", "regionContainsFold", "countyCode", "countyCodeNEQ", "countyCodeIn", "countyCodeNotIn", "countyCodeGT", "countyCodeGTE", "countyCodeLT", "countyCodeLTE", "countyCodeContains", "countyCodeHasPrefix", "countyCodeHasSuffix", "countyCodeIsNil", "countyCodeNotNil", "countyCodeEqualFold", "countyCodeContainsFold", "firstYear", "firstYearNEQ", "firstYearIn", "firstYearNotIn", "firstYearGT", "firstYearGTE", "firstYearLT", "firstYearLTE", "lastYear", "lastYearNEQ", "lastYearIn", "lastYearNotIn", "lastYearGT", "lastYearGTE", "lastYearLT", "lastYearLTE", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "goalsIntro", "goalsIntroNEQ", "goalsIntroIn", "goalsIntroNotIn", "goalsIntroGT", "goalsIntroGTE", "goalsIntroLT", "goalsIntroLTE", "goalsIntroContains", "goalsIntroHasPrefix", "goalsIntroHasSuffix", "goalsIntroIsNil", "goalsIntroNotNil", "goalsIntroEqualFold", "goalsIntroContainsFold", "parentPlan", "parentPlanNEQ", "parentPlanIn", "parentPlanNotIn", "parentPlanGT", "parentPlanGTE", "parentPlanLT", "parentPlanLTE", "parentPlanContains", "parentPlanHasPrefix", "parentPlanHasSuffix", "parentPlanIsNil", "parentPlanNotNil", "parentPlanEqualFold", "parentPlanContainsFold", "sourceURL", "sourceURLNEQ", "sourceURLIn", "sourceURLNotIn", "sourceURLGT", "sourceURLGTE", "sourceURLLT", "sourceURLLTE", "sourceURLContains", "sourceURLHasPrefix", "sourceURLHasSuffix", "sourceURLIsNil", "sourceURLNotNil", "sourceURLEqualFold", "sourceURLContainsFold", "sourceDate", "sourceDateNEQ", "sourceDateIn", "sourceDateNotIn", "sourceDateGT", "sourceDateGTE", "sourceDateLT", "sourceDateLTE", "sourceDateIsNil", "sourceDateNotNil", "state", "stateNEQ", "stateIn", "stateNotIn", "hasGoals", "hasGoalsWith", "hasFollowUpDeadlines", "hasFollowUpDeadlinesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -37881,6 +40155,34 @@ func (ec *executionContext) unmarshalInputPlanWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.SourceDateNotNil = data
+		case "state":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("state"))
+			data, err := ec.unmarshalOPlanState2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐState(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.State = data
+		case "stateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateNEQ"))
+			data, err := ec.unmarshalOPlanState2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐState(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateNEQ = data
+		case "stateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateIn"))
+			data, err := ec.unmarshalOPlanState2ᚕgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐStateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateIn = data
+		case "stateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateNotIn"))
+			data, err := ec.unmarshalOPlanState2ᚕgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐStateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateNotIn = data
 		case "hasGoals":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasGoals"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -37895,6 +40197,20 @@ func (ec *executionContext) unmarshalInputPlanWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.HasGoalsWith = data
+		case "hasFollowUpDeadlines":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasFollowUpDeadlines"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasFollowUpDeadlines = data
+		case "hasFollowUpDeadlinesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasFollowUpDeadlinesWith"))
+			data, err := ec.unmarshalOFollowUpDeadlineWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpDeadlineWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasFollowUpDeadlinesWith = data
 		}
 	}
 	return it, nil
@@ -37909,6 +40225,76 @@ func (ec *executionContext) unmarshalInputPlanWhereInput(ctx context.Context, ob
 func UnmarshalPlanWhereInput(ctx context.Context, raw any) (ent.PlanWhereInput, error) {
 	var out ent.PlanWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlanWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStartNextPeriodInput(ctx context.Context, obj any) (period.NextInput, error) {
+	var it period.NextInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"planID", "name", "firstYear", "lastYear", "carryOverActivityIDs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "planID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("planID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlanID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "firstYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstYear"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstYear = data
+		case "lastYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastYear"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastYear = data
+		case "carryOverActivityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("carryOverActivityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CarryOverActivityIDs = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStartNextPeriodInput unmarshals raw into the StartNextPeriodInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStartNextPeriodInput(ctx context.Context, raw any) (period.NextInput, error) {
+	var out period.NextInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StartNextPeriodInput", raw, &out)
 	return out, err
 }
 
@@ -39002,6 +41388,76 @@ func (ec *executionContext) unmarshalInputUpdateActivityInput(ctx context.Contex
 func UnmarshalUpdateActivityInput(ctx context.Context, raw any) (ent.UpdateActivityInput, error) {
 	var out ent.UpdateActivityInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateActivityInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateFollowUpDeadlineInput(ctx context.Context, obj any) (ent.UpdateFollowUpDeadlineInput, error) {
+	var it ent.UpdateFollowUpDeadlineInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"version", "year", "period", "dueDate", "planID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "period":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("period"))
+			data, err := ec.unmarshalOFollowUpDeadlinePeriod2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋfollowupdeadlineᚐPeriod(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Period = data
+		case "dueDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueDate"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueDate = data
+		case "planID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("planID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlanID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateFollowUpDeadlineInput unmarshals raw into the UpdateFollowUpDeadlineInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateFollowUpDeadlineInput(ctx context.Context, raw any) (ent.UpdateFollowUpDeadlineInput, error) {
+	var out ent.UpdateFollowUpDeadlineInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateFollowUpDeadlineInput", raw, &out)
 	return out, err
 }
 
@@ -40108,7 +42564,7 @@ func (ec *executionContext) unmarshalInputUpdatePlanInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"version", "name", "region", "countyCode", "clearCountyCode", "firstYear", "lastYear", "description", "clearDescription", "goalsIntro", "clearGoalsIntro", "parentPlan", "clearParentPlan", "sourceURL", "clearSourceURL", "sourceDate", "clearSourceDate"}
+	fieldsInOrder := [...]string{"version", "name", "region", "countyCode", "clearCountyCode", "firstYear", "lastYear", "description", "clearDescription", "goalsIntro", "clearGoalsIntro", "parentPlan", "clearParentPlan", "sourceURL", "clearSourceURL", "sourceDate", "clearSourceDate", "state"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -40234,6 +42690,13 @@ func (ec *executionContext) unmarshalInputUpdatePlanInput(ctx context.Context, o
 				return it, err
 			}
 			it.ClearSourceDate = data
+		case "state":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("state"))
+			data, err := ec.unmarshalOPlanState2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐState(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.State = data
 		}
 	}
 	return it, nil
@@ -41040,6 +43503,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Goal(ctx, sel, obj)
+	case *ent.FollowUpDeadline:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._FollowUpDeadline(ctx, sel, obj)
 	case *ent.FollowUp:
 		if obj == nil {
 			return graphql.Null
@@ -41149,6 +43617,11 @@ func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "predecessorID":
+			out.Values[i] = ec._Activity_predecessorID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "objective":
 			out.Values[i] = ec._Activity_objective(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -41177,6 +43650,16 @@ func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet,
 		case "followUps":
 			out.Values[i] = ec._Activity_followUps(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "predecessor":
+			out.Values[i] = ec._Activity_predecessor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "successor":
+			out.Values[i] = ec._Activity_successor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "indicators":
@@ -41461,6 +43944,44 @@ func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var calendarFeedImplementors = []string{"CalendarFeed"}
+
+func (ec *executionContext) _CalendarFeed(ctx context.Context, sel ast.SelectionSet, obj *CalendarFeed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, calendarFeedImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CalendarFeed")
+		case "path":
+			out.Values[i] = ec._CalendarFeed_path(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._CalendarFeed_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var changeImplementors = []string{"Change"}
 
 func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, obj *Change) graphql.Marshaler {
@@ -41701,6 +44222,59 @@ func (ec *executionContext) _CoverageWholeCounty(ctx context.Context, sel ast.Se
 	return out
 }
 
+var dueItemImplementors = []string{"DueItem"}
+
+func (ec *executionContext) _DueItem(ctx context.Context, sel ast.SelectionSet, obj *period.DueItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dueItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DueItem")
+		case "kind":
+			out.Values[i] = ec._DueItem_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "date":
+			out.Values[i] = ec._DueItem_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "overdue":
+			out.Values[i] = ec._DueItem_overdue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activity":
+			out.Values[i] = ec._DueItem_activity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deadline":
+			out.Values[i] = ec._DueItem_deadline(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var fieldChangeImplementors = []string{"FieldChange"}
 
 func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionSet, obj *audit.Change) graphql.Marshaler {
@@ -41870,6 +44444,160 @@ func (ec *executionContext) _FollowUpConnection(ctx context.Context, sel ast.Sel
 			}
 		case "totalCount":
 			out.Values[i] = ec._FollowUpConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var followUpDeadlineImplementors = []string{"FollowUpDeadline", "Node"}
+
+func (ec *executionContext) _FollowUpDeadline(ctx context.Context, sel ast.SelectionSet, obj *ent.FollowUpDeadline) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, followUpDeadlineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FollowUpDeadline")
+		case "id":
+			out.Values[i] = ec._FollowUpDeadline_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._FollowUpDeadline_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._FollowUpDeadline_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._FollowUpDeadline_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "year":
+			out.Values[i] = ec._FollowUpDeadline_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "period":
+			out.Values[i] = ec._FollowUpDeadline_period(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dueDate":
+			out.Values[i] = ec._FollowUpDeadline_dueDate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "planID":
+			out.Values[i] = ec._FollowUpDeadline_planID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "plan":
+			out.Values[i] = ec._FollowUpDeadline_plan(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var followUpDeadlineConnectionImplementors = []string{"FollowUpDeadlineConnection"}
+
+func (ec *executionContext) _FollowUpDeadlineConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.FollowUpDeadlineConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, followUpDeadlineConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FollowUpDeadlineConnection")
+		case "edges":
+			out.Values[i] = ec._FollowUpDeadlineConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._FollowUpDeadlineConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._FollowUpDeadlineConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var followUpDeadlineEdgeImplementors = []string{"FollowUpDeadlineEdge"}
+
+func (ec *executionContext) _FollowUpDeadlineEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.FollowUpDeadlineEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, followUpDeadlineEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FollowUpDeadlineEdge")
+		case "node":
+			out.Values[i] = ec._FollowUpDeadlineEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._FollowUpDeadlineEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -44341,6 +47069,48 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "startNextPeriod":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_startNextPeriod(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createFollowUpDeadline":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createFollowUpDeadline(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateFollowUpDeadline":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateFollowUpDeadline(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteFollowUpDeadline":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteFollowUpDeadline(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createCalendarFeed":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createCalendarFeed(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokeCalendarFeed":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokeCalendarFeed(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createPerspective":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createPerspective(ctx, field)
@@ -44937,8 +47707,18 @@ func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "state":
+			out.Values[i] = ec._Plan_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "goals":
 			out.Values[i] = ec._Plan_goals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "followUpDeadlines":
+			out.Values[i] = ec._Plan_followUpDeadlines(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -45139,6 +47919,13 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "followUpDeadlines":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Query_followUpDeadlines(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "goals":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query_goals(ctx, field)
@@ -45240,6 +48027,20 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		case "me":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query_me(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "due":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Query_due(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "calendarFeedCreatedAt":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Query_calendarFeedCreatedAt(ctx, field)
 			})
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
@@ -46386,6 +49187,14 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNCalendarFeed2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋgraphᚐCalendarFeed(ctx context.Context, sel ast.SelectionSet, v *CalendarFeed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CalendarFeed!")
+		return graphql.Null
+	}
+	return ec._CalendarFeed(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNChange2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋgraphᚐChange(ctx context.Context, sel ast.SelectionSet, v *Change) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Change!")
@@ -46478,6 +49287,11 @@ func (ec *executionContext) unmarshalNCreateActivityInput2githubᚗcomᚋsamverk
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateFollowUpDeadlineInput2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚐCreateFollowUpDeadlineInput(ctx context.Context, v any) (ent.CreateFollowUpDeadlineInput, error) {
+	res, err := ec.unmarshalInputCreateFollowUpDeadlineInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateFollowUpInput2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚐCreateFollowUpInput(ctx context.Context, v any) (ent.CreateFollowUpInput, error) {
 	res, err := ec.unmarshalInputCreateFollowUpInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -46553,6 +49367,40 @@ func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCurso
 	return v
 }
 
+func (ec *executionContext) marshalNDueItem2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋperiodᚐDueItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*period.DueItem) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDueItem2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋperiodᚐDueItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDueItem2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋperiodᚐDueItem(ctx context.Context, sel ast.SelectionSet, v *period.DueItem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DueItem!")
+		return graphql.Null
+	}
+	return ec._DueItem(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDueKind2githubᚗcomᚋsamverkanᚋsamverkanᚋperiodᚐDueKind(ctx context.Context, v any) (period.DueKind, error) {
+	var res period.DueKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDueKind2githubᚗcomᚋsamverkanᚋsamverkanᚋperiodᚐDueKind(ctx context.Context, sel ast.SelectionSet, v period.DueKind) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNFieldChange2githubᚗcomᚋsamverkanᚋsamverkanᚋauditᚐChange(ctx context.Context, sel ast.SelectionSet, v audit.Change) graphql.Marshaler {
 	return ec._FieldChange(ctx, sel, &v)
 }
@@ -46611,6 +49459,56 @@ func (ec *executionContext) marshalNFollowUpConnection2ᚖgithubᚗcomᚋsamverk
 		return graphql.Null
 	}
 	return ec._FollowUpConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFollowUpDeadline2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpDeadline(ctx context.Context, sel ast.SelectionSet, v *ent.FollowUpDeadline) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FollowUpDeadline!")
+		return graphql.Null
+	}
+	return ec._FollowUpDeadline(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFollowUpDeadlineConnection2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpDeadlineConnection(ctx context.Context, sel ast.SelectionSet, v *ent.FollowUpDeadlineConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FollowUpDeadlineConnection!")
+		return graphql.Null
+	}
+	return ec._FollowUpDeadlineConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFollowUpDeadlineOrder2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpDeadlineOrder(ctx context.Context, v any) (*ent.FollowUpDeadlineOrder, error) {
+	res, err := ec.unmarshalInputFollowUpDeadlineOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNFollowUpDeadlineOrderField2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpDeadlineOrderField(ctx context.Context, v any) (*ent.FollowUpDeadlineOrderField, error) {
+	var res = new(ent.FollowUpDeadlineOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFollowUpDeadlineOrderField2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpDeadlineOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.FollowUpDeadlineOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FollowUpDeadlineOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNFollowUpDeadlinePeriod2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚋfollowupdeadlineᚐPeriod(ctx context.Context, v any) (followupdeadline.Period, error) {
+	var res followupdeadline.Period
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFollowUpDeadlinePeriod2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚋfollowupdeadlineᚐPeriod(ctx context.Context, sel ast.SelectionSet, v followupdeadline.Period) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNFollowUpDeadlineWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpDeadlineWhereInput(ctx context.Context, v any) (*ent.FollowUpDeadlineWhereInput, error) {
+	res, err := ec.unmarshalInputFollowUpDeadlineWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNFollowUpOrder2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpOrder(ctx context.Context, v any) (*ent.FollowUpOrder, error) {
@@ -47575,6 +50473,16 @@ func (ec *executionContext) marshalNPlanOrderField2ᚖgithubᚗcomᚋsamverkan�
 	return v
 }
 
+func (ec *executionContext) unmarshalNPlanState2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐState(ctx context.Context, v any) (plan.State, error) {
+	var res plan.State
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPlanState2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐState(ctx context.Context, sel ast.SelectionSet, v plan.State) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNPlanWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanWhereInput(ctx context.Context, v any) (*ent.PlanWhereInput, error) {
 	res, err := ec.unmarshalInputPlanWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -47596,6 +50504,11 @@ func (ec *executionContext) marshalNSession2ᚖgithubᚗcomᚋsamverkanᚋsamver
 		return graphql.Null
 	}
 	return ec._Session(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNStartNextPeriodInput2githubᚗcomᚋsamverkanᚋsamverkanᚋperiodᚐNextInput(ctx context.Context, v any) (period.NextInput, error) {
+	res, err := ec.unmarshalInputStartNextPeriodInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNStatusChangeConnection2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChangeConnection(ctx context.Context, sel ast.SelectionSet, v *ent.StatusChangeConnection) graphql.Marshaler {
@@ -47775,6 +50688,11 @@ func (ec *executionContext) unmarshalNTokenWhereInput2ᚖgithubᚗcomᚋsamverka
 
 func (ec *executionContext) unmarshalNUpdateActivityInput2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚐUpdateActivityInput(ctx context.Context, v any) (ent.UpdateActivityInput, error) {
 	res, err := ec.unmarshalInputUpdateActivityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateFollowUpDeadlineInput2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚐUpdateFollowUpDeadlineInput(ctx context.Context, v any) (ent.UpdateFollowUpDeadlineInput, error) {
+	res, err := ec.unmarshalInputUpdateFollowUpDeadlineInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -48440,6 +51358,127 @@ func (ec *executionContext) marshalOFollowUpAssessment2ᚖgithubᚗcomᚋsamverk
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOFollowUpDeadline2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpDeadline(ctx context.Context, sel ast.SelectionSet, v *ent.FollowUpDeadline) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._FollowUpDeadline(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOFollowUpDeadlineEdge2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpDeadlineEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.FollowUpDeadlineEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOFollowUpDeadlineEdge2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpDeadlineEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOFollowUpDeadlineEdge2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpDeadlineEdge(ctx context.Context, sel ast.SelectionSet, v *ent.FollowUpDeadlineEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._FollowUpDeadlineEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOFollowUpDeadlineOrder2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpDeadlineOrderᚄ(ctx context.Context, v any) ([]*ent.FollowUpDeadlineOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.FollowUpDeadlineOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFollowUpDeadlineOrder2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpDeadlineOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOFollowUpDeadlinePeriod2ᚕgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋfollowupdeadlineᚐPeriodᚄ(ctx context.Context, v any) ([]followupdeadline.Period, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]followupdeadline.Period, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFollowUpDeadlinePeriod2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚋfollowupdeadlineᚐPeriod(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOFollowUpDeadlinePeriod2ᚕgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋfollowupdeadlineᚐPeriodᚄ(ctx context.Context, sel ast.SelectionSet, v []followupdeadline.Period) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFollowUpDeadlinePeriod2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚋfollowupdeadlineᚐPeriod(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOFollowUpDeadlinePeriod2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋfollowupdeadlineᚐPeriod(ctx context.Context, v any) (*followupdeadline.Period, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(followupdeadline.Period)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFollowUpDeadlinePeriod2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋfollowupdeadlineᚐPeriod(ctx context.Context, sel ast.SelectionSet, v *followupdeadline.Period) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOFollowUpDeadlineWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpDeadlineWhereInputᚄ(ctx context.Context, v any) ([]*ent.FollowUpDeadlineWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.FollowUpDeadlineWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFollowUpDeadlineWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpDeadlineWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOFollowUpDeadlineWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpDeadlineWhereInput(ctx context.Context, v any) (*ent.FollowUpDeadlineWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputFollowUpDeadlineWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOFollowUpEdge2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUpEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.FollowUpEdge) graphql.Marshaler {
@@ -49810,6 +52849,58 @@ func (ec *executionContext) unmarshalOPlanOrder2ᚕᚖgithubᚗcomᚋsamverkan�
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPlanState2ᚕgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐStateᚄ(ctx context.Context, v any) ([]plan.State, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]plan.State, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPlanState2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐState(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOPlanState2ᚕgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐStateᚄ(ctx context.Context, sel ast.SelectionSet, v []plan.State) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPlanState2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐState(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOPlanState2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐState(ctx context.Context, v any) (*plan.State, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(plan.State)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPlanState2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐState(ctx context.Context, sel ast.SelectionSet, v *plan.State) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOPlanWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanWhereInputᚄ(ctx context.Context, v any) ([]*ent.PlanWhereInput, error) {

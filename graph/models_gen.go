@@ -12,6 +12,17 @@ import (
 	"github.com/samverkan/samverkan/ent"
 )
 
+// A signed-in user's calendar feed of what is due, for Outlook and other
+// calendars (iCalendar).
+type CalendarFeed struct {
+	// The feed's path on this server, /calendar/<secret>.ics: anyone who has it
+	// reads the user's due dates, so it is shown once, in this answer. Put the
+	// server's address before it to subscribe.
+	Path string `json:"path"`
+	// When the feed was made.
+	CreatedAt time.Time `json:"createdAt"`
+}
+
 // A record created, updated or deleted by someone.
 type Change struct {
 	// What was done to the record.

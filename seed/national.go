@@ -665,7 +665,7 @@ var (
 	municipalityColumns = []string{municipality.FieldCreatedAt, municipality.FieldUpdatedAt, municipality.FieldVersion,
 		municipality.FieldCode, municipality.FieldName, municipality.FieldOfficialName, municipality.FieldCountyCode}
 	planColumns = []string{plan.FieldCreatedAt, plan.FieldUpdatedAt, plan.FieldVersion,
-		plan.FieldName, plan.FieldRegion, plan.FieldCountyCode, plan.FieldFirstYear, plan.FieldLastYear}
+		plan.FieldName, plan.FieldRegion, plan.FieldCountyCode, plan.FieldFirstYear, plan.FieldLastYear, plan.FieldState}
 	goalColumns = []string{goal.FieldCreatedAt, goal.FieldUpdatedAt, goal.FieldVersion,
 		goal.FieldNumber, goal.FieldTitle, goal.FieldDescription, goal.PlanColumn}
 	objectiveColumns = []string{objective.FieldCreatedAt, objective.FieldUpdatedAt, objective.FieldVersion,
@@ -722,7 +722,7 @@ func insertNational(ctx context.Context, c *ent.Client, d *nationalData) error {
 	planIDs, err := w.insert(ctx, plan.Table, planColumns, len(regions), func(i int, row []any) []any {
 		reg := regions[i]
 		return append(row, builtAt, builtAt, version, "Handlingsplan för kultursamverkan "+reg.name, reg.name, reg.code,
-			nationalFirstYear, nationalLastYear)
+			nationalFirstYear, nationalLastYear, string(plan.StateAdopted))
 	})
 	if err != nil {
 		return fmt.Errorf("create plans: %w", err)

@@ -47,6 +47,7 @@ func TestTheREADMEExamplesWork(t *testing.T) {
 		"activity":     func() any { return created["createActivity"] },
 		"perspective":  func() any { return s.idOf("perspectives", `{name: "Barn"}`) },
 		"goal":         func() any { return s.idOf("goals", `{number: 1}`) },
+		"plan":         func() any { return s.idOf("plans", `{state: ADOPTED}`) },
 		"indicator":    func() any { return created["createIndicator"] },
 		"municipality": func() any { return s.idOf("municipalities", `{code: "1880"}`) },
 		"nora":         func() any { return s.idOf("municipalities", `{code: "1884"}`) },

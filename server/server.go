@@ -104,6 +104,7 @@ func New(client *ent.Client, db Checker, log *slog.Logger, opts ...Option) http.
 	mux.Handle("GET /reports/indicators.csv", signedIn(indicatorsCSV(client, log)))
 	mux.Handle("GET /reports/indicator-values.csv", signedIn(indicatorValuesCSV(client, log)))
 	mux.Handle("GET /reports/assessments.csv", signedIn(assessmentsCSV(client, log)))
+	mux.Handle("GET "+calendarPath+"{feed}", calendarFeed(client, acc, log))
 	mux.Handle("GET /{$}", http.RedirectHandler("/admin/", http.StatusFound))
 
 	return withRequest(log, cfg.observe, identifyClient(cfg.proxies, limitBody(cors(cfg.corsOrigins, mux))))
@@ -208,7 +209,7 @@ func withRequest(log *slog.Logger, observe Observer, next http.Handler) http.Han
 		attrs := []slog.Attr{
 			slog.String("request_id", req.ID),
 			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
+			slog.String("path", loggedPath(r.URL.Path)),
 			slog.Int("status", rec.status),
 			slog.Duration("duration", time.Since(start)),
 		}

@@ -44,6 +44,8 @@ const (
 	FieldLead = "lead"
 	// FieldObjectiveID holds the string denoting the objective_id field in the database.
 	FieldObjectiveID = "objective_id"
+	// FieldPredecessorID holds the string denoting the predecessor_id field in the database.
+	FieldPredecessorID = "predecessor_id"
 	// EdgeObjective holds the string denoting the objective edge name in mutations.
 	EdgeObjective = "objective"
 	// EdgeMunicipalities holds the string denoting the municipalities edge name in mutations.
@@ -56,6 +58,10 @@ const (
 	EdgeStatusChanges = "status_changes"
 	// EdgeFollowUps holds the string denoting the follow_ups edge name in mutations.
 	EdgeFollowUps = "follow_ups"
+	// EdgePredecessor holds the string denoting the predecessor edge name in mutations.
+	EdgePredecessor = "predecessor"
+	// EdgeSuccessor holds the string denoting the successor edge name in mutations.
+	EdgeSuccessor = "successor"
 	// EdgeIndicators holds the string denoting the indicators edge name in mutations.
 	EdgeIndicators = "indicators"
 	// Table holds the table name of the activity in the database.
@@ -96,6 +102,14 @@ const (
 	FollowUpsInverseTable = "follow_ups"
 	// FollowUpsColumn is the table column denoting the follow_ups relation/edge.
 	FollowUpsColumn = "activity_id"
+	// PredecessorTable is the table that holds the predecessor relation/edge.
+	PredecessorTable = "activities"
+	// PredecessorColumn is the table column denoting the predecessor relation/edge.
+	PredecessorColumn = "predecessor_id"
+	// SuccessorTable is the table that holds the successor relation/edge.
+	SuccessorTable = "activities"
+	// SuccessorColumn is the table column denoting the successor relation/edge.
+	SuccessorColumn = "predecessor_id"
 	// IndicatorsTable is the table that holds the indicators relation/edge.
 	IndicatorsTable = "indicators"
 	// IndicatorsInverseTable is the table name for the Indicator entity.
@@ -121,6 +135,7 @@ var Columns = []string{
 	FieldNextReview,
 	FieldLead,
 	FieldObjectiveID,
+	FieldPredecessorID,
 }
 
 var (
@@ -258,6 +273,11 @@ func ByObjectiveID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldObjectiveID, opts...).ToFunc()
 }
 
+// ByPredecessorID orders the results by the predecessor_id field.
+func ByPredecessorID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPredecessorID, opts...).ToFunc()
+}
+
 // ByObjectiveField orders the results by objective field.
 func ByObjectiveField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -335,6 +355,20 @@ func ByFollowUps(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByPredecessorField orders the results by predecessor field.
+func ByPredecessorField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newPredecessorStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// BySuccessorField orders the results by successor field.
+func BySuccessorField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newSuccessorStep(), sql.OrderByField(field, opts...))
+	}
+}
+
 // ByIndicatorsCount orders the results by indicators count.
 func ByIndicatorsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -388,6 +422,20 @@ func newFollowUpsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(FollowUpsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, FollowUpsTable, FollowUpsColumn),
+	)
+}
+func newPredecessorStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(Table, FieldID),
+		sqlgraph.Edge(sqlgraph.O2O, true, PredecessorTable, PredecessorColumn),
+	)
+}
+func newSuccessorStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(Table, FieldID),
+		sqlgraph.Edge(sqlgraph.O2O, false, SuccessorTable, SuccessorColumn),
 	)
 }
 func newIndicatorsStep() *sqlgraph.Step {

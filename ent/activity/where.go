@@ -116,6 +116,11 @@ func ObjectiveID(v int) predicate.Activity {
 	return predicate.Activity(sql.FieldEQ(FieldObjectiveID, v))
 }
 
+// PredecessorID applies equality check predicate on the "predecessor_id" field. It's identical to PredecessorIDEQ.
+func PredecessorID(v int) predicate.Activity {
+	return predicate.Activity(sql.FieldEQ(FieldPredecessorID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Activity {
 	return predicate.Activity(sql.FieldEQ(FieldCreatedAt, v))
@@ -751,6 +756,36 @@ func ObjectiveIDNotIn(vs ...int) predicate.Activity {
 	return predicate.Activity(sql.FieldNotIn(FieldObjectiveID, vs...))
 }
 
+// PredecessorIDEQ applies the EQ predicate on the "predecessor_id" field.
+func PredecessorIDEQ(v int) predicate.Activity {
+	return predicate.Activity(sql.FieldEQ(FieldPredecessorID, v))
+}
+
+// PredecessorIDNEQ applies the NEQ predicate on the "predecessor_id" field.
+func PredecessorIDNEQ(v int) predicate.Activity {
+	return predicate.Activity(sql.FieldNEQ(FieldPredecessorID, v))
+}
+
+// PredecessorIDIn applies the In predicate on the "predecessor_id" field.
+func PredecessorIDIn(vs ...int) predicate.Activity {
+	return predicate.Activity(sql.FieldIn(FieldPredecessorID, vs...))
+}
+
+// PredecessorIDNotIn applies the NotIn predicate on the "predecessor_id" field.
+func PredecessorIDNotIn(vs ...int) predicate.Activity {
+	return predicate.Activity(sql.FieldNotIn(FieldPredecessorID, vs...))
+}
+
+// PredecessorIDIsNil applies the IsNil predicate on the "predecessor_id" field.
+func PredecessorIDIsNil() predicate.Activity {
+	return predicate.Activity(sql.FieldIsNull(FieldPredecessorID))
+}
+
+// PredecessorIDNotNil applies the NotNil predicate on the "predecessor_id" field.
+func PredecessorIDNotNil() predicate.Activity {
+	return predicate.Activity(sql.FieldNotNull(FieldPredecessorID))
+}
+
 // HasObjective applies the HasEdge predicate on the "objective" edge.
 func HasObjective() predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {
@@ -881,6 +916,52 @@ func HasFollowUps() predicate.Activity {
 func HasFollowUpsWith(preds ...predicate.FollowUp) predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {
 		step := newFollowUpsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasPredecessor applies the HasEdge predicate on the "predecessor" edge.
+func HasPredecessor() predicate.Activity {
+	return predicate.Activity(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, true, PredecessorTable, PredecessorColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasPredecessorWith applies the HasEdge predicate on the "predecessor" edge with a given conditions (other predicates).
+func HasPredecessorWith(preds ...predicate.Activity) predicate.Activity {
+	return predicate.Activity(func(s *sql.Selector) {
+		step := newPredecessorStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasSuccessor applies the HasEdge predicate on the "successor" edge.
+func HasSuccessor() predicate.Activity {
+	return predicate.Activity(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, SuccessorTable, SuccessorColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasSuccessorWith applies the HasEdge predicate on the "successor" edge with a given conditions (other predicates).
+func HasSuccessorWith(preds ...predicate.Activity) predicate.Activity {
+	return predicate.Activity(func(s *sql.Selector) {
+		step := newSuccessorStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -45,6 +45,18 @@ func (f FollowUpFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.FollowUpMutation", m)
 }
 
+// The FollowUpDeadlineFunc type is an adapter to allow the use of ordinary
+// function as FollowUpDeadline mutator.
+type FollowUpDeadlineFunc func(context.Context, *ent.FollowUpDeadlineMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f FollowUpDeadlineFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.FollowUpDeadlineMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.FollowUpDeadlineMutation", m)
+}
+
 // The GoalFunc type is an adapter to allow the use of ordinary
 // function as Goal mutator.
 type GoalFunc func(context.Context, *ent.GoalMutation) (ent.Value, error)

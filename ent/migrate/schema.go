@@ -24,6 +24,7 @@ var (
 		{Name: "end_date", Type: field.TypeTime, Nullable: true},
 		{Name: "next_review", Type: field.TypeTime, Nullable: true},
 		{Name: "lead", Type: field.TypeString, Nullable: true},
+		{Name: "predecessor_id", Type: field.TypeInt, Unique: true, Nullable: true},
 		{Name: "objective_id", Type: field.TypeInt},
 	}
 	// ActivitiesTable holds the schema information for the "activities" table.
@@ -33,8 +34,14 @@ var (
 		PrimaryKey: []*schema.Column{ActivitiesColumns[0]},
 		ForeignKeys: []*schema.ForeignKey{
 			{
-				Symbol:     "activities_objectives_activities",
+				Symbol:     "activities_activities_successor",
 				Columns:    []*schema.Column{ActivitiesColumns[13]},
+				RefColumns: []*schema.Column{ActivitiesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "activities_objectives_activities",
+				Columns:    []*schema.Column{ActivitiesColumns[14]},
 				RefColumns: []*schema.Column{ObjectivesColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -43,7 +50,7 @@ var (
 			{
 				Name:    "activity_objective_id",
 				Unique:  false,
-				Columns: []*schema.Column{ActivitiesColumns[13]},
+				Columns: []*schema.Column{ActivitiesColumns[14]},
 			},
 			{
 				Name:    "activity_title",
@@ -149,6 +156,38 @@ var (
 				Name:    "followup_date",
 				Unique:  false,
 				Columns: []*schema.Column{FollowUpsColumns[4]},
+			},
+		},
+	}
+	// FollowUpDeadlinesColumns holds the columns for the "follow_up_deadlines" table.
+	FollowUpDeadlinesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "period", Type: field.TypeEnum, Enums: []string{"YEAR", "FIRST_HALF", "SECOND_HALF", "FIRST_TERTIAL", "SECOND_TERTIAL", "THIRD_TERTIAL"}, Default: "YEAR"},
+		{Name: "due_date", Type: field.TypeTime},
+		{Name: "plan_id", Type: field.TypeInt},
+	}
+	// FollowUpDeadlinesTable holds the schema information for the "follow_up_deadlines" table.
+	FollowUpDeadlinesTable = &schema.Table{
+		Name:       "follow_up_deadlines",
+		Columns:    FollowUpDeadlinesColumns,
+		PrimaryKey: []*schema.Column{FollowUpDeadlinesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "follow_up_deadlines_plans_follow_up_deadlines",
+				Columns:    []*schema.Column{FollowUpDeadlinesColumns[7]},
+				RefColumns: []*schema.Column{PlansColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "followupdeadline_plan_id_year_period",
+				Unique:  true,
+				Columns: []*schema.Column{FollowUpDeadlinesColumns[7], FollowUpDeadlinesColumns[4], FollowUpDeadlinesColumns[5]},
 			},
 		},
 	}
@@ -514,6 +553,7 @@ var (
 		{Name: "parent_plan", Type: field.TypeString, Nullable: true},
 		{Name: "source_url", Type: field.TypeString, Nullable: true},
 		{Name: "source_date", Type: field.TypeTime, Nullable: true},
+		{Name: "state", Type: field.TypeEnum, Enums: []string{"DRAFT", "ADOPTED", "CLOSED"}, Default: "ADOPTED"},
 	}
 	// PlansTable holds the schema information for the "plans" table.
 	PlansTable = &schema.Table{
@@ -558,7 +598,7 @@ var (
 	// TokensColumns holds the columns for the "tokens" table.
 	TokensColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
-		{Name: "kind", Type: field.TypeEnum, Enums: []string{"SESSION", "API"}},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"SESSION", "API", "CALENDAR"}},
 		{Name: "name", Type: field.TypeString, Nullable: true},
 		{Name: "selector", Type: field.TypeString, Unique: true},
 		{Name: "secret_hash", Type: field.TypeBytes},
@@ -786,6 +826,7 @@ var (
 		ActivitiesTable,
 		AuditEntriesTable,
 		FollowUpsTable,
+		FollowUpDeadlinesTable,
 		GoalsTable,
 		GoalAssessmentsTable,
 		IndicatorsTable,
@@ -811,7 +852,8 @@ var (
 )
 
 func init() {
-	ActivitiesTable.ForeignKeys[0].RefTable = ObjectivesTable
+	ActivitiesTable.ForeignKeys[0].RefTable = ActivitiesTable
+	ActivitiesTable.ForeignKeys[1].RefTable = ObjectivesTable
 	ActivitiesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
 	}
@@ -822,6 +864,10 @@ func init() {
 	FollowUpsTable.ForeignKeys[0].RefTable = ActivitiesTable
 	FollowUpsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(4294967296),
+	}
+	FollowUpDeadlinesTable.ForeignKeys[0].RefTable = PlansTable
+	FollowUpDeadlinesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(73014444032),
 	}
 	GoalsTable.ForeignKeys[0].RefTable = PlansTable
 	GoalsTable.Annotation = &entsql.Annotation{

@@ -3,6 +3,9 @@
 package plan
 
 import (
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"entgo.io/ent"
@@ -41,8 +44,12 @@ const (
 	FieldSourceURL = "source_url"
 	// FieldSourceDate holds the string denoting the source_date field in the database.
 	FieldSourceDate = "source_date"
+	// FieldState holds the string denoting the state field in the database.
+	FieldState = "state"
 	// EdgeGoals holds the string denoting the goals edge name in mutations.
 	EdgeGoals = "goals"
+	// EdgeFollowUpDeadlines holds the string denoting the follow_up_deadlines edge name in mutations.
+	EdgeFollowUpDeadlines = "follow_up_deadlines"
 	// Table holds the table name of the plan in the database.
 	Table = "plans"
 	// GoalsTable is the table that holds the goals relation/edge.
@@ -52,6 +59,13 @@ const (
 	GoalsInverseTable = "goals"
 	// GoalsColumn is the table column denoting the goals relation/edge.
 	GoalsColumn = "plan_id"
+	// FollowUpDeadlinesTable is the table that holds the follow_up_deadlines relation/edge.
+	FollowUpDeadlinesTable = "follow_up_deadlines"
+	// FollowUpDeadlinesInverseTable is the table name for the FollowUpDeadline entity.
+	// It exists in this package in order to avoid circular dependency with the "followupdeadline" package.
+	FollowUpDeadlinesInverseTable = "follow_up_deadlines"
+	// FollowUpDeadlinesColumn is the table column denoting the follow_up_deadlines relation/edge.
+	FollowUpDeadlinesColumn = "plan_id"
 )
 
 // Columns holds all SQL columns for plan fields.
@@ -70,6 +84,7 @@ var Columns = []string{
 	FieldParentPlan,
 	FieldSourceURL,
 	FieldSourceDate,
+	FieldState,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -117,6 +132,33 @@ var (
 	// SourceURLValidator is a validator for the "source_url" field. It is called by the builders before save.
 	SourceURLValidator func(string) error
 )
+
+// State defines the type for the "state" enum field.
+type State string
+
+// StateAdopted is the default value of the State enum.
+const DefaultState = StateAdopted
+
+// State values.
+const (
+	StateDraft   State = "DRAFT"
+	StateAdopted State = "ADOPTED"
+	StateClosed  State = "CLOSED"
+)
+
+func (s State) String() string {
+	return string(s)
+}
+
+// StateValidator is a validator for the "state" field enum values. It is called by the builders before save.
+func StateValidator(s State) error {
+	switch s {
+	case StateDraft, StateAdopted, StateClosed:
+		return nil
+	default:
+		return fmt.Errorf("plan: invalid enum value for state field: %q", s)
+	}
+}
 
 // OrderOption defines the ordering options for the Plan queries.
 type OrderOption func(*sql.Selector)
@@ -191,6 +233,11 @@ func BySourceDate(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSourceDate, opts...).ToFunc()
 }
 
+// ByState orders the results by the state field.
+func ByState(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldState, opts...).ToFunc()
+}
+
 // ByGoalsCount orders the results by goals count.
 func ByGoalsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -204,10 +251,49 @@ func ByGoals(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newGoalsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByFollowUpDeadlinesCount orders the results by follow_up_deadlines count.
+func ByFollowUpDeadlinesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newFollowUpDeadlinesStep(), opts...)
+	}
+}
+
+// ByFollowUpDeadlines orders the results by follow_up_deadlines terms.
+func ByFollowUpDeadlines(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newFollowUpDeadlinesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newGoalsStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(GoalsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, GoalsTable, GoalsColumn),
 	)
+}
+func newFollowUpDeadlinesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(FollowUpDeadlinesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, FollowUpDeadlinesTable, FollowUpDeadlinesColumn),
+	)
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e State) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *State) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = State(str)
+	if err := StateValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid State", str)
+	}
+	return nil
 }

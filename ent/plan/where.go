@@ -875,6 +875,26 @@ func SourceDateNotNil() predicate.Plan {
 	return predicate.Plan(sql.FieldNotNull(FieldSourceDate))
 }
 
+// StateEQ applies the EQ predicate on the "state" field.
+func StateEQ(v State) predicate.Plan {
+	return predicate.Plan(sql.FieldEQ(FieldState, v))
+}
+
+// StateNEQ applies the NEQ predicate on the "state" field.
+func StateNEQ(v State) predicate.Plan {
+	return predicate.Plan(sql.FieldNEQ(FieldState, v))
+}
+
+// StateIn applies the In predicate on the "state" field.
+func StateIn(vs ...State) predicate.Plan {
+	return predicate.Plan(sql.FieldIn(FieldState, vs...))
+}
+
+// StateNotIn applies the NotIn predicate on the "state" field.
+func StateNotIn(vs ...State) predicate.Plan {
+	return predicate.Plan(sql.FieldNotIn(FieldState, vs...))
+}
+
 // HasGoals applies the HasEdge predicate on the "goals" edge.
 func HasGoals() predicate.Plan {
 	return predicate.Plan(func(s *sql.Selector) {
@@ -890,6 +910,29 @@ func HasGoals() predicate.Plan {
 func HasGoalsWith(preds ...predicate.Goal) predicate.Plan {
 	return predicate.Plan(func(s *sql.Selector) {
 		step := newGoalsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasFollowUpDeadlines applies the HasEdge predicate on the "follow_up_deadlines" edge.
+func HasFollowUpDeadlines() predicate.Plan {
+	return predicate.Plan(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, FollowUpDeadlinesTable, FollowUpDeadlinesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasFollowUpDeadlinesWith applies the HasEdge predicate on the "follow_up_deadlines" edge with a given conditions (other predicates).
+func HasFollowUpDeadlinesWith(preds ...predicate.FollowUpDeadline) predicate.Plan {
+	return predicate.Plan(func(s *sql.Selector) {
+		step := newFollowUpDeadlinesStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

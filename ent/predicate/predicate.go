@@ -15,6 +15,9 @@ type AuditEntry func(*sql.Selector)
 // FollowUp is the predicate function for followup builders.
 type FollowUp func(*sql.Selector)
 
+// FollowUpDeadline is the predicate function for followupdeadline builders.
+type FollowUpDeadline func(*sql.Selector)
+
 // Goal is the predicate function for goal builders.
 type Goal func(*sql.Selector)
 

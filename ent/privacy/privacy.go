@@ -182,6 +182,30 @@ func (f FollowUpMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.FollowUpMutation", m)
 }
 
+// The FollowUpDeadlineQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type FollowUpDeadlineQueryRuleFunc func(context.Context, *ent.FollowUpDeadlineQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f FollowUpDeadlineQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.FollowUpDeadlineQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.FollowUpDeadlineQuery", q)
+}
+
+// The FollowUpDeadlineMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type FollowUpDeadlineMutationRuleFunc func(context.Context, *ent.FollowUpDeadlineMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f FollowUpDeadlineMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.FollowUpDeadlineMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.FollowUpDeadlineMutation", m)
+}
+
 // The GoalQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type GoalQueryRuleFunc func(context.Context, *ent.GoalQuery) error

@@ -9,6 +9,7 @@ import (
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/auditentry"
 	"github.com/samverkan/samverkan/ent/followup"
+	"github.com/samverkan/samverkan/ent/followupdeadline"
 	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/goalassessment"
 	"github.com/samverkan/samverkan/ent/indicator"
@@ -205,6 +206,56 @@ func init() {
 	followupDescAuthor := followupFields[5].Descriptor()
 	// followup.AuthorValidator is a validator for the "author" field. It is called by the builders before save.
 	followup.AuthorValidator = followupDescAuthor.Validators[0].(func(string) error)
+	followupdeadlineMixin := schema.FollowUpDeadline{}.Mixin()
+	followupdeadline.Policy = privacy.NewPolicies(followupdeadlineMixin[4], schema.FollowUpDeadline{})
+	followupdeadline.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := followupdeadline.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	followupdeadlineMixinHooks1 := followupdeadlineMixin[1].Hooks()
+	followupdeadlineMixinHooks2 := followupdeadlineMixin[2].Hooks()
+	followupdeadlineMixinHooks3 := followupdeadlineMixin[3].Hooks()
+	followupdeadlineHooks := schema.FollowUpDeadline{}.Hooks()
+
+	followupdeadline.Hooks[1] = followupdeadlineMixinHooks1[0]
+
+	followupdeadline.Hooks[2] = followupdeadlineMixinHooks2[0]
+
+	followupdeadline.Hooks[3] = followupdeadlineMixinHooks2[1]
+
+	followupdeadline.Hooks[4] = followupdeadlineMixinHooks3[0]
+
+	followupdeadline.Hooks[5] = followupdeadlineHooks[0]
+
+	followupdeadline.Hooks[6] = followupdeadlineHooks[1]
+	followupdeadlineMixinFields0 := followupdeadlineMixin[0].Fields()
+	_ = followupdeadlineMixinFields0
+	followupdeadlineMixinFields1 := followupdeadlineMixin[1].Fields()
+	_ = followupdeadlineMixinFields1
+	followupdeadlineFields := schema.FollowUpDeadline{}.Fields()
+	_ = followupdeadlineFields
+	// followupdeadlineDescCreatedAt is the schema descriptor for created_at field.
+	followupdeadlineDescCreatedAt := followupdeadlineMixinFields0[0].Descriptor()
+	// followupdeadline.DefaultCreatedAt holds the default value on creation for the created_at field.
+	followupdeadline.DefaultCreatedAt = followupdeadlineDescCreatedAt.Default.(func() time.Time)
+	// followupdeadlineDescUpdatedAt is the schema descriptor for updated_at field.
+	followupdeadlineDescUpdatedAt := followupdeadlineMixinFields0[1].Descriptor()
+	// followupdeadline.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	followupdeadline.DefaultUpdatedAt = followupdeadlineDescUpdatedAt.Default.(func() time.Time)
+	// followupdeadline.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	followupdeadline.UpdateDefaultUpdatedAt = followupdeadlineDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// followupdeadlineDescVersion is the schema descriptor for version field.
+	followupdeadlineDescVersion := followupdeadlineMixinFields1[0].Descriptor()
+	// followupdeadline.DefaultVersion holds the default value on creation for the version field.
+	followupdeadline.DefaultVersion = followupdeadlineDescVersion.Default.(int)
+	// followupdeadlineDescYear is the schema descriptor for year field.
+	followupdeadlineDescYear := followupdeadlineFields[0].Descriptor()
+	// followupdeadline.YearValidator is a validator for the "year" field. It is called by the builders before save.
+	followupdeadline.YearValidator = followupdeadlineDescYear.Validators[0].(func(int) error)
 	goalMixin := schema.Goal{}.Mixin()
 	goal.Policy = privacy.NewPolicies(goalMixin[4], schema.Goal{})
 	goal.Hooks[0] = func(next ent.Mutator) ent.Mutator {

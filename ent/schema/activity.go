@@ -75,6 +75,11 @@ func (Activity) Fields() []ent.Field {
 			Comment("Who leads the activity: an institution, a role or a person."),
 		field.Int("objective_id").
 			Comment("The ID of the heading the activity belongs to."),
+		field.Int("predecessor_id").
+			Optional().
+			Nillable().
+			Comment("The ID of the activity of an earlier plan this one carries over, if any.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 
@@ -118,6 +123,17 @@ func (Activity) Edges() []ent.Edge {
 				entgql.RelayConnection(),
 				entgql.OrderField("FOLLOW_UPS_COUNT"),
 			),
+		// Set by startNextPeriod only: a carried-over activity names the
+		// one it continues, whose history and follow-ups stay with it.
+		edge.To("successor", Activity.Type).
+			Unique().
+			Comment("The activity of a later plan that carries this one over, if any.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)).
+			From("predecessor").
+			Unique().
+			Field("predecessor_id").
+			Comment("The activity of an earlier plan this one carries over, if any: its history and follow-ups stay there.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.To("indicators", Indicator.Type).
 			Comment("The indicators (mått) that measure the activity.").
 			Annotations(
@@ -152,9 +168,10 @@ func (Activity) Hooks() []ent.Hook {
 }
 
 // Policy of the Activity: admins change activities; editors update those in
-// their scope, and change only the links of their scope, never the last.
+// their scope, not under a closed plan, and change only the links of their
+// scope, never the last.
 func (Activity) Policy() ent.Policy {
-	return privacy.Policy{Mutation: privacy.MutationPolicy{allowAdmins, editorsKeepLinksInScope, editorsEditActivities, denyOthers}}
+	return privacy.Policy{Mutation: privacy.MutationPolicy{allowAdmins, editorsNotInClosedPlans, editorsKeepLinksInScope, editorsEditActivities, denyOthers}}
 }
 
 // Annotations of the Activity.

@@ -102,7 +102,7 @@ func recordChange(next ent.Mutator) ent.Mutator {
 			if cascaded, err = deletedWith(ctx, am.Client(), m.Type(), []int{id}); err != nil {
 				return nil, err
 			}
-			if err := unlinkBeforeDelete(ctx, am.Client(), m.Type(), id); err != nil {
+			if err := unlinkBeforeDelete(ctx, am.Client(), m.Type(), id, cascaded); err != nil {
 				return nil, err
 			}
 		}

@@ -16,6 +16,7 @@ import (
 	gen "github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/followup"
+	"github.com/samverkan/samverkan/ent/followupdeadline"
 	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/goalassessment"
 	"github.com/samverkan/samverkan/ent/indicator"
@@ -179,9 +180,14 @@ type cascadeChild struct {
 // (An activity's status changes go with it too; they are its history, not
 // records of their own in the trail.)
 var cascades = map[string][]cascadeChild{
-	"Plan": {{"Goal", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
-		return c.Goal.Query().Where(goal.PlanIDIn(ids...)).Order(goal.ByID()).All(ctx)
-	}}},
+	"Plan": {
+		{"Goal", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
+			return c.Goal.Query().Where(goal.PlanIDIn(ids...)).Order(goal.ByID()).All(ctx)
+		}},
+		{"FollowUpDeadline", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
+			return c.FollowUpDeadline.Query().Where(followupdeadline.PlanIDIn(ids...)).Order(followupdeadline.ByID()).All(ctx)
+		}},
+	},
 	"Goal": {
 		{"Objective", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
 			return c.Objective.Query().Where(objective.GoalIDIn(ids...)).Order(objective.ByID()).All(ctx)
@@ -375,10 +381,14 @@ func storedValues(record any) ([]audit.Change, error) {
 // unlinkBeforeDelete makes, through the records' own updates (so that
 // each raises its version and is recorded), the changes the database would
 // make unrecorded when a record is deleted: it sets to null the references
-// to it (an institution's home municipality) and takes it out of editors'
-// scopes.
-func unlinkBeforeDelete(ctx context.Context, c *gen.Client, typ string, id int) error {
+// to it (an institution's home municipality, the predecessor of an activity
+// carried over from it or from an activity deleted with it) and takes it
+// out of editors' scopes.
+func unlinkBeforeDelete(ctx context.Context, c *gen.Client, typ string, id int, cascaded []deletion) error {
 	ctx = asServer(ctx)
+	if err := unlinkSuccessors(ctx, c, typ, id, cascaded); err != nil {
+		return err
+	}
 	switch typ {
 	case "Municipality":
 		homes, err := c.Institution.Query().Where(institution.MunicipalityID(id)).IDs(ctx)
@@ -407,6 +417,40 @@ func unlinkBeforeDelete(ctx context.Context, c *gen.Client, typ string, id int) 
 		for _, u := range editors {
 			if err := c.User.UpdateOneID(u).RemoveInstitutionIDs(id).Exec(ctx); err != nil {
 				return fmt.Errorf("audit: take institution %d out of user %d's scope: %w", id, u, err)
+			}
+		}
+	}
+	return nil
+}
+
+// unlinkSuccessors clears, as recorded updates, the predecessor of the
+// activities that carry over an activity about to be deleted (the one
+// deleted, or those deleted with it), when they stay.
+func unlinkSuccessors(ctx context.Context, c *gen.Client, typ string, id int, cascaded []deletion) error {
+	var deleted []int
+	if typ == "Activity" {
+		deleted = append(deleted, id)
+	}
+	for _, d := range cascaded {
+		if d.typ == "Activity" {
+			deleted = append(deleted, d.id)
+		}
+	}
+	gone := make(map[int]bool, len(deleted))
+	for _, id := range deleted {
+		gone[id] = true
+	}
+	for chunk := range slices.Chunk(deleted, maxParameters) {
+		successors, err := c.Activity.Query().Where(activity.PredecessorIDIn(chunk...)).IDs(ctx)
+		if err != nil {
+			return fmt.Errorf("audit: read the successors of deleted activities: %w", err)
+		}
+		for _, s := range successors {
+			if gone[s] {
+				continue
+			}
+			if err := c.Activity.UpdateOneID(s).ClearPredecessor().Exec(ctx); err != nil {
+				return fmt.Errorf("audit: clear the predecessor of activity %d: %w", s, err)
 			}
 		}
 	}

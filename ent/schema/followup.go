@@ -103,9 +103,9 @@ func (FollowUp) Hooks() []ent.Hook {
 	return []ent.Hook{followUpWithinPlanPeriod, authorIsViewer, skipUnchanged}
 }
 
-// Policy of the FollowUp: admins change follow-ups; editors those of the activities in their scope.
+// Policy of the FollowUp: admins change follow-ups; editors those of the activities in their scope, not under a closed plan.
 func (FollowUp) Policy() ent.Policy {
-	return privacy.Policy{Mutation: privacy.MutationPolicy{allowAdmins, editorsFollowUp, denyOthers}}
+	return privacy.Policy{Mutation: privacy.MutationPolicy{allowAdmins, editorsFollowUpNotInClosedPlans, editorsFollowUp, denyOthers}}
 }
 
 // Annotations of the FollowUp.

@@ -101,6 +101,9 @@ var edgeTargets = map[string]struct {
 	"IndicatorValue.municipality":      {"municipality", existingMunicipalities},
 	"IndicatorValue.follow_up":         {"follow-up", existingFollowUps},
 	"GoalAssessment.goal":              {"goal", existingGoals},
+	"Activity.predecessor":             {"activity", existingActivities},
+	"Activity.successor":               {"activity", existingActivities},
+	"FollowUpDeadline.plan":            {"plan", existingPlans},
 }
 
 func existingIndicators(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {

@@ -126,9 +126,9 @@ func (IndicatorValue) Hooks() []ent.Hook {
 }
 
 // Policy of the IndicatorValue: admins enter any value; editors those of
-// the municipalities of their scope.
+// the municipalities of their scope, not under a closed plan.
 func (IndicatorValue) Policy() ent.Policy {
-	return privacy.Policy{Mutation: privacy.MutationPolicy{allowAdmins, editorsEnterValues, denyOthers}}
+	return privacy.Policy{Mutation: privacy.MutationPolicy{allowAdmins, editorsValuesNotInClosedPlans, editorsEnterValues, denyOthers}}
 }
 
 // Annotations of the IndicatorValue.

@@ -72,6 +72,18 @@ func (Plan) Fields() []ent.Field {
 			Optional().
 			Nillable().
 			Comment("When the published source was last updated."),
+		// ADOPTED by default, so that a plan made before plans had a
+		// state (the Örebro plan among them) stays as editable as it was;
+		// startNextPeriod makes its new plan a DRAFT.
+		field.Enum("state").
+			NamedValues(
+				"Draft", "DRAFT",
+				"Adopted", "ADOPTED",
+				"Closed", "CLOSED",
+			).
+			Default("ADOPTED").
+			Comment("Where the plan stands: DRAFT (utkast) while it is prepared, ADOPTED (antagen) while it runs, CLOSED (avslutad) when its period is over. A closed plan, and everything under it, is changed by admins only.").
+			Annotations(entgql.OrderField("STATE")),
 	}
 }
 
@@ -86,6 +98,13 @@ func (Plan) Edges() []ent.Edge {
 				entsql.OnDelete(entsql.Cascade),
 				entgql.RelayConnection(),
 				entgql.OrderField("GOALS_COUNT"),
+			),
+		edge.To("follow_up_deadlines", FollowUpDeadline.Type).
+			Comment("When the follow-ups of the plan's activities are due, per year and period.").
+			Annotations(
+				entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+				entsql.OnDelete(entsql.Cascade),
+				entgql.RelayConnection(),
 			),
 	}
 }

@@ -43,11 +43,12 @@ import (
 //	                                  records and reverting changes
 //	                                  from the audit trail included
 //
-// Users and tokens are read by admins only, and so is the audit trail,
-// except that an editor reads the history of the records it may change.
-// An editor's scope is any number of municipalities and institutions, and
-// any number of editors may share one (User.municipalities and
-// User.institutions, many-to-many).
+// Under a closed plan (Plan.state CLOSED) only admins change anything
+// (planstate.go). Users and tokens are read by admins only, and so is the
+// audit trail, except that an editor reads the history of the records it
+// may change. An editor's scope is any number of municipalities and
+// institutions, and any number of editors may share one
+// (User.municipalities and User.institutions, many-to-many).
 
 // PolicyMixin gives a type the rules every type shares: reading needs a
 // viewer when the deployment is private, and changing always does.

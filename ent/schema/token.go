@@ -27,9 +27,9 @@ func (Token) Mixin() []ent.Mixin {
 func (Token) Fields() []ent.Field {
 	return []ent.Field{
 		field.Enum("kind").
-			Values("SESSION", "API").
+			Values("SESSION", "API", "CALENDAR").
 			Immutable().
-			Comment("SESSION for a sign-in, which expires; API for a read-only token a reporting tool uses.").
+			Comment("SESSION for a sign-in, which expires; API for a read-only token a reporting tool uses; CALENDAR for the secret of a user's calendar feed, which reads only that feed.").
 			Annotations(entgql.Type("TokenKind"), entgql.OrderField("KIND")),
 		field.String("name").
 			Validate(maxRunes(maxLine)).

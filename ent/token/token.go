@@ -89,8 +89,9 @@ type Kind string
 
 // Kind values.
 const (
-	KindSESSION Kind = "SESSION"
-	KindAPI     Kind = "API"
+	KindSESSION  Kind = "SESSION"
+	KindAPI      Kind = "API"
+	KindCALENDAR Kind = "CALENDAR"
 )
 
 func (k Kind) String() string {
@@ -100,7 +101,7 @@ func (k Kind) String() string {
 // KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
 func KindValidator(k Kind) error {
 	switch k {
-	case KindSESSION, KindAPI:
+	case KindSESSION, KindAPI, KindCALENDAR:
 		return nil
 	default:
 		return fmt.Errorf("token: invalid enum value for kind field: %q", k)

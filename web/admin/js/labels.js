@@ -49,6 +49,13 @@ export const periodLabels = {
   THIRD_TERTIAL: "Tertial 3",
 };
 
+// A plan's state: a closed plan is changed by admins only.
+export const planStateLabels = {
+  DRAFT: "Utkast",
+  ADOPTED: "Antagen",
+  CLOSED: "Avslutad",
+};
+
 export const roleLabels = {
   ADMIN: "Administratör",
   EDITOR: "Redaktör",

@@ -8,6 +8,8 @@ import { types, typeByRoute, words } from "./types.js";
 import { listView } from "./ui/list.js";
 import { formView, editQuery } from "./ui/form.js";
 import { detailView } from "./views/detail.js";
+import { nextPeriodView } from "./views/nextperiod.js";
+import { dueView } from "./views/due.js";
 import { dashboardView } from "./views/dashboard.js";
 import { showError, clearBannerUnlessFor, keepBannerFor } from "./ui/banner.js";
 import { mayLeave, setLeaveGuard } from "./guard.js";
@@ -89,6 +91,8 @@ async function render() {
       [view, title] = [home(), "Översikt"];
     } else if (parts[0] === "dashboard") {
       [view, title] = [await dashboardView(params), "Lägesbild"];
+    } else if (parts[0] === "due") {
+      [view, title] = currentUser() ? [await dueView(params), "Att göra"] : [signInPrompt("Logga in för att se vad du har att göra.", render), "Logga in"];
     } else if (parts[0] === "password") {
       [view, title] = currentUser() ? [passwordView(), "Byt lösenord"] : [signInPrompt("Logga in för att byta ditt lösenord.", render), "Logga in"];
     } else if (parts[0] === "values") {
@@ -111,6 +115,8 @@ async function render() {
       [view, title] = [enter ? h("div", {}, enter, list) : list, types[typeName].many];
     } else if (parts[1] === "new") {
       [view, title] = (await refused("create", typeName, params.get("activityID"))) || [await createPage(typeName, params), words(types[typeName]).new];
+    } else if (typeName === "Plan" && parts[2] === "next") {
+      [view, title] = adminOnlyTo("starta nästa period") || [await nextPeriodView(parts[1]), "Starta nästa period"];
     } else if (parts[2] === "edit") {
       [view, title] = (await refused("update", typeName, typeName === "Activity" ? parts[1] : null, parts[1])) || (await editPage(typeName, parts[1]));
     } else {
@@ -147,6 +153,13 @@ function entersValues() {
   if (!currentUser()) return [signInPrompt("Logga in för att mata in värden.", render), "Logga in"];
   if (may("enter", "IndicatorValue")) return null;
   return [forbidden(`Din roll (${roleName()}) får inte mata in värden: det gör administratörer, och redaktörer för kommunerna i sitt ansvarsområde.`), "Ingen behörighet"];
+}
+
+/** adminOnlyTo is what a form only admins may use shows to anyone else, or null for an admin. */
+function adminOnlyTo(doing) {
+  if (isAdmin()) return null;
+  if (!currentUser()) return [signInPrompt(`Logga in som administratör för att ${doing}.`, render), "Logga in"];
+  return [forbidden(`Bara administratörer får ${doing}.`), "Ingen behörighet"];
 }
 
 /** adminOnly is what a view for admins shows to anyone else, or null for an admin. */

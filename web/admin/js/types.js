@@ -8,6 +8,7 @@ import {
   assessmentLabels,
   periodLabels,
   roleLabels,
+  planStateLabels,
   goalName,
   directionLabels,
   scopeLabels,
@@ -151,6 +152,18 @@ const options = (labels) => Object.entries(labels).map(([value, label]) => ({ va
 
 const years = (o) => (o.firstYear ? (o.lastYear && o.lastYear !== o.firstYear ? `${o.firstYear}–${o.lastYear}` : `${o.firstYear}`) : "");
 
+/**
+ * review is an activity's next review date, flagged when it is overdue: before
+ * today (UTC, the day a date means) while the activity is planned or ongoing,
+ * as the API's due query counts it.
+ */
+const review = (a) => {
+  if (!a.nextReview) return "";
+  const today = new Date().toISOString().slice(0, 10);
+  const late = a.nextReview.slice(0, 10) < today && (a.status === "PLANNED" || a.status === "ONGOING");
+  return late ? `${date(a.nextReview)} (försenad)` : date(a.nextReview);
+};
+
 export const types = {
   Plan: {
     root: "plans",
@@ -164,6 +177,14 @@ export const types = {
       { name: "countyCode", label: "Länskod", kind: "text", hint: "Två siffror, t.ex. 18 för Örebro län." },
       { name: "firstYear", label: "Första år", kind: "year", required: true },
       { name: "lastYear", label: "Sista år", kind: "year", required: true },
+      {
+        name: "state",
+        label: "Status",
+        kind: "select",
+        options: options(planStateLabels),
+        default: "ADOPTED",
+        hint: "En avslutad handlingsplan, och allt under den, kan bara en administratör ändra.",
+      },
       { name: "parentPlan", label: "Konkretiserar", kind: "text", hint: "Planen den här bygger på, t.ex. Örebro läns kulturplan." },
       {
         name: "goalsIntro",
@@ -178,12 +199,13 @@ export const types = {
       { label: "Namn", value: (p) => p.name, order: "NAME", link: true },
       { label: "Region", value: (p) => p.region, order: "REGION" },
       { label: "Period", value: (p) => `${p.firstYear}–${p.lastYear}`, order: "FIRST_YEAR" },
+      { label: "Status", value: (p) => planStateLabels[p.state], order: "STATE" },
       { label: "Mål", value: (p) => num(p.goals.totalCount), order: "GOALS_COUNT", numeric: true },
     ],
-    listFields: "name region firstYear lastYear goals { totalCount }",
+    listFields: "name region firstYear lastYear state goals { totalCount }",
     search: { field: "nameContainsFold", label: "Sök handlingsplan" },
     defaultOrder: { field: "FIRST_YEAR", direction: "DESC" },
-    detailFields: "name region countyCode firstYear lastYear parentPlan goalsIntro sourceURL sourceDate description",
+    detailFields: "name region countyCode firstYear lastYear state parentPlan goalsIntro sourceURL sourceDate description",
     children: (p) => [
       { type: "Goal", title: "Utvecklingsmål", where: { hasPlanWith: [{ id: p.id }] }, order: { field: "NUMBER", direction: "ASC" }, preset: { planID: p.id } },
     ],
@@ -327,9 +349,10 @@ export const types = {
       { label: "Status", value: (a) => statusLabels[a.status], order: "STATUS", status: true },
       { label: "Mål", value: (a) => goalName(a.objective.goal) },
       { label: "År", value: years, order: "FIRST_YEAR" },
+      { label: "Avstämning", value: review, order: "NEXT_REVIEW" },
       { label: "Kommuner", value: (a) => num(a.municipalities.totalCount), order: "MUNICIPALITIES_COUNT", numeric: true },
     ],
-    listFields: "title status firstYear lastYear objective { goal { number title area } } municipalities { totalCount }",
+    listFields: "title status firstYear lastYear nextReview objective { goal { number title area } } municipalities { totalCount }",
     search: { field: "titleContainsFold", label: "Sök aktivitet" },
     filters: [
       { name: "status", label: "Status", kind: "select", options: options(statusLabels), where: (v) => ({ status: v }) },
@@ -342,6 +365,8 @@ export const types = {
     detailFields: `title status firstYear lastYear startDate endDate nextReview lead description createdAt updatedAt wholeCounty
       perspectives(first: 100, orderBy: {field: POSITION}) { edges { node { id name } } }
       objective { id title goal { id number title area plan { id name } } }
+      predecessor { id title objective { goal { plan { id name firstYear lastYear } } } }
+      successor { id title objective { goal { plan { id name firstYear lastYear } } } }
       municipalities(first: 100, orderBy: {field: NAME}) { totalCount edges { node { id name code } } }
       institutions(first: 100, orderBy: {field: NAME}) { totalCount edges { node { id name kind } } }`,
     breadcrumbs: (a) => [["Plan", a.objective.goal.plan], ["Goal", a.objective.goal], ["Objective", a.objective]],

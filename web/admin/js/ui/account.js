@@ -44,6 +44,7 @@ export function setUpAccount({ onSignedIn, onSignedOut }) {
   const render = (user) => {
     for (const li of document.querySelectorAll("[data-admin]")) li.hidden = user?.role !== "ADMIN";
     for (const li of document.querySelectorAll("[data-changer]")) li.hidden = user?.role !== "ADMIN" && user?.role !== "EDITOR";
+    for (const li of document.querySelectorAll("[data-signed-in]")) li.hidden = !user;
     if (!user) {
       replace(
         area,

@@ -33,6 +33,7 @@ const typeNames = {
   GoalAssessment: "Bedömning av mål",
   User: "Användare",
   Token: "API-nyckel",
+  FollowUpDeadline: "Uppföljningstillfälle",
 };
 
 // Deleted users and tokens are not restored: the trail keeps no password or secret.
@@ -52,6 +53,11 @@ const otherLabels = {
   updatedAt: "Senast ändrad",
   version: "Version",
   statusChanges: "Statushistorik",
+  predecessorID: "Fortsätter från",
+  planID: "Handlingsplan",
+  year: "År",
+  period: "Period",
+  dueDate: "Senast",
 };
 
 // What the ids seen so far are called; null for one that no longer exists.

@@ -4,6 +4,7 @@
 
 import { h, num, count, id as newID } from "../dom.js";
 import { gql, download } from "../gql.js";
+import { currentUser } from "../session.js";
 import { showError } from "../ui/banner.js";
 import { statusLabels, statusCount, goalName } from "../labels.js";
 import { measures } from "./measures.js";
@@ -46,6 +47,8 @@ export async function dashboardView(params) {
   const year = params.get("year") ? Number(params.get("year")) : null;
   const data = await gql(query, { plan, year });
   const report = data.planReport;
+  // What the signed-in user has overdue (the API's due list), beside the report.
+  const due = currentUser() ? (await gql(`query Overdue { due(within: 0) { overdue } }`)).due : null;
   if (!report) {
     return h("div", {}, h("h1", {}, "Lägesbild"), h("p", {}, "Det finns ingen handlingsplan att följa upp ännu."));
   }
@@ -58,7 +61,7 @@ export async function dashboardView(params) {
     h("h1", {}, "Lägesbild"),
     h("p", { class: "lead" }, `${report.name}, ${report.region}, ${report.firstYear}–${report.lastYear}${year ? `: aktiviteter prioriterade ${year}` : ""}.`),
     controls(data.plans.edges.map((e) => e.node), report, year),
-    summary(report, year),
+    summary(report, year, due),
     gaps(report.coverage),
     measured,
     statusBars(
@@ -144,8 +147,9 @@ function controls(plans, report, year) {
   );
 }
 
-function summary(report) {
+function summary(report, year, due) {
   const c = report.statusCounts;
+  const overdue = due ? due.filter((d) => d.overdue).length : 0;
   return h(
     "section",
     { class: "cards", "aria-label": "Sammanfattning" },
@@ -155,6 +159,15 @@ function summary(report) {
     card("Kommuner som nås", `${num(report.coverage.municipalities.length - report.coverage.municipalitiesNotReached.length)} av ${num(report.coverage.municipalities.length)}`),
     report.coverage.wholeCounty.municipalities
       ? card("I hela länet", num(report.statusCountsWholeCounty.total), `aktiviteter i alla ${num(report.coverage.wholeCounty.municipalities)} kommuner`)
+      : null,
+    due
+      ? h(
+          "div",
+          { class: overdue ? "card overdue" : "card" },
+          h("p", { class: "card-label" }, "Försenat för dig"),
+          h("p", { class: "card-value" }, num(overdue)),
+          h("p", { class: "card-note" }, h("a", { href: "#/due" }, "Se vad du har att göra")),
+        )
       : null,
   );
 }

@@ -10,6 +10,7 @@ import {
   assessmentLabels,
   periodLabels,
   roleLabels,
+  planStateLabels,
   goalName,
   directionLabels,
   scopeLabels,
@@ -44,12 +45,14 @@ export async function detailView(typeName, id) {
   const inScope = activityID ? await activityInScope(activityID) : false;
   const edit = may("update", typeName, { inScope }) ? h("a", { class: "button primary", href: `#/${type.route}/${id}/edit` }, "Redigera") : null;
   const remove = may("delete", typeName, { inScope }) ? h("button", { type: "button", class: "button danger", onclick: () => destroy(typeName, node) }, "Ta bort") : null;
+  // The next plan period starts from this one (views/nextperiod.js).
+  const next = typeName === "Plan" && may("create", "Plan") ? h("a", { class: "button", href: `#/plans/${id}/next` }, "Starta nästa period") : null;
 
   return h(
     "article",
     { class: "detail" },
     h("nav", { class: "breadcrumbs", "aria-label": "Du är här" }, h("ol", {}, crumbs.map((c) => h("li", {}, c)))),
-    h("div", { class: "page-head" }, h("div", {}, h("p", { class: "kicker" }, type.one), h("h1", {}, title)), h("div", { class: "actions" }, edit, remove)),
+    h("div", { class: "page-head" }, h("div", {}, h("p", { class: "kicker" }, type.one), h("h1", {}, title)), h("div", { class: "actions" }, edit, next, remove)),
     facts(typeName, node),
     links(typeName, node),
     (type.children(node) || []).map((c) =>
@@ -104,6 +107,7 @@ function facts(typeName, n) {
       add("Region", n.region);
       add("Länskod", n.countyCode);
       add("Period", `${n.firstYear}–${n.lastYear}`);
+      add("Status", h("span", { class: `badge plan-${n.state.toLowerCase()}` }, planStateLabels[n.state]));
       add("Konkretiserar", n.parentPlan);
       add("Inledning till målen", n.goalsIntro ? `${n.goalsIntro} …` : null);
       add("Källa", n.sourceURL ? h("a", { href: n.sourceURL, rel: "noreferrer noopener", target: "_blank" }, n.sourceURL) : null);
@@ -134,6 +138,10 @@ function facts(typeName, n) {
       add("Startdatum", date(n.startDate));
       add("Slutdatum", date(n.endDate));
       add("Avstämning", date(n.nextReview));
+      // Carried over between plan periods: the history and follow-ups stay
+      // with the activity of the earlier plan.
+      add("Fortsätter från", n.predecessor ? periodLink(n.predecessor) : null);
+      add("Fortsätter i", n.successor ? periodLink(n.successor) : null);
       add("Beskrivning", paragraphs(n.description));
       add("Senast ändrad", dateTime(n.updatedAt));
       break;
@@ -265,6 +273,12 @@ function links(typeName, n) {
     ),
     group("Deltagande aktörer", n.institutions, "Institution", "Ingen aktör är kopplad ännu."),
   );
+}
+
+/** periodLink links an activity of another plan period, naming the period. */
+function periodLink(a) {
+  const p = a.objective.goal.plan;
+  return h("span", {}, h("a", { href: `#/activities/${a.id}` }, a.title), ` (${p.name} ${p.firstYear}–${p.lastYear})`);
 }
 
 function paragraphs(text) {

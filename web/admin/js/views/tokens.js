@@ -30,17 +30,21 @@ function status(t) {
 /** revokeButton revokes the token after asking, and has its list load again. */
 function revokeButton(t) {
   if (ended(t)) return "";
-  const what = t.kind === "API" ? `API-nyckeln ”${t.name}”` : `${t.user.displayName}s inloggning`;
-  const button = h("button", { type: "button", class: "button small danger" }, t.kind === "API" ? "Återkalla" : "Avsluta");
+  // API keys and calendar feeds are revoked; sessions ended.
+  const what = t.kind === "API" ? `API-nyckeln ”${t.name}”` : t.kind === "CALENDAR" ? `${t.user.displayName}s kalenderflöde` : `${t.user.displayName}s inloggning`;
+  const revoked = t.kind !== "SESSION";
+  const button = h("button", { type: "button", class: "button small danger" }, revoked ? "Återkalla" : "Avsluta");
   button.addEventListener("click", async () => {
     const ok = await confirmDialog({
-      title: t.kind === "API" ? `Återkalla ${what}?` : `Avsluta ${what}?`,
-      body: t.kind === "API"
-        ? "Verktyg som använder nyckeln får inte längre svar. Det går inte att ångra."
+      title: revoked ? `Återkalla ${what}?` : `Avsluta ${what}?`,
+      body: revoked
+        ? t.kind === "API"
+          ? "Verktyg som använder nyckeln får inte längre svar. Det går inte att ångra."
+          : "Kalendrar som prenumererar på flödet får inga fler datum. Det går inte att ångra."
         : t.current
           ? "Det här är din egen inloggning: du loggas ut och får logga in igen för att fortsätta."
           : "Användaren får logga in igen för att fortsätta.",
-      confirm: t.kind === "API" ? "Återkalla" : "Avsluta",
+      confirm: revoked ? "Återkalla" : "Avsluta",
     });
     if (!ok) return;
     try {
@@ -49,7 +53,7 @@ function revokeButton(t) {
       showError(e);
       return;
     }
-    showNotice(t.kind === "API" ? `${what[0].toUpperCase()}${what.slice(1)} är återkallad.` : `${t.user.displayName}s inloggning är avslutad.`);
+    showNotice(revoked ? `${what[0].toUpperCase()}${what.slice(1)} ${t.kind === "CALENDAR" ? "är återkallat" : "är återkallad"}.` : `${t.user.displayName}s inloggning är avslutad.`);
     button.dispatchEvent(new Event("reload", { bubbles: true }));
   });
   return button;
@@ -61,7 +65,7 @@ export const tokenType = {
   one: "nyckel",
   many: "Nycklar",
   columns: [
-    { label: "Nyckel", value: (t) => (t.kind === "API" ? `API-nyckel: ${t.name}` : t.current ? "Inloggning (den här)" : "Inloggning") },
+    { label: "Nyckel", value: (t) => (t.kind === "API" ? `API-nyckel: ${t.name}` : t.kind === "CALENDAR" ? "Kalenderflöde" : t.current ? "Inloggning (den här)" : "Inloggning") },
     { label: "Användare", value: (t) => h("a", { href: `#/users/${t.user.id}` }, t.user.displayName) },
     { label: "Skapad", value: (t) => dateTime(t.createdAt), order: "CREATED_AT" },
     { label: "Upphör", value: (t) => (t.expiresAt ? dateTime(t.expiresAt) : "Aldrig"), order: "EXPIRES_AT" },

@@ -1,0 +1,113 @@
+package schema
+
+import (
+	"context"
+	"fmt"
+
+	"entgo.io/ent"
+
+	"github.com/samverkan/samverkan"
+	"github.com/samverkan/samverkan/auth"
+	gen "github.com/samverkan/samverkan/ent"
+	"github.com/samverkan/samverkan/ent/activity"
+	"github.com/samverkan/samverkan/ent/followup"
+	"github.com/samverkan/samverkan/ent/goal"
+	"github.com/samverkan/samverkan/ent/indicator"
+	"github.com/samverkan/samverkan/ent/indicatorvalue"
+	"github.com/samverkan/samverkan/ent/objective"
+	"github.com/samverkan/samverkan/ent/plan"
+	"github.com/samverkan/samverkan/ent/privacy"
+)
+
+// A plan's state (DRAFT, ADOPTED, CLOSED) decides who may change what is
+// under it: a closed plan's period is over and it is the record of what
+// was done, so nothing under it changes but by an admin (who may also
+// reopen it). Plans, goals, headings and indicators are changed by admins
+// only in any state; what editors change (activities, follow-ups,
+// indicator values of their municipalities) is refused under a closed plan
+// by the rules below, which come after allowAdmins and before the rules
+// that allow editors.
+
+var errPlanClosed = denial{samverkan.Errorf(samverkan.CodeForbidden, "", "the plan is closed: only an admin may change it "+
+	"or anything under it (an admin can set its state back to ADOPTED)")}
+
+// closedPlan matches the plans whose period is closed.
+var closedPlan = plan.StateEQ(plan.StateClosed)
+
+// activityInClosedPlan matches the activities under a closed plan.
+var activityInClosedPlan = activity.HasObjectiveWith(objective.HasGoalWith(goal.HasPlanWith(closedPlan)))
+
+// editorsNotInClosedPlans refuses an editor's change of an activity under a
+// closed plan, or its move there.
+var editorsNotInClosedPlans = privacy.ActivityMutationRuleFunc(func(ctx context.Context, m *gen.ActivityMutation) error {
+	if !auth.FromContext(ctx).Is(auth.RoleEditor) {
+		return privacy.Skip
+	}
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne|ent.OpDeleteOne) {
+		if err := refuseIfClosed(ctx, m.Client().Activity.Query().Where(activity.ID(id), activityInClosedPlan)); err != nil {
+			return err
+		}
+	}
+	if to, ok := m.ObjectiveID(); ok {
+		return refuseIfClosed(ctx, m.Client().Objective.Query().Where(objective.ID(to), objective.HasGoalWith(goal.HasPlanWith(closedPlan))))
+	}
+	return privacy.Skip
+})
+
+// editorsFollowUpNotInClosedPlans refuses an editor's follow-up of an
+// activity under a closed plan: adding one, changing or deleting one, or
+// moving one there.
+var editorsFollowUpNotInClosedPlans = privacy.FollowUpMutationRuleFunc(func(ctx context.Context, m *gen.FollowUpMutation) error {
+	if !auth.FromContext(ctx).Is(auth.RoleEditor) {
+		return privacy.Skip
+	}
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne|ent.OpDeleteOne) {
+		if err := refuseIfClosed(ctx, m.Client().FollowUp.Query().Where(followup.ID(id), followup.HasActivityWith(activityInClosedPlan))); err != nil {
+			return err
+		}
+	}
+	if to, ok := m.ActivityID(); ok {
+		return refuseIfClosed(ctx, m.Client().Activity.Query().Where(activity.ID(to), activityInClosedPlan))
+	}
+	return privacy.Skip
+})
+
+// indicatorInClosedPlan matches the indicators of a goal, heading or
+// activity under a closed plan.
+var indicatorInClosedPlan = indicator.Or(
+	indicator.HasGoalWith(goal.HasPlanWith(closedPlan)),
+	indicator.HasObjectiveWith(objective.HasGoalWith(goal.HasPlanWith(closedPlan))),
+	indicator.HasActivityWith(activityInClosedPlan),
+)
+
+// editorsValuesNotInClosedPlans refuses an editor's value of an indicator
+// under a closed plan.
+var editorsValuesNotInClosedPlans = privacy.IndicatorValueMutationRuleFunc(func(ctx context.Context, m *gen.IndicatorValueMutation) error {
+	if !auth.FromContext(ctx).Is(auth.RoleEditor) {
+		return privacy.Skip
+	}
+	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne|ent.OpDeleteOne) {
+		if err := refuseIfClosed(ctx, m.Client().IndicatorValue.Query().Where(indicatorvalue.ID(id), indicatorvalue.HasIndicatorWith(indicatorInClosedPlan))); err != nil {
+			return err
+		}
+	}
+	if to, ok := m.IndicatorID(); ok {
+		return refuseIfClosed(ctx, m.Client().Indicator.Query().Where(indicator.ID(to), indicatorInClosedPlan))
+	}
+	return privacy.Skip
+})
+
+// refuseIfClosed refuses when the query, which matches a record only under
+// a closed plan, finds one.
+func refuseIfClosed(ctx context.Context, q interface {
+	Exist(context.Context) (bool, error)
+}) error {
+	closed, err := q.Exist(asServer(ctx))
+	if err != nil {
+		return fmt.Errorf("read the plan's state: %w", err)
+	}
+	if closed {
+		return errPlanClosed
+	}
+	return privacy.Skip
+}

@@ -1,0 +1,348 @@
+package server_test
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/samverkan/samverkan/accounts/accountstest"
+	"github.com/samverkan/samverkan/auth"
+)
+
+const (
+	setPlanState    = `mutation($id: ID!, $state: PlanState!) { updatePlan(id: $id, input: {state: $state}) { state } }`
+	startNextPeriod = `mutation($in: StartNextPeriodInput!) { startNextPeriod(input: $in) { id } }`
+)
+
+// Under a closed plan an editor changes nothing of what it may change
+// under an adopted one (its activities, their follow-ups, its
+// municipalities' indicator values), and the refusal leaves no trace; an
+// admin still may, and reopening the plan gives the editor its rights back.
+func TestClosedPlanIsReadOnlyExceptToAdmins(t *testing.T) {
+	s := newTestServer(t)
+	f := newRoleFixture(s)
+	ind := newIndicatorFixture(s)
+	editor := accountstest.Session(t, s.client,
+		accountstest.User(t, s.client, "redaktor", auth.RoleEditor, []int{mustAtoi(t, f.orebro)}, nil))
+	ed := s.as(editor)
+
+	var plan struct {
+		Plans struct {
+			Edges []struct{ Node struct{ State string } }
+		}
+	}
+	s.must(`{ plans { edges { node { state } } } }`, nil, &plan)
+	if got := plan.Plans.Edges[0].Node.State; got != "ADOPTED" {
+		t.Fatalf("the Örebro plan's state = %s, want ADOPTED (the default)", got)
+	}
+
+	value := s.create(createValue, map[string]any{"in": map[string]any{
+		"indicatorID": ind.perMunicipality, "year": 2021, "value": 120, "municipalityID": f.orebro}})
+	editorChanges := []struct {
+		name  string
+		query string
+		vars  map[string]any
+	}{
+		{"updateActivity", `mutation($id: ID!) { updateActivity(id: $id, input: {status: ONGOING}) { id } }`, map[string]any{"id": f.ours}},
+		{"createFollowUp", `mutation($a: ID!) { createFollowUp(input: {activityID: $a, date: "2023-01-15T00:00:00Z", text: "Läget"}) { id } }`, map[string]any{"a": f.ours}},
+		{"updateFollowUp", `mutation($id: ID!) { updateFollowUp(id: $id, input: {text: "Rättat"}) { id } }`, map[string]any{"id": f.ourFollowUp}},
+		{"deleteFollowUp", `mutation($id: ID!) { deleteFollowUp(id: $id) }`, map[string]any{"id": f.ourFollowUp}},
+		{"updateIndicatorValue", updateValue, map[string]any{"id": value, "in": map[string]any{"value": 130}}},
+		{"createIndicatorValue", createValue, map[string]any{"in": map[string]any{
+			"indicatorID": ind.perMunicipality, "year": 2022, "value": 140, "municipalityID": f.orebro}}},
+	}
+
+	s.must(setPlanState, map[string]any{"id": f.plan, "state": "CLOSED"}, nil)
+	for _, c := range editorChanges {
+		t.Run("EditorRefused/"+c.name, func(t *testing.T) {
+			ed := ed.withT(t)
+			before := s.withT(t).auditCount()
+			e := ed.wantError(c.query, c.vars, "FORBIDDEN", "")
+			if e.Message != "the plan is closed: only an admin may change it or anything under it (an admin can set its state back to ADOPTED)" {
+				t.Errorf("message = %q, want it to say the plan is closed", e.Message)
+			}
+			if after := s.withT(t).auditCount(); after != before {
+				t.Errorf("a refused change left %d audit entries", after-before)
+			}
+		})
+	}
+	t.Run("AdminMay", func(t *testing.T) {
+		s := s.withT(t)
+		s.must(`mutation($id: ID!) { updateActivity(id: $id, input: {status: DONE}) { id } }`, map[string]any{"id": f.ours}, nil)
+		s.must(`mutation($id: ID!) { updateFollowUp(id: $id, input: {text: "Slutrapport"}) { id } }`, map[string]any{"id": f.ourFollowUp}, nil)
+	})
+	t.Run("EditorMayAgainWhenReopened", func(t *testing.T) {
+		s := s.withT(t)
+		s.must(setPlanState, map[string]any{"id": f.plan, "state": "ADOPTED"}, nil)
+		for _, c := range editorChanges {
+			ed.withT(t).must(c.query, c.vars, nil)
+		}
+	})
+	t.Run("EditorMayNotChangeTheState", func(t *testing.T) {
+		ed.withT(t).wantError(setPlanState, map[string]any{"id": f.plan, "state": "CLOSED"}, "FORBIDDEN", "")
+	})
+}
+
+// periodActivity is an activity as the next-period tests read it.
+type periodActivity struct {
+	ID          string
+	Title       string
+	Status      string
+	Lead        *string
+	FirstYear   *int
+	Objective   struct{ Title string }
+	Predecessor *struct {
+		ID        string
+		FollowUps struct{ TotalCount int }
+		Successor *struct{ ID string }
+	}
+	Successor      *struct{ ID string }
+	Municipalities struct {
+		Edges []struct{ Node struct{ Code string } }
+	}
+}
+
+const periodActivityFields = `id title status lead firstYear objective { title }
+	predecessor { id followUps { totalCount } successor { id } }
+	successor { id }
+	municipalities(first: 10) { edges { node { code } } }`
+
+// The next period starts from the Örebro plan in one step: a draft
+// 2024–2027 plan with the goals and headings copied, the activities picked
+// carried over under the copies of their headings and linked to their
+// predecessors both ways, whose follow-ups stay with them; every record
+// created is in the audit trail, and the copies are edited without
+// touching the originals.
+func TestStartNextPeriodFromTheOrebroPlan(t *testing.T) {
+	s := newTestServer(t)
+	f := newRoleFixture(s)
+	s.must(`mutation($id: ID!) { updateActivity(id: $id, input: {status: ONGOING, lead: "Kulturchef Örebro"}) { id } }`, map[string]any{"id": f.ours}, nil)
+	s.must(`mutation($id: ID!) { updateActivity(id: $id, input: {status: DONE}) { id } }`, map[string]any{"id": f.theirs}, nil)
+	plansBefore, auditBefore := s.count("plans"), s.auditCount()
+
+	var data struct{ StartNextPeriod struct{ ID string } }
+	s.must(startNextPeriod, map[string]any{"in": map[string]any{
+		"planID": f.plan, "firstYear": 2024, "lastYear": 2027,
+		"carryOverActivityIDs": []string{f.ours, f.theirs, f.ours},
+	}}, &data)
+	next := data.StartNextPeriod.ID
+
+	var got struct {
+		Node struct {
+			Name, Region, State, GoalsIntro string
+			FirstYear, LastYear             int
+			Goals                           struct {
+				Edges []struct {
+					Node struct {
+						Number     int
+						Sentence   *string
+						FocusAreas []string
+						Actors     struct{ TotalCount int }
+						Objectives struct {
+							Edges []struct {
+								Node struct {
+									Title      string
+									Activities struct {
+										Edges []struct{ Node periodActivity }
+									}
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	s.must(`query($id: ID!) { node(id: $id) { ... on Plan { name region state goalsIntro firstYear lastYear
+		goals(first: 10, orderBy: {field: NUMBER}) { edges { node { number sentence focusAreas actors { totalCount }
+			objectives(first: 10, orderBy: {field: POSITION}) { edges { node { title activities(first: 10) { edges { node { `+periodActivityFields+` } } } } } } } } } } } }`,
+		map[string]any{"id": next}, &got)
+	p := got.Node
+	if p.State != "DRAFT" || p.FirstYear != 2024 || p.LastYear != 2027 || p.Region != "Region Örebro län" ||
+		p.Name != "Handlingsplan för kultursamverkan region och kommuner" {
+		t.Errorf("new plan = %+v; want a DRAFT 2024–2027 of Region Örebro län with the old name", p)
+	}
+	if p.GoalsIntro != "Region Örebro län vill 2024–2027 genom samverkan med länets kommuner" {
+		t.Errorf("goalsIntro = %q, want the new years in it", p.GoalsIntro)
+	}
+	if len(p.Goals.Edges) != 3 {
+		t.Fatalf("%d goals copied, want 3", len(p.Goals.Edges))
+	}
+	g2 := p.Goals.Edges[1].Node
+	if g2.Number != 2 || !slices.Contains(g2.FocusAreas, "äldreomsorg") {
+		t.Errorf("goal 2 copied as %+v, want its focus areas", g2)
+	}
+	if g3 := p.Goals.Edges[2].Node; g3.Actors.TotalCount != 1 || g3.Sentence == nil ||
+		*g3.Sentence != "Region Örebro län vill 2024–2027 genom samverkan med länets kommuner utveckla och stärka samverkan mellan länets kommuner, Nätverket för regional kulturutveckling och större kulturinstitutioner med fokus på kultur i hela länet." {
+		t.Errorf("goal 3 copied as %+v, want its actor and the sentence with the new years", g3)
+	}
+	var headings []string
+	var carried []periodActivity
+	for _, g := range p.Goals.Edges {
+		for _, o := range g.Node.Objectives.Edges {
+			headings = append(headings, o.Node.Title)
+			for _, a := range o.Node.Activities.Edges {
+				carried = append(carried, a.Node)
+			}
+		}
+	}
+	if len(headings) != 4 {
+		t.Errorf("headings copied: %q, want the 4 of the Örebro plan", headings)
+	}
+	if len(carried) != 2 {
+		t.Fatalf("%d activities carried over, want 2 (the same id twice is one)", len(carried))
+	}
+	byTitle := map[string]periodActivity{}
+	for _, a := range carried {
+		byTitle[a.Title] = a
+	}
+	ours, theirs := byTitle["Örebros aktivitet"], byTitle["Laxås aktivitet"]
+	if ours.Status != "ONGOING" || theirs.Status != "PLANNED" {
+		t.Errorf("statuses carried over: %s and %s; want ONGOING kept and DONE made PLANNED", ours.Status, theirs.Status)
+	}
+	if ours.Lead == nil || *ours.Lead != "Kulturchef Örebro" || ours.FirstYear != nil ||
+		ours.Objective.Title != "Ökad samverkan mellan kommuner, institutioner" ||
+		len(ours.Municipalities.Edges) != 1 || ours.Municipalities.Edges[0].Node.Code != "1880" {
+		t.Errorf("carried-over activity = %+v; want its lead, heading and municipality, and no years", ours)
+	}
+	if ours.Predecessor == nil || ours.Predecessor.ID != f.ours || ours.Predecessor.Successor == nil ||
+		ours.Predecessor.Successor.ID != ours.ID || ours.Predecessor.FollowUps.TotalCount != 1 {
+		t.Errorf("predecessor = %+v; want activity %s, linked back, with its follow-up", ours.Predecessor, f.ours)
+	}
+
+	var old struct {
+		Node struct {
+			Successor *struct{ ID string }
+			FollowUps struct{ TotalCount int }
+			Objective struct {
+				Goal struct{ Plan struct{ ID string } }
+			}
+		}
+	}
+	s.must(`query($id: ID!) { node(id: $id) { ... on Activity { successor { id } followUps { totalCount } objective { goal { plan { id } } } } } }`,
+		map[string]any{"id": f.ours}, &old)
+	if old.Node.Successor == nil || old.Node.Successor.ID != ours.ID || old.Node.FollowUps.TotalCount != 1 || old.Node.Objective.Goal.Plan.ID != f.plan {
+		t.Errorf("the old activity = %+v; want it in its plan with its follow-up and its successor %s", old.Node, ours.ID)
+	}
+	if n := s.count("plans"); n != plansBefore+1 {
+		t.Errorf("%d plans, want %d", n, plansBefore+1)
+	}
+	// 1 plan + 3 goals + 4 headings + 2 activities, each created by the admin.
+	if after := s.auditCount(); after-auditBefore != 10 {
+		t.Errorf("%d audit entries, want 10 (the plan, 3 goals, 4 headings, 2 activities)", after-auditBefore)
+	}
+	entries := s.trail(map[string]any{"objectID": ours.ID})
+	if len(entries) != 1 || entries[0].Action != "CREATE" || entries[0].Actor == nil || entries[0].Actor.Username != "admin" {
+		t.Fatalf("entries of the carried-over activity = %+v, want its creation by the admin", entries)
+	}
+	if _, n, _, _ := entries[0].change(t, "predecessorID"); fmt.Sprint(n) != f.ours {
+		t.Errorf("the carried-over activity's entry records predecessorID %v, want %s", n, f.ours)
+	}
+
+	t.Run("CopiesAreEditedApart", func(t *testing.T) {
+		s := s.withT(t)
+		var goals struct {
+			Goals struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
+		}
+		s.must(`query($p: ID!) { goals(where: {planID: $p, number: 1}) { edges { node { id } } } }`, map[string]any{"p": next}, &goals)
+		s.must(`mutation($id: ID!) { updateGoal(id: $id, input: {title: "Barn och unga 2024–2027"}) { id } }`,
+			map[string]any{"id": goals.Goals.Edges[0].Node.ID}, nil)
+		if s.idOf("goals", `{number: 1, title: "Barn och unga"}`) == "" {
+			t.Error("the old goal 1 changed with its copy")
+		}
+	})
+}
+
+// startNextPeriod refuses, with its code and field, what it cannot do, and
+// leaves nothing behind: not even the records a first startNextPeriod of
+// the same request created, as the request is one transaction.
+func TestStartNextPeriodRefusals(t *testing.T) {
+	s := newTestServer(t)
+	f := newRoleFixture(s)
+	editor := accountstest.Session(t, s.client,
+		accountstest.User(t, s.client, "redaktor", auth.RoleEditor, []int{mustAtoi(t, f.orebro)}, nil))
+	other := s.create(`mutation { createPlan(input: {name: "Annan plan", region: "Region Test", firstYear: 2020, lastYear: 2023}) { id } }`, nil)
+	otherGoal := s.create(`mutation($p: ID!) { createGoal(input: {planID: $p, number: 1}) { id } }`, map[string]any{"p": other})
+	otherHeading := s.create(`mutation($g: ID!) { createObjective(input: {goalID: $g, title: "Rubrik"}) { id } }`, map[string]any{"g": otherGoal})
+	elsewhere := s.create(`mutation($h: ID!) { createActivity(input: {objectiveID: $h, title: "Annanstans"}) { id } }`, map[string]any{"h": otherHeading})
+
+	in := func(changes map[string]any) map[string]any {
+		v := map[string]any{"planID": f.plan, "firstYear": 2024, "lastYear": 2027, "carryOverActivityIDs": []string{f.ours}}
+		for k, x := range changes {
+			v[k] = x
+		}
+		return map[string]any{"in": v}
+	}
+	cases := []struct {
+		name        string
+		as          string
+		query       string
+		vars        map[string]any
+		code, field string
+	}{
+		{"Editor", editor, startNextPeriod, in(nil), "FORBIDDEN", ""},
+		{"Anonymous", "", startNextPeriod, in(nil), "UNAUTHENTICATED", ""},
+		{"UnknownPlan", s.token, startNextPeriod, in(map[string]any{"planID": "1"}), "NOT_FOUND", "planID"},
+		{"OverlappingYears", s.token, startNextPeriod, in(map[string]any{"firstYear": 2023}), "VALIDATION", "firstYear"},
+		{"LastYearFirst", s.token, startNextPeriod, in(map[string]any{"lastYear": 2025, "firstYear": 2026}), "VALIDATION", "lastYear"},
+		{"UnknownActivity", s.token, startNextPeriod, in(map[string]any{"carryOverActivityIDs": []string{f.ours, "999999"}}), "NOT_FOUND", "carryOverActivityIDs"},
+		{"ActivityOfAnotherPlan", s.token, startNextPeriod, in(map[string]any{"carryOverActivityIDs": []string{elsewhere}}), "VALIDATION", "carryOverActivityIDs"},
+		{"CarriedOverTwiceInOneRequest", s.token,
+			`mutation($in: StartNextPeriodInput!) { a: startNextPeriod(input: $in) { id } b: startNextPeriod(input: $in) { id } }`,
+			in(nil), "VALIDATION", "carryOverActivityIDs"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := s.withT(t)
+			plans, entries := s.count("plans"), s.auditCount()
+			s.as(c.as).wantError(c.query, c.vars, c.code, c.field)
+			if n := s.count("plans"); n != plans {
+				t.Errorf("%d plans after a refusal, want %d", n, plans)
+			}
+			if n := s.auditCount(); n != entries {
+				t.Errorf("a refusal left %d audit entries", n-entries)
+			}
+		})
+	}
+}
+
+// Deleting an activity that was carried over, or the plan it was in,
+// leaves its successor without a predecessor, as a recorded update.
+func TestDeletingAPredecessorIsRecorded(t *testing.T) {
+	s := newTestServer(t)
+	f := newRoleFixture(s)
+	var data struct{ StartNextPeriod struct{ ID string } }
+	s.must(startNextPeriod, map[string]any{"in": map[string]any{
+		"planID": f.plan, "firstYear": 2024, "lastYear": 2027, "carryOverActivityIDs": []string{f.ours, f.theirs}}}, &data)
+	var succ struct {
+		Activities struct {
+			Edges []struct{ Node struct{ ID, Title string } }
+		}
+	}
+	s.must(`{ activities(where: {hasPredecessor: true}, orderBy: {field: TITLE}) { edges { node { id title } } } }`, nil, &succ)
+	if len(succ.Activities.Edges) != 2 {
+		t.Fatalf("successors = %+v, want 2", succ.Activities.Edges)
+	}
+	laxas, orebros := succ.Activities.Edges[0].Node.ID, succ.Activities.Edges[1].Node.ID
+
+	s.must(`mutation($id: ID!) { deleteActivity(id: $id) }`, map[string]any{"id": f.ours}, nil)
+	entries := s.trail(map[string]any{"objectID": orebros, "action": "UPDATE"})
+	if len(entries) != 1 {
+		t.Fatalf("entries of the successor = %+v, want one update", entries)
+	}
+	if old, _, _, _ := entries[0].change(t, "predecessorID"); fmt.Sprint(old) != f.ours {
+		t.Errorf("the update records predecessorID from %v, want %s", old, f.ours)
+	}
+
+	s.must(`mutation($id: ID!) { deletePlan(id: $id) }`, map[string]any{"id": f.plan}, nil)
+	if entries := s.trail(map[string]any{"objectID": laxas, "action": "UPDATE"}); len(entries) != 1 {
+		t.Errorf("entries of the other successor after its predecessor's plan went = %+v, want one update", entries)
+	}
+	var left struct{ Activities struct{ TotalCount int } }
+	s.must(`{ activities(where: {hasPredecessor: true}) { totalCount } }`, nil, &left)
+	if left.Activities.TotalCount != 0 {
+		t.Errorf("%d activities still have a predecessor", left.Activities.TotalCount)
+	}
+}
