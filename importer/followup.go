@@ -3,6 +3,7 @@ package importer
 import (
 	"fmt"
 
+	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/followup"
@@ -102,6 +103,12 @@ func (im *importer) followUp(h *header, cells []string, row *Row) error {
 		return nil
 	}
 	author, hasAuthor := h.cell(cells, colAuthor), h.has(colAuthor)
+	if auth.FromContext(im.ctx) != nil {
+		// Through the API the server writes who changed a follow-up
+		// (the schema's hook): the column is not compared, or a file
+		// imported again would change every follow-up another wrote.
+		author, hasAuthor = "", false
+	}
 
 	if err := im.loadFollowUps(p, d); err != nil {
 		return err

@@ -282,7 +282,7 @@ func TestImportXLSX(t *testing.T) {
 		t.Errorf("dates %s, %s; want 2021-03-01 and 2021-11-30 from Excel's serial numbers", a.StartDate, a.EndDate)
 	}
 	if fu := a.FollowUps.Edges; len(fu) != 1 || fu[0].Node.Period != "FIRST_HALF" || fu[0].Node.Assessment != "YELLOW" ||
-		fu[0].Node.Status != "ONGOING" || fu[0].Node.Author != "Eva" || fu[0].Node.Date != "2021-06-30T00:00:00Z" {
+		fu[0].Node.Status != "ONGOING" || fu[0].Node.Author != "admin" /* the server writes who imports */ || fu[0].Node.Date != "2021-06-30T00:00:00Z" {
 		t.Errorf("follow-ups = %+v", fu)
 	}
 	if again := s.importFile(buf.Bytes(), false); again.Unchanged != 2 || again.Created+again.Updated+again.Refused != 0 {

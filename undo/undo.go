@@ -25,6 +25,7 @@ import (
 
 	"github.com/samverkan/samverkan"
 	"github.com/samverkan/samverkan/audit"
+	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/auditentry"
 	"github.com/samverkan/samverkan/ent/privacy"
@@ -344,6 +345,14 @@ func Revert(ctx context.Context, c *ent.Client, entryID int, field string, versi
 
 // entry reads an entry of the trail as the viewer may (admins only).
 func entry(ctx context.Context, c *ent.Client, id int) (*ent.AuditEntry, error) {
+	// Restoring and reverting are an admin's, whatever of the trail the
+	// caller may read (an editor reads the history of its scope).
+	switch v := auth.FromContext(ctx); {
+	case v == nil:
+		return nil, samverkan.Errorf(samverkan.CodeUnauthenticated, "", "sign in to make changes (send Authorization: Bearer <token>, from the login mutation)")
+	case !v.Is(auth.RoleAdmin):
+		return nil, samverkan.Errorf(samverkan.CodeForbidden, "", "only admins restore deleted records and revert changes")
+	}
 	e, err := c.AuditEntry.Get(ctx, id)
 	if ent.IsNotFound(err) {
 		return nil, samverkan.Errorf(samverkan.CodeNotFound, "entryID", "no entry of the audit trail has the id %d", id)
