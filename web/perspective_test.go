@@ -98,7 +98,7 @@ func TestAdminPagePerspectivesGroupsAndTheWholeCounty(t *testing.T) {
 			t.Fatal(err)
 		}
 		lines := strings.Split(strings.TrimSuffix(string(data), "\r\n"), "\r\n")
-		if len(lines) != 2 || !strings.Contains(lines[1], ";Hela länet;") || !strings.HasSuffix(lines[1], ";Barn") {
+		if len(lines) != 2 || !strings.Contains(lines[1], ";Hela länet;") || !strings.Contains(lines[1], ";Barn;") {
 			t.Errorf("the list's CSV reads %q, want the bus with Hela länet and Barn", lines)
 		}
 	})
