@@ -42,6 +42,9 @@ func TestAdminPageSaysWhyAReportCannotBeDownloaded(t *testing.T) {
 		b.waitText("Status per utvecklingsmål")
 		if who == "signed in" {
 			b.signIn("alva", password)
+			// The dashboard drawn again for the one plan left, not
+			// the one that showed before signing in.
+			b.waitText("Ny plan, Region Örebro län, 2024–2027.")
 		}
 		// The plan goes while the page shows it.
 		b.graphql(token, `mutation($id: ID!) { deletePlan(id: $id) }`, map[string]any{"id": plan}, nil)
