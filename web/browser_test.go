@@ -295,7 +295,22 @@ func (b *browser) waitView(prefix string) {
 func (b *browser) click(text string) {
 	b.t.Helper()
 	xpath := fmt.Sprintf(`//*[self::a or self::button][normalize-space()=%s]`, xq(text))
-	b.run("click "+text, chromedp.WaitVisible(xpath), chromedp.Click(xpath), chromedp.Sleep(50*time.Millisecond), chromedp.WaitNotPresent(chromedp.CSS(`main[aria-busy]`)))
+	// A view drawn again (after signing in, or as a report arrives) can
+	// replace the node between finding and clicking it: then the click is
+	// tried again on the new one.
+	for try := 0; ; try++ {
+		ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+		err := chromedp.Do(ctx, chromedp.WaitNotPresent(chromedp.CSS(`main[aria-busy]`)), chromedp.WaitVisible(xpath), chromedp.Click(xpath))
+		cancel()
+		if err != nil && try < 3 && strings.Contains(err.Error(), "Could not find node") {
+			continue
+		}
+		if err != nil {
+			b.fail("click "+text, err)
+		}
+		break
+	}
+	b.run("click "+text, chromedp.Sleep(50*time.Millisecond), chromedp.WaitNotPresent(chromedp.CSS(`main[aria-busy]`)))
 }
 
 // fieldID finds the id of the control a label names.
