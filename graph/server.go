@@ -22,6 +22,7 @@ import (
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/kolada"
 	"github.com/samverkan/samverkan/live"
+	"github.com/samverkan/samverkan/storage"
 )
 
 // NewHandler returns the GraphQL endpoint over the client: queries by POST
@@ -202,7 +203,10 @@ func (transactioner) MutateOperationContext(_ context.Context, oc *graphql.Opera
 // InterceptResponse runs a mutation in a transaction, committed when the
 // response has no error and rolled back otherwise. A request refused before
 // it ran (a limit, bad input) arrives with its errors already and needs
-// none: it must not take a writer's turn.
+// none: it must not take a writer's turn. On SQLite the transaction takes
+// its turn among the writers at its first statement, so that the work a
+// mutation does before it (arguments, validation, policies) does not hold
+// up the writers behind it.
 func (t transactioner) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	if !graphql.HasOperationContext(ctx) || !isMutation(graphql.GetOperationContext(ctx)) || len(graphql.GetErrors(ctx)) > 0 {
 		return next(ctx)
@@ -210,7 +214,7 @@ func (t transactioner) InterceptResponse(ctx context.Context, next graphql.Respo
 	if _, checks := mutationFields(graphql.GetOperationContext(ctx)); len(checks) > 0 {
 		return next(ctx) // alone in the request: MutateOperationContext saw to it
 	}
-	txCtx, tx, err := t.opener.OpenTx(ctx)
+	txCtx, tx, err := t.opener.OpenTx(storage.BeginAtFirstStatement(ctx))
 	if err != nil {
 		return t.fail(ctx, fmt.Errorf("begin the mutation's transaction: %w", err))
 	}

@@ -129,9 +129,29 @@ func (q *writerQueue) Tx(ctx context.Context) (dialect.Tx, error) {
 }
 
 // BeginTx begins a transaction with options when the ones before it have
+// ended, or, for a context of BeginAtFirstStatement, at its first
+// statement.
+func (q *writerQueue) BeginTx(ctx context.Context, opts *entsql.TxOptions) (dialect.Tx, error) {
+	if ctx.Value(atFirstStatement{}) != nil {
+		return &lazyTx{q: q, ctx: ctx, opts: opts}, nil
+	}
+	return q.begin(ctx, opts)
+}
+
+type atFirstStatement struct{}
+
+// BeginAtFirstStatement returns a context whose SQLite transactions wait
+// for their turn among the writers when they run their first statement,
+// not when they begin (see lazyTx). A GraphQL mutation's transaction is
+// one: it begins before the mutation's resolvers run.
+func BeginAtFirstStatement(ctx context.Context) context.Context {
+	return context.WithValue(ctx, atFirstStatement{}, true)
+}
+
+// begin begins a transaction with options when the ones before it have
 // ended. Goroutines blocked on a channel send are served in order, which
 // makes the queue fair.
-func (q *writerQueue) BeginTx(ctx context.Context, opts *entsql.TxOptions) (dialect.Tx, error) {
+func (q *writerQueue) begin(ctx context.Context, opts *entsql.TxOptions) (dialect.Tx, error) {
 	turn, err := q.wait(ctx)
 	if err != nil {
 		return nil, err
@@ -431,3 +451,102 @@ func (tx *soloTx) Rollback() error {
 	defer tx.release()
 	return tx.Tx.Rollback()
 }
+
+// lazyTx is a transaction that waits for its turn in the queue only when
+// it runs its first statement. A mutation does much before it reads or
+// writes anything (its arguments, its input's validation, the policies
+// that need no query), and none of that needs to hold up the writers
+// behind it; a mutation refused before its first statement never takes a
+// turn at all. Its statements all run after it has the turn, so writers
+// still take turns. It begins with the context BeginTx was given, whose
+// deadline bounds the wait, as before.
+type lazyTx struct {
+	q    *writerQueue
+	ctx  context.Context
+	opts *entsql.TxOptions
+
+	mu    sync.Mutex
+	tx    dialect.Tx // nil until the first statement
+	err   error      // why it could not begin
+	ended bool
+}
+
+// begun returns the transaction, beginning it at the first call.
+func (t *lazyTx) begun() (dialect.Tx, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.tx == nil && t.err == nil {
+		if t.ended {
+			return nil, sql.ErrTxDone
+		}
+		t.tx, t.err = t.q.begin(t.ctx, t.opts)
+	}
+	return t.tx, t.err
+}
+
+func (t *lazyTx) Exec(ctx context.Context, query string, args, v any) error {
+	tx, err := t.begun()
+	if err != nil {
+		return err
+	}
+	return tx.Exec(ctx, query, args, v)
+}
+
+func (t *lazyTx) Query(ctx context.Context, query string, args, v any) error {
+	tx, err := t.begun()
+	if err != nil {
+		return err
+	}
+	return tx.Query(ctx, query, args, v)
+}
+
+// ExecContext runs a statement of ent's client.ExecContext.
+func (t *lazyTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	tx, err := t.begun()
+	if err != nil {
+		return nil, err
+	}
+	eq, ok := tx.(execQuerier)
+	if !ok {
+		return nil, fmt.Errorf("storage: a %T cannot run ExecContext", tx)
+	}
+	return eq.ExecContext(ctx, query, args...)
+}
+
+// QueryContext runs a statement of the read compiler.
+func (t *lazyTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	tx, err := t.begun()
+	if err != nil {
+		return nil, err
+	}
+	eq, ok := tx.(execQuerier)
+	if !ok {
+		return nil, fmt.Errorf("storage: a %T cannot run QueryContext", tx)
+	}
+	return eq.QueryContext(ctx, query, args...)
+}
+
+// end ends the transaction, if it began: one that ran no statement has
+// nothing to commit or roll back. Committing one that could not begin
+// fails with the reason.
+func (t *lazyTx) end(commit bool) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.ended {
+		return sql.ErrTxDone
+	}
+	t.ended = true
+	switch {
+	case t.tx == nil && commit:
+		return t.err
+	case t.tx == nil:
+		return nil
+	case commit:
+		return t.tx.Commit()
+	}
+	return t.tx.Rollback()
+}
+
+func (t *lazyTx) Commit() error { return t.end(true) }
+
+func (t *lazyTx) Rollback() error { return t.end(false) }

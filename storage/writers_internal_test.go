@@ -176,3 +176,86 @@ func TestWaitingEndsAtTheDeadline(t *testing.T) {
 		t.Errorf("gave up after %v, before the deadline of 500 ms", d)
 	}
 }
+
+// TestBeginAtFirstStatement checks a transaction of BeginAtFirstStatement:
+// it begins at once behind an open transaction and waits for its turn at
+// its first statement; its statements still run only after the writer
+// before it has ended; one that runs no statement never takes a turn; and
+// one whose wait ends at its deadline fails its statement and its Commit
+// with the deadline's error, writing nothing.
+func TestBeginAtFirstStatement(t *testing.T) {
+	db, client, ctx := openForWriters(t)
+	lazy := BeginAtFirstStatement(ctx)
+
+	held, err := client.Tx(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	held.Municipality.Create().SetCode("0001").SetName("Först").ExecX(ctx)
+
+	// Begins behind the held transaction, without waiting.
+	idle, err := client.Tx(lazy)
+	if err != nil {
+		t.Fatalf("begin behind an open transaction: %v", err)
+	}
+	if n := db.writers.waiting.Load(); n != 0 {
+		t.Errorf("%d writers waiting after a lazy begin, want 0", n)
+	}
+	if err := idle.Commit(); err != nil {
+		t.Errorf("commit of a transaction that ran no statement: %v", err)
+	}
+
+	second, err := client.Tx(lazy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrote := make(chan error, 1)
+	go func() {
+		wrote <- second.Municipality.Create().SetCode("0002").SetName("Andra").Exec(ctx)
+	}()
+	waitFor(t, func() bool { return db.writers.waiting.Load() == 1 })
+	select {
+	case err := <-wrote:
+		t.Fatalf("the first statement ran while another writer held the turn (err = %v)", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	// The held transaction's Commit returns when its group has committed,
+	// which the second, joining the group, ends.
+	heldDone := make(chan error, 1)
+	go func() { heldDone <- held.Commit() }()
+	if err := <-wrote; err != nil {
+		t.Fatal(err)
+	}
+	if err := second.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-heldDone; err != nil {
+		t.Fatal(err)
+	}
+
+	// A wait that ends at the deadline.
+	held, err = client.Tx(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Rollback()
+	held.Municipality.Create().SetCode("0003").SetName("Tredje").ExecX(ctx)
+	deadline, cancel := context.WithTimeout(lazy, 100*time.Millisecond)
+	defer cancel()
+	late, err := client.Tx(deadline)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := late.Municipality.Create().SetCode("0004").SetName("Fjärde").Exec(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("statement after the deadline: err = %v, want context.DeadlineExceeded", err)
+	}
+	if err := late.Commit(); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("commit of a transaction that could not begin: err = %v, want context.DeadlineExceeded", err)
+	}
+	if err := held.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if n := client.Municipality.Query().CountX(ctx); n != 2 {
+		t.Errorf("%d municipalities stored, want 2 (Först, Andra)", n)
+	}
+}
