@@ -62,13 +62,7 @@ func Catalog(base, publisher string, exports []*Export) []byte {
 	w.resource(2, "dcterms:language", languageSwe)
 	w.resource(2, "dcterms:license", CatalogLicense)
 	w.resource(2, "dcat:themeTaxonomy", themeTaxonomy)
-	var modified time.Time
-	for _, e := range exports {
-		if e.Modified.After(modified) {
-			modified = e.Modified
-		}
-	}
-	if !modified.IsZero() {
+	if modified := Newest(exports); !modified.IsZero() {
 		w.typed(2, "dcterms:modified", modified.Format(time.RFC3339), "dateTime")
 	}
 	for _, e := range exports {
@@ -124,17 +118,17 @@ func (w *rdfWriter) dataset(base string, e *Export) {
 	if p.SourceURL != "" {
 		w.resource(4, "dcat:landingPage", p.SourceURL)
 	}
-	w.distribution(base, e, "Hela planen (JSON)", "Planen och alla dess tabeller i ett JSON-dokument.",
+	w.distribution(e, "Hela planen (JSON)", "Planen och alla dess tabeller i ett JSON-dokument.",
 		base+PlanPath(p.ID), fileTypeJSON, mediaTypeJSON)
 	for _, t := range e.Tables {
-		w.distribution(base, e, t.Title+" (CSV)", "Kolumner: "+strings.Join(t.Columns, ", ")+".",
+		w.distribution(e, t.Title+" (CSV)", "Kolumner: "+strings.Join(t.Columns, ", ")+".",
 			base+TablePath(p.ID, t.Name, "csv"), fileTypeCSV, mediaTypeCSV)
 	}
 	w.close(3, "dcat:Dataset")
 	w.line(2, "</dcat:dataset>")
 }
 
-func (w *rdfWriter) distribution(base string, e *Export, title, description, url, format, mediaType string) {
+func (w *rdfWriter) distribution(e *Export, title, description, url, format, mediaType string) {
 	w.line(4, "<dcat:distribution>")
 	w.open(5, "dcat:Distribution", url)
 	w.text(6, "dcterms:title", title)

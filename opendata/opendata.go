@@ -89,31 +89,39 @@ var Tables = []Table{
 }
 
 // TableNamed returns the table of Tables named name.
-func TableNamed(name string) (Table, bool) {
-	i := slices.IndexFunc(Tables, func(t Table) bool { return t.Name == name })
+func TableNamed(name string) (Table, bool) { return find(Tables, name) }
+
+func find(tables []Table, name string) (Table, bool) {
+	i := slices.IndexFunc(tables, func(t Table) bool { return t.Name == name })
 	if i < 0 {
 		return Table{}, false
 	}
-	return Tables[i], true
+	return tables[i], true
 }
 
 // Export is a published plan's open data.
 type Export struct {
 	Plan *ent.Plan
 	// Modified is when what the export holds last changed: the newest
-	// change of its records, or of a deletion anywhere (which the audit
+	// change of its records (and of the municipalities, institutions and
+	// perspectives they name), or of a deletion anywhere (which the audit
 	// trail alone remembers).
 	Modified time.Time
 	Tables   []Table // as Tables, with rows
 }
 
 // Table returns the export's table named name.
-func (e *Export) Table(name string) (Table, bool) {
-	i := slices.IndexFunc(e.Tables, func(t Table) bool { return t.Name == name })
-	if i < 0 {
-		return Table{}, false
+func (e *Export) Table(name string) (Table, bool) { return find(e.Tables, name) }
+
+// Newest is when the newest of the exports last changed (zero for none).
+func Newest(exports []*Export) time.Time {
+	var newest time.Time
+	for _, e := range exports {
+		if e.Modified.After(newest) {
+			newest = e.Modified
+		}
 	}
-	return e.Tables[i], true
+	return newest
 }
 
 // publishedPlans narrows q to the plans whose open data is exported.
@@ -192,17 +200,21 @@ func Build(ctx context.Context, client *ent.Client, p *ent.Plan) (*Export, error
 		seen(a.UpdatedAt)
 		var perspectives []string
 		for _, ps := range a.Edges.Perspectives {
+			seen(ps.UpdatedAt)
 			perspectives = append(perspectives, ps.Name)
 		}
 		activityRows = append(activityRows, []any{a.ID, a.ObjectiveID, goalOf[a.ObjectiveID], a.Title, a.Description,
 			string(a.Status), intOrNil(a.FirstYear), intOrNil(a.LastYear), date(a.StartDate), date(a.EndDate),
 			a.Lead, list(perspectives), intOrNil(a.PredecessorID)})
 		for _, m := range a.Edges.Municipalities {
+			seen(m.UpdatedAt)
 			participationRows = append(participationRows, []any{a.ID, "MUNICIPALITY", m.ID, m.Name, m.Code})
 		}
 		for _, in := range a.Edges.Institutions {
+			seen(in.UpdatedAt)
 			var code any
 			if m := in.Edges.Municipality; m != nil {
+				seen(m.UpdatedAt)
 				code = m.Code
 			}
 			participationRows = append(participationRows, []any{a.ID, "INSTITUTION", in.ID, in.Name, code})
@@ -243,6 +255,7 @@ func Build(ctx context.Context, client *ent.Client, p *ent.Plan) (*Export, error
 				period = string(*v.Period)
 			}
 			if m := v.Edges.Municipality; m != nil {
+				seen(m.UpdatedAt)
 				code = m.Code
 			}
 			valueRows = append(valueRows, []any{in.ID, v.Year, period, intOrNil(v.MunicipalityID), code, v.Value, string(v.Source)})

@@ -82,14 +82,8 @@ func openCatalog(client *ent.Client, log *slog.Logger, base func(*http.Request) 
 			internalError(ctx, w, log, err)
 			return
 		}
-		var modified time.Time
-		for _, e := range exports {
-			if e.Modified.After(modified) {
-				modified = e.Modified
-			}
-		}
 		body := opendata.Catalog(base(r), publisher, exports)
-		serveOpen(w, r, "application/rdf+xml; charset=utf-8", "", modified, body)
+		serveOpen(w, r, "application/rdf+xml; charset=utf-8", "", opendata.Newest(exports), body)
 	})
 }
 
