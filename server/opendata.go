@@ -83,7 +83,7 @@ func openCatalog(client *ent.Client, log *slog.Logger, base func(*http.Request) 
 			return
 		}
 		body := opendata.Catalog(base(r), publisher, exports)
-		serveOpen(w, r, "application/rdf+xml; charset=utf-8", "", opendata.Newest(exports), body)
+		serveOpen(w, r, "application/rdf+xml; charset=utf-8", "", opendata.CatalogLicense, opendata.Newest(exports), body)
 	})
 }
 
@@ -104,7 +104,7 @@ func openPlan(client *ent.Client, log *slog.Logger) http.Handler {
 			internalError(r.Context(), w, log, err)
 			return
 		}
-		serveOpen(w, r, "application/json; charset=utf-8", "", e.Modified, body)
+		serveOpen(w, r, "application/json; charset=utf-8", "", e.Plan.DataLicense, e.Modified, body)
 	})
 }
 
@@ -127,7 +127,7 @@ func openTable(client *ent.Client, log *slog.Logger) http.Handler {
 				internalError(r.Context(), w, log, err)
 				return
 			}
-			serveOpen(w, r, "application/json; charset=utf-8", "", e.Modified, body)
+			serveOpen(w, r, "application/json; charset=utf-8", "", e.Plan.DataLicense, e.Modified, body)
 			return
 		}
 		body, err := excelCSV(t.Records())
@@ -135,7 +135,7 @@ func openTable(client *ent.Client, log *slog.Logger) http.Handler {
 			internalError(r.Context(), w, log, err)
 			return
 		}
-		serveOpen(w, r, "text/csv; charset=utf-8", fileName(t.Name, e.Plan, nil), e.Modified, body)
+		serveOpen(w, r, "text/csv; charset=utf-8", fileName(t.Name, e.Plan, nil), e.Plan.DataLicense, e.Modified, body)
 	})
 }
 
@@ -177,8 +177,9 @@ func openExport(w http.ResponseWriter, r *http.Request, client *ent.Client, log 
 // serveOpen sends an open-data file with its ETag (a hash of the body)
 // and Last-Modified; http.ServeContent answers If-None-Match (and, when
 // there is none, If-Modified-Since) with 304. A download name, if given,
-// makes it an attachment.
-func serveOpen(w http.ResponseWriter, r *http.Request, contentType, download string, modified time.Time, body []byte) {
+// makes it an attachment; a licence, if given, is named in a Link header
+// (rel="license", RFC 8288), which a CSV file has no other place for.
+func serveOpen(w http.ResponseWriter, r *http.Request, contentType, download, license string, modified time.Time, body []byte) {
 	sum := sha256.Sum256(body)
 	h := w.Header()
 	h.Set("ETag", `"`+hex.EncodeToString(sum[:16])+`"`)
@@ -188,6 +189,9 @@ func serveOpen(w http.ResponseWriter, r *http.Request, contentType, download str
 	h.Set("X-Content-Type-Options", "nosniff")
 	if download != "" {
 		h.Set("Content-Disposition", attachment(download))
+	}
+	if license != "" {
+		h.Set("Link", "<"+license+`>; rel="license"`)
 	}
 	http.ServeContent(w, r, "", modified, bytes.NewReader(body))
 }

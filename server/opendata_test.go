@@ -270,6 +270,9 @@ func TestOpenDataETag(t *testing.T) {
 	if status != http.StatusOK || etag == "" || h.Get("Last-Modified") == "" {
 		t.Fatalf("GET %s = %d, ETag %q, Last-Modified %q", path, status, etag, h.Get("Last-Modified"))
 	}
+	if link := h.Get("Link"); link != "<"+cc0+`>; rel="license"` {
+		t.Errorf("Link = %q, want the licence", link)
+	}
 	if status, _, body := s.openGet(path, etag); status != http.StatusNotModified || len(body) != 0 {
 		t.Fatalf("with If-None-Match: %d, %d bytes; want 304 and none", status, len(body))
 	}
