@@ -663,6 +663,9 @@ var types = map[string]*Type{
 			"sourceUrl":   {Column: plan.FieldSourceURL, Kind: KindString, Nillable: false},
 			"sourceDate":  {Column: plan.FieldSourceDate, Kind: KindTime, Nillable: true},
 			"state":       {Column: plan.FieldState, Kind: KindEnum, Nillable: false},
+			"openData":    {Column: plan.FieldOpenData, Kind: KindBool, Nillable: false},
+			"dataLicense": {Column: plan.FieldDataLicense, Kind: KindString, Nillable: false},
+			"dataContact": {Column: plan.FieldDataContact, Kind: KindString, Nillable: false},
 		},
 		Edges: map[string]*Edge{
 			"goals":             {Target: "Goal", Unique: false, Rel: sqlgraph.O2M, Table: "goals", Columns: []string{"plan_id"}, Inverse: false},

@@ -4443,6 +4443,21 @@ func (_q *PlanQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				selectedFields = append(selectedFields, plan.FieldState)
 				fieldSeen[plan.FieldState] = struct{}{}
 			}
+		case "openData":
+			if _, ok := fieldSeen[plan.FieldOpenData]; !ok {
+				selectedFields = append(selectedFields, plan.FieldOpenData)
+				fieldSeen[plan.FieldOpenData] = struct{}{}
+			}
+		case "dataLicense":
+			if _, ok := fieldSeen[plan.FieldDataLicense]; !ok {
+				selectedFields = append(selectedFields, plan.FieldDataLicense)
+				fieldSeen[plan.FieldDataLicense] = struct{}{}
+			}
+		case "dataContact":
+			if _, ok := fieldSeen[plan.FieldDataContact]; !ok {
+				selectedFields = append(selectedFields, plan.FieldDataContact)
+				fieldSeen[plan.FieldDataContact] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:

@@ -1263,6 +1263,9 @@ type CreatePlanInput struct {
 	SourceURL   *string
 	SourceDate  *time.Time
 	State       *plan.State
+	OpenData    *bool
+	DataLicense *string
+	DataContact *string
 }
 
 // Mutate applies the CreatePlanInput on the PlanMutation builder.
@@ -1292,6 +1295,15 @@ func (i *CreatePlanInput) Mutate(m *PlanMutation) {
 	if v := i.State; v != nil {
 		m.SetState(*v)
 	}
+	if v := i.OpenData; v != nil {
+		m.SetOpenData(*v)
+	}
+	if v := i.DataLicense; v != nil {
+		m.SetDataLicense(*v)
+	}
+	if v := i.DataContact; v != nil {
+		m.SetDataContact(*v)
+	}
 }
 
 // SetInput applies the change-set in the CreatePlanInput on the PlanCreate builder.
@@ -1320,6 +1332,10 @@ type UpdatePlanInput struct {
 	ClearSourceDate  bool
 	SourceDate       *time.Time
 	State            *plan.State
+	OpenData         *bool
+	DataLicense      *string
+	ClearDataContact bool
+	DataContact      *string
 }
 
 // Mutate applies the UpdatePlanInput on the PlanMutation builder.
@@ -1377,6 +1393,18 @@ func (i *UpdatePlanInput) Mutate(m *PlanMutation) {
 	}
 	if v := i.State; v != nil {
 		m.SetState(*v)
+	}
+	if v := i.OpenData; v != nil {
+		m.SetOpenData(*v)
+	}
+	if v := i.DataLicense; v != nil {
+		m.SetDataLicense(*v)
+	}
+	if i.ClearDataContact {
+		m.ClearDataContact()
+	}
+	if v := i.DataContact; v != nil {
+		m.SetDataContact(*v)
 	}
 }
 

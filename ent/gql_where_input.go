@@ -7580,6 +7580,42 @@ type PlanWhereInput struct {
 	StateIn    []plan.State `json:"stateIn,omitempty"`
 	StateNotIn []plan.State `json:"stateNotIn,omitempty"`
 
+	// "open_data" field predicates.
+	OpenData    *bool `json:"openData,omitempty"`
+	OpenDataNEQ *bool `json:"openDataNEQ,omitempty"`
+
+	// "data_license" field predicates.
+	DataLicense             *string  `json:"dataLicense,omitempty"`
+	DataLicenseNEQ          *string  `json:"dataLicenseNEQ,omitempty"`
+	DataLicenseIn           []string `json:"dataLicenseIn,omitempty"`
+	DataLicenseNotIn        []string `json:"dataLicenseNotIn,omitempty"`
+	DataLicenseGT           *string  `json:"dataLicenseGT,omitempty"`
+	DataLicenseGTE          *string  `json:"dataLicenseGTE,omitempty"`
+	DataLicenseLT           *string  `json:"dataLicenseLT,omitempty"`
+	DataLicenseLTE          *string  `json:"dataLicenseLTE,omitempty"`
+	DataLicenseContains     *string  `json:"dataLicenseContains,omitempty"`
+	DataLicenseHasPrefix    *string  `json:"dataLicenseHasPrefix,omitempty"`
+	DataLicenseHasSuffix    *string  `json:"dataLicenseHasSuffix,omitempty"`
+	DataLicenseEqualFold    *string  `json:"dataLicenseEqualFold,omitempty"`
+	DataLicenseContainsFold *string  `json:"dataLicenseContainsFold,omitempty"`
+
+	// "data_contact" field predicates.
+	DataContact             *string  `json:"dataContact,omitempty"`
+	DataContactNEQ          *string  `json:"dataContactNEQ,omitempty"`
+	DataContactIn           []string `json:"dataContactIn,omitempty"`
+	DataContactNotIn        []string `json:"dataContactNotIn,omitempty"`
+	DataContactGT           *string  `json:"dataContactGT,omitempty"`
+	DataContactGTE          *string  `json:"dataContactGTE,omitempty"`
+	DataContactLT           *string  `json:"dataContactLT,omitempty"`
+	DataContactLTE          *string  `json:"dataContactLTE,omitempty"`
+	DataContactContains     *string  `json:"dataContactContains,omitempty"`
+	DataContactHasPrefix    *string  `json:"dataContactHasPrefix,omitempty"`
+	DataContactHasSuffix    *string  `json:"dataContactHasSuffix,omitempty"`
+	DataContactIsNil        bool     `json:"dataContactIsNil,omitempty"`
+	DataContactNotNil       bool     `json:"dataContactNotNil,omitempty"`
+	DataContactEqualFold    *string  `json:"dataContactEqualFold,omitempty"`
+	DataContactContainsFold *string  `json:"dataContactContainsFold,omitempty"`
+
 	// "goals" edge predicates.
 	HasGoals     *bool             `json:"hasGoals,omitempty"`
 	HasGoalsWith []*GoalWhereInput `json:"hasGoalsWith,omitempty"`
@@ -8148,6 +8184,96 @@ func (i *PlanWhereInput) P() (predicate.Plan, error) {
 	}
 	if len(i.StateNotIn) > 0 {
 		predicates = append(predicates, plan.StateNotIn(i.StateNotIn...))
+	}
+	if i.OpenData != nil {
+		predicates = append(predicates, plan.OpenDataEQ(*i.OpenData))
+	}
+	if i.OpenDataNEQ != nil {
+		predicates = append(predicates, plan.OpenDataNEQ(*i.OpenDataNEQ))
+	}
+	if i.DataLicense != nil {
+		predicates = append(predicates, plan.DataLicenseEQ(*i.DataLicense))
+	}
+	if i.DataLicenseNEQ != nil {
+		predicates = append(predicates, plan.DataLicenseNEQ(*i.DataLicenseNEQ))
+	}
+	if len(i.DataLicenseIn) > 0 {
+		predicates = append(predicates, plan.DataLicenseIn(i.DataLicenseIn...))
+	}
+	if len(i.DataLicenseNotIn) > 0 {
+		predicates = append(predicates, plan.DataLicenseNotIn(i.DataLicenseNotIn...))
+	}
+	if i.DataLicenseGT != nil {
+		predicates = append(predicates, plan.DataLicenseGT(*i.DataLicenseGT))
+	}
+	if i.DataLicenseGTE != nil {
+		predicates = append(predicates, plan.DataLicenseGTE(*i.DataLicenseGTE))
+	}
+	if i.DataLicenseLT != nil {
+		predicates = append(predicates, plan.DataLicenseLT(*i.DataLicenseLT))
+	}
+	if i.DataLicenseLTE != nil {
+		predicates = append(predicates, plan.DataLicenseLTE(*i.DataLicenseLTE))
+	}
+	if i.DataLicenseContains != nil {
+		predicates = append(predicates, plan.DataLicenseContains(*i.DataLicenseContains))
+	}
+	if i.DataLicenseHasPrefix != nil {
+		predicates = append(predicates, plan.DataLicenseHasPrefix(*i.DataLicenseHasPrefix))
+	}
+	if i.DataLicenseHasSuffix != nil {
+		predicates = append(predicates, plan.DataLicenseHasSuffix(*i.DataLicenseHasSuffix))
+	}
+	if i.DataLicenseEqualFold != nil {
+		predicates = append(predicates, plan.DataLicenseEqualFold(*i.DataLicenseEqualFold))
+	}
+	if i.DataLicenseContainsFold != nil {
+		predicates = append(predicates, plan.DataLicenseContainsFold(*i.DataLicenseContainsFold))
+	}
+	if i.DataContact != nil {
+		predicates = append(predicates, plan.DataContactEQ(*i.DataContact))
+	}
+	if i.DataContactNEQ != nil {
+		predicates = append(predicates, plan.DataContactNEQ(*i.DataContactNEQ))
+	}
+	if len(i.DataContactIn) > 0 {
+		predicates = append(predicates, plan.DataContactIn(i.DataContactIn...))
+	}
+	if len(i.DataContactNotIn) > 0 {
+		predicates = append(predicates, plan.DataContactNotIn(i.DataContactNotIn...))
+	}
+	if i.DataContactGT != nil {
+		predicates = append(predicates, plan.DataContactGT(*i.DataContactGT))
+	}
+	if i.DataContactGTE != nil {
+		predicates = append(predicates, plan.DataContactGTE(*i.DataContactGTE))
+	}
+	if i.DataContactLT != nil {
+		predicates = append(predicates, plan.DataContactLT(*i.DataContactLT))
+	}
+	if i.DataContactLTE != nil {
+		predicates = append(predicates, plan.DataContactLTE(*i.DataContactLTE))
+	}
+	if i.DataContactContains != nil {
+		predicates = append(predicates, plan.DataContactContains(*i.DataContactContains))
+	}
+	if i.DataContactHasPrefix != nil {
+		predicates = append(predicates, plan.DataContactHasPrefix(*i.DataContactHasPrefix))
+	}
+	if i.DataContactHasSuffix != nil {
+		predicates = append(predicates, plan.DataContactHasSuffix(*i.DataContactHasSuffix))
+	}
+	if i.DataContactIsNil {
+		predicates = append(predicates, plan.DataContactIsNil())
+	}
+	if i.DataContactNotNil {
+		predicates = append(predicates, plan.DataContactNotNil())
+	}
+	if i.DataContactEqualFold != nil {
+		predicates = append(predicates, plan.DataContactEqualFold(*i.DataContactEqualFold))
+	}
+	if i.DataContactContainsFold != nil {
+		predicates = append(predicates, plan.DataContactContainsFold(*i.DataContactContainsFold))
 	}
 
 	if i.HasGoals != nil {

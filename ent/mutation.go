@@ -15670,6 +15670,9 @@ type PlanMutation struct {
 	source_url                 *string
 	source_date                *time.Time
 	state                      *plan.State
+	open_data                  *bool
+	data_license               *string
+	data_contact               *string
 	clearedFields              map[string]struct{}
 	goals                      map[int]struct{}
 	removedgoals               map[int]struct{}
@@ -16422,6 +16425,127 @@ func (m *PlanMutation) ResetState() {
 	m.state = nil
 }
 
+// SetOpenData sets the "open_data" field.
+func (m *PlanMutation) SetOpenData(b bool) {
+	m.open_data = &b
+}
+
+// OpenData returns the value of the "open_data" field in the mutation.
+func (m *PlanMutation) OpenData() (r bool, exists bool) {
+	v := m.open_data
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOpenData returns the old "open_data" field's value of the Plan entity.
+// If the Plan object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanMutation) OldOpenData(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOpenData is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOpenData requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOpenData: %w", err)
+	}
+	return oldValue.OpenData, nil
+}
+
+// ResetOpenData resets all changes to the "open_data" field.
+func (m *PlanMutation) ResetOpenData() {
+	m.open_data = nil
+}
+
+// SetDataLicense sets the "data_license" field.
+func (m *PlanMutation) SetDataLicense(s string) {
+	m.data_license = &s
+}
+
+// DataLicense returns the value of the "data_license" field in the mutation.
+func (m *PlanMutation) DataLicense() (r string, exists bool) {
+	v := m.data_license
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDataLicense returns the old "data_license" field's value of the Plan entity.
+// If the Plan object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanMutation) OldDataLicense(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDataLicense is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDataLicense requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDataLicense: %w", err)
+	}
+	return oldValue.DataLicense, nil
+}
+
+// ResetDataLicense resets all changes to the "data_license" field.
+func (m *PlanMutation) ResetDataLicense() {
+	m.data_license = nil
+}
+
+// SetDataContact sets the "data_contact" field.
+func (m *PlanMutation) SetDataContact(s string) {
+	m.data_contact = &s
+}
+
+// DataContact returns the value of the "data_contact" field in the mutation.
+func (m *PlanMutation) DataContact() (r string, exists bool) {
+	v := m.data_contact
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDataContact returns the old "data_contact" field's value of the Plan entity.
+// If the Plan object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanMutation) OldDataContact(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDataContact is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDataContact requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDataContact: %w", err)
+	}
+	return oldValue.DataContact, nil
+}
+
+// ClearDataContact clears the value of the "data_contact" field.
+func (m *PlanMutation) ClearDataContact() {
+	m.data_contact = nil
+	m.clearedFields[plan.FieldDataContact] = struct{}{}
+}
+
+// DataContactCleared returns if the "data_contact" field was cleared in this mutation.
+func (m *PlanMutation) DataContactCleared() bool {
+	_, ok := m.clearedFields[plan.FieldDataContact]
+	return ok
+}
+
+// ResetDataContact resets all changes to the "data_contact" field.
+func (m *PlanMutation) ResetDataContact() {
+	m.data_contact = nil
+	delete(m.clearedFields, plan.FieldDataContact)
+}
+
 // AddGoalIDs adds the "goals" edge to the Goal entity by ids.
 func (m *PlanMutation) AddGoalIDs(ids ...int) {
 	if m.goals == nil {
@@ -16564,7 +16688,7 @@ func (m *PlanMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PlanMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 17)
 	if m.created_at != nil {
 		fields = append(fields, plan.FieldCreatedAt)
 	}
@@ -16607,6 +16731,15 @@ func (m *PlanMutation) Fields() []string {
 	if m.state != nil {
 		fields = append(fields, plan.FieldState)
 	}
+	if m.open_data != nil {
+		fields = append(fields, plan.FieldOpenData)
+	}
+	if m.data_license != nil {
+		fields = append(fields, plan.FieldDataLicense)
+	}
+	if m.data_contact != nil {
+		fields = append(fields, plan.FieldDataContact)
+	}
 	return fields
 }
 
@@ -16643,6 +16776,12 @@ func (m *PlanMutation) Field(name string) (ent.Value, bool) {
 		return m.SourceDate()
 	case plan.FieldState:
 		return m.State()
+	case plan.FieldOpenData:
+		return m.OpenData()
+	case plan.FieldDataLicense:
+		return m.DataLicense()
+	case plan.FieldDataContact:
+		return m.DataContact()
 	}
 	return nil, false
 }
@@ -16680,6 +16819,12 @@ func (m *PlanMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldSourceDate(ctx)
 	case plan.FieldState:
 		return m.OldState(ctx)
+	case plan.FieldOpenData:
+		return m.OldOpenData(ctx)
+	case plan.FieldDataLicense:
+		return m.OldDataLicense(ctx)
+	case plan.FieldDataContact:
+		return m.OldDataContact(ctx)
 	}
 	return nil, fmt.Errorf("unknown Plan field %s", name)
 }
@@ -16787,6 +16932,27 @@ func (m *PlanMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetState(v)
 		return nil
+	case plan.FieldOpenData:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOpenData(v)
+		return nil
+	case plan.FieldDataLicense:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDataLicense(v)
+		return nil
+	case plan.FieldDataContact:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDataContact(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Plan field %s", name)
 }
@@ -16874,6 +17040,9 @@ func (m *PlanMutation) ClearedFields() []string {
 	if m.FieldCleared(plan.FieldSourceDate) {
 		fields = append(fields, plan.FieldSourceDate)
 	}
+	if m.FieldCleared(plan.FieldDataContact) {
+		fields = append(fields, plan.FieldDataContact)
+	}
 	return fields
 }
 
@@ -16905,6 +17074,9 @@ func (m *PlanMutation) ClearField(name string) error {
 		return nil
 	case plan.FieldSourceDate:
 		m.ClearSourceDate()
+		return nil
+	case plan.FieldDataContact:
+		m.ClearDataContact()
 		return nil
 	}
 	return fmt.Errorf("unknown Plan nullable field %s", name)
@@ -16955,6 +17127,15 @@ func (m *PlanMutation) ResetField(name string) error {
 		return nil
 	case plan.FieldState:
 		m.ResetState()
+		return nil
+	case plan.FieldOpenData:
+		m.ResetOpenData()
+		return nil
+	case plan.FieldDataLicense:
+		m.ResetDataLicense()
+		return nil
+	case plan.FieldDataContact:
+		m.ResetDataContact()
 		return nil
 	}
 	return fmt.Errorf("unknown Plan field %s", name)

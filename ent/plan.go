@@ -45,6 +45,12 @@ type Plan struct {
 	SourceDate *time.Time `json:"source_date,omitempty"`
 	// Where the plan stands: DRAFT (utkast) while it is prepared, ADOPTED (antagen) while it runs, CLOSED (avslutad) when its period is over. A closed plan, and everything under it, is changed by admins only.
 	State plan.State `json:"state,omitempty"`
+	// Whether the plan is published as open data: its exports under /open/v1/plans/<id> and its entry in the DCAT-AP-SE catalogue /open/v1/catalog.rdf. Set by an admin; a DRAFT plan is never published, whatever this says.
+	OpenData bool `json:"open_data,omitempty"`
+	// The licence of the plan's open data, as the licence's web address; CC0 (https://creativecommons.org/publicdomain/zero/1.0/) unless an admin chooses another, e.g. CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/).
+	DataLicense string `json:"data_license,omitempty"`
+	// The e-mail address to write to about the plan's open data (the catalogue's contact point); absent, the catalogue names the region only.
+	DataContact string `json:"data_contact,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PlanQuery when eager-loading is set.
 	Edges        PlanEdges `json:"edges"`
@@ -90,9 +96,11 @@ func (*Plan) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case plan.FieldOpenData:
+			values[i] = new(sql.NullBool)
 		case plan.FieldID, plan.FieldVersion, plan.FieldFirstYear, plan.FieldLastYear:
 			values[i] = new(sql.NullInt64)
-		case plan.FieldName, plan.FieldRegion, plan.FieldCountyCode, plan.FieldDescription, plan.FieldGoalsIntro, plan.FieldParentPlan, plan.FieldSourceURL, plan.FieldState:
+		case plan.FieldName, plan.FieldRegion, plan.FieldCountyCode, plan.FieldDescription, plan.FieldGoalsIntro, plan.FieldParentPlan, plan.FieldSourceURL, plan.FieldState, plan.FieldDataLicense, plan.FieldDataContact:
 			values[i] = new(sql.NullString)
 		case plan.FieldCreatedAt, plan.FieldUpdatedAt, plan.FieldSourceDate:
 			values[i] = new(sql.NullTime)
@@ -202,6 +210,24 @@ func (_m *Plan) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.State = plan.State(value.String)
 			}
+		case plan.FieldOpenData:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field open_data", values[i])
+			} else if value.Valid {
+				_m.OpenData = value.Bool
+			}
+		case plan.FieldDataLicense:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field data_license", values[i])
+			} else if value.Valid {
+				_m.DataLicense = value.String
+			}
+		case plan.FieldDataContact:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field data_contact", values[i])
+			} else if value.Valid {
+				_m.DataContact = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -291,6 +317,15 @@ func (_m *Plan) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("state=")
 	builder.WriteString(fmt.Sprintf("%v", _m.State))
+	builder.WriteString(", ")
+	builder.WriteString("open_data=")
+	builder.WriteString(fmt.Sprintf("%v", _m.OpenData))
+	builder.WriteString(", ")
+	builder.WriteString("data_license=")
+	builder.WriteString(_m.DataLicense)
+	builder.WriteString(", ")
+	builder.WriteString("data_contact=")
+	builder.WriteString(_m.DataContact)
 	builder.WriteByte(')')
 	return builder.String()
 }

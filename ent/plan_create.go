@@ -188,6 +188,48 @@ func (_c *PlanCreate) SetNillableState(v *plan.State) *PlanCreate {
 	return _c
 }
 
+// SetOpenData sets the "open_data" field.
+func (_c *PlanCreate) SetOpenData(v bool) *PlanCreate {
+	_c.mutation.SetOpenData(v)
+	return _c
+}
+
+// SetNillableOpenData sets the "open_data" field if the given value is not nil.
+func (_c *PlanCreate) SetNillableOpenData(v *bool) *PlanCreate {
+	if v != nil {
+		_c.SetOpenData(*v)
+	}
+	return _c
+}
+
+// SetDataLicense sets the "data_license" field.
+func (_c *PlanCreate) SetDataLicense(v string) *PlanCreate {
+	_c.mutation.SetDataLicense(v)
+	return _c
+}
+
+// SetNillableDataLicense sets the "data_license" field if the given value is not nil.
+func (_c *PlanCreate) SetNillableDataLicense(v *string) *PlanCreate {
+	if v != nil {
+		_c.SetDataLicense(*v)
+	}
+	return _c
+}
+
+// SetDataContact sets the "data_contact" field.
+func (_c *PlanCreate) SetDataContact(v string) *PlanCreate {
+	_c.mutation.SetDataContact(v)
+	return _c
+}
+
+// SetNillableDataContact sets the "data_contact" field if the given value is not nil.
+func (_c *PlanCreate) SetNillableDataContact(v *string) *PlanCreate {
+	if v != nil {
+		_c.SetDataContact(*v)
+	}
+	return _c
+}
+
 // AddGoalIDs adds the "goals" edge to the Goal entity by IDs.
 func (_c *PlanCreate) AddGoalIDs(ids ...int) *PlanCreate {
 	_c.mutation.AddGoalIDs(ids...)
@@ -277,6 +319,14 @@ func (_c *PlanCreate) defaults() error {
 		v := plan.DefaultState
 		_c.mutation.SetState(v)
 	}
+	if _, ok := _c.mutation.OpenData(); !ok {
+		v := plan.DefaultOpenData
+		_c.mutation.SetOpenData(v)
+	}
+	if _, ok := _c.mutation.DataLicense(); !ok {
+		v := plan.DefaultDataLicense
+		_c.mutation.SetDataLicense(v)
+	}
 	return nil
 }
 
@@ -354,6 +404,22 @@ func (_c *PlanCreate) check() error {
 	if v, ok := _c.mutation.State(); ok {
 		if err := plan.StateValidator(v); err != nil {
 			return &ValidationError{Name: "state", err: fmt.Errorf(`ent: validator failed for field "Plan.state": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.OpenData(); !ok {
+		return &ValidationError{Name: "open_data", err: errors.New(`ent: missing required field "Plan.open_data"`)}
+	}
+	if _, ok := _c.mutation.DataLicense(); !ok {
+		return &ValidationError{Name: "data_license", err: errors.New(`ent: missing required field "Plan.data_license"`)}
+	}
+	if v, ok := _c.mutation.DataLicense(); ok {
+		if err := plan.DataLicenseValidator(v); err != nil {
+			return &ValidationError{Name: "data_license", err: fmt.Errorf(`ent: validator failed for field "Plan.data_license": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.DataContact(); ok {
+		if err := plan.DataContactValidator(v); err != nil {
+			return &ValidationError{Name: "data_contact", err: fmt.Errorf(`ent: validator failed for field "Plan.data_contact": %w`, err)}
 		}
 	}
 	return nil
@@ -443,6 +509,18 @@ func (_c *PlanCreate) createSpec() (*Plan, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.State(); ok {
 		_spec.SetField(plan.FieldState, field.TypeEnum, value)
 		_node.State = value
+	}
+	if value, ok := _c.mutation.OpenData(); ok {
+		_spec.SetField(plan.FieldOpenData, field.TypeBool, value)
+		_node.OpenData = value
+	}
+	if value, ok := _c.mutation.DataLicense(); ok {
+		_spec.SetField(plan.FieldDataLicense, field.TypeString, value)
+		_node.DataLicense = value
+	}
+	if value, ok := _c.mutation.DataContact(); ok {
+		_spec.SetField(plan.FieldDataContact, field.TypeString, value)
+		_node.DataContact = value
 	}
 	if nodes := _c.mutation.GoalsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -738,6 +816,48 @@ func (u *PlanUpsert) UpdateState() *PlanUpsert {
 	return u
 }
 
+// SetOpenData sets the "open_data" field.
+func (u *PlanUpsert) SetOpenData(v bool) *PlanUpsert {
+	u.Set(plan.FieldOpenData, v)
+	return u
+}
+
+// UpdateOpenData sets the "open_data" field to the value that was provided on create.
+func (u *PlanUpsert) UpdateOpenData() *PlanUpsert {
+	u.SetExcluded(plan.FieldOpenData)
+	return u
+}
+
+// SetDataLicense sets the "data_license" field.
+func (u *PlanUpsert) SetDataLicense(v string) *PlanUpsert {
+	u.Set(plan.FieldDataLicense, v)
+	return u
+}
+
+// UpdateDataLicense sets the "data_license" field to the value that was provided on create.
+func (u *PlanUpsert) UpdateDataLicense() *PlanUpsert {
+	u.SetExcluded(plan.FieldDataLicense)
+	return u
+}
+
+// SetDataContact sets the "data_contact" field.
+func (u *PlanUpsert) SetDataContact(v string) *PlanUpsert {
+	u.Set(plan.FieldDataContact, v)
+	return u
+}
+
+// UpdateDataContact sets the "data_contact" field to the value that was provided on create.
+func (u *PlanUpsert) UpdateDataContact() *PlanUpsert {
+	u.SetExcluded(plan.FieldDataContact)
+	return u
+}
+
+// ClearDataContact clears the value of the "data_contact" field.
+func (u *PlanUpsert) ClearDataContact() *PlanUpsert {
+	u.SetNull(plan.FieldDataContact)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -1025,6 +1145,55 @@ func (u *PlanUpsertOne) SetState(v plan.State) *PlanUpsertOne {
 func (u *PlanUpsertOne) UpdateState() *PlanUpsertOne {
 	return u.Update(func(s *PlanUpsert) {
 		s.UpdateState()
+	})
+}
+
+// SetOpenData sets the "open_data" field.
+func (u *PlanUpsertOne) SetOpenData(v bool) *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.SetOpenData(v)
+	})
+}
+
+// UpdateOpenData sets the "open_data" field to the value that was provided on create.
+func (u *PlanUpsertOne) UpdateOpenData() *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.UpdateOpenData()
+	})
+}
+
+// SetDataLicense sets the "data_license" field.
+func (u *PlanUpsertOne) SetDataLicense(v string) *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.SetDataLicense(v)
+	})
+}
+
+// UpdateDataLicense sets the "data_license" field to the value that was provided on create.
+func (u *PlanUpsertOne) UpdateDataLicense() *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.UpdateDataLicense()
+	})
+}
+
+// SetDataContact sets the "data_contact" field.
+func (u *PlanUpsertOne) SetDataContact(v string) *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.SetDataContact(v)
+	})
+}
+
+// UpdateDataContact sets the "data_contact" field to the value that was provided on create.
+func (u *PlanUpsertOne) UpdateDataContact() *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.UpdateDataContact()
+	})
+}
+
+// ClearDataContact clears the value of the "data_contact" field.
+func (u *PlanUpsertOne) ClearDataContact() *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.ClearDataContact()
 	})
 }
 
@@ -1481,6 +1650,55 @@ func (u *PlanUpsertBulk) SetState(v plan.State) *PlanUpsertBulk {
 func (u *PlanUpsertBulk) UpdateState() *PlanUpsertBulk {
 	return u.Update(func(s *PlanUpsert) {
 		s.UpdateState()
+	})
+}
+
+// SetOpenData sets the "open_data" field.
+func (u *PlanUpsertBulk) SetOpenData(v bool) *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.SetOpenData(v)
+	})
+}
+
+// UpdateOpenData sets the "open_data" field to the value that was provided on create.
+func (u *PlanUpsertBulk) UpdateOpenData() *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.UpdateOpenData()
+	})
+}
+
+// SetDataLicense sets the "data_license" field.
+func (u *PlanUpsertBulk) SetDataLicense(v string) *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.SetDataLicense(v)
+	})
+}
+
+// UpdateDataLicense sets the "data_license" field to the value that was provided on create.
+func (u *PlanUpsertBulk) UpdateDataLicense() *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.UpdateDataLicense()
+	})
+}
+
+// SetDataContact sets the "data_contact" field.
+func (u *PlanUpsertBulk) SetDataContact(v string) *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.SetDataContact(v)
+	})
+}
+
+// UpdateDataContact sets the "data_contact" field to the value that was provided on create.
+func (u *PlanUpsertBulk) UpdateDataContact() *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.UpdateDataContact()
+	})
+}
+
+// ClearDataContact clears the value of the "data_contact" field.
+func (u *PlanUpsertBulk) ClearDataContact() *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.ClearDataContact()
 	})
 }
 

@@ -262,6 +262,54 @@ func (_u *PlanUpdate) SetNillableState(v *plan.State) *PlanUpdate {
 	return _u
 }
 
+// SetOpenData sets the "open_data" field.
+func (_u *PlanUpdate) SetOpenData(v bool) *PlanUpdate {
+	_u.mutation.SetOpenData(v)
+	return _u
+}
+
+// SetNillableOpenData sets the "open_data" field if the given value is not nil.
+func (_u *PlanUpdate) SetNillableOpenData(v *bool) *PlanUpdate {
+	if v != nil {
+		_u.SetOpenData(*v)
+	}
+	return _u
+}
+
+// SetDataLicense sets the "data_license" field.
+func (_u *PlanUpdate) SetDataLicense(v string) *PlanUpdate {
+	_u.mutation.SetDataLicense(v)
+	return _u
+}
+
+// SetNillableDataLicense sets the "data_license" field if the given value is not nil.
+func (_u *PlanUpdate) SetNillableDataLicense(v *string) *PlanUpdate {
+	if v != nil {
+		_u.SetDataLicense(*v)
+	}
+	return _u
+}
+
+// SetDataContact sets the "data_contact" field.
+func (_u *PlanUpdate) SetDataContact(v string) *PlanUpdate {
+	_u.mutation.SetDataContact(v)
+	return _u
+}
+
+// SetNillableDataContact sets the "data_contact" field if the given value is not nil.
+func (_u *PlanUpdate) SetNillableDataContact(v *string) *PlanUpdate {
+	if v != nil {
+		_u.SetDataContact(*v)
+	}
+	return _u
+}
+
+// ClearDataContact clears the value of the "data_contact" field.
+func (_u *PlanUpdate) ClearDataContact() *PlanUpdate {
+	_u.mutation.ClearDataContact()
+	return _u
+}
+
 // AddGoalIDs adds the "goals" edge to the Goal entity by IDs.
 func (_u *PlanUpdate) AddGoalIDs(ids ...int) *PlanUpdate {
 	_u.mutation.AddGoalIDs(ids...)
@@ -433,6 +481,16 @@ func (_u *PlanUpdate) check() error {
 			return &ValidationError{Name: "state", err: fmt.Errorf(`ent: validator failed for field "Plan.state": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.DataLicense(); ok {
+		if err := plan.DataLicenseValidator(v); err != nil {
+			return &ValidationError{Name: "data_license", err: fmt.Errorf(`ent: validator failed for field "Plan.data_license": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.DataContact(); ok {
+		if err := plan.DataContactValidator(v); err != nil {
+			return &ValidationError{Name: "data_contact", err: fmt.Errorf(`ent: validator failed for field "Plan.data_contact": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -519,6 +577,18 @@ func (_u *PlanUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.State(); ok {
 		_spec.SetField(plan.FieldState, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.OpenData(); ok {
+		_spec.SetField(plan.FieldOpenData, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.DataLicense(); ok {
+		_spec.SetField(plan.FieldDataLicense, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.DataContact(); ok {
+		_spec.SetField(plan.FieldDataContact, field.TypeString, value)
+	}
+	if _u.mutation.DataContactCleared() {
+		_spec.ClearField(plan.FieldDataContact, field.TypeString)
 	}
 	if _u.mutation.GoalsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -863,6 +933,54 @@ func (_u *PlanUpdateOne) SetNillableState(v *plan.State) *PlanUpdateOne {
 	return _u
 }
 
+// SetOpenData sets the "open_data" field.
+func (_u *PlanUpdateOne) SetOpenData(v bool) *PlanUpdateOne {
+	_u.mutation.SetOpenData(v)
+	return _u
+}
+
+// SetNillableOpenData sets the "open_data" field if the given value is not nil.
+func (_u *PlanUpdateOne) SetNillableOpenData(v *bool) *PlanUpdateOne {
+	if v != nil {
+		_u.SetOpenData(*v)
+	}
+	return _u
+}
+
+// SetDataLicense sets the "data_license" field.
+func (_u *PlanUpdateOne) SetDataLicense(v string) *PlanUpdateOne {
+	_u.mutation.SetDataLicense(v)
+	return _u
+}
+
+// SetNillableDataLicense sets the "data_license" field if the given value is not nil.
+func (_u *PlanUpdateOne) SetNillableDataLicense(v *string) *PlanUpdateOne {
+	if v != nil {
+		_u.SetDataLicense(*v)
+	}
+	return _u
+}
+
+// SetDataContact sets the "data_contact" field.
+func (_u *PlanUpdateOne) SetDataContact(v string) *PlanUpdateOne {
+	_u.mutation.SetDataContact(v)
+	return _u
+}
+
+// SetNillableDataContact sets the "data_contact" field if the given value is not nil.
+func (_u *PlanUpdateOne) SetNillableDataContact(v *string) *PlanUpdateOne {
+	if v != nil {
+		_u.SetDataContact(*v)
+	}
+	return _u
+}
+
+// ClearDataContact clears the value of the "data_contact" field.
+func (_u *PlanUpdateOne) ClearDataContact() *PlanUpdateOne {
+	_u.mutation.ClearDataContact()
+	return _u
+}
+
 // AddGoalIDs adds the "goals" edge to the Goal entity by IDs.
 func (_u *PlanUpdateOne) AddGoalIDs(ids ...int) *PlanUpdateOne {
 	_u.mutation.AddGoalIDs(ids...)
@@ -1047,6 +1165,16 @@ func (_u *PlanUpdateOne) check() error {
 			return &ValidationError{Name: "state", err: fmt.Errorf(`ent: validator failed for field "Plan.state": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.DataLicense(); ok {
+		if err := plan.DataLicenseValidator(v); err != nil {
+			return &ValidationError{Name: "data_license", err: fmt.Errorf(`ent: validator failed for field "Plan.data_license": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.DataContact(); ok {
+		if err := plan.DataContactValidator(v); err != nil {
+			return &ValidationError{Name: "data_contact", err: fmt.Errorf(`ent: validator failed for field "Plan.data_contact": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -1150,6 +1278,18 @@ func (_u *PlanUpdateOne) sqlSave(ctx context.Context) (_node *Plan, err error) {
 	}
 	if value, ok := _u.mutation.State(); ok {
 		_spec.SetField(plan.FieldState, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.OpenData(); ok {
+		_spec.SetField(plan.FieldOpenData, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.DataLicense(); ok {
+		_spec.SetField(plan.FieldDataLicense, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.DataContact(); ok {
+		_spec.SetField(plan.FieldDataContact, field.TypeString, value)
+	}
+	if _u.mutation.DataContactCleared() {
+		_spec.ClearField(plan.FieldDataContact, field.TypeString)
 	}
 	if _u.mutation.GoalsCleared() {
 		edge := &sqlgraph.EdgeSpec{

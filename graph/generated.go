@@ -692,6 +692,8 @@ type ComplexityRoot struct {
 		CountyCode                     func(childComplexity int) int
 		Coverage                       func(childComplexity int, year *int) int
 		CreatedAt                      func(childComplexity int) int
+		DataContact                    func(childComplexity int) int
+		DataLicense                    func(childComplexity int) int
 		Description                    func(childComplexity int) int
 		FirstYear                      func(childComplexity int) int
 		FollowUpDeadlines              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FollowUpDeadlineOrder, where *ent.FollowUpDeadlineWhereInput) int
@@ -701,6 +703,7 @@ type ComplexityRoot struct {
 		ID                             func(childComplexity int) int
 		LastYear                       func(childComplexity int) int
 		Name                           func(childComplexity int) int
+		OpenData                       func(childComplexity int) int
 		ParentPlan                     func(childComplexity int) int
 		Region                         func(childComplexity int) int
 		SourceDate                     func(childComplexity int) int
@@ -4037,6 +4040,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Plan.CreatedAt(childComplexity), true
+	case "Plan.dataContact":
+		if e.ComplexityRoot.Plan.DataContact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plan.DataContact(childComplexity), true
+	case "Plan.dataLicense":
+		if e.ComplexityRoot.Plan.DataLicense == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plan.DataLicense(childComplexity), true
 	case "Plan.description":
 		if e.ComplexityRoot.Plan.Description == nil {
 			break
@@ -4106,6 +4121,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Plan.Name(childComplexity), true
+	case "Plan.openData":
+		if e.ComplexityRoot.Plan.OpenData == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plan.OpenData(childComplexity), true
 	case "Plan.parentPlan":
 		if e.ComplexityRoot.Plan.ParentPlan == nil {
 			break
@@ -6212,6 +6233,12 @@ func (ec *executionContext) childFields_Plan(ctx context.Context, field graphql.
 		return ec.fieldContext_Plan_sourceDate(ctx, field)
 	case "state":
 		return ec.fieldContext_Plan_state(ctx, field)
+	case "openData":
+		return ec.fieldContext_Plan_openData(ctx, field)
+	case "dataLicense":
+		return ec.fieldContext_Plan_dataLicense(ctx, field)
+	case "dataContact":
+		return ec.fieldContext_Plan_dataContact(ctx, field)
 	case "goals":
 		return ec.fieldContext_Plan_goals(ctx, field)
 	case "followUpDeadlines":
@@ -22657,6 +22684,75 @@ func (ec *executionContext) fieldContext_Plan_state(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Plan", field, false, false, "PlanState")
 }
 
+func (ec *executionContext) _Plan_openData(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_openData(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenData, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_openData(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plan", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Plan_dataLicense(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_dataLicense(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DataLicense, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_dataLicense(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plan", field, false, false, "String")
+}
+
+func (ec *executionContext) _Plan_dataContact(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_dataContact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DataContact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_dataContact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plan", field, false, false, "String")
+}
+
 func (ec *executionContext) _Plan_goals(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29963,7 +30059,7 @@ func (ec *executionContext) unmarshalInputCreatePlanInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "region", "countyCode", "firstYear", "lastYear", "description", "goalsIntro", "parentPlan", "sourceURL", "sourceDate", "state"}
+	fieldsInOrder := [...]string{"name", "region", "countyCode", "firstYear", "lastYear", "description", "goalsIntro", "parentPlan", "sourceURL", "sourceDate", "state", "openData", "dataLicense", "dataContact"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30047,6 +30143,27 @@ func (ec *executionContext) unmarshalInputCreatePlanInput(ctx context.Context, o
 				return it, err
 			}
 			it.State = data
+		case "openData":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openData"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpenData = data
+		case "dataLicense":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataLicense"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataLicense = data
+		case "dataContact":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataContact"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataContact = data
 		}
 	}
 	return it, nil
@@ -39014,7 +39131,7 @@ func (ec *executionContext) unmarshalInputPlanWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "region", "regionNEQ", "regionIn", "regionNotIn", "regionGT", "regionGTE", "regionLT", "regionLTE", "regionContains", "regionHasPrefix", "regionHasSuffix", "regionEqualFold", "regionContainsFold", "countyCode", "countyCodeNEQ", "countyCodeIn", "countyCodeNotIn", "countyCodeGT", "countyCodeGTE", "countyCodeLT", "countyCodeLTE", "countyCodeContains", "countyCodeHasPrefix", "countyCodeHasSuffix", "countyCodeIsNil", "countyCodeNotNil", "countyCodeEqualFold", "countyCodeContainsFold", "firstYear", "firstYearNEQ", "firstYearIn", "firstYearNotIn", "firstYearGT", "firstYearGTE", "firstYearLT", "firstYearLTE", "lastYear", "lastYearNEQ", "lastYearIn", "lastYearNotIn", "lastYearGT", "lastYearGTE", "lastYearLT", "lastYearLTE", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "goalsIntro", "goalsIntroNEQ", "goalsIntroIn", "goalsIntroNotIn", "goalsIntroGT", "goalsIntroGTE", "goalsIntroLT", "goalsIntroLTE", "goalsIntroContains", "goalsIntroHasPrefix", "goalsIntroHasSuffix", "goalsIntroIsNil", "goalsIntroNotNil", "goalsIntroEqualFold", "goalsIntroContainsFold", "parentPlan", "parentPlanNEQ", "parentPlanIn", "parentPlanNotIn", "parentPlanGT", "parentPlanGTE", "parentPlanLT", "parentPlanLTE", "parentPlanContains", "parentPlanHasPrefix", "parentPlanHasSuffix", "parentPlanIsNil", "parentPlanNotNil", "parentPlanEqualFold", "parentPlanContainsFold", "sourceURL", "sourceURLNEQ", "sourceURLIn", "sourceURLNotIn", "sourceURLGT", "sourceURLGTE", "sourceURLLT", "sourceURLLTE", "sourceURLContains", "sourceURLHasPrefix", "sourceURLHasSuffix", "sourceURLIsNil", "sourceURLNotNil", "sourceURLEqualFold", "sourceURLContainsFold", "sourceDate", "sourceDateNEQ", "sourceDateIn", "sourceDateNotIn", "sourceDateGT", "sourceDateGTE", "sourceDateLT", "sourceDateLTE", "sourceDateIsNil", "sourceDateNotNil", "state", "stateNEQ", "stateIn", "stateNotIn", "hasGoals", "hasGoalsWith", "hasFollowUpDeadlines", "hasFollowUpDeadlinesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "region", "regionNEQ", "regionIn", "regionNotIn", "regionGT", "regionGTE", "regionLT", "regionLTE", "regionContains", "regionHasPrefix", "regionHasSuffix", "regionEqualFold", "regionContainsFold", "countyCode", "countyCodeNEQ", "countyCodeIn", "countyCodeNotIn", "countyCodeGT", "countyCodeGTE", "countyCodeLT", "countyCodeLTE", "countyCodeContains", "countyCodeHasPrefix", "countyCodeHasSuffix", "countyCodeIsNil", "countyCodeNotNil", "countyCodeEqualFold", "countyCodeContainsFold", "firstYear", "firstYearNEQ", "firstYearIn", "firstYearNotIn", "firstYearGT", "firstYearGTE", "firstYearLT", "firstYearLTE", "lastYear", "lastYearNEQ", "lastYearIn", "lastYearNotIn", "lastYearGT", "lastYearGTE", "lastYearLT", "lastYearLTE", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "goalsIntro", "goalsIntroNEQ", "goalsIntroIn", "goalsIntroNotIn", "goalsIntroGT", "goalsIntroGTE", "goalsIntroLT", "goalsIntroLTE", "goalsIntroContains", "goalsIntroHasPrefix", "goalsIntroHasSuffix", "goalsIntroIsNil", "goalsIntroNotNil", "goalsIntroEqualFold", "goalsIntroContainsFold", "parentPlan", "parentPlanNEQ", "parentPlanIn", "parentPlanNotIn", "parentPlanGT", "parentPlanGTE", "parentPlanLT", "parentPlanLTE", "parentPlanContains", "parentPlanHasPrefix", "parentPlanHasSuffix", "parentPlanIsNil", "parentPlanNotNil", "parentPlanEqualFold", "parentPlanContainsFold", "sourceURL", "sourceURLNEQ", "sourceURLIn", "sourceURLNotIn", "sourceURLGT", "sourceURLGTE", "sourceURLLT", "sourceURLLTE", "sourceURLContains", "sourceURLHasPrefix", "sourceURLHasSuffix", "sourceURLIsNil", "sourceURLNotNil", "sourceURLEqualFold", "sourceURLContainsFold", "sourceDate", "sourceDateNEQ", "sourceDateIn", "sourceDateNotIn", "sourceDateGT", "sourceDateGTE", "sourceDateLT", "sourceDateLTE", "sourceDateIsNil", "sourceDateNotNil", "state", "stateNEQ", "stateIn", "stateNotIn", "openData", "openDataNEQ", "dataLicense", "dataLicenseNEQ", "dataLicenseIn", "dataLicenseNotIn", "dataLicenseGT", "dataLicenseGTE", "dataLicenseLT", "dataLicenseLTE", "dataLicenseContains", "dataLicenseHasPrefix", "dataLicenseHasSuffix", "dataLicenseEqualFold", "dataLicenseContainsFold", "dataContact", "dataContactNEQ", "dataContactIn", "dataContactNotIn", "dataContactGT", "dataContactGTE", "dataContactLT", "dataContactLTE", "dataContactContains", "dataContactHasPrefix", "dataContactHasSuffix", "dataContactIsNil", "dataContactNotNil", "dataContactEqualFold", "dataContactContainsFold", "hasGoals", "hasGoalsWith", "hasFollowUpDeadlines", "hasFollowUpDeadlinesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -40183,6 +40300,216 @@ func (ec *executionContext) unmarshalInputPlanWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.StateNotIn = data
+		case "openData":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openData"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpenData = data
+		case "openDataNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openDataNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpenDataNEQ = data
+		case "dataLicense":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataLicense"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataLicense = data
+		case "dataLicenseNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataLicenseNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataLicenseNEQ = data
+		case "dataLicenseIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataLicenseIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataLicenseIn = data
+		case "dataLicenseNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataLicenseNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataLicenseNotIn = data
+		case "dataLicenseGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataLicenseGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataLicenseGT = data
+		case "dataLicenseGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataLicenseGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataLicenseGTE = data
+		case "dataLicenseLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataLicenseLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataLicenseLT = data
+		case "dataLicenseLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataLicenseLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataLicenseLTE = data
+		case "dataLicenseContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataLicenseContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataLicenseContains = data
+		case "dataLicenseHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataLicenseHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataLicenseHasPrefix = data
+		case "dataLicenseHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataLicenseHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataLicenseHasSuffix = data
+		case "dataLicenseEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataLicenseEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataLicenseEqualFold = data
+		case "dataLicenseContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataLicenseContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataLicenseContainsFold = data
+		case "dataContact":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataContact"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataContact = data
+		case "dataContactNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataContactNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataContactNEQ = data
+		case "dataContactIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataContactIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataContactIn = data
+		case "dataContactNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataContactNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataContactNotIn = data
+		case "dataContactGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataContactGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataContactGT = data
+		case "dataContactGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataContactGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataContactGTE = data
+		case "dataContactLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataContactLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataContactLT = data
+		case "dataContactLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataContactLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataContactLTE = data
+		case "dataContactContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataContactContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataContactContains = data
+		case "dataContactHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataContactHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataContactHasPrefix = data
+		case "dataContactHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataContactHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataContactHasSuffix = data
+		case "dataContactIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataContactIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataContactIsNil = data
+		case "dataContactNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataContactNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataContactNotNil = data
+		case "dataContactEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataContactEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataContactEqualFold = data
+		case "dataContactContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataContactContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataContactContainsFold = data
 		case "hasGoals":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasGoals"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -42564,7 +42891,7 @@ func (ec *executionContext) unmarshalInputUpdatePlanInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"version", "name", "region", "countyCode", "clearCountyCode", "firstYear", "lastYear", "description", "clearDescription", "goalsIntro", "clearGoalsIntro", "parentPlan", "clearParentPlan", "sourceURL", "clearSourceURL", "sourceDate", "clearSourceDate", "state"}
+	fieldsInOrder := [...]string{"version", "name", "region", "countyCode", "clearCountyCode", "firstYear", "lastYear", "description", "clearDescription", "goalsIntro", "clearGoalsIntro", "parentPlan", "clearParentPlan", "sourceURL", "clearSourceURL", "sourceDate", "clearSourceDate", "state", "openData", "dataLicense", "dataContact", "clearDataContact"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -42697,6 +43024,34 @@ func (ec *executionContext) unmarshalInputUpdatePlanInput(ctx context.Context, o
 				return it, err
 			}
 			it.State = data
+		case "openData":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openData"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpenData = data
+		case "dataLicense":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataLicense"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataLicense = data
+		case "dataContact":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataContact"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataContact = data
+		case "clearDataContact":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearDataContact"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearDataContact = data
 		}
 	}
 	return it, nil
@@ -47710,6 +48065,21 @@ func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj
 		case "state":
 			out.Values[i] = ec._Plan_state(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "openData":
+			out.Values[i] = ec._Plan_openData(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dataLicense":
+			out.Values[i] = ec._Plan_dataLicense(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dataContact":
+			out.Values[i] = ec._Plan_dataContact(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "goals":

@@ -202,20 +202,8 @@ func csvReportWithNumbers(client *ent.Client, log *slog.Logger, name string, num
 			internalError(ctx, w, log, err)
 			return
 		}
-		var body bytes.Buffer
-		body.WriteString(utf8BOM)
-		cw := csv.NewWriter(&body)
-		cw.Comma = ';'
-		cw.UseCRLF = true
-		for r, rec := range records {
-			for i, cell := range rec {
-				if r > 0 && slices.Contains(numeric, i) {
-					continue
-				}
-				rec[i] = inert(cell)
-			}
-		}
-		if err := cw.WriteAll(records); err != nil {
+		body, err := excelCSV(records, numeric)
+		if err != nil {
 			internalError(ctx, w, log, err)
 			return
 		}
@@ -223,8 +211,31 @@ func csvReportWithNumbers(client *ent.Client, log *slog.Logger, name string, num
 		w.Header().Set("Content-Disposition", attachment(fileName(name, p, year)))
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("X-Content-Type-Options", "nosniff")
-		_, _ = w.Write(body.Bytes())
+		_, _ = w.Write(body)
 	})
+}
+
+// excelCSV writes records as a CSV file the way Excel with Swedish
+// settings opens it (see the top of this file), every cell but those of
+// the numeric columns (by index) kept from being a formula.
+func excelCSV(records [][]string, numeric []int) ([]byte, error) {
+	var body bytes.Buffer
+	body.WriteString(utf8BOM)
+	cw := csv.NewWriter(&body)
+	cw.Comma = ';'
+	cw.UseCRLF = true
+	for r, rec := range records {
+		for i, cell := range rec {
+			if r > 0 && slices.Contains(numeric, i) {
+				continue
+			}
+			rec[i] = inert(cell)
+		}
+	}
+	if err := cw.WriteAll(records); err != nil {
+		return nil, err
+	}
+	return body.Bytes(), nil
 }
 
 // inert keeps a cell a spreadsheet would read as a formula as text: a cell

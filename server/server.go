@@ -44,6 +44,7 @@ type config struct {
 	proxies     []netip.Prefix
 	corsOrigins []string
 	observe     Observer
+	publicURL   string
 }
 
 // Observer is told of every request when it is done: what the request
@@ -105,6 +106,7 @@ func New(client *ent.Client, db Checker, log *slog.Logger, opts ...Option) http.
 	mux.Handle("GET /reports/indicator-values.csv", signedIn(indicatorValuesCSV(client, log)))
 	mux.Handle("GET /reports/assessments.csv", signedIn(assessmentsCSV(client, log)))
 	mux.Handle("GET "+calendarPath+"{feed}", calendarFeed(client, acc, log))
+	openData(mux, client, log, &cfg)
 	mux.Handle("GET /{$}", http.RedirectHandler("/admin/", http.StatusFound))
 
 	return withRequest(log, cfg.observe, identifyClient(cfg.proxies, limitBody(cors(cfg.corsOrigins, mux))))

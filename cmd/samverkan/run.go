@@ -262,6 +262,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	logs := addLogFlags(fs)
 	metricsAddr := fs.String("metrics-addr", "", "address to serve /metrics on")
 	koladaURL := fs.String("kolada-url", kolada.DefaultURL, "address of Kolada's API v3, for fetchKolada")
+	publicURL := fs.String("public-url", "", "the address the server is reached at from outside, e.g. https://samverkan.region.se, for the open-data catalogue (by default the request's)")
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
@@ -274,6 +275,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		"backup-dir": "SAMVERKAN_BACKUP_DIR", "backup-every": "SAMVERKAN_BACKUP_EVERY", "backup-keep": "SAMVERKAN_BACKUP_KEEP",
 		"log-format": "SAMVERKAN_LOG_FORMAT", "log-level": "SAMVERKAN_LOG_LEVEL",
 		"metrics-addr": "SAMVERKAN_METRICS_ADDR", "kolada-url": "SAMVERKAN_KOLADA_URL",
+		"public-url": "SAMVERKAN_PUBLIC_URL",
 	}); err != nil {
 		return err
 	}
@@ -290,6 +292,10 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	corsOrigins, err := server.ParseOrigins(*corsList)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "samverkan: --cors-origins: %v\n", err)
+		return errUsage
+	}
+	if err := server.CheckPublicURL(*publicURL); err != nil {
+		fmt.Fprintf(a.stderr, "samverkan: --public-url: %v\n", err)
 		return errUsage
 	}
 	if *sessionTTL <= 0 {
@@ -393,6 +399,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		server.WithPrivateReads(*private),
 		server.WithTrustedProxies(proxies),
 		server.WithCORSOrigins(corsOrigins),
+		server.WithPublicURL(*publicURL),
 	}
 	if metricsLn != nil {
 		m := metrics.New()

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -338,5 +339,35 @@ func TestServeCORSOrigins(t *testing.T) {
 		}
 		cancel()
 		<-done
+	})
+}
+
+// serve --public-url is the address the open-data catalogue gives its
+// files, whatever the request's host; an address that is not one is a
+// usage error.
+func TestServePublicURL(t *testing.T) {
+	t.Run("ErrNotAnAddress", func(t *testing.T) {
+		var errOut bytes.Buffer
+		a := &app{stdout: io.Discard, stderr: &errOut, getenv: func(string) string { return "" }}
+		err := a.run(context.Background(), []string{"serve", "--public-url", "samverkan.example.se", "--db", filepath.Join(t.TempDir(), "x.db")})
+		if !errors.Is(err, errUsage) || !strings.Contains(errOut.String(), "--public-url") {
+			t.Errorf("err = %v, stderr %q; want a usage error", err, errOut.String())
+		}
+	})
+	t.Run("InTheCatalogue", func(t *testing.T) {
+		s := startServer(t, storagetest.Open(t).DSN, "--public-url", "https://samverkan.example.se/")
+		s.signIn(t)
+		plan := s.graphql(t, `{ plans(first: 1) { edges { node { id } } } }`)["plans"].(map[string]any)["edges"].([]any)[0].(map[string]any)["node"].(map[string]any)["id"]
+		s.graphql(t, fmt.Sprintf(`mutation { updatePlan(id: %q, input: {openData: true}) { id } }`, plan))
+		res, err := http.Get(s.base + "/open/v1/catalog.rdf")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		want := fmt.Sprintf(`<dcat:accessURL rdf:resource="https://samverkan.example.se/open/v1/plans/%s.json"/>`, plan)
+		if !strings.Contains(string(body), want) || strings.Contains(string(body), s.base) {
+			t.Errorf("the catalogue does not give the public address %s:\n%s", want, body)
+		}
 	})
 }

@@ -554,6 +554,9 @@ var (
 		{Name: "source_url", Type: field.TypeString, Nullable: true},
 		{Name: "source_date", Type: field.TypeTime, Nullable: true},
 		{Name: "state", Type: field.TypeEnum, Enums: []string{"DRAFT", "ADOPTED", "CLOSED"}, Default: "ADOPTED"},
+		{Name: "open_data", Type: field.TypeBool, Default: false},
+		{Name: "data_license", Type: field.TypeString, Default: "https://creativecommons.org/publicdomain/zero/1.0/"},
+		{Name: "data_contact", Type: field.TypeString, Nullable: true},
 	}
 	// PlansTable holds the schema information for the "plans" table.
 	PlansTable = &schema.Table{

@@ -46,6 +46,12 @@ const (
 	FieldSourceDate = "source_date"
 	// FieldState holds the string denoting the state field in the database.
 	FieldState = "state"
+	// FieldOpenData holds the string denoting the open_data field in the database.
+	FieldOpenData = "open_data"
+	// FieldDataLicense holds the string denoting the data_license field in the database.
+	FieldDataLicense = "data_license"
+	// FieldDataContact holds the string denoting the data_contact field in the database.
+	FieldDataContact = "data_contact"
 	// EdgeGoals holds the string denoting the goals edge name in mutations.
 	EdgeGoals = "goals"
 	// EdgeFollowUpDeadlines holds the string denoting the follow_up_deadlines edge name in mutations.
@@ -85,6 +91,9 @@ var Columns = []string{
 	FieldSourceURL,
 	FieldSourceDate,
 	FieldState,
+	FieldOpenData,
+	FieldDataLicense,
+	FieldDataContact,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -131,6 +140,14 @@ var (
 	ParentPlanValidator func(string) error
 	// SourceURLValidator is a validator for the "source_url" field. It is called by the builders before save.
 	SourceURLValidator func(string) error
+	// DefaultOpenData holds the default value on creation for the "open_data" field.
+	DefaultOpenData bool
+	// DefaultDataLicense holds the default value on creation for the "data_license" field.
+	DefaultDataLicense string
+	// DataLicenseValidator is a validator for the "data_license" field. It is called by the builders before save.
+	DataLicenseValidator func(string) error
+	// DataContactValidator is a validator for the "data_contact" field. It is called by the builders before save.
+	DataContactValidator func(string) error
 )
 
 // State defines the type for the "state" enum field.
@@ -236,6 +253,21 @@ func BySourceDate(opts ...sql.OrderTermOption) OrderOption {
 // ByState orders the results by the state field.
 func ByState(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldState, opts...).ToFunc()
+}
+
+// ByOpenData orders the results by the open_data field.
+func ByOpenData(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOpenData, opts...).ToFunc()
+}
+
+// ByDataLicense orders the results by the data_license field.
+func ByDataLicense(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDataLicense, opts...).ToFunc()
+}
+
+// ByDataContact orders the results by the data_contact field.
+func ByDataContact(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDataContact, opts...).ToFunc()
 }
 
 // ByGoalsCount orders the results by goals count.

@@ -120,6 +120,21 @@ func SourceDate(v time.Time) predicate.Plan {
 	return predicate.Plan(sql.FieldEQ(FieldSourceDate, v))
 }
 
+// OpenData applies equality check predicate on the "open_data" field. It's identical to OpenDataEQ.
+func OpenData(v bool) predicate.Plan {
+	return predicate.Plan(sql.FieldEQ(FieldOpenData, v))
+}
+
+// DataLicense applies equality check predicate on the "data_license" field. It's identical to DataLicenseEQ.
+func DataLicense(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldEQ(FieldDataLicense, v))
+}
+
+// DataContact applies equality check predicate on the "data_contact" field. It's identical to DataContactEQ.
+func DataContact(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldEQ(FieldDataContact, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Plan {
 	return predicate.Plan(sql.FieldEQ(FieldCreatedAt, v))
@@ -893,6 +908,156 @@ func StateIn(vs ...State) predicate.Plan {
 // StateNotIn applies the NotIn predicate on the "state" field.
 func StateNotIn(vs ...State) predicate.Plan {
 	return predicate.Plan(sql.FieldNotIn(FieldState, vs...))
+}
+
+// OpenDataEQ applies the EQ predicate on the "open_data" field.
+func OpenDataEQ(v bool) predicate.Plan {
+	return predicate.Plan(sql.FieldEQ(FieldOpenData, v))
+}
+
+// OpenDataNEQ applies the NEQ predicate on the "open_data" field.
+func OpenDataNEQ(v bool) predicate.Plan {
+	return predicate.Plan(sql.FieldNEQ(FieldOpenData, v))
+}
+
+// DataLicenseEQ applies the EQ predicate on the "data_license" field.
+func DataLicenseEQ(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldEQ(FieldDataLicense, v))
+}
+
+// DataLicenseNEQ applies the NEQ predicate on the "data_license" field.
+func DataLicenseNEQ(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldNEQ(FieldDataLicense, v))
+}
+
+// DataLicenseIn applies the In predicate on the "data_license" field.
+func DataLicenseIn(vs ...string) predicate.Plan {
+	return predicate.Plan(sql.FieldIn(FieldDataLicense, vs...))
+}
+
+// DataLicenseNotIn applies the NotIn predicate on the "data_license" field.
+func DataLicenseNotIn(vs ...string) predicate.Plan {
+	return predicate.Plan(sql.FieldNotIn(FieldDataLicense, vs...))
+}
+
+// DataLicenseGT applies the GT predicate on the "data_license" field.
+func DataLicenseGT(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldGT(FieldDataLicense, v))
+}
+
+// DataLicenseGTE applies the GTE predicate on the "data_license" field.
+func DataLicenseGTE(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldGTE(FieldDataLicense, v))
+}
+
+// DataLicenseLT applies the LT predicate on the "data_license" field.
+func DataLicenseLT(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldLT(FieldDataLicense, v))
+}
+
+// DataLicenseLTE applies the LTE predicate on the "data_license" field.
+func DataLicenseLTE(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldLTE(FieldDataLicense, v))
+}
+
+// DataLicenseContains applies the Contains predicate on the "data_license" field.
+func DataLicenseContains(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldContains(FieldDataLicense, v))
+}
+
+// DataLicenseHasPrefix applies the HasPrefix predicate on the "data_license" field.
+func DataLicenseHasPrefix(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldHasPrefix(FieldDataLicense, v))
+}
+
+// DataLicenseHasSuffix applies the HasSuffix predicate on the "data_license" field.
+func DataLicenseHasSuffix(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldHasSuffix(FieldDataLicense, v))
+}
+
+// DataLicenseEqualFold applies the EqualFold predicate on the "data_license" field.
+func DataLicenseEqualFold(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldEqualFold(FieldDataLicense, v))
+}
+
+// DataLicenseContainsFold applies the ContainsFold predicate on the "data_license" field.
+func DataLicenseContainsFold(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldContainsFold(FieldDataLicense, v))
+}
+
+// DataContactEQ applies the EQ predicate on the "data_contact" field.
+func DataContactEQ(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldEQ(FieldDataContact, v))
+}
+
+// DataContactNEQ applies the NEQ predicate on the "data_contact" field.
+func DataContactNEQ(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldNEQ(FieldDataContact, v))
+}
+
+// DataContactIn applies the In predicate on the "data_contact" field.
+func DataContactIn(vs ...string) predicate.Plan {
+	return predicate.Plan(sql.FieldIn(FieldDataContact, vs...))
+}
+
+// DataContactNotIn applies the NotIn predicate on the "data_contact" field.
+func DataContactNotIn(vs ...string) predicate.Plan {
+	return predicate.Plan(sql.FieldNotIn(FieldDataContact, vs...))
+}
+
+// DataContactGT applies the GT predicate on the "data_contact" field.
+func DataContactGT(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldGT(FieldDataContact, v))
+}
+
+// DataContactGTE applies the GTE predicate on the "data_contact" field.
+func DataContactGTE(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldGTE(FieldDataContact, v))
+}
+
+// DataContactLT applies the LT predicate on the "data_contact" field.
+func DataContactLT(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldLT(FieldDataContact, v))
+}
+
+// DataContactLTE applies the LTE predicate on the "data_contact" field.
+func DataContactLTE(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldLTE(FieldDataContact, v))
+}
+
+// DataContactContains applies the Contains predicate on the "data_contact" field.
+func DataContactContains(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldContains(FieldDataContact, v))
+}
+
+// DataContactHasPrefix applies the HasPrefix predicate on the "data_contact" field.
+func DataContactHasPrefix(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldHasPrefix(FieldDataContact, v))
+}
+
+// DataContactHasSuffix applies the HasSuffix predicate on the "data_contact" field.
+func DataContactHasSuffix(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldHasSuffix(FieldDataContact, v))
+}
+
+// DataContactIsNil applies the IsNil predicate on the "data_contact" field.
+func DataContactIsNil() predicate.Plan {
+	return predicate.Plan(sql.FieldIsNull(FieldDataContact))
+}
+
+// DataContactNotNil applies the NotNil predicate on the "data_contact" field.
+func DataContactNotNil() predicate.Plan {
+	return predicate.Plan(sql.FieldNotNull(FieldDataContact))
+}
+
+// DataContactEqualFold applies the EqualFold predicate on the "data_contact" field.
+func DataContactEqualFold(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldEqualFold(FieldDataContact, v))
+}
+
+// DataContactContainsFold applies the ContainsFold predicate on the "data_contact" field.
+func DataContactContainsFold(v string) predicate.Plan {
+	return predicate.Plan(sql.FieldContainsFold(FieldDataContact, v))
 }
 
 // HasGoals applies the HasEdge predicate on the "goals" edge.

@@ -1124,6 +1124,48 @@ func init() {
 			return nil
 		}
 	}()
+	// planDescOpenData is the schema descriptor for open_data field.
+	planDescOpenData := planFields[11].Descriptor()
+	// plan.DefaultOpenData holds the default value on creation for the open_data field.
+	plan.DefaultOpenData = planDescOpenData.Default.(bool)
+	// planDescDataLicense is the schema descriptor for data_license field.
+	planDescDataLicense := planFields[12].Descriptor()
+	// plan.DefaultDataLicense holds the default value on creation for the data_license field.
+	plan.DefaultDataLicense = planDescDataLicense.Default.(string)
+	// plan.DataLicenseValidator is a validator for the "data_license" field. It is called by the builders before save.
+	plan.DataLicenseValidator = func() func(string) error {
+		validators := planDescDataLicense.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(data_license string) error {
+			for _, fn := range fns {
+				if err := fn(data_license); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// planDescDataContact is the schema descriptor for data_contact field.
+	planDescDataContact := planFields[13].Descriptor()
+	// plan.DataContactValidator is a validator for the "data_contact" field. It is called by the builders before save.
+	plan.DataContactValidator = func() func(string) error {
+		validators := planDescDataContact.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(data_contact string) error {
+			for _, fn := range fns {
+				if err := fn(data_contact); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	statuschangeMixin := schema.StatusChange{}.Mixin()
 	statuschange.Policy = privacy.NewPolicies(statuschangeMixin[0], schema.StatusChange{})
 	statuschange.Hooks[0] = func(next ent.Mutator) ent.Mutator {

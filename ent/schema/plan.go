@@ -84,6 +84,21 @@ func (Plan) Fields() []ent.Field {
 			Default("ADOPTED").
 			Comment("Where the plan stands: DRAFT (utkast) while it is prepared, ADOPTED (antagen) while it runs, CLOSED (avslutad) when its period is over. A closed plan, and everything under it, is changed by admins only.").
 			Annotations(entgql.OrderField("STATE")),
+		// Open data (see the package opendata): whether the plan is
+		// published under /open/v1/, under which licence, and whom to ask.
+		field.Bool("open_data").
+			Default(false).
+			Comment("Whether the plan is published as open data: its exports under /open/v1/plans/<id> and its entry in the DCAT-AP-SE catalogue /open/v1/catalog.rdf. Set by an admin; a DRAFT plan is never published, whatever this says."),
+		field.String("data_license").
+			Default(CC0).
+			Validate(maxRunes(maxAddress)).
+			Validate(licenseAddress).
+			Comment("The licence of the plan's open data, as the licence's web address; CC0 (https://creativecommons.org/publicdomain/zero/1.0/) unless an admin chooses another, e.g. CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)."),
+		field.String("data_contact").
+			Optional().
+			Validate(maxRunes(maxLine)).
+			Validate(emailAddress).
+			Comment("The e-mail address to write to about the plan's open data (the catalogue's contact point); absent, the catalogue names the region only."),
 	}
 }
 

@@ -3,6 +3,7 @@ package schema
 import (
 	"errors"
 	"fmt"
+	"net/mail"
 	"net/url"
 	"regexp"
 	"strings"
@@ -139,6 +140,32 @@ func webAddress(s string) error {
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("must be a web address starting with http:// or https:// (got %q)", s)
+	}
+	return nil
+}
+
+// CC0 is the web address of Creative Commons' public domain dedication,
+// the licence a plan's open data has unless an admin chooses another.
+const CC0 = "https://creativecommons.org/publicdomain/zero/1.0/"
+
+// licenseAddress accepts a licence given as its web address, as DCAT-AP
+// names licences: an absolute http or https address without spaces.
+func licenseAddress(s string) error {
+	if strings.ContainsAny(s, " \t\n\"<>") {
+		return fmt.Errorf("must be the licence's web address, e.g. %s (got %q)", CC0, s)
+	}
+	if err := webAddress(s); err != nil {
+		return fmt.Errorf("must be the licence's web address, e.g. %s (got %q)", CC0, s)
+	}
+	return nil
+}
+
+// emailAddress accepts a bare e-mail address, such as
+// kultur@regionorebrolan.se (no name, no angle brackets).
+func emailAddress(s string) error {
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" {
+		return fmt.Errorf("must be an e-mail address such as kultur@region.se (got %q)", s)
 	}
 	return nil
 }

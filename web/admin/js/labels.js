@@ -56,6 +56,26 @@ export const planStateLabels = {
   CLOSED: "Avslutad",
 };
 
+// The licences an admin most often gives a plan's open data, by their web
+// address (Plan.dataLicense); any other address is shown as it is.
+export const CC0 = "https://creativecommons.org/publicdomain/zero/1.0/";
+export const licenseLabels = {
+  [CC0]: "CC0 1.0 – fri från upphovsrätt",
+  "https://creativecommons.org/licenses/by/4.0/": "CC BY 4.0 – ange källan",
+};
+
+// The tables of a plan's open data (the server's package opendata), in its
+// order, with their names in the page.
+export const openDataTables = [
+  ["goals", "Utvecklingsmål"],
+  ["headings", "Rubriker"],
+  ["activities", "Aktiviteter"],
+  ["participation", "Deltagande kommuner och aktörer"],
+  ["indicators", "Indikatorer"],
+  ["indicator-targets", "Indikatorernas målvärden"],
+  ["indicator-values", "Indikatorernas utfall"],
+];
+
 export const roleLabels = {
   ADMIN: "Administratör",
   EDITOR: "Redaktör",

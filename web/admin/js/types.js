@@ -16,6 +16,7 @@ import {
   valuePeriodLabels,
   sourceLabels,
   indicatorOwner,
+  CC0,
 } from "./labels.js";
 import { num, date, dateTime, isoDay } from "./dom.js";
 import { gql, GraphQLError } from "./gql.js";
@@ -194,6 +195,20 @@ export const types = {
       },
       { name: "sourceURL", label: "Källa", kind: "url", hint: "Webbadress där planen är publicerad." },
       { name: "description", label: "Beskrivning", kind: "textarea" },
+      {
+        name: "openData",
+        label: "Publicera som öppna data",
+        kind: "bool",
+        hint: "Planen, dess mål, rubriker, aktiviteter och indikatorer blir fria att hämta för alla under /open/v1/ och listas i katalogen som Sveriges dataportal hämtar. Ett utkast publiceras aldrig.",
+      },
+      {
+        name: "dataLicense",
+        label: "Licens för öppna data",
+        kind: "url",
+        default: CC0,
+        hint: "Licensens webbadress. CC0: https://creativecommons.org/publicdomain/zero/1.0/ (fritt för alla), CC BY 4.0: https://creativecommons.org/licenses/by/4.0/ (ange källan).",
+      },
+      { name: "dataContact", label: "Kontakt för öppna data", kind: "text", autocomplete: "email", hint: "E-postadress dit frågor om datan kan skickas, t.ex. kultur@regionorebrolan.se." },
     ],
     columns: [
       { label: "Namn", value: (p) => p.name, order: "NAME", link: true },
@@ -205,7 +220,7 @@ export const types = {
     listFields: "name region firstYear lastYear state goals { totalCount }",
     search: { field: "nameContainsFold", label: "Sök handlingsplan" },
     defaultOrder: { field: "FIRST_YEAR", direction: "DESC" },
-    detailFields: "name region countyCode firstYear lastYear state parentPlan goalsIntro sourceURL sourceDate description",
+    detailFields: "name region countyCode firstYear lastYear state parentPlan goalsIntro sourceURL sourceDate description openData dataLicense dataContact",
     children: (p) => [
       { type: "Goal", title: "Utvecklingsmål", where: { hasPlanWith: [{ id: p.id }] }, order: { field: "NUMBER", direction: "ASC" }, preset: { planID: p.id } },
     ],

@@ -18,6 +18,8 @@ import {
   valuePeriodLabels,
   sourceLabels,
   indicatorOwner,
+  licenseLabels,
+  openDataTables,
 } from "../labels.js";
 import { listView } from "../ui/list.js";
 import { confirmDialog } from "../ui/dialog.js";
@@ -83,6 +85,30 @@ export async function detailView(typeName, id) {
   );
 }
 
+/**
+ * openData says whether the plan is published as open data, under which
+ * licence and whom to ask, and links its files and the catalogue.
+ */
+function openData(p) {
+  const a = (href, text) => h("a", { href }, text);
+  const license = h("a", { href: p.dataLicense, rel: "noreferrer noopener", target: "_blank" }, licenseLabels[p.dataLicense] || p.dataLicense);
+  if (!p.openData) return h("p", {}, "Inte publicerad. En administratör kan publicera planen under Redigera.");
+  if (p.state === "DRAFT") return h("p", {}, "Publiceras när planen inte längre är ett utkast.");
+  const base = `/open/v1/plans/${p.id}`;
+  return h(
+    "div",
+    { class: "open-data" },
+    h("p", {}, "Publicerad under licensen ", license, p.dataContact ? `. Kontakt: ${p.dataContact}.` : "."),
+    h(
+      "ul",
+      {},
+      h("li", {}, a(`${base}.json`, "Hela planen (JSON)")),
+      openDataTables.map(([name, label]) => h("li", {}, `${label}: `, a(`${base}/${name}.csv`, "CSV"), ", ", a(`${base}/${name}.json`, "JSON"))),
+      h("li", {}, a("/open/v1/catalog.rdf", "Katalogen för Sveriges dataportal (DCAT-AP-SE)")),
+    ),
+  );
+}
+
 /** newLink is the address of the form creating a typeName with preset values. */
 function newLink(typeName, preset) {
   const params = new URLSearchParams();
@@ -113,6 +139,7 @@ function facts(typeName, n) {
       add("Källa", n.sourceURL ? h("a", { href: n.sourceURL, rel: "noreferrer noopener", target: "_blank" }, n.sourceURL) : null);
       add("Källan uppdaterad", date(n.sourceDate));
       add("Beskrivning", paragraphs(n.description));
+      add("Öppna data", openData(n));
       break;
     case "Goal":
       add("Handlingsplan", link("Plan", n.plan));
