@@ -5,11 +5,11 @@
 // published and what the files hold; the server serves them under
 // /open/v1/ (see Prefix).
 //
-// What is exported is the same on every server: a plan an admin has
-// published (Plan.openData) and that is not a draft. The licence each
-// export carries is a legal statement the region makes, so nothing is
-// exported under it until an admin has chosen to; on a private server
-// this is also all that is readable without signing in.
+// What is exported: on a public server, every plan that is not a draft,
+// as the API shows it to anyone anyway, under its licence (CC0 unless an
+// admin set another); on a private server, only the plans an admin has
+// published (Plan.openData), which are then all that is readable there
+// without signing in. A draft is never exported.
 //
 // The tables are version 1: their names, their columns and the columns'
 // order are stable (a new column is added at the end; a change that
@@ -124,9 +124,14 @@ func Newest(exports []*Export) time.Time {
 	return newest
 }
 
-// publishedPlans narrows q to the plans whose open data is exported.
-func publishedPlans(q *ent.PlanQuery) *ent.PlanQuery {
-	return q.Where(plan.OpenData(true), plan.StateNEQ(plan.StateDraft))
+// publishedPlans narrows q to the plans whose open data is exported, on a
+// private server or a public one.
+func publishedPlans(q *ent.PlanQuery, private bool) *ent.PlanQuery {
+	q = q.Where(plan.StateNEQ(plan.StateDraft))
+	if private {
+		q = q.Where(plan.OpenData(true))
+	}
+	return q
 }
 
 // reading is the context the exports read in: anonymous, as anyone on the
@@ -137,14 +142,15 @@ func reading(ctx context.Context) context.Context {
 }
 
 // Published returns the published plan of the id; an ent NotFoundError
-// when there is none (no such plan, not published, or a draft).
-func Published(ctx context.Context, client *ent.Client, id int) (*ent.Plan, error) {
-	return publishedPlans(client.Plan.Query().Where(plan.ID(id))).Only(reading(ctx))
+// when there is none (no such plan, a draft, or on a private server one
+// not published).
+func Published(ctx context.Context, client *ent.Client, id int, private bool) (*ent.Plan, error) {
+	return publishedPlans(client.Plan.Query().Where(plan.ID(id)), private).Only(reading(ctx))
 }
 
 // PublishedPlans returns the published plans, by ID.
-func PublishedPlans(ctx context.Context, client *ent.Client) ([]*ent.Plan, error) {
-	return publishedPlans(client.Plan.Query()).Order(ent.Asc(plan.FieldID)).All(reading(ctx))
+func PublishedPlans(ctx context.Context, client *ent.Client, private bool) ([]*ent.Plan, error) {
+	return publishedPlans(client.Plan.Query(), private).Order(ent.Asc(plan.FieldID)).All(reading(ctx))
 }
 
 // Build reads the published plan p's open data.
@@ -471,7 +477,7 @@ func mustJSON(s string) []byte {
 // published plan, or else of the first plan (the region that runs the
 // server), or else "Samverkan".
 func Publisher(ctx context.Context, client *ent.Client) (string, error) {
-	for _, q := range []*ent.PlanQuery{publishedPlans(client.Plan.Query()), client.Plan.Query()} {
+	for _, q := range []*ent.PlanQuery{publishedPlans(client.Plan.Query(), true), client.Plan.Query()} {
 		p, err := q.Order(ent.Asc(plan.FieldID)).First(privacy.DecisionContext(reading(ctx), privacy.Allow))
 		if err == nil {
 			return p.Region, nil

@@ -21,7 +21,8 @@ import (
 // The open data (see the package opendata) under /open/v1/: the
 // DCAT-AP-SE catalogue, and per published plan its export as one JSON
 // document and each of its tables as CSV and JSON. Anyone may read them,
-// on a private server too: they hold only what an admin has published.
+// on a private server too, where they hold only what an admin has
+// published.
 // Every answer has an ETag (of its content) and a Last-Modified, and a
 // harvester that sends If-None-Match gets 304 when nothing changed.
 
@@ -35,9 +36,9 @@ func WithPublicURL(u string) Option {
 // openData adds the open-data routes to mux.
 func openData(mux *http.ServeMux, client *ent.Client, log *slog.Logger, cfg *config) {
 	base := func(r *http.Request) string { return publicBase(r, cfg) }
-	mux.Handle("GET "+opendata.CatalogPath, openCatalog(client, log, base))
-	mux.Handle("GET "+opendata.Prefix+"plans/{file}", openPlan(client, log))
-	mux.Handle("GET "+opendata.Prefix+"plans/{plan}/{file}", openTable(client, log))
+	mux.Handle("GET "+opendata.CatalogPath, openCatalog(client, log, base, cfg.private))
+	mux.Handle("GET "+opendata.Prefix+"plans/{file}", openPlan(client, log, cfg.private))
+	mux.Handle("GET "+opendata.Prefix+"plans/{plan}/{file}", openTable(client, log, cfg.private))
 }
 
 // publicBase is the server's public address, without a trailing slash:
@@ -60,10 +61,10 @@ func publicBase(r *http.Request, cfg *config) string {
 }
 
 // openCatalog serves the DCAT-AP-SE catalogue of the published plans.
-func openCatalog(client *ent.Client, log *slog.Logger, base func(*http.Request) string) http.Handler {
+func openCatalog(client *ent.Client, log *slog.Logger, base func(*http.Request) string, private bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		plans, err := opendata.PublishedPlans(ctx, client)
+		plans, err := opendata.PublishedPlans(ctx, client, private)
 		if err != nil {
 			internalError(ctx, w, log, err)
 			return
@@ -88,14 +89,14 @@ func openCatalog(client *ent.Client, log *slog.Logger, base func(*http.Request) 
 }
 
 // openPlan serves /open/v1/plans/<id>.json: the plan's whole export.
-func openPlan(client *ent.Client, log *slog.Logger) http.Handler {
+func openPlan(client *ent.Client, log *slog.Logger, private bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		idText, ok := strings.CutSuffix(r.PathValue("file"), ".json")
 		if !ok {
 			textError(w, http.StatusNotFound, "no such file: a plan's export is /open/v1/plans/<id>.json")
 			return
 		}
-		e, ok := openExport(w, r, client, log, idText)
+		e, ok := openExport(w, r, client, log, idText, private)
 		if !ok {
 			return
 		}
@@ -109,14 +110,14 @@ func openPlan(client *ent.Client, log *slog.Logger) http.Handler {
 }
 
 // openTable serves /open/v1/plans/<id>/<table>.csv and .json.
-func openTable(client *ent.Client, log *slog.Logger) http.Handler {
+func openTable(client *ent.Client, log *slog.Logger, private bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name, ext, _ := strings.Cut(r.PathValue("file"), ".")
 		if _, ok := opendata.TableNamed(name); !ok || (ext != "csv" && ext != "json") {
 			textError(w, http.StatusNotFound, "no such table: the tables are "+tableNames()+", each as .csv or .json")
 			return
 		}
-		e, ok := openExport(w, r, client, log, r.PathValue("plan"))
+		e, ok := openExport(w, r, client, log, r.PathValue("plan"), private)
 		if !ok {
 			return
 		}
@@ -148,16 +149,16 @@ func tableNames() string {
 }
 
 // openExport reads the export of the published plan of the id given, or
-// answers 404 (no such plan, not published, or a draft: the answer does
-// not say which) and reports false.
-func openExport(w http.ResponseWriter, r *http.Request, client *ent.Client, log *slog.Logger, idText string) (*opendata.Export, bool) {
+// answers 404 (no such plan, a draft, or on a private server one not
+// published: the answer does not say which) and reports false.
+func openExport(w http.ResponseWriter, r *http.Request, client *ent.Client, log *slog.Logger, idText string, private bool) (*opendata.Export, bool) {
 	ctx := r.Context()
 	id, err := strconv.Atoi(idText)
 	if err != nil {
 		textError(w, http.StatusNotFound, fmt.Sprintf("plan: %q is not a plan ID (a number, as the API gives it)", idText))
 		return nil, false
 	}
-	p, err := opendata.Published(ctx, client, id)
+	p, err := opendata.Published(ctx, client, id, private)
 	if ent.IsNotFound(err) {
 		textError(w, http.StatusNotFound, fmt.Sprintf("no published plan has the ID %d", id))
 		return nil, false

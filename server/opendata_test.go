@@ -289,8 +289,8 @@ func TestOpenDataETag(t *testing.T) {
 	}
 }
 
-// What is exported is what an admin has published, and never a draft;
-// on a private server too, where everything else needs a token.
+// On a private server, where everything else needs a token, what is
+// exported is what an admin has published, and never a draft.
 func TestOpenDataOnlyPublishedPlans(t *testing.T) {
 	s := newTestServer(t, server.WithPrivateReads(true))
 	plan := s.idOf("plans", "{}")
@@ -332,6 +332,28 @@ func TestOpenDataOnlyPublishedPlans(t *testing.T) {
 		if status, _, _ := anonymous.openGet(bad, ""); status != http.StatusNotFound {
 			t.Errorf("GET %s = %d, want 404", bad, status)
 		}
+	}
+}
+
+// On a public server, where the API shows every plan to anyone, every
+// plan but a draft is exported, published or not, under its licence.
+func TestOpenDataOnAPublicServer(t *testing.T) {
+	s := newTestServer(t)
+	plan := s.idOf("plans", "{}")
+	path := opendata.PlanPath(atoi(t, plan))
+	anonymous := s.as("")
+	if status, _, body := anonymous.openGet(path, ""); status != http.StatusOK || !strings.Contains(string(body), "creativecommons.org/publicdomain/zero/1.0/") {
+		t.Errorf("the seeded plan, not published: %d %.200s; want 200 under CC0", status, body)
+	}
+	if got := catalogDatasets(t, anonymous); !slices.Equal(got, []string{opendata.DatasetURI(s.URL, atoi(t, plan))}) {
+		t.Errorf("the catalogue lists %q, want the seeded plan", got)
+	}
+	s.must(setPlanState, map[string]any{"id": plan, "state": "DRAFT"}, nil)
+	if status, _, _ := anonymous.openGet(path, ""); status != http.StatusNotFound {
+		t.Errorf("a draft: %d, want 404", status)
+	}
+	if got := catalogDatasets(t, anonymous); len(got) != 0 {
+		t.Errorf("the catalogue lists the draft: %q", got)
 	}
 }
 
