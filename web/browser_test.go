@@ -27,6 +27,7 @@ import (
 	"github.com/samverkan/samverkan/ent/municipality"
 	_ "github.com/samverkan/samverkan/ent/runtime"
 	"github.com/samverkan/samverkan/graph"
+	"github.com/samverkan/samverkan/kolada"
 	"github.com/samverkan/samverkan/live"
 	"github.com/samverkan/samverkan/seed"
 	"github.com/samverkan/samverkan/server"
@@ -88,6 +89,16 @@ func liveUpdates() browserOption {
 		s.hub = live.New(s.client, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		s.opts = append(s.opts, server.WithGraphQL(graph.WithLive(s.hub)))
 	}
+}
+
+// koladaAt makes the server's fetchKolada ask the Kolada API at url (a
+// stand-in, see kolada/koladatest).
+func koladaAt(t *testing.T, url string) browserOption {
+	c, err := kolada.New(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(s *browserSetup) { s.opts = append(s.opts, server.WithGraphQL(graph.WithKolada(c))) }
 }
 
 // addUsers creates the test users directly in the database.

@@ -1,7 +1,7 @@
 // One object: its fields, the way up to its plan, what hangs under it, and
 // buttons to edit and delete it.
 
-import { h, num, count, date, dateTime, announce } from "../dom.js";
+import { h, replace, num, count, date, dateTime, announce } from "../dom.js";
 import { gql } from "../gql.js";
 import { types, words } from "../types.js";
 import {
@@ -26,6 +26,7 @@ import { may, isAdmin, activityInScope } from "../access.js";
 import { historyView } from "./audit.js";
 import { tokenType } from "./tokens.js";
 import { follow, liveTypes } from "../live.js";
+import { swedish } from "../messages.js";
 
 /** detailView loads and shows the object id of typeName. */
 export async function detailView(typeName, id) {
@@ -66,6 +67,7 @@ export async function detailView(typeName, id) {
     h("div", { class: "page-head" }, h("div", {}, h("p", { class: "kicker" }, type.one), heading), h("div", { class: "actions" }, edit, next, remove)),
     liveNote,
     shownFacts,
+    typeName === "Indicator" ? koladaFetch(node, () => refresh()) : null,
     shownLinks,
     (type.children(node) || []).map((c) =>
       listView({
@@ -140,6 +142,60 @@ export async function detailView(typeName, id) {
   }
   if (liveTypes.includes(typeName)) follow(article, { types: [typeName], ids: [node.id] }, changed);
   return article;
+}
+
+/**
+ * koladaFetch is an admin's button that fetches an indicator's values
+ * from Kolada (the mutation fetchKolada), for an indicator per
+ * municipality linked to a Kolada key figure; it says what was fetched,
+ * or why nothing was, and then refresh shows the indicator as it is now.
+ */
+function koladaFetch(indicator, refresh) {
+  if (!isAdmin() || !indicator.koladaKpi || indicator.scope !== "MUNICIPALITY") return null;
+  const result = h("div", { class: "kolada-result", "aria-live": "polite" });
+  const button = h("button", { type: "button", class: "button", onclick: () => run() }, "Hämta från Kolada");
+  const el = h(
+    "section",
+    { class: "panel kolada", "aria-labelledby": "kolada-title" },
+    h("h2", { id: "kolada-title" }, "Kolada"),
+    h("p", { class: "hint" }, `Hämtar nyckeltalet ${indicator.koladaKpi} för planens kommuner och år. Värden som planen matat in själv ändras aldrig.`),
+    button,
+    result,
+  );
+  async function run() {
+    button.disabled = true;
+    button.setAttribute("aria-busy", "true");
+    result.className = "kolada-result";
+    replace(result, h("p", {}, "Hämtar från Kolada…"));
+    try {
+      const data = await gql(
+        `mutation FetchKolada($id: ID!) { fetchKolada(indicatorID: $id) {
+          kpi created updated unchanged keptOwn skipped missing { municipality { name } years } } }`,
+        { id: indicator.id },
+      );
+      const r = data.fetchKolada;
+      const values = (n) => count(n, "värde", "värden");
+      const lines = [
+        h("p", {}, `Hämtat från Kolada (${r.kpi}): ${num(r.created)} nya värden, ${num(r.updated)} ändrade och ${num(r.unchanged)} oförändrade.`),
+        r.keptOwn ? h("p", {}, `${values(r.keptOwn)} som planen matat in själv behölls.`) : null,
+        r.skipped ? h("p", {}, `${values(r.skipped)} utanför planens kommuner och år hoppades över.`) : null,
+        r.missing.length
+          ? h("p", {}, "Kolada saknar värden för ", r.missing.map((m) => `${m.municipality.name} (${m.years.join(", ")})`).join(", "), ".")
+          : null,
+      ];
+      replace(result, lines);
+      const list = el.closest("article")?.querySelectorAll("section.list-view") || [];
+      for (const l of list) l.dispatchEvent(new Event("reload"));
+      await refresh();
+    } catch (e) {
+      result.className = "kolada-result problems";
+      replace(result, h("p", {}, `Inget hämtades: ${swedish(e.message || "", e.field || "", e.code || "")}`));
+    } finally {
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
+    }
+  }
+  return el;
 }
 
 /** newLink is the address of the form creating a typeName with preset values. */
@@ -232,6 +288,7 @@ function facts(typeName, n) {
       add("Riktning", directionLabels[n.direction]);
       add("Utgångsvärde", n.baselineValue === null ? null : `${num(n.baselineValue)} (${n.baselineYear})`);
       add("Kolada-nyckeltal", n.koladaKpi);
+      add("Hämtat från Kolada", dateTime(n.koladaFetchedAt));
       add("Beskrivning", paragraphs(n.description));
       break;
     }
