@@ -339,7 +339,7 @@ func TestAdminPageAdminDefinesIndicatorsAndAssessesGoals(t *testing.T) {
 				t.Errorf("what was fetched reads %q, want it to say %q", got, want)
 			}
 		}
-		b.screenshot("indicator-kolada")
+		b.shotOf("indicator-kolada", "section.kolada")
 		b.waitText("Källa: Kolada") // among the indicator's values
 		b.open(indicator)           // as the page was before, for the steps below
 	})

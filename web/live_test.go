@@ -93,7 +93,7 @@ func TestAdminPageFollowsLiveUpdates(t *testing.T) {
 		if got := get(b, "read the status", chromedp.Value(chromedp.CSS(`select[name="status"]`))); got != "DONE" {
 			t.Errorf("the status field holds %q: the user's DONE was overwritten", got)
 		}
-		b.screenshot("live-changed-underneath")
+		b.shotOf("live-changed-underneath", "main form")
 
 		b.click("Ta de nya värdena")
 		values := get(b, "read the form", chromedp.Evaluate[string](`document.querySelector("select[name=status]").value + " | " + document.querySelector("input[name=lead]").value`))

@@ -65,7 +65,7 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
   const form = h("form", { class: "form", novalidate: true });
   const errorSummary = h("div", { class: "error-summary", tabindex: "-1", hidden: true });
   // What someone else changed while the user edits (see changedUnderneath).
-  const underneath = h("div", { class: "changed-underneath", role: "status", hidden: true });
+  const underneath = h("div", { class: "changed-underneath", hidden: true }); // announced, see changedUnderneath
   form.append(underneath, errorSummary);
   for (const f of fields) form.append(fieldRow(f));
   // A follow-up may report a status other than its activity's: the form
