@@ -210,6 +210,20 @@ func TestAdminPageDashboard(t *testing.T) {
 	if got := b.text(`//section[@class="cards"]/div[1]/p[2]`); got != "6" {
 		t.Errorf("activities card = %q, want 6", got)
 	}
+	// The seed's activities have no history until someone changes them:
+	// the card says so, and lists them when opened.
+	withoutHistory := `//section[@class="cards"]/div[p[@class="card-label"]="Utan historik"]`
+	if got := b.text(withoutHistory + `/p[@class="card-value"]`); got != "6" {
+		t.Errorf("the card of activities without history says %q, want 6", got)
+	}
+	if got := b.text(withoutHistory + `/p[@class="card-note"]`); !strings.Contains(got, "inlästa med planen och inte ändrade sedan") {
+		t.Errorf("the card's note says %q", got)
+	}
+	b.run("open the list of activities without history", chromedp.Click(withoutHistory+`//summary`))
+	b.run("wait for them", chromedp.WaitVisible(withoutHistory+`//li/a[.="Samverkan kring Barnkulturplaner"]`))
+	if n := get(b, "count them", chromedp.Evaluate[int](`document.querySelectorAll(".without-history li").length`)); n != 6 {
+		t.Errorf("the card lists %d activities, want 6", n)
+	}
 	b.screenshot("dashboard")
 
 	href := get(b, "read the CSV link", chromedp.Evaluate[string](`document.querySelector('a[href^="/reports/coverage.csv"]').getAttribute("href")`))

@@ -26,6 +26,9 @@ import (
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/municipality"
 	_ "github.com/samverkan/samverkan/ent/runtime"
+	"github.com/samverkan/samverkan/graph"
+	"github.com/samverkan/samverkan/kolada"
+	"github.com/samverkan/samverkan/live"
 	"github.com/samverkan/samverkan/seed"
 	"github.com/samverkan/samverkan/server"
 	"github.com/samverkan/samverkan/storage"
@@ -43,6 +46,8 @@ type browser struct {
 	// The database the server serves, for tests that serve it again.
 	db     *storage.DB
 	client *ent.Client
+	// The server's live updates, when the test asked for them (liveUpdates).
+	hub *live.Hub
 	*problems
 }
 
@@ -66,14 +71,34 @@ type browserOption func(*browserSetup)
 // browserSetup is what browser options change: the server's options, and
 // a handler around the server (wrap, when set), over the test's database.
 type browserSetup struct {
-	db   *storage.DB
-	opts []server.Option
-	wrap func(http.Handler) http.Handler
+	db     *storage.DB
+	client *ent.Client
+	opts   []server.Option
+	wrap   func(http.Handler) http.Handler
+	hub    *live.Hub
 }
 
 // privateReads makes the server require a token for reading too.
 func privateReads() browserOption {
 	return func(s *browserSetup) { s.opts = append(s.opts, server.WithPrivateReads(true)) }
+}
+
+// liveUpdates gives the server live updates, as samverkan serve has them.
+func liveUpdates() browserOption {
+	return func(s *browserSetup) {
+		s.hub = live.New(s.client, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		s.opts = append(s.opts, server.WithGraphQL(graph.WithLive(s.hub)))
+	}
+}
+
+// koladaAt makes the server's fetchKolada ask the Kolada API at url (a
+// stand-in, see kolada/koladatest).
+func koladaAt(t *testing.T, url string) browserOption {
+	c, err := kolada.New(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(s *browserSetup) { s.opts = append(s.opts, server.WithGraphQL(graph.WithKolada(c))) }
 }
 
 // addUsers creates the test users directly in the database.
@@ -145,7 +170,7 @@ func newBrowser(t *testing.T, width, height int, options ...browserOption) *brow
 		t.Fatal(err)
 	}
 	addUsers(t, client)
-	setup := browserSetup{db: db}
+	setup := browserSetup{db: db, client: client}
 	for _, o := range options {
 		o(&setup)
 	}
@@ -155,6 +180,9 @@ func newBrowser(t *testing.T, width, height int, options ...browserOption) *brow
 	}
 	srv := httptest.NewServer(handler)
 	t.Cleanup(func() {
+		if setup.hub != nil {
+			setup.hub.Close() // ends the page's streams, which the server would wait for
+		}
 		srv.Close()
 		client.Close()
 	})
@@ -175,10 +203,46 @@ func newBrowser(t *testing.T, width, height int, options ...browserOption) *brow
 		cancelCtx()
 		cancelAlloc()
 	})
-	b := &browser{t: t, ctx: ctx, base: srv.URL, server: srv, db: db, client: client, problems: &problems{}}
+	b := &browser{t: t, ctx: ctx, base: srv.URL, server: srv, db: db, client: client, hub: setup.hub, problems: &problems{}}
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start Chromium: %v", err)
 	}
+	b.watch()
+	t.Cleanup(func() {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+	problems:
+		for _, p := range b.list {
+			for _, e := range b.expected {
+				if strings.Contains(p, e) {
+					continue problems
+				}
+			}
+			t.Errorf("the page had a problem: %s", p)
+		}
+	})
+	return b
+}
+
+// tab opens another tab of the same browser, as a user does: it shares
+// the first tab's session (localStorage) and its list of problems.
+func (b *browser) tab() *browser {
+	b.t.Helper()
+	ctx, cancel := chromedp.NewContext(b.ctx)
+	b.t.Cleanup(cancel)
+	if err := chromedp.Do(ctx); err != nil {
+		b.t.Fatalf("open a tab: %v", err)
+	}
+	c := *b
+	c.ctx = ctx
+	c.watch()
+	return &c
+}
+
+// watch notes what the page of the browser's tab does wrong on its own,
+// and answers its confirm() questions.
+func (b *browser) watch() {
+	ctx := b.ctx
 	// Exceptions and console errors are problems of the page.
 	console := chromedp.Console(ctx)
 	go func() {
@@ -209,20 +273,6 @@ func newBrowser(t *testing.T, width, height int, options ...browserOption) *brow
 			_, _ = chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
 		}
 	}()
-	t.Cleanup(func() {
-		b.mu.Lock()
-		defer b.mu.Unlock()
-	problems:
-		for _, p := range b.list {
-			for _, e := range b.expected {
-				if strings.Contains(p, e) {
-					continue problems
-				}
-			}
-			t.Errorf("the page had a problem: %s", p)
-		}
-	})
-	return b
 }
 
 func (p *problems) problem(text string) {

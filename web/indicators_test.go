@@ -2,12 +2,15 @@ package web_test
 
 import (
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/samverkan/samverkan/kolada/koladatest"
 )
 
 // Indicators in the admin page (issue 14): an admin defines them, sets
@@ -250,7 +253,14 @@ func TestAdminPageAdminEntersValuesForTheCounty(t *testing.T) {
 // the goal, in the page's forms: what the page can tell is said at once,
 // the server's refusals in Swedish next to their fields.
 func TestAdminPageAdminDefinesIndicatorsAndAssessesGoals(t *testing.T) {
-	b := newBrowser(t, 1280, 900)
+	// A stand-in for Kolada that knows N09890 for two of the county's
+	// municipalities in 2020–2021.
+	k := koladatest.New(t, "N09890")
+	for _, code := range []string{"1882", "1880"} { // Askersund, Örebro
+		k.Add("N09890", code, 2020, 310)
+		k.Add("N09890", code, 2021, 320)
+	}
+	b := newBrowser(t, 1280, 900, koladaAt(t, k.URL))
 	var goals struct {
 		Goals struct {
 			Edges []struct{ Node struct{ ID string } }
@@ -300,6 +310,38 @@ func TestAdminPageAdminDefinesIndicatorsAndAssessesGoals(t *testing.T) {
 		if got := strings.Join(strings.Fields(b.text(`//dt[.="Utgångsvärde"]/following-sibling::dd[1]`)), " "); got != "4 200 (2019)" {
 			t.Errorf("the baseline reads %q", got)
 		}
+	})
+
+	// An admin fetches the indicator's values from Kolada in the page: a
+	// failure says why in Swedish and changes nothing; then the values come.
+	t.Run("Kolada", func(t *testing.T) {
+		b := b.in(t)
+		indicator := b.address()
+		b.click("Redigera")
+		b.fill("Kolada-nyckeltal", "N09890")
+		b.click("Spara ändringar")
+		b.heading("Barn i kulturskolan")
+		k.Break(func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "underhåll", http.StatusServiceUnavailable)
+		})
+		b.click("Hämta från Kolada")
+		result := `//div[contains(@class, "kolada-result")]`
+		b.run("wait for the failure", chromedp.WaitVisible(result+`[starts-with(normalize-space(), "Inget hämtades")]`))
+		if got := b.text(result); !strings.HasPrefix(got, "Inget hämtades: Kolada (") || !strings.HasSuffix(got, ") svarade med ett fel (HTTP 503). Försök igen senare.") {
+			t.Errorf("the failure reads %q", got)
+		}
+		k.Break(nil)
+		b.click("Hämta från Kolada")
+		b.run("wait for what was fetched", chromedp.WaitVisible(result+`[starts-with(normalize-space(), "Hämtat från Kolada")]`))
+		got := strings.Join(strings.Fields(b.text(result)), " ")
+		for _, want := range []string{"Hämtat från Kolada (N09890): 4 nya värden, 0 ändrade och 0 oförändrade.", "Kolada saknar värden för ", "Lekeberg (2020, 2021, 2022, 2023)", "Askersund (2022, 2023)"} {
+			if !strings.Contains(got, want) {
+				t.Errorf("what was fetched reads %q, want it to say %q", got, want)
+			}
+		}
+		b.shotOf("indicator-kolada", "section.kolada")
+		b.waitText("Källa: Kolada") // among the indicator's values
+		b.open(indicator)           // as the page was before, for the steps below
 	})
 
 	t.Run("Target", func(t *testing.T) {

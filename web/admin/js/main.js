@@ -24,6 +24,7 @@ import { roleLabels } from "./labels.js";
 import { swedish } from "./messages.js";
 import { may, isAdmin, activityInScope, scopeWhere } from "./access.js";
 import { shownAddress, setShownAddress } from "./address.js";
+import { forgetAll } from "./live.js";
 
 const main = document.getElementById("main");
 let current = location.hash;
@@ -75,6 +76,7 @@ async function render() {
   current = location.hash;
   setShownAddress(current);
   setLeaveGuard(null);
+  forgetAll(); // the view shown follows what it shows (live.js)
   const [path, query = ""] = location.hash.replace(/^#/, "").split("?");
   const parts = path.split("/").filter(Boolean);
   const params = new URLSearchParams(query);

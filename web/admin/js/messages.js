@@ -100,6 +100,17 @@ const rules = [
   [/has (\d+) columns, more than the (\d+)/, (m) => `En rad har ${num(m[1])} kolumner; importen läser högst ${m[2]}.`],
   [/^(?:sheet "[^"]*": )?a cell in row (\d+) has/, (m) => `En cell på rad ${m[1]} är för stor.`],
   [/^the file's content must be base64/, () => "Filen kunde inte skickas."],
+  // Fetching from Kolada (fetchKolada): nothing was changed when it failed.
+  [/^this server is not set up to fetch from Kolada/, () => "Servern är inte inställd för att hämta från Kolada. Den som driver servern kan importera värdena från en fil (samverkan kolada import)."],
+  [/^Kolada \((.+)\) cannot be reached/, (m) => `Kolada (${m[1]}) går inte att nå. Försök igen senare, eller låt den som driver servern importera värdena från en fil (samverkan kolada import).`],
+  [/^Kolada \((.+)\) did not answer within 30 s/, (m) => `Kolada (${m[1]}) svarade inte inom 30 sekunder. Försök igen senare.`],
+  [/^Kolada \((.+)\) answered (\d+)/, (m) => `Kolada (${m[1]}) svarade med ett fel (HTTP ${m[2]}). Försök igen senare.`],
+  [/^Kolada's (?:answer|next_page)|^a page of Kolada's answer/, () => "Kolada svarade med något annat än sitt format (API v3)."],
+  [/^Kolada knows no key figure (\S+)/, (m) => `Kolada känner inte till nyckeltalet ${m[1]}: kontrollera måttets Kolada-nyckeltal.`],
+  [/^Kolada has no values of (\S+) for the municipalities of county (\d+) in (\d+)–(\d+)/, (m) => `Kolada har inga värden för ${m[1]} för länets kommuner ${m[3]}–${m[4]}.`],
+  [/has no Kolada key figure: set its koladaKpi/, () => "Måttet har inget Kolada-nyckeltal: ange det först."],
+  [/^Kolada's values are per municipality/, () => "Kolada har värden per kommun, och måttet gäller hela länet."],
+  [/^only an admin may fetch values from Kolada/, () => "Bara administratörer hämtar värden från Kolada."],
   // A storage fault (code UNAVAILABLE): nothing the user can mend.
   [/^the database cannot serve this request now \((.+)\); try again later/, (m) => `Databasen kan inte ta emot det här just nu (${svFault(m[1])}). Försök igen om en stund; kvarstår felet, kontakta den som driver servern.`],
 ];
@@ -165,6 +176,7 @@ const byCode = {
   UNAVAILABLE: "Databasen kan inte ta emot det här just nu. Försök igen om en stund.",
   INVALID_PAGINATION: "Sidan bad om ett ogiltigt antal rader.",
   PERSISTED_QUERY_NOT_FOUND: "Servern kände inte igen frågan. Ladda om sidan och försök igen.",
+  UPSTREAM: "En tjänst som servern hämtar från svarade inte som väntat. Inget ändrades.",
   INTERNAL: "Något gick fel på servern.",
 };
 

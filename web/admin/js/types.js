@@ -544,7 +544,7 @@ export const types = {
     search: { field: "nameContainsFold", label: "Sök mått" },
     filters: [{ name: "goal", label: "Mål", kind: "ref", ref: goalRef, where: (id) => indicatorsOfGoal(id) }],
     defaultOrder: { field: "NAME", direction: "ASC" },
-    detailFields: `name description unit direction scope aggregation baselineValue baselineYear koladaKpi ${ownerFields}`,
+    detailFields: `name description unit direction scope aggregation baselineValue baselineYear koladaKpi koladaFetchedAt ${ownerFields}`,
     breadcrumbs: ownerCrumbs,
     children: (i) => [
       { type: "IndicatorTarget", title: "Målvärden", where: { hasIndicatorWith: [{ id: i.id }] }, order: { field: "YEAR", direction: "ASC" }, preset: { indicatorID: i.id }, empty: "Inga målvärden ännu." },

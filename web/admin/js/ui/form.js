@@ -12,6 +12,7 @@ import { swedish } from "../messages.js";
 import { setLeaveGuard } from "../guard.js";
 import { currentUser } from "../session.js";
 import { statusLabels } from "../labels.js";
+import { follow, liveTypes } from "../live.js";
 
 // The longest text the server takes, in characters, by kind of field: a
 // line (a title, a name) and prose (a description, a follow-up's text).
@@ -63,7 +64,9 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
 
   const form = h("form", { class: "form", novalidate: true });
   const errorSummary = h("div", { class: "error-summary", tabindex: "-1", hidden: true });
-  form.append(errorSummary);
+  // What someone else changed while the user edits (see changedUnderneath).
+  const underneath = h("div", { class: "changed-underneath", hidden: true }); // announced, see changedUnderneath
+  form.append(underneath, errorSummary);
   for (const f of fields) form.append(fieldRow(f));
   // A follow-up may report a status other than its activity's: the form
   // says so, and offers to change the activity's status in the same step.
@@ -74,6 +77,8 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
   const cancel = h("a", { class: "button", href: editing ? `#/${type.route}/${node.id}` : `#/${type.route}` }, "Avbryt");
   form.append(h("div", { class: "actions" }, save, cancel));
 
+  let saving = false;
+  let stored = false; // the user's save went through
   const initial = snapshot();
   let untouched = new Map([...controls].map(([name, c]) => [name, JSON.stringify(c.get())]));
   const isDirty = () => snapshot() !== initial;
@@ -91,8 +96,7 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
     const errorID = newID("error");
     const describedBy = [hintID, errorID].filter(Boolean).join(" ");
     const error = h("p", { id: errorID, class: "field-error", hidden: true });
-    const noteID = newID("note");
-    const note = h("p", { id: noteID, class: "field-note", hidden: true });
+    const note = h("p", { class: "field-note", hidden: true });
     const label = h("label", { for: inputID }, f.label, f.required ? h("span", { class: "required", "aria-hidden": "true" }, " *") : null);
     let control, get, set;
     const value = editing ? node[f.name] : preset[f.name] ?? f.default;
@@ -182,8 +186,9 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
       row,
       get,
       set,
-      setNote(text) {
-        note.textContent = text || "";
+      // A note under the field, with a button that takes the newer value when take is given.
+      setNote(text, take = null) {
+        replace(note, text || "", take ? [" ", h("button", { type: "button", class: "button small", onclick: take }, "Ta det nya värdet")] : null);
         note.hidden = !text;
       },
       focus: () => (row.querySelector("input, select, textarea") || control).focus(),
@@ -312,9 +317,48 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
   }
 
   /**
-   * showConflict loads what someone else saved meanwhile and shows it next
-   * to the fields it changed, keeping what the user typed. Saving again
-   * then applies the user's changes over the newer version, knowingly.
+   * takeNewer puts what someone else saved meanwhile (fresh, the record
+   * as it is now) into the form without losing what the user typed:
+   * fields the user left alone take the newer value, with a note; fields
+   * the user changed keep the user's value, with the newer one beside it
+   * and a button that takes it. The form is then based on the newer
+   * version, so saving applies the user's changes on top of it,
+   * knowingly. It returns the fields that differed and those the user had
+   * changed.
+   */
+  function takeNewer(fresh) {
+    const differed = [];
+    const kept = [];
+    for (const [name, c] of controls) {
+      const now = shown(c.f, fresh);
+      if (shown(c.f, node) === now) continue;
+      differed.push(c);
+      if (JSON.stringify(c.get()) === untouched.get(name)) {
+        c.set(fresh);
+        c.setNote(`Ändrat av någon annan medan du redigerade, till: ${now}`);
+      } else {
+        kept.push(c);
+        c.setNote(`Sparat av någon annan medan du redigerade: ${now}. Ditt värde gäller om du sparar.`, () => take(c, fresh, now));
+      }
+    }
+    untouched = new Map([...controls].map(([name, c]) => [name, JSON.stringify(c.get())]));
+    node = fresh;
+    return { differed, kept };
+  }
+
+  /** take puts the newer value, shown as now, into the field c instead of the user's. */
+  function take(c, fresh, now) {
+    c.set(fresh);
+    c.setNote(`Det nya värdet är taget: ${now}`);
+    untouched.set(c.f.name, JSON.stringify(c.get()));
+    if (![...controls.values()].some((x) => x.row.querySelector(".field-note button"))) underneath.querySelector("button")?.remove();
+  }
+
+  /**
+   * showConflict loads what someone else saved meanwhile (saving got
+   * CONFLICT) and shows it next to the fields it changed, keeping what
+   * the user typed (see takeNewer). Saving again then applies the user's
+   * changes over the newer version, knowingly.
    */
   async function showConflict() {
     let fresh;
@@ -324,24 +368,52 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
       showError(e);
       return;
     }
-    // Fields the user left alone take the newer value; fields the user
-    // changed keep the user's value, with the newer one shown beside it.
-    let changed = 0;
-    for (const [name, c] of controls) {
-      const now = shown(c.f, fresh);
-      if (shown(c.f, node) === now) continue;
-      changed++;
-      if (JSON.stringify(c.get()) === untouched.get(name)) {
-        c.set(fresh);
-        c.setNote(`Ändrat av någon annan medan du redigerade, till: ${now}`);
-      } else {
-        c.setNote(`Sparat av någon annan medan du redigerade: ${now}. Ditt värde gäller om du sparar igen.`);
-      }
-    }
-    untouched = new Map([...controls].map(([name, c]) => [name, JSON.stringify(c.get())]));
-    node = fresh;
-    const text = `Någon annan har ändrat ${type.one} medan du redigerade (nu version ${fresh.version}). ${changed ? "Det som ändrats visas under fälten." : ""} Dina ändringar finns kvar: spara igen för att lägga dem ovanpå, eller avbryt.`;
+    const { differed } = takeNewer(fresh);
+    const text = `Någon annan har ändrat ${type.one} medan du redigerade (nu version ${fresh.version}). ${differed.length ? "Det som ändrats visas under fälten." : ""} Dina ändringar finns kvar: spara igen för att lägga dem ovanpå, eller avbryt.`;
     showError(new Error(text.replace(/\s+/g, " ")));
+  }
+
+  /**
+   * changedUnderneath is told (by the live updates) that the record
+   * changed while the user edits it: before saving could meet CONFLICT,
+   * the form says who-knows-who changed what, shows the newer values
+   * beside the user's (see takeNewer), and offers to take them all.
+   */
+  async function changedUnderneath(changes) {
+    if (saving || stored) return; // the user's own save: the page goes on to the record
+    let fresh;
+    try {
+      fresh = (await gql(editQuery(typeName), { id: node.id }, { partial: true })).node;
+    } catch (e) {
+      return; // the save will say what is wrong, if anything
+    }
+    if (saving || stored) return;
+    if (!fresh || (changes && changes.some((c) => c.action === "DELETE"))) {
+      replace(underneath, h("p", {}, `Någon annan har tagit bort ${type.one} medan du redigerade. Det du skrivit finns kvar, men kan inte sparas.`));
+      underneath.hidden = false;
+      announce(underneath.textContent);
+      return;
+    }
+    if (fresh.version <= node.version) return;
+    const { differed, kept } = takeNewer(fresh);
+    const takeAll = () => {
+      for (const c of kept) if (c.row.querySelector(".field-note button")) take(c, fresh, shown(c.f, fresh));
+      underneath.append(h("p", {}, "De nya värdena är tagna."));
+      announce("De nya värdena är tagna.");
+    };
+    replace(
+      underneath,
+      h(
+        "p",
+        {},
+        `Någon annan har ändrat ${type.one} medan du redigerade (nu version ${fresh.version}). `,
+        differed.length ? `Ändrat: ${differed.map((c) => c.f.label.toLowerCase()).join(", ")}. ` : "",
+        kept.length ? "Där du själv ändrat står det nya värdet under fältet; ditt värde gäller om du sparar." : "Dina ändringar finns kvar.",
+      ),
+      kept.length ? h("button", { type: "button", class: "button", onclick: takeAll }, "Ta de nya värdena") : null,
+    );
+    underneath.hidden = false;
+    announce(underneath.querySelector("p").textContent);
   }
 
   /** fieldFor finds the form field an error names: addMunicipalityIDs → municipalityIDs. */
@@ -406,6 +478,7 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
     }
     save.disabled = true;
     save.setAttribute("aria-busy", "true");
+    saving = true;
     try {
       const extra = fields.filter((f) => f.arg);
       const declared = extra.map((f) => `, $${f.name}: ${f.arg}`).join("");
@@ -419,6 +492,7 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
       const data = editing
         ? await gql(`mutation Save($id: ID!, $input: Update${typeName}Input!${declared}${alsoDeclared}) { result: update${typeName}(id: $id, input: $input${passed}) { id }${alsoField} }`, { id: node.id, input: input(), ...args(), ...alsoVars })
         : await gql(`mutation Save($input: Create${typeName}Input!${declared}${alsoDeclared}) { result: create${typeName}(input: $input${passed}) { id }${alsoField} }`, { input: input(), ...args(), ...alsoVars });
+      stored = true;
       setLeaveGuard(null);
       // A follow-up is written on its activity's page, and the user
       // goes back there to see it among the others.
@@ -454,6 +528,7 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
         showError(e);
       }
     } finally {
+      saving = false;
       save.disabled = false;
       save.removeAttribute("aria-busy");
     }
@@ -499,6 +574,8 @@ export function formView({ typeName, node: loaded = null, preset = {}, refPreset
     };
   }
 
+  // Someone else changing the record edited: the form says so at once.
+  if (editing && liveTypes.includes(typeName)) follow(form, { types: [typeName], ids: [node.id] }, changedUnderneath);
   return form;
 }
 

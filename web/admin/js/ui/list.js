@@ -9,6 +9,7 @@ import { combobox } from "./combobox.js";
 import { showError } from "./banner.js";
 import { keepInAddress } from "../address.js";
 import { swedish } from "../messages.js";
+import { follow, liveTypes } from "../live.js";
 
 const pageSize = 50;
 
@@ -253,15 +254,24 @@ export function listView({
   }
 
   let requestNo = 0;
-  async function load() {
+  let shown = ""; // the page shown, as the server answered it
+  /**
+   * load asks for the page and shows it. Quietly (someone else changed
+   * what the list shows), the page stays as it is until the answer is
+   * there and changes only if the answer differs, keeping the rows
+   * selected and the focus; screen readers hear that it changed.
+   */
+  async function load({ quiet = false } = {}) {
     const no = ++requestNo;
     const isCurrent = () => no === requestNo;
     // Loading says so: the summary, the busy state, and page buttons that
     // cannot be pressed until the answer is there.
-    el.setAttribute("aria-busy", "true");
-    summary.textContent = "Laddar…";
-    prev.disabled = true;
-    next.disabled = true;
+    if (!quiet) {
+      el.setAttribute("aria-busy", "true");
+      summary.textContent = "Laddar…";
+      prev.disabled = true;
+      next.disabled = true;
+    }
     try {
       await findCursor(isCurrent);
       if (!isCurrent()) return;
@@ -280,8 +290,17 @@ export function listView({
       // the audit trail).
       if (type.prepare) await type.prepare(data.list.edges.map((e) => e.node));
       if (!isCurrent()) return;
-      render(data.list);
+      const answer = JSON.stringify(data.list);
+      if (quiet && answer === shown) return;
+      shown = answer;
+      if (quiet) {
+        renderKeeping(data.list);
+        announce("Listan uppdaterades.");
+      } else {
+        render(data.list);
+      }
     } catch (e) {
+      if (quiet) return; // the list as it was stays; the next change or reload tries again
       if (isCurrent()) {
         summary.textContent = "Listan kunde inte hämtas.";
         replace(body, h("tr", {}, h("td", { colspan: type.columns.length + (useBulk ? 1 : 0), class: "empty" }, "Listan kunde inte hämtas.")));
@@ -315,6 +334,28 @@ export function listView({
     summary.textContent = `Visar ${num(from)}–${num(state.page * pageSize + edges.length)} av ${num(totalCount)}`;
     prev.disabled = state.page === 0;
     next.disabled = !pageInfo.hasNextPage;
+  }
+
+  /**
+   * renderKeeping shows the page anew as render does, keeping the rows
+   * still on it selected and the focus on the same link or box.
+   */
+  function renderKeeping(list) {
+    const kept = new Set(selected.keys());
+    const focused = body.contains(document.activeElement) ? document.activeElement : null;
+    const focusKey = focused ? focused.dataset.id || focused.getAttribute("href") : null;
+    render(list);
+    if (useBulk && kept.size) {
+      for (const box of body.querySelectorAll("input[type=checkbox]")) {
+        if (!kept.has(box.dataset.id)) continue;
+        box.checked = true;
+        box.dispatchEvent(new Event("change"));
+      }
+    }
+    if (focusKey) {
+      const again = [...body.querySelectorAll("a, input")].find((x) => (x.dataset.id || x.getAttribute("href")) === focusKey);
+      again?.focus({ preventScroll: true });
+    }
   }
 
   function row(node) {
@@ -485,6 +526,9 @@ export function listView({
 
   // A row's button (revoking a token) asks for the list again by this event.
   el.addEventListener("reload", () => load());
+  // Someone else creating, changing or deleting one of the type: the page
+  // is asked for again, quietly (see live.js).
+  if (liveTypes.includes(typeName) && !spec) follow(el, { types: [typeName] }, () => load({ quiet: true }));
   load();
   return el;
 }

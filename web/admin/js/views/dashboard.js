@@ -2,7 +2,7 @@
 // municipalities take part in what, and where nothing happens. Every figure
 // comes from the API's reports, which the database counts.
 
-import { h, num, count, id as newID } from "../dom.js";
+import { h, replace, num, count, id as newID } from "../dom.js";
 import { gql, download } from "../gql.js";
 import { currentUser } from "../session.js";
 import { showError } from "../ui/banner.js";
@@ -38,6 +38,7 @@ const query = `query Dashboard($plan: ID, $year: Int) {
     }
     followUpsByYear { year followUps reportedStatuses { planned ongoing done cancelled withoutStatus } }
     statusChangesByYear { year changes created toPlanned toOngoing toDone toCancelled }
+    activitiesWithoutHistory
   }
 }`;
 
@@ -169,6 +170,57 @@ function summary(report, year, due) {
           h("p", { class: "card-note" }, h("a", { href: "#/due" }, "Se vad du har att göra")),
         )
       : null,
+    withoutHistory(report),
+  );
+}
+
+/**
+ * withoutHistory is the card of the plan's activities that have no
+ * recorded status change: loaded with the plan (the seed) and not changed
+ * since, so the history and the status changes per year say nothing of
+ * them until their first change. Opened, it lists them.
+ */
+function withoutHistory(report) {
+  const n = report.activitiesWithoutHistory;
+  const list = h("div", { class: "without-history", "aria-live": "polite" });
+  const details = n
+    ? h("details", { class: "card-details" }, h("summary", {}, "Visa dem"), list)
+    : null;
+  details?.addEventListener("toggle", async () => {
+    if (!details.open || list.childElementCount) return;
+    replace(list, h("p", { class: "muted" }, "Laddar…"));
+    try {
+      const data = await gql(
+        `query WithoutHistory($plan: ID!) { activities(first: 50, where: {hasStatusChanges: false, hasObjectiveWith: [{hasGoalWith: [{planID: $plan}]}]}, orderBy: [{field: TITLE, direction: ASC}]) {
+          totalCount edges { node { id title } } } }`,
+        { plan: report.id },
+      );
+      const { totalCount, edges } = data.activities;
+      replace(
+        list,
+        h("ul", {}, edges.map(({ node }) => h("li", {}, h("a", { href: `#/activities/${node.id}` }, node.title)))),
+        totalCount > edges.length ? h("p", { class: "muted" }, `och ${num(totalCount - edges.length)} till`) : null,
+      );
+    } catch (e) {
+      replace(list);
+      showError(e);
+    }
+  });
+  return h(
+    "div",
+    { class: "card" },
+    h("p", { class: "card-label" }, "Utan historik"),
+    h("p", { class: "card-value" }, num(n)),
+    h(
+      "p",
+      { class: "card-note" },
+      n
+        ? n === 1
+          ? "aktivitet inläst med planen och inte ändrad sedan: dess historik börjar när någon ändrar den."
+          : "aktiviteter inlästa med planen och inte ändrade sedan: deras historik börjar när någon ändrar dem."
+        : "Alla aktiviteter har en historik.",
+    ),
+    details,
   );
 }
 

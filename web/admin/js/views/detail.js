@@ -1,7 +1,7 @@
 // One object: its fields, the way up to its plan, what hangs under it, and
 // buttons to edit and delete it.
 
-import { h, num, count, date, dateTime } from "../dom.js";
+import { h, replace, num, count, date, dateTime, announce } from "../dom.js";
 import { gql } from "../gql.js";
 import { types, words } from "../types.js";
 import {
@@ -27,14 +27,17 @@ import { showError, showNotice } from "../ui/banner.js";
 import { may, isAdmin, activityInScope } from "../access.js";
 import { historyView } from "./audit.js";
 import { tokenType } from "./tokens.js";
+import { follow, liveTypes } from "../live.js";
+import { swedish } from "../messages.js";
 
 /** detailView loads and shows the object id of typeName. */
 export async function detailView(typeName, id) {
   const type = types[typeName];
   // An admin's history reverts changes based on the version shown.
   const version = isAdmin() && typeName !== "Token" ? " version" : "";
-  const data = await gql(`query Detail($id: ID!) { node(id: $id) { id ... on ${typeName} { ${type.detailFields}${version} } } }`, { id });
-  const node = data.node;
+  const query = `query Detail($id: ID!) { node(id: $id) { id ... on ${typeName} { ${type.detailFields}${version} } } }`;
+  const data = await gql(query, { id });
+  let node = data.node;
   const title = type.title(node);
 
   const crumbs = [h("a", { href: `#/${type.route}` }, type.many)];
@@ -50,13 +53,24 @@ export async function detailView(typeName, id) {
   // The next plan period starts from this one (views/nextperiod.js).
   const next = typeName === "Plan" && may("create", "Plan") ? h("a", { class: "button", href: `#/plans/${id}/next` }, "Starta nästa period") : null;
 
-  return h(
+  // The parts that show the record itself, drawn anew when someone else
+  // changes it (see follow below).
+  const heading = h("h1", {}, title);
+  const liveNote = h("p", { class: "live-note", hidden: true }); // announced, see changed
+  let shownFacts = facts(typeName, node) || h("div", { hidden: true });
+  let shownLinks = links(typeName, node) || h("div", { hidden: true });
+  const history = () => (isAdmin() || may("update", typeName, { inScope }) ? historyView(typeName, node.id, node.version) : h("div", { hidden: true }));
+  let shownHistory = history();
+
+  const article = h(
     "article",
     { class: "detail" },
     h("nav", { class: "breadcrumbs", "aria-label": "Du är här" }, h("ol", {}, crumbs.map((c) => h("li", {}, c)))),
-    h("div", { class: "page-head" }, h("div", {}, h("p", { class: "kicker" }, type.one), h("h1", {}, title)), h("div", { class: "actions" }, edit, next, remove)),
-    facts(typeName, node),
-    links(typeName, node),
+    h("div", { class: "page-head" }, h("div", {}, h("p", { class: "kicker" }, type.one), heading), h("div", { class: "actions" }, edit, next, remove)),
+    liveNote,
+    shownFacts,
+    typeName === "Indicator" ? koladaFetch(node, () => refresh()) : null,
+    shownLinks,
     (type.children(node) || []).map((c) =>
       listView({
         typeName: c.type,
@@ -81,8 +95,109 @@ export async function detailView(typeName, id) {
     // Who changed what: admins read every record's history, an editor
     // that of the records it may edit (the server narrows the trail to
     // them, and shows it to no one else).
-    isAdmin() || may("update", typeName, { inScope }) ? historyView(typeName, node.id, node.version) : null,
+    shownHistory,
   );
+
+  /**
+   * refresh loads the record again and draws what shows it anew (the
+   * lists under it follow their own records). It returns "deleted" when
+   * the record is gone, "changed" when it differs from what was shown,
+   * else "" (also when it could not be loaded: the page stays as it was).
+   */
+  async function refresh() {
+    let fresh;
+    try {
+      fresh = (await gql(query, { id }, { partial: true })).node;
+    } catch (e) {
+      return "";
+    }
+    if (!fresh) return "deleted";
+    if (JSON.stringify(fresh) === JSON.stringify(node)) return "";
+    node = fresh;
+    heading.textContent = type.title(node);
+    const f = facts(typeName, node) || h("div", { hidden: true });
+    const l = links(typeName, node) || h("div", { hidden: true });
+    const hv = history();
+    shownFacts.replaceWith(f);
+    shownLinks.replaceWith(l);
+    shownHistory.replaceWith(hv);
+    [shownFacts, shownLinks, shownHistory] = [f, l, hv];
+    return "changed";
+  }
+
+  /** changed shows the record as it is now, after someone else changed or deleted it. */
+  async function changed(changes) {
+    const now = changes?.some((c) => c.action === "DELETE") ? "deleted" : await refresh();
+    let said;
+    if (now === "deleted") {
+      said = `Någon annan har tagit bort ${type.one} medan du tittade på den.`;
+      edit?.remove();
+      remove?.remove();
+    } else if (now === "changed") {
+      said = `Någon annan har ändrat ${type.one} just nu: sidan visar den nya versionen.`;
+    } else {
+      return;
+    }
+    liveNote.textContent = said;
+    liveNote.hidden = false;
+    announce(said);
+  }
+  if (liveTypes.includes(typeName)) follow(article, { types: [typeName], ids: [node.id] }, changed);
+  return article;
+}
+
+/**
+ * koladaFetch is an admin's button that fetches an indicator's values
+ * from Kolada (the mutation fetchKolada), for an indicator per
+ * municipality linked to a Kolada key figure; it says what was fetched,
+ * or why nothing was, and then refresh shows the indicator as it is now.
+ */
+function koladaFetch(indicator, refresh) {
+  if (!isAdmin() || !indicator.koladaKpi || indicator.scope !== "MUNICIPALITY") return null;
+  const result = h("div", { class: "kolada-result", "aria-live": "polite" });
+  const button = h("button", { type: "button", class: "button", onclick: () => run() }, "Hämta från Kolada");
+  const el = h(
+    "section",
+    { class: "panel kolada", "aria-labelledby": "kolada-title" },
+    h("h2", { id: "kolada-title" }, "Kolada"),
+    h("p", { class: "hint" }, `Hämtar nyckeltalet ${indicator.koladaKpi} för planens kommuner och år. Värden som planen matat in själv ändras aldrig.`),
+    button,
+    result,
+  );
+  async function run() {
+    button.disabled = true;
+    button.setAttribute("aria-busy", "true");
+    result.className = "kolada-result";
+    replace(result, h("p", {}, "Hämtar från Kolada…"));
+    try {
+      const data = await gql(
+        `mutation FetchKolada($id: ID!) { fetchKolada(indicatorID: $id) {
+          kpi created updated unchanged keptOwn skipped missing { municipality { name } years } } }`,
+        { id: indicator.id },
+      );
+      const r = data.fetchKolada;
+      const values = (n) => count(n, "värde", "värden");
+      const lines = [
+        h("p", {}, `Hämtat från Kolada (${r.kpi}): ${num(r.created)} nya värden, ${num(r.updated)} ändrade och ${num(r.unchanged)} oförändrade.`),
+        r.keptOwn ? h("p", {}, `${values(r.keptOwn)} som planen matat in själv behölls.`) : null,
+        r.skipped ? h("p", {}, `${values(r.skipped)} utanför planens kommuner och år hoppades över.`) : null,
+        r.missing.length
+          ? h("p", {}, "Kolada saknar värden för ", r.missing.map((m) => `${m.municipality.name} (${m.years.join(", ")})`).join(", "), ".")
+          : null,
+      ];
+      replace(result, lines);
+      const list = el.closest("article")?.querySelectorAll("section.list-view") || [];
+      for (const l of list) l.dispatchEvent(new Event("reload"));
+      await refresh();
+    } catch (e) {
+      result.className = "kolada-result problems";
+      replace(result, h("p", {}, `Inget hämtades: ${swedish(e.message || "", e.field || "", e.code || "")}`));
+    } finally {
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
+    }
+  }
+  return el;
 }
 
 /**
@@ -216,6 +331,7 @@ function facts(typeName, n) {
       add("Riktning", directionLabels[n.direction]);
       add("Utgångsvärde", n.baselineValue === null ? null : `${num(n.baselineValue)} (${n.baselineYear})`);
       add("Kolada-nyckeltal", n.koladaKpi);
+      add("Hämtat från Kolada", dateTime(n.koladaFetchedAt));
       add("Beskrivning", paragraphs(n.description));
       break;
     }
