@@ -14,6 +14,7 @@ import (
 	"github.com/samverkan/samverkan/ent/followupdeadline"
 	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/plan"
+	"github.com/samverkan/samverkan/ent/planrevision"
 	"github.com/samverkan/samverkan/ent/predicate"
 )
 
@@ -292,6 +293,21 @@ func (_u *PlanUpdate) AddFollowUpDeadlines(v ...*FollowUpDeadline) *PlanUpdate {
 	return _u.AddFollowUpDeadlineIDs(ids...)
 }
 
+// AddRevisionIDs adds the "revisions" edge to the PlanRevision entity by IDs.
+func (_u *PlanUpdate) AddRevisionIDs(ids ...int) *PlanUpdate {
+	_u.mutation.AddRevisionIDs(ids...)
+	return _u
+}
+
+// AddRevisions adds the "revisions" edges to the PlanRevision entity.
+func (_u *PlanUpdate) AddRevisions(v ...*PlanRevision) *PlanUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddRevisionIDs(ids...)
+}
+
 // Mutation returns the PlanMutation object of the builder.
 func (_u *PlanUpdate) Mutation() *PlanMutation {
 	return _u.mutation
@@ -337,6 +353,27 @@ func (_u *PlanUpdate) RemoveFollowUpDeadlines(v ...*FollowUpDeadline) *PlanUpdat
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveFollowUpDeadlineIDs(ids...)
+}
+
+// ClearRevisions clears all "revisions" edges to the PlanRevision entity.
+func (_u *PlanUpdate) ClearRevisions() *PlanUpdate {
+	_u.mutation.ClearRevisions()
+	return _u
+}
+
+// RemoveRevisionIDs removes the "revisions" edge to PlanRevision entities by IDs.
+func (_u *PlanUpdate) RemoveRevisionIDs(ids ...int) *PlanUpdate {
+	_u.mutation.RemoveRevisionIDs(ids...)
+	return _u
+}
+
+// RemoveRevisions removes "revisions" edges to PlanRevision entities.
+func (_u *PlanUpdate) RemoveRevisions(v ...*PlanRevision) *PlanUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveRevisionIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -603,6 +640,51 @@ func (_u *PlanUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(followupdeadline.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.RevisionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   plan.RevisionsTable,
+			Columns: []string{plan.RevisionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(planrevision.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedRevisionsIDs(); len(nodes) > 0 && !_u.mutation.RevisionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   plan.RevisionsTable,
+			Columns: []string{plan.RevisionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(planrevision.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RevisionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   plan.RevisionsTable,
+			Columns: []string{plan.RevisionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(planrevision.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -893,6 +975,21 @@ func (_u *PlanUpdateOne) AddFollowUpDeadlines(v ...*FollowUpDeadline) *PlanUpdat
 	return _u.AddFollowUpDeadlineIDs(ids...)
 }
 
+// AddRevisionIDs adds the "revisions" edge to the PlanRevision entity by IDs.
+func (_u *PlanUpdateOne) AddRevisionIDs(ids ...int) *PlanUpdateOne {
+	_u.mutation.AddRevisionIDs(ids...)
+	return _u
+}
+
+// AddRevisions adds the "revisions" edges to the PlanRevision entity.
+func (_u *PlanUpdateOne) AddRevisions(v ...*PlanRevision) *PlanUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddRevisionIDs(ids...)
+}
+
 // Mutation returns the PlanMutation object of the builder.
 func (_u *PlanUpdateOne) Mutation() *PlanMutation {
 	return _u.mutation
@@ -938,6 +1035,27 @@ func (_u *PlanUpdateOne) RemoveFollowUpDeadlines(v ...*FollowUpDeadline) *PlanUp
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveFollowUpDeadlineIDs(ids...)
+}
+
+// ClearRevisions clears all "revisions" edges to the PlanRevision entity.
+func (_u *PlanUpdateOne) ClearRevisions() *PlanUpdateOne {
+	_u.mutation.ClearRevisions()
+	return _u
+}
+
+// RemoveRevisionIDs removes the "revisions" edge to PlanRevision entities by IDs.
+func (_u *PlanUpdateOne) RemoveRevisionIDs(ids ...int) *PlanUpdateOne {
+	_u.mutation.RemoveRevisionIDs(ids...)
+	return _u
+}
+
+// RemoveRevisions removes "revisions" edges to PlanRevision entities.
+func (_u *PlanUpdateOne) RemoveRevisions(v ...*PlanRevision) *PlanUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveRevisionIDs(ids...)
 }
 
 // Where appends a list predicates to the PlanUpdate builder.
@@ -1234,6 +1352,51 @@ func (_u *PlanUpdateOne) sqlSave(ctx context.Context) (_node *Plan, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(followupdeadline.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.RevisionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   plan.RevisionsTable,
+			Columns: []string{plan.RevisionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(planrevision.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedRevisionsIDs(); len(nodes) > 0 && !_u.mutation.RevisionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   plan.RevisionsTable,
+			Columns: []string{plan.RevisionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(planrevision.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RevisionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   plan.RevisionsTable,
+			Columns: []string{plan.RevisionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(planrevision.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
