@@ -25,6 +25,7 @@ import { showError, showNotice } from "../ui/banner.js";
 import { may, isAdmin, activityInScope } from "../access.js";
 import { historyView } from "./audit.js";
 import { tokenType } from "./tokens.js";
+import { asOfPicker, asOfLink } from "./asof.js";
 
 /** detailView loads and shows the object id of typeName. */
 export async function detailView(typeName, id) {
@@ -54,6 +55,7 @@ export async function detailView(typeName, id) {
     h("nav", { class: "breadcrumbs", "aria-label": "Du är här" }, h("ol", {}, crumbs.map((c) => h("li", {}, c)))),
     h("div", { class: "page-head" }, h("div", {}, h("p", { class: "kicker" }, type.one), h("h1", {}, title)), h("div", { class: "actions" }, edit, next, remove)),
     facts(typeName, node),
+    typeName === "Plan" && isAdmin() ? asOfPicker(node.id) : null,
     links(typeName, node),
     (type.children(node) || []).map((c) =>
       listView({
@@ -200,6 +202,20 @@ function facts(typeName, n) {
       add("Motivering", paragraphs(n.text));
       add("Av", n.author);
       add("Senast ändrad", dateTime(n.updatedAt));
+      break;
+    case "FollowUpDeadline":
+      add("Handlingsplan", link("Plan", n.plan));
+      add("År", String(n.year));
+      add("Period", periodLabels[n.period]);
+      add("Sista dag", date(n.dueDate));
+      break;
+    case "PlanRevision":
+      add("Handlingsplan", link("Plan", n.plan));
+      add("Beslutsdatum", date(n.decidedOn));
+      add("Beslutande organ", n.decidedBy);
+      add("Diarienummer", n.caseNumber);
+      add("Vad som ändrades", paragraphs(n.note));
+      if (isAdmin()) add("Planen då", h("a", { href: asOfLink(n.plan.id, n.decidedOn) }, `Visa planen som den var den ${date(n.decidedOn)}`));
       break;
     case "Municipality":
       add("Kommunkod", n.code);
