@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -137,12 +138,12 @@ func (p planThen) normal() planThen {
 		empty(&g.Statement)
 		empty(&g.Description)
 		slices.SortFunc(g.Headings, func(a, b headingThen) int {
-			return cmp.Or(cmp.Compare(a.Position, b.Position), cmp.Compare(mustAtoiID(a.ID), mustAtoiID(b.ID)))
+			return cmp.Or(cmp.Compare(a.Position, b.Position), cmp.Compare(idNumber(a.ID), idNumber(b.ID)))
 		})
 		for j := range g.Headings {
 			h := &g.Headings[j]
 			empty(&h.Description)
-			slices.SortFunc(h.Activities, func(a, b activityThen) int { return cmp.Compare(mustAtoiID(a.ID), mustAtoiID(b.ID)) })
+			slices.SortFunc(h.Activities, func(a, b activityThen) int { return cmp.Compare(idNumber(a.ID), idNumber(b.ID)) })
 			for k := range h.Activities {
 				a := &h.Activities[k]
 				empty(&a.Description)
@@ -157,11 +158,9 @@ func (p planThen) normal() planThen {
 	return p
 }
 
-func mustAtoiID(id string) int {
-	var n int
-	for _, r := range id {
-		n = n*10 + int(r-'0')
-	}
+// idNumber is an ID as a number, to sort by.
+func idNumber(id string) int {
+	n, _ := strconv.Atoi(id)
 	return n
 }
 
