@@ -53,9 +53,8 @@ type NextInput struct {
 // decides them), and the one it carries over as its predecessor. The
 // follow-ups, status changes and indicators stay with the old activity,
 // reachable through predecessor. Unless the input opts out, it also copies
-// the indicators of the goals and headings (copyIndicators) and the
-// follow-up deadlines (copyDeadlines), see copyIndicators and
-// copyDeadlines. Every record is created through ent, so
+// the indicators of the goals and headings and the follow-up deadlines
+// (copyIndicators, copyDeadlines). Every record is created through ent, so
 // the policies decide who may (admins) and each creation is in the audit
 // trail.
 func StartNext(ctx context.Context, c *ent.Client, in NextInput) (*ent.Plan, error) {
