@@ -555,4 +555,21 @@ func TestPlanRevisions(t *testing.T) {
 			t.Errorf("the deleted revision has %d entries, want 2 (its creation and deletion)", trail.AuditEntries.TotalCount)
 		}
 	})
+	t.Run("GoAndComeBackWithTheirPlan", func(t *testing.T) {
+		s := s.withT(t)
+		s.must(`mutation($id: ID!) { deletePlan(id: $id) }`, map[string]any{"id": f.plan}, nil)
+		s.wantError(`query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": first}, "NOT_FOUND", "")
+		var deletion struct {
+			AuditEntries struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
+		}
+		s.must(`query($id: ID!) { auditEntries(first: 1, where: {objectID: $id, action: DELETE}) { edges { node { id } } } }`, map[string]any{"id": f.plan}, &deletion)
+		s.must(`mutation($e: ID!) { restoreDeleted(entryID: $e) { id } }`, map[string]any{"e": deletion.AuditEntries.Edges[0].Node.ID}, nil)
+		var back struct{ Node struct{ Note string } }
+		s.must(`query($id: ID!) { node(id: $id) { ... on PlanRevision { note } } }`, map[string]any{"id": first}, &back)
+		if back.Node.Note != "Mål 2 omformulerat" {
+			t.Errorf("the revision restored with its plan has the note %q", back.Node.Note)
+		}
+	})
 }
