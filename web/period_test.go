@@ -234,4 +234,7 @@ func TestAdminPageRevisionsDeadlinesAndAsOf(t *testing.T) {
 	b.click("Visa")
 	b.heading("Planen som den var den " + dayInSwedish(time.Now().UTC()))
 	b.waitText("Omdöpt aktivitet")
+	b.run("narrow the window", chromedp.EmulateViewport(390, 844))
+	b.waitText("Omdöpt aktivitet")
+	b.screenshot("plan-as-of-phone")
 }
