@@ -25,6 +25,7 @@ import (
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/perspective"
 	"github.com/samverkan/samverkan/ent/plan"
+	"github.com/samverkan/samverkan/ent/planrevision"
 	"github.com/samverkan/samverkan/ent/predicate"
 	"github.com/samverkan/samverkan/ent/statuschange"
 	"github.com/samverkan/samverkan/ent/token"
@@ -670,6 +671,7 @@ var types = map[string]*Type{
 		Edges: map[string]*Edge{
 			"goals":             {Target: "Goal", Unique: false, Rel: sqlgraph.O2M, Table: "goals", Columns: []string{"plan_id"}, Inverse: false},
 			"followUpDeadlines": {Target: "FollowUpDeadline", Unique: false, Rel: sqlgraph.O2M, Table: "follow_up_deadlines", Columns: []string{"plan_id"}, Inverse: false},
+			"revisions":         {Target: "PlanRevision", Unique: false, Rel: sqlgraph.O2M, Table: "plan_revisions", Columns: []string{"plan_id"}, Inverse: false},
 		},
 		Orders: map[string]*Field{
 			"CREATED_AT":  {Column: plan.FieldCreatedAt, Kind: KindTime, Nillable: false},
@@ -696,6 +698,45 @@ var types = map[string]*Type{
 		},
 		Policy: func(ctx context.Context, c *ent.Client) error {
 			return plan.Policy.EvalQuery(ctx, c.Plan.Query())
+		},
+	},
+	"PlanRevision": {
+		Name:    "PlanRevision",
+		Table:   planrevision.Table,
+		IDStart: 77309411328,
+		Fields: map[string]*Field{
+			"id":         {Column: planrevision.FieldID, Kind: KindID},
+			"createdAt":  {Column: planrevision.FieldCreatedAt, Kind: KindTime, Nillable: false},
+			"updatedAt":  {Column: planrevision.FieldUpdatedAt, Kind: KindTime, Nillable: false},
+			"version":    {Column: planrevision.FieldVersion, Kind: KindInt, Nillable: false},
+			"decidedOn":  {Column: planrevision.FieldDecidedOn, Kind: KindTime, Nillable: false},
+			"note":       {Column: planrevision.FieldNote, Kind: KindString, Nillable: false},
+			"decidedBy":  {Column: planrevision.FieldDecidedBy, Kind: KindString, Nillable: false},
+			"caseNumber": {Column: planrevision.FieldCaseNumber, Kind: KindString, Nillable: false},
+			"planID":     {Column: planrevision.FieldPlanID, Kind: KindID, Nillable: false},
+		},
+		Edges: map[string]*Edge{
+			"plan": {Target: "Plan", Unique: true, Rel: sqlgraph.M2O, Table: "plan_revisions", Columns: []string{"plan_id"}, Inverse: true},
+		},
+		Orders: map[string]*Field{
+			"CREATED_AT": {Column: planrevision.FieldCreatedAt, Kind: KindTime, Nillable: false},
+			"UPDATED_AT": {Column: planrevision.FieldUpdatedAt, Kind: KindTime, Nillable: false},
+			"DECIDED_ON": {Column: planrevision.FieldDecidedOn, Kind: KindTime, Nillable: false},
+		},
+		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
+			w := new(ent.PlanRevisionWhereInput)
+			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
+				return nil, err
+			}
+			searchPlanRevision(ctx, w)
+			p, err := w.P()
+			if err == ent.ErrEmptyPlanRevisionWhereInput {
+				return nil, nil
+			}
+			return p, err
+		},
+		Policy: func(ctx context.Context, c *ent.Client) error {
+			return planrevision.Policy.EvalQuery(ctx, c.PlanRevision.Query())
 		},
 	},
 	"StatusChange": {
@@ -1158,6 +1199,27 @@ func searchPlan(ctx context.Context, w *ent.PlanWhereInput) {
 	}
 	for _, x := range w.HasFollowUpDeadlinesWith {
 		searchFollowUpDeadline(ctx, x)
+	}
+	for _, x := range w.HasRevisionsWith {
+		searchPlanRevision(ctx, x)
+	}
+}
+
+// searchPlanRevision answers w's infix searches of indexed fields from the
+// search index.
+func searchPlanRevision(ctx context.Context, w *ent.PlanRevisionWhereInput) {
+	if w == nil {
+		return
+	}
+	searchPlanRevision(ctx, w.Not)
+	for _, x := range w.Or {
+		searchPlanRevision(ctx, x)
+	}
+	for _, x := range w.And {
+		searchPlanRevision(ctx, x)
+	}
+	for _, x := range w.HasPlanWith {
+		searchPlan(ctx, x)
 	}
 }
 

@@ -30,6 +30,7 @@ import (
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/perspective"
 	"github.com/samverkan/samverkan/ent/plan"
+	"github.com/samverkan/samverkan/ent/planrevision"
 	"github.com/samverkan/samverkan/ent/statuschange"
 	"github.com/samverkan/samverkan/ent/token"
 	"github.com/samverkan/samverkan/ent/user"
@@ -72,6 +73,8 @@ type Client struct {
 	Perspective *PerspectiveClient
 	// Plan is the client for interacting with the Plan builders.
 	Plan *PlanClient
+	// PlanRevision is the client for interacting with the PlanRevision builders.
+	PlanRevision *PlanRevisionClient
 	// StatusChange is the client for interacting with the StatusChange builders.
 	StatusChange *StatusChangeClient
 	// Token is the client for interacting with the Token builders.
@@ -104,6 +107,7 @@ func (c *Client) init() {
 	c.Objective = NewObjectiveClient(c.config)
 	c.Perspective = NewPerspectiveClient(c.config)
 	c.Plan = NewPlanClient(c.config)
+	c.PlanRevision = NewPlanRevisionClient(c.config)
 	c.StatusChange = NewStatusChangeClient(c.config)
 	c.Token = NewTokenClient(c.config)
 	c.User = NewUserClient(c.config)
@@ -214,6 +218,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Objective:         NewObjectiveClient(cfg),
 		Perspective:       NewPerspectiveClient(cfg),
 		Plan:              NewPlanClient(cfg),
+		PlanRevision:      NewPlanRevisionClient(cfg),
 		StatusChange:      NewStatusChangeClient(cfg),
 		Token:             NewTokenClient(cfg),
 		User:              NewUserClient(cfg),
@@ -251,6 +256,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Objective:         NewObjectiveClient(cfg),
 		Perspective:       NewPerspectiveClient(cfg),
 		Plan:              NewPlanClient(cfg),
+		PlanRevision:      NewPlanRevisionClient(cfg),
 		StatusChange:      NewStatusChangeClient(cfg),
 		Token:             NewTokenClient(cfg),
 		User:              NewUserClient(cfg),
@@ -286,7 +292,7 @@ func (c *Client) Use(hooks ...Hook) {
 		c.Activity, c.AuditEntry, c.FollowUp, c.FollowUpDeadline, c.Goal,
 		c.GoalAssessment, c.Indicator, c.IndicatorTarget, c.IndicatorValue,
 		c.Institution, c.Municipality, c.MunicipalityGroup, c.Objective, c.Perspective,
-		c.Plan, c.StatusChange, c.Token, c.User,
+		c.Plan, c.PlanRevision, c.StatusChange, c.Token, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -299,7 +305,7 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.Activity, c.AuditEntry, c.FollowUp, c.FollowUpDeadline, c.Goal,
 		c.GoalAssessment, c.Indicator, c.IndicatorTarget, c.IndicatorValue,
 		c.Institution, c.Municipality, c.MunicipalityGroup, c.Objective, c.Perspective,
-		c.Plan, c.StatusChange, c.Token, c.User,
+		c.Plan, c.PlanRevision, c.StatusChange, c.Token, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -338,6 +344,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Perspective.mutate(ctx, m)
 	case *PlanMutation:
 		return c.Plan.mutate(ctx, m)
+	case *PlanRevisionMutation:
+		return c.PlanRevision.mutate(ctx, m)
 	case *StatusChangeMutation:
 		return c.StatusChange.mutate(ctx, m)
 	case *TokenMutation:
@@ -3021,6 +3029,22 @@ func (c *PlanClient) QueryFollowUpDeadlines(_m *Plan) *FollowUpDeadlineQuery {
 	return query
 }
 
+// QueryRevisions queries the revisions edge of a Plan.
+func (c *PlanClient) QueryRevisions(_m *Plan) *PlanRevisionQuery {
+	query := (&PlanRevisionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(plan.Table, plan.FieldID, id),
+			sqlgraph.To(planrevision.Table, planrevision.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, plan.RevisionsTable, plan.RevisionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *PlanClient) Hooks() []Hook {
 	hooks := c.hooks.Plan
@@ -3044,6 +3068,156 @@ func (c *PlanClient) mutate(ctx context.Context, m *PlanMutation) (Value, error)
 		return (&PlanDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Plan mutation op: %q", m.Op())
+	}
+}
+
+// PlanRevisionClient is a client for the PlanRevision schema.
+type PlanRevisionClient struct {
+	config
+}
+
+// NewPlanRevisionClient returns a client for the PlanRevision from the given config.
+func NewPlanRevisionClient(c config) *PlanRevisionClient {
+	return &PlanRevisionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `planrevision.Hooks(f(g(h())))`.
+func (c *PlanRevisionClient) Use(hooks ...Hook) {
+	c.hooks.PlanRevision = append(c.hooks.PlanRevision, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `planrevision.Intercept(f(g(h())))`.
+func (c *PlanRevisionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PlanRevision = append(c.inters.PlanRevision, interceptors...)
+}
+
+// Create returns a builder for creating a PlanRevision entity.
+func (c *PlanRevisionClient) Create() *PlanRevisionCreate {
+	mutation := newPlanRevisionMutation(c.config, OpCreate)
+	return &PlanRevisionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PlanRevision entities.
+func (c *PlanRevisionClient) CreateBulk(builders ...*PlanRevisionCreate) *PlanRevisionCreateBulk {
+	return &PlanRevisionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PlanRevisionClient) MapCreateBulk(slice any, setFunc func(*PlanRevisionCreate, int)) *PlanRevisionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PlanRevisionCreateBulk{err: fmt.Errorf("calling to PlanRevisionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PlanRevisionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PlanRevisionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PlanRevision.
+func (c *PlanRevisionClient) Update() *PlanRevisionUpdate {
+	mutation := newPlanRevisionMutation(c.config, OpUpdate)
+	return &PlanRevisionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PlanRevisionClient) UpdateOne(_m *PlanRevision) *PlanRevisionUpdateOne {
+	mutation := newPlanRevisionMutation(c.config, OpUpdateOne, withPlanRevision(_m))
+	return &PlanRevisionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PlanRevisionClient) UpdateOneID(id int) *PlanRevisionUpdateOne {
+	mutation := newPlanRevisionMutation(c.config, OpUpdateOne, withPlanRevisionID(id))
+	return &PlanRevisionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PlanRevision.
+func (c *PlanRevisionClient) Delete() *PlanRevisionDelete {
+	mutation := newPlanRevisionMutation(c.config, OpDelete)
+	return &PlanRevisionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PlanRevisionClient) DeleteOne(_m *PlanRevision) *PlanRevisionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PlanRevisionClient) DeleteOneID(id int) *PlanRevisionDeleteOne {
+	builder := c.Delete().Where(planrevision.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PlanRevisionDeleteOne{builder}
+}
+
+// Query returns a query builder for PlanRevision.
+func (c *PlanRevisionClient) Query() *PlanRevisionQuery {
+	return &PlanRevisionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePlanRevision},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PlanRevision entity by its id.
+func (c *PlanRevisionClient) Get(ctx context.Context, id int) (*PlanRevision, error) {
+	return c.Query().Where(planrevision.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PlanRevisionClient) GetX(ctx context.Context, id int) *PlanRevision {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPlan queries the plan edge of a PlanRevision.
+func (c *PlanRevisionClient) QueryPlan(_m *PlanRevision) *PlanQuery {
+	query := (&PlanClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(planrevision.Table, planrevision.FieldID, id),
+			sqlgraph.To(plan.Table, plan.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, planrevision.PlanTable, planrevision.PlanColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PlanRevisionClient) Hooks() []Hook {
+	hooks := c.hooks.PlanRevision
+	return append(hooks[:len(hooks):len(hooks)], planrevision.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PlanRevisionClient) Interceptors() []Interceptor {
+	return c.inters.PlanRevision
+}
+
+func (c *PlanRevisionClient) mutate(ctx context.Context, m *PlanRevisionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PlanRevisionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PlanRevisionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PlanRevisionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PlanRevisionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PlanRevision mutation op: %q", m.Op())
 	}
 }
 
@@ -3550,14 +3724,14 @@ type (
 	hooks struct {
 		Activity, AuditEntry, FollowUp, FollowUpDeadline, Goal, GoalAssessment,
 		Indicator, IndicatorTarget, IndicatorValue, Institution, Municipality,
-		MunicipalityGroup, Objective, Perspective, Plan, StatusChange, Token,
-		User []ent.Hook
+		MunicipalityGroup, Objective, Perspective, Plan, PlanRevision, StatusChange,
+		Token, User []ent.Hook
 	}
 	inters struct {
 		Activity, AuditEntry, FollowUp, FollowUpDeadline, Goal, GoalAssessment,
 		Indicator, IndicatorTarget, IndicatorValue, Institution, Municipality,
-		MunicipalityGroup, Objective, Perspective, Plan, StatusChange, Token,
-		User []ent.Interceptor
+		MunicipalityGroup, Objective, Perspective, Plan, PlanRevision, StatusChange,
+		Token, User []ent.Interceptor
 	}
 )
 

@@ -27,6 +27,7 @@ import (
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/perspective"
 	"github.com/samverkan/samverkan/ent/plan"
+	"github.com/samverkan/samverkan/ent/planrevision"
 	"github.com/samverkan/samverkan/ent/statuschange"
 	"github.com/samverkan/samverkan/ent/token"
 	"github.com/samverkan/samverkan/ent/user"
@@ -105,6 +106,7 @@ func checkColumn(t, c string) error {
 			objective.Table:         objective.ValidColumn,
 			perspective.Table:       perspective.ValidColumn,
 			plan.Table:              plan.ValidColumn,
+			planrevision.Table:      planrevision.ValidColumn,
 			statuschange.Table:      statuschange.ValidColumn,
 			token.Table:             token.ValidColumn,
 			user.Table:              user.ValidColumn,

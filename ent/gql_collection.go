@@ -25,6 +25,7 @@ import (
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/perspective"
 	"github.com/samverkan/samverkan/ent/plan"
+	"github.com/samverkan/samverkan/ent/planrevision"
 	"github.com/samverkan/samverkan/ent/statuschange"
 	"github.com/samverkan/samverkan/ent/token"
 	"github.com/samverkan/samverkan/ent/user"
@@ -4373,6 +4374,95 @@ func (_q *PlanQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			_q.WithNamedFollowUpDeadlines(alias, func(wq *FollowUpDeadlineQuery) {
 				*wq = *query
 			})
+
+		case "revisions":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PlanRevisionClient{config: _q.config}).Query()
+			)
+			args := newPlanRevisionPaginateArgs(fieldArgs(ctx, new(PlanRevisionWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newPlanRevisionPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Plan) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"plan_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(plan.RevisionsColumn), ids...))
+						})
+						if err := query.GroupBy(plan.RevisionsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[2][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Plan) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Revisions)
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[2][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, planrevisionImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(plan.RevisionsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedRevisions(alias, func(wq *PlanRevisionQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[plan.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, plan.FieldCreatedAt)
@@ -4523,6 +4613,151 @@ func newPlanPaginateArgs(rv map[string]any) *planPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*PlanWhereInput); ok {
 		args.opts = append(args.opts, WithPlanFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PlanRevisionQuery) CollectFields(ctx context.Context, satisfies ...string) (*PlanRevisionQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PlanRevisionQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(planrevision.Columns))
+		selectedFields = []string{planrevision.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "plan":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PlanClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, planImplementors)...); err != nil {
+				return err
+			}
+			_q.withPlan = query
+			if _, ok := fieldSeen[planrevision.FieldPlanID]; !ok {
+				selectedFields = append(selectedFields, planrevision.FieldPlanID)
+				fieldSeen[planrevision.FieldPlanID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[planrevision.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, planrevision.FieldCreatedAt)
+				fieldSeen[planrevision.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[planrevision.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, planrevision.FieldUpdatedAt)
+				fieldSeen[planrevision.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[planrevision.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, planrevision.FieldVersion)
+				fieldSeen[planrevision.FieldVersion] = struct{}{}
+			}
+		case "decidedOn":
+			if _, ok := fieldSeen[planrevision.FieldDecidedOn]; !ok {
+				selectedFields = append(selectedFields, planrevision.FieldDecidedOn)
+				fieldSeen[planrevision.FieldDecidedOn] = struct{}{}
+			}
+		case "note":
+			if _, ok := fieldSeen[planrevision.FieldNote]; !ok {
+				selectedFields = append(selectedFields, planrevision.FieldNote)
+				fieldSeen[planrevision.FieldNote] = struct{}{}
+			}
+		case "decidedBy":
+			if _, ok := fieldSeen[planrevision.FieldDecidedBy]; !ok {
+				selectedFields = append(selectedFields, planrevision.FieldDecidedBy)
+				fieldSeen[planrevision.FieldDecidedBy] = struct{}{}
+			}
+		case "caseNumber":
+			if _, ok := fieldSeen[planrevision.FieldCaseNumber]; !ok {
+				selectedFields = append(selectedFields, planrevision.FieldCaseNumber)
+				fieldSeen[planrevision.FieldCaseNumber] = struct{}{}
+			}
+		case "planID":
+			if _, ok := fieldSeen[planrevision.FieldPlanID]; !ok {
+				selectedFields = append(selectedFields, planrevision.FieldPlanID)
+				fieldSeen[planrevision.FieldPlanID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type planrevisionPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PlanRevisionPaginateOption
+}
+
+func newPlanRevisionPaginateArgs(rv map[string]any) *planrevisionPaginateArgs {
+	args := &planrevisionPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*PlanRevisionOrder:
+			args.opts = append(args.opts, WithPlanRevisionOrder(v))
+		case []any:
+			var orders []*PlanRevisionOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &PlanRevisionOrder{Field: &PlanRevisionOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithPlanRevisionOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*PlanRevisionWhereInput); ok {
+		args.opts = append(args.opts, WithPlanRevisionFilter(v.Filter))
 	}
 	return args
 }

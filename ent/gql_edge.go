@@ -648,6 +648,35 @@ func (_m *Plan) FollowUpDeadlines(
 	return _m.QueryFollowUpDeadlines().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Plan) Revisions(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*PlanRevisionOrder, where *PlanRevisionWhereInput,
+) (*PlanRevisionConnection, error) {
+	opts := []PlanRevisionPaginateOption{
+		WithPlanRevisionOrder(orderBy),
+		WithPlanRevisionFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
+	if nodes, err := _m.NamedRevisions(alias); err == nil || hasTotalCount {
+		pager, err := newPlanRevisionPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &PlanRevisionConnection{Edges: []*PlanRevisionEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryRevisions().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *PlanRevision) Plan(ctx context.Context) (*Plan, error) {
+	result, err := _m.Edges.PlanOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPlan().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *StatusChange) Activity(ctx context.Context) (*Activity, error) {
 	result, err := _m.Edges.ActivityOrErr()
 	if IsNotLoaded(err) {

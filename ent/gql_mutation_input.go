@@ -1420,6 +1420,82 @@ func (c *PlanUpdateOne) SetInput(i UpdatePlanInput) *PlanUpdateOne {
 	return c
 }
 
+// CreatePlanRevisionInput represents a mutation input for creating planrevisions.
+type CreatePlanRevisionInput struct {
+	DecidedOn  time.Time
+	Note       string
+	DecidedBy  *string
+	CaseNumber *string
+	PlanID     int
+}
+
+// Mutate applies the CreatePlanRevisionInput on the PlanRevisionMutation builder.
+func (i *CreatePlanRevisionInput) Mutate(m *PlanRevisionMutation) {
+	m.SetDecidedOn(i.DecidedOn)
+	m.SetNote(i.Note)
+	if v := i.DecidedBy; v != nil {
+		m.SetDecidedBy(*v)
+	}
+	if v := i.CaseNumber; v != nil {
+		m.SetCaseNumber(*v)
+	}
+	m.SetPlanID(i.PlanID)
+}
+
+// SetInput applies the change-set in the CreatePlanRevisionInput on the PlanRevisionCreate builder.
+func (c *PlanRevisionCreate) SetInput(i CreatePlanRevisionInput) *PlanRevisionCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdatePlanRevisionInput represents a mutation input for updating planrevisions.
+type UpdatePlanRevisionInput struct {
+	Version         *int
+	DecidedOn       *time.Time
+	Note            *string
+	ClearDecidedBy  bool
+	DecidedBy       *string
+	ClearCaseNumber bool
+	CaseNumber      *string
+}
+
+// Mutate applies the UpdatePlanRevisionInput on the PlanRevisionMutation builder.
+func (i *UpdatePlanRevisionInput) Mutate(m *PlanRevisionMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
+	if v := i.DecidedOn; v != nil {
+		m.SetDecidedOn(*v)
+	}
+	if v := i.Note; v != nil {
+		m.SetNote(*v)
+	}
+	if i.ClearDecidedBy {
+		m.ClearDecidedBy()
+	}
+	if v := i.DecidedBy; v != nil {
+		m.SetDecidedBy(*v)
+	}
+	if i.ClearCaseNumber {
+		m.ClearCaseNumber()
+	}
+	if v := i.CaseNumber; v != nil {
+		m.SetCaseNumber(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdatePlanRevisionInput on the PlanRevisionUpdate builder.
+func (c *PlanRevisionUpdate) SetInput(i UpdatePlanRevisionInput) *PlanRevisionUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdatePlanRevisionInput on the PlanRevisionUpdateOne builder.
+func (c *PlanRevisionUpdateOne) SetInput(i UpdatePlanRevisionInput) *PlanRevisionUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
 // CreateUserInput represents a mutation input for creating users.
 type CreateUserInput struct {
 	Username        string

@@ -26,6 +26,7 @@ import (
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/perspective"
 	"github.com/samverkan/samverkan/ent/plan"
+	"github.com/samverkan/samverkan/ent/planrevision"
 	"github.com/samverkan/samverkan/ent/statuschange"
 	"github.com/samverkan/samverkan/ent/token"
 	"github.com/samverkan/samverkan/ent/user"
@@ -110,6 +111,11 @@ var planImplementors = []string{"Plan", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Plan) IsNode() {}
+
+var planrevisionImplementors = []string{"PlanRevision", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*PlanRevision) IsNode() {}
 
 var statuschangeImplementors = []string{"StatusChange", "Node"}
 
@@ -334,6 +340,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(plan.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, planImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case planrevision.Table:
+		query := c.PlanRevision.Query().
+			Where(planrevision.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, planrevisionImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -666,6 +681,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Plan.Query().
 			Where(plan.IDIn(ids...))
 		query, err := query.CollectFields(ctx, planImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case planrevision.Table:
+		query := c.PlanRevision.Query().
+			Where(planrevision.IDIn(ids...))
+		query, err := query.CollectFields(ctx, planrevisionImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -29,6 +29,7 @@ import (
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/perspective"
 	"github.com/samverkan/samverkan/ent/plan"
+	"github.com/samverkan/samverkan/ent/planrevision"
 	"github.com/samverkan/samverkan/ent/statuschange"
 	"github.com/samverkan/samverkan/ent/token"
 	"github.com/samverkan/samverkan/ent/user"
@@ -6383,6 +6384,374 @@ func (_m *Plan) ToEdge(order *PlanOrder) *PlanEdge {
 		order = DefaultPlanOrder
 	}
 	return &PlanEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// PlanRevisionEdge is the edge representation of PlanRevision.
+type PlanRevisionEdge struct {
+	Node   *PlanRevision `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// PlanRevisionConnection is the connection containing edges to PlanRevision.
+type PlanRevisionConnection struct {
+	Edges      []*PlanRevisionEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *PlanRevisionConnection) build(nodes []*PlanRevision, pager *planrevisionPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *PlanRevision
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *PlanRevision {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *PlanRevision {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*PlanRevisionEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &PlanRevisionEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// PlanRevisionPaginateOption enables pagination customization.
+type PlanRevisionPaginateOption func(*planrevisionPager) error
+
+// WithPlanRevisionOrder configures pagination ordering.
+func WithPlanRevisionOrder(order []*PlanRevisionOrder) PlanRevisionPaginateOption {
+	return func(pager *planrevisionPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithPlanRevisionFilter configures pagination filter.
+func WithPlanRevisionFilter(filter func(*PlanRevisionQuery) (*PlanRevisionQuery, error)) PlanRevisionPaginateOption {
+	return func(pager *planrevisionPager) error {
+		if filter == nil {
+			return errors.New("PlanRevisionQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type planrevisionPager struct {
+	reverse bool
+	order   []*PlanRevisionOrder
+	filter  func(*PlanRevisionQuery) (*PlanRevisionQuery, error)
+}
+
+func newPlanRevisionPager(opts []PlanRevisionPaginateOption, reverse bool) (*planrevisionPager, error) {
+	pager := &planrevisionPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *planrevisionPager) applyFilter(query *PlanRevisionQuery) (*PlanRevisionQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *planrevisionPager) toCursor(_m *PlanRevision) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *planrevisionPager) applyCursors(query *PlanRevisionQuery, after, before *Cursor) (*PlanRevisionQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultPlanRevisionOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *planrevisionPager) applyOrder(query *PlanRevisionQuery) *PlanRevisionQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultPlanRevisionOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultPlanRevisionOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *planrevisionPager) orderExpr(query *PlanRevisionQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultPlanRevisionOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to PlanRevision.
+func (_m *PlanRevisionQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...PlanRevisionPaginateOption,
+) (*PlanRevisionConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newPlanRevisionPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &PlanRevisionConnection{Edges: []*PlanRevisionEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// PlanRevisionOrderFieldCreatedAt orders PlanRevision by created_at.
+	PlanRevisionOrderFieldCreatedAt = &PlanRevisionOrderField{
+		Value: func(_m *PlanRevision) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: planrevision.FieldCreatedAt,
+		toTerm: planrevision.ByCreatedAt,
+		toCursor: func(_m *PlanRevision) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// PlanRevisionOrderFieldUpdatedAt orders PlanRevision by updated_at.
+	PlanRevisionOrderFieldUpdatedAt = &PlanRevisionOrderField{
+		Value: func(_m *PlanRevision) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: planrevision.FieldUpdatedAt,
+		toTerm: planrevision.ByUpdatedAt,
+		toCursor: func(_m *PlanRevision) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// PlanRevisionOrderFieldDecidedOn orders PlanRevision by decided_on.
+	PlanRevisionOrderFieldDecidedOn = &PlanRevisionOrderField{
+		Value: func(_m *PlanRevision) (ent.Value, error) {
+			return _m.DecidedOn, nil
+		},
+		column: planrevision.FieldDecidedOn,
+		toTerm: planrevision.ByDecidedOn,
+		toCursor: func(_m *PlanRevision) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.DecidedOn,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f PlanRevisionOrderField) String() string {
+	var str string
+	switch f.column {
+	case PlanRevisionOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case PlanRevisionOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case PlanRevisionOrderFieldDecidedOn.column:
+		str = "DECIDED_ON"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f PlanRevisionOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *PlanRevisionOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("PlanRevisionOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *PlanRevisionOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *PlanRevisionOrderFieldUpdatedAt
+	case "DECIDED_ON":
+		*f = *PlanRevisionOrderFieldDecidedOn
+	default:
+		return fmt.Errorf("%s is not a valid PlanRevisionOrderField", str)
+	}
+	return nil
+}
+
+// PlanRevisionOrderField defines the ordering field of PlanRevision.
+type PlanRevisionOrderField struct {
+	// Value extracts the ordering value from the given PlanRevision.
+	Value    func(*PlanRevision) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) planrevision.OrderOption
+	toCursor func(*PlanRevision) Cursor
+}
+
+// PlanRevisionOrder defines the ordering of PlanRevision.
+type PlanRevisionOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *PlanRevisionOrderField `json:"field"`
+}
+
+// DefaultPlanRevisionOrder is the default ordering of PlanRevision.
+var DefaultPlanRevisionOrder = &PlanRevisionOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &PlanRevisionOrderField{
+		Value: func(_m *PlanRevision) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: planrevision.FieldID,
+		toTerm: planrevision.ByID,
+		toCursor: func(_m *PlanRevision) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts PlanRevision into PlanRevisionEdge.
+func (_m *PlanRevision) ToEdge(order *PlanRevisionOrder) *PlanRevisionEdge {
+	if order == nil {
+		order = DefaultPlanRevisionOrder
+	}
+	return &PlanRevisionEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

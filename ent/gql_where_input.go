@@ -23,6 +23,7 @@ import (
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/perspective"
 	"github.com/samverkan/samverkan/ent/plan"
+	"github.com/samverkan/samverkan/ent/planrevision"
 	"github.com/samverkan/samverkan/ent/predicate"
 	"github.com/samverkan/samverkan/ent/schema/enum"
 	"github.com/samverkan/samverkan/ent/statuschange"
@@ -7623,6 +7624,10 @@ type PlanWhereInput struct {
 	// "follow_up_deadlines" edge predicates.
 	HasFollowUpDeadlines     *bool                         `json:"hasFollowUpDeadlines,omitempty"`
 	HasFollowUpDeadlinesWith []*FollowUpDeadlineWhereInput `json:"hasFollowUpDeadlinesWith,omitempty"`
+
+	// "revisions" edge predicates.
+	HasRevisions     *bool                     `json:"hasRevisions,omitempty"`
+	HasRevisionsWith []*PlanRevisionWhereInput `json:"hasRevisionsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -8312,6 +8317,24 @@ func (i *PlanWhereInput) P() (predicate.Plan, error) {
 		}
 		predicates = append(predicates, plan.HasFollowUpDeadlinesWith(with...))
 	}
+	if i.HasRevisions != nil {
+		p := plan.HasRevisions()
+		if !*i.HasRevisions {
+			p = plan.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasRevisionsWith) > 0 {
+		with := make([]predicate.PlanRevision, 0, len(i.HasRevisionsWith))
+		for _, w := range i.HasRevisionsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasRevisionsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, plan.HasRevisionsWith(with...))
+	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyPlanWhereInput
@@ -8319,6 +8342,484 @@ func (i *PlanWhereInput) P() (predicate.Plan, error) {
 		return predicates[0], nil
 	default:
 		return plan.And(predicates...), nil
+	}
+}
+
+// PlanRevisionWhereInput represents a where input for filtering PlanRevision queries.
+type PlanRevisionWhereInput struct {
+	Predicates []predicate.PlanRevision  `json:"-"`
+	Not        *PlanRevisionWhereInput   `json:"not,omitempty"`
+	Or         []*PlanRevisionWhereInput `json:"or,omitempty"`
+	And        []*PlanRevisionWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "version" field predicates.
+	Version      *int  `json:"version,omitempty"`
+	VersionNEQ   *int  `json:"versionNEQ,omitempty"`
+	VersionIn    []int `json:"versionIn,omitempty"`
+	VersionNotIn []int `json:"versionNotIn,omitempty"`
+	VersionGT    *int  `json:"versionGT,omitempty"`
+	VersionGTE   *int  `json:"versionGTE,omitempty"`
+	VersionLT    *int  `json:"versionLT,omitempty"`
+	VersionLTE   *int  `json:"versionLTE,omitempty"`
+
+	// "decided_on" field predicates.
+	DecidedOn      *time.Time  `json:"decidedOn,omitempty"`
+	DecidedOnNEQ   *time.Time  `json:"decidedOnNEQ,omitempty"`
+	DecidedOnIn    []time.Time `json:"decidedOnIn,omitempty"`
+	DecidedOnNotIn []time.Time `json:"decidedOnNotIn,omitempty"`
+	DecidedOnGT    *time.Time  `json:"decidedOnGT,omitempty"`
+	DecidedOnGTE   *time.Time  `json:"decidedOnGTE,omitempty"`
+	DecidedOnLT    *time.Time  `json:"decidedOnLT,omitempty"`
+	DecidedOnLTE   *time.Time  `json:"decidedOnLTE,omitempty"`
+
+	// "note" field predicates.
+	Note             *string  `json:"note,omitempty"`
+	NoteNEQ          *string  `json:"noteNEQ,omitempty"`
+	NoteIn           []string `json:"noteIn,omitempty"`
+	NoteNotIn        []string `json:"noteNotIn,omitempty"`
+	NoteGT           *string  `json:"noteGT,omitempty"`
+	NoteGTE          *string  `json:"noteGTE,omitempty"`
+	NoteLT           *string  `json:"noteLT,omitempty"`
+	NoteLTE          *string  `json:"noteLTE,omitempty"`
+	NoteContains     *string  `json:"noteContains,omitempty"`
+	NoteHasPrefix    *string  `json:"noteHasPrefix,omitempty"`
+	NoteHasSuffix    *string  `json:"noteHasSuffix,omitempty"`
+	NoteEqualFold    *string  `json:"noteEqualFold,omitempty"`
+	NoteContainsFold *string  `json:"noteContainsFold,omitempty"`
+
+	// "decided_by" field predicates.
+	DecidedBy             *string  `json:"decidedBy,omitempty"`
+	DecidedByNEQ          *string  `json:"decidedByNEQ,omitempty"`
+	DecidedByIn           []string `json:"decidedByIn,omitempty"`
+	DecidedByNotIn        []string `json:"decidedByNotIn,omitempty"`
+	DecidedByGT           *string  `json:"decidedByGT,omitempty"`
+	DecidedByGTE          *string  `json:"decidedByGTE,omitempty"`
+	DecidedByLT           *string  `json:"decidedByLT,omitempty"`
+	DecidedByLTE          *string  `json:"decidedByLTE,omitempty"`
+	DecidedByContains     *string  `json:"decidedByContains,omitempty"`
+	DecidedByHasPrefix    *string  `json:"decidedByHasPrefix,omitempty"`
+	DecidedByHasSuffix    *string  `json:"decidedByHasSuffix,omitempty"`
+	DecidedByIsNil        bool     `json:"decidedByIsNil,omitempty"`
+	DecidedByNotNil       bool     `json:"decidedByNotNil,omitempty"`
+	DecidedByEqualFold    *string  `json:"decidedByEqualFold,omitempty"`
+	DecidedByContainsFold *string  `json:"decidedByContainsFold,omitempty"`
+
+	// "case_number" field predicates.
+	CaseNumber             *string  `json:"caseNumber,omitempty"`
+	CaseNumberNEQ          *string  `json:"caseNumberNEQ,omitempty"`
+	CaseNumberIn           []string `json:"caseNumberIn,omitempty"`
+	CaseNumberNotIn        []string `json:"caseNumberNotIn,omitempty"`
+	CaseNumberGT           *string  `json:"caseNumberGT,omitempty"`
+	CaseNumberGTE          *string  `json:"caseNumberGTE,omitempty"`
+	CaseNumberLT           *string  `json:"caseNumberLT,omitempty"`
+	CaseNumberLTE          *string  `json:"caseNumberLTE,omitempty"`
+	CaseNumberContains     *string  `json:"caseNumberContains,omitempty"`
+	CaseNumberHasPrefix    *string  `json:"caseNumberHasPrefix,omitempty"`
+	CaseNumberHasSuffix    *string  `json:"caseNumberHasSuffix,omitempty"`
+	CaseNumberIsNil        bool     `json:"caseNumberIsNil,omitempty"`
+	CaseNumberNotNil       bool     `json:"caseNumberNotNil,omitempty"`
+	CaseNumberEqualFold    *string  `json:"caseNumberEqualFold,omitempty"`
+	CaseNumberContainsFold *string  `json:"caseNumberContainsFold,omitempty"`
+
+	// "plan_id" field predicates.
+	PlanID      *int  `json:"planID,omitempty"`
+	PlanIDNEQ   *int  `json:"planIDNEQ,omitempty"`
+	PlanIDIn    []int `json:"planIDIn,omitempty"`
+	PlanIDNotIn []int `json:"planIDNotIn,omitempty"`
+
+	// "plan" edge predicates.
+	HasPlan     *bool             `json:"hasPlan,omitempty"`
+	HasPlanWith []*PlanWhereInput `json:"hasPlanWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *PlanRevisionWhereInput) AddPredicates(predicates ...predicate.PlanRevision) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the PlanRevisionWhereInput filter on the PlanRevisionQuery builder.
+func (i *PlanRevisionWhereInput) Filter(q *PlanRevisionQuery) (*PlanRevisionQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyPlanRevisionWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyPlanRevisionWhereInput is returned in case the PlanRevisionWhereInput is empty.
+var ErrEmptyPlanRevisionWhereInput = errors.New("ent: empty predicate PlanRevisionWhereInput")
+
+// P returns a predicate for filtering planrevisions.
+// An error is returned if the input is empty or invalid.
+func (i *PlanRevisionWhereInput) P() (predicate.PlanRevision, error) {
+	var predicates []predicate.PlanRevision
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, planrevision.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.PlanRevision, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, planrevision.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.PlanRevision, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, planrevision.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, planrevision.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, planrevision.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, planrevision.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, planrevision.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, planrevision.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, planrevision.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, planrevision.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, planrevision.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, planrevision.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, planrevision.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, planrevision.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, planrevision.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, planrevision.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, planrevision.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, planrevision.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, planrevision.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, planrevision.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, planrevision.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, planrevision.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, planrevision.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, planrevision.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, planrevision.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, planrevision.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, planrevision.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Version != nil {
+		predicates = append(predicates, planrevision.VersionEQ(*i.Version))
+	}
+	if i.VersionNEQ != nil {
+		predicates = append(predicates, planrevision.VersionNEQ(*i.VersionNEQ))
+	}
+	if len(i.VersionIn) > 0 {
+		predicates = append(predicates, planrevision.VersionIn(i.VersionIn...))
+	}
+	if len(i.VersionNotIn) > 0 {
+		predicates = append(predicates, planrevision.VersionNotIn(i.VersionNotIn...))
+	}
+	if i.VersionGT != nil {
+		predicates = append(predicates, planrevision.VersionGT(*i.VersionGT))
+	}
+	if i.VersionGTE != nil {
+		predicates = append(predicates, planrevision.VersionGTE(*i.VersionGTE))
+	}
+	if i.VersionLT != nil {
+		predicates = append(predicates, planrevision.VersionLT(*i.VersionLT))
+	}
+	if i.VersionLTE != nil {
+		predicates = append(predicates, planrevision.VersionLTE(*i.VersionLTE))
+	}
+	if i.DecidedOn != nil {
+		predicates = append(predicates, planrevision.DecidedOnEQ(*i.DecidedOn))
+	}
+	if i.DecidedOnNEQ != nil {
+		predicates = append(predicates, planrevision.DecidedOnNEQ(*i.DecidedOnNEQ))
+	}
+	if len(i.DecidedOnIn) > 0 {
+		predicates = append(predicates, planrevision.DecidedOnIn(i.DecidedOnIn...))
+	}
+	if len(i.DecidedOnNotIn) > 0 {
+		predicates = append(predicates, planrevision.DecidedOnNotIn(i.DecidedOnNotIn...))
+	}
+	if i.DecidedOnGT != nil {
+		predicates = append(predicates, planrevision.DecidedOnGT(*i.DecidedOnGT))
+	}
+	if i.DecidedOnGTE != nil {
+		predicates = append(predicates, planrevision.DecidedOnGTE(*i.DecidedOnGTE))
+	}
+	if i.DecidedOnLT != nil {
+		predicates = append(predicates, planrevision.DecidedOnLT(*i.DecidedOnLT))
+	}
+	if i.DecidedOnLTE != nil {
+		predicates = append(predicates, planrevision.DecidedOnLTE(*i.DecidedOnLTE))
+	}
+	if i.Note != nil {
+		predicates = append(predicates, planrevision.NoteEQ(*i.Note))
+	}
+	if i.NoteNEQ != nil {
+		predicates = append(predicates, planrevision.NoteNEQ(*i.NoteNEQ))
+	}
+	if len(i.NoteIn) > 0 {
+		predicates = append(predicates, planrevision.NoteIn(i.NoteIn...))
+	}
+	if len(i.NoteNotIn) > 0 {
+		predicates = append(predicates, planrevision.NoteNotIn(i.NoteNotIn...))
+	}
+	if i.NoteGT != nil {
+		predicates = append(predicates, planrevision.NoteGT(*i.NoteGT))
+	}
+	if i.NoteGTE != nil {
+		predicates = append(predicates, planrevision.NoteGTE(*i.NoteGTE))
+	}
+	if i.NoteLT != nil {
+		predicates = append(predicates, planrevision.NoteLT(*i.NoteLT))
+	}
+	if i.NoteLTE != nil {
+		predicates = append(predicates, planrevision.NoteLTE(*i.NoteLTE))
+	}
+	if i.NoteContains != nil {
+		predicates = append(predicates, planrevision.NoteContains(*i.NoteContains))
+	}
+	if i.NoteHasPrefix != nil {
+		predicates = append(predicates, planrevision.NoteHasPrefix(*i.NoteHasPrefix))
+	}
+	if i.NoteHasSuffix != nil {
+		predicates = append(predicates, planrevision.NoteHasSuffix(*i.NoteHasSuffix))
+	}
+	if i.NoteEqualFold != nil {
+		predicates = append(predicates, planrevision.NoteEqualFold(*i.NoteEqualFold))
+	}
+	if i.NoteContainsFold != nil {
+		predicates = append(predicates, planrevision.NoteContainsFold(*i.NoteContainsFold))
+	}
+	if i.DecidedBy != nil {
+		predicates = append(predicates, planrevision.DecidedByEQ(*i.DecidedBy))
+	}
+	if i.DecidedByNEQ != nil {
+		predicates = append(predicates, planrevision.DecidedByNEQ(*i.DecidedByNEQ))
+	}
+	if len(i.DecidedByIn) > 0 {
+		predicates = append(predicates, planrevision.DecidedByIn(i.DecidedByIn...))
+	}
+	if len(i.DecidedByNotIn) > 0 {
+		predicates = append(predicates, planrevision.DecidedByNotIn(i.DecidedByNotIn...))
+	}
+	if i.DecidedByGT != nil {
+		predicates = append(predicates, planrevision.DecidedByGT(*i.DecidedByGT))
+	}
+	if i.DecidedByGTE != nil {
+		predicates = append(predicates, planrevision.DecidedByGTE(*i.DecidedByGTE))
+	}
+	if i.DecidedByLT != nil {
+		predicates = append(predicates, planrevision.DecidedByLT(*i.DecidedByLT))
+	}
+	if i.DecidedByLTE != nil {
+		predicates = append(predicates, planrevision.DecidedByLTE(*i.DecidedByLTE))
+	}
+	if i.DecidedByContains != nil {
+		predicates = append(predicates, planrevision.DecidedByContains(*i.DecidedByContains))
+	}
+	if i.DecidedByHasPrefix != nil {
+		predicates = append(predicates, planrevision.DecidedByHasPrefix(*i.DecidedByHasPrefix))
+	}
+	if i.DecidedByHasSuffix != nil {
+		predicates = append(predicates, planrevision.DecidedByHasSuffix(*i.DecidedByHasSuffix))
+	}
+	if i.DecidedByIsNil {
+		predicates = append(predicates, planrevision.DecidedByIsNil())
+	}
+	if i.DecidedByNotNil {
+		predicates = append(predicates, planrevision.DecidedByNotNil())
+	}
+	if i.DecidedByEqualFold != nil {
+		predicates = append(predicates, planrevision.DecidedByEqualFold(*i.DecidedByEqualFold))
+	}
+	if i.DecidedByContainsFold != nil {
+		predicates = append(predicates, planrevision.DecidedByContainsFold(*i.DecidedByContainsFold))
+	}
+	if i.CaseNumber != nil {
+		predicates = append(predicates, planrevision.CaseNumberEQ(*i.CaseNumber))
+	}
+	if i.CaseNumberNEQ != nil {
+		predicates = append(predicates, planrevision.CaseNumberNEQ(*i.CaseNumberNEQ))
+	}
+	if len(i.CaseNumberIn) > 0 {
+		predicates = append(predicates, planrevision.CaseNumberIn(i.CaseNumberIn...))
+	}
+	if len(i.CaseNumberNotIn) > 0 {
+		predicates = append(predicates, planrevision.CaseNumberNotIn(i.CaseNumberNotIn...))
+	}
+	if i.CaseNumberGT != nil {
+		predicates = append(predicates, planrevision.CaseNumberGT(*i.CaseNumberGT))
+	}
+	if i.CaseNumberGTE != nil {
+		predicates = append(predicates, planrevision.CaseNumberGTE(*i.CaseNumberGTE))
+	}
+	if i.CaseNumberLT != nil {
+		predicates = append(predicates, planrevision.CaseNumberLT(*i.CaseNumberLT))
+	}
+	if i.CaseNumberLTE != nil {
+		predicates = append(predicates, planrevision.CaseNumberLTE(*i.CaseNumberLTE))
+	}
+	if i.CaseNumberContains != nil {
+		predicates = append(predicates, planrevision.CaseNumberContains(*i.CaseNumberContains))
+	}
+	if i.CaseNumberHasPrefix != nil {
+		predicates = append(predicates, planrevision.CaseNumberHasPrefix(*i.CaseNumberHasPrefix))
+	}
+	if i.CaseNumberHasSuffix != nil {
+		predicates = append(predicates, planrevision.CaseNumberHasSuffix(*i.CaseNumberHasSuffix))
+	}
+	if i.CaseNumberIsNil {
+		predicates = append(predicates, planrevision.CaseNumberIsNil())
+	}
+	if i.CaseNumberNotNil {
+		predicates = append(predicates, planrevision.CaseNumberNotNil())
+	}
+	if i.CaseNumberEqualFold != nil {
+		predicates = append(predicates, planrevision.CaseNumberEqualFold(*i.CaseNumberEqualFold))
+	}
+	if i.CaseNumberContainsFold != nil {
+		predicates = append(predicates, planrevision.CaseNumberContainsFold(*i.CaseNumberContainsFold))
+	}
+	if i.PlanID != nil {
+		predicates = append(predicates, planrevision.PlanIDEQ(*i.PlanID))
+	}
+	if i.PlanIDNEQ != nil {
+		predicates = append(predicates, planrevision.PlanIDNEQ(*i.PlanIDNEQ))
+	}
+	if len(i.PlanIDIn) > 0 {
+		predicates = append(predicates, planrevision.PlanIDIn(i.PlanIDIn...))
+	}
+	if len(i.PlanIDNotIn) > 0 {
+		predicates = append(predicates, planrevision.PlanIDNotIn(i.PlanIDNotIn...))
+	}
+
+	if i.HasPlan != nil {
+		p := planrevision.HasPlan()
+		if !*i.HasPlan {
+			p = planrevision.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPlanWith) > 0 {
+		with := make([]predicate.Plan, 0, len(i.HasPlanWith))
+		for _, w := range i.HasPlanWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPlanWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, planrevision.HasPlanWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyPlanRevisionWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return planrevision.And(predicates...), nil
 	}
 }
 

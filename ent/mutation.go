@@ -28,6 +28,7 @@ import (
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/perspective"
 	"github.com/samverkan/samverkan/ent/plan"
+	"github.com/samverkan/samverkan/ent/planrevision"
 	"github.com/samverkan/samverkan/ent/predicate"
 	"github.com/samverkan/samverkan/ent/schema/enum"
 	"github.com/samverkan/samverkan/ent/statuschange"
@@ -59,6 +60,7 @@ const (
 	TypeObjective         = "Objective"
 	TypePerspective       = "Perspective"
 	TypePlan              = "Plan"
+	TypePlanRevision      = "PlanRevision"
 	TypeStatusChange      = "StatusChange"
 	TypeToken             = "Token"
 	TypeUser              = "User"
@@ -15680,6 +15682,9 @@ type PlanMutation struct {
 	follow_up_deadlines        map[int]struct{}
 	removedfollow_up_deadlines map[int]struct{}
 	clearedfollow_up_deadlines bool
+	revisions                  map[int]struct{}
+	removedrevisions           map[int]struct{}
+	clearedrevisions           bool
 	done                       bool
 	oldValue                   func(context.Context) (*Plan, error)
 	predicates                 []predicate.Plan
@@ -16654,6 +16659,60 @@ func (m *PlanMutation) ResetFollowUpDeadlines() {
 	m.removedfollow_up_deadlines = nil
 }
 
+// AddRevisionIDs adds the "revisions" edge to the PlanRevision entity by ids.
+func (m *PlanMutation) AddRevisionIDs(ids ...int) {
+	if m.revisions == nil {
+		m.revisions = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.revisions[ids[i]] = struct{}{}
+	}
+}
+
+// ClearRevisions clears the "revisions" edge to the PlanRevision entity.
+func (m *PlanMutation) ClearRevisions() {
+	m.clearedrevisions = true
+}
+
+// RevisionsCleared reports if the "revisions" edge to the PlanRevision entity was cleared.
+func (m *PlanMutation) RevisionsCleared() bool {
+	return m.clearedrevisions
+}
+
+// RemoveRevisionIDs removes the "revisions" edge to the PlanRevision entity by IDs.
+func (m *PlanMutation) RemoveRevisionIDs(ids ...int) {
+	if m.removedrevisions == nil {
+		m.removedrevisions = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.revisions, ids[i])
+		m.removedrevisions[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedRevisions returns the removed IDs of the "revisions" edge to the PlanRevision entity.
+func (m *PlanMutation) RemovedRevisionsIDs() (ids []int) {
+	for id := range m.removedrevisions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// RevisionsIDs returns the "revisions" edge IDs in the mutation.
+func (m *PlanMutation) RevisionsIDs() (ids []int) {
+	for id := range m.revisions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetRevisions resets all changes to the "revisions" edge.
+func (m *PlanMutation) ResetRevisions() {
+	m.revisions = nil
+	m.clearedrevisions = false
+	m.removedrevisions = nil
+}
+
 // Where appends a list predicates to the PlanMutation builder.
 func (m *PlanMutation) Where(ps ...predicate.Plan) {
 	m.predicates = append(m.predicates, ps...)
@@ -17143,12 +17202,15 @@ func (m *PlanMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *PlanMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.goals != nil {
 		edges = append(edges, plan.EdgeGoals)
 	}
 	if m.follow_up_deadlines != nil {
 		edges = append(edges, plan.EdgeFollowUpDeadlines)
+	}
+	if m.revisions != nil {
+		edges = append(edges, plan.EdgeRevisions)
 	}
 	return edges
 }
@@ -17169,18 +17231,27 @@ func (m *PlanMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case plan.EdgeRevisions:
+		ids := make([]ent.Value, 0, len(m.revisions))
+		for id := range m.revisions {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *PlanMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.removedgoals != nil {
 		edges = append(edges, plan.EdgeGoals)
 	}
 	if m.removedfollow_up_deadlines != nil {
 		edges = append(edges, plan.EdgeFollowUpDeadlines)
+	}
+	if m.removedrevisions != nil {
+		edges = append(edges, plan.EdgeRevisions)
 	}
 	return edges
 }
@@ -17201,18 +17272,27 @@ func (m *PlanMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case plan.EdgeRevisions:
+		ids := make([]ent.Value, 0, len(m.removedrevisions))
+		for id := range m.removedrevisions {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *PlanMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedgoals {
 		edges = append(edges, plan.EdgeGoals)
 	}
 	if m.clearedfollow_up_deadlines {
 		edges = append(edges, plan.EdgeFollowUpDeadlines)
+	}
+	if m.clearedrevisions {
+		edges = append(edges, plan.EdgeRevisions)
 	}
 	return edges
 }
@@ -17225,6 +17305,8 @@ func (m *PlanMutation) EdgeCleared(name string) bool {
 		return m.clearedgoals
 	case plan.EdgeFollowUpDeadlines:
 		return m.clearedfollow_up_deadlines
+	case plan.EdgeRevisions:
+		return m.clearedrevisions
 	}
 	return false
 }
@@ -17247,8 +17329,846 @@ func (m *PlanMutation) ResetEdge(name string) error {
 	case plan.EdgeFollowUpDeadlines:
 		m.ResetFollowUpDeadlines()
 		return nil
+	case plan.EdgeRevisions:
+		m.ResetRevisions()
+		return nil
 	}
 	return fmt.Errorf("unknown Plan edge %s", name)
+}
+
+// PlanRevisionMutation represents an operation that mutates the PlanRevision nodes in the graph.
+type PlanRevisionMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	version       *int
+	addversion    *int
+	decided_on    *time.Time
+	note          *string
+	decided_by    *string
+	case_number   *string
+	clearedFields map[string]struct{}
+	plan          *int
+	clearedplan   bool
+	done          bool
+	oldValue      func(context.Context) (*PlanRevision, error)
+	predicates    []predicate.PlanRevision
+}
+
+var _ ent.Mutation = (*PlanRevisionMutation)(nil)
+
+// planrevisionOption allows management of the mutation configuration using functional options.
+type planrevisionOption func(*PlanRevisionMutation)
+
+// newPlanRevisionMutation creates new mutation for the PlanRevision entity.
+func newPlanRevisionMutation(c config, op Op, opts ...planrevisionOption) *PlanRevisionMutation {
+	m := &PlanRevisionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePlanRevision,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPlanRevisionID sets the ID field of the mutation.
+func withPlanRevisionID(id int) planrevisionOption {
+	return func(m *PlanRevisionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *PlanRevision
+		)
+		m.oldValue = func(ctx context.Context) (*PlanRevision, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().PlanRevision.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPlanRevision sets the old PlanRevision of the mutation.
+func withPlanRevision(node *PlanRevision) planrevisionOption {
+	return func(m *PlanRevisionMutation) {
+		m.oldValue = func(context.Context) (*PlanRevision, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PlanRevisionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PlanRevisionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PlanRevisionMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PlanRevisionMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().PlanRevision.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PlanRevisionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PlanRevisionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the PlanRevision entity.
+// If the PlanRevision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanRevisionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PlanRevisionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *PlanRevisionMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *PlanRevisionMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the PlanRevision entity.
+// If the PlanRevision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanRevisionMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *PlanRevisionMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *PlanRevisionMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *PlanRevisionMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the PlanRevision entity.
+// If the PlanRevision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanRevisionMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *PlanRevisionMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *PlanRevisionMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *PlanRevisionMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetDecidedOn sets the "decided_on" field.
+func (m *PlanRevisionMutation) SetDecidedOn(t time.Time) {
+	m.decided_on = &t
+}
+
+// DecidedOn returns the value of the "decided_on" field in the mutation.
+func (m *PlanRevisionMutation) DecidedOn() (r time.Time, exists bool) {
+	v := m.decided_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDecidedOn returns the old "decided_on" field's value of the PlanRevision entity.
+// If the PlanRevision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanRevisionMutation) OldDecidedOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDecidedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDecidedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDecidedOn: %w", err)
+	}
+	return oldValue.DecidedOn, nil
+}
+
+// ResetDecidedOn resets all changes to the "decided_on" field.
+func (m *PlanRevisionMutation) ResetDecidedOn() {
+	m.decided_on = nil
+}
+
+// SetNote sets the "note" field.
+func (m *PlanRevisionMutation) SetNote(s string) {
+	m.note = &s
+}
+
+// Note returns the value of the "note" field in the mutation.
+func (m *PlanRevisionMutation) Note() (r string, exists bool) {
+	v := m.note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNote returns the old "note" field's value of the PlanRevision entity.
+// If the PlanRevision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanRevisionMutation) OldNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNote: %w", err)
+	}
+	return oldValue.Note, nil
+}
+
+// ResetNote resets all changes to the "note" field.
+func (m *PlanRevisionMutation) ResetNote() {
+	m.note = nil
+}
+
+// SetDecidedBy sets the "decided_by" field.
+func (m *PlanRevisionMutation) SetDecidedBy(s string) {
+	m.decided_by = &s
+}
+
+// DecidedBy returns the value of the "decided_by" field in the mutation.
+func (m *PlanRevisionMutation) DecidedBy() (r string, exists bool) {
+	v := m.decided_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDecidedBy returns the old "decided_by" field's value of the PlanRevision entity.
+// If the PlanRevision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanRevisionMutation) OldDecidedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDecidedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDecidedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDecidedBy: %w", err)
+	}
+	return oldValue.DecidedBy, nil
+}
+
+// ClearDecidedBy clears the value of the "decided_by" field.
+func (m *PlanRevisionMutation) ClearDecidedBy() {
+	m.decided_by = nil
+	m.clearedFields[planrevision.FieldDecidedBy] = struct{}{}
+}
+
+// DecidedByCleared returns if the "decided_by" field was cleared in this mutation.
+func (m *PlanRevisionMutation) DecidedByCleared() bool {
+	_, ok := m.clearedFields[planrevision.FieldDecidedBy]
+	return ok
+}
+
+// ResetDecidedBy resets all changes to the "decided_by" field.
+func (m *PlanRevisionMutation) ResetDecidedBy() {
+	m.decided_by = nil
+	delete(m.clearedFields, planrevision.FieldDecidedBy)
+}
+
+// SetCaseNumber sets the "case_number" field.
+func (m *PlanRevisionMutation) SetCaseNumber(s string) {
+	m.case_number = &s
+}
+
+// CaseNumber returns the value of the "case_number" field in the mutation.
+func (m *PlanRevisionMutation) CaseNumber() (r string, exists bool) {
+	v := m.case_number
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCaseNumber returns the old "case_number" field's value of the PlanRevision entity.
+// If the PlanRevision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanRevisionMutation) OldCaseNumber(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCaseNumber is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCaseNumber requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCaseNumber: %w", err)
+	}
+	return oldValue.CaseNumber, nil
+}
+
+// ClearCaseNumber clears the value of the "case_number" field.
+func (m *PlanRevisionMutation) ClearCaseNumber() {
+	m.case_number = nil
+	m.clearedFields[planrevision.FieldCaseNumber] = struct{}{}
+}
+
+// CaseNumberCleared returns if the "case_number" field was cleared in this mutation.
+func (m *PlanRevisionMutation) CaseNumberCleared() bool {
+	_, ok := m.clearedFields[planrevision.FieldCaseNumber]
+	return ok
+}
+
+// ResetCaseNumber resets all changes to the "case_number" field.
+func (m *PlanRevisionMutation) ResetCaseNumber() {
+	m.case_number = nil
+	delete(m.clearedFields, planrevision.FieldCaseNumber)
+}
+
+// SetPlanID sets the "plan_id" field.
+func (m *PlanRevisionMutation) SetPlanID(i int) {
+	m.plan = &i
+}
+
+// PlanID returns the value of the "plan_id" field in the mutation.
+func (m *PlanRevisionMutation) PlanID() (r int, exists bool) {
+	v := m.plan
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlanID returns the old "plan_id" field's value of the PlanRevision entity.
+// If the PlanRevision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanRevisionMutation) OldPlanID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlanID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlanID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlanID: %w", err)
+	}
+	return oldValue.PlanID, nil
+}
+
+// ResetPlanID resets all changes to the "plan_id" field.
+func (m *PlanRevisionMutation) ResetPlanID() {
+	m.plan = nil
+}
+
+// ClearPlan clears the "plan" edge to the Plan entity.
+func (m *PlanRevisionMutation) ClearPlan() {
+	m.clearedplan = true
+	m.clearedFields[planrevision.FieldPlanID] = struct{}{}
+}
+
+// PlanCleared reports if the "plan" edge to the Plan entity was cleared.
+func (m *PlanRevisionMutation) PlanCleared() bool {
+	return m.clearedplan
+}
+
+// PlanIDs returns the "plan" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PlanID instead. It exists only for internal usage by the builders.
+func (m *PlanRevisionMutation) PlanIDs() (ids []int) {
+	if id := m.plan; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPlan resets all changes to the "plan" edge.
+func (m *PlanRevisionMutation) ResetPlan() {
+	m.plan = nil
+	m.clearedplan = false
+}
+
+// Where appends a list predicates to the PlanRevisionMutation builder.
+func (m *PlanRevisionMutation) Where(ps ...predicate.PlanRevision) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PlanRevisionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PlanRevisionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.PlanRevision, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PlanRevisionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PlanRevisionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (PlanRevision).
+func (m *PlanRevisionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PlanRevisionMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.created_at != nil {
+		fields = append(fields, planrevision.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, planrevision.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, planrevision.FieldVersion)
+	}
+	if m.decided_on != nil {
+		fields = append(fields, planrevision.FieldDecidedOn)
+	}
+	if m.note != nil {
+		fields = append(fields, planrevision.FieldNote)
+	}
+	if m.decided_by != nil {
+		fields = append(fields, planrevision.FieldDecidedBy)
+	}
+	if m.case_number != nil {
+		fields = append(fields, planrevision.FieldCaseNumber)
+	}
+	if m.plan != nil {
+		fields = append(fields, planrevision.FieldPlanID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PlanRevisionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case planrevision.FieldCreatedAt:
+		return m.CreatedAt()
+	case planrevision.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case planrevision.FieldVersion:
+		return m.Version()
+	case planrevision.FieldDecidedOn:
+		return m.DecidedOn()
+	case planrevision.FieldNote:
+		return m.Note()
+	case planrevision.FieldDecidedBy:
+		return m.DecidedBy()
+	case planrevision.FieldCaseNumber:
+		return m.CaseNumber()
+	case planrevision.FieldPlanID:
+		return m.PlanID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PlanRevisionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case planrevision.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case planrevision.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case planrevision.FieldVersion:
+		return m.OldVersion(ctx)
+	case planrevision.FieldDecidedOn:
+		return m.OldDecidedOn(ctx)
+	case planrevision.FieldNote:
+		return m.OldNote(ctx)
+	case planrevision.FieldDecidedBy:
+		return m.OldDecidedBy(ctx)
+	case planrevision.FieldCaseNumber:
+		return m.OldCaseNumber(ctx)
+	case planrevision.FieldPlanID:
+		return m.OldPlanID(ctx)
+	}
+	return nil, fmt.Errorf("unknown PlanRevision field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PlanRevisionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case planrevision.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case planrevision.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case planrevision.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case planrevision.FieldDecidedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDecidedOn(v)
+		return nil
+	case planrevision.FieldNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNote(v)
+		return nil
+	case planrevision.FieldDecidedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDecidedBy(v)
+		return nil
+	case planrevision.FieldCaseNumber:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCaseNumber(v)
+		return nil
+	case planrevision.FieldPlanID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlanID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PlanRevision field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PlanRevisionMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, planrevision.FieldVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PlanRevisionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case planrevision.FieldVersion:
+		return m.AddedVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PlanRevisionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case planrevision.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PlanRevision numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PlanRevisionMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(planrevision.FieldDecidedBy) {
+		fields = append(fields, planrevision.FieldDecidedBy)
+	}
+	if m.FieldCleared(planrevision.FieldCaseNumber) {
+		fields = append(fields, planrevision.FieldCaseNumber)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PlanRevisionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PlanRevisionMutation) ClearField(name string) error {
+	switch name {
+	case planrevision.FieldDecidedBy:
+		m.ClearDecidedBy()
+		return nil
+	case planrevision.FieldCaseNumber:
+		m.ClearCaseNumber()
+		return nil
+	}
+	return fmt.Errorf("unknown PlanRevision nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PlanRevisionMutation) ResetField(name string) error {
+	switch name {
+	case planrevision.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case planrevision.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case planrevision.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case planrevision.FieldDecidedOn:
+		m.ResetDecidedOn()
+		return nil
+	case planrevision.FieldNote:
+		m.ResetNote()
+		return nil
+	case planrevision.FieldDecidedBy:
+		m.ResetDecidedBy()
+		return nil
+	case planrevision.FieldCaseNumber:
+		m.ResetCaseNumber()
+		return nil
+	case planrevision.FieldPlanID:
+		m.ResetPlanID()
+		return nil
+	}
+	return fmt.Errorf("unknown PlanRevision field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PlanRevisionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.plan != nil {
+		edges = append(edges, planrevision.EdgePlan)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PlanRevisionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case planrevision.EdgePlan:
+		if id := m.plan; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PlanRevisionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PlanRevisionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PlanRevisionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedplan {
+		edges = append(edges, planrevision.EdgePlan)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PlanRevisionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case planrevision.EdgePlan:
+		return m.clearedplan
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PlanRevisionMutation) ClearEdge(name string) error {
+	switch name {
+	case planrevision.EdgePlan:
+		m.ClearPlan()
+		return nil
+	}
+	return fmt.Errorf("unknown PlanRevision unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PlanRevisionMutation) ResetEdge(name string) error {
+	switch name {
+	case planrevision.EdgePlan:
+		m.ResetPlan()
+		return nil
+	}
+	return fmt.Errorf("unknown PlanRevision edge %s", name)
 }
 
 // StatusChangeMutation represents an operation that mutates the StatusChange nodes in the graph.

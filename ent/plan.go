@@ -63,14 +63,17 @@ type PlanEdges struct {
 	Goals []*Goal `json:"goals,omitempty"`
 	// When the follow-ups of the plan's activities are due, per year and period.
 	FollowUpDeadlines []*FollowUpDeadline `json:"follow_up_deadlines,omitempty"`
+	// The decisions that revised the plan during its period, by date.
+	Revisions []*PlanRevision `json:"revisions,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
-	totalCount [2]map[string]int
+	totalCount [3]map[string]int
 
 	namedGoals             map[string][]*Goal
 	namedFollowUpDeadlines map[string][]*FollowUpDeadline
+	namedRevisions         map[string][]*PlanRevision
 }
 
 // GoalsOrErr returns the Goals value or an error if the edge
@@ -89,6 +92,15 @@ func (e PlanEdges) FollowUpDeadlinesOrErr() ([]*FollowUpDeadline, error) {
 		return e.FollowUpDeadlines, nil
 	}
 	return nil, &NotLoadedError{edge: "follow_up_deadlines"}
+}
+
+// RevisionsOrErr returns the Revisions value or an error if the edge
+// was not loaded in eager-loading.
+func (e PlanEdges) RevisionsOrErr() ([]*PlanRevision, error) {
+	if e.loadedTypes[2] {
+		return e.Revisions, nil
+	}
+	return nil, &NotLoadedError{edge: "revisions"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -251,6 +263,11 @@ func (_m *Plan) QueryFollowUpDeadlines() *FollowUpDeadlineQuery {
 	return NewPlanClient(_m.config).QueryFollowUpDeadlines(_m)
 }
 
+// QueryRevisions queries the "revisions" edge of the Plan entity.
+func (_m *Plan) QueryRevisions() *PlanRevisionQuery {
+	return NewPlanClient(_m.config).QueryRevisions(_m)
+}
+
 // Update returns a builder for updating this Plan.
 // Note that you need to call Plan.Unwrap() before calling this method if this Plan
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -375,6 +392,30 @@ func (_m *Plan) appendNamedFollowUpDeadlines(name string, edges ...*FollowUpDead
 		_m.Edges.namedFollowUpDeadlines[name] = []*FollowUpDeadline{}
 	} else {
 		_m.Edges.namedFollowUpDeadlines[name] = append(_m.Edges.namedFollowUpDeadlines[name], edges...)
+	}
+}
+
+// NamedRevisions returns the Revisions named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Plan) NamedRevisions(name string) ([]*PlanRevision, error) {
+	if _m.Edges.namedRevisions == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedRevisions[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Plan) appendNamedRevisions(name string, edges ...*PlanRevision) {
+	if _m.Edges.namedRevisions == nil {
+		_m.Edges.namedRevisions = make(map[string][]*PlanRevision)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedRevisions[name] = []*PlanRevision{}
+	} else {
+		_m.Edges.namedRevisions[name] = append(_m.Edges.namedRevisions[name], edges...)
 	}
 }
 

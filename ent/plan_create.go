@@ -14,6 +14,7 @@ import (
 	"github.com/samverkan/samverkan/ent/followupdeadline"
 	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/plan"
+	"github.com/samverkan/samverkan/ent/planrevision"
 )
 
 // PlanCreate is the builder for creating a Plan entity.
@@ -258,6 +259,21 @@ func (_c *PlanCreate) AddFollowUpDeadlines(v ...*FollowUpDeadline) *PlanCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddFollowUpDeadlineIDs(ids...)
+}
+
+// AddRevisionIDs adds the "revisions" edge to the PlanRevision entity by IDs.
+func (_c *PlanCreate) AddRevisionIDs(ids ...int) *PlanCreate {
+	_c.mutation.AddRevisionIDs(ids...)
+	return _c
+}
+
+// AddRevisions adds the "revisions" edges to the PlanRevision entity.
+func (_c *PlanCreate) AddRevisions(v ...*PlanRevision) *PlanCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddRevisionIDs(ids...)
 }
 
 // Mutation returns the PlanMutation object of the builder.
@@ -547,6 +563,22 @@ func (_c *PlanCreate) createSpec() (*Plan, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(followupdeadline.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.RevisionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   plan.RevisionsTable,
+			Columns: []string{plan.RevisionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(planrevision.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -17,6 +17,7 @@ import (
 	"github.com/samverkan/samverkan/ent/followupdeadline"
 	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/plan"
+	"github.com/samverkan/samverkan/ent/planrevision"
 	"github.com/samverkan/samverkan/ent/predicate"
 )
 
@@ -29,10 +30,12 @@ type PlanQuery struct {
 	predicates                 []predicate.Plan
 	withGoals                  *GoalQuery
 	withFollowUpDeadlines      *FollowUpDeadlineQuery
+	withRevisions              *PlanRevisionQuery
 	loadTotal                  []func(context.Context, []*Plan) error
 	modifiers                  []func(*sql.Selector)
 	withNamedGoals             map[string]*GoalQuery
 	withNamedFollowUpDeadlines map[string]*FollowUpDeadlineQuery
+	withNamedRevisions         map[string]*PlanRevisionQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -106,6 +109,28 @@ func (_q *PlanQuery) QueryFollowUpDeadlines() *FollowUpDeadlineQuery {
 			sqlgraph.From(plan.Table, plan.FieldID, selector),
 			sqlgraph.To(followupdeadline.Table, followupdeadline.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, plan.FollowUpDeadlinesTable, plan.FollowUpDeadlinesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryRevisions chains the current query on the "revisions" edge.
+func (_q *PlanQuery) QueryRevisions() *PlanRevisionQuery {
+	query := (&PlanRevisionClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(plan.Table, plan.FieldID, selector),
+			sqlgraph.To(planrevision.Table, planrevision.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, plan.RevisionsTable, plan.RevisionsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -307,6 +332,7 @@ func (_q *PlanQuery) Clone() *PlanQuery {
 		predicates:            append([]predicate.Plan{}, _q.predicates...),
 		withGoals:             _q.withGoals.Clone(),
 		withFollowUpDeadlines: _q.withFollowUpDeadlines.Clone(),
+		withRevisions:         _q.withRevisions.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -333,6 +359,17 @@ func (_q *PlanQuery) WithFollowUpDeadlines(opts ...func(*FollowUpDeadlineQuery))
 		opt(query)
 	}
 	_q.withFollowUpDeadlines = query
+	return _q
+}
+
+// WithRevisions tells the query-builder to eager-load the nodes that are connected to
+// the "revisions" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *PlanQuery) WithRevisions(opts ...func(*PlanRevisionQuery)) *PlanQuery {
+	query := (&PlanRevisionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withRevisions = query
 	return _q
 }
 
@@ -420,9 +457,10 @@ func (_q *PlanQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Plan, e
 	var (
 		nodes       = []*Plan{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [3]bool{
 			_q.withGoals != nil,
 			_q.withFollowUpDeadlines != nil,
+			_q.withRevisions != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -460,6 +498,13 @@ func (_q *PlanQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Plan, e
 			return nil, err
 		}
 	}
+	if query := _q.withRevisions; query != nil {
+		if err := _q.loadRevisions(ctx, query, nodes,
+			func(n *Plan) { n.Edges.Revisions = []*PlanRevision{} },
+			func(n *Plan, e *PlanRevision) { n.Edges.Revisions = append(n.Edges.Revisions, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedGoals {
 		if err := _q.loadGoals(ctx, query, nodes,
 			func(n *Plan) { n.appendNamedGoals(name) },
@@ -471,6 +516,13 @@ func (_q *PlanQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Plan, e
 		if err := _q.loadFollowUpDeadlines(ctx, query, nodes,
 			func(n *Plan) { n.appendNamedFollowUpDeadlines(name) },
 			func(n *Plan, e *FollowUpDeadline) { n.appendNamedFollowUpDeadlines(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedRevisions {
+		if err := _q.loadRevisions(ctx, query, nodes,
+			func(n *Plan) { n.appendNamedRevisions(name) },
+			func(n *Plan, e *PlanRevision) { n.appendNamedRevisions(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -527,6 +579,36 @@ func (_q *PlanQuery) loadFollowUpDeadlines(ctx context.Context, query *FollowUpD
 	}
 	query.Where(predicate.FollowUpDeadline(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(plan.FollowUpDeadlinesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.PlanID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "plan_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *PlanQuery) loadRevisions(ctx context.Context, query *PlanRevisionQuery, nodes []*Plan, init func(*Plan), assign func(*Plan, *PlanRevision)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Plan)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(planrevision.FieldPlanID)
+	}
+	query.Where(predicate.PlanRevision(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(plan.RevisionsColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -687,6 +769,20 @@ func (_q *PlanQuery) WithNamedFollowUpDeadlines(name string, opts ...func(*Follo
 		_q.withNamedFollowUpDeadlines = make(map[string]*FollowUpDeadlineQuery)
 	}
 	_q.withNamedFollowUpDeadlines[name] = query
+	return _q
+}
+
+// WithNamedRevisions tells the query-builder to eager-load the nodes that are connected to the "revisions"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *PlanQuery) WithNamedRevisions(name string, opts ...func(*PlanRevisionQuery)) *PlanQuery {
+	query := (&PlanRevisionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedRevisions == nil {
+		_q.withNamedRevisions = make(map[string]*PlanRevisionQuery)
+	}
+	_q.withNamedRevisions[name] = query
 	return _q
 }
 

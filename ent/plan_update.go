@@ -14,6 +14,7 @@ import (
 	"github.com/samverkan/samverkan/ent/followupdeadline"
 	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/plan"
+	"github.com/samverkan/samverkan/ent/planrevision"
 	"github.com/samverkan/samverkan/ent/predicate"
 )
 
@@ -340,6 +341,21 @@ func (_u *PlanUpdate) AddFollowUpDeadlines(v ...*FollowUpDeadline) *PlanUpdate {
 	return _u.AddFollowUpDeadlineIDs(ids...)
 }
 
+// AddRevisionIDs adds the "revisions" edge to the PlanRevision entity by IDs.
+func (_u *PlanUpdate) AddRevisionIDs(ids ...int) *PlanUpdate {
+	_u.mutation.AddRevisionIDs(ids...)
+	return _u
+}
+
+// AddRevisions adds the "revisions" edges to the PlanRevision entity.
+func (_u *PlanUpdate) AddRevisions(v ...*PlanRevision) *PlanUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddRevisionIDs(ids...)
+}
+
 // Mutation returns the PlanMutation object of the builder.
 func (_u *PlanUpdate) Mutation() *PlanMutation {
 	return _u.mutation
@@ -385,6 +401,27 @@ func (_u *PlanUpdate) RemoveFollowUpDeadlines(v ...*FollowUpDeadline) *PlanUpdat
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveFollowUpDeadlineIDs(ids...)
+}
+
+// ClearRevisions clears all "revisions" edges to the PlanRevision entity.
+func (_u *PlanUpdate) ClearRevisions() *PlanUpdate {
+	_u.mutation.ClearRevisions()
+	return _u
+}
+
+// RemoveRevisionIDs removes the "revisions" edge to PlanRevision entities by IDs.
+func (_u *PlanUpdate) RemoveRevisionIDs(ids ...int) *PlanUpdate {
+	_u.mutation.RemoveRevisionIDs(ids...)
+	return _u
+}
+
+// RemoveRevisions removes "revisions" edges to PlanRevision entities.
+func (_u *PlanUpdate) RemoveRevisions(v ...*PlanRevision) *PlanUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveRevisionIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -673,6 +710,51 @@ func (_u *PlanUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(followupdeadline.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.RevisionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   plan.RevisionsTable,
+			Columns: []string{plan.RevisionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(planrevision.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedRevisionsIDs(); len(nodes) > 0 && !_u.mutation.RevisionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   plan.RevisionsTable,
+			Columns: []string{plan.RevisionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(planrevision.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RevisionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   plan.RevisionsTable,
+			Columns: []string{plan.RevisionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(planrevision.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1011,6 +1093,21 @@ func (_u *PlanUpdateOne) AddFollowUpDeadlines(v ...*FollowUpDeadline) *PlanUpdat
 	return _u.AddFollowUpDeadlineIDs(ids...)
 }
 
+// AddRevisionIDs adds the "revisions" edge to the PlanRevision entity by IDs.
+func (_u *PlanUpdateOne) AddRevisionIDs(ids ...int) *PlanUpdateOne {
+	_u.mutation.AddRevisionIDs(ids...)
+	return _u
+}
+
+// AddRevisions adds the "revisions" edges to the PlanRevision entity.
+func (_u *PlanUpdateOne) AddRevisions(v ...*PlanRevision) *PlanUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddRevisionIDs(ids...)
+}
+
 // Mutation returns the PlanMutation object of the builder.
 func (_u *PlanUpdateOne) Mutation() *PlanMutation {
 	return _u.mutation
@@ -1056,6 +1153,27 @@ func (_u *PlanUpdateOne) RemoveFollowUpDeadlines(v ...*FollowUpDeadline) *PlanUp
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveFollowUpDeadlineIDs(ids...)
+}
+
+// ClearRevisions clears all "revisions" edges to the PlanRevision entity.
+func (_u *PlanUpdateOne) ClearRevisions() *PlanUpdateOne {
+	_u.mutation.ClearRevisions()
+	return _u
+}
+
+// RemoveRevisionIDs removes the "revisions" edge to PlanRevision entities by IDs.
+func (_u *PlanUpdateOne) RemoveRevisionIDs(ids ...int) *PlanUpdateOne {
+	_u.mutation.RemoveRevisionIDs(ids...)
+	return _u
+}
+
+// RemoveRevisions removes "revisions" edges to PlanRevision entities.
+func (_u *PlanUpdateOne) RemoveRevisions(v ...*PlanRevision) *PlanUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveRevisionIDs(ids...)
 }
 
 // Where appends a list predicates to the PlanUpdate builder.
@@ -1374,6 +1492,51 @@ func (_u *PlanUpdateOne) sqlSave(ctx context.Context) (_node *Plan, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(followupdeadline.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.RevisionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   plan.RevisionsTable,
+			Columns: []string{plan.RevisionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(planrevision.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedRevisionsIDs(); len(nodes) > 0 && !_u.mutation.RevisionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   plan.RevisionsTable,
+			Columns: []string{plan.RevisionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(planrevision.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RevisionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   plan.RevisionsTable,
+			Columns: []string{plan.RevisionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(planrevision.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

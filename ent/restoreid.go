@@ -122,6 +122,14 @@ func (m *PlanMutation) SetRestoredID(id int) {
 	}
 }
 
+// SetRestoredID makes a create of PlanRevision write the record with the id
+// given: a deleted record brought back from the audit trail (package undo).
+func (m *PlanRevisionMutation) SetRestoredID(id int) {
+	if m.op.Is(OpCreate) {
+		m.id = &id
+	}
+}
+
 // SetRestoredID makes a create of StatusChange write the record with the id
 // given: a deleted record brought back from the audit trail (package undo).
 func (m *StatusChangeMutation) SetRestoredID(id int) {

@@ -44,6 +44,8 @@ type Tx struct {
 	Perspective *PerspectiveClient
 	// Plan is the client for interacting with the Plan builders.
 	Plan *PlanClient
+	// PlanRevision is the client for interacting with the PlanRevision builders.
+	PlanRevision *PlanRevisionClient
 	// StatusChange is the client for interacting with the StatusChange builders.
 	StatusChange *StatusChangeClient
 	// Token is the client for interacting with the Token builders.
@@ -196,6 +198,7 @@ func (tx *Tx) init() {
 	tx.Objective = NewObjectiveClient(tx.config)
 	tx.Perspective = NewPerspectiveClient(tx.config)
 	tx.Plan = NewPlanClient(tx.config)
+	tx.PlanRevision = NewPlanRevisionClient(tx.config)
 	tx.StatusChange = NewStatusChangeClient(tx.config)
 	tx.Token = NewTokenClient(tx.config)
 	tx.User = NewUserClient(tx.config)

@@ -172,6 +172,12 @@ func (r *queryResolver) Plans(ctx context.Context, after *entgql.Cursor[int], fi
 		ent.WithPlanOrder(orderBy), ent.WithPlanFilter(where.Filter))
 }
 
+// PlanRevisions is the resolver for the planRevisions field.
+func (r *queryResolver) PlanRevisions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PlanRevisionOrder, where *ent.PlanRevisionWhereInput) (*ent.PlanRevisionConnection, error) {
+	return r.client.PlanRevision.Query().Paginate(ctx, after, first, before, last,
+		ent.WithPlanRevisionOrder(orderBy), ent.WithPlanRevisionFilter(where.Filter))
+}
+
 // StatusChanges is the resolver for the statusChanges field.
 func (r *queryResolver) StatusChanges(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StatusChangeOrder, where *ent.StatusChangeWhereInput) (*ent.StatusChangeConnection, error) {
 	return r.reader(ctx).StatusChange.Query().Paginate(ctx, after, first, before, last,

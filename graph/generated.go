@@ -16,6 +16,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
+	"github.com/samverkan/samverkan/asof"
 	"github.com/samverkan/samverkan/audit"
 	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/ent"
@@ -95,6 +96,17 @@ type ComplexityRoot struct {
 		Version         func(childComplexity int) int
 		ViewerCanUpdate func(childComplexity int) int
 		WholeCounty     func(childComplexity int) int
+	}
+
+	ActivityAsOf struct {
+		Description func(childComplexity int) int
+		FirstYear   func(childComplexity int) int
+		ID          func(childComplexity int) int
+		LastYear    func(childComplexity int) int
+		Lead        func(childComplexity int) int
+		NextReview  func(childComplexity int) int
+		Status      func(childComplexity int) int
+		Title       func(childComplexity int) int
 	}
 
 	ActivityConnection struct {
@@ -282,6 +294,16 @@ type ComplexityRoot struct {
 		Version      func(childComplexity int) int
 	}
 
+	GoalAsOf struct {
+		Area        func(childComplexity int) int
+		Description func(childComplexity int) int
+		Headings    func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Number      func(childComplexity int) int
+		Statement   func(childComplexity int) int
+		Title       func(childComplexity int) int
+	}
+
 	GoalAssessment struct {
 		Author    func(childComplexity int) int
 		CreatedAt func(childComplexity int) int
@@ -321,6 +343,14 @@ type ComplexityRoot struct {
 		Goal         func(childComplexity int) int
 		Objectives   func(childComplexity int) int
 		StatusCounts func(childComplexity int) int
+	}
+
+	HeadingAsOf struct {
+		Activities  func(childComplexity int) int
+		Description func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Position    func(childComplexity int) int
+		Title       func(childComplexity int) int
 	}
 
 	ImportResult struct {
@@ -579,6 +609,7 @@ type ComplexityRoot struct {
 		CreateObjective         func(childComplexity int, input ent.CreateObjectiveInput) int
 		CreatePerspective       func(childComplexity int, input ent.CreatePerspectiveInput) int
 		CreatePlan              func(childComplexity int, input ent.CreatePlanInput) int
+		CreatePlanRevision      func(childComplexity int, input ent.CreatePlanRevisionInput) int
 		CreateUser              func(childComplexity int, input ent.CreateUserInput, password string) int
 		DeleteActivity          func(childComplexity int, id int) int
 		DeleteFollowUp          func(childComplexity int, id int) int
@@ -594,6 +625,7 @@ type ComplexityRoot struct {
 		DeleteObjective         func(childComplexity int, id int) int
 		DeletePerspective       func(childComplexity int, id int) int
 		DeletePlan              func(childComplexity int, id int) int
+		DeletePlanRevision      func(childComplexity int, id int) int
 		DeleteUser              func(childComplexity int, id int) int
 		FetchKolada             func(childComplexity int, indicatorID int) int
 		ImportActivities        func(childComplexity int, input ImportInput) int
@@ -619,6 +651,7 @@ type ComplexityRoot struct {
 		UpdateObjective         func(childComplexity int, id int, input ent.UpdateObjectiveInput) int
 		UpdatePerspective       func(childComplexity int, id int, input ent.UpdatePerspectiveInput) int
 		UpdatePlan              func(childComplexity int, id int, input ent.UpdatePlanInput) int
+		UpdatePlanRevision      func(childComplexity int, id int, input ent.UpdatePlanRevisionInput) int
 		UpdateUser              func(childComplexity int, id int, input ent.UpdateUserInput, password *string) int
 	}
 
@@ -706,6 +739,7 @@ type ComplexityRoot struct {
 		OpenData                       func(childComplexity int) int
 		ParentPlan                     func(childComplexity int) int
 		Region                         func(childComplexity int) int
+		Revisions                      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PlanRevisionOrder, where *ent.PlanRevisionWhereInput) int
 		SourceDate                     func(childComplexity int) int
 		SourceURL                      func(childComplexity int) int
 		State                          func(childComplexity int) int
@@ -719,6 +753,20 @@ type ComplexityRoot struct {
 		Version                        func(childComplexity int) int
 	}
 
+	PlanAsOf struct {
+		At          func(childComplexity int) int
+		Description func(childComplexity int) int
+		FirstYear   func(childComplexity int) int
+		Goals       func(childComplexity int) int
+		GoalsIntro  func(childComplexity int) int
+		ID          func(childComplexity int) int
+		LastYear    func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Region      func(childComplexity int) int
+		Revisions   func(childComplexity int) int
+		State       func(childComplexity int) int
+	}
+
 	PlanConnection struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -726,6 +774,30 @@ type ComplexityRoot struct {
 	}
 
 	PlanEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	PlanRevision struct {
+		CaseNumber func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		DecidedBy  func(childComplexity int) int
+		DecidedOn  func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Note       func(childComplexity int) int
+		Plan       func(childComplexity int) int
+		PlanID     func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+		Version    func(childComplexity int) int
+	}
+
+	PlanRevisionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PlanRevisionEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -750,7 +822,9 @@ type ComplexityRoot struct {
 		Nodes                 func(childComplexity int, ids []int) int
 		Objectives            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ObjectiveOrder, where *ent.ObjectiveWhereInput) int
 		Perspectives          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PerspectiveOrder, where *ent.PerspectiveWhereInput) int
+		PlanAsOf              func(childComplexity int, id int, at time.Time) int
 		PlanReport            func(childComplexity int, id *int) int
+		PlanRevisions         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PlanRevisionOrder, where *ent.PlanRevisionWhereInput) int
 		Plans                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PlanOrder, where *ent.PlanWhereInput) int
 		StatusChanges         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StatusChangeOrder, where *ent.StatusChangeWhereInput) int
 		Tokens                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TokenOrder, where *ent.TokenWhereInput) int
@@ -949,6 +1023,9 @@ type MutationResolver interface {
 	DeleteFollowUpDeadline(ctx context.Context, id int) (int, error)
 	CreateCalendarFeed(ctx context.Context) (*CalendarFeed, error)
 	RevokeCalendarFeed(ctx context.Context) (bool, error)
+	CreatePlanRevision(ctx context.Context, input ent.CreatePlanRevisionInput) (*ent.PlanRevision, error)
+	UpdatePlanRevision(ctx context.Context, id int, input ent.UpdatePlanRevisionInput) (*ent.PlanRevision, error)
+	DeletePlanRevision(ctx context.Context, id int) (int, error)
 	CreatePerspective(ctx context.Context, input ent.CreatePerspectiveInput) (*ent.Perspective, error)
 	UpdatePerspective(ctx context.Context, id int, input ent.UpdatePerspectiveInput) (*ent.Perspective, error)
 	DeletePerspective(ctx context.Context, id int) (int, error)
@@ -993,12 +1070,14 @@ type QueryResolver interface {
 	Objectives(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ObjectiveOrder, where *ent.ObjectiveWhereInput) (*ent.ObjectiveConnection, error)
 	Perspectives(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PerspectiveOrder, where *ent.PerspectiveWhereInput) (*ent.PerspectiveConnection, error)
 	Plans(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PlanOrder, where *ent.PlanWhereInput) (*ent.PlanConnection, error)
+	PlanRevisions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PlanRevisionOrder, where *ent.PlanRevisionWhereInput) (*ent.PlanRevisionConnection, error)
 	StatusChanges(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StatusChangeOrder, where *ent.StatusChangeWhereInput) (*ent.StatusChangeConnection, error)
 	Tokens(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TokenOrder, where *ent.TokenWhereInput) (*ent.TokenConnection, error)
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
 	Me(ctx context.Context) (*ent.User, error)
 	Due(ctx context.Context, within int) ([]*period.DueItem, error)
 	CalendarFeedCreatedAt(ctx context.Context) (*time.Time, error)
+	PlanAsOf(ctx context.Context, id int, at time.Time) (*asof.Plan, error)
 	PlanReport(ctx context.Context, id *int) (*ent.Plan, error)
 }
 type SubscriptionResolver interface {
@@ -1212,6 +1291,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Activity.WholeCounty(childComplexity), true
+
+	case "ActivityAsOf.description":
+		if e.ComplexityRoot.ActivityAsOf.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityAsOf.Description(childComplexity), true
+	case "ActivityAsOf.firstYear":
+		if e.ComplexityRoot.ActivityAsOf.FirstYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityAsOf.FirstYear(childComplexity), true
+	case "ActivityAsOf.id":
+		if e.ComplexityRoot.ActivityAsOf.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityAsOf.ID(childComplexity), true
+	case "ActivityAsOf.lastYear":
+		if e.ComplexityRoot.ActivityAsOf.LastYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityAsOf.LastYear(childComplexity), true
+	case "ActivityAsOf.lead":
+		if e.ComplexityRoot.ActivityAsOf.Lead == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityAsOf.Lead(childComplexity), true
+	case "ActivityAsOf.nextReview":
+		if e.ComplexityRoot.ActivityAsOf.NextReview == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityAsOf.NextReview(childComplexity), true
+	case "ActivityAsOf.status":
+		if e.ComplexityRoot.ActivityAsOf.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityAsOf.Status(childComplexity), true
+	case "ActivityAsOf.title":
+		if e.ComplexityRoot.ActivityAsOf.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityAsOf.Title(childComplexity), true
 
 	case "ActivityConnection.edges":
 		if e.ComplexityRoot.ActivityConnection.Edges == nil {
@@ -1962,6 +2090,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Goal.Version(childComplexity), true
 
+	case "GoalAsOf.area":
+		if e.ComplexityRoot.GoalAsOf.Area == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GoalAsOf.Area(childComplexity), true
+	case "GoalAsOf.description":
+		if e.ComplexityRoot.GoalAsOf.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GoalAsOf.Description(childComplexity), true
+	case "GoalAsOf.headings":
+		if e.ComplexityRoot.GoalAsOf.Headings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GoalAsOf.Headings(childComplexity), true
+	case "GoalAsOf.id":
+		if e.ComplexityRoot.GoalAsOf.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GoalAsOf.ID(childComplexity), true
+	case "GoalAsOf.number":
+		if e.ComplexityRoot.GoalAsOf.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GoalAsOf.Number(childComplexity), true
+	case "GoalAsOf.statement":
+		if e.ComplexityRoot.GoalAsOf.Statement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GoalAsOf.Statement(childComplexity), true
+	case "GoalAsOf.title":
+		if e.ComplexityRoot.GoalAsOf.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GoalAsOf.Title(childComplexity), true
+
 	case "GoalAssessment.author":
 		if e.ComplexityRoot.GoalAssessment.Author == nil {
 			break
@@ -2105,6 +2276,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GoalStatus.StatusCounts(childComplexity), true
+
+	case "HeadingAsOf.activities":
+		if e.ComplexityRoot.HeadingAsOf.Activities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeadingAsOf.Activities(childComplexity), true
+	case "HeadingAsOf.description":
+		if e.ComplexityRoot.HeadingAsOf.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeadingAsOf.Description(childComplexity), true
+	case "HeadingAsOf.id":
+		if e.ComplexityRoot.HeadingAsOf.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeadingAsOf.ID(childComplexity), true
+	case "HeadingAsOf.position":
+		if e.ComplexityRoot.HeadingAsOf.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeadingAsOf.Position(childComplexity), true
+	case "HeadingAsOf.title":
+		if e.ComplexityRoot.HeadingAsOf.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeadingAsOf.Title(childComplexity), true
 
 	case "ImportResult.created":
 		if e.ComplexityRoot.ImportResult.Created == nil {
@@ -3312,6 +3514,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreatePlan(childComplexity, args["input"].(ent.CreatePlanInput)), true
+	case "Mutation.createPlanRevision":
+		if e.ComplexityRoot.Mutation.CreatePlanRevision == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createPlanRevision_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreatePlanRevision(childComplexity, args["input"].(ent.CreatePlanRevisionInput)), true
 	case "Mutation.createUser":
 		if e.ComplexityRoot.Mutation.CreateUser == nil {
 			break
@@ -3477,6 +3690,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeletePlan(childComplexity, args["id"].(int)), true
+	case "Mutation.deletePlanRevision":
+		if e.ComplexityRoot.Mutation.DeletePlanRevision == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deletePlanRevision_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeletePlanRevision(childComplexity, args["id"].(int)), true
 	case "Mutation.deleteUser":
 		if e.ComplexityRoot.Mutation.DeleteUser == nil {
 			break
@@ -3742,6 +3966,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdatePlan(childComplexity, args["id"].(int), args["input"].(ent.UpdatePlanInput)), true
+	case "Mutation.updatePlanRevision":
+		if e.ComplexityRoot.Mutation.UpdatePlanRevision == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updatePlanRevision_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdatePlanRevision(childComplexity, args["id"].(int), args["input"].(ent.UpdatePlanRevisionInput)), true
 	case "Mutation.updateUser":
 		if e.ComplexityRoot.Mutation.UpdateUser == nil {
 			break
@@ -4139,6 +4374,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Plan.Region(childComplexity), true
+	case "Plan.revisions":
+		if e.ComplexityRoot.Plan.Revisions == nil {
+			break
+		}
+
+		args, err := ec.field_Plan_revisions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Plan.Revisions(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.PlanRevisionOrder), args["where"].(*ent.PlanRevisionWhereInput)), true
 	case "Plan.sourceDate":
 		if e.ComplexityRoot.Plan.SourceDate == nil {
 			break
@@ -4236,6 +4482,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Plan.Version(childComplexity), true
 
+	case "PlanAsOf.at":
+		if e.ComplexityRoot.PlanAsOf.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanAsOf.At(childComplexity), true
+	case "PlanAsOf.description":
+		if e.ComplexityRoot.PlanAsOf.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanAsOf.Description(childComplexity), true
+	case "PlanAsOf.firstYear":
+		if e.ComplexityRoot.PlanAsOf.FirstYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanAsOf.FirstYear(childComplexity), true
+	case "PlanAsOf.goals":
+		if e.ComplexityRoot.PlanAsOf.Goals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanAsOf.Goals(childComplexity), true
+	case "PlanAsOf.goalsIntro":
+		if e.ComplexityRoot.PlanAsOf.GoalsIntro == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanAsOf.GoalsIntro(childComplexity), true
+	case "PlanAsOf.id":
+		if e.ComplexityRoot.PlanAsOf.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanAsOf.ID(childComplexity), true
+	case "PlanAsOf.lastYear":
+		if e.ComplexityRoot.PlanAsOf.LastYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanAsOf.LastYear(childComplexity), true
+	case "PlanAsOf.name":
+		if e.ComplexityRoot.PlanAsOf.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanAsOf.Name(childComplexity), true
+	case "PlanAsOf.region":
+		if e.ComplexityRoot.PlanAsOf.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanAsOf.Region(childComplexity), true
+	case "PlanAsOf.revisions":
+		if e.ComplexityRoot.PlanAsOf.Revisions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanAsOf.Revisions(childComplexity), true
+	case "PlanAsOf.state":
+		if e.ComplexityRoot.PlanAsOf.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanAsOf.State(childComplexity), true
+
 	case "PlanConnection.edges":
 		if e.ComplexityRoot.PlanConnection.Edges == nil {
 			break
@@ -4267,6 +4580,99 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PlanEdge.Node(childComplexity), true
+
+	case "PlanRevision.caseNumber":
+		if e.ComplexityRoot.PlanRevision.CaseNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanRevision.CaseNumber(childComplexity), true
+	case "PlanRevision.createdAt":
+		if e.ComplexityRoot.PlanRevision.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanRevision.CreatedAt(childComplexity), true
+	case "PlanRevision.decidedBy":
+		if e.ComplexityRoot.PlanRevision.DecidedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanRevision.DecidedBy(childComplexity), true
+	case "PlanRevision.decidedOn":
+		if e.ComplexityRoot.PlanRevision.DecidedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanRevision.DecidedOn(childComplexity), true
+	case "PlanRevision.id":
+		if e.ComplexityRoot.PlanRevision.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanRevision.ID(childComplexity), true
+	case "PlanRevision.note":
+		if e.ComplexityRoot.PlanRevision.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanRevision.Note(childComplexity), true
+	case "PlanRevision.plan":
+		if e.ComplexityRoot.PlanRevision.Plan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanRevision.Plan(childComplexity), true
+	case "PlanRevision.planID":
+		if e.ComplexityRoot.PlanRevision.PlanID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanRevision.PlanID(childComplexity), true
+	case "PlanRevision.updatedAt":
+		if e.ComplexityRoot.PlanRevision.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanRevision.UpdatedAt(childComplexity), true
+	case "PlanRevision.version":
+		if e.ComplexityRoot.PlanRevision.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanRevision.Version(childComplexity), true
+
+	case "PlanRevisionConnection.edges":
+		if e.ComplexityRoot.PlanRevisionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanRevisionConnection.Edges(childComplexity), true
+	case "PlanRevisionConnection.pageInfo":
+		if e.ComplexityRoot.PlanRevisionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanRevisionConnection.PageInfo(childComplexity), true
+	case "PlanRevisionConnection.totalCount":
+		if e.ComplexityRoot.PlanRevisionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanRevisionConnection.TotalCount(childComplexity), true
+
+	case "PlanRevisionEdge.cursor":
+		if e.ComplexityRoot.PlanRevisionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanRevisionEdge.Cursor(childComplexity), true
+	case "PlanRevisionEdge.node":
+		if e.ComplexityRoot.PlanRevisionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanRevisionEdge.Node(childComplexity), true
 
 	case "Query.activities":
 		if e.ComplexityRoot.Query.Activities == nil {
@@ -4468,6 +4874,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Perspectives(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.PerspectiveOrder), args["where"].(*ent.PerspectiveWhereInput)), true
+	case "Query.planAsOf":
+		if e.ComplexityRoot.Query.PlanAsOf == nil {
+			break
+		}
+
+		args, err := ec.field_Query_planAsOf_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PlanAsOf(childComplexity, args["id"].(int), args["at"].(time.Time)), true
 	case "Query.planReport":
 		if e.ComplexityRoot.Query.PlanReport == nil {
 			break
@@ -4479,6 +4896,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PlanReport(childComplexity, args["id"].(*int)), true
+	case "Query.planRevisions":
+		if e.ComplexityRoot.Query.PlanRevisions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_planRevisions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PlanRevisions(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.PlanRevisionOrder), args["where"].(*ent.PlanRevisionWhereInput)), true
 	case "Query.plans":
 		if e.ComplexityRoot.Query.Plans == nil {
 			break
@@ -4912,6 +5340,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateObjectiveInput", ec.unmarshalInputCreateObjectiveInput),
 			graphql.NewInputUnmarshaler("CreatePerspectiveInput", ec.unmarshalInputCreatePerspectiveInput),
 			graphql.NewInputUnmarshaler("CreatePlanInput", ec.unmarshalInputCreatePlanInput),
+			graphql.NewInputUnmarshaler("CreatePlanRevisionInput", ec.unmarshalInputCreatePlanRevisionInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
 			graphql.NewInputUnmarshaler("FollowUpDeadlineOrder", ec.unmarshalInputFollowUpDeadlineOrder),
 			graphql.NewInputUnmarshaler("FollowUpDeadlineWhereInput", ec.unmarshalInputFollowUpDeadlineWhereInput),
@@ -4939,6 +5368,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PerspectiveOrder", ec.unmarshalInputPerspectiveOrder),
 			graphql.NewInputUnmarshaler("PerspectiveWhereInput", ec.unmarshalInputPerspectiveWhereInput),
 			graphql.NewInputUnmarshaler("PlanOrder", ec.unmarshalInputPlanOrder),
+			graphql.NewInputUnmarshaler("PlanRevisionOrder", ec.unmarshalInputPlanRevisionOrder),
+			graphql.NewInputUnmarshaler("PlanRevisionWhereInput", ec.unmarshalInputPlanRevisionWhereInput),
 			graphql.NewInputUnmarshaler("PlanWhereInput", ec.unmarshalInputPlanWhereInput),
 			graphql.NewInputUnmarshaler("StartNextPeriodInput", ec.unmarshalInputStartNextPeriodInput),
 			graphql.NewInputUnmarshaler("StatusChangeOrder", ec.unmarshalInputStatusChangeOrder),
@@ -4959,6 +5390,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateObjectiveInput", ec.unmarshalInputUpdateObjectiveInput),
 			graphql.NewInputUnmarshaler("UpdatePerspectiveInput", ec.unmarshalInputUpdatePerspectiveInput),
 			graphql.NewInputUnmarshaler("UpdatePlanInput", ec.unmarshalInputUpdatePlanInput),
+			graphql.NewInputUnmarshaler("UpdatePlanRevisionInput", ec.unmarshalInputUpdatePlanRevisionInput),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
 			graphql.NewInputUnmarshaler("UserOrder", ec.unmarshalInputUserOrder),
 			graphql.NewInputUnmarshaler("UserWhereInput", ec.unmarshalInputUserWhereInput),
@@ -5141,6 +5573,28 @@ func (ec *executionContext) childFields_Activity(ctx context.Context, field grap
 		return ec.fieldContext_Activity_wholeCounty(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Activity", field.Name)
+}
+
+func (ec *executionContext) childFields_ActivityAsOf(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ActivityAsOf_id(ctx, field)
+	case "title":
+		return ec.fieldContext_ActivityAsOf_title(ctx, field)
+	case "description":
+		return ec.fieldContext_ActivityAsOf_description(ctx, field)
+	case "status":
+		return ec.fieldContext_ActivityAsOf_status(ctx, field)
+	case "firstYear":
+		return ec.fieldContext_ActivityAsOf_firstYear(ctx, field)
+	case "lastYear":
+		return ec.fieldContext_ActivityAsOf_lastYear(ctx, field)
+	case "lead":
+		return ec.fieldContext_ActivityAsOf_lead(ctx, field)
+	case "nextReview":
+		return ec.fieldContext_ActivityAsOf_nextReview(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActivityAsOf", field.Name)
 }
 
 func (ec *executionContext) childFields_ActivityConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5513,6 +5967,26 @@ func (ec *executionContext) childFields_Goal(ctx context.Context, field graphql.
 	return nil, fmt.Errorf("no field named %q was found under type Goal", field.Name)
 }
 
+func (ec *executionContext) childFields_GoalAsOf(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_GoalAsOf_id(ctx, field)
+	case "number":
+		return ec.fieldContext_GoalAsOf_number(ctx, field)
+	case "title":
+		return ec.fieldContext_GoalAsOf_title(ctx, field)
+	case "area":
+		return ec.fieldContext_GoalAsOf_area(ctx, field)
+	case "statement":
+		return ec.fieldContext_GoalAsOf_statement(ctx, field)
+	case "description":
+		return ec.fieldContext_GoalAsOf_description(ctx, field)
+	case "headings":
+		return ec.fieldContext_GoalAsOf_headings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GoalAsOf", field.Name)
+}
+
 func (ec *executionContext) childFields_GoalAssessment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5593,6 +6067,22 @@ func (ec *executionContext) childFields_GoalStatus(ctx context.Context, field gr
 		return ec.fieldContext_GoalStatus_objectives(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GoalStatus", field.Name)
+}
+
+func (ec *executionContext) childFields_HeadingAsOf(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_HeadingAsOf_id(ctx, field)
+	case "title":
+		return ec.fieldContext_HeadingAsOf_title(ctx, field)
+	case "description":
+		return ec.fieldContext_HeadingAsOf_description(ctx, field)
+	case "position":
+		return ec.fieldContext_HeadingAsOf_position(ctx, field)
+	case "activities":
+		return ec.fieldContext_HeadingAsOf_activities(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HeadingAsOf", field.Name)
 }
 
 func (ec *executionContext) childFields_ImportResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6243,6 +6733,8 @@ func (ec *executionContext) childFields_Plan(ctx context.Context, field graphql.
 		return ec.fieldContext_Plan_goals(ctx, field)
 	case "followUpDeadlines":
 		return ec.fieldContext_Plan_followUpDeadlines(ctx, field)
+	case "revisions":
+		return ec.fieldContext_Plan_revisions(ctx, field)
 	case "statusByPerspective":
 		return ec.fieldContext_Plan_statusByPerspective(ctx, field)
 	case "statusCountsWithoutPerspective":
@@ -6265,6 +6757,34 @@ func (ec *executionContext) childFields_Plan(ctx context.Context, field graphql.
 	return nil, fmt.Errorf("no field named %q was found under type Plan", field.Name)
 }
 
+func (ec *executionContext) childFields_PlanAsOf(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "at":
+		return ec.fieldContext_PlanAsOf_at(ctx, field)
+	case "id":
+		return ec.fieldContext_PlanAsOf_id(ctx, field)
+	case "name":
+		return ec.fieldContext_PlanAsOf_name(ctx, field)
+	case "region":
+		return ec.fieldContext_PlanAsOf_region(ctx, field)
+	case "firstYear":
+		return ec.fieldContext_PlanAsOf_firstYear(ctx, field)
+	case "lastYear":
+		return ec.fieldContext_PlanAsOf_lastYear(ctx, field)
+	case "state":
+		return ec.fieldContext_PlanAsOf_state(ctx, field)
+	case "description":
+		return ec.fieldContext_PlanAsOf_description(ctx, field)
+	case "goalsIntro":
+		return ec.fieldContext_PlanAsOf_goalsIntro(ctx, field)
+	case "goals":
+		return ec.fieldContext_PlanAsOf_goals(ctx, field)
+	case "revisions":
+		return ec.fieldContext_PlanAsOf_revisions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlanAsOf", field.Name)
+}
+
 func (ec *executionContext) childFields_PlanConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -6285,6 +6805,54 @@ func (ec *executionContext) childFields_PlanEdge(ctx context.Context, field grap
 		return ec.fieldContext_PlanEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PlanEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PlanRevision(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PlanRevision_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PlanRevision_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_PlanRevision_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_PlanRevision_version(ctx, field)
+	case "decidedOn":
+		return ec.fieldContext_PlanRevision_decidedOn(ctx, field)
+	case "note":
+		return ec.fieldContext_PlanRevision_note(ctx, field)
+	case "decidedBy":
+		return ec.fieldContext_PlanRevision_decidedBy(ctx, field)
+	case "caseNumber":
+		return ec.fieldContext_PlanRevision_caseNumber(ctx, field)
+	case "planID":
+		return ec.fieldContext_PlanRevision_planID(ctx, field)
+	case "plan":
+		return ec.fieldContext_PlanRevision_plan(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlanRevision", field.Name)
+}
+
+func (ec *executionContext) childFields_PlanRevisionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PlanRevisionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PlanRevisionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PlanRevisionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlanRevisionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PlanRevisionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_PlanRevisionEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_PlanRevisionEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlanRevisionEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Session(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7903,6 +8471,20 @@ func (ec *executionContext) field_Mutation_createPerspective_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createPlanRevision_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreatePlanRevisionInput, error) {
+			return ec.unmarshalNCreatePlanRevisionInput2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚐCreatePlanRevisionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createPlan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8108,6 +8690,20 @@ func (ec *executionContext) field_Mutation_deleteObjective_args(ctx context.Cont
 }
 
 func (ec *executionContext) field_Mutation_deletePerspective_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deletePlanRevision_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -8571,6 +9167,28 @@ func (ec *executionContext) field_Mutation_updatePerspective_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updatePlanRevision_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdatePlanRevisionInput, error) {
+			return ec.unmarshalNUpdatePlanRevisionInput2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚐUpdatePlanRevisionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updatePlan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8927,6 +9545,60 @@ func (ec *executionContext) field_Plan_goals_args(ctx context.Context, rawArgs m
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.GoalWhereInput, error) {
 			return ec.unmarshalOGoalWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐGoalWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Plan_revisions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.PlanRevisionOrder, error) {
+			return ec.unmarshalOPlanRevisionOrder2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevisionOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.PlanRevisionWhereInput, error) {
+			return ec.unmarshalOPlanRevisionWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevisionWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9831,6 +10503,28 @@ func (ec *executionContext) field_Query_perspectives_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_planAsOf_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "at",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["at"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_planReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9842,6 +10536,60 @@ func (ec *executionContext) field_Query_planReport_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_planRevisions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.PlanRevisionOrder, error) {
+			return ec.unmarshalOPlanRevisionOrder2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevisionOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.PlanRevisionWhereInput, error) {
+			return ec.unmarshalOPlanRevisionWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevisionWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -10906,6 +11654,190 @@ func (ec *executionContext) _Activity_wholeCounty(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Activity_wholeCounty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Activity", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _ActivityAsOf_id(ctx context.Context, field graphql.CollectedField, obj *asof.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityAsOf_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityAsOf_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityAsOf", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ActivityAsOf_title(ctx context.Context, field graphql.CollectedField, obj *asof.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityAsOf_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityAsOf_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityAsOf", field, false, false, "String")
+}
+
+func (ec *executionContext) _ActivityAsOf_description(ctx context.Context, field graphql.CollectedField, obj *asof.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityAsOf_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityAsOf_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityAsOf", field, false, false, "String")
+}
+
+func (ec *executionContext) _ActivityAsOf_status(ctx context.Context, field graphql.CollectedField, obj *asof.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityAsOf_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.Status) graphql.Marshaler {
+			return ec.marshalNActivityStatus2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚋschemaᚋenumᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityAsOf_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityAsOf", field, false, false, "ActivityStatus")
+}
+
+func (ec *executionContext) _ActivityAsOf_firstYear(ctx context.Context, field graphql.CollectedField, obj *asof.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityAsOf_firstYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityAsOf_firstYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityAsOf", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActivityAsOf_lastYear(ctx context.Context, field graphql.CollectedField, obj *asof.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityAsOf_lastYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityAsOf_lastYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityAsOf", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActivityAsOf_lead(ctx context.Context, field graphql.CollectedField, obj *asof.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityAsOf_lead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lead, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityAsOf_lead(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityAsOf", field, false, false, "String")
+}
+
+func (ec *executionContext) _ActivityAsOf_nextReview(ctx context.Context, field graphql.CollectedField, obj *asof.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityAsOf_nextReview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NextReview, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityAsOf_nextReview(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityAsOf", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ActivityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ActivityConnection) (ret graphql.Marshaler) {
@@ -13972,6 +14904,176 @@ func (ec *executionContext) fieldContext_Goal_statusCounts(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _GoalAsOf_id(ctx context.Context, field graphql.CollectedField, obj *asof.Goal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GoalAsOf_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GoalAsOf_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GoalAsOf", field, false, false, "ID")
+}
+
+func (ec *executionContext) _GoalAsOf_number(ctx context.Context, field graphql.CollectedField, obj *asof.Goal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GoalAsOf_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Number, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GoalAsOf_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GoalAsOf", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GoalAsOf_title(ctx context.Context, field graphql.CollectedField, obj *asof.Goal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GoalAsOf_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GoalAsOf_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GoalAsOf", field, false, false, "String")
+}
+
+func (ec *executionContext) _GoalAsOf_area(ctx context.Context, field graphql.CollectedField, obj *asof.Goal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GoalAsOf_area(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Area, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GoalAsOf_area(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GoalAsOf", field, false, false, "String")
+}
+
+func (ec *executionContext) _GoalAsOf_statement(ctx context.Context, field graphql.CollectedField, obj *asof.Goal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GoalAsOf_statement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Statement, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GoalAsOf_statement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GoalAsOf", field, false, false, "String")
+}
+
+func (ec *executionContext) _GoalAsOf_description(ctx context.Context, field graphql.CollectedField, obj *asof.Goal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GoalAsOf_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GoalAsOf_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GoalAsOf", field, false, false, "String")
+}
+
+func (ec *executionContext) _GoalAsOf_headings(ctx context.Context, field graphql.CollectedField, obj *asof.Goal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GoalAsOf_headings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Headings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*asof.Heading) graphql.Marshaler {
+			return ec.marshalNHeadingAsOf2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋasofᚐHeadingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GoalAsOf_headings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GoalAsOf",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HeadingAsOf(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _GoalAssessment_id(ctx context.Context, field graphql.CollectedField, obj *ent.GoalAssessment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14586,6 +15688,130 @@ func (ec *executionContext) fieldContext_GoalStatus_objectives(_ context.Context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ObjectiveStatus(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HeadingAsOf_id(ctx context.Context, field graphql.CollectedField, obj *asof.Heading) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeadingAsOf_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HeadingAsOf_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HeadingAsOf", field, false, false, "ID")
+}
+
+func (ec *executionContext) _HeadingAsOf_title(ctx context.Context, field graphql.CollectedField, obj *asof.Heading) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeadingAsOf_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HeadingAsOf_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HeadingAsOf", field, false, false, "String")
+}
+
+func (ec *executionContext) _HeadingAsOf_description(ctx context.Context, field graphql.CollectedField, obj *asof.Heading) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeadingAsOf_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HeadingAsOf_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HeadingAsOf", field, false, false, "String")
+}
+
+func (ec *executionContext) _HeadingAsOf_position(ctx context.Context, field graphql.CollectedField, obj *asof.Heading) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeadingAsOf_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HeadingAsOf_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HeadingAsOf", field, false, false, "Int")
+}
+
+func (ec *executionContext) _HeadingAsOf_activities(ctx context.Context, field graphql.CollectedField, obj *asof.Heading) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeadingAsOf_activities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Activities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*asof.Activity) graphql.Marshaler {
+			return ec.marshalNActivityAsOf2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋasofᚐActivityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HeadingAsOf_activities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HeadingAsOf",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActivityAsOf(ctx, field)
 		},
 	}
 	return fc, nil
@@ -20930,6 +22156,138 @@ func (ec *executionContext) fieldContext_Mutation_revokeCalendarFeed(_ context.C
 	return graphql.NewScalarFieldContext("Mutation", field, true, true, "Boolean")
 }
 
+func (ec *executionContext) _Mutation_createPlanRevision(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createPlanRevision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreatePlanRevision(ctx, fc.Args["input"].(ent.CreatePlanRevisionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PlanRevision) graphql.Marshaler {
+			return ec.marshalNPlanRevision2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevision(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createPlanRevision(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanRevision(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createPlanRevision_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updatePlanRevision(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updatePlanRevision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdatePlanRevision(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdatePlanRevisionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PlanRevision) graphql.Marshaler {
+			return ec.marshalNPlanRevision2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevision(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updatePlanRevision(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanRevision(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updatePlanRevision_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deletePlanRevision(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deletePlanRevision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeletePlanRevision(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deletePlanRevision(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deletePlanRevision_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createPerspective(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22841,6 +24199,50 @@ func (ec *executionContext) fieldContext_Plan_followUpDeadlines(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Plan_revisions(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_revisions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Revisions(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PlanRevisionOrder), fc.Args["where"].(*ent.PlanRevisionWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PlanRevisionConnection) graphql.Marshaler {
+			return ec.marshalNPlanRevisionConnection2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevisionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_revisions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Plan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanRevisionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Plan_revisions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Plan_statusByPerspective(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23216,6 +24618,277 @@ func (ec *executionContext) fieldContext_Plan_activitiesWithoutHistory(_ context
 	return graphql.NewScalarFieldContext("Plan", field, true, true, "Int")
 }
 
+func (ec *executionContext) _PlanAsOf_at(ctx context.Context, field graphql.CollectedField, obj *asof.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanAsOf_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanAsOf_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanAsOf", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PlanAsOf_id(ctx context.Context, field graphql.CollectedField, obj *asof.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanAsOf_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanAsOf_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanAsOf", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PlanAsOf_name(ctx context.Context, field graphql.CollectedField, obj *asof.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanAsOf_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanAsOf_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanAsOf", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlanAsOf_region(ctx context.Context, field graphql.CollectedField, obj *asof.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanAsOf_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Region, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanAsOf_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanAsOf", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlanAsOf_firstYear(ctx context.Context, field graphql.CollectedField, obj *asof.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanAsOf_firstYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanAsOf_firstYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanAsOf", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PlanAsOf_lastYear(ctx context.Context, field graphql.CollectedField, obj *asof.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanAsOf_lastYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanAsOf_lastYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanAsOf", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PlanAsOf_state(ctx context.Context, field graphql.CollectedField, obj *asof.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanAsOf_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v plan.State) graphql.Marshaler {
+			return ec.marshalNPlanState2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanAsOf_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanAsOf", field, false, false, "PlanState")
+}
+
+func (ec *executionContext) _PlanAsOf_description(ctx context.Context, field graphql.CollectedField, obj *asof.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanAsOf_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlanAsOf_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanAsOf", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlanAsOf_goalsIntro(ctx context.Context, field graphql.CollectedField, obj *asof.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanAsOf_goalsIntro(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GoalsIntro, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlanAsOf_goalsIntro(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanAsOf", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlanAsOf_goals(ctx context.Context, field graphql.CollectedField, obj *asof.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanAsOf_goals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Goals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*asof.Goal) graphql.Marshaler {
+			return ec.marshalNGoalAsOf2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋasofᚐGoalᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanAsOf_goals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanAsOf",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GoalAsOf(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanAsOf_revisions(ctx context.Context, field graphql.CollectedField, obj *asof.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanAsOf_revisions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revisions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PlanRevision) graphql.Marshaler {
+			return ec.marshalNPlanRevision2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevisionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanAsOf_revisions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanAsOf",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanRevision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PlanConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PlanConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23356,6 +25029,387 @@ func (ec *executionContext) _PlanEdge_cursor(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_PlanEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PlanEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _PlanRevision_id(ctx context.Context, field graphql.CollectedField, obj *ent.PlanRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanRevision_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanRevision_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanRevision", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PlanRevision_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PlanRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanRevision_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanRevision_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanRevision", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PlanRevision_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.PlanRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanRevision_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanRevision_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanRevision", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PlanRevision_version(ctx context.Context, field graphql.CollectedField, obj *ent.PlanRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanRevision_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanRevision_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanRevision", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PlanRevision_decidedOn(ctx context.Context, field graphql.CollectedField, obj *ent.PlanRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanRevision_decidedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanRevision_decidedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanRevision", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PlanRevision_note(ctx context.Context, field graphql.CollectedField, obj *ent.PlanRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanRevision_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanRevision_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanRevision", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlanRevision_decidedBy(ctx context.Context, field graphql.CollectedField, obj *ent.PlanRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanRevision_decidedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlanRevision_decidedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanRevision", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlanRevision_caseNumber(ctx context.Context, field graphql.CollectedField, obj *ent.PlanRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanRevision_caseNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CaseNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlanRevision_caseNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanRevision", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlanRevision_planID(ctx context.Context, field graphql.CollectedField, obj *ent.PlanRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanRevision_planID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PlanID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanRevision_planID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanRevision", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PlanRevision_plan(ctx context.Context, field graphql.CollectedField, obj *ent.PlanRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanRevision_plan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Plan(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Plan) graphql.Marshaler {
+			return ec.marshalNPlan2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanRevision_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanRevision",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Plan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanRevisionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PlanRevisionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanRevisionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PlanRevisionEdge) graphql.Marshaler {
+			return ec.marshalOPlanRevisionEdge2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevisionEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlanRevisionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanRevisionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanRevisionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanRevisionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.PlanRevisionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanRevisionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanRevisionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanRevisionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanRevisionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.PlanRevisionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanRevisionConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanRevisionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanRevisionConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PlanRevisionEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.PlanRevisionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanRevisionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PlanRevision) graphql.Marshaler {
+			return ec.marshalOPlanRevision2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlanRevisionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanRevisionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanRevision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanRevisionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.PlanRevisionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanRevisionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanRevisionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanRevisionEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -24106,6 +26160,50 @@ func (ec *executionContext) fieldContext_Query_plans(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_planRevisions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_planRevisions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PlanRevisions(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PlanRevisionOrder), fc.Args["where"].(*ent.PlanRevisionWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PlanRevisionConnection) graphql.Marshaler {
+			return ec.marshalNPlanRevisionConnection2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevisionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_planRevisions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanRevisionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_planRevisions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_statusChanges(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24335,6 +26433,50 @@ func (ec *executionContext) _Query_calendarFeedCreatedAt(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_Query_calendarFeedCreatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Query", field, true, true, "Time")
+}
+
+func (ec *executionContext) _Query_planAsOf(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_planAsOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PlanAsOf(ctx, fc.Args["id"].(int), fc.Args["at"].(time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *asof.Plan) graphql.Marshaler {
+			return ec.marshalOPlanAsOf2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋasofᚐPlan(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_planAsOf(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanAsOf(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_planAsOf_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Query_planReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -30178,6 +32320,76 @@ func (ec *executionContext) unmarshalInputCreatePlanInput(ctx context.Context, o
 func UnmarshalCreatePlanInput(ctx context.Context, raw any) (ent.CreatePlanInput, error) {
 	var out ent.CreatePlanInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreatePlanInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreatePlanRevisionInput(ctx context.Context, obj any) (ent.CreatePlanRevisionInput, error) {
+	var it ent.CreatePlanRevisionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"decidedOn", "note", "decidedBy", "caseNumber", "planID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "decidedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedOn"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedOn = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "decidedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedBy"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedBy = data
+		case "caseNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("caseNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CaseNumber = data
+		case "planID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("planID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlanID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreatePlanRevisionInput unmarshals raw into the CreatePlanRevisionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreatePlanRevisionInput(ctx context.Context, raw any) (ent.CreatePlanRevisionInput, error) {
+	var out ent.CreatePlanRevisionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreatePlanRevisionInput", raw, &out)
 	return out, err
 }
 
@@ -39120,6 +41332,738 @@ func UnmarshalPlanOrder(ctx context.Context, raw any) (ent.PlanOrder, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPlanRevisionOrder(ctx context.Context, obj any) (ent.PlanRevisionOrder, error) {
+	var it ent.PlanRevisionOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNPlanRevisionOrderField2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevisionOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPlanRevisionOrder unmarshals raw into the PlanRevisionOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPlanRevisionOrder(ctx context.Context, raw any) (ent.PlanRevisionOrder, error) {
+	var out ent.PlanRevisionOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlanRevisionOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPlanRevisionWhereInput(ctx context.Context, obj any) (ent.PlanRevisionWhereInput, error) {
+	var it ent.PlanRevisionWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "decidedOn", "decidedOnNEQ", "decidedOnIn", "decidedOnNotIn", "decidedOnGT", "decidedOnGTE", "decidedOnLT", "decidedOnLTE", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteEqualFold", "noteContainsFold", "decidedBy", "decidedByNEQ", "decidedByIn", "decidedByNotIn", "decidedByGT", "decidedByGTE", "decidedByLT", "decidedByLTE", "decidedByContains", "decidedByHasPrefix", "decidedByHasSuffix", "decidedByIsNil", "decidedByNotNil", "decidedByEqualFold", "decidedByContainsFold", "caseNumber", "caseNumberNEQ", "caseNumberIn", "caseNumberNotIn", "caseNumberGT", "caseNumberGTE", "caseNumberLT", "caseNumberLTE", "caseNumberContains", "caseNumberHasPrefix", "caseNumberHasSuffix", "caseNumberIsNil", "caseNumberNotNil", "caseNumberEqualFold", "caseNumberContainsFold", "planID", "planIDNEQ", "planIDIn", "planIDNotIn", "hasPlan", "hasPlanWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOPlanRevisionWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevisionWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOPlanRevisionWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevisionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOPlanRevisionWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevisionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "versionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionNEQ = data
+		case "versionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionIn = data
+		case "versionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionNotIn = data
+		case "versionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionGT = data
+		case "versionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionGTE = data
+		case "versionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionLT = data
+		case "versionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionLTE = data
+		case "decidedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedOn"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedOn = data
+		case "decidedOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedOnNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedOnNEQ = data
+		case "decidedOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedOnIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedOnIn = data
+		case "decidedOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedOnNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedOnNotIn = data
+		case "decidedOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedOnGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedOnGT = data
+		case "decidedOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedOnGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedOnGTE = data
+		case "decidedOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedOnLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedOnLT = data
+		case "decidedOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedOnLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedOnLTE = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "noteNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNEQ = data
+		case "noteIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteIn = data
+		case "noteNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNotIn = data
+		case "noteGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteGT = data
+		case "noteGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteGTE = data
+		case "noteLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteLT = data
+		case "noteLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteLTE = data
+		case "noteContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteContains = data
+		case "noteHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteHasPrefix = data
+		case "noteHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteHasSuffix = data
+		case "noteEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteEqualFold = data
+		case "noteContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteContainsFold = data
+		case "decidedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedBy"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedBy = data
+		case "decidedByNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedByNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedByNEQ = data
+		case "decidedByIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedByIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedByIn = data
+		case "decidedByNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedByNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedByNotIn = data
+		case "decidedByGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedByGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedByGT = data
+		case "decidedByGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedByGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedByGTE = data
+		case "decidedByLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedByLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedByLT = data
+		case "decidedByLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedByLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedByLTE = data
+		case "decidedByContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedByContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedByContains = data
+		case "decidedByHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedByHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedByHasPrefix = data
+		case "decidedByHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedByHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedByHasSuffix = data
+		case "decidedByIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedByIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedByIsNil = data
+		case "decidedByNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedByNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedByNotNil = data
+		case "decidedByEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedByEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedByEqualFold = data
+		case "decidedByContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedByContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedByContainsFold = data
+		case "caseNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("caseNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CaseNumber = data
+		case "caseNumberNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("caseNumberNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CaseNumberNEQ = data
+		case "caseNumberIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("caseNumberIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CaseNumberIn = data
+		case "caseNumberNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("caseNumberNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CaseNumberNotIn = data
+		case "caseNumberGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("caseNumberGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CaseNumberGT = data
+		case "caseNumberGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("caseNumberGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CaseNumberGTE = data
+		case "caseNumberLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("caseNumberLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CaseNumberLT = data
+		case "caseNumberLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("caseNumberLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CaseNumberLTE = data
+		case "caseNumberContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("caseNumberContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CaseNumberContains = data
+		case "caseNumberHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("caseNumberHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CaseNumberHasPrefix = data
+		case "caseNumberHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("caseNumberHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CaseNumberHasSuffix = data
+		case "caseNumberIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("caseNumberIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CaseNumberIsNil = data
+		case "caseNumberNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("caseNumberNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CaseNumberNotNil = data
+		case "caseNumberEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("caseNumberEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CaseNumberEqualFold = data
+		case "caseNumberContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("caseNumberContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CaseNumberContainsFold = data
+		case "planID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("planID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlanID = data
+		case "planIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("planIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlanIDNEQ = data
+		case "planIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("planIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlanIDIn = data
+		case "planIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("planIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlanIDNotIn = data
+		case "hasPlan":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPlan"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPlan = data
+		case "hasPlanWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPlanWith"))
+			data, err := ec.unmarshalOPlanWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPlanWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPlanRevisionWhereInput unmarshals raw into the PlanRevisionWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPlanRevisionWhereInput(ctx context.Context, raw any) (ent.PlanRevisionWhereInput, error) {
+	var out ent.PlanRevisionWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlanRevisionWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPlanWhereInput(ctx context.Context, obj any) (ent.PlanWhereInput, error) {
 	var it ent.PlanWhereInput
 	if obj == nil {
@@ -39131,7 +42075,7 @@ func (ec *executionContext) unmarshalInputPlanWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "region", "regionNEQ", "regionIn", "regionNotIn", "regionGT", "regionGTE", "regionLT", "regionLTE", "regionContains", "regionHasPrefix", "regionHasSuffix", "regionEqualFold", "regionContainsFold", "countyCode", "countyCodeNEQ", "countyCodeIn", "countyCodeNotIn", "countyCodeGT", "countyCodeGTE", "countyCodeLT", "countyCodeLTE", "countyCodeContains", "countyCodeHasPrefix", "countyCodeHasSuffix", "countyCodeIsNil", "countyCodeNotNil", "countyCodeEqualFold", "countyCodeContainsFold", "firstYear", "firstYearNEQ", "firstYearIn", "firstYearNotIn", "firstYearGT", "firstYearGTE", "firstYearLT", "firstYearLTE", "lastYear", "lastYearNEQ", "lastYearIn", "lastYearNotIn", "lastYearGT", "lastYearGTE", "lastYearLT", "lastYearLTE", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "goalsIntro", "goalsIntroNEQ", "goalsIntroIn", "goalsIntroNotIn", "goalsIntroGT", "goalsIntroGTE", "goalsIntroLT", "goalsIntroLTE", "goalsIntroContains", "goalsIntroHasPrefix", "goalsIntroHasSuffix", "goalsIntroIsNil", "goalsIntroNotNil", "goalsIntroEqualFold", "goalsIntroContainsFold", "parentPlan", "parentPlanNEQ", "parentPlanIn", "parentPlanNotIn", "parentPlanGT", "parentPlanGTE", "parentPlanLT", "parentPlanLTE", "parentPlanContains", "parentPlanHasPrefix", "parentPlanHasSuffix", "parentPlanIsNil", "parentPlanNotNil", "parentPlanEqualFold", "parentPlanContainsFold", "sourceURL", "sourceURLNEQ", "sourceURLIn", "sourceURLNotIn", "sourceURLGT", "sourceURLGTE", "sourceURLLT", "sourceURLLTE", "sourceURLContains", "sourceURLHasPrefix", "sourceURLHasSuffix", "sourceURLIsNil", "sourceURLNotNil", "sourceURLEqualFold", "sourceURLContainsFold", "sourceDate", "sourceDateNEQ", "sourceDateIn", "sourceDateNotIn", "sourceDateGT", "sourceDateGTE", "sourceDateLT", "sourceDateLTE", "sourceDateIsNil", "sourceDateNotNil", "state", "stateNEQ", "stateIn", "stateNotIn", "openData", "openDataNEQ", "dataLicense", "dataLicenseNEQ", "dataLicenseIn", "dataLicenseNotIn", "dataLicenseGT", "dataLicenseGTE", "dataLicenseLT", "dataLicenseLTE", "dataLicenseContains", "dataLicenseHasPrefix", "dataLicenseHasSuffix", "dataLicenseEqualFold", "dataLicenseContainsFold", "dataContact", "dataContactNEQ", "dataContactIn", "dataContactNotIn", "dataContactGT", "dataContactGTE", "dataContactLT", "dataContactLTE", "dataContactContains", "dataContactHasPrefix", "dataContactHasSuffix", "dataContactIsNil", "dataContactNotNil", "dataContactEqualFold", "dataContactContainsFold", "hasGoals", "hasGoalsWith", "hasFollowUpDeadlines", "hasFollowUpDeadlinesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "region", "regionNEQ", "regionIn", "regionNotIn", "regionGT", "regionGTE", "regionLT", "regionLTE", "regionContains", "regionHasPrefix", "regionHasSuffix", "regionEqualFold", "regionContainsFold", "countyCode", "countyCodeNEQ", "countyCodeIn", "countyCodeNotIn", "countyCodeGT", "countyCodeGTE", "countyCodeLT", "countyCodeLTE", "countyCodeContains", "countyCodeHasPrefix", "countyCodeHasSuffix", "countyCodeIsNil", "countyCodeNotNil", "countyCodeEqualFold", "countyCodeContainsFold", "firstYear", "firstYearNEQ", "firstYearIn", "firstYearNotIn", "firstYearGT", "firstYearGTE", "firstYearLT", "firstYearLTE", "lastYear", "lastYearNEQ", "lastYearIn", "lastYearNotIn", "lastYearGT", "lastYearGTE", "lastYearLT", "lastYearLTE", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "goalsIntro", "goalsIntroNEQ", "goalsIntroIn", "goalsIntroNotIn", "goalsIntroGT", "goalsIntroGTE", "goalsIntroLT", "goalsIntroLTE", "goalsIntroContains", "goalsIntroHasPrefix", "goalsIntroHasSuffix", "goalsIntroIsNil", "goalsIntroNotNil", "goalsIntroEqualFold", "goalsIntroContainsFold", "parentPlan", "parentPlanNEQ", "parentPlanIn", "parentPlanNotIn", "parentPlanGT", "parentPlanGTE", "parentPlanLT", "parentPlanLTE", "parentPlanContains", "parentPlanHasPrefix", "parentPlanHasSuffix", "parentPlanIsNil", "parentPlanNotNil", "parentPlanEqualFold", "parentPlanContainsFold", "sourceURL", "sourceURLNEQ", "sourceURLIn", "sourceURLNotIn", "sourceURLGT", "sourceURLGTE", "sourceURLLT", "sourceURLLTE", "sourceURLContains", "sourceURLHasPrefix", "sourceURLHasSuffix", "sourceURLIsNil", "sourceURLNotNil", "sourceURLEqualFold", "sourceURLContainsFold", "sourceDate", "sourceDateNEQ", "sourceDateIn", "sourceDateNotIn", "sourceDateGT", "sourceDateGTE", "sourceDateLT", "sourceDateLTE", "sourceDateIsNil", "sourceDateNotNil", "state", "stateNEQ", "stateIn", "stateNotIn", "openData", "openDataNEQ", "dataLicense", "dataLicenseNEQ", "dataLicenseIn", "dataLicenseNotIn", "dataLicenseGT", "dataLicenseGTE", "dataLicenseLT", "dataLicenseLTE", "dataLicenseContains", "dataLicenseHasPrefix", "dataLicenseHasSuffix", "dataLicenseEqualFold", "dataLicenseContainsFold", "dataContact", "dataContactNEQ", "dataContactIn", "dataContactNotIn", "dataContactGT", "dataContactGTE", "dataContactLT", "dataContactLTE", "dataContactContains", "dataContactHasPrefix", "dataContactHasSuffix", "dataContactIsNil", "dataContactNotNil", "dataContactEqualFold", "dataContactContainsFold", "hasGoals", "hasGoalsWith", "hasFollowUpDeadlines", "hasFollowUpDeadlinesWith", "hasRevisions", "hasRevisionsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -40538,6 +43482,20 @@ func (ec *executionContext) unmarshalInputPlanWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.HasFollowUpDeadlinesWith = data
+		case "hasRevisions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRevisions"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasRevisions = data
+		case "hasRevisionsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRevisionsWith"))
+			data, err := ec.unmarshalOPlanRevisionWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevisionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasRevisionsWith = data
 		}
 	}
 	return it, nil
@@ -40566,7 +43524,14 @@ func (ec *executionContext) unmarshalInputStartNextPeriodInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"planID", "name", "firstYear", "lastYear", "carryOverActivityIDs"}
+	if _, present := asMap["copyIndicators"]; !present {
+		asMap["copyIndicators"] = true
+	}
+	if _, present := asMap["copyDeadlines"]; !present {
+		asMap["copyDeadlines"] = true
+	}
+
+	fieldsInOrder := [...]string{"planID", "name", "firstYear", "lastYear", "carryOverActivityIDs", "copyIndicators", "copyDeadlines"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -40608,6 +43573,20 @@ func (ec *executionContext) unmarshalInputStartNextPeriodInput(ctx context.Conte
 				return it, err
 			}
 			it.CarryOverActivityIDs = data
+		case "copyIndicators":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("copyIndicators"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CopyIndicators = data
+		case "copyDeadlines":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("copyDeadlines"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CopyDeadlines = data
 		}
 	}
 	return it, nil
@@ -43069,6 +46048,90 @@ func UnmarshalUpdatePlanInput(ctx context.Context, raw any) (ent.UpdatePlanInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdatePlanRevisionInput(ctx context.Context, obj any) (ent.UpdatePlanRevisionInput, error) {
+	var it ent.UpdatePlanRevisionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"version", "decidedOn", "note", "decidedBy", "clearDecidedBy", "caseNumber", "clearCaseNumber"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "decidedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedOn"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedOn = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "decidedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedBy"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedBy = data
+		case "clearDecidedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearDecidedBy"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearDecidedBy = data
+		case "caseNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("caseNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CaseNumber = data
+		case "clearCaseNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearCaseNumber"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearCaseNumber = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdatePlanRevisionInput unmarshals raw into the UpdatePlanRevisionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdatePlanRevisionInput(ctx context.Context, raw any) (ent.UpdatePlanRevisionInput, error) {
+	var out ent.UpdatePlanRevisionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdatePlanRevisionInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateUserInput(ctx context.Context, obj any) (ent.UpdateUserInput, error) {
 	var it ent.UpdateUserInput
 	if obj == nil {
@@ -43803,6 +46866,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._StatusChange(ctx, sel, obj)
+	case *ent.PlanRevision:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PlanRevision(ctx, sel, obj)
 	case *ent.Plan:
 		if obj == nil {
 			return graphql.Null
@@ -44030,6 +47098,74 @@ func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet,
 		case "wholeCounty":
 			out.Values[i] = ec._Activity_wholeCounty(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var activityAsOfImplementors = []string{"ActivityAsOf"}
+
+func (ec *executionContext) _ActivityAsOf(ctx context.Context, sel ast.SelectionSet, obj *asof.Activity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, activityAsOfImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActivityAsOf")
+		case "id":
+			out.Values[i] = ec._ActivityAsOf_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._ActivityAsOf_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._ActivityAsOf_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._ActivityAsOf_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "firstYear":
+			out.Values[i] = ec._ActivityAsOf_firstYear(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lastYear":
+			out.Values[i] = ec._ActivityAsOf_lastYear(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lead":
+			out.Values[i] = ec._ActivityAsOf_lead(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "nextReview":
+			out.Values[i] = ec._ActivityAsOf_nextReview(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -45273,6 +48409,69 @@ func (ec *executionContext) _Goal(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
+var goalAsOfImplementors = []string{"GoalAsOf"}
+
+func (ec *executionContext) _GoalAsOf(ctx context.Context, sel ast.SelectionSet, obj *asof.Goal) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, goalAsOfImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GoalAsOf")
+		case "id":
+			out.Values[i] = ec._GoalAsOf_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "number":
+			out.Values[i] = ec._GoalAsOf_number(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._GoalAsOf_title(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "area":
+			out.Values[i] = ec._GoalAsOf_area(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "statement":
+			out.Values[i] = ec._GoalAsOf_statement(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._GoalAsOf_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "headings":
+			out.Values[i] = ec._GoalAsOf_headings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var goalAssessmentImplementors = []string{"GoalAssessment", "Node"}
 
 func (ec *executionContext) _GoalAssessment(ctx context.Context, sel ast.SelectionSet, obj *ent.GoalAssessment) graphql.Marshaler {
@@ -45536,6 +48735,59 @@ func (ec *executionContext) _GoalStatus(ctx context.Context, sel ast.SelectionSe
 			}
 		case "objectives":
 			out.Values[i] = ec._GoalStatus_objectives(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var headingAsOfImplementors = []string{"HeadingAsOf"}
+
+func (ec *executionContext) _HeadingAsOf(ctx context.Context, sel ast.SelectionSet, obj *asof.Heading) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, headingAsOfImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HeadingAsOf")
+		case "id":
+			out.Values[i] = ec._HeadingAsOf_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._HeadingAsOf_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._HeadingAsOf_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "position":
+			out.Values[i] = ec._HeadingAsOf_position(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activities":
+			out.Values[i] = ec._HeadingAsOf_activities(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -47466,6 +50718,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createPlanRevision":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createPlanRevision(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatePlanRevision":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updatePlanRevision(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deletePlanRevision":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deletePlanRevision(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createPerspective":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createPerspective(ctx, field)
@@ -48092,6 +51365,11 @@ func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "revisions":
+			out.Values[i] = ec._Plan_revisions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "statusByPerspective":
 			out.Values[i] = ec._Plan_statusByPerspective(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -48134,6 +51412,89 @@ func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "activitiesWithoutHistory":
 			out.Values[i] = ec._Plan_activitiesWithoutHistory(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var planAsOfImplementors = []string{"PlanAsOf"}
+
+func (ec *executionContext) _PlanAsOf(ctx context.Context, sel ast.SelectionSet, obj *asof.Plan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, planAsOfImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlanAsOf")
+		case "at":
+			out.Values[i] = ec._PlanAsOf_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._PlanAsOf_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._PlanAsOf_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "region":
+			out.Values[i] = ec._PlanAsOf_region(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "firstYear":
+			out.Values[i] = ec._PlanAsOf_firstYear(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastYear":
+			out.Values[i] = ec._PlanAsOf_lastYear(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "state":
+			out.Values[i] = ec._PlanAsOf_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._PlanAsOf_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "goalsIntro":
+			out.Values[i] = ec._PlanAsOf_goalsIntro(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "goals":
+			out.Values[i] = ec._PlanAsOf_goals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revisions":
+			out.Values[i] = ec._PlanAsOf_revisions(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -48215,6 +51576,165 @@ func (ec *executionContext) _PlanEdge(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "cursor":
 			out.Values[i] = ec._PlanEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var planRevisionImplementors = []string{"PlanRevision", "Node"}
+
+func (ec *executionContext) _PlanRevision(ctx context.Context, sel ast.SelectionSet, obj *ent.PlanRevision) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, planRevisionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlanRevision")
+		case "id":
+			out.Values[i] = ec._PlanRevision_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._PlanRevision_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._PlanRevision_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._PlanRevision_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "decidedOn":
+			out.Values[i] = ec._PlanRevision_decidedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._PlanRevision_note(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "decidedBy":
+			out.Values[i] = ec._PlanRevision_decidedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "caseNumber":
+			out.Values[i] = ec._PlanRevision_caseNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "planID":
+			out.Values[i] = ec._PlanRevision_planID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "plan":
+			out.Values[i] = ec._PlanRevision_plan(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var planRevisionConnectionImplementors = []string{"PlanRevisionConnection"}
+
+func (ec *executionContext) _PlanRevisionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PlanRevisionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, planRevisionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlanRevisionConnection")
+		case "edges":
+			out.Values[i] = ec._PlanRevisionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PlanRevisionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._PlanRevisionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var planRevisionEdgeImplementors = []string{"PlanRevisionEdge"}
+
+func (ec *executionContext) _PlanRevisionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PlanRevisionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, planRevisionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlanRevisionEdge")
+		case "node":
+			out.Values[i] = ec._PlanRevisionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._PlanRevisionEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -48373,6 +51893,13 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "planRevisions":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Query_planRevisions(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "statusChanges":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query_statusChanges(ctx, field)
@@ -48411,6 +51938,13 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		case "calendarFeedCreatedAt":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query_calendarFeedCreatedAt(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "planAsOf":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Query_planAsOf(ctx, field)
 			})
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
@@ -49459,6 +52993,30 @@ func (ec *executionContext) marshalNActivity2ᚖgithubᚗcomᚋsamverkanᚋsamve
 	return ec._Activity(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNActivityAsOf2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋasofᚐActivityᚄ(ctx context.Context, sel ast.SelectionSet, v []*asof.Activity) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActivityAsOf2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋasofᚐActivity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNActivityAsOf2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋasofᚐActivity(ctx context.Context, sel ast.SelectionSet, v *asof.Activity) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ActivityAsOf!")
+		return graphql.Null
+	}
+	return ec._ActivityAsOf(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNActivityConnection2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐActivityConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ActivityConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ActivityConnection!")
@@ -49719,6 +53277,11 @@ func (ec *executionContext) unmarshalNCreatePerspectiveInput2githubᚗcomᚋsamv
 
 func (ec *executionContext) unmarshalNCreatePlanInput2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚐCreatePlanInput(ctx context.Context, v any) (ent.CreatePlanInput, error) {
 	res, err := ec.unmarshalInputCreatePlanInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreatePlanRevisionInput2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚐCreatePlanRevisionInput(ctx context.Context, v any) (ent.CreatePlanRevisionInput, error) {
+	res, err := ec.unmarshalInputCreatePlanRevisionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -49991,6 +53554,30 @@ func (ec *executionContext) marshalNGoal2ᚖgithubᚗcomᚋsamverkanᚋsamverkan
 	return ec._Goal(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNGoalAsOf2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋasofᚐGoalᚄ(ctx context.Context, sel ast.SelectionSet, v []*asof.Goal) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGoalAsOf2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋasofᚐGoal(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGoalAsOf2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋasofᚐGoal(ctx context.Context, sel ast.SelectionSet, v *asof.Goal) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GoalAsOf!")
+		return graphql.Null
+	}
+	return ec._GoalAsOf(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNGoalAssessment2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐGoalAssessment(ctx context.Context, sel ast.SelectionSet, v *ent.GoalAssessment) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "GoalAssessment!")
@@ -50095,6 +53682,30 @@ func (ec *executionContext) marshalNGoalStatus2ᚖgithubᚗcomᚋsamverkanᚋsam
 func (ec *executionContext) unmarshalNGoalWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐGoalWhereInput(ctx context.Context, v any) (*ent.GoalWhereInput, error) {
 	res, err := ec.unmarshalInputGoalWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNHeadingAsOf2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋasofᚐHeadingᚄ(ctx context.Context, sel ast.SelectionSet, v []*asof.Heading) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHeadingAsOf2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋasofᚐHeading(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNHeadingAsOf2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋasofᚐHeading(ctx context.Context, sel ast.SelectionSet, v *asof.Heading) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HeadingAsOf!")
+		return graphql.Null
+	}
+	return ec._HeadingAsOf(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNID2int(ctx context.Context, v any) (int, error) {
@@ -50843,6 +54454,62 @@ func (ec *executionContext) marshalNPlanOrderField2ᚖgithubᚗcomᚋsamverkan�
 	return v
 }
 
+func (ec *executionContext) marshalNPlanRevision2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevisionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PlanRevision) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPlanRevision2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevision(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPlanRevision2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevision(ctx context.Context, sel ast.SelectionSet, v *ent.PlanRevision) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PlanRevision!")
+		return graphql.Null
+	}
+	return ec._PlanRevision(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPlanRevisionConnection2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevisionConnection(ctx context.Context, sel ast.SelectionSet, v *ent.PlanRevisionConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PlanRevisionConnection!")
+		return graphql.Null
+	}
+	return ec._PlanRevisionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPlanRevisionOrder2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevisionOrder(ctx context.Context, v any) (*ent.PlanRevisionOrder, error) {
+	res, err := ec.unmarshalInputPlanRevisionOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPlanRevisionOrderField2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevisionOrderField(ctx context.Context, v any) (*ent.PlanRevisionOrderField, error) {
+	var res = new(ent.PlanRevisionOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPlanRevisionOrderField2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevisionOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.PlanRevisionOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PlanRevisionOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNPlanRevisionWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevisionWhereInput(ctx context.Context, v any) (*ent.PlanRevisionWhereInput, error) {
+	res, err := ec.unmarshalInputPlanRevisionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNPlanState2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐState(ctx context.Context, v any) (plan.State, error) {
 	var res plan.State
 	err := res.UnmarshalGQL(v)
@@ -51123,6 +54790,11 @@ func (ec *executionContext) unmarshalNUpdatePerspectiveInput2githubᚗcomᚋsamv
 
 func (ec *executionContext) unmarshalNUpdatePlanInput2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚐUpdatePlanInput(ctx context.Context, v any) (ent.UpdatePlanInput, error) {
 	res, err := ec.unmarshalInputUpdatePlanInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdatePlanRevisionInput2githubᚗcomᚋsamverkanᚋsamverkanᚋentᚐUpdatePlanRevisionInput(ctx context.Context, v any) (ent.UpdatePlanRevisionInput, error) {
+	res, err := ec.unmarshalInputUpdatePlanRevisionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -53184,6 +56856,13 @@ func (ec *executionContext) marshalOPlan2ᚖgithubᚗcomᚋsamverkanᚋsamverkan
 	return ec._Plan(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOPlanAsOf2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋasofᚐPlan(ctx context.Context, sel ast.SelectionSet, v *asof.Plan) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PlanAsOf(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOPlanEdge2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.PlanEdge) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -53219,6 +56898,75 @@ func (ec *executionContext) unmarshalOPlanOrder2ᚕᚖgithubᚗcomᚋsamverkan�
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOPlanRevision2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevision(ctx context.Context, sel ast.SelectionSet, v *ent.PlanRevision) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PlanRevision(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPlanRevisionEdge2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevisionEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.PlanRevisionEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOPlanRevisionEdge2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevisionEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOPlanRevisionEdge2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevisionEdge(ctx context.Context, sel ast.SelectionSet, v *ent.PlanRevisionEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PlanRevisionEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPlanRevisionOrder2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevisionOrderᚄ(ctx context.Context, v any) ([]*ent.PlanRevisionOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.PlanRevisionOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPlanRevisionOrder2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevisionOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPlanRevisionWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevisionWhereInputᚄ(ctx context.Context, v any) ([]*ent.PlanRevisionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.PlanRevisionWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPlanRevisionWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevisionWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPlanRevisionWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanRevisionWhereInput(ctx context.Context, v any) (*ent.PlanRevisionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPlanRevisionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOPlanState2ᚕgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚋplanᚐStateᚄ(ctx context.Context, v any) ([]plan.State, error) {

@@ -9,6 +9,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/samverkan/samverkan/asof"
 	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/period"
@@ -48,6 +49,21 @@ func (r *mutationResolver) RevokeCalendarFeed(ctx context.Context) (bool, error)
 	return r.accounts.RevokeCalendarFeed(ctx)
 }
 
+// CreatePlanRevision is the resolver for the createPlanRevision field.
+func (r *mutationResolver) CreatePlanRevision(ctx context.Context, input ent.CreatePlanRevisionInput) (*ent.PlanRevision, error) {
+	return ent.FromContext(ctx).PlanRevision.Create().SetInput(input).Save(ctx)
+}
+
+// UpdatePlanRevision is the resolver for the updatePlanRevision field.
+func (r *mutationResolver) UpdatePlanRevision(ctx context.Context, id int, input ent.UpdatePlanRevisionInput) (*ent.PlanRevision, error) {
+	return ent.FromContext(ctx).PlanRevision.UpdateOneID(id).SetInput(input).Save(ctx)
+}
+
+// DeletePlanRevision is the resolver for the deletePlanRevision field.
+func (r *mutationResolver) DeletePlanRevision(ctx context.Context, id int) (int, error) {
+	return id, ent.FromContext(ctx).PlanRevision.DeleteOneID(id).Exec(ctx)
+}
+
 // Due is the resolver for the due field.
 func (r *queryResolver) Due(ctx context.Context, within int) ([]*period.DueItem, error) {
 	return period.Due(ctx, r.reader(ctx), auth.FromContext(ctx), time.Now(), within)
@@ -56,4 +72,9 @@ func (r *queryResolver) Due(ctx context.Context, within int) ([]*period.DueItem,
 // CalendarFeedCreatedAt is the resolver for the calendarFeedCreatedAt field.
 func (r *queryResolver) CalendarFeedCreatedAt(ctx context.Context) (*time.Time, error) {
 	return r.accounts.CalendarFeedCreatedAt(ctx)
+}
+
+// PlanAsOf is the resolver for the planAsOf field.
+func (r *queryResolver) PlanAsOf(ctx context.Context, id int, at time.Time) (*asof.Plan, error) {
+	return asof.PlanAt(ctx, r.reader(ctx), id, at)
 }

@@ -6,6 +6,7 @@ package period
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,7 +14,9 @@ import (
 	"github.com/samverkan/samverkan"
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/activity"
+	"github.com/samverkan/samverkan/ent/followupdeadline"
 	"github.com/samverkan/samverkan/ent/goal"
+	"github.com/samverkan/samverkan/ent/indicator"
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/plan"
 	"github.com/samverkan/samverkan/ent/schema/enum"
@@ -31,6 +34,10 @@ type NextInput struct {
 	LastYear  int `json:"lastYear"`
 	// CarryOverActivityIDs are the current plan's activities to carry over.
 	CarryOverActivityIDs []int `json:"carryOverActivityIDs,omitempty"`
+	// CopyIndicators and CopyDeadlines opt out of copying the indicators
+	// and the follow-up deadlines when false; nil (left out) copies them.
+	CopyIndicators *bool `json:"copyIndicators,omitempty"`
+	CopyDeadlines  *bool `json:"copyDeadlines,omitempty"`
 }
 
 // StartNext creates, with the client given (the mutation's transaction),
@@ -45,7 +52,9 @@ type NextInput struct {
 // planned or ongoing (else planned), no years or dates (the new plan
 // decides them), and the one it carries over as its predecessor. The
 // follow-ups, status changes and indicators stay with the old activity,
-// reachable through predecessor. Every record is created through ent, so
+// reachable through predecessor. Unless the input opts out, it also copies
+// the indicators of the goals and headings and the follow-up deadlines
+// (copyIndicators, copyDeadlines). Every record is created through ent, so
 // the policies decide who may (admins) and each creation is in the audit
 // trail.
 func StartNext(ctx context.Context, c *ent.Client, in NextInput) (*ent.Plan, error) {
@@ -90,6 +99,7 @@ func StartNext(ctx context.Context, c *ent.Client, in NextInput) (*ent.Plan, err
 		return nil, err
 	}
 	headings := map[int]int{} // the current plan's heading → its copy
+	goals := map[int]int{}    // the current plan's goal → its copy
 	for _, g := range current.Edges.Goals {
 		actors := make([]int, len(g.Edges.Actors))
 		for i, a := range g.Edges.Actors {
@@ -113,6 +123,7 @@ func StartNext(ctx context.Context, c *ent.Client, in NextInput) (*ent.Plan, err
 		if err != nil {
 			return nil, fmt.Errorf("copy goal %d: %w", g.Number, err)
 		}
+		goals[g.ID] = copied.ID
 		for _, o := range g.Edges.Objectives {
 			h, err := c.Objective.Create().
 				SetGoalID(copied.ID).
@@ -124,6 +135,16 @@ func StartNext(ctx context.Context, c *ent.Client, in NextInput) (*ent.Plan, err
 				return nil, fmt.Errorf("copy heading %d: %w", o.ID, err)
 			}
 			headings[o.ID] = h.ID
+		}
+	}
+	if in.CopyIndicators == nil || *in.CopyIndicators {
+		if err := copyIndicators(ctx, c, goals, headings); err != nil {
+			return nil, err
+		}
+	}
+	if in.CopyDeadlines == nil || *in.CopyDeadlines {
+		if err := copyDeadlines(ctx, c, current, next); err != nil {
+			return nil, err
 		}
 	}
 	for _, a := range carried {
@@ -154,6 +175,78 @@ func StartNext(ctx context.Context, c *ent.Client, in NextInput) (*ent.Plan, err
 		}
 	}
 	return next, nil
+}
+
+// copyIndicators copies the indicators of the current plan's goals and
+// headings to their copies: name, description, unit, direction, scope
+// (per municipality or for the county), aggregation, Kolada key figure and
+// baseline. Their targets are not copied: a target is the value to reach
+// in a year of the old period, and the new plan sets its own for its
+// years; nor are their values, which were measured in the old period (the
+// new indicator's Kolada values are fetched again). The indicators of
+// activities stay with them, reachable from a carried-over activity's
+// predecessor.
+func copyIndicators(ctx context.Context, c *ent.Client, goals, headings map[int]int) error {
+	indicators, err := c.Indicator.Query().
+		Where(indicator.Or(indicator.GoalIDIn(slices.Collect(maps.Keys(goals))...), indicator.ObjectiveIDIn(slices.Collect(maps.Keys(headings))...))).
+		Order(indicator.ByID()).
+		All(ctx)
+	if err != nil {
+		return fmt.Errorf("read the indicators to copy: %w", err)
+	}
+	for _, ind := range indicators {
+		create := c.Indicator.Create().
+			SetName(ind.Name).
+			SetNillableDescription(nonEmpty(ind.Description)).
+			SetNillableUnit(nonEmpty(ind.Unit)).
+			SetDirection(ind.Direction).
+			SetScope(ind.Scope).
+			SetAggregation(ind.Aggregation).
+			SetNillableBaselineValue(ind.BaselineValue).
+			SetNillableBaselineYear(ind.BaselineYear).
+			SetNillableKoladaKpi(ind.KoladaKpi)
+		if ind.GoalID != nil {
+			create.SetGoalID(goals[*ind.GoalID])
+		} else {
+			create.SetObjectiveID(headings[*ind.ObjectiveID])
+		}
+		if err := create.Exec(ctx); err != nil {
+			return fmt.Errorf("copy indicator %d: %w", ind.ID, err)
+		}
+	}
+	return nil
+}
+
+// copyDeadlines copies the current plan's follow-up deadlines to the next
+// plan, each year and due date moved by as many years as the new period
+// begins after the current one (with 2020–2023 followed by 2024–2027, the
+// first half of 2021 due 15 September 2021 becomes the first half of 2025
+// due 15 September 2025). A deadline whose moved year falls outside the new
+// period (a shorter one) is left out.
+func copyDeadlines(ctx context.Context, c *ent.Client, current, next *ent.Plan) error {
+	deadlines, err := c.FollowUpDeadline.Query().
+		Where(followupdeadline.PlanID(current.ID)).
+		Order(followupdeadline.ByYear(), followupdeadline.ByID()).
+		All(ctx)
+	if err != nil {
+		return fmt.Errorf("read the deadlines to copy: %w", err)
+	}
+	shift := next.FirstYear - current.FirstYear
+	for _, d := range deadlines {
+		if d.Year+shift > next.LastYear {
+			continue
+		}
+		err := c.FollowUpDeadline.Create().
+			SetPlanID(next.ID).
+			SetYear(d.Year + shift).
+			SetPeriod(d.Period).
+			SetDueDate(d.DueDate.AddDate(shift, 0, 0)).
+			Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("copy deadline %d: %w", d.ID, err)
+		}
+	}
+	return nil
 }
 
 // carriedOver reads the activities to carry over, with their links, and

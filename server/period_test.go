@@ -346,3 +346,230 @@ func TestDeletingAPredecessorIsRecorded(t *testing.T) {
 		t.Errorf("%d activities still have a predecessor", left.Activities.TotalCount)
 	}
 }
+
+// nextPlanIndicator is an indicator of the next plan as the copy tests
+// read it.
+type nextPlanIndicator struct {
+	Name          string
+	Unit          *string
+	Direction     string
+	Scope         string
+	BaselineValue *float64
+	BaselineYear  *int
+	KoladaKpi     *string
+	Goal          *struct{ Number int }
+	Objective     *struct{ Title string }
+	Targets       struct{ TotalCount int }
+}
+
+// startNextPeriod copies the indicators of the goals and headings (not
+// their targets or values, nor the indicators of activities) and the
+// follow-up deadlines, moved by the period's offset, in the same
+// transaction and audit trail as the rest; copyIndicators and
+// copyDeadlines false leave them out.
+func TestStartNextPeriodCopiesIndicatorsAndDeadlines(t *testing.T) {
+	s := newTestServer(t)
+	f := newRoleFixture(s)
+	ind := newIndicatorFixture(s)
+	s.create(createTarget, map[string]any{"in": map[string]any{"indicatorID": ind.county, "year": 2022, "value": 40}})
+	s.create(createIndicator, map[string]any{"in": map[string]any{"objectiveID": f.heading, "name": "Samverkansmöten", "unit": "antal", "scope": "COUNTY"}})
+	s.create(createIndicator, map[string]any{"in": map[string]any{"activityID": f.ours, "name": "Aktivitetens mått", "scope": "COUNTY"}})
+	deadline := `mutation($in: CreateFollowUpDeadlineInput!) { createFollowUpDeadline(input: $in) { id } }`
+	s.create(deadline, map[string]any{"in": map[string]any{"planID": f.plan, "year": 2021, "period": "FIRST_HALF", "dueDate": "2021-09-15T00:00:00Z"}})
+	s.create(deadline, map[string]any{"in": map[string]any{"planID": f.plan, "year": 2023, "period": "YEAR", "dueDate": "2024-02-01T00:00:00Z"}})
+
+	read := func(s *testServer, plan string) (indicators []nextPlanIndicator, deadlines []string) {
+		var data struct {
+			Indicators struct {
+				Edges []struct{ Node nextPlanIndicator }
+			}
+			Node struct {
+				FollowUpDeadlines struct {
+					Edges []struct {
+						Node struct {
+							Year    int
+							Period  string
+							DueDate string
+						}
+					}
+				}
+			}
+		}
+		s.must(`query($p: ID!) {
+			indicators(first: 100, orderBy: [{field: NAME}], where: {or: [{hasGoalWith: {hasPlanWith: {id: $p}}},
+				{hasObjectiveWith: {hasGoalWith: {hasPlanWith: {id: $p}}}}, {hasActivityWith: {hasObjectiveWith: {hasGoalWith: {hasPlanWith: {id: $p}}}}}]}) {
+				edges { node { name unit direction scope baselineValue baselineYear koladaKpi goal { number } objective { title } targets { totalCount } } } }
+			node(id: $p) { ... on Plan { followUpDeadlines(first: 100, orderBy: [{field: DUE_DATE}]) { edges { node { year period dueDate } } } } }
+		}`, map[string]any{"p": plan}, &data)
+		for _, e := range data.Indicators.Edges {
+			indicators = append(indicators, e.Node)
+		}
+		for _, e := range data.Node.FollowUpDeadlines.Edges {
+			deadlines = append(deadlines, fmt.Sprintf("%d %s %s", e.Node.Year, e.Node.Period, e.Node.DueDate[:10]))
+		}
+		return indicators, deadlines
+	}
+
+	t.Run("Copied", func(t *testing.T) {
+		s := s.withT(t)
+		entriesBefore := s.auditCount()
+		next := s.create(startNextPeriod, map[string]any{"in": map[string]any{"planID": f.plan, "firstYear": 2024, "lastYear": 2027}})
+		indicators, deadlines := read(s, next)
+		var names []string
+		for _, i := range indicators {
+			names = append(names, i.Name)
+		}
+		if want := []string{"Barn som nåtts av kulturskolan", "Samverkansmöten", "Väntetid till kulturskolan"}; !slices.Equal(names, want) {
+			t.Fatalf("the next plan's indicators = %q, want %q (the goals' and headings', not the activity's)", names, want)
+		}
+		kids, meetings, waiting := indicators[0], indicators[1], indicators[2]
+		if kids.Goal == nil || kids.Goal.Number != 1 || *kids.Unit != "antal" || kids.Scope != "MUNICIPALITY" ||
+			*kids.BaselineValue != 100 || *kids.BaselineYear != 2019 || *kids.KoladaKpi != "N09890" {
+			t.Errorf("copied per-municipality indicator = %+v, want goal 1's, antal, MUNICIPALITY, baseline 100 (2019), Kolada N09890", kids)
+		}
+		if waiting.Direction != "LOWER_IS_BETTER" || waiting.Scope != "COUNTY" || waiting.Targets.TotalCount != 0 {
+			t.Errorf("copied county indicator = %+v, want LOWER_IS_BETTER, COUNTY and no targets (the old ones are for the old years)", waiting)
+		}
+		if meetings.Objective == nil || meetings.Objective.Title != "Ökad samverkan mellan kommuner, institutioner" {
+			t.Errorf("copied heading indicator = %+v, want it under the copy of its heading", meetings)
+		}
+		if want := []string{"2025 FIRST_HALF 2025-09-15", "2027 YEAR 2028-02-01"}; !slices.Equal(deadlines, want) {
+			t.Errorf("the next plan's deadlines = %q, want %q (moved four years)", deadlines, want)
+		}
+		var trail struct {
+			Indicators, Deadlines struct{ TotalCount int }
+		}
+		s.must(`{ indicators: auditEntries(where: {objectType: "Indicator", action: CREATE}) { totalCount }
+			deadlines: auditEntries(where: {objectType: "FollowUpDeadline", action: CREATE}) { totalCount } }`, nil, &trail)
+		if trail.Indicators.TotalCount != 2+1+1+3 || trail.Deadlines.TotalCount != 2+2 {
+			t.Errorf("creations in the trail: %d indicators, %d deadlines; want 7 and 4 (the fixture's and the copies)",
+				trail.Indicators.TotalCount, trail.Deadlines.TotalCount)
+		}
+		if s.auditCount() <= entriesBefore {
+			t.Error("starting the next period wrote nothing to the trail")
+		}
+	})
+	t.Run("OptedOut", func(t *testing.T) {
+		s := s.withT(t)
+		next := s.create(startNextPeriod, map[string]any{"in": map[string]any{"planID": f.plan, "firstYear": 2028, "lastYear": 2031,
+			"copyIndicators": false, "copyDeadlines": false}})
+		if indicators, deadlines := read(s, next); len(indicators)+len(deadlines) > 0 {
+			t.Errorf("with copyIndicators and copyDeadlines false the next plan has %d indicators and deadlines %q, want none", len(indicators), deadlines)
+		}
+	})
+	t.Run("AShorterPeriodLeavesLaterYearsOut", func(t *testing.T) {
+		s := s.withT(t)
+		next := s.create(startNextPeriod, map[string]any{"in": map[string]any{"planID": f.plan, "firstYear": 2032, "lastYear": 2033}})
+		if _, deadlines := read(s, next); !slices.Equal(deadlines, []string{"2033 FIRST_HALF 2033-09-15"}) {
+			t.Errorf("deadlines of a two-year period after 2020–2023 = %q, want only 2021's, moved to 2033", deadlines)
+		}
+	})
+}
+
+const createRevision = `mutation($in: CreatePlanRevisionInput!) { createPlanRevision(input: $in) { id } }`
+
+// An admin records a plan's revisions: a decision date around the plan's
+// period, a note that says something; each change is in the audit trail,
+// others are refused, and the plan lists them by date.
+func TestPlanRevisions(t *testing.T) {
+	s := newTestServer(t)
+	f := newRoleFixture(s)
+	in := func(extra map[string]any) map[string]any {
+		m := map[string]any{"planID": f.plan, "decidedOn": "2022-03-15T00:00:00Z", "note": "Mål 2 omformulerat efter dialog med kommunerna"}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return map[string]any{"in": m}
+	}
+	refusals := []struct {
+		name        string
+		vars        map[string]any
+		code, field string
+	}{
+		{"ErrDecidedLongBefore", in(map[string]any{"decidedOn": "2018-12-31T00:00:00Z"}), "VALIDATION", "decidedOn"},
+		{"ErrDecidedLongAfter", in(map[string]any{"decidedOn": "2025-01-01T00:00:00Z"}), "VALIDATION", "decidedOn"},
+		{"ErrBlankNote", in(map[string]any{"note": "  "}), "VALIDATION", "note"},
+		{"ErrUnknownPlan", in(map[string]any{"planID": "999999"}), "NOT_FOUND", "planID"},
+	}
+	for _, r := range refusals {
+		t.Run(r.name, func(t *testing.T) {
+			s.withT(t).wantError(createRevision, r.vars, r.code, r.field)
+		})
+	}
+	t.Run("EditorRefused", func(t *testing.T) {
+		editor := accountstest.Session(t, s.client, accountstest.User(t, s.client, "redaktor", auth.RoleEditor, []int{mustAtoi(t, f.orebro)}, nil))
+		s.withT(t).as(editor).wantError(createRevision, in(nil), "FORBIDDEN", "")
+	})
+
+	var first, second string
+	t.Run("Recorded", func(t *testing.T) {
+		s := s.withT(t)
+		before := s.auditCount()
+		second = s.create(createRevision, in(map[string]any{"decidedOn": "2022-11-01T00:00:00Z", "note": "Ny aktivitet", "decidedBy": "Regionala utvecklingsnämnden", "caseNumber": "22RS100"}))
+		first = s.create(createRevision, in(map[string]any{"decidedOn": "2019-06-01T00:00:00Z"})) // the year before the period
+		s.must(`mutation($id: ID!) { updatePlanRevision(id: $id, input: {note: "Mål 2 omformulerat", clearCaseNumber: true}) { id } }`, map[string]any{"id": first}, nil)
+		if got := s.auditCount() - before; got != 3 {
+			t.Errorf("two creations and an update wrote %d audit entries, want 3", got)
+		}
+		var data struct {
+			Node struct {
+				Revisions struct {
+					Edges []struct {
+						Node struct {
+							ID, Note, DecidedOn string
+							DecidedBy           *string
+						}
+					}
+				}
+			}
+		}
+		s.must(`query($p: ID!) { node(id: $p) { ... on Plan { revisions(first: 10, orderBy: [{field: DECIDED_ON}]) { edges { node { id note decidedOn decidedBy } } } } } }`,
+			map[string]any{"p": f.plan}, &data)
+		var got []string
+		for _, e := range data.Node.Revisions.Edges {
+			got = append(got, e.Node.DecidedOn[:10]+" "+e.Node.Note)
+		}
+		if want := []string{"2019-06-01 Mål 2 omformulerat", "2022-11-01 Ny aktivitet"}; !slices.Equal(got, want) {
+			t.Errorf("the plan's revisions = %q, want %q", got, want)
+		}
+	})
+	t.Run("AsOfListsThoseDecidedByThen", func(t *testing.T) {
+		s := s.withT(t)
+		var data struct {
+			PlanAsOf struct {
+				Revisions []struct{ ID string }
+			}
+		}
+		s.must(`query($p: ID!) { planAsOf(id: $p, at: "2022-06-30T23:59:59Z") { revisions { id } } }`, map[string]any{"p": f.plan}, &data)
+		if len(data.PlanAsOf.Revisions) != 1 || data.PlanAsOf.Revisions[0].ID != first {
+			t.Errorf("revisions as of 30 June 2022 = %+v, want only the one of 2019 (%s)", data.PlanAsOf.Revisions, first)
+		}
+	})
+	t.Run("Deleted", func(t *testing.T) {
+		s := s.withT(t)
+		s.must(`mutation($id: ID!) { deletePlanRevision(id: $id) }`, map[string]any{"id": second}, nil)
+		s.wantError(`query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": second}, "NOT_FOUND", "")
+		var trail struct{ AuditEntries struct{ TotalCount int } }
+		s.must(`query($id: ID!) { auditEntries(where: {objectID: $id}) { totalCount } }`, map[string]any{"id": second}, &trail)
+		if trail.AuditEntries.TotalCount != 2 {
+			t.Errorf("the deleted revision has %d entries, want 2 (its creation and deletion)", trail.AuditEntries.TotalCount)
+		}
+	})
+	t.Run("GoAndComeBackWithTheirPlan", func(t *testing.T) {
+		s := s.withT(t)
+		s.must(`mutation($id: ID!) { deletePlan(id: $id) }`, map[string]any{"id": f.plan}, nil)
+		s.wantError(`query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": first}, "NOT_FOUND", "")
+		var deletion struct {
+			AuditEntries struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
+		}
+		s.must(`query($id: ID!) { auditEntries(first: 1, where: {objectID: $id, action: DELETE}) { edges { node { id } } } }`, map[string]any{"id": f.plan}, &deletion)
+		s.must(`mutation($e: ID!) { restoreDeleted(entryID: $e) { id } }`, map[string]any{"e": deletion.AuditEntries.Edges[0].Node.ID}, nil)
+		var back struct{ Node struct{ Note string } }
+		s.must(`query($id: ID!) { node(id: $id) { ... on PlanRevision { note } } }`, map[string]any{"id": first}, &back)
+		if back.Node.Note != "Mål 2 omformulerat" {
+			t.Errorf("the revision restored with its plan has the note %q", back.Node.Note)
+		}
+	})
+}

@@ -97,6 +97,8 @@ func adminViews(t *testing.T, b *browser) []axeView {
 		{name: "Dashboard", address: "#/dashboard", signedIn: true},
 		{name: "Plans", address: "#/plans", signedIn: true},
 		{name: "Plan", address: "#/plans/" + plan, signedIn: true},
+		{name: "PlanAsOf", address: "#/plans/" + plan + "/asof?date=2022-03-15", signedIn: true},
+		{name: "FollowUpDeadlineNew", address: "#/deadlines/new?planID=" + plan, signedIn: true},
 		{name: "Goal", address: "#/goals/" + goal, signedIn: true},
 		{name: "Objective", address: "#/objectives/" + objective, signedIn: true},
 		{name: "Activities", address: "#/activities", signedIn: true, then: func(b *browser) {

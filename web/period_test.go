@@ -182,3 +182,59 @@ func dayInSwedish(d time.Time) string {
 	months := []string{"januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"}
 	return fmt.Sprintf("%d %s %d", d.Day(), months[d.Month()-1], d.Year())
 }
+
+// An admin keeps a plan's calendar on its page: adds a follow-up deadline
+// in the form, where a year outside the plan's period is refused beside
+// its field, and sees the plan as it stood before an activity was renamed
+// (the view a revision's quick choice opens), and as it stands today.
+func TestAdminPageRevisionsDeadlinesAndAsOf(t *testing.T) {
+	b := newBrowser(t, 1280, 900)
+	admin := b.token("alva")
+	var ids struct {
+		Activities struct {
+			Edges []struct{ Node struct{ ID, Title string } }
+		}
+		Plans struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
+	}
+	b.graphql(admin, `{ activities(first: 1, where: {status: PLANNED}, orderBy: [{field: TITLE}]) { edges { node { id title } } } plans { edges { node { id } } } }`, nil, &ids)
+	plan, activity := ids.Plans.Edges[0].Node.ID, ids.Activities.Edges[0].Node
+	b.graphql(admin, `mutation($p: ID!) { createPlanRevision(input: {planID: $p, decidedOn: "2022-03-15T00:00:00Z", note: "Mål 2 omformulerat"}) { id } }`,
+		map[string]any{"p": plan}, nil)
+	before := time.Now().UTC()
+	b.graphql(admin, `mutation($id: ID!) { updateActivity(id: $id, input: {title: "Omdöpt aktivitet", status: ONGOING}) { id } }`,
+		map[string]any{"id": activity.ID}, nil)
+
+	b.open("#/plans/" + plan)
+	b.signIn("alva", password)
+	b.waitText("Uppföljningsdatum")
+	b.waitText("Revidering 15 mars 2022") // a quick choice
+	b.click("Nytt uppföljningsdatum")
+	b.heading("Nytt uppföljningsdatum")
+	b.fill("År", "2019")
+	b.setValue("Sista dag", "2019-09-15")
+	b.click("Skapa uppföljningsdatum")
+	b.waitText("Ska ligga inom handlingsplanens period 2020–2023.")
+	b.fill("År", "2022")
+	b.setValue("Sista dag", "2022-09-15")
+	b.click("Skapa uppföljningsdatum")
+	b.waitText("Uppföljningsdatum skapat.")
+	b.waitView("#/plans/" + plan)
+	b.waitText("15 september 2022")
+	b.screenshot("plan-calendar")
+
+	b.open("#/plans/" + plan + "/asof?at=" + before.Format(time.RFC3339Nano))
+	b.waitText(activity.Title)
+	if got := b.text(`//main`); strings.Contains(got, "Omdöpt aktivitet") {
+		t.Errorf("the plan before the rename shows the new title:\n%s", got)
+	}
+	b.screenshot("plan-as-of")
+	b.setValue("Visa planen som den var den", time.Now().UTC().Format("2006-01-02"))
+	b.click("Visa")
+	b.heading("Planen som den var den " + dayInSwedish(time.Now().UTC()))
+	b.waitText("Omdöpt aktivitet")
+	b.run("narrow the window", chromedp.EmulateViewport(390, 844))
+	b.waitText("Omdöpt aktivitet")
+	b.screenshot("plan-as-of-phone")
+}

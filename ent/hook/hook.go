@@ -189,6 +189,18 @@ func (f PlanFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error)
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PlanMutation", m)
 }
 
+// The PlanRevisionFunc type is an adapter to allow the use of ordinary
+// function as PlanRevision mutator.
+type PlanRevisionFunc func(context.Context, *ent.PlanRevisionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PlanRevisionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PlanRevisionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PlanRevisionMutation", m)
+}
+
 // The StatusChangeFunc type is an adapter to allow the use of ordinary
 // function as StatusChange mutator.
 type StatusChangeFunc func(context.Context, *ent.StatusChangeMutation) (ent.Value, error)

@@ -564,6 +564,39 @@ var (
 		Columns:    PlansColumns,
 		PrimaryKey: []*schema.Column{PlansColumns[0]},
 	}
+	// PlanRevisionsColumns holds the columns for the "plan_revisions" table.
+	PlanRevisionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "decided_on", Type: field.TypeTime},
+		{Name: "note", Type: field.TypeString, Size: 2147483647},
+		{Name: "decided_by", Type: field.TypeString, Nullable: true},
+		{Name: "case_number", Type: field.TypeString, Nullable: true},
+		{Name: "plan_id", Type: field.TypeInt},
+	}
+	// PlanRevisionsTable holds the schema information for the "plan_revisions" table.
+	PlanRevisionsTable = &schema.Table{
+		Name:       "plan_revisions",
+		Columns:    PlanRevisionsColumns,
+		PrimaryKey: []*schema.Column{PlanRevisionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "plan_revisions_plans_revisions",
+				Columns:    []*schema.Column{PlanRevisionsColumns[8]},
+				RefColumns: []*schema.Column{PlansColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "planrevision_plan_id_decided_on",
+				Unique:  false,
+				Columns: []*schema.Column{PlanRevisionsColumns[8], PlanRevisionsColumns[4]},
+			},
+		},
+	}
 	// StatusChangesColumns holds the columns for the "status_changes" table.
 	StatusChangesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -841,6 +874,7 @@ var (
 		ObjectivesTable,
 		PerspectivesTable,
 		PlansTable,
+		PlanRevisionsTable,
 		StatusChangesTable,
 		TokensTable,
 		UsersTable,
@@ -915,6 +949,10 @@ func init() {
 	}
 	PlansTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(25769803776),
+	}
+	PlanRevisionsTable.ForeignKeys[0].RefTable = PlansTable
+	PlanRevisionsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(77309411328),
 	}
 	StatusChangesTable.ForeignKeys[0].RefTable = ActivitiesTable
 	StatusChangesTable.Annotation = &entsql.Annotation{

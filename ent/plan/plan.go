@@ -56,6 +56,8 @@ const (
 	EdgeGoals = "goals"
 	// EdgeFollowUpDeadlines holds the string denoting the follow_up_deadlines edge name in mutations.
 	EdgeFollowUpDeadlines = "follow_up_deadlines"
+	// EdgeRevisions holds the string denoting the revisions edge name in mutations.
+	EdgeRevisions = "revisions"
 	// Table holds the table name of the plan in the database.
 	Table = "plans"
 	// GoalsTable is the table that holds the goals relation/edge.
@@ -72,6 +74,13 @@ const (
 	FollowUpDeadlinesInverseTable = "follow_up_deadlines"
 	// FollowUpDeadlinesColumn is the table column denoting the follow_up_deadlines relation/edge.
 	FollowUpDeadlinesColumn = "plan_id"
+	// RevisionsTable is the table that holds the revisions relation/edge.
+	RevisionsTable = "plan_revisions"
+	// RevisionsInverseTable is the table name for the PlanRevision entity.
+	// It exists in this package in order to avoid circular dependency with the "planrevision" package.
+	RevisionsInverseTable = "plan_revisions"
+	// RevisionsColumn is the table column denoting the revisions relation/edge.
+	RevisionsColumn = "plan_id"
 )
 
 // Columns holds all SQL columns for plan fields.
@@ -297,6 +306,20 @@ func ByFollowUpDeadlines(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption
 		sqlgraph.OrderByNeighborTerms(s, newFollowUpDeadlinesStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByRevisionsCount orders the results by revisions count.
+func ByRevisionsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newRevisionsStep(), opts...)
+	}
+}
+
+// ByRevisions orders the results by revisions terms.
+func ByRevisions(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newRevisionsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newGoalsStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -309,6 +332,13 @@ func newFollowUpDeadlinesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(FollowUpDeadlinesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, FollowUpDeadlinesTable, FollowUpDeadlinesColumn),
+	)
+}
+func newRevisionsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(RevisionsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, RevisionsTable, RevisionsColumn),
 	)
 }
 

@@ -51,6 +51,9 @@ type Perspective func(*sql.Selector)
 // Plan is the predicate function for plan builders.
 type Plan func(*sql.Selector)
 
+// PlanRevision is the predicate function for planrevision builders.
+type PlanRevision func(*sql.Selector)
+
 // StatusChange is the predicate function for statuschange builders.
 type StatusChange func(*sql.Selector)
 

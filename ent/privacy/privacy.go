@@ -470,6 +470,30 @@ func (f PlanMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) 
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PlanMutation", m)
 }
 
+// The PlanRevisionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PlanRevisionQueryRuleFunc func(context.Context, *ent.PlanRevisionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PlanRevisionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PlanRevisionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PlanRevisionQuery", q)
+}
+
+// The PlanRevisionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PlanRevisionMutationRuleFunc func(context.Context, *ent.PlanRevisionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PlanRevisionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PlanRevisionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PlanRevisionMutation", m)
+}
+
 // The StatusChangeQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type StatusChangeQueryRuleFunc func(context.Context, *ent.StatusChangeQuery) error

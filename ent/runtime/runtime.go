@@ -21,6 +21,7 @@ import (
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/perspective"
 	"github.com/samverkan/samverkan/ent/plan"
+	"github.com/samverkan/samverkan/ent/planrevision"
 	"github.com/samverkan/samverkan/ent/schema"
 	"github.com/samverkan/samverkan/ent/statuschange"
 	"github.com/samverkan/samverkan/ent/token"
@@ -1166,6 +1167,78 @@ func init() {
 			return nil
 		}
 	}()
+	planrevisionMixin := schema.PlanRevision{}.Mixin()
+	planrevision.Policy = privacy.NewPolicies(planrevisionMixin[4], schema.PlanRevision{})
+	planrevision.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := planrevision.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	planrevisionMixinHooks1 := planrevisionMixin[1].Hooks()
+	planrevisionMixinHooks2 := planrevisionMixin[2].Hooks()
+	planrevisionMixinHooks3 := planrevisionMixin[3].Hooks()
+	planrevisionHooks := schema.PlanRevision{}.Hooks()
+
+	planrevision.Hooks[1] = planrevisionMixinHooks1[0]
+
+	planrevision.Hooks[2] = planrevisionMixinHooks2[0]
+
+	planrevision.Hooks[3] = planrevisionMixinHooks2[1]
+
+	planrevision.Hooks[4] = planrevisionMixinHooks3[0]
+
+	planrevision.Hooks[5] = planrevisionHooks[0]
+
+	planrevision.Hooks[6] = planrevisionHooks[1]
+	planrevisionMixinFields0 := planrevisionMixin[0].Fields()
+	_ = planrevisionMixinFields0
+	planrevisionMixinFields1 := planrevisionMixin[1].Fields()
+	_ = planrevisionMixinFields1
+	planrevisionFields := schema.PlanRevision{}.Fields()
+	_ = planrevisionFields
+	// planrevisionDescCreatedAt is the schema descriptor for created_at field.
+	planrevisionDescCreatedAt := planrevisionMixinFields0[0].Descriptor()
+	// planrevision.DefaultCreatedAt holds the default value on creation for the created_at field.
+	planrevision.DefaultCreatedAt = planrevisionDescCreatedAt.Default.(func() time.Time)
+	// planrevisionDescUpdatedAt is the schema descriptor for updated_at field.
+	planrevisionDescUpdatedAt := planrevisionMixinFields0[1].Descriptor()
+	// planrevision.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	planrevision.DefaultUpdatedAt = planrevisionDescUpdatedAt.Default.(func() time.Time)
+	// planrevision.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	planrevision.UpdateDefaultUpdatedAt = planrevisionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// planrevisionDescVersion is the schema descriptor for version field.
+	planrevisionDescVersion := planrevisionMixinFields1[0].Descriptor()
+	// planrevision.DefaultVersion holds the default value on creation for the version field.
+	planrevision.DefaultVersion = planrevisionDescVersion.Default.(int)
+	// planrevisionDescNote is the schema descriptor for note field.
+	planrevisionDescNote := planrevisionFields[1].Descriptor()
+	// planrevision.NoteValidator is a validator for the "note" field. It is called by the builders before save.
+	planrevision.NoteValidator = func() func(string) error {
+		validators := planrevisionDescNote.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(note string) error {
+			for _, fn := range fns {
+				if err := fn(note); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// planrevisionDescDecidedBy is the schema descriptor for decided_by field.
+	planrevisionDescDecidedBy := planrevisionFields[2].Descriptor()
+	// planrevision.DecidedByValidator is a validator for the "decided_by" field. It is called by the builders before save.
+	planrevision.DecidedByValidator = planrevisionDescDecidedBy.Validators[0].(func(string) error)
+	// planrevisionDescCaseNumber is the schema descriptor for case_number field.
+	planrevisionDescCaseNumber := planrevisionFields[3].Descriptor()
+	// planrevision.CaseNumberValidator is a validator for the "case_number" field. It is called by the builders before save.
+	planrevision.CaseNumberValidator = planrevisionDescCaseNumber.Validators[0].(func(string) error)
 	statuschangeMixin := schema.StatusChange{}.Mixin()
 	statuschange.Policy = privacy.NewPolicies(statuschangeMixin[0], schema.StatusChange{})
 	statuschange.Hooks[0] = func(next ent.Mutator) ent.Mutator {

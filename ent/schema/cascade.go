@@ -27,6 +27,7 @@ import (
 	"github.com/samverkan/samverkan/ent/municipalitygroup"
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/perspective"
+	"github.com/samverkan/samverkan/ent/planrevision"
 	"github.com/samverkan/samverkan/ent/statuschange"
 	"github.com/samverkan/samverkan/ent/token"
 	"github.com/samverkan/samverkan/ent/user"
@@ -186,6 +187,9 @@ var cascades = map[string][]cascadeChild{
 		}},
 		{"FollowUpDeadline", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
 			return c.FollowUpDeadline.Query().Where(followupdeadline.PlanIDIn(ids...)).Order(followupdeadline.ByID()).All(ctx)
+		}},
+		{"PlanRevision", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
+			return c.PlanRevision.Query().Where(planrevision.PlanIDIn(ids...)).Order(planrevision.ByID()).All(ctx)
 		}},
 	},
 	"Goal": {

@@ -104,6 +104,7 @@ var edgeTargets = map[string]struct {
 	"Activity.predecessor":             {"activity", existingActivities},
 	"Activity.successor":               {"activity", existingActivities},
 	"FollowUpDeadline.plan":            {"plan", existingPlans},
+	"PlanRevision.plan":                {"plan", existingPlans},
 }
 
 func existingIndicators(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {

@@ -121,6 +121,13 @@ func (Plan) Edges() []ent.Edge {
 				entsql.OnDelete(entsql.Cascade),
 				entgql.RelayConnection(),
 			),
+		edge.To("revisions", PlanRevision.Type).
+			Comment("The decisions that revised the plan during its period, by date.").
+			Annotations(
+				entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+				entsql.OnDelete(entsql.Cascade),
+				entgql.RelayConnection(),
+			),
 	}
 }
 

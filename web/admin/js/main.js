@@ -9,6 +9,7 @@ import { listView } from "./ui/list.js";
 import { formView, editQuery } from "./ui/form.js";
 import { detailView } from "./views/detail.js";
 import { nextPeriodView } from "./views/nextperiod.js";
+import { asOfView } from "./views/asof.js";
 import { dueView } from "./views/due.js";
 import { dashboardView } from "./views/dashboard.js";
 import { showError, clearBannerUnlessFor, keepBannerFor } from "./ui/banner.js";
@@ -117,6 +118,8 @@ async function render() {
       [view, title] = [enter ? h("div", {}, enter, list) : list, types[typeName].many];
     } else if (parts[1] === "new") {
       [view, title] = (await refused("create", typeName, params.get("activityID"))) || [await createPage(typeName, params), words(types[typeName]).new];
+    } else if (typeName === "Plan" && parts[2] === "asof") {
+      [view, title] = adminOnlyTo("se planen som den var") || [await asOfView(parts[1], params.get("date"), params.get("at")), "Planen som den var"];
     } else if (typeName === "Plan" && parts[2] === "next") {
       [view, title] = adminOnlyTo("starta nästa period") || [await nextPeriodView(parts[1]), "Starta nästa period"];
     } else if (parts[2] === "edit") {

@@ -20,6 +20,7 @@ const rules = [
   [/must be four digits/, () => "Ska vara fyra siffror, t.ex. 1880."],
   [/must be two digits/, () => "Ska vara två siffror, t.ex. 18."],
   [/must not be before the first year \((\d+) is before (\d+)\)/, (m) => `Får inte vara före första året (${m[1]} är före ${m[2]}).`],
+  [/must be within the plan's period (\d+)–(\d+) or the year before or after it/, (m) => `Ska ligga inom handlingsplanens period ${m[1]}–${m[2]}, eller året före eller efter den.`],
   [/must be within the plan's period (\d+)–(\d+)/, (m) => `Ska ligga inom handlingsplanens period ${m[1]}–${m[2]}.`],
   [/must be a year between (\d+) and (\d+)/, (m) => `Ska vara ett årtal mellan ${m[1]} och ${m[2]}.`],
   [/must be 1 or more/, () => "Ska vara 1 eller mer."],

@@ -29,6 +29,7 @@ import { historyView } from "./audit.js";
 import { tokenType } from "./tokens.js";
 import { follow, liveTypes } from "../live.js";
 import { swedish } from "../messages.js";
+import { asOfPicker, asOfLink } from "./asof.js";
 
 /** detailView loads and shows the object id of typeName. */
 export async function detailView(typeName, id) {
@@ -70,6 +71,7 @@ export async function detailView(typeName, id) {
     liveNote,
     shownFacts,
     typeName === "Indicator" ? koladaFetch(node, () => refresh()) : null,
+    typeName === "Plan" && isAdmin() ? asOfPicker(node.id) : null,
     shownLinks,
     (type.children(node) || []).map((c) =>
       listView({
@@ -359,6 +361,20 @@ function facts(typeName, n) {
       add("Motivering", paragraphs(n.text));
       add("Av", n.author);
       add("Senast ändrad", dateTime(n.updatedAt));
+      break;
+    case "FollowUpDeadline":
+      add("Handlingsplan", link("Plan", n.plan));
+      add("År", String(n.year));
+      add("Period", periodLabels[n.period]);
+      add("Sista dag", date(n.dueDate));
+      break;
+    case "PlanRevision":
+      add("Handlingsplan", link("Plan", n.plan));
+      add("Beslutsdatum", date(n.decidedOn));
+      add("Beslutande organ", n.decidedBy);
+      add("Diarienummer", n.caseNumber);
+      add("Vad som ändrades", paragraphs(n.note));
+      if (isAdmin()) add("Planen då", h("a", { href: asOfLink(n.plan.id, n.decidedOn) }, `Visa planen som den var den ${date(n.decidedOn)}`));
       break;
     case "Municipality":
       add("Kommunkod", n.code);

@@ -58,6 +58,21 @@ export async function nextPeriodView(id) {
     for (const box of form.querySelectorAll('input[name="carryOver"]:not(:disabled)')) box.checked = on;
   };
 
+  // What else is copied: the goals' and headings' indicators (without
+  // targets) and the follow-up deadlines, moved into the new years.
+  const copyIndicators = h("input", { type: "checkbox", name: "copyIndicators", checked: true });
+  const copyDeadlines = h("input", { type: "checkbox", name: "copyDeadlines", checked: true });
+  const copies = h(
+    "fieldset",
+    { class: "carry-over" },
+    h("legend", {}, "Kopiera också"),
+    h(
+      "ul",
+      { class: "choices" },
+      h("li", {}, h("label", { class: "choice" }, copyIndicators, " Målens och rubrikernas mått, med utgångsvärden men utan målvärden")),
+      h("li", {}, h("label", { class: "choice" }, copyDeadlines, " Uppföljningsdatumen, flyttade till den nya periodens år")),
+    ),
+  );
   const save = h("button", { type: "submit", class: "button primary" }, "Starta nästa period");
   const form = h(
     "form",
@@ -84,6 +99,7 @@ export async function nextPeriodView(id) {
       activities.length ? h("ul", { class: "choices" }, boxes) : h("p", { class: "muted" }, "Handlingsplanen har inga aktiviteter."),
       carryError,
     ),
+    copies,
     h("div", { class: "actions" }, save, h("a", { class: "button", href: `#/plans/${id}` }, "Avbryt")),
   );
   setLeaveGuard(null);
@@ -99,7 +115,7 @@ export async function nextPeriodView(id) {
     save.disabled = true;
     save.setAttribute("aria-busy", "true");
     try {
-      const input = { planID: id, name: name.value.trim() || null, firstYear: Number(firstYear.value), lastYear: Number(lastYear.value), carryOverActivityIDs: ids };
+      const input = { planID: id, name: name.value.trim() || null, firstYear: Number(firstYear.value), lastYear: Number(lastYear.value), carryOverActivityIDs: ids, copyIndicators: copyIndicators.checked, copyDeadlines: copyDeadlines.checked };
       const result = await gql(`mutation Next($input: StartNextPeriodInput!) { startNextPeriod(input: $input) { id } }`, { input });
       const next = `#/plans/${result.startNextPeriod.id}`;
       showNotice(`Nästa period är skapad som utkast, med ${ids.length === 1 ? "1 aktivitet" : `${ids.length} aktiviteter`} förda vidare.`, next);
