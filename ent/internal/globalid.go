@@ -2,4 +2,4 @@
 
 package internal
 
-const IncrementStarts = "{\"activities\":0,\"audit_entries\":34359738368,\"follow_up_deadlines\":73014444032,\"follow_ups\":4294967296,\"goal_assessments\":47244640256,\"goals\":8589934592,\"indicator_targets\":55834574848,\"indicator_values\":60129542144,\"indicators\":51539607552,\"institutions\":12884901888,\"municipalities\":17179869184,\"municipality_groups\":64424509440,\"objectives\":21474836480,\"perspectives\":68719476736,\"plans\":25769803776,\"status_changes\":30064771072,\"tokens\":38654705664,\"users\":42949672960}"
+const IncrementStarts = "{\"activities\":0,\"audit_entries\":34359738368,\"follow_up_deadlines\":73014444032,\"follow_ups\":4294967296,\"goal_assessments\":47244640256,\"goals\":8589934592,\"indicator_targets\":55834574848,\"indicator_values\":60129542144,\"indicators\":51539607552,\"institutions\":12884901888,\"municipalities\":17179869184,\"municipality_groups\":64424509440,\"objectives\":21474836480,\"perspectives\":68719476736,\"plans\":25769803776,\"status_changes\":30064771072,\"tokens\":38654705664,\"users\":42949672960,\"yearly_report_closings\":77309411328,\"yearly_report_readinesses\":81604378624}"
