@@ -97,6 +97,7 @@ func adminViews(t *testing.T, b *browser) []axeView {
 		{name: "Dashboard", address: "#/dashboard", signedIn: true},
 		{name: "Plans", address: "#/plans", signedIn: true},
 		{name: "Plan", address: "#/plans/" + plan, signedIn: true},
+		{name: "YearlyReport", address: "#/plans/" + plan + "/report/2021", signedIn: true},
 		{name: "Goal", address: "#/goals/" + goal, signedIn: true},
 		{name: "Objective", address: "#/objectives/" + objective, signedIn: true},
 		{name: "Activities", address: "#/activities", signedIn: true, then: func(b *browser) {
