@@ -175,8 +175,9 @@ func TestYearlyReportListsTheYearsChanges(t *testing.T) {
 }
 
 // An editor marks ready the part of its own municipalities, only while the
-// report is open; an admin closes and reopens it; every change is in the
-// audit trail, and refusals leave none.
+// report is open; an admin closes and reopens it; a deleted municipality's
+// mark goes with it; every change is in the audit trail, and refusals
+// leave none.
 func TestYearlyReportReadinessRules(t *testing.T) {
 	s := newTestServer(t)
 	f := newRoleFixture(s)
@@ -257,6 +258,12 @@ func TestYearlyReportReadinessRules(t *testing.T) {
 		t.Errorf("after reopening: state %s, readiness %+v; want OPEN, Laxå only", r.State, r.Readiness)
 	}
 
+	// A deleted municipality's mark goes with it, recorded.
+	s.must(`mutation($id: ID!) { deleteMunicipality(id: $id) }`, map[string]any{"id": f.laxa}, nil)
+	if r := s.yearlyReport(f.plan, 2021).Node.YearlyReport; len(r.Readiness) != 0 {
+		t.Errorf("after deleting Laxå, readiness = %+v, want none", r.Readiness)
+	}
+
 	var actions []string
 	for _, typ := range []string{"YearlyReportReadiness", "YearlyReportClosing"} {
 		for _, e := range s.trail(map[string]any{"objectType": typ}) {
@@ -264,7 +271,7 @@ func TestYearlyReportReadinessRules(t *testing.T) {
 		}
 	}
 	want := []string{
-		"YearlyReportReadiness CREATE redaktor", "YearlyReportReadiness DELETE redaktor", "YearlyReportReadiness CREATE admin",
+		"YearlyReportReadiness CREATE redaktor", "YearlyReportReadiness DELETE redaktor", "YearlyReportReadiness CREATE admin", "YearlyReportReadiness DELETE admin",
 		"YearlyReportClosing CREATE admin", "YearlyReportClosing DELETE admin",
 	}
 	if !slices.Equal(actions, want) {
