@@ -58,7 +58,7 @@ type YearlyReportActivity struct {
 }
 
 // ForYear builds the plan's yearly report. A year outside the plan's
-// period is refused with VALIDATION on the field "year". Seven database
+// period is refused with VALIDATION on the field "year". Eight database
 // queries, whatever the plan's size (and one more per thousand activities).
 func ForYear(ctx context.Context, c *ent.Client, p *ent.Plan, year int) (*YearlyReport, error) {
 	if err := CheckYear(&year); err != nil {

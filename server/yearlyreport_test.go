@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -276,5 +277,44 @@ func TestYearlyReportReadinessRules(t *testing.T) {
 	}
 	if !slices.Equal(actions, want) {
 		t.Errorf("audit trail = %q, want %q", actions, want)
+	}
+}
+
+// The report's goals, with their assessments, activities, latest
+// follow-ups and municipalities, take as many statements for a plan of
+// twenty more activities, each with a follow-up and an assessment, as for
+// the seed: none per goal, activity or municipality.
+func TestYearlyReportStatementsDoNotGrowWithThePlan(t *testing.T) {
+	s := newTestServer(t)
+	f := newRoleFixture(s)
+	query := `query($plan: ID!) { node(id: $plan) { ... on Plan { yearlyReport(year: 2021) { state
+		goals { goal { number } assessment { light } activities { activity { title status } latestFollowUp { text date } }
+			municipalitiesReached { name } municipalitiesMissed { name } } } } } }`
+	statements := func() (int64, int) {
+		var data yearlyReportData
+		s.queries.Store(0)
+		s.as("").must(query, map[string]any{"plan": f.plan}, &data) // a token adds its own lookup
+		n := 0
+		for _, g := range data.Node.YearlyReport.Goals {
+			n += len(g.Activities)
+		}
+		return s.queries.Load(), n
+	}
+	before, activities := statements()
+	for i := range 20 {
+		a := s.create(`mutation($h: ID!, $m: ID!, $t: String!) { createActivity(input: {objectiveID: $h, title: $t, firstYear: 2021, lastYear: 2021, municipalityIDs: [$m]}) { id } }`,
+			map[string]any{"h": f.heading, "m": f.orebro, "t": fmt.Sprintf("Aktivitet %02d", i)})
+		s.must(`mutation($a: ID!) { createFollowUp(input: {activityID: $a, date: "2021-09-01T00:00:00Z", text: "Läget"}) { id } }`, map[string]any{"a": a}, nil)
+	}
+	s.must(`mutation($g: ID!) { createGoalAssessment(input: {goalID: $g, year: 2021, light: GREEN}) { id } }`, map[string]any{"g": f.goal}, nil)
+	after, more := statements()
+	if more != activities+20 {
+		t.Fatalf("%d activities in the report, want %d", more, activities+20)
+	}
+	// One for node(id:), then the report's: its closing, the coverage's
+	// three, the assessments, the activities with their headings, and the
+	// follow-ups.
+	if before != after || after != 9 {
+		t.Errorf("%d statements for the seed, %d with 20 more activities; want 9 for both", before, after)
 	}
 }
