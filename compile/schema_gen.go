@@ -30,6 +30,8 @@ import (
 	"github.com/samverkan/samverkan/ent/statuschange"
 	"github.com/samverkan/samverkan/ent/token"
 	"github.com/samverkan/samverkan/ent/user"
+	"github.com/samverkan/samverkan/ent/yearlyreportclosing"
+	"github.com/samverkan/samverkan/ent/yearlyreportreadiness"
 	"github.com/samverkan/samverkan/search"
 )
 
@@ -848,6 +850,80 @@ var types = map[string]*Type{
 			return user.Policy.EvalQuery(ctx, c.User.Query())
 		},
 	},
+	"YearlyReportClosing": {
+		Name:    "YearlyReportClosing",
+		Table:   yearlyreportclosing.Table,
+		IDStart: 81604378624,
+		Fields: map[string]*Field{
+			"id":        {Column: yearlyreportclosing.FieldID, Kind: KindID},
+			"createdAt": {Column: yearlyreportclosing.FieldCreatedAt, Kind: KindTime, Nillable: false},
+			"updatedAt": {Column: yearlyreportclosing.FieldUpdatedAt, Kind: KindTime, Nillable: false},
+			"version":   {Column: yearlyreportclosing.FieldVersion, Kind: KindInt, Nillable: false},
+			"year":      {Column: yearlyreportclosing.FieldYear, Kind: KindInt, Nillable: false},
+			"closedBy":  {Column: yearlyreportclosing.FieldClosedBy, Kind: KindString, Nillable: false},
+			"planID":    {Column: yearlyreportclosing.FieldPlanID, Kind: KindID, Nillable: false},
+		},
+		Edges: map[string]*Edge{
+			"plan": {Target: "Plan", Unique: true, Rel: sqlgraph.M2O, Table: "yearly_report_closings", Columns: []string{"plan_id"}, Inverse: false},
+		},
+		Orders: map[string]*Field{
+			"CREATED_AT": {Column: yearlyreportclosing.FieldCreatedAt, Kind: KindTime, Nillable: false},
+			"UPDATED_AT": {Column: yearlyreportclosing.FieldUpdatedAt, Kind: KindTime, Nillable: false},
+		},
+		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
+			w := new(ent.YearlyReportClosingWhereInput)
+			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
+				return nil, err
+			}
+			searchYearlyReportClosing(ctx, w)
+			p, err := w.P()
+			if err == ent.ErrEmptyYearlyReportClosingWhereInput {
+				return nil, nil
+			}
+			return p, err
+		},
+		Policy: func(ctx context.Context, c *ent.Client) error {
+			return yearlyreportclosing.Policy.EvalQuery(ctx, c.YearlyReportClosing.Query())
+		},
+	},
+	"YearlyReportReadiness": {
+		Name:    "YearlyReportReadiness",
+		Table:   yearlyreportreadiness.Table,
+		IDStart: 85899345920,
+		Fields: map[string]*Field{
+			"id":             {Column: yearlyreportreadiness.FieldID, Kind: KindID},
+			"createdAt":      {Column: yearlyreportreadiness.FieldCreatedAt, Kind: KindTime, Nillable: false},
+			"updatedAt":      {Column: yearlyreportreadiness.FieldUpdatedAt, Kind: KindTime, Nillable: false},
+			"version":        {Column: yearlyreportreadiness.FieldVersion, Kind: KindInt, Nillable: false},
+			"year":           {Column: yearlyreportreadiness.FieldYear, Kind: KindInt, Nillable: false},
+			"markedBy":       {Column: yearlyreportreadiness.FieldMarkedBy, Kind: KindString, Nillable: false},
+			"planID":         {Column: yearlyreportreadiness.FieldPlanID, Kind: KindID, Nillable: false},
+			"municipalityID": {Column: yearlyreportreadiness.FieldMunicipalityID, Kind: KindID, Nillable: false},
+		},
+		Edges: map[string]*Edge{
+			"plan":         {Target: "Plan", Unique: true, Rel: sqlgraph.M2O, Table: "yearly_report_readinesses", Columns: []string{"plan_id"}, Inverse: false},
+			"municipality": {Target: "Municipality", Unique: true, Rel: sqlgraph.M2O, Table: "yearly_report_readinesses", Columns: []string{"municipality_id"}, Inverse: false},
+		},
+		Orders: map[string]*Field{
+			"CREATED_AT": {Column: yearlyreportreadiness.FieldCreatedAt, Kind: KindTime, Nillable: false},
+			"UPDATED_AT": {Column: yearlyreportreadiness.FieldUpdatedAt, Kind: KindTime, Nillable: false},
+		},
+		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
+			w := new(ent.YearlyReportReadinessWhereInput)
+			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
+				return nil, err
+			}
+			searchYearlyReportReadiness(ctx, w)
+			p, err := w.P()
+			if err == ent.ErrEmptyYearlyReportReadinessWhereInput {
+				return nil, nil
+			}
+			return p, err
+		},
+		Policy: func(ctx context.Context, c *ent.Client) error {
+			return yearlyreportreadiness.Policy.EvalQuery(ctx, c.YearlyReportReadiness.Query())
+		},
+	},
 }
 
 // searchActivity answers w's infix searches of indexed fields from the
@@ -1280,5 +1356,44 @@ func searchUser(ctx context.Context, w *ent.UserWhereInput) {
 	}
 	for _, x := range w.HasTokensWith {
 		searchToken(ctx, x)
+	}
+}
+
+// searchYearlyReportClosing answers w's infix searches of indexed fields from the
+// search index.
+func searchYearlyReportClosing(ctx context.Context, w *ent.YearlyReportClosingWhereInput) {
+	if w == nil {
+		return
+	}
+	searchYearlyReportClosing(ctx, w.Not)
+	for _, x := range w.Or {
+		searchYearlyReportClosing(ctx, x)
+	}
+	for _, x := range w.And {
+		searchYearlyReportClosing(ctx, x)
+	}
+	for _, x := range w.HasPlanWith {
+		searchPlan(ctx, x)
+	}
+}
+
+// searchYearlyReportReadiness answers w's infix searches of indexed fields from the
+// search index.
+func searchYearlyReportReadiness(ctx context.Context, w *ent.YearlyReportReadinessWhereInput) {
+	if w == nil {
+		return
+	}
+	searchYearlyReportReadiness(ctx, w.Not)
+	for _, x := range w.Or {
+		searchYearlyReportReadiness(ctx, x)
+	}
+	for _, x := range w.And {
+		searchYearlyReportReadiness(ctx, x)
+	}
+	for _, x := range w.HasPlanWith {
+		searchPlan(ctx, x)
+	}
+	for _, x := range w.HasMunicipalityWith {
+		searchMunicipality(ctx, x)
 	}
 }

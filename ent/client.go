@@ -34,6 +34,8 @@ import (
 	"github.com/samverkan/samverkan/ent/statuschange"
 	"github.com/samverkan/samverkan/ent/token"
 	"github.com/samverkan/samverkan/ent/user"
+	"github.com/samverkan/samverkan/ent/yearlyreportclosing"
+	"github.com/samverkan/samverkan/ent/yearlyreportreadiness"
 
 	stdsql "database/sql"
 )
@@ -81,6 +83,10 @@ type Client struct {
 	Token *TokenClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
+	// YearlyReportClosing is the client for interacting with the YearlyReportClosing builders.
+	YearlyReportClosing *YearlyReportClosingClient
+	// YearlyReportReadiness is the client for interacting with the YearlyReportReadiness builders.
+	YearlyReportReadiness *YearlyReportReadinessClient
 }
 
 // NewClient creates a new client configured with the given options.
@@ -111,6 +117,8 @@ func (c *Client) init() {
 	c.StatusChange = NewStatusChangeClient(c.config)
 	c.Token = NewTokenClient(c.config)
 	c.User = NewUserClient(c.config)
+	c.YearlyReportClosing = NewYearlyReportClosingClient(c.config)
+	c.YearlyReportReadiness = NewYearlyReportReadinessClient(c.config)
 }
 
 type (
@@ -201,27 +209,29 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:               ctx,
-		config:            cfg,
-		Activity:          NewActivityClient(cfg),
-		AuditEntry:        NewAuditEntryClient(cfg),
-		FollowUp:          NewFollowUpClient(cfg),
-		FollowUpDeadline:  NewFollowUpDeadlineClient(cfg),
-		Goal:              NewGoalClient(cfg),
-		GoalAssessment:    NewGoalAssessmentClient(cfg),
-		Indicator:         NewIndicatorClient(cfg),
-		IndicatorTarget:   NewIndicatorTargetClient(cfg),
-		IndicatorValue:    NewIndicatorValueClient(cfg),
-		Institution:       NewInstitutionClient(cfg),
-		Municipality:      NewMunicipalityClient(cfg),
-		MunicipalityGroup: NewMunicipalityGroupClient(cfg),
-		Objective:         NewObjectiveClient(cfg),
-		Perspective:       NewPerspectiveClient(cfg),
-		Plan:              NewPlanClient(cfg),
-		PlanRevision:      NewPlanRevisionClient(cfg),
-		StatusChange:      NewStatusChangeClient(cfg),
-		Token:             NewTokenClient(cfg),
-		User:              NewUserClient(cfg),
+		ctx:                   ctx,
+		config:                cfg,
+		Activity:              NewActivityClient(cfg),
+		AuditEntry:            NewAuditEntryClient(cfg),
+		FollowUp:              NewFollowUpClient(cfg),
+		FollowUpDeadline:      NewFollowUpDeadlineClient(cfg),
+		Goal:                  NewGoalClient(cfg),
+		GoalAssessment:        NewGoalAssessmentClient(cfg),
+		Indicator:             NewIndicatorClient(cfg),
+		IndicatorTarget:       NewIndicatorTargetClient(cfg),
+		IndicatorValue:        NewIndicatorValueClient(cfg),
+		Institution:           NewInstitutionClient(cfg),
+		Municipality:          NewMunicipalityClient(cfg),
+		MunicipalityGroup:     NewMunicipalityGroupClient(cfg),
+		Objective:             NewObjectiveClient(cfg),
+		Perspective:           NewPerspectiveClient(cfg),
+		Plan:                  NewPlanClient(cfg),
+		PlanRevision:          NewPlanRevisionClient(cfg),
+		StatusChange:          NewStatusChangeClient(cfg),
+		Token:                 NewTokenClient(cfg),
+		User:                  NewUserClient(cfg),
+		YearlyReportClosing:   NewYearlyReportClosingClient(cfg),
+		YearlyReportReadiness: NewYearlyReportReadinessClient(cfg),
 	}, nil
 }
 
@@ -239,27 +249,29 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:               ctx,
-		config:            cfg,
-		Activity:          NewActivityClient(cfg),
-		AuditEntry:        NewAuditEntryClient(cfg),
-		FollowUp:          NewFollowUpClient(cfg),
-		FollowUpDeadline:  NewFollowUpDeadlineClient(cfg),
-		Goal:              NewGoalClient(cfg),
-		GoalAssessment:    NewGoalAssessmentClient(cfg),
-		Indicator:         NewIndicatorClient(cfg),
-		IndicatorTarget:   NewIndicatorTargetClient(cfg),
-		IndicatorValue:    NewIndicatorValueClient(cfg),
-		Institution:       NewInstitutionClient(cfg),
-		Municipality:      NewMunicipalityClient(cfg),
-		MunicipalityGroup: NewMunicipalityGroupClient(cfg),
-		Objective:         NewObjectiveClient(cfg),
-		Perspective:       NewPerspectiveClient(cfg),
-		Plan:              NewPlanClient(cfg),
-		PlanRevision:      NewPlanRevisionClient(cfg),
-		StatusChange:      NewStatusChangeClient(cfg),
-		Token:             NewTokenClient(cfg),
-		User:              NewUserClient(cfg),
+		ctx:                   ctx,
+		config:                cfg,
+		Activity:              NewActivityClient(cfg),
+		AuditEntry:            NewAuditEntryClient(cfg),
+		FollowUp:              NewFollowUpClient(cfg),
+		FollowUpDeadline:      NewFollowUpDeadlineClient(cfg),
+		Goal:                  NewGoalClient(cfg),
+		GoalAssessment:        NewGoalAssessmentClient(cfg),
+		Indicator:             NewIndicatorClient(cfg),
+		IndicatorTarget:       NewIndicatorTargetClient(cfg),
+		IndicatorValue:        NewIndicatorValueClient(cfg),
+		Institution:           NewInstitutionClient(cfg),
+		Municipality:          NewMunicipalityClient(cfg),
+		MunicipalityGroup:     NewMunicipalityGroupClient(cfg),
+		Objective:             NewObjectiveClient(cfg),
+		Perspective:           NewPerspectiveClient(cfg),
+		Plan:                  NewPlanClient(cfg),
+		PlanRevision:          NewPlanRevisionClient(cfg),
+		StatusChange:          NewStatusChangeClient(cfg),
+		Token:                 NewTokenClient(cfg),
+		User:                  NewUserClient(cfg),
+		YearlyReportClosing:   NewYearlyReportClosingClient(cfg),
+		YearlyReportReadiness: NewYearlyReportReadinessClient(cfg),
 	}, nil
 }
 
@@ -292,7 +304,8 @@ func (c *Client) Use(hooks ...Hook) {
 		c.Activity, c.AuditEntry, c.FollowUp, c.FollowUpDeadline, c.Goal,
 		c.GoalAssessment, c.Indicator, c.IndicatorTarget, c.IndicatorValue,
 		c.Institution, c.Municipality, c.MunicipalityGroup, c.Objective, c.Perspective,
-		c.Plan, c.PlanRevision, c.StatusChange, c.Token, c.User,
+		c.Plan, c.PlanRevision, c.StatusChange, c.Token, c.User, c.YearlyReportClosing,
+		c.YearlyReportReadiness,
 	} {
 		n.Use(hooks...)
 	}
@@ -305,7 +318,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.Activity, c.AuditEntry, c.FollowUp, c.FollowUpDeadline, c.Goal,
 		c.GoalAssessment, c.Indicator, c.IndicatorTarget, c.IndicatorValue,
 		c.Institution, c.Municipality, c.MunicipalityGroup, c.Objective, c.Perspective,
-		c.Plan, c.PlanRevision, c.StatusChange, c.Token, c.User,
+		c.Plan, c.PlanRevision, c.StatusChange, c.Token, c.User, c.YearlyReportClosing,
+		c.YearlyReportReadiness,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -352,6 +366,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Token.mutate(ctx, m)
 	case *UserMutation:
 		return c.User.mutate(ctx, m)
+	case *YearlyReportClosingMutation:
+		return c.YearlyReportClosing.mutate(ctx, m)
+	case *YearlyReportReadinessMutation:
+		return c.YearlyReportReadiness.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
 	}
@@ -3719,19 +3737,335 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 	}
 }
 
+// YearlyReportClosingClient is a client for the YearlyReportClosing schema.
+type YearlyReportClosingClient struct {
+	config
+}
+
+// NewYearlyReportClosingClient returns a client for the YearlyReportClosing from the given config.
+func NewYearlyReportClosingClient(c config) *YearlyReportClosingClient {
+	return &YearlyReportClosingClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `yearlyreportclosing.Hooks(f(g(h())))`.
+func (c *YearlyReportClosingClient) Use(hooks ...Hook) {
+	c.hooks.YearlyReportClosing = append(c.hooks.YearlyReportClosing, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `yearlyreportclosing.Intercept(f(g(h())))`.
+func (c *YearlyReportClosingClient) Intercept(interceptors ...Interceptor) {
+	c.inters.YearlyReportClosing = append(c.inters.YearlyReportClosing, interceptors...)
+}
+
+// Create returns a builder for creating a YearlyReportClosing entity.
+func (c *YearlyReportClosingClient) Create() *YearlyReportClosingCreate {
+	mutation := newYearlyReportClosingMutation(c.config, OpCreate)
+	return &YearlyReportClosingCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of YearlyReportClosing entities.
+func (c *YearlyReportClosingClient) CreateBulk(builders ...*YearlyReportClosingCreate) *YearlyReportClosingCreateBulk {
+	return &YearlyReportClosingCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *YearlyReportClosingClient) MapCreateBulk(slice any, setFunc func(*YearlyReportClosingCreate, int)) *YearlyReportClosingCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &YearlyReportClosingCreateBulk{err: fmt.Errorf("calling to YearlyReportClosingClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*YearlyReportClosingCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &YearlyReportClosingCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for YearlyReportClosing.
+func (c *YearlyReportClosingClient) Update() *YearlyReportClosingUpdate {
+	mutation := newYearlyReportClosingMutation(c.config, OpUpdate)
+	return &YearlyReportClosingUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *YearlyReportClosingClient) UpdateOne(_m *YearlyReportClosing) *YearlyReportClosingUpdateOne {
+	mutation := newYearlyReportClosingMutation(c.config, OpUpdateOne, withYearlyReportClosing(_m))
+	return &YearlyReportClosingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *YearlyReportClosingClient) UpdateOneID(id int) *YearlyReportClosingUpdateOne {
+	mutation := newYearlyReportClosingMutation(c.config, OpUpdateOne, withYearlyReportClosingID(id))
+	return &YearlyReportClosingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for YearlyReportClosing.
+func (c *YearlyReportClosingClient) Delete() *YearlyReportClosingDelete {
+	mutation := newYearlyReportClosingMutation(c.config, OpDelete)
+	return &YearlyReportClosingDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *YearlyReportClosingClient) DeleteOne(_m *YearlyReportClosing) *YearlyReportClosingDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *YearlyReportClosingClient) DeleteOneID(id int) *YearlyReportClosingDeleteOne {
+	builder := c.Delete().Where(yearlyreportclosing.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &YearlyReportClosingDeleteOne{builder}
+}
+
+// Query returns a query builder for YearlyReportClosing.
+func (c *YearlyReportClosingClient) Query() *YearlyReportClosingQuery {
+	return &YearlyReportClosingQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeYearlyReportClosing},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a YearlyReportClosing entity by its id.
+func (c *YearlyReportClosingClient) Get(ctx context.Context, id int) (*YearlyReportClosing, error) {
+	return c.Query().Where(yearlyreportclosing.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *YearlyReportClosingClient) GetX(ctx context.Context, id int) *YearlyReportClosing {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPlan queries the plan edge of a YearlyReportClosing.
+func (c *YearlyReportClosingClient) QueryPlan(_m *YearlyReportClosing) *PlanQuery {
+	query := (&PlanClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(yearlyreportclosing.Table, yearlyreportclosing.FieldID, id),
+			sqlgraph.To(plan.Table, plan.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, yearlyreportclosing.PlanTable, yearlyreportclosing.PlanColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *YearlyReportClosingClient) Hooks() []Hook {
+	hooks := c.hooks.YearlyReportClosing
+	return append(hooks[:len(hooks):len(hooks)], yearlyreportclosing.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *YearlyReportClosingClient) Interceptors() []Interceptor {
+	return c.inters.YearlyReportClosing
+}
+
+func (c *YearlyReportClosingClient) mutate(ctx context.Context, m *YearlyReportClosingMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&YearlyReportClosingCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&YearlyReportClosingUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&YearlyReportClosingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&YearlyReportClosingDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown YearlyReportClosing mutation op: %q", m.Op())
+	}
+}
+
+// YearlyReportReadinessClient is a client for the YearlyReportReadiness schema.
+type YearlyReportReadinessClient struct {
+	config
+}
+
+// NewYearlyReportReadinessClient returns a client for the YearlyReportReadiness from the given config.
+func NewYearlyReportReadinessClient(c config) *YearlyReportReadinessClient {
+	return &YearlyReportReadinessClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `yearlyreportreadiness.Hooks(f(g(h())))`.
+func (c *YearlyReportReadinessClient) Use(hooks ...Hook) {
+	c.hooks.YearlyReportReadiness = append(c.hooks.YearlyReportReadiness, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `yearlyreportreadiness.Intercept(f(g(h())))`.
+func (c *YearlyReportReadinessClient) Intercept(interceptors ...Interceptor) {
+	c.inters.YearlyReportReadiness = append(c.inters.YearlyReportReadiness, interceptors...)
+}
+
+// Create returns a builder for creating a YearlyReportReadiness entity.
+func (c *YearlyReportReadinessClient) Create() *YearlyReportReadinessCreate {
+	mutation := newYearlyReportReadinessMutation(c.config, OpCreate)
+	return &YearlyReportReadinessCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of YearlyReportReadiness entities.
+func (c *YearlyReportReadinessClient) CreateBulk(builders ...*YearlyReportReadinessCreate) *YearlyReportReadinessCreateBulk {
+	return &YearlyReportReadinessCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *YearlyReportReadinessClient) MapCreateBulk(slice any, setFunc func(*YearlyReportReadinessCreate, int)) *YearlyReportReadinessCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &YearlyReportReadinessCreateBulk{err: fmt.Errorf("calling to YearlyReportReadinessClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*YearlyReportReadinessCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &YearlyReportReadinessCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for YearlyReportReadiness.
+func (c *YearlyReportReadinessClient) Update() *YearlyReportReadinessUpdate {
+	mutation := newYearlyReportReadinessMutation(c.config, OpUpdate)
+	return &YearlyReportReadinessUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *YearlyReportReadinessClient) UpdateOne(_m *YearlyReportReadiness) *YearlyReportReadinessUpdateOne {
+	mutation := newYearlyReportReadinessMutation(c.config, OpUpdateOne, withYearlyReportReadiness(_m))
+	return &YearlyReportReadinessUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *YearlyReportReadinessClient) UpdateOneID(id int) *YearlyReportReadinessUpdateOne {
+	mutation := newYearlyReportReadinessMutation(c.config, OpUpdateOne, withYearlyReportReadinessID(id))
+	return &YearlyReportReadinessUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for YearlyReportReadiness.
+func (c *YearlyReportReadinessClient) Delete() *YearlyReportReadinessDelete {
+	mutation := newYearlyReportReadinessMutation(c.config, OpDelete)
+	return &YearlyReportReadinessDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *YearlyReportReadinessClient) DeleteOne(_m *YearlyReportReadiness) *YearlyReportReadinessDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *YearlyReportReadinessClient) DeleteOneID(id int) *YearlyReportReadinessDeleteOne {
+	builder := c.Delete().Where(yearlyreportreadiness.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &YearlyReportReadinessDeleteOne{builder}
+}
+
+// Query returns a query builder for YearlyReportReadiness.
+func (c *YearlyReportReadinessClient) Query() *YearlyReportReadinessQuery {
+	return &YearlyReportReadinessQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeYearlyReportReadiness},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a YearlyReportReadiness entity by its id.
+func (c *YearlyReportReadinessClient) Get(ctx context.Context, id int) (*YearlyReportReadiness, error) {
+	return c.Query().Where(yearlyreportreadiness.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *YearlyReportReadinessClient) GetX(ctx context.Context, id int) *YearlyReportReadiness {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPlan queries the plan edge of a YearlyReportReadiness.
+func (c *YearlyReportReadinessClient) QueryPlan(_m *YearlyReportReadiness) *PlanQuery {
+	query := (&PlanClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(yearlyreportreadiness.Table, yearlyreportreadiness.FieldID, id),
+			sqlgraph.To(plan.Table, plan.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, yearlyreportreadiness.PlanTable, yearlyreportreadiness.PlanColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMunicipality queries the municipality edge of a YearlyReportReadiness.
+func (c *YearlyReportReadinessClient) QueryMunicipality(_m *YearlyReportReadiness) *MunicipalityQuery {
+	query := (&MunicipalityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(yearlyreportreadiness.Table, yearlyreportreadiness.FieldID, id),
+			sqlgraph.To(municipality.Table, municipality.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, yearlyreportreadiness.MunicipalityTable, yearlyreportreadiness.MunicipalityColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *YearlyReportReadinessClient) Hooks() []Hook {
+	hooks := c.hooks.YearlyReportReadiness
+	return append(hooks[:len(hooks):len(hooks)], yearlyreportreadiness.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *YearlyReportReadinessClient) Interceptors() []Interceptor {
+	return c.inters.YearlyReportReadiness
+}
+
+func (c *YearlyReportReadinessClient) mutate(ctx context.Context, m *YearlyReportReadinessMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&YearlyReportReadinessCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&YearlyReportReadinessUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&YearlyReportReadinessUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&YearlyReportReadinessDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown YearlyReportReadiness mutation op: %q", m.Op())
+	}
+}
+
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
 		Activity, AuditEntry, FollowUp, FollowUpDeadline, Goal, GoalAssessment,
 		Indicator, IndicatorTarget, IndicatorValue, Institution, Municipality,
 		MunicipalityGroup, Objective, Perspective, Plan, PlanRevision, StatusChange,
-		Token, User []ent.Hook
+		Token, User, YearlyReportClosing, YearlyReportReadiness []ent.Hook
 	}
 	inters struct {
 		Activity, AuditEntry, FollowUp, FollowUpDeadline, Goal, GoalAssessment,
 		Indicator, IndicatorTarget, IndicatorValue, Institution, Municipality,
 		MunicipalityGroup, Objective, Perspective, Plan, PlanRevision, StatusChange,
-		Token, User []ent.Interceptor
+		Token, User, YearlyReportClosing, YearlyReportReadiness []ent.Interceptor
 	}
 )
 

@@ -31,6 +31,8 @@ import (
 	"github.com/samverkan/samverkan/ent/statuschange"
 	"github.com/samverkan/samverkan/ent/token"
 	"github.com/samverkan/samverkan/ent/user"
+	"github.com/samverkan/samverkan/ent/yearlyreportclosing"
+	"github.com/samverkan/samverkan/ent/yearlyreportreadiness"
 )
 
 // ent aliases to avoid import conflicts in user's code.
@@ -91,25 +93,27 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			activity.Table:          activity.ValidColumn,
-			auditentry.Table:        auditentry.ValidColumn,
-			followup.Table:          followup.ValidColumn,
-			followupdeadline.Table:  followupdeadline.ValidColumn,
-			goal.Table:              goal.ValidColumn,
-			goalassessment.Table:    goalassessment.ValidColumn,
-			indicator.Table:         indicator.ValidColumn,
-			indicatortarget.Table:   indicatortarget.ValidColumn,
-			indicatorvalue.Table:    indicatorvalue.ValidColumn,
-			institution.Table:       institution.ValidColumn,
-			municipality.Table:      municipality.ValidColumn,
-			municipalitygroup.Table: municipalitygroup.ValidColumn,
-			objective.Table:         objective.ValidColumn,
-			perspective.Table:       perspective.ValidColumn,
-			plan.Table:              plan.ValidColumn,
-			planrevision.Table:      planrevision.ValidColumn,
-			statuschange.Table:      statuschange.ValidColumn,
-			token.Table:             token.ValidColumn,
-			user.Table:              user.ValidColumn,
+			activity.Table:              activity.ValidColumn,
+			auditentry.Table:            auditentry.ValidColumn,
+			followup.Table:              followup.ValidColumn,
+			followupdeadline.Table:      followupdeadline.ValidColumn,
+			goal.Table:                  goal.ValidColumn,
+			goalassessment.Table:        goalassessment.ValidColumn,
+			indicator.Table:             indicator.ValidColumn,
+			indicatortarget.Table:       indicatortarget.ValidColumn,
+			indicatorvalue.Table:        indicatorvalue.ValidColumn,
+			institution.Table:           institution.ValidColumn,
+			municipality.Table:          municipality.ValidColumn,
+			municipalitygroup.Table:     municipalitygroup.ValidColumn,
+			objective.Table:             objective.ValidColumn,
+			perspective.Table:           perspective.ValidColumn,
+			plan.Table:                  plan.ValidColumn,
+			planrevision.Table:          planrevision.ValidColumn,
+			statuschange.Table:          statuschange.ValidColumn,
+			token.Table:                 token.ValidColumn,
+			user.Table:                  user.ValidColumn,
+			yearlyreportclosing.Table:   yearlyreportclosing.ValidColumn,
+			yearlyreportreadiness.Table: yearlyreportreadiness.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

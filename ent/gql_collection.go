@@ -29,6 +29,8 @@ import (
 	"github.com/samverkan/samverkan/ent/statuschange"
 	"github.com/samverkan/samverkan/ent/token"
 	"github.com/samverkan/samverkan/ent/user"
+	"github.com/samverkan/samverkan/ent/yearlyreportclosing"
+	"github.com/samverkan/samverkan/ent/yearlyreportreadiness"
 )
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
@@ -5169,6 +5171,284 @@ func newUserPaginateArgs(rv map[string]any) *userPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*UserWhereInput); ok {
 		args.opts = append(args.opts, WithUserFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *YearlyReportClosingQuery) CollectFields(ctx context.Context, satisfies ...string) (*YearlyReportClosingQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *YearlyReportClosingQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(yearlyreportclosing.Columns))
+		selectedFields = []string{yearlyreportclosing.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "plan":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PlanClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, planImplementors)...); err != nil {
+				return err
+			}
+			_q.withPlan = query
+			if _, ok := fieldSeen[yearlyreportclosing.FieldPlanID]; !ok {
+				selectedFields = append(selectedFields, yearlyreportclosing.FieldPlanID)
+				fieldSeen[yearlyreportclosing.FieldPlanID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[yearlyreportclosing.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, yearlyreportclosing.FieldCreatedAt)
+				fieldSeen[yearlyreportclosing.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[yearlyreportclosing.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, yearlyreportclosing.FieldUpdatedAt)
+				fieldSeen[yearlyreportclosing.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[yearlyreportclosing.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, yearlyreportclosing.FieldVersion)
+				fieldSeen[yearlyreportclosing.FieldVersion] = struct{}{}
+			}
+		case "year":
+			if _, ok := fieldSeen[yearlyreportclosing.FieldYear]; !ok {
+				selectedFields = append(selectedFields, yearlyreportclosing.FieldYear)
+				fieldSeen[yearlyreportclosing.FieldYear] = struct{}{}
+			}
+		case "closedBy":
+			if _, ok := fieldSeen[yearlyreportclosing.FieldClosedBy]; !ok {
+				selectedFields = append(selectedFields, yearlyreportclosing.FieldClosedBy)
+				fieldSeen[yearlyreportclosing.FieldClosedBy] = struct{}{}
+			}
+		case "planID":
+			if _, ok := fieldSeen[yearlyreportclosing.FieldPlanID]; !ok {
+				selectedFields = append(selectedFields, yearlyreportclosing.FieldPlanID)
+				fieldSeen[yearlyreportclosing.FieldPlanID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type yearlyreportclosingPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []YearlyReportClosingPaginateOption
+}
+
+func newYearlyReportClosingPaginateArgs(rv map[string]any) *yearlyreportclosingPaginateArgs {
+	args := &yearlyreportclosingPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &YearlyReportClosingOrder{Field: &YearlyReportClosingOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithYearlyReportClosingOrder(order))
+			}
+		case *YearlyReportClosingOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithYearlyReportClosingOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*YearlyReportClosingWhereInput); ok {
+		args.opts = append(args.opts, WithYearlyReportClosingFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *YearlyReportReadinessQuery) CollectFields(ctx context.Context, satisfies ...string) (*YearlyReportReadinessQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *YearlyReportReadinessQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(yearlyreportreadiness.Columns))
+		selectedFields = []string{yearlyreportreadiness.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "plan":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PlanClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, planImplementors)...); err != nil {
+				return err
+			}
+			_q.withPlan = query
+			if _, ok := fieldSeen[yearlyreportreadiness.FieldPlanID]; !ok {
+				selectedFields = append(selectedFields, yearlyreportreadiness.FieldPlanID)
+				fieldSeen[yearlyreportreadiness.FieldPlanID] = struct{}{}
+			}
+
+		case "municipality":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MunicipalityClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, municipalityImplementors)...); err != nil {
+				return err
+			}
+			_q.withMunicipality = query
+			if _, ok := fieldSeen[yearlyreportreadiness.FieldMunicipalityID]; !ok {
+				selectedFields = append(selectedFields, yearlyreportreadiness.FieldMunicipalityID)
+				fieldSeen[yearlyreportreadiness.FieldMunicipalityID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[yearlyreportreadiness.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, yearlyreportreadiness.FieldCreatedAt)
+				fieldSeen[yearlyreportreadiness.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[yearlyreportreadiness.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, yearlyreportreadiness.FieldUpdatedAt)
+				fieldSeen[yearlyreportreadiness.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[yearlyreportreadiness.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, yearlyreportreadiness.FieldVersion)
+				fieldSeen[yearlyreportreadiness.FieldVersion] = struct{}{}
+			}
+		case "year":
+			if _, ok := fieldSeen[yearlyreportreadiness.FieldYear]; !ok {
+				selectedFields = append(selectedFields, yearlyreportreadiness.FieldYear)
+				fieldSeen[yearlyreportreadiness.FieldYear] = struct{}{}
+			}
+		case "markedBy":
+			if _, ok := fieldSeen[yearlyreportreadiness.FieldMarkedBy]; !ok {
+				selectedFields = append(selectedFields, yearlyreportreadiness.FieldMarkedBy)
+				fieldSeen[yearlyreportreadiness.FieldMarkedBy] = struct{}{}
+			}
+		case "planID":
+			if _, ok := fieldSeen[yearlyreportreadiness.FieldPlanID]; !ok {
+				selectedFields = append(selectedFields, yearlyreportreadiness.FieldPlanID)
+				fieldSeen[yearlyreportreadiness.FieldPlanID] = struct{}{}
+			}
+		case "municipalityID":
+			if _, ok := fieldSeen[yearlyreportreadiness.FieldMunicipalityID]; !ok {
+				selectedFields = append(selectedFields, yearlyreportreadiness.FieldMunicipalityID)
+				fieldSeen[yearlyreportreadiness.FieldMunicipalityID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type yearlyreportreadinessPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []YearlyReportReadinessPaginateOption
+}
+
+func newYearlyReportReadinessPaginateArgs(rv map[string]any) *yearlyreportreadinessPaginateArgs {
+	args := &yearlyreportreadinessPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &YearlyReportReadinessOrder{Field: &YearlyReportReadinessOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithYearlyReportReadinessOrder(order))
+			}
+		case *YearlyReportReadinessOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithYearlyReportReadinessOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*YearlyReportReadinessWhereInput); ok {
+		args.opts = append(args.opts, WithYearlyReportReadinessFilter(v.Filter))
 	}
 	return args
 }

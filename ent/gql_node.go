@@ -30,6 +30,8 @@ import (
 	"github.com/samverkan/samverkan/ent/statuschange"
 	"github.com/samverkan/samverkan/ent/token"
 	"github.com/samverkan/samverkan/ent/user"
+	"github.com/samverkan/samverkan/ent/yearlyreportclosing"
+	"github.com/samverkan/samverkan/ent/yearlyreportreadiness"
 )
 
 // Noder wraps the basic Node method.
@@ -131,6 +133,16 @@ var userImplementors = []string{"User", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*User) IsNode() {}
+
+var yearlyreportclosingImplementors = []string{"YearlyReportClosing", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*YearlyReportClosing) IsNode() {}
+
+var yearlyreportreadinessImplementors = []string{"YearlyReportReadiness", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*YearlyReportReadiness) IsNode() {}
 
 var errNodeInvalidID = &NotFoundError{"node"}
 
@@ -376,6 +388,24 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(user.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, userImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case yearlyreportclosing.Table:
+		query := c.YearlyReportClosing.Query().
+			Where(yearlyreportclosing.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, yearlyreportclosingImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case yearlyreportreadiness.Table:
+		query := c.YearlyReportReadiness.Query().
+			Where(yearlyreportreadiness.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, yearlyreportreadinessImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -745,6 +775,38 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.User.Query().
 			Where(user.IDIn(ids...))
 		query, err := query.CollectFields(ctx, userImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case yearlyreportclosing.Table:
+		query := c.YearlyReportClosing.Query().
+			Where(yearlyreportclosing.IDIn(ids...))
+		query, err := query.CollectFields(ctx, yearlyreportclosingImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case yearlyreportreadiness.Table:
+		query := c.YearlyReportReadiness.Query().
+			Where(yearlyreportreadiness.IDIn(ids...))
+		query, err := query.CollectFields(ctx, yearlyreportreadinessImplementors...)
 		if err != nil {
 			return nil, err
 		}

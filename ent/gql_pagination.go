@@ -33,6 +33,8 @@ import (
 	"github.com/samverkan/samverkan/ent/statuschange"
 	"github.com/samverkan/samverkan/ent/token"
 	"github.com/samverkan/samverkan/ent/user"
+	"github.com/samverkan/samverkan/ent/yearlyreportclosing"
+	"github.com/samverkan/samverkan/ent/yearlyreportreadiness"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
@@ -7874,6 +7876,634 @@ func (_m *User) ToEdge(order *UserOrder) *UserEdge {
 		order = DefaultUserOrder
 	}
 	return &UserEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// YearlyReportClosingEdge is the edge representation of YearlyReportClosing.
+type YearlyReportClosingEdge struct {
+	Node   *YearlyReportClosing `json:"node"`
+	Cursor Cursor               `json:"cursor"`
+}
+
+// YearlyReportClosingConnection is the connection containing edges to YearlyReportClosing.
+type YearlyReportClosingConnection struct {
+	Edges      []*YearlyReportClosingEdge `json:"edges"`
+	PageInfo   PageInfo                   `json:"pageInfo"`
+	TotalCount int                        `json:"totalCount"`
+}
+
+func (c *YearlyReportClosingConnection) build(nodes []*YearlyReportClosing, pager *yearlyreportclosingPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *YearlyReportClosing
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *YearlyReportClosing {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *YearlyReportClosing {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*YearlyReportClosingEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &YearlyReportClosingEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// YearlyReportClosingPaginateOption enables pagination customization.
+type YearlyReportClosingPaginateOption func(*yearlyreportclosingPager) error
+
+// WithYearlyReportClosingOrder configures pagination ordering.
+func WithYearlyReportClosingOrder(order *YearlyReportClosingOrder) YearlyReportClosingPaginateOption {
+	if order == nil {
+		order = DefaultYearlyReportClosingOrder
+	}
+	o := *order
+	return func(pager *yearlyreportclosingPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultYearlyReportClosingOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithYearlyReportClosingFilter configures pagination filter.
+func WithYearlyReportClosingFilter(filter func(*YearlyReportClosingQuery) (*YearlyReportClosingQuery, error)) YearlyReportClosingPaginateOption {
+	return func(pager *yearlyreportclosingPager) error {
+		if filter == nil {
+			return errors.New("YearlyReportClosingQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type yearlyreportclosingPager struct {
+	reverse bool
+	order   *YearlyReportClosingOrder
+	filter  func(*YearlyReportClosingQuery) (*YearlyReportClosingQuery, error)
+}
+
+func newYearlyReportClosingPager(opts []YearlyReportClosingPaginateOption, reverse bool) (*yearlyreportclosingPager, error) {
+	pager := &yearlyreportclosingPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultYearlyReportClosingOrder
+	}
+	return pager, nil
+}
+
+func (p *yearlyreportclosingPager) applyFilter(query *YearlyReportClosingQuery) (*YearlyReportClosingQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *yearlyreportclosingPager) toCursor(_m *YearlyReportClosing) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *yearlyreportclosingPager) applyCursors(query *YearlyReportClosingQuery, after, before *Cursor) (*YearlyReportClosingQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultYearlyReportClosingOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *yearlyreportclosingPager) applyOrder(query *YearlyReportClosingQuery) *YearlyReportClosingQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultYearlyReportClosingOrder.Field {
+		query = query.Order(DefaultYearlyReportClosingOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *yearlyreportclosingPager) orderExpr(query *YearlyReportClosingQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultYearlyReportClosingOrder.Field {
+			b.Comma().Ident(DefaultYearlyReportClosingOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to YearlyReportClosing.
+func (_m *YearlyReportClosingQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...YearlyReportClosingPaginateOption,
+) (*YearlyReportClosingConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newYearlyReportClosingPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &YearlyReportClosingConnection{Edges: []*YearlyReportClosingEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// YearlyReportClosingOrderFieldCreatedAt orders YearlyReportClosing by created_at.
+	YearlyReportClosingOrderFieldCreatedAt = &YearlyReportClosingOrderField{
+		Value: func(_m *YearlyReportClosing) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: yearlyreportclosing.FieldCreatedAt,
+		toTerm: yearlyreportclosing.ByCreatedAt,
+		toCursor: func(_m *YearlyReportClosing) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// YearlyReportClosingOrderFieldUpdatedAt orders YearlyReportClosing by updated_at.
+	YearlyReportClosingOrderFieldUpdatedAt = &YearlyReportClosingOrderField{
+		Value: func(_m *YearlyReportClosing) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: yearlyreportclosing.FieldUpdatedAt,
+		toTerm: yearlyreportclosing.ByUpdatedAt,
+		toCursor: func(_m *YearlyReportClosing) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f YearlyReportClosingOrderField) String() string {
+	var str string
+	switch f.column {
+	case YearlyReportClosingOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case YearlyReportClosingOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f YearlyReportClosingOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *YearlyReportClosingOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("YearlyReportClosingOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *YearlyReportClosingOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *YearlyReportClosingOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid YearlyReportClosingOrderField", str)
+	}
+	return nil
+}
+
+// YearlyReportClosingOrderField defines the ordering field of YearlyReportClosing.
+type YearlyReportClosingOrderField struct {
+	// Value extracts the ordering value from the given YearlyReportClosing.
+	Value    func(*YearlyReportClosing) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) yearlyreportclosing.OrderOption
+	toCursor func(*YearlyReportClosing) Cursor
+}
+
+// YearlyReportClosingOrder defines the ordering of YearlyReportClosing.
+type YearlyReportClosingOrder struct {
+	Direction OrderDirection                 `json:"direction"`
+	Field     *YearlyReportClosingOrderField `json:"field"`
+}
+
+// DefaultYearlyReportClosingOrder is the default ordering of YearlyReportClosing.
+var DefaultYearlyReportClosingOrder = &YearlyReportClosingOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &YearlyReportClosingOrderField{
+		Value: func(_m *YearlyReportClosing) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: yearlyreportclosing.FieldID,
+		toTerm: yearlyreportclosing.ByID,
+		toCursor: func(_m *YearlyReportClosing) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts YearlyReportClosing into YearlyReportClosingEdge.
+func (_m *YearlyReportClosing) ToEdge(order *YearlyReportClosingOrder) *YearlyReportClosingEdge {
+	if order == nil {
+		order = DefaultYearlyReportClosingOrder
+	}
+	return &YearlyReportClosingEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// YearlyReportReadinessEdge is the edge representation of YearlyReportReadiness.
+type YearlyReportReadinessEdge struct {
+	Node   *YearlyReportReadiness `json:"node"`
+	Cursor Cursor                 `json:"cursor"`
+}
+
+// YearlyReportReadinessConnection is the connection containing edges to YearlyReportReadiness.
+type YearlyReportReadinessConnection struct {
+	Edges      []*YearlyReportReadinessEdge `json:"edges"`
+	PageInfo   PageInfo                     `json:"pageInfo"`
+	TotalCount int                          `json:"totalCount"`
+}
+
+func (c *YearlyReportReadinessConnection) build(nodes []*YearlyReportReadiness, pager *yearlyreportreadinessPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *YearlyReportReadiness
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *YearlyReportReadiness {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *YearlyReportReadiness {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*YearlyReportReadinessEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &YearlyReportReadinessEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// YearlyReportReadinessPaginateOption enables pagination customization.
+type YearlyReportReadinessPaginateOption func(*yearlyreportreadinessPager) error
+
+// WithYearlyReportReadinessOrder configures pagination ordering.
+func WithYearlyReportReadinessOrder(order *YearlyReportReadinessOrder) YearlyReportReadinessPaginateOption {
+	if order == nil {
+		order = DefaultYearlyReportReadinessOrder
+	}
+	o := *order
+	return func(pager *yearlyreportreadinessPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultYearlyReportReadinessOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithYearlyReportReadinessFilter configures pagination filter.
+func WithYearlyReportReadinessFilter(filter func(*YearlyReportReadinessQuery) (*YearlyReportReadinessQuery, error)) YearlyReportReadinessPaginateOption {
+	return func(pager *yearlyreportreadinessPager) error {
+		if filter == nil {
+			return errors.New("YearlyReportReadinessQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type yearlyreportreadinessPager struct {
+	reverse bool
+	order   *YearlyReportReadinessOrder
+	filter  func(*YearlyReportReadinessQuery) (*YearlyReportReadinessQuery, error)
+}
+
+func newYearlyReportReadinessPager(opts []YearlyReportReadinessPaginateOption, reverse bool) (*yearlyreportreadinessPager, error) {
+	pager := &yearlyreportreadinessPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultYearlyReportReadinessOrder
+	}
+	return pager, nil
+}
+
+func (p *yearlyreportreadinessPager) applyFilter(query *YearlyReportReadinessQuery) (*YearlyReportReadinessQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *yearlyreportreadinessPager) toCursor(_m *YearlyReportReadiness) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *yearlyreportreadinessPager) applyCursors(query *YearlyReportReadinessQuery, after, before *Cursor) (*YearlyReportReadinessQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultYearlyReportReadinessOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *yearlyreportreadinessPager) applyOrder(query *YearlyReportReadinessQuery) *YearlyReportReadinessQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultYearlyReportReadinessOrder.Field {
+		query = query.Order(DefaultYearlyReportReadinessOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *yearlyreportreadinessPager) orderExpr(query *YearlyReportReadinessQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultYearlyReportReadinessOrder.Field {
+			b.Comma().Ident(DefaultYearlyReportReadinessOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to YearlyReportReadiness.
+func (_m *YearlyReportReadinessQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...YearlyReportReadinessPaginateOption,
+) (*YearlyReportReadinessConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newYearlyReportReadinessPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &YearlyReportReadinessConnection{Edges: []*YearlyReportReadinessEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// YearlyReportReadinessOrderFieldCreatedAt orders YearlyReportReadiness by created_at.
+	YearlyReportReadinessOrderFieldCreatedAt = &YearlyReportReadinessOrderField{
+		Value: func(_m *YearlyReportReadiness) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: yearlyreportreadiness.FieldCreatedAt,
+		toTerm: yearlyreportreadiness.ByCreatedAt,
+		toCursor: func(_m *YearlyReportReadiness) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// YearlyReportReadinessOrderFieldUpdatedAt orders YearlyReportReadiness by updated_at.
+	YearlyReportReadinessOrderFieldUpdatedAt = &YearlyReportReadinessOrderField{
+		Value: func(_m *YearlyReportReadiness) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: yearlyreportreadiness.FieldUpdatedAt,
+		toTerm: yearlyreportreadiness.ByUpdatedAt,
+		toCursor: func(_m *YearlyReportReadiness) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f YearlyReportReadinessOrderField) String() string {
+	var str string
+	switch f.column {
+	case YearlyReportReadinessOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case YearlyReportReadinessOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f YearlyReportReadinessOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *YearlyReportReadinessOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("YearlyReportReadinessOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *YearlyReportReadinessOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *YearlyReportReadinessOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid YearlyReportReadinessOrderField", str)
+	}
+	return nil
+}
+
+// YearlyReportReadinessOrderField defines the ordering field of YearlyReportReadiness.
+type YearlyReportReadinessOrderField struct {
+	// Value extracts the ordering value from the given YearlyReportReadiness.
+	Value    func(*YearlyReportReadiness) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) yearlyreportreadiness.OrderOption
+	toCursor func(*YearlyReportReadiness) Cursor
+}
+
+// YearlyReportReadinessOrder defines the ordering of YearlyReportReadiness.
+type YearlyReportReadinessOrder struct {
+	Direction OrderDirection                   `json:"direction"`
+	Field     *YearlyReportReadinessOrderField `json:"field"`
+}
+
+// DefaultYearlyReportReadinessOrder is the default ordering of YearlyReportReadiness.
+var DefaultYearlyReportReadinessOrder = &YearlyReportReadinessOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &YearlyReportReadinessOrderField{
+		Value: func(_m *YearlyReportReadiness) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: yearlyreportreadiness.FieldID,
+		toTerm: yearlyreportreadiness.ByID,
+		toCursor: func(_m *YearlyReportReadiness) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts YearlyReportReadiness into YearlyReportReadinessEdge.
+func (_m *YearlyReportReadiness) ToEdge(order *YearlyReportReadinessOrder) *YearlyReportReadinessEdge {
+	if order == nil {
+		order = DefaultYearlyReportReadinessOrder
+	}
+	return &YearlyReportReadinessEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -29,6 +29,8 @@ import (
 	"github.com/samverkan/samverkan/ent/statuschange"
 	"github.com/samverkan/samverkan/ent/token"
 	"github.com/samverkan/samverkan/ent/user"
+	"github.com/samverkan/samverkan/ent/yearlyreportclosing"
+	"github.com/samverkan/samverkan/ent/yearlyreportreadiness"
 )
 
 // ActivityWhereInput represents a where input for filtering Activity queries.
@@ -9852,5 +9854,769 @@ func (i *UserWhereInput) P() (predicate.User, error) {
 		return predicates[0], nil
 	default:
 		return user.And(predicates...), nil
+	}
+}
+
+// YearlyReportClosingWhereInput represents a where input for filtering YearlyReportClosing queries.
+type YearlyReportClosingWhereInput struct {
+	Predicates []predicate.YearlyReportClosing  `json:"-"`
+	Not        *YearlyReportClosingWhereInput   `json:"not,omitempty"`
+	Or         []*YearlyReportClosingWhereInput `json:"or,omitempty"`
+	And        []*YearlyReportClosingWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "version" field predicates.
+	Version      *int  `json:"version,omitempty"`
+	VersionNEQ   *int  `json:"versionNEQ,omitempty"`
+	VersionIn    []int `json:"versionIn,omitempty"`
+	VersionNotIn []int `json:"versionNotIn,omitempty"`
+	VersionGT    *int  `json:"versionGT,omitempty"`
+	VersionGTE   *int  `json:"versionGTE,omitempty"`
+	VersionLT    *int  `json:"versionLT,omitempty"`
+	VersionLTE   *int  `json:"versionLTE,omitempty"`
+
+	// "year" field predicates.
+	Year      *int  `json:"year,omitempty"`
+	YearNEQ   *int  `json:"yearNEQ,omitempty"`
+	YearIn    []int `json:"yearIn,omitempty"`
+	YearNotIn []int `json:"yearNotIn,omitempty"`
+	YearGT    *int  `json:"yearGT,omitempty"`
+	YearGTE   *int  `json:"yearGTE,omitempty"`
+	YearLT    *int  `json:"yearLT,omitempty"`
+	YearLTE   *int  `json:"yearLTE,omitempty"`
+
+	// "closed_by" field predicates.
+	ClosedBy             *string  `json:"closedBy,omitempty"`
+	ClosedByNEQ          *string  `json:"closedByNEQ,omitempty"`
+	ClosedByIn           []string `json:"closedByIn,omitempty"`
+	ClosedByNotIn        []string `json:"closedByNotIn,omitempty"`
+	ClosedByGT           *string  `json:"closedByGT,omitempty"`
+	ClosedByGTE          *string  `json:"closedByGTE,omitempty"`
+	ClosedByLT           *string  `json:"closedByLT,omitempty"`
+	ClosedByLTE          *string  `json:"closedByLTE,omitempty"`
+	ClosedByContains     *string  `json:"closedByContains,omitempty"`
+	ClosedByHasPrefix    *string  `json:"closedByHasPrefix,omitempty"`
+	ClosedByHasSuffix    *string  `json:"closedByHasSuffix,omitempty"`
+	ClosedByIsNil        bool     `json:"closedByIsNil,omitempty"`
+	ClosedByNotNil       bool     `json:"closedByNotNil,omitempty"`
+	ClosedByEqualFold    *string  `json:"closedByEqualFold,omitempty"`
+	ClosedByContainsFold *string  `json:"closedByContainsFold,omitempty"`
+
+	// "plan_id" field predicates.
+	PlanID      *int  `json:"planID,omitempty"`
+	PlanIDNEQ   *int  `json:"planIDNEQ,omitempty"`
+	PlanIDIn    []int `json:"planIDIn,omitempty"`
+	PlanIDNotIn []int `json:"planIDNotIn,omitempty"`
+
+	// "plan" edge predicates.
+	HasPlan     *bool             `json:"hasPlan,omitempty"`
+	HasPlanWith []*PlanWhereInput `json:"hasPlanWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *YearlyReportClosingWhereInput) AddPredicates(predicates ...predicate.YearlyReportClosing) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the YearlyReportClosingWhereInput filter on the YearlyReportClosingQuery builder.
+func (i *YearlyReportClosingWhereInput) Filter(q *YearlyReportClosingQuery) (*YearlyReportClosingQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyYearlyReportClosingWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyYearlyReportClosingWhereInput is returned in case the YearlyReportClosingWhereInput is empty.
+var ErrEmptyYearlyReportClosingWhereInput = errors.New("ent: empty predicate YearlyReportClosingWhereInput")
+
+// P returns a predicate for filtering yearlyreportclosings.
+// An error is returned if the input is empty or invalid.
+func (i *YearlyReportClosingWhereInput) P() (predicate.YearlyReportClosing, error) {
+	var predicates []predicate.YearlyReportClosing
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, yearlyreportclosing.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.YearlyReportClosing, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, yearlyreportclosing.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.YearlyReportClosing, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, yearlyreportclosing.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, yearlyreportclosing.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, yearlyreportclosing.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, yearlyreportclosing.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, yearlyreportclosing.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, yearlyreportclosing.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, yearlyreportclosing.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, yearlyreportclosing.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, yearlyreportclosing.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, yearlyreportclosing.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, yearlyreportclosing.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, yearlyreportclosing.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, yearlyreportclosing.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, yearlyreportclosing.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, yearlyreportclosing.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, yearlyreportclosing.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, yearlyreportclosing.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, yearlyreportclosing.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, yearlyreportclosing.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, yearlyreportclosing.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, yearlyreportclosing.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, yearlyreportclosing.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, yearlyreportclosing.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, yearlyreportclosing.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, yearlyreportclosing.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Version != nil {
+		predicates = append(predicates, yearlyreportclosing.VersionEQ(*i.Version))
+	}
+	if i.VersionNEQ != nil {
+		predicates = append(predicates, yearlyreportclosing.VersionNEQ(*i.VersionNEQ))
+	}
+	if len(i.VersionIn) > 0 {
+		predicates = append(predicates, yearlyreportclosing.VersionIn(i.VersionIn...))
+	}
+	if len(i.VersionNotIn) > 0 {
+		predicates = append(predicates, yearlyreportclosing.VersionNotIn(i.VersionNotIn...))
+	}
+	if i.VersionGT != nil {
+		predicates = append(predicates, yearlyreportclosing.VersionGT(*i.VersionGT))
+	}
+	if i.VersionGTE != nil {
+		predicates = append(predicates, yearlyreportclosing.VersionGTE(*i.VersionGTE))
+	}
+	if i.VersionLT != nil {
+		predicates = append(predicates, yearlyreportclosing.VersionLT(*i.VersionLT))
+	}
+	if i.VersionLTE != nil {
+		predicates = append(predicates, yearlyreportclosing.VersionLTE(*i.VersionLTE))
+	}
+	if i.Year != nil {
+		predicates = append(predicates, yearlyreportclosing.YearEQ(*i.Year))
+	}
+	if i.YearNEQ != nil {
+		predicates = append(predicates, yearlyreportclosing.YearNEQ(*i.YearNEQ))
+	}
+	if len(i.YearIn) > 0 {
+		predicates = append(predicates, yearlyreportclosing.YearIn(i.YearIn...))
+	}
+	if len(i.YearNotIn) > 0 {
+		predicates = append(predicates, yearlyreportclosing.YearNotIn(i.YearNotIn...))
+	}
+	if i.YearGT != nil {
+		predicates = append(predicates, yearlyreportclosing.YearGT(*i.YearGT))
+	}
+	if i.YearGTE != nil {
+		predicates = append(predicates, yearlyreportclosing.YearGTE(*i.YearGTE))
+	}
+	if i.YearLT != nil {
+		predicates = append(predicates, yearlyreportclosing.YearLT(*i.YearLT))
+	}
+	if i.YearLTE != nil {
+		predicates = append(predicates, yearlyreportclosing.YearLTE(*i.YearLTE))
+	}
+	if i.ClosedBy != nil {
+		predicates = append(predicates, yearlyreportclosing.ClosedByEQ(*i.ClosedBy))
+	}
+	if i.ClosedByNEQ != nil {
+		predicates = append(predicates, yearlyreportclosing.ClosedByNEQ(*i.ClosedByNEQ))
+	}
+	if len(i.ClosedByIn) > 0 {
+		predicates = append(predicates, yearlyreportclosing.ClosedByIn(i.ClosedByIn...))
+	}
+	if len(i.ClosedByNotIn) > 0 {
+		predicates = append(predicates, yearlyreportclosing.ClosedByNotIn(i.ClosedByNotIn...))
+	}
+	if i.ClosedByGT != nil {
+		predicates = append(predicates, yearlyreportclosing.ClosedByGT(*i.ClosedByGT))
+	}
+	if i.ClosedByGTE != nil {
+		predicates = append(predicates, yearlyreportclosing.ClosedByGTE(*i.ClosedByGTE))
+	}
+	if i.ClosedByLT != nil {
+		predicates = append(predicates, yearlyreportclosing.ClosedByLT(*i.ClosedByLT))
+	}
+	if i.ClosedByLTE != nil {
+		predicates = append(predicates, yearlyreportclosing.ClosedByLTE(*i.ClosedByLTE))
+	}
+	if i.ClosedByContains != nil {
+		predicates = append(predicates, yearlyreportclosing.ClosedByContains(*i.ClosedByContains))
+	}
+	if i.ClosedByHasPrefix != nil {
+		predicates = append(predicates, yearlyreportclosing.ClosedByHasPrefix(*i.ClosedByHasPrefix))
+	}
+	if i.ClosedByHasSuffix != nil {
+		predicates = append(predicates, yearlyreportclosing.ClosedByHasSuffix(*i.ClosedByHasSuffix))
+	}
+	if i.ClosedByIsNil {
+		predicates = append(predicates, yearlyreportclosing.ClosedByIsNil())
+	}
+	if i.ClosedByNotNil {
+		predicates = append(predicates, yearlyreportclosing.ClosedByNotNil())
+	}
+	if i.ClosedByEqualFold != nil {
+		predicates = append(predicates, yearlyreportclosing.ClosedByEqualFold(*i.ClosedByEqualFold))
+	}
+	if i.ClosedByContainsFold != nil {
+		predicates = append(predicates, yearlyreportclosing.ClosedByContainsFold(*i.ClosedByContainsFold))
+	}
+	if i.PlanID != nil {
+		predicates = append(predicates, yearlyreportclosing.PlanIDEQ(*i.PlanID))
+	}
+	if i.PlanIDNEQ != nil {
+		predicates = append(predicates, yearlyreportclosing.PlanIDNEQ(*i.PlanIDNEQ))
+	}
+	if len(i.PlanIDIn) > 0 {
+		predicates = append(predicates, yearlyreportclosing.PlanIDIn(i.PlanIDIn...))
+	}
+	if len(i.PlanIDNotIn) > 0 {
+		predicates = append(predicates, yearlyreportclosing.PlanIDNotIn(i.PlanIDNotIn...))
+	}
+
+	if i.HasPlan != nil {
+		p := yearlyreportclosing.HasPlan()
+		if !*i.HasPlan {
+			p = yearlyreportclosing.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPlanWith) > 0 {
+		with := make([]predicate.Plan, 0, len(i.HasPlanWith))
+		for _, w := range i.HasPlanWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPlanWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, yearlyreportclosing.HasPlanWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyYearlyReportClosingWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return yearlyreportclosing.And(predicates...), nil
+	}
+}
+
+// YearlyReportReadinessWhereInput represents a where input for filtering YearlyReportReadiness queries.
+type YearlyReportReadinessWhereInput struct {
+	Predicates []predicate.YearlyReportReadiness  `json:"-"`
+	Not        *YearlyReportReadinessWhereInput   `json:"not,omitempty"`
+	Or         []*YearlyReportReadinessWhereInput `json:"or,omitempty"`
+	And        []*YearlyReportReadinessWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "version" field predicates.
+	Version      *int  `json:"version,omitempty"`
+	VersionNEQ   *int  `json:"versionNEQ,omitempty"`
+	VersionIn    []int `json:"versionIn,omitempty"`
+	VersionNotIn []int `json:"versionNotIn,omitempty"`
+	VersionGT    *int  `json:"versionGT,omitempty"`
+	VersionGTE   *int  `json:"versionGTE,omitempty"`
+	VersionLT    *int  `json:"versionLT,omitempty"`
+	VersionLTE   *int  `json:"versionLTE,omitempty"`
+
+	// "year" field predicates.
+	Year      *int  `json:"year,omitempty"`
+	YearNEQ   *int  `json:"yearNEQ,omitempty"`
+	YearIn    []int `json:"yearIn,omitempty"`
+	YearNotIn []int `json:"yearNotIn,omitempty"`
+	YearGT    *int  `json:"yearGT,omitempty"`
+	YearGTE   *int  `json:"yearGTE,omitempty"`
+	YearLT    *int  `json:"yearLT,omitempty"`
+	YearLTE   *int  `json:"yearLTE,omitempty"`
+
+	// "marked_by" field predicates.
+	MarkedBy             *string  `json:"markedBy,omitempty"`
+	MarkedByNEQ          *string  `json:"markedByNEQ,omitempty"`
+	MarkedByIn           []string `json:"markedByIn,omitempty"`
+	MarkedByNotIn        []string `json:"markedByNotIn,omitempty"`
+	MarkedByGT           *string  `json:"markedByGT,omitempty"`
+	MarkedByGTE          *string  `json:"markedByGTE,omitempty"`
+	MarkedByLT           *string  `json:"markedByLT,omitempty"`
+	MarkedByLTE          *string  `json:"markedByLTE,omitempty"`
+	MarkedByContains     *string  `json:"markedByContains,omitempty"`
+	MarkedByHasPrefix    *string  `json:"markedByHasPrefix,omitempty"`
+	MarkedByHasSuffix    *string  `json:"markedByHasSuffix,omitempty"`
+	MarkedByIsNil        bool     `json:"markedByIsNil,omitempty"`
+	MarkedByNotNil       bool     `json:"markedByNotNil,omitempty"`
+	MarkedByEqualFold    *string  `json:"markedByEqualFold,omitempty"`
+	MarkedByContainsFold *string  `json:"markedByContainsFold,omitempty"`
+
+	// "plan_id" field predicates.
+	PlanID      *int  `json:"planID,omitempty"`
+	PlanIDNEQ   *int  `json:"planIDNEQ,omitempty"`
+	PlanIDIn    []int `json:"planIDIn,omitempty"`
+	PlanIDNotIn []int `json:"planIDNotIn,omitempty"`
+
+	// "municipality_id" field predicates.
+	MunicipalityID      *int  `json:"municipalityID,omitempty"`
+	MunicipalityIDNEQ   *int  `json:"municipalityIDNEQ,omitempty"`
+	MunicipalityIDIn    []int `json:"municipalityIDIn,omitempty"`
+	MunicipalityIDNotIn []int `json:"municipalityIDNotIn,omitempty"`
+
+	// "plan" edge predicates.
+	HasPlan     *bool             `json:"hasPlan,omitempty"`
+	HasPlanWith []*PlanWhereInput `json:"hasPlanWith,omitempty"`
+
+	// "municipality" edge predicates.
+	HasMunicipality     *bool                     `json:"hasMunicipality,omitempty"`
+	HasMunicipalityWith []*MunicipalityWhereInput `json:"hasMunicipalityWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *YearlyReportReadinessWhereInput) AddPredicates(predicates ...predicate.YearlyReportReadiness) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the YearlyReportReadinessWhereInput filter on the YearlyReportReadinessQuery builder.
+func (i *YearlyReportReadinessWhereInput) Filter(q *YearlyReportReadinessQuery) (*YearlyReportReadinessQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyYearlyReportReadinessWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyYearlyReportReadinessWhereInput is returned in case the YearlyReportReadinessWhereInput is empty.
+var ErrEmptyYearlyReportReadinessWhereInput = errors.New("ent: empty predicate YearlyReportReadinessWhereInput")
+
+// P returns a predicate for filtering yearlyreportreadinesses.
+// An error is returned if the input is empty or invalid.
+func (i *YearlyReportReadinessWhereInput) P() (predicate.YearlyReportReadiness, error) {
+	var predicates []predicate.YearlyReportReadiness
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, yearlyreportreadiness.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.YearlyReportReadiness, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, yearlyreportreadiness.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.YearlyReportReadiness, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, yearlyreportreadiness.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, yearlyreportreadiness.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, yearlyreportreadiness.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, yearlyreportreadiness.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, yearlyreportreadiness.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, yearlyreportreadiness.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, yearlyreportreadiness.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, yearlyreportreadiness.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, yearlyreportreadiness.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, yearlyreportreadiness.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, yearlyreportreadiness.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, yearlyreportreadiness.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, yearlyreportreadiness.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, yearlyreportreadiness.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, yearlyreportreadiness.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, yearlyreportreadiness.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, yearlyreportreadiness.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, yearlyreportreadiness.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, yearlyreportreadiness.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, yearlyreportreadiness.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, yearlyreportreadiness.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, yearlyreportreadiness.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, yearlyreportreadiness.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, yearlyreportreadiness.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, yearlyreportreadiness.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Version != nil {
+		predicates = append(predicates, yearlyreportreadiness.VersionEQ(*i.Version))
+	}
+	if i.VersionNEQ != nil {
+		predicates = append(predicates, yearlyreportreadiness.VersionNEQ(*i.VersionNEQ))
+	}
+	if len(i.VersionIn) > 0 {
+		predicates = append(predicates, yearlyreportreadiness.VersionIn(i.VersionIn...))
+	}
+	if len(i.VersionNotIn) > 0 {
+		predicates = append(predicates, yearlyreportreadiness.VersionNotIn(i.VersionNotIn...))
+	}
+	if i.VersionGT != nil {
+		predicates = append(predicates, yearlyreportreadiness.VersionGT(*i.VersionGT))
+	}
+	if i.VersionGTE != nil {
+		predicates = append(predicates, yearlyreportreadiness.VersionGTE(*i.VersionGTE))
+	}
+	if i.VersionLT != nil {
+		predicates = append(predicates, yearlyreportreadiness.VersionLT(*i.VersionLT))
+	}
+	if i.VersionLTE != nil {
+		predicates = append(predicates, yearlyreportreadiness.VersionLTE(*i.VersionLTE))
+	}
+	if i.Year != nil {
+		predicates = append(predicates, yearlyreportreadiness.YearEQ(*i.Year))
+	}
+	if i.YearNEQ != nil {
+		predicates = append(predicates, yearlyreportreadiness.YearNEQ(*i.YearNEQ))
+	}
+	if len(i.YearIn) > 0 {
+		predicates = append(predicates, yearlyreportreadiness.YearIn(i.YearIn...))
+	}
+	if len(i.YearNotIn) > 0 {
+		predicates = append(predicates, yearlyreportreadiness.YearNotIn(i.YearNotIn...))
+	}
+	if i.YearGT != nil {
+		predicates = append(predicates, yearlyreportreadiness.YearGT(*i.YearGT))
+	}
+	if i.YearGTE != nil {
+		predicates = append(predicates, yearlyreportreadiness.YearGTE(*i.YearGTE))
+	}
+	if i.YearLT != nil {
+		predicates = append(predicates, yearlyreportreadiness.YearLT(*i.YearLT))
+	}
+	if i.YearLTE != nil {
+		predicates = append(predicates, yearlyreportreadiness.YearLTE(*i.YearLTE))
+	}
+	if i.MarkedBy != nil {
+		predicates = append(predicates, yearlyreportreadiness.MarkedByEQ(*i.MarkedBy))
+	}
+	if i.MarkedByNEQ != nil {
+		predicates = append(predicates, yearlyreportreadiness.MarkedByNEQ(*i.MarkedByNEQ))
+	}
+	if len(i.MarkedByIn) > 0 {
+		predicates = append(predicates, yearlyreportreadiness.MarkedByIn(i.MarkedByIn...))
+	}
+	if len(i.MarkedByNotIn) > 0 {
+		predicates = append(predicates, yearlyreportreadiness.MarkedByNotIn(i.MarkedByNotIn...))
+	}
+	if i.MarkedByGT != nil {
+		predicates = append(predicates, yearlyreportreadiness.MarkedByGT(*i.MarkedByGT))
+	}
+	if i.MarkedByGTE != nil {
+		predicates = append(predicates, yearlyreportreadiness.MarkedByGTE(*i.MarkedByGTE))
+	}
+	if i.MarkedByLT != nil {
+		predicates = append(predicates, yearlyreportreadiness.MarkedByLT(*i.MarkedByLT))
+	}
+	if i.MarkedByLTE != nil {
+		predicates = append(predicates, yearlyreportreadiness.MarkedByLTE(*i.MarkedByLTE))
+	}
+	if i.MarkedByContains != nil {
+		predicates = append(predicates, yearlyreportreadiness.MarkedByContains(*i.MarkedByContains))
+	}
+	if i.MarkedByHasPrefix != nil {
+		predicates = append(predicates, yearlyreportreadiness.MarkedByHasPrefix(*i.MarkedByHasPrefix))
+	}
+	if i.MarkedByHasSuffix != nil {
+		predicates = append(predicates, yearlyreportreadiness.MarkedByHasSuffix(*i.MarkedByHasSuffix))
+	}
+	if i.MarkedByIsNil {
+		predicates = append(predicates, yearlyreportreadiness.MarkedByIsNil())
+	}
+	if i.MarkedByNotNil {
+		predicates = append(predicates, yearlyreportreadiness.MarkedByNotNil())
+	}
+	if i.MarkedByEqualFold != nil {
+		predicates = append(predicates, yearlyreportreadiness.MarkedByEqualFold(*i.MarkedByEqualFold))
+	}
+	if i.MarkedByContainsFold != nil {
+		predicates = append(predicates, yearlyreportreadiness.MarkedByContainsFold(*i.MarkedByContainsFold))
+	}
+	if i.PlanID != nil {
+		predicates = append(predicates, yearlyreportreadiness.PlanIDEQ(*i.PlanID))
+	}
+	if i.PlanIDNEQ != nil {
+		predicates = append(predicates, yearlyreportreadiness.PlanIDNEQ(*i.PlanIDNEQ))
+	}
+	if len(i.PlanIDIn) > 0 {
+		predicates = append(predicates, yearlyreportreadiness.PlanIDIn(i.PlanIDIn...))
+	}
+	if len(i.PlanIDNotIn) > 0 {
+		predicates = append(predicates, yearlyreportreadiness.PlanIDNotIn(i.PlanIDNotIn...))
+	}
+	if i.MunicipalityID != nil {
+		predicates = append(predicates, yearlyreportreadiness.MunicipalityIDEQ(*i.MunicipalityID))
+	}
+	if i.MunicipalityIDNEQ != nil {
+		predicates = append(predicates, yearlyreportreadiness.MunicipalityIDNEQ(*i.MunicipalityIDNEQ))
+	}
+	if len(i.MunicipalityIDIn) > 0 {
+		predicates = append(predicates, yearlyreportreadiness.MunicipalityIDIn(i.MunicipalityIDIn...))
+	}
+	if len(i.MunicipalityIDNotIn) > 0 {
+		predicates = append(predicates, yearlyreportreadiness.MunicipalityIDNotIn(i.MunicipalityIDNotIn...))
+	}
+
+	if i.HasPlan != nil {
+		p := yearlyreportreadiness.HasPlan()
+		if !*i.HasPlan {
+			p = yearlyreportreadiness.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPlanWith) > 0 {
+		with := make([]predicate.Plan, 0, len(i.HasPlanWith))
+		for _, w := range i.HasPlanWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPlanWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, yearlyreportreadiness.HasPlanWith(with...))
+	}
+	if i.HasMunicipality != nil {
+		p := yearlyreportreadiness.HasMunicipality()
+		if !*i.HasMunicipality {
+			p = yearlyreportreadiness.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMunicipalityWith) > 0 {
+		with := make([]predicate.Municipality, 0, len(i.HasMunicipalityWith))
+		for _, w := range i.HasMunicipalityWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMunicipalityWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, yearlyreportreadiness.HasMunicipalityWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyYearlyReportReadinessWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return yearlyreportreadiness.And(predicates...), nil
 	}
 }

@@ -34,6 +34,8 @@ import (
 	"github.com/samverkan/samverkan/ent/statuschange"
 	"github.com/samverkan/samverkan/ent/token"
 	"github.com/samverkan/samverkan/ent/user"
+	"github.com/samverkan/samverkan/ent/yearlyreportclosing"
+	"github.com/samverkan/samverkan/ent/yearlyreportreadiness"
 )
 
 const (
@@ -45,25 +47,27 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeActivity          = "Activity"
-	TypeAuditEntry        = "AuditEntry"
-	TypeFollowUp          = "FollowUp"
-	TypeFollowUpDeadline  = "FollowUpDeadline"
-	TypeGoal              = "Goal"
-	TypeGoalAssessment    = "GoalAssessment"
-	TypeIndicator         = "Indicator"
-	TypeIndicatorTarget   = "IndicatorTarget"
-	TypeIndicatorValue    = "IndicatorValue"
-	TypeInstitution       = "Institution"
-	TypeMunicipality      = "Municipality"
-	TypeMunicipalityGroup = "MunicipalityGroup"
-	TypeObjective         = "Objective"
-	TypePerspective       = "Perspective"
-	TypePlan              = "Plan"
-	TypePlanRevision      = "PlanRevision"
-	TypeStatusChange      = "StatusChange"
-	TypeToken             = "Token"
-	TypeUser              = "User"
+	TypeActivity              = "Activity"
+	TypeAuditEntry            = "AuditEntry"
+	TypeFollowUp              = "FollowUp"
+	TypeFollowUpDeadline      = "FollowUpDeadline"
+	TypeGoal                  = "Goal"
+	TypeGoalAssessment        = "GoalAssessment"
+	TypeIndicator             = "Indicator"
+	TypeIndicatorTarget       = "IndicatorTarget"
+	TypeIndicatorValue        = "IndicatorValue"
+	TypeInstitution           = "Institution"
+	TypeMunicipality          = "Municipality"
+	TypeMunicipalityGroup     = "MunicipalityGroup"
+	TypeObjective             = "Objective"
+	TypePerspective           = "Perspective"
+	TypePlan                  = "Plan"
+	TypePlanRevision          = "PlanRevision"
+	TypeStatusChange          = "StatusChange"
+	TypeToken                 = "Token"
+	TypeUser                  = "User"
+	TypeYearlyReportClosing   = "YearlyReportClosing"
+	TypeYearlyReportReadiness = "YearlyReportReadiness"
 )
 
 // ActivityMutation represents an operation that mutates the Activity nodes in the graph.
@@ -20639,4 +20643,1586 @@ func (m *UserMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown User edge %s", name)
+}
+
+// YearlyReportClosingMutation represents an operation that mutates the YearlyReportClosing nodes in the graph.
+type YearlyReportClosingMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	version       *int
+	addversion    *int
+	year          *int
+	addyear       *int
+	closed_by     *string
+	clearedFields map[string]struct{}
+	plan          *int
+	clearedplan   bool
+	done          bool
+	oldValue      func(context.Context) (*YearlyReportClosing, error)
+	predicates    []predicate.YearlyReportClosing
+}
+
+var _ ent.Mutation = (*YearlyReportClosingMutation)(nil)
+
+// yearlyreportclosingOption allows management of the mutation configuration using functional options.
+type yearlyreportclosingOption func(*YearlyReportClosingMutation)
+
+// newYearlyReportClosingMutation creates new mutation for the YearlyReportClosing entity.
+func newYearlyReportClosingMutation(c config, op Op, opts ...yearlyreportclosingOption) *YearlyReportClosingMutation {
+	m := &YearlyReportClosingMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeYearlyReportClosing,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withYearlyReportClosingID sets the ID field of the mutation.
+func withYearlyReportClosingID(id int) yearlyreportclosingOption {
+	return func(m *YearlyReportClosingMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *YearlyReportClosing
+		)
+		m.oldValue = func(ctx context.Context) (*YearlyReportClosing, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().YearlyReportClosing.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withYearlyReportClosing sets the old YearlyReportClosing of the mutation.
+func withYearlyReportClosing(node *YearlyReportClosing) yearlyreportclosingOption {
+	return func(m *YearlyReportClosingMutation) {
+		m.oldValue = func(context.Context) (*YearlyReportClosing, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m YearlyReportClosingMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m YearlyReportClosingMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *YearlyReportClosingMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *YearlyReportClosingMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().YearlyReportClosing.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *YearlyReportClosingMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *YearlyReportClosingMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the YearlyReportClosing entity.
+// If the YearlyReportClosing object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *YearlyReportClosingMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *YearlyReportClosingMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *YearlyReportClosingMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *YearlyReportClosingMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the YearlyReportClosing entity.
+// If the YearlyReportClosing object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *YearlyReportClosingMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *YearlyReportClosingMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *YearlyReportClosingMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *YearlyReportClosingMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the YearlyReportClosing entity.
+// If the YearlyReportClosing object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *YearlyReportClosingMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *YearlyReportClosingMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *YearlyReportClosingMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *YearlyReportClosingMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetYear sets the "year" field.
+func (m *YearlyReportClosingMutation) SetYear(i int) {
+	m.year = &i
+	m.addyear = nil
+}
+
+// Year returns the value of the "year" field in the mutation.
+func (m *YearlyReportClosingMutation) Year() (r int, exists bool) {
+	v := m.year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYear returns the old "year" field's value of the YearlyReportClosing entity.
+// If the YearlyReportClosing object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *YearlyReportClosingMutation) OldYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYear: %w", err)
+	}
+	return oldValue.Year, nil
+}
+
+// AddYear adds i to the "year" field.
+func (m *YearlyReportClosingMutation) AddYear(i int) {
+	if m.addyear != nil {
+		*m.addyear += i
+	} else {
+		m.addyear = &i
+	}
+}
+
+// AddedYear returns the value that was added to the "year" field in this mutation.
+func (m *YearlyReportClosingMutation) AddedYear() (r int, exists bool) {
+	v := m.addyear
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYear resets all changes to the "year" field.
+func (m *YearlyReportClosingMutation) ResetYear() {
+	m.year = nil
+	m.addyear = nil
+}
+
+// SetClosedBy sets the "closed_by" field.
+func (m *YearlyReportClosingMutation) SetClosedBy(s string) {
+	m.closed_by = &s
+}
+
+// ClosedBy returns the value of the "closed_by" field in the mutation.
+func (m *YearlyReportClosingMutation) ClosedBy() (r string, exists bool) {
+	v := m.closed_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClosedBy returns the old "closed_by" field's value of the YearlyReportClosing entity.
+// If the YearlyReportClosing object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *YearlyReportClosingMutation) OldClosedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClosedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClosedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClosedBy: %w", err)
+	}
+	return oldValue.ClosedBy, nil
+}
+
+// ClearClosedBy clears the value of the "closed_by" field.
+func (m *YearlyReportClosingMutation) ClearClosedBy() {
+	m.closed_by = nil
+	m.clearedFields[yearlyreportclosing.FieldClosedBy] = struct{}{}
+}
+
+// ClosedByCleared returns if the "closed_by" field was cleared in this mutation.
+func (m *YearlyReportClosingMutation) ClosedByCleared() bool {
+	_, ok := m.clearedFields[yearlyreportclosing.FieldClosedBy]
+	return ok
+}
+
+// ResetClosedBy resets all changes to the "closed_by" field.
+func (m *YearlyReportClosingMutation) ResetClosedBy() {
+	m.closed_by = nil
+	delete(m.clearedFields, yearlyreportclosing.FieldClosedBy)
+}
+
+// SetPlanID sets the "plan_id" field.
+func (m *YearlyReportClosingMutation) SetPlanID(i int) {
+	m.plan = &i
+}
+
+// PlanID returns the value of the "plan_id" field in the mutation.
+func (m *YearlyReportClosingMutation) PlanID() (r int, exists bool) {
+	v := m.plan
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlanID returns the old "plan_id" field's value of the YearlyReportClosing entity.
+// If the YearlyReportClosing object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *YearlyReportClosingMutation) OldPlanID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlanID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlanID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlanID: %w", err)
+	}
+	return oldValue.PlanID, nil
+}
+
+// ResetPlanID resets all changes to the "plan_id" field.
+func (m *YearlyReportClosingMutation) ResetPlanID() {
+	m.plan = nil
+}
+
+// ClearPlan clears the "plan" edge to the Plan entity.
+func (m *YearlyReportClosingMutation) ClearPlan() {
+	m.clearedplan = true
+	m.clearedFields[yearlyreportclosing.FieldPlanID] = struct{}{}
+}
+
+// PlanCleared reports if the "plan" edge to the Plan entity was cleared.
+func (m *YearlyReportClosingMutation) PlanCleared() bool {
+	return m.clearedplan
+}
+
+// PlanIDs returns the "plan" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PlanID instead. It exists only for internal usage by the builders.
+func (m *YearlyReportClosingMutation) PlanIDs() (ids []int) {
+	if id := m.plan; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPlan resets all changes to the "plan" edge.
+func (m *YearlyReportClosingMutation) ResetPlan() {
+	m.plan = nil
+	m.clearedplan = false
+}
+
+// Where appends a list predicates to the YearlyReportClosingMutation builder.
+func (m *YearlyReportClosingMutation) Where(ps ...predicate.YearlyReportClosing) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the YearlyReportClosingMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *YearlyReportClosingMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.YearlyReportClosing, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *YearlyReportClosingMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *YearlyReportClosingMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (YearlyReportClosing).
+func (m *YearlyReportClosingMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *YearlyReportClosingMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, yearlyreportclosing.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, yearlyreportclosing.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, yearlyreportclosing.FieldVersion)
+	}
+	if m.year != nil {
+		fields = append(fields, yearlyreportclosing.FieldYear)
+	}
+	if m.closed_by != nil {
+		fields = append(fields, yearlyreportclosing.FieldClosedBy)
+	}
+	if m.plan != nil {
+		fields = append(fields, yearlyreportclosing.FieldPlanID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *YearlyReportClosingMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case yearlyreportclosing.FieldCreatedAt:
+		return m.CreatedAt()
+	case yearlyreportclosing.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case yearlyreportclosing.FieldVersion:
+		return m.Version()
+	case yearlyreportclosing.FieldYear:
+		return m.Year()
+	case yearlyreportclosing.FieldClosedBy:
+		return m.ClosedBy()
+	case yearlyreportclosing.FieldPlanID:
+		return m.PlanID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *YearlyReportClosingMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case yearlyreportclosing.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case yearlyreportclosing.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case yearlyreportclosing.FieldVersion:
+		return m.OldVersion(ctx)
+	case yearlyreportclosing.FieldYear:
+		return m.OldYear(ctx)
+	case yearlyreportclosing.FieldClosedBy:
+		return m.OldClosedBy(ctx)
+	case yearlyreportclosing.FieldPlanID:
+		return m.OldPlanID(ctx)
+	}
+	return nil, fmt.Errorf("unknown YearlyReportClosing field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *YearlyReportClosingMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case yearlyreportclosing.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case yearlyreportclosing.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case yearlyreportclosing.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case yearlyreportclosing.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYear(v)
+		return nil
+	case yearlyreportclosing.FieldClosedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClosedBy(v)
+		return nil
+	case yearlyreportclosing.FieldPlanID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlanID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown YearlyReportClosing field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *YearlyReportClosingMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, yearlyreportclosing.FieldVersion)
+	}
+	if m.addyear != nil {
+		fields = append(fields, yearlyreportclosing.FieldYear)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *YearlyReportClosingMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case yearlyreportclosing.FieldVersion:
+		return m.AddedVersion()
+	case yearlyreportclosing.FieldYear:
+		return m.AddedYear()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *YearlyReportClosingMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case yearlyreportclosing.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case yearlyreportclosing.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYear(v)
+		return nil
+	}
+	return fmt.Errorf("unknown YearlyReportClosing numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *YearlyReportClosingMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(yearlyreportclosing.FieldClosedBy) {
+		fields = append(fields, yearlyreportclosing.FieldClosedBy)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *YearlyReportClosingMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *YearlyReportClosingMutation) ClearField(name string) error {
+	switch name {
+	case yearlyreportclosing.FieldClosedBy:
+		m.ClearClosedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown YearlyReportClosing nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *YearlyReportClosingMutation) ResetField(name string) error {
+	switch name {
+	case yearlyreportclosing.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case yearlyreportclosing.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case yearlyreportclosing.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case yearlyreportclosing.FieldYear:
+		m.ResetYear()
+		return nil
+	case yearlyreportclosing.FieldClosedBy:
+		m.ResetClosedBy()
+		return nil
+	case yearlyreportclosing.FieldPlanID:
+		m.ResetPlanID()
+		return nil
+	}
+	return fmt.Errorf("unknown YearlyReportClosing field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *YearlyReportClosingMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.plan != nil {
+		edges = append(edges, yearlyreportclosing.EdgePlan)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *YearlyReportClosingMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case yearlyreportclosing.EdgePlan:
+		if id := m.plan; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *YearlyReportClosingMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *YearlyReportClosingMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *YearlyReportClosingMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedplan {
+		edges = append(edges, yearlyreportclosing.EdgePlan)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *YearlyReportClosingMutation) EdgeCleared(name string) bool {
+	switch name {
+	case yearlyreportclosing.EdgePlan:
+		return m.clearedplan
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *YearlyReportClosingMutation) ClearEdge(name string) error {
+	switch name {
+	case yearlyreportclosing.EdgePlan:
+		m.ClearPlan()
+		return nil
+	}
+	return fmt.Errorf("unknown YearlyReportClosing unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *YearlyReportClosingMutation) ResetEdge(name string) error {
+	switch name {
+	case yearlyreportclosing.EdgePlan:
+		m.ResetPlan()
+		return nil
+	}
+	return fmt.Errorf("unknown YearlyReportClosing edge %s", name)
+}
+
+// YearlyReportReadinessMutation represents an operation that mutates the YearlyReportReadiness nodes in the graph.
+type YearlyReportReadinessMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	version             *int
+	addversion          *int
+	year                *int
+	addyear             *int
+	marked_by           *string
+	clearedFields       map[string]struct{}
+	plan                *int
+	clearedplan         bool
+	municipality        *int
+	clearedmunicipality bool
+	done                bool
+	oldValue            func(context.Context) (*YearlyReportReadiness, error)
+	predicates          []predicate.YearlyReportReadiness
+}
+
+var _ ent.Mutation = (*YearlyReportReadinessMutation)(nil)
+
+// yearlyreportreadinessOption allows management of the mutation configuration using functional options.
+type yearlyreportreadinessOption func(*YearlyReportReadinessMutation)
+
+// newYearlyReportReadinessMutation creates new mutation for the YearlyReportReadiness entity.
+func newYearlyReportReadinessMutation(c config, op Op, opts ...yearlyreportreadinessOption) *YearlyReportReadinessMutation {
+	m := &YearlyReportReadinessMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeYearlyReportReadiness,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withYearlyReportReadinessID sets the ID field of the mutation.
+func withYearlyReportReadinessID(id int) yearlyreportreadinessOption {
+	return func(m *YearlyReportReadinessMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *YearlyReportReadiness
+		)
+		m.oldValue = func(ctx context.Context) (*YearlyReportReadiness, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().YearlyReportReadiness.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withYearlyReportReadiness sets the old YearlyReportReadiness of the mutation.
+func withYearlyReportReadiness(node *YearlyReportReadiness) yearlyreportreadinessOption {
+	return func(m *YearlyReportReadinessMutation) {
+		m.oldValue = func(context.Context) (*YearlyReportReadiness, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m YearlyReportReadinessMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m YearlyReportReadinessMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *YearlyReportReadinessMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *YearlyReportReadinessMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().YearlyReportReadiness.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *YearlyReportReadinessMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *YearlyReportReadinessMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the YearlyReportReadiness entity.
+// If the YearlyReportReadiness object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *YearlyReportReadinessMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *YearlyReportReadinessMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *YearlyReportReadinessMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *YearlyReportReadinessMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the YearlyReportReadiness entity.
+// If the YearlyReportReadiness object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *YearlyReportReadinessMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *YearlyReportReadinessMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *YearlyReportReadinessMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *YearlyReportReadinessMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the YearlyReportReadiness entity.
+// If the YearlyReportReadiness object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *YearlyReportReadinessMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *YearlyReportReadinessMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *YearlyReportReadinessMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *YearlyReportReadinessMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetYear sets the "year" field.
+func (m *YearlyReportReadinessMutation) SetYear(i int) {
+	m.year = &i
+	m.addyear = nil
+}
+
+// Year returns the value of the "year" field in the mutation.
+func (m *YearlyReportReadinessMutation) Year() (r int, exists bool) {
+	v := m.year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYear returns the old "year" field's value of the YearlyReportReadiness entity.
+// If the YearlyReportReadiness object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *YearlyReportReadinessMutation) OldYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYear: %w", err)
+	}
+	return oldValue.Year, nil
+}
+
+// AddYear adds i to the "year" field.
+func (m *YearlyReportReadinessMutation) AddYear(i int) {
+	if m.addyear != nil {
+		*m.addyear += i
+	} else {
+		m.addyear = &i
+	}
+}
+
+// AddedYear returns the value that was added to the "year" field in this mutation.
+func (m *YearlyReportReadinessMutation) AddedYear() (r int, exists bool) {
+	v := m.addyear
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYear resets all changes to the "year" field.
+func (m *YearlyReportReadinessMutation) ResetYear() {
+	m.year = nil
+	m.addyear = nil
+}
+
+// SetMarkedBy sets the "marked_by" field.
+func (m *YearlyReportReadinessMutation) SetMarkedBy(s string) {
+	m.marked_by = &s
+}
+
+// MarkedBy returns the value of the "marked_by" field in the mutation.
+func (m *YearlyReportReadinessMutation) MarkedBy() (r string, exists bool) {
+	v := m.marked_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMarkedBy returns the old "marked_by" field's value of the YearlyReportReadiness entity.
+// If the YearlyReportReadiness object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *YearlyReportReadinessMutation) OldMarkedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMarkedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMarkedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMarkedBy: %w", err)
+	}
+	return oldValue.MarkedBy, nil
+}
+
+// ClearMarkedBy clears the value of the "marked_by" field.
+func (m *YearlyReportReadinessMutation) ClearMarkedBy() {
+	m.marked_by = nil
+	m.clearedFields[yearlyreportreadiness.FieldMarkedBy] = struct{}{}
+}
+
+// MarkedByCleared returns if the "marked_by" field was cleared in this mutation.
+func (m *YearlyReportReadinessMutation) MarkedByCleared() bool {
+	_, ok := m.clearedFields[yearlyreportreadiness.FieldMarkedBy]
+	return ok
+}
+
+// ResetMarkedBy resets all changes to the "marked_by" field.
+func (m *YearlyReportReadinessMutation) ResetMarkedBy() {
+	m.marked_by = nil
+	delete(m.clearedFields, yearlyreportreadiness.FieldMarkedBy)
+}
+
+// SetPlanID sets the "plan_id" field.
+func (m *YearlyReportReadinessMutation) SetPlanID(i int) {
+	m.plan = &i
+}
+
+// PlanID returns the value of the "plan_id" field in the mutation.
+func (m *YearlyReportReadinessMutation) PlanID() (r int, exists bool) {
+	v := m.plan
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlanID returns the old "plan_id" field's value of the YearlyReportReadiness entity.
+// If the YearlyReportReadiness object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *YearlyReportReadinessMutation) OldPlanID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlanID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlanID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlanID: %w", err)
+	}
+	return oldValue.PlanID, nil
+}
+
+// ResetPlanID resets all changes to the "plan_id" field.
+func (m *YearlyReportReadinessMutation) ResetPlanID() {
+	m.plan = nil
+}
+
+// SetMunicipalityID sets the "municipality_id" field.
+func (m *YearlyReportReadinessMutation) SetMunicipalityID(i int) {
+	m.municipality = &i
+}
+
+// MunicipalityID returns the value of the "municipality_id" field in the mutation.
+func (m *YearlyReportReadinessMutation) MunicipalityID() (r int, exists bool) {
+	v := m.municipality
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMunicipalityID returns the old "municipality_id" field's value of the YearlyReportReadiness entity.
+// If the YearlyReportReadiness object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *YearlyReportReadinessMutation) OldMunicipalityID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMunicipalityID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMunicipalityID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMunicipalityID: %w", err)
+	}
+	return oldValue.MunicipalityID, nil
+}
+
+// ResetMunicipalityID resets all changes to the "municipality_id" field.
+func (m *YearlyReportReadinessMutation) ResetMunicipalityID() {
+	m.municipality = nil
+}
+
+// ClearPlan clears the "plan" edge to the Plan entity.
+func (m *YearlyReportReadinessMutation) ClearPlan() {
+	m.clearedplan = true
+	m.clearedFields[yearlyreportreadiness.FieldPlanID] = struct{}{}
+}
+
+// PlanCleared reports if the "plan" edge to the Plan entity was cleared.
+func (m *YearlyReportReadinessMutation) PlanCleared() bool {
+	return m.clearedplan
+}
+
+// PlanIDs returns the "plan" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PlanID instead. It exists only for internal usage by the builders.
+func (m *YearlyReportReadinessMutation) PlanIDs() (ids []int) {
+	if id := m.plan; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPlan resets all changes to the "plan" edge.
+func (m *YearlyReportReadinessMutation) ResetPlan() {
+	m.plan = nil
+	m.clearedplan = false
+}
+
+// ClearMunicipality clears the "municipality" edge to the Municipality entity.
+func (m *YearlyReportReadinessMutation) ClearMunicipality() {
+	m.clearedmunicipality = true
+	m.clearedFields[yearlyreportreadiness.FieldMunicipalityID] = struct{}{}
+}
+
+// MunicipalityCleared reports if the "municipality" edge to the Municipality entity was cleared.
+func (m *YearlyReportReadinessMutation) MunicipalityCleared() bool {
+	return m.clearedmunicipality
+}
+
+// MunicipalityIDs returns the "municipality" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MunicipalityID instead. It exists only for internal usage by the builders.
+func (m *YearlyReportReadinessMutation) MunicipalityIDs() (ids []int) {
+	if id := m.municipality; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMunicipality resets all changes to the "municipality" edge.
+func (m *YearlyReportReadinessMutation) ResetMunicipality() {
+	m.municipality = nil
+	m.clearedmunicipality = false
+}
+
+// Where appends a list predicates to the YearlyReportReadinessMutation builder.
+func (m *YearlyReportReadinessMutation) Where(ps ...predicate.YearlyReportReadiness) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the YearlyReportReadinessMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *YearlyReportReadinessMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.YearlyReportReadiness, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *YearlyReportReadinessMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *YearlyReportReadinessMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (YearlyReportReadiness).
+func (m *YearlyReportReadinessMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *YearlyReportReadinessMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, yearlyreportreadiness.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, yearlyreportreadiness.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, yearlyreportreadiness.FieldVersion)
+	}
+	if m.year != nil {
+		fields = append(fields, yearlyreportreadiness.FieldYear)
+	}
+	if m.marked_by != nil {
+		fields = append(fields, yearlyreportreadiness.FieldMarkedBy)
+	}
+	if m.plan != nil {
+		fields = append(fields, yearlyreportreadiness.FieldPlanID)
+	}
+	if m.municipality != nil {
+		fields = append(fields, yearlyreportreadiness.FieldMunicipalityID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *YearlyReportReadinessMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case yearlyreportreadiness.FieldCreatedAt:
+		return m.CreatedAt()
+	case yearlyreportreadiness.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case yearlyreportreadiness.FieldVersion:
+		return m.Version()
+	case yearlyreportreadiness.FieldYear:
+		return m.Year()
+	case yearlyreportreadiness.FieldMarkedBy:
+		return m.MarkedBy()
+	case yearlyreportreadiness.FieldPlanID:
+		return m.PlanID()
+	case yearlyreportreadiness.FieldMunicipalityID:
+		return m.MunicipalityID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *YearlyReportReadinessMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case yearlyreportreadiness.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case yearlyreportreadiness.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case yearlyreportreadiness.FieldVersion:
+		return m.OldVersion(ctx)
+	case yearlyreportreadiness.FieldYear:
+		return m.OldYear(ctx)
+	case yearlyreportreadiness.FieldMarkedBy:
+		return m.OldMarkedBy(ctx)
+	case yearlyreportreadiness.FieldPlanID:
+		return m.OldPlanID(ctx)
+	case yearlyreportreadiness.FieldMunicipalityID:
+		return m.OldMunicipalityID(ctx)
+	}
+	return nil, fmt.Errorf("unknown YearlyReportReadiness field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *YearlyReportReadinessMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case yearlyreportreadiness.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case yearlyreportreadiness.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case yearlyreportreadiness.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case yearlyreportreadiness.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYear(v)
+		return nil
+	case yearlyreportreadiness.FieldMarkedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMarkedBy(v)
+		return nil
+	case yearlyreportreadiness.FieldPlanID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlanID(v)
+		return nil
+	case yearlyreportreadiness.FieldMunicipalityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMunicipalityID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown YearlyReportReadiness field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *YearlyReportReadinessMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, yearlyreportreadiness.FieldVersion)
+	}
+	if m.addyear != nil {
+		fields = append(fields, yearlyreportreadiness.FieldYear)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *YearlyReportReadinessMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case yearlyreportreadiness.FieldVersion:
+		return m.AddedVersion()
+	case yearlyreportreadiness.FieldYear:
+		return m.AddedYear()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *YearlyReportReadinessMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case yearlyreportreadiness.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case yearlyreportreadiness.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYear(v)
+		return nil
+	}
+	return fmt.Errorf("unknown YearlyReportReadiness numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *YearlyReportReadinessMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(yearlyreportreadiness.FieldMarkedBy) {
+		fields = append(fields, yearlyreportreadiness.FieldMarkedBy)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *YearlyReportReadinessMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *YearlyReportReadinessMutation) ClearField(name string) error {
+	switch name {
+	case yearlyreportreadiness.FieldMarkedBy:
+		m.ClearMarkedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown YearlyReportReadiness nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *YearlyReportReadinessMutation) ResetField(name string) error {
+	switch name {
+	case yearlyreportreadiness.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case yearlyreportreadiness.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case yearlyreportreadiness.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case yearlyreportreadiness.FieldYear:
+		m.ResetYear()
+		return nil
+	case yearlyreportreadiness.FieldMarkedBy:
+		m.ResetMarkedBy()
+		return nil
+	case yearlyreportreadiness.FieldPlanID:
+		m.ResetPlanID()
+		return nil
+	case yearlyreportreadiness.FieldMunicipalityID:
+		m.ResetMunicipalityID()
+		return nil
+	}
+	return fmt.Errorf("unknown YearlyReportReadiness field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *YearlyReportReadinessMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.plan != nil {
+		edges = append(edges, yearlyreportreadiness.EdgePlan)
+	}
+	if m.municipality != nil {
+		edges = append(edges, yearlyreportreadiness.EdgeMunicipality)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *YearlyReportReadinessMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case yearlyreportreadiness.EdgePlan:
+		if id := m.plan; id != nil {
+			return []ent.Value{*id}
+		}
+	case yearlyreportreadiness.EdgeMunicipality:
+		if id := m.municipality; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *YearlyReportReadinessMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *YearlyReportReadinessMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *YearlyReportReadinessMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedplan {
+		edges = append(edges, yearlyreportreadiness.EdgePlan)
+	}
+	if m.clearedmunicipality {
+		edges = append(edges, yearlyreportreadiness.EdgeMunicipality)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *YearlyReportReadinessMutation) EdgeCleared(name string) bool {
+	switch name {
+	case yearlyreportreadiness.EdgePlan:
+		return m.clearedplan
+	case yearlyreportreadiness.EdgeMunicipality:
+		return m.clearedmunicipality
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *YearlyReportReadinessMutation) ClearEdge(name string) error {
+	switch name {
+	case yearlyreportreadiness.EdgePlan:
+		m.ClearPlan()
+		return nil
+	case yearlyreportreadiness.EdgeMunicipality:
+		m.ClearMunicipality()
+		return nil
+	}
+	return fmt.Errorf("unknown YearlyReportReadiness unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *YearlyReportReadinessMutation) ResetEdge(name string) error {
+	switch name {
+	case yearlyreportreadiness.EdgePlan:
+		m.ResetPlan()
+		return nil
+	case yearlyreportreadiness.EdgeMunicipality:
+		m.ResetMunicipality()
+		return nil
+	}
+	return fmt.Errorf("unknown YearlyReportReadiness edge %s", name)
 }

@@ -153,3 +153,19 @@ func (m *UserMutation) SetRestoredID(id int) {
 		m.id = &id
 	}
 }
+
+// SetRestoredID makes a create of YearlyReportClosing write the record with the id
+// given: a deleted record brought back from the audit trail (package undo).
+func (m *YearlyReportClosingMutation) SetRestoredID(id int) {
+	if m.op.Is(OpCreate) {
+		m.id = &id
+	}
+}
+
+// SetRestoredID makes a create of YearlyReportReadiness write the record with the id
+// given: a deleted record brought back from the audit trail (package undo).
+func (m *YearlyReportReadinessMutation) SetRestoredID(id int) {
+	if m.op.Is(OpCreate) {
+		m.id = &id
+	}
+}

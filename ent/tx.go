@@ -52,6 +52,10 @@ type Tx struct {
 	Token *TokenClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
+	// YearlyReportClosing is the client for interacting with the YearlyReportClosing builders.
+	YearlyReportClosing *YearlyReportClosingClient
+	// YearlyReportReadiness is the client for interacting with the YearlyReportReadiness builders.
+	YearlyReportReadiness *YearlyReportReadinessClient
 
 	// lazily loaded.
 	client     *Client
@@ -202,6 +206,8 @@ func (tx *Tx) init() {
 	tx.StatusChange = NewStatusChangeClient(tx.config)
 	tx.Token = NewTokenClient(tx.config)
 	tx.User = NewUserClient(tx.config)
+	tx.YearlyReportClosing = NewYearlyReportClosingClient(tx.config)
+	tx.YearlyReportReadiness = NewYearlyReportReadinessClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

@@ -245,6 +245,13 @@ func describeConstraint(ce *ent.ConstraintError) (field, msg string) {
 		// names two and PostgreSQL's three: say the same on both.
 		return "year", "year: the plan already has a deadline for this year and period: change that one instead"
 	}
+	if table == "yearly_report_readinesses" {
+		// Three columns (plan_id, year, municipality_id), as above.
+		return "municipalityID", "municipalityID: the municipality's part of this yearly report is marked ready already"
+	}
+	if table == "yearly_report_closings" {
+		return "year", "year: the plan's yearly report for this year is closed already"
+	}
 	if len(columns) == 2 {
 		if parent, ok := strings.CutSuffix(columns[0], "_id"); ok {
 			// A key within a parent (goals: plan_id, number): the

@@ -63,6 +63,7 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
 	Token() TokenResolver
+	YearlyReport() YearlyReportResolver
 }
 
 type DirectiveRoot struct {
@@ -593,6 +594,7 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		ChangePassword          func(childComplexity int, currentPassword string, newPassword string) int
+		CloseYearlyReport       func(childComplexity int, planID int, year int) int
 		CreateAPIToken          func(childComplexity int, input CreateAPITokenInput) int
 		CreateActivity          func(childComplexity int, input ent.CreateActivityInput) int
 		CreateCalendarFeed      func(childComplexity int) int
@@ -631,12 +633,15 @@ type ComplexityRoot struct {
 		ImportActivities        func(childComplexity int, input ImportInput) int
 		Login                   func(childComplexity int, username string, password string) int
 		Logout                  func(childComplexity int) int
+		MarkYearlyReportReady   func(childComplexity int, input MarkYearlyReportReadyInput) int
+		ReopenYearlyReport      func(childComplexity int, planID int, year int) int
 		RestoreDeleted          func(childComplexity int, entryID int) int
 		RevertChange            func(childComplexity int, entryID int, field string, version int) int
 		RevokeCalendarFeed      func(childComplexity int) int
 		RevokeToken             func(childComplexity int, id int) int
 		StartNextPeriod         func(childComplexity int, input period.NextInput) int
 		UnlockUser              func(childComplexity int, id int) int
+		UnmarkYearlyReportReady func(childComplexity int, id int) int
 		UpdateActivity          func(childComplexity int, id int, input ent.UpdateActivityInput) int
 		UpdateFollowUp          func(childComplexity int, id int, input ent.UpdateFollowUpInput) int
 		UpdateFollowUpDeadline  func(childComplexity int, id int, input ent.UpdateFollowUpDeadlineInput) int
@@ -751,6 +756,7 @@ type ComplexityRoot struct {
 		StatusCountsWithoutPerspective func(childComplexity int, year *int) int
 		UpdatedAt                      func(childComplexity int) int
 		Version                        func(childComplexity int) int
+		YearlyReport                   func(childComplexity int, year int) int
 	}
 
 	PlanAsOf struct {
@@ -926,6 +932,54 @@ type ComplexityRoot struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
+
+	YearlyReport struct {
+		Closing       func(childComplexity int) int
+		Coverage      func(childComplexity int) int
+		Goals         func(childComplexity int) int
+		Plan          func(childComplexity int) int
+		Readiness     func(childComplexity int) int
+		State         func(childComplexity int) int
+		StatusChanges func(childComplexity int) int
+		Year          func(childComplexity int) int
+	}
+
+	YearlyReportActivity struct {
+		Activity       func(childComplexity int) int
+		LatestFollowUp func(childComplexity int) int
+	}
+
+	YearlyReportClosing struct {
+		ClosedBy  func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Plan      func(childComplexity int) int
+		PlanID    func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Version   func(childComplexity int) int
+		Year      func(childComplexity int) int
+	}
+
+	YearlyReportGoal struct {
+		Activities            func(childComplexity int) int
+		Assessment            func(childComplexity int) int
+		Goal                  func(childComplexity int) int
+		MunicipalitiesMissed  func(childComplexity int) int
+		MunicipalitiesReached func(childComplexity int) int
+	}
+
+	YearlyReportReadiness struct {
+		CreatedAt      func(childComplexity int) int
+		ID             func(childComplexity int) int
+		MarkedBy       func(childComplexity int) int
+		Municipality   func(childComplexity int) int
+		MunicipalityID func(childComplexity int) int
+		Plan           func(childComplexity int) int
+		PlanID         func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		Version        func(childComplexity int) int
+		Year           func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
@@ -1034,6 +1088,10 @@ type MutationResolver interface {
 	DeleteMunicipalityGroup(ctx context.Context, id int) (int, error)
 	RestoreDeleted(ctx context.Context, entryID int) (ent.Noder, error)
 	RevertChange(ctx context.Context, entryID int, field string, version int) (ent.Noder, error)
+	MarkYearlyReportReady(ctx context.Context, input MarkYearlyReportReadyInput) (*ent.YearlyReportReadiness, error)
+	UnmarkYearlyReportReady(ctx context.Context, id int) (int, error)
+	CloseYearlyReport(ctx context.Context, planID int, year int) (*ent.YearlyReportClosing, error)
+	ReopenYearlyReport(ctx context.Context, planID int, year int) (int, error)
 }
 type ObjectiveResolver interface {
 	StatusCounts(ctx context.Context, obj *ent.Objective, year *int) (*report.Counts, error)
@@ -1051,6 +1109,7 @@ type PlanResolver interface {
 	FollowUpsByYear(ctx context.Context, obj *ent.Plan, year *int) ([]*report.FollowUpYear, error)
 	StatusChangesByYear(ctx context.Context, obj *ent.Plan, year *int) ([]*report.StatusChangeYear, error)
 	ActivitiesWithoutHistory(ctx context.Context, obj *ent.Plan) (int, error)
+	YearlyReport(ctx context.Context, obj *ent.Plan, year int) (*report.YearlyReport, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -1085,6 +1144,13 @@ type SubscriptionResolver interface {
 }
 type TokenResolver interface {
 	Current(ctx context.Context, obj *ent.Token) (bool, error)
+}
+type YearlyReportResolver interface {
+	State(ctx context.Context, obj *report.YearlyReport) (YearlyReportState, error)
+
+	Readiness(ctx context.Context, obj *report.YearlyReport) ([]*ent.YearlyReportReadiness, error)
+
+	StatusChanges(ctx context.Context, obj *report.YearlyReport) ([]*ent.StatusChange, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -3343,6 +3409,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ChangePassword(childComplexity, args["currentPassword"].(string), args["newPassword"].(string)), true
+	case "Mutation.closeYearlyReport":
+		if e.ComplexityRoot.Mutation.CloseYearlyReport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeYearlyReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseYearlyReport(childComplexity, args["planID"].(int), args["year"].(int)), true
 	case "Mutation.createAPIToken":
 		if e.ComplexityRoot.Mutation.CreateAPIToken == nil {
 			break
@@ -3751,6 +3828,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
+	case "Mutation.markYearlyReportReady":
+		if e.ComplexityRoot.Mutation.MarkYearlyReportReady == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_markYearlyReportReady_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarkYearlyReportReady(childComplexity, args["input"].(MarkYearlyReportReadyInput)), true
+	case "Mutation.reopenYearlyReport":
+		if e.ComplexityRoot.Mutation.ReopenYearlyReport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reopenYearlyReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReopenYearlyReport(childComplexity, args["planID"].(int), args["year"].(int)), true
 	case "Mutation.restoreDeleted":
 		if e.ComplexityRoot.Mutation.RestoreDeleted == nil {
 			break
@@ -3812,6 +3911,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UnlockUser(childComplexity, args["id"].(int)), true
+	case "Mutation.unmarkYearlyReportReady":
+		if e.ComplexityRoot.Mutation.UnmarkYearlyReportReady == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unmarkYearlyReportReady_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnmarkYearlyReportReady(childComplexity, args["id"].(int)), true
 	case "Mutation.updateActivity":
 		if e.ComplexityRoot.Mutation.UpdateActivity == nil {
 			break
@@ -4481,6 +4591,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Plan.Version(childComplexity), true
+	case "Plan.yearlyReport":
+		if e.ComplexityRoot.Plan.YearlyReport == nil {
+			break
+		}
+
+		args, err := ec.field_Plan_yearlyReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Plan.YearlyReport(childComplexity, args["year"].(int)), true
 
 	case "PlanAsOf.at":
 		if e.ComplexityRoot.PlanAsOf.At == nil {
@@ -5312,6 +5433,209 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UserEdge.Node(childComplexity), true
 
+	case "YearlyReport.closing":
+		if e.ComplexityRoot.YearlyReport.Closing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.Closing(childComplexity), true
+	case "YearlyReport.coverage":
+		if e.ComplexityRoot.YearlyReport.Coverage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.Coverage(childComplexity), true
+	case "YearlyReport.goals":
+		if e.ComplexityRoot.YearlyReport.Goals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.Goals(childComplexity), true
+	case "YearlyReport.plan":
+		if e.ComplexityRoot.YearlyReport.Plan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.Plan(childComplexity), true
+	case "YearlyReport.readiness":
+		if e.ComplexityRoot.YearlyReport.Readiness == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.Readiness(childComplexity), true
+	case "YearlyReport.state":
+		if e.ComplexityRoot.YearlyReport.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.State(childComplexity), true
+	case "YearlyReport.statusChanges":
+		if e.ComplexityRoot.YearlyReport.StatusChanges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.StatusChanges(childComplexity), true
+	case "YearlyReport.year":
+		if e.ComplexityRoot.YearlyReport.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReport.Year(childComplexity), true
+
+	case "YearlyReportActivity.activity":
+		if e.ComplexityRoot.YearlyReportActivity.Activity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReportActivity.Activity(childComplexity), true
+	case "YearlyReportActivity.latestFollowUp":
+		if e.ComplexityRoot.YearlyReportActivity.LatestFollowUp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReportActivity.LatestFollowUp(childComplexity), true
+
+	case "YearlyReportClosing.closedBy":
+		if e.ComplexityRoot.YearlyReportClosing.ClosedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReportClosing.ClosedBy(childComplexity), true
+	case "YearlyReportClosing.createdAt":
+		if e.ComplexityRoot.YearlyReportClosing.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReportClosing.CreatedAt(childComplexity), true
+	case "YearlyReportClosing.id":
+		if e.ComplexityRoot.YearlyReportClosing.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReportClosing.ID(childComplexity), true
+	case "YearlyReportClosing.plan":
+		if e.ComplexityRoot.YearlyReportClosing.Plan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReportClosing.Plan(childComplexity), true
+	case "YearlyReportClosing.planID":
+		if e.ComplexityRoot.YearlyReportClosing.PlanID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReportClosing.PlanID(childComplexity), true
+	case "YearlyReportClosing.updatedAt":
+		if e.ComplexityRoot.YearlyReportClosing.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReportClosing.UpdatedAt(childComplexity), true
+	case "YearlyReportClosing.version":
+		if e.ComplexityRoot.YearlyReportClosing.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReportClosing.Version(childComplexity), true
+	case "YearlyReportClosing.year":
+		if e.ComplexityRoot.YearlyReportClosing.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReportClosing.Year(childComplexity), true
+
+	case "YearlyReportGoal.activities":
+		if e.ComplexityRoot.YearlyReportGoal.Activities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReportGoal.Activities(childComplexity), true
+	case "YearlyReportGoal.assessment":
+		if e.ComplexityRoot.YearlyReportGoal.Assessment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReportGoal.Assessment(childComplexity), true
+	case "YearlyReportGoal.goal":
+		if e.ComplexityRoot.YearlyReportGoal.Goal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReportGoal.Goal(childComplexity), true
+	case "YearlyReportGoal.municipalitiesMissed":
+		if e.ComplexityRoot.YearlyReportGoal.MunicipalitiesMissed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReportGoal.MunicipalitiesMissed(childComplexity), true
+	case "YearlyReportGoal.municipalitiesReached":
+		if e.ComplexityRoot.YearlyReportGoal.MunicipalitiesReached == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReportGoal.MunicipalitiesReached(childComplexity), true
+
+	case "YearlyReportReadiness.createdAt":
+		if e.ComplexityRoot.YearlyReportReadiness.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReportReadiness.CreatedAt(childComplexity), true
+	case "YearlyReportReadiness.id":
+		if e.ComplexityRoot.YearlyReportReadiness.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReportReadiness.ID(childComplexity), true
+	case "YearlyReportReadiness.markedBy":
+		if e.ComplexityRoot.YearlyReportReadiness.MarkedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReportReadiness.MarkedBy(childComplexity), true
+	case "YearlyReportReadiness.municipality":
+		if e.ComplexityRoot.YearlyReportReadiness.Municipality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReportReadiness.Municipality(childComplexity), true
+	case "YearlyReportReadiness.municipalityID":
+		if e.ComplexityRoot.YearlyReportReadiness.MunicipalityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReportReadiness.MunicipalityID(childComplexity), true
+	case "YearlyReportReadiness.plan":
+		if e.ComplexityRoot.YearlyReportReadiness.Plan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReportReadiness.Plan(childComplexity), true
+	case "YearlyReportReadiness.planID":
+		if e.ComplexityRoot.YearlyReportReadiness.PlanID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReportReadiness.PlanID(childComplexity), true
+	case "YearlyReportReadiness.updatedAt":
+		if e.ComplexityRoot.YearlyReportReadiness.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReportReadiness.UpdatedAt(childComplexity), true
+	case "YearlyReportReadiness.version":
+		if e.ComplexityRoot.YearlyReportReadiness.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReportReadiness.Version(childComplexity), true
+	case "YearlyReportReadiness.year":
+		if e.ComplexityRoot.YearlyReportReadiness.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearlyReportReadiness.Year(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -5359,6 +5683,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("IndicatorWhereInput", ec.unmarshalInputIndicatorWhereInput),
 			graphql.NewInputUnmarshaler("InstitutionOrder", ec.unmarshalInputInstitutionOrder),
 			graphql.NewInputUnmarshaler("InstitutionWhereInput", ec.unmarshalInputInstitutionWhereInput),
+			graphql.NewInputUnmarshaler("MarkYearlyReportReadyInput", ec.unmarshalInputMarkYearlyReportReadyInput),
 			graphql.NewInputUnmarshaler("MunicipalityGroupOrder", ec.unmarshalInputMunicipalityGroupOrder),
 			graphql.NewInputUnmarshaler("MunicipalityGroupWhereInput", ec.unmarshalInputMunicipalityGroupWhereInput),
 			graphql.NewInputUnmarshaler("MunicipalityOrder", ec.unmarshalInputMunicipalityOrder),
@@ -5394,6 +5719,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
 			graphql.NewInputUnmarshaler("UserOrder", ec.unmarshalInputUserOrder),
 			graphql.NewInputUnmarshaler("UserWhereInput", ec.unmarshalInputUserWhereInput),
+			graphql.NewInputUnmarshaler("YearlyReportClosingOrder", ec.unmarshalInputYearlyReportClosingOrder),
+			graphql.NewInputUnmarshaler("YearlyReportClosingWhereInput", ec.unmarshalInputYearlyReportClosingWhereInput),
+			graphql.NewInputUnmarshaler("YearlyReportReadinessOrder", ec.unmarshalInputYearlyReportReadinessOrder),
+			graphql.NewInputUnmarshaler("YearlyReportReadinessWhereInput", ec.unmarshalInputYearlyReportReadinessWhereInput),
 		)
 	}
 	first := true
@@ -5486,7 +5815,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "auth.graphql" "ent.graphql" "import.graphql" "indicator.graphql" "kolada.graphql" "live.graphql" "mutation.graphql" "period.graphql" "perspective.graphql" "plan.graphql" "report.graphql" "undo.graphql"
+//go:embed "auth.graphql" "ent.graphql" "import.graphql" "indicator.graphql" "kolada.graphql" "live.graphql" "mutation.graphql" "period.graphql" "perspective.graphql" "plan.graphql" "report.graphql" "undo.graphql" "yearlyreport.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -5510,6 +5839,7 @@ var sources = []*ast.Source{
 	{Name: "plan.graphql", Input: sourceData("plan.graphql"), BuiltIn: false},
 	{Name: "report.graphql", Input: sourceData("report.graphql"), BuiltIn: false},
 	{Name: "undo.graphql", Input: sourceData("undo.graphql"), BuiltIn: false},
+	{Name: "yearlyreport.graphql", Input: sourceData("yearlyreport.graphql"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -6753,6 +7083,8 @@ func (ec *executionContext) childFields_Plan(ctx context.Context, field graphql.
 		return ec.fieldContext_Plan_statusChangesByYear(ctx, field)
 	case "activitiesWithoutHistory":
 		return ec.fieldContext_Plan_activitiesWithoutHistory(ctx, field)
+	case "yearlyReport":
+		return ec.fieldContext_Plan_yearlyReport(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Plan", field.Name)
 }
@@ -7037,6 +7369,102 @@ func (ec *executionContext) childFields_UserEdge(ctx context.Context, field grap
 		return ec.fieldContext_UserEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UserEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_YearlyReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "plan":
+		return ec.fieldContext_YearlyReport_plan(ctx, field)
+	case "year":
+		return ec.fieldContext_YearlyReport_year(ctx, field)
+	case "state":
+		return ec.fieldContext_YearlyReport_state(ctx, field)
+	case "closing":
+		return ec.fieldContext_YearlyReport_closing(ctx, field)
+	case "readiness":
+		return ec.fieldContext_YearlyReport_readiness(ctx, field)
+	case "goals":
+		return ec.fieldContext_YearlyReport_goals(ctx, field)
+	case "coverage":
+		return ec.fieldContext_YearlyReport_coverage(ctx, field)
+	case "statusChanges":
+		return ec.fieldContext_YearlyReport_statusChanges(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type YearlyReport", field.Name)
+}
+
+func (ec *executionContext) childFields_YearlyReportActivity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "activity":
+		return ec.fieldContext_YearlyReportActivity_activity(ctx, field)
+	case "latestFollowUp":
+		return ec.fieldContext_YearlyReportActivity_latestFollowUp(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type YearlyReportActivity", field.Name)
+}
+
+func (ec *executionContext) childFields_YearlyReportClosing(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_YearlyReportClosing_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_YearlyReportClosing_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_YearlyReportClosing_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_YearlyReportClosing_version(ctx, field)
+	case "year":
+		return ec.fieldContext_YearlyReportClosing_year(ctx, field)
+	case "closedBy":
+		return ec.fieldContext_YearlyReportClosing_closedBy(ctx, field)
+	case "planID":
+		return ec.fieldContext_YearlyReportClosing_planID(ctx, field)
+	case "plan":
+		return ec.fieldContext_YearlyReportClosing_plan(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type YearlyReportClosing", field.Name)
+}
+
+func (ec *executionContext) childFields_YearlyReportGoal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "goal":
+		return ec.fieldContext_YearlyReportGoal_goal(ctx, field)
+	case "assessment":
+		return ec.fieldContext_YearlyReportGoal_assessment(ctx, field)
+	case "activities":
+		return ec.fieldContext_YearlyReportGoal_activities(ctx, field)
+	case "municipalitiesReached":
+		return ec.fieldContext_YearlyReportGoal_municipalitiesReached(ctx, field)
+	case "municipalitiesMissed":
+		return ec.fieldContext_YearlyReportGoal_municipalitiesMissed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type YearlyReportGoal", field.Name)
+}
+
+func (ec *executionContext) childFields_YearlyReportReadiness(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_YearlyReportReadiness_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_YearlyReportReadiness_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_YearlyReportReadiness_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_YearlyReportReadiness_version(ctx, field)
+	case "year":
+		return ec.fieldContext_YearlyReportReadiness_year(ctx, field)
+	case "markedBy":
+		return ec.fieldContext_YearlyReportReadiness_markedBy(ctx, field)
+	case "planID":
+		return ec.fieldContext_YearlyReportReadiness_planID(ctx, field)
+	case "municipalityID":
+		return ec.fieldContext_YearlyReportReadiness_municipalityID(ctx, field)
+	case "plan":
+		return ec.fieldContext_YearlyReportReadiness_plan(ctx, field)
+	case "municipality":
+		return ec.fieldContext_YearlyReportReadiness_municipality(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type YearlyReportReadiness", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8275,6 +8703,28 @@ func (ec *executionContext) field_Mutation_changePassword_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_closeYearlyReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "planID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["planID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createAPIToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8795,6 +9245,42 @@ func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_markYearlyReportReady_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (MarkYearlyReportReadyInput, error) {
+			return ec.unmarshalNMarkYearlyReportReadyInput2githubᚗcomᚋsamverkanᚋsamverkanᚋgraphᚐMarkYearlyReportReadyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reopenYearlyReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "planID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["planID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_restoreDeleted_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8868,6 +9354,20 @@ func (ec *executionContext) field_Mutation_startNextPeriod_args(ctx context.Cont
 }
 
 func (ec *executionContext) field_Mutation_unlockUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unmarkYearlyReportReady_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -9683,6 +10183,20 @@ func (ec *executionContext) field_Plan_statusCounts_args(ctx context.Context, ra
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Plan_yearlyReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -22640,6 +23154,182 @@ func (ec *executionContext) fieldContext_Mutation_revertChange(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_markYearlyReportReady(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_markYearlyReportReady(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MarkYearlyReportReady(ctx, fc.Args["input"].(MarkYearlyReportReadyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.YearlyReportReadiness) graphql.Marshaler {
+			return ec.marshalNYearlyReportReadiness2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐYearlyReportReadiness(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_markYearlyReportReady(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_YearlyReportReadiness(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_markYearlyReportReady_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unmarkYearlyReportReady(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unmarkYearlyReportReady(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnmarkYearlyReportReady(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unmarkYearlyReportReady(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unmarkYearlyReportReady_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_closeYearlyReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_closeYearlyReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CloseYearlyReport(ctx, fc.Args["planID"].(int), fc.Args["year"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.YearlyReportClosing) graphql.Marshaler {
+			return ec.marshalNYearlyReportClosing2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐYearlyReportClosing(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_closeYearlyReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_YearlyReportClosing(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_closeYearlyReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reopenYearlyReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reopenYearlyReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReopenYearlyReport(ctx, fc.Args["planID"].(int), fc.Args["year"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reopenYearlyReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reopenYearlyReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Objective_id(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24616,6 +25306,50 @@ func (ec *executionContext) _Plan_activitiesWithoutHistory(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_Plan_activitiesWithoutHistory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Plan", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Plan_yearlyReport(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_yearlyReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Plan().YearlyReport(ctx, obj, fc.Args["year"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.YearlyReport) graphql.Marshaler {
+			return ec.marshalNYearlyReport2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐYearlyReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_yearlyReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Plan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_YearlyReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Plan_yearlyReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PlanAsOf_at(ctx context.Context, field graphql.CollectedField, obj *asof.Plan) (ret graphql.Marshaler) {
@@ -28055,6 +28789,909 @@ func (ec *executionContext) _UserEdge_cursor(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_UserEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UserEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _YearlyReport_plan(ctx context.Context, field graphql.CollectedField, obj *report.YearlyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_plan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Plan, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Plan) graphql.Marshaler {
+			return ec.marshalNPlan2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Plan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReport_year(ctx context.Context, field graphql.CollectedField, obj *report.YearlyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearlyReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _YearlyReport_state(ctx context.Context, field graphql.CollectedField, obj *report.YearlyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.YearlyReport().State(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v YearlyReportState) graphql.Marshaler {
+			return ec.marshalNYearlyReportState2githubᚗcomᚋsamverkanᚋsamverkanᚋgraphᚐYearlyReportState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearlyReport", field, true, true, "YearlyReportState")
+}
+
+func (ec *executionContext) _YearlyReport_closing(ctx context.Context, field graphql.CollectedField, obj *report.YearlyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_closing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Closing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.YearlyReportClosing) graphql.Marshaler {
+			return ec.marshalOYearlyReportClosing2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐYearlyReportClosing(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_closing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_YearlyReportClosing(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReport_readiness(ctx context.Context, field graphql.CollectedField, obj *report.YearlyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_readiness(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.YearlyReport().Readiness(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.YearlyReportReadiness) graphql.Marshaler {
+			return ec.marshalNYearlyReportReadiness2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐYearlyReportReadinessᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_readiness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_YearlyReportReadiness(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReport_goals(ctx context.Context, field graphql.CollectedField, obj *report.YearlyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_goals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Goals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*report.YearlyReportGoal) graphql.Marshaler {
+			return ec.marshalNYearlyReportGoal2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐYearlyReportGoalᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_goals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_YearlyReportGoal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReport_coverage(ctx context.Context, field graphql.CollectedField, obj *report.YearlyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_coverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Coverage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.Coverage) graphql.Marshaler {
+			return ec.marshalNCoverage2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐCoverage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_coverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Coverage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReport_statusChanges(ctx context.Context, field graphql.CollectedField, obj *report.YearlyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReport_statusChanges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.YearlyReport().StatusChanges(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.StatusChange) graphql.Marshaler {
+			return ec.marshalNStatusChange2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReport_statusChanges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatusChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReportActivity_activity(ctx context.Context, field graphql.CollectedField, obj *report.YearlyReportActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReportActivity_activity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Activity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Activity) graphql.Marshaler {
+			return ec.marshalNActivity2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐActivity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReportActivity_activity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReportActivity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Activity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReportActivity_latestFollowUp(ctx context.Context, field graphql.CollectedField, obj *report.YearlyReportActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReportActivity_latestFollowUp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LatestFollowUp, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.FollowUp) graphql.Marshaler {
+			return ec.marshalOFollowUp2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐFollowUp(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReportActivity_latestFollowUp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReportActivity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FollowUp(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReportClosing_id(ctx context.Context, field graphql.CollectedField, obj *ent.YearlyReportClosing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReportClosing_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReportClosing_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearlyReportClosing", field, false, false, "ID")
+}
+
+func (ec *executionContext) _YearlyReportClosing_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.YearlyReportClosing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReportClosing_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReportClosing_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearlyReportClosing", field, false, false, "Time")
+}
+
+func (ec *executionContext) _YearlyReportClosing_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.YearlyReportClosing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReportClosing_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReportClosing_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearlyReportClosing", field, false, false, "Time")
+}
+
+func (ec *executionContext) _YearlyReportClosing_version(ctx context.Context, field graphql.CollectedField, obj *ent.YearlyReportClosing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReportClosing_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReportClosing_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearlyReportClosing", field, false, false, "Int")
+}
+
+func (ec *executionContext) _YearlyReportClosing_year(ctx context.Context, field graphql.CollectedField, obj *ent.YearlyReportClosing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReportClosing_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReportClosing_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearlyReportClosing", field, false, false, "Int")
+}
+
+func (ec *executionContext) _YearlyReportClosing_closedBy(ctx context.Context, field graphql.CollectedField, obj *ent.YearlyReportClosing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReportClosing_closedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClosedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReportClosing_closedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearlyReportClosing", field, false, false, "String")
+}
+
+func (ec *executionContext) _YearlyReportClosing_planID(ctx context.Context, field graphql.CollectedField, obj *ent.YearlyReportClosing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReportClosing_planID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PlanID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReportClosing_planID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearlyReportClosing", field, false, false, "ID")
+}
+
+func (ec *executionContext) _YearlyReportClosing_plan(ctx context.Context, field graphql.CollectedField, obj *ent.YearlyReportClosing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReportClosing_plan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Plan(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Plan) graphql.Marshaler {
+			return ec.marshalNPlan2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReportClosing_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReportClosing",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Plan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReportGoal_goal(ctx context.Context, field graphql.CollectedField, obj *report.YearlyReportGoal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReportGoal_goal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Goal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Goal) graphql.Marshaler {
+			return ec.marshalNGoal2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐGoal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReportGoal_goal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReportGoal",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Goal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReportGoal_assessment(ctx context.Context, field graphql.CollectedField, obj *report.YearlyReportGoal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReportGoal_assessment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assessment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.GoalAssessment) graphql.Marshaler {
+			return ec.marshalOGoalAssessment2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐGoalAssessment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReportGoal_assessment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReportGoal",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GoalAssessment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReportGoal_activities(ctx context.Context, field graphql.CollectedField, obj *report.YearlyReportGoal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReportGoal_activities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Activities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*report.YearlyReportActivity) graphql.Marshaler {
+			return ec.marshalNYearlyReportActivity2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐYearlyReportActivityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReportGoal_activities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReportGoal",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_YearlyReportActivity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReportGoal_municipalitiesReached(ctx context.Context, field graphql.CollectedField, obj *report.YearlyReportGoal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReportGoal_municipalitiesReached(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalitiesReached, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Municipality) graphql.Marshaler {
+			return ec.marshalNMunicipality2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReportGoal_municipalitiesReached(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReportGoal",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Municipality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReportGoal_municipalitiesMissed(ctx context.Context, field graphql.CollectedField, obj *report.YearlyReportGoal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReportGoal_municipalitiesMissed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalitiesMissed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Municipality) graphql.Marshaler {
+			return ec.marshalNMunicipality2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReportGoal_municipalitiesMissed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReportGoal",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Municipality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReportReadiness_id(ctx context.Context, field graphql.CollectedField, obj *ent.YearlyReportReadiness) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReportReadiness_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReportReadiness_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearlyReportReadiness", field, false, false, "ID")
+}
+
+func (ec *executionContext) _YearlyReportReadiness_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.YearlyReportReadiness) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReportReadiness_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReportReadiness_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearlyReportReadiness", field, false, false, "Time")
+}
+
+func (ec *executionContext) _YearlyReportReadiness_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.YearlyReportReadiness) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReportReadiness_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReportReadiness_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearlyReportReadiness", field, false, false, "Time")
+}
+
+func (ec *executionContext) _YearlyReportReadiness_version(ctx context.Context, field graphql.CollectedField, obj *ent.YearlyReportReadiness) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReportReadiness_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReportReadiness_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearlyReportReadiness", field, false, false, "Int")
+}
+
+func (ec *executionContext) _YearlyReportReadiness_year(ctx context.Context, field graphql.CollectedField, obj *ent.YearlyReportReadiness) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReportReadiness_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReportReadiness_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearlyReportReadiness", field, false, false, "Int")
+}
+
+func (ec *executionContext) _YearlyReportReadiness_markedBy(ctx context.Context, field graphql.CollectedField, obj *ent.YearlyReportReadiness) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReportReadiness_markedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MarkedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReportReadiness_markedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearlyReportReadiness", field, false, false, "String")
+}
+
+func (ec *executionContext) _YearlyReportReadiness_planID(ctx context.Context, field graphql.CollectedField, obj *ent.YearlyReportReadiness) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReportReadiness_planID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PlanID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReportReadiness_planID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearlyReportReadiness", field, false, false, "ID")
+}
+
+func (ec *executionContext) _YearlyReportReadiness_municipalityID(ctx context.Context, field graphql.CollectedField, obj *ent.YearlyReportReadiness) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReportReadiness_municipalityID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReportReadiness_municipalityID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearlyReportReadiness", field, false, false, "ID")
+}
+
+func (ec *executionContext) _YearlyReportReadiness_plan(ctx context.Context, field graphql.CollectedField, obj *ent.YearlyReportReadiness) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReportReadiness_plan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Plan(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Plan) graphql.Marshaler {
+			return ec.marshalNPlan2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReportReadiness_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReportReadiness",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Plan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearlyReportReadiness_municipality(ctx context.Context, field graphql.CollectedField, obj *ent.YearlyReportReadiness) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearlyReportReadiness_municipality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Municipality(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
+			return ec.marshalNMunicipality2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipality(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearlyReportReadiness_municipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearlyReportReadiness",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Municipality(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -38729,6 +40366,62 @@ func UnmarshalInstitutionWhereInput(ctx context.Context, raw any) (ent.Instituti
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputMarkYearlyReportReadyInput(ctx context.Context, obj any) (MarkYearlyReportReadyInput, error) {
+	var it MarkYearlyReportReadyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"planID", "year", "municipalityID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "planID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("planID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlanID = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "municipalityID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMarkYearlyReportReadyInput unmarshals raw into the MarkYearlyReportReadyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMarkYearlyReportReadyInput(ctx context.Context, raw any) (MarkYearlyReportReadyInput, error) {
+	var out MarkYearlyReportReadyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MarkYearlyReportReadyInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMunicipalityGroupOrder(ctx context.Context, obj any) (ent.MunicipalityGroupOrder, error) {
 	var it ent.MunicipalityGroupOrder
 	if obj == nil {
@@ -46843,6 +48536,1120 @@ func UnmarshalUserWhereInput(ctx context.Context, raw any) (ent.UserWhereInput, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputYearlyReportClosingOrder(ctx context.Context, obj any) (ent.YearlyReportClosingOrder, error) {
+	var it ent.YearlyReportClosingOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNYearlyReportClosingOrderField2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐYearlyReportClosingOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalYearlyReportClosingOrder unmarshals raw into the YearlyReportClosingOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalYearlyReportClosingOrder(ctx context.Context, raw any) (ent.YearlyReportClosingOrder, error) {
+	var out ent.YearlyReportClosingOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "YearlyReportClosingOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputYearlyReportClosingWhereInput(ctx context.Context, obj any) (ent.YearlyReportClosingWhereInput, error) {
+	var it ent.YearlyReportClosingWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "year", "yearNEQ", "yearIn", "yearNotIn", "yearGT", "yearGTE", "yearLT", "yearLTE", "closedBy", "closedByNEQ", "closedByIn", "closedByNotIn", "closedByGT", "closedByGTE", "closedByLT", "closedByLTE", "closedByContains", "closedByHasPrefix", "closedByHasSuffix", "closedByIsNil", "closedByNotNil", "closedByEqualFold", "closedByContainsFold", "planID", "planIDNEQ", "planIDIn", "planIDNotIn", "hasPlan", "hasPlanWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOYearlyReportClosingWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐYearlyReportClosingWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOYearlyReportClosingWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐYearlyReportClosingWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOYearlyReportClosingWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐYearlyReportClosingWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "versionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionNEQ = data
+		case "versionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionIn = data
+		case "versionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionNotIn = data
+		case "versionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionGT = data
+		case "versionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionGTE = data
+		case "versionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionLT = data
+		case "versionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionLTE = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "yearNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearNEQ = data
+		case "yearIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearIn = data
+		case "yearNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearNotIn = data
+		case "yearGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearGT = data
+		case "yearGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearGTE = data
+		case "yearLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearLT = data
+		case "yearLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearLTE = data
+		case "closedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedBy"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedBy = data
+		case "closedByNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedByNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedByNEQ = data
+		case "closedByIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedByIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedByIn = data
+		case "closedByNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedByNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedByNotIn = data
+		case "closedByGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedByGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedByGT = data
+		case "closedByGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedByGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedByGTE = data
+		case "closedByLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedByLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedByLT = data
+		case "closedByLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedByLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedByLTE = data
+		case "closedByContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedByContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedByContains = data
+		case "closedByHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedByHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedByHasPrefix = data
+		case "closedByHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedByHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedByHasSuffix = data
+		case "closedByIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedByIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedByIsNil = data
+		case "closedByNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedByNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedByNotNil = data
+		case "closedByEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedByEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedByEqualFold = data
+		case "closedByContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedByContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedByContainsFold = data
+		case "planID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("planID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlanID = data
+		case "planIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("planIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlanIDNEQ = data
+		case "planIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("planIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlanIDIn = data
+		case "planIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("planIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlanIDNotIn = data
+		case "hasPlan":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPlan"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPlan = data
+		case "hasPlanWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPlanWith"))
+			data, err := ec.unmarshalOPlanWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPlanWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalYearlyReportClosingWhereInput unmarshals raw into the YearlyReportClosingWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalYearlyReportClosingWhereInput(ctx context.Context, raw any) (ent.YearlyReportClosingWhereInput, error) {
+	var out ent.YearlyReportClosingWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "YearlyReportClosingWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputYearlyReportReadinessOrder(ctx context.Context, obj any) (ent.YearlyReportReadinessOrder, error) {
+	var it ent.YearlyReportReadinessOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNYearlyReportReadinessOrderField2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐYearlyReportReadinessOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalYearlyReportReadinessOrder unmarshals raw into the YearlyReportReadinessOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalYearlyReportReadinessOrder(ctx context.Context, raw any) (ent.YearlyReportReadinessOrder, error) {
+	var out ent.YearlyReportReadinessOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "YearlyReportReadinessOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputYearlyReportReadinessWhereInput(ctx context.Context, obj any) (ent.YearlyReportReadinessWhereInput, error) {
+	var it ent.YearlyReportReadinessWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "year", "yearNEQ", "yearIn", "yearNotIn", "yearGT", "yearGTE", "yearLT", "yearLTE", "markedBy", "markedByNEQ", "markedByIn", "markedByNotIn", "markedByGT", "markedByGTE", "markedByLT", "markedByLTE", "markedByContains", "markedByHasPrefix", "markedByHasSuffix", "markedByIsNil", "markedByNotNil", "markedByEqualFold", "markedByContainsFold", "planID", "planIDNEQ", "planIDIn", "planIDNotIn", "municipalityID", "municipalityIDNEQ", "municipalityIDIn", "municipalityIDNotIn", "hasPlan", "hasPlanWith", "hasMunicipality", "hasMunicipalityWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOYearlyReportReadinessWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐYearlyReportReadinessWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOYearlyReportReadinessWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐYearlyReportReadinessWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOYearlyReportReadinessWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐYearlyReportReadinessWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "versionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionNEQ = data
+		case "versionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionIn = data
+		case "versionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionNotIn = data
+		case "versionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionGT = data
+		case "versionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionGTE = data
+		case "versionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionLT = data
+		case "versionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionLTE = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "yearNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearNEQ = data
+		case "yearIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearIn = data
+		case "yearNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearNotIn = data
+		case "yearGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearGT = data
+		case "yearGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearGTE = data
+		case "yearLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearLT = data
+		case "yearLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearLTE = data
+		case "markedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("markedBy"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarkedBy = data
+		case "markedByNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("markedByNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarkedByNEQ = data
+		case "markedByIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("markedByIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarkedByIn = data
+		case "markedByNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("markedByNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarkedByNotIn = data
+		case "markedByGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("markedByGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarkedByGT = data
+		case "markedByGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("markedByGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarkedByGTE = data
+		case "markedByLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("markedByLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarkedByLT = data
+		case "markedByLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("markedByLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarkedByLTE = data
+		case "markedByContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("markedByContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarkedByContains = data
+		case "markedByHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("markedByHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarkedByHasPrefix = data
+		case "markedByHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("markedByHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarkedByHasSuffix = data
+		case "markedByIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("markedByIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarkedByIsNil = data
+		case "markedByNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("markedByNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarkedByNotNil = data
+		case "markedByEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("markedByEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarkedByEqualFold = data
+		case "markedByContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("markedByContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarkedByContainsFold = data
+		case "planID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("planID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlanID = data
+		case "planIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("planIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlanIDNEQ = data
+		case "planIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("planIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlanIDIn = data
+		case "planIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("planIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlanIDNotIn = data
+		case "municipalityID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityID = data
+		case "municipalityIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDNEQ = data
+		case "municipalityIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDIn = data
+		case "municipalityIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDNotIn = data
+		case "hasPlan":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPlan"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPlan = data
+		case "hasPlanWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPlanWith"))
+			data, err := ec.unmarshalOPlanWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐPlanWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPlanWith = data
+		case "hasMunicipality":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMunicipality"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMunicipality = data
+		case "hasMunicipalityWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMunicipalityWith"))
+			data, err := ec.unmarshalOMunicipalityWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMunicipalityWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalYearlyReportReadinessWhereInput unmarshals raw into the YearlyReportReadinessWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalYearlyReportReadinessWhereInput(ctx context.Context, raw any) (ent.YearlyReportReadinessWhereInput, error) {
+	var out ent.YearlyReportReadinessWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "YearlyReportReadinessWhereInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -46851,6 +49658,16 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case *ent.YearlyReportReadiness:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._YearlyReportReadiness(ctx, sel, obj)
+	case *ent.YearlyReportClosing:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._YearlyReportClosing(ctx, sel, obj)
 	case *ent.User:
 		if obj == nil {
 			return graphql.Null
@@ -50795,6 +53612,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "markYearlyReportReady":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_markYearlyReportReady(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unmarkYearlyReportReady":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unmarkYearlyReportReady(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closeYearlyReport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_closeYearlyReport(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reopenYearlyReport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reopenYearlyReport(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -51412,6 +54257,11 @@ func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "activitiesWithoutHistory":
 			out.Values[i] = ec._Plan_activitiesWithoutHistory(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "yearlyReport":
+			out.Values[i] = ec._Plan_yearlyReport(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -52603,6 +55453,311 @@ func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "cursor":
 			out.Values[i] = ec._UserEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var yearlyReportImplementors = []string{"YearlyReport"}
+
+func (ec *executionContext) _YearlyReport(ctx context.Context, sel ast.SelectionSet, obj *report.YearlyReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, yearlyReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("YearlyReport")
+		case "plan":
+			out.Values[i] = ec._YearlyReport_plan(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "year":
+			out.Values[i] = ec._YearlyReport_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "state":
+			out.Values[i] = ec._YearlyReport_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closing":
+			out.Values[i] = ec._YearlyReport_closing(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "readiness":
+			out.Values[i] = ec._YearlyReport_readiness(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "goals":
+			out.Values[i] = ec._YearlyReport_goals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "coverage":
+			out.Values[i] = ec._YearlyReport_coverage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "statusChanges":
+			out.Values[i] = ec._YearlyReport_statusChanges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var yearlyReportActivityImplementors = []string{"YearlyReportActivity"}
+
+func (ec *executionContext) _YearlyReportActivity(ctx context.Context, sel ast.SelectionSet, obj *report.YearlyReportActivity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, yearlyReportActivityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("YearlyReportActivity")
+		case "activity":
+			out.Values[i] = ec._YearlyReportActivity_activity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "latestFollowUp":
+			out.Values[i] = ec._YearlyReportActivity_latestFollowUp(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var yearlyReportClosingImplementors = []string{"YearlyReportClosing", "Node"}
+
+func (ec *executionContext) _YearlyReportClosing(ctx context.Context, sel ast.SelectionSet, obj *ent.YearlyReportClosing) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, yearlyReportClosingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("YearlyReportClosing")
+		case "id":
+			out.Values[i] = ec._YearlyReportClosing_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._YearlyReportClosing_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._YearlyReportClosing_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._YearlyReportClosing_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "year":
+			out.Values[i] = ec._YearlyReportClosing_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closedBy":
+			out.Values[i] = ec._YearlyReportClosing_closedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "planID":
+			out.Values[i] = ec._YearlyReportClosing_planID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "plan":
+			out.Values[i] = ec._YearlyReportClosing_plan(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var yearlyReportGoalImplementors = []string{"YearlyReportGoal"}
+
+func (ec *executionContext) _YearlyReportGoal(ctx context.Context, sel ast.SelectionSet, obj *report.YearlyReportGoal) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, yearlyReportGoalImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("YearlyReportGoal")
+		case "goal":
+			out.Values[i] = ec._YearlyReportGoal_goal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assessment":
+			out.Values[i] = ec._YearlyReportGoal_assessment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "activities":
+			out.Values[i] = ec._YearlyReportGoal_activities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "municipalitiesReached":
+			out.Values[i] = ec._YearlyReportGoal_municipalitiesReached(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "municipalitiesMissed":
+			out.Values[i] = ec._YearlyReportGoal_municipalitiesMissed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var yearlyReportReadinessImplementors = []string{"YearlyReportReadiness", "Node"}
+
+func (ec *executionContext) _YearlyReportReadiness(ctx context.Context, sel ast.SelectionSet, obj *ent.YearlyReportReadiness) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, yearlyReportReadinessImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("YearlyReportReadiness")
+		case "id":
+			out.Values[i] = ec._YearlyReportReadiness_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._YearlyReportReadiness_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._YearlyReportReadiness_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._YearlyReportReadiness_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "year":
+			out.Values[i] = ec._YearlyReportReadiness_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "markedBy":
+			out.Values[i] = ec._YearlyReportReadiness_markedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "planID":
+			out.Values[i] = ec._YearlyReportReadiness_planID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "municipalityID":
+			out.Values[i] = ec._YearlyReportReadiness_municipalityID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "plan":
+			out.Values[i] = ec._YearlyReportReadiness_plan(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "municipality":
+			out.Values[i] = ec._YearlyReportReadiness_municipality(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -54139,6 +57294,11 @@ func (ec *executionContext) marshalNKoladaImport2ᚖgithubᚗcomᚋsamverkanᚋs
 	return ec._KoladaImport(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNMarkYearlyReportReadyInput2githubᚗcomᚋsamverkanᚋsamverkanᚋgraphᚐMarkYearlyReportReadyInput(ctx context.Context, v any) (MarkYearlyReportReadyInput, error) {
+	res, err := ec.unmarshalInputMarkYearlyReportReadyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNMunicipality2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐMunicipalityᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Municipality) graphql.Marshaler {
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -54548,6 +57708,30 @@ func (ec *executionContext) unmarshalNStartNextPeriodInput2githubᚗcomᚋsamver
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNStatusChange2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.StatusChange) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatusChange2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStatusChange2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChange(ctx context.Context, sel ast.SelectionSet, v *ent.StatusChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StatusChange!")
+		return graphql.Null
+	}
+	return ec._StatusChange(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNStatusChangeConnection2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐStatusChangeConnection(ctx context.Context, sel ast.SelectionSet, v *ent.StatusChangeConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "StatusChangeConnection!")
@@ -54841,6 +58025,142 @@ func (ec *executionContext) marshalNUserOrderField2ᚖgithubᚗcomᚋsamverkan�
 func (ec *executionContext) unmarshalNUserWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐUserWhereInput(ctx context.Context, v any) (*ent.UserWhereInput, error) {
 	res, err := ec.unmarshalInputUserWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNYearlyReport2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐYearlyReport(ctx context.Context, sel ast.SelectionSet, v *report.YearlyReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "YearlyReport!")
+		return graphql.Null
+	}
+	return ec._YearlyReport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNYearlyReportActivity2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐYearlyReportActivityᚄ(ctx context.Context, sel ast.SelectionSet, v []*report.YearlyReportActivity) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNYearlyReportActivity2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐYearlyReportActivity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNYearlyReportActivity2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐYearlyReportActivity(ctx context.Context, sel ast.SelectionSet, v *report.YearlyReportActivity) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "YearlyReportActivity!")
+		return graphql.Null
+	}
+	return ec._YearlyReportActivity(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNYearlyReportClosing2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐYearlyReportClosing(ctx context.Context, sel ast.SelectionSet, v *ent.YearlyReportClosing) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "YearlyReportClosing!")
+		return graphql.Null
+	}
+	return ec._YearlyReportClosing(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNYearlyReportClosingOrderField2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐYearlyReportClosingOrderField(ctx context.Context, v any) (*ent.YearlyReportClosingOrderField, error) {
+	var res = new(ent.YearlyReportClosingOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNYearlyReportClosingOrderField2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐYearlyReportClosingOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.YearlyReportClosingOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "YearlyReportClosingOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNYearlyReportClosingWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐYearlyReportClosingWhereInput(ctx context.Context, v any) (*ent.YearlyReportClosingWhereInput, error) {
+	res, err := ec.unmarshalInputYearlyReportClosingWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNYearlyReportGoal2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐYearlyReportGoalᚄ(ctx context.Context, sel ast.SelectionSet, v []*report.YearlyReportGoal) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNYearlyReportGoal2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐYearlyReportGoal(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNYearlyReportGoal2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋreportᚐYearlyReportGoal(ctx context.Context, sel ast.SelectionSet, v *report.YearlyReportGoal) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "YearlyReportGoal!")
+		return graphql.Null
+	}
+	return ec._YearlyReportGoal(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNYearlyReportReadiness2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐYearlyReportReadinessᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.YearlyReportReadiness) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNYearlyReportReadiness2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐYearlyReportReadiness(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNYearlyReportReadiness2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐYearlyReportReadiness(ctx context.Context, sel ast.SelectionSet, v *ent.YearlyReportReadiness) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "YearlyReportReadiness!")
+		return graphql.Null
+	}
+	return ec._YearlyReportReadiness(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNYearlyReportReadinessOrderField2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐYearlyReportReadinessOrderField(ctx context.Context, v any) (*ent.YearlyReportReadinessOrderField, error) {
+	var res = new(ent.YearlyReportReadinessOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNYearlyReportReadinessOrderField2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐYearlyReportReadinessOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.YearlyReportReadinessOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "YearlyReportReadinessOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNYearlyReportReadinessWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐYearlyReportReadinessWhereInput(ctx context.Context, v any) (*ent.YearlyReportReadinessWhereInput, error) {
+	res, err := ec.unmarshalInputYearlyReportReadinessWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNYearlyReportState2githubᚗcomᚋsamverkanᚋsamverkanᚋgraphᚐYearlyReportState(ctx context.Context, v any) (YearlyReportState, error) {
+	var res YearlyReportState
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNYearlyReportState2githubᚗcomᚋsamverkanᚋsamverkanᚋgraphᚐYearlyReportState(ctx context.Context, sel ast.SelectionSet, v YearlyReportState) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -57488,6 +60808,63 @@ func (ec *executionContext) unmarshalOUserWhereInput2ᚖgithubᚗcomᚋsamverkan
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputUserWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOYearlyReportClosing2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐYearlyReportClosing(ctx context.Context, sel ast.SelectionSet, v *ent.YearlyReportClosing) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._YearlyReportClosing(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOYearlyReportClosingWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐYearlyReportClosingWhereInputᚄ(ctx context.Context, v any) ([]*ent.YearlyReportClosingWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.YearlyReportClosingWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNYearlyReportClosingWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐYearlyReportClosingWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOYearlyReportClosingWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐYearlyReportClosingWhereInput(ctx context.Context, v any) (*ent.YearlyReportClosingWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputYearlyReportClosingWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOYearlyReportReadinessWhereInput2ᚕᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐYearlyReportReadinessWhereInputᚄ(ctx context.Context, v any) ([]*ent.YearlyReportReadinessWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.YearlyReportReadinessWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNYearlyReportReadinessWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐYearlyReportReadinessWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOYearlyReportReadinessWhereInput2ᚖgithubᚗcomᚋsamverkanᚋsamverkanᚋentᚐYearlyReportReadinessWhereInput(ctx context.Context, v any) (*ent.YearlyReportReadinessWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputYearlyReportReadinessWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -107,6 +107,16 @@ type IssuedToken struct {
 	Record *ent.Token `json:"record"`
 }
 
+// What markYearlyReportReady needs.
+type MarkYearlyReportReadyInput struct {
+	// The plan reported on.
+	PlanID int `json:"planID"`
+	// The year reported on, within the plan's period.
+	Year int `json:"year"`
+	// The municipality whose part is ready: for an editor, one of its own.
+	MunicipalityID int `json:"municipalityID"`
+}
+
 // A signed-in session: the token to send as Authorization: Bearer <token>
 // with every request, until it expires or logout revokes it.
 type Session struct {
@@ -240,6 +250,64 @@ func (e *TrafficLight) UnmarshalJSON(b []byte) error {
 }
 
 func (e TrafficLight) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Whether a yearly report is still open for the municipalities' readiness.
+type YearlyReportState string
+
+const (
+	// Open: municipalities mark their part ready (or not ready).
+	YearlyReportStateOpen YearlyReportState = "OPEN"
+	// Closed by an admin: nothing in it changes until an admin reopens it.
+	YearlyReportStateClosed YearlyReportState = "CLOSED"
+)
+
+var AllYearlyReportState = []YearlyReportState{
+	YearlyReportStateOpen,
+	YearlyReportStateClosed,
+}
+
+func (e YearlyReportState) IsValid() bool {
+	switch e {
+	case YearlyReportStateOpen, YearlyReportStateClosed:
+		return true
+	}
+	return false
+}
+
+func (e YearlyReportState) String() string {
+	return string(e)
+}
+
+func (e *YearlyReportState) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = YearlyReportState(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid YearlyReportState", str)
+	}
+	return nil
+}
+
+func (e YearlyReportState) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *YearlyReportState) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e YearlyReportState) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

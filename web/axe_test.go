@@ -99,6 +99,7 @@ func adminViews(t *testing.T, b *browser) []axeView {
 		{name: "Plan", address: "#/plans/" + plan, signedIn: true},
 		{name: "PlanAsOf", address: "#/plans/" + plan + "/asof?date=2022-03-15", signedIn: true},
 		{name: "FollowUpDeadlineNew", address: "#/deadlines/new?planID=" + plan, signedIn: true},
+		{name: "YearlyReport", address: "#/plans/" + plan + "/report/2021", signedIn: true},
 		{name: "Goal", address: "#/goals/" + goal, signedIn: true},
 		{name: "Objective", address: "#/objectives/" + objective, signedIn: true},
 		{name: "Activities", address: "#/activities", signedIn: true, then: func(b *browser) {

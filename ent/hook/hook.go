@@ -237,6 +237,30 @@ func (f UserFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error)
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.UserMutation", m)
 }
 
+// The YearlyReportClosingFunc type is an adapter to allow the use of ordinary
+// function as YearlyReportClosing mutator.
+type YearlyReportClosingFunc func(context.Context, *ent.YearlyReportClosingMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f YearlyReportClosingFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.YearlyReportClosingMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.YearlyReportClosingMutation", m)
+}
+
+// The YearlyReportReadinessFunc type is an adapter to allow the use of ordinary
+// function as YearlyReportReadiness mutator.
+type YearlyReportReadinessFunc func(context.Context, *ent.YearlyReportReadinessMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f YearlyReportReadinessFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.YearlyReportReadinessMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.YearlyReportReadinessMutation", m)
+}
+
 // Condition is a hook condition function.
 type Condition func(context.Context, ent.Mutation) bool
 

@@ -682,6 +682,80 @@ var (
 		Columns:    UsersColumns,
 		PrimaryKey: []*schema.Column{UsersColumns[0]},
 	}
+	// YearlyReportClosingsColumns holds the columns for the "yearly_report_closings" table.
+	YearlyReportClosingsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "closed_by", Type: field.TypeString, Nullable: true},
+		{Name: "plan_id", Type: field.TypeInt},
+	}
+	// YearlyReportClosingsTable holds the schema information for the "yearly_report_closings" table.
+	YearlyReportClosingsTable = &schema.Table{
+		Name:       "yearly_report_closings",
+		Columns:    YearlyReportClosingsColumns,
+		PrimaryKey: []*schema.Column{YearlyReportClosingsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "yearly_report_closings_plans_plan",
+				Columns:    []*schema.Column{YearlyReportClosingsColumns[6]},
+				RefColumns: []*schema.Column{PlansColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "yearlyreportclosing_plan_id_year",
+				Unique:  true,
+				Columns: []*schema.Column{YearlyReportClosingsColumns[6], YearlyReportClosingsColumns[4]},
+			},
+		},
+	}
+	// YearlyReportReadinessesColumns holds the columns for the "yearly_report_readinesses" table.
+	YearlyReportReadinessesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "marked_by", Type: field.TypeString, Nullable: true},
+		{Name: "plan_id", Type: field.TypeInt},
+		{Name: "municipality_id", Type: field.TypeInt},
+	}
+	// YearlyReportReadinessesTable holds the schema information for the "yearly_report_readinesses" table.
+	YearlyReportReadinessesTable = &schema.Table{
+		Name:       "yearly_report_readinesses",
+		Columns:    YearlyReportReadinessesColumns,
+		PrimaryKey: []*schema.Column{YearlyReportReadinessesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "yearly_report_readinesses_plans_plan",
+				Columns:    []*schema.Column{YearlyReportReadinessesColumns[6]},
+				RefColumns: []*schema.Column{PlansColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "yearly_report_readinesses_municipalities_municipality",
+				Columns:    []*schema.Column{YearlyReportReadinessesColumns[7]},
+				RefColumns: []*schema.Column{MunicipalitiesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "yearlyreportreadiness_plan_id_year_municipality_id",
+				Unique:  true,
+				Columns: []*schema.Column{YearlyReportReadinessesColumns[6], YearlyReportReadinessesColumns[4], YearlyReportReadinessesColumns[7]},
+			},
+			{
+				Name:    "yearlyreportreadiness_municipality_id",
+				Unique:  false,
+				Columns: []*schema.Column{YearlyReportReadinessesColumns[7]},
+			},
+		},
+	}
 	// ActivityMunicipalitiesColumns holds the columns for the "activity_municipalities" table.
 	ActivityMunicipalitiesColumns = []*schema.Column{
 		{Name: "activity_id", Type: field.TypeInt},
@@ -878,6 +952,8 @@ var (
 		StatusChangesTable,
 		TokensTable,
 		UsersTable,
+		YearlyReportClosingsTable,
+		YearlyReportReadinessesTable,
 		ActivityMunicipalitiesTable,
 		ActivityInstitutionsTable,
 		ActivityPerspectivesTable,
@@ -964,6 +1040,15 @@ func init() {
 	}
 	UsersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(42949672960),
+	}
+	YearlyReportClosingsTable.ForeignKeys[0].RefTable = PlansTable
+	YearlyReportClosingsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(81604378624),
+	}
+	YearlyReportReadinessesTable.ForeignKeys[0].RefTable = PlansTable
+	YearlyReportReadinessesTable.ForeignKeys[1].RefTable = MunicipalitiesTable
+	YearlyReportReadinessesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(85899345920),
 	}
 	ActivityMunicipalitiesTable.ForeignKeys[0].RefTable = ActivitiesTable
 	ActivityMunicipalitiesTable.ForeignKeys[1].RefTable = MunicipalitiesTable

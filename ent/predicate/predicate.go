@@ -62,3 +62,9 @@ type Token func(*sql.Selector)
 
 // User is the predicate function for user builders.
 type User func(*sql.Selector)
+
+// YearlyReportClosing is the predicate function for yearlyreportclosing builders.
+type YearlyReportClosing func(*sql.Selector)
+
+// YearlyReportReadiness is the predicate function for yearlyreportreadiness builders.
+type YearlyReportReadiness func(*sql.Selector)

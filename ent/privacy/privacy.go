@@ -565,3 +565,51 @@ func (f UserMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) 
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.UserMutation", m)
 }
+
+// The YearlyReportClosingQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type YearlyReportClosingQueryRuleFunc func(context.Context, *ent.YearlyReportClosingQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f YearlyReportClosingQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.YearlyReportClosingQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.YearlyReportClosingQuery", q)
+}
+
+// The YearlyReportClosingMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type YearlyReportClosingMutationRuleFunc func(context.Context, *ent.YearlyReportClosingMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f YearlyReportClosingMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.YearlyReportClosingMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.YearlyReportClosingMutation", m)
+}
+
+// The YearlyReportReadinessQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type YearlyReportReadinessQueryRuleFunc func(context.Context, *ent.YearlyReportReadinessQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f YearlyReportReadinessQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.YearlyReportReadinessQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.YearlyReportReadinessQuery", q)
+}
+
+// The YearlyReportReadinessMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type YearlyReportReadinessMutationRuleFunc func(context.Context, *ent.YearlyReportReadinessMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f YearlyReportReadinessMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.YearlyReportReadinessMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.YearlyReportReadinessMutation", m)
+}

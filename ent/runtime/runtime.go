@@ -26,6 +26,8 @@ import (
 	"github.com/samverkan/samverkan/ent/statuschange"
 	"github.com/samverkan/samverkan/ent/token"
 	"github.com/samverkan/samverkan/ent/user"
+	"github.com/samverkan/samverkan/ent/yearlyreportclosing"
+	"github.com/samverkan/samverkan/ent/yearlyreportreadiness"
 
 	"entgo.io/ent"
 	"entgo.io/ent/privacy"
@@ -1376,6 +1378,106 @@ func init() {
 	userDescDisabled := userFields[3].Descriptor()
 	// user.DefaultDisabled holds the default value on creation for the disabled field.
 	user.DefaultDisabled = userDescDisabled.Default.(bool)
+	yearlyreportclosingMixin := schema.YearlyReportClosing{}.Mixin()
+	yearlyreportclosing.Policy = privacy.NewPolicies(yearlyreportclosingMixin[4], schema.YearlyReportClosing{})
+	yearlyreportclosing.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := yearlyreportclosing.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	yearlyreportclosingMixinHooks1 := yearlyreportclosingMixin[1].Hooks()
+	yearlyreportclosingMixinHooks2 := yearlyreportclosingMixin[2].Hooks()
+	yearlyreportclosingMixinHooks3 := yearlyreportclosingMixin[3].Hooks()
+	yearlyreportclosingHooks := schema.YearlyReportClosing{}.Hooks()
+
+	yearlyreportclosing.Hooks[1] = yearlyreportclosingMixinHooks1[0]
+
+	yearlyreportclosing.Hooks[2] = yearlyreportclosingMixinHooks2[0]
+
+	yearlyreportclosing.Hooks[3] = yearlyreportclosingMixinHooks2[1]
+
+	yearlyreportclosing.Hooks[4] = yearlyreportclosingMixinHooks3[0]
+
+	yearlyreportclosing.Hooks[5] = yearlyreportclosingHooks[0]
+
+	yearlyreportclosing.Hooks[6] = yearlyreportclosingHooks[1]
+	yearlyreportclosingMixinFields0 := yearlyreportclosingMixin[0].Fields()
+	_ = yearlyreportclosingMixinFields0
+	yearlyreportclosingMixinFields1 := yearlyreportclosingMixin[1].Fields()
+	_ = yearlyreportclosingMixinFields1
+	yearlyreportclosingFields := schema.YearlyReportClosing{}.Fields()
+	_ = yearlyreportclosingFields
+	// yearlyreportclosingDescCreatedAt is the schema descriptor for created_at field.
+	yearlyreportclosingDescCreatedAt := yearlyreportclosingMixinFields0[0].Descriptor()
+	// yearlyreportclosing.DefaultCreatedAt holds the default value on creation for the created_at field.
+	yearlyreportclosing.DefaultCreatedAt = yearlyreportclosingDescCreatedAt.Default.(func() time.Time)
+	// yearlyreportclosingDescUpdatedAt is the schema descriptor for updated_at field.
+	yearlyreportclosingDescUpdatedAt := yearlyreportclosingMixinFields0[1].Descriptor()
+	// yearlyreportclosing.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	yearlyreportclosing.DefaultUpdatedAt = yearlyreportclosingDescUpdatedAt.Default.(func() time.Time)
+	// yearlyreportclosing.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	yearlyreportclosing.UpdateDefaultUpdatedAt = yearlyreportclosingDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// yearlyreportclosingDescVersion is the schema descriptor for version field.
+	yearlyreportclosingDescVersion := yearlyreportclosingMixinFields1[0].Descriptor()
+	// yearlyreportclosing.DefaultVersion holds the default value on creation for the version field.
+	yearlyreportclosing.DefaultVersion = yearlyreportclosingDescVersion.Default.(int)
+	// yearlyreportclosingDescYear is the schema descriptor for year field.
+	yearlyreportclosingDescYear := yearlyreportclosingFields[0].Descriptor()
+	// yearlyreportclosing.YearValidator is a validator for the "year" field. It is called by the builders before save.
+	yearlyreportclosing.YearValidator = yearlyreportclosingDescYear.Validators[0].(func(int) error)
+	yearlyreportreadinessMixin := schema.YearlyReportReadiness{}.Mixin()
+	yearlyreportreadiness.Policy = privacy.NewPolicies(yearlyreportreadinessMixin[4], schema.YearlyReportReadiness{})
+	yearlyreportreadiness.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := yearlyreportreadiness.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	yearlyreportreadinessMixinHooks1 := yearlyreportreadinessMixin[1].Hooks()
+	yearlyreportreadinessMixinHooks2 := yearlyreportreadinessMixin[2].Hooks()
+	yearlyreportreadinessMixinHooks3 := yearlyreportreadinessMixin[3].Hooks()
+	yearlyreportreadinessHooks := schema.YearlyReportReadiness{}.Hooks()
+
+	yearlyreportreadiness.Hooks[1] = yearlyreportreadinessMixinHooks1[0]
+
+	yearlyreportreadiness.Hooks[2] = yearlyreportreadinessMixinHooks2[0]
+
+	yearlyreportreadiness.Hooks[3] = yearlyreportreadinessMixinHooks2[1]
+
+	yearlyreportreadiness.Hooks[4] = yearlyreportreadinessMixinHooks3[0]
+
+	yearlyreportreadiness.Hooks[5] = yearlyreportreadinessHooks[0]
+
+	yearlyreportreadiness.Hooks[6] = yearlyreportreadinessHooks[1]
+	yearlyreportreadinessMixinFields0 := yearlyreportreadinessMixin[0].Fields()
+	_ = yearlyreportreadinessMixinFields0
+	yearlyreportreadinessMixinFields1 := yearlyreportreadinessMixin[1].Fields()
+	_ = yearlyreportreadinessMixinFields1
+	yearlyreportreadinessFields := schema.YearlyReportReadiness{}.Fields()
+	_ = yearlyreportreadinessFields
+	// yearlyreportreadinessDescCreatedAt is the schema descriptor for created_at field.
+	yearlyreportreadinessDescCreatedAt := yearlyreportreadinessMixinFields0[0].Descriptor()
+	// yearlyreportreadiness.DefaultCreatedAt holds the default value on creation for the created_at field.
+	yearlyreportreadiness.DefaultCreatedAt = yearlyreportreadinessDescCreatedAt.Default.(func() time.Time)
+	// yearlyreportreadinessDescUpdatedAt is the schema descriptor for updated_at field.
+	yearlyreportreadinessDescUpdatedAt := yearlyreportreadinessMixinFields0[1].Descriptor()
+	// yearlyreportreadiness.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	yearlyreportreadiness.DefaultUpdatedAt = yearlyreportreadinessDescUpdatedAt.Default.(func() time.Time)
+	// yearlyreportreadiness.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	yearlyreportreadiness.UpdateDefaultUpdatedAt = yearlyreportreadinessDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// yearlyreportreadinessDescVersion is the schema descriptor for version field.
+	yearlyreportreadinessDescVersion := yearlyreportreadinessMixinFields1[0].Descriptor()
+	// yearlyreportreadiness.DefaultVersion holds the default value on creation for the version field.
+	yearlyreportreadiness.DefaultVersion = yearlyreportreadinessDescVersion.Default.(int)
+	// yearlyreportreadinessDescYear is the schema descriptor for year field.
+	yearlyreportreadinessDescYear := yearlyreportreadinessFields[0].Descriptor()
+	// yearlyreportreadiness.YearValidator is a validator for the "year" field. It is called by the builders before save.
+	yearlyreportreadiness.YearValidator = yearlyreportreadinessDescYear.Validators[0].(func(int) error)
 }
 
 const (

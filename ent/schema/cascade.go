@@ -31,6 +31,8 @@ import (
 	"github.com/samverkan/samverkan/ent/statuschange"
 	"github.com/samverkan/samverkan/ent/token"
 	"github.com/samverkan/samverkan/ent/user"
+	"github.com/samverkan/samverkan/ent/yearlyreportclosing"
+	"github.com/samverkan/samverkan/ent/yearlyreportreadiness"
 )
 
 // This file holds what the audit trail needs to know of the records a
@@ -191,6 +193,12 @@ var cascades = map[string][]cascadeChild{
 		{"PlanRevision", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
 			return c.PlanRevision.Query().Where(planrevision.PlanIDIn(ids...)).Order(planrevision.ByID()).All(ctx)
 		}},
+		{"YearlyReportClosing", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
+			return c.YearlyReportClosing.Query().Where(yearlyreportclosing.PlanIDIn(ids...)).Order(yearlyreportclosing.ByID()).All(ctx)
+		}},
+		{"YearlyReportReadiness", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
+			return c.YearlyReportReadiness.Query().Where(yearlyreportreadiness.PlanIDIn(ids...)).Order(yearlyreportreadiness.ByID()).All(ctx)
+		}},
 	},
 	"Goal": {
 		{"Objective", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
@@ -230,9 +238,14 @@ var cascades = map[string][]cascadeChild{
 	"FollowUp": {{"IndicatorValue", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
 		return c.IndicatorValue.Query().Where(indicatorvalue.FollowUpIDIn(ids...)).Order(indicatorvalue.ByID()).All(ctx)
 	}}},
-	"Municipality": {{"IndicatorValue", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
-		return c.IndicatorValue.Query().Where(indicatorvalue.MunicipalityIDIn(ids...)).Order(indicatorvalue.ByID()).All(ctx)
-	}}},
+	"Municipality": {
+		{"IndicatorValue", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
+			return c.IndicatorValue.Query().Where(indicatorvalue.MunicipalityIDIn(ids...)).Order(indicatorvalue.ByID()).All(ctx)
+		}},
+		{"YearlyReportReadiness", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
+			return c.YearlyReportReadiness.Query().Where(yearlyreportreadiness.MunicipalityIDIn(ids...)).Order(yearlyreportreadiness.ByID()).All(ctx)
+		}},
+	},
 	"User": {{"Token", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
 		return c.Token.Query().Where(token.UserIDIn(ids...)).Order(token.ByID()).All(ctx)
 	}}},

@@ -105,6 +105,11 @@ var edgeTargets = map[string]struct {
 	"Activity.successor":               {"activity", existingActivities},
 	"FollowUpDeadline.plan":            {"plan", existingPlans},
 	"PlanRevision.plan":                {"plan", existingPlans},
+
+	// The yearly report's closings and marks (yearlyreport.go).
+	"YearlyReportClosing.plan":           {"plan", existingPlans},
+	"YearlyReportReadiness.plan":         {"plan", existingPlans},
+	"YearlyReportReadiness.municipality": {"municipality", existingMunicipalities},
 }
 
 func existingIndicators(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {

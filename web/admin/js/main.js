@@ -11,6 +11,7 @@ import { detailView } from "./views/detail.js";
 import { nextPeriodView } from "./views/nextperiod.js";
 import { asOfView } from "./views/asof.js";
 import { dueView } from "./views/due.js";
+import { yearlyReportView } from "./views/yearlyreport.js";
 import { dashboardView } from "./views/dashboard.js";
 import { showError, clearBannerUnlessFor, keepBannerFor } from "./ui/banner.js";
 import { mayLeave, setLeaveGuard } from "./guard.js";
@@ -122,6 +123,8 @@ async function render() {
       [view, title] = adminOnlyTo("se planen som den var") || [await asOfView(parts[1], params.get("date"), params.get("at")), "Planen som den var"];
     } else if (typeName === "Plan" && parts[2] === "next") {
       [view, title] = adminOnlyTo("starta nästa period") || [await nextPeriodView(parts[1]), "Starta nästa period"];
+    } else if (typeName === "Plan" && parts[2] === "report") {
+      [view, title] = await yearlyReportView(parts[1], parts[3]);
     } else if (parts[2] === "edit") {
       [view, title] = (await refused("update", typeName, typeName === "Activity" ? parts[1] : null, parts[1])) || (await editPage(typeName, parts[1]));
     } else {

@@ -62,6 +62,7 @@ export async function dashboardView(params) {
     h("h1", {}, "Lägesbild"),
     h("p", { class: "lead" }, `${report.name}, ${report.region}, ${report.firstYear}–${report.lastYear}${year ? `: aktiviteter prioriterade ${year}` : ""}.`),
     controls(data.plans.edges.map((e) => e.node), report, year),
+    yearlyReports(report),
     summary(report, year, due),
     gaps(report.coverage),
     measured,
@@ -146,6 +147,16 @@ function controls(plans, report, year) {
       link("assessments", "bedömningar (CSV)"),
     ),
   );
+}
+
+/** yearlyReports links the plan's yearly report to the council of each year of its period. */
+function yearlyReports(report) {
+  const links = [];
+  for (let y = report.firstYear; y <= report.lastYear; y++) {
+    if (links.length) links.push(" · ");
+    links.push(h("a", { href: `#/plans/${report.id}/report/${y}` }, String(y)));
+  }
+  return h("p", { class: "page-links yearly-reports" }, "Årsrapport till regionfullmäktige: ", links);
 }
 
 function summary(report, year, due) {

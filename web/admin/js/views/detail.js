@@ -53,6 +53,8 @@ export async function detailView(typeName, id) {
   const remove = may("delete", typeName, { inScope }) ? h("button", { type: "button", class: "button danger", onclick: () => destroy(typeName, node) }, "Ta bort") : null;
   // The next plan period starts from this one (views/nextperiod.js).
   const next = typeName === "Plan" && may("create", "Plan") ? h("a", { class: "button", href: `#/plans/${id}/next` }, "Starta nästa period") : null;
+  // The yearly report to the council (views/yearlyreport.js), for anyone.
+  const yearly = typeName === "Plan" ? h("a", { class: "button", href: `#/plans/${id}/report` }, "Årsrapport") : null;
 
   // The parts that show the record itself, drawn anew when someone else
   // changes it (see follow below).
@@ -67,7 +69,7 @@ export async function detailView(typeName, id) {
     "article",
     { class: "detail" },
     h("nav", { class: "breadcrumbs", "aria-label": "Du är här" }, h("ol", {}, crumbs.map((c) => h("li", {}, c)))),
-    h("div", { class: "page-head" }, h("div", {}, h("p", { class: "kicker" }, type.one), heading), h("div", { class: "actions" }, edit, next, remove)),
+    h("div", { class: "page-head" }, h("div", {}, h("p", { class: "kicker" }, type.one), heading), h("div", { class: "actions" }, yearly, edit, next, remove)),
     liveNote,
     shownFacts,
     typeName === "Indicator" ? koladaFetch(node, () => refresh()) : null,
