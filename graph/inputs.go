@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -150,4 +151,15 @@ func (c *inputChecker) value(arg *ast.Argument, name string, v any, depth int) *
 		}
 	}
 	return nil
+}
+
+// setThenAppend folds a list to append into the list an update sets (or
+// clears) in the same step, which ent would write as two assignments to
+// one column in one UPDATE, of which the database keeps one. It returns the
+// list to set (nil for none) and whether to clear.
+func setThenAppend(set []string, clear bool, add []string) ([]string, bool) {
+	if len(add) == 0 || (set == nil && !clear) {
+		return set, clear
+	}
+	return append(slices.Clone(set), add...), false
 }

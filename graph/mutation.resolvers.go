@@ -34,11 +34,28 @@ func (r *mutationResolver) CreateGoal(ctx context.Context, input ent.CreateGoalI
 // UpdateGoal is the resolver for the updateGoal field.
 func (r *mutationResolver) UpdateGoal(ctx context.Context, id int, input ent.UpdateGoalInput) (*ent.Goal, error) {
 	// entgql v0.7.0's SetInput appends focusAreas where it should append
-	// appendFocusAreas (and likewise for target groups), so do it here.
-	return ent.FromContext(ctx).Goal.UpdateOneID(id).SetInput(input).
-		AppendFocusAreas(input.AppendFocusAreas).
-		AppendTargetGroups(input.AppendTargetGroups).
-		Save(ctx)
+	// appendFocusAreas (and likewise for target groups; ent/contrib#639),
+	// and an update that only appends looks like no change to the audit
+	// trail (skipUnchanged): a list to append becomes the list to set.
+	client := ent.FromContext(ctx)
+	appendsFocusAreas := len(input.AppendFocusAreas) > 0 && input.FocusAreas == nil && !input.ClearFocusAreas
+	appendsTargetGroups := len(input.AppendTargetGroups) > 0 && input.TargetGroups == nil && !input.ClearTargetGroups
+	if appendsFocusAreas || appendsTargetGroups {
+		stored, err := client.Goal.Get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if appendsFocusAreas {
+			input.FocusAreas = append([]string{}, stored.FocusAreas...)
+		}
+		if appendsTargetGroups {
+			input.TargetGroups = append([]string{}, stored.TargetGroups...)
+		}
+	}
+	input.FocusAreas, input.ClearFocusAreas = setThenAppend(input.FocusAreas, input.ClearFocusAreas, input.AppendFocusAreas)
+	input.TargetGroups, input.ClearTargetGroups = setThenAppend(input.TargetGroups, input.ClearTargetGroups, input.AppendTargetGroups)
+	input.AppendFocusAreas, input.AppendTargetGroups = nil, nil
+	return client.Goal.UpdateOneID(id).SetInput(input).Save(ctx)
 }
 
 // DeleteGoal is the resolver for the deleteGoal field.

@@ -73,3 +73,21 @@ func TestEveryManyToManyConnectionIsResolvedPerParent(t *testing.T) {
 }
 
 func upperFirst(s string) string { return string(s[0]-'a'+'A') + s[1:] }
+
+// entgql's generated SetInput appends the list that sets (focusAreas) where
+// it should append the one that appends (appendFocusAreas), ent/contrib#639:
+// UpdateGoal hides the lists to append from it and appends them itself.
+// When this test fails, entgql appends the right list: UpdateGoal can give
+// SetInput the whole input again.
+func TestEntgqlStillAppendsTheWrongList(t *testing.T) {
+	var m ent.GoalMutation
+	set, appended := []string{"a"}, []string{"b"}
+	in := ent.UpdateGoalInput{FocusAreas: set, AppendFocusAreas: appended, TargetGroups: set, AppendTargetGroups: appended}
+	in.Mutate(&m)
+	if got, _ := m.AppendedFocusAreas(); !slices.Equal(got, set) {
+		t.Errorf("SetInput appended focus areas %q, not focusAreas %q as entgql v0.7.0 does: drop the workaround in UpdateGoal", got, set)
+	}
+	if got, _ := m.AppendedTargetGroups(); !slices.Equal(got, set) {
+		t.Errorf("SetInput appended target groups %q, not targetGroups %q as entgql v0.7.0 does: drop the workaround in UpdateGoal", got, set)
+	}
+}

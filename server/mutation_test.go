@@ -103,6 +103,30 @@ func TestCreateUpdateDeleteEveryType(t *testing.T) {
 			t.Errorf("after updates: %+v", check)
 		}
 	})
+	t.Run("SetAndAppendInOneUpdate", func(t *testing.T) {
+		// Set and append in one update: the list set, then the one
+		// appended, each once (entgql appended the set list again).
+		var got struct {
+			UpdateGoal struct{ FocusAreas, TargetGroups []string }
+		}
+		s.must(`mutation($id: ID!) { updateGoal(id: $id, input: {focusAreas: ["läsning"], appendFocusAreas: ["skrivande"],
+			targetGroups: ["barn"], appendTargetGroups: ["unga"]}) { focusAreas targetGroups } }`, map[string]any{"id": goal}, &got)
+		if !slices.Equal(got.UpdateGoal.FocusAreas, []string{"läsning", "skrivande"}) || !slices.Equal(got.UpdateGoal.TargetGroups, []string{"barn", "unga"}) {
+			t.Errorf("focus areas %q and target groups %q, want [läsning skrivande] and [barn unga]", got.UpdateGoal.FocusAreas, got.UpdateGoal.TargetGroups)
+		}
+		s.must(`mutation($id: ID!) { updateGoal(id: $id, input: {clearTargetGroups: true, appendTargetGroups: ["äldre"]}) { focusAreas targetGroups } }`,
+			map[string]any{"id": goal}, &got)
+		if !slices.Equal(got.UpdateGoal.TargetGroups, []string{"äldre"}) {
+			t.Errorf("cleared and appended: target groups %q, want [äldre]", got.UpdateGoal.TargetGroups)
+		}
+		s.must(`mutation($id: ID!) { updateGoal(id: $id, input: {clearFocusAreas: true}) { id } }`, map[string]any{"id": goal}, nil)
+		s.must(`mutation($id: ID!) { updateGoal(id: $id, input: {appendFocusAreas: ["läsning", "skrivande"]}) { id } }`, map[string]any{"id": goal}, nil)
+		s.must(`mutation($id: ID!) { updateGoal(id: $id, input: {appendFocusAreas: ["musik"]}) { focusAreas targetGroups } }`,
+			map[string]any{"id": goal}, &got)
+		if !slices.Equal(got.UpdateGoal.FocusAreas, []string{"läsning", "skrivande", "musik"}) {
+			t.Errorf("appended alone: focus areas %q, want [läsning skrivande musik]", got.UpdateGoal.FocusAreas)
+		}
+	})
 	t.Run("DeletingAPlanDeletesWhatIsUnderIt", func(t *testing.T) {
 		activities, municipalities := s.count("activities"), s.count("municipalities")
 		var del struct{ DeletePlan string }
