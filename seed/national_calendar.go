@@ -116,25 +116,32 @@ type nationalCalendar struct {
 	closings     []closingRow
 }
 
-// Deadline cadences: every plan has the year's deadline; a third of the
-// regions follow up per tertial as well, a third per half-year.
-var (
-	tertialDeadlines = []struct {
-		period         followupdeadline.Period
-		month, day, in int // in: years after the year reported on
-	}{
+// deadlineRule is when a period's follow-ups are due: a day of the year
+// reported on (after 0) or of the year after it (after 1).
+type deadlineRule struct {
+	period            followupdeadline.Period
+	month, day, after int
+}
+
+// deadlineCadences by region (its index modulo 3): every plan has the
+// year's deadline; a third of the regions follow up per tertial as well, a
+// third per half-year.
+var deadlineCadences = [][]deadlineRule{
+	{
+		{followupdeadline.PeriodYear, 2, 15, 1},
 		{followupdeadline.PeriodFirstTertial, 5, 15, 0},
 		{followupdeadline.PeriodSecondTertial, 9, 15, 0},
 		{followupdeadline.PeriodThirdTertial, 1, 15, 1},
-	}
-	halfYearDeadlines = []struct {
-		period         followupdeadline.Period
-		month, day, in int
-	}{
+	},
+	{
+		{followupdeadline.PeriodYear, 2, 15, 1},
 		{followupdeadline.PeriodFirstHalf, 8, 31, 0},
 		{followupdeadline.PeriodSecondHalf, 2, 28, 1},
-	}
-)
+	},
+	{
+		{followupdeadline.PeriodYear, 2, 15, 1},
+	},
+}
 
 // Words for leads and revisions.
 var (
@@ -246,9 +253,7 @@ func generateCalendar(r *rand.Rand, d *nationalData) error {
 			a.lead = lead(r, d, &a)
 			addClosedActivity(r, d, a)
 		}
-		if err := c.revise(r, p, closedFirstYear+1, closedLastYear-1); err != nil {
-			return err
-		}
+		c.revise(r, p, closedFirstYear+1, closedLastYear-1)
 		for y := closedFirstYear; y <= closedLastYear; y++ {
 			c.report(p, y, muniByRegion[reg], true, r)
 		}
@@ -266,9 +271,7 @@ func generateCalendar(r *rand.Rand, d *nationalData) error {
 	for reg := range regions {
 		if reg%revisedEvery == 1 {
 			for range 1 + r.IntN(2) {
-				if err := c.revise(r, reg, nationalFirstYear, measuredLastYear); err != nil {
-					return err
-				}
+				c.revise(r, reg, nationalFirstYear, measuredLastYear)
 			}
 		}
 		for y := nationalFirstYear; y <= measuredLastYear; y++ {
@@ -279,16 +282,9 @@ func generateCalendar(r *rand.Rand, d *nationalData) error {
 	// Every plan's deadlines, for each of its years.
 	for p, pl := range d.plans {
 		for y := pl.firstYear; y <= pl.lastYear; y++ {
-			c.deadlines = append(c.deadlines, deadlineRow{plan: p, year: y, period: followupdeadline.PeriodYear, due: time.Date(y+1, time.February, 15, 0, 0, 0, 0, time.UTC)})
-			switch pl.region % 3 {
-			case 0:
-				for _, t := range tertialDeadlines {
-					c.deadlines = append(c.deadlines, deadlineRow{plan: p, year: y, period: t.period, due: time.Date(y+t.in, time.Month(t.month), t.day, 0, 0, 0, 0, time.UTC)})
-				}
-			case 1:
-				for _, t := range halfYearDeadlines {
-					c.deadlines = append(c.deadlines, deadlineRow{plan: p, year: y, period: t.period, due: time.Date(y+t.in, time.Month(t.month), t.day, 0, 0, 0, 0, time.UTC)})
-				}
+			for _, t := range deadlineCadences[pl.region%len(deadlineCadences)] {
+				c.deadlines = append(c.deadlines, deadlineRow{plan: p, year: y, period: t.period,
+					due: time.Date(y+t.after, time.Month(t.month), t.day, 0, 0, 0, 0, time.UTC)})
 			}
 		}
 	}
@@ -350,14 +346,11 @@ func addClosedActivity(r *rand.Rand, d *nationalData, a activityRow) {
 }
 
 // revise records a revision of plan p decided in a year from first to last.
-func (c *nationalCalendar) revise(r *rand.Rand, p, first, last int) error {
+func (c *nationalCalendar) revise(r *rand.Rand, p, first, last int) {
 	y := first + r.IntN(last-first+1)
 	on := time.Date(y, time.Month(1+r.IntN(12)), 1+r.IntN(28), 0, 0, 0, 0, time.UTC)
 	if len(c.revisions) > 0 && c.revisions[len(c.revisions)-1].plan == p && !on.After(c.revisions[len(c.revisions)-1].decidedOn) {
 		on = c.revisions[len(c.revisions)-1].decidedOn.AddDate(0, 2, 0)
-	}
-	if on.Year() > last+1 {
-		return fmt.Errorf("revision of plan %d decided %s, after its period", p, on)
 	}
 	c.revisions = append(c.revisions, revisionRow{
 		plan: p, decidedOn: on,
@@ -365,7 +358,6 @@ func (c *nationalCalendar) revise(r *rand.Rand, p, first, last int) error {
 		decidedBy: revisionBodies[r.IntN(len(revisionBodies))],
 		caseNum:   fmt.Sprintf("%02dRS%04d", on.Year()%100, 1000+r.IntN(9000)),
 	})
-	return nil
 }
 
 // report marks the municipalities' parts of plan p's report on year ready:
