@@ -104,3 +104,39 @@ func testWorkload(t *testing.T, db *storage.DB) {
 		}
 	})
 }
+
+func TestTargetsOnTheNationalDataset(t *testing.T) {
+	testTargets(t, storagetest.OpenSQLite(t))
+}
+
+func TestTargetsOnTheNationalDatasetPostgres(t *testing.T) {
+	testTargets(t, storagetest.OpenPostgres(t))
+}
+
+// testTargets checks that the benchmark picks the current plans and their
+// activities only (bench/WORKLOAD.md's 21 plans and 20,000 activities),
+// though the dataset also holds the closed plans of the period before,
+// their activities and the next period's drafts.
+func testTargets(t *testing.T, db *storage.DB) {
+	ctx := context.Background()
+	if err := seed.National(ctx, db.Client()); err != nil {
+		t.Fatal(err)
+	}
+	targets, err := bench.LoadTargets(ctx, db.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plans, activities int
+	if err := db.QueryRow("SELECT count(*) FROM plans").Scan(&plans); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow("SELECT count(*) FROM activities").Scan(&activities); err != nil {
+		t.Fatal(err)
+	}
+	if len(targets.Plans) != 21 || len(targets.Activities) != 20_000 || len(targets.Codes) != 290 {
+		t.Errorf("targets: %d plans, %d activities, %d municipalities; want 21, 20000, 290", len(targets.Plans), len(targets.Activities), len(targets.Codes))
+	}
+	if plans <= 21 || activities <= 20_000 {
+		t.Errorf("the dataset holds %d plans and %d activities: no others than the targets to leave out", plans, activities)
+	}
+}

@@ -91,10 +91,15 @@ func LoadTargets(ctx context.Context, db *sql.DB) (*Targets, error) {
 	if err := collect(ctx, db, "SELECT code FROM municipalities ORDER BY code", &t.Codes); err != nil {
 		return nil, fmt.Errorf("load municipality codes: %w", err)
 	}
-	if err := collect(ctx, db, "SELECT id FROM plans ORDER BY id", &t.Plans); err != nil {
+	// The running (adopted) plans and their activities: the national
+	// dataset's 21 plans of 2024–2027, not the closed plans of the period
+	// before nor the drafts of the next (seed/national_calendar.go).
+	if err := collect(ctx, db, "SELECT id FROM plans WHERE state = 'ADOPTED' ORDER BY id", &t.Plans); err != nil {
 		return nil, fmt.Errorf("load plan ids: %w", err)
 	}
-	if err := collect(ctx, db, "SELECT id FROM activities ORDER BY id", &t.Activities); err != nil {
+	if err := collect(ctx, db, `SELECT a.id FROM activities a JOIN objectives o ON o.id = a.objective_id
+		JOIN goals g ON g.id = o.goal_id JOIN plans p ON p.id = g.plan_id
+		WHERE p.state = 'ADOPTED' ORDER BY a.id`, &t.Activities); err != nil {
 		return nil, fmt.Errorf("load activity ids: %w", err)
 	}
 	if len(t.Codes) == 0 || len(t.Plans) == 0 || len(t.Activities) == 0 {

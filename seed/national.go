@@ -19,6 +19,7 @@ import (
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/followup"
+	"github.com/samverkan/samverkan/ent/followupdeadline"
 	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/goalassessment"
 	"github.com/samverkan/samverkan/ent/indicator"
@@ -29,8 +30,11 @@ import (
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/perspective"
 	"github.com/samverkan/samverkan/ent/plan"
+	"github.com/samverkan/samverkan/ent/planrevision"
 	"github.com/samverkan/samverkan/ent/schema/enum"
 	"github.com/samverkan/samverkan/ent/statuschange"
+	"github.com/samverkan/samverkan/ent/yearlyreportclosing"
+	"github.com/samverkan/samverkan/ent/yearlyreportreadiness"
 )
 
 // The national dataset of bench/WORKLOAD.md ("The data: national scale").
@@ -130,7 +134,9 @@ type (
 		municipalities     []int
 		institutions       []int
 		followUps          [followUpsPerActivity]followUpRow
-		perspectives       []int // indexes into nationalData.perspectives
+		perspectives       []int     // indexes into nationalData.perspectives
+		nextReview         time.Time // zero: none
+		lead               string
 	}
 	followUpRow struct {
 		date time.Time
@@ -140,6 +146,7 @@ type (
 
 // nationalData is the whole dataset in memory.
 type nationalData struct {
+	plans          []planRow
 	municipalities []municipalityRow
 	goals          []goalRow
 	objectives     []objectiveRow
@@ -147,6 +154,7 @@ type nationalData struct {
 	activities     []activityRow
 	perspectives   []string // names, in the kulturplan's order
 	measures       *nationalMeasures
+	calendar       *nationalCalendar
 }
 
 // National fills an empty, migrated database with the national benchmark dataset.
@@ -194,7 +202,7 @@ func National(ctx context.Context, client *ent.Client) error {
 // generateNational draws the dataset. The order of the draws is part of the
 // dataset: changing it changes every row after it.
 func generateNational(r *rand.Rand) (*nationalData, error) {
-	d := &nationalData{}
+	d := &nationalData{plans: currentPlans()}
 	d.municipalities = generateMunicipalities(r)
 	d.goals, d.objectives = generateGoals(r)
 	d.institutions = generateInstitutions(r, d.municipalities)
@@ -209,6 +217,11 @@ func generateNational(r *rand.Rand) (*nationalData, error) {
 	// From a generator of their own, so that adding them changed none of
 	// the rows above.
 	d.measures = generateMeasures(rand.New(rand.NewPCG(nationalMeasuresSeed, nationalMeasuresSeed)), d)
+	// And the calendar after them, likewise: the plans of the periods
+	// before and after, and what is due.
+	if err := generateCalendar(rand.New(rand.NewPCG(nationalCalendarSeed, nationalCalendarSeed)), d); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 
@@ -665,7 +678,8 @@ var (
 	municipalityColumns = []string{municipality.FieldCreatedAt, municipality.FieldUpdatedAt, municipality.FieldVersion,
 		municipality.FieldCode, municipality.FieldName, municipality.FieldOfficialName, municipality.FieldCountyCode}
 	planColumns = []string{plan.FieldCreatedAt, plan.FieldUpdatedAt, plan.FieldVersion,
-		plan.FieldName, plan.FieldRegion, plan.FieldCountyCode, plan.FieldFirstYear, plan.FieldLastYear, plan.FieldState}
+		plan.FieldName, plan.FieldRegion, plan.FieldCountyCode, plan.FieldFirstYear, plan.FieldLastYear, plan.FieldState,
+		plan.FieldOpenData, plan.FieldDataLicense, plan.FieldDataContact}
 	goalColumns = []string{goal.FieldCreatedAt, goal.FieldUpdatedAt, goal.FieldVersion,
 		goal.FieldNumber, goal.FieldTitle, goal.FieldDescription, goal.PlanColumn}
 	objectiveColumns = []string{objective.FieldCreatedAt, objective.FieldUpdatedAt, objective.FieldVersion,
@@ -674,7 +688,8 @@ var (
 		institution.FieldName, institution.FieldKind, institution.MunicipalityColumn}
 	activityColumns = []string{activity.FieldCreatedAt, activity.FieldUpdatedAt, activity.FieldVersion,
 		activity.FieldTitle, activity.FieldDescription, activity.FieldStatus,
-		activity.FieldFirstYear, activity.FieldLastYear, activity.ObjectiveColumn}
+		activity.FieldFirstYear, activity.FieldLastYear, activity.ObjectiveColumn,
+		activity.FieldNextReview, activity.FieldLead}
 	perspectiveColumns = []string{perspective.FieldCreatedAt, perspective.FieldUpdatedAt, perspective.FieldVersion,
 		perspective.FieldName, perspective.FieldPosition}
 	statusChangeColumns = []string{statuschange.FieldFromStatus, statuschange.FieldToStatus, statuschange.FieldAt, statuschange.ActivityColumn}
@@ -700,6 +715,10 @@ var nationalTables = map[string][]string{
 	indicatortarget.Table:        targetColumns,
 	indicatorvalue.Table:         valueColumns,
 	goalassessment.Table:         assessmentColumns,
+	followupdeadline.Table:       deadlineColumns,
+	planrevision.Table:           revisionColumns,
+	yearlyreportreadiness.Table:  readinessColumns,
+	yearlyreportclosing.Table:    closingColumns,
 }
 
 // insertNational stores the dataset, parents before children, and maps each
@@ -719,10 +738,15 @@ func insertNational(ctx context.Context, c *ent.Client, d *nationalData) error {
 	if err != nil {
 		return fmt.Errorf("create municipalities: %w", err)
 	}
-	planIDs, err := w.insert(ctx, plan.Table, planColumns, len(regions), func(i int, row []any) []any {
-		reg := regions[i]
-		return append(row, builtAt, builtAt, version, "Handlingsplan för kultursamverkan "+reg.name, reg.name, reg.code,
-			nationalFirstYear, nationalLastYear, string(plan.StateAdopted))
+	planIDs, err := w.insert(ctx, plan.Table, planColumns, len(d.plans), func(i int, row []any) []any {
+		p := d.plans[i]
+		reg := regions[p.region]
+		var contact any
+		if p.contact != "" {
+			contact = p.contact
+		}
+		return append(row, builtAt, builtAt, version, p.name, reg.name, reg.code,
+			p.firstYear, p.lastYear, string(p.state), p.openData, p.license, contact)
 	})
 	if err != nil {
 		return fmt.Errorf("create plans: %w", err)
@@ -750,8 +774,15 @@ func insertNational(ctx context.Context, c *ent.Client, d *nationalData) error {
 	}
 	activityIDs, err := w.insert(ctx, activity.Table, activityColumns, len(d.activities), func(i int, row []any) []any {
 		a := d.activities[i]
+		var review, lead any
+		if !a.nextReview.IsZero() {
+			review = a.nextReview
+		}
+		if a.lead != "" {
+			lead = a.lead
+		}
 		return append(row, builtAt, builtAt, version, a.title, a.description, string(a.status),
-			a.firstYear, a.lastYear, objectiveIDs[a.objective])
+			a.firstYear, a.lastYear, objectiveIDs[a.objective], review, lead)
 	})
 	if err != nil {
 		return fmt.Errorf("create activities: %w", err)
@@ -775,7 +806,7 @@ func insertNational(ctx context.Context, c *ent.Client, d *nationalData) error {
 	}); err != nil {
 		return fmt.Errorf("create follow-ups: %w", err)
 	}
-	return nil
+	return insertCalendar(ctx, w, d, planIDs, activityIDs, muniIDs)
 }
 
 // linkActivities writes the activities' municipality, institution and
