@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/plan"
 )
@@ -23,5 +24,15 @@ var computed = map[string]func(b *builder, a string) string{
 			" WHERE " + p + ".id = " + a + "." + b.d.ident(goal.PlanColumn) + "), '')"
 		return "CASE WHEN " + statement + " = '' THEN 'null' ELSE " +
 			b.d.jsonString("CASE WHEN "+intro+" = '' THEN "+statement+" ELSE "+intro+" || ' ' || "+statement+" END") + " END"
+	},
+	// Plan.openDataExported (graph/plan.resolvers.go): opendata's rule of
+	// which plans a server exports, which depends on whether the server
+	// is private (the request's context says).
+	"Plan.openDataExported": func(b *builder, a string) string {
+		exported := a + "." + b.d.ident(plan.FieldState) + " <> '" + string(plan.StateDraft) + "'"
+		if auth.ReadsRequireSignIn(b.ctx) {
+			exported += " AND " + a + "." + b.d.ident(plan.FieldOpenData)
+		}
+		return "CASE WHEN " + exported + " THEN 'true' ELSE 'false' END"
 	},
 }

@@ -8,8 +8,10 @@ package graph
 import (
 	"context"
 
+	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/plan"
+	"github.com/samverkan/samverkan/opendata"
 )
 
 // Sentence is the resolver for the sentence field.
@@ -29,4 +31,11 @@ func (r *goalResolver) Sentence(ctx context.Context, obj *ent.Goal) (*string, er
 		sentence = p.GoalsIntro + " " + obj.Statement
 	}
 	return &sentence, nil
+}
+
+// OpenDataExported is the resolver for the openDataExported field.
+func (r *planResolver) OpenDataExported(ctx context.Context, obj *ent.Plan) (bool, error) {
+	// Asked of the database, not of obj, which holds only the fields the
+	// query asked for; by opendata's rule of what is exported.
+	return opendata.Exported(r.client.Plan.Query().Where(plan.ID(obj.ID)), auth.ReadsRequireSignIn(ctx)).Exist(ctx)
 }

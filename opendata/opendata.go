@@ -124,9 +124,9 @@ func Newest(exports []*Export) time.Time {
 	return newest
 }
 
-// publishedPlans narrows q to the plans whose open data is exported, on a
-// private server or a public one.
-func publishedPlans(q *ent.PlanQuery, private bool) *ent.PlanQuery {
+// Exported narrows q to the plans whose open data is exported, on a
+// private server or a public one: the one rule of what is exported.
+func Exported(q *ent.PlanQuery, private bool) *ent.PlanQuery {
 	q = q.Where(plan.StateNEQ(plan.StateDraft))
 	if private {
 		q = q.Where(plan.OpenData(true))
@@ -145,12 +145,12 @@ func reading(ctx context.Context) context.Context {
 // when there is none (no such plan, a draft, or on a private server one
 // not published).
 func Published(ctx context.Context, client *ent.Client, id int, private bool) (*ent.Plan, error) {
-	return publishedPlans(client.Plan.Query().Where(plan.ID(id)), private).Only(reading(ctx))
+	return Exported(client.Plan.Query().Where(plan.ID(id)), private).Only(reading(ctx))
 }
 
 // PublishedPlans returns the published plans, by ID.
 func PublishedPlans(ctx context.Context, client *ent.Client, private bool) ([]*ent.Plan, error) {
-	return publishedPlans(client.Plan.Query(), private).Order(ent.Asc(plan.FieldID)).All(reading(ctx))
+	return Exported(client.Plan.Query(), private).Order(ent.Asc(plan.FieldID)).All(reading(ctx))
 }
 
 // Build reads the published plan p's open data.
@@ -477,7 +477,7 @@ func mustJSON(s string) []byte {
 // published plan, or else of the first plan (the region that runs the
 // server), or else "Samverkan".
 func Publisher(ctx context.Context, client *ent.Client) (string, error) {
-	for _, q := range []*ent.PlanQuery{publishedPlans(client.Plan.Query(), true), client.Plan.Query()} {
+	for _, q := range []*ent.PlanQuery{Exported(client.Plan.Query(), true), client.Plan.Query()} {
 		p, err := q.Order(ent.Asc(plan.FieldID)).First(privacy.DecisionContext(reading(ctx), privacy.Allow))
 		if err == nil {
 			return p.Region, nil

@@ -5,13 +5,16 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/samverkan/samverkan/graph"
 	"github.com/samverkan/samverkan/opendata"
 	"github.com/samverkan/samverkan/server"
 )
@@ -301,6 +304,8 @@ func TestOpenDataOnlyPublishedPlans(t *testing.T) {
 	if status, _, body := anonymous.openGet(path, ""); status != http.StatusNotFound {
 		t.Errorf("an unpublished plan: %d %s, want 404", status, body)
 	}
+	private := server.WithPrivateReads(true)
+	wantExported(t, s, plan, private)
 	if status, _, _ := anonymous.openGet(opendata.TablePath(atoi(t, plan), "goals", "csv"), ""); status != http.StatusNotFound {
 		t.Errorf("an unpublished plan's goals.csv: %d, want 404", status)
 	}
@@ -312,6 +317,7 @@ func TestOpenDataOnlyPublishedPlans(t *testing.T) {
 	if status, _, body := anonymous.openGet(path, ""); status != http.StatusOK {
 		t.Errorf("a published plan: %d %s, want 200 without a token", status, body)
 	}
+	wantExported(t, s, plan, private)
 	if got := catalogDatasets(t, anonymous); !slices.Equal(got, []string{opendata.DatasetURI(s.URL, atoi(t, plan))}) {
 		t.Errorf("the catalogue lists %q, want the published plan", got)
 	}
@@ -323,6 +329,7 @@ func TestOpenDataOnlyPublishedPlans(t *testing.T) {
 	if got := catalogDatasets(t, anonymous); len(got) != 0 {
 		t.Errorf("the catalogue lists the draft: %q", got)
 	}
+	wantExported(t, s, plan, private)
 	s.must(setPlanState, map[string]any{"id": plan, "state": "ADOPTED"}, nil)
 	s.must(publishPlan, map[string]any{"id": plan, "in": map[string]any{"openData": false}}, nil)
 	if status, _, _ := anonymous.openGet(path, ""); status != http.StatusNotFound {
@@ -348,6 +355,7 @@ func TestOpenDataOnAPublicServer(t *testing.T) {
 	if got := catalogDatasets(t, anonymous); !slices.Equal(got, []string{opendata.DatasetURI(s.URL, atoi(t, plan))}) {
 		t.Errorf("the catalogue lists %q, want the seeded plan", got)
 	}
+	wantExported(t, s, plan)
 	s.must(setPlanState, map[string]any{"id": plan, "state": "DRAFT"}, nil)
 	if status, _, _ := anonymous.openGet(path, ""); status != http.StatusNotFound {
 		t.Errorf("a draft: %d, want 404", status)
@@ -355,6 +363,7 @@ func TestOpenDataOnAPublicServer(t *testing.T) {
 	if got := catalogDatasets(t, anonymous); len(got) != 0 {
 		t.Errorf("the catalogue lists the draft: %q", got)
 	}
+	wantExported(t, s, plan)
 }
 
 // The licence is a web address, and the contact an e-mail address; the
@@ -558,5 +567,27 @@ func TestOpenDataCatalogAddressFromTheRequest(t *testing.T) {
 				t.Errorf("the catalogue does not have %s:\n%s", want, body)
 			}
 		})
+	}
+}
+
+// wantExported checks that the API's Plan.openDataExported says what the
+// open-data files do (200 or 404), by the compiled read and by the
+// resolvers alike: the latter from a second server over the same
+// database, built with opts (those of s) and no compiler.
+func wantExported(t *testing.T, s *testServer, plan string, opts ...server.Option) {
+	t.Helper()
+	status, _, _ := s.as("").openGet(opendata.PlanPath(atoi(t, plan)), "")
+	want := status == http.StatusOK
+	resolvers := httptest.NewServer(server.New(s.client, s.db, slog.New(slog.NewTextHandler(io.Discard, nil)),
+		append(opts, server.WithGraphQL(graph.WithCompiledReads("")))...))
+	defer resolvers.Close()
+	viaResolvers := *s
+	viaResolvers.URL = resolvers.URL
+	for name, c := range map[string]*testServer{"compiled": s, "resolvers": &viaResolvers} {
+		var got struct{ Node struct{ OpenDataExported bool } }
+		c.must(`query($id: ID!) { node(id: $id) { ... on Plan { openDataExported } } }`, map[string]any{"id": plan}, &got)
+		if got.Node.OpenDataExported != want {
+			t.Errorf("%s: openDataExported = %v, but the plan's export answers %d", name, got.Node.OpenDataExported, status)
+		}
 	}
 }

@@ -220,7 +220,7 @@ export const types = {
     listFields: "name region firstYear lastYear state goals { totalCount }",
     search: { field: "nameContainsFold", label: "Sök handlingsplan" },
     defaultOrder: { field: "FIRST_YEAR", direction: "DESC" },
-    detailFields: "name region countyCode firstYear lastYear state parentPlan goalsIntro sourceURL sourceDate description openData dataLicense dataContact",
+    detailFields: "name region countyCode firstYear lastYear state parentPlan goalsIntro sourceURL sourceDate description openData openDataExported dataLicense dataContact",
     children: (p) => [
       { type: "Goal", title: "Utvecklingsmål", where: { hasPlanWith: [{ id: p.id }] }, order: { field: "NUMBER", direction: "ASC" }, preset: { planID: p.id } },
       {

@@ -207,40 +207,28 @@ function koladaFetch(indicator, refresh) {
 /**
  * openData says whether the plan is exported as open data, under which
  * licence and whom to ask, and links its files and the catalogue. Whether
- * it is exported the server's catalogue says: a public server exports
- * every plan but a draft, a private one only those an admin has published.
+ * it is exported the server says (openDataExported): a public server
+ * exports every plan but a draft, a private one only those an admin has
+ * published.
  */
 function openData(p) {
   const a = (href, text) => h("a", { href }, text);
-  const license = h("a", { href: p.dataLicense, rel: "noreferrer noopener", target: "_blank" }, licenseLabels[p.dataLicense] || p.dataLicense);
   const base = `/open/v1/plans/${p.id}`;
-  const box = h("div", { class: "open-data" }, h("p", {}, "Tar reda på om planen är öppna data …"));
-  const show = (exported) => {
-    let content;
-    if (p.state === "DRAFT") content = h("p", {}, "Publiceras när planen inte längre är ett utkast.");
-    else if (!exported) content = h("p", {}, "Inte publicerad. En administratör kan publicera planen under Redigera.");
-    else
-      content = [
-        h("p", {}, "Öppna data under licensen ", license, p.dataContact ? `. Kontakt: ${p.dataContact}.` : "."),
-        h(
-          "ul",
-          {},
-          h("li", {}, a(`${base}.json`, "Hela planen (JSON)")),
-          openDataTables.map(([name, label]) => h("li", {}, `${label}: `, a(`${base}/${name}.csv`, "CSV"), ", ", a(`${base}/${name}.json`, "JSON"))),
-          h("li", {}, a("/open/v1/catalog.rdf", "Katalogen för Sveriges dataportal (DCAT-AP-SE)")),
-        ),
-      ];
-    box.replaceChildren(...[content].flat());
-  };
-  // The catalogue lists the plans exported (a plan's own address would
-  // answer 404 when it is not, which the console reports as a fault).
-  fetch("/open/v1/catalog.rdf")
-    .then((r) => (r.ok ? r.text() : ""))
-    .then(
-      (catalog) => show(catalog.includes(`${base}"`)),
-      () => show(false),
-    );
-  return box;
+  if (p.state === "DRAFT") return h("p", {}, "Publiceras när planen inte längre är ett utkast.");
+  if (!p.openDataExported) return h("p", {}, "Inte publicerad. En administratör kan publicera planen under Redigera.");
+  const license = h("a", { href: p.dataLicense, rel: "noreferrer noopener", target: "_blank" }, licenseLabels[p.dataLicense] || p.dataLicense);
+  return h(
+    "div",
+    { class: "open-data" },
+    h("p", {}, "Öppna data under licensen ", license, p.dataContact ? `. Kontakt: ${p.dataContact}.` : "."),
+    h(
+      "ul",
+      {},
+      h("li", {}, a(`${base}.json`, "Hela planen (JSON)")),
+      openDataTables.map(([name, label]) => h("li", {}, `${label}: `, a(`${base}/${name}.csv`, "CSV"), ", ", a(`${base}/${name}.json`, "JSON"))),
+      h("li", {}, a("/open/v1/catalog.rdf", "Katalogen för Sveriges dataportal (DCAT-AP-SE)")),
+    ),
+  );
 }
 
 
