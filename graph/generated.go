@@ -742,6 +742,7 @@ type ComplexityRoot struct {
 		LastYear                       func(childComplexity int) int
 		Name                           func(childComplexity int) int
 		OpenData                       func(childComplexity int) int
+		OpenDataExported               func(childComplexity int) int
 		ParentPlan                     func(childComplexity int) int
 		Region                         func(childComplexity int) int
 		Revisions                      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PlanRevisionOrder, where *ent.PlanRevisionWhereInput) int
@@ -1103,6 +1104,7 @@ type PlanResolver interface {
 	StatusByPerspective(ctx context.Context, obj *ent.Plan, year *int) ([]*report.PerspectiveStatus, error)
 	StatusCountsWithoutPerspective(ctx context.Context, obj *ent.Plan, year *int) (*report.Counts, error)
 	StatusCountsWholeCounty(ctx context.Context, obj *ent.Plan, year *int) (*report.Counts, error)
+	OpenDataExported(ctx context.Context, obj *ent.Plan) (bool, error)
 	StatusCounts(ctx context.Context, obj *ent.Plan, year *int) (*report.Counts, error)
 	StatusByGoal(ctx context.Context, obj *ent.Plan, year *int) ([]*report.GoalStatus, error)
 	Coverage(ctx context.Context, obj *ent.Plan, year *int) (*report.Coverage, error)
@@ -4472,6 +4474,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Plan.OpenData(childComplexity), true
+	case "Plan.openDataExported":
+		if e.ComplexityRoot.Plan.OpenDataExported == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plan.OpenDataExported(childComplexity), true
 	case "Plan.parentPlan":
 		if e.ComplexityRoot.Plan.ParentPlan == nil {
 			break
@@ -7071,6 +7079,8 @@ func (ec *executionContext) childFields_Plan(ctx context.Context, field graphql.
 		return ec.fieldContext_Plan_statusCountsWithoutPerspective(ctx, field)
 	case "statusCountsWholeCounty":
 		return ec.fieldContext_Plan_statusCountsWholeCounty(ctx, field)
+	case "openDataExported":
+		return ec.fieldContext_Plan_openDataExported(ctx, field)
 	case "statusCounts":
 		return ec.fieldContext_Plan_statusCounts(ctx, field)
 	case "statusByGoal":
@@ -25063,6 +25073,29 @@ func (ec *executionContext) fieldContext_Plan_statusCountsWholeCounty(ctx contex
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Plan_openDataExported(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_openDataExported(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Plan().OpenDataExported(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_openDataExported(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plan", field, true, true, "Boolean")
 }
 
 func (ec *executionContext) _Plan_statusCounts(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
@@ -54227,6 +54260,11 @@ func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "statusCountsWholeCounty":
 			out.Values[i] = ec._Plan_statusCountsWholeCounty(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "openDataExported":
+			out.Values[i] = ec._Plan_openDataExported(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
