@@ -29,7 +29,6 @@ import (
 	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/activity"
-	"github.com/samverkan/samverkan/ent/auditentry"
 	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/indicator"
 	"github.com/samverkan/samverkan/ent/institution"
@@ -102,12 +101,9 @@ func find(tables []Table, name string) (Table, bool) {
 // Export is a published plan's open data.
 type Export struct {
 	Plan *ent.Plan
-	// Modified is when what the export holds last changed: the newest
-	// change of its records (and of the municipalities, institutions and
-	// perspectives they name), or of a deletion anywhere (which the audit
-	// trail alone remembers).
+	// Modified is when what the export holds last changed (see Modified).
 	Modified time.Time
-	Tables   []Table // as Tables, with rows
+	Tables   []Table // as Tables, with rows (without, from Head)
 }
 
 // Table returns the export's table named name.
@@ -153,15 +149,24 @@ func PublishedPlans(ctx context.Context, client *ent.Client, private bool) ([]*e
 	return Exported(client.Plan.Query(), private).Order(ent.Asc(plan.FieldID)).All(reading(ctx))
 }
 
+// Head returns what the catalogue says of the published plan p's export:
+// the plan, when it last changed and its tables, without their rows.
+func Head(ctx context.Context, client *ent.Client, p *ent.Plan) (*Export, error) {
+	modified, err := Modified(ctx, client, p)
+	if err != nil {
+		return nil, err
+	}
+	return &Export{Plan: p, Modified: modified, Tables: Tables}, nil
+}
+
 // Build reads the published plan p's open data.
 func Build(ctx context.Context, client *ent.Client, p *ent.Plan) (*Export, error) {
-	ctx = reading(ctx)
-	e := &Export{Plan: p, Modified: p.UpdatedAt}
-	seen := func(t time.Time) {
-		if t.After(e.Modified) {
-			e.Modified = t
-		}
+	e, err := Head(ctx, client, p)
+	if err != nil {
+		return nil, err
 	}
+	e.Tables = nil
+	ctx = reading(ctx)
 
 	goals, err := client.Goal.Query().Where(goal.PlanID(p.ID)).Order(ent.Asc(goal.FieldNumber)).All(ctx)
 	if err != nil {
@@ -170,7 +175,6 @@ func Build(ctx context.Context, client *ent.Client, p *ent.Plan) (*Export, error
 	number := map[int]int{}
 	var goalRows [][]any
 	for _, g := range goals {
-		seen(g.UpdatedAt)
 		number[g.ID] = g.Number
 		goalRows = append(goalRows, []any{g.ID, p.ID, g.Number, text(g.Title), g.Area, g.Statement, g.Description,
 			list(g.FocusAreas), list(g.TargetGroups)})
@@ -185,7 +189,6 @@ func Build(ctx context.Context, client *ent.Client, p *ent.Plan) (*Export, error
 	goalOf := map[int]int{}
 	var headingRows [][]any
 	for _, o := range objectives {
-		seen(o.UpdatedAt)
 		goalOf[o.ID] = o.GoalID
 		headingRows = append(headingRows, []any{o.ID, o.GoalID, number[o.GoalID], o.Position, o.Title, o.Description})
 	}
@@ -203,24 +206,19 @@ func Build(ctx context.Context, client *ent.Client, p *ent.Plan) (*Export, error
 	}
 	var activityRows, participationRows [][]any
 	for _, a := range activities {
-		seen(a.UpdatedAt)
 		var perspectives []string
 		for _, ps := range a.Edges.Perspectives {
-			seen(ps.UpdatedAt)
 			perspectives = append(perspectives, ps.Name)
 		}
 		activityRows = append(activityRows, []any{a.ID, a.ObjectiveID, goalOf[a.ObjectiveID], a.Title, a.Description,
 			string(a.Status), intOrNil(a.FirstYear), intOrNil(a.LastYear), date(a.StartDate), date(a.EndDate),
 			a.Lead, list(perspectives), intOrNil(a.PredecessorID)})
 		for _, m := range a.Edges.Municipalities {
-			seen(m.UpdatedAt)
 			participationRows = append(participationRows, []any{a.ID, "MUNICIPALITY", m.ID, m.Name, m.Code})
 		}
 		for _, in := range a.Edges.Institutions {
-			seen(in.UpdatedAt)
 			var code any
 			if m := in.Edges.Municipality; m != nil {
-				seen(m.UpdatedAt)
 				code = m.Code
 			}
 			participationRows = append(participationRows, []any{a.ID, "INSTITUTION", in.ID, in.Name, code})
@@ -241,7 +239,6 @@ func Build(ctx context.Context, client *ent.Client, p *ent.Plan) (*Export, error
 	}
 	var indicatorRows, targetRows, valueRows [][]any
 	for _, in := range indicators {
-		seen(in.UpdatedAt)
 		indicatorRows = append(indicatorRows, []any{in.ID, in.Name, in.Description, in.Unit,
 			string(in.Direction), string(in.Scope), string(in.Aggregation),
 			intOrNil(in.GoalID), intOrNil(in.ObjectiveID), intOrNil(in.ActivityID),
@@ -249,36 +246,22 @@ func Build(ctx context.Context, client *ent.Client, p *ent.Plan) (*Export, error
 		targets := in.Edges.Targets
 		slices.SortFunc(targets, func(a, b *ent.IndicatorTarget) int { return a.Year - b.Year })
 		for _, t := range targets {
-			seen(t.UpdatedAt)
 			targetRows = append(targetRows, []any{in.ID, t.Year, t.Value})
 		}
 		values := in.Edges.Values
 		slices.SortFunc(values, func(a, b *ent.IndicatorValue) int { return strings.Compare(valueKey(a), valueKey(b)) })
 		for _, v := range values {
-			seen(v.UpdatedAt)
 			var period, code any
 			if v.Period != nil {
 				period = string(*v.Period)
 			}
 			if m := v.Edges.Municipality; m != nil {
-				seen(m.UpdatedAt)
 				code = m.Code
 			}
 			valueRows = append(valueRows, []any{in.ID, v.Year, period, intOrNil(v.MunicipalityID), code, v.Value, string(v.Source)})
 		}
 	}
 
-	// A deletion leaves no record to be newer: the audit trail's newest
-	// deletion (of anything) counts, so that Modified never misses one.
-	deleted, err := client.AuditEntry.Query().Where(auditentry.ActionEQ(auditentry.ActionDELETE)).
-		Order(ent.Desc(auditentry.FieldID)).First(privacy.DecisionContext(ctx, privacy.Allow))
-	switch {
-	case err == nil:
-		seen(deleted.At)
-	case !ent.IsNotFound(err):
-		return nil, fmt.Errorf("read the audit trail: %w", err)
-	}
-	e.Modified = e.Modified.UTC().Truncate(time.Second)
 
 	rows := [][][]any{goalRows, headingRows, activityRows, participationRows, indicatorRows, targetRows, valueRows}
 	for i, t := range Tables {

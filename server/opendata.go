@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -13,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/opendata"
@@ -36,9 +39,13 @@ func WithPublicURL(u string) Option {
 // openData adds the open-data routes to mux.
 func openData(mux *http.ServeMux, client *ent.Client, log *slog.Logger, cfg *config) {
 	base := func(r *http.Request) string { return publicBase(r, cfg) }
-	mux.Handle("GET "+opendata.CatalogPath, openCatalog(client, log, base, cfg.private))
-	mux.Handle("GET "+opendata.Prefix+"plans/{file}", openPlan(client, log, cfg.private))
-	mux.Handle("GET "+opendata.Prefix+"plans/{plan}/{file}", openTable(client, log, cfg.private))
+	// Requests for the same thing at the same time (a harvester's, or a
+	// flood of them) share one reading of the database: the catalogue, or
+	// a plan's export.
+	shared := new(singleflight.Group)
+	mux.Handle("GET "+opendata.CatalogPath, openCatalog(client, log, base, cfg.private, shared))
+	mux.Handle("GET "+opendata.Prefix+"plans/{file}", openPlan(client, log, cfg.private, shared))
+	mux.Handle("GET "+opendata.Prefix+"plans/{plan}/{file}", openTable(client, log, cfg.private, shared))
 }
 
 // publicBase is the server's public address, without a trailing slash:
@@ -61,42 +68,51 @@ func publicBase(r *http.Request, cfg *config) string {
 }
 
 // openCatalog serves the DCAT-AP-SE catalogue of the published plans.
-func openCatalog(client *ent.Client, log *slog.Logger, base func(*http.Request) string, private bool) http.Handler {
+func openCatalog(client *ent.Client, log *slog.Logger, base func(*http.Request) string, private bool, shared *singleflight.Group) http.Handler {
+	type catalogue struct {
+		publisher string
+		heads     []*opendata.Export
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		plans, err := opendata.PublishedPlans(ctx, client, private)
-		if err != nil {
-			internalError(ctx, w, log, err)
-			return
-		}
-		var exports []*opendata.Export
-		for _, p := range plans {
-			e, err := opendata.Build(ctx, client, p)
+		v, err, _ := shared.Do("catalog", func() (any, error) {
+			// Not cancelled with the request that began it: others wait
+			// for it too.
+			ctx := context.WithoutCancel(ctx)
+			plans, err := opendata.PublishedPlans(ctx, client, private)
 			if err != nil {
-				internalError(ctx, w, log, err)
-				return
+				return nil, err
 			}
-			exports = append(exports, e)
-		}
-		publisher, err := opendata.Publisher(ctx, client)
+			c := catalogue{heads: make([]*opendata.Export, 0, len(plans))}
+			for _, p := range plans {
+				e, err := opendata.Head(ctx, client, p)
+				if err != nil {
+					return nil, err
+				}
+				c.heads = append(c.heads, e)
+			}
+			c.publisher, err = opendata.Publisher(ctx, client)
+			return c, err
+		})
 		if err != nil {
 			internalError(ctx, w, log, err)
 			return
 		}
-		body := opendata.Catalog(base(r), publisher, exports)
-		serveOpen(w, r, "application/rdf+xml; charset=utf-8", "", opendata.CatalogLicense, opendata.Newest(exports), body)
+		c := v.(catalogue)
+		body := opendata.Catalog(base(r), c.publisher, c.heads)
+		serveOpen(w, r, "application/rdf+xml; charset=utf-8", "", opendata.CatalogLicense, opendata.Newest(c.heads), body)
 	})
 }
 
 // openPlan serves /open/v1/plans/<id>.json: the plan's whole export.
-func openPlan(client *ent.Client, log *slog.Logger, private bool) http.Handler {
+func openPlan(client *ent.Client, log *slog.Logger, private bool, shared *singleflight.Group) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		idText, ok := strings.CutSuffix(r.PathValue("file"), ".json")
 		if !ok {
 			textError(w, http.StatusNotFound, "no such file: a plan's export is /open/v1/plans/<id>.json")
 			return
 		}
-		e, ok := openExport(w, r, client, log, idText, private)
+		e, ok := openExport(w, r, client, log, idText, private, shared)
 		if !ok {
 			return
 		}
@@ -110,14 +126,14 @@ func openPlan(client *ent.Client, log *slog.Logger, private bool) http.Handler {
 }
 
 // openTable serves /open/v1/plans/<id>/<table>.csv and .json.
-func openTable(client *ent.Client, log *slog.Logger, private bool) http.Handler {
+func openTable(client *ent.Client, log *slog.Logger, private bool, shared *singleflight.Group) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name, ext, _ := strings.Cut(r.PathValue("file"), ".")
 		if _, ok := opendata.TableNamed(name); !ok || (ext != "csv" && ext != "json") {
 			textError(w, http.StatusNotFound, "no such table: the tables are "+tableNames()+", each as .csv or .json")
 			return
 		}
-		e, ok := openExport(w, r, client, log, r.PathValue("plan"), private)
+		e, ok := openExport(w, r, client, log, r.PathValue("plan"), private, shared)
 		if !ok {
 			return
 		}
@@ -151,7 +167,7 @@ func tableNames() string {
 // openExport reads the export of the published plan of the id given, or
 // answers 404 (no such plan, a draft, or on a private server one not
 // published: the answer does not say which) and reports false.
-func openExport(w http.ResponseWriter, r *http.Request, client *ent.Client, log *slog.Logger, idText string, private bool) (*opendata.Export, bool) {
+func openExport(w http.ResponseWriter, r *http.Request, client *ent.Client, log *slog.Logger, idText string, private bool, shared *singleflight.Group) (*opendata.Export, bool) {
 	ctx := r.Context()
 	id, err := strconv.Atoi(idText)
 	if err != nil {
@@ -167,12 +183,14 @@ func openExport(w http.ResponseWriter, r *http.Request, client *ent.Client, log 
 		internalError(ctx, w, log, err)
 		return nil, false
 	}
-	e, err := opendata.Build(ctx, client, p)
+	v, err, _ := shared.Do("plan "+strconv.Itoa(p.ID), func() (any, error) {
+		return opendata.Build(context.WithoutCancel(ctx), client, p)
+	})
 	if err != nil {
 		internalError(ctx, w, log, err)
 		return nil, false
 	}
-	return e, true
+	return v.(*opendata.Export), true
 }
 
 // serveOpen sends an open-data file with its ETag (a hash of the body)

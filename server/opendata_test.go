@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/samverkan/samverkan/graph"
 	"github.com/samverkan/samverkan/opendata"
@@ -584,10 +586,134 @@ func wantExported(t *testing.T, s *testServer, plan string, opts ...server.Optio
 	viaResolvers := *s
 	viaResolvers.URL = resolvers.URL
 	for name, c := range map[string]*testServer{"compiled": s, "resolvers": &viaResolvers} {
-		var got struct{ Node struct{ OpenDataExported bool } }
+		var got struct {
+			Node struct{ OpenDataExported bool }
+		}
 		c.must(`query($id: ID!) { node(id: $id) { ... on Plan { openDataExported } } }`, map[string]any{"id": plan}, &got)
 		if got.Node.OpenDataExported != want {
 			t.Errorf("%s: openDataExported = %v, but the plan's export answers %d", name, got.Node.OpenDataExported, status)
+		}
+	}
+}
+
+// A plan's export says it changed when anything it holds changes, the
+// records it only names included: its modified time (in the catalogue
+// and the export) is the newest change's, whichever kind of record that
+// was, and a deletion's.
+func TestOpenDataModifiedFollowsEveryKindOfChange(t *testing.T) {
+	s := newTestServer(t)
+	f := newIndicatorFixture(s)
+	plan := s.idOf("plans", "{}")
+	var taking struct {
+		Activities struct {
+			Edges []struct {
+				Node struct {
+					Municipalities, Institutions struct {
+						Edges []struct{ Node struct{ ID string } }
+					}
+				}
+			}
+		}
+	}
+	s.must(`{ activities(first: 1, where: {hasMunicipalities: true, hasInstitutions: true}) { edges { node {
+		municipalities(first: 1) { edges { node { id } } } institutions(first: 1) { edges { node { id } } } } } } }`, nil, &taking)
+	if len(taking.Activities.Edges) == 0 {
+		t.Fatal("no activity of the Örebro plan has both municipalities and institutions")
+	}
+	a := taking.Activities.Edges[0].Node
+	municipality, institution := a.Municipalities.Edges[0].Node.ID, a.Institutions.Edges[0].Node.ID
+
+	// modified is the plan's modified time as the catalogue and the
+	// export say it; they must agree.
+	modified := func(after string) string {
+		t.Helper()
+		var inCatalog string
+		for _, d := range readCatalog(t, s).all(dcat+"Catalog", dcat+"dataset", dcat+"Dataset") {
+			if d.attr(rdfNS, "about") == opendata.DatasetURI(s.URL, atoi(t, plan)) {
+				if m := d.all(dct + "modified"); len(m) == 1 {
+					inCatalog = m[0].Text
+				}
+			}
+		}
+		_, _, body := s.openGet(opendata.PlanPath(atoi(t, plan)), "")
+		var e struct{ Modified string }
+		if err := json.Unmarshal(body, &e); err != nil {
+			t.Fatalf("the export: %v", err)
+		}
+		if inCatalog != e.Modified {
+			t.Errorf("after %s: the catalogue says %q, the export %q", after, inCatalog, e.Modified)
+		}
+		return e.Modified
+	}
+	second := func(at string) string {
+		t.Helper()
+		tm, err := time.Parse(time.RFC3339Nano, at)
+		if err != nil {
+			t.Fatalf("updatedAt %q: %v", at, err)
+		}
+		return tm.UTC().Truncate(time.Second).Format(time.RFC3339)
+	}
+	changes := []struct{ what, mutation string }{
+		{"a municipality taking part", `mutation($id: ID!) { x: updateMunicipality(id: $id, input: {name: "Nytt namn"}) { updatedAt } }`},
+		{"an institution taking part", `mutation($id: ID!) { x: updateInstitution(id: $id, input: {name: "Nytt namn"}) { updatedAt } }`},
+		{"an indicator", `mutation($id: ID!) { x: updateIndicator(id: $id, input: {description: "Ny beskrivning"}) { updatedAt } }`},
+	}
+	ids := []string{municipality, institution, f.county}
+	// Times are to the second: each change waits for a new second, so
+	// that a kind of record the export misses shows.
+	nextSecond := func() { time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second))) }
+	for i, c := range changes {
+		nextSecond()
+		var out struct{ X struct{ UpdatedAt string } }
+		s.must(c.mutation, map[string]any{"id": ids[i]}, &out)
+		if got, want := modified(c.what), second(out.X.UpdatedAt); got != want {
+			t.Errorf("after a change of %s at %s, the export's modified is %s", c.what, want, got)
+		}
+	}
+	value := s.create(createValue, map[string]any{"in": map[string]any{"indicatorID": f.county, "year": 2021, "value": 3}})
+	nextSecond()
+	s.must(`mutation($id: ID!) { deleteIndicatorValue(id: $id) }`, map[string]any{"id": value}, nil)
+	var trail struct {
+		AuditEntries struct {
+			Edges []struct{ Node struct{ Action, At string } }
+		}
+	}
+	s.must(`{ auditEntries(last: 1) { edges { node { action at } } } }`, nil, &trail)
+	if n := len(trail.AuditEntries.Edges); n != 1 || trail.AuditEntries.Edges[0].Node.Action != "DELETE" {
+		t.Fatalf("the newest audit entry: %+v, want the deletion", trail)
+	}
+	if got, want := modified("a deletion"), second(trail.AuditEntries.Edges[0].Node.At); got != want {
+		t.Errorf("after a deletion at %s, the export's modified is %s", want, got)
+	}
+}
+
+// Harvesters asking at once for the catalogue and a plan's export (which
+// share one reading of the database) each get the whole file.
+func TestOpenDataAtOnce(t *testing.T) {
+	s := newTestServer(t)
+	plan := atoi(t, s.idOf("plans", "{}"))
+	for _, path := range []string{opendata.CatalogPath, opendata.PlanPath(plan), opendata.TablePath(plan, "activities", "csv")} {
+		_, _, want := s.openGet(path, "")
+		bodies := make(chan []byte, 16)
+		for range cap(bodies) {
+			go func() { // not openGet, which may stop the test: not from here
+				res, err := http.Get(s.URL + path)
+				if err != nil {
+					bodies <- []byte(err.Error())
+					return
+				}
+				defer res.Body.Close()
+				body, _ := io.ReadAll(res.Body)
+				if res.StatusCode != http.StatusOK {
+					body = []byte(fmt.Sprint("status ", res.StatusCode))
+				}
+				bodies <- body
+			}()
+		}
+		for range cap(bodies) {
+			if got := <-bodies; !bytes.Equal(got, want) {
+				t.Errorf("GET %s at once: %.200s, want %.200s", path, got, want)
+			}
 		}
 	}
 }
