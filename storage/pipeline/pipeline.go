@@ -10,7 +10,9 @@ import "context"
 type laterKey struct{}
 
 // Later returns a context whose inserts nobody reads the result of before
-// the transaction commits: not the new record's id, which reads as 0. On
+// the transaction commits: not the new record's id, which reads as 0, so
+// the record may have no edges but its own columns (ent would link the
+// others by that id). On
 // PostgreSQL, inside a transaction, such an insert is sent with the
 // transaction's next statement; an error it meets is that statement's (or
 // the COMMIT's), so the transaction fails as a whole. Elsewhere it changes
