@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -138,5 +139,56 @@ func testTargets(t *testing.T, db *storage.DB) {
 	}
 	if plans <= 21 || activities <= 20_000 {
 		t.Errorf("the dataset holds %d plans and %d activities: no others than the targets to leave out", plans, activities)
+	}
+}
+
+// TestM1RoundTripsPostgres counts the round trips to PostgreSQL of one
+// M1 write (an admin's authenticated, audited change of an activity's
+// status): BEGIN with the reading of the stored record, the UPDATE
+// returning the record, and the status change and audit entry with the
+// COMMIT. Seven before (storage/pgpipeline.go). It also checks that the
+// write did all it must: the status, one status change, one audit entry.
+func TestM1RoundTripsPostgres(t *testing.T) {
+	db := storagetest.OpenPostgres(t)
+	srv := orebroServer(t, db)
+	ctx := context.Background()
+	targets, err := bench.LoadTargets(ctx, db.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m1 := bench.Operations[slices.IndexFunc(bench.Operations, func(op bench.Operation) bool { return op.Name == "M1" })]
+	// The first write reads the token's viewer, which the server keeps.
+	if _, _, err := srv.Post(ctx, m1, targets, 0); err != nil {
+		t.Fatal(err)
+	}
+	const i = 1
+	id, status := targets.Activities[i], "ONGOING" // M1's i-th request
+	var stored string
+	if err := db.QueryRow("SELECT status FROM activities WHERE id = $1", id).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	if stored == status {
+		t.Fatalf("activity %d is %s already: the write would change nothing", id, stored)
+	}
+	_, n, err := srv.Post(ctx, m1, targets, i)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 3 {
+		t.Errorf("one M1 write took %d round trips to PostgreSQL, want 3", n)
+	}
+	var (
+		got                       string
+		version, entries, changes int
+	)
+	if err := db.QueryRow(`SELECT status, version,
+		(SELECT count(*) FROM audit_entries WHERE object_type = 'Activity' AND object_id = $1),
+		(SELECT count(*) FROM status_changes WHERE activity_id = $1 AND to_status = $2)
+		FROM activities WHERE id = $1`, id, status).Scan(&got, &version, &entries, &changes); err != nil {
+		t.Fatal(err)
+	}
+	if got != status || version != 2 || entries != 1 || changes != 1 {
+		t.Errorf("after the write: status %s, version %d, %d audit entries, %d status changes; want %s, 2, 1, 1",
+			got, version, entries, changes, status)
 	}
 }

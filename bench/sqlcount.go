@@ -31,13 +31,20 @@ type counterKey struct{}
 
 // CountingClient returns an ent client over db whose statements are counted
 // for the request whose context they run in (see Instrument).
+// On PostgreSQL it counts round trips to the database instead, which the
+// storage package counts (storage.CountRoundTrips): statements sent
+// together, such as BEGIN and the first statement, count once.
 func CountingClient(db *storage.DB) *ent.Client {
+	if db.Dialect == dialect.Postgres {
+		return db.Client()
+	}
 	return db.Client(ent.Driver(&countingDriver{Driver: db.Driver()}))
 }
 
 // Instrument makes every response of next carry StatementsHeader: the
 // number of statements the request ran through a CountingClient, BEGIN and
-// COMMIT (or ROLLBACK) included. The count goes in a header, so it must be
+// COMMIT (or ROLLBACK) included; on PostgreSQL, its round trips to the
+// database (see CountingClient). The count goes in a header, so it must be
 // complete before the handler writes its first byte; gqlgen executes the
 // whole operation before it writes.
 //
@@ -54,7 +61,8 @@ func Instrument(next http.Handler) http.Handler {
 		}
 		n := new(atomic.Int64)
 		cw := &countingWriter{ResponseWriter: w, n: n}
-		next.ServeHTTP(cw, r.WithContext(context.WithValue(r.Context(), counterKey{}, n)))
+		ctx := storage.CountRoundTrips(context.WithValue(r.Context(), counterKey{}, n), n)
+		next.ServeHTTP(cw, r.WithContext(ctx))
 	})
 }
 

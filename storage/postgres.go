@@ -61,6 +61,7 @@ type pgConn struct {
 	*stdlib.Conn
 	h     *health
 	epoch uint64
+	tx    *pgTx // the transaction under way, if it is one of BeginTx's (see pgpipeline.go)
 }
 
 // IsValid reports whether the pool may keep the connection.

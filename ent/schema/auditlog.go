@@ -17,6 +17,7 @@ import (
 	gen "github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/auditentry"
 	"github.com/samverkan/samverkan/ent/hook"
+	"github.com/samverkan/samverkan/storage/pipeline"
 )
 
 // AuditMixin records every change to a type's records in the audit trail:
@@ -124,7 +125,11 @@ func recordChange(next ent.Mutator) ent.Mutator {
 		if partOf, ok := audit.PartOfEntry(ctx); ok && action == auditentry.ActionRESTORE {
 			entry.SetPartOf(partOf)
 		}
-		main, err := entry.Save(asServer(ctx))
+		saveCtx := asServer(ctx)
+		if len(cascaded) == 0 {
+			saveCtx = pipeline.Later(saveCtx) // the entry's id is not needed
+		}
+		main, err := entry.Save(saveCtx)
 		if err != nil {
 			return nil, fmt.Errorf("audit: record the change: %w", err)
 		}

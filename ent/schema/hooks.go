@@ -30,6 +30,7 @@ import (
 	"github.com/samverkan/samverkan/ent/schema/enum"
 	"github.com/samverkan/samverkan/ent/token"
 	"github.com/samverkan/samverkan/ent/user"
+	"github.com/samverkan/samverkan/storage/pipeline"
 )
 
 // normalizeText rewrites every string and string list a mutation sets to
@@ -455,7 +456,7 @@ var recordStatusChange = hook.On(func(next ent.Mutator) ent.Mutator {
 			SetActivityID(a.ID).
 			SetNillableFromStatus(from).
 			SetToStatus(a.Status).
-			Exec(asServer(ctx)); err != nil {
+			Exec(pipeline.Later(asServer(ctx))); err != nil { // its id is not needed
 			return nil, fmt.Errorf("record the status change: %w", err)
 		}
 		return v, nil
