@@ -14,6 +14,7 @@ import (
 
 	"github.com/samverkan/samverkan/opendata"
 	"github.com/samverkan/samverkan/server"
+	"github.com/samverkan/samverkan/server/servertest"
 )
 
 const (
@@ -292,7 +293,7 @@ func TestOpenDataETag(t *testing.T) {
 // On a private server, where everything else needs a token, what is
 // exported is what an admin has published, and never a draft.
 func TestOpenDataOnlyPublishedPlans(t *testing.T) {
-	s := newTestServer(t, server.WithPrivateReads(true))
+	s := newTestServer(t, servertest.Server(server.WithPrivateReads(true)))
 	plan := s.idOf("plans", "{}")
 	path := opendata.PlanPath(atoi(t, plan))
 	anonymous := s.as("")
@@ -539,7 +540,7 @@ func TestOpenDataCatalogAddressFromTheRequest(t *testing.T) {
 		{"UntrustedClient", nil, "http://"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := newTestServer(t, server.WithTrustedProxies(tc.proxies))
+			s := newTestServer(t, servertest.Server(server.WithTrustedProxies(tc.proxies)))
 			plan := s.idOf("plans", "{}")
 			s.must(publishPlan, map[string]any{"id": plan, "in": map[string]any{"openData": true}}, nil)
 			req, err := http.NewRequest(http.MethodGet, s.URL+opendata.CatalogPath, nil)

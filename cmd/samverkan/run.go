@@ -393,9 +393,10 @@ func (a *app) serve(ctx context.Context, args []string) error {
 			return fail("cannot listen for other servers' changes", err)
 		}
 	}
+	acc := accounts.New(client, accounts.WithSessionTTL(*sessionTTL))
+	api := graph.NewHandler(client, acc, log, graph.WithLimits(limits.graph()),
+		graph.WithCompiledReads(db.Dialect), graph.WithKolada(koladaClient), graph.WithLive(hub))
 	serverOptions := []server.Option{
-		server.WithGraphQL(append(limits.options(), graph.WithCompiledReads(db.Dialect), graph.WithKolada(koladaClient), graph.WithLive(hub))...),
-		server.WithAccountOptions(accounts.WithSessionTTL(*sessionTTL)),
 		server.WithPrivateReads(*private),
 		server.WithTrustedProxies(proxies),
 		server.WithCORSOrigins(corsOrigins),
@@ -412,7 +413,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		defer metricsSrv.Close()
 	}
 	srv := &http.Server{
-		Handler:           countSQL(server.New(client, db, log, serverOptions...)),
+		Handler:           countSQL(server.New(client, db, acc, api, log, serverOptions...)),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      limits.writeTimeout(),
