@@ -68,7 +68,8 @@ Usage:
                               import them from a file of Kolada's JSON ("-": stdin)
   samverkan import [--db DB] [--plan ID] [--dry-run] FILE
                               import activities or follow-ups from CSV or .xlsx (import -h)
-  samverkan bench [flags]     measure the server on the national dataset (bench -h for flags)
+  samverkan bench [flags]     measure the server on the national dataset (bench -h for flags);
+                              only in a build with -tags bench: go run -tags bench ./cmd/samverkan bench
   samverkan help              show this help
   samverkan --version         show the version and the commit it was built from
 
