@@ -11,6 +11,8 @@ import (
 
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
+
+	"github.com/samverkan/samverkan/swedish"
 )
 
 // The validators below replace ent's NotEmpty, Match and Range so that the
@@ -170,13 +172,7 @@ func emailAddress(s string) error {
 	return nil
 }
 
-// SwedishCollation is the name of the collation the storage layer registers
-// on every connection: Swedish alphabetical order, ignoring case (a … z, å,
-// ä, ö). Columns that people sort by carry it, so ORDER BY, cursor
-// comparisons and their indexes all use Swedish order.
-const SwedishCollation = "swedish"
-
 // swedishText marks a column as holding Swedish text to be sorted as such.
 func swedishText() schema.Annotation {
-	return &entsql.Annotation{Collation: SwedishCollation}
+	return &entsql.Annotation{Collation: swedish.Collation}
 }
