@@ -26,6 +26,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/activity"
@@ -37,7 +38,6 @@ import (
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/perspective"
 	"github.com/samverkan/samverkan/ent/plan"
-	"github.com/samverkan/samverkan/ent/privacy"
 )
 
 // Version is the version of the exports' format, in their paths.
@@ -271,7 +271,7 @@ func Build(ctx context.Context, client *ent.Client, p *ent.Plan) (*Export, error
 	// A deletion leaves no record to be newer: the audit trail's newest
 	// deletion (of anything) counts, so that Modified never misses one.
 	deleted, err := client.AuditEntry.Query().Where(auditentry.ActionEQ(auditentry.ActionDELETE)).
-		Order(ent.Desc(auditentry.FieldID)).First(privacy.DecisionContext(ctx, privacy.Allow))
+		Order(ent.Desc(auditentry.FieldID)).First(accounts.AsServer(ctx))
 	switch {
 	case err == nil:
 		seen(deleted.At)
@@ -478,7 +478,7 @@ func mustJSON(s string) []byte {
 // server), or else "Samverkan".
 func Publisher(ctx context.Context, client *ent.Client) (string, error) {
 	for _, q := range []*ent.PlanQuery{publishedPlans(client.Plan.Query(), true), client.Plan.Query()} {
-		p, err := q.Order(ent.Asc(plan.FieldID)).First(privacy.DecisionContext(reading(ctx), privacy.Allow))
+		p, err := q.Order(ent.Asc(plan.FieldID)).First(accounts.AsServer(reading(ctx)))
 		if err == nil {
 			return p.Region, nil
 		}

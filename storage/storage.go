@@ -374,3 +374,13 @@ func Redacted(dsn string) string {
 	}
 	return base + "?" + strings.Join(params, "&")
 }
+
+// ClientOf is the client of the transaction ctx carries (a GraphQL
+// mutation's: see ent.NewContext), so that what a mutation reads sees what
+// it wrote, and otherwise c.
+func ClientOf(ctx context.Context, c *ent.Client) *ent.Client {
+	if tx := ent.FromContext(ctx); tx != nil {
+		return tx
+	}
+	return c
+}
