@@ -7,20 +7,10 @@ import (
 	"strings"
 
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/sql"
 
 	"github.com/samverkan/samverkan"
 	gen "github.com/samverkan/samverkan/ent"
-	"github.com/samverkan/samverkan/ent/activity"
-	"github.com/samverkan/samverkan/ent/followup"
-	"github.com/samverkan/samverkan/ent/goal"
-	"github.com/samverkan/samverkan/ent/indicator"
-	"github.com/samverkan/samverkan/ent/institution"
-	"github.com/samverkan/samverkan/ent/municipality"
-	"github.com/samverkan/samverkan/ent/municipalitygroup"
-	"github.com/samverkan/samverkan/ent/objective"
-	"github.com/samverkan/samverkan/ent/perspective"
-	"github.com/samverkan/samverkan/ent/plan"
-	"github.com/samverkan/samverkan/ent/user"
 )
 
 // existingIDs returns those of ids that name a record of one type.
@@ -70,48 +60,30 @@ var edgeTargets = map[string]struct {
 	"YearlyReportReadiness.municipality": {"municipality", existingMunicipalities},
 }
 
-func existingIndicators(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {
-	return c.Indicator.Query().Where(indicator.IDIn(ids...)).IDs(ctx)
-}
+// The existingIDs of the types edges lead to.
+var (
+	existingIndicators         = existing(func(c *gen.Client) *gen.IndicatorQuery { return c.Indicator.Query() })
+	existingFollowUps          = existing(func(c *gen.Client) *gen.FollowUpQuery { return c.FollowUp.Query() })
+	existingPlans              = existing(func(c *gen.Client) *gen.PlanQuery { return c.Plan.Query() })
+	existingGoals              = existing(func(c *gen.Client) *gen.GoalQuery { return c.Goal.Query() })
+	existingObjectives         = existing(func(c *gen.Client) *gen.ObjectiveQuery { return c.Objective.Query() })
+	existingActivities         = existing(func(c *gen.Client) *gen.ActivityQuery { return c.Activity.Query() })
+	existingMunicipalities     = existing(func(c *gen.Client) *gen.MunicipalityQuery { return c.Municipality.Query() })
+	existingUsers              = existing(func(c *gen.Client) *gen.UserQuery { return c.User.Query() })
+	existingPerspectives       = existing(func(c *gen.Client) *gen.PerspectiveQuery { return c.Perspective.Query() })
+	existingMunicipalityGroups = existing(func(c *gen.Client) *gen.MunicipalityGroupQuery { return c.MunicipalityGroup.Query() })
+	existingInstitutions       = existing(func(c *gen.Client) *gen.InstitutionQuery { return c.Institution.Query() })
+)
 
-func existingFollowUps(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {
-	return c.FollowUp.Query().Where(followup.IDIn(ids...)).IDs(ctx)
-}
-
-func existingPlans(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {
-	return c.Plan.Query().Where(plan.IDIn(ids...)).IDs(ctx)
-}
-
-func existingGoals(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {
-	return c.Goal.Query().Where(goal.IDIn(ids...)).IDs(ctx)
-}
-
-func existingObjectives(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {
-	return c.Objective.Query().Where(objective.IDIn(ids...)).IDs(ctx)
-}
-
-func existingActivities(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {
-	return c.Activity.Query().Where(activity.IDIn(ids...)).IDs(ctx)
-}
-
-func existingMunicipalities(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {
-	return c.Municipality.Query().Where(municipality.IDIn(ids...)).IDs(ctx)
-}
-
-func existingUsers(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {
-	return c.User.Query().Where(user.IDIn(ids...)).IDs(ctx)
-}
-
-func existingPerspectives(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {
-	return c.Perspective.Query().Where(perspective.IDIn(ids...)).IDs(ctx)
-}
-
-func existingMunicipalityGroups(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {
-	return c.MunicipalityGroup.Query().Where(municipalitygroup.IDIn(ids...)).IDs(ctx)
-}
-
-func existingInstitutions(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {
-	return c.Institution.Query().Where(institution.IDIn(ids...)).IDs(ctx)
+// existing returns the existingIDs of a type, from a function that begins
+// a query of it.
+func existing[Q interface {
+	Where(...P) Q
+	IDs(context.Context) ([]int, error)
+}, P ~func(*sql.Selector)](query func(*gen.Client) Q) existingIDs {
+	return func(ctx context.Context, c *gen.Client, ids []int) ([]int, error) {
+		return query(c).Where(P(sql.FieldIn("id", ids...))).IDs(ctx)
+	}
 }
 
 // referencesExist refuses a mutation that links to an id naming no record of
