@@ -548,8 +548,10 @@ func AddUser(ctx context.Context, c *ent.Client, input ent.CreateUserInput, pass
 	return CreateUser(audit.As(AsServer(ctx), "samverkan user add"), c, input, password)
 }
 
-// IsRefusal reports whether err is one of the refusals Login and
-// Authenticate return, as opposed to a fault of the server.
+// IsRefusal reports whether err carries a code for the client (a
+// *samverkan.Error anywhere in its chain: a wrong password, an expired
+// token, a disabled user, but also any other client error), as opposed to a
+// fault of the server, which has none.
 func IsRefusal(err error) bool {
 	var se *samverkan.Error
 	return errors.As(err, &se)

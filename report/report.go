@@ -196,8 +196,6 @@ func yearOf(dialectName, column string) string {
 	switch dialectName {
 	case dialect.Postgres:
 		return "CAST(EXTRACT(YEAR FROM " + column + " AT TIME ZONE 'UTC') AS INTEGER)"
-	case dialect.MySQL:
-		return "YEAR(" + column + ")"
 	default: // SQLite stores times as text that strftime reads.
 		return "CAST(strftime('%Y', " + column + ") AS INTEGER)"
 	}

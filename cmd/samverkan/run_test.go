@@ -155,6 +155,12 @@ func TestServeLoadsTheSeedOnceAndKeepsData(t *testing.T) {
 
 func TestCommandLine(t *testing.T) {
 	run := runCommand
+	t.Run("HelpFillsInEveryDefault", func(t *testing.T) {
+		out, _, _ := run("help")
+		if i := strings.Index(out, "{"); i >= 0 || !strings.Contains(out, "(default 300000, or $SAMVERKAN_MAX_COST") {
+			t.Errorf("help has an unfilled default at %d or lacks --max-cost's:\n%s", i, out)
+		}
+	})
 	t.Run("HelpExplainsEveryFlag", func(t *testing.T) {
 		out, _, err := run("help")
 		if err != nil {
