@@ -17,6 +17,23 @@ import (
 // yearRangeHook refuses a last year before the first year. On an update that
 // sets only one of them, the other is read from the stored record.
 func yearRangeHook(firstField, lastField string) ent.Hook {
+	return rangeHook(firstField, lastField, func(a, b int) bool { return a < b }, func(first, last int) string {
+		return fmt.Sprintf("must not be before the first year (%d is before %d)", last, first)
+	})
+}
+
+// dateRangeHook refuses an end date before the start date. On an update
+// that sets only one of them, the other is read from the stored record.
+func dateRangeHook(startField, endField string) ent.Hook {
+	return rangeHook(startField, endField, time.Time.Before, func(start, end time.Time) string {
+		return fmt.Sprintf("must not be before the start date (%s is before %s)", day(end), day(start))
+	})
+}
+
+// rangeHook refuses a mutation whose lastField would be before its
+// firstField, with the message refusal gives, on lastField. On an update
+// that sets only one of them, the other is read from the stored record.
+func rangeHook[T any](firstField, lastField string, before func(a, b T) bool, refusal func(first, last T) string) ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			_, firstSet := m.Field(firstField)
@@ -24,99 +41,53 @@ func yearRangeHook(firstField, lastField string) ent.Hook {
 			if !firstSet && !lastSet {
 				return next.Mutate(ctx, m)
 			}
-			first, okFirst, err := intField(ctx, m, firstField)
+			first, okFirst, err := fieldAfter[T](ctx, m, firstField)
 			if err != nil {
 				return nil, err
 			}
-			last, okLast, err := intField(ctx, m, lastField)
+			last, okLast, err := fieldAfter[T](ctx, m, lastField)
 			if err != nil {
 				return nil, err
 			}
-			if okFirst && okLast && last < first {
-				return nil, samverkan.Errorf(samverkan.CodeValidation, samverkan.GraphQLName(lastField),
-					"must not be before the first year (%d is before %d)", last, first)
+			if okFirst && okLast && before(last, first) {
+				return nil, samverkan.Errorf(samverkan.CodeValidation, samverkan.GraphQLName(lastField), "%s", refusal(first, last))
 			}
 			return next.Mutate(ctx, m)
 		})
 	}, ent.OpCreate|ent.OpUpdateOne)
 }
 
-// intField returns the value an int field will have after the mutation: the
-// new value if it sets one, else the stored one (on an update of one record).
+// intField returns the value an int field will have after the mutation (see
+// fieldAfter).
 func intField(ctx context.Context, m ent.Mutation, name string) (int, bool, error) {
-	if v, ok := m.Field(name); ok {
-		n, ok := v.(int)
-		return n, ok, nil
-	}
-	if m.FieldCleared(name) || !m.Op().Is(ent.OpUpdateOne) {
-		return 0, false, nil
-	}
-	old, err := m.OldField(ctx, name)
-	if err != nil {
-		return 0, false, fmt.Errorf("read stored %s: %w", name, err)
-	}
-	switch v := old.(type) {
-	case int:
-		return v, true, nil
-	case *int:
-		if v != nil {
-			return *v, true, nil
-		}
-	}
-	return 0, false, nil
+	return fieldAfter[int](ctx, m, name)
 }
 
-// dateRangeHook refuses an end date before the start date. On an update
-// that sets only one of them, the other is read from the stored record.
-func dateRangeHook(startField, endField string) ent.Hook {
-	return hook.On(func(next ent.Mutator) ent.Mutator {
-		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
-			_, startSet := m.Field(startField)
-			_, endSet := m.Field(endField)
-			if !startSet && !endSet {
-				return next.Mutate(ctx, m)
-			}
-			start, okStart, err := timeField(ctx, m, startField)
-			if err != nil {
-				return nil, err
-			}
-			end, okEnd, err := timeField(ctx, m, endField)
-			if err != nil {
-				return nil, err
-			}
-			if okStart && okEnd && end.Before(start) {
-				return nil, samverkan.Errorf(samverkan.CodeValidation, samverkan.GraphQLName(endField),
-					"must not be before the start date (%s is before %s)", day(end), day(start))
-			}
-			return next.Mutate(ctx, m)
-		})
-	}, ent.OpCreate|ent.OpUpdateOne)
-}
-
-// timeField returns the value a time field will have after the mutation:
-// the new value if it sets one, else the stored one (on an update of one
-// record).
-func timeField(ctx context.Context, m ent.Mutation, name string) (time.Time, bool, error) {
+// fieldAfter returns the value a field of type T (or *T) will have after
+// the mutation: the new value if it sets one, else the stored one (on an
+// update of one record); false when it has none.
+func fieldAfter[T any](ctx context.Context, m ent.Mutation, name string) (T, bool, error) {
+	var zero T
 	if v, ok := m.Field(name); ok {
-		t, ok := v.(time.Time)
+		t, ok := v.(T)
 		return t, ok, nil
 	}
 	if m.FieldCleared(name) || !m.Op().Is(ent.OpUpdateOne) {
-		return time.Time{}, false, nil
+		return zero, false, nil
 	}
 	old, err := m.OldField(ctx, name)
 	if err != nil {
-		return time.Time{}, false, fmt.Errorf("read stored %s: %w", name, err)
+		return zero, false, fmt.Errorf("read stored %s: %w", name, err)
 	}
 	switch v := old.(type) {
-	case time.Time:
+	case T:
 		return v, true, nil
-	case *time.Time:
+	case *T:
 		if v != nil {
 			return *v, true, nil
 		}
 	}
-	return time.Time{}, false, nil
+	return zero, false, nil
 }
 
 // day writes a date as a client gives it, 2021-06-01 (in UTC, as the admin
