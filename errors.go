@@ -4,7 +4,6 @@
 package samverkan
 
 import (
-	"errors"
 	"fmt"
 )
 
@@ -73,14 +72,4 @@ const UnavailableRetryAfter = 5
 func Unavailable(fault string) *Error {
 	return &Error{Code: CodeUnavailable, RetryAfter: UnavailableRetryAfter,
 		Message: "the database cannot serve this request now (" + fault + "); try again later"}
-}
-
-// ErrorCode returns the code of the first *Error in err's chain, or
-// CodeInternal when there is none.
-func ErrorCode(err error) Code {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Code
-	}
-	return CodeInternal
 }

@@ -16,3 +16,22 @@ func TestGraphQLName(t *testing.T) {
 		}
 	}
 }
+
+func TestRecordName(t *testing.T) {
+	for in, want := range map[string]string{
+		"Objective": "heading", "objective": "heading", "FollowUp": "follow-up", "followUp": "follow-up",
+		"IndicatorValue": "indicator value", "Activity": "activity", "MunicipalityGroup": "municipalitygroup",
+	} {
+		if got := samverkan.RecordName(in); got != want {
+			t.Errorf("RecordName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestCheckYear(t *testing.T) {
+	for y, ok := range map[int]bool{samverkan.MinYear: true, samverkan.MaxYear: true, samverkan.MinYear - 1: false, samverkan.MaxYear + 1: false} {
+		if err := samverkan.CheckYear(y); (err == nil) != ok {
+			t.Errorf("CheckYear(%d) = %v", y, err)
+		}
+	}
+}

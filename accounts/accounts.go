@@ -18,6 +18,7 @@ import (
 	"github.com/samverkan/samverkan/ent/privacy"
 	"github.com/samverkan/samverkan/ent/token"
 	"github.com/samverkan/samverkan/ent/user"
+	"github.com/samverkan/samverkan/storage"
 )
 
 // DefaultSessionTTL is how long a session token works after signing in.
@@ -100,7 +101,7 @@ func (s *Service) Login(ctx context.Context, username, password string) (string,
 	if wait := s.throttle.wait(username, addr); wait > 0 {
 		return "", nil, nil, tooManyFailures(ctx, wait, "too many failed sign-ins")
 	}
-	c := clientOf(ctx, s.client)
+	c := storage.ClientOf(ctx, s.client)
 	u, err := c.User.Query().Where(user.Username(username)).Only(AsServer(ctx))
 	if err != nil && !ent.IsNotFound(err) {
 		return "", nil, nil, fmt.Errorf("find user %q: %w", username, err)
@@ -148,7 +149,7 @@ func (s *Service) StartSession(ctx context.Context, userID int) (string, *ent.To
 	if err != nil {
 		return "", nil, err
 	}
-	if _, err := clientOf(ctx, s.client).Token.Delete().Where(
+	if _, err := storage.ClientOf(ctx, s.client).Token.Delete().Where(
 		token.UserID(userID), token.KindEQ(token.KindSESSION),
 		token.Or(token.ExpiresAtLT(s.now()), token.RevokedAtNotNil()),
 	).Exec(audit.Off(AsServer(ctx))); err != nil {
@@ -203,7 +204,7 @@ func (s *Service) inTx(ctx context.Context, f func(ctx context.Context) error) e
 // every address are forgotten. Whoever may change the user may (admins:
 // the User policy says so).
 func (s *Service) Unlock(ctx context.Context, id int) (*ent.User, error) {
-	c := clientOf(ctx, s.client)
+	c := storage.ClientOf(ctx, s.client)
 	if err := user.Policy.EvalMutation(ctx, c.User.UpdateOneID(id).Mutation()); err != nil {
 		return nil, err
 	}
@@ -224,7 +225,7 @@ func (s *Service) issue(ctx context.Context, userID int, kind token.Kind, name s
 	if kind == token.KindSESSION {
 		wctx = audit.Off(AsServer(ctx))
 	}
-	t, err := clientOf(ctx, s.client).Token.Create().
+	t, err := storage.ClientOf(ctx, s.client).Token.Create().
 		SetKind(kind).
 		SetName(name).
 		SetSelector(selector).
@@ -387,7 +388,7 @@ func (s *Service) Logout(ctx context.Context) error {
 	case v.ReadOnly:
 		return samverkan.Errorf(samverkan.CodeForbidden, "", "an API token is not signed out: an admin revokes it with revokeToken")
 	}
-	return clientOf(ctx, s.client).Token.UpdateOneID(v.TokenID).SetRevokedAt(s.now()).Exec(audit.Off(AsServer(ctx)))
+	return storage.ClientOf(ctx, s.client).Token.UpdateOneID(v.TokenID).SetRevokedAt(s.now()).Exec(audit.Off(AsServer(ctx)))
 }
 
 var errNotCurrentPassword = samverkan.Errorf(samverkan.CodeValidation, "currentPassword", "is not your current password")
@@ -408,7 +409,7 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) erro
 	if wait := s.throttle.wait(v.Username, addr); wait > 0 {
 		return tooManyFailures(ctx, wait, "too many wrong passwords")
 	}
-	u, err := clientOf(ctx, s.client).User.Get(AsServer(ctx), v.UserID)
+	u, err := storage.ClientOf(ctx, s.client).User.Get(AsServer(ctx), v.UserID)
 	if err != nil {
 		return fmt.Errorf("find user: %w", err)
 	}
@@ -426,7 +427,7 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) erro
 	return s.inTx(AsServer(ctx), func(ctx context.Context) error {
 		// Only over the hash that was compared: a password changed
 		// meanwhile is no longer the current one.
-		err := clientOf(ctx, s.client).User.UpdateOneID(u.ID).
+		err := storage.ClientOf(ctx, s.client).User.UpdateOneID(u.ID).
 			Where(user.PasswordHash(u.PasswordHash)).
 			SetPasswordHash(hash).
 			Exec(ctx)
@@ -445,7 +446,7 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) erro
 // change is one audit entry and one new version; then it signs out the
 // user's sessions.
 func (s *Service) UpdateUser(ctx context.Context, id int, input ent.UpdateUserInput, password *string) (*ent.User, error) {
-	update := clientOf(ctx, s.client).User.UpdateOneID(id).SetInput(input)
+	update := storage.ClientOf(ctx, s.client).User.UpdateOneID(id).SetInput(input)
 	if password != nil {
 		hash, err := hashPassword(*password, "password")
 		if err != nil {
@@ -462,7 +463,7 @@ func (s *Service) UpdateUser(ctx context.Context, id int, input ent.UpdateUserIn
 
 // signOutSessions ends the user's sessions but the one keepToken names.
 func (s *Service) signOutSessions(ctx context.Context, userID, keepToken int) error {
-	_, err := clientOf(ctx, s.client).Token.Update().
+	_, err := storage.ClientOf(ctx, s.client).Token.Update().
 		Where(token.UserID(userID), token.KindEQ(token.KindSESSION), token.RevokedAtIsNil(), token.IDNEQ(keepToken)).
 		SetRevokedAt(s.now()).
 		Save(audit.Off(AsServer(ctx)))
@@ -499,7 +500,7 @@ func (s *Service) IssueAPIToken(ctx context.Context, name string, userID *int, e
 
 // Revoke revokes a token at once. Only admins may: the Token policy says so.
 func (s *Service) Revoke(ctx context.Context, id int) (*ent.Token, error) {
-	c := clientOf(ctx, s.client)
+	c := storage.ClientOf(ctx, s.client)
 	t, err := c.Token.Get(ctx, id)
 	if err != nil {
 		return nil, err
@@ -517,7 +518,7 @@ func CreateUser(ctx context.Context, c *ent.Client, input ent.CreateUserInput, p
 	if err != nil {
 		return nil, err
 	}
-	return clientOf(ctx, c).User.Create().SetInput(input).SetPasswordHash(hash).Save(ctx)
+	return storage.ClientOf(ctx, c).User.Create().SetInput(input).SetPasswordHash(hash).Save(ctx)
 }
 
 // HasUsers reports whether any user exists.
@@ -547,16 +548,10 @@ func AddUser(ctx context.Context, c *ent.Client, input ent.CreateUserInput, pass
 	return CreateUser(audit.As(AsServer(ctx), "samverkan user add"), c, input, password)
 }
 
-// clientOf is the request's transaction client when there is one.
-func clientOf(ctx context.Context, c *ent.Client) *ent.Client {
-	if tx := ent.FromContext(ctx); tx != nil {
-		return tx
-	}
-	return c
-}
-
-// IsRefusal reports whether err is one of the refusals Login and
-// Authenticate return, as opposed to a fault of the server.
+// IsRefusal reports whether err carries a code for the client (a
+// *samverkan.Error anywhere in its chain: a wrong password, an expired
+// token, a disabled user, but also any other client error), as opposed to a
+// fault of the server, which has none.
 func IsRefusal(err error) bool {
 	var se *samverkan.Error
 	return errors.As(err, &se)

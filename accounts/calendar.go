@@ -10,6 +10,7 @@ import (
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/token"
 	"github.com/samverkan/samverkan/ent/user"
+	"github.com/samverkan/samverkan/storage"
 )
 
 // A user's calendar feed of what is due (package period) is read from a
@@ -43,7 +44,7 @@ func (s *Service) RevokeCalendarFeed(ctx context.Context) (bool, error) {
 	if v == nil || v.ReadOnly {
 		return false, errSignInForFeed
 	}
-	c := clientOf(ctx, s.client)
+	c := storage.ClientOf(ctx, s.client)
 	feeds, err := c.Token.Query().
 		Where(token.UserID(v.UserID), token.KindEQ(token.KindCALENDAR), token.RevokedAtIsNil()).
 		IDs(AsServer(ctx))
@@ -66,7 +67,7 @@ func (s *Service) CalendarFeedCreatedAt(ctx context.Context) (*time.Time, error)
 	if v == nil || v.ReadOnly {
 		return nil, nil
 	}
-	t, err := clientOf(ctx, s.client).Token.Query().
+	t, err := storage.ClientOf(ctx, s.client).Token.Query().
 		Where(token.UserID(v.UserID), token.KindEQ(token.KindCALENDAR), token.RevokedAtIsNil()).
 		Only(AsServer(ctx))
 	if ent.IsNotFound(err) {

@@ -17,7 +17,7 @@ import (
 	_ "github.com/samverkan/samverkan/ent/runtime"
 	"github.com/samverkan/samverkan/graph"
 	"github.com/samverkan/samverkan/seed"
-	"github.com/samverkan/samverkan/server"
+	"github.com/samverkan/samverkan/server/servertest"
 	"github.com/samverkan/samverkan/storage"
 	"github.com/samverkan/samverkan/storage/storagetest"
 )
@@ -31,8 +31,8 @@ func orebroServer(t *testing.T, db *storage.DB) *bench.Server {
 		t.Fatal(err)
 	}
 	accountstest.User(t, db.Client(), "admin", auth.RoleAdmin, nil, nil)
-	h := bench.Instrument(server.New(bench.CountingClient(db), db, slog.New(slog.NewTextHandler(io.Discard, nil)),
-		server.WithGraphQL(graph.WithCompiledReads(db.Dialect))))
+	h := bench.Instrument(servertest.Handler(bench.CountingClient(db), db, slog.New(slog.NewTextHandler(io.Discard, nil)),
+		servertest.GraphQL(graph.WithCompiledReads(db.Dialect))))
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	s := bench.NewServer(srv.URL+"/graphql", 4)

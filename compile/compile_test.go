@@ -27,7 +27,7 @@ import (
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/graph"
 	"github.com/samverkan/samverkan/seed"
-	"github.com/samverkan/samverkan/server"
+	"github.com/samverkan/samverkan/server/servertest"
 	"github.com/samverkan/samverkan/storage"
 	"github.com/samverkan/samverkan/storage/storagetest"
 )
@@ -52,8 +52,8 @@ func newPair(t *testing.T, load func(context.Context, *ent.Client) error) *pair 
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	// The compiled server's log says why a field fell back.
 	clog := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	compiled := httptest.NewServer(server.New(client, db, clog, server.WithGraphQL(graph.WithCompiledReads(db.Dialect))))
-	resolvers := httptest.NewServer(server.New(client, db, log))
+	compiled := httptest.NewServer(servertest.Handler(client, db, clog, servertest.GraphQL(graph.WithCompiledReads(db.Dialect))))
+	resolvers := httptest.NewServer(servertest.Handler(client, db, log))
 	t.Cleanup(func() {
 		compiled.Close()
 		resolvers.Close()

@@ -24,7 +24,7 @@ import (
 	"github.com/samverkan/samverkan/accounts/accountstest"
 	"github.com/samverkan/samverkan/graph"
 	"github.com/samverkan/samverkan/seed"
-	"github.com/samverkan/samverkan/server"
+	"github.com/samverkan/samverkan/server/servertest"
 	"github.com/samverkan/samverkan/storage/storagetest"
 )
 
@@ -138,8 +138,8 @@ func newFuzzEnv(tb testing.TB) *fuzzEnv {
 	}
 	logs := &syncBuffer{}
 	clog := slog.New(slog.NewJSONHandler(logs, nil))
-	compiled := httptest.NewServer(server.New(client, db, clog, server.WithGraphQL(graph.WithCompiledReads(db.Dialect))))
-	resolvers := httptest.NewServer(server.New(client, db, slog.New(slog.DiscardHandler)))
+	compiled := httptest.NewServer(servertest.Handler(client, db, clog, servertest.GraphQL(graph.WithCompiledReads(db.Dialect))))
+	resolvers := httptest.NewServer(servertest.Handler(client, db, slog.New(slog.DiscardHandler)))
 	tb.Cleanup(func() {
 		compiled.Close()
 		resolvers.Close()

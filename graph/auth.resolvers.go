@@ -7,12 +7,13 @@ package graph
 
 import (
 	"context"
+	"errors"
 
 	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/activity"
-	"github.com/samverkan/samverkan/ent/schema"
+	"github.com/samverkan/samverkan/ent/privacy"
 )
 
 // ViewerCanUpdate is the resolver for the viewerCanUpdate field.
@@ -26,7 +27,7 @@ func (r *activityResolver) ViewerCanUpdate(ctx context.Context, obj *ent.Activit
 	switch {
 	case err == nil:
 		return true, nil
-	case schema.IsDenial(err):
+	case errors.Is(err, privacy.Deny):
 		return false, nil
 	}
 	return false, err

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/bench"
 	"github.com/samverkan/samverkan/graph"
 	"github.com/samverkan/samverkan/seed"
@@ -74,7 +75,8 @@ func BenchmarkWorkload(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	h := bench.Instrument(graph.NewHandler(bench.CountingClient(db), slog.New(slog.NewTextHandler(io.Discard, nil))))
+	client := bench.CountingClient(db)
+	h := bench.Instrument(graph.NewHandler(client, accounts.New(client), slog.New(slog.NewTextHandler(io.Discard, nil))))
 	for _, op := range bench.Operations[:4] {
 		b.Run(op.Name, func(b *testing.B) {
 			// The requests' bodies are made before the clock starts; they

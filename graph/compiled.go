@@ -12,7 +12,7 @@ import (
 
 	"github.com/samverkan/samverkan"
 	"github.com/samverkan/samverkan/compile"
-	"github.com/samverkan/samverkan/ent/schema"
+	"github.com/samverkan/samverkan/ent/privacy"
 )
 
 // compiledReads answers the root fields of a query with the read compiler
@@ -55,7 +55,7 @@ func (r compiledReads) InterceptRootField(ctx context.Context, next graphql.Root
 	if err != nil {
 		// The resolvers answer a refusal or a failure as they always
 		// have: the same codes, messages and paths.
-		if !schema.IsDenial(err) {
+		if !errors.Is(err, privacy.Deny) {
 			r.fellBack(ctx, rf.Field.Alias, err)
 		}
 		return next(ctx)

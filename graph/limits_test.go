@@ -22,6 +22,7 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/samverkan/samverkan"
+	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/accounts/accountstest"
 	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/bench"
@@ -55,7 +56,8 @@ type endpoint struct {
 func newEndpoint(t *testing.T, limits graph.Limits) *endpoint {
 	t.Helper()
 	db := orebro(t)
-	h := graph.NewHandler(bench.CountingClient(db), slog.New(slog.NewTextHandler(io.Discard, nil)), graph.WithLimits(limits))
+	client := bench.CountingClient(db)
+	h := graph.NewHandler(client, accounts.New(client), slog.New(slog.NewTextHandler(io.Discard, nil)), graph.WithLimits(limits))
 	return &endpoint{t: t, handler: bench.Instrument(h), raw: h}
 }
 
@@ -487,7 +489,7 @@ func TestTimeout(t *testing.T) {
 	client := ent.NewClient(ent.Driver(slowDriver{Driver: db.Driver(), slow: slow}))
 	limits := graph.DefaultLimits
 	limits.Timeout = 100 * time.Millisecond
-	e := &endpoint{t: t, handler: graph.NewHandler(client, slog.New(slog.NewTextHandler(io.Discard, nil)), graph.WithLimits(limits))}
+	e := &endpoint{t: t, handler: graph.NewHandler(client, accounts.New(client), slog.New(slog.NewTextHandler(io.Discard, nil)), graph.WithLimits(limits))}
 	e.viewer = accountstest.Viewer(accountstest.User(t, client, "admin", auth.RoleAdmin, nil, nil))
 
 	t.Run("ErrTimeoutStopsTheQuery", func(t *testing.T) {

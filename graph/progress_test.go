@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/graph"
 	"github.com/samverkan/samverkan/seed"
 	"github.com/samverkan/samverkan/storage/storagetest"
@@ -59,7 +60,7 @@ func TestIndicatorProgressOnTheNationalDataset(t *testing.T) {
 	if err := seed.National(ctx, client); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(graph.NewHandler(client, slog.New(slog.NewTextHandler(io.Discard, nil)), graph.WithCompiledReads(db.Dialect)))
+	srv := httptest.NewServer(graph.NewHandler(client, accounts.New(client), slog.New(slog.NewTextHandler(io.Discard, nil)), graph.WithCompiledReads(db.Dialect)))
 	defer srv.Close()
 
 	got := map[string]progressFigures{}

@@ -12,6 +12,7 @@ import (
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/kolada"
 	"github.com/samverkan/samverkan/live"
+	"github.com/samverkan/samverkan/storage"
 )
 
 // Resolver is the resolver root: the dependencies every resolver shares.
@@ -32,10 +33,7 @@ func NewSchema(client *ent.Client, acc *accounts.Service) graphql.ExecutableSche
 // when it has one (a mutation's result may ask for a report, which must see
 // the mutation's writes), else the resolver's.
 func (r *Resolver) reader(ctx context.Context) *ent.Client {
-	if c := ent.FromContext(ctx); c != nil {
-		return c
-	}
-	return r.client
+	return storage.ClientOf(ctx, r.client)
 }
 
 // asksFor reports whether the query asks the field being resolved for the

@@ -25,20 +25,18 @@ import (
 	"github.com/samverkan/samverkan/storage"
 )
 
-// NewHandler returns the GraphQL endpoint over the client: queries by POST
+// NewHandler returns the GraphQL endpoint over the client, signing users in
+// and out with acc (the service the HTTP layer checks tokens with): queries by POST
 // (JSON) and GET, mutations by POST only, each mutation in a transaction,
 // errors presented with codes, page sizes limited, and DefaultLimits unless
 // an option says otherwise. With WithCompiledReads, a query's root fields
 // are answered by one SQL statement each where the read compiler can.
-func NewHandler(client *ent.Client, log *slog.Logger, opts ...Option) http.Handler {
+func NewHandler(client *ent.Client, acc *accounts.Service, log *slog.Logger, opts ...Option) http.Handler {
 	cfg := config{limits: DefaultLimits}
 	for _, opt := range opts {
 		opt(&cfg)
 	}
-	if cfg.accounts == nil {
-		cfg.accounts = accounts.New(client)
-	}
-	schema := NewExecutableSchema(Config{Resolvers: &Resolver{client: client, accounts: cfg.accounts, kolada: cfg.kolada, live: cfg.live}})
+	schema := NewExecutableSchema(Config{Resolvers: &Resolver{client: client, accounts: acc, kolada: cfg.kolada, live: cfg.live}})
 	srv := handler.New(schema)
 	srv.AddTransport(transport.Options{})
 	// GET serves queries only: gqlgen refuses a mutation sent by GET, so a
@@ -86,11 +84,10 @@ func NewHandler(client *ent.Client, log *slog.Logger, opts ...Option) http.Handl
 type Option func(*config)
 
 type config struct {
-	limits   Limits
-	accounts *accounts.Service
-	dialect  string
-	kolada   *kolada.Client
-	live     *live.Hub
+	limits  Limits
+	dialect string
+	kolada  *kolada.Client
+	live    *live.Hub
 }
 
 // WithKolada sets the client fetchKolada asks Kolada with; without it,
@@ -108,12 +105,6 @@ func WithLive(h *live.Hub) Option {
 // compile) on a database of the given ent dialect, where it can.
 func WithCompiledReads(dialect string) Option {
 	return func(c *config) { c.dialect = dialect }
-}
-
-// WithAccounts sets the service that signs users in and out; the HTTP
-// layer, which checks tokens, must use the same.
-func WithAccounts(a *accounts.Service) Option {
-	return func(c *config) { c.accounts = a }
 }
 
 // WithLimits replaces DefaultLimits.

@@ -12,6 +12,7 @@ import (
 	"github.com/mattn/go-sqlite3"
 
 	"github.com/samverkan/samverkan"
+	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/accounts/accountstest"
 	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/ent"
@@ -58,7 +59,7 @@ func TestTransactionErrorsHaveCodes(t *testing.T) {
 	drv := &failingDriver{Driver: db.Driver()}
 	client := ent.NewClient(ent.Driver(drv))
 	var logged bytes.Buffer
-	e := &endpoint{t: t, handler: graph.NewHandler(client, slog.New(slog.NewTextHandler(&logged, nil)))}
+	e := &endpoint{t: t, handler: graph.NewHandler(client, accounts.New(client), slog.New(slog.NewTextHandler(&logged, nil)))}
 	e.viewer = accountstest.Viewer(accountstest.User(t, client, "admin", auth.RoleAdmin, nil, nil))
 	const create = `mutation { createMunicipality(input: {code: "0180", name: "Stockholm"}) { id } }`
 	written := func() int {

@@ -14,8 +14,8 @@ import (
 	"sync"
 
 	"github.com/samverkan/samverkan"
+	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/ent"
-	"github.com/samverkan/samverkan/ent/privacy"
 )
 
 // The actions a change can be.
@@ -228,7 +228,7 @@ func (h *Hub) hook(next ent.Mutator) ent.Mutator {
 				return nil, fmt.Errorf("live: a %s mutation has no IDs", m.Type())
 			}
 			var err error
-			if ids, err = im.IDs(privacy.DecisionContext(ctx, privacy.Allow)); err != nil {
+			if ids, err = im.IDs(accounts.AsServer(ctx)); err != nil {
 				return nil, fmt.Errorf("live: the %s records changed: %w", m.Type(), err)
 			}
 		}

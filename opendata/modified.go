@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/auditentry"
@@ -14,7 +15,6 @@ import (
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/perspective"
-	"github.com/samverkan/samverkan/ent/privacy"
 )
 
 // Modified is when what plan p's export holds last changed: the newest
@@ -83,7 +83,7 @@ func Modified(ctx context.Context, client *ent.Client, p *ent.Plan) (time.Time, 
 	// A deletion leaves no record to be newer: the audit trail's newest
 	// deletion (of anything) counts, so that Modified never misses one.
 	deleted, err := client.AuditEntry.Query().Where(auditentry.ActionEQ(auditentry.ActionDELETE)).
-		Order(ent.Desc(auditentry.FieldID)).First(privacy.DecisionContext(ctx, privacy.Allow))
+		Order(ent.Desc(auditentry.FieldID)).First(accounts.AsServer(ctx))
 	switch {
 	case err == nil:
 		if deleted.At.After(modified) {

@@ -26,6 +26,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/activity"
@@ -36,7 +37,6 @@ import (
 	"github.com/samverkan/samverkan/ent/objective"
 	"github.com/samverkan/samverkan/ent/perspective"
 	"github.com/samverkan/samverkan/ent/plan"
-	"github.com/samverkan/samverkan/ent/privacy"
 )
 
 // Version is the version of the exports' format, in their paths.
@@ -262,7 +262,6 @@ func Build(ctx context.Context, client *ent.Client, p *ent.Plan) (*Export, error
 		}
 	}
 
-
 	rows := [][][]any{goalRows, headingRows, activityRows, participationRows, indicatorRows, targetRows, valueRows}
 	for i, t := range Tables {
 		t.Rows = rows[i]
@@ -461,7 +460,7 @@ func mustJSON(s string) []byte {
 // server), or else "Samverkan".
 func Publisher(ctx context.Context, client *ent.Client) (string, error) {
 	for _, q := range []*ent.PlanQuery{Exported(client.Plan.Query(), true), client.Plan.Query()} {
-		p, err := q.Order(ent.Asc(plan.FieldID)).First(privacy.DecisionContext(reading(ctx), privacy.Allow))
+		p, err := q.Order(ent.Asc(plan.FieldID)).First(accounts.AsServer(reading(ctx)))
 		if err == nil {
 			return p.Region, nil
 		}

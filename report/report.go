@@ -32,19 +32,15 @@ import (
 	"github.com/samverkan/samverkan/ent/schema/enum"
 )
 
-// The years a report can be filtered by: the range the schema accepts for
-// a plan's or an activity's years (ent/schema/validate.go).
-const (
-	MinYear = 1990
-	MaxYear = 2100
-)
-
-// CheckYear refuses a year filter outside MinYear–MaxYear with a
+// CheckYear refuses a year filter outside samverkan.MinYear–MaxYear (the
+// years the schema accepts for a plan's or an activity's years) with a
 // VALIDATION error on the field "year"; nil means every year.
 func CheckYear(year *int) error {
-	if year != nil && (*year < MinYear || *year > MaxYear) {
-		return samverkan.Errorf(samverkan.CodeValidation, "year",
-			"must be a year between %d and %d (got %d)", MinYear, MaxYear, *year)
+	if year == nil {
+		return nil
+	}
+	if err := samverkan.CheckYear(*year); err != nil {
+		return samverkan.Errorf(samverkan.CodeValidation, "year", "%s", err)
 	}
 	return nil
 }
@@ -200,8 +196,6 @@ func yearOf(dialectName, column string) string {
 	switch dialectName {
 	case dialect.Postgres:
 		return "CAST(EXTRACT(YEAR FROM " + column + " AT TIME ZONE 'UTC') AS INTEGER)"
-	case dialect.MySQL:
-		return "YEAR(" + column + ")"
 	default: // SQLite stores times as text that strftime reads.
 		return "CAST(strftime('%Y', " + column + ") AS INTEGER)"
 	}

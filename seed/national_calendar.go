@@ -13,7 +13,6 @@ import (
 	"github.com/samverkan/samverkan/ent/followupdeadline"
 	"github.com/samverkan/samverkan/ent/plan"
 	"github.com/samverkan/samverkan/ent/planrevision"
-	"github.com/samverkan/samverkan/ent/schema"
 	"github.com/samverkan/samverkan/ent/schema/enum"
 	"github.com/samverkan/samverkan/ent/yearlyreportclosing"
 	"github.com/samverkan/samverkan/ent/yearlyreportreadiness"
@@ -80,7 +79,7 @@ func periodPlanName(reg, first, last int) string {
 func currentPlans() []planRow {
 	rows := make([]planRow, len(regions))
 	for i := range regions {
-		rows[i] = planRow{name: planName + regions[i].name, region: i, state: plan.StateAdopted, firstYear: nationalFirstYear, lastYear: nationalLastYear, license: schema.CC0}
+		rows[i] = planRow{name: planName + regions[i].name, region: i, state: plan.StateAdopted, firstYear: nationalFirstYear, lastYear: nationalLastYear, license: plan.DefaultDataLicense}
 	}
 	return rows
 }
@@ -264,7 +263,7 @@ func generateCalendar(r *rand.Rand, d *nationalData) error {
 			continue
 		}
 		p := len(d.plans)
-		d.plans = append(d.plans, planRow{name: periodPlanName(reg, draftFirstYear, draftLastYear), region: reg, state: plan.StateDraft, firstYear: draftFirstYear, lastYear: draftLastYear, license: schema.CC0})
+		d.plans = append(d.plans, planRow{name: periodPlanName(reg, draftFirstYear, draftLastYear), region: reg, state: plan.StateDraft, firstYear: draftFirstYear, lastYear: draftLastYear, license: plan.DefaultDataLicense})
 		copyGoals(d, reg, p)
 	}
 

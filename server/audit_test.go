@@ -13,7 +13,7 @@ import (
 	"github.com/samverkan/samverkan/accounts/accountstest"
 	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/seed"
-	"github.com/samverkan/samverkan/server"
+	"github.com/samverkan/samverkan/server/servertest"
 	"github.com/samverkan/samverkan/storage/storagetest"
 )
 
@@ -205,7 +205,7 @@ func TestTokensNeverReachTheLog(t *testing.T) {
 	}
 	accountstest.User(t, client, "gunilla", auth.RoleAdmin, nil, nil)
 	var buf syncBuffer
-	srv := httptest.NewServer(server.New(client, db, slog.New(slog.NewTextHandler(&buf, nil))))
+	srv := httptest.NewServer(servertest.Handler(client, db, slog.New(slog.NewTextHandler(&buf, nil))))
 	t.Cleanup(srv.Close)
 	s := &testServer{t: t, URL: srv.URL, db: db, client: client}
 	token := s.signIn("gunilla", accountstest.Password)

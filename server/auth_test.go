@@ -13,6 +13,7 @@ import (
 	"github.com/samverkan/samverkan/accounts/accountstest"
 	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/server"
+	"github.com/samverkan/samverkan/server/servertest"
 )
 
 // signIn signs in over GraphQL and returns the session token.
@@ -329,7 +330,7 @@ func TestSessionsEndWhenTheyExpireOrSignOut(t *testing.T) {
 	start := time.Now()
 	now.Store(&start)
 	clock := func() time.Time { return *now.Load() }
-	s := newTestServer(t, server.WithAccountOptions(accounts.WithClock(clock), accounts.WithSessionTTL(time.Hour)))
+	s := newTestServer(t, servertest.Accounts(accounts.WithClock(clock), accounts.WithSessionTTL(time.Hour)))
 	accountstest.User(t, s.client, "anna", auth.RoleAdmin, nil, nil)
 	whoAmI := `{ me { username } }`
 
@@ -388,7 +389,7 @@ func TestSessionsEndWhenTheyExpireOrSignOut(t *testing.T) {
 
 // On a private server, reading needs a token too; signing in does not.
 func TestPrivateReads(t *testing.T) {
-	s := newTestServer(t, server.WithPrivateReads(true))
+	s := newTestServer(t, servertest.Server(server.WithPrivateReads(true)))
 	accountstest.User(t, s.client, "lasare", auth.RoleViewer, []int{mustAtoi(t, s.idOf("municipalities", `{code: "1880"}`))}, nil)
 	s.as("").wantError(`{ activities { totalCount } }`, nil, "UNAUTHENTICATED", "")
 	s.as("").wantError(`{ planReport { statusCounts { total } } }`, nil, "UNAUTHENTICATED", "")

@@ -6,11 +6,12 @@ import (
 	"testing"
 
 	"github.com/samverkan/samverkan/server"
+	"github.com/samverkan/samverkan/server/servertest"
 )
 
 func TestCORS(t *testing.T) {
 	const frontend = "https://plan.example.se"
-	s := newTestServer(t, server.WithCORSOrigins([]string{frontend, "http://localhost:5173"}))
+	s := newTestServer(t, servertest.Server(server.WithCORSOrigins([]string{frontend, "http://localhost:5173"})))
 	closed := newTestServer(t)
 	do := func(s *testServer, method, origin string, header map[string]string) *http.Response {
 		t.Helper()
@@ -92,7 +93,7 @@ func TestCORS(t *testing.T) {
 		}
 	})
 	t.Run("AnyOriginNeverWithCredentials", func(t *testing.T) {
-		open := newTestServer(t, server.WithCORSOrigins([]string{"*"}))
+		open := newTestServer(t, servertest.Server(server.WithCORSOrigins([]string{"*"})))
 		res := do(open, http.MethodPost, "https://anywhere.example", nil)
 		if res.Header.Get("Access-Control-Allow-Origin") != "*" || res.Header.Get("Access-Control-Allow-Credentials") != "" {
 			t.Errorf("Allow-Origin %q, Allow-Credentials %q; want * and none",

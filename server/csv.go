@@ -16,7 +16,7 @@ import (
 
 	"github.com/samverkan/samverkan"
 	"github.com/samverkan/samverkan/ent"
-	"github.com/samverkan/samverkan/ent/schema"
+	"github.com/samverkan/samverkan/ent/privacy"
 	"github.com/samverkan/samverkan/report"
 	"github.com/samverkan/samverkan/storage"
 )
@@ -343,7 +343,7 @@ func textError(w http.ResponseWriter, status int, msg string) {
 // and no viewer) as the GraphQL endpoint does, and reports whether it was.
 func refused(w http.ResponseWriter, err error) bool {
 	var se *samverkan.Error
-	if !schema.IsDenial(err) || !errors.As(err, &se) {
+	if !errors.Is(err, privacy.Deny) || !errors.As(err, &se) {
 		return false
 	}
 	if se.Code == samverkan.CodeUnauthenticated {

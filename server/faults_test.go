@@ -21,7 +21,7 @@ import (
 
 	"github.com/samverkan/samverkan/accounts/accountstest"
 	"github.com/samverkan/samverkan/seed"
-	"github.com/samverkan/samverkan/server"
+	"github.com/samverkan/samverkan/server/servertest"
 	"github.com/samverkan/samverkan/storage"
 	"github.com/samverkan/samverkan/storage/storagetest"
 )
@@ -43,7 +43,7 @@ func newTestServerOn(t *testing.T, db *storage.DB, logTo io.Writer) *testServer 
 	if err := seed.LoadOrebro(context.Background(), client); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(server.New(client, db, log))
+	srv := httptest.NewServer(servertest.Handler(client, db, log))
 	t.Cleanup(srv.Close)
 	return &testServer{t: t, URL: srv.URL, db: db, client: client, token: accountstest.Admin(t, client)}
 }

@@ -20,7 +20,7 @@ import (
 	_ "github.com/samverkan/samverkan/ent/runtime"
 	"github.com/samverkan/samverkan/graph"
 	"github.com/samverkan/samverkan/seed"
-	"github.com/samverkan/samverkan/server"
+	"github.com/samverkan/samverkan/server/servertest"
 	"github.com/samverkan/samverkan/storage"
 	"github.com/samverkan/samverkan/storage/storagetest"
 )
@@ -39,7 +39,7 @@ type testServer struct {
 	via     string        // sent as X-Forwarded-For, if not empty
 }
 
-func newTestServer(t *testing.T, opts ...server.Option) *testServer {
+func newTestServer(t *testing.T, opts ...servertest.Option) *testServer {
 	t.Helper()
 	db := storagetest.Open(t)
 	drv := &countingDriver{Driver: db.Driver(), queries: new(atomic.Int64)}
@@ -52,8 +52,8 @@ func newTestServer(t *testing.T, opts ...server.Option) *testServer {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(testWriter{t}, nil))
 	}
-	opts = append([]server.Option{server.WithGraphQL(graph.WithCompiledReads(db.Dialect))}, opts...)
-	srv := httptest.NewServer(server.New(client, db, log, opts...))
+	opts = append([]servertest.Option{servertest.GraphQL(graph.WithCompiledReads(db.Dialect))}, opts...)
+	srv := httptest.NewServer(servertest.Handler(client, db, log, opts...))
 	t.Cleanup(func() {
 		srv.Close()
 		client.Close()

@@ -11,7 +11,7 @@ import (
 	"github.com/samverkan/samverkan/accounts/accountstest"
 	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/graph"
-	"github.com/samverkan/samverkan/server"
+	"github.com/samverkan/samverkan/server/servertest"
 )
 
 // indicatorFixture is a goal, heading and activity of the Örebro plan
@@ -539,8 +539,8 @@ func TestIndicatorReadsCompiledMatchResolvers(t *testing.T) {
 	s.create(createTarget, map[string]any{"in": map[string]any{"indicatorID": f.perMunicipality, "year": 2023, "value": 200.5}})
 	s.create(createAssessment, map[string]any{"in": map[string]any{"goalID": f.goal, "year": 2021, "light": "RED", "text": "Åtgärder behövs"}})
 
-	oracle := httptest.NewServer(server.New(s.client, s.db, slog.New(slog.NewTextHandler(io.Discard, nil)),
-		server.WithGraphQL(graph.WithCompiledReads(""))))
+	oracle := httptest.NewServer(servertest.Handler(s.client, s.db, slog.New(slog.NewTextHandler(io.Discard, nil)),
+		servertest.GraphQL(graph.WithCompiledReads(""))))
 	t.Cleanup(oracle.Close)
 	o := *s
 	o.URL = oracle.URL

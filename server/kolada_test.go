@@ -13,7 +13,7 @@ import (
 	"github.com/samverkan/samverkan/graph"
 	"github.com/samverkan/samverkan/kolada"
 	"github.com/samverkan/samverkan/kolada/koladatest"
-	"github.com/samverkan/samverkan/server"
+	"github.com/samverkan/samverkan/server/servertest"
 )
 
 // orebroMunicipalities are the codes of Örebro län's twelve municipalities.
@@ -57,7 +57,7 @@ func newKoladaServer(t *testing.T) (*testServer, *koladatest.Server, *indicatorF
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := newTestServer(t, server.WithGraphQL(graph.WithKolada(c)))
+	s := newTestServer(t, servertest.GraphQL(graph.WithKolada(c)))
 	return s, k, newIndicatorFixture(s)
 }
 
@@ -259,7 +259,7 @@ func TestFetchKoladaFailuresLoseNothing(t *testing.T) {
 		k2 := koladatest.New(t, "N09890")
 		k2.Add("N09890", "0180", 2021, 5) // Stockholm only
 		c, _ := kolada.New(k2.URL)
-		s2 := newTestServer(t, server.WithGraphQL(graph.WithKolada(c)))
+		s2 := newTestServer(t, servertest.GraphQL(graph.WithKolada(c)))
 		f2 := newIndicatorFixture(s2)
 		e := s2.wantError(fetchKolada, map[string]any{"id": f2.perMunicipality}, "NOT_FOUND", "koladaKpi")
 		if !strings.Contains(e.Message, "no values of N09890") {
@@ -287,7 +287,7 @@ func TestFetchKoladaFailuresLoseNothing(t *testing.T) {
 	t.Run("ErrUnreachable", func(t *testing.T) {
 		k3 := koladatest.New(t, "N09890")
 		c, _ := kolada.New(k3.URL)
-		s3 := newTestServer(t, server.WithGraphQL(graph.WithKolada(c)))
+		s3 := newTestServer(t, servertest.GraphQL(graph.WithKolada(c)))
 		f3 := newIndicatorFixture(s3)
 		k3.Break(func(w http.ResponseWriter, r *http.Request) {
 			// The connection drops without an answer.

@@ -20,13 +20,14 @@ import (
 	"github.com/samverkan/samverkan/live"
 	"github.com/samverkan/samverkan/seed"
 	"github.com/samverkan/samverkan/server"
+	"github.com/samverkan/samverkan/server/servertest"
 	"github.com/samverkan/samverkan/storage"
 	"github.com/samverkan/samverkan/storage/storagetest"
 )
 
 // newLiveServer is a test server with live updates, over db (a new
 // database with the Örebro plan and an admin when db is nil).
-func newLiveServer(t *testing.T, db *storage.DB, hubOpts []live.Option, opts ...server.Option) (*testServer, *live.Hub) {
+func newLiveServer(t *testing.T, db *storage.DB, hubOpts []live.Option, opts ...servertest.Option) (*testServer, *live.Hub) {
 	t.Helper()
 	fresh := db == nil
 	if fresh {
@@ -47,8 +48,8 @@ func newLiveServer(t *testing.T, db *storage.DB, hubOpts []live.Option, opts ...
 			t.Fatal(err)
 		}
 	}
-	opts = append([]server.Option{server.WithGraphQL(graph.WithCompiledReads(db.Dialect), graph.WithLive(hub))}, opts...)
-	srv := httptest.NewServer(server.New(client, db, log, opts...))
+	opts = append([]servertest.Option{servertest.GraphQL(graph.WithCompiledReads(db.Dialect), graph.WithLive(hub))}, opts...)
+	srv := httptest.NewServer(servertest.Handler(client, db, log, opts...))
 	t.Cleanup(func() {
 		hub.Close()
 		srv.Close()
@@ -270,7 +271,7 @@ func waitSubscribers(t *testing.T, hub *live.Hub, n int) {
 // On a private server only a signed-in subscriber hears anything; and no
 // client holds more subscriptions than the cap.
 func TestLiveUpdatesPrivateAndCapped(t *testing.T) {
-	s, hub := newLiveServer(t, nil, []live.Option{live.WithCaps(2, 100)}, server.WithPrivateReads(true))
+	s, hub := newLiveServer(t, nil, []live.Option{live.WithCaps(2, 100)}, servertest.Server(server.WithPrivateReads(true)))
 	if code := s.subscribe("", followActivities, nil).refusal(); code != "UNAUTHENTICATED" {
 		t.Errorf("an anonymous subscriber on a private server: %s", code)
 	}

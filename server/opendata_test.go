@@ -19,6 +19,7 @@ import (
 	"github.com/samverkan/samverkan/graph"
 	"github.com/samverkan/samverkan/opendata"
 	"github.com/samverkan/samverkan/server"
+	"github.com/samverkan/samverkan/server/servertest"
 )
 
 const (
@@ -297,7 +298,7 @@ func TestOpenDataETag(t *testing.T) {
 // On a private server, where everything else needs a token, what is
 // exported is what an admin has published, and never a draft.
 func TestOpenDataOnlyPublishedPlans(t *testing.T) {
-	s := newTestServer(t, server.WithPrivateReads(true))
+	s := newTestServer(t, servertest.Server(server.WithPrivateReads(true)))
 	plan := s.idOf("plans", "{}")
 	path := opendata.PlanPath(atoi(t, plan))
 	anonymous := s.as("")
@@ -306,7 +307,7 @@ func TestOpenDataOnlyPublishedPlans(t *testing.T) {
 	if status, _, body := anonymous.openGet(path, ""); status != http.StatusNotFound {
 		t.Errorf("an unpublished plan: %d %s, want 404", status, body)
 	}
-	private := server.WithPrivateReads(true)
+	private := servertest.Server(server.WithPrivateReads(true))
 	wantExported(t, s, plan, private)
 	if status, _, _ := anonymous.openGet(opendata.TablePath(atoi(t, plan), "goals", "csv"), ""); status != http.StatusNotFound {
 		t.Errorf("an unpublished plan's goals.csv: %d, want 404", status)
@@ -550,7 +551,7 @@ func TestOpenDataCatalogAddressFromTheRequest(t *testing.T) {
 		{"UntrustedClient", nil, "http://"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := newTestServer(t, server.WithTrustedProxies(tc.proxies))
+			s := newTestServer(t, servertest.Server(server.WithTrustedProxies(tc.proxies)))
 			plan := s.idOf("plans", "{}")
 			s.must(publishPlan, map[string]any{"id": plan, "in": map[string]any{"openData": true}}, nil)
 			req, err := http.NewRequest(http.MethodGet, s.URL+opendata.CatalogPath, nil)
@@ -576,12 +577,12 @@ func TestOpenDataCatalogAddressFromTheRequest(t *testing.T) {
 // open-data files do (200 or 404), by the compiled read and by the
 // resolvers alike: the latter from a second server over the same
 // database, built with opts (those of s) and no compiler.
-func wantExported(t *testing.T, s *testServer, plan string, opts ...server.Option) {
+func wantExported(t *testing.T, s *testServer, plan string, opts ...servertest.Option) {
 	t.Helper()
 	status, _, _ := s.as("").openGet(opendata.PlanPath(atoi(t, plan)), "")
 	want := status == http.StatusOK
-	resolvers := httptest.NewServer(server.New(s.client, s.db, slog.New(slog.NewTextHandler(io.Discard, nil)),
-		append(opts, server.WithGraphQL(graph.WithCompiledReads("")))...))
+	resolvers := httptest.NewServer(servertest.Handler(s.client, s.db, slog.New(slog.NewTextHandler(io.Discard, nil)),
+		append(opts, servertest.GraphQL(graph.WithCompiledReads("")))...))
 	defer resolvers.Close()
 	viaResolvers := *s
 	viaResolvers.URL = resolvers.URL

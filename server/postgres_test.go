@@ -15,7 +15,7 @@ import (
 	"github.com/samverkan/samverkan/accounts/accountstest"
 	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/seed"
-	"github.com/samverkan/samverkan/server"
+	"github.com/samverkan/samverkan/server/servertest"
 	"github.com/samverkan/samverkan/storage"
 	"github.com/samverkan/samverkan/storage/storagetest"
 )
@@ -41,7 +41,7 @@ func TestTwoServersOnOnePostgresDatabase(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var servers []*testServer
 	for _, db := range []*storage.DB{first, second} {
-		srv := httptest.NewServer(server.New(db.Client(), db, log))
+		srv := httptest.NewServer(servertest.Handler(db.Client(), db, log))
 		t.Cleanup(srv.Close)
 		servers = append(servers, &testServer{t: t, URL: srv.URL, db: db, token: token})
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/samverkan/samverkan/graph"
 	"github.com/samverkan/samverkan/seed"
 	"github.com/samverkan/samverkan/server"
+	"github.com/samverkan/samverkan/server/servertest"
 	"github.com/samverkan/samverkan/storage/storagetest"
 )
 
@@ -29,7 +30,7 @@ func newHandlerWith(t testing.TB, opts ...graph.Option) http.Handler {
 	if err := seed.LoadOrebro(context.Background(), client); err != nil {
 		t.Fatal(err)
 	}
-	h := server.New(client, db, slog.New(slog.NewTextHandler(io.Discard, nil)), server.WithGraphQL(opts...))
+	h := servertest.Handler(client, db, slog.New(slog.NewTextHandler(io.Discard, nil)), servertest.GraphQL(opts...))
 	bearer := "Bearer " + accountstest.Admin(t, client)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.Header.Set("Authorization", bearer)

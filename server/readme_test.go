@@ -12,7 +12,7 @@ import (
 	"github.com/samverkan/samverkan/graph"
 	"github.com/samverkan/samverkan/kolada"
 	"github.com/samverkan/samverkan/kolada/koladatest"
-	"github.com/samverkan/samverkan/server"
+	"github.com/samverkan/samverkan/server/servertest"
 )
 
 // Every GraphQL example in the README runs, in order, against a fresh
@@ -37,7 +37,7 @@ func TestTheREADMEExamplesWork(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := newTestServer(t, server.WithGraphQL(graph.WithKolada(kc)))
+	s := newTestServer(t, servertest.GraphQL(graph.WithKolada(kc)))
 	created := map[string]string{} // mutation name → the id of what it created
 	variables := map[string]func() any{
 		"heading": func() any { return s.idOf("objectives", `{title: "Ökad samverkan mellan kultur och skola"}`) },

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/samverkan/samverkan/graph"
-	"github.com/samverkan/samverkan/server"
+	"github.com/samverkan/samverkan/server/servertest"
 )
 
 // The status per goal reads the headings only when the query asks for
@@ -18,7 +18,7 @@ func TestStatusByGoalReadsHeadingsOnlyWhenAsked(t *testing.T) {
 		s.must(query, nil, nil)
 		return s.queries.Load()
 	}
-	resolvers := newTestServer(t, server.WithGraphQL(graph.WithCompiledReads("")))
+	resolvers := newTestServer(t, servertest.GraphQL(graph.WithCompiledReads("")))
 	resolvers.must(`{ __typename }`, nil, nil) // the token's viewer, kept from here on
 	if g, h := statements(resolvers, goalsOnly), statements(resolvers, withHeadings); h != g+1 {
 		t.Errorf("resolvers' statements: %d for goals only, %d with headings; want one more with headings", g, h)

@@ -20,7 +20,6 @@ import (
 	"github.com/samverkan/samverkan"
 	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/ent"
-	"github.com/samverkan/samverkan/graph"
 	"github.com/samverkan/samverkan/storage"
 	"github.com/samverkan/samverkan/web"
 )
@@ -38,8 +37,6 @@ type Checker interface {
 type Option func(*config)
 
 type config struct {
-	graphql     []graph.Option
-	accountOpts []accounts.Option
 	private     bool
 	proxies     []netip.Prefix
 	corsOrigins []string
@@ -57,17 +54,6 @@ func WithObserver(observe Observer) Option {
 	return func(c *config) { c.observe = observe }
 }
 
-// WithGraphQL passes options to the GraphQL endpoint (its limits).
-func WithGraphQL(opts ...graph.Option) Option {
-	return func(c *config) { c.graphql = append(c.graphql, opts...) }
-}
-
-// WithAccountOptions sets up the service that checks tokens and signs
-// users in (its session lifetime, its clock).
-func WithAccountOptions(opts ...accounts.Option) Option {
-	return func(c *config) { c.accountOpts = append(c.accountOpts, opts...) }
-}
-
 // WithPrivateReads makes reading need a token too, for deployments whose
 // plan is not public.
 func WithPrivateReads(private bool) Option {
@@ -82,14 +68,17 @@ func WithTrustedProxies(proxies []netip.Prefix) Option {
 	return func(c *config) { c.proxies = proxies }
 }
 
-// New returns the server's HTTP handler.
-func New(client *ent.Client, db Checker, log *slog.Logger, opts ...Option) http.Handler {
+// New returns the server's HTTP handler: api, the GraphQL endpoint (see
+// graph.NewHandler, with its limits), at /graphql, and the reports, feeds
+// and open data over client. acc checks the tokens of every request and
+// must be the service api signs users in with. The caller builds them
+// (cmd/samverkan's serve; servertest.Handler for tests), so that there is
+// one of each.
+func New(client *ent.Client, db Checker, acc *accounts.Service, api http.Handler, log *slog.Logger, opts ...Option) http.Handler {
 	var cfg config
 	for _, opt := range opts {
 		opt(&cfg)
 	}
-	acc := accounts.New(client, cfg.accountOpts...)
-	api := graph.NewHandler(client, log, append(cfg.graphql, graph.WithAccounts(acc))...)
 	signedIn := func(h http.Handler) http.Handler { return authenticate(acc, cfg.private, log, h) }
 
 	mux := http.NewServeMux()

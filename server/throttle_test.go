@@ -9,6 +9,7 @@ import (
 	"github.com/samverkan/samverkan/accounts/accountstest"
 	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/server"
+	"github.com/samverkan/samverkan/server/servertest"
 )
 
 // behindProxy is a test server whose requests come through a reverse proxy
@@ -20,7 +21,7 @@ func behindProxy(t *testing.T) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newTestServer(t, server.WithTrustedProxies(proxies))
+	return newTestServer(t, servertest.Server(server.WithTrustedProxies(proxies)))
 }
 
 const loginQuery = `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`

@@ -12,7 +12,7 @@ import (
 	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/ent/token"
 	"github.com/samverkan/samverkan/ent/user"
-	"github.com/samverkan/samverkan/server"
+	"github.com/samverkan/samverkan/server/servertest"
 )
 
 // A signed-in request's viewer is kept for a moment, so that the next
@@ -22,7 +22,7 @@ import (
 // same database) within the cache's time.
 func TestKeptViewersGoWithEveryChange(t *testing.T) {
 	const ttl = 300 * time.Millisecond
-	s := newTestServer(t, server.WithAccountOptions(accounts.WithViewerCacheTTL(ttl)))
+	s := newTestServer(t, servertest.Accounts(accounts.WithViewerCacheTTL(ttl)))
 	ctx := accounts.AsServer(context.Background())
 	orebro := s.idOf("municipalities", `{code: "1880"}`)
 	activity := s.idOf("activities", `{hasMunicipalitiesWith: {code: "1880"}}`)

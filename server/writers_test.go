@@ -17,7 +17,7 @@ import (
 	"github.com/samverkan/samverkan/audit"
 	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/graph"
-	"github.com/samverkan/samverkan/server"
+	"github.com/samverkan/samverkan/server/servertest"
 )
 
 // A stream of wrong passwords, by changePassword from a signed-in viewer
@@ -116,7 +116,7 @@ func TestFailingPasswordsDoNotHoldOtherWrites(t *testing.T) {
 func TestQueuedWriterTimesOut(t *testing.T) {
 	limits := graph.DefaultLimits
 	limits.Timeout = time.Second
-	s := newTestServer(t, server.WithGraphQL(graph.WithLimits(limits)))
+	s := newTestServer(t, servertest.GraphQL(graph.WithLimits(limits)))
 	activity := s.idOf("activities", `{titleContains: "skolchefer"}`)
 	id, err := strconv.Atoi(activity)
 	if err != nil {

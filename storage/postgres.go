@@ -11,7 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 
-	entschema "github.com/samverkan/samverkan/ent/schema"
+	"github.com/samverkan/samverkan/swedish"
 )
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -99,7 +99,7 @@ func (db *DB) preparePostgres(ctx context.Context) (unlock func(), err error) {
 		_, _ = conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock($1)", migrationLock)
 		conn.Close()
 	}
-	stmt := fmt.Sprintf(`CREATE COLLATION IF NOT EXISTS %q (provider = icu, locale = 'sv-SE')`, entschema.SwedishCollation)
+	stmt := fmt.Sprintf(`CREATE COLLATION IF NOT EXISTS %q (provider = icu, locale = 'sv-SE')`, swedish.Collation)
 	if _, err := conn.ExecContext(ctx, stmt); err != nil {
 		unlock()
 		return nil, fmt.Errorf("migrate: create the Swedish collation (PostgreSQL needs ICU): %w", err)

@@ -22,7 +22,6 @@ import (
 	"github.com/mattn/go-sqlite3"
 
 	"github.com/samverkan/samverkan/ent"
-	entschema "github.com/samverkan/samverkan/ent/schema"
 	"github.com/samverkan/samverkan/search"
 	"github.com/samverkan/samverkan/swedish"
 )
@@ -50,8 +49,8 @@ func installSwedish(conn *sqlite3.SQLiteConn) error {
 	if err := conn.RegisterFunc(search.TrigramsFunc, search.TrigramsJSON, true); err != nil {
 		return fmt.Errorf("register %s: %w", search.TrigramsFunc, err)
 	}
-	if err := conn.RegisterCollation(entschema.SwedishCollation, swedish.NewCollator().Compare); err != nil {
-		return fmt.Errorf("register collation %s: %w", entschema.SwedishCollation, err)
+	if err := conn.RegisterCollation(swedish.Collation, swedish.NewCollator().Compare); err != nil {
+		return fmt.Errorf("register collation %s: %w", swedish.Collation, err)
 	}
 	return nil
 }
@@ -374,4 +373,14 @@ func Redacted(dsn string) string {
 		}
 	}
 	return base + "?" + strings.Join(params, "&")
+}
+
+// ClientOf is the client of the transaction ctx carries (a GraphQL
+// mutation's: see ent.NewContext), so that what a mutation reads sees what
+// it wrote, and otherwise c.
+func ClientOf(ctx context.Context, c *ent.Client) *ent.Client {
+	if tx := ent.FromContext(ctx); tx != nil {
+		return tx
+	}
+	return c
 }

@@ -13,6 +13,13 @@ import (
 	"golang.org/x/text/language"
 )
 
+// Collation is the name of the collation the storage layer registers on
+// every connection (SQLite) or creates in the database (PostgreSQL): Swedish
+// alphabetical order, ignoring case (a … z, å, ä, ö), as Collator compares.
+// Columns that people sort by carry it (see ent/schema), so ORDER BY, cursor
+// comparisons and their indexes all use Swedish order.
+const Collation = "swedish"
+
 // Lower returns s with every letter in lower case, Å, Ä, Ö and É included.
 // It is exactly strings.ToLower, the function ent applies to the search text
 // of its …Fold filters, so both sides of a comparison fold alike.

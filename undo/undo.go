@@ -24,11 +24,11 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/samverkan/samverkan"
+	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/audit"
 	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/auditentry"
-	"github.com/samverkan/samverkan/ent/privacy"
 	"github.com/samverkan/samverkan/ent/schema/enum"
 )
 
@@ -50,7 +50,7 @@ func Restore(ctx context.Context, c *ent.Client, entryID int) (ent.Noder, error)
 	if err != nil {
 		return nil, err
 	}
-	what := fmt.Sprintf("%s %d", recordOf(e.ObjectType), e.ObjectID)
+	what := fmt.Sprintf("%s %d", samverkan.RecordName(e.ObjectType), e.ObjectID)
 	if e.Action != auditentry.ActionDELETE {
 		return nil, samverkan.Errorf(samverkan.CodeValidation, "entryID",
 			"entry %d records the %s of %s, not a deletion: only a deletion is restored (a field's change is reverted with revertChange)",
@@ -58,12 +58,12 @@ func Restore(ctx context.Context, c *ent.Client, entryID int) (ent.Noder, error)
 	}
 	if slices.Contains(notRestored, e.ObjectType) {
 		return nil, samverkan.Errorf(samverkan.CodeValidation, "entryID",
-			"a deleted %s is not restored: the audit trail keeps no password or secret (create it again)", recordOf(e.ObjectType))
+			"a deleted %s is not restored: the audit trail keeps no password or secret (create it again)", samverkan.RecordName(e.ObjectType))
 	}
 	if e.PartOf != nil {
 		// The record went with another: it comes back with it, from the
 		// other's entry, or on its own once that one is back.
-		parent, err := c.AuditEntry.Get(server(ctx), *e.PartOf)
+		parent, err := c.AuditEntry.Get(accounts.AsServer(ctx), *e.PartOf)
 		if err != nil {
 			return nil, fmt.Errorf("read entry %d: %w", *e.PartOf, err)
 		}
@@ -72,12 +72,12 @@ func Restore(ctx context.Context, c *ent.Client, entryID int) (ent.Noder, error)
 		} else if !there {
 			return nil, samverkan.Errorf(samverkan.CodeNotFound, "entryID",
 				"%s was deleted with %s %d, which is still deleted: restore that first (entry %d), which brings this back with it",
-				what, recordOf(parent.ObjectType), parent.ObjectID, parent.ID)
+				what, samverkan.RecordName(parent.ObjectType), parent.ObjectID, parent.ID)
 		}
 	}
 	later, err := c.AuditEntry.Query().
 		Where(auditentry.ObjectID(e.ObjectID), auditentry.ActionEQ(auditentry.ActionDELETE), auditentry.IDGT(e.ID)).
-		Order(auditentry.ByID(sql.OrderDesc())).First(server(ctx))
+		Order(auditentry.ByID(sql.OrderDesc())).First(accounts.AsServer(ctx))
 	switch {
 	case err == nil:
 		if there, err := exists(ctx, c, e.ObjectType, e.ObjectID); err != nil || there {
@@ -97,20 +97,20 @@ func Restore(ctx context.Context, c *ent.Client, entryID int) (ent.Noder, error)
 	}
 	restoredAs, err := c.AuditEntry.Query().
 		Where(auditentry.Undoes(e.ID), auditentry.ActionEQ(auditentry.ActionRESTORE)).
-		Order(auditentry.ByID(sql.OrderDesc())).FirstID(server(ctx))
+		Order(auditentry.ByID(sql.OrderDesc())).FirstID(accounts.AsServer(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("read the entry of the restore of %s: %w", what, err)
 	}
 	children, err := c.AuditEntry.Query().
 		Where(auditentry.PartOf(e.ID)).
-		Order(auditentry.ByID()).All(server(ctx))
+		Order(auditentry.ByID()).All(accounts.AsServer(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("read what was deleted with %s: %w", what, err)
 	}
 	for _, child := range children {
 		cctx := audit.Undoing(audit.PartOf(ctx, restoredAs), child.ID, child.ObjectID)
 		if _, err := restoreOne(cctx, c, child); err != nil {
-			return nil, fmt.Errorf("restore %s %d with %s: %w", recordOf(child.ObjectType), child.ObjectID, what, err)
+			return nil, fmt.Errorf("restore %s %d with %s: %w", samverkan.RecordName(child.ObjectType), child.ObjectID, what, err)
 		}
 	}
 	return record, nil
@@ -123,7 +123,7 @@ func alreadyThere(ctx context.Context, c *ent.Client, e *ent.AuditEntry, what st
 	}
 	restore, err := c.AuditEntry.Query().
 		Where(auditentry.ObjectID(e.ObjectID), auditentry.ActionEQ(auditentry.ActionRESTORE), auditentry.IDGT(e.ID)).
-		Order(auditentry.ByID(sql.OrderDesc())).FirstID(server(ctx))
+		Order(auditentry.ByID(sql.OrderDesc())).FirstID(accounts.AsServer(ctx))
 	if err == nil {
 		return samverkan.Errorf(samverkan.CodeConflict, "entryID", "%s has been restored already (entry %d): there is nothing to restore", what, restore)
 	}
@@ -215,14 +215,14 @@ func parentDeleted(e *ent.AuditEntry, err error) error {
 	parent := strings.TrimSuffix(se.Field, "ID")
 	return samverkan.Errorf(samverkan.CodeNotFound, se.Field,
 		"%s %d cannot be restored while its %s is deleted (%s): restore the %s first, which brings back what was deleted with it",
-		recordOf(e.ObjectType), e.ObjectID, recordOf(parent), se.Message, recordOf(parent))
+		samverkan.RecordName(e.ObjectType), e.ObjectID, samverkan.RecordName(parent), se.Message, samverkan.RecordName(parent))
 }
 
 // restoreHistory writes back a restored activity's status changes as its
 // deletion's entry kept them; an entry from before they were kept gives a
 // history that starts at the restore.
 func restoreHistory(ctx context.Context, c *ent.Client, id int, a *ent.Activity, history []audit.StatusChange) error {
-	ctx = server(ctx)
+	ctx = accounts.AsServer(ctx)
 	if len(history) == 0 {
 		history = []audit.StatusChange{{ToStatus: string(a.Status), At: time.Now().UTC().Format(time.RFC3339Nano)}}
 	}
@@ -253,7 +253,7 @@ func Revert(ctx context.Context, c *ent.Client, entryID int, field string, versi
 	if err != nil {
 		return nil, err
 	}
-	what := fmt.Sprintf("%s %d", recordOf(e.ObjectType), e.ObjectID)
+	what := fmt.Sprintf("%s %d", samverkan.RecordName(e.ObjectType), e.ObjectID)
 	if e.Action != auditentry.ActionUPDATE {
 		return nil, samverkan.Errorf(samverkan.CodeValidation, "entryID",
 			"entry %d records the %s of %s: only an update's changes are reverted (a deletion is restored with restoreDeleted)",
@@ -375,7 +375,7 @@ func typeClient(c *ent.Client, typ string) (reflect.Value, bool) {
 
 // get reads a record by its type's client.
 func get(ctx context.Context, builders reflect.Value, id int) (any, error) {
-	out := builders.MethodByName("Get").Call([]reflect.Value{reflect.ValueOf(server(ctx)), reflect.ValueOf(id)})
+	out := builders.MethodByName("Get").Call([]reflect.Value{reflect.ValueOf(accounts.AsServer(ctx)), reflect.ValueOf(id)})
 	if err, _ := out[1].Interface().(error); err != nil {
 		return nil, err
 	}
@@ -406,7 +406,7 @@ func existing(ctx context.Context, c *ent.Client, typ string, ids []int) ([]int,
 	}
 	pred := reflect.ValueOf(sql.FieldIn("id", anyIDs...)).Convert(where.Type().In(0).Elem())
 	q = where.Call([]reflect.Value{pred})[0]
-	out := q.MethodByName("IDs").Call([]reflect.Value{reflect.ValueOf(server(ctx))})
+	out := q.MethodByName("IDs").Call([]reflect.Value{reflect.ValueOf(accounts.AsServer(ctx))})
 	if err, _ := out[1].Interface().(error); err != nil {
 		return nil, fmt.Errorf("read %s records: %w", typ, err)
 	}
@@ -536,29 +536,4 @@ func sameValue(stored, recorded any) bool {
 		return false
 	}
 	return reflect.DeepEqual(now, was)
-}
-
-// recordOf is what a client calls a record of the type, or of an edge
-// (Objective and objective: heading).
-func recordOf(typ string) string {
-	switch strings.ToLower(typ) {
-	case "objective":
-		return "heading"
-	case "followup":
-		return "follow-up"
-	case "goalassessment":
-		return "goal assessment"
-	case "indicatortarget":
-		return "indicator target"
-	case "indicatorvalue":
-		return "indicator value"
-	}
-	return strings.ToLower(typ)
-}
-
-// server is the context of a read or write the restore makes for itself
-// (reading the trail for the entries that go with one an admin named,
-// writing an activity's status history back), which no policy must stop.
-func server(ctx context.Context) context.Context {
-	return privacy.DecisionContext(ctx, privacy.Allow)
 }

@@ -149,11 +149,23 @@ func TestAdminPageShowsDataAsText(t *testing.T) {
 // The page works in a narrow window, and every view has one heading.
 func TestAdminPageNarrowWindow(t *testing.T) {
 	b := newBrowser(t, 420, 900)
+	// fitsTheWidth checks that nothing makes the page scroll sideways: a
+	// wide table scrolls in its own box, the rest wraps.
+	fitsTheWidth := func(page string) {
+		t.Helper()
+		over := get(b, "measure the page's width", chromedp.Evaluate[int](
+			`document.documentElement.scrollWidth - document.documentElement.clientWidth`))
+		if over > 0 {
+			t.Errorf("%s at 420 px is %d px wider than the window", page, over)
+		}
+	}
 	b.open("#/activities")
 	b.waitText("Samverkan kring Barnkulturplaner")
+	fitsTheWidth("the activities")
 	b.screenshot("narrow-activities")
 	b.open("#/")
 	b.waitText("Kulturplanen")
+	fitsTheWidth("the home page")
 	b.screenshot("home")
 }
 

@@ -31,6 +31,7 @@ import (
 	"github.com/samverkan/samverkan/live"
 	"github.com/samverkan/samverkan/seed"
 	"github.com/samverkan/samverkan/server"
+	"github.com/samverkan/samverkan/server/servertest"
 	"github.com/samverkan/samverkan/storage"
 	"github.com/samverkan/samverkan/storage/storagetest"
 )
@@ -73,21 +74,21 @@ type browserOption func(*browserSetup)
 type browserSetup struct {
 	db     *storage.DB
 	client *ent.Client
-	opts   []server.Option
+	opts   []servertest.Option
 	wrap   func(http.Handler) http.Handler
 	hub    *live.Hub
 }
 
 // privateReads makes the server require a token for reading too.
 func privateReads() browserOption {
-	return func(s *browserSetup) { s.opts = append(s.opts, server.WithPrivateReads(true)) }
+	return func(s *browserSetup) { s.opts = append(s.opts, servertest.Server(server.WithPrivateReads(true))) }
 }
 
 // liveUpdates gives the server live updates, as samverkan serve has them.
 func liveUpdates() browserOption {
 	return func(s *browserSetup) {
 		s.hub = live.New(s.client, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		s.opts = append(s.opts, server.WithGraphQL(graph.WithLive(s.hub)))
+		s.opts = append(s.opts, servertest.GraphQL(graph.WithLive(s.hub)))
 	}
 }
 
@@ -98,7 +99,7 @@ func koladaAt(t *testing.T, url string) browserOption {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return func(s *browserSetup) { s.opts = append(s.opts, server.WithGraphQL(graph.WithKolada(c))) }
+	return func(s *browserSetup) { s.opts = append(s.opts, servertest.GraphQL(graph.WithKolada(c))) }
 }
 
 // addUsers creates the test users directly in the database.
@@ -174,7 +175,7 @@ func newBrowser(t *testing.T, width, height int, options ...browserOption) *brow
 	for _, o := range options {
 		o(&setup)
 	}
-	var handler http.Handler = server.New(client, db, slog.New(slog.NewTextHandler(io.Discard, nil)), setup.opts...)
+	var handler http.Handler = servertest.Handler(client, db, slog.New(slog.NewTextHandler(io.Discard, nil)), setup.opts...)
 	if setup.wrap != nil {
 		handler = setup.wrap(handler)
 	}

@@ -24,7 +24,7 @@ import (
 
 	"github.com/samverkan/samverkan"
 	"github.com/samverkan/samverkan/graph"
-	"github.com/samverkan/samverkan/server"
+	"github.com/samverkan/samverkan/server/servertest"
 )
 
 // Every query the admin page sends, as an anonymous visitor, an editor and
@@ -256,7 +256,7 @@ func (b *browser) sortBy(column string) {
 // compiledReads has the server answer queries with the read compiler.
 func compiledReads() browserOption {
 	return func(s *browserSetup) {
-		s.opts = append(s.opts, server.WithGraphQL(graph.WithCompiledReads(s.db.Dialect)))
+		s.opts = append(s.opts, servertest.GraphQL(graph.WithCompiledReads(s.db.Dialect)))
 	}
 }
 
@@ -322,8 +322,8 @@ func newReplayer(b *browser) *replayer {
 	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
 	// The compiled server's log says which field fell back, and why.
 	reasons := &fallbackReasons{counts: map[string]int{}}
-	compiled := httptest.NewServer(server.New(b.client, b.db, slog.New(reasons), server.WithGraphQL(graph.WithCompiledReads(b.db.Dialect))))
-	resolvers := httptest.NewServer(server.New(b.client, b.db, discard))
+	compiled := httptest.NewServer(servertest.Handler(b.client, b.db, slog.New(reasons), servertest.GraphQL(graph.WithCompiledReads(b.db.Dialect))))
+	resolvers := httptest.NewServer(servertest.Handler(b.client, b.db, discard))
 	t.Cleanup(func() {
 		compiled.Close()
 		resolvers.Close()

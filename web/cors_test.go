@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/samverkan/samverkan/server"
+	"github.com/samverkan/samverkan/server/servertest"
 )
 
 // TestCORSFromAnotherOrigin calls the API from the page of a frontend on
@@ -27,7 +28,7 @@ func TestCORSFromAnotherOrigin(t *testing.T) {
 	}
 	allowed, other := frontend(), frontend()
 	b := newBrowser(t, 800, 600, func(s *browserSetup) {
-		s.opts = append(s.opts, server.WithCORSOrigins([]string{allowed.URL}))
+		s.opts = append(s.opts, servertest.Server(server.WithCORSOrigins([]string{allowed.URL})))
 	})
 	token := b.token("ville")
 	call := `fetch(` + jsq(b.base+"/graphql") + `, {method: "POST",

@@ -51,7 +51,7 @@ Flags:
 func (a *app) backup(ctx context.Context, args []string) error {
 	fs := a.flags("backup")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), backupUsage) }
-	dsn := fs.String("db", a.env("SAMVERKAN_DB", "samverkan.db"), "")
+	dsn := fs.String("db", a.env("SAMVERKAN_DB", defaultDB), "")
 	files, err := a.interspersed(fs, args)
 	if err != nil {
 		return err
@@ -90,7 +90,7 @@ func (a *app) backup(ctx context.Context, args []string) error {
 func (a *app) restore(ctx context.Context, args []string) error {
 	fs := a.flags("restore")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), backupUsage) }
-	dsn := fs.String("db", a.env("SAMVERKAN_DB", "samverkan.db"), "")
+	dsn := fs.String("db", a.env("SAMVERKAN_DB", defaultDB), "")
 	force := fs.Bool("force", false, "")
 	files, err := a.interspersed(fs, args)
 	if err != nil {

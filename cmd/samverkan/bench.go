@@ -1,24 +1,28 @@
+//go:build bench
+
+// The benchmark, and the instrumentation it needs of the server it starts
+// (SQL counting, profiles), are built only with -tags bench, so that the
+// production server holds neither (see nobench.go).
+
 package main
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
-	"golang.org/x/term"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/term"
 
 	"github.com/samverkan/samverkan/bench"
 	"github.com/samverkan/samverkan/ent"
@@ -158,31 +162,31 @@ func (a *app) bench(ctx context.Context, args []string) error {
 	// M1's writes need a signed-in admin: the server creates one at its
 	// first start, with a password made for this run.
 	adminPassword := rand.Text()
-	child, err := startChild(ctx, exe, filepath.Join(dir, "server.log"),
+	child, err := bench.StartChild(ctx, exe, filepath.Join(dir, "server.log"),
 		[]string{bench.CountSQLEnv + "=1", "SAMVERKAN_ADMIN_PASSWORD=" + adminPassword}, serveArgs...)
 	if err != nil {
 		return fail("cannot start the server", err)
 	}
-	defer child.stop()
+	defer child.Stop()
 	fmt.Fprintf(a.stderr, "Server (pid %d) at %s; %d operations, concurrency %d, warm-up %s, counted %s each, server and floor in turn\n",
-		child.cmd.Process.Pid, child.url, len(ops), cfg.Concurrency, cfg.Warmup, cfg.Duration)
+		child.Pid(), child.URL, len(ops), cfg.Concurrency, cfg.Warmup, cfg.Duration)
 
-	srv := bench.NewServer(child.url, cfg.Concurrency)
+	srv := bench.NewServer(child.URL, cfg.Concurrency)
 	if err := srv.SignIn(ctx, "admin", adminPassword); err != nil {
-		return fail("cannot sign in", child.explain(err))
+		return fail("cannot sign in", child.Explain(err))
 	}
 	pageSizes := []int{1, bench.Q1PageSize, 100}
 	counts, err := bench.StatementsAtPageSizes(ctx, srv, pageSizes...)
 	if err != nil {
-		return fail("cannot count Q1's statements", child.explain(err))
+		return fail("cannot count Q1's statements", child.Explain(err))
 	}
 	results, err := bench.Run(ctx, cfg, srv, db, ops)
 	if err != nil {
-		return fail("benchmark stopped", child.explain(err))
+		return fail("benchmark stopped", child.Explain(err))
 	}
-	peak, peakErr := child.peakRSS()
-	if err := child.stop(); err != nil {
-		return fail("the server did not stop cleanly", child.explain(err))
+	peak, peakErr := child.PeakRSS()
+	if err := child.Stop(); err != nil {
+		return fail("the server did not stop cleanly", child.Explain(err))
 	}
 
 	out := a.stdout
@@ -225,7 +229,7 @@ func (a *app) bench(ctx context.Context, args []string) error {
 // benchClient returns the server's ent client and a wrapper for its HTTP
 // handler: plain, unless the server was started by "samverkan bench", which
 // sets bench.CountSQLEnv to learn how many SQL statements each request
-// takes and to profile it.
+// takes and to profile it. Without -tags bench they are always plain.
 func (a *app) benchClient(db *storage.DB) (*ent.Client, func(http.Handler) http.Handler) {
 	if a.getenv(bench.CountSQLEnv) == "" {
 		return db.Client(), func(h http.Handler) http.Handler { return h }
@@ -301,122 +305,6 @@ func buildNational(ctx context.Context, dsn string) (*storage.DB, time.Duration,
 		return nil, 0, err
 	}
 	return db, time.Since(start), nil
-}
-
-// child is "samverkan serve" running as a child process (of the
-// benchmark, so that its memory is its own and can be measured; of a test
-// that kills it).
-type child struct {
-	cmd     *exec.Cmd
-	url     string
-	logPath string
-	exited  chan struct{}
-	waitErr error
-	stopped bool
-}
-
-// startChild runs the samverkan program exe with args (a serve), with env
-// added to this process's environment, and waits until it says where it
-// listens. Its log goes to logPath.
-func startChild(ctx context.Context, exe, logPath string, env []string, args ...string) (*child, error) {
-	logFile, err := os.Create(logPath)
-	if err != nil {
-		return nil, err
-	}
-	cmd := exec.Command(exe, args...)
-	cmd.Env = append(os.Environ(), env...)
-	cmd.Stderr = logFile
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		logFile.Close()
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		logFile.Close()
-		return nil, fmt.Errorf("start %s serve: %w", exe, err)
-	}
-	c := &child{cmd: cmd, logPath: logPath, exited: make(chan struct{})}
-	urls := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if _, url, ok := strings.Cut(sc.Text(), "GraphQL API:"); ok {
-				urls <- strings.TrimSpace(url)
-			}
-		}
-		_, _ = io.Copy(io.Discard, stdout)
-	}()
-	go func() {
-		c.waitErr = cmd.Wait()
-		logFile.Close()
-		close(c.exited)
-	}()
-	select {
-	case c.url = <-urls:
-		return c, nil
-	case <-c.exited:
-		return nil, c.explain(fmt.Errorf("the server exited before it listened: %v", c.waitErr))
-	case <-time.After(30 * time.Second):
-		c.stop()
-		return nil, c.explain(errors.New("the server did not listen within 30 s"))
-	case <-ctx.Done():
-		c.stop()
-		return nil, ctx.Err()
-	}
-}
-
-// peakRSS returns the child's peak resident memory in bytes (Linux only).
-func (c *child) peakRSS() (int64, error) {
-	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", c.cmd.Process.Pid))
-	if err != nil {
-		return 0, fmt.Errorf("read the server's status: %w", err)
-	}
-	for line := range strings.SplitSeq(string(status), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			if err != nil {
-				return 0, fmt.Errorf("read VmHWM %q: %w", v, err)
-			}
-			return kb << 10, nil
-		}
-	}
-	return 0, errors.New("no VmHWM in the server's status")
-}
-
-// stop asks the child to shut down, as Ctrl-C would, and kills it if it
-// has not within 15 s.
-func (c *child) stop() error {
-	if c.stopped {
-		return nil
-	}
-	c.stopped = true
-	_ = c.cmd.Process.Signal(os.Interrupt)
-	select {
-	case <-c.exited:
-	case <-time.After(15 * time.Second):
-		_ = c.cmd.Process.Kill()
-		<-c.exited
-		return errors.New("the server did not shut down within 15 s and was killed")
-	}
-	return c.waitErr
-}
-
-// kill stops the child at once with SIGKILL, as a power cut or the OOM
-// killer would: no shutdown, no last writes.
-func (c *child) kill() {
-	c.stopped = true
-	_ = c.cmd.Process.Kill()
-	<-c.exited
-}
-
-// explain adds the end of the server's log to err.
-func (c *child) explain(err error) error {
-	log, _ := os.ReadFile(c.logPath)
-	if len(log) == 0 {
-		return err
-	}
-	lines := strings.Split(strings.TrimSpace(string(log)), "\n")
-	return fmt.Errorf("%w\nthe server's log ends with:\n%s", err, strings.Join(lines[max(0, len(lines)-10):], "\n"))
 }
 
 func joinInts(ns []int, sep string) string {

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/samverkan/samverkan/bench"
 )
 
 // buildSamverkan builds this command into a temporary directory, so that a
@@ -28,15 +30,15 @@ func buildSamverkan(t *testing.T) string {
 // startProcess starts the built samverkan serve on the database, with the
 // mutation rate limit off: the test is one client that writes as fast as
 // it can.
-func startProcess(t *testing.T, bin, db string) *child {
+func startProcess(t *testing.T, bin, db string) *bench.Child {
 	t.Helper()
-	c, err := startChild(context.Background(), bin, filepath.Join(t.TempDir(), "server.log"),
+	c, err := bench.StartChild(context.Background(), bin, filepath.Join(t.TempDir(), "server.log"),
 		[]string{"SAMVERKAN_ADMIN_PASSWORD=" + testAdminPassword},
 		"serve", "--addr", "127.0.0.1:0", "--db", db, "--mutation-rate", "0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { c.stop() })
+	t.Cleanup(func() { c.Stop() })
 	return c
 }
 
@@ -112,7 +114,7 @@ func TestAcknowledgedWritesSurviveSIGKILL(t *testing.T) {
 	var seedIDs struct {
 		Objectives, Municipalities, Institutions idConnection
 	}
-	mustQuery(t, first.url, `{ objectives(first: 1) { edges { node { id } } }
+	mustQuery(t, first.URL, `{ objectives(first: 1) { edges { node { id } } }
 	  municipalities(first: 3) { edges { node { id } } }
 	  institutions(first: 2) { edges { node { id } } } }`, nil, &seedIDs)
 	municipalities, institutions := seedIDs.Municipalities.ids(), seedIDs.Institutions.ids()
@@ -131,12 +133,12 @@ func TestAcknowledgedWritesSurviveSIGKILL(t *testing.T) {
 	ctx, stopWriters := context.WithCancel(context.Background())
 	defer stopWriters()
 	client := &http.Client{Timeout: 10 * time.Second}
-	token := signIn(t, first.url, "admin", testAdminPassword)
+	token := signIn(t, first.URL, "admin", testAdminPassword)
 	for w := range 4 {
 		wg.Go(func() {
 			for n := 0; ctx.Err() == nil; n++ {
 				title := fmt.Sprintf("Krasch %d-%d", w, n)
-				status, r, err := post(client, first.url, token, createLinkedActivity, map[string]any{"input": map[string]any{
+				status, r, err := post(client, first.URL, token, createLinkedActivity, map[string]any{"input": map[string]any{
 					"objectiveID": seedIDs.Objectives.Edges[0].Node.ID, "title": title,
 					"municipalityIDs": municipalities, "institutionIDs": institutions,
 				}})
@@ -168,7 +170,7 @@ func TestAcknowledgedWritesSurviveSIGKILL(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	first.kill()
+	first.Kill()
 	wg.Wait()
 	stopWriters()
 	if len(failures) > 0 {
@@ -193,7 +195,7 @@ func TestAcknowledgedWritesSurviveSIGKILL(t *testing.T) {
 				}
 			}
 		}
-		mustQuery(t, again.url, `query($after: Cursor) {
+		mustQuery(t, again.URL, `query($after: Cursor) {
 		  activities(first: 100, after: $after, where: {titleHasPrefix: "Krasch "}) {
 		    edges { node { title municipalities { totalCount } institutions { totalCount } } }
 		    pageInfo { hasNextPage endCursor } } }`, map[string]any{"after": after}, &page)

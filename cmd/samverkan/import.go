@@ -39,7 +39,7 @@ Flags:
 func (a *app) importFile(ctx context.Context, args []string) error {
 	fs := a.flags("import")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), importUsage) }
-	dsn := fs.String("db", a.env("SAMVERKAN_DB", "samverkan.db"), "")
+	dsn := fs.String("db", a.env("SAMVERKAN_DB", defaultDB), "")
 	planID := fs.Int("plan", 0, "")
 	dryRun := fs.Bool("dry-run", false, "")
 	files, err := a.interspersed(fs, args)

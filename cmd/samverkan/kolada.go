@@ -57,7 +57,7 @@ func (a *app) kolada(ctx context.Context, args []string) error {
 func (a *app) koladaImport(ctx context.Context, cmd string, args []string) error {
 	fs := a.flags("kolada " + cmd)
 	fs.Usage = func() { fmt.Fprint(fs.Output(), koladaUsage) }
-	dsn := fs.String("db", a.env("SAMVERKAN_DB", "samverkan.db"), "")
+	dsn := fs.String("db", a.env("SAMVERKAN_DB", defaultDB), "")
 	koladaURL := fs.String("kolada-url", a.env("SAMVERKAN_KOLADA_URL", kolada.DefaultURL), "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

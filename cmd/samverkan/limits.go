@@ -75,13 +75,13 @@ func (l *limitFlags) resolve(a *app, fs *flag.FlagSet) error {
 	return nil
 }
 
-// options are the GraphQL endpoint's options for the limits.
-func (l *limitFlags) options() []graph.Option {
+// graph are the GraphQL endpoint's limits.
+func (l *limitFlags) graph() graph.Limits {
 	limits := graph.Limits{MaxCost: *l.maxCost, MaxDepth: *l.maxDepth, MaxTokens: *l.maxTokens, MaxRepeats: *l.maxRepeats, Timeout: *l.timeout}
 	if *l.mutationRate > 0 {
 		limits.Mutations = server.NewRateLimiter(*l.mutationRate, *l.mutationBurst)
 	}
-	return []graph.Option{graph.WithLimits(limits)}
+	return limits
 }
 
 // hubOptions are the live updates' caps.

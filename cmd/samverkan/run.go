@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -45,7 +46,8 @@ type app struct {
 	listening func(addr string)
 }
 
-const usage = `Samverkan serves a region's culture plan as a GraphQL API with an admin page.
+// usageText is the help, its flags' defaults as {flag}, filled in by usage.
+const usageText = `Samverkan serves a region's culture plan as a GraphQL API with an admin page.
 
 Usage:
   samverkan [serve] [flags]   serve the API (the default command)
@@ -68,33 +70,34 @@ Usage:
                               import them from a file of Kolada's JSON ("-": stdin)
   samverkan import [--db DB] [--plan ID] [--dry-run] FILE
                               import activities or follow-ups from CSV or .xlsx (import -h)
-  samverkan bench [flags]     measure the server on the national dataset (bench -h for flags)
+  samverkan bench [flags]     measure the server on the national dataset (bench -h for flags);
+                              only in a build with -tags bench: go run -tags bench ./cmd/samverkan bench
   samverkan help              show this help
   samverkan --version         show the version and the commit it was built from
 
 Flags of serve:
-  --addr ADDR   address to listen on (default localhost:8080, or $SAMVERKAN_ADDR)
+  --addr ADDR   address to listen on (default {addr}, or $SAMVERKAN_ADDR)
   --db DB       SQLite file path or "file:" DSN, or a PostgreSQL URL
-                (postgres://user:password@host/db) (default samverkan.db, or $SAMVERKAN_DB)
+                (postgres://user:password@host/db) (default {db}, or $SAMVERKAN_DB)
   --max-cost N  most records a query may ask for, nested page sizes multiplied
-                (default 300000, or $SAMVERKAN_MAX_COST; 0: no limit)
-  --max-depth N deepest a query may nest fields (default 20, or $SAMVERKAN_MAX_DEPTH)
+                (default {max-cost}, or $SAMVERKAN_MAX_COST; 0: no limit)
+  --max-depth N deepest a query may nest fields (default {max-depth}, or $SAMVERKAN_MAX_DEPTH)
   --max-tokens N
-                most tokens a query's text may have (default 10000, or $SAMVERKAN_MAX_TOKENS)
+                most tokens a query's text may have (default {max-tokens}, or $SAMVERKAN_MAX_TOKENS)
   --max-repeats N
                 most fields a query may repeat under one name (or alias) in a selection
-                set, plus fragment spreads (default 100, or $SAMVERKAN_MAX_REPEATS)
-  --timeout D   longest a request may run, its SQL cancelled after (default 10s,
+                set, plus fragment spreads (default {max-repeats}, or $SAMVERKAN_MAX_REPEATS)
+  --timeout D   longest a request may run, its SQL cancelled after (default {timeout},
                 or $SAMVERKAN_TIMEOUT)
   --mutation-rate R
                 changes per second one client (IP address) may make on average
-                (default 50, or $SAMVERKAN_MUTATION_RATE; 0: no limit)
+                (default {mutation-rate}, or $SAMVERKAN_MUTATION_RATE; 0: no limit)
   --mutation-burst N
-                changes one client may make at once (default 100, or $SAMVERKAN_MUTATION_BURST)
+                changes one client may make at once (default {mutation-burst}, or $SAMVERKAN_MUTATION_BURST)
   --private     reading needs a token too, for a plan that is not public
                 (default false, or $SAMVERKAN_PRIVATE=true)
   --session-ttl D
-                how long a sign-in lasts (default 12h, or $SAMVERKAN_SESSION_TTL)
+                how long a sign-in lasts (default {session-ttl}, or $SAMVERKAN_SESSION_TTL)
   --trusted-proxies LIST
                 reverse proxies whose X-Forwarded-For names the client, as
                 addresses or networks, comma-separated: "127.0.0.1,10.0.0.0/8"
@@ -118,13 +121,13 @@ Flags of serve:
                 back the SQLite database up into DIR on a schedule (default none: no
                 scheduled backups, or $SAMVERKAN_BACKUP_DIR)
   --backup-every D
-                time between scheduled backups (default 24h, or $SAMVERKAN_BACKUP_EVERY)
+                time between scheduled backups (default {backup-every}, or $SAMVERKAN_BACKUP_EVERY)
   --backup-keep N
-                scheduled backups to keep, the oldest removed (default 7, or
+                scheduled backups to keep, the oldest removed (default {backup-keep}, or
                 $SAMVERKAN_BACKUP_KEEP)
   --kolada-url URL
                 address of Kolada's API v3, which fetchKolada asks (default
-                https://api.kolada.se/v3, or $SAMVERKAN_KOLADA_URL)
+                {kolada-url}, or $SAMVERKAN_KOLADA_URL)
 
 Flags of seed:
   --db DB       as for serve
@@ -137,6 +140,45 @@ Changes need a signed-in user. Create the first admin with
 or start serve once with SAMVERKAN_ADMIN_PASSWORD set: if there are no users
 yet, it creates the admin "admin" with that password.
 `
+
+// Defaults of serve's flags that the help names too (the limits' are
+// graph.DefaultLimits and limits.go's).
+const (
+	defaultAddr        = "localhost:8080"
+	defaultDB          = "samverkan.db"
+	defaultBackupEvery = 24 * time.Hour
+	defaultBackupKeep  = 7
+)
+
+// usage is the help, with the flags' defaults where they are defined.
+var usage = strings.NewReplacer(
+	"{addr}", defaultAddr,
+	"{db}", defaultDB,
+	"{max-cost}", strconv.Itoa(graph.DefaultLimits.MaxCost),
+	"{max-depth}", strconv.Itoa(graph.DefaultLimits.MaxDepth),
+	"{max-tokens}", strconv.Itoa(graph.DefaultLimits.MaxTokens),
+	"{max-repeats}", strconv.Itoa(graph.DefaultLimits.MaxRepeats),
+	"{timeout}", graph.DefaultLimits.Timeout.String(),
+	"{mutation-rate}", strconv.Itoa(defaultMutationRate),
+	"{mutation-burst}", strconv.Itoa(defaultMutationBurst),
+	"{session-ttl}", shortDuration(accounts.DefaultSessionTTL),
+	"{backup-every}", shortDuration(defaultBackupEvery),
+	"{backup-keep}", strconv.Itoa(defaultBackupKeep),
+	"{kolada-url}", kolada.DefaultURL,
+).Replace(usageText)
+
+// shortDuration writes whole hours and minutes as 12h and 5m rather than
+// 12h0m0s and 5m0s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "h0m0s") {
+		return strings.TrimSuffix(s, "0m0s")
+	}
+	if strings.HasSuffix(s, "m0s") {
+		return strings.TrimSuffix(s, "0s")
+	}
+	return s
+}
 
 func (a *app) run(ctx context.Context, args []string) error {
 	cmd := "serve"
@@ -249,16 +291,16 @@ func (a *app) logger(l *logging) *slog.Logger {
 
 func (a *app) serve(ctx context.Context, args []string) error {
 	fs := a.flags("serve")
-	addr := fs.String("addr", a.env("SAMVERKAN_ADDR", "localhost:8080"), "address to listen on")
-	dsn := fs.String("db", a.env("SAMVERKAN_DB", "samverkan.db"), "SQLite file path or DSN, or PostgreSQL URL")
+	addr := fs.String("addr", a.env("SAMVERKAN_ADDR", defaultAddr), "address to listen on")
+	dsn := fs.String("db", a.env("SAMVERKAN_DB", defaultDB), "SQLite file path or DSN, or PostgreSQL URL")
 	limits := addLimitFlags(fs)
 	private := fs.Bool("private", false, "reading needs a token too")
 	sessionTTL := fs.Duration("session-ttl", accounts.DefaultSessionTTL, "how long a sign-in lasts")
 	proxyList := fs.String("trusted-proxies", "", "reverse proxies whose X-Forwarded-For names the client: addresses or CIDR networks, comma-separated")
 	corsList := fs.String("cors-origins", "", "origins (comma-separated) whose pages may call the API")
 	backupDir := fs.String("backup-dir", "", "directory for scheduled backups")
-	backupEvery := fs.Duration("backup-every", 24*time.Hour, "time between scheduled backups")
-	backupKeep := fs.Int("backup-keep", 7, "scheduled backups to keep")
+	backupEvery := fs.Duration("backup-every", defaultBackupEvery, "time between scheduled backups")
+	backupKeep := fs.Int("backup-keep", defaultBackupKeep, "scheduled backups to keep")
 	logs := addLogFlags(fs)
 	metricsAddr := fs.String("metrics-addr", "", "address to serve /metrics on")
 	koladaURL := fs.String("kolada-url", kolada.DefaultURL, "address of Kolada's API v3, for fetchKolada")
@@ -393,9 +435,10 @@ func (a *app) serve(ctx context.Context, args []string) error {
 			return fail("cannot listen for other servers' changes", err)
 		}
 	}
+	acc := accounts.New(client, accounts.WithSessionTTL(*sessionTTL))
+	api := graph.NewHandler(client, acc, log, graph.WithLimits(limits.graph()),
+		graph.WithCompiledReads(db.Dialect), graph.WithKolada(koladaClient), graph.WithLive(hub))
 	serverOptions := []server.Option{
-		server.WithGraphQL(append(limits.options(), graph.WithCompiledReads(db.Dialect), graph.WithKolada(koladaClient), graph.WithLive(hub))...),
-		server.WithAccountOptions(accounts.WithSessionTTL(*sessionTTL)),
 		server.WithPrivateReads(*private),
 		server.WithTrustedProxies(proxies),
 		server.WithCORSOrigins(corsOrigins),
@@ -412,7 +455,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		defer metricsSrv.Close()
 	}
 	srv := &http.Server{
-		Handler:           countSQL(server.New(client, db, log, serverOptions...)),
+		Handler:           countSQL(server.New(client, db, acc, api, log, serverOptions...)),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      limits.writeTimeout(),
@@ -492,7 +535,7 @@ func (a *app) firstAdmin(ctx context.Context, client *ent.Client, log *slog.Logg
 
 func (a *app) seed(ctx context.Context, args []string) error {
 	fs := a.flags("seed")
-	dsn := fs.String("db", a.env("SAMVERKAN_DB", "samverkan.db"), "SQLite file path or DSN, or PostgreSQL URL")
+	dsn := fs.String("db", a.env("SAMVERKAN_DB", defaultDB), "SQLite file path or DSN, or PostgreSQL URL")
 	national := fs.Bool("national", false, "load the national benchmark dataset")
 	if err := a.parse(fs, args); err != nil {
 		return err

@@ -78,7 +78,7 @@ func (a *app) user(ctx context.Context, args []string) error {
 func (a *app) userAdd(ctx context.Context, args []string) error {
 	fs := a.flags("user add")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), userUsage) }
-	dsn := fs.String("db", a.env("SAMVERKAN_DB", "samverkan.db"), "")
+	dsn := fs.String("db", a.env("SAMVERKAN_DB", defaultDB), "")
 	admin := fs.Bool("admin", false, "")
 	roleName := fs.String("role", string(auth.RoleViewer), "")
 	name := fs.String("name", "", "")
@@ -213,7 +213,7 @@ func (a *app) openUsers(ctx context.Context, dsn string) (*storage.DB, error) {
 func (a *app) userList(ctx context.Context, args []string) error {
 	fs := a.flags("user list")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), userUsage) }
-	dsn := fs.String("db", a.env("SAMVERKAN_DB", "samverkan.db"), "")
+	dsn := fs.String("db", a.env("SAMVERKAN_DB", defaultDB), "")
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
@@ -258,7 +258,7 @@ func (a *app) userList(ctx context.Context, args []string) error {
 func (a *app) userChange(ctx context.Context, cmd string, args []string) error {
 	fs := a.flags("user " + cmd)
 	fs.Usage = func() { fmt.Fprint(fs.Output(), userUsage) }
-	dsn := fs.String("db", a.env("SAMVERKAN_DB", "samverkan.db"), "")
+	dsn := fs.String("db", a.env("SAMVERKAN_DB", defaultDB), "")
 	names, err := a.interspersed(fs, args)
 	if err != nil {
 		return err

@@ -2,7 +2,6 @@ package schema
 
 import (
 	"context"
-	"errors"
 	"slices"
 
 	"entgo.io/ent"
@@ -98,12 +97,6 @@ var (
 	errLastInScope = denial{samverkan.Errorf(samverkan.CodeForbidden, "", "an editor may not remove the last municipality or institution "+
 		"of its scope from an activity: it could no longer edit the activity (ask an admin)")}
 )
-
-// IsDenial reports whether err is a refusal by a policy.
-func IsDenial(err error) bool {
-	var d denial
-	return errors.As(err, &d)
-}
 
 func readsAllowed(ctx context.Context) error {
 	if auth.ReadsRequireSignIn(ctx) && auth.FromContext(ctx) == nil {

@@ -11,17 +11,14 @@ import (
 
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
+
+	"github.com/samverkan/samverkan"
+	"github.com/samverkan/samverkan/swedish"
 )
 
 // The validators below replace ent's NotEmpty, Match and Range so that the
 // error a client sees says what is wrong in words: the message of a
 // validator's error reaches the client next to the field's name.
-
-// Years outside this span are typing mistakes, not plans.
-const (
-	minYear = 1990
-	maxYear = 2100
-)
 
 var (
 	municipalityCodePattern = regexp.MustCompile(`^[0-9]{4}$`)
@@ -111,13 +108,8 @@ func username(s string) error {
 	return nil
 }
 
-// year checks that a year is plausible for a plan.
-func year(y int) error {
-	if y < minYear || y > maxYear {
-		return fmt.Errorf("must be a year between %d and %d (got %d)", minYear, maxYear, y)
-	}
-	return nil
-}
+// year checks that a year is plausible for a plan (see samverkan.CheckYear).
+func year(y int) error { return samverkan.CheckYear(y) }
 
 // positive refuses zero and negative numbers.
 func positive(n int) error {
@@ -170,13 +162,7 @@ func emailAddress(s string) error {
 	return nil
 }
 
-// SwedishCollation is the name of the collation the storage layer registers
-// on every connection: Swedish alphabetical order, ignoring case (a … z, å,
-// ä, ö). Columns that people sort by carry it, so ORDER BY, cursor
-// comparisons and their indexes all use Swedish order.
-const SwedishCollation = "swedish"
-
 // swedishText marks a column as holding Swedish text to be sorted as such.
 func swedishText() schema.Annotation {
-	return &entsql.Annotation{Collation: SwedishCollation}
+	return &entsql.Annotation{Collation: swedish.Collation}
 }

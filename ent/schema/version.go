@@ -3,7 +3,6 @@ package schema
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
@@ -89,16 +88,5 @@ func checkVersion(next ent.Mutator) ent.Mutator {
 func conflict(typ string, based, now int) error {
 	return samverkan.Errorf(samverkan.CodeConflict, "version",
 		"someone else changed this %s after version %d (it is now at version %d): load it again and redo the change",
-		recordOf(typ), based, now)
-}
-
-// recordOf is what a client calls a record of the type.
-func recordOf(typ string) string {
-	switch typ {
-	case "Objective":
-		return "heading"
-	case "FollowUp":
-		return "follow-up"
-	}
-	return strings.ToLower(typ)
+		samverkan.RecordName(typ), based, now)
 }

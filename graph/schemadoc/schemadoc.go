@@ -245,29 +245,10 @@ func enumValue(enum, value string) string {
 // words turns a type or field name into words: FollowUp → "follow-up",
 // Objective → "heading" (what its users call it).
 func words(name string) string {
-	switch lowerFirst(name) {
-	case "followUp":
-		return "follow-up"
-	case "followUps":
-		return "follow-ups"
-	case "objective":
-		return "heading"
-	case "objectives":
-		return "headings"
-	case "indicatorTarget":
-		return "indicator target"
-	case "indicatorTargets":
-		return "indicator targets"
-	case "indicatorValue":
-		return "indicator value"
-	case "indicatorValues":
-		return "indicator values"
-	case "goalAssessment":
-		return "goal assessment"
-	case "goalAssessments":
-		return "goal assessments"
+	if one, ok := strings.CutSuffix(name, "s"); ok && samverkan.RecordName(one) != strings.ToLower(one) {
+		return samverkan.RecordName(one) + "s"
 	}
-	return strings.ToLower(name)
+	return samverkan.RecordName(name)
 }
 
 func plural(s string) string {
