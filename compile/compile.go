@@ -33,7 +33,6 @@ import (
 	"github.com/samverkan/samverkan"
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/search"
-	"github.com/samverkan/samverkan/storage"
 )
 
 // Compiler compiles the reads of one database.
@@ -44,8 +43,6 @@ type Compiler struct {
 	stats search.Stats
 	// kept are the statements compiled before.
 	kept statements
-	// turns, on SQLite, queue the statements for the pool's connections.
-	turns turns
 }
 
 // New returns a compiler that runs its statements through client, on a
@@ -56,7 +53,6 @@ func New(client *ent.Client, dialectName string) *Compiler {
 	case dialect.SQLite:
 		c.dialect = sqlite
 		c.stats = &searchStats{client: client}
-		c.turns = make(turns, storage.SQLiteConns())
 	case dialect.Postgres:
 		c.dialect = postgres
 	}
@@ -218,10 +214,6 @@ func (c *Compiler) Run(ctx context.Context, st *Statement) ([]byte, error) {
 			return nil, err
 		}
 	}
-	if err := c.turns.take(ctx); err != nil {
-		return nil, err
-	}
-	defer c.turns.give()
 	rows, err := c.client.QueryContext(ctx, st.SQL, st.Args...)
 	if err != nil {
 		return nil, err

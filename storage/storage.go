@@ -132,7 +132,7 @@ func Open(dsn string) (*DB, error) {
 		}
 	}
 	keepConnections(db)
-	db.SetMaxOpenConns(SQLiteConns())
+	db.SetMaxOpenConns(sqliteConns())
 	return &DB{DB: db, Dialect: dialect.SQLite, DSN: dsn, health: h, release: release}, nil
 }
 
@@ -201,7 +201,7 @@ const (
 	connMaxIdleTime = time.Minute
 )
 
-// SQLiteConns is how many connections a SQLite database may have open at
+// sqliteConns is how many connections a SQLite database may have open at
 // once. SQLite runs in the server's own process, on its cores: beyond a few
 // connections per core, more only wait for a core and each holds a page
 // cache of its own (2 MiB). On the benchmark at concurrency 32, 8 instead of
@@ -209,7 +209,7 @@ const (
 // 110 MiB with throughput the same or better. Requests beyond it wait for a
 // connection in database/sql. A transaction never waits for a second
 // connection (its statements use its own), so the limit cannot deadlock.
-func SQLiteConns() int {
+func sqliteConns() int {
 	return max(4, 4*runtime.NumCPU())
 }
 

@@ -152,7 +152,7 @@ func TestPoolKeepsConnections(t *testing.T) {
 	db := storagetest.Open(t)
 	concurrent := 16
 	if most := db.Stats().MaxOpenConnections; most > 0 && most < concurrent {
-		concurrent = most // SQLite's limit (see SQLiteConns)
+		concurrent = most // SQLite's limit (see sqliteConns)
 	}
 	for range 3 {
 		// Each holds its connection until all have one, so the pool
