@@ -55,8 +55,8 @@ func TestADeadlockIsAConflict(t *testing.T) {
 			continue
 		}
 		failed++
-		if code, _, msg := classify(err); code != samverkan.CodeConflict {
-			t.Errorf("%v is %s (%q), want CONFLICT", err, code, msg)
+		if e := classify(err); e == nil || e.Code != samverkan.CodeConflict {
+			t.Errorf("%v is %+v, want CONFLICT", err, e)
 		}
 	}
 	if failed != 1 {

@@ -14,7 +14,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/samverkan/samverkan"
 	"github.com/samverkan/samverkan/ent"
+	"github.com/samverkan/samverkan/graph"
 	"github.com/samverkan/samverkan/opendata"
 )
 
@@ -66,21 +68,21 @@ func openCatalog(client *ent.Client, log *slog.Logger, base func(*http.Request) 
 		ctx := r.Context()
 		plans, err := opendata.PublishedPlans(ctx, client, private)
 		if err != nil {
-			internalError(ctx, w, log, err)
+			fail(w, r, log, err)
 			return
 		}
 		var exports []*opendata.Export
 		for _, p := range plans {
 			e, err := opendata.Build(ctx, client, p)
 			if err != nil {
-				internalError(ctx, w, log, err)
+				fail(w, r, log, err)
 				return
 			}
 			exports = append(exports, e)
 		}
 		publisher, err := opendata.Publisher(ctx, client)
 		if err != nil {
-			internalError(ctx, w, log, err)
+			fail(w, r, log, err)
 			return
 		}
 		body := opendata.Catalog(base(r), publisher, exports)
@@ -93,7 +95,7 @@ func openPlan(client *ent.Client, log *slog.Logger, private bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		idText, ok := strings.CutSuffix(r.PathValue("file"), ".json")
 		if !ok {
-			textError(w, http.StatusNotFound, "no such file: a plan's export is /open/v1/plans/<id>.json")
+			graph.WriteError(w, r, samverkan.Errorf(samverkan.CodeNotFound, "", "no such file: a plan's export is /open/v1/plans/<id>.json"), graph.Text)
 			return
 		}
 		e, ok := openExport(w, r, client, log, idText, private)
@@ -102,7 +104,7 @@ func openPlan(client *ent.Client, log *slog.Logger, private bool) http.Handler {
 		}
 		body, err := e.JSON()
 		if err != nil {
-			internalError(r.Context(), w, log, err)
+			fail(w, r, log, err)
 			return
 		}
 		serveOpen(w, r, "application/json; charset=utf-8", "", e.Plan.DataLicense, e.Modified, body)
@@ -114,7 +116,7 @@ func openTable(client *ent.Client, log *slog.Logger, private bool) http.Handler 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name, ext, _ := strings.Cut(r.PathValue("file"), ".")
 		if _, ok := opendata.TableNamed(name); !ok || (ext != "csv" && ext != "json") {
-			textError(w, http.StatusNotFound, "no such table: the tables are "+tableNames()+", each as .csv or .json")
+			graph.WriteError(w, r, samverkan.Errorf(samverkan.CodeNotFound, "", "no such table: the tables are %s, each as .csv or .json", tableNames()), graph.Text)
 			return
 		}
 		e, ok := openExport(w, r, client, log, r.PathValue("plan"), private)
@@ -125,7 +127,7 @@ func openTable(client *ent.Client, log *slog.Logger, private bool) http.Handler 
 		if ext == "json" {
 			body, err := e.TableJSON(t)
 			if err != nil {
-				internalError(r.Context(), w, log, err)
+				fail(w, r, log, err)
 				return
 			}
 			serveOpen(w, r, "application/json; charset=utf-8", "", e.Plan.DataLicense, e.Modified, body)
@@ -133,7 +135,7 @@ func openTable(client *ent.Client, log *slog.Logger, private bool) http.Handler 
 		}
 		body, err := excelCSV(t.Records())
 		if err != nil {
-			internalError(r.Context(), w, log, err)
+			fail(w, r, log, err)
 			return
 		}
 		serveOpen(w, r, "text/csv; charset=utf-8", fileName(t.Name, e.Plan, nil), e.Plan.DataLicense, e.Modified, body)
@@ -155,21 +157,21 @@ func openExport(w http.ResponseWriter, r *http.Request, client *ent.Client, log 
 	ctx := r.Context()
 	id, err := strconv.Atoi(idText)
 	if err != nil {
-		textError(w, http.StatusNotFound, fmt.Sprintf("plan: %q is not a plan ID (a number, as the API gives it)", idText))
+		graph.WriteError(w, r, samverkan.Errorf(samverkan.CodeNotFound, "plan", "%q is not a plan ID (a number, as the API gives it)", idText), graph.Text)
 		return nil, false
 	}
 	p, err := opendata.Published(ctx, client, id, private)
 	if ent.IsNotFound(err) {
-		textError(w, http.StatusNotFound, fmt.Sprintf("no published plan has the ID %d", id))
+		graph.WriteError(w, r, samverkan.Errorf(samverkan.CodeNotFound, "", "no published plan has the ID %d", id), graph.Text)
 		return nil, false
 	}
 	if err != nil {
-		internalError(ctx, w, log, err)
+		fail(w, r, log, err)
 		return nil, false
 	}
 	e, err := opendata.Build(ctx, client, p)
 	if err != nil {
-		internalError(ctx, w, log, err)
+		fail(w, r, log, err)
 		return nil, false
 	}
 	return e, true
