@@ -3,7 +3,6 @@ package server_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -45,18 +44,9 @@ func TestTransactionFaultsThroughTheServer(t *testing.T) {
 	t.Run("ErrBeginUnknown", func(t *testing.T) {
 		drv.Fail(errors.New("the disk controller is on fire"), nil)
 		defer drv.Fail(nil, nil)
-		body, _ := json.Marshal(map[string]any{"query": createMunicipality, "variables": vars})
-		req, _ := http.NewRequest(http.MethodPost, s.URL+"/graphql", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+s.token)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		id := res.Header.Get("X-Request-ID")
-		r := decodeResponse(t, res)
-		if len(r.Errors) != 1 || r.Errors[0].Extensions.Code != "INTERNAL" || res.Header.Get("Retry-After") != "" {
+		r := s.in(t).post(createMunicipality, vars)
+		id := r.Header.Get("X-Request-ID")
+		if len(r.Errors) != 1 || r.Errors[0].Extensions.Code != "INTERNAL" || r.Header.Get("Retry-After") != "" {
 			t.Fatalf("answer = %d %+v; want one INTERNAL, without Retry-After", r.Status, r.Errors)
 		}
 		if msg := r.Errors[0].Message; id == "" || !strings.Contains(msg, "request "+id) || strings.Contains(msg, "fire") {
