@@ -30,10 +30,10 @@ import (
 // This file is the one place where an error gets the code a client sees
 // and the HTTP status of its answer: every error a resolver returns passes
 // through presentError, every panic through recoverPanic, every refusal
-// before a request runs is made by refusal, every other endpoint's error
-// passes through ErrorFor, and every answer that refuses a request as a
-// whole gets its status from statuses, written by WriteError or, for the
-// GraphQL endpoint's own answers, by answerWriter.
+// before a request runs is made by refusal, an error of another endpoint
+// gets its code from ErrorFor, and every answer that refuses a request as
+// a whole gets its status from statuses, written by WriteError or, for the
+// GraphQL endpoint's own answers, by answerErrors.
 
 // statuses is the HTTP status of an answer that refuses a request as a
 // whole with the code: an error of another endpoint than GraphQL (a CSV
@@ -63,11 +63,11 @@ var statuses = map[samverkan.Code]int{
 	samverkan.CodeRateLimited:     http.StatusTooManyRequests,
 }
 
-// Status is the HTTP status of an answer that refuses a request as a whole
+// statusOf is the HTTP status of an answer that refuses a request as a whole
 // with e (see statuses). A RATE_LIMITED error that gives no wait (a
 // request of more changes than the burst, which no wait lets through) is
 // the request's own fault: 422, as a query too large.
-func Status(e *samverkan.Error) int {
+func statusOf(e *samverkan.Error) int {
 	if e.Code == samverkan.CodeRateLimited && e.RetryAfter == 0 {
 		return http.StatusUnprocessableEntity
 	}
@@ -82,7 +82,7 @@ func init() {
 	// when its error's code is registered as a fault of the request, and
 	// with 200 otherwise.
 	for code := range statuses {
-		if Status(&samverkan.Error{Code: code}) == http.StatusUnprocessableEntity {
+		if statusOf(&samverkan.Error{Code: code}) == http.StatusUnprocessableEntity {
 			errcode.RegisterErrorType(string(code), errcode.KindProtocol)
 		}
 	}
@@ -102,7 +102,7 @@ const (
 )
 
 // WriteError answers r with e, refusing the request as a whole: the status
-// is e's (Status), with a Retry-After header when e says when to try again
+// is e's (statusOf), with a Retry-After header when e says when to try again
 // and WWW-Authenticate when it asks for a sign-in; the body is in the form
 // given. The request records e, for the log and the metrics.
 func WriteError(w http.ResponseWriter, r *http.Request, e *samverkan.Error, body Body) {
@@ -111,12 +111,12 @@ func WriteError(w http.ResponseWriter, r *http.Request, e *samverkan.Error, body
 	if body == Text {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("X-Content-Type-Options", "nosniff")
-		w.WriteHeader(Status(e))
+		w.WriteHeader(statusOf(e))
 		_, _ = fmt.Fprintln(w, e.Error())
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(Status(e))
+	w.WriteHeader(statusOf(e))
 	_ = json.NewEncoder(w).Encode(map[string]any{
 		"errors": []map[string]any{{"message": e.Error(), "extensions": extensions(e)}},
 	})
@@ -180,13 +180,12 @@ func refusal(pos *ast.Position, code samverkan.Code, more map[string]any, format
 	} else {
 		e = gqlerror.Errorf(format, args...)
 	}
-	e.Extensions = map[string]any{"code": string(code)}
-	maps.Copy(e.Extensions, more)
+	recodeAs(e, code, more)
 	return e
 }
 
-// recodeAs gives an error gqlgen raised a code of its own, and the further
-// extensions given, in place of gqlgen's.
+// recodeAs gives a GraphQL error the code and the further extensions given,
+// in place of any it had (gqlgen's, for an error gqlgen raised).
 func recodeAs(e *gqlerror.Error, code samverkan.Code, more map[string]any) {
 	e.Extensions = map[string]any{"code": string(code)}
 	maps.Copy(e.Extensions, more)
@@ -542,7 +541,7 @@ func (w *answerWriter) send() {
 	}
 	if w.req != nil {
 		if e := w.req.Refusal(); e != nil {
-			w.status = Status(e)
+			w.status = statusOf(e)
 			refusalHeaders(w.Header(), e)
 		}
 	}

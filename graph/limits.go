@@ -325,7 +325,7 @@ func (mutationRate) Validate(graphql.ExecutableSchema) error { return nil }
 
 // MutateOperationContext takes the mutation's changes from the client's
 // allowance. A refusal that gives a wait refuses the whole request: the
-// answer is 429 with a Retry-After header (see Status).
+// answer is 429 with a Retry-After header (see statusOf).
 func (r mutationRate) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	if oc.Operation == nil || oc.Operation.Operation != ast.Mutation {
 		return nil
