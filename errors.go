@@ -44,8 +44,10 @@ type Error struct {
 	Code    Code
 	Field   string
 	Message string
-	// RetryAfter, for RATE_LIMITED, is how many seconds to wait before
-	// trying again; it appears as extensions.retryAfter.
+	// RetryAfter, for RATE_LIMITED and UNAVAILABLE, is how many seconds
+	// to wait before trying again: it appears as extensions.retryAfter,
+	// and refuses the whole request, answered with the code's HTTP status
+	// and a Retry-After header (see Request.Refuse).
 	RetryAfter int
 }
 

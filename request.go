@@ -3,7 +3,6 @@ package samverkan
 import (
 	"context"
 	"sync"
-	"time"
 )
 
 // Request is what the server knows of the HTTP request being served, for
@@ -19,14 +18,6 @@ type Request struct {
 	// Client identifies the sender (its IP address), for per-client
 	// limits.
 	Client string
-	// RetryAfter is set when the request was refused for going over a
-	// rate limit: how long the client should wait. The HTTP layer answers
-	// such a request with 429 and a Retry-After header.
-	RetryAfter time.Duration
-	// Unavailable is set when the database could not serve the request
-	// (a storage fault, such as a full disk): the HTTP layer answers 503,
-	// with RetryAfter in a Retry-After header.
-	Unavailable bool
 	// ReadFallbacks counts the root fields of a query that the read
 	// compiler left to the resolvers, and ReadFallback says why for the
 	// first of them.
@@ -38,6 +29,7 @@ type Request struct {
 	mu             sync.Mutex
 	codes          []Code
 	databaseErrors int
+	refusal        *Error
 }
 
 // Failed records an error the response carries, by its code, and whether
@@ -49,6 +41,25 @@ func (r *Request) Failed(code Code, database bool) {
 	if database {
 		r.databaseErrors++
 	}
+}
+
+// Refuse records an error that says when to try again (its RetryAfter:
+// a rate limit, a storage fault) and so refuses the request as a whole:
+// the HTTP layer answers with its status and a Retry-After header. The
+// first such error counts.
+func (r *Request) Refuse(e *Error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.refusal == nil {
+		r.refusal = e
+	}
+}
+
+// Refusal returns the error Refuse recorded first, or nil.
+func (r *Request) Refusal() *Error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.refusal
 }
 
 // Outcome returns the codes of the errors the response carries, in the

@@ -99,7 +99,7 @@ func (s *Service) Login(ctx context.Context, username, password string) (string,
 	username = auth.Username(username)
 	addr := clientAddr(ctx)
 	if wait := s.throttle.wait(username, addr); wait > 0 {
-		return "", nil, nil, tooManyFailures(ctx, wait, "too many failed sign-ins")
+		return "", nil, nil, tooManyFailures(wait, "too many failed sign-ins")
 	}
 	c := storage.ClientOf(ctx, s.client)
 	u, err := c.User.Query().Where(user.Username(username)).Only(AsServer(ctx))
@@ -168,11 +168,8 @@ func clientAddr(ctx context.Context) string {
 
 // tooManyFailures is the refusal of a throttled attempt: what failed too
 // often, and how long to wait.
-func tooManyFailures(ctx context.Context, wait time.Duration, what string) error {
+func tooManyFailures(wait time.Duration, what string) error {
 	seconds := int((wait + time.Second - 1) / time.Second)
-	if r := samverkan.RequestFrom(ctx); r != nil {
-		r.RetryAfter = time.Duration(seconds) * time.Second
-	}
 	return &samverkan.Error{
 		Code:       samverkan.CodeRateLimited,
 		Message:    fmt.Sprintf("%s; try again in %d s", what, seconds),
@@ -407,7 +404,7 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) erro
 	}
 	addr := clientAddr(ctx)
 	if wait := s.throttle.wait(v.Username, addr); wait > 0 {
-		return tooManyFailures(ctx, wait, "too many wrong passwords")
+		return tooManyFailures(wait, "too many wrong passwords")
 	}
 	u, err := storage.ClientOf(ctx, s.client).User.Get(AsServer(ctx), v.UserID)
 	if err != nil {

@@ -7,17 +7,19 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"regexp"
 	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/mattn/go-sqlite3"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/samverkan/samverkan"
@@ -25,29 +27,184 @@ import (
 	"github.com/samverkan/samverkan/storage"
 )
 
-// This file is the one place where an error gets the code a client sees:
-// every error a resolver returns passes through presentError, every panic
-// through recoverPanic.
+// This file is the one place where an error gets the code a client sees
+// and the HTTP status of its answer: every error a resolver returns passes
+// through presentError, every panic through recoverPanic, every refusal
+// before a request runs is made by refusal, an error of another endpoint
+// gets its code from ErrorFor, and every answer that refuses a request as
+// a whole gets its status from statuses, written by WriteError or, for the
+// GraphQL endpoint's own answers, by answerErrors.
+
+// statuses is the HTTP status of an answer that refuses a request as a
+// whole with the code: an error of another endpoint than GraphQL (a CSV
+// download, an open data file, a token refused before the request ran), a
+// GraphQL request refused before it ran (gqlgen answers those with the
+// codes that map to 422 here as it answers a query that does not
+// validate), or a GraphQL answer with an error that says when to try again
+// (see samverkan.Request.Refuse). A GraphQL request that ran is answered
+// 200 whatever its errors, as GraphQL over HTTP has it.
+var statuses = map[samverkan.Code]int{
+	samverkan.CodeBadRequest:      http.StatusBadRequest,
+	samverkan.CodeValidation:      http.StatusBadRequest,
+	samverkan.CodeNotFound:        http.StatusNotFound,
+	samverkan.CodeConstraint:      http.StatusConflict,
+	samverkan.CodeConflict:        http.StatusConflict,
+	samverkan.CodePageSize:        http.StatusUnprocessableEntity,
+	samverkan.CodeTimeout:         http.StatusServiceUnavailable,
+	samverkan.CodeUnavailable:     http.StatusServiceUnavailable,
+	samverkan.CodeBodyTooLarge:    http.StatusRequestEntityTooLarge,
+	samverkan.CodeInternal:        http.StatusInternalServerError,
+	samverkan.CodeUpstream:        http.StatusBadGateway,
+	samverkan.CodeUnauthenticated: http.StatusUnauthorized,
+	samverkan.CodeForbidden:       http.StatusForbidden,
+	samverkan.CodeQueryTooCostly:  http.StatusUnprocessableEntity,
+	samverkan.CodeQueryTooDeep:    http.StatusUnprocessableEntity,
+	samverkan.CodeQueryTooLarge:   http.StatusUnprocessableEntity,
+	samverkan.CodeRateLimited:     http.StatusTooManyRequests,
+}
+
+// statusOf is the HTTP status of an answer that refuses a request as a whole
+// with e (see statuses). A RATE_LIMITED error that gives no wait (a
+// request of more changes than the burst, which no wait lets through) is
+// the request's own fault: 422, as a query too large.
+func statusOf(e *samverkan.Error) int {
+	if e.Code == samverkan.CodeRateLimited && e.RetryAfter == 0 {
+		return http.StatusUnprocessableEntity
+	}
+	if status, ok := statuses[e.Code]; ok {
+		return status
+	}
+	return http.StatusInternalServerError
+}
+
+func init() {
+	// gqlgen's transports answer a request refused before it ran with 422
+	// when its error's code is registered as a fault of the request, and
+	// with 200 otherwise.
+	for code := range statuses {
+		if statusOf(&samverkan.Error{Code: code}) == http.StatusUnprocessableEntity {
+			errcode.RegisterErrorType(string(code), errcode.KindProtocol)
+		}
+	}
+}
+
+// Body is the form of an error answer's body.
+type Body int
+
+const (
+	// JSON is a GraphQL response that carries the error alone, as the
+	// API's clients read it.
+	JSON Body = iota
+	// Text is the error's message in plain text, for what people open in
+	// a browser: the CSV downloads, the open data files, the calendar
+	// feeds.
+	Text
+)
+
+// WriteError answers r with e, refusing the request as a whole: the status
+// is e's (statusOf), with a Retry-After header when e says when to try again
+// and WWW-Authenticate when it asks for a sign-in; the body is in the form
+// given. The request records e, for the log and the metrics.
+func WriteError(w http.ResponseWriter, r *http.Request, e *samverkan.Error, body Body) {
+	record(r.Context(), e, false)
+	refusalHeaders(w.Header(), e)
+	if body == Text {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.WriteHeader(statusOf(e))
+		_, _ = fmt.Fprintln(w, e.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(statusOf(e))
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"errors": []map[string]any{{"message": e.Error(), "extensions": extensions(e)}},
+	})
+}
+
+// refusalHeaders sets the headers of an answer that e refuses as a whole.
+func refusalHeaders(h http.Header, e *samverkan.Error) {
+	if e.RetryAfter > 0 {
+		h.Set("Retry-After", strconv.Itoa(e.RetryAfter))
+	}
+	if e.Code == samverkan.CodeUnauthenticated {
+		h.Set("WWW-Authenticate", `Bearer realm="samverkan"`)
+	}
+}
+
+// extensions are a GraphQL error's extensions for e: its code, the input
+// field it concerns and, when it says, how many seconds to wait.
+func extensions(e *samverkan.Error) map[string]any {
+	ext := map[string]any{"code": string(e.Code)}
+	if e.Field != "" {
+		ext["field"] = e.Field
+	}
+	if e.RetryAfter > 0 {
+		ext["retryAfter"] = e.RetryAfter
+	}
+	return ext
+}
+
+// record tells the request of an error its answer carries, and whether the
+// database raised it; an error that says when to try again refuses the
+// request as a whole.
+func record(ctx context.Context, e *samverkan.Error, database bool) {
+	r := samverkan.RequestFrom(ctx)
+	if r == nil {
+		return
+	}
+	r.Failed(e.Code, database)
+	if e.RetryAfter > 0 {
+		r.Refuse(e)
+	}
+}
+
+// ErrorFor is the error a client sees for err: one of the model's (see
+// classify) as it is, and a fault of the server, logged in full with the
+// attributes given, as INTERNAL with the request id and nothing else.
+func ErrorFor(ctx context.Context, log *slog.Logger, err error, attrs ...any) *samverkan.Error {
+	if e := classify(err); e != nil {
+		return e
+	}
+	log.ErrorContext(ctx, "request failed", append([]any{"request_id", samverkan.RequestID(ctx), "error", err}, attrs...)...)
+	return internalError(ctx)
+}
+
+// refusal is the GraphQL error that refuses a request before it runs, at
+// pos (nil for none), with the code and the further extensions given (the
+// input field at fault, a limit and what the request asked for, a wait).
+func refusal(pos *ast.Position, code samverkan.Code, more map[string]any, format string, args ...any) *gqlerror.Error {
+	var e *gqlerror.Error
+	if pos != nil {
+		e = gqlerror.ErrorPosf(pos, format, args...)
+	} else {
+		e = gqlerror.Errorf(format, args...)
+	}
+	recodeAs(e, code, more)
+	return e
+}
+
+// recodeAs gives a GraphQL error the code and the further extensions given,
+// in place of any it had (gqlgen's, for an error gqlgen raised).
+func recodeAs(e *gqlerror.Error, code samverkan.Code, more map[string]any) {
+	e.Extensions = map[string]any{"code": string(code)}
+	maps.Copy(e.Extensions, more)
+}
 
 // presentError gives an error its extensions.code (and extensions.field when
 // one input field is at fault) and a message fit for a client. Errors a
 // resolver returned that it does not recognise are faults of the server:
 // logged in full, shown as INTERNAL with the request id and nothing else.
 // Errors gqlgen raised about the request itself (a query that does not
-// parse or validate, an argument of the wrong form) keep their text.
-func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
+// parse or validate, an argument of the wrong form) keep their text, and
+// the refusals made before a request runs (refusal) their extensions;
+// recode gives some of gqlgen's errors codes of their own first.
+func presentError(log *slog.Logger, recode func(*gqlerror.Error)) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		e := graphql.DefaultErrorPresenter(ctx, err)
-		var (
-			se *samverkan.Error
-			re *resolverError
-		)
-		switch {
-		case isOurs(err):
-			// Classified below.
-		case errors.As(err, &re) && !madeForClients(re.err):
-			// Classified below: INTERNAL unless it is a timeout.
-		default:
+		var re *resolverError
+		if !isOurs(err) && (!errors.As(err, &re) || madeForClients(re.err)) {
+			recode(e)
 			if e.Extensions == nil {
 				e.Extensions = map[string]any{}
 			}
@@ -55,37 +212,15 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 				e.Extensions["code"] = string(samverkan.CodeBadRequest)
 			}
 			e.Message = requestMessage(err, e.Message)
-			if r := samverkan.RequestFrom(ctx); r != nil {
-				code, _ := e.Extensions["code"].(string)
-				r.Failed(samverkan.Code(code), false)
-			}
+			code, _ := e.Extensions["code"].(string)
+			wait, _ := e.Extensions["retryAfter"].(int)
+			record(ctx, &samverkan.Error{Code: samverkan.Code(code), Message: e.Message, RetryAfter: wait}, false)
 			return e
 		}
-		code, field, msg := classify(err)
-		if code == samverkan.CodeInternal && !errors.As(err, &se) { // recoverPanic has logged its own
-			log.ErrorContext(ctx, "request failed", "request_id", samverkan.RequestID(ctx), "path", e.Path.String(), "error", err)
-			msg = internalMessage(ctx)
-		}
-		e.Message = msg
-		e.Extensions = map[string]any{"code": string(code)}
-		if r := samverkan.RequestFrom(ctx); r != nil {
-			r.Failed(code, code != samverkan.CodeConstraint && isDatabaseError(err))
-		}
-		if field != "" {
-			e.Extensions["field"] = field
-		}
-		if errors.As(err, &se) && se.RetryAfter > 0 {
-			e.Extensions["retryAfter"] = se.RetryAfter
-		}
-		if code == samverkan.CodeUnavailable {
-			// Logged once by the storage, when the fault began; the HTTP
-			// layer answers 503 with Retry-After.
-			e.Extensions["retryAfter"] = samverkan.UnavailableRetryAfter
-			if r := samverkan.RequestFrom(ctx); r != nil {
-				r.Unavailable = true
-				r.RetryAfter = samverkan.UnavailableRetryAfter * time.Second
-			}
-		}
+		se := ErrorFor(ctx, log, err, "path", e.Path.String())
+		e.Message = se.Error()
+		e.Extensions = extensions(se)
+		record(ctx, se, se.Code != samverkan.CodeConstraint && isDatabaseError(err))
 		return e
 	}
 }
@@ -152,9 +287,10 @@ func (markResolverErrors) InterceptField(ctx context.Context, next graphql.Resol
 	return res, err
 }
 
-// classify maps an error to a code, the input field it concerns and a
-// message.
-func classify(err error) (code samverkan.Code, field, msg string) {
+// classify gives an error of the model, or of the database that a client
+// can act on, its code, the input field it concerns and a message; it
+// returns nil for a fault of the server.
+func classify(err error) *samverkan.Error {
 	var (
 		se *samverkan.Error
 		ve *ent.ValidationError
@@ -163,30 +299,32 @@ func classify(err error) (code samverkan.Code, field, msg string) {
 	)
 	switch {
 	case errors.As(err, &se):
-		return se.Code, se.Field, se.Error()
+		return se
 	case errors.As(err, &ve):
-		field := samverkan.GraphQLName(ve.Name)
 		// The validator's own words are innermost, under ent's wrapping.
 		reason := "is not valid"
 		for inner := errors.Unwrap(ve); inner != nil; inner = errors.Unwrap(inner) {
 			reason = inner.Error()
 		}
-		return samverkan.CodeValidation, field, field + ": " + reason
+		return &samverkan.Error{Code: samverkan.CodeValidation, Field: samverkan.GraphQLName(ve.Name), Message: reason}
 	case errors.As(err, &nf):
-		return samverkan.CodeNotFound, "", strings.TrimPrefix(nf.Error(), "ent: ")
+		return &samverkan.Error{Code: samverkan.CodeNotFound, Message: strings.TrimPrefix(nf.Error(), "ent: ")}
 	case errors.As(err, &ce):
+		// describeConstraint's message names the field first, as
+		// samverkan.Error does.
 		field, msg := describeConstraint(ce)
-		return samverkan.CodeConstraint, field, msg
+		return &samverkan.Error{Code: samverkan.CodeConstraint, Field: field, Message: strings.TrimPrefix(msg, field+": ")}
 	case isRetryable(err):
-		return samverkan.CodeConflict, "", "the change met another one made at the same moment and was not made; try it again"
+		return &samverkan.Error{Code: samverkan.CodeConflict, Message: "the change met another one made at the same moment and was not made; try it again"}
 	case isEmptyFilter(err):
-		return samverkan.CodeBadRequest, "where", "where: a filter is empty ({}); give it at least one condition, or leave it out"
+		return &samverkan.Error{Code: samverkan.CodeBadRequest, Field: "where", Message: "a filter is empty ({}); give it at least one condition, or leave it out"}
 	case errors.Is(err, context.DeadlineExceeded):
-		return samverkan.CodeTimeout, "", "the request took too long and was stopped"
+		return &samverkan.Error{Code: samverkan.CodeTimeout, Message: "the request took too long and was stopped"}
 	case storage.Fault(err) != "":
-		return samverkan.CodeUnavailable, "", samverkan.Unavailable(storage.Fault(err)).Message
+		// Logged once by the storage, when the fault began.
+		return samverkan.Unavailable(storage.Fault(err))
 	}
-	return samverkan.CodeInternal, "", ""
+	return nil
 }
 
 // isRetryable reports whether err is PostgreSQL's refusal of a transaction
@@ -322,12 +460,13 @@ func recordName(table string) string {
 	return strings.TrimSuffix(table, "s")
 }
 
-// internalMessage is all a client learns of a fault of the server.
-func internalMessage(ctx context.Context) string {
+// internalError is all a client learns of a fault of the server.
+func internalError(ctx context.Context) *samverkan.Error {
+	msg := "internal error; the server has logged it"
 	if id := samverkan.RequestID(ctx); id != "" {
-		return "internal error (request " + id + "); the server has logged it"
+		msg = "internal error (request " + id + "); the server has logged it"
 	}
-	return "internal error; the server has logged it"
+	return &samverkan.Error{Code: samverkan.CodeInternal, Message: msg}
 }
 
 // recoverPanic turns a panic in a resolver into an INTERNAL error and logs
@@ -335,55 +474,90 @@ func internalMessage(ctx context.Context) string {
 func recoverPanic(log *slog.Logger) graphql.RecoverFunc {
 	return func(ctx context.Context, v any) error {
 		log.ErrorContext(ctx, "panic in resolver", "request_id", samverkan.RequestID(ctx), "panic", v, "stack", string(debug.Stack()))
-		return &samverkan.Error{Code: samverkan.CodeInternal, Message: internalMessage(ctx)}
+		return internalError(ctx)
 	}
 }
 
-// codeBareErrors gives a code to the errors gqlgen's transports write
-// themselves, past the error presenter: a request no transport takes
-// ("transport not supported", 400), a mutation sent by GET (406), GET
-// variables or extensions that are not JSON (400). Each such error without
-// extensions.code gets BAD_REQUEST; the status stays as gqlgen chose it.
-// Only the bodies of answers with a status of 400 or more are held back to
-// be read; the status itself is written at once.
-func codeBareErrors(next http.Handler) http.Handler {
+// answerErrors writes the GraphQL endpoint's answers, which gqlgen's
+// transports write, with the status of statuses. It holds the status back
+// until the body comes, by when every error of the answer has been
+// presented: an answer with an error that says when to try again (a rate
+// limit, a storage fault) gets that error's status and a Retry-After
+// header. It holds back an error answer's body too, to give a code to the
+// errors gqlgen's transports write themselves, past the error presenter: a
+// request no transport takes ("transport not supported", 400), a mutation
+// sent by GET (406), GET variables or extensions that are not JSON (400).
+// Each such error without extensions.code gets BAD_REQUEST.
+func answerErrors(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		cw := &codingWriter{ResponseWriter: w}
-		next.ServeHTTP(cw, r)
-		cw.flush()
+		aw := &answerWriter{ResponseWriter: w, req: samverkan.RequestFrom(r.Context())}
+		next.ServeHTTP(aw, r)
+		aw.finish()
 	})
 }
 
-// codingWriter holds back an error answer's body for codeBareErrors.
-type codingWriter struct {
+// answerWriter holds back an answer's status, and an error answer's body,
+// for answerErrors.
+type answerWriter struct {
 	http.ResponseWriter
-	status int
+	req    *samverkan.Request // nil outside the server's middleware
+	status int                // as the handler gave it, then as sent
+	sent   bool
 	body   bytes.Buffer
 }
 
-func (w *codingWriter) WriteHeader(status int) {
-	if w.status != 0 {
-		return
+func (w *answerWriter) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
 	}
-	w.status = status
-	if status >= 400 && w.Header().Get("Content-Type") == "" {
-		w.Header().Set("Content-Type", "application/json")
-	}
-	w.ResponseWriter.WriteHeader(status)
 }
 
-func (w *codingWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.WriteHeader(http.StatusOK)
-	}
+func (w *answerWriter) Write(b []byte) (int, error) {
+	w.send()
 	if w.status < 400 {
 		return w.ResponseWriter.Write(b)
 	}
 	return w.body.Write(b)
 }
 
-// flush writes a held-back error answer, its errors given codes.
-func (w *codingWriter) flush() {
+// FlushError sends the status, and what has been written unless it is
+// held back, for the server-sent events of subscriptions.
+func (w *answerWriter) FlushError() error {
+	w.send()
+	if w.status >= 400 {
+		return nil
+	}
+	return http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// send writes the status, once.
+func (w *answerWriter) send() {
+	if w.sent {
+		return
+	}
+	w.sent = true
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	if w.req != nil {
+		if e := w.req.Refusal(); e != nil {
+			w.status = statusOf(e)
+			refusalHeaders(w.Header(), e)
+		}
+	}
+	if w.status >= 400 && w.Header().Get("Content-Type") == "" {
+		w.Header().Set("Content-Type", "application/json")
+	}
+	w.ResponseWriter.WriteHeader(w.status)
+}
+
+// finish sends the status if the handler wrote no body, and a held-back
+// error answer, its errors given codes.
+func (w *answerWriter) finish() {
+	if !w.sent && w.status == 0 {
+		return // nothing written: net/http answers 200
+	}
+	w.send()
 	if w.status < 400 {
 		return
 	}
@@ -416,4 +590,4 @@ func (w *codingWriter) flush() {
 }
 
 // Unwrap lets http.ResponseController reach the underlying writer.
-func (w *codingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+func (w *answerWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -106,12 +106,11 @@ func (c *inputChecker) set(set ast.SelectionSet) *gqlerror.Error {
 // given for, at a depth of input objects.
 func (c *inputChecker) value(arg *ast.Argument, name string, v any, depth int) *gqlerror.Error {
 	refuse := func(code samverkan.Code, limit int, format string, args ...any) *gqlerror.Error {
-		e := gqlerror.ErrorPosf(arg.Position, format, args...)
-		e.Extensions = map[string]any{"code": string(code), "field": name}
+		more := map[string]any{"field": name}
 		if limit > 0 {
-			e.Extensions["limit"] = limit
+			more["limit"] = limit
 		}
-		return e
+		return refusal(arg.Position, code, more, format, args...)
 	}
 	switch v := v.(type) {
 	case map[string]any:

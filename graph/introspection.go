@@ -38,10 +38,8 @@ func (schemaIntrospection) MutateOperationContext(ctx context.Context, oc *graph
 		return nil
 	}
 	if oc.Operation != nil && asksForSchema(oc.Operation.SelectionSet, oc.Doc.Fragments, map[string]bool{}) {
-		e := gqlerror.ErrorPosf(oc.Operation.Position,
+		return refusal(oc.Operation.Position, samverkan.CodeUnauthenticated, nil,
 			"sign in to read the schema: this server's plan is not public (send Authorization: Bearer <token>)")
-		e.Extensions = map[string]any{"code": string(samverkan.CodeUnauthenticated)}
-		return e
 	}
 	return nil // introspection stays off
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -71,15 +70,6 @@ type RateLimiter interface {
 	Burst() int
 }
 
-func init() {
-	// Refusals before anything runs are faults of the request: HTTP 422,
-	// like a query that does not validate. (The HTTP layer answers a
-	// RATE_LIMITED refusal with 429.)
-	for _, c := range []samverkan.Code{samverkan.CodeQueryTooCostly, samverkan.CodeQueryTooDeep, samverkan.CodeQueryTooLarge, samverkan.CodeRateLimited} {
-		errcode.RegisterErrorType(string(c), errcode.KindProtocol)
-	}
-}
-
 // install puts the limits on the server of the schema.
 func (l Limits) install(srv interface {
 	Use(graphql.HandlerExtension)
@@ -99,16 +89,12 @@ func (l Limits) install(srv interface {
 // parser reports it as a parse failure like any other, told apart only by
 // its words. So too the refusal of a query that repeats too much, which
 // gqlgen reports as a validation failure.
-func (l Limits) presentLimits(next graphql.ErrorPresenterFunc) graphql.ErrorPresenterFunc {
-	return func(ctx context.Context, err error) *gqlerror.Error {
-		e := next(ctx, err)
-		if l.MaxTokens > 0 && strings.HasPrefix(e.Message, "exceeded token limit") {
-			e.Message = fmt.Sprintf("the query is longer than %d tokens (names, values and punctuation); send a shorter one", l.MaxTokens)
-			e.Extensions = map[string]any{"code": string(samverkan.CodeQueryTooLarge), "limit": l.MaxTokens}
-		}
-		presentRepeatLimit(e)
-		return e
+func (l Limits) presentLimits(e *gqlerror.Error) {
+	if l.MaxTokens > 0 && strings.HasPrefix(e.Message, "exceeded token limit") {
+		e.Message = fmt.Sprintf("the query is longer than %d tokens (names, values and punctuation); send a shorter one", l.MaxTokens)
+		recodeAs(e, samverkan.CodeQueryTooLarge, map[string]any{"limit": l.MaxTokens})
 	}
+	presentRepeatLimit(e)
 }
 
 // queryLimits refuses an operation that could return too many records or
@@ -183,18 +169,14 @@ func (q queryLimits) MutateOperationContext(_ context.Context, oc *graphql.Opera
 	m := &measurer{vars: oc.Variables, fragments: oc.Doc.Fragments, memo: map[string]measure{}, lists: q.lists}
 	got := m.set(oc.Operation.SelectionSet)
 	if q.maxDepth > 0 && got.depth > q.maxDepth {
-		e := gqlerror.ErrorPosf(oc.Operation.Position,
+		return refusal(oc.Operation.Position, samverkan.CodeQueryTooDeep, map[string]any{"depth": got.depth, "limit": q.maxDepth},
 			"the query nests %d fields deep; at most %d are allowed", got.depth, q.maxDepth)
-		e.Extensions = map[string]any{"code": string(samverkan.CodeQueryTooDeep), "depth": got.depth, "limit": q.maxDepth}
-		return e
 	}
 	if q.maxCost > 0 && got.cost > float64(q.maxCost) {
 		cost := int64(math.Min(got.cost, math.MaxInt64/2))
-		e := gqlerror.ErrorPosf(oc.Operation.Position,
+		return refusal(oc.Operation.Position, samverkan.CodeQueryTooCostly, map[string]any{"cost": cost, "limit": q.maxCost},
 			"the query could return up to %d records, more than the %d a request may ask for; ask for fewer items with first or last, above all on nested connections",
 			cost, q.maxCost)
-		e.Extensions = map[string]any{"code": string(samverkan.CodeQueryTooCostly), "cost": cost, "limit": q.maxCost}
-		return e
 	}
 	return nil
 }
@@ -342,8 +324,8 @@ func (mutationRate) ExtensionName() string { return "MutationRate" }
 func (mutationRate) Validate(graphql.ExecutableSchema) error { return nil }
 
 // MutateOperationContext takes the mutation's changes from the client's
-// allowance. A refusal also marks the request, so that the HTTP layer can
-// answer 429 with a Retry-After header.
+// allowance. A refusal that gives a wait refuses the whole request: the
+// answer is 429 with a Retry-After header (see statusOf).
 func (r mutationRate) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	if oc.Operation == nil || oc.Operation.Operation != ast.Mutation {
 		return nil
@@ -357,23 +339,16 @@ func (r mutationRate) MutateOperationContext(ctx context.Context, oc *graphql.Op
 	if burst := r.limiter.Burst(); changes > burst {
 		// No wait would let it through: it is the request's fault (422),
 		// and it says so rather than when to try again.
-		e := gqlerror.ErrorPosf(oc.Operation.Position,
+		return refusal(oc.Operation.Position, samverkan.CodeRateLimited, map[string]any{"changes": changes, "limit": burst},
 			"the request makes %d changes, more than the %d one client may make at once; send them in several requests", changes, burst)
-		e.Extensions = map[string]any{"code": string(samverkan.CodeRateLimited), "changes": changes, "limit": burst}
-		return e
 	}
 	ok, wait := r.limiter.Allow(client, changes)
 	if ok {
 		return nil
 	}
 	seconds := int(math.Ceil(wait.Seconds()))
-	if req != nil {
-		req.RetryAfter = time.Duration(seconds) * time.Second
-	}
-	e := gqlerror.ErrorPosf(oc.Operation.Position,
+	return refusal(oc.Operation.Position, samverkan.CodeRateLimited, map[string]any{"retryAfter": seconds},
 		"too many changes from this client; try again in %d s", seconds)
-	e.Extensions = map[string]any{"code": string(samverkan.CodeRateLimited), "retryAfter": seconds}
-	return e
 }
 
 // countFields counts the fields at the top of a selection set.

@@ -87,9 +87,7 @@ func (streamedSubscriptions) MutateOperationContext(ctx context.Context, oc *gra
 	if oc.Operation == nil || oc.Operation.Operation != ast.Subscription || ctx.Value(streamingKey{}) != nil {
 		return nil
 	}
-	e := gqlerror.Errorf("a subscription is sent by POST with the header Accept: text/event-stream, and answered as server-sent events")
-	e.Extensions = map[string]any{"code": string(samverkan.CodeBadRequest)}
-	return e
+	return refusal(nil, samverkan.CodeBadRequest, nil, "a subscription is sent by POST with the header Accept: text/event-stream, and answered as server-sent events")
 }
 
 // isSubscription reports whether ctx is a subscription's.

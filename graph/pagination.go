@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/validator/core"
@@ -22,12 +21,6 @@ const (
 	DefaultPageSize = 50
 	MaxPageSize     = 100
 )
-
-func init() {
-	// A refused page size is a fault of the request: HTTP 422, like a
-	// query that does not validate.
-	errcode.RegisterErrorType(string(samverkan.CodePageSize), errcode.KindProtocol)
-}
 
 // pageSizeLimit refuses an operation that asks any connection for more
 // than MaxPageSize items, before anything of it runs. The default page size
@@ -74,11 +67,9 @@ func checkPageSizes(set ast.SelectionSet, fragments ast.FragmentDefinitionList, 
 						continue // the validator has refused it already
 					}
 					if n, ok := v.(int64); ok && n > MaxPageSize {
-						e := gqlerror.ErrorPosf(arg.Position,
+						return refusal(arg.Position, samverkan.CodePageSize, map[string]any{"field": name},
 							"%s: %s takes at most %d items per page, not %d; ask for the next page with after: pageInfo.endCursor",
 							sel.Alias, name, MaxPageSize, n)
-						e.Extensions = map[string]any{"code": string(samverkan.CodePageSize), "field": name}
-						return e
 					}
 				}
 			}

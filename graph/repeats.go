@@ -62,7 +62,7 @@ func presentRepeatLimit(e *gqlerror.Error) {
 	if !ok {
 		return
 	}
-	e.Extensions = map[string]any{"code": string(samverkan.CodeQueryTooLarge), "limit": limit}
+	recodeAs(e, samverkan.CodeQueryTooLarge, map[string]any{"limit": limit})
 }
 
 // countRepeats counts what OverlappingFieldsCanBeMerged compares in a

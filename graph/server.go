@@ -71,13 +71,13 @@ func NewHandler(client *ent.Client, acc *accounts.Service, log *slog.Logger, opt
 	}
 	// A mutation and everything its hooks write commit together, or not at
 	// all: the transaction rolls back when the response has an error.
-	present := cfg.limits.presentLimits(presentError(log))
+	present := presentError(log, cfg.limits.presentLimits)
 	srv.Use(transactioner{opener: client, present: present})
 
 	srv.AroundOperations(nameOperation)
 	srv.SetErrorPresenter(present)
 	srv.SetRecoverFunc(recoverPanic(log))
-	return noStore(codeBareErrors(writeKeptData(srv)))
+	return noStore(answerErrors(writeKeptData(srv)))
 }
 
 // Option changes how NewHandler sets up the endpoint.
@@ -176,10 +176,8 @@ func (transactioner) MutateOperationContext(_ context.Context, oc *graphql.Opera
 		return nil
 	}
 	if fields, checks := mutationFields(oc); len(checks) > 0 && len(fields) > 1 {
-		e := gqlerror.ErrorPosf(oc.Operation.Position,
+		return refusal(oc.Operation.Position, samverkan.CodeBadRequest, nil,
 			"%s must be the only field of its request (this one has %d): send it on its own", checks[0], len(fields))
-		e.Extensions = map[string]any{"code": string(samverkan.CodeBadRequest)}
-		return e
 	}
 	previous := oc.ResolverMiddleware
 	var mu sync.Mutex

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"entgo.io/ent/dialect"
 	"github.com/mattn/go-sqlite3"
 
 	"github.com/samverkan/samverkan"
@@ -17,46 +16,14 @@ import (
 	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/graph"
+	"github.com/samverkan/samverkan/storage/storagetest"
 )
-
-// failingDriver is the real database, whose transactions fail to begin or
-// to commit when told to, as they do when the disk is full or a writer has
-// waited past its deadline. A commit that fails rolls back: nothing of the
-// transaction is written.
-type failingDriver struct {
-	dialect.Driver
-	failBegin, failCommit error
-}
-
-func (d *failingDriver) Tx(ctx context.Context) (dialect.Tx, error) {
-	if d.failBegin != nil {
-		return nil, d.failBegin
-	}
-	tx, err := d.Driver.Tx(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return &failingTx{Tx: tx, d: d}, nil
-}
-
-type failingTx struct {
-	dialect.Tx
-	d *failingDriver
-}
-
-func (tx *failingTx) Commit() error {
-	if err := tx.d.failCommit; err != nil {
-		_ = tx.Tx.Rollback()
-		return err
-	}
-	return tx.Tx.Commit()
-}
 
 // The mutation's transaction fails to begin or to commit: the error has a
 // code like any other, never the driver's raw text, and nothing is written.
 func TestTransactionErrorsHaveCodes(t *testing.T) {
 	db := orebro(t)
-	drv := &failingDriver{Driver: db.Driver()}
+	drv := &storagetest.FailingDriver{Driver: db.Driver()}
 	client := ent.NewClient(ent.Driver(drv))
 	var logged bytes.Buffer
 	e := &endpoint{t: t, handler: graph.NewHandler(client, accounts.New(client), slog.New(slog.NewTextHandler(&logged, nil)))}
@@ -86,9 +53,9 @@ func TestTransactionErrorsHaveCodes(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			logged.Reset()
-			drv.failBegin, drv.failCommit = c.failBegin, c.failCommit
+			drv.Fail(c.failBegin, c.failCommit)
 			a := e.post(create, nil)
-			drv.failBegin, drv.failCommit = nil, nil
+			drv.Fail(nil, nil)
 			if a.code() != string(c.code) || len(a.Errors) != 1 {
 				t.Fatalf("answer = %d %+v; want one %s", a.status, a.Errors, c.code)
 			}

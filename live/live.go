@@ -125,7 +125,8 @@ func (h *Hub) Subscribe(client string, types []string, ids []int) (*Subscription
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
-		return nil, samverkan.Errorf(samverkan.CodeUnavailable, "", "the server is shutting down; subscribe again in a moment")
+		return nil, &samverkan.Error{Code: samverkan.CodeUnavailable, RetryAfter: samverkan.UnavailableRetryAfter,
+			Message: "the server is shutting down; subscribe again in a moment"}
 	}
 	if h.maxTotal > 0 && len(h.subs) >= h.maxTotal {
 		return nil, errTooMany("on this server", h.maxTotal)

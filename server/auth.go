@@ -8,7 +8,7 @@ import (
 	"github.com/samverkan/samverkan"
 	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/auth"
-	"github.com/samverkan/samverkan/storage"
+	"github.com/samverkan/samverkan/graph"
 )
 
 // authenticate reads the request's bearer token, if it has one, and makes
@@ -28,22 +28,16 @@ func authenticate(acc *accounts.Service, private bool, log *slog.Logger, next ht
 		if header := r.Header.Get("Authorization"); header != "" {
 			scheme, token, _ := strings.Cut(header, " ")
 			if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-				refuse(w, "the Authorization header must be \"Bearer <token>\"")
+				refuse(w, r, "the Authorization header must be \"Bearer <token>\"")
 				return
 			}
 			v, err := acc.Authenticate(ctx, strings.TrimSpace(token))
 			if err != nil {
 				if accounts.IsRefusal(err) {
-					refuse(w, err.Error())
+					refuse(w, r, err.Error())
 					return
 				}
-				if fault := storage.Fault(err); fault != "" {
-					writeUnavailable(w, fault)
-					return
-				}
-				log.ErrorContext(ctx, "authenticate", "request_id", samverkan.RequestID(ctx), "error", err)
-				writeError(w, http.StatusInternalServerError, samverkan.CodeInternal,
-					"internal error (request "+samverkan.RequestID(ctx)+"); the server has logged it")
+				graph.WriteError(w, r, graph.ErrorFor(ctx, log, err, "during", "authenticate"), graph.JSON)
 				return
 			}
 			if req := samverkan.RequestFrom(ctx); req != nil {
@@ -56,7 +50,6 @@ func authenticate(acc *accounts.Service, private bool, log *slog.Logger, next ht
 }
 
 // refuse answers 401 with an UNAUTHENTICATED error.
-func refuse(w http.ResponseWriter, msg string) {
-	w.Header().Set("WWW-Authenticate", `Bearer realm="samverkan"`)
-	writeError(w, http.StatusUnauthorized, samverkan.CodeUnauthenticated, msg)
+func refuse(w http.ResponseWriter, r *http.Request, msg string) {
+	graph.WriteError(w, r, &samverkan.Error{Code: samverkan.CodeUnauthenticated, Message: msg}, graph.JSON)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/ent"
+	"github.com/samverkan/samverkan/graph"
 	"github.com/samverkan/samverkan/period"
 )
 
@@ -29,16 +30,16 @@ func calendarFeed(client *ent.Client, acc *accounts.Service, log *slog.Logger) h
 		ctx := r.Context()
 		secret, ok := strings.CutSuffix(r.PathValue("feed"), ".ics")
 		if !ok {
-			textError(w, http.StatusNotFound, "no such calendar feed")
+			graph.WriteError(w, r, samverkan.Errorf(samverkan.CodeNotFound, "", "no such calendar feed"), graph.Text)
 			return
 		}
 		v, err := acc.CalendarViewer(ctx, secret)
 		if errors.Is(err, accounts.ErrNoFeed) {
-			textError(w, http.StatusNotFound, "no such calendar feed: it may have been revoked")
+			graph.WriteError(w, r, samverkan.Errorf(samverkan.CodeNotFound, "", "no such calendar feed: it may have been revoked"), graph.Text)
 			return
 		}
 		if err != nil {
-			internalError(ctx, w, log, err)
+			fail(w, r, log, err)
 			return
 		}
 		if req := samverkan.RequestFrom(ctx); req != nil {
@@ -47,12 +48,12 @@ func calendarFeed(client *ent.Client, acc *accounts.Service, log *slog.Logger) h
 		now := time.Now()
 		items, err := period.Due(auth.NewContext(ctx, v), client, v, now, period.MaxDueDays)
 		if err != nil {
-			internalError(ctx, w, log, err)
+			fail(w, r, log, err)
 			return
 		}
 		var body bytes.Buffer
 		if err := period.WriteICalendar(&body, "Samverkan – att göra", items, now); err != nil {
-			internalError(ctx, w, log, err)
+			fail(w, r, log, err)
 			return
 		}
 		w.Header().Set("Content-Type", "text/calendar; charset=utf-8")

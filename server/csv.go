@@ -17,8 +17,8 @@ import (
 	"github.com/samverkan/samverkan"
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/privacy"
+	"github.com/samverkan/samverkan/graph"
 	"github.com/samverkan/samverkan/report"
-	"github.com/samverkan/samverkan/storage"
 )
 
 // The reports as CSV files for spreadsheets, written the way Excel with
@@ -180,31 +180,31 @@ func csvReportWithNumbers(client *ent.Client, log *slog.Logger, name string, num
 		ctx := r.Context()
 		planID, year, err := reportParams(r)
 		if err != nil {
-			textError(w, http.StatusBadRequest, err.Error())
+			fail(w, r, log, err)
 			return
 		}
 		p, err := report.PlanOrNewest(ctx, client, planID, "")
 		switch {
-		case refused(w, err):
+		case refused(w, r, err):
 			return
 		case ent.IsNotFound(err) && planID == nil:
-			textError(w, http.StatusNotFound, "there is no plan to report on yet")
+			graph.WriteError(w, r, samverkan.Errorf(samverkan.CodeNotFound, "", "there is no plan to report on yet"), graph.Text)
 			return
 		case ent.IsNotFound(err):
-			textError(w, http.StatusNotFound, fmt.Sprintf("plan: no plan has the ID %d", *planID))
+			graph.WriteError(w, r, samverkan.Errorf(samverkan.CodeNotFound, "plan", "no plan has the ID %d", *planID), graph.Text)
 			return
 		case err != nil:
-			internalError(ctx, w, log, err)
+			fail(w, r, log, err)
 			return
 		}
 		records, err := build(ctx, p, year)
 		if err != nil {
-			internalError(ctx, w, log, err)
+			fail(w, r, log, err)
 			return
 		}
 		body, err := excelCSV(records, numeric)
 		if err != nil {
-			internalError(ctx, w, log, err)
+			fail(w, r, log, err)
 			return
 		}
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
@@ -256,14 +256,14 @@ func reportParams(r *http.Request) (planID, year *int, err error) {
 	if s := q.Get("plan"); s != "" {
 		id, err := strconv.Atoi(s)
 		if err != nil {
-			return nil, nil, fmt.Errorf("plan: %q is not a plan ID (a number, as the API gives it)", s)
+			return nil, nil, samverkan.Errorf(samverkan.CodeBadRequest, "plan", "%q is not a plan ID (a number, as the API gives it)", s)
 		}
 		planID = &id
 	}
 	if s := q.Get("year"); s != "" {
 		y, err := strconv.Atoi(s)
 		if err != nil {
-			return nil, nil, fmt.Errorf("year: %q is not a year", s)
+			return nil, nil, samverkan.Errorf(samverkan.CodeBadRequest, "year", "%q is not a year", s)
 		}
 		year = &y
 		if err := report.CheckYear(year); err != nil {
@@ -330,45 +330,19 @@ func isAttrChar(b byte) bool {
 		strings.IndexByte("!#$&+-.^_`|~", b) >= 0
 }
 
-// textError answers with a message in plain text: the CSV downloads are
-// opened by people, in a browser.
-func textError(w http.ResponseWriter, status int, msg string) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_, _ = fmt.Fprintln(w, msg)
-}
-
 // refused answers a read the schema's policies refused (a private server
 // and no viewer) as the GraphQL endpoint does, and reports whether it was.
-func refused(w http.ResponseWriter, err error) bool {
+func refused(w http.ResponseWriter, r *http.Request, err error) bool {
 	var se *samverkan.Error
 	if !errors.Is(err, privacy.Deny) || !errors.As(err, &se) {
 		return false
 	}
-	if se.Code == samverkan.CodeUnauthenticated {
-		refuse(w, se.Message)
-	} else {
-		writeError(w, http.StatusForbidden, se.Code, se.Message)
-	}
+	graph.WriteError(w, r, se, graph.JSON)
 	return true
 }
 
-// internalError logs a fault of the server and tells the client no more
-// than the request id.
-func internalError(ctx context.Context, w http.ResponseWriter, log *slog.Logger, err error) {
-	id := samverkan.RequestID(ctx)
-	if fault := storage.Fault(err); fault != "" {
-		// Logged once by the storage, when the fault began.
-		e := samverkan.Unavailable(fault)
-		w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
-		textError(w, http.StatusServiceUnavailable, e.Message)
-		return
-	}
-	log.ErrorContext(ctx, "report failed", "request_id", id, "error", err)
-	status := http.StatusInternalServerError
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		status = http.StatusServiceUnavailable
-	}
-	textError(w, status, "internal error (request "+id+"); the server has logged it")
+// fail answers a request that err refused (see graph.ErrorFor) in plain
+// text: the downloads are opened by people, in a browser.
+func fail(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	graph.WriteError(w, r, graph.ErrorFor(r.Context(), log, err), graph.Text)
 }

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -157,17 +156,8 @@ func (s *testServer) health() (int, string) {
 // and 503, with a Retry-After header, for the reason given.
 func (s *testServer) wantUnavailable(query string, vars map[string]any, reason string) {
 	s.t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req, _ := http.NewRequest(http.MethodPost, s.URL+"/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+s.token)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	retryAfter := res.Header.Get("Retry-After")
-	r := decodeResponse(s.t, res)
+	r := s.post(query, vars)
+	retryAfter := r.Header.Get("Retry-After")
 	if r.Status != http.StatusServiceUnavailable || len(r.Errors) != 1 || r.Errors[0].Extensions.Code != "UNAVAILABLE" {
 		s.t.Fatalf("answer = %d %+v; want 503 UNAVAILABLE", r.Status, r.Errors)
 	}

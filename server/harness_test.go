@@ -135,6 +135,7 @@ func (tx *countingTx) ExecContext(ctx context.Context, query string, args ...any
 // gqlResponse is a GraphQL response as a client sees it.
 type gqlResponse struct {
 	Status int
+	Header http.Header     `json:"-"`
 	Data   json.RawMessage `json:"data"`
 	Errors []gqlError      `json:"errors"`
 }
@@ -189,7 +190,7 @@ func decodeResponse(t *testing.T, res *http.Response) gqlResponse {
 	if err := json.Unmarshal(raw, &r); err != nil {
 		t.Fatalf("response is not JSON (status %d): %s", res.StatusCode, raw)
 	}
-	r.Status = res.StatusCode
+	r.Status, r.Header = res.StatusCode, res.Header
 	for _, e := range r.Errors {
 		for _, bad := range []string{"goroutine", ".go:", "runtime/", "sqlite", "SELECT", "INSERT"} {
 			if strings.Contains(e.Message, bad) {

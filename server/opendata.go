@@ -17,7 +17,9 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
+	"github.com/samverkan/samverkan"
 	"github.com/samverkan/samverkan/ent"
+	"github.com/samverkan/samverkan/graph"
 	"github.com/samverkan/samverkan/opendata"
 )
 
@@ -74,11 +76,10 @@ func openCatalog(client *ent.Client, log *slog.Logger, base func(*http.Request) 
 		heads     []*opendata.Export
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := r.Context()
 		v, err, _ := shared.Do("catalog", func() (any, error) {
 			// Not cancelled with the request that began it: others wait
 			// for it too.
-			ctx := context.WithoutCancel(ctx)
+			ctx := context.WithoutCancel(r.Context())
 			plans, err := opendata.PublishedPlans(ctx, client, private)
 			if err != nil {
 				return nil, err
@@ -95,7 +96,7 @@ func openCatalog(client *ent.Client, log *slog.Logger, base func(*http.Request) 
 			return c, err
 		})
 		if err != nil {
-			internalError(ctx, w, log, err)
+			fail(w, r, log, err)
 			return
 		}
 		c := v.(catalogue)
@@ -109,7 +110,7 @@ func openPlan(client *ent.Client, log *slog.Logger, private bool, shared *single
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		idText, ok := strings.CutSuffix(r.PathValue("file"), ".json")
 		if !ok {
-			textError(w, http.StatusNotFound, "no such file: a plan's export is /open/v1/plans/<id>.json")
+			graph.WriteError(w, r, samverkan.Errorf(samverkan.CodeNotFound, "", "no such file: a plan's export is /open/v1/plans/<id>.json"), graph.Text)
 			return
 		}
 		e, ok := openExport(w, r, client, log, idText, private, shared)
@@ -118,7 +119,7 @@ func openPlan(client *ent.Client, log *slog.Logger, private bool, shared *single
 		}
 		body, err := e.JSON()
 		if err != nil {
-			internalError(r.Context(), w, log, err)
+			fail(w, r, log, err)
 			return
 		}
 		serveOpen(w, r, "application/json; charset=utf-8", "", e.Plan.DataLicense, e.Modified, body)
@@ -130,7 +131,7 @@ func openTable(client *ent.Client, log *slog.Logger, private bool, shared *singl
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name, ext, _ := strings.Cut(r.PathValue("file"), ".")
 		if _, ok := opendata.TableNamed(name); !ok || (ext != "csv" && ext != "json") {
-			textError(w, http.StatusNotFound, "no such table: the tables are "+tableNames()+", each as .csv or .json")
+			graph.WriteError(w, r, samverkan.Errorf(samverkan.CodeNotFound, "", "no such table: the tables are %s, each as .csv or .json", tableNames()), graph.Text)
 			return
 		}
 		e, ok := openExport(w, r, client, log, r.PathValue("plan"), private, shared)
@@ -141,7 +142,7 @@ func openTable(client *ent.Client, log *slog.Logger, private bool, shared *singl
 		if ext == "json" {
 			body, err := e.TableJSON(t)
 			if err != nil {
-				internalError(r.Context(), w, log, err)
+				fail(w, r, log, err)
 				return
 			}
 			serveOpen(w, r, "application/json; charset=utf-8", "", e.Plan.DataLicense, e.Modified, body)
@@ -149,7 +150,7 @@ func openTable(client *ent.Client, log *slog.Logger, private bool, shared *singl
 		}
 		body, err := excelCSV(t.Records())
 		if err != nil {
-			internalError(r.Context(), w, log, err)
+			fail(w, r, log, err)
 			return
 		}
 		serveOpen(w, r, "text/csv; charset=utf-8", fileName(t.Name, e.Plan, nil), e.Plan.DataLicense, e.Modified, body)
@@ -171,23 +172,23 @@ func openExport(w http.ResponseWriter, r *http.Request, client *ent.Client, log 
 	ctx := r.Context()
 	id, err := strconv.Atoi(idText)
 	if err != nil {
-		textError(w, http.StatusNotFound, fmt.Sprintf("plan: %q is not a plan ID (a number, as the API gives it)", idText))
+		graph.WriteError(w, r, samverkan.Errorf(samverkan.CodeNotFound, "plan", "%q is not a plan ID (a number, as the API gives it)", idText), graph.Text)
 		return nil, false
 	}
 	p, err := opendata.Published(ctx, client, id, private)
 	if ent.IsNotFound(err) {
-		textError(w, http.StatusNotFound, fmt.Sprintf("no published plan has the ID %d", id))
+		graph.WriteError(w, r, samverkan.Errorf(samverkan.CodeNotFound, "", "no published plan has the ID %d", id), graph.Text)
 		return nil, false
 	}
 	if err != nil {
-		internalError(ctx, w, log, err)
+		fail(w, r, log, err)
 		return nil, false
 	}
 	v, err, _ := shared.Do("plan "+strconv.Itoa(p.ID), func() (any, error) {
 		return opendata.Build(context.WithoutCancel(ctx), client, p)
 	})
 	if err != nil {
-		internalError(ctx, w, log, err)
+		fail(w, r, log, err)
 		return nil, false
 	}
 	return v.(*opendata.Export), true

@@ -5,7 +5,6 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -88,9 +87,7 @@ func (l *RateLimiter) sweep(now time.Time) {
 }
 
 // identifyClient records who sent the request, for per-client limits and
-// the password throttle, and answers a request that a rate limit refused
-// with 429 Too Many Requests and a Retry-After header (the body is the
-// GraphQL error, with its retryAfter). It must run inside withRequest.
+// the password throttle. It must run inside withRequest.
 //
 // The client is the address the connection comes from, unless that is one
 // of the trusted proxies: then it is the address the proxies say they
@@ -103,7 +100,7 @@ func identifyClient(trusted []netip.Prefix, next http.Handler) http.Handler {
 			return
 		}
 		req.Client = clientAddr(r, trusted)
-		next.ServeHTTP(&retryAfterWriter{ResponseWriter: w, req: req}, r)
+		next.ServeHTTP(w, r)
 	})
 }
 
@@ -172,38 +169,3 @@ func ParseTrustedProxies(list string) ([]netip.Prefix, error) {
 	}
 	return out, nil
 }
-
-// retryAfterWriter turns the status of a rate-limited response into 429,
-// and that of a response the database could not serve (a storage fault)
-// into 503, both with a Retry-After header.
-type retryAfterWriter struct {
-	http.ResponseWriter
-	req     *samverkan.Request
-	written bool
-}
-
-func (w *retryAfterWriter) WriteHeader(status int) {
-	if !w.written {
-		w.written = true
-		switch {
-		case w.req.Unavailable:
-			status = http.StatusServiceUnavailable
-		case w.req.RetryAfter > 0:
-			status = http.StatusTooManyRequests
-		}
-		if w.req.RetryAfter > 0 {
-			w.Header().Set("Retry-After", strconv.Itoa(int(w.req.RetryAfter/time.Second)))
-		}
-	}
-	w.ResponseWriter.WriteHeader(status)
-}
-
-func (w *retryAfterWriter) Write(p []byte) (int, error) {
-	if !w.written {
-		w.WriteHeader(http.StatusOK)
-	}
-	return w.ResponseWriter.Write(p)
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (w *retryAfterWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

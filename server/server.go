@@ -9,7 +9,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -20,6 +19,7 @@ import (
 	"github.com/samverkan/samverkan"
 	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/ent"
+	"github.com/samverkan/samverkan/graph"
 	"github.com/samverkan/samverkan/storage"
 	"github.com/samverkan/samverkan/web"
 )
@@ -137,46 +137,14 @@ func limitBody(next http.Handler) http.Handler {
 		r.Body.Close()
 		switch {
 		case err != nil:
-			writeError(w, http.StatusBadRequest, samverkan.CodeBadRequest, "the request body could not be read")
+			graph.WriteError(w, r, samverkan.Errorf(samverkan.CodeBadRequest, "", "the request body could not be read"), graph.JSON)
 			return
 		case len(body) > MaxBodyBytes:
-			writeError(w, http.StatusRequestEntityTooLarge, samverkan.CodeBodyTooLarge,
-				fmt.Sprintf("the request body is larger than %d bytes", MaxBodyBytes))
+			graph.WriteError(w, r, samverkan.Errorf(samverkan.CodeBodyTooLarge, "", "the request body is larger than %d bytes", MaxBodyBytes), graph.JSON)
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		next.ServeHTTP(w, r)
-	})
-}
-
-// writeUnavailable answers a request that the database could not serve,
-// for the storage fault given (logged once by the storage), with 503 and
-// Retry-After.
-func writeUnavailable(w http.ResponseWriter, fault string) {
-	e := samverkan.Unavailable(fault)
-	w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
-	writeError(w, http.StatusServiceUnavailable, e.Code, e.Message)
-}
-
-// writeError answers with a GraphQL error response of the server's own.
-func writeError(w http.ResponseWriter, status int, code samverkan.Code, msg string) {
-	// The request learns the code (for the metrics) from the recorder
-	// under the writers the middleware wrapped around it.
-	for inner := w; inner != nil; {
-		if rec, ok := inner.(*statusRecorder); ok {
-			rec.req.Failed(code, false)
-			break
-		}
-		u, ok := inner.(interface{ Unwrap() http.ResponseWriter })
-		if !ok {
-			break
-		}
-		inner = u.Unwrap()
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{
-		"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": string(code)}}},
 	})
 }
 
