@@ -38,6 +38,7 @@ func StartChild(ctx context.Context, exe, logPath string, env []string, args ...
 		return nil, err
 	}
 	cmd := exec.Command(exe, args...)
+	dieWithParent(cmd)
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Stderr = logFile
 	stdout, err := cmd.StdoutPipe()
