@@ -161,11 +161,11 @@ func Head(ctx context.Context, client *ent.Client, p *ent.Plan) (*Export, error)
 
 // Build reads the published plan p's open data.
 func Build(ctx context.Context, client *ent.Client, p *ent.Plan) (*Export, error) {
-	e, err := Head(ctx, client, p)
+	modified, err := Modified(ctx, client, p)
 	if err != nil {
 		return nil, err
 	}
-	e.Tables = nil
+	e := &Export{Plan: p, Modified: modified}
 	ctx = reading(ctx)
 
 	goals, err := client.Goal.Query().Where(goal.PlanID(p.ID)).Order(ent.Asc(goal.FieldNumber)).All(ctx)
