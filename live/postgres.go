@@ -61,6 +61,7 @@ func (n *notifier) run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case events := <-n.queue:
+			events = n.drain(events)
 			for len(events) > 0 {
 				part := events[:min(len(events), maxPerNotify)]
 				events = events[len(part):]
@@ -69,6 +70,21 @@ func (n *notifier) run(ctx context.Context) {
 					n.hub.log.Warn("live: cannot tell the other servers of changes", "error", err)
 				}
 			}
+		}
+	}
+}
+
+// drain adds to events the changes queued behind them, so that one NOTIFY
+// carries what several commits changed. Each NOTIFY is a transaction of
+// its own that PostgreSQL flushes to disk like a change; under a stream of
+// writes, one per commit doubled the transactions and their flushes.
+func (n *notifier) drain(events []Event) []Event {
+	for {
+		select {
+		case more := <-n.queue:
+			events = append(events, more...)
+		default:
+			return events
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -309,6 +310,19 @@ func TestLiveUpdatesAcrossPostgresServers(t *testing.T) {
 	a.must(`mutation($id: ID!) { updateActivity(id: $id, input: {lead: "Via den första servern"}) { id } }`, map[string]any{"id": id}, nil)
 	if c := st.change(); c.Action != "UPDATE" || c.ID != id || c.Node == nil {
 		t.Errorf("the second server's subscriber heard %+v", c)
+	}
+	// Changes made in a row, which one NOTIFY may carry together, all
+	// arrive.
+	const many = 25
+	for i := range many {
+		a.must(`mutation($id: ID!, $lead: String) { updateActivity(id: $id, input: {lead: $lead}) { id } }`,
+			map[string]any{"id": id, "lead": fmt.Sprintf("Ändring %d", i)}, nil)
+	}
+	for i := range many {
+		c := st.change()
+		if c.Action != "UPDATE" || c.ID != id {
+			t.Fatalf("change %d of %d made in a row: the second server's subscriber heard %+v", i+1, many, c)
+		}
 	}
 	// And the other way, to a subscriber of the first.
 	st2 := a.subscribe("", followActivities, nil)
