@@ -111,11 +111,17 @@ var (
 				Name:    "auditentry_part_of",
 				Unique:  false,
 				Columns: []*schema.Column{AuditEntriesColumns[8]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "part_of IS NOT NULL",
+				},
 			},
 			{
 				Name:    "auditentry_undoes",
 				Unique:  false,
 				Columns: []*schema.Column{AuditEntriesColumns[9]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "undoes IS NOT NULL",
+				},
 			},
 		},
 	}
