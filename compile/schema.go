@@ -86,6 +86,33 @@ type Edge struct {
 	Inverse bool
 }
 
+// TableType returns the ent type, by its GraphQL name, whose records
+// table holds ("objectives": "Objective"), from the generated facts.
+func TableType(table string) (string, bool) {
+	for name, t := range types {
+		if t.Table == table {
+			return name, true
+		}
+	}
+	return "", false
+}
+
+// ColumnType returns the ent type, by its GraphQL name, of the record that
+// column of table refers to: the target of the edge to one record whose
+// key the column holds ("goals", "plan_id": "Plan").
+func ColumnType(table, column string) (string, bool) {
+	name, ok := TableType(table)
+	if !ok {
+		return "", false
+	}
+	for _, e := range types[name].Edges {
+		if e.Unique && e.Table == table && slices.Equal(e.Columns, []string{column}) {
+			return e.Target, true
+		}
+	}
+	return "", false
+}
+
 // EdgeName names an edge: its type and its GraphQL field.
 type EdgeName struct{ Type, Field string }
 
