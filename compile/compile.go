@@ -73,6 +73,9 @@ type Statement struct {
 	SQL   string
 	Args  []any
 	types []*Type // whose read policies the statement passes
+	// perRequest is true when the statement holds a predicate made for its
+	// request's viewer (viewerCanUpdate): it is not kept for another.
+	perRequest bool
 }
 
 // Compile compiles a root field of a query operation. It returns a
@@ -126,7 +129,7 @@ func (c *Compiler) builder(ctx context.Context, oc *graphql.OperationContext) *b
 
 // statement is what b wrote.
 func (b *builder) statement() *Statement {
-	st := &Statement{SQL: b.sb.String(), Args: b.args}
+	st := &Statement{SQL: b.sb.String(), Args: b.args, perRequest: b.perRequest}
 	for t := range b.policies {
 		st.types = append(st.types, t)
 	}
@@ -255,6 +258,9 @@ type builder struct {
 	// its edges to one node, read by LEFT JOIN rather than a subquery
 	// per row (which PostgreSQL runs as a plan of its own each time).
 	joins *[]string
+	// perRequest is true when a where filter holds a predicate made for
+	// this request (Type.Where): the statement is not kept.
+	perRequest bool
 }
 
 func (b *builder) write(s ...string) {
@@ -521,11 +527,12 @@ func (b *builder) pageArgs(typ *Type, field graphql.CollectedField) (*page, erro
 		}
 	}
 	if v, ok := args["where"]; ok && v != nil {
-		w, err := typ.Where(b.ctx, v)
+		w, perRequest, err := typ.Where(b.ctx, v)
 		if err != nil {
 			return nil, fallback("%s: where: %v", field.Alias, err)
 		}
 		p.where = w
+		b.perRequest = b.perRequest || perRequest
 		p.count = b.searchCount(typ, v)
 	}
 	return &p, nil

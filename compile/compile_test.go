@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/samverkan/samverkan/ent/activity"
+	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/privacy"
 	status "github.com/samverkan/samverkan/ent/schema/enum"
 	"io"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/samverkan/samverkan"
 	"github.com/samverkan/samverkan/accounts/accountstest"
+	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/bench"
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/graph"
@@ -193,6 +195,9 @@ func TestEveryShapeAnswersAlike(t *testing.T) {
 		{"ReportOfAYear", `{ planReport { y2021: statusCounts(year: 2021) { planned ongoing done cancelled shareDone }
 			statusByGoal(year: 2022) { goal { number } statusCounts { total } objectives { statusCounts { total shareDone } } } } }`, nil},
 		{"ReportNested", `{ goals(first: 3) { edges { node { number statusCounts { total shareDone } objectives { edges { node { title statusCounts(year: 2020) { planned done } } } } } } } }`, nil},
+		// A filter made for the viewer (package scope): an admin's is every
+		// activity; TestViewerFiltersAnswerAlike asks an editor's.
+		{"ViewerCanUpdate", `{ activities(first: 5, where: {viewerCanUpdate: true}) { totalCount edges { node { title } } } none: activities(where: {viewerCanUpdate: false}) { totalCount } }`, nil},
 		{"ByCountNested", `{ goals(first: 3) { edges { node { number objectives(orderBy: {field: ACTIVITIES_COUNT, direction: DESC}) { edges { cursor node { title } } } } } } }`, nil},
 	}
 	for _, c := range cases {
@@ -328,4 +333,43 @@ func TestSentencesAnswerAlike(t *testing.T) {
 	p.client.Goal.Create().SetPlan(bare).SetNumber(1).SetTitle("Med mål").SetStatement("stärka läsandet").SaveX(ctx)
 	p.client.Goal.Create().SetPlan(bare).SetNumber(2).SetTitle("Utan mål").SaveX(ctx)
 	p.same("sentences", `{ goals(first: 20, orderBy: {field: NUMBER}) { edges { node { number title sentence plan { name goalsIntro } } } } }`, nil, true)
+}
+
+// The filter viewerCanUpdate is made for the viewer: an editor's and an
+// admin's answer alike, at the root, nested, combined and negated, asked
+// in turns with the same queries, so that a statement kept for one would
+// answer the other.
+func TestViewerFiltersAnswerAlike(t *testing.T) {
+	p := newPair(t, seed.LoadOrebro)
+	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+	orebro := p.client.Municipality.Query().Where(municipality.Code("1880")).OnlyIDX(ctx)
+	admin := p.token
+	editor := accountstest.Session(t, p.client, accountstest.User(t, p.client, "redaktor", auth.RoleEditor, []int{orebro}, nil))
+	queries := []string{
+		`{ activities(first: 100, where: {viewerCanUpdate: true}) { totalCount edges { node { id title } } } }`,
+		`{ activities(last: 7, where: {viewerCanUpdate: false}, orderBy: {field: TITLE}) { totalCount edges { cursor node { title } } pageInfo { hasPreviousPage startCursor } } }`,
+		`{ municipalities(first: 3, orderBy: {field: NAME}) { edges { node { name activities(first: 3, where: {viewerCanUpdate: true}) { totalCount edges { node { title } } } } } } }`,
+		`{ goals(where: {hasObjectivesWith: {hasActivitiesWith: {viewerCanUpdate: true}}}) { totalCount edges { node { number } } } }`,
+		`{ activities(where: {titleContainsFold: "kultur", not: {viewerCanUpdate: true}}) { totalCount } }`,
+	}
+	counts := map[string][]int{}
+	for _, who := range []string{"admin", "editor", "admin", "editor"} {
+		p.token = map[string]string{"admin": admin, "editor": editor}[who]
+		for i, q := range queries {
+			body := p.same(fmt.Sprintf("%s, query %d", who, i), q, nil, true)
+			if i == 0 {
+				var a struct {
+					Data struct{ Activities struct{ TotalCount int } }
+				}
+				if err := json.Unmarshal(body, &a); err != nil {
+					t.Fatal(err)
+				}
+				counts[who] = append(counts[who], a.Data.Activities.TotalCount)
+			}
+		}
+	}
+	all := p.client.Activity.Query().CountX(ctx)
+	if a, e := counts["admin"], counts["editor"]; a[0] != all || a[1] != all || e[0] != e[1] || e[0] == 0 || e[0] >= all {
+		t.Errorf("activities an admin may update: %v, an editor of Örebro: %v, of %d", a, e, all)
+	}
 }

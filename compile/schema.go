@@ -2,6 +2,7 @@ package compile
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -32,7 +33,11 @@ type Type struct {
 	Orders map[string]*Field
 	// Where turns a where argument, as the request gave it, into ent's
 	// generated predicate; nil when the argument matches everything.
-	Where func(ctx context.Context, raw any) (func(*sql.Selector), error)
+	// perRequest is true when a resolver of the where input added a
+	// predicate of its own (a field the schema adds to the generated
+	// input, such as Activity's viewerCanUpdate): it is made for this
+	// request, from its viewer, so the statement is not kept.
+	Where func(ctx context.Context, raw any) (p func(*sql.Selector), perRequest bool, err error)
 	// Policy evaluates the type's read policy, as ent does before any
 	// query of the type.
 	Policy func(ctx context.Context, c *ent.Client) error
@@ -81,6 +86,33 @@ type Edge struct {
 	Inverse bool
 }
 
+// TableType returns the ent type, by its GraphQL name, whose records
+// table holds ("objectives": "Objective"), from the generated facts.
+func TableType(table string) (string, bool) {
+	for name, t := range types {
+		if t.Table == table {
+			return name, true
+		}
+	}
+	return "", false
+}
+
+// ColumnType returns the ent type, by its GraphQL name, of the record that
+// column of table refers to: the target of the edge to one record whose
+// key the column holds ("goals", "plan_id": "Plan").
+func ColumnType(table, column string) (string, bool) {
+	name, ok := TableType(table)
+	if !ok {
+		return "", false
+	}
+	for _, e := range types[name].Edges {
+		if e.Unique && e.Table == table && slices.Equal(e.Columns, []string{column}) {
+			return e.Target, true
+		}
+	}
+	return "", false
+}
+
 // EdgeName names an edge: its type and its GraphQL field.
 type EdgeName struct{ Type, Field string }
 
@@ -97,4 +129,41 @@ func ManyToManyConnections() []EdgeName {
 	}
 	slices.SortFunc(out, func(a, b EdgeName) int { return strings.Compare(a.Type+"."+a.Field, b.Type+"."+b.Field) })
 	return out
+}
+
+// resolvedPredicates reports whether a decoded where input, or one inside
+// it (not, and, or, has…With), holds predicates that the input's
+// resolvers added (entgql's AddPredicates); the generated fields of the
+// input are not predicates until P() makes them so.
+func resolvedPredicates(w any) bool {
+	v := reflect.ValueOf(w)
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			return false
+		}
+		v = v.Elem()
+	case reflect.Slice:
+		for i := range v.Len() {
+			if resolvedPredicates(v.Index(i).Interface()) {
+				return true
+			}
+		}
+		return false
+	}
+	if v.Kind() != reflect.Struct || !strings.HasSuffix(v.Type().Name(), "WhereInput") {
+		return false
+	}
+	if p := v.FieldByName("Predicates"); p.IsValid() && p.Len() > 0 {
+		return true
+	}
+	for i := range v.NumField() {
+		f := v.Field(i)
+		if t := f.Type(); t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Pointer {
+			if resolvedPredicates(f.Interface()) {
+				return true
+			}
+		}
+	}
+	return false
 }

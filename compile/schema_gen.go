@@ -81,17 +81,18 @@ var types = map[string]*Type{
 			"INSTITUTIONS_COUNT":   {Kind: KindInt, Nillable: true, CountOf: "institutions"},
 			"FOLLOW_UPS_COUNT":     {Kind: KindInt, Nillable: true, CountOf: "followUps"},
 		},
-		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
+		Where: func(ctx context.Context, raw any) (func(*sql.Selector), bool, error) {
 			w := new(ent.ActivityWhereInput)
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
-				return nil, err
+				return nil, false, err
 			}
+			perRequest := resolvedPredicates(w)
 			searchActivity(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyActivityWhereInput {
-				return nil, nil
+				return nil, perRequest, nil
 			}
-			return p, err
+			return p, perRequest, err
 		},
 		Policy: func(ctx context.Context, c *ent.Client) error {
 			return activity.Policy.EvalQuery(ctx, c.Activity.Query())
@@ -122,17 +123,18 @@ var types = map[string]*Type{
 			"OBJECT_TYPE": {Column: auditentry.FieldObjectType, Kind: KindString, Nillable: false},
 			"ACTOR_NAME":  {Column: auditentry.FieldActorName, Kind: KindString, Nillable: false},
 		},
-		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
+		Where: func(ctx context.Context, raw any) (func(*sql.Selector), bool, error) {
 			w := new(ent.AuditEntryWhereInput)
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
-				return nil, err
+				return nil, false, err
 			}
+			perRequest := resolvedPredicates(w)
 			searchAuditEntry(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyAuditEntryWhereInput {
-				return nil, nil
+				return nil, perRequest, nil
 			}
-			return p, err
+			return p, perRequest, err
 		},
 		Policy: func(ctx context.Context, c *ent.Client) error {
 			return auditentry.Policy.EvalQuery(ctx, c.AuditEntry.Query())
@@ -164,17 +166,18 @@ var types = map[string]*Type{
 			"UPDATED_AT": {Column: followup.FieldUpdatedAt, Kind: KindTime, Nillable: false},
 			"DATE":       {Column: followup.FieldDate, Kind: KindTime, Nillable: false},
 		},
-		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
+		Where: func(ctx context.Context, raw any) (func(*sql.Selector), bool, error) {
 			w := new(ent.FollowUpWhereInput)
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
-				return nil, err
+				return nil, false, err
 			}
+			perRequest := resolvedPredicates(w)
 			searchFollowUp(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyFollowUpWhereInput {
-				return nil, nil
+				return nil, perRequest, nil
 			}
-			return p, err
+			return p, perRequest, err
 		},
 		Policy: func(ctx context.Context, c *ent.Client) error {
 			return followup.Policy.EvalQuery(ctx, c.FollowUp.Query())
@@ -203,17 +206,18 @@ var types = map[string]*Type{
 			"YEAR":       {Column: followupdeadline.FieldYear, Kind: KindInt, Nillable: false},
 			"DUE_DATE":   {Column: followupdeadline.FieldDueDate, Kind: KindTime, Nillable: false},
 		},
-		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
+		Where: func(ctx context.Context, raw any) (func(*sql.Selector), bool, error) {
 			w := new(ent.FollowUpDeadlineWhereInput)
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
-				return nil, err
+				return nil, false, err
 			}
+			perRequest := resolvedPredicates(w)
 			searchFollowUpDeadline(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyFollowUpDeadlineWhereInput {
-				return nil, nil
+				return nil, perRequest, nil
 			}
-			return p, err
+			return p, perRequest, err
 		},
 		Policy: func(ctx context.Context, c *ent.Client) error {
 			return followupdeadline.Policy.EvalQuery(ctx, c.FollowUpDeadline.Query())
@@ -251,17 +255,18 @@ var types = map[string]*Type{
 			"TITLE":            {Column: goal.FieldTitle, Kind: KindString, Nillable: true},
 			"OBJECTIVES_COUNT": {Kind: KindInt, Nillable: true, CountOf: "objectives"},
 		},
-		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
+		Where: func(ctx context.Context, raw any) (func(*sql.Selector), bool, error) {
 			w := new(ent.GoalWhereInput)
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
-				return nil, err
+				return nil, false, err
 			}
+			perRequest := resolvedPredicates(w)
 			searchGoal(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyGoalWhereInput {
-				return nil, nil
+				return nil, perRequest, nil
 			}
-			return p, err
+			return p, perRequest, err
 		},
 		Policy: func(ctx context.Context, c *ent.Client) error {
 			return goal.Policy.EvalQuery(ctx, c.Goal.Query())
@@ -290,17 +295,18 @@ var types = map[string]*Type{
 			"UPDATED_AT": {Column: goalassessment.FieldUpdatedAt, Kind: KindTime, Nillable: false},
 			"YEAR":       {Column: goalassessment.FieldYear, Kind: KindInt, Nillable: false},
 		},
-		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
+		Where: func(ctx context.Context, raw any) (func(*sql.Selector), bool, error) {
 			w := new(ent.GoalAssessmentWhereInput)
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
-				return nil, err
+				return nil, false, err
 			}
+			perRequest := resolvedPredicates(w)
 			searchGoalAssessment(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyGoalAssessmentWhereInput {
-				return nil, nil
+				return nil, perRequest, nil
 			}
-			return p, err
+			return p, perRequest, err
 		},
 		Policy: func(ctx context.Context, c *ent.Client) error {
 			return goalassessment.Policy.EvalQuery(ctx, c.GoalAssessment.Query())
@@ -342,17 +348,18 @@ var types = map[string]*Type{
 			"NAME":          {Column: indicator.FieldName, Kind: KindString, Nillable: false},
 			"BASELINE_YEAR": {Column: indicator.FieldBaselineYear, Kind: KindInt, Nillable: true},
 		},
-		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
+		Where: func(ctx context.Context, raw any) (func(*sql.Selector), bool, error) {
 			w := new(ent.IndicatorWhereInput)
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
-				return nil, err
+				return nil, false, err
 			}
+			perRequest := resolvedPredicates(w)
 			searchIndicator(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyIndicatorWhereInput {
-				return nil, nil
+				return nil, perRequest, nil
 			}
-			return p, err
+			return p, perRequest, err
 		},
 		Policy: func(ctx context.Context, c *ent.Client) error {
 			return indicator.Policy.EvalQuery(ctx, c.Indicator.Query())
@@ -380,17 +387,18 @@ var types = map[string]*Type{
 			"YEAR":       {Column: indicatortarget.FieldYear, Kind: KindInt, Nillable: false},
 			"VALUE":      {Column: indicatortarget.FieldValue, Kind: KindFloat, Nillable: false},
 		},
-		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
+		Where: func(ctx context.Context, raw any) (func(*sql.Selector), bool, error) {
 			w := new(ent.IndicatorTargetWhereInput)
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
-				return nil, err
+				return nil, false, err
 			}
+			perRequest := resolvedPredicates(w)
 			searchIndicatorTarget(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyIndicatorTargetWhereInput {
-				return nil, nil
+				return nil, perRequest, nil
 			}
-			return p, err
+			return p, perRequest, err
 		},
 		Policy: func(ctx context.Context, c *ent.Client) error {
 			return indicatortarget.Policy.EvalQuery(ctx, c.IndicatorTarget.Query())
@@ -425,17 +433,18 @@ var types = map[string]*Type{
 			"YEAR":       {Column: indicatorvalue.FieldYear, Kind: KindInt, Nillable: false},
 			"VALUE":      {Column: indicatorvalue.FieldValue, Kind: KindFloat, Nillable: false},
 		},
-		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
+		Where: func(ctx context.Context, raw any) (func(*sql.Selector), bool, error) {
 			w := new(ent.IndicatorValueWhereInput)
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
-				return nil, err
+				return nil, false, err
 			}
+			perRequest := resolvedPredicates(w)
 			searchIndicatorValue(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyIndicatorValueWhereInput {
-				return nil, nil
+				return nil, perRequest, nil
 			}
-			return p, err
+			return p, perRequest, err
 		},
 		Policy: func(ctx context.Context, c *ent.Client) error {
 			return indicatorvalue.Policy.EvalQuery(ctx, c.IndicatorValue.Query())
@@ -469,17 +478,18 @@ var types = map[string]*Type{
 			"KIND":             {Column: institution.FieldKind, Kind: KindEnum, Nillable: false},
 			"ACTIVITIES_COUNT": {Kind: KindInt, Nillable: true, CountOf: "activities"},
 		},
-		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
+		Where: func(ctx context.Context, raw any) (func(*sql.Selector), bool, error) {
 			w := new(ent.InstitutionWhereInput)
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
-				return nil, err
+				return nil, false, err
 			}
+			perRequest := resolvedPredicates(w)
 			searchInstitution(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyInstitutionWhereInput {
-				return nil, nil
+				return nil, perRequest, nil
 			}
-			return p, err
+			return p, perRequest, err
 		},
 		Policy: func(ctx context.Context, c *ent.Client) error {
 			return institution.Policy.EvalQuery(ctx, c.Institution.Query())
@@ -513,17 +523,18 @@ var types = map[string]*Type{
 			"ACTIVITIES_COUNT":   {Kind: KindInt, Nillable: true, CountOf: "activities"},
 			"INSTITUTIONS_COUNT": {Kind: KindInt, Nillable: true, CountOf: "institutions"},
 		},
-		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
+		Where: func(ctx context.Context, raw any) (func(*sql.Selector), bool, error) {
 			w := new(ent.MunicipalityWhereInput)
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
-				return nil, err
+				return nil, false, err
 			}
+			perRequest := resolvedPredicates(w)
 			searchMunicipality(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyMunicipalityWhereInput {
-				return nil, nil
+				return nil, perRequest, nil
 			}
-			return p, err
+			return p, perRequest, err
 		},
 		Policy: func(ctx context.Context, c *ent.Client) error {
 			return municipality.Policy.EvalQuery(ctx, c.Municipality.Query())
@@ -550,17 +561,18 @@ var types = map[string]*Type{
 			"NAME":                 {Column: municipalitygroup.FieldName, Kind: KindString, Nillable: false},
 			"MUNICIPALITIES_COUNT": {Kind: KindInt, Nillable: true, CountOf: "municipalities"},
 		},
-		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
+		Where: func(ctx context.Context, raw any) (func(*sql.Selector), bool, error) {
 			w := new(ent.MunicipalityGroupWhereInput)
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
-				return nil, err
+				return nil, false, err
 			}
+			perRequest := resolvedPredicates(w)
 			searchMunicipalityGroup(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyMunicipalityGroupWhereInput {
-				return nil, nil
+				return nil, perRequest, nil
 			}
-			return p, err
+			return p, perRequest, err
 		},
 		Policy: func(ctx context.Context, c *ent.Client) error {
 			return municipalitygroup.Policy.EvalQuery(ctx, c.MunicipalityGroup.Query())
@@ -592,17 +604,18 @@ var types = map[string]*Type{
 			"POSITION":         {Column: objective.FieldPosition, Kind: KindInt, Nillable: false},
 			"ACTIVITIES_COUNT": {Kind: KindInt, Nillable: true, CountOf: "activities"},
 		},
-		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
+		Where: func(ctx context.Context, raw any) (func(*sql.Selector), bool, error) {
 			w := new(ent.ObjectiveWhereInput)
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
-				return nil, err
+				return nil, false, err
 			}
+			perRequest := resolvedPredicates(w)
 			searchObjective(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyObjectiveWhereInput {
-				return nil, nil
+				return nil, perRequest, nil
 			}
-			return p, err
+			return p, perRequest, err
 		},
 		Policy: func(ctx context.Context, c *ent.Client) error {
 			return objective.Policy.EvalQuery(ctx, c.Objective.Query())
@@ -630,17 +643,18 @@ var types = map[string]*Type{
 			"NAME":       {Column: perspective.FieldName, Kind: KindString, Nillable: false},
 			"POSITION":   {Column: perspective.FieldPosition, Kind: KindInt, Nillable: false},
 		},
-		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
+		Where: func(ctx context.Context, raw any) (func(*sql.Selector), bool, error) {
 			w := new(ent.PerspectiveWhereInput)
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
-				return nil, err
+				return nil, false, err
 			}
+			perRequest := resolvedPredicates(w)
 			searchPerspective(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyPerspectiveWhereInput {
-				return nil, nil
+				return nil, perRequest, nil
 			}
-			return p, err
+			return p, perRequest, err
 		},
 		Policy: func(ctx context.Context, c *ent.Client) error {
 			return perspective.Policy.EvalQuery(ctx, c.Perspective.Query())
@@ -686,17 +700,18 @@ var types = map[string]*Type{
 			"STATE":       {Column: plan.FieldState, Kind: KindEnum, Nillable: false},
 			"GOALS_COUNT": {Kind: KindInt, Nillable: true, CountOf: "goals"},
 		},
-		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
+		Where: func(ctx context.Context, raw any) (func(*sql.Selector), bool, error) {
 			w := new(ent.PlanWhereInput)
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
-				return nil, err
+				return nil, false, err
 			}
+			perRequest := resolvedPredicates(w)
 			searchPlan(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyPlanWhereInput {
-				return nil, nil
+				return nil, perRequest, nil
 			}
-			return p, err
+			return p, perRequest, err
 		},
 		Policy: func(ctx context.Context, c *ent.Client) error {
 			return plan.Policy.EvalQuery(ctx, c.Plan.Query())
@@ -725,17 +740,18 @@ var types = map[string]*Type{
 			"UPDATED_AT": {Column: planrevision.FieldUpdatedAt, Kind: KindTime, Nillable: false},
 			"DECIDED_ON": {Column: planrevision.FieldDecidedOn, Kind: KindTime, Nillable: false},
 		},
-		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
+		Where: func(ctx context.Context, raw any) (func(*sql.Selector), bool, error) {
 			w := new(ent.PlanRevisionWhereInput)
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
-				return nil, err
+				return nil, false, err
 			}
+			perRequest := resolvedPredicates(w)
 			searchPlanRevision(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyPlanRevisionWhereInput {
-				return nil, nil
+				return nil, perRequest, nil
 			}
-			return p, err
+			return p, perRequest, err
 		},
 		Policy: func(ctx context.Context, c *ent.Client) error {
 			return planrevision.Policy.EvalQuery(ctx, c.PlanRevision.Query())
@@ -759,17 +775,18 @@ var types = map[string]*Type{
 			"TO_STATUS": {Column: statuschange.FieldToStatus, Kind: KindEnum, Nillable: false},
 			"AT":        {Column: statuschange.FieldAt, Kind: KindTime, Nillable: false},
 		},
-		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
+		Where: func(ctx context.Context, raw any) (func(*sql.Selector), bool, error) {
 			w := new(ent.StatusChangeWhereInput)
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
-				return nil, err
+				return nil, false, err
 			}
+			perRequest := resolvedPredicates(w)
 			searchStatusChange(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyStatusChangeWhereInput {
-				return nil, nil
+				return nil, perRequest, nil
 			}
-			return p, err
+			return p, perRequest, err
 		},
 		Policy: func(ctx context.Context, c *ent.Client) error {
 			return statuschange.Policy.EvalQuery(ctx, c.StatusChange.Query())
@@ -796,17 +813,18 @@ var types = map[string]*Type{
 			"CREATED_AT": {Column: token.FieldCreatedAt, Kind: KindTime, Nillable: false},
 			"EXPIRES_AT": {Column: token.FieldExpiresAt, Kind: KindTime, Nillable: true},
 		},
-		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
+		Where: func(ctx context.Context, raw any) (func(*sql.Selector), bool, error) {
 			w := new(ent.TokenWhereInput)
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
-				return nil, err
+				return nil, false, err
 			}
+			perRequest := resolvedPredicates(w)
 			searchToken(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyTokenWhereInput {
-				return nil, nil
+				return nil, perRequest, nil
 			}
-			return p, err
+			return p, perRequest, err
 		},
 		Policy: func(ctx context.Context, c *ent.Client) error {
 			return token.Policy.EvalQuery(ctx, c.Token.Query())
@@ -834,17 +852,18 @@ var types = map[string]*Type{
 			"DISPLAY_NAME": {Column: user.FieldDisplayName, Kind: KindString, Nillable: false},
 			"ROLE":         {Column: user.FieldRole, Kind: KindEnum, Nillable: false},
 		},
-		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
+		Where: func(ctx context.Context, raw any) (func(*sql.Selector), bool, error) {
 			w := new(ent.UserWhereInput)
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
-				return nil, err
+				return nil, false, err
 			}
+			perRequest := resolvedPredicates(w)
 			searchUser(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyUserWhereInput {
-				return nil, nil
+				return nil, perRequest, nil
 			}
-			return p, err
+			return p, perRequest, err
 		},
 		Policy: func(ctx context.Context, c *ent.Client) error {
 			return user.Policy.EvalQuery(ctx, c.User.Query())
@@ -870,17 +889,18 @@ var types = map[string]*Type{
 			"CREATED_AT": {Column: yearlyreportclosing.FieldCreatedAt, Kind: KindTime, Nillable: false},
 			"UPDATED_AT": {Column: yearlyreportclosing.FieldUpdatedAt, Kind: KindTime, Nillable: false},
 		},
-		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
+		Where: func(ctx context.Context, raw any) (func(*sql.Selector), bool, error) {
 			w := new(ent.YearlyReportClosingWhereInput)
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
-				return nil, err
+				return nil, false, err
 			}
+			perRequest := resolvedPredicates(w)
 			searchYearlyReportClosing(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyYearlyReportClosingWhereInput {
-				return nil, nil
+				return nil, perRequest, nil
 			}
-			return p, err
+			return p, perRequest, err
 		},
 		Policy: func(ctx context.Context, c *ent.Client) error {
 			return yearlyreportclosing.Policy.EvalQuery(ctx, c.YearlyReportClosing.Query())
@@ -908,17 +928,18 @@ var types = map[string]*Type{
 			"CREATED_AT": {Column: yearlyreportreadiness.FieldCreatedAt, Kind: KindTime, Nillable: false},
 			"UPDATED_AT": {Column: yearlyreportreadiness.FieldUpdatedAt, Kind: KindTime, Nillable: false},
 		},
-		Where: func(ctx context.Context, raw any) (func(*sql.Selector), error) {
+		Where: func(ctx context.Context, raw any) (func(*sql.Selector), bool, error) {
 			w := new(ent.YearlyReportReadinessWhereInput)
 			if err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {
-				return nil, err
+				return nil, false, err
 			}
+			perRequest := resolvedPredicates(w)
 			searchYearlyReportReadiness(ctx, w)
 			p, err := w.P()
 			if err == ent.ErrEmptyYearlyReportReadinessWhereInput {
-				return nil, nil
+				return nil, perRequest, nil
 			}
-			return p, err
+			return p, perRequest, err
 		},
 		Policy: func(ctx context.Context, c *ent.Client) error {
 			return yearlyreportreadiness.Policy.EvalQuery(ctx, c.YearlyReportReadiness.Query())

@@ -16,9 +16,10 @@ import (
 // compiled again: compiling is a seventh of what the server spends on a
 // municipality's page. A statement depends on the document, the operation,
 // the field and the variables, and on nothing of the viewer (the read
-// policies run each time the statement does). It is kept as long as the
-// search index's choices are (searchStatsTTL), which can change which SQL
-// a search compiles to.
+// policies run each time the statement does); one whose where filter was
+// made for the viewer (viewerCanUpdate) is not kept. It is kept as long as
+// the search index's choices are (searchStatsTTL), which can change which
+// SQL a search compiles to.
 type statements struct {
 	mu   sync.Mutex
 	kept map[[sha256.Size]byte]keptStatement
@@ -73,6 +74,9 @@ func (s *statements) compiled(oc *graphql.OperationContext, field graphql.Collec
 	var fb *Fallback
 	if err != nil && !errors.As(err, &fb) {
 		return nil, err // a failure is not kept: the next request tries again
+	}
+	if st != nil && st.perRequest {
+		return st, nil // made for this request's viewer
 	}
 	s.mu.Lock()
 	if s.kept == nil || len(s.kept) >= statementsKept {

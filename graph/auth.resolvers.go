@@ -14,6 +14,7 @@ import (
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/privacy"
+	"github.com/samverkan/samverkan/scope"
 )
 
 // ViewerCanUpdate is the resolver for the viewerCanUpdate field.
@@ -106,4 +107,20 @@ func (r *queryResolver) Me(ctx context.Context) (*ent.User, error) {
 func (r *tokenResolver) Current(ctx context.Context, obj *ent.Token) (bool, error) {
 	v := auth.FromContext(ctx)
 	return v != nil && v.TokenID == obj.ID, nil
+}
+
+// ViewerCanUpdate is the resolver for the viewerCanUpdate field.
+func (r *activityWhereInputResolver) ViewerCanUpdate(ctx context.Context, obj *ent.ActivityWhereInput, data *bool) error {
+	if data == nil {
+		return nil
+	}
+	// Always a predicate, for an admin too: the read compiler keeps no
+	// statement that holds one (it is the viewer's), so an admin's cannot
+	// answer an editor.
+	p := scope.Updatable(auth.FromContext(ctx))
+	if !*data {
+		p = activity.Not(p)
+	}
+	obj.AddPredicates(p)
+	return nil
 }

@@ -231,16 +231,22 @@ func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 // Token returns TokenResolver implementation.
 func (r *Resolver) Token() TokenResolver { return &tokenResolver{r} }
 
+// ActivityWhereInput returns ActivityWhereInputResolver implementation.
+func (r *Resolver) ActivityWhereInput() ActivityWhereInputResolver {
+	return &activityWhereInputResolver{r}
+}
+
 type (
-	activityResolver          struct{ *Resolver }
-	goalResolver              struct{ *Resolver }
-	indicatorResolver         struct{ *Resolver }
-	institutionResolver       struct{ *Resolver }
-	municipalityResolver      struct{ *Resolver }
-	municipalityGroupResolver struct{ *Resolver }
-	objectiveResolver         struct{ *Resolver }
-	perspectiveResolver       struct{ *Resolver }
-	planResolver              struct{ *Resolver }
-	queryResolver             struct{ *Resolver }
-	tokenResolver             struct{ *Resolver }
+	activityResolver           struct{ *Resolver }
+	goalResolver               struct{ *Resolver }
+	indicatorResolver          struct{ *Resolver }
+	institutionResolver        struct{ *Resolver }
+	municipalityResolver       struct{ *Resolver }
+	municipalityGroupResolver  struct{ *Resolver }
+	objectiveResolver          struct{ *Resolver }
+	perspectiveResolver        struct{ *Resolver }
+	planResolver               struct{ *Resolver }
+	queryResolver              struct{ *Resolver }
+	tokenResolver              struct{ *Resolver }
+	activityWhereInputResolver struct{ *Resolver }
 )

@@ -23,6 +23,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/samverkan/samverkan"
+	"github.com/samverkan/samverkan/compile"
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/storage"
 )
@@ -390,18 +391,28 @@ func describeConstraint(ce *ent.ConstraintError) (field, msg string) {
 	if table == "yearly_report_closings" {
 		return "year", "year: the plan's yearly report for this year is closed already"
 	}
+	record := tableRecord(table)
 	if len(columns) == 2 {
-		if parent, ok := strings.CutSuffix(columns[0], "_id"); ok {
+		if parent, ok := compile.ColumnType(table, columns[0]); ok {
 			// A key within a parent (goals: plan_id, number): the
 			// client's mistake is in the second column.
 			field = samverkan.GraphQLName(columns[1])
 			return field, fmt.Sprintf("%s: another %s of the same %s already has this %s",
-				field, recordName(table), recordName(parent+"s"), strings.ReplaceAll(columns[1], "_", " "))
+				field, record, samverkan.RecordName(parent), strings.ReplaceAll(columns[1], "_", " "))
 		}
 	}
 	column := columns[len(columns)-1]
 	field = samverkan.GraphQLName(column)
-	return field, fmt.Sprintf("%s: another %s already has this %s", field, recordName(table), strings.ReplaceAll(column, "_", " "))
+	return field, fmt.Sprintf("%s: another %s already has this %s", field, record, strings.ReplaceAll(column, "_", " "))
+}
+
+// tableRecord is what a client calls a record of a table: the RecordName
+// of the table's ent type, from the generated facts of package compile.
+func tableRecord(table string) string {
+	if typ, ok := compile.TableType(table); ok {
+		return samverkan.RecordName(typ)
+	}
+	return "record" // a join table's row: a link between two records
 }
 
 // uniqueFailure matches SQLite's message for a broken unique constraint,
@@ -437,27 +448,6 @@ func brokenConstraint(ce *ent.ConstraintError) (table string, columns []string, 
 		columns = append(columns, m[3])
 	}
 	return m[1], columns, true
-}
-
-// recordName is what a client calls one row of a table.
-func recordName(table string) string {
-	switch table {
-	case "objectives":
-		return "heading"
-	case "follow_ups":
-		return "follow-up"
-	case "activities":
-		return "activity"
-	case "municipalities":
-		return "municipality"
-	case "indicator_targets":
-		return "target"
-	case "indicator_values":
-		return "value"
-	case "goal_assessments":
-		return "assessment"
-	}
-	return strings.TrimSuffix(table, "s")
 }
 
 // internalError is all a client learns of a fault of the server.

@@ -71,6 +71,19 @@ func (s *testServer) as(token string) *testServer {
 	return &c
 }
 
+// resolvers returns a second server over s's database, built with opts and
+// without the read compiler: the resolvers alone, the oracle the compiled
+// reads are held to. It sends s's token.
+func (s *testServer) resolvers(opts ...servertest.Option) *testServer {
+	s.t.Helper()
+	srv := httptest.NewServer(servertest.Handler(s.client, s.db, slog.New(slog.NewTextHandler(io.Discard, nil)),
+		append(opts, servertest.GraphQL(graph.WithCompiledReads("")))...))
+	s.t.Cleanup(srv.Close)
+	c := *s
+	c.URL = srv.URL
+	return &c
+}
+
 // forwardedFor returns the server as seen by a client whose requests say
 // X-Forwarded-For: addrs, as a reverse proxy's would.
 func (s *testServer) forwardedFor(addrs string) *testServer {

@@ -231,6 +231,16 @@ func TestBadInputIsRefusedAndWritesNothing(t *testing.T) {
 			if activities != s.count("activities") || municipalities != s.count("municipalities") || goals != s.count("goals") {
 				t.Errorf("a refused mutation wrote something")
 			}
+			// A broken unique key names the record as a client calls it
+			// (samverkan.RecordName: an objective is a heading), and its
+			// parent, on both databases.
+			if want, ok := map[string]string{
+				"ErrDuplicateCode":       "code: another municipality already has this code",
+				"ErrDuplicateGoalNumber": "number: another goal of the same plan already has this number",
+				"ErrDuplicateHeading":    "title: another heading of the same goal already has this title",
+			}[tc.name]; ok && e.Message != want {
+				t.Errorf("message %q, want %q", e.Message, want)
+			}
 		})
 	}
 	t.Run("NothingOfAFailedUpdateIsWritten", func(t *testing.T) {

@@ -6,9 +6,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -16,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/samverkan/samverkan/graph"
 	"github.com/samverkan/samverkan/opendata"
 	"github.com/samverkan/samverkan/server"
 	"github.com/samverkan/samverkan/server/servertest"
@@ -581,12 +578,7 @@ func wantExported(t *testing.T, s *testServer, plan string, opts ...servertest.O
 	t.Helper()
 	status, _, _ := s.as("").openGet(opendata.PlanPath(atoi(t, plan)), "")
 	want := status == http.StatusOK
-	resolvers := httptest.NewServer(servertest.Handler(s.client, s.db, slog.New(slog.NewTextHandler(io.Discard, nil)),
-		append(opts, servertest.GraphQL(graph.WithCompiledReads("")))...))
-	defer resolvers.Close()
-	viaResolvers := *s
-	viaResolvers.URL = resolvers.URL
-	for name, c := range map[string]*testServer{"compiled": s, "resolvers": &viaResolvers} {
+	for name, c := range map[string]*testServer{"compiled": s, "resolvers": s.resolvers(opts...)} {
 		var got struct {
 			Node struct{ OpenDataExported bool }
 		}

@@ -1,10 +1,12 @@
 package server_test
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/samverkan/samverkan"
 	"github.com/samverkan/samverkan/accounts/accountstest"
 	"github.com/samverkan/samverkan/auth"
 )
@@ -172,4 +174,127 @@ func TestEditorCannotLockItselfOut(t *testing.T) {
 func sortedIDs(ids ...string) []string {
 	slices.Sort(ids)
 	return ids
+}
+
+// The filter viewerCanUpdate: true selects exactly the activities whose
+// field viewerCanUpdate is true (what the policies let the viewer update),
+// false exactly the others, for every role and under a closed plan; the
+// compiled reads answer it without falling back and with the resolvers'
+// bytes, at the root, nested and combined. The same query asked by one
+// viewer after another gets each its own answer: a statement made for one
+// viewer is not kept for the next.
+func TestActivitiesTheViewerCanUpdate(t *testing.T) {
+	s := newTestServer(t)
+	f := newRoleFixture(s)
+	oracle := s.resolvers()
+	editor := s.editorSession("redaktor", []string{f.orebro}, []string{f.institution})
+	viewer := accountstest.Session(t, s.client, accountstest.User(t, s.client, "lasare", auth.RoleViewer, nil, nil))
+	var api struct{ CreateAPIToken struct{ Token string } }
+	s.must(`mutation { createAPIToken(input: {name: "Rapporter"}) { token } }`, nil, &api)
+
+	const filtered = `query($can: Boolean!) { activities(first: 100, where: {viewerCanUpdate: $can}) { totalCount edges { node { id } } } }`
+	const field = `{ activities(first: 100) { edges { node { id viewerCanUpdate } } } }`
+	ids := func(who string, c *testServer, can bool) map[string]bool {
+		t.Helper()
+		r := c.post(filtered, map[string]any{"can": can})
+		if len(r.Errors) > 0 {
+			t.Fatalf("%s, viewerCanUpdate: %v: %+v", who, can, r.Errors)
+		}
+		if n := r.Header.Get(samverkan.ReadFallbacksHeader); n != "" {
+			t.Errorf("%s, viewerCanUpdate: %v: %s root fields fell back to the resolvers", who, can, n)
+		}
+		if want := oracle.as(c.token).post(filtered, map[string]any{"can": can}); string(r.Data) != string(want.Data) {
+			t.Errorf("%s, viewerCanUpdate: %v: compiled %s, resolvers %s", who, can, r.Data, want.Data)
+		}
+		var data struct {
+			Activities struct {
+				TotalCount int
+				Edges      []struct{ Node struct{ ID string } }
+			}
+		}
+		if err := json.Unmarshal(r.Data, &data); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]bool{}
+		for _, e := range data.Activities.Edges {
+			out[e.Node.ID] = true
+		}
+		if len(out) != data.Activities.TotalCount {
+			t.Fatalf("%s: %d activities of %d on the page", who, len(out), data.Activities.TotalCount)
+		}
+		return out
+	}
+	// check asks as token, and wants of the activities ours, viaMuseum and
+	// theirs whether each may be updated.
+	check := func(who, token string, want func(can, total, n int) bool, ours, viaMuseum, theirs bool) {
+		t.Helper()
+		c := s.as(token)
+		yes, no := ids(who, c, true), ids(who, c, false)
+		var data struct {
+			Activities struct {
+				Edges []struct {
+					Node struct {
+						ID              string
+						ViewerCanUpdate bool
+					}
+				}
+			}
+		}
+		c.must(field, nil, &data)
+		for _, e := range data.Activities.Edges {
+			n := e.Node
+			if yes[n.ID] == no[n.ID] {
+				t.Errorf("%s: activity %s is in the answers to true and to false alike (%v)", who, n.ID, yes[n.ID])
+			}
+			if yes[n.ID] != n.ViewerCanUpdate {
+				t.Errorf("%s: activity %s: in the answer to true %v, but its viewerCanUpdate is %v", who, n.ID, yes[n.ID], n.ViewerCanUpdate)
+			}
+		}
+		if len(yes)+len(no) != len(data.Activities.Edges) {
+			t.Errorf("%s: %d + %d activities, of %d", who, len(yes), len(no), len(data.Activities.Edges))
+		}
+		if !want(len(yes), len(data.Activities.Edges), len(no)) {
+			t.Errorf("%s: %d of %d activities may be updated", who, len(yes), len(data.Activities.Edges))
+		}
+		for _, a := range []struct {
+			id   string
+			want bool
+		}{{f.ours, ours}, {f.viaMuseum, viaMuseum}, {f.theirs, theirs}} {
+			if yes[a.id] != a.want {
+				t.Errorf("%s: activity %s in the answer to true: %v, want %v", who, a.id, yes[a.id], a.want)
+			}
+		}
+	}
+	all := func(can, total, _ int) bool { return can == total }
+	some := func(can, total, _ int) bool { return can > 0 && can < total }
+	none := func(can, _, _ int) bool { return can == 0 }
+	// One after another with the same query and variables: the editor
+	// between the admin and the viewer, and again after them.
+	check("admin", s.token, all, true, true, true)
+	check("editor", editor, some, true, true, false)
+	check("viewer", viewer, none, false, false, false)
+	check("API token", api.CreateAPIToken.Token, none, false, false, false)
+	check("anonymous", "", none, false, false, false)
+	check("editor again", editor, some, true, true, false)
+
+	// Nested and combined with other filters, compiled as the resolvers
+	// answer them.
+	for _, q := range []string{
+		`{ municipalities(where: {code: "1880"}) { edges { node { code activities(where: {viewerCanUpdate: true}) { totalCount edges { node { title } } } } } } }`,
+		`{ municipalities(where: {hasActivitiesWith: {viewerCanUpdate: true}}) { totalCount edges { node { code } } } }`,
+		`{ activities(where: {or: [{viewerCanUpdate: true, titleContainsFold: "aktivitet"}, {not: {viewerCanUpdate: false}, status: DONE}]}) { totalCount edges { node { title } } } }`,
+	} {
+		for who, token := range map[string]string{"admin": s.token, "editor": editor, "viewer": viewer} {
+			got, want := s.as(token).post(q, nil), oracle.as(token).post(q, nil)
+			if len(got.Errors) > 0 || string(got.Data) != string(want.Data) || got.Header.Get(samverkan.ReadFallbacksHeader) != "" {
+				t.Errorf("%s: compiled %s %+v (fallbacks %q), resolvers %s\nquery: %s", who, got.Data, got.Errors, got.Header.Get(samverkan.ReadFallbacksHeader), want.Data, q)
+			}
+		}
+	}
+
+	// Under a closed plan an editor updates none of its activities; an
+	// admin every one.
+	s.must(setPlanState, map[string]any{"id": f.plan, "state": "CLOSED"}, nil)
+	check("admin, plan closed", s.token, all, true, true, true)
+	check("editor, plan closed", editor, func(int, int, int) bool { return true }, false, false, false)
 }

@@ -128,17 +128,20 @@ func Source(g *gen.Graph) ([]byte, error) {
 			p("%s", o)
 		}
 		p("\t\t},\n")
-		p("\t\tWhere: func(ctx context.Context, raw any) (func(*sql.Selector), error) {\n")
+		p("\t\tWhere: func(ctx context.Context, raw any) (func(*sql.Selector), bool, error) {\n")
 		p("\t\t\tw := new(ent.%sWhereInput)\n", n.Name)
-		p("\t\t\tif err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {\n\t\t\t\treturn nil, err\n\t\t\t}\n")
+		p("\t\t\tif err := graphql.UnmarshalInputFromContext(ctx, raw, w); err != nil {\n\t\t\t\treturn nil, false, err\n\t\t\t}\n")
+		// Before the search adds predicates of its own: those there now
+		// were added by the input's resolvers.
+		p("\t\t\tperRequest := resolvedPredicates(w)\n")
 		if searched[n] {
 			p("\t\t\tsearch%s(ctx, w)\n", n.Name)
 		}
 		p("\t\t\tp, err := w.P()\n")
 		// Only a filter that is itself empty matches everything, as in
 		// entgql's Filter; an empty one inside it is an error.
-		p("\t\t\tif err == ent.ErrEmpty%sWhereInput {\n\t\t\t\treturn nil, nil\n\t\t\t}\n", n.Name)
-		p("\t\t\treturn p, err\n\t\t},\n")
+		p("\t\t\tif err == ent.ErrEmpty%sWhereInput {\n\t\t\t\treturn nil, perRequest, nil\n\t\t\t}\n", n.Name)
+		p("\t\t\treturn p, perRequest, err\n\t\t},\n")
 		p("\t\tPolicy: func(ctx context.Context, c *ent.Client) error {\n")
 		p("\t\t\treturn %s.Policy.EvalQuery(ctx, c.%s.Query())\n\t\t},\n", n.Package(), n.Name)
 		p("\t},\n")

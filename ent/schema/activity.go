@@ -169,7 +169,8 @@ func (Activity) Hooks() []ent.Hook {
 
 // Policy of the Activity: admins change activities; editors update those in
 // their scope, not under a closed plan, and change only the links of their
-// scope, never the last.
+// scope, never the last. scope.Updatable says which activities it lets a
+// viewer update, as a predicate: the filter viewerCanUpdate.
 func (Activity) Policy() ent.Policy {
 	return privacy.Policy{Mutation: privacy.MutationPolicy{allowAdmins, editorsNotInClosedPlans, editorsKeepLinksInScope, editorsEditActivities, denyOthers}}
 }

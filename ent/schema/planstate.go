@@ -15,8 +15,8 @@ import (
 	"github.com/samverkan/samverkan/ent/indicator"
 	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/objective"
-	"github.com/samverkan/samverkan/ent/plan"
 	"github.com/samverkan/samverkan/ent/privacy"
+	"github.com/samverkan/samverkan/scope"
 )
 
 // A plan's state (DRAFT, ADOPTED, CLOSED) decides who may change what is
@@ -31,12 +31,9 @@ import (
 var errPlanClosed = denial{samverkan.Errorf(samverkan.CodeForbidden, "", "the plan is closed: only an admin may change it "+
 	"or anything under it (an admin can set its state back to ADOPTED)")}
 
-// closedPlan matches the plans whose period is closed.
-var closedPlan = plan.StateEQ(plan.StateClosed)
-
-// activityInClosedPlan matches the activities under a closed plan.
-var activityInClosedPlan = activity.HasObjectiveWith(objective.HasGoalWith(goal.HasPlanWith(closedPlan)))
-
+// The plans closed and the activities under them are package scope's
+// (scope.ClosedPlans, scope.UnderClosedPlans), which also says which
+// activities an editor may update for the filter viewerCanUpdate.
 // editorsNotInClosedPlans refuses an editor's change of an activity under a
 // closed plan, or its move there.
 var editorsNotInClosedPlans = privacy.ActivityMutationRuleFunc(func(ctx context.Context, m *gen.ActivityMutation) error {
@@ -44,12 +41,12 @@ var editorsNotInClosedPlans = privacy.ActivityMutationRuleFunc(func(ctx context.
 		return privacy.Skip
 	}
 	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne|ent.OpDeleteOne) {
-		if err := refuseIfClosed(ctx, m.Client().Activity.Query().Where(activity.ID(id), activityInClosedPlan)); err != nil {
+		if err := refuseIfClosed(ctx, m.Client().Activity.Query().Where(activity.ID(id), scope.UnderClosedPlans)); err != nil {
 			return err
 		}
 	}
 	if to, ok := m.ObjectiveID(); ok {
-		return refuseIfClosed(ctx, m.Client().Objective.Query().Where(objective.ID(to), objective.HasGoalWith(goal.HasPlanWith(closedPlan))))
+		return refuseIfClosed(ctx, m.Client().Objective.Query().Where(objective.ID(to), objective.HasGoalWith(goal.HasPlanWith(scope.ClosedPlans))))
 	}
 	return privacy.Skip
 })
@@ -62,12 +59,12 @@ var editorsFollowUpNotInClosedPlans = privacy.FollowUpMutationRuleFunc(func(ctx 
 		return privacy.Skip
 	}
 	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne|ent.OpDeleteOne) {
-		if err := refuseIfClosed(ctx, m.Client().FollowUp.Query().Where(followup.ID(id), followup.HasActivityWith(activityInClosedPlan))); err != nil {
+		if err := refuseIfClosed(ctx, m.Client().FollowUp.Query().Where(followup.ID(id), followup.HasActivityWith(scope.UnderClosedPlans))); err != nil {
 			return err
 		}
 	}
 	if to, ok := m.ActivityID(); ok {
-		return refuseIfClosed(ctx, m.Client().Activity.Query().Where(activity.ID(to), activityInClosedPlan))
+		return refuseIfClosed(ctx, m.Client().Activity.Query().Where(activity.ID(to), scope.UnderClosedPlans))
 	}
 	return privacy.Skip
 })
@@ -75,9 +72,9 @@ var editorsFollowUpNotInClosedPlans = privacy.FollowUpMutationRuleFunc(func(ctx 
 // indicatorInClosedPlan matches the indicators of a goal, heading or
 // activity under a closed plan.
 var indicatorInClosedPlan = indicator.Or(
-	indicator.HasGoalWith(goal.HasPlanWith(closedPlan)),
-	indicator.HasObjectiveWith(objective.HasGoalWith(goal.HasPlanWith(closedPlan))),
-	indicator.HasActivityWith(activityInClosedPlan),
+	indicator.HasGoalWith(goal.HasPlanWith(scope.ClosedPlans)),
+	indicator.HasObjectiveWith(objective.HasGoalWith(goal.HasPlanWith(scope.ClosedPlans))),
+	indicator.HasActivityWith(scope.UnderClosedPlans),
 )
 
 // editorsValuesNotInClosedPlans refuses an editor's value of an indicator

@@ -17,47 +17,47 @@ import (
 type existingIDs func(ctx context.Context, c *gen.Client, ids []int) ([]int, error)
 
 // edgeTargets says, for every edge a mutation can add (by the mutation's
-// type and the edge's name), what its records are called and how to find
+// type and the edge's name), the type of its records and how to find
 // which of a list of ids exist.
 var edgeTargets = map[string]struct {
-	record string
-	exist  existingIDs
+	typ   string // the ent type of its records
+	exist existingIDs
 }{
-	"Goal.plan":                        {"plan", existingPlans},
-	"Objective.goal":                   {"goal", existingGoals},
-	"Goal.actors":                      {"institution", existingInstitutions},
-	"Institution.goals":                {"goal", existingGoals},
-	"Activity.objective":               {"heading", existingObjectives},
-	"Activity.municipalities":          {"municipality", existingMunicipalities},
-	"Activity.institutions":            {"institution", existingInstitutions},
-	"Activity.perspectives":            {"perspective", existingPerspectives},
-	"Perspective.activities":           {"activity", existingActivities},
-	"MunicipalityGroup.municipalities": {"municipality", existingMunicipalities},
-	"Municipality.groups":              {"municipality group", existingMunicipalityGroups},
-	"FollowUp.activity":                {"activity", existingActivities},
-	"Municipality.activities":          {"activity", existingActivities},
-	"Institution.municipality":         {"municipality", existingMunicipalities},
-	"Institution.activities":           {"activity", existingActivities},
-	"Token.user":                       {"user", existingUsers},
-	"User.municipalities":              {"municipality", existingMunicipalities},
-	"User.institutions":                {"institution", existingInstitutions},
-	"Indicator.goal":                   {"goal", existingGoals},
-	"Indicator.objective":              {"heading", existingObjectives},
-	"Indicator.activity":               {"activity", existingActivities},
-	"IndicatorTarget.indicator":        {"indicator", existingIndicators},
-	"IndicatorValue.indicator":         {"indicator", existingIndicators},
-	"IndicatorValue.municipality":      {"municipality", existingMunicipalities},
-	"IndicatorValue.follow_up":         {"follow-up", existingFollowUps},
-	"GoalAssessment.goal":              {"goal", existingGoals},
-	"Activity.predecessor":             {"activity", existingActivities},
-	"Activity.successor":               {"activity", existingActivities},
-	"FollowUpDeadline.plan":            {"plan", existingPlans},
-	"PlanRevision.plan":                {"plan", existingPlans},
+	"Goal.plan":                        {"Plan", existingPlans},
+	"Objective.goal":                   {"Goal", existingGoals},
+	"Goal.actors":                      {"Institution", existingInstitutions},
+	"Institution.goals":                {"Goal", existingGoals},
+	"Activity.objective":               {"Objective", existingObjectives},
+	"Activity.municipalities":          {"Municipality", existingMunicipalities},
+	"Activity.institutions":            {"Institution", existingInstitutions},
+	"Activity.perspectives":            {"Perspective", existingPerspectives},
+	"Perspective.activities":           {"Activity", existingActivities},
+	"MunicipalityGroup.municipalities": {"Municipality", existingMunicipalities},
+	"Municipality.groups":              {"MunicipalityGroup", existingMunicipalityGroups},
+	"FollowUp.activity":                {"Activity", existingActivities},
+	"Municipality.activities":          {"Activity", existingActivities},
+	"Institution.municipality":         {"Municipality", existingMunicipalities},
+	"Institution.activities":           {"Activity", existingActivities},
+	"Token.user":                       {"User", existingUsers},
+	"User.municipalities":              {"Municipality", existingMunicipalities},
+	"User.institutions":                {"Institution", existingInstitutions},
+	"Indicator.goal":                   {"Goal", existingGoals},
+	"Indicator.objective":              {"Objective", existingObjectives},
+	"Indicator.activity":               {"Activity", existingActivities},
+	"IndicatorTarget.indicator":        {"Indicator", existingIndicators},
+	"IndicatorValue.indicator":         {"Indicator", existingIndicators},
+	"IndicatorValue.municipality":      {"Municipality", existingMunicipalities},
+	"IndicatorValue.follow_up":         {"FollowUp", existingFollowUps},
+	"GoalAssessment.goal":              {"Goal", existingGoals},
+	"Activity.predecessor":             {"Activity", existingActivities},
+	"Activity.successor":               {"Activity", existingActivities},
+	"FollowUpDeadline.plan":            {"Plan", existingPlans},
+	"PlanRevision.plan":                {"Plan", existingPlans},
 
 	// The yearly report's closings and marks (yearlyreport.go).
-	"YearlyReportClosing.plan":           {"plan", existingPlans},
-	"YearlyReportReadiness.plan":         {"plan", existingPlans},
-	"YearlyReportReadiness.municipality": {"municipality", existingMunicipalities},
+	"YearlyReportClosing.plan":           {"Plan", existingPlans},
+	"YearlyReportReadiness.plan":         {"Plan", existingPlans},
+	"YearlyReportReadiness.municipality": {"Municipality", existingMunicipalities},
 }
 
 // The existingIDs of the types edges lead to.
@@ -115,7 +115,7 @@ func referencesExist(next ent.Mutator) ent.Mutator {
 			for _, id := range ids {
 				if !slices.Contains(found, id) {
 					return nil, samverkan.Errorf(samverkan.CodeNotFound, edgeInputField(m, edge),
-						"no %s has the id %d", target.record, id)
+						"no %s has the id %d", samverkan.RecordName(target.typ), id)
 				}
 			}
 		}

@@ -33,17 +33,6 @@ export function may(action, typeName, { inScope = false } = {}) {
   return false;
 }
 
-/** scopeWhere is the ActivityWhereInput of the activities an editor may edit. */
-export function scopeWhere() {
-  const u = currentUser();
-  const or = [];
-  const municipalities = (u?.municipalities || []).map((m) => m.id);
-  const institutions = (u?.institutions || []).map((i) => i.id);
-  if (municipalities.length) or.push({ hasMunicipalitiesWith: [{ idIn: municipalities }] });
-  if (institutions.length) or.push({ hasInstitutionsWith: [{ idIn: institutions }] });
-  return or.length ? { or } : { idIn: [] };
-}
-
 /**
  * activityInScope asks the server whether the user may edit the activity
  * (and add follow-ups to it): its viewerCanUpdate field evaluates the

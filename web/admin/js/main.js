@@ -24,7 +24,7 @@ import { importView } from "./views/import.js";
 import { currentUser } from "./session.js";
 import { roleLabels } from "./labels.js";
 import { swedish } from "./messages.js";
-import { may, isAdmin, activityInScope, scopeWhere } from "./access.js";
+import { may, isAdmin, activityInScope } from "./access.js";
 import { shownAddress, setShownAddress } from "./address.js";
 import { forgetAll } from "./live.js";
 
@@ -263,8 +263,9 @@ async function createPage(typeName, params) {
     context = h("p", { class: "lead" }, `Under ${types.Goal.title(data.node)}.`);
   }
   if (typeName === "FollowUp" && currentUser()?.role === "EDITOR") {
-    // An editor adds follow-ups to the activities of its scope only.
-    limits.activityID = scopeWhere();
+    // An editor adds follow-ups to the activities it may update only:
+    // the server says which (the same rule as its policies).
+    limits.activityID = { viewerCanUpdate: true };
   }
   return h(
     "div",

@@ -6,8 +6,8 @@ import { num } from "./dom.js";
 
 const rules = [
   // Restoring and reverting from the audit trail (before "no … has the id", which the first contains).
-  [/cannot be restored while its ([\w-]+) is deleted/, (m) => `Posten hör till ${sv(m[1])} som är borttagen: återställ den först, så kommer det som togs bort med den också tillbaka.`],
-  [/was deleted with ([\w-]+) \d+, which is still deleted/, (m) => `Posten togs bort tillsammans med ${sv(m[1])} som fortfarande är borttagen: återställ den, så kommer den här tillbaka med den.`],
+  [/cannot be restored while its ([\w -]+?) is deleted/, (m) => `Posten hör till ${sv(m[1])} som är borttagen: återställ den först, så kommer det som togs bort med den också tillbaka.`],
+  [/was deleted with ([\w -]+?) \d+, which is still deleted/, (m) => `Posten togs bort tillsammans med ${sv(m[1])} som fortfarande är borttagen: återställ den, så kommer den här tillbaka med den.`],
   [/has been restored already/, () => "Posten är redan återställd."],
   [/exists: there is nothing to restore/, () => "Posten finns: det finns inget att återställa."],
   [/was restored and deleted again after entry/, () => "Posten har återställts och tagits bort igen sedan dess: återställ den från den senaste borttagningen."],
@@ -26,13 +26,13 @@ const rules = [
   [/must be 1 or more/, () => "Ska vara 1 eller mer."],
   [/must be 0 or more/, () => "Ska vara 0 eller mer."],
   [/must be a web address/, () => "Ska vara en webbadress som börjar med http:// eller https://."],
-  [/another (\w[\w-]*) of the same (\w+) already has this (.+)$/, (m) => `Det finns redan ${sv(m[1])} med samma ${svField(m[3])} i samma ${sv(m[2], true)}.`],
-  [/another (\w[\w-]*) already has this (.+)$/, (m) => `Det finns redan ${sv(m[1])} med samma ${svField(m[2])}.`],
+  [/another (\w[\w -]*?) of the same (\w[\w -]*?) already has this (.+)$/, (m) => `Det finns redan ${sv(m[1])} med samma ${svField(m[3])} i samma ${sv(m[2], true)}.`],
+  [/another (\w[\w -]*?) already has this (.+)$/, (m) => `Det finns redan ${sv(m[1])} med samma ${svField(m[2])}.`],
   [/^(\w[\w-]*) not found$/, (m) => `Det finns ingen sådan ${sv(m[1], true)}: den kan ha tagits bort.`],
   [/^internal error \(request ([^)]+)\)/, (m) => `Något gick fel på servern (förfrågan ${m[1]}). Felet är loggat.`],
   [/^internal error/, () => "Något gick fel på servern. Felet är loggat."],
   [/^the request ran out of time/i, () => byCode.TIMEOUT],
-  [/no (\w[\w-]*) has the id (\d+)/i, (m) => `Det finns ingen sådan ${sv(m[1], true)} (id ${m[2]}).`],
+  [/no (\w[\w -]*?) has the id (\d+)/i, (m) => `Det finns ingen sådan ${sv(m[1], true)} (id ${m[2]}).`],
   // The reports' downloads (CSV).
   [/^there is no plan to report on yet/, () => "Det finns ingen handlingsplan att göra en rapport om ännu."],
   [/"(.*)" is not a plan ID/, (m) => `”${m[1]}” är inget id för en handlingsplan.`],
@@ -136,6 +136,8 @@ function seconds(n) {
   return Number(n) === 1 ? "1 sekund" : `${n} sekunder`;
 }
 
+// What a client calls a record (samverkan.RecordName), in Swedish: with
+// its article, and bare.
 const nouns = {
   plan: ["en handlingsplan", "handlingsplan"],
   goal: ["ett utvecklingsmål", "utvecklingsmål"],
@@ -146,9 +148,11 @@ const nouns = {
   institution: ["en aktör", "aktör"],
   user: ["en användare", "användare"],
   indicator: ["ett mått", "mått"],
-  target: ["ett målvärde", "målvärde"],
-  value: ["ett värde", "värde"],
-  assessment: ["en bedömning", "bedömning"],
+  "indicator target": ["ett målvärde", "målvärde"],
+  "indicator value": ["ett värde", "värde"],
+  "goal assessment": ["en bedömning", "bedömning"],
+  "municipality group": ["en kommungrupp", "kommungrupp"],
+  perspective: ["ett perspektiv", "perspektiv"],
 };
 
 function sv(noun, bare = false) {
