@@ -185,6 +185,14 @@ func refusal(pos *ast.Position, code samverkan.Code, more map[string]any, format
 	return e
 }
 
+// refusalOf is refusal for one of the model's errors, which the error
+// presenter then reads as it is (its wait included).
+func refusalOf(pos *ast.Position, se *samverkan.Error) *gqlerror.Error {
+	e := refusal(pos, se.Code, nil, "%s", se.Error())
+	e.Extensions, e.Err = extensions(se), se
+	return e
+}
+
 // recodeAs gives a GraphQL error the code and the further extensions given,
 // in place of any it had (gqlgen's, for an error gqlgen raised).
 func recodeAs(e *gqlerror.Error, code samverkan.Code, more map[string]any) {
@@ -214,8 +222,7 @@ func presentError(log *slog.Logger, recode func(*gqlerror.Error)) graphql.ErrorP
 			}
 			e.Message = requestMessage(err, e.Message)
 			code, _ := e.Extensions["code"].(string)
-			wait, _ := e.Extensions["retryAfter"].(int)
-			record(ctx, &samverkan.Error{Code: samverkan.Code(code), Message: e.Message, RetryAfter: wait}, false)
+			record(ctx, &samverkan.Error{Code: samverkan.Code(code), Message: e.Message}, false)
 			return e
 		}
 		se := ErrorFor(ctx, log, err, "path", e.Path.String())

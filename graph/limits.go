@@ -347,8 +347,9 @@ func (r mutationRate) MutateOperationContext(ctx context.Context, oc *graphql.Op
 		return nil
 	}
 	seconds := int(math.Ceil(wait.Seconds()))
-	return refusal(oc.Operation.Position, samverkan.CodeRateLimited, map[string]any{"retryAfter": seconds},
-		"too many changes from this client; try again in %d s", seconds)
+	se := samverkan.Errorf(samverkan.CodeRateLimited, "", "too many changes from this client; try again in %d s", seconds)
+	se.RetryAfter = seconds
+	return refusalOf(oc.Operation.Position, se)
 }
 
 // countFields counts the fields at the top of a selection set.
