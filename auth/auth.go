@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+
+	"github.com/samverkan/samverkan"
 )
 
 // Role is what a user may do. The ent schema's policies give it meaning.
@@ -132,3 +134,12 @@ func ReadsRequireSignIn(ctx context.Context) bool {
 	b, _ := ctx.Value(privateKey{}).(bool)
 	return b
 }
+
+// The refusals of a change that the viewer alone decides, in the words of
+// every path that refuses it: the schema's policies, and the checks some
+// resolvers make before anything reaches a policy (fetching from Kolada,
+// undoing a change).
+var (
+	ErrSignInToChange = samverkan.Errorf(samverkan.CodeUnauthenticated, "", "sign in to make changes (send Authorization: Bearer <token>, from the login mutation)")
+	ErrReadOnlyToken  = samverkan.Errorf(samverkan.CodeForbidden, "", "an API token may read but not change anything")
+)

@@ -14,9 +14,9 @@ import (
 func (r *Resolver) mayFetchKolada(ctx context.Context) error {
 	switch v := auth.FromContext(ctx); {
 	case v == nil:
-		return samverkan.Errorf(samverkan.CodeUnauthenticated, "", "sign in to make changes (send Authorization: Bearer <token>, from the login mutation)")
+		return auth.ErrSignInToChange
 	case v.ReadOnly:
-		return samverkan.Errorf(samverkan.CodeForbidden, "", "an API token may read but not change anything")
+		return auth.ErrReadOnlyToken
 	case !v.Is(auth.RoleAdmin):
 		return samverkan.Errorf(samverkan.CodeForbidden, "", "only an admin may fetch values from Kolada")
 	case r.kolada == nil:

@@ -349,7 +349,7 @@ func entry(ctx context.Context, c *ent.Client, id int) (*ent.AuditEntry, error) 
 	// caller may read (an editor reads the history of its scope).
 	switch v := auth.FromContext(ctx); {
 	case v == nil:
-		return nil, samverkan.Errorf(samverkan.CodeUnauthenticated, "", "sign in to make changes (send Authorization: Bearer <token>, from the login mutation)")
+		return nil, auth.ErrSignInToChange
 	case !v.Is(auth.RoleAdmin):
 		return nil, samverkan.Errorf(samverkan.CodeForbidden, "", "only admins restore deleted records and revert changes")
 	}

@@ -87,8 +87,8 @@ func (d denial) Unwrap() []error { return []error{d.err, privacy.Deny} }
 
 var (
 	errSignInToRead   = denial{samverkan.Errorf(samverkan.CodeUnauthenticated, "", "sign in to read: this server's plan is not public (send Authorization: Bearer <token>)")}
-	errSignInToChange = denial{samverkan.Errorf(samverkan.CodeUnauthenticated, "", "sign in to make changes (send Authorization: Bearer <token>, from the login mutation)")}
-	errReadOnlyToken  = denial{samverkan.Errorf(samverkan.CodeForbidden, "", "an API token may read but not change anything")}
+	errSignInToChange = denial{auth.ErrSignInToChange}
+	errReadOnlyToken  = denial{auth.ErrReadOnlyToken}
 	errSignInAsAdmin  = denial{samverkan.Errorf(samverkan.CodeUnauthenticated, "", "sign in as an admin to do this")}
 	errAdminsOnly     = denial{samverkan.Errorf(samverkan.CodeForbidden, "", "only an admin may do this")}
 	errNotYours       = denial{samverkan.Errorf(samverkan.CodeForbidden, "", "your role does not allow this change: an editor changes only the activities "+
