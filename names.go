@@ -33,9 +33,10 @@ func RecordName(typ string) string {
 // recordNames are the types whose records a client calls by another name
 // than the type's, lower-cased.
 var recordNames = map[string]string{
-	"objective":       "heading",
-	"followup":        "follow-up",
-	"goalassessment":  "goal assessment",
-	"indicatortarget": "indicator target",
-	"indicatorvalue":  "indicator value",
+	"objective":         "heading",
+	"followup":          "follow-up",
+	"goalassessment":    "goal assessment",
+	"indicatortarget":   "indicator target",
+	"indicatorvalue":    "indicator value",
+	"municipalitygroup": "municipality group",
 }

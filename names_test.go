@@ -20,7 +20,7 @@ func TestGraphQLName(t *testing.T) {
 func TestRecordName(t *testing.T) {
 	for in, want := range map[string]string{
 		"Objective": "heading", "objective": "heading", "FollowUp": "follow-up", "followUp": "follow-up",
-		"IndicatorValue": "indicator value", "Activity": "activity", "MunicipalityGroup": "municipalitygroup",
+		"IndicatorValue": "indicator value", "Activity": "activity", "MunicipalityGroup": "municipality group",
 	} {
 		if got := samverkan.RecordName(in); got != want {
 			t.Errorf("RecordName(%q) = %q, want %q", in, got, want)
