@@ -3,7 +3,11 @@
 // the trail, in the same transaction as the change.
 package audit
 
-import "context"
+import (
+	"context"
+
+	"entgo.io/ent/schema"
+)
 
 // Change is what one change did to one field of a record: its value before
 // and after (null when it had none), or, for a link to other records, the ids
@@ -19,6 +23,23 @@ type Change struct {
 // Hidden stands for the value of a secret field (a password hash), whose
 // change is recorded but not its value.
 const Hidden = "(hidden)"
+
+// Audited is the ent schema annotation of the types whose changes the trail
+// records, which the schema's AuditMixin carries: code generated from the
+// schema (ent/edgemeta) reads it to know which records deleted with another
+// the trail records.
+func Audited() schema.Annotation { return annotation{Audited: true} }
+
+// annotation is Audited's value as entc sees it.
+type annotation struct {
+	Audited bool
+}
+
+// AnnotationName is the name entc keeps the annotation under.
+const AnnotationName = "SamverkanAudit"
+
+// Name implements schema.Annotation.
+func (annotation) Name() string { return AnnotationName }
 
 type actorKey struct{}
 

@@ -7,12 +7,14 @@ package main
 
 import (
 	"log"
+	"os"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/entc"
 	"entgo.io/ent/entc/gen"
 
 	"github.com/samverkan/samverkan/compile/compilegen"
+	"github.com/samverkan/samverkan/ent/edgemeta/edgemetagen"
 	"github.com/samverkan/samverkan/graph/schemadoc"
 	"github.com/samverkan/samverkan/search/searchgen"
 )
@@ -31,9 +33,11 @@ func main() {
 	err = entc.Generate("./ent/schema", &gen.Config{
 		// After ent's code, what the read compiler knows of the schema.
 		Hooks: []gen.Hook{
-			compilegen.Hook("./compile/schema_gen.go"),
+			writes("./compile/schema_gen.go", compilegen.Source),
 			// The columns indexed for search (package search).
-			searchgen.Hook("./search/indexes_gen.go"),
+			writes("./search/indexes_gen.go", searchgen.Source),
+			// The edges and cascades the schema's hooks follow.
+			writes("./ent/edgemeta/edgemeta_gen.go", edgemetagen.Source),
 		},
 		Features: []gen.Feature{
 			// Ids unique across all types, so node(id:) knows the type.
@@ -55,5 +59,22 @@ func main() {
 	)
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
+	}
+}
+
+// writes returns an entc hook that writes the source made from the graph to
+// path, after ent's own code.
+func writes(path string, source func(*gen.Graph) ([]byte, error)) gen.Hook {
+	return func(next gen.Generator) gen.Generator {
+		return gen.GenerateFunc(func(g *gen.Graph) error {
+			if err := next.Generate(g); err != nil {
+				return err
+			}
+			src, err := source(g)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(path, src, 0o644)
+		})
 	}
 }

@@ -1,9 +1,16 @@
 package server_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/samverkan/samverkan"
+	"github.com/samverkan/samverkan/ent/municipality"
+	"github.com/samverkan/samverkan/ent/plan"
+	"github.com/samverkan/samverkan/ent/privacy"
 )
 
 // TestTextHasALengthLimit: every text field has a maximum, counted in
@@ -160,4 +167,64 @@ func TestAPITokenForAnUnknownUserIsNotFound(t *testing.T) {
 			t.Errorf("token's user = %q, want the caller %q", got, me.Me.Username)
 		}
 	})
+}
+
+// TestAReferenceToNoRecordIsNotFound: an id given for an edge that names no
+// record of the edge's type is refused as NOT_FOUND, naming the input field
+// and the record as a client calls it, writing nothing. Every edge is
+// checked, those no input sets too (generated from the schema, ent/edgemeta).
+func TestAReferenceToNoRecordIsNotFound(t *testing.T) {
+	s := newTestServer(t)
+	activity := s.idOf("activities", `{titleHasPrefix: "Samverkan kring"}`)
+	for _, tc := range []struct {
+		name, query string
+		vars        map[string]any
+		field, want string
+	}{
+		{"Heading", `mutation($id: ID!) { createActivity(input: {objectiveID: $id, title: "X"}) { id } }`,
+			map[string]any{"id": "999999"}, "objectiveID", "no heading has the id 999999"},
+		{"HeadingOfAnotherType", `mutation($id: ID!) { createActivity(input: {objectiveID: $id, title: "X"}) { id } }`,
+			map[string]any{"id": activity}, "objectiveID", "no heading has the id " + activity},
+		{"Activity", `mutation($id: ID!) { createFollowUp(input: {activityID: $id, date: "2021-06-30T00:00:00Z", text: "x"}) { id } }`,
+			map[string]any{"id": "999999"}, "activityID", "no activity has the id 999999"},
+		{"AddedMunicipality", `mutation($a: ID!, $id: ID!) { updateActivity(id: $a, input: {addMunicipalityIDs: [$id]}) { id } }`,
+			map[string]any{"a": activity, "id": "999999"}, "addMunicipalityIDs", "no municipality has the id 999999"},
+		{"MunicipalityOfNewGroup", `mutation($id: ID!) { createMunicipalityGroup(input: {name: "X", municipalityIDs: [$id]}) { id } }`,
+			map[string]any{"id": "999999"}, "municipalityIDs", "no municipality has the id 999999"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			entries := s.count("auditEntries")
+			if e := s.wantError(tc.query, tc.vars, "NOT_FOUND", tc.field); e.Message != tc.field+": "+tc.want {
+				t.Errorf("message = %q, want %q", e.Message, tc.field+": "+tc.want)
+			}
+			if n := s.count("auditEntries"); n != entries {
+				t.Errorf("a refused change wrote %d audit entries", n-entries)
+			}
+		})
+	}
+
+	// Edges no input sets, through ent.
+	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+	m, err := s.client.Municipality.Query().Where(municipality.Code("1880")).Only(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.client.Plan.Query().Where(plan.HasGoals()).First(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, want string
+		err        error
+	}{
+		{"MunicipalityGroup", "addGroupIDs: no municipality group has the id 999999",
+			s.client.Municipality.UpdateOne(m).AddGroupIDs(999999).Exec(ctx)},
+		{"GoalOfAPlan", "addGoalIDs: no goal has the id 999999",
+			s.client.Plan.UpdateOne(p).AddGoalIDs(999999).Exec(ctx)},
+	} {
+		var se *samverkan.Error
+		if !errors.As(tc.err, &se) || se.Code != samverkan.CodeNotFound || se.Error() != tc.want {
+			t.Errorf("%s: error = %v, want NOT_FOUND %q", tc.name, tc.err, tc.want)
+		}
+	}
 }

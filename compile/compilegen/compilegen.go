@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"fmt"
 	"go/format"
-	"os"
 	"sort"
 	"strings"
 
@@ -19,23 +18,6 @@ import (
 	"github.com/samverkan/samverkan"
 	"github.com/samverkan/samverkan/search/searchgen"
 )
-
-// Hook returns an entc hook that writes the compiler's facts to path after
-// ent's own code.
-func Hook(path string) gen.Hook {
-	return func(next gen.Generator) gen.Generator {
-		return gen.GenerateFunc(func(g *gen.Graph) error {
-			if err := next.Generate(g); err != nil {
-				return err
-			}
-			src, err := Source(g)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(path, src, 0o644)
-		})
-	}
-}
 
 // Source is the Go source of the facts about g.
 func Source(g *gen.Graph) ([]byte, error) {
@@ -64,7 +46,7 @@ func Source(g *gen.Graph) ([]byte, error) {
 	p("// types are the ent types the graph serves, by GraphQL name.\n")
 	p("var types = map[string]*Type{\n")
 	for _, n := range nodes {
-		ant, err := annotation(n.Annotations)
+		ant, err := Annotation(n.Annotations)
 		if err != nil {
 			return nil, err
 		}
@@ -80,7 +62,7 @@ func Source(g *gen.Graph) ([]byte, error) {
 		p("\t\t\t\"id\": {Column: %s.FieldID, Kind: KindID},\n", n.Package())
 		var orders []string
 		for _, f := range n.Fields {
-			fa, err := annotation(f.Annotations)
+			fa, err := Annotation(f.Annotations)
 			if err != nil {
 				return nil, err
 			}
@@ -100,7 +82,7 @@ func Source(g *gen.Graph) ([]byte, error) {
 		}
 		p("\t\t},\n\t\tEdges: map[string]*Edge{\n")
 		for _, e := range n.Edges {
-			ea, err := annotation(e.Annotations)
+			ea, err := Annotation(e.Annotations)
 			if err != nil {
 				return nil, err
 			}
@@ -120,7 +102,7 @@ func Source(g *gen.Graph) ([]byte, error) {
 		}
 		p("\t\t},\n\t\tOrders: map[string]*Field{\n")
 		if n.ID != nil {
-			if ia, err := annotation(n.ID.Annotations); err == nil && ia.OrderField != "" {
+			if ia, err := Annotation(n.ID.Annotations); err == nil && ia.OrderField != "" {
 				p("\t\t\t%q: {Column: %s.FieldID, Kind: KindID},\n", ia.OrderField, n.Package())
 			}
 		}
@@ -157,7 +139,8 @@ func Source(g *gen.Graph) ([]byte, error) {
 	return src, nil
 }
 
-func annotation(ants gen.Annotations) (*entgql.Annotation, error) {
+// Annotation is the entgql annotation among ants, empty when there is none.
+func Annotation(ants gen.Annotations) (*entgql.Annotation, error) {
 	ant := &entgql.Annotation{}
 	if ants == nil || ants[ant.Name()] == nil {
 		return ant, nil
@@ -237,17 +220,17 @@ func searchFields(n *gen.Type) []*gen.Field {
 
 // whereEdges are n's edges that its where input has a has…With for.
 func whereEdges(n *gen.Type) ([]*gen.Edge, error) {
-	ant, err := annotation(n.Annotations)
+	ant, err := Annotation(n.Annotations)
 	if err != nil || ant.Skip.Is(entgql.SkipType) || ant.Skip.Is(entgql.SkipWhereInput) {
 		return nil, err
 	}
 	var edges []*gen.Edge
 	for _, e := range n.Edges {
-		ea, err := annotation(e.Annotations)
+		ea, err := Annotation(e.Annotations)
 		if err != nil {
 			return nil, err
 		}
-		ta, err := annotation(e.Type.Annotations)
+		ta, err := Annotation(e.Type.Annotations)
 		if err != nil {
 			return nil, err
 		}

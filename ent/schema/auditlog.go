@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"entgo.io/ent"
+	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/mixin"
 
 	"github.com/samverkan/samverkan"
@@ -31,6 +32,13 @@ type AuditMixin struct {
 // Hooks of the AuditMixin.
 func (AuditMixin) Hooks() []ent.Hook {
 	return []ent.Hook{hook.On(recordChange, ent.OpCreate|ent.OpUpdateOne|ent.OpDeleteOne)}
+}
+
+// Annotations of the AuditMixin: the type is audited (audit.Audited), which
+// the generated ent/edgemeta reads to know which records deleted with
+// another the trail records.
+func (AuditMixin) Annotations() []schema.Annotation {
+	return []schema.Annotation{audit.Audited()}
 }
 
 // unrecorded are fields whose changes the trail leaves out: kept by the

@@ -15,24 +15,11 @@ import (
 	"github.com/samverkan/samverkan/audit"
 	gen "github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/activity"
-	"github.com/samverkan/samverkan/ent/followup"
-	"github.com/samverkan/samverkan/ent/followupdeadline"
-	"github.com/samverkan/samverkan/ent/goal"
-	"github.com/samverkan/samverkan/ent/goalassessment"
-	"github.com/samverkan/samverkan/ent/indicator"
-	"github.com/samverkan/samverkan/ent/indicatortarget"
-	"github.com/samverkan/samverkan/ent/indicatorvalue"
+	"github.com/samverkan/samverkan/ent/edgemeta"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
-	"github.com/samverkan/samverkan/ent/municipalitygroup"
-	"github.com/samverkan/samverkan/ent/objective"
-	"github.com/samverkan/samverkan/ent/perspective"
-	"github.com/samverkan/samverkan/ent/planrevision"
 	"github.com/samverkan/samverkan/ent/statuschange"
-	"github.com/samverkan/samverkan/ent/token"
 	"github.com/samverkan/samverkan/ent/user"
-	"github.com/samverkan/samverkan/ent/yearlyreportclosing"
-	"github.com/samverkan/samverkan/ent/yearlyreportreadiness"
 )
 
 // This file holds what the audit trail needs to know of the records a
@@ -41,102 +28,12 @@ import (
 // records the database deletes with their parent, and the references it
 // sets to null.
 
-// linkReader returns, for each of the records, the ids of the records an
-// edge of many links it to.
-type linkReader func(ctx context.Context, c *gen.Client, ids []int) (map[int][]int, error)
-
-// links lists, by type and edge, how to read the links the audit trail
-// records as ids added and removed: every edge to many records that a
-// mutation's input can change.
-var links = map[string]linkReader{
-	"Activity.municipalities": func(ctx context.Context, c *gen.Client, ids []int) (map[int][]int, error) {
-		rows, err := c.Activity.Query().Where(activity.IDIn(ids...)).Select(activity.FieldID).
-			WithMunicipalities(func(q *gen.MunicipalityQuery) { q.Select(municipality.FieldID) }).All(ctx)
-		return linked(rows, err, func(a *gen.Activity) (int, []*gen.Municipality) { return a.ID, a.Edges.Municipalities })
-	},
-	"Activity.institutions": func(ctx context.Context, c *gen.Client, ids []int) (map[int][]int, error) {
-		rows, err := c.Activity.Query().Where(activity.IDIn(ids...)).Select(activity.FieldID).
-			WithInstitutions(func(q *gen.InstitutionQuery) { q.Select(institution.FieldID) }).All(ctx)
-		return linked(rows, err, func(a *gen.Activity) (int, []*gen.Institution) { return a.ID, a.Edges.Institutions })
-	},
-	"Municipality.activities": func(ctx context.Context, c *gen.Client, ids []int) (map[int][]int, error) {
-		rows, err := c.Municipality.Query().Where(municipality.IDIn(ids...)).Select(municipality.FieldID).
-			WithActivities(func(q *gen.ActivityQuery) { q.Select(activity.FieldID) }).All(ctx)
-		return linked(rows, err, func(m *gen.Municipality) (int, []*gen.Activity) { return m.ID, m.Edges.Activities })
-	},
-	"Institution.activities": func(ctx context.Context, c *gen.Client, ids []int) (map[int][]int, error) {
-		rows, err := c.Institution.Query().Where(institution.IDIn(ids...)).Select(institution.FieldID).
-			WithActivities(func(q *gen.ActivityQuery) { q.Select(activity.FieldID) }).All(ctx)
-		return linked(rows, err, func(i *gen.Institution) (int, []*gen.Activity) { return i.ID, i.Edges.Activities })
-	},
-	"Goal.actors": func(ctx context.Context, c *gen.Client, ids []int) (map[int][]int, error) {
-		rows, err := c.Goal.Query().Where(goal.IDIn(ids...)).Select(goal.FieldID).
-			WithActors(func(q *gen.InstitutionQuery) { q.Select(institution.FieldID) }).All(ctx)
-		return linked(rows, err, func(g *gen.Goal) (int, []*gen.Institution) { return g.ID, g.Edges.Actors })
-	},
-	"Institution.goals": func(ctx context.Context, c *gen.Client, ids []int) (map[int][]int, error) {
-		rows, err := c.Institution.Query().Where(institution.IDIn(ids...)).Select(institution.FieldID).
-			WithGoals(func(q *gen.GoalQuery) { q.Select(goal.FieldID) }).All(ctx)
-		return linked(rows, err, func(i *gen.Institution) (int, []*gen.Goal) { return i.ID, i.Edges.Goals })
-	},
-	"Activity.perspectives": func(ctx context.Context, c *gen.Client, ids []int) (map[int][]int, error) {
-		rows, err := c.Activity.Query().Where(activity.IDIn(ids...)).Select(activity.FieldID).
-			WithPerspectives(func(q *gen.PerspectiveQuery) { q.Select(perspective.FieldID) }).All(ctx)
-		return linked(rows, err, func(a *gen.Activity) (int, []*gen.Perspective) { return a.ID, a.Edges.Perspectives })
-	},
-	"Perspective.activities": func(ctx context.Context, c *gen.Client, ids []int) (map[int][]int, error) {
-		rows, err := c.Perspective.Query().Where(perspective.IDIn(ids...)).Select(perspective.FieldID).
-			WithActivities(func(q *gen.ActivityQuery) { q.Select(activity.FieldID) }).All(ctx)
-		return linked(rows, err, func(p *gen.Perspective) (int, []*gen.Activity) { return p.ID, p.Edges.Activities })
-	},
-	"MunicipalityGroup.municipalities": func(ctx context.Context, c *gen.Client, ids []int) (map[int][]int, error) {
-		rows, err := c.MunicipalityGroup.Query().Where(municipalitygroup.IDIn(ids...)).Select(municipalitygroup.FieldID).
-			WithMunicipalities(func(q *gen.MunicipalityQuery) { q.Select(municipality.FieldID) }).All(ctx)
-		return linked(rows, err, func(g *gen.MunicipalityGroup) (int, []*gen.Municipality) { return g.ID, g.Edges.Municipalities })
-	},
-	"Municipality.groups": func(ctx context.Context, c *gen.Client, ids []int) (map[int][]int, error) {
-		rows, err := c.Municipality.Query().Where(municipality.IDIn(ids...)).Select(municipality.FieldID).
-			WithGroups(func(q *gen.MunicipalityGroupQuery) { q.Select(municipalitygroup.FieldID) }).All(ctx)
-		return linked(rows, err, func(m *gen.Municipality) (int, []*gen.MunicipalityGroup) { return m.ID, m.Edges.Groups })
-	},
-	"User.municipalities": func(ctx context.Context, c *gen.Client, ids []int) (map[int][]int, error) {
-		rows, err := c.User.Query().Where(user.IDIn(ids...)).WithMunicipalities().All(ctx)
-		return linked(rows, err, func(u *gen.User) (int, []*gen.Municipality) { return u.ID, u.Edges.Municipalities })
-	},
-	"User.institutions": func(ctx context.Context, c *gen.Client, ids []int) (map[int][]int, error) {
-		rows, err := c.User.Query().Where(user.IDIn(ids...)).WithInstitutions().All(ctx)
-		return linked(rows, err, func(u *gen.User) (int, []*gen.Institution) { return u.ID, u.Edges.Institutions })
-	},
-}
-
-// linked turns records loaded with an edge into their ids and the edge's.
-func linked[R, T any](rows []R, err error, edge func(R) (int, []T)) (map[int][]int, error) {
-	if err != nil {
-		return nil, fmt.Errorf("read links: %w", err)
-	}
-	out := make(map[int][]int, len(rows))
-	for _, r := range rows {
-		id, targets := edge(r)
-		ids := make([]int, 0, len(targets))
-		for _, t := range targets {
-			ids = append(ids, idOf(t))
-		}
-		slices.Sort(ids)
-		out[id] = ids
-	}
-	return out, nil
-}
-
-// idOf reads the ID of a generated entity.
-func idOf(record any) int {
-	return int(reflect.ValueOf(record).Elem().FieldByName("ID").Int())
-}
-
-// edgesOf lists the edges of a type that links knows, in order.
+// edgesOf lists the links of a type (the edges whose Links edgemeta
+// knows), in order.
 func edgesOf(typ string) []string {
 	var edges []string
-	for key := range links {
-		if t, edge, _ := strings.Cut(key, "."); t == typ {
+	for key, e := range edgemeta.Edges {
+		if t, edge, _ := strings.Cut(key, "."); t == typ && e.Links != nil {
 			edges = append(edges, edge)
 		}
 	}
@@ -144,14 +41,14 @@ func edgesOf(typ string) []string {
 	return edges
 }
 
-// readLinks reads the links of the records of a type along the edges given
-// (those links knows), in chunks that keep within the databases' limits on
-// a statement's parameters.
+// readLinks reads the links of the records of a type along those of the
+// edges given that are links (edgemeta's Links), in chunks that keep
+// within the databases' limits on a statement's parameters.
 func readLinks(ctx context.Context, c *gen.Client, typ string, edges []string, ids []int) (map[string]map[int][]int, error) {
 	out := map[string]map[int][]int{}
 	for _, edge := range edges {
-		read, ok := links[typ+"."+edge]
-		if !ok {
+		read := edgemeta.Edges[typ+"."+edge].Links
+		if read == nil {
 			continue
 		}
 		out[edge] = map[int][]int{}
@@ -172,85 +69,6 @@ func readLinks(ctx context.Context, c *gen.Client, typ string, edges []string, i
 // takes 32,766 parameters, PostgreSQL 65,535.
 const maxParameters = 5000
 
-// cascadeChild says which records the database deletes with one of a type
-// (ON DELETE CASCADE), and how to read them.
-type cascadeChild struct {
-	typ  string
-	read func(ctx context.Context, c *gen.Client, parents []int) (any, error) // a slice of entities
-}
-
-// cascades lists, by type, the audited records deleted with its records.
-// (An activity's status changes go with it too; they are its history, not
-// records of their own in the trail.)
-var cascades = map[string][]cascadeChild{
-	"Plan": {
-		{"Goal", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
-			return c.Goal.Query().Where(goal.PlanIDIn(ids...)).Order(goal.ByID()).All(ctx)
-		}},
-		{"FollowUpDeadline", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
-			return c.FollowUpDeadline.Query().Where(followupdeadline.PlanIDIn(ids...)).Order(followupdeadline.ByID()).All(ctx)
-		}},
-		{"PlanRevision", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
-			return c.PlanRevision.Query().Where(planrevision.PlanIDIn(ids...)).Order(planrevision.ByID()).All(ctx)
-		}},
-		{"YearlyReportClosing", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
-			return c.YearlyReportClosing.Query().Where(yearlyreportclosing.PlanIDIn(ids...)).Order(yearlyreportclosing.ByID()).All(ctx)
-		}},
-		{"YearlyReportReadiness", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
-			return c.YearlyReportReadiness.Query().Where(yearlyreportreadiness.PlanIDIn(ids...)).Order(yearlyreportreadiness.ByID()).All(ctx)
-		}},
-	},
-	"Goal": {
-		{"Objective", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
-			return c.Objective.Query().Where(objective.GoalIDIn(ids...)).Order(objective.ByID()).All(ctx)
-		}},
-		{"Indicator", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
-			return c.Indicator.Query().Where(indicator.GoalIDIn(ids...)).Order(indicator.ByID()).All(ctx)
-		}},
-		{"GoalAssessment", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
-			return c.GoalAssessment.Query().Where(goalassessment.GoalIDIn(ids...)).Order(goalassessment.ByID()).All(ctx)
-		}},
-	},
-	"Objective": {
-		{"Activity", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
-			return c.Activity.Query().Where(activity.ObjectiveIDIn(ids...)).Order(activity.ByID()).All(ctx)
-		}},
-		{"Indicator", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
-			return c.Indicator.Query().Where(indicator.ObjectiveIDIn(ids...)).Order(indicator.ByID()).All(ctx)
-		}},
-	},
-	"Activity": {
-		{"FollowUp", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
-			return c.FollowUp.Query().Where(followup.ActivityIDIn(ids...)).Order(followup.ByID()).All(ctx)
-		}},
-		{"Indicator", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
-			return c.Indicator.Query().Where(indicator.ActivityIDIn(ids...)).Order(indicator.ByID()).All(ctx)
-		}},
-	},
-	"Indicator": {
-		{"IndicatorTarget", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
-			return c.IndicatorTarget.Query().Where(indicatortarget.IndicatorIDIn(ids...)).Order(indicatortarget.ByID()).All(ctx)
-		}},
-		{"IndicatorValue", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
-			return c.IndicatorValue.Query().Where(indicatorvalue.IndicatorIDIn(ids...)).Order(indicatorvalue.ByID()).All(ctx)
-		}},
-	},
-	"FollowUp": {{"IndicatorValue", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
-		return c.IndicatorValue.Query().Where(indicatorvalue.FollowUpIDIn(ids...)).Order(indicatorvalue.ByID()).All(ctx)
-	}}},
-	"Municipality": {
-		{"IndicatorValue", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
-			return c.IndicatorValue.Query().Where(indicatorvalue.MunicipalityIDIn(ids...)).Order(indicatorvalue.ByID()).All(ctx)
-		}},
-		{"YearlyReportReadiness", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
-			return c.YearlyReportReadiness.Query().Where(yearlyreportreadiness.MunicipalityIDIn(ids...)).Order(yearlyreportreadiness.ByID()).All(ctx)
-		}},
-	},
-	"User": {{"Token", func(ctx context.Context, c *gen.Client, ids []int) (any, error) {
-		return c.Token.Query().Where(token.UserIDIn(ids...)).Order(token.ByID()).All(ctx)
-	}}},
-}
-
 // deletion is what the trail records of a deleted record.
 type deletion struct {
 	typ     string
@@ -258,23 +76,25 @@ type deletion struct {
 	changes []audit.Change
 }
 
-// deletedWith reads, before they go, the records the database will delete
-// with the records of a type, their children's children included, each
-// with its fields and links as they are.
+// deletedWith reads, before they go, the audited records the database will
+// delete with the records of a type (edgemeta.Cascades), their children's
+// children included, each with its fields and links as they are. (An
+// activity's status changes go with it too; they are its history, not
+// records of their own in the trail: addStatusHistory adds them to it.)
 func deletedWith(ctx context.Context, c *gen.Client, typ string, ids []int) ([]deletion, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
 	var out []deletion
-	for _, child := range cascades[typ] {
+	for _, child := range edgemeta.Cascades[typ] {
 		var (
 			children []deletion
 			childIDs []int
 		)
 		for chunk := range slices.Chunk(ids, maxParameters) {
-			records, err := child.read(asServer(ctx), c, chunk)
+			records, err := child.Read(asServer(ctx), c, chunk)
 			if err != nil {
-				return nil, fmt.Errorf("audit: read the %s records deleted with %s: %w", child.typ, typ, err)
+				return nil, fmt.Errorf("audit: read the %s records deleted with %s: %w", child.Type, typ, err)
 			}
 			list := reflect.ValueOf(records)
 			for i := range list.Len() {
@@ -283,18 +103,18 @@ func deletedWith(ctx context.Context, c *gen.Client, typ string, ids []int) ([]d
 				if err != nil {
 					return nil, err
 				}
-				id := idOf(record)
-				children = append(children, deletion{typ: child.typ, id: id, changes: changes})
+				id := edgemeta.ID(record)
+				children = append(children, deletion{typ: child.Type, id: id, changes: changes})
 				childIDs = append(childIDs, id)
 			}
 		}
-		if err := addRemovedLinks(ctx, c, child.typ, children); err != nil {
+		if err := addRemovedLinks(ctx, c, child.Type, children); err != nil {
 			return nil, err
 		}
-		if err := addStatusHistory(ctx, c, child.typ, children); err != nil {
+		if err := addStatusHistory(ctx, c, child.Type, children); err != nil {
 			return nil, err
 		}
-		grandchildren, err := deletedWith(ctx, c, child.typ, childIDs)
+		grandchildren, err := deletedWith(ctx, c, child.Type, childIDs)
 		if err != nil {
 			return nil, err
 		}

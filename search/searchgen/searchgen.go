@@ -7,29 +7,11 @@ import (
 	"bytes"
 	"fmt"
 	"go/format"
-	"os"
 
 	"entgo.io/ent/entc/gen"
 
 	"github.com/samverkan/samverkan/search"
 )
-
-// Hook returns an entc hook that writes the list to path after ent's own
-// code.
-func Hook(path string) gen.Hook {
-	return func(next gen.Generator) gen.Generator {
-		return gen.GenerateFunc(func(g *gen.Graph) error {
-			if err := next.Generate(g); err != nil {
-				return err
-			}
-			src, err := Source(g)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(path, src, 0o644)
-		})
-	}
-}
 
 // Indexed reports whether f carries the search.Infix annotation.
 func Indexed(f *gen.Field) bool {
