@@ -21,6 +21,7 @@ func TestRecordName(t *testing.T) {
 	for in, want := range map[string]string{
 		"Objective": "heading", "objective": "heading", "FollowUp": "follow-up", "followUp": "follow-up",
 		"IndicatorValue": "indicator value", "Activity": "activity", "MunicipalityGroup": "municipality group", "FollowUpDeadline": "follow-up deadline",
+		"PlanRevision": "plan revision", "YearlyReportReadiness": "yearly report readiness", "planRevision": "plan revision",
 	} {
 		if got := samverkan.RecordName(in); got != want {
 			t.Errorf("RecordName(%q) = %q, want %q", in, got, want)
