@@ -100,7 +100,7 @@ func (r *queryResolver) Me(ctx context.Context) (*ent.User, error) {
 		return nil, nil
 	}
 	// Everyone may see themselves, whatever the User policy says of others.
-	return r.reader(ctx).User.Get(accounts.AsServer(ctx), v.UserID)
+	return r.reader(ctx).User.Get(auth.AsServer(ctx), v.UserID)
 }
 
 // Current is the resolver for the current field.

@@ -9,7 +9,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect/sql"
 
-	"github.com/samverkan/samverkan/accounts"
+	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/compile"
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/activity"
@@ -27,7 +27,7 @@ import (
 func TestEntStillOrdersManyToManyPagesByFirstSight(t *testing.T) {
 	db := storagetest.OpenSQLite(t)
 	client := db.Client()
-	ctx := accounts.AsServer(context.Background())
+	ctx := auth.AsServer(context.Background())
 	if err := seed.LoadOrebro(ctx, client); err != nil {
 		t.Fatal(err)
 	}

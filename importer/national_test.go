@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/samverkan/samverkan"
-	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/audit"
+	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/municipality"
@@ -87,7 +87,7 @@ func export(ctx context.Context, t testing.TB, c *ent.Client, status func(i int)
 func run(ctx context.Context, t testing.TB, c *ent.Client, data []byte, dryRun bool) *importer.Result {
 	t.Helper()
 	ctx = samverkan.WithRequest(ctx, &samverkan.Request{ID: "import-test"})
-	ctx = audit.As(accounts.AsServer(ctx), "importer test")
+	ctx = audit.As(auth.AsServer(ctx), "importer test")
 	tx, err := c.Tx(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -14,7 +14,7 @@ import (
 	"sync"
 
 	"github.com/samverkan/samverkan"
-	"github.com/samverkan/samverkan/accounts"
+	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/ent"
 )
 
@@ -229,7 +229,7 @@ func (h *Hub) hook(next ent.Mutator) ent.Mutator {
 				return nil, fmt.Errorf("live: a %s mutation has no IDs", m.Type())
 			}
 			var err error
-			if ids, err = im.IDs(accounts.AsServer(ctx)); err != nil {
+			if ids, err = im.IDs(auth.AsServer(ctx)); err != nil {
 				return nil, fmt.Errorf("live: the %s records changed: %w", m.Type(), err)
 			}
 		}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/samverkan/samverkan/accounts"
+	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/auditentry"
@@ -83,7 +83,7 @@ func Modified(ctx context.Context, client *ent.Client, p *ent.Plan) (time.Time, 
 	// A deletion leaves no record to be newer: the audit trail's newest
 	// deletion (of anything) counts, so that Modified never misses one.
 	deleted, err := client.AuditEntry.Query().Where(auditentry.ActionEQ(auditentry.ActionDELETE)).
-		Order(ent.Desc(auditentry.FieldID)).First(accounts.AsServer(ctx))
+		Order(ent.Desc(auditentry.FieldID)).First(auth.AsServer(ctx))
 	switch {
 	case err == nil:
 		if deleted.At.After(modified) {

@@ -26,7 +26,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/activity"
@@ -460,7 +459,7 @@ func mustJSON(s string) []byte {
 // server), or else "Samverkan".
 func Publisher(ctx context.Context, client *ent.Client) (string, error) {
 	for _, q := range []*ent.PlanQuery{Exported(client.Plan.Query(), true), client.Plan.Query()} {
-		p, err := q.Order(ent.Asc(plan.FieldID)).First(accounts.AsServer(reading(ctx)))
+		p, err := q.Order(ent.Asc(plan.FieldID)).First(auth.AsServer(reading(ctx)))
 		if err == nil {
 			return p.Region, nil
 		}

@@ -23,7 +23,7 @@ import (
 func TestKeptViewersGoWithEveryChange(t *testing.T) {
 	const ttl = 300 * time.Millisecond
 	s := newTestServer(t, servertest.Accounts(accounts.WithViewerCacheTTL(ttl)))
-	ctx := accounts.AsServer(context.Background())
+	ctx := auth.AsServer(context.Background())
 	orebro := s.idOf("municipalities", `{code: "1880"}`)
 	activity := s.idOf("activities", `{hasMunicipalitiesWith: {code: "1880"}}`)
 	eva := accountstest.User(t, s.client, "eva", auth.RoleEditor, []int{atoi(t, orebro)}, nil)

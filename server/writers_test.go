@@ -12,7 +12,6 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/accounts/accountstest"
 	"github.com/samverkan/samverkan/audit"
 	"github.com/samverkan/samverkan/auth"
@@ -123,7 +122,7 @@ func TestQueuedWriterTimesOut(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ctx := audit.Off(accounts.AsServer(context.Background()))
+	ctx := audit.Off(auth.AsServer(context.Background()))
 	held, err := s.client.Tx(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -24,7 +24,6 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/samverkan/samverkan"
-	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/audit"
 	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/ent"
@@ -63,7 +62,7 @@ func Restore(ctx context.Context, c *ent.Client, entryID int) (ent.Noder, error)
 	if e.PartOf != nil {
 		// The record went with another: it comes back with it, from the
 		// other's entry, or on its own once that one is back.
-		parent, err := c.AuditEntry.Get(accounts.AsServer(ctx), *e.PartOf)
+		parent, err := c.AuditEntry.Get(auth.AsServer(ctx), *e.PartOf)
 		if err != nil {
 			return nil, fmt.Errorf("read entry %d: %w", *e.PartOf, err)
 		}
@@ -77,7 +76,7 @@ func Restore(ctx context.Context, c *ent.Client, entryID int) (ent.Noder, error)
 	}
 	later, err := c.AuditEntry.Query().
 		Where(auditentry.ObjectID(e.ObjectID), auditentry.ActionEQ(auditentry.ActionDELETE), auditentry.IDGT(e.ID)).
-		Order(auditentry.ByID(sql.OrderDesc())).First(accounts.AsServer(ctx))
+		Order(auditentry.ByID(sql.OrderDesc())).First(auth.AsServer(ctx))
 	switch {
 	case err == nil:
 		if there, err := exists(ctx, c, e.ObjectType, e.ObjectID); err != nil || there {
@@ -97,13 +96,13 @@ func Restore(ctx context.Context, c *ent.Client, entryID int) (ent.Noder, error)
 	}
 	restoredAs, err := c.AuditEntry.Query().
 		Where(auditentry.Undoes(e.ID), auditentry.ActionEQ(auditentry.ActionRESTORE)).
-		Order(auditentry.ByID(sql.OrderDesc())).FirstID(accounts.AsServer(ctx))
+		Order(auditentry.ByID(sql.OrderDesc())).FirstID(auth.AsServer(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("read the entry of the restore of %s: %w", what, err)
 	}
 	children, err := c.AuditEntry.Query().
 		Where(auditentry.PartOf(e.ID)).
-		Order(auditentry.ByID()).All(accounts.AsServer(ctx))
+		Order(auditentry.ByID()).All(auth.AsServer(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("read what was deleted with %s: %w", what, err)
 	}
@@ -123,7 +122,7 @@ func alreadyThere(ctx context.Context, c *ent.Client, e *ent.AuditEntry, what st
 	}
 	restore, err := c.AuditEntry.Query().
 		Where(auditentry.ObjectID(e.ObjectID), auditentry.ActionEQ(auditentry.ActionRESTORE), auditentry.IDGT(e.ID)).
-		Order(auditentry.ByID(sql.OrderDesc())).FirstID(accounts.AsServer(ctx))
+		Order(auditentry.ByID(sql.OrderDesc())).FirstID(auth.AsServer(ctx))
 	if err == nil {
 		return samverkan.Errorf(samverkan.CodeConflict, "entryID", "%s has been restored already (entry %d): there is nothing to restore", what, restore)
 	}
@@ -222,7 +221,7 @@ func parentDeleted(e *ent.AuditEntry, err error) error {
 // deletion's entry kept them; an entry from before they were kept gives a
 // history that starts at the restore.
 func restoreHistory(ctx context.Context, c *ent.Client, id int, a *ent.Activity, history []audit.StatusChange) error {
-	ctx = accounts.AsServer(ctx)
+	ctx = auth.AsServer(ctx)
 	if len(history) == 0 {
 		history = []audit.StatusChange{{ToStatus: string(a.Status), At: time.Now().UTC().Format(time.RFC3339Nano)}}
 	}
@@ -375,7 +374,7 @@ func typeClient(c *ent.Client, typ string) (reflect.Value, bool) {
 
 // get reads a record by its type's client.
 func get(ctx context.Context, builders reflect.Value, id int) (any, error) {
-	out := builders.MethodByName("Get").Call([]reflect.Value{reflect.ValueOf(accounts.AsServer(ctx)), reflect.ValueOf(id)})
+	out := builders.MethodByName("Get").Call([]reflect.Value{reflect.ValueOf(auth.AsServer(ctx)), reflect.ValueOf(id)})
 	if err, _ := out[1].Interface().(error); err != nil {
 		return nil, err
 	}
@@ -406,7 +405,7 @@ func existing(ctx context.Context, c *ent.Client, typ string, ids []int) ([]int,
 	}
 	pred := reflect.ValueOf(sql.FieldIn("id", anyIDs...)).Convert(where.Type().In(0).Elem())
 	q = where.Call([]reflect.Value{pred})[0]
-	out := q.MethodByName("IDs").Call([]reflect.Value{reflect.ValueOf(accounts.AsServer(ctx))})
+	out := q.MethodByName("IDs").Call([]reflect.Value{reflect.ValueOf(auth.AsServer(ctx))})
 	if err, _ := out[1].Interface().(error); err != nil {
 		return nil, fmt.Errorf("read %s records: %w", typ, err)
 	}

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/samverkan/samverkan"
-	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/audit"
+	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/importer"
 )
 
@@ -66,7 +66,7 @@ func (a *app) importFile(ctx context.Context, args []string) error {
 	id := make([]byte, 8)
 	_, _ = rand.Read(id)
 	ctx = samverkan.WithRequest(ctx, &samverkan.Request{ID: "import-" + hex.EncodeToString(id)})
-	ctx = audit.As(accounts.AsServer(ctx), "samverkan import")
+	ctx = audit.As(auth.AsServer(ctx), "samverkan import")
 
 	start := time.Now()
 	tx, err := db.Client().Tx(ctx)

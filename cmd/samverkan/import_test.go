@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/samverkan/samverkan/accounts"
+	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/ent/auditentry"
 	"github.com/samverkan/samverkan/storage"
 	"github.com/samverkan/samverkan/storage/storagetest"
@@ -35,7 +35,7 @@ func TestImportCommand(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer d.Close()
-		n, err := d.Client().AuditEntry.Query().Where(auditentry.ActorName("samverkan import")).Count(accounts.AsServer(context.Background()))
+		n, err := d.Client().AuditEntry.Query().Where(auditentry.ActorName("samverkan import")).Count(auth.AsServer(context.Background()))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,7 +62,7 @@ func TestImportCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids, err := d.Client().AuditEntry.Query().Where(auditentry.ActorName("samverkan import")).GroupBy(auditentry.FieldRequestID).Strings(accounts.AsServer(context.Background()))
+	ids, err := d.Client().AuditEntry.Query().Where(auditentry.ActorName("samverkan import")).GroupBy(auditentry.FieldRequestID).Strings(auth.AsServer(context.Background()))
 	d.Close()
 	if err != nil || len(ids) != 1 || !strings.HasPrefix(ids[0], "import-") {
 		t.Errorf("the import's entries have request ids %q (%v), want one import-…", ids, err)

@@ -11,8 +11,8 @@ import (
 	"strings"
 
 	"github.com/samverkan/samverkan"
-	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/audit"
+	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/kolada"
 	"github.com/samverkan/samverkan/storage"
@@ -101,7 +101,7 @@ func (a *app) koladaImport(ctx context.Context, cmd string, args []string) error
 		fmt.Fprintf(a.stderr, "samverkan: cannot migrate the database: %v\n", err)
 		return err
 	}
-	ctx = audit.As(accounts.AsServer(ctx), "samverkan kolada "+cmd)
+	ctx = audit.As(auth.AsServer(ctx), "samverkan kolada "+cmd)
 	res, err := kolada.Import(ctx, db.Client(), id, source)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "samverkan: kolada %s: %s\n", cmd, koladaMessage(err))

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/samverkan/samverkan/accounts"
+	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/ent/auditentry"
 	"github.com/samverkan/samverkan/ent/goal"
 	"github.com/samverkan/samverkan/ent/indicator"
@@ -41,7 +41,7 @@ func TestKoladaCommands(t *testing.T) {
 	}
 	defer db.Close()
 	c := db.Client()
-	sctx := accounts.AsServer(ctx)
+	sctx := auth.AsServer(ctx)
 	g := c.Goal.Query().Where(goal.Number(1)).OnlyX(sctx)
 	ind := c.Indicator.Create().SetGoalID(g.ID).SetName("Elever i kulturskolan").
 		SetScope(indicator.ScopeMunicipality).SetKoladaKpi("N09890").SaveX(sctx)

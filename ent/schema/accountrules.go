@@ -44,7 +44,7 @@ var keepAnAdmin = hook.On(func(next ent.Mutator) ent.Mutator {
 			Order(user.ByID()).
 			Select(user.FieldID).
 			Modify(forUpdateOnPostgres).
-			Ints(asServer(ctx))
+			Ints(auth.AsServer(ctx))
 		if err != nil {
 			return nil, fmt.Errorf("read the admins: %w", err)
 		}
@@ -98,7 +98,7 @@ var tokenRules = hook.On(func(next ent.Mutator) ent.Mutator {
 		if id, ok := m.UserID(); ok {
 			disabled, err := m.Client().User.Query().
 				Where(user.ID(id), user.Disabled(true)).
-				Exist(asServer(ctx))
+				Exist(auth.AsServer(ctx))
 			if err != nil {
 				return nil, fmt.Errorf("read the token's user: %w", err)
 			}

@@ -133,7 +133,7 @@ func recordChange(next ent.Mutator) ent.Mutator {
 		if partOf, ok := audit.PartOfEntry(ctx); ok && action == auditentry.ActionRESTORE {
 			entry.SetPartOf(partOf)
 		}
-		saveCtx := asServer(ctx)
+		saveCtx := auth.AsServer(ctx)
 		if len(cascaded) == 0 {
 			saveCtx = pipeline.Later(saveCtx) // the entry's id is not needed
 		}
@@ -147,7 +147,7 @@ func recordChange(next ent.Mutator) ent.Mutator {
 				// partOf lets a restore find what went with the record.
 				entries[i] = newEntry(ctx, am.Client(), auditentry.ActionDELETE, d.typ, d.id, d.changes).SetPartOf(main.ID)
 			}
-			if err := am.Client().AuditEntry.CreateBulk(entries...).Exec(asServer(ctx)); err != nil {
+			if err := am.Client().AuditEntry.CreateBulk(entries...).Exec(auth.AsServer(ctx)); err != nil {
 				return nil, fmt.Errorf("audit: record the records deleted with %s %d: %w", m.Type(), id, err)
 			}
 		}
@@ -217,7 +217,7 @@ var skipUnchanged = hook.On(func(next ent.Mutator) ent.Mutator {
 		if len(changedValues(ctx, m, before)) > 0 {
 			return next.Mutate(ctx, m)
 		}
-		return getRecord(asServer(ctx), am.Client(), m.Type(), id)
+		return getRecord(auth.AsServer(ctx), am.Client(), m.Type(), id)
 	})
 }, ent.OpUpdateOne)
 
@@ -324,7 +324,7 @@ func deletedValues(ctx context.Context, m auditable) ([]audit.Change, error) {
 	if !ok {
 		return nil, fmt.Errorf("audit: delete of %s without an id", m.Type())
 	}
-	record, err := getRecord(asServer(ctx), m.Client(), m.Type(), id)
+	record, err := getRecord(auth.AsServer(ctx), m.Client(), m.Type(), id)
 	if err != nil {
 		return nil, err // not found: the presenter says so
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/samverkan/samverkan"
 	"github.com/samverkan/samverkan/audit"
+	"github.com/samverkan/samverkan/auth"
 	gen "github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/edgemeta"
@@ -53,7 +54,7 @@ func readLinks(ctx context.Context, c *gen.Client, typ string, edges []string, i
 		}
 		out[edge] = map[int][]int{}
 		for chunk := range slices.Chunk(ids, maxParameters) {
-			got, err := read(asServer(ctx), c, chunk)
+			got, err := read(auth.AsServer(ctx), c, chunk)
 			if err != nil {
 				return nil, fmt.Errorf("%s.%s: %w", typ, edge, err)
 			}
@@ -92,7 +93,7 @@ func deletedWith(ctx context.Context, c *gen.Client, typ string, ids []int) ([]d
 			childIDs []int
 		)
 		for chunk := range slices.Chunk(ids, maxParameters) {
-			records, err := child.Read(asServer(ctx), c, chunk)
+			records, err := child.Read(auth.AsServer(ctx), c, chunk)
 			if err != nil {
 				return nil, fmt.Errorf("audit: read the %s records deleted with %s: %w", child.Type, typ, err)
 			}
@@ -172,7 +173,7 @@ func addStatusHistory(ctx context.Context, c *gen.Client, typ string, ds []delet
 	history := map[int][]audit.StatusChange{}
 	for chunk := range slices.Chunk(ids, maxParameters) {
 		rows, err := c.StatusChange.Query().Where(statuschange.ActivityIDIn(chunk...)).
-			Order(statuschange.ByAt(), statuschange.ByID()).All(asServer(ctx))
+			Order(statuschange.ByAt(), statuschange.ByID()).All(auth.AsServer(ctx))
 		if err != nil {
 			return fmt.Errorf("audit: read the status changes of the deleted activities: %w", err)
 		}
@@ -222,7 +223,7 @@ func storedValues(record any) ([]audit.Change, error) {
 // carried over from it or from an activity deleted with it) and takes it
 // out of editors' scopes.
 func unlinkBeforeDelete(ctx context.Context, c *gen.Client, typ string, id int, cascaded []deletion) error {
-	ctx = asServer(ctx)
+	ctx = auth.AsServer(ctx)
 	if err := unlinkSuccessors(ctx, c, typ, id, cascaded); err != nil {
 		return err
 	}

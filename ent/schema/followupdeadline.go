@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/samverkan/samverkan"
+	"github.com/samverkan/samverkan/auth"
 	gen "github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/hook"
 	"github.com/samverkan/samverkan/ent/plan"
@@ -121,7 +122,7 @@ var deadlineWithinPlanPeriod = hook.On(func(next ent.Mutator) ent.Mutator {
 			planID = old
 		}
 		// An unknown plan never gets here: referencesExist runs first.
-		p, err := m.Client().Plan.Query().Where(plan.ID(planID)).Only(asServer(ctx))
+		p, err := m.Client().Plan.Query().Where(plan.ID(planID)).Only(auth.AsServer(ctx))
 		if err != nil {
 			return nil, fmt.Errorf("read the deadline's plan: %w", err)
 		}

@@ -98,7 +98,7 @@ var indicatorBaseline = hook.On(func(next ent.Mutator) ent.Mutator {
 // planOfIndicator reads the plan whose goal, heading or activity an
 // indicator measures.
 func planOfIndicator(ctx context.Context, c *gen.Client, id int) (*gen.Plan, error) {
-	ctx = asServer(ctx)
+	ctx = auth.AsServer(ctx)
 	ind, err := c.Indicator.Get(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("read indicator %d: %w", id, err)
@@ -168,7 +168,7 @@ var indicatorValueSlot = hook.On(func(next ent.Mutator) ent.Mutator {
 		id, _ := m.IndicatorID()
 		y, _ := m.Year()
 		c := m.Client()
-		ind, err := c.Indicator.Get(asServer(ctx), id)
+		ind, err := c.Indicator.Get(auth.AsServer(ctx), id)
 		if err != nil {
 			return nil, fmt.Errorf("read indicator %d: %w", id, err)
 		}
@@ -199,13 +199,13 @@ var indicatorValueSlot = hook.On(func(next ent.Mutator) ent.Mutator {
 		slot := fmt.Sprintf("%d/%s/%s", y, period, where)
 		taken, err := c.IndicatorValue.Query().
 			Where(indicatorvalue.IndicatorID(id), indicatorvalue.Slot(slot)).
-			Exist(asServer(ctx))
+			Exist(auth.AsServer(ctx))
 		if err != nil {
 			return nil, fmt.Errorf("read the indicator's values: %w", err)
 		}
 		if taken {
 			if perMunicipality {
-				if mu, err := c.Municipality.Get(asServer(ctx), muni); err == nil {
+				if mu, err := c.Municipality.Get(auth.AsServer(ctx), muni); err == nil {
 					where = mu.Name
 				}
 			}
@@ -263,7 +263,7 @@ var followUpFigure = hook.On(func(next ent.Mutator) ent.Mutator {
 		c := m.Client()
 		fu, err := c.FollowUp.Query().Where(followup.ID(id)).
 			WithActivity(func(q *gen.ActivityQuery) { q.WithObjective(func(q *gen.ObjectiveQuery) { q.WithGoal() }) }).
-			Only(asServer(ctx))
+			Only(auth.AsServer(ctx))
 		switch {
 		case gen.IsNotFound(err):
 			return nil, samverkan.Errorf(samverkan.CodeNotFound, "followUpID", "no follow-up has the id %d", id)
@@ -286,7 +286,7 @@ var followUpFigure = hook.On(func(next ent.Mutator) ent.Mutator {
 		if muni, ok := m.MunicipalityID(); ok {
 			takesPart, err := c.Activity.Query().
 				Where(activity.ID(fu.ActivityID), activity.HasMunicipalitiesWith(municipality.ID(muni))).
-				Exist(asServer(ctx))
+				Exist(auth.AsServer(ctx))
 			if err != nil {
 				return nil, fmt.Errorf("read the municipalities of activity %d: %w", fu.ActivityID, err)
 			}
@@ -315,7 +315,7 @@ var assessmentWithinPlanPeriod = hook.On(func(next ent.Mutator) ent.Mutator {
 			}
 			id = old
 		}
-		p, err := m.Client().Goal.Query().Where(goal.ID(id)).QueryPlan().Only(asServer(ctx))
+		p, err := m.Client().Goal.Query().Where(goal.ID(id)).QueryPlan().Only(auth.AsServer(ctx))
 		if err != nil {
 			return nil, fmt.Errorf("read the plan of goal %d: %w", id, err)
 		}

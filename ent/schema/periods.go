@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent"
 
 	"github.com/samverkan/samverkan"
+	"github.com/samverkan/samverkan/auth"
 	gen "github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/hook"
@@ -129,7 +130,7 @@ var followUpWithinPlanPeriod = hook.On(func(next ent.Mutator) ent.Mutator {
 		plan, err := m.Client().Activity.Query().
 			Where(activity.ID(activityID)).
 			QueryObjective().QueryGoal().QueryPlan().
-			Only(asServer(ctx))
+			Only(auth.AsServer(ctx))
 		if err != nil {
 			return nil, fmt.Errorf("read the follow-up's plan: %w", err)
 		}

@@ -99,7 +99,7 @@ var editorsValuesNotInClosedPlans = privacy.IndicatorValueMutationRuleFunc(func(
 func refuseIfClosed(ctx context.Context, q interface {
 	Exist(context.Context) (bool, error)
 }) error {
-	closed, err := q.Exist(asServer(ctx))
+	closed, err := q.Exist(auth.AsServer(ctx))
 	if err != nil {
 		return fmt.Errorf("read the plan's state: %w", err)
 	}

@@ -251,7 +251,7 @@ var editorsKeepLinksInScope = privacy.ActivityMutationRuleFunc(func(ctx context.
 	stored, err := m.Client().Activity.Query().Where(activity.ID(id)).
 		WithMunicipalities(func(q *gen.MunicipalityQuery) { q.Select(municipality.FieldID) }).
 		WithInstitutions(func(q *gen.InstitutionQuery) { q.Select(institution.FieldID) }).
-		Only(asServer(ctx))
+		Only(auth.AsServer(ctx))
 	if gen.IsNotFound(err) {
 		return privacy.Skip // denied or not found later, saying nothing of what exists
 	}
@@ -334,7 +334,7 @@ var editorsFollowUp = privacy.FollowUpMutationRuleFunc(func(ctx context.Context,
 			return privacy.Skip
 		}
 		stored, err := m.Client().FollowUp.Query().Where(followup.ID(id)).
-			Select(followup.FieldActivityID).Int(asServer(ctx))
+			Select(followup.FieldActivityID).Int(auth.AsServer(ctx))
 		if gen.IsNotFound(err) {
 			return privacy.Skip // denied below, saying nothing of what exists
 		}
@@ -363,7 +363,7 @@ var editorsEnterValues = privacy.IndicatorValueMutationRuleFunc(func(ctx context
 		if !ok {
 			return privacy.Skip
 		}
-		stored, err := m.Client().IndicatorValue.Query().Where(indicatorvalue.ID(id)).Only(asServer(ctx))
+		stored, err := m.Client().IndicatorValue.Query().Where(indicatorvalue.ID(id)).Only(auth.AsServer(ctx))
 		if gen.IsNotFound(err) || (err == nil && stored.MunicipalityID == nil) {
 			return privacy.Skip // denied below, saying nothing of what exists
 		}
@@ -387,7 +387,7 @@ func allowIfActivitiesInScope(ctx context.Context, c *gen.Client, v *auth.Viewer
 	ids = slices.Compact(ids)
 	n, err := c.Activity.Query().
 		Where(activity.IDIn(ids...), scope.Of(v)).
-		Count(asServer(ctx))
+		Count(auth.AsServer(ctx))
 	if err != nil {
 		return err
 	}
@@ -395,12 +395,4 @@ func allowIfActivitiesInScope(ctx context.Context, c *gen.Client, v *auth.Viewer
 		return privacy.Allow
 	}
 	return privacy.Skip
-}
-
-// asServer is the context of a read the server makes for itself, such as
-// a policy's own lookups, which no policy must stop: accounts.AsServer,
-// which the schema cannot import (accounts is built on the client the
-// schema generates).
-func asServer(ctx context.Context) context.Context {
-	return privacy.DecisionContext(ctx, privacy.Allow)
 }

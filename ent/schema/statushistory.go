@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent"
 
 	"github.com/samverkan/samverkan/audit"
+	"github.com/samverkan/samverkan/auth"
 	gen "github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/hook"
 	"github.com/samverkan/samverkan/ent/schema/enum"
@@ -55,7 +56,7 @@ var recordStatusChange = hook.On(func(next ent.Mutator) ent.Mutator {
 			SetActivityID(a.ID).
 			SetNillableFromStatus(from).
 			SetToStatus(a.Status).
-			Exec(pipeline.Later(asServer(ctx))); err != nil { // its id is not needed
+			Exec(pipeline.Later(auth.AsServer(ctx))); err != nil { // its id is not needed
 			return nil, fmt.Errorf("record the status change: %w", err)
 		}
 		return v, nil
