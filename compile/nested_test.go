@@ -48,6 +48,17 @@ func TestNestedPagesAreThePagesOfEachParent(t *testing.T) {
 			t.Errorf("activity %s: its pages in the list differ from its pages alone\nlist:  %s\nalone: %s", e.Node.ID, got, want)
 		}
 	}
+	// The other kinds of nested connection, with orders and both ends:
+	// many-to-many from its other side, one-to-many, under several
+	// parents.
+	p.eachParentAlone("municipalities", "first: 30, orderBy: {field: NAME}",
+		`activities(first: 4, orderBy: {field: TITLE}) { totalCount edges { cursor node { id title } } pageInfo { hasNextPage endCursor } }
+		institutions(last: 2) { edges { cursor node { id } } pageInfo { hasPreviousPage startCursor } }`)
+	p.eachParentAlone("objectives", "first: 30",
+		`activities(first: 3, orderBy: [{field: STATUS, direction: DESC}, {field: TITLE}]) { edges { cursor node { id status } } pageInfo { hasNextPage endCursor } }`)
+	p.eachParentAlone("goals", "last: 20",
+		`objectives(last: 2) { totalCount edges { cursor node { id title } } pageInfo { hasPreviousPage startCursor } }`)
+
 	// Page through the municipalities of the first activities, 2 at a
 	// time, forward and back.
 	for _, e := range l.Data.Activities.Edges[:10] {
@@ -84,6 +95,39 @@ func TestNestedPagesAreThePagesOfEachParent(t *testing.T) {
 					t.Errorf("activity %s: paging %s found municipality %s %d times", e.Node.ID, dir, id, n)
 				}
 			}
+		}
+	}
+}
+
+// eachParentAlone asks both servers alike for a list, root(args), of
+// parents with the nested connections nested, and fails unless each
+// parent's answer in the list is, byte for byte, the resolvers' answer for
+// that parent alone.
+func (p *pair) eachParentAlone(root, args, nested string) {
+	p.t.Helper()
+	list := fmt.Sprintf(`{ %s(%s) { edges { node { id %s } } } }`, root, args, nested)
+	body := p.same(root+" with their nested pages", list, nil, true)
+	var l struct {
+		Data map[string]struct {
+			Edges []struct{ Node json.RawMessage }
+		}
+	}
+	if err := json.Unmarshal(body, &l); err != nil {
+		p.t.Fatal(err)
+	}
+	if len(l.Data[root].Edges) < 2 {
+		p.t.Fatalf("%s: %d parents; want several", root, len(l.Data[root].Edges))
+	}
+	one := fmt.Sprintf(`query O($id: ID!) { %s(where: {id: $id}) { edges { node { id %s } } } }`, root, nested)
+	for _, e := range l.Data[root].Edges {
+		var parent struct{ ID string }
+		if err := json.Unmarshal(e.Node, &parent); err != nil {
+			p.t.Fatal(err)
+		}
+		want, _ := p.post(p.resolvers, one, map[string]any{"id": parent.ID})
+		got := fmt.Sprintf(`{"data":{%q:{"edges":[{"node":%s}]}}}`, root, e.Node)
+		if got != string(want) {
+			p.t.Errorf("%s %s: its pages in the list differ from its pages alone\nlist:  %s\nalone: %s", root, parent.ID, got, want)
 		}
 	}
 }
