@@ -7,7 +7,11 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http/httptest"
+	"os"
+	"strings"
 	"testing"
+
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/samverkan/samverkan"
 	"github.com/samverkan/samverkan/accounts/accountstest"
@@ -82,5 +86,86 @@ func TestFallbacksAreLoggedAndCounted(t *testing.T) {
 	l, header = request(`query Whole { activities(first: 2) { totalCount edges { node { title } } } planReport { statusCounts { total } } }`)
 	if header != "" || l.ReadFallbacks != nil || l.ReadFallback != "" {
 		t.Errorf("a query compiled whole: %s %q, log line %+v; want no fallback", samverkan.ReadFallbacksHeader, header, l)
+	}
+}
+
+// Every field of the ent types that the compiler leaves to the resolvers
+// (found by asking each one under its root connection), and every root
+// field it leaves to them, is named in the README's list of what falls
+// back, as `Type.field` or, for a root field, `field`: so that list stays
+// whole as the schema grows.
+func TestWhatFallsBackIsInTheREADME(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, _ := strings.Cut(string(readme), "## How a read is answered")
+	section, _, _ = strings.Cut(section, "\n## ")
+	env := newFuzzEnv(t)
+	p := *env.pair
+	p.t = t
+	fellBack := func(query string) (bool, string) {
+		t.Helper()
+		env.log.Reset()
+		_, n := p.post(p.compiled, query, nil)
+		_, reason := compiledLog(env.log.Bytes())
+		return n != "", reason
+	}
+	// selection asks for f with its required arguments, and the least of
+	// what it leads to.
+	selection := func(f *ast.FieldDefinition) string {
+		sel := f.Name
+		var args []string
+		for _, a := range f.Arguments {
+			if a.Type.NonNull && a.DefaultValue == nil {
+				switch a.Type.Name() {
+				case "Int":
+					args = append(args, a.Name+": 2024")
+				case "ID":
+					args = append(args, a.Name+`: "1"`)
+				case "Time":
+					args = append(args, a.Name+`: "2024-01-01T00:00:00Z"`)
+				default:
+					return ""
+				}
+			}
+		}
+		if len(args) > 0 {
+			sel += "(" + strings.Join(args, ", ") + ")"
+		}
+		if def := env.schema.Types[f.Type.Name()]; def.Kind == ast.Object || def.Kind == ast.Interface {
+			sel += " { __typename }"
+		}
+		return sel
+	}
+	var missing []string
+	check := func(name, query string) {
+		if fb, reason := fellBack(query); fb {
+			t.Logf("falls back: %s (%s)", name, reason)
+			if !strings.Contains(section, "`"+name+"`") {
+				missing = append(missing, name)
+			}
+		}
+	}
+	for _, f := range env.schema.Query.Fields {
+		def := env.schema.Types[f.Type.Name()]
+		if strings.HasPrefix(f.Name, "__") {
+			continue
+		}
+		if !isConnection(def) {
+			if sel := selection(f); sel != "" {
+				check(f.Name, "{ "+sel+" }")
+			}
+			continue
+		}
+		node := env.schema.Types[nodeOf(def)]
+		for _, nf := range node.Fields {
+			if sel := selection(nf); sel != "" && !isConnection(env.schema.Types[nf.Type.Name()]) {
+				check(node.Name+"."+nf.Name, "{ "+f.Name+"(first: 2) { edges { node { "+sel+" } } } }")
+			}
+		}
+	}
+	if len(missing) > 0 {
+		t.Errorf("the README's list of what falls back (How a read is answered) does not name %s", strings.Join(missing, ", "))
 	}
 }
