@@ -88,16 +88,9 @@ func TestTwoServersOnOnePostgresDatabase(t *testing.T) {
 		}
 		// The other server hears nothing of it, and sees it when the
 		// viewer it keeps is older than accounts.ViewerCacheTTL.
-		for {
-			r := servers[1].as(session).post(me, nil)
-			if r.Status == http.StatusUnauthorized {
-				break
-			}
-			if time.Since(disabled) > accounts.ViewerCacheTTL+2*time.Second {
-				t.Fatalf("the other server %s after eva was disabled: %d %+v; want 401", time.Since(disabled), r.Status, r.Errors)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
+		refusedWithinTheBound(t, disabled, "eva was disabled", func() bool {
+			return servers[1].as(session).post(me, nil).Status == http.StatusUnauthorized
+		})
 	})
 
 	// An admin's revoke, a sign-out and a role change through one server
@@ -114,13 +107,7 @@ func TestTwoServersOnOnePostgresDatabase(t *testing.T) {
 		// refused within the bound.
 		seenWithin := func(what, session, query string, vars map[string]any, refused func(gqlResponse) bool) {
 			t.Helper()
-			since := time.Now()
-			for !refused(servers[1].as(session).post(query, vars)) {
-				if time.Since(since) > accounts.ViewerCacheTTL+2*time.Second {
-					t.Fatalf("the other server, %s after %s: still served", time.Since(since), what)
-				}
-				time.Sleep(100 * time.Millisecond)
-			}
+			refusedWithinTheBound(t, time.Now(), what, func() bool { return refused(servers[1].as(session).post(query, vars)) })
 		}
 		unauthenticated := func(r gqlResponse) bool { return r.Status == http.StatusUnauthorized }
 		forbidden := func(r gqlResponse) bool { return len(r.Errors) > 0 && r.Errors[0].Extensions.Code == "FORBIDDEN" }
@@ -181,4 +168,17 @@ func TestTwoServersOnOnePostgresDatabase(t *testing.T) {
 			t.Errorf("%d created, want exactly 1", created)
 		}
 	})
+}
+
+// refusedWithinTheBound asks refused until it says yes, and fails the test
+// if it still says no accounts.ViewerCacheTTL (and a margin) after since,
+// when what happened.
+func refusedWithinTheBound(t *testing.T, since time.Time, what string, refused func() bool) {
+	t.Helper()
+	for !refused() {
+		if time.Since(since) > accounts.ViewerCacheTTL+2*time.Second {
+			t.Fatalf("the other server, %s after %s: still served", time.Since(since), what)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
