@@ -142,7 +142,9 @@ func TestWhatFallsBackIsInTheREADME(t *testing.T) {
 	check := func(name, query string) {
 		if fb, reason := fellBack(query); fb {
 			t.Logf("falls back: %s (%s)", name, reason)
-			if !strings.Contains(section, "`"+name+"`") {
+			// Times on PostgreSQL off UTC fall back, as the README says
+			// (not by name).
+			if !strings.Contains(section, "`"+name+"`") && !strings.Contains(reason, "a time on PostgreSQL") {
 				missing = append(missing, name)
 			}
 		}
