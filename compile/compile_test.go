@@ -354,3 +354,33 @@ func TestSentencesAnswerAlike(t *testing.T) {
 	p.client.Goal.Create().SetPlan(bare).SetNumber(2).SetTitle("Utan mål").SaveX(ctx)
 	p.same("sentences", `{ goals(first: 20, orderBy: {field: NUMBER}) { edges { node { number title sentence plan { name goalsIntro } } } } }`, nil, true)
 }
+
+// Texts with every control character, the separators JavaScript reads as
+// line ends, HTML's <, > and &, quotes, backslashes (one before a u), a
+// byte order mark, a combining accent and an emoji are written as gqlgen
+// writes them: in a string column, in a JSON list of strings, and in the
+// cursors of an order by the text.
+func TestTextsAnswerAlike(t *testing.T) {
+	p := newPair(t, seed.LoadOrebro)
+	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+	var controls strings.Builder
+	for c := rune(1); c < 0x20; c++ {
+		controls.WriteRune(c)
+	}
+	texts := []string{
+		"kontroll " + controls.String() + "\x7f slut",
+		"rad\u2028stycke\u2029slut",
+		`<b>"citat" & \u0041 \\ \n</b>`,
+		"\ufeffmed BOM",
+		"e\u0301 och é, 🎭 teater",
+	}
+	g := p.client.Goal.Query().FirstX(ctx)
+	o := p.client.Objective.Query().FirstX(ctx)
+	for i, text := range texts {
+		p.client.Activity.Create().SetTitle(fmt.Sprintf("%02d %s", i, text)).SetDescription(text).SetObjective(o).SaveX(ctx)
+	}
+	p.client.Goal.UpdateOne(g).SetFocusAreas(texts).SetTargetGroups([]string{controls.String(), ""}).ExecX(ctx)
+	p.same("columns", `{ activities(last: 5) { edges { node { title description lead } } } }`, nil, true)
+	p.same("ordered by the text", `{ activities(first: 5, orderBy: [{field: TITLE}]) { edges { cursor node { title } } pageInfo { endCursor } } }`, nil, true)
+	p.same("lists", `query G($id: ID!) { node(id: $id) { ... on Goal { focusAreas targetGroups } } }`, map[string]any{"id": strconv.Itoa(g.ID)}, true)
+}
