@@ -52,7 +52,7 @@ func TestNestedPagesAreThePagesOfEachParent(t *testing.T) {
 	// The other kinds of nested connection, with orders and both ends:
 	// many-to-many from its other side, one-to-many, under several
 	// parents.
-	p.eachParentAlone("municipalities", "first: 30, orderBy: {field: NAME}",
+	p.eachParentAlone("municipalities", "first: 12, orderBy: {field: NAME, direction: DESC}",
 		`activities(first: 4, orderBy: {field: TITLE}) { totalCount edges { cursor node { id title } } pageInfo { hasNextPage endCursor } }
 		institutions(last: 2) { edges { cursor node { id } } pageInfo { hasPreviousPage startCursor } }`)
 	p.eachParentAlone("objectives", "first: 30",
