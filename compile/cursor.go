@@ -133,9 +133,11 @@ func parseTime(v any) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("compiled read: a cursor's time %q", s)
 }
 
-// gqlgenEscapes rewrites the two escapes SQLite writes in JSON strings and
-// gqlgen does not: backspace and form feed, which gqlgen writes as \u0008
-// and \u000c.
+// gqlgenEscapes rewrites the escapes the databases write in JSON strings
+// as gqlgen writes them: backspace and form feed, which SQLite and
+// PostgreSQL write as \b and \f, as \u0008 and \u000C; and the hex digits
+// of the other control characters' \u00XX in upper case, as gqlgen writes
+// them (the databases write them in lower case).
 func gqlgenEscapes(js []byte) []byte {
 	i := bytes.IndexByte(js, '\\')
 	if i < 0 {
@@ -144,15 +146,24 @@ func gqlgenEscapes(js []byte) []byte {
 	out := make([]byte, 0, len(js)+16)
 	for i >= 0 && i+1 < len(js) {
 		out = append(out, js[:i]...)
+		n := 2
 		switch js[i+1] {
 		case 'b':
 			out = append(out, `\u0008`...)
 		case 'f':
-			out = append(out, `\u000c`...)
+			out = append(out, `\u000C`...)
+		case 'u':
+			n = min(6, len(js)-i)
+			for _, c := range js[i : i+n] {
+				if 'a' <= c && c <= 'f' {
+					c -= 'a' - 'A'
+				}
+				out = append(out, c)
+			}
 		default:
 			out = append(out, js[i], js[i+1])
 		}
-		js = js[i+2:]
+		js = js[i+n:]
 		i = bytes.IndexByte(js, '\\')
 	}
 	return append(out, js...)

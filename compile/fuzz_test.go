@@ -561,6 +561,9 @@ type generator struct {
 	n      int      // names given: aliases, variables and fragments
 	budget int      // fields left to write
 	yesNo  bool     // whether $yes and $no are defined
+	// fragments is how many fragment definitions are being written
+	// around the selection set being written.
+	fragments int
 }
 
 // newGenerator returns a generator that makes its choices from choices,
@@ -848,9 +851,14 @@ func (g *generator) fragment(def *ast.Definition, sc *scope, at cx) string {
 	if slices.Contains(def.Interfaces, "Node") && g.c.chance(25) {
 		on = g.schema.Types["Node"]
 	}
+	g.fragments++
 	g.frags = append(g.frags, "fragment "+name+" on "+on.Name+" "+g.selectionSet(on, sc, at))
+	g.fragments--
 	spread := "..." + name + g.directive()
-	if g.c.chance(15) {
+	// Spread twice, but not inside a fragment spread twice: fragments
+	// nested so would double at each level, past the server's limit on
+	// repeats (QUERY_TOO_LARGE).
+	if g.fragments == 0 && g.c.chance(15) {
 		spread += " ..." + name
 	}
 	return spread

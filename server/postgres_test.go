@@ -88,16 +88,58 @@ func TestTwoServersOnOnePostgresDatabase(t *testing.T) {
 		}
 		// The other server hears nothing of it, and sees it when the
 		// viewer it keeps is older than accounts.ViewerCacheTTL.
-		for {
-			r := servers[1].as(session).post(me, nil)
-			if r.Status == http.StatusUnauthorized {
-				break
-			}
-			if time.Since(disabled) > accounts.ViewerCacheTTL+2*time.Second {
-				t.Fatalf("the other server %s after eva was disabled: %d %+v; want 401", time.Since(disabled), r.Status, r.Errors)
-			}
-			time.Sleep(100 * time.Millisecond)
+		refusedWithinTheBound(t, disabled, "eva was disabled", func() bool {
+			return servers[1].as(session).post(me, nil).Status == http.StatusUnauthorized
+		})
+	})
+
+	// An admin's revoke, a sign-out and a role change through one server
+	// count on it at once (TestKeptViewersGoWithEveryChange), and on the
+	// other within accounts.ViewerCacheTTL, the bound the README states.
+	t.Run("ARevokeASignOutAndARoleChangeThroughOneCountOnBoth", func(t *testing.T) {
+		orebro := servers[0].idOf("municipalities", `{code: "1880"}`)
+		activity := servers[0].idOf("activities", `{hasMunicipalitiesWith: {code: "1880"}}`)
+		olle := accountstest.User(t, first.Client(), "olle", auth.RoleEditor, []int{atoi(t, orebro)}, nil)
+		edit := `mutation($id: ID!) { updateActivity(id: $id, input: {lead: "Olle"}) { id } }`
+		vars := map[string]any{"id": activity}
+		me := `{ me { username } }`
+		// seenWithin fails unless the other server answers the session as
+		// refused within the bound.
+		seenWithin := func(what, session, query string, vars map[string]any, refused func(gqlResponse) bool) {
+			t.Helper()
+			refusedWithinTheBound(t, time.Now(), what, func() bool { return refused(servers[1].as(session).post(query, vars)) })
 		}
+		unauthenticated := func(r gqlResponse) bool { return r.Status == http.StatusUnauthorized }
+		forbidden := func(r gqlResponse) bool { return len(r.Errors) > 0 && r.Errors[0].Extensions.Code == "FORBIDDEN" }
+
+		revoked := accountstest.Session(t, first.Client(), olle)
+		signedOut := accountstest.Session(t, first.Client(), olle)
+		demoted := accountstest.Session(t, first.Client(), olle)
+		for _, s := range servers {
+			for _, session := range []string{revoked, signedOut} {
+				s.as(session).must(me, nil, nil) // each server keeps the viewer now
+			}
+			s.as(demoted).must(edit, vars, nil)
+		}
+
+		var tokens struct {
+			Tokens struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
+		}
+		servers[0].must(`query($u: ID!) { tokens(where: {hasUserWith: {id: $u}}) { edges { node { id } } } }`,
+			map[string]any{"u": olle.ID}, &tokens)
+		if len(tokens.Tokens.Edges) != 3 {
+			t.Fatalf("olle has %d tokens, want 3", len(tokens.Tokens.Edges))
+		}
+		servers[0].must(`mutation($id: ID!) { revokeToken(id: $id) { id } }`, map[string]any{"id": tokens.Tokens.Edges[0].Node.ID}, nil)
+		seenWithin("an admin's revoke through the first", revoked, me, nil, unauthenticated)
+
+		servers[0].as(signedOut).must(`mutation { logout }`, nil, nil)
+		seenWithin("a sign-out through the first", signedOut, me, nil, unauthenticated)
+
+		servers[0].must(`mutation($id: ID!) { updateUser(id: $id, input: {role: VIEWER}) { id } }`, map[string]any{"id": olle.ID}, nil)
+		seenWithin("a change of role through the first", demoted, edit, vars, forbidden)
 	})
 
 	t.Run("ADuplicateThroughBothIsRefusedOnce", func(t *testing.T) {
@@ -126,4 +168,17 @@ func TestTwoServersOnOnePostgresDatabase(t *testing.T) {
 			t.Errorf("%d created, want exactly 1", created)
 		}
 	})
+}
+
+// refusedWithinTheBound asks refused until it says yes, and fails the test
+// if it still says no accounts.ViewerCacheTTL (and a margin) after since,
+// when what happened.
+func refusedWithinTheBound(t *testing.T, since time.Time, what string, refused func() bool) {
+	t.Helper()
+	for !refused() {
+		if time.Since(since) > accounts.ViewerCacheTTL+2*time.Second {
+			t.Fatalf("the other server, %s after %s: still served", time.Since(since), what)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }

@@ -1,8 +1,11 @@
 package server_test
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"log/slog"
+	"net/http/httptest"
 	"os"
 	"regexp"
 	"strings"
@@ -18,7 +21,8 @@ import (
 // Every GraphQL example in the README runs, in order, against a fresh
 // server with the Örebro plan, and answers without errors. Its variables
 // are the ones the README names, with the ids of this database ($activity:
-// the activity an example before it created).
+// the activity an example before it created). Each query is answered by
+// the compiled reads with the bytes the resolvers answer it with.
 func TestTheREADMEExamplesWork(t *testing.T) {
 	readme, err := os.ReadFile("../README.md")
 	if err != nil {
@@ -38,6 +42,12 @@ func TestTheREADMEExamplesWork(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := newTestServer(t, servertest.GraphQL(graph.WithKolada(kc)))
+	// The oracle: the same database served by the resolvers alone, which
+	// answers each query of the README, as the examples before it left the
+	// data, with the bytes the compiled reads answer.
+	oracleSrv := httptest.NewServer(servertest.Handler(s.client, s.db, slog.New(slog.DiscardHandler), servertest.GraphQL(graph.WithKolada(kc))))
+	t.Cleanup(oracleSrv.Close)
+	oracle := &testServer{t: t, URL: oracleSrv.URL, db: s.db, client: s.client, token: s.token}
 	created := map[string]string{} // mutation name → the id of what it created
 	variables := map[string]func() any{
 		"heading": func() any { return s.idOf("objectives", `{title: "Ökad samverkan mellan kultur och skola"}`) },
@@ -90,6 +100,12 @@ func TestTheREADMEExamplesWork(t *testing.T) {
 				t.Fatalf("%s: the test knows no value for $%s", name, v[1])
 			}
 			vars[v[1]] = value()
+		}
+		if strings.HasPrefix(query, "query ") {
+			want, got := oracle.post(query, vars), s.post(query, vars)
+			if got.Status != want.Status || !bytes.Equal(got.Data, want.Data) {
+				t.Errorf("%s: the compiled answer differs from the resolvers'\n got (%d): %s\nwant (%d): %s", name, got.Status, got.Data, want.Status, want.Data)
+			}
 		}
 		var data map[string]json.RawMessage
 		s.must(query, vars, &data)
