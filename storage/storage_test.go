@@ -8,10 +8,13 @@ import (
 	"sync"
 	"testing"
 
+	"entgo.io/ent/dialect"
+
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/municipality"
 	"github.com/samverkan/samverkan/ent/privacy"
 	_ "github.com/samverkan/samverkan/ent/runtime"
+	"github.com/samverkan/samverkan/seed"
 	"github.com/samverkan/samverkan/storage"
 	"github.com/samverkan/samverkan/storage/storagetest"
 )
@@ -201,5 +204,78 @@ func TestLowerOfNullIsNull(t *testing.T) {
 	var folded string
 	if err := db.QueryRow(`SELECT lower('ÖREBRO')`).Scan(&folded); err != nil || folded != "örebro" {
 		t.Errorf("lower('ÖREBRO') = %q, %v; want örebro", folded, err)
+	}
+}
+
+// An older version indexed the activities' status; the migration drops
+// that index, on both databases.
+func TestMigrateDropsTheStatusIndex(t *testing.T) {
+	db := storagetest.Open(t)
+	ctx := context.Background()
+	if _, err := db.ExecContext(ctx, "CREATE INDEX activity_status ON activities (status)"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	exists := "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'activity_status'"
+	if db.Dialect == dialect.Postgres {
+		exists = "SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = 'activity_status'"
+	}
+	var n int
+	if err := db.QueryRowContext(ctx, exists).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Error("the migration left the index on the activities' status")
+	}
+}
+
+// On PostgreSQL a status change writes no index entry: the activities'
+// pages keep room for a row's new version and no index covers the status,
+// so the change is a heap-only (HOT) update. With the pages full, or the
+// status indexed, every index of the table (the title's trigram index
+// too) would get an entry.
+func TestAStatusChangeIsAHeapOnlyUpdateInPostgres(t *testing.T) {
+	db := storagetest.OpenPostgres(t)
+	ctx := context.Background()
+	client := db.Client()
+	t.Cleanup(func() { client.Close() })
+	if err := seed.LoadOrebro(ctx, client); err != nil {
+		t.Fatal(err)
+	}
+	var options string
+	if err := db.QueryRowContext(ctx, `SELECT array_to_string(reloptions, ',') FROM pg_class WHERE oid = to_regclass('activities')`).Scan(&options); err != nil {
+		t.Fatal(err)
+	}
+	if options != "fillfactor=70" {
+		t.Errorf("the activities' table options are %q, want fillfactor=70", options)
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	// The counters include what this connection did before and has not
+	// reported yet: what counts is how much they move.
+	counters := func() (updated, hot int) {
+		t.Helper()
+		if err := tx.QueryRowContext(ctx, `SELECT pg_stat_get_xact_tuples_updated(oid), pg_stat_get_xact_tuples_hot_updated(oid)
+			FROM pg_class WHERE oid = to_regclass('activities')`).Scan(&updated, &hot); err != nil {
+			t.Fatal(err)
+		}
+		return updated, hot
+	}
+	updated0, hot0 := counters()
+	// The first activity: on the first page, which the seed filled.
+	if _, err := tx.ExecContext(ctx, `UPDATE activities
+		SET status = CASE WHEN status = 'DONE' THEN 'ONGOING' ELSE 'DONE' END,
+			updated_at = now(), version = version + 1
+		WHERE id = (SELECT min(id) FROM activities)`); err != nil {
+		t.Fatal(err)
+	}
+	updated, hot := counters()
+	if updated, hot = updated-updated0, hot-hot0; updated != 1 || hot != 1 {
+		t.Errorf("a status change: %d rows updated, %d of them heap-only; want 1 and 1", updated, hot)
 	}
 }
