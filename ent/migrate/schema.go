@@ -57,11 +57,6 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{ActivitiesColumns[4]},
 			},
-			{
-				Name:    "activity_status",
-				Unique:  false,
-				Columns: []*schema.Column{ActivitiesColumns[6]},
-			},
 		},
 	}
 	// AuditEntriesColumns holds the columns for the "audit_entries" table.
