@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"io"
-	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -30,11 +29,8 @@ import (
 //     with the next statement or, at the latest, with the COMMIT. An error
 //     it meets fails that statement, or the COMMIT, and so the whole
 //     transaction.
-//   - An UPDATE of one record by its id returns the record (RETURNING *),
-//     and the reading of that record that follows at once (ent's update of
-//     one record reads back what it wrote, ent/ent#2600) is answered from
-//     it: in the same transaction, with the row locked by the update, the
-//     two cannot differ.
+//   - An UPDATE of one record by its id returns the record, and ent's
+//     reading back of it is answered from that (see readback.go).
 
 // pgTx is a transaction of a pgConn.
 type pgTx struct {
@@ -49,13 +45,6 @@ type pgTx struct {
 type queued struct {
 	sql  string
 	args []any
-}
-
-// updatedRow is a record as an UPDATE … RETURNING * gave it back.
-type updatedRow struct {
-	table   string // as the statement names it, quoted
-	columns []string
-	values  []driver.Value
 }
 
 type roundTripsKey struct{}
@@ -99,7 +88,7 @@ func (c *pgConn) ExecContext(ctx context.Context, query string, argsV []driver.N
 		return c.Conn.ExecContext(ctx, query, argsV)
 	}
 	tx.updated = nil
-	if table, ok := updateByID(query); ok {
+	if table, ok := postgresReadBack.updateByID(query); ok {
 		return tx.update(ctx, table, query, argsV)
 	}
 	if !tx.waiting() || len(argsV) == 0 {
@@ -238,93 +227,12 @@ func (tx *pgTx) update(ctx context.Context, table, query string, argsV []driver.
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	columns := rows.Columns()
-	var (
-		n    int64
-		last []driver.Value
-	)
-	for {
-		values := make([]driver.Value, len(columns))
-		err := rows.Next(values)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		n, last = n+1, values
-	}
-	if err := rows.Close(); err != nil {
+	row, n, err := postgresReadBack.updated(table, rows)
+	if err != nil {
 		return nil, err
 	}
-	if n == 1 {
-		tx.updated = &updatedRow{table: table, columns: columns, values: last}
-	}
+	tx.updated = row
 	return driver.RowsAffected(n), nil
-}
-
-// updateByID reports whether query is an UPDATE whose condition begins
-// with the record's id, as ent's update of one record writes it, and
-// returns its table.
-func updateByID(query string) (table string, ok bool) {
-	rest, ok := strings.CutPrefix(query, "UPDATE ")
-	if !ok || strings.Contains(query, "RETURNING") || !strings.Contains(query, ` WHERE "id" = $`) {
-		return "", false
-	}
-	table, _, ok = strings.Cut(rest, " SET ")
-	if !ok || strings.ContainsAny(table, " ,()") {
-		return "", false
-	}
-	return table, true
-}
-
-// reread answers ent's reading back of the record it updated
-// (SELECT "a", "b" FROM "t" WHERE "id" = $1), if query is that.
-func (r *updatedRow) reread(query string, argsV []driver.NamedValue) (driver.Rows, bool) {
-	list, ok := strings.CutPrefix(query, "SELECT ")
-	if !ok || len(argsV) != 1 {
-		return nil, false
-	}
-	if list, ok = strings.CutSuffix(list, " FROM "+r.table+` WHERE "id" = $1`); !ok {
-		return nil, false
-	}
-	id := slices.Index(r.columns, "id")
-	if id < 0 || !sameID(r.values[id], argsV[0].Value) {
-		return nil, false
-	}
-	names := strings.Split(list, ", ")
-	row := make([]driver.Value, len(names))
-	for i, quoted := range names {
-		name, ok := strings.CutPrefix(quoted, `"`)
-		if name, ok = strings.CutSuffix(name, `"`); !ok || strings.Contains(name, `"`) {
-			return nil, false
-		}
-		j := slices.Index(r.columns, name)
-		if j < 0 {
-			return nil, false
-		}
-		names[i], row[i] = name, r.values[j]
-	}
-	return &listRows{columns: names, rows: [][]driver.Value{row}}, true
-}
-
-// sameID reports whether a returned id and a statement's argument are the
-// same number.
-func sameID(returned driver.Value, arg any) bool {
-	id, ok := returned.(int64)
-	if !ok {
-		return false
-	}
-	switch a := arg.(type) {
-	case int:
-		return id == int64(a)
-	case int64:
-		return id == a
-	case int32:
-		return id == int64(a)
-	}
-	return false
 }
 
 // Commit sends COMMIT, with what waits.
@@ -388,24 +296,6 @@ func badConn(err error) error {
 		return driver.ErrBadConn
 	}
 	return err
-}
-
-// listRows are rows known already.
-type listRows struct {
-	columns []string
-	rows    [][]driver.Value
-}
-
-func (r *listRows) Columns() []string { return r.columns }
-func (r *listRows) Close() error      { return nil }
-
-func (r *listRows) Next(dest []driver.Value) error {
-	if len(r.rows) == 0 {
-		return io.EOF
-	}
-	copy(dest, r.rows[0])
-	r.rows = r.rows[1:]
-	return nil
 }
 
 // batchRows are the rows of a batch's last statement, with the values

@@ -164,10 +164,52 @@ func (c sqliteConnector) Driver() driver.Driver { return swedishSQLite }
 // storage fault (see health): SQLite opens a file it may not write
 // read-only, and such a connection stays read-only after the file has
 // become writable again.
+//
+// It also answers ent's reading back of a record it has just updated from
+// the update (see readback.go).
 type sqliteConn struct {
 	*sqlite3.SQLiteConn
-	h     *health
-	epoch uint64
+	h       *health
+	epoch   uint64
+	updated *updatedRow // what the last statement updated, if it was one record in a transaction
+}
+
+// BeginTx begins a transaction, which has updated nothing yet.
+func (c *sqliteConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	c.updated = nil
+	return c.SQLiteConn.BeginTx(ctx, opts)
+}
+
+// ExecContext runs a statement; an UPDATE of one record by its id, in a
+// transaction, returns the record, for the reading back that follows.
+func (c *sqliteConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	c.updated = nil
+	table, ok := sqliteReadBack.updateByID(query)
+	if !ok || c.AutoCommit() {
+		return c.SQLiteConn.ExecContext(ctx, query, args)
+	}
+	rows, err := c.SQLiteConn.QueryContext(ctx, query+" RETURNING *", args)
+	if err != nil {
+		return nil, err
+	}
+	row, n, err := sqliteReadBack.updated(table, rows)
+	if err != nil {
+		return nil, err
+	}
+	c.updated = row
+	return driver.RowsAffected(n), nil
+}
+
+// QueryContext runs a query, or answers the reading back of the record the
+// statement before updated.
+func (c *sqliteConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	if row := c.updated; row != nil {
+		c.updated = nil
+		if rows, ok := row.reread(query, args); ok {
+			return rows, nil
+		}
+	}
+	return c.SQLiteConn.QueryContext(ctx, query, args)
 }
 
 // IsValid reports whether the pool may keep the connection.
