@@ -634,7 +634,8 @@ func DeleteUser(ctx context.Context, c *ent.Client, username string) error {
 
 // SetDisabled disables a user from the command line, or enables it again,
 // acting for the server. A disabled user cannot sign in and its tokens stop
-// working (a running server sees it within ViewerCacheTTL); enabled again,
+// working (a running server sees it within ViewerCacheTTL, unless it is
+// told: the user command tells the servers on PostgreSQL); enabled again,
 // its tokens that have not expired work again. The last admin is not
 // disabled (the User schema's keepAnAdmin says why).
 func SetDisabled(ctx context.Context, c *ent.Client, username string, disabled bool) error {

@@ -16,9 +16,10 @@ import (
 // sign-out, a password, a role or a scope) empty the cache at once, when
 // they commit; so do those made through another server on the same
 // PostgreSQL database, when its NOTIFY arrives (WithPeers). This time is
-// the bound for what is not told: a change by another process (the user
-// command), or a NOTIFY that was lost (the sender's queue or connection
-// failed, or the listener's connection was down when it came).
+// the bound for what is not told: a change by another process on SQLite
+// (the user command; on PostgreSQL it tells the servers too), or a NOTIFY
+// that was lost (the sender's queue or connection failed, or the
+// listener's connection was down when it came).
 const ViewerCacheTTL = 5 * time.Second
 
 // maxCachedViewers bounds the cache; when it is full it starts over.

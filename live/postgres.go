@@ -132,13 +132,9 @@ func (n *notifier) drain(events []Event) []Event {
 // by itself when the connection is lost, and tells the subscribers they
 // may have missed changes meanwhile.
 func (h *Hub) Listen(ctx context.Context, db *sql.DB, dsn string) error {
-	var schema string
-	if err := db.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
-		return fmt.Errorf("live: the database's schema: %w", err)
-	}
-	channel := "samverkan_changes_" + schema
-	if len(channel) > 63 {
-		channel = channel[:63]
+	channel, err := channelOf(ctx, db)
+	if err != nil {
+		return err
 	}
 	origin := make([]byte, 8)
 	_, _ = rand.Read(origin)
@@ -153,6 +149,36 @@ func (h *Hub) Listen(ctx context.Context, db *sql.DB, dsn string) error {
 	h.mu.Unlock()
 	go n.run(ctx)
 	go h.hear(ctx, conn, dsn, n)
+	return nil
+}
+
+// channelOf is the channel of the servers on the PostgreSQL database db,
+// named for its schema.
+func channelOf(ctx context.Context, db *sql.DB) (string, error) {
+	var schema string
+	if err := db.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+		return "", fmt.Errorf("live: the database's schema: %w", err)
+	}
+	channel := "samverkan_changes_" + schema
+	if len(channel) > 63 {
+		channel = channel[:63]
+	}
+	return channel, nil
+}
+
+// TellViewersChanged tells the servers on the PostgreSQL database db,
+// now, that a token or a user changed, for a process that changed one
+// without being a server (the user command): they forget the viewers they
+// keep as they would for a change through one of them.
+func TellViewersChanged(ctx context.Context, db *sql.DB) error {
+	channel, err := channelOf(ctx, db)
+	if err != nil {
+		return err
+	}
+	payload, _ := json.Marshal(message{Viewers: true}) // from no server: none skips it
+	if _, err := db.ExecContext(ctx, `SELECT pg_notify($1, $2)`, channel, string(payload)); err != nil {
+		return fmt.Errorf("live: notify: %w", err)
+	}
 	return nil
 }
 
