@@ -11,6 +11,7 @@ import (
 
 	"github.com/samverkan/samverkan/accounts/accountstest"
 	"github.com/samverkan/samverkan/auth"
+	"github.com/samverkan/samverkan/ent/token"
 	"github.com/samverkan/samverkan/live"
 	"github.com/samverkan/samverkan/seed"
 	"github.com/samverkan/samverkan/storage"
@@ -35,7 +36,7 @@ func TestTwoServersOnOnePostgresDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	// One admin, signed in once: the session works on either server.
-	token := accountstest.Admin(t, first.Client())
+	adminToken := accountstest.Admin(t, first.Client())
 	// Each server as serve wires it: listening to the other.
 	var (
 		servers []*testServer
@@ -43,7 +44,7 @@ func TestTwoServersOnOnePostgresDatabase(t *testing.T) {
 	)
 	for _, db := range []*storage.DB{first, second} {
 		s, hub := newLiveServer(t, db, nil)
-		s.token = token
+		s.token = adminToken
 		servers, hubs = append(servers, s), append(hubs, hub)
 	}
 
@@ -179,6 +180,35 @@ func TestTwoServersOnOnePostgresDatabase(t *testing.T) {
 		soon(t, "ulla was made an editor", func() bool { return told.Load() > 0 })
 		st.cancel()
 		waitSubscribers(t, hubs[1], held)
+	})
+
+	// A server whose listening connection is lost may miss a word: when
+	// it listens again it forgets every viewer it keeps.
+	t.Run("AServerThatListensAgainForgetsItsViewers", func(t *testing.T) {
+		ida := accountstest.User(t, first.Client(), "ida", auth.RoleViewer, nil, nil)
+		session := accountstest.Session(t, first.Client(), ida)
+		me := `{ me { username } }`
+		servers[1].as(session).must(me, nil, nil) // kept now
+		// Revoked by a bare client: no server is told.
+		bare := second.Client()
+		bare.Token.Update().Where(token.UserID(ida.ID)).SetRevokedAt(time.Now()).ExecX(auth.AsServer(context.Background()))
+		if r := servers[1].as(session).post(me, nil); r.Status == http.StatusUnauthorized {
+			t.Fatal("the second server did not keep ida's viewer; this tests nothing")
+		}
+		var schema string
+		if err := second.QueryRow(`SELECT current_schema()`).Scan(&schema); err != nil {
+			t.Fatal(err)
+		}
+		// Both servers listen on the schema's channel: end both
+		// connections.
+		var ended int
+		if err := second.QueryRow(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query = $1`,
+			`LISTEN "samverkan_changes_`+schema+`"`).Scan(&ended); err != nil || ended != 2 {
+			t.Fatalf("ended %d listening connections (%v); want both servers'", ended, err)
+		}
+		soon(t, "its listening connection was ended", func() bool {
+			return servers[1].as(session).post(me, nil).Status == http.StatusUnauthorized
+		})
 	})
 
 	t.Run("ADuplicateThroughBothIsRefusedOnce", func(t *testing.T) {
