@@ -97,8 +97,7 @@ func (n *notifier) run(ctx context.Context) {
 			if len(m.Events) == 0 && !m.Viewers {
 				break
 			}
-			payload, _ := json.Marshal(m)
-			if _, err := n.db.ExecContext(ctx, `SELECT pg_notify($1, $2)`, n.channel, string(payload)); err != nil && ctx.Err() == nil {
+			if err := notify(ctx, n.db, n.channel, m); err != nil && ctx.Err() == nil {
 				if m.Viewers {
 					n.hub.log.Warn("live: cannot tell the other servers that a token or a user changed; they see it within the time they keep a token's user", "error", err)
 				}
@@ -175,11 +174,18 @@ func TellViewersChanged(ctx context.Context, db *sql.DB) error {
 	if err != nil {
 		return err
 	}
-	payload, _ := json.Marshal(message{Viewers: true}) // from no server: none skips it
-	if _, err := db.ExecContext(ctx, `SELECT pg_notify($1, $2)`, channel, string(payload)); err != nil {
+	// From no server: none skips it.
+	if err := notify(ctx, db, channel, message{Viewers: true}); err != nil {
 		return fmt.Errorf("live: notify: %w", err)
 	}
 	return nil
+}
+
+// notify sends m on the channel.
+func notify(ctx context.Context, db *sql.DB, channel string, m message) error {
+	payload, _ := json.Marshal(m)
+	_, err := db.ExecContext(ctx, `SELECT pg_notify($1, $2)`, channel, string(payload))
+	return err
 }
 
 func listen(ctx context.Context, dsn, channel string) (*pgx.Conn, error) {
