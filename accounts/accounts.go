@@ -50,6 +50,24 @@ func WithViewerCacheTTL(d time.Duration) Option {
 	return func(s *Service) { s.viewerTTL = d }
 }
 
+// Peers are the other servers on the same database, each keeping viewers
+// of its own (live.Hub, over PostgreSQL's NOTIFY).
+type Peers interface {
+	// ViewersChanged tells them, without waiting, that a change of a
+	// token or a user committed through this server.
+	ViewersChanged()
+	// OnViewersChanged has forget called when one of them says so.
+	OnViewersChanged(forget func())
+}
+
+// WithPeers has every change of a token or a user through this server make
+// the peers forget the viewers they keep when it commits, and theirs make
+// this server forget its own; the viewers' time bound stays for what the
+// peers miss.
+func WithPeers(p Peers) Option {
+	return func(s *Service) { s.viewers.peers = p }
+}
+
 // WithClock replaces the clock, for tests of expiry.
 func WithClock(now func() time.Time) Option {
 	return func(s *Service) { s.now = now }
@@ -64,6 +82,9 @@ func New(client *ent.Client, opts ...Option) *Service {
 	s.throttle = newPasswordThrottle(s.now)
 	client.Token.Use(s.viewers.forgetOnChange)
 	client.User.Use(s.viewers.forgetOnChange)
+	if s.viewers.peers != nil {
+		s.viewers.peers.OnViewersChanged(s.viewers.forget)
+	}
 	return s
 }
 
@@ -245,7 +266,7 @@ var ErrInvalidToken = samverkan.Errorf(samverkan.CodeUnauthenticated, "",
 // Authenticate returns the viewer a bearer token acts for, with its user's
 // current role and scope: from the database, or from the viewers of tokens
 // seen in the last ViewerCacheTTL, which every change of a token or a user
-// through this server empties.
+// through this server (or, WithPeers, through another) empties.
 func (s *Service) Authenticate(ctx context.Context, bearer string) (*auth.Viewer, error) {
 	key, now := s.viewers.key(bearer), s.now()
 	if v, ok := s.viewers.get(key, now); ok {
@@ -613,7 +634,8 @@ func DeleteUser(ctx context.Context, c *ent.Client, username string) error {
 
 // SetDisabled disables a user from the command line, or enables it again,
 // acting for the server. A disabled user cannot sign in and its tokens stop
-// working (a running server sees it within ViewerCacheTTL); enabled again,
+// working (a running server sees it within ViewerCacheTTL, unless it is
+// told: the user command tells the servers on PostgreSQL); enabled again,
 // its tokens that have not expired work again. The last admin is not
 // disabled (the User schema's keepAnAdmin says why).
 func SetDisabled(ctx context.Context, c *ent.Client, username string, disabled bool) error {

@@ -14,8 +14,12 @@ import (
 // ViewerCacheTTL is the longest a token's viewer is kept without asking
 // the database again. Changes made through this server (a revoke, a
 // sign-out, a password, a role or a scope) empty the cache at once, when
-// they commit; changes by another process (the user command on SQLite,
-// another server on PostgreSQL) are seen within this time.
+// they commit; so do those made through another server on the same
+// PostgreSQL database, when its NOTIFY arrives (WithPeers). This time is
+// the bound for what is not told: a change by another process on SQLite
+// (the user command; on PostgreSQL it tells the servers too), or a NOTIFY
+// that was lost (the sender's queue or connection failed, or the
+// listener's connection was down when it came).
 const ViewerCacheTTL = 5 * time.Second
 
 // maxCachedViewers bounds the cache; when it is full it starts over.
@@ -26,11 +30,15 @@ const maxCachedViewers = 10_000
 // of a write's CPU). Every change of a token or a user empties it: the
 // change's hook bumps a generation before the change runs and again when
 // its transaction ends, and a viewer read while the generation moved is
-// not kept, so no viewer read before a change outlives its commit.
+// not kept, so no viewer read before a change outlives its commit. A peer's
+// word that a token or user changed (after its commit) empties it too, and
+// moves the generation: no viewer read before the word outlives it.
 type viewerCache struct {
 	gen     atomic.Uint64
 	mu      sync.Mutex
 	viewers map[[sha256.Size]byte]cachedViewer
+	// peers, when set, are told of every change when it commits.
+	peers Peers
 }
 
 type cachedViewer struct {
@@ -81,7 +89,7 @@ func (c *viewerCache) forget() {
 
 // forgetOnChange is the hook on tokens and users that empties the cache
 // before a change and again when its transaction ends (or at once, outside
-// one).
+// one), and then tells the peers if it committed.
 func (c *viewerCache) forgetOnChange(next ent.Mutator) ent.Mutator {
 	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 		if m.Op().Is(ent.OpCreate) {
@@ -92,16 +100,30 @@ func (c *viewerCache) forgetOnChange(next ent.Mutator) ent.Mutator {
 		tx := txOf(m)
 		if tx == nil {
 			c.forget()
+			if err == nil {
+				c.tellPeers()
+			}
 			return v, err
 		}
 		tx.OnCommit(func(next ent.Committer) ent.Committer {
 			return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
 				defer c.forget()
-				return next.Commit(ctx, tx)
+				if err := next.Commit(ctx, tx); err != nil {
+					return err
+				}
+				c.tellPeers()
+				return nil
 			})
 		})
 		return v, err
 	})
+}
+
+// tellPeers tells the peers, if any, that a change committed.
+func (c *viewerCache) tellPeers() {
+	if c.peers != nil {
+		c.peers.ViewersChanged()
+	}
 }
 
 // txOf is the transaction a change of a token or a user runs in, or nil.

@@ -4,7 +4,9 @@
 // the hub, which passes it on to the subscribers that want it without
 // ever waiting for one: a subscriber too slow to take its changes loses its
 // subscription, never holds up a writer. On PostgreSQL the hub also tells
-// the other servers on the same database (NOTIFY, see postgres.go).
+// the other servers on the same database (NOTIFY, see postgres.go), of
+// these changes and of changes of tokens and users, for which the other
+// servers forget the viewers they keep (ViewersChanged).
 package live
 
 import (
@@ -57,6 +59,9 @@ type Hub struct {
 	// remote, on PostgreSQL, takes the changes this server committed to
 	// the other servers (see postgres.go); nil elsewhere.
 	remote *notifier
+	// forgets are called when another server changed a token or a user
+	// (see OnViewersChanged).
+	forgets []func()
 }
 
 // Option changes a Hub.
@@ -273,6 +278,36 @@ func (h *Hub) hook(next ent.Mutator) ent.Mutator {
 		})
 		return v, nil
 	})
+}
+
+// ViewersChanged tells the other servers on the database, on PostgreSQL,
+// that a change of a token or a user committed through this one, so that
+// they forget the viewers they keep for tokens. It never waits (the NOTIFY
+// goes after the commit, like the changes'); elsewhere it does nothing.
+// Tokens and users are no subscriber's to follow: this reaches no
+// subscription.
+func (h *Hub) ViewersChanged() {
+	if h.remote != nil {
+		h.remote.sendViewers()
+	}
+}
+
+// OnViewersChanged has forget called whenever another server says that a
+// token or a user changed (after its commit), and when the hub listens
+// again after losing its connection, when it may have missed that.
+func (h *Hub) OnViewersChanged(forget func()) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.forgets = append(h.forgets, forget)
+}
+
+func (h *Hub) forgetViewers() {
+	h.mu.Lock()
+	forgets := h.forgets
+	h.mu.Unlock()
+	for _, f := range forgets {
+		f()
+	}
 }
 
 // committed hands changes this server committed to its subscribers and,

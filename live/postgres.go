@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -16,7 +17,11 @@ import (
 // through one must reach the subscribers of all. Each server sends the
 // changes it committed with NOTIFY on a channel named for the database's
 // schema, and LISTENs on it on a connection of its own; it skips what it
-// sent itself, which its own subscribers had at once.
+// sent itself, which its own subscribers had at once. The same messages say
+// when a token or a user changed (a revoke, a sign-out, a role, a scope, a
+// password), and the other servers then forget the viewers they keep for
+// bearer tokens (accounts' viewer cache); its time bound stays for a
+// message that is lost.
 //
 // The NOTIFY is sent after the commit, by a goroutine of its own, so that a
 // writer neither waits for it nor makes PostgreSQL's commit take the lock
@@ -31,10 +36,12 @@ const (
 	maxPerNotify = 200
 )
 
-// message is what goes through NOTIFY.
+// message is what goes through NOTIFY: changes, and whether a token or a
+// user changed (see Hub.ViewersChanged).
 type message struct {
-	From   string  `json:"f"`
-	Events []Event `json:"e"`
+	From    string  `json:"f"`
+	Events  []Event `json:"e,omitempty"`
+	Viewers bool    `json:"v,omitempty"`
 }
 
 type notifier struct {
@@ -43,6 +50,12 @@ type notifier struct {
 	origin  string
 	queue   chan []Event
 	hub     *Hub
+	// viewers is set when a change of a token or a user committed and the
+	// other servers are not yet told; wake then has the sender look. One
+	// flag, not a place in the queue: however many such changes come, the
+	// next NOTIFY carries them all, and a full queue never drops one.
+	viewers atomic.Bool
+	wake    chan struct{}
 }
 
 // send queues the changes for the other servers, never waiting: when the
@@ -55,21 +68,44 @@ func (n *notifier) send(events []Event) {
 	}
 }
 
+// sendViewers has the other servers told, never waiting, that a token or a
+// user changed.
+func (n *notifier) sendViewers() {
+	n.viewers.Store(true)
+	select {
+	case n.wake <- struct{}{}:
+	default: // the sender is woken already
+	}
+}
+
 func (n *notifier) run(ctx context.Context) {
 	for {
+		var events []Event
 		select {
 		case <-ctx.Done():
 			return
-		case events := <-n.queue:
-			events = n.drain(events)
-			for len(events) > 0 {
-				part := events[:min(len(events), maxPerNotify)]
-				events = events[len(part):]
-				payload, _ := json.Marshal(message{From: n.origin, Events: part})
-				if _, err := n.db.ExecContext(ctx, `SELECT pg_notify($1, $2)`, n.channel, string(payload)); err != nil && ctx.Err() == nil {
+		case events = <-n.queue:
+		case <-n.wake:
+		}
+		events = n.drain(events)
+		// The first NOTIFY says whether tokens or users changed; a write
+		// of anything else says nothing of it.
+		m := message{From: n.origin, Viewers: n.viewers.Swap(false)}
+		for {
+			m.Events = events[:min(len(events), maxPerNotify)]
+			events = events[len(m.Events):]
+			if len(m.Events) == 0 && !m.Viewers {
+				break
+			}
+			if err := notify(ctx, n.db, n.channel, m); err != nil && ctx.Err() == nil {
+				if m.Viewers {
+					n.hub.log.Warn("live: cannot tell the other servers that a token or a user changed; they see it within the time they keep a token's user", "error", err)
+				}
+				if len(m.Events) > 0 {
 					n.hub.log.Warn("live: cannot tell the other servers of changes", "error", err)
 				}
 			}
+			m.Viewers = false
 		}
 	}
 }
@@ -95,17 +131,14 @@ func (n *notifier) drain(events []Event) []Event {
 // by itself when the connection is lost, and tells the subscribers they
 // may have missed changes meanwhile.
 func (h *Hub) Listen(ctx context.Context, db *sql.DB, dsn string) error {
-	var schema string
-	if err := db.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
-		return fmt.Errorf("live: the database's schema: %w", err)
-	}
-	channel := "samverkan_changes_" + schema
-	if len(channel) > 63 {
-		channel = channel[:63]
+	channel, err := channelOf(ctx, db)
+	if err != nil {
+		return err
 	}
 	origin := make([]byte, 8)
 	_, _ = rand.Read(origin)
-	n := &notifier{db: db, channel: channel, origin: hex.EncodeToString(origin), queue: make(chan []Event, notifyQueue), hub: h}
+	n := &notifier{db: db, channel: channel, origin: hex.EncodeToString(origin), queue: make(chan []Event, notifyQueue), hub: h,
+		wake: make(chan struct{}, 1)}
 	conn, err := listen(ctx, dsn, channel)
 	if err != nil {
 		return err
@@ -116,6 +149,43 @@ func (h *Hub) Listen(ctx context.Context, db *sql.DB, dsn string) error {
 	go n.run(ctx)
 	go h.hear(ctx, conn, dsn, n)
 	return nil
+}
+
+// channelOf is the channel of the servers on the PostgreSQL database db,
+// named for its schema.
+func channelOf(ctx context.Context, db *sql.DB) (string, error) {
+	var schema string
+	if err := db.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+		return "", fmt.Errorf("live: the database's schema: %w", err)
+	}
+	channel := "samverkan_changes_" + schema
+	if len(channel) > 63 {
+		channel = channel[:63]
+	}
+	return channel, nil
+}
+
+// TellViewersChanged tells the servers on the PostgreSQL database db,
+// now, that a token or a user changed, for a process that changed one
+// without being a server (the user command): they forget the viewers they
+// keep as they would for a change through one of them.
+func TellViewersChanged(ctx context.Context, db *sql.DB) error {
+	channel, err := channelOf(ctx, db)
+	if err != nil {
+		return err
+	}
+	// From no server: none skips it.
+	if err := notify(ctx, db, channel, message{Viewers: true}); err != nil {
+		return fmt.Errorf("live: notify: %w", err)
+	}
+	return nil
+}
+
+// notify sends m on the channel.
+func notify(ctx context.Context, db *sql.DB, channel string, m message) error {
+	payload, _ := json.Marshal(m)
+	_, err := db.ExecContext(ctx, `SELECT pg_notify($1, $2)`, channel, string(payload))
+	return err
 }
 
 func listen(ctx context.Context, dsn, channel string) (*pgx.Conn, error) {
@@ -153,6 +223,7 @@ func (h *Hub) hear(ctx context.Context, conn *pgx.Conn, dsn string, n *notifier)
 			}
 			conn, wait = c, time.Second
 			h.log.Info("live: listening for other servers' changes again")
+			h.forgetViewers() // a token or a user may have changed meanwhile
 		}
 		note, err := conn.WaitForNotification(ctx)
 		if err != nil {
@@ -169,6 +240,11 @@ func (h *Hub) hear(ctx context.Context, conn *pgx.Conn, dsn string, n *notifier)
 		if err := json.Unmarshal([]byte(note.Payload), &m); err != nil || m.From == n.origin {
 			continue
 		}
-		h.publish(m.Events)
+		if m.Viewers {
+			h.forgetViewers()
+		}
+		if len(m.Events) > 0 {
+			h.publish(m.Events)
+		}
 	}
 }

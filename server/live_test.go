@@ -27,7 +27,9 @@ import (
 )
 
 // newLiveServer is a test server with live updates, over db (a new
-// database with the Örebro plan and an admin when db is nil).
+// database with the Örebro plan and an admin when db is nil), wired as
+// serve wires it: on PostgreSQL it hears the other servers on db, their
+// changes and their changes of tokens and users.
 func newLiveServer(t *testing.T, db *storage.DB, hubOpts []live.Option, opts ...servertest.Option) (*testServer, *live.Hub) {
 	t.Helper()
 	fresh := db == nil
@@ -49,7 +51,7 @@ func newLiveServer(t *testing.T, db *storage.DB, hubOpts []live.Option, opts ...
 			t.Fatal(err)
 		}
 	}
-	opts = append([]servertest.Option{servertest.GraphQL(graph.WithCompiledReads(db.Dialect), graph.WithLive(hub))}, opts...)
+	opts = append([]servertest.Option{servertest.GraphQL(graph.WithCompiledReads(db.Dialect)), servertest.Live(hub)}, opts...)
 	srv := httptest.NewServer(servertest.Handler(client, db, log, opts...))
 	t.Cleanup(func() {
 		hub.Close()

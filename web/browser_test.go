@@ -88,7 +88,7 @@ func privateReads() browserOption {
 func liveUpdates() browserOption {
 	return func(s *browserSetup) {
 		s.hub = live.New(s.client, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		s.opts = append(s.opts, servertest.GraphQL(graph.WithLive(s.hub)))
+		s.opts = append(s.opts, servertest.Live(s.hub))
 	}
 }
 

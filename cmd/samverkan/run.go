@@ -428,14 +428,15 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	hub := live.New(client, log, limits.hubOptions()...)
 	if db.Dialect == dialect.Postgres {
 		// Changes made through the other servers on the database reach
-		// this one's subscribers.
+		// this one's subscribers, and their changes of tokens and users
+		// its viewer cache.
 		listenCtx, stopListening := context.WithCancel(ctx)
 		defer stopListening()
 		if err := hub.Listen(listenCtx, db.DB, db.DSN); err != nil {
 			return fail("cannot listen for other servers' changes", err)
 		}
 	}
-	acc := accounts.New(client, accounts.WithSessionTTL(*sessionTTL))
+	acc := accounts.New(client, accounts.WithSessionTTL(*sessionTTL), accounts.WithPeers(hub))
 	api := graph.NewHandler(client, acc, log, graph.WithLimits(limits.graph()),
 		graph.WithCompiledReads(db.Dialect), graph.WithKolada(koladaClient), graph.WithLive(hub))
 	serverOptions := []server.Option{

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"entgo.io/ent/dialect"
 	"golang.org/x/term"
 
 	"github.com/samverkan/samverkan/accounts"
@@ -18,6 +19,7 @@ import (
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/institution"
 	"github.com/samverkan/samverkan/ent/municipality"
+	"github.com/samverkan/samverkan/live"
 	"github.com/samverkan/samverkan/storage"
 )
 
@@ -307,5 +309,12 @@ func (a *app) userChange(ctx context.Context, cmd string, args []string) error {
 		return err
 	}
 	fmt.Fprintln(a.stdout, done)
+	if db.Dialect == dialect.Postgres {
+		// The servers on the database forget the user's kept tokens now,
+		// rather than within accounts.ViewerCacheTTL.
+		if err := live.TellViewersChanged(ctx, db.DB); err != nil {
+			fmt.Fprintf(a.stderr, "samverkan: could not tell the running servers; they see it within %s: %v\n", accounts.ViewerCacheTTL, err)
+		}
+	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/graph"
+	"github.com/samverkan/samverkan/live"
 	"github.com/samverkan/samverkan/server"
 )
 
@@ -32,6 +33,16 @@ func Accounts(opts ...accounts.Option) Option {
 // reads, live updates, Kolada).
 func GraphQL(opts ...graph.Option) Option {
 	return func(c *config) { c.graphql = append(c.graphql, opts...) }
+}
+
+// Live serves live updates from the hub and, as serve does, makes it the
+// accounts service's peers: on PostgreSQL (once the hub listens) the other
+// servers' changes of tokens and users empty this one's viewer cache.
+func Live(hub *live.Hub) Option {
+	return func(c *config) {
+		c.graphql = append(c.graphql, graph.WithLive(hub))
+		c.accounts = append(c.accounts, accounts.WithPeers(hub))
+	}
 }
 
 // Server passes options to server.New.
