@@ -753,7 +753,9 @@ func (g *generator) weight(parent *ast.Definition, f *ast.FieldDefinition, at cx
 	case parent.Name == "PageInfo":
 		return 50
 	case !isEntType(parent):
-		// A report's figures: asked rarely, and all fall back.
+		// A report's figures: most are compiled (the plan's per
+		// perspective, per year, …), coverage and the yearly and a
+		// municipality's report fall back.
 		if composite {
 			return 20
 		}
@@ -765,7 +767,11 @@ func (g *generator) weight(parent *ast.Definition, f *ast.FieldDefinition, at cx
 		// resolvers, and fall back.
 		return 4
 	case len(f.Arguments) > 0, composite && (!isEntType(t) || f.Type.Elem != nil):
-		// Reports, and lists that are not connections: they fall back.
+		// Reports, and lists that are not connections: the plan's
+		// reports are compiled, the rest fall back.
+		if parent.Name == "Plan" {
+			return 12
+		}
 		return 4
 	case composite:
 		return 20
