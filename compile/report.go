@@ -33,12 +33,21 @@ import (
 // PrioritisedIn, YearOf, PeriodRankOf), and whether an activity is in the
 // whole county (Activity.wholeCounty, as report.InWholeCounty decides).
 //
-// The other report fields are left to the resolvers: Plan.coverage (its
-// rows depend on the plan's county and its columns on its goals, fixed in
-// Go by the goals' query before the matrix's), Municipality.report (the
-// plan it reports on is chosen by the municipality's county, and its
-// latest follow-ups are a connection of their own) and Plan.yearlyReport
-// (assembled in Go from closings, readiness and indicators).
+// The other report fields are left to the resolvers:
+//   - Plan.coverage: compiled (it was tried), the statement counts the
+//     links of the plan's activities per municipality row: correlated to
+//     the plan, SQLite counts them again for each of the 290
+//     municipalities of the national dataset, and uncorrelated it counts
+//     every plan's; 4 to 30 times the resolvers' time for the dashboard's
+//     coverage (31–217 ms against 6–12 ms), whose two grouped queries
+//     count them once. The rule of which municipalities are rows would
+//     also be written a second time, beside report.PlanCoverage's join.
+//   - Municipality.report: the plan it reports on is chosen by the
+//     municipality's county (report.PlanOrNewest), and its latest
+//     follow-ups are a connection of their own.
+//   - Plan.yearlyReport: the coverage, each goal's activities with their
+//     latest follow-up, the readiness and the closing, assembled in Go by
+//     report.ForYear and graph's resolvers.
 func (b *builder) reportField(typ *Type, a string, f graphql.CollectedField) (bool, error) {
 	ofPlan := func(o, g string) string { return g + "." + b.d.ident(goal.FieldPlanID) + " = " + a + ".id" }
 	var t tallied
@@ -453,10 +462,10 @@ func (b *builder) activitiesWithoutHistory(a string) error {
 
 // byYear writes the rows of table (alias r, whose column activityID names
 // an activity) under the plan a's activities, grouped by the year (in UTC,
-// report.YearOf) of their column at, only of the year when there is one:
-// the year as y, their number as n, then the columns given (aggregates of
-// r). Without a year the other years' rows are there too.
-func (b *builder) byYear(a, r, table, activityID, at string, year *int, columns ...string) {
+// report.YearOf) of their column at (and by also, unless it is ""), only
+// of the year when there is one: the year as y, their number as n, then
+// the columns given (aggregates of r, or also).
+func (b *builder) byYear(a, r, table, activityID, at string, also string, year *int, columns ...string) {
 	y := report.YearOf(b.d.name, r+"."+b.d.ident(at))
 	b.write("SELECT ", y, " AS y, count(*) AS n")
 	for _, c := range columns {
@@ -467,6 +476,9 @@ func (b *builder) byYear(a, r, table, activityID, at string, year *int, columns 
 		b.write(" AND ", y, " = ", b.arg(*year))
 	}
 	b.write(" GROUP BY ", y)
+	if also != "" {
+		b.write(", ", also)
+	}
 }
 
 // underPlan writes the FROM of the rows r of table, whose column
@@ -532,7 +544,7 @@ func (b *builder) statusChangesByYear(a string, f graphql.CollectedField) error 
 		columns = append(columns, b.countWhere(r+"."+b.d.ident(statuschange.FieldToStatus), &v)+" AS "+statusColumn(st))
 	}
 	return b.years(f, "StatusChangeYear", func() {
-		b.byYear(a, r, statuschange.Table, statuschange.FieldActivityID, statuschange.FieldAt, year, columns...)
+		b.byYear(a, r, statuschange.Table, statuschange.FieldActivityID, statuschange.FieldAt, "", year, columns...)
 	}, func(y string, ff graphql.CollectedField) error {
 		switch ff.Name {
 		case "changes":
@@ -552,22 +564,36 @@ func (b *builder) statusChangesByYear(a string, f graphql.CollectedField) error 
 
 // followUpsByYear writes the follow-ups of the plan a's activities per
 // year of their date, per reported status and per period (in
-// report.PeriodRankOf's order), as report.FollowUpsByYear counts them.
+// report.PeriodRankOf's order), as report.FollowUpsByYear counts them: in
+// one pass, counted per year and period, then summed per year with the
+// periods' list.
 func (b *builder) followUpsByYear(a string, f graphql.CollectedField) error {
 	year, err := b.year(f)
 	if err != nil {
 		return err
 	}
 	b.policies[types["FollowUp"]] = true
-	r := b.alias()
-	status := r + "." + b.d.ident(followup.FieldStatus)
-	columns := []string{b.countWhere(status, nil) + " AS n_none"}
+	r, yp := b.alias(), b.alias()
+	status, period := r+"."+b.d.ident(followup.FieldStatus), r+"."+b.d.ident(followup.FieldPeriod)
+	counts := []string{"n_none"}
+	columns := []string{b.countWhere(status, nil) + " AS n_none", period + " AS period"}
 	for _, st := range enum.Statuses {
 		v := string(st)
+		counts = append(counts, statusColumn(st))
 		columns = append(columns, b.countWhere(status, &v)+" AS "+statusColumn(st))
 	}
-	return b.years(f, "FollowUpYear", func() {
-		b.byYear(a, r, followup.Table, followup.FieldActivityID, followup.FieldDate, year, columns...)
+	var periods []graphql.CollectedField // each written as a column of its own
+	err = b.years(f, "FollowUpYear", func() {
+		b.write("SELECT ", yp, ".y AS y, sum(", yp, ".n) AS n")
+		for _, c := range counts {
+			b.write(", sum(", yp, ".", c, ") AS ", c)
+		}
+		for i, pf := range periods {
+			b.write(", ", b.d.aggregate(b.periodCount(yp, pf), report.PeriodRankOf(yp+".period"), ""), " AS periods", strconv.Itoa(i))
+		}
+		b.write(" FROM (")
+		b.byYear(a, r, followup.Table, followup.FieldActivityID, followup.FieldDate, period, year, columns...)
+		b.write(") AS ", yp, " GROUP BY ", yp, ".y")
 	}, func(y string, ff graphql.CollectedField) error {
 		switch ff.Name {
 		case "followUps":
@@ -575,12 +601,42 @@ func (b *builder) followUpsByYear(a string, f graphql.CollectedField) error {
 		case "reportedStatuses":
 			return b.followUpStatuses(y, ff)
 		case "periods":
-			return b.periods(a, y, ff)
+			for _, pf := range graphql.CollectFields(b.oc, ff.Selections, []string{"FollowUpPeriodCount"}) {
+				switch pf.Name {
+				case "__typename", "period", "followUps":
+				default:
+					return fallback("FollowUpPeriodCount.%s", pf.Name)
+				}
+			}
+			b.write("'[' || coalesce(", y, ".periods", strconv.Itoa(len(periods)), ", '') || ']'")
+			periods = append(periods, ff)
 		default:
 			return fallback("FollowUpYear.%s", ff.Name)
 		}
 		return nil
 	})
+	return err
+}
+
+// periodCount is the JSON of a FollowUpPeriodCount of the row yp of
+// followUpsByYear's counts per year and period, as an expression for an
+// aggregate (written apart: it has no arguments).
+func (b *builder) periodCount(yp string, f graphql.CollectedField) string {
+	e := &builder{ctx: b.ctx, oc: b.oc, d: b.d, policies: b.policies}
+	e.write("'{'")
+	for i, ff := range graphql.CollectFields(b.oc, f.Selections, []string{"FollowUpPeriodCount"}) {
+		e.key(i, ff.Alias)
+		switch ff.Name {
+		case "__typename":
+			e.literal(`"FollowUpPeriodCount"`)
+		case "period":
+			e.write("coalesce('\"' || ", yp, ".period || '\"', 'null')")
+		case "followUps":
+			e.write(e.d.text(yp + ".n"))
+		}
+	}
+	e.write(" || '}'")
+	return e.sb.String()
 }
 
 // followUpStatuses writes a FollowUpStatusCounts of the columns of the
@@ -607,31 +663,5 @@ func (b *builder) followUpStatuses(y string, f graphql.CollectedField) error {
 		}
 	}
 	b.write(" || '}'")
-	return nil
-}
-
-// periods writes the follow-ups of the plan a's activities dated in the
-// year y.y per period, in report.PeriodRankOf's order.
-func (b *builder) periods(a, y string, f graphql.CollectedField) error {
-	r, pc := b.alias(), b.alias()
-	b.write("(SELECT '[' || coalesce(", b.d.aggregate("e", "", ""), ", '') || ']' FROM (SELECT '{'")
-	for i, ff := range graphql.CollectFields(b.oc, f.Selections, []string{"FollowUpPeriodCount"}) {
-		b.key(i, ff.Alias)
-		switch ff.Name {
-		case "__typename":
-			b.literal(`"FollowUpPeriodCount"`)
-		case "period":
-			b.write("coalesce('\"' || ", pc, ".period || '\"', 'null')")
-		case "followUps":
-			b.write(b.d.text(pc + ".n"))
-		default:
-			return fallback("FollowUpPeriodCount.%s", ff.Name)
-		}
-	}
-	period := r + "." + b.d.ident(followup.FieldPeriod)
-	b.write(" || '}' AS e FROM (SELECT ", period, " AS period, count(*) AS n")
-	b.underPlan(a, r, followup.Table, followup.FieldActivityID)
-	b.write(" AND ", report.YearOf(b.d.name, r+"."+b.d.ident(followup.FieldDate)), " = ", y, ".y GROUP BY ", period,
-		") AS ", pc, " ORDER BY ", report.PeriodRankOf(pc+".period"), ") AS s)")
 	return nil
 }

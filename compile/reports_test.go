@@ -99,10 +99,13 @@ func loadReportData(ctx context.Context, c *ent.Client) error {
 	headings := c.Objective.Query().AllX(ctx)
 	c.Activity.Create().SetTitle("I hela länet").SetObjective(headings[0]).AddMunicipalities(county...).
 		AddPerspectives(perspectives[0], perspectives[3]).SetStatus(status.StatusOngoing).SetFirstYear(2021).SetLastYear(2022).SaveX(ctx)
-	c.Activity.Create().SetTitle("I elva kommuner").SetObjective(headings[1]).AddMunicipalities(county[1:]...).
+	// Luleå, of another county, is named by an activity of the Örebro
+	// plan, beside eleven of the county's: not the whole county.
+	lulea := c.Municipality.Create().SetCode("2580").SetName("Luleå").SaveX(ctx)
+	c.Activity.Create().SetTitle("I elva kommuner och Luleå").SetObjective(headings[1]).AddMunicipalities(county[1:]...).AddMunicipalities(lulea).
 		AddPerspectives(perspectives[3]).SetStatus(status.StatusDone).SaveX(ctx)
 	c.Activity.Create().SetTitle("I hela länet, inställd").SetObjective(headings[len(headings)-1]).AddMunicipalities(county...).
-		SetStatus(status.StatusCancelled).SaveX(ctx)
+		SetStatus(status.StatusCancelled).SetFirstYear(2020).SetLastYear(2020).SaveX(ctx)
 	// Statuses changed (each change recorded, in this year) on four of
 	// the seed's activities; the other two keep no history.
 	all := c.Activity.Query().Order(activity.ByID()).AllX(ctx)
@@ -153,7 +156,6 @@ func loadReportData(ctx context.Context, c *ent.Client) error {
 	// A plan of another county, with a whole county of its own (one
 	// municipality) and an activity there, and a plan without activities.
 	other := c.Plan.Create().SetName("Norrbottens plan").SetRegion("Region Norrbotten").SetCountyCode("25").SetFirstYear(2022).SetLastYear(2025).SaveX(ctx)
-	lulea := c.Municipality.Create().SetCode("2580").SetName("Luleå").SaveX(ctx)
 	g := c.Goal.Create().SetPlan(other).SetNumber(1).SetTitle("Läsning").SaveX(ctx)
 	h := c.Objective.Create().SetGoal(g).SetTitle("Bibliotek").SaveX(ctx)
 	c.Activity.Create().SetTitle("Läsfrämjande i Luleå").SetObjective(h).AddMunicipalities(lulea).AddPerspectives(perspectives[2]).SaveX(ctx)
