@@ -335,25 +335,39 @@ func (b *builder) statusByGoal(a string, f graphql.CollectedField) error {
 // objectiveStatuses writes the headings of the goal g, each with its
 // activities per status.
 func (b *builder) objectiveStatuses(g string, year *int, f graphql.CollectedField) error {
-	b.policies[types["Objective"]] = true
-	o, c, x := b.alias(), b.alias(), b.alias()
+	o := b.alias()
+	id := func(c string) string { return o + "." + b.d.ident(c) }
+	return b.countedRows(f, "ObjectiveStatus", "objective", types["Objective"], o, year, tallied{
+		scope: func(xo, xg string) string { return xo + "." + b.d.ident(objective.FieldGoalID) + " = " + g + ".id" },
+		by:    func(x, xo string) string { return xo + ".id" },
+	}, id(objective.FieldGoalID)+" = "+g+".id", id(objective.FieldPosition)+", "+id(objective.FieldTitle)+", "+o+".id")
+}
+
+// countedRows writes a list of objects of the GraphQL type typ, one per
+// row r of typ's table that where keeps, in the order of order: each the
+// row as its field nodeField, and the activities t counts for it (grouped
+// by the row's id) as its statusCounts.
+func (b *builder) countedRows(f graphql.CollectedField, typ, nodeField string, node *Type, r string, year *int, t tallied, where, order string) error {
+	b.policies[node] = true
+	b.policies[types["Activity"]] = true
+	c, x := b.alias(), b.alias()
 	b.write("(SELECT '[' || coalesce(", b.d.aggregate("e", "", ""), ", '') || ']' FROM (SELECT '{'")
 	joins, err := b.row(func() error {
-		for i, of := range graphql.CollectFields(b.oc, f.Selections, []string{"ObjectiveStatus"}) {
-			b.key(i, of.Alias)
-			switch of.Name {
+		for i, ff := range graphql.CollectFields(b.oc, f.Selections, []string{typ}) {
+			b.key(i, ff.Alias)
+			switch ff.Name {
 			case "__typename":
-				b.literal(`"ObjectiveStatus"`)
-			case "objective":
-				if err := b.node(types["Objective"], o, false, of.Selections); err != nil {
+				b.literal(strconv.Quote(typ))
+			case nodeField:
+				if err := b.node(node, r, false, ff.Selections); err != nil {
 					return err
 				}
 			case "statusCounts":
-				if err := b.counts(c, of); err != nil {
+				if err := b.counts(c, ff); err != nil {
 					return err
 				}
 			default:
-				return fallback("ObjectiveStatus.%s", of.Name)
+				return fallback("%s.%s", typ, ff.Name)
 			}
 		}
 		return nil
@@ -361,18 +375,13 @@ func (b *builder) objectiveStatuses(g string, year *int, f graphql.CollectedFiel
 	if err != nil {
 		return err
 	}
-	b.write(" || '}' AS e FROM ", b.d.ident(objective.Table), " AS ", o)
+	b.write(" || '}' AS e FROM ", b.d.ident(node.Table), " AS ", r)
 	for _, j := range joins {
 		b.write(" ", j)
 	}
 	b.write(" LEFT JOIN (")
-	b.tally(x, year, tallied{
-		scope: func(xo, xg string) string { return xo + "." + b.d.ident(objective.FieldGoalID) + " = " + g + ".id" },
-		by:    func(x, o string) string { return o + ".id" },
-	})
-	b.write(") AS ", c, " ON ", c, ".k = ", o, ".id")
-	b.write(" WHERE ", o, ".", b.d.ident(objective.FieldGoalID), " = ", g, ".id ORDER BY ",
-		o, ".", b.d.ident(objective.FieldPosition), ", ", o, ".", b.d.ident(objective.FieldTitle), ", ", o, ".id) AS s)")
+	b.tally(x, year, t)
+	b.write(") AS ", c, " ON ", c, ".k = ", r, ".id WHERE ", where, " ORDER BY ", order, ") AS s)")
 	return nil
 }
 
@@ -401,49 +410,15 @@ func (b *builder) statusByPerspective(a string, f graphql.CollectedField) error 
 	if err != nil {
 		return err
 	}
-	b.policies[types["Activity"]] = true
-	b.policies[types["Perspective"]] = true
-	ps, c, x := b.alias(), b.alias(), b.alias()
-	b.write("(SELECT '[' || coalesce(", b.d.aggregate("e", "", ""), ", '') || ']' FROM (SELECT '{'")
-	joins, err := b.row(func() error {
-		for i, pf := range graphql.CollectFields(b.oc, f.Selections, []string{"PerspectiveStatus"}) {
-			b.key(i, pf.Alias)
-			switch pf.Name {
-			case "__typename":
-				b.literal(`"PerspectiveStatus"`)
-			case "perspective":
-				if err := b.node(types["Perspective"], ps, false, pf.Selections); err != nil {
-					return err
-				}
-			case "statusCounts":
-				if err := b.counts(c, pf); err != nil {
-					return err
-				}
-			default:
-				return fallback("PerspectiveStatus.%s", pf.Name)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	b.write(" || '}' AS e FROM ", b.d.ident(perspective.Table), " AS ", ps)
-	for _, j := range joins {
-		b.write(" ", j)
-	}
-	tag := x + "t"
-	b.write(" LEFT JOIN (")
-	b.tally(x, year, tallied{
+	ps, tag := b.alias(), b.alias()
+	id := func(c string) string { return ps + "." + b.d.ident(c) }
+	return b.countedRows(f, "PerspectiveStatus", "perspective", types["Perspective"], ps, year, tallied{
 		scope: func(o, g string) string { return g + "." + b.d.ident(goal.FieldPlanID) + " = " + a + ".id" },
 		join: func(x string) string {
 			return "JOIN " + b.d.ident(activity.PerspectivesTable) + " AS " + tag + " ON " + tag + "." + b.d.ident(activity.PerspectivesPrimaryKey[0]) + " = " + x + ".id"
 		},
 		by: func(x, o string) string { return tag + "." + b.d.ident(activity.PerspectivesPrimaryKey[1]) },
-	})
-	b.write(") AS ", c, " ON ", c, ".k = ", ps, ".id")
-	b.write(" ORDER BY ", ps, ".", b.d.ident(perspective.FieldPosition), ", ", ps, ".", b.d.ident(perspective.FieldName), ", ", ps, ".id) AS s)")
-	return nil
+	}, "1=1", id(perspective.FieldPosition)+", "+id(perspective.FieldName)+", "+ps+".id")
 }
 
 // activitiesWithoutHistory writes the number of the plan a's activities
