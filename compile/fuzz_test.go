@@ -102,6 +102,10 @@ var fuzzFindings = []struct{ name, query string }{
 	// plan without a county code), is "" in entgql's cursor, which takes
 	// it from the node: compiled, the cursor held nil.
 	{"NullTextInACursor", `{ plans(last: 2, orderBy: [{field: COUNTY_CODE, direction: DESC}]) { edges { cursor node { name } } pageInfo { endCursor startCursor } } }`},
+	// planReport's resolver reads the plan alone, without eager loading:
+	// its connections are paged as at the root, and without edges
+	// hasNextPage is whether any row matches.
+	{"ConnectionUnderPlanReport", `{ planReport { goals(first: 1) { totalCount pageInfo { hasNextPage hasPreviousPage } } } }`},
 	{"NestedUnderAliasedNode", `{ activities(first: 1) { edges { a: node { statusChanges(first: 1) { totalCount pageInfo { hasNextPage } } } } } }`},
 }
 

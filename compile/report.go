@@ -111,7 +111,10 @@ func (b *builder) planReport(field graphql.CollectedField) error {
 	b.policies[typ] = true
 	a := b.alias()
 	b.write("SELECT (SELECT ")
-	joins, err := b.row(func() error { return b.node(typ, a, false, field.Selections) })
+	// The resolver reads the plan alone (report.PlanOrNewest), not with
+	// entgql's eager loading: its connections are paged as at the root
+	// (lazy).
+	joins, err := b.row(func() error { return b.node(typ, a, true, field.Selections) })
 	if err != nil {
 		return err
 	}
