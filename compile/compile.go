@@ -824,8 +824,20 @@ func (b *builder) cursorExpr(typ *Type, a string, pg *page) string {
 	sb.WriteString("'")
 	for i, o := range pg.order {
 		c := b.orderExpr(typ, a, i, o.field, true)
-		if o.field.Kind == KindTime {
+		switch o.field.Kind {
+		case KindTime:
 			c = b.d.cursorTime(c)
+		case KindString, KindEnum:
+			// entgql takes the value from the node: an optional column
+			// that is not nillable reads NULL as "" (a plan without a
+			// county code).
+			if o.field.CountOf == "" && !o.field.Nillable {
+				c = "coalesce(" + c + ", '')"
+			}
+		case KindInt:
+			if o.field.CountOf == "" && !o.field.Nillable {
+				c = "coalesce(" + c + ", 0)"
+			}
 		}
 		sb.WriteString(", " + c)
 	}

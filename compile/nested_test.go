@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"sync"
 	"testing"
 
 	"github.com/samverkan/samverkan/bench"
+	"github.com/samverkan/samverkan/ent/privacy"
 	"github.com/samverkan/samverkan/seed"
 )
 
@@ -257,4 +259,18 @@ func TestSearchesOnTheNationalDatasetAnswerAlike(t *testing.T) {
 		p.same(text+" pages", pages, vars, true)
 	}
 	p.same("across an edge", `{ municipalities(first: 3, where: {hasActivitiesWith: {titleContainsFold: "gvi"}}) { totalCount edges { node { name } } } }`, nil, true)
+}
+
+// Every report of the admin page's dashboard (web/admin/js/views/dashboard.js
+// asks them all of one plan) answers alike on the national dataset, for
+// every plan, of every year and of the plan's first: the coverage of 290
+// municipalities among them.
+func TestTheReportsAnswerAlikeOnTheNationalDataset(t *testing.T) {
+	p := national(t)
+	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+	for _, plan := range p.client.Plan.Query().AllX(ctx) {
+		for _, year := range []any{nil, plan.FirstYear} {
+			p.same(fmt.Sprintf("plan %d, year %v", plan.ID, year), moreReports, map[string]any{"plan": strconv.Itoa(plan.ID), "year": year}, true)
+		}
+	}
 }

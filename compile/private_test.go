@@ -40,6 +40,9 @@ func TestPrivateReadsAnswerAlike(t *testing.T) {
 		"node":     `{ node(id: "1") { id __typename ... on Activity { title } } }`,
 		"report":   `{ planReport { name openDataExported statusCounts { total done } } }`,
 		"openData": `{ plans(first: 5) { edges { node { name state openData openDataExported } } } }`,
+		"reports": `{ planReport { activitiesWithoutHistory statusByPerspective { perspective { name } statusCounts { total } }
+			statusCountsWholeCounty { total } statusCountsWithoutPerspective { done } followUpsByYear { year periods { period } }
+			statusChangesByYear { year changes } } }`,
 	}
 	for name, q := range reads {
 		want, _ := anonymous.post(p.resolvers, q, nil)

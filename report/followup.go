@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"entgo.io/ent/dialect/sql"
 
@@ -52,7 +53,7 @@ func FollowUpsByYear(ctx context.Context, c *ent.Client, planID int, year *int) 
 	}
 	err := c.FollowUp.Query().Modify(func(s *sql.Selector) {
 		_, t := tables(s)
-		y := yearOf(s.Dialect(), s.C(followup.FieldDate))
+		y := YearOf(s.Dialect(), s.C(followup.FieldDate))
 		ofPlan(s, t, s.C(followup.FieldActivityID), planID)
 		if year != nil {
 			s.Where(sql.P(func(b *sql.Builder) { b.WriteString(y).WriteOp(sql.OpEQ).Arg(*year) }))
@@ -120,6 +121,19 @@ var periodOrder = []followup.Period{
 	followup.PeriodYear,
 	followup.PeriodFirstHalf, followup.PeriodSecondHalf,
 	followup.PeriodFirstTertial, followup.PeriodSecondTertial, followup.PeriodThirdTertial,
+}
+
+// PeriodRankOf is the SQL of periodRank for a period column (quoted for
+// the dialect already): its place in periodOrder, no period last. The read
+// compiler orders Plan.followUpsByYear's periods with it.
+func PeriodRankOf(column string) string {
+	var b strings.Builder
+	b.WriteString("CASE " + column)
+	for i, p := range periodOrder {
+		fmt.Fprintf(&b, " WHEN '%s' THEN %d", p, i)
+	}
+	fmt.Fprintf(&b, " ELSE %d END", len(periodOrder))
+	return b.String()
 }
 
 // periodRank is a period's place in periodOrder; no period comes last.

@@ -144,7 +144,7 @@ func FollowUpsOf(c *ent.Client, municipalityID, planID int, year *int) *ent.Foll
 func datedIn(year int) predicate.FollowUp {
 	return func(s *sql.Selector) {
 		s.Where(sql.P(func(b *sql.Builder) {
-			b.WriteString(yearOf(s.Dialect(), s.C(followup.FieldDate))).WriteOp(sql.OpEQ).Arg(year)
+			b.WriteString(YearOf(s.Dialect(), s.C(followup.FieldDate))).WriteOp(sql.OpEQ).Arg(year)
 		}))
 	}
 }

@@ -67,11 +67,19 @@ func StatusByPerspective(ctx context.Context, c *ent.Client, planID int, year *i
 // perspective, per status, of one year or all.
 func CountsWithoutPerspective(ctx context.Context, c *ent.Client, planID int, year *int) (Counts, error) {
 	return countActivitiesWhere(ctx, c, year, func(s *sql.Selector, t joined) *sql.Predicate {
-		b := sql.Dialect(s.Dialect())
-		ap := b.Table(activity.PerspectivesTable).As("ap")
-		tagged := b.Select(ap.C(activity.PerspectivesPrimaryKey[0])).From(ap).
-			Where(sql.ColumnsEQ(ap.C(activity.PerspectivesPrimaryKey[0]), s.C(activity.FieldID)))
-		return sql.And(sql.EQ(t.g.C(goal.FieldPlanID), planID), sql.NotExists(tagged))
+		return sql.And(sql.EQ(t.g.C(goal.FieldPlanID), planID), WithoutPerspectiveP(s.C(activity.FieldID)))
+	})
+}
+
+// WithoutPerspectiveP is the condition that the activity whose id is in
+// the column activityID (quoted for the dialect, as a selector's C gives
+// it, or an SQL expression) is tagged with no perspective. The read
+// compiler writes Plan.statusCountsWithoutPerspective with it.
+func WithoutPerspectiveP(activityID string) *sql.Predicate {
+	return sql.P(func(b *sql.Builder) {
+		b.WriteString("NOT EXISTS (SELECT 1 FROM ").WriteString(b.Quote(activity.PerspectivesTable)).WriteString(" AS ").WriteString(b.Quote("wp_ap")).
+			WriteString(" WHERE ").WriteString(b.Quote("wp_ap") + "." + b.Quote(activity.PerspectivesPrimaryKey[0])).WriteString(" = ").WriteString(activityID).
+			WriteString(")")
 	})
 }
 

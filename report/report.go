@@ -8,7 +8,7 @@
 // they are given (a request's transaction client, when there is one), are
 // seen by ent's drivers (and so by the tests' statement counter), and write
 // placeholders and quotes for the client's dialect. The one function that
-// differs between SQLite and PostgreSQL, the year of a date, is yearOf.
+// differs between SQLite and PostgreSQL, the year of a date, is YearOf.
 //
 // A year filter means "prioritised in that year" for an activity
 // (first year ≤ year ≤ last year, an activity without years taking its plan's
@@ -189,10 +189,11 @@ func activityJoin(a, o, p *sql.SelectTable, year *int) *sql.Predicate {
 	return sql.And(on, PrioritisedIn(a.C, p.C, *year))
 }
 
-// yearOf is the SQL for the year of a date column (in UTC), the one
+// YearOf is the SQL for the year of a date column (in UTC), the one
 // expression the databases spell differently. column must be quoted for
-// the dialect already (a Selector's or SelectTable's C).
-func yearOf(dialectName, column string) string {
+// the dialect already (a Selector's or SelectTable's C). The read compiler
+// counts follow-ups and status changes by year with it.
+func YearOf(dialectName, column string) string {
 	switch dialectName {
 	case dialect.Postgres:
 		return "CAST(EXTRACT(YEAR FROM " + column + " AT TIME ZONE 'UTC') AS INTEGER)"

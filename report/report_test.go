@@ -190,7 +190,7 @@ func TestNationalFiguresAddUp(t *testing.T) {
 
 // Every report query, written for PostgreSQL, has PostgreSQL's placeholders
 // ($1, $2, … one per argument) and quotes, and no SQLite function: the SQL
-// is portable but for yearOf.
+// is portable but for YearOf.
 func TestQueriesArePortable(t *testing.T) {
 	rec := &recorder{}
 	c := ent.NewClient(ent.Driver(rec))

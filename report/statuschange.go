@@ -39,7 +39,7 @@ func StatusChangesByYear(ctx context.Context, c *ent.Client, planID int, year *i
 	}
 	err := c.StatusChange.Query().Modify(func(s *sql.Selector) {
 		_, t := tables(s)
-		y := yearOf(s.Dialect(), s.C(statuschange.FieldAt))
+		y := YearOf(s.Dialect(), s.C(statuschange.FieldAt))
 		ofPlan(s, t, s.C(statuschange.FieldActivityID), planID)
 		if year != nil {
 			s.Where(sql.P(func(b *sql.Builder) { b.WriteString(y).WriteOp(sql.OpEQ).Arg(*year) }))
@@ -85,11 +85,23 @@ func ActivitiesWithoutHistory(ctx context.Context, c *ent.Client, planID int) (i
 	n, err := c.Activity.Query().
 		Where(
 			activity.HasObjectiveWith(objective.HasGoalWith(goal.PlanID(planID))),
-			activity.Not(activity.HasStatusChanges()),
+			func(s *sql.Selector) { s.Where(WithoutHistoryP(s.C(activity.FieldID))) },
 		).
 		Count(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("activities without history: %w", err)
 	}
 	return n, nil
+}
+
+// WithoutHistoryP is the condition that the activity whose id is in the
+// column activityID (quoted for the dialect, as a selector's C gives it,
+// or an SQL expression) has no status change recorded. The read compiler
+// writes Plan.activitiesWithoutHistory with it.
+func WithoutHistoryP(activityID string) *sql.Predicate {
+	return sql.P(func(b *sql.Builder) {
+		b.WriteString("NOT EXISTS (SELECT 1 FROM ").WriteString(b.Quote(statuschange.Table)).WriteString(" AS ").WriteString(b.Quote("wh_sc")).
+			WriteString(" WHERE ").WriteString(b.Quote("wh_sc") + "." + b.Quote(statuschange.FieldActivityID)).WriteString(" = ").WriteString(activityID).
+			WriteString(")")
+	})
 }
