@@ -100,7 +100,13 @@ func (r *queryResolver) Me(ctx context.Context) (*ent.User, error) {
 		return nil, nil
 	}
 	// Everyone may see themselves, whatever the User policy says of others.
-	return r.reader(ctx).User.Get(auth.AsServer(ctx), v.UserID)
+	u, err := r.reader(ctx).User.Get(auth.AsServer(ctx), v.UserID)
+	if ent.IsNotFound(err) {
+		// Deleted by another process while this server kept the token's
+		// viewer (accounts.ViewerCacheTTL): the token is no longer valid.
+		return nil, accounts.ErrInvalidToken
+	}
+	return u, err
 }
 
 // Current is the resolver for the current field.

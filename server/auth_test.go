@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -596,4 +597,24 @@ func TestUpdateUserWithAPasswordIsOneChange(t *testing.T) {
 		t.Errorf("the session from before the new password: status %d, want 401", r.Status)
 	}
 	s.signIn("hedda", "ett nytt långt lösenord")
+}
+
+// A token whose user another process deleted (the user command), while
+// the server still keeps the token's viewer (up to
+// accounts.ViewerCacheTTL), is a token that is no longer valid:
+// UNAUTHENTICATED, as once the viewer is read again, not NOT_FOUND.
+func TestATokenOfAUserDeletedElsewhereIsNotValid(t *testing.T) {
+	s := newTestServer(t)
+	u := accountstest.User(t, s.client, "erik", auth.RoleViewer, nil, nil)
+	erik := s.as(accountstest.Session(t, s.client, u))
+	erik.must(`{ me { username } }`, nil, nil) // the server keeps erik's viewer
+	other := s.db.Client()                     // another process's: this server is not told
+	t.Cleanup(func() { other.Close() })
+	if err := accounts.DeleteUser(context.Background(), other, "erik"); err != nil {
+		t.Fatal(err)
+	}
+	e := erik.wantError(`{ me { username } }`, nil, "UNAUTHENTICATED", "")
+	if e.Message != accounts.ErrInvalidToken.Error() {
+		t.Errorf("message %q, want %q", e.Message, accounts.ErrInvalidToken.Error())
+	}
 }

@@ -178,9 +178,8 @@ func TestUserCommands(t *testing.T) {
 // signedOut waits for the server on db to see that a token no longer
 // works: a change by another process reaches its viewer cache within
 // accounts.ViewerCacheTTL on SQLite, and on PostgreSQL, where the user
-// command tells the servers, at once (here: within 2 s). Meanwhile a
-// deleted user's kept token may meet NOT_FOUND. It returns the last code
-// the token got.
+// command tells the servers, at once (here: within 2 s). It returns the
+// last code the token got.
 func signedOut(t *testing.T, db, base, token string) string {
 	t.Helper()
 	bound := 2*accounts.ViewerCacheTTL + 5*time.Second
