@@ -317,10 +317,10 @@ func classify(err error) *samverkan.Error {
 		return &samverkan.Error{Code: samverkan.CodeValidation, Field: samverkan.GraphQLName(ve.Name), Message: reason}
 	case errors.As(err, &nf):
 		return &samverkan.Error{Code: samverkan.CodeNotFound, Message: strings.TrimPrefix(nf.Error(), "ent: ")}
-	case errors.As(err, &ce):
+	case errors.As(err, &ce), brokenAtCommit(err):
 		// describeConstraint's message names the field first, as
 		// samverkan.Error does.
-		field, msg := describeConstraint(ce)
+		field, msg := describeConstraint(err)
 		return &samverkan.Error{Code: samverkan.CodeConstraint, Field: field, Message: strings.TrimPrefix(msg, field+": ")}
 	case isRetryable(err):
 		return &samverkan.Error{Code: samverkan.CodeConflict, Message: "the change met another one made at the same moment and was not made; try it again"}
@@ -371,9 +371,20 @@ func isEmptyFilter(err error) bool {
 	return false
 }
 
+// brokenAtCommit reports whether err is PostgreSQL's refusal of a
+// constraint at COMMIT, which ent does not wrap: the inserts that wait for
+// the commit (the audit entry, the status change: storage/pgpipeline.go)
+// meet their constraints there, as when the viewer's user was deleted by
+// another process while this server kept the viewer.
+func brokenAtCommit(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && strings.HasPrefix(pgErr.Code, "23") // integrity_constraint_violation
+}
+
 // describeConstraint names the field and says in words which rule a
-// database constraint error broke.
-func describeConstraint(ce *ent.ConstraintError) (field, msg string) {
+// database constraint error (an ent.ConstraintError, or brokenAtCommit's)
+// broke.
+func describeConstraint(ce error) (field, msg string) {
 	table, columns, unique := brokenConstraint(ce)
 	if !unique {
 		if strings.Contains(strings.ToUpper(ce.Error()), "FOREIGN KEY") {
@@ -432,7 +443,7 @@ var pgKey = regexp.MustCompile(`^Key \(([^)]*)\)=`)
 
 // brokenConstraint reads, from SQLite's message or PostgreSQL's error, the
 // table and columns of a broken unique constraint.
-func brokenConstraint(ce *ent.ConstraintError) (table string, columns []string, unique bool) {
+func brokenConstraint(ce error) (table string, columns []string, unique bool) {
 	var pgErr *pgconn.PgError
 	if errors.As(ce, &pgErr) {
 		if pgErr.Code != "23505" { // unique_violation

@@ -618,3 +618,36 @@ func TestATokenOfAUserDeletedElsewhereIsNotValid(t *testing.T) {
 		t.Errorf("message %q, want %q", e.Message, accounts.ErrInvalidToken.Error())
 	}
 }
+
+// A write by a token whose user another process deleted, while the server
+// still keeps the token's viewer, cannot record its actor: the same
+// CONSTRAINT on both databases (on PostgreSQL the audit entry meets the
+// missing user at COMMIT), never INTERNAL, and nothing written.
+func TestAWriteOfAUserDeletedElsewhereIsRefused(t *testing.T) {
+	s := newTestServer(t)
+	u := accountstest.User(t, s.client, "erik", auth.RoleAdmin, nil, nil)
+	erik := s.as(accountstest.Session(t, s.client, u))
+	erik.must(`{ me { username } }`, nil, nil) // the server keeps erik's viewer
+	other := s.db.Client()                     // another process's: this server is not told
+	t.Cleanup(func() { other.Close() })
+	if err := accounts.DeleteUser(context.Background(), other, "erik"); err != nil {
+		t.Fatal(err)
+	}
+	id := s.idOf("activities", "{}")
+	var before struct{ Node struct{ Status string } }
+	s.must(`query($id: ID!) { node(id: $id) { ... on Activity { status } } }`, map[string]any{"id": id}, &before)
+	status := "DONE"
+	if before.Node.Status == status {
+		status = "ONGOING"
+	}
+	e := erik.wantError(`mutation($id: ID!, $s: ActivityStatus!) { updateActivity(id: $id, input: {status: $s}) { id } }`,
+		map[string]any{"id": id, "s": status}, "CONSTRAINT", "")
+	if e.Message != "the change refers to a record that does not exist" {
+		t.Errorf("message %q", e.Message)
+	}
+	var after struct{ Node struct{ Status string } }
+	s.must(`query($id: ID!) { node(id: $id) { ... on Activity { status } } }`, map[string]any{"id": id}, &after)
+	if after.Node.Status != before.Node.Status {
+		t.Errorf("the refused change was written: status %s, was %s", after.Node.Status, before.Node.Status)
+	}
+}
