@@ -604,15 +604,7 @@ func TestUpdateUserWithAPasswordIsOneChange(t *testing.T) {
 // accounts.ViewerCacheTTL), is a token that is no longer valid:
 // UNAUTHENTICATED, as once the viewer is read again, not NOT_FOUND.
 func TestATokenOfAUserDeletedElsewhereIsNotValid(t *testing.T) {
-	s := newTestServer(t)
-	u := accountstest.User(t, s.client, "erik", auth.RoleViewer, nil, nil)
-	erik := s.as(accountstest.Session(t, s.client, u))
-	erik.must(`{ me { username } }`, nil, nil) // the server keeps erik's viewer
-	other := s.db.Client()                     // another process's: this server is not told
-	t.Cleanup(func() { other.Close() })
-	if err := accounts.DeleteUser(context.Background(), other, "erik"); err != nil {
-		t.Fatal(err)
-	}
+	_, erik := deletedElsewhere(t, auth.RoleViewer)
 	e := erik.wantError(`{ me { username } }`, nil, "UNAUTHENTICATED", "")
 	if e.Message != accounts.ErrInvalidToken.Error() {
 		t.Errorf("message %q, want %q", e.Message, accounts.ErrInvalidToken.Error())
@@ -624,15 +616,7 @@ func TestATokenOfAUserDeletedElsewhereIsNotValid(t *testing.T) {
 // CONSTRAINT on both databases (on PostgreSQL the audit entry meets the
 // missing user at COMMIT), never INTERNAL, and nothing written.
 func TestAWriteOfAUserDeletedElsewhereIsRefused(t *testing.T) {
-	s := newTestServer(t)
-	u := accountstest.User(t, s.client, "erik", auth.RoleAdmin, nil, nil)
-	erik := s.as(accountstest.Session(t, s.client, u))
-	erik.must(`{ me { username } }`, nil, nil) // the server keeps erik's viewer
-	other := s.db.Client()                     // another process's: this server is not told
-	t.Cleanup(func() { other.Close() })
-	if err := accounts.DeleteUser(context.Background(), other, "erik"); err != nil {
-		t.Fatal(err)
-	}
+	s, erik := deletedElsewhere(t, auth.RoleAdmin)
 	id := s.idOf("activities", "{}")
 	var before struct{ Node struct{ Status string } }
 	s.must(`query($id: ID!) { node(id: $id) { ... on Activity { status } } }`, map[string]any{"id": id}, &before)
@@ -650,4 +634,21 @@ func TestAWriteOfAUserDeletedElsewhereIsRefused(t *testing.T) {
 	if after.Node.Status != before.Node.Status {
 		t.Errorf("the refused change was written: status %s, was %s", after.Node.Status, before.Node.Status)
 	}
+}
+
+// deletedElsewhere returns a server and, as seen by erik (of the role
+// given), the same server after another process deleted erik while the
+// server keeps erik's viewer.
+func deletedElsewhere(t *testing.T, role auth.Role) (s, erik *testServer) {
+	t.Helper()
+	s = newTestServer(t)
+	u := accountstest.User(t, s.client, "erik", role, nil, nil)
+	erik = s.as(accountstest.Session(t, s.client, u))
+	erik.must(`{ me { username } }`, nil, nil) // the server keeps erik's viewer
+	other := s.db.Client()                     // another process's: this server is not told
+	t.Cleanup(func() { other.Close() })
+	if err := accounts.DeleteUser(context.Background(), other, "erik"); err != nil {
+		t.Fatal(err)
+	}
+	return s, erik
 }
