@@ -3,6 +3,7 @@ package bench
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -337,10 +338,18 @@ func Run(ctx context.Context, cfg Config, srv *Server, db *storage.DB, ops []Ope
 	var results []Result
 	for _, op := range ops {
 		if op.Name == MixedName {
-			results = append(results, measureMixed(ctx, cfg, srv, t)...)
+			mixed, err := measureMixed(ctx, cfg, srv, db.DB, t)
+			results = append(results, mixed...)
+			if err != nil {
+				return results, err
+			}
 			continue
 		}
 		if err := Check(ctx, srv, floor, op, t); err != nil {
+			return results, err
+		}
+		l, err := openLedger(ctx, db.DB, op.Name)
+		if err != nil {
 			return results, err
 		}
 		r := Result{Op: op}
@@ -352,10 +361,14 @@ func Run(ctx context.Context, cfg Config, srv *Server, db *storage.DB, ops []Ope
 		}
 		r.Server = measure(ctx, cfg, op.Name+" server", func(ctx context.Context, i int) (reply, error) {
 			_, r, err := srv.post(ctx, op, t, i)
+			l.note(r, err)
 			return r, err
 		})
 		if err := <-profiled; err != nil {
 			return results, fmt.Errorf("profile %s: %w", op.Name, err)
+		}
+		if err := l.close(ctx); err != nil {
+			return results, err
 		}
 		if op.Floor != nil {
 			r.Floor = measure(ctx, cfg, op.Name+" floor", func(ctx context.Context, i int) (reply, error) {
@@ -381,7 +394,7 @@ const MixedName = "X1"
 
 // measureMixed measures X1 and returns it as two rows: its reads and its
 // writes, each with its own latencies, from the one run.
-func measureMixed(ctx context.Context, cfg Config, srv *Server, t *Targets) []Result {
+func measureMixed(ctx context.Context, cfg Config, srv *Server, db *sql.DB, t *Targets) ([]Result, error) {
 	var reads, writes []Operation
 	for _, op := range Operations {
 		switch {
@@ -392,12 +405,17 @@ func measureMixed(ctx context.Context, cfg Config, srv *Server, t *Targets) []Re
 			writes = append(writes, op)
 		}
 	}
+	l, err := openLedger(ctx, db, MixedName)
+	if err != nil {
+		return nil, err
+	}
 	m := measure(ctx, cfg, MixedName+" server", func(ctx context.Context, i int) (reply, error) {
 		op := reads[(i-i/10)%len(reads)]
 		if i%10 == 9 {
 			op = writes[(i/10)%len(writes)]
 		}
 		_, r, err := srv.post(ctx, op, t, i)
+		l.note(r, err)
 		return r, err
 	})
 	w := m.writes
@@ -408,7 +426,56 @@ func measureMixed(ctx context.Context, cfg Config, srv *Server, t *Targets) []Re
 	return []Result{
 		{Op: Operation{Name: MixedName, Title: "mixed: its reads"}, Server: m},
 		{Op: Operation{Name: MixedName, Title: "mixed: its writes"}, Server: w},
+	}, l.close(ctx)
+}
+
+// ledger checks that every write the server acknowledged while an
+// operation was measured changed an activity's status: one status change
+// recorded per write answered without an error. A write that changes
+// nothing is answered without writing, and a benchmark of those measures
+// reads (see Targets.nextStatus).
+type ledger struct {
+	db       *sql.DB
+	op       string
+	before   int
+	answered atomic.Int64
+}
+
+func openLedger(ctx context.Context, db *sql.DB, op string) (*ledger, error) {
+	l := &ledger{db: db, op: op}
+	var err error
+	if l.before, err = statusChanges(ctx, db); err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
 	}
+	return l, nil
+}
+
+// note counts a request's answer.
+func (l *ledger) note(r reply, err error) {
+	if r.write && err == nil {
+		l.answered.Add(1)
+	}
+}
+
+// close compares the writes answered with the status changes recorded.
+func (l *ledger) close(ctx context.Context) error {
+	after, err := statusChanges(ctx, l.db)
+	if err != nil {
+		return fmt.Errorf("%s: %w", l.op, err)
+	}
+	if recorded, answered := after-l.before, l.answered.Load(); int64(recorded) != answered {
+		return fmt.Errorf("%s: the server answered %d writes, and %d status changes were recorded: "+
+			"the benchmark measured writes that changed nothing, or lost some", l.op, answered, recorded)
+	}
+	return nil
+}
+
+func statusChanges(ctx context.Context, db *sql.DB) (int, error) {
+	var n int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM status_changes").Scan(&n); err != nil {
+		return 0, fmt.Errorf("count status changes: %w", err)
+	}
+	return n, nil
 }
 
 // profile waits for the warm-up to end and writes a CPU profile of the
