@@ -17,14 +17,15 @@ import (
 // A benchmark killed outright (SIGKILL, or a pipe closed under it) takes
 // its server with it: the kernel stops the child when the parent dies.
 func TestChildDiesWithTheBenchmark(t *testing.T) {
-	if os.Getenv("SAMVERKAN_TEST_CHILD_PARENT") != "" {
+	if dir := os.Getenv("SAMVERKAN_TEST_CHILD_PARENT"); dir != "" {
 		// The parent: start a "server" that says where it listens and
-		// then waits, print its pid, and wait to be killed.
-		script := filepath.Join(t.TempDir(), "serve.sh")
+		// then waits, print its pid, and wait to be killed. Its files go
+		// in the test's directory: killed, it removes none of its own.
+		script := filepath.Join(dir, "serve.sh")
 		if err := os.WriteFile(script, []byte("#!/bin/sh\necho 'GraphQL API: http://127.0.0.1:1/graphql'\nexec sleep 300\n"), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		c, err := StartChild(context.Background(), script, filepath.Join(t.TempDir(), "log"), nil)
+		c, err := StartChild(context.Background(), script, filepath.Join(dir, "log"), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -33,7 +34,7 @@ func TestChildDiesWithTheBenchmark(t *testing.T) {
 		return
 	}
 	parent := exec.Command(os.Args[0], "-test.run=^TestChildDiesWithTheBenchmark$")
-	parent.Env = append(os.Environ(), "SAMVERKAN_TEST_CHILD_PARENT=1")
+	parent.Env = append(os.Environ(), "SAMVERKAN_TEST_CHILD_PARENT="+t.TempDir())
 	out, err := parent.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
