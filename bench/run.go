@@ -233,17 +233,16 @@ func progress(cfg Config, label string, start, warmEnd, end time.Time, done *ato
 // Server sends the workload's requests to a running Samverkan.
 type Server struct {
 	url    string
-	client *http.Client
+	client *client
+	err    error  // why there is no client: the endpoint is not one it can speak to
 	token  string // a session's, sent with writes (reads are public)
 }
 
-// NewServer returns a client for the GraphQL endpoint at url, with a
-// connection for each of concurrency requests in flight.
+// NewServer returns a client for the GraphQL endpoint at url (http://),
+// with a connection for each of concurrency requests in flight.
 func NewServer(url string, concurrency int) *Server {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConns = concurrency
-	tr.MaxIdleConnsPerHost = concurrency
-	return &Server{url: url, client: &http.Client{Transport: tr, Timeout: time.Minute}}
+	c, err := newClient(url, concurrency)
+	return &Server{url: url, client: c, err: err}
 }
 
 // SignIn signs in as the user, for the writes.
@@ -268,41 +267,49 @@ func (s *Server) SignIn(ctx context.Context, username, password string) error {
 // SQL statements the server reported. A response that is not 200 or that
 // has errors is an error.
 func (s *Server) Post(ctx context.Context, op Operation, t *Targets, i int) ([]byte, int, error) {
-	body, r, err := s.post(ctx, op, t, i)
+	body, r, err := s.post(ctx, op, t, i, true)
 	return body, r.statements, err
 }
 
-func (s *Server) post(ctx context.Context, op Operation, t *Targets, i int) ([]byte, reply, error) {
+// headersRead are the response headers post reads, by lower-case name.
+var headersRead = []string{strings.ToLower(StatementsHeader), strings.ToLower(samverkan.ReadFallbacksHeader)}
+
+// post sends the i-th request of op. It returns the response body only if
+// keep is set (a copy: the connection's buffer is used again), and its
+// excerpt in the error of a failed request.
+func (s *Server) post(ctx context.Context, op Operation, t *Targets, i int, keep bool) ([]byte, reply, error) {
 	r := reply{write: op.Floor == nil}
+	if s.err != nil {
+		return nil, r, s.err
+	}
 	body, err := json.Marshal(map[string]any{"query": op.Query, "operationName": op.Name, "variables": op.Vars(t, i)})
 	if err != nil {
 		return nil, r, fmt.Errorf("%s: %w", op.Name, err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.url, bytes.NewReader(body))
-	if err != nil {
-		return nil, r, fmt.Errorf("%s: %w", op.Name, err)
-	}
-	req.Header.Set("Content-Type", "application/json")
+	var extra string
 	if op.Floor == nil && s.token != "" {
 		// Only writes carry the token: the reads are a public frontend's,
 		// and a token would add its lookup to every one of them.
-		req.Header.Set("Authorization", "Bearer "+s.token)
+		extra = "Authorization: Bearer " + s.token + "\r\n"
 	}
-	res, err := s.client.Do(req)
+	var data []byte
+	err = s.client.do(ctx, extra, body, headersRead, func(res *response) error {
+		r.statements, _ = strconv.Atoi(res.header[headersRead[0]])
+		r.fallbacks, _ = strconv.Atoi(res.header[headersRead[1]])
+		if keep {
+			data = bytes.Clone(res.body)
+		}
+		// gqlgen writes "errors" first when there are any, so the prefix
+		// tells without decoding the whole answer on the load
+		// generator's CPU.
+		if res.status != http.StatusOK || bytes.HasPrefix(res.body, []byte(`{"errors"`)) {
+			data = bytes.Clone(res.body)
+			return fmt.Errorf("status %d: %s", res.status, excerpt(res.body))
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, r, fmt.Errorf("%s: %w", op.Name, err)
-	}
-	defer res.Body.Close()
-	data, err := io.ReadAll(res.Body)
-	if err != nil {
-		return nil, r, fmt.Errorf("%s: read response: %w", op.Name, err)
-	}
-	r.statements, _ = strconv.Atoi(res.Header.Get(StatementsHeader))
-	r.fallbacks, _ = strconv.Atoi(res.Header.Get(samverkan.ReadFallbacksHeader))
-	// gqlgen writes "errors" first when there are any, so the prefix tells
-	// without decoding the whole answer on the load generator's CPU.
-	if res.StatusCode != http.StatusOK || bytes.HasPrefix(data, []byte(`{"errors"`)) {
-		return data, r, fmt.Errorf("%s: status %d: %s", op.Name, res.StatusCode, excerpt(data))
+		return data, r, fmt.Errorf("%s: %w", op.Name, err)
 	}
 	return data, r, nil
 }
@@ -360,7 +367,7 @@ func Run(ctx context.Context, cfg Config, srv *Server, db *storage.DB, ops []Ope
 			profiled <- nil
 		}
 		r.Server = measure(ctx, cfg, op.Name+" server", func(ctx context.Context, i int) (reply, error) {
-			_, r, err := srv.post(ctx, op, t, i)
+			_, r, err := srv.post(ctx, op, t, i, false)
 			l.note(r, err)
 			return r, err
 		})
@@ -414,7 +421,7 @@ func measureMixed(ctx context.Context, cfg Config, srv *Server, db *sql.DB, t *T
 		if i%10 == 9 {
 			op = writes[(i/10)%len(writes)]
 		}
-		_, r, err := srv.post(ctx, op, t, i)
+		_, r, err := srv.post(ctx, op, t, i, false)
 		l.note(r, err)
 		return r, err
 	})
