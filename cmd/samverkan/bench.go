@@ -57,7 +57,9 @@ Flags:
   -cpuprofile DIR  write a CPU profile of the server for the counted time of
                    each operation to DIR/Q1.pprof, …; read with go tool pprof
 
-It fails when a request fails or Q1 takes more than 6 SQL statements.
+It fails when a request fails, when the writes answered (M1's, X1's) did
+not each record a status change, or when Q1 takes more than 6 SQL
+statements.
 `
 
 // maxQ1Statements is the most SQL statements Q1 may take, whatever its page
