@@ -464,8 +464,13 @@ func (l *ledger) note(r reply, err error) {
 	}
 }
 
-// close compares the writes answered with the status changes recorded.
+// close compares the writes answered with the status changes recorded. An
+// interrupted run has nothing to compare: a write cancelled on its way may
+// have been recorded.
 func (l *ledger) close(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	after, err := statusChanges(ctx, l.db)
 	if err != nil {
 		return fmt.Errorf("%s: %w", l.op, err)
