@@ -73,11 +73,12 @@ type response struct {
 
 // do sends body to the endpoint with the extra header lines (each ending
 // in "\r\n") and passes the response to read before the connection goes
-// back to the pool. A connection kept from before that the server has
-// closed meanwhile is dialled again, once.
+// back to the pool. When a connection kept from before turns out closed by
+// the server meanwhile (after its idle timeout), the request is sent again
+// on a new one, once.
 func (c *client) do(ctx context.Context, extra string, body []byte, want []string, read func(*response) error) error {
 	for attempt := 0; ; attempt++ {
-		cc, reused, err := c.conn(ctx)
+		cc, reused, err := c.conn(ctx, attempt > 0)
 		if err != nil {
 			return err
 		}
@@ -106,12 +107,14 @@ func stale(err error) bool {
 		strings.Contains(err.Error(), "connection reset") || strings.Contains(err.Error(), "broken pipe")
 }
 
-// conn takes an idle connection or dials a new one.
-func (c *client) conn(ctx context.Context) (*clientConn, bool, error) {
-	select {
-	case cc := <-c.idle:
-		return cc, true, nil
-	default:
+// conn takes an idle connection, unless fresh, or dials a new one.
+func (c *client) conn(ctx context.Context, fresh bool) (*clientConn, bool, error) {
+	if !fresh {
+		select {
+		case cc := <-c.idle:
+			return cc, true, nil
+		default:
+		}
 	}
 	var d net.Dialer
 	nc, err := d.DialContext(ctx, "tcp", c.addr)

@@ -103,16 +103,26 @@ func TestClientReadsWhatNetHTTPReads(t *testing.T) {
 		}
 	}
 
-	// The server closes the idle connections the client keeps: the next
-	// request dials again instead of failing.
+	// The server closes the idle connections the client keeps (four of
+	// them): each next request dials again instead of failing.
 	c, err := newClient(srv.URL+"/small", 4)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ask(c, "/small", []byte("1"))
+	var held sync.WaitGroup
+	for i := range 4 {
+		held.Go(func() {
+			if err := c.do(ctx, "", []byte(strconv.Itoa(i)), nil, func(*response) error { return nil }); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	held.Wait()
 	srv.CloseClientConnections()
-	if _, _, got := ask(c, "/small", []byte("2")); string(got) != "<2>" {
-		t.Errorf("after the server closed the kept connection: %q, want <2>", got)
+	for i := range 4 {
+		if _, _, got := ask(c, "/small", []byte(strconv.Itoa(i))); string(got) != "<"+strconv.Itoa(i)+">" {
+			t.Errorf("after the server closed the kept connections: %q, want <%d>", got, i)
+		}
 	}
 
 	// Concurrent requests each get their own answer.
