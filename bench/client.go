@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -104,7 +105,7 @@ func (c *client) do(ctx context.Context, extra string, body []byte, want []strin
 // closed while it was idle meets: nothing at all came back.
 func stale(err error) bool {
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) ||
-		strings.Contains(err.Error(), "connection reset") || strings.Contains(err.Error(), "broken pipe")
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
 // conn takes an idle connection, unless fresh, or dials a new one.
@@ -210,9 +211,7 @@ func (cc *clientConn) readResponse(want []string) (*response, error) {
 	default:
 		// No length: the body ends with the connection.
 		res.closing = true
-		var b bytes.Buffer
-		_, err = b.ReadFrom(cc.r)
-		cc.res = append(cc.res, b.Bytes()...)
+		cc.res, err = io.ReadAll(cc.r)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read response body: %w", err)

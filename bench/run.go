@@ -274,9 +274,9 @@ func (s *Server) Post(ctx context.Context, op Operation, t *Targets, i int) ([]b
 // headersRead are the response headers post reads, by lower-case name.
 var headersRead = []string{strings.ToLower(StatementsHeader), strings.ToLower(samverkan.ReadFallbacksHeader)}
 
-// post sends the i-th request of op. It returns the response body only if
-// keep is set (a copy: the connection's buffer is used again), and its
-// excerpt in the error of a failed request.
+// post sends the i-th request of op. It returns the response body (a copy:
+// the connection's buffer is used again) when keep is set or the request
+// failed, and its excerpt in the error of a failed request.
 func (s *Server) post(ctx context.Context, op Operation, t *Targets, i int, keep bool) ([]byte, reply, error) {
 	r := reply{write: op.Floor == nil}
 	if s.err != nil {
@@ -296,14 +296,14 @@ func (s *Server) post(ctx context.Context, op Operation, t *Targets, i int, keep
 	err = s.client.do(ctx, extra, body, headersRead, func(res *response) error {
 		r.statements, _ = strconv.Atoi(res.header[headersRead[0]])
 		r.fallbacks, _ = strconv.Atoi(res.header[headersRead[1]])
-		if keep {
-			data = bytes.Clone(res.body)
-		}
 		// gqlgen writes "errors" first when there are any, so the prefix
 		// tells without decoding the whole answer on the load
 		// generator's CPU.
-		if res.status != http.StatusOK || bytes.HasPrefix(res.body, []byte(`{"errors"`)) {
+		failed := res.status != http.StatusOK || bytes.HasPrefix(res.body, []byte(`{"errors"`))
+		if keep || failed {
 			data = bytes.Clone(res.body)
+		}
+		if failed {
 			return fmt.Errorf("status %d: %s", res.status, excerpt(res.body))
 		}
 		return nil
