@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/samverkan/samverkan"
+	"github.com/samverkan/samverkan/search"
 	"github.com/samverkan/samverkan/storage"
 )
 
@@ -171,6 +172,11 @@ func (m *Metrics) WriteTo(w io.Writer) (int64, error) {
 			fmt.Fprintf(&b, "samverkan_writer_group_size_bucket{le=\"+Inf\"} %d\n", cumulative)
 			fmt.Fprintf(&b, "samverkan_writer_group_size_sum %d\n", s.Members)
 			fmt.Fprintf(&b, "samverkan_writer_group_size_count %d\n", cumulative)
+			hits, misses := search.CountStats()
+			b.WriteString("# HELP samverkan_search_counts_total Counts of searches' matches (totalCount under a …ContainsFold) given from those kept at the index's version, and counted (SQLite).\n")
+			b.WriteString("# TYPE samverkan_search_counts_total counter\n")
+			fmt.Fprintf(&b, "samverkan_search_counts_total{from=\"kept\"} %d\n", hits)
+			fmt.Fprintf(&b, "samverkan_search_counts_total{from=\"counted\"} %d\n", misses)
 		}
 	}
 

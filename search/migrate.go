@@ -50,6 +50,19 @@ func (i Index) migrateSQLite(ctx context.Context, db *stdsql.DB) error {
 			}
 		}
 	}
+	// An index without a version has triggers that do not draw one:
+	// they go, and are made again below with the version.
+	var versioned int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", i.Version()).Scan(&versioned); err != nil {
+		return err
+	}
+	if versioned == 0 {
+		for _, stmt := range i.sqliteDropTriggers() {
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				return err
+			}
+		}
+	}
 	for _, stmt := range i.sqliteSchema() {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return err
@@ -91,15 +104,19 @@ func (i Index) sqliteSchema() []string {
 		WHERE trigram IN (SELECT j.value FROM %[1]s AS f, json_each(%[4]s(f.folded)) AS j WHERE f.id = OLD.id);
 	DELETE FROM %[2]s WHERE id = OLD.id AND trigram IN (SELECT j.value FROM %[1]s AS f, json_each(%[4]s(f.folded)) AS j WHERE f.id = OLD.id);
 	DELETE FROM %[1]s WHERE id = OLD.id;`, folded, grams, counts, TrigramsFunc)
+	// Every change of the index draws its version again (counts.go).
+	bump := fmt.Sprintf("UPDATE %s SET v = random() WHERE id = 0;", quote(i.Version()))
 	name := i.trigger
 	return []string{
+		fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s (id INTEGER PRIMARY KEY CHECK (id = 0), v INTEGER NOT NULL)", quote(i.Version())),
+		fmt.Sprintf("INSERT INTO %s (id, v) VALUES (0, random()) ON CONFLICT (id) DO NOTHING", quote(i.Version())),
 		fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s (id INTEGER PRIMARY KEY, folded TEXT NOT NULL)", folded),
 		fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s (trigram TEXT NOT NULL, id INTEGER NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (trigram, id, pos)) WITHOUT ROWID", grams),
 		fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s (trigram TEXT NOT NULL PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID", counts),
-		fmt.Sprintf("CREATE TRIGGER IF NOT EXISTS %s AFTER INSERT ON %s BEGIN\n\t%s\nEND", name("insert"), t, add("NEW")),
-		fmt.Sprintf("CREATE TRIGGER IF NOT EXISTS %s AFTER UPDATE OF %s ON %s WHEN OLD.%s IS NOT NEW.%s BEGIN\n\t%s\n\t%s\nEND",
-			name("update"), c, t, c, c, remove, add("NEW")),
-		fmt.Sprintf("CREATE TRIGGER IF NOT EXISTS %s AFTER DELETE ON %s BEGIN\n\t%s\nEND", name("delete"), t, remove),
+		fmt.Sprintf("CREATE TRIGGER IF NOT EXISTS %s AFTER INSERT ON %s BEGIN\n\t%s\n\t%s\nEND", name("insert"), t, add("NEW"), bump),
+		fmt.Sprintf("CREATE TRIGGER IF NOT EXISTS %s AFTER UPDATE OF %s ON %s WHEN OLD.%s IS NOT NEW.%s BEGIN\n\t%s\n\t%s\n\t%s\nEND",
+			name("update"), c, t, c, c, remove, add("NEW"), bump),
+		fmt.Sprintf("CREATE TRIGGER IF NOT EXISTS %s AFTER DELETE ON %s BEGIN\n\t%s\n\t%s\nEND", name("delete"), t, remove, bump),
 		// For the searches shorter than a trigram, which read every
 		// row: the folded text of every row, cheaper to read than the
 		// table (and than calling lower() per row).
@@ -109,11 +126,16 @@ func (i Index) sqliteSchema() []string {
 
 // sqliteDrop removes the index's trigram tables and triggers.
 func (i Index) sqliteDrop() []string {
+	return append(i.sqliteDropTriggers(), "DROP TABLE IF EXISTS "+quote(i.Trigrams()), "DROP TABLE IF EXISTS "+quote(i.Counts()))
+}
+
+// sqliteDropTriggers removes the index's triggers.
+func (i Index) sqliteDropTriggers() []string {
 	var out []string
 	for _, event := range []string{"insert", "update", "delete"} {
 		out = append(out, "DROP TRIGGER IF EXISTS "+i.trigger(event))
 	}
-	return append(out, "DROP TABLE IF EXISTS "+quote(i.Trigrams()), "DROP TABLE IF EXISTS "+quote(i.Counts()))
+	return out
 }
 
 // trigger is the name of the index's trigger on event.
@@ -133,6 +155,7 @@ func (i Index) sqliteRebuild() []string {
 		fmt.Sprintf("INSERT INTO %s (trigram, id, pos) SELECT j.value, f.id, j.key FROM %s AS f, json_each(%s(f.folded)) AS j",
 			grams, folded, TrigramsFunc),
 		fmt.Sprintf("INSERT INTO %s (trigram, n) SELECT trigram, count(*) FROM %s GROUP BY trigram", counts, grams),
+		fmt.Sprintf("UPDATE %s SET v = random() WHERE id = 0", quote(i.Version())),
 	}
 }
 

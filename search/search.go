@@ -163,6 +163,7 @@ func Cover(folded string) (trigrams []string, offsets []int) {
 // search is a text searched from the index.
 type search struct {
 	i       Index
+	folded  string // the searched text, folded
 	grams   []string
 	offsets []int
 	driver  int // into grams; -1: ent's predicate
@@ -170,8 +171,9 @@ type search struct {
 }
 
 func (i Index) search(ctx context.Context, substr string) search {
-	grams, offsets := Cover(strings.ToLower(substr))
-	q := search{i: i, grams: grams, offsets: offsets}
+	folded := strings.ToLower(substr)
+	grams, offsets := Cover(folded)
+	q := search{i: i, folded: folded, grams: grams, offsets: offsets}
 	if st, ok := ctx.Value(statsKey{}).(Stats); ok && len(grams) > 0 {
 		q.driver, q.dense = st.Choose(ctx, i, grams)
 	}
@@ -236,17 +238,15 @@ func (i Index) ContainsFold(ctx context.Context, substr string) func(*sql.Select
 // Count returns the number of rows whose column contains substr, folded
 // as ContainsFold folds it, counted from the index without reading the
 // table (every row the index holds is in the table: its triggers see to
-// that); false when the index is not to be used for substr (see
-// ContainsFold).
+// that), or the count kept from an earlier statement at the same version
+// of the index (see counts.go); false when the index is not to be used for
+// substr (see ContainsFold).
 func (i Index) Count(ctx context.Context, substr string) (func(*sql.Builder), bool) {
 	q := i.search(ctx, substr)
 	if q.driver < 0 {
 		return nil, false
 	}
-	return func(b *sql.Builder) {
-		b.WriteString("SELECT count(DISTINCT g0.id)")
-		q.rows(b)
-	}, true
+	return q.count, true
 }
 
 // Find returns the index of table's column, if it has one.

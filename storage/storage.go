@@ -47,14 +47,23 @@ func init() {
 // installSwedish replaces SQLite's ASCII-only lower() with one that folds
 // every letter, so that ent's …Fold filters (which compare lower(column)
 // with the lower-cased search text) find "Örebro" from "örebro", and adds
-// the Swedish collation the schema gives to names and titles. Both must be
-// on every connection of the pool, hence a connect hook and not a statement.
+// the Swedish collation the schema gives to names and titles; with them the
+// search index's functions (package search). All must be on every
+// connection of the pool, hence a connect hook and not a statement.
 func installSwedish(conn *sqlite3.SQLiteConn) error {
 	if err := conn.RegisterFunc("lower", lower, true); err != nil {
 		return fmt.Errorf("register lower: %w", err)
 	}
 	if err := conn.RegisterFunc(search.TrigramsFunc, search.TrigramsJSON, true); err != nil {
 		return fmt.Errorf("register %s: %w", search.TrigramsFunc, err)
+	}
+	// The search's kept counts (search/counts.go): not pure, so that
+	// SQLite calls them where the statement asks, once per row.
+	if err := conn.RegisterFunc(search.CountKeptFunc, search.KeptCount, false); err != nil {
+		return fmt.Errorf("register %s: %w", search.CountKeptFunc, err)
+	}
+	if err := conn.RegisterFunc(search.CountKeepFunc, search.KeepCount, false); err != nil {
+		return fmt.Errorf("register %s: %w", search.CountKeepFunc, err)
 	}
 	if err := conn.RegisterCollation(swedish.Collation, swedish.NewCollator().Compare); err != nil {
 		return fmt.Errorf("register collation %s: %w", swedish.Collation, err)

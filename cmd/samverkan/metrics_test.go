@@ -74,6 +74,19 @@ func TestMetrics(t *testing.T) {
 	case db.Dialect != dialect.SQLite && group != nil:
 		t.Errorf("writer queue metrics on %s:\n%s", db.Dialect, body)
 	}
+	// A search's count, twice: counted, then given from those kept.
+	search := `query Search { activities(where: {titleContainsFold: "kultur"}) { totalCount } }`
+	s.graphql(t, search)
+	s.graphql(t, search)
+	_, body = scrape(m[1])
+	kept := regexp.MustCompile(`samverkan_search_counts_total\{from="kept"\} (\d+)\n`).FindStringSubmatch(body)
+	counted := regexp.MustCompile(`samverkan_search_counts_total\{from="counted"\} (\d+)\n`).FindStringSubmatch(body)
+	switch {
+	case db.Dialect == dialect.SQLite && (kept == nil || counted == nil || kept[1] == "0" || counted[1] == "0"):
+		t.Errorf("no kept and counted searches' counts after two searches on SQLite:\n%s", body)
+	case db.Dialect != dialect.SQLite && kept != nil:
+		t.Errorf("searches' counts on %s, which keeps none:\n%s", db.Dialect, body)
+	}
 	if status, _ := scrape(s.base + "/metrics"); status == http.StatusOK {
 		t.Error("the API's address serves /metrics too; want it only on --metrics-addr")
 	}
