@@ -33,6 +33,8 @@ type Floor struct {
 	sql map[string]string
 	// status reads one activity's status, for M1's check.
 	status string
+	// titles is the search index of the activities' titles.
+	titles search.Index
 }
 
 // NewFloor returns the floor over db, which must be opened with
@@ -49,12 +51,17 @@ func NewFloor(db *storage.DB) *Floor {
 	// up as they are read in id order. The text's covering trigrams are
 	// "kul" and, three characters on, "tur".
 	titles, _ := search.Find(activity.Table, activity.FieldTitle)
+	f.titles = titles
 	grams := titles.Trigrams()
 	matches := func(id string) string {
 		return `FROM "` + grams + `" g0 JOIN "` + grams + `" g1 ON g1.trigram = ? AND g1.id = g0.id AND g1.pos = g0.pos + 3
 			WHERE g0.trigram = ?` + id
 	}
-	count := `SELECT count(DISTINCT g0.id) ` + matches("")
+	// The count is kept as the server keeps it (search/counts.go): given
+	// again while the index's version is the one it was counted at.
+	version := `(SELECT v FROM "` + titles.Version() + `" WHERE id = 0)`
+	count := `SELECT coalesce(` + search.CountKeptFunc + `(?, ` + version + `), ` + search.CountKeepFunc + `(?, ` + version +
+		`, (SELECT count(DISTINCT g0.id) ` + matches("") + `)))`
 	srch := `EXISTS (SELECT 1 ` + matches(" AND g0.id = activities.id") + `)`
 	if f.postgres {
 		count = "SELECT count(*) FROM activities WHERE title ILIKE ?"
@@ -192,7 +199,8 @@ func (f *Floor) Answer(ctx context.Context, op string, t *Targets, i int) ([]byt
 			break
 		}
 		grams, _ := search.Cover(strings.ToLower(searchText))
-		args = []any{grams[1], grams[0], grams[1], grams[0]}
+		key := f.titles.CountKey(searchText)
+		args = []any{key, key, grams[1], grams[0], grams[1], grams[0]}
 	}
 	var out []byte
 	if err := f.db.QueryRowContext(ctx, query, args...).Scan(&out); err != nil {

@@ -35,6 +35,25 @@ func WriteTable(w io.Writer, results []Result) error {
 	return nil
 }
 
+// WriteKeptCounts writes, for each operation that counted searches, how
+// many of the counts the server gave from those it kept (search/counts.go)
+// rather than counting: a kept count is exact, but the figures of an
+// operation that reuses them must say how often it did.
+func WriteKeptCounts(w io.Writer, results []Result) error {
+	var parts []string
+	for _, r := range results {
+		k := r.KeptCounts
+		if n := k.Hits + k.Misses; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %.1f %% of %s", r.Op.Name, 100*float64(k.Hits)/float64(n), thousands(float64(n))))
+		}
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	_, err := fmt.Fprintf(w, "Search counts given from those kept (warm-up included): %s.\n", strings.Join(parts, ", "))
+	return err
+}
+
 // errorsOf is the server's error count, and the floor's if it had any.
 func errorsOf(s, f *Measurement) string {
 	out := strconv.Itoa(s.Errors)

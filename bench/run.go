@@ -327,6 +327,9 @@ type Result struct {
 	Op     Operation
 	Server *Measurement
 	Floor  *Measurement // nil for a write
+	// KeptCounts are the server's counts of searches while the operation
+	// ran (X1's on its reads' row).
+	KeptCounts KeptCounts
 }
 
 // Run measures every operation in ops on the server and, alternating with
@@ -360,6 +363,10 @@ func Run(ctx context.Context, cfg Config, srv *Server, db *storage.DB, ops []Ope
 			return results, err
 		}
 		r := Result{Op: op}
+		keptBefore, err := srv.keptCounts(ctx)
+		if err != nil {
+			return results, err
+		}
 		profiled := make(chan error, 1)
 		if cfg.ProfileDir != "" {
 			go func() { profiled <- srv.profile(ctx, cfg, filepath.Join(cfg.ProfileDir, op.Name+".pprof")) }()
@@ -377,6 +384,11 @@ func Run(ctx context.Context, cfg Config, srv *Server, db *storage.DB, ops []Ope
 		if err := l.close(ctx); err != nil {
 			return results, err
 		}
+		keptAfter, err := srv.keptCounts(ctx)
+		if err != nil {
+			return results, err
+		}
+		r.KeptCounts = keptAfter.since(keptBefore)
 		if op.Floor != nil {
 			r.Floor = measure(ctx, cfg, op.Name+" floor", func(ctx context.Context, i int) (reply, error) {
 				return reply{}, op.Floor(ctx, floor, t, i)
@@ -416,6 +428,10 @@ func measureMixed(ctx context.Context, cfg Config, srv *Server, db *sql.DB, t *T
 	if err != nil {
 		return nil, err
 	}
+	keptBefore, err := srv.keptCounts(ctx)
+	if err != nil {
+		return nil, err
+	}
 	m := measure(ctx, cfg, MixedName+" server", func(ctx context.Context, i int) (reply, error) {
 		op := reads[(i-i/10)%len(reads)]
 		if i%10 == 9 {
@@ -430,10 +446,16 @@ func measureMixed(ctx context.Context, cfg Config, srv *Server, db *sql.DB, t *T
 		w = &Measurement{Elapsed: m.Elapsed}
 	}
 	m.writes = nil
-	return []Result{
+	results := []Result{
 		{Op: Operation{Name: MixedName, Title: "mixed: its reads"}, Server: m},
 		{Op: Operation{Name: MixedName, Title: "mixed: its writes"}, Server: w},
-	}, l.close(ctx)
+	}
+	if err := l.close(ctx); err != nil {
+		return results, err
+	}
+	keptAfter, err := srv.keptCounts(ctx)
+	results[0].KeptCounts = keptAfter.since(keptBefore)
+	return results, err
 }
 
 // ledger checks that every write the server acknowledged while an
@@ -488,6 +510,41 @@ func statusChanges(ctx context.Context, db *sql.DB) (int, error) {
 		return 0, fmt.Errorf("count status changes: %w", err)
 	}
 	return n, nil
+}
+
+// KeptCounts are the counts of searches (a connection's totalCount under a
+// titleContainsFold) the server gave while an operation ran, warm-up
+// included: Hits from those it kept, Misses counted in the statement (see
+// search/counts.go). Both are zero on PostgreSQL, which keeps none.
+type KeptCounts struct {
+	Hits, Misses uint64
+}
+
+func (k KeptCounts) since(before KeptCounts) KeptCounts {
+	return KeptCounts{Hits: k.Hits - before.Hits, Misses: k.Misses - before.Misses}
+}
+
+// keptCountsPath is where Instrument serves search.CountStats.
+const keptCountsPath = "/debug/search-counts"
+
+// keptCounts reads the server's kept counts so far, from Instrument's
+// keptCountsPath.
+func (s *Server) keptCounts(ctx context.Context) (KeptCounts, error) {
+	var k KeptCounts
+	url := strings.TrimSuffix(s.url, "/graphql") + keptCountsPath
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return k, err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return k, fmt.Errorf("read the kept counts: %w", err)
+	}
+	defer res.Body.Close()
+	if _, err := fmt.Fscan(res.Body, &k.Hits, &k.Misses); err != nil || res.StatusCode != http.StatusOK {
+		return k, fmt.Errorf("read the kept counts: %s answered %s (%v)", url, res.Status, err)
+	}
+	return k, nil
 }
 
 // profile waits for the warm-up to end and writes a CPU profile of the

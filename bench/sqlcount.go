@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/samverkan/samverkan/ent"
+	"github.com/samverkan/samverkan/search"
 	"github.com/samverkan/samverkan/storage"
 )
 
@@ -49,14 +50,19 @@ func CountingClient(db *storage.DB) *ent.Client {
 // whole operation before it writes.
 //
 // It also serves Go's profiles at /debug/pprof/, for the benchmark's
-// -cpuprofile.
+// -cpuprofile, and at keptCountsPath how many counts of searches were
+// given from those kept and how many counted (search.CountStats).
 func Instrument(next http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	mux.HandleFunc(keptCountsPath, func(w http.ResponseWriter, _ *http.Request) {
+		hits, misses := search.CountStats()
+		fmt.Fprintf(w, "%d %d\n", hits, misses)
+	})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/debug/pprof/") {
+		if strings.HasPrefix(r.URL.Path, "/debug/") {
 			mux.ServeHTTP(w, r)
 			return
 		}

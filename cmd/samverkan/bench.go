@@ -199,6 +199,9 @@ func (a *app) bench(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintln(out)
+	if err := bench.WriteKeptCounts(out, results); err != nil {
+		return err
+	}
 	fmt.Fprintf(out, "National dataset built in %s.\n", built.Round(10*time.Millisecond))
 	if peakErr != nil {
 		fmt.Fprintf(out, "Server peak memory: unknown (%v).\n", peakErr)
