@@ -37,6 +37,14 @@ func (i Index) migrateSQLite(ctx context.Context, db *stdsql.DB) error {
 		return err
 	}
 	defer tx.Rollback()
+	run := func(stmts []string) error {
+		for _, stmt := range stmts {
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	// An index of an earlier layout (trigrams without their positions)
 	// goes, with its triggers, and is built again.
 	var positioned int
@@ -44,10 +52,8 @@ func (i Index) migrateSQLite(ctx context.Context, db *stdsql.DB) error {
 		return err
 	}
 	if positioned == 0 {
-		for _, stmt := range i.sqliteDrop() {
-			if _, err := tx.ExecContext(ctx, stmt); err != nil {
-				return err
-			}
+		if err := run(i.sqliteDrop()); err != nil {
+			return err
 		}
 	}
 	// An index without a version has triggers that do not draw one:
@@ -57,16 +63,12 @@ func (i Index) migrateSQLite(ctx context.Context, db *stdsql.DB) error {
 		return err
 	}
 	if versioned == 0 {
-		for _, stmt := range i.sqliteDropTriggers() {
-			if _, err := tx.ExecContext(ctx, stmt); err != nil {
-				return err
-			}
-		}
-	}
-	for _, stmt := range i.sqliteSchema() {
-		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+		if err := run(i.sqliteDropTriggers()); err != nil {
 			return err
 		}
+	}
+	if err := run(i.sqliteSchema()); err != nil {
+		return err
 	}
 	// The index holds one folded row per row with a value; if it does
 	// not (new tables, or a file written while the triggers were
@@ -77,10 +79,8 @@ func (i Index) migrateSQLite(ctx context.Context, db *stdsql.DB) error {
 		return err
 	}
 	if rows != folded || positioned == 0 {
-		for _, stmt := range i.sqliteRebuild() {
-			if _, err := tx.ExecContext(ctx, stmt); err != nil {
-				return err
-			}
+		if err := run(i.sqliteRebuild()); err != nil {
+			return err
 		}
 	}
 	return tx.Commit()
