@@ -33,8 +33,8 @@ type Floor struct {
 	sql map[string]string
 	// status reads one activity's status, for M1's check.
 	status string
-	// titles is the search index of the activities' titles.
-	titles search.Index
+	// searchKey names Q4's count among the kept counts (search.CountKey).
+	searchKey string
 }
 
 // NewFloor returns the floor over db, which must be opened with
@@ -51,7 +51,7 @@ func NewFloor(db *storage.DB) *Floor {
 	// up as they are read in id order. The text's covering trigrams are
 	// "kul" and, three characters on, "tur".
 	titles, _ := search.Find(activity.Table, activity.FieldTitle)
-	f.titles = titles
+	f.searchKey = titles.CountKey(searchText)
 	grams := titles.Trigrams()
 	matches := func(id string) string {
 		return `FROM "` + grams + `" g0 JOIN "` + grams + `" g1 ON g1.trigram = ? AND g1.id = g0.id AND g1.pos = g0.pos + 3
@@ -199,8 +199,7 @@ func (f *Floor) Answer(ctx context.Context, op string, t *Targets, i int) ([]byt
 			break
 		}
 		grams, _ := search.Cover(strings.ToLower(searchText))
-		key := f.titles.CountKey(searchText)
-		args = []any{key, key, grams[1], grams[0], grams[1], grams[0]}
+		args = []any{f.searchKey, f.searchKey, grams[1], grams[0], grams[1], grams[0]}
 	}
 	var out []byte
 	if err := f.db.QueryRowContext(ctx, query, args...).Scan(&out); err != nil {
