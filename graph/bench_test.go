@@ -76,9 +76,25 @@ func BenchmarkWorkload(b *testing.B) {
 		b.Fatal(err)
 	}
 	client := bench.CountingClient(db)
-	h := bench.Instrument(graph.NewHandler(client, accounts.New(client), slog.New(slog.NewTextHandler(io.Discard, nil))))
-	for _, op := range bench.Operations[:4] {
-		b.Run(op.Name, func(b *testing.B) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	handlers := []struct {
+		name string
+		h    http.Handler
+	}{
+		{"resolvers", bench.Instrument(graph.NewHandler(client, accounts.New(client), log))},
+		{"compiled", bench.Instrument(graph.NewHandler(client, accounts.New(client), log, graph.WithCompiledReads(db.Dialect)))},
+	}
+	for _, hh := range handlers {
+		for _, op := range bench.Operations[:4] {
+			benchmarkOperation(b, hh.name, hh.h, op, targets)
+		}
+	}
+}
+
+func benchmarkOperation(b *testing.B, name string, h http.Handler, op bench.Operation, targets *bench.Targets) {
+	var err error
+	{
+		b.Run(op.Name+"/"+name, func(b *testing.B) {
 			// The requests' bodies are made before the clock starts; they
 			// name different municipalities and plans in turn.
 			bodies := make([][]byte, 64)
