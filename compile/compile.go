@@ -543,7 +543,7 @@ func (b *builder) pageArgs(typ *Type, field graphql.CollectedField) (*page, erro
 // (search.Index.Count); nil otherwise.
 func (b *builder) searchCount(typ *Type, raw any) func(*sql.Builder) {
 	m, ok := raw.(map[string]any)
-	if b.d != sqlite || !ok || len(m) != 1 {
+	if !ok || len(m) != 1 {
 		return nil
 	}
 	for k, v := range m {
@@ -557,7 +557,7 @@ func (b *builder) searchCount(typ *Type, raw any) func(*sql.Builder) {
 		if !ok {
 			return nil
 		}
-		count, _ := i.Count(b.ctx, text)
+		count, _ := i.Count(b.ctx, b.d.name, text)
 		return count
 	}
 	return nil

@@ -25,8 +25,19 @@
 // predicate matches, without reading any title. Text shorter than three
 // characters has no trigram and is matched as ent matches it.
 //
-// On PostgreSQL a pg_trgm GIN index serves ent's ILIKE itself; ContainsFold
-// is ent's predicate there.
+// On PostgreSQL ent writes the match as column ILIKE '%…%', which folds
+// both sides with lower() in the column's collation and then matches them.
+// A pg_trgm GIN index on the column can find the rows, but every row it
+// finds is read again from the table to check the match: for "kultur" on
+// the national dataset, 2,171 rows in 1,670 of the table's pages, 6 ms.
+// So the database keeps, maintained by a trigger:
+//
+//   - search_<table>_<column> (id, folded): the column folded by lower()
+//     in its collation, one row per row that has a value, with a pg_trgm
+//     GIN index where the extension can be created.
+//
+// ContainsFold matches folded LIKE lower('%…%') there: what ILIKE does,
+// on a table of two narrow columns (the same rows in 268 pages, 1.5 ms).
 package search
 
 import (
@@ -61,9 +72,13 @@ func (annotation) Name() string { return AnnotationName }
 type Index struct {
 	Table  string
 	Column string
+	// Collation is the column's collation on PostgreSQL, if it has one
+	// of its own: ILIKE folds in it, and so does the index.
+	Collation string
 }
 
-// Folded, Trigrams and Counts are the index's tables on SQLite.
+// Folded is the index's table of folded text, on both databases; Trigrams
+// and Counts are its tables on SQLite.
 func (i Index) Folded() string   { return "search_" + i.Table + "_" + i.Column }
 func (i Index) Trigrams() string { return "search_" + i.Table + "_" + i.Column + "_trigrams" }
 func (i Index) Counts() string   { return "search_" + i.Table + "_" + i.Column + "_counts" }
@@ -216,7 +231,15 @@ func (q search) rows(b *sql.Builder) {
 func (i Index) ContainsFold(ctx context.Context, substr string) func(*sql.Selector) {
 	q := i.search(ctx, substr)
 	return func(s *sql.Selector) {
-		if s.Dialect() != dialect.SQLite || q.driver < 0 {
+		if s.Dialect() == dialect.Postgres {
+			s.Where(sql.P(func(b *sql.Builder) {
+				b.WriteString(s.C("id")).WriteString(" IN (SELECT id")
+				i.postgresRows(b, substr)
+				b.WriteString(")")
+			}))
+			return
+		}
+		if q.driver < 0 {
 			s.Where(sql.ContainsFold(s.C(i.Column), substr))
 			return
 		}
@@ -241,12 +264,51 @@ func (i Index) ContainsFold(ctx context.Context, substr string) func(*sql.Select
 // that), or the count kept from an earlier statement at the same version
 // of the index (see counts.go); false when the index is not to be used for
 // substr (see ContainsFold).
-func (i Index) Count(ctx context.Context, substr string) (func(*sql.Builder), bool) {
+//
+// On PostgreSQL the count is the folded table's, counted anew.
+func (i Index) Count(ctx context.Context, dialectName, substr string) (func(*sql.Builder), bool) {
+	if dialectName == dialect.Postgres {
+		return func(b *sql.Builder) {
+			b.WriteString("SELECT count(*)")
+			i.postgresRows(b, substr)
+		}, true
+	}
 	q := i.search(ctx, substr)
 	if q.driver < 0 {
 		return nil, false
 	}
 	return q.count, true
+}
+
+// postgresRows writes the rows of the folded table that hold substr, as
+// ent's ILIKE would find it: the same pattern (substr's wildcards escaped,
+// folded by strings.ToLower), folded again by lower() in the column's
+// collation, as ILIKE folds it. The match itself is in the folded column's
+// (the database's) collation, which the planner needs to use its index;
+// LIKE compares characters, not letters, in either.
+func (i Index) postgresRows(b *sql.Builder, substr string) {
+	b.WriteString(" FROM ").Ident(i.Folded()).WriteString(" WHERE folded LIKE lower(CAST(").Arg("%" + strings.ToLower(escapeLike(substr)) + "%").WriteString(" AS text)")
+	if i.Collation != "" {
+		b.WriteString(" COLLATE ").Ident(i.Collation).WriteString(`) COLLATE "default"`)
+		return
+	}
+	b.WriteString(")")
+}
+
+// escapeLike escapes LIKE's wildcards and its escape character (a
+// backslash, PostgreSQL's default) in s, as ent does.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
+}
+
+// ContainsFold is the ContainsFold of the index of table's column, or
+// ent's own predicate where the column has none.
+func ContainsFold(ctx context.Context, table, column, substr string) func(*sql.Selector) {
+	i, ok := Find(table, column)
+	if !ok {
+		return func(s *sql.Selector) { s.Where(sql.ContainsFold(s.C(column), substr)) }
+	}
+	return i.ContainsFold(ctx, substr)
 }
 
 // Find returns the index of table's column, if it has one.

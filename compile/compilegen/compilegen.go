@@ -256,7 +256,7 @@ func writeSearches(p func(string, ...any), nodes []*gen.Type, searched map[*gen.
 		for _, f := range searchFields(n) {
 			p("\tif v := w.%sContainsFold; v != nil {\n", f.StructField())
 			p("\t\tw.%sContainsFold = nil\n", f.StructField())
-			p("\t\tw.AddPredicates(predicate.%s(search.Index{Table: %s.Table, Column: %s.%s}.ContainsFold(ctx, *v)))\n",
+			p("\t\tw.AddPredicates(predicate.%s(search.ContainsFold(ctx, %s.Table, %s.%s, *v)))\n",
 				n.Name, n.Package(), n.Package(), f.Constant())
 			p("\t}\n")
 		}

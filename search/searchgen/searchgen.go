@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"go/format"
 
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/entc/gen"
 
 	"github.com/samverkan/samverkan/search"
@@ -17,6 +18,13 @@ import (
 func Indexed(f *gen.Field) bool {
 	a, ok := f.Annotations[search.AnnotationName].(map[string]any)
 	return ok && a["Infix"] == true
+}
+
+// collation is the collation f's entsql annotation gives its column.
+func collation(f *gen.Field) string {
+	a, _ := f.Annotations[(entsql.Annotation{}).Name()].(map[string]any)
+	c, _ := a["collation"].(string)
+	return c
 }
 
 // Source is the Go source of the list for g.
@@ -35,7 +43,11 @@ func Source(g *gen.Graph) ([]byte, error) {
 			if !f.IsString() {
 				return nil, fmt.Errorf("searchgen: %s.%s: only text can be indexed for search", n.Name, f.Name)
 			}
-			p("\t{Table: %q, Column: %q},\n", n.Table(), f.StorageKey())
+			if c := collation(f); c != "" {
+				p("\t{Table: %q, Column: %q, Collation: %q},\n", n.Table(), f.StorageKey(), c)
+			} else {
+				p("\t{Table: %q, Column: %q},\n", n.Table(), f.StorageKey())
+			}
 		}
 	}
 	p("}\n")
