@@ -955,7 +955,7 @@ func searchActivity(ctx context.Context, w *ent.ActivityWhereInput) {
 	}
 	if v := w.TitleContainsFold; v != nil {
 		w.TitleContainsFold = nil
-		w.AddPredicates(predicate.Activity(search.Index{Table: activity.Table, Column: activity.FieldTitle}.ContainsFold(ctx, *v)))
+		w.AddPredicates(predicate.Activity(search.ContainsFold(ctx, activity.Table, activity.FieldTitle, *v)))
 	}
 	searchActivity(ctx, w.Not)
 	for _, x := range w.Or {

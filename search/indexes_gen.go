@@ -5,5 +5,5 @@ package search
 // Indexes are the columns indexed for infix search: the ent fields
 // annotated with Infix.
 var Indexes = []Index{
-	{Table: "activities", Column: "title"},
+	{Table: "activities", Column: "title", Collation: "swedish"},
 }
