@@ -22,6 +22,7 @@ import (
 	"strings"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"golang.org/x/term"
 
 	"github.com/samverkan/samverkan/bench"
@@ -309,7 +310,43 @@ func buildNational(ctx context.Context, dsn string) (*storage.DB, time.Duration,
 		db.Close()
 		return nil, 0, err
 	}
-	return db, time.Since(start), nil
+	took := time.Since(start)
+	if err := analyze(ctx, db); err != nil {
+		db.Close()
+		return nil, 0, err
+	}
+	return db, took, nil
+}
+
+// analyze gathers the planner's statistics of the dataset's tables, as a
+// database that has served for a while has them (PostgreSQL's autovacuum
+// gathers them within a minute or so of a load; SQLite's are gathered
+// when the server starts). On PostgreSQL only the tables of the
+// benchmark's own schema.
+func analyze(ctx context.Context, db *storage.DB) error {
+	if db.Dialect != dialect.Postgres {
+		_, err := db.ExecContext(ctx, "ANALYZE")
+		return err
+	}
+	rows, err := db.QueryContext(ctx, "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = current_schema()")
+	if err != nil {
+		return err
+	}
+	var tables []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return err
+		}
+		tables = append(tables, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	_, err = db.ExecContext(ctx, "ANALYZE "+strings.Join(tables, ", "))
+	return err
 }
 
 func joinInts(ns []int, sep string) string {
