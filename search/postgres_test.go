@@ -99,3 +99,27 @@ func TestMigrateRefillsTheFoldedTable(t *testing.T) {
 		t.Errorf("after migrating, %d folded rows differ from the titles and %d trigram indexes on the column remain; want none", wrong, old)
 	}
 }
+
+// On PostgreSQL titles that go with what holds them (a heading deleted
+// takes its activities, by the foreign key's cascade) leave the folded
+// table too: its count stays ent's.
+func TestCascadedDeletesLeaveTheFoldedTable(t *testing.T) {
+	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+	db := storagetest.OpenPostgres(t)
+	client := db.Client()
+	if err := seed.LoadOrebro(ctx, client); err != nil {
+		t.Fatal(err)
+	}
+	before := client.Activity.Query().CountX(ctx)
+	if _, err := db.ExecContext(ctx, `DELETE FROM objectives WHERE id = (SELECT objective_id FROM activities ORDER BY id LIMIT 1)`); err != nil {
+		t.Fatal(err)
+	}
+	after := client.Activity.Query().CountX(ctx)
+	var folded int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM "`+titles.Folded()+`"`).Scan(&folded); err != nil {
+		t.Fatal(err)
+	}
+	if after >= before || folded != after {
+		t.Errorf("after deleting a heading: %d activities (%d before), %d folded titles; want as many folded titles as activities", after, before, folded)
+	}
+}
