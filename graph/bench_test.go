@@ -91,34 +91,33 @@ func BenchmarkWorkload(b *testing.B) {
 	}
 }
 
+// benchmarkOperation measures op through h, as the sub-benchmark op/name.
 func benchmarkOperation(b *testing.B, name string, h http.Handler, op bench.Operation, targets *bench.Targets) {
-	var err error
-	{
-		b.Run(op.Name+"/"+name, func(b *testing.B) {
-			// The requests' bodies are made before the clock starts; they
-			// name different municipalities and plans in turn.
-			bodies := make([][]byte, 64)
-			for i := range bodies {
-				bodies[i], err = json.Marshal(map[string]any{"query": op.Query, "variables": op.Vars(targets, i)})
-				if err != nil {
-					b.Fatal(err)
-				}
+	b.Run(op.Name+"/"+name, func(b *testing.B) {
+		// The requests' bodies are made before the clock starts; they
+		// name different municipalities and plans in turn.
+		bodies := make([][]byte, 64)
+		for i := range bodies {
+			var err error
+			bodies[i], err = json.Marshal(map[string]any{"query": op.Query, "variables": op.Vars(targets, i)})
+			if err != nil {
+				b.Fatal(err)
 			}
-			b.ReportAllocs()
-			statements, i := 0, 0
-			for b.Loop() {
-				req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(bodies[i%len(bodies)]))
-				req.Header.Set("Content-Type", "application/json")
-				rec := httptest.NewRecorder()
-				h.ServeHTTP(rec, req)
-				if rec.Code != http.StatusOK || bytes.HasPrefix(rec.Body.Bytes(), []byte(`{"errors"`)) {
-					b.Fatalf("%s: %d %s", op.Name, rec.Code, rec.Body)
-				}
-				n, _ := strconv.Atoi(rec.Header().Get(bench.StatementsHeader))
-				statements += n
-				i++
+		}
+		b.ReportAllocs()
+		statements, i := 0, 0
+		for b.Loop() {
+			req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(bodies[i%len(bodies)]))
+			req.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK || bytes.HasPrefix(rec.Body.Bytes(), []byte(`{"errors"`)) {
+				b.Fatalf("%s: %d %s", op.Name, rec.Code, rec.Body)
 			}
-			b.ReportMetric(float64(statements)/float64(i), "sql/op")
-		})
-	}
+			n, _ := strconv.Atoi(rec.Header().Get(bench.StatementsHeader))
+			statements += n
+			i++
+		}
+		b.ReportMetric(float64(statements)/float64(i), "sql/op")
+	})
 }

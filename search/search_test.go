@@ -74,11 +74,7 @@ func TestIndexMatchesWhatEntMatches(t *testing.T) {
 			if !slices.Equal(got, want) {
 				t.Errorf("%s: %q: the index finds %d activities, ent %d", stage, n, len(got), len(want))
 			}
-			if count, ok := titles.Count(ctx, db.Dialect, n); ok {
-				b := &sqlb.Builder{}
-				b.SetDialect(db.Dialect)
-				count(b)
-				query, args := b.Query()
+			if query, args, ok := countQuery(ctx, db.Dialect, n); ok {
 				var got int
 				if err := db.QueryRowContext(ctx, "SELECT ("+query+")", args...).Scan(&got); err != nil {
 					t.Fatal(err)
@@ -272,20 +268,31 @@ func explain(t *testing.T, db *storage.DB, query string, args []any) string {
 	return b.String()
 }
 
+// countQuery is the count of the rows whose title contains text, as a
+// statement of the read compiler writes it on the dialect's database;
+// false when the index does not count text.
+func countQuery(ctx context.Context, dialectName, text string) (string, []any, bool) {
+	count, ok := titles.Count(ctx, dialectName, text)
+	if !ok {
+		return "", nil, false
+	}
+	b := &sqlb.Builder{}
+	b.SetDialect(dialectName)
+	count(b)
+	query, args := b.Query()
+	return query, args, true
+}
+
 // countOf runs the count of the rows whose title contains text, as a
 // statement of the read compiler writes it, and says whether the count was
 // one kept from an earlier statement.
 func countOf(t *testing.T, ctx context.Context, db *storage.DB, text string) (n int, kept bool) {
 	t.Helper()
-	count, ok := titles.Count(ctx, db.Dialect, text)
+	query, args, ok := countQuery(ctx, db.Dialect, text)
 	if !ok {
 		t.Fatalf("%q is not counted from the index", text)
 	}
-	b := &sqlb.Builder{}
-	b.SetDialect(db.Dialect)
-	count(b)
 	hits, _ := search.CountStats()
-	query, args := b.Query()
 	if err := db.QueryRowContext(ctx, "SELECT ("+query+")", args...).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
