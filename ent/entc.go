@@ -54,8 +54,10 @@ func main() {
 		},
 	},
 		entc.Extensions(ex),
-		// SetRestoredID: a restore writes a record back with its own id.
-		entc.TemplateFiles("./ent/template/restoreid.tmpl"),
+		// SetRestoredID: a restore writes a record back with its own id;
+		// ClientIn, TxIn: a hook's client and transaction without building
+		// new ones.
+		entc.TemplateFiles("./ent/template/restoreid.tmpl", "./ent/template/intx.tmpl"),
 	)
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
