@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/samverkan/samverkan/accounts"
+	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/bench"
 	"github.com/samverkan/samverkan/graph"
 	"github.com/samverkan/samverkan/seed"
@@ -89,6 +90,56 @@ func BenchmarkWorkload(b *testing.B) {
 			benchmarkOperation(b, hh.name, hh.h, op, targets)
 		}
 	}
+}
+
+// BenchmarkWrite runs the workload's write (M1: an activity's status
+// changed by a signed-in admin) on the national dataset through the GraphQL
+// handler, in process and one at a time, each committed on its own: its
+// allocations are what this measures well (the time is mostly the disk's
+// sync).
+//
+//	go test -run '^$' -bench Write -count 10 ./graph/ > old.txt
+func BenchmarkWrite(b *testing.B) {
+	db := nationalDB(b)
+	ctx := context.Background()
+	targets, err := bench.LoadTargets(ctx, db.DB)
+	if err != nil {
+		b.Fatal(err)
+	}
+	client := bench.CountingClient(db)
+	if _, err := accounts.EnsureFirstAdmin(ctx, client, "benchmark-password"); err != nil {
+		b.Fatal(err)
+	}
+	users, err := accounts.ListUsers(ctx, client)
+	if err != nil || len(users) == 0 {
+		b.Fatal("no admin", err)
+	}
+	admin := &auth.Viewer{UserID: users[0].ID, Username: users[0].Username, Role: users[0].Role}
+	h := bench.Instrument(graph.NewHandler(client, accounts.New(client), slog.New(slog.NewTextHandler(io.Discard, nil))))
+	op := bench.Operations[4]
+	b.ReportAllocs()
+	statements, i := 0, 0
+	for b.Loop() {
+		// Each request changes another activity to a status it has not.
+		b.StopTimer()
+		body, err := json.Marshal(map[string]any{"query": op.Query, "variables": op.Vars(targets, i)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req = req.WithContext(auth.NewContext(req.Context(), admin))
+		rec := httptest.NewRecorder()
+		b.StartTimer()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK || bytes.Contains(rec.Body.Bytes(), []byte(`"errors"`)) {
+			b.Fatalf("%s: %d %s", op.Name, rec.Code, rec.Body)
+		}
+		n, _ := strconv.Atoi(rec.Header().Get(bench.StatementsHeader))
+		statements += n
+		i++
+	}
+	b.ReportMetric(float64(statements)/float64(i), "sql/op")
 }
 
 // benchmarkOperation measures op through h, as the sub-benchmark op/name.

@@ -256,12 +256,14 @@ func (h *Hub) hook(next ent.Mutator) ent.Mutator {
 		for i, id := range ids {
 			events[i] = Event{Action: action, Type: m.Type(), ID: id}
 		}
-		tm, ok := m.(interface{ Tx() (*ent.Tx, error) })
+		tm, ok := m.(interface {
+			TxIn(context.Context) (*ent.Tx, error)
+		})
 		tx, _ := func() (*ent.Tx, error) {
 			if !ok {
 				return nil, nil
 			}
-			return tm.Tx()
+			return tm.TxIn(ctx)
 		}()
 		if tx == nil {
 			h.committed(events)

@@ -39,7 +39,7 @@ var keepAnAdmin = hook.On(func(next ent.Mutator) ent.Mutator {
 			return next.Mutate(ctx, m)
 		}
 		id, _ := m.ID()
-		admins, err := m.Client().User.Query().
+		admins, err := m.ClientIn(ctx).User.Query().
 			Where(user.RoleEQ(auth.RoleAdmin), user.Disabled(false)).
 			Order(user.ByID()).
 			Select(user.FieldID).
@@ -96,7 +96,7 @@ var lowerCaseUsername = hook.On(func(next ent.Mutator) ent.Mutator {
 var tokenRules = hook.On(func(next ent.Mutator) ent.Mutator {
 	return hook.TokenFunc(func(ctx context.Context, m *gen.TokenMutation) (ent.Value, error) {
 		if id, ok := m.UserID(); ok {
-			disabled, err := m.Client().User.Query().
+			disabled, err := m.ClientIn(ctx).User.Query().
 				Where(user.ID(id), user.Disabled(true)).
 				Exist(auth.AsServer(ctx))
 			if err != nil {

@@ -56,7 +56,7 @@ var keptWhenDeleted = []string{"created_at", "updated_at", "version"}
 type auditable interface {
 	ent.Mutation
 	ID() (int, bool)
-	Client() *gen.Client
+	ClientIn(context.Context) *gen.Client
 }
 
 func recordChange(next ent.Mutator) ent.Mutator {
@@ -101,17 +101,17 @@ func recordChange(next ent.Mutator) ent.Mutator {
 			}
 			id, _ := am.ID()
 			deleted := []deletion{{typ: m.Type(), id: id, changes: changes}}
-			if err := addRemovedLinks(ctx, am.Client(), m.Type(), deleted); err != nil {
+			if err := addRemovedLinks(ctx, am.ClientIn(ctx), m.Type(), deleted); err != nil {
 				return nil, err
 			}
-			if err := addStatusHistory(ctx, am.Client(), m.Type(), deleted); err != nil {
+			if err := addStatusHistory(ctx, am.ClientIn(ctx), m.Type(), deleted); err != nil {
 				return nil, err
 			}
 			changes = deleted[0].changes
-			if cascaded, err = deletedWith(ctx, am.Client(), m.Type(), []int{id}); err != nil {
+			if cascaded, err = deletedWith(ctx, am.ClientIn(ctx), m.Type(), []int{id}); err != nil {
 				return nil, err
 			}
-			if err := unlinkBeforeDelete(ctx, am.Client(), m.Type(), id, cascaded); err != nil {
+			if err := unlinkBeforeDelete(ctx, am.ClientIn(ctx), m.Type(), id, cascaded); err != nil {
 				return nil, err
 			}
 		}
@@ -126,7 +126,7 @@ func recordChange(next ent.Mutator) ent.Mutator {
 			}
 		}
 		id, _ := am.ID()
-		entry := newEntry(ctx, am.Client(), action, m.Type(), id, changes)
+		entry := newEntry(ctx, am.ClientIn(ctx), action, m.Type(), id, changes)
 		if undone, ok := audit.Undone(ctx, id); ok {
 			entry.SetUndoes(undone)
 		}
@@ -145,9 +145,9 @@ func recordChange(next ent.Mutator) ent.Mutator {
 			entries := make([]*gen.AuditEntryCreate, len(chunk))
 			for i, d := range chunk {
 				// partOf lets a restore find what went with the record.
-				entries[i] = newEntry(ctx, am.Client(), auditentry.ActionDELETE, d.typ, d.id, d.changes).SetPartOf(main.ID)
+				entries[i] = newEntry(ctx, am.ClientIn(ctx), auditentry.ActionDELETE, d.typ, d.id, d.changes).SetPartOf(main.ID)
 			}
-			if err := am.Client().AuditEntry.CreateBulk(entries...).Exec(auth.AsServer(ctx)); err != nil {
+			if err := am.ClientIn(ctx).AuditEntry.CreateBulk(entries...).Exec(auth.AsServer(ctx)); err != nil {
 				return nil, fmt.Errorf("audit: record the records deleted with %s %d: %w", m.Type(), id, err)
 			}
 		}
@@ -188,7 +188,7 @@ func touchedLinks(ctx context.Context, m auditable) (map[string]map[int][]int, e
 	if len(edges) == 0 || !ok {
 		return nil, nil
 	}
-	before, err := readLinks(ctx, m.Client(), m.Type(), edges, []int{id})
+	before, err := readLinks(ctx, m.ClientIn(ctx), m.Type(), edges, []int{id})
 	if err != nil {
 		return nil, fmt.Errorf("audit: %w", err)
 	}
@@ -217,7 +217,7 @@ var skipUnchanged = hook.On(func(next ent.Mutator) ent.Mutator {
 		if len(changedValues(ctx, m, before)) > 0 {
 			return next.Mutate(ctx, m)
 		}
-		return getRecord(auth.AsServer(ctx), am.Client(), m.Type(), id)
+		return getRecord(auth.AsServer(ctx), am.ClientIn(ctx), m.Type(), id)
 	})
 }, ent.OpUpdateOne)
 
@@ -324,7 +324,7 @@ func deletedValues(ctx context.Context, m auditable) ([]audit.Change, error) {
 	if !ok {
 		return nil, fmt.Errorf("audit: delete of %s without an id", m.Type())
 	}
-	record, err := getRecord(auth.AsServer(ctx), m.Client(), m.Type(), id)
+	record, err := getRecord(auth.AsServer(ctx), m.ClientIn(ctx), m.Type(), id)
 	if err != nil {
 		return nil, err // not found: the presenter says so
 	}

@@ -146,7 +146,7 @@ var targetWithinPlanPeriod = hook.On(func(next ent.Mutator) ent.Mutator {
 			}
 			id = old
 		}
-		p, err := planOfIndicator(ctx, m.Client(), id)
+		p, err := planOfIndicator(ctx, m.ClientIn(ctx), id)
 		if err != nil {
 			return nil, err
 		}
@@ -167,7 +167,7 @@ var indicatorValueSlot = hook.On(func(next ent.Mutator) ent.Mutator {
 	return hook.IndicatorValueFunc(func(ctx context.Context, m *gen.IndicatorValueMutation) (ent.Value, error) {
 		id, _ := m.IndicatorID()
 		y, _ := m.Year()
-		c := m.Client()
+		c := m.ClientIn(ctx)
 		ind, err := c.Indicator.Get(auth.AsServer(ctx), id)
 		if err != nil {
 			return nil, fmt.Errorf("read indicator %d: %w", id, err)
@@ -260,7 +260,7 @@ var followUpFigure = hook.On(func(next ent.Mutator) ent.Mutator {
 				"a figure of a follow-up has the source FOLLOW_UP, not KOLADA: leave the source out")
 		}
 		m.SetSource(indicatorvalue.SourceFollowUp)
-		c := m.Client()
+		c := m.ClientIn(ctx)
 		fu, err := c.FollowUp.Query().Where(followup.ID(id)).
 			WithActivity(func(q *gen.ActivityQuery) { q.WithObjective(func(q *gen.ObjectiveQuery) { q.WithGoal() }) }).
 			Only(auth.AsServer(ctx))
@@ -315,7 +315,7 @@ var assessmentWithinPlanPeriod = hook.On(func(next ent.Mutator) ent.Mutator {
 			}
 			id = old
 		}
-		p, err := m.Client().Goal.Query().Where(goal.ID(id)).QueryPlan().Only(auth.AsServer(ctx))
+		p, err := m.ClientIn(ctx).Goal.Query().Where(goal.ID(id)).QueryPlan().Only(auth.AsServer(ctx))
 		if err != nil {
 			return nil, fmt.Errorf("read the plan of goal %d: %w", id, err)
 		}

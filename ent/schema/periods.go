@@ -127,7 +127,7 @@ var followUpWithinPlanPeriod = hook.On(func(next ent.Mutator) ent.Mutator {
 		}
 		// An unknown activity never gets here: referencesExist, a mixin
 		// hook, runs first and names it.
-		plan, err := m.Client().Activity.Query().
+		plan, err := m.ClientIn(ctx).Activity.Query().
 			Where(activity.ID(activityID)).
 			QueryObjective().QueryGoal().QueryPlan().
 			Only(auth.AsServer(ctx))
@@ -160,7 +160,7 @@ var activityWithinPlanPeriod = hook.On(func(next ent.Mutator) ent.Mutator {
 			}
 			objectiveID = old
 		}
-		plan, err := m.Client().Objective.Query().
+		plan, err := m.ClientIn(ctx).Objective.Query().
 			Where(objective.ID(objectiveID)).
 			QueryGoal().QueryPlan().
 			Only(ctx)

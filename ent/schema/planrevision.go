@@ -114,7 +114,7 @@ var revisionAroundPlanPeriod = hook.On(func(next ent.Mutator) ent.Mutator {
 			planID = old
 		}
 		// An unknown plan never gets here: referencesExist runs first.
-		p, err := m.Client().Plan.Query().Where(plan.ID(planID)).Only(auth.AsServer(ctx))
+		p, err := m.ClientIn(ctx).Plan.Query().Where(plan.ID(planID)).Only(auth.AsServer(ctx))
 		if err != nil {
 			return nil, fmt.Errorf("read the revision's plan: %w", err)
 		}

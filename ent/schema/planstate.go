@@ -41,12 +41,12 @@ var editorsNotInClosedPlans = privacy.ActivityMutationRuleFunc(func(ctx context.
 		return privacy.Skip
 	}
 	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne|ent.OpDeleteOne) {
-		if err := refuseIfClosed(ctx, m.Client().Activity.Query().Where(activity.ID(id), scope.UnderClosedPlans)); err != nil {
+		if err := refuseIfClosed(ctx, m.ClientIn(ctx).Activity.Query().Where(activity.ID(id), scope.UnderClosedPlans)); err != nil {
 			return err
 		}
 	}
 	if to, ok := m.ObjectiveID(); ok {
-		return refuseIfClosed(ctx, m.Client().Objective.Query().Where(objective.ID(to), objective.HasGoalWith(goal.HasPlanWith(scope.ClosedPlans))))
+		return refuseIfClosed(ctx, m.ClientIn(ctx).Objective.Query().Where(objective.ID(to), objective.HasGoalWith(goal.HasPlanWith(scope.ClosedPlans))))
 	}
 	return privacy.Skip
 })
@@ -59,12 +59,12 @@ var editorsFollowUpNotInClosedPlans = privacy.FollowUpMutationRuleFunc(func(ctx 
 		return privacy.Skip
 	}
 	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne|ent.OpDeleteOne) {
-		if err := refuseIfClosed(ctx, m.Client().FollowUp.Query().Where(followup.ID(id), followup.HasActivityWith(scope.UnderClosedPlans))); err != nil {
+		if err := refuseIfClosed(ctx, m.ClientIn(ctx).FollowUp.Query().Where(followup.ID(id), followup.HasActivityWith(scope.UnderClosedPlans))); err != nil {
 			return err
 		}
 	}
 	if to, ok := m.ActivityID(); ok {
-		return refuseIfClosed(ctx, m.Client().Activity.Query().Where(activity.ID(to), scope.UnderClosedPlans))
+		return refuseIfClosed(ctx, m.ClientIn(ctx).Activity.Query().Where(activity.ID(to), scope.UnderClosedPlans))
 	}
 	return privacy.Skip
 })
@@ -84,12 +84,12 @@ var editorsValuesNotInClosedPlans = privacy.IndicatorValueMutationRuleFunc(func(
 		return privacy.Skip
 	}
 	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne|ent.OpDeleteOne) {
-		if err := refuseIfClosed(ctx, m.Client().IndicatorValue.Query().Where(indicatorvalue.ID(id), indicatorvalue.HasIndicatorWith(indicatorInClosedPlan))); err != nil {
+		if err := refuseIfClosed(ctx, m.ClientIn(ctx).IndicatorValue.Query().Where(indicatorvalue.ID(id), indicatorvalue.HasIndicatorWith(indicatorInClosedPlan))); err != nil {
 			return err
 		}
 	}
 	if to, ok := m.IndicatorID(); ok {
-		return refuseIfClosed(ctx, m.Client().Indicator.Query().Where(indicator.ID(to), indicatorInClosedPlan))
+		return refuseIfClosed(ctx, m.ClientIn(ctx).Indicator.Query().Where(indicator.ID(to), indicatorInClosedPlan))
 	}
 	return privacy.Skip
 })

@@ -228,7 +228,7 @@ var editorsEditActivities = privacy.ActivityMutationRuleFunc(func(ctx context.Co
 	if !ok {
 		return privacy.Skip
 	}
-	return allowIfActivitiesInScope(ctx, m.Client(), v, id)
+	return allowIfActivitiesInScope(ctx, m.ClientIn(ctx), v, id)
 })
 
 // editorsKeepLinksInScope refuses an editor's change of an activity's
@@ -248,7 +248,7 @@ var editorsKeepLinksInScope = privacy.ActivityMutationRuleFunc(func(ctx context.
 	if !ok || !touchesMunicipalities && !touchesInstitutions {
 		return privacy.Skip
 	}
-	stored, err := m.Client().Activity.Query().Where(activity.ID(id)).
+	stored, err := m.ClientIn(ctx).Activity.Query().Where(activity.ID(id)).
 		WithMunicipalities(func(q *gen.MunicipalityQuery) { q.Select(municipality.FieldID) }).
 		WithInstitutions(func(q *gen.InstitutionQuery) { q.Select(institution.FieldID) }).
 		Only(auth.AsServer(ctx))
@@ -333,7 +333,7 @@ var editorsFollowUp = privacy.FollowUpMutationRuleFunc(func(ctx context.Context,
 		if !ok {
 			return privacy.Skip
 		}
-		stored, err := m.Client().FollowUp.Query().Where(followup.ID(id)).
+		stored, err := m.ClientIn(ctx).FollowUp.Query().Where(followup.ID(id)).
 			Select(followup.FieldActivityID).Int(auth.AsServer(ctx))
 		if gen.IsNotFound(err) {
 			return privacy.Skip // denied below, saying nothing of what exists
@@ -346,7 +346,7 @@ var editorsFollowUp = privacy.FollowUpMutationRuleFunc(func(ctx context.Context,
 	if len(activities) == 0 {
 		return privacy.Skip
 	}
-	return allowIfActivitiesInScope(ctx, m.Client(), v, activities...)
+	return allowIfActivitiesInScope(ctx, m.ClientIn(ctx), v, activities...)
 })
 
 // editorsEnterValues lets an editor enter, change and delete the values
@@ -363,7 +363,7 @@ var editorsEnterValues = privacy.IndicatorValueMutationRuleFunc(func(ctx context
 		if !ok {
 			return privacy.Skip
 		}
-		stored, err := m.Client().IndicatorValue.Query().Where(indicatorvalue.ID(id)).Only(auth.AsServer(ctx))
+		stored, err := m.ClientIn(ctx).IndicatorValue.Query().Where(indicatorvalue.ID(id)).Only(auth.AsServer(ctx))
 		if gen.IsNotFound(err) || (err == nil && stored.MunicipalityID == nil) {
 			return privacy.Skip // denied below, saying nothing of what exists
 		}

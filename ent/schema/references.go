@@ -33,11 +33,13 @@ func referencesExist(next ent.Mutator) ent.Mutator {
 			if len(ids) == 0 {
 				continue
 			}
-			client, ok := m.(interface{ Client() *gen.Client })
+			client, ok := m.(interface {
+				ClientIn(context.Context) *gen.Client
+			})
 			if !ok {
 				return nil, fmt.Errorf("mutation %T has no client", m)
 			}
-			found, err := target.Exist(ctx, client.Client(), ids)
+			found, err := target.Exist(ctx, client.ClientIn(ctx), ids)
 			if err != nil {
 				return nil, fmt.Errorf("check %s references: %w", edge, err)
 			}

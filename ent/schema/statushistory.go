@@ -52,7 +52,7 @@ var recordStatusChange = hook.On(func(next ent.Mutator) ent.Mutator {
 		if !ok {
 			return nil, fmt.Errorf("activity mutation returned %T", v)
 		}
-		if err := m.Client().StatusChange.Create().
+		if err := m.ClientIn(ctx).StatusChange.Create().
 			SetActivityID(a.ID).
 			SetNillableFromStatus(from).
 			SetToStatus(a.Status).

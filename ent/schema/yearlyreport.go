@@ -191,7 +191,7 @@ func storedReadiness(ctx context.Context, m *gen.YearlyReportReadinessMutation) 
 	if !exists {
 		return 0, 0, 0, false, nil
 	}
-	r, err := m.Client().YearlyReportReadiness.Query().Where(yearlyreportreadiness.ID(id)).Only(auth.AsServer(ctx))
+	r, err := m.ClientIn(ctx).YearlyReportReadiness.Query().Where(yearlyreportreadiness.ID(id)).Only(auth.AsServer(ctx))
 	if gen.IsNotFound(err) {
 		return 0, 0, 0, false, nil
 	}
@@ -208,7 +208,7 @@ var readinessOnlyWhileOpen = privacy.YearlyReportReadinessMutationRuleFunc(func(
 	if err != nil || !ok {
 		return err
 	}
-	closed, err := m.Client().YearlyReportClosing.Query().
+	closed, err := m.ClientIn(ctx).YearlyReportClosing.Query().
 		Where(yearlyreportclosing.PlanID(planID), yearlyreportclosing.Year(y)).
 		Exist(auth.AsServer(ctx))
 	if err != nil {
@@ -250,7 +250,9 @@ var reportYearWithinPlanPeriod = ent.Hook(func(next ent.Mutator) ent.Mutator {
 			return next.Mutate(ctx, m)
 		}
 		// An unknown plan never gets here: referencesExist runs first.
-		p, err := m.(interface{ Client() *gen.Client }).Client().Plan.Query().Where(plan.ID(id.(int))).Only(auth.AsServer(ctx))
+		p, err := m.(interface {
+			ClientIn(context.Context) *gen.Client
+		}).ClientIn(ctx).Plan.Query().Where(plan.ID(id.(int))).Only(auth.AsServer(ctx))
 		if err != nil {
 			return nil, fmt.Errorf("read the report's plan: %w", err)
 		}
