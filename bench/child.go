@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -96,6 +97,33 @@ func (c *Child) PeakRSS() (int64, error) {
 		}
 	}
 	return 0, errors.New("no VmHWM in the server's status")
+}
+
+// CPU returns the CPU time (user and system, all threads) the child has
+// used so far (Linux only), to the kernel's tick of 10 ms.
+func (c *Child) CPU() (time.Duration, error) {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", c.cmd.Process.Pid))
+	if err != nil {
+		return 0, fmt.Errorf("read the server's stat: %w", err)
+	}
+	// The fields after the command's name, which is in parentheses and
+	// may hold spaces: state is the first, utime the 12th, stime the 13th.
+	i := bytes.LastIndexByte(stat, ')')
+	fields := strings.Fields(string(stat[i+1:]))
+	if i < 0 || len(fields) < 13 {
+		return 0, fmt.Errorf("read the server's stat: %q", stat)
+	}
+	var ticks int64
+	for _, f := range fields[11:13] {
+		n, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("read the server's stat: %w", err)
+		}
+		ticks += n
+	}
+	// Linux counts in USER_HZ, 100 a second on every architecture Go
+	// runs on.
+	return time.Duration(ticks) * 10 * time.Millisecond, nil
 }
 
 // Stop asks the child to shut down, as Ctrl-C would, and kills it if it

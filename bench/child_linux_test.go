@@ -85,3 +85,38 @@ func zombie(pid int) bool {
 	i := strings.LastIndexByte(s, ')')
 	return i >= 0 && i+2 < len(s) && s[i+2] == 'Z'
 }
+
+// Child.CPU reads the server's CPU time from the kernel: a "server" that
+// computes for a while shows it, one that sleeps does not.
+func TestChildCPU(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "serve.sh")
+	// Busy until the file "stop" exists, then asleep.
+	body := "#!/bin/sh\necho 'GraphQL API: http://127.0.0.1:1/graphql'\nwhile [ ! -e " + filepath.Join(dir, "stop") + " ]; do :; done\nexec sleep 300\n"
+	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	c, err := StartChild(context.Background(), script, filepath.Join(dir, "log"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Stop()
+	started := time.Now()
+	time.Sleep(500 * time.Millisecond)
+	busy, err := c.CPU()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if busy < 100*time.Millisecond || busy > time.Since(started)+50*time.Millisecond {
+		t.Errorf("CPU after 0.5 s of a busy loop = %s", busy)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "stop"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	before, _ := c.CPU()
+	time.Sleep(300 * time.Millisecond)
+	if after, err := c.CPU(); err != nil || after-before > 20*time.Millisecond {
+		t.Errorf("CPU of a sleeping child grew from %s to %s (%v)", before, after, err)
+	}
+}

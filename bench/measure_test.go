@@ -1,7 +1,10 @@
 package bench
 
 import (
+	"context"
+	"errors"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -26,5 +29,31 @@ func TestMeasurement(t *testing.T) {
 	}
 	if got := thousands(1234567.4); got != "1,234,567" {
 		t.Errorf("thousands(1234567.4) = %q", got)
+	}
+}
+
+// The server's CPU time is read at the start and the end of the counted
+// time, and divided among the requests answered in it.
+func TestMeasurementCPU(t *testing.T) {
+	var cpu atomic.Int64 // a "server" that spends 1 ms of CPU on each request
+	cfg := Config{Concurrency: 2, Warmup: 50 * time.Millisecond, Duration: 300 * time.Millisecond,
+		ServerCPU: func() (time.Duration, error) { return time.Duration(cpu.Load()), nil }}
+	m := measure(context.Background(), cfg, "cpu", func(context.Context, int) (reply, error) {
+		time.Sleep(time.Millisecond)
+		cpu.Add(int64(time.Millisecond))
+		return reply{}, nil
+	})
+	if got := m.CPUPerRequest(); got < 900*time.Microsecond || got > 1100*time.Microsecond {
+		t.Errorf("CPU per request = %s over %d requests, want about 1ms", got, m.Requests)
+	}
+	cfg.ServerCPU = func() (time.Duration, error) { return 0, errors.New("no such process") }
+	if m := measure(context.Background(), cfg, "cpu", func(context.Context, int) (reply, error) {
+		time.Sleep(time.Millisecond)
+		return reply{}, nil
+	}); m.CPUPerRequest() != 0 {
+		t.Errorf("CPU per request when it cannot be read = %s, want 0 (unknown)", m.CPUPerRequest())
+	}
+	if got := micros(0); got != "–" {
+		t.Errorf("micros(0) = %q, want – (unknown)", got)
 	}
 }

@@ -10,19 +10,20 @@ import (
 
 // WriteTable writes one row per operation: the server's requests per
 // second, p50 and p99 latency, each beside the floor's and the ratio of the
-// two (server ÷ floor), then the server's errors, SQL statements per request
-// and root fields its read compiler left to the resolvers.
+// two (server ÷ floor), then the server's errors, SQL statements per request,
+// root fields its read compiler left to the resolvers, and its CPU time per
+// request (a mixed run's on its reads' row, for reads and writes together).
 func WriteTable(w io.Writer, results []Result) error {
-	const row = "%-22s %8s %8s %6s   %9s %9s %6s   %9s %9s %6s   %6s %7s %9s\n"
-	fmt.Fprintf(w, row, "", "req/s", "", "", "p50", "", "", "p99", "", "", "", "", "")
-	fmt.Fprintf(w, row, "operation", "server", "floor", "ratio", "server", "floor", "ratio", "server", "floor", "ratio", "errors", "SQL/req", "fallbacks")
+	const row = "%-22s %8s %8s %6s   %9s %9s %6s   %9s %9s %6s   %6s %7s %9s %8s\n"
+	fmt.Fprintf(w, row, "", "req/s", "", "", "p50", "", "", "p99", "", "", "", "", "", "")
+	fmt.Fprintf(w, row, "operation", "server", "floor", "ratio", "server", "floor", "ratio", "server", "floor", "ratio", "errors", "SQL/req", "fallbacks", "CPU/req")
 	for _, r := range results {
 		s, f := r.Server, r.Floor
 		cells := []any{r.Op.Name + "  " + r.Op.Title,
 			thousands(s.PerSecond()), "–", "–",
 			ms(s.Percentile(50)), "–", "–",
 			ms(s.Percentile(99)), "–", "–",
-			errorsOf(s, f), fmt.Sprintf("%.1f", s.Statements()), strconv.Itoa(s.Fallbacks())}
+			errorsOf(s, f), fmt.Sprintf("%.1f", s.Statements()), strconv.Itoa(s.Fallbacks()), micros(s.CPUPerRequest())}
 		if f != nil {
 			cells[2], cells[3] = thousands(f.PerSecond()), ratio(s.PerSecond(), f.PerSecond())
 			cells[5], cells[6] = ms(f.Percentile(50)), ratio(s.Percentile(50).Seconds(), f.Percentile(50).Seconds())
@@ -80,6 +81,14 @@ func ratio(a, b float64) string {
 // ms formats a latency in milliseconds.
 func ms(d time.Duration) string {
 	return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
+}
+
+// micros formats a CPU time in microseconds, "–" if unknown.
+func micros(d time.Duration) string {
+	if d <= 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.0f µs", float64(d)/float64(time.Microsecond))
 }
 
 // thousands formats a rate as a whole number with thousands separated by

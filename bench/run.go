@@ -37,6 +37,11 @@ type Config struct {
 	// ProfileDir, if set, receives a CPU profile of the server for the
 	// counted time of each operation, named after it (Q1.pprof).
 	ProfileDir string
+	// ServerCPU, if set, tells the CPU time (user and system) the server
+	// has used since it started: each measurement of the server then
+	// gives its CPU time per request over the counted time, a figure that
+	// moves less with the machine's speed than the requests a second.
+	ServerCPU func() (time.Duration, error)
 }
 
 // Measurement is what one run of one operation measured.
@@ -56,6 +61,22 @@ type Measurement struct {
 	// writes is the part of a mixed measurement that wrote, when it is
 	// not nil; the rest are reads.
 	writes *Measurement
+	// cpu is the server's CPU time over the counted time, reads and
+	// writes together; 0 if unknown.
+	cpu time.Duration
+}
+
+// CPUPerRequest is the server's CPU time per request answered in the
+// counted time, reads and writes together; 0 if unknown.
+func (m *Measurement) CPUPerRequest() time.Duration {
+	n := m.Requests
+	if m.writes != nil {
+		n += m.writes.Requests
+	}
+	if m.cpu <= 0 || n == 0 {
+		return 0
+	}
+	return m.cpu / time.Duration(n)
 }
 
 // PerSecond is the throughput: requests answered per second.
@@ -114,6 +135,7 @@ func measure(ctx context.Context, cfg Config, label string, req request) *Measur
 
 	stopProgress := progress(cfg, label, start, warmEnd, end, &done)
 	defer stopProgress()
+	cpuAt := serverCPUFrom(ctx, cfg, warmEnd)
 
 	type tally struct {
 		latencies      []time.Duration
@@ -162,7 +184,7 @@ func measure(ctx context.Context, cfg Config, label string, req request) *Measur
 	wg.Wait()
 	// A run of writes alone (M1) counts them as its requests; a mixed run
 	// counts its reads, and its writes apart.
-	m := &Measurement{Elapsed: time.Since(warmEnd)}
+	m := &Measurement{Elapsed: time.Since(warmEnd), cpu: cpuAt()}
 	var writes []time.Duration
 	writeStmts := 0
 	for _, t := range tallies {
@@ -187,6 +209,37 @@ func measure(ctx context.Context, cfg Config, label string, req request) *Measur
 		m.writes = &Measurement{Elapsed: m.Elapsed, Requests: len(writes), latencies: writes, statements: writeStmts}
 	}
 	return m
+}
+
+// serverCPUFrom reads the server's CPU time at from (cfg.ServerCPU) and
+// returns a function that gives the CPU time it has used since; 0 when
+// cfg has no ServerCPU, or either reading failed.
+func serverCPUFrom(ctx context.Context, cfg Config, from time.Time) func() time.Duration {
+	if cfg.ServerCPU == nil {
+		return func() time.Duration { return 0 }
+	}
+	start := make(chan time.Duration, 1)
+	go func() {
+		select {
+		case <-time.After(time.Until(from)):
+		case <-ctx.Done():
+			start <- -1
+			return
+		}
+		c, err := cfg.ServerCPU()
+		if err != nil {
+			c = -1
+		}
+		start <- c
+	}()
+	return func() time.Duration {
+		c0 := <-start
+		c1, err := cfg.ServerCPU()
+		if err != nil || c0 < 0 || c1 < c0 {
+			return 0
+		}
+		return c1 - c0
+	}
 }
 
 // progress prints the progress line every second until it is stopped.
@@ -390,7 +443,9 @@ func Run(ctx context.Context, cfg Config, srv *Server, db *storage.DB, ops []Ope
 		}
 		r.KeptCounts = keptAfter.since(keptBefore)
 		if op.Floor != nil {
-			r.Floor = measure(ctx, cfg, op.Name+" floor", func(ctx context.Context, i int) (reply, error) {
+			floorCfg := cfg
+			floorCfg.ServerCPU = nil // the server idles while the floor runs
+			r.Floor = measure(ctx, floorCfg, op.Name+" floor", func(ctx context.Context, i int) (reply, error) {
 				return reply{}, op.Floor(ctx, floor, t, i)
 			})
 		}

@@ -174,6 +174,7 @@ func (a *app) bench(ctx context.Context, args []string) error {
 	fmt.Fprintf(a.stderr, "Server (pid %d) at %s; %d operations, concurrency %d, warm-up %s, counted %s each, server and floor in turn\n",
 		child.Pid(), child.URL, len(ops), cfg.Concurrency, cfg.Warmup, cfg.Duration)
 
+	cfg.ServerCPU = child.CPU
 	srv := bench.NewServer(child.URL, cfg.Concurrency)
 	if err := srv.SignIn(ctx, "admin", adminPassword); err != nil {
 		return fail("cannot sign in", child.Explain(err))
