@@ -58482,7 +58482,7 @@ func (ec *executionContext) unmarshalOAny2interface(ctx context.Context, v any) 
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalAny(v)
+	res, err := UnmarshalAny(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -58492,7 +58492,7 @@ func (ec *executionContext) marshalOAny2interface(ctx context.Context, sel ast.S
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalAny(v)
+	res := MarshalAny(v)
 	return res
 }
 
