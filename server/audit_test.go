@@ -239,3 +239,25 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// A change's old and new values (the scalar Any) are written as the rest
+// of the response is, by encoding/json, and without the line break that
+// gqlgen's own encoder ends each value with.
+func TestAuditValuesAreWrittenWithoutLineBreaks(t *testing.T) {
+	s := newTestServer(t)
+	heading := s.idOf("objectives", `{title: "Ökad samverkan mellan kommuner, institutioner"}`)
+	id := s.create(`mutation($h: ID!) { createActivity(input: {objectiveID: $h, title: "Läsfrämjande", firstYear: 2021}) { id } }`,
+		map[string]any{"h": heading})
+	s.must(`mutation($id: ID!) { updateActivity(id: $id, input: {title: "Läs <och> skriv & \"tala\""}) { id } }`, map[string]any{"id": id}, nil)
+	r := s.post(`query($id: ID!) { auditEntries(first: 10, where: {objectID: $id}) { edges { node { changes { field old new } } } } }`,
+		map[string]any{"id": id})
+	if len(r.Errors) > 0 {
+		t.Fatal(r.Errors)
+	}
+	if bytes.ContainsAny(r.Data, "\n\r") {
+		t.Errorf("the values hold line breaks: %s", r.Data)
+	}
+	if want := `"old":"Läsfrämjande","new":"Läs \u003coch\u003e skriv \u0026 \"tala\""`; !bytes.Contains(r.Data, []byte(want)) {
+		t.Errorf("the change of title is not written as %s: %s", want, r.Data)
+	}
+}
