@@ -321,6 +321,13 @@ var sqliteDefaults = []struct{ key, value string }{
 	// them again cost a tenth of a list page's CPU time. Connections now
 	// stay in the pool (keepConnections), so their caches are reused.
 	{"_stmt_cache_size", "64"},
+	// Each connection keeps a cache of the pages it read, up to 1,000 KiB
+	// (SQLite's default is 2,000), and the pool holds 4 connections per
+	// core. A commit empties every other connection's cache anyway (WAL),
+	// and a page missed is read again from the operating system's cache of
+	// the file: on the benchmark, peak memory fell by 5–8 MiB and neither
+	// the reads' speed nor their CPU moved beyond the machine's noise.
+	{"_cache_size", "-1000"},
 }
 
 // SQLiteDSN turns a file path or a "file:" DSN into a DSN with the server's

@@ -119,8 +119,8 @@ func TestMigrateTwiceChangesNothing(t *testing.T) {
 
 func TestSQLiteDSN(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
-		{"samverkan.db", "file:samverkan.db?_busy_timeout=5000&_foreign_keys=1&_journal_mode=WAL&_stmt_cache_size=64&_synchronous=FULL&_txlock=immediate"},
-		{"file:x.db?_sync=NORMAL&_fk=0&_stmt_cache_size=0", "file:x.db?_busy_timeout=5000&_fk=0&_journal_mode=WAL&_stmt_cache_size=0&_sync=NORMAL&_txlock=immediate"},
+		{"samverkan.db", "file:samverkan.db?_busy_timeout=5000&_cache_size=-1000&_foreign_keys=1&_journal_mode=WAL&_stmt_cache_size=64&_synchronous=FULL&_txlock=immediate"},
+		{"file:x.db?_sync=NORMAL&_fk=0&_stmt_cache_size=0&_cache_size=-4000", "file:x.db?_busy_timeout=5000&_cache_size=-4000&_fk=0&_journal_mode=WAL&_stmt_cache_size=0&_sync=NORMAL&_txlock=immediate"},
 	} {
 		got, err := storage.SQLiteDSN(tc.in)
 		if err != nil || got != tc.want {
@@ -129,6 +129,37 @@ func TestSQLiteDSN(t *testing.T) {
 	}
 	if _, err := storage.SQLiteDSN(""); err == nil {
 		t.Error("SQLiteDSN(\"\") succeeded, want an error")
+	}
+}
+
+// Every connection the pool opens has the DSN's settings: its page cache
+// among them.
+func TestSQLiteConnectionsHaveTheirSettings(t *testing.T) {
+	db, err := storage.Open(filepath.Join(t.TempDir(), "settings.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	conns := make([]*sql.Conn, 3)
+	for i := range conns {
+		if conns[i], err = db.Conn(ctx); err != nil {
+			t.Fatal(err)
+		}
+		defer conns[i].Close()
+	}
+	for i, c := range conns {
+		var cache int
+		var mode string
+		if err := c.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&cache); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+			t.Fatal(err)
+		}
+		if cache != -1000 || mode != "wal" {
+			t.Errorf("connection %d: cache_size %d, journal_mode %s; want -1000 (KiB), wal", i, cache, mode)
+		}
 	}
 }
 
