@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/samverkan/samverkan/storage"
 )
 
 // On PostgreSQL several servers may share one database, and a change made
@@ -189,7 +191,11 @@ func notify(ctx context.Context, db *sql.DB, channel string, m message) error {
 }
 
 func listen(ctx context.Context, dsn, channel string) (*pgx.Conn, error) {
-	conn, err := pgx.Connect(ctx, dsn)
+	cfg, err := storage.PostgresConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("live: connect to listen: %w", err)
+	}
+	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("live: connect to listen: %w", err)
 	}
