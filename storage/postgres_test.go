@@ -15,9 +15,7 @@ import (
 // stays. No connection is made here: pgx's reading of the URL says what
 // the connection would try, in order.
 func TestPostgresTLSOnLoopback(t *testing.T) {
-	for _, env := range []string{"PGSSLMODE", "PGSSLCERT", "PGSSLKEY", "PGSSLROOTCERT", "PGSSLNEGOTIATION"} {
-		t.Setenv(env, "")
-	}
+	clearTLSEnvironment(t)
 	cases := []struct {
 		dsn string
 		env string // PGSSLMODE
@@ -53,13 +51,18 @@ func TestPostgresTLSOnLoopback(t *testing.T) {
 	}
 }
 
+// clearTLSEnvironment empties, for the test, the environment's say on TLS.
+func clearTLSEnvironment(t *testing.T) {
+	for _, env := range []string{"PGSSLMODE", "PGSSLCERT", "PGSSLKEY", "PGSSLROOTCERT", "PGSSLNEGOTIATION"} {
+		t.Setenv(env, "")
+	}
+}
+
 // A real connection on loopback is plain unless the URL asks for TLS, and
 // TLS is still there when it does.
 func TestPostgresConnectsToLoopbackWithoutTLS(t *testing.T) {
 	dsn := storagetest.PostgresDSN(t)
-	for _, env := range []string{"PGSSLMODE", "PGSSLCERT", "PGSSLKEY", "PGSSLROOTCERT", "PGSSLNEGOTIATION"} {
-		t.Setenv(env, "")
-	}
+	clearTLSEnvironment(t)
 	u, err := url.Parse(dsn)
 	if err != nil {
 		t.Fatal(err)
