@@ -10,20 +10,24 @@ import (
 
 // WriteTable writes one row per operation: the server's requests per
 // second, p50 and p99 latency, each beside the floor's and the ratio of the
-// two (server ÷ floor), then the server's errors, SQL statements per request,
-// root fields its read compiler left to the resolvers, and its CPU time per
+// two (server ÷ floor), then the server's errors, SQL statements per request
+// and, on PostgreSQL, round trips to the database per request (– on
+// SQLite), root fields its read compiler left to the resolvers, and its CPU time per
 // request (a mixed run's on its reads' row, for reads and writes together).
 func WriteTable(w io.Writer, results []Result) error {
-	const row = "%-22s %8s %8s %6s   %9s %9s %6s   %9s %9s %6s   %6s %7s %9s %8s\n"
-	fmt.Fprintf(w, row, "", "req/s", "", "", "p50", "", "", "p99", "", "", "", "", "", "")
-	fmt.Fprintf(w, row, "operation", "server", "floor", "ratio", "server", "floor", "ratio", "server", "floor", "ratio", "errors", "SQL/req", "fallbacks", "CPU/req")
+	const row = "%-22s %8s %8s %6s   %9s %9s %6s   %9s %9s %6s   %6s %7s %9s %9s %8s\n"
+	fmt.Fprintf(w, row, "", "req/s", "", "", "p50", "", "", "p99", "", "", "", "", "", "", "")
+	fmt.Fprintf(w, row, "operation", "server", "floor", "ratio", "server", "floor", "ratio", "server", "floor", "ratio", "errors", "SQL/req", "trips/req", "fallbacks", "CPU/req")
 	for _, r := range results {
 		s, f := r.Server, r.Floor
 		cells := []any{r.Op.Name + "  " + r.Op.Title,
 			thousands(s.PerSecond()), "–", "–",
 			ms(s.Percentile(50)), "–", "–",
 			ms(s.Percentile(99)), "–", "–",
-			errorsOf(s, f), fmt.Sprintf("%.1f", s.Statements()), strconv.Itoa(s.Fallbacks()), micros(s.CPUPerRequest())}
+			errorsOf(s, f), fmt.Sprintf("%.1f", s.Statements()), "–", strconv.Itoa(s.Fallbacks()), micros(s.CPUPerRequest())}
+		if s.trips > 0 {
+			cells[12] = fmt.Sprintf("%.1f", s.RoundTrips())
+		}
 		if f != nil {
 			cells[2], cells[3] = thousands(f.PerSecond()), ratio(s.PerSecond(), f.PerSecond())
 			cells[5], cells[6] = ms(f.Percentile(50)), ratio(s.Percentile(50).Seconds(), f.Percentile(50).Seconds())

@@ -53,8 +53,9 @@ type Measurement struct {
 	Elapsed    time.Duration
 	// latencies are sorted.
 	latencies []time.Duration
-	// statements is the sum of the SQL statements the server reported.
-	statements int
+	// statements is the sum of the SQL statements the server reported;
+	// trips, of its round trips to PostgreSQL (0 on SQLite).
+	statements, trips int
 	// fallbacks counts the root fields the server's read compiler left to
 	// the resolvers (samverkan.ReadFallbacksHeader).
 	fallbacks int
@@ -102,22 +103,29 @@ func (m *Measurement) Percentile(p float64) time.Duration {
 func (m *Measurement) Fallbacks() int { return m.fallbacks }
 
 // Statements is the mean number of SQL statements per request.
-func (m *Measurement) Statements() float64 {
+func (m *Measurement) Statements() float64 { return m.mean(m.statements) }
+
+// RoundTrips is the mean number of round trips to PostgreSQL per request:
+// statements sent together travel once. 0 on SQLite.
+func (m *Measurement) RoundTrips() float64 { return m.mean(m.trips) }
+
+func (m *Measurement) mean(sum int) float64 {
 	if m.Requests == 0 {
 		return 0
 	}
-	return float64(m.statements) / float64(m.Requests)
+	return float64(sum) / float64(m.Requests)
 }
 
 // request runs the i-th request of a measurement and returns what the
 // server reported of it.
 type request func(ctx context.Context, i int) (reply, error)
 
-// reply is what the server reported of a request: its SQL statements (0
-// when unknown) and read fallbacks, and whether it was a write.
+// reply is what the server reported of a request: its SQL statements and
+// round trips (0 when unknown) and read fallbacks, and whether it was a
+// write.
 type reply struct {
-	statements, fallbacks int
-	write                 bool
+	statements, trips, fallbacks int
+	write                        bool
 }
 
 // measure runs req from cfg.Concurrency goroutines: for cfg.Warmup without
@@ -143,7 +151,9 @@ func measure(ctx context.Context, cfg Config, label string, req request) *Measur
 		errors         int
 		firstError     string
 		statements     int
+		trips          int
 		writeStmts     int
+		writeTrips     int
 		fallbacks      int
 	}
 	tallies := make([]tally, cfg.Concurrency)
@@ -167,9 +177,11 @@ func measure(ctx context.Context, cfg Config, label string, req request) *Measur
 				if r.write {
 					t.writeLatencies = append(t.writeLatencies, took)
 					t.writeStmts += r.statements
+					t.writeTrips += r.trips
 				} else {
 					t.latencies = append(t.latencies, took)
 					t.statements += r.statements
+					t.trips += r.trips
 				}
 				t.fallbacks += r.fallbacks
 				if err != nil {
@@ -186,12 +198,14 @@ func measure(ctx context.Context, cfg Config, label string, req request) *Measur
 	// counts its reads, and its writes apart.
 	m := &Measurement{Elapsed: time.Since(warmEnd), cpu: cpuAt()}
 	var writes []time.Duration
-	writeStmts := 0
+	writeStmts, writeTrips := 0, 0
 	for _, t := range tallies {
 		writeStmts += t.writeStmts
+		writeTrips += t.writeTrips
 		m.latencies = append(m.latencies, t.latencies...)
 		writes = append(writes, t.writeLatencies...)
 		m.statements += t.statements
+		m.trips += t.trips
 		m.fallbacks += t.fallbacks
 		if t.errors > 0 && m.Errors == 0 {
 			m.FirstError = t.firstError
@@ -200,13 +214,13 @@ func measure(ctx context.Context, cfg Config, label string, req request) *Measur
 	}
 	if len(m.latencies) == 0 {
 		m.latencies, writes = writes, nil
-		m.statements = writeStmts
+		m.statements, m.trips = writeStmts, writeTrips
 	}
 	m.Requests = len(m.latencies)
 	slices.Sort(m.latencies)
 	if len(writes) > 0 {
 		slices.Sort(writes)
-		m.writes = &Measurement{Elapsed: m.Elapsed, Requests: len(writes), latencies: writes, statements: writeStmts}
+		m.writes = &Measurement{Elapsed: m.Elapsed, Requests: len(writes), latencies: writes, statements: writeStmts, trips: writeTrips}
 	}
 	return m
 }
@@ -316,16 +330,20 @@ func (s *Server) SignIn(ctx context.Context, username, password string) error {
 	return nil
 }
 
+// Counts are the SQL statements of one request, and on PostgreSQL its
+// round trips to the database (0 on SQLite), as the server reported them.
+type Counts struct{ Statements, RoundTrips int }
+
 // Post sends the i-th request of op and returns the response body and the
-// SQL statements the server reported. A response that is not 200 or that
-// has errors is an error.
-func (s *Server) Post(ctx context.Context, op Operation, t *Targets, i int) ([]byte, int, error) {
+// counts the server reported. A response that is not 200 or that has
+// errors is an error.
+func (s *Server) Post(ctx context.Context, op Operation, t *Targets, i int) ([]byte, Counts, error) {
 	body, r, err := s.post(ctx, op, t, i, true)
-	return body, r.statements, err
+	return body, Counts{Statements: r.statements, RoundTrips: r.trips}, err
 }
 
 // headersRead are the response headers post reads, by lower-case name.
-var headersRead = []string{strings.ToLower(StatementsHeader), strings.ToLower(samverkan.ReadFallbacksHeader)}
+var headersRead = []string{strings.ToLower(StatementsHeader), strings.ToLower(samverkan.ReadFallbacksHeader), strings.ToLower(RoundTripsHeader)}
 
 // post sends the i-th request of op. It returns the response body (a copy:
 // the connection's buffer is used again) when keep is set or the request
@@ -349,6 +367,7 @@ func (s *Server) post(ctx context.Context, op Operation, t *Targets, i int, keep
 	err = s.client.do(ctx, extra, body, headersRead, func(res *response) error {
 		r.statements, _ = strconv.Atoi(res.header[headersRead[0]])
 		r.fallbacks, _ = strconv.Atoi(res.header[headersRead[1]])
+		r.trips, _ = strconv.Atoi(res.header[headersRead[2]])
 		// gqlgen writes "errors" first when there are any, so the prefix
 		// tells without decoding the whole answer on the load
 		// generator's CPU.
@@ -645,7 +664,7 @@ func StatementsAtPageSizes(ctx context.Context, srv *Server, sizes ...int) ([]in
 		if err != nil {
 			return nil, err
 		}
-		counts = append(counts, c)
+		counts = append(counts, c.Statements)
 	}
 	return counts, nil
 }

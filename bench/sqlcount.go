@@ -28,26 +28,25 @@ const CountSQLEnv = "SAMVERKAN_BENCH_COUNT_SQL"
 // statement count when counting is on.
 const StatementsHeader = "X-SQL-Statements"
 
-type counterKey struct{}
+// RoundTripsHeader is the response header that carries, on PostgreSQL, a
+// request's round trips to the database when counting is on: statements
+// sent together, such as BEGIN with the first statement, or the audit
+// entry with the COMMIT, travel once (storage.CountRoundTrips).
+const RoundTripsHeader = "X-SQL-Round-Trips"
 
 // CountingClient returns an ent client over db whose statements are counted
 // for the request whose context they run in (see Instrument).
-// On PostgreSQL it counts round trips to the database instead, which the
-// storage package counts (storage.CountRoundTrips): statements sent
-// together, such as BEGIN and the first statement, count once.
 func CountingClient(db *storage.DB) *ent.Client {
-	if db.Dialect == dialect.Postgres {
-		return db.Client()
-	}
 	return db.Client(ent.Driver(&countingDriver{Driver: db.Driver()}))
 }
 
 // Instrument makes every response of next carry StatementsHeader: the
 // number of statements the request ran through a CountingClient, BEGIN and
-// COMMIT (or ROLLBACK) included; on PostgreSQL, its round trips to the
-// database (see CountingClient). The count goes in a header, so it must be
-// complete before the handler writes its first byte; gqlgen executes the
-// whole operation before it writes.
+// COMMIT (or ROLLBACK) included, but not one the connection answered
+// itself (storage.CountStatements); on PostgreSQL also RoundTripsHeader.
+// The counts go in headers, so they must be complete before the handler
+// writes its first byte; gqlgen executes the whole operation before it
+// writes.
 //
 // It also serves Go's profiles at /debug/pprof/, for the benchmark's
 // -cpuprofile, and at keptCountsPath how many counts of searches were
@@ -66,25 +65,27 @@ func Instrument(next http.Handler) http.Handler {
 			mux.ServeHTTP(w, r)
 			return
 		}
-		n := new(atomic.Int64)
-		cw := &countingWriter{ResponseWriter: w, n: n}
-		ctx := storage.CountRoundTrips(context.WithValue(r.Context(), counterKey{}, n), n)
+		cw := &countingWriter{ResponseWriter: w}
+		ctx := storage.CountRoundTrips(storage.CountStatements(r.Context(), &cw.statements), &cw.trips)
 		next.ServeHTTP(cw, r.WithContext(ctx))
 	})
 }
 
-// countingWriter adds the count to the headers when the handler starts
-// writing.
+// countingWriter adds the counts to the headers when the handler starts
+// writing; round trips only if there were any (never on SQLite).
 type countingWriter struct {
 	http.ResponseWriter
-	n       *atomic.Int64
-	written bool
+	statements, trips atomic.Int64
+	written           bool
 }
 
 func (w *countingWriter) WriteHeader(status int) {
 	if !w.written {
 		w.written = true
-		w.Header().Set(StatementsHeader, strconv.FormatInt(w.n.Load(), 10))
+		w.Header().Set(StatementsHeader, strconv.FormatInt(w.statements.Load(), 10))
+		if n := w.trips.Load(); n > 0 {
+			w.Header().Set(RoundTripsHeader, strconv.FormatInt(n, 10))
+		}
 	}
 	w.ResponseWriter.WriteHeader(status)
 }
@@ -99,32 +100,24 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (w *countingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// count adds one statement to the request that ctx belongs to, if it is
-// counted.
-func count(ctx context.Context) {
-	if n, ok := ctx.Value(counterKey{}).(*atomic.Int64); ok {
-		n.Add(1)
-	}
-}
-
 // countingDriver counts statements by the context they run in, so that
 // concurrent requests each get their own count.
 type countingDriver struct{ dialect.Driver }
 
 func (d *countingDriver) Exec(ctx context.Context, query string, args, v any) error {
-	count(ctx)
+	storage.CountStatement(ctx)
 	return d.Driver.Exec(ctx, query, args, v)
 }
 
 func (d *countingDriver) Query(ctx context.Context, query string, args, v any) error {
-	count(ctx)
+	storage.CountStatement(ctx)
 	return d.Driver.Query(ctx, query, args, v)
 }
 
 // QueryContext runs a statement of the read compiler (through ent's
 // client.QueryContext).
 func (d *countingDriver) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	count(ctx)
+	storage.CountStatement(ctx)
 	q, ok := d.Driver.(interface {
 		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
 	})
@@ -135,7 +128,7 @@ func (d *countingDriver) QueryContext(ctx context.Context, query string, args ..
 }
 
 func (d *countingDriver) Tx(ctx context.Context) (dialect.Tx, error) {
-	count(ctx) // BEGIN
+	storage.CountStatement(ctx) // BEGIN
 	tx, err := d.Driver.Tx(ctx)
 	if err != nil {
 		return nil, err
@@ -151,21 +144,21 @@ type countingTx struct {
 }
 
 func (tx *countingTx) Exec(ctx context.Context, query string, args, v any) error {
-	count(ctx)
+	storage.CountStatement(ctx)
 	return tx.Tx.Exec(ctx, query, args, v)
 }
 
 func (tx *countingTx) Query(ctx context.Context, query string, args, v any) error {
-	count(ctx)
+	storage.CountStatement(ctx)
 	return tx.Tx.Query(ctx, query, args, v)
 }
 
 func (tx *countingTx) Commit() error {
-	count(tx.ctx)
+	storage.CountStatement(tx.ctx)
 	return tx.Tx.Commit()
 }
 
 func (tx *countingTx) Rollback() error {
-	count(tx.ctx)
+	storage.CountStatement(tx.ctx)
 	return tx.Tx.Rollback()
 }

@@ -124,6 +124,7 @@ func (c *pgConn) QueryContext(ctx context.Context, query string, argsV []driver.
 	if row := tx.updated; row != nil {
 		tx.updated = nil
 		if rows, ok := row.reread(query, argsV); ok {
+			addStatements(ctx, -1) // answered here, not by the database
 			return rows, nil
 		}
 	}

@@ -1,10 +1,12 @@
 package storage
 
 import (
+	"context"
 	"database/sql/driver"
 	"io"
 	"slices"
 	"strings"
+	"sync/atomic"
 )
 
 // ent's update of one record writes the record and then reads it back
@@ -151,4 +153,25 @@ func (r *listRows) Next(dest []driver.Value) error {
 	copy(dest, r.rows[0])
 	r.rows = r.rows[1:]
 	return nil
+}
+
+type statementsKey struct{}
+
+// CountStatements returns a context in which n counts the SQL statements
+// the database runs, BEGIN and COMMIT included: whoever sends a statement
+// for ctx adds one (CountStatement), and the connection takes back the one
+// it answers itself, ent's reading back of a record it has just updated
+// (above). The benchmark reports it as the statements of a request.
+func CountStatements(ctx context.Context, n *atomic.Int64) context.Context {
+	return context.WithValue(ctx, statementsKey{}, n)
+}
+
+// CountStatement adds one statement to ctx's count, if it has one
+// (CountStatements).
+func CountStatement(ctx context.Context) { addStatements(ctx, 1) }
+
+func addStatements(ctx context.Context, d int64) {
+	if n, ok := ctx.Value(statementsKey{}).(*atomic.Int64); ok {
+		n.Add(d)
+	}
 }

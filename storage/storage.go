@@ -240,6 +240,7 @@ func (c *sqliteConn) QueryContext(ctx context.Context, query string, args []driv
 	if row := c.updated; row != nil {
 		c.updated = nil
 		if rows, ok := row.reread(query, args); ok {
+			addStatements(ctx, -1) // answered here, not by the database
 			return rows, nil
 		}
 	}
