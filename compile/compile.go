@@ -519,10 +519,6 @@ func (b *builder) pageArgs(typ *Type, field graphql.CollectedField) (*page, erro
 			if i > 0 && p.order[i-1].field == f {
 				return nil, fallback("%s: the same order field twice", field.Alias)
 			}
-			if f.CountOf != "" && (p.after != nil || p.before != nil) {
-				// The resolvers fail there (ent/ent#4059): left to them.
-				return nil, fallback("%s: a cursor with an order by a count", field.Alias)
-			}
 			p.order = append(p.order, order{field: f, desc: dir == "DESC"})
 		}
 	}
@@ -681,7 +677,12 @@ func (b *builder) connection(typ *Type, p *parent, field graphql.CollectedField)
 		}
 		b.write(" AS c")
 	}
-	cursors, err := entgql.MultiCursorsPredicate(pg.after, pg.before, cursorOptions(pg))
+	var cursors []func(*sql.Selector)
+	if orderedByCount(pg) {
+		cursors, err = b.keysets(typ, a, pg, p.windowed())
+	} else {
+		cursors, err = entgql.MultiCursorsPredicate(pg.after, pg.before, cursorOptions(pg))
+	}
 	if err != nil {
 		return fallback("%s: cursors: %v", field.Alias, err)
 	}

@@ -199,6 +199,13 @@ func (e *fuzzEnv) compare(t *testing.T, query string, variables map[string]any, 
 	want, got = requestID.ReplaceAll(want, []byte("${1}…")), requestID.ReplaceAll(got, []byte("${1}…"))
 
 	repro := fmt.Sprintf("query: %s\nvariables: %s", query, vars)
+	if resolversFailOnACountCursor(query+string(vars), want, got) {
+		// The compiler answers where the resolvers cannot: its pages
+		// are tested against the whole list instead
+		// (TestPagesOrderedByACountFindEveryRowOnce).
+		t.Logf("the resolvers failed on a cursor of an order by a count (ent/ent#4059); the compiler answered\n%s", repro)
+		return
+	}
 	if !bytes.Equal(got, want) {
 		i := firstDifference(got, want)
 		t.Errorf("the compiled answer differs from the resolvers' at byte %d\n%s\n got: …%s…\nwant: …%s…\n got (all): %s\nwant (all): %s",
@@ -268,6 +275,17 @@ var requestID = regexp.MustCompile(`(\(request )[0-9a-f]+`)
 var invalid = map[string]bool{
 	"GRAPHQL_PARSE_FAILED": true, "GRAPHQL_VALIDATION_FAILED": true,
 	"QUERY_TOO_COSTLY": true, "QUERY_TOO_DEEP": true, "QUERY_TOO_LARGE": true, "PAGE_SIZE": true,
+}
+
+// resolversFailOnACountCursor reports whether the resolvers answered with
+// an internal error, and the compiler without one, a query (with its
+// variables) that pages after or before a cursor in an order by a count
+// (…_COUNT): entgql
+// names a column there that the query does not have (ent/ent#4059).
+func resolversFailOnACountCursor(query string, want, got []byte) bool {
+	cursor := strings.Contains(query, "after:") || strings.Contains(query, "before:")
+	return cursor && strings.Contains(query, "_COUNT") &&
+		slices.Contains(errorCodes(want), "INTERNAL") && !slices.Contains(errorCodes(got), "INTERNAL")
 }
 
 // errorCodes returns the codes of an answer's errors.
