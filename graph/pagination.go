@@ -12,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/samverkan/samverkan"
+	"github.com/samverkan/samverkan/ent"
 )
 
 // Page sizes of every connection: a client that names no size gets
@@ -23,8 +24,9 @@ const (
 )
 
 // pageSizeLimit refuses an operation that asks any connection for more
-// than MaxPageSize items, before anything of it runs. The default page size
-// comes from the normalizeConnections validation rule.
+// than MaxPageSize items, or for a page after or before a cursor made for
+// another order, before anything of it runs. The default page size comes
+// from the normalizeConnections validation rule.
 type pageSizeLimit struct{}
 
 var (
@@ -49,35 +51,26 @@ func (pageSizeLimit) MutateOperationContext(_ context.Context, oc *graphql.Opera
 		oc.Variables = map[string]any{}
 	}
 	nullPageSizes(op.SelectionSet, oc.Doc.Fragments, oc.Variables, map[string]bool{})
-	return checkPageSizes(op.SelectionSet, oc.Doc.Fragments, oc.Variables, map[string]bool{})
+	return checkConnections(op.SelectionSet, oc.Doc.Fragments, oc.Variables, map[string]bool{})
 }
 
-func checkPageSizes(set ast.SelectionSet, fragments ast.FragmentDefinitionList, vars map[string]any, seen map[string]bool) *gqlerror.Error {
+func checkConnections(set ast.SelectionSet, fragments ast.FragmentDefinitionList, vars map[string]any, seen map[string]bool) *gqlerror.Error {
 	for _, sel := range set {
 		switch sel := sel.(type) {
 		case *ast.Field:
 			if isConnection(sel.Definition) {
-				for _, name := range []string{"first", "last"} {
-					arg := sel.Arguments.ForName(name)
-					if arg == nil {
-						continue
-					}
-					v, err := arg.Value.Value(vars)
-					if err != nil {
-						continue // the validator has refused it already
-					}
-					if n, ok := v.(int64); ok && n > MaxPageSize {
-						return refusal(arg.Position, samverkan.CodePageSize, map[string]any{"field": name},
-							"%s: %s takes at most %d items per page, not %d; ask for the next page with after: pageInfo.endCursor",
-							sel.Alias, name, MaxPageSize, n)
-					}
+				if err := checkPageSize(sel, vars); err != nil {
+					return err
+				}
+				if err := checkCursors(sel, vars); err != nil {
+					return err
 				}
 			}
-			if err := checkPageSizes(sel.SelectionSet, fragments, vars, seen); err != nil {
+			if err := checkConnections(sel.SelectionSet, fragments, vars, seen); err != nil {
 				return err
 			}
 		case *ast.InlineFragment:
-			if err := checkPageSizes(sel.SelectionSet, fragments, vars, seen); err != nil {
+			if err := checkConnections(sel.SelectionSet, fragments, vars, seen); err != nil {
 				return err
 			}
 		case *ast.FragmentSpread:
@@ -86,11 +79,77 @@ func checkPageSizes(set ast.SelectionSet, fragments ast.FragmentDefinitionList, 
 			}
 			seen[sel.Name] = true
 			if f := fragments.ForName(sel.Name); f != nil {
-				if err := checkPageSizes(f.SelectionSet, fragments, vars, seen); err != nil {
+				if err := checkConnections(f.SelectionSet, fragments, vars, seen); err != nil {
 					return err
 				}
 			}
 		}
+	}
+	return nil
+}
+
+// checkPageSize refuses a connection asked for more than MaxPageSize items.
+func checkPageSize(sel *ast.Field, vars map[string]any) *gqlerror.Error {
+	for _, name := range []string{"first", "last"} {
+		arg := sel.Arguments.ForName(name)
+		if arg == nil {
+			continue
+		}
+		v, err := arg.Value.Value(vars)
+		if err != nil {
+			continue // the validator has refused it already
+		}
+		if n, ok := v.(int64); ok && n > MaxPageSize {
+			return refusal(arg.Position, samverkan.CodePageSize, map[string]any{"field": name},
+				"%s: %s takes at most %d items per page, not %d; ask for the next page with after: pageInfo.endCursor",
+				sel.Alias, name, MaxPageSize, n)
+		}
+	}
+	return nil
+}
+
+// checkCursors refuses a page after or before a cursor made for another
+// order: a cursor holds the row's value of each order field, and one with
+// more or fewer values than the connection's orderBy has fields cannot be
+// placed in it (entgql fails on it as if the fault were the server's). A
+// cursor that holds no values (made in the order by id) fits any order,
+// and one that is not a cursor at all is refused as the Cursor scalar
+// refuses it.
+func checkCursors(sel *ast.Field, vars map[string]any) *gqlerror.Error {
+	orders := 0
+	if arg := sel.Arguments.ForName("orderBy"); arg != nil {
+		v, err := arg.Value.Value(vars)
+		if err != nil {
+			return nil // the validator has refused it already
+		}
+		switch v := v.(type) {
+		case []any:
+			orders = len(v)
+		case map[string]any:
+			orders = 1
+		}
+	}
+	for _, name := range []string{"after", "before"} {
+		arg := sel.Arguments.ForName(name)
+		if arg == nil {
+			continue
+		}
+		v, err := arg.Value.Value(vars)
+		text, ok := v.(string)
+		if err != nil || !ok {
+			continue
+		}
+		var c ent.Cursor
+		if c.UnmarshalGQL(text) != nil || c.Value == nil {
+			continue
+		}
+		values, ok := c.Value.([]any)
+		if ok && len(values) == orders {
+			continue
+		}
+		return refusal(arg.Position, samverkan.CodeBadRequest, map[string]any{"field": name},
+			"%s: the %s cursor was made for another order (it holds %d order values, the orderBy has %d fields); use a cursor of a page in the same orderBy",
+			sel.Alias, name, len(values), orders)
 	}
 	return nil
 }

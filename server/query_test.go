@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -336,6 +337,45 @@ func TestCursorPagination(t *testing.T) {
 	}
 	t.Run("ErrBadCursor", func(t *testing.T) {
 		s.wantError(`{ activities(after: "not a cursor") { totalCount } }`, nil, "BAD_REQUEST", "")
+	})
+	// A cursor made for another order cannot be placed in this one: the
+	// request is refused as the client's mistake, before it runs, not
+	// answered INTERNAL as entgql would. One made in the order by id
+	// (it holds no values) fits any.
+	t.Run("ErrCursorOfAnotherOrder", func(t *testing.T) {
+		cursor := first.Activities.PageInfo.EndCursor // one value: the title
+		for _, q := range []struct{ query, field string }{
+			{`query($c: Cursor) { activities(first: 2, after: $c) { totalCount } }`, "after"},
+			{`query($c: Cursor) { activities(last: 2, before: $c, orderBy: [{field: TITLE}, {field: STATUS}]) { totalCount } }`, "before"},
+			{`query($c: Cursor) { plans { edges { node { goals { edges { node { objectives { edges { node {
+				activities(first: 1, after: $c, orderBy: {field: MUNICIPALITIES_COUNT, direction: DESC}) { totalCount } } } } } } } } } } }`, ""},
+			{`query($c: Cursor) { municipalities(first: 1, after: $c, orderBy: [{field: NAME}, {field: CODE}]) { totalCount } }`, "after"},
+		} {
+			r := s.post(q.query, map[string]any{"c": cursor})
+			if q.field == "" {
+				// The cursor fits MUNICIPALITIES_COUNT's one value.
+				if len(r.Errors) > 0 {
+					t.Errorf("%s: %+v", q.query, r.Errors)
+				}
+				continue
+			}
+			// Refused before it ran, as a malformed cursor is (200, as
+			// gqlgen answers a refusal whose code it does not know).
+			if r.Status != http.StatusOK || len(r.Errors) != 1 || r.Errors[0].Extensions.Code != "BAD_REQUEST" ||
+				r.Errors[0].Extensions.Field != q.field || !strings.Contains(r.Errors[0].Message, "another order") || string(r.Data) != "null" {
+				t.Errorf("%s: status %d, errors %+v, data %s; want 200, BAD_REQUEST on %s, no data", q.query, r.Status, r.Errors, r.Data, q.field)
+			}
+		}
+		var ids struct {
+			Edges struct{ Edges []struct{ Cursor string } }
+		}
+		s.must(`{ edges: activities(first: 1) { edges { cursor } } }`, nil, &ids)
+		var fits page
+		s.must(`query($c: Cursor) { activities(first: 4, after: $c, orderBy: {field: TITLE}) { edges { node { title } } } }`,
+			map[string]any{"c": ids.Edges.Edges[0].Cursor}, &fits)
+		if len(fits.Activities.Edges) == 0 {
+			t.Error("a cursor of the order by id found nothing in the order by title")
+		}
 	})
 }
 
