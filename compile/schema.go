@@ -28,8 +28,9 @@ type Type struct {
 	// Edges are its edges that the graph serves from the schema, by
 	// GraphQL field name.
 	Edges map[string]*Edge
-	// Orders are the values of its …OrderField enum that order by a
-	// column of its own or by the number of an edge's rows.
+	// Orders are the values of its …OrderField enum: by a column of its
+	// own, by the number of an edge's rows, or by a column of the node an
+	// edge leads to.
 	Orders map[string]*Field
 	// Where turns a where argument, as the request gave it, into ent's
 	// generated predicate; nil when the argument matches everything.
@@ -70,6 +71,10 @@ type Field struct {
 	// CountOf, in an order, names the edge whose number of rows the
 	// order is by (…_COUNT), rather than a column.
 	CountOf string
+	// Via, in an order, names the edge to one node by whose Column the
+	// order is (PLAN_NAME: the goal's plan's name), rather than a column
+	// of the type's own.
+	Via string
 }
 
 // Edge is an edge of a type to another.

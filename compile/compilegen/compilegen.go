@@ -99,6 +99,23 @@ func Source(g *gen.Graph) ([]byte, error) {
 				orders = append(orders, fmt.Sprintf("\t\t\t%q: {Kind: KindInt, Nillable: true, CountOf: %q},\n",
 					ea.OrderField, samverkan.GraphQLName(e.Name)))
 			}
+			if e.Unique && strings.HasPrefix(ea.OrderField, strings.ToUpper(e.Name)+"_") {
+				// An order by a field of the node the edge leads to (as
+				// entgql finds it: the target's field of that order name).
+				// NULL when the edge leads nowhere.
+				name := strings.TrimPrefix(ea.OrderField, strings.ToUpper(e.Name)+"_")
+				var target *gen.Field
+				for _, f := range e.Type.Fields {
+					if fa, err := Annotation(f.Annotations); err == nil && fa.OrderField == name {
+						target = f
+					}
+				}
+				if target == nil || kindOf(target) == "" {
+					return nil, fmt.Errorf("compilegen: the order %s of %s names no field of %s", ea.OrderField, n.Name, e.Type.Name)
+				}
+				orders = append(orders, fmt.Sprintf("\t\t\t%q: {Column: %s.%s, Kind: %s, Nillable: true, Via: %q},\n",
+					ea.OrderField, e.Type.Package(), target.Constant(), kindOf(target), samverkan.GraphQLName(e.Name)))
+			}
 		}
 		p("\t\t},\n\t\tOrders: map[string]*Field{\n")
 		if n.ID != nil {
