@@ -253,6 +253,7 @@ var types = map[string]*Type{
 			"UPDATED_AT":       {Column: goal.FieldUpdatedAt, Kind: KindTime, Nillable: false},
 			"NUMBER":           {Column: goal.FieldNumber, Kind: KindInt, Nillable: false},
 			"TITLE":            {Column: goal.FieldTitle, Kind: KindString, Nillable: true},
+			"PLAN_NAME":        {Column: plan.FieldName, Kind: KindString, Nillable: true, Via: "plan"},
 			"OBJECTIVES_COUNT": {Kind: KindInt, Nillable: true, CountOf: "objectives"},
 		},
 		Where: func(ctx context.Context, raw any) (func(*sql.Selector), bool, error) {
@@ -472,11 +473,12 @@ var types = map[string]*Type{
 			"activities":   {Target: "Activity", Unique: false, Rel: sqlgraph.M2M, Table: "activity_institutions", Columns: []string{"activity_id", "institution_id"}, Inverse: true},
 		},
 		Orders: map[string]*Field{
-			"CREATED_AT":       {Column: institution.FieldCreatedAt, Kind: KindTime, Nillable: false},
-			"UPDATED_AT":       {Column: institution.FieldUpdatedAt, Kind: KindTime, Nillable: false},
-			"NAME":             {Column: institution.FieldName, Kind: KindString, Nillable: false},
-			"KIND":             {Column: institution.FieldKind, Kind: KindEnum, Nillable: false},
-			"ACTIVITIES_COUNT": {Kind: KindInt, Nillable: true, CountOf: "activities"},
+			"CREATED_AT":        {Column: institution.FieldCreatedAt, Kind: KindTime, Nillable: false},
+			"UPDATED_AT":        {Column: institution.FieldUpdatedAt, Kind: KindTime, Nillable: false},
+			"NAME":              {Column: institution.FieldName, Kind: KindString, Nillable: false},
+			"KIND":              {Column: institution.FieldKind, Kind: KindEnum, Nillable: false},
+			"MUNICIPALITY_NAME": {Column: municipality.FieldName, Kind: KindString, Nillable: true, Via: "municipality"},
+			"ACTIVITIES_COUNT":  {Kind: KindInt, Nillable: true, CountOf: "activities"},
 		},
 		Where: func(ctx context.Context, raw any) (func(*sql.Selector), bool, error) {
 			w := new(ent.InstitutionWhereInput)
@@ -602,6 +604,7 @@ var types = map[string]*Type{
 			"UPDATED_AT":       {Column: objective.FieldUpdatedAt, Kind: KindTime, Nillable: false},
 			"TITLE":            {Column: objective.FieldTitle, Kind: KindString, Nillable: false},
 			"POSITION":         {Column: objective.FieldPosition, Kind: KindInt, Nillable: false},
+			"GOAL_NUMBER":      {Column: goal.FieldNumber, Kind: KindInt, Nillable: true, Via: "goal"},
 			"ACTIVITIES_COUNT": {Kind: KindInt, Nillable: true, CountOf: "activities"},
 		},
 		Where: func(ctx context.Context, raw any) (func(*sql.Selector), bool, error) {
