@@ -397,6 +397,9 @@ func (b *builder) source(typ *Type, a string, p *parent, joins []string, where f
 // it pages at the root; entgql's window for nested pages (nullsAsStored)
 // leaves them where the database puts NULLs: last on PostgreSQL.
 func (b *builder) orderExpr(typ *Type, a string, i int, f *Field, nullsAsStored bool) string {
+	if f.Via != "" {
+		return viaAlias(a, i) + "." + b.d.ident(f.Column)
+	}
 	if f.CountOf == "" {
 		return a + "." + b.d.ident(f.Column)
 	}
@@ -405,6 +408,34 @@ func (b *builder) orderExpr(typ *Type, a string, i int, f *Field, nullsAsStored 
 		return "nullif(" + count + ", 0)"
 	}
 	return count
+}
+
+// viaAlias is the alias of the node the i-th order of the rows a reads a
+// column of (Field.Via), joined by orderJoins.
+func viaAlias(a string, i int) string { return a + "o" + strconv.Itoa(i) }
+
+// orderJoins join to the rows a of typ the nodes the page's orders read a
+// column of (PLAN_NAME: the goal's plan), as ent orders by them: a row
+// whose edge leads nowhere has NULL. Ordered by the joined column itself,
+// both databases sort by its collation.
+func (b *builder) orderJoins(typ *Type, a string, pg *page) ([]string, error) {
+	var joins []string
+	for i, o := range pg.order {
+		if o.field.Via == "" {
+			continue
+		}
+		e := typ.Edges[o.field.Via]
+		if e == nil || !e.Unique {
+			return nil, fallback("%s's order by %s's %s", typ.Name, o.field.Via, o.field.Column)
+		}
+		t := viaAlias(a, i)
+		on, ok := b.joinOn(t, a, e)
+		if !ok {
+			return nil, fallback("%s's order by %s's %s", typ.Name, o.field.Via, o.field.Column)
+		}
+		joins = append(joins, "LEFT JOIN "+b.d.ident(types[e.Target].Table)+" AS "+t+" ON "+on)
+	}
+	return joins, nil
 }
 
 // countExpr is the number of rows of the edge f counts, for the row a.
@@ -677,8 +708,13 @@ func (b *builder) connection(typ *Type, p *parent, field graphql.CollectedField)
 		}
 		b.write(" AS c")
 	}
+	orderJoins, err := b.orderJoins(typ, a, pg)
+	if err != nil {
+		return err
+	}
+	joins = append(joins, orderJoins...)
 	var cursors []func(*sql.Selector)
-	if orderedByCount(pg) {
+	if needsOwnKeyset(pg) {
 		cursors, err = b.keysets(typ, a, pg, p.windowed())
 	} else {
 		cursors, err = entgql.MultiCursorsPredicate(pg.after, pg.before, cursorOptions(pg))
@@ -695,7 +731,18 @@ func (b *builder) connection(typ *Type, p *parent, field graphql.CollectedField)
 	// is the id.
 	terms := make([]string, 0, len(pg.order)+1)
 	for i, o := range pg.order {
-		terms = append(terms, b.orderExpr(typ, a, i, o.field, p.windowed())+direction(o.desc != reverse))
+		desc := o.desc != reverse
+		term := b.orderExpr(typ, a, i, o.field, p.windowed()) + direction(desc)
+		if o.field.Via != "" && b.d.name == dialect.Postgres {
+			// ent orders by another node's field with NULLs as the
+			// smallest, as SQLite sorts them (sqlgraph.OrderByNeighborTerms).
+			if desc {
+				term += " NULLS LAST"
+			} else {
+				term += " NULLS FIRST"
+			}
+		}
+		terms = append(terms, term)
 	}
 	if !orderedByID(pg) {
 		terms = append(terms, id+direction(reverse))

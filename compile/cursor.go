@@ -12,11 +12,11 @@ import (
 )
 
 // cursorKind is how a cursor marker gives an order value: as text ('s'),
-// an int ('i'), an int64 ('l': a count, which ent scans as one, and which
-// msgpack writes in full) or a time ('t').
+// an int ('i'), an int64 ('l': a count, or a number of another node, which
+// ent scans as one, and which msgpack writes in full) or a time ('t').
 func cursorKind(f *Field) byte {
 	switch {
-	case f.CountOf != "":
+	case f.CountOf != "", f.Via != "" && f.Kind == KindInt:
 		return 'l'
 	case f.Kind == KindID, f.Kind == KindInt:
 		return 'i'

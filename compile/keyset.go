@@ -10,18 +10,21 @@ import (
 
 // A page after (or before) a cursor is the rows past the cursor's row in
 // the page's order. entgql writes that condition on the order fields'
-// columns (entgql.MultiCursorsPredicate), and for the orders by a count
-// there is no such column: the resolvers fail on them with an internal
-// error (ent/ent#4059). The compiler writes the condition itself for a
-// page ordered by a count, on the same expressions it orders by, so that
-// paging such a list forward and back finds every row once, in the order
-// of the whole list; the other pages keep entgql's condition, and so the
-// resolvers' answers byte for byte.
+// columns (entgql.MultiCursorsPredicate), and for the orders by a count or
+// by a column of another node (PLAN_NAME) there is no such column in the
+// page's table: the resolvers fail on them with an internal error
+// (ent/ent#4059). The compiler writes the condition itself for such a
+// page, on the same expressions it orders by, so that paging the list
+// forward and back finds every row once, in the order of the whole list;
+// the other pages keep entgql's condition, and so the resolvers' answers
+// byte for byte.
 
-// orderedByCount reports whether an order of the page is by a count.
-func orderedByCount(pg *page) bool {
+// needsOwnKeyset reports whether an order of the page is by a count, or
+// by a column of another node (Field.Via), which entgql's condition names
+// as a column of the page's own too.
+func needsOwnKeyset(pg *page) bool {
 	for _, o := range pg.order {
-		if o.field.CountOf != "" {
+		if o.field.CountOf != "" || o.field.Via != "" {
 			return true
 		}
 	}
@@ -32,9 +35,10 @@ func orderedByCount(pg *page) bool {
 // runs down (in the order the page is read), and the cursor's value of it
 // (nil for NULL).
 type keysetTerm struct {
-	expr  string
-	desc  bool
-	value any
+	expr      string
+	desc      bool
+	value     any
+	nullsLast bool // NULL sorts after every value (PostgreSQL's own order)
 }
 
 // keysets returns the conditions of the page's cursors for the rows of
@@ -87,6 +91,9 @@ func (b *builder) keysetTerms(typ *Type, a string, pg *page, windowed bool, opts
 			expr:  b.orderExpr(typ, a, i, o.field, windowed),
 			desc:  opts.Directions[i] == entgql.OrderDirectionDesc,
 			value: v,
+			// Where the database sorts NULLs; ent sorts another node's
+			// field with NULLs as the smallest on both (see connection).
+			nullsLast: b.d.name == dialect.Postgres && o.field.Via == "",
 		})
 	}
 	if !orderedByID(pg) {
@@ -97,13 +104,11 @@ func (b *builder) keysetTerms(typ *Type, a string, pg *page, windowed bool, opts
 
 // keyset is the condition that a row comes past the cursor in the order of
 // terms: (x past x1) or (x = x1 and y past y1) or …, where NULLs stand
-// where the database sorts them (PostgreSQL after every value, SQLite
-// before).
+// where each term sorts them.
 func (b *builder) keyset(terms []keysetTerm) *sql.Predicate {
-	nullsLast := b.d.name == dialect.Postgres
 	var or []*sql.Predicate
 	for i, t := range terms {
-		past := pastOf(t, nullsLast)
+		past := pastOf(t)
 		if past == nil {
 			continue // nothing is past a NULL that sorts last
 		}
@@ -129,13 +134,13 @@ func same(t keysetTerm) *sql.Predicate {
 
 // pastOf is the condition that the term's expression comes after its value
 // in the term's direction; nil when nothing can.
-func pastOf(t keysetTerm, nullsLast bool) *sql.Predicate {
+func pastOf(t keysetTerm) *sql.Predicate {
 	op := sql.OpGT
 	if t.desc {
 		op = sql.OpLT
 	}
 	// Whether NULLs come after every value in this direction.
-	nullsPast := nullsLast != t.desc
+	nullsPast := t.nullsLast != t.desc
 	switch {
 	case t.value == nil && nullsPast:
 		return nil
