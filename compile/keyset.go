@@ -67,7 +67,7 @@ func (b *builder) keysets(typ *Type, a string, pg *page, windowed bool) ([]func(
 		if err != nil {
 			return nil, err
 		}
-		p := b.keyset(terms)
+		p := keyset(terms)
 		preds = append(preds, func(s *sql.Selector) { s.Where(p) })
 	}
 	return preds, nil
@@ -105,7 +105,7 @@ func (b *builder) keysetTerms(typ *Type, a string, pg *page, windowed bool, opts
 // keyset is the condition that a row comes past the cursor in the order of
 // terms: (x past x1) or (x = x1 and y past y1) or …, where NULLs stand
 // where each term sorts them.
-func (b *builder) keyset(terms []keysetTerm) *sql.Predicate {
+func keyset(terms []keysetTerm) *sql.Predicate {
 	var or []*sql.Predicate
 	for i, t := range terms {
 		past := pastOf(t)
