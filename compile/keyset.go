@@ -10,21 +10,26 @@ import (
 
 // A page after (or before) a cursor is the rows past the cursor's row in
 // the page's order. entgql writes that condition on the order fields'
-// columns (entgql.MultiCursorsPredicate), and for the orders by a count or
-// by a column of another node (PLAN_NAME) there is no such column in the
-// page's table: the resolvers fail on them with an internal error
-// (ent/ent#4059). The compiler writes the condition itself for such a
-// page, on the same expressions it orders by, so that paging the list
-// forward and back finds every row once, in the order of the whole list;
-// the other pages keep entgql's condition, and so the resolvers' answers
-// byte for byte.
+// columns (entgql.MultiCursorsPredicate). For the orders by a count or by
+// a column of another node (PLAN_NAME) there is no such column in the
+// page's table, and the resolvers fail with an internal error
+// (ent/ent#4059); for the orders by a column that may be NULL the
+// condition loses rows (see needsOwnKeyset). The compiler writes the
+// condition itself for such a page, on the same expressions it orders by,
+// with NULLs where they sort, so that paging the list forward and back
+// finds every row once, in the order of the whole list; the other pages
+// keep entgql's condition, and so the resolvers' answers byte for byte.
 
-// needsOwnKeyset reports whether an order of the page is by a count, or
-// by a column of another node (Field.Via), which entgql's condition names
-// as a column of the page's own too.
+// needsOwnKeyset reports whether an order of the page is by a value that
+// may be NULL: a count (none is NULL, Field.CountOf), a column of another
+// node (Field.Via), which entgql's condition names as a column of the
+// page's own too, or a nillable column. entgql's condition compares with
+// NULL there (next_review > NULL), which holds for no row: past a cursor
+// whose value is NULL its next page was empty, and past others the rows
+// with NULL were never reached.
 func needsOwnKeyset(pg *page) bool {
 	for _, o := range pg.order {
-		if o.field.CountOf != "" || o.field.Via != "" {
+		if o.field.Nillable {
 			return true
 		}
 	}

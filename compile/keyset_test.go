@@ -12,8 +12,10 @@ import (
 
 	"entgo.io/ent/dialect"
 
+	"github.com/samverkan/samverkan/accounts"
 	"github.com/samverkan/samverkan/ent"
 	"github.com/samverkan/samverkan/ent/privacy"
+	"github.com/samverkan/samverkan/graph"
 	"github.com/samverkan/samverkan/seed"
 )
 
@@ -261,5 +263,68 @@ func TestEntgqlStillFailsOnACountCursor(t *testing.T) {
 	}
 	if body, _ := p.post(p.compiled, q, map[string]any{"c": c.PageInfo.EndCursor}); len(errorCodes(body)) > 0 {
 		t.Errorf("the compiler failed on the page after the cursor: %s", clip(body))
+	}
+}
+
+// Every root list, in each value of its orderBy and both directions, pages
+// past a cursor: the first page answers as the resolvers answer it, the
+// next one after its end holds other rows, and the page back before the
+// next one's start is the first page again; each compiled, without an
+// error.
+func TestEveryOrderPagesPastACursor(t *testing.T) {
+	p := newPair(t, seed.LoadOrebro)
+	schema := graph.NewSchema(p.client, accounts.New(p.client)).Schema()
+	type page struct {
+		ids        []string
+		start, end string
+		next       bool
+	}
+	ask := func(name, query string, vars map[string]any) page {
+		t.Helper()
+		body, fallbacks := p.post(p.compiled, query, vars)
+		if fallbacks != "" || len(errorCodes(body)) > 0 {
+			t.Fatalf("%s: %s root fields fell back: %s", name, fallbacks, clip(body))
+		}
+		c := connectionIn(t, body, false)
+		pg := page{start: c.PageInfo.StartCursor, end: c.PageInfo.EndCursor, next: c.PageInfo.HasNextPage}
+		for _, e := range c.Edges {
+			pg.ids = append(pg.ids, e.Node.ID)
+		}
+		return pg
+	}
+	lists, orders := 0, 0
+	for _, f := range schema.Query.Fields {
+		arg := f.Arguments.ForName("orderBy")
+		if !isConnection(schema.Types[f.Type.Name()]) || arg == nil {
+			continue
+		}
+		lists++
+		enum := schema.Types[schema.Types[arg.Type.Name()].Fields.ForName("field").Type.Name()]
+		for _, v := range enum.EnumValues {
+			for _, dir := range []string{"ASC", "DESC"} {
+				orders++
+				name := fmt.Sprintf("%s by %s %s", f.Name, v.Name, dir)
+				order := fmt.Sprintf("orderBy: {field: %s, direction: %s}", v.Name, dir)
+				first := `{ ` + f.Name + `(first: 2, ` + order + `) { edges { cursor node { id } } pageInfo { hasNextPage startCursor endCursor } } }`
+				p.same(name, first, nil, true)
+				one := ask(name, first, nil)
+				if !one.next {
+					continue
+				}
+				two := ask(name+", the next page", `query P($c: Cursor) { `+f.Name+`(first: 2, after: $c, `+order+`) {
+					edges { node { id } } pageInfo { hasNextPage startCursor endCursor } } }`, map[string]any{"c": one.end})
+				if len(two.ids) == 0 || slices.ContainsFunc(two.ids, func(id string) bool { return slices.Contains(one.ids, id) }) {
+					t.Errorf("%s: the next page %v after %v", name, two.ids, one.ids)
+				}
+				back := ask(name+", back", `query P($c: Cursor) { `+f.Name+`(last: 2, before: $c, `+order+`) {
+					edges { node { id } } pageInfo { hasNextPage startCursor endCursor } } }`, map[string]any{"c": two.start})
+				if !slices.Equal(back.ids, one.ids) {
+					t.Errorf("%s: back before the next page %v, want the first page %v", name, back.ids, one.ids)
+				}
+			}
+		}
+	}
+	if lists < 10 || orders < 100 {
+		t.Errorf("%d lists in %d orders; want the schema's root lists", lists, orders)
 	}
 }
