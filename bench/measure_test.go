@@ -12,7 +12,7 @@ import (
 func TestMeasurement(t *testing.T) {
 	latencies := []time.Duration{5, 1, 4, 2, 3, 10, 9, 8, 7, 6}
 	slices.Sort(latencies)
-	m := &Measurement{Requests: len(latencies), Elapsed: time.Second, latencies: latencies, statements: 25}
+	m := &Measurement{Requests: len(latencies), Elapsed: time.Second, latencies: latencies, counts: Counts{Statements: 25}}
 	for _, tc := range []struct {
 		p    float64
 		want time.Duration

@@ -25,7 +25,7 @@ func WriteTable(w io.Writer, results []Result) error {
 			ms(s.Percentile(50)), "–", "–",
 			ms(s.Percentile(99)), "–", "–",
 			errorsOf(s, f), fmt.Sprintf("%.1f", s.Statements()), "–", strconv.Itoa(s.Fallbacks()), micros(s.CPUPerRequest())}
-		if s.trips > 0 {
+		if s.counts.RoundTrips > 0 {
 			cells[12] = fmt.Sprintf("%.1f", s.RoundTrips())
 		}
 		if f != nil {

@@ -53,9 +53,8 @@ type Measurement struct {
 	Elapsed    time.Duration
 	// latencies are sorted.
 	latencies []time.Duration
-	// statements is the sum of the SQL statements the server reported;
-	// trips, of its round trips to PostgreSQL (0 on SQLite).
-	statements, trips int
+	// counts are the sums of the counts the server reported.
+	counts Counts
 	// fallbacks counts the root fields the server's read compiler left to
 	// the resolvers (samverkan.ReadFallbacksHeader).
 	fallbacks int
@@ -103,11 +102,11 @@ func (m *Measurement) Percentile(p float64) time.Duration {
 func (m *Measurement) Fallbacks() int { return m.fallbacks }
 
 // Statements is the mean number of SQL statements per request.
-func (m *Measurement) Statements() float64 { return m.mean(m.statements) }
+func (m *Measurement) Statements() float64 { return m.mean(m.counts.Statements) }
 
 // RoundTrips is the mean number of round trips to PostgreSQL per request:
 // statements sent together travel once. 0 on SQLite.
-func (m *Measurement) RoundTrips() float64 { return m.mean(m.trips) }
+func (m *Measurement) RoundTrips() float64 { return m.mean(m.counts.RoundTrips) }
 
 func (m *Measurement) mean(sum int) float64 {
 	if m.Requests == 0 {
@@ -120,12 +119,12 @@ func (m *Measurement) mean(sum int) float64 {
 // server reported of it.
 type request func(ctx context.Context, i int) (reply, error)
 
-// reply is what the server reported of a request: its SQL statements and
-// round trips (0 when unknown) and read fallbacks, and whether it was a
-// write.
+// reply is what the server reported of a request: its counts (0 when
+// unknown) and read fallbacks, and whether it was a write.
 type reply struct {
-	statements, trips, fallbacks int
-	write                        bool
+	Counts
+	fallbacks int
+	write     bool
 }
 
 // measure runs req from cfg.Concurrency goroutines: for cfg.Warmup without
@@ -150,10 +149,7 @@ func measure(ctx context.Context, cfg Config, label string, req request) *Measur
 		writeLatencies []time.Duration
 		errors         int
 		firstError     string
-		statements     int
-		trips          int
-		writeStmts     int
-		writeTrips     int
+		reads, writes  Counts
 		fallbacks      int
 	}
 	tallies := make([]tally, cfg.Concurrency)
@@ -176,12 +172,10 @@ func measure(ctx context.Context, cfg Config, label string, req request) *Measur
 				}
 				if r.write {
 					t.writeLatencies = append(t.writeLatencies, took)
-					t.writeStmts += r.statements
-					t.writeTrips += r.trips
+					t.writes.add(r.Counts)
 				} else {
 					t.latencies = append(t.latencies, took)
-					t.statements += r.statements
-					t.trips += r.trips
+					t.reads.add(r.Counts)
 				}
 				t.fallbacks += r.fallbacks
 				if err != nil {
@@ -198,14 +192,12 @@ func measure(ctx context.Context, cfg Config, label string, req request) *Measur
 	// counts its reads, and its writes apart.
 	m := &Measurement{Elapsed: time.Since(warmEnd), cpu: cpuAt()}
 	var writes []time.Duration
-	writeStmts, writeTrips := 0, 0
+	var writeCounts Counts
 	for _, t := range tallies {
-		writeStmts += t.writeStmts
-		writeTrips += t.writeTrips
+		writeCounts.add(t.writes)
 		m.latencies = append(m.latencies, t.latencies...)
 		writes = append(writes, t.writeLatencies...)
-		m.statements += t.statements
-		m.trips += t.trips
+		m.counts.add(t.reads)
 		m.fallbacks += t.fallbacks
 		if t.errors > 0 && m.Errors == 0 {
 			m.FirstError = t.firstError
@@ -214,13 +206,13 @@ func measure(ctx context.Context, cfg Config, label string, req request) *Measur
 	}
 	if len(m.latencies) == 0 {
 		m.latencies, writes = writes, nil
-		m.statements, m.trips = writeStmts, writeTrips
+		m.counts = writeCounts
 	}
 	m.Requests = len(m.latencies)
 	slices.Sort(m.latencies)
 	if len(writes) > 0 {
 		slices.Sort(writes)
-		m.writes = &Measurement{Elapsed: m.Elapsed, Requests: len(writes), latencies: writes, statements: writeStmts, trips: writeTrips}
+		m.writes = &Measurement{Elapsed: m.Elapsed, Requests: len(writes), latencies: writes, counts: writeCounts}
 	}
 	return m
 }
@@ -331,15 +323,21 @@ func (s *Server) SignIn(ctx context.Context, username, password string) error {
 }
 
 // Counts are the SQL statements of one request, and on PostgreSQL its
-// round trips to the database (0 on SQLite), as the server reported them.
+// round trips to the database (0 on SQLite), as the server reported them;
+// or their sums over requests.
 type Counts struct{ Statements, RoundTrips int }
+
+func (c *Counts) add(o Counts) {
+	c.Statements += o.Statements
+	c.RoundTrips += o.RoundTrips
+}
 
 // Post sends the i-th request of op and returns the response body and the
 // counts the server reported. A response that is not 200 or that has
 // errors is an error.
 func (s *Server) Post(ctx context.Context, op Operation, t *Targets, i int) ([]byte, Counts, error) {
 	body, r, err := s.post(ctx, op, t, i, true)
-	return body, Counts{Statements: r.statements, RoundTrips: r.trips}, err
+	return body, r.Counts, err
 }
 
 // headersRead are the response headers post reads, by lower-case name.
@@ -365,9 +363,9 @@ func (s *Server) post(ctx context.Context, op Operation, t *Targets, i int, keep
 	}
 	var data []byte
 	err = s.client.do(ctx, extra, body, headersRead, func(res *response) error {
-		r.statements, _ = strconv.Atoi(res.header[headersRead[0]])
+		r.Statements, _ = strconv.Atoi(res.header[headersRead[0]])
 		r.fallbacks, _ = strconv.Atoi(res.header[headersRead[1]])
-		r.trips, _ = strconv.Atoi(res.header[headersRead[2]])
+		r.RoundTrips, _ = strconv.Atoi(res.header[headersRead[2]])
 		// gqlgen writes "errors" first when there are any, so the prefix
 		// tells without decoding the whole answer on the load
 		// generator's CPU.

@@ -424,12 +424,11 @@ func (b *builder) orderJoins(typ *Type, a string, pg *page) ([]string, error) {
 		if o.field.Via == "" {
 			continue
 		}
-		e := typ.Edges[o.field.Via]
-		if e == nil || !e.Unique {
-			return nil, fallback("%s's order by %s's %s", typ.Name, o.field.Via, o.field.Column)
+		t, e := viaAlias(a, i), typ.Edges[o.field.Via]
+		on, ok := "", e != nil && e.Unique
+		if ok {
+			on, ok = b.joinOn(t, a, e)
 		}
-		t := viaAlias(a, i)
-		on, ok := b.joinOn(t, a, e)
 		if !ok {
 			return nil, fallback("%s's order by %s's %s", typ.Name, o.field.Via, o.field.Column)
 		}
