@@ -48,6 +48,9 @@ func main() {
 			gen.FeatureModifier,
 			gen.FeatureExecQuery,
 			gen.FeatureLock,
+			// Interceptors that see any type's query (package intercept):
+			// the stored record a change is based on is read locked.
+			gen.FeatureIntercept,
 			// Who may read and change what is decided by the schema's
 			// policies (ent/schema/policy.go), whatever path a change takes.
 			gen.FeaturePrivacy,

@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http/httptest"
 	"strings"
@@ -260,4 +261,103 @@ func TestAuditValuesAreWrittenWithoutLineBreaks(t *testing.T) {
 	if want := `"old":"Läsfrämjande","new":"Läs \u003coch\u003e skriv \u0026 \"tala\""`; !bytes.Contains(r.Data, []byte(want)) {
 		t.Errorf("the change of title is not written as %s: %s", want, r.Data)
 	}
+}
+
+// Edits of one activity that give no version, sent at once, each see the
+// activity as the edit before it left it: in the trail, every entry's old
+// value is the previous entry's new one. On PostgreSQL the stored record
+// the hooks read is locked until the change commits; read without the
+// lock, an edit that waited for another's saw the record from before it,
+// and the trail said "PLANNED → DONE" of an activity that was ONGOING.
+func TestConcurrentEditsWithoutVersionChainInTheTrail(t *testing.T) {
+	s := newTestServer(t)
+	id := s.idOf("activities", `{titleContains: "skolchefer"}`)
+	const editors, edits = 8, 6
+	var wg sync.WaitGroup
+	for e := range editors {
+		wg.Go(func() {
+			for k := range edits {
+				s.must(`mutation($id: ID!, $lead: String!) { updateActivity(id: $id, input: {lead: $lead}) { id } }`,
+					map[string]any{"id": id, "lead": fmt.Sprintf("Redaktör %d, ändring %d", e, k)}, nil)
+			}
+		})
+	}
+	wg.Wait()
+	var data struct {
+		AuditEntries struct {
+			Edges []struct{ Node auditEntry }
+		}
+	}
+	// In the order the entries were written: while the activity's row
+	// was locked by the change each records.
+	s.must(`query($id: ID!) { auditEntries(first: 100, where: {objectID: $id, action: UPDATE}) { edges { node {
+		action objectType objectID changes { field old new added removed } } } } }`, map[string]any{"id": id}, &data)
+	if n := len(data.AuditEntries.Edges); n != editors*edits {
+		t.Fatalf("%d entries, want %d", n, editors*edits)
+	}
+	var before any
+	for i, edge := range data.AuditEntries.Edges {
+		old, new, _, _ := edge.Node.change(t, "lead")
+		if i > 0 && old != before {
+			t.Errorf("entry %d: lead %q → %q, but the entry before left it %q", i, old, new, before)
+		}
+		before = new
+	}
+	var now struct{ Node struct{ Lead string } }
+	s.must(`query($id: ID!) { node(id: $id) { ... on Activity { lead } } }`, map[string]any{"id": id}, &now)
+	if now.Node.Lead != before {
+		t.Errorf("the activity's lead is %q, the trail's last entry says %q", now.Node.Lead, before)
+	}
+}
+
+// An edit and a deletion of one activity at once: when both are made,
+// the deletion's entry keeps the edit's value, so that restoring the
+// activity brings back what it was when deleted. (On PostgreSQL the
+// deletion read the values before the edit committed, and kept the older
+// ones, until it read them locked.)
+func TestAnEditThenADeletionAtOnceKeepTheEdit(t *testing.T) {
+	s := newTestServer(t)
+	heading := s.idOf("objectives", `{title: "Ökad samverkan mellan kommuner, institutioner"}`)
+	both := 0
+	for round := range 20 {
+		id := s.create(`mutation($h: ID!) { createActivity(input: {objectiveID: $h, title: "Läsfrämjande", lead: "Förr", firstYear: 2021}) { id } }`,
+			map[string]any{"h": heading})
+		answers := make([]gqlResponse, 2)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i, m := range []string{
+			`mutation($id: ID!) { updateActivity(id: $id, input: {lead: "Nu"}) { id } }`,
+			`mutation($id: ID!) { deleteActivity(id: $id) }`,
+		} {
+			wg.Go(func() {
+				<-start
+				answers[i] = s.post(m, map[string]any{"id": id})
+			})
+		}
+		close(start)
+		wg.Wait()
+		if len(answers[1].Errors) > 0 {
+			t.Fatalf("round %d: the deletion failed: %v", round, answers[1].Errors)
+		}
+		if len(answers[0].Errors) > 0 {
+			if code := answers[0].Errors[0].Extensions.Code; code != "NOT_FOUND" {
+				t.Fatalf("round %d: the edit after the deletion: %s %q, want NOT_FOUND", round, code, answers[0].Errors[0].Message)
+			}
+			continue
+		}
+		both++
+		var deleted *auditEntry
+		for _, e := range s.trail(map[string]any{"objectID": id}) {
+			if e.Action == "DELETE" {
+				deleted = &e
+			}
+		}
+		if deleted == nil {
+			t.Fatalf("round %d: no entry for the deletion", round)
+		}
+		if old, _, _, _ := deleted.change(t, "lead"); old != "Nu" {
+			t.Errorf("round %d: the deletion kept the lead %q, want the edit's %q", round, old, "Nu")
+		}
+	}
+	t.Logf("both made in %d of 20 rounds", both)
 }

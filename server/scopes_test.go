@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/samverkan/samverkan"
@@ -160,6 +161,41 @@ func TestEditorCannotLockItselfOut(t *testing.T) {
 
 	t.Run("OKAdminRemovesAnyLink", func(t *testing.T) {
 		s.must(updateLinks, map[string]any{"id": f.theirs, "input": map[string]any{"clearMunicipalities": true}}, nil)
+	})
+
+	// Two requests at once, each removing one of the only two links of
+	// the editor's scope: each alone would be allowed, both together
+	// would lock the editor out. One wins; the other is judged on the
+	// links the first left. (On PostgreSQL both read the links before
+	// either wrote, and both were allowed, until the stored activity was
+	// read locked before the policies run.)
+	t.Run("OKRemovingTheLastTwoAtOnceKeepsOne", func(t *testing.T) {
+		for round := range 10 {
+			shared := s.create(createActivity, map[string]any{"h": f.heading, "m": []string{f.orebro, f.laxa}})
+			answers := make([]gqlResponse, 2)
+			start := make(chan struct{})
+			var wg sync.WaitGroup
+			for i, m := range []string{f.orebro, f.laxa} {
+				wg.Go(func() {
+					<-start
+					answers[i] = s.as(bothEditor).post(updateLinks, map[string]any{"id": shared, "input": map[string]any{"removeMunicipalityIDs": []string{m}}})
+				})
+			}
+			close(start)
+			wg.Wait()
+			won := 0
+			for _, a := range answers {
+				switch {
+				case len(a.Errors) == 0:
+					won++
+				case a.Errors[0].Extensions.Code != "FORBIDDEN" || !strings.Contains(a.Errors[0].Message, "may not remove the last"):
+					t.Errorf("round %d: %s %q, want FORBIDDEN for the last of its scope", round, a.Errors[0].Extensions.Code, a.Errors[0].Message)
+				}
+			}
+			if got := s.municipalitiesOf(shared); won != 1 || len(got) != 1 {
+				t.Fatalf("round %d: %d of 2 removals allowed, links left %v; want 1 and one link", round, won, got)
+			}
+		}
 	})
 
 	// The scope checked is the one the editor has now, set through the API.

@@ -9,7 +9,6 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect"
-	"entgo.io/ent/dialect/sql"
 
 	"github.com/samverkan/samverkan"
 	"github.com/samverkan/samverkan/auth"
@@ -23,13 +22,14 @@ import (
 // disable it: without an admin who can sign in, nobody could manage users
 // again but from the command line. Only enabled admins count.
 //
-// The check holds under concurrency: on PostgreSQL it locks the admins'
-// rows (SELECT … FOR UPDATE) until the transaction ends, so of two admins
-// demoting or deleting each other at once, the second waits for the first
-// and then reads the admins as the first left them (READ COMMITTED reads
-// a locked row again once it is free). Both lock the rows in the order of
-// their ids, so neither can hold a row the other waits for. On SQLite,
-// writers take turns anyway.
+// The check holds under concurrency: on PostgreSQL only one transaction
+// at a time reads the admins to demote, disable or delete one (lockAdmins),
+// and it holds the turn until it ends, so of two admins demoting or
+// deleting each other at once, the second waits for the first and then
+// reads the admins as the first left them (READ COMMITTED reads anew at
+// each statement). It waits holding no more than the lock on the user it
+// changes (readStoredRecordLocked), which the first does not need, so
+// neither can wait for the other. On SQLite, writers take turns anyway.
 var keepAnAdmin = hook.On(func(next ent.Mutator) ent.Mutator {
 	return hook.UserFunc(func(ctx context.Context, m *gen.UserMutation) (ent.Value, error) {
 		role, demoted := m.Role()
@@ -39,12 +39,13 @@ var keepAnAdmin = hook.On(func(next ent.Mutator) ent.Mutator {
 			return next.Mutate(ctx, m)
 		}
 		id, _ := m.ID()
-		admins, err := m.ClientIn(ctx).User.Query().
+		client := m.ClientIn(ctx)
+		if err := lockAdmins(ctx, client); err != nil {
+			return nil, err
+		}
+		admins, err := client.User.Query().
 			Where(user.RoleEQ(auth.RoleAdmin), user.Disabled(false)).
-			Order(user.ByID()).
-			Select(user.FieldID).
-			Modify(forUpdateOnPostgres).
-			Ints(auth.AsServer(ctx))
+			IDs(auth.AsServer(ctx))
 		if err != nil {
 			return nil, fmt.Errorf("read the admins: %w", err)
 		}
@@ -67,13 +68,21 @@ var keepAnAdmin = hook.On(func(next ent.Mutator) ent.Mutator {
 	})
 }, ent.OpUpdateOne|ent.OpDeleteOne)
 
-// forUpdateOnPostgres locks the rows a query reads until its transaction
-// ends, on PostgreSQL; SQLite has no row locks (nor needs them: its
-// writers take turns).
-func forUpdateOnPostgres(s *sql.Selector) {
-	if s.Dialect() == dialect.Postgres {
-		s.ForUpdate()
+// lockAdmins waits, on PostgreSQL, for the turn to read the admins in
+// order to change one, and holds it until the transaction ends: an
+// advisory lock of the database's schema (SQLite has none, nor needs
+// one: its writers take turns). Row locks on the admins would not do: the
+// user a change changes is already locked (readStoredRecordLocked), and
+// two admins demoting each other would each hold the row the other waits
+// for.
+func lockAdmins(ctx context.Context, c *gen.Client) error {
+	if c.Dialect() != dialect.Postgres {
+		return nil
 	}
+	if _, err := c.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.admins'))`); err != nil {
+		return fmt.Errorf("wait for the turn to change an admin: %w", err)
+	}
+	return nil
 }
 
 // lowerCaseUsername stores a username in the form sign-in compares it in

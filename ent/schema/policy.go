@@ -60,8 +60,13 @@ type PolicyMixin struct {
 func (PolicyMixin) Policy() ent.Policy {
 	return privacy.Policy{
 		Query:    privacy.QueryPolicy{privacy.ContextQueryMutationRule(readsAllowed)},
-		Mutation: privacy.MutationPolicy{privacy.ContextQueryMutationRule(signedInToChange), onlyAdminsRestore},
+		Mutation: privacy.MutationPolicy{privacy.ContextQueryMutationRule(signedInToChange), readStoredRecordLocked, onlyAdminsRestore},
 	}
+}
+
+// Interceptors of the PolicyMixin.
+func (PolicyMixin) Interceptors() []ent.Interceptor {
+	return []ent.Interceptor{lockWhenAsked}
 }
 
 // onlyAdminsRestore keeps restoring deleted records (a create that gives
