@@ -635,7 +635,8 @@ func (c *ActivityClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *ActivityClient) Interceptors() []Interceptor {
-	return c.inters.Activity
+	inters := c.inters.Activity
+	return append(inters[:len(inters):len(inters)], activity.Interceptors[:]...)
 }
 
 func (c *ActivityClient) mutate(ctx context.Context, m *ActivityMutation) (Value, error) {
@@ -785,7 +786,8 @@ func (c *AuditEntryClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *AuditEntryClient) Interceptors() []Interceptor {
-	return c.inters.AuditEntry
+	inters := c.inters.AuditEntry
+	return append(inters[:len(inters):len(inters)], auditentry.Interceptors[:]...)
 }
 
 func (c *AuditEntryClient) mutate(ctx context.Context, m *AuditEntryMutation) (Value, error) {
@@ -951,7 +953,8 @@ func (c *FollowUpClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *FollowUpClient) Interceptors() []Interceptor {
-	return c.inters.FollowUp
+	inters := c.inters.FollowUp
+	return append(inters[:len(inters):len(inters)], followup.Interceptors[:]...)
 }
 
 func (c *FollowUpClient) mutate(ctx context.Context, m *FollowUpMutation) (Value, error) {
@@ -1101,7 +1104,8 @@ func (c *FollowUpDeadlineClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *FollowUpDeadlineClient) Interceptors() []Interceptor {
-	return c.inters.FollowUpDeadline
+	inters := c.inters.FollowUpDeadline
+	return append(inters[:len(inters):len(inters)], followupdeadline.Interceptors[:]...)
 }
 
 func (c *FollowUpDeadlineClient) mutate(ctx context.Context, m *FollowUpDeadlineMutation) (Value, error) {
@@ -1315,7 +1319,8 @@ func (c *GoalClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *GoalClient) Interceptors() []Interceptor {
-	return c.inters.Goal
+	inters := c.inters.Goal
+	return append(inters[:len(inters):len(inters)], goal.Interceptors[:]...)
 }
 
 func (c *GoalClient) mutate(ctx context.Context, m *GoalMutation) (Value, error) {
@@ -1465,7 +1470,8 @@ func (c *GoalAssessmentClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *GoalAssessmentClient) Interceptors() []Interceptor {
-	return c.inters.GoalAssessment
+	inters := c.inters.GoalAssessment
+	return append(inters[:len(inters):len(inters)], goalassessment.Interceptors[:]...)
 }
 
 func (c *GoalAssessmentClient) mutate(ctx context.Context, m *GoalAssessmentMutation) (Value, error) {
@@ -1679,7 +1685,8 @@ func (c *IndicatorClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *IndicatorClient) Interceptors() []Interceptor {
-	return c.inters.Indicator
+	inters := c.inters.Indicator
+	return append(inters[:len(inters):len(inters)], indicator.Interceptors[:]...)
 }
 
 func (c *IndicatorClient) mutate(ctx context.Context, m *IndicatorMutation) (Value, error) {
@@ -1829,7 +1836,8 @@ func (c *IndicatorTargetClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *IndicatorTargetClient) Interceptors() []Interceptor {
-	return c.inters.IndicatorTarget
+	inters := c.inters.IndicatorTarget
+	return append(inters[:len(inters):len(inters)], indicatortarget.Interceptors[:]...)
 }
 
 func (c *IndicatorTargetClient) mutate(ctx context.Context, m *IndicatorTargetMutation) (Value, error) {
@@ -2011,7 +2019,8 @@ func (c *IndicatorValueClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *IndicatorValueClient) Interceptors() []Interceptor {
-	return c.inters.IndicatorValue
+	inters := c.inters.IndicatorValue
+	return append(inters[:len(inters):len(inters)], indicatorvalue.Interceptors[:]...)
 }
 
 func (c *IndicatorValueClient) mutate(ctx context.Context, m *IndicatorValueMutation) (Value, error) {
@@ -2209,7 +2218,8 @@ func (c *InstitutionClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *InstitutionClient) Interceptors() []Interceptor {
-	return c.inters.Institution
+	inters := c.inters.Institution
+	return append(inters[:len(inters):len(inters)], institution.Interceptors[:]...)
 }
 
 func (c *InstitutionClient) mutate(ctx context.Context, m *InstitutionMutation) (Value, error) {
@@ -2407,7 +2417,8 @@ func (c *MunicipalityClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *MunicipalityClient) Interceptors() []Interceptor {
-	return c.inters.Municipality
+	inters := c.inters.Municipality
+	return append(inters[:len(inters):len(inters)], municipality.Interceptors[:]...)
 }
 
 func (c *MunicipalityClient) mutate(ctx context.Context, m *MunicipalityMutation) (Value, error) {
@@ -2557,7 +2568,8 @@ func (c *MunicipalityGroupClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *MunicipalityGroupClient) Interceptors() []Interceptor {
-	return c.inters.MunicipalityGroup
+	inters := c.inters.MunicipalityGroup
+	return append(inters[:len(inters):len(inters)], municipalitygroup.Interceptors[:]...)
 }
 
 func (c *MunicipalityGroupClient) mutate(ctx context.Context, m *MunicipalityGroupMutation) (Value, error) {
@@ -2739,7 +2751,8 @@ func (c *ObjectiveClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *ObjectiveClient) Interceptors() []Interceptor {
-	return c.inters.Objective
+	inters := c.inters.Objective
+	return append(inters[:len(inters):len(inters)], objective.Interceptors[:]...)
 }
 
 func (c *ObjectiveClient) mutate(ctx context.Context, m *ObjectiveMutation) (Value, error) {
@@ -2889,7 +2902,8 @@ func (c *PerspectiveClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *PerspectiveClient) Interceptors() []Interceptor {
-	return c.inters.Perspective
+	inters := c.inters.Perspective
+	return append(inters[:len(inters):len(inters)], perspective.Interceptors[:]...)
 }
 
 func (c *PerspectiveClient) mutate(ctx context.Context, m *PerspectiveMutation) (Value, error) {
@@ -3071,7 +3085,8 @@ func (c *PlanClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *PlanClient) Interceptors() []Interceptor {
-	return c.inters.Plan
+	inters := c.inters.Plan
+	return append(inters[:len(inters):len(inters)], plan.Interceptors[:]...)
 }
 
 func (c *PlanClient) mutate(ctx context.Context, m *PlanMutation) (Value, error) {
@@ -3221,7 +3236,8 @@ func (c *PlanRevisionClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *PlanRevisionClient) Interceptors() []Interceptor {
-	return c.inters.PlanRevision
+	inters := c.inters.PlanRevision
+	return append(inters[:len(inters):len(inters)], planrevision.Interceptors[:]...)
 }
 
 func (c *PlanRevisionClient) mutate(ctx context.Context, m *PlanRevisionMutation) (Value, error) {
@@ -3371,7 +3387,8 @@ func (c *StatusChangeClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *StatusChangeClient) Interceptors() []Interceptor {
-	return c.inters.StatusChange
+	inters := c.inters.StatusChange
+	return append(inters[:len(inters):len(inters)], statuschange.Interceptors[:]...)
 }
 
 func (c *StatusChangeClient) mutate(ctx context.Context, m *StatusChangeMutation) (Value, error) {
@@ -3521,7 +3538,8 @@ func (c *TokenClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *TokenClient) Interceptors() []Interceptor {
-	return c.inters.Token
+	inters := c.inters.Token
+	return append(inters[:len(inters):len(inters)], token.Interceptors[:]...)
 }
 
 func (c *TokenClient) mutate(ctx context.Context, m *TokenMutation) (Value, error) {
@@ -3719,7 +3737,8 @@ func (c *UserClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *UserClient) Interceptors() []Interceptor {
-	return c.inters.User
+	inters := c.inters.User
+	return append(inters[:len(inters):len(inters)], user.Interceptors[:]...)
 }
 
 func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error) {
@@ -3869,7 +3888,8 @@ func (c *YearlyReportClosingClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *YearlyReportClosingClient) Interceptors() []Interceptor {
-	return c.inters.YearlyReportClosing
+	inters := c.inters.YearlyReportClosing
+	return append(inters[:len(inters):len(inters)], yearlyreportclosing.Interceptors[:]...)
 }
 
 func (c *YearlyReportClosingClient) mutate(ctx context.Context, m *YearlyReportClosingMutation) (Value, error) {
@@ -4035,7 +4055,8 @@ func (c *YearlyReportReadinessClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *YearlyReportReadinessClient) Interceptors() []Interceptor {
-	return c.inters.YearlyReportReadiness
+	inters := c.inters.YearlyReportReadiness
+	return append(inters[:len(inters):len(inters)], yearlyreportreadiness.Interceptors[:]...)
 }
 
 func (c *YearlyReportReadinessClient) mutate(ctx context.Context, m *YearlyReportReadinessMutation) (Value, error) {

@@ -407,6 +407,10 @@ func (m *YearlyReportReadinessMutation) TxIn(ctx context.Context) (*Tx, error) {
 	return m.Tx()
 }
 
+// Dialect is the name of the database c talks to (dialect.Postgres,
+// dialect.SQLite), for a hook that locks what only one database can lock.
+func (c *Client) Dialect() string { return c.driver.Dialect() }
+
 // sameTx reports whether two drivers are one transaction's.
 func sameTx(a, b dialect.Driver) bool {
 	t, ok := a.(*txDriver)

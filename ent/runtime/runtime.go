@@ -69,6 +69,8 @@ func init() {
 	activity.Hooks[8] = activityHooks[3]
 
 	activity.Hooks[9] = activityHooks[4]
+	activityMixinInters4 := activityMixin[4].Interceptors()
+	activity.Interceptors[0] = activityMixinInters4[0]
 	activityMixinFields0 := activityMixin[0].Fields()
 	_ = activityMixinFields0
 	activityMixinFields1 := activityMixin[1].Fields()
@@ -133,6 +135,8 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	auditentryMixinInters0 := auditentryMixin[0].Interceptors()
+	auditentry.Interceptors[0] = auditentryMixinInters0[0]
 	auditentryFields := schema.AuditEntry{}.Fields()
 	_ = auditentryFields
 	// auditentryDescAt is the schema descriptor for at field.
@@ -167,6 +171,8 @@ func init() {
 	followup.Hooks[6] = followupHooks[1]
 
 	followup.Hooks[7] = followupHooks[2]
+	followupMixinInters4 := followupMixin[4].Interceptors()
+	followup.Interceptors[0] = followupMixinInters4[0]
 	followupMixinFields0 := followupMixin[0].Fields()
 	_ = followupMixinFields0
 	followupMixinFields1 := followupMixin[1].Fields()
@@ -235,6 +241,8 @@ func init() {
 	followupdeadline.Hooks[5] = followupdeadlineHooks[0]
 
 	followupdeadline.Hooks[6] = followupdeadlineHooks[1]
+	followupdeadlineMixinInters4 := followupdeadlineMixin[4].Interceptors()
+	followupdeadline.Interceptors[0] = followupdeadlineMixinInters4[0]
 	followupdeadlineMixinFields0 := followupdeadlineMixin[0].Fields()
 	_ = followupdeadlineMixinFields0
 	followupdeadlineMixinFields1 := followupdeadlineMixin[1].Fields()
@@ -283,6 +291,8 @@ func init() {
 	goal.Hooks[4] = goalMixinHooks3[0]
 
 	goal.Hooks[5] = goalHooks[0]
+	goalMixinInters4 := goalMixin[4].Interceptors()
+	goal.Interceptors[0] = goalMixinInters4[0]
 	goalMixinFields0 := goalMixin[0].Fields()
 	_ = goalMixinFields0
 	goalMixinFields1 := goalMixin[1].Fields()
@@ -373,6 +383,8 @@ func init() {
 	goalassessment.Hooks[6] = goalassessmentHooks[1]
 
 	goalassessment.Hooks[7] = goalassessmentHooks[2]
+	goalassessmentMixinInters4 := goalassessmentMixin[4].Interceptors()
+	goalassessment.Interceptors[0] = goalassessmentMixinInters4[0]
 	goalassessmentMixinFields0 := goalassessmentMixin[0].Fields()
 	_ = goalassessmentMixinFields0
 	goalassessmentMixinFields1 := goalassessmentMixin[1].Fields()
@@ -429,6 +441,8 @@ func init() {
 	indicator.Hooks[6] = indicatorHooks[1]
 
 	indicator.Hooks[7] = indicatorHooks[2]
+	indicatorMixinInters4 := indicatorMixin[4].Interceptors()
+	indicator.Interceptors[0] = indicatorMixinInters4[0]
 	indicatorMixinFields0 := indicatorMixin[0].Fields()
 	_ = indicatorMixinFields0
 	indicatorMixinFields1 := indicatorMixin[1].Fields()
@@ -509,6 +523,8 @@ func init() {
 	indicatortarget.Hooks[5] = indicatortargetHooks[0]
 
 	indicatortarget.Hooks[6] = indicatortargetHooks[1]
+	indicatortargetMixinInters4 := indicatortargetMixin[4].Interceptors()
+	indicatortarget.Interceptors[0] = indicatortargetMixinInters4[0]
 	indicatortargetMixinFields0 := indicatortargetMixin[0].Fields()
 	_ = indicatortargetMixinFields0
 	indicatortargetMixinFields1 := indicatortargetMixin[1].Fields()
@@ -563,6 +579,8 @@ func init() {
 	indicatorvalue.Hooks[7] = indicatorvalueHooks[2]
 
 	indicatorvalue.Hooks[8] = indicatorvalueHooks[3]
+	indicatorvalueMixinInters4 := indicatorvalueMixin[4].Interceptors()
+	indicatorvalue.Interceptors[0] = indicatorvalueMixinInters4[0]
 	indicatorvalueMixinFields0 := indicatorvalueMixin[0].Fields()
 	_ = indicatorvalueMixinFields0
 	indicatorvalueMixinFields1 := indicatorvalueMixin[1].Fields()
@@ -611,6 +629,8 @@ func init() {
 	institution.Hooks[4] = institutionMixinHooks3[0]
 
 	institution.Hooks[5] = institutionHooks[0]
+	institutionMixinInters4 := institutionMixin[4].Interceptors()
+	institution.Interceptors[0] = institutionMixinInters4[0]
 	institutionMixinFields0 := institutionMixin[0].Fields()
 	_ = institutionMixinFields0
 	institutionMixinFields1 := institutionMixin[1].Fields()
@@ -701,6 +721,8 @@ func init() {
 	municipality.Hooks[5] = municipalityHooks[0]
 
 	municipality.Hooks[6] = municipalityHooks[1]
+	municipalityMixinInters4 := municipalityMixin[4].Interceptors()
+	municipality.Interceptors[0] = municipalityMixinInters4[0]
 	municipalityMixinFields0 := municipalityMixin[0].Fields()
 	_ = municipalityMixinFields0
 	municipalityMixinFields1 := municipalityMixin[1].Fields()
@@ -803,6 +825,8 @@ func init() {
 	municipalitygroup.Hooks[4] = municipalitygroupMixinHooks3[0]
 
 	municipalitygroup.Hooks[5] = municipalitygroupHooks[0]
+	municipalitygroupMixinInters4 := municipalitygroupMixin[4].Interceptors()
+	municipalitygroup.Interceptors[0] = municipalitygroupMixinInters4[0]
 	municipalitygroupMixinFields0 := municipalitygroupMixin[0].Fields()
 	_ = municipalitygroupMixinFields0
 	municipalitygroupMixinFields1 := municipalitygroupMixin[1].Fields()
@@ -869,6 +893,8 @@ func init() {
 	objective.Hooks[4] = objectiveMixinHooks3[0]
 
 	objective.Hooks[5] = objectiveHooks[0]
+	objectiveMixinInters4 := objectiveMixin[4].Interceptors()
+	objective.Interceptors[0] = objectiveMixinInters4[0]
 	objectiveMixinFields0 := objectiveMixin[0].Fields()
 	_ = objectiveMixinFields0
 	objectiveMixinFields1 := objectiveMixin[1].Fields()
@@ -941,6 +967,8 @@ func init() {
 	perspective.Hooks[4] = perspectiveMixinHooks3[0]
 
 	perspective.Hooks[5] = perspectiveHooks[0]
+	perspectiveMixinInters4 := perspectiveMixin[4].Interceptors()
+	perspective.Interceptors[0] = perspectiveMixinInters4[0]
 	perspectiveMixinFields0 := perspectiveMixin[0].Fields()
 	_ = perspectiveMixinFields0
 	perspectiveMixinFields1 := perspectiveMixin[1].Fields()
@@ -1015,6 +1043,8 @@ func init() {
 	plan.Hooks[5] = planHooks[0]
 
 	plan.Hooks[6] = planHooks[1]
+	planMixinInters4 := planMixin[4].Interceptors()
+	plan.Interceptors[0] = planMixinInters4[0]
 	planMixinFields0 := planMixin[0].Fields()
 	_ = planMixinFields0
 	planMixinFields1 := planMixin[1].Fields()
@@ -1195,6 +1225,8 @@ func init() {
 	planrevision.Hooks[5] = planrevisionHooks[0]
 
 	planrevision.Hooks[6] = planrevisionHooks[1]
+	planrevisionMixinInters4 := planrevisionMixin[4].Interceptors()
+	planrevision.Interceptors[0] = planrevisionMixinInters4[0]
 	planrevisionMixinFields0 := planrevisionMixin[0].Fields()
 	_ = planrevisionMixinFields0
 	planrevisionMixinFields1 := planrevisionMixin[1].Fields()
@@ -1251,6 +1283,8 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	statuschangeMixinInters0 := statuschangeMixin[0].Interceptors()
+	statuschange.Interceptors[0] = statuschangeMixinInters0[0]
 	statuschangeFields := schema.StatusChange{}.Fields()
 	_ = statuschangeFields
 	// statuschangeDescAt is the schema descriptor for at field.
@@ -1280,6 +1314,8 @@ func init() {
 	token.Hooks[4] = tokenHooks[0]
 
 	token.Hooks[5] = tokenHooks[1]
+	tokenMixinInters2 := tokenMixin[2].Interceptors()
+	token.Interceptors[0] = tokenMixinInters2[0]
 	tokenFields := schema.Token{}.Fields()
 	_ = tokenFields
 	// tokenDescName is the schema descriptor for name field.
@@ -1318,6 +1354,8 @@ func init() {
 	user.Hooks[6] = userHooks[1]
 
 	user.Hooks[7] = userHooks[2]
+	userMixinInters4 := userMixin[4].Interceptors()
+	user.Interceptors[0] = userMixinInters4[0]
 	userMixinFields0 := userMixin[0].Fields()
 	_ = userMixinFields0
 	userMixinFields1 := userMixin[1].Fields()
@@ -1404,6 +1442,8 @@ func init() {
 	yearlyreportclosing.Hooks[5] = yearlyreportclosingHooks[0]
 
 	yearlyreportclosing.Hooks[6] = yearlyreportclosingHooks[1]
+	yearlyreportclosingMixinInters4 := yearlyreportclosingMixin[4].Interceptors()
+	yearlyreportclosing.Interceptors[0] = yearlyreportclosingMixinInters4[0]
 	yearlyreportclosingMixinFields0 := yearlyreportclosingMixin[0].Fields()
 	_ = yearlyreportclosingMixinFields0
 	yearlyreportclosingMixinFields1 := yearlyreportclosingMixin[1].Fields()
@@ -1454,6 +1494,8 @@ func init() {
 	yearlyreportreadiness.Hooks[5] = yearlyreportreadinessHooks[0]
 
 	yearlyreportreadiness.Hooks[6] = yearlyreportreadinessHooks[1]
+	yearlyreportreadinessMixinInters4 := yearlyreportreadinessMixin[4].Interceptors()
+	yearlyreportreadiness.Interceptors[0] = yearlyreportreadinessMixinInters4[0]
 	yearlyreportreadinessMixinFields0 := yearlyreportreadinessMixin[0].Fields()
 	_ = yearlyreportreadinessMixinFields0
 	yearlyreportreadinessMixinFields1 := yearlyreportreadinessMixin[1].Fields()

@@ -76,8 +76,9 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/samverkan/samverkan/ent/runtime"
 var (
-	Hooks  [6]ent.Hook
-	Policy ent.Policy
+	Hooks        [6]ent.Hook
+	Interceptors [1]ent.Interceptor
+	Policy       ent.Policy
 	// NameValidator is a validator for the "name" field. It is called by the builders before save.
 	NameValidator func(string) error
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
