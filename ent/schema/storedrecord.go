@@ -41,8 +41,9 @@ var readStoredRecordLocked = privacy.MutationRuleFunc(func(ctx context.Context, 
 		return privacy.Skip
 	}
 	// Reading one old field loads the whole record; an update sets at
-	// least the time it was made (TimeMixin), except a token's that sets
-	// nothing.
+	// least the time it was made (TimeMixin). A policy asked of a change
+	// that is not being made (viewerCanUpdate, accounts.Unlock) sets no
+	// field, and reads nothing here.
 	names := append(m.Fields(), m.ClearedFields()...)
 	if len(names) == 0 {
 		return privacy.Skip
