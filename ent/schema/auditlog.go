@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"entgo.io/ent"
-	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/mixin"
 
@@ -325,9 +324,9 @@ func deletedValues(ctx context.Context, m auditable) ([]audit.Change, error) {
 	if !ok {
 		return nil, fmt.Errorf("audit: delete of %s without an id", m.Type())
 	}
-	// Locked as the DELETE would lock it: what an update committed just
-	// before is what a restore brings back (storedrecord.go).
-	record, err := getRecord(lockingRead(auth.AsServer(ctx), m.Type(), sql.LockUpdate), m.ClientIn(ctx), m.Type(), id)
+	// Locked, so that what an update committed just before is what a
+	// restore brings back (storedrecord.go).
+	record, err := getRecord(lockingRead(auth.AsServer(ctx), m.Type()), m.ClientIn(ctx), m.Type(), id)
 	if err != nil {
 		return nil, err // not found: the presenter says so
 	}

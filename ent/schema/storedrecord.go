@@ -48,7 +48,7 @@ var readStoredRecordLocked = privacy.MutationRuleFunc(func(ctx context.Context, 
 	if len(names) == 0 {
 		return privacy.Skip
 	}
-	if _, err := m.OldField(lockingRead(ctx, m.Type(), sql.LockNoKeyUpdate), names[0]); err != nil && !gen.IsNotFound(err) {
+	if _, err := m.OldField(lockingRead(ctx, m.Type()), names[0]); err != nil && !gen.IsNotFound(err) {
 		return err
 	}
 	return privacy.Skip
@@ -56,28 +56,25 @@ var readStoredRecordLocked = privacy.MutationRuleFunc(func(ctx context.Context, 
 
 type lockingReadKey struct{}
 
-// lockedRead is what lockingRead asks for.
-type lockedRead struct {
-	typ      string
-	strength sql.LockStrength
-}
-
 // lockingRead returns a context in which a query of typ's records locks
-// them with the strength given (lockWhenAsked): the lock the statement
-// that follows takes, NO KEY UPDATE for an UPDATE that changes no id,
-// UPDATE for a DELETE, so that no transaction needs a stronger lock
-// than the one it holds.
-func lockingRead(ctx context.Context, typ string, strength sql.LockStrength) context.Context {
-	return context.WithValue(ctx, lockingReadKey{}, lockedRead{typ, strength})
+// them (lockWhenAsked) FOR NO KEY UPDATE: the lock an update takes, which
+// keeps other changes of the record out and lets new records refer to it.
+// A deletion takes the stronger lock only when its DELETE runs, after the
+// last-admin rule's turn (lockAdmins): had it locked the deleted user FOR
+// UPDATE first, two admins deleting each other would each wait for the
+// other, one to refer to its author in its audit entry, the other for the
+// turn.
+func lockingRead(ctx context.Context, typ string) context.Context {
+	return context.WithValue(ctx, lockingReadKey{}, typ)
 }
 
 // lockWhenAsked is the interceptor that locks the rows a query of the type
 // lockingRead names reads, on PostgreSQL (SQLite has no row locks).
 var lockWhenAsked = intercept.Func(func(ctx context.Context, q intercept.Query) error {
-	if lock, ok := ctx.Value(lockingReadKey{}).(lockedRead); ok && lock.typ == q.Type() {
+	if typ, _ := ctx.Value(lockingReadKey{}).(string); typ == q.Type() {
 		q.WhereP(func(s *sql.Selector) {
 			if s.Dialect() == dialect.Postgres {
-				s.For(lock.strength, sql.WithLockTables(s.TableName()))
+				s.For(sql.LockNoKeyUpdate, sql.WithLockTables(s.TableName()))
 			}
 		})
 	}
