@@ -272,17 +272,26 @@ func TestAuditValuesAreWrittenWithoutLineBreaks(t *testing.T) {
 func TestConcurrentEditsWithoutVersionChainInTheTrail(t *testing.T) {
 	s := newTestServer(t)
 	id := s.idOf("activities", `{titleContains: "skolchefer"}`)
-	const editors, edits = 8, 6
+	editLeadAtOnce(t, []*testServer{s}, id, 8, 6)
+}
+
+// editLeadAtOnce has editors edit the lead of activity id, edits times
+// each, all at once and without a version, through the servers in turn;
+// then it checks that the trail chains: every entry's old lead is the new
+// lead of the entry before it, and the last entry's is the activity's.
+func editLeadAtOnce(t *testing.T, servers []*testServer, id string, editors, edits int) {
+	t.Helper()
 	var wg sync.WaitGroup
 	for e := range editors {
 		wg.Go(func() {
 			for k := range edits {
-				s.must(`mutation($id: ID!, $lead: String!) { updateActivity(id: $id, input: {lead: $lead}) { id } }`,
+				servers[e%len(servers)].must(`mutation($id: ID!, $lead: String!) { updateActivity(id: $id, input: {lead: $lead}) { id } }`,
 					map[string]any{"id": id, "lead": fmt.Sprintf("Redaktör %d, ändring %d", e, k)}, nil)
 			}
 		})
 	}
 	wg.Wait()
+	s := servers[0]
 	var data struct {
 		AuditEntries struct {
 			Edges []struct{ Node auditEntry }

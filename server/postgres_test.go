@@ -76,6 +76,13 @@ func TestTwoServersOnOnePostgresDatabase(t *testing.T) {
 		}
 	})
 
+	// Edits of one record without a version through both servers: each
+	// waits for the one before it, whichever server it came through, and
+	// the trail chains (see TestConcurrentEditsWithoutVersionChainInTheTrail).
+	t.Run("ConcurrentEditsOfOneRecordChainInTheTrail", func(t *testing.T) {
+		editLeadAtOnce(t, servers, servers[0].idOf("activities", `{titleContains: "skolchefer"}`), 6, 5)
+	})
+
 	t.Run("AUserDisabledThroughOneIsRefusedByBoth", func(t *testing.T) {
 		eva := accountstest.User(t, first.Client(), "eva", auth.RoleViewer, nil, nil)
 		session := accountstest.Session(t, first.Client(), eva)
