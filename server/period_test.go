@@ -3,6 +3,7 @@ package server_test
 import (
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/samverkan/samverkan/accounts/accountstest"
@@ -572,4 +573,72 @@ func TestPlanRevisions(t *testing.T) {
 			t.Errorf("the revision restored with its plan has the note %q", back.Node.Note)
 		}
 	})
+}
+
+// An editor's change and an admin's closing of the plan it is under, at
+// once, round after round: the editor's change either lands before the
+// plan closes or is refused, never after it. (On PostgreSQL the editor's
+// change read the plan's state, the plan closed and committed, and then
+// the change committed under a closed plan.)
+func TestAnEditorsChangeNeverLandsAfterThePlanCloses(t *testing.T) {
+	s := newTestServer(t)
+	f := newRoleFixture(s)
+	ed := s.as(accountstest.Session(t, s.client,
+		accountstest.User(t, s.client, "redaktor", auth.RoleEditor, []int{mustAtoi(t, f.orebro)}, nil)))
+	var landed, refused int
+	for round := range 20 {
+		lead := fmt.Sprintf("Omgång %d", round)
+		answers := make([]gqlResponse, 2)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			<-start
+			answers[0] = ed.post(`mutation($id: ID!, $lead: String!) { updateActivity(id: $id, input: {lead: $lead}) { id } }`,
+				map[string]any{"id": f.ours, "lead": lead})
+		})
+		wg.Go(func() {
+			<-start
+			answers[1] = s.post(setPlanState, map[string]any{"id": f.plan, "state": "CLOSED"})
+		})
+		close(start)
+		wg.Wait()
+		if len(answers[1].Errors) > 0 {
+			t.Fatalf("round %d: closing the plan: %v", round, answers[1].Errors)
+		}
+		var closedAt, changedAt int
+		var trail struct {
+			AuditEntries struct {
+				Edges []struct {
+					Node struct {
+						ObjectID string
+						Changes  []struct{ Field string }
+					}
+				}
+			}
+		}
+		// The trail in the order written: each entry while its change
+		// held the record it changed.
+		s.must(`query($a: ID!, $p: ID!) { auditEntries(last: 2, where: {objectIDIn: [$a, $p], action: UPDATE}) { edges { node { objectID changes { field } } } } }`,
+			map[string]any{"a": f.ours, "p": f.plan}, &trail)
+		for i, e := range trail.AuditEntries.Edges {
+			if e.Node.ObjectID == f.plan {
+				closedAt = i + 1
+			} else {
+				changedAt = i + 1
+			}
+		}
+		switch {
+		case len(answers[0].Errors) > 0:
+			if code := answers[0].Errors[0].Extensions.Code; code != "FORBIDDEN" {
+				t.Fatalf("round %d: the editor's change: %s %q, want FORBIDDEN (the plan is closed)", round, code, answers[0].Errors[0].Message)
+			}
+			refused++
+		case changedAt > closedAt:
+			t.Errorf("round %d: the editor's change landed after the plan closed", round)
+		default:
+			landed++
+		}
+		s.must(setPlanState, map[string]any{"id": f.plan, "state": "ADOPTED"}, nil)
+	}
+	t.Logf("the editor's change landed first in %d rounds, was refused in %d", landed, refused)
 }

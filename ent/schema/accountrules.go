@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"entgo.io/ent"
-	"entgo.io/ent/dialect"
 
 	"github.com/samverkan/samverkan"
 	"github.com/samverkan/samverkan/auth"
@@ -69,20 +68,12 @@ var keepAnAdmin = hook.On(func(next ent.Mutator) ent.Mutator {
 }, ent.OpUpdateOne|ent.OpDeleteOne)
 
 // lockAdmins waits, on PostgreSQL, for the turn to read the admins in
-// order to change one, and holds it until the transaction ends: an
-// advisory lock of the database's schema (SQLite has none, nor needs
-// one: its writers take turns). Row locks on the admins would not do: the
-// user a change changes is already locked (readStoredRecordLocked), and
-// two admins demoting each other would each hold the row the other waits
-// for.
+// order to change one (takeTurn). Row locks on the admins would not do:
+// the user a change changes is already locked (readStoredRecordLocked),
+// and two admins demoting each other would each hold the row the other
+// waits for.
 func lockAdmins(ctx context.Context, c *gen.Client) error {
-	if c.Dialect() != dialect.Postgres {
-		return nil
-	}
-	if _, err := c.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.admins'))`); err != nil {
-		return fmt.Errorf("wait for the turn to change an admin: %w", err)
-	}
-	return nil
+	return takeTurn(ctx, c, "admins", false)
 }
 
 // lowerCaseUsername stores a username in the form sign-in compares it in

@@ -12,6 +12,7 @@ import (
 	"github.com/samverkan/samverkan/ent/activity"
 	"github.com/samverkan/samverkan/ent/followup"
 	"github.com/samverkan/samverkan/ent/goal"
+	"github.com/samverkan/samverkan/ent/hook"
 	"github.com/samverkan/samverkan/ent/indicator"
 	"github.com/samverkan/samverkan/ent/indicatorvalue"
 	"github.com/samverkan/samverkan/ent/objective"
@@ -41,12 +42,12 @@ var editorsNotInClosedPlans = privacy.ActivityMutationRuleFunc(func(ctx context.
 		return privacy.Skip
 	}
 	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne|ent.OpDeleteOne) {
-		if err := refuseIfClosed(ctx, m.ClientIn(ctx).Activity.Query().Where(activity.ID(id), scope.UnderClosedPlans)); err != nil {
+		if err := refuseIfClosed(ctx, m.ClientIn(ctx), m.ClientIn(ctx).Activity.Query().Where(activity.ID(id), scope.UnderClosedPlans)); err != nil {
 			return err
 		}
 	}
 	if to, ok := m.ObjectiveID(); ok {
-		return refuseIfClosed(ctx, m.ClientIn(ctx).Objective.Query().Where(objective.ID(to), objective.HasGoalWith(goal.HasPlanWith(scope.ClosedPlans))))
+		return refuseIfClosed(ctx, m.ClientIn(ctx), m.ClientIn(ctx).Objective.Query().Where(objective.ID(to), objective.HasGoalWith(goal.HasPlanWith(scope.ClosedPlans))))
 	}
 	return privacy.Skip
 })
@@ -59,12 +60,12 @@ var editorsFollowUpNotInClosedPlans = privacy.FollowUpMutationRuleFunc(func(ctx 
 		return privacy.Skip
 	}
 	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne|ent.OpDeleteOne) {
-		if err := refuseIfClosed(ctx, m.ClientIn(ctx).FollowUp.Query().Where(followup.ID(id), followup.HasActivityWith(scope.UnderClosedPlans))); err != nil {
+		if err := refuseIfClosed(ctx, m.ClientIn(ctx), m.ClientIn(ctx).FollowUp.Query().Where(followup.ID(id), followup.HasActivityWith(scope.UnderClosedPlans))); err != nil {
 			return err
 		}
 	}
 	if to, ok := m.ActivityID(); ok {
-		return refuseIfClosed(ctx, m.ClientIn(ctx).Activity.Query().Where(activity.ID(to), scope.UnderClosedPlans))
+		return refuseIfClosed(ctx, m.ClientIn(ctx), m.ClientIn(ctx).Activity.Query().Where(activity.ID(to), scope.UnderClosedPlans))
 	}
 	return privacy.Skip
 })
@@ -84,21 +85,28 @@ var editorsValuesNotInClosedPlans = privacy.IndicatorValueMutationRuleFunc(func(
 		return privacy.Skip
 	}
 	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne|ent.OpDeleteOne) {
-		if err := refuseIfClosed(ctx, m.ClientIn(ctx).IndicatorValue.Query().Where(indicatorvalue.ID(id), indicatorvalue.HasIndicatorWith(indicatorInClosedPlan))); err != nil {
+		if err := refuseIfClosed(ctx, m.ClientIn(ctx), m.ClientIn(ctx).IndicatorValue.Query().Where(indicatorvalue.ID(id), indicatorvalue.HasIndicatorWith(indicatorInClosedPlan))); err != nil {
 			return err
 		}
 	}
 	if to, ok := m.IndicatorID(); ok {
-		return refuseIfClosed(ctx, m.ClientIn(ctx).Indicator.Query().Where(indicator.ID(to), indicatorInClosedPlan))
+		return refuseIfClosed(ctx, m.ClientIn(ctx), m.ClientIn(ctx).Indicator.Query().Where(indicator.ID(to), indicatorInClosedPlan))
 	}
 	return privacy.Skip
 })
 
 // refuseIfClosed refuses when the query, which matches a record only under
-// a closed plan, finds one.
-func refuseIfClosed(ctx context.Context, q interface {
+// a closed plan, finds one. It first takes, shared, the turn a change of a
+// plan's state takes alone (closePlansInTurn), so that the state it reads
+// stays until the change it judges commits: an editor's change a moment
+// after an admin closed the plan is refused, and a plan closed while an
+// editor's change is on its way closes after it.
+func refuseIfClosed(ctx context.Context, c *gen.Client, q interface {
 	Exist(context.Context) (bool, error)
 }) error {
+	if err := takeTurn(ctx, c, planStates, true); err != nil {
+		return err
+	}
 	closed, err := q.Exist(auth.AsServer(ctx))
 	if err != nil {
 		return fmt.Errorf("read the plan's state: %w", err)
@@ -108,3 +116,20 @@ func refuseIfClosed(ctx context.Context, q interface {
 	}
 	return privacy.Skip
 }
+
+// planStates names the turn of changes of a plan's state.
+const planStates = "plan states"
+
+// closePlansInTurn has a change of a plan's state wait for the editors'
+// changes the plans' states were read for (refuseIfClosed), and the
+// editors' changes wait for it.
+var closePlansInTurn = hook.On(func(next ent.Mutator) ent.Mutator {
+	return hook.PlanFunc(func(ctx context.Context, m *gen.PlanMutation) (ent.Value, error) {
+		if _, changes := m.State(); changes {
+			if err := takeTurn(ctx, m.ClientIn(ctx), planStates, false); err != nil {
+				return nil, err
+			}
+		}
+		return next.Mutate(ctx, m)
+	})
+}, ent.OpUpdateOne|ent.OpUpdate)
