@@ -1043,6 +1043,8 @@ func init() {
 	plan.Hooks[5] = planHooks[0]
 
 	plan.Hooks[6] = planHooks[1]
+
+	plan.Hooks[7] = planHooks[2]
 	planMixinInters4 := planMixin[4].Interceptors()
 	plan.Interceptors[0] = planMixinInters4[0]
 	planMixinFields0 := planMixin[0].Fields()
