@@ -14,9 +14,11 @@ import (
 // transactions that read something and decide on it (the admins left, the
 // plan's state) run one after the other. Turns taken shared run beside
 // each other and wait only for one taken alone. SQLite needs none: its
-// writers take turns anyway.
+// writers take turns anyway. Outside a transaction there is nothing to
+// hold a turn for: a policy asked of a change that is not being made
+// (viewerCanUpdate) takes none.
 func takeTurn(ctx context.Context, c *gen.Client, name string, shared bool) error {
-	if c.Dialect() != dialect.Postgres {
+	if c.Dialect() != dialect.Postgres || !c.InTx() {
 		return nil
 	}
 	lock := "pg_advisory_xact_lock"
