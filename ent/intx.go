@@ -411,6 +411,14 @@ func (m *YearlyReportReadinessMutation) TxIn(ctx context.Context) (*Tx, error) {
 // dialect.SQLite), for a hook that locks what only one database can lock.
 func (c *Client) Dialect() string { return c.driver.Dialect() }
 
+// InTx reports whether c reads and writes in a transaction, as a hook's
+// client does while its change is made (and a policy asked of a change
+// that is not being made, as viewerCanUpdate asks, does not).
+func (c *Client) InTx() bool {
+	_, ok := c.driver.(*txDriver)
+	return ok
+}
+
 // sameTx reports whether two drivers are one transaction's.
 func sameTx(a, b dialect.Driver) bool {
 	t, ok := a.(*txDriver)
