@@ -332,19 +332,14 @@ func TestAnEditThenADeletionAtOnceKeepTheEdit(t *testing.T) {
 		id := s.create(`mutation($h: ID!) { createActivity(input: {objectiveID: $h, title: "Läsfrämjande", lead: "Förr", firstYear: 2021}) { id } }`,
 			map[string]any{"h": heading})
 		answers := make([]gqlResponse, 2)
-		start := make(chan struct{})
-		var wg sync.WaitGroup
-		for i, m := range []string{
-			`mutation($id: ID!) { updateActivity(id: $id, input: {lead: "Nu"}) { id } }`,
-			`mutation($id: ID!) { deleteActivity(id: $id) }`,
-		} {
-			wg.Go(func() {
-				<-start
-				answers[i] = s.post(m, map[string]any{"id": id})
-			})
-		}
-		close(start)
-		wg.Wait()
+		atOnce(
+			func() {
+				answers[0] = s.post(`mutation($id: ID!) { updateActivity(id: $id, input: {lead: "Nu"}) { id } }`, map[string]any{"id": id})
+			},
+			func() {
+				answers[1] = s.post(`mutation($id: ID!) { deleteActivity(id: $id) }`, map[string]any{"id": id})
+			},
+		)
 		if len(answers[1].Errors) > 0 {
 			t.Fatalf("round %d: the deletion failed: %v", round, answers[1].Errors)
 		}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -262,4 +263,19 @@ func (s *testServer) idOf(root, where string) string {
 		s.t.Fatalf("no %s where %s", root, where)
 	}
 	return data[root].Edges[0].Node.ID
+}
+
+// atOnce runs each of fns in a goroutine of its own, all let go at the
+// same moment, and waits for them all.
+func atOnce(fns ...func()) {
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for _, f := range fns {
+		wg.Go(func() {
+			<-start
+			f()
+		})
+	}
+	close(start)
+	wg.Wait()
 }

@@ -3,7 +3,6 @@ package server_test
 import (
 	"fmt"
 	"slices"
-	"sync"
 	"testing"
 
 	"github.com/samverkan/samverkan/accounts/accountstest"
@@ -589,19 +588,13 @@ func TestAnEditorsChangeNeverLandsAfterThePlanCloses(t *testing.T) {
 	for round := range 20 {
 		lead := fmt.Sprintf("Omgång %d", round)
 		answers := make([]gqlResponse, 2)
-		start := make(chan struct{})
-		var wg sync.WaitGroup
-		wg.Go(func() {
-			<-start
-			answers[0] = ed.post(`mutation($id: ID!, $lead: String!) { updateActivity(id: $id, input: {lead: $lead}) { id } }`,
-				map[string]any{"id": f.ours, "lead": lead})
-		})
-		wg.Go(func() {
-			<-start
-			answers[1] = s.post(setPlanState, map[string]any{"id": f.plan, "state": "CLOSED"})
-		})
-		close(start)
-		wg.Wait()
+		atOnce(
+			func() {
+				answers[0] = ed.post(`mutation($id: ID!, $lead: String!) { updateActivity(id: $id, input: {lead: $lead}) { id } }`,
+					map[string]any{"id": f.ours, "lead": lead})
+			},
+			func() { answers[1] = s.post(setPlanState, map[string]any{"id": f.plan, "state": "CLOSED"}) },
+		)
 		if len(answers[1].Errors) > 0 {
 			t.Fatalf("round %d: closing the plan: %v", round, answers[1].Errors)
 		}
@@ -633,6 +626,8 @@ func TestAnEditorsChangeNeverLandsAfterThePlanCloses(t *testing.T) {
 				t.Fatalf("round %d: the editor's change: %s %q, want FORBIDDEN (the plan is closed)", round, code, answers[0].Errors[0].Message)
 			}
 			refused++
+		case changedAt == 0 || closedAt == 0:
+			t.Fatalf("round %d: the trail's last entries %+v hold not both the change and the close", round, trail.AuditEntries.Edges)
 		case changedAt > closedAt:
 			t.Errorf("round %d: the editor's change landed after the plan closed", round)
 		default:

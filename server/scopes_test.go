@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/samverkan/samverkan"
@@ -173,16 +172,12 @@ func TestEditorCannotLockItselfOut(t *testing.T) {
 		for round := range 10 {
 			shared := s.create(createActivity, map[string]any{"h": f.heading, "m": []string{f.orebro, f.laxa}})
 			answers := make([]gqlResponse, 2)
-			start := make(chan struct{})
-			var wg sync.WaitGroup
-			for i, m := range []string{f.orebro, f.laxa} {
-				wg.Go(func() {
-					<-start
+			remove := func(i int, m string) func() {
+				return func() {
 					answers[i] = s.as(bothEditor).post(updateLinks, map[string]any{"id": shared, "input": map[string]any{"removeMunicipalityIDs": []string{m}}})
-				})
+				}
 			}
-			close(start)
-			wg.Wait()
+			atOnce(remove(0, f.orebro), remove(1, f.laxa))
 			won := 0
 			for _, a := range answers {
 				switch {

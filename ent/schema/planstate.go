@@ -41,13 +41,14 @@ var editorsNotInClosedPlans = privacy.ActivityMutationRuleFunc(func(ctx context.
 	if !auth.FromContext(ctx).Is(auth.RoleEditor) {
 		return privacy.Skip
 	}
+	c := m.ClientIn(ctx)
 	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne|ent.OpDeleteOne) {
-		if err := refuseIfClosed(ctx, m.ClientIn(ctx), m.ClientIn(ctx).Activity.Query().Where(activity.ID(id), scope.UnderClosedPlans)); err != nil {
+		if err := refuseIfClosed(ctx, c, c.Activity.Query().Where(activity.ID(id), scope.UnderClosedPlans)); err != nil {
 			return err
 		}
 	}
 	if to, ok := m.ObjectiveID(); ok {
-		return refuseIfClosed(ctx, m.ClientIn(ctx), m.ClientIn(ctx).Objective.Query().Where(objective.ID(to), objective.HasGoalWith(goal.HasPlanWith(scope.ClosedPlans))))
+		return refuseIfClosed(ctx, c, c.Objective.Query().Where(objective.ID(to), objective.HasGoalWith(goal.HasPlanWith(scope.ClosedPlans))))
 	}
 	return privacy.Skip
 })
@@ -59,13 +60,14 @@ var editorsFollowUpNotInClosedPlans = privacy.FollowUpMutationRuleFunc(func(ctx 
 	if !auth.FromContext(ctx).Is(auth.RoleEditor) {
 		return privacy.Skip
 	}
+	c := m.ClientIn(ctx)
 	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne|ent.OpDeleteOne) {
-		if err := refuseIfClosed(ctx, m.ClientIn(ctx), m.ClientIn(ctx).FollowUp.Query().Where(followup.ID(id), followup.HasActivityWith(scope.UnderClosedPlans))); err != nil {
+		if err := refuseIfClosed(ctx, c, c.FollowUp.Query().Where(followup.ID(id), followup.HasActivityWith(scope.UnderClosedPlans))); err != nil {
 			return err
 		}
 	}
 	if to, ok := m.ActivityID(); ok {
-		return refuseIfClosed(ctx, m.ClientIn(ctx), m.ClientIn(ctx).Activity.Query().Where(activity.ID(to), scope.UnderClosedPlans))
+		return refuseIfClosed(ctx, c, c.Activity.Query().Where(activity.ID(to), scope.UnderClosedPlans))
 	}
 	return privacy.Skip
 })
@@ -84,13 +86,14 @@ var editorsValuesNotInClosedPlans = privacy.IndicatorValueMutationRuleFunc(func(
 	if !auth.FromContext(ctx).Is(auth.RoleEditor) {
 		return privacy.Skip
 	}
+	c := m.ClientIn(ctx)
 	if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne|ent.OpDeleteOne) {
-		if err := refuseIfClosed(ctx, m.ClientIn(ctx), m.ClientIn(ctx).IndicatorValue.Query().Where(indicatorvalue.ID(id), indicatorvalue.HasIndicatorWith(indicatorInClosedPlan))); err != nil {
+		if err := refuseIfClosed(ctx, c, c.IndicatorValue.Query().Where(indicatorvalue.ID(id), indicatorvalue.HasIndicatorWith(indicatorInClosedPlan))); err != nil {
 			return err
 		}
 	}
 	if to, ok := m.IndicatorID(); ok {
-		return refuseIfClosed(ctx, m.ClientIn(ctx), m.ClientIn(ctx).Indicator.Query().Where(indicator.ID(to), indicatorInClosedPlan))
+		return refuseIfClosed(ctx, c, c.Indicator.Query().Where(indicator.ID(to), indicatorInClosedPlan))
 	}
 	return privacy.Skip
 })
