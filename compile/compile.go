@@ -619,10 +619,13 @@ func (b *builder) connection(typ *Type, p *parent, field graphql.CollectedField)
 		}
 	}
 	n := pg.size()
-	paged := edges != nil && n > 0
+	// The page is read when its edges are asked for, and also when only
+	// its pageInfo is: it tells of the page read (as the resolvers do,
+	// with the workaround for entgql in graph/pageinfo.go).
+	paged := (edges != nil || pageInfo != nil) && n > 0
 	var edgeFields []graphql.CollectedField
 	wantCursor := false
-	if paged {
+	if paged && edges != nil {
 		edgeFields = graphql.CollectFields(b.oc, edges.Selections, []string{typ.Name + "Edge"})
 		for _, f := range edgeFields {
 			switch f.Name {
@@ -693,9 +696,14 @@ func (b *builder) connection(typ *Type, p *parent, field graphql.CollectedField)
 	}
 	a := b.alias()
 	cursor := b.cursorExpr(typ, a, pg)
-	joins, err := b.row(func() error { return b.edge(typ, a, cursor, p != nil && p.lazy, edgeFields) })
-	if err != nil {
-		return err
+	var joins []string
+	if edges != nil {
+		joins, err = b.row(func() error { return b.edge(typ, a, cursor, p != nil && p.lazy, edgeFields) })
+		if err != nil {
+			return err
+		}
+	} else {
+		b.write("NULL") // no edges asked for: the page's rows only count
 	}
 	b.write(" AS e")
 	if !simple {

@@ -8,6 +8,9 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect/sql"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/samverkan/samverkan/auth"
 	"github.com/samverkan/samverkan/compile"
@@ -89,5 +92,35 @@ func TestEntgqlStillAppendsTheWrongList(t *testing.T) {
 	}
 	if got, _ := m.AppendedTargetGroups(); !slices.Equal(got, set) {
 		t.Errorf("SetInput appended target groups %q, not targetGroups %q as entgql v0.7.0 does: drop the workaround in UpdateGoal", got, set)
+	}
+}
+
+// graph/pageinfo.go gives entgql's pagers the edges of every connection
+// asked for its pageInfo, as long as entgql, asked for the pageInfo of a
+// connection but not its edges, says there is a next page whenever first
+// is given and any row matches. When this test fails, entgql reads the
+// page itself: drop pageInfoWithoutEdges and this test.
+func TestEntgqlStillGuessesPageInfoWithoutEdges(t *testing.T) {
+	db := storagetest.OpenSQLite(t)
+	client := db.Client()
+	ctx := auth.AsServer(context.Background())
+	if err := seed.LoadOrebro(ctx, client); err != nil {
+		t.Fatal(err)
+	}
+	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
+	doc := gqlparser.MustLoadQuery(schema, `{ activities(first: 100) { pageInfo { hasNextPage } } }`)
+	field := doc.Operations[0].SelectionSet[0].(*ast.Field)
+	ctx = graphql.WithOperationContext(ctx, &graphql.OperationContext{Doc: doc, Operation: doc.Operations[0], Variables: map[string]any{}})
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: graphql.CollectedField{Field: field, Selections: field.SelectionSet}})
+	first := 100
+	conn, err := client.Activity.Query().Paginate(ctx, nil, &first, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := client.Activity.Query().CountX(ctx); n == 0 || n >= first {
+		t.Fatalf("the seed has %d activities; the test wants some, fewer than %d", n, first)
+	}
+	if !conn.PageInfo.HasNextPage {
+		t.Fatal("entgql now reads the page for its pageInfo without edges: pageInfoWithoutEdges (graph/pageinfo.go) can go")
 	}
 }
