@@ -637,3 +637,88 @@ func TestAnEditorsChangeNeverLandsAfterThePlanCloses(t *testing.T) {
 	}
 	t.Logf("the editor's change landed first in %d rounds, was refused in %d", landed, refused)
 }
+
+// Nor does it land after an admin moves what it is under (its heading, or
+// the activity a follow-up is added to) under a closed plan at the same
+// moment: a move takes the turn a plan's close takes.
+func TestAnEditorsChangeNeverLandsAfterAMoveUnderAClosedPlan(t *testing.T) {
+	s := newTestServer(t)
+	f := newRoleFixture(s)
+	ed := s.as(accountstest.Session(t, s.client,
+		accountstest.User(t, s.client, "redaktor", auth.RoleEditor, []int{mustAtoi(t, f.orebro)}, nil)))
+	closed := s.create(`mutation { createPlan(input: {name: "En stängd plan", region: "Region Test", firstYear: 2020, lastYear: 2023}) { id } }`, nil)
+	closedGoal := s.create(`mutation($p: ID!) { createGoal(input: {planID: $p, number: 1}) { id } }`, map[string]any{"p": closed})
+	closedHeading := s.create(`mutation($g: ID!) { createObjective(input: {goalID: $g, title: "Förra rubriken"}) { id } }`, map[string]any{"g": closedGoal})
+	s.must(setPlanState, map[string]any{"id": closed, "state": "CLOSED"}, nil)
+	const (
+		moveHeading  = `mutation($id: ID!, $to: ID!) { updateObjective(id: $id, input: {goalID: $to}) { id } }`
+		moveActivity = `mutation($id: ID!, $to: ID!) { updateActivity(id: $id, input: {objectiveID: $to}) { id } }`
+	)
+	cases := []struct {
+		name            string
+		edit            func(round int) gqlResponse
+		editType        string
+		move, back      string
+		moved, from, to string
+	}{
+		{"AnActivityWhileItsHeadingMoves", func(round int) gqlResponse {
+			return ed.post(`mutation($id: ID!, $lead: String!) { updateActivity(id: $id, input: {lead: $lead}) { id } }`,
+				map[string]any{"id": f.ours, "lead": fmt.Sprintf("Omgång %d", round)})
+		}, "Activity", moveHeading, moveHeading, f.heading, f.goal, closedGoal},
+		{"AFollowUpWhileItsActivityMoves", func(round int) gqlResponse {
+			return ed.post(`mutation($a: ID!, $text: String!) { createFollowUp(input: {activityID: $a, date: "2022-06-30T00:00:00Z", text: $text}) { id } }`,
+				map[string]any{"a": f.ours, "text": fmt.Sprintf("Omgång %d", round)})
+		}, "FollowUp", moveActivity, moveActivity, f.ours, f.heading, closedHeading},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var landed, refused int
+			for round := range 20 {
+				answers := make([]gqlResponse, 2)
+				atOnce(
+					func() { answers[0] = c.edit(round) },
+					func() { answers[1] = s.post(c.move, map[string]any{"id": c.moved, "to": c.to}) },
+				)
+				if len(answers[1].Errors) > 0 {
+					t.Fatalf("round %d: the move: %v", round, answers[1].Errors)
+				}
+				var trail struct {
+					AuditEntries struct {
+						Edges []struct {
+							Node struct {
+								ObjectID, ObjectType string
+							}
+						}
+					}
+				}
+				// The trail in the order written: each entry while its
+				// change held its turn.
+				s.must(`{ auditEntries(last: 2) { edges { node { objectID objectType } } } }`, nil, &trail)
+				var movedAt, editedAt int
+				for i, e := range trail.AuditEntries.Edges {
+					switch {
+					case e.Node.ObjectID == c.moved:
+						movedAt = i + 1
+					case e.Node.ObjectType == c.editType:
+						editedAt = i + 1
+					}
+				}
+				switch {
+				case len(answers[0].Errors) > 0:
+					if code := answers[0].Errors[0].Extensions.Code; code != "FORBIDDEN" {
+						t.Fatalf("round %d: the editor's change: %s %q, want FORBIDDEN (now under a closed plan)", round, code, answers[0].Errors[0].Message)
+					}
+					refused++
+				case editedAt == 0 || movedAt == 0:
+					t.Fatalf("round %d: the trail's last entries %+v hold not both the change and the move", round, trail.AuditEntries.Edges)
+				case editedAt > movedAt:
+					t.Errorf("round %d: the editor's change landed after the move under the closed plan", round)
+				default:
+					landed++
+				}
+				s.must(c.back, map[string]any{"id": c.moved, "to": c.from}, nil)
+			}
+			t.Logf("the editor's change landed first in %d rounds, was refused in %d", landed, refused)
+		})
+	}
+}

@@ -81,7 +81,7 @@ func (Objective) Indexes() []ent.Index {
 
 // Hooks of the Objective.
 func (Objective) Hooks() []ent.Hook {
-	return []ent.Hook{skipUnchanged}
+	return []ent.Hook{movesInPlanStatesTurn("goal_id"), skipUnchanged}
 }
 
 // Policy of the Objective: admins change headings.

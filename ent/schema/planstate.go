@@ -3,6 +3,7 @@ package schema
 import (
 	"context"
 	"fmt"
+	"reflect"
 
 	"entgo.io/ent"
 
@@ -123,16 +124,48 @@ func refuseIfClosed(ctx context.Context, c *gen.Client, q interface {
 // planStates names the turn of changes of a plan's state.
 const planStates = "plan states"
 
-// closePlansInTurn has a change of a plan's state wait for the editors'
-// changes the plans' states were read for (refuseIfClosed), and the
-// editors' changes wait for it.
-var closePlansInTurn = hook.On(func(next ent.Mutator) ent.Mutator {
-	return hook.PlanFunc(func(ctx context.Context, m *gen.PlanMutation) (ent.Value, error) {
-		if _, changes := m.State(); changes {
-			if err := takeTurn(ctx, m.ClientIn(ctx), planStates, false); err != nil {
+// movesInPlanStatesTurn has a change that may put what editors change
+// under a closed plan take, alone, the turn the editors' closed-plan rules
+// take shared (refuseIfClosed): a change of a plan's state, or a move of a
+// goal, heading, activity or indicator to another parent, which is a field
+// named here. Such a change waits for the editors' changes whose plan's
+// state was read before it, and the editors' changes wait for it, then
+// read the state it left. A change that leaves the fields as they were
+// takes no turn. An editor's move of an activity takes none either: the
+// rules judge where it goes, and two editors holding the turn shared would
+// each wait for the other to take it alone.
+func movesInPlanStatesTurn(fields ...string) ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if auth.FromContext(ctx).Is(auth.RoleEditor) || !changesAny(ctx, m, fields) {
+				return next.Mutate(ctx, m)
+			}
+			am, ok := m.(auditable)
+			if !ok {
+				return nil, fmt.Errorf("%s mutation has no client", m.Type())
+			}
+			if err := takeTurn(ctx, am.ClientIn(ctx), planStates, false); err != nil {
 				return nil, err
 			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpUpdateOne|ent.OpUpdate)
+}
+
+// changesAny tells whether the mutation sets one of the fields to a value
+// other than the stored one (an update of many records: sets it at all).
+func changesAny(ctx context.Context, m ent.Mutation, fields []string) bool {
+	for _, name := range fields {
+		v, set := m.Field(name)
+		if !set {
+			continue
 		}
-		return next.Mutate(ctx, m)
-	})
-}, ent.OpUpdateOne|ent.OpUpdate)
+		if !m.Op().Is(ent.OpUpdateOne) {
+			return true
+		}
+		if old, err := m.OldField(ctx, name); err != nil || !reflect.DeepEqual(old, v) {
+			return true
+		}
+	}
+	return false
+}
