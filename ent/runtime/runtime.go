@@ -69,6 +69,8 @@ func init() {
 	activity.Hooks[8] = activityHooks[3]
 
 	activity.Hooks[9] = activityHooks[4]
+
+	activity.Hooks[10] = activityHooks[5]
 	activityMixinInters4 := activityMixin[4].Interceptors()
 	activity.Interceptors[0] = activityMixinInters4[0]
 	activityMixinFields0 := activityMixin[0].Fields()
@@ -291,6 +293,8 @@ func init() {
 	goal.Hooks[4] = goalMixinHooks3[0]
 
 	goal.Hooks[5] = goalHooks[0]
+
+	goal.Hooks[6] = goalHooks[1]
 	goalMixinInters4 := goalMixin[4].Interceptors()
 	goal.Interceptors[0] = goalMixinInters4[0]
 	goalMixinFields0 := goalMixin[0].Fields()
@@ -441,6 +445,8 @@ func init() {
 	indicator.Hooks[6] = indicatorHooks[1]
 
 	indicator.Hooks[7] = indicatorHooks[2]
+
+	indicator.Hooks[8] = indicatorHooks[3]
 	indicatorMixinInters4 := indicatorMixin[4].Interceptors()
 	indicator.Interceptors[0] = indicatorMixinInters4[0]
 	indicatorMixinFields0 := indicatorMixin[0].Fields()
@@ -893,6 +899,8 @@ func init() {
 	objective.Hooks[4] = objectiveMixinHooks3[0]
 
 	objective.Hooks[5] = objectiveHooks[0]
+
+	objective.Hooks[6] = objectiveHooks[1]
 	objectiveMixinInters4 := objectiveMixin[4].Interceptors()
 	objective.Interceptors[0] = objectiveMixinInters4[0]
 	objectiveMixinFields0 := objectiveMixin[0].Fields()
