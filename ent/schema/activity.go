@@ -162,7 +162,7 @@ func (Activity) Indexes() []ent.Index {
 // Hooks of the Activity.
 func (Activity) Hooks() []ent.Hook {
 	return []ent.Hook{
-		movesInPlanStatesTurn("objective_id"),
+		planStatesTurnOn("objective_id"),
 		yearRangeHook("first_year", "last_year"),
 		dateRangeHook("start_date", "end_date"),
 		activityWithinPlanPeriod,

@@ -111,7 +111,7 @@ func (Goal) Indexes() []ent.Index {
 
 // Hooks of the Goal.
 func (Goal) Hooks() []ent.Hook {
-	return []ent.Hook{movesInPlanStatesTurn("plan_id"), skipUnchanged}
+	return []ent.Hook{planStatesTurnOn("plan_id"), skipUnchanged}
 }
 
 // Policy of the Goal: admins change goals.

@@ -143,7 +143,7 @@ func (Indicator) Indexes() []ent.Index {
 
 // Hooks of the Indicator.
 func (Indicator) Hooks() []ent.Hook {
-	return []ent.Hook{movesInPlanStatesTurn("goal_id", "objective_id", "activity_id"), indicatorHasOneOwner, indicatorBaseline, skipUnchanged}
+	return []ent.Hook{planStatesTurnOn("goal_id", "objective_id", "activity_id"), indicatorHasOneOwner, indicatorBaseline, skipUnchanged}
 }
 
 // Policy of the Indicator: admins define indicators.

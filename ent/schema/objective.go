@@ -81,7 +81,7 @@ func (Objective) Indexes() []ent.Index {
 
 // Hooks of the Objective.
 func (Objective) Hooks() []ent.Hook {
-	return []ent.Hook{movesInPlanStatesTurn("goal_id"), skipUnchanged}
+	return []ent.Hook{planStatesTurnOn("goal_id"), skipUnchanged}
 }
 
 // Policy of the Objective: admins change headings.

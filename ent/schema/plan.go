@@ -133,7 +133,7 @@ func (Plan) Edges() []ent.Edge {
 
 // Hooks of the Plan.
 func (Plan) Hooks() []ent.Hook {
-	return []ent.Hook{movesInPlanStatesTurn("state"), yearRangeHook("first_year", "last_year"), skipUnchanged}
+	return []ent.Hook{planStatesTurnOn("state"), yearRangeHook("first_year", "last_year"), skipUnchanged}
 }
 
 // Policy of the Plan: admins change plans.

@@ -124,17 +124,17 @@ func refuseIfClosed(ctx context.Context, c *gen.Client, q interface {
 // planStates names the turn of changes of a plan's state.
 const planStates = "plan states"
 
-// movesInPlanStatesTurn has a change that may put what editors change
-// under a closed plan take, alone, the turn the editors' closed-plan rules
-// take shared (refuseIfClosed): a change of a plan's state, or a move of a
-// goal, heading, activity or indicator to another parent, which is a field
-// named here. Such a change waits for the editors' changes whose plan's
-// state was read before it, and the editors' changes wait for it, then
-// read the state it left. A change that leaves the fields as they were
-// takes no turn. An editor's move of an activity takes none either: the
-// rules judge where it goes, and two editors holding the turn shared would
-// each wait for the other to take it alone.
-func movesInPlanStatesTurn(fields ...string) ent.Hook {
+// planStatesTurnOn has a change of one of the fields named, which may put
+// what editors change under a closed plan, take alone the turn the
+// editors' closed-plan rules take shared (refuseIfClosed): a plan's state,
+// or the parent of a goal, heading, activity or indicator (a move). Such a
+// change waits for the editors' changes whose plan's state was read before
+// it, and the editors' changes wait for it, then read the state it left. A
+// change that leaves the fields as they were takes no turn. An editor's
+// move of an activity takes none either: the rules judge where it goes,
+// and two editors holding the turn shared would each wait for the other
+// to take it alone.
+func planStatesTurnOn(fields ...string) ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if auth.FromContext(ctx).Is(auth.RoleEditor) || !changesAny(ctx, m, fields) {
