@@ -620,22 +620,14 @@ func TestAnEditorsChangeNeverLandsAfterThePlanCloses(t *testing.T) {
 				changedAt = i + 1
 			}
 		}
-		switch {
-		case len(answers[0].Errors) > 0:
-			if code := answers[0].Errors[0].Extensions.Code; code != "FORBIDDEN" {
-				t.Fatalf("round %d: the editor's change: %s %q, want FORBIDDEN (the plan is closed)", round, code, answers[0].Errors[0].Message)
-			}
+		if closedRace(t, round, answers[0], changedAt, closedAt, trail.AuditEntries.Edges) {
 			refused++
-		case changedAt == 0 || closedAt == 0:
-			t.Fatalf("round %d: the trail's last entries %+v hold not both the change and the close", round, trail.AuditEntries.Edges)
-		case changedAt > closedAt:
-			t.Errorf("round %d: the editor's change landed after the plan closed", round)
-		default:
+		} else {
 			landed++
 		}
 		s.must(setPlanState, map[string]any{"id": f.plan, "state": "ADOPTED"}, nil)
 	}
-	t.Logf("the editor's change landed first in %d rounds, was refused in %d", landed, refused)
+	t.Logf("the editor's change landed in %d rounds, was refused in %d", landed, refused)
 }
 
 // Nor does it land after an admin moves what it is under (its heading, or
@@ -703,22 +695,35 @@ func TestAnEditorsChangeNeverLandsAfterAMoveUnderAClosedPlan(t *testing.T) {
 						editedAt = i + 1
 					}
 				}
-				switch {
-				case len(answers[0].Errors) > 0:
-					if code := answers[0].Errors[0].Extensions.Code; code != "FORBIDDEN" {
-						t.Fatalf("round %d: the editor's change: %s %q, want FORBIDDEN (now under a closed plan)", round, code, answers[0].Errors[0].Message)
-					}
+				if closedRace(t, round, answers[0], editedAt, movedAt, trail.AuditEntries.Edges) {
 					refused++
-				case editedAt == 0 || movedAt == 0:
-					t.Fatalf("round %d: the trail's last entries %+v hold not both the change and the move", round, trail.AuditEntries.Edges)
-				case editedAt > movedAt:
-					t.Errorf("round %d: the editor's change landed after the move under the closed plan", round)
-				default:
+				} else {
 					landed++
 				}
 				s.must(c.back, map[string]any{"id": c.moved, "to": c.from}, nil)
 			}
-			t.Logf("the editor's change landed first in %d rounds, was refused in %d", landed, refused)
+			t.Logf("the editor's change landed in %d rounds, was refused in %d", landed, refused)
 		})
 	}
+}
+
+// closedRace judges a round of an editor's change made at the moment an
+// admin's change put it under a closed plan, from the editor's answer and
+// where each change's entry is among the trail's last entries (from 1, 0
+// for none): it tells whether the editor's change was refused, and fails
+// unless it was refused or landed first.
+func closedRace(t *testing.T, round int, edit gqlResponse, editedAt, closedAt int, trail any) (refused bool) {
+	t.Helper()
+	switch {
+	case len(edit.Errors) > 0:
+		if code := edit.Errors[0].Extensions.Code; code != "FORBIDDEN" {
+			t.Fatalf("round %d: the editor's change: %s %q, want FORBIDDEN (under a closed plan)", round, code, edit.Errors[0].Message)
+		}
+		return true
+	case editedAt == 0 || closedAt == 0:
+		t.Fatalf("round %d: the trail's last entries %+v hold not both the editor's change and the admin's", round, trail)
+	case editedAt > closedAt:
+		t.Errorf("round %d: the editor's change landed after its plan closed or it moved under a closed one", round)
+	}
+	return false
 }
