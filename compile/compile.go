@@ -621,7 +621,7 @@ func (b *builder) connection(typ *Type, p *parent, field graphql.CollectedField)
 	n := pg.size()
 	// The page is read when its edges are asked for, and also when only
 	// its pageInfo is: it tells of the page read (as the resolvers do,
-	// with the workaround for entgql in graph/pageinfo.go).
+	// with the workaround for entgql in graph/entgqlview.go).
 	paged := (edges != nil || pageInfo != nil) && n > 0
 	var edgeFields []graphql.CollectedField
 	wantCursor := false
@@ -930,10 +930,12 @@ func (b *builder) edge(typ *Type, a, cursor string, lazy bool, fields []graphql.
 }
 
 // resolverDefects refuses, for the resolvers to answer, the selections that
-// entgql's field collection gets wrong, so that the compiled answer stays
-// the resolvers' answer byte for byte (README, "Noticed"): it picks the
-// columns and edges to load by a field's alias, so an edge or node asked
-// under two aliases loads only what one of them asks for, and a fragment
+// entgql's field collection gets wrong, or got wrong before the workaround
+// in graph/entgqlview.go, so that the compiled answer stays the resolvers'
+// answer byte for byte (README, "Noticed"): it picks the columns and edges
+// to load by a field's alias, so an edge or node asked under two aliases
+// loaded only what one of them asks for (the view now gives the resolvers
+// both; the compiled reads leave them to the resolvers still), and a fragment
 // on another type inside one on an interface adds to what is loaded.
 func (b *builder) resolverDefects(typ *Type, set ast.SelectionSet, fields []graphql.CollectedField) error {
 	aliases := map[string]string{}

@@ -12,7 +12,7 @@ import (
 // A connection asked for its pageInfo without its edges tells of the page
 // it would give: the same pageInfo as when the edges are asked for too,
 // compiled or answered by the resolvers (entgql alone guesses; see
-// graph/pageinfo.go).
+// graph/entgqlview.go).
 func TestPageInfoWithoutEdgesTellsOfThePage(t *testing.T) {
 	p := newPair(t, seed.LoadOrebro)
 	const info = `pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`

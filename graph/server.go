@@ -66,7 +66,7 @@ func NewHandler(client *ent.Client, acc *accounts.Service, log *slog.Logger, opt
 	// timeout before the transaction, which it must wrap.
 	cfg.limits.install(srv, schema.Schema())
 	srv.Use(markResolverErrors{})
-	srv.Use(pageInfoWithoutEdges{}) // a workaround for entgql (pageinfo.go)
+	srv.Use(entgqlView{}) // a workaround for entgql (entgqlview.go)
 	if cfg.dialect != "" {
 		srv.Use(compiledReads{compiler: compile.New(client, cfg.dialect), log: log})
 	}

@@ -95,11 +95,12 @@ func TestEntgqlStillAppendsTheWrongList(t *testing.T) {
 	}
 }
 
-// graph/pageinfo.go gives entgql's pagers the edges of every connection
-// asked for its pageInfo, as long as entgql, asked for the pageInfo of a
-// connection but not its edges, says there is a next page whenever first
-// is given and any row matches. When this test fails, entgql reads the
-// page itself: drop pageInfoWithoutEdges and this test.
+// graph/entgqlview.go gives entgql's pagers a view of their field, as long
+// as entgql, asked for the pageInfo of a connection but not its edges,
+// says there is a next page whenever first is given and any row matches,
+// and finds a connection's edges only under the alias edges. When this
+// test fails, entgql reads the page itself or looks for the edges by
+// name: drop that part of entgqlView and this test.
 func TestEntgqlStillGuessesPageInfoWithoutEdges(t *testing.T) {
 	db := storagetest.OpenSQLite(t)
 	client := db.Client()
@@ -107,20 +108,27 @@ func TestEntgqlStillGuessesPageInfoWithoutEdges(t *testing.T) {
 	if err := seed.LoadOrebro(ctx, client); err != nil {
 		t.Fatal(err)
 	}
-	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
-	doc := gqlparser.MustLoadQuery(schema, `{ activities(first: 100) { pageInfo { hasNextPage } } }`)
-	field := doc.Operations[0].SelectionSet[0].(*ast.Field)
-	ctx = graphql.WithOperationContext(ctx, &graphql.OperationContext{Doc: doc, Operation: doc.Operations[0], Variables: map[string]any{}})
-	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: graphql.CollectedField{Field: field, Selections: field.SelectionSet}})
 	first := 100
-	conn, err := client.Activity.Query().Paginate(ctx, nil, &first, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if n := client.Activity.Query().CountX(ctx); n == 0 || n >= first {
 		t.Fatalf("the seed has %d activities; the test wants some, fewer than %d", n, first)
 	}
-	if !conn.PageInfo.HasNextPage {
-		t.Fatal("entgql now reads the page for its pageInfo without edges: pageInfoWithoutEdges (graph/pageinfo.go) can go")
+	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
+	paginate := func(query string) *ent.ActivityConnection {
+		t.Helper()
+		doc := gqlparser.MustLoadQuery(schema, query)
+		field := doc.Operations[0].SelectionSet[0].(*ast.Field)
+		ctx := graphql.WithOperationContext(ctx, &graphql.OperationContext{Doc: doc, Operation: doc.Operations[0], Variables: map[string]any{}})
+		ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: graphql.CollectedField{Field: field, Selections: field.SelectionSet}})
+		conn, err := client.Activity.Query().Paginate(ctx, nil, &first, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return conn
+	}
+	if conn := paginate(`{ activities(first: 100) { pageInfo { hasNextPage } } }`); !conn.PageInfo.HasNextPage {
+		t.Error("entgql now reads the page for its pageInfo without edges: entgqlView's edges { cursor } (graph/entgqlview.go) can go")
+	}
+	if conn := paginate(`{ activities(first: 100) { e: edges { node { id } } } }`); len(conn.Edges) > 0 {
+		t.Error("entgql now finds a connection's edges under another alias: entgqlView's fields under their own names (graph/entgqlview.go) can go")
 	}
 }
