@@ -32,7 +32,7 @@ import (
 // for edges, and loads what every alias needs. Only the resolver sees the
 // view: the response is written from the query as it was sent, so nothing
 // added is ever in it. The compiled reads (package compile) read the page
-// the same way and answer the aliases themselves.
+// the same way; selections under aliases they leave to the resolvers.
 type entgqlView struct{}
 
 var (
@@ -143,9 +143,9 @@ func viewLevel(oc *graphql.OperationContext, set ast.SelectionSet, merged map[st
 	for i, sel := range set {
 		switch sel := sel.(type) {
 		case *ast.Field:
+			// Fields with arguments are merged with none (see merged).
 			own, isMerged := merged[mergeKey(sel)]
-			if !isMerged || len(sel.Arguments) > 0 {
-				isMerged = false
+			if isMerged = isMerged && len(sel.Arguments) == 0; !isMerged {
 				own = sel.SelectionSet
 			}
 			if sub, changed := view(oc, sel, own); changed || isMerged {

@@ -281,16 +281,16 @@ func TestConcurrentEditsWithoutVersionChainInTheTrail(t *testing.T) {
 // lead of the entry before it, and the last entry's is the activity's.
 func editLeadAtOnce(t *testing.T, servers []*testServer, id string, editors, edits int) {
 	t.Helper()
-	var wg sync.WaitGroup
-	for e := range editors {
-		wg.Go(func() {
+	fns := make([]func(), editors)
+	for e := range fns {
+		fns[e] = func() {
 			for k := range edits {
 				servers[e%len(servers)].must(`mutation($id: ID!, $lead: String!) { updateActivity(id: $id, input: {lead: $lead}) { id } }`,
 					map[string]any{"id": id, "lead": fmt.Sprintf("Redaktör %d, ändring %d", e, k)}, nil)
 			}
-		})
+		}
 	}
-	wg.Wait()
+	atOnce(fns...)
 	s := servers[0]
 	var data struct {
 		AuditEntries struct {

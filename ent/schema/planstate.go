@@ -101,10 +101,11 @@ var editorsValuesNotInClosedPlans = privacy.IndicatorValueMutationRuleFunc(func(
 
 // refuseIfClosed refuses when the query, which matches a record only under
 // a closed plan, finds one. It first takes, shared, the turn a change of a
-// plan's state takes alone (closePlansInTurn), so that the state it reads
-// stays until the change it judges commits: an editor's change a moment
-// after an admin closed the plan is refused, and a plan closed while an
-// editor's change is on its way closes after it.
+// plan's state or a move under another parent takes alone
+// (planStatesTurnOn), so that what it reads stays until the change it
+// judges commits: an editor's change a moment after an admin closed the
+// plan is refused, and a plan closed while an editor's change is on its
+// way closes after it.
 func refuseIfClosed(ctx context.Context, c *gen.Client, q interface {
 	Exist(context.Context) (bool, error)
 }) error {
@@ -121,7 +122,8 @@ func refuseIfClosed(ctx context.Context, c *gen.Client, q interface {
 	return privacy.Skip
 }
 
-// planStates names the turn of changes of a plan's state.
+// planStates names the turn of the changes that decide whether a record is
+// under a closed plan (planStatesTurnOn).
 const planStates = "plan states"
 
 // planStatesTurnOn has a change of one of the fields named, which may put
